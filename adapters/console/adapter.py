@@ -1,0 +1,295 @@
+"""The console adapter: a terminal chat for one demo group with several simulated members.
+
+It reads typed lines (from a person at a terminal, or a piped script) and turns them
+into events for the core, prints every bot message with where it went, and plays the
+part of a platform for the delivery dispatcher (`send`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import TextIO
+
+from adapters.console import controls
+from adapters.console.forms import FormFill, opening, question
+from adapters.console.reading import catching_ctrl_c, next_line, reader_for
+from adapters.console.reading import is_terminal as _is_terminal
+from adapters.console.render import Screen, channel_prefix, dm_prefix, private_prefix
+from adapters.console.session import GROUP_ID, Member, Session, describe_member
+from bot.app import App
+from bot.catalog import BOT_NAME
+from bot.config import Config
+from bot.events import DirectMessageReceived, Event, FormSubmission
+from bot.logs import log_event
+from bot.messages import Destination, DestinationKind, Form, Message, Reply
+
+log = logging.getLogger(__name__)
+
+# How long to wait, after each line, for the deliveries it caused to be printed.
+SETTLE_SECONDS = 15.0
+
+WELCOME_HINT = ("Type /help to see the bot's commands, :help for console controls, "
+                "and Ctrl-D (or :quit) to leave.")
+GOODBYE = "Goodbye! Run coprod again to come back; what the group saved is kept."
+PLAIN_IN_CHANNEL = ("In a channel the bot only reads commands, which start with a slash, "
+                    "like /help. To write to the bot privately, type :dm and your message "
+                    "(or just :dm to move into your direct messages with it).")
+CONSOLE_PROBLEM = ("Sorry, the console couldn't handle that line because of a problem on "
+                   "its side. Please try again; if it keeps happening, tell whoever runs "
+                   "this bot.")
+
+
+class ConsoleAdapter:
+    """A terminal chat: you act as simulated members of one group, in channels and DMs.
+
+    Implements the `Sender` protocol for the delivery dispatcher, and `run(app)` reads
+    lines until the end of input and returns the exit code.
+    """
+
+    def __init__(self, config: Config, input_stream: TextIO, output_stream: TextIO, *,
+                 interactive: bool | None = None) -> None:
+        self.config = config
+        self.group_id = GROUP_ID
+        self.session = Session(config.console_members, config.console_channel)
+        self.screen = Screen(output_stream)
+        self.interactive = (_is_terminal(input_stream) if interactive is None
+                            else interactive)
+        self.deliveries = 0
+        self._input = input_stream
+        self._app: App | None = None
+
+    @property
+    def app(self) -> App:
+        """The app being run (only during `run`)."""
+        if self._app is None:
+            raise RuntimeError("the console is not running")
+        return self._app
+
+    # ---- outbound: the dispatcher calls this ---------------------------------------
+
+    async def send(self, destination: Destination, message: Message, key: str) -> str:
+        """Print a delivery with where it went; return its reference (`#12`)."""
+        with self.screen.sending():
+            await self.screen.wait_released()
+            number = self.screen.show(self._prefix(destination), message,
+                                      self._channel_of(destination),
+                                      self._visible_to(destination))
+            self.deliveries += 1
+        return f"#{number}"
+
+    def _prefix(self, destination: Destination) -> str:
+        if destination.kind is DestinationKind.CHANNEL:
+            return channel_prefix(destination.channel)
+        name = self.session.display_name(destination.user)
+        if destination.kind is DestinationKind.DM:
+            return dm_prefix(name)
+        return private_prefix(name)
+
+    @staticmethod
+    def _channel_of(destination: Destination) -> str | None:
+        return None if destination.kind is DestinationKind.DM else destination.channel
+
+    @staticmethod
+    def _visible_to(destination: Destination) -> str:
+        return "" if destination.kind is DestinationKind.CHANNEL else destination.user
+
+    # ---- the loop ------------------------------------------------------------------
+
+    async def run(self, app: App) -> int:
+        """Read and handle lines until the end of input, `:quit` or Ctrl-C; return 0."""
+        self._app = app
+        interrupted = asyncio.Event()
+        self.screen.note(self.welcome())
+        with catching_ctrl_c(interrupted):
+            try:
+                await self._settle()
+                await self._loop(interrupted)
+            except KeyboardInterrupt:
+                interrupted.set()
+            if interrupted.is_set() and self.interactive:
+                self.screen.note("")
+            await self._settle()
+        self.screen.note(GOODBYE)
+        return 0
+
+    async def _loop(self, interrupted: asyncio.Event) -> None:
+        reader = reader_for(self._input)
+        while True:
+            if self.interactive:
+                self.screen.show_prompt(self.session.prompt())
+            line = await next_line(reader, interrupted)
+            self.screen.prompt_answered()
+            if line is None or self.screen.broken:
+                return
+            if not await self.handle_line(line.rstrip("\r\n")):
+                return
+            await self._settle()
+
+    def welcome(self) -> str:
+        """What the console says first: the group, who you are, the members."""
+        settings = self.app.settings.for_group(GROUP_ID)
+        me = self.session.me
+        members = ", ".join(describe_member(m, settings)
+                            for m in self.session.members.values())
+        return (f"Welcome to {self.config.console_group_name}, a practice chat with "
+                f"{BOT_NAME} and pretend members.\n"
+                f"You are {me.display_name}, {me.where_in_words()}.\n"
+                f"Members: {members}.\n"
+                f"{WELCOME_HINT}")
+
+    async def handle_line(self, text: str) -> bool:
+        """Handle one typed line; return False when the console should stop."""
+        me = self.session.me
+        blank = not text.strip()
+        if blank and me.form is None:
+            return True
+        if not self.interactive:
+            self.screen.echo(self.session.prompt(), text)
+            if text.lstrip().startswith("#"):
+                return True
+        try:
+            return await self._route(text)
+        except Exception as exc:  # never a traceback on the screen
+            log_event(log, logging.ERROR, "console.line_failed", error=type(exc).__name__)
+            log.debug("console.line_failed.detail", exc_info=True)
+            self.screen.note(CONSOLE_PROBLEM)
+            return True
+
+    async def _route(self, text: str) -> bool:
+        me = self.session.me
+        stripped = text.strip()
+        if stripped.startswith(":"):
+            return await controls.run_control(self, stripped)
+        if me.form is not None:
+            await self.answer_form(me, text)
+        elif stripped.startswith("/"):
+            await self.act(self.app.handle_text(GROUP_ID, me.actor(), stripped, me.place),
+                           me, me.place)
+        elif me.place is None:
+            await self.direct_message(me, stripped)
+        else:
+            self.screen.note(PLAIN_IN_CHANNEL)
+        return True
+
+    async def _settle(self) -> None:
+        """Wait until the deliveries caused so far are printed (bounded)."""
+        dispatcher = self._app.dispatcher if self._app is not None else None
+        if dispatcher is None:
+            return
+        try:
+            async with asyncio.timeout(SETTLE_SECONDS):
+                while True:
+                    before = self.deliveries
+                    await dispatcher.drain()
+                    for _ in range(5):  # let a concurrent batch reach `send`
+                        await asyncio.sleep(0)
+                    await self.screen.wait_quiet()
+                    if self.deliveries == before:
+                        return
+        except Exception as exc:
+            log_event(log, logging.WARNING, "console.settle_failed",
+                      error=type(exc).__name__)
+
+    # ---- events and replies ----------------------------------------------------------
+
+    async def act(self, call: Awaitable[Reply], member: Member, channel: str | None,
+                  pressed: int | None = None) -> None:
+        """Run one event (holding deliveries back) and print its reply.
+
+        `channel` is where the reply shows (None: the member's DM with the bot);
+        `pressed` is the number of the message whose button was pressed.
+        """
+        with self.screen.holding():
+            reply = await call
+            self.show_reply(reply, member, channel, pressed)
+
+    async def handle_event(self, event: Event, member: Member, channel: str | None,
+                           pressed: int | None = None) -> None:
+        """Hand an event to the core and print the reply."""
+        await self.act(self.app.handle(event), member, channel, pressed)
+
+    async def direct_message(self, member: Member, text: str) -> None:
+        """Send the bot a direct message as `member`."""
+        await self.handle_event(DirectMessageReceived(GROUP_ID, member.actor(), text),
+                                member, None)
+
+    def show_reply(self, reply: Reply, member: Member, channel: str | None,
+                   pressed: int | None = None) -> None:
+        """Print a reply where the member sees it (an updated message first), then open
+        its form if it has one."""
+        if reply.update is not None:
+            if pressed is not None and self.screen.get(pressed) is not None:
+                self.screen.update(pressed, reply.update)
+            else:
+                self._show_reply_message(reply.update, member, channel, reply.public)
+        for message in reply.messages:
+            self._show_reply_message(message, member, channel, reply.public)
+        if reply.field_errors:
+            self.screen.note("\n".join(f"{k}: {v}" for k, v in reply.field_errors.items()))
+        if reply.form is not None:
+            self.open_form(member, reply.form, channel)
+
+    def _show_reply_message(self, message: Message, member: Member, channel: str | None,
+                            public: bool) -> None:
+        if channel is None:
+            self.screen.show(dm_prefix(member.display_name), message, None, member.name)
+        elif public:
+            self.screen.show(channel_prefix(channel), message, channel)
+        else:
+            self.screen.show(private_prefix(member.display_name), message, channel,
+                             member.name)
+
+    # ---- forms ---------------------------------------------------------------------
+
+    def open_form(self, member: Member, form: Form, channel: str | None) -> None:
+        """Open a form for a member and ask its first question."""
+        if member.form is not None:
+            self.screen.note(f"The form “{member.form.form.title}” was closed; nothing "
+                             "from it was sent.")
+        member.form = FormFill.start(form, channel)
+        self.screen.note(opening(form))
+        self.ask(member)
+
+    def ask(self, member: Member) -> None:
+        """Print the member's current form question, if any."""
+        if member.form is not None and member.form.current is not None:
+            self.screen.note(question(member.form, interactive=self.interactive))
+
+    async def answer_form(self, member: Member, text: str) -> None:
+        """A typed line answers the current question; the last answer sends the form."""
+        fill = member.form
+        if fill is None:
+            return
+        problem = fill.answer(text)
+        if problem:
+            self.screen.note(problem)
+        if fill.current is None:
+            await self.submit_form(member)
+        else:
+            self.ask(member)
+
+    async def submit_form(self, member: Member) -> None:
+        """Send the member's form; on field errors, ask those questions again."""
+        fill = member.form
+        if fill is None:
+            return
+        event = FormSubmission(GROUP_ID, member.actor(), fill.form.form_id,
+                               dict(fill.values), fill.form.state, fill.channel)
+        with self.screen.holding():
+            reply = await self.app.handle(event)
+            if reply.field_errors:
+                self._refused(member, fill, reply)
+                return
+            member.form = None
+            self.show_reply(reply, member, fill.channel)
+
+    def _refused(self, member: Member, fill: FormFill, reply: Reply) -> None:
+        for message in reply.messages:
+            self._show_reply_message(message, member, fill.channel, reply.public)
+        lines = fill.ask_again(reply.field_errors)
+        self.screen.note("Some answers need another look, so nothing was sent yet:\n"
+                         + "\n".join("    " + line for line in lines)
+                         + "\nPlease answer these again.")
+        self.ask(member)

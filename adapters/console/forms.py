@@ -1,0 +1,205 @@
+"""Forms on the console: asked field by field, or answered at once with `:form`.
+
+A form belongs to the member it was opened for and remembers where it was opened, so
+switching to someone else and back carries on where you were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import catalog
+from bot.errors import UserError
+from bot.messages import Form, FormField
+
+FORM_INTRO = ("Answer each question on its own line. Leave an optional one empty to skip "
+              "it. Type :form key=value ... to answer all at once, or :cancel to stop.")
+FORM_CLOSED = "Form closed, nothing was sent."
+
+
+@dataclass
+class FormFill:
+    """A form being filled in: the answers so far and the fields still to ask."""
+
+    form: Form
+    channel: str | None
+    values: dict[str, str] = field(default_factory=dict)
+    pending: list[str] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, form: Form, channel: str | None) -> FormFill:
+        """A fresh fill of `form`, asking every field in order."""
+        return cls(form, channel, {}, [f.key for f in form.fields])
+
+    @property
+    def current(self) -> FormField | None:
+        """The field being asked now, or None when every field is answered."""
+        if not self.pending:
+            return None
+        return self.field(self.pending[0])
+
+    def field(self, key: str) -> FormField | None:
+        """A field by key."""
+        for f in self.form.fields:
+            if f.key == key:
+                return f
+        return None
+
+    @property
+    def keys(self) -> list[str]:
+        """Every field's key, in order."""
+        return [f.key for f in self.form.fields]
+
+    def answer(self, raw: str) -> str | None:
+        """Answer the current field with a typed line; return a kind problem or None.
+
+        An empty answer takes the field's default, or skips an optional field; a
+        required field left empty is asked again (as the platforms' forms do).
+        """
+        current = self.current
+        if current is None:
+            return None
+        value = unescape_answer(raw)
+        if not value.strip():
+            value = current.default
+        if current.required and not value.strip():
+            return f"“{current.label}” is needed. Please write an answer, or :cancel to stop."
+        self.values[current.key] = value
+        self.pending.pop(0)
+        return None
+
+    def fill_all(self, given: dict[str, str]) -> None:
+        """Answer with `:form` values: given keys win, then earlier answers, then defaults."""
+        for f in self.form.fields:
+            if f.key in given:
+                self.values[f.key] = given[f.key]
+            elif f.key not in self.values:
+                self.values[f.key] = f.default
+        self.pending = []
+
+    def ask_again(self, errors: dict[str, str]) -> list[str]:
+        """After a refused submission, ask only the fields with errors again.
+
+        Returns the lines to show (label: problem). If no error names a field, every
+        field is asked again.
+        """
+        lines = []
+        again = []
+        for key, problem in errors.items():
+            f = self.field(key)
+            lines.append(f"{f.label if f else key}: {problem}")
+            if f is not None:
+                again.append(key)
+        self.pending = [k for k in self.keys if k in again] or self.keys
+        return lines
+
+
+def question(fill: FormFill, *, interactive: bool) -> str:
+    """The prompt for the current field: label, required or not, limits, choices."""
+    f = fill.current
+    if f is None:
+        return ""
+    number = fill.keys.index(f.key) + 1
+    details = ["required" if f.required else "optional"]
+    if f.kind == "yes_no":
+        details.append("yes or no")
+    elif f.choices:
+        details.append("one of: " + " | ".join(c.label for c in f.choices))
+    else:
+        details.append(_length(f))
+    text = f"Question {number} of {len(fill.keys)}: {f.label} ({', '.join(details)})"
+    if f.placeholder:
+        text += f"\n    for example: {f.placeholder}"
+    if interactive and f.default:
+        text += f"\n    press Enter to keep: {f.default}"
+    return text
+
+
+def _length(f: FormField) -> str:
+    if f.min_length:
+        return f"at least {f.min_length} and up to {f.max_length} characters"
+    return f"up to {f.max_length} characters"
+
+
+def opening(form: Form) -> str:
+    """What is printed when a form opens."""
+    keys = ", ".join(f.key for f in form.fields)
+    return f"Form: {form.title}\n{FORM_INTRO}\nThe keys for :form are: {keys}."
+
+
+def unescape_answer(raw: str) -> str:
+    r"""A typed answer: `\n` becomes a new line and `\\` a backslash; a leading `\:`
+    or `\#` is a plain colon or hash (so an answer can start with one)."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        nxt = raw[i + 1] if i + 1 < len(raw) else ""
+        if ch == "\\" and nxt == "n":
+            out.append("\n")
+            i += 2
+        elif ch == "\\" and (nxt == "\\" or (i == 0 and nxt in ":#")):
+            out.append(nxt)
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def parse_assignments(text: str, keys: list[str]) -> dict[str, str]:
+    """Read `key=value key2="quoted value"` for `:form`; raise `UserError` kindly.
+
+    Quotes (double or single) hold spaces; inside them `\"` is a quote. `\n` is a new
+    line everywhere. Keys are matched ignoring case.
+    """
+    values: dict[str, str] = {}
+    known = {k.lower(): k for k in keys}
+    for word in split_assignments(text):
+        name, sep, value = word.partition("=")
+        if not sep or not name:
+            raise UserError(f"I couldn't read “{word}”. Write each answer as key=value, "
+                            f"for example {keys[0] if keys else 'title'}=\"Some text\".")
+        key = known.get(name.strip().lower())
+        if key is None:
+            raise UserError(f"This form has no question called “{name}”. "
+                            f"The keys are: {', '.join(keys)}.")
+        values[key] = value
+    return values
+
+
+def split_assignments(text: str) -> list[str]:
+    """Split on spaces outside quotes; keep backslash escapes for `unescape_answer`."""
+    words: list[str] = []
+    current: list[str] = []
+    quote = ""
+    started = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            current.append(nxt if nxt in "\"'" else ch + nxt)
+            started = True
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = ""
+            else:
+                current.append(ch)
+        elif ch in "\"'":
+            quote, started = ch, True
+        elif ch.isspace():
+            if started:
+                words.append(unescape_answer("".join(current)))
+            current, started = [], False
+        else:
+            current.append(ch)
+            started = True
+        i += 1
+    if quote:
+        raise UserError(catalog.unbalanced_quotes())
+    if started:
+        words.append(unescape_answer("".join(current)))
+    return words

@@ -1,0 +1,3 @@
+"""coprod-bot's platform-neutral core: commands, messages, features, delivery."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,236 @@
+"""The app: routes each event to its feature, checks permissions and input, and owns the
+delivery dispatcher. Adapters call `handle` (or `handle_text` for typed command lines)
+and render the `Reply` they get back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from bot import catalog
+from bot.clock import Clock, SystemClock
+from bot.commands import CommandSpec, Registry, may_run
+from bot.config import Config
+from bot.context import Context
+from bot.dispatcher import Dispatcher
+from bot.errors import UserError
+from bot.events import (
+    Actor,
+    ButtonPress,
+    DirectMessageReceived,
+    Event,
+    FormSubmission,
+    Invocation,
+)
+from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec
+from bot.logs import log_event
+from bot.messages import FormField, Reply
+from bot.parsing import parse_command_line
+from bot.ports import Sender
+from bot.roles import Role, resolve_roles
+from bot.settings import GroupSettings, SettingsBook
+from bot.text import has_visible_text
+from storage.interface import Storage
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    """One running bot: its features, settings, storage and delivery dispatcher."""
+
+    def __init__(
+        self,
+        config: Config,
+        storage: Storage,
+        *,
+        clock: Clock | None = None,
+        features: Iterable[FeatureFactory] | None = None,
+    ) -> None:
+        self.config = config
+        self.storage = storage
+        self.clock: Clock = clock or SystemClock()
+        self.settings = SettingsBook(config.group, config.groups)
+        self.registry = Registry()
+        self.features: dict[str, Feature] = {}
+        self._actions: dict[str, ActionHandler] = {}
+        self._forms: dict[str, FormSpec] = {}
+        self.dispatcher: Dispatcher | None = None
+        self._dispatch_task: asyncio.Task[None] | None = None
+        if features is None:
+            from bot.features.registry import DEFAULT_FEATURES
+
+            features = DEFAULT_FEATURES
+        for factory in features:
+            self.add_feature(factory(self))
+
+    def add_feature(self, feature: Feature) -> None:
+        """Register a feature's commands, buttons and forms."""
+        self.features[feature.name] = feature
+        self.registry.extend(feature.commands)
+        for action, handler in feature.actions.items():
+            if action in self._actions:
+                raise ValueError(f"button action {action!r} registered twice")
+            self._actions[action] = handler
+        for spec in feature.forms:
+            if spec.form_id in self._forms:
+                raise ValueError(f"form {spec.form_id!r} registered twice")
+            self._forms[spec.form_id] = spec
+
+    # ---- life cycle --------------------------------------------------------------------
+
+    async def load(self) -> None:
+        """Read chat-made settings into memory (call after storage is migrated)."""
+        self.settings.stored = await self.storage.load_all_group_settings()
+
+    def start_delivery(self, sender: Sender) -> Dispatcher:
+        """Start draining the outbox through this adapter, in the background."""
+        self.dispatcher = Dispatcher(
+            self.storage, sender, self.clock,
+            concurrency=self.config.delivery_concurrency,
+            max_backoff_seconds=self.config.delivery_max_backoff_seconds,
+            lease_seconds=self.config.delivery_lease_seconds,
+        )
+        self._dispatch_task = asyncio.create_task(self.dispatcher.run(),
+                                                  name="coprod-dispatcher")
+        return self.dispatcher
+
+    async def stop(self) -> None:
+        """Stop delivering (pending deliveries stay stored for the next start)."""
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+        if self._dispatch_task is not None:
+            try:
+                async with asyncio.timeout(10):
+                    await self._dispatch_task
+            except TimeoutError:
+                self._dispatch_task.cancel()
+            self._dispatch_task = None
+
+    def deliveries_waiting(self) -> None:
+        """Tell the dispatcher new deliveries were stored."""
+        if self.dispatcher is not None:
+            self.dispatcher.wake()
+
+    # ---- events ------------------------------------------------------------------------
+
+    def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
+        """The group roles of someone, from their platform roles."""
+        return resolve_roles(actor.platform_roles, settings.facilitator_roles,
+                             settings.lead_roles)
+
+    def visible_commands(self, actor: Actor, group_id: str) -> list[CommandSpec]:
+        """The commands this person may run in this group (switched-on features only)."""
+        settings = self.settings.for_group(group_id)
+        roles = self.roles_of(actor, settings)
+        return [s for s in self.registry.all()
+                if _feature_on(s, settings) and may_run(s, roles, actor.is_admin)]
+
+    async def handle_text(self, group_id: str, actor: Actor, line: str,
+                          channel: str | None) -> Reply:
+        """Handle a typed command line, for text platforms (console, Slack)."""
+        try:
+            parsed = parse_command_line(self.registry, line)
+        except UserError as exc:
+            return Reply.text(exc.text)
+        return await self.handle(Invocation(group_id, actor, parsed.spec.name,
+                                            parsed.options, channel))
+
+    async def handle(self, event: Event) -> Reply:
+        """Handle one event and return what to show the person who acted.
+
+        Kind refusals (`UserError`) become a private reply; anything unexpected is logged
+        by type and answered with an apology, and whatever the handler did not commit is
+        not stored.
+        """
+        try:
+            if isinstance(event, Invocation):
+                return await self._invoke(event)
+            if isinstance(event, ButtonPress):
+                return await self._press(event)
+            if isinstance(event, FormSubmission):
+                return await self._submit(event)
+            return await self._direct_message(event)
+        except UserError as exc:
+            return Reply.text(exc.text)
+        except Exception as exc:
+            log_event(log, logging.ERROR, "event.failed", kind=type(event).__name__,
+                      group=event.group_id, error=type(exc).__name__)
+            log.debug("event.failed.detail", exc_info=True)
+            return Reply.text(catalog.SOMETHING_WENT_WRONG)
+
+    async def _invoke(self, event: Invocation) -> Reply:
+        spec = self.registry.get(event.command)
+        if spec is None:
+            raise UserError(catalog.unknown_command(event.command,
+                                                    self.registry.suggest(event.command)))
+        settings = self.settings.for_group(event.group_id)
+        roles = self.roles_of(event.actor, settings)
+        if not may_run(spec, roles, event.actor.is_admin):
+            raise UserError(catalog.not_allowed(spec.name))
+        if not _feature_on(spec, settings):
+            raise UserError(catalog.feature_off(spec.name))
+        options = spec.check_options(event.options)
+        log_event(log, logging.INFO, "command.run", command=spec.name, group=event.group_id)
+        return await spec.handler(Context(self, event, settings, roles, options))
+
+    async def _press(self, event: ButtonPress) -> Reply:
+        handler = self._actions.get(event.action)
+        if handler is None:
+            raise UserError(catalog.form_expired())
+        settings = self.settings.for_group(event.group_id)
+        ctx = Context(self, event, settings, self.roles_of(event.actor, settings),
+                      {"value": event.value, "values": event.values})
+        return await handler(ctx)
+
+    async def _submit(self, event: FormSubmission) -> Reply:
+        spec = self._forms.get(event.form_id)
+        if spec is None:
+            raise UserError(catalog.form_expired())
+        values, errors = check_form(spec.fields, event.values)
+        if errors:
+            return Reply(messages=(), field_errors=errors)
+        settings = self.settings.for_group(event.group_id)
+        ctx = Context(self, event, settings, self.roles_of(event.actor, settings), values)
+        return await spec.handler(ctx)
+
+    async def _direct_message(self, event: DirectMessageReceived) -> Reply:
+        return Reply.text(catalog.DM_NOT_A_COMMAND)
+
+
+def _feature_on(spec: CommandSpec, settings: GroupSettings) -> bool:
+    return spec.feature == "core" or spec.feature in settings.features
+
+
+def check_form(fields: tuple[FormField, ...], raw: dict[str, str],
+               ) -> tuple[dict[str, str], dict[str, str]]:
+    """Check submitted values against the form's fields.
+
+    Returns (values, errors): values for every field (missing optional ones as ""), and
+    a kind message per field key that is wrong. Unknown keys are ignored.
+    """
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        value = str(raw.get(f.key, "") or "").strip()
+        if f.choices and value:
+            match = [c.value for c in f.choices
+                     if value.casefold() in (c.value.casefold(), c.label.casefold())]
+            if not match:
+                errors[f.key] = catalog.field_not_a_choice(f.label, [c.label for c in f.choices])
+                continue
+            value = match[0]
+        if f.kind == "yes_no" and value:
+            word = value.casefold()
+            if word not in ("yes", "no", "y", "n"):
+                errors[f.key] = catalog.field_not_a_choice(f.label, ["yes", "no"])
+                continue
+            value = "yes" if word.startswith("y") else "no"
+        if f.required and not has_visible_text(value):
+            errors[f.key] = catalog.field_required(f.label)
+        elif len(value) > f.max_length:
+            errors[f.key] = catalog.field_too_long(f.label, f.max_length, len(value))
+        elif value and len(value) < f.min_length:
+            errors[f.key] = catalog.field_too_short(f.label, f.min_length)
+        values[f.key] = value
+    return values, errors

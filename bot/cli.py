@@ -1,0 +1,108 @@
+"""The `coprod` command: run the bot, check the config, migrate, make a key."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Config, ConfigError, default_config_path, load_config
+from bot.logs import configure_logging
+from bot.runtime import PLATFORMS, build_app, choose_platform, make_cipher, opened_storage
+from storage.crypto import generate_key
+from storage.interface import StorageError
+
+EXIT_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coprod",
+        description="coprod-bot: helps co-production groups work well together.")
+    parser.add_argument("--version", action="version", version=f"coprod-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--config", type=Path, metavar="PATH",
+                       help="config file (default: ./config.toml if it exists)")
+        return p
+
+    run = with_config(sub.add_parser(
+        "run", help="start the bot",
+        description="Start the bot. With no platform token set, a console chat starts."))
+    run.add_argument("--platform", choices=PLATFORMS,
+                     help="which platform to connect to (default: the one whose token is "
+                          "set, else the console)")
+    with_config(sub.add_parser("check-config", help="check the config and secrets, then exit",
+                               description="Check config.toml and the environment without "
+                                           "starting the bot. Exit code 2 if anything is "
+                                           "wrong."))
+    with_config(sub.add_parser("migrate", help="bring the database up to date",
+                               description="Apply database migrations not yet applied."))
+    sub.add_parser("generate-key", help="print a new encryption key",
+                   description="Print a new key for COPROD_ENCRYPTION_KEY.")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `coprod` console script."""
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    if args.command == "generate-key":
+        print(generate_key())
+        return 0
+    try:
+        config = load_config(args.config or default_config_path())
+        if args.command == "check-config":
+            if config.secrets.encryption_key:
+                make_cipher(config, "console")
+            where = config.source or "no config file (defaults)"
+            print(f"Config is fine: {where}; database {config.database_target}.")
+            return 0
+        if args.command == "migrate":
+            return asyncio.run(_migrate(config))
+        platform = choose_platform(args.platform, config, sys.stderr)
+        return asyncio.run(_run(config, platform))
+    except ConfigError as exc:
+        print("coprod cannot start because of the configuration:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageError as exc:
+        print(f"coprod cannot use the database: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _migrate(config: Config) -> int:
+    configure_logging(config.log_level or "info", config.log_format)
+    cipher = make_cipher(config, "console")
+    async with opened_storage(config, cipher) as storage:
+        version = await storage.schema_version()
+    print(f"Database {config.database_target} is at schema version {version}.")
+    return 0
+
+
+async def _run(config: Config, platform: str) -> int:
+    default_level = "warning" if platform == "console" else "info"
+    configure_logging(config.log_level or default_level, config.log_format)
+    cipher = make_cipher(config, platform)
+    async with opened_storage(config, cipher) as storage:
+        app = await build_app(config, storage)
+        from adapters.console import ConsoleAdapter
+
+        adapter = ConsoleAdapter(config, sys.stdin, sys.stdout)
+        app.start_delivery(adapter)
+        try:
+            return await adapter.run(app)
+        finally:
+            await app.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

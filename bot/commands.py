@@ -1,0 +1,198 @@
+"""Platform-neutral command specs and the registry that holds them.
+
+A spec says everything an adapter needs to register a native command (name, words for
+people, typed options with limits and choices) and everything the core needs to check
+an invocation (who may run it, which feature it belongs to, the option limits). The
+core checks every invocation against its spec, whatever the platform already checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from bot import catalog
+from bot.errors import UserError
+from bot.messages import Choice, Reply
+from bot.roles import Role
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+Handler = Callable[["Context"], Awaitable[Reply]]
+
+
+class OptionType(StrEnum):
+    """The types an option can have; adapters map each to a native type."""
+
+    STRING = "string"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    USER = "user"
+    CHANNEL = "channel"
+
+
+_TRUE = {"yes", "y", "true", "on", "1"}
+_FALSE = {"no", "n", "false", "off", "0"}
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    """One option of a command, with the limits the core enforces."""
+
+    name: str
+    description: str
+    type: OptionType = OptionType.STRING
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    min_length: int = 0
+    max_length: int = 1000
+    min_value: int | None = None
+    max_value: int | None = None
+
+    def coerce(self, raw: Any) -> Any:
+        """Check a value (text from a text platform, or typed from Discord) and type it.
+
+        Raises `UserError` with a kind explanation naming the option.
+        """
+        value: Any
+        if self.type is OptionType.INTEGER:
+            if isinstance(raw, bool):
+                raise UserError(catalog.option_not_number(self.name))
+            try:
+                value = int(str(raw).strip())
+            except ValueError:
+                raise UserError(catalog.option_not_number(self.name)) from None
+            if self.min_value is not None and value < self.min_value:
+                raise UserError(catalog.option_too_small(self.name, self.min_value))
+            if self.max_value is not None and value > self.max_value:
+                raise UserError(catalog.option_too_big(self.name, self.max_value))
+        elif self.type is OptionType.BOOLEAN:
+            if isinstance(raw, bool):
+                value = raw
+            else:
+                word = str(raw).strip().casefold()
+                if word in _TRUE:
+                    value = True
+                elif word in _FALSE:
+                    value = False
+                else:
+                    raise UserError(catalog.option_not_yes_no(self.name))
+        else:
+            value = str(raw).strip()
+            if self.type is OptionType.USER:
+                value = value.removeprefix("<@").removesuffix(">").lstrip("!@")
+            elif self.type is OptionType.CHANNEL:
+                value = value.removeprefix("<#").removesuffix(">").lstrip("#")
+            if not value and self.required:
+                raise UserError(catalog.option_empty(self.name))
+            if len(value) < self.min_length:
+                raise UserError(catalog.option_too_short(self.name, self.min_length))
+            if len(value) > self.max_length:
+                raise UserError(catalog.option_too_long(self.name, self.max_length))
+        if self.choices:
+            for choice in self.choices:
+                if str(value).casefold() in (choice.value.casefold(), choice.label.casefold()):
+                    return choice.value
+            raise UserError(catalog.option_not_a_choice(
+                self.name, [c.value for c in self.choices]))
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """A command: `name` is one to three words (`help`, `meeting list`).
+
+    `roles`: any one of these may run it. `admins`: platform administrators may run it
+    whatever their roles (so a newly invited bot can be set up). `feature`: the feature
+    switch it belongs to ("core" is always on). `opens_form`: the command answers with a
+    form, so adapters must not defer before it.
+    """
+
+    name: str
+    description: str
+    handler: Handler
+    example: str
+    options: tuple[OptionSpec, ...] = ()
+    roles: frozenset[Role] = frozenset({Role.MEMBER})
+    admins: bool = False
+    feature: str = "core"
+    opens_form: bool = False
+    private: bool = True
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The name split into words (command, then subcommand group, then subcommand)."""
+        return tuple(self.name.split())
+
+    def option(self, name: str) -> OptionSpec | None:
+        """The option of that name, if any."""
+        for opt in self.options:
+            if opt.name == name:
+                return opt
+        return None
+
+    def check_options(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate and type every given option; refuse unknown and missing ones."""
+        out: dict[str, Any] = {}
+        for key, raw in given.items():
+            opt = self.option(key)
+            if opt is None:
+                raise UserError(catalog.unknown_option(self.name, key,
+                                                       [o.name for o in self.options]))
+            out[key] = opt.coerce(raw)
+        for opt in self.options:
+            if opt.required and (opt.name not in out or out[opt.name] in ("", None)):
+                raise UserError(catalog.option_missing(self.name, opt.name, self.example))
+        return out
+
+
+@dataclass
+class Registry:
+    """Every command the bot offers, looked up by name."""
+
+    _specs: dict[str, CommandSpec] = field(default_factory=dict)
+
+    def add(self, spec: CommandSpec) -> None:
+        """Register a command; names are unique and at most three words."""
+        if spec.name in self._specs:
+            raise ValueError(f"command {spec.name!r} registered twice")
+        if not 1 <= len(spec.words) <= 3:
+            raise ValueError(f"command {spec.name!r} must be one to three words")
+        self._specs[spec.name] = spec
+
+    def extend(self, specs: Iterable[CommandSpec]) -> None:
+        """Register several commands."""
+        for spec in specs:
+            self.add(spec)
+
+    def get(self, name: str) -> CommandSpec | None:
+        """The command of that exact name."""
+        return self._specs.get(name)
+
+    def all(self) -> list[CommandSpec]:
+        """All commands, sorted by name."""
+        return sorted(self._specs.values(), key=lambda s: s.name)
+
+    def top_level_names(self) -> list[str]:
+        """The first words of all commands (one native command each on the platforms)."""
+        return sorted({s.words[0] for s in self._specs.values()})
+
+    def under(self, prefix: str) -> list[CommandSpec]:
+        """Commands whose name starts with these words (`meeting` -> `meeting list`, ...)."""
+        words = tuple(prefix.split())
+        return [s for s in self.all() if s.words[: len(words)] == words]
+
+    def suggest(self, name: str) -> str | None:
+        """The closest command name to a mistyped one, if any is close enough."""
+        names = list(self._specs) + self.top_level_names()
+        match = difflib.get_close_matches(name.strip().lower(), names, n=1, cutoff=0.6)
+        return match[0] if match else None
+
+
+def may_run(spec: CommandSpec, roles: frozenset[Role], is_admin: bool) -> bool:
+    """Whether someone with these roles (and admin flag) may run the command."""
+    return bool(spec.roles & roles) or (spec.admins and is_admin)

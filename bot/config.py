@@ -1,0 +1,398 @@
+"""Loading and checking `config.toml` and the secrets from the environment.
+
+Everything is checked at start-up, before anything touches the database: a problem
+stops the bot with one line per problem naming the key, what is wrong and how to fix
+it (exit code 2). No config file at all is fine: the console on a local SQLite file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from bot.settings import (
+    FEATURE_CHANNELS,
+    SETTING_KEYS,
+    GroupSettings,
+    SettingError,
+    apply_settings,
+    check_channel,
+    setting_spec,
+)
+from storage.factory import check_database_setting
+
+_GROUP_ID = re.compile(r"[0-9]{17,20}|[TE][A-Z0-9]{6,}|demo")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+SECRET_NAMES = (
+    "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+    "COPROD_DATABASE_URL", "COPROD_ENCRYPTION_KEY", "COPROD_LOG_LEVEL",
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` holds one plain line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        problems = [_printable(p) for p in problems]
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _printable(text: str) -> str:
+    """One line, with anything unprintable (newlines, terminal escapes) shown escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleMember:
+    """A simulated member of the console's demo group."""
+
+    name: str
+    roles: tuple[str, ...] = ()
+    admin: bool = False
+
+
+DEFAULT_CONSOLE_MEMBERS: tuple[ConsoleMember, ...] = (
+    ConsoleMember("alice"),
+    ConsoleMember("bob"),
+    ConsoleMember("carol", ("Facilitator",)),
+    ConsoleMember("dev", ("Safeguarding lead",)),
+    ConsoleMember("erin", ("Safeguarding lead",)),
+    ConsoleMember("sam", (), admin=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    """Tokens and keys, only ever from the environment or a `.env` file."""
+
+    discord_token: str = ""
+    slack_bot_token: str = ""
+    slack_app_token: str = ""
+    slack_signing_secret: str = ""
+    database_url: str = ""
+    encryption_key: str = ""
+    log_level: str = ""
+
+    def __repr__(self) -> str:
+        return "Secrets(<hidden>)"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole checked configuration."""
+
+    # Empty means "not set": the platform adapters then log at info, the console at warning.
+    log_level: str = ""
+    log_format: str = "keyvalue"
+    database: str = "coprod.db"
+    key_file: str = ""
+    group: GroupSettings = field(default_factory=lambda: GroupSettings(group_id=""))
+    groups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    delivery_concurrency: int = 4
+    delivery_max_backoff_seconds: int = 600
+    delivery_lease_seconds: int = 120
+    console_group_name: str = "Demo group"
+    console_members: tuple[ConsoleMember, ...] = DEFAULT_CONSOLE_MEMBERS
+    console_channel: str = "general"
+    secrets: Secrets = field(default_factory=Secrets)
+    source: str = ""
+
+    @property
+    def database_target(self) -> str:
+        """Where the data lives: COPROD_DATABASE_URL if set, else `[bot] database`."""
+        return self.secrets.database_url or self.database
+
+
+
+# ---- the schema ---------------------------------------------------------------------------
+
+def _expect(kind: type | tuple[type, ...], what: str) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) and kind is not bool:
+            raise SettingError(f"must be {what}")
+        if not isinstance(value, kind):
+            raise SettingError(f"must be {what}")
+        return value
+    return check
+
+
+def _one_of(*choices: str, allow_unset: bool = False) -> Any:
+    def check(value: Any) -> Any:
+        if allow_unset and value == "":
+            return ""
+        if not isinstance(value, str) or value.lower() not in choices:
+            raise SettingError("must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return value.lower()
+    return check
+
+
+def _int_range(low: int, high: int) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingError(f"must be a whole number from {low} to {high}")
+        if not low <= value <= high:
+            raise SettingError(f"must be from {low} to {high}; it is {value}")
+        return value
+    return check
+
+
+def _text(value: Any) -> Any:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingError('must be a non-empty text in quotes, like "coprod.db"')
+    return value.strip()
+
+
+def _optional_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise SettingError('must be a text in quotes, like "coprod.key" ("" for not set)')
+    return value.strip()
+
+
+def _console_channel(value: Any) -> Any:
+    name = check_channel(value)
+    if not name:
+        raise SettingError('must name a channel, like "general"')
+    return name
+
+
+def _members(value: Any) -> Any:
+    if not isinstance(value, list) or not value:
+        raise SettingError('must be a list of tables, like [{ name = "alice" }]')
+    members = []
+    seen = set()
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise SettingError(f"item {i + 1} needs a name, like {{ name = \"alice\" }}")
+        extra = set(item) - {"name", "roles", "admin"}
+        if extra:
+            raise SettingError(f"item {i + 1} has unknown keys {', '.join(sorted(extra))}; "
+                               "allowed are name, roles, admin")
+        name = item["name"].strip().lower()
+        if not name or not name.replace("-", "").replace("_", "").isalnum():
+            raise SettingError(f"item {i + 1}: a name is one word of letters and digits")
+        if name in seen:
+            raise SettingError(f"item {i + 1}: the name {name} appears twice")
+        seen.add(name)
+        roles = item.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise SettingError(f"item {i + 1}: roles must be a list of role names")
+        admin = item.get("admin", False)
+        if not isinstance(admin, bool):
+            raise SettingError(f"item {i + 1}: admin must be true or false")
+        members.append(ConsoleMember(name, tuple(roles), admin))
+    return tuple(members)
+
+
+SCHEMA: dict[str, dict[str, Any]] = {
+    "bot": {
+        "log_level": _one_of(*LOG_LEVELS, allow_unset=True),
+        "log_format": _one_of("keyvalue", "json"),
+        "database": _text,
+        "key_file": _optional_text,
+    },
+    "delivery": {
+        "concurrency": _int_range(1, 64),
+        "max_backoff_seconds": _int_range(5, 86400),
+        "lease_seconds": _int_range(10, 3600),
+    },
+    "console": {
+        "group_name": _text,
+        "channel": _console_channel,
+        "members": _members,
+    },
+}
+
+
+def _group_checks() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in SETTING_KEYS:
+        spec = setting_spec(key)
+        assert spec is not None
+        out[key] = spec.check
+    return out
+
+
+# ---- loading -----------------------------------------------------------------------------
+
+def load_secrets(env: Mapping[str, str] | None = None, dotenv_path: Path | None = None,
+                 ) -> Secrets:
+    """Secrets from the environment, falling back to a `.env` file (environment wins)."""
+    source: dict[str, str] = {}
+    if dotenv_path is not None and dotenv_path.is_file():
+        try:
+            values = dotenv_values(dotenv_path, encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError([f"{dotenv_path}: the file is not UTF-8 text. Save it as UTF-8."]
+                              ) from None
+        except OSError as exc:
+            raise ConfigError([f"{dotenv_path}: cannot read the file ({exc.strerror})."]
+                              ) from None
+        source.update({k: v for k, v in values.items() if v is not None})
+    # A variable set but empty does not hide a value from .env.
+    source.update({k: v for k, v in (os.environ if env is None else env).items() if v})
+    return Secrets(
+        discord_token=source.get("DISCORD_TOKEN", "").strip(),
+        slack_bot_token=source.get("SLACK_BOT_TOKEN", "").strip(),
+        slack_app_token=source.get("SLACK_APP_TOKEN", "").strip(),
+        slack_signing_secret=source.get("SLACK_SIGNING_SECRET", "").strip(),
+        database_url=source.get("COPROD_DATABASE_URL", "").strip(),
+        encryption_key=source.get("COPROD_ENCRYPTION_KEY", "").strip(),
+        log_level=source.get("COPROD_LOG_LEVEL", "").strip().lower(),
+    )
+
+
+def default_config_path() -> Path | None:
+    """`config.toml` in the working directory, if there is one."""
+    path = Path("config.toml")
+    return path if path.is_file() else None
+
+
+def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Config:
+    """Read, check and return the configuration; raise `ConfigError` listing every problem.
+
+    `path=None` means no file: every default applies.
+    """
+    data: dict[str, Any] = {}
+    problems: list[str] = []
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError([f"{path}: there is no such file. Check the path, or copy "
+                               "config.example.toml to config.toml to start one."]) from None
+        except UnicodeDecodeError:
+            raise ConfigError([f"{path}: the file is not UTF-8 text. Save it as UTF-8."]
+                              ) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"{path}: this is not valid TOML ({exc}). Fix the line it "
+                               "names; text values need quotes, like timezone = \"UTC\"."]
+                              ) from None
+        except RecursionError:
+            raise ConfigError([f"{path}: this is not valid TOML (lists or tables are nested "
+                               "too deeply)."]) from None
+        except OSError as exc:
+            raise ConfigError([f"{path}: cannot read the file ({exc.strerror})."]) from None
+    secrets = load_secrets(env, (path.parent if path else Path(".")) / ".env")
+    values: dict[str, dict[str, Any]] = {name: {} for name in SCHEMA}
+    group_values: dict[str, Any] = {}
+    per_group: dict[str, dict[str, Any]] = {}
+    group_checks = _group_checks()
+
+    for section, body in data.items():
+        if section in SCHEMA or section == "group":
+            if not isinstance(body, dict):
+                problems.append(f"[{section}]: must be a table (a line [{section}] "
+                                "followed by key = value lines)")
+                continue
+            checks = group_checks if section == "group" else SCHEMA[section]
+            target = group_values if section == "group" else values[section]
+            _check_table(section, body, checks, target, problems)
+        elif section == "groups":
+            if not isinstance(body, dict):
+                problems.append('[groups]: must hold one table per group, like '
+                                '[groups."123456789"]')
+                continue
+            for group_id, group_body in body.items():
+                where = f'groups."{group_id}"'
+                if not _GROUP_ID.fullmatch(str(group_id)):
+                    problems.append(f"[{where}]: “{group_id}” is not a group id. Use a "
+                                    "Discord server id (17 to 20 digits), a Slack "
+                                    "workspace id (like T0123ABCD), or \"demo\" for the "
+                                    "console")
+                    continue
+                if not isinstance(group_body, dict):
+                    problems.append(f"[{where}]: must be a table of group settings")
+                    continue
+                per_group[str(group_id)] = {}
+                _check_table(where, group_body, group_checks, per_group[str(group_id)],
+                             problems)
+        elif section in ("discord", "slack"):
+            problems.append(f"[{section}]: the {section.title()} adapter is not part of "
+                            "this version yet; remove this section for now")
+        elif not isinstance(body, dict):
+            problems.append(f"{section}: a setting outside any section. Put it under the "
+                            "section it belongs to, like [bot] or [group]")
+        else:
+            problems.append(f"[{section}]: unknown section. Known sections are "
+                            + ", ".join(f"[{s}]" for s in ("bot", "group", "groups",
+                                                           "delivery", "console")))
+
+    if secrets.log_level and secrets.log_level not in LOG_LEVELS:
+        problems.append(f"COPROD_LOG_LEVEL: must be one of {', '.join(LOG_LEVELS)}; "
+                        f"it is “{secrets.log_level}”")
+
+    defaults = apply_settings(GroupSettings(group_id=""), group_values)
+    problems += _missing_channels("group", defaults.missing())
+    for gid, vals in per_group.items():
+        own = [m for m in apply_settings(defaults, vals).missing()
+               if m not in defaults.missing()]
+        problems += _missing_channels(f'groups."{gid}"', own)
+
+    database_problem = check_database_setting(secrets.database_url
+                                              or values["bot"].get("database", "coprod.db"))
+    if database_problem:
+        where = "COPROD_DATABASE_URL" if secrets.database_url else "[bot] database"
+        problems.append(f"{where}: {database_problem}")
+
+    if problems:
+        raise ConfigError(problems)
+    bot, delivery, console = values["bot"], values["delivery"], values["console"]
+    return Config(
+        log_level=secrets.log_level or bot.get("log_level", ""),
+        log_format=bot.get("log_format", "keyvalue"),
+        database=bot.get("database", "coprod.db"),
+        key_file=bot.get("key_file", ""),
+        group=defaults,
+        groups=per_group,
+        delivery_concurrency=delivery.get("concurrency", 4),
+        delivery_max_backoff_seconds=delivery.get("max_backoff_seconds", 600),
+        delivery_lease_seconds=delivery.get("lease_seconds", 120),
+        console_group_name=console.get("group_name", "Demo group"),
+        console_channel=console.get("channel", "general").lstrip("#"),
+        console_members=console.get("members", DEFAULT_CONSOLE_MEMBERS),
+        secrets=secrets,
+        source=str(path) if path else "",
+    )
+
+
+def _missing_channels(where: str, missing: list[tuple[str, str]]) -> list[str]:
+    by_key: dict[str, list[str]] = {}
+    for feature, key in missing:
+        by_key.setdefault(key, []).append(feature)
+    return [f"[{where}] {key}: {' and '.join(features)} "
+            f"{'is' if len(features) == 1 else 'are'} switched on but {key} is empty. "
+            f"Set {key} = \"channel-name\", or take "
+            f"{' and '.join(features)} out of features"
+            for key, features in by_key.items()]
+
+
+def _check_table(section: str, body: Mapping[str, Any], checks: Mapping[str, Any],
+                 target: dict[str, Any], problems: list[str]) -> None:
+    for key, value in body.items():
+        check = checks.get(key)
+        if check is None:
+            problems.append(f"[{section}] {key}: unknown key. Known keys here are "
+                            + ", ".join(checks) + _close_hint(key, list(checks)))
+            continue
+        try:
+            target[key] = check(value)
+        except SettingError as exc:
+            problems.append(f"[{section}] {key}: {exc}")
+
+
+def _close_hint(key: str, known: list[str]) -> str:
+    match = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean {match[0]}?)" if match else ""
+
+
+__all__ = ["FEATURE_CHANNELS", "Config", "ConfigError", "Secrets", "load_config"]

@@ -1,0 +1,60 @@
+"""What a feature handler is given: the event, the group's settings, roles and services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.events import Actor, Event
+from bot.outbox import NewDelivery
+from bot.roles import Role
+from bot.settings import GroupSettings
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from storage.interface import Storage
+
+
+@dataclass(slots=True)
+class Context:
+    """One event being handled.
+
+    `options` holds a command's checked options, a form's checked values, or a button's
+    value under "value" (and "values" for a select menu).
+    """
+
+    app: App
+    event: Event
+    settings: GroupSettings
+    roles: frozenset[Role]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        """Who acted."""
+        return self.event.actor
+
+    @property
+    def group_id(self) -> str:
+        """The group this happened in."""
+        return self.event.group_id
+
+    @property
+    def storage(self) -> Storage:
+        """The database, through its interface."""
+        return self.app.storage
+
+    def now(self) -> datetime:
+        """The current time (UTC)."""
+        return self.app.clock.now()
+
+    def has_role(self, role: Role) -> bool:
+        """Whether the actor has this role in the group."""
+        return role in self.roles
+
+    async def deliver(self, deliveries: Sequence[NewDelivery]) -> None:
+        """Store deliveries that need no state change alongside them, and send soon."""
+        await self.app.storage.enqueue(deliveries, self.now())
+        self.app.deliveries_waiting()

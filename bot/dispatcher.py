@@ -1,0 +1,183 @@
+"""The delivery dispatcher: sends stored deliveries, retries, reroutes, never drops.
+
+Claims due deliveries from storage under a lease, sends each through the adapter, and
+records the outcome. Rate limits wait exactly as long as the platform asked; transient
+failures back off exponentially with jitter, for as long as it takes; a refusal
+for good (DMs closed, channel gone) moves to the delivery's next fallback, and only when
+none is left is it marked undeliverable and logged at error level. A dispatcher that
+dies mid-send leaves its claims to expire, and another (or the restarted one) resends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.errors import (
+    DeliveryError,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Transient,
+    UnsupportedMessage,
+)
+from bot.logs import log_event
+from bot.outbox import Delivery
+from bot.ports import Sender
+from storage.interface import Storage
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE_SECONDS = 2.0
+# Poll this often even without a wake-up, to pick up work other processes enqueued.
+IDLE_POLL_SECONDS = 5.0
+WARN_AFTER_ATTEMPTS = 5
+
+
+class Dispatcher:
+    """Drains the delivery outbox through one adapter."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        sender: Sender,
+        clock: Clock,
+        *,
+        concurrency: int = 4,
+        max_backoff_seconds: float = 600.0,
+        lease_seconds: float = 120.0,
+        batch_size: int = 50,
+        owner: str | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._storage = storage
+        self._sender = sender
+        self._clock = clock
+        self._limit = asyncio.Semaphore(concurrency)
+        self._max_backoff = max_backoff_seconds
+        self._lease = timedelta(seconds=lease_seconds)
+        self._batch = batch_size
+        self.owner = owner or f"dispatcher-{uuid.uuid4().hex[:12]}"
+        self._rng = rng or random.Random()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._busy = 0  # batches being sent right now
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def wake(self) -> None:
+        """Something new was enqueued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def process_once(self) -> int:
+        """Claim one batch of due deliveries and attempt each; return how many."""
+        claimed = await self._storage.claim_deliveries(
+            self._clock.now(), self._batch, self.owner, self._lease)
+        if claimed:
+            self._busy += 1
+            self._idle.clear()
+            try:
+                await asyncio.gather(*(self._attempt(d) for d in claimed))
+            finally:
+                self._busy -= 1
+                if not self._busy:
+                    self._idle.set()
+        return len(claimed)
+
+    async def drain(self, limit_seconds: float = 10.0) -> None:
+        """Attempt everything due now, repeatedly, until nothing is due (or time is up).
+
+        Also waits for batches already being sent by the background loop. Used by the
+        console between typed lines and by tests, so that what a step caused is shown
+        before the next step.
+        """
+        async with asyncio.timeout(limit_seconds):
+            while True:
+                if await self.process_once():
+                    continue
+                if not self._busy:
+                    return
+                await self._idle.wait()  # a batch the background loop claimed
+
+    async def run(self) -> None:
+        """Deliver until `stop` is called."""
+        log_event(log, logging.INFO, "dispatcher.start", owner=self.owner)
+        while not self._stopping:
+            try:
+                sent = await self.process_once()
+            except Exception:
+                log.exception("dispatcher.batch_failed")
+                sent = 0
+            if sent:
+                continue
+            await self._sleep_until_due()
+
+    def stop(self) -> None:
+        """Finish the current batch and return from `run`."""
+        self._stopping = True
+        self._wake.set()
+
+    async def _sleep_until_due(self) -> None:
+        # Cleared before looking, so a wake-up that arrives meanwhile is not lost.
+        self._wake.clear()
+        delay = IDLE_POLL_SECONDS
+        due = await self._storage.next_delivery_due()
+        if due is not None:
+            delay = min(delay, max(0.0, (due - self._clock.now()).total_seconds()))
+        if delay > 0 and not self._stopping:
+            try:
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        async with self._limit:
+            try:
+                ref = await self._sender.send(delivery.destination, delivery.message,
+                                              delivery.key)
+            except DeliveryError as exc:
+                await self._failed(delivery, exc)
+                return
+            except Exception as exc:  # an adapter bug must not lose the delivery
+                log_event(log, logging.ERROR, "delivery.adapter_error", id=delivery.id,
+                          error=type(exc).__name__)
+                await self._failed(delivery, Transient(type(exc).__name__))
+                return
+        await self._storage.mark_delivered(delivery.id, ref, self._clock.now())
+        log_event(log, logging.INFO, "delivery.sent", id=delivery.id,
+                  to=delivery.destination.describe(), attempts=delivery.attempts + 1)
+
+    async def _failed(self, delivery: Delivery, exc: DeliveryError) -> None:
+        now = self._clock.now()
+        error = f"{type(exc).__name__}: {exc}"[:200]
+        if isinstance(exc, RateLimited):
+            wait = exc.retry_after + self._rng.uniform(0, 0.25)
+            await self._storage.mark_retry(delivery.id, now + timedelta(seconds=wait), error,
+                                           count_attempt=False)
+            log_event(log, logging.INFO, "delivery.rate_limited", id=delivery.id,
+                      retry_after=round(exc.retry_after, 3))
+        elif isinstance(exc, Forbidden | NotFound | UnsupportedMessage):
+            if delivery.fallbacks and not isinstance(exc, UnsupportedMessage):
+                nxt, rest = delivery.fallbacks[0], delivery.fallbacks[1:]
+                await self._storage.reroute(delivery.id, nxt.destination,
+                                            nxt.message or delivery.message, rest, error, now)
+                log_event(log, logging.WARNING, "delivery.rerouted", id=delivery.id,
+                          reason=type(exc).__name__, to=nxt.destination.describe())
+            else:
+                await self._storage.mark_undeliverable(delivery.id, error, now)
+                log_event(log, logging.ERROR, "delivery.undeliverable", id=delivery.id,
+                          reason=type(exc).__name__, to=delivery.destination.describe())
+        else:
+            attempts = delivery.attempts + 1
+            ceiling = min(self._max_backoff, BACKOFF_BASE_SECONDS * 2 ** min(attempts, 30))
+            wait = self._rng.uniform(ceiling / 2, ceiling)
+            await self._storage.mark_retry(delivery.id, now + timedelta(seconds=wait), error,
+                                           count_attempt=True)
+            level = logging.WARNING if attempts >= WARN_AFTER_ATTEMPTS else logging.INFO
+            log_event(log, level, "delivery.retry", id=delivery.id, attempts=attempts,
+                      wait=round(wait, 3), reason=type(exc).__name__)

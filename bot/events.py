@@ -1,0 +1,75 @@
+"""What reaches the core from an adapter: who acted, where, and what they did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person who acted, as the platform describes them.
+
+    `platform_roles` are the platform's role names or ids (Discord roles, Slack user
+    group handles); the core maps them to its own roles using the group's settings.
+    `is_admin` is the platform's own administrator flag (server "Manage Server",
+    workspace admin), which may always run `/setup`.
+    """
+
+    user_id: str
+    display_name: str
+    platform_roles: frozenset[str] = frozenset()
+    is_admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A command run by a member: `/name sub` with typed options.
+
+    `channel` is None when the command was run in a direct message with the bot.
+    Options are already typed by the adapter (or by `bot.parsing` for text platforms)
+    and are checked again by the core.
+    """
+
+    group_id: str
+    actor: Actor
+    command: str
+    options: dict[str, Any] = field(default_factory=dict)
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    """A button pressed, or choices picked in a select menu (then `values` is set)."""
+
+    group_id: str
+    actor: Actor
+    action: str
+    value: str = ""
+    values: tuple[str, ...] = ()
+    channel: str | None = None
+    message_ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormSubmission:
+    """A form sent back by a member, with each field's raw text."""
+
+    group_id: str
+    actor: Actor
+    form_id: str
+    values: dict[str, str]
+    state: str = ""
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectMessageReceived:
+    """A direct message to the bot that is not a command."""
+
+    group_id: str
+    actor: Actor
+    text: str
+
+
+Event = Invocation | ButtonPress | FormSubmission | DirectMessageReceived

@@ -1,0 +1,54 @@
+"""Feature modules. Each turns one of the group's lessons into commands, buttons, forms
+and scheduled jobs, and talks to storage only through its interface."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.commands import CommandSpec
+from bot.messages import Form, FormField, Reply
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.context import Context
+
+ActionHandler = Callable[["Context"], Awaitable[Reply]]
+FormHandler = Callable[["Context"], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class FormSpec:
+    """A form a feature can open, and the handler its submission goes to.
+
+    The core checks every submitted field against `fields` (required, lengths, choices)
+    before the handler runs, so a handler only sees values within the form's limits.
+    """
+
+    form_id: str
+    fields: tuple[FormField, ...]
+    handler: FormHandler
+
+    def form(self, title: str, *, state: str = "", submit_label: str = "Send",
+             defaults: dict[str, str] | None = None) -> Form:
+        """The form to show, optionally pre-filled."""
+        fields = self.fields
+        if defaults:
+            from dataclasses import replace
+
+            fields = tuple(replace(f, default=defaults.get(f.key, f.default)) for f in fields)
+        return Form(self.form_id, title, fields, submit_label, state)
+
+
+@dataclass
+class Feature:
+    """What a feature module offers the app."""
+
+    name: str
+    commands: list[CommandSpec] = field(default_factory=list)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+    forms: list[FormSpec] = field(default_factory=list)
+
+
+FeatureFactory = Callable[["App"], Feature]

@@ -1,0 +1,63 @@
+"""`/help`: what the caller may run, one line each with an example."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot import catalog
+from bot.commands import CommandSpec, OptionSpec, may_run
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature
+from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+def build(app: App) -> Feature:
+    """The help feature."""
+
+    async def show_help(ctx: Context) -> Reply:
+        visible = ctx.app.visible_commands(ctx.actor, ctx.group_id)
+        topic = str(ctx.options.get("command", "")).strip().lstrip("/").lower()
+        if topic:
+            return Reply.text(_detail(ctx, topic, visible))
+        lines = [catalog.HELP_INTRO, ""]
+        for spec in visible:
+            lines.append(catalog.help_line(spec.name, spec.description))
+            lines.append(catalog.help_example(spec.example))
+        lines += ["", catalog.HELP_PRIVATE_NOTE]
+        return Reply.text("\n".join(lines))
+
+    spec = CommandSpec(
+        name="help",
+        description="Show what you can do here, with an example of each command.",
+        handler=show_help,
+        example="/help  or  /help setup",
+        options=(OptionSpec("command", "a command to learn more about", max_length=60),),
+    )
+    return Feature("help", commands=[spec])
+
+
+def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:
+    exact = [s for s in visible if s.name == topic]
+    under = [s for s in visible if s.words[: len(topic.split())] == tuple(topic.split())]
+    if exact:
+        s = exact[0]
+        return catalog.help_detail(
+            s.name, s.description, s.example,
+            [(o.name, o.description, o.required) for o in s.options])
+    if under:
+        lines = []
+        for s in under:
+            lines.append(catalog.help_line(s.name, s.description))
+            lines.append(catalog.help_example(s.example))
+        return "\n".join(lines)
+    registry = ctx.app.registry
+    spec = registry.get(topic)
+    if spec is not None and not may_run(spec, ctx.roles, ctx.actor.is_admin):
+        raise UserError(catalog.not_allowed(spec.name))
+    raise UserError(catalog.unknown_command(topic, registry.suggest(topic)))
+
+

@@ -1,0 +1,84 @@
+"""Structured logging: an event name and ids, as key=value or JSON lines.
+
+Log lines carry ids and event names only, never message text and never the author of
+anything anonymous. `log_event` takes keyword fields so a call site cannot slip a whole
+message into a format string by accident.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import IO, Any
+
+_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message"}
+
+
+def log_event(logger: logging.Logger, level: int, event: str, **fields: Any) -> None:
+    """Log `event` with id-like fields (numbers, ids, counts, error codes)."""
+    logger.log(level, event, extra={"fields": fields})
+
+
+class KeyValueFormatter(logging.Formatter):
+    """`2026-01-05T09:00:00Z level=info logger=bot.app event=command.run id=3`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One line per record."""
+        parts = [
+            datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            f"level={record.levelname.lower()}",
+            f"logger={record.name}",
+            f"event={_kv(record.getMessage())}",
+        ]
+        for key, value in getattr(record, "fields", {}).items():
+            parts.append(f"{key}={_kv(value)}")
+        if record.exc_info and record.exc_info[0] is not None:
+            parts.append(f"error={record.exc_info[0].__name__}")
+        return " ".join(parts)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One line per record."""
+        data: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", {}))
+        if record.exc_info and record.exc_info[0] is not None:
+            data["error"] = record.exc_info[0].__name__
+        return json.dumps(data, default=str)
+
+
+def _kv(value: Any) -> str:
+    text = str(value)
+    if not text or any(ch.isspace() or ch in '"=' for ch in text):
+        return json.dumps(text)
+    return text
+
+
+class _CoprodHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Our handler, told apart so reconfiguring replaces only ours."""
+
+
+def configure_logging(level: str, fmt: str = "keyvalue", stream: IO[str] | None = None) -> None:
+    """Send all logs to `stream` (stderr by default) at `level`, in the chosen format.
+
+    Tracebacks are not printed: exceptions are logged by type, because a traceback's
+    local values could hold message text.
+    """
+    handler = _CoprodHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _CoprodHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for noisy in ("aiosqlite", "apscheduler", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -1,0 +1,242 @@
+"""Per-group settings: config defaults, overridden by what facilitators set in chat.
+
+Each setting is described once here (type, check, words for people), and that one
+description serves the config file's validation, `/setup` and its listing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot import catalog
+
+FEATURES: tuple[str, ...] = (
+    "meetings", "feedback", "polls", "checkins", "buddies", "concerns", "agreement",
+    "resources", "prompts",
+)
+
+# The channel setting each feature cannot work without.
+FEATURE_CHANNELS: dict[str, str] = {
+    "meetings": "updates_channel",
+    "polls": "updates_channel",
+    "agreement": "updates_channel",
+    "prompts": "updates_channel",
+    "feedback": "feedback_channel",
+    "concerns": "leads_channel",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSettings:
+    """The settings in force for one group."""
+
+    group_id: str
+    timezone: str = "Europe/London"
+    updates_channel: str = "updates"
+    feedback_channel: str = "feedback"
+    leads_channel: str = "safeguarding-leads"
+    facilitator_roles: tuple[str, ...] = ("Facilitator",)
+    lead_roles: tuple[str, ...] = ("Safeguarding lead",)
+    features: frozenset[str] = frozenset(FEATURES)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The group's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def missing(self) -> list[tuple[str, str]]:
+        """(feature, setting key) for each switched-on feature whose channel is unset."""
+        out = []
+        for feature in FEATURES:
+            key = FEATURE_CHANNELS.get(feature)
+            if key and feature in self.features and not getattr(self, key):
+                out.append((feature, key))
+        return out
+
+
+class SettingError(ValueError):
+    """A setting value that cannot be used; the message says why in plain words."""
+
+
+def _check_timezone(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingError(catalog.setting_bad_timezone("", None))
+    name = value.strip()
+    zones = _zone_names()
+    if name in zones:
+        return name
+    by_case = [z for z in zones if z.casefold() == name.casefold()]
+    if len(by_case) == 1:
+        return by_case[0]
+    close = difflib.get_close_matches(name, sorted(zones), n=1, cutoff=0.75)
+    raise SettingError(catalog.setting_bad_timezone(name, close[0] if close else None))
+
+
+_ZONES: set[str] = set()
+
+
+def _zone_names() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(z for z in available_timezones()
+                      if not z.startswith(("posix/", "right/")) and z not in _NOT_ZONES)
+    return _ZONES
+
+
+_NOT_ZONES = {"localtime", "posixrules", "Factory"}
+
+
+def check_channel(value: Any) -> str:
+    """A channel name or id as written in config or chat, without # or <#...>."""
+    if not isinstance(value, str):
+        raise SettingError(catalog.setting_bad_channel())
+    name = value.strip().removeprefix("<#").removesuffix(">").lstrip("#").strip()
+    if len(name) > 100 or any(ch.isspace() for ch in name):
+        raise SettingError(catalog.setting_bad_channel())
+    return name
+
+
+def _names(value: Any, bad: str) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise SettingError(bad)
+    return [v.strip() for v in value if v.strip()]
+
+
+def _check_roles(value: Any) -> tuple[str, ...]:
+    roles = tuple(_names(value, catalog.setting_bad_roles()))
+    if any(len(r) > 100 for r in roles):
+        raise SettingError(catalog.setting_bad_roles())
+    return roles
+
+
+def _check_features(value: Any) -> frozenset[str]:
+    names = {n.lower() for n in _names(value, catalog.setting_bad_features([], FEATURES))}
+    unknown = sorted(names - set(FEATURES))
+    if unknown:
+        raise SettingError(catalog.setting_bad_features(unknown, FEATURES))
+    return frozenset(names)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One group setting: how to check a value, and what it is for in plain words."""
+
+    key: str
+    check: Callable[[Any], Any]
+    description: str
+    example: str
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("timezone", _check_timezone,
+                "the group's time zone, used when a member has not set their own",
+                "Europe/London"),
+    SettingSpec("updates_channel", check_channel,
+                "where reminders, minutes, polls and announcements are posted", "updates"),
+    SettingSpec("feedback_channel", check_channel,
+                "where anonymous feedback digests for the whole group are posted",
+                "feedback"),
+    SettingSpec("leads_channel", check_channel,
+                "the safeguarding leads' private channel (never a public one)",
+                "safeguarding-leads"),
+    SettingSpec("facilitator_roles", _check_roles,
+                "platform roles whose members are facilitators", "Facilitator"),
+    SettingSpec("lead_roles", _check_roles,
+                "platform roles whose members are safeguarding leads", "Safeguarding lead"),
+    SettingSpec("features", _check_features,
+                "the features switched on", ",".join(FEATURES)),
+)
+SETTING_KEYS: tuple[str, ...] = tuple(s.key for s in SETTINGS)
+
+
+def setting_spec(key: str) -> SettingSpec | None:
+    """The description of a setting, by key."""
+    for spec in SETTINGS:
+        if spec.key == key:
+            return spec
+    return None
+
+
+def apply_settings(base: GroupSettings, values: Mapping[str, Any]) -> GroupSettings:
+    """Settings with these (already checked) values applied on top."""
+    changes = {k: v for k, v in values.items() if k in SETTING_KEYS}
+    if "features" in changes:
+        changes["features"] = frozenset(changes["features"])
+    if "facilitator_roles" in changes:
+        changes["facilitator_roles"] = tuple(changes["facilitator_roles"])
+    if "lead_roles" in changes:
+        changes["lead_roles"] = tuple(changes["lead_roles"])
+    return replace(base, **changes)
+
+
+def to_stored(key: str, value: Any) -> Any:
+    """A checked setting value as JSON-friendly data for storage."""
+    if isinstance(value, frozenset | tuple):
+        return sorted(value) if key == "features" else list(value)
+    return value
+
+
+def describe(settings: GroupSettings, key: str) -> str:
+    """A setting's value as people read it."""
+    value = getattr(settings, key)
+    if key == "features":
+        return ", ".join(f for f in FEATURES if f in value) or "none"
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return str(value)
+
+
+@dataclass
+class SettingsBook:
+    """Resolves each group's settings: defaults, config overrides, then chat-made ones.
+
+    Kept in memory (read on every command) and updated when `/setup` saves, so a
+    command never waits on the database just to know its group's settings.
+    """
+
+    defaults: GroupSettings
+    config_groups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _cache: dict[str, GroupSettings] = field(default_factory=dict)
+
+    def for_group(self, group_id: str) -> GroupSettings:
+        """The settings in force for a group."""
+        found = self._cache.get(group_id)
+        if found is None:
+            found = replace(self.defaults, group_id=group_id)
+            found = apply_settings(found, self.config_groups.get(group_id, {}))
+            found = apply_settings(found, _checked(self.stored.get(group_id, {})))
+            self._cache[group_id] = found
+        return found
+
+    def update_stored(self, group_id: str, changes: Mapping[str, Any]) -> None:
+        """Record chat-made changes (None removes one) after they are saved."""
+        mine = self.stored.setdefault(group_id, {})
+        for key, value in changes.items():
+            if value is None:
+                mine.pop(key, None)
+            else:
+                mine[key] = value
+        self._cache.pop(group_id, None)
+
+    def stored_keys(self, group_id: str) -> Sequence[str]:
+        """Which settings of a group were set in chat."""
+        return sorted(self.stored.get(group_id, {}))
+
+
+def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        spec = setting_spec(key)
+        if spec is None:
+            continue
+        try:
+            out[key] = spec.check(value)
+        except SettingError:
+            continue
+    return out

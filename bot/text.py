@@ -1,0 +1,65 @@
+"""Making text that came from a person safe to relay, and checking it says something.
+
+`neutralise` is applied by the core to every piece of member-written text before it is
+put in a message to others. Adapters additionally send with mentions disabled; the two
+layers together mean a relayed text can never ping `@everyone`, a role, a user or a
+channel on either platform, nor hide or fake content with markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWSP = "\u200b"
+
+# Direction overrides, embeddings and isolates can reorder what a reader sees.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
+)
+
+# Platform mention syntaxes: Discord <@id> <@!id> <@&id> <#id> </cmd:id>, Slack <@U..>
+# <!here> <!channel> <!everyone> <!subteam^S..> <#C..>.
+_ANGLE_MENTION = re.compile(r"<(?=[@#!/:a-zA-Z])")
+_BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b)", re.IGNORECASE)
+# Markdown that can hide (spoilers) or fake (masked links, headings, quotes) content.
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]()>#])")
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters (keeping newlines and tabs) and direction overrides."""
+    text = text.translate(_BIDI_CONTROLS)
+    return "".join(
+        ch for ch in text
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def neutralise(text: str) -> str:
+    """Make member-written text inert: no mentions, no markup, no hidden direction tricks.
+
+    The result reads the same to a person; a zero-width space breaks each mention, and
+    markdown characters are backslash-escaped in the core's neutral markup (adapters
+    render the escapes their platform's way).
+    """
+    text = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = _ANGLE_MENTION.sub("<" + ZWSP, text)
+    return _BROADCAST.sub("@" + ZWSP, text)
+
+
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cn", "Cs"}
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether the text holds at least one character a reader can see.
+
+    Empty, whitespace-only, and text made only of zero-width or control characters is
+    not a message.
+    """
+    return any(unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text)
+
+
+def quote_block(text: str) -> str:
+    """Show already-neutralised text as a quotation, one `> ` per line."""
+    return "\n".join("> " + line for line in text.split("\n"))

@@ -1,0 +1,1 @@
+"""Storage: one async interface for features, with SQLite (default) and PostgreSQL backends."""

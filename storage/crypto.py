@@ -1,0 +1,145 @@
+"""Field encryption for what people wrote (message bodies, settings), with room for key rotation.
+
+Sensitive text is encrypted before it reaches the database, so a copied database file
+(or its write-ahead log) shows nothing readable. `FieldCipher` wraps Fernet
+(AES-128-CBC with HMAC-SHA256, authenticated) through `MultiFernet`: the first key
+encrypts and every key decrypts, so a new key can be put first while old data stays
+readable.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+_KEY_FILE_READ_ATTEMPTS = 20
+_KEY_FILE_READ_PAUSE_SECONDS = 0.05
+
+
+class EncryptionKeyError(ValueError):
+    """An encryption key is missing or malformed, or cannot read stored data.
+
+    The message is plain language and never contains the key itself.
+    """
+
+
+class DecryptionError(EncryptionKeyError):
+    """Stored data could not be decrypted with any configured key (wrong key, or damaged)."""
+
+
+def _split_keys(keys: str | Sequence[str]) -> list[str]:
+    raw = keys.split(",") if isinstance(keys, str) else list(keys)
+    return [key.strip() for key in raw if key.strip()]
+
+
+class FieldCipher:
+    """Encrypts and decrypts text fields; the first key encrypts, all keys decrypt.
+
+    `keys` is one key, several keys, or a comma-separated string of keys (newest first),
+    as `COPROD_ENCRYPTION_KEY` holds them. Each key is a URL-safe base64 Fernet key as
+    made by `generate_key`.
+    """
+
+    __slots__ = ("_fernet",)
+
+    def __init__(self, keys: str | Sequence[str]) -> None:
+        found = _split_keys(keys)
+        if not found:
+            raise EncryptionKeyError("No encryption key was given.")
+        fernets: list[Fernet] = []
+        for number, key in enumerate(found, start=1):
+            try:
+                fernets.append(Fernet(key))
+            except (ValueError, TypeError, binascii.Error):
+                where = f"Encryption key {number} of {len(found)}" if len(found) > 1 else (
+                    "The encryption key")
+                raise EncryptionKeyError(
+                    f"{where} is not a valid key: it should be 44 characters of URL-safe "
+                    "base64, as made by generate_key(). Check it was copied whole."
+                ) from None
+        self._fernet = MultiFernet(fernets)
+
+    def encrypt(self, text: str) -> str:
+        """Encrypt text with the newest key; the result is ASCII and safe to store as text."""
+        return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        """Decrypt a token made by `encrypt` with any of the configured keys."""
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, UnicodeError):
+            raise DecryptionError(
+                "Stored data could not be decrypted with the configured encryption key. "
+                "If the key was changed, put the new key first and keep the old one after "
+                "it, separated by a comma."
+            ) from None
+
+
+def generate_key() -> str:
+    """A new random key for `FieldCipher` (URL-safe base64, 44 characters)."""
+    return Fernet.generate_key().decode("ascii")
+
+
+def load_or_create_key_file(path: Path) -> tuple[str, bool]:
+    """The key stored in `path`, creating the file with a new key if it does not exist.
+
+    Lets the bot run with no configuration at all while still encrypting. The file is
+    created with O_CREAT|O_EXCL and mode 0600, so it is never readable by others and
+    two processes starting at once cannot both create it. Returns (key, created).
+    """
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = generate_key()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first: read theirs below
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(key + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            _fsync_directory(path.parent)
+            return key, True
+    return _read_key_file(path), False
+
+
+def _read_key_file(path: Path) -> str:
+    # A process that lost the creation race may read before the winner has written.
+    for _ in range(_KEY_FILE_READ_ATTEMPTS):
+        text = path.read_text(encoding="ascii", errors="replace").strip()
+        if text:
+            break
+        time.sleep(_KEY_FILE_READ_PAUSE_SECONDS)
+    else:
+        raise EncryptionKeyError(
+            f"The key file {path} is empty. If nothing has been stored yet, delete it and "
+            "a new key will be made; otherwise restore it from a backup."
+        )
+    try:
+        FieldCipher(text)
+    except EncryptionKeyError:
+        raise EncryptionKeyError(
+            f"The key file {path} does not hold a valid encryption key. Restore it from a "
+            "backup; do not replace it, or data stored with it cannot be read."
+        ) from None
+    return text
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not supported on this platform (Windows); the file itself is synced
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

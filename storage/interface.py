@@ -1,0 +1,130 @@
+"""The storage interface every feature and service uses; backends implement it.
+
+Methods are whole operations (one transaction, few awaits), not row-by-row access: each
+awaited call on aiosqlite costs a thread hop. Anything a feature stores together with
+the deliveries it causes goes through one method, so the state change and the outbox
+rows commit together or not at all. No SQL exists outside `storage/`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.messages import Destination, Message
+from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+
+
+class StorageError(Exception):
+    """The database could not do what was asked (unreachable, corrupt, locked too long)."""
+
+
+class Storage(ABC):
+    """What the core needs from a database."""
+
+    # ---- life cycle ------------------------------------------------------------------
+
+    @abstractmethod
+    async def open(self) -> None:
+        """Connect. Does not migrate: call `migrate` (start-up does both)."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Finish pending writes and disconnect."""
+
+    @abstractmethod
+    async def migrate(self) -> list[int]:
+        """Apply every migration not yet applied, in order; return the versions applied."""
+
+    @abstractmethod
+    async def schema_version(self) -> int:
+        """The highest migration version applied (0 for an empty database)."""
+
+    # ---- group settings --------------------------------------------------------------
+
+    @abstractmethod
+    async def load_all_group_settings(self) -> dict[str, dict[str, Any]]:
+        """Every group's chat-made settings (group id -> key -> JSON value)."""
+
+    @abstractmethod
+    async def save_group_settings(
+        self,
+        group_id: str,
+        changes: Mapping[str, Any],
+        changed_by: str,
+        now: datetime,
+        deliveries: Sequence[NewDelivery] = (),
+    ) -> None:
+        """Store chat-made settings for a group (values are JSON-serialisable).
+
+        A value of None removes the chat-made setting so the config default applies.
+        """
+
+    # ---- delivery outbox -------------------------------------------------------------
+
+    @abstractmethod
+    async def enqueue(self, deliveries: Sequence[NewDelivery], now: datetime) -> int:
+        """Store deliveries; those whose key already exists are ignored. Returns how many
+        were new."""
+
+    @abstractmethod
+    async def claim_deliveries(
+        self, now: datetime, limit: int, owner: str, lease: timedelta
+    ) -> list[Delivery]:
+        """Claim up to `limit` deliveries that are due: pending with `next_attempt_at <=
+        now`, or sending whose lease has expired (their dispatcher died). Claimed rows
+        become `sending` under `owner` until `now + lease`; no other caller gets them."""
+
+    @abstractmethod
+    async def next_delivery_due(self) -> datetime | None:
+        """When the earliest pending or leased delivery becomes claimable, if any."""
+
+    @abstractmethod
+    async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime) -> None:
+        """The platform accepted it. The stored message body is dropped (kept no longer
+        than needed); the platform's reference is kept to update it in place later."""
+
+    @abstractmethod
+    async def mark_retry(
+        self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool
+    ) -> None:
+        """Put it back to pending, to be tried again at `next_attempt_at`."""
+
+    @abstractmethod
+    async def reroute(
+        self,
+        delivery_id: int,
+        destination: Destination,
+        message: Message,
+        remaining: Sequence[Fallback],
+        error: str,
+        now: datetime,
+    ) -> None:
+        """The destination refused for good: send to the next fallback instead, now."""
+
+    @abstractmethod
+    async def mark_undeliverable(self, delivery_id: int, error: str, now: datetime) -> None:
+        """Refused everywhere it could go. Kept, never deleted, for people to look into."""
+
+    @abstractmethod
+    async def delivery_status(self, key: str) -> DeliveryStatus | None:
+        """The status of the delivery with this idempotency key, if it exists."""
+
+    @abstractmethod
+    async def delivery_counts(self) -> dict[DeliveryStatus, int]:
+        """How many deliveries are in each status (for health checks and tests)."""
+
+    @abstractmethod
+    async def delivery_ref(self, key: str) -> str | None:
+        """The platform reference of a delivered message (to edit it in place)."""
+
+    # ---- scheduled occurrences -------------------------------------------------------
+
+    @abstractmethod
+    async def claim_occurrence(
+        self, key: str, owner: str, now: datetime, deliveries: Sequence[NewDelivery] = ()
+    ) -> bool:
+        """Claim one firing of a schedule (key: schedule id + due time) together with
+        the deliveries it causes. True for exactly one caller, ever, per key."""

@@ -1,0 +1,150 @@
+"""Numbered schema migrations, kept in step for SQLite and PostgreSQL.
+
+Each migration is applied once, in its own transaction, and recorded in
+`schema_version`. Migrations are never edited once released: a change is a new number.
+
+Column conventions:
+- timestamps: SQLite stores INTEGER microseconds since the Unix epoch, UTC (ordering and
+  comparison in SQL are plain integer comparisons); PostgreSQL uses TIMESTAMPTZ.
+- `body`, `fallbacks` and `value_json` hold Fernet tokens (encrypted JSON), so they are
+  TEXT on both backends; `destination_json` holds ids only and is plain JSON.
+- `settings_audit.value_json` is NULL when the change removed the setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: its number, a short name, and the statements for each backend."""
+
+    version: int
+    name: str
+    sqlite: tuple[str, ...]
+    postgres: tuple[str, ...]
+
+
+_DELIVERY_STATUSES = "('pending', 'sending', 'delivered', 'undeliverable')"
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        version=1,
+        name="initial schema",
+        sqlite=(
+            """CREATE TABLE schema_version (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT    NOT NULL,
+                applied_at INTEGER NOT NULL
+            )""",
+            """CREATE TABLE group_settings (
+                group_id   TEXT    NOT NULL,
+                key        TEXT    NOT NULL,
+                value_json TEXT    NOT NULL,
+                changed_by TEXT    NOT NULL,
+                changed_at INTEGER NOT NULL,
+                PRIMARY KEY (group_id, key)
+            )""",
+            f"""CREATE TABLE deliveries (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                idem_key         TEXT    NOT NULL UNIQUE,
+                group_id         TEXT    NOT NULL,
+                destination_json TEXT    NOT NULL,
+                body             TEXT,
+                fallbacks        TEXT,
+                status           TEXT    NOT NULL CHECK (status IN {_DELIVERY_STATUSES}),
+                attempts         INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at  INTEGER NOT NULL,
+                lease_owner      TEXT,
+                lease_until      INTEGER,
+                last_error       TEXT,
+                platform_ref     TEXT,
+                created_at       INTEGER NOT NULL,
+                updated_at       INTEGER NOT NULL,
+                delivered_at     INTEGER
+            )""",
+            "CREATE INDEX deliveries_claim ON deliveries (status, next_attempt_at)",
+            """CREATE TABLE occurrences (
+                key        TEXT    PRIMARY KEY,
+                owner      TEXT    NOT NULL,
+                claimed_at INTEGER NOT NULL
+            )""",
+        ),
+        postgres=(
+            """CREATE TABLE schema_version (
+                version    INTEGER     PRIMARY KEY,
+                name       TEXT        NOT NULL,
+                applied_at TIMESTAMPTZ NOT NULL
+            )""",
+            """CREATE TABLE group_settings (
+                group_id   TEXT        NOT NULL,
+                key        TEXT        NOT NULL,
+                value_json TEXT        NOT NULL,
+                changed_by TEXT        NOT NULL,
+                changed_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (group_id, key)
+            )""",
+            f"""CREATE TABLE deliveries (
+                id               BIGSERIAL   PRIMARY KEY,
+                idem_key         TEXT        NOT NULL UNIQUE,
+                group_id         TEXT        NOT NULL,
+                destination_json JSONB       NOT NULL,
+                body             TEXT,
+                fallbacks        TEXT,
+                status           TEXT        NOT NULL CHECK (status IN {_DELIVERY_STATUSES}),
+                attempts         INTEGER     NOT NULL DEFAULT 0,
+                next_attempt_at  TIMESTAMPTZ NOT NULL,
+                lease_owner      TEXT,
+                lease_until      TIMESTAMPTZ,
+                last_error       TEXT,
+                platform_ref     TEXT,
+                created_at       TIMESTAMPTZ NOT NULL,
+                updated_at       TIMESTAMPTZ NOT NULL,
+                delivered_at     TIMESTAMPTZ
+            )""",
+            "CREATE INDEX deliveries_claim ON deliveries (status, next_attempt_at)",
+            """CREATE TABLE occurrences (
+                key        TEXT        PRIMARY KEY,
+                owner      TEXT        NOT NULL,
+                claimed_at TIMESTAMPTZ NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        version=2,
+        name="group settings audit",
+        sqlite=(
+            """CREATE TABLE settings_audit (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                group_id   TEXT    NOT NULL,
+                key        TEXT    NOT NULL,
+                value_json TEXT,
+                changed_by TEXT    NOT NULL,
+                changed_at INTEGER NOT NULL
+            )""",
+            "CREATE INDEX settings_audit_group ON settings_audit (group_id, changed_at)",
+            "CREATE INDEX deliveries_group ON deliveries (group_id, status)",
+        ),
+        postgres=(
+            """CREATE TABLE settings_audit (
+                id         BIGSERIAL   PRIMARY KEY,
+                group_id   TEXT        NOT NULL,
+                key        TEXT        NOT NULL,
+                value_json TEXT,
+                changed_by TEXT        NOT NULL,
+                changed_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX settings_audit_group ON settings_audit (group_id, changed_at)",
+            "CREATE INDEX deliveries_group ON deliveries (group_id, status)",
+        ),
+    ),
+)
+
+LATEST_VERSION: int = MIGRATIONS[-1].version
+
+
+def pending(current: int, target: int | None = None) -> list[Migration]:
+    """The migrations after `current`, up to and including `target` (default: all)."""
+    last = LATEST_VERSION if target is None else target
+    return [m for m in MIGRATIONS if current < m.version <= last]

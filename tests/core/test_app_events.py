@@ -1,0 +1,122 @@
+"""How the app treats forms, buttons, failures and logs, through the memory adapter."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from bot.app import App, check_form
+from bot.clock import FakeClock
+from bot.commands import CommandSpec, OptionSpec
+from bot.config import Config
+from bot.context import Context
+from bot.features import Feature, FormSpec
+from bot.features.registry import DEFAULT_FEATURES
+from bot.logs import JsonFormatter, KeyValueFormatter, configure_logging, log_event
+from bot.messages import Button, Choice, Destination, FormField, Message, Reply
+from bot.outbox import NewDelivery
+from bot.text import neutralise
+from storage.interface import Storage
+
+CANARY = "Zebra-Canary-4417"
+
+FIELDS = (
+    FormField("title", "Title", max_length=10),
+    FormField("colour", "Colour", kind="choice", required=False,
+              choices=(Choice("Red", "red"), Choice("Blue", "blue"))),
+    FormField("ok", "Is it ok?", kind="yes_no", required=False),
+)
+
+
+def demo_feature(app: App) -> Feature:
+    async def open_form(ctx: Context) -> Reply:
+        return Reply(form=spec.form("Demo", state="s1"))
+
+    async def submitted(ctx: Context) -> Reply:
+        text = neutralise(ctx.options["title"])
+        await ctx.deliver([NewDelivery(
+            f"demo:{text}", Destination.to_channel(ctx.group_id, "updates"),
+            Message(f"New: {text}", buttons=(Button("Like", "demo-like", "1"),)))])
+        return Reply.text("Sent.")
+
+    async def like(ctx: Context) -> Reply:
+        return Reply(update=Message(f"Liked {ctx.options['value']}"))
+
+    async def boom(ctx: Context) -> Reply:
+        raise RuntimeError(f"failure holding {ctx.options.get('text')}")
+
+    spec = FormSpec("demo-form", FIELDS, submitted)
+    return Feature(
+        "demo",
+        commands=[CommandSpec("demo", "Open the demo form.", open_form, "/demo",
+                              opens_form=True),
+                  CommandSpec("boom", "Fail.", boom, "/boom",
+                              options=(OptionSpec("text", "t"),))],
+        actions={"demo-like": like},
+        forms=[spec],
+    )
+
+
+@pytest.fixture
+async def demo(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
+    app = App(Config(), storage, clock=clock, features=[*DEFAULT_FEATURES, demo_feature])
+    await app.load()
+    bot = MemoryBot(app, MemoryAdapter())
+    yield bot
+    await bot.close()
+
+
+def test_check_form_limits_choices_and_yes_no() -> None:
+    values, errors = check_form(FIELDS, {"title": "  hi  ", "colour": "BLUE", "ok": "Y"})
+    assert (values, errors) == ({"title": "hi", "colour": "blue", "ok": "yes"}, {})
+    _, errors = check_form(FIELDS, {"title": "\u200b\u200b", "colour": "green", "ok": "maybe"})
+    assert set(errors) == {"title", "colour", "ok"}
+    assert "Please fill in “Title”" in errors["title"]
+    _, errors = check_form(FIELDS, {"title": "x" * 11})
+    assert "11 characters" in errors["title"]
+
+
+async def test_form_open_submit_deliver_and_press(demo: MemoryBot) -> None:
+    opened = await demo.run("alice", "/demo")
+    assert opened.form is not None and opened.form.state == "s1"
+    refused = await demo.submit("alice", "demo-form", {"title": ""})
+    assert refused.field_errors and demo.adapter.sent == []
+    done = await demo.submit("alice", "demo-form", {"title": "@everyone"})
+    assert reply_text(done) == "Sent."
+    posted = demo.adapter.sent_to_channel("updates")
+    assert len(posted) == 1 and "@everyone" not in posted[0].text
+    pressed = await demo.press("bob", "demo-like", "1")
+    assert pressed.update is not None and pressed.update.text == "Liked 1"
+    stale = await demo.press("bob", "gone-action", "1")
+    assert "out of date" in reply_text(stale)
+
+
+async def test_a_failing_handler_apologises_and_logs_no_text(
+        demo: MemoryBot, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    reply = await demo.run("alice", f"/boom text={CANARY}")
+    assert "something went wrong on my side" in reply_text(reply)
+    records = [r for r in caplog.records if r.getMessage() == "event.failed"]
+    assert records and records[0].__dict__["fields"]["error"] == "RuntimeError"
+    for record in caplog.records:
+        assert CANARY not in KeyValueFormatter().format(record)
+        assert CANARY not in JsonFormatter().format(record)
+        assert CANARY not in record.getMessage()
+
+
+def test_log_formats_carry_fields_safely() -> None:
+    stream = io.StringIO()
+    configure_logging("info", "keyvalue", stream)
+    log_event(logging.getLogger("t"), logging.INFO, "delivery.sent", id=3, to="dm:U 1")
+    configure_logging("info", "json", stream)
+    log_event(logging.getLogger("t"), logging.INFO, "delivery.sent", id=4)
+    logging.getLogger("t").debug("hidden")
+    lines = stream.getvalue().splitlines()
+    assert "event=delivery.sent id=3 to=\"dm:U 1\"" in lines[0]
+    assert '"event": "delivery.sent"' in lines[1] and '"id": 4' in lines[1]
+    assert len(lines) == 2
+    configure_logging("warning", "keyvalue", io.StringIO())

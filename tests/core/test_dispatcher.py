@@ -1,0 +1,182 @@
+"""The delivery outbox end to end: retries, rate limits, reroutes, restarts."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from adapters.memory import MemoryAdapter
+from bot.clock import FakeClock
+from bot.dispatcher import Dispatcher
+from bot.errors import Forbidden, NotFound, RateLimited, Transient, UnsupportedMessage
+from bot.messages import Destination, Message
+from bot.outbox import DeliveryStatus, Fallback, NewDelivery
+from storage.crypto import FieldCipher
+from storage.factory import open_storage
+from storage.interface import Storage
+
+G = "group-1"
+
+
+def dm(user: str, text: str = "hello", key: str = "k1", *fallbacks: Fallback) -> NewDelivery:
+    return NewDelivery(key, Destination.to_dm(G, user), Message(text), tuple(fallbacks))
+
+
+def dispatcher(storage: Storage, adapter: MemoryAdapter, clock: FakeClock) -> Dispatcher:
+    return Dispatcher(storage, adapter, clock, max_backoff_seconds=60, lease_seconds=30,
+                      rng=random.Random(1))
+
+
+async def run_until_quiet(d: Dispatcher, clock: FakeClock, storage: Storage,
+                          rounds: int = 50) -> None:
+    """Process, then move the fake clock to the next due time, until nothing is left."""
+    for _ in range(rounds):
+        await d.process_once()
+        due = await storage.next_delivery_due()
+        if due is None:
+            return
+        if due > clock.now():
+            clock.advance(due - clock.now())
+    raise AssertionError("deliveries still pending after the bounded number of rounds")
+
+
+async def test_transient_failures_are_retried_then_delivered_once(
+        storage: Storage, clock: FakeClock) -> None:
+    adapter = MemoryAdapter()
+    adapter.fail_next(Transient("502"), Transient("timeout"), Transient("503"))
+    await storage.enqueue([dm("U1")], clock.now())
+    start = clock.now()
+    await run_until_quiet(dispatcher(storage, adapter, clock), clock, storage)
+    assert [s.destination.user for s in adapter.sent] == ["U1"]
+    assert adapter.attempts == 4
+    assert await storage.delivery_status("k1") is DeliveryStatus.DELIVERED
+    # Backoff grows: three waits of at least 2, 4 and 8 seconds' halves.
+    assert clock.now() - start >= timedelta(seconds=1 + 2 + 4)
+
+
+async def test_rate_limit_waits_as_long_as_asked_without_counting_an_attempt(
+        storage: Storage, clock: FakeClock) -> None:
+    adapter = MemoryAdapter()
+    adapter.fail_next(RateLimited(7.5))
+    await storage.enqueue([dm("U1")], clock.now())
+    d = dispatcher(storage, adapter, clock)
+    await d.process_once()
+    assert adapter.sent == []
+    due = await storage.next_delivery_due()
+    assert due is not None and timedelta(seconds=7.5) <= due - clock.now() <= timedelta(
+        seconds=7.75)
+    assert await d.process_once() == 0  # not yet
+    clock.advance(timedelta(seconds=8))
+    await d.process_once()
+    assert len(adapter.sent) == 1
+
+
+async def test_closed_dms_reroute_to_the_fallback_with_its_own_message(
+        storage: Storage, clock: FakeClock) -> None:
+    adapter = MemoryAdapter(fail_when=lambda dest: Forbidden("50007")
+                            if dest.user == "U-sam" else None)
+    notice = Fallback(Destination.to_dm(G, "U-carol"), Message("Check-ins can't reach Sam."))
+    await storage.enqueue([dm("U-sam", "How are things?", "c1", notice)], clock.now())
+    await run_until_quiet(dispatcher(storage, adapter, clock), clock, storage)
+    assert [(s.destination.user, s.message.text) for s in adapter.sent] == [
+        ("U-carol", "Check-ins can't reach Sam.")]
+    assert await storage.delivery_status("c1") is DeliveryStatus.DELIVERED
+
+
+async def test_refused_everywhere_is_kept_as_undeliverable_not_dropped(
+        storage: Storage, clock: FakeClock) -> None:
+    adapter = MemoryAdapter(fail_when=lambda dest: NotFound("10003"))
+    chain = Fallback(Destination.to_channel(G, "leads"))
+    await storage.enqueue([dm("U1", "x", "u1", chain)], clock.now())
+    await run_until_quiet(dispatcher(storage, adapter, clock), clock, storage)
+    assert adapter.attempts == 2  # the DM, then the fallback channel
+    assert await storage.delivery_status("u1") is DeliveryStatus.UNDELIVERABLE
+    counts = await storage.delivery_counts()
+    assert counts[DeliveryStatus.UNDELIVERABLE] == 1
+
+
+async def test_an_adapter_bug_is_retried_like_a_transient_failure(
+        storage: Storage, clock: FakeClock) -> None:
+    class Flaky(MemoryAdapter):
+        async def send(self, destination: Destination, message: Message, key: str) -> str:
+            if self.attempts == 0:
+                self.attempts += 1
+                raise RuntimeError("bug")
+            return await super().send(destination, message, key)
+
+    adapter = Flaky()
+    await storage.enqueue([dm("U1")], clock.now())
+    await run_until_quiet(dispatcher(storage, adapter, clock), clock, storage)
+    assert len(adapter.sent) == 1
+
+
+async def test_unsupported_message_is_undeliverable_at_once(
+        storage: Storage, clock: FakeClock) -> None:
+    adapter = MemoryAdapter()
+    adapter.fail_next(UnsupportedMessage("select menus"))
+    fallback = Fallback(Destination.to_channel(G, "x"))
+    await storage.enqueue([dm("U1", "x", "k1", fallback)], clock.now())
+    await run_until_quiet(dispatcher(storage, adapter, clock), clock, storage)
+    assert adapter.sent == []
+    assert await storage.delivery_status("k1") is DeliveryStatus.UNDELIVERABLE
+
+
+async def test_same_key_twice_is_sent_once(storage: Storage, clock: FakeClock) -> None:
+    adapter = MemoryAdapter()
+    assert await storage.enqueue([dm("U1", key="same")], clock.now()) == 1
+    assert await storage.enqueue([dm("U1", key="same")], clock.now()) == 0
+    await run_until_quiet(dispatcher(storage, adapter, clock), clock, storage)
+    assert len(adapter.sent) == 1
+
+
+async def test_a_restart_mid_way_loses_nothing_and_sends_nothing_twice(
+        tmp_path: Path, cipher: FieldCipher, clock: FakeClock) -> None:
+    """A dispatcher dies with some deliveries sent, some claimed and unsent, some never
+    claimed; a new process on the same file finishes the job, each exactly once."""
+    path = str(tmp_path / "restart.db")
+    first = await open_storage(path, cipher)
+    await first.migrate()
+    await first.enqueue([dm(f"U{i}", f"m{i}", f"k{i}") for i in range(30)], clock.now())
+    adapter = MemoryAdapter()
+    crashed = Dispatcher(first, adapter, clock, lease_seconds=30, batch_size=10)
+    await crashed.process_once()  # 10 delivered
+    await first.claim_deliveries(clock.now(), 5, crashed.owner, timedelta(seconds=30))
+    await first.close()  # "killed" holding 5 claims
+
+    second = await open_storage(path, cipher)
+    await second.migrate()
+    revived = Dispatcher(second, adapter, clock, lease_seconds=30, batch_size=10)
+    await run_until_quiet(revived, clock, second)
+    keys = [s.key for s in adapter.sent]
+    assert sorted(keys) == sorted(f"k{i}" for i in range(30))
+    assert len(keys) == len(set(keys)) == 30
+    assert (await second.delivery_counts())[DeliveryStatus.DELIVERED] == 30
+    await second.close()
+
+
+async def test_background_dispatcher_sends_soon_after_enqueue(
+        storage: Storage) -> None:
+    import asyncio
+
+    from bot.clock import SystemClock
+
+    arrived = asyncio.Event()
+
+    class Signalling(MemoryAdapter):
+        async def send(self, destination: Destination, message: Message, key: str) -> str:
+            ref = await super().send(destination, message, key)
+            arrived.set()
+            return ref
+
+    adapter = Signalling()
+    d = Dispatcher(storage, adapter, SystemClock())
+    task = asyncio.create_task(d.run())
+    await storage.enqueue([dm("U1")], SystemClock().now())
+    d.wake()
+    async with asyncio.timeout(5):
+        await arrived.wait()
+    d.stop()
+    async with asyncio.timeout(5):
+        await task
+    assert len(adapter.sent) == 1

@@ -1,0 +1,98 @@
+"""/help and /setup through the in-memory adapter and a real SQLite file."""
+
+from __future__ import annotations
+
+from adapters.memory import MemoryBot, reply_text
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Config
+from storage.interface import Storage
+
+
+async def test_help_lists_only_what_the_caller_may_run(bot: MemoryBot) -> None:
+    member = reply_text(await bot.run("alice", "/help"))
+    assert "/help:" in member and "e.g." in member
+    assert "/setup" not in member
+    bot.adapter.member("carol", "Facilitator")
+    assert "/setup:" in reply_text(await bot.run("carol", "/help"))
+    bot.adapter.member("sam", admin=True)
+    assert "/setup:" in reply_text(await bot.run("sam", "/help"))
+    assert bot.adapter.sent == []  # help is a private reply, never a post
+
+
+async def test_help_on_one_command_and_unknown_ones(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    detail = reply_text(await bot.run("carol", "/help setup"))
+    assert "Example:" in detail and "timezone (optional)" in detail
+    assert "only for the people who run the group" in reply_text(
+        await bot.run("alice", "/help setup"))
+    assert "Did you mean /help?" in reply_text(await bot.run("alice", "/hlep"))
+
+
+async def test_setup_shows_settings_and_what_is_missing(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    text = reply_text(await bot.run("carol", "/setup"))
+    assert "timezone: Europe/London" in text
+    assert "Everything the switched-on features need is set." in text
+
+
+async def test_members_cannot_change_settings(bot: MemoryBot) -> None:
+    refusal = reply_text(await bot.run("alice", "/setup timezone=UTC"))
+    assert "only for the people who run the group" in refusal
+    assert bot.app.settings.for_group(bot.group_id).timezone == "Europe/London"
+
+
+async def test_setup_saves_and_survives_a_restart(
+        bot: MemoryBot, storage: Storage, clock: FakeClock) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    saved = reply_text(await bot.run("carol", "/setup timezone=Europe/Paris "
+                                              "updates_channel=#news"))
+    assert "Saved: timezone, updates_channel" in saved
+    assert bot.app.settings.for_group(bot.group_id).updates_channel == "news"
+    fresh = App(Config(), storage, clock=clock)
+    await fresh.load()
+    settings = fresh.settings.for_group(bot.group_id)
+    assert (settings.timezone, settings.updates_channel) == ("Europe/Paris", "news")
+    assert fresh.settings.for_group("another-group").timezone == "Europe/London"
+    assert "(set in chat)" in reply_text(await bot.run("carol", "/setup"))
+    await bot.run("carol", "/setup reset=timezone")
+    assert bot.app.settings.for_group(bot.group_id).timezone == "Europe/London"
+
+
+async def test_bad_settings_are_refused_and_nothing_changes(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    tz = reply_text(await bot.run("carol", "/setup timezone=Mars/Olympus updates_channel=x"))
+    assert "“Mars/Olympus” is not a time zone I know" in tz and "Nothing was changed" in tz
+    assert "no feature called “gardening”" in reply_text(
+        await bot.run("carol", "/setup enable=gardening"))
+    assert "no setting called “timezon”" in reply_text(
+        await bot.run("carol", "/setup reset=timezon"))
+    settings = bot.app.settings.for_group(bot.group_id)
+    assert (settings.timezone, settings.updates_channel) == ("Europe/London", "updates")
+    assert bot.app.settings.stored_keys(bot.group_id) == []
+
+
+async def test_a_feature_cannot_be_left_without_its_channel(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    await bot.run("carol", "/setup disable=concerns")
+    assert "concerns" not in bot.app.settings.for_group(bot.group_id).features
+    await bot.run("carol", '/setup leads_channel=""')
+    refused = reply_text(await bot.run("carol", "/setup enable=concerns"))
+    assert "needs a channel" in refused and "leads_channel" in refused
+    assert "concerns" not in bot.app.settings.for_group(bot.group_id).features
+    ok = reply_text(await bot.run("carol", "/setup enable=concerns leads_channel=#leads"))
+    assert "Saved" in ok
+
+
+async def test_admin_without_roles_can_set_up_a_new_group(bot: MemoryBot) -> None:
+    bot.adapter.member("sam", admin=True)
+    reply = await bot.run("sam", "/setup facilitator_roles=Coordinators,Staff")
+    assert "Saved" in reply_text(reply)
+    bot.adapter.member("dana", "staff")
+    assert "/setup:" in reply_text(await bot.run("dana", "/help"))
+
+
+async def test_direct_message_that_is_not_a_command(bot: MemoryBot) -> None:
+    reply = await bot.dm("alice", "hello there")
+    assert "/help" in reply_text(reply)
+    assert bot.adapter.sent == []

@@ -1,0 +1,1 @@
+"""Storage backend tests on real SQLite files."""

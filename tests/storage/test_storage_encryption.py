@@ -1,0 +1,106 @@
+"""What people wrote never reaches the database file or its WAL in the clear."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.messages import Destination, Message
+from bot.outbox import DeliveryStatus, Fallback, NewDelivery
+from storage.crypto import DecryptionError, FieldCipher, generate_key
+from storage.sqlite import SqliteStorage
+
+MakeDelivery = Callable[..., NewDelivery]
+
+CANARY = "Zq7-CANARY-feedback-text-4711"
+# Stored in a column that is not encrypted, to prove the byte scan sees real rows.
+PLAIN_MARKER = "plain-idem-key-marker-0815"
+
+
+def database_bytes(path: Path) -> dict[str, bytes]:
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    return {f.name: f.read_bytes() for f in files if f.exists()}
+
+
+def assert_no_canary(path: Path) -> None:
+    found = database_bytes(path)
+    assert found, "no database files to check"
+    for name, data in found.items():
+        assert CANARY.encode() not in data, f"plain text found in {name}"
+    assert any(PLAIN_MARKER.encode() in data for data in found.values())
+
+
+async def test_text_is_encrypted_at_rest(
+    storage: SqliteStorage, db_path: Path, cipher: FieldCipher, now: datetime,
+    make_delivery: MakeDelivery,
+) -> None:
+    fallback = Fallback(Destination.to_channel("g1", "leads"), Message(f"fallback {CANARY}"))
+    await storage.enqueue([make_delivery(PLAIN_MARKER, text=f"message {CANARY}",
+                                         fallbacks=(fallback,))], now)
+    await storage.save_group_settings(
+        "g1", {"agreement": {"text": f"we agree {CANARY}"}}, "u1", now,
+        deliveries=[make_delivery("settings-note", text=f"changed {CANARY}")])
+    await storage.claim_occurrence("occ-1", "p1", now,
+                                   [make_delivery("occ-note", text=f"digest {CANARY}")])
+    [first, *_] = await storage.claim_deliveries(now, 1, "p1", timedelta(minutes=1))
+    await storage.reroute(first.id, Destination.to_dm("g1", "u2"), Message(f"re {CANARY}"),
+                          (fallback,), "Forbidden: dms closed", now)
+
+    assert database_bytes(db_path).get(f"{db_path.name}-wal")  # rows are in the WAL now
+    assert_no_canary(db_path)
+    await storage.close()
+    assert_no_canary(db_path)
+
+    reopened = SqliteStorage(db_path, cipher)
+    await reopened.open()
+    try:
+        settings = await reopened.load_all_group_settings()
+        assert settings["g1"]["agreement"] == {"text": f"we agree {CANARY}"}
+        claimed = await reopened.claim_deliveries(now, 10, "p2", timedelta(minutes=1))
+        texts = {d.key: d.message.text for d in claimed}
+        assert texts == {PLAIN_MARKER: f"re {CANARY}", "settings-note": f"changed {CANARY}",
+                         "occ-note": f"digest {CANARY}"}
+        rerouted = next(d for d in claimed if d.key == PLAIN_MARKER)
+        assert rerouted.fallbacks == (fallback,)
+    finally:
+        await reopened.close()
+
+
+async def test_another_key_cannot_read_it(
+    storage: SqliteStorage, db_path: Path, now: datetime, make_delivery: MakeDelivery,
+) -> None:
+    await storage.save_group_settings("g1", {"note": CANARY}, "u1", now)
+    await storage.close()
+    stranger = SqliteStorage(db_path, FieldCipher(generate_key()))
+    await stranger.open()
+    try:
+        with pytest.raises(DecryptionError):
+            await stranger.load_all_group_settings()
+    finally:
+        await stranger.close()
+
+
+async def test_a_naive_time_is_refused_before_anything_is_written(
+    storage: SqliteStorage, make_delivery: MakeDelivery,
+) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        await storage.enqueue([make_delivery("k")], datetime(2026, 1, 5, 9, 0))
+    assert await storage.delivery_status("k") is None
+
+
+async def test_an_unreadable_delivery_is_not_claimed(
+    storage: SqliteStorage, db_path: Path, now: datetime, make_delivery: MakeDelivery,
+) -> None:
+    await storage.enqueue([make_delivery("k")], now)
+    await storage.close()
+    stranger = SqliteStorage(db_path, FieldCipher(generate_key()))
+    await stranger.open()
+    try:
+        with pytest.raises(DecryptionError):
+            await stranger.claim_deliveries(now, 10, "p", timedelta(minutes=1))
+        assert await stranger.delivery_status("k") is DeliveryStatus.PENDING
+    finally:
+        await stranger.close()

@@ -1,0 +1,710 @@
+"""Loading `config.toml` and the secrets: the example file, every kind of mistake, fuzzing."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import shutil
+import tomllib
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.config import (
+    DEFAULT_CONSOLE_MEMBERS,
+    SCHEMA,
+    SECRET_NAMES,
+    Config,
+    ConfigError,
+    ConsoleMember,
+    Secrets,
+    load_config,
+    load_secrets,
+)
+from bot.runtime import key_path_for
+from bot.settings import FEATURE_CHANNELS, FEATURES, SETTING_KEYS, GroupSettings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO_ROOT / "config.example.toml"
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+def write(tmp_path: Path, text: str, name: str = "config.toml") -> Path:
+    """A config file with this text in the test's own folder."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path, env: dict[str, str] | None = None) -> list[str]:
+    """The problems `load_config` reports for this file (it must report some)."""
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={} if env is None else env)
+    problems = info.value.problems
+    assert problems, "a ConfigError must list at least one problem"
+    assert str(info.value) == "\n".join(problems)
+    return problems
+
+
+def only_problem(tmp_path: Path, text: str) -> str:
+    """The one and only problem this config text has."""
+    problems = problems_of(write(tmp_path, text))
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def without_source(config: Config) -> Config:
+    return dataclasses.replace(config, source="")
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in an empty folder, so no stray ./config.toml or ./.env is picked up."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    return cwd
+
+
+# ---- the example file ----------------------------------------------------------------------
+
+def test_example_file_loads_and_equals_the_defaults(tmp_path: Path, elsewhere: Path) -> None:
+    copy = tmp_path / "config.toml"
+    shutil.copyfile(EXAMPLE, copy)
+    from_example = load_config(copy, env={})
+    defaults = load_config(None, env={})
+    assert from_example.source == str(copy)
+    assert defaults.source == ""
+    assert without_source(from_example) == without_source(defaults)
+    assert without_source(defaults) == Config()
+
+
+def test_example_file_documents_every_key() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for section, keys in [*((s, list(checks)) for s, checks in SCHEMA.items()),
+                          ("group", list(SETTING_KEYS))]:
+        assert re.search(rf"^\[{section}\]$", text, re.MULTILINE), section
+        for key in keys:
+            assert re.search(rf"^(# )?{key} = ", text, re.MULTILINE), f"[{section}] {key}"
+    assert re.search(r'^# \[groups\."\d+"\]$', text, re.MULTILINE)
+    for name in SECRET_NAMES:
+        assert re.search(rf"^#\s+{name}\s", text, re.MULTILINE), name
+    assert "/setup" in text
+    for feature in FEATURES:
+        assert feature in text
+
+
+def test_example_file_has_no_platform_sections_and_no_secrets() -> None:
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert set(data) == {"bot", "group", "delivery", "console"}
+    text = EXAMPLE.read_text(encoding="utf-8").lower()
+    for word in ("token =", "secret =", "encryption_key =", "database_url ="):
+        assert word not in text
+
+
+def _uncommented_example() -> str:
+    """The example with every commented-out setting (and the per-group table) switched on."""
+    setting = re.compile(r'^# ((?:\[groups\."\d+"\])|(?:[a-z_]+ = .*))$')
+    return "\n".join(setting.sub(r"\1", line)
+                     for line in EXAMPLE.read_text(encoding="utf-8").splitlines())
+
+
+def test_commented_out_settings_in_the_example_are_valid(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, _uncommented_example()), env={})
+    assert len(config.groups) == 1
+    (overrides,) = config.groups.values()
+    assert overrides["timezone"] == "America/New_York"
+
+
+def _examples() -> list[tuple[str, str, str]]:
+    """(section, key, value) for every `Example: key = value` in the example's comments."""
+    found = []
+    section = ""
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        header = re.match(r"^\[(\w+)\]$", line)
+        if header:
+            section = header.group(1)
+        example = re.search(r"Example: ([a-z_]+) = (.+)$", line)
+        if example:
+            found.append((section, example.group(1), example.group(2)))
+    return found
+
+
+def test_the_example_comments_give_an_example_for_most_keys() -> None:
+    assert len(_examples()) >= 12
+
+
+@pytest.mark.parametrize(("section", "key", "value"), _examples())
+def test_every_example_in_the_comments_is_accepted(tmp_path: Path, section: str, key: str,
+                                                   value: str) -> None:
+    config = load_config(write(tmp_path, f"[{section}]\n{key} = {value}\n"), env={})
+    assert config != Config(source=config.source, secrets=config.secrets), \
+        "an example should show a value other than the default"
+
+
+# ---- no file, empty file -------------------------------------------------------------------
+
+def test_no_file_means_defaults(elsewhere: Path) -> None:
+    config = load_config(None, env={})
+    assert config.log_level == ""
+    assert config.log_format == "keyvalue"
+    assert config.database == "coprod.db"
+    assert config.database_target == "coprod.db"
+    assert key_path_for(config) == Path("coprod.key")
+    assert config.group == GroupSettings(group_id="")
+    assert config.group.features == frozenset(FEATURES)
+    assert config.groups == {}
+    assert (config.delivery_concurrency, config.delivery_max_backoff_seconds,
+            config.delivery_lease_seconds) == (4, 600, 120)
+    assert config.console_group_name == "Demo group"
+    assert config.console_channel == "general"
+    assert config.console_members == DEFAULT_CONSOLE_MEMBERS
+    assert config.secrets == Secrets()
+
+
+def test_an_empty_file_means_defaults(tmp_path: Path, elsewhere: Path) -> None:
+    config = load_config(write(tmp_path, "# nothing here yet\n"), env={})
+    assert without_source(config) == without_source(load_config(None, env={}))
+
+
+def test_a_missing_file_is_one_problem(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path / "nope.toml")
+    assert len(problems) == 1
+    assert "nope.toml" in problems[0]
+    assert "no such file" in problems[0]
+
+
+def test_a_file_that_is_not_utf8_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'[bot]\ndatabase = "caf\xe9.db"\n')
+    (problem,) = problems_of(path)
+    assert "UTF-8" in problem
+
+
+# ---- one mistake, one problem --------------------------------------------------------------
+
+def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, "[group]\ntimezone = Europe/London\n")
+    assert problem.startswith(str(tmp_path / "config.toml") + ": ")
+    assert "not valid TOML" in problem
+    assert "line 2" in problem
+    assert "quotes" in problem
+
+
+def test_unknown_section(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, "[botz]\nlog_format = \"json\"\n")
+    assert problem.startswith("[botz]: unknown section")
+    assert "[bot]" in problem and "[console]" in problem
+
+
+@pytest.mark.parametrize("section", ["discord", "slack"])
+def test_platform_sections_are_refused_for_now(tmp_path: Path, section: str) -> None:
+    problem = only_problem(tmp_path, f"[{section}]\nfoo = 1\n")
+    assert problem.startswith(f"[{section}]: ")
+    assert "not part of this version yet" in problem
+
+
+def test_a_section_that_is_not_a_table(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, "bot = 3\n")
+    assert problem.startswith("[bot]: must be a table")
+
+
+def test_unknown_key_with_did_you_mean(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, '[group]\ntimezon = "UTC"\n')
+    assert problem.startswith("[group] timezon: unknown key")
+    assert "(did you mean timezone?)" in problem
+    for key in SETTING_KEYS:
+        assert key in problem
+
+
+def test_unknown_key_far_from_any_gives_no_hint(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, "[delivery]\nxyzzy = 1\n")
+    assert problem.startswith("[delivery] xyzzy: unknown key")
+    assert "did you mean" not in problem
+    assert "concurrency" in problem
+
+
+@pytest.mark.parametrize(("text", "start", "phrase"), [
+    ('[delivery]\nconcurrency = "4"\n', "[delivery] concurrency: ", "whole number from 1 to 64"),
+    ("[delivery]\nconcurrency = 4.0\n", "[delivery] concurrency: ", "whole number"),
+    ("[delivery]\nlease_seconds = true\n", "[delivery] lease_seconds: ", "whole number"),
+    ("[group]\nfacilitator_roles = 3\n", "[group] facilitator_roles: ", "list of role names"),
+    ("[group]\nfeatures = 7\n", "[group] features: ", "list of feature names"),
+    ("[group]\nlead_roles = [1, 2]\n", "[group] lead_roles: ", "list of role names"),
+    ("[group]\ntimezone = 0\n", "[group] timezone: ", "a time zone is needed"),
+    ("[group]\nupdates_channel = 5\n", "[group] updates_channel: ", "channel name"),
+    ("[bot]\ndatabase = 1\n", "[bot] database: ", "text in quotes"),
+    ("[bot]\nlog_format = true\n", "[bot] log_format: ", '"keyvalue", "json"'),
+    ('[bot]\nlog_level = "loud"\n', "[bot] log_level: ", '"debug", "info"'),
+    ('[console]\ngroup_name = ""\n', "[console] group_name: ", "non-empty text"),
+    ('[console]\nmembers = "alice"\n', "[console] members: ", "list of tables"),
+])
+def test_wrong_type(tmp_path: Path, text: str, start: str, phrase: str) -> None:
+    problem = only_problem(tmp_path, text)
+    assert problem.startswith(start)
+    assert phrase in problem
+
+
+@pytest.mark.parametrize(("key", "value", "bounds"), [
+    ("concurrency", 0, "from 1 to 64"),
+    ("concurrency", 65, "from 1 to 64"),
+    ("max_backoff_seconds", 4, "from 5 to 86400"),
+    ("lease_seconds", 100000, "from 10 to 3600"),
+    ("lease_seconds", -1, "from 10 to 3600"),
+])
+def test_number_out_of_range(tmp_path: Path, key: str, value: int, bounds: str) -> None:
+    problem = only_problem(tmp_path, f"[delivery]\n{key} = {value}\n")
+    assert problem == f"[delivery] {key}: must be {bounds}; it is {value}"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "Europe", "GMT+25", "localtime"])
+def test_invalid_time_zone(tmp_path: Path, zone: str) -> None:
+    problem = only_problem(tmp_path, f'[group]\ntimezone = "{zone}"\n')
+    assert problem.startswith("[group] timezone: ")
+    assert zone in problem
+    assert "Europe/London" in problem
+
+
+def test_time_zone_case_is_forgiven_and_close_names_suggested(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[group]\ntimezone = "europe/london"\n'), env={})
+    assert config.group.timezone == "Europe/London"
+    problem = only_problem(tmp_path, '[group]\ntimezone = "Europe/Londn"\n')
+    assert "did you mean Europe/London?" in problem
+
+
+def test_valid_time_zones(tmp_path: Path) -> None:
+    for zone in ("UTC", "America/New_York", "Asia/Kolkata"):
+        config = load_config(write(tmp_path, f'[group]\ntimezone = "{zone}"\n'), env={})
+        assert config.group.timezone == zone
+        assert config.group.zone.key == zone
+
+
+def test_unknown_feature(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, '[group]\nfeatures = ["meetings", "karaoke"]\n')
+    assert problem.startswith("[group] features: there is no feature called karaoke")
+    for feature in FEATURES:
+        assert feature in problem
+
+
+def test_features_are_case_insensitive_and_may_be_empty(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[group]\nfeatures = ["Meetings", " polls "]\n'),
+                         env={})
+    assert config.group.features == frozenset({"meetings", "polls"})
+    config = load_config(write(tmp_path, "[group]\nfeatures = []\n"), env={})
+    assert config.group.features == frozenset()
+
+
+@pytest.mark.parametrize(("feature", "key"), sorted(FEATURE_CHANNELS.items()))
+def test_enabled_feature_with_empty_channel(tmp_path: Path, feature: str, key: str) -> None:
+    problem = only_problem(tmp_path, f'[group]\n{key} = ""\nfeatures = ["{feature}"]\n')
+    assert problem.startswith(f"[group] {key}: ")
+    assert f"{feature} is switched on but {key} is empty" in problem
+    assert f'Set {key} = "channel-name"' in problem
+    assert f"take {feature} out of features" in problem
+
+
+def test_empty_leads_channel_is_fine_without_concerns(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, '[group]\nleads_channel = ""\n')
+    assert "concerns" in problem
+    others = [f for f in FEATURES if f != "concerns"]
+    features = ", ".join(f'"{f}"' for f in others)
+    config = load_config(
+        write(tmp_path, f'[group]\nleads_channel = ""\nfeatures = [{features}]\n'), env={})
+    assert config.group.leads_channel == ""
+    assert config.group.features == frozenset(others)
+    assert config.group.missing() == []
+
+
+def test_empty_updates_channel_lists_each_feature_that_needs_it(tmp_path: Path) -> None:
+    problems = problems_of(write(tmp_path, '[group]\nupdates_channel = ""\n'))
+    needing = sorted(f for f, k in FEATURE_CHANNELS.items() if k == "updates_channel")
+    (problem,) = problems
+    for feature in needing:
+        assert feature in problem
+    assert problem.startswith("[group] updates_channel: ")
+
+
+def test_channel_names_are_tidied(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[group]\nupdates_channel = "#news"\n'
+                                         'leads_channel = "<#C0123ABC>"\n'
+                                         '[console]\nchannel = "#chat"\n'), env={})
+    assert config.group.updates_channel == "news"
+    assert config.group.leads_channel == "C0123ABC"
+    assert config.console_channel == "chat"
+
+
+def test_channel_names_cannot_have_spaces(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, '[group]\nupdates_channel = "team news"\n')
+    assert problem.startswith("[group] updates_channel: ")
+    assert "without spaces" in problem
+
+
+def test_several_problems_are_all_reported_one_line_each(tmp_path: Path) -> None:
+    text = "\n".join([
+        "[bot]",
+        'log_format = "xml"',
+        "[group]",
+        'timezon = "UTC"',
+        'leads_channel = ""',
+        "[delivery]",
+        "concurrency = 0",
+        'lease_seconds = "long"',
+        "[console]",
+        "members = [{ name = \"a\" }, { name = \"A\" }]",
+        "[extra]",
+        "x = 1",
+    ])
+    problems = problems_of(write(tmp_path, text))
+    expected_starts = [
+        "[bot] log_format: ",
+        "[group] timezon: unknown key",
+        "[delivery] concurrency: ",
+        "[delivery] lease_seconds: ",
+        "[console] members: ",
+        "[extra]: unknown section",
+        "[group] leads_channel: concerns is switched on",
+    ]
+    assert len(problems) == len(expected_starts), problems
+    for start in expected_starts:
+        assert sum(p.startswith(start) for p in problems) == 1, (start, problems)
+    assert all("\n" not in p for p in problems)
+
+
+# ---- per-group overrides -------------------------------------------------------------------
+
+def test_group_override_is_checked_and_kept(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[groups."T0123ABCD"]\n'
+                                         'timezone = "UTC"\nupdates_channel = "#news"\n'
+                                         '[groups.T0123ABCE]\nfeatures = ["polls"]\n'),
+                         env={})
+    assert config.groups == {
+        "T0123ABCD": {"timezone": "UTC", "updates_channel": "news"},
+        "T0123ABCE": {"features": frozenset({"polls"})},
+    }
+    assert config.group == GroupSettings(group_id="")
+
+
+def test_group_override_with_a_bad_key(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, '[groups."T0123ABCD"]\ntimezon = "UTC"\n')
+    assert problem.startswith('[groups."T0123ABCD"] timezon: unknown key')
+    assert "(did you mean timezone?)" in problem
+
+
+def test_group_override_with_a_bad_value(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, '[groups."T0123ABCD"]\nfeatures = ["karaoke"]\n')
+    assert problem.startswith('[groups."T0123ABCD"] features: there is no feature called karaoke')
+
+
+def test_group_override_cannot_leave_a_feature_without_its_channel(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, '[groups."T0123ABCD"]\nfeedback_channel = ""\n')
+    assert problem.startswith('[groups."T0123ABCD"] feedback_channel: feedback is switched on')
+    config = load_config(write(tmp_path, '[groups."T0123ABCD"]\nfeedback_channel = ""\n'
+                                         'features = ["meetings"]\n'), env={})
+    assert config.groups["T0123ABCD"]["feedback_channel"] == ""
+
+
+def test_group_override_can_fix_what_the_defaults_leave_out(tmp_path: Path) -> None:
+    # The defaults switch concerns off and leave its channel empty; one group turns it on
+    # and names a channel, so it is fine. Turning it on without a channel is not.
+    base = '[group]\nleads_channel = ""\nfeatures = ["meetings"]\n'
+    config = load_config(write(tmp_path, base + '[groups."T0123ABCD"]\nfeatures = ["concerns"]\n'
+                                                'leads_channel = "leads"\n'), env={})
+    assert config.groups["T0123ABCD"]["leads_channel"] == "leads"
+    problem = only_problem(tmp_path, base + '[groups."T0123ABCD"]\nfeatures = ["concerns"]\n')
+    assert problem.startswith('[groups."T0123ABCD"] leads_channel: concerns is switched on')
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("groups = 1\n", "[groups]: must hold one table per group"),
+    ('[groups]\n"T0123ABCD" = "UTC"\n', '[groups."T0123ABCD"]: must be a table'),
+    ('[groups."42"]\ntimezone = "UTC"\n', '[groups."42"]: “42” is not a group id'),
+])
+def test_groups_must_be_tables(tmp_path: Path, text: str, start: str) -> None:
+    assert only_problem(tmp_path, text).startswith(start)
+
+
+# ---- console members -----------------------------------------------------------------------
+
+def test_console_members_are_read(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[console]\nmembers = [{ name = "Kim" }, '
+                                         '{ name = "lee", roles = ["Facilitator"], '
+                                         'admin = true }]\n'), env={})
+    assert config.console_members == (ConsoleMember("kim"),
+                                      ConsoleMember("lee", ("Facilitator",), admin=True))
+
+
+@pytest.mark.parametrize(("members", "phrase"), [
+    ('[{ name = "alice" }, { name = "Alice" }]', "item 2: the name alice appears twice"),
+    ('[{ name = "alice" }, { roles = ["Facilitator"] }]', "item 2 needs a name"),
+    ('[{ name = 3 }]', "item 1 needs a name"),
+    ('["alice"]', "item 1 needs a name"),
+    ('[{ name = "alice", role = "x", colour = "red" }]',
+     "item 1 has unknown keys colour, role; allowed are name, roles, admin"),
+    ('[{ name = "two words" }]', "item 1: a name is one word"),
+    ('[{ name = "" }]', "item 1: a name is one word"),
+    ('[{ name = "alice", roles = "Facilitator" }]', "item 1: roles must be a list"),
+    ('[{ name = "alice", admin = "yes" }]', "item 1: admin must be true or false"),
+    ("[]", "must be a list of tables"),
+])
+def test_console_members_validation(tmp_path: Path, members: str, phrase: str) -> None:
+    problem = only_problem(tmp_path, f"[console]\nmembers = {members}\n")
+    assert problem.startswith("[console] members: ")
+    assert phrase in problem
+
+
+# ---- secrets -------------------------------------------------------------------------------
+
+SECRET_ENV = {
+    "DISCORD_TOKEN": "discord-abc",
+    "SLACK_BOT_TOKEN": "xoxb-123",
+    "SLACK_APP_TOKEN": "xapp-456",
+    "SLACK_SIGNING_SECRET": "signing-789",
+    "COPROD_DATABASE_URL": "sqlite:///elsewhere.db",
+    "COPROD_ENCRYPTION_KEY": "key-000",
+    "COPROD_LOG_LEVEL": "DEBUG",
+}
+
+
+def test_secrets_from_the_environment() -> None:
+    secrets = load_secrets({name: f"  {value} " for name, value in SECRET_ENV.items()})
+    assert secrets == Secrets(
+        discord_token="discord-abc", slack_bot_token="xoxb-123", slack_app_token="xapp-456",
+        slack_signing_secret="signing-789", database_url="sqlite:///elsewhere.db",
+        encryption_key="key-000", log_level="debug")
+
+
+def test_secrets_from_a_dotenv_file(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("# secrets\nDISCORD_TOKEN=from-file\n"
+                      "SLACK_SIGNING_SECRET='quoted value'\nexport SLACK_APP_TOKEN=xapp-1\n",
+                      encoding="utf-8")
+    secrets = load_secrets({}, dotenv)
+    assert secrets.discord_token == "from-file"
+    assert secrets.slack_signing_secret == "quoted value"
+    assert secrets.slack_app_token == "xapp-1"
+    assert secrets.slack_bot_token == ""
+
+
+def test_environment_wins_over_dotenv(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("DISCORD_TOKEN=from-file\nSLACK_BOT_TOKEN=file-only\n", encoding="utf-8")
+    secrets = load_secrets({"DISCORD_TOKEN": "from-env"}, dotenv)
+    assert secrets.discord_token == "from-env"
+    assert secrets.slack_bot_token == "file-only"
+
+
+def test_a_missing_dotenv_file_is_fine(tmp_path: Path) -> None:
+    assert load_secrets({}, tmp_path / ".env") == Secrets()
+
+
+def test_load_config_reads_the_dotenv_beside_the_config_file(tmp_path: Path,
+                                                             elsewhere: Path) -> None:
+    folder = tmp_path / "deploy"
+    folder.mkdir()
+    (folder / ".env").write_text("DISCORD_TOKEN=beside\nCOPROD_DATABASE_URL=data/x.db\n",
+                                 encoding="utf-8")
+    (elsewhere / ".env").write_text("DISCORD_TOKEN=in-cwd\n", encoding="utf-8")
+    config = load_config(write(folder, ""), env={})
+    assert config.secrets.discord_token == "beside"
+    assert config.database_target == "data/x.db"
+    assert key_path_for(config) == Path("data/x.key")
+    config = load_config(write(folder, ""), env={"DISCORD_TOKEN": "env"})
+    assert config.secrets.discord_token == "env"
+
+
+def test_without_a_file_the_dotenv_in_the_working_folder_is_read(elsewhere: Path) -> None:
+    (elsewhere / ".env").write_text("SLACK_BOT_TOKEN=xoxb-cwd\n", encoding="utf-8")
+    assert load_config(None, env={}).secrets.slack_bot_token == "xoxb-cwd"
+
+
+def test_secret_values_never_show_in_repr(tmp_path: Path) -> None:
+    secrets = load_secrets(SECRET_ENV)
+    assert repr(secrets) == "Secrets(<hidden>)"
+    config = load_config(write(tmp_path, ""), env=SECRET_ENV)
+    shown = repr(config) + str(config)
+    for name, value in SECRET_ENV.items():
+        if name != "COPROD_LOG_LEVEL":
+            assert value not in shown, name
+
+
+def test_log_level_from_the_environment_wins(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[bot]\nlog_level = "error"\n'),
+                         env={"COPROD_LOG_LEVEL": "Warning"})
+    assert config.log_level == "warning"
+    config = load_config(write(tmp_path, '[bot]\nlog_level = "ERROR"\n'), env={})
+    assert config.log_level == "error"
+
+
+def test_bad_log_level_in_the_environment_is_a_problem(tmp_path: Path) -> None:
+    problems = problems_of(write(tmp_path, ""), env={"COPROD_LOG_LEVEL": "loud"})
+    assert len(problems) == 1
+    assert problems[0].startswith("COPROD_LOG_LEVEL: must be one of debug, info, warning")
+    assert "loud" in problems[0]
+
+
+def test_bad_log_level_in_dotenv_is_a_problem_too(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("COPROD_LOG_LEVEL=verbose\n", encoding="utf-8")
+    (problem,) = problems_of(write(tmp_path, ""))
+    assert problem.startswith("COPROD_LOG_LEVEL: ")
+
+
+def test_environment_problems_come_with_file_problems(tmp_path: Path) -> None:
+    problems = problems_of(write(tmp_path, "[delivery]\nconcurrency = 0\n"),
+                           env={"COPROD_LOG_LEVEL": "loud"})
+    assert len(problems) == 2
+
+
+# ---- gaps found in review, now mended -------------------------------------------------------
+
+def test_deeply_nested_garbage_is_a_config_error(tmp_path: Path) -> None:
+    (problem,) = problems_of(write(tmp_path, "a = " + "[" * 5000 + "]" * 5000 + "\n"))
+    assert "not valid TOML" in problem
+
+
+def test_a_dotenv_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"DISCORD_TOKEN=\xff\xfe\n")
+    (problem,) = problems_of(write(tmp_path, ""))
+    assert ".env" in problem
+
+
+def test_each_problem_stays_one_line_whatever_the_file_holds(tmp_path: Path) -> None:
+    problems = problems_of(write(tmp_path, '[group]\n"time\\nzone" = 1\n'
+                                           'timezone = "a\\u001b[2Jb"\n'))
+    assert all("\n" not in p and "\x1b" not in p for p in problems), problems
+
+
+def test_key_path_follows_the_database_path_with_tilde() -> None:
+    assert key_path_for(Config(database="~/coprod/data.db")) == Path(
+        "~/coprod/data.key").expanduser()
+    assert key_path_for(Config(database="sqlite:///x/y.db")) == Path("x/y.key")
+    assert key_path_for(Config(key_file="~/k")) == Path("~/k").expanduser()
+    with pytest.raises(ConfigError):
+        key_path_for(Config(database="sqlite://"))
+
+
+# ---- fuzzing: nothing but ConfigError, ever ------------------------------------------------
+
+SECTIONS = [*SCHEMA, "group", "groups", "discord", "slack"]
+KNOWN_KEYS = sorted({*SETTING_KEYS, *(k for checks in SCHEMA.values() for k in checks),
+                     "name", "roles", "admin"})
+NAMES = st.sampled_from(SECTIONS + KNOWN_KEYS + ["123456789012345678", "T0123ABCD"]) | st.text(
+    st.characters(codec="utf-8"), max_size=12)
+SCALARS = (
+    st.text(st.characters(codec="utf-8"), max_size=20)
+    | st.sampled_from(["UTC", "Europe/London", "", "#news", "debug", "json", *FEATURES])
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.booleans()
+    | st.dates()
+    | st.times()
+    | st.datetimes()
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(NAMES, inner, max_size=4),
+    max_leaves=20,
+)
+DOCUMENTS = st.dictionaries(NAMES, st.dictionaries(NAMES, VALUES, max_size=5) | VALUES,
+                            max_size=5)
+
+
+def _toml_string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    assert isinstance(value, dict)
+    return "{" + ", ".join(f"{_toml_string(k)} = {_toml_value(v)}"
+                           for k, v in value.items()) + "}"
+
+
+def to_toml(document: dict[str, Any]) -> str:
+    """A tiny TOML writer: tables as [sections], everything below them inline."""
+    plain = {k: v for k, v in document.items() if not isinstance(v, dict)}
+    lines = [f"{_toml_string(k)} = {_toml_value(v)}" for k, v in plain.items()]
+    for name, body in document.items():
+        if isinstance(body, dict):
+            lines.append(f"[{_toml_string(name)}]")
+            lines += [f"{_toml_string(k)} = {_toml_value(v)}" for k, v in body.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _check_never_crashes(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    try:
+        config = load_config(path, env={})
+    except ConfigError as exc:
+        assert exc.problems
+        assert all(isinstance(p, str) and p.strip() for p in exc.problems)
+    else:
+        assert isinstance(config, Config)
+
+
+FUZZ = settings(max_examples=200, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FUZZ
+@given(document=DOCUMENTS)
+def test_any_toml_document_gives_a_config_or_a_config_error(
+        tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any]) -> None:
+    text = to_toml(document)
+    assert tomllib.loads(text) == document, "the test's TOML writer is wrong"
+    _check_never_crashes(tmp_path_factory.mktemp("fuzz") / "config.toml", text)
+
+
+FRAGMENTS = st.sampled_from([
+    "[bot]", "[group]", "[groups]", '[groups."1"]', "[delivery]", "[console]", "[[bot]]",
+    "[discord]", "timezone", "features", "members", "concurrency", "log_level", " = ", "=",
+    '"UTC"', '"Europe"', '""', "[", "]", "{", "}", ",", ".", '"', "'", "#", "\n", "\n", "\n",
+    "1", "-1", "0", "99999999999999999999", "1.5", "nan", "inf", "true", "false",
+    "1979-05-27", "07:32:00", '"""', "'''", "\\", "\\u00e9", "name", '{ name = "a" }',
+    '["concerns"]', '"#news"', '"<#C1>"', "é", "\t", "\x00", "\ufeff",
+])
+RAW_TEXT = st.lists(FRAGMENTS | st.text(st.characters(codec="utf-8"), max_size=8),
+                    max_size=40).map("".join)
+
+
+@FUZZ
+@given(text=RAW_TEXT)
+def test_any_text_gives_a_config_or_a_config_error(
+        tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    _check_never_crashes(tmp_path_factory.mktemp("raw") / "config.toml", text)
+
+
+@FUZZ
+@given(data=st.data())
+def test_mangled_example_gives_a_config_or_a_config_error(
+        tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 4))):
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, min(len(text), start + 20)))
+        text = text[:start] + data.draw(FRAGMENTS) + text[end:]
+    _check_never_crashes(tmp_path_factory.mktemp("mangled") / "config.toml", text)
