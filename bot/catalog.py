@@ -7,6 +7,7 @@ happened and what to do next, never blame the person, no meaning carried by emoj
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 BOT_NAME = "coprod"
@@ -50,10 +51,12 @@ def feature_off(name: str) -> str:
 
 
 def unknown_option(command: str, option: str, known: Sequence[str]) -> str:
-    """An option the command does not have."""
+    """An option the command does not have, with the closest one if there is one."""
     if not known:
         return f"/{command} doesn't take any options, so I didn't understand “{option}”."
-    return (f"/{command} has no option called “{option}”. "
+    close = difflib.get_close_matches(option, list(known), n=1, cutoff=0.6)
+    hint = f" Did you mean “{close[0]}”?" if close else ""
+    return (f"/{command} has no option called “{option}”.{hint} "
             f"It takes: {', '.join(known)}.")
 
 
@@ -241,7 +244,13 @@ def setup_bad_value(key: str, problem: str) -> str:
 
 def setup_needs_channel(feature: str, key: str) -> str:
     """An enabled feature without its channel."""
-    return f"{key}: the {feature} feature needs a channel. Set it with /setup {key}=#channel"
+    return (f"{key}: the {feature} feature needs a channel. Set it with "
+            f"/setup {key}=#channel (you can switch {feature} on in the same command).")
+
+
+def setup_not_saved(problems: Sequence[str]) -> str:
+    """/setup refused because a switched-on feature would lack its channel."""
+    return "Nothing was changed.\n" + "\n".join(problems)
 
 
 # ---- direct messages ---------------------------------------------------------------------

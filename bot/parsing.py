@@ -71,6 +71,11 @@ def parse_command_line(registry: Registry, line: str) -> ParsedCommand:
         key, sep, value = _split_option(word)
         if sep and spec.option(key) is not None:
             options[key] = value
+        elif sep == "=":
+            # `name=value` is always meant as an option, so a wrong name is said, not
+            # silently taken as the value of another option.
+            raise UserError(catalog.unknown_option(spec.name, key,
+                                                   [o.name for o in spec.options]))
         else:
             positional.append(word)
     free = [o for o in spec.options if o.name not in options]

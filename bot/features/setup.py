@@ -47,7 +47,8 @@ def build(app: App) -> Feature:
             merged = _after_reset(ctx, changes)
         missing = merged.missing()
         if missing:
-            raise UserError("\n".join(catalog.setup_needs_channel(f, k) for f, k in missing))
+            raise UserError(catalog.setup_not_saved(
+                [catalog.setup_needs_channel(f, k) for f, k in missing]))
         stored = {k: (None if v is None else to_stored(k, v)) for k, v in changes.items()}
         await ctx.storage.save_group_settings(ctx.group_id, stored, ctx.actor.user_id,
                                               ctx.now())

@@ -59,6 +59,13 @@ def test_group_without_verb_lists_the_verbs() -> None:
     assert "/meeting list" in err.value.text and "/meeting schedule" in err.value.text
 
 
+def test_a_mistyped_option_name_is_said_not_taken_as_a_value() -> None:
+    with pytest.raises(UserError, match="no option called “titel”. Did you mean “title”"):
+        parse_command_line(REG, "/meeting schedule titel=Hello")
+    parsed = parse_command_line(REG, "/help https://example.org/x")
+    assert parsed.options == {"command": "https://example.org/x"}
+
+
 def test_unclosed_quote_is_a_kind_error() -> None:
     with pytest.raises(UserError, match="quote mark isn't closed"):
         parse_command_line(REG, '/help "meeting')
