@@ -10,7 +10,14 @@ from pathlib import Path
 from bot import __version__
 from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.logs import configure_logging
-from bot.runtime import PLATFORMS, build_app, choose_platform, make_cipher, opened_storage
+from bot.runtime import (
+    PLATFORMS,
+    build_app,
+    choose_platform,
+    make_cipher,
+    opened_storage,
+    platform_runner,
+)
 from storage.crypto import generate_key
 from storage.interface import StorageError
 
@@ -92,14 +99,11 @@ async def _run(config: Config, platform: str) -> int:
     default_level = "warning" if platform == "console" else "info"
     configure_logging(config.log_level or default_level, config.log_format)
     cipher = make_cipher(config, platform)
+    runner = platform_runner(platform)
     async with opened_storage(config, cipher) as storage:
         app = await build_app(config, storage)
-        from adapters.console import ConsoleAdapter
-
-        adapter = ConsoleAdapter(config, sys.stdin, sys.stdout)
-        app.start_delivery(adapter)
         try:
-            return await adapter.run(app)
+            return await runner(app, config)
         finally:
             await app.stop()
 

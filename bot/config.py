@@ -34,6 +34,7 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 SECRET_NAMES = (
     "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
     "COPROD_DATABASE_URL", "COPROD_ENCRYPTION_KEY", "COPROD_LOG_LEVEL",
+    "DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "SLACK_API_BASE",
 )
 
 
@@ -82,9 +83,42 @@ class Secrets:
     database_url: str = ""
     encryption_key: str = ""
     log_level: str = ""
+    discord_api_base: str = ""
+    discord_gateway_url: str = ""
+    slack_api_base: str = ""
 
     def __repr__(self) -> str:
         return "Secrets(<hidden>)"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordConfig:
+    """`[discord]`: where the Discord adapter connects and how it registers commands.
+
+    `api_base` and `gateway_url` empty mean Discord's own; they exist for REST proxies
+    at scale and for local test servers (also from DISCORD_API_BASE and
+    DISCORD_GATEWAY_URL). `shard_count` 0 means no sharding.
+    """
+
+    guild_ids: tuple[str, ...] = ()
+    command_sync: str = "guild"
+    api_base: str = ""
+    gateway_url: str = ""
+    shard_count: int = 0
+    shard_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    """`[slack]`: Socket Mode (default) or HTTP mode, and the Web API base URL.
+
+    `api_base` empty means Slack's own (also from SLACK_API_BASE).
+    """
+
+    mode: str = "socket"
+    http_host: str = "0.0.0.0"
+    http_port: int = 3000
+    api_base: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +138,8 @@ class Config:
     console_group_name: str = "Demo group"
     console_members: tuple[ConsoleMember, ...] = DEFAULT_CONSOLE_MEMBERS
     console_channel: str = "general"
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    slack: SlackConfig = field(default_factory=SlackConfig)
     secrets: Secrets = field(default_factory=Secrets)
     source: str = ""
 
@@ -165,6 +201,38 @@ def _console_channel(value: Any) -> Any:
     return name
 
 
+def _url(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise SettingError('must be a URL in quotes, like "https://example.org/api" '
+                           '("" for the platform\'s own)')
+    value = value.strip()
+    if value and not re.fullmatch(r"(https?|wss?)://[^\s/]+(/\S*)?", value):
+        raise SettingError("must start with https://, http://, wss:// or ws:// and have "
+                           "no spaces")
+    return value.rstrip("/")
+
+
+def _snowflakes(value: Any) -> Any:
+    if not isinstance(value, list):
+        raise SettingError('must be a list of server ids in quotes, like ["123456789012345678"]')
+    ids = []
+    for item in value:
+        text = str(item).strip() if isinstance(item, str | int) and not isinstance(
+            item, bool) else ""
+        if not re.fullmatch(r"[0-9]{15,21}", text):
+            raise SettingError(f"“{item}” is not a Discord server id (15 to 21 digits); "
+                               "copy it with right-click > Copy Server ID")
+        ids.append(text)
+    return tuple(ids)
+
+
+def _shard_ids(value: Any) -> Any:
+    if not isinstance(value, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value):
+        raise SettingError("must be a list of shard numbers, like [0, 1]")
+    return tuple(value)
+
+
 def _members(value: Any) -> Any:
     if not isinstance(value, list) or not value:
         raise SettingError('must be a list of tables, like [{ name = "alice" }]')
@@ -204,6 +272,20 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "concurrency": _int_range(1, 64),
         "max_backoff_seconds": _int_range(5, 86400),
         "lease_seconds": _int_range(10, 3600),
+    },
+    "discord": {
+        "guild_ids": _snowflakes,
+        "command_sync": _one_of("guild", "global"),
+        "api_base": _url,
+        "gateway_url": _url,
+        "shard_count": _int_range(0, 10000),
+        "shard_ids": _shard_ids,
+    },
+    "slack": {
+        "mode": _one_of("socket", "http"),
+        "http_host": _text,
+        "http_port": _int_range(1, 65535),
+        "api_base": _url,
     },
     "console": {
         "group_name": _text,
@@ -248,6 +330,9 @@ def load_secrets(env: Mapping[str, str] | None = None, dotenv_path: Path | None 
         database_url=source.get("COPROD_DATABASE_URL", "").strip(),
         encryption_key=source.get("COPROD_ENCRYPTION_KEY", "").strip(),
         log_level=source.get("COPROD_LOG_LEVEL", "").strip().lower(),
+        discord_api_base=source.get("DISCORD_API_BASE", "").strip().rstrip("/"),
+        discord_gateway_url=source.get("DISCORD_GATEWAY_URL", "").strip().rstrip("/"),
+        slack_api_base=source.get("SLACK_API_BASE", "").strip().rstrip("/"),
     )
 
 
@@ -316,20 +401,31 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
                 per_group[str(group_id)] = {}
                 _check_table(where, group_body, group_checks, per_group[str(group_id)],
                              problems)
-        elif section in ("discord", "slack"):
-            problems.append(f"[{section}]: the {section.title()} adapter is not part of "
-                            "this version yet; remove this section for now")
         elif not isinstance(body, dict):
             problems.append(f"{section}: a setting outside any section. Put it under the "
                             "section it belongs to, like [bot] or [group]")
         else:
             problems.append(f"[{section}]: unknown section. Known sections are "
                             + ", ".join(f"[{s}]" for s in ("bot", "group", "groups",
-                                                           "delivery", "console")))
+                                                           *SCHEMA)))
 
     if secrets.log_level and secrets.log_level not in LOG_LEVELS:
         problems.append(f"COPROD_LOG_LEVEL: must be one of {', '.join(LOG_LEVELS)}; "
                         f"it is “{secrets.log_level}”")
+    for name, url in (("DISCORD_API_BASE", secrets.discord_api_base),
+                      ("DISCORD_GATEWAY_URL", secrets.discord_gateway_url),
+                      ("SLACK_API_BASE", secrets.slack_api_base)):
+        try:
+            _url(url)
+        except SettingError as exc:
+            problems.append(f"{name}: {exc}")
+    shards = values["discord"]
+    bad_shards = [i for i in shards.get("shard_ids", ())
+                  if i >= max(shards.get("shard_count", 0), 1)]
+    if bad_shards:
+        problems.append(f"[discord] shard_ids: {bad_shards[0]} is not below shard_count "
+                        f"({shards.get('shard_count', 0)}); shard numbers run from 0 to "
+                        "shard_count - 1")
 
     defaults = apply_settings(GroupSettings(group_id=""), group_values)
     problems += _missing_channels("group", defaults.missing())
@@ -346,6 +442,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
 
     if problems:
         raise ConfigError(problems)
+    discord, slack = values["discord"], values["slack"]
+    shard_count = discord.get("shard_count", 0)
     bot, delivery, console = values["bot"], values["delivery"], values["console"]
     return Config(
         log_level=secrets.log_level or bot.get("log_level", ""),
@@ -360,6 +458,20 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         console_group_name=console.get("group_name", "Demo group"),
         console_channel=console.get("channel", "general").lstrip("#"),
         console_members=console.get("members", DEFAULT_CONSOLE_MEMBERS),
+        discord=DiscordConfig(
+            guild_ids=discord.get("guild_ids", ()),
+            command_sync=discord.get("command_sync", "guild"),
+            api_base=secrets.discord_api_base or discord.get("api_base", ""),
+            gateway_url=secrets.discord_gateway_url or discord.get("gateway_url", ""),
+            shard_count=shard_count,
+            shard_ids=discord.get("shard_ids", ()),
+        ),
+        slack=SlackConfig(
+            mode=slack.get("mode", "socket"),
+            http_host=slack.get("http_host", "0.0.0.0"),
+            http_port=slack.get("http_port", 3000),
+            api_base=secrets.slack_api_base or slack.get("api_base", ""),
+        ),
         secrets=secrets,
         source=str(path) if path else "",
     )

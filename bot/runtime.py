@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TextIO
@@ -16,26 +17,72 @@ from storage.factory import open_storage, sqlite_path
 from storage.interface import Storage, StorageError
 
 PLATFORMS = ("console", "discord", "slack")
-AVAILABLE_PLATFORMS = ("console",)
+
+# What an adapter package exposes: `run_platform(app, config) -> exit code`. It starts
+# the app's delivery through its sender, runs until stopped, and returns.
+PlatformRunner = Callable[[App, Config], Awaitable[int]]
+
+
+def platform_available(name: str) -> bool:
+    """Whether this installation has an adapter for the platform."""
+    try:
+        module = importlib.import_module(f"adapters.{name}")
+    except ImportError:
+        return False
+    return hasattr(module, "run_platform")
+
+
+def platform_runner(name: str) -> PlatformRunner:
+    """The adapter's entry point for a platform."""
+    runner: PlatformRunner = importlib.import_module(f"adapters.{name}").run_platform
+    return runner
 
 
 def choose_platform(requested: str | None, config: Config, notes: TextIO) -> str:
     """The platform to run: the one asked for, else the one whose token is configured,
-    else the console. Raises `ConfigError` for a platform this version cannot run."""
-    if requested:
-        if requested not in AVAILABLE_PLATFORMS:
-            raise ConfigError([
-                f"--platform {requested}: the {requested.title()} adapter is not part of this "
-                "version yet. Run without --platform to use the console."])
-        return requested
-    for name, token in (("discord", config.secrets.discord_token),
-                        ("slack", config.secrets.slack_bot_token)):
-        if token and name not in AVAILABLE_PLATFORMS:
-            print(f"Note: a {name.title()} token is set, but the {name.title()} adapter is "
-                  "not part of this version yet, so the console starts instead.", file=notes)
-        elif token:
-            return name
-    return "console"
+    else the console. Raises `ConfigError` for a platform that cannot run as configured."""
+    if requested is None:
+        for name, token in (("discord", config.secrets.discord_token),
+                            ("slack", config.secrets.slack_bot_token)):
+            if not token:
+                continue
+            if platform_available(name):
+                requested = name
+                break
+            print(f"Note: a {name.title()} token is set, but the {name.title()} adapter "
+                  "is not part of this version yet, so the console starts instead.",
+                  file=notes)
+        if requested is None:
+            return "console"
+    if not platform_available(requested):
+        raise ConfigError([
+            f"--platform {requested}: the {requested.title()} adapter is not part of this "
+            "version yet. Run without --platform to use the console."])
+    problems = missing_secrets(requested, config)
+    if problems:
+        raise ConfigError(problems)
+    return requested
+
+
+def missing_secrets(platform: str, config: Config) -> list[str]:
+    """What a platform needs from the environment that is not set, with the fix."""
+    s = config.secrets
+    need: list[tuple[str, str]] = []
+    if platform == "discord":
+        need = [("DISCORD_TOKEN", s.discord_token)]
+    elif platform == "slack":
+        need = [("SLACK_BOT_TOKEN", s.slack_bot_token)]
+        if config.slack.mode == "socket":
+            need.append(("SLACK_APP_TOKEN", s.slack_app_token))
+        else:
+            need.append(("SLACK_SIGNING_SECRET", s.slack_signing_secret))
+    if platform != "console":
+        need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key))
+    return [f"{name}: not set. The {platform.title()} adapter needs it; put it in the "
+            "environment or in .env (see the README's set-up steps)"
+            + (". Make one with `coprod generate-key`" if name == "COPROD_ENCRYPTION_KEY"
+               else "")
+            for name, value in need if not value]
 
 
 def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> FieldCipher:

@@ -100,9 +100,9 @@ def test_example_file_documents_every_key() -> None:
         assert feature in text
 
 
-def test_example_file_has_no_platform_sections_and_no_secrets() -> None:
+def test_example_file_has_every_section_and_no_secrets() -> None:
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    assert set(data) == {"bot", "group", "delivery", "console"}
+    assert set(data) == {"bot", "group", "delivery", "discord", "slack", "console"}
     text = EXAMPLE.read_text(encoding="utf-8").lower()
     for word in ("token =", "secret =", "encryption_key =", "database_url ="):
         assert word not in text
@@ -203,11 +203,32 @@ def test_unknown_section(tmp_path: Path) -> None:
     assert "[bot]" in problem and "[console]" in problem
 
 
-@pytest.mark.parametrize("section", ["discord", "slack"])
-def test_platform_sections_are_refused_for_now(tmp_path: Path, section: str) -> None:
-    problem = only_problem(tmp_path, f"[{section}]\nfoo = 1\n")
-    assert problem.startswith(f"[{section}]: ")
-    assert "not part of this version yet" in problem
+@pytest.mark.parametrize(("text", "start"), [
+    ("[discord]\nfoo = 1\n", "[discord] foo: unknown key"),
+    ('[discord]\nguild_ids = ["abc"]\n', "[discord] guild_ids: “abc” is not a Discord server id"),
+    ('[discord]\ncommand_sync = "everywhere"\n', "[discord] command_sync: must be one of"),
+    ('[discord]\napi_base = "discord.com/api"\n', "[discord] api_base: must start with"),
+    ("[discord]\nshard_count = 2\nshard_ids = [0, 2]\n", "[discord] shard_ids: 2 is not below"),
+    ('[slack]\nmode = "webhook"\n', "[slack] mode: must be one of"),
+    ("[slack]\nhttp_port = 70000\n", "[slack] http_port: must be from 1 to 65535"),
+])
+def test_platform_sections_are_checked(tmp_path: Path, text: str, start: str) -> None:
+    assert only_problem(tmp_path, text).startswith(start)
+
+
+def test_platform_sections_and_their_environment_overrides(tmp_path: Path) -> None:
+    path = write(tmp_path, '[discord]\nguild_ids = ["123456789012345678", 223456789012345678]\n'
+                           'api_base = "http://127.0.0.1:9/api/v10/"\n'
+                           '[slack]\nmode = "http"\nhttp_port = 8080\n')
+    config = load_config(path, env={"DISCORD_GATEWAY_URL": "ws://127.0.0.1:9/gw",
+                                    "SLACK_API_BASE": "http://127.0.0.1:8/api/"})
+    assert config.discord.guild_ids == ("123456789012345678", "223456789012345678")
+    assert config.discord.api_base == "http://127.0.0.1:9/api/v10"
+    assert config.discord.gateway_url == "ws://127.0.0.1:9/gw"
+    assert (config.slack.mode, config.slack.http_port) == ("http", 8080)
+    assert config.slack.api_base == "http://127.0.0.1:8/api"
+    (problem,) = problems_of(path, env={"DISCORD_API_BASE": "nope"})
+    assert problem.startswith("DISCORD_API_BASE: must start with")
 
 
 def test_a_section_that_is_not_a_table(tmp_path: Path) -> None:

@@ -5,7 +5,19 @@ reader of typed lines (`await adapter.run(app)`). See `README-snippet.md` for th
 controls and a transcript.
 """
 
+import sys
+
 from adapters.console.adapter import ConsoleAdapter
 from adapters.console.session import GROUP_ID
+from bot.app import App
+from bot.config import Config
 
-__all__ = ["GROUP_ID", "ConsoleAdapter"]
+
+async def run_platform(app: App, config: Config) -> int:
+    """Run the console on this process's terminal (or piped input) until input ends."""
+    adapter = ConsoleAdapter(config, sys.stdin, sys.stdout)
+    app.start_delivery(adapter)
+    return await adapter.run(app)
+
+
+__all__ = ["GROUP_ID", "ConsoleAdapter", "run_platform"]

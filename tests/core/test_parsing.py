@@ -60,7 +60,7 @@ def test_group_without_verb_lists_the_verbs() -> None:
 
 
 def test_a_mistyped_option_name_is_said_not_taken_as_a_value() -> None:
-    with pytest.raises(UserError, match="no option called “titel”. Did you mean “title”"):
+    with pytest.raises(UserError, match=r"no option called “titel”\. Did you mean “title”"):
         parse_command_line(REG, "/meeting schedule titel=Hello")
     parsed = parse_command_line(REG, "/help https://example.org/x")
     assert parsed.options == {"command": "https://example.org/x"}

@@ -1,0 +1,39 @@
+"""Choosing the platform at start-up, and what each needs from the environment."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from bot.config import Config, ConfigError, Secrets, SlackConfig
+from bot.runtime import choose_platform, missing_secrets, platform_available
+
+
+def test_no_token_means_the_console() -> None:
+    assert choose_platform(None, Config(), io.StringIO()) == "console"
+    assert platform_available("console")
+
+
+def test_a_platform_without_an_adapter_is_a_clear_error_or_a_note() -> None:
+    if platform_available("discord"):
+        pytest.skip("the Discord adapter exists in this installation")
+    notes = io.StringIO()
+    config = Config(secrets=Secrets(discord_token="x"))
+    assert choose_platform(None, config, notes) == "console"
+    assert "Discord adapter is not part of this version yet" in notes.getvalue()
+    with pytest.raises(ConfigError, match="not part of this version"):
+        choose_platform("discord", config, notes)
+
+
+def test_missing_secrets_name_each_variable_and_the_fix() -> None:
+    assert missing_secrets("console", Config()) == []
+    discord = missing_secrets("discord", Config())
+    assert [p.split(":")[0] for p in discord] == ["DISCORD_TOKEN", "COPROD_ENCRYPTION_KEY"]
+    assert "coprod generate-key" in discord[1]
+    socket = missing_secrets("slack", Config(secrets=Secrets(slack_bot_token="x",
+                                                             encryption_key="k")))
+    assert [p.split(":")[0] for p in socket] == ["SLACK_APP_TOKEN"]
+    http = missing_secrets("slack", Config(slack=SlackConfig(mode="http")))
+    assert [p.split(":")[0] for p in http] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
+                                               "COPROD_ENCRYPTION_KEY"]
