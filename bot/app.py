@@ -22,14 +22,15 @@ from bot.events import (
     Event,
     FormSubmission,
     Invocation,
+    MessageShortcut,
 )
-from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec
+from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
 from bot.logs import log_event
-from bot.messages import FormField, Reply
+from bot.messages import FormField, Message, Reply
 from bot.parsing import parse_command_line
 from bot.ports import Sender
 from bot.roles import Role, resolve_roles
-from bot.settings import GroupSettings, SettingsBook
+from bot.settings import FEATURES, GroupSettings, SettingsBook
 from bot.text import has_visible_text
 from storage.interface import Storage
 
@@ -55,6 +56,7 @@ class App:
         self.features: dict[str, Feature] = {}
         self._actions: dict[str, ActionHandler] = {}
         self._forms: dict[str, FormSpec] = {}
+        self.shortcuts: dict[str, ShortcutSpec] = {}
         self.dispatcher: Dispatcher | None = None
         self._dispatch_task: asyncio.Task[None] | None = None
         if features is None:
@@ -76,6 +78,10 @@ class App:
             if spec.form_id in self._forms:
                 raise ValueError(f"form {spec.form_id!r} registered twice")
             self._forms[spec.form_id] = spec
+        for shortcut in feature.shortcuts:
+            if shortcut.shortcut_id in self.shortcuts:
+                raise ValueError(f"shortcut {shortcut.shortcut_id!r} registered twice")
+            self.shortcuts[shortcut.shortcut_id] = shortcut
 
     # ---- life cycle --------------------------------------------------------------------
 
@@ -150,6 +156,8 @@ class App:
                 return await self._press(event)
             if isinstance(event, FormSubmission):
                 return await self._submit(event)
+            if isinstance(event, MessageShortcut):
+                return await self._shortcut(event)
             return await self._direct_message(event)
         except UserError as exc:
             return Reply.text(exc.text)
@@ -193,6 +201,30 @@ class App:
         settings = self.settings.for_group(event.group_id)
         ctx = Context(self, event, settings, self.roles_of(event.actor, settings), values)
         return await spec.handler(ctx)
+
+    async def _shortcut(self, event: MessageShortcut) -> Reply:
+        shortcut = self.shortcuts.get(event.shortcut)
+        settings = self.settings.for_group(event.group_id)
+        if shortcut is None or not (shortcut.feature == "core"
+                                    or shortcut.feature in settings.features):
+            raise UserError(catalog.form_expired())
+        ctx = Context(self, event, settings, self.roles_of(event.actor, settings))
+        return await shortcut.handler(ctx)
+
+    async def home(self, group_id: str, actor: Actor) -> list[Message]:
+        """A member's own overview (Slack's App Home): a section per switched-on feature."""
+        settings = self.settings.for_group(group_id)
+        ctx = Context(self, Invocation(group_id, actor, "home"), settings,
+                      self.roles_of(actor, settings))
+        sections = [Message(catalog.home_intro(actor.display_name))]
+        for feature in self.features.values():
+            if feature.home is None or (feature.name in FEATURES
+                                        and feature.name not in settings.features):
+                continue
+            section = await feature.home(ctx)
+            if section is not None:
+                sections.append(section)
+        return sections
 
     async def _direct_message(self, event: DirectMessageReceived) -> Reply:
         return Reply.text(catalog.DM_NOT_A_COMMAND)

@@ -253,6 +253,14 @@ def setup_not_saved(problems: Sequence[str]) -> str:
     return "Nothing was changed.\n" + "\n".join(problems)
 
 
+# ---- home ------------------------------------------------------------------------------
+
+def home_intro(name: str) -> str:
+    """The top of a member's own overview."""
+    return (f"Hello {name}. This is your own page: only you can see it. "
+            "Type /help in the group to see what you can do.")
+
+
 # ---- direct messages ---------------------------------------------------------------------
 
 DM_NOT_A_COMMAND = ("Hello! I'm the group's helper bot. I only understand commands here. "

@@ -72,4 +72,28 @@ class DirectMessageReceived:
     text: str
 
 
-Event = Invocation | ButtonPress | FormSubmission | DirectMessageReceived
+@dataclass(frozen=True, slots=True)
+class QuotedMessage:
+    """A message someone pointed at (a message shortcut): its text, author and link."""
+
+    text: str
+    author_id: str
+    channel: str
+    link: str = ""
+    message_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageShortcut:
+    """A message action chosen on someone's message, such as "Raise a concern about this
+    message" (a context-menu command on Discord, a message shortcut on Slack)."""
+
+    group_id: str
+    actor: Actor
+    shortcut: str
+    message: QuotedMessage
+    channel: str | None = None
+
+
+Event = (Invocation | ButtonPress | FormSubmission | DirectMessageReceived
+         | MessageShortcut)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.commands import CommandSpec
-from bot.messages import Form, FormField, Reply
+from bot.messages import Form, FormField, Message, Reply
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -41,14 +41,34 @@ class FormSpec:
         return Form(self.form_id, title, fields, submit_label, state)
 
 
+@dataclass(frozen=True, slots=True)
+class ShortcutSpec:
+    """A message action people can choose on any message (a Discord message context
+    menu, a Slack message shortcut). `label` is what they see, at most 32 characters."""
+
+    shortcut_id: str
+    label: str
+    handler: ActionHandler
+    feature: str = "core"
+
+
+HomeProvider = Callable[["Context"], Awaitable["Message | None"]]
+
+
 @dataclass
 class Feature:
-    """What a feature module offers the app."""
+    """What a feature module offers the app.
+
+    `home` contributes a section to a member's own overview (Slack's App Home): their
+    settings for this feature and buttons to change them.
+    """
 
     name: str
     commands: list[CommandSpec] = field(default_factory=list)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     forms: list[FormSpec] = field(default_factory=list)
+    shortcuts: list[ShortcutSpec] = field(default_factory=list)
+    home: HomeProvider | None = None
 
 
 FeatureFactory = Callable[["App"], Feature]

@@ -14,7 +14,8 @@ from bot.clock import FakeClock
 from bot.commands import CommandSpec, OptionSpec
 from bot.config import Config
 from bot.context import Context
-from bot.features import Feature, FormSpec
+from bot.events import MessageShortcut, QuotedMessage
+from bot.features import Feature, FormSpec, ShortcutSpec
 from bot.features.registry import DEFAULT_FEATURES
 from bot.logs import JsonFormatter, KeyValueFormatter, configure_logging, log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
@@ -49,9 +50,19 @@ def demo_feature(app: App) -> Feature:
     async def boom(ctx: Context) -> Reply:
         raise RuntimeError(f"failure holding {ctx.options.get('text')}")
 
+    async def flagged(ctx: Context) -> Reply:
+        event = ctx.event
+        assert isinstance(event, MessageShortcut)
+        return Reply(form=spec.form("About a message", state=event.message.message_id))
+
+    async def home(ctx: Context) -> Message:
+        return Message(f"Demo settings for {ctx.actor.display_name}")
+
     spec = FormSpec("demo-form", FIELDS, submitted)
     return Feature(
         "demo",
+        shortcuts=[ShortcutSpec("demo-flag", "Flag this message", flagged)],
+        home=home,
         commands=[CommandSpec("demo", "Open the demo form.", open_form, "/demo",
                               opens_form=True),
                   CommandSpec("boom", "Fail.", boom, "/boom",
@@ -120,3 +131,16 @@ def test_log_formats_carry_fields_safely() -> None:
     assert '"event": "delivery.sent"' in lines[1] and '"id": 4' in lines[1]
     assert len(lines) == 2
     configure_logging("warning", "keyvalue", io.StringIO())
+
+
+async def test_message_shortcut_and_home(demo: MemoryBot) -> None:
+    quoted = QuotedMessage("some text", "U-bob", "general", message_id="M1")
+    alice = demo.adapter.member("alice")
+    reply = await demo.app.handle(MessageShortcut(demo.group_id, alice, "demo-flag", quoted))
+    assert reply.form is not None and reply.form.state == "M1"
+    gone = await demo.app.handle(MessageShortcut(demo.group_id, alice, "nope", quoted))
+    assert "out of date" in reply_text(gone)
+    assert list(demo.app.shortcuts) == ["demo-flag"]
+    home = await demo.app.home(demo.group_id, alice)
+    assert [m.text for m in home][1:] == ["Demo settings for Alice"]
+    assert "only you can see it" in home[0].text
