@@ -144,7 +144,11 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST_VERSION: int = MIGRATIONS[-1].version
 
 
-def pending(current: int, target: int | None = None) -> list[Migration]:
-    """The migrations after `current`, up to and including `target` (default: all)."""
+def pending(applied: set[int], target: int | None = None) -> list[Migration]:
+    """The migrations not yet applied, in order, up to and including `target`.
+
+    Worked out from the set applied, not the highest number: features developed side by
+    side reserve their own numbers, and a lower number that arrives later still runs.
+    """
     last = LATEST_VERSION if target is None else target
-    return [m for m in MIGRATIONS if current < m.version <= last]
+    return [m for m in MIGRATIONS if m.version not in applied and m.version <= last]
