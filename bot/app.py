@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
 from bot import catalog
 from bot.clock import Clock, SystemClock
@@ -32,6 +34,7 @@ from bot.ports import Sender
 from bot.roles import Role, resolve_roles
 from bot.settings import FEATURES, GroupSettings, SettingsBook
 from bot.text import has_visible_text
+from scheduler import Scheduler
 from storage.interface import Storage
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,8 @@ class App:
         self._forms: dict[str, FormSpec] = {}
         self.shortcuts: dict[str, ShortcutSpec] = {}
         self.dispatcher: Dispatcher | None = None
+        self.scheduler = Scheduler(storage, self.clock, owner=f"scheduler-{uuid.uuid4().hex[:12]}",
+                                   grace=timedelta(minutes=config.scheduler_grace_minutes))
         self._dispatch_task: asyncio.Task[None] | None = None
         if features is None:
             from bot.features.registry import DEFAULT_FEATURES
@@ -89,6 +94,13 @@ class App:
         """Read chat-made settings into memory (call after storage is migrated)."""
         self.settings.stored = await self.storage.load_all_group_settings()
 
+    async def start_scheduler(self) -> None:
+        """Let each feature add its schedules, then catch up on downtime and start."""
+        for feature in self.features.values():
+            if feature.start is not None:
+                await feature.start()
+        await self.scheduler.start()
+
     def start_delivery(self, sender: Sender) -> Dispatcher:
         """Start draining the outbox through this adapter, in the background."""
         self.dispatcher = Dispatcher(
@@ -102,7 +114,8 @@ class App:
         return self.dispatcher
 
     async def stop(self) -> None:
-        """Stop delivering (pending deliveries stay stored for the next start)."""
+        """Stop scheduling and delivering (what is pending stays stored for next start)."""
+        await self.scheduler.shutdown()
         if self.dispatcher is not None:
             self.dispatcher.stop()
         if self._dispatch_task is not None:

@@ -103,6 +103,7 @@ async def _run(config: Config, platform: str) -> int:
     async with opened_storage(config, cipher) as storage:
         app = await build_app(config, storage)
         try:
+            await app.start_scheduler()
             return await runner(app, config)
         finally:
             await app.stop()

@@ -135,6 +135,7 @@ class Config:
     delivery_concurrency: int = 4
     delivery_max_backoff_seconds: int = 600
     delivery_lease_seconds: int = 120
+    scheduler_grace_minutes: int = 60
     console_group_name: str = "Demo group"
     console_members: tuple[ConsoleMember, ...] = DEFAULT_CONSOLE_MEMBERS
     console_channel: str = "general"
@@ -272,6 +273,9 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "concurrency": _int_range(1, 64),
         "max_backoff_seconds": _int_range(5, 86400),
         "lease_seconds": _int_range(10, 3600),
+    },
+    "scheduler": {
+        "grace_minutes": _int_range(0, 10080),
     },
     "discord": {
         "guild_ids": _snowflakes,
@@ -455,6 +459,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         delivery_concurrency=delivery.get("concurrency", 4),
         delivery_max_backoff_seconds=delivery.get("max_backoff_seconds", 600),
         delivery_lease_seconds=delivery.get("lease_seconds", 120),
+        scheduler_grace_minutes=values["scheduler"].get("grace_minutes", 60),
         console_group_name=console.get("group_name", "Demo group"),
         console_channel=console.get("channel", "general").lstrip("#"),
         console_members=console.get("members", DEFAULT_CONSOLE_MEMBERS),

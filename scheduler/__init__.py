@@ -1,6 +1,10 @@
-"""Scheduling of meetings, check-ins, digests and escalations (arrives with meetings).
+"""Scheduling: meetings' reminders, check-ins, digests, escalations.
 
-Domain schedules live in storage; APScheduler jobs are rebuilt from them at start, and
-each firing claims its occurrence in storage (`Storage.claim_occurrence`) before it
-produces any delivery, so a restart or a second process never sends it twice.
+Domain schedules live in storage; features add them here at start and when they change.
+Each firing first claims its occurrence in storage (key: schedule id + due time), so a
+restart or a second process never sends it twice. See `scheduler.core`.
 """
+
+from scheduler.core import Firing, FiringJob, NextDue, Scheduler
+
+__all__ = ["Firing", "FiringJob", "NextDue", "Scheduler"]

@@ -128,3 +128,9 @@ class Storage(ABC):
     ) -> bool:
         """Claim one firing of a schedule (key: schedule id + due time) together with
         the deliveries it causes. True for exactly one caller, ever, per key."""
+
+    @abstractmethod
+    async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
+        """Record that a scheduler is running at `now`; return the previous record (when a
+        scheduler last ran), so that firings missed while the bot was down can be found.
+        The record only moves forward."""

@@ -139,9 +139,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX deliveries_group ON deliveries (group_id, status)",
         ),
     ),
+    Migration(
+        version=3,
+        name="scheduler heartbeat",
+        sqlite=(
+            """CREATE TABLE scheduler_heartbeat (
+                id      INTEGER PRIMARY KEY CHECK (id = 1),
+                seen_at INTEGER NOT NULL
+            )""",
+        ),
+        postgres=(
+            """CREATE TABLE scheduler_heartbeat (
+                id      INTEGER     PRIMARY KEY CHECK (id = 1),
+                seen_at TIMESTAMPTZ NOT NULL
+            )""",
+        ),
+    ),
 )
 
-LATEST_VERSION: int = MIGRATIONS[-1].version
+LATEST_VERSION: int = max(m.version for m in MIGRATIONS)
 
 
 def pending(applied: set[int], target: int | None = None) -> list[Migration]:
@@ -151,4 +167,5 @@ def pending(applied: set[int], target: int | None = None) -> list[Migration]:
     side reserve their own numbers, and a lower number that arrives later still runs.
     """
     last = LATEST_VERSION if target is None else target
-    return [m for m in MIGRATIONS if m.version not in applied and m.version <= last]
+    return sorted((m for m in MIGRATIONS if m.version not in applied and m.version <= last),
+                  key=lambda m: m.version)

@@ -246,4 +246,17 @@ class SqliteStorage(SqliteBase, Storage):
         return claimed
 
 
+    async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
+        """Record a scheduler running now; return when one last ran."""
+        at = to_micros(now)
+        async with self._transaction() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT seen_at FROM scheduler_heartbeat WHERE id = 1"))
+            await db.execute(
+                "INSERT INTO scheduler_heartbeat (id, seen_at) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET seen_at = MAX(seen_at, excluded.seen_at)",
+                (at,))
+        return from_micros(int(rows[0][0])) if rows else None
+
+
 __all__ = ["MIN_SQLITE_VERSION", "SqliteStorage", "from_micros", "to_micros"]

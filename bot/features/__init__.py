@@ -60,7 +60,8 @@ class Feature:
     """What a feature module offers the app.
 
     `home` contributes a section to a member's own overview (Slack's App Home): their
-    settings for this feature and buttons to change them.
+    settings for this feature and buttons to change them. `start` loads the feature's
+    schedules into `app.scheduler`.
     """
 
     name: str
@@ -69,6 +70,9 @@ class Feature:
     forms: list[FormSpec] = field(default_factory=list)
     shortcuts: list[ShortcutSpec] = field(default_factory=list)
     home: HomeProvider | None = None
+    # Runs once at start, after storage is ready and before the scheduler starts: the
+    # place to add the feature's schedules from storage (`app.scheduler.add`).
+    start: Callable[[], Awaitable[None]] | None = None
 
 
 FeatureFactory = Callable[["App"], Feature]

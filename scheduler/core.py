@@ -1,0 +1,222 @@
+"""The scheduler: APScheduler's timers, with storage as the source of truth.
+
+APScheduler keeps one in-memory date job per schedule, for its next due time (no
+APScheduler job store: storage already holds the schedules, and its SQLAlchemy store
+blocks the event loop). When a job fires, the feature's job function runs with a
+`Firing`; it must claim `firing.key` in storage in the same transaction as whatever it
+stores and sends (`Storage.claim_occurrence`, or a feature operation that does the
+same), so only one process, once, ever acts on an occurrence.
+
+Downtime: at start the scheduler reads when a scheduler last ran (a heartbeat in
+storage). Occurrences that fell due since then are fired once, marked late, if they are
+within the grace period; older ones are recorded as missed and never sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock
+from bot.logs import log_event
+from storage.interface import Storage
+
+log = logging.getLogger(__name__)
+
+MISSED_OWNER = "missed"
+# A firing this much after its due time is called late (and says so in its text).
+LATE_AFTER = timedelta(minutes=1)
+HEARTBEAT_EVERY = timedelta(seconds=30)
+RETRY_AFTER = timedelta(seconds=30)
+# Going back further than this for missed occurrences would be pointless work.
+LOOKBACK_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """One occurrence of a schedule being acted on."""
+
+    schedule_id: str
+    due: datetime
+    late: bool = False
+
+    @property
+    def key(self) -> str:
+        """The occurrence's unique key, to claim in storage before acting."""
+        return f"{self.schedule_id}@{self.due.isoformat()}"
+
+
+NextDue = Callable[[datetime], datetime | None]
+"""Given a time, the schedule's first due time strictly after it (None: no more)."""
+
+FiringJob = Callable[[Firing], Awaitable[None]]
+"""What to do at an occurrence; must claim `firing.key` with what it stores."""
+
+
+@dataclass
+class _Entry:
+    next_due: NextDue
+    job: FiringJob
+    due: datetime | None
+
+
+class Scheduler:
+    """Runs features' schedules; every occurrence acted on at most once across processes."""
+
+    def __init__(self, storage: Storage, clock: Clock, *, owner: str,
+                 grace: timedelta = timedelta(hours=1)) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._owner = owner
+        self._grace = grace
+        self._entries: dict[str, _Entry] = {}
+        self._aps: AsyncIOScheduler | None = None
+        self._since: datetime | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
+
+    @property
+    def grace(self) -> timedelta:
+        """How late an occurrence may still be sent after downtime."""
+        return self._grace
+
+    def add(self, schedule_id: str, next_due: NextDue, job: FiringJob) -> None:
+        """Add or replace a schedule. Takes effect at once: a replaced schedule's pending
+        timer is dropped (so an edit or a cancellation stops what was scheduled)."""
+        self._entries[schedule_id] = _Entry(next_due, job, None)
+        self._arm(schedule_id, self._clock.now())
+
+    def remove(self, schedule_id: str) -> None:
+        """Stop a schedule; nothing more fires for it."""
+        self._entries.pop(schedule_id, None)
+        if self._aps is not None and self._aps.get_job(schedule_id) is not None:
+            self._aps.remove_job(schedule_id)
+
+    def next_due(self, schedule_id: str) -> datetime | None:
+        """When a schedule fires next, if it is known."""
+        entry = self._entries.get(schedule_id)
+        return None if entry is None else entry.due
+
+    async def start(self) -> None:
+        """Catch up on what was missed while down, then start the timers."""
+        now = self._clock.now()
+        self._since = await self._storage.scheduler_heartbeat(now)
+        if self._since is not None:
+            await self.catch_up(self._since, now)
+        self._aps = AsyncIOScheduler(timezone="UTC")
+        self._aps.start()
+        for schedule_id in list(self._entries):
+            self._arm(schedule_id, now)
+        self._heartbeat = asyncio.create_task(self._beat(), name="coprod-heartbeat")
+
+    async def shutdown(self) -> None:
+        """Stop the timers (occurrences not yet due stay for the next start)."""
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        for task in list(self._running):
+            task.cancel()
+
+    async def catch_up(self, since: datetime, now: datetime) -> None:
+        """Fire, once and marked late, what fell due in (since, now] within the grace;
+        record older ones as missed."""
+        for schedule_id, entry in list(self._entries.items()):
+            due = entry.next_due(since)
+            for _ in range(LOOKBACK_LIMIT):
+                if due is None or due > now:
+                    break
+                if now - due <= self._grace:
+                    await self._run(schedule_id, entry, Firing(schedule_id, due, late=True))
+                else:
+                    claimed = await self._storage.claim_occurrence(
+                        Firing(schedule_id, due).key, MISSED_OWNER, now)
+                    if claimed:
+                        log_event(log, logging.WARNING, "schedule.missed",
+                                  schedule=schedule_id, due=due.isoformat())
+                due = entry.next_due(due)
+
+    async def run_due(self, now: datetime | None = None) -> int:
+        """Fire every occurrence due up to `now` (the timers call this; tests and the
+        console may too, with a fake clock). Returns how many were acted on."""
+        now = now or self._clock.now()
+        count = 0
+        for schedule_id, entry in list(self._entries.items()):
+            for _ in range(LOOKBACK_LIMIT):
+                due = entry.due
+                if due is None or due > now:
+                    break
+                late = now - due > LATE_AFTER
+                if late and now - due > self._grace:
+                    await self._storage.claim_occurrence(
+                        Firing(schedule_id, due).key, MISSED_OWNER, now)
+                elif not await self._run(schedule_id, entry, Firing(schedule_id, due, late)):
+                    # Not lost: the occurrence stays due and is tried again shortly.
+                    self._arm(schedule_id, now, keep=True, at=now + RETRY_AFTER)
+                    break
+                else:
+                    count += 1
+                entry.due = entry.next_due(due)
+            if entry.due is None or entry.due > now:
+                self._arm(schedule_id, now, keep=True)
+        return count
+
+    # ---- internals ---------------------------------------------------------------------
+
+    def _arm(self, schedule_id: str, now: datetime, keep: bool = False,
+             at: datetime | None = None) -> None:
+        entry = self._entries.get(schedule_id)
+        if entry is None:
+            return
+        if not keep:
+            entry.due = entry.next_due(now - timedelta(microseconds=1))
+        if self._aps is None:
+            return
+        if self._aps.get_job(schedule_id) is not None:
+            self._aps.remove_job(schedule_id)
+        when = at or entry.due
+        if when is not None:
+            self._aps.add_job(self._timer, DateTrigger(run_date=when), args=[schedule_id],
+                              id=schedule_id, misfire_grace_time=None)
+
+    async def _timer(self, schedule_id: str) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            entry = self._entries.get(schedule_id)
+            if entry is None or entry.due is None:
+                return
+            now = max(self._clock.now(), entry.due)
+            await self.run_due(now)
+        except Exception:
+            log.exception("schedule.timer_failed")
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def _run(self, schedule_id: str, entry: _Entry, firing: Firing) -> bool:
+        try:
+            await entry.job(firing)
+        except Exception as exc:
+            log_event(log, logging.ERROR, "schedule.job_failed", schedule=schedule_id,
+                      due=firing.due.isoformat(), error=type(exc).__name__)
+            return False
+        return True
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
+            try:
+                await self._storage.scheduler_heartbeat(self._clock.now())
+            except Exception as exc:
+                log_event(log, logging.WARNING, "schedule.heartbeat_failed",
+                          error=type(exc).__name__)

@@ -1,0 +1,130 @@
+"""The scheduler: occurrences fire once, edits take effect, downtime is caught up."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.clock import FakeClock, SystemClock
+from bot.messages import Destination, Message
+from bot.outbox import DeliveryStatus, NewDelivery
+from scheduler import Firing, Scheduler
+from storage.crypto import FieldCipher
+from storage.factory import open_storage
+from storage.interface import Storage
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def every(minutes: int, start: datetime = T0):  # type: ignore[no-untyped-def]
+    step = timedelta(minutes=minutes)
+
+    def next_due(after: datetime) -> datetime | None:
+        if after < start:
+            return start
+        return start + ((after - start) // step + 1) * step
+    return next_due
+
+
+def reminder_job(storage: Storage, clock: FakeClock | SystemClock, fired: list[Firing]):  # type: ignore[no-untyped-def]
+    async def job(firing: Firing) -> None:
+        text = "Reminder" + (" (sent late)" if firing.late else "")
+        delivery = NewDelivery(firing.key, Destination.to_channel("g", "updates"), Message(text))
+        if await storage.claim_occurrence(firing.key, "me", clock.now(), [delivery]):
+            fired.append(firing)
+    return job
+
+
+async def test_each_occurrence_fires_once_even_if_asked_twice(storage: Storage) -> None:
+    clock = FakeClock(T0 - timedelta(minutes=1))
+    fired: list[Firing] = []
+    sched = Scheduler(storage, clock, owner="a")
+    sched.add("meeting:1", every(10), reminder_job(storage, clock, fired))
+    assert sched.next_due("meeting:1") == T0
+    clock.advance(timedelta(minutes=21))
+    assert await sched.run_due() == 3
+    second = Scheduler(storage, clock, owner="b")  # another process, same storage
+    second.add("meeting:1", every(10, T0), reminder_job(storage, clock, fired))
+    second._entries["meeting:1"].due = T0  # it believes the first one is still due
+    await second.run_due()
+    assert [f.due for f in fired] == [T0, T0 + timedelta(minutes=10),
+                                      T0 + timedelta(minutes=20)]
+    counts = await storage.delivery_counts()
+    assert counts[DeliveryStatus.PENDING] == 3
+
+
+async def test_removed_schedules_stop_at_once(storage: Storage) -> None:
+    clock = FakeClock(T0 - timedelta(minutes=1))
+    fired: list[Firing] = []
+    sched = Scheduler(storage, clock, owner="a")
+    sched.add("m", every(10), reminder_job(storage, clock, fired))
+    sched.remove("m")
+    clock.advance(timedelta(hours=1))
+    assert await sched.run_due() == 0 and fired == []
+
+
+async def test_a_failing_job_is_not_lost(storage: Storage) -> None:
+    clock = FakeClock(T0)
+    calls: list[Firing] = []
+
+    async def flaky(firing: Firing) -> None:
+        calls.append(firing)
+        if len(calls) == 1:
+            raise RuntimeError("database busy")
+
+    sched = Scheduler(storage, clock, owner="a")
+    sched.add("m", every(60), flaky)
+    assert await sched.run_due() == 0
+    assert await sched.run_due() == 1
+    assert [c.due for c in calls] == [T0, T0]
+
+
+async def test_downtime_within_grace_is_sent_late_and_older_is_missed(
+        tmp_path: Path, cipher: FieldCipher) -> None:
+    path = str(tmp_path / "s.db")
+    clock = FakeClock(T0 - timedelta(minutes=5))
+    store = await open_storage(path, cipher)
+    await store.migrate()
+    fired: list[Firing] = []
+    sched = Scheduler(store, clock, owner="a", grace=timedelta(hours=1))
+    sched.add("m", every(30), reminder_job(store, clock, fired))
+    await sched.start()
+    await sched.shutdown()
+    await store.close()
+
+    clock.advance(timedelta(hours=2))  # down for two hours: dues at 9:00 ... 10:30
+    store = await open_storage(path, cipher)
+    fired.clear()
+    sched = Scheduler(store, clock, owner="b", grace=timedelta(hours=1))
+    sched.add("m", every(30), reminder_job(store, clock, fired))
+    await sched.start()
+    await sched.shutdown()
+    late = [(f.due, f.late) for f in fired]
+    assert late == [(T0 + timedelta(minutes=60), True), (T0 + timedelta(minutes=90), True)]
+    # 9:00 and 9:30 were more than an hour late: recorded as missed, never sent.
+    assert not await store.claim_occurrence(Firing("m", T0).key, "x", clock.now())
+    assert (await store.delivery_counts())[DeliveryStatus.PENDING] == 2
+    await store.close()
+
+
+async def test_timers_fire_in_real_time(storage: Storage) -> None:
+    clock = SystemClock()
+    start = clock.now() + timedelta(milliseconds=200)
+    fired: list[Firing] = []
+    done = asyncio.Event()
+    job = reminder_job(storage, clock, fired)
+
+    async def signalling(firing: Firing) -> None:
+        await job(firing)
+        done.set()
+
+    sched = Scheduler(storage, clock, owner="a")
+    sched.add("m", every(60, start), signalling)
+    await sched.start()
+    try:
+        async with asyncio.timeout(5):
+            await done.wait()
+    finally:
+        await sched.shutdown()
+    assert [f.due for f in fired] == [start] and not fired[0].late
