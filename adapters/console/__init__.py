@@ -1,7 +1,7 @@
 """The console adapter: a terminal chat for one demo group with simulated members.
 
 `ConsoleAdapter(config, sys.stdin, sys.stdout)` is both the dispatcher's `Sender` and the
-reader of typed lines (`await adapter.run(app)`). See `README-snippet.md` for the
+reader of typed lines (`await adapter.run(app)`). See the README's console section for the
 controls and a transcript.
 """
 
