@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, catalog
 from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.logs import configure_logging
 from bot.runtime import (
@@ -42,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--platform", choices=PLATFORMS,
                      help="which platform to connect to (default: the one whose token is "
                           "set, else the console)")
+    run.add_argument("--http", metavar="HOST:PORT",
+                     help="Slack only: take Slack's requests over HTTP on HOST:PORT instead "
+                          "of Socket Mode (needs SLACK_SIGNING_SECRET)")
+    slack = with_config(sub.add_parser("slack", help="Slack helpers: print the app manifest",
+                                       description="Print the Slack app manifest to paste "
+                                                   "when creating the app (docs/slack.md)."))
+    slack.add_argument("action", choices=["manifest"])
+    slack.add_argument("--request-url", default="", metavar="URL",
+                       help="for HTTP mode: the public URL of /slack/events")
     with_config(sub.add_parser("check-config", help="check the config and secrets, then exit",
                                description="Check config.toml and the environment without "
                                            "starting the bot. Exit code 2 if anything is "
@@ -50,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
                                description="Apply database migrations not yet applied."))
     sub.add_parser("generate-key", help="print a new encryption key",
                    description="Print a new key for COPROD_ENCRYPTION_KEY.")
+    discord_cmd = sub.add_parser("discord", help="Discord helpers (invite-url)",
+                                 description="Helpers for setting up the Discord bot.")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", metavar="HELPER")
+    invite = discord_sub.add_parser(
+        "invite-url", help="print the link that adds the bot to a server",
+        description="Print the OAuth2 link that adds the bot to a Discord server, with "
+                    "the scopes bot and applications.commands and only the permissions "
+                    "it needs.")
+    invite.add_argument("--client-id", metavar="ID",
+                        help="the application id (Developer Portal, General Information); "
+                             "default: the DISCORD_CLIENT_ID environment variable")
     return parser
 
 
@@ -62,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate-key":
         print(generate_key())
         return 0
+    if args.command == "discord":
+        return _discord_helper(args)
     try:
         config = load_config(args.config or default_config_path())
         if args.command == "check-config":
@@ -72,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
+        if args.command == "slack":
+            from adapters.slack.manifest import manifest_for_config
+
+            print(manifest_for_config(config, args.request_url), end="")
+            return 0
+        if args.http:
+            config = _with_http(config, args.http, args.platform)
+            args.platform = "slack"
         platform = choose_platform(args.platform, config, sys.stderr)
         return asyncio.run(_run(config, platform))
     except ConfigError as exc:
@@ -84,6 +116,32 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _with_http(config: Config, value: str, platform: str | None) -> Config:
+    """`--http HOST:PORT`: Slack in HTTP mode on that address (overrides `[slack]`)."""
+    if platform not in (None, "slack"):
+        raise ConfigError([catalog.SLACK_HTTP_ONLY])
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError([catalog.slack_http_bad(value)])
+    slack = replace(config.slack, mode="http", http_host=host.strip("[]"), http_port=int(port))
+    return replace(config, slack=slack)
+
+
+def _discord_helper(args: argparse.Namespace) -> int:
+    """`coprod discord invite-url`: the link that adds the bot to a server."""
+    if args.discord_command != "invite-url":
+        _parser().parse_args(["discord", "--help"])
+        return 0
+    from adapters.discord.invite import invite_url  # only this command needs discord.py
+
+    client_id = (args.client_id or os.environ.get("DISCORD_CLIENT_ID", "")).strip()
+    if not client_id.isdigit():
+        print(catalog.DISCORD_NEEDS_CLIENT_ID, file=sys.stderr)
+        return EXIT_CONFIG
+    print(catalog.discord_invite(invite_url(client_id)))
+    return 0
 
 
 async def _migrate(config: Config) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
 from bot.settings import (
     FEATURE_CHANNELS,
     SETTING_KEYS,
@@ -141,6 +142,7 @@ class Config:
     console_channel: str = "general"
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
     secrets: Secrets = field(default_factory=Secrets)
     source: str = ""
 
@@ -291,6 +293,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "http_port": _int_range(1, 65535),
         "api_base": _url,
     },
+    "feedback": FEEDBACK_SCHEMA,
     "console": {
         "group_name": _text,
         "channel": _console_channel,
@@ -477,6 +480,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             http_port=slack.get("http_port", 3000),
             api_base=secrets.slack_api_base or slack.get("api_base", ""),
         ),
+        feedback=feedback_config(values["feedback"]),
         secrets=secrets,
         source=str(path) if path else "",
     )

@@ -79,7 +79,7 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
     if platform != "console":
         need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key))
     return [f"{name}: not set. The {platform.title()} adapter needs it; put it in the "
-            "environment or in .env (see the README's set-up steps)"
+            f"environment or in .env (see docs/{platform}.md)"
             + (". Make one with `coprod generate-key`" if name == "COPROD_ENCRYPTION_KEY"
                else "")
             for name, value in need if not value]

@@ -68,6 +68,11 @@ class FieldCipher:
         """Encrypt text with the newest key; the result is ASCII and safe to store as text."""
         return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
 
+    def encrypt_at(self, text: str, unix_seconds: int) -> str:
+        """Like `encrypt`, but the token's readable timestamp is `unix_seconds` (Fernet
+        stores its creation time unencrypted; anonymous feedback gives a coarse one)."""
+        return self._fernet.encrypt_at_time(text.encode("utf-8"), unix_seconds).decode("ascii")
+
     def decrypt(self, token: str) -> str:
         """Decrypt a token made by `encrypt` with any of the configured keys."""
         try:

@@ -15,13 +15,15 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from storage.feedback import FeedbackStore
+from storage.polls import PollStore
 
 
 class StorageError(Exception):
     """The database could not do what was asked (unreachable, corrupt, locked too long)."""
 
 
-class Storage(ABC):
+class Storage(FeedbackStore, PollStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

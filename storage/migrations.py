@@ -27,6 +27,8 @@ class Migration:
 
 
 _DELIVERY_STATUSES = "('pending', 'sending', 'delivered', 'undeliverable')"
+_AUDIENCES = "('group', 'facilitators')"
+_FEEDBACK_STATUSES = "('waiting', 'delivered', 'hidden')"
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -152,6 +154,100 @@ MIGRATIONS: tuple[Migration, ...] = (
             """CREATE TABLE scheduler_heartbeat (
                 id      INTEGER     PRIMARY KEY CHECK (id = 1),
                 seen_at TIMESTAMPTZ NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        version=5,
+        name="anonymous feedback and polls",
+        # No author column anywhere. Random text ids and WITHOUT ROWID (SQLite) so no
+        # hidden sequence records the order items arrived in; days, not times.
+        sqlite=(
+            f"""CREATE TABLE feedback_items (
+                id            TEXT    PRIMARY KEY,
+                group_id      TEXT    NOT NULL,
+                audience      TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
+                body          TEXT    NOT NULL,
+                submitted_day INTEGER NOT NULL,
+                status        TEXT    NOT NULL CHECK (status IN {_FEEDBACK_STATUSES}),
+                digest_key    TEXT,
+                delivered_day INTEGER,
+                hidden_reason TEXT,
+                hidden_by     TEXT,
+                hidden_day    INTEGER,
+                answer        TEXT,
+                answered_day  INTEGER
+            ) WITHOUT ROWID""",
+            "CREATE INDEX feedback_waiting ON feedback_items (status, audience, group_id)",
+            "CREATE INDEX feedback_recent ON feedback_items (group_id, submitted_day)",
+            """CREATE TABLE polls (
+                id           TEXT    PRIMARY KEY,
+                group_id     TEXT    NOT NULL,
+                body         TEXT    NOT NULL,
+                anonymous    INTEGER NOT NULL,
+                multiple     INTEGER NOT NULL,
+                closes_at    INTEGER NOT NULL,
+                channel      TEXT    NOT NULL,
+                voter_secret TEXT    NOT NULL,
+                status       TEXT    NOT NULL CHECK (status IN ('open', 'closed')),
+                created_day  INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE INDEX polls_open ON polls (status, closes_at)",
+            """CREATE TABLE poll_tallies (
+                poll_id TEXT    NOT NULL REFERENCES polls (id),
+                option  INTEGER NOT NULL,
+                votes   INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (poll_id, option)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE poll_voters (
+                poll_id TEXT NOT NULL REFERENCES polls (id),
+                voter   TEXT NOT NULL,
+                sealed  TEXT,
+                PRIMARY KEY (poll_id, voter)
+            ) WITHOUT ROWID""",
+        ),
+        postgres=(
+            f"""CREATE TABLE feedback_items (
+                id            TEXT        PRIMARY KEY,
+                group_id      TEXT        NOT NULL,
+                audience      TEXT        NOT NULL CHECK (audience IN {_AUDIENCES}),
+                body          TEXT        NOT NULL,
+                submitted_day TIMESTAMPTZ NOT NULL,
+                status        TEXT        NOT NULL CHECK (status IN {_FEEDBACK_STATUSES}),
+                digest_key    TEXT,
+                delivered_day TIMESTAMPTZ,
+                hidden_reason TEXT,
+                hidden_by     TEXT,
+                hidden_day    TIMESTAMPTZ,
+                answer        TEXT,
+                answered_day  TIMESTAMPTZ
+            )""",
+            "CREATE INDEX feedback_waiting ON feedback_items (status, audience, group_id)",
+            "CREATE INDEX feedback_recent ON feedback_items (group_id, submitted_day)",
+            """CREATE TABLE polls (
+                id           TEXT        PRIMARY KEY,
+                group_id     TEXT        NOT NULL,
+                body         TEXT        NOT NULL,
+                anonymous    BOOLEAN     NOT NULL,
+                multiple     BOOLEAN     NOT NULL,
+                closes_at    TIMESTAMPTZ NOT NULL,
+                channel      TEXT        NOT NULL,
+                voter_secret TEXT        NOT NULL,
+                status       TEXT        NOT NULL CHECK (status IN ('open', 'closed')),
+                created_day  TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX polls_open ON polls (status, closes_at)",
+            """CREATE TABLE poll_tallies (
+                poll_id TEXT    NOT NULL REFERENCES polls (id),
+                option  INTEGER NOT NULL,
+                votes   INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (poll_id, option)
+            )""",
+            """CREATE TABLE poll_voters (
+                poll_id TEXT NOT NULL REFERENCES polls (id),
+                voter   TEXT NOT NULL,
+                sealed  TEXT,
+                PRIMARY KEY (poll_id, voter)
             )""",
         ),
     ),

@@ -19,6 +19,7 @@ from storage.sqlite_base import (
     from_micros,
     to_micros,
 )
+from storage.sqlite_feedback import SqliteFeedback
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ _AUDIT_SETTING = """
 """
 
 
-class SqliteStorage(SqliteBase, Storage):
+class SqliteStorage(SqliteFeedback, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
     # ---- group settings --------------------------------------------------------------

@@ -15,15 +15,23 @@ def test_no_token_means_the_console() -> None:
     assert platform_available("console")
 
 
-def test_a_platform_without_an_adapter_is_a_clear_error_or_a_note() -> None:
-    if platform_available("discord"):
-        pytest.skip("the Discord adapter exists in this installation")
+def test_a_platform_without_an_adapter_is_a_clear_error_or_a_note(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.runtime.platform_available", lambda name: name == "console")
     notes = io.StringIO()
     config = Config(secrets=Secrets(discord_token="x"))
     assert choose_platform(None, config, notes) == "console"
     assert "Discord adapter is not part of this version yet" in notes.getvalue()
     with pytest.raises(ConfigError, match="not part of this version"):
         choose_platform("discord", config, notes)
+
+
+def test_a_token_picks_its_platform_and_its_secrets_are_checked() -> None:
+    assert platform_available("discord") and platform_available("slack")
+    config = Config(secrets=Secrets(discord_token="x", encryption_key="k"))
+    assert choose_platform(None, config, io.StringIO()) == "discord"
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
+        choose_platform("slack", config, io.StringIO())
 
 
 def test_missing_secrets_name_each_variable_and_the_fix() -> None:

@@ -1,0 +1,157 @@
+"""The connection: a discord.py client with the fewest intents, pointed where config says,
+registering the core's commands at start and handing events to `Interactions`.
+
+Intents: `guilds` (the servers, their channels and roles, so role names and channel
+names can be resolved) and `dm_messages` (direct messages to the bot, for the concern
+flow). Nothing privileged: message content is not needed, because a bot always gets the
+text of direct messages and of messages it is pointed at with a context menu.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord.http import Route
+
+from adapters.discord.commands import CommandSet, build
+from adapters.discord.forms import FormDesk
+from adapters.discord.interactions import DEFER_AFTER_SECONDS, Interactions
+from adapters.discord.members import GroupFinder
+from adapters.discord.sender import DiscordSender
+from bot.app import App
+from bot.config import DiscordConfig
+from bot.logs import log_event
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "v10"
+# Rate limits longer than this are reported to the dispatcher (which waits and retries)
+# rather than slept through inside discord.py; 30 s is discord.py's smallest allowed.
+MAX_RATELIMIT_WAIT = 30.0
+
+
+def intents() -> discord.Intents:
+    """The smallest set of intents the bot needs (see the module docstring)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.dm_messages = True
+    return wanted
+
+
+def quiet_library_logs() -> None:
+    """discord.py's debug logs carry payloads (message text), so its logger stays at
+    info or above whatever level the bot logs at: our logs hold ids, never text."""
+    library = logging.getLogger("discord")
+    if library.getEffectiveLevel() < logging.INFO:
+        library.setLevel(logging.INFO)
+    # The bot uses no voice, so discord.py's warnings about voice libraries are noise.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
+def apply_endpoints(api_base: str, gateway_url: str) -> tuple[str, yarl.URL]:
+    """Point discord.py's REST and gateway at other servers (a proxy, a test fake).
+
+    discord.py keeps both in class attributes (a plain `Client` connects to
+    `DiscordWebSocket.DEFAULT_GATEWAY` and never asks `/gateway/bot`), so this sets them
+    for the whole process. Empty values leave Discord's own. Returns the previous
+    values, so a test can put them back.
+    """
+    previous = (Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    if api_base:
+        base = api_base.rstrip("/")
+        if not base.rsplit("/", 1)[-1].startswith("v"):
+            base = f"{base}/{API_VERSION}"
+        Route.BASE = base
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    return previous
+
+
+def restore_endpoints(previous: tuple[str, yarl.URL]) -> None:
+    """Undo `apply_endpoints`."""
+    Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = previous
+
+
+class _Hooks:
+    """What our clients do on discord.py's events (mixed into Client and AutoShardedClient)."""
+
+    bridge: DiscordBot
+
+    async def setup_hook(self) -> None:
+        await self.bridge.sync_commands()
+
+    async def on_ready(self) -> None:
+        self.bridge.ready.set()
+        client = self.bridge.client
+        log_event(log, logging.INFO, "discord.ready", guilds=len(client.guilds))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await self.bridge.interactions.on_interaction(interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.bridge.interactions.on_message(message)
+
+
+class CoprodClient(_Hooks, discord.Client):
+    """A single-connection client."""
+
+
+class ShardedCoprodClient(_Hooks, discord.AutoShardedClient):
+    """A client for `[discord] shard_count` > 0 (several gateway connections)."""
+
+
+class DiscordBot:
+    """The Discord adapter: client, command set, sender and interaction handling.
+
+    `guild_ready_timeout` is how long discord.py waits after the last server arrives
+    before it calls itself ready (its default, 2 s; tests use less)."""
+
+    def __init__(self, app: App, config: DiscordConfig, *,
+                 defer_after: float = DEFER_AFTER_SECONDS,
+                 guild_ready_timeout: float = 2.0) -> None:
+        self.app = app
+        self.config = config
+        quiet_library_logs()
+        apply_endpoints(config.api_base, config.gateway_url)
+        kwargs: dict[str, Any] = {"intents": intents(),
+                                  "allowed_mentions": discord.AllowedMentions.none(),
+                                  "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
+                                  "chunk_guilds_at_startup": False,
+                                  "guild_ready_timeout": guild_ready_timeout}
+        client: discord.Client
+        if config.shard_count:
+            kwargs["shard_count"] = config.shard_count
+            if config.shard_ids:
+                kwargs["shard_ids"] = list(config.shard_ids)
+            client = ShardedCoprodClient(**kwargs)
+        else:
+            client = CoprodClient(**kwargs)
+        client.bridge = self
+        self.client = client
+        self.commands: CommandSet = build(app.registry, app.shortcuts)
+        self.ready = asyncio.Event()
+        self.sender = DiscordSender(client, self.ready)
+        self.finder = GroupFinder(client, config.guild_ids)
+        self.interactions = Interactions(app, self.commands, FormDesk(), self.finder,
+                                         defer_after)
+
+    async def sync_commands(self) -> None:
+        """Register every command: in each configured server (fast), or globally."""
+        app_id = self.client.application_id
+        assert app_id is not None
+        http = self.client.http
+        if self.config.command_sync == "guild" and self.config.guild_ids:
+            for guild_id in self.config.guild_ids:
+                await http.bulk_upsert_guild_commands(app_id, int(guild_id),
+                                                      self.commands.payloads)
+            log_event(log, logging.INFO, "discord.commands_synced", scope="guild",
+                      guilds=len(self.config.guild_ids), count=len(self.commands.payloads))
+        else:
+            await http.bulk_upsert_global_commands(app_id, self.commands.payloads)
+            log_event(log, logging.INFO, "discord.commands_synced", scope="global",
+                      count=len(self.commands.payloads))

@@ -1,0 +1,158 @@
+"""The core's command specs and shortcuts as Discord application commands.
+
+Each first word becomes one slash command. Further words become subcommands and
+subcommand groups; a bare command that also has subcommands (`feedback` beside
+`feedback list`) is registered as the subcommand `show`, because Discord cannot invoke
+a command that has subcommands. Options keep their types, limits and choices (more
+than 25 choices become autocomplete). A command that only facilitators or leads may run
+is hidden from others with `default_member_permissions` (Manage Server); the core checks
+every invocation again whatever Discord showed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
+from bot.features import ShortcutSpec
+from bot.roles import Role
+
+SHOW = "show"
+MAX_CHOICES = 25
+MANAGE_GUILD = 1 << 5
+_TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5,
+          OptionType.USER: 6, OptionType.CHANNEL: 7}
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+CHAT_INPUT, MESSAGE = 1, 3
+GUILD_CONTEXT = 0
+
+
+@dataclass
+class CommandSet:
+    """The payloads to register, and how to map an interaction back to the core."""
+
+    payloads: list[dict[str, Any]] = field(default_factory=list)
+    routes: dict[tuple[str, ...], str] = field(default_factory=dict)
+    shortcuts: dict[str, str] = field(default_factory=dict)  # menu name -> shortcut id
+
+    def spec_name(self, path: tuple[str, ...]) -> str | None:
+        """The core command for a Discord path (`("meeting", "list")`)."""
+        return self.routes.get(path)
+
+
+def build(registry: Registry, shortcuts: Mapping[str, ShortcutSpec]) -> CommandSet:
+    """Application command payloads for every command and message shortcut."""
+    out = CommandSet()
+    for top in registry.top_level_names():
+        specs = registry.under(top)
+        payload: dict[str, Any] = {"name": top, "type": CHAT_INPUT,
+                                   "contexts": [GUILD_CONTEXT], "integration_types": [0]}
+        if len(specs) == 1 and specs[0].words == (top,):
+            spec = specs[0]
+            payload["description"] = _cut(spec.description, 100)
+            payload["options"] = _options(spec.options)
+            out.routes[(top,)] = spec.name
+        else:
+            payload["description"] = _cut(_summary(top, specs), 100)
+            payload["options"] = _subcommands(top, specs, out.routes)
+        if not any(Role.MEMBER in s.roles for s in specs):
+            payload["default_member_permissions"] = str(MANAGE_GUILD)
+        out.payloads.append(payload)
+    for shortcut in shortcuts.values():
+        name = _cut_words(shortcut.label, 32)
+        out.payloads.append({"name": name, "type": MESSAGE, "contexts": [GUILD_CONTEXT],
+                             "integration_types": [0]})
+        out.shortcuts[name] = shortcut.shortcut_id
+    return out
+
+
+def _subcommands(top: str, specs: list[CommandSpec],
+                 routes: dict[tuple[str, ...], str]) -> list[dict[str, Any]]:
+    groups: dict[str, list[CommandSpec]] = {}
+    leaves: list[dict[str, Any]] = []
+    for spec in specs:
+        if len(spec.words) == 3:
+            groups.setdefault(spec.words[1], []).append(spec)
+    for spec in specs:
+        words = spec.words
+        if len(words) == 1:
+            leaves.append(_leaf(SHOW, spec))
+            routes[(top, SHOW)] = spec.name
+        elif len(words) == 2 and words[1] in groups:
+            groups[words[1]].insert(0, spec)  # `a b` beside `a b c`: `a b show`
+        elif len(words) == 2:
+            leaves.append(_leaf(words[1], spec))
+            routes[(top, words[1])] = spec.name
+    for name, members in groups.items():
+        subs = []
+        for spec in members:
+            leaf = SHOW if len(spec.words) == 2 else spec.words[2]
+            subs.append(_leaf(leaf, spec))
+            routes[(top, name, leaf)] = spec.name
+        leaves.append({"type": SUB_COMMAND_GROUP, "name": name,
+                       "description": _cut(f"/{top} {name} commands", 100), "options": subs})
+    return leaves
+
+
+def _leaf(name: str, spec: CommandSpec) -> dict[str, Any]:
+    return {"type": SUB_COMMAND, "name": name, "description": _cut(spec.description, 100),
+            "options": _options(spec.options)}
+
+
+def _options(options: tuple[OptionSpec, ...]) -> list[dict[str, Any]]:
+    ordered = sorted(options, key=lambda o: not o.required)  # required ones first
+    out = []
+    for opt in ordered:
+        item: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name,
+                                "description": _cut(opt.description or opt.name, 100),
+                                "required": opt.required}
+        if opt.type is OptionType.STRING:
+            item["max_length"] = max(1, min(opt.max_length, 6000))
+            if opt.min_length:
+                item["min_length"] = min(opt.min_length, 6000)
+        if opt.type is OptionType.INTEGER:
+            if opt.min_value is not None:
+                item["min_value"] = opt.min_value
+            if opt.max_value is not None:
+                item["max_value"] = opt.max_value
+        if opt.type is OptionType.CHANNEL:
+            item["channel_types"] = [0, 5]
+        if opt.choices and len(opt.choices) <= MAX_CHOICES:
+            item["choices"] = [{"name": _cut(c.label, 100), "value": c.value}
+                               for c in opt.choices]
+        elif opt.choices:
+            item["autocomplete"] = True
+        out.append(item)
+    return out
+
+
+def read_invocation(data: Mapping[str, Any]) -> tuple[tuple[str, ...], dict[str, Any],
+                                                       str | None]:
+    """From a slash command's interaction data: its path, its options (name -> typed
+    value), and the option being typed if this is an autocomplete request."""
+    path = [str(data["name"])]
+    options: list[Mapping[str, Any]] = list(data.get("options") or [])
+    while options and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        path.append(str(options[0]["name"]))
+        options = list(options[0].get("options") or [])
+    values = {str(o["name"]): o.get("value") for o in options}
+    focused = next((str(o["name"]) for o in options if o.get("focused")), None)
+    return tuple(path), values, focused
+
+
+def _summary(top: str, specs: list[CommandSpec]) -> str:
+    return specs[0].description if len(specs) == 1 else f"/{top}: " + ", ".join(
+        " ".join(s.words[1:]) or SHOW for s in specs)
+
+
+def _cut_words(text: str, limit: int) -> str:
+    """Cut at a word boundary, with an ellipsis (context menu names: 32 at most)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

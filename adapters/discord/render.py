@@ -1,0 +1,119 @@
+"""Neutral messages rendered for Discord: content, components, files, allowed mentions.
+
+Every message goes out with mentions switched off, unless the feature deliberately pings
+a role (`Message.allow_role_mentions`). Buttons and select menus carry everything the
+core needs in their `custom_id` (see `customid`), in views with no timeout. Neutral text
+already escapes markup with backslashes, which Discord understands, so it is sent as is.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from adapters.discord import customid
+from bot.errors import UnsupportedMessage
+from bot.messages import Message
+
+MAX_CONTENT = 2000
+MAX_BUTTON_LABEL = 80
+MAX_SELECT_OPTIONS = 25
+MAX_PLACEHOLDER = 150
+_STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary,
+           "danger": discord.ButtonStyle.danger, "success": discord.ButtonStyle.success}
+
+
+@dataclass
+class Rendered:
+    """One Discord message to send: keyword arguments for discord.py's send methods."""
+
+    content: str
+    view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
+    allowed_mentions: discord.AllowedMentions = field(
+        default_factory=discord.AllowedMentions.none)
+
+    def kwargs(self) -> dict[str, Any]:
+        """Arguments for `Messageable.send`, `InteractionResponse.send_message`, ..."""
+        out: dict[str, Any] = {"content": self.content,
+                               "allowed_mentions": self.allowed_mentions}
+        if self.view is not None:
+            out["view"] = self.view
+        if self.files:
+            out["files"] = self.files
+        return out
+
+
+def no_mentions() -> discord.AllowedMentions:
+    """Mentions switched off: nobody is pinged, whatever the text says."""
+    return discord.AllowedMentions.none()
+
+
+def mentions_for(message: Message, role_ids: Iterable[int]) -> discord.AllowedMentions:
+    """Only the roles the feature deliberately pings (already resolved to ids)."""
+    roles = [discord.Object(id=r) for r in role_ids]
+    if not message.allow_role_mentions or not roles:
+        return no_mentions()
+    return discord.AllowedMentions(everyone=False, users=False, roles=roles,
+                                   replied_user=False)
+
+
+def view_for(message: Message) -> discord.ui.View | None:
+    """Buttons and the select menu as a view with no timeout (None if there are none)."""
+    if not message.buttons and message.select is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    try:
+        for b in message.buttons:
+            view.add_item(discord.ui.Button(
+                label=_cut(b.label, MAX_BUTTON_LABEL), style=_STYLES[b.style],
+                custom_id=customid.button(b.action, b.value)))
+        if message.select is not None:
+            s = message.select
+            if not 1 <= len(s.choices) <= MAX_SELECT_OPTIONS:
+                raise UnsupportedMessage("select menu needs 1 to 25 choices")
+            view.add_item(discord.ui.Select(
+                custom_id=customid.select(s.action),
+                placeholder=_cut(s.placeholder, MAX_PLACEHOLDER),
+                min_values=s.min_values, max_values=min(s.max_values, len(s.choices)),
+                options=[discord.SelectOption(label=_cut(c.label, 100), value=c.value[:100])
+                         for c in s.choices]))
+    except ValueError as exc:  # too many components, or a custom id too long
+        raise UnsupportedMessage(f"components do not fit Discord: {exc}") from None
+    return view
+
+
+def render(message: Message, role_ids: Iterable[int] = ()) -> list[Rendered]:
+    """The message as one or more Discord messages (text over 2,000 characters is split
+    at line breaks; buttons and images go with the last part)."""
+    parts = split_text(message.text or "\u200b")
+    out = [Rendered(part, allowed_mentions=mentions_for(message, role_ids))
+           for part in parts]
+    out[-1].view = view_for(message)
+    attachments = [(i.filename, i.data, i.alt_text) for i in message.images]
+    attachments += [(f.filename, f.data, f.description)
+                    for f in getattr(message, "files", ())]
+    out[-1].files = [discord.File(io.BytesIO(data), filename=name, description=words[:1024])
+                     for name, data, words in attachments]
+    return out
+
+
+def split_text(text: str, limit: int = MAX_CONTENT) -> list[str]:
+    """Cut text into pieces of at most `limit` characters, at line breaks when possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return pieces
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,172 @@
+"""Who is who on Slack: members as the core's `Actor`, user groups as platform roles,
+channel names as ids, and direct-message channels.
+
+Lookups are cached for a short time (`ttl` seconds), so a burst of clicks costs one
+`users.info` and one `usergroups.list`, and a change of user groups in Slack reaches the
+bot within a minute. A failed lookup never blocks a member: they act as a plain member
+until Slack answers again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.errors import translate
+from bot.errors import NotFound
+from bot.events import Actor
+from bot.logs import log_event
+
+log = logging.getLogger(__name__)
+
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class UserGroup:
+    """A Slack user group: its id (`S0123`), handle (`facilitators`) and name."""
+
+    id: str
+    handle: str
+    name: str
+    users: frozenset[str]
+
+    def names(self) -> set[str]:
+        """Every way config may name this group (id, handle, @handle, display name)."""
+        return {n for n in (self.id, self.handle, f"@{self.handle}", self.name) if n}
+
+
+@dataclass
+class _Cached:
+    value: Any
+    expires: float
+
+
+@dataclass
+class Directory:
+    """Cached look-ups of people, user groups and channels through the Web API."""
+
+    client: AsyncWebClient
+    ttl: float = 60.0
+    now: Callable[[], float] = time.monotonic
+    _cache: dict[str, _Cached] = field(default_factory=dict)
+
+    def _get(self, key: str) -> Any:
+        hit = self._cache.get(key)
+        if hit is not None and hit.expires > self.now():
+            return hit.value
+        return None
+
+    def _put(self, key: str, value: Any, ttl: float | None = None) -> Any:
+        self._cache[key] = _Cached(value, self.now() + (self.ttl if ttl is None else ttl))
+        return value
+
+    def forget(self) -> None:
+        """Drop everything cached (tests; a config reload)."""
+        self._cache.clear()
+
+    async def actor(self, user_id: str, fallback_name: str = "") -> Actor:
+        """The person as the core sees them: name, user groups (as platform roles), admin.
+
+        Platform roles hold each of their user groups' id, handle and name, and their own
+        user id, so `facilitator_roles` may list handles, group ids or (on Slack plans
+        without user groups) member ids.
+        """
+        name, is_admin = await self._user(user_id, fallback_name)
+        roles: set[str] = {user_id}
+        for group in await self.user_groups():
+            if user_id in group.users:
+                roles |= group.names()
+        return Actor(user_id=user_id, display_name=name, platform_roles=frozenset(roles),
+                     is_admin=is_admin)
+
+    async def _user(self, user_id: str, fallback_name: str) -> tuple[str, bool]:
+        key = f"user:{user_id}"
+        cached = self._get(key)
+        if cached is not None:
+            return str(cached[0]), bool(cached[1])
+        try:
+            response = await self.client.users_info(user=user_id)
+        except Exception as exc:
+            log_event(log, logging.WARNING, "slack.user_lookup_failed",
+                      error=str(translate(exc)))
+            return fallback_name or user_id, False
+        user: dict[str, Any] = response.get("user") or {}
+        profile: dict[str, Any] = user.get("profile") or {}
+        name = (profile.get("display_name") or profile.get("real_name")
+                or user.get("real_name") or user.get("name") or fallback_name or user_id)
+        is_admin = bool(user.get("is_admin") or user.get("is_owner")
+                        or user.get("is_primary_owner"))
+        self._put(key, (str(name), is_admin))
+        return str(name), is_admin
+
+    async def user_groups(self) -> list[UserGroup]:
+        """The workspace's user groups with their members (cached; [] if unavailable)."""
+        cached = self._get("usergroups")
+        if cached is not None:
+            return list(cached)
+        groups: list[UserGroup] = []
+        try:
+            response = await self.client.usergroups_list(include_users=True)
+            for raw in response.get("usergroups") or []:
+                users = raw.get("users")
+                if users is None:
+                    listed = await self.client.usergroups_users_list(usergroup=raw["id"])
+                    users = listed.get("users") or []
+                groups.append(UserGroup(str(raw.get("id", "")), str(raw.get("handle", "")),
+                                        str(raw.get("name", "")), frozenset(users)))
+        except Exception as exc:
+            # Free workspaces have no user groups; try again after the TTL, not per click.
+            log_event(log, logging.WARNING, "slack.usergroups_unavailable",
+                      error=str(translate(exc)))
+        return list(self._put("usergroups", tuple(groups)))
+
+    async def group_mention(self, name: str) -> str | None:
+        """`<!subteam^ID>` for a user group named by id, handle or name, if it exists."""
+        wanted = name.strip().lstrip("@").casefold()
+        if wanted in ("here", "channel", "everyone"):
+            return f"<!{wanted}>"
+        for group in await self.user_groups():
+            if wanted in {n.lstrip("@").casefold() for n in group.names()}:
+                return f"<!subteam^{group.id}>"
+        return None
+
+    async def channel_id(self, channel: str) -> str:
+        """A channel id for a configured channel id or name (`#updates`, `updates`)."""
+        name = channel.strip().lstrip("#")
+        if CHANNEL_ID.match(name):
+            return name
+        key = f"channel:{name.casefold()}"
+        cached = self._get(key)
+        if cached is not None:
+            return str(cached)
+        cursor: str | None = None
+        while True:
+            response = await self.client.conversations_list(
+                types="public_channel,private_channel", exclude_archived=True, limit=200,
+                cursor=cursor)
+            for raw in response.get("channels") or []:
+                if str(raw.get("name", "")).casefold() == name.casefold():
+                    return str(self._put(key, str(raw["id"]), ttl=self.ttl * 10))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                raise NotFound("slack channel_not_found (by name)")
+
+    async def dm_channel(self, user_id: str) -> str:
+        """The bot's direct-message channel with a member (conversations.open)."""
+        key = f"dm:{user_id}"
+        cached = self._get(key)
+        if cached is not None:
+            return str(cached)
+        response = await self.client.conversations_open(users=user_id)
+        channel = str((response.get("channel") or {}).get("id", ""))
+        if not channel:
+            raise NotFound("slack conversations.open gave no channel")
+        return str(self._put(key, channel, ttl=self.ttl * 60))

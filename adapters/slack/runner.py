@@ -1,0 +1,191 @@
+"""Putting the Slack adapter together: the Web API client (pointed at `api_base`), Bolt's
+`AsyncApp` with our listeners, and the connection: Socket Mode (default; the WebSocket
+URL comes from `apps.connections.open` on the same base) or HTTP (an aiohttp server
+whose requests Bolt verifies: a bad signature or a timestamp older than five minutes is
+refused with 401 and nothing is processed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import signal
+import sys
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.bridge import ACK_BUDGET_SECONDS, Bridge
+from adapters.slack.errors import translate
+from adapters.slack.modals import CALLBACK_PREFIX
+from adapters.slack.people import Directory
+from adapters.slack.sender import SlackSender
+from bot import catalog
+from bot.app import App
+from bot.config import Config
+from bot.errors import Forbidden
+from bot.logs import log_event
+
+log = logging.getLogger(__name__)
+
+SLACK_API_BASE = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+# Third-party loggers print payloads (member text) at debug level: keep them above it.
+_QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "adapters.slack.bolt", "adapters.slack.sdk")
+
+
+def api_base_url(configured: str) -> str:
+    """The Web API base with the trailing slash the SDK joins method names onto."""
+    base = (configured or SLACK_API_BASE).strip()
+    return base if base.endswith("/") else base + "/"
+
+
+def _quiet(name: str, level: int = logging.WARNING) -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.setLevel(level)
+    return logger
+
+
+class SlackRunner:
+    """The Slack adapter for one workspace: start, run, stop."""
+
+    def __init__(self, core: App, config: Config, *,
+                 ack_budget: float = ACK_BUDGET_SECONDS, directory_ttl: float = 60.0,
+                 ) -> None:
+        for name in _QUIET_LOGGERS:
+            _quiet(name, logging.ERROR if name.endswith("bolt") else logging.WARNING)
+        self.core = core
+        self.config = config
+        self.client = AsyncWebClient(token=config.secrets.slack_bot_token,
+                                     base_url=api_base_url(config.slack.api_base),
+                                     timeout=15, logger=_quiet("adapters.slack.sdk"))
+        self.directory = Directory(self.client, ttl=directory_ttl)
+        self.bridge = Bridge(core, self.client, self.directory, ack_budget=ack_budget)
+        self.sender = SlackSender(self.client, self.directory, self.bridge.names)
+        self.http_port: int | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._http: web.AppRunner | None = None
+        self.bolt = self._bolt(http=config.slack.mode == "http")
+
+    def _bolt(self, *, http: bool) -> AsyncApp:
+        bolt = AsyncApp(
+            client=self.client,
+            signing_secret=self.config.secrets.slack_signing_secret or "not-used-in-socket-mode",
+            request_verification_enabled=http,
+            process_before_response=False,
+            raise_error_for_unhandled_request=False,
+            # Bolt's warnings about unhandled requests include the payload: errors only.
+            logger=_quiet("adapters.slack.bolt", logging.ERROR),
+        )
+        bridge = self.bridge
+        bolt.command(re.compile(r"^/.+"))(bridge.on_command)
+        bolt.view(re.compile("^" + re.escape(CALLBACK_PREFIX)))(bridge.on_view_submission)
+        bolt.action(re.compile(".+"))(bridge.on_action)
+        bolt.shortcut(re.compile(".+"))(bridge.on_shortcut)
+        bolt.event("app_home_opened")(bridge.on_home_opened)
+        bolt.event("message")(bridge.on_message)
+
+        async def on_error(error: Exception, body: dict[str, Any]) -> None:
+            log_event(log, logging.ERROR, "slack.listener_failed",
+                      kind=str(body.get("type", "")), error=type(error).__name__)
+
+        bolt.error(on_error)
+        return bolt
+
+    async def check_token(self) -> None:
+        """Ask Slack who we are; a refused token is a `Forbidden` with the reason code."""
+        try:
+            await self.client.auth_test()
+        except Exception as exc:
+            raise translate(exc) from None
+
+    async def start(self) -> None:
+        """Start delivering, then connect (Socket Mode) or listen (HTTP mode)."""
+        self.core.start_delivery(self.sender)
+        slack = self.config.slack
+        if slack.mode == "http":
+            await self.start_http(slack.http_host, slack.http_port)
+        else:
+            await self.start_socket_mode()
+
+    async def start_socket_mode(self) -> None:
+        """Connect to Socket Mode (its URL from `apps.connections.open` on api_base)."""
+        self._socket = AsyncSocketModeHandler(
+            self.bolt, self.config.secrets.slack_app_token, web_client=self.client,
+            logger=_quiet("adapters.slack.socket"))
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        log_event(log, logging.INFO, "slack.connected", mode="socket")
+
+    async def start_http(self, host: str, port: int) -> int:
+        """Serve Slack's signed requests on http://HOST:PORT/slack/events; returns the port."""
+        web_app = web.Application()
+        web_app.router.add_post(EVENTS_PATH, self._handle_http)
+        web_app.router.add_get("/healthz", self._healthz)
+        self._http = web.AppRunner(web_app, access_log=None)
+        await self._http.setup()
+        site = web.TCPSite(self._http, host, port)
+        await site.start()
+        sockets = getattr(site._server, "sockets", None) or []
+        self.http_port = int(sockets[0].getsockname()[1]) if sockets else port
+        log_event(log, logging.INFO, "slack.listening", mode="http", port=self.http_port)
+        return self.http_port
+
+    async def _handle_http(self, request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        bolt_response = await self.bolt.async_dispatch(bolt_request)
+        if bolt_response.status == 401:
+            log_event(log, logging.WARNING, "slack.request_refused", status=401)
+        return await to_aiohttp_response(bolt_response)
+
+    @staticmethod
+    async def _healthz(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def stop(self) -> None:
+        """Disconnect, stop listening, and let answers in progress finish (bounded)."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._http is not None:
+            await self._http.cleanup()
+            self._http = None
+        try:
+            await self.bridge.settle(5.0)
+        except TimeoutError:
+            log_event(log, logging.WARNING, "slack.stop_unfinished")
+        await self.core.stop()
+
+
+async def run_platform(app: App, config: Config) -> int:
+    """The Slack adapter's entry point (see `bot.runtime.PlatformRunner`)."""
+    runner = SlackRunner(app, config)
+    try:
+        await runner.check_token()
+    except Forbidden as exc:
+        print(catalog.slack_token_refused(str(exc)), file=sys.stderr)
+        return 1
+    except Exception as exc:  # Slack unreachable: say so, do not start half-way
+        print(catalog.slack_unreachable(type(exc).__name__), file=sys.stderr)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+            handled.append(sig)
+        except (NotImplementedError, RuntimeError):
+            pass
+    try:
+        await runner.start()
+        await stop.wait()
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+        await runner.stop()
+    return 0

@@ -1,0 +1,82 @@
+"""The outbound half of the Slack adapter: the delivery dispatcher's `send`.
+
+Channel messages go through `chat.postMessage`, direct messages through
+`conversations.open` then `chat.postMessage`, private replies through
+`chat.postEphemeral`. Images are uploaded first (files.upload v2, with their alt text),
+so that a retry after a failed image never repeats the words. Every failure is raised as
+the core's typed error (`adapters.slack.errors.translate`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import message_payload, sections
+from adapters.slack.commands import NativeNames
+from adapters.slack.errors import translate
+from adapters.slack.people import Directory
+from bot import catalog
+from bot.errors import DeliveryError
+from bot.messages import Destination, DestinationKind, Message
+
+
+class SlackSender:
+    """Sends neutral messages to Slack; returns `CHANNEL:TS` as the message reference."""
+
+    def __init__(self, client: AsyncWebClient, directory: Directory,
+                 names: NativeNames | None = None) -> None:
+        self.client = client
+        self.directory = directory
+        self.names = names
+
+    async def send(self, destination: Destination, message: Message, key: str) -> str:
+        """Send one delivery (see `bot.ports.Sender`)."""
+        try:
+            return await self._send(destination, message)
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            raise translate(exc) from None
+
+    async def _send(self, destination: Destination, message: Message) -> str:
+        if destination.kind is DestinationKind.DM:
+            channel = await self.directory.dm_channel(destination.user)
+        else:
+            channel = await self.directory.channel_id(destination.channel)
+        if self.names is not None:
+            message = self.names.message(message)
+        payload = message_payload([message])
+        await self._add_mentions(payload, message)
+        if destination.kind is DestinationKind.EPHEMERAL:
+            if message.images:
+                # Files are shared with the whole channel: a private reply says what the
+                # pictures show instead of posting them where others can see them.
+                payload["blocks"].extend(_alt_text_blocks(message))
+            response = await self.client.chat_postEphemeral(
+                channel=channel, user=destination.user, **payload)
+            return f"{channel}:{response.get('message_ts', '')}"
+        for image in message.images:
+            await self.client.files_upload_v2(
+                channel=channel, content=image.data, filename=image.filename,
+                alt_txt=image.alt_text[:1000])
+        response = await self.client.chat_postMessage(
+            channel=channel, unfurl_links=False, unfurl_media=False, **payload)
+        return f"{response.get('channel', channel)}:{response.get('ts', '')}"
+
+    async def _add_mentions(self, payload: dict[str, Any], message: Message) -> None:
+        """Ping the user groups a feature asked to ping (and only those)."""
+        mentions = [m for m in [await self.directory.group_mention(name)
+                                for name in message.allow_role_mentions] if m]
+        if not mentions:
+            return
+        line = " ".join(mentions)
+        payload["text"] = f"{line} {payload['text']}"
+        payload["blocks"].insert(0, {"type": "section",
+                                     "text": {"type": "mrkdwn", "text": line}})
+
+
+def _alt_text_blocks(message: Message) -> list[dict[str, Any]]:
+    return [block for image in message.images
+            for block in sections(catalog.slack_image_alt(image.alt_text))]

@@ -1,0 +1,91 @@
+"""The pieces that keep feedback and anonymous votes from pointing at a person.
+
+- `coarse_day`: stored times are days, never moments.
+- `DailyLimiter`: counts sends per member per day, keyed by an HMAC whose key exists
+  only in memory and is replaced every day; yesterday's key and counts are dropped.
+- `Sealer`: encrypts a voter's choice under a key that exists only in memory, so a vote
+  can be changed while the bot runs, and nobody can read it from what is stored.
+- `voter_tag`: marks "this member has voted in this poll" without storing their id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import UTC, date, datetime
+
+from cryptography.fernet import Fernet, InvalidToken
+
+
+def coarse_day(moment: datetime) -> datetime:
+    """Midnight UTC of the day `moment` falls on."""
+    day = moment.astimezone(UTC)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+class DailyLimiter:
+    """At most `limit` takes per member per day, without being able to say whose.
+
+    Counts are keyed by HMAC-SHA256(today's key, group and member). The key is random,
+    never stored or logged, and replaced (with every count) when the UTC day changes, so
+    neither a memory dump tomorrow nor anything on disk can link a count to a member.
+    With several bot processes each keeps its own count (the limit is then per process).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._day: date | None = None
+        self._key = b""
+        self._counts: dict[bytes, int] = {}
+
+    def _slot(self, group_id: str, user_id: str, now: datetime) -> bytes:
+        today = now.astimezone(UTC).date()
+        if today != self._day:
+            self._day, self._key, self._counts = today, secrets.token_bytes(32), {}
+        return hmac.new(self._key, f"{group_id}\x00{user_id}".encode(), hashlib.sha256).digest()
+
+    def take(self, group_id: str, user_id: str, now: datetime) -> bool:
+        """Count one send if the member is under today's limit; False if they are not."""
+        slot = self._slot(group_id, user_id, now)
+        if self._counts.get(slot, 0) >= self.limit:
+            return False
+        self._counts[slot] = self._counts.get(slot, 0) + 1
+        return True
+
+    def give_back(self, group_id: str, user_id: str, now: datetime) -> None:
+        """Undo a `take` whose send was not stored."""
+        slot = self._slot(group_id, user_id, now)
+        if self._counts.get(slot, 0) > 0:
+            self._counts[slot] -= 1
+
+
+class Sealer:
+    """Encrypts a vote's choices under a key that lives only in this process's memory.
+
+    Tokens are stamped with the day, not the moment (Fernet stores its time unencrypted).
+    When the process ends the key is gone, and stored tokens can never be read again.
+    """
+
+    def __init__(self) -> None:
+        self._fernet = Fernet(Fernet.generate_key())
+
+    def seal(self, choices: tuple[int, ...], now: datetime) -> str:
+        """The choices, sealed."""
+        data = json.dumps(sorted(choices)).encode()
+        return self._fernet.encrypt_at_time(data, int(coarse_day(now).timestamp())).decode()
+
+    def unseal(self, token: str) -> tuple[int, ...] | None:
+        """The choices, or None if they were sealed by another process or an earlier run."""
+        try:
+            data = self._fernet.decrypt(token.encode())
+        except (InvalidToken, ValueError):
+            return None
+        return tuple(int(c) for c in json.loads(data))
+
+
+def voter_tag(poll_secret: str, group_id: str, user_id: str) -> str:
+    """"This member voted in this poll", without their id: HMAC with the poll's secret."""
+    message = f"{group_id}\x00{user_id}".encode()
+    return hmac.new(poll_secret.encode(), message, hashlib.sha256).hexdigest()

@@ -1,0 +1,346 @@
+"""`/feedback`: anonymous feedback, shared in digests, answered in public.
+
+Anonymous by construction: the submit handler hands storage the words, a topic, who
+they are for and the day, and nothing about the person. Only an in-memory, daily-keyed
+counter (for the daily limit) ever sees who sent something, and it cannot say whose a
+count is. Items wait for a digest: a scheduled job posts a group's items, shuffled, at
+the configured times, only once at least k are waiting, so neither the time a piece
+arrives nor a piece shown alone can point to its author.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot import catalog
+from bot.commands import CommandSpec, OptionSpec
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature, FormHandler, FormSpec
+from bot.features.anonymity import DailyLimiter, coarse_day
+from bot.feedback_config import FeedbackConfig
+from bot.logs import log_event
+from bot.messages import Button, Choice, Destination, FormField, Message, Reply
+from bot.outbox import NewDelivery
+from bot.roles import Role
+from bot.text import has_visible_text, neutralise, quote_block
+from scheduler import Firing
+from scheduler.core import FiringJob, NextDue
+from storage.feedback import Audience, FeedbackItem, FeedbackStatus, NewFeedback
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+MESSAGE_LIMIT = 2000
+REASON_LIMIT = 500
+LIST_DAYS = 30
+LIST_LIMIT = 25
+QUOTE_IN_LIST = 300
+SEND_FORM = "feedback.send"
+ANSWER_FORM = "feedback.answer"
+ANSWER_ACTION = "feedback.answer"
+_shuffle = random.SystemRandom().shuffle
+
+
+def daily_at(times: Sequence[time], zone: ZoneInfo) -> NextDue:
+    """A schedule firing every day at these local times (first due strictly after)."""
+
+    def next_due(after: datetime) -> datetime | None:
+        local = after.astimezone(zone)
+        for offset in range(3):
+            day = local.date() + timedelta(days=offset)
+            for at in sorted(times):
+                due = datetime.combine(day, at, tzinfo=zone)
+                if due > after:
+                    return due.astimezone(after.tzinfo)
+        return None
+
+    return next_due
+
+
+def send_fields(config: FeedbackConfig) -> tuple[FormField, ...]:
+    """The feedback form's fields."""
+    return (
+        FormField("message", catalog.FEEDBACK_FIELD_MESSAGE, "paragraph", required=True,
+                  max_length=MESSAGE_LIMIT, placeholder=catalog.FEEDBACK_FIELD_MESSAGE_HINT),
+        FormField("topic", catalog.FEEDBACK_FIELD_TOPIC, "choice", required=False,
+                  choices=tuple(Choice(t, t) for t in config.topics)),
+        FormField("audience", catalog.FEEDBACK_FIELD_AUDIENCE, "choice", required=True,
+                  default=Audience.GROUP.value,
+                  choices=(Choice(catalog.FEEDBACK_FOR_GROUP, Audience.GROUP.value),
+                           Choice(catalog.FEEDBACK_FOR_FACILITATORS,
+                                  Audience.FACILITATORS.value))),
+    )
+
+
+ANSWER_FIELDS = (
+    FormField("answer", catalog.FEEDBACK_ANSWER_FIELD, "paragraph", required=True,
+              max_length=MESSAGE_LIMIT, placeholder=catalog.FEEDBACK_ANSWER_HINT),
+)
+
+
+def build(app: App) -> Feature:
+    """The feedback feature."""
+    config = app.config.feedback
+    limiter = DailyLimiter(config.daily_limit)
+    send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(limiter))
+    answer_form = FormSpec(ANSWER_FORM, ANSWER_FIELDS, _handle_answer)
+
+    async def open_form(ctx: Context) -> Reply:
+        return Reply(form=send_form.form(catalog.FEEDBACK_FORM_TITLE))
+
+    async def answer_button(ctx: Context) -> Reply:
+        return await _open_answer(ctx, str(ctx.options.get("value", "")), answer_form)
+
+    async def answer_command(ctx: Context) -> Reply:
+        return await _open_answer(ctx, str(ctx.options["item"]), answer_form)
+
+    facilitators = frozenset({Role.FACILITATOR})
+    item = OptionSpec("item", "the feedback's ref, from /feedback list or the digest",
+                      required=True, max_length=40)
+    commands = [
+        CommandSpec("feedback",
+                    catalog.feedback_help(config.group_min_items, config.facilitators_min_items),
+                    open_form, "/feedback", feature="feedback", opens_form=True),
+        CommandSpec("feedback list", catalog.FEEDBACK_LIST_HELP, _handle_list, "/feedback list",
+                    roles=facilitators, feature="feedback"),
+        CommandSpec("feedback hide", catalog.FEEDBACK_HIDE_HELP, _handle_hide,
+                    "/feedback hide item=3f9a1c2b7d reason=\"names a member\"",
+                    options=(item, OptionSpec("reason", "why it is hidden", required=True,
+                                              max_length=REASON_LIMIT)),
+                    roles=facilitators, feature="feedback"),
+        CommandSpec("feedback answer", catalog.FEEDBACK_ANSWER_HELP, answer_command,
+                    "/feedback answer item=3f9a1c2b7d", options=(item,), roles=facilitators,
+                    feature="feedback", opens_form=True),
+    ]
+    digests = DigestJobs(app)
+    return Feature("feedback", commands=commands, actions={ANSWER_ACTION: answer_button},
+                   forms=[send_form, answer_form], start=digests.start)
+
+
+# ---- sending ---------------------------------------------------------------------------
+
+
+def _handle_send(limiter: DailyLimiter) -> FormHandler:
+    async def send(ctx: Context) -> Reply:
+        text = neutralise(ctx.options["message"])
+        audience = Audience(ctx.options["audience"] or Audience.GROUP.value)
+        topic = ctx.options.get("topic", "")
+        now = ctx.now()
+        # The only use of who sent it: a count under a key that is gone tomorrow.
+        if not limiter.take(ctx.group_id, ctx.actor.user_id, now):
+            raise UserError(catalog.feedback_daily_limit(limiter.limit))
+        item = NewFeedback(secrets.token_hex(5), ctx.group_id, audience, text, topic,
+                           coarse_day(now))
+        try:
+            await ctx.storage.submit_feedback(item)
+        except BaseException:
+            limiter.give_back(ctx.group_id, ctx.actor.user_id, now)
+            raise
+        return Reply.text(catalog.FEEDBACK_SENT)
+    return send
+
+
+# ---- digests -----------------------------------------------------------------------------
+
+
+class DigestJobs:
+    """The scheduled digests: one schedule per audience, due at each configured time of
+    day in every time zone a group uses; a firing serves the groups whose own local time
+    is a digest time."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.config = app.config.feedback
+        self.owner = f"feedback-{secrets.token_hex(4)}"
+
+    async def start(self) -> None:
+        """Add the digest schedules."""
+        for audience in Audience:
+            self.app.scheduler.add(f"feedback-digest:{audience.value}",
+                                   self.next_due(audience), self._job(audience))
+
+    def times(self, audience: Audience) -> tuple[str, ...]:
+        """The configured digest times ("HH:MM") for an audience."""
+        if audience is Audience.GROUP:
+            return self.config.group_digest_times
+        return self.config.facilitators_digest_times
+
+    def zones(self) -> set[str]:
+        """Every time zone a known group uses (worked out again at each re-arm, so a
+        group that changes its zone in chat is served from its next digest on)."""
+        book = self.app.settings
+        names = {book.defaults.timezone}
+        for group_id in {*book.config_groups, *book.stored}:
+            names.add(book.for_group(group_id).timezone)
+        return names
+
+    def next_due(self, audience: Audience) -> NextDue:
+        """The schedule: the soonest digest time in any group's zone."""
+        at = [FeedbackConfig.clock_time(t) for t in self.times(audience)]
+
+        def next_due(after: datetime) -> datetime | None:
+            dues = [daily_at(at, ZoneInfo(zone))(after) for zone in sorted(self.zones())]
+            found = [d for d in dues if d is not None]
+            return min(found) if found else None
+
+        return next_due
+
+    def _job(self, audience: Audience) -> FiringJob:
+        async def job(firing: Firing) -> None:
+            await self.run(audience, firing)
+        return job
+
+    def minimum(self, audience: Audience) -> int:
+        """k: how many items must be waiting for a digest to go out."""
+        if audience is Audience.GROUP:
+            return self.config.group_min_items
+        return self.config.facilitators_min_items
+
+    async def run(self, audience: Audience, firing: Firing) -> int:
+        """Deliver a digest to every group with at least k items waiting; how many went."""
+        storage = self.app.storage
+        sent = 0
+        for group_id in await storage.groups_with_waiting_feedback(audience):
+            settings = self.app.settings.for_group(group_id)
+            local = firing.due.astimezone(settings.zone)
+            if "feedback" not in settings.features or f"{local:%H:%M}" not in \
+                    self.times(audience):
+                continue
+            items = await storage.waiting_feedback(group_id, audience)
+            if len(items) < self.minimum(audience):
+                continue
+            _shuffle(items)
+            now = self.app.clock.now()
+            channel = (settings.feedback_channel if audience is Audience.GROUP
+                       else self.config.facilitators_channel)
+            key = f"{firing.key}#{group_id}"
+            deliveries = self.messages(key, group_id, channel, audience, items, now)
+            if await storage.deliver_digest(key, self.owner, group_id,
+                                            [i.item_id for i in items], deliveries, now,
+                                            coarse_day(now)):
+                sent += 1
+                self.app.deliveries_waiting()
+                log_event(log, logging.INFO, "feedback.digest", group=group_id,
+                          audience=audience.value, items=len(items))
+        return sent
+
+    def messages(self, key: str, group_id: str, channel: str, audience: Audience,
+                 items: Sequence[FeedbackItem], now: datetime) -> list[NewDelivery]:
+        """One message per item (each with its answer button), the first with the header."""
+        count = len(items)
+        wait = timedelta(days=self.config.max_wait_days)
+        destination = Destination.to_channel(group_id, channel)
+        out = []
+        for number, item in enumerate(items, start=1):
+            waited = self.config.max_wait_days if now - item.day > wait else None
+            text = catalog.feedback_digest_item(number, count, item.item_id,
+                                                neutralise(item.topic),
+                                                quote_block(item.text), waited)
+            if number == 1:
+                text = catalog.feedback_digest_header(count, audience is Audience.GROUP) \
+                    + "\n\n" + text
+            buttons = ((Button(catalog.FEEDBACK_ANSWER_BUTTON, ANSWER_ACTION, item.item_id),)
+                       if audience is Audience.GROUP else ())
+            out.append(NewDelivery(f"feedback-digest:{key}:{number}", destination,
+                                   Message(text, buttons=buttons)))
+        return out
+
+
+# ---- facilitators: list, hide, answer ------------------------------------------------------
+
+
+def _facilitator(ctx: Context) -> None:
+    if not (ctx.has_role(Role.FACILITATOR) or ctx.actor.is_admin):
+        raise UserError(catalog.FEEDBACK_ONLY_FACILITATORS)
+
+
+def _day(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment:%d %b %Y}"
+
+
+async def _handle_list(ctx: Context) -> Reply:
+    now = ctx.now()
+    today = coarse_day(now)
+    items = await ctx.storage.recent_feedback(ctx.group_id, today - timedelta(days=LIST_DAYS),
+                                              LIST_LIMIT + 200)
+    # Items written today are only counted: showing them at once would let a watcher
+    # match an item to whoever was around just before it appeared.
+    fresh = [i for i in items if i.day >= today and i.status is FeedbackStatus.WAITING]
+    shown = [i for i in items if i not in fresh][:LIST_LIMIT]
+    if not shown and not fresh:
+        return Reply.text(catalog.FEEDBACK_LIST_EMPTY)
+    lines = [catalog.feedback_list_header(len(fresh))]
+    for item in shown:
+        quoted = item.text if len(item.text) <= QUOTE_IN_LIST else (
+            item.text[:QUOTE_IN_LIST].rstrip("\\") + "…")
+        state = catalog.feedback_state(item.status.value, item.answered, item.hidden_reason,
+                                       _day(item.delivered_day))
+        lines.append(catalog.feedback_list_line(
+            item.item_id, item.audience is Audience.GROUP, _day(item.day), state,
+            neutralise(item.topic), quote_block(quoted)))
+    return Reply.text("\n".join(lines))
+
+
+def _ref(raw: str) -> str:
+    return raw.strip().lstrip("#").lower()[:20]
+
+
+async def _handle_hide(ctx: Context) -> Reply:
+    ref = _ref(str(ctx.options["item"]))
+    reason = neutralise(str(ctx.options["reason"]))
+    if not has_visible_text(reason):
+        raise UserError(catalog.option_empty("reason"))
+    item = await ctx.storage.feedback_item(ctx.group_id, ref)
+    if item is None:
+        raise UserError(catalog.feedback_no_item(neutralise(ref)))
+    if not await ctx.storage.hide_feedback(ctx.group_id, ref, reason, ctx.actor.user_id,
+                                           coarse_day(ctx.now())):
+        raise UserError(catalog.FEEDBACK_CANT_HIDE)
+    log_event(log, logging.INFO, "feedback.hidden", group=ctx.group_id, item=ref)
+    return Reply.text(catalog.feedback_hidden(ref))
+
+
+async def _answerable(ctx: Context, ref: str) -> FeedbackItem:
+    _facilitator(ctx)
+    item = await ctx.storage.feedback_item(ctx.group_id, ref)
+    if item is None:
+        raise UserError(catalog.feedback_no_item(neutralise(ref)))
+    if item.status is FeedbackStatus.HIDDEN:
+        raise UserError(catalog.FEEDBACK_HIDDEN_CANT_ANSWER)
+    if item.audience is not Audience.GROUP:
+        raise UserError(catalog.FEEDBACK_FOR_FACILITATORS_ONLY)
+    if item.status is not FeedbackStatus.DELIVERED:
+        raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
+    return item
+
+
+async def _open_answer(ctx: Context, raw: str, form: FormSpec) -> Reply:
+    item = await _answerable(ctx, _ref(raw))
+    return Reply(form=form.form(catalog.FEEDBACK_ANSWER_FORM_TITLE, state=item.item_id,
+                                submit_label="Post"))
+
+
+async def _handle_answer(ctx: Context) -> Reply:
+    event_state = getattr(ctx.event, "state", "")
+    item = await _answerable(ctx, _ref(str(event_state)))
+    answer = neutralise(ctx.options["answer"])
+    now = ctx.now()
+    channel = ctx.settings.feedback_channel
+    post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
+                       Destination.to_channel(ctx.group_id, channel),
+                       Message(catalog.feedback_you_said_we_did(quote_block(item.text), answer)))
+    if not await ctx.storage.answer_feedback(ctx.group_id, item.item_id, answer,
+                                             coarse_day(now), [post], now):
+        raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
+    ctx.app.deliveries_waiting()
+    log_event(log, logging.INFO, "feedback.answered", group=ctx.group_id, item=item.item_id)
+    return Reply.text(catalog.feedback_answer_posted(channel))

@@ -1,0 +1,355 @@
+"""`/poll`: polls with buttons or a menu, anonymous by default, results at close.
+
+For an anonymous poll nothing stored says who chose what: the store keeps a tag per
+voter (so nobody votes twice) and counts per option, and the only link between the two
+is the voter's choice sealed under a key in this process's memory, used to undo the
+old choice when someone changes their vote and wiped at close. Nobody sees counts before
+the poll closes, the poll's creator included. See docs/decisions/anonymous-polls.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot import catalog
+from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature, FormSpec
+from bot.features.anonymity import Sealer, coarse_day, voter_tag
+from bot.features.poll_chart import bar_chart_png
+from bot.logs import log_event
+from bot.messages import Button, Choice, Destination, FormField, Image, Message, Reply, Select
+from bot.outbox import NewDelivery
+from bot.text import has_visible_text, neutralise, strip_controls
+from scheduler import Firing
+from storage.polls import Ballot, NewPoll, Poll, PollResults, VoteResult
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+QUESTION_LIMIT = 300
+OPTION_LIMIT = 80
+OPTIONS_LIMIT = 10 * (OPTION_LIMIT + 1)
+MIN_OPTIONS, MAX_OPTIONS = 2, 10
+LONGEST = timedelta(days=90)
+CREATE_FORM = "poll.create"
+VOTE_ACTION = "poll.vote"
+PICK_ACTION = "poll.pick"
+CLOSE_EXAMPLE = "2026-12-01 17:00"
+
+_DURATION = re.compile(r"(\d{1,4})\s*(d|h|m|days?|hours?|minutes?|mins?)", re.IGNORECASE)
+_MOMENT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?")
+
+
+def create_fields() -> tuple[FormField, ...]:
+    """The new-poll form (five fields: the most a Discord form holds)."""
+    return (
+        FormField("question", catalog.POLL_FIELD_QUESTION, "short", max_length=QUESTION_LIMIT),
+        FormField("options", catalog.POLL_FIELD_OPTIONS, "paragraph",
+                  max_length=OPTIONS_LIMIT),
+        FormField("closes", catalog.POLL_FIELD_CLOSES, "short", max_length=40,
+                  placeholder=CLOSE_EXAMPLE),
+        FormField("anonymous", catalog.POLL_FIELD_ANONYMOUS, "yes_no", required=False,
+                  default="yes"),
+        FormField("multiple", catalog.POLL_FIELD_MULTIPLE, "yes_no", required=False,
+                  default="no"),
+    )
+
+
+def parse_options(raw: str) -> list[str]:
+    """Options from text: one per line, or separated by | on a single line. Raises
+    `UserError` for too few, too many, empty, too long or duplicate options."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\\n", "\n")
+    parts = text.split("\n")
+    if len([p for p in parts if p.strip()]) < MIN_OPTIONS and "|" in text:
+        parts = text.split("|")
+    parts = [p.strip() for p in parts]
+    while parts and not parts[-1]:
+        parts.pop()
+    while parts and not parts[0]:
+        parts.pop(0)
+    if any(not has_visible_text(p) for p in parts):
+        raise UserError(catalog.POLL_OPTION_EMPTY)
+    if len(parts) < MIN_OPTIONS:
+        raise UserError(catalog.poll_too_few_options(len(parts)))
+    if len(parts) > MAX_OPTIONS:
+        raise UserError(catalog.poll_too_many_options(len(parts)))
+    if any(len(p) > OPTION_LIMIT for p in parts):
+        raise UserError(catalog.poll_option_too_long(OPTION_LIMIT))
+    seen: set[str] = set()
+    for part in parts:
+        key = " ".join(strip_controls(part).casefold().split())
+        if key in seen:
+            raise UserError(catalog.poll_duplicate_option(neutralise(part)))
+        seen.add(key)
+    return parts
+
+
+def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """When a poll closes: a length (3d, 12h, 90m) or a local date and time."""
+    text = raw.strip()
+    duration = _DURATION.fullmatch(text)
+    moment = _MOMENT.fullmatch(text)
+    try:
+        if duration:
+            amount, unit = int(duration.group(1)), duration.group(2)[0].lower()
+            closes = now + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
+                            "m": timedelta(minutes=amount)}[unit]
+        elif moment:
+            year, month, day, hour, minute = (int(g) if g else None for g in moment.groups())
+            assert year is not None and month is not None and day is not None
+            closes = datetime(year, month, day, 17 if hour is None else hour,
+                              minute or 0, tzinfo=zone).astimezone(now.tzinfo)
+        else:
+            raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE))
+    except (ValueError, OverflowError):
+        raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE)) from None
+    if closes <= now:
+        raise UserError(catalog.POLL_CLOSE_IN_PAST)
+    if closes - now > LONGEST:
+        raise UserError(catalog.POLL_CLOSE_TOO_FAR)
+    return closes
+
+
+def _yes(value: object, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().casefold()
+    if not text:
+        return default
+    return text in ("yes", "y", "true", "on", "1")
+
+
+def _plain(stored: str) -> str:
+    """A neutralised text as a button or chart label (no markup is shown there)."""
+    return re.sub(r"\\(.)", r"\1", stored)
+
+
+class Polls:
+    """The poll feature's handlers and scheduled closings."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.sealer = Sealer()
+        self.owner = f"polls-{secrets.token_hex(4)}"
+        self.form = FormSpec(CREATE_FORM, create_fields(), self.create_from_form)
+
+    # ---- creating ----------------------------------------------------------------------
+
+    async def command(self, ctx: Context) -> Reply:
+        """/poll: open the form, or create at once when the options are given."""
+        if not ctx.options:
+            return Reply(form=self.form.form(catalog.POLL_FORM_TITLE, submit_label="Start"))
+        missing = [k for k in ("question", "options", "closes") if not ctx.options.get(k)]
+        if missing:
+            raise UserError(catalog.option_missing("poll", missing[0], _EXAMPLE))
+        return await self.create(ctx, dict(ctx.options))
+
+    async def create_from_form(self, ctx: Context) -> Reply:
+        """The new-poll form was sent."""
+        return await self.create(ctx, dict(ctx.options))
+
+    async def create(self, ctx: Context, values: dict[str, object]) -> Reply:
+        """Check everything, then store the poll and its post together."""
+        question = str(values.get("question", "")).strip()
+        if not has_visible_text(question):
+            raise UserError(catalog.field_required(catalog.POLL_FIELD_QUESTION))
+        if len(question) > QUESTION_LIMIT:
+            raise UserError(catalog.field_too_long(catalog.POLL_FIELD_QUESTION,
+                                                   QUESTION_LIMIT, len(question)))
+        options = parse_options(str(values.get("options", "")))
+        now = ctx.now()
+        closes = parse_closes(str(values.get("closes", "")), now, ctx.settings.zone)
+        anonymous = _yes(values.get("anonymous"), True)
+        multiple = _yes(values.get("multiple"), False)
+        poll = NewPoll(secrets.token_hex(5), ctx.group_id, neutralise(question),
+                       tuple(neutralise(o) for o in options), anonymous, multiple, closes,
+                       ctx.settings.updates_channel, secrets.token_urlsafe(32),
+                       coarse_day(now))
+        post = NewDelivery(f"poll-post:{poll.poll_id}",
+                           Destination.to_channel(ctx.group_id, poll.channel),
+                           self.post_message(poll))
+        await ctx.storage.create_poll(poll, [post], now)
+        ctx.app.deliveries_waiting()
+        self.schedule(poll.poll_id, closes)
+        log_event(log, logging.INFO, "poll.created", group=ctx.group_id, poll=poll.poll_id)
+        return Reply.text(catalog.poll_created(poll.channel, self.when(closes, ctx)))
+
+    def when(self, moment: datetime, ctx: Context | None = None, zone: str = "") -> str:
+        """A time as people read it, in the group's zone."""
+        from zoneinfo import ZoneInfo
+
+        tz = ctx.settings.zone if ctx is not None else ZoneInfo(
+            zone or self.app.config.group.timezone)
+        local = moment.astimezone(tz)
+        return f"{local:%a %d %b %Y at %H:%M} ({tz.key})"
+
+    def post_message(self, poll: NewPoll | Poll) -> Message:
+        """The poll as posted: buttons for one choice, a menu for several."""
+        settings = self.app.settings.for_group(poll.group_id)
+        text = catalog.poll_post(poll.question, poll.options, poll.anonymous, poll.multiple,
+                                 self.when(poll.closes_at, zone=settings.timezone))
+        labels = [f"{i + 1}. {_plain(o)}"[:80] for i, o in enumerate(poll.options)]
+        if poll.multiple:
+            select = Select(PICK_ACTION, catalog.POLL_PICK_PLACEHOLDER,
+                            tuple(Choice(label, f"{poll.poll_id}:{i}")
+                                  for i, label in enumerate(labels)),
+                            min_values=1, max_values=len(labels))
+            return Message(text, select=select)
+        return Message(text, buttons=tuple(Button(label, VOTE_ACTION, f"{poll.poll_id}:{i}")
+                                           for i, label in enumerate(labels)))
+
+    # ---- voting --------------------------------------------------------------------------
+
+    async def vote(self, ctx: Context) -> Reply:
+        """A button: one choice."""
+        poll_id, choice = _split(str(ctx.options.get("value", "")))
+        return await self.cast(ctx, poll_id, (choice,))
+
+    async def pick(self, ctx: Context) -> Reply:
+        """The menu: one or more choices."""
+        picked = [_split(str(v)) for v in ctx.options.get("values", ()) or ()]
+        if not picked or len({p for p, _ in picked}) != 1:
+            raise UserError(catalog.POLL_GONE)
+        return await self.cast(ctx, picked[0][0], tuple(sorted({c for _, c in picked})))
+
+    async def cast(self, ctx: Context, poll_id: str, choices: tuple[int, ...]) -> Reply:
+        """Record a vote (anonymous: tag and sealed choice only) and tell only the voter."""
+        poll = await ctx.storage.get_poll(poll_id) if poll_id else None
+        if poll is None or poll.group_id != ctx.group_id:
+            raise UserError(catalog.POLL_GONE)
+        now = ctx.now()
+        if not poll.open or now >= poll.closes_at:
+            raise UserError(catalog.POLL_CLOSED)
+        if not choices or any(not 0 <= c < len(poll.options) for c in choices):
+            raise UserError(catalog.POLL_GONE)
+        if len(choices) > 1 and not poll.multiple:
+            raise UserError(catalog.POLL_PICK_ONE)
+        if poll.anonymous:
+            ballot = Ballot(poll.poll_id, voter_tag(poll.voter_secret, ctx.group_id,
+                                                    ctx.actor.user_id), choices,
+                            sealed=self.sealer.seal(choices, now), unseal=self.sealer.unseal)
+        else:
+            ballot = Ballot(poll.poll_id, ctx.actor.user_id, choices,
+                            name=ctx.actor.display_name)
+        result = await ctx.storage.cast_vote(ballot, now)
+        names = [poll.options[c] for c in choices]
+        if result is VoteResult.COUNTED:
+            return Reply.text(catalog.poll_vote_counted(names, self.when(poll.closes_at, ctx)))
+        if result is VoteResult.CHANGED:
+            return Reply.text(catalog.poll_vote_changed(names))
+        if result is VoteResult.SAME:
+            return Reply.text(catalog.POLL_VOTE_SAME)
+        if result is VoteResult.LOCKED:
+            return Reply.text(catalog.POLL_VOTE_LOCKED)
+        if result is VoteResult.CLOSED:
+            raise UserError(catalog.POLL_CLOSED)
+        raise UserError(catalog.POLL_GONE)
+
+    # ---- closing ---------------------------------------------------------------------------
+
+    def schedule(self, poll_id: str, closes: datetime) -> None:
+        """Close the poll at its time."""
+
+        def next_due(after: datetime) -> datetime | None:
+            return closes if after < closes else None
+
+        async def job(firing: Firing) -> None:
+            await self.close(poll_id, firing)
+
+        self.app.scheduler.add(f"poll-close:{poll_id}", next_due, job)
+
+    async def start(self) -> None:
+        """Schedule open polls; close at once (marked late) those whose time has passed,
+        however long ago: a poll must always close and post its results."""
+        now = self.app.clock.now()
+        for poll in await self.app.storage.open_polls():
+            if poll.closes_at > now:
+                self.schedule(poll.poll_id, poll.closes_at)
+                continue
+            try:
+                await self.close(poll.poll_id,
+                                 Firing(f"poll-close:{poll.poll_id}", poll.closes_at, late=True))
+            except Exception as exc:  # never stop the bot starting; try again shortly
+                log_event(log, logging.WARNING, "poll.close_failed", poll=poll.poll_id,
+                          error=type(exc).__name__)
+                self.schedule(poll.poll_id, now)
+
+    async def close(self, poll_id: str, firing: Firing) -> bool:
+        """Close once: results as text and as a chart, posted with the closing."""
+        results = await self.app.storage.poll_results(poll_id)
+        if results is None or not results.poll.open:
+            return False
+        message = self.results_message(results, firing.late)
+        delivery = NewDelivery(f"poll-results:{poll_id}",
+                               Destination.to_channel(results.poll.group_id,
+                                                      results.poll.channel), message)
+        now = self.app.clock.now()
+        closed = await self.app.storage.close_poll(poll_id, firing.key, self.owner,
+                                                   results.tallies, [delivery], now)
+        if closed:
+            self.app.deliveries_waiting()
+            log_event(log, logging.INFO, "poll.closed", group=results.poll.group_id,
+                      poll=poll_id, voters=results.voters)
+        return closed
+
+    def results_message(self, results: PollResults, late: bool) -> Message:
+        """The results: a line per option (names only for a named poll), and a chart."""
+        poll = results.poll
+        total = sum(results.tallies)
+        lines = []
+        for i, option in enumerate(poll.options):
+            names = [neutralise(name) for name, chosen in results.named if i in chosen]
+            lines.append(catalog.poll_result_line(option, results.tallies[i], total, names))
+        text = catalog.poll_results(poll.question, lines, results.voters, late)
+        images: tuple[Image, ...] = ()
+        try:
+            png = bar_chart_png(_plain(poll.question), [_plain(o) for o in poll.options],
+                                results.tallies)
+        except Exception as exc:  # the results still go out as text
+            log_event(log, logging.WARNING, "poll.chart_failed", poll=poll.poll_id,
+                      error=type(exc).__name__)
+        else:
+            parts = [f"{_plain(o)}: {n}" for o, n in zip(poll.options, results.tallies,
+                                                          strict=True)]
+            images = (Image(f"poll-{poll.poll_id}.png", png,
+                            catalog.poll_chart_alt(_plain(poll.question), parts)),)
+        return Message(text, images=images)
+
+
+def _split(value: str) -> tuple[str, int]:
+    poll_id, _, choice = value.partition(":")
+    try:
+        return poll_id, int(choice)
+    except ValueError:
+        return "", -1
+
+
+_EXAMPLE = '/poll question="Which day suits?" options="Monday|Tuesday" closes=3d'
+
+
+def build(app: App) -> Feature:
+    """The polls feature."""
+    polls = Polls(app)
+    options = (
+        OptionSpec("question", "what to ask", max_length=QUESTION_LIMIT),
+        OptionSpec("options", "the choices, separated by |", max_length=OPTIONS_LIMIT),
+        OptionSpec("closes", "when it closes: 3d, 12h or " + CLOSE_EXAMPLE, max_length=40),
+        OptionSpec("anonymous", "yes (the default) or no", OptionType.BOOLEAN),
+        OptionSpec("multiple", "yes if people may choose several", OptionType.BOOLEAN),
+    )
+    spec = CommandSpec("poll", catalog.POLL_HELP, polls.command,
+                       "/poll  or  " + _EXAMPLE, options=options, feature="polls",
+                       opens_form=True)
+    return Feature("polls", commands=[spec],
+                   actions={VOTE_ACTION: polls.vote, PICK_ACTION: polls.pick},
+                   forms=[polls.form], start=polls.start)

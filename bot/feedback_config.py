@@ -1,0 +1,100 @@
+"""`[feedback]` in config.toml: topics, digest times and sizes, waiting and daily limits.
+
+Kept beside, not inside, `bot/config.py` so the feedback feature owns its own rules
+(for example that a group digest never shows fewer than three items).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from bot.settings import SettingError, check_channel
+
+# A digest to the whole group never holds fewer items than this: one or two items
+# shown together would make guessing their authors too easy.
+MIN_GROUP_DIGEST = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackConfig:
+    """How anonymous feedback is gathered and delivered."""
+
+    topics: tuple[str, ...] = ("meetings", "how the group works", "something else")
+    group_digest_times: tuple[str, ...] = ("17:00",)
+    group_min_items: int = 5
+    facilitators_digest_times: tuple[str, ...] = ("17:00",)
+    facilitators_min_items: int = 1
+    facilitators_channel: str = "facilitators"
+    max_wait_days: int = 14
+    daily_limit: int = 5
+
+    @staticmethod
+    def clock_time(text: str) -> time:
+        """A checked "HH:MM" as a time of day."""
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+
+
+def _topics(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingError('must be a list of topics in quotes, like ["meetings", "other"]')
+    topics = tuple(v.strip() for v in value if v.strip())
+    if len(topics) > 20 or any(len(t) > 80 for t in topics):
+        raise SettingError("may hold up to 20 topics of up to 80 characters each")
+    if len({t.casefold() for t in topics}) != len(topics):
+        raise SettingError("has the same topic twice")
+    return topics
+
+
+_HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+
+def _times(value: Any) -> Any:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise SettingError('must be a list of times of day, like ["17:00"]')
+    out = []
+    for item in value:
+        match = _HHMM.fullmatch(item.strip())
+        if match is None:
+            raise SettingError(f"“{item}” is not a time of day like \"17:00\" (24-hour clock)")
+        out.append(f"{int(match.group(1)):02d}:{match.group(2)}")
+    return tuple(sorted(set(out)))
+
+
+def _count(low: int, high: int, why: str = "") -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingError(f"must be a whole number from {low} to {high}")
+        if not low <= value <= high:
+            raise SettingError(f"must be from {low} to {high}{why}; it is {value}")
+        return value
+    return check
+
+
+def _channel(value: Any) -> Any:
+    name = check_channel(value)
+    if not name:
+        raise SettingError('must name a channel, like "facilitators"')
+    return name
+
+
+FEEDBACK_SCHEMA: dict[str, Any] = {
+    "topics": _topics,
+    "group_digest_times": _times,
+    "group_min_items": _count(MIN_GROUP_DIGEST, 100,
+                              " (fewer would make authors easy to guess)"),
+    "facilitators_digest_times": _times,
+    "facilitators_min_items": _count(1, 100),
+    "facilitators_channel": _channel,
+    "max_wait_days": _count(1, 365),
+    "daily_limit": _count(1, 100),
+}
+
+
+def feedback_config(values: Mapping[str, Any]) -> FeedbackConfig:
+    """The checked `[feedback]` values over the defaults."""
+    return FeedbackConfig(**{k: v for k, v in values.items() if k in FEEDBACK_SCHEMA})

@@ -1,0 +1,105 @@
+"""Anonymous feedback: records and the store's whole operations.
+
+Nothing here can hold an author. A stored item has a random id (no sequence that
+orders submissions), its group, who it is for, its text and topic (encrypted), and the
+day it was written (midnight UTC, never the time). Digests, answers and moderation only
+ever refer to the item, never to a person who wrote it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.outbox import NewDelivery
+
+
+class Audience(StrEnum):
+    """Who a piece of feedback is for."""
+
+    GROUP = "group"
+    FACILITATORS = "facilitators"
+
+
+class FeedbackStatus(StrEnum):
+    """Where an item is: waiting for a digest, delivered in one, or hidden by a facilitator."""
+
+    WAITING = "waiting"
+    DELIVERED = "delivered"
+    HIDDEN = "hidden"
+
+
+@dataclass(frozen=True, slots=True)
+class NewFeedback:
+    """An item to store. `day` must already be coarsened to midnight UTC."""
+
+    item_id: str
+    group_id: str
+    audience: Audience
+    text: str
+    topic: str
+    day: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackItem:
+    """A stored item as facilitators and digests see it (still no author, ever)."""
+
+    item_id: str
+    group_id: str
+    audience: Audience
+    text: str
+    topic: str
+    day: datetime
+    status: FeedbackStatus
+    delivered_day: datetime | None = None
+    hidden_reason: str = ""
+    answered: bool = False
+
+
+class FeedbackStore(ABC):
+    """Storage operations for anonymous feedback."""
+
+    @abstractmethod
+    async def submit_feedback(self, item: NewFeedback) -> None:
+        """Store one item, waiting for its digest. Raises if the random id is taken."""
+
+    @abstractmethod
+    async def groups_with_waiting_feedback(self, audience: Audience) -> list[str]:
+        """The groups that have items waiting for this audience's digest."""
+
+    @abstractmethod
+    async def waiting_feedback(self, group_id: str, audience: Audience) -> list[FeedbackItem]:
+        """The items waiting for a group's digest (hidden ones excluded)."""
+
+    @abstractmethod
+    async def deliver_digest(self, occurrence_key: str, owner: str, group_id: str,
+                             item_ids: Sequence[str], deliveries: Sequence[NewDelivery],
+                             now: datetime, day: datetime) -> bool:
+        """In one transaction: claim the digest's occurrence, mark exactly these waiting
+        items delivered on `day`, and store the digest's deliveries. False (and nothing
+        changed) if the occurrence was already claimed or an item is no longer waiting."""
+
+    @abstractmethod
+    async def recent_feedback(self, group_id: str, since: datetime, limit: int,
+                              ) -> list[FeedbackItem]:
+        """Items of a group written on or after `since`, newest day first."""
+
+    @abstractmethod
+    async def feedback_item(self, group_id: str, item_id: str) -> FeedbackItem | None:
+        """One item of a group, by id."""
+
+    @abstractmethod
+    async def hide_feedback(self, group_id: str, item_id: str, reason: str, hidden_by: str,
+                            day: datetime) -> bool:
+        """Hide a waiting item from its digest, recording the reason and the facilitator
+        who hid it. False if it is not waiting."""
+
+    @abstractmethod
+    async def answer_feedback(self, group_id: str, item_id: str, answer: str, day: datetime,
+                              deliveries: Sequence[NewDelivery], now: datetime) -> bool:
+        """Record a "you said, we did" answer to a delivered item and store the public
+        post, in one transaction. False if the item is not delivered."""

@@ -1,0 +1,365 @@
+"""Anonymous feedback and polls on SQLite: whole operations, one transaction each.
+
+Feedback text, topics, reasons and answers are encrypted, and their Fernet tokens are
+stamped with the day (midnight UTC) rather than the moment: Fernet writes its creation
+time into the token unencrypted, which would otherwise record when someone wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.outbox import NewDelivery
+from storage.feedback import (
+    Audience,
+    FeedbackItem,
+    FeedbackStatus,
+    FeedbackStore,
+    NewFeedback,
+)
+from storage.interface import StorageError
+from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
+from storage.sqlite_base import SqliteBase, _json, from_micros, to_micros
+
+_ITEM_COLUMNS = ("id, group_id, audience, body, submitted_day, status, delivered_day, "
+                 "hidden_reason, answered_day")
+
+_INSERT_ITEM = ("INSERT INTO feedback_items (id, group_id, audience, body, submitted_day, "
+                "status) VALUES (?, ?, ?, ?, ?, 'waiting')")
+_CHANGED = "the rows changed while this was being prepared; it will be tried again"
+_CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
+          "ON CONFLICT (key) DO NOTHING")
+
+
+_Waiting = tuple[tuple[Any, ...], asyncio.Future[None]]
+
+
+@dataclass
+class _Batch:
+    """Feedback rows waiting to be written together, and the task writing them."""
+
+    rows: list[_Waiting] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None
+
+
+class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
+    """`FeedbackStore` and `PollStore` for `SqliteStorage`."""
+
+    # ---- encoding ----------------------------------------------------------------------
+
+    def _seal_on_day(self, data: Any, day: datetime) -> str:
+        return self._cipher.encrypt_at(_json(data), int(day.timestamp()))
+
+    def _item_from(self, row: sqlite3.Row | tuple[Any, ...]) -> FeedbackItem:
+        item_id, group_id, audience, body, day, status, delivered, reason, answered = row
+        data = self._decrypt_json(body)
+        return FeedbackItem(
+            item_id=item_id, group_id=group_id, audience=Audience(audience),
+            text=data["text"], topic=data.get("topic", ""), day=from_micros(day),
+            status=FeedbackStatus(status),
+            delivered_day=None if delivered is None else from_micros(delivered),
+            hidden_reason="" if reason is None else self._decrypt_json(reason)["reason"],
+            answered=answered is not None)
+
+    # ---- feedback ----------------------------------------------------------------------
+
+    async def submit_feedback(self, item: NewFeedback) -> None:
+        """Store one waiting item (no author: there is nowhere to put one).
+
+        Items sent at the same moment are written together, in one transaction (group
+        commit): each commit costs an fsync, so a burst is acknowledged in about the time
+        of one commit instead of waiting in line for hundreds. Returns once stored.
+        """
+        row = (item.item_id, item.group_id, item.audience.value,
+               self._seal_on_day({"text": item.text, "topic": item.topic}, item.day),
+               to_micros(item.day))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        batch = self._feedback_batch()
+        batch.rows.append((row, done))
+        if batch.writer is None or batch.writer.done():
+            batch.writer = asyncio.create_task(self._write_feedback(batch),
+                                               name="coprod-feedback-writer")
+        await done
+
+    def _feedback_batch(self) -> _Batch:
+        found: _Batch | None = getattr(self, "_feedback_rows", None)
+        if found is None:
+            found = _Batch()
+            self._feedback_rows = found
+        return found
+
+    async def _write_feedback(self, batch: _Batch) -> None:
+        while batch.rows:
+            taken, batch.rows = batch.rows, []
+            try:
+                await self._insert_items(taken)
+            except StorageError:
+                if len(taken) == 1:
+                    continue
+                # One bad row (a clashing random id) must not fail the others: one by one.
+                for one in taken:
+                    if not one[1].done():
+                        with contextlib.suppress(StorageError):
+                            await self._insert_items([one])
+
+    async def _insert_items(self, taken: list[_Waiting]) -> None:
+        """Insert rows in one transaction and settle their futures (an error on all)."""
+        try:
+            async with self._transaction() as db:
+                await db.executemany(_INSERT_ITEM, [row for row, _ in taken])
+        except BaseException as exc:
+            error = exc if isinstance(exc, StorageError) else StorageError(
+                f"the feedback could not be stored ({type(exc).__name__})")
+            if len(taken) == 1 or not isinstance(exc, StorageError):
+                for _, done in taken:
+                    if not done.done():
+                        done.set_exception(error)
+            if not isinstance(exc, Exception):
+                raise
+            raise error from None
+        for _, done in taken:
+            if not done.done():
+                done.set_result(None)
+
+    async def groups_with_waiting_feedback(self, audience: Audience) -> list[str]:
+        """Groups with items waiting for this audience."""
+        async with self._transaction(write=False) as db:
+            rows = await db.execute_fetchall(
+                "SELECT DISTINCT group_id FROM feedback_items "
+                "WHERE status = 'waiting' AND audience = ? ORDER BY group_id",
+                (audience.value,))
+        return [str(r[0]) for r in rows]
+
+    async def waiting_feedback(self, group_id: str, audience: Audience) -> list[FeedbackItem]:
+        """Waiting items of a group for an audience, oldest day first."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_ITEM_COLUMNS} FROM feedback_items "
+                "WHERE status = 'waiting' AND audience = ? AND group_id = ? "
+                "ORDER BY submitted_day, id", (audience.value, group_id)))
+        return [self._item_from(r) for r in rows]
+
+    async def deliver_digest(self, occurrence_key: str, owner: str, group_id: str,
+                             item_ids: Sequence[str], deliveries: Sequence[NewDelivery],
+                             now: datetime, day: datetime) -> bool:
+        """Claim, mark delivered and enqueue together, or change nothing."""
+        async with self._transaction() as db:
+            cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            if cursor.rowcount != 1:
+                return False
+            cursor = await db.executemany(
+                "UPDATE feedback_items SET status = 'delivered', digest_key = ?, "
+                "delivered_day = ? WHERE id = ? AND group_id = ? AND status = 'waiting'",
+                [(occurrence_key, to_micros(day), item_id, group_id) for item_id in item_ids])
+            if cursor.rowcount != len(item_ids):
+                # An item was hidden meanwhile: undo everything; the next firing retries.
+                raise _ChangedError(_CHANGED)
+            await self._insert_deliveries(db, deliveries, now)
+        return True
+
+    async def recent_feedback(self, group_id: str, since: datetime, limit: int,
+                              ) -> list[FeedbackItem]:
+        """A group's items from `since` on, newest day first."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_ITEM_COLUMNS} FROM feedback_items "
+                "WHERE group_id = ? AND submitted_day >= ? "
+                "ORDER BY submitted_day DESC, id LIMIT ?",
+                (group_id, to_micros(since), limit)))
+        return [self._item_from(r) for r in rows]
+
+    async def feedback_item(self, group_id: str, item_id: str) -> FeedbackItem | None:
+        """One item of a group."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_ITEM_COLUMNS} FROM feedback_items WHERE group_id = ? AND id = ?",
+                (group_id, item_id)))
+        return self._item_from(rows[0]) if rows else None
+
+    async def hide_feedback(self, group_id: str, item_id: str, reason: str, hidden_by: str,
+                            day: datetime) -> bool:
+        """Hide a waiting item, recording why and by which facilitator."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE feedback_items SET status = 'hidden', hidden_reason = ?, "
+                "hidden_by = ?, hidden_day = ? "
+                "WHERE group_id = ? AND id = ? AND status = 'waiting'",
+                (self._seal_on_day({"reason": reason}, day), hidden_by, to_micros(day),
+                 group_id, item_id))
+            return cursor.rowcount == 1
+
+    async def answer_feedback(self, group_id: str, item_id: str, answer: str, day: datetime,
+                              deliveries: Sequence[NewDelivery], now: datetime) -> bool:
+        """Record the answer and enqueue its public post together."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE feedback_items SET answer = ?, answered_day = ? "
+                "WHERE group_id = ? AND id = ? AND status = 'delivered'",
+                (self._seal_on_day({"answer": answer}, day), to_micros(day), group_id,
+                 item_id))
+            if cursor.rowcount != 1:
+                return False
+            await self._insert_deliveries(db, deliveries, now)
+        return True
+
+    # ---- polls -------------------------------------------------------------------------
+
+    def _poll_from(self, row: tuple[Any, ...]) -> Poll:
+        poll_id, group_id, body, anonymous, multiple, closes_at, channel, secret, status = row
+        data = self._decrypt_json(body)
+        return Poll(poll_id=poll_id, group_id=group_id, question=data["question"],
+                    options=tuple(data["options"]), anonymous=bool(anonymous),
+                    multiple=bool(multiple), closes_at=from_micros(closes_at),
+                    channel=channel, voter_secret=self._decrypt_json(secret)["secret"],
+                    open=status == "open")
+
+    async def create_poll(self, poll: NewPoll, deliveries: Sequence[NewDelivery],
+                          now: datetime) -> None:
+        """Store the poll, its zero counts and its post."""
+        row = (poll.poll_id, poll.group_id,
+               self._seal_on_day({"question": poll.question, "options": list(poll.options)},
+                                 poll.day),
+               int(poll.anonymous), int(poll.multiple), to_micros(poll.closes_at),
+               poll.channel, self._seal_on_day({"secret": poll.voter_secret}, poll.day),
+               to_micros(poll.day))
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO polls (id, group_id, body, anonymous, multiple, closes_at, "
+                "channel, voter_secret, status, created_day) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)", row)
+            await db.executemany(
+                "INSERT INTO poll_tallies (poll_id, option, votes) VALUES (?, ?, 0)",
+                [(poll.poll_id, i) for i in range(len(poll.options))])
+            await self._insert_deliveries(db, deliveries, now)
+
+    _POLL_COLUMNS = ("id, group_id, body, anonymous, multiple, closes_at, channel, "
+                     "voter_secret, status")
+
+    async def get_poll(self, poll_id: str) -> Poll | None:
+        """A poll by id."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {self._POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,)))
+        return self._poll_from(tuple(rows[0])) if rows else None
+
+    async def open_polls(self) -> list[Poll]:
+        """Every open poll, soonest closing first."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {self._POLL_COLUMNS} FROM polls WHERE status = 'open' "
+                "ORDER BY closes_at, id"))
+        return [self._poll_from(tuple(r)) for r in rows]
+
+    async def cast_vote(self, ballot: Ballot, now: datetime) -> VoteResult:
+        """Count a first vote, or move a changed one from its old choices to the new."""
+        async with self._transaction() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT status, closes_at, anonymous FROM polls WHERE id = ?",
+                (ballot.poll_id,)))
+            if not rows:
+                return VoteResult.NOT_FOUND
+            status, closes_at, anonymous = rows[0]
+            if status != "open" or to_micros(now) >= closes_at:
+                return VoteResult.CLOSED
+            sealed = (ballot.sealed if anonymous else
+                      self._encrypt_json({"choices": list(ballot.choices),
+                                          "name": ballot.name}))
+            found = list(await db.execute_fetchall(
+                "SELECT sealed FROM poll_voters WHERE poll_id = ? AND voter = ?",
+                (ballot.poll_id, ballot.voter)))
+            if not found:
+                await db.execute(
+                    "INSERT INTO poll_voters (poll_id, voter, sealed) VALUES (?, ?, ?)",
+                    (ballot.poll_id, ballot.voter, sealed))
+                await self._count(db, ballot.poll_id, ballot.choices, +1)
+                return VoteResult.COUNTED
+            old = self._earlier(found[0][0], bool(anonymous), ballot)
+            if old is None:
+                return VoteResult.LOCKED
+            if sorted(old) == sorted(ballot.choices):
+                return VoteResult.SAME
+            await self._count(db, ballot.poll_id, old, -1)
+            await self._count(db, ballot.poll_id, ballot.choices, +1)
+            await db.execute("UPDATE poll_voters SET sealed = ? WHERE poll_id = ? AND voter = ?",
+                             (sealed, ballot.poll_id, ballot.voter))
+            return VoteResult.CHANGED
+
+    def _earlier(self, token: str | None, anonymous: bool, ballot: Ballot,
+                 ) -> tuple[int, ...] | None:
+        if token is None:
+            return None
+        if not anonymous:
+            return tuple(self._decrypt_json(token)["choices"])
+        return None if ballot.unseal is None else ballot.unseal(token)
+
+    @staticmethod
+    async def _count(db: aiosqlite.Connection, poll_id: str, choices: Sequence[int],
+                     step: int) -> None:
+        await db.executemany(
+            "UPDATE poll_tallies SET votes = votes + ? WHERE poll_id = ? AND option = ?",
+            [(step, poll_id, c) for c in choices])
+
+    async def poll_results(self, poll_id: str) -> PollResults | None:
+        """Counts, the number of voters, and (named polls only) who chose what."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {self._POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,)))
+            if not rows:
+                return None
+            tallies = list(await db.execute_fetchall(
+                "SELECT votes FROM poll_tallies WHERE poll_id = ? ORDER BY option",
+                (poll_id,)))
+            voters = list(await db.execute_fetchall(
+                "SELECT sealed FROM poll_voters WHERE poll_id = ?", (poll_id,)))
+        poll = self._poll_from(tuple(rows[0]))
+        named: list[tuple[str, tuple[int, ...]]] = []
+        if not poll.anonymous:
+            for (token,) in voters:
+                data = self._decrypt_json(token)
+                named.append((data["name"], tuple(data["choices"])))
+            named.sort()
+        return PollResults(poll, tuple(int(t[0]) for t in tallies), len(voters), tuple(named))
+
+    async def close_poll(self, poll_id: str, occurrence_key: str, owner: str,
+                         tallies: Sequence[int], deliveries: Sequence[NewDelivery],
+                         now: datetime) -> bool:
+        """Close once, wipe sealed votes, post results; then empty the WAL."""
+        async with self._transaction() as db:
+            await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            cursor = await db.execute(
+                "UPDATE polls SET status = 'closed' WHERE id = ? AND status = 'open'",
+                (poll_id,))
+            if cursor.rowcount != 1:
+                return False
+            current = [int(r[0]) for r in await db.execute_fetchall(
+                "SELECT votes FROM poll_tallies WHERE poll_id = ? ORDER BY option",
+                (poll_id,))]
+            if current != list(tallies):
+                raise _ChangedError(_CHANGED)
+            await db.execute(
+                "UPDATE poll_voters SET sealed = NULL WHERE poll_id = ? AND EXISTS "
+                "(SELECT 1 FROM polls WHERE id = ? AND anonymous = 1)", (poll_id, poll_id))
+            await self._insert_deliveries(db, deliveries, now)
+        await self._checkpoint()
+        return True
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL into the database and empty it, so earlier versions of pages
+        (which could be compared to see how a count changed) do not linger there."""
+        async with self._transaction(write=False) as db:
+            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class _ChangedError(StorageError):
+    """Rows changed between reading and acting; the transaction is undone, to retry."""
+
+
+__all__ = ["SqliteFeedback"]

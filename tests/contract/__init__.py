@@ -1,0 +1,1 @@
+"""Adapter contract tests: the real platform libraries against our fake servers."""

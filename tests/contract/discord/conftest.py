@@ -1,0 +1,243 @@
+"""The real `coprod` app and the Discord adapter, running the unmodified discord.py
+against the fake Discord; plus a small test-only feature that exercises long forms,
+buttons, select menus, DMs with a fallback, a role ping and a message shortcut."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from adapters.discord import DiscordBot
+from adapters.discord.client import apply_endpoints, restore_endpoints
+from bot.app import App
+from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.config import Config, DiscordConfig
+from bot.context import Context
+from bot.events import MessageShortcut
+from bot.features import Feature, FeatureFactory, FormSpec, ShortcutSpec
+from bot.features.registry import DEFAULT_FEATURES
+from bot.messages import Button, Choice, Destination, FormField, Message, Reply, Select
+from bot.outbox import Fallback, NewDelivery
+from bot.roles import Role
+from bot.text import neutralise
+from storage.interface import Storage
+from tests.fakes.discord import FakeDiscord
+
+CONCERN_LABEL = "Raise a concern about this message"
+LONG_FIELDS = (
+    FormField("title", "Title", max_length=10),
+    FormField("where", "Where is it", required=False),
+    FormField("when", "When is it", required=False),
+    FormField("who", "Who is coming", required=False),
+    FormField("notes", "Notes", kind="paragraph", required=False, max_length=5000),
+    FormField("colour", "Colour", kind="choice", required=False,
+              choices=(Choice("Red", "red"), Choice("Blue", "blue"))),
+    FormField("ok", "A label that is much longer than forty-five characters allows",
+              kind="yes_no", required=False),
+)
+
+DAYS = tuple(Choice(f"Day {i}", str(i)) for i in range(1, 32))
+
+
+def probe_feature(app: App) -> Feature:
+    """A test-only feature touching every mechanism the adapter must carry."""
+
+    async def open_form(ctx: Context) -> Reply:
+        return Reply(form=long_form.form("Plan a meeting", state="s-7"))
+
+    async def form_sent(ctx: Context) -> Reply:
+        title = neutralise(ctx.options["title"])
+        await ctx.deliver([NewDelivery(
+            f"probe:{title}", Destination.to_channel(ctx.group_id, "updates"),
+            Message(f"Planned: {title} (@everyone)",
+                    buttons=(Button("Going", "probe-like", title, "primary"),),
+                    select=Select("probe-pick", "Pick a day",
+                                  (Choice("Tuesday", "tue"), Choice("Friday", "fri")))))])
+        return Reply.text(f"Saved {title} ({ctx.options['colour'] or 'no colour'}, "
+                          f"{ctx.options['ok'] or 'no answer'}).")
+
+    async def like(ctx: Context) -> Reply:
+        return Reply(update=Message(f"{ctx.actor.display_name} is going to "
+                                    f"{ctx.options['value']}",
+                                    buttons=(Button("Going", "probe-like",
+                                                    ctx.options["value"]),)))
+
+    async def slow_like(ctx: Context) -> Reply:
+        await asyncio.sleep(0.3)
+        return await like(ctx)
+
+    async def pick(ctx: Context) -> Reply:
+        return Reply.text("Picked " + ",".join(ctx.options["values"]))
+
+    async def tell(ctx: Context) -> Reply:
+        who = str(ctx.options["who"])
+        carol = str(ctx.options.get("fallback", ""))
+        await ctx.deliver([NewDelivery(
+            f"tell:{who}", Destination.to_dm(ctx.group_id, who),
+            Message("A private note for you."),
+            fallbacks=(Fallback(Destination.to_dm(ctx.group_id, carol),
+                                Message("A member could not get a private note.")),))])
+        return Reply.text("Queued.")
+
+    async def ping(ctx: Context) -> Reply:
+        await ctx.deliver([NewDelivery(
+            "ping", Destination.to_channel(ctx.group_id, "general"),
+            Message("Meeting in an hour, @Facilitator", allow_role_mentions=("Facilitator",)))])
+        return Reply.text("Pinged.")
+
+    async def day(ctx: Context) -> Reply:
+        return Reply.text(f"Day {ctx.options['day']}")
+
+    async def slow(ctx: Context) -> Reply:
+        await asyncio.sleep(0.5)
+        return Reply.text("Slow and done.")
+
+    async def flagged(ctx: Context) -> Reply:
+        event = ctx.event
+        assert isinstance(event, MessageShortcut)
+        return Reply(form=concern_form.form("Raise a concern",
+                                            state=event.message.message_id))
+
+    async def concern_sent(ctx: Context) -> Reply:
+        event = ctx.event
+        state = getattr(event, "state", "")
+        await ctx.deliver([NewDelivery(
+            f"concern:{state}", Destination.to_channel(ctx.group_id, "leads"),
+            Message(f"A concern about message {state}: {neutralise(ctx.options['what'])}"))])
+        return Reply.text("Thank you. Only the safeguarding leads will see this.")
+
+    long_form = FormSpec("probe-form", LONG_FIELDS, form_sent)
+    concern_form = FormSpec("probe-concern", (FormField("what", "What worried you",
+                                                        kind="paragraph"),), concern_sent)
+    return Feature(
+        "probe",
+        commands=[
+            CommandSpec("probe form", "Open a long form.", open_form, "/probe form",
+                        opens_form=True),
+            CommandSpec("probe tell", "DM someone.", tell, "/probe tell who:@bob",
+                        options=(OptionSpec("who", "who", OptionType.USER, required=True),
+                                 OptionSpec("fallback", "who else", OptionType.USER))),
+            CommandSpec("probe ping", "Ping facilitators.", ping, "/probe ping",
+                        roles=frozenset({Role.FACILITATOR})),
+            CommandSpec("probe slow", "Be slow.", slow, "/probe slow"),
+            CommandSpec("probe day", "Pick a day.", day, "/probe day day:3",
+                        options=(OptionSpec("day", "a day of the month", required=True,
+                                            choices=DAYS),)),
+            CommandSpec("probe", "The probe itself.", slow, "/probe"),
+        ],
+        actions={"probe-like": like, "probe-slow-like": slow_like, "probe-pick": pick},
+        forms=[long_form, concern_form],
+        shortcuts=[ShortcutSpec("probe-flag", CONCERN_LABEL, flagged)],
+    )
+
+
+@dataclass
+class Harness:
+    """Starts, stops and restarts the bot against the fake; settles deliveries."""
+
+    fake: FakeDiscord
+    storage: Storage
+    features: list[FeatureFactory] = field(
+        default_factory=lambda: [*DEFAULT_FEATURES, probe_feature])
+    defer_after: float = 2.0
+    shard_count: int = 0
+    command_sync: str = "guild"
+    shard_ids: tuple[int, ...] = ()
+    app: App | None = None
+    bot: DiscordBot | None = None
+    _task: asyncio.Task[None] | None = None
+
+    @property
+    def config(self) -> Config:
+        return Config(discord=DiscordConfig(guild_ids=(self.fake.guild_id,),
+                                            api_base=self.fake.api_base,
+                                            gateway_url=self.fake.gateway_url,
+                                            command_sync=self.command_sync,
+                                            shard_count=self.shard_count,
+                                            shard_ids=self.shard_ids))
+
+    async def start(self) -> DiscordBot:
+        self.app = App(self.config, self.storage, features=self.features)
+        await self.app.load()
+        self.bot = DiscordBot(self.app, self.config.discord, defer_after=self.defer_after,
+                              guild_ready_timeout=0.05)
+        self.app.start_delivery(self.bot.sender)
+        self._task = asyncio.create_task(self.bot.client.start(self.fake.token))
+        async with asyncio.timeout(10):
+            while not self.bot.client.is_ready():
+                if self._task.done():
+                    self._task.result()
+                await asyncio.sleep(0.01)
+        return self.bot
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.client.close()
+        if self._task is not None:
+            async with asyncio.timeout(10):
+                await self._task
+        if self.app is not None:
+            await self.app.stop()
+
+    async def restart(self) -> DiscordBot:
+        await self.stop()
+        return await self.start()
+
+    async def settle(self) -> None:
+        """Send every delivery that is due now."""
+        assert self.app is not None and self.app.dispatcher is not None
+        await self.app.dispatcher.drain()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    server.member("alice")
+    server.member("bob")
+    server.member("carol", "Facilitator")
+    server.member("dev", "Safeguarding lead")
+    server.member("sam", admin=True)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def harness(fake: FakeDiscord, storage: Storage) -> AsyncIterator[Harness]:
+    previous = apply_endpoints("", "")
+    h = Harness(fake, storage)
+    try:
+        await h.start()
+        yield h
+    finally:
+        await h.stop()
+        restore_endpoints(previous)
+
+
+def sent_bodies(fake: FakeDiscord) -> list[dict[str, Any]]:
+    """Bodies of every request by which the bot said something (messages, interaction
+    responses with a message, follow-ups, edits)."""
+    out = []
+    for r in fake.requests:
+        body = r.body if isinstance(r.body, dict) else {}
+        if r.method == "POST" and r.path.endswith("/callback"):
+            if body.get("type") in (4, 7):
+                out.append(body.get("data") or {})
+        elif (r.method == "POST" and "/messages" in r.path) or (
+                r.method == "POST" and r.path.startswith("/webhooks/")) or (
+                r.method == "PATCH" and "/messages/" in r.path):
+            out.append(body)
+    return out
+
+
+def assert_no_mentions(body: dict[str, Any], roles: list[str] | None = None) -> None:
+    """The body pings nobody (or only these roles)."""
+    mentions = body.get("allowed_mentions")
+    assert mentions is not None, "allowed_mentions missing"
+    assert mentions.get("parse") == []
+    assert not mentions.get("users")
+    assert [str(r) for r in mentions.get("roles", [])] == (roles or [])

@@ -1,0 +1,591 @@
+"""A fake Discord on 127.0.0.1: enough of REST API v10 and Gateway v10 for the unmodified
+discord.py client to log in, connect, resume, receive injected events and answer them.
+
+Every REST request is recorded (method, path, JSON body). Tests inject gateway events
+(interactions, DMs), drop the socket, and make the next matching request fail with a
+429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
+nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
+same nonce from the same author in the same channel returns the first one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.fakes.discord import payloads as p
+
+HEARTBEAT_INTERVAL_MS = 41250
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
+
+
+@dataclass
+class Recorded:
+    """One REST request as the fake received it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Failure:
+    """A queued failure for the next request matching `method` and `path` (a regex)."""
+
+    method: str
+    path: str
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Session:
+    """A gateway session: its id and every dispatched event, for RESUME."""
+
+    session_id: str
+    events: list[tuple[int, str, Any]] = field(default_factory=list)
+
+    @property
+    def seq(self) -> int:
+        return self.events[-1][0] if self.events else 0
+
+
+class _Socket:
+    """One gateway connection, compressed as the client asked."""
+
+    def __init__(self, ws: web.WebSocketResponse, zlib_stream: bool) -> None:
+        self.ws = ws
+        self._deflate = zlib.compressobj() if zlib_stream else None
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        text = json.dumps(payload)
+        if self._deflate is None:
+            await self.ws.send_str(text)
+        else:
+            data = self._deflate.compress(text.encode()) + self._deflate.flush(zlib.Z_SYNC_FLUSH)
+            await self.ws.send_bytes(data)
+
+
+class FakeDiscord:
+    """The fake platform: a world (one guild, members, channels), REST and a gateway."""
+
+    def __init__(self) -> None:
+        self.application_id = p.snowflake()
+        self.bot_user = p.user(self.application_id, "coprod", bot=True)
+        self.token = "fake-token"
+        self.guild_id = p.snowflake()
+        self.owner_id = p.snowflake()
+        self.roles: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self.members: dict[str, dict[str, Any]] = {}
+        self.by_name: dict[str, str] = {}
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.requests: list[Recorded] = []
+        self.failures: list[Failure] = []
+        self.dms_closed: set[str] = set()
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.interactions: dict[str, dict[str, Any]] = {}
+        self.callbacks: dict[str, dict[str, Any]] = {}
+        self.identifies: list[dict[str, Any]] = []
+        self.resumes: list[dict[str, Any]] = []
+        self.connections = 0
+        self.heartbeats = 0
+        self.compression: list[str] = []  # what each gateway connection asked for
+        self._originals: dict[str, str] = {}  # interaction token -> message id
+        self._nonces: dict[tuple[str, str], str] = {}
+        self._dm_by_user: dict[str, str] = {}
+        self._session: Session | None = None
+        self._socket: _Socket | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.role("@everyone", role_id=self.guild_id, position=0)
+        for name in ("general", "updates", "leads"):
+            self.channel(name)
+
+    # ---- the world -------------------------------------------------------------------
+
+    def role(self, name: str, permissions: int = 0, *, role_id: str | None = None,
+             position: int = 1) -> str:
+        """Add a role to the guild; returns its id."""
+        rid = role_id or p.snowflake()
+        self.roles[rid] = p.role(rid, name, permissions, position)
+        return rid
+
+    def channel(self, name: str) -> str:
+        """Add a text channel to the guild; returns its id."""
+        cid = p.snowflake()
+        self.channels[cid] = p.text_channel(cid, self.guild_id, name)
+        self.by_name[f"#{name}"] = cid
+        return cid
+
+    def member(self, name: str, *role_names: str, admin: bool = False) -> str:
+        """Add a member to the guild (with roles by name, made if new); returns the id."""
+        uid = p.snowflake()
+        self.users[uid] = p.user(uid, name)
+        role_ids = []
+        for role_name in role_names:
+            found = [r for r, d in self.roles.items() if d["name"] == role_name]
+            role_ids.append(found[0] if found else self.role(role_name))
+        perms = ADMINISTRATOR | MANAGE_GUILD if admin else 0
+        self.members[uid] = p.member(self.users[uid], role_ids, perms)
+        self.by_name[name] = uid
+        return uid
+
+    def guild_payload(self) -> dict[str, Any]:
+        """The GUILD_CREATE payload of the world's guild."""
+        return p.guild(self.guild_id, "Demo group", list(self.roles.values()),
+                       list(self.channels.values()), self.owner_id)
+
+    def dm_channel_of(self, user_id: str) -> str | None:
+        """The id of the DM channel the bot opened with this user, if any."""
+        return self._dm_by_user.get(user_id)
+
+    def messages_in(self, channel_id: str) -> list[dict[str, Any]]:
+        """Messages in a channel, oldest first."""
+        return [m for m in self.messages.values() if m["channel_id"] == channel_id]
+
+    def public_posts(self, channel_name: str) -> list[dict[str, Any]]:
+        """What the bot posted in a channel that everyone there can read (not ephemeral)."""
+        return [m for m in self.messages_in(self.by_name[channel_name])
+                if m["author"]["id"] == self.application_id and not m["flags"] & 64]
+
+    def dms_to(self, name: str) -> list[dict[str, Any]]:
+        """Direct messages the bot sent to a member (by name)."""
+        channel = self.dm_channel_of(self.by_name[name])
+        return self.messages_in(channel) if channel else []
+
+    # ---- failures on demand ----------------------------------------------------------
+
+    def fail_next(self, method: str, path: str, status: int,
+                  body: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+                  ) -> None:
+        """Answer the next request matching method and path regex with this error."""
+        self.failures.append(Failure(method, path, status, body or {
+            "message": "fake failure", "code": 0}, headers or {}))
+
+    def rate_limit_next(self, method: str, path: str, retry_after: float) -> None:
+        """Answer the next matching request with a documented 429."""
+        self.fail_next(method, path, 429, {"message": "You are being rate limited.",
+                                           "retry_after": retry_after, "global": False},
+                       {"Retry-After": str(retry_after), "Via": "1.1 google",
+                        "X-RateLimit-Scope": "user"})
+
+    # ---- life cycle ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1 on a free port."""
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        """Close sockets and stop listening."""
+        if self._socket is not None:
+            await self._socket.ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        """What DISCORD_API_BASE should be."""
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        """What DISCORD_GATEWAY_URL should be."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def wait_for(self, check: Callable[[], Any], limit: float = 5.0,
+                       what: str = "condition") -> Any:
+        """Poll until `check()` is truthy (bounded); return its value."""
+        try:
+            async with asyncio.timeout(limit):
+                while True:
+                    value = check()
+                    if value:
+                        return value
+                    await asyncio.sleep(0.01)
+        except TimeoutError:
+            raise AssertionError(f"timed out waiting for {what}") from None
+
+    # ---- gateway ---------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """Whether a client is on the gateway now."""
+        return self._socket is not None and not self._socket.ws.closed
+
+    async def dispatch(self, event: str, data: Any) -> None:
+        """Send a DISPATCH event (kept for RESUME if the socket is down)."""
+        assert self._session is not None, "no gateway session yet"
+        seq = self._session.seq + 1
+        self._session.events.append((seq, event, data))
+        if self.connected:
+            assert self._socket is not None
+            await self._socket.send({"op": 0, "s": seq, "t": event, "d": data})
+
+    async def drop(self, code: int = 4000, *, forget_session: bool = False) -> None:
+        """Close the client's socket as Discord does on a server-side hiccup; with
+        `forget_session`, its RESUME is refused (INVALID_SESSION) so it must IDENTIFY."""
+        if forget_session:
+            self._session = None
+        if self._socket is not None:
+            await self._socket.ws.close(code=code)
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.compression.append(request.query.get("compress", ""))
+        sock = _Socket(ws, request.query.get("compress") == "zlib-stream")
+        self._socket = sock
+        self.connections += 1
+        await sock.send({"op": 10, "s": None, "t": None,
+                         "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            op = payload.get("op")
+            if op == 1:
+                self.heartbeats += 1
+                await sock.send({"op": 11, "s": None, "t": None, "d": None})
+            elif op == 2:
+                if payload["d"].get("token") != self.token:
+                    await ws.close(code=4004)  # Authentication failed
+                    break
+                await self._identify(sock, payload["d"])
+            elif op == 6:
+                await self._resume(sock, payload["d"])
+        return ws
+
+    async def _identify(self, sock: _Socket, data: dict[str, Any]) -> None:
+        self.identifies.append(data)
+        self._session = Session(p.snowflake())
+        ready = {"v": 10, "user": self.bot_user, "guilds": [{"id": self.guild_id,
+                                                             "unavailable": True}],
+                 "session_id": self._session.session_id,
+                 "resume_gateway_url": self.gateway_url,
+                 "shard": data.get("shard", [0, 1]),
+                 "application": {"id": self.application_id, "flags": 0},
+                 "private_channels": [], "relationships": []}
+        await self.dispatch("READY", ready)
+        await self.dispatch("GUILD_CREATE", self.guild_payload())
+
+    async def _resume(self, sock: _Socket, data: dict[str, Any]) -> None:
+        self.resumes.append(data)
+        session = self._session
+        if session is None or data.get("session_id") != session.session_id:
+            await sock.send({"op": 9, "s": None, "t": None, "d": False})
+            return
+        for seq, event, body in session.events:
+            if seq > int(data.get("seq") or 0):
+                await sock.send({"op": 0, "s": seq, "t": event, "d": body})
+        await self.dispatch("RESUMED", {})
+
+    # ---- events a test injects -------------------------------------------------------
+
+    def _member_of(self, name: str) -> dict[str, Any]:
+        return self.members[self.by_name[name]]
+
+    async def interact(self, kind: int, who: str, data: dict[str, Any], *,
+                       channel: str | None = "#general",
+                       message_obj: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Inject an INTERACTION_CREATE from member `who` (channel None: in their DM)."""
+        uid = self.by_name[who]
+        if channel is None:
+            dm = self._open_dm(uid)
+            payload = p.interaction(kind, data, application_id=self.application_id,
+                                    guild_id=None, channel=self.channels[dm],
+                                    user_obj=self.users[uid], message_obj=message_obj)
+        else:
+            payload = p.interaction(kind, data, application_id=self.application_id,
+                                    guild_id=self.guild_id,
+                                    channel=self.channels[self.by_name[channel]],
+                                    member_obj=self._member_of(who), message_obj=message_obj)
+        self.interactions[payload["id"]] = payload
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def slash(self, who: str, name: str, options: list[dict[str, Any]] | None = None,
+                    channel: str | None = "#general") -> dict[str, Any]:
+        """`who` runs a slash command (options in Discord's nested shape)."""
+        cmd = self._registered(name, 1)
+        return await self.interact(2, who, {"id": cmd["id"], "name": name, "type": 1,
+                                            "options": options or []}, channel=channel)
+
+    async def press(self, who: str, message_obj: dict[str, Any], custom_id: str,
+                    values: list[str] | None = None) -> dict[str, Any]:
+        """`who` presses a button (or picks `values` in a select) on a message."""
+        data: dict[str, Any] = {"custom_id": custom_id,
+                                "component_type": 2 if values is None else 3}
+        if values is not None:
+            data["values"] = values
+        channel = next((n for n, c in self.by_name.items()
+                        if c == message_obj["channel_id"] and n.startswith("#")), None)
+        return await self.interact(3, who, data, channel=channel, message_obj=message_obj)
+
+    async def submit(self, who: str, modal: dict[str, Any], values: dict[str, str],
+                     channel: str | None = "#general") -> dict[str, Any]:
+        """`who` submits a modal the bot opened, with text per input custom_id."""
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+                for key, value in values.items()]
+        return await self.interact(5, who, {"custom_id": modal["custom_id"],
+                                            "components": rows}, channel=channel)
+
+    async def message_command(self, who: str, name: str, target: dict[str, Any],
+                              channel: str = "#general") -> dict[str, Any]:
+        """`who` picks the message context menu `name` on message `target`."""
+        cmd = self._registered(name, 3)
+        return await self.interact(2, who, {
+            "id": cmd["id"], "name": name, "type": 3, "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}}}, channel=channel)
+
+    async def user_dm(self, who: str, content: str) -> dict[str, Any]:
+        """`who` writes a direct message to the bot (MESSAGE_CREATE in their DM)."""
+        uid = self.by_name[who]
+        channel = self._open_dm(uid)
+        msg = p.message(p.snowflake(), channel, self.users[uid], content)
+        self.messages[msg["id"]] = msg
+        await self.dispatch("MESSAGE_CREATE", msg)
+        return msg
+
+    def post(self, name: str, content: str, channel: str = "#general") -> dict[str, Any]:
+        """A message `name` wrote in a channel (to point a context menu at)."""
+        msg = p.message(p.snowflake(), self.by_name[channel], self.users[self.by_name[name]],
+                        content, guild_id=self.guild_id)
+        self.messages[msg["id"]] = msg
+        return msg
+
+    def _registered(self, name: str, kind: int) -> dict[str, Any]:
+        for cmds in self.commands.values():
+            for cmd in cmds:
+                if cmd["name"] == name and cmd.get("type", 1) == kind:
+                    return cmd
+        raise AssertionError(f"command {name!r} was not registered")
+
+    def response_to(self, interaction: dict[str, Any]) -> dict[str, Any] | None:
+        """The callback the bot posted for this interaction, if any yet."""
+        return self.callbacks.get(interaction["id"])
+
+    async def wait_response(self, interaction: dict[str, Any], limit: float = 5.0,
+                            ) -> dict[str, Any]:
+        """Wait (bounded) for the bot's first response to an interaction."""
+        result: dict[str, Any] = await self.wait_for(
+            lambda: self.response_to(interaction), limit, "an interaction response")
+        return result
+
+    def followups(self, interaction: dict[str, Any]) -> list[dict[str, Any]]:
+        """Messages created through the interaction's webhook (follow-ups)."""
+        return [m for m in self.messages.values()
+                if m.get("_token") == interaction["token"]]
+
+    # ---- REST ------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.content_type == "application/json":
+            body = await request.json()
+        elif request.content_type.startswith("multipart/"):
+            form = await request.post()
+            raw = form.get("payload_json")
+            body = json.loads(str(raw)) if raw is not None else {}
+            body["_files"] = [k for k in form if k != "payload_json"]
+        self.requests.append(Recorded(request.method, path, dict(request.query), body))
+        if request.headers.get("Authorization") != f"Bot {self.token}" and not (
+                path.startswith(("/interactions/", "/webhooks/"))):
+            return _error(401, 0, "401: Unauthorized")
+        for failure in self.failures:
+            if failure.method == request.method and re.fullmatch(failure.path, path):
+                self.failures.remove(failure)
+                return _json(failure.body, status=failure.status,
+                                         headers=failure.headers)
+        for method, pattern, handler in self._routes():
+            match = re.fullmatch(pattern, path)
+            if match and method == request.method:
+                return await handler(body, *match.groups())
+        return _error(404, 0, f"fake Discord has no route {request.method} {path}")
+
+    def _routes(self) -> list[tuple[str, str, Callable[..., Awaitable[web.Response]]]]:
+        return [
+            ("GET", r"/users/@me", self._me),
+            ("GET", r"/oauth2/applications/@me", self._app_info),
+            ("GET", r"/gateway(?:/bot)?", self._gateway_info),
+            ("PUT", r"/applications/(\d+)/commands", self._put_global),
+            ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._put_guild),
+            ("POST", r"/users/@me/channels", self._create_dm),
+            ("POST", r"/channels/(\d+)/messages", self._create_message),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
+            ("GET", r"/guilds/(\d+)/members/(\d+)", self._get_member),
+            ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
+            ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
+            ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._edit_original),
+        ]
+
+    async def _me(self, body: Any) -> web.Response:
+        return _json(self.bot_user)
+
+    async def _app_info(self, body: Any) -> web.Response:
+        return _json({
+            "id": self.application_id, "name": "coprod", "description": "", "icon": None,
+            "bot_public": False, "bot_require_code_grant": False,
+            "owner": p.user(self.owner_id, "owner"), "verify_key": "00", "flags": 0,
+            "team": None})
+
+    async def _gateway_info(self, body: Any) -> web.Response:
+        return _json({"url": self.gateway_url, "shards": 1,
+                                  "session_start_limit": {"total": 1000, "remaining": 999,
+                                                          "reset_after": 0,
+                                                          "max_concurrency": 1}})
+
+    def _store_commands(self, scope: str, body: list[dict[str, Any]]) -> web.Response:
+        out = []
+        for cmd in body:
+            out.append({**cmd, "id": p.snowflake(), "application_id": self.application_id,
+                        "version": p.snowflake(), "type": cmd.get("type", 1)})
+        self.commands[scope] = out
+        return _json(out)
+
+    async def _put_global(self, body: Any, app_id: str) -> web.Response:
+        return self._store_commands("global", body)
+
+    async def _put_guild(self, body: Any, app_id: str, guild_id: str) -> web.Response:
+        return self._store_commands(guild_id, body)
+
+    def _open_dm(self, user_id: str) -> str:
+        if user_id not in self._dm_by_user:
+            cid = p.snowflake()
+            self.channels[cid] = p.dm_channel(cid, self.users[user_id])
+            self._dm_by_user[user_id] = cid
+        return self._dm_by_user[user_id]
+
+    async def _create_dm(self, body: Any) -> web.Response:
+        uid = str(body["recipient_id"])
+        if uid not in self.users:
+            return _error(400, 50033, "Invalid Recipient(s)")
+        return _json(self.channels[self._open_dm(uid)])
+
+    async def _create_message(self, body: Any, channel_id: str) -> web.Response:
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return _error(404, 10003, "Unknown Channel")
+        if channel["type"] == 1 and channel["recipients"][0]["id"] in self.dms_closed:
+            return _error(403, 50007, "Cannot send messages to this user")
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            seen = self._nonces.get((channel_id, str(nonce)))
+            if seen is not None:
+                return _json(self.messages[seen])
+        msg = self._new_message(channel_id, body, nonce=nonce)
+        if nonce is not None:
+            self._nonces[(channel_id, str(nonce))] = msg["id"]
+        return _json(msg)
+
+    def _new_message(self, channel_id: str, body: dict[str, Any], *,
+                     nonce: str | None = None, token: str | None = None) -> dict[str, Any]:
+        guild_id = self.channels.get(channel_id, {}).get("guild_id")
+        msg = p.message(p.snowflake(), channel_id, self.bot_user, body.get("content") or "",
+                        components=body.get("components"), guild_id=guild_id, nonce=nonce,
+                        flags=int(body.get("flags") or 0))
+        msg["_body"] = body
+        if token is not None:
+            msg["_token"] = token
+        self.messages[msg["id"]] = msg
+        return msg
+
+    def _edit(self, message_id: str, body: dict[str, Any]) -> web.Response:
+        msg = self.messages.get(message_id)
+        if msg is None:
+            return _error(404, 10008, "Unknown Message")
+        if "content" in body:
+            msg["content"] = body["content"] or ""
+        if "components" in body:
+            msg["components"] = body["components"]
+        msg.setdefault("_edits", []).append(body)
+        return _json({k: v for k, v in msg.items() if not k.startswith("_")})
+
+    async def _edit_message(self, body: Any, channel_id: str, message_id: str,
+                            ) -> web.Response:
+        return self._edit(message_id, body)
+
+    async def _get_member(self, body: Any, guild_id: str, user_id: str) -> web.Response:
+        found = self.members.get(user_id)
+        if guild_id != self.guild_id or found is None:
+            return _error(404, 10007, "Unknown Member")
+        return _json(found)
+
+    async def _callback(self, body: Any, interaction_id: str, token: str) -> web.Response:
+        payload = self.interactions.get(interaction_id)
+        if payload is None or payload["token"] != token:
+            return _error(404, 10062, "Unknown interaction")
+        if interaction_id in self.callbacks:
+            return _error(400, 40060, "Interaction has already been acknowledged.")
+        self.callbacks[interaction_id] = body
+        kind = body["type"]
+        data = body.get("data") or {}
+        resource: dict[str, Any] = {"type": kind}
+        if kind in (4, 5):
+            msg = self._new_message(payload["channel"]["id"], data, token=token)
+            self._originals[token] = msg["id"]
+            resource["message"] = _public(msg)
+        elif kind in (6, 7) and "message" in payload:
+            self._originals[token] = payload["message"]["id"]
+            if kind == 7:
+                self._edit(payload["message"]["id"], data)
+                resource["message"] = _public(self.messages[payload["message"]["id"]])
+        return _json({"interaction": {"id": interaction_id,
+                                                  "type": payload["type"]},
+                                  "resource": resource})
+
+    def _interaction_by_token(self, token: str) -> dict[str, Any] | None:
+        return next((i for i in self.interactions.values() if i["token"] == token), None)
+
+    async def _followup(self, body: Any, app_id: str, token: str) -> web.Response:
+        payload = self._interaction_by_token(token)
+        if payload is None:
+            return _error(404, 10015, "Unknown Webhook")
+        original = self._originals.get(token)
+        callback = self.callbacks.get(payload["id"], {})
+        if callback.get("type") == 5 and original and not self.messages[original].get(
+                "_answered"):
+            self.messages[original]["_answered"] = True
+            return self._edit(original, body)
+        return _json(_public(self._new_message(payload["channel"]["id"], body,
+                                                           token=token)))
+
+    async def _edit_original(self, body: Any, app_id: str, token: str) -> web.Response:
+        original = self._originals.get(token)
+        if original is None:
+            return _error(404, 10008, "Unknown Message")
+        return self._edit(original, body)
+
+
+def _public(msg: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in msg.items() if not k.startswith("_")}
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return _json({"message": message, "code": code}, status=status)
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None,
+          ) -> web.Response:
+    """A JSON response with exactly `application/json`, as discord.py checks."""
+    return web.Response(body=json.dumps(data).encode(), status=status,
+                        headers={**(headers or {}), "Content-Type": "application/json"})

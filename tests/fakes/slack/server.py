@@ -1,0 +1,409 @@
+"""A fake Slack on 127.0.0.1: the Web API methods the adapter calls, Socket Mode, and
+`response_url` endpoints, for contract tests through the real slack-bolt and slack-sdk.
+
+- Web API: `POST|GET /api/<method>` with Slack's `{"ok": ...}` bodies; every call is
+  recorded (method, arguments, token). A test can queue failures per method: HTTP 429
+  with Retry-After (`ratelimited`), a 5xx, or an `ok: false` error code.
+- Socket Mode: `apps.connections.open` (app token only) returns `ws://.../socket`, which
+  sends `hello`, takes envelopes a test injects (`send`), and records each ack.
+- `response_url`s (`/respond/<n>`) record what the app answered there.
+- `signed_post` plays Slack's HTTP mode: a request signed with the signing secret (or
+  deliberately badly signed, or with an old timestamp).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.parse
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+TEAM_ID = "T0TEST01"
+BOT_USER = "U0BOT0001"
+BOT_ID = "B0BOT0001"
+APP_ID = "A0APP0001"
+
+
+@dataclass
+class Call:
+    """One Web API call the app made."""
+
+    method: str
+    args: dict[str, Any]
+    token: str
+
+
+@dataclass
+class Failure:
+    """A queued failure for a method (or, with `delay`, a stall before answering)."""
+
+    status: int = 200
+    error: str = ""
+    retry_after: float | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class FakeUser:
+    """A member of the fake workspace."""
+
+    id: str
+    name: str
+    is_admin: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+
+
+@dataclass
+class FakeSlack:
+    """The fake workspace and its servers. Use `async with FakeSlack() as slack:`."""
+
+    users: dict[str, FakeUser] = field(default_factory=dict)
+    usergroups: list[dict[str, Any]] = field(default_factory=list)
+    channels: dict[str, str] = field(default_factory=dict)  # name -> id
+    calls: list[Call] = field(default_factory=list)
+    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    acks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usergroups_error: str = ""
+
+    def __post_init__(self) -> None:
+        self._failures: dict[str, deque[Failure]] = {}
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._connected = asyncio.Event()
+        self._changed = asyncio.Condition()
+        self.port = 0
+        self.triggers: set[str] = set()
+
+    # ---- life cycle --------------------------------------------------------------------
+
+    async def __aenter__(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/socket", self._socket)
+        app.router.add_post("/respond/{n}", self._respond)
+        app.router.add_post("/upload/{file}", self._upload)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        """What `[slack] api_base` should be to reach this fake."""
+        return f"{self.url}/api/"
+
+    # ---- test controls -------------------------------------------------------------------
+
+    def add_user(self, user_id: str, name: str, *, admin: bool = False) -> FakeUser:
+        """A member of the workspace."""
+        user = FakeUser(user_id, name, is_admin=admin)
+        self.users[user_id] = user
+        return user
+
+    def fail_next(self, method: str, *, status: int = 200, error: str = "",
+                  retry_after: float | None = None, times: int = 1) -> None:
+        """Make the next calls of a method fail (429 + Retry-After, 5xx, or an error)."""
+        queue = self._failures.setdefault(method, deque())
+        for _ in range(times):
+            queue.append(Failure(status, error, retry_after))
+
+    def stall_next(self, method: str, seconds: float) -> None:
+        """Make the next call of a method answer only after `seconds` (a timeout)."""
+        self._failures.setdefault(method, deque()).append(Failure(delay=seconds))
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Successful-or-not calls of one method, in order."""
+        return [c for c in self.calls if c.method == method]
+
+    def new_trigger(self) -> str:
+        """A trigger id Slack would put in an interaction (valid for views.open)."""
+        trigger = f"{next(self._ids)}.{int(time.time())}.trigger"
+        self.triggers.add(trigger)
+        return trigger
+
+    def response_url(self) -> str:
+        """A fresh response_url on this server."""
+        return f"{self.url}/respond/{next(self._ids)}"
+
+    def responded(self, url: str) -> list[dict[str, Any]]:
+        """What the app posted to one response_url."""
+        return [body for u, body in self.responses if u == url]
+
+    async def wait_for(self, predicate: Any, limit: float = 5.0) -> None:
+        """Wait (bounded) until `predicate()` holds after some call or response."""
+        async with asyncio.timeout(limit), self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def _note_change(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # ---- Web API -------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                args.update(await request.json())
+            else:
+                args.update(dict(await request.post()))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        token = token or str(args.pop("token", ""))
+        self.calls.append(Call(method, args, token))
+        await self._note_change()
+        queue = self._failures.get(method)
+        if queue and queue[0].delay:
+            await asyncio.sleep(queue.popleft().delay)
+        elif queue:
+            failure = queue.popleft()
+            headers = {}
+            if failure.retry_after is not None:
+                headers["Retry-After"] = str(int(failure.retry_after))
+            if failure.status >= 500:
+                return web.Response(status=failure.status, text="upstream trouble",
+                                    headers=headers)
+            error = failure.error or ("ratelimited" if failure.status == 429 else "fatal")
+            return web.json_response({"ok": False, "error": error}, status=failure.status,
+                                     headers=headers)
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        expects_app_token = method == "apps.connections.open"
+        if expects_app_token != token.startswith("xapp-") or not token:
+            return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+        result: dict[str, Any] = handler(args)
+        return web.json_response(result)
+
+    def _ts_next(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake group",
+                "user": "coprod", "team_id": TEAM_ID, "user_id": BOT_USER, "bot_id": BOT_ID}
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket?ticket=t1"}
+
+    def _channel_ok(self, channel: str) -> dict[str, Any] | None:
+        known = set(self.channels.values())
+        if not channel or not (channel in known or channel.startswith("D")):
+            return {"ok": False, "error": "channel_not_found"}
+        return None
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        refused = self._channel_ok(channel)
+        if refused:
+            return refused
+        ts = self._ts_next()
+        return {"ok": True, "channel": channel, "ts": ts,
+                "message": {"text": args.get("text", ""), "ts": ts, "bot_id": BOT_ID}}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        refused = self._channel_ok(str(args.get("channel", "")))
+        return refused or {"ok": True, "message_ts": self._ts_next()}
+
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel", "")), str(args.get("message_ts", ""))
+        return {"ok": True, "channel": channel,
+                "permalink": f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("users", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        if user.is_bot:
+            return {"ok": False, "error": "cannot_dm_bot"}
+        if user.deleted:
+            return {"ok": False, "error": "user_disabled"}
+        return {"ok": True, "channel": {"id": "D" + user.id[1:]}}
+
+    def _m_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channels": [{"id": cid, "name": name, "is_archived": False}
+                                         for name, cid in self.channels.items()],
+                "response_metadata": {"next_cursor": ""}}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": {
+            "id": user.id, "team_id": TEAM_ID, "name": user.name.lower(),
+            "real_name": user.name, "is_admin": user.is_admin, "is_owner": False,
+            "is_bot": user.is_bot, "deleted": user.deleted,
+            "profile": {"display_name": user.name, "real_name": user.name}}}
+
+    def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.usergroups_error:
+            return {"ok": False, "error": self.usergroups_error}
+        return {"ok": True, "usergroups": [
+            {"id": g["id"], "team_id": TEAM_ID, "handle": g["handle"], "name": g["name"],
+             **({"users": list(g["users"])} if str(args.get("include_users")).lower()
+                in ("1", "true") else {})}
+            for g in self.usergroups]}
+
+    def _m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        for g in self.usergroups:
+            if g["id"] == args.get("usergroup"):
+                return {"ok": True, "users": list(g["users"])}
+        return {"ok": False, "error": "no_such_subteam"}
+
+    def _view(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        return {"ok": True, "view": {**(view or {}), "id": f"V{next(self._ids):08d}"}}
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("trigger_id") not in self.triggers:
+            return {"ok": False, "error": "expired_trigger_id"}
+        self.triggers.discard(str(args.get("trigger_id")))
+        return self._view(args)
+
+    _m_views_push = _m_views_open
+
+    def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._ids):08d}"
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")}
+                                      for f in files or []]}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(text="OK - uploaded", content_type="text/plain")
+
+    # ---- response_url --------------------------------------------------------------------
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.responses.append((str(request.url.with_query(None)).replace(
+            f"http://{request.host}", self.url), await request.json()))
+        await self._note_change()
+        return web.Response(text="ok", content_type="text/plain")
+
+    # ---- Socket Mode ---------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "debug_info": {"host": "fake", "approximate_connection_time": 3600},
+                            "connection_info": {"app_id": APP_ID}})
+        self._connected.set()
+        try:
+            async for message in ws:
+                if message.type is not aiohttp.WSMsgType.TEXT:
+                    continue
+                data = json.loads(message.data)
+                envelope = data.get("envelope_id")
+                if envelope:
+                    self.acks[envelope] = data.get("payload") or {}
+                    waiter = self._ack_waiters.pop(envelope, None)
+                    if waiter is not None and not waiter.done():
+                        waiter.set_result(self.acks[envelope])
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def connected(self, limit: float = 5.0) -> None:
+        """Wait (bounded) until the app has connected over Socket Mode."""
+        async with asyncio.timeout(limit):
+            await self._connected.wait()
+
+    async def ask_to_reconnect(self) -> None:
+        """Send Slack's `disconnect` (refresh_requested): the client must reconnect to a
+        new URL from apps.connections.open."""
+        await self.connected()
+        self._connected.clear()
+        await self._sockets[-1].send_json({"type": "disconnect", "reason": "refresh_requested",
+                                           "debug_info": {"host": "fake"}})
+
+    async def send(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send one Socket Mode envelope (`slash_commands`, `interactive`, `events_api`)."""
+        await self.connected()
+        envelope = f"env-{next(self._ids)}"
+        self._ack_waiters[envelope] = asyncio.get_running_loop().create_future()
+        await self._sockets[-1].send_json({
+            "envelope_id": envelope, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            **({"retry_attempt": 0, "retry_reason": ""} if kind == "events_api" else {}),
+        })
+        return envelope
+
+    async def ack(self, envelope: str, limit: float = 5.0) -> dict[str, Any]:
+        """The app's acknowledgement of an envelope (waits, bounded)."""
+        if envelope in self.acks:
+            return self.acks[envelope]
+        async with asyncio.timeout(limit):
+            return await self._ack_waiters[envelope]
+
+    async def send_and_ack(self, kind: str, payload: dict[str, Any],
+                           limit: float = 5.0) -> dict[str, Any]:
+        """Send an envelope and wait for its ack."""
+        return await self.ack(await self.send(kind, payload), limit)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """Slack's request signature: v0=HMAC-SHA256(secret, "v0:TS:BODY")."""
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+async def signed_post(url: str, secret: str, *, form: dict[str, str] | None = None,
+                      json_body: dict[str, Any] | None = None, age_seconds: float = 0,
+                      bad_signature: bool = False) -> tuple[int, str]:
+    """POST a request the way Slack's HTTP mode does; returns (status, body text)."""
+    if json_body is not None:
+        body = json.dumps(json_body).encode()
+        content_type = "application/json"
+    else:
+        body = urllib.parse.urlencode(form or {}).encode()
+        content_type = "application/x-www-form-urlencoded"
+    timestamp = str(int(time.time() - age_seconds))
+    signature = sign(secret, timestamp, body)
+    if bad_signature:
+        signature = sign(secret + "-wrong", timestamp, body)
+    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
+               "X-Slack-Signature": signature}
+    async with aiohttp.ClientSession() as session, session.post(
+            url, data=body, headers=headers) as response:
+        return response.status, await response.text()

@@ -1,0 +1,175 @@
+"""The main feedback and poll flow through the real Discord adapter (discord.py against
+the fake Discord): feedback by modal, a digest, "you said, we did", a poll with buttons,
+a changed vote, and the results with a chart."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from adapters.discord.client import apply_endpoints, restore_endpoints
+from bot import catalog
+from bot.features.feedback import DigestJobs
+from bot.features.polls import Polls
+from bot.logs import configure_logging
+from scheduler import Firing
+from storage.feedback import Audience
+from storage.interface import Storage
+from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.fakes.discord import FakeDiscord
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    for name in ("feedback", "facilitators"):
+        server.channel(name)
+    for name in ("alice", "bob", "erin", "finn"):
+        server.member(name)
+    server.member("carol", "Facilitator")
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def logs() -> Iterator[io.StringIO]:
+    """Every log line at debug, captured from before the bot starts (as `coprod run`
+    configures logging before the adapter)."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    library = logging.getLogger("discord")
+    library_level = library.level
+    configure_logging("debug", stream=stream)
+    try:
+        yield stream
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+        library.setLevel(library_level)
+
+
+@pytest.fixture
+async def harness(fake: FakeDiscord, storage: Storage, logs: io.StringIO,
+                  ) -> AsyncIterator[Harness]:
+    previous = apply_endpoints("", "")
+    running = Harness(fake, storage)
+    try:
+        await running.start()
+        yield running
+    finally:
+        await running.stop()
+        restore_endpoints(previous)
+
+
+def _inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in modal["components"] for c in row["components"]]
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message.get("components") or [] for c in row["components"]]
+
+
+async def _send_feedback(fake: FakeDiscord, who: str, text: str) -> dict[str, Any]:
+    opened = await fake.slash(who, "feedback", [{"name": "show", "type": 1, "options": []}])
+    modal = await fake.wait_response(opened)
+    assert modal["type"] == 9, "the form must be the first response"
+    keys = [i["custom_id"] for i in _inputs(modal["data"])]
+    assert keys[:1] == ["message"]
+    values = {"message": text, "topic": "", "audience": "group"}
+    sent = await fake.submit(who, modal["data"], {k: values.get(k, "") for k in keys})
+    return dict(await fake.wait_response(sent))
+
+
+async def test_feedback_digest_and_you_said_we_did_on_discord(
+        harness: Harness, logs: io.StringIO, tmp_path: Path) -> None:
+    fake = harness.fake
+    app = harness.app
+    assert app is not None
+    answer = await _send_feedback(fake, "alice", "Too much jargon @everyone")
+    assert answer["data"]["content"] == catalog.FEEDBACK_SENT
+    assert answer["data"]["flags"] & 64  # only the sender sees it
+    for who in ("bob", "carol", "erin", "finn"):
+        await _send_feedback(fake, who, f"{who}'s point")
+    zone = ZoneInfo(app.config.group.timezone)
+    today = datetime.now(zone).replace(hour=17, minute=0, second=0, microsecond=0)
+    assert await DigestJobs(app).run(Audience.GROUP, Firing("feedback-digest:group",
+                                                             today)) == 1
+    await harness.settle()
+    posts = fake.public_posts("#feedback")
+    assert len(posts) == 5
+    for post in posts:
+        assert_no_mentions(post["_body"])
+    assert "@\u200beveryone" in "\n".join(p["content"] for p in posts)
+    first = posts[0]
+    (button,) = _buttons(first)
+    assert button["label"] == catalog.FEEDBACK_ANSWER_BUTTON
+    pressed = await fake.press("carol", first, button["custom_id"])
+    modal = await fake.wait_response(pressed)
+    assert modal["type"] == 9
+    done = await fake.submit("carol", modal["data"], {"answer": "We wrote a glossary."})
+    reply = await fake.wait_response(done)
+    assert reply["data"]["content"] == catalog.feedback_answer_posted("feedback")
+    await harness.settle()
+    said = fake.public_posts("#feedback")[-1]
+    assert said["content"].startswith("**You said, we did**")
+    assert "We wrote a glossary." in said["content"]
+    assert_no_mentions(said["_body"])
+    # The canary: alice's id and name are nowhere in the logs or the database.
+    alice = fake.by_name["alice"]
+    assert "command.run" in logs.getvalue()
+    files = [p.read_bytes().lower() for p in _database_files(tmp_path)]
+    assert files
+    for needle in (alice, "alice"):
+        assert needle not in logs.getvalue().lower()
+        for data in files:
+            assert needle.encode() not in data
+
+
+def _database_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.startswith("coprod.db")]
+
+
+async def test_poll_vote_change_and_results_on_discord(harness: Harness) -> None:
+    fake = harness.fake
+    app = harness.app
+    assert app is not None
+    made = await fake.slash("carol", "poll", [
+        {"name": "question", "type": 3, "value": "Which day?"},
+        {"name": "options", "type": 3, "value": "Monday|Friday"},
+        {"name": "closes", "type": 3, "value": "2d"}])
+    response = await fake.wait_response(made)
+    assert "will be posted in #updates" in response["data"]["content"]
+    await harness.settle()
+    (post,) = fake.public_posts("#updates")
+    monday, friday = _buttons(post)
+    assert [monday["label"], friday["label"]] == ["1. Monday", "2. Friday"]
+    first = await fake.wait_response(await fake.press("alice", post, monday["custom_id"]))
+    assert first["data"]["content"].startswith("Your vote is counted: Monday")
+    assert first["data"]["flags"] & 64
+    again = await fake.wait_response(await fake.press("alice", post, friday["custom_id"]))
+    assert again["data"]["content"] == catalog.poll_vote_changed(["Friday"])
+    await fake.wait_response(await fake.press("bob", post, friday["custom_id"]))
+    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
+    assert isinstance(polls, Polls)
+    (poll,) = await app.storage.open_polls()
+    assert poll.poll_id in monday["custom_id"]  # the poll travels in the button
+    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
+                                                  poll.closes_at))
+    await harness.settle()
+    result = fake.public_posts("#updates")[-1]
+    assert result["content"].startswith("**Poll results:** Which day?")
+    assert "- Friday: 2 votes (100%)" in result["content"]
+    assert_no_mentions(result["_body"])
+    attachments = result["_body"].get("attachments") or []
+    assert attachments and "Bar chart" in attachments[0].get("description", "")

@@ -1,0 +1,274 @@
+"""Anonymous feedback: sending, digests (threshold, timing, shuffling, waiting), hiding,
+"you said, we did", the facilitators' list and the daily limit."""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+import struct
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.memory import MemoryBot, reply_text
+from bot import catalog
+from bot.clock import FakeClock
+from bot.features import feedback as feedback_module
+from bot.messages import Message
+from scheduler import Firing
+from storage.feedback import Audience, FeedbackStatus
+from tests.feedback.helpers import at, send, start, texts
+
+MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+def feedback_posts(bot: MemoryBot, channel: str = "feedback") -> list[Message]:
+    return bot.adapter.sent_to_channel(channel)
+
+
+async def test_feedback_opens_a_form_and_confirms_privately(bot: MemoryBot) -> None:
+    reply = await bot.run("alice", "/feedback")
+    assert reply.form is not None and reply.form.form_id == "feedback.send"
+    keys = [f.key for f in reply.form.fields]
+    assert keys == ["message", "topic", "audience"]
+    topic = reply.form.fields[1]
+    assert [c.value for c in topic.choices] == list(bot.app.config.feedback.topics)
+    assert not topic.required
+    sent = await send(bot, "alice", "The room was too cold.", topic="meetings")
+    assert reply_text(sent) == catalog.FEEDBACK_SENT
+    assert reply_text(sent).startswith("Sent anonymously.")
+    assert not sent.public
+    assert bot.adapter.sent == []  # nothing relayed live
+
+
+async def test_group_digest_waits_for_k_items_then_posts_them_at_the_set_time(
+        bot: MemoryBot, clock: FakeClock) -> None:
+    await start(bot)
+    for i in range(4):
+        await send(bot, f"m{i}", f"point {i}")
+    assert await at(bot, clock, MONDAY_5PM) == 2  # the group's and facilitators' digests
+    assert feedback_posts(bot) == []  # four are not enough
+    await send(bot, "m4", "point 4")
+    await at(bot, clock, MONDAY_5PM + timedelta(hours=12))
+    assert feedback_posts(bot) == []  # not a digest time
+    await at(bot, clock, MONDAY_5PM + DAY)
+    posts = feedback_posts(bot)
+    assert len(posts) == 5
+    assert posts[0].text.startswith(catalog.feedback_digest_header(5, True))
+    assert sorted(t.split("\n> ")[-1] for t in texts(posts)) == [f"point {i}" for i in range(5)]
+    assert all(p.buttons[0].action == "feedback.answer" for p in posts)
+    assert await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP) == []
+    await at(bot, clock, MONDAY_5PM + 2 * DAY)
+    assert len(feedback_posts(bot)) == 5  # delivered once
+
+
+async def test_a_digest_occurrence_is_delivered_once(bot: MemoryBot, clock: FakeClock) -> None:
+    for i in range(5):
+        await send(bot, f"m{i}", f"point {i}")
+    jobs = feedback_module.DigestJobs(bot.app)
+    firing = Firing("feedback-digest:group:17:00", MONDAY_5PM)
+    assert await jobs.run(Audience.GROUP, firing) == 1
+    for i in range(5):
+        await send(bot, f"n{i}", f"more {i}")
+    assert await jobs.run(Audience.GROUP, firing) == 0  # the same occurrence again
+    await bot.settle()
+    assert len(feedback_posts(bot)) == 5
+
+
+async def test_digest_items_are_shuffled(bot: MemoryBot, clock: FakeClock,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    shuffled: list[list[str]] = []
+
+    def reverse(items: list[object]) -> None:
+        items.reverse()
+        shuffled.append([getattr(i, "text") for i in items])  # noqa: B009
+
+    monkeypatch.setattr(feedback_module, "_shuffle", reverse)
+    await start(bot)
+    for i in range(6):
+        await send(bot, f"m{i}", f"point {i}")
+    stored = [i.text for i in await bot.app.storage.waiting_feedback(bot.group_id,
+                                                                      Audience.GROUP)]
+    await at(bot, clock, MONDAY_5PM)
+    posted = [t.split("\n> ")[-1] for t in texts(feedback_posts(bot))]
+    assert shuffled == [list(reversed(stored))]
+    assert posted == list(reversed(stored))
+
+
+async def test_the_real_shuffle_changes_the_order(bot: MemoryBot) -> None:
+    orders = set()
+    for _ in range(5):
+        items = list(range(10))
+        feedback_module._shuffle(items)
+        orders.add(tuple(items))
+    assert len(orders) > 1
+
+
+async def test_facilitators_digest_may_hold_one_item_and_goes_to_their_channel(
+        bot: MemoryBot, clock: FakeClock) -> None:
+    await start(bot)
+    await send(bot, "alice", "Please slow down in meetings.", audience="facilitators")
+    await at(bot, clock, MONDAY_5PM)
+    posts = bot.adapter.sent_to_channel("facilitators")
+    assert len(posts) == 1
+    assert "for the facilitators: 1 message" in posts[0].text
+    assert posts[0].buttons == ()  # never quoted in public
+    assert feedback_posts(bot) == []
+    help_text = reply_text(await bot.run("alice", "/help feedback"))
+    assert "may hold just one piece, which is easier to guess the author of" in help_text
+
+
+async def test_an_item_that_waited_long_goes_with_the_next_full_digest_never_alone(
+        bot: MemoryBot, clock: FakeClock) -> None:
+    await start(bot)
+    await send(bot, "alice", "old point")
+    for day in range(20):  # twenty days pass with no other feedback
+        await at(bot, clock, MONDAY_5PM + day * DAY)
+    assert feedback_posts(bot) == []
+    for i in range(4):
+        await send(bot, f"m{i}", f"new {i}")
+    await at(bot, clock, MONDAY_5PM + 20 * DAY)
+    posts = texts(feedback_posts(bot))
+    assert len(posts) == 5
+    old = [t for t in posts if "old point" in t]
+    assert "waited more than 14 days" in old[0]
+    assert not any("waited" in t for t in posts if "old point" not in t)
+
+
+async def test_hiding_keeps_an_item_out_with_a_recorded_reason(
+        bot: MemoryBot, clock: FakeClock) -> None:
+    await start(bot)
+    for i in range(5):
+        await send(bot, f"m{i}", f"point {i}")
+    await send(bot, "bob", "Carol is useless")
+    clock.advance(DAY)  # the list shows items from earlier days only
+    bot.adapter.member("carol", "Facilitator")
+    listing = reply_text(await bot.run("carol", "/feedback list"))
+    ref = next(line.split()[2].rstrip(",") for line in listing.splitlines()
+               if "waiting" in line and "Carol is useless" in listing.split(line)[1][:80])
+    refused = await bot.run("alice", f"/feedback hide item={ref} reason=x")
+    assert "only for" in reply_text(refused)
+    hidden = await bot.run("carol", f'/feedback hide item={ref} reason="names a member"')
+    assert reply_text(hidden) == catalog.feedback_hidden(ref)
+    item = await bot.app.storage.feedback_item(bot.group_id, ref)
+    assert item is not None and item.status is FeedbackStatus.HIDDEN
+    assert item.hidden_reason == "names a member"
+    await at(bot, clock, MONDAY_5PM + DAY)
+    posts = texts(feedback_posts(bot))
+    assert len(posts) == 5 and not any("useless" in t for t in posts)
+    listing = reply_text(await bot.run("carol", "/feedback list"))
+    assert "hidden (reason: names a member)" in listing
+    again = await bot.run("carol", f"/feedback hide item={ref} reason=again")
+    assert reply_text(again) == catalog.FEEDBACK_CANT_HIDE
+
+
+async def test_you_said_we_did_quotes_the_item_in_public(
+        bot: MemoryBot, clock: FakeClock) -> None:
+    await start(bot)
+    for i in range(5):
+        await send(bot, f"m{i}", f"point {i} @everyone")
+    await at(bot, clock, MONDAY_5PM)
+    post = feedback_posts(bot)[0]
+    button = post.buttons[0]
+    assert button.label == catalog.FEEDBACK_ANSWER_BUTTON
+    member = await bot.press("alice", button.action, button.value)
+    assert reply_text(member) == catalog.FEEDBACK_ONLY_FACILITATORS and member.form is None
+    bot.adapter.member("carol", "Facilitator")
+    opened = await bot.press("carol", button.action, button.value)
+    assert opened.form is not None and opened.form.state == button.value
+    done = await bot.submit("carol", "feedback.answer", {"answer": "We moved the room. <@U1>"},
+                            state=button.value)
+    assert reply_text(done) == catalog.feedback_answer_posted("feedback")
+    answer = feedback_posts(bot)[-1].text
+    quoted = post.text.split("\n> ")[-1]
+    assert answer.startswith("**You said, we did**")
+    assert "> " + quoted in answer and "@\u200beveryone" in answer
+    assert "We moved the room. <\u200b@U1\\>" in answer
+    listing = reply_text(await bot.run("carol", "/feedback list"))
+    assert listing.count("answered") >= 1 and "not answered yet" in listing
+    by_command = await bot.run("carol", f"/feedback answer item={button.value}")
+    assert by_command.form is not None
+
+
+async def test_facilitator_only_or_waiting_items_cannot_be_answered_in_public(
+        bot: MemoryBot, clock: FakeClock) -> None:
+    await start(bot)
+    await send(bot, "alice", "private point", audience="facilitators")
+    await send(bot, "bob", "waiting point")
+    bot.adapter.member("carol", "Facilitator")
+    items = await bot.app.storage.recent_feedback(bot.group_id, MONDAY_5PM - DAY, 10)
+    private = next(i for i in items if i.audience is Audience.FACILITATORS)
+    waiting = next(i for i in items if i.audience is Audience.GROUP)
+    await at(bot, clock, MONDAY_5PM)
+    reply = await bot.run("carol", f"/feedback answer item={private.item_id}")
+    assert reply_text(reply) == catalog.FEEDBACK_FOR_FACILITATORS_ONLY
+    reply = await bot.run("carol", f"/feedback answer item={waiting.item_id}")
+    assert reply_text(reply) == catalog.FEEDBACK_NOT_DELIVERED
+    reply = await bot.run("carol", "/feedback answer item=nothere")
+    assert "can't find" in reply_text(reply)
+
+
+async def test_the_list_counts_todays_items_without_showing_them(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    assert reply_text(await bot.run("carol", "/feedback list")) == catalog.FEEDBACK_LIST_EMPTY
+    await send(bot, "alice", "brand new point")
+    listing = reply_text(await bot.run("carol", "/feedback list"))
+    assert "1 written today" in listing and "brand new point" not in listing
+    assert "only for" in reply_text(await bot.run("alice", "/feedback list"))
+
+
+async def test_the_daily_limit_refuses_kindly_and_stores_nothing(
+        bot: MemoryBot, clock: FakeClock) -> None:
+    limit = bot.app.config.feedback.daily_limit
+    for i in range(limit):
+        assert reply_text(await send(bot, "alice", f"point {i}")) == catalog.FEEDBACK_SENT
+    refused = await send(bot, "alice", "one more")
+    assert reply_text(refused) == catalog.feedback_daily_limit(limit)
+    assert reply_text(await send(bot, "bob", "bob's point")) == catalog.FEEDBACK_SENT
+    waiting = await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP)
+    assert len(waiting) == limit + 1 and "one more" not in [i.text for i in waiting]
+    clock.advance(DAY)
+    assert reply_text(await send(bot, "alice", "tomorrow")) == catalog.FEEDBACK_SENT
+
+
+async def test_stored_feedback_is_encrypted_with_day_only_times(
+        bot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
+    clock.advance(timedelta(hours=5, minutes=17, seconds=3))
+    await send(bot, "alice", "a distinctive sentence")
+    path = tmp_path / "coprod.db"
+    with sqlite3.connect(path) as raw:
+        rows = raw.execute("SELECT * FROM feedback_items").fetchall()
+        columns = [d[0] for d in raw.execute("SELECT * FROM feedback_items").description]
+    assert len(rows) == 1
+    assert not any(c in columns for c in ("author", "user_id", "author_id", "created_at"))
+    row = dict(zip(columns, rows[0], strict=True))
+    midnight = datetime(2026, 1, 5, tzinfo=UTC)
+    assert row["submitted_day"] == int(midnight.timestamp()) * 1_000_000
+    token = base64.urlsafe_b64decode(row["body"])
+    assert struct.unpack(">Q", token[1:9])[0] == int(midnight.timestamp())
+    for name in ("coprod.db", "coprod.db-wal"):
+        file = tmp_path / name
+        if file.exists():
+            assert b"distinctive sentence" not in file.read_bytes()
+
+
+async def test_feedback_is_behind_the_feature_switch(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    await bot.run("carol", "/setup disable=feedback")
+    reply = await bot.run("alice", "/feedback")
+    assert reply.form is None
+    assert reply_text(reply) == catalog.feature_off("feedback")
+
+
+async def test_digests_follow_each_groups_own_time_zone(bot: MemoryBot, clock: FakeClock) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    await bot.run("carol", "/setup timezone=America/New_York")
+    await start(bot)
+    for i in range(5):
+        await send(bot, f"m{i}", f"point {i}")
+    await at(bot, clock, MONDAY_5PM)  # 17:00 in London is noon in New York
+    assert feedback_posts(bot) == []
+    await at(bot, clock, MONDAY_5PM + timedelta(hours=5))  # 17:00 in New York
+    assert len(feedback_posts(bot)) == 5
