@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import timedelta
 
 from bot import catalog
@@ -24,6 +25,7 @@ from bot.events import (
     Event,
     FormSubmission,
     Invocation,
+    MemberJoined,
     MessageShortcut,
 )
 from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
@@ -59,7 +61,12 @@ class App:
         self.features: dict[str, Feature] = {}
         self._actions: dict[str, ActionHandler] = {}
         self._forms: dict[str, FormSpec] = {}
+        # Which feature each button action and form belongs to, for its feature switch.
+        self._owner: dict[str, str] = {}
         self.shortcuts: dict[str, ShortcutSpec] = {}
+        # Private notices waiting for whoever runs a command (for example "your check-in
+        # could not reach you"): features append providers; each sees the command's context.
+        self.notices: list[Callable[[Context], Awaitable[list[Message]]]] = []
         self.dispatcher: Dispatcher | None = None
         self.scheduler = Scheduler(storage, self.clock, owner=f"scheduler-{uuid.uuid4().hex[:12]}",
                                    grace=timedelta(minutes=config.scheduler_grace_minutes))
@@ -79,10 +86,12 @@ class App:
             if action in self._actions:
                 raise ValueError(f"button action {action!r} registered twice")
             self._actions[action] = handler
+            self._owner[f"action:{action}"] = feature.name
         for spec in feature.forms:
             if spec.form_id in self._forms:
                 raise ValueError(f"form {spec.form_id!r} registered twice")
             self._forms[spec.form_id] = spec
+            self._owner[f"form:{spec.form_id}"] = feature.name
         for shortcut in feature.shortcuts:
             if shortcut.shortcut_id in self.shortcuts:
                 raise ValueError(f"shortcut {shortcut.shortcut_id!r} registered twice")
@@ -152,6 +161,10 @@ class App:
             parsed = parse_command_line(self.registry, line)
         except UserError as exc:
             return Reply.text(exc.text)
+        except Exception as exc:
+            log_event(log, logging.ERROR, "command.parse_failed", group=group_id,
+                      error=type(exc).__name__)
+            return Reply.text(catalog.SOMETHING_WENT_WRONG)
         return await self.handle(Invocation(group_id, actor, parsed.spec.name,
                                             parsed.options, channel))
 
@@ -171,6 +184,8 @@ class App:
                 return await self._submit(event)
             if isinstance(event, MessageShortcut):
                 return await self._shortcut(event)
+            if isinstance(event, MemberJoined):
+                return await self._joined(event)
             return await self._direct_message(event)
         except UserError as exc:
             return Reply.text(exc.text)
@@ -193,12 +208,36 @@ class App:
             raise UserError(catalog.feature_off(spec.name))
         options = spec.check_options(event.options)
         log_event(log, logging.INFO, "command.run", command=spec.name, group=event.group_id)
-        return await spec.handler(Context(self, event, settings, roles, options))
+        ctx = Context(self, event, settings, roles, options)
+        if not self.notices or spec.opens_form or not spec.private:
+            return await spec.handler(ctx)
+        # Gathered first, so nothing is awaited between the handler storing its
+        # deliveries and the reply; shown after the handler's own answer.
+        extra: list[Message] = []
+        for provider in self.notices:
+            try:
+                extra += await provider(ctx)
+            except Exception as exc:
+                log_event(log, logging.WARNING, "notice.failed", error=type(exc).__name__)
+        try:
+            reply = await spec.handler(ctx)
+        except UserError as exc:
+            reply = Reply.text(exc.text)
+        if not extra or reply.form is not None or reply.public or reply.field_errors:
+            return reply
+        return replace(reply, messages=reply.messages + tuple(extra))
+
+    def _check_switched_on(self, owned: str, group_id: str) -> None:
+        """Buttons and forms of a switched-off feature stop working, as its commands do."""
+        feature = self._owner.get(owned, "core")
+        if feature in FEATURES and feature not in self.settings.for_group(group_id).features:
+            raise UserError(catalog.FEATURE_SWITCHED_OFF)
 
     async def _press(self, event: ButtonPress) -> Reply:
         handler = self._actions.get(event.action)
         if handler is None:
             raise UserError(catalog.form_expired())
+        self._check_switched_on(f"action:{event.action}", event.group_id)
         settings = self.settings.for_group(event.group_id)
         ctx = Context(self, event, settings, self.roles_of(event.actor, settings),
                       {"value": event.value, "values": event.values})
@@ -208,6 +247,7 @@ class App:
         spec = self._forms.get(event.form_id)
         if spec is None:
             raise UserError(catalog.form_expired())
+        self._check_switched_on(f"form:{event.form_id}", event.group_id)
         values, errors = check_form(spec.fields, event.values)
         if errors:
             return Reply(messages=(), field_errors=errors)
@@ -223,6 +263,16 @@ class App:
             raise UserError(catalog.form_expired())
         ctx = Context(self, event, settings, self.roles_of(event.actor, settings))
         return await shortcut.handler(ctx)
+
+    async def _joined(self, event: MemberJoined) -> Reply:
+        settings = self.settings.for_group(event.group_id)
+        ctx = Context(self, event, settings, self.roles_of(event.actor, settings))
+        messages: list[Message] = []
+        for feature in self.features.values():
+            if feature.on_join is not None and (feature.name not in FEATURES
+                                                or feature.name in settings.features):
+                messages += (await feature.on_join(ctx)).messages
+        return Reply(messages=tuple(messages))
 
     async def home(self, group_id: str, actor: Actor) -> list[Message]:
         """A member's own overview (Slack's App Home): a section per switched-on feature."""
@@ -240,6 +290,14 @@ class App:
         return sections
 
     async def _direct_message(self, event: DirectMessageReceived) -> Reply:
+        settings = self.settings.for_group(event.group_id)
+        for feature in self.features.values():
+            if feature.direct_message is not None and feature.name in settings.features:
+                ctx = Context(self, event, settings, self.roles_of(event.actor, settings),
+                              {"text": event.text})
+                reply = await feature.direct_message(ctx)
+                if reply is not None:
+                    return reply
         return Reply.text(catalog.DM_NOT_A_COMMAND)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from datetime import datetime
 
 BOT_NAME = "coprod"
 
@@ -48,6 +49,11 @@ def feature_off(name: str) -> str:
     """A command whose feature the group has switched off."""
     return (f"/{name} is switched off in this group. "
             "A facilitator can switch it on with /setup.")
+
+
+FEATURE_SWITCHED_OFF = ("This part of the bot is switched off in this group, so that "
+                        "button or form no longer works. A facilitator can switch it on "
+                        "with /setup.")
 
 
 def unknown_option(command: str, option: str, known: Sequence[str]) -> str:
@@ -164,6 +170,13 @@ def help_line(name: str, description: str) -> str:
     return f"/{name}: {description}"
 
 
+def help_group_line(name: str, description: str | None, verbs: Sequence[str]) -> str:
+    """One line of /help for a command with several verbs."""
+    what = f"{description} " if description else ""
+    return (f"/{name}: {what}Also: {', '.join(verbs)}. "
+            f"Type /help {name} to see how.")
+
+
 def help_example(example: str) -> str:
     """The example under a command in /help."""
     return f"    e.g. {example}"
@@ -246,6 +259,25 @@ def setup_needs_channel(feature: str, key: str) -> str:
     """An enabled feature without its channel."""
     return (f"{key}: the {feature} feature needs a channel. Set it with "
             f"/setup {key}=#channel (you can switch {feature} on in the same command).")
+
+
+def setup_needs_roles(feature: str, key: str) -> str:
+    """An enabled feature that needs people in a role nobody can have."""
+    return (f"{key}: the {feature} feature needs at least one role whose members receive "
+            f"them. Set it with /setup {key}=\"Safeguarding lead\".")
+
+
+SETUP_LEADS_CHANNEL_SHARED = (
+    "leads_channel: the safeguarding leads' channel must be private to them, so it can't "
+    "be the updates or feedback channel. Make a private channel for the leads and set it "
+    "with /setup leads_channel=#channel.")
+SETUP_NO_FACILITATOR_ROLES = (
+    "facilitator_roles: at least one role must make people facilitators, or nobody could "
+    "run /setup or the facilitators' commands.")
+SETUP_WOULD_LOCK_YOU_OUT = (
+    "facilitator_roles: with that change you would no longer be a facilitator, so you "
+    "couldn't change it back. Include one of your own roles, or ask a server "
+    "administrator to make the change.")
 
 
 def setup_not_saved(problems: Sequence[str]) -> str:
@@ -349,7 +381,7 @@ def slack_unreachable(error: str) -> str:
 FEEDBACK_FORM_TITLE = "Anonymous feedback"
 FEEDBACK_FIELD_MESSAGE = "Your feedback"
 FEEDBACK_FIELD_MESSAGE_HINT = "Say what you think. Nobody will see who wrote it."
-FEEDBACK_FIELD_TOPIC = "Topic (optional)"
+FEEDBACK_FIELD_TOPIC = "Topic"
 FEEDBACK_FIELD_AUDIENCE = "Who is it for?"
 FEEDBACK_FOR_GROUP = "The whole group"
 FEEDBACK_FOR_FACILITATORS = "The facilitators only"
@@ -578,7 +610,422 @@ def poll_chart_alt(question: str, parts: Sequence[str]) -> str:
     return f"Bar chart of the poll results for “{question}”: " + "; ".join(parts) + "."
 
 
-# ---- slack (command line) ----------------------------------------------------------
+# ---- meetings ----------------------------------------------------------------------------
+
+WHEN_EXAMPLES = ('"next Tuesday 6pm", "tomorrow 10:30", "in 2 hours", "Friday 14:00" '
+                 'or "2026-12-01 18:00"')
+REPEAT_CHOICES = ("none, weekly, fortnightly, monthly (same date), monthly by weekday "
+                  '(like "second Tuesday"), or a calendar rule like '
+                  '"RRULE:FREQ=WEEKLY;BYDAY=MO"')
+REPEAT_NONE = "once (does not repeat)"
+MEETING_FORM_TITLE = "Schedule a meeting"
+MEETING_EDIT_FORM_TITLE = "Change a meeting"
+MEETING_TITLE_LABEL = "Title"
+MEETING_WHEN_LABEL = "When"
+MEETING_REPEAT_LABEL = "Repeat"
+MEETING_WHERE_LABEL = "Where (a place or a link)"
+MEETING_AGENDA_LABEL = "Agenda notes"
+MEETING_SAVE = "Save meeting"
+MEETING_CHANGE = "Change"
+MEETING_DISCARD = "Don't save"
+RSVP_GOING = "Going"
+RSVP_MAYBE = "Maybe"
+RSVP_NO = "Can't make it"
+REMIND_ME_BY_DM = "Remind me by DM too"
+ACTION_DONE_BUTTON = "Mark done"
+MINUTES_FORM_TITLE = "Minutes"
+MINUTES_SUMMARY_LABEL = "Summary"
+MINUTES_DECISIONS_LABEL = "Decisions"
+MINUTES_ACTIONS_LABEL = "Action items, one per line"
+MINUTES_ACTIONS_PLACEHOLDER = "@sam: book the room (Friday)"
+MEETING_NONE = ("There are no meetings coming up. Type /meeting schedule to add one.")
+MEETING_DISCARDED = "Not saved. Nothing was changed."
+MEETING_DRAFT_GONE = ("That meeting was already saved or set aside. Type /meeting list "
+                      "to see the meetings.")
+ACTIONS_NONE_MINE = "You have no open action items. Type /actions all=yes to see everyone's."
+ACTIONS_NONE = "There are no open action items."
+AGENDA_EMPTY = "Nothing on the agenda yet. Add a point with /agenda add text=\"...\"."
+
+
+def meeting_time(local_text: str, zone: str, abbreviation: str) -> str:
+    """A meeting time with its zone, e.g. "Tuesday 1 December 2026 at 18:00
+    (Europe/London time, GMT)"."""
+    return f"{local_text} ({zone} time, {abbreviation})"
+
+
+def meeting_when_unknown(text: str) -> str:
+    """A "when" that could not be read."""
+    shown = f"“{text}”" if text else "that"
+    return (f"Sorry, I couldn't work out a date and time from {shown}. These work: "
+            f"{WHEN_EXAMPLES}.")
+
+
+def meeting_when_needs_time(text: str) -> str:
+    """A "when" with a day but no time of day."""
+    return (f"“{text}” needs a time of day too, like “{text} 6pm” or “{text} 18:00”. "
+            f"These work: {WHEN_EXAMPLES}.")
+
+
+def meeting_when_past(moment: datetime) -> str:
+    """A "when" that is in the past."""
+    return (f"That time ({moment:%A} {moment.day} {moment:%B %Y at %H:%M}) has already "
+            f"passed. Please choose a time in the future, like {WHEN_EXAMPLES}.")
+
+
+def meeting_when_too_far(moment: datetime) -> str:
+    """A "when" more than two years ahead."""
+    return (f"{moment:%A} {moment.day} {moment:%B %Y} is more than two years away. Please "
+            "check the year, or choose a nearer date.")
+
+
+def meeting_time_skipped(clock: str, zone: str) -> str:
+    """A wall-clock time that the clocks skip on that day."""
+    return (f"{clock} does not happen on that day in {zone}, because the clocks go "
+            "forward. Please choose another time.")
+
+
+def meeting_repeat_unknown(text: str) -> str:
+    """A repeat choice that could not be read."""
+    return f"Sorry, I don't know the repeat “{text}”. Choose one of: {REPEAT_CHOICES}."
+
+
+def meeting_rule_bad(text: str, problem: str) -> str:
+    """A calendar rule that cannot be used."""
+    return (f"The repeat rule “{text}” can't be used ({problem}). Choose one of: "
+            f"{REPEAT_CHOICES}.")
+
+
+def meeting_rule_never(text: str) -> str:
+    """A repeat rule with no meetings after now."""
+    return (f"The repeat rule “{text}” never gives a meeting after now. Please check its "
+            "end date or count, or choose weekly or monthly.")
+
+
+def meeting_rule_too_often(text: str) -> str:
+    """A repeat rule that fires more than once a day."""
+    return (f"The repeat rule “{text}” would hold the meeting more than once a day. "
+            "Meetings can repeat at most daily.")
+
+
+def meeting_weekday_mismatch(day: str, rule: str) -> str:
+    """A "second Tuesday" repeat whose first date is not a second Tuesday."""
+    return (f"The first date, {day}, would repeat {rule}. Please change the date, or the "
+            "repeat, so that they match.")
+
+
+def repeat_weekly(day: str) -> str:
+    """Weekly, in words."""
+    return f"every week on {day}"
+
+
+def repeat_fortnightly(day: str) -> str:
+    """Fortnightly, in words."""
+    return f"every two weeks on {day}"
+
+
+def repeat_monthly_date(day: int) -> str:
+    """Monthly by date, in words."""
+    return f"every month on day {day} (months without that day are skipped)"
+
+
+def repeat_monthly_weekday(nth: str, day: str) -> str:
+    """Monthly by weekday, in words."""
+    return f"every month on the {nth} {day}"
+
+
+def repeat_rule(rule: str) -> str:
+    """A custom rule, as given."""
+    return f"by the rule {rule}"
+
+
+def meeting_reminders_unknown(text: str) -> str:
+    """Reminder times that could not be read."""
+    return (f"Sorry, I couldn't read the reminder times “{text}”. Write them like "
+            "“1 day, 1 hour” or “2 hours, 15 minutes”, or “none”.")
+
+
+def meeting_reminders_range(text: str) -> str:
+    """A reminder time too short or too long."""
+    return (f"Each reminder time in “{text}” must be between 1 minute and 4 weeks before "
+            "the meeting.")
+
+
+def meeting_reminders_too_many(most: int) -> str:
+    """Too many reminder times."""
+    return f"Please choose at most {most} reminder times."
+
+
+def reminders_words(offsets: Sequence[str]) -> str:
+    """"1 day and 1 hour before", or "no reminders"."""
+    if not offsets:
+        return "no reminders"
+    items = list(offsets)
+    joined = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{joined} before"
+
+
+def meeting_check(title: str, when: str, repeat: str, where: str, reminders: str,
+                  channel: str, editing: bool) -> str:
+    """The echo before saving: exactly what was understood."""
+    lines = [("Please check the changes before I save them:" if editing else
+              "Please check this before I save it:"),
+             f"- **{title}**",
+             f"- When: {when}",
+             f"- Repeats: {repeat}",
+             f"- Where: {where or 'not given'}",
+             f"- Reminders in #{channel}: {reminders}",
+             "Press Save meeting if this is right, or Change to correct it."]
+    return "\n".join(lines)
+
+
+def meeting_saved(title: str, meeting_id: int, channel: str, editing: bool) -> str:
+    """The meeting was saved."""
+    verb = "Changed" if editing else "Saved"
+    return (f"{verb}: **{title}** (meeting {meeting_id}). Reminders will be posted in "
+            f"#{channel}. Type /meeting list to see all meetings.")
+
+
+def meeting_announced(title: str, when: str, repeat: str, where: str, meeting_id: int,
+                      editing: bool) -> str:
+    """The post in the meeting's channel when a meeting is added or changed."""
+    head = "Meeting changed" if editing else "New meeting"
+    lines = [f"{head}: **{title}**", f"When: {when}", f"Repeats: {repeat}"]
+    if where:
+        lines.append(f"Where: {where}")
+    lines.append(f"Add it to your calendar with /meeting calendar meeting={meeting_id}.")
+    return "\n".join(lines)
+
+
+def meeting_not_found(meeting_id: int) -> str:
+    """No such meeting in this group."""
+    return (f"There is no meeting {meeting_id} in this group. Type /meeting list to see "
+            "the meetings and their numbers.")
+
+
+def meeting_not_yours(meeting_id: int) -> str:
+    """Only its organiser or a facilitator may change a meeting."""
+    return (f"Only the person who scheduled meeting {meeting_id}, or a facilitator, can "
+            "change it. You can add to its agenda with /agenda add.")
+
+
+def meeting_list(zone: str, lines: Sequence[str]) -> str:
+    """The list of upcoming meetings."""
+    return (f"Meetings coming up (times in {zone}):\n" + "\n".join(lines)
+            + "\nOnly you can see this list.")
+
+
+def meeting_list_line(meeting_id: int, title: str, when: str, repeat: str,
+                      where: str) -> str:
+    """One meeting in /meeting list."""
+    text = f"- {meeting_id}. **{title}**: next {when}; repeats {repeat}"
+    return text + (f"; where: {where}" if where else "")
+
+
+def reminder_text(title: str, when: str, where: str, agenda: Sequence[str],
+                  counts: dict[str, int], late: bool) -> str:
+    """A meeting reminder with the current answers."""
+    lines = [f"Reminder: **{title}** is on {when}." + (" (sent late)" if late else "")]
+    if where:
+        lines.append(f"Where: {where}")
+    if agenda:
+        lines.append("Agenda:")
+        lines += [f"- {item}" for item in agenda]
+    lines.append(f"Answers so far: {counts.get('going', 0)} going, "
+                 f"{counts.get('maybe', 0)} maybe, "
+                 f"{counts.get('no', 0)} can't make it.")
+    lines.append("Press a button to answer. You can change your answer later.")
+    return "\n".join(lines)
+
+
+def rsvp_thanks(answer: str) -> str:
+    """The private answer to an RSVP press."""
+    return (f"Thank you. Your answer: {answer}. Press another button to change it; only "
+            "the totals are shown to others.")
+
+
+def dm_optin_done(title: str, on: bool) -> str:
+    """Personal reminders switched on or off."""
+    if on:
+        return (f"You'll also get the reminders for **{title}** as a direct message. "
+                "To stop, type /meeting remindme meeting=N on=no.")
+    return f"You won't get direct-message reminders for **{title}** any more."
+
+
+def meeting_cancelled_notice(title: str, when: str | None) -> str:
+    """The post when a meeting (or one occurrence) is cancelled."""
+    if when is None:
+        return f"**{title}** has been cancelled. There will be no more reminders for it."
+    return f"**{title}** on {when} will not take place. Later dates are not affected."
+
+
+def meeting_cancelled(title: str, when: str | None) -> str:
+    """The private confirmation of a cancellation."""
+    if when is None:
+        return f"Cancelled **{title}** and all its reminders. I've told the group."
+    return f"Cancelled **{title}** on {when} only. I've told the group."
+
+
+def meeting_no_occurrence(day: str) -> str:
+    """No occurrence on that day."""
+    return (f"The meeting does not take place on {day}. Type /meeting list to see when "
+            "it is next.")
+
+
+def meeting_no_more(title: str) -> str:
+    """A meeting with nothing left to skip."""
+    return f"**{title}** has no more dates coming up."
+
+
+def meeting_timezone_is(zone: str, own: bool) -> str:
+    """The member's zone for reading and showing times."""
+    if own:
+        return (f"Your time zone is {zone}. Times you type and times I show you use it. "
+                "To use the group's again: /meeting timezone zone=reset.")
+    return (f"You're using the group's time zone, {zone}. To set your own: "
+            "/meeting timezone zone=Europe/Paris (for example).")
+
+
+def meeting_timezone_saved(zone: str) -> str:
+    """The member's zone was saved."""
+    return f"Saved: I'll read and show times for you in {zone}."
+
+
+def coming_up(meeting_lines: Sequence[str], action_lines: Sequence[str]) -> str:
+    """The weekly "coming up" post."""
+    lines = ["**Coming up this week**"]
+    if meeting_lines:
+        lines += ["Meetings:", *meeting_lines]
+    else:
+        lines.append("No meetings this week.")
+    if action_lines:
+        lines += ["Open action items:", *action_lines]
+    return "\n".join(lines)
+
+
+def meetings_home(meeting_lines: Sequence[str], action_lines: Sequence[str]) -> str:
+    """The meetings section of a member's own overview."""
+    lines = ["**Meetings**"]
+    lines += ["Coming up:", *meeting_lines] if meeting_lines else ["No meetings coming up."]
+    if action_lines:
+        lines += ["Your open action items:", *action_lines]
+    return "\n".join(lines)
+
+
+def agenda_added(title: str, when: str) -> str:
+    """An agenda point was added."""
+    return (f"Added to the agenda of **{title}** on {when}. Type /agenda show to see "
+            "the whole agenda.")
+
+
+def agenda_show(title: str, when: str, notes: str, items: Sequence[str]) -> str:
+    """The agenda of a meeting's next occurrence."""
+    lines = [f"Agenda for **{title}** on {when}:"]
+    if notes:
+        lines.append(notes)
+    lines += [f"- {item}" for item in items]
+    if not notes and not items:
+        lines.append(AGENDA_EMPTY)
+    return "\n".join(lines)
+
+
+def agenda_item(author: str, text: str) -> str:
+    """One agenda point with who added it."""
+    return f"{text} (added by {author})"
+
+
+def agenda_too_long(most: int) -> str:
+    """An agenda point over the limit."""
+    return f"Please keep an agenda point under {most} characters. Nothing was added."
+
+
+def agenda_which_meeting() -> str:
+    """No meeting to add to."""
+    return MEETING_NONE
+
+
+def minutes_posted(title: str, summary: str, decisions: str,
+                   actions: Sequence[str]) -> str:
+    """The minutes as posted in the updates channel."""
+    lines = [f"**Minutes: {title}**", "Summary:", summary]
+    if decisions:
+        lines += ["Decisions:", decisions]
+    if actions:
+        lines += ["Action items:", *actions]
+    lines.append("Type /actions to see your open action items.")
+    return "\n".join(lines)
+
+
+def minutes_saved(channel: str, count: int) -> str:
+    """Private confirmation after /minutes."""
+    items = ("no action items" if count == 0 else
+             f"{count} action item{'' if count == 1 else 's'}, now tracked")
+    return f"Saved and posted the minutes in #{channel}, with {items}."
+
+
+def action_line_bad(number: int, line: str) -> str:
+    """An action item line that could not be read."""
+    return (f"Line {number} (“{line}”) needs the form “owner: task (due date)”, like "
+            "“@sam: book the room (Friday)”. The due date is optional.")
+
+
+def action_due_unknown(text: str) -> str:
+    """A due date that could not be read."""
+    return (f"I couldn't read the due date “{text}”. Try “Friday”, “8 December” or "
+            "“2026-12-08”.")
+
+
+def action_due_past(text: str) -> str:
+    """A due date in the past."""
+    return f"The due date “{text}” has already passed. Please choose today or later."
+
+
+def action_line(action_id: int, owner: str, task: str, due: str | None) -> str:
+    """One action item in a list."""
+    return f"- {action_id}. {owner}: {task}" + (f" (due {due})" if due else "")
+
+
+def actions_list(lines: Sequence[str], everyone: bool) -> str:
+    """/actions."""
+    head = "Open action items:" if everyone else "Your open action items:"
+    return (head + "\n" + "\n".join(lines)
+            + "\nMark one done with /actions done=N or its button.")
+
+
+def action_reminder(task: str, due: str, late: bool) -> str:
+    """A DM to an action item's owner before it is due."""
+    return (f"A reminder about your action item: {task} (due {due})."
+            + (" (sent late)" if late else "")
+            + " When it's done, press Mark done or type /actions done=N.")
+
+
+def action_done(action_id: int, task: str) -> str:
+    """An action item was marked done."""
+    return f"Marked done: {action_id}. {task}. Thank you!"
+
+
+def action_not_found(action_id: int) -> str:
+    """No open action item with that number."""
+    return (f"There is no open action item {action_id}. Type /actions all=yes to see the "
+            "open ones.")
+
+
+def action_not_yours(action_id: int) -> str:
+    """Only the owner or a facilitator may close an action item."""
+    return (f"Only the owner of action item {action_id}, or a facilitator, can mark it "
+            "done.")
+
+
+def calendar_file(count: int) -> str:
+    """The message carrying a calendar file."""
+    what = "this meeting" if count == 1 else f"these {count} meetings"
+    return (f"Here is a calendar file with {what}. Open it, or import it into your "
+            "calendar app, to add the dates there.")
+
+
+def calendar_description(count: int) -> str:
+    """The file's description (alt text)."""
+    return f"A calendar file (.ics) with {count} meeting{'' if count == 1 else 's'}"
+
 
 SLACK_HTTP_ONLY = "--http: only the Slack adapter takes requests over HTTP; use --platform slack."
 
@@ -587,3 +1034,943 @@ def slack_http_bad(value: str) -> str:
     """A `--http` value that is not HOST:PORT."""
     return (f"--http {value}: expected HOST:PORT, like 0.0.0.0:3000 "
             "(the port a number from 1 to 65535).")
+
+
+# ---- concerns (safeguarding) ----------------------------------------------------------------
+# Plain, kind and factual. Never promise confidentiality: say who will see a concern and
+# that leads may have to share it to keep someone safe.
+
+CONCERN_HELP = ("Raise a safeguarding concern, privately. Only the safeguarding leads "
+                "see it.")
+CONCERN_FORM_TITLE = "Raise a safeguarding concern"
+CONCERN_SHORTCUT_LABEL = "Raise a safeguarding concern"  # 28 characters (Discord: 32 max)
+CONCERN_FIELD_WHAT = "What is happening? (in your own words)"
+CONCERN_FIELD_WHAT_HINT = "Say what you saw or heard, when and where, as best you can."
+CONCERN_FIELD_ABOUT = "Who is it about?"
+CONCERN_FIELD_ABOUT_HINT = "A name, if you know it. You can leave this empty."
+CONCERN_FIELD_DANGER = "Is anyone in immediate danger?"
+CONCERN_FIELD_CONTACT = "May a lead contact you about it?"
+CONCERN_FIELD_ANONYMOUS = "Raise it without your name?"
+CONCERN_DM_QUESTION = ("Would you like to raise this as a safeguarding concern? Only the "
+                       "safeguarding leads would see it.")
+
+
+def concern_dm_offer(emergency: str) -> str:
+    """The answer to a direct message that is not a command."""
+    return ("Hello! I'm the group's helper bot. " + CONCERN_DM_QUESTION + " If you meant "
+            "something else, type /help to see what I can do.\n\n" + emergency)
+
+
+CONCERN_DM_YES = "Yes, raise it"
+CONCERN_DM_NO = "No, thank you"
+CONCERN_DM_DECLINED = ("All right, nothing has been raised and I have not kept your "
+                       "message. Type /help to see what I can do, or /concern at any time.")
+CONCERN_DRAFT_GONE = ("That question has expired, so I no longer have your message. Type "
+                      "/concern to raise a concern; it only takes a minute.")
+CONCERN_ACK_BUTTON = "Acknowledge"
+CONCERN_REFUSED = ("That is not available to you. If you need a safeguarding lead, type "
+                   "/concern.")
+CONCERN_NOT_OPEN = "That case is closed or deleted, so it cannot be changed."
+CONCERN_NOTHING_OPEN = "There are no open cases."
+CONCERN_NEUTRAL_LINE = ("A concern has been raised and routed privately to the leads who "
+                        "can see it.")
+CONCERN_LIST_HELP = "Leads only: the open cases, their age and status."
+CONCERN_SHOW_HELP = "Leads only: read a case and its notes."
+CONCERN_NOTE_HELP = "Leads only: add a factual note (a fact or an opinion, kept apart)."
+CONCERN_ASSIGN_HELP = "Leads only: give a case to another lead."
+CONCERN_CLOSE_HELP = "Leads only: close a case; say what the outcome was."
+CONCERN_AUDIT_HELP = "Leads only: who viewed or did what on a case, and when."
+CONCERN_DELETE_HELP = "Leads only: delete a case's words and notes (kept in the audit)."
+CONCERN_REGISTER_HELP = "Leads only: make sure the bot sends you new concerns."
+CONCERN_LEADS_HELP = "Leads only: who the bot sends new concerns to."
+CONCERN_UNREGISTER_HELP = "Leads only: stop sending new concerns to someone."
+CONCERN_NOT_A_LEAD_TO_REGISTER = ("Only members with the safeguarding lead role can "
+                                  "register as a lead. Ask a facilitator if that should be "
+                                  "you.")
+CONCERN_ASSIGNEE_NOT_LEAD = ("That member is not a safeguarding lead the bot knows, or "
+                             "cannot see this case. Ask them to type /case register.")
+CONCERN_DELETE_CONFIRM = ("To delete a case, type its reference again in confirm, like "
+                          "/case delete case=C-ABC234 confirm=C-ABC234 reason=\"...\".")
+
+
+def concern_emergency(text: str, helplines: tuple[str, ...]) -> str:
+    """Shown first when someone may be in immediate danger."""
+    lines = [f"**{text}**"]
+    if helplines:
+        lines.append("")
+        lines.append("Helplines:")
+        lines.extend(f"- {h}" for h in helplines)
+    return "\n".join(lines)
+
+
+def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
+                      may_contact: bool) -> str:
+    """The reporter's private confirmation."""
+    lines = [
+        f"Thank you. Your concern is saved as case **{ref}**.",
+        "",
+        "Who will see it: the group's safeguarding leads, and only those who need to. "
+        "It is not posted anywhere else.",
+        "We cannot promise to keep it secret: if someone is at risk, a lead may need to "
+        "share it with people who can help, such as social services or the police.",
+        "",
+        f"What happens next: a lead will pick it up, usually within {acknowledge_minutes} "
+        "minutes. If nobody does, it is sent again to every lead and to the deputies.",
+    ]
+    if may_contact:
+        lines.append("I will tell you privately when a lead has picked it up, and a lead "
+                     "may contact you.")
+    else:
+        lines.append("You said a lead should not contact you, so you will not hear back "
+                     "unless you raise it again.")
+    if anonymous:
+        lines.append("Your name is not shown to the leads.")
+    return "\n".join(lines)
+
+
+def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str,
+                      reporter: str, may_contact: bool, link: str, quoted: str) -> str:
+    """A concern as the leads receive it (all member words already neutralised)."""
+    lines = [f"**Safeguarding concern {ref}** (raised {raised})"]
+    if danger:
+        lines.append("**The reporter said someone may be in immediate danger.**")
+    lines.append(f"Reported by: {reporter}")
+    lines.append(f"May a lead contact them: {'yes' if may_contact else 'no'}")
+    if about:
+        lines.append(f"About: {about}")
+    lines.append("What is happening:")
+    lines.append(text)
+    if link:
+        lines.append(f"About this message: {link}")
+    if quoted:
+        lines.append("The message said:")
+        lines.append(quoted)
+    lines.append("")
+    lines.append("Press Acknowledge to take this case. Use /case show to read it later.")
+    return "\n".join(lines)
+
+
+def concern_rerouted(text: str) -> str:
+    """A concern sent to someone else because a lead could not be reached."""
+    return ("A lead could not be reached by direct message, so this concern is sent to "
+            "you as well.\n\n" + text)
+
+
+def concern_escalated(ref: str, minutes: int, text: str) -> str:
+    """Nobody acknowledged a concern in time."""
+    return (f"**Not yet acknowledged:** case {ref} was raised {minutes} minutes ago and "
+            "no lead has picked it up. Please press Acknowledge if you can take it.\n\n"
+            + text)
+
+
+def concern_taken_line(ref: str, name: str, at: str) -> str:
+    """What the pressed message becomes once a lead has taken the case."""
+    return f"Case {ref} was acknowledged by {name} at {at}."
+
+
+def concern_you_took(ref: str) -> str:
+    """The lead who pressed Acknowledge first."""
+    return (f"You have taken case {ref}. Type /case show case={ref} to read it, and "
+            f"/case note to record what you do.")
+
+
+def concern_already_taken(ref: str, name: str) -> str:
+    """Someone pressed Acknowledge after another lead."""
+    return f"Case {ref} was already acknowledged by {name}. Nothing else is needed from you."
+
+
+def concern_ack_for_reporter(ref: str) -> str:
+    """The reporter (who agreed to be contacted) learns a lead has it."""
+    return (f"A safeguarding lead has picked up your concern (case {ref}). They may "
+            "contact you. Thank you for raising it.")
+
+
+def concern_age(hours: float, target: int) -> str:
+    """A case's age against the referral target."""
+    shown = f"{hours:.0f} h" if hours >= 1 else f"{hours * 60:.0f} min"
+    if hours > target:
+        return f"{shown}, past the {target} h referral target"
+    return f"{shown} of the {target} h referral target"
+
+
+def concern_status_words(status: str) -> str:
+    """A case status in words."""
+    return {"open": "waiting for a lead", "acknowledged": "taken by a lead",
+            "closed": "closed", "deleted": "deleted"}.get(status, status)
+
+
+def concern_list_line(ref: str, raised: str, age: str, status: str, danger: bool) -> str:
+    """One line of the concerns log: no words, no names."""
+    flag = " - danger flagged" if danger else ""
+    return f"- {ref}: raised {raised}; {age}; {status}{flag}"
+
+
+def concern_list_more(count: int) -> str:
+    """Below a long /case list."""
+    return (f"...and {count} more, newer than these. Close or assign the ones above to "
+            "see them.")
+
+
+def concern_list_header(count: int) -> str:
+    """The top of /case list."""
+    return f"**Open cases ({count})**"
+
+
+def concern_note_line(kind: str, text: str, name: str, at: str) -> str:
+    """A case note, signed and timed."""
+    return f"- [{kind.upper()}] {text} (by {name}, {at})"
+
+
+def concern_show(body: str, status: str, age: str, taken_by: str, assignee: str,
+                 escalations: int, notes: list[str], outcome: str) -> str:
+    """A case in full, for a lead."""
+    lines = [body.rsplit("\n\nPress Acknowledge", 1)[0], "",
+             f"Status: {status}; {age}.",
+             f"Acknowledged by: {taken_by or 'nobody yet'}. Assigned to: "
+             f"{assignee or 'nobody'}. Escalations: {escalations}."]
+    if outcome:
+        lines.append(f"Outcome: {outcome}")
+    lines.append("Notes:" if notes else "No notes yet.")
+    lines.extend(notes)
+    return "\n".join(lines)
+
+
+def concern_audit_line(at: str, who: str, action: str, detail: str) -> str:
+    """One audit entry."""
+    extra = f" ({detail})" if detail else ""
+    return f"- {at}: {who} {action}{extra}"
+
+
+def concern_noted(ref: str, kind: str) -> str:
+    """A note was added."""
+    return f"Your {kind} note is added to case {ref}, signed and timed."
+
+
+def concern_assigned(ref: str, name: str) -> str:
+    """A case was assigned."""
+    return f"Case {ref} is now assigned to {name}. I have told them privately."
+
+
+def concern_assigned_to_you(ref: str, by: str) -> str:
+    """The lead a case was given to."""
+    return f"{by} has assigned safeguarding case {ref} to you. Type /case show case={ref}."
+
+
+def concern_closed(ref: str) -> str:
+    """A case was closed."""
+    return f"Case {ref} is closed and its outcome recorded."
+
+
+def concern_deleted(ref: str) -> str:
+    """A case was deleted."""
+    return (f"Case {ref} is deleted: its words and notes are gone. The audit keeps a "
+            "record that you deleted it.")
+
+
+def concern_registered(name: str) -> str:
+    """A lead registered."""
+    return (f"Thank you, {name}. New concerns will be sent to you by direct message. If "
+            "you stop being a lead, ask another lead to type /case unregister.")
+
+
+def concern_unregistered(name: str) -> str:
+    """A lead was removed from the known leads."""
+    return f"{name} will no longer be sent new concerns."
+
+
+def concern_leads_list(names: list[str]) -> str:
+    """Who gets new concerns."""
+    if not names:
+        return ("The bot knows no leads yet. Each lead should type /case register, or "
+                "add their member id to [concerns] leads in the config.")
+    return "New concerns are sent to: " + ", ".join(names) + "."
+
+
+# ---- welcome, agreement, resources, prompts --------------------------------------------
+
+WELCOME_HELP_LINE = "See the welcome again: what this group is for and how the bot can help."
+WELCOME_EDIT_HELP = "Facilitators: change the group's own welcome words."
+WELCOME_EDIT_TITLE = "The group's welcome"
+WELCOME_FIELD_TEXT = "What the group is for, in your own words"
+WELCOME_DEFAULT = (
+    "This is a co-production group: people with lived experience and professionals "
+    "working together as equals to shape a service. Every voice here matters. You can "
+    "take part in whatever way suits you, and you can always ask questions.")
+WELCOME_SAVED = "Saved. Newcomers will see your words in their welcome. Type /welcome to check."
+WELCOME_RESET = "The welcome is back to the bot's standard words. Type /welcome to check."
+WELCOME_CAN_MEETINGS = "see meetings and get reminders (/meeting)"
+WELCOME_CAN_FEEDBACK = "give feedback, anonymously if you like (/feedback)"
+WELCOME_CAN_POLLS = "vote in polls (press the buttons on a poll)"
+WELCOME_CAN_CHECKINS = "get gentle, private check-ins (/checkin)"
+WELCOME_CAN_BUDDIES = "be paired with a buddy for peer support (/buddy)"
+WELCOME_CAN_AGREEMENT = "read the group agreement and vote on changes to it (/agreement)"
+WELCOME_CAN_RESOURCES = "find and share useful links and notes (/resource list)"
+WELCOME_ANONYMOUS = (
+    "About anonymous feedback: when you send feedback anonymously, the bot does not store "
+    "who sent it, so nobody in the group, facilitators included, can see it was you. The "
+    "bot only knows who is typing for a moment, to stop too many messages in one day. "
+    "Anonymous votes work the same way: nobody can see what you chose.")
+WELCOME_CHECKIN_BUTTON = "Yes, check in with me"
+WELCOME_BUDDY_BUTTON = "Yes, find me a buddy"
+WELCOME_HELP = "Type /help at any time to see everything you can do."
+AGREEMENT_SHOW_BUTTON = "Show the agreement"
+
+
+def welcome_hello(name: str) -> str:
+    """The first line of a welcome."""
+    return f"Welcome, {name}! We are glad you are here."
+
+
+def welcome_agreement(version: int | None) -> str:
+    """The welcome's line about the group agreement."""
+    if version is None:
+        return ("The group is working on its agreement: how we treat each other here. "
+                "Type /agreement to see it when it is ready.")
+    return (f"The group has an agreement about how we treat each other (version {version}). "
+            "Please read it: type /agreement, or press Show the agreement.")
+
+
+def welcome_can_do(items: Sequence[str]) -> str:
+    """What the bot can do, in plain words."""
+    if not items:
+        return "The bot is here to help the group work well together."
+    return "The bot can help you:\n" + "\n".join(f"- {item}" for item in items)
+
+
+def welcome_concerns(lead_roles: Sequence[str], has_command: bool) -> str:
+    """How to raise a concern, and who the leads are."""
+    roles = _or_list([f"“{r}”" for r in lead_roles]) if lead_roles else ""
+    who = (f"The safeguarding leads are the members with the role {roles}."
+           if roles else "Ask a facilitator who the safeguarding leads are.")
+    how = ("type /concern: it goes privately to the safeguarding leads only"
+           if has_command else "send a direct message to a safeguarding lead")
+    return f"If something worries you, about yourself or someone else, {how}. {who}"
+
+
+def welcome_undelivered(name: str) -> str:
+    """To facilitators, privately: a newcomer's welcome could not be sent."""
+    return (f"{name} joined, but I could not send them a welcome because they do not "
+            "accept direct messages. Please welcome them another way; they can also type "
+            "/welcome to see it.")
+
+
+AGREEMENT_HELP = "Read the group agreement: how we treat each other here."
+AGREEMENT_HISTORY_HELP = "See every version of the agreement: what changed and why."
+AGREEMENT_START_HELP = "Facilitators: write the first version of the group agreement."
+AGREEMENT_PROPOSE_HELP = "Facilitators: propose a change to the agreement; the group votes."
+AGREEMENT_NONE = ("The group has no agreement yet. A facilitator can write the first "
+                  "version with /agreement start.")
+AGREEMENT_ALREADY_STARTED = ("The group already has an agreement. To change it, a "
+                             "facilitator can type /agreement propose.")
+AGREEMENT_START_TITLE = "The group agreement"
+AGREEMENT_PROPOSE_TITLE = "Propose a change"
+AGREEMENT_FIELD_POINTS = "The points, one per line"
+AGREEMENT_FIELD_CHANGE = "Add, change or remove a point"
+AGREEMENT_FIELD_POINT = "Which point (its number, to change or remove)"
+AGREEMENT_FIELD_TEXT = "The new wording (to add or change)"
+AGREEMENT_FIELD_REASON = "Why"
+AGREEMENT_FIELD_CLOSES = "When voting closes (empty: the usual number of days)"
+AGREEMENT_KIND_ADD = "Add a point"
+AGREEMENT_KIND_CHANGE = "Change a point"
+AGREEMENT_KIND_REMOVE = "Remove a point"
+AGREEMENT_READ_BUTTON = "I have read it"
+AGREEMENT_FIRST_CHANGE = "The first version."
+AGREEMENT_NO_POINTS_YET = ("The agreement has no points yet, so there is nothing to change "
+                           "or remove. Propose to add a point instead.")
+AGREEMENT_SUGGESTED = (
+    "We treat each other as equals: lived experience and professional knowledge both count.",
+    "We listen to each other and let each person finish.",
+    "We use plain words and explain jargon.",
+    "What is shared here in confidence stays here.",
+    "Anyone can take a break or step back at any time.",
+)
+AMENDMENT_NEEDS_REASON = "Please say why: a change to the agreement needs a reason."
+AMENDMENT_YES_BUTTON = "Yes, change it"
+AMENDMENT_NO_BUTTON = "No, keep it as it is"
+AMENDMENT_GONE = "Sorry, I can't find that proposed change any more."
+AMENDMENT_CLOSED = "Voting on this change has closed. The result is posted in the updates channel."
+AMENDMENT_VOTE_SAME = "That is already your vote. Nothing changed."
+AMENDMENT_MAJORITY_YES = "More people voted yes than no."
+AMENDMENT_MAJORITY_NO = "More people voted no than yes."
+AMENDMENT_TIE = "The votes were tied, and a tie keeps the agreement as it is."
+AMENDMENT_TWO_THIRDS_YES = "At least two thirds voted yes."
+AMENDMENT_TWO_THIRDS_NO = "Fewer than two thirds voted yes."
+
+
+def agreement_point_empty(label: str) -> str:
+    """An amendment or point with no words."""
+    return f"“{label}” is empty. Please write the words of the point."
+
+
+def agreement_too_many_points(limit: int) -> str:
+    """More points than the agreement may hold."""
+    return f"The agreement can hold up to {limit} points. Please combine or remove some."
+
+
+def agreement_text(number: int, day: str, points: Sequence[str]) -> str:
+    """The agreement, numbered, with its version and date."""
+    lines = [f"**Our group agreement** (version {number}, agreed {day})"]
+    lines += [f"{i}. {p}" for i, p in enumerate(points, start=1)]
+    return "\n".join(lines)
+
+
+def agreement_readers(number: int, count: int, names: Sequence[str]) -> str:
+    """For facilitators: how many (and, if configured, who) have read a version."""
+    people = "1 member has" if count == 1 else f"{count} members have"
+    shown = f" ({', '.join(names)})" if names else ""
+    return f"For facilitators: {people} said they have read version {number}{shown}."
+
+
+def agreement_no_version(wanted: int, latest: int) -> str:
+    """A version number that does not exist."""
+    return f"There is no version {wanted}. The versions run from 1 to {latest}."
+
+
+def history_line(number: int, day: str, change: str, reason: str) -> str:
+    """One version in the history."""
+    why = f" Why: {reason}" if reason else ""
+    return f"Version {number} ({day}): {change}{why}"
+
+
+def agreement_history(lines: Sequence[str]) -> str:
+    """The agreement's history."""
+    return ("**How our agreement has changed**\n" + "\n".join(lines)
+            + "\nTo see a version in full, type /agreement history version=N.")
+
+
+def agreement_read_old(current: int) -> str:
+    """The read button on an old version."""
+    return (f"This is not the current version. Please read version {current}: type "
+            "/agreement.")
+
+
+def agreement_read_noted(number: int) -> str:
+    """A member said they have read the agreement."""
+    return f"Thank you. I have noted that you have read version {number} of the agreement."
+
+
+def agreement_started(count: int) -> str:
+    """Posted when the first version is written."""
+    return (f"The group now has an agreement with {count} point{'' if count == 1 else 's'}. "
+            "Type /agreement to read it.")
+
+
+def agreement_saved_first(channel: str) -> str:
+    """To the facilitator who wrote the first version."""
+    return f"Saved as version 1, and announced in #{channel}."
+
+
+def amendment_which_point(count: int) -> str:
+    """A point number that does not exist."""
+    return f"Which point? Give its number, from 1 to {count}. Type /agreement to see them."
+
+
+def amendment_same_text(point: int) -> str:
+    """A change that changes nothing."""
+    return f"That is already the wording of point {point}. Nothing to change."
+
+
+def change_add(number: int, text: str) -> str:
+    """What an addition does."""
+    return f"Add point {number}: “{text}”."
+
+
+def change_change(number: int, old: str, new: str) -> str:
+    """What a change does."""
+    return f"Change point {number} from “{old}” to “{new}”."
+
+
+def change_remove(number: int, old: str) -> str:
+    """What a removal does."""
+    return f"Remove point {number}: “{old}”."
+
+
+def amendment_rule(min_turnout: int, rule: str) -> str:
+    """The outcome rule, in words."""
+    need = ("at least two thirds of the votes cast must be yes" if rule == "two_thirds"
+            else "more yes than no votes (a tie keeps things as they are)")
+    return f"It needs at least {min_turnout} votes, and {need}."
+
+
+def amendment_post(change: str, reason: str, when: str, min_turnout: int, rule: str) -> str:
+    """The anonymous vote on an amendment."""
+    return (f"**A proposed change to our agreement**\n{change}\nWhy: {reason}\n"
+            f"Vote anonymously with the buttons until {when}. Nobody, facilitators "
+            "included, can see who voted which way, and you can change your vote until "
+            f"then. {amendment_rule(min_turnout, rule)}")
+
+
+def amendment_started(channel: str, when: str) -> str:
+    """To the facilitator who proposed a change."""
+    return f"Your proposed change is posted in #{channel} for the group to vote until {when}."
+
+
+def amendment_vote_counted(answer: str, when: str) -> str:
+    """A first vote."""
+    return (f"Your vote is counted: {answer}. Nobody can see how you voted. You can change "
+            f"it until {when}.")
+
+
+def amendment_vote_changed(answer: str) -> str:
+    """A changed vote."""
+    return f"Your vote is changed to: {answer}."
+
+
+def amendment_too_few_votes(cast: int, needed: int) -> str:
+    """Why an amendment failed: turnout."""
+    votes = "1 vote was" if cast == 1 else f"{cast} votes were"
+    return f"Only {votes} cast, and a change needs at least {needed}."
+
+
+def _tally(yes: int, no: int) -> str:
+    return f"{yes} yes, {no} no"
+
+
+def amendment_passed(change: str, yes: int, no: int, why: str, number: int) -> str:
+    """Announced when an amendment passes."""
+    return (f"**The group agreed a change to our agreement** ({_tally(yes, no)}). {why}\n"
+            f"{change}\nVersion {number} is now in force. Type /agreement to read it.")
+
+
+def amendment_failed(change: str, yes: int, no: int, why: str) -> str:
+    """Announced when an amendment fails."""
+    return (f"**A proposed change to our agreement did not pass** ({_tally(yes, no)}). "
+            f"{why}\n{change}\nThe agreement stays as it is.")
+
+
+def amendment_stale(base: int, number: int) -> str:
+    """Announced when the agreement changed while a vote was open."""
+    return (f"A proposed change to version {base} of our agreement was not applied, because "
+            f"the agreement changed to version {number} while the vote was open. A "
+            "facilitator can propose it again.")
+
+
+RESOURCE_ADD_HELP = "Share a useful link or note with the group, with tags to find it."
+RESOURCE_LIST_HELP = "See the group's shared resources, by tag or search words."
+RESOURCE_REMOVE_HELP = "Remove a resource you added (facilitators can remove any)."
+RESOURCE_FORM_TITLE = "Share a resource"
+RESOURCE_FIELD_TITLE = "Title"
+RESOURCE_FIELD_LINK = "Link"
+RESOURCE_FIELD_TEXT = "Or a short text"
+RESOURCE_FIELD_TAGS = "Tags (separated by commas)"
+RESOURCE_LINK_OR_TEXT = ("Please give either a link or a short text (one of the two). "
+                         "Nothing was saved.")
+RESOURCE_NOT_YOURS = ("Only the person who added this resource, or a facilitator, can "
+                      "remove it.")
+
+
+def resource_bad_link(link: str) -> str:
+    """A link that is not in a valid web address form."""
+    return (f"“{link}” is not a web address I can use. It should start with https:// (or "
+            "http://) and have no spaces, like https://example.org/guide. Nothing was saved.")
+
+
+def resource_bad_tag(tag: str, limit: int) -> str:
+    """A tag with odd characters."""
+    return (f"The tag “{tag}” can't be used. Tags are single words of letters, digits and "
+            f"dashes, up to {limit} characters, like housing or easy-read. Nothing was saved.")
+
+
+def resource_too_many_tags(limit: int) -> str:
+    """Too many tags."""
+    return f"A resource can have up to {limit} tags. Nothing was saved."
+
+
+def resource_added(title: str, resource_id: str) -> str:
+    """A resource was stored."""
+    return (f"Added “{title}” (id {resource_id}). Everyone can find it with /resource list.")
+
+
+def resources_none(filtered: bool) -> str:
+    """No resources (or none matching)."""
+    if filtered:
+        return "No resources match that. Try other words, or type /resource list to see all."
+    return "There are no shared resources yet. Add one with /resource add."
+
+
+def resource_line(resource_id: str, title: str, content: str, is_link: bool,
+                  tags: Sequence[str], name: str) -> str:
+    """One resource in a list."""
+    tagged = f" [tags: {', '.join(tags)}]" if tags else ""
+    body = content if is_link else content.replace("\n", " ")
+    return f"- {title}: {body}{tagged} (id {resource_id}, added by {name})"
+
+
+def resources_list(lines: Sequence[str], total: int) -> str:
+    """The list of resources."""
+    more = (f"\nShowing {len(lines)} of {total}. Add tag= or search= to narrow it down."
+            if total > len(lines) else "")
+    return "**Shared resources**\n" + "\n".join(lines) + more
+
+
+def resource_not_found(resource_id: str) -> str:
+    """No resource with that id."""
+    return f"There is no resource with the id “{resource_id}”. Type /resource list to see the ids."
+
+
+def resource_removed(title: str) -> str:
+    """A resource was removed."""
+    return f"Removed “{title}”."
+
+
+PROMPT_ADD_HELP = "Facilitators: add a discussion or reflection prompt to the list."
+PROMPT_LIST_HELP = "Facilitators: see the prompts, and which comes next."
+PROMPT_FIELD = "Prompt"
+PROMPT_EMPTY = "The prompt is empty. Please write the question or idea. Nothing was saved."
+PROMPT_DUPLICATE = "That prompt is already on the list. Nothing was saved."
+PROMPTS_NONE = "There are no prompts yet. Add one with /prompt add."
+
+
+def _cadence_words(cadence: str) -> str:
+    return {"daily": "every day", "weekly": "every week", "fortnightly": "every two weeks",
+            }.get(cadence, "never (posting is switched off in the config)")
+
+
+def prompt_too_many(limit: int) -> str:
+    """The list is full."""
+    return f"The list holds up to {limit} prompts. Nothing was saved."
+
+
+def prompt_added(count: int, cadence: str, channel: str) -> str:
+    """A prompt was stored."""
+    return (f"Added. There {'is 1 prompt' if count == 1 else f'are {count} prompts'} on the "
+            f"list; one is posted {_cadence_words(cadence)} in #{channel}.")
+
+
+def prompt_line(number: int, text: str, used: int, upcoming: bool) -> str:
+    """One prompt in the list."""
+    times = "not used yet" if used == 0 else f"used {used} time{'' if used == 1 else 's'}"
+    return f"{number}. {text} ({times}){' <- next' if upcoming else ''}"
+
+
+def prompts_list(lines: Sequence[str], cadence: str) -> str:
+    """The prompts, for facilitators."""
+    return (f"**Prompts** (one is posted {_cadence_words(cadence)}; none repeats until all "
+            "have been used)\n" + "\n".join(lines))
+
+
+def prompt_post(text: str) -> str:
+    """A prompt, posted to the group."""
+    return f"**Something to think about**\n{text}\nShare your thoughts here if you like."
+
+
+# ---- check-ins and buddies -------------------------------------------------------------------
+# Gentle, never nagging: every message says it is fine not to answer, and how to stop.
+
+CHECKIN_HELP = ("Private check-ins: now and then I ask, by direct message, how things are "
+                "going for you. See and change your settings.")
+CHECKIN_ON_HELP = "Switch your check-ins on (or back on)."
+CHECKIN_OFF_HELP = "Switch your check-ins off. You can switch them back on at any time."
+CHECKIN_SET_HELP = "Choose how often, which day and time, your time zone and quiet hours."
+CHECKIN_PAUSE_HELP = "Pause your check-ins until a date, for a holiday or a break."
+CHECKIN_RESUME_HELP = "Start your paused check-ins again now."
+CHECKIN_ASSIGN_HELP = "Facilitators: choose who a member's one-to-one requests go to."
+CHECKIN_SUMMARY_HELP = ("Facilitators: check-ins sent and answered, how people answered (once 5 "
+                        "or more did), and open one-to-one requests.")
+
+CHECKIN_QUESTION = ("**How are things going for you in the group?**\n"
+                    "Only you and your facilitator will see your answer. You don't have to "
+                    "answer, and you can add a private note if you like.")
+CHECKIN_FOLLOW_UP = ("Just a gentle reminder, and the only one: how are things going for you "
+                     "in the group? It's completely fine not to answer.")
+CHECKIN_NOTE_BUTTON = "Add a private note"
+CHECKIN_NOTE_TITLE = "A private note"
+CHECKIN_NOTE_ANSWER_FIELD = "How are things going? (optional)"
+CHECKIN_NOTE_FIELD = "Your note"
+CHECKIN_NOTE_HINT = "Only your facilitator will read this."
+CHECKIN_REPLY_FIELD = "Your message"
+CHECKIN_ON_BUTTON = "Switch check-ins on"
+CHECKIN_OFF_BUTTON = "Switch check-ins off"
+CHECKIN_RESUME_BUTTON = "Start again now"
+CHECKIN_A_MEMBER = "A member"
+
+_ANSWER_WORDS = {"good": "Good", "okay": "Okay", "not_so_good": "Not so good",
+                 "one_to_one": "I'd like a one-to-one"}
+
+
+def checkin_answer_words(answer: object) -> str:
+    """A check-in answer in words (the button label too)."""
+    return _ANSWER_WORDS.get(str(getattr(answer, "value", answer)), str(answer))
+
+
+def checkin_settings(enabled: bool, cadence: str, day: str, at: str, zone: str,
+                     quiet_start: str, quiet_end: str, paused_until: str, reason: str,
+                     when: str) -> str:
+    """A member's own check-in settings, in words, and how to change them."""
+    if enabled:
+        state = "Your check-ins are **on**."
+    elif reason == "misses":
+        state = ("Your check-ins are **paused**, because the last few went unanswered. "
+                 "That's fine.")
+    elif reason == "unreachable":
+        state = ("Your check-ins are **paused**, because I couldn't send you a direct "
+                 "message.")
+    else:
+        state = "Your check-ins are **off**."
+    lines = [state,
+             f"- How often: {cadence}, on {day.title()} at {at}",
+             f"- Your time zone: {zone}",
+             f"- Quiet hours: {f'{quiet_start} to {quiet_end}' if quiet_start else 'none'}"]
+    if paused_until:
+        lines.append(f"- Paused until {paused_until}")
+    if enabled and when:
+        lines.append(f"- Next check-in: {when}")
+    lines.append("To change these, type for example /checkin set cadence=fortnightly "
+                 "day=friday time=18:00 quiet=22:00-08:00. Only you can see this.")
+    return "\n".join(lines)
+
+
+def checkin_switched_on(when: str) -> str:
+    """Check-ins switched on."""
+    nxt = f" Your next one will reach you by direct message on {when}." if when else ""
+    return (f"Your check-ins are on.{nxt} Type /checkin off at any time to stop them.")
+
+
+CHECKIN_SWITCHED_OFF = ("Your check-ins are off. Nothing else will be sent. Type /checkin on "
+                        "whenever you'd like them back.")
+CHECKIN_SET_NOTHING = ("Tell me what to change, for example /checkin set day=friday "
+                       "time=18:00. Type /checkin to see your settings.")
+CHECKIN_SAVED = "Saved."
+CHECKIN_BAD_QUIET = ("Quiet hours need a start and an end time, like quiet=22:00-08:00, or "
+                     "quiet=none for no quiet hours.")
+CHECKIN_PAUSE_BAD_DATE = ("Please give the date to start again as year-month-day, like "
+                          "until=2026-12-31, within the next year.")
+CHECKIN_ASSIGN_SELF = "A member can't be their own facilitator. Choose someone else."
+CHECKIN_NOT_YOURS = ("Sorry, I can't find that check-in. It may be an old one. Type /checkin "
+                     "to see your settings.")
+CHECKIN_ALREADY_ANSWERED = ("You've already answered this check-in. Thank you. You can still "
+                            "add a private note, or ask for a one-to-one.")
+CHECKIN_DMS_CLOSED = ("A note just for you: I couldn't send you your check-in, because your "
+                      "direct messages are closed to me. Your check-ins are paused. If you'd "
+                      "like them back, allow direct messages from this group's members and "
+                      "type /checkin on.")
+
+
+def checkin_bad_option(name: str, why: str) -> str:
+    """A /checkin set option that cannot be used."""
+    return f"The {name} {why}. Nothing was changed."
+
+
+def checkin_paused(day: str, enabled: bool) -> str:
+    """Paused for a holiday."""
+    if not enabled:
+        return (f"Saved: pause until {day}. Your check-ins are off at the moment; type "
+                "/checkin on if you'd like them from then.")
+    return (f"Your check-ins are paused until {day}. They'll start again by themselves "
+            "after that. Type /checkin resume to start them sooner.")
+
+
+def checkin_default_on(when: str) -> str:
+    """The first time a member acts, in a group where check-ins are on by default."""
+    nxt = f" The first will reach you on {when}." if when else ""
+    return (f"In this group, check-ins are on unless you switch them off: a private message "
+            f"now and then asking how things are going.{nxt} Type /checkin off to stop them, "
+            "or /checkin to change when they come.")
+
+
+def checkin_assigned(to_me: bool) -> str:
+    """/checkin assign saved."""
+    who = "you" if to_me else "the facilitator you chose"
+    return f"Saved. That member's one-to-one requests will now go to {who}."
+
+
+def checkin_auto_paused(misses: int) -> str:
+    """Check-ins paused after several went unanswered."""
+    return (f"I've paused your check-ins, as the last {misses} went unanswered. That's "
+            "completely fine, and I won't send any more. If you'd like them back, type "
+            "/checkin on at any time.")
+
+
+def checkin_unreachable_for_facilitator(name: str) -> str:
+    """To a facilitator: a member's check-in could not be sent (their DMs are closed)."""
+    who = name or "A member"
+    return (f"{who}'s check-in couldn't be sent to them, because their direct messages are "
+            "closed to the bot. Nothing was posted anywhere else. They will be told "
+            "privately the next time they use a command; you may want to check in with "
+            "them yourself.")
+
+
+def checkin_thanks(answer: object, noted: bool) -> str:
+    """A check-in answered Good or Okay (or a note added)."""
+    note = " Your note is saved, for your facilitator only." if noted else ""
+    if answer is not None and getattr(answer, "value", "") == "okay":
+        return ("Thank you for letting me know." + note + " If anything changes, you can ask "
+                "for a one-to-one with a facilitator at any time.")
+    return "Thank you for letting me know." + note
+
+
+def checkin_request_made(facilitator: str, days: int, peer_support: str, helpline: str,
+                         noted: bool) -> str:
+    """To a member who asked for a one-to-one or answered Not so good."""
+    who = facilitator or "A facilitator"
+    lines = [f"Thank you for telling me. {who} will be in touch with you privately within "
+             f"{days} day{'' if days == 1 else 's'} to find a time to talk."]
+    if noted:
+        lines.append("Your note has been passed on to them, and to nobody else.")
+    if peer_support:
+        lines.append(peer_support)
+    if helpline:
+        lines.append(helpline)
+    return "\n\n".join(lines)
+
+
+def one_to_one_request(name: str, answer: str, note: str, days: int) -> str:
+    """To a facilitator: a member would like a one-to-one."""
+    said = f"\n\nTheir note:\n{note}" if note else ""
+    return (f"**{name} would like a one-to-one.** Their check-in answer: {answer}.{said}\n\n"
+            f"Only you have been sent this. Please get in touch within {days} "
+            f"day{'' if days == 1 else 's'}, and mark it arranged once you have a time.")
+
+
+def one_to_one_note_added(name: str, note: str) -> str:
+    """To the facilitator: the member added a note to their request."""
+    return f"{name} added a private note to their one-to-one request:\n{note}"
+
+
+def one_to_one_reminder(name: str, days: int) -> str:
+    """To the facilitator: a request not yet arranged."""
+    return (f"A gentle reminder: {name} asked for a one-to-one {days} "
+            f"day{'' if days == 1 else 's'} ago, and it isn't marked arranged yet. If it is "
+            "arranged, please press the button so nobody else is asked.")
+
+
+def one_to_one_escalated(name: str, answer: str, note: str, days: int) -> str:
+    """To another facilitator: a request nobody has arranged yet."""
+    said = f"\n\nTheir note:\n{note}" if note else ""
+    return (f"**{name} asked for a one-to-one {days} days ago, and it hasn't been arranged "
+            f"yet.** Could you get in touch with them? Their check-in answer: {answer}.{said}")
+
+
+def one_to_one_reply_button(name: str) -> str:
+    """The facilitator's button to write to the member."""
+    return f"Reply to {name}"[:80]
+
+
+ONE_TO_ONE_ARRANGED_BUTTON = "Mark arranged"
+ONE_TO_ONE_DONE_BUTTON = "Mark done"
+ONE_TO_ONE_NOT_YOURS = ("Sorry, that one-to-one request is with another facilitator, or no "
+                        "longer open.")
+ONE_TO_ONE_ALREADY = "That's already been marked. Thank you."
+
+
+def one_to_one_reply_title(name: str) -> str:
+    """The reply form's title."""
+    return f"Message to {name}"[:45]
+
+
+def one_to_one_reply(facilitator: str, text: str) -> str:
+    """To the member: their facilitator's words."""
+    return f"**A message from {facilitator}, about your one-to-one:**\n{text}"
+
+
+def one_to_one_reply_sent(name: str) -> str:
+    """To the facilitator: the reply is on its way."""
+    return f"Sent to {name} by direct message. Only they will see it."
+
+
+def one_to_one_arranged(name: str) -> str:
+    """To the facilitator: marked arranged."""
+    return f"Marked arranged. No more reminders about {name}'s one-to-one."
+
+
+def one_to_one_done(name: str) -> str:
+    """To the facilitator: marked done."""
+    return f"Marked done: {name}'s one-to-one. Thank you."
+
+
+def checkin_summary_header(days: int, sent: int, answered: int) -> str:
+    """The summary's first line."""
+    return (f"**Check-ins in the last {days} day{'' if days == 1 else 's'}:** {sent} sent, "
+            f"{answered} answered. Only you can see this.")
+
+
+def checkin_summary_spread(spread: list[tuple[str, int]]) -> str:
+    """The spread of answers, as text."""
+    return "Answers:\n" + "\n".join(f"- {label}: {count}" for label, count in spread)
+
+
+def checkin_summary_alt(days: int, spread: list[tuple[str, int]]) -> str:
+    """The chart's alt text."""
+    parts = ", ".join(f"{label} {count}" for label, count in spread)
+    return f"Bar chart of check-in answers in the last {days} days: {parts}."
+
+
+def checkin_summary_chart_title(days: int) -> str:
+    """The chart's title."""
+    return f"Check-in answers, last {days} days"
+
+
+def checkin_summary_too_few(minimum: int) -> str:
+    """Too few members answered to show the spread without pointing at anyone."""
+    return (f"The spread of answers is shown once at least {minimum} members have answered "
+            "in the period, so that nobody's answer can be picked out.")
+
+
+def checkin_summary_requests(requested: int, arranged: int) -> str:
+    """Open one-to-one requests."""
+    return (f"Open one-to-one requests: {requested} waiting to be arranged, {arranged} "
+            "arranged.")
+
+
+def checkin_summary_my_request(name: str, answer: str, day: str, status: str) -> str:
+    """One of the facilitator's own open requests."""
+    return f"- Yours: {name} ({answer}), asked {day}, {status}"
+
+
+def checkin_summary_member(name: str, said: list[str]) -> str:
+    """One of the facilitator's own members' answers in the period."""
+    return f"- {name}: " + ", ".join(said)
+
+
+def buddy_join_help(weeks: int) -> str:
+    """/buddy join's help."""
+    return (f"Join buddy pairing: every {weeks} week{'' if weeks == 1 else 's'} you're "
+            "introduced to another member for peer support.")
+
+
+BUDDY_LEAVE_HELP = "Leave buddy pairing. You won't be paired again unless you rejoin."
+BUDDY_STATUS_HELP = "See whether you're in buddy pairing, and who your buddies are now."
+BUDDY_AVOID_HELP = "Privately ask never to be paired with someone. Nobody is told."
+BUDDY_LEFT = "You've left buddy pairing. Type /buddy join whenever you'd like to come back."
+BUDDY_NOT_IN = "You're not in buddy pairing. Type /buddy join if you'd like to be."
+BUDDY_SOMEONE = "a member"
+BUDDY_AVOID_SELF = "You can't be paired with yourself, so there's nothing to avoid."
+BUDDY_AVOIDED = ("Saved, privately: you'll never be paired with them. Nobody else is told. "
+                 "Type /buddy avoid with undo=yes to change this.")
+BUDDY_UNAVOIDED = "Saved: they're off your avoid list."
+BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "
+                  "next time. Type /buddy leave if you'd rather not take part.")
+BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (
+    "What got you interested in joining the group?",
+    "What's one thing the group has done that you were glad about?",
+    "What's something you enjoy doing outside the group?",
+    "What would make the group's meetings easier for you?",
+    "What's a small thing that made your week better?",
+)
+
+
+def buddy_joined(weeks: int, day: str) -> str:
+    """/buddy join answered."""
+    return (f"You're in. Every {weeks} week{'' if weeks == 1 else 's'}, on a {day.title()}, "
+            "I'll introduce you to a buddy by direct message. Type /buddy leave at any time.")
+
+
+def buddy_status(joined: bool, names: list[str], avoided: int) -> str:
+    """/buddy status answered (only the member sees it)."""
+    lines = ["You're in buddy pairing." if joined else "You're not in buddy pairing."]
+    if names:
+        lines.append("Your buddies this round: " + ", ".join(names) + ".")
+    if avoided:
+        lines.append(f"Your private avoid list has {avoided} "
+                     f"{'person' if avoided == 1 else 'people'}.")
+    lines.append("Type /buddy join or /buddy leave to change this.")
+    return "\n".join(lines)
+
+
+def buddy_intro(names: list[str], question: str, weeks: int) -> str:
+    """The introduction each pair or trio gets, in one private conversation."""
+    who = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return (f"**Meet your buddies: {who}.** You're paired for the next {weeks} "
+            f"week{'' if weeks == 1 else 's'}, to look out for each other. A first question "
+            f"to try: *{question}*\nThere's no pressure: a short hello is plenty. Type "
+            "/buddy leave if you'd rather not take part.")

@@ -16,6 +16,7 @@ from bot.runtime import (
     PLATFORMS,
     build_app,
     choose_platform,
+    key_path_for,
     make_cipher,
     opened_storage,
     platform_runner,
@@ -61,6 +62,17 @@ def _parser() -> argparse.ArgumentParser:
                                description="Apply database migrations not yet applied."))
     sub.add_parser("generate-key", help="print a new encryption key",
                    description="Print a new key for COPROD_ENCRYPTION_KEY.")
+    case = sub.add_parser("case", help="safeguarding case records (export)",
+                          description="Safeguarding case records for the leads.")
+    case_export = case.add_subparsers(dest="case_command", metavar="ACTION").add_parser(
+        "export", help="write a case, its notes and its audit as a Markdown file",
+        description="Write a case, its notes and its audit as Markdown (readable only by "
+                    "you); the export is recorded in the case's audit.")
+    case_export.add_argument("ref", metavar="REF", help="the case reference, like C-ABC234")
+    case_export.add_argument("--out", type=Path, metavar="PATH",
+                             help="where to write it (default: ./case-REF.md)")
+    with_config(case_export)
+    case.set_defaults(config=None, ref=None, out=None)
     discord_cmd = sub.add_parser("discord", help="Discord helpers (invite-url)",
                                  description="Helpers for setting up the Discord bot.")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", metavar="HELPER")
@@ -89,13 +101,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config or default_config_path())
         if args.command == "check-config":
+            # The same checks `run` makes before it touches anything.
+            platform = choose_platform(None, config, sys.stderr)
             if config.secrets.encryption_key:
-                make_cipher(config, "console")
+                make_cipher(config, platform)
+            elif platform == "console":
+                key_path_for(config)
             where = config.source or "no config file (defaults)"
-            print(f"Config is fine: {where}; database {config.database_target}.")
+            print(f"Config is fine for {platform}: {where}; database "
+                  f"{config.database_target}.")
             return 0
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
+        if args.command == "case":
+            from bot.features.concerns.export import run_export
+
+            if args.ref is None:
+                _parser().parse_args(["case", "--help"])
+            return asyncio.run(run_export(config, args.ref, args.out))
         if args.command == "slack":
             from adapters.slack.manifest import manifest_for_config
 

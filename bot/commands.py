@@ -83,10 +83,13 @@ class OptionSpec:
                     raise UserError(catalog.option_not_yes_no(self.name))
         else:
             value = str(raw).strip()
+            # Platform references: Discord <@id> <#id>, Slack <@U1|name> <#C1|name>.
             if self.type is OptionType.USER:
                 value = value.removeprefix("<@").removesuffix(">").lstrip("!@")
+                value = value.split("|", 1)[0]
             elif self.type is OptionType.CHANNEL:
                 value = value.removeprefix("<#").removesuffix(">").lstrip("#")
+                value = value.split("|", 1)[0]
             if not value and self.required:
                 raise UserError(catalog.option_empty(self.name))
             if len(value) < self.min_length:

@@ -18,6 +18,23 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from bot.agreement_config import (
+    AGREEMENT_SCHEMA,
+    PROMPTS_SCHEMA,
+    AgreementConfig,
+    PromptsConfig,
+    agreement_config,
+    prompts_config,
+)
+from bot.checkins_config import (
+    BUDDIES_SCHEMA,
+    CHECKINS_SCHEMA,
+    BuddiesConfig,
+    CheckinsConfig,
+    buddies_config,
+    checkins_config,
+)
+from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
 from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
 from bot.settings import (
     FEATURE_CHANNELS,
@@ -107,6 +124,9 @@ class DiscordConfig:
     gateway_url: str = ""
     shard_count: int = 0
     shard_ids: tuple[int, ...] = ()
+    # Needs the privileged Server Members intent (switched on in the Developer Portal);
+    # without it newcomers get their welcome by running /welcome.
+    member_join_events: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +157,21 @@ class Config:
     delivery_max_backoff_seconds: int = 600
     delivery_lease_seconds: int = 120
     scheduler_grace_minutes: int = 60
+    meetings_reminder_minutes: tuple[int, ...] = (1440, 60)
+    meetings_coming_up_day: str = "monday"
+    meetings_coming_up_time: str = "09:00"
+    meetings_minutes_by: str = "facilitators"
     console_group_name: str = "Demo group"
     console_members: tuple[ConsoleMember, ...] = DEFAULT_CONSOLE_MEMBERS
     console_channel: str = "general"
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
+    agreement: AgreementConfig = field(default_factory=AgreementConfig)
+    prompts: PromptsConfig = field(default_factory=PromptsConfig)
+    checkins: CheckinsConfig = field(default_factory=CheckinsConfig)
+    buddies: BuddiesConfig = field(default_factory=BuddiesConfig)
+    concerns: ConcernsConfig = field(default_factory=ConcernsConfig)
     secrets: Secrets = field(default_factory=Secrets)
     source: str = ""
 
@@ -154,6 +183,21 @@ class Config:
 
 
 # ---- the schema ---------------------------------------------------------------------------
+
+def _minute_list(value: Any) -> Any:
+    if (not isinstance(value, list) or len(value) > 5
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 40320
+                       for v in value)):
+        raise SettingError("must be a list of up to five numbers of minutes from 1 to 40320 "
+                           "(four weeks), like [1440, 60]")
+    return tuple(sorted(set(value), reverse=True))
+
+
+def _clock_time(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value.strip()):
+        raise SettingError('must be a 24-hour time in quotes, like "09:00"')
+    return value.strip()
+
 
 def _expect(kind: type | tuple[type, ...], what: str) -> Any:
     def check(value: Any) -> Any:
@@ -279,6 +323,13 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "scheduler": {
         "grace_minutes": _int_range(0, 10080),
     },
+    "meetings": {
+        "reminder_minutes": _minute_list,
+        "coming_up_day": _one_of("monday", "tuesday", "wednesday", "thursday", "friday",
+                                 "saturday", "sunday", "never"),
+        "coming_up_time": _clock_time,
+        "minutes_by": _one_of("facilitators", "members"),
+    },
     "discord": {
         "guild_ids": _snowflakes,
         "command_sync": _one_of("guild", "global"),
@@ -286,6 +337,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "gateway_url": _url,
         "shard_count": _int_range(0, 10000),
         "shard_ids": _shard_ids,
+        "member_join_events": _expect(bool, "true or false"),
     },
     "slack": {
         "mode": _one_of("socket", "http"),
@@ -294,6 +346,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "api_base": _url,
     },
     "feedback": FEEDBACK_SCHEMA,
+    "agreement": AGREEMENT_SCHEMA,
+    "prompts": PROMPTS_SCHEMA,
+    "checkins": CHECKINS_SCHEMA,
+    "buddies": BUDDIES_SCHEMA,
+    "concerns": CONCERNS_SCHEMA,
     "console": {
         "group_name": _text,
         "channel": _console_channel,
@@ -436,10 +493,14 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
 
     defaults = apply_settings(GroupSettings(group_id=""), group_values)
     problems += _missing_channels("group", defaults.missing())
+    problems += _group_problems("group", defaults)
     for gid, vals in per_group.items():
-        own = [m for m in apply_settings(defaults, vals).missing()
-               if m not in defaults.missing()]
+        merged = apply_settings(defaults, vals)
+        own = [m for m in merged.missing() if m not in defaults.missing()]
         problems += _missing_channels(f'groups."{gid}"', own)
+        problems += [p for p in _group_problems(f'groups."{gid}"', merged)
+                     if p.split("]", 1)[1] not in
+                     {q.split("]", 1)[1] for q in _group_problems("group", defaults)}]
 
     database_problem = check_database_setting(secrets.database_url
                                               or values["bot"].get("database", "coprod.db"))
@@ -463,6 +524,10 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         delivery_max_backoff_seconds=delivery.get("max_backoff_seconds", 600),
         delivery_lease_seconds=delivery.get("lease_seconds", 120),
         scheduler_grace_minutes=values["scheduler"].get("grace_minutes", 60),
+        meetings_reminder_minutes=values["meetings"].get("reminder_minutes", (1440, 60)),
+        meetings_coming_up_day=values["meetings"].get("coming_up_day", "monday"),
+        meetings_coming_up_time=values["meetings"].get("coming_up_time", "09:00"),
+        meetings_minutes_by=values["meetings"].get("minutes_by", "facilitators"),
         console_group_name=console.get("group_name", "Demo group"),
         console_channel=console.get("channel", "general").lstrip("#"),
         console_members=console.get("members", DEFAULT_CONSOLE_MEMBERS),
@@ -473,6 +538,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             gateway_url=secrets.discord_gateway_url or discord.get("gateway_url", ""),
             shard_count=shard_count,
             shard_ids=discord.get("shard_ids", ()),
+            member_join_events=discord.get("member_join_events", False),
         ),
         slack=SlackConfig(
             mode=slack.get("mode", "socket"),
@@ -481,6 +547,11 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             api_base=secrets.slack_api_base or slack.get("api_base", ""),
         ),
         feedback=feedback_config(values["feedback"]),
+        agreement=agreement_config(values["agreement"]),
+        prompts=prompts_config(values["prompts"]),
+        checkins=checkins_config(values["checkins"]),
+        buddies=buddies_config(values["buddies"]),
+        concerns=concerns_config(values["concerns"]),
         secrets=secrets,
         source=str(path) if path else "",
     )
@@ -492,9 +563,21 @@ def _missing_channels(where: str, missing: list[tuple[str, str]]) -> list[str]:
         by_key.setdefault(key, []).append(feature)
     return [f"[{where}] {key}: {' and '.join(features)} "
             f"{'is' if len(features) == 1 else 'are'} switched on but {key} is empty. "
-            f"Set {key} = \"channel-name\", or take "
-            f"{' and '.join(features)} out of features"
+            + (f"Set {key} = [\"Role name\"]" if key.endswith("_roles")
+               else f"Set {key} = \"channel-name\"")
+            + f", or take {' and '.join(features)} out of features"
             for key, features in by_key.items()]
+
+
+def _group_problems(where: str, settings: GroupSettings) -> list[str]:
+    problems = []
+    if settings.privacy_problems():
+        problems.append(f"[{where}] leads_channel: must be private to the safeguarding "
+                        "leads, so it can't be the updates or feedback channel")
+    if not settings.facilitator_roles:
+        problems.append(f"[{where}] facilitator_roles: at least one role is needed, or "
+                        "nobody could run /setup")
+    return problems
 
 
 def _check_table(section: str, body: Mapping[str, Any], checks: Mapping[str, Any],

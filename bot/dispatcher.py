@@ -36,6 +36,7 @@ BACKOFF_BASE_SECONDS = 2.0
 # Poll this often even without a wake-up, to pick up work other processes enqueued.
 IDLE_POLL_SECONDS = 5.0
 WARN_AFTER_ATTEMPTS = 5
+MARK_ATTEMPTS = 3
 
 
 class Dispatcher:
@@ -57,7 +58,8 @@ class Dispatcher:
         self._storage = storage
         self._sender = sender
         self._clock = clock
-        self._limit = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._sending = 0  # deliveries claimed or being claimed by this dispatcher
         self._max_backoff = max_backoff_seconds
         self._lease = timedelta(seconds=lease_seconds)
         self._batch = batch_size
@@ -74,18 +76,34 @@ class Dispatcher:
         self._wake.set()
 
     async def process_once(self) -> int:
-        """Claim one batch of due deliveries and attempt each; return how many."""
-        claimed = await self._storage.claim_deliveries(
-            self._clock.now(), self._batch, self.owner, self._lease)
-        if claimed:
-            self._busy += 1
-            self._idle.clear()
-            try:
-                await asyncio.gather(*(self._attempt(d) for d in claimed))
-            finally:
-                self._busy -= 1
-                if not self._busy:
-                    self._idle.set()
+        """Claim as many due deliveries as there are free sending slots, and attempt each;
+        return how many.
+
+        Only free slots are claimed, so a lease runs only while its delivery is really
+        being sent, never while it waits its turn.
+        """
+        free = min(self._batch, self._concurrency - self._sending)
+        if free <= 0:
+            return 0
+        # Reserved before the await, so callers cannot overbook, and marked busy so that
+        # `drain` waits for what this call is about to claim and send.
+        self._sending += free
+        self._busy += 1
+        self._idle.clear()
+        claimed: list[Delivery] = []
+        try:
+            claimed = await self._storage.claim_deliveries(
+                self._clock.now(), free, self.owner, self._lease)
+            self._sending -= free - len(claimed)
+            free = len(claimed)
+            if claimed:
+                await asyncio.gather(*(self._attempt(d) for d in claimed),
+                                     return_exceptions=True)
+        finally:
+            self._sending -= free
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()
         return len(claimed)
 
     async def drain(self, limit_seconds: float = 10.0) -> None:
@@ -106,20 +124,34 @@ class Dispatcher:
     async def run(self) -> None:
         """Deliver until `stop` is called."""
         log_event(log, logging.INFO, "dispatcher.start", owner=self.owner)
+        failures = 0
         while not self._stopping:
             try:
-                sent = await self.process_once()
-            except Exception:
-                log.exception("dispatcher.batch_failed")
-                sent = 0
-            if sent:
-                continue
-            await self._sleep_until_due()
+                if await self.process_once():
+                    failures = 0
+                    continue
+                await self._sleep_until_due()
+                failures = 0
+            except Exception as exc:
+                # The database may be locked or gone for a while: keep going, slower.
+                failures += 1
+                log_event(log, logging.ERROR, "dispatcher.loop_failed",
+                          error=type(exc).__name__, failures=failures)
+                await self._pause(min(IDLE_POLL_SECONDS * failures, 60.0))
 
     def stop(self) -> None:
         """Finish the current batch and return from `run`."""
         self._stopping = True
         self._wake.set()
+
+    async def _pause(self, seconds: float) -> None:
+        self._wake.clear()
+        if not self._stopping:
+            try:
+                async with asyncio.timeout(seconds):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
 
     async def _sleep_until_due(self) -> None:
         # Cleared before looking, so a wake-up that arrives meanwhile is not lost.
@@ -136,21 +168,30 @@ class Dispatcher:
                 pass
 
     async def _attempt(self, delivery: Delivery) -> None:
-        async with self._limit:
+        try:
+            ref = await self._sender.send(delivery.destination, delivery.message,
+                                          delivery.key)
+        except DeliveryError as exc:
+            await self._failed(delivery, exc)
+            return
+        except Exception as exc:  # an adapter bug must not lose the delivery
+            log_event(log, logging.ERROR, "delivery.adapter_error", id=delivery.id,
+                      error=type(exc).__name__)
+            await self._failed(delivery, Transient(type(exc).__name__))
+            return
+        for attempt in range(MARK_ATTEMPTS):
             try:
-                ref = await self._sender.send(delivery.destination, delivery.message,
-                                              delivery.key)
-            except DeliveryError as exc:
-                await self._failed(delivery, exc)
-                return
-            except Exception as exc:  # an adapter bug must not lose the delivery
-                log_event(log, logging.ERROR, "delivery.adapter_error", id=delivery.id,
-                          error=type(exc).__name__)
-                await self._failed(delivery, Transient(type(exc).__name__))
-                return
-        await self._storage.mark_delivered(delivery.id, ref, self._clock.now())
+                await self._storage.mark_delivered(delivery.id, ref, self._clock.now(),
+                                                   owner=self.owner)
+                break
+            except Exception as exc:
+                # Sent but not recorded: if this keeps failing, the lease runs out and it
+                # is sent again (Discord drops the repeat by its nonce).
+                log_event(log, logging.ERROR, "delivery.mark_failed", id=delivery.id,
+                          error=type(exc).__name__, attempt=attempt + 1)
+                await asyncio.sleep(0.2 * (attempt + 1))
         log_event(log, logging.INFO, "delivery.sent", id=delivery.id,
-                  to=delivery.destination.describe(), attempts=delivery.attempts + 1)
+                  kind=delivery.destination.kind.value, attempts=delivery.attempts + 1)
 
     async def _failed(self, delivery: Delivery, exc: DeliveryError) -> None:
         now = self._clock.now()
@@ -158,26 +199,28 @@ class Dispatcher:
         if isinstance(exc, RateLimited):
             wait = exc.retry_after + self._rng.uniform(0, 0.25)
             await self._storage.mark_retry(delivery.id, now + timedelta(seconds=wait), error,
-                                           count_attempt=False)
+                                           count_attempt=False, owner=self.owner)
             log_event(log, logging.INFO, "delivery.rate_limited", id=delivery.id,
                       retry_after=round(exc.retry_after, 3))
         elif isinstance(exc, Forbidden | NotFound | UnsupportedMessage):
             if delivery.fallbacks and not isinstance(exc, UnsupportedMessage):
                 nxt, rest = delivery.fallbacks[0], delivery.fallbacks[1:]
                 await self._storage.reroute(delivery.id, nxt.destination,
-                                            nxt.message or delivery.message, rest, error, now)
+                                            nxt.message or delivery.message, rest, error, now,
+                                            owner=self.owner)
                 log_event(log, logging.WARNING, "delivery.rerouted", id=delivery.id,
-                          reason=type(exc).__name__, to=nxt.destination.describe())
+                          reason=type(exc).__name__, to=nxt.destination.kind.value)
             else:
-                await self._storage.mark_undeliverable(delivery.id, error, now)
+                await self._storage.mark_undeliverable(delivery.id, error, now,
+                                                       owner=self.owner)
                 log_event(log, logging.ERROR, "delivery.undeliverable", id=delivery.id,
-                          reason=type(exc).__name__, to=delivery.destination.describe())
+                          reason=type(exc).__name__, to=delivery.destination.kind.value)
         else:
             attempts = delivery.attempts + 1
             ceiling = min(self._max_backoff, BACKOFF_BASE_SECONDS * 2 ** min(attempts, 30))
             wait = self._rng.uniform(ceiling / 2, ceiling)
             await self._storage.mark_retry(delivery.id, now + timedelta(seconds=wait), error,
-                                           count_attempt=True)
+                                           count_attempt=True, owner=self.owner)
             level = logging.WARNING if attempts >= WARN_AFTER_ATTEMPTS else logging.INFO
             log_event(log, level, "delivery.retry", id=delivery.id, attempts=attempts,
                       wait=round(wait, 3), reason=type(exc).__name__)

@@ -95,5 +95,14 @@ class MessageShortcut:
     channel: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MemberJoined:
+    """Someone joined the group (the server or workspace): features may welcome them."""
+
+    group_id: str
+    actor: Actor
+    channel: str | None = None
+
+
 Event = (Invocation | ButtonPress | FormSubmission | DirectMessageReceived
-         | MessageShortcut)
+         | MessageShortcut | MemberJoined)

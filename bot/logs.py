@@ -67,6 +67,16 @@ class _CoprodHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Our handler, told apart so reconfiguring replaces only ours."""
 
 
+_OURS = ("bot", "storage", "scheduler", "adapters", "tests", "__main__")
+
+
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    """Libraries (discord.py, slack-sdk, aiohttp, ...) log request bodies and gateway
+    payloads at debug and info, which would carry what people wrote: only their warnings
+    and errors pass, whatever level is configured."""
+    return record.name.split(".", 1)[0] in _OURS or record.levelno >= logging.WARNING
+
+
 def configure_logging(level: str, fmt: str = "keyvalue", stream: IO[str] | None = None) -> None:
     """Send all logs to `stream` (stderr by default) at `level`, in the chosen format.
 
@@ -74,6 +84,7 @@ def configure_logging(level: str, fmt: str = "keyvalue", stream: IO[str] | None 
     local values could hold message text.
     """
     handler = _CoprodHandler(stream or sys.stderr)
+    handler.addFilter(_quiet_libraries)
     handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _CoprodHandler)]:

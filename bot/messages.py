@@ -8,6 +8,7 @@ through JSON, so a message can be stored in the delivery outbox and sent later.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -59,6 +60,16 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class File:
+    """A file attachment (a calendar file, say). `description` says in words what it is
+    and what to do with it."""
+
+    filename: str
+    data: bytes
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class FormField:
     """One field in a form, with the limits the core will also check on submission."""
 
@@ -104,6 +115,7 @@ class Message:
     # A feature that deliberately pings (a meeting reminder to a configured role) says so;
     # otherwise adapters send with every mention disabled.
     allow_role_mentions: tuple[str, ...] = ()
+    files: tuple[File, ...] = ()
 
 
 class DestinationKind(StrEnum):
@@ -112,6 +124,7 @@ class DestinationKind(StrEnum):
     CHANNEL = "channel"
     DM = "dm"
     EPHEMERAL = "ephemeral"
+    GROUP_DM = "group_dm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +133,10 @@ class Destination:
 
     - channel: `channel` is a channel id or name as configured;
     - dm: `user` is the member's platform id (a direct message);
-    - ephemeral: only `user` sees it, in `channel`.
+    - ephemeral: only `user` sees it, in `channel`;
+    - group_dm: one private conversation with several members; `user` holds their ids,
+      comma-separated ("id1,id2[,id3]"). Platforms without group DMs for bots (Discord)
+      send each member the same direct message, which names them all.
     """
 
     kind: DestinationKind
@@ -138,12 +154,24 @@ class Destination:
         """A direct message to one member."""
         return cls(DestinationKind.DM, group_id, user=user)
 
+    @classmethod
+    def to_group_dm(cls, group_id: str, users: Sequence[str]) -> Destination:
+        """One private conversation with several members (a buddy pair or trio)."""
+        return cls(DestinationKind.GROUP_DM, group_id, user=",".join(users))
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        """The member ids a DM or group DM goes to."""
+        return tuple(u for u in self.user.split(",") if u)
+
     def describe(self) -> str:
         """A short, log-safe description (ids only, never text)."""
         if self.kind is DestinationKind.CHANNEL:
             return f"channel:{self.channel}"
         if self.kind is DestinationKind.DM:
             return f"dm:{self.user}"
+        if self.kind is DestinationKind.GROUP_DM:
+            return f"group_dm:{self.user}"
         return f"ephemeral:{self.channel}:{self.user}"
 
 
@@ -192,6 +220,10 @@ def message_to_dict(message: Message) -> dict[str, Any]:
             for i in message.images
         ],
         "allow_role_mentions": list(message.allow_role_mentions),
+        "files": [
+            [f.filename, base64.b64encode(f.data).decode("ascii"), f.description]
+            for f in message.files
+        ],
     }
 
 
@@ -214,6 +246,7 @@ def message_from_dict(data: dict[str, Any]) -> Message:
             Image(i[0], base64.b64decode(i[1]), i[2]) for i in data.get("images", [])
         ),
         allow_role_mentions=tuple(data.get("allow_role_mentions", [])),
+        files=tuple(File(f[0], base64.b64decode(f[1]), f[2]) for f in data.get("files", [])),
     )
 
 

@@ -9,7 +9,6 @@ both read naturally.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,21 +25,69 @@ class ParsedCommand:
     options: dict[str, Any]
 
 
+_DOUBLE = {'"': '"', "“": "”", "”": "”", "„": "“"}
+
+
 def split_words(text: str) -> list[str]:
-    """Split a line into words, honouring quotes; a kind error if a quote is open."""
-    lexer = shlex.shlex(text, posix=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError:
-        raise UserError(catalog.unbalanced_quotes()) from None
+    """Split a line into words, honouring quotes; a kind error if a double quote is open.
+
+    Double quotes (straight or curly, as phones type them) group words. A single quote
+    groups words only where it opens a value (`title='Big meeting'`); elsewhere it is an
+    apostrophe (`I'm`, `don't`). A backslash keeps the next quote mark as it is.
+    """
+    words: list[str] = []
+    current: list[str] = []
+    in_word = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and (text[i + 1] in _DOUBLE or text[i + 1] == "'"):
+            current.append(text[i + 1])
+            in_word, i = True, i + 2
+            continue
+        opens_single = ch == "'" and (not current or current[-1] in "=:") and (
+            _closing_single(text, i + 1) is not None)
+        if ch in _DOUBLE or opens_single:
+            close = _DOUBLE.get(ch, "'")
+            end = _find_close(text, i + 1, close if ch != '"' else '"')
+            if end is None:
+                raise UserError(catalog.unbalanced_quotes())
+            current.append(text[i + 1:end])
+            in_word, i = True, end + 1
+            continue
+        if ch.isspace():
+            if in_word:
+                words.append("".join(current))
+                current, in_word = [], False
+        else:
+            current.append(ch)
+            in_word = True
+        i += 1
+    if in_word:
+        words.append("".join(current))
+    return words
+
+
+def _find_close(text: str, start: int, close: str) -> int | None:
+    closers = {close, '"'} if close in "”“" else {close}
+    for j in range(start, len(text)):
+        if text[j] in closers:
+            return j
+    return None
+
+
+def _closing_single(text: str, start: int) -> int | None:
+    """Where a single-quoted value closes: a ' followed by a space or the end."""
+    for j in range(start, len(text)):
+        if text[j] == "'" and (j + 1 == len(text) or text[j + 1].isspace()):
+            return j
+    return None
 
 
 def find_command(registry: Registry, words: list[str]) -> tuple[CommandSpec, list[str]]:
     """The longest command name that the first words spell, and the words left over."""
-    if not words:
-        raise UserError(catalog.unknown_command("", None))
+    if not words or not words[0].strip():
+        raise UserError(catalog.unknown_command(words[0] if words else "", None))
     for size in (3, 2, 1):
         if len(words) >= size:
             spec = registry.get(" ".join(words[:size]).lower())
@@ -52,7 +99,8 @@ def find_command(registry: Registry, words: list[str]) -> tuple[CommandSpec, lis
         tried = " ".join(words[:2]).lower()
         if len(words) > 1:
             raise UserError(catalog.unknown_command(tried, registry.suggest(tried)))
-        raise UserError(catalog.needs_subcommand(first, [s.words[1] for s in subs]))
+        raise UserError(catalog.needs_subcommand(
+            first, [s.words[1] for s in subs if len(s.words) > 1]))
     raise UserError(catalog.unknown_command(first, registry.suggest(first)))
 
 

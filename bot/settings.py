@@ -49,13 +49,24 @@ class GroupSettings:
         return ZoneInfo(self.timezone)
 
     def missing(self) -> list[tuple[str, str]]:
-        """(feature, setting key) for each switched-on feature whose channel is unset."""
+        """(feature, setting key) for each switched-on feature whose channel (or, for
+        concerns, lead roles) is unset."""
         out = []
         for feature in FEATURES:
             key = FEATURE_CHANNELS.get(feature)
             if key and feature in self.features and not getattr(self, key):
                 out.append((feature, key))
+        if "concerns" in self.features and not self.lead_roles:
+            out.append(("concerns", "lead_roles"))
         return out
+
+    def privacy_problems(self) -> list[str]:
+        """Settings that would let private things be seen publicly: the leads' channel
+        must not be one of the group's shared channels."""
+        shared = {self.updates_channel.casefold(), self.feedback_channel.casefold()}
+        if self.leads_channel and self.leads_channel.casefold() in shared:
+            return ["leads_channel"]
+        return []
 
 
 class SettingError(ValueError):
@@ -94,6 +105,7 @@ def check_channel(value: Any) -> str:
     if not isinstance(value, str):
         raise SettingError(catalog.setting_bad_channel())
     name = value.strip().removeprefix("<#").removesuffix(">").lstrip("#").strip()
+    name = name.split("|", 1)[0]  # Slack's <#C123|name>
     if len(name) > 100 or any(ch.isspace() for ch in name):
         raise SettingError(catalog.setting_bad_channel())
     return name
@@ -208,11 +220,25 @@ class SettingsBook:
         """The settings in force for a group."""
         found = self._cache.get(group_id)
         if found is None:
-            found = replace(self.defaults, group_id=group_id)
-            found = apply_settings(found, self.config_groups.get(group_id, {}))
-            found = apply_settings(found, _checked(self.stored.get(group_id, {})))
+            found = self._resolve(group_id, self.stored.get(group_id, {}))
             self._cache[group_id] = found
         return found
+
+    def preview(self, group_id: str, changes: Mapping[str, Any]) -> GroupSettings:
+        """The settings a group would have with these chat-made changes (stored form;
+        None removes one), without saving anything."""
+        stored = dict(self.stored.get(group_id, {}))
+        for key, value in changes.items():
+            if value is None:
+                stored.pop(key, None)
+            else:
+                stored[key] = value
+        return self._resolve(group_id, stored)
+
+    def _resolve(self, group_id: str, stored: Mapping[str, Any]) -> GroupSettings:
+        found = replace(self.defaults, group_id=group_id)
+        found = apply_settings(found, self.config_groups.get(group_id, {}))
+        return apply_settings(found, _checked(stored))
 
     def update_stored(self, group_id: str, changes: Mapping[str, Any]) -> None:
         """Record chat-made changes (None removes one) after they are saved."""

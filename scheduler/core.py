@@ -1,8 +1,11 @@
 """The scheduler: APScheduler's timers, with storage as the source of truth.
 
-APScheduler keeps one in-memory date job per schedule, for its next due time (no
-APScheduler job store: storage already holds the schedules, and its SQLAlchemy store
-blocks the event loop). When a job fires, the feature's job function runs with a
+Every schedule's next due time is kept in memory, in a heap; APScheduler keeps one
+in-memory date job, the next wake-up, for the earliest of them (no APScheduler job store:
+storage already holds the schedules, and its SQLAlchemy store blocks the event loop).
+One wake-up starts every schedule then due, each in its own task, so thousands of
+schedules cost one timer, not thousands (adding a job to APScheduler costs ~150 us).
+When a job fires, the feature's job function runs with a
 `Firing`; it must claim `firing.key` in storage in the same transaction as whatever it
 stores and sends (`Storage.claim_occurrence`, or a feature operation that does the
 same), so only one process, once, ever acts on an occurrence.
@@ -15,6 +18,8 @@ within the grace period; older ones are recorded as missed and never sent.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,6 +41,9 @@ HEARTBEAT_EVERY = timedelta(seconds=30)
 RETRY_AFTER = timedelta(seconds=30)
 # Going back further than this for missed occurrences would be pointless work.
 LOOKBACK_LIMIT = 1000
+WAKE_JOB = "coprod-scheduler-wake"
+# The shortest time between two wake-ups: schedules due closer together start together.
+WAKE_GAP = timedelta(milliseconds=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,8 @@ class _Entry:
     next_due: NextDue
     job: FiringJob
     due: datetime | None
+    # The heap item that is this entry's live timer (older items for it are stale).
+    timer: int = 0
 
 
 class Scheduler:
@@ -80,6 +90,11 @@ class Scheduler:
         self._since: datetime | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._heap: list[tuple[datetime, int, str]] = []
+        self._counter = itertools.count(1)
+        self._wake_at: datetime | None = None
+        self._wake_id = WAKE_JOB
+        self._last_wake: datetime | None = None
 
     @property
     def grace(self) -> timedelta:
@@ -94,9 +109,7 @@ class Scheduler:
 
     def remove(self, schedule_id: str) -> None:
         """Stop a schedule; nothing more fires for it."""
-        self._entries.pop(schedule_id, None)
-        if self._aps is not None and self._aps.get_job(schedule_id) is not None:
-            self._aps.remove_job(schedule_id)
+        self._entries.pop(schedule_id, None)  # its heap items are now stale
 
     def next_due(self, schedule_id: str) -> datetime | None:
         """When a schedule fires next, if it is known."""
@@ -111,8 +124,13 @@ class Scheduler:
             await self.catch_up(self._since, now)
         self._aps = AsyncIOScheduler(timezone="UTC")
         self._aps.start()
-        for schedule_id in list(self._entries):
-            self._arm(schedule_id, now)
+        self._heap = []
+        for schedule_id, entry in list(self._entries.items()):
+            # `add` already worked out the next due time; only stale ones are redone.
+            self._arm(schedule_id, now, keep=entry.due is not None and entry.due > now,
+                      fresh=True)
+        heapq.heapify(self._heap)
+        self._rewake()
         self._heartbeat = asyncio.create_task(self._beat(), name="coprod-heartbeat")
 
     async def shutdown(self) -> None:
@@ -123,6 +141,7 @@ class Scheduler:
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
+            self._wake_at = None
         for task in list(self._running):
             task.cancel()
 
@@ -150,58 +169,111 @@ class Scheduler:
         now = now or self._clock.now()
         count = 0
         for schedule_id, entry in list(self._entries.items()):
-            for _ in range(LOOKBACK_LIMIT):
-                due = entry.due
-                if due is None or due > now:
-                    break
-                late = now - due > LATE_AFTER
-                if late and now - due > self._grace:
-                    await self._storage.claim_occurrence(
-                        Firing(schedule_id, due).key, MISSED_OWNER, now)
-                elif not await self._run(schedule_id, entry, Firing(schedule_id, due, late)):
-                    # Not lost: the occurrence stays due and is tried again shortly.
-                    self._arm(schedule_id, now, keep=True, at=now + RETRY_AFTER)
-                    break
-                else:
-                    count += 1
-                entry.due = entry.next_due(due)
-            if entry.due is None or entry.due > now:
-                self._arm(schedule_id, now, keep=True)
+            count += await self._run_entry(schedule_id, entry, now)
+        return count
+
+    async def _run_entry(self, schedule_id: str, entry: _Entry, now: datetime) -> int:
+        """Fire one schedule's occurrences due up to `now`, then re-arm its timer."""
+        count = 0
+        for _ in range(LOOKBACK_LIMIT):
+            due = entry.due
+            if due is None or due > now:
+                break
+            late = now - due > LATE_AFTER
+            if late and now - due > self._grace:
+                await self._storage.claim_occurrence(
+                    Firing(schedule_id, due).key, MISSED_OWNER, now)
+            elif not await self._run(schedule_id, entry, Firing(schedule_id, due, late)):
+                # Not lost: the occurrence stays due and is tried again shortly.
+                self._arm(schedule_id, now, keep=True, at=now + RETRY_AFTER)
+                return count
+            else:
+                count += 1
+            if self._entries.get(schedule_id) is not entry:
+                return count  # the job replaced or removed its own schedule
+            entry.due = entry.next_due(due)
+        if entry.due is None or entry.due > now:
+            self._arm(schedule_id, now, keep=True)
         return count
 
     # ---- internals ---------------------------------------------------------------------
 
     def _arm(self, schedule_id: str, now: datetime, keep: bool = False,
-             at: datetime | None = None) -> None:
+             at: datetime | None = None, fresh: bool = False) -> None:
         entry = self._entries.get(schedule_id)
         if entry is None:
             return
         if not keep:
             entry.due = entry.next_due(now - timedelta(microseconds=1))
+        when = at or entry.due
+        entry.timer = next(self._counter)
+        if when is None or self._aps is None:
+            return
+        item = (when, entry.timer, schedule_id)
+        if fresh:
+            self._heap.append(item)  # `start` heapifies once
+            return
+        heapq.heappush(self._heap, item)
+        if len(self._heap) > 2 * len(self._entries) + 1000:
+            self._compact()
+        if self._wake_at is None or when < self._wake_at:
+            self._rewake()
+
+    def _live(self, item: tuple[datetime, int, str]) -> bool:
+        entry = self._entries.get(item[2])
+        return entry is not None and entry.timer == item[1]
+
+    def _compact(self) -> None:
+        self._heap = [item for item in self._heap if self._live(item)]
+        heapq.heapify(self._heap)
+
+    def _rewake(self) -> None:
+        """Point APScheduler's one timer at the earliest live due time."""
+        while self._heap and not self._live(self._heap[0]):
+            heapq.heappop(self._heap)
         if self._aps is None:
             return
-        if self._aps.get_job(schedule_id) is not None:
-            self._aps.remove_job(schedule_id)
-        when = at or entry.due
+        when = self._heap[0][0] if self._heap else None
+        if when is not None and self._last_wake is not None:
+            # In a burst, wake at most every WAKE_GAP and start all then due together.
+            when = max(when, self._last_wake + WAKE_GAP)
+        if when == self._wake_at:
+            return
+        if self._wake_at is not None and self._aps.get_job(self._wake_id) is not None:
+            self._aps.remove_job(self._wake_id)
+        self._wake_at = when
         if when is not None:
-            self._aps.add_job(self._timer, DateTrigger(run_date=when), args=[schedule_id],
-                              id=schedule_id, misfire_grace_time=None)
+            # A new id each time: a wake-up may arm the next while it is still running.
+            self._wake_id = f"{WAKE_JOB}-{next(self._counter)}"
+            self._aps.add_job(self._wake, DateTrigger(run_date=when), id=self._wake_id,
+                              misfire_grace_time=None)
 
-    async def _timer(self, schedule_id: str) -> None:
-        task = asyncio.current_task()
-        if task is not None:
+    async def _wake(self) -> None:
+        """Start every schedule that is due now, each in its own task."""
+        self._wake_at = None
+        now = self._clock.now()
+        self._last_wake = now
+        while self._heap and self._heap[0][0] <= now:
+            item = heapq.heappop(self._heap)
+            if not self._live(item):
+                continue
+            entry = self._entries[item[2]]
+            entry.timer = 0  # its timer is used up; the run re-arms it
+            task = asyncio.create_task(self._timer(item[2], item[0]), name="coprod-firing")
             self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        self._rewake()
+
+    async def _timer(self, schedule_id: str, when: datetime) -> None:
         try:
             entry = self._entries.get(schedule_id)
             if entry is None or entry.due is None:
                 return
-            now = max(self._clock.now(), entry.due)
-            await self.run_due(now)
+            # Only this schedule: a timer never walks every schedule (there may be many).
+            await self._run_entry(schedule_id, entry,
+                                  max(self._clock.now(), entry.due, when))
         except Exception:
             log.exception("schedule.timer_failed")
-        finally:
-            if task is not None:
-                self._running.discard(task)
 
     async def _run(self, schedule_id: str, entry: _Entry, firing: Firing) -> bool:
         try:

@@ -15,7 +15,11 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from storage.agreement import AgreementStores
+from storage.checkins import BuddyStore, CheckinStore
+from storage.concerns import ConcernStore
 from storage.feedback import FeedbackStore
+from storage.meetings import MeetingsStore
 from storage.polls import PollStore
 
 
@@ -23,7 +27,8 @@ class StorageError(Exception):
     """The database could not do what was asked (unreachable, corrupt, locked too long)."""
 
 
-class Storage(FeedbackStore, PollStore, ABC):
+class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
+              AgreementStores, ConcernStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------
@@ -84,15 +89,21 @@ class Storage(FeedbackStore, PollStore, ABC):
         """When the earliest pending or leased delivery becomes claimable, if any."""
 
     @abstractmethod
-    async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime) -> None:
+    async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime,
+                             owner: str | None = None) -> None:
         """The platform accepted it. The stored message body is dropped (kept no longer
         than needed); the platform's reference is kept to update it in place later."""
 
     @abstractmethod
     async def mark_retry(
-        self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool
+        self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool,
+        owner: str | None = None,
     ) -> None:
-        """Put it back to pending, to be tried again at `next_attempt_at`."""
+        """Put it back to pending, to be tried again at `next_attempt_at`.
+
+        With `owner`, each of these outcome methods changes the row only while that
+        dispatcher still holds its claim: one whose lease ran out (and whose delivery
+        was claimed again by another) must not overwrite what the other did."""
 
     @abstractmethod
     async def reroute(
@@ -103,11 +114,13 @@ class Storage(FeedbackStore, PollStore, ABC):
         remaining: Sequence[Fallback],
         error: str,
         now: datetime,
+        owner: str | None = None,
     ) -> None:
         """The destination refused for good: send to the next fallback instead, now."""
 
     @abstractmethod
-    async def mark_undeliverable(self, delivery_id: int, error: str, now: datetime) -> None:
+    async def mark_undeliverable(self, delivery_id: int, error: str, now: datetime,
+                                 owner: str | None = None) -> None:
         """Refused everywhere it could go. Kept, never deleted, for people to look into."""
 
     @abstractmethod

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage.agreement_schema import AGREEMENT_POSTGRES, AGREEMENT_SQLITE
+from storage.checkins_schema import CHECKINS_POSTGRES, CHECKINS_SQLITE
+from storage.concerns_schema import CONCERNS_POSTGRES, CONCERNS_SQLITE
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -158,6 +162,162 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        version=4,
+        name="meetings, agendas, minutes and action items",
+        sqlite=(
+            """CREATE TABLE meetings (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                group_id         TEXT    NOT NULL,
+                status           TEXT    NOT NULL
+                                 CHECK (status IN ('draft', 'active', 'cancelled')),
+                starts_at        INTEGER NOT NULL,
+                zone             TEXT    NOT NULL,
+                rrule            TEXT    NOT NULL,
+                reminders        TEXT    NOT NULL,
+                channel          TEXT    NOT NULL,
+                duration_minutes INTEGER NOT NULL,
+                details          TEXT    NOT NULL,
+                created_by       TEXT    NOT NULL,
+                replaces         BIGINT,
+                created_at       INTEGER NOT NULL,
+                updated_at       INTEGER NOT NULL
+            )""",
+            "CREATE INDEX meetings_group ON meetings (group_id, status)",
+            """CREATE TABLE meeting_skips (
+                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                occurrence INTEGER NOT NULL,
+                PRIMARY KEY (meeting_id, occurrence)
+            )""",
+            """CREATE TABLE meeting_rsvps (
+                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                occurrence INTEGER NOT NULL,
+                user_id    TEXT    NOT NULL,
+                answer     TEXT    NOT NULL CHECK (answer IN ('going', 'maybe', 'no')),
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (meeting_id, occurrence, user_id)
+            )""",
+            """CREATE TABLE meeting_dm_optins (
+                meeting_id BIGINT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                user_id    TEXT   NOT NULL,
+                PRIMARY KEY (meeting_id, user_id)
+            )""",
+            """CREATE TABLE member_zones (
+                group_id   TEXT    NOT NULL,
+                user_id    TEXT    NOT NULL,
+                zone       TEXT    NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (group_id, user_id)
+            )""",
+            """CREATE TABLE agenda_items (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                occurrence INTEGER NOT NULL,
+                author_id  TEXT    NOT NULL,
+                body       TEXT    NOT NULL,
+                created_at INTEGER NOT NULL
+            )""",
+            "CREATE INDEX agenda_items_meeting ON agenda_items (meeting_id, occurrence)",
+            """CREATE TABLE minutes (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                group_id   TEXT    NOT NULL,
+                meeting_id BIGINT,
+                body       TEXT    NOT NULL,
+                written_by TEXT    NOT NULL,
+                created_at INTEGER NOT NULL
+            )""",
+            """CREATE TABLE action_items (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                group_id   TEXT    NOT NULL,
+                minutes_id BIGINT  NOT NULL REFERENCES minutes (id),
+                owner_id   TEXT    NOT NULL,
+                body       TEXT    NOT NULL,
+                due        INTEGER,
+                zone       TEXT    NOT NULL,
+                status     TEXT    NOT NULL CHECK (status IN ('open', 'done')),
+                done_by    TEXT,
+                done_at    INTEGER,
+                created_at INTEGER NOT NULL
+            )""",
+            "CREATE INDEX action_items_open ON action_items (group_id, status, owner_id)",
+        ),
+        postgres=(
+            """CREATE TABLE meetings (
+                id               BIGSERIAL PRIMARY KEY,
+                group_id         TEXT    NOT NULL,
+                status           TEXT    NOT NULL
+                                 CHECK (status IN ('draft', 'active', 'cancelled')),
+                starts_at        TIMESTAMPTZ NOT NULL,
+                zone             TEXT    NOT NULL,
+                rrule            TEXT    NOT NULL,
+                reminders        TEXT    NOT NULL,
+                channel          TEXT    NOT NULL,
+                duration_minutes INTEGER NOT NULL,
+                details          TEXT    NOT NULL,
+                created_by       TEXT    NOT NULL,
+                replaces         BIGINT,
+                created_at       TIMESTAMPTZ NOT NULL,
+                updated_at       TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX meetings_group ON meetings (group_id, status)",
+            """CREATE TABLE meeting_skips (
+                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                occurrence TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (meeting_id, occurrence)
+            )""",
+            """CREATE TABLE meeting_rsvps (
+                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                occurrence TIMESTAMPTZ NOT NULL,
+                user_id    TEXT    NOT NULL,
+                answer     TEXT    NOT NULL CHECK (answer IN ('going', 'maybe', 'no')),
+                updated_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (meeting_id, occurrence, user_id)
+            )""",
+            """CREATE TABLE meeting_dm_optins (
+                meeting_id BIGINT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                user_id    TEXT   NOT NULL,
+                PRIMARY KEY (meeting_id, user_id)
+            )""",
+            """CREATE TABLE member_zones (
+                group_id   TEXT    NOT NULL,
+                user_id    TEXT    NOT NULL,
+                zone       TEXT    NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (group_id, user_id)
+            )""",
+            """CREATE TABLE agenda_items (
+                id         BIGSERIAL PRIMARY KEY,
+                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+                occurrence TIMESTAMPTZ NOT NULL,
+                author_id  TEXT    NOT NULL,
+                body       TEXT    NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX agenda_items_meeting ON agenda_items (meeting_id, occurrence)",
+            """CREATE TABLE minutes (
+                id         BIGSERIAL PRIMARY KEY,
+                group_id   TEXT    NOT NULL,
+                meeting_id BIGINT,
+                body       TEXT    NOT NULL,
+                written_by TEXT    NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            """CREATE TABLE action_items (
+                id         BIGSERIAL PRIMARY KEY,
+                group_id   TEXT    NOT NULL,
+                minutes_id BIGINT  NOT NULL REFERENCES minutes (id),
+                owner_id   TEXT    NOT NULL,
+                body       TEXT    NOT NULL,
+                due        TIMESTAMPTZ,
+                zone       TEXT    NOT NULL,
+                status     TEXT    NOT NULL CHECK (status IN ('open', 'done')),
+                done_by    TEXT,
+                done_at    TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX action_items_open ON action_items (group_id, status, owner_id)",
+        ),
+    ),
+    Migration(
         version=5,
         name="anonymous feedback and polls",
         # No author column anywhere. Random text ids and WITHOUT ROWID (SQLite) so no
@@ -251,6 +411,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(version=6, name="safeguarding concerns",
+              sqlite=CONCERNS_SQLITE, postgres=CONCERNS_POSTGRES),
+    Migration(version=7, name="check-ins, one-to-ones and buddies",
+              sqlite=CHECKINS_SQLITE, postgres=CHECKINS_POSTGRES),
+    Migration(version=8, name="welcome, agreement, resources and prompts",
+              sqlite=AGREEMENT_SQLITE, postgres=AGREEMENT_POSTGRES),
 )
 
 LATEST_VERSION: int = max(m.version for m in MIGRATIONS)

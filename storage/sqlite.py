@@ -8,9 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.logs import log_event
 from bot.messages import Destination, Message, destination_to_dict, message_to_dict
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.interface import Storage
+from storage.sqlite_agreement import SqliteAgreement
 from storage.sqlite_base import (
     MIN_SQLITE_VERSION,
     OPEN_STATUSES,
@@ -19,9 +21,15 @@ from storage.sqlite_base import (
     from_micros,
     to_micros,
 )
+from storage.sqlite_checkins import SqliteCheckins
+from storage.sqlite_concerns import SqliteConcerns
 from storage.sqlite_feedback import SqliteFeedback
+from storage.sqlite_meetings import SqliteMeetings
 
 log = logging.getLogger(__name__)
+
+# An unreadable delivery is set aside this long, then tried again.
+UNREADABLE_RETRY = timedelta(hours=1)
 
 _CLAIM = """
     UPDATE deliveries
@@ -42,6 +50,16 @@ _NEXT_DUE = """
         UNION ALL
         SELECT MIN(lease_until) FROM deliveries WHERE status = 'sending')
 """
+
+_SET_ASIDE = """
+    UPDATE deliveries
+       SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?,
+           lease_owner = NULL, lease_until = NULL
+     WHERE id = ?
+"""
+
+# A claimant whose lease ran out must not overwrite what a later claimant did.
+_OWNED = " AND (? IS NULL OR lease_owner = ?)"
 
 _MARK_DELIVERED = """
     UPDATE deliveries
@@ -86,7 +104,8 @@ _AUDIT_SETTING = """
 """
 
 
-class SqliteStorage(SqliteFeedback, SqliteBase, Storage):
+class SqliteStorage(SqliteMeetings, SqliteFeedback, SqliteCheckins, SqliteAgreement,
+                    SqliteConcerns, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
     # ---- group settings --------------------------------------------------------------
@@ -148,11 +167,22 @@ class SqliteStorage(SqliteFeedback, SqliteBase, Storage):
             return []
         params = {"owner": owner, "until": to_micros(now + lease), "now": to_micros(now),
                   "limit": limit}
+        claimed: list[Delivery] = []
         async with self._transaction() as db:
             rows = list(await db.execute_fetchall(_CLAIM, params))
             rows.sort(key=lambda row: (row[7], row[0]))  # RETURNING order is unspecified
-            # Decoded inside the transaction: rows that cannot be read stay unclaimed.
-            return [self._delivery_from(row) for row in rows]
+            for row in rows:
+                try:
+                    claimed.append(self._delivery_from(row))
+                except Exception as exc:
+                    # One unreadable row (a wrong key, say) must not block the others. It
+                    # is kept and tried again later, so restoring the key still sends it.
+                    await db.execute(_SET_ASIDE, (to_micros(now + UNREADABLE_RETRY),
+                                                  f"cannot read: {type(exc).__name__}",
+                                                  to_micros(now), row[0]))
+                    log_event(log, logging.ERROR, "storage.delivery_unreadable", id=row[0],
+                              error=type(exc).__name__)
+        return claimed
 
     async def next_delivery_due(self) -> datetime | None:
         """The earliest pending `next_attempt_at` or sending `lease_until`, if any."""
@@ -161,19 +191,22 @@ class SqliteStorage(SqliteFeedback, SqliteBase, Storage):
         value = rows[0][0] if rows else None
         return None if value is None else from_micros(value)
 
-    async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime) -> None:
+    async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime,
+                             owner: str | None = None) -> None:
         """Delivered: keep the platform reference, drop the message body and fallbacks."""
         at = to_micros(now)
-        await self._update_one("delivered", _MARK_DELIVERED, (platform_ref, at, at, delivery_id),
-                               delivery_id)
+        await self._update_one("delivered", _MARK_DELIVERED + _OWNED,
+                               (platform_ref, at, at, delivery_id, owner, owner), delivery_id)
 
     async def mark_retry(
-        self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool
+        self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool,
+        owner: str | None = None,
     ) -> None:
         """Back to pending until `next_attempt_at`; no effect once delivered or given up."""
         await self._update_one(
-            "retry", _MARK_RETRY,
-            (to_micros(next_attempt_at), error, 1 if count_attempt else 0, delivery_id),
+            "retry", _MARK_RETRY + _OWNED,
+            (to_micros(next_attempt_at), error, 1 if count_attempt else 0, delivery_id,
+             owner, owner),
             delivery_id)
 
     async def reroute(
@@ -184,18 +217,20 @@ class SqliteStorage(SqliteFeedback, SqliteBase, Storage):
         remaining: Sequence[Fallback],
         error: str,
         now: datetime,
+        owner: str | None = None,
     ) -> None:
         """Send to a new destination now, with a fresh attempt count."""
         at = to_micros(now)
         params = (destination.group_id, _json(destination_to_dict(destination)),
                   self._encrypt_json(message_to_dict(message)), self._fallbacks_token(remaining),
-                  at, error, at, delivery_id)
-        await self._update_one("reroute", _REROUTE, params, delivery_id)
+                  at, error, at, delivery_id, owner, owner)
+        await self._update_one("reroute", _REROUTE + _OWNED, params, delivery_id)
 
-    async def mark_undeliverable(self, delivery_id: int, error: str, now: datetime) -> None:
+    async def mark_undeliverable(self, delivery_id: int, error: str, now: datetime,
+                                 owner: str | None = None) -> None:
         """Refused everywhere: kept (body still encrypted) for people to look into."""
-        await self._update_one("undeliverable", _MARK_UNDELIVERABLE,
-                               (error, to_micros(now), delivery_id), delivery_id)
+        await self._update_one("undeliverable", _MARK_UNDELIVERABLE + _OWNED,
+                               (error, to_micros(now), delivery_id, owner, owner), delivery_id)
 
     async def _update_one(
         self, change: str, sql: str, params: tuple[Any, ...], delivery_id: int
@@ -204,8 +239,9 @@ class SqliteStorage(SqliteFeedback, SqliteBase, Storage):
             cursor = await db.execute(sql, params)
             changed = cursor.rowcount
         if changed != 1:
-            log.warning("storage.delivery_update_ignored id=%d change=%s "
-                        "(unknown, or already delivered or undeliverable)", delivery_id, change)
+            # Unknown, already finished, or claimed since by another dispatcher.
+            log_event(log, logging.WARNING, "storage.delivery_update_ignored", id=delivery_id,
+                      change=change)
 
     async def delivery_status(self, key: str) -> DeliveryStatus | None:
         """The status of the delivery with this idempotency key, if it exists."""

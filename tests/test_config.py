@@ -103,7 +103,8 @@ def test_example_file_documents_every_key() -> None:
 def test_example_file_has_every_section_and_no_secrets() -> None:
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     assert set(data) == {"bot", "group", "delivery", "scheduler", "discord", "slack", "console",
-                         "feedback"}
+                         "feedback", "meetings", "concerns", "checkins", "buddies",
+                         "agreement", "prompts"}
     text = EXAMPLE.read_text(encoding="utf-8").lower()
     for word in ("token =", "secret =", "encryption_key =", "database_url ="):
         assert word not in text
@@ -730,3 +731,17 @@ def test_mangled_example_gives_a_config_or_a_config_error(
         end = data.draw(st.integers(start, min(len(text), start + 20)))
         text = text[:start] + data.draw(FRAGMENTS) + text[end:]
     _check_never_crashes(tmp_path_factory.mktemp("mangled") / "config.toml", text)
+
+
+def test_meetings_section_is_read_and_checked(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[meetings]\nreminder_minutes = [60, 2880, 60]\n'
+                               'coming_up_day = "Sunday"\ncoming_up_time = "18:30"\n'
+                               'minutes_by = "members"\n'), env={})
+    assert config.meetings_reminder_minutes == (2880, 60)
+    assert (config.meetings_coming_up_day, config.meetings_coming_up_time) == ("sunday", "18:30")
+    assert config.meetings_minutes_by == "members"
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, '[meetings]\nreminder_minutes = [0]\n'
+                                    'coming_up_time = "25:00"\n'), env={})
+    text = str(caught.value)
+    assert "[meetings] reminder_minutes" in text and "[meetings] coming_up_time" in text

@@ -82,6 +82,8 @@ class ConsoleAdapter:
     def _prefix(self, destination: Destination) -> str:
         if destination.kind is DestinationKind.CHANNEL:
             return channel_prefix(destination.channel)
+        if destination.kind is DestinationKind.GROUP_DM:
+            return dm_prefix(", ".join(self.session.display_name(u) for u in destination.users))
         name = self.session.display_name(destination.user)
         if destination.kind is DestinationKind.DM:
             return dm_prefix(name)
@@ -89,7 +91,9 @@ class ConsoleAdapter:
 
     @staticmethod
     def _channel_of(destination: Destination) -> str | None:
-        return None if destination.kind is DestinationKind.DM else destination.channel
+        if destination.kind in (DestinationKind.DM, DestinationKind.GROUP_DM):
+            return None
+        return destination.channel
 
     @staticmethod
     def _visible_to(destination: Destination) -> str:

@@ -1,6 +1,6 @@
 """Console controls: lines starting with `:` change the simulation, not the group.
 
-`:as`, `:role`, `:unrole`, `:admin`, `:in`, `:dm`, `:press`, `:pick`, `:form`,
+`:as`, `:role`, `:unrole`, `:admin`, `:join`, `:in`, `:dm`, `:press`, `:pick`, `:form`,
 `:cancel`, `:who`, `:help`, `:quit`.
 """
 
@@ -22,7 +22,7 @@ from adapters.console.session import (
 )
 from bot.catalog import BOT_NAME
 from bot.errors import UserError
-from bot.events import ButtonPress
+from bot.events import ButtonPress, MemberJoined
 from bot.messages import Button, Choice
 from bot.parsing import split_words
 
@@ -48,6 +48,8 @@ HELP: tuple[ControlSpec, ...] = (
     ControlSpec(":unrole NAME ROLE", "take a platform role away", ":unrole bob facilitator"),
     ControlSpec(":admin NAME", "switch a member's platform admin flag on or off",
                 ":admin bob"),
+    ControlSpec(":join NAME", "a new member joins the group (the bot welcomes them)",
+                ":join dana"),
     ControlSpec(":in CHANNEL", "move to a channel", ":in updates"),
     ControlSpec(":dm", "move into your direct messages with the bot", ":dm"),
     ControlSpec(":dm TEXT", "send the bot a direct message without moving", ":dm hello"),
@@ -63,8 +65,8 @@ HELP: tuple[ControlSpec, ...] = (
     ControlSpec(":help", "show these controls", ":help"),
     ControlSpec(":quit", "leave the console (Ctrl-D does the same)", ":quit"),
 )
-NAMES: tuple[str, ...] = ("as", "role", "unrole", "admin", "in", "dm", "press", "pick",
-                          "form", "cancel", "who", "help", "quit")
+NAMES: tuple[str, ...] = ("as", "role", "unrole", "admin", "join", "in", "dm", "press",
+                          "pick", "form", "cancel", "who", "help", "quit")
 
 
 async def run_control(console: ConsoleAdapter, line: str) -> bool:
@@ -137,6 +139,23 @@ async def _as(console: ConsoleAdapter, args: str) -> bool:
                      "Carry on answering it, or type :cancel.")
     console.screen.note("\n".join(lines))
     console.ask(member)
+    return True
+
+
+async def _join(console: ConsoleAdapter, args: str) -> bool:
+    name = args.strip().lower()
+    session = console.session
+    if not name:
+        raise UserError("Who joins? For example :join dana.")
+    if not valid_name(name):
+        raise UserError("A member's name is one word of letters and digits, like :join dana.")
+    if session.find(name) is not None:
+        raise UserError(f"{name.title()} is already a member. To add someone new, pick "
+                        "another name.")
+    member = session.add(name)
+    console.screen.note(f"{member.display_name} joined the group as a plain member. Type "
+                        f":as {member.name} to act as them.")
+    await console.handle_event(MemberJoined(GROUP_ID, member.actor(), None), member, None)
     return True
 
 
@@ -274,7 +293,7 @@ def _visible(console: ConsoleAdapter, number: int) -> Shown:
 
 def _find_pressable(console: ConsoleAdapter, args: str) -> tuple[Shown, Button]:
     first, _, rest = args.partition(" ")
-    if first.lstrip("#").isdigit() and rest.strip():
+    if first.lstrip("#").isdecimal() and rest.strip():
         shown = _visible(console, int(first.lstrip("#")))
         label = _unquote(rest)
         button = _button(shown, label)
@@ -398,5 +417,5 @@ async def _quit(console: ConsoleAdapter, args: str) -> bool:
 CONTROLS: dict[str, Control] = {
     "as": _as, "role": _role, "unrole": _unrole, "admin": _admin, "in": _in, "dm": _dm,
     "press": _press, "pick": _pick, "form": _form, "cancel": _cancel, "who": _who,
-    "help": _help, "quit": _quit,
+    "help": _help, "quit": _quit, "join": _join,
 }

@@ -66,6 +66,8 @@ def message_lines(prefix: str, message: Message, number: int) -> list[str]:
     lines += [INDENT + line if line else "" for line in rest]
     for image in message.images:
         lines.append(f"{INDENT}[image {image.filename}: {plain(image.alt_text)}]")
+    for file in message.files:
+        lines.append(f"{INDENT}[file {file.filename}: {plain(file.description)}]")
     if message.buttons:
         labels = " ".join(f"[{b.label}]" for b in message.buttons)
         lines.append(f"{INDENT}buttons (#{number}): {labels}")

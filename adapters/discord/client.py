@@ -4,7 +4,9 @@ registering the core's commands at start and handing events to `Interactions`.
 Intents: `guilds` (the servers, their channels and roles, so role names and channel
 names can be resolved) and `dm_messages` (direct messages to the bot, for the concern
 flow). Nothing privileged: message content is not needed, because a bot always gets the
-text of direct messages and of messages it is pointed at with a context menu.
+text of direct messages and of messages it is pointed at with a context menu. The one
+privileged intent, `members`, is opt-in (`[discord] member_join_events`): it brings
+`on_member_join`, so newcomers get their welcome at once; without it they run /welcome.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from discord.http import Route
 from adapters.discord.commands import CommandSet, build
 from adapters.discord.forms import FormDesk
 from adapters.discord.interactions import DEFER_AFTER_SECONDS, Interactions
-from adapters.discord.members import GroupFinder
+from adapters.discord.members import GroupFinder, actor_of
 from adapters.discord.sender import DiscordSender
 from bot.app import App
 from bot.config import DiscordConfig
+from bot.events import MemberJoined
 from bot.logs import log_event
 
 log = logging.getLogger(__name__)
@@ -34,11 +37,13 @@ API_VERSION = "v10"
 MAX_RATELIMIT_WAIT = 30.0
 
 
-def intents() -> discord.Intents:
-    """The smallest set of intents the bot needs (see the module docstring)."""
+def intents(members: bool = False) -> discord.Intents:
+    """The smallest set of intents the bot needs (see the module docstring); `members`
+    (privileged, opt-in with `[discord] member_join_events`) lets it welcome newcomers."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.dm_messages = True
+    wanted.members = members
     return wanted
 
 
@@ -96,6 +101,9 @@ class _Hooks:
     async def on_message(self, message: discord.Message) -> None:
         await self.bridge.interactions.on_message(message)
 
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.bridge.on_member_join(member)
+
 
 class CoprodClient(_Hooks, discord.Client):
     """A single-connection client."""
@@ -118,7 +126,7 @@ class DiscordBot:
         self.config = config
         quiet_library_logs()
         apply_endpoints(config.api_base, config.gateway_url)
-        kwargs: dict[str, Any] = {"intents": intents(),
+        kwargs: dict[str, Any] = {"intents": intents(config.member_join_events),
                                   "allowed_mentions": discord.AllowedMentions.none(),
                                   "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
                                   "chunk_guilds_at_startup": False,
@@ -139,6 +147,13 @@ class DiscordBot:
         self.finder = GroupFinder(client, config.guild_ids)
         self.interactions = Interactions(app, self.commands, FormDesk(), self.finder,
                                          defer_after)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        """Someone joined a server (only with the members intent): the core welcomes them."""
+        if member.bot:
+            return
+        log_event(log, logging.INFO, "discord.member_joined", group=member.guild.id)
+        await self.app.handle(MemberJoined(str(member.guild.id), actor_of(member)))
 
     async def sync_commands(self) -> None:
         """Register every command: in each configured server (fast), or globally."""

@@ -15,7 +15,7 @@ import discord
 
 from adapters.discord.errors import translate
 from adapters.discord.render import render
-from bot.errors import DeliveryError, NotFound, Transient
+from bot.errors import DeliveryError, Forbidden, NotFound, Transient
 from bot.messages import Destination, DestinationKind, Message
 
 READY_WAIT_SECONDS = 30.0
@@ -49,6 +49,8 @@ class DiscordSender:
             raise translate(exc) from None
 
     async def _send(self, destination: Destination, message: Message, key: str) -> str:
+        if destination.kind is DestinationKind.GROUP_DM:
+            return await self._send_each(destination, message, key)
         channel = await self._target(destination)
         message, role_ids = self._pinged(destination.group_id, message)
         sent: discord.Message | None = None
@@ -58,6 +60,21 @@ class DiscordSender:
                 rendered.view.stop()  # presses are read from the custom id
         assert sent is not None
         return f"{sent.channel.id}:{sent.id}"
+
+    async def _send_each(self, destination: Destination, message: Message, key: str) -> str:
+        """Bots cannot open group DMs on Discord: each member gets the same direct
+        message (which names them all). Refused only if every member refused."""
+        refs: list[str] = []
+        refused: DeliveryError | None = None
+        for user in destination.users:
+            one = replace(destination, kind=DestinationKind.DM, user=user)
+            try:
+                refs.append(await self._send(one, message, f"{key}#{user}"))
+            except (Forbidden, NotFound) as exc:
+                refused = exc
+        if not refs:
+            raise refused or NotFound("a group DM with nobody in it")
+        return refs[0]
 
     async def _until_ready(self) -> None:
         try:

@@ -30,6 +30,7 @@ from bot.events import (
     DirectMessageReceived,
     Event,
     FormSubmission,
+    MemberJoined,
     MessageShortcut,
     QuotedMessage,
 )
@@ -336,6 +337,20 @@ class Bridge:
         if event.get("tab", "home") != "home":
             return
         await self.publish_home(group_of(context, body), str(event.get("user", "")))
+
+    async def on_team_join(self, event: dict[str, Any], context: Mapping[str, Any],
+                           body: dict[str, Any]) -> None:
+        """Someone joined the workspace: the core welcomes them (bots and apps are not
+        welcomed). `member_joined_channel` is not used: joining each channel would
+        welcome the same person again and again."""
+        user = event.get("user") or {}
+        if not isinstance(user, dict) or not user.get("id") or user.get("is_bot"):
+            return
+        profile = user.get("profile") or {}
+        name = str(profile.get("display_name") or profile.get("real_name")
+                   or user.get("real_name") or user.get("name") or "")
+        actor = await self.directory.actor(str(user["id"]), name)
+        await self._handle(MemberJoined(group_of(context, body), actor))
 
     async def on_message(self, event: dict[str, Any], context: Mapping[str, Any],
                          body: dict[str, Any]) -> None:

@@ -9,7 +9,8 @@ Scopes are the smallest set that works, each for one reason:
 - `chat:write`: messages, private (ephemeral) replies, updating a pressed message;
 - `im:write`: opening a direct message with a member (`conversations.open`);
 - `im:history`: reading direct messages people send the bot (`message.im`);
-- `users:read`: a member's name and whether they are a workspace admin;
+- `users:read`: a member's name and whether they are a workspace admin; also brings
+  `team_join` (someone joined the workspace: the bot welcomes them);
 - `usergroups:read`: which user groups someone is in (facilitators, leads);
 - `channels:read`, `groups:read`: finding a channel set by name (public, private);
 - `files:write`: posting images (always with their alt text).
@@ -27,7 +28,7 @@ from storage.interface import Storage
 
 BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read",
               "usergroups:read", "channels:read", "groups:read", "files:write")
-BOT_EVENTS = ("app_home_opened", "message.im")
+BOT_EVENTS = ("app_home_opened", "message.im", "team_join")
 APP_NAME = "Coprod bot"
 APP_DESCRIPTION = ("Helps your co-production group work well together: updates, feedback, "
                    "check-ins and safeguarding.")

@@ -89,6 +89,7 @@ class SlackRunner:
         bolt.shortcut(re.compile(".+"))(bridge.on_shortcut)
         bolt.event("app_home_opened")(bridge.on_home_opened)
         bolt.event("message")(bridge.on_message)
+        bolt.event("team_join")(bridge.on_team_join)
 
         async def on_error(error: Exception, body: dict[str, Any]) -> None:
             log_event(log, logging.ERROR, "slack.listener_failed",

@@ -43,6 +43,10 @@ class SlackSender:
     async def _send(self, destination: Destination, message: Message) -> str:
         if destination.kind is DestinationKind.DM:
             channel = await self.directory.dm_channel(destination.user)
+        elif destination.kind is DestinationKind.GROUP_DM:
+            # A multi-person DM: conversations.open with every member's id, comma-separated.
+            opened = await self.client.conversations_open(users=destination.user)
+            channel = str((opened.get("channel") or {}).get("id", ""))
         else:
             channel = await self.directory.channel_id(destination.channel)
         if self.names is not None:

@@ -73,6 +73,11 @@ class Feature:
     # Runs once at start, after storage is ready and before the scheduler starts: the
     # place to add the feature's schedules from storage (`app.scheduler.add`).
     start: Callable[[], Awaitable[None]] | None = None
+    # Answers a direct message to the bot that is not a command (None: not for this
+    # feature). The first switched-on feature that answers wins; `ctx.options["text"]`.
+    direct_message: Callable[[Context], Awaitable[Reply | None]] | None = None
+    # Runs when someone joins the group (`MemberJoined`), e.g. to send a welcome.
+    on_join: ActionHandler | None = None
 
 
 FeatureFactory = Callable[["App"], Feature]

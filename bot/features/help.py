@@ -1,4 +1,4 @@
-"""`/help`: what the caller may run, one line each with an example."""
+"""`/help`: what the caller may run, one line each (one per family of commands)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,15 @@ def build(app: App) -> Feature:
         if topic:
             return Reply.text(_detail(ctx, topic, visible))
         lines = [catalog.HELP_INTRO, ""]
-        for spec in visible:
-            lines.append(catalog.help_line(spec.name, spec.description))
-            lines.append(catalog.help_example(spec.example))
+        for name, specs in _by_first_word(visible).items():
+            if len(specs) == 1 and specs[0].name == name:
+                lines.append(catalog.help_line(name, specs[0].description))
+                lines.append(catalog.help_example(specs[0].example))
+            else:
+                bare = next((s for s in specs if s.name == name), None)
+                verbs = [" ".join(s.words[1:]) for s in specs if s.name != name]
+                lines.append(catalog.help_group_line(
+                    name, bare.description if bare else None, verbs))
         lines += ["", catalog.HELP_PRIVATE_NOTE]
         return Reply.text("\n".join(lines))
 
@@ -38,6 +44,15 @@ def build(app: App) -> Feature:
         options=(OptionSpec("command", "a command to learn more about", max_length=60),),
     )
     return Feature("help", commands=[spec])
+
+
+def _by_first_word(specs: list[CommandSpec]) -> dict[str, list[CommandSpec]]:
+    """Commands grouped under their first word, so /help stays short: one line per
+    command, and one per family (`/meeting`), whose verbs `/help meeting` explains."""
+    groups: dict[str, list[CommandSpec]] = {}
+    for spec in specs:
+        groups.setdefault(spec.words[0], []).append(spec)
+    return groups
 
 
 def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:

@@ -22,7 +22,6 @@ from bot.settings import (
     SETTING_KEYS,
     SETTINGS,
     SettingError,
-    apply_settings,
     describe,
     setting_spec,
     to_stored,
@@ -41,15 +40,19 @@ def build(app: App) -> Feature:
         if not ctx.options:
             return Reply.text(_overview(ctx))
         changes = _changes(ctx)
-        merged = apply_settings(ctx.settings, {k: v for k, v in changes.items()
-                                               if v is not None})
-        if any(v is None for v in changes.values()):
-            merged = _after_reset(ctx, changes)
-        missing = merged.missing()
-        if missing:
-            raise UserError(catalog.setup_not_saved(
-                [catalog.setup_needs_channel(f, k) for f, k in missing]))
         stored = {k: (None if v is None else to_stored(k, v)) for k, v in changes.items()}
+        merged = ctx.app.settings.preview(ctx.group_id, stored)
+        problems = [catalog.setup_needs_channel(f, k) if k.endswith("_channel")
+                    else catalog.setup_needs_roles(f, k) for f, k in merged.missing()]
+        if merged.privacy_problems():
+            problems.append(catalog.SETUP_LEADS_CHANNEL_SHARED)
+        if not merged.facilitator_roles:
+            problems.append(catalog.SETUP_NO_FACILITATOR_ROLES)
+        elif (not ctx.actor.is_admin
+              and Role.FACILITATOR not in ctx.app.roles_of(ctx.actor, merged)):
+            problems.append(catalog.SETUP_WOULD_LOCK_YOU_OUT)
+        if problems:
+            raise UserError(catalog.setup_not_saved(problems))
         await ctx.storage.save_group_settings(ctx.group_id, stored, ctx.actor.user_id,
                                               ctx.now())
         ctx.app.settings.update_stored(ctx.group_id, stored)
@@ -102,23 +105,6 @@ def _changes(ctx: Context) -> dict[str, Any]:
             except SettingError as exc:
                 raise UserError(catalog.setup_bad_value(key, str(exc))) from None
     return changes
-
-
-def _after_reset(ctx: Context, changes: dict[str, Any]) -> Any:
-    book = ctx.app.settings
-    stored = dict(book.stored.get(ctx.group_id, {}))
-    for key, value in changes.items():
-        if value is None:
-            stored.pop(key, None)
-        else:
-            stored[key] = to_stored(key, value)
-    base = apply_settings(book.defaults, book.config_groups.get(ctx.group_id, {}))
-    checked = {}
-    for key, value in stored.items():
-        spec = setting_spec(key)
-        if spec is not None:
-            checked[key] = spec.check(value)
-    return apply_settings(base, checked)
 
 
 def _overview(ctx: Context) -> str:

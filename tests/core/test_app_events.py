@@ -122,14 +122,18 @@ async def test_a_failing_handler_apologises_and_logs_no_text(
 def test_log_formats_carry_fields_safely() -> None:
     stream = io.StringIO()
     configure_logging("info", "keyvalue", stream)
-    log_event(logging.getLogger("t"), logging.INFO, "delivery.sent", id=3, to="dm:U 1")
+    log_event(logging.getLogger("bot.t"), logging.INFO, "delivery.sent", id=3, to="dm:U 1")
     configure_logging("info", "json", stream)
-    log_event(logging.getLogger("t"), logging.INFO, "delivery.sent", id=4)
-    logging.getLogger("t").debug("hidden")
+    log_event(logging.getLogger("bot.t"), logging.INFO, "delivery.sent", id=4)
+    logging.getLogger("bot.t").debug("hidden")
+    logging.getLogger("slack_sdk.web").info("request body: secret words")
+    logging.getLogger("bot.app").info("ours")
     lines = stream.getvalue().splitlines()
     assert "event=delivery.sent id=3 to=\"dm:U 1\"" in lines[0]
     assert '"event": "delivery.sent"' in lines[1] and '"id": 4' in lines[1]
-    assert len(lines) == 2
+    assert "secret words" not in stream.getvalue()
+    assert "event=ours" not in lines[0] and '"event": "ours"' in lines[2]
+    assert len(lines) == 3
     configure_logging("warning", "keyvalue", io.StringIO())
 
 
@@ -140,7 +144,30 @@ async def test_message_shortcut_and_home(demo: MemoryBot) -> None:
     assert reply.form is not None and reply.form.state == "M1"
     gone = await demo.app.handle(MessageShortcut(demo.group_id, alice, "nope", quoted))
     assert "out of date" in reply_text(gone)
-    assert list(demo.app.shortcuts) == ["demo-flag"]
+    assert "demo-flag" in demo.app.shortcuts
     home = await demo.app.home(demo.group_id, alice)
-    assert [m.text for m in home][1:] == ["Demo settings for Alice"]
+    assert "Demo settings for Alice" in [m.text for m in home][1:]
     assert "only you can see it" in home[0].text
+
+
+async def test_buttons_and_forms_of_a_switched_off_feature_stop_working(
+        storage: Storage, clock: FakeClock) -> None:
+    async def pressed(ctx: Context) -> Reply:
+        return Reply.text("pressed")
+
+    def resources_like(app: App) -> Feature:
+        return Feature("resources", actions={"res-press": pressed},
+                       forms=[FormSpec("res-form", FIELDS, pressed)])
+
+    app = App(Config(), storage, clock=clock, features=[*DEFAULT_FEATURES, resources_like])
+    await app.load()
+    bot = MemoryBot(app, MemoryAdapter())
+    try:
+        assert reply_text(await bot.press("alice", "res-press")) == "pressed"
+        bot.adapter.member("carol", "Facilitator")
+        await bot.run("carol", "/setup disable=resources")
+        assert "switched off" in reply_text(await bot.press("alice", "res-press"))
+        assert "switched off" in reply_text(await bot.submit("alice", "res-form",
+                                                             {"title": "x"}))
+    finally:
+        await bot.close()

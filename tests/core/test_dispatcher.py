@@ -180,3 +180,83 @@ async def test_background_dispatcher_sends_soon_after_enqueue(
     async with asyncio.timeout(5):
         await task
     assert len(adapter.sent) == 1
+
+
+async def test_only_free_slots_are_claimed_so_waiting_never_costs_a_lease(
+        storage: Storage, clock: FakeClock) -> None:
+    """Deliveries wait unclaimed while others are being sent: a slow platform cannot make
+    a claimed delivery's lease run out before its turn, and nothing is sent twice."""
+    import asyncio
+
+    release = asyncio.Event()
+
+    class Slow(MemoryAdapter):
+        async def send(self, destination: Destination, message: Message, key: str) -> str:
+            await release.wait()
+            return await super().send(destination, message, key)
+
+    adapter = Slow()
+    await storage.enqueue([dm(f"U{i}", key=f"k{i}") for i in range(8)], clock.now())
+    d = Dispatcher(storage, adapter, clock, concurrency=2, lease_seconds=30)
+    first = asyncio.create_task(d.process_once())
+    await asyncio.sleep(0.05)
+    clock.advance(timedelta(seconds=31))  # past the lease of anything claimed early
+    assert await d.process_once() == 0  # no free slot: nothing more is claimed
+    release.set()
+    async with asyncio.timeout(5):
+        assert await first == 2
+    await run_until_quiet(d, clock, storage)
+    keys = [s.key for s in adapter.sent]
+    assert sorted(keys) == sorted(f"k{i}" for i in range(8)) and len(set(keys)) == 8
+
+
+async def test_a_stale_claimant_cannot_undo_a_later_claim(
+        storage: Storage, clock: FakeClock) -> None:
+    await storage.enqueue([dm("U1", key="k1")], clock.now())
+    old = await storage.claim_deliveries(clock.now(), 1, "old", timedelta(seconds=30))
+    clock.advance(timedelta(seconds=31))
+    new = await storage.claim_deliveries(clock.now(), 1, "new", timedelta(seconds=30))
+    assert [d.id for d in old] == [d.id for d in new]
+    await storage.mark_retry(old[0].id, clock.now(), "late", True, owner="old")
+    assert await storage.delivery_status("k1") is DeliveryStatus.SENDING
+    await storage.mark_delivered(new[0].id, "ref", clock.now(), owner="new")
+    assert await storage.delivery_status("k1") is DeliveryStatus.DELIVERED
+
+
+async def test_the_loop_survives_a_database_error(storage: Storage) -> None:
+    import asyncio
+
+    from bot.clock import SystemClock
+    from storage.interface import StorageError
+
+    real = storage.next_delivery_due
+    calls = 0
+
+    async def flaky() -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise StorageError("database is locked")
+        return await real()
+
+    storage.next_delivery_due = flaky  # type: ignore[method-assign]
+    arrived = asyncio.Event()
+
+    class Signalling(MemoryAdapter):
+        async def send(self, destination: Destination, message: Message, key: str) -> str:
+            ref = await super().send(destination, message, key)
+            arrived.set()
+            return ref
+
+    adapter = Signalling()
+    d = Dispatcher(storage, adapter, SystemClock())
+    task = asyncio.create_task(d.run())
+    await asyncio.sleep(0.05)
+    assert calls >= 1 and not task.done()
+    await storage.enqueue([dm("U1")], SystemClock().now())
+    d.wake()
+    async with asyncio.timeout(10):
+        await arrived.wait()
+    d.stop()
+    async with asyncio.timeout(5):
+        await task

@@ -96,3 +96,26 @@ async def test_direct_message_that_is_not_a_command(bot: MemoryBot) -> None:
     reply = await bot.dm("alice", "hello there")
     assert "/help" in reply_text(reply)
     assert bot.adapter.sent == []
+
+
+async def test_the_leads_channel_cannot_be_a_shared_channel(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    for line in ("/setup leads_channel=#updates", "/setup leads_channel=feedback",
+                 "/setup updates_channel=#safeguarding-leads"):
+        refused = reply_text(await bot.run("carol", line))
+        assert "must be private to them" in refused and "Nothing was changed" in refused
+    settings = bot.app.settings.for_group(bot.group_id)
+    assert (settings.leads_channel, settings.updates_channel) == ("safeguarding-leads",
+                                                                 "updates")
+
+
+async def test_setup_cannot_lock_the_group_out(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    assert "no longer be a facilitator" in reply_text(
+        await bot.run("carol", "/setup facilitator_roles=Facilitatr"))
+    assert "at least one role" in reply_text(await bot.run("carol", '/setup facilitator_roles=""'))
+    assert "needs at least one role" in reply_text(await bot.run("carol", '/setup lead_roles=""'))
+    assert "Saved" in reply_text(
+        await bot.run("carol", '/setup facilitator_roles="Facilitator,Staff"'))
+    bot.adapter.member("sam", admin=True)  # an administrator may hand the role over
+    assert "Saved" in reply_text(await bot.run("sam", "/setup facilitator_roles=Staff"))

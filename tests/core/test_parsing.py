@@ -66,6 +66,22 @@ def test_a_mistyped_option_name_is_said_not_taken_as_a_value() -> None:
     assert parsed.options == {"command": "https://example.org/x"}
 
 
+def test_apostrophes_and_curly_quotes_read_as_people_type_them() -> None:
+    assert parse_command_line(REG, "/help don't know what I'm doing").options == {
+        "command": "don't know what I'm doing"}
+    parsed = parse_command_line(REG, "/meeting schedule title=“Sam's big meeting” count='2'")
+    assert parsed.options == {"title": "Sam's big meeting", "count": "2"}
+    assert parse_command_line(REG, "/meeting schedule title='Big one' public=yes").options == {
+        "title": "Big one", "public": "yes"}
+    assert parse_command_line(REG, '/help say \\"hi').options == {"command": 'say "hi'}
+
+
+@pytest.mark.parametrize("line", ["/''", '/""', "/ ", "/“”"])
+def test_an_empty_command_name_is_refused_kindly(line: str) -> None:
+    with pytest.raises(UserError, match="don't know the command"):
+        parse_command_line(REG, line)
+
+
 def test_unclosed_quote_is_a_kind_error() -> None:
     with pytest.raises(UserError, match="quote mark isn't closed"):
         parse_command_line(REG, '/help "meeting')
@@ -93,8 +109,9 @@ def test_typed_values_from_platforms_are_checked_too() -> None:
     spec = REG.get("meeting schedule")
     assert spec is not None
     assert spec.check_options({"title": "a", "count": 5, "public": False,
-                               "where": "<#123>", "who": "<@!42>", "repeat": "Weekly"}) == {
-        "title": "a", "count": 5, "public": False, "where": "123", "who": "42",
+                               "where": "<#C123|general>", "who": "<@U42|bob>",
+                               "repeat": "Weekly"}) == {
+        "title": "a", "count": 5, "public": False, "where": "C123", "who": "U42",
         "repeat": "weekly"}
     with pytest.raises(UserError):
         spec.check_options({"title": "a", "count": True})

@@ -91,16 +91,25 @@ async def test_a_naive_time_is_refused_before_anything_is_written(
     assert await storage.delivery_status("k") is None
 
 
-async def test_an_unreadable_delivery_is_not_claimed(
-    storage: SqliteStorage, db_path: Path, now: datetime, make_delivery: MakeDelivery,
+async def test_an_unreadable_delivery_is_set_aside_without_blocking_the_others(
+    storage: SqliteStorage, db_path: Path, cipher: FieldCipher, now: datetime,
+    make_delivery: MakeDelivery,
 ) -> None:
-    await storage.enqueue([make_delivery("k")], now)
+    """A delivery written under a key that is no longer configured is kept, set aside for
+    an hour (so restoring the key still sends it), and does not stop the rest."""
+    await storage.enqueue([make_delivery("old")], now)
     await storage.close()
-    stranger = SqliteStorage(db_path, FieldCipher(generate_key()))
+    new_key = FieldCipher(generate_key())
+    stranger = SqliteStorage(db_path, new_key)
     await stranger.open()
     try:
-        with pytest.raises(DecryptionError):
-            await stranger.claim_deliveries(now, 10, "p", timedelta(minutes=1))
-        assert await stranger.delivery_status("k") is DeliveryStatus.PENDING
+        await stranger.enqueue([make_delivery("new")], now)
+        claimed = await stranger.claim_deliveries(now, 10, "p", timedelta(minutes=1))
+        assert [d.key for d in claimed] == ["new"]
+        assert await stranger.delivery_status("old") is DeliveryStatus.PENDING
+        due = await stranger.next_delivery_due()
+        assert due is not None and due >= now + timedelta(minutes=1)
     finally:
         await stranger.close()
+    with pytest.raises(DecryptionError):
+        FieldCipher(generate_key()).decrypt(cipher.encrypt("x"))

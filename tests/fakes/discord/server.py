@@ -365,6 +365,13 @@ class FakeDiscord:
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
 
+    async def join(self, name: str, *role_names: str) -> str:
+        """A new member joins the guild (GUILD_MEMBER_ADD, sent by Discord only to bots
+        with the members intent); returns their id."""
+        uid = self.member(name, *role_names)
+        await self.dispatch("GUILD_MEMBER_ADD", {**self.members[uid], "guild_id": self.guild_id})
+        return uid
+
     def post(self, name: str, content: str, channel: str = "#general") -> dict[str, Any]:
         """A message `name` wrote in a channel (to point a context menu at)."""
         msg = p.message(p.snowflake(), self.by_name[channel], self.users[self.by_name[name]],

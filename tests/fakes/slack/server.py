@@ -213,7 +213,7 @@ class FakeSlack:
 
     def _channel_ok(self, channel: str) -> dict[str, Any] | None:
         known = set(self.channels.values())
-        if not channel or not (channel in known or channel.startswith("D")):
+        if not channel or not (channel in known or channel.startswith(("D", "G"))):
             return {"ok": False, "error": "channel_not_found"}
         return None
 
@@ -239,6 +239,11 @@ class FakeSlack:
         return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users", "")).split(",")
+        if len(users) > 1:  # a multi-person DM (mpim)
+            if not all(u in self.users for u in users):
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "channel": {"id": "G" + "".join(u[1:4] for u in users)}}
         user = self.users.get(str(args.get("users", "")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}

@@ -1,0 +1,131 @@
+"""`[checkins]` and `[buddies]` in config.toml.
+
+Kept beside, not inside, `bot/config.py` so the check-ins and buddies features own their
+own rules (for example that a member is followed up at most once).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.settings import SettingError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinsConfig:
+    """How check-ins and one-to-one requests work.
+
+    `facilitators` are platform user ids of facilitators (in addition to everyone the bot
+    sees acting with the facilitator role); `assign` maps a member's id to their
+    facilitator's id.
+    """
+
+    default_on: bool = False
+    day: str = "monday"
+    time: str = "10:00"
+    follow_up_hours: int = 48
+    pause_after_misses: int = 3
+    arrange_within_days: int = 3
+    helpline: str = ("If you need to talk to someone now, your local helpline or, in an "
+                     "emergency, the emergency services can help at any time.")
+    peer_support: str = ("Other members are here for each other too: type /buddy join to "
+                         "be paired with a buddy.")
+    facilitators: tuple[str, ...] = ()
+    assign: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BuddiesConfig:
+    """How often buddies are paired, and how many past rounds to avoid repeating."""
+
+    every_weeks: int = 2
+    avoid_rounds: int = 3
+    day: str = "monday"
+    time: str = "10:00"
+
+
+_HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+
+def clock_time(value: Any) -> str:
+    """A checked "HH:MM" (24-hour clock), normalised to two digits."""
+    match = _HHMM.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise SettingError('must be a time of day like "10:00" (24-hour clock)')
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _bool(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise SettingError("must be true or false")
+    return value
+
+
+def _count(low: int, high: int) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SettingError(f"must be a whole number from {low} to {high}")
+        return value
+    return check
+
+
+def _day(value: Any) -> Any:
+    if not isinstance(value, str) or value.strip().lower() not in WEEKDAYS:
+        raise SettingError("must be a day of the week, like \"monday\"")
+    return value.strip().lower()
+
+
+def _text(value: Any) -> Any:
+    if not isinstance(value, str) or len(value) > 1000:
+        raise SettingError("must be text in quotes, up to 1000 characters")
+    return value.strip()
+
+
+def _ids(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
+                                              for v in value):
+        raise SettingError('must be a list of user ids in quotes, like ["U0123ABCD"]')
+    return tuple(v.strip() for v in value)
+
+
+def _assign(value: Any) -> Any:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
+        raise SettingError('must be a table of member id = "facilitator id"')
+    return {k.strip(): v.strip() for k, v in value.items()}
+
+
+CHECKINS_SCHEMA: dict[str, Any] = {
+    "default_on": _bool,
+    "day": _day,
+    "time": clock_time,
+    "follow_up_hours": _count(1, 24 * 14),
+    "pause_after_misses": _count(1, 52),
+    "arrange_within_days": _count(1, 60),
+    "helpline": _text,
+    "peer_support": _text,
+    "facilitators": _ids,
+    "assign": _assign,
+}
+
+BUDDIES_SCHEMA: dict[str, Any] = {
+    "every_weeks": _count(1, 52),
+    "avoid_rounds": _count(0, 52),
+    "day": _day,
+    "time": clock_time,
+}
+
+
+def checkins_config(values: Mapping[str, Any]) -> CheckinsConfig:
+    """The checked `[checkins]` values over the defaults."""
+    return CheckinsConfig(**{k: v for k, v in values.items() if k in CHECKINS_SCHEMA})
+
+
+def buddies_config(values: Mapping[str, Any]) -> BuddiesConfig:
+    """The checked `[buddies]` values over the defaults."""
+    return BuddiesConfig(**{k: v for k, v in values.items() if k in BUDDIES_SCHEMA})

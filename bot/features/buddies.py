@@ -1,0 +1,190 @@
+"""`/buddy`: opt-in peer support. Every few weeks the members who joined are paired (one
+trio if the number is odd), avoiding recent partners where possible and never pairing
+anyone with someone on their private avoid list. Each pair or trio gets one private
+conversation introducing them, with a suggested first question.
+
+The introduction goes to a group DM destination: Slack opens a multi-person DM; Discord
+bots cannot open group DMs, so each member gets the same direct message naming the
+others (see `adapters/discord/sender.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import secrets
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot import catalog
+from bot.checkins_config import WEEKDAYS, BuddiesConfig
+from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature
+from bot.features.checkin_time import parse_hhmm
+from bot.features.pairing import make_groups, pairs_in
+from bot.logs import log_event
+from bot.messages import Destination, Message, Reply
+from bot.outbox import NewDelivery
+from bot.text import neutralise
+from scheduler import Firing
+from storage.checkins import BuddyRound
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+NAME = "buddies"
+ROUND_SCHEDULE = "buddies-round"
+_EPOCH_MONDAY = date(2024, 1, 1)
+_random = random.SystemRandom()
+
+
+def build(app: App) -> Feature:
+    """The buddies feature."""
+    return Buddies(app).feature()
+
+
+class Buddies:
+    """Joining, leaving, the avoid list and the pairing rounds."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.config: BuddiesConfig = app.config.buddies
+        self.owner = f"buddies-{secrets.token_hex(4)}"
+
+    def feature(self) -> Feature:
+        """Commands and the pairing schedule."""
+        commands = [
+            CommandSpec("buddy join", catalog.buddy_join_help(self.config.every_weeks),
+                        self.join, "/buddy join", feature=NAME),
+            CommandSpec("buddy leave", catalog.BUDDY_LEAVE_HELP, self.leave, "/buddy leave",
+                        feature=NAME),
+            CommandSpec("buddy status", catalog.BUDDY_STATUS_HELP, self.status,
+                        "/buddy status", feature=NAME),
+            CommandSpec("buddy avoid", catalog.BUDDY_AVOID_HELP, self.avoid,
+                        "/buddy avoid member=@sam",
+                        options=(OptionSpec("member", "who not to be paired with",
+                                            OptionType.USER, required=True, max_length=64),
+                                 OptionSpec("undo", "yes to take them off your list",
+                                            OptionType.BOOLEAN)),
+                        feature=NAME),
+        ]
+        return Feature(NAME, commands=commands, start=self.start)
+
+    # ---- commands ------------------------------------------------------------------------
+
+    async def join(self, ctx: Context) -> Reply:
+        """Opt in to pairing."""
+        await ctx.storage.buddy_join(ctx.group_id, ctx.actor.user_id, ctx.actor.display_name,
+                                     ctx.now())
+        return Reply.text(catalog.buddy_joined(self.config.every_weeks, self.config.day))
+
+    async def leave(self, ctx: Context) -> Reply:
+        """Opt out of pairing (from the next round)."""
+        left = await ctx.storage.buddy_leave(ctx.group_id, ctx.actor.user_id)
+        return Reply.text(catalog.BUDDY_LEFT if left else catalog.BUDDY_NOT_IN)
+
+    async def status(self, ctx: Context) -> Reply:
+        """Whether you are in, and who your buddies are this round."""
+        me = ctx.actor.user_id
+        members = await ctx.storage.buddy_members(ctx.group_id)
+        rounds = await ctx.storage.buddy_rounds(ctx.group_id, 1)
+        current = next((g for r in rounds for g in r.pairs if me in g), ())
+        names = [neutralise(members.get(u, "")) or catalog.BUDDY_SOMEONE for u in current
+                 if u != me]
+        avoided = sum(1 for who, _ in await ctx.storage.buddy_avoids(ctx.group_id)
+                      if who == me)
+        return Reply.text(catalog.buddy_status(me in members, names, avoided))
+
+    async def avoid(self, ctx: Context) -> Reply:
+        """Privately ask never to be paired with someone (nobody is told)."""
+        other = str(ctx.options["member"])
+        if other == ctx.actor.user_id:
+            raise UserError(catalog.BUDDY_AVOID_SELF)
+        undo = bool(ctx.options.get("undo"))
+        await ctx.storage.buddy_avoid(ctx.group_id, ctx.actor.user_id, other, not undo)
+        return Reply.text(catalog.BUDDY_UNAVOIDED if undo else catalog.BUDDY_AVOIDED)
+
+    # ---- rounds --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Add the pairing schedule (weekly at the configured day and time, in each
+        group's own time zone; a round runs every `every_weeks` weeks)."""
+        self.app.scheduler.add(ROUND_SCHEDULE, self.next_due, self._job)
+
+    def _zones(self) -> set[str]:
+        book = self.app.settings
+        names = {book.defaults.timezone}
+        for group_id in {*book.config_groups, *book.stored}:
+            names.add(book.for_group(group_id).timezone)
+        return names
+
+    def next_due(self, after: datetime) -> datetime | None:
+        """The next weekly slot in any group's zone."""
+        at = parse_hhmm(self.config.time)
+        weekday = WEEKDAYS.index(self.config.day)
+        found = []
+        for name in sorted(self._zones()):
+            zone = ZoneInfo(name)
+            local = after.astimezone(zone).date()
+            for offset in range(8):
+                day = local + timedelta(days=offset)
+                due = datetime.combine(day, at, tzinfo=zone)
+                if day.weekday() == weekday and due > after:
+                    found.append(due.astimezone(after.tzinfo))
+                    break
+        return min(found) if found else None
+
+    async def _job(self, firing: Firing) -> None:
+        for group_id in await self.app.storage.buddy_groups():
+            settings = self.app.settings.for_group(group_id)
+            local = firing.due.astimezone(settings.zone)
+            week = (local.date() - _EPOCH_MONDAY).days // 7
+            if NAME not in settings.features or f"{local:%H:%M}" != self.config.time \
+                    or local.weekday() != WEEKDAYS.index(self.config.day) \
+                    or week % self.config.every_weeks:
+                continue
+            await self.run_round(group_id, firing)
+
+    async def run_round(self, group_id: str, firing: Firing,
+                        rng: random.Random | None = None) -> BuddyRound | None:
+        """Pair a group's members and store the introductions (once per occurrence)."""
+        storage = self.app.storage
+        members = await storage.buddy_members(group_id)
+        if len(members) < 2:
+            return None
+        avoid = {frozenset(p) for p in await storage.buddy_avoids(group_id)
+                 if p[0] != p[1]}
+        past = await storage.buddy_rounds(group_id, max(self.config.avoid_rounds, 1))
+        recent = [set().union(*[pairs_in(g) for g in r.pairs]) if r.pairs else set()
+                  for r in past[:self.config.avoid_rounds]]
+        # CPU work (large groups take a moment): off the event loop.
+        groups, left_out = await asyncio.to_thread(make_groups, list(members), avoid, recent,
+                                                   rng or _random)
+        now = self.app.clock.now()
+        number = (past[0].number + 1) if past else 1
+        round_ = BuddyRound(group_id, number, now, tuple(tuple(sorted(g)) for g in groups))
+        deliveries = []
+        for index, group in enumerate(round_.pairs):
+            names = [neutralise(members[u]) or catalog.BUDDY_SOMEONE for u in group]
+            question = _random.choice(catalog.BUDDY_FIRST_QUESTIONS)
+            deliveries.append(NewDelivery(
+                f"buddies:{group_id}:{number}:{index}",
+                Destination.to_group_dm(group_id, group),
+                Message(catalog.buddy_intro(names, question, self.config.every_weeks))))
+        for user in left_out:
+            deliveries.append(NewDelivery(f"buddies:{group_id}:{number}:out:{user}",
+                                          Destination.to_dm(group_id, user),
+                                          Message(catalog.BUDDY_LEFT_OUT)))
+        if not await storage.save_buddy_round(f"{firing.key}#{group_id}", self.owner, round_,
+                                              deliveries, now):
+            return None
+        self.app.deliveries_waiting()
+        log_event(log, logging.INFO, "buddies.paired", group=group_id, round=number,
+                  groups=len(round_.pairs), left_out=len(left_out))
+        return round_

@@ -1,0 +1,235 @@
+"""Leads' work on cases: Acknowledge, and /case list, show, note, assign, close, audit,
+delete, register, unregister and leads. Every view and action is audited; anyone who
+may not see a case gets the one refusal that reveals nothing."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot import catalog
+from bot.context import Context
+from bot.errors import UserError
+from bot.features.concerns import routing
+from bot.features.concerns.common import (
+    Leads,
+    age,
+    audit,
+    clean_ref,
+    local,
+    may_handle_cases,
+    open_case,
+    refuse,
+)
+from bot.features.concerns.escalation import Escalations
+from bot.logs import log_event
+from bot.messages import Destination, Message, Reply
+from bot.outbox import NewDelivery
+from bot.roles import Role
+from bot.text import has_visible_text, neutralise
+from storage.concerns import CaseNote, CaseStatus, KnownLead, NoteKind
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+NOTE_LIMIT = 2000
+# Oldest first: the cases waiting longest are the ones a lead must see (fits a message).
+LIST_LIMIT = 15
+
+
+class Cases:
+    """The leads' side of the concerns feature."""
+
+    def __init__(self, app: App, leads: Leads, escalations: Escalations) -> None:
+        self.app = app
+        self.leads = leads
+        self.escalations = escalations
+
+    # ---- Acknowledge -------------------------------------------------------------------
+
+    async def acknowledge(self, ctx: Context) -> Reply:
+        """The first lead to press takes the case; the others are told who did."""
+        await self.leads.sighted(ctx)
+        concern = await open_case(self.app, ctx, ctx.options.get("value", ""),
+                                  action="acknowledge")
+        now = ctx.now()
+        settings = ctx.settings
+        people = await routing.known_leads(self.app, ctx.group_id)
+        route = routing.route_for(self.app.config.concerns, people, concern.excluded)
+        deliveries = routing.taken_deliveries(concern, route, ctx.actor.user_id,
+                                              ctx.actor.display_name, now,
+                                              settings.leads_channel, settings.timezone)
+        result = await self.app.storage.acknowledge_concern(
+            concern.case_id, ctx.actor.user_id, ctx.actor.display_name, deliveries, now)
+        if not result.taken:
+            taker = people.get(result.by or "", result.by or "another lead")
+            return Reply.text(catalog.concern_already_taken(concern.case_id,
+                                                            neutralise(taker)))
+        self.escalations.stop(concern.case_id)
+        self.app.deliveries_waiting()
+        log_event(log, logging.INFO, "concern.acknowledged", group=ctx.group_id,
+                  case=concern.case_id)
+        when = f"{now.astimezone(settings.zone):%H:%M}"
+        return Reply(messages=(Message(catalog.concern_you_took(concern.case_id)),),
+                     update=Message(catalog.concern_taken_line(
+                         concern.case_id, neutralise(ctx.actor.display_name), when)))
+
+    # ---- /case ---------------------------------------------------------------------------
+
+    async def list(self, ctx: Context) -> Reply:
+        """Open cases: references, dates, age and status, nothing personal."""
+        await self.leads.sighted(ctx)
+        if not may_handle_cases(self.app, ctx):
+            raise refuse()
+        now = ctx.now()
+        cases = [c for c in await self.app.storage.concern_summaries(
+            ctx.group_id, (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED))
+            if ctx.actor.user_id not in c.excluded]
+        if not cases:
+            return Reply.text(catalog.CONCERN_NOTHING_OPEN)
+        shown = cases[:LIST_LIMIT]
+        lines = [catalog.concern_list_header(len(cases))]
+        for case in shown:
+            lines.append(catalog.concern_list_line(
+                case.case_id, local(case.created_at, ctx.settings.timezone),
+                age(self.app, case.created_at, now),
+                catalog.concern_status_words(case.status.value), case.danger))
+        if len(cases) > len(shown):
+            lines.append(catalog.concern_list_more(len(cases) - len(shown)))
+        await audit(self.app, ctx, shown[0].case_id, "listed", "",
+                    *(c.case_id for c in shown[1:]))
+        return Reply.text("\n".join(lines))
+
+    async def show(self, ctx: Context) -> Reply:
+        """A case in full, with its notes."""
+        await self.leads.sighted(ctx)
+        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="show")
+        notes = await self.app.storage.case_notes(concern.case_id)
+        await audit(self.app, ctx, concern.case_id, "viewed")
+        zone = ctx.settings.timezone
+        people = await routing.known_leads(self.app, ctx.group_id)
+        text = catalog.concern_show(
+            routing.lead_text(concern, zone), catalog.concern_status_words(
+                concern.status.value), age(self.app, concern.created_at, ctx.now()),
+            neutralise(people.get(concern.acknowledged_by or "", concern.acknowledged_by
+                                  or "")),
+            neutralise(people.get(concern.assignee or "", concern.assignee or "")),
+            concern.escalations,
+            [catalog.concern_note_line(n.kind.value, neutralise(n.text),
+                                       neutralise(n.author_name), local(n.at, zone))
+             for n in notes],
+            neutralise(concern.outcome))
+        return Reply.text(text)
+
+    async def note(self, ctx: Context) -> Reply:
+        """A signed, timed note: a fact or an opinion."""
+        await self.leads.sighted(ctx)
+        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="note",
+                                  live_only=True)
+        text = str(ctx.options.get("text", "")).strip()
+        if not has_visible_text(text):
+            raise UserError(catalog.option_empty("text"))
+        kind = NoteKind(str(ctx.options.get("kind") or NoteKind.FACT.value))
+        await self.app.storage.add_case_note(ctx.group_id, CaseNote(
+            concern.case_id, kind, ctx.actor.user_id, ctx.actor.display_name, text,
+            ctx.now()))
+        return Reply.text(catalog.concern_noted(concern.case_id, kind.value))
+
+    async def assign(self, ctx: Context) -> Reply:
+        """Give a case to another lead, who is told privately."""
+        await self.leads.sighted(ctx)
+        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="assign",
+                                  live_only=True)
+        target = str(ctx.options.get("to", "")).strip()
+        people = await routing.known_leads(self.app, ctx.group_id)
+        allowed = set(people) | set(self.app.config.concerns.fallback_contacts)
+        if target not in allowed or target in concern.excluded:
+            raise UserError(catalog.CONCERN_ASSIGNEE_NOT_LEAD)
+        name = people.get(target, target)
+        notice = NewDelivery(f"concern:{concern.case_id}:assigned:{target}:"
+                             f"{ctx.now().timestamp():.0f}",
+                             Destination.to_dm(ctx.group_id, target),
+                             Message(catalog.concern_assigned_to_you(
+                                 concern.case_id, neutralise(ctx.actor.display_name))))
+        done = await self.app.storage.assign_concern(
+            concern.case_id, target, ctx.actor.user_id, ctx.actor.display_name, [notice],
+            ctx.now())
+        if not done:
+            raise UserError(catalog.CONCERN_NOT_OPEN)
+        self.escalations.stop(concern.case_id)
+        self.app.deliveries_waiting()
+        return Reply.text(catalog.concern_assigned(concern.case_id, neutralise(name)))
+
+    async def close(self, ctx: Context) -> Reply:
+        """Close a case; an outcome is required."""
+        await self.leads.sighted(ctx)
+        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="close",
+                                  live_only=True)
+        outcome = str(ctx.options.get("outcome", "")).strip()
+        if not has_visible_text(outcome):
+            raise UserError(catalog.option_empty("outcome"))
+        if not await self.app.storage.close_concern(concern.case_id, outcome,
+                                                    ctx.actor.user_id,
+                                                    ctx.actor.display_name, ctx.now()):
+            raise UserError(catalog.CONCERN_NOT_OPEN)
+        self.escalations.stop(concern.case_id)
+        return Reply.text(catalog.concern_closed(concern.case_id))
+
+    async def audit_trail(self, ctx: Context) -> Reply:
+        """Who viewed or did what, when (viewing the audit is audited too)."""
+        await self.leads.sighted(ctx)
+        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="audit")
+        await audit(self.app, ctx, concern.case_id, "viewed the audit")
+        entries = await self.app.storage.case_audit(concern.case_id)
+        zone = ctx.settings.timezone
+        lines = [f"**Audit of case {concern.case_id}**"]
+        for entry in entries:
+            who = neutralise(entry.actor_name) if entry.actor_id else (
+                "the reporter" if entry.action == "raised" else "the bot")
+            lines.append(catalog.concern_audit_line(local(entry.at, zone), who,
+                                                    entry.action, neutralise(entry.detail)))
+        return Reply.text("\n".join(lines))
+
+    async def delete(self, ctx: Context) -> Reply:
+        """Delete a case's words and notes: explicit (the reference typed twice), audited."""
+        await self.leads.sighted(ctx)
+        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="delete")
+        if clean_ref(ctx.options.get("confirm")) != concern.case_id:
+            raise UserError(catalog.CONCERN_DELETE_CONFIRM)
+        reason = str(ctx.options.get("reason", "")).strip()
+        await self.app.storage.delete_concern(concern.case_id, ctx.actor.user_id,
+                                              ctx.actor.display_name, reason, ctx.now())
+        self.escalations.stop(concern.case_id)
+        log_event(log, logging.WARNING, "concern.deleted", group=ctx.group_id,
+                  case=concern.case_id)
+        return Reply.text(catalog.concern_deleted(concern.case_id))
+
+    async def register(self, ctx: Context) -> Reply:
+        """A lead asks to be sent new concerns."""
+        if Role.LEAD not in ctx.roles:
+            raise UserError(catalog.CONCERN_NOT_A_LEAD_TO_REGISTER)
+        await self.app.storage.note_lead(KnownLead(ctx.group_id, ctx.actor.user_id,
+                                                   ctx.actor.display_name, "registered"),
+                                         ctx.now())
+        return Reply.text(catalog.concern_registered(neutralise(ctx.actor.display_name)))
+
+    async def unregister(self, ctx: Context) -> Reply:
+        """A lead removes someone (themselves or another) from the known leads."""
+        if not may_handle_cases(self.app, ctx):
+            raise refuse()
+        who = str(ctx.options.get("who") or ctx.actor.user_id).strip()
+        people = await routing.known_leads(self.app, ctx.group_id)
+        await self.app.storage.forget_lead(ctx.group_id, who)
+        self.leads.forget(ctx.group_id, who)
+        return Reply.text(catalog.concern_unregistered(neutralise(people.get(who, who))))
+
+    async def lead_list(self, ctx: Context) -> Reply:
+        """Who new concerns are sent to."""
+        await self.leads.sighted(ctx)
+        if not may_handle_cases(self.app, ctx):
+            raise refuse()
+        people = await routing.known_leads(self.app, ctx.group_id)
+        return Reply.text(catalog.concern_leads_list(sorted(neutralise(n)
+                                                            for n in people.values())))

@@ -1,0 +1,109 @@
+"""What the concerns modules share: who may handle cases, refusals that reveal nothing,
+case references, ages, and remembering the leads the bot has seen."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot import catalog
+from bot.context import Context
+from bot.errors import UserError
+from bot.roles import Role
+from storage.concerns import AuditEntry, CaseStatus, Concern, KnownLead
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+_REF_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_ref() -> str:
+    """A case reference people can read out: C- and six unambiguous characters."""
+    return "C-" + "".join(secrets.choice(_REF_LETTERS) for _ in range(6))
+
+
+def clean_ref(raw: object) -> str:
+    """A typed reference, normalised (case, #, spaces)."""
+    text = str(raw or "").strip().lstrip("#").upper().replace(" ", "")
+    if text and not text.startswith("C-"):
+        text = "C-" + text.removeprefix("C")
+    return text[:12]
+
+
+def may_handle_cases(app: App, ctx: Context) -> bool:
+    """A lead: by role now, or listed in config as a lead or fallback contact."""
+    config = app.config.concerns
+    who = ctx.actor.user_id
+    return (Role.LEAD in ctx.roles or who in config.leads
+            or who in config.fallback_contacts)
+
+
+def refuse() -> UserError:
+    """The one refusal for "not a lead", "no such case" and "not yours to see"."""
+    return UserError(catalog.CONCERN_REFUSED)
+
+
+def local(moment: datetime, zone: str) -> str:
+    """A time as leads read it, in the group's zone."""
+    return f"{moment.astimezone(ZoneInfo(zone)):%d %b %Y %H:%M}"
+
+
+def age(app: App, created: datetime, now: datetime) -> str:
+    """A case's age against the referral target, in words."""
+    hours = max((now - created).total_seconds(), 0.0) / 3600
+    return catalog.concern_age(hours, app.config.concerns.referral_hours)
+
+
+class Leads:
+    """Remembers leads as they act (the core only knows roles when someone acts)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._seen: set[tuple[str, str]] = set()
+
+    async def sighted(self, ctx: Context) -> None:
+        """Record the actor as a lead of the group if they have the lead role."""
+        key = (ctx.group_id, ctx.actor.user_id)
+        if Role.LEAD not in ctx.roles or key in self._seen:
+            return
+        await self.app.storage.note_lead(
+            KnownLead(ctx.group_id, ctx.actor.user_id, ctx.actor.display_name, "role"),
+            ctx.now())
+        self._seen.add(key)
+
+    def forget(self, group_id: str, user_id: str) -> None:
+        """Drop the in-memory sighting (after /case unregister)."""
+        self._seen.discard((group_id, user_id))
+
+
+async def open_case(app: App, ctx: Context, raw: object, *, action: str,
+                    live_only: bool = False) -> Concern:
+    """The case a lead asked for, after every access check; else the one refusal.
+
+    An excluded lead's attempt is audited, without telling them anything.
+    """
+    if not may_handle_cases(app, ctx):
+        raise refuse()
+    ref = clean_ref(raw)
+    concern = await app.storage.concern(ref) if ref else None
+    if concern is None or concern.group_id != ctx.group_id:
+        raise refuse()
+    if ctx.actor.user_id in concern.excluded:
+        await audit(app, ctx, concern.case_id, "refused", action)
+        raise refuse()
+    if concern.status is CaseStatus.DELETED and action not in ("audit",):
+        raise refuse()
+    if live_only and concern.status not in (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED):
+        raise UserError(catalog.CONCERN_NOT_OPEN)
+    return concern
+
+
+async def audit(app: App, ctx: Context, ref: str, action: str, detail: str = "",
+                *more: str) -> None:
+    """Record a view or an action by the actor (on `ref` and any `more` cases)."""
+    await app.storage.record_case_audit([
+        AuditEntry(case, ctx.actor.user_id, ctx.actor.display_name, action, detail,
+                   ctx.now()) for case in (ref, *more)])

@@ -1,0 +1,130 @@
+"""Escalation and retention, on `app.scheduler`.
+
+Each unacknowledged case has a schedule: first due when the acknowledgement time has
+passed since it was raised, then every repeat interval. A firing claims its occurrence
+together with its notifications (one transaction), so across processes and restarts
+each escalation is sent once. Acknowledging a case removes its schedule; a firing that
+finds the case acknowledged claims the occurrence, sends nothing and stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.features.concerns import routing
+from bot.logs import log_event
+from scheduler import Firing
+from scheduler.core import FiringJob, NextDue
+from storage.concerns import CaseStatus, Concern
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+RETENTION_SCHEDULE = "concern-retention"
+
+
+def schedule_id(ref: str) -> str:
+    """The escalation schedule of a case."""
+    return f"concern-escalate:{ref}"
+
+
+def escalation_times(created: datetime, first: timedelta, repeat: timedelta) -> NextDue:
+    """Due at created + first, then every `repeat`, strictly after the given time."""
+
+    def next_due(after: datetime) -> datetime | None:
+        start = created + first
+        if after < start:
+            return start
+        steps = (after - start) // repeat + 1
+        return start + steps * repeat
+
+    return next_due
+
+
+def daily_at_midnight(after: datetime) -> datetime:
+    """The next midnight UTC strictly after a time."""
+    day = after.astimezone(UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+class Escalations:
+    """Keeps one schedule per unacknowledged case, and the retention sweep."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.owner = f"concerns-{secrets.token_hex(4)}"
+
+    @property
+    def first(self) -> timedelta:
+        """How long a case may wait for a lead before it is escalated."""
+        return timedelta(minutes=self.app.config.concerns.acknowledge_minutes)
+
+    @property
+    def repeat(self) -> timedelta:
+        """How often an escalation is repeated."""
+        return timedelta(minutes=self.app.config.concerns.escalation_repeat_minutes)
+
+    async def start(self) -> None:
+        """Add a schedule for every case still waiting, and the retention sweep."""
+        for case in await self.app.storage.unacknowledged_concerns():
+            self.track_ref(case.case_id, case.created_at)
+        if self.app.config.concerns.retention_days > 0:
+            self.app.scheduler.add(RETENTION_SCHEDULE, daily_at_midnight, self._retention)
+
+    def track(self, concern: Concern) -> None:
+        """Start escalating a new case."""
+        self.track_ref(concern.case_id, concern.created_at)
+
+    def track_ref(self, ref: str, created: datetime) -> None:
+        """Start escalating a case by reference."""
+        self.app.scheduler.add(schedule_id(ref),
+                               escalation_times(created, self.first, self.repeat),
+                               self._job(ref))
+
+    def stop(self, ref: str) -> None:
+        """Stop escalating a case (acknowledged, assigned, closed or deleted)."""
+        self.app.scheduler.remove(schedule_id(ref))
+
+    def _job(self, ref: str) -> FiringJob:
+        async def job(firing: Firing) -> None:
+            await self.run(ref, firing)
+        return job
+
+    async def run(self, ref: str, firing: Firing) -> bool:
+        """Send one escalation if the case still waits; True if it was sent."""
+        app = self.app
+        concern = await app.storage.concern(ref)
+        now = app.clock.now()
+        if concern is None or concern.status is not CaseStatus.OPEN:
+            await app.storage.escalate_concern(ref, firing.key, self.owner, (), now)
+            self.stop(ref)
+            return False
+        settings = app.settings.for_group(concern.group_id)
+        people = await routing.known_leads(app, concern.group_id)
+        route = routing.route_for(app.config.concerns, people, concern.excluded)
+        minutes = int((firing.due - concern.created_at).total_seconds() // 60)
+        deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,
+                                                   settings.timezone)
+        sent = await app.storage.escalate_concern(ref, firing.key, self.owner, deliveries,
+                                                  now)
+        if sent:
+            app.deliveries_waiting()
+            level = logging.CRITICAL if not deliveries else logging.WARNING
+            log_event(log, level, "concern.escalated", group=concern.group_id, case=ref,
+                      people=len(deliveries))
+        return sent
+
+    async def _retention(self, firing: Firing) -> None:
+        app = self.app
+        if not await app.storage.claim_occurrence(firing.key, self.owner, app.clock.now()):
+            return
+        days = app.config.concerns.retention_days
+        cutoff = app.clock.now() - timedelta(days=days)
+        deleted = await app.storage.purge_closed_concerns(cutoff, app.clock.now())
+        if deleted:
+            log_event(log, logging.INFO, "concern.retention", cases=len(deleted))

@@ -1,0 +1,570 @@
+"""The meetings feature's command, button and form handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot import catalog
+from bot.context import Context
+from bot.errors import UserError
+from bot.events import FormSubmission
+from bot.features import FormSpec
+from bot.features.meetings.actions import parse_actions
+from bot.features.meetings.calendar import meetings_calendar
+from bot.features.meetings.jobs import MeetingJobs, build_reminder
+from bot.features.meetings.occurrences import Occurrences
+from bot.features.meetings.texts import (
+    RSVP_LABELS,
+    action_text,
+    done_button,
+    parse_occurrence_value,
+    repeat_text,
+    when_text,
+)
+from bot.features.meetings.when import (
+    WhenError,
+    nth_weekday_code,
+    offsets_text,
+    parse_due_date,
+    parse_offsets,
+    parse_repeat,
+    parse_when,
+)
+from bot.messages import Button, Destination, File, FormField, Message, Reply
+from bot.outbox import NewDelivery
+from bot.roles import Role
+from bot.settings import SettingError, setting_spec
+from bot.text import neutralise
+from storage.meetings import ACTIVE, DRAFT, MeetingDraft, MeetingRecord, NewMinutes
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+Handler = Callable[[Context], Awaitable[Reply]]
+
+SCHEDULE_FORM = "meetings.schedule"
+MINUTES_FORM = "meetings.minutes"
+CONFIRM = "meetings.confirm"
+CHANGE = "meetings.change"
+DISCARD = "meetings.discard"
+TITLE_MAX = 100
+AGENDA_MAX = 500
+NOTES_MAX = 1000
+
+SCHEDULE_FIELDS = (
+    FormField("title", catalog.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
+              placeholder="Monthly group meeting"),
+    FormField("when", catalog.MEETING_WHEN_LABEL, max_length=100,
+              placeholder="next Tuesday 6pm"),
+    FormField("repeat", catalog.MEETING_REPEAT_LABEL, required=False, max_length=200,
+              placeholder="none, weekly, fortnightly, monthly, monthly by weekday"),
+    FormField("where", catalog.MEETING_WHERE_LABEL, required=False, max_length=300,
+              placeholder="Community room, or a video link"),
+    FormField("agenda", catalog.MEETING_AGENDA_LABEL, kind="paragraph", required=False,
+              max_length=NOTES_MAX),
+)
+MINUTES_FIELDS = (
+    FormField("summary", catalog.MINUTES_SUMMARY_LABEL, kind="paragraph", max_length=1500),
+    FormField("decisions", catalog.MINUTES_DECISIONS_LABEL, kind="paragraph",
+              required=False, max_length=1000),
+    FormField("actions", catalog.MINUTES_ACTIONS_LABEL, kind="paragraph", required=False,
+              max_length=1000, placeholder=catalog.MINUTES_ACTIONS_PLACEHOLDER),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FormState:
+    """What the schedule form carries through the platform: reminders and what it edits."""
+
+    reminders: tuple[int, ...]
+    replaces: int | None = None
+
+    def encode(self) -> str:
+        """"r=1440,60;e=3"."""
+        text = "r=" + ",".join(str(m) for m in self.reminders)
+        return text + (f";e={self.replaces}" if self.replaces else "")
+
+    @classmethod
+    def decode(cls, text: str, default: tuple[int, ...]) -> FormState:
+        """Inverse of `encode` (defaults for anything missing or unreadable)."""
+        parts = dict(p.split("=", 1) for p in text.split(";") if "=" in p)
+        try:
+            reminders = (tuple(int(m) for m in parts["r"].split(",") if m)
+                         if "r" in parts else default)
+            replaces = int(parts["e"]) if parts.get("e") else None
+        except ValueError:
+            return cls(default)
+        return cls(reminders, replaces)
+
+
+class Flows:
+    """Every handler of the feature, sharing the app and its schedules."""
+
+    def __init__(self, app: App, jobs: MeetingJobs) -> None:
+        self.app = app
+        self.jobs = jobs
+        self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule)
+        self.minutes_spec = FormSpec(MINUTES_FORM, MINUTES_FIELDS, self.submit_minutes)
+
+    # ---- helpers ---------------------------------------------------------------------
+
+    async def zone_of(self, ctx: Context) -> ZoneInfo:
+        """The actor's own zone, else the group's."""
+        own = await ctx.storage.member_zone(ctx.group_id, ctx.actor.user_id)
+        return ZoneInfo(own) if own else ctx.settings.zone
+
+    async def meeting(self, ctx: Context, meeting_id: int, *, mine: bool = False,
+                      ) -> MeetingRecord:
+        """An active meeting of the group (and one the actor may change, if `mine`)."""
+        meeting = await ctx.storage.get_meeting(ctx.group_id, meeting_id)
+        if meeting is None or meeting.status != ACTIVE:
+            raise UserError(catalog.meeting_not_found(meeting_id))
+        if mine and meeting.created_by != ctx.actor.user_id and not ctx.has_role(
+                Role.FACILITATOR):
+            raise UserError(catalog.meeting_not_yours(meeting_id))
+        return meeting
+
+    async def next_meeting(self, ctx: Context, meeting_id: int | None,
+                           ) -> tuple[MeetingRecord, datetime]:
+        """The given meeting (else the group's soonest) and its next occurrence."""
+        now = ctx.now()
+        if meeting_id is not None:
+            meeting = await self.meeting(ctx, meeting_id)
+            nxt = occurrences(meeting).after(now)
+            if nxt is None:
+                raise UserError(catalog.meeting_no_more(neutralise(meeting.title)))
+            return meeting, nxt
+        soonest: tuple[MeetingRecord, datetime] | None = None
+        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+            nxt = occurrences(meeting).after(now)
+            if nxt is not None and (soonest is None or nxt < soonest[1]):
+                soonest = (meeting, nxt)
+        if soonest is None:
+            raise UserError(catalog.MEETING_NONE)
+        return soonest
+
+    def reminders_option(self, ctx: Context, default: tuple[int, ...]) -> tuple[int, ...]:
+        """The `reminders` option read, or the default."""
+        text = ctx.options.get("reminders")
+        if not text:
+            return default
+        try:
+            return parse_offsets(str(text))
+        except WhenError as exc:
+            raise UserError(str(exc)) from None
+
+    def schedule_form(self, state: FormState, editing: bool,
+                      defaults: dict[str, str] | None = None) -> Reply:
+        """The schedule form, maybe pre-filled."""
+        spec = self.schedule_spec
+        title = catalog.MEETING_EDIT_FORM_TITLE if editing else catalog.MEETING_FORM_TITLE
+        return Reply(form=spec.form(title, state=state.encode(), defaults=defaults))
+
+    # ---- schedule, check, save ---------------------------------------------------------
+
+    async def schedule(self, ctx: Context) -> Reply:
+        """/meeting schedule: open the form."""
+        reminders = self.reminders_option(ctx, self.app.config.meetings_reminder_minutes)
+        return self.schedule_form(FormState(reminders), editing=False)
+
+    async def edit(self, ctx: Context) -> Reply:
+        """/meeting edit: the form, filled in with the meeting as it is."""
+        meeting = await self.meeting(ctx, int(ctx.options["meeting"]), mine=True)
+        reminders = self.reminders_option(ctx, meeting.reminders)
+        zone = await self.zone_of(ctx)
+        return self.schedule_form(FormState(reminders, meeting.id), editing=True,
+                                  defaults=form_values(meeting, zone))
+
+    async def submit_schedule(self, ctx: Context) -> Reply:
+        """The schedule form: read everything, store a draft, and show it back."""
+        state = FormState.decode(_state(ctx),
+                                 self.app.config.meetings_reminder_minutes)
+        zone = await self.zone_of(ctx)
+        now = ctx.now()
+        try:
+            start = parse_when(ctx.options["when"], zone, now)
+        except WhenError as exc:
+            return Reply(field_errors={"when": str(exc)})
+        group_zone = ctx.settings.zone
+        try:
+            rule = parse_repeat(ctx.options.get("repeat", ""), start.astimezone(group_zone),
+                                now)
+        except WhenError as exc:
+            return Reply(field_errors={"repeat": str(exc)})
+        channel = ctx.settings.updates_channel
+        editing = None
+        if state.replaces is not None:
+            editing = await self.meeting(ctx, state.replaces, mine=True)
+            channel = editing.channel
+        elif isinstance(ctx.event, FormSubmission) and ctx.event.channel:
+            channel = ctx.event.channel
+        draft = MeetingDraft(
+            group_id=ctx.group_id, title=ctx.options["title"], starts_at=start,
+            zone=group_zone.key, rrule=rule, location=ctx.options.get("where", ""),
+            notes=ctx.options.get("agenda", ""), channel=channel,
+            reminders=state.reminders, created_by=ctx.actor.user_id,
+            replaces=state.replaces)
+        draft_id = await ctx.storage.save_meeting_draft(draft, now)
+        record = await ctx.storage.get_meeting(ctx.group_id, draft_id)
+        assert record is not None
+        when = when_text(start, zone)
+        if zone.key != group_zone.key:
+            when += f"; that is {when_text(start, group_zone)}"
+        text = catalog.meeting_check(
+            neutralise(record.title), when, repeat_text(record), neutralise(record.location),
+            catalog.reminders_words([d for d in offsets_text(record.reminders).split(", ")
+                                     if d != "none"]),
+            channel, editing=editing is not None)
+        value = str(draft_id)
+        return Reply(messages=(Message(text, buttons=(
+            Button(catalog.MEETING_SAVE, CONFIRM, value, "primary"),
+            Button(catalog.MEETING_CHANGE, CHANGE, value),
+            Button(catalog.MEETING_DISCARD, DISCARD, value))),))
+
+    async def _draft(self, ctx: Context) -> MeetingRecord:
+        try:
+            draft_id = int(str(ctx.options.get("value", "")))
+        except ValueError:
+            raise UserError(catalog.MEETING_DRAFT_GONE) from None
+        draft = await ctx.storage.get_meeting(ctx.group_id, draft_id)
+        if draft is None or draft.status != DRAFT or draft.created_by != ctx.actor.user_id:
+            raise UserError(catalog.MEETING_DRAFT_GONE)
+        return draft
+
+    async def confirm(self, ctx: Context) -> Reply:
+        """Save meeting: the draft becomes the meeting; reminders are scheduled at once."""
+        draft = await self._draft(ctx)
+        editing = draft.replaces is not None
+        zone = ZoneInfo(draft.zone)
+        target_id = draft.replaces if draft.replaces is not None else draft.id
+        notice = catalog.meeting_announced(
+            neutralise(draft.title), when_text(draft.starts_at, zone), repeat_text(draft),
+            neutralise(draft.location), target_id, editing)
+        deliveries = [NewDelivery(f"meeting-announce:{draft.id}",
+                                  destination_for(ctx.group_id, draft.channel),
+                                  Message(notice))]
+        saved = await ctx.storage.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
+                                                  deliveries)
+        if saved is None:
+            raise UserError(catalog.MEETING_DRAFT_GONE)
+        self.jobs.add_meeting(saved)
+        self.jobs.ensure_coming_up(ctx.group_id)
+        ctx.app.deliveries_waiting()
+        return Reply(update=Message(catalog.meeting_saved(
+            neutralise(saved.title), saved.id, saved.channel, editing)))
+
+    async def change(self, ctx: Context) -> Reply:
+        """Change: the form again, filled in with the draft."""
+        draft = await self._draft(ctx)
+        await ctx.storage.discard_draft(ctx.group_id, draft.id)
+        zone = await self.zone_of(ctx)
+        return self.schedule_form(FormState(draft.reminders, draft.replaces),
+                                  editing=draft.replaces is not None,
+                                  defaults=form_values(draft, zone))
+
+    async def discard(self, ctx: Context) -> Reply:
+        """Don't save: forget the draft."""
+        draft = await self._draft(ctx)
+        await ctx.storage.discard_draft(ctx.group_id, draft.id)
+        return Reply(update=Message(catalog.MEETING_DISCARDED))
+
+    async def home(self, ctx: Context) -> Message | None:
+        """A member's own overview: the next meetings and their own open action items."""
+        zone = await self.zone_of(ctx)
+        now = ctx.now()
+        upcoming = []
+        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+            nxt = occurrences(meeting).after(now)
+            if nxt is not None:
+                upcoming.append((nxt, f"- **{neutralise(meeting.title)}**: "
+                                      f"{when_text(nxt, zone)}"))
+        actions = await ctx.storage.open_actions(ctx.group_id, ctx.actor.user_id)
+        if not upcoming and not actions:
+            return None
+        return Message(catalog.meetings_home([line for _, line in sorted(upcoming)[:3]],
+                                             [action_text(a) for a in actions]),
+                       buttons=tuple(done_button(a) for a in actions[:5]))
+
+    # ---- list, cancel, skip ----------------------------------------------------------
+
+    async def list(self, ctx: Context) -> Reply:
+        """/meeting list: upcoming meetings in the reader's zone."""
+        zone = await self.zone_of(ctx)
+        now = ctx.now()
+        upcoming = []
+        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+            nxt = occurrences(meeting).after(now)
+            if nxt is not None:
+                upcoming.append((nxt, catalog.meeting_list_line(
+                    meeting.id, neutralise(meeting.title), when_text(nxt, zone),
+                    repeat_text(meeting), neutralise(meeting.location))))
+        if not upcoming:
+            return Reply.text(catalog.MEETING_NONE)
+        return Reply.text(catalog.meeting_list(zone.key, [line for _, line in sorted(upcoming)]))
+
+    async def cancel(self, ctx: Context) -> Reply:
+        """/meeting cancel: the whole series, or one date."""
+        meeting = await self.meeting(ctx, int(ctx.options["meeting"]), mine=True)
+        if ctx.options.get("date"):
+            return await self._skip(ctx, meeting, await self._occurrence_on(
+                ctx, meeting, str(ctx.options["date"])))
+        title = neutralise(meeting.title)
+        notice = NewDelivery(f"meeting-cancel:{meeting.id}",
+                             destination_for(ctx.group_id, meeting.channel),
+                             Message(catalog.meeting_cancelled_notice(title, None)))
+        if not await ctx.storage.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), [notice]):
+            raise UserError(catalog.meeting_not_found(meeting.id))
+        self.jobs.remove_meeting(meeting.id)
+        ctx.app.deliveries_waiting()
+        return Reply.text(catalog.meeting_cancelled(title, None))
+
+    async def skip(self, ctx: Context) -> Reply:
+        """/meeting skip: the next date does not happen."""
+        meeting = await self.meeting(ctx, int(ctx.options["meeting"]), mine=True)
+        nxt = occurrences(meeting).after(ctx.now())
+        if nxt is None:
+            raise UserError(catalog.meeting_no_more(neutralise(meeting.title)))
+        return await self._skip(ctx, meeting, nxt)
+
+    async def _occurrence_on(self, ctx: Context, meeting: MeetingRecord,
+                             text: str) -> datetime:
+        zone = ZoneInfo(meeting.zone)
+        try:
+            day = parse_due_date(text, zone, ctx.now())
+        except WhenError as exc:
+            raise UserError(str(exc)) from None
+        day_start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+        found = occurrences(meeting).after(max(day_start, ctx.now()) - timedelta(microseconds=1))
+        if found is None or found.astimezone(zone).date() != day:
+            raise UserError(catalog.meeting_no_occurrence(f"{day:%A} {day.day} {day:%B}"))
+        return found
+
+    async def _skip(self, ctx: Context, meeting: MeetingRecord, occurrence: datetime) -> Reply:
+        title = neutralise(meeting.title)
+        when = when_text(occurrence, ZoneInfo(meeting.zone))
+        notice = NewDelivery(f"meeting-skip:{meeting.id}:{int(occurrence.timestamp())}",
+                             destination_for(ctx.group_id, meeting.channel),
+                             Message(catalog.meeting_cancelled_notice(title, when)))
+        if await ctx.storage.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
+                                             [notice]):
+            updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
+            if updated is not None:
+                self.jobs.add_meeting(updated)
+            ctx.app.deliveries_waiting()
+        return Reply.text(catalog.meeting_cancelled(title, when))
+
+    # ---- RSVP and personal reminders -----------------------------------------------------
+
+    def rsvp(self, answer: str) -> Handler:
+        """The handler of one RSVP button: store the answer, update the counts in place."""
+
+        async def handle(ctx: Context) -> Reply:
+            try:
+                meeting_id, occurrence, late = parse_occurrence_value(
+                    str(ctx.options.get("value", "")))
+            except ValueError:
+                raise UserError(catalog.form_expired()) from None
+            meeting = await self.meeting(ctx, meeting_id)
+            await ctx.storage.set_rsvp(meeting.id, occurrence, ctx.actor.user_id, answer,
+                                       ctx.now())
+            message = await build_reminder(ctx.app, meeting, occurrence, late)
+            return Reply(update=message,
+                         messages=(Message(catalog.rsvp_thanks(RSVP_LABELS[answer])),))
+        return handle
+
+    async def dm_button(self, ctx: Context) -> Reply:
+        """Remind me by DM too."""
+        try:
+            meeting_id = int(str(ctx.options.get("value", "")))
+        except ValueError:
+            raise UserError(catalog.form_expired()) from None
+        return await self._dm_optin(ctx, meeting_id, True)
+
+    async def remindme(self, ctx: Context) -> Reply:
+        """/meeting remindme."""
+        on = ctx.options.get("on")
+        return await self._dm_optin(ctx, int(ctx.options["meeting"]), on is None or bool(on))
+
+    async def _dm_optin(self, ctx: Context, meeting_id: int, on: bool) -> Reply:
+        meeting = await self.meeting(ctx, meeting_id)
+        await ctx.storage.set_dm_optin(meeting.id, ctx.actor.user_id, on)
+        updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
+        if updated is not None:
+            self.jobs.add_meeting(updated)
+        return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), on))
+
+    async def timezone(self, ctx: Context) -> Reply:
+        """/meeting timezone: see, set or reset the member's own zone."""
+        raw = str(ctx.options.get("zone", "")).strip()
+        if not raw:
+            own = await ctx.storage.member_zone(ctx.group_id, ctx.actor.user_id)
+            return Reply.text(catalog.meeting_timezone_is(own or ctx.settings.timezone,
+                                                          own is not None))
+        if raw.lower() == "reset":
+            await ctx.storage.set_member_zone(ctx.group_id, ctx.actor.user_id, None, ctx.now())
+            return Reply.text(catalog.meeting_timezone_is(ctx.settings.timezone, False))
+        spec = setting_spec("timezone")
+        assert spec is not None
+        try:
+            zone = str(spec.check(raw))
+        except SettingError as exc:
+            raise UserError(str(exc)) from None
+        await ctx.storage.set_member_zone(ctx.group_id, ctx.actor.user_id, zone, ctx.now())
+        return Reply.text(catalog.meeting_timezone_saved(zone))
+
+    # ---- calendar --------------------------------------------------------------------
+
+    async def calendar(self, ctx: Context) -> Reply:
+        """/meeting calendar: an .ics file."""
+        if ctx.options.get("meeting"):
+            meetings = [await self.meeting(ctx, int(ctx.options["meeting"]))]
+            name = f"meeting-{meetings[0].id}.ics"
+        else:
+            meetings = await ctx.storage.active_meetings(ctx.group_id)
+            name = "meetings.ics"
+        if not meetings:
+            return Reply.text(catalog.MEETING_NONE)
+        data = meetings_calendar(meetings, ctx.now())
+        file = File(name, data, catalog.calendar_description(len(meetings)))
+        return Reply(messages=(Message(catalog.calendar_file(len(meetings)),
+                                       files=(file,)),))
+
+    # ---- agenda ----------------------------------------------------------------------
+
+    async def agenda_add(self, ctx: Context) -> Reply:
+        """/agenda add: a point for the next occurrence."""
+        meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
+        text = str(ctx.options["text"]).strip()
+        if len(text) > AGENDA_MAX:
+            raise UserError(catalog.agenda_too_long(AGENDA_MAX))
+        await ctx.storage.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
+                                          ctx.actor.display_name, text, ctx.now())
+        zone = await self.zone_of(ctx)
+        return Reply.text(catalog.agenda_added(neutralise(meeting.title),
+                                               when_text(occurrence, zone)))
+
+    async def agenda_show(self, ctx: Context) -> Reply:
+        """/agenda show: the next occurrence's agenda."""
+        meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
+        items = await ctx.storage.agenda_items(meeting.id, occurrence)
+        zone = await self.zone_of(ctx)
+        return Reply.text(catalog.agenda_show(
+            neutralise(meeting.title), when_text(occurrence, zone), neutralise(meeting.notes),
+            [catalog.agenda_item(neutralise(i.author_name), neutralise(i.text))
+             for i in items]))
+
+    # ---- minutes and action items --------------------------------------------------------
+
+    async def minutes(self, ctx: Context) -> Reply:
+        """/minutes: open the form (for a meeting, if given)."""
+        state = ""
+        if ctx.options.get("meeting"):
+            state = str((await self.meeting(ctx, int(ctx.options["meeting"]))).id)
+        spec = self.minutes_spec
+        return Reply(form=spec.form(catalog.MINUTES_FORM_TITLE, state=state))
+
+    async def submit_minutes(self, ctx: Context) -> Reply:
+        """The minutes form: post, store, and track the action items."""
+        zone = ctx.settings.zone
+        now = ctx.now()
+        try:
+            actions = parse_actions(ctx.options.get("actions", ""), zone, now)
+        except WhenError as exc:
+            return Reply(field_errors={"actions": str(exc)})
+        state = _state(ctx)
+        meeting = None
+        if state.isdigit():
+            meeting = await ctx.storage.get_meeting(ctx.group_id, int(state))
+        local = now.astimezone(zone)
+        title = (neutralise(meeting.title) if meeting is not None
+                 else f"meeting of {local:%A} {local.day} {local:%B %Y}")
+        channel = ctx.settings.updates_channel
+        lines = [catalog.action_line(i + 1, neutralise(a.owner_name), neutralise(a.task),
+                                     None if a.due is None else
+                                     f"{a.due.astimezone(zone):%A} {a.due.astimezone(zone).day}"
+                                     f" {a.due.astimezone(zone):%B}")
+                 for i, a in enumerate(actions)]
+        post = Message(catalog.minutes_posted(
+            title, neutralise(ctx.options["summary"]),
+            neutralise(ctx.options.get("decisions", "")), lines))
+        key = f"minutes:{ctx.group_id}:{ctx.actor.user_id}:{int(now.timestamp() * 1e6)}"
+        records = await ctx.storage.save_minutes(
+            NewMinutes(ctx.group_id, meeting.id if meeting else None, ctx.options["summary"],
+                       ctx.options.get("decisions", ""), ctx.actor.user_id, tuple(actions)),
+            now, [NewDelivery(key, destination_for(ctx.group_id, channel), post)])
+        for record in records:
+            self.jobs.add_action(record)
+        self.jobs.ensure_coming_up(ctx.group_id)
+        ctx.app.deliveries_waiting()
+        return Reply.text(catalog.minutes_saved(channel, len(records)))
+
+    async def actions(self, ctx: Context) -> Reply:
+        """/actions: mine (or everyone's) open items; done=N marks one done."""
+        if ctx.options.get("done"):
+            return await self._mark_done(ctx, int(ctx.options["done"]))
+        everyone = bool(ctx.options.get("all"))
+        items = await ctx.storage.open_actions(
+            ctx.group_id, None if everyone else ctx.actor.user_id)
+        if not items:
+            return Reply.text(catalog.ACTIONS_NONE if everyone else catalog.ACTIONS_NONE_MINE)
+        may_close = [a for a in items if self._may_close(ctx, a.owner_id)][:5]
+        return Reply(messages=(Message(catalog.actions_list([action_text(a) for a in items],
+                                                            everyone),
+                                       buttons=tuple(done_button(a) for a in may_close)),))
+
+    async def action_done_button(self, ctx: Context) -> Reply:
+        """The Mark done button."""
+        try:
+            action_id = int(str(ctx.options.get("value", "")))
+        except ValueError:
+            raise UserError(catalog.form_expired()) from None
+        return await self._mark_done(ctx, action_id)
+
+    def _may_close(self, ctx: Context, owner_id: str) -> bool:
+        return (not owner_id or owner_id == ctx.actor.user_id
+                or ctx.has_role(Role.FACILITATOR))
+
+    async def _mark_done(self, ctx: Context, action_id: int) -> Reply:
+        action = await ctx.storage.get_action(ctx.group_id, action_id)
+        if action is None or action.done:
+            raise UserError(catalog.action_not_found(action_id))
+        if not self._may_close(ctx, action.owner_id):
+            raise UserError(catalog.action_not_yours(action_id))
+        done = await ctx.storage.mark_action_done(ctx.group_id, action_id,
+                                                  ctx.actor.user_id, ctx.now())
+        if done is None:
+            raise UserError(catalog.action_not_found(action_id))
+        self.jobs.remove_action(action_id)
+        return Reply.text(catalog.action_done(action_id, neutralise(done.task)))
+
+
+def _state(ctx: Context) -> str:
+    return ctx.event.state if isinstance(ctx.event, FormSubmission) else ""
+
+
+def occurrences(meeting: MeetingRecord) -> Occurrences:
+    """A meeting's occurrences."""
+    return Occurrences(meeting.starts_at, meeting.zone, meeting.rrule, meeting.skipped)
+
+
+def destination_for(group_id: str, channel: str) -> Destination:
+    """A channel post in the group."""
+    return Destination.to_channel(group_id, channel)
+
+
+def form_values(meeting: MeetingRecord, zone: ZoneInfo) -> dict[str, str]:
+    """A meeting as the schedule form's answers (to change it)."""
+    local = meeting.starts_at.astimezone(zone)
+    start_in_zone = meeting.starts_at.astimezone(ZoneInfo(meeting.zone))
+    rule = meeting.rrule
+    words = {"": "none", "FREQ=WEEKLY": "weekly", "FREQ=WEEKLY;INTERVAL=2": "fortnightly",
+             f"FREQ=MONTHLY;BYMONTHDAY={start_in_zone.day}": "monthly",
+             f"FREQ=MONTHLY;BYDAY={nth_weekday_code(start_in_zone)}": "monthly by weekday"}
+    return {"title": meeting.title, "when": f"{local:%Y-%m-%d %H:%M}",
+            "repeat": words.get(rule, f"RRULE:{rule}"), "where": meeting.location,
+            "agenda": meeting.notes}
+

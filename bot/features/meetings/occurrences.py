@@ -1,0 +1,80 @@
+"""When a meeting happens and when its reminders are due.
+
+Recurrences are expanded in the meeting's own IANA zone with dateutil, from a start in
+that zone, so a weekly 18:00 Europe/London meeting stays at 18:00 local time on both
+sides of a clock change (its UTC time moves instead). Results are UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrule
+
+from bot.features.meetings.when import build_rule
+
+# Enough to step over a long run of skipped occurrences without looping for ever.
+_MAX_STEPS = 500
+
+
+class Occurrences:
+    """The occurrences of one meeting (skipped ones left out)."""
+
+    __slots__ = ("_rule", "skipped", "start", "zone")
+
+    def __init__(self, starts_at: datetime, zone: str, rule: str,
+                 skipped: frozenset[datetime] = frozenset()) -> None:
+        self.zone = ZoneInfo(zone)
+        self.start = starts_at.astimezone(self.zone)
+        self.skipped = skipped
+        self._rule: rrule | None = build_rule(rule, self.start) if rule else None
+
+    def after(self, moment: datetime) -> datetime | None:
+        """The first occurrence strictly after `moment` (UTC), if any."""
+        if self._rule is None:
+            start = self.start.astimezone(UTC)
+            return start if start > moment and start not in self.skipped else None
+        probe = moment
+        for _ in range(_MAX_STEPS):
+            found = self._rule.after(probe)
+            if found is None:
+                return None
+            found_utc = found.astimezone(UTC)
+            if found_utc not in self.skipped:
+                return found_utc
+            probe = found_utc
+        return None
+
+    def upcoming(self, moment: datetime, until: datetime) -> Iterator[datetime]:
+        """Occurrences after `moment` up to and including `until` (UTC)."""
+        current = self.after(moment)
+        while current is not None and current <= until:
+            yield current
+            current = self.after(current)
+
+    def is_occurrence(self, moment: datetime) -> bool:
+        """Whether a meeting happens starting at exactly this moment."""
+        return self.after(moment - timedelta(microseconds=1)) == moment
+
+
+def next_reminder(occurrences: Occurrences, offsets: tuple[int, ...],
+                  after: datetime) -> datetime | None:
+    """The first reminder time strictly after `after` over all offsets (minutes)."""
+    best: datetime | None = None
+    for minutes in offsets:
+        offset = timedelta(minutes=minutes)
+        occurrence = occurrences.after(after + offset)
+        if occurrence is not None:
+            due = occurrence - offset
+            if best is None or due < best:
+                best = due
+    return best
+
+
+def reminded_occurrences(occurrences: Occurrences, offsets: tuple[int, ...],
+                         due: datetime) -> list[datetime]:
+    """The occurrences a reminder due at `due` is for (usually one)."""
+    found = {due + timedelta(minutes=m) for m in offsets}
+    return sorted(o for o in found if occurrences.is_occurrence(o))

@@ -1,0 +1,73 @@
+"""Building the meetings feature's messages from records (wording lives in the catalog)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot import catalog
+from bot.features.meetings.when import describe_rule
+from bot.messages import Button, Message
+from bot.text import neutralise
+from storage.meetings import ActionRecord, MeetingRecord
+
+RSVP_ACTION = "meetings.rsvp"
+DM_ACTION = "meetings.dm"
+ACTION_DONE = "meetings.action_done"
+RSVP_LABELS = {"going": catalog.RSVP_GOING, "maybe": catalog.RSVP_MAYBE,
+               "no": catalog.RSVP_NO}
+
+
+def when_text(moment: datetime, zone: ZoneInfo) -> str:
+    """"Tuesday 1 December 2026 at 18:00 (Europe/London time, GMT)"."""
+    local = moment.astimezone(zone)
+    return catalog.meeting_time(f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}",
+                                zone.key, local.tzname() or "")
+
+
+def day_text(moment: datetime, zone: ZoneInfo) -> str:
+    """"Friday 4 December"."""
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def repeat_text(meeting: MeetingRecord) -> str:
+    """The meeting's repeat rule in words."""
+    return describe_rule(meeting.rrule, meeting.starts_at.astimezone(ZoneInfo(meeting.zone)))
+
+
+def occurrence_value(meeting_id: int, occurrence: datetime, late: bool) -> str:
+    """A button value naming one occurrence: "12:1764612000:0"."""
+    return f"{meeting_id}:{int(occurrence.timestamp())}:{1 if late else 0}"
+
+
+def parse_occurrence_value(value: str) -> tuple[int, datetime, bool]:
+    """Inverse of `occurrence_value`; ValueError if it is not one."""
+    meeting_id, seconds, late = value.split(":")
+    return int(meeting_id), datetime.fromtimestamp(int(seconds), UTC), late == "1"
+
+
+def reminder_message(meeting: MeetingRecord, occurrence: datetime, agenda: list[str],
+                     counts: dict[str, int], late: bool) -> Message:
+    """A reminder with RSVP buttons (whose counts are in the text, updated in place)."""
+    zone = ZoneInfo(meeting.zone)
+    text = catalog.reminder_text(neutralise(meeting.title), when_text(occurrence, zone),
+                                 neutralise(meeting.location), agenda, counts, late)
+    value = occurrence_value(meeting.id, occurrence, late)
+    buttons = tuple(Button(label, f"{RSVP_ACTION}.{answer}", value,
+                           "primary" if answer == "going" else "secondary")
+                    for answer, label in RSVP_LABELS.items())
+    buttons += (Button(catalog.REMIND_ME_BY_DM, DM_ACTION, str(meeting.id)),)
+    return Message(text, buttons=buttons)
+
+
+def action_text(action: ActionRecord) -> str:
+    """One action item as a list line."""
+    due = None if action.due is None else day_text(action.due, ZoneInfo(action.zone))
+    return catalog.action_line(action.id, neutralise(action.owner_name),
+                               neutralise(action.task), due)
+
+
+def done_button(action: ActionRecord) -> Button:
+    """The button that marks an action item done."""
+    return Button(f"{catalog.ACTION_DONE_BUTTON} ({action.id})", ACTION_DONE, str(action.id))

@@ -1,0 +1,299 @@
+"""Reading times people type: "when", repeat rules, reminder offsets and due dates.
+
+Everything is read in a given IANA zone (the member's, else the group's) and returned
+timezone-aware. A problem raises `WhenError` with a kind, plain explanation from the
+catalog, so nothing is saved.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import warnings
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrule, rrulestr
+
+from bot import catalog
+
+MAX_REMINDERS = 5
+# Further ahead than this is more likely a typing slip than a plan.
+FURTHEST_AHEAD = timedelta(days=2 * 366)
+LONGEST_OFFSET = timedelta(weeks=4)
+# Occurrences looked at to check a repeat rule fires at most daily.
+_RULE_SAMPLE = 40
+# At most this many occurrences are stepped through to find those (a rule whose dates are
+# all in the past, or all the same, must not keep the bot busy).
+_RULE_STEPS = 5000
+# A day across a clock change is 23 hours long.
+_SHORTEST_GAP = timedelta(hours=23)
+
+_RELATIVE = re.compile(
+    r"^in\s+(an?|\d{1,4})\s+(minute|min|hour|hr|day|week)s?$", re.IGNORECASE)
+_HAS_TIME = re.compile(
+    r"\d{1,2}\s*(:\d{2})?\s*(am|pm)\b|\d{1,2}[:.]\d{2}|T\d{2}|\b(noon|midday|midnight)\b",
+    re.IGNORECASE)
+_OFFSET = re.compile(
+    r"(\d{1,3})\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|weeks?)\b",
+    re.IGNORECASE)
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440, "w": 10080}
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+_DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class WhenError(ValueError):
+    """Input about time that cannot be used; `str(error)` is the kind message to show."""
+
+
+def _dateparser_settings(base: datetime) -> dict[str, object]:
+    return {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future",
+            "RETURN_AS_TIMEZONE_AWARE": False}
+
+
+def _dateparse(text: str, base: datetime) -> datetime | None:
+    import dateparser  # type: ignore[import-untyped]  # late: it takes a moment to load
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dateparser warns about its own internals
+        try:
+            found: datetime | None = dateparser.parse(
+                text, settings=_dateparser_settings(base), languages=["en"])
+        except (ValueError, OverflowError, TypeError, KeyError, IndexError):
+            return None  # words it trips over are words it does not understand
+    return found
+
+
+def localise(naive: datetime, zone: ZoneInfo) -> datetime:
+    """A wall-clock time in a zone; refused if clocks skip it (it does not exist)."""
+    aware = naive.replace(tzinfo=zone)
+    back = aware.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    if back != naive.replace(tzinfo=None):
+        raise WhenError(catalog.meeting_time_skipped(naive.strftime("%H:%M"), zone.key))
+    return aware
+
+
+def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
+    """A meeting's start from "next Tuesday 6pm", "tomorrow 10:30", "in 2 hours" or an
+    ISO date and time, read in `zone`; must be in the future."""
+    try:
+        return _parse_when(" ".join(text.split()), zone, now)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, WhenError):
+            raise
+        raise WhenError(catalog.meeting_when_unknown(text)) from None
+
+
+def _parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
+    if not text:
+        raise WhenError(catalog.meeting_when_unknown(text))
+    local_now = now.astimezone(zone)
+    relative = _RELATIVE.match(text)
+    if relative:
+        amount = 1 if relative.group(1).lower() in ("a", "an") else int(relative.group(1))
+        unit = relative.group(2).lower()[0]
+        if unit in ("m", "h"):
+            result = (now + timedelta(minutes=amount * _UNIT_MINUTES[unit])).astimezone(zone)
+        else:
+            step = timedelta(days=amount * (7 if unit == "w" else 1))
+            result = localise(local_now.replace(tzinfo=None) + step, zone)
+        result = result.replace(second=0, microsecond=0) + (
+            timedelta(minutes=1) if result.second or result.microsecond else timedelta())
+        if result <= now:
+            raise WhenError(catalog.meeting_when_past(result))
+        if result - now > FURTHEST_AHEAD:
+            raise WhenError(catalog.meeting_when_too_far(result))
+        return result
+    parsed = _iso(text, zone)
+    if parsed is None:
+        if not _HAS_TIME.search(text):
+            raise WhenError(catalog.meeting_when_needs_time(text))
+        found = _dateparse(text, local_now.replace(tzinfo=None))
+        if found is None:
+            raise WhenError(catalog.meeting_when_unknown(text))
+        parsed = (found.astimezone(zone) if found.tzinfo is not None
+                  else localise(found, zone))
+    parsed = parsed.replace(second=0, microsecond=0)
+    if parsed <= now:
+        raise WhenError(catalog.meeting_when_past(parsed))
+    if parsed - now > FURTHEST_AHEAD:
+        raise WhenError(catalog.meeting_when_too_far(parsed))
+    return parsed
+
+
+def _iso(text: str, zone: ZoneInfo) -> datetime | None:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise WhenError(catalog.meeting_when_unknown(text)) from None
+    if len(text) <= 10:
+        raise WhenError(catalog.meeting_when_needs_time(text))
+    if value.tzinfo is not None:
+        return value.astimezone(zone)
+    return localise(value, zone)
+
+
+def parse_due_date(text: str, zone: ZoneInfo, now: datetime) -> date:
+    """A due date ("Friday", "8 December", "2026-12-08"); today or later."""
+    text = " ".join(text.split())
+    local_now = now.astimezone(zone)
+    try:
+        found: date | None = date.fromisoformat(text)
+    except ValueError:
+        stamp = _dateparse(text, local_now.replace(tzinfo=None)) if text else None
+        found = stamp.date() if stamp is not None else None
+    if found is None:
+        raise WhenError(catalog.action_due_unknown(text))
+    if found < local_now.date():
+        raise WhenError(catalog.action_due_past(text))
+    return found
+
+
+def due_moment(day: date, zone: ZoneInfo) -> datetime:
+    """When a due date ends for reminders' sake: 17:00 on that day in the zone."""
+    return datetime.combine(day, time(17, 0), tzinfo=zone)
+
+
+# ---- repeat rules --------------------------------------------------------------------
+
+def parse_repeat(text: str, start: datetime, now: datetime) -> str:
+    """An RRULE (without DTSTART) from a repeat choice or a power user's rule; "" for
+    none. Refused if it never fires after now or fires more than once a day."""
+    word = " ".join(text.lower().replace("-", " ").split())
+    if word in ("", "none", "no", "never", "once", "does not repeat"):
+        return ""
+    if word in ("weekly", "every week"):
+        rule = "FREQ=WEEKLY"
+    elif word in ("fortnightly", "every two weeks", "every 2 weeks", "biweekly"):
+        rule = "FREQ=WEEKLY;INTERVAL=2"
+    elif word in ("monthly", "monthly by date", "every month"):
+        rule = f"FREQ=MONTHLY;BYMONTHDAY={start.day}"
+    elif word in ("monthly by weekday", "monthly by day", "monthly by week day") or re.fullmatch(
+            r"(monthly (on )?(the )?)?(first|second|third|fourth|last) \w+( monthly| of "
+            r"(the|each|every) month)?", word):
+        rule = "FREQ=MONTHLY;BYDAY=" + nth_weekday_code(start)
+        _check_named_weekday(word, start, rule)
+    elif word.startswith(("rrule:", "freq=")):
+        rule = text.strip().split(":", 1)[1] if word.startswith("rrule:") else text.strip()
+        rule = rule.upper()
+        if "DTSTART" in rule:
+            raise WhenError(catalog.meeting_rule_bad(text, "leave out DTSTART"))
+    else:
+        raise WhenError(catalog.meeting_repeat_unknown(text))
+    check_rule(rule, start, now, text)
+    return rule
+
+
+def _check_named_weekday(word: str, start: datetime, rule: str) -> None:
+    named = re.search(r"(first|second|third|fourth|last) (\w+)", word)
+    if named is None:
+        return
+    days = [d.lower() for d in _DAY_NAMES]
+    wanted = catalog.repeat_monthly_weekday(*named.groups()).lower()
+    if named.group(2) in days and describe_rule(rule, start).lower() != wanted:
+        raise WhenError(catalog.meeting_weekday_mismatch(
+            f"{start:%A} {start.day} {start:%B}", describe_rule(rule, start)))
+
+
+def nth_weekday_code(start: datetime) -> str:
+    """"+2TU" for the second Tuesday; "-1TU" for a fifth one (the last)."""
+    nth = (start.day - 1) // 7 + 1
+    return f"{'-1' if nth == 5 else f'+{nth}'}{_DAY_CODES[start.weekday()]}"
+
+
+def describe_rule(rule: str, start: datetime) -> str:
+    """A repeat rule in words (the common ones), else the rule itself."""
+    if not rule:
+        return catalog.REPEAT_NONE
+    if rule == "FREQ=WEEKLY":
+        return catalog.repeat_weekly(start.strftime("%A"))
+    if rule == "FREQ=WEEKLY;INTERVAL=2":
+        return catalog.repeat_fortnightly(start.strftime("%A"))
+    if rule == f"FREQ=MONTHLY;BYMONTHDAY={start.day}":
+        return catalog.repeat_monthly_date(start.day)
+    match = re.fullmatch(r"FREQ=MONTHLY;BYDAY=([+-]\d)([A-Z]{2})", rule)
+    if match and match.group(2) in _DAY_CODES:
+        nth = _ORDINALS.get(int(match.group(1)), match.group(1))
+        day = _DAY_NAMES[_DAY_CODES.index(match.group(2))]
+        return catalog.repeat_monthly_weekday(nth, day)
+    return catalog.repeat_rule(rule)
+
+
+def build_rule(rule: str, start: datetime) -> rrule:
+    """The dateutil rule, expanded in the start's zone (so wall-clock time holds)."""
+    built = rrulestr(rule, dtstart=start)
+    if not isinstance(built, rrule):
+        raise WhenError(catalog.meeting_rule_bad(rule, "use a single RRULE"))
+    return built
+
+
+def check_rule(rule: str, start: datetime, now: datetime, shown: str) -> None:
+    """Refuse a rule that cannot be read, never fires after now, or fires more than
+    daily."""
+    if any(part in rule for part in ("FREQ=SECONDLY", "FREQ=MINUTELY", "FREQ=HOURLY")):
+        raise WhenError(catalog.meeting_rule_too_often(shown))
+    interval = re.search(r"INTERVAL=(-?\d+)", rule)
+    if interval is not None and not 1 <= int(interval.group(1)) <= 1000:
+        raise WhenError(catalog.meeting_rule_bad(shown, "INTERVAL must be from 1 to 1000"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            built = build_rule(rule, start)
+            if "UNTIL" not in rule and "COUNT" not in rule:  # bound the search
+                built = built.replace(until=start + timedelta(days=366 * 50))
+        upcoming = []
+        for seen, moment in enumerate(built):
+            if moment > now:
+                upcoming.append(moment)
+            if len(upcoming) >= _RULE_SAMPLE or seen > _RULE_STEPS:
+                break
+    except WhenError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, Warning) as exc:
+        raise WhenError(catalog.meeting_rule_bad(shown, str(exc))) from None
+    if not upcoming:
+        raise WhenError(catalog.meeting_rule_never(shown))
+    for before, after in itertools.pairwise(upcoming):
+        if after - before < _SHORTEST_GAP:
+            raise WhenError(catalog.meeting_rule_too_often(shown))
+
+
+# ---- reminder offsets ------------------------------------------------------------------
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    """Reminder offsets in minutes from "1 day, 1 hour" (largest first); "none" for
+    none. Each from 1 minute to 4 weeks; at most five."""
+    cleaned = text.strip().lower()
+    if cleaned in ("none", "no", "no reminders"):
+        return ()
+    found = _OFFSET.findall(cleaned)
+    leftover = _OFFSET.sub("", cleaned)
+    if not found or re.sub(r"[\s,;]|and|before", "", leftover):
+        raise WhenError(catalog.meeting_reminders_unknown(text))
+    minutes = set()
+    for amount, unit in found:
+        value = int(amount) * _UNIT_MINUTES[unit[0].lower()]
+        if not 1 <= value <= LONGEST_OFFSET.total_seconds() // 60:
+            raise WhenError(catalog.meeting_reminders_range(text))
+        minutes.add(value)
+    if len(minutes) > MAX_REMINDERS:
+        raise WhenError(catalog.meeting_reminders_too_many(MAX_REMINDERS))
+    return tuple(sorted(minutes, reverse=True))
+
+
+def describe_offset(minutes: int) -> str:
+    """90 -> "1 hour 30 minutes"; 1440 -> "1 day"."""
+    parts = []
+    for size, name in ((10080, "week"), (1440, "day"), (60, "hour"), (1, "minute")):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+    return " ".join(parts)
+
+
+def offsets_text(minutes: tuple[int, ...]) -> str:
+    """(1440, 60) -> "1 day, 1 hour" (how the form shows them)."""
+    return ", ".join(describe_offset(m) for m in minutes) or "none"

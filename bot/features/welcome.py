@@ -1,0 +1,135 @@
+"""The welcome: a private message for someone who joins (or runs `/welcome`): what the
+group is for (its own words, edited by facilitators with `/welcome edit`), its
+agreement, what the bot can do, what "anonymous" means here, how to raise a concern and
+who the leads are, and buttons to opt in to check-ins and buddies when those exist.
+
+It is a core feature (always on): a welcome is basic hospitality. On joining the welcome
+goes by direct message. If the platform refuses it (DMs closed), nothing is posted in
+public: the facilitators are told in their private channel (`[feedback]
+facilitators_channel`) so they can welcome the newcomer another way.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot import catalog
+from bot.commands import CommandSpec
+from bot.context import Context
+from bot.features import Feature, FormSpec
+from bot.logs import log_event
+from bot.messages import Button, Destination, FormField, Message, Reply
+from bot.outbox import Fallback, NewDelivery
+from bot.roles import Role
+from bot.text import has_visible_text, neutralise
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+WELCOME_LIMIT = 2000
+EDIT_FORM = "welcome.edit"
+CHECKIN_ACTION = "checkin-optin"
+BUDDY_ACTION = "buddy-join"
+SHOW_AGREEMENT_ACTION = "agreement.show"
+# What each switched-on feature lets a member do, in the order they are listed.
+_CAN_DO = (("meetings", catalog.WELCOME_CAN_MEETINGS),
+           ("feedback", catalog.WELCOME_CAN_FEEDBACK),
+           ("polls", catalog.WELCOME_CAN_POLLS),
+           ("checkins", catalog.WELCOME_CAN_CHECKINS),
+           ("buddies", catalog.WELCOME_CAN_BUDDIES),
+           ("agreement", catalog.WELCOME_CAN_AGREEMENT),
+           ("resources", catalog.WELCOME_CAN_RESOURCES))
+
+
+class Welcome:
+    """Builds and sends the welcome."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.form = FormSpec(EDIT_FORM, (
+            FormField("text", catalog.WELCOME_FIELD_TEXT, "paragraph", required=False,
+                      max_length=WELCOME_LIMIT),), self.edited)
+
+    def _has_action(self, action: str) -> bool:
+        return any(action in f.actions for f in self.app.features.values())
+
+    async def message(self, ctx: Context) -> Message:
+        """The welcome for this group, in its own words, with the buttons that exist."""
+        settings = ctx.settings
+        features = settings.features
+        own = await ctx.storage.welcome_text(ctx.group_id)
+        parts = [catalog.welcome_hello(neutralise(ctx.actor.display_name)),
+                 neutralise(own) if own is not None else catalog.WELCOME_DEFAULT]
+        buttons: list[Button] = []
+        if "agreement" in features and "agreement" in self.app.features:
+            versions = await ctx.storage.agreement_versions(ctx.group_id)
+            parts.append(catalog.welcome_agreement(versions[-1].number if versions else None))
+            if versions and self._has_action(SHOW_AGREEMENT_ACTION):
+                buttons.append(Button(catalog.AGREEMENT_SHOW_BUTTON, SHOW_AGREEMENT_ACTION))
+        can_do = [words for name, words in _CAN_DO
+                  if name in features and name in self.app.features]
+        parts.append(catalog.welcome_can_do(can_do))
+        if "feedback" in features and "feedback" in self.app.features:
+            parts.append(catalog.WELCOME_ANONYMOUS)
+        concern_command = self.app.registry.get("concern") is not None
+        parts.append(catalog.welcome_concerns(list(settings.lead_roles),
+                                              concern_command and "concerns" in features))
+        if "checkins" in features and self._has_action(CHECKIN_ACTION):
+            buttons.append(Button(catalog.WELCOME_CHECKIN_BUTTON, CHECKIN_ACTION, "on"))
+        if "buddies" in features and self._has_action(BUDDY_ACTION):
+            buttons.append(Button(catalog.WELCOME_BUDDY_BUTTON, BUDDY_ACTION, "on"))
+        parts.append(catalog.WELCOME_HELP)
+        return Message("\n\n".join(parts), buttons=tuple(buttons))
+
+    async def joined(self, ctx: Context) -> Reply:
+        """Someone joined: their welcome by DM; if DMs are closed, tell the facilitators
+        privately (never in public)."""
+        message = await self.message(ctx)
+        now = ctx.now()
+        private = self.app.config.feedback.facilitators_channel
+        note = Message(catalog.welcome_undelivered(neutralise(ctx.actor.display_name)))
+        await ctx.deliver([NewDelivery(
+            f"welcome:{ctx.group_id}:{ctx.actor.user_id}:{now.isoformat()}",
+            Destination.to_dm(ctx.group_id, ctx.actor.user_id), message,
+            fallbacks=(Fallback(Destination.to_channel(ctx.group_id, private), note),))])
+        log_event(log, logging.INFO, "welcome.queued", group=ctx.group_id)
+        return Reply()
+
+    async def command(self, ctx: Context) -> Reply:
+        """/welcome: the same welcome, shown privately where they are."""
+        return Reply(messages=(await self.message(ctx),))
+
+    async def edit(self, ctx: Context) -> Reply:
+        """/welcome edit: the form, with the group's current text in it."""
+        own = await ctx.storage.welcome_text(ctx.group_id)
+        return Reply(form=self.form.form(catalog.WELCOME_EDIT_TITLE, submit_label="Save",
+                                         defaults={"text": own or catalog.WELCOME_DEFAULT}))
+
+    async def edited(self, ctx: Context) -> Reply:
+        """The edit form was sent: store the text (empty goes back to the default)."""
+        text = str(ctx.options.get("text", "")).replace("\\n", "\n").strip()
+        if not has_visible_text(text) or text == catalog.WELCOME_DEFAULT:
+            await ctx.storage.set_welcome_text(ctx.group_id, None, ctx.actor.user_id,
+                                               ctx.now())
+            return Reply.text(catalog.WELCOME_RESET)
+        await ctx.storage.set_welcome_text(ctx.group_id, text, ctx.actor.user_id, ctx.now())
+        return Reply.text(catalog.WELCOME_SAVED)
+
+
+def build(app: App) -> Feature:
+    """The welcome feature (core: always on)."""
+    welcome = Welcome(app)
+    return Feature(
+        "welcome",
+        commands=[
+            CommandSpec("welcome", catalog.WELCOME_HELP_LINE, welcome.command, "/welcome"),
+            CommandSpec("welcome edit", catalog.WELCOME_EDIT_HELP, welcome.edit,
+                        "/welcome edit", roles=frozenset({Role.FACILITATOR}),
+                        admins=True, opens_form=True),
+        ],
+        forms=[welcome.form],
+        on_join=welcome.joined,
+    )

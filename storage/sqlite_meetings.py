@@ -1,0 +1,448 @@
+"""`MeetingsStore` on SQLite: each operation one transaction; people's words encrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.outbox import NewDelivery
+from storage.meetings import (
+    ACTIVE,
+    CANCELLED,
+    DRAFT,
+    RSVP_ANSWERS,
+    ActionRecord,
+    AgendaItem,
+    MeetingDraft,
+    MeetingRecord,
+    MeetingsStore,
+    MeetingTimes,
+    NewMinutes,
+    ReminderContext,
+)
+from storage.sqlite_base import SqliteBase, from_micros, to_micros
+
+_MEETING_COLUMNS = ("id, group_id, status, starts_at, zone, rrule, reminders, channel, "
+                    "duration_minutes, details, created_by, replaces")
+
+_INSERT_MEETING = """
+    INSERT INTO meetings (group_id, status, starts_at, zone, rrule, reminders, channel,
+                          duration_minutes, details, created_by, replaces, created_at,
+                          updated_at)
+    VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+_APPLY_DRAFT = """
+    UPDATE meetings
+       SET starts_at = ?, zone = ?, rrule = ?, reminders = ?, channel = ?,
+           duration_minutes = ?, details = ?, updated_at = ?
+     WHERE id = ? AND group_id = ? AND status = 'active'
+"""
+
+_ACTION_COLUMNS = "id, group_id, minutes_id, owner_id, body, due, zone, status"
+
+
+def _reminders_text(reminders: Sequence[int]) -> str:
+    return ",".join(str(m) for m in reminders)
+
+
+def _reminders_from(text: str) -> tuple[int, ...]:
+    return tuple(int(m) for m in text.split(",") if m)
+
+
+class SqliteMeetings(SqliteBase, MeetingsStore):
+    """Meetings, RSVPs, agendas, minutes and action items in the SQLite file."""
+
+    # ---- meetings ----------------------------------------------------------------------
+
+    async def save_meeting_draft(self, draft: MeetingDraft, now: datetime) -> int:
+        """Store a draft and return its id."""
+        at = to_micros(now)
+        details = self._encrypt_json({"title": draft.title, "location": draft.location,
+                                      "notes": draft.notes})
+        async with self._transaction() as db:
+            cursor = await db.execute(_INSERT_MEETING, (
+                draft.group_id, to_micros(draft.starts_at), draft.zone, draft.rrule,
+                _reminders_text(draft.reminders), draft.channel, draft.duration_minutes,
+                details, draft.created_by, draft.replaces, at, at))
+            return int(cursor.lastrowid or 0)
+
+    async def add_meetings(self, drafts: Sequence[MeetingDraft], now: datetime) -> list[int]:
+        """Insert confirmed meetings in one transaction; return their ids in order."""
+        at = to_micros(now)
+        rows = [(d.group_id, to_micros(d.starts_at), d.zone, d.rrule,
+                 _reminders_text(d.reminders), d.channel, d.duration_minutes,
+                 self._encrypt_json({"title": d.title, "location": d.location,
+                                     "notes": d.notes}), d.created_by, None, at, at)
+                for d in drafts]
+        if not rows:
+            return []
+        async with self._transaction() as db:
+            await db.executemany(_INSERT_MEETING.replace("'draft'", "'active'"), rows)
+            # Under the write lock the new rows hold the highest ids, in insertion order.
+            found = await db.execute_fetchall(
+                "SELECT id FROM meetings ORDER BY id DESC LIMIT ?", (len(rows),))
+        return sorted(int(row[0]) for row in found)
+
+    async def confirm_meeting(self, group_id: str, draft_id: int, now: datetime,
+                              deliveries: Sequence[NewDelivery] = ()) -> MeetingRecord | None:
+        """Activate a draft, or copy it onto the meeting it edits and drop it."""
+        at = to_micros(now)
+        async with self._transaction() as db:
+            draft = await self._meeting(db, group_id, draft_id)
+            if draft is None or draft.status != DRAFT:
+                return None
+            target = draft.id
+            if draft.replaces is None:
+                await db.execute("UPDATE meetings SET status = 'active', updated_at = ? "
+                                 "WHERE id = ?", (at, draft.id))
+            else:
+                rows = list(await db.execute_fetchall(
+                    "SELECT details FROM meetings WHERE id = ?", (draft.id,)))
+                cursor = await db.execute(_APPLY_DRAFT, (
+                    to_micros(draft.starts_at), draft.zone, draft.rrule,
+                    _reminders_text(draft.reminders), draft.channel, draft.duration_minutes,
+                    rows[0][0], at, draft.replaces, group_id))
+                await db.execute("DELETE FROM meetings WHERE id = ?", (draft.id,))
+                if cursor.rowcount != 1:
+                    return None
+                target = draft.replaces
+            await self._insert_deliveries(db, deliveries, now)
+            return await self._meeting(db, group_id, target)
+
+    async def discard_draft(self, group_id: str, draft_id: int) -> None:
+        """Forget a draft (a saved meeting is never removed this way)."""
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM meetings WHERE id = ? AND group_id = ? AND "
+                             "status = 'draft'", (draft_id, group_id))
+
+    async def get_meeting(self, group_id: str, meeting_id: int) -> MeetingRecord | None:
+        """One meeting of a group, with its skipped occurrences and DM opt-ins."""
+        async with self._transaction(write=False) as db:
+            return await self._meeting(db, group_id, meeting_id)
+
+    async def active_meetings(self, group_id: str) -> list[MeetingRecord]:
+        """A group's active meetings, by first start."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE group_id = ? AND "
+                "status = 'active' ORDER BY starts_at, id", (group_id,)))
+            ids = [row[0] for row in rows]
+            skips, optins = await self._extras(db, ids)
+        return [self._meeting_from(row, skips.get(row[0], set()), optins.get(row[0], set()))
+                for row in rows]
+
+    async def all_meeting_times(self) -> list[MeetingTimes]:
+        """Every active meeting's times (no decryption: cheap for thousands)."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT id, group_id, starts_at, zone, rrule, reminders FROM meetings "
+                "WHERE status = 'active'"))
+            skip_rows = list(await db.execute_fetchall(
+                "SELECT s.meeting_id, s.occurrence FROM meeting_skips s "
+                "JOIN meetings m ON m.id = s.meeting_id WHERE m.status = 'active'"))
+        skips: dict[int, set[datetime]] = {}
+        for meeting_id, occurrence in skip_rows:
+            skips.setdefault(meeting_id, set()).add(from_micros(occurrence))
+        return [MeetingTimes(row[0], row[1], from_micros(row[2]), row[3], row[4],
+                             _reminders_from(row[5]), frozenset(skips.get(row[0], ())))
+                for row in rows]
+
+    async def reminder_contexts(self, wanted: Sequence[tuple[str, int, Sequence[datetime]]],
+                                ) -> dict[int, ReminderContext]:
+        """Meetings, agendas and counts for many reminders: a few queries in all."""
+        if not wanted:
+            return {}
+        groups = {meeting_id: group_id for group_id, meeting_id, _ in wanted}
+        ids = sorted(groups)
+        occurrences = sorted({to_micros(o) for _, _, occs in wanted for o in occs})
+        id_marks, occ_marks = ",".join("?" * len(ids)), ",".join("?" * len(occurrences))
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id IN ({id_marks})", ids))
+            skips, optins = await self._extras(db, ids)
+            agenda_rows = list(await db.execute_fetchall(
+                "SELECT id, meeting_id, occurrence, author_id, body FROM agenda_items "
+                f"WHERE meeting_id IN ({id_marks}) AND occurrence IN ({occ_marks}) "
+                "ORDER BY id", [*ids, *occurrences]))
+            count_rows = list(await db.execute_fetchall(
+                "SELECT meeting_id, occurrence, answer, COUNT(*) FROM meeting_rsvps "
+                f"WHERE meeting_id IN ({id_marks}) AND occurrence IN ({occ_marks}) "
+                "GROUP BY meeting_id, occurrence, answer", [*ids, *occurrences]))
+        contexts = {meeting_id: ReminderContext(None) for meeting_id in ids}
+        for row in rows:
+            if row[1] == groups[row[0]]:
+                contexts[row[0]] = ReminderContext(self._meeting_from(
+                    row, skips.get(row[0], set()), optins.get(row[0], set())))
+        for item_id, meeting_id, occ, author_id, body in agenda_rows:
+            data = self._decrypt_json(body)
+            when = from_micros(occ)
+            contexts[meeting_id].agenda.setdefault(when, []).append(AgendaItem(
+                item_id, meeting_id, when, author_id, data["name"], data["text"]))
+        for meeting_id, occ, answer, count in count_rows:
+            counts = contexts[meeting_id].counts.setdefault(
+                from_micros(occ), dict.fromkeys(RSVP_ANSWERS, 0))
+            counts[answer] = count
+        return contexts
+
+    async def claim_occurrences(self, claims: Sequence[tuple[str, Sequence[NewDelivery]]],
+                                owner: str, now: datetime) -> set[str]:
+        """Claim the keys not claimed before, and store their deliveries, together."""
+        if not claims:
+            return set()
+        keys = [key for key, _ in claims]
+        at = to_micros(now)
+        async with self._transaction() as db:
+            taken = {str(row[0]) for row in await db.execute_fetchall(
+                f"SELECT key FROM occurrences WHERE key IN ({','.join('?' * len(keys))})",
+                keys)}
+            fresh = [(key, deliveries) for key, deliveries in dict(claims).items()
+                     if key not in taken]
+            await db.executemany(
+                "INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?)",
+                [(key, owner, at) for key, _ in fresh])
+            await self._insert_deliveries(db, [d for _, ds in fresh for d in ds], now)
+        return {key for key, _ in fresh}
+
+    async def cancel_meeting(self, group_id: str, meeting_id: int, now: datetime,
+                             deliveries: Sequence[NewDelivery] = ()) -> bool:
+        """Cancel a series, with the notice that says so."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                f"UPDATE meetings SET status = '{CANCELLED}', updated_at = ? WHERE id = ? "
+                f"AND group_id = ? AND status = '{ACTIVE}'",
+                (to_micros(now), meeting_id, group_id))
+            if cursor.rowcount != 1:
+                return False
+            await self._insert_deliveries(db, deliveries, now)
+        return True
+
+    async def skip_occurrence(self, group_id: str, meeting_id: int, occurrence: datetime,
+                              now: datetime, deliveries: Sequence[NewDelivery] = ()) -> bool:
+        """Record a skipped occurrence, with the notice that says so."""
+        async with self._transaction() as db:
+            found = list(await db.execute_fetchall(
+                f"SELECT 1 FROM meetings WHERE id = ? AND group_id = ? AND status = '{ACTIVE}'",
+                (meeting_id, group_id)))
+            if not found:
+                return False
+            cursor = await db.execute(
+                "INSERT INTO meeting_skips (meeting_id, occurrence) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING", (meeting_id, to_micros(occurrence)))
+            if cursor.rowcount != 1:
+                return False
+            await self._insert_deliveries(db, deliveries, now)
+        return True
+
+    # ---- RSVPs and personal reminders ----------------------------------------------------
+
+    async def set_rsvp(self, meeting_id: int, occurrence: datetime, user_id: str,
+                       answer: str, now: datetime) -> dict[str, int]:
+        """Upsert the answer; return the counts after it, in the same transaction."""
+        if answer not in RSVP_ANSWERS:
+            raise ValueError(f"unknown answer {answer!r}")
+        occ = to_micros(occurrence)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
+                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id, occurrence, "
+                "user_id) DO UPDATE SET answer = excluded.answer, "
+                "updated_at = excluded.updated_at",
+                (meeting_id, occ, user_id, answer, to_micros(now)))
+            return await self._counts(db, meeting_id, occ)
+
+    async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> dict[str, int]:
+        """How many answered each way."""
+        async with self._transaction(write=False) as db:
+            return await self._counts(db, meeting_id, to_micros(occurrence))
+
+    async def set_dm_optin(self, meeting_id: int, user_id: str, on: bool) -> None:
+        """Switch personal reminders on or off."""
+        async with self._transaction() as db:
+            if on:
+                await db.execute("INSERT INTO meeting_dm_optins (meeting_id, user_id) "
+                                 "VALUES (?, ?) ON CONFLICT DO NOTHING", (meeting_id, user_id))
+            else:
+                await db.execute("DELETE FROM meeting_dm_optins WHERE meeting_id = ? AND "
+                                 "user_id = ?", (meeting_id, user_id))
+
+    async def set_member_zone(self, group_id: str, user_id: str, zone: str | None,
+                              now: datetime) -> None:
+        """Store (or, for None, forget) a member's own time zone."""
+        async with self._transaction() as db:
+            if zone is None:
+                await db.execute("DELETE FROM member_zones WHERE group_id = ? AND "
+                                 "user_id = ?", (group_id, user_id))
+            else:
+                await db.execute(
+                    "INSERT INTO member_zones (group_id, user_id, zone, updated_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET "
+                    "zone = excluded.zone, updated_at = excluded.updated_at",
+                    (group_id, user_id, zone, to_micros(now)))
+
+    async def member_zone(self, group_id: str, user_id: str) -> str | None:
+        """A member's own time zone, if set."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT zone FROM member_zones WHERE group_id = ? AND user_id = ?",
+                (group_id, user_id)))
+        return str(rows[0][0]) if rows else None
+
+    # ---- agenda ----------------------------------------------------------------------
+
+    async def add_agenda_item(self, meeting_id: int, occurrence: datetime, author_id: str,
+                              author_name: str, text: str, now: datetime) -> int:
+        """Add an agenda point (encrypted: it is someone's words)."""
+        body = self._encrypt_json({"name": author_name, "text": text})
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO agenda_items (meeting_id, occurrence, author_id, body, "
+                "created_at) VALUES (?, ?, ?, ?, ?)",
+                (meeting_id, to_micros(occurrence), author_id, body, to_micros(now)))
+            return int(cursor.lastrowid or 0)
+
+    async def agenda_items(self, meeting_id: int, occurrence: datetime) -> list[AgendaItem]:
+        """One occurrence's agenda points, oldest first."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT id, author_id, body FROM agenda_items WHERE meeting_id = ? AND "
+                "occurrence = ? ORDER BY id", (meeting_id, to_micros(occurrence))))
+        items = []
+        for item_id, author_id, body in rows:
+            data = self._decrypt_json(body)
+            items.append(AgendaItem(item_id, meeting_id, occurrence, author_id,
+                                    data["name"], data["text"]))
+        return items
+
+    # ---- minutes and action items --------------------------------------------------------
+
+    async def save_minutes(self, minutes: NewMinutes, now: datetime,
+                           deliveries: Sequence[NewDelivery] = ()) -> list[ActionRecord]:
+        """Store minutes, their action items and the post, together."""
+        at = to_micros(now)
+        body = self._encrypt_json({"summary": minutes.summary,
+                                   "decisions": minutes.decisions})
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO minutes (group_id, meeting_id, body, written_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (minutes.group_id, minutes.meeting_id, body, minutes.written_by, at))
+            minutes_id = int(cursor.lastrowid or 0)
+            records = []
+            for action in minutes.actions:
+                token = self._encrypt_json({"owner": action.owner_name, "task": action.task})
+                cursor = await db.execute(
+                    "INSERT INTO action_items (group_id, minutes_id, owner_id, body, due, "
+                    "zone, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+                    (minutes.group_id, minutes_id, action.owner_id, token,
+                     None if action.due is None else to_micros(action.due), action.zone, at))
+                records.append(ActionRecord(int(cursor.lastrowid or 0), minutes.group_id,
+                                            minutes_id, action.owner_id, action.owner_name,
+                                            action.task, action.due, action.zone))
+            await self._insert_deliveries(db, deliveries, now)
+        return records
+
+    async def open_actions(self, group_id: str | None = None,
+                           owner_id: str | None = None) -> list[ActionRecord]:
+        """Open action items, soonest due first (undated last)."""
+        where = ["status = 'open'"]
+        params: list[Any] = []
+        if group_id is not None:
+            where.append("group_id = ?")
+            params.append(group_id)
+        if owner_id is not None:
+            where.append("owner_id = ?")
+            params.append(owner_id)
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE {' AND '.join(where)} "
+                "ORDER BY due IS NULL, due, id", params))
+        return [self._action_from(row) for row in rows]
+
+    async def get_action(self, group_id: str, action_id: int) -> ActionRecord | None:
+        """One action item of a group."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE id = ? AND group_id = ?",
+                (action_id, group_id)))
+        return self._action_from(rows[0]) if rows else None
+
+    async def mark_action_done(self, group_id: str, action_id: int, by: str,
+                               now: datetime) -> ActionRecord | None:
+        """Close an open action item and return it."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE action_items SET status = 'done', done_by = ?, done_at = ? "
+                "WHERE id = ? AND group_id = ? AND status = 'open'",
+                (by, to_micros(now), action_id, group_id))
+            if cursor.rowcount != 1:
+                return None
+            rows = list(await db.execute_fetchall(
+                f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE id = ?", (action_id,)))
+        return self._action_from(rows[0])
+
+    async def meeting_group_ids(self) -> list[str]:
+        """Groups with an active meeting or an open action item."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT group_id FROM meetings WHERE status = 'active' UNION "
+                "SELECT group_id FROM action_items WHERE status = 'open' ORDER BY 1"))
+        return [str(row[0]) for row in rows]
+
+    # ---- helpers ---------------------------------------------------------------------
+
+    async def _meeting(self, db: aiosqlite.Connection, group_id: str,
+                       meeting_id: int) -> MeetingRecord | None:
+        rows = list(await db.execute_fetchall(
+            f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ? AND group_id = ?",
+            (meeting_id, group_id)))
+        if not rows:
+            return None
+        skips, optins = await self._extras(db, [meeting_id])
+        return self._meeting_from(rows[0], skips.get(meeting_id, set()),
+                                  optins.get(meeting_id, set()))
+
+    async def _extras(self, db: aiosqlite.Connection, ids: list[int],
+                      ) -> tuple[dict[int, set[datetime]], dict[int, set[str]]]:
+        skips: dict[int, set[datetime]] = {}
+        optins: dict[int, set[str]] = {}
+        if not ids:
+            return skips, optins
+        marks = ",".join("?" * len(ids))
+        for meeting_id, occurrence in await db.execute_fetchall(
+                f"SELECT meeting_id, occurrence FROM meeting_skips WHERE meeting_id IN "
+                f"({marks})", ids):
+            skips.setdefault(meeting_id, set()).add(from_micros(occurrence))
+        for meeting_id, user_id in await db.execute_fetchall(
+                f"SELECT meeting_id, user_id FROM meeting_dm_optins WHERE meeting_id IN "
+                f"({marks})", ids):
+            optins.setdefault(meeting_id, set()).add(user_id)
+        return skips, optins
+
+    def _meeting_from(self, row: Any, skips: set[datetime], optins: set[str]) -> MeetingRecord:
+        details = self._decrypt_json(row[9])
+        return MeetingRecord(
+            id=row[0], group_id=row[1], status=row[2], starts_at=from_micros(row[3]),
+            zone=row[4], rrule=row[5], reminders=_reminders_from(row[6]), channel=row[7],
+            duration_minutes=row[8], title=details["title"], location=details["location"],
+            notes=details["notes"], created_by=row[10], replaces=row[11],
+            skipped=frozenset(skips), dm_optins=frozenset(optins))
+
+    def _action_from(self, row: Any) -> ActionRecord:
+        data = self._decrypt_json(row[4])
+        return ActionRecord(id=row[0], group_id=row[1], minutes_id=row[2], owner_id=row[3],
+                            owner_name=data["owner"], task=data["task"],
+                            due=None if row[5] is None else from_micros(row[5]),
+                            zone=row[6], done=row[7] == "done")
+
+    @staticmethod
+    async def _counts(db: aiosqlite.Connection, meeting_id: int, occ: int) -> dict[str, int]:
+        counts = dict.fromkeys(RSVP_ANSWERS, 0)
+        for answer, count in await db.execute_fetchall(
+                "SELECT answer, COUNT(*) FROM meeting_rsvps WHERE meeting_id = ? AND "
+                "occurrence = ? GROUP BY answer", (meeting_id, occ)):
+            counts[answer] = count
+        return counts

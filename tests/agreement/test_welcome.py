@@ -1,0 +1,121 @@
+"""The welcome: a private DM on joining (or /welcome), in the group's own words, with
+the agreement, what the bot can do, anonymity, concerns and leads; nothing public when
+DMs are closed, only a private note to the facilitators."""
+
+from __future__ import annotations
+
+from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from bot import catalog
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.context import Context
+from bot.errors import Forbidden
+from bot.features import Feature
+from bot.features.registry import DEFAULT_FEATURES
+from bot.messages import DestinationKind, Reply
+from storage.interface import Storage
+from tests.agreement.helpers import join, start_agreement
+
+
+async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:
+    await start_agreement(bot)
+    before = len(bot.adapter.sent)
+    await join(bot, "dana")
+    new = bot.adapter.sent[before:]
+    assert [s.destination.kind for s in new] == [DestinationKind.DM]
+    (welcome,) = bot.adapter.sent_to_dm("dana")
+    text = welcome.text
+    assert text.startswith("Welcome, Dana!")
+    assert catalog.WELCOME_DEFAULT in text
+    assert "agreement" in text and "version 1" in text
+    assert "The bot can help you:" in text and "/feedback" in text
+    assert catalog.WELCOME_ANONYMOUS in text
+    assert "“Safeguarding lead”" in text
+    assert [b.label for b in welcome.buttons] == [catalog.AGREEMENT_SHOW_BUTTON]
+    shown = await bot.press("dana", welcome.buttons[0].action, welcome.buttons[0].value,
+                            channel=None)
+    assert "1. We listen to each other" in reply_text(shown)
+
+
+async def test_dms_closed_tells_facilitators_privately_and_nothing_public(
+        storage: Storage, clock: FakeClock) -> None:
+    app = App(Config(), storage, clock=clock)
+    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("50007")
+                            if d.kind is DestinationKind.DM else None)
+    bot = MemoryBot(app, adapter)
+    try:
+        await join(bot, "dana")
+        assert bot.adapter.sent_to_dm("dana") == []
+        assert [s.destination.channel for s in bot.adapter.sent] == ["facilitators"]
+        (note,) = bot.adapter.sent_to_channel("facilitators")
+        assert note.text == catalog.welcome_undelivered("Dana")
+        assert catalog.WELCOME_DEFAULT not in note.text
+    finally:
+        await bot.close()
+
+
+async def test_welcome_command_answers_privately(bot: MemoryBot) -> None:
+    reply = await bot.run("erin", "/welcome")
+    assert not reply.public
+    assert reply_text(reply).startswith("Welcome, Erin!")
+    assert bot.adapter.sent == []  # nothing posted anywhere
+
+
+async def test_facilitators_edit_the_welcome_text(bot: MemoryBot) -> None:
+    refused = await bot.run("alice", "/welcome edit")
+    assert reply_text(refused) == catalog.not_allowed("welcome edit")
+    bot.adapter.member("carol", "Facilitator")
+    opened = await bot.run("carol", "/welcome edit")
+    assert opened.form is not None
+    assert opened.form.fields[0].default == catalog.WELCOME_DEFAULT
+    saved = await bot.submit("carol", "welcome.edit",
+                             {"text": "We shape the Riverside mental health service. @everyone"})
+    assert reply_text(saved) == catalog.WELCOME_SAVED
+    text = reply_text(await bot.run("erin", "/welcome"))
+    assert "We shape the Riverside mental health service." in text
+    assert "@everyone" not in text  # relayed text is neutralised
+    assert catalog.WELCOME_DEFAULT not in text
+    reset = await bot.submit("carol", "welcome.edit", {"text": ""})
+    assert reply_text(reset) == catalog.WELCOME_RESET
+    assert catalog.WELCOME_DEFAULT in reply_text(await bot.run("erin", "/welcome"))
+
+
+async def test_opt_in_buttons_appear_only_when_those_features_register_them(
+        storage: Storage, clock: FakeClock) -> None:
+    async def noop(ctx: Context) -> Reply:
+        return Reply.text("ok")
+
+    def optins(app: App) -> Feature:
+        return Feature("optins-probe", actions={"checkin-optin": noop, "buddy-join": noop})
+
+    # Only the features this test needs: others being built may register these actions.
+    base = [f for f in DEFAULT_FEATURES
+            if f.__module__.rsplit(".", 1)[-1] in ("help", "setup", "welcome", "agreement")]
+    without = App(Config(), storage, clock=clock, features=base)
+    bot = MemoryBot(without)
+    try:
+        labels = [b.label for m in (await bot.run("erin", "/welcome")).messages
+                  for b in m.buttons]
+        assert catalog.WELCOME_CHECKIN_BUTTON not in labels
+    finally:
+        await bot.close()
+    with_optins = App(Config(), storage, clock=clock, features=[*base, optins])
+    bot = MemoryBot(with_optins)
+    try:
+        (message,) = (await bot.run("erin", "/welcome")).messages
+        assert [(b.label, b.action) for b in message.buttons] == [
+            (catalog.WELCOME_CHECKIN_BUTTON, "checkin-optin"),
+            (catalog.WELCOME_BUDDY_BUTTON, "buddy-join")]
+    finally:
+        await bot.close()
+
+
+async def test_switched_off_features_are_not_offered(bot: MemoryBot) -> None:
+    bot.adapter.member("sam", admin=True)
+    saved = await bot.run("sam", "/setup disable=feedback,polls,checkins,buddies,concerns,"
+                                 "resources,prompts")
+    assert "Saved" in reply_text(saved), reply_text(saved)
+    text = reply_text(await bot.run("erin", "/welcome"))
+    assert "/meeting" in text and "/feedback" not in text
+    assert catalog.WELCOME_ANONYMOUS not in text

@@ -1,0 +1,63 @@
+"""`/checkin summary`: group figures only once at least five members answered, a chart
+with alt text, and individual answers only for the member's own facilitator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from adapters.memory import MemoryBot, reply_text
+from bot import catalog
+from bot.clock import FakeClock
+from tests.checkins.helpers import at, channel_posts, press
+
+MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+MEMBERS = ["alice", "bob", "dina", "ezra", "gus", "hana"]
+
+
+async def _answer_all(bot: MemoryBot, clock: FakeClock, answers: dict[str, str]) -> None:
+    for who in MEMBERS:
+        await bot.run(who, "/checkin on")
+    await at(bot, clock, MONDAY_10)
+    for who, label in answers.items():
+        (checkin,) = bot.adapter.sent_to_dm(who)
+        await press(bot, who, checkin, label)
+
+
+async def test_fewer_than_five_members_answered_shows_no_spread(cbot: MemoryBot,
+                                                                clock: FakeClock) -> None:
+    await _answer_all(cbot, clock, {"alice": "Good", "bob": "Okay", "dina": "Good",
+                                    "ezra": "Not so good"})
+    reply = await cbot.run("carol", "/checkin summary days=7")
+    text = reply_text(reply)
+    assert "6 sent, 4 answered" in text
+    assert catalog.checkin_summary_too_few(5) in text
+    assert "Answers:" not in text and "- Good:" not in text
+    assert reply.messages[0].images == ()
+    assert not reply.public
+
+
+async def test_five_members_answered_shows_the_spread_and_a_chart(cbot: MemoryBot,
+                                                                  clock: FakeClock) -> None:
+    await cbot.run("carol", "/checkin assign member=U-alice")
+    await _answer_all(cbot, clock, {"alice": "Good", "bob": "Okay", "dina": "Good",
+                                    "ezra": "Not so good", "gus": "Good"})
+    reply = await cbot.run("carol", "/checkin summary days=7")
+    text = reply_text(reply)
+    assert "6 sent, 5 answered" in text
+    assert "- Good: 3\n- Okay: 1\n- Not so good: 1\n- I'd like a one-to-one: 0" in text
+    (image,) = reply.messages[0].images
+    assert image.data.startswith(b"\x89PNG")
+    assert image.alt_text == ("Bar chart of check-in answers in the last 7 days: Good 3, "
+                              "Okay 1, Not so good 1, I'd like a one-to-one 0.")
+    assert "Open one-to-one requests: 1 waiting to be arranged" in text
+    # Carol is Alice's facilitator (assigned) and has Ezra's request (the rota): she sees
+    # them by name; Fran, another facilitator, sees only the figures.
+    assert "- Alice: Good (05 Jan)" in text
+    assert "- Yours: Ezra (Not so good)" in text
+    assert "Bob" not in text and "Dina" not in text
+    other = reply_text(await cbot.run("fran", "/checkin summary days=7"))
+    assert "Alice" not in other and "Ezra" not in other
+    assert "6 sent, 5 answered" in other
+    refused = await cbot.run("alice", "/checkin summary")
+    assert "only for the people who run the group" in reply_text(refused)
+    assert channel_posts(cbot) == []

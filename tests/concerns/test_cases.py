@@ -1,0 +1,127 @@
+"""/case for leads: list, show, note, assign, close, audit, delete; the refusal that
+reveals nothing; and the audit trail of every view and action."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from adapters.memory import MemoryBot, reply_text
+from bot import catalog
+from bot.clock import FakeClock
+from storage.concerns import CaseStatus, NoteKind
+from tests.concerns.helpers import raise_concern, ref_of, settle_fully
+
+SECRET = "Carol asked for my bank details"
+
+
+async def test_a_non_lead_gets_the_same_refusal_as_for_a_case_that_does_not_exist(
+        cbot: MemoryBot) -> None:
+    ref = ref_of(await raise_concern(cbot, what=SECRET))
+    answers = {
+        reply_text(await cbot.run("bob", f"/case show case={ref}")),
+        reply_text(await cbot.run("bob", "/case show case=C-ZZZZZZ")),
+        reply_text(await cbot.run("dev", "/case show case=C-ZZZZZZ")),
+        reply_text(await cbot.run("bob", "/case list")),
+        reply_text(await cbot.run("bob", f"/case audit case={ref}")),
+        reply_text(await cbot.run("bob", f'/case close case={ref} outcome="x"')),
+        reply_text(await cbot.run("bob", f'/case note case={ref} kind=fact text="x"')),
+        reply_text(await cbot.run("alice", f"/case show case={ref}")),  # the reporter too
+    }
+    assert answers == {catalog.CONCERN_REFUSED}
+    assert ref not in catalog.CONCERN_REFUSED
+    concern = await cbot.app.storage.concern(ref)
+    assert concern is not None and concern.status is CaseStatus.OPEN
+
+
+async def test_list_shows_references_dates_age_and_status_only(cbot: MemoryBot,
+                                                               clock: FakeClock) -> None:
+    ref = ref_of(await raise_concern(cbot, what=SECRET, about="Carol", danger="yes"))
+    clock.advance(timedelta(hours=3))
+    text = reply_text(await cbot.run("dev", "/case list"))
+    assert ref in text and "3 h of the 24 h referral target" in text
+    assert "waiting for a lead" in text and "danger flagged" in text
+    for personal in ("Carol", "bank", "Alice"):
+        assert personal not in text
+    clock.advance(timedelta(hours=22))
+    assert "past the 24 h referral target" in reply_text(await cbot.run("dev", "/case list"))
+
+
+async def test_show_note_assign_close_and_the_audit_trail(cbot: MemoryBot) -> None:
+    ref = ref_of(await raise_concern(cbot, what=SECRET))
+    shown = reply_text(await cbot.run("dev", f"/case show case={ref}"))
+    assert SECRET in shown and "Reported by: Alice" in shown and "No notes yet." in shown
+    assert "reply" not in reply_text(await cbot.run(
+        "dev", f'/case note case={ref} kind=fact text="Phoned Alice at 3pm"')).lower()
+    await cbot.run("dev", f'/case note case={ref} kind=opinion text="She seemed scared"')
+    notes = await cbot.app.storage.case_notes(ref)
+    assert [(n.kind, n.author_name) for n in notes] == [(NoteKind.FACT, "Dev"),
+                                                         (NoteKind.OPINION, "Dev")]
+    shown = reply_text(await cbot.run("dev", f"/case show case={ref}"))
+    assert "[FACT] Phoned Alice at 3pm (by Dev," in shown
+    assert "[OPINION] She seemed scared (by Dev," in shown
+    assigned = reply_text(await cbot.run("dev", f"/case assign case={ref} to=U-erin"))
+    assert assigned == catalog.concern_assigned(ref, "Erin")
+    await settle_fully(cbot)
+    assert any(ref in m.text and "assigned" in m.text for m in cbot.adapter.sent_to_dm("erin"))
+    refused = reply_text(await cbot.run("dev", f"/case assign case={ref} to=U-bob"))
+    assert refused == catalog.CONCERN_ASSIGNEE_NOT_LEAD
+    missing = reply_text(await cbot.run("erin", f"/case close case={ref}"))
+    assert "outcome" in missing
+    closed = reply_text(await cbot.run("erin", f'/case close case={ref} '
+                                              'outcome="Referred to the local authority"'))
+    assert closed == catalog.concern_closed(ref)
+    assert reply_text(await cbot.run("dev", f'/case note case={ref} kind=fact text="x"')) \
+        == catalog.CONCERN_NOT_OPEN
+    trail = reply_text(await cbot.run("erin", f"/case audit case={ref}"))
+    lines = trail.splitlines()[1:]
+    actions = [line.split(": ", 1)[1] for line in lines]
+    assert actions == [
+        "the reporter raised (form)", "Dev viewed", "Dev note (fact)",
+        "Dev note (opinion)", "Dev viewed", "Dev assigned (U-erin)", "Erin closed",
+        "Erin viewed the audit"]
+    stored = await cbot.app.storage.case_audit(ref)
+    assert all(e.at is not None for e in stored)
+
+
+async def test_delete_is_explicit_audited_and_removes_the_words(cbot: MemoryBot) -> None:
+    ref = ref_of(await raise_concern(cbot, what=SECRET))
+    await cbot.run("dev", f'/case note case={ref} kind=fact text="Called the police"')
+    unsure = reply_text(await cbot.run("dev", f"/case delete case={ref} confirm=C-OTHER"))
+    assert unsure == catalog.CONCERN_DELETE_CONFIRM
+    done = reply_text(await cbot.run(
+        "dev", f'/case delete case={ref} confirm={ref.lower()} reason="asked by reporter"'))
+    assert done == catalog.concern_deleted(ref)
+    concern = await cbot.app.storage.concern(ref)
+    assert concern is not None and concern.status is CaseStatus.DELETED
+    assert concern.text == "" and await cbot.app.storage.case_notes(ref) == []
+    assert reply_text(await cbot.run("dev", f"/case show case={ref}")) == \
+        catalog.CONCERN_REFUSED
+    trail = reply_text(await cbot.run("dev", f"/case audit case={ref}"))
+    assert "Dev deleted (asked by reporter)" in trail
+
+
+async def test_leads_register_list_and_unregister(cbot: MemoryBot) -> None:
+    listed = reply_text(await cbot.run("dev", "/case leads"))
+    assert "Dev" in listed and "Erin" in listed
+    refused = reply_text(await cbot.run("bob", "/case register"))
+    assert "only for the people who run the group" in refused
+    await cbot.run("dev", "/case unregister who=U-erin")
+    assert "Erin" not in reply_text(await cbot.run("dev", "/case leads"))
+    await raise_concern(cbot)
+    await settle_fully(cbot)
+    assert cbot.adapter.sent_to_dm("erin") == []
+
+
+async def test_a_long_list_stays_short_and_says_how_many_more(cbot: MemoryBot,
+                                                              clock: FakeClock) -> None:
+    from bot.features.concerns.cases import LIST_LIMIT
+
+    refs = []
+    for n in range(LIST_LIMIT + 3):
+        refs.append(ref_of(await raise_concern(cbot, what=f"case {n}")))
+        clock.advance(timedelta(minutes=1))
+    text = reply_text(await cbot.run("dev", "/case list"))
+    assert len(text) < 2000
+    assert catalog.concern_list_header(LIST_LIMIT + 3) in text
+    assert "and 3 more" in text and refs[0] in text and refs[-1] not in text
+    assert [e.action for e in await cbot.app.storage.case_audit(refs[0])][-1] == "listed"

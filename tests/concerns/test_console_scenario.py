@@ -1,0 +1,77 @@
+"""The console scenario: a member raises a concern that names one lead; the other lead
+receives it and acknowledges; the named lead sees nothing; no channel but the leads'
+private one shows anything. Run in-process through the real console adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from pathlib import Path
+
+from adapters.console import ConsoleAdapter
+from bot import catalog
+from bot.app import App
+from bot.config import Config
+from bot.runtime import opened_storage
+from storage.crypto import FieldCipher, generate_key
+
+WORDS = "Dev keeps asking me to meet him alone after sessions"
+SCRIPT = f"""\
+:as dev
+/case register
+:as erin
+/case register
+:as alice
+/concern
+{WORDS}
+Dev
+no
+yes
+no
+:as erin
+:press Acknowledge
+:as dev
+/case list
+:quit
+"""
+
+
+async def _run(tmp_path: Path, script: str) -> str:
+    config = Config(database=str(tmp_path / "coprod.db"))
+    out = io.StringIO()
+    async with opened_storage(config, FieldCipher(generate_key())) as storage:
+        app = App(config, storage)
+        await app.load()
+        adapter = ConsoleAdapter(config, io.StringIO(script), out, interactive=False)
+        app.start_delivery(adapter)
+        try:
+            async with asyncio.timeout(30):
+                assert await adapter.run(app) == 0
+        finally:
+            await app.stop()
+    return out.getvalue()
+
+
+async def test_a_concern_naming_one_lead_reaches_only_the_other(tmp_path: Path) -> None:
+    out = await _run(tmp_path, SCRIPT)
+    lines = out.splitlines()
+    said = [line for line in lines if "] coprod:" in line]
+    # Erin gets it by DM with the words, and acknowledges it.
+    to_erin = "\n".join(line for line in said if line.startswith("[DM to Erin]"))
+    assert "Safeguarding concern C-" in to_erin
+    assert WORDS.split(" alone")[0] in out
+    ref = re.search(r"Safeguarding concern (C-[A-Z0-9]{6})", to_erin)
+    assert ref is not None
+    assert f"You have taken case {ref.group(1)}" in out
+    # Dev sees nothing of it: no DM at all, and the list hides it from him.
+    assert not [line for line in said if line.startswith("[DM to Dev]")]
+    assert catalog.CONCERN_NOTHING_OPEN in out
+    # Channels: only the leads' private one, and only the neutral line there.
+    channel_lines = [line for line in said if line.startswith("[#")]
+    assert channel_lines and all(line.startswith("[#safeguarding-leads]")
+                                 for line in channel_lines)
+    assert all(catalog.CONCERN_NEUTRAL_LINE in line for line in channel_lines)
+    # The reporter's confirmation is private to Alice.
+    assert any(line.startswith("[only Alice can see this]") and "Thank you" in line
+               for line in lines)

@@ -1,0 +1,138 @@
+"""The concerns main flow through the real Discord adapter (discord.py against the fake
+Discord): leads register, a member raises a concern naming one lead by modal, the other
+lead gets it by DM and acknowledges with the button, the named lead gets nothing and the
+leads' channel only a neutral line; then a DM and the message context menu."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from adapters.discord.client import apply_endpoints, restore_endpoints
+from bot import catalog
+from bot.features.registry import DEFAULT_FEATURES
+from storage.concerns import CaseStatus
+from storage.interface import Storage
+from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.fakes.discord import FakeDiscord
+
+WORDS = "Dev keeps asking me to meet him alone"
+LEADS = "#safeguarding-leads"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    server.channel("safeguarding-leads")
+    for name in ("alice", "bob"):
+        server.member(name)
+    for name in ("dev", "erin"):
+        server.member(name, "Safeguarding lead")
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def harness(fake: FakeDiscord, storage: Storage) -> AsyncIterator[Harness]:
+    previous = apply_endpoints("", "")
+    running = Harness(fake, storage, features=list(DEFAULT_FEATURES))
+    try:
+        await running.start()
+        yield running
+    finally:
+        await running.stop()
+        restore_endpoints(previous)
+
+
+def _inputs(modal: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in modal["components"] for c in row["components"]]
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message.get("components") or [] for c in row["components"]]
+
+
+async def _register(fake: FakeDiscord, who: str) -> None:
+    sent = await fake.slash(who, "case", [{"name": "register", "type": 1, "options": []}])
+    answer = await fake.wait_response(sent)
+    if answer["type"] == 5:  # deferred: the answer is a follow-up or an edit
+        await fake.wait_for(lambda: fake.followups(sent) or any(
+            r.method == "PATCH" and sent["token"] in r.path for r in fake.requests))
+
+
+async def _raise(fake: FakeDiscord, modal: dict[str, Any], who: str, what: str,
+                 about: str) -> dict[str, Any]:
+    values = {"what": what, "about": about, "danger": "no", "contact": "yes",
+              "anonymous": "no"}
+    keys = _inputs(modal)
+    sent = await fake.submit(who, modal, {k: values[k] for k in keys if k in values})
+    return dict(await fake.wait_response(sent))
+
+
+async def test_a_concern_naming_one_lead_reaches_only_the_other_on_discord(
+        harness: Harness) -> None:
+    fake = harness.fake
+    for lead in ("dev", "erin"):
+        await _register(fake, lead)
+    opened = await fake.wait_response(await fake.slash("alice", "concern"))
+    assert opened["type"] == 9, "the form must be the first response"
+    answer = await _raise(fake, opened["data"], "alice", WORDS, "Dev")
+    assert "saved as case" in answer["data"]["content"]
+    assert answer["data"]["flags"] & 64
+    await harness.settle()
+    await fake.wait_for(lambda: fake.dms_to("erin") and fake.public_posts(LEADS))
+    (to_erin,) = fake.dms_to("erin")
+    assert "Dev keeps asking me" in to_erin["content"]
+    assert_no_mentions(to_erin["_body"])
+    assert fake.dms_to("dev") == []
+    assert [p["content"] for p in fake.public_posts(LEADS)] == [catalog.CONCERN_NEUTRAL_LINE]
+    assert fake.public_posts("#general") == [] and fake.public_posts("#updates") == []
+    (button,) = _buttons(to_erin)
+    assert button["label"] == catalog.CONCERN_ACK_BUTTON and len(button["custom_id"]) <= 100
+    pressed = await fake.wait_response(await fake.press("erin", to_erin, button["custom_id"]))
+    assert "acknowledged by erin" in str(pressed["data"]).lower()
+    await harness.settle()
+    app = harness.app
+    assert app is not None
+    (case,) = await app.storage.concern_summaries(fake.guild_id, (CaseStatus.ACKNOWLEDGED,))
+    await fake.wait_for(lambda: fake.dms_to("alice"))
+    assert fake.dms_to("alice")[-1]["content"] == catalog.concern_ack_for_reporter(
+        case.case_id)
+    assert fake.dms_to("dev") == []
+
+
+async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
+        harness: Harness) -> None:
+    fake = harness.fake
+    for lead in ("dev", "erin"):
+        await _register(fake, lead)
+    await fake.user_dm("bob", "I feel unsafe")
+    offers = await fake.wait_for(
+        lambda: [m for m in fake.dms_to("bob") if m["author"]["bot"]], what="an offer")
+    offer = offers[0]
+    assert catalog.CONCERN_DM_QUESTION.split("?")[0] in offer["content"]
+    yes = _buttons(offer)[0]
+    opened = await fake.wait_response(await fake.press("bob", offer, yes["custom_id"]))
+    assert opened["type"] == 9
+    await _raise(fake, opened["data"], "bob", "I feel unsafe", "")
+    await harness.settle()
+    await fake.wait_for(lambda: any("I feel unsafe" in m["content"]
+                                    for m in fake.dms_to("dev")))
+    await fake.wait_for(lambda: any("I feel unsafe" in m["content"]
+                                    for m in fake.public_posts(LEADS)))
+    # The context menu on erin's message: erin, its author, is excluded.
+    target = fake.post("erin", "a nasty remark")
+    menu = await fake.wait_response(await fake.message_command(
+        "alice", catalog.CONCERN_SHORTCUT_LABEL, target))
+    assert menu["type"] == 9
+    await _raise(fake, menu["data"], "alice", "Erin said this to a new member", "")
+    await harness.settle()
+    await fake.wait_for(lambda: any("nasty remark" in m["content"]
+                                    for m in fake.dms_to("dev")))
+    await fake.wait_for(lambda: len(fake.public_posts(LEADS)) >= 2)
+    assert all("nasty remark" not in m["content"] for m in fake.dms_to("erin"))
+    assert fake.public_posts(LEADS)[-1]["content"] == catalog.CONCERN_NEUTRAL_LINE
+    assert fake.public_posts("#general") == []

@@ -1,0 +1,141 @@
+"""Escalation: not acknowledged in time goes to every lead and the fallback contacts, and
+is repeated at the interval until someone acknowledges (FakeClock + run_due)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from adapters.memory import MemoryBot
+from bot.clock import FakeClock
+from bot.features.concerns.escalation import (
+    daily_at_midnight,
+    escalation_times,
+    schedule_id,
+)
+from bot.features.concerns.routing import ACK_ACTION
+from scheduler import Firing
+from storage.interface import Storage
+from tests.concerns.helpers import (
+    DEPUTY,
+    at,
+    config,
+    dm_users,
+    make_bot,
+    raise_concern,
+    ref_of,
+    settle_fully,
+)
+
+
+def escalations_to(bot: MemoryBot, user: str) -> int:
+    return sum(1 for s in bot.adapter.sent if s.destination.user == user
+               and "Not yet acknowledged" in s.message.text)
+
+
+async def _start(bot: MemoryBot) -> None:
+    feature = bot.app.features["concerns"]
+    assert feature.start is not None
+    await feature.start()
+
+
+def test_escalation_times_start_after_the_wait_then_repeat() -> None:
+    from datetime import UTC, datetime
+
+    made = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+    due = escalation_times(made, timedelta(minutes=30), timedelta(minutes=20))
+    assert due(made) == made + timedelta(minutes=30)
+    assert due(made + timedelta(minutes=30)) == made + timedelta(minutes=50)
+    assert due(made + timedelta(minutes=51)) == made + timedelta(minutes=70)
+
+
+async def test_unacknowledged_escalates_on_time_and_repeats_until_acknowledged(
+        cbot: MemoryBot, clock: FakeClock) -> None:
+    await _start(cbot)
+    start = clock.now()
+    ref = ref_of(await raise_concern(cbot))
+    await settle_fully(cbot)
+    assert cbot.app.scheduler.next_due(schedule_id(ref)) == start + timedelta(minutes=30)
+    assert await at(cbot, clock, start + timedelta(minutes=29)) == 0
+    assert escalations_to(cbot, "U-dev") == 0
+    assert await at(cbot, clock, start + timedelta(minutes=30)) == 1
+    for who in ("U-dev", "U-erin", DEPUTY):
+        assert escalations_to(cbot, who) == 1
+    assert await at(cbot, clock, start + timedelta(minutes=59)) == 0
+    assert await at(cbot, clock, start + timedelta(minutes=60)) == 1
+    assert escalations_to(cbot, DEPUTY) == 2
+    concern = await cbot.app.storage.concern(ref)
+    assert concern is not None and concern.escalations == 2
+    await cbot.press("fiona", ACK_ACTION, ref, channel=None)
+    assert cbot.app.scheduler.next_due(schedule_id(ref)) is None
+    await at(cbot, clock, start + timedelta(hours=5))
+    assert escalations_to(cbot, DEPUTY) == 2
+    trail = [e.action for e in await cbot.app.storage.case_audit(ref)]
+    assert trail.count("escalated") == 2 and trail[-1] == "acknowledged"
+
+
+async def test_escalation_excludes_the_subject_lead(cbot: MemoryBot, clock: FakeClock,
+                                                   ) -> None:
+    await _start(cbot)
+    start = clock.now()
+    await raise_concern(cbot, about="Dev")
+    await at(cbot, clock, start + timedelta(minutes=30))
+    assert escalations_to(cbot, "U-dev") == 0
+    assert escalations_to(cbot, "U-erin") == 1 and escalations_to(cbot, DEPUTY) == 1
+    assert "U-dev" not in dm_users(cbot)
+
+
+async def test_schedules_come_back_after_a_restart_and_fire_once(
+        storage: Storage, clock: FakeClock) -> None:
+    first = await make_bot(storage, clock, config(acknowledge_minutes=10,
+                                                  escalation_repeat_minutes=15))
+    start = clock.now()
+    ref = ref_of(await raise_concern(first))
+    await first.close()
+    second = await make_bot(storage, clock, config(acknowledge_minutes=10,
+                                                   escalation_repeat_minutes=15))
+    try:
+        await _start(second)
+        assert second.app.scheduler.next_due(schedule_id(ref)) == \
+            start + timedelta(minutes=10)
+        await at(second, clock, start + timedelta(minutes=10))
+        assert escalations_to(second, "U-erin") == 1
+        assert second.app.scheduler.next_due(schedule_id(ref)) == \
+            start + timedelta(minutes=25)
+        # The same occurrence claimed again (say by another process) sends nothing more.
+        again = await second.app.storage.escalate_concern(
+            ref, Firing(schedule_id(ref), start + timedelta(minutes=10)).key, "other", (),
+            clock.now())
+        assert again is False
+    finally:
+        await second.close()
+
+
+async def test_retention_deletes_closed_cases_only_when_configured(
+        storage: Storage, clock: FakeClock) -> None:
+    bot = await make_bot(storage, clock, config(retention_days=30))
+    try:
+        await _start(bot)
+        start = clock.now()
+        closed = ref_of(await raise_concern(bot, what="old words"))
+        kept = ref_of(await raise_concern(bot, what="still open"))
+        await bot.run("dev", f'/case close case={closed} outcome="Resolved"')
+        await at(bot, clock, start + timedelta(days=29))
+        first = await bot.app.storage.concern(closed)
+        assert first is not None and first.text == "old words"
+        # The sweep runs at midnight UTC (timers fire on time; this test jumps there).
+        await at(bot, clock, daily_at_midnight(start + timedelta(days=31)))
+        gone = await bot.app.storage.concern(closed)
+        assert gone is not None and gone.text == "" and gone.status.value == "deleted"
+        assert [e.detail for e in await bot.app.storage.case_audit(closed)][-1] == \
+            "retention"
+        still = await bot.app.storage.concern(kept)
+        assert still is not None and still.text == "still open"
+    finally:
+        await bot.close()
+
+
+async def test_no_retention_schedule_by_default(cbot: MemoryBot) -> None:
+    from bot.features.concerns.escalation import RETENTION_SCHEDULE
+
+    await _start(cbot)
+    assert cbot.app.scheduler.next_due(RETENTION_SCHEDULE) is None

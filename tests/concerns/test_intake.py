@@ -1,0 +1,138 @@
+"""The three ways in (/concern, a direct message, a message shortcut), danger first, and
+the reporter's private confirmation."""
+
+from __future__ import annotations
+
+from adapters.memory import MemoryBot, reply_text
+from bot import catalog
+from bot.events import MessageShortcut, QuotedMessage
+from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID
+from storage.concerns import CaseStatus
+from tests.concerns.helpers import (
+    FORM,
+    LEADS_CHANNEL,
+    channels_used,
+    raise_concern,
+    ref_of,
+    settle_fully,
+)
+
+
+async def test_concern_command_opens_the_private_form(cbot: MemoryBot) -> None:
+    reply = await cbot.run("alice", "/concern")
+    assert reply.form is not None and reply.form.form_id == FORM
+    assert [f.key for f in reply.form.fields] == ["what", "about", "danger", "contact",
+                                                  "anonymous"]
+    assert len(reply.form.title) <= 45
+    assert all(len(f.label) <= 45 for f in reply.form.fields)
+    assert not reply.public
+
+
+async def test_form_raises_a_case_and_confirms_privately(cbot: MemoryBot) -> None:
+    reply = await raise_concern(cbot, what="Someone keeps messaging me at night")
+    text = reply_text(reply)
+    ref = ref_of(reply)
+    assert not reply.public
+    assert "safeguarding leads" in text and "cannot promise to keep it secret" in text
+    assert "What happens next" in text
+    assert "confidential" not in text.lower()
+    concern = await cbot.app.storage.concern(ref)
+    assert concern is not None and concern.status is CaseStatus.OPEN
+    assert concern.text == "Someone keeps messaging me at night"
+    assert concern.source == "form" and concern.reporter_id == "U-alice"
+    assert channels_used(cbot) == {LEADS_CHANNEL}
+
+
+async def test_danger_first_the_emergency_text_comes_before_anything_else(
+        cbot: MemoryBot) -> None:
+    reply = await raise_concern(cbot, danger="yes")
+    first = reply.messages[0].text
+    assert first.startswith("**" + cbot.app.config.concerns.emergency_text)
+    assert "Samaritans" in first
+    assert "case **" in reply.messages[1].text
+    calm = await raise_concern(cbot, danger="no")
+    assert cbot.app.config.concerns.emergency_text not in reply_text(calm)
+
+
+async def test_a_direct_message_is_offered_as_a_concern_and_yes_raises_it(
+        cbot: MemoryBot) -> None:
+    offer = await cbot.dm("alice", "I'm scared of someone in the group")
+    (message,) = offer.messages
+    assert catalog.CONCERN_DM_QUESTION in message.text
+    yes, no = message.buttons
+    assert yes.action == no.action == DM_ACTION
+    for button in (yes, no):
+        assert len(button.action) + len(button.value) <= 94
+        assert "scared" not in button.value
+    # Someone else cannot use alice's draft.
+    assert reply_text(await cbot.press("bob", DM_ACTION, yes.value, channel=None)) == \
+        catalog.CONCERN_DRAFT_GONE
+    opened = await cbot.press("alice", DM_ACTION, yes.value, channel=None)
+    assert opened.form is not None and opened.form.state.startswith("d:")
+    (what,) = [f for f in opened.form.fields if f.key == "what"]
+    assert what.default == "I'm scared of someone in the group"
+    reply = await raise_concern(cbot, what=what.default, state=opened.form.state,
+                                channel=None)
+    concern = await cbot.app.storage.concern(ref_of(reply))
+    assert concern is not None and concern.source == "dm"
+    # The draft is gone once used.
+    again = await cbot.press("alice", DM_ACTION, yes.value, channel=None)
+    assert reply_text(again) == catalog.CONCERN_DRAFT_GONE
+
+
+async def test_no_thanks_deletes_the_direct_message(cbot: MemoryBot) -> None:
+    offer = await cbot.dm("alice", "just saying hello")
+    _, no = offer.messages[0].buttons
+    declined = await cbot.press("alice", DM_ACTION, no.value, channel=None)
+    assert declined.update is not None and "not kept" in declined.update.text
+    draft_id = no.value.split(":", 1)[1]
+    assert await cbot.app.storage.concern_draft(draft_id, "U-alice",
+                                                cbot.app.clock.now().replace(year=2000)) \
+        is None
+    assert cbot.adapter.sent == [] or channels_used(cbot) <= {LEADS_CHANNEL}
+
+
+async def test_blank_direct_message_gets_the_usual_answer(cbot: MemoryBot) -> None:
+    reply = await cbot.dm("alice", "   ")
+    assert reply_text(reply) == catalog.DM_NOT_A_COMMAND
+
+
+async def test_message_shortcut_attaches_the_message_and_records_its_author(
+        cbot: MemoryBot) -> None:
+    spec = cbot.app.shortcuts[SHORTCUT_ID]
+    assert spec.label == catalog.CONCERN_SHORTCUT_LABEL and len(spec.label) <= 32
+    quoted = QuotedMessage("you're worthless @everyone", "U-bob", "general",
+                           link="https://chat.example/m/77", message_id="77")
+    reply = await cbot.app.handle(MessageShortcut(cbot.group_id, cbot.adapter.member("alice"),
+                                                  SHORTCUT_ID, quoted, "general"))
+    assert reply.form is not None and reply.form.state.startswith("d:")
+    done = await raise_concern(cbot, what="This was aimed at Sam", state=reply.form.state)
+    concern = await cbot.app.storage.concern(ref_of(done))
+    assert concern is not None and concern.source == "message"
+    assert concern.link == "https://chat.example/m/77"
+    assert concern.quoted == "you're worthless @everyone"
+    assert concern.subject_ids == ("U-bob",) and "U-bob" in concern.excluded
+    await settle_fully(cbot)
+    # The author might be a lead the bot does not know: the channel gets no words.
+    assert [m.text for m in cbot.adapter.sent_to_channel(LEADS_CHANNEL)] == [
+        catalog.CONCERN_NEUTRAL_LINE]
+    posted = cbot.adapter.sent_to_dm("dev")[0].text
+    assert "@\u200beveryone" in posted and "https://chat.example/m/77" in posted
+
+
+async def test_bad_form_input_stores_nothing(cbot: MemoryBot) -> None:
+    reply = await cbot.submit("alice", FORM, {"what": "   ", "danger": "maybe",
+                                              "contact": "yes", "anonymous": "no"})
+    assert set(reply.field_errors) == {"what", "danger"}
+    assert await cbot.app.storage.concern_summaries(
+        cbot.group_id, (CaseStatus.OPEN,)) == []
+
+
+async def test_anonymous_without_contact_keeps_no_reporter(cbot: MemoryBot) -> None:
+    reply = await raise_concern(cbot, anonymous="yes", contact="no")
+    concern = await cbot.app.storage.concern(ref_of(reply))
+    assert concern is not None
+    assert concern.reporter_id == "" and concern.reporter_name == ""
+    await settle_fully(cbot)
+    for message in cbot.adapter.sent:
+        assert "Alice" not in message.message.text

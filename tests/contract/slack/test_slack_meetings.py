@@ -1,0 +1,70 @@
+"""The meetings flow through the real slack-bolt (Socket Mode) against the fake Slack:
+schedule in a modal, check and save, a reminder with RSVP buttons, a press that updates
+the count in place. (A contract test owned by the meetings work.)"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from adapters.slack import SlackRunner
+from tests.contract.slack.conftest import ALICE, BOB, GENERAL, TEAM_ID, settle
+from tests.fakes.slack import payloads
+from tests.fakes.slack.server import FakeSlack
+
+
+def _text(blocks: list[dict[str, Any]]) -> str:
+    out = []
+    for block in blocks:
+        text = block.get("text")
+        if isinstance(text, dict):
+            out.append(str(text.get("text", "")))
+        for element in block.get("elements", []):
+            if isinstance(element.get("text"), dict):
+                out.append(str(element["text"].get("text", "")))
+    return "\n".join(out)
+
+
+def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]
+            if e["type"] == "button"]
+
+
+async def test_schedule_remind_and_rsvp_through_slack(slack: FakeSlack,
+                                                      runner: SlackRunner) -> None:
+    await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/meeting", "schedule", user=ALICE))
+    await slack.wait_for(lambda: slack.calls_to("views.open"))
+    view = slack.calls_to("views.open")[0].args["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    ack = await slack.send_and_ack("interactive", payloads.view_submission(
+        view, {"title": "Coffee and plans", "when": "2026-01-13 18:00", "repeat": "weekly",
+               "where": "Room 2", "agenda": ""}, user=ALICE))
+    assert ack["response_action"] == "update"
+    checked = ack["view"]["blocks"]
+    assert ("When: Tuesday 13 January 2026 at 18:00 (Europe/London time, GMT)"
+            in _text(checked))
+    save = next(b for b in _buttons(checked) if b["text"]["text"] == "Save meeting")
+    await slack.send_and_ack("interactive", payloads.block_actions(
+        slack, payloads.button(save["action_id"], save["value"], "Save meeting"), user=ALICE,
+        view={**ack["view"], "id": "V1"}))
+    await settle(runner)
+    (meeting,) = await runner.core.storage.active_meetings(TEAM_ID)
+
+    await runner.core.scheduler.run_due(meeting.starts_at - timedelta(hours=1))
+    await settle(runner)
+    posts = [c.args for c in slack.calls_to("chat.postMessage")
+             if c.args.get("channel") == GENERAL]
+    reminder = next(p for p in reversed(posts) if "Reminder:" in str(p.get("text", "")))
+    blocks = reminder["blocks"]
+    blocks = blocks if isinstance(blocks, list) else json.loads(blocks)
+    going = next(b for b in _buttons(blocks) if b["text"]["text"] == "Going")
+    payload = payloads.block_actions(slack, payloads.button(going["action_id"],
+                                                            going["value"], "Going"),
+                                     user=BOB)
+    await slack.send_and_ack("interactive", payload)
+    await slack.wait_for(lambda: slack.responded(payload["response_url"]))
+    answers = slack.responded(payload["response_url"])
+    updated = next(a for a in answers if a.get("replace_original"))
+    assert "1 going, 0 maybe, 0 can't make it" in updated["text"]

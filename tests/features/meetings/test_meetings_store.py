@@ -1,0 +1,80 @@
+"""The meetings store on a real SQLite file: encryption at rest, claims in batches, and
+the file attachment's round trip and console rendering."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from adapters.console.render import message_lines
+from bot.messages import Destination, File, Message, message_from_dict, message_to_dict
+from bot.outbox import DeliveryStatus, NewDelivery
+from storage.interface import Storage
+from storage.meetings import MeetingDraft, NewAction, NewMinutes
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def _draft(title: str = "Secret planning", group: str = "g") -> MeetingDraft:
+    return MeetingDraft(group, title, NOW + timedelta(days=2), "Europe/London", "FREQ=WEEKLY",
+                        "Flat 3, 12 Hidden Road", "Talk about Sam's housing", "updates",
+                        (1440, 60), "U-alice")
+
+
+async def test_peoples_words_are_encrypted_at_rest(storage: Storage) -> None:
+    draft_id = await storage.save_meeting_draft(_draft(), NOW)
+    saved = await storage.confirm_meeting("g", draft_id, NOW)
+    assert saved is not None and saved.title == "Secret planning"
+    await storage.add_agenda_item(saved.id, saved.starts_at, "U-bob", "Bob", "Bob's rent",
+                                  NOW)
+    await storage.save_minutes(NewMinutes("g", saved.id, "We talked about debts", "",
+                                          "U-carol", (NewAction("U-bob", "Bob", "call the "
+                                                                "landlord", None, "UTC"),)),
+                               NOW)
+    await storage.close()
+    path = Path(storage.path)  # type: ignore[attr-defined]
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    for words in (b"Secret planning", b"Hidden Road", b"housing", b"rent", b"debts",
+                  b"landlord"):
+        assert words not in raw, words
+    await storage.open()
+
+
+async def test_a_group_never_sees_another_groups_meeting(storage: Storage) -> None:
+    (mine,) = await storage.add_meetings([_draft(group="g")], NOW)
+    assert await storage.get_meeting("other", mine) is None
+    contexts = await storage.reminder_contexts([("other", mine, [NOW])])
+    assert contexts[mine].meeting is None
+    assert not await storage.cancel_meeting("other", mine, NOW)
+
+
+async def test_claims_in_a_batch_are_once_each(storage: Storage) -> None:
+    def delivery(key: str) -> NewDelivery:
+        return NewDelivery(key, Destination.to_channel("g", "updates"), Message(key))
+
+    first = await storage.claim_occurrences([("a", [delivery("a1")]), ("b", [delivery("b1")])],
+                                            "me", NOW)
+    again = await storage.claim_occurrences([("b", [delivery("b2")]), ("c", [])], "me", NOW)
+    assert first == {"a", "b"} and again == {"c"}
+    assert not await storage.claim_occurrence("a", "x", NOW)
+    assert await storage.delivery_status("b1") is DeliveryStatus.PENDING
+    assert await storage.delivery_status("b2") is None  # a claimed key's deliveries dropped
+
+
+async def test_rsvps_count_each_member_once(storage: Storage) -> None:
+    (meeting,) = await storage.add_meetings([_draft()], NOW)
+    occurrence = NOW + timedelta(days=2)
+    await storage.set_rsvp(meeting, occurrence, "U-a", "going", NOW)
+    await storage.set_rsvp(meeting, occurrence, "U-b", "going", NOW)
+    counts = await storage.set_rsvp(meeting, occurrence, "U-a", "no", NOW)
+    assert counts == {"going": 1, "maybe": 0, "no": 1}
+    context = (await storage.reminder_contexts([("g", meeting, [occurrence])]))[meeting]
+    assert context.counts[occurrence] == counts
+
+
+def test_files_round_trip_and_show_in_the_console() -> None:
+    message = Message("Here", files=(File("m.ics", b"BEGIN:VCALENDAR", "A calendar file"),))
+    assert message_from_dict(message_to_dict(message)) == message
+    assert message_from_dict({"text": "old"}).files == ()  # stored before files existed
+    lines = message_lines("[#general]", message, 1)
+    assert "    [file m.ics: A calendar file]" in lines
