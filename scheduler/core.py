@@ -23,7 +23,7 @@ import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -57,7 +57,8 @@ class Firing:
     @property
     def key(self) -> str:
         """The occurrence's unique key, to claim in storage before acting."""
-        return f"{self.schedule_id}@{self.due.isoformat()}"
+        # In UTC, so the same instant always gives the same key, whatever zone it came in.
+        return f"{self.schedule_id}@{self.due.astimezone(UTC).isoformat()}"
 
 
 NextDue = Callable[[datetime], datetime | None]

@@ -42,6 +42,7 @@ NAME = "buddies"
 ROUND_SCHEDULE = "buddies-round"
 _EPOCH_MONDAY = date(2024, 1, 1)
 _random = random.SystemRandom()
+JOIN_ACTION = "buddy.join"
 
 
 def build(app: App) -> Feature:
@@ -74,7 +75,9 @@ class Buddies:
                                             OptionType.BOOLEAN)),
                         feature=NAME),
         ]
-        return Feature(NAME, commands=commands, start=self.start)
+        # The button in the welcome message ("Join buddies") runs the same step.
+        return Feature(NAME, commands=commands, actions={JOIN_ACTION: self.join},
+                       start=self.start)
 
     # ---- commands ------------------------------------------------------------------------
 

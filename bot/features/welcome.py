@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 
 WELCOME_LIMIT = 2000
 EDIT_FORM = "welcome.edit"
-CHECKIN_ACTION = "checkin-optin"
-BUDDY_ACTION = "buddy-join"
+CHECKIN_ACTION = "checkin.on"
+BUDDY_ACTION = "buddy.join"
 SHOW_AGREEMENT_ACTION = "agreement.show"
 # What each switched-on feature lets a member do, in the order they are listed.
 _CAN_DO = (("meetings", catalog.WELCOME_CAN_MEETINGS),

@@ -32,7 +32,9 @@ async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:
     assert "The bot can help you:" in text and "/feedback" in text
     assert catalog.WELCOME_ANONYMOUS in text
     assert "“Safeguarding lead”" in text
-    assert [b.label for b in welcome.buttons] == [catalog.AGREEMENT_SHOW_BUTTON]
+    assert [b.label for b in welcome.buttons] == [
+        catalog.AGREEMENT_SHOW_BUTTON, catalog.WELCOME_CHECKIN_BUTTON,
+        catalog.WELCOME_BUDDY_BUTTON]
     shown = await bot.press("dana", welcome.buttons[0].action, welcome.buttons[0].value,
                             channel=None)
     assert "1. We listen to each other" in reply_text(shown)
@@ -87,7 +89,7 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
         return Reply.text("ok")
 
     def optins(app: App) -> Feature:
-        return Feature("optins-probe", actions={"checkin-optin": noop, "buddy-join": noop})
+        return Feature("optins-probe", actions={"checkin.on": noop, "buddy.join": noop})
 
     # Only the features this test needs: others being built may register these actions.
     base = [f for f in DEFAULT_FEATURES
@@ -105,8 +107,8 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
     try:
         (message,) = (await bot.run("erin", "/welcome")).messages
         assert [(b.label, b.action) for b in message.buttons] == [
-            (catalog.WELCOME_CHECKIN_BUTTON, "checkin-optin"),
-            (catalog.WELCOME_BUDDY_BUTTON, "buddy-join")]
+            (catalog.WELCOME_CHECKIN_BUTTON, "checkin.on"),
+            (catalog.WELCOME_BUDDY_BUTTON, "buddy.join")]
     finally:
         await bot.close()
 
