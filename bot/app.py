@@ -68,6 +68,7 @@ class App:
         # could not reach you"): features append providers; each sees the command's context.
         self.notices: list[Callable[[Context], Awaitable[list[Message]]]] = []
         self.dispatcher: Dispatcher | None = None
+        self._stopping = False
         self.scheduler = Scheduler(storage, self.clock, owner=f"scheduler-{uuid.uuid4().hex[:12]}",
                                    grace=timedelta(minutes=config.scheduler_grace_minutes))
         self._dispatch_task: asyncio.Task[None] | None = None
@@ -112,18 +113,34 @@ class App:
 
     def start_delivery(self, sender: Sender) -> Dispatcher:
         """Start draining the outbox through this adapter, in the background."""
+        self._stopping = False
         self.dispatcher = Dispatcher(
             self.storage, sender, self.clock,
             concurrency=self.config.delivery_concurrency,
             max_backoff_seconds=self.config.delivery_max_backoff_seconds,
             lease_seconds=self.config.delivery_lease_seconds,
         )
+        self._run_dispatcher()
+        return self.dispatcher
+
+    def _run_dispatcher(self) -> None:
+        assert self.dispatcher is not None
         self._dispatch_task = asyncio.create_task(self.dispatcher.run(),
                                                   name="coprod-dispatcher")
-        return self.dispatcher
+        self._dispatch_task.add_done_callback(self._dispatcher_ended)
+
+    def _dispatcher_ended(self, task: asyncio.Task[None]) -> None:
+        """The dispatcher must never stop by itself: if it does, log and start it again."""
+        if task.cancelled() or task is not self._dispatch_task or self._stopping:
+            return
+        error = task.exception()
+        log_event(log, logging.CRITICAL, "dispatcher.ended",
+                  error=type(error).__name__ if error else "none")
+        self._run_dispatcher()
 
     async def stop(self) -> None:
         """Stop scheduling and delivering (what is pending stays stored for next start)."""
+        self._stopping = True
         await self.scheduler.shutdown()
         if self.dispatcher is not None:
             self.dispatcher.stop()

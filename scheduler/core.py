@@ -121,13 +121,17 @@ class Scheduler:
         """Catch up on what was missed while down, then start the timers."""
         now = self._clock.now()
         self._since = await self._storage.scheduler_heartbeat(now)
+        failed: set[str] = set()
         if self._since is not None:
-            await self.catch_up(self._since, now)
+            failed = await self.catch_up(self._since, now)
         self._aps = AsyncIOScheduler(timezone="UTC")
         self._aps.start()
         self._heap = []
         for schedule_id, entry in list(self._entries.items()):
             # `add` already worked out the next due time; only stale ones are redone.
+            if schedule_id in failed:
+                self._arm(schedule_id, now, keep=True, at=now + RETRY_AFTER, fresh=True)
+                continue
             self._arm(schedule_id, now, keep=entry.due is not None and entry.due > now,
                       fresh=True)
         heapq.heapify(self._heap)
@@ -146,16 +150,22 @@ class Scheduler:
         for task in list(self._running):
             task.cancel()
 
-    async def catch_up(self, since: datetime, now: datetime) -> None:
+    async def catch_up(self, since: datetime, now: datetime) -> set[str]:
         """Fire, once and marked late, what fell due in (since, now] within the grace;
-        record older ones as missed."""
+        record older ones as missed. Returns the schedules whose catch-up job failed:
+        each keeps that occurrence as its next due, to be tried again shortly."""
+        failed: set[str] = set()
         for schedule_id, entry in list(self._entries.items()):
             due = entry.next_due(since)
             for _ in range(LOOKBACK_LIMIT):
                 if due is None or due > now:
                     break
                 if now - due <= self._grace:
-                    await self._run(schedule_id, entry, Firing(schedule_id, due, late=True))
+                    if not await self._run(schedule_id, entry,
+                                           Firing(schedule_id, due, late=True)):
+                        entry.due = due
+                        failed.add(schedule_id)
+                        break
                 else:
                     claimed = await self._storage.claim_occurrence(
                         Firing(schedule_id, due).key, MISSED_OWNER, now)
@@ -163,6 +173,7 @@ class Scheduler:
                         log_event(log, logging.WARNING, "schedule.missed",
                                   schedule=schedule_id, due=due.isoformat())
                 due = entry.next_due(due)
+        return failed
 
     async def run_due(self, now: datetime | None = None) -> int:
         """Fire every occurrence due up to `now` (the timers call this; tests and the

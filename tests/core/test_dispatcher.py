@@ -6,6 +6,8 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from adapters.memory import MemoryAdapter
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher
@@ -260,3 +262,31 @@ async def test_the_loop_survives_a_database_error(storage: Storage) -> None:
     d.stop()
     async with asyncio.timeout(5):
         await task
+
+
+async def test_the_app_restarts_a_dispatcher_that_ended(
+        storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from bot.app import App
+    from bot.config import Config
+
+    runs = 0
+    original = Dispatcher.run
+    restarted = asyncio.Event()
+
+    async def run_once_broken(self: Dispatcher) -> None:
+        nonlocal runs
+        runs += 1
+        if runs == 1:
+            raise RuntimeError("boom")
+        restarted.set()
+        await original(self)
+
+    monkeypatch.setattr(Dispatcher, "run", run_once_broken)
+    app = App(Config(), storage)
+    app.start_delivery(MemoryAdapter())
+    async with asyncio.timeout(5):
+        await restarted.wait()
+    await app.stop()
+    assert runs == 2

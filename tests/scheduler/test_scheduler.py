@@ -128,3 +128,36 @@ async def test_timers_fire_in_real_time(storage: Storage) -> None:
     finally:
         await sched.shutdown()
     assert [f.due for f in fired] == [start] and not fired[0].late
+
+
+async def test_a_job_failing_during_catch_up_is_retried_not_lost(
+        tmp_path: Path, cipher: FieldCipher) -> None:
+    path = str(tmp_path / "c.db")
+    clock = FakeClock(T0 - timedelta(minutes=5))
+    store = await open_storage(path, cipher)
+    await store.migrate()
+    await store.scheduler_heartbeat(clock.now())
+    clock.advance(timedelta(minutes=20))  # 9:00 and 9:10 fell due while down
+    fired: list[Firing] = []
+    inner = reminder_job(store, clock, fired)
+    calls = 0
+
+    async def fails_once(firing: Firing) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("database busy")
+        await inner(firing)
+
+    sched = Scheduler(store, clock, owner="b", grace=timedelta(hours=1))
+    sched.add("m", every(10), fails_once)
+    await sched.start()
+    try:
+        assert sched.next_due("m") == T0  # kept, to be tried again
+        clock.advance(timedelta(seconds=31))
+        await sched.run_due()
+        assert [f.due for f in fired] == [T0, T0 + timedelta(minutes=10)]
+        assert all(f.late for f in fired)
+    finally:
+        await sched.shutdown()
+        await store.close()
