@@ -122,7 +122,7 @@ def slack_config(slack: FakeSlack, mode: str = "socket") -> Config:
     return replace(Config(), group=group,
                    slack=SlackConfig(mode=mode, http_host="127.0.0.1", http_port=3000,
                                      api_base=slack.api_base),
-                   secrets=Secrets(slack_bot_token="xoxb-test-token",
+                   secrets=Secrets(slack_bot_token="xoxb-fake",
                                    slack_app_token="xapp-test-token",
                                    slack_signing_secret="test-signing-secret",
                                    encryption_key="unused-here"))
