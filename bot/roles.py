@@ -24,14 +24,15 @@ def resolve_roles(
     Matching ignores case and a leading `@`, so `Facilitator`, `facilitator` and
     `@facilitator` in config all match the platform role "Facilitator".
     """
-    mine = {_norm(r) for r in platform_roles}
+    mine = {role_key(r) for r in platform_roles}
     roles = {Role.MEMBER}
-    if mine & {_norm(r) for r in facilitator_roles}:
+    if mine & {role_key(r) for r in facilitator_roles}:
         roles.add(Role.FACILITATOR)
-    if mine & {_norm(r) for r in lead_roles}:
+    if mine & {role_key(r) for r in lead_roles}:
         roles.add(Role.LEAD)
     return frozenset(roles)
 
 
-def _norm(name: str) -> str:
+def role_key(name: str) -> str:
+    """How role names are compared: case, spaces around and a leading `@` are ignored."""
     return name.strip().lstrip("@").casefold()

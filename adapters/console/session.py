@@ -13,13 +13,10 @@ from adapters.console.forms import FormFill
 from bot.catalog import BOT_NAME
 from bot.config import ConsoleMember
 from bot.events import Actor
+from bot.roles import role_key
 from bot.settings import GroupSettings
 
 GROUP_ID = "demo"
-
-
-def _norm(role: str) -> str:
-    return role.strip().lstrip("@").casefold()
 
 
 def valid_name(name: str) -> bool:
@@ -54,7 +51,7 @@ class Member:
 
     def has_role(self, role: str) -> bool:
         """Whether they have this platform role (case is ignored)."""
-        return any(_norm(r) == _norm(role) for r in self.roles)
+        return any(role_key(r) == role_key(role) for r in self.roles)
 
     def where(self) -> str:
         """`#general` or `DM with coprod`."""
@@ -70,14 +67,14 @@ class Member:
 def role_words(member: Member, settings: GroupSettings) -> list[str]:
     """A member's roles in plain words: facilitator/lead for the group's configured role
     names, the platform role name otherwise, and admin for the platform admin flag."""
-    facilitators = {_norm(r) for r in settings.facilitator_roles}
-    leads = {_norm(r) for r in settings.lead_roles}
+    facilitators = {role_key(r) for r in settings.facilitator_roles}
+    leads = {role_key(r) for r in settings.lead_roles}
     words: list[str] = []
     for role in member.roles:
         mine: list[str] = []
-        if _norm(role) in facilitators:
+        if role_key(role) in facilitators:
             mine.append("facilitator")
-        if _norm(role) in leads:
+        if role_key(role) in leads:
             mine.append("lead")
         words += mine or [role]
     if member.admin:
