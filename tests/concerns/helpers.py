@@ -80,20 +80,9 @@ def ack_button(message: Message) -> tuple[str, str]:
 
 
 async def settle_fully(bot: MemoryBot) -> None:
-    """Settle until no delivery is mid-send (the background loop may hold a claim that
-    `drain` does not see yet); bounded."""
-    import asyncio
-
-    from bot.outbox import DeliveryStatus
-
-    async with asyncio.timeout(5):
-        while True:
-            await bot.settle()
-            counts = await bot.app.storage.delivery_counts()
-            if not counts.get(DeliveryStatus.SENDING) and not counts.get(
-                    DeliveryStatus.PENDING):
-                return
-            await asyncio.sleep(0.01)
+    """Send everything due now (the dispatcher's drain also waits for sends the
+    background loop has in hand)."""
+    await bot.settle()
 
 
 async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> int:
