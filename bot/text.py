@@ -63,3 +63,21 @@ def has_visible_text(text: str) -> bool:
 def quote_block(text: str) -> str:
     """Show already-neutralised text as a quotation, one `> ` per line."""
     return "\n".join("> " + line for line in text.split("\n"))
+
+
+ECHO_LIMIT = 80
+# Markup that could swallow or hide the rest of a message, or fake a link.
+_ECHO_MARKUP = re.compile(r"([\\`|\[\]])")
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """A person's own words shown back to them in a refusal (“… is not a time zone”):
+    one line, cut to `limit` characters, mentions broken, and the markup that could
+    swallow the rest of the message (code fences, spoilers, links) escaped. Lighter than
+    `neutralise`, so a time zone like America/New_York reads as typed in a config error."""
+    text = " ".join(strip_controls(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    text = _ECHO_MARKUP.sub(r"\\\1", text)
+    text = _ANGLE_MENTION.sub("<" + ZWSP, text)
+    return _BROADCAST.sub("@" + ZWSP, text)
