@@ -313,6 +313,10 @@ SOMETHING_WENT_WRONG = ("Sorry, something went wrong on my side and nothing was 
                         "Please try again in a minute. If it keeps happening, "
                         "tell a facilitator.")
 
+PLATFORM_UNREADABLE = ("Sorry, I couldn't read what the app sent me for that, so nothing "
+                       "was done. Please try again. If it keeps happening, tell a "
+                       "facilitator.")
+
 
 # ---- slack -------------------------------------------------------------------------------
 
