@@ -20,8 +20,10 @@ _BIDI_CONTROLS = dict.fromkeys(
 
 # Platform mention syntaxes: Discord <@id> <@!id> <@&id> <#id> </cmd:id>, Slack <@U..>
 # <!here> <!channel> <!everyone> <!subteam^S..> <#C..>.
-_ANGLE_MENTION = re.compile(r"<(?=[@#!/:a-zA-Z])")
-_BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b)", re.IGNORECASE)
+# A "<" or "@" at the very end is broken too: the bot's own words may follow it
+# ("Welcome, <" + "! We are glad...").
+_ANGLE_MENTION = re.compile(r"<(?=[@#!/:a-zA-Z]|\Z)")
+_BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b|\Z)", re.IGNORECASE)
 # Markdown that can hide (spoilers) or fake (masked links, headings, quotes) content.
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]()>#])")
 

@@ -28,7 +28,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +138,8 @@ def fresh_world(tmp_path: Path, tmp_factory: pytest.TempPathFactory) -> Iterator
             storage = await open_storage(str(path), FieldCipher(template.key))
             await storage.migrate()
             clock = FakeClock(template.now)
-            app = App(Config(), storage, clock=clock)
+            # A week's grace, so a jump of the clock fires every job that fell due.
+            app = App(replace(Config(), scheduler_grace_minutes=10080), storage, clock=clock)
             await app.load()
             for feature in app.features.values():
                 if feature.start is not None:
@@ -287,6 +288,15 @@ def views_are_inert(world: World) -> None:
             assert not problems, f"{line}: {problems} in {message.text[:300]!r}"
     for section in world.run(world.app.home(GROUP, world.actor("alice"))):
         assert not message_problems(section), section.text[:300]
+    # A week on: reminders, digests, coming-up posts, escalations relay what was stored.
+    sent_before = len(world.adapter.sent)
+    world.clock.advance(timedelta(days=8))
+    world.run(world.app.scheduler.run_due())
+    world.run(world.bot.settle())
+    for sent in world.adapter.sent[sent_before:]:
+        problems = [p for p in message_problems(sent.message)
+                    if not _allowed_ping(p, sent.message)]
+        assert not problems, f"a job sent {problems} in {sent.message.text[:300]!r}"
 
 
 # ---- strategies from the registry ------------------------------------------------------

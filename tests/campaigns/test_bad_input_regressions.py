@@ -119,3 +119,12 @@ def test_odd_section_and_key_names_are_shown_quoted(tmp_path: Path, text: str,
         load_config(path, env={})
     assert any(p.startswith(shown) for p in caught.value.problems), caught.value.problems
     assert all(p.count("[bot], ") <= 1 for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("name", ["<", "x@", "<!", "@"])
+async def test_a_name_ending_in_half_a_mention_stays_inert_beside_the_bots_words(
+        bot: MemoryBot, name: str) -> None:
+    reply = await bot.app.handle(Invocation(bot.group_id, Actor("U-x", name), "welcome",
+                                            {}, "general"))
+    said = reply_text(reply)
+    assert said.startswith("Welcome,") and not live_problems(said), said[:80]
