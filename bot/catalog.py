@@ -241,7 +241,7 @@ def setting_bad_timezone(value: str, suggestion: str | None) -> str:
 def setting_bad_channel() -> str:
     """A channel setting that cannot be a channel."""
     return ('must be a channel name or id without spaces, like "updates" '
-            'or "C0123ABC"')
+            'or "C0123ABC" (no symbols such as @ < > | either)')
 
 
 def setting_bad_roles() -> str:

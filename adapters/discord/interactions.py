@@ -36,6 +36,7 @@ from bot.events import (
 )
 from bot.logs import log_event
 from bot.messages import Form, Reply
+from bot.parsing import parse_id
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class Interactions:
         if parsed.kind in ("n", "r"):
             ticket_id = parsed.parts[0]
             ticket = self.desk.get(ticket_id, user_id)
-            step = int(parsed.parts[1]) if parsed.kind == "n" and parsed.parts[1].isdigit() else 0
+            step = (parse_id(parsed.parts[1]) or 0) if parsed.kind == "n" else 0
             if ticket is None or step >= len(ticket.steps):
                 await self._say(interaction, [Rendered(catalog.form_expired())], True)
                 return
@@ -231,7 +232,7 @@ class Interactions:
             return
         ticket_id, where, form_id, state = parsed.parts
         step_text, _, steps_text = where.partition("/")
-        step = int(step_text) if step_text.isdigit() else 0
+        step = parse_id(step_text) or 0
         one_step = steps_text == "1"
         values = values_from(list(data.get("components", [])))
         ticket = self.desk.get(ticket_id, str(interaction.user.id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from dataclasses import replace
 
 import discord
@@ -88,21 +89,23 @@ class DiscordSender:
         if destination.kind is not DestinationKind.CHANNEL:
             # An ephemeral message cannot be sent outside an interaction on Discord:
             # it goes by direct message, which is just as private.
-            if not destination.user.isdigit():
+            user = snowflake(destination.user)
+            if user is None:
                 raise NotFound("not a Discord user id")
-            return await self._client.create_dm(discord.Object(id=int(destination.user)))
+            return await self._client.create_dm(discord.Object(id=user))
         name = destination.channel.strip().lstrip("#")
         if name.startswith("<#"):
             name = name[2:].rstrip(">")
-        if name.isdigit():
-            found = self._client.get_channel(int(name))
+        channel_id = snowflake(name)
+        if channel_id is not None:
+            found = self._client.get_channel(channel_id)
             if found is None:
-                found = await self._client.fetch_channel(int(name))
+                found = await self._client.fetch_channel(channel_id)
             if not isinstance(found, discord.abc.Messageable):
                 raise NotFound("not a text channel")
             return found
-        guild = (self._client.get_guild(int(destination.group_id))
-                 if destination.group_id.isdigit() else None)
+        group = snowflake(destination.group_id)
+        guild = self._client.get_guild(group) if group is not None else None
         if guild is not None:
             for channel in guild.text_channels:
                 if channel.name.casefold() == name.casefold():
@@ -114,15 +117,29 @@ class DiscordSender:
         becomes Discord's role mention for those roles only."""
         if not message.allow_role_mentions:
             return message, []
-        guild = self._client.get_guild(int(group_id)) if group_id.isdigit() else None
+        group = snowflake(group_id)
+        guild = self._client.get_guild(group) if group is not None else None
         ids: list[int] = []
         text = message.text
         for wanted in message.allow_role_mentions:
-            if wanted.isdigit():
-                ids.append(int(wanted))
+            role_id = snowflake(wanted)
+            if role_id is not None:
+                ids.append(role_id)
                 continue
             for role in guild.roles if guild is not None else []:
                 if role.name.casefold() == wanted.lstrip("@").casefold():
                     ids.append(role.id)
                     text = text.replace(f"@{role.name}", role.mention)
         return replace(message, text=text), ids
+
+
+_SNOWFLAKE = re.compile(r"[0-9]{1,20}")
+
+
+def snowflake(text: str) -> int | None:
+    """A Discord id from the core's text (ASCII digits that fit Discord's 64 bits), or
+    None: "²" or a 30-digit number is no id, and must not reach `int()` or the API."""
+    if not _SNOWFLAKE.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value < 2**64 else None

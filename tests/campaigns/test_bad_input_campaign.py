@@ -16,14 +16,15 @@ with every role, sometimes under a hostile display name), the properties are:
   mention, no direction override or control character, no unescaped code block,
   spoiler or masked link; and at the end, every listing of what was stored is inert.
 
-Example counts are small per command (the suite runs on two cores); `derandomize`
-makes a run repeatable, and `--hypothesis-seed` explores further.
+Example counts are small per command (the suite runs on two cores) and derandomized,
+so a run is repeatable; COPROD_CAMPAIGN_EXAMPLES=200 runs a deeper random campaign.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,7 +69,11 @@ from tests.campaigns.world import (
     make_world,
 )
 
-CAMPAIGN = settings(max_examples=10, deadline=None, derandomize=True, database=None,
+# COPROD_CAMPAIGN_EXAMPLES=200 runs a deeper, random campaign (the default is small and
+# repeatable, for the suite).
+DEEP = int(os.environ.get("COPROD_CAMPAIGN_EXAMPLES", "0") or 0)
+CAMPAIGN = settings(max_examples=DEEP or 10, deadline=None, derandomize=not DEEP,
+                    database=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import os
 import re
 import subprocess
 import sys
@@ -27,7 +28,9 @@ from bot.config import SCHEMA, Config, ConfigError, load_config, toml_name
 from bot.settings import SETTING_KEYS
 from tests.test_cli_config import EXAMPLE, REPO_ROOT, _clean_env
 
-FUZZ = settings(max_examples=120, deadline=None, derandomize=True, database=None,
+# COPROD_CAMPAIGN_EXAMPLES=2000 runs a deeper, random campaign.
+DEEP = int(os.environ.get("COPROD_CAMPAIGN_EXAMPLES", "0") or 0)
+FUZZ = settings(max_examples=DEEP or 120, deadline=None, derandomize=not DEEP, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from bot import catalog
+from bot.errors import NotFound
+from bot.messages import Destination, Message
 from tests.contract.discord.conftest import Harness
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord import payloads as p
@@ -114,6 +116,8 @@ def malformed(fake: FakeDiscord) -> dict[str, tuple[str, Any]]:
             "custom_id": "cp:s:poll.pick", "component_type": 3, "values": "abc"})),
         "select, values not text": ("INTERACTION_CREATE", _with(press, data={
             "custom_id": "cp:s:poll.pick", "component_type": 3, "values": [1, None]})),
+        "next step not a number": ("INTERACTION_CREATE", _with(press, data={
+            "custom_id": "cp:n:t1:\u00b2", "component_type": 2})),
         "component on a message not a table": ("INTERACTION_CREATE", _with(
             press, message="a message")),
         # a modal's data
@@ -128,6 +132,8 @@ def malformed(fake: FakeDiscord) -> dict[str, tuple[str, Any]]:
             "custom_id": "cp:f:t1:0/1:feedback.send:",
             "components": [{"type": 1, "components": [{"type": 4, "custom_id": "message"},
                                                       {"type": 4, "value": 5}, 7]}]})),
+        "modal, step not a number": ("INTERACTION_CREATE", _with(modal, data={
+            "custom_id": "cp:f:t1:\u00b2/\u00b2:feedback.send:", "components": []})),
         "modal, custom id malformed": ("INTERACTION_CREATE", _with(modal, data={
             "custom_id": "cp:f", "components": []})),
         # direct messages
@@ -248,3 +254,12 @@ async def test_every_field_of_an_interaction_missing_or_mistyped(
     assert not [r for r in _ours(caplog) if r.levelno >= logging.ERROR], [
         (r.getMessage(), getattr(r, "fields", {})) for r in _ours(caplog)
         if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("user", ["\u00b2", "1" * 30, "U-bob", ""])
+async def test_a_delivery_to_no_discord_id_is_not_found_not_retried(harness: Harness,
+                                                                    user: str) -> None:
+    assert harness.bot is not None
+    with pytest.raises(NotFound):
+        await harness.bot.sender.send(Destination.to_dm(harness.fake.guild_id, user),
+                                      Message("hello"), "k-1")
