@@ -105,10 +105,10 @@ def live_problems(text: str, allowed_roles: Iterable[str] = ()) -> list[str]:
     return problems
 
 
-def message_texts(message: Message) -> list[str]:
-    """Every piece of text a person sees in a message (text, labels, alt texts)."""
-    texts = [message.text]
-    texts += [b.label for b in message.buttons]
+def plain_texts(message: Message) -> list[str]:
+    """The texts of a message the platforms show as plain text, never as markup (button
+    and menu labels, alt texts, file descriptions)."""
+    texts = [b.label for b in message.buttons]
     if message.select is not None:
         texts.append(message.select.placeholder)
         texts += [c.label for c in message.select.choices]
@@ -118,8 +118,13 @@ def message_texts(message: Message) -> list[str]:
 
 
 def message_problems(message: Message) -> list[str]:
-    """`live_problems` over everything a person sees in the message."""
-    return [p for text in message_texts(message) for p in live_problems(text)]
+    """`live_problems` over a message's text, and no hidden direction or control
+    character in its plain texts (which no platform reads as mentions or markup)."""
+    problems = live_problems(message.text)
+    for text in plain_texts(message):
+        problems += [p for p in live_problems(text)
+                     if p.startswith(("direction", "control"))]
+    return problems
 
 
 _INTERNALS = re.compile(

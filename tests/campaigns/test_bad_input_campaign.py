@@ -12,9 +12,10 @@ with every role, sometimes under a hostile display name), the properties are:
 - a refusal (a kind `UserError`, or field errors on a form) changes nothing: every
   table of the SQLite file reads the same (through a separate read-only connection)
   and nothing is sent;
-- whatever is sent (through the memory adapter) or shown publicly is inert: no live
-  mention, no direction override or control character, no unescaped code block,
-  spoiler or masked link; and at the end, every listing of what was stored is inert.
+- whatever is sent (through the memory adapter) or shown is inert: no live mention, no
+  direction override or control character, no unescaped code block, spoiler or masked
+  link; and at the end, every listing of what was stored, and everything the scheduled
+  jobs send a week on (reminders, digests, coming-up posts), is inert.
 
 Example counts are small per command (the suite runs on two cores) and derandomized,
 so a run is repeatable; COPROD_CAMPAIGN_EXAMPLES=200 runs a deeper random campaign.
@@ -26,7 +27,7 @@ import asyncio
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -42,6 +43,7 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.commands import CommandSpec, OptionType
+from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.errors import UserError
 from bot.events import (
@@ -133,8 +135,10 @@ def _template(tmp_factory: pytest.TempPathFactory) -> Template:
 
 
 @contextmanager
-def fresh_world(tmp_path: Path, tmp_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """A copy of the seeded world, its features started and everyone seen once."""
+def fresh_world(tmp_path: Path, tmp_factory: pytest.TempPathFactory,
+                config: Config | None = None) -> Iterator[World]:
+    """A copy of the seeded world, its features started (with `config`, else the
+    defaults)."""
     template = _template(tmp_factory)
     path = tmp_path / "campaign.db"
     shutil.copyfile(template.path, path)
@@ -143,8 +147,7 @@ def fresh_world(tmp_path: Path, tmp_factory: pytest.TempPathFactory) -> Iterator
             storage = await open_storage(str(path), FieldCipher(template.key))
             await storage.migrate()
             clock = FakeClock(template.now)
-            # A week's grace, so a jump of the clock fires every job that fell due.
-            app = App(replace(Config(), scheduler_grace_minutes=10080), storage, clock=clock)
+            app = App(config or Config(), storage, clock=clock)
             await app.load()
             for feature in app.features.values():
                 if feature.start is not None:
@@ -221,20 +224,29 @@ def introduce(world: World, actor: Actor) -> None:
 
 def check_event(world: World, event: Event, given: list[str]) -> Reply:
     """Handle one event and assert every property (see the module docstring)."""
-    introduce(world, event.actor)
+    return check(world, event.actor, world.app.handle(event),
+                 f"{type(event).__name__} {describe(event)}", given,
+                 answer_expected=not isinstance(event, MemberJoined))
+
+
+def check(world: World, actor: Actor, work: Coroutine[Any, Any, Reply], where: str,
+          given: list[str], *, answer_expected: bool = True) -> Reply:
+    """Run one piece of work by `actor` (an event, or a typed line) and assert every
+    property (see the module docstring)."""
+    introduce(world, actor)
     before = world.snapshot()
     sent_before = len(world.adapter.sent)
     with watching() as (errors, refusals):
-        reply = world.handle(event)
+        reply = world.run(work)
+        world.run(world.bot.settle())
     after = world.snapshot()
     new_sends = world.adapter.sent[sent_before:]
-    where = f"{type(event).__name__} {describe(event)}"
 
     assert not errors.records, (where, [r.getMessage() for r in errors.records])
     texts = shown(reply)
     assert catalog.SOMETHING_WENT_WRONG not in texts, where
     # A join is no interaction: nobody waits for an answer to it.
-    assert texts or reply.form is not None or isinstance(event, MemberJoined), (
+    assert texts or reply.form is not None or not answer_expected, (
         f"{where}: an empty answer")
     for text in texts:
         problem = unclear(text, given)
@@ -249,9 +261,8 @@ def check_event(world: World, event: Event, given: list[str]) -> Reply:
                     if not _allowed_ping(p, sent.message)]
         assert not problems, f"{where}: sent {problems} in {sent.message.text[:300]!r}"
     for message in (*reply.messages, *((reply.update,) if reply.update else ())):
-        # Answers only the actor sees still must not carry a broadcast to a channel.
-        problems = message_problems(message) if reply.public or reply.update else [
-            p for p in message_problems(message) if "live mention" in p]
+        # Even answers only the actor sees: an echo must not ping, hide or fake anything.
+        problems = message_problems(message)
         assert not problems, f"{where}: shown {problems} in {message.text[:300]!r}"
     return reply
 
@@ -293,15 +304,21 @@ def views_are_inert(world: World) -> None:
             assert not problems, f"{line}: {problems} in {message.text[:300]!r}"
     for section in world.run(world.app.home(GROUP, world.actor("alice"))):
         assert not message_problems(section), section.text[:300]
-    # A week on: reminders, digests, coming-up posts, escalations relay what was stored.
+
+
+def jobs_relay_inert(world: World, days: int = 8) -> int:
+    """Move the clock on and let every scheduled job run (reminders, digests, coming-up
+    posts, escalations, closing votes): everything they send is inert. Returns how many
+    messages they sent."""
     sent_before = len(world.adapter.sent)
-    world.clock.advance(timedelta(days=8))
+    world.clock.advance(timedelta(days=days))
     world.run(world.app.scheduler.run_due())
     world.run(world.bot.settle())
     for sent in world.adapter.sent[sent_before:]:
         problems = [p for p in message_problems(sent.message)
                     if not _allowed_ping(p, sent.message)]
         assert not problems, f"a job sent {problems} in {sent.message.text[:300]!r}"
+    return len(world.adapter.sent) - sent_before
 
 
 # ---- strategies from the registry ------------------------------------------------------
@@ -411,22 +428,8 @@ def test_command_options(name: str, tmp_path: Path,
             given_texts = [str(v) for v in options.values()] + [actor.display_name]
             if as_line:
                 line = f"/{name} " + " ".join(f"{k}={_quoted(v)}" for k, v in options.items())
-                introduce(world, actor)
-                before = world.snapshot()
-                sent_before = len(world.adapter.sent)
-                with watching() as (errors, refusals):
-                    reply = world.run(world.app.handle_text(GROUP, actor, line, channel))
-                    world.run(world.bot.settle())
-                assert not errors.records, line[:200]
-                texts = shown(reply)
-                assert catalog.SOMETHING_WENT_WRONG not in texts, line[:200]
-                for text in texts:
-                    assert unclear(text, given_texts) is None, (line[:200], text[:200])
-                if any(t in refusals for t in texts) or reply.field_errors:
-                    assert changed_tables(before, world.snapshot()) == [], line[:200]
-                    assert len(world.adapter.sent) == sent_before, line[:200]
-                for sent in world.adapter.sent[sent_before:]:
-                    assert not message_problems(sent.message), (line[:200], sent.message.text)
+                check(world, actor, world.app.handle_text(GROUP, actor, line, channel),
+                      f"typed {line[:200]!r} as {actor.user_id}", given_texts)
                 return
             check_event(world, Invocation(GROUP, actor, name, options, channel), given_texts)
         one()
@@ -506,6 +509,83 @@ def test_direct_messages_joins_and_shortcuts(tmp_path: Path,
             check_event(world, event, [text, actor.display_name])
         one()
         views_are_inert(world)
+
+
+# Hostile text that is otherwise a fine answer, so it is accepted and stored.
+ACCEPTED_HOSTILE = ["Tea @everyone <@&77> <!here> <@U-bob>",
+                    "```py\nx``` ||hidden|| [click](http://evil.example) **b** # H",
+                    "\u202eevil\u2066 <#C0123> @here\u200b \x07 <!subteam^S1>"]
+
+
+def _plausible(key: str, fields: dict[str, FormField], hints: dict[str, list[str]]) -> str:
+    field = fields.get(key)
+    choices = [c.value for c in field.choices] if field else []
+    return next(iter([*hints.get(key, []), *choices, *([field.default] if field and
+                                                       field.default else [])]), "Hello")
+
+
+def test_stored_hostile_text_comes_back_inert_from_every_view_and_job(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Hostile text placed in every text field and option, with the rest of the answer
+    plausible, so it is stored; then every listing and a week of scheduled jobs
+    (reminders with agendas, digests, coming-up posts, action reminders, vote results)
+    relay it inert."""
+    # A week's grace, so one jump of the clock fires every job that fell due; unanswered
+    # concerns escalate daily rather than every half hour, to keep the week short.
+    slow = replace(ConcernsConfig(), acknowledge_minutes=1440, escalation_repeat_minutes=1440)
+    week = replace(Config(), scheduler_grace_minutes=10080, concerns=slow)
+    with fresh_world(tmp_path, tmp_path_factory, week) as world:
+        hints = {**world.hints, **FORM_HINTS}
+        for form_id, spec in sorted(FORMS.items()):
+            fields = {f.key: f for f in spec.fields}
+            base = {key: _plausible(key, fields, hints) for key in fields}
+            base.update(FORM_BASE.get(form_id, {}))
+            for opener in world.openers[form_id]:
+                for key, field in fields.items():
+                    if field.choices or field.kind == "yes_no":
+                        continue
+                    for hostile in ACCEPTED_HOSTILE:
+                        actor = world.actor(opener.who)
+                        reply = check_event(world, FormSubmission(
+                            GROUP, actor, form_id, {**base, key: hostile}, opener.form.state,
+                            opener.channel), [hostile])
+                        for message in reply.messages:
+                            for button in message.buttons:
+                                if button.action.endswith(".confirm"):
+                                    check_event(world, ButtonPress(
+                                        GROUP, actor, button.action, button.value,
+                                        channel=opener.channel), [hostile])
+        for name in COMMANDS:
+            spec = _APP.registry.get(name)
+            assert spec is not None
+            texts = [o for o in spec.options if o.type is OptionType.STRING and not o.choices]
+            base = {o.name: _plausible(o.name, {}, hints) for o in spec.options
+                    if o.required or o.name in hints}
+            for key, value in FORM_BASE.get(name.replace(" ", "."), {}).items():
+                if value:
+                    base[key] = value
+                else:
+                    base.pop(key, None)
+            for option in texts:
+                check_event(world, Invocation(GROUP, world.actor("boss"), name,
+                                              {**base, option.name: ACCEPTED_HOSTILE[0]},
+                                              "general"), ACCEPTED_HOSTILE)
+        views_are_inert(world)
+        assert jobs_relay_inert(world) > 0
+
+
+# Plausible answers for form fields, so that a hostile value in one field is the only
+# thing that could be refused.
+FORM_HINTS: dict[str, list[str]] = {
+    "when": ["2026-01-27 18:00"], "repeat": ["weekly"], "where": ["Room 2"],
+    "agenda": ["Welcome"], "summary": ["We met."], "decisions": ["Keep going"],
+    "actions": ["@alice: book the room by 2026-01-30"], "message": ["Hello"],
+    "answer": ["Thank you"], "note": ["A note"], "what": ["Something worried me"],
+    "about": [""], "danger": ["no"], "contact": ["yes"], "anonymous": ["no"],
+    "audience": ["group"], "topic": ["meetings"], "multiple": ["no"],
+}
+# A resource is a link or a text, not both.
+FORM_BASE: dict[str, dict[str, str]] = {"resource.add": {"link": ""}}
 
 
 def test_live_problems_sees_what_neutralise_removes() -> None:

@@ -219,7 +219,7 @@ async def _seed(world: World) -> None:
 
     # A poll, open.
     await run("alice", "/poll")
-    await run("alice", '/poll question="Tea or coffee?" options="Tea|Coffee" closes=2d')
+    await run("alice", '/poll question="Tea or coffee?" options="Tea|Coffee" closes=30d')
     polls = await world.storage.open_polls()
     poll_id = polls[0].poll_id if polls else ""
 
@@ -273,7 +273,7 @@ async def _seed(world: World) -> None:
     proposal = next(o for o in world.openers["agreement.propose"])
     await submit("carol", proposal.form, {"change": "add", "text": "Listen well",
                                           "reason": "It helps", "closes": "3d"})
-    await run("carol", '/poll question="Which days?" options="Mon|Tue|Wed" closes=2d '
+    await run("carol", '/poll question="Which days?" options="Mon|Tue|Wed" closes=30d '
                        "multiple=yes")
     await run("alice", "/agreement")
     await run("alice", "/checkin", None)
