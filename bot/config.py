@@ -115,7 +115,9 @@ class DiscordConfig:
 
     `api_base` and `gateway_url` empty mean Discord's own; they exist for REST proxies
     at scale and for local test servers (also from DISCORD_API_BASE and
-    DISCORD_GATEWAY_URL). `shard_count` 0 means no sharding.
+    DISCORD_GATEWAY_URL). `shard_count` 0 means no sharding. `requests_per_second` is
+    this process's share of Discord's global rate limit (50 per bot, shared by all its
+    processes).
     """
 
     guild_ids: tuple[str, ...] = ()
@@ -127,6 +129,7 @@ class DiscordConfig:
     # Needs the privileged Server Members intent (switched on in the Developer Portal);
     # without it newcomers get their welcome by running /welcome.
     member_join_events: bool = False
+    requests_per_second: int = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +341,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "shard_count": _int_range(0, 10000),
         "shard_ids": _shard_ids,
         "member_join_events": _expect(bool, "true or false"),
+        "requests_per_second": _int_range(1, 10000),
     },
     "slack": {
         "mode": _one_of("socket", "http"),
@@ -539,6 +543,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             shard_count=shard_count,
             shard_ids=discord.get("shard_ids", ()),
             member_join_events=discord.get("member_join_events", False),
+            requests_per_second=discord.get("requests_per_second", 50),
         ),
         slack=SlackConfig(
             mode=slack.get("mode", "socket"),

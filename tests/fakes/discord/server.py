@@ -5,15 +5,20 @@ Every REST request is recorded (method, path, JSON body). Tests inject gateway e
 (interactions, DMs), drop the socket, and make the next matching request fail with a
 429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
 nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
-same nonce from the same author in the same channel returns the first one.
+same nonce from the same author in the same channel returns the first one. Discord's
+global rate limit (50 requests per second per bot) is enforced only when a test or
+benchmark asks for it (`enforce_global_limit`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
+import time
 import zlib
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +28,9 @@ from aiohttp import WSMsgType, web
 from tests.fakes.discord import payloads as p
 
 HEARTBEAT_INTERVAL_MS = 41250
+DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot token, as Discord documents
+# Interaction responses and follow-ups are not bound by the global limit on Discord.
+GLOBAL_EXEMPT = ("/interactions/", "/webhooks/")
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
 
@@ -109,6 +117,10 @@ class FakeDiscord:
         self._socket: _Socket | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.global_limit = 0  # requests per second; 0: not enforced (the default)
+        self.global_429s = 0  # requests answered with the global 429
+        self.accepted_at: list[float] = []  # monotonic arrival of each request let through
+        self._window: deque[float] = deque()
         self.role("@everyone", role_id=self.guild_id, position=0)
         for name in ("general", "updates", "leads"):
             self.channel(name)
@@ -180,6 +192,33 @@ class FakeDiscord:
                                            "retry_after": retry_after, "global": False},
                        {"Retry-After": str(retry_after), "Via": "1.1 google",
                         "X-RateLimit-Scope": "user"})
+
+    def enforce_global_limit(self, per_second: int = DISCORD_GLOBAL_LIMIT) -> None:
+        """From now on, answer any REST request past `per_second` in the last second with
+        Discord's global 429 (`"global": true`, `retry_after` in the body, `Retry-After`
+        and `X-RateLimit-Global` headers). Interaction endpoints stay exempt, as on
+        Discord; requests refused with a 429 do not count toward the limit."""
+        self.global_limit = per_second
+        self._window.clear()
+
+    def _over_global_limit(self, path: str) -> web.Response | None:
+        if not self.global_limit or path.startswith(GLOBAL_EXEMPT):
+            return None
+        now = time.monotonic()
+        while self._window and self._window[0] <= now - 1.0:
+            self._window.popleft()
+        if len(self._window) < self.global_limit:
+            self._window.append(now)
+            self.accepted_at.append(now)
+            return None
+        self.global_429s += 1
+        retry_after = max(0.001, self._window[0] + 1.0 - now)
+        return _json({"message": "You are being rate limited.",
+                      "retry_after": round(retry_after, 3), "global": True, "code": 0},
+                     status=429,
+                     headers={"Retry-After": str(math.ceil(retry_after)),
+                              "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global",
+                              "Via": "1.1 google"})
 
     # ---- life cycle ------------------------------------------------------------------
 
@@ -418,6 +457,9 @@ class FakeDiscord:
         if request.headers.get("Authorization") != f"Bot {self.token}" and not (
                 path.startswith(("/interactions/", "/webhooks/"))):
             return _error(401, 0, "401: Unauthorized")
+        limited = self._over_global_limit(path)
+        if limited is not None:
+            return limited
         for failure in self.failures:
             if failure.method == request.method and re.fullmatch(failure.path, path):
                 self.failures.remove(failure)
