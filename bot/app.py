@@ -5,6 +5,7 @@ and render the `Reply` they get back."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -63,6 +64,7 @@ class App:
         self._forms: dict[str, FormSpec] = {}
         # Which feature each button action and form belongs to, for its feature switch.
         self._owner: dict[str, str] = {}
+        self._visible: dict[tuple[object, ...], tuple[CommandSpec, ...]] = {}
         self.shortcuts: dict[str, ShortcutSpec] = {}
         # Private notices waiting for whoever runs a command (for example "your check-in
         # could not reach you"): features append providers; each sees the command's context.
@@ -161,15 +163,32 @@ class App:
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """The group roles of someone, from their platform roles."""
-        return resolve_roles(actor.platform_roles, settings.facilitator_roles,
-                             settings.lead_roles)
+        try:
+            return _roles(actor.platform_roles, settings.facilitator_roles,
+                          settings.lead_roles)
+        except TypeError:  # a list where a tuple is expected: not worth remembering
+            return resolve_roles(actor.platform_roles, settings.facilitator_roles,
+                                 settings.lead_roles)
 
     def visible_commands(self, actor: Actor, group_id: str) -> list[CommandSpec]:
         """The commands this person may run in this group (switched-on features only)."""
         settings = self.settings.for_group(group_id)
-        roles = self.roles_of(actor, settings)
-        return [s for s in self.registry.all()
-                if _feature_on(s, settings) and may_run(s, roles, actor.is_admin)]
+        return list(self.commands_for(settings, self.roles_of(actor, settings),
+                                      actor.is_admin))
+
+    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
+                     is_admin: bool) -> tuple[CommandSpec, ...]:
+        """The commands someone with these roles may run under these settings, sorted by
+        name. Kept until the registry changes, since /help asks on every call."""
+        key = (settings.features, roles, is_admin, self.registry.version)
+        found = self._visible.get(key)
+        if found is None:
+            if len(self._visible) >= _VISIBLE_CACHE:
+                self._visible.clear()
+            found = tuple(s for s in self.registry.sorted()
+                          if _feature_on(s, settings) and may_run(s, roles, is_admin))
+            self._visible[key] = found
+        return found
 
     async def handle_text(self, group_id: str, actor: Actor, line: str,
                           channel: str | None) -> Reply:
@@ -320,6 +339,17 @@ class App:
 
 def _feature_on(spec: CommandSpec, settings: GroupSettings) -> bool:
     return spec.feature == "core" or spec.feature in settings.features
+
+
+# Distinct (features switched on, roles, admin) combinations kept; a handful in practice.
+_VISIBLE_CACHE = 1024
+
+
+@functools.lru_cache(maxsize=4096)
+def _roles(platform_roles: frozenset[str], facilitator_roles: tuple[str, ...],
+           lead_roles: tuple[str, ...]) -> frozenset[Role]:
+    """`resolve_roles`, remembered: asked on every event, with few distinct answers."""
+    return resolve_roles(platform_roles, facilitator_roles, lead_roles)
 
 
 def check_form(fields: tuple[FormField, ...], raw: dict[str, str],

@@ -125,11 +125,16 @@ class CommandSpec:
     feature: str = "core"
     opens_form: bool = False
     private: bool = True
+    # Worked out once: read on every command line parsed and every /help.
+    _words: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_words", tuple(self.name.split()))
 
     @property
     def words(self) -> tuple[str, ...]:
         """The name split into words (command, then subcommand group, then subcommand)."""
-        return tuple(self.name.split())
+        return self._words
 
     def option(self, name: str) -> OptionSpec | None:
         """The option of that name, if any."""
@@ -158,6 +163,10 @@ class Registry:
     """Every command the bot offers, looked up by name."""
 
     _specs: dict[str, CommandSpec] = field(default_factory=dict)
+    _sorted: tuple[CommandSpec, ...] | None = None
+    # Goes up with every command added, so what is worked out from the registry (the
+    # commands someone may see, /help's text) can be kept until it changes.
+    version: int = 0
 
     def add(self, spec: CommandSpec) -> None:
         """Register a command; names are unique and at most three words."""
@@ -166,6 +175,8 @@ class Registry:
         if not 1 <= len(spec.words) <= 3:
             raise ValueError(f"command {spec.name!r} must be one to three words")
         self._specs[spec.name] = spec
+        self._sorted = None
+        self.version += 1
 
     def extend(self, specs: Iterable[CommandSpec]) -> None:
         """Register several commands."""
@@ -178,7 +189,13 @@ class Registry:
 
     def all(self) -> list[CommandSpec]:
         """All commands, sorted by name."""
-        return sorted(self._specs.values(), key=lambda s: s.name)
+        return list(self.sorted())
+
+    def sorted(self) -> tuple[CommandSpec, ...]:
+        """All commands, sorted by name (kept between calls: do not change it)."""
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._specs.values(), key=lambda s: s.name))
+        return self._sorted
 
     def top_level_names(self) -> list[str]:
         """The first words of all commands (one native command each on the platforms)."""
