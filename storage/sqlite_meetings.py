@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
 from bot.outbox import NewDelivery
+from storage.group_commit import GroupCommit
 from storage.meetings import (
     ACTIVE,
     CANCELLED,
@@ -22,6 +23,7 @@ from storage.meetings import (
     MeetingTimes,
     NewMinutes,
     ReminderContext,
+    RsvpAnswer,
 )
 from storage.sqlite_base import SqliteBase, from_micros, to_micros
 
@@ -43,6 +45,25 @@ _APPLY_DRAFT = """
 """
 
 _ACTION_COLUMNS = "id, group_id, minutes_id, owner_id, body, due, zone, status"
+
+
+_UPSERT_RSVP = """
+    INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, updated_at)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (meeting_id, occurrence, user_id)
+    DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at
+"""
+
+
+class _Rsvp(NamedTuple):
+    """One RSVP waiting to be committed with the others given at the same moment."""
+
+    group_id: str
+    meeting_id: int
+    occurrence: datetime
+    user_id: str
+    answer: str
+    now: datetime
 
 
 def _reminders_text(reminders: Sequence[int]) -> str:
@@ -246,13 +267,52 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
             raise ValueError(f"unknown answer {answer!r}")
         occ = to_micros(occurrence)
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
-                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id, occurrence, "
-                "user_id) DO UPDATE SET answer = excluded.answer, "
-                "updated_at = excluded.updated_at",
-                (meeting_id, occ, user_id, answer, to_micros(now)))
+            await db.execute(_UPSERT_RSVP, (meeting_id, occ, user_id, answer, to_micros(now)))
             return await self._counts(db, meeting_id, occ)
+
+    async def answer_rsvp(self, group_id: str, meeting_id: int, occurrence: datetime,
+                          user_id: str, answer: str, now: datetime) -> RsvpAnswer | None:
+        """See `MeetingsStore.answer_rsvp`: a reminder's buttons are pressed by many at
+        once, so the answers that arrive together are committed together."""
+        if answer not in RSVP_ANSWERS:
+            raise ValueError(f"unknown answer {answer!r}")
+        batch: GroupCommit[_Rsvp, RsvpAnswer | None] | None = getattr(
+            self, "_rsvp_batch", None)
+        if batch is None:
+            batch = GroupCommit(self._answer_rsvps, "coprod-rsvp-writer")
+            self._rsvp_batch = batch
+        return await batch.submit(_Rsvp(group_id, meeting_id, occurrence, user_id, answer,
+                                        now))
+
+    async def _answer_rsvps(self, wanted: Sequence[_Rsvp]) -> list[RsvpAnswer | None]:
+        """Several members' answers in one transaction; what each reminder shows after."""
+        async with self._transaction() as db:
+            meetings: dict[tuple[str, int], MeetingRecord | None] = {}
+            for r in wanted:
+                if (r.group_id, r.meeting_id) not in meetings:
+                    found = await self._meeting(db, r.group_id, r.meeting_id)
+                    meetings[(r.group_id, r.meeting_id)] = (
+                        found if found is not None and found.status == ACTIVE else None)
+            stored = [r for r in wanted if meetings[(r.group_id, r.meeting_id)] is not None]
+            await db.executemany(_UPSERT_RSVP, [
+                (r.meeting_id, to_micros(r.occurrence), r.user_id, r.answer, to_micros(r.now))
+                for r in stored])
+            shown: dict[tuple[int, datetime], tuple[dict[str, int], list[AgendaItem]]] = {}
+            for r in stored:
+                if (r.meeting_id, r.occurrence) not in shown:
+                    occ = to_micros(r.occurrence)
+                    shown[(r.meeting_id, r.occurrence)] = (
+                        await self._counts(db, r.meeting_id, occ),
+                        await self._agenda(db, r.meeting_id, r.occurrence))
+        out: list[RsvpAnswer | None] = []
+        for r in wanted:
+            meeting = meetings[(r.group_id, r.meeting_id)]
+            if meeting is None:
+                out.append(None)
+            else:
+                counts, agenda = shown[(r.meeting_id, r.occurrence)]
+                out.append(RsvpAnswer(meeting, dict(counts), list(agenda)))
+        return out
 
     async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> dict[str, int]:
         """How many answered each way."""
@@ -307,9 +367,13 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
     async def agenda_items(self, meeting_id: int, occurrence: datetime) -> list[AgendaItem]:
         """One occurrence's agenda points, oldest first."""
         async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT id, author_id, body FROM agenda_items WHERE meeting_id = ? AND "
-                "occurrence = ? ORDER BY id", (meeting_id, to_micros(occurrence))))
+            return await self._agenda(db, meeting_id, occurrence)
+
+    async def _agenda(self, db: aiosqlite.Connection, meeting_id: int,
+                      occurrence: datetime) -> list[AgendaItem]:
+        rows = list(await db.execute_fetchall(
+            "SELECT id, author_id, body FROM agenda_items WHERE meeting_id = ? AND "
+            "occurrence = ? ORDER BY id", (meeting_id, to_micros(occurrence))))
         items = []
         for item_id, author_id, body in rows:
             data = self._decrypt_json(body)
