@@ -56,6 +56,11 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
         """Every group's chat-made settings (group id -> key -> JSON value)."""
 
     @abstractmethod
+    async def settings_version(self) -> int:
+        """A number that grows with every settings change, so a process can tell that
+        another one changed settings since it last loaded them."""
+
+    @abstractmethod
     async def save_group_settings(
         self,
         group_id: str,
