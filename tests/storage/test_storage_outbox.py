@@ -191,3 +191,15 @@ async def test_group_settings(
         ("g1", "digest_day", 1, "u2"), ("g1", "offsets", 0, "u2")]
     assert from_micros(audit[-1][4]) == later
     assert from_micros(audit[-1][4]).tzinfo == UTC
+
+
+async def test_a_large_batch_counts_only_new_deliveries(
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
+) -> None:
+    assert await storage.enqueue([make_delivery("m0"), make_delivery("m1")], now) == 2
+    batch = [make_delivery(f"m{i}", text=f"reminder {i}") for i in range(500)]
+    batch.append(make_delivery("m7"))  # the same key twice in one batch
+    assert await storage.enqueue(batch, now) == 498
+    claimed = await storage.claim_deliveries(now, 1000, "p", LEASE)
+    assert len(claimed) == 500
+    assert {d.key: d.message.text for d in claimed}["m42"] == "reminder 42"
