@@ -218,6 +218,19 @@ class App:
         return await self.handle(Invocation(group_id, actor, parsed.spec.name,
                                             parsed.options, channel))
 
+    async def handle_once(self, key: str, event: Event) -> Reply | None:
+        """Handle an event the platform may send again (Slack retries an event whose
+        acknowledgement it did not see): once one copy was handled to the end, in any
+        process, copies with the same key are ignored (None). A copy that arrives while
+        the first is still being handled is handled too: a repeat is better than a
+        direct message lost with a process that died half-way."""
+        if await self.storage.occurrence_claimed(key):
+            log_event(log, logging.INFO, "event.repeat_ignored")
+            return None
+        reply = await self.handle(event)
+        await self.storage.claim_occurrence(key, "events", self.clock.now())
+        return reply
+
     async def handle(self, event: Event) -> Reply:
         """Handle one event and return what to show the person who acted.
 

@@ -34,6 +34,10 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
     # ---- life cycle ------------------------------------------------------------------
 
     @abstractmethod
+    async def occurrence_claimed(self, key: str) -> bool:
+        """Whether an occurrence with this key was claimed (by any process, ever)."""
+
+    @abstractmethod
     async def open(self) -> None:
         """Connect. Does not migrate: call `migrate` (start-up does both)."""
 

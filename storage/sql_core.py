@@ -262,6 +262,13 @@ class SqlCore(SqlBase):
 
     # ---- scheduled occurrences -------------------------------------------------------
 
+    async def occurrence_claimed(self, key: str) -> bool:
+        """Whether an occurrence with this key was claimed (by any process, ever)."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT 1 FROM occurrences WHERE key = ?", (key,)))
+        return bool(rows)
+
     async def claim_occurrence(
         self, key: str, owner: str, now: datetime, deliveries: Sequence[NewDelivery] = ()
     ) -> bool:

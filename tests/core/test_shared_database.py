@@ -1,4 +1,5 @@
-"""A settings change made by one process reaches another sharing the database."""
+"""Two processes sharing one database: settings changes reach both; a platform's
+repeated event is handled once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.events import Actor, DirectMessageReceived
 from storage.crypto import FieldCipher
 from storage.interface import Storage
 from tests.backends import another_handle
@@ -38,5 +40,24 @@ async def test_a_second_process_sees_a_setup_change(storage: Storage,
         await storage.save_group_settings("g1", {"timezone": None}, "u1", NOW)
         assert await second.refresh_settings()
         assert second.settings.for_group("g1").timezone == before
+    finally:
+        await other_storage.close()
+
+
+async def test_a_repeated_platform_event_is_handled_once_across_processes(
+        storage: Storage, cipher: FieldCipher) -> None:
+    other_storage = another_handle(storage, cipher)
+    await other_storage.open()
+    try:
+        first = App(Config(), storage, clock=FakeClock())
+        second = App(Config(), other_storage, clock=FakeClock())
+        for app in (first, second):
+            await app.load()
+        event = DirectMessageReceived("g1", Actor("u1", "Ann"), "hello")
+        reply = await first.handle_once("slack-event:Ev1", event)
+        assert reply is not None and reply.messages
+        assert await second.handle_once("slack-event:Ev1", event) is None
+        assert await first.handle_once("slack-event:Ev1", event) is None
+        assert await second.handle_once("slack-event:Ev2", event) is not None
     finally:
         await other_storage.close()
