@@ -1,4 +1,5 @@
-"""`MeetingsStore` on SQLite: each operation one transaction; people's words encrypted."""
+"""`MeetingsStore` in SQL both databases run: each operation one transaction; people's
+words encrypted."""
 
 from __future__ import annotations
 
@@ -52,8 +53,8 @@ def _reminders_from(text: str) -> tuple[int, ...]:
     return tuple(int(m) for m in text.split(",") if m)
 
 
-class SqliteMeetings(SqlBase, MeetingsStore):
-    """Meetings, RSVPs, agendas, minutes and action items in the SQLite file."""
+class SqlMeetings(SqlBase, MeetingsStore):
+    """Meetings, RSVPs, agendas, minutes and action items in the database."""
 
     # ---- meetings ----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Check-ins, one-to-one requests, facilitators and buddies on SQLite: whole operations,
-one transaction each. Check-in notes and the words of one-to-one requests are encrypted."""
+"""Check-ins, one-to-one requests, facilitators and buddies in SQL both databases run:
+whole operations, one transaction each. Check-in notes and the words of one-to-one
+requests are encrypted."""
 
 from __future__ import annotations
 
@@ -71,8 +72,8 @@ def _moment(value: int | None) -> datetime | None:
     return None if value is None else from_micros(value)
 
 
-class SqliteCheckins(SqlBase, CheckinStore, BuddyStore):
-    """`CheckinStore` and `BuddyStore` for `SqliteStorage`."""
+class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
+    """`CheckinStore` and `BuddyStore` for both storage backends."""
 
     # ---- encoding ----------------------------------------------------------------------
 

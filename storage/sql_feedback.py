@@ -1,4 +1,4 @@
-"""Anonymous feedback and polls on SQLite: whole operations, one transaction each.
+"""Anonymous feedback and polls in SQL both databases run: whole operations, one transaction each.
 
 Feedback text, topics, reasons and answers are encrypted, and their Fernet tokens are
 stamped with the day (midnight UTC) rather than the moment: Fernet writes its creation
@@ -47,8 +47,8 @@ class _Batch:
     writer: asyncio.Task[None] | None = None
 
 
-class SqliteFeedback(SqlBase, FeedbackStore, PollStore):
-    """`FeedbackStore` and `PollStore` for `SqliteStorage`."""
+class SqlFeedback(SqlBase, FeedbackStore, PollStore):
+    """`FeedbackStore` and `PollStore` for both storage backends."""
 
     # ---- encoding ----------------------------------------------------------------------
 
@@ -354,4 +354,4 @@ class _ChangedError(StorageError):
     """Rows changed between reading and acting; the transaction is undone, to retry."""
 
 
-__all__ = ["SqliteFeedback"]
+__all__ = ["SqlFeedback"]
