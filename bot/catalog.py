@@ -45,6 +45,10 @@ def not_allowed(name: str) -> str:
             "Type /help to see what you can do.")
 
 
+BUTTON_NOT_ALLOWED = ("Sorry, that button is only for the people who run the group. "
+                      "Type /help to see what you can do.")
+
+
 def feature_off(name: str) -> str:
     """A command whose feature the group has switched off."""
     return (f"/{name} is switched off in this group. "

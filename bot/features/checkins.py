@@ -106,7 +106,7 @@ class Checkins:
         self.owner = f"checkins-{secrets.token_hex(4)}"
         self.prefs: dict[tuple[str, str], CheckinPrefs] = {}
         self._seen: set[tuple[str, str, str]] = set()
-        self.note_form = FormSpec(NOTE_FORM, NOTE_FIELDS, self.submit_note)
+        self.note_form = FormSpec(NOTE_FORM, NOTE_FIELDS, self.submit_note, command="checkin")
         self.reply_form = FormSpec(REPLY_FORM, REPLY_FIELDS, self.submit_reply)
 
     def feature(self) -> Feature:

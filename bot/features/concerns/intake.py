@@ -52,7 +52,7 @@ class Intake:
         self.app = app
         self.leads = leads
         self.escalate = escalate
-        self.form = FormSpec(FORM_ID, FIELDS, self.submitted)
+        self.form = FormSpec(FORM_ID, FIELDS, self.submitted, command="concern")
 
     def _form(self, state: str = "", what: str = "") -> Reply:
         defaults = {"what": what} if what else None
