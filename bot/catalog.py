@@ -284,6 +284,20 @@ SETUP_WOULD_LOCK_YOU_OUT = (
     "administrator to make the change.")
 
 
+def setup_safeguarding_only(keys: Sequence[str]) -> str:
+    """/setup: a facilitator who is not a lead tried to change who sees concerns."""
+    return (", ".join(keys) + ": these decide who sees safeguarding concerns, so only a "
+            "safeguarding lead or a server administrator can change them.")
+
+
+def setup_safeguarding_changed(name: str, keys: Sequence[str]) -> str:
+    """To the leads' channel: someone changed who sees concerns."""
+    return (f"For the safeguarding leads: {name} has just changed "
+            + ", ".join(keys) + " with /setup. These settings decide who sees safeguarding "
+            "concerns. If you did not expect this, check /setup and talk to the other "
+            "leads.")
+
+
 def setup_not_saved(problems: Sequence[str]) -> str:
     """/setup refused because a switched-on feature would lack its channel."""
     return "Nothing was changed.\n" + "\n".join(problems)
