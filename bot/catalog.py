@@ -1768,6 +1768,36 @@ def checkin_assign_not_facilitator(who: str) -> str:
 
 
 CHECKIN_ASSIGN_SAME = "That member already has that facilitator. Nothing changed."
+CHECKIN_FACILITATORS_HELP = ("Facilitators and admins: who the bot counts as facilitators, "
+                             "the people members' one-to-one requests can go to.")
+CHECKIN_REMOVE_HELP = ("Admins: stop counting someone as a facilitator (they stepped down). "
+                       "Their members and open requests move to the others.")
+
+
+def checkin_facilitators_list(names: Sequence[str]) -> str:
+    """/checkin facilitators."""
+    if not names:
+        return ("The bot knows no facilitators yet. A facilitator becomes known when they "
+                "use any command with the facilitator role, or when their id is in "
+                "[checkins] facilitators in the config.")
+    return ("Members' one-to-one requests can go to: " + ", ".join(names) + ". If someone "
+            "has stepped down, an admin can type /checkin remove facilitator=@them.")
+
+
+def checkin_facilitator_removed(name: str, members: int, requests: int) -> str:
+    """/checkin remove done."""
+    return (f"Done. {name} is no longer counted as a facilitator: no new one-to-one "
+            f"requests will go to them. {members} member{'' if members == 1 else 's'} "
+            f"who had them as facilitator {'has' if members == 1 else 'have'} been told, "
+            f"and {requests} open request{'' if requests == 1 else 's'} moved to another "
+            "facilitator. If they still have the facilitator role, take it away too, or "
+            "they will be counted again the next time they use a command.")
+
+
+def checkin_not_a_known_facilitator(who: str) -> str:
+    """/checkin remove for someone who is not counted as a facilitator."""
+    return (f"{who} isn't counted as a facilitator, so nothing changed. If their id is in "
+            "[checkins] facilitators in the config, remove it there.")
 CHECKIN_NOT_YOURS = ("Sorry, I can't find that check-in. It may be an old one. Type /checkin "
                      "to see your settings.")
 CHECKIN_ALREADY_ANSWERED = ("You've already answered this check-in. Thank you. You can still "

@@ -156,6 +156,15 @@ class Checkins:
                                             "clear", OptionType.USER, required=True,
                                             max_length=64)),
                         roles=frozenset(), admins=True, feature=NAME),
+            CommandSpec("checkin facilitators", catalog.CHECKIN_FACILITATORS_HELP,
+                        self.facilitator_list, "/checkin facilitators",
+                        roles=facilitators, admins=True, feature=NAME),
+            CommandSpec("checkin remove", catalog.CHECKIN_REMOVE_HELP, self.remove,
+                        "/checkin remove facilitator=@carol",
+                        options=(OptionSpec("facilitator", "who no longer facilitates",
+                                            OptionType.USER, required=True,
+                                            max_length=64),),
+                        roles=frozenset(), admins=True, feature=NAME),
             CommandSpec("checkin summary", catalog.CHECKIN_SUMMARY_HELP, self.summary,
                         "/checkin summary days=30",
                         options=(OptionSpec("days", "how many days back (whole weeks are "
@@ -298,7 +307,7 @@ class Checkins:
         within = timedelta(days=self.config.arrange_within_days)
         age = now - request.created_at
         if request.stage == 0 and age >= within:
-            message = Message(catalog.one_to_one_reminder(request.member_name,
+            message = Message(catalog.one_to_one_reminder(neutralise(request.member_name),
                                                           self.config.arrange_within_days),
                               buttons=self._request_buttons(request))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:reminder",
@@ -317,7 +326,7 @@ class Checkins:
                            % len(others)]
             moved = replace(request, stage=2, facilitator_id=other.user_id)
             message = Message(catalog.one_to_one_escalated(
-                request.member_name, catalog.checkin_answer_words(request.answer),
+                neutralise(request.member_name), catalog.checkin_answer_words(request.answer),
                 _quoted(request.note), 2 * self.config.arrange_within_days),
                 buttons=self._request_buttons(moved))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:escalated",
@@ -515,6 +524,52 @@ class Checkins:
         log_event(log, logging.INFO, "checkin.assigned", group=ctx.group_id,
                   cleared=not facilitator)
         return Reply.text(catalog.checkin_assigned(name))
+
+    async def facilitator_list(self, ctx: Context) -> Reply:
+        """`/checkin facilitators`: who members' requests can go to."""
+        names = [neutralise(f.display_name) or neutralise(f.user_id)
+                 for f in await self.facilitators(ctx.group_id)]
+        return Reply.text(catalog.checkin_facilitators_list(names))
+
+    async def remove(self, ctx: Context) -> Reply:
+        """`/checkin remove` (admins): someone stepped down. The bot only learns roles
+        when people act, so without this an ex-facilitator would go on getting members'
+        one-to-one requests, notes included. Their members are told they have no
+        facilitator of their own now; their open requests go to the next facilitator."""
+        who = str(ctx.options["facilitator"]).strip()
+        known = {f.user_id: f for f in await ctx.storage.known_facilitators(ctx.group_id)}
+        if who not in known:
+            raise UserError(catalog.checkin_not_a_known_facilitator(neutralise(who)))
+        await ctx.storage.forget_facilitator(ctx.group_id, who)
+        self._seen = {seen for seen in self._seen if seen[:2] != (ctx.group_id, who)}
+        now = ctx.now()
+        stamp = int(now.timestamp() * 1e6)
+        members = [p for p in await ctx.storage.all_checkin_prefs()
+                   if p.group_id == ctx.group_id and p.facilitator_id == who]
+        for prefs in members:
+            told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{prefs.user_id}:{stamp}",
+                               Destination.to_dm(ctx.group_id, prefs.user_id),
+                               Message(catalog.checkin_your_facilitator("")))
+            await self._save(replace(prefs, facilitator_id=""), [told])
+        moved = 0
+        for request in await ctx.storage.open_one_to_ones(ctx.group_id):
+            if request.facilitator_id != who:
+                continue
+            theirs = await ctx.storage.checkin_prefs(ctx.group_id, request.user_id)
+            other = await self._facilitator_for(ctx.group_id, request.user_id, theirs,
+                                                advance=True)
+            if other is None or other.user_id == who:
+                continue
+            handed = replace(request, facilitator_id=other.user_id)
+            delivery = replace(self._request_delivery(handed, other, ctx),
+                               key=f"one-to-one:{request.request_id}:handed:{stamp}")
+            await ctx.storage.update_one_to_one(handed, [delivery], now)
+            moved += 1
+        self.app.deliveries_waiting()
+        log_event(log, logging.INFO, "checkin.facilitator_removed", group=ctx.group_id,
+                  members=len(members), requests=moved)
+        name = neutralise(known[who].display_name) or neutralise(who)
+        return Reply.text(catalog.checkin_facilitator_removed(name, len(members), moved))
 
     # ---- answers --------------------------------------------------------------------------
 
