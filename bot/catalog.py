@@ -23,6 +23,13 @@ def _or_list(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _and_list(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 # ---- commands and options ----------------------------------------------------------------
 
 def unknown_command(name: str, suggestion: str | None) -> str:
@@ -286,16 +293,23 @@ SETUP_WOULD_LOCK_YOU_OUT = (
 
 def setup_safeguarding_only(keys: Sequence[str]) -> str:
     """/setup: a facilitator who is not a lead tried to change who sees concerns."""
-    return (", ".join(keys) + ": these decide who sees safeguarding concerns, so only a "
+    named = [("switching concerns on or off" if k == "concerns" else k) for k in keys]
+    return (_and_list(named) + ": these decide who sees safeguarding concerns, so only a "
             "safeguarding lead or a server administrator can change them.")
 
 
-def setup_safeguarding_changed(name: str, keys: Sequence[str]) -> str:
+def setup_safeguarding_changed(name: str, keys: Sequence[str], concerns_on: bool) -> str:
     """To the leads' channel: someone changed who sees concerns."""
-    return (f"For the safeguarding leads: {name} has just changed "
-            + ", ".join(keys) + " with /setup. These settings decide who sees safeguarding "
-            "concerns. If you did not expect this, check /setup and talk to the other "
-            "leads.")
+    done = []
+    if "lead_roles" in keys:
+        done.append("change who the leads are (lead_roles)")
+    if "leads_channel" in keys:
+        done.append("move the leads' channel (leads_channel)")
+    if "concerns" in keys:
+        done.append("switch concerns " + ("on" if concerns_on else "off"))
+    return (f"For the safeguarding leads: {name} has just used /setup to "
+            + _and_list(done) + ". These settings decide who sees safeguarding concerns. "
+            "If you did not expect this, check /setup and talk to the other leads.")
 
 
 def setup_not_saved(problems: Sequence[str]) -> str:
@@ -1768,6 +1782,8 @@ def checkin_assign_not_facilitator(who: str) -> str:
 
 
 CHECKIN_ASSIGN_SAME = "That member already has that facilitator. Nothing changed."
+CHECKIN_ASSIGN_NONE_ALREADY = ("That member has no facilitator of their own already. Nothing "
+                               "changed.")
 CHECKIN_FACILITATORS_HELP = ("Facilitators and admins: who the bot counts as facilitators, "
                              "the people members' one-to-one requests can go to.")
 CHECKIN_REMOVE_HELP = ("Admins: stop counting someone as a facilitator (they stepped down). "

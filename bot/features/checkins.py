@@ -510,8 +510,9 @@ class Checkins:
                 raise UserError(catalog.checkin_assign_not_facilitator(neutralise(raw)))
             name = neutralise(known[facilitator].display_name) or catalog.CHECKIN_A_FACILITATOR
         found = await ctx.storage.checkin_prefs(ctx.group_id, member)
-        if found is not None and found.facilitator_id == facilitator:
-            return Reply.text(catalog.CHECKIN_ASSIGN_SAME)
+        if (found.facilitator_id if found is not None else "") == facilitator:
+            return Reply.text(catalog.CHECKIN_ASSIGN_SAME if facilitator
+                              else catalog.CHECKIN_ASSIGN_NONE_ALREADY)
         prefs = found or CheckinPrefs(ctx.group_id, member, "", enabled=self.config.default_on,
                                       weekday=WEEKDAYS.index(self.config.day),
                                       at=self.config.time, timezone=ctx.settings.timezone,

@@ -115,7 +115,8 @@ def _tell_leads(ctx: Context, new: GroupSettings, touched: list[str]) -> list[Ne
     if not touched:
         return []
     channels = dict.fromkeys(c for c in (ctx.settings.leads_channel, new.leads_channel) if c)
-    text = catalog.setup_safeguarding_changed(neutralise(ctx.actor.display_name), touched)
+    text = catalog.setup_safeguarding_changed(neutralise(ctx.actor.display_name), touched,
+                                              "concerns" in new.features)
     stamp = int(ctx.now().timestamp() * 1_000_000)
     return [NewDelivery(f"setup-safeguarding:{ctx.group_id}:{stamp}:{channel}",
                         Destination.to_channel(ctx.group_id, channel), Message(text))
