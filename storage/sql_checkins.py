@@ -297,6 +297,14 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
                     WHERE group_id = ? ORDER BY user_id""", (group_id,))
         return [Facilitator(*r) for r in rows]
 
+    async def forget_facilitator(self, group_id: str, user_id: str) -> bool:
+        """See `CheckinStore.forget_facilitator`."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM facilitators WHERE group_id = ? AND user_id = ?",
+                (group_id, user_id))
+            return cursor.rowcount > 0
+
     # ---- summaries ---------------------------------------------------------------------
 
     async def checkin_counts(self, group_id: str, since: datetime, until: datetime,
