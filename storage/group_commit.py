@@ -5,7 +5,9 @@ costs a flush to disk (an fsync on SQLite with synchronous=FULL, a WAL flush on
 PostgreSQL). When hundreds of members press the same button at once, doing their
 changes one transaction each makes the last wait for hundreds of flushes; doing
 everything that arrived meanwhile in one transaction makes each wait for about one.
-Each caller still returns only after its own change is committed.
+Each caller still returns only after its own change is committed. The rows of a group
+go in as few statements as possible (`many_values`): one statement is one round trip to
+PostgreSQL, where a statement per row would cost as many round trips as rows.
 """
 
 from __future__ import annotations
@@ -20,6 +22,24 @@ from storage.interface import StorageError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Row = TypeVar("Row", bound=tuple[object, ...])
+
+# Rows per statement: well under both databases' limits on parameters (SQLite 32,766,
+# PostgreSQL 65,535) for rows of up to a dozen columns.
+ROWS_PER_STATEMENT = 200
+
+
+def many_values(insert: str, row: str, rows: Sequence[Row], rest: str = "",
+                ) -> list[tuple[str, list[object]]]:
+    """`INSERT ... VALUES (row), (row), ... rest` statements with their flattened
+    parameters, for the rows in chunks of `ROWS_PER_STATEMENT`. `row` is the values of
+    one row with `?` placeholders, like "(?, ?, 'waiting')"."""
+    out: list[tuple[str, list[object]]] = []
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start:start + ROWS_PER_STATEMENT]
+        sql = f"{insert} VALUES {', '.join([row] * len(chunk))} {rest}".strip()
+        out.append((sql, [value for one in chunk for value in one]))
+    return out
 
 
 @dataclass

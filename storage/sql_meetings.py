@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from bot.outbox import NewDelivery
-from storage.group_commit import GroupCommit
+from storage.group_commit import GroupCommit, many_values
 from storage.meetings import (
     ACTIVE,
     CANCELLED,
@@ -47,12 +47,12 @@ _APPLY_DRAFT = """
 _ACTION_COLUMNS = "id, group_id, minutes_id, owner_id, body, due, zone, status"
 
 
-_UPSERT_RSVP = """
-    INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, updated_at)
-    VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (meeting_id, occurrence, user_id)
-    DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at
-"""
+_RSVP_INSERT = ("INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
+                "updated_at)")
+_RSVP_ROW = "(?, ?, ?, ?, ?)"
+_RSVP_CONFLICT = ("ON CONFLICT (meeting_id, occurrence, user_id) "
+                  "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at")
+_UPSERT_RSVP = f"{_RSVP_INSERT} VALUES {_RSVP_ROW} {_RSVP_CONFLICT}"
 
 
 class _Rsvp(NamedTuple):
@@ -294,10 +294,13 @@ class SqlMeetings(SqlBase, MeetingsStore):
                     meetings[(r.group_id, r.meeting_id)] = (
                         found if found is not None and found.status == ACTIVE else None)
             stored = [r for r in wanted if meetings[(r.group_id, r.meeting_id)] is not None]
-            if stored:
-                await db.executemany(_UPSERT_RSVP, [
-                    (r.meeting_id, to_micros(r.occurrence), r.user_id, r.answer,
-                     to_micros(r.now)) for r in stored])
+            # A member who pressed twice at once: the later answer, as if one after the
+            # other (one statement may not change the same row twice).
+            latest = {(r.meeting_id, r.occurrence, r.user_id): r for r in stored}
+            rows = [(r.meeting_id, to_micros(r.occurrence), r.user_id, r.answer,
+                     to_micros(r.now)) for r in latest.values()]
+            for sql, values in many_values(_RSVP_INSERT, _RSVP_ROW, rows, _RSVP_CONFLICT):
+                await db.execute(sql, values)
             shown: dict[tuple[int, datetime], tuple[dict[str, int], list[AgendaItem]]] = {}
             for r in stored:
                 if (r.meeting_id, r.occurrence) not in shown:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from storage.group_commit import GroupCommit
+from storage.group_commit import ROWS_PER_STATEMENT, GroupCommit, many_values
 from storage.interface import StorageError
 
 
@@ -51,3 +51,16 @@ async def test_an_unexpected_error_reaches_every_caller_as_a_storage_error() -> 
     async with asyncio.timeout(5):
         with pytest.raises(StorageError, match="test-writer failed"):
             await batch.submit(1)
+
+
+def test_many_values_makes_chunks_of_rows_with_flat_parameters() -> None:
+    rows = [(n, f"id{n}") for n in range(ROWS_PER_STATEMENT * 2 + 5)]
+    statements = many_values("INSERT INTO t (n, id)", "(?, ?, 'x')", rows,
+                             "ON CONFLICT DO NOTHING")
+    assert [len(values) for _, values in statements] == [
+        ROWS_PER_STATEMENT * 2, ROWS_PER_STATEMENT * 2, 10]
+    sql, values = statements[-1]
+    assert sql == ("INSERT INTO t (n, id) VALUES (?, ?, 'x'), (?, ?, 'x'), (?, ?, 'x'), "
+                   "(?, ?, 'x'), (?, ?, 'x') ON CONFLICT DO NOTHING")
+    assert values[:2] == [ROWS_PER_STATEMENT * 2, f"id{ROWS_PER_STATEMENT * 2}"]
+    assert many_values("INSERT INTO t (n)", "(?)", []) == []

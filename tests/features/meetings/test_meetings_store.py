@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from adapters.console.render import message_lines
 from bot.messages import Destination, File, Message, message_from_dict, message_to_dict
 from bot.outbox import DeliveryStatus, NewDelivery
+from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage
 from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.backends import stored_text
@@ -125,3 +126,13 @@ async def test_no_answer_is_stored_for_another_groups_or_a_cancelled_meeting(
     assert await storage.rsvp_counts(kept, occurrence) == {"going": 0, "maybe": 1, "no": 0}
     assert await storage.rsvp_counts(cancelled, occurrence) == {"going": 0, "maybe": 0,
                                                                 "no": 0}
+
+
+async def test_more_answers_at_once_than_one_statement_holds(storage: Storage) -> None:
+    (meeting,) = await storage.add_meetings([_draft()], NOW)
+    occurrence = NOW + timedelta(days=2)
+    members = ROWS_PER_STATEMENT + 50
+    await asyncio.gather(*(storage.answer_rsvp("g", meeting, occurrence, f"U-{n}", "going",
+                                               NOW) for n in range(members)))
+    assert await storage.rsvp_counts(meeting, occurrence) == {"going": members, "maybe": 0,
+                                                              "no": 0}
