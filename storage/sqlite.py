@@ -25,6 +25,7 @@ from storage.sqlite_checkins import SqliteCheckins
 from storage.sqlite_concerns import SqliteConcerns
 from storage.sqlite_feedback import SqliteFeedback
 from storage.sqlite_meetings import SqliteMeetings
+from storage.sqlite_members import SqliteMembers
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ _AUDIT_SETTING = """
 
 
 class SqliteStorage(SqliteMeetings, SqliteFeedback, SqliteCheckins, SqliteAgreement,
-                    SqliteConcerns, SqliteBase, Storage):
+                    SqliteConcerns, SqliteMembers, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
     # ---- group settings --------------------------------------------------------------
