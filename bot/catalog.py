@@ -2054,16 +2054,21 @@ def export_written(member: str, count: int, where: str) -> str:
             "then delete your copy.")
 
 
-def erase_preview(member: str, group: str | None, counts: dict[str, int]) -> str:
+def erase_preview(member: str, group: str | None, counts: dict[str, int],
+                  raised: int) -> str:
     """`coprod erase`, before asking: what the bot holds about the member."""
     where = f"in group {group}" if group else "in every group"
+    kept = (f"\nKept whatever happens: {raised} safeguarding "
+            f"case{'' if raised == 1 else 's'} they raised." if raised else "")
     if not counts:
         return (f"The bot holds nothing linked to member {member} {where} that erasing "
-                "would remove. Erasing again is safe: it changes nothing and is recorded.")
+                "would remove. Erasing again is safe: it changes nothing and is recorded."
+                + kept)
     lines = [f"The bot holds these records linked to member {member} {where}:"]
     lines += [f"  {name}: {n}" for name, n in counts.items()]
     lines.append("Erasing deletes them, or removes the member from records the group keeps "
-                 "(minutes, action items, settings changes). Safeguarding records are kept.")
+                 "(minutes, action items, settings changes). Safeguarding records are kept."
+                 + kept)
     return "\n".join(lines)
 
 

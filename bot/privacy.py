@@ -198,6 +198,13 @@ async def _count_old(storage: Storage, new_only: FieldCipher,
 
 # ---- the commands --------------------------------------------------------------------------
 
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _say(text: str, out: TextIO) -> None:
     print(text, file=out)
 
@@ -249,13 +256,17 @@ async def run_erase(config: Config, member: str, group: str | None, by: str | No
     async with opened_storage(config, cipher) as storage:
         if not yes:
             records = await storage.member_records(member_id, group_id)
-            counts = {name: len(rows) for name, rows in records.items() if rows}
-            _say(catalog.erase_preview(member_id, group_id, counts), stdout)
+            counts = {name: len(rows) for name, rows in records.items()
+                      if rows and name != "concerns_raised"}
+            _say(catalog.erase_preview(member_id, group_id, counts,
+                                       len(records.get("concerns_raised", []))), stdout)
             stdout.flush()
             try:
                 answer = ask(catalog.ERASE_CONFIRM)
             except EOFError:
                 answer = ""
+            if not _interactive():
+                _say("", stdout)  # the answer came from a pipe: end the prompt's line
             if answer.strip().lower() not in ("yes", "y"):
                 _say(catalog.ERASE_CANCELLED, stdout)
                 return EXIT_FAILED

@@ -22,6 +22,7 @@ from bot.features.buddies import ROUND_SCHEDULE
 from bot.features.concerns.intake import SHORTCUT_ID
 from bot.messages import Destination, Message
 from scheduler import Firing
+from storage.feedback import Audience
 
 ALICE = "U-alice"
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
@@ -167,6 +168,17 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
                          'text="SECRET-lead note"')
     # A direct message the bot offers to raise as a concern: a draft, kept for a day.
     await bot.dm("alice", "SECRET-draft words")
+
+    # Things that link to nobody in particular, so every encrypted column holds something:
+    # a prompt, an amendment with a vote, hidden feedback, a closed case.
+    await bot.run("carol", '/prompt add text="SECRET-prompt"')
+    await bot.run("carol", '/agreement propose change=add text="SECRET-amendment" '
+                           'reason="SECRET-reason"')
+    proposal = people.sent_to_channel("updates")[-1]
+    await bot.press("bob", proposal.buttons[0].action, proposal.buttons[0].value)
+    (waiting,) = await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP)
+    await bot.run("carol", f'/feedback hide item={waiting.item_id} reason="SECRET-hidden"')
+    await bot.run("dev", f'/case close case={made.anonymous_case} outcome="SECRET-outcome"')
 
     # A message to Alice that cannot be delivered yet (her DMs fail for now).
     people.fail_when = lambda d: Transient("down") if d.user == ALICE else None
