@@ -98,8 +98,8 @@ class SqliteMembers(SqliteBase, MemberDataStore):
                     "group": r[0], "name": r[1], "check_ins_on": bool(r[2]), "cadence": r[3],
                     "day": _WEEKDAYS[int(r[4]) % 7], "time": r[5], "time_zone": r[6],
                     "quiet_start": r[7], "quiet_end": r[8], "paused_until": _iso(r[9]),
-                    "pause_reason": r[10], "unanswered_in_a_row": r[11], "facilitator": r[12] or None,
-                    "changed_at": _iso(r[13])})
+                    "pause_reason": r[10], "unanswered_in_a_row": r[11],
+                    "facilitator": r[12] or None, "changed_at": _iso(r[13])})
             for r in await rows(
                     "SELECT id, group_id, sent_at, answer, answered_at, note, followed_up "
                     f"FROM checkins WHERE user_id = ?{scope} ORDER BY sent_at, id", (m, *sp)):
