@@ -69,3 +69,26 @@ async def test_export_of_a_facilitator_and_of_a_stranger(pbot: MemoryBot,
     assert record_count(nobody) == 0
     other_group = await member_export(pbot.app.storage, ALICE, "group-2", NOW)
     assert record_count(other_group) == 0
+
+
+async def test_every_table_has_a_decision(storage: object) -> None:
+    """docs/decisions/member-data.md names every table the migrations make, with what
+    links it to a member and what export and erasure do with it."""
+    from storage.sqlite import SqliteStorage
+
+    assert isinstance(storage, SqliteStorage)
+    async with storage._transaction(write=False) as db:
+        tables = {r[0] for r in await db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%'")}
+    rows = [line for line in _decisions().splitlines() if line.startswith("| `")]
+    named = {name for line in rows for name in line.split("|")[1].replace("`", "").replace(
+        ",", " ").split()}
+    assert tables <= named, sorted(tables - named)
+
+
+def _decisions() -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parents[2] / "docs" / "decisions" /
+            "member-data.md").read_text(encoding="utf-8")
