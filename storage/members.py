@@ -76,6 +76,8 @@ class RetentionCutoffs:
     checkins_before: datetime | None = None
     feedback_before: datetime | None = None
     minutes_before: datetime | None = None
+    # Concern drafts (a direct message offered as a concern) that can no longer be used.
+    drafts_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +186,7 @@ class MemberDataStore(ABC):
         made before it; feedback from before the feedback cutoff that is no longer
         waiting (waiting feedback is never dropped); minutes from before the minutes
         cutoff with their action items, once every one of those is done, and agenda
-        points of occurrences before it."""
+        points and RSVPs of occurrences before it; concern drafts that have expired."""
 
     @abstractmethod
     async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,

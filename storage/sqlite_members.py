@@ -480,6 +480,9 @@ class SqliteMembers(SqliteBase, MemberDataStore):
                         SELECT 1 FROM action_items a WHERE a.minutes_id = minutes.id)""", at)
                 await run("agenda_items", "DELETE FROM agenda_items WHERE occurrence < ?", at)
                 await run("meeting_rsvps", "DELETE FROM meeting_rsvps WHERE occurrence < ?", at)
+            if cutoffs.drafts_before is not None:
+                await run("concern_drafts", "DELETE FROM concern_drafts WHERE created_at < ?",
+                          cutoffs.drafts_before)
         if any(counts.values()):
             await self._empty_wal()
         return counts

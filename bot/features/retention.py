@@ -3,7 +3,8 @@
 Why it exists: a group tells its members how long the bot keeps their check-ins,
 feedback, minutes and closed safeguarding cases (docs/privacy.md), and this is what
 makes that true. Once a day, at midnight UTC, one process claims the sweep's occurrence
-and deletes, in one transaction, everything past its period; closed cases go through
+and deletes, in one transaction, everything past its period (and concern drafts past
+their one day, whatever the config says); closed cases go through
 the concerns store, which records each deletion in the case's audit. The log gets one
 line of counts per table (never ids of members, never words).
 """
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.features import Feature
 from bot.features.concerns.escalation import daily_at_midnight
+from bot.features.concerns.intake import DRAFT_LIFETIME
 from bot.logs import log_event
 from scheduler import Firing
 from storage.members import RetentionCutoffs
@@ -53,14 +55,13 @@ class Retention:
         return RetentionCutoffs(
             checkins_before=_before(now, config.checkin_answers_days),
             feedback_before=_before(now, config.feedback_days),
-            minutes_before=_before(now, config.minutes_days))
+            minutes_before=_before(now, config.minutes_days),
+            drafts_before=now - DRAFT_LIFETIME)
 
     async def start(self) -> None:
-        """Schedule the sweep, unless every period is 0 (keep everything)."""
-        config = self.app.config.retention
-        if (config.checkin_answers_days or config.feedback_days or config.minutes_days
-                or self.closed_cases_days):
-            self.app.scheduler.add(SCHEDULE, daily_at_midnight, self._job)
+        """Schedule the sweep (it runs even when every period is 0: expired concern
+        drafts, which live a day at most, are always deleted)."""
+        self.app.scheduler.add(SCHEDULE, daily_at_midnight, self._job)
 
     async def _job(self, firing: Firing) -> None:
         await self.sweep(firing)

@@ -18,7 +18,7 @@ from bot.features.retention import SCHEDULE, Retention
 from bot.retention_config import RetentionConfig
 from scheduler import Firing
 from storage.checkins import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
-from storage.concerns import CaseStatus, NewConcern
+from storage.concerns import CaseStatus, ConcernDraft, NewConcern
 from storage.feedback import Audience, FeedbackStatus, NewFeedback
 from storage.interface import Storage
 from storage.meetings import MeetingDraft, NewAction, NewMinutes
@@ -152,7 +152,8 @@ async def test_the_sweep_deletes_exactly_what_is_past_each_period(
     (line,) = [r for r in caplog.records if r.getMessage() == "retention.swept"]
     assert line.fields == {  # type: ignore[attr-defined]
         "checkins": 3, "one_to_ones": 1, "feedback_items": 2, "action_items": 2,
-        "minutes": 1, "agenda_items": 1, "meeting_rsvps": 1, "concern_cases": 1}
+        "minutes": 1, "agenda_items": 1, "meeting_rsvps": 1, "concern_drafts": 0,
+        "concern_cases": 1}
     assert app.scheduler.next_due(SCHEDULE) == SWEEP + timedelta(days=1)
     await app.stop()
 
@@ -167,17 +168,25 @@ async def test_a_sweep_runs_once_per_day_across_processes(storage: Storage) -> N
     assert await second.sweep(firing) is None
     assert await first.sweep(Firing(SCHEDULE, SWEEP + timedelta(days=1))) == {
         "checkins": 0, "one_to_ones": 0, "feedback_items": 0, "action_items": 0,
-        "minutes": 0, "agenda_items": 0, "meeting_rsvps": 0, "concern_cases": 0}
+        "minutes": 0, "agenda_items": 0, "meeting_rsvps": 0, "concern_drafts": 0,
+        "concern_cases": 0}
 
 
-async def test_nothing_is_scheduled_when_every_period_is_keep(storage: Storage) -> None:
+async def test_with_every_period_keep_only_expired_drafts_go(storage: Storage) -> None:
+    await _checkin(storage, "old", SWEEP - timedelta(days=4000))
+    for draft_id, made in (("stale", SWEEP - timedelta(days=1) - TICK),
+                           ("fresh", SWEEP - timedelta(hours=23))):
+        await storage.save_concern_draft(ConcernDraft(draft_id, G, "U-alice", "words", "", "",
+                                                      "", made), made - timedelta(days=9))
     keep = RetentionConfig(0, 0, 0, 0)
     app = App(replace(Config(), retention=keep), storage, clock=FakeClock(SWEEP))
     await start_features(app)
-    assert app.scheduler.next_due(SCHEDULE) is None
-    defaults = App(Config(), storage, clock=FakeClock(SWEEP))
-    await start_features(defaults)
-    assert defaults.scheduler.next_due(SCHEDULE) is not None
+    assert app.scheduler.next_due(SCHEDULE) is not None
+    retention = app.features["retention"].start.__self__  # type: ignore[union-attr]
+    counts = await retention.sweep(Firing(SCHEDULE, SWEEP))
+    assert counts == {"concern_drafts": 1, "concern_cases": 0}
+    assert await storage.concern_draft("fresh", "U-alice", SWEEP - timedelta(days=9))
+    assert await storage.concern_draft("stale", "U-alice", SWEEP - timedelta(days=9)) is None
 
 
 @pytest.mark.parametrize(("text", "problem"), [
