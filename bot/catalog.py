@@ -2054,6 +2054,12 @@ def export_written(member: str, count: int, where: str) -> str:
             "then delete your copy.")
 
 
+def export_not_written(where: str, reason: str) -> str:
+    """`coprod export --out` somewhere that cannot be written."""
+    return (f"Could not write {where} ({reason}). Nothing was written; choose another "
+            "place with --out.")
+
+
 def erase_preview(member: str, group: str | None, counts: dict[str, int],
                   raised: int) -> str:
     """`coprod erase`, before asking: what the bot holds about the member."""

@@ -231,7 +231,12 @@ async def run_export(config: Config, member: str, group: str | None, out: str | 
         stdout.write(text)
         return EXIT_OK
     path = Path(out) if out else default_export_path(member_id)
-    _write_private(path, text)
+    try:
+        _write_private(path, text)
+    except OSError as exc:
+        _say(catalog.export_not_written(str(path), exc.strerror or type(exc).__name__),
+             stderr)
+        return EXIT_FAILED
     _say(catalog.export_written(member_id, record_count(document), str(path)), stdout)
     return EXIT_OK
 

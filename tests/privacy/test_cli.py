@@ -5,14 +5,22 @@ exit codes, and confirmation before erasing."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import Config
+from bot.privacy import clean_member_id, run_erase, run_export
 from storage.checkins import CheckinPrefs
 from storage.concerns import NewConcern
 from storage.crypto import FieldCipher, load_or_create_key_file, read_key_file
@@ -88,3 +96,34 @@ def test_export_erase_and_rotate_key_from_the_command_line(tmp_path: Path) -> No
     assert after.returncode == 0, after.stderr
     assert json.loads(after.stdout)["data"]["concerns_raised"]["records"][0][
         "what_you_wrote"] == "SECRET-worry"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_member_text_is_either_an_id_or_refused(raw: str) -> None:
+    cleaned = clean_member_id(raw)
+    assert cleaned is None or re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", cleaned)
+
+
+async def test_bad_arguments_change_nothing_and_say_why(tmp_path: Path) -> None:
+    config = replace(Config(), database=str(tmp_path / "coprod.db"),
+                     key_file=str(tmp_path / "coprod.key"))
+    err = io.StringIO()
+    assert await run_export(config, "<@!>", None, None, stderr=err) == 2
+    assert await run_erase(config, "ok-id", "bad group!", None, True, stderr=err) == 2
+    assert "is not a member id" in err.getvalue() and "is not a group id" in err.getvalue()
+    assert not (tmp_path / "coprod.db").exists()
+    out = io.StringIO()
+    assert await run_export(config, "alice", None, str(tmp_path / "no" / "such.json"),
+                            stdout=out, stderr=err) == 1
+    assert "Could not write" in err.getvalue()
+    assert await run_erase(config, "alice", None, None, False, stdout=out,
+                           ask=lambda _: "no") == 1
+    assert erasures_recorded(tmp_path) == 0
+
+
+def erasures_recorded(folder: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(folder / "coprod.db") as db:
+        return int(db.execute("SELECT COUNT(*) FROM member_erasures").fetchone()[0])
