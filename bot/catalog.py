@@ -2048,10 +2048,12 @@ def group_id_bad(raw: str) -> str:
 
 def export_written(member: str, count: int, where: str) -> str:
     """`coprod export` wrote the file."""
-    held = (f"{count} record{'' if count == 1 else 's'}" if count else "nothing")
-    return (f"Wrote what the bot holds about member {member} ({held}) to {where}, readable "
-            "only by you. It includes their private notes: give it to them privately, "
-            "then delete your copy.")
+    if not count:
+        return (f"Wrote what the bot holds about member {member} to {where}: nothing is "
+                "linked to them. The file says so, and lists what the bot never links to anyone.")
+    return (f"Wrote what the bot holds about member {member} ({count} "
+            f"record{'' if count == 1 else 's'}) to {where}, readable only by you. It may "
+            "include their private notes: give it to them privately, then delete your copy.")
 
 
 def export_not_written(where: str, reason: str) -> str:

@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-config":
             # The same checks `run` makes before it touches anything.
             platform = choose_platform(None, config, sys.stderr)
-            if config.secrets.encryption_key:
+            if config.secrets.encryption_key or platform != "console":
                 make_cipher(config, platform)
-            elif platform == "console":
+            else:
                 key_path_for(config)
             where = config.source or "no config file (defaults)"
             print(f"Config is fine for {platform}: {where}; database "
