@@ -23,6 +23,13 @@ def _or_list(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _and_list(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 # ---- commands and options ----------------------------------------------------------------
 
 def unknown_command(name: str, suggestion: str | None) -> str:
@@ -43,6 +50,10 @@ def not_allowed(name: str) -> str:
     """Refusal for a command the person may not run. Reveals nothing else."""
     return (f"Sorry, /{name} is only for the people who run the group. "
             "Type /help to see what you can do.")
+
+
+BUTTON_NOT_ALLOWED = ("Sorry, that button is only for the people who run the group. "
+                      "Type /help to see what you can do.")
 
 
 def feature_off(name: str) -> str:
@@ -278,6 +289,27 @@ SETUP_WOULD_LOCK_YOU_OUT = (
     "facilitator_roles: with that change you would no longer be a facilitator, so you "
     "couldn't change it back. Include one of your own roles, or ask a server "
     "administrator to make the change.")
+
+
+def setup_safeguarding_only(keys: Sequence[str]) -> str:
+    """/setup: a facilitator who is not a lead tried to change who sees concerns."""
+    named = [("switching concerns on or off" if k == "concerns" else k) for k in keys]
+    return (_and_list(named) + ": these decide who sees safeguarding concerns, so only a "
+            "safeguarding lead or a server administrator can change them.")
+
+
+def setup_safeguarding_changed(name: str, keys: Sequence[str], concerns_on: bool) -> str:
+    """To the leads' channel: someone changed who sees concerns."""
+    done = []
+    if "lead_roles" in keys:
+        done.append("change who the leads are (lead_roles)")
+    if "leads_channel" in keys:
+        done.append("move the leads' channel (leads_channel)")
+    if "concerns" in keys:
+        done.append("switch concerns " + ("on" if concerns_on else "off"))
+    return (f"For the safeguarding leads: {name} has just used /setup to "
+            + _and_list(done) + ". These settings decide who sees safeguarding concerns. "
+            "If you did not expect this, check /setup and talk to the other leads.")
 
 
 def setup_not_saved(problems: Sequence[str]) -> str:
@@ -1664,9 +1696,11 @@ CHECKIN_OFF_HELP = "Switch your check-ins off. You can switch them back on at an
 CHECKIN_SET_HELP = "Choose how often, which day and time, your time zone and quiet hours."
 CHECKIN_PAUSE_HELP = "Pause your check-ins until a date, for a holiday or a break."
 CHECKIN_RESUME_HELP = "Start your paused check-ins again now."
-CHECKIN_ASSIGN_HELP = "Facilitators: choose who a member's one-to-one requests go to."
-CHECKIN_SUMMARY_HELP = ("Facilitators: check-ins sent and answered, how people answered (once 5 "
-                        "or more did), and open one-to-one requests.")
+CHECKIN_ASSIGN_HELP = ("Admins: choose a member's facilitator, who will see their check-in "
+                       "answers and get their one-to-one requests. The member is told.")
+CHECKIN_SUMMARY_HELP = ("Facilitators: check-ins sent and answered in the last full weeks, how "
+                        "people answered (in weeks when 5 or more did), your own members' "
+                        "answers and the one-to-one requests with you.")
 
 CHECKIN_QUESTION = ("**How are things going for you in the group?**\n"
                     "Only you and your facilitator will see your answer. You don't have to "
@@ -1683,6 +1717,7 @@ CHECKIN_ON_BUTTON = "Switch check-ins on"
 CHECKIN_OFF_BUTTON = "Switch check-ins off"
 CHECKIN_RESUME_BUTTON = "Start again now"
 CHECKIN_A_MEMBER = "A member"
+CHECKIN_A_FACILITATOR = "a facilitator"
 
 _ANSWER_WORDS = {"good": "Good", "okay": "Okay", "not_so_good": "Not so good",
                  "one_to_one": "I'd like a one-to-one"}
@@ -1736,6 +1771,49 @@ CHECKIN_BAD_QUIET = ("Quiet hours need a start and an end time, like quiet=22:00
 CHECKIN_PAUSE_BAD_DATE = ("Please give the date to start again as year-month-day, like "
                           "until=2026-12-31, within the next year.")
 CHECKIN_ASSIGN_SELF = "A member can't be their own facilitator. Choose someone else."
+
+
+def checkin_assign_not_facilitator(who: str) -> str:
+    """/checkin assign to someone the bot does not know as a facilitator."""
+    return (f"I don't know {who} as a facilitator of this group yet, so I haven't changed "
+            "anything. A facilitator becomes known when they use any command with the "
+            "facilitator role, or when their id is in [checkins] facilitators in the "
+            "config.")
+
+
+CHECKIN_ASSIGN_SAME = "That member already has that facilitator. Nothing changed."
+CHECKIN_ASSIGN_NONE_ALREADY = ("That member has no facilitator of their own already. Nothing "
+                               "changed.")
+CHECKIN_FACILITATORS_HELP = ("Facilitators and admins: who the bot counts as facilitators, "
+                             "the people members' one-to-one requests can go to.")
+CHECKIN_REMOVE_HELP = ("Admins: stop counting someone as a facilitator (they stepped down). "
+                       "Their members and open requests move to the others.")
+
+
+def checkin_facilitators_list(names: Sequence[str]) -> str:
+    """/checkin facilitators."""
+    if not names:
+        return ("The bot knows no facilitators yet. A facilitator becomes known when they "
+                "use any command with the facilitator role, or when their id is in "
+                "[checkins] facilitators in the config.")
+    return ("Members' one-to-one requests can go to: " + ", ".join(names) + ". If someone "
+            "has stepped down, an admin can type /checkin remove facilitator=@them.")
+
+
+def checkin_facilitator_removed(name: str, members: int, requests: int) -> str:
+    """/checkin remove done."""
+    return (f"Done. {name} is no longer counted as a facilitator: no new one-to-one "
+            f"requests will go to them. {members} member{'' if members == 1 else 's'} "
+            f"who had them as facilitator {'has' if members == 1 else 'have'} been told, "
+            f"and {requests} open request{'' if requests == 1 else 's'} moved to another "
+            "facilitator. If they still have the facilitator role, take it away too, or "
+            "they will be counted again the next time they use a command.")
+
+
+def checkin_not_a_known_facilitator(who: str) -> str:
+    """/checkin remove for someone who is not counted as a facilitator."""
+    return (f"{who} isn't counted as a facilitator, so nothing changed. If their id is in "
+            "[checkins] facilitators in the config, remove it there.")
 CHECKIN_NOT_YOURS = ("Sorry, I can't find that check-in. It may be an old one. Type /checkin "
                      "to see your settings.")
 CHECKIN_ALREADY_ANSWERED = ("You've already answered this check-in. Thank you. You can still "
@@ -1768,10 +1846,28 @@ def checkin_default_on(when: str) -> str:
             "or /checkin to change when they come.")
 
 
-def checkin_assigned(to_me: bool) -> str:
-    """/checkin assign saved."""
-    who = "you" if to_me else "the facilitator you chose"
-    return f"Saved. That member's one-to-one requests will now go to {who}."
+def checkin_assigned(facilitator: str) -> str:
+    """/checkin assign saved ("" facilitator: the assignment was cleared)."""
+    if not facilitator:
+        return ("Saved. That member no longer has a facilitator of their own: their "
+                "one-to-one requests go to the facilitators in turn. I've told them by "
+                "direct message.")
+    return (f"Saved. {facilitator} is now that member's facilitator: they will see the "
+            "member's check-in answers and get their one-to-one requests. I've told the "
+            "member by direct message.")
+
+
+def checkin_your_facilitator(facilitator: str) -> str:
+    """To a member: their facilitator was chosen or changed ("" : cleared)."""
+    if not facilitator:
+        return ("A note about your check-ins: you no longer have a facilitator of your "
+                "own. If you ask for a one-to-one, one of the facilitators will be in "
+                "touch. Nobody sees your other answers by name. Type /checkin to see your "
+                "settings.")
+    return (f"A note about your check-ins: {facilitator} is now your facilitator. They "
+            "will see your check-in answers and notes, and your one-to-one requests go to "
+            "them. If that doesn't feel right, talk to the people who run the group. Type "
+            "/checkin to see your settings.")
 
 
 def checkin_auto_paused(misses: int) -> str:
@@ -1878,10 +1974,13 @@ def one_to_one_done(name: str) -> str:
     return f"Marked done: {name}'s one-to-one. Thank you."
 
 
-def checkin_summary_header(days: int, sent: int, answered: int) -> str:
-    """The summary's first line."""
-    return (f"**Check-ins in the last {days} day{'' if days == 1 else 's'}:** {sent} sent, "
-            f"{answered} answered. Only you can see this.")
+def checkin_summary_header(weeks: int, first: str, last: str, sent: int,
+                           answered: int) -> str:
+    """The summary's first line: whole weeks only, so that figures do not change while
+    a week is going on."""
+    span = "the last full week" if weeks == 1 else f"the last {weeks} full weeks"
+    return (f"**Check-ins in {span} ({first} to {last}):** {sent} sent, {answered} "
+            "answered. Only you can see this.")
 
 
 def checkin_summary_spread(spread: list[tuple[str, int]]) -> str:
@@ -1889,27 +1988,43 @@ def checkin_summary_spread(spread: list[tuple[str, int]]) -> str:
     return "Answers:\n" + "\n".join(f"- {label}: {count}" for label, count in spread)
 
 
-def checkin_summary_alt(days: int, spread: list[tuple[str, int]]) -> str:
+def checkin_summary_alt(weeks: int, spread: list[tuple[str, int]]) -> str:
     """The chart's alt text."""
     parts = ", ".join(f"{label} {count}" for label, count in spread)
-    return f"Bar chart of check-in answers in the last {days} days: {parts}."
+    span = "the last full week" if weeks == 1 else f"the last {weeks} full weeks"
+    return f"Bar chart of check-in answers in {span}: {parts}."
 
 
-def checkin_summary_chart_title(days: int) -> str:
+def checkin_summary_chart_title(weeks: int) -> str:
     """The chart's title."""
-    return f"Check-in answers, last {days} days"
+    return f"Check-in answers, last {weeks} full week{'' if weeks == 1 else 's'}"
 
 
 def checkin_summary_too_few(minimum: int) -> str:
-    """Too few members answered to show the spread without pointing at anyone."""
-    return (f"The spread of answers is shown once at least {minimum} members have answered "
-            "in the period, so that nobody's answer can be picked out.")
+    """No week had enough members answering to show the spread without pointing at
+    anyone."""
+    return (f"The spread of answers is shown for weeks in which at least {minimum} members "
+            "answered, so that nobody's answer can be picked out. There were none in this "
+            "period.")
+
+
+def checkin_summary_left_out(weeks: int, minimum: int) -> str:
+    """Some weeks had too few members answering to be counted in the spread."""
+    which = "1 week" if weeks == 1 else f"{weeks} weeks"
+    verb = "is" if weeks == 1 else "are"
+    return (f"{which} with fewer than {minimum} members answering {verb} left out of the "
+            "spread, so that nobody's answer can be picked out.")
 
 
 def checkin_summary_requests(requested: int, arranged: int) -> str:
-    """Open one-to-one requests."""
-    return (f"Open one-to-one requests: {requested} waiting to be arranged, {arranged} "
-            "arranged.")
+    """Open one-to-one requests that are with the facilitator asking."""
+    return (f"Open one-to-one requests with you: {requested} waiting to be arranged, "
+            f"{arranged} arranged.")
+
+
+def checkin_summary_members_header(days: int) -> str:
+    """Above the facilitator's own members' answers."""
+    return f"Your own members' answers in the last {days} day{'' if days == 1 else 's'}:"
 
 
 def checkin_summary_my_request(name: str, answer: str, day: str, status: str) -> str:

@@ -112,7 +112,10 @@ class CommandSpec:
     `roles`: any one of these may run it. `admins`: platform administrators may run it
     whatever their roles (so a newly invited bot can be set up). `feature`: the feature
     switch it belongs to ("core" is always on). `opens_form`: the command answers with a
-    form, so adapters must not defer before it.
+    form, so adapters must not defer before it. `listed_for`: who sees it in /help, when
+    that is narrower than who may run it: a command open to everyone so that it can
+    refuse inside with one reply that reveals nothing (`/case show`) is still only
+    listed for the people it is meant for. None: listed for everyone who may run it.
     """
 
     name: str
@@ -125,6 +128,7 @@ class CommandSpec:
     feature: str = "core"
     opens_form: bool = False
     private: bool = True
+    listed_for: frozenset[Role] | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -199,3 +203,11 @@ class Registry:
 def may_run(spec: CommandSpec, roles: frozenset[Role], is_admin: bool) -> bool:
     """Whether someone with these roles (and admin flag) may run the command."""
     return bool(spec.roles & roles) or (spec.admins and is_admin)
+
+
+def is_listed(spec: CommandSpec, roles: frozenset[Role], is_admin: bool) -> bool:
+    """Whether /help shows the command to someone: they may run it, and it is meant for
+    them (see `CommandSpec.listed_for`)."""
+    if not may_run(spec, roles, is_admin):
+        return False
+    return spec.listed_for is None or bool(spec.listed_for & roles)

@@ -120,7 +120,7 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("polls", ("id",), "body"),
     EncryptedColumn("polls", ("id",), "voter_secret"),
     EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",
-                    "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (False,)),
+                    "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (0,)),
     EncryptedColumn("concern_cases", ("id",), "body"),
     EncryptedColumn("concern_cases", ("id",), "access"),
     EncryptedColumn("concern_cases", ("id",), "outcome"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, may_run
+from bot.commands import CommandSpec, OptionSpec
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
@@ -71,8 +71,13 @@ def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:
         return "\n".join(lines)
     registry = ctx.app.registry
     spec = registry.get(topic)
-    if spec is not None and not may_run(spec, ctx.roles, ctx.actor.is_admin):
-        raise UserError(catalog.not_allowed(spec.name))
+    known = [spec] if spec is not None else registry.under(topic)
+    if known:
+        if not any(s.feature == "core" or s.feature in ctx.settings.features for s in known):
+            raise UserError(catalog.feature_off(topic))
+        # It exists but is not for this person: the same answer whether they may not run
+        # it or it is simply not meant for them (`CommandSpec.listed_for`).
+        raise UserError(catalog.not_allowed(topic))
     raise UserError(catalog.unknown_command(topic, registry.suggest(topic)))
 
 

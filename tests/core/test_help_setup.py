@@ -73,7 +73,7 @@ async def test_bad_settings_are_refused_and_nothing_changes(bot: MemoryBot) -> N
 
 
 async def test_a_feature_cannot_be_left_without_its_channel(bot: MemoryBot) -> None:
-    bot.adapter.member("carol", "Facilitator")
+    bot.adapter.member("carol", "Facilitator", "Safeguarding lead")
     await bot.run("carol", "/setup disable=concerns")
     assert "concerns" not in bot.app.settings.for_group(bot.group_id).features
     await bot.run("carol", '/setup leads_channel=""')

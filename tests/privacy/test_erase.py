@@ -7,10 +7,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from adapters.memory import MemoryBot
 from bot.privacy import erase_member, member_export, record_count
 from storage.members import ERASED_NAME
 from tests.privacy.workload import ALICE, Filled
+
+# Storage behaviour: checked on SQLite and PostgreSQL alike.
+pytestmark = pytest.mark.backends
 
 NOW = datetime(2026, 1, 6, tzinfo=UTC)
 

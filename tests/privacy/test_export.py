@@ -6,11 +6,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from adapters.memory import MemoryBot
 from bot import catalog
 from bot.privacy import member_export, record_count
+from storage.interface import Storage
 from storage.members import EXPORT_SECTIONS
+from tests.backends import table_names
 from tests.privacy.workload import ALICE, Filled
+
+# Storage behaviour: checked on SQLite and PostgreSQL alike.
+pytestmark = pytest.mark.backends
 
 NOW = datetime(2026, 1, 6, tzinfo=UTC)
 
@@ -71,16 +78,10 @@ async def test_export_of_a_facilitator_and_of_a_stranger(pbot: MemoryBot,
     assert record_count(other_group) == 0
 
 
-async def test_every_table_has_a_decision(storage: object) -> None:
+async def test_every_table_has_a_decision(storage: Storage) -> None:
     """docs/decisions/member-data.md names every table the migrations make, with what
     links it to a member and what export and erasure do with it."""
-    from storage.sqlite import SqliteStorage
-
-    assert isinstance(storage, SqliteStorage)
-    async with storage._transaction(write=False) as db:
-        tables = {r[0] for r in await db.execute_fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%'")}
+    tables = {t for t in await table_names(storage) if not t.startswith("sqlite_")}
     rows = [line for line in _decisions().splitlines() if line.startswith("| `")]
     named = {name for line in rows for name in line.split("|")[1].replace("`", "").replace(
         ",", " ").split()}

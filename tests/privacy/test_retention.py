@@ -24,6 +24,9 @@ from storage.interface import Storage
 from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.privacy.conftest import start_features
 
+# Storage behaviour: checked on SQLite and PostgreSQL alike.
+pytestmark = pytest.mark.backends
+
 G = "group-1"
 SWEEP = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # a midnight UTC: when the sweep runs
 PERIODS = RetentionConfig(checkin_answers_days=30, feedback_days=60, minutes_days=90,

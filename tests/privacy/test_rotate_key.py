@@ -31,6 +31,7 @@ from storage.crypto import (
 )
 from storage.factory import open_storage
 from storage.members import ENCRYPTED_COLUMNS, MEMORY_SEALED_COLUMNS
+from tests.backends import raw_rows
 from tests.privacy.conftest import start_features
 from tests.privacy.workload import fill
 
@@ -238,3 +239,28 @@ def stat_mode(path: Path) -> int:
     import stat
 
     return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.backends
+async def test_resealing_on_either_database(pbot: MemoryBot, key: str) -> None:
+    """The batches and their checks, on SQLite and PostgreSQL: afterwards every listed
+    column opens with the new key alone and not with the old."""
+    clock = pbot.app.clock
+    assert isinstance(clock, FakeClock)
+    await fill(pbot, clock)
+    storage = pbot.app.storage
+    new_key = generate_key()
+    result = await reseal_everything(storage, FieldCipher([new_key, key]),
+                                     FieldCipher(new_key), batch=7)
+    assert result.remaining == 0 and result.unreadable == {} and result.resealed >= 40
+    checked = 0
+    for column in ENCRYPTED_COLUMNS:
+        where = f" AND ({column.only})" if column.only else ""
+        for row in await raw_rows(storage, f"SELECT {column.column} AS token FROM "
+                                           f"{column.table} WHERE {column.column} IS NOT "
+                                           f"NULL{where}", column.params):
+            token = str(row["token"])
+            assert opens(new_key, token) and not opens(key, token), column.name
+            checked += 1
+    assert checked == result.resealed
+    assert await storage.compact()

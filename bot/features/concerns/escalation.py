@@ -102,7 +102,8 @@ class Escalations:
             return False
         settings = app.settings.for_group(concern.group_id)
         people = await routing.known_leads(app, concern.group_id)
-        route = routing.route_for(app.config.concerns, people, concern.excluded)
+        route = routing.route_for(app.config.concerns, people,
+                                  routing.barred(concern, people))
         minutes = int((firing.due - concern.created_at).total_seconds() // 60)
         deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,
                                                    settings.timezone)

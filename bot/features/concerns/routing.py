@@ -94,6 +94,14 @@ def named_in(about: str, people: dict[str, str]) -> set[str]:
     return out
 
 
+def barred(concern: Concern, people: dict[str, str]) -> frozenset[str]:
+    """Everyone kept away from a case: those excluded when it was raised, and any lead
+    known now (id -> name) whom its "who is it about" names. The second part matters
+    for a lead the bot only met after the concern was raised: they were not known then,
+    so nothing excluded them, yet the case is about them."""
+    return frozenset(concern.excluded) | frozenset(named_in(concern.about, people))
+
+
 def route_for(config: ConcernsConfig, leads: Iterable[str],
               excluded: Iterable[str]) -> Route:
     """The route of a concern, from the known leads and who is excluded."""

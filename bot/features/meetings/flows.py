@@ -107,8 +107,10 @@ class Flows:
     def __init__(self, app: App, jobs: MeetingJobs) -> None:
         self.app = app
         self.jobs = jobs
-        self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule)
-        self.minutes_spec = FormSpec(MINUTES_FORM, MINUTES_FIELDS, self.submit_minutes)
+        self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule,
+                                      command="meeting schedule")
+        self.minutes_spec = FormSpec(MINUTES_FORM, MINUTES_FIELDS, self.submit_minutes,
+                                     command="minutes")
 
     # ---- helpers ---------------------------------------------------------------------
 

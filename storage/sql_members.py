@@ -1,10 +1,11 @@
-"""`MemberDataStore` on SQLite: one member's data (export and erasure), the retention
-sweep and batched re-encryption under a new key.
+"""`MemberDataStore` in SQL both databases run: one member's data (export and erasure),
+the retention sweep and batched re-encryption under a new key.
 
 Which table links a member how, and what export and erasure do with it, is decided in
-`storage/members.py`. The SQL stays portable (PostgreSQL runs the same mixin): `?`
-marks, `RETURNING`, `substr`, row-value comparisons; JSON and encrypted words are
-read and matched in Python, not with SQLite's JSON functions.
+`docs/decisions/member-data.md` (see `storage/members.py`). The SQL is what SQLite and
+PostgreSQL both accept (`storage/sql.py`): `?` marks, `RETURNING`, `substr`, row-value
+comparisons, flags as 0/1; JSON and encrypted words are read and matched in Python,
+not with either database's JSON functions.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from storage.interface import StorageError
 from storage.members import (
+    ENCRYPTED_COLUMNS,
     ERASED_NAME,
     EXPORT_SECTIONS,
     EncryptedColumn,
@@ -30,7 +30,7 @@ from storage.members import (
     ResealBatch,
     RetentionCutoffs,
 )
-from storage.sqlite_base import SqliteBase, _json, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -70,8 +70,8 @@ def _is_own_checkin_schedule(key: str, member_id: str, group_id: str | None) -> 
     return schedule.startswith("checkin:") and schedule.endswith(f":{member_id}")
 
 
-class SqliteMembers(SqliteBase, MemberDataStore):
-    """`MemberDataStore` for `SqliteStorage`."""
+class SqlMembers(SqlBase, MemberDataStore):
+    """`MemberDataStore` for `SqliteStorage` and `PostgresStorage`."""
 
     # ---- export ----------------------------------------------------------------------
 
@@ -254,7 +254,7 @@ class SqliteMembers(SqliteBase, MemberDataStore):
                                                 "text": message.get("text")})
         return out
 
-    async def _named_votes(self, db: aiosqlite.Connection, member_id: str,
+    async def _named_votes(self, db: SqlConnection, member_id: str,
                            group_id: str | None) -> list[dict[str, Any]]:
         """Votes in named polls (these keep the voter's id, and their name with the
         choice, encrypted); anonymous polls keep no id to find."""
@@ -264,7 +264,7 @@ class SqliteMembers(SqliteBase, MemberDataStore):
                 "SELECT p.id, p.group_id, p.body, v.sealed FROM poll_voters v "
                 "JOIN polls p ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ? "
                 f"AND v.sealed IS NOT NULL{scope} ORDER BY p.created_day, p.id",
-                (False, member_id, *sp)):
+                (0, member_id, *sp)):
             poll = self._decrypt_json(body)
             vote = self._decrypt_json(sealed)
             options = list(poll.get("options", []))
@@ -389,7 +389,7 @@ class SqliteMembers(SqliteBase, MemberDataStore):
             for poll_id, sealed in await db.execute_fetchall(
                     "SELECT v.poll_id, v.sealed FROM poll_voters v JOIN polls p "
                     f"ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ?{pscope}",
-                    (False, m, *psp)):
+                    (0, m, *psp)):
                 data = {} if sealed is None else dict(self._decrypt_json(sealed))
                 data["name"] = ERASED_NAME
                 votes.append((f"erased-{secrets.token_hex(8)}", self._encrypt_json(data),
@@ -407,10 +407,10 @@ class SqliteMembers(SqliteBase, MemberDataStore):
             if row is None:
                 raise StorageError("the erasure could not be recorded")
             erasure_id = int(row[0])
-        await self._empty_wal()
+        await self._forget_old_versions(*sorted({*deleted, *anonymised}))
         return Erasure(erasure_id, deleted, anonymised, kept)
 
-    async def _safeguarding_links(self, db: aiosqlite.Connection, member_id: str,
+    async def _safeguarding_links(self, db: SqlConnection, member_id: str,
                                   group_id: str | None) -> dict[str, int]:
         """Counts of the safeguarding records that involve the member (kept)."""
         scope, sp = _scope(group_id)
@@ -484,7 +484,7 @@ class SqliteMembers(SqliteBase, MemberDataStore):
                 await run("concern_drafts", "DELETE FROM concern_drafts WHERE created_at < ?",
                           cutoffs.drafts_before)
         if any(counts.values()):
-            await self._empty_wal()
+            await self._forget_old_versions(*sorted(t for t, n in counts.items() if n))
         return counts
 
     # ---- key rotation ----------------------------------------------------------------
@@ -526,20 +526,17 @@ class SqliteMembers(SqliteBase, MemberDataStore):
         return ResealBatch(tuple(rows[-1][:-1]), len(rows), changed)
 
     async def compact(self) -> bool:
-        """VACUUM (rewrites the file without free pages), then empty the WAL."""
+        """SQLite: VACUUM (the file is rewritten without its free pages), then the WAL is
+        emptied. PostgreSQL: each table with encrypted columns is vacuumed, which drops
+        dead row versions but does not overwrite the space (docs/decisions/member-data.md)."""
         try:
-            async with self._transaction(write=False) as db:
-                await db.execute("VACUUM")
+            if self.dialect == "sqlite":
+                async with self._transaction(write=False) as db:
+                    await db.execute("VACUUM")
+            await self._forget_old_versions(*sorted({c.table for c in ENCRYPTED_COLUMNS}))
         except StorageError:
             return False
-        return await self._empty_wal()
-
-    async def _empty_wal(self) -> bool:
-        """Copy the WAL into the file and truncate it, so pages that held deleted or
-        re-encrypted words do not linger there. False if readers kept it from finishing."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
-        return not rows or int(rows[0][0]) == 0
+        return True
 
 
-__all__ = ["SqliteMembers"]
+__all__ = ["SqlMembers"]
