@@ -2089,3 +2089,211 @@ def buddy_intro(names: list[str], question: str, weeks: int) -> str:
             f"week{'' if weeks == 1 else 's'}, to look out for each other. A first question "
             f"to try: *{question}*\nThere's no pressure: a short hello is plenty. Type "
             "/buddy leave if you'd rather not take part.")
+
+
+# ---- data protection: coprod export, erase and rotate-key; retention -----------------------
+# The export is read by the member it is about; the rest by whoever runs the bot. Plain
+# words; say what is true of the code (see docs/privacy.md).
+
+EXPORT_FORMAT = "coprod-member-export/1"
+EXPORT_ABOUT: tuple[str, ...] = (
+    "This is everything the bot holds that is linked to you, as of the time above.",
+    "Words you wrote are shown as you wrote them. The bot stores them encrypted.",
+    "Times are in UTC. \"group\" is the id of the Discord server or Slack workspace.",
+)
+EXPORT_NOT_INCLUDED: tuple[str, ...] = (
+    "Anonymous feedback is not here: the bot never stores who wrote a piece of feedback, "
+    "so nothing links it to you.",
+    "Your votes in anonymous polls and on changes to the group agreement are not here: "
+    "the bot stores only that someone voted, in a form that does not hold your id, and "
+    "the counts, so nothing links a choice to you.",
+    "Safeguarding concerns you raised anonymously without asking to be contacted are not "
+    "here: the bot kept nothing that links them to you.",
+    "Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
+    "not part of this export. To ask about them, speak to the group's safeguarding lead.",
+    "Messages the bot has already delivered are not here: it drops their words once they "
+    "are delivered. Discord or Slack keeps its own copy of your conversations.",
+)
+EXPORT_SECTION_TITLES: dict[str, str] = {
+    "time_zones": "Your own time zone, if you set one (for meeting times).",
+    "checkin_settings": "Your check-in settings: on or off, how often, when, quiet hours "
+                        "and pauses.",
+    "checkins": "Check-ins the bot sent you, your answers and your private notes.",
+    "one_to_one_requests": "Your requests for a one-to-one, with your note.",
+    "buddy_membership": "Whether you joined buddy pairing.",
+    "buddy_avoids": "People you asked never to be paired with (only you and the bot know).",
+    "buddy_rounds": "Buddy rounds you were paired in, and with whom.",
+    "meeting_rsvps": "Your answers to meeting invitations.",
+    "meeting_reminder_optins": "Meetings you asked to be reminded about by direct message.",
+    "agenda_items": "Points you added to meeting agendas.",
+    "action_items": "Action items you own or marked done.",
+    "minutes_written": "Minutes you wrote (the minutes themselves are the group's record).",
+    "meetings_created": "Meetings you set up.",
+    "agreement_reads": "Versions of the group agreement you read and accepted.",
+    "named_poll_votes": "Your votes in polls that were not anonymous (your name was shown "
+                        "with them).",
+    "concerns_raised": "Safeguarding concerns you raised where you gave your name or asked "
+                       "to be contacted: what you wrote, and where the case stands.",
+    "concern_drafts": "A direct message the bot offered to raise as a concern, kept for at "
+                      "most a day until you chose.",
+    "known_facilitator": "The bot's note that you are one of the group's facilitators.",
+    "known_safeguarding_lead": "The bot's note that you are one of the group's "
+                               "safeguarding leads.",
+    "group_settings_changed": "Group settings you changed with /setup.",
+    "resources_added": "Resources you added to the group's shared list.",
+    "welcome_text_changed": "The group's welcome text, if you were the last to change it.",
+    "feedback_hidden": "Feedback you kept out of a digest, as a facilitator (not who wrote "
+                       "it: nobody knows that).",
+    "messages_waiting": "Messages to you that the bot has not delivered yet.",
+}
+
+
+def member_id_bad(raw: str) -> str:
+    """`coprod export/erase --member` with something that is not a member id."""
+    return (f"--member: “{raw}” is not a member id. Use the platform's id for them "
+            "(Discord: a long number, from right-click > Copy User ID; Slack: like "
+            "U0123ABCD; the console: their name, like alice).")
+
+
+def group_id_bad(raw: str) -> str:
+    """`--group` with something that is not a group id."""
+    return (f"--group: “{raw}” is not a group id. Use the Discord server id, the Slack "
+            "workspace id (like T0123ABCD), or demo for the console.")
+
+
+def export_written(member: str, count: int, where: str) -> str:
+    """`coprod export` wrote the file."""
+    if not count:
+        return (f"Wrote what the bot holds about member {member} to {where}: nothing is "
+                "linked to them. The file says so, and lists what the bot never links to anyone.")
+    return (f"Wrote what the bot holds about member {member} ({count} "
+            f"record{'' if count == 1 else 's'}) to {where}, readable only by you. It may "
+            "include their private notes: give it to them privately, then delete your copy.")
+
+
+def export_not_written(where: str, reason: str) -> str:
+    """`coprod export --out` somewhere that cannot be written."""
+    return (f"Could not write {where} ({reason}). Nothing was written; choose another "
+            "place with --out.")
+
+
+def erase_preview(member: str, group: str | None, counts: dict[str, int],
+                  raised: int) -> str:
+    """`coprod erase`, before asking: what the bot holds about the member."""
+    where = f"in group {group}" if group else "in every group"
+    kept = (f"\nKept whatever happens: {raised} safeguarding "
+            f"case{'' if raised == 1 else 's'} they raised." if raised else "")
+    if not counts:
+        return (f"The bot holds nothing linked to member {member} {where} that erasing "
+                "would remove. Erasing again is safe: it changes nothing and is recorded."
+                + kept)
+    lines = [f"The bot holds these records linked to member {member} {where}:"]
+    lines += [f"  {name}: {n}" for name, n in counts.items()]
+    lines.append("Erasing deletes them, or removes the member from records the group keeps "
+                 "(minutes, action items, settings changes). Safeguarding records are kept."
+                 + kept)
+    return "\n".join(lines)
+
+
+ERASE_CONFIRM = "Type yes to erase, or anything else to stop: "
+ERASE_CANCELLED = "Stopped: nothing was erased."
+
+
+def erase_done(member: str, erasure_id: int, deleted: dict[str, int],
+               anonymised: dict[str, int], by: str) -> str:
+    """`coprod erase` finished: counts per table, never what was erased."""
+    lines = [f"Erased member {member} (erasure record {erasure_id}, run by {by})."]
+    if deleted:
+        lines.append("Deleted: " + ", ".join(f"{t} {n}" for t, n in deleted.items()) + ".")
+    if anonymised:
+        lines.append("Member removed from records the group keeps: "
+                     + ", ".join(f"{t} {n}" for t, n in anonymised.items()) + ".")
+    if not deleted and not anonymised:
+        lines.append("There was nothing left to erase.")
+    return "\n".join(lines)
+
+
+def erase_kept(kept: dict[str, int]) -> str:
+    """`coprod erase`: the safeguarding records kept, and why."""
+    if not kept:
+        return "No safeguarding records involve this member."
+    return ("Kept: safeguarding records that involve this member ("
+            + ", ".join(f"{t} {n}" for t, n in kept.items()) + "): cases they raised, "
+            "cases about them, and cases, notes and audit entries they worked on as a lead. "
+            "Safeguarding procedures require these to be kept even when someone asks to be "
+            "forgotten, so that a concern can be followed up and how it was handled can be "
+            "shown. Only the safeguarding leads can see them. They are deleted with the "
+            "case: by a lead (/case delete), or by [retention] closed_cases_days once the "
+            "case is closed.")
+
+
+ERASE_RUNNING_BOT = ("It is safe to erase while the bot runs. If the member is still in the "
+                     "group, the bot starts storing new things about them when they next "
+                     "use it.")
+
+ROTATE_ENV_ONE_KEY = (
+    "COPROD_ENCRYPTION_KEY holds one key, so there is no new key to move to. Make one with "
+    "`coprod generate-key`, set COPROD_ENCRYPTION_KEY=NEW,OLD (the new key, a comma, then "
+    "the current key), restart the bot, then run coprod rotate-key again.")
+
+
+def rotate_no_key(path: str) -> str:
+    """`coprod rotate-key` with no key anywhere."""
+    return (f"There is no key to change: COPROD_ENCRYPTION_KEY is not set and there is no "
+            f"key file at {path}.")
+
+
+def rotate_new_key(path: str) -> str:
+    """`coprod rotate-key`: the new key is in place."""
+    return (f"Step 1 of 3: the key file {path} now holds a new key, with the old key after "
+            "it. A running bot notices by itself: it writes with the new key and can still "
+            "read the old.")
+
+
+def rotate_resuming(path: str) -> str:
+    """`coprod rotate-key` after one that did not finish."""
+    return (f"Step 1 of 3: the key file {path} already holds a new key and the old one (an "
+            "earlier rotation did not finish), so this finishes it.")
+
+
+ROTATE_WORKING = ("Step 2 of 3: re-encrypting every stored field with the new key, a batch "
+                  "at a time. The bot keeps running.")
+
+
+def rotate_done_file(path: str, count: int) -> str:
+    """`coprod rotate-key` finished with a key file."""
+    return (f"Step 3 of 3: done. {count} stored value{'' if count == 1 else 's'} "
+            f"{'was' if count == 1 else 'were'} re-encrypted, and every one opens with the new "
+            f"key alone. The key file {path} now holds only the new key, so the old key opens "
+            "nothing in this database. Backups made before now still need the old key: "
+            "keep it with them, or delete them.")
+
+
+def rotate_done_env(count: int) -> str:
+    """`coprod rotate-key` finished with keys from the environment."""
+    return (f"Done: {count} stored value{'' if count == 1 else 's'} "
+            f"{'was' if count == 1 else 'were'} re-encrypted, and every one opens with the "
+            "first key in COPROD_ENCRYPTION_KEY alone. Now set COPROD_ENCRYPTION_KEY to that "
+            "key only (remove the comma and the old key) and restart the bot; then the old "
+            "key opens nothing in this database.")
+
+
+def rotate_unreadable(columns: dict[str, int]) -> str:
+    """`coprod rotate-key`: values that no key opens (already unreadable before)."""
+    total = sum(columns.values())
+    return (f"Note: {total} stored value{'' if total == 1 else 's'} open with none of the "
+            "keys (" + ", ".join(f"{c} {n}" for c, n in columns.items()) + "). They could "
+            "not be read before either, and were left as they were.")
+
+
+def rotate_incomplete(count: int) -> str:
+    """`coprod rotate-key` could not finish: the old key stays."""
+    return (f"Stopped: {count} stored value{'' if count == 1 else 's'} still open only with "
+            "the old key after several passes. Is another bot writing with the old key only "
+            "(say one started with COPROD_ENCRYPTION_KEY)? Both keys stay where they are, so "
+            "nothing is lost; run coprod rotate-key again.")
+
+
+ROTATE_NOT_COMPACTED = ("Note: the database was too busy to be compacted, so its free space "
+                        "may still hold old encrypted copies. Run coprod rotate-key again "
+                        "when the bot is quiet (it moves to another new key and compacts).")

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,12 @@ from bot.checkins_config import (
 )
 from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
 from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
+from bot.retention_config import (
+    RETENTION_SCHEMA,
+    RetentionConfig,
+    retention_config,
+    retention_problems,
+)
 from bot.settings import (
     FEATURE_CHANNELS,
     SETTING_KEYS,
@@ -177,6 +183,7 @@ class Config:
     checkins: CheckinsConfig = field(default_factory=CheckinsConfig)
     buddies: BuddiesConfig = field(default_factory=BuddiesConfig)
     concerns: ConcernsConfig = field(default_factory=ConcernsConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     secrets: Secrets = field(default_factory=Secrets)
     source: str = ""
 
@@ -363,6 +370,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "checkins": CHECKINS_SCHEMA,
     "buddies": BUDDIES_SCHEMA,
     "concerns": CONCERNS_SCHEMA,
+    "retention": RETENTION_SCHEMA,
     "console": {
         "group_name": _text,
         "channel": _console_channel,
@@ -514,6 +522,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
                      if p.split("]", 1)[1] not in
                      {q.split("]", 1)[1] for q in _group_problems("group", defaults)}]
 
+    problems += retention_problems(values["retention"], values["concerns"])
+
     database_problem = check_database_setting(secrets.database_url
                                               or values["bot"].get("database", "coprod.db"))
     if database_problem:
@@ -525,6 +535,9 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
     discord, slack = values["discord"], values["slack"]
     shard_count = discord.get("shard_count", 0)
     bot, delivery, console = values["bot"], values["delivery"], values["console"]
+    retention = retention_config(values["retention"], values["concerns"].get("retention_days"))
+    concerns = replace(concerns_config(values["concerns"]),
+                       retention_days=retention.closed_cases_days)
     return Config(
         log_level=secrets.log_level or bot.get("log_level", ""),
         log_format=bot.get("log_format", "keyvalue"),
@@ -565,7 +578,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         prompts=prompts_config(values["prompts"]),
         checkins=checkins_config(values["checkins"]),
         buddies=buddies_config(values["buddies"]),
-        concerns=concerns_config(values["concerns"]),
+        concerns=concerns,
+        retention=retention,
         secrets=secrets,
         source=str(path) if path else "",
     )

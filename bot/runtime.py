@@ -12,7 +12,12 @@ from typing import TextIO
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config, ConfigError
-from storage.crypto import EncryptionKeyError, FieldCipher, load_or_create_key_file
+from storage.crypto import (
+    EncryptionKeyError,
+    FieldCipher,
+    KeyFileCipher,
+    load_or_create_key_file,
+)
 from storage.factory import is_postgres, open_storage, sqlite_path
 from storage.interface import Storage, StorageError
 
@@ -77,7 +82,7 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
         else:
             need.append(("SLACK_SIGNING_SECRET", s.slack_signing_secret))
     if platform != "console":
-        need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key))
+        need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key or config.key_file))
     return [f"{name}: not set. The {platform.title()} adapter needs it; put it in the "
             f"environment or in .env (see docs/{platform}.md)"
             + (". Make one with `coprod generate-key`" if name == "COPROD_ENCRYPTION_KEY"
@@ -86,30 +91,37 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
 
 
 def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> FieldCipher:
-    """The field cipher from COPROD_ENCRYPTION_KEY; on the console, a key file is made
-    if no key is set. Raises `ConfigError` with the fix when no key can be had."""
+    """The field cipher from COPROD_ENCRYPTION_KEY, else from a key file: on the console
+    one is made if there is none; on Discord and Slack `[bot] key_file` must name an
+    existing one. A key file is re-read when it changes (`coprod rotate-key` relies on
+    that). Raises `ConfigError` with the fix when no key can be had."""
     key = config.secrets.encryption_key
     try:
         if key:
             return FieldCipher(key)
-        if platform != "console":
+        if platform != "console" and not config.key_file:
             raise ConfigError([
                 "COPROD_ENCRYPTION_KEY: not set. Feedback and concerns are stored encrypted, "
                 "so a key is needed. Make one with `coprod generate-key` and put it in the "
                 "environment or in .env as COPROD_ENCRYPTION_KEY=..."])
         path = key_path_for(config)
-        key, created = load_or_create_key_file(path)
+        if platform != "console" and not path.exists():
+            raise ConfigError([
+                f"[bot] key_file: there is no key file at {path}. Make one with "
+                f"`coprod generate-key > {path}` and `chmod 600 {path}`, or set "
+                "COPROD_ENCRYPTION_KEY instead."])
+        _, created = load_or_create_key_file(path)
         if created:
             print(f"Made a new encryption key in {path} (readable only by you). "
                   "Keep it: without it the stored feedback and concerns cannot be read.",
                   file=notes)
-        return FieldCipher(key)
+        return KeyFileCipher(path)
     except EncryptionKeyError as exc:
         raise ConfigError([f"COPROD_ENCRYPTION_KEY: {exc}"]) from None
 
 
 def key_path_for(config: Config) -> Path:
-    """Where the console keeps a generated key: `[bot] key_file`, else beside the
+    """Where the key file is: `[bot] key_file`, else (the console's own) beside the
     database file (`coprod.db` -> `coprod.key`)."""
     if config.key_file:
         return Path(config.key_file).expanduser()

@@ -20,6 +20,7 @@ from storage.checkins import BuddyStore, CheckinStore
 from storage.concerns import ConcernStore
 from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
+from storage.members import MemberDataStore
 from storage.polls import PollStore
 
 
@@ -28,7 +29,7 @@ class StorageError(Exception):
 
 
 class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
-              AgreementStores, ConcernStore, ABC):
+              AgreementStores, ConcernStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

@@ -35,6 +35,7 @@ from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
+from storage.sql_members import SqlMembers
 
 try:
     import asyncpg
@@ -308,7 +309,7 @@ def _safe(exc: BaseException) -> str:
 
 
 class PostgresStorage(SqlMeetings, SqlFeedback, SqlCheckins, SqlAgreement,
-                      SqlConcerns, SqlCore, PostgresBase, Storage):
+                      SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 
 

@@ -11,11 +11,12 @@ from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
+from storage.sql_members import SqlMembers
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
 class SqliteStorage(SqlMeetings, SqlFeedback, SqlCheckins, SqlAgreement,
-                    SqlConcerns, SqlCore, SqliteBase, Storage):
+                    SqlConcerns, SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
 
