@@ -109,6 +109,8 @@ class Checkins:
         self.config: CheckinsConfig = app.config.checkins
         self.owner = f"checkins-{secrets.token_hex(4)}"
         self.prefs: dict[tuple[str, str], CheckinPrefs] = {}
+        # Set once every member's settings are in `prefs` (at start).
+        self._all_loaded = False
         self._seen: set[tuple[str, str, str]] = set()
         self.note_form = FormSpec(NOTE_FORM, NOTE_FIELDS, self.submit_note, command="checkin")
         self.reply_form = FormSpec(REPLY_FORM, REPLY_FIELDS, self.submit_reply)
@@ -188,6 +190,7 @@ class Checkins:
         """Rebuild every member's check-in schedule, and the hourly sweep."""
         for prefs in await self.app.storage.all_checkin_prefs():
             self._schedule(prefs)
+        self._all_loaded = True
         self.app.scheduler.add(SWEEP_SCHEDULE, _hourly, self._sweep_job)
 
     @staticmethod
@@ -378,6 +381,9 @@ class Checkins:
             prefs = self._defaults(ctx)
             await self._save(prefs)
             out.append(Message(catalog.checkin_default_on(self._when(prefs, ctx.now()))))
+        if self._all_loaded and (ctx.group_id, actor.user_id) not in self.prefs:
+            # Never opted in, so no check-in of theirs can have gone astray: no read.
+            return out
         unreachable = await ctx.storage.checkin_unreachable(ctx.group_id, actor.user_id)
         if unreachable is not None:
             current = await ctx.storage.checkin_prefs(ctx.group_id, actor.user_id)
