@@ -54,6 +54,7 @@ class Dispatcher:
         batch_size: int = 50,
         owner: str | None = None,
         rng: random.Random | None = None,
+        retry_base_seconds: float = BACKOFF_BASE_SECONDS,
     ) -> None:
         self._storage = storage
         self._sender = sender
@@ -61,6 +62,7 @@ class Dispatcher:
         self._concurrency = concurrency
         self._sending = 0  # deliveries claimed or being claimed by this dispatcher
         self._max_backoff = max_backoff_seconds
+        self._retry_base = retry_base_seconds
         self._lease = timedelta(seconds=lease_seconds)
         self._batch = batch_size
         self.owner = owner or f"dispatcher-{uuid.uuid4().hex[:12]}"
@@ -217,7 +219,7 @@ class Dispatcher:
                           reason=type(exc).__name__, to=delivery.destination.kind.value)
         else:
             attempts = delivery.attempts + 1
-            ceiling = min(self._max_backoff, BACKOFF_BASE_SECONDS * 2 ** min(attempts, 30))
+            ceiling = min(self._max_backoff, self._retry_base * 2 ** min(attempts, 30))
             wait = self._rng.uniform(ceiling / 2, ceiling)
             await self._storage.mark_retry(delivery.id, now + timedelta(seconds=wait), error,
                                            count_attempt=True, owner=self.owner)
