@@ -1036,6 +1036,23 @@ def slack_http_bad(value: str) -> str:
             "(the port a number from 1 to 65535).")
 
 
+def record_flags_only(flags: str) -> str:
+    """Flags of the recording platform given for another platform."""
+    return (f"{flags}: these are for the recording platform only (a tool for tests); add "
+            "--platform record, or leave them out.")
+
+
+def record_latency_bad(value: int) -> str:
+    """A `--send-latency-ms` out of range."""
+    return (f"--send-latency-ms {value}: must be from 0 to 600000 milliseconds "
+            "(ten minutes).")
+
+
+def record_path_empty(flag: str) -> str:
+    """An empty file name for a recording flag."""
+    return f"{flag}: needs a file name (or - for standard input, with --input)."
+
+
 # ---- concerns (safeguarding) ----------------------------------------------------------------
 # Plain, kind and factual. Never promise confidentiality: say who will see a concern and
 # that leads may have to share it to keep someone safe.

@@ -16,7 +16,10 @@ from storage.crypto import EncryptionKeyError, FieldCipher, load_or_create_key_f
 from storage.factory import open_storage, sqlite_path
 from storage.interface import Storage, StorageError
 
-PLATFORMS = ("console", "discord", "slack")
+PLATFORMS = ("console", "discord", "slack", "record")
+# Platforms that need no token and may keep their encryption key in a file beside the
+# database (the console, and the recording platform used by tests and operations).
+LOCAL_PLATFORMS = ("console", "record")
 
 # What an adapter package exposes: `run_platform(app, config) -> exit code`. It starts
 # the app's delivery through its sender, runs until stopped, and returns.
@@ -76,7 +79,7 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
             need.append(("SLACK_APP_TOKEN", s.slack_app_token))
         else:
             need.append(("SLACK_SIGNING_SECRET", s.slack_signing_secret))
-    if platform != "console":
+    if platform not in LOCAL_PLATFORMS:
         need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key))
     return [f"{name}: not set. The {platform.title()} adapter needs it; put it in the "
             f"environment or in .env (see docs/{platform}.md)"
@@ -86,13 +89,14 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
 
 
 def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> FieldCipher:
-    """The field cipher from COPROD_ENCRYPTION_KEY; on the console, a key file is made
-    if no key is set. Raises `ConfigError` with the fix when no key can be had."""
+    """The field cipher from COPROD_ENCRYPTION_KEY; on the console (and the recording
+    platform), a key file is made if no key is set. Raises `ConfigError` with the fix
+    when no key can be had."""
     key = config.secrets.encryption_key
     try:
         if key:
             return FieldCipher(key)
-        if platform != "console":
+        if platform not in LOCAL_PLATFORMS:
             raise ConfigError([
                 "COPROD_ENCRYPTION_KEY: not set. Feedback and concerns are stored encrypted, "
                 "so a key is needed. Make one with `coprod generate-key` and put it in the "
