@@ -69,7 +69,8 @@ class Dispatcher:
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
         self._stopping = False
-        self._busy = 0  # batches being sent right now
+        self._busy = 0  # claims being made plus sends in hand
+        self._in_hand: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -78,15 +79,26 @@ class Dispatcher:
         self._wake.set()
 
     async def process_once(self) -> int:
-        """Claim as many due deliveries as there are free sending slots, and attempt each;
-        return how many.
+        """Claim as many due deliveries as there are free sending slots, attempt each, and
+        wait for those attempts; return how many were claimed.
 
         Only free slots are claimed, so a lease runs only while its delivery is really
         being sent, never while it waits its turn.
         """
+        tasks = await self._claim_and_start()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return len(tasks)
+
+    async def _claim_and_start(self) -> list[asyncio.Task[None]]:
+        """Claim deliveries for the free slots and start sending each in its own task.
+
+        Each send holds its slot only until it ends, so one slow send (a timeout, a long
+        rate limit) never holds back the sends claimed with it.
+        """
         free = min(self._batch, self._concurrency - self._sending)
         if free <= 0:
-            return 0
+            return []
         # Reserved before the await, so callers cannot overbook, and marked busy so that
         # `drain` waits for what this call is about to claim and send.
         self._sending += free
@@ -96,22 +108,37 @@ class Dispatcher:
         try:
             claimed = await self._storage.claim_deliveries(
                 self._clock.now(), free, self.owner, self._lease)
-            self._sending -= free - len(claimed)
-            free = len(claimed)
-            if claimed:
-                await asyncio.gather(*(self._attempt(d) for d in claimed),
-                                     return_exceptions=True)
         finally:
-            self._sending -= free
-            self._busy -= 1
-            if not self._busy:
-                self._idle.set()
-        return len(claimed)
+            self._sending -= free - len(claimed)
+            self._busy += len(claimed)
+            self._ended_one()
+        tasks = []
+        for delivery in claimed:
+            task = asyncio.create_task(self._attempt(delivery), name="coprod-send")
+            self._in_hand.add(task)
+            task.add_done_callback(self._attempt_ended)
+            tasks.append(task)
+        return tasks
+
+    def _attempt_ended(self, task: asyncio.Task[None]) -> None:
+        self._in_hand.discard(task)
+        self._sending -= 1
+        self._ended_one()
+        self._wake.set()  # a slot is free
+        if not task.cancelled() and task.exception() is not None:
+            # Its outcome could not be recorded: the lease runs out and it is tried again.
+            log_event(log, logging.ERROR, "delivery.attempt_failed",
+                      error=type(task.exception()).__name__)
+
+    def _ended_one(self) -> None:
+        self._busy -= 1
+        if not self._busy:
+            self._idle.set()
 
     async def drain(self, limit_seconds: float = 10.0) -> None:
         """Attempt everything due now, repeatedly, until nothing is due (or time is up).
 
-        Also waits for batches already being sent by the background loop. Used by the
+        Also waits for sends already in hand from the background loop. Used by the
         console between typed lines and by tests, so that what a step caused is shown
         before the next step.
         """
@@ -121,28 +148,37 @@ class Dispatcher:
                     continue
                 if not self._busy:
                     return
-                await self._idle.wait()  # a batch the background loop claimed
+                await self._idle.wait()  # sends the background loop has in hand
 
     async def run(self) -> None:
-        """Deliver until `stop` is called."""
+        """Deliver until `stop` is called, then wait for the sends in hand."""
         log_event(log, logging.INFO, "dispatcher.start", owner=self.owner)
         failures = 0
-        while not self._stopping:
-            try:
-                if await self.process_once():
+        try:
+            while not self._stopping:
+                try:
+                    if await self._claim_and_start():
+                        failures = 0
+                        continue
+                    if self._sending >= self._concurrency:
+                        await self._pause(IDLE_POLL_SECONDS)  # until a slot is free
+                        continue
+                    await self._sleep_until_due()
                     failures = 0
-                    continue
-                await self._sleep_until_due()
-                failures = 0
-            except Exception as exc:
-                # The database may be locked or gone for a while: keep going, slower.
-                failures += 1
-                log_event(log, logging.ERROR, "dispatcher.loop_failed",
-                          error=type(exc).__name__, failures=failures)
-                await self._pause(min(IDLE_POLL_SECONDS * failures, 60.0))
+                except Exception as exc:
+                    # The database may be locked or gone for a while: keep going, slower.
+                    failures += 1
+                    log_event(log, logging.ERROR, "dispatcher.loop_failed",
+                              error=type(exc).__name__, failures=failures)
+                    await self._pause(min(IDLE_POLL_SECONDS * failures, 60.0))
+            if self._in_hand:
+                await asyncio.gather(*self._in_hand, return_exceptions=True)
+        finally:
+            for task in self._in_hand:
+                task.cancel()
 
     def stop(self) -> None:
-        """Finish the current batch and return from `run`."""
+        """Finish the sends in hand and return from `run`."""
         self._stopping = True
         self._wake.set()
 
