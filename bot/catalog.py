@@ -1173,6 +1173,17 @@ def concern_rerouted(text: str) -> str:
             "you as well.\n\n" + text)
 
 
+def concern_escalated_in_channel(text: str) -> str:
+    """An escalation posted in the leads' channel: no direct message could be delivered."""
+    return ("No lead could be reached by direct message, so this is posted here, in the "
+            "leads' private channel.\n\n" + text)
+
+
+CONCERN_ESCALATED_NEUTRAL = (
+    "A concern is still waiting for a lead, and no direct message about it could be "
+    "delivered. Leads: type /case list to see the open cases.")
+
+
 def concern_escalated(ref: str, minutes: int, text: str) -> str:
     """Nobody acknowledged a concern in time."""
     return (f"**Not yet acknowledged:** case {ref} was raised {minutes} minutes ago and "
