@@ -70,7 +70,8 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._busy = 0  # claims being made plus sends in hand
-        self._in_hand: set[asyncio.Task[None]] = set()
+        self._in_hand: dict[asyncio.Task[None], int] = {}  # send -> delivery id
+        self._sending_ids: set[int] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -114,14 +115,22 @@ class Dispatcher:
             self._ended_one()
         tasks = []
         for delivery in claimed:
+            if delivery.id in self._sending_ids:
+                # Its lease ran out while this dispatcher still has it in hand (a send
+                # slower than the lease, or a clock that jumped): the claim is renewed,
+                # and the send in hand records the outcome. Never two sends at once.
+                self._sending -= 1
+                self._ended_one()
+                continue
+            self._sending_ids.add(delivery.id)
             task = asyncio.create_task(self._attempt(delivery), name="coprod-send")
-            self._in_hand.add(task)
+            self._in_hand[task] = delivery.id
             task.add_done_callback(self._attempt_ended)
             tasks.append(task)
         return tasks
 
     def _attempt_ended(self, task: asyncio.Task[None]) -> None:
-        self._in_hand.discard(task)
+        self._sending_ids.discard(self._in_hand.pop(task, -1))
         self._sending -= 1
         self._ended_one()
         self._wake.set()  # a slot is free
@@ -174,7 +183,7 @@ class Dispatcher:
             if self._in_hand:
                 await asyncio.gather(*self._in_hand, return_exceptions=True)
         finally:
-            for task in self._in_hand:
+            for task in list(self._in_hand):
                 task.cancel()
 
     def stop(self) -> None:

@@ -328,3 +328,35 @@ async def test_a_slow_send_does_not_hold_back_the_ones_claimed_with_it(
         d.stop()
         async with asyncio.timeout(5):
             await running
+
+
+async def test_a_lease_running_out_mid_send_never_starts_a_second_send(
+        storage: Storage, clock: FakeClock) -> None:
+    """Found while running the campaigns: a claim whose lease ran out while its send was
+    still in hand (a slow send, or a clock that jumps in tests) was claimed again by the
+    same dispatcher and sent twice."""
+    import asyncio
+
+    release, entered = asyncio.Event(), asyncio.Event()
+
+    class Stuck(MemoryAdapter):
+        async def send(self, destination: Destination, message: Message, key: str) -> str:
+            entered.set()
+            await release.wait()
+            return await super().send(destination, message, key)
+
+    adapter = Stuck()
+    await storage.enqueue([dm("U1", key="k1")], clock.now())
+    d = Dispatcher(storage, adapter, clock, lease_seconds=30)
+    first = asyncio.create_task(d.process_once())
+    async with asyncio.timeout(5):
+        await entered.wait()
+    clock.advance(timedelta(seconds=31))  # the lease has run out; the send goes on
+    async with asyncio.timeout(5):
+        assert await d.process_once() == 0
+    release.set()
+    async with asyncio.timeout(5):
+        await first
+        await d.drain()
+    assert [s.key for s in adapter.sent] == ["k1"]
+    assert await storage.delivery_status("k1") is DeliveryStatus.DELIVERED
