@@ -179,6 +179,7 @@ class App:
             concurrency=self.config.delivery_concurrency,
             max_backoff_seconds=self.config.delivery_max_backoff_seconds,
             lease_seconds=self.config.delivery_lease_seconds,
+            retry_base_seconds=self.config.delivery_retry_base_seconds,
         )
         self._run_dispatcher()
         return self.dispatcher

@@ -1068,6 +1068,23 @@ def slack_http_bad(value: str) -> str:
             "(the port a number from 1 to 65535).")
 
 
+def record_flags_only(flags: str) -> str:
+    """Flags of the recording platform given for another platform."""
+    return (f"{flags}: these are for the recording platform only (a tool for tests); add "
+            "--platform record, or leave them out.")
+
+
+def record_latency_bad(value: int) -> str:
+    """A `--send-latency-ms` out of range."""
+    return (f"--send-latency-ms {value}: must be from 0 to 600000 milliseconds "
+            "(ten minutes).")
+
+
+def record_path_empty(flag: str) -> str:
+    """An empty file name for a recording flag."""
+    return f"{flag}: needs a file name (or - for standard input, with --input)."
+
+
 # ---- concerns (safeguarding) ----------------------------------------------------------------
 # Plain, kind and factual. Never promise confidentiality: say who will see a concern and
 # that leads may have to share it to keep someone safe.
@@ -1186,6 +1203,17 @@ def concern_rerouted(text: str) -> str:
     """A concern sent to someone else because a lead could not be reached."""
     return ("A lead could not be reached by direct message, so this concern is sent to "
             "you as well.\n\n" + text)
+
+
+def concern_escalated_in_channel(text: str) -> str:
+    """An escalation posted in the leads' channel: no direct message could be delivered."""
+    return ("No lead could be reached by direct message, so this is posted here, in the "
+            "leads' private channel.\n\n" + text)
+
+
+CONCERN_ESCALATED_NEUTRAL = (
+    "A concern is still waiting for a lead, and no direct message about it could be "
+    "delivered. Leads: type /case list to see the open cases.")
 
 
 def concern_escalated(ref: str, minutes: int, text: str) -> str:

@@ -49,6 +49,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", metavar="HOST:PORT",
                      help="Slack only: take Slack's requests over HTTP on HOST:PORT instead "
                           "of Socket Mode (needs SLACK_SIGNING_SECRET)")
+    record = run.add_argument_group(
+        "recording platform (--platform record; a tool for tests, see docs/testing.md)")
+    record.add_argument("--input", metavar="PATH",
+                        help="read events (JSON lines) from this file or named pipe; "
+                             "- for standard input")
+    record.add_argument("--replies", metavar="PATH",
+                        help="write answers here ({pid} becomes the process id)")
+    record.add_argument("--deliveries", metavar="PATH",
+                        help="write every message sent here ({pid} becomes the process id)")
+    record.add_argument("--send-latency-ms", type=int, metavar="MS",
+                        help="the pretend platform takes this long to answer each send")
+    record.add_argument("--keep-running", action="store_true", default=None,
+                        help="keep running after the input ends, until Ctrl-C or SIGTERM")
     slack = with_config(sub.add_parser("slack", help="Slack helpers: print the app manifest",
                                        description="Print the Slack app manifest to paste "
                                                    "when creating the app (docs/slack.md)."))
@@ -175,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.http:
             config = _with_http(config, args.http, args.platform)
             args.platform = "slack"
+        config = _with_record(config, args)
         platform = choose_platform(args.platform, config, sys.stderr)
         return asyncio.run(_run(config, platform))
     except ConfigError as exc:
@@ -198,6 +212,27 @@ def _with_http(config: Config, value: str, platform: str | None) -> Config:
         raise ConfigError([catalog.slack_http_bad(value)])
     slack = replace(config.slack, mode="http", http_host=host.strip("[]"), http_port=int(port))
     return replace(config, slack=slack)
+
+
+RECORD_FLAGS = ("input", "replies", "deliveries", "send_latency_ms", "keep_running")
+
+
+def _with_record(config: Config, args: argparse.Namespace) -> Config:
+    """The recording platform's flags, over `[record]` (only with --platform record)."""
+    given = {name: getattr(args, name) for name in RECORD_FLAGS
+             if getattr(args, name) is not None}
+    if not given:
+        return config
+    if args.platform != "record":
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise ConfigError([catalog.record_flags_only(flags)])
+    latency = given.get("send_latency_ms")
+    if latency is not None and not 0 <= latency <= 600000:
+        raise ConfigError([catalog.record_latency_bad(latency)])
+    for name in ("input", "replies", "deliveries"):
+        if name in given and not str(given[name]).strip():
+            raise ConfigError([catalog.record_path_empty("--" + name)])
+    return replace(config, record=replace(config.record, **given))
 
 
 def _discord_helper(args: argparse.Namespace) -> int:

@@ -152,6 +152,25 @@ class SlackConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordConfig:
+    """`[record]`: the recording platform (`coprod run --platform record`), a test and
+    operations tool that reads events as JSON lines and records what the bot answers and
+    delivers to files (docs/testing.md).
+
+    `input` "-" is standard input; `{pid}` in the file names becomes the process id, so
+    several processes can share one config and each record to its own files.
+    """
+
+    input: str = "-"
+    replies: str = "record-replies-{pid}.jsonl"
+    deliveries: str = "record-deliveries-{pid}.jsonl"
+    group_id: str = "demo"
+    channel: str = "general"
+    send_latency_ms: int = 0
+    keep_running: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole checked configuration."""
 
@@ -167,6 +186,7 @@ class Config:
     delivery_concurrency: int = 4
     delivery_max_backoff_seconds: int = 600
     delivery_lease_seconds: int = 120
+    delivery_retry_base_seconds: float = 2.0
     scheduler_grace_minutes: int = 60
     meetings_reminder_minutes: tuple[int, ...] = (1440, 60)
     meetings_coming_up_day: str = "monday"
@@ -177,6 +197,7 @@ class Config:
     console_channel: str = "general"
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
+    record: RecordConfig = field(default_factory=RecordConfig)
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
     agreement: AgreementConfig = field(default_factory=AgreementConfig)
     prompts: PromptsConfig = field(default_factory=PromptsConfig)
@@ -243,6 +264,17 @@ def _int_range(low: int, high: int) -> Any:
         if not low <= value <= high:
             raise SettingError(f"must be from {low} to {high}; it is {value}")
         return value
+    return check
+
+
+def _seconds(low: float, high: float) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingError(f"must be a number of seconds from {low:g} to {high:g}, "
+                               "like 2 or 0.5")
+        if not low <= value <= high:
+            raise SettingError(f"must be from {low:g} to {high:g} seconds; it is {value:g}")
+        return float(value)
     return check
 
 
@@ -337,6 +369,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "concurrency": _int_range(1, 64),
         "max_backoff_seconds": _int_range(5, 86400),
         "lease_seconds": _int_range(10, 3600),
+        "retry_base_seconds": _seconds(0.01, 600),
     },
     "scheduler": {
         "grace_minutes": _int_range(0, 10080),
@@ -363,6 +396,15 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "http_host": _text,
         "http_port": _int_range(1, 65535),
         "api_base": _url,
+    },
+    "record": {
+        "input": _text,
+        "replies": _text,
+        "deliveries": _text,
+        "group_id": _text,
+        "channel": _console_channel,
+        "send_latency_ms": _int_range(0, 600000),
+        "keep_running": _expect(bool, "true or false"),
     },
     "feedback": FEEDBACK_SCHEMA,
     "agreement": AGREEMENT_SCHEMA,
@@ -549,6 +591,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         delivery_concurrency=delivery.get("concurrency", 4),
         delivery_max_backoff_seconds=delivery.get("max_backoff_seconds", 600),
         delivery_lease_seconds=delivery.get("lease_seconds", 120),
+        delivery_retry_base_seconds=delivery.get("retry_base_seconds", 2.0),
         scheduler_grace_minutes=values["scheduler"].get("grace_minutes", 60),
         meetings_reminder_minutes=values["meetings"].get("reminder_minutes", (1440, 60)),
         meetings_coming_up_day=values["meetings"].get("coming_up_day", "monday"),
@@ -573,6 +616,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             http_port=slack.get("http_port", 3000),
             api_base=secrets.slack_api_base or slack.get("api_base", ""),
         ),
+        record=RecordConfig(**{**values["record"], "channel": values["record"].get(
+            "channel", "general").lstrip("#")}),
         feedback=feedback_config(values["feedback"]),
         agreement=agreement_config(values["agreement"]),
         prompts=prompts_config(values["prompts"]),
@@ -627,4 +672,5 @@ def _close_hint(key: str, known: list[str]) -> str:
     return f" (did you mean {match[0]}?)" if match else ""
 
 
-__all__ = ["FEATURE_CHANNELS", "Config", "ConfigError", "Secrets", "load_config"]
+__all__ = ["FEATURE_CHANNELS", "Config", "ConfigError", "RecordConfig", "Secrets",
+           "load_config"]

@@ -21,7 +21,10 @@ from storage.crypto import (
 from storage.factory import is_postgres, open_storage, sqlite_path
 from storage.interface import Storage, StorageError
 
-PLATFORMS = ("console", "discord", "slack")
+PLATFORMS = ("console", "discord", "slack", "record")
+# Platforms that need no token and may keep their encryption key in a file beside the
+# database (the console, and the recording platform used by tests and operations).
+LOCAL_PLATFORMS = ("console", "record")
 
 # What an adapter package exposes: `run_platform(app, config) -> exit code`. It starts
 # the app's delivery through its sender, runs until stopped, and returns.
@@ -81,7 +84,7 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
             need.append(("SLACK_APP_TOKEN", s.slack_app_token))
         else:
             need.append(("SLACK_SIGNING_SECRET", s.slack_signing_secret))
-    if platform != "console":
+    if platform not in LOCAL_PLATFORMS:
         need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key or config.key_file))
     return [f"{name}: not set. The {platform.title()} adapter needs it; put it in the "
             f"environment or in .env (see docs/{platform}.md)"
@@ -92,20 +95,21 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
 
 def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> FieldCipher:
     """The field cipher from COPROD_ENCRYPTION_KEY, else from a key file: on the console
-    one is made if there is none; on Discord and Slack `[bot] key_file` must name an
-    existing one. A key file is re-read when it changes (`coprod rotate-key` relies on
-    that). Raises `ConfigError` with the fix when no key can be had."""
+    (and the recording platform) one is made if there is none; on Discord and Slack
+    `[bot] key_file` must name an existing one. A key file is re-read when it changes
+    (`coprod rotate-key` relies on that). Raises `ConfigError` with the fix when no key
+    can be had."""
     key = config.secrets.encryption_key
     try:
         if key:
             return FieldCipher(key)
-        if platform != "console" and not config.key_file:
+        if platform not in LOCAL_PLATFORMS and not config.key_file:
             raise ConfigError([
                 "COPROD_ENCRYPTION_KEY: not set. Feedback and concerns are stored encrypted, "
                 "so a key is needed. Make one with `coprod generate-key` and put it in the "
                 "environment or in .env as COPROD_ENCRYPTION_KEY=..."])
         path = key_path_for(config)
-        if platform != "console" and not path.exists():
+        if platform not in LOCAL_PLATFORMS and not path.exists():
             raise ConfigError([
                 f"[bot] key_file: there is no key file at {path}. Make one with "
                 f"`coprod generate-key > {path}` and `chmod 600 {path}`, or set "

@@ -156,6 +156,10 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
 
     @abstractmethod
     async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
-        """Record that a scheduler is running at `now`; return the previous record (when a
-        scheduler last ran), so that firings missed while the bot was down can be found.
-        The record only moves forward."""
+        """Record that a scheduler has handled everything due up to `now`; return the
+        previous record. The record only moves forward."""
+
+    @abstractmethod
+    async def scheduler_last_seen(self) -> datetime | None:
+        """Up to when a scheduler last recorded everything due as handled (None: never),
+        so that firings missed while the bot was down can be found. Only reads."""

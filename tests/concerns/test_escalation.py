@@ -149,3 +149,54 @@ async def test_closed_cases_are_kept_by_default(cbot: MemoryBot, clock: FakeCloc
     await retention.sweep(Firing(SCHEDULE, later))
     kept = await cbot.app.storage.concern(closed)
     assert kept is not None and kept.text == "old words"
+
+
+async def test_with_every_dm_closed_the_escalation_is_posted_once_in_the_leads_channel(
+        storage: Storage, clock: FakeClock) -> None:
+    """Found by the fault campaign: when every lead and deputy had closed their DMs, an
+    escalation reached nobody (each DM fell back only to other DMs)."""
+    from adapters.memory import MemoryAdapter
+    from bot.errors import Forbidden
+    from bot.messages import DestinationKind
+    from tests.concerns.helpers import LEADS_CHANNEL
+
+    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("dms closed")
+                            if d.kind is DestinationKind.DM else None)
+    bot = await make_bot(storage, clock, adapter=adapter)
+    try:
+        await _start(bot)
+        start = clock.now()
+        ref = ref_of(await raise_concern(bot))
+        await at(bot, clock, start + timedelta(minutes=30))
+        posts = [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)
+                 if "Not yet acknowledged" in m.text]
+        assert len(posts) == 1 and ref in posts[0]
+        assert posts[0].startswith("No lead could be reached by direct message")
+        (post,) = [m for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)
+                   if "Not yet acknowledged" in m.text]
+        assert [b.value for b in post.buttons] == [ref]  # Acknowledge from the channel
+    finally:
+        await bot.close()
+
+
+async def test_an_escalation_about_a_lead_puts_only_a_neutral_line_in_the_channel(
+        storage: Storage, clock: FakeClock) -> None:
+    from adapters.memory import MemoryAdapter
+    from bot import catalog
+    from bot.errors import Forbidden
+    from bot.messages import DestinationKind
+    from tests.concerns.helpers import LEADS_CHANNEL
+
+    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("dms closed")
+                            if d.kind is DestinationKind.DM else None)
+    bot = await make_bot(storage, clock, adapter=adapter)
+    try:
+        await _start(bot)
+        start = clock.now()
+        await raise_concern(bot, what="secret words", about="Dev")
+        await at(bot, clock, start + timedelta(minutes=30))
+        texts = [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)]
+        assert catalog.CONCERN_ESCALATED_NEUTRAL in texts
+        assert not any("secret words" in t for t in texts)
+    finally:
+        await bot.close()

@@ -106,7 +106,7 @@ class Escalations:
                                   routing.barred(concern, people))
         minutes = int((firing.due - concern.created_at).total_seconds() // 60)
         deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,
-                                                   settings.timezone)
+                                                   settings.timezone, settings.leads_channel)
         sent = await app.storage.escalate_concern(ref, firing.key, self.owner, deliveries,
                                                   now)
         if sent:
