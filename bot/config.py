@@ -168,6 +168,9 @@ class RecordConfig:
     channel: str = "general"
     send_latency_ms: int = 0
     keep_running: bool = False
+    # A file shared by several processes in which the pretend platform remembers each
+    # delivery key it took, dropping a repeat as Discord drops a repeated nonce.
+    nonce_ledger: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,6 +408,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "channel": _console_channel,
         "send_latency_ms": _int_range(0, 600000),
         "keep_running": _expect(bool, "true or false"),
+        "nonce_ledger": _optional_text,
     },
     "feedback": FEEDBACK_SCHEMA,
     "agreement": AGREEMENT_SCHEMA,

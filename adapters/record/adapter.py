@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -48,6 +49,38 @@ class JsonLines:
         self._file.close()
 
 
+class NonceLedger:
+    """The pretend platform's memory of delivery keys, shared by every process through
+    one file under an exclusive lock: the first send of a key is taken (one line), a
+    repeat gets the first one's reference back and is not taken again, as Discord does
+    with a repeated nonce."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._taken: dict[str, str] = {}
+        self._offset = 0
+
+    def take(self, key: str, pid: int, ref: str) -> str:
+        """Take a send (on disk before this returns); the reference it is known by."""
+        with self.path.open("a+", encoding="utf-8") as ledger:
+            fcntl.flock(ledger, fcntl.LOCK_EX)
+            ledger.seek(self._offset)
+            for line in ledger.read().splitlines():
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    data = json.loads(line)
+                    self._taken.setdefault(str(data["key"]), str(data["ref"]))
+            if key in self._taken:
+                self._offset = ledger.tell()
+                return self._taken[key]
+            ledger.write(json.dumps({"key": key, "pid": pid, "ref": ref}) + "\n")
+            ledger.flush()
+            os.fsync(ledger.fileno())
+            self._offset = ledger.tell()
+            self._taken[key] = ref
+            return ref
+
+
 class RecordAdapter:
     """A pretend platform that records every reply and every send as a JSON line.
 
@@ -64,6 +97,8 @@ class RecordAdapter:
         self.pid = os.getpid()
         self.sent = 0
         self._latency = config.record.send_latency_ms / 1000
+        ledger = config.record.nonce_ledger
+        self.ledger = NonceLedger(recording_path(ledger)) if ledger else None
 
     # ---- outbound: the dispatcher calls this ---------------------------------------
 
@@ -72,6 +107,8 @@ class RecordAdapter:
         self.sent += 1
         ref = f"{self.pid}:{self.sent}"
         self.deliveries.write(delivery_dict(key, self.pid, destination, message, ref))
+        if self.ledger is not None:
+            ref = self.ledger.take(key, self.pid, ref)
         if self._latency:
             await asyncio.sleep(self._latency)
         return ref
