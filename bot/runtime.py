@@ -14,11 +14,19 @@ from bot import catalog
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config, ConfigError
-from storage.crypto import EncryptionKeyError, FieldCipher, load_or_create_key_file
-from storage.factory import open_storage, sqlite_path
+from storage.crypto import (
+    EncryptionKeyError,
+    FieldCipher,
+    KeyFileCipher,
+    load_or_create_key_file,
+)
+from storage.factory import is_postgres, open_storage, sqlite_path
 from storage.interface import Storage, StorageError
 
-PLATFORMS = ("console", "discord", "slack")
+PLATFORMS = ("console", "discord", "slack", "record")
+# Platforms that need no token and may keep their encryption key in a file beside the
+# database (the console, and the recording platform used by tests and operations).
+LOCAL_PLATFORMS = ("console", "record")
 
 # What an adapter package exposes: `run_platform(app, config) -> exit code`. It starts
 # the app's delivery through its sender, runs until stopped, and returns.
@@ -78,8 +86,8 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
             need.append(("SLACK_APP_TOKEN", s.slack_app_token))
         else:
             need.append(("SLACK_SIGNING_SECRET", s.slack_signing_secret))
-    if platform != "console":
-        need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key))
+    if platform not in LOCAL_PLATFORMS:
+        need.append(("COPROD_ENCRYPTION_KEY", s.encryption_key or config.key_file))
     return [f"{name}: not set. The {platform.title()} adapter needs it; put it in the "
             f"environment or in .env (see docs/{platform}.md)"
             + (". Make one with `coprod generate-key`" if name == "COPROD_ENCRYPTION_KEY"
@@ -88,20 +96,29 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
 
 
 def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> FieldCipher:
-    """The field cipher from COPROD_ENCRYPTION_KEY; on the console, a key file is made
-    if no key is set. Raises `ConfigError` with the fix when no key can be had."""
+    """The field cipher from COPROD_ENCRYPTION_KEY, else from a key file: on the console
+    (and the recording platform) one is made if there is none; on Discord and Slack
+    `[bot] key_file` must name an existing one. A key file is re-read when it changes
+    (`coprod rotate-key` relies on that). Raises `ConfigError` with the fix when no key
+    can be had."""
     key = config.secrets.encryption_key
     try:
         if key:
             return FieldCipher(key)
-        if platform != "console":
+        if platform not in LOCAL_PLATFORMS and not config.key_file:
             raise ConfigError([
                 "COPROD_ENCRYPTION_KEY: not set. Feedback and concerns are stored encrypted, "
                 "so a key is needed. Make one with `coprod generate-key` and put it in the "
                 "environment or in .env as COPROD_ENCRYPTION_KEY=..."])
         path = key_path_for(config)
+        if platform not in LOCAL_PLATFORMS and not path.exists():
+            raise ConfigError([
+                f"[bot] key_file: there is no key file at {path}. Make one with "
+                f"`coprod generate-key > {path}` and `chmod 600 {path}`, or set "
+                "COPROD_ENCRYPTION_KEY instead."])
         try:
-            key, created = load_or_create_key_file(path)
+            _, created = load_or_create_key_file(path)
+            cipher = KeyFileCipher(path)
         except OSError as exc:
             where = "[bot] key_file" if config.key_file else "[bot] database"
             raise ConfigError([catalog.key_file_unusable(
@@ -110,7 +127,7 @@ def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> Fi
             print(f"Made a new encryption key in {path} (readable only by you). "
                   "Keep it: without it the stored feedback and concerns cannot be read.",
                   file=notes)
-        return FieldCipher(key)
+        return cipher
     except EncryptionKeyError as exc:
         raise ConfigError([f"COPROD_ENCRYPTION_KEY: {exc}"]) from None
 
@@ -136,10 +153,15 @@ def check_key_file(config: Config) -> Path:
 
 
 def key_path_for(config: Config) -> Path:
-    """Where the console keeps a generated key: `[bot] key_file`, else beside the
+    """Where the key file is: `[bot] key_file`, else (the console's own) beside the
     database file (`coprod.db` -> `coprod.key`)."""
     if config.key_file:
         return Path(config.key_file).expanduser()
+    if is_postgres(config.database_target):
+        raise ConfigError([
+            "COPROD_ENCRYPTION_KEY: not set. With PostgreSQL there is no database file to "
+            "keep a key beside, and every process needs the same key: make one with "
+            "`coprod generate-key` and set COPROD_ENCRYPTION_KEY (or [bot] key_file)."])
     try:
         target = sqlite_path(config.database_target)
     except StorageError as exc:
@@ -157,7 +179,8 @@ def key_path_for(config: Config) -> Path:
 @asynccontextmanager
 async def opened_storage(config: Config, cipher: FieldCipher) -> AsyncIterator[Storage]:
     """The database, opened and migrated, closed at the end."""
-    storage = await open_storage(config.database_target, cipher)
+    storage = await open_storage(config.database_target, cipher,
+                                 pool_size=config.database_pool_size)
     try:
         await storage.migrate()
         yield storage

@@ -90,6 +90,14 @@ class Bridge:
     async def _handle(self, event: Event) -> Reply:
         return self.names.reply(await self.core.handle(event))
 
+    async def _handle_event(self, body: Mapping[str, Any], event: Event) -> Reply | None:
+        """An Events API event, handled once even if Slack sends it again."""
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            return await self._handle(event)
+        reply = await self.core.handle_once(f"slack-event:{event_id}", event)
+        return None if reply is None else self.names.reply(reply)
+
     def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
@@ -350,7 +358,7 @@ class Bridge:
         name = str(profile.get("display_name") or profile.get("real_name")
                    or user.get("real_name") or user.get("name") or "")
         actor = await self.directory.actor(str(user["id"]), name)
-        await self._handle(MemberJoined(group_of(context, body), actor))
+        await self._handle_event(body, MemberJoined(group_of(context, body), actor))
 
     async def on_message(self, event: dict[str, Any], context: Mapping[str, Any],
                          body: dict[str, Any]) -> None:
@@ -360,8 +368,10 @@ class Bridge:
             return
         user = str(event.get("user", ""))
         actor = await self.directory.actor(user)
-        reply = await self._handle(DirectMessageReceived(
+        reply = await self._handle_event(body, DirectMessageReceived(
             group_of(context, body), actor, from_slack(str(event.get("text", "")))))
+        if reply is None:
+            return
         messages = [*((reply.update,) if reply.update else ()), *reply.messages]
         channel = str(event.get("channel", ""))
         if messages and channel:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.checkins_config import CheckinsConfig
@@ -28,6 +30,7 @@ WEEK = timedelta(days=7)
 ANSWERS = ["Good", "Okay", "Not so good", "I'd like a one-to-one", "Add a private note"]
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_opt_in_check_in_and_not_so_good_with_a_note_reach_the_facilitator_only(
         cbot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     shown = await cbot.run("alice", "/checkin")
@@ -247,12 +250,21 @@ async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock:
     reply = await press(bot, "alice", bot.adapter.sent_to_dm("alice")[0], "Not so good")
     assert "A facilitator will be in touch" in reply_text(reply)  # name not yet seen
     assert len(bot.adapter.sent_to_dm("fran")) == 1
-    refused = await bot.run("alice", "/checkin assign member=U-bob")
+    refused = await bot.run("alice", "/checkin assign member=U-bob facilitator=U-carol")
     assert "only for the people who run the group" in reply_text(refused)
-    done = await bot.run("carol", "/checkin assign member=U-bob")
-    assert reply_text(done) == catalog.checkin_assigned(True)
+    # A facilitator cannot choose whose answers they see: choosing is for admins.
+    refused = await bot.run("carol", "/checkin assign member=U-bob facilitator=U-carol")
+    assert "only for the people who run the group" in reply_text(refused)
+    bot.adapter.member("sam", admin=True)
+    unknown = await bot.run("sam", "/checkin assign member=U-bob facilitator=U-carol")
+    assert reply_text(unknown) == catalog.checkin_assign_not_facilitator("U-carol")
+    await bot.run("carol", "/help")  # now the bot has seen Carol act as a facilitator
+    done = await bot.run("sam", "/checkin assign member=U-bob facilitator=U-carol")
+    assert reply_text(done) == catalog.checkin_assigned("Carol")
     prefs = await bot.app.storage.checkin_prefs(bot.group_id, "U-bob")
     assert prefs is not None and prefs.facilitator_id == "U-carol" and not prefs.enabled
+    assert [m.text for m in bot.adapter.sent_to_dm("bob")] == [
+        catalog.checkin_your_facilitator("Carol")]
 
 
 async def test_check_ins_on_by_default_when_the_group_says_so(make_bot: MakeBot) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
 from bot.config import Config, ConfigError, Secrets, SlackConfig
-from bot.runtime import choose_platform, missing_secrets, platform_available
+from bot.runtime import choose_platform, make_cipher, missing_secrets, platform_available
+from storage.crypto import KeyFileCipher, generate_key
 
 
 def test_no_token_means_the_console() -> None:
@@ -45,3 +47,16 @@ def test_missing_secrets_name_each_variable_and_the_fix() -> None:
     http = missing_secrets("slack", Config(slack=SlackConfig(mode="http")))
     assert [p.split(":")[0] for p in http] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
                                                "COPROD_ENCRYPTION_KEY"]
+
+
+def test_a_key_file_serves_discord_and_slack_too(tmp_path: Path) -> None:
+    path = tmp_path / "bot.key"
+    config = Config(key_file=str(path), secrets=Secrets(discord_token="x"))
+    assert missing_secrets("discord", config) == []
+    with pytest.raises(ConfigError, match=r"\[bot\] key_file: there is no key file"):
+        make_cipher(config, "discord", io.StringIO())
+    assert not path.exists()  # never made for a real platform: a wrong path would hide data
+    path.write_text(generate_key() + "\n", encoding="ascii")
+    cipher = make_cipher(config, "discord", io.StringIO())
+    assert isinstance(cipher, KeyFileCipher)
+    assert cipher.decrypt(cipher.encrypt("x")) == "x"

@@ -174,7 +174,7 @@ async def test_you_said_we_did_quotes_the_item_in_public(
     button = post.buttons[0]
     assert button.label == catalog.FEEDBACK_ANSWER_BUTTON
     member = await bot.press("alice", button.action, button.value)
-    assert reply_text(member) == catalog.FEEDBACK_ONLY_FACILITATORS and member.form is None
+    assert reply_text(member) == catalog.BUTTON_NOT_ALLOWED and member.form is None
     bot.adapter.member("carol", "Facilitator")
     opened = await bot.press("carol", button.action, button.value)
     assert opened.form is not None and opened.form.state == button.value
@@ -233,6 +233,7 @@ async def test_the_daily_limit_refuses_kindly_and_stores_nothing(
     assert reply_text(await send(bot, "alice", "tomorrow")) == catalog.FEEDBACK_SENT
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_stored_feedback_is_encrypted_with_day_only_times(
         bot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     clock.advance(timedelta(hours=5, minutes=17, seconds=3))

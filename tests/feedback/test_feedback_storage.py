@@ -4,17 +4,18 @@ digests and closings, and a schema with nowhere to put an author."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, NewDelivery
 from storage.feedback import Audience, FeedbackStatus, NewFeedback
+from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage, StorageError
 from storage.polls import Ballot, NewPoll, VoteResult
+from storage.sqlite import SqliteStorage
+from tests.backends import raw_rows, table_columns
 
 DAY = datetime(2026, 1, 5, tzinfo=UTC)
 NOW = DAY + timedelta(hours=17)
@@ -34,6 +35,13 @@ async def test_concurrent_submissions_are_stored_together(storage: Storage) -> N
     await asyncio.gather(*(storage.submit_feedback(item(n)) for n in range(50)))
     waiting = await storage.waiting_feedback("g1", Audience.GROUP)
     assert len(waiting) == 50
+
+
+async def test_more_submissions_at_once_than_one_statement_holds(storage: Storage) -> None:
+    count = ROWS_PER_STATEMENT * 2 + 1
+    await asyncio.gather(*(storage.submit_feedback(item(n)) for n in range(count)))
+    waiting = await storage.waiting_feedback("g1", Audience.GROUP)
+    assert sorted(i.text for i in waiting) == sorted(f"text {n}" for n in range(count))
 
 
 async def test_one_bad_row_fails_alone_and_the_rest_of_its_batch_is_stored(
@@ -107,13 +115,18 @@ async def test_votes_move_between_options_and_close_once(storage: Storage) -> No
     assert await storage.cast_vote(Ballot("nope", "t", (0,)), NOW) is VoteResult.NOT_FOUND
 
 
-async def test_no_table_has_a_column_for_an_author_or_a_moment(storage: Storage,
-                                                              tmp_path: Path) -> None:
-    with sqlite3.connect(tmp_path / "coprod.db") as raw:
-        for table in ("feedback_items", "polls", "poll_tallies", "poll_voters"):
-            sql = raw.execute("SELECT sql FROM sqlite_master WHERE name = ?",
-                              (table,)).fetchone()[0]
-            assert "WITHOUT ROWID" in sql
-            columns = [r[1] for r in raw.execute(f"PRAGMA table_info({table})")]
-            assert not {"author", "author_id", "user_id", "created_by", "creator",
-                        "created_at", "submitted_at"} & set(columns), table
+async def test_no_table_has_a_column_for_an_author_or_a_moment(storage: Storage) -> None:
+    for table in ("feedback_items", "polls", "poll_tallies", "poll_voters"):
+        columns = await table_columns(storage, table)
+        assert columns, table
+        # No column, and no hidden rowid or serial either, records arrival order.
+        assert not {"id_seq", "rowid", "author", "author_id", "user_id", "created_by",
+                    "creator", "created_at", "submitted_at"} & set(columns), table
+        if isinstance(storage, SqliteStorage):
+            sql = (await raw_rows(storage, "SELECT sql FROM sqlite_master WHERE name = ?",
+                                  (table,)))[0]["sql"]
+            assert "WITHOUT ROWID" in str(sql)
+        else:
+            assert "nextval" not in repr(await raw_rows(
+                storage, "SELECT column_default FROM information_schema.columns "
+                         "WHERE table_name = ?", (table,)))

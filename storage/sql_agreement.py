@@ -1,5 +1,6 @@
-"""`AgreementStores` on SQLite: the agreement and its amendments, resources, prompts and
-the welcome text. Whatever people wrote is stored encrypted (`body`, `name`)."""
+"""`AgreementStores` in SQL both databases run: the agreement and its amendments,
+resources, prompts and the welcome text. Whatever people wrote is stored encrypted
+(`body`, `name`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from storage.agreement import (
     Resource,
 )
 from storage.polls import Ballot, VoteResult
-from storage.sqlite_base import SqliteBase, from_micros, to_micros
+from storage.sql import SqlBase, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -29,8 +30,8 @@ _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, vot
                       "status, yes_votes, no_votes")
 
 
-class SqliteAgreement(SqliteBase, AgreementStores):
-    """The group's ways of working, stored in SQLite."""
+class SqlAgreement(SqlBase, AgreementStores):
+    """The group's ways of working, in the database."""
 
     # ---- agreement ---------------------------------------------------------------------
 
@@ -171,9 +172,7 @@ class SqliteAgreement(SqliteBase, AgreementStores):
                                  "created_at) VALUES (?, ?, ?, ?)",
                                  self._version_row(decision.version))
             await self._insert_deliveries(db, decision.deliveries, now)
-        async with self._transaction(write=False) as db:
-            # Empty the WAL so earlier page versions (which count moved when) do not linger.
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await self._forget_old_versions("amendments", "amendment_voters")
         return decision
 
     async def mark_read(self, group_id: str, version: int, user_id: str, name: str,
@@ -303,4 +302,4 @@ class SqliteAgreement(SqliteBase, AgreementStores):
                 (group_id, self._encrypt_json(text), by, to_micros(now)))
 
 
-__all__ = ["SqliteAgreement"]
+__all__ = ["SqlAgreement"]

@@ -1,4 +1,4 @@
-"""Anonymous feedback and polls on SQLite: whole operations, one transaction each.
+"""Anonymous feedback and polls in SQL both databases run: whole operations, one transaction each.
 
 Feedback text, topics, reasons and answers are encrypted, and their Fernet tokens are
 stamped with the day (midnight UTC) rather than the moment: Fernet writes its creation
@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.outbox import NewDelivery
 from storage.feedback import (
@@ -25,15 +22,17 @@ from storage.feedback import (
     FeedbackStore,
     NewFeedback,
 )
+from storage.group_commit import many_values
 from storage.interface import StorageError
 from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
-from storage.sqlite_base import SqliteBase, _json, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
 
 _ITEM_COLUMNS = ("id, group_id, audience, body, submitted_day, status, delivered_day, "
                  "hidden_reason, answered_day")
 
-_INSERT_ITEM = ("INSERT INTO feedback_items (id, group_id, audience, body, submitted_day, "
-                "status) VALUES (?, ?, ?, ?, ?, 'waiting')")
+_ITEM_INSERT = ("INSERT INTO feedback_items (id, group_id, audience, body, submitted_day, "
+                "status)")
+_ITEM_ROW = "(?, ?, ?, ?, ?, 'waiting')"
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -50,15 +49,15 @@ class _Batch:
     writer: asyncio.Task[None] | None = None
 
 
-class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
-    """`FeedbackStore` and `PollStore` for `SqliteStorage`."""
+class SqlFeedback(SqlBase, FeedbackStore, PollStore):
+    """`FeedbackStore` and `PollStore` for both storage backends."""
 
     # ---- encoding ----------------------------------------------------------------------
 
     def _seal_on_day(self, data: Any, day: datetime) -> str:
         return self._cipher.encrypt_at(_json(data), int(day.timestamp()))
 
-    def _item_from(self, row: sqlite3.Row | tuple[Any, ...]) -> FeedbackItem:
+    def _item_from(self, row: Any) -> FeedbackItem:
         item_id, group_id, audience, body, day, status, delivered, reason, answered = row
         data = self._decrypt_json(body)
         return FeedbackItem(
@@ -114,7 +113,10 @@ class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
         """Insert rows in one transaction and settle their futures (an error on all)."""
         try:
             async with self._transaction() as db:
-                await db.executemany(_INSERT_ITEM, [row for row, _ in taken])
+                # As few statements as possible: one is one round trip on PostgreSQL.
+                for sql, values in many_values(_ITEM_INSERT, _ITEM_ROW,
+                                               [row for row, _ in taken]):
+                    await db.execute(sql, values)
         except BaseException as exc:
             error = exc if isinstance(exc, StorageError) else StorageError(
                 f"the feedback could not be stored ({type(exc).__name__})")
@@ -301,7 +303,7 @@ class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
         return None if ballot.unseal is None else ballot.unseal(token)
 
     @staticmethod
-    async def _count(db: aiosqlite.Connection, poll_id: str, choices: Sequence[int],
+    async def _count(db: SqlConnection, poll_id: str, choices: Sequence[int],
                      step: int) -> None:
         await db.executemany(
             "UPDATE poll_tallies SET votes = votes + ? WHERE poll_id = ? AND option = ?",
@@ -348,18 +350,13 @@ class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
                 "UPDATE poll_voters SET sealed = NULL WHERE poll_id = ? AND EXISTS "
                 "(SELECT 1 FROM polls WHERE id = ? AND anonymous = 1)", (poll_id, poll_id))
             await self._insert_deliveries(db, deliveries, now)
-        await self._checkpoint()
+        await self._forget_old_versions("poll_tallies", "poll_voters")
         return True
 
-    async def _checkpoint(self) -> None:
-        """Copy the WAL into the database and empty it, so earlier versions of pages
-        (which could be compared to see how a count changed) do not linger there."""
-        async with self._transaction(write=False) as db:
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class _ChangedError(StorageError):
     """Rows changed between reading and acting; the transaction is undone, to retry."""
 
 
-__all__ = ["SqliteFeedback"]
+__all__ = ["SqlFeedback"]

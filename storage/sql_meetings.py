@@ -1,14 +1,14 @@
-"""`MeetingsStore` on SQLite: each operation one transaction; people's words encrypted."""
+"""`MeetingsStore` in SQL both databases run: each operation one transaction; people's
+words encrypted."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
-
-import aiosqlite
+from typing import Any, NamedTuple
 
 from bot.outbox import NewDelivery
+from storage.group_commit import GroupCommit, many_values
 from storage.meetings import (
     ACTIVE,
     CANCELLED,
@@ -22,8 +22,9 @@ from storage.meetings import (
     MeetingTimes,
     NewMinutes,
     ReminderContext,
+    RsvpAnswer,
 )
-from storage.sqlite_base import SqliteBase, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _MEETING_COLUMNS = ("id, group_id, status, starts_at, zone, rrule, reminders, channel, "
                     "duration_minutes, details, created_by, replaces")
@@ -33,6 +34,7 @@ _INSERT_MEETING = """
                           duration_minutes, details, created_by, replaces, created_at,
                           updated_at)
     VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    RETURNING id
 """
 
 _APPLY_DRAFT = """
@@ -45,6 +47,25 @@ _APPLY_DRAFT = """
 _ACTION_COLUMNS = "id, group_id, minutes_id, owner_id, body, due, zone, status"
 
 
+_RSVP_INSERT = ("INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
+                "updated_at)")
+_RSVP_ROW = "(?, ?, ?, ?, ?)"
+_RSVP_CONFLICT = ("ON CONFLICT (meeting_id, occurrence, user_id) "
+                  "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at")
+_UPSERT_RSVP = f"{_RSVP_INSERT} VALUES {_RSVP_ROW} {_RSVP_CONFLICT}"
+
+
+class _Rsvp(NamedTuple):
+    """One RSVP waiting to be committed with the others given at the same moment."""
+
+    group_id: str
+    meeting_id: int
+    occurrence: datetime
+    user_id: str
+    answer: str
+    now: datetime
+
+
 def _reminders_text(reminders: Sequence[int]) -> str:
     return ",".join(str(m) for m in reminders)
 
@@ -53,8 +74,8 @@ def _reminders_from(text: str) -> tuple[int, ...]:
     return tuple(int(m) for m in text.split(",") if m)
 
 
-class SqliteMeetings(SqliteBase, MeetingsStore):
-    """Meetings, RSVPs, agendas, minutes and action items in the SQLite file."""
+class SqlMeetings(SqlBase, MeetingsStore):
+    """Meetings, RSVPs, agendas, minutes and action items in the database."""
 
     # ---- meetings ----------------------------------------------------------------------
 
@@ -68,7 +89,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
                 draft.group_id, to_micros(draft.starts_at), draft.zone, draft.rrule,
                 _reminders_text(draft.reminders), draft.channel, draft.duration_minutes,
                 details, draft.created_by, draft.replaces, at, at))
-            return int(cursor.lastrowid or 0)
+            return int((await cursor.fetchone())[0])
 
     async def add_meetings(self, drafts: Sequence[MeetingDraft], now: datetime) -> list[int]:
         """Insert confirmed meetings in one transaction; return their ids in order."""
@@ -246,13 +267,56 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
             raise ValueError(f"unknown answer {answer!r}")
         occ = to_micros(occurrence)
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
-                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id, occurrence, "
-                "user_id) DO UPDATE SET answer = excluded.answer, "
-                "updated_at = excluded.updated_at",
-                (meeting_id, occ, user_id, answer, to_micros(now)))
+            await db.execute(_UPSERT_RSVP, (meeting_id, occ, user_id, answer, to_micros(now)))
             return await self._counts(db, meeting_id, occ)
+
+    async def answer_rsvp(self, group_id: str, meeting_id: int, occurrence: datetime,
+                          user_id: str, answer: str, now: datetime) -> RsvpAnswer | None:
+        """See `MeetingsStore.answer_rsvp`: a reminder's buttons are pressed by many at
+        once, so the answers that arrive together are committed together."""
+        if answer not in RSVP_ANSWERS:
+            raise ValueError(f"unknown answer {answer!r}")
+        batch: GroupCommit[_Rsvp, RsvpAnswer | None] | None = getattr(
+            self, "_rsvp_batch", None)
+        if batch is None:
+            batch = GroupCommit(self._answer_rsvps, "coprod-rsvp-writer")
+            self._rsvp_batch = batch
+        return await batch.submit(_Rsvp(group_id, meeting_id, occurrence, user_id, answer,
+                                        now))
+
+    async def _answer_rsvps(self, wanted: Sequence[_Rsvp]) -> list[RsvpAnswer | None]:
+        """Several members' answers in one transaction; what each reminder shows after."""
+        async with self._transaction() as db:
+            meetings: dict[tuple[str, int], MeetingRecord | None] = {}
+            for r in wanted:
+                if (r.group_id, r.meeting_id) not in meetings:
+                    found = await self._meeting(db, r.group_id, r.meeting_id)
+                    meetings[(r.group_id, r.meeting_id)] = (
+                        found if found is not None and found.status == ACTIVE else None)
+            stored = [r for r in wanted if meetings[(r.group_id, r.meeting_id)] is not None]
+            # A member who pressed twice at once: the later answer, as if one after the
+            # other (one statement may not change the same row twice).
+            latest = {(r.meeting_id, r.occurrence, r.user_id): r for r in stored}
+            rows = [(r.meeting_id, to_micros(r.occurrence), r.user_id, r.answer,
+                     to_micros(r.now)) for r in latest.values()]
+            for sql, values in many_values(_RSVP_INSERT, _RSVP_ROW, rows, _RSVP_CONFLICT):
+                await db.execute(sql, values)
+            shown: dict[tuple[int, datetime], tuple[dict[str, int], list[AgendaItem]]] = {}
+            for r in stored:
+                if (r.meeting_id, r.occurrence) not in shown:
+                    occ = to_micros(r.occurrence)
+                    shown[(r.meeting_id, r.occurrence)] = (
+                        await self._counts(db, r.meeting_id, occ),
+                        await self._agenda(db, r.meeting_id, r.occurrence))
+        out: list[RsvpAnswer | None] = []
+        for r in wanted:
+            meeting = meetings[(r.group_id, r.meeting_id)]
+            if meeting is None:
+                out.append(None)
+            else:
+                counts, agenda = shown[(r.meeting_id, r.occurrence)]
+                out.append(RsvpAnswer(meeting, dict(counts), list(agenda)))
+        return out
 
     async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> dict[str, int]:
         """How many answered each way."""
@@ -300,16 +364,20 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO agenda_items (meeting_id, occurrence, author_id, body, "
-                "created_at) VALUES (?, ?, ?, ?, ?)",
+                "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (meeting_id, to_micros(occurrence), author_id, body, to_micros(now)))
-            return int(cursor.lastrowid or 0)
+            return int((await cursor.fetchone())[0])
 
     async def agenda_items(self, meeting_id: int, occurrence: datetime) -> list[AgendaItem]:
         """One occurrence's agenda points, oldest first."""
         async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT id, author_id, body FROM agenda_items WHERE meeting_id = ? AND "
-                "occurrence = ? ORDER BY id", (meeting_id, to_micros(occurrence))))
+            return await self._agenda(db, meeting_id, occurrence)
+
+    async def _agenda(self, db: SqlConnection, meeting_id: int,
+                      occurrence: datetime) -> list[AgendaItem]:
+        rows = list(await db.execute_fetchall(
+            "SELECT id, author_id, body FROM agenda_items WHERE meeting_id = ? AND "
+            "occurrence = ? ORDER BY id", (meeting_id, to_micros(occurrence))))
         items = []
         for item_id, author_id, body in rows:
             data = self._decrypt_json(body)
@@ -328,18 +396,19 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO minutes (group_id, meeting_id, body, written_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (minutes.group_id, minutes.meeting_id, body, minutes.written_by, at))
-            minutes_id = int(cursor.lastrowid or 0)
+            minutes_id = int((await cursor.fetchone())[0])
             records = []
             for action in minutes.actions:
                 token = self._encrypt_json({"owner": action.owner_name, "task": action.task})
                 cursor = await db.execute(
                     "INSERT INTO action_items (group_id, minutes_id, owner_id, body, due, "
-                    "zone, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+                    "zone, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?) "
+                    "RETURNING id",
                     (minutes.group_id, minutes_id, action.owner_id, token,
                      None if action.due is None else to_micros(action.due), action.zone, at))
-                records.append(ActionRecord(int(cursor.lastrowid or 0), minutes.group_id,
+                records.append(ActionRecord(int((await cursor.fetchone())[0]), minutes.group_id,
                                             minutes_id, action.owner_id, action.owner_name,
                                             action.task, action.due, action.zone))
             await self._insert_deliveries(db, deliveries, now)
@@ -394,7 +463,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
 
     # ---- helpers ---------------------------------------------------------------------
 
-    async def _meeting(self, db: aiosqlite.Connection, group_id: str,
+    async def _meeting(self, db: SqlConnection, group_id: str,
                        meeting_id: int) -> MeetingRecord | None:
         rows = list(await db.execute_fetchall(
             f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ? AND group_id = ?",
@@ -405,7 +474,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
         return self._meeting_from(rows[0], skips.get(meeting_id, set()),
                                   optins.get(meeting_id, set()))
 
-    async def _extras(self, db: aiosqlite.Connection, ids: list[int],
+    async def _extras(self, db: SqlConnection, ids: list[int],
                       ) -> tuple[dict[int, set[datetime]], dict[int, set[str]]]:
         skips: dict[int, set[datetime]] = {}
         optins: dict[int, set[str]] = {}
@@ -439,7 +508,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
                             zone=row[6], done=row[7] == "done")
 
     @staticmethod
-    async def _counts(db: aiosqlite.Connection, meeting_id: int, occ: int) -> dict[str, int]:
+    async def _counts(db: SqlConnection, meeting_id: int, occ: int) -> dict[str, int]:
         counts = dict.fromkeys(RSVP_ANSWERS, 0)
         for answer, count in await db.execute_fetchall(
                 "SELECT answer, COUNT(*) FROM meeting_rsvps WHERE meeting_id = ? AND "
