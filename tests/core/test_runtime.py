@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import io
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.config import Config, ConfigError, Secrets, SlackConfig
-from bot.runtime import choose_platform, missing_secrets, platform_available
+from bot.runtime import build_app, choose_platform, missing_secrets, platform_available, start_app
+from storage.interface import Storage
 
 
 def test_no_token_means_the_console() -> None:
@@ -45,3 +48,15 @@ def test_missing_secrets_name_each_variable_and_the_fix() -> None:
     http = missing_secrets("slack", Config(slack=SlackConfig(mode="http")))
     assert [p.split(":")[0] for p in http] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
                                                "COPROD_ENCRYPTION_KEY"]
+
+
+async def test_start_app_starts_the_schedules_then_freezes_the_heap(storage: Storage) -> None:
+    app = await build_app(Config(), storage, FakeClock())
+    gc.unfreeze()
+    try:
+        await start_app(app)
+        assert app.scheduler._aps is not None  # the timers run
+        assert gc.get_freeze_count() > 0  # what start-up made is no longer scanned
+    finally:
+        await app.stop()
+        gc.unfreeze()
