@@ -28,6 +28,8 @@ _MARKDOWN = re.compile(r"([\\*_~`|\[\]()>#])")
 
 def strip_controls(text: str) -> str:
     """Drop control characters (keeping newlines and tabs) and direction overrides."""
+    if text.isprintable():
+        return text  # no control, surrogate or format character (the usual case)
     text = text.translate(_BIDI_CONTROLS)
     return "".join(
         ch for ch in text

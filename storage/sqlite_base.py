@@ -99,6 +99,7 @@ class SqliteBase:
         # Set while a transaction may be open; a cancelled operation leaves it set and
         # the next operation rolls back whatever it left behind.
         self._unfinished = False
+        self._no_fallbacks: str | None = None
 
     @property
     def path(self) -> str:
@@ -235,6 +236,12 @@ class SqliteBase:
         return json.loads(self._cipher.decrypt(token))
 
     def _fallbacks_token(self, fallbacks: Sequence[Fallback]) -> str:
+        if not fallbacks:
+            # Most deliveries have none; one token for all of them saves an encryption
+            # each (its length already shows it holds nothing).
+            if self._no_fallbacks is None:
+                self._no_fallbacks = self._encrypt_json([])
+            return self._no_fallbacks
         return self._encrypt_json([
             {"destination": destination_to_dict(f.destination),
              "message": None if f.message is None else message_to_dict(f.message)}
