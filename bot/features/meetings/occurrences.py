@@ -18,8 +18,9 @@ from bot.features.meetings.when import build_rule
 
 # Enough to step over a long run of skipped occurrences without looping for ever.
 _MAX_STEPS = 500
-# How many occurrences one expansion reads ahead: a reminder's firing and its next arming
-# then ask dateutil nothing (each question costs ~40 us, more for older series).
+# How many occurrences an expansion reads ahead after the first: a reminder's next firings
+# and re-armings then ask dateutil nothing (each question costs ~40 us, more for an older
+# series).
 _AHEAD = 4
 
 
@@ -51,20 +52,25 @@ class Occurrences:
                 return found[index]
             if ahead[2]:
                 return None
-        found, ended = self._expand(moment)
+        # The first question (at start, for every meeting) reads one: start stays cheap.
+        found, ended = self._expand(moment, 1 if ahead is None else _AHEAD)
         self._ahead = (moment, found, ended)
         return found[0] if found else None
 
-    def _expand(self, moment: datetime) -> tuple[list[datetime], bool]:
-        """The next few occurrences after `moment` that are not skipped, and whether the
-        rule ends with them."""
+    def _expand(self, moment: datetime, count: int) -> tuple[list[datetime], bool]:
+        """Up to `count` occurrences after `moment` (at least one unless the rule ends),
+        skipped ones left out, and whether the rule ends with them."""
         assert self._rule is not None
         probe = moment
-        for _ in range(_MAX_STEPS // _AHEAD):
-            raw = [o.astimezone(UTC) for o in self._rule.xafter(probe, count=_AHEAD)]
+        for _ in range(_MAX_STEPS // count):
+            if count == 1:  # dateutil's `after` is quicker than `xafter` for one
+                one = self._rule.after(probe)
+                raw = [] if one is None else [one.astimezone(UTC)]
+            else:
+                raw = [o.astimezone(UTC) for o in self._rule.xafter(probe, count=count)]
             found = [o for o in raw if o not in self.skipped]
-            if found or len(raw) < _AHEAD:
-                return found, len(raw) < _AHEAD
+            if found or len(raw) < count:
+                return found, len(raw) < count
             probe = raw[-1]
         return [], False
 
