@@ -21,6 +21,7 @@ from bot.runtime import (
     make_cipher,
     opened_storage,
     platform_runner,
+    start_app,
 )
 from storage.crypto import generate_key
 from storage.interface import StorageError
@@ -267,7 +268,7 @@ async def _run(config: Config, platform: str) -> int:
     async with opened_storage(config, cipher) as storage:
         app = await build_app(config, storage)
         try:
-            await app.start_scheduler()
+            await start_app(app)
             return await runner(app, config)
         finally:
             await app.stop()

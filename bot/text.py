@@ -35,6 +35,8 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def strip_controls(text: str) -> str:
     """Drop control characters (keeping newlines and tabs) and direction overrides."""
+    if text.isprintable():
+        return text  # no control, surrogate or format character (the usual case)
     return _CONTROLS.sub("", text.translate(_BIDI_CONTROLS))
 
 
