@@ -1,6 +1,7 @@
 """Benchmark: 10,000 meeting reminders across 1,000 groups.
 
-Measures, on a real SQLite file with the real meetings feature, started as `coprod run`
+Measures, on a real SQLite file (and, for the last workload, on PostgreSQL when a server
+answers: see bench/_common.py) with the real meetings feature, started as `coprod run`
 starts it (`bot.runtime.start_app`):
 - start: the time to load every schedule from storage, arm its timer and settle the heap
   at start, target under 1 s;
@@ -47,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
+from bench._common import Skipped, fresh_postgres
 from bot.app import App
 from bot.config import Config
 from bot.features import meetings
@@ -56,6 +58,7 @@ from bot.runtime import start_app
 from scheduler import Firing
 from storage.crypto import FieldCipher, generate_key
 from storage.meetings import MeetingDraft, ReminderContext
+from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
 
 GROUPS = 1000
@@ -133,8 +136,9 @@ async def bare_apscheduler(workload: Workload) -> dict[str, Any]:
             "claimed": lateness, "burst": max(Counter(dues).values()), "cpu": cpu / JOBS}
 
 
-class TimedStorage(SqliteStorage):
-    """SQLite storage that notes when each reminder job starts and when it is claimed."""
+class Timed:
+    """Storage (either backend) that notes when each reminder job starts and when it is
+    claimed; mixed in before the backend's class."""
 
     started: dict[int, float]
     claimed: dict[str, float]
@@ -146,14 +150,15 @@ class TimedStorage(SqliteStorage):
         at = time.time()
         for _, meeting_id, _ in wanted:
             self.started.setdefault(meeting_id, at)
-        return await super().reminder_contexts(wanted)
+        return await super().reminder_contexts(wanted)  # type: ignore[misc]
 
     async def claim_occurrences(self, claims: Sequence[tuple[str, Sequence[NewDelivery]]],
                                 owner: str, now: datetime) -> set[str]:
         """Note when each claim (with its deliveries) is committed, and how long the
         commit took."""
         began = time.perf_counter()
-        claimed = await super().claim_occurrences(claims, owner, now)
+        claimed: set[str] = await super().claim_occurrences(  # type: ignore[misc]
+            claims, owner, now)
         self.commits.append(time.perf_counter() - began)
         at = time.time()
         for key in claimed:
@@ -161,9 +166,22 @@ class TimedStorage(SqliteStorage):
         return claimed
 
 
-async def coprod_scheduler(folder: Path, workload: Workload) -> dict[str, Any]:
-    """The real thing: meetings in storage, rebuilt by the app, fired by its scheduler."""
-    store = TimedStorage(folder / "bench.db", FieldCipher(generate_key()))
+class TimedSqlite(Timed, SqliteStorage):
+    """`Timed` on a SQLite file."""
+
+
+class TimedPostgres(Timed, PostgresStorage):
+    """`Timed` on PostgreSQL."""
+
+
+async def coprod_scheduler(database: str | Path, workload: Workload) -> dict[str, Any]:
+    """The real thing: meetings in storage, rebuilt by the app, fired by its scheduler.
+    `database` is a folder for a SQLite file, or a PostgreSQL URL."""
+    store: TimedSqlite | TimedPostgres
+    if isinstance(database, Path):
+        store = TimedSqlite(database / "bench.db", FieldCipher(generate_key()))
+    else:
+        store = TimedPostgres(database, FieldCipher(generate_key()))
     store.started, store.claimed, store.commits = {}, {}, []
     await store.open()
     await store.migrate()
@@ -238,29 +256,41 @@ async def main(quick: bool) -> int:
     """Run each workload, bare then ours, and print a table with the targets."""
     began = time.perf_counter()
     workloads = WORKLOADS[:2] if quick else WORKLOADS
-    results: list[tuple[Workload, dict[str, Any], dict[str, Any]]] = []
+    results: list[tuple[str, Workload, dict[str, Any], dict[str, Any]]] = []
     for workload in workloads:
         bare = await bare_apscheduler(workload)
         _forget_run()
         with tempfile.TemporaryDirectory() as folder:
             ours = await coprod_scheduler(Path(folder), workload)
         _forget_run()
-        results.append((workload, bare, ours))
+        results.append(("SQLite", workload, bare, ours))
+    # PostgreSQL: the issue-8 workload (the one-minute one; the first with --quick).
+    pg_workload = workloads[-1]
+    try:
+        async with fresh_postgres() as url:
+            bare = await bare_apscheduler(pg_workload)
+            _forget_run()
+            ours = await coprod_scheduler(url, pg_workload)
+            _forget_run()
+            results.append(("PostgreSQL", pg_workload, bare, ours))
+    except Skipped as reason:
+        print(f"PostgreSQL: skipped ({reason})")
     print(f"{JOBS} reminders across {GROUPS} groups; lateness in ms after the due time, "
           "p50/p99/max:\ntimer = the job is called; storage = the job reaches storage; "
           "claimed = its occurrence and deliveries\nare committed (bare APScheduler: all "
           "three are the job call). burst = most reminders due at one instant;\ncpu us = "
           "the process's CPU time per reminder from the end of start-up to the last claim "
           f"(less noisy than lateness on a shared machine). {_load()}")
-    print(f"{'workload':20} {'scheduler':9} {'burst':>5} {'start s':>7} {'cpu us':>6} "
-          f"{'timer':>20} {'storage':>20} {'claimed':>20}")
-    for workload, bare, ours in results:
+    print(f"{'database':10} {'workload':20} {'scheduler':9} {'burst':>5} {'start s':>7} "
+          f"{'cpu us':>6} {'timer':>20} {'storage':>20} {'claimed':>20}")
+    for database, workload, bare, ours in results:
         for name, result in (("bare APS", bare), ("coprod", ours)):
-            print(f"{workload.name:20} {name:9} {result['burst']:5d} {result['start']:7.3f} "
+            print(f"{database:10} {workload.name:20} {name:9} {result['burst']:5d} "
+                  f"{result['start']:7.3f} "
                   f"{result['cpu'] * 1e6:6.0f} {_cells(result['timer']):>20} "
                   f"{_cells(result['storage']):>20} {_cells(result['claimed']):>20}")
     print()
-    for workload, bare, ours in results:
+    for database, workload, bare, ours in results:
         commits = sorted(ours["commits"])
         bare_p99 = _percentiles(bare["timer"])[1]
         timer_p99 = _percentiles(ours["timer"])[1]
@@ -269,7 +299,8 @@ async def main(quick: bool) -> int:
         def verdict(value: float, target: float) -> str:
             return "met" if value < target else "MISSED"
 
-        print(f"{workload.name}: start < 1 s {verdict(ours['start'], 1.0)}; timer p99 < 50 ms "
+        print(f"{database}, {workload.name}: start < 1 s {verdict(ours['start'], 1.0)}; "
+              f"timer p99 < 50 ms "
               f"{verdict(timer_p99, TARGET)}; claimed p99 < 50 ms "
               f"{verdict(claimed_p99, TARGET)}; claimed p99 / bare p99 "
               f"{claimed_p99 / max(bare_p99, 1e-6):.1f}x; {len(commits)} claim "
