@@ -96,7 +96,7 @@ def render(message: Message, role_ids: Iterable[int] = ()) -> list[Rendered]:
     out[-1].view = view_for(message)
     attachments = [(i.filename, i.data, i.alt_text) for i in message.images]
     attachments += [(f.filename, f.data, f.description)
-                    for f in getattr(message, "files", ())]
+                    for f in message.files]
     out[-1].files = [discord.File(io.BytesIO(data), filename=name, description=words[:1024])
                      for name, data, words in attachments]
     return out

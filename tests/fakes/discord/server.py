@@ -37,6 +37,16 @@ class Recorded:
     body: Any
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file the bot attached to a message (multipart `files[n]`), with its bytes."""
+
+    filename: str
+    content: bytes
+    description: str = ""
+    content_type: str = ""
+
+
 @dataclass
 class Failure:
     """A queued failure for the next request matching `method` and `path` (a regex)."""
@@ -159,6 +169,12 @@ class FakeDiscord:
         """What the bot posted in a channel that everyone there can read (not ephemeral)."""
         return [m for m in self.messages_in(self.by_name[channel_name])
                 if m["author"]["id"] == self.application_id and not m["flags"] & 64]
+
+    @staticmethod
+    def files_of(message: dict[str, Any]) -> list[Attachment]:
+        """The files the bot attached to a message (name, description, bytes)."""
+        files: list[Attachment] = message.get("_attachments") or []
+        return files
 
     def dms_to(self, name: str) -> list[dict[str, Any]]:
         """Direct messages the bot sent to a member (by name)."""
@@ -410,10 +426,7 @@ class FakeDiscord:
         if request.content_type == "application/json":
             body = await request.json()
         elif request.content_type.startswith("multipart/"):
-            form = await request.post()
-            raw = form.get("payload_json")
-            body = json.loads(str(raw)) if raw is not None else {}
-            body["_files"] = [k for k in form if k != "payload_json"]
+            body = await _multipart(request)
         self.requests.append(Recorded(request.method, path, dict(request.query), body))
         if request.headers.get("Authorization") != f"Bot {self.token}" and not (
                 path.startswith(("/interactions/", "/webhooks/"))):
@@ -498,19 +511,22 @@ class FakeDiscord:
         if nonce is not None and body.get("enforce_nonce"):
             seen = self._nonces.get((channel_id, str(nonce)))
             if seen is not None:
-                return _json(self.messages[seen])
+                return _json(_public(self.messages[seen]))
         msg = self._new_message(channel_id, body, nonce=nonce)
         if nonce is not None:
             self._nonces[(channel_id, str(nonce))] = msg["id"]
-        return _json(msg)
+        return _json(_public(msg))
 
     def _new_message(self, channel_id: str, body: dict[str, Any], *,
-                     nonce: str | None = None, token: str | None = None) -> dict[str, Any]:
+                     nonce: str | None = None, token: str | None = None,
+                     files: dict[int, Attachment] | None = None) -> dict[str, Any]:
         guild_id = self.channels.get(channel_id, {}).get("guild_id")
         msg = p.message(p.snowflake(), channel_id, self.bot_user, body.get("content") or "",
                         components=body.get("components"), guild_id=guild_id, nonce=nonce,
                         flags=int(body.get("flags") or 0))
         msg["_body"] = body
+        uploads = files if files is not None else body.get("_files") or {}
+        msg["attachments"], msg["_attachments"] = _attachments(body, uploads)
         if token is not None:
             msg["_token"] = token
         self.messages[msg["id"]] = msg
@@ -524,6 +540,14 @@ class FakeDiscord:
             msg["content"] = body["content"] or ""
         if "components" in body:
             msg["components"] = body["components"]
+        if "attachments" in body or body.get("_files"):
+            kept = [a for a, f in zip(msg["attachments"], msg["_attachments"], strict=True)
+                    if any(str(k.get("id")) == str(a["id"]) for k in body.get("attachments") or [])]
+            kept_files = [f for a, f in zip(msg["attachments"], msg["_attachments"], strict=True)
+                          if a in kept]
+            added, added_files = _attachments(body, body.get("_files") or {})
+            msg["attachments"] = kept + added
+            msg["_attachments"] = kept_files + added_files
         msg.setdefault("_edits", []).append(body)
         return _json({k: v for k, v in msg.items() if not k.startswith("_")})
 
@@ -548,13 +572,15 @@ class FakeDiscord:
         data = body.get("data") or {}
         resource: dict[str, Any] = {"type": kind}
         if kind in (4, 5):
-            msg = self._new_message(payload["channel"]["id"], data, token=token)
+            msg = self._new_message(payload["channel"]["id"], data, token=token,
+                                    files=body.get("_files") or {})
             self._originals[token] = msg["id"]
             resource["message"] = _public(msg)
         elif kind in (6, 7) and "message" in payload:
             self._originals[token] = payload["message"]["id"]
             if kind == 7:
-                self._edit(payload["message"]["id"], data)
+                self._edit(payload["message"]["id"],
+                           {**data, "_files": body.get("_files") or {}})
                 resource["message"] = _public(self.messages[payload["message"]["id"]])
         return _json({"interaction": {"id": interaction_id,
                                                   "type": payload["type"]},
@@ -581,6 +607,50 @@ class FakeDiscord:
         if original is None:
             return _error(404, 10008, "Unknown Message")
         return self._edit(original, body)
+
+
+async def _multipart(request: web.Request) -> dict[str, Any]:
+    """A multipart/form-data body as Discord reads it: the JSON in `payload_json` and
+    each upload in `files[n]`, kept (with its bytes) under `_files` by its index n."""
+    form = await request.post()
+    raw = form.get("payload_json")
+    body: dict[str, Any] = json.loads(str(raw)) if raw is not None else {}
+    files: dict[int, web.FileField] = {}
+    for key, value in form.items():
+        if key == "payload_json":
+            continue
+        match = re.fullmatch(r"files\[(\d+)\]", key)
+        if match is None or not isinstance(value, web.FileField):
+            raise web.HTTPBadRequest(text=f"fake Discord: unexpected form field {key}")
+        files[int(match.group(1))] = value
+    body["_files"] = {n: Attachment(f.filename, f.file.read(),
+                                    content_type=f.content_type or "")
+                      for n, f in files.items()}
+    return body
+
+
+def _attachments(body: dict[str, Any], uploads: dict[int, Attachment],
+                 ) -> tuple[list[dict[str, Any]], list[Attachment]]:
+    """Attachment objects and recorded files for new uploads: the payload's
+    `attachments` entry whose `id` is n describes `files[n]` (its filename and
+    description); an upload the payload does not describe is attached as it is."""
+    described = {int(a["id"]): a for a in body.get("attachments") or []
+                 if str(a.get("id", "")).isdigit() and int(a["id"]) in uploads}
+    objects: list[dict[str, Any]] = []
+    recorded: list[Attachment] = []
+    for n, upload in sorted(uploads.items()):
+        meta = described.get(n, {})
+        name = str(meta.get("filename") or upload.filename)
+        file = Attachment(name, upload.content, str(meta.get("description") or ""),
+                          upload.content_type)
+        aid = p.snowflake()
+        objects.append({"id": aid, "filename": name, "description": file.description or None,
+                        "content_type": file.content_type or None,
+                        "size": len(file.content),
+                        "url": f"https://cdn.fake.discord.test/attachments/{aid}/{name}",
+                        "proxy_url": f"https://media.fake.discord.test/attachments/{aid}/{name}"})
+        recorded.append(file)
+    return objects, recorded
 
 
 def _public(msg: dict[str, Any]) -> dict[str, Any]:
