@@ -331,6 +331,26 @@ def slack_image_alt(alt_text: str) -> str:
     return f"(Picture: {alt_text})"
 
 
+def _file_words(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return f"the file {names[0]}"
+    return "the files " + ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def slack_files_sent_by_dm(names: Sequence[str]) -> str:
+    """A private reply whose files went by direct message (Slack shares a file with
+    everyone in a channel, so a reply only one person sees cannot carry it)."""
+    return (f"I've sent you {_file_words(names)} in a direct message: look in my "
+            "Messages tab. (Slack can't attach files to a reply only you can see.)")
+
+
+def slack_files_not_sent(names: Sequence[str]) -> str:
+    """The direct message with a private reply's files could not be sent."""
+    return (f"I couldn't send you {_file_words(names)}: Slack can't attach files to a "
+            "reply only you can see, and my direct message to you didn't go through. "
+            "Nothing was changed. Please try again in a minute.")
+
+
 # ---- discord -----------------------------------------------------------------------------
 
 DISCORD_CONTINUE = "Continue"

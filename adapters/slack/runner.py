@@ -66,7 +66,7 @@ class SlackRunner:
                                      timeout=15, logger=_quiet("adapters.slack.sdk"))
         self.directory = Directory(self.client, ttl=directory_ttl)
         self.bridge = Bridge(core, self.client, self.directory, ack_budget=ack_budget)
-        self.sender = SlackSender(self.client, self.directory, self.bridge.names)
+        self.sender: SlackSender = self.bridge.sender
         self.http_port: int | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None
