@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 ZWSP = "\u200b"
+
+# A channel reference in the core's text: the channel's name or platform id between two
+# private-use characters. Nobody types these (`neutralise` removes them from member
+# text), so only the core can make one; each adapter turns it into its platform's link
+# (`<#id>` on Discord and Slack) or `#name`.
+CHANNEL_OPEN = "\ue000"
+CHANNEL_CLOSE = "\ue001"
+_CHANNEL_REF = re.compile("\ue000([^\ue000\ue001\\s<>|]{1,100})\ue001")
+_MARKERS = dict.fromkeys(map(ord, CHANNEL_OPEN + CHANNEL_CLOSE), None)
 
 # Direction overrides, embeddings and isolates can reorder what a reader sees.
 _BIDI_CONTROLS = dict.fromkeys(
@@ -42,7 +52,8 @@ def neutralise(text: str) -> str:
     markdown characters are backslash-escaped in the core's neutral markup (adapters
     render the escapes their platform's way).
     """
-    text = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text).translate(_MARKERS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MARKDOWN.sub(r"\\\1", text)
     text = _ANGLE_MENTION.sub("<" + ZWSP, text)
     return _BROADCAST.sub("@" + ZWSP, text)
@@ -63,3 +74,28 @@ def has_visible_text(text: str) -> bool:
 def quote_block(text: str) -> str:
     """Show already-neutralised text as a quotation, one `> ` per line."""
     return "\n".join("> " + line for line in text.split("\n"))
+
+
+def channel_ref(channel: str) -> str:
+    """A reference to a channel (a configured name or a platform id, with or without `#`
+    or `<#...>`) that each platform shows its own way: a link where it can."""
+    name = channel.strip().removeprefix("<#").removesuffix(">").split("|", 1)[0]
+    name = name.lstrip("#").strip().translate(_MARKERS)
+    if not _CHANNEL_REF.fullmatch(CHANNEL_OPEN + name + CHANNEL_CLOSE):
+        return "#" + name  # not a channel name or id: plain words, never a link
+    return CHANNEL_OPEN + name + CHANNEL_CLOSE
+
+
+def channels_in(text: str) -> list[str]:
+    """The channels the text refers to (by `channel_ref`), in order, once each."""
+    return list(dict.fromkeys(_CHANNEL_REF.findall(text)))
+
+
+def render_channels(text: str, show: Callable[[str], str]) -> str:
+    """The text with each channel reference shown as `show(name_or_id)` says."""
+    return _CHANNEL_REF.sub(lambda m: show(m.group(1)), text)
+
+
+def plain_channels(text: str) -> str:
+    """Channel references as `#name` (where a platform has no links, and for reading)."""
+    return render_channels(text, lambda channel: "#" + channel)

@@ -24,14 +24,16 @@ from typing import TextIO
 
 from bot.catalog import BOT_NAME
 from bot.messages import Message
+from bot.text import plain_channels
 
 INDENT = "    "
 _ESCAPE = re.compile(r"\\([\\*_~`|\[\]()>#])")
 
 
 def plain(text: str) -> str:
-    """Neutral markup as a terminal shows it: backslash escapes become the plain character."""
-    return _ESCAPE.sub(r"\1", text)
+    """Neutral markup as a terminal shows it: backslash escapes become the plain character,
+    channel references `#name`."""
+    return plain_channels(_ESCAPE.sub(r"\1", text))
 
 
 def channel_prefix(channel: str) -> str:

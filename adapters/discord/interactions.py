@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -21,7 +22,7 @@ from adapters.discord import customid
 from adapters.discord.commands import CommandSet, read_invocation
 from adapters.discord.forms import FormDesk, Ticket, values_from
 from adapters.discord.members import GroupFinder, actor_of
-from adapters.discord.render import Rendered, no_mentions, render
+from adapters.discord.render import Rendered, channel_links, no_mentions, render
 from bot import catalog
 from bot.app import App
 from bot.events import (
@@ -93,9 +94,10 @@ class Interactions:
         group_id, actor = found
         log_event(log, logging.INFO, "discord.dm_received", group=group_id)
         reply = await self.app.handle(DirectMessageReceived(group_id, actor, message.content))
-        outputs = self._outputs(reply, actor, None)
+        links = channel_links(self.finder.guild(group_id))
+        outputs = self._outputs(reply, actor, None, links)
         if reply.update is not None:
-            outputs += render(reply.update)
+            outputs += render(reply.update, links=links)
         for rendered in outputs:
             await message.channel.send(**rendered.kwargs())
             _release(rendered)
@@ -252,20 +254,21 @@ class Interactions:
             assert found is not None
             await interaction.response.send_modal(self.desk.modal(ticket_id, found, 0))
             reply = Reply(messages=reply.messages, update=reply.update, public=reply.public)
-        outputs = self._outputs(reply, actor, ticket)
+        links = channel_links(self.finder.guild(event.group_id))
+        outputs = self._outputs(reply, actor, ticket, links)
         if reply.update is not None:
             if interaction.type is _T.component and interaction.message is not None:
-                await self._update(interaction, render(reply.update)[0])
+                await self._update(interaction, render(reply.update, links=links)[0])
             else:
-                outputs = render(reply.update) + outputs
+                outputs = render(reply.update, links=links) + outputs
         await self._say(interaction, outputs, ephemeral)
 
     def _may_open_modal(self, interaction: discord.Interaction[Any]) -> bool:
         return (not interaction.response.is_done()
                 and interaction.type is not _T.modal_submit)
 
-    def _outputs(self, reply: Reply, actor: Actor,
-                 ticket: tuple[str, Ticket | None] | None) -> list[Rendered]:
+    def _outputs(self, reply: Reply, actor: Actor, ticket: tuple[str, Ticket | None] | None,
+                 links: Callable[[str], str]) -> list[Rendered]:
         outputs: list[Rendered] = []
         if reply.field_errors:
             text = catalog.form_has_problems(list(reply.field_errors.values()))
@@ -275,7 +278,7 @@ class Interactions:
             else:
                 outputs.append(Rendered(text))
         for message in reply.messages:
-            outputs += render(message)
+            outputs += render(message, links=links)
         if reply.form is not None:
             outputs.append(self._form_button(reply.form, actor))
         return outputs

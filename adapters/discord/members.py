@@ -40,6 +40,10 @@ class GroupFinder:
         self._client = client
         self._configured = [int(g) for g in guild_ids]
 
+    def guild(self, group_id: str) -> discord.Guild | None:
+        """A group's server, if the bot is in it (to show its channels as links)."""
+        return self._client.get_guild(int(group_id)) if group_id.isdigit() else None
+
     def _candidates(self) -> list[discord.Guild]:
         seen: list[discord.Guild] = []
         for gid in self._configured:

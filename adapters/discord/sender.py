@@ -14,7 +14,7 @@ from dataclasses import replace
 import discord
 
 from adapters.discord.errors import translate
-from adapters.discord.render import render
+from adapters.discord.render import channel_links, render
 from bot.errors import DeliveryError, Forbidden, NotFound, Transient
 from bot.messages import Destination, DestinationKind, Message
 
@@ -54,7 +54,9 @@ class DiscordSender:
         channel = await self._target(destination)
         message, role_ids = self._pinged(destination.group_id, message)
         sent: discord.Message | None = None
-        for part, rendered in enumerate(render(message, role_ids)):
+        links = channel_links(self._client.get_guild(int(destination.group_id))
+                              if destination.group_id.isdigit() else None)
+        for part, rendered in enumerate(render(message, role_ids, links)):
             sent = await channel.send(**rendered.kwargs(), nonce=nonce_for(key, part))
             if rendered.view is not None:
                 rendered.view.stop()  # presses are read from the custom id

@@ -95,9 +95,19 @@ class Bridge:
     # ---- helpers -----------------------------------------------------------------------
 
     async def _handle(self, event: Event, conversation: str | None = None) -> Reply:
-        reply = self.names.reply(await self.core.handle(event))
         channel = None if isinstance(event, DirectMessageReceived) else event.channel
-        return await self._files_out(reply, event.actor.user_id, channel, conversation)
+        return await self._finish(await self.core.handle(event), event.actor.user_id,
+                                  channel, conversation)
+
+    async def _finish(self, reply: Reply, user: str, channel: str | None,
+                      conversation: str | None = None) -> Reply:
+        """The core's reply made ready for Slack: command names Slack keeps for itself
+        rewritten, channel names made links, files shared (`_files_out`)."""
+        reply = self.names.reply(reply)
+        link = self.directory.link_channels
+        reply = replace(reply, messages=tuple([await link(m) for m in reply.messages]),
+                        update=None if reply.update is None else await link(reply.update))
+        return await self._files_out(reply, user, channel, conversation)
 
     async def _files_out(self, reply: Reply, user: str, channel: str | None,
                          conversation: str | None = None) -> Reply:
@@ -228,8 +238,8 @@ class Bridge:
 
         async def work() -> Reply:
             actor = await self.directory.actor(user, str(body.get("user_name", "")))
-            reply = self.names.reply(await self.core.handle_text(group, actor, line, channel))
-            return await self._files_out(reply, user, channel)
+            reply = await self.core.handle_text(group, actor, line, channel)
+            return await self._finish(reply, user, channel)
 
         task = self._spawn(work())
         reply = await self._within_budget(task)
@@ -370,7 +380,8 @@ class Bridge:
     async def publish_home(self, group: str, user: str, name: str = "") -> None:
         """Show a member their own page (App Home): their settings, with buttons."""
         actor = await self.directory.actor(user, name)
-        sections = [self.names.message(m) for m in await self.core.home(group, actor)]
+        sections = [await self.directory.link_channels(self.names.message(m))
+                    for m in await self.core.home(group, actor)]
         await self._call("views.publish", self.client.views_publish(
             user_id=user, view=home_view(sections)))
 

@@ -57,6 +57,7 @@ class SlackSender:
             channel = await self.directory.channel_id(destination.channel)
         if self.names is not None:
             message = self.names.message(message)
+        message = await self.directory.link_channels(message)
         if destination.kind is DestinationKind.EPHEMERAL:
             return await self._send_ephemeral(channel, destination.user, message)
         return await self.post(channel, message)

@@ -26,6 +26,7 @@ from bot.settings import (
     setting_spec,
     to_stored,
 )
+from bot.text import channel_ref
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -112,7 +113,10 @@ def _overview(ctx: Context) -> str:
     chat_made = set(ctx.app.settings.stored_keys(ctx.group_id))
     lines = [catalog.SETUP_HEADER]
     for spec in SETTINGS:
-        value = describe(settings, spec.key) or catalog.SETUP_UNSET
+        value = describe(settings, spec.key)
+        if value and spec.key in _CHANNEL_KEYS:
+            value = channel_ref(value)
+        value = value or catalog.SETUP_UNSET
         where = " (set in chat)" if spec.key in chat_made else ""
         lines.append(f"- {spec.key}: {value}{where}. {spec.description.capitalize()}.")
     missing = settings.missing()
