@@ -18,6 +18,7 @@ from typing import Any
 import discord
 
 from adapters.discord import customid
+from adapters.discord.members import Server
 from bot.errors import UnsupportedMessage
 from bot.messages import Message
 from bot.text import render_channels
@@ -91,16 +92,16 @@ def view_for(message: Message) -> discord.ui.View | None:
     return view
 
 
-def channel_links(guild: discord.Guild | None) -> Callable[[str], str]:
+def channel_links(server: Server | None) -> Callable[[str], str]:
     """How the core's channel references show on Discord: a channel id as `<#id>`, which
     Discord shows as a link with the channel's name; a name as the link to the server's
     text channel of that name, or as `#name` if it has none."""
     def show(channel: str) -> str:
         if channel.isdigit():
             return f"<#{channel}>"
-        for found in guild.text_channels if guild is not None else ():
-            if found.name.casefold() == channel.casefold():
-                return f"<#{found.id}>"
+        found = server.channel_id(channel) if server is not None else None
+        if found is not None:
+            return f"<#{found}>"
         return "#" + _MARKUP.sub(r"\\\1", channel)
     return show
 

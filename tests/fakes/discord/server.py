@@ -1,7 +1,12 @@
 """A fake Discord on 127.0.0.1: enough of REST API v10 and Gateway v10 for the unmodified
 discord.py client to log in, connect, resume, receive injected events and answer them.
 
-Every REST request is recorded (method, path, JSON body). Tests inject gateway events
+Each gateway connection identifies with its shard [id, count]; guild events go to the
+shard that holds the guild ((guild id >> 22) % count) and direct messages to shard 0, as
+Discord sends them, so several clients splitting the shards can be tested.
+
+Every REST request is recorded (method, path, JSON body; multipart uploads with their
+files). Tests inject gateway events
 (interactions, DMs), drop the socket, and make the next matching request fail with a
 429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
 nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
@@ -60,9 +65,11 @@ class Failure:
 
 @dataclass
 class Session:
-    """A gateway session: its id and every dispatched event, for RESUME."""
+    """A gateway session: its id, its shard [id, count], and every dispatched event, for
+    RESUME."""
 
     session_id: str
+    shard: tuple[int, int] = (0, 1)
     events: list[tuple[int, str, Any]] = field(default_factory=list)
 
     @property
@@ -89,11 +96,14 @@ class _Socket:
 class FakeDiscord:
     """The fake platform: a world (one guild, members, channels), REST and a gateway."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, guild_shard: tuple[int, int] | None = None) -> None:
         self.application_id = p.snowflake()
         self.bot_user = p.user(self.application_id, "coprod", bot=True)
         self.token = "fake-token"
-        self.guild_id = p.snowflake()
+        # The guild's id decides its shard: (id >> 22) % shard count, as Discord's is.
+        self.guild_id = (p.snowflake() if guild_shard is None
+                         else p.snowflake_on_shard(*guild_shard))
+        self.recommended_shards = 1  # what GET /gateway/bot answers
         self.owner_id = p.snowflake()
         self.roles: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
@@ -115,8 +125,8 @@ class FakeDiscord:
         self._originals: dict[str, str] = {}  # interaction token -> message id
         self._nonces: dict[tuple[str, str], str] = {}
         self._dm_by_user: dict[str, str] = {}
-        self._session: Session | None = None
-        self._socket: _Socket | None = None
+        self._sessions: dict[int, Session] = {}  # shard id -> its session
+        self._sockets: dict[int, _Socket] = {}  # shard id -> its live connection
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.role("@everyone", role_id=self.guild_id, position=0)
@@ -212,8 +222,8 @@ class FakeDiscord:
 
     async def stop(self) -> None:
         """Close sockets and stop listening."""
-        if self._socket is not None:
-            await self._socket.ws.close()
+        for sock in list(self._sockets.values()):
+            await sock.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -244,32 +254,42 @@ class FakeDiscord:
 
     @property
     def connected(self) -> bool:
-        """Whether a client is on the gateway now."""
-        return self._socket is not None and not self._socket.ws.closed
+        """Whether a client is on the gateway now (any shard)."""
+        return any(not sock.ws.closed for sock in self._sockets.values())
 
-    async def dispatch(self, event: str, data: Any) -> None:
-        """Send a DISPATCH event (kept for RESUME if the socket is down)."""
-        assert self._session is not None, "no gateway session yet"
-        seq = self._session.seq + 1
-        self._session.events.append((seq, event, data))
-        if self.connected:
-            assert self._socket is not None
-            await self._socket.send({"op": 0, "s": seq, "t": event, "d": data})
+    def shard_of(self, guild_id: str | None) -> int:
+        """The shard Discord sends a guild's events on ((id >> 22) % shard count);
+        events outside guilds (direct messages) go to shard 0, as Discord's do."""
+        count = next(iter(self._sessions.values())).shard[1] if self._sessions else 1
+        return (int(guild_id) >> 22) % count if guild_id else 0
+
+    async def dispatch(self, event: str, data: Any, *, shard: int | None = None) -> None:
+        """Send a DISPATCH event on the shard it belongs to (kept for RESUME if that
+        shard's socket is down)."""
+        if shard is None:
+            guild = data.get("guild_id") if isinstance(data, dict) else None
+            shard = self.shard_of(str(guild) if guild else None)
+        session = self._sessions.get(shard)
+        assert session is not None, f"no gateway session for shard {shard}"
+        seq = session.seq + 1
+        session.events.append((seq, event, data))
+        sock = self._sockets.get(shard)
+        if sock is not None and not sock.ws.closed:
+            await sock.send({"op": 0, "s": seq, "t": event, "d": data})
 
     async def drop(self, code: int = 4000, *, forget_session: bool = False) -> None:
-        """Close the client's socket as Discord does on a server-side hiccup; with
-        `forget_session`, its RESUME is refused (INVALID_SESSION) so it must IDENTIFY."""
+        """Close the client's sockets as Discord does on a server-side hiccup; with
+        `forget_session`, their RESUME is refused (INVALID_SESSION) so they must IDENTIFY."""
         if forget_session:
-            self._session = None
-        if self._socket is not None:
-            await self._socket.ws.close(code=code)
+            self._sessions.clear()
+        for sock in list(self._sockets.values()):
+            await sock.ws.close(code=code)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self.compression.append(request.query.get("compress", ""))
         sock = _Socket(ws, request.query.get("compress") == "zlib-stream")
-        self._socket = sock
         self.connections += 1
         await sock.send({"op": 10, "s": None, "t": None,
                          "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
@@ -285,34 +305,46 @@ class FakeDiscord:
                 if payload["d"].get("token") != self.token:
                     await ws.close(code=4004)  # Authentication failed
                     break
-                await self._identify(sock, payload["d"])
+                shard = payload["d"].get("shard") or [0, 1]
+                if not (isinstance(shard, list) and len(shard) == 2
+                        and 0 <= shard[0] < shard[1]):
+                    await ws.close(code=4010)  # Invalid shard
+                    break
+                await self._identify(sock, payload["d"], (int(shard[0]), int(shard[1])))
             elif op == 6:
                 await self._resume(sock, payload["d"])
         return ws
 
-    async def _identify(self, sock: _Socket, data: dict[str, Any]) -> None:
+    async def _identify(self, sock: _Socket, data: dict[str, Any],
+                        shard: tuple[int, int]) -> None:
         self.identifies.append(data)
-        self._session = Session(p.snowflake())
-        ready = {"v": 10, "user": self.bot_user, "guilds": [{"id": self.guild_id,
-                                                             "unavailable": True}],
-                 "session_id": self._session.session_id,
+        session = Session(p.snowflake(), shard)
+        self._sessions[shard[0]] = session
+        self._sockets[shard[0]] = sock
+        mine = self.shard_of(self.guild_id) == shard[0]
+        ready = {"v": 10, "user": self.bot_user,
+                 "guilds": [{"id": self.guild_id, "unavailable": True}] if mine else [],
+                 "session_id": session.session_id,
                  "resume_gateway_url": self.gateway_url,
-                 "shard": data.get("shard", [0, 1]),
+                 "shard": list(shard),
                  "application": {"id": self.application_id, "flags": 0},
                  "private_channels": [], "relationships": []}
-        await self.dispatch("READY", ready)
-        await self.dispatch("GUILD_CREATE", self.guild_payload())
+        await self.dispatch("READY", ready, shard=shard[0])
+        if mine:
+            await self.dispatch("GUILD_CREATE", self.guild_payload(), shard=shard[0])
 
     async def _resume(self, sock: _Socket, data: dict[str, Any]) -> None:
         self.resumes.append(data)
-        session = self._session
-        if session is None or data.get("session_id") != session.session_id:
+        session = next((s for s in self._sessions.values()
+                        if s.session_id == data.get("session_id")), None)
+        if session is None:
             await sock.send({"op": 9, "s": None, "t": None, "d": False})
             return
+        self._sockets[session.shard[0]] = sock
         for seq, event, body in session.events:
             if seq > int(data.get("seq") or 0):
                 await sock.send({"op": 0, "s": seq, "t": event, "d": body})
-        await self.dispatch("RESUMED", {})
+        await self.dispatch("RESUMED", {}, shard=session.shard[0])
 
     # ---- events a test injects -------------------------------------------------------
 
@@ -453,6 +485,9 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._get_member),
+            ("GET", r"/guilds/(\d+)", self._get_guild),
+            ("GET", r"/guilds/(\d+)/channels", self._get_channels),
+            ("GET", r"/channels/(\d+)", self._get_channel),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._edit_original),
@@ -469,7 +504,7 @@ class FakeDiscord:
             "team": None})
 
     async def _gateway_info(self, body: Any) -> web.Response:
-        return _json({"url": self.gateway_url, "shards": 1,
+        return _json({"url": self.gateway_url, "shards": self.recommended_shards,
                                   "session_start_limit": {"total": 1000, "remaining": 999,
                                                           "reset_after": 0,
                                                           "max_concurrency": 1}})
@@ -554,6 +589,24 @@ class FakeDiscord:
     async def _edit_message(self, body: Any, channel_id: str, message_id: str,
                             ) -> web.Response:
         return self._edit(message_id, body)
+
+    async def _get_guild(self, body: Any, guild_id: str) -> web.Response:
+        if guild_id != self.guild_id:
+            return _error(404, 10004, "Unknown Guild")
+        payload = self.guild_payload()
+        for only_in_gateway in ("channels", "members", "threads", "presences",
+                                "voice_states", "joined_at", "large", "member_count"):
+            payload.pop(only_in_gateway, None)
+        return _json(payload)
+
+    async def _get_channels(self, body: Any, guild_id: str) -> web.Response:
+        if guild_id != self.guild_id:
+            return _error(404, 10004, "Unknown Guild")
+        return _json([c for c in self.channels.values() if c.get("guild_id") == guild_id])
+
+    async def _get_channel(self, body: Any, channel_id: str) -> web.Response:
+        found = self.channels.get(channel_id)
+        return _json(found) if found is not None else _error(404, 10003, "Unknown Channel")
 
     async def _get_member(self, body: Any, guild_id: str, user_id: str) -> web.Response:
         found = self.members.get(user_id)
