@@ -350,7 +350,7 @@ def slack_files_not_sent(names: Sequence[str]) -> str:
     """The direct message with a private reply's files could not be sent."""
     return (f"I couldn't send you {_file_words(names)}: Slack can't attach files to a "
             "reply only you can see, and my direct message to you didn't go through. "
-            "Nothing was changed. Please try again in a minute.")
+            "Please try again in a minute.")
 
 
 # ---- discord -----------------------------------------------------------------------------

@@ -521,7 +521,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             _url(url)
         except SettingError as exc:
             problems.append(f"{name}: {exc}")
-    problems += _shard_problems(values["discord"])
+    if not any(p.startswith("[discord] shard_count:") for p in problems):
+        problems += _shard_problems(values["discord"])
 
     defaults = apply_settings(GroupSettings(group_id=""), group_values)
     problems += _missing_channels("group", defaults.missing())

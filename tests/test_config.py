@@ -220,6 +220,7 @@ def test_unknown_section(tmp_path: Path) -> None:
     ('[discord]\nshard_count = "two"\n', '[discord] shard_count: must be a whole number from 0 '
                                          'to 10000, or "auto"'),
     ("[discord]\nshard_count = -1\n", "[discord] shard_count: must be from 0 to 10000"),
+    ("[discord]\nshard_count = 2.0\nshard_ids = [1]\n", "[discord] shard_count: must be a"),
     ('[slack]\nmode = "webhook"\n', "[slack] mode: must be one of"),
     ("[slack]\nhttp_port = 70000\n", "[slack] http_port: must be from 1 to 65535"),
 ])

@@ -9,6 +9,7 @@ from typing import Any
 
 from icalendar import Calendar
 
+from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.messages import Destination, File, Message
 from storage.interface import Storage
 from storage.meetings import MeetingDraft
@@ -90,8 +91,6 @@ async def test_meeting_calendar_is_a_private_ics_attachment(harness: Harness) ->
 async def test_a_slow_answer_still_brings_its_file(fake: FakeDiscord,
                                                    storage: Storage) -> None:
     """Deferred first, then the follow-up (a webhook edit of the original) carries it."""
-    from adapters.discord.client import apply_endpoints, restore_endpoints
-
     previous = apply_endpoints("", "")
     harness = Harness(fake, storage, defer_after=0.0)
     try:
