@@ -37,9 +37,12 @@ from bot.roles import Role, resolve_roles
 from bot.settings import FEATURES, GroupSettings, SettingsBook
 from bot.text import has_visible_text
 from scheduler import Scheduler
-from storage.interface import Storage
+from storage.interface import Storage, StorageError
 
 log = logging.getLogger(__name__)
+
+# How often a process looks for settings changed by another process sharing the database.
+SETTINGS_REFRESH_SECONDS = 15.0
 
 
 class App:
@@ -72,6 +75,8 @@ class App:
         self.scheduler = Scheduler(storage, self.clock, owner=f"scheduler-{uuid.uuid4().hex[:12]}",
                                    grace=timedelta(minutes=config.scheduler_grace_minutes))
         self._dispatch_task: asyncio.Task[None] | None = None
+        self._settings_task: asyncio.Task[None] | None = None
+        self._settings_version = 0
         if features is None:
             from bot.features.registry import DEFAULT_FEATURES
 
@@ -102,14 +107,38 @@ class App:
 
     async def load(self) -> None:
         """Read chat-made settings into memory (call after storage is migrated)."""
-        self.settings.stored = await self.storage.load_all_group_settings()
+        self._settings_version = await self.storage.settings_version()
+        self.settings.replace_stored(await self.storage.load_all_group_settings())
+
+    async def refresh_settings(self) -> bool:
+        """Reload chat-made settings if any process changed them since the last load;
+        return whether they were reloaded."""
+        version = await self.storage.settings_version()
+        if version == self._settings_version:
+            return False
+        self._settings_version = version
+        self.settings.replace_stored(await self.storage.load_all_group_settings())
+        return True
 
     async def start_scheduler(self) -> None:
-        """Let each feature add its schedules, then catch up on downtime and start."""
+        """Let each feature add its schedules, then catch up on downtime and start; and
+        keep settings in step with other processes sharing the database."""
         for feature in self.features.values():
             if feature.start is not None:
                 await feature.start()
         await self.scheduler.start()
+        if self._settings_task is None:
+            self._settings_task = asyncio.create_task(self._watch_settings(),
+                                                      name="coprod-settings")
+
+    async def _watch_settings(self) -> None:
+        while True:
+            await asyncio.sleep(SETTINGS_REFRESH_SECONDS)
+            try:
+                await self.refresh_settings()
+            except StorageError as exc:
+                log_event(log, logging.WARNING, "settings.refresh_failed",
+                          error=type(exc).__name__)
 
     def start_delivery(self, sender: Sender) -> Dispatcher:
         """Start draining the outbox through this adapter, in the background."""
@@ -141,6 +170,10 @@ class App:
     async def stop(self) -> None:
         """Stop scheduling and delivering (what is pending stays stored for next start)."""
         self._stopping = True
+        if self._settings_task is not None:
+            self._settings_task.cancel()
+            await asyncio.gather(self._settings_task, return_exceptions=True)
+            self._settings_task = None
         await self.scheduler.shutdown()
         if self.dispatcher is not None:
             self.dispatcher.stop()
@@ -184,6 +217,19 @@ class App:
             return Reply.text(catalog.SOMETHING_WENT_WRONG)
         return await self.handle(Invocation(group_id, actor, parsed.spec.name,
                                             parsed.options, channel))
+
+    async def handle_once(self, key: str, event: Event) -> Reply | None:
+        """Handle an event the platform may send again (Slack retries an event whose
+        acknowledgement it did not see): once one copy was handled to the end, in any
+        process, copies with the same key are ignored (None). A copy that arrives while
+        the first is still being handled is handled too: a repeat is better than a
+        direct message lost with a process that died half-way."""
+        if await self.storage.occurrence_claimed(key):
+            log_event(log, logging.INFO, "event.repeat_ignored")
+            return None
+        reply = await self.handle(event)
+        await self.storage.claim_occurrence(key, "events", self.clock.now())
+        return reply
 
     async def handle(self, event: Event) -> Reply:
         """Handle one event and return what to show the person who acted.

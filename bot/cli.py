@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
                 key_path_for(config)
             where = config.source or "no config file (defaults)"
             print(f"Config is fine for {platform}: {where}; database "
-                  f"{config.database_target}.")
+                  f"{config.database_label}.")
             return 0
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
@@ -172,7 +172,7 @@ async def _migrate(config: Config) -> int:
     cipher = make_cipher(config, "console")
     async with opened_storage(config, cipher) as storage:
         version = await storage.schema_version()
-    print(f"Database {config.database_target} is at schema version {version}.")
+    print(f"Database {config.database_label} is at schema version {version}.")
     return 0
 
 

@@ -45,7 +45,7 @@ from bot.settings import (
     check_channel,
     setting_spec,
 )
-from storage.factory import check_database_setting
+from storage.factory import check_database_setting, describe_database
 
 _GROUP_ID = re.compile(r"[0-9]{17,20}|[TE][A-Z0-9]{6,}|demo")
 # An upper bound for `[discord] shard_count` that catches typos.
@@ -155,6 +155,8 @@ class Config:
     log_level: str = ""
     log_format: str = "keyvalue"
     database: str = "coprod.db"
+    # PostgreSQL only: the most connections one process holds.
+    database_pool_size: int = 10
     key_file: str = ""
     group: GroupSettings = field(default_factory=lambda: GroupSettings(group_id=""))
     groups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -184,6 +186,11 @@ class Config:
     def database_target(self) -> str:
         """Where the data lives: COPROD_DATABASE_URL if set, else `[bot] database`."""
         return self.secrets.database_url or self.database
+
+    @property
+    def database_label(self) -> str:
+        """The database named for people to read: a URL's password is never shown."""
+        return describe_database(self.database_target)
 
 
 
@@ -351,6 +358,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "log_level": _one_of(*LOG_LEVELS, allow_unset=True),
         "log_format": _one_of("keyvalue", "json"),
         "database": _text,
+        "database_pool_size": _int_range(1, 100),
         "key_file": _optional_text,
     },
     "delivery": {
@@ -550,6 +558,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         log_level=secrets.log_level or bot.get("log_level", ""),
         log_format=bot.get("log_format", "keyvalue"),
         database=bot.get("database", "coprod.db"),
+        database_pool_size=bot.get("database_pool_size", 10),
         key_file=bot.get("key_file", ""),
         group=defaults,
         groups=per_group,

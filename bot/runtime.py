@@ -13,7 +13,7 @@ from bot.app import App
 from bot.clock import Clock
 from bot.config import Config, ConfigError
 from storage.crypto import EncryptionKeyError, FieldCipher, load_or_create_key_file
-from storage.factory import open_storage, sqlite_path
+from storage.factory import is_postgres, open_storage, sqlite_path
 from storage.interface import Storage, StorageError
 
 PLATFORMS = ("console", "discord", "slack")
@@ -113,6 +113,11 @@ def key_path_for(config: Config) -> Path:
     database file (`coprod.db` -> `coprod.key`)."""
     if config.key_file:
         return Path(config.key_file).expanduser()
+    if is_postgres(config.database_target):
+        raise ConfigError([
+            "COPROD_ENCRYPTION_KEY: not set. With PostgreSQL there is no database file to "
+            "keep a key beside, and every process needs the same key: make one with "
+            "`coprod generate-key` and set COPROD_ENCRYPTION_KEY (or [bot] key_file)."])
     try:
         target = sqlite_path(config.database_target)
     except StorageError as exc:
@@ -130,7 +135,8 @@ def key_path_for(config: Config) -> Path:
 @asynccontextmanager
 async def opened_storage(config: Config, cipher: FieldCipher) -> AsyncIterator[Storage]:
     """The database, opened and migrated, closed at the end."""
-    storage = await open_storage(config.database_target, cipher)
+    storage = await open_storage(config.database_target, cipher,
+                                 pool_size=config.database_pool_size)
     try:
         await storage.migrate()
         yield storage

@@ -240,6 +240,11 @@ class SettingsBook:
         found = apply_settings(found, self.config_groups.get(group_id, {}))
         return apply_settings(found, _checked(stored))
 
+    def replace_stored(self, stored: dict[str, dict[str, Any]]) -> None:
+        """Take every group's chat-made settings as newly loaded from storage."""
+        self.stored = stored
+        self._cache.clear()
+
     def update_stored(self, group_id: str, changes: Mapping[str, Any]) -> None:
         """Record chat-made changes (None removes one) after they are saved."""
         mine = self.stored.setdefault(group_id, {})

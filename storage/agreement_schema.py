@@ -77,4 +77,3 @@ def _tables(moment: str, without_rowid: str) -> tuple[str, ...]:
 # SQLite: INTEGER microseconds UTC and WITHOUT ROWID (no hidden arrival order);
 # PostgreSQL: TIMESTAMPTZ.
 AGREEMENT_SQLITE: tuple[str, ...] = _tables("INTEGER", " WITHOUT ROWID")
-AGREEMENT_POSTGRES: tuple[str, ...] = _tables("TIMESTAMPTZ", "")

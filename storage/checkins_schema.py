@@ -92,4 +92,3 @@ def _tables(moment: str, flag: str) -> tuple[str, ...]:
 
 
 CHECKINS_SQLITE: tuple[str, ...] = _tables("INTEGER", "INTEGER")
-CHECKINS_POSTGRES: tuple[str, ...] = _tables("TIMESTAMPTZ", "BOOLEAN")

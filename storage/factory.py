@@ -11,6 +11,7 @@ from pathlib import Path
 
 from storage.crypto import FieldCipher
 from storage.interface import Storage, StorageError
+from storage.postgres import DEFAULT_POOL_SIZE, PostgresStorage
 from storage.sqlite import SqliteStorage
 
 _SQLITE_PREFIX = "sqlite:///"
@@ -41,15 +42,38 @@ def sqlite_path(database: str) -> str:
     return str(Path(database).expanduser())
 
 
+def is_postgres(database: str) -> bool:
+    """Whether a database setting names PostgreSQL (a postgresql:// URL)."""
+    return database.strip().lower().startswith(_POSTGRES_SCHEMES)
+
+
+def describe_database(database: str) -> str:
+    """A database setting as it may be shown or logged: a PostgreSQL URL without its
+    password (and without anything after `?`, which may carry one too)."""
+    if not is_postgres(database):
+        return database
+    scheme, rest = database.strip().split("://", 1)
+    rest = rest.split("?", 1)[0]
+    if "@" in rest:
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return f"{scheme}://{rest}"
+
+
 def check_database_setting(database: str) -> str | None:
     """What is wrong with a database setting, in plain words, or None if it is usable.
 
     Checked with the rest of the config, so a bad one stops start-up before anything
     is opened.
     """
-    if database.strip().lower().startswith(_POSTGRES_SCHEMES):
-        return ("PostgreSQL is not supported by this version yet; use a SQLite file path "
-                "like coprod.db")
+    if is_postgres(database):
+        rest = database.strip().split("://", 1)[1]
+        host = rest.rsplit("@", 1)[-1]
+        if not host or host.startswith(("/", "?")):
+            return ("the PostgreSQL URL names no server; write it like "
+                    "postgresql://user:password@host:5432/database")
+        return None
     try:
         sqlite_path(database)
     except StorageError as exc:
@@ -57,14 +81,17 @@ def check_database_setting(database: str) -> str | None:
     return None
 
 
-async def open_storage(database: str, cipher: FieldCipher) -> Storage:
+async def open_storage(database: str, cipher: FieldCipher, *,
+                       pool_size: int = DEFAULT_POOL_SIZE) -> Storage:
     """Open (not migrate) the backend the database setting names.
 
     Creates the parent folders of a SQLite file so a first run needs no setup.
+    `pool_size` is the most PostgreSQL connections this process holds.
     """
-    if database.strip().lower().startswith(_POSTGRES_SCHEMES):
-        raise StorageError(
-            "PostgreSQL support arrives with the postgres backend; use a SQLite path for now")
+    if is_postgres(database):
+        postgres = PostgresStorage(database.strip(), cipher, pool_size=pool_size)
+        await postgres.open()
+        return postgres
     path = sqlite_path(database)
     if path != ":memory:":
         try:

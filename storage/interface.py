@@ -34,6 +34,10 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
     # ---- life cycle ------------------------------------------------------------------
 
     @abstractmethod
+    async def occurrence_claimed(self, key: str) -> bool:
+        """Whether an occurrence with this key was claimed (by any process, ever)."""
+
+    @abstractmethod
     async def open(self) -> None:
         """Connect. Does not migrate: call `migrate` (start-up does both)."""
 
@@ -54,6 +58,11 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
     @abstractmethod
     async def load_all_group_settings(self) -> dict[str, dict[str, Any]]:
         """Every group's chat-made settings (group id -> key -> JSON value)."""
+
+    @abstractmethod
+    async def settings_version(self) -> int:
+        """A number that grows with every settings change, so a process can tell that
+        another one changed settings since it last loaded them."""
 
     @abstractmethod
     async def save_group_settings(

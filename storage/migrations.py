@@ -1,33 +1,62 @@
-"""Numbered schema migrations, kept in step for SQLite and PostgreSQL.
+"""Numbered schema migrations, one text for SQLite and PostgreSQL.
 
 Each migration is applied once, in its own transaction, and recorded in
 `schema_version`. Migrations are never edited once released: a change is a new number.
 
+Each is written in SQLite's SQL and turned into PostgreSQL's by `postgres_sql`, so the
+two schemas cannot drift apart: the same stores run on both (see storage/sql.py).
+
 Column conventions:
-- timestamps: SQLite stores INTEGER microseconds since the Unix epoch, UTC (ordering and
-  comparison in SQL are plain integer comparisons); PostgreSQL uses TIMESTAMPTZ.
-- `body`, `fallbacks` and `value_json` hold Fernet tokens (encrypted JSON), so they are
-  TEXT on both backends; `destination_json` holds ids only and is plain JSON.
+- timestamps: INTEGER (BIGINT on PostgreSQL) microseconds since the Unix epoch, UTC:
+  ordering and comparison in SQL are plain integer comparisons on both databases.
+- flags are INTEGER 0/1; `body`, `fallbacks` and `value_json` hold Fernet tokens
+  (encrypted JSON) as TEXT; `destination_json` holds ids only and is plain JSON text.
 - `settings_audit.value_json` is NULL when the change removed the setting.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from storage.agreement_schema import AGREEMENT_POSTGRES, AGREEMENT_SQLITE
-from storage.checkins_schema import CHECKINS_POSTGRES, CHECKINS_SQLITE
-from storage.concerns_schema import CONCERNS_POSTGRES, CONCERNS_SQLITE
+from storage.agreement_schema import AGREEMENT_SQLITE
+from storage.checkins_schema import CHECKINS_SQLITE
+from storage.concerns_schema import CONCERNS_SQLITE
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One schema step: its number, a short name, and the statements for each backend."""
+    """One schema step: its number, a short name, and its statements (SQLite's SQL;
+    `postgres` only where PostgreSQL needs something the translation cannot give)."""
 
     version: int
     name: str
     sqlite: tuple[str, ...]
-    postgres: tuple[str, ...]
+    postgres: tuple[str, ...] | None = None
+
+    def statements(self, dialect: str) -> tuple[str, ...]:
+        """The statements to run on `dialect` ("sqlite" or "postgres")."""
+        if dialect == "sqlite":
+            return self.sqlite
+        if self.postgres is not None:
+            return self.postgres
+        return tuple(postgres_sql(statement) for statement in self.sqlite)
+
+
+_TRANSLATIONS = (
+    # SQLite's INTEGER is 64-bit; PostgreSQL's is 32-bit, so every INTEGER is a BIGINT.
+    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b"), "BIGSERIAL PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\)\s*WITHOUT\s+ROWID\s*$"), ")"),
+)
+
+
+def postgres_sql(statement: str) -> str:
+    """A SQLite schema statement as PostgreSQL's: BIGINT for INTEGER, BIGSERIAL for
+    AUTOINCREMENT keys, no WITHOUT ROWID."""
+    for pattern, replacement in _TRANSLATIONS:
+        statement = pattern.sub(replacement, statement)
+    return statement
 
 
 _DELIVERY_STATUSES = "('pending', 'sending', 'delivered', 'undeliverable')"
@@ -77,45 +106,6 @@ MIGRATIONS: tuple[Migration, ...] = (
                 claimed_at INTEGER NOT NULL
             )""",
         ),
-        postgres=(
-            """CREATE TABLE schema_version (
-                version    INTEGER     PRIMARY KEY,
-                name       TEXT        NOT NULL,
-                applied_at TIMESTAMPTZ NOT NULL
-            )""",
-            """CREATE TABLE group_settings (
-                group_id   TEXT        NOT NULL,
-                key        TEXT        NOT NULL,
-                value_json TEXT        NOT NULL,
-                changed_by TEXT        NOT NULL,
-                changed_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (group_id, key)
-            )""",
-            f"""CREATE TABLE deliveries (
-                id               BIGSERIAL   PRIMARY KEY,
-                idem_key         TEXT        NOT NULL UNIQUE,
-                group_id         TEXT        NOT NULL,
-                destination_json JSONB       NOT NULL,
-                body             TEXT,
-                fallbacks        TEXT,
-                status           TEXT        NOT NULL CHECK (status IN {_DELIVERY_STATUSES}),
-                attempts         INTEGER     NOT NULL DEFAULT 0,
-                next_attempt_at  TIMESTAMPTZ NOT NULL,
-                lease_owner      TEXT,
-                lease_until      TIMESTAMPTZ,
-                last_error       TEXT,
-                platform_ref     TEXT,
-                created_at       TIMESTAMPTZ NOT NULL,
-                updated_at       TIMESTAMPTZ NOT NULL,
-                delivered_at     TIMESTAMPTZ
-            )""",
-            "CREATE INDEX deliveries_claim ON deliveries (status, next_attempt_at)",
-            """CREATE TABLE occurrences (
-                key        TEXT        PRIMARY KEY,
-                owner      TEXT        NOT NULL,
-                claimed_at TIMESTAMPTZ NOT NULL
-            )""",
-        ),
     ),
     Migration(
         version=2,
@@ -132,18 +122,6 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX settings_audit_group ON settings_audit (group_id, changed_at)",
             "CREATE INDEX deliveries_group ON deliveries (group_id, status)",
         ),
-        postgres=(
-            """CREATE TABLE settings_audit (
-                id         BIGSERIAL   PRIMARY KEY,
-                group_id   TEXT        NOT NULL,
-                key        TEXT        NOT NULL,
-                value_json TEXT,
-                changed_by TEXT        NOT NULL,
-                changed_at TIMESTAMPTZ NOT NULL
-            )""",
-            "CREATE INDEX settings_audit_group ON settings_audit (group_id, changed_at)",
-            "CREATE INDEX deliveries_group ON deliveries (group_id, status)",
-        ),
     ),
     Migration(
         version=3,
@@ -152,12 +130,6 @@ MIGRATIONS: tuple[Migration, ...] = (
             """CREATE TABLE scheduler_heartbeat (
                 id      INTEGER PRIMARY KEY CHECK (id = 1),
                 seen_at INTEGER NOT NULL
-            )""",
-        ),
-        postgres=(
-            """CREATE TABLE scheduler_heartbeat (
-                id      INTEGER     PRIMARY KEY CHECK (id = 1),
-                seen_at TIMESTAMPTZ NOT NULL
             )""",
         ),
     ),
@@ -240,82 +212,6 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
             "CREATE INDEX action_items_open ON action_items (group_id, status, owner_id)",
         ),
-        postgres=(
-            """CREATE TABLE meetings (
-                id               BIGSERIAL PRIMARY KEY,
-                group_id         TEXT    NOT NULL,
-                status           TEXT    NOT NULL
-                                 CHECK (status IN ('draft', 'active', 'cancelled')),
-                starts_at        TIMESTAMPTZ NOT NULL,
-                zone             TEXT    NOT NULL,
-                rrule            TEXT    NOT NULL,
-                reminders        TEXT    NOT NULL,
-                channel          TEXT    NOT NULL,
-                duration_minutes INTEGER NOT NULL,
-                details          TEXT    NOT NULL,
-                created_by       TEXT    NOT NULL,
-                replaces         BIGINT,
-                created_at       TIMESTAMPTZ NOT NULL,
-                updated_at       TIMESTAMPTZ NOT NULL
-            )""",
-            "CREATE INDEX meetings_group ON meetings (group_id, status)",
-            """CREATE TABLE meeting_skips (
-                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                occurrence TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (meeting_id, occurrence)
-            )""",
-            """CREATE TABLE meeting_rsvps (
-                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                occurrence TIMESTAMPTZ NOT NULL,
-                user_id    TEXT    NOT NULL,
-                answer     TEXT    NOT NULL CHECK (answer IN ('going', 'maybe', 'no')),
-                updated_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (meeting_id, occurrence, user_id)
-            )""",
-            """CREATE TABLE meeting_dm_optins (
-                meeting_id BIGINT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                user_id    TEXT   NOT NULL,
-                PRIMARY KEY (meeting_id, user_id)
-            )""",
-            """CREATE TABLE member_zones (
-                group_id   TEXT    NOT NULL,
-                user_id    TEXT    NOT NULL,
-                zone       TEXT    NOT NULL,
-                updated_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (group_id, user_id)
-            )""",
-            """CREATE TABLE agenda_items (
-                id         BIGSERIAL PRIMARY KEY,
-                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                occurrence TIMESTAMPTZ NOT NULL,
-                author_id  TEXT    NOT NULL,
-                body       TEXT    NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL
-            )""",
-            "CREATE INDEX agenda_items_meeting ON agenda_items (meeting_id, occurrence)",
-            """CREATE TABLE minutes (
-                id         BIGSERIAL PRIMARY KEY,
-                group_id   TEXT    NOT NULL,
-                meeting_id BIGINT,
-                body       TEXT    NOT NULL,
-                written_by TEXT    NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL
-            )""",
-            """CREATE TABLE action_items (
-                id         BIGSERIAL PRIMARY KEY,
-                group_id   TEXT    NOT NULL,
-                minutes_id BIGINT  NOT NULL REFERENCES minutes (id),
-                owner_id   TEXT    NOT NULL,
-                body       TEXT    NOT NULL,
-                due        TIMESTAMPTZ,
-                zone       TEXT    NOT NULL,
-                status     TEXT    NOT NULL CHECK (status IN ('open', 'done')),
-                done_by    TEXT,
-                done_at    TIMESTAMPTZ,
-                created_at TIMESTAMPTZ NOT NULL
-            )""",
-            "CREATE INDEX action_items_open ON action_items (group_id, status, owner_id)",
-        ),
     ),
     Migration(
         version=5,
@@ -366,57 +262,12 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (poll_id, voter)
             ) WITHOUT ROWID""",
         ),
-        postgres=(
-            f"""CREATE TABLE feedback_items (
-                id            TEXT        PRIMARY KEY,
-                group_id      TEXT        NOT NULL,
-                audience      TEXT        NOT NULL CHECK (audience IN {_AUDIENCES}),
-                body          TEXT        NOT NULL,
-                submitted_day TIMESTAMPTZ NOT NULL,
-                status        TEXT        NOT NULL CHECK (status IN {_FEEDBACK_STATUSES}),
-                digest_key    TEXT,
-                delivered_day TIMESTAMPTZ,
-                hidden_reason TEXT,
-                hidden_by     TEXT,
-                hidden_day    TIMESTAMPTZ,
-                answer        TEXT,
-                answered_day  TIMESTAMPTZ
-            )""",
-            "CREATE INDEX feedback_waiting ON feedback_items (status, audience, group_id)",
-            "CREATE INDEX feedback_recent ON feedback_items (group_id, submitted_day)",
-            """CREATE TABLE polls (
-                id           TEXT        PRIMARY KEY,
-                group_id     TEXT        NOT NULL,
-                body         TEXT        NOT NULL,
-                anonymous    BOOLEAN     NOT NULL,
-                multiple     BOOLEAN     NOT NULL,
-                closes_at    TIMESTAMPTZ NOT NULL,
-                channel      TEXT        NOT NULL,
-                voter_secret TEXT        NOT NULL,
-                status       TEXT        NOT NULL CHECK (status IN ('open', 'closed')),
-                created_day  TIMESTAMPTZ NOT NULL
-            )""",
-            "CREATE INDEX polls_open ON polls (status, closes_at)",
-            """CREATE TABLE poll_tallies (
-                poll_id TEXT    NOT NULL REFERENCES polls (id),
-                option  INTEGER NOT NULL,
-                votes   INTEGER NOT NULL DEFAULT 0,
-                PRIMARY KEY (poll_id, option)
-            )""",
-            """CREATE TABLE poll_voters (
-                poll_id TEXT NOT NULL REFERENCES polls (id),
-                voter   TEXT NOT NULL,
-                sealed  TEXT,
-                PRIMARY KEY (poll_id, voter)
-            )""",
-        ),
     ),
-    Migration(version=6, name="safeguarding concerns",
-              sqlite=CONCERNS_SQLITE, postgres=CONCERNS_POSTGRES),
+    Migration(version=6, name="safeguarding concerns", sqlite=CONCERNS_SQLITE),
     Migration(version=7, name="check-ins, one-to-ones and buddies",
-              sqlite=CHECKINS_SQLITE, postgres=CHECKINS_POSTGRES),
+              sqlite=CHECKINS_SQLITE),
     Migration(version=8, name="welcome, agreement, resources and prompts",
-              sqlite=AGREEMENT_SQLITE, postgres=AGREEMENT_POSTGRES),
+              sqlite=AGREEMENT_SQLITE),
 )
 
 LATEST_VERSION: int = max(m.version for m in MIGRATIONS)

@@ -21,7 +21,7 @@ from storage.agreement import (
     Resource,
 )
 from storage.polls import Ballot, VoteResult
-from storage.sqlite_base import SqliteBase, from_micros, to_micros
+from storage.sql import SqlBase, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -29,7 +29,7 @@ _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, vot
                       "status, yes_votes, no_votes")
 
 
-class SqliteAgreement(SqliteBase, AgreementStores):
+class SqliteAgreement(SqlBase, AgreementStores):
     """The group's ways of working, stored in SQLite."""
 
     # ---- agreement ---------------------------------------------------------------------
@@ -171,9 +171,7 @@ class SqliteAgreement(SqliteBase, AgreementStores):
                                  "created_at) VALUES (?, ?, ?, ?)",
                                  self._version_row(decision.version))
             await self._insert_deliveries(db, decision.deliveries, now)
-        async with self._transaction(write=False) as db:
-            # Empty the WAL so earlier page versions (which count moved when) do not linger.
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await self._forget_old_versions("amendments", "amendment_voters")
         return decision
 
     async def mark_read(self, group_id: str, version: int, user_id: str, name: str,

@@ -23,27 +23,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.messages import (
-    destination_from_dict,
-    destination_to_dict,
-    message_from_dict,
-    message_to_dict,
-)
-from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import StorageError
-from storage.migrations import LATEST_VERSION, pending
+from storage.sql import (
+    INSERT_DELIVERY,
+    OPEN_STATUSES,
+    Params,
+    SqlBase,
+    SqlConnection,
+    SqlCursor,
+    _json,
+    from_micros,
+    to_micros,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,21 +52,8 @@ log = logging.getLogger(__name__)
 MIN_SQLITE_VERSION = (3, 35, 0)
 BUSY_TIMEOUT_MS = 5000
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-OPEN_STATUSES = f"('{DeliveryStatus.PENDING.value}', '{DeliveryStatus.SENDING.value}')"
-
-
-def to_micros(moment: datetime) -> int:
-    """A timezone-aware datetime as stored: integer microseconds since the epoch, UTC."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("storage needs timezone-aware datetimes (UTC), got a naive one")
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def from_micros(value: int) -> datetime:
-    """Inverse of `to_micros`: a timezone-aware UTC datetime."""
-    return _EPOCH + timedelta(microseconds=value)
+__all__ = ["INSERT_DELIVERY", "OPEN_STATUSES", "SqliteBase", "SqliteConnection", "_json",
+           "from_micros", "to_micros"]
 
 
 def _check_can_open(path: str) -> None:
@@ -76,20 +64,29 @@ def _check_can_open(path: str) -> None:
     sqlite3.connect(path).close()
 
 
-def _json(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+class SqliteConnection:
+    """An open aiosqlite transaction as the `SqlConnection` the stores use."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def execute(self, sql: str, parameters: Params = ()) -> SqlCursor:
+        """Run one statement; its cursor gives the rows and the rows changed."""
+        return await self._db.execute(sql, parameters)
+
+    async def execute_fetchall(self, sql: str, parameters: Params = ()) -> Iterable[Any]:
+        """Run one statement and return all its rows."""
+        return await self._db.execute_fetchall(sql, parameters)
+
+    async def executemany(self, sql: str, parameters: Iterable[Params]) -> SqlCursor:
+        """Run one statement once per parameter set; rowcount is the total changed."""
+        return await self._db.executemany(sql, parameters)
 
 
-INSERT_DELIVERY = """
-    INSERT INTO deliveries (idem_key, group_id, destination_json, body, fallbacks, status,
-                            attempts, next_attempt_at, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
-    ON CONFLICT (idem_key) DO NOTHING
-"""
-
-
-class SqliteBase:
-    """The connection, migrations, transactions and encodings shared by SQLite stores."""
+class SqliteBase(SqlBase):
+    """The SQLite connection, migrations and transactions under the shared SQL stores."""
 
     def __init__(self, path: str | Path, cipher: FieldCipher) -> None:
         self._path = str(path)
@@ -158,40 +155,13 @@ class SqliteBase:
                 self._unfinished = False
                 await db.close()
 
-    async def migrate(self, target: int | None = None) -> list[int]:
-        """Apply pending migrations (up to `target`, default all), each in its own
-        transaction; return the versions applied. Safe with several processes: each step
-        re-checks the version under the write lock."""
-        if target is not None and not 0 <= target <= LATEST_VERSION:
-            raise ValueError(f"no migration {target}; the latest is {LATEST_VERSION}")
+    async def _forget_old_versions(self, *tables: str) -> None:
+        """Copy the WAL into the file and empty it, so earlier page versions (which could
+        be compared to see how a count moved, or hold deleted words) do not linger."""
         async with self._transaction(write=False) as db:
-            done = await self._applied(db)
-        newest = max(done, default=0)
-        if newest > LATEST_VERSION:
-            raise StorageError(
-                f"the database has schema version {newest}, newer than this coprod-bot "
-                f"knows ({LATEST_VERSION}); upgrade coprod-bot")
-        applied: list[int] = []
-        for migration in pending(done, target):
-            async with self._transaction() as db:
-                if migration.version in await self._applied(db):
-                    continue
-                for statement in migration.sqlite:
-                    await db.execute(statement)
-                await db.execute(
-                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, to_micros(datetime.now(UTC))))
-            applied.append(migration.version)
-            log.info("storage.migrated version=%d name=%s", migration.version, migration.name)
-        return applied
+            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    async def schema_version(self) -> int:
-        """The highest applied migration (0 for an empty database)."""
-        async with self._transaction(write=False) as db:
-            return max(await self._applied(db), default=0)
-
-    @staticmethod
-    async def _applied(db: aiosqlite.Connection) -> set[int]:
+    async def _applied(self, db: SqlConnection) -> set[int]:
         found = list(await db.execute_fetchall(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"))
         if not found:
@@ -200,7 +170,9 @@ class SqliteBase:
         return {int(row[0]) for row in rows}
 
     @contextlib.asynccontextmanager
-    async def _transaction(self, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+    async def _transaction(
+        self, *, write: bool = True
+    ) -> AsyncIterator[SqlConnection]:
         """One operation: the lock, then BEGIN IMMEDIATE ... COMMIT (or a plain read)."""
         async with self._lock:
             db = self._db
@@ -214,7 +186,7 @@ class SqliteBase:
                     self._unfinished = True
                     await db.execute("BEGIN IMMEDIATE")
                 try:
-                    yield db
+                    yield SqliteConnection(db)
                 except Exception:
                     if write:
                         await db.rollback()
@@ -225,61 +197,3 @@ class SqliteBase:
                     self._unfinished = False
             except sqlite3.Error as exc:
                 raise StorageError(f"SQLite: {exc}") from exc
-
-    # ---- encoding --------------------------------------------------------------------
-
-    def _encrypt_json(self, data: Any) -> str:
-        return self._cipher.encrypt(_json(data))
-
-    def _decrypt_json(self, token: str) -> Any:
-        return json.loads(self._cipher.decrypt(token))
-
-    def _fallbacks_token(self, fallbacks: Sequence[Fallback]) -> str:
-        return self._encrypt_json([
-            {"destination": destination_to_dict(f.destination),
-             "message": None if f.message is None else message_to_dict(f.message)}
-            for f in fallbacks
-        ])
-
-    def _fallbacks_from(self, token: str) -> tuple[Fallback, ...]:
-        return tuple(
-            Fallback(destination_from_dict(item["destination"]),
-                     None if item["message"] is None else message_from_dict(item["message"]))
-            for item in self._decrypt_json(token)
-        )
-
-    def _delivery_rows(
-        self, deliveries: Sequence[NewDelivery], now: datetime
-    ) -> list[tuple[Any, ...]]:
-        at = to_micros(now)
-        return [
-            (d.key, d.destination.group_id, _json(destination_to_dict(d.destination)),
-             self._encrypt_json(message_to_dict(d.message)), self._fallbacks_token(d.fallbacks),
-             at if d.not_before is None else to_micros(d.not_before), at, at)
-            for d in deliveries
-        ]
-
-    def _delivery_from(self, row: sqlite3.Row) -> Delivery:
-        delivery_id, key, destination, body, fallbacks, attempts, created_at = row[:7]
-        if body is None or fallbacks is None:
-            raise StorageError(f"delivery {delivery_id} has no stored message")
-        return Delivery(
-            id=delivery_id,
-            key=key,
-            destination=destination_from_dict(json.loads(destination)),
-            message=message_from_dict(self._decrypt_json(body)),
-            fallbacks=self._fallbacks_from(fallbacks),
-            attempts=attempts,
-            status=DeliveryStatus.SENDING,
-            created_at=from_micros(created_at),
-        )
-
-    async def _insert_deliveries(self, db: aiosqlite.Connection,
-                                 deliveries: Sequence[NewDelivery], now: datetime) -> int:
-        """Insert deliveries inside the caller's transaction; return how many were new."""
-        rows = self._delivery_rows(deliveries, now)
-        if not rows:
-            return 0
-        cursor = await db.executemany(INSERT_DELIVERY, rows)
-        return max(cursor.rowcount, 0)
-

@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.outbox import NewDelivery
 from storage.checkins import (
     Answer,
@@ -24,7 +22,7 @@ from storage.checkins import (
     OneToOne,
     RequestStatus,
 )
-from storage.sqlite_base import SqliteBase, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -47,17 +45,22 @@ _CHECKIN = ("id, group_id, user_id, sent_at, delivery_key, answer, answered_at, 
 _REQUEST = ("id, group_id, user_id, facilitator_id, answer, body, status, stage, checkin_id, "
             "created_at, arranged_at")
 _UNREACHABLE = f"""
-    SELECT {", ".join("c." + c.strip() for c in _CHECKIN.split(","))}
+    SELECT {", ".join("c." + c.strip() for c in _CHECKIN.split(","))},
+           d.status, d.destination_json
       FROM checkins c JOIN deliveries d ON d.idem_key = c.delivery_key
      WHERE c.group_id = ? AND c.user_id = ? AND (c.unreachable_told = 0 OR ? = 1)
        AND c.sent_at = (SELECT MAX(sent_at) FROM checkins
                          WHERE group_id = c.group_id AND user_id = c.user_id)
        AND d.last_error IS NOT NULL
-       AND (d.status = 'undeliverable'
-            OR json_extract(d.destination_json, '$.user') != c.user_id
-            OR json_extract(d.destination_json, '$.kind') != 'dm')
-     ORDER BY c.sent_at DESC LIMIT 1
+     ORDER BY c.sent_at DESC
 """
+
+
+def _went_astray(status: str, destination_json: str, user_id: str) -> bool:
+    """Whether a check-in's delivery gave up or went somewhere other than the DM."""
+    destination = json.loads(destination_json)
+    return (status == "undeliverable" or destination.get("user") != user_id
+            or destination.get("kind") != "dm")
 
 
 def _micros(moment: datetime | None) -> int | None:
@@ -68,7 +71,7 @@ def _moment(value: int | None) -> datetime | None:
     return None if value is None else from_micros(value)
 
 
-class SqliteCheckins(SqliteBase, CheckinStore, BuddyStore):
+class SqliteCheckins(SqlBase, CheckinStore, BuddyStore):
     """`CheckinStore` and `BuddyStore` for `SqliteStorage`."""
 
     # ---- encoding ----------------------------------------------------------------------
@@ -109,7 +112,7 @@ class SqliteCheckins(SqliteBase, CheckinStore, BuddyStore):
                 r.stage, r.checkin_id, to_micros(r.created_at), _micros(r.arranged_at),
                 to_micros(now))
 
-    async def _save_request(self, db: aiosqlite.Connection, r: OneToOne,
+    async def _save_request(self, db: SqlConnection, r: OneToOne,
                             now: datetime) -> None:
         await db.execute(
             f"""INSERT INTO one_to_ones ({_REQUEST}, updated_at)
@@ -230,7 +233,10 @@ class SqliteCheckins(SqliteBase, CheckinStore, BuddyStore):
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(_UNREACHABLE, (group_id, user_id,
                                                                  int(not untold_only))))
-        return self._checkin_from(rows[0]) if rows else None
+        for row in rows:
+            if _went_astray(row[-2], row[-1], user_id):
+                return self._checkin_from(tuple(row)[:-2])
+        return None
 
     async def mark_unreachable_told(self, checkin_id: str) -> None:
         """See `CheckinStore.mark_unreachable_told`."""

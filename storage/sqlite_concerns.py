@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.outbox import NewDelivery
 from storage.concerns import (
     AckResult,
@@ -28,7 +26,7 @@ from storage.concerns import (
     NewConcern,
     NoteKind,
 )
-from storage.sqlite_base import SqliteBase, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -44,7 +42,7 @@ def _moment(value: int | None) -> datetime | None:
     return None if value is None else from_micros(value)
 
 
-class SqliteConcerns(SqliteBase, ConcernStore):
+class SqliteConcerns(SqlBase, ConcernStore):
     """`ConcernStore` on the shared SQLite connection."""
 
     def _audit_row(self, case_id: str, actor_id: str, actor_name: str, action: str,
@@ -227,7 +225,7 @@ class SqliteConcerns(SqliteBase, ConcernStore):
                                                      now))
         return True
 
-    async def _wipe(self, db: aiosqlite.Connection, case_ids: Sequence[str], by_id: str,
+    async def _wipe(self, db: SqlConnection, case_ids: Sequence[str], by_id: str,
                     by_name: str, action: str, detail: str, now: datetime) -> None:
         at = to_micros(now)
         await db.executemany(
@@ -248,7 +246,7 @@ class SqliteConcerns(SqliteBase, ConcernStore):
             if not found:
                 return False
             await self._wipe(db, [case_id], by_id, by_name, "deleted", reason, now)
-        await self._truncate_wal()
+        await self._forget_old_versions("concern_cases", "concern_notes", "concern_drafts")
         return True
 
     async def purge_closed_concerns(self, closed_before: datetime, now: datetime,
@@ -262,7 +260,7 @@ class SqliteConcerns(SqliteBase, ConcernStore):
             if ids:
                 await self._wipe(db, ids, "", "", "deleted", "retention", now)
         if ids:
-            await self._truncate_wal()
+            await self._forget_old_versions("concern_cases", "concern_notes", "concern_drafts")
         return ids
 
     async def record_case_audit(self, entries: Sequence[AuditEntry]) -> None:
@@ -350,9 +348,6 @@ class SqliteConcerns(SqliteBase, ConcernStore):
         async with self._transaction() as db:
             await db.execute("DELETE FROM concern_drafts WHERE id = ?", (draft_id,))
 
-    async def _truncate_wal(self) -> None:
-        async with self._transaction(write=False) as db:
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 __all__ = ["SqliteConcerns"]

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.outbox import NewDelivery
 from storage.feedback import (
@@ -27,7 +24,7 @@ from storage.feedback import (
 )
 from storage.interface import StorageError
 from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
-from storage.sqlite_base import SqliteBase, _json, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
 
 _ITEM_COLUMNS = ("id, group_id, audience, body, submitted_day, status, delivered_day, "
                  "hidden_reason, answered_day")
@@ -50,7 +47,7 @@ class _Batch:
     writer: asyncio.Task[None] | None = None
 
 
-class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
+class SqliteFeedback(SqlBase, FeedbackStore, PollStore):
     """`FeedbackStore` and `PollStore` for `SqliteStorage`."""
 
     # ---- encoding ----------------------------------------------------------------------
@@ -58,7 +55,7 @@ class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
     def _seal_on_day(self, data: Any, day: datetime) -> str:
         return self._cipher.encrypt_at(_json(data), int(day.timestamp()))
 
-    def _item_from(self, row: sqlite3.Row | tuple[Any, ...]) -> FeedbackItem:
+    def _item_from(self, row: Any) -> FeedbackItem:
         item_id, group_id, audience, body, day, status, delivered, reason, answered = row
         data = self._decrypt_json(body)
         return FeedbackItem(
@@ -301,7 +298,7 @@ class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
         return None if ballot.unseal is None else ballot.unseal(token)
 
     @staticmethod
-    async def _count(db: aiosqlite.Connection, poll_id: str, choices: Sequence[int],
+    async def _count(db: SqlConnection, poll_id: str, choices: Sequence[int],
                      step: int) -> None:
         await db.executemany(
             "UPDATE poll_tallies SET votes = votes + ? WHERE poll_id = ? AND option = ?",
@@ -348,14 +345,9 @@ class SqliteFeedback(SqliteBase, FeedbackStore, PollStore):
                 "UPDATE poll_voters SET sealed = NULL WHERE poll_id = ? AND EXISTS "
                 "(SELECT 1 FROM polls WHERE id = ? AND anonymous = 1)", (poll_id, poll_id))
             await self._insert_deliveries(db, deliveries, now)
-        await self._checkpoint()
+        await self._forget_old_versions("poll_tallies", "poll_voters")
         return True
 
-    async def _checkpoint(self) -> None:
-        """Copy the WAL into the database and empty it, so earlier versions of pages
-        (which could be compared to see how a count changed) do not linger there."""
-        async with self._transaction(write=False) as db:
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class _ChangedError(StorageError):

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.outbox import NewDelivery
 from storage.meetings import (
     ACTIVE,
@@ -23,7 +21,7 @@ from storage.meetings import (
     NewMinutes,
     ReminderContext,
 )
-from storage.sqlite_base import SqliteBase, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _MEETING_COLUMNS = ("id, group_id, status, starts_at, zone, rrule, reminders, channel, "
                     "duration_minutes, details, created_by, replaces")
@@ -33,6 +31,7 @@ _INSERT_MEETING = """
                           duration_minutes, details, created_by, replaces, created_at,
                           updated_at)
     VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    RETURNING id
 """
 
 _APPLY_DRAFT = """
@@ -53,7 +52,7 @@ def _reminders_from(text: str) -> tuple[int, ...]:
     return tuple(int(m) for m in text.split(",") if m)
 
 
-class SqliteMeetings(SqliteBase, MeetingsStore):
+class SqliteMeetings(SqlBase, MeetingsStore):
     """Meetings, RSVPs, agendas, minutes and action items in the SQLite file."""
 
     # ---- meetings ----------------------------------------------------------------------
@@ -68,7 +67,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
                 draft.group_id, to_micros(draft.starts_at), draft.zone, draft.rrule,
                 _reminders_text(draft.reminders), draft.channel, draft.duration_minutes,
                 details, draft.created_by, draft.replaces, at, at))
-            return int(cursor.lastrowid or 0)
+            return int((await cursor.fetchone())[0])
 
     async def add_meetings(self, drafts: Sequence[MeetingDraft], now: datetime) -> list[int]:
         """Insert confirmed meetings in one transaction; return their ids in order."""
@@ -300,9 +299,9 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO agenda_items (meeting_id, occurrence, author_id, body, "
-                "created_at) VALUES (?, ?, ?, ?, ?)",
+                "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (meeting_id, to_micros(occurrence), author_id, body, to_micros(now)))
-            return int(cursor.lastrowid or 0)
+            return int((await cursor.fetchone())[0])
 
     async def agenda_items(self, meeting_id: int, occurrence: datetime) -> list[AgendaItem]:
         """One occurrence's agenda points, oldest first."""
@@ -328,18 +327,19 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO minutes (group_id, meeting_id, body, written_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (minutes.group_id, minutes.meeting_id, body, minutes.written_by, at))
-            minutes_id = int(cursor.lastrowid or 0)
+            minutes_id = int((await cursor.fetchone())[0])
             records = []
             for action in minutes.actions:
                 token = self._encrypt_json({"owner": action.owner_name, "task": action.task})
                 cursor = await db.execute(
                     "INSERT INTO action_items (group_id, minutes_id, owner_id, body, due, "
-                    "zone, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+                    "zone, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?) "
+                    "RETURNING id",
                     (minutes.group_id, minutes_id, action.owner_id, token,
                      None if action.due is None else to_micros(action.due), action.zone, at))
-                records.append(ActionRecord(int(cursor.lastrowid or 0), minutes.group_id,
+                records.append(ActionRecord(int((await cursor.fetchone())[0]), minutes.group_id,
                                             minutes_id, action.owner_id, action.owner_name,
                                             action.task, action.due, action.zone))
             await self._insert_deliveries(db, deliveries, now)
@@ -394,7 +394,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
 
     # ---- helpers ---------------------------------------------------------------------
 
-    async def _meeting(self, db: aiosqlite.Connection, group_id: str,
+    async def _meeting(self, db: SqlConnection, group_id: str,
                        meeting_id: int) -> MeetingRecord | None:
         rows = list(await db.execute_fetchall(
             f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ? AND group_id = ?",
@@ -405,7 +405,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
         return self._meeting_from(rows[0], skips.get(meeting_id, set()),
                                   optins.get(meeting_id, set()))
 
-    async def _extras(self, db: aiosqlite.Connection, ids: list[int],
+    async def _extras(self, db: SqlConnection, ids: list[int],
                       ) -> tuple[dict[int, set[datetime]], dict[int, set[str]]]:
         skips: dict[int, set[datetime]] = {}
         optins: dict[int, set[str]] = {}
@@ -439,7 +439,7 @@ class SqliteMeetings(SqliteBase, MeetingsStore):
                             zone=row[6], done=row[7] == "done")
 
     @staticmethod
-    async def _counts(db: aiosqlite.Connection, meeting_id: int, occ: int) -> dict[str, int]:
+    async def _counts(db: SqlConnection, meeting_id: int, occ: int) -> dict[str, int]:
         counts = dict.fromkeys(RSVP_ANSWERS, 0)
         for answer, count in await db.execute_fetchall(
                 "SELECT answer, COUNT(*) FROM meeting_rsvps WHERE meeting_id = ? AND "

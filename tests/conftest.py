@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,8 +13,47 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from storage.crypto import FieldCipher, generate_key
-from storage.factory import open_storage
 from storage.interface import Storage
+from tests.backends import BACKENDS, opened_storage
+
+# Tests of storage itself run on both backends; COPROD_TEST_BACKENDS=sqlite,postgres
+# runs every test that uses storage on both (slower; a thorough check of a change).
+_BOTH_BACKENDS_PATHS = ("tests/storage/", "tests/scheduler/")
+_BOTH_BACKENDS_FILES = ("_storage.py", "_store.py")
+
+
+def _on_both_backends(metafunc: pytest.Metafunc) -> bool:
+    if os.environ.get("COPROD_TEST_BACKENDS", ""):
+        return True
+    path = str(metafunc.definition.path).replace(os.sep, "/")
+    return (any(part in path for part in _BOTH_BACKENDS_PATHS)
+            or path.endswith(_BOTH_BACKENDS_FILES)
+            or metafunc.definition.get_closest_marker("backends") is not None)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run storage tests on SQLite and PostgreSQL (see `_on_both_backends`)."""
+    if "storage" not in metafunc.fixturenames and "backend" not in metafunc.fixturenames:
+        return
+    wanted = os.environ.get("COPROD_TEST_BACKENDS", "")
+    kinds = [k.strip() for k in wanted.split(",") if k.strip()] or list(BACKENDS)
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        return
+    if _on_both_backends(metafunc):
+        metafunc.parametrize("backend", kinds, indirect=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker that puts a test on both storage backends."""
+    config.addinivalue_line("markers", "backends: run this storage test on SQLite and "
+                                       "PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only: this test reads the SQLite file itself")
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which storage backend the test runs on ("sqlite" unless parametrised)."""
+    return str(getattr(request, "param", "sqlite"))
 
 
 @pytest.fixture
@@ -23,12 +63,10 @@ def cipher() -> FieldCipher:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path, cipher: FieldCipher) -> AsyncIterator[Storage]:
-    """A migrated SQLite database in a real file."""
-    store = await open_storage(str(tmp_path / "coprod.db"), cipher)
-    await store.migrate()
-    yield store
-    await store.close()
+async def storage(backend: str, tmp_path: Path, cipher: FieldCipher) -> AsyncIterator[Storage]:
+    """A migrated database: a real SQLite file, or a fresh PostgreSQL schema."""
+    async with opened_storage(backend, tmp_path / "coprod.db", cipher) as store:
+        yield store
 
 
 @pytest.fixture

@@ -28,12 +28,15 @@ from bot.text import plain_channels
 
 INDENT = "    "
 _ESCAPE = re.compile(r"\\([\\*_~`|\[\]()>#])")
+# A bold marker the core wrote (what people typed has its asterisks escaped).
+_BOLD = re.compile(r"(?<!\\)\*\*")
 
 
 def plain(text: str) -> str:
-    """Neutral markup as a terminal shows it: backslash escapes become the plain character,
-    channel references `#name`."""
-    return plain_channels(_ESCAPE.sub(r"\1", text))
+    """Neutral markup as a terminal shows it: bold markers dropped (a terminal line has no
+    bold to show), backslash escapes become the plain character, channel references
+    `#name`."""
+    return plain_channels(_ESCAPE.sub(r"\1", _BOLD.sub("", text)))
 
 
 def channel_prefix(channel: str) -> str:

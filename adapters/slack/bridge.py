@@ -143,6 +143,18 @@ class Bridge:
                 kept.append(Message(catalog.slack_files_sent_by_dm(names)))
         return replace(reply, messages=tuple(kept))
 
+    async def _handle_event(self, body: Mapping[str, Any], event: Event,
+                            conversation: str | None = None) -> Reply | None:
+        """An Events API event, handled once even if Slack sends it again."""
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            return await self._handle(event, conversation)
+        reply = await self.core.handle_once(f"slack-event:{event_id}", event)
+        if reply is None:
+            return None
+        channel = None if isinstance(event, DirectMessageReceived) else event.channel
+        return await self._finish(reply, event.actor.user_id, channel, conversation)
+
     def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
@@ -404,7 +416,7 @@ class Bridge:
         name = str(profile.get("display_name") or profile.get("real_name")
                    or user.get("real_name") or user.get("name") or "")
         actor = await self.directory.actor(str(user["id"]), name)
-        await self._handle(MemberJoined(group_of(context, body), actor))
+        await self._handle_event(body, MemberJoined(group_of(context, body), actor))
 
     async def on_message(self, event: dict[str, Any], context: Mapping[str, Any],
                          body: dict[str, Any]) -> None:
@@ -415,9 +427,11 @@ class Bridge:
         user = str(event.get("user", ""))
         actor = await self.directory.actor(user)
         channel = str(event.get("channel", ""))
-        reply = await self._handle(DirectMessageReceived(
+        reply = await self._handle_event(body, DirectMessageReceived(
             group_of(context, body), actor, from_slack(str(event.get("text", "")))),
             conversation=channel or None)
+        if reply is None:
+            return
         messages = [*((reply.update,) if reply.update else ()), *reply.messages]
         if messages and channel:
             await self._post(channel, messages)

@@ -224,6 +224,7 @@ async def test_open_amendment_decided_after_a_restart(bot: MemoryBot, clock: Fak
     assert again is None
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_votes_are_anonymous_in_storage(bot: MemoryBot, clock: FakeClock,
                                               tmp_path: Path) -> None:
     await start_agreement(bot)

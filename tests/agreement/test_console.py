@@ -46,14 +46,14 @@ async def test_join_welcome_read_amend_vote_and_history(tmp_path: Path) -> None:
             await _until(out, r"buttons \(#\d+\): \[Show the agreement\]")
 
             typed.type(":as dana", "/agreement")
-            await _until(out, r"\*\*Our group agreement\*\* \(version 1, agreed 03 Mar 2031\)")
+            await _until(out, r"Our group agreement \(version 1, agreed 03 Mar 2031\)")
             typed.type(":press I have read it")
             await _until(out, r"noted that you have read version 1")
 
             typed.type(":as carol", '/agreement propose change=change point=2 '
                                     'text="We start and end on time" reason="Buses"')
             await _until(out, r"Your proposed change is posted in #updates")
-            await _until(out, r"^\[#updates\] coprod: \*\*A proposed change to our agreement")
+            await _until(out, r"^\[#updates\] coprod: A proposed change to our agreement")
             for who in ("alice", "bob", "dana"):
                 mark = len(out.getvalue())
                 typed.type(f":as {who}", ":press Yes, change it")
@@ -62,8 +62,8 @@ async def test_join_welcome_read_amend_vote_and_history(tmp_path: Path) -> None:
             clock.advance(timedelta(days=7, seconds=1))
             mark = len(out.getvalue())
             assert await app.scheduler.run_due() >= 1
-            await _until(out, r"^\[#updates\] coprod: \*\*The group agreed a change to our "
-                              r"agreement\*\* \(3 yes, 0 no\)", mark)
+            await _until(out, r"^\[#updates\] coprod: The group agreed a change to our "
+                              r"agreement \(3 yes, 0 no\)", mark)
             await _until(out, r"Version 2 is now in force", mark)
 
             mark = len(out.getvalue())

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.checkins_config import CheckinsConfig
@@ -28,6 +30,7 @@ WEEK = timedelta(days=7)
 ANSWERS = ["Good", "Okay", "Not so good", "I'd like a one-to-one", "Add a private note"]
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_opt_in_check_in_and_not_so_good_with_a_note_reach_the_facilitator_only(
         cbot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     shown = await cbot.run("alice", "/checkin")

@@ -71,14 +71,14 @@ async def test_check_in_not_so_good_with_a_note_in_the_console(tmp_path: Path) -
             clock.advance(timedelta(hours=1))
             mark = len(out.getvalue())
             assert await app.scheduler.run_due() >= 1
-            await _until(out, r"^\[DM to Alice\] coprod: \*\*How are things going for you "
-                              r"in the group\?\*\*", mark)
+            await _until(out, r"^\[DM to Alice\] coprod: How are things going for you "
+                              r"in the group\?", mark)
             await _until(out, r"buttons \(#\d+\): \[Good\] \[Okay\] \[Not so good\] "
                               r"\[I'd like a one-to-one\] \[Add a private note\]", mark)
             typed.type(":press Add a private note", "Not so good",
                        "I have been feeling left out lately")
-            await _until(out, r"^\[DM to Carol\] coprod: \*\*Alice would like a "
-                              r"one-to-one\.\*\* Their check-in answer: Not so good\.", mark)
+            await _until(out, r"^\[DM to Carol\] coprod: Alice would like a "
+                              r"one-to-one\. Their check-in answer: Not so good\.", mark)
             await _until(out, r"> I have been feeling left out lately", mark)
             await _until(out, r"Carol will be in touch with you privately within 3 days",
                          mark)

@@ -32,6 +32,7 @@ def _database_files(folder: Path) -> tuple[list[str], list[bytes]]:
     return [p.name for p in paths], [p.read_bytes() for p in paths]
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_no_plaintext_concern_text_in_the_database_file_or_wal(
         cbot: MemoryBot, tmp_path: Path) -> None:
     ref = ref_of(await raise_concern(cbot, what=WORDS, about=ABOUT, danger="yes"))

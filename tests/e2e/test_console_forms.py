@@ -146,7 +146,7 @@ async def test_form_field_by_field(console: ConsoleRunner) -> None:
     assert sent == [
         "[only Alice can see this] coprod: Saved (asked in #general).",
         "    buttons (#1): [Undo]",
-        "[#updates] coprod: New meeting: **Monthly meeting** (online)",
+        "[#updates] coprod: New meeting: Monthly meeting (online)",
         "    Bring snacks",
         "    and tea",
         "    buttons (#2): [Going] [Maybe] [Can't make it]",
@@ -185,7 +185,7 @@ async def test_form_in_one_line_with_errors_asked_again(console: ConsoleRunner) 
         "Question 2 of 4: Where (required, one of: Online | In person)")
     done = run.answer("In person")
     assert done.startswith("[only Alice can see this] coprod: Saved (asked in #general).")
-    assert "[#updates] coprod: New meeting: **Hiking day** (in-person)\n    Two words\n" \
+    assert "[#updates] coprod: New meeting: Hiking day (in-person)\n    Two words\n" \
            "    and more" in done
     assert seen.submissions[-1].values["notes"] == "Two words\nand more"
     assert seen.submissions[-1].values["friend"] == "no"  # the default
@@ -294,4 +294,4 @@ async def test_interactive_prompts_and_defaults(console: ConsoleRunner) -> None:
     assert "alice in #general> Form: Plan a meeting" in run.out
     assert "Question 4 of 4: Bring a friend? (optional, yes or no)\n" \
            "    press Enter to keep: no\nalice in #general> " in run.out
-    assert "[#updates] coprod: New meeting: **Tea** (online)" in run.out
+    assert "[#updates] coprod: New meeting: Tea (online)" in run.out

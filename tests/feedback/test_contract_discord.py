@@ -92,6 +92,7 @@ async def _send_feedback(fake: FakeDiscord, who: str, text: str) -> dict[str, An
     return dict(await fake.wait_response(sent))
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_feedback_digest_and_you_said_we_did_on_discord(
         harness: Harness, logs: io.StringIO, tmp_path: Path) -> None:
     fake = harness.fake

@@ -234,6 +234,7 @@ async def test_the_daily_limit_refuses_kindly_and_stores_nothing(
     assert reply_text(await send(bot, "alice", "tomorrow")) == catalog.FEEDBACK_SENT
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_stored_feedback_is_encrypted_with_day_only_times(
         bot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     clock.advance(timedelta(hours=5, minutes=17, seconds=3))

@@ -4,9 +4,7 @@ digests and closings, and a schema with nowhere to put an author."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,6 +13,8 @@ from bot.outbox import DeliveryStatus, NewDelivery
 from storage.feedback import Audience, FeedbackStatus, NewFeedback
 from storage.interface import Storage, StorageError
 from storage.polls import Ballot, NewPoll, VoteResult
+from storage.sqlite import SqliteStorage
+from tests.backends import raw_rows, table_columns
 
 DAY = datetime(2026, 1, 5, tzinfo=UTC)
 NOW = DAY + timedelta(hours=17)
@@ -107,13 +107,18 @@ async def test_votes_move_between_options_and_close_once(storage: Storage) -> No
     assert await storage.cast_vote(Ballot("nope", "t", (0,)), NOW) is VoteResult.NOT_FOUND
 
 
-async def test_no_table_has_a_column_for_an_author_or_a_moment(storage: Storage,
-                                                              tmp_path: Path) -> None:
-    with sqlite3.connect(tmp_path / "coprod.db") as raw:
-        for table in ("feedback_items", "polls", "poll_tallies", "poll_voters"):
-            sql = raw.execute("SELECT sql FROM sqlite_master WHERE name = ?",
-                              (table,)).fetchone()[0]
-            assert "WITHOUT ROWID" in sql
-            columns = [r[1] for r in raw.execute(f"PRAGMA table_info({table})")]
-            assert not {"author", "author_id", "user_id", "created_by", "creator",
-                        "created_at", "submitted_at"} & set(columns), table
+async def test_no_table_has_a_column_for_an_author_or_a_moment(storage: Storage) -> None:
+    for table in ("feedback_items", "polls", "poll_tallies", "poll_voters"):
+        columns = await table_columns(storage, table)
+        assert columns, table
+        # No column, and no hidden rowid or serial either, records arrival order.
+        assert not {"id_seq", "rowid", "author", "author_id", "user_id", "created_by",
+                    "creator", "created_at", "submitted_at"} & set(columns), table
+        if isinstance(storage, SqliteStorage):
+            sql = (await raw_rows(storage, "SELECT sql FROM sqlite_master WHERE name = ?",
+                                  (table,)))[0]["sql"]
+            assert "WITHOUT ROWID" in str(sql)
+        else:
+            assert "nextval" not in repr(await raw_rows(
+                storage, "SELECT column_default FROM information_schema.columns "
+                         "WHERE table_name = ?", (table,)))

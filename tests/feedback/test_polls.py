@@ -87,6 +87,7 @@ async def test_after_a_restart_an_old_vote_stays_counted_but_cannot_change(
     assert results is not None and results.tallies == (1, 0, 0)
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_anonymous_poll_storage_holds_no_voter_and_no_choice_after_close(
         bot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     await start(bot)

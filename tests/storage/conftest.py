@@ -1,4 +1,4 @@
-"""Fixtures for storage tests: a real SQLite file per test, opened and migrated."""
+"""Fixtures for storage tests: a migrated database per test, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from bot.messages import Destination, Message
 from bot.outbox import Fallback, NewDelivery
 from storage.crypto import FieldCipher, generate_key
-from storage.sqlite import SqliteStorage
+from storage.interface import Storage
+from tests.backends import opened_storage
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Hard bound on any one test, even one stuck in the database thread: dump and exit.
@@ -48,16 +49,10 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def storage(db_path: Path, cipher: FieldCipher) -> AsyncIterator[SqliteStorage]:
-    """An opened, fully migrated SqliteStorage on a real file."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    store = SqliteStorage(db_path, cipher)
-    await store.open()
-    await store.migrate()
-    try:
+async def storage(backend: str, db_path: Path, cipher: FieldCipher) -> AsyncIterator[Storage]:
+    """An opened, fully migrated storage: a real SQLite file or a PostgreSQL schema."""
+    async with opened_storage(backend, db_path, cipher) as store:
         yield store
-    finally:
-        await store.close()
 
 
 MakeDelivery = Callable[..., NewDelivery]

@@ -6,11 +6,11 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
-from storage.sqlite import SqliteStorage
+from storage.interface import Storage
+from tests.backends import another_handle
 
 MakeDelivery = Callable[..., NewDelivery]
 LEASE = timedelta(minutes=2)
@@ -19,7 +19,7 @@ BOUND_SECONDS = 30
 
 
 async def test_fifty_concurrent_claims(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     await storage.enqueue([make_delivery(f"k{i}") for i in range(ROWS)], now)
     async with asyncio.timeout(BOUND_SECONDS):
@@ -31,12 +31,11 @@ async def test_fifty_concurrent_claims(
     assert all(len(batch) <= 3 for batch in batches)
 
 
-async def test_two_connections_on_one_file(
-    storage: SqliteStorage, db_path: Path, cipher: FieldCipher, now: datetime,
-    make_delivery: MakeDelivery,
+async def test_two_connections_on_one_database(
+    storage: Storage, cipher: FieldCipher, now: datetime, make_delivery: MakeDelivery,
 ) -> None:
     await storage.enqueue([make_delivery(f"k{i}") for i in range(ROWS)], now)
-    other = SqliteStorage(db_path, cipher)
+    other = another_handle(storage, cipher)
     await other.open()
     try:
         async with asyncio.timeout(BOUND_SECONDS):
@@ -51,7 +50,7 @@ async def test_two_connections_on_one_file(
 
 
 async def test_cancelled_operations_leave_the_connection_usable(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     await storage.enqueue([make_delivery(f"k{i}") for i in range(ROWS)], now)
     async with asyncio.timeout(BOUND_SECONDS):

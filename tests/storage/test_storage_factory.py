@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from storage.crypto import FieldCipher
-from storage.factory import open_storage, sqlite_path
+from storage.factory import check_database_setting, open_storage, sqlite_path
 from storage.interface import StorageError
 from storage.sqlite import SqliteStorage
 
@@ -42,10 +42,11 @@ def test_sqlite_settings() -> None:
 
 @pytest.mark.parametrize("url", ["postgresql://bot:hunter2@db/coprod",
                                  "postgres://bot:hunter2@db/coprod"])
-async def test_postgres_is_not_yet_available(cipher: FieldCipher, url: str) -> None:
-    with pytest.raises(StorageError, match="PostgreSQL support arrives") as caught:
-        await open_storage(url, cipher)
+async def test_an_unreachable_postgres_is_a_clear_error(cipher: FieldCipher, url: str) -> None:
+    with pytest.raises(StorageError, match="cannot connect to PostgreSQL") as caught:
+        await open_storage(url.replace("@db/", "@127.0.0.1:1/"), cipher)
     assert "hunter2" not in str(caught.value)
+    assert check_database_setting(url) is None
 
 
 @pytest.mark.parametrize("bad", ["", "mysql://bot:hunter2@db/x", "sqlite:///"])

@@ -1,8 +1,9 @@
-"""Migrations on a real file: fresh install, upgrade from version 1, guard rails."""
+"""Migrations on both databases: fresh install, upgrade from version 1, guard rails."""
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -13,19 +14,15 @@ import pytest
 
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
-from storage.interface import StorageError
-from storage.migrations import LATEST_VERSION, MIGRATIONS, pending
+from storage.interface import Storage, StorageError
+from storage.migrations import LATEST_VERSION, MIGRATIONS, pending, postgres_sql
 from storage.sqlite import SqliteStorage, to_micros
+from tests.backends import another_handle, opened_storage, raw_rows, table_names
 
 ALL = [m.version for m in MIGRATIONS]
 
 MakeDelivery = Callable[..., NewDelivery]
 
-
-def tables(path: Path) -> set[str]:
-    with closing(sqlite3.connect(path)) as raw:
-        rows = raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return {row[0] for row in rows}
 
 
 def test_migrations_are_numbered_in_order_for_both_backends() -> None:
@@ -34,53 +31,65 @@ def test_migrations_are_numbered_in_order_for_both_backends() -> None:
     assert versions[-1] == LATEST_VERSION
     assert len({m.name for m in MIGRATIONS}) == len(MIGRATIONS)
     for m in MIGRATIONS:
-        assert m.sqlite and m.postgres
+        assert m.sqlite and m.statements("postgres")
         assert not any(word in sql for sql in m.sqlite
                        for word in ("BIGSERIAL", "TIMESTAMPTZ", "JSONB"))
-        assert not any("AUTOINCREMENT" in sql for sql in m.postgres)
+        for sql in m.statements("postgres"):
+            assert not any(word in sql for word in ("AUTOINCREMENT", "WITHOUT ROWID"))
+            assert re.search(r"\bINTEGER\b", sql) is None  # 64-bit on both
+
+
+def test_postgres_translation() -> None:
+    sql = """CREATE TABLE t (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, name TEXT
+    ) WITHOUT ROWID"""
+    assert postgres_sql(sql) == """CREATE TABLE t (
+        id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, name TEXT
+    )"""
     assert [m.version for m in pending({1})] == ALL[1:]
     assert [m.version for m in pending(set(), target=1)] == [1]
 
 
-async def test_fresh_file(db_path: Path, cipher: FieldCipher) -> None:
-    db_path.parent.mkdir(parents=True)
-    store = SqliteStorage(db_path, cipher)
-    await store.open()
-    try:
+@pytest.mark.backends
+async def test_fresh_database(backend: str, db_path: Path, cipher: FieldCipher) -> None:
+    async with opened_storage(backend, db_path, cipher, migrate=False) as store:
         assert await store.schema_version() == 0
         assert await store.migrate() == ALL
         assert await store.schema_version() == LATEST_VERSION
         assert await store.migrate() == []
-    finally:
-        await store.close()
-    assert {"schema_version", "group_settings", "deliveries", "occurrences",
-            "settings_audit"} <= tables(db_path)
-    with closing(sqlite3.connect(db_path)) as raw:
-        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        names = raw.execute("SELECT version, name FROM schema_version ORDER BY version")
-        assert [tuple(row) for row in names] == [(m.version, m.name) for m in MIGRATIONS]
+        assert {"schema_version", "group_settings", "deliveries", "occurrences",
+                "settings_audit"} <= await table_names(store)
+        names = await raw_rows(store, "SELECT version, name FROM schema_version "
+                                      "ORDER BY version")
+        assert [tuple(row.values()) for row in names] == [(m.version, m.name)
+                                                          for m in MIGRATIONS]
+    if backend == "sqlite":
+        with closing(sqlite3.connect(db_path)) as raw:
+            assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.backends
 async def test_upgrade_from_version_1_keeps_data(
-    db_path: Path, cipher: FieldCipher, now: datetime, make_delivery: MakeDelivery
+    backend: str, db_path: Path, cipher: FieldCipher, now: datetime,
+    make_delivery: MakeDelivery
 ) -> None:
-    db_path.parent.mkdir(parents=True)
-    old = SqliteStorage(db_path, cipher)
-    await old.open()
-    try:
-        assert await old.migrate(target=1) == [1]
-        assert await old.schema_version() == 1
-        assert await old.enqueue([make_delivery("d1", text="kept across upgrade")], now) == 1
-        assert await old.claim_occurrence("sched-1@2026-01-05T09:00", "p1", now)
-    finally:
-        await old.close()
-    assert "settings_audit" not in tables(db_path)
-    with closing(sqlite3.connect(db_path)) as raw, raw:
-        raw.execute(
-            "INSERT INTO group_settings VALUES (?, ?, ?, ?, ?)",
-            ("g1", "digest_day", cipher.encrypt(json.dumps("friday")), "u9", to_micros(now)))
+    async with opened_storage(backend, db_path, cipher, migrate=False) as old:
+        await upgrade_from_version_1(old, cipher, now, make_delivery)
 
-    store = SqliteStorage(db_path, cipher)
+
+async def upgrade_from_version_1(old: Storage, cipher: FieldCipher, now: datetime,
+                                 make_delivery: MakeDelivery) -> None:
+    assert await old.migrate(target=1) == [1]
+    assert await old.schema_version() == 1
+    assert await old.enqueue([make_delivery("d1", text="kept across upgrade")], now) == 1
+    assert await old.claim_occurrence("sched-1@2026-01-05T09:00", "p1", now)
+    assert "settings_audit" not in await table_names(old)
+    await raw_rows(old, "INSERT INTO group_settings VALUES (?, ?, ?, ?, ?)",
+                   ("g1", "digest_day", cipher.encrypt(json.dumps("friday")), "u9",
+                    to_micros(now)))
+    await old.close()
+
+    store = another_handle(old, cipher)
     await store.open()
     try:
         assert await store.migrate() == ALL[1:]
@@ -90,22 +99,20 @@ async def test_upgrade_from_version_1_keeps_data(
         assert delivery.message.text == "kept across upgrade"
         assert not await store.claim_occurrence("sched-1@2026-01-05T09:00", "p2", now)
         await store.save_group_settings("g1", {"digest_day": "monday"}, "u2", now)
+        audit = await raw_rows(store, "SELECT group_id, key, changed_by FROM settings_audit")
     finally:
         await store.close()
-    with closing(sqlite3.connect(db_path)) as raw:
-        audit = raw.execute("SELECT group_id, key, changed_by FROM settings_audit").fetchall()
-    assert audit == [("g1", "digest_day", "u2")]
+    assert [tuple(row.values()) for row in audit] == [("g1", "digest_day", "u2")]
 
 
-async def test_a_newer_database_is_refused(storage: SqliteStorage, db_path: Path) -> None:
-    with closing(sqlite3.connect(db_path)) as raw, raw:
-        raw.execute("INSERT INTO schema_version VALUES (?, 'from the future', 0)",
-                    (LATEST_VERSION + 1,))
+async def test_a_newer_database_is_refused(storage: Storage) -> None:
+    await raw_rows(storage, "INSERT INTO schema_version VALUES (?, 'from the future', 0)",
+                   (LATEST_VERSION + 1,))
     with pytest.raises(StorageError, match="newer"):
         await storage.migrate()
 
 
-async def test_an_unknown_target_is_refused(storage: SqliteStorage) -> None:
+async def test_an_unknown_target_is_refused(storage: Storage) -> None:
     with pytest.raises(ValueError, match="no migration"):
         await storage.migrate(target=LATEST_VERSION + 1)
 

@@ -1,31 +1,28 @@
-"""The delivery outbox, occurrences and group settings on a real SQLite file."""
+"""The delivery outbox, occurrences and group settings, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, Fallback, NewDelivery
-from storage.sqlite import SqliteStorage, from_micros
+from storage.interface import Storage
+from storage.sql import from_micros
+from tests.backends import raw_rows
 
 MakeDelivery = Callable[..., NewDelivery]
 LEASE = timedelta(minutes=2)
 
 
-def raw_row(path: Path, key: str) -> dict[str, object]:
-    with closing(sqlite3.connect(path)) as raw:
-        raw.row_factory = sqlite3.Row
-        row = raw.execute("SELECT * FROM deliveries WHERE idem_key = ?", (key,)).fetchone()
-    assert row is not None
-    return dict(row)
+async def raw_row(storage: Storage, key: str) -> dict[str, object]:
+    rows = await raw_rows(storage, "SELECT * FROM deliveries WHERE idem_key = ?", (key,))
+    assert len(rows) == 1
+    return rows[0]
 
 
 async def test_enqueue_is_idempotent(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     assert await storage.enqueue([make_delivery("a"), make_delivery("b")], now) == 2
     assert await storage.enqueue([make_delivery("a", text="again"), make_delivery("c")],
@@ -40,7 +37,7 @@ async def test_enqueue_is_idempotent(
 
 
 async def test_claim_marks_sending_and_hands_out_once(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     fallback = Fallback(Destination.to_channel("g1", "facilitators"))
     await storage.enqueue([make_delivery("a", fallbacks=(fallback,))], now)
@@ -58,21 +55,21 @@ async def test_claim_marks_sending_and_hands_out_once(
 
 
 async def test_an_expired_lease_is_reclaimed(
-    storage: SqliteStorage, db_path: Path, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     await storage.enqueue([make_delivery("a")], now)
     await storage.claim_deliveries(now, 10, "dead", LEASE)
     assert await storage.next_delivery_due() == now + LEASE
     [again] = await storage.claim_deliveries(now + LEASE, 10, "alive", LEASE)
     assert again.key == "a"
-    row = raw_row(db_path, "a")
+    row = await raw_row(storage, "a")
     assert row["lease_owner"] == "alive"
     assert row["lease_until"] is not None
     assert from_micros(int(str(row["lease_until"]))) == now + 2 * LEASE
 
 
 async def test_claim_order_limit_and_not_before(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     later = now + timedelta(hours=1)
     await storage.enqueue([make_delivery("late", not_before=later)], now)
@@ -88,7 +85,7 @@ async def test_claim_order_limit_and_not_before(
 
 
 async def test_mark_retry_and_next_due(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     assert await storage.next_delivery_due() is None
     await storage.enqueue([make_delivery("a")], now)
@@ -106,7 +103,7 @@ async def test_mark_retry_and_next_due(
 
 
 async def test_reroute_sends_elsewhere_now(
-    storage: SqliteStorage, db_path: Path, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     second = Fallback(Destination.to_channel("g1", "leads"), Message("A concern is waiting."))
     first = Fallback(Destination.to_dm("g1", "lead2"))
@@ -123,17 +120,17 @@ async def test_reroute_sends_elsewhere_now(
     assert d.message == Message("Reminder: meeting at 6pm")
     assert d.fallbacks == (second,)
     assert d.attempts == 0
-    assert raw_row(db_path, "concern")["last_error"] == "Forbidden: 50007"
+    assert (await raw_row(storage, "concern"))["last_error"] == "Forbidden: 50007"
 
 
 async def test_delivered_drops_the_body(
-    storage: SqliteStorage, db_path: Path, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     await storage.enqueue([make_delivery("a")], now)
     [d] = await storage.claim_deliveries(now, 10, "p", LEASE)
-    assert raw_row(db_path, "a")["body"] is not None
+    assert (await raw_row(storage, "a"))["body"] is not None
     await storage.mark_delivered(d.id, "msg-123", now + timedelta(seconds=1))
-    row = raw_row(db_path, "a")
+    row = await raw_row(storage, "a")
     assert row["body"] is None and row["fallbacks"] is None
     assert row["status"] == "delivered" and row["lease_owner"] is None
     assert await storage.delivery_status("a") is DeliveryStatus.DELIVERED
@@ -147,7 +144,7 @@ async def test_delivered_drops_the_body(
 
 
 async def test_undeliverable_is_kept_and_counted(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     await storage.enqueue([make_delivery("a"), make_delivery("b")], now)
     first, _ = await storage.claim_deliveries(now, 10, "p", LEASE)
@@ -161,7 +158,7 @@ async def test_undeliverable_is_kept_and_counted(
 
 
 async def test_claim_occurrence_once(
-    storage: SqliteStorage, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     key = "meeting-7@2026-01-05T18:00Z"
     assert await storage.claim_occurrence(key, "p1", now, [make_delivery("r1")])
@@ -174,7 +171,7 @@ async def test_claim_occurrence_once(
 
 
 async def test_group_settings(
-    storage: SqliteStorage, db_path: Path, now: datetime, make_delivery: MakeDelivery
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
 ) -> None:
     assert await storage.load_all_group_settings() == {}
     await storage.save_group_settings("g1", {"digest_day": "friday", "offsets": [60, 1440]},
@@ -186,11 +183,23 @@ async def test_group_settings(
     assert await storage.load_all_group_settings() == {"g1": {"offsets": [30]},
                                                        "g2": {"quiet": True}}
     assert await storage.delivery_status("announce") is DeliveryStatus.PENDING
-    with closing(sqlite3.connect(db_path)) as raw:
-        audit = raw.execute("SELECT group_id, key, value_json IS NULL, changed_by, changed_at "
-                            "FROM settings_audit ORDER BY id").fetchall()
+    audit = [tuple(row.values()) for row in await raw_rows(
+        storage, "SELECT group_id, key, value_json IS NULL AS removed, changed_by, changed_at "
+                 "FROM settings_audit ORDER BY id")]
     assert [row[:4] for row in audit] == [
         ("g1", "digest_day", 0, "u1"), ("g1", "offsets", 0, "u1"), ("g2", "quiet", 0, "u5"),
         ("g1", "digest_day", 1, "u2"), ("g1", "offsets", 0, "u2")]
     assert from_micros(audit[-1][4]) == later
     assert from_micros(audit[-1][4]).tzinfo == UTC
+
+
+async def test_a_large_batch_counts_only_new_deliveries(
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
+) -> None:
+    assert await storage.enqueue([make_delivery("m0"), make_delivery("m1")], now) == 2
+    batch = [make_delivery(f"m{i}", text=f"reminder {i}") for i in range(500)]
+    batch.append(make_delivery("m7"))  # the same key twice in one batch
+    assert await storage.enqueue(batch, now) == 498
+    claimed = await storage.claim_deliveries(now, 1000, "p", LEASE)
+    assert len(claimed) == 500
+    assert {d.key: d.message.text for d in claimed}["m42"] == "reminder 42"

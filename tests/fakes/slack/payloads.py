@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
 from tests.fakes.slack.server import APP_ID, BOT_USER, TEAM_ID, FakeSlack
@@ -114,7 +115,7 @@ def event_callback(event: dict[str, Any]) -> dict[str, Any]:
     """An Events API wrapper around one event."""
     return {
         "token": "legacy-verification-token", "team_id": TEAM_ID, "api_app_id": APP_ID,
-        "event": event, "type": "event_callback", "event_id": f"Ev{int(time.time()*1000)}",
+        "event": event, "type": "event_callback", "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
         "event_time": int(time.time()),
         "authorizations": [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": BOT_USER,
                             "is_bot": True, "is_enterprise_install": False}],

@@ -466,8 +466,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 async def signed_post(url: str, secret: str, *, form: dict[str, str] | None = None,
                       json_body: dict[str, Any] | None = None, age_seconds: float = 0,
-                      bad_signature: bool = False) -> tuple[int, str]:
-    """POST a request the way Slack's HTTP mode does; returns (status, body text)."""
+                      bad_signature: bool = False, retry: int = 0) -> tuple[int, str]:
+    """POST a request the way Slack's HTTP mode does (`retry`: Slack's retry number, as
+    when it did not see an answer in time); returns (status, body text)."""
     if json_body is not None:
         body = json.dumps(json_body).encode()
         content_type = "application/json"
@@ -480,6 +481,8 @@ async def signed_post(url: str, secret: str, *, form: dict[str, str] | None = No
         signature = sign(secret + "-wrong", timestamp, body)
     headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
                "X-Slack-Signature": signature}
+    if retry:
+        headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
     async with aiohttp.ClientSession() as session, session.post(
             url, data=body, headers=headers) as response:
         return response.status, await response.text()

@@ -1,0 +1,315 @@
+"""The PostgreSQL backend: the same SQL stores as SQLite, on an asyncpg connection pool.
+
+Why it is built this way:
+- The feature stores are written once (storage/sql.py); `PgConnection` gives them the
+  three calls they use, turning `?` and `:name` placeholders into `$n`.
+- Every write transaction first takes one transaction-scoped advisory lock, so writers
+  are serialised across all processes exactly as SQLite's `BEGIN IMMEDIATE` serialises
+  them on one file. Every check-then-write the stores make (claim a delivery, claim an
+  occurrence, count votes, change a case) is therefore as safe with ten processes as with
+  one, and a process that dies mid-transaction releases the lock with its connection.
+  The price is that writes do not run in parallel; each is short, so one database still
+  takes thousands a second (docs/scaling.md, docs/benchmarks.md).
+- Reads run in a read-only REPEATABLE READ transaction, without the lock: a consistent
+  view that never waits for writers.
+- Commits are durable before a person is told "saved": PostgreSQL's default
+  `synchronous_commit = on` is kept, and required.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.outbox import NewDelivery
+from storage.crypto import FieldCipher
+from storage.interface import Storage, StorageError
+from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
+from storage.sql_core import SqlCore
+from storage.sqlite_agreement import SqliteAgreement
+from storage.sqlite_checkins import SqliteCheckins
+from storage.sqlite_concerns import SqliteConcerns
+from storage.sqlite_feedback import SqliteFeedback
+from storage.sqlite_meetings import SqliteMeetings
+
+try:
+    import asyncpg
+except ImportError:  # pragma: no cover - asyncpg is a dependency; this is for a clear error
+    asyncpg = None
+
+# The advisory lock every writer holds until it commits ("coprod" in ASCII).
+WRITE_LOCK = 0x636F70726F64
+DEFAULT_POOL_SIZE = 10
+
+_ROW_STATEMENTS = ("SELECT", "WITH", "VALUES")
+
+_INSERT_DELIVERIES = """
+    INSERT INTO deliveries (idem_key, group_id, destination_json, body, fallbacks, status,
+                            attempts, next_attempt_at, created_at, updated_at)
+    SELECT k, g, d, b, f, 'pending', 0, n, c, u
+      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+                  ?::bigint[], ?::bigint[]) AS t (k, g, d, b, f, n, c, u)
+    ON CONFLICT (idem_key) DO NOTHING
+    RETURNING id
+"""
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)
+def translate(sql: str) -> tuple[str, tuple[str, ...] | int, bool]:
+    """SQL with `?` or `:name` placeholders as PostgreSQL's `$n`.
+
+    Returns the new text, the parameter names in `$n` order (for `:name`) or the count
+    (for `?`), and whether the statement returns rows. Quoted text, quoted names,
+    comments and `::` casts are left alone.
+    """
+    out: list[str] = []
+    names: list[str] = []
+    count = 0
+    i, size = 0, len(sql)
+    while i < size:
+        char = sql[i]
+        if char in "'\"":
+            end = i + 1
+            while end < size:
+                if sql[end] == char:
+                    if end + 1 < size and sql[end + 1] == char:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            out.append(sql[i:end + 1])
+            i = end + 1
+        elif char == "-" and sql.startswith("--", i):
+            end = sql.find("\n", i)
+            end = size if end < 0 else end
+            out.append(sql[i:end])
+            i = end
+        elif char == "?":
+            count += 1
+            out.append(f"${count}")
+            i += 1
+        elif char == ":" and sql.startswith("::", i):
+            out.append("::")
+            i += 2
+        elif char == ":" and i + 1 < size and (sql[i + 1].isalpha() or sql[i + 1] == "_"):
+            end = i + 1
+            while end < size and (sql[end].isalnum() or sql[end] == "_"):
+                end += 1
+            name = sql[i + 1:end]
+            if name not in names:
+                names.append(name)
+            out.append(f"${names.index(name) + 1}")
+            i = end
+        else:
+            out.append(char)
+            i += 1
+    if names and count:
+        raise ValueError("a statement mixes ? and :name placeholders")
+    text = "".join(out)
+    returns_rows = (text.lstrip().upper().startswith(_ROW_STATEMENTS)
+                    or _RETURNING.search(text) is not None)
+    return text, (tuple(names) if names else count), returns_rows
+
+
+def _arguments(spec: tuple[str, ...] | int, parameters: Params) -> list[Any]:
+    if isinstance(spec, tuple):
+        if not isinstance(parameters, Mapping):
+            raise TypeError("this statement takes named parameters")
+        return [parameters[name] for name in spec]
+    if isinstance(parameters, Mapping):
+        raise TypeError("this statement takes positional parameters")
+    values = list(parameters)
+    if len(values) != spec:
+        raise TypeError(f"the statement takes {spec} parameters, {len(values)} given")
+    return values
+
+
+def _rows_changed(status: str) -> int:
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else -1
+
+
+class PgCursor:
+    """What one statement gave: its rows and how many rows it changed."""
+
+    __slots__ = ("_rowcount", "_rows")
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self._rowcount = rowcount
+
+    @property
+    def rowcount(self) -> int:
+        """Rows changed (or returned, for a statement with RETURNING)."""
+        return self._rowcount
+
+    async def fetchone(self) -> Any:
+        """The first row, or None."""
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> list[Any]:
+        """Every row."""
+        return self._rows
+
+
+class PgConnection:
+    """One asyncpg connection inside a transaction, as the `SqlConnection` stores use."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, parameters: Params = ()) -> SqlCursor:
+        """Run one statement; its cursor gives the rows and the rows changed."""
+        text, spec, returns_rows = translate(sql)
+        arguments = _arguments(spec, parameters)
+        if returns_rows:
+            rows = list(await self._conn.fetch(text, *arguments))
+            return PgCursor(rows, len(rows))
+        status = await self._conn.execute(text, *arguments)
+        return PgCursor([], _rows_changed(str(status)))
+
+    async def execute_fetchall(self, sql: str, parameters: Params = ()) -> Iterable[Any]:
+        """Run one statement and return all its rows."""
+        return await (await self.execute(sql, parameters)).fetchall()
+
+    async def executemany(self, sql: str, parameters: Iterable[Params]) -> SqlCursor:
+        """Run one statement once per parameter set; rowcount is the total changed."""
+        total = 0
+        for one in parameters:
+            total += max((await self.execute(sql, one)).rowcount, 0)
+        return PgCursor([], total)
+
+
+def _driver() -> Any:
+    if asyncpg is None:
+        raise StorageError("PostgreSQL needs the asyncpg package; install coprod-bot again "
+                           "(pip install -e .) to get it")
+    return asyncpg
+
+
+class PostgresBase(SqlBase):
+    """The asyncpg pool, migrations and transactions under the shared SQL stores."""
+
+    dialect = "postgres"
+
+    def __init__(self, dsn: str, cipher: FieldCipher, *, pool_size: int = DEFAULT_POOL_SIZE,
+                 schema: str | None = None) -> None:
+        self._dsn = dsn
+        self._cipher = cipher
+        self._pool_size = pool_size
+        self._schema = schema
+        self._pool: Any = None
+
+    @property
+    def schema(self) -> str | None:
+        """The schema this storage works in, when not the server's default."""
+        return self._schema
+
+    async def open(self) -> None:
+        """Connect the pool (and check the server keeps commits durable)."""
+        if self._pool is not None:
+            return
+        driver = _driver()
+        settings = {"application_name": "coprod-bot"}
+        if self._schema:
+            settings["search_path"] = self._schema
+        try:
+            pool = await driver.create_pool(
+                self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings)
+        except (OSError, driver.PostgresError, driver.InterfaceError) as exc:
+            raise StorageError(f"cannot connect to PostgreSQL: {_safe(exc)}") from None
+        try:
+            async with pool.acquire() as conn:
+                durable = await conn.fetchval("SHOW synchronous_commit")
+        except driver.PostgresError as exc:
+            await pool.close()
+            raise StorageError(f"cannot set up PostgreSQL: {_safe(exc)}") from None
+        if str(durable).lower() in ("off", "local"):
+            await pool.close()
+            raise StorageError(
+                "PostgreSQL has synchronous_commit turned off, so a saved submission could "
+                "be lost in a crash; turn it on for this database")
+        self._pool = pool
+
+    async def close(self) -> None:
+        """Wait for the running operations, then close the pool."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    async def _forget_old_versions(self, *tables: str) -> None:
+        """VACUUM the tables, so dead row versions (deleted words, a count before it moved)
+        are removed from them now. PostgreSQL's own WAL and backups still hold them until
+        they are recycled: see docs/scaling.md."""
+        pool = self._pool
+        if pool is None:
+            raise StorageError("storage is not open")
+        driver = _driver()
+        try:
+            async with pool.acquire() as conn:
+                for table in tables:
+                    await conn.execute(f"VACUUM {table}")
+        except driver.PostgresError as exc:
+            raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
+
+    async def _insert_deliveries(self, db: SqlConnection,
+                                 deliveries: Sequence[NewDelivery], now: datetime) -> int:
+        """Insert deliveries in one statement (a reminder to 1,000 members is one round
+        trip, not 1,000); return how many were new."""
+        rows = self._delivery_rows(deliveries, now)
+        if len(rows) <= 1:
+            return await super()._insert_deliveries(db, deliveries, now)
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        cursor = await db.execute(_INSERT_DELIVERIES, columns)
+        return cursor.rowcount
+
+    async def _applied(self, db: SqlConnection) -> set[int]:
+        found = list(await db.execute_fetchall(
+            "SELECT to_regclass('schema_version') IS NOT NULL"))
+        if not found or not found[0][0]:
+            return set()
+        rows = await db.execute_fetchall("SELECT version FROM schema_version")
+        return {int(row[0]) for row in rows}
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self, *, write: bool = True) -> AsyncIterator[SqlConnection]:
+        """One operation: a write holds the shared write lock until it commits; a read
+        sees one consistent snapshot."""
+        pool = self._pool
+        if pool is None:
+            raise StorageError("storage is not open")
+        driver = _driver()
+        try:
+            async with pool.acquire() as conn:
+                transaction = conn.transaction(
+                    isolation="read_committed" if write else "repeatable_read",
+                    readonly=not write)
+                async with transaction:
+                    if write:
+                        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                    yield PgConnection(conn)
+        except (driver.PostgresError, driver.InterfaceError) as exc:
+            raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
+        except OSError as exc:
+            raise StorageError(f"PostgreSQL connection lost: {exc.strerror}") from exc
+
+
+def _safe(exc: BaseException) -> str:
+    """An error's text without anything that could be a password from the URL."""
+    text = str(exc) or type(exc).__name__
+    return re.sub(r"://[^@\s]*@", "://…@", text)
+
+
+class PostgresStorage(SqliteMeetings, SqliteFeedback, SqliteCheckins, SqliteAgreement,
+                      SqliteConcerns, SqlCore, PostgresBase, Storage):
+    """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
+
+
+__all__ = ["DEFAULT_POOL_SIZE", "PostgresStorage", "translate"]

@@ -1,0 +1,197 @@
+"""What every SQL store builds on, whichever database runs it.
+
+The feature stores (meetings, feedback, polls, concerns, check-ins, agreement) are
+written once, in SQL that SQLite and PostgreSQL both accept, against the small
+`SqlConnection` interface below (the aiosqlite method names). `SqliteBase` and
+`PostgresBase` each give a transaction as an `SqlConnection`, so the same mixins make up
+`SqliteStorage` and `PostgresStorage`; the storage test suite runs them on both.
+
+The SQL those mixins may use: `?` or `:name` placeholders, `RETURNING`, `ON CONFLICT`,
+`COALESCE`, integer microsecond timestamps (`to_micros`), no database-only functions,
+and parameters of the column's own type (PostgreSQL does not convert them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.messages import (
+    destination_from_dict,
+    destination_to_dict,
+    message_from_dict,
+    message_to_dict,
+)
+from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from storage.crypto import FieldCipher
+from storage.interface import StorageError
+from storage.migrations import LATEST_VERSION, pending
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | Mapping[str, Any]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+OPEN_STATUSES = f"('{DeliveryStatus.PENDING.value}', '{DeliveryStatus.SENDING.value}')"
+
+
+def to_micros(moment: datetime) -> int:
+    """A timezone-aware datetime as stored: integer microseconds since the epoch, UTC."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("storage needs timezone-aware datetimes (UTC), got a naive one")
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def from_micros(value: int) -> datetime:
+    """Inverse of `to_micros`: a timezone-aware UTC datetime."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+class SqlCursor(Protocol):
+    """The result of one statement: rows (for SELECT or RETURNING) and rows changed."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    async def fetchone(self) -> Any: ...
+
+    async def fetchall(self) -> Iterable[Any]: ...
+
+
+class SqlConnection(Protocol):
+    """One open transaction, as the feature stores use it."""
+
+    async def execute(self, sql: str, parameters: Params = ()) -> SqlCursor: ...
+
+    async def execute_fetchall(self, sql: str, parameters: Params = ()) -> Iterable[Any]: ...
+
+    async def executemany(self, sql: str, parameters: Iterable[Params]) -> SqlCursor: ...
+
+
+INSERT_DELIVERY = """
+    INSERT INTO deliveries (idem_key, group_id, destination_json, body, fallbacks, status,
+                            attempts, next_attempt_at, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+    ON CONFLICT (idem_key) DO NOTHING
+"""
+
+
+class SqlBase:
+    """Migrations, encodings and outbox rows shared by every SQL store, on either database."""
+
+    _cipher: FieldCipher
+    # Which statements of each `Migration` this database runs: "sqlite" or "postgres".
+    dialect = "sqlite"
+
+    def _transaction(
+        self, *, write: bool = True
+    ) -> contextlib.AbstractAsyncContextManager[SqlConnection]:
+        """One operation: all of it commits, or none of it. Writers are serialised."""
+        raise NotImplementedError
+
+    async def _forget_old_versions(self, *tables: str) -> None:
+        """Make the database drop earlier versions of these tables' rows now (words
+        deleted, a count that moved), rather than keep them until it tidies up."""
+        raise NotImplementedError
+
+    async def _applied(self, db: SqlConnection) -> set[int]:
+        """The migration versions already applied (none if there is no schema yet)."""
+        raise NotImplementedError
+
+    async def migrate(self, target: int | None = None) -> list[int]:
+        """Apply pending migrations (up to `target`, default all), each in its own
+        transaction; return the versions applied. Safe with several processes: each step
+        re-checks the version under the write lock."""
+        if target is not None and not 0 <= target <= LATEST_VERSION:
+            raise ValueError(f"no migration {target}; the latest is {LATEST_VERSION}")
+        async with self._transaction(write=False) as db:
+            done = await self._applied(db)
+        newest = max(done, default=0)
+        if newest > LATEST_VERSION:
+            raise StorageError(
+                f"the database has schema version {newest}, newer than this coprod-bot "
+                f"knows ({LATEST_VERSION}); upgrade coprod-bot")
+        applied: list[int] = []
+        for migration in pending(done, target):
+            async with self._transaction() as db:
+                if migration.version in await self._applied(db):
+                    continue
+                for statement in migration.statements(self.dialect):
+                    await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, to_micros(datetime.now(UTC))))
+            applied.append(migration.version)
+            log.info("storage.migrated version=%d name=%s", migration.version, migration.name)
+        return applied
+
+    async def schema_version(self) -> int:
+        """The highest applied migration (0 for an empty database)."""
+        async with self._transaction(write=False) as db:
+            return max(await self._applied(db), default=0)
+
+    # ---- encoding --------------------------------------------------------------------
+
+    def _encrypt_json(self, data: Any) -> str:
+        return self._cipher.encrypt(_json(data))
+
+    def _decrypt_json(self, token: str) -> Any:
+        return json.loads(self._cipher.decrypt(token))
+
+    def _fallbacks_token(self, fallbacks: Sequence[Fallback]) -> str:
+        return self._encrypt_json([
+            {"destination": destination_to_dict(f.destination),
+             "message": None if f.message is None else message_to_dict(f.message)}
+            for f in fallbacks
+        ])
+
+    def _fallbacks_from(self, token: str) -> tuple[Fallback, ...]:
+        return tuple(
+            Fallback(destination_from_dict(item["destination"]),
+                     None if item["message"] is None else message_from_dict(item["message"]))
+            for item in self._decrypt_json(token)
+        )
+
+    def _delivery_rows(
+        self, deliveries: Sequence[NewDelivery], now: datetime
+    ) -> list[tuple[Any, ...]]:
+        at = to_micros(now)
+        return [
+            (d.key, d.destination.group_id, _json(destination_to_dict(d.destination)),
+             self._encrypt_json(message_to_dict(d.message)), self._fallbacks_token(d.fallbacks),
+             at if d.not_before is None else to_micros(d.not_before), at, at)
+            for d in deliveries
+        ]
+
+    def _delivery_from(self, row: Any) -> Delivery:
+        delivery_id, key, destination, body, fallbacks, attempts, created_at = tuple(row)[:7]
+        if body is None or fallbacks is None:
+            raise StorageError(f"delivery {delivery_id} has no stored message")
+        return Delivery(
+            id=delivery_id,
+            key=key,
+            destination=destination_from_dict(json.loads(destination)),
+            message=message_from_dict(self._decrypt_json(body)),
+            fallbacks=self._fallbacks_from(fallbacks),
+            attempts=attempts,
+            status=DeliveryStatus.SENDING,
+            created_at=from_micros(created_at),
+        )
+
+    async def _insert_deliveries(self, db: SqlConnection,
+                                 deliveries: Sequence[NewDelivery], now: datetime) -> int:
+        """Insert deliveries inside the caller's transaction; return how many were new."""
+        rows = self._delivery_rows(deliveries, now)
+        if not rows:
+            return 0
+        cursor = await db.executemany(INSERT_DELIVERY, rows)
+        return max(cursor.rowcount, 0)

@@ -1,0 +1,298 @@
+"""The core store (group settings, the delivery outbox, scheduled occurrences) in the
+SQL both databases run; see storage/sql.py."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.logs import log_event
+from bot.messages import Destination, Message, destination_to_dict, message_to_dict
+from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from storage.sql import OPEN_STATUSES, SqlBase, _json, from_micros, to_micros
+
+log = logging.getLogger(__name__)
+
+# An unreadable delivery is set aside this long, then tried again.
+UNREADABLE_RETRY = timedelta(hours=1)
+
+_CLAIM = """
+    UPDATE deliveries
+       SET status = 'sending', lease_owner = :owner, lease_until = :until, updated_at = :now
+     WHERE id IN (
+           SELECT id FROM deliveries
+            WHERE (status = 'pending' AND next_attempt_at <= :now)
+               OR (status = 'sending' AND lease_until <= :now)
+            ORDER BY next_attempt_at, id
+            LIMIT :limit)
+    RETURNING id, idem_key, destination_json, body, fallbacks, attempts, created_at,
+              next_attempt_at
+"""
+
+_NEXT_DUE = """
+    SELECT MIN(due) FROM (
+        SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE status = 'pending'
+        UNION ALL
+        SELECT MIN(lease_until) FROM deliveries WHERE status = 'sending') AS due_times
+"""
+
+_SET_ASIDE = """
+    UPDATE deliveries
+       SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?,
+           lease_owner = NULL, lease_until = NULL
+     WHERE id = ?
+"""
+
+# A claimant whose lease ran out must not overwrite what a later claimant did.
+_OWNED = " AND (CAST(? AS TEXT) IS NULL OR lease_owner = ?)"
+
+_MARK_DELIVERED = """
+    UPDATE deliveries
+       SET status = 'delivered', platform_ref = ?, delivered_at = ?, updated_at = ?,
+           body = NULL, fallbacks = NULL, lease_owner = NULL, lease_until = NULL
+     WHERE id = ?
+"""
+
+_MARK_RETRY = f"""
+    UPDATE deliveries
+       SET status = 'pending', next_attempt_at = ?, last_error = ?, attempts = attempts + ?,
+           lease_owner = NULL, lease_until = NULL
+     WHERE id = ? AND status IN {OPEN_STATUSES}
+"""
+
+_REROUTE = f"""
+    UPDATE deliveries
+       SET status = 'pending', group_id = ?, destination_json = ?, body = ?, fallbacks = ?,
+           next_attempt_at = ?, attempts = 0, last_error = ?, updated_at = ?,
+           lease_owner = NULL, lease_until = NULL
+     WHERE id = ? AND status IN {OPEN_STATUSES}
+"""
+
+_MARK_UNDELIVERABLE = f"""
+    UPDATE deliveries
+       SET status = 'undeliverable', last_error = ?, updated_at = ?,
+           lease_owner = NULL, lease_until = NULL
+     WHERE id = ? AND status IN {OPEN_STATUSES}
+"""
+
+_UPSERT_SETTING = """
+    INSERT INTO group_settings (group_id, key, value_json, changed_by, changed_at)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (group_id, key) DO UPDATE
+       SET value_json = excluded.value_json, changed_by = excluded.changed_by,
+           changed_at = excluded.changed_at
+"""
+
+_AUDIT_SETTING = """
+    INSERT INTO settings_audit (group_id, key, value_json, changed_by, changed_at)
+    VALUES (?, ?, ?, ?, ?)
+"""
+
+
+class SqlCore(SqlBase):
+    """Settings, outbox and occurrence claims: the part of `Storage` every feature uses."""
+
+    # ---- group settings --------------------------------------------------------------
+
+    async def load_all_group_settings(self) -> dict[str, dict[str, Any]]:
+        """Every group's chat-made settings (group id -> key -> JSON value)."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT group_id, key, value_json FROM group_settings ORDER BY group_id, key"))
+        settings: dict[str, dict[str, Any]] = {}
+        for group_id, key, token in rows:
+            settings.setdefault(group_id, {})[key] = self._decrypt_json(token)
+        return settings
+
+    async def settings_version(self) -> int:
+        """The newest settings audit row's id (every change writes one); 0 if none."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT COALESCE(MAX(id), 0) FROM settings_audit"))
+        return int(rows[0][0]) if rows else 0
+
+    async def save_group_settings(
+        self,
+        group_id: str,
+        changes: Mapping[str, Any],
+        changed_by: str,
+        now: datetime,
+        deliveries: Sequence[NewDelivery] = (),
+    ) -> None:
+        """Upsert or (for None) remove settings, audit each change, and enqueue the
+        deliveries the change causes, all in one transaction."""
+        at = to_micros(now)
+        tokens = {key: None if value is None else self._encrypt_json(value)
+                  for key, value in changes.items()}
+        upserts = [(group_id, key, token, changed_by, at)
+                   for key, token in tokens.items() if token is not None]
+        removals = [(group_id, key) for key, token in tokens.items() if token is None]
+        audit = [(group_id, key, token, changed_by, at) for key, token in tokens.items()]
+        if not audit and not deliveries:
+            return
+        async with self._transaction() as db:
+            if upserts:
+                await db.executemany(_UPSERT_SETTING, upserts)
+            if removals:
+                await db.executemany(
+                    "DELETE FROM group_settings WHERE group_id = ? AND key = ?", removals)
+            if audit:
+                await db.executemany(_AUDIT_SETTING, audit)
+            await self._insert_deliveries(db, deliveries, now)
+
+    # ---- delivery outbox -------------------------------------------------------------
+
+    async def enqueue(self, deliveries: Sequence[NewDelivery], now: datetime) -> int:
+        """Store deliveries, ignoring keys already stored; return how many were new."""
+        if not deliveries:
+            return 0
+        async with self._transaction() as db:
+            return await self._insert_deliveries(db, deliveries, now)
+
+    async def claim_deliveries(
+        self, now: datetime, limit: int, owner: str, lease: timedelta
+    ) -> list[Delivery]:
+        """Claim up to `limit` due deliveries (pending and due, or with an expired lease)
+        for `owner` until `now + lease`, oldest due first."""
+        if limit <= 0:
+            return []
+        params = {"owner": owner, "until": to_micros(now + lease), "now": to_micros(now),
+                  "limit": limit}
+        claimed: list[Delivery] = []
+        async with self._transaction() as db:
+            rows = list(await db.execute_fetchall(_CLAIM, params))
+            rows.sort(key=lambda row: (row[7], row[0]))  # RETURNING order is unspecified
+            for row in rows:
+                try:
+                    claimed.append(self._delivery_from(row))
+                except Exception as exc:
+                    # One unreadable row (a wrong key, say) must not block the others. It
+                    # is kept and tried again later, so restoring the key still sends it.
+                    await db.execute(_SET_ASIDE, (to_micros(now + UNREADABLE_RETRY),
+                                                  f"cannot read: {type(exc).__name__}",
+                                                  to_micros(now), row[0]))
+                    log_event(log, logging.ERROR, "storage.delivery_unreadable", id=row[0],
+                              error=type(exc).__name__)
+        return claimed
+
+    async def next_delivery_due(self) -> datetime | None:
+        """The earliest pending `next_attempt_at` or sending `lease_until`, if any."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(_NEXT_DUE))
+        value = rows[0][0] if rows else None
+        return None if value is None else from_micros(value)
+
+    async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime,
+                             owner: str | None = None) -> None:
+        """Delivered: keep the platform reference, drop the message body and fallbacks."""
+        at = to_micros(now)
+        await self._update_one("delivered", _MARK_DELIVERED + _OWNED,
+                               (platform_ref, at, at, delivery_id, owner, owner), delivery_id)
+
+    async def mark_retry(
+        self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool,
+        owner: str | None = None,
+    ) -> None:
+        """Back to pending until `next_attempt_at`; no effect once delivered or given up."""
+        await self._update_one(
+            "retry", _MARK_RETRY + _OWNED,
+            (to_micros(next_attempt_at), error, 1 if count_attempt else 0, delivery_id,
+             owner, owner),
+            delivery_id)
+
+    async def reroute(
+        self,
+        delivery_id: int,
+        destination: Destination,
+        message: Message,
+        remaining: Sequence[Fallback],
+        error: str,
+        now: datetime,
+        owner: str | None = None,
+    ) -> None:
+        """Send to a new destination now, with a fresh attempt count."""
+        at = to_micros(now)
+        params = (destination.group_id, _json(destination_to_dict(destination)),
+                  self._encrypt_json(message_to_dict(message)), self._fallbacks_token(remaining),
+                  at, error, at, delivery_id, owner, owner)
+        await self._update_one("reroute", _REROUTE + _OWNED, params, delivery_id)
+
+    async def mark_undeliverable(self, delivery_id: int, error: str, now: datetime,
+                                 owner: str | None = None) -> None:
+        """Refused everywhere: kept (body still encrypted) for people to look into."""
+        await self._update_one("undeliverable", _MARK_UNDELIVERABLE + _OWNED,
+                               (error, to_micros(now), delivery_id, owner, owner), delivery_id)
+
+    async def _update_one(
+        self, change: str, sql: str, params: tuple[Any, ...], delivery_id: int
+    ) -> None:
+        async with self._transaction() as db:
+            cursor = await db.execute(sql, params)
+            changed = cursor.rowcount
+        if changed != 1:
+            # Unknown, already finished, or claimed since by another dispatcher.
+            log_event(log, logging.WARNING, "storage.delivery_update_ignored", id=delivery_id,
+                      change=change)
+
+    async def delivery_status(self, key: str) -> DeliveryStatus | None:
+        """The status of the delivery with this idempotency key, if it exists."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT status FROM deliveries WHERE idem_key = ?", (key,)))
+        return DeliveryStatus(rows[0][0]) if rows else None
+
+    async def delivery_counts(self) -> dict[DeliveryStatus, int]:
+        """How many deliveries are in each status (every status present, zero if none)."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT status, COUNT(*) FROM deliveries GROUP BY status"))
+        counts = dict.fromkeys(DeliveryStatus, 0)
+        for status, count in rows:
+            counts[DeliveryStatus(status)] = count
+        return counts
+
+    async def delivery_ref(self, key: str) -> str | None:
+        """The platform reference of a delivered message, if it was delivered."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT platform_ref FROM deliveries WHERE idem_key = ?", (key,)))
+        return rows[0][0] if rows else None
+
+    # ---- scheduled occurrences -------------------------------------------------------
+
+    async def occurrence_claimed(self, key: str) -> bool:
+        """Whether an occurrence with this key was claimed (by any process, ever)."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT 1 FROM occurrences WHERE key = ?", (key,)))
+        return bool(rows)
+
+    async def claim_occurrence(
+        self, key: str, owner: str, now: datetime, deliveries: Sequence[NewDelivery] = ()
+    ) -> bool:
+        """Record the occurrence and enqueue its deliveries, once ever per key."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING", (key, owner, to_micros(now)))
+            claimed = cursor.rowcount == 1
+            if claimed:
+                await self._insert_deliveries(db, deliveries, now)
+        return claimed
+
+
+    async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
+        """Record a scheduler running now; return when one last ran."""
+        at = to_micros(now)
+        async with self._transaction() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT seen_at FROM scheduler_heartbeat WHERE id = 1"))
+            await db.execute(
+                "INSERT INTO scheduler_heartbeat (id, seen_at) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET seen_at = CASE "
+                "WHEN excluded.seen_at > scheduler_heartbeat.seen_at THEN excluded.seen_at "
+                "ELSE scheduler_heartbeat.seen_at END",
+                (at,))
+        return from_micros(int(rows[0][0])) if rows else None

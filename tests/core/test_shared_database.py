@@ -1,0 +1,63 @@
+"""Two processes sharing one database: settings changes reach both; a platform's
+repeated event is handled once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.events import Actor, DirectMessageReceived
+from storage.crypto import FieldCipher
+from storage.interface import Storage
+from tests.backends import another_handle
+
+pytestmark = pytest.mark.backends
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+async def test_a_second_process_sees_a_setup_change(storage: Storage,
+                                                    cipher: FieldCipher) -> None:
+    first = App(Config(), storage, clock=FakeClock())
+    await first.load()
+    other_storage = another_handle(storage, cipher)
+    await other_storage.open()
+    try:
+        second = App(Config(), other_storage, clock=FakeClock())
+        await second.load()
+        assert not await second.refresh_settings()  # nothing changed yet
+        before = second.settings.for_group("g1").timezone
+        assert before != "Europe/Paris"
+
+        await storage.save_group_settings("g1", {"timezone": "Europe/Paris"}, "u1", NOW)
+        assert await second.refresh_settings()
+        assert second.settings.for_group("g1").timezone == "Europe/Paris"
+        assert not await second.refresh_settings()  # once only
+
+        await storage.save_group_settings("g1", {"timezone": None}, "u1", NOW)
+        assert await second.refresh_settings()
+        assert second.settings.for_group("g1").timezone == before
+    finally:
+        await other_storage.close()
+
+
+async def test_a_repeated_platform_event_is_handled_once_across_processes(
+        storage: Storage, cipher: FieldCipher) -> None:
+    other_storage = another_handle(storage, cipher)
+    await other_storage.open()
+    try:
+        first = App(Config(), storage, clock=FakeClock())
+        second = App(Config(), other_storage, clock=FakeClock())
+        for app in (first, second):
+            await app.load()
+        event = DirectMessageReceived("g1", Actor("u1", "Ann"), "hello")
+        reply = await first.handle_once("slack-event:Ev1", event)
+        assert reply is not None and reply.messages
+        assert await second.handle_once("slack-event:Ev1", event) is None
+        assert await first.handle_once("slack-event:Ev1", event) is None
+        assert await second.handle_once("slack-event:Ev2", event) is not None
+    finally:
+        await other_storage.close()
