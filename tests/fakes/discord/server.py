@@ -126,7 +126,8 @@ class FakeDiscord:
         self._nonces: dict[tuple[str, str], str] = {}
         self._dm_by_user: dict[str, str] = {}
         self._sessions: dict[int, Session] = {}  # shard id -> its session
-        self._sockets: dict[int, _Socket] = {}  # shard id -> its live connection
+        self._sockets: dict[int, _Socket] = {}  # shard id -> its identified connection
+        self._open: set[_Socket] = set()  # every connection not yet closed
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.role("@everyone", role_id=self.guild_id, position=0)
@@ -214,7 +215,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -222,7 +223,7 @@ class FakeDiscord:
 
     async def stop(self) -> None:
         """Close sockets and stop listening."""
-        for sock in list(self._sockets.values()):
+        for sock in list(self._open):
             await sock.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -255,7 +256,7 @@ class FakeDiscord:
     @property
     def connected(self) -> bool:
         """Whether a client is on the gateway now (any shard)."""
-        return any(not sock.ws.closed for sock in self._sockets.values())
+        return any(not sock.ws.closed for sock in self._open)
 
     def shard_of(self, guild_id: str | None) -> int:
         """The shard Discord sends a guild's events on ((id >> 22) % shard count);
@@ -282,7 +283,7 @@ class FakeDiscord:
         `forget_session`, their RESUME is refused (INVALID_SESSION) so they must IDENTIFY."""
         if forget_session:
             self._sessions.clear()
-        for sock in list(self._sockets.values()):
+        for sock in list(self._open):
             await sock.ws.close(code=code)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -290,7 +291,16 @@ class FakeDiscord:
         await ws.prepare(request)
         self.compression.append(request.query.get("compress", ""))
         sock = _Socket(ws, request.query.get("compress") == "zlib-stream")
+        self._open.add(sock)
         self.connections += 1
+        try:
+            await self._serve(sock)
+        finally:
+            self._open.discard(sock)
+        return ws
+
+    async def _serve(self, sock: _Socket) -> None:
+        ws = sock.ws
         await sock.send({"op": 10, "s": None, "t": None,
                          "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
         async for msg in ws:
@@ -304,16 +314,15 @@ class FakeDiscord:
             elif op == 2:
                 if payload["d"].get("token") != self.token:
                     await ws.close(code=4004)  # Authentication failed
-                    break
+                    return
                 shard = payload["d"].get("shard") or [0, 1]
                 if not (isinstance(shard, list) and len(shard) == 2
                         and 0 <= shard[0] < shard[1]):
                     await ws.close(code=4010)  # Invalid shard
-                    break
+                    return
                 await self._identify(sock, payload["d"], (int(shard[0]), int(shard[1])))
             elif op == 6:
                 await self._resume(sock, payload["d"])
-        return ws
 
     async def _identify(self, sock: _Socket, data: dict[str, Any],
                         shard: tuple[int, int]) -> None:
