@@ -31,8 +31,9 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# Every bench/*.py in turn (bench/_*.py are helpers they share, not benchmarks).
 bench: $(VENV)/.installed-test
-	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b || exit 1; done; else echo "no benchmarks yet"; fi
+	@if ls bench/[!_]*.py >/dev/null 2>&1; then for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done; else echo "no benchmarks yet"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

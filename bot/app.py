@@ -5,6 +5,7 @@ and render the `Reply` they get back."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -13,7 +14,7 @@ from datetime import timedelta
 
 from bot import catalog
 from bot.clock import Clock, SystemClock
-from bot.commands import CommandSpec, Registry, may_run
+from bot.commands import CommandSpec, Registry, is_listed, may_run
 from bot.config import Config
 from bot.context import Context
 from bot.dispatcher import Dispatcher
@@ -66,6 +67,9 @@ class App:
         self._forms: dict[str, FormSpec] = {}
         # Which feature each button action and form belongs to, for its feature switch.
         self._owner: dict[str, str] = {}
+        # The command whose permission a button or form needs ("action:x", "form:y").
+        self._guard: dict[str, str] = {}
+        self._visible: dict[tuple[object, ...], tuple[CommandSpec, ...]] = {}
         self.shortcuts: dict[str, ShortcutSpec] = {}
         # Private notices waiting for whoever runs a command (for example "your check-in
         # could not reach you"): features append providers; each sees the command's context.
@@ -93,15 +97,42 @@ class App:
                 raise ValueError(f"button action {action!r} registered twice")
             self._actions[action] = handler
             self._owner[f"action:{action}"] = feature.name
+        for action, command in feature.action_commands.items():
+            if action not in feature.actions:
+                raise ValueError(f"guarded button action {action!r} is not the feature's")
+            self._guard[f"action:{action}"] = self._guarding(command)
         for spec in feature.forms:
             if spec.form_id in self._forms:
                 raise ValueError(f"form {spec.form_id!r} registered twice")
             self._forms[spec.form_id] = spec
             self._owner[f"form:{spec.form_id}"] = feature.name
+            if spec.command:
+                self._guard[f"form:{spec.form_id}"] = self._guarding(spec.command)
         for shortcut in feature.shortcuts:
             if shortcut.shortcut_id in self.shortcuts:
                 raise ValueError(f"shortcut {shortcut.shortcut_id!r} registered twice")
             self.shortcuts[shortcut.shortcut_id] = shortcut
+
+    def _guarding(self, command: str) -> str:
+        if self.registry.get(command) is None:
+            raise ValueError(f"a button or form is guarded by {command!r}, which is not a "
+                             "registered command")
+        return command
+
+    @property
+    def actions(self) -> dict[str, ActionHandler]:
+        """Every button action, by id (for tests that go through all of them)."""
+        return dict(self._actions)
+
+    @property
+    def forms(self) -> dict[str, FormSpec]:
+        """Every form, by id (for tests that go through all of them)."""
+        return dict(self._forms)
+
+    def guard_of(self, kind: str, ident: str) -> CommandSpec | None:
+        """The command whose permission a button ("action") or form ("form") needs."""
+        name = self._guard.get(f"{kind}:{ident}")
+        return self.registry.get(name) if name else None
 
     # ---- life cycle --------------------------------------------------------------------
 
@@ -148,6 +179,7 @@ class App:
             concurrency=self.config.delivery_concurrency,
             max_backoff_seconds=self.config.delivery_max_backoff_seconds,
             lease_seconds=self.config.delivery_lease_seconds,
+            retry_base_seconds=self.config.delivery_retry_base_seconds,
         )
         self._run_dispatcher()
         return self.dispatcher
@@ -194,15 +226,33 @@ class App:
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """The group roles of someone, from their platform roles."""
-        return resolve_roles(actor.platform_roles, settings.facilitator_roles,
-                             settings.lead_roles)
+        try:
+            return _roles(actor.platform_roles, settings.facilitator_roles,
+                          settings.lead_roles)
+        except TypeError:  # a list where a tuple is expected: not worth remembering
+            return resolve_roles(actor.platform_roles, settings.facilitator_roles,
+                                 settings.lead_roles)
 
     def visible_commands(self, actor: Actor, group_id: str) -> list[CommandSpec]:
-        """The commands this person may run in this group (switched-on features only)."""
+        """The commands /help shows this person in this group: those they may run and
+        that are meant for them (`CommandSpec.listed_for`), of switched-on features."""
         settings = self.settings.for_group(group_id)
-        roles = self.roles_of(actor, settings)
-        return [s for s in self.registry.all()
-                if _feature_on(s, settings) and may_run(s, roles, actor.is_admin)]
+        return list(self.commands_for(settings, self.roles_of(actor, settings),
+                                      actor.is_admin))
+
+    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
+                     is_admin: bool) -> tuple[CommandSpec, ...]:
+        """What `visible_commands` shows someone with these roles under these settings,
+        sorted by name. Kept until the registry changes, since /help asks on every call."""
+        key = (settings.features, roles, is_admin, self.registry.version)
+        found = self._visible.get(key)
+        if found is None:
+            if len(self._visible) >= _VISIBLE_CACHE:
+                self._visible.clear()
+            found = tuple(s for s in self.registry.sorted()
+                          if _feature_on(s, settings) and is_listed(s, roles, is_admin))
+            self._visible[key] = found
+        return found
 
     async def handle_text(self, group_id: str, actor: Actor, line: str,
                           channel: str | None) -> Reply:
@@ -266,6 +316,8 @@ class App:
         settings = self.settings.for_group(event.group_id)
         roles = self.roles_of(event.actor, settings)
         if not may_run(spec, roles, event.actor.is_admin):
+            log_event(log, logging.INFO, "permission.refused", kind="command", id=spec.name,
+                      group=event.group_id)
             raise UserError(catalog.not_allowed(spec.name))
         if not _feature_on(spec, settings):
             raise UserError(catalog.feature_off(spec.name))
@@ -296,13 +348,28 @@ class App:
         if feature in FEATURES and feature not in self.settings.for_group(group_id).features:
             raise UserError(catalog.FEATURE_SWITCHED_OFF)
 
+    def _check_allowed(self, owned: str, event: ButtonPress | FormSubmission,
+                       roles: frozenset[Role]) -> None:
+        """A button or form that does what a command does needs that command's
+        permission, whatever the platform let through (ids and values can be forged)."""
+        name = self._guard.get(owned)
+        spec = self.registry.get(name) if name else None
+        if spec is not None and not may_run(spec, roles, event.actor.is_admin):
+            kind, _, ident = owned.partition(":")
+            log_event(log, logging.INFO, "permission.refused", kind=kind, id=ident,
+                      group=event.group_id)
+            raise UserError(catalog.BUTTON_NOT_ALLOWED if kind == "action"
+                            else catalog.not_allowed(spec.name))
+
     async def _press(self, event: ButtonPress) -> Reply:
         handler = self._actions.get(event.action)
         if handler is None:
             raise UserError(catalog.form_expired())
         self._check_switched_on(f"action:{event.action}", event.group_id)
         settings = self.settings.for_group(event.group_id)
-        ctx = Context(self, event, settings, self.roles_of(event.actor, settings),
+        roles = self.roles_of(event.actor, settings)
+        self._check_allowed(f"action:{event.action}", event, roles)
+        ctx = Context(self, event, settings, roles,
                       {"value": event.value, "values": event.values})
         return await handler(ctx)
 
@@ -311,11 +378,13 @@ class App:
         if spec is None:
             raise UserError(catalog.form_expired())
         self._check_switched_on(f"form:{event.form_id}", event.group_id)
+        settings = self.settings.for_group(event.group_id)
+        roles = self.roles_of(event.actor, settings)
+        self._check_allowed(f"form:{event.form_id}", event, roles)
         values, errors = check_form(spec.fields, event.values)
         if errors:
             return Reply(messages=(), field_errors=errors)
-        settings = self.settings.for_group(event.group_id)
-        ctx = Context(self, event, settings, self.roles_of(event.actor, settings), values)
+        ctx = Context(self, event, settings, roles, values)
         return await spec.handler(ctx)
 
     async def _shortcut(self, event: MessageShortcut) -> Reply:
@@ -366,6 +435,17 @@ class App:
 
 def _feature_on(spec: CommandSpec, settings: GroupSettings) -> bool:
     return spec.feature == "core" or spec.feature in settings.features
+
+
+# Distinct (features switched on, roles, admin) combinations kept; a handful in practice.
+_VISIBLE_CACHE = 1024
+
+
+@functools.lru_cache(maxsize=4096)
+def _roles(platform_roles: frozenset[str], facilitator_roles: tuple[str, ...],
+           lead_roles: tuple[str, ...]) -> frozenset[Role]:
+    """`resolve_roles`, remembered: asked on every event, with few distinct answers."""
+    return resolve_roles(platform_roles, facilitator_roles, lead_roles)
 
 
 def check_form(fields: tuple[FormField, ...], raw: dict[str, str],

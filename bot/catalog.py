@@ -25,6 +25,13 @@ def _or_list(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _and_list(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 # ---- commands and options ----------------------------------------------------------------
 
 def unknown_command(name: str, suggestion: str | None) -> str:
@@ -45,6 +52,10 @@ def not_allowed(name: str) -> str:
     """Refusal for a command the person may not run. Reveals nothing else."""
     return (f"Sorry, /{name} is only for the people who run the group. "
             "Type /help to see what you can do.")
+
+
+BUTTON_NOT_ALLOWED = ("Sorry, that button is only for the people who run the group. "
+                      "Type /help to see what you can do.")
 
 
 def feature_off(name: str) -> str:
@@ -280,6 +291,27 @@ SETUP_WOULD_LOCK_YOU_OUT = (
     "facilitator_roles: with that change you would no longer be a facilitator, so you "
     "couldn't change it back. Include one of your own roles, or ask a server "
     "administrator to make the change.")
+
+
+def setup_safeguarding_only(keys: Sequence[str]) -> str:
+    """/setup: a facilitator who is not a lead tried to change who sees concerns."""
+    named = [("switching concerns on or off" if k == "concerns" else k) for k in keys]
+    return (_and_list(named) + ": these decide who sees safeguarding concerns, so only a "
+            "safeguarding lead or a server administrator can change them.")
+
+
+def setup_safeguarding_changed(name: str, keys: Sequence[str], concerns_on: bool) -> str:
+    """To the leads' channel: someone changed who sees concerns."""
+    done = []
+    if "lead_roles" in keys:
+        done.append("change who the leads are (lead_roles)")
+    if "leads_channel" in keys:
+        done.append("move the leads' channel (leads_channel)")
+    if "concerns" in keys:
+        done.append("switch concerns " + ("on" if concerns_on else "off"))
+    return (f"For the safeguarding leads: {name} has just used /setup to "
+            + _and_list(done) + ". These settings decide who sees safeguarding concerns. "
+            "If you did not expect this, check /setup and talk to the other leads.")
 
 
 def setup_not_saved(problems: Sequence[str]) -> str:
@@ -1058,6 +1090,23 @@ def slack_http_bad(value: str) -> str:
             "(the port a number from 1 to 65535).")
 
 
+def record_flags_only(flags: str) -> str:
+    """Flags of the recording platform given for another platform."""
+    return (f"{flags}: these are for the recording platform only (a tool for tests); add "
+            "--platform record, or leave them out.")
+
+
+def record_latency_bad(value: int) -> str:
+    """A `--send-latency-ms` out of range."""
+    return (f"--send-latency-ms {value}: must be from 0 to 600000 milliseconds "
+            "(ten minutes).")
+
+
+def record_path_empty(flag: str) -> str:
+    """An empty file name for a recording flag."""
+    return f"{flag}: needs a file name (or - for standard input, with --input)."
+
+
 # ---- concerns (safeguarding) ----------------------------------------------------------------
 # Plain, kind and factual. Never promise confidentiality: say who will see a concern and
 # that leads may have to share it to keep someone safe.
@@ -1176,6 +1225,17 @@ def concern_rerouted(text: str) -> str:
     """A concern sent to someone else because a lead could not be reached."""
     return ("A lead could not be reached by direct message, so this concern is sent to "
             "you as well.\n\n" + text)
+
+
+def concern_escalated_in_channel(text: str) -> str:
+    """An escalation posted in the leads' channel: no direct message could be delivered."""
+    return ("No lead could be reached by direct message, so this is posted here, in the "
+            "leads' private channel.\n\n" + text)
+
+
+CONCERN_ESCALATED_NEUTRAL = (
+    "A concern is still waiting for a lead, and no direct message about it could be "
+    "delivered. Leads: type /case list to see the open cases.")
 
 
 def concern_escalated(ref: str, minutes: int, text: str) -> str:
@@ -1687,9 +1747,11 @@ CHECKIN_OFF_HELP = "Switch your check-ins off. You can switch them back on at an
 CHECKIN_SET_HELP = "Choose how often, which day and time, your time zone and quiet hours."
 CHECKIN_PAUSE_HELP = "Pause your check-ins until a date, for a holiday or a break."
 CHECKIN_RESUME_HELP = "Start your paused check-ins again now."
-CHECKIN_ASSIGN_HELP = "Facilitators: choose who a member's one-to-one requests go to."
-CHECKIN_SUMMARY_HELP = ("Facilitators: check-ins sent and answered, how people answered (once 5 "
-                        "or more did), and open one-to-one requests.")
+CHECKIN_ASSIGN_HELP = ("Admins: choose a member's facilitator, who will see their check-in "
+                       "answers and get their one-to-one requests. The member is told.")
+CHECKIN_SUMMARY_HELP = ("Facilitators: check-ins sent and answered in the last full weeks, how "
+                        "people answered (in weeks when 5 or more did), your own members' "
+                        "answers and the one-to-one requests with you.")
 
 CHECKIN_QUESTION = ("**How are things going for you in the group?**\n"
                     "Only you and your facilitator will see your answer. You don't have to "
@@ -1706,6 +1768,7 @@ CHECKIN_ON_BUTTON = "Switch check-ins on"
 CHECKIN_OFF_BUTTON = "Switch check-ins off"
 CHECKIN_RESUME_BUTTON = "Start again now"
 CHECKIN_A_MEMBER = "A member"
+CHECKIN_A_FACILITATOR = "a facilitator"
 
 _ANSWER_WORDS = {"good": "Good", "okay": "Okay", "not_so_good": "Not so good",
                  "one_to_one": "I'd like a one-to-one"}
@@ -1759,6 +1822,49 @@ CHECKIN_BAD_QUIET = ("Quiet hours need a start and an end time, like quiet=22:00
 CHECKIN_PAUSE_BAD_DATE = ("Please give the date to start again as year-month-day, like "
                           "until=2026-12-31, within the next year.")
 CHECKIN_ASSIGN_SELF = "A member can't be their own facilitator. Choose someone else."
+
+
+def checkin_assign_not_facilitator(who: str) -> str:
+    """/checkin assign to someone the bot does not know as a facilitator."""
+    return (f"I don't know {who} as a facilitator of this group yet, so I haven't changed "
+            "anything. A facilitator becomes known when they use any command with the "
+            "facilitator role, or when their id is in [checkins] facilitators in the "
+            "config.")
+
+
+CHECKIN_ASSIGN_SAME = "That member already has that facilitator. Nothing changed."
+CHECKIN_ASSIGN_NONE_ALREADY = ("That member has no facilitator of their own already. Nothing "
+                               "changed.")
+CHECKIN_FACILITATORS_HELP = ("Facilitators and admins: who the bot counts as facilitators, "
+                             "the people members' one-to-one requests can go to.")
+CHECKIN_REMOVE_HELP = ("Admins: stop counting someone as a facilitator (they stepped down). "
+                       "Their members and open requests move to the others.")
+
+
+def checkin_facilitators_list(names: Sequence[str]) -> str:
+    """/checkin facilitators."""
+    if not names:
+        return ("The bot knows no facilitators yet. A facilitator becomes known when they "
+                "use any command with the facilitator role, or when their id is in "
+                "[checkins] facilitators in the config.")
+    return ("Members' one-to-one requests can go to: " + ", ".join(names) + ". If someone "
+            "has stepped down, an admin can type /checkin remove facilitator=@them.")
+
+
+def checkin_facilitator_removed(name: str, members: int, requests: int) -> str:
+    """/checkin remove done."""
+    return (f"Done. {name} is no longer counted as a facilitator: no new one-to-one "
+            f"requests will go to them. {members} member{'' if members == 1 else 's'} "
+            f"who had them as facilitator {'has' if members == 1 else 'have'} been told, "
+            f"and {requests} open request{'' if requests == 1 else 's'} moved to another "
+            "facilitator. If they still have the facilitator role, take it away too, or "
+            "they will be counted again the next time they use a command.")
+
+
+def checkin_not_a_known_facilitator(who: str) -> str:
+    """/checkin remove for someone who is not counted as a facilitator."""
+    return (f"{who} isn't counted as a facilitator, so nothing changed. If their id is in "
+            "[checkins] facilitators in the config, remove it there.")
 CHECKIN_NOT_YOURS = ("Sorry, I can't find that check-in. It may be an old one. Type /checkin "
                      "to see your settings.")
 CHECKIN_ALREADY_ANSWERED = ("You've already answered this check-in. Thank you. You can still "
@@ -1791,10 +1897,28 @@ def checkin_default_on(when: str) -> str:
             "or /checkin to change when they come.")
 
 
-def checkin_assigned(to_me: bool) -> str:
-    """/checkin assign saved."""
-    who = "you" if to_me else "the facilitator you chose"
-    return f"Saved. That member's one-to-one requests will now go to {who}."
+def checkin_assigned(facilitator: str) -> str:
+    """/checkin assign saved ("" facilitator: the assignment was cleared)."""
+    if not facilitator:
+        return ("Saved. That member no longer has a facilitator of their own: their "
+                "one-to-one requests go to the facilitators in turn. I've told them by "
+                "direct message.")
+    return (f"Saved. {facilitator} is now that member's facilitator: they will see the "
+            "member's check-in answers and get their one-to-one requests. I've told the "
+            "member by direct message.")
+
+
+def checkin_your_facilitator(facilitator: str) -> str:
+    """To a member: their facilitator was chosen or changed ("" : cleared)."""
+    if not facilitator:
+        return ("A note about your check-ins: you no longer have a facilitator of your "
+                "own. If you ask for a one-to-one, one of the facilitators will be in "
+                "touch. Nobody sees your other answers by name. Type /checkin to see your "
+                "settings.")
+    return (f"A note about your check-ins: {facilitator} is now your facilitator. They "
+            "will see your check-in answers and notes, and your one-to-one requests go to "
+            "them. If that doesn't feel right, talk to the people who run the group. Type "
+            "/checkin to see your settings.")
 
 
 def checkin_auto_paused(misses: int) -> str:
@@ -1901,10 +2025,13 @@ def one_to_one_done(name: str) -> str:
     return f"Marked done: {name}'s one-to-one. Thank you."
 
 
-def checkin_summary_header(days: int, sent: int, answered: int) -> str:
-    """The summary's first line."""
-    return (f"**Check-ins in the last {days} day{'' if days == 1 else 's'}:** {sent} sent, "
-            f"{answered} answered. Only you can see this.")
+def checkin_summary_header(weeks: int, first: str, last: str, sent: int,
+                           answered: int) -> str:
+    """The summary's first line: whole weeks only, so that figures do not change while
+    a week is going on."""
+    span = "the last full week" if weeks == 1 else f"the last {weeks} full weeks"
+    return (f"**Check-ins in {span} ({first} to {last}):** {sent} sent, {answered} "
+            "answered. Only you can see this.")
 
 
 def checkin_summary_spread(spread: list[tuple[str, int]]) -> str:
@@ -1912,27 +2039,43 @@ def checkin_summary_spread(spread: list[tuple[str, int]]) -> str:
     return "Answers:\n" + "\n".join(f"- {label}: {count}" for label, count in spread)
 
 
-def checkin_summary_alt(days: int, spread: list[tuple[str, int]]) -> str:
+def checkin_summary_alt(weeks: int, spread: list[tuple[str, int]]) -> str:
     """The chart's alt text."""
     parts = ", ".join(f"{label} {count}" for label, count in spread)
-    return f"Bar chart of check-in answers in the last {days} days: {parts}."
+    span = "the last full week" if weeks == 1 else f"the last {weeks} full weeks"
+    return f"Bar chart of check-in answers in {span}: {parts}."
 
 
-def checkin_summary_chart_title(days: int) -> str:
+def checkin_summary_chart_title(weeks: int) -> str:
     """The chart's title."""
-    return f"Check-in answers, last {days} days"
+    return f"Check-in answers, last {weeks} full week{'' if weeks == 1 else 's'}"
 
 
 def checkin_summary_too_few(minimum: int) -> str:
-    """Too few members answered to show the spread without pointing at anyone."""
-    return (f"The spread of answers is shown once at least {minimum} members have answered "
-            "in the period, so that nobody's answer can be picked out.")
+    """No week had enough members answering to show the spread without pointing at
+    anyone."""
+    return (f"The spread of answers is shown for weeks in which at least {minimum} members "
+            "answered, so that nobody's answer can be picked out. There were none in this "
+            "period.")
+
+
+def checkin_summary_left_out(weeks: int, minimum: int) -> str:
+    """Some weeks had too few members answering to be counted in the spread."""
+    which = "1 week" if weeks == 1 else f"{weeks} weeks"
+    verb = "is" if weeks == 1 else "are"
+    return (f"{which} with fewer than {minimum} members answering {verb} left out of the "
+            "spread, so that nobody's answer can be picked out.")
 
 
 def checkin_summary_requests(requested: int, arranged: int) -> str:
-    """Open one-to-one requests."""
-    return (f"Open one-to-one requests: {requested} waiting to be arranged, {arranged} "
-            "arranged.")
+    """Open one-to-one requests that are with the facilitator asking."""
+    return (f"Open one-to-one requests with you: {requested} waiting to be arranged, "
+            f"{arranged} arranged.")
+
+
+def checkin_summary_members_header(days: int) -> str:
+    """Above the facilitator's own members' answers."""
+    return f"Your own members' answers in the last {days} day{'' if days == 1 else 's'}:"
 
 
 def checkin_summary_my_request(name: str, answer: str, day: str, status: str) -> str:
@@ -1997,3 +2140,211 @@ def buddy_intro(names: list[str], question: str, weeks: int) -> str:
             f"week{'' if weeks == 1 else 's'}, to look out for each other. A first question "
             f"to try: *{question}*\nThere's no pressure: a short hello is plenty. Type "
             "/buddy leave if you'd rather not take part.")
+
+
+# ---- data protection: coprod export, erase and rotate-key; retention -----------------------
+# The export is read by the member it is about; the rest by whoever runs the bot. Plain
+# words; say what is true of the code (see docs/privacy.md).
+
+EXPORT_FORMAT = "coprod-member-export/1"
+EXPORT_ABOUT: tuple[str, ...] = (
+    "This is everything the bot holds that is linked to you, as of the time above.",
+    "Words you wrote are shown as you wrote them. The bot stores them encrypted.",
+    "Times are in UTC. \"group\" is the id of the Discord server or Slack workspace.",
+)
+EXPORT_NOT_INCLUDED: tuple[str, ...] = (
+    "Anonymous feedback is not here: the bot never stores who wrote a piece of feedback, "
+    "so nothing links it to you.",
+    "Your votes in anonymous polls and on changes to the group agreement are not here: "
+    "the bot stores only that someone voted, in a form that does not hold your id, and "
+    "the counts, so nothing links a choice to you.",
+    "Safeguarding concerns you raised anonymously without asking to be contacted are not "
+    "here: the bot kept nothing that links them to you.",
+    "Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
+    "not part of this export. To ask about them, speak to the group's safeguarding lead.",
+    "Messages the bot has already delivered are not here: it drops their words once they "
+    "are delivered. Discord or Slack keeps its own copy of your conversations.",
+)
+EXPORT_SECTION_TITLES: dict[str, str] = {
+    "time_zones": "Your own time zone, if you set one (for meeting times).",
+    "checkin_settings": "Your check-in settings: on or off, how often, when, quiet hours "
+                        "and pauses.",
+    "checkins": "Check-ins the bot sent you, your answers and your private notes.",
+    "one_to_one_requests": "Your requests for a one-to-one, with your note.",
+    "buddy_membership": "Whether you joined buddy pairing.",
+    "buddy_avoids": "People you asked never to be paired with (only you and the bot know).",
+    "buddy_rounds": "Buddy rounds you were paired in, and with whom.",
+    "meeting_rsvps": "Your answers to meeting invitations.",
+    "meeting_reminder_optins": "Meetings you asked to be reminded about by direct message.",
+    "agenda_items": "Points you added to meeting agendas.",
+    "action_items": "Action items you own or marked done.",
+    "minutes_written": "Minutes you wrote (the minutes themselves are the group's record).",
+    "meetings_created": "Meetings you set up.",
+    "agreement_reads": "Versions of the group agreement you read and accepted.",
+    "named_poll_votes": "Your votes in polls that were not anonymous (your name was shown "
+                        "with them).",
+    "concerns_raised": "Safeguarding concerns you raised where you gave your name or asked "
+                       "to be contacted: what you wrote, and where the case stands.",
+    "concern_drafts": "A direct message the bot offered to raise as a concern, kept for at "
+                      "most a day until you chose.",
+    "known_facilitator": "The bot's note that you are one of the group's facilitators.",
+    "known_safeguarding_lead": "The bot's note that you are one of the group's "
+                               "safeguarding leads.",
+    "group_settings_changed": "Group settings you changed with /setup.",
+    "resources_added": "Resources you added to the group's shared list.",
+    "welcome_text_changed": "The group's welcome text, if you were the last to change it.",
+    "feedback_hidden": "Feedback you kept out of a digest, as a facilitator (not who wrote "
+                       "it: nobody knows that).",
+    "messages_waiting": "Messages to you that the bot has not delivered yet.",
+}
+
+
+def member_id_bad(raw: str) -> str:
+    """`coprod export/erase --member` with something that is not a member id."""
+    return (f"--member: “{raw}” is not a member id. Use the platform's id for them "
+            "(Discord: a long number, from right-click > Copy User ID; Slack: like "
+            "U0123ABCD; the console: their name, like alice).")
+
+
+def group_id_bad(raw: str) -> str:
+    """`--group` with something that is not a group id."""
+    return (f"--group: “{raw}” is not a group id. Use the Discord server id, the Slack "
+            "workspace id (like T0123ABCD), or demo for the console.")
+
+
+def export_written(member: str, count: int, where: str) -> str:
+    """`coprod export` wrote the file."""
+    if not count:
+        return (f"Wrote what the bot holds about member {member} to {where}: nothing is "
+                "linked to them. The file says so, and lists what the bot never links to anyone.")
+    return (f"Wrote what the bot holds about member {member} ({count} "
+            f"record{'' if count == 1 else 's'}) to {where}, readable only by you. It may "
+            "include their private notes: give it to them privately, then delete your copy.")
+
+
+def export_not_written(where: str, reason: str) -> str:
+    """`coprod export --out` somewhere that cannot be written."""
+    return (f"Could not write {where} ({reason}). Nothing was written; choose another "
+            "place with --out.")
+
+
+def erase_preview(member: str, group: str | None, counts: dict[str, int],
+                  raised: int) -> str:
+    """`coprod erase`, before asking: what the bot holds about the member."""
+    where = f"in group {group}" if group else "in every group"
+    kept = (f"\nKept whatever happens: {raised} safeguarding "
+            f"case{'' if raised == 1 else 's'} they raised." if raised else "")
+    if not counts:
+        return (f"The bot holds nothing linked to member {member} {where} that erasing "
+                "would remove. Erasing again is safe: it changes nothing and is recorded."
+                + kept)
+    lines = [f"The bot holds these records linked to member {member} {where}:"]
+    lines += [f"  {name}: {n}" for name, n in counts.items()]
+    lines.append("Erasing deletes them, or removes the member from records the group keeps "
+                 "(minutes, action items, settings changes). Safeguarding records are kept."
+                 + kept)
+    return "\n".join(lines)
+
+
+ERASE_CONFIRM = "Type yes to erase, or anything else to stop: "
+ERASE_CANCELLED = "Stopped: nothing was erased."
+
+
+def erase_done(member: str, erasure_id: int, deleted: dict[str, int],
+               anonymised: dict[str, int], by: str) -> str:
+    """`coprod erase` finished: counts per table, never what was erased."""
+    lines = [f"Erased member {member} (erasure record {erasure_id}, run by {by})."]
+    if deleted:
+        lines.append("Deleted: " + ", ".join(f"{t} {n}" for t, n in deleted.items()) + ".")
+    if anonymised:
+        lines.append("Member removed from records the group keeps: "
+                     + ", ".join(f"{t} {n}" for t, n in anonymised.items()) + ".")
+    if not deleted and not anonymised:
+        lines.append("There was nothing left to erase.")
+    return "\n".join(lines)
+
+
+def erase_kept(kept: dict[str, int]) -> str:
+    """`coprod erase`: the safeguarding records kept, and why."""
+    if not kept:
+        return "No safeguarding records involve this member."
+    return ("Kept: safeguarding records that involve this member ("
+            + ", ".join(f"{t} {n}" for t, n in kept.items()) + "): cases they raised, "
+            "cases about them, and cases, notes and audit entries they worked on as a lead. "
+            "Safeguarding procedures require these to be kept even when someone asks to be "
+            "forgotten, so that a concern can be followed up and how it was handled can be "
+            "shown. Only the safeguarding leads can see them. They are deleted with the "
+            "case: by a lead (/case delete), or by [retention] closed_cases_days once the "
+            "case is closed.")
+
+
+ERASE_RUNNING_BOT = ("It is safe to erase while the bot runs. If the member is still in the "
+                     "group, the bot starts storing new things about them when they next "
+                     "use it.")
+
+ROTATE_ENV_ONE_KEY = (
+    "COPROD_ENCRYPTION_KEY holds one key, so there is no new key to move to. Make one with "
+    "`coprod generate-key`, set COPROD_ENCRYPTION_KEY=NEW,OLD (the new key, a comma, then "
+    "the current key), restart the bot, then run coprod rotate-key again.")
+
+
+def rotate_no_key(path: str) -> str:
+    """`coprod rotate-key` with no key anywhere."""
+    return (f"There is no key to change: COPROD_ENCRYPTION_KEY is not set and there is no "
+            f"key file at {path}.")
+
+
+def rotate_new_key(path: str) -> str:
+    """`coprod rotate-key`: the new key is in place."""
+    return (f"Step 1 of 3: the key file {path} now holds a new key, with the old key after "
+            "it. A running bot notices by itself: it writes with the new key and can still "
+            "read the old.")
+
+
+def rotate_resuming(path: str) -> str:
+    """`coprod rotate-key` after one that did not finish."""
+    return (f"Step 1 of 3: the key file {path} already holds a new key and the old one (an "
+            "earlier rotation did not finish), so this finishes it.")
+
+
+ROTATE_WORKING = ("Step 2 of 3: re-encrypting every stored field with the new key, a batch "
+                  "at a time. The bot keeps running.")
+
+
+def rotate_done_file(path: str, count: int) -> str:
+    """`coprod rotate-key` finished with a key file."""
+    return (f"Step 3 of 3: done. {count} stored value{'' if count == 1 else 's'} "
+            f"{'was' if count == 1 else 'were'} re-encrypted, and every one opens with the new "
+            f"key alone. The key file {path} now holds only the new key, so the old key opens "
+            "nothing in this database. Backups made before now still need the old key: "
+            "keep it with them, or delete them.")
+
+
+def rotate_done_env(count: int) -> str:
+    """`coprod rotate-key` finished with keys from the environment."""
+    return (f"Done: {count} stored value{'' if count == 1 else 's'} "
+            f"{'was' if count == 1 else 'were'} re-encrypted, and every one opens with the "
+            "first key in COPROD_ENCRYPTION_KEY alone. Now set COPROD_ENCRYPTION_KEY to that "
+            "key only (remove the comma and the old key) and restart the bot; then the old "
+            "key opens nothing in this database.")
+
+
+def rotate_unreadable(columns: dict[str, int]) -> str:
+    """`coprod rotate-key`: values that no key opens (already unreadable before)."""
+    total = sum(columns.values())
+    return (f"Note: {total} stored value{'' if total == 1 else 's'} open with none of the "
+            "keys (" + ", ".join(f"{c} {n}" for c, n in columns.items()) + "). They could "
+            "not be read before either, and were left as they were.")
+
+
+def rotate_incomplete(count: int) -> str:
+    """`coprod rotate-key` could not finish: the old key stays."""
+    return (f"Stopped: {count} stored value{'' if count == 1 else 's'} still open only with "
+            "the old key after several passes. Is another bot writing with the old key only "
+            "(say one started with COPROD_ENCRYPTION_KEY)? Both keys stay where they are, so "
+            "nothing is lost; run coprod rotate-key again.")
+
+
+ROTATE_NOT_COMPACTED = ("Note: the database was too busy to be compacted, so its free space "
+                        "may still hold old encrypted copies. Run coprod rotate-key again "
+                        "when the bot is quiet (it moves to another new key and compacts).")

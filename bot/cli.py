@@ -1,4 +1,5 @@
-"""The `coprod` command: run the bot, check the config, migrate, make a key."""
+"""The `coprod` command: run the bot, check the config, migrate, make and change keys,
+export or erase one member's data."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.runtime import (
     make_cipher,
     opened_storage,
     platform_runner,
+    start_app,
 )
 from storage.crypto import generate_key
 from storage.interface import StorageError
@@ -48,6 +50,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", metavar="HOST:PORT",
                      help="Slack only: take Slack's requests over HTTP on HOST:PORT instead "
                           "of Socket Mode (needs SLACK_SIGNING_SECRET)")
+    record = run.add_argument_group(
+        "recording platform (--platform record; a tool for tests, see docs/testing.md)")
+    record.add_argument("--input", metavar="PATH",
+                        help="read events (JSON lines) from this file or named pipe; "
+                             "- for standard input")
+    record.add_argument("--replies", metavar="PATH",
+                        help="write answers here ({pid} becomes the process id)")
+    record.add_argument("--deliveries", metavar="PATH",
+                        help="write every message sent here ({pid} becomes the process id)")
+    record.add_argument("--send-latency-ms", type=int, metavar="MS",
+                        help="the pretend platform takes this long to answer each send")
+    record.add_argument("--keep-running", action="store_true", default=None,
+                        help="keep running after the input ends, until Ctrl-C or SIGTERM")
     slack = with_config(sub.add_parser("slack", help="Slack helpers: print the app manifest",
                                        description="Print the Slack app manifest to paste "
                                                    "when creating the app (docs/slack.md)."))
@@ -73,6 +88,43 @@ def _parser() -> argparse.ArgumentParser:
                              help="where to write it (default: ./case-REF.md)")
     with_config(case_export)
     case.set_defaults(config=None, ref=None, out=None)
+    export = with_config(sub.add_parser(
+        "export", help="write everything the bot holds about one member, as JSON",
+        description="Write everything the bot holds that is linked to one member (their "
+                    "settings, check-ins and notes, requests, RSVPs, concerns they raised "
+                    "with their name, and more) as JSON, readable only by you, for a "
+                    "subject access request. Anonymous feedback and votes are not in it: "
+                    "nothing links them to anyone."))
+    export.add_argument("--member", required=True, metavar="ID",
+                        help="the member's platform id (Discord user id, Slack member id, "
+                             "or a console name)")
+    export.add_argument("--group", metavar="G",
+                        help="only this group (Discord server or Slack workspace id); "
+                             "default: every group")
+    export.add_argument("--out", metavar="FILE",
+                        help="where to write it; - for standard output "
+                             "(default: ./member-ID.json)")
+    erase = with_config(sub.add_parser(
+        "erase", help="erase one member's data (safeguarding records are kept)",
+        description="Delete one member's data, or take them out of records the group "
+                    "keeps (minutes, action items, settings changes). Safeguarding records "
+                    "are kept, and the command says which and why. Each erasure is "
+                    "recorded: who ran it, when, and how many rows, never what was erased. "
+                    "Asks first, unless --yes."))
+    erase.add_argument("--member", required=True, metavar="ID",
+                       help="the member's platform id")
+    erase.add_argument("--group", metavar="G",
+                       help="only this group; default: every group")
+    erase.add_argument("--by", metavar="NAME",
+                       help="who is running it, for the record (default: your user name "
+                            "on this computer)")
+    erase.add_argument("--yes", action="store_true", help="do not ask before erasing")
+    with_config(sub.add_parser(
+        "rotate-key", help="re-encrypt everything under a new key while the bot runs",
+        description="Make a new encryption key and re-encrypt every stored field with it, "
+                    "a batch at a time, while the bot keeps running. With a key file, the "
+                    "file then holds only the new key. With COPROD_ENCRYPTION_KEY, set it "
+                    "to NEW,OLD and restart the bot first (see docs/privacy.md)."))
     discord_cmd = sub.add_parser("discord", help="Discord helpers (invite-url)",
                                  description="Helpers for setting up the Discord bot.")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", metavar="HELPER")
@@ -103,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-config":
             # The same checks `run` makes before it touches anything.
             platform = choose_platform(None, config, sys.stderr)
-            if config.secrets.encryption_key:
+            if config.secrets.encryption_key or platform != "console":
                 make_cipher(config, platform)
-            elif platform == "console":
+            else:
                 key_path_for(config)
             where = config.source or "no config file (defaults)"
             print(f"Config is fine for {platform}: {where}; database "
@@ -119,6 +171,16 @@ def main(argv: list[str] | None = None) -> int:
             if args.ref is None:
                 _parser().parse_args(["case", "--help"])
             return asyncio.run(run_export(config, args.ref, args.out))
+        if args.command in ("export", "erase", "rotate-key"):
+            from bot import privacy
+
+            if args.command == "export":
+                return asyncio.run(privacy.run_export(config, args.member, args.group,
+                                                      args.out))
+            if args.command == "erase":
+                return asyncio.run(privacy.run_erase(config, args.member, args.group,
+                                                     args.by, args.yes))
+            return asyncio.run(privacy.run_rotate_key(config))
         if args.command == "slack":
             from adapters.slack.manifest import manifest_for_config
 
@@ -127,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.http:
             config = _with_http(config, args.http, args.platform)
             args.platform = "slack"
+        config = _with_record(config, args)
         platform = choose_platform(args.platform, config, sys.stderr)
         return asyncio.run(_run(config, platform))
     except ConfigError as exc:
@@ -150,6 +213,27 @@ def _with_http(config: Config, value: str, platform: str | None) -> Config:
         raise ConfigError([catalog.slack_http_bad(value)])
     slack = replace(config.slack, mode="http", http_host=host.strip("[]"), http_port=int(port))
     return replace(config, slack=slack)
+
+
+RECORD_FLAGS = ("input", "replies", "deliveries", "send_latency_ms", "keep_running")
+
+
+def _with_record(config: Config, args: argparse.Namespace) -> Config:
+    """The recording platform's flags, over `[record]` (only with --platform record)."""
+    given = {name: getattr(args, name) for name in RECORD_FLAGS
+             if getattr(args, name) is not None}
+    if not given:
+        return config
+    if args.platform != "record":
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise ConfigError([catalog.record_flags_only(flags)])
+    latency = given.get("send_latency_ms")
+    if latency is not None and not 0 <= latency <= 600000:
+        raise ConfigError([catalog.record_latency_bad(latency)])
+    for name in ("input", "replies", "deliveries"):
+        if name in given and not str(given[name]).strip():
+            raise ConfigError([catalog.record_path_empty("--" + name)])
+    return replace(config, record=replace(config.record, **given))
 
 
 def _discord_helper(args: argparse.Namespace) -> int:
@@ -184,7 +268,7 @@ async def _run(config: Config, platform: str) -> int:
     async with opened_storage(config, cipher) as storage:
         app = await build_app(config, storage)
         try:
-            await app.start_scheduler()
+            await start_app(app)
             return await runner(app, config)
         finally:
             await app.stop()

@@ -112,7 +112,10 @@ class CommandSpec:
     `roles`: any one of these may run it. `admins`: platform administrators may run it
     whatever their roles (so a newly invited bot can be set up). `feature`: the feature
     switch it belongs to ("core" is always on). `opens_form`: the command answers with a
-    form, so adapters must not defer before it.
+    form, so adapters must not defer before it. `listed_for`: who sees it in /help, when
+    that is narrower than who may run it: a command open to everyone so that it can
+    refuse inside with one reply that reveals nothing (`/case show`) is still only
+    listed for the people it is meant for. None: listed for everyone who may run it.
     """
 
     name: str
@@ -125,11 +128,17 @@ class CommandSpec:
     feature: str = "core"
     opens_form: bool = False
     private: bool = True
+    listed_for: frozenset[Role] | None = None
+    # Worked out once: read on every command line parsed and every /help.
+    _words: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_words", tuple(self.name.split()))
 
     @property
     def words(self) -> tuple[str, ...]:
         """The name split into words (command, then subcommand group, then subcommand)."""
-        return tuple(self.name.split())
+        return self._words
 
     def option(self, name: str) -> OptionSpec | None:
         """The option of that name, if any."""
@@ -158,6 +167,10 @@ class Registry:
     """Every command the bot offers, looked up by name."""
 
     _specs: dict[str, CommandSpec] = field(default_factory=dict)
+    _sorted: tuple[CommandSpec, ...] | None = None
+    # Goes up with every command added, so what is worked out from the registry (the
+    # commands someone may see, /help's text) can be kept until it changes.
+    version: int = 0
 
     def add(self, spec: CommandSpec) -> None:
         """Register a command; names are unique and at most three words."""
@@ -166,6 +179,8 @@ class Registry:
         if not 1 <= len(spec.words) <= 3:
             raise ValueError(f"command {spec.name!r} must be one to three words")
         self._specs[spec.name] = spec
+        self._sorted = None
+        self.version += 1
 
     def extend(self, specs: Iterable[CommandSpec]) -> None:
         """Register several commands."""
@@ -178,7 +193,13 @@ class Registry:
 
     def all(self) -> list[CommandSpec]:
         """All commands, sorted by name."""
-        return sorted(self._specs.values(), key=lambda s: s.name)
+        return list(self.sorted())
+
+    def sorted(self) -> tuple[CommandSpec, ...]:
+        """All commands, sorted by name (kept between calls: do not change it)."""
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._specs.values(), key=lambda s: s.name))
+        return self._sorted
 
     def top_level_names(self) -> list[str]:
         """The first words of all commands (one native command each on the platforms)."""
@@ -199,3 +220,11 @@ class Registry:
 def may_run(spec: CommandSpec, roles: frozenset[Role], is_admin: bool) -> bool:
     """Whether someone with these roles (and admin flag) may run the command."""
     return bool(spec.roles & roles) or (spec.admins and is_admin)
+
+
+def is_listed(spec: CommandSpec, roles: frozenset[Role], is_admin: bool) -> bool:
+    """Whether /help shows the command to someone: they may run it, and it is meant for
+    them (see `CommandSpec.listed_for`)."""
+    if not may_run(spec, roles, is_admin):
+        return False
+    return spec.listed_for is None or bool(spec.listed_for & roles)

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,6 +36,12 @@ from bot.checkins_config import (
 )
 from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
 from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
+from bot.retention_config import (
+    RETENTION_SCHEMA,
+    RetentionConfig,
+    retention_config,
+    retention_problems,
+)
 from bot.settings import (
     FEATURE_CHANNELS,
     SETTING_KEYS,
@@ -121,6 +127,8 @@ class DiscordConfig:
     a number N splits the bot's servers over N shards, of which this process runs
     `shard_ids` (all of them when empty), so several processes can share them; "auto"
     runs as many shards as Discord recommends, all in this process.
+    `requests_per_second` is this process's share of Discord's global rate limit (50
+    per bot, shared by all its processes).
     """
 
     guild_ids: tuple[str, ...] = ()
@@ -132,6 +140,7 @@ class DiscordConfig:
     # Needs the privileged Server Members intent (switched on in the Developer Portal);
     # without it newcomers get their welcome by running /welcome.
     member_join_events: bool = False
+    requests_per_second: int = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +154,28 @@ class SlackConfig:
     http_host: str = "0.0.0.0"
     http_port: int = 3000
     api_base: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordConfig:
+    """`[record]`: the recording platform (`coprod run --platform record`), a test and
+    operations tool that reads events as JSON lines and records what the bot answers and
+    delivers to files (docs/testing.md).
+
+    `input` "-" is standard input; `{pid}` in the file names becomes the process id, so
+    several processes can share one config and each record to its own files.
+    """
+
+    input: str = "-"
+    replies: str = "record-replies-{pid}.jsonl"
+    deliveries: str = "record-deliveries-{pid}.jsonl"
+    group_id: str = "demo"
+    channel: str = "general"
+    send_latency_ms: int = 0
+    keep_running: bool = False
+    # A file shared by several processes in which the pretend platform remembers each
+    # delivery key it took, dropping a repeat as Discord drops a repeated nonce.
+    nonce_ledger: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +194,7 @@ class Config:
     delivery_concurrency: int = 4
     delivery_max_backoff_seconds: int = 600
     delivery_lease_seconds: int = 120
+    delivery_retry_base_seconds: float = 2.0
     scheduler_grace_minutes: int = 60
     meetings_reminder_minutes: tuple[int, ...] = (1440, 60)
     meetings_coming_up_day: str = "monday"
@@ -173,12 +205,14 @@ class Config:
     console_channel: str = "general"
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
+    record: RecordConfig = field(default_factory=RecordConfig)
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
     agreement: AgreementConfig = field(default_factory=AgreementConfig)
     prompts: PromptsConfig = field(default_factory=PromptsConfig)
     checkins: CheckinsConfig = field(default_factory=CheckinsConfig)
     buddies: BuddiesConfig = field(default_factory=BuddiesConfig)
     concerns: ConcernsConfig = field(default_factory=ConcernsConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     secrets: Secrets = field(default_factory=Secrets)
     source: str = ""
 
@@ -238,6 +272,17 @@ def _int_range(low: int, high: int) -> Any:
         if not low <= value <= high:
             raise SettingError(f"must be from {low} to {high}; it is {value}")
         return value
+    return check
+
+
+def _seconds(low: float, high: float) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingError(f"must be a number of seconds from {low:g} to {high:g}, "
+                               "like 2 or 0.5")
+        if not low <= value <= high:
+            raise SettingError(f"must be from {low:g} to {high:g} seconds; it is {value:g}")
+        return float(value)
     return check
 
 
@@ -365,6 +410,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "concurrency": _int_range(1, 64),
         "max_backoff_seconds": _int_range(5, 86400),
         "lease_seconds": _int_range(10, 3600),
+        "retry_base_seconds": _seconds(0.01, 600),
     },
     "scheduler": {
         "grace_minutes": _int_range(0, 10080),
@@ -384,6 +430,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "shard_count": _shard_count,
         "shard_ids": _shard_ids,
         "member_join_events": _expect(bool, "true or false"),
+        "requests_per_second": _int_range(1, 10000),
     },
     "slack": {
         "mode": _one_of("socket", "http"),
@@ -391,12 +438,23 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "http_port": _int_range(1, 65535),
         "api_base": _url,
     },
+    "record": {
+        "input": _text,
+        "replies": _text,
+        "deliveries": _text,
+        "group_id": _text,
+        "channel": _console_channel,
+        "send_latency_ms": _int_range(0, 600000),
+        "keep_running": _expect(bool, "true or false"),
+        "nonce_ledger": _optional_text,
+    },
     "feedback": FEEDBACK_SCHEMA,
     "agreement": AGREEMENT_SCHEMA,
     "prompts": PROMPTS_SCHEMA,
     "checkins": CHECKINS_SCHEMA,
     "buddies": BUDDIES_SCHEMA,
     "concerns": CONCERNS_SCHEMA,
+    "retention": RETENTION_SCHEMA,
     "console": {
         "group_name": _text,
         "channel": _console_channel,
@@ -543,6 +601,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
                      if p.split("]", 1)[1] not in
                      {q.split("]", 1)[1] for q in _group_problems("group", defaults)}]
 
+    problems += retention_problems(values["retention"], values["concerns"])
+
     database_problem = check_database_setting(secrets.database_url
                                               or values["bot"].get("database", "coprod.db"))
     if database_problem:
@@ -554,6 +614,9 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
     discord, slack = values["discord"], values["slack"]
     shard_count = discord.get("shard_count", 0)
     bot, delivery, console = values["bot"], values["delivery"], values["console"]
+    retention = retention_config(values["retention"], values["concerns"].get("retention_days"))
+    concerns = replace(concerns_config(values["concerns"]),
+                       retention_days=retention.closed_cases_days)
     return Config(
         log_level=secrets.log_level or bot.get("log_level", ""),
         log_format=bot.get("log_format", "keyvalue"),
@@ -565,6 +628,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
         delivery_concurrency=delivery.get("concurrency", 4),
         delivery_max_backoff_seconds=delivery.get("max_backoff_seconds", 600),
         delivery_lease_seconds=delivery.get("lease_seconds", 120),
+        delivery_retry_base_seconds=delivery.get("retry_base_seconds", 2.0),
         scheduler_grace_minutes=values["scheduler"].get("grace_minutes", 60),
         meetings_reminder_minutes=values["meetings"].get("reminder_minutes", (1440, 60)),
         meetings_coming_up_day=values["meetings"].get("coming_up_day", "monday"),
@@ -581,6 +645,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             shard_count=shard_count,
             shard_ids=discord.get("shard_ids", ()),
             member_join_events=discord.get("member_join_events", False),
+            requests_per_second=discord.get("requests_per_second", 50),
         ),
         slack=SlackConfig(
             mode=slack.get("mode", "socket"),
@@ -588,12 +653,15 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             http_port=slack.get("http_port", 3000),
             api_base=secrets.slack_api_base or slack.get("api_base", ""),
         ),
+        record=RecordConfig(**{**values["record"], "channel": values["record"].get(
+            "channel", "general").lstrip("#")}),
         feedback=feedback_config(values["feedback"]),
         agreement=agreement_config(values["agreement"]),
         prompts=prompts_config(values["prompts"]),
         checkins=checkins_config(values["checkins"]),
         buddies=buddies_config(values["buddies"]),
-        concerns=concerns_config(values["concerns"]),
+        concerns=concerns,
+        retention=retention,
         secrets=secrets,
         source=str(path) if path else "",
     )
@@ -641,4 +709,5 @@ def _close_hint(key: str, known: list[str]) -> str:
     return f" (did you mean {match[0]}?)" if match else ""
 
 
-__all__ = ["FEATURE_CHANNELS", "Config", "ConfigError", "Secrets", "load_config"]
+__all__ = ["FEATURE_CHANNELS", "Config", "ConfigError", "RecordConfig", "Secrets",
+           "load_config"]

@@ -54,6 +54,7 @@ class Dispatcher:
         batch_size: int = 50,
         owner: str | None = None,
         rng: random.Random | None = None,
+        retry_base_seconds: float = BACKOFF_BASE_SECONDS,
     ) -> None:
         self._storage = storage
         self._sender = sender
@@ -61,13 +62,16 @@ class Dispatcher:
         self._concurrency = concurrency
         self._sending = 0  # deliveries claimed or being claimed by this dispatcher
         self._max_backoff = max_backoff_seconds
+        self._retry_base = retry_base_seconds
         self._lease = timedelta(seconds=lease_seconds)
         self._batch = batch_size
         self.owner = owner or f"dispatcher-{uuid.uuid4().hex[:12]}"
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
         self._stopping = False
-        self._busy = 0  # batches being sent right now
+        self._busy = 0  # claims being made plus sends in hand
+        self._in_hand: dict[asyncio.Task[None], int] = {}  # send -> delivery id
+        self._sending_ids: set[int] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -76,15 +80,26 @@ class Dispatcher:
         self._wake.set()
 
     async def process_once(self) -> int:
-        """Claim as many due deliveries as there are free sending slots, and attempt each;
-        return how many.
+        """Claim as many due deliveries as there are free sending slots, attempt each, and
+        wait for those attempts; return how many were claimed.
 
         Only free slots are claimed, so a lease runs only while its delivery is really
         being sent, never while it waits its turn.
         """
+        tasks = await self._claim_and_start()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return len(tasks)
+
+    async def _claim_and_start(self) -> list[asyncio.Task[None]]:
+        """Claim deliveries for the free slots and start sending each in its own task.
+
+        Each send holds its slot only until it ends, so one slow send (a timeout, a long
+        rate limit) never holds back the sends claimed with it.
+        """
         free = min(self._batch, self._concurrency - self._sending)
         if free <= 0:
-            return 0
+            return []
         # Reserved before the await, so callers cannot overbook, and marked busy so that
         # `drain` waits for what this call is about to claim and send.
         self._sending += free
@@ -94,22 +109,45 @@ class Dispatcher:
         try:
             claimed = await self._storage.claim_deliveries(
                 self._clock.now(), free, self.owner, self._lease)
-            self._sending -= free - len(claimed)
-            free = len(claimed)
-            if claimed:
-                await asyncio.gather(*(self._attempt(d) for d in claimed),
-                                     return_exceptions=True)
         finally:
-            self._sending -= free
-            self._busy -= 1
-            if not self._busy:
-                self._idle.set()
-        return len(claimed)
+            self._sending -= free - len(claimed)
+            self._busy += len(claimed)
+            self._ended_one()
+        tasks = []
+        for delivery in claimed:
+            if delivery.id in self._sending_ids:
+                # Its lease ran out while this dispatcher still has it in hand (a send
+                # slower than the lease, or a clock that jumped): the claim is renewed,
+                # and the send in hand records the outcome. Never two sends at once.
+                self._sending -= 1
+                self._ended_one()
+                continue
+            self._sending_ids.add(delivery.id)
+            task = asyncio.create_task(self._attempt(delivery), name="coprod-send")
+            self._in_hand[task] = delivery.id
+            task.add_done_callback(self._attempt_ended)
+            tasks.append(task)
+        return tasks
+
+    def _attempt_ended(self, task: asyncio.Task[None]) -> None:
+        self._sending_ids.discard(self._in_hand.pop(task, -1))
+        self._sending -= 1
+        self._ended_one()
+        self._wake.set()  # a slot is free
+        if not task.cancelled() and task.exception() is not None:
+            # Its outcome could not be recorded: the lease runs out and it is tried again.
+            log_event(log, logging.ERROR, "delivery.attempt_failed",
+                      error=type(task.exception()).__name__)
+
+    def _ended_one(self) -> None:
+        self._busy -= 1
+        if not self._busy:
+            self._idle.set()
 
     async def drain(self, limit_seconds: float = 10.0) -> None:
         """Attempt everything due now, repeatedly, until nothing is due (or time is up).
 
-        Also waits for batches already being sent by the background loop. Used by the
+        Also waits for sends already in hand from the background loop. Used by the
         console between typed lines and by tests, so that what a step caused is shown
         before the next step.
         """
@@ -119,28 +157,37 @@ class Dispatcher:
                     continue
                 if not self._busy:
                     return
-                await self._idle.wait()  # a batch the background loop claimed
+                await self._idle.wait()  # sends the background loop has in hand
 
     async def run(self) -> None:
-        """Deliver until `stop` is called."""
+        """Deliver until `stop` is called, then wait for the sends in hand."""
         log_event(log, logging.INFO, "dispatcher.start", owner=self.owner)
         failures = 0
-        while not self._stopping:
-            try:
-                if await self.process_once():
+        try:
+            while not self._stopping:
+                try:
+                    if await self._claim_and_start():
+                        failures = 0
+                        continue
+                    if self._sending >= self._concurrency:
+                        await self._pause(IDLE_POLL_SECONDS)  # until a slot is free
+                        continue
+                    await self._sleep_until_due()
                     failures = 0
-                    continue
-                await self._sleep_until_due()
-                failures = 0
-            except Exception as exc:
-                # The database may be locked or gone for a while: keep going, slower.
-                failures += 1
-                log_event(log, logging.ERROR, "dispatcher.loop_failed",
-                          error=type(exc).__name__, failures=failures)
-                await self._pause(min(IDLE_POLL_SECONDS * failures, 60.0))
+                except Exception as exc:
+                    # The database may be locked or gone for a while: keep going, slower.
+                    failures += 1
+                    log_event(log, logging.ERROR, "dispatcher.loop_failed",
+                              error=type(exc).__name__, failures=failures)
+                    await self._pause(min(IDLE_POLL_SECONDS * failures, 60.0))
+            if self._in_hand:
+                await asyncio.gather(*self._in_hand, return_exceptions=True)
+        finally:
+            for task in list(self._in_hand):
+                task.cancel()
 
     def stop(self) -> None:
-        """Finish the current batch and return from `run`."""
+        """Finish the sends in hand and return from `run`."""
         self._stopping = True
         self._wake.set()
 
@@ -217,7 +264,7 @@ class Dispatcher:
                           reason=type(exc).__name__, to=delivery.destination.kind.value)
         else:
             attempts = delivery.attempts + 1
-            ceiling = min(self._max_backoff, BACKOFF_BASE_SECONDS * 2 ** min(attempts, 30))
+            ceiling = min(self._max_backoff, self._retry_base * 2 ** min(attempts, 30))
             wait = self._rng.uniform(ceiling / 2, ceiling)
             await self._storage.mark_retry(delivery.id, now + timedelta(seconds=wait), error,
                                            count_attempt=True, owner=self.owner)

@@ -26,6 +26,8 @@ class ParsedCommand:
 
 
 _DOUBLE = {'"': '"', "“": "”", "”": "”", "„": "“"}
+# Characters that make a line need more than splitting at spaces.
+_QUOTING = frozenset({*_DOUBLE, "'", "\\"})
 
 
 def split_words(text: str) -> list[str]:
@@ -35,6 +37,8 @@ def split_words(text: str) -> list[str]:
     groups words only where it opens a value (`title='Big meeting'`); elsewhere it is an
     apostrophe (`I'm`, `don't`). A backslash keeps the next quote mark as it is.
     """
+    if not _QUOTING.intersection(text):
+        return text.split()  # the common case, and the same answer
     words: list[str] = []
     current: list[str] = []
     in_word = False

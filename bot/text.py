@@ -36,13 +36,16 @@ _BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b)", re.IGNORECASE)
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]()>#])")
 
 
+# Unicode's control (Cc: U+0000-001F, U+007F-009F, fixed by Unicode's stability policy)
+# and surrogate (Cs) characters, except newline and tab.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def strip_controls(text: str) -> str:
     """Drop control characters (keeping newlines and tabs) and direction overrides."""
-    text = text.translate(_BIDI_CONTROLS)
-    return "".join(
-        ch for ch in text
-        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
+    if text.isprintable():
+        return text  # no control, surrogate or format character (the usual case)
+    return _CONTROLS.sub("", text.translate(_BIDI_CONTROLS))
 
 
 def neutralise(text: str) -> str:

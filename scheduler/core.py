@@ -10,9 +10,12 @@ When a job fires, the feature's job function runs with a
 stores and sends (`Storage.claim_occurrence`, or a feature operation that does the
 same), so only one process, once, ever acts on an occurrence.
 
-Downtime: at start the scheduler reads when a scheduler last ran (a heartbeat in
-storage). Occurrences that fell due since then are fired once, marked late, if they are
-within the grace period; older ones are recorded as missed and never sent.
+Downtime: at start the scheduler reads up to when a scheduler last had everything
+handled (a heartbeat in storage). Occurrences that fell due since then are fired once,
+marked late, if they are within the grace period; older ones are recorded as missed and
+never sent. The heartbeat never runs ahead of work not yet done: it is written after the
+catch-up, and then records the earliest occurrence still being acted on (or now), so a
+process killed half-way through leaves that work to the next start.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ class Scheduler:
     async def start(self) -> None:
         """Catch up on what was missed while down, then start the timers."""
         now = self._clock.now()
-        self._since = await self._storage.scheduler_heartbeat(now)
+        self._since = await self._storage.scheduler_last_seen()
         failed: set[str] = set()
         if self._since is not None:
             failed = await self.catch_up(self._since, now)
@@ -136,6 +139,8 @@ class Scheduler:
                       fresh=True)
         heapq.heapify(self._heap)
         self._rewake()
+        # Only now: a process killed during the catch-up leaves it to the next start.
+        await self._storage.scheduler_heartbeat(self.handled_until(now))
         self._heartbeat = asyncio.create_task(self._beat(), name="coprod-heartbeat")
 
     async def shutdown(self) -> None:
@@ -155,6 +160,7 @@ class Scheduler:
         record older ones as missed. Returns the schedules whose catch-up job failed:
         each keeps that occurrence as its next due, to be tried again shortly."""
         failed: set[str] = set()
+        log_event(log, logging.INFO, "schedule.catch_up", since=since.isoformat())
         for schedule_id, entry in list(self._entries.items()):
             due = entry.next_due(since)
             for _ in range(LOOKBACK_LIMIT):
@@ -207,6 +213,15 @@ class Scheduler:
         if entry.due is None or entry.due > now:
             self._arm(schedule_id, now, keep=True)
         return count
+
+    def handled_until(self, now: datetime) -> datetime:
+        """The latest moment up to which every occurrence has been acted on: `now`, or
+        just before the earliest one still due and not yet done (running, or failed and
+        waiting to be tried again)."""
+        waiting = [e.due for e in self._entries.values() if e.due is not None and e.due <= now]
+        if not waiting:
+            return now
+        return min(waiting) - timedelta(microseconds=1)
 
     # ---- internals ---------------------------------------------------------------------
 
@@ -300,7 +315,7 @@ class Scheduler:
         while True:
             await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
             try:
-                await self._storage.scheduler_heartbeat(self._clock.now())
+                await self._storage.scheduler_heartbeat(self.handled_until(self._clock.now()))
             except Exception as exc:
                 log_event(log, logging.WARNING, "schedule.heartbeat_failed",
                           error=type(exc).__name__)

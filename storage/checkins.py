@@ -209,6 +209,11 @@ class CheckinStore(ABC):
         """The facilitators seen in a group, by id."""
 
     @abstractmethod
+    async def forget_facilitator(self, group_id: str, user_id: str) -> bool:
+        """Stop counting someone as a facilitator of the group (they stepped down; the
+        bot cannot see a role being taken away). False if they were not known."""
+
+    @abstractmethod
     async def checkin_counts(self, group_id: str, since: datetime, until: datetime,
                              ) -> CheckinCounts:
         """How many check-ins were sent and answered in a period, and the answers."""

@@ -10,6 +10,7 @@ readable.
 from __future__ import annotations
 
 import binascii
+import contextlib
 import os
 import time
 from collections.abc import Sequence
@@ -45,9 +46,13 @@ class FieldCipher:
     made by `generate_key`.
     """
 
-    __slots__ = ("_fernet",)
+    __slots__ = ("_count", "_fernet")
 
     def __init__(self, keys: str | Sequence[str]) -> None:
+        self._fernet, self._count = self._load(keys)
+
+    @staticmethod
+    def _load(keys: str | Sequence[str]) -> tuple[MultiFernet, int]:
         found = _split_keys(keys)
         if not found:
             raise EncryptionKeyError("No encryption key was given.")
@@ -62,7 +67,12 @@ class FieldCipher:
                     f"{where} is not a valid key: it should be 44 characters of URL-safe "
                     "base64, as made by generate_key(). Check it was copied whole."
                 ) from None
-        self._fernet = MultiFernet(fernets)
+        return MultiFernet(fernets), len(fernets)
+
+    @property
+    def key_count(self) -> int:
+        """How many keys this cipher holds (more than one while keys are being changed)."""
+        return self._count
 
     def encrypt(self, text: str) -> str:
         """Encrypt text with the newest key; the result is ASCII and safe to store as text."""
@@ -83,6 +93,79 @@ class FieldCipher:
                 "If the key was changed, put the new key first and keep the old one after "
                 "it, separated by a comma."
             ) from None
+
+    def opens(self, token: str) -> bool:
+        """Whether any of this cipher's keys decrypts the token."""
+        try:
+            self.decrypt(token)
+        except DecryptionError:
+            return False
+        return True
+
+    def rotate(self, token: str) -> str:
+        """The token re-encrypted under the newest key, keeping its (coarse) timestamp:
+        anonymous feedback's day-stamped tokens stay day-stamped."""
+        try:
+            return self._fernet.rotate(token.encode("ascii")).decode("ascii")
+        except (InvalidToken, UnicodeError):
+            raise DecryptionError(
+                "Stored data could not be decrypted with any of the configured keys."
+            ) from None
+
+
+class KeyFileCipher(FieldCipher):
+    """A `FieldCipher` whose keys come from a key file, re-read when the file changes.
+
+    Lets `coprod rotate-key` change keys under a running bot: it writes "new,old" to the
+    file (the bot then encrypts with the new key and still reads the old), re-encrypts
+    everything, then writes "new" alone. The file's identity (inode, size, modification
+    time) is checked before each use, which costs one `stat`.
+    """
+
+    __slots__ = ("_path", "_stamp")
+
+    def __init__(self, path: Path) -> None:
+        self._path = Path(path)
+        self._stamp = self._stat()
+        super().__init__(read_key_file(self._path))
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            found = os.stat(self._path)
+        except OSError:
+            return None
+        return (found.st_ino, found.st_size, found.st_mtime_ns)
+
+    def _refresh(self) -> None:
+        stamp = self._stat()
+        if stamp is None or stamp == self._stamp:
+            return
+        try:
+            text = self._path.read_text(encoding="ascii", errors="replace").strip()
+            self._fernet, self._count = self._load(text)
+        except (EncryptionKeyError, OSError):
+            return  # damaged or unreadable: keep the keys that work until it is fixed
+        self._stamp = stamp
+
+    def encrypt(self, text: str) -> str:
+        """See `FieldCipher.encrypt` (with the key file's current keys)."""
+        self._refresh()
+        return super().encrypt(text)
+
+    def encrypt_at(self, text: str, unix_seconds: int) -> str:
+        """See `FieldCipher.encrypt_at` (with the key file's current keys)."""
+        self._refresh()
+        return super().encrypt_at(text, unix_seconds)
+
+    def decrypt(self, token: str) -> str:
+        """See `FieldCipher.decrypt` (with the key file's current keys)."""
+        self._refresh()
+        return super().decrypt(token)
+
+    def rotate(self, token: str) -> str:
+        """See `FieldCipher.rotate` (with the key file's current keys)."""
+        self._refresh()
+        return super().rotate(token)
 
 
 def generate_key() -> str:
@@ -112,7 +195,36 @@ def load_or_create_key_file(path: Path) -> tuple[str, bool]:
                 os.fsync(handle.fileno())
             _fsync_directory(path.parent)
             return key, True
-    return _read_key_file(path), False
+    return read_key_file(path), False
+
+
+def write_key_file(path: Path, keys: Sequence[str]) -> None:
+    """Replace the key file with these keys (newest first), atomically and durably.
+
+    A new file (mode 0600) is written beside it, synced, then renamed over the old one,
+    so a reader sees the old keys or the new ones, never half a file.
+    """
+    path = Path(path)
+    text = ",".join(_split_keys(list(keys)))
+    FieldCipher(text)  # refuse to write anything that is not a usable key list
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(text + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_directory(path.parent)
+
+
+def read_key_file(path: Path) -> str:
+    """The key (or comma-separated keys, newest first) a key file holds, checked."""
+    return _read_key_file(Path(path))
 
 
 def _read_key_file(path: Path) -> str:

@@ -20,6 +20,7 @@ from storage.checkins import BuddyStore, CheckinStore
 from storage.concerns import ConcernStore
 from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
+from storage.members import MemberDataStore
 from storage.polls import PollStore
 
 
@@ -28,7 +29,7 @@ class StorageError(Exception):
 
 
 class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
-              AgreementStores, ConcernStore, ABC):
+              AgreementStores, ConcernStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------
@@ -155,6 +156,10 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
 
     @abstractmethod
     async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
-        """Record that a scheduler is running at `now`; return the previous record (when a
-        scheduler last ran), so that firings missed while the bot was down can be found.
-        The record only moves forward."""
+        """Record that a scheduler has handled everything due up to `now`; return the
+        previous record. The record only moves forward."""
+
+    @abstractmethod
+    async def scheduler_last_seen(self) -> datetime | None:
+        """Up to when a scheduler last recorded everything due as handled (None: never),
+        so that firings missed while the bot was down can be found. Only reads."""

@@ -136,6 +136,16 @@ class ReminderContext:
     counts: dict[datetime, dict[str, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class RsvpAnswer:
+    """What an RSVP button press needs back to redraw the reminder it is on: the meeting,
+    the counts with this answer in, and the occurrence's agenda."""
+
+    meeting: MeetingRecord
+    counts: dict[str, int]
+    agenda: list[AgendaItem]
+
+
 class MeetingsStore(ABC):
     """Whole operations for meetings; each one transaction."""
 
@@ -195,6 +205,13 @@ class MeetingsStore(ABC):
     async def set_rsvp(self, meeting_id: int, occurrence: datetime, user_id: str,
                        answer: str, now: datetime) -> dict[str, int]:
         """Record a member's answer and return the counts for that occurrence."""
+
+    @abstractmethod
+    async def answer_rsvp(self, group_id: str, meeting_id: int, occurrence: datetime,
+                          user_id: str, answer: str, now: datetime) -> RsvpAnswer | None:
+        """Record a member's answer to an active meeting of the group, and return what its
+        reminder shows now; None, with nothing stored, if there is no such meeting.
+        Answers given at the same moment may be committed together (group commit)."""
 
     @abstractmethod
     async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> dict[str, int]:

@@ -268,6 +268,23 @@ MIGRATIONS: tuple[Migration, ...] = (
               sqlite=CHECKINS_SQLITE),
     Migration(version=8, name="welcome, agreement, resources and prompts",
               sqlite=AGREEMENT_SQLITE),
+    Migration(
+        version=9,
+        name="member erasure audit",
+        # Who ran an erasure, when, and how many rows per table it touched: never what
+        # was erased. `group_id` is '' when every group was covered.
+        sqlite=(
+            """CREATE TABLE member_erasures (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                member_id   TEXT    NOT NULL,
+                group_id    TEXT    NOT NULL,
+                erased_by   TEXT    NOT NULL,
+                erased_at   INTEGER NOT NULL,
+                counts_json TEXT    NOT NULL
+            )""",
+            "CREATE INDEX member_erasures_member ON member_erasures (member_id, id)",
+        ),
+    ),
 )
 
 LATEST_VERSION: int = max(m.version for m in MIGRATIONS)

@@ -29,12 +29,13 @@ from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import Storage, StorageError
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
+from storage.sql_agreement import SqlAgreement
+from storage.sql_checkins import SqlCheckins
+from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
-from storage.sqlite_agreement import SqliteAgreement
-from storage.sqlite_checkins import SqliteCheckins
-from storage.sqlite_concerns import SqliteConcerns
-from storage.sqlite_feedback import SqliteFeedback
-from storage.sqlite_meetings import SqliteMeetings
+from storage.sql_feedback import SqlFeedback
+from storage.sql_meetings import SqlMeetings
+from storage.sql_members import SqlMembers
 
 try:
     import asyncpg
@@ -307,8 +308,8 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class PostgresStorage(SqliteMeetings, SqliteFeedback, SqliteCheckins, SqliteAgreement,
-                      SqliteConcerns, SqlCore, PostgresBase, Storage):
+class PostgresStorage(SqlMeetings, SqlFeedback, SqlCheckins, SqlAgreement,
+                      SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 
 

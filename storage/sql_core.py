@@ -284,15 +284,21 @@ class SqlCore(SqlBase):
 
 
     async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
-        """Record a scheduler running now; return when one last ran."""
+        """Record that everything due up to `now` was handled; return the previous record.
+        Never moves the record back."""
         at = to_micros(now)
         async with self._transaction() as db:
             rows = list(await db.execute_fetchall(
                 "SELECT seen_at FROM scheduler_heartbeat WHERE id = 1"))
             await db.execute(
                 "INSERT INTO scheduler_heartbeat (id, seen_at) VALUES (1, ?) "
-                "ON CONFLICT (id) DO UPDATE SET seen_at = CASE "
-                "WHEN excluded.seen_at > scheduler_heartbeat.seen_at THEN excluded.seen_at "
-                "ELSE scheduler_heartbeat.seen_at END",
-                (at,))
+                "ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at "
+                "WHERE excluded.seen_at > scheduler_heartbeat.seen_at", (at,))
+        return from_micros(int(rows[0][0])) if rows else None
+
+    async def scheduler_last_seen(self) -> datetime | None:
+        """The recorded heartbeat, if any (read only)."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT seen_at FROM scheduler_heartbeat WHERE id = 1"))
         return from_micros(int(rows[0][0])) if rows else None

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from storage.interface import Storage
 from storage.sql import from_micros, to_micros
+from storage.sql_agreement import SqlAgreement
+from storage.sql_checkins import SqlCheckins
+from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
-from storage.sqlite_agreement import SqliteAgreement
+from storage.sql_feedback import SqlFeedback
+from storage.sql_meetings import SqlMeetings
+from storage.sql_members import SqlMembers
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
-from storage.sqlite_checkins import SqliteCheckins
-from storage.sqlite_concerns import SqliteConcerns
-from storage.sqlite_feedback import SqliteFeedback
-from storage.sqlite_meetings import SqliteMeetings
 
 
-class SqliteStorage(SqliteMeetings, SqliteFeedback, SqliteCheckins, SqliteAgreement,
-                    SqliteConcerns, SqlCore, SqliteBase, Storage):
+class SqliteStorage(SqlMeetings, SqlFeedback, SqlCheckins, SqlAgreement,
+                    SqlConcerns, SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
 

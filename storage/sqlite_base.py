@@ -5,6 +5,8 @@ Why it is built this way:
   asyncio.Lock and each is a single `BEGIN IMMEDIATE ... COMMIT`: the write lock is
   taken up front, so two processes on the same file never deadlock on lock upgrade and
   a claim can never hand the same row to two callers.
+- `secure_delete=ON`: what is deleted (an erased member, a purged case) or replaced (a
+  value re-encrypted under a new key) is overwritten with zeros, not left in free pages.
 - `synchronous=FULL`: a feature acknowledges a person only once its rows are stored, so
   a commit must survive an OS crash or power cut, not just a crash of this process
   (WAL with NORMAL could lose the last commits then). The price is one fsync of the
@@ -129,6 +131,9 @@ class SqliteBase(SqlBase):
                     "drive?); put it on a local disk")
             await db.execute("PRAGMA synchronous = FULL")
             await db.execute("PRAGMA foreign_keys = ON")
+            # Deleted and overwritten rows are zeroed in the file, not left in free space
+            # (erasure, retention and key rotation rely on it).
+            await db.execute("PRAGMA secure_delete = ON")
         except BaseException as exc:
             await db.close()
             if isinstance(exc, sqlite3.Error):

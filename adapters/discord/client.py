@@ -23,6 +23,7 @@ from adapters.discord.commands import CommandSet, build
 from adapters.discord.forms import FormDesk
 from adapters.discord.interactions import DEFER_AFTER_SECONDS, Interactions
 from adapters.discord.members import GroupFinder, Servers, actor_of
+from adapters.discord.ratelimit import pace_requests
 from adapters.discord.sender import DiscordSender
 from bot.app import App
 from bot.config import DiscordConfig
@@ -144,6 +145,7 @@ class DiscordBot:
             client = CoprodClient(**kwargs)
         client.bridge = self
         self.client = client
+        self.pacer = pace_requests(client.http, config.requests_per_second)
         self.commands: CommandSet = build(app.registry, app.shortcuts)
         self.ready = asyncio.Event()
         self.servers = Servers(client)

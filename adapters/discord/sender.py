@@ -40,12 +40,13 @@ class DiscordSender:
         self._client = client
         self._ready = ready or asyncio.Event()
         self._servers = servers or Servers(client)
+        self.send_timeout = SEND_TIMEOUT_SECONDS
 
     async def send(self, destination: Destination, message: Message, key: str) -> str:
         """Send one message (split in parts if long); return "channel_id:message_id"."""
         await self._until_ready()
         try:
-            async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+            async with asyncio.timeout(self.send_timeout):
                 return await self._send(destination, message, key)
         except DeliveryError:
             raise

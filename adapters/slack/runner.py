@@ -24,7 +24,7 @@ from adapters.slack.bridge import ACK_BUDGET_SECONDS, Bridge
 from adapters.slack.errors import translate
 from adapters.slack.modals import CALLBACK_PREFIX
 from adapters.slack.people import Directory
-from adapters.slack.sender import SlackSender
+from adapters.slack.sender import WAIT_SECONDS, SlackSender
 from bot import catalog
 from bot.app import App
 from bot.config import Config
@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 SLACK_API_BASE = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
+# The Web API client gives up on a request after this long. Sends are waited for less
+# (`SlackSender.wait_seconds`) and retried, and a retry takes the outcome of the request
+# still in hand, so this is long: only a request Slack never answers may be posted twice.
+CLIENT_TIMEOUT_SECONDS = 60
 # Third-party loggers print payloads (member text) at debug level: keep them above it.
 _QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "adapters.slack.bolt", "adapters.slack.sdk")
 
@@ -56,17 +60,21 @@ class SlackRunner:
 
     def __init__(self, core: App, config: Config, *,
                  ack_budget: float = ACK_BUDGET_SECONDS, directory_ttl: float = 60.0,
-                 ) -> None:
+                 client_timeout: int = CLIENT_TIMEOUT_SECONDS,
+                 send_wait: float = WAIT_SECONDS) -> None:
         for name in _QUIET_LOGGERS:
             _quiet(name, logging.ERROR if name.endswith("bolt") else logging.WARNING)
         self.core = core
         self.config = config
         self.client = AsyncWebClient(token=config.secrets.slack_bot_token,
                                      base_url=api_base_url(config.slack.api_base),
-                                     timeout=15, logger=_quiet("adapters.slack.sdk"))
+                                     timeout=client_timeout,
+                                     logger=_quiet("adapters.slack.sdk"))
         self.directory = Directory(self.client, ttl=directory_ttl)
         self.bridge = Bridge(core, self.client, self.directory, ack_budget=ack_budget)
-        self.sender: SlackSender = self.bridge.sender
+        self.sender = SlackSender(self.client, self.directory, self.bridge.names,
+                                  wait_seconds=send_wait)
+        self.bridge.sender = self.sender  # replies' files go through the same sender
         self.http_port: int | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None

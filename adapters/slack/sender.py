@@ -9,11 +9,20 @@ the words; a message of words and files only is one share, the words as its comm
 Slack: the message and its files go to the person by direct message, and the private
 reply says so. Every failure is raised as the core's typed error
 (`adapters.slack.errors.translate`).
+
+Slack has no idempotency key, so a send is never abandoned half-way: when Slack is slow
+to answer, the dispatcher is told "transient" after `wait_seconds`, but the request goes
+on (up to the Web API client's own, longer, timeout), and the retry of that delivery
+takes its outcome instead of posting again. Only a request Slack never answers at all
+can still end in a second post.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,21 +33,62 @@ from adapters.slack.errors import translate
 from adapters.slack.files import file_names, share_files
 from adapters.slack.people import Directory
 from bot import catalog
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, Transient
 from bot.messages import Destination, DestinationKind, Message
+
+# How long a send is waited for before the dispatcher hears "transient" (the request
+# itself goes on, up to the Web API client's timeout).
+WAIT_SECONDS = 15.0
+# Sends still in hand (or finished, not yet collected) kept at most this long.
+KEEP_SECONDS = 3600.0
+
+
+@dataclass
+class _InHand:
+    """A send the dispatcher stopped waiting for: the request, still going or done."""
+
+    destination: Destination
+    task: asyncio.Task[str]
+    since: float
 
 
 class SlackSender:
     """Sends neutral messages to Slack; returns `CHANNEL:TS` as the message reference."""
 
     def __init__(self, client: AsyncWebClient, directory: Directory,
-                 names: NativeNames | None = None) -> None:
+                 names: NativeNames | None = None, *,
+                 wait_seconds: float = WAIT_SECONDS) -> None:
         self.client = client
         self.directory = directory
         self.names = names
+        self.wait_seconds = wait_seconds
+        self._in_hand: dict[str, _InHand] = {}
 
     async def send(self, destination: Destination, message: Message, key: str) -> str:
-        """Send one delivery (see `bot.ports.Sender`)."""
+        """Send one delivery (see `bot.ports.Sender`); a retry of a delivery whose
+        earlier send is still in hand takes that send's outcome."""
+        earlier = self._in_hand.pop(key, None)
+        if earlier is not None and earlier.destination == destination and not (
+                earlier.task.done() and (earlier.task.cancelled()
+                                         or earlier.task.exception() is not None)):
+            task = earlier.task
+        else:
+            task = asyncio.ensure_future(self._send_translated(destination, message))
+            task.add_done_callback(_retrieve)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.wait_seconds)
+        except TimeoutError:
+            self._keep(key, _InHand(destination, task, time.monotonic()))
+            raise Transient(f"slack slower than {self.wait_seconds:g}s; still in hand"
+                            ) from None
+
+    def _keep(self, key: str, in_hand: _InHand) -> None:
+        now = time.monotonic()
+        for old in [k for k, v in self._in_hand.items() if now - v.since > KEEP_SECONDS]:
+            self._in_hand.pop(old).task.cancel()
+        self._in_hand[key] = in_hand
+
+    async def _send_translated(self, destination: Destination, message: Message) -> str:
         try:
             return await self._send(destination, message)
         except DeliveryError:
@@ -110,6 +160,13 @@ class SlackSender:
         payload["text"] = f"{line} {payload['text']}"
         payload["blocks"].insert(0, {"type": "section",
                                      "text": {"type": "mrkdwn", "text": line}})
+
+
+def _retrieve(task: asyncio.Task[str]) -> None:
+    """Mark a send's failure as seen (it is raised to whoever awaits it, if anyone)."""
+    if not task.cancelled():
+        with contextlib.suppress(Exception):
+            task.exception()
 
 
 def _alt_text_blocks(message: Message) -> list[dict[str, Any]]:

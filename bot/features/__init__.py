@@ -24,11 +24,15 @@ class FormSpec:
 
     The core checks every submitted field against `fields` (required, lengths, choices)
     before the handler runs, so a handler only sees values within the form's limits.
+    `command`: the command that opens the form; the core refuses the form to anyone who
+    may not run that command, since a platform lets anyone send any form id ("": open
+    to every member, and the handler checks whatever it needs).
     """
 
     form_id: str
     fields: tuple[FormField, ...]
     handler: FormHandler
+    command: str = ""
 
     def form(self, title: str, *, state: str = "", submit_label: str = "Send",
              defaults: dict[str, str] | None = None) -> Form:
@@ -78,6 +82,11 @@ class Feature:
     direct_message: Callable[[Context], Awaitable[Reply | None]] | None = None
     # Runs when someone joins the group (`MemberJoined`), e.g. to send a welcome.
     on_join: ActionHandler | None = None
+    # Buttons that do what a command does: action -> command name. The core refuses the
+    # press to anyone who may not run that command (a button's id and value can be
+    # forged). Buttons not listed are open to every member; their handlers check the
+    # object they act on (whose check-in, whose draft, which group).
+    action_commands: dict[str, str] = field(default_factory=dict)
 
 
 FeatureFactory = Callable[["App"], Feature]

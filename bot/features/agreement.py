@@ -127,7 +127,8 @@ class Agreement:
         self.owner = f"agreement-{secrets.token_hex(4)}"
         self.start_form = FormSpec(START_FORM, (
             FormField("points", catalog.AGREEMENT_FIELD_POINTS, "paragraph",
-                      max_length=MAX_POINTS * (POINT_LIMIT + 1)),), self.started)
+                      max_length=MAX_POINTS * (POINT_LIMIT + 1)),), self.started,
+            command="agreement start")
         self.propose_form = FormSpec(PROPOSE_FORM, (
             FormField("change", catalog.AGREEMENT_FIELD_CHANGE, "choice", choices=KINDS),
             FormField("point", catalog.AGREEMENT_FIELD_POINT, "short", required=False,
@@ -138,7 +139,7 @@ class Agreement:
                       max_length=REASON_LIMIT),
             FormField("closes", catalog.AGREEMENT_FIELD_CLOSES, "short", required=False,
                       max_length=40, placeholder=CLOSE_EXAMPLE),
-        ), self.proposed)
+        ), self.proposed, command="agreement propose")
 
     # ---- reading -----------------------------------------------------------------------
 

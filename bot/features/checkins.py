@@ -1,7 +1,7 @@
 """`/checkin`: private check-ins by direct message, on each member's own cadence, time
 zone and quiet hours; "Not so good" or "I'd like a one-to-one" reaches a facilitator
-privately; facilitators see a summary that shows group figures only once enough members
-answered.
+privately; facilitators see a summary of whole past weeks that shows how people answered
+only for weeks in which enough members answered, and names only their own members.
 
 Gentle by design: at most one follow-up for an unanswered check-in, and after a few
 misses in a row check-ins pause and the member is told how to restart them. Nothing here
@@ -11,8 +11,10 @@ command.
 
 Facilitators: the people named in `[checkins] facilitators`, plus everyone the bot sees
 running a command with the group's facilitator role (remembered in storage). A member's
-requests go to the facilitator assigned to them (`[checkins] assign` or
-`/checkin assign`), otherwise to the facilitators in turn (a rota).
+own facilitator (`[checkins] assign`, or `/checkin assign` by a platform admin, which
+tells the member) sees their answers and gets their requests; a member without one has
+their requests go to the facilitators in turn (a rota), and nobody sees their other
+answers by name.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -67,6 +70,7 @@ NOTE_FORM = "checkin.note"
 REPLY_FORM = "checkin.reply"
 NOTE_LIMIT = 1000
 SUMMARY_MIN_MEMBERS = 5
+ANSWER_LOOKBACK_DAYS = 62
 SWEEP_SCHEDULE = "checkins-sweep"
 ASKING = (Answer.NOT_SO_GOOD, Answer.ONE_TO_ONE)
 
@@ -105,8 +109,10 @@ class Checkins:
         self.config: CheckinsConfig = app.config.checkins
         self.owner = f"checkins-{secrets.token_hex(4)}"
         self.prefs: dict[tuple[str, str], CheckinPrefs] = {}
+        # Set once every member's settings are in `prefs` (at start).
+        self._all_loaded = False
         self._seen: set[tuple[str, str, str]] = set()
-        self.note_form = FormSpec(NOTE_FORM, NOTE_FIELDS, self.submit_note)
+        self.note_form = FormSpec(NOTE_FORM, NOTE_FIELDS, self.submit_note, command="checkin")
         self.reply_form = FormSpec(REPLY_FORM, REPLY_FIELDS, self.submit_reply)
 
     def feature(self) -> Feature:
@@ -142,16 +148,29 @@ class Checkins:
                         feature=NAME),
             CommandSpec("checkin resume", catalog.CHECKIN_RESUME_HELP, self.resume,
                         "/checkin resume", feature=NAME),
+            # A member's facilitator sees their answers, so choosing one is for the
+            # group's admins (or the config), never a facilitator choosing themselves.
             CommandSpec("checkin assign", catalog.CHECKIN_ASSIGN_HELP, self.assign,
                         "/checkin assign member=@alice facilitator=@carol",
                         options=(OptionSpec("member", "the member", OptionType.USER,
                                             required=True, max_length=64),
-                                 OptionSpec("facilitator", "their facilitator (you, if left "
-                                            "out)", OptionType.USER, max_length=64)),
-                        roles=facilitators, feature=NAME),
+                                 OptionSpec("facilitator", "their facilitator, or none to "
+                                            "clear", OptionType.USER, required=True,
+                                            max_length=64)),
+                        roles=frozenset(), admins=True, feature=NAME),
+            CommandSpec("checkin facilitators", catalog.CHECKIN_FACILITATORS_HELP,
+                        self.facilitator_list, "/checkin facilitators",
+                        roles=facilitators, admins=True, feature=NAME),
+            CommandSpec("checkin remove", catalog.CHECKIN_REMOVE_HELP, self.remove,
+                        "/checkin remove facilitator=@carol",
+                        options=(OptionSpec("facilitator", "who no longer facilitates",
+                                            OptionType.USER, required=True,
+                                            max_length=64),),
+                        roles=frozenset(), admins=True, feature=NAME),
             CommandSpec("checkin summary", catalog.CHECKIN_SUMMARY_HELP, self.summary,
                         "/checkin summary days=30",
-                        options=(OptionSpec("days", "how many days back", OptionType.INTEGER,
+                        options=(OptionSpec("days", "how many days back (whole weeks are "
+                                            "shown)", OptionType.INTEGER,
                                             min_value=1, max_value=366),),
                         roles=facilitators, feature=NAME),
         ]
@@ -171,6 +190,7 @@ class Checkins:
         """Rebuild every member's check-in schedule, and the hourly sweep."""
         for prefs in await self.app.storage.all_checkin_prefs():
             self._schedule(prefs)
+        self._all_loaded = True
         self.app.scheduler.add(SWEEP_SCHEDULE, _hourly, self._sweep_job)
 
     @staticmethod
@@ -290,7 +310,7 @@ class Checkins:
         within = timedelta(days=self.config.arrange_within_days)
         age = now - request.created_at
         if request.stage == 0 and age >= within:
-            message = Message(catalog.one_to_one_reminder(request.member_name,
+            message = Message(catalog.one_to_one_reminder(neutralise(request.member_name),
                                                           self.config.arrange_within_days),
                               buttons=self._request_buttons(request))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:reminder",
@@ -309,7 +329,7 @@ class Checkins:
                            % len(others)]
             moved = replace(request, stage=2, facilitator_id=other.user_id)
             message = Message(catalog.one_to_one_escalated(
-                request.member_name, catalog.checkin_answer_words(request.answer),
+                neutralise(request.member_name), catalog.checkin_answer_words(request.answer),
                 _quoted(request.note), 2 * self.config.arrange_within_days),
                 buttons=self._request_buttons(moved))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:escalated",
@@ -361,6 +381,9 @@ class Checkins:
             prefs = self._defaults(ctx)
             await self._save(prefs)
             out.append(Message(catalog.checkin_default_on(self._when(prefs, ctx.now()))))
+        if self._all_loaded and (ctx.group_id, actor.user_id) not in self.prefs:
+            # Never opted in, so no check-in of theirs can have gone astray: no read.
+            return out
         unreachable = await ctx.storage.checkin_unreachable(ctx.group_id, actor.user_id)
         if unreachable is not None:
             current = await ctx.storage.checkin_prefs(ctx.group_id, actor.user_id)
@@ -478,18 +501,82 @@ class Checkins:
         return await self.switch_on(ctx)
 
     async def assign(self, ctx: Context) -> Reply:
-        """`/checkin assign`: which facilitator a member's requests go to."""
+        """`/checkin assign` (admins): a member's own facilitator, who sees their answers
+        and gets their requests; `facilitator=none` clears it. Only a facilitator the bot
+        knows can be chosen, and the member is always told, by direct message."""
         member = str(ctx.options["member"])
-        facilitator = str(ctx.options.get("facilitator") or ctx.actor.user_id)
-        if member == facilitator:
-            raise UserError(catalog.CHECKIN_ASSIGN_SELF)
+        raw = str(ctx.options["facilitator"]).strip()
+        facilitator = "" if raw.casefold() in ("none", "nobody") else raw
+        name = ""
+        if facilitator:
+            if member == facilitator:
+                raise UserError(catalog.CHECKIN_ASSIGN_SELF)
+            known = {f.user_id: f for f in await self.facilitators(ctx.group_id)}
+            if facilitator not in known:
+                raise UserError(catalog.checkin_assign_not_facilitator(neutralise(raw)))
+            name = neutralise(known[facilitator].display_name) or catalog.CHECKIN_A_FACILITATOR
         found = await ctx.storage.checkin_prefs(ctx.group_id, member)
+        if (found.facilitator_id if found is not None else "") == facilitator:
+            return Reply.text(catalog.CHECKIN_ASSIGN_SAME if facilitator
+                              else catalog.CHECKIN_ASSIGN_NONE_ALREADY)
         prefs = found or CheckinPrefs(ctx.group_id, member, "", enabled=self.config.default_on,
                                       weekday=WEEKDAYS.index(self.config.day),
                                       at=self.config.time, timezone=ctx.settings.timezone,
                                       anchor=ctx.now())
-        await self._save(replace(prefs, facilitator_id=facilitator))
-        return Reply.text(catalog.checkin_assigned(facilitator == ctx.actor.user_id))
+        told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{member}:"
+                           f"{int(ctx.now().timestamp() * 1e6)}",
+                           Destination.to_dm(ctx.group_id, member),
+                           Message(catalog.checkin_your_facilitator(name)))
+        await self._save(replace(prefs, facilitator_id=facilitator), [told])
+        log_event(log, logging.INFO, "checkin.assigned", group=ctx.group_id,
+                  cleared=not facilitator)
+        return Reply.text(catalog.checkin_assigned(name))
+
+    async def facilitator_list(self, ctx: Context) -> Reply:
+        """`/checkin facilitators`: who members' requests can go to."""
+        names = [neutralise(f.display_name) or neutralise(f.user_id)
+                 for f in await self.facilitators(ctx.group_id)]
+        return Reply.text(catalog.checkin_facilitators_list(names))
+
+    async def remove(self, ctx: Context) -> Reply:
+        """`/checkin remove` (admins): someone stepped down. The bot only learns roles
+        when people act, so without this an ex-facilitator would go on getting members'
+        one-to-one requests, notes included. Their members are told they have no
+        facilitator of their own now; their open requests go to the next facilitator."""
+        who = str(ctx.options["facilitator"]).strip()
+        known = {f.user_id: f for f in await ctx.storage.known_facilitators(ctx.group_id)}
+        if who not in known:
+            raise UserError(catalog.checkin_not_a_known_facilitator(neutralise(who)))
+        await ctx.storage.forget_facilitator(ctx.group_id, who)
+        self._seen = {seen for seen in self._seen if seen[:2] != (ctx.group_id, who)}
+        now = ctx.now()
+        stamp = int(now.timestamp() * 1e6)
+        members = [p for p in await ctx.storage.all_checkin_prefs()
+                   if p.group_id == ctx.group_id and p.facilitator_id == who]
+        for prefs in members:
+            told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{prefs.user_id}:{stamp}",
+                               Destination.to_dm(ctx.group_id, prefs.user_id),
+                               Message(catalog.checkin_your_facilitator("")))
+            await self._save(replace(prefs, facilitator_id=""), [told])
+        moved = 0
+        for request in await ctx.storage.open_one_to_ones(ctx.group_id):
+            if request.facilitator_id != who:
+                continue
+            theirs = await ctx.storage.checkin_prefs(ctx.group_id, request.user_id)
+            other = await self._facilitator_for(ctx.group_id, request.user_id, theirs,
+                                                advance=True)
+            if other is None or other.user_id == who:
+                continue
+            handed = replace(request, facilitator_id=other.user_id)
+            delivery = replace(self._request_delivery(handed, other, ctx),
+                               key=f"one-to-one:{request.request_id}:handed:{stamp}")
+            await ctx.storage.update_one_to_one(handed, [delivery], now)
+            moved += 1
+        self.app.deliveries_waiting()
+        log_event(log, logging.INFO, "checkin.facilitator_removed", group=ctx.group_id,
+                  members=len(members), requests=moved)
+        name = neutralise(known[who].display_name) or neutralise(who)
+        return Reply.text(catalog.checkin_facilitator_removed(name, len(members), moved))
 
     # ---- answers --------------------------------------------------------------------------
 
@@ -662,28 +749,60 @@ class Checkins:
     # ---- summary ---------------------------------------------------------------------------
 
     async def summary(self, ctx: Context) -> Reply:
-        """`/checkin summary`: figures for a period; names only for your own members."""
+        """`/checkin summary`: group figures over whole past weeks; names only for your
+        own members and the requests that are with you.
+
+        The spread of answers counts, week by week, the answers given in that week, and
+        only weeks in which at least `SUMMARY_MIN_MEMBERS` members answered. A finished
+        week never changes, so comparing two summaries cannot single out one answer (a
+        period ending "now" would let a facilitator subtract one summary from the next).
+        """
         days = int(ctx.options.get("days") or 30)
         now = ctx.now()
-        since = now - timedelta(days=days)
+        zone = ctx.settings.zone
+        weeks = max(1, -(-days // 7))
+        local = now.astimezone(zone)
+        monday = local.date() - timedelta(days=local.weekday())
+        bounds = [datetime.combine(monday - timedelta(weeks=weeks - i), time(0), tzinfo=zone)
+                  .astimezone(UTC) for i in range(weeks + 1)]
         storage = ctx.storage
-        counts = await storage.checkin_counts(ctx.group_id, since, now)
-        opens = await storage.open_one_to_ones(ctx.group_id)
-        lines = [catalog.checkin_summary_header(days, counts.sent, counts.answered)]
+        # Answers may come a while after the check-in was sent: look back a little further.
+        recent = await storage.checkins_between(
+            ctx.group_id, bounds[0] - timedelta(days=ANSWER_LOOKBACK_DAYS),
+            bounds[-1] - timedelta(microseconds=1))
+        sent = sum(bounds[0] <= c.sent_at < bounds[-1] for c in recent)
+        answered = [(c.user_id, c.answer, c.answered_at) for c in recent
+                    if c.answer is not None and c.answered_at is not None
+                    and bounds[0] <= c.answered_at < bounds[-1]]
+        counts = dict.fromkeys(Answer, 0)
+        left_out = 0
+        for start, end in pairwise(bounds):
+            week = [(who, answer) for who, answer, at in answered if start <= at < end]
+            if len({who for who, _ in week}) < SUMMARY_MIN_MEMBERS:
+                left_out += 1 if week else 0
+                continue
+            for _, answer in week:
+                counts[answer] += 1
+        last_day = (bounds[-1] - timedelta(microseconds=1)).astimezone(zone)
+        lines = [catalog.checkin_summary_header(
+            weeks, f"{bounds[0].astimezone(zone):%a %d %b}", f"{last_day:%a %d %b}", sent,
+            len(answered))]
         images: tuple[Image, ...] = ()
-        if counts.members_answered >= SUMMARY_MIN_MEMBERS:
-            spread = [(catalog.checkin_answer_words(a), counts.answers.get(a, 0))
-                      for a in Answer]
+        if any(counts.values()):
+            spread = [(catalog.checkin_answer_words(a), counts[a]) for a in Answer]
             lines.append(catalog.checkin_summary_spread(spread))
-            alt = catalog.checkin_summary_alt(days, spread)
+            if left_out:
+                lines.append(catalog.checkin_summary_left_out(left_out, SUMMARY_MIN_MEMBERS))
+            alt = catalog.checkin_summary_alt(weeks, spread)
             images = (Image("check-ins.png", answers_chart_png(
-                catalog.checkin_summary_chart_title(days), spread), alt),)
+                catalog.checkin_summary_chart_title(weeks), spread), alt),)
         else:
             lines.append(catalog.checkin_summary_too_few(SUMMARY_MIN_MEMBERS))
-        arranged = sum(r.status is RequestStatus.ARRANGED for r in opens)
-        lines.append(catalog.checkin_summary_requests(len(opens) - arranged, arranged))
         me = ctx.actor.user_id
-        mine = [r for r in opens if r.facilitator_id == me]
+        mine = [r for r in await storage.open_one_to_ones(ctx.group_id)
+                if r.facilitator_id == me]
+        arranged = sum(r.status is RequestStatus.ARRANGED for r in mine)
+        lines.append(catalog.checkin_summary_requests(len(mine) - arranged, arranged))
         for r in mine:
             lines.append(catalog.checkin_summary_my_request(
                 neutralise(r.member_name), catalog.checkin_answer_words(r.answer),
@@ -691,14 +810,16 @@ class Checkins:
         members = {p.user_id: p for p in await storage.all_checkin_prefs()
                    if p.group_id == ctx.group_id
                    and (p.facilitator_id or self.config.assign.get(p.user_id, "")) == me}
-        answers: dict[str, list[str]] = {}
-        for c in await storage.checkins_between(ctx.group_id, since, now):
+        said: dict[str, list[str]] = {}
+        for c in await storage.checkins_between(ctx.group_id, now - timedelta(days=days), now):
             if c.user_id in members and c.answer is not None:
-                answers.setdefault(c.user_id, []).append(
+                said.setdefault(c.user_id, []).append(
                     f"{catalog.checkin_answer_words(c.answer)} ({c.sent_at:%d %b})")
-        for user_id, said in answers.items():
+        if said:
+            lines.append(catalog.checkin_summary_members_header(days))
+        for user_id, answers in said.items():
             name = neutralise(members[user_id].display_name) or catalog.CHECKIN_A_MEMBER
-            lines.append(catalog.checkin_summary_member(name, said))
+            lines.append(catalog.checkin_summary_member(name, answers))
         return Reply(messages=(Message("\n".join(lines), images=images),))
 
 

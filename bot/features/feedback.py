@@ -91,8 +91,10 @@ def build(app: App) -> Feature:
     """The feedback feature."""
     config = app.config.feedback
     limiter = DailyLimiter(config.daily_limit)
-    send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(limiter))
-    answer_form = FormSpec(ANSWER_FORM, ANSWER_FIELDS, _handle_answer)
+    send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(limiter),
+                         command="feedback")
+    answer_form = FormSpec(ANSWER_FORM, ANSWER_FIELDS, _handle_answer,
+                           command="feedback answer")
 
     async def open_form(ctx: Context) -> Reply:
         return Reply(form=send_form.form(catalog.FEEDBACK_FORM_TITLE))
@@ -123,7 +125,8 @@ def build(app: App) -> Feature:
     ]
     digests = DigestJobs(app)
     return Feature("feedback", commands=commands, actions={ANSWER_ACTION: answer_button},
-                   forms=[send_form, answer_form], start=digests.start)
+                   forms=[send_form, answer_form], start=digests.start,
+                   action_commands={ANSWER_ACTION: "feedback answer"})
 
 
 # ---- sending ---------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, may_run
+from bot.commands import CommandSpec, OptionSpec
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
@@ -18,23 +19,21 @@ if TYPE_CHECKING:
 def build(app: App) -> Feature:
     """The help feature."""
 
+    # The overview, by what decides it: it is asked for often and changes rarely.
+    overviews: dict[tuple[object, ...], str] = {}
+
     async def show_help(ctx: Context) -> Reply:
-        visible = ctx.app.visible_commands(ctx.actor, ctx.group_id)
+        visible = ctx.app.commands_for(ctx.settings, ctx.roles, ctx.actor.is_admin)
         topic = str(ctx.options.get("command", "")).strip().lstrip("/").lower()
         if topic:
-            return Reply.text(_detail(ctx, topic, visible))
-        lines = [catalog.HELP_INTRO, ""]
-        for name, specs in _by_first_word(visible).items():
-            if len(specs) == 1 and specs[0].name == name:
-                lines.append(catalog.help_line(name, specs[0].description))
-                lines.append(catalog.help_example(specs[0].example))
-            else:
-                bare = next((s for s in specs if s.name == name), None)
-                verbs = [" ".join(s.words[1:]) for s in specs if s.name != name]
-                lines.append(catalog.help_group_line(
-                    name, bare.description if bare else None, verbs))
-        lines += ["", catalog.HELP_PRIVATE_NOTE]
-        return Reply.text("\n".join(lines))
+            return Reply.text(_detail(ctx, topic, list(visible)))
+        key = (ctx.settings.features, ctx.roles, ctx.actor.is_admin, ctx.app.registry.version)
+        text = overviews.get(key)
+        if text is None:
+            if len(overviews) >= OVERVIEWS_KEPT:
+                overviews.clear()
+            text = overviews[key] = _overview(visible)
+        return Reply.text(text)
 
     spec = CommandSpec(
         name="help",
@@ -46,7 +45,27 @@ def build(app: App) -> Feature:
     return Feature("help", commands=[spec])
 
 
-def _by_first_word(specs: list[CommandSpec]) -> dict[str, list[CommandSpec]]:
+# Distinct (features, roles, admin) combinations whose overview is kept.
+OVERVIEWS_KEPT = 1024
+
+
+def _overview(visible: Sequence[CommandSpec]) -> str:
+    """/help without a topic: one line per command or family, with an example."""
+    lines = [catalog.HELP_INTRO, ""]
+    for name, specs in _by_first_word(visible).items():
+        if len(specs) == 1 and specs[0].name == name:
+            lines.append(catalog.help_line(name, specs[0].description))
+            lines.append(catalog.help_example(specs[0].example))
+        else:
+            bare = next((s for s in specs if s.name == name), None)
+            verbs = [" ".join(s.words[1:]) for s in specs if s.name != name]
+            lines.append(catalog.help_group_line(
+                name, bare.description if bare else None, verbs))
+    lines += ["", catalog.HELP_PRIVATE_NOTE]
+    return "\n".join(lines)
+
+
+def _by_first_word(specs: Sequence[CommandSpec]) -> dict[str, list[CommandSpec]]:
     """Commands grouped under their first word, so /help stays short: one line per
     command, and one per family (`/meeting`), whose verbs `/help meeting` explains."""
     groups: dict[str, list[CommandSpec]] = {}
@@ -71,8 +90,13 @@ def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:
         return "\n".join(lines)
     registry = ctx.app.registry
     spec = registry.get(topic)
-    if spec is not None and not may_run(spec, ctx.roles, ctx.actor.is_admin):
-        raise UserError(catalog.not_allowed(spec.name))
+    known = [spec] if spec is not None else registry.under(topic)
+    if known:
+        if not any(s.feature == "core" or s.feature in ctx.settings.features for s in known):
+            raise UserError(catalog.feature_off(topic))
+        # It exists but is not for this person: the same answer whether they may not run
+        # it or it is simply not meant for them (`CommandSpec.listed_for`).
+        raise UserError(catalog.not_allowed(topic))
     raise UserError(catalog.unknown_command(topic, registry.suggest(topic)))
 
 

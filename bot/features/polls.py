@@ -141,7 +141,8 @@ class Polls:
         self.app = app
         self.sealer = Sealer()
         self.owner = f"polls-{secrets.token_hex(4)}"
-        self.form = FormSpec(CREATE_FORM, create_fields(), self.create_from_form)
+        self.form = FormSpec(CREATE_FORM, create_fields(), self.create_from_form,
+                             command="poll")
 
     # ---- creating ----------------------------------------------------------------------
 

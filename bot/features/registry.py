@@ -13,6 +13,7 @@ from bot.features import meetings as meetings_feature
 from bot.features import polls as polls_feature
 from bot.features import prompts as prompts_feature
 from bot.features import resources as resources_feature
+from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 
@@ -29,4 +30,5 @@ DEFAULT_FEATURES: tuple[FeatureFactory, ...] = (
     agreement_feature.build,
     resources_feature.build,
     prompts_feature.build,
+    retention_feature.build,
 )

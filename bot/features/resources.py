@@ -98,7 +98,7 @@ class Resources:
                       max_length=TEXT_LIMIT),
             FormField("tags", catalog.RESOURCE_FIELD_TAGS, required=False,
                       max_length=TAGS_LIMIT, placeholder="benefits, housing"),
-        ), self.add)
+        ), self.add, command="resource add")
 
     async def add_command(self, ctx: Context) -> Reply:
         """/resource add: the form, or add at once from options."""

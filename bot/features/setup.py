@@ -2,12 +2,16 @@
 
 Facilitators and the platform's own administrators may run it (so a newly invited bot
 can be set up before any roles are configured). Chat-made settings are stored and
-override config; `reset=KEY` returns one to the config default.
+override config; `reset=KEY` returns one to the config default. The settings that decide
+who sees safeguarding concerns (`lead_roles`, `leads_channel`, switching concerns on or
+off) are for safeguarding leads and administrators only, and the leads are told in their
+channel whenever they change.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from bot import catalog
@@ -15,21 +19,26 @@ from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
-from bot.messages import Reply
+from bot.logs import log_event
+from bot.messages import Destination, Message, Reply
+from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.settings import (
     FEATURES,
     SETTING_KEYS,
     SETTINGS,
+    GroupSettings,
     SettingError,
     describe,
     setting_spec,
     to_stored,
 )
-from bot.text import channel_ref
+from bot.text import channel_ref, neutralise
 
 if TYPE_CHECKING:
     from bot.app import App
+
+log = logging.getLogger(__name__)
 
 _CHANNEL_KEYS = {"updates_channel", "feedback_channel", "leads_channel"}
 
@@ -52,11 +61,21 @@ def build(app: App) -> Feature:
         elif (not ctx.actor.is_admin
               and Role.FACILITATOR not in ctx.app.roles_of(ctx.actor, merged)):
             problems.append(catalog.SETUP_WOULD_LOCK_YOU_OUT)
+        touched = safeguarding_changes(ctx.settings, merged)
+        if touched and not (ctx.actor.is_admin or Role.LEAD in ctx.roles):
+            # Otherwise a facilitator could make themselves a lead (or move the leads'
+            # channel, or switch concerns off) and read every case.
+            problems.append(catalog.setup_safeguarding_only(touched))
         if problems:
             raise UserError(catalog.setup_not_saved(problems))
+        notices = _tell_leads(ctx, merged, touched)
         await ctx.storage.save_group_settings(ctx.group_id, stored, ctx.actor.user_id,
-                                              ctx.now())
+                                              ctx.now(), notices)
         ctx.app.settings.update_stored(ctx.group_id, stored)
+        if notices:
+            ctx.app.deliveries_waiting()
+            log_event(log, logging.WARNING, "setup.safeguarding_changed", group=ctx.group_id,
+                      keys=",".join(touched))
         return Reply.text(catalog.setup_saved(sorted(changes)))
 
     options = (
@@ -78,6 +97,30 @@ def build(app: App) -> Feature:
         admins=True,
     )
     return Feature("setup", commands=[spec])
+
+
+def safeguarding_changes(old: GroupSettings, new: GroupSettings) -> list[str]:
+    """The settings that decide who sees concerns, and that this change would alter:
+    who the leads are, their channel, and whether concerns are switched on."""
+    touched = [key for key in ("lead_roles", "leads_channel")
+               if getattr(old, key) != getattr(new, key)]
+    if ("concerns" in old.features) != ("concerns" in new.features):
+        touched.append("concerns")
+    return touched
+
+
+def _tell_leads(ctx: Context, new: GroupSettings, touched: list[str]) -> list[NewDelivery]:
+    """Whoever changes the safeguarding settings, the leads are told in their channel
+    (the old one and the new one), stored with the change itself."""
+    if not touched:
+        return []
+    channels = dict.fromkeys(c for c in (ctx.settings.leads_channel, new.leads_channel) if c)
+    text = catalog.setup_safeguarding_changed(neutralise(ctx.actor.display_name), touched,
+                                              "concerns" in new.features)
+    stamp = int(ctx.now().timestamp() * 1_000_000)
+    return [NewDelivery(f"setup-safeguarding:{ctx.group_id}:{stamp}:{channel}",
+                        Destination.to_channel(ctx.group_id, channel), Message(text))
+            for channel in channels]
 
 
 def _changes(ctx: Context) -> dict[str, Any]:

@@ -51,7 +51,8 @@ class Welcome:
         self.app = app
         self.form = FormSpec(EDIT_FORM, (
             FormField("text", catalog.WELCOME_FIELD_TEXT, "paragraph", required=False,
-                      max_length=WELCOME_LIMIT),), self.edited)
+                      max_length=WELCOME_LIMIT),), self.edited,
+            command="welcome edit")
 
     def _has_action(self, action: str) -> bool:
         return any(action in f.actions for f in self.app.features.values())

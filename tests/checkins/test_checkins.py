@@ -250,12 +250,21 @@ async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock:
     reply = await press(bot, "alice", bot.adapter.sent_to_dm("alice")[0], "Not so good")
     assert "A facilitator will be in touch" in reply_text(reply)  # name not yet seen
     assert len(bot.adapter.sent_to_dm("fran")) == 1
-    refused = await bot.run("alice", "/checkin assign member=U-bob")
+    refused = await bot.run("alice", "/checkin assign member=U-bob facilitator=U-carol")
     assert "only for the people who run the group" in reply_text(refused)
-    done = await bot.run("carol", "/checkin assign member=U-bob")
-    assert reply_text(done) == catalog.checkin_assigned(True)
+    # A facilitator cannot choose whose answers they see: choosing is for admins.
+    refused = await bot.run("carol", "/checkin assign member=U-bob facilitator=U-carol")
+    assert "only for the people who run the group" in reply_text(refused)
+    bot.adapter.member("sam", admin=True)
+    unknown = await bot.run("sam", "/checkin assign member=U-bob facilitator=U-carol")
+    assert reply_text(unknown) == catalog.checkin_assign_not_facilitator("U-carol")
+    await bot.run("carol", "/help")  # now the bot has seen Carol act as a facilitator
+    done = await bot.run("sam", "/checkin assign member=U-bob facilitator=U-carol")
+    assert reply_text(done) == catalog.checkin_assigned("Carol")
     prefs = await bot.app.storage.checkin_prefs(bot.group_id, "U-bob")
     assert prefs is not None and prefs.facilitator_id == "U-carol" and not prefs.enabled
+    assert [m.text for m in bot.adapter.sent_to_dm("bob")] == [
+        catalog.checkin_your_facilitator("Carol")]
 
 
 async def test_check_ins_on_by_default_when_the_group_says_so(make_bot: MakeBot) -> None:

@@ -1,9 +1,10 @@
-"""`/checkin summary`: group figures only once at least five members answered, a chart
-with alt text, and individual answers only for the member's own facilitator."""
+"""`/checkin summary`: figures over whole past weeks, the spread only for weeks in which at
+least five members answered, a chart with alt text, and individual answers only for the
+member's own facilitator."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
@@ -11,6 +12,7 @@ from bot.clock import FakeClock
 from tests.checkins.helpers import at, channel_posts, press
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+NEXT_WEEK = MONDAY_10 + timedelta(days=7)
 MEMBERS = ["alice", "bob", "dina", "ezra", "gus", "hana"]
 
 
@@ -19,8 +21,9 @@ async def _answer_all(bot: MemoryBot, clock: FakeClock, answers: dict[str, str])
         await bot.run(who, "/checkin on")
     await at(bot, clock, MONDAY_10)
     for who, label in answers.items():
-        (checkin,) = bot.adapter.sent_to_dm(who)
+        checkin = next(m for m in bot.adapter.sent_to_dm(who) if m.buttons)
         await press(bot, who, checkin, label)
+    clock.advance(NEXT_WEEK - clock.now())  # the week is over: its figures are final
 
 
 async def test_fewer_than_five_members_answered_shows_no_spread(cbot: MemoryBot,
@@ -29,7 +32,7 @@ async def test_fewer_than_five_members_answered_shows_no_spread(cbot: MemoryBot,
                                     "ezra": "Not so good"})
     reply = await cbot.run("carol", "/checkin summary days=7")
     text = reply_text(reply)
-    assert "6 sent, 4 answered" in text
+    assert "last full week (Mon 05 Jan to Sun 11 Jan):** 6 sent, 4 answered" in text
     assert catalog.checkin_summary_too_few(5) in text
     assert "Answers:" not in text and "- Good:" not in text
     assert reply.messages[0].images == ()
@@ -38,7 +41,8 @@ async def test_fewer_than_five_members_answered_shows_no_spread(cbot: MemoryBot,
 
 async def test_five_members_answered_shows_the_spread_and_a_chart(cbot: MemoryBot,
                                                                   clock: FakeClock) -> None:
-    await cbot.run("carol", "/checkin assign member=U-alice")
+    cbot.adapter.member("sam", admin=True)
+    await cbot.run("sam", "/checkin assign member=U-alice facilitator=U-carol")
     await _answer_all(cbot, clock, {"alice": "Good", "bob": "Okay", "dina": "Good",
                                     "ezra": "Not so good", "gus": "Good"})
     reply = await cbot.run("carol", "/checkin summary days=7")
@@ -47,9 +51,9 @@ async def test_five_members_answered_shows_the_spread_and_a_chart(cbot: MemoryBo
     assert "- Good: 3\n- Okay: 1\n- Not so good: 1\n- I'd like a one-to-one: 0" in text
     (image,) = reply.messages[0].images
     assert image.data.startswith(b"\x89PNG")
-    assert image.alt_text == ("Bar chart of check-in answers in the last 7 days: Good 3, "
+    assert image.alt_text == ("Bar chart of check-in answers in the last full week: Good 3, "
                               "Okay 1, Not so good 1, I'd like a one-to-one 0.")
-    assert "Open one-to-one requests: 1 waiting to be arranged" in text
+    assert "Open one-to-one requests with you: 1 waiting to be arranged" in text
     # Carol is Alice's facilitator (assigned) and has Ezra's request (the rota): she sees
     # them by name; Fran, another facilitator, sees only the figures.
     assert "- Alice: Good (05 Jan)" in text

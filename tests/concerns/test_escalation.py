@@ -32,10 +32,11 @@ def escalations_to(bot: MemoryBot, user: str) -> int:
                and "Not yet acknowledged" in s.message.text)
 
 
-async def _start(bot: MemoryBot) -> None:
-    feature = bot.app.features["concerns"]
-    assert feature.start is not None
-    await feature.start()
+async def _start(bot: MemoryBot, *names: str) -> None:
+    for name in names or ("concerns",):
+        feature = bot.app.features[name]
+        assert feature.start is not None
+        await feature.start()
 
 
 def test_escalation_times_start_after_the_wait_then_repeat() -> None:
@@ -112,9 +113,11 @@ async def test_schedules_come_back_after_a_restart_and_fire_once(
 
 async def test_retention_deletes_closed_cases_only_when_configured(
         storage: Storage, clock: FakeClock) -> None:
+    # `[concerns] retention_days` is the older name of `[retention] closed_cases_days`;
+    # the daily retention sweep does the deleting.
     bot = await make_bot(storage, clock, config(retention_days=30))
     try:
-        await _start(bot)
+        await _start(bot, "concerns", "retention")
         start = clock.now()
         closed = ref_of(await raise_concern(bot, what="old words"))
         kept = ref_of(await raise_concern(bot, what="still open"))
@@ -134,8 +137,66 @@ async def test_retention_deletes_closed_cases_only_when_configured(
         await bot.close()
 
 
-async def test_no_retention_schedule_by_default(cbot: MemoryBot) -> None:
-    from bot.features.concerns.escalation import RETENTION_SCHEDULE
+async def test_closed_cases_are_kept_by_default(cbot: MemoryBot, clock: FakeClock) -> None:
+    from bot.features.retention import SCHEDULE
 
-    await _start(cbot)
-    assert cbot.app.scheduler.next_due(RETENTION_SCHEDULE) is None
+    await _start(cbot, "concerns", "retention")
+    closed = ref_of(await raise_concern(cbot, what="old words"))
+    await cbot.run("dev", f'/case close case={closed} outcome="Resolved"')
+    retention = cbot.app.features["retention"].start.__self__  # type: ignore[union-attr]
+    later = clock.now() + timedelta(days=3650)
+    clock.advance(later - clock.now())
+    await retention.sweep(Firing(SCHEDULE, later))
+    kept = await cbot.app.storage.concern(closed)
+    assert kept is not None and kept.text == "old words"
+
+
+async def test_with_every_dm_closed_the_escalation_is_posted_once_in_the_leads_channel(
+        storage: Storage, clock: FakeClock) -> None:
+    """Found by the fault campaign: when every lead and deputy had closed their DMs, an
+    escalation reached nobody (each DM fell back only to other DMs)."""
+    from adapters.memory import MemoryAdapter
+    from bot.errors import Forbidden
+    from bot.messages import DestinationKind
+    from tests.concerns.helpers import LEADS_CHANNEL
+
+    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("dms closed")
+                            if d.kind is DestinationKind.DM else None)
+    bot = await make_bot(storage, clock, adapter=adapter)
+    try:
+        await _start(bot)
+        start = clock.now()
+        ref = ref_of(await raise_concern(bot))
+        await at(bot, clock, start + timedelta(minutes=30))
+        posts = [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)
+                 if "Not yet acknowledged" in m.text]
+        assert len(posts) == 1 and ref in posts[0]
+        assert posts[0].startswith("No lead could be reached by direct message")
+        (post,) = [m for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)
+                   if "Not yet acknowledged" in m.text]
+        assert [b.value for b in post.buttons] == [ref]  # Acknowledge from the channel
+    finally:
+        await bot.close()
+
+
+async def test_an_escalation_about_a_lead_puts_only_a_neutral_line_in_the_channel(
+        storage: Storage, clock: FakeClock) -> None:
+    from adapters.memory import MemoryAdapter
+    from bot import catalog
+    from bot.errors import Forbidden
+    from bot.messages import DestinationKind
+    from tests.concerns.helpers import LEADS_CHANNEL
+
+    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("dms closed")
+                            if d.kind is DestinationKind.DM else None)
+    bot = await make_bot(storage, clock, adapter=adapter)
+    try:
+        await _start(bot)
+        start = clock.now()
+        await raise_concern(bot, what="secret words", about="Dev")
+        await at(bot, clock, start + timedelta(minutes=30))
+        texts = [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)]
+        assert catalog.CONCERN_ESCALATED_NEUTRAL in texts
+        assert not any("secret words" in t for t in texts)
+    finally:
+        await bot.close()

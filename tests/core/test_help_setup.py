@@ -73,7 +73,7 @@ async def test_bad_settings_are_refused_and_nothing_changes(bot: MemoryBot) -> N
 
 
 async def test_a_feature_cannot_be_left_without_its_channel(bot: MemoryBot) -> None:
-    bot.adapter.member("carol", "Facilitator")
+    bot.adapter.member("carol", "Facilitator", "Safeguarding lead")
     await bot.run("carol", "/setup disable=concerns")
     assert "concerns" not in bot.app.settings.for_group(bot.group_id).features
     await bot.run("carol", '/setup leads_channel=""')
@@ -119,3 +119,15 @@ async def test_setup_cannot_lock_the_group_out(bot: MemoryBot) -> None:
         await bot.run("carol", '/setup facilitator_roles="Facilitator,Staff"'))
     bot.adapter.member("sam", admin=True)  # an administrator may hand the role over
     assert "Saved" in reply_text(await bot.run("sam", "/setup facilitator_roles=Staff"))
+
+
+async def test_help_follows_a_feature_switched_off_and_on(bot: MemoryBot) -> None:
+    bot.adapter.member("carol", "Facilitator")
+    assert "/poll" in reply_text(await bot.run("alice", "/help"))
+    await bot.run("carol", "/setup disable=polls")
+    assert "/poll" not in reply_text(await bot.run("alice", "/help"))
+    await bot.run("carol", "/setup enable=polls")
+    assert "/poll" in reply_text(await bot.run("alice", "/help"))
+    # The same overview, from the same settings, whoever asks.
+    assert reply_text(await bot.run("bob", "/help")) == reply_text(
+        await bot.run("alice", "/help"))

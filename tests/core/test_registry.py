@@ -55,3 +55,17 @@ def test_roles_resolve_ignoring_case_and_at_sign() -> None:
     assert resolve_roles(set(), ["Facilitator"], ["Lead"]) == {Role.MEMBER}
     both = resolve_roles({"LEAD", " Facilitator "}, ["facilitator"], ["lead"])
     assert both == {Role.MEMBER, Role.FACILITATOR, Role.LEAD}
+
+
+def test_a_command_added_later_is_listed_and_counted() -> None:
+    reg = Registry()
+    reg.extend([spec("meeting list"), spec("help")])
+    before = reg.version
+    assert [s.name for s in reg.all()] == ["help", "meeting list"]
+    reg.add(spec("feedback"))
+    assert reg.version > before
+    assert [s.name for s in reg.all()] == ["feedback", "help", "meeting list"]
+    listed = reg.all()
+    listed.clear()  # a caller's copy: the registry keeps its own
+    assert len(reg.all()) == 3
+    assert spec("meeting list").words == ("meeting", "list")

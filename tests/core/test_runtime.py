@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 import io
+from pathlib import Path
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.config import Config, ConfigError, Secrets, SlackConfig
-from bot.runtime import choose_platform, missing_secrets, platform_available
+from bot.runtime import (
+    build_app,
+    choose_platform,
+    make_cipher,
+    missing_secrets,
+    platform_available,
+    start_app,
+)
+from storage.crypto import KeyFileCipher, generate_key
+from storage.interface import Storage
 
 
 def test_no_token_means_the_console() -> None:
@@ -45,3 +57,28 @@ def test_missing_secrets_name_each_variable_and_the_fix() -> None:
     http = missing_secrets("slack", Config(slack=SlackConfig(mode="http")))
     assert [p.split(":")[0] for p in http] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
                                                "COPROD_ENCRYPTION_KEY"]
+
+
+def test_a_key_file_serves_discord_and_slack_too(tmp_path: Path) -> None:
+    path = tmp_path / "bot.key"
+    config = Config(key_file=str(path), secrets=Secrets(discord_token="x"))
+    assert missing_secrets("discord", config) == []
+    with pytest.raises(ConfigError, match=r"\[bot\] key_file: there is no key file"):
+        make_cipher(config, "discord", io.StringIO())
+    assert not path.exists()  # never made for a real platform: a wrong path would hide data
+    path.write_text(generate_key() + "\n", encoding="ascii")
+    cipher = make_cipher(config, "discord", io.StringIO())
+    assert isinstance(cipher, KeyFileCipher)
+    assert cipher.decrypt(cipher.encrypt("x")) == "x"
+
+
+async def test_start_app_starts_the_schedules_then_freezes_the_heap(storage: Storage) -> None:
+    app = await build_app(Config(), storage, FakeClock())
+    gc.unfreeze()
+    try:
+        await start_app(app)
+        assert app.scheduler._aps is not None  # the timers run
+        assert gc.get_freeze_count() > 0  # what start-up made is no longer scanned
+    finally:
+        await app.stop()
+        gc.unfreeze()

@@ -11,6 +11,7 @@ import pytest
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, NewDelivery
 from storage.feedback import Audience, FeedbackStatus, NewFeedback
+from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage, StorageError
 from storage.polls import Ballot, NewPoll, VoteResult
 from storage.sqlite import SqliteStorage
@@ -34,6 +35,13 @@ async def test_concurrent_submissions_are_stored_together(storage: Storage) -> N
     await asyncio.gather(*(storage.submit_feedback(item(n)) for n in range(50)))
     waiting = await storage.waiting_feedback("g1", Audience.GROUP)
     assert len(waiting) == 50
+
+
+async def test_more_submissions_at_once_than_one_statement_holds(storage: Storage) -> None:
+    count = ROWS_PER_STATEMENT * 2 + 1
+    await asyncio.gather(*(storage.submit_feedback(item(n)) for n in range(count)))
+    waiting = await storage.waiting_feedback("g1", Audience.GROUP)
+    assert sorted(i.text for i in waiting) == sorted(f"text {n}" for n in range(count))
 
 
 async def test_one_bad_row_fails_alone_and_the_rest_of_its_batch_is_stored(

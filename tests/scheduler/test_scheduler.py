@@ -161,3 +161,51 @@ async def test_a_job_failing_during_catch_up_is_retried_not_lost(
     finally:
         await sched.shutdown()
         await store.close()
+
+
+async def test_a_process_killed_during_catch_up_leaves_it_to_the_next_start(
+        tmp_path: Path, cipher: FieldCipher) -> None:
+    """Found by the crash campaign: the heartbeat used to be written before the catch-up,
+    so a kill during it lost whatever it had not reached yet (never sent, not even
+    recorded as missed)."""
+    path = str(tmp_path / "k.db")
+    clock = FakeClock(T0 - timedelta(minutes=5))
+    store = await open_storage(path, cipher)
+    await store.migrate()
+    await store.scheduler_heartbeat(clock.now())
+    clock.advance(timedelta(minutes=20))  # 9:00 and 9:10 fell due while down
+    entered = asyncio.Event()
+
+    async def hangs(firing: Firing) -> None:
+        entered.set()
+        await asyncio.Event().wait()  # the process is killed here
+
+    first = Scheduler(store, clock, owner="a")
+    first.add("m", every(10), hangs)
+    fired: list[Firing] = []
+    second = Scheduler(store, clock, owner="b")
+    second.add("m", every(10), reminder_job(store, clock, fired))
+    try:
+        starting = asyncio.create_task(first.start())
+        async with asyncio.timeout(5):
+            await entered.wait()
+        starting.cancel()  # as good as SIGKILL for this scheduler: nothing more it does
+        assert await store.scheduler_last_seen() == T0 - timedelta(minutes=5)
+        await second.start()
+        assert [f.due for f in fired] == [T0, T0 + timedelta(minutes=10)]
+        assert await store.scheduler_last_seen() == clock.now()
+    finally:
+        await first.shutdown()
+        await second.shutdown()
+        await store.close()
+
+
+async def test_the_heartbeat_stays_before_an_occurrence_still_being_done(
+        storage: Storage) -> None:
+    clock = FakeClock(T0 - timedelta(minutes=1))
+    sched = Scheduler(storage, clock, owner="a")
+    sched.add("m", every(10), reminder_job(storage, clock, []))
+    clock.advance(timedelta(minutes=2))  # 9:00 is due and not yet done
+    assert sched.handled_until(clock.now()) == T0 - timedelta(microseconds=1)
+    await sched.run_due()
+    assert sched.handled_until(clock.now()) == clock.now()

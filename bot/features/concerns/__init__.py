@@ -46,13 +46,15 @@ def build(app: App) -> Feature:
 
     def cmd(name: str, help_text: str, handler: Handler, example: str,
             *options: OptionSpec) -> CommandSpec:
-        return CommandSpec(name, help_text, handler, example, options=options, feature=NAME)
+        return CommandSpec(name, help_text, handler, example, options=options, feature=NAME,
+                           listed_for=_LEADS)
 
     commands = [
         CommandSpec("concern", catalog.CONCERN_HELP, intake.command, "/concern",
                     feature=NAME, opens_form=True),
         # Open to every member on purpose: a non-lead gets the same refusal as a lead
-        # asking for a case that does not exist, so nothing about cases leaks.
+        # asking for a case that does not exist, so nothing about cases leaks. Listed in
+        # /help for leads only.
         cmd("case list", catalog.CONCERN_LIST_HELP, cases.list, "/case list"),
         cmd("case show", catalog.CONCERN_SHOW_HELP, cases.show, "/case show case=C-ABC234",
             _CASE),
@@ -77,7 +79,7 @@ def build(app: App) -> Feature:
             OptionSpec("confirm", "the reference again, to be sure", required=True,
                        max_length=12),
             OptionSpec("reason", "why it is deleted", max_length=500)),
-        # Not about any one case, so these may be hidden from members' /help.
+        # Not about any one case, so the registry keeps them for leads.
         CommandSpec("case register", catalog.CONCERN_REGISTER_HELP, cases.register,
                     "/case register", roles=_LEADS, feature=NAME),
         CommandSpec("case unregister", catalog.CONCERN_UNREGISTER_HELP, cases.unregister,

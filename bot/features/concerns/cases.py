@@ -16,6 +16,7 @@ from bot.features.concerns.common import (
     age,
     audit,
     clean_ref,
+    is_barred,
     local,
     may_handle_cases,
     open_case,
@@ -57,7 +58,8 @@ class Cases:
         now = ctx.now()
         settings = ctx.settings
         people = await routing.known_leads(self.app, ctx.group_id)
-        route = routing.route_for(self.app.config.concerns, people, concern.excluded)
+        route = routing.route_for(self.app.config.concerns, people,
+                                  routing.barred(concern, people))
         deliveries = routing.taken_deliveries(concern, route, ctx.actor.user_id,
                                               ctx.actor.display_name, now,
                                               settings.leads_channel, settings.timezone)
@@ -86,7 +88,8 @@ class Cases:
         now = ctx.now()
         cases = [c for c in await self.app.storage.concern_summaries(
             ctx.group_id, (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED))
-            if ctx.actor.user_id not in c.excluded]
+            if ctx.actor.user_id not in c.excluded
+            and not await self._barred_now(ctx, c.case_id)]
         if not cases:
             return Reply.text(catalog.CONCERN_NOTHING_OPEN)
         shown = cases[:LIST_LIMIT]
@@ -101,6 +104,10 @@ class Cases:
         await audit(self.app, ctx, shown[0].case_id, "listed", "",
                     *(c.case_id for c in shown[1:]))
         return Reply.text("\n".join(lines))
+
+    async def _barred_now(self, ctx: Context, ref: str) -> bool:
+        concern = await self.app.storage.concern(ref)
+        return concern is None or await is_barred(self.app, ctx, concern)
 
     async def show(self, ctx: Context) -> Reply:
         """A case in full, with its notes."""
@@ -145,7 +152,7 @@ class Cases:
         target = str(ctx.options.get("to", "")).strip()
         people = await routing.known_leads(self.app, ctx.group_id)
         allowed = set(people) | set(self.app.config.concerns.fallback_contacts)
-        if target not in allowed or target in concern.excluded:
+        if target not in allowed or target in routing.barred(concern, people):
             raise UserError(catalog.CONCERN_ASSIGNEE_NOT_LEAD)
         name = people.get(target, target)
         notice = NewDelivery(f"concern:{concern.case_id}:assigned:{target}:"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
+from bot.features.concerns.routing import barred, known_leads
 from bot.roles import Role
 from storage.concerns import AuditEntry, CaseStatus, Concern, KnownLead
 
@@ -91,7 +92,7 @@ async def open_case(app: App, ctx: Context, raw: object, *, action: str,
     concern = await app.storage.concern(ref) if ref else None
     if concern is None or concern.group_id != ctx.group_id:
         raise refuse()
-    if ctx.actor.user_id in concern.excluded:
+    if await is_barred(app, ctx, concern):
         await audit(app, ctx, concern.case_id, "refused", action)
         raise refuse()
     if concern.status is CaseStatus.DELETED and action not in ("audit",):
@@ -99,6 +100,17 @@ async def open_case(app: App, ctx: Context, raw: object, *, action: str,
     if live_only and concern.status not in (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED):
         raise UserError(catalog.CONCERN_NOT_OPEN)
     return concern
+
+
+async def is_barred(app: App, ctx: Context, concern: Concern) -> bool:
+    """Whether the actor is kept away from this case: excluded when it was raised, or
+    named in "who is it about" now (by id, mention or their current or known name)."""
+    me = ctx.actor.user_id
+    if me in concern.excluded:
+        return True
+    people = {k: v for k, v in (await known_leads(app, ctx.group_id)).items() if k == me}
+    return me in barred(concern, people) or me in barred(
+        concern, {me: ctx.actor.display_name})
 
 
 async def audit(app: App, ctx: Context, ref: str, action: str, detail: str = "",

@@ -1,4 +1,5 @@
-"""Escalation and retention, on `app.scheduler`.
+"""Escalation, on `app.scheduler` (closed cases are deleted by the daily retention
+sweep, `bot/features/retention.py`).
 
 Each unacknowledged case has a schedule: first due when the acknowledgement time has
 passed since it was raised, then every repeat interval. A firing claims its occurrence
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETENTION_SCHEDULE = "concern-retention"
-
-
 def schedule_id(ref: str) -> str:
     """The escalation schedule of a case."""
     return f"concern-escalate:{ref}"
@@ -53,7 +51,7 @@ def daily_at_midnight(after: datetime) -> datetime:
 
 
 class Escalations:
-    """Keeps one schedule per unacknowledged case, and the retention sweep."""
+    """Keeps one schedule per unacknowledged case."""
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -70,11 +68,9 @@ class Escalations:
         return timedelta(minutes=self.app.config.concerns.escalation_repeat_minutes)
 
     async def start(self) -> None:
-        """Add a schedule for every case still waiting, and the retention sweep."""
+        """Add a schedule for every case still waiting."""
         for case in await self.app.storage.unacknowledged_concerns():
             self.track_ref(case.case_id, case.created_at)
-        if self.app.config.concerns.retention_days > 0:
-            self.app.scheduler.add(RETENTION_SCHEDULE, daily_at_midnight, self._retention)
 
     def track(self, concern: Concern) -> None:
         """Start escalating a new case."""
@@ -106,10 +102,11 @@ class Escalations:
             return False
         settings = app.settings.for_group(concern.group_id)
         people = await routing.known_leads(app, concern.group_id)
-        route = routing.route_for(app.config.concerns, people, concern.excluded)
+        route = routing.route_for(app.config.concerns, people,
+                                  routing.barred(concern, people))
         minutes = int((firing.due - concern.created_at).total_seconds() // 60)
         deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,
-                                                   settings.timezone)
+                                                   settings.timezone, settings.leads_channel)
         sent = await app.storage.escalate_concern(ref, firing.key, self.owner, deliveries,
                                                   now)
         if sent:
@@ -118,13 +115,3 @@ class Escalations:
             log_event(log, level, "concern.escalated", group=concern.group_id, case=ref,
                       people=len(deliveries))
         return sent
-
-    async def _retention(self, firing: Firing) -> None:
-        app = self.app
-        if not await app.storage.claim_occurrence(firing.key, self.owner, app.clock.now()):
-            return
-        days = app.config.concerns.retention_days
-        cutoff = app.clock.now() - timedelta(days=days)
-        deleted = await app.storage.purge_closed_concerns(cutoff, app.clock.now())
-        if deleted:
-            log_event(log, logging.INFO, "concern.retention", cases=len(deleted))

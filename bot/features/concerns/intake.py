@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import catalog
@@ -52,7 +52,7 @@ class Intake:
         self.app = app
         self.leads = leads
         self.escalate = escalate
-        self.form = FormSpec(FORM_ID, FIELDS, self.submitted)
+        self.form = FormSpec(FORM_ID, FIELDS, self.submitted, command="concern")
 
     def _form(self, state: str = "", what: str = "") -> Reply:
         defaults = {"what": what} if what else None
@@ -88,14 +88,26 @@ class Intake:
     async def dm_answer(self, ctx: Context) -> Reply:
         """Yes opens the form with their words in it; no deletes them."""
         answer, _, draft_id = str(ctx.options.get("value", "")).partition(":")
+        draft = await self._own_draft(ctx, draft_id, any_age=answer != "y")
         if answer != "y":
-            await self.app.storage.drop_concern_draft(draft_id[:32])
+            # Only the member's own draft is dropped (a forged value drops nothing).
+            if draft is not None:
+                await self.app.storage.drop_concern_draft(draft.draft_id)
             return Reply(update=Message(catalog.CONCERN_DM_DECLINED))
-        draft = await self.app.storage.concern_draft(draft_id[:32], ctx.actor.user_id,
-                                                     ctx.now() - DRAFT_LIFETIME)
         if draft is None:
             return Reply.text(catalog.CONCERN_DRAFT_GONE)
         return self._form(state=f"d:{draft.draft_id}", what=draft.text)
+
+    async def _own_draft(self, ctx: Context, draft_id: str, *, any_age: bool = False,
+                         ) -> ConcernDraft | None:
+        """The actor's own draft made in this group (unexpired, unless `any_age`)."""
+        not_before = datetime(1970, 1, 1, tzinfo=UTC) if any_age else (
+            ctx.now() - DRAFT_LIFETIME)
+        draft = await self.app.storage.concern_draft(draft_id[:32], ctx.actor.user_id,
+                                                     not_before)
+        if draft is None or draft.group_id != ctx.group_id:
+            return None
+        return draft
 
     async def shortcut(self, ctx: Context) -> Reply:
         """On a message: the form, with the message's link and words kept alongside."""
@@ -120,8 +132,7 @@ class Intake:
         anonymous = values["anonymous"] == "yes"
         draft = None
         if event.state.startswith("d:"):
-            draft = await self.app.storage.concern_draft(
-                event.state[2:34], ctx.actor.user_id, now - DRAFT_LIFETIME)
+            draft = await self._own_draft(ctx, event.state[2:34])
         people = await routing.known_leads(self.app, ctx.group_id)
         about = values.get("about", "")
         subjects = set(routing.named_in(about, people))

@@ -94,6 +94,14 @@ def named_in(about: str, people: dict[str, str]) -> set[str]:
     return out
 
 
+def barred(concern: Concern, people: dict[str, str]) -> frozenset[str]:
+    """Everyone kept away from a case: those excluded when it was raised, and any lead
+    known now (id -> name) whom its "who is it about" names. The second part matters
+    for a lead the bot only met after the concern was raised: they were not known then,
+    so nothing excluded them, yet the case is about them."""
+    return frozenset(concern.excluded) | frozenset(named_in(concern.about, people))
+
+
 def route_for(config: ConcernsConfig, leads: Iterable[str],
               excluded: Iterable[str]) -> Route:
     """The route of a concern, from the known leads and who is excluded."""
@@ -172,13 +180,25 @@ def new_concern_deliveries(concern: Concern, route: Route, config: ConcernsConfi
 
 
 def escalation_deliveries(concern: Concern, route: Route, key: str, minutes: int,
-                          zone_name: str) -> list[NewDelivery]:
-    """An escalation: to every lead and fallback contact who may see the case."""
+                          zone_name: str, channel: str = "") -> list[NewDelivery]:
+    """An escalation: to every lead and fallback contact who may see the case.
+
+    Each DM falls back to the others; the first one's chain ends in the leads' channel
+    (the words only if no lead is excluded from the case), so an escalation reaches
+    someone even when every direct message is refused, and the channel hears it once.
+    """
     message = ack_message(concern.case_id, catalog.concern_escalated(
         concern.case_id, minutes, lead_text(concern, zone_name)))
+    last: tuple[Fallback, ...] = ()
+    if channel:
+        in_channel = (ack_message(concern.case_id,
+                                  catalog.concern_escalated_in_channel(message.text))
+                      if route.channel_safe else Message(catalog.CONCERN_ESCALATED_NEUTRAL))
+        last = (Fallback(Destination.to_channel(concern.group_id, channel), in_channel),)
     return [NewDelivery(f"{key}:{who}", Destination.to_dm(concern.group_id, who), message,
-                        _dm_fallbacks(concern.group_id, who, route, message))
-            for who in route.everyone]
+                        _dm_fallbacks(concern.group_id, who, route, message)
+                        + (last if i == 0 else ()))
+            for i, who in enumerate(route.everyone)]
 
 
 def taken_deliveries(concern: Concern, route: Route, taker: str, taker_name: str,

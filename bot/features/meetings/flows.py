@@ -15,7 +15,7 @@ from bot.events import FormSubmission
 from bot.features import FormSpec
 from bot.features.meetings.actions import parse_actions
 from bot.features.meetings.calendar import meetings_calendar
-from bot.features.meetings.jobs import MeetingJobs, build_reminder
+from bot.features.meetings.jobs import MeetingJobs, compose_reminder
 from bot.features.meetings.occurrences import Occurrences
 from bot.features.meetings.texts import (
     RSVP_LABELS,
@@ -107,8 +107,10 @@ class Flows:
     def __init__(self, app: App, jobs: MeetingJobs) -> None:
         self.app = app
         self.jobs = jobs
-        self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule)
-        self.minutes_spec = FormSpec(MINUTES_FORM, MINUTES_FIELDS, self.submit_minutes)
+        self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule,
+                                      command="meeting schedule")
+        self.minutes_spec = FormSpec(MINUTES_FORM, MINUTES_FIELDS, self.submit_minutes,
+                                     command="minutes")
 
     # ---- helpers ---------------------------------------------------------------------
 
@@ -368,10 +370,14 @@ class Flows:
                     str(ctx.options.get("value", "")))
             except ValueError:
                 raise UserError(catalog.form_expired()) from None
-            meeting = await self.meeting(ctx, meeting_id)
-            await ctx.storage.set_rsvp(meeting.id, occurrence, ctx.actor.user_id, answer,
-                                       ctx.now())
-            message = await build_reminder(ctx.app, meeting, occurrence, late)
+            # One storage call: the meeting, the answer and what the reminder shows now
+            # (answers pressed at the same moment are committed together).
+            found = await ctx.storage.answer_rsvp(ctx.group_id, meeting_id, occurrence,
+                                                  ctx.actor.user_id, answer, ctx.now())
+            if found is None:
+                raise UserError(catalog.meeting_not_found(meeting_id))
+            message = compose_reminder(found.meeting, occurrence, found.agenda, found.counts,
+                                       late)
             return Reply(update=message,
                          messages=(Message(catalog.rsvp_thanks(RSVP_LABELS[answer])),))
         return handle

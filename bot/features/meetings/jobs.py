@@ -262,27 +262,34 @@ class ReminderBatch:
 
     Each firing still claims its own occurrence with its own deliveries; only the
     round trips to storage are shared, so thousands of reminders due in the same few
-    seconds are not queued one by one behind the database. A firing whose batch fails
-    raises, so the scheduler tries it again.
+    seconds are not queued one by one behind the database. Two batches are worked on at
+    once, so one is built while the other is written (the storage runs them in turn).
+    A firing whose batch fails raises, so the scheduler tries it again.
     """
 
-    MOST = 100
+    MOST = 250
+    AT_ONCE = 2
 
     def __init__(self, work: Callable[[list[_Due]], Awaitable[None]]) -> None:
         self._work = work
         self._queue: list[_Due] = []
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: set[asyncio.Task[None]] = set()
 
     async def submit(self, due: _Due) -> None:
         """Queue a firing and wait until its batch is done."""
         self._queue.append(due)
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.create_task(self._drain(), name="meetings-reminders")
+        # A finished worker stays in the set until its callback runs: count live ones.
+        if sum(not worker.done() for worker in self._workers) < self.AT_ONCE:
+            worker = asyncio.create_task(self._drain(), name="meetings-reminders")
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)
         await due.done
 
     async def _drain(self) -> None:
-        while self._queue:
+        while True:
             await asyncio.sleep(0)  # let other timers due now join this batch
+            if not self._queue:
+                return
             batch = self._queue[: self.MOST]
             del self._queue[: self.MOST]
             try:

@@ -7,6 +7,7 @@ sides of a clock change (its UTC time moves instead). Results are UTC.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,12 +18,16 @@ from bot.features.meetings.when import build_rule
 
 # Enough to step over a long run of skipped occurrences without looping for ever.
 _MAX_STEPS = 500
+# How many occurrences an expansion reads ahead after the first: a reminder's next firings
+# and re-armings then ask dateutil nothing (each question costs ~40 us, more for an older
+# series).
+_AHEAD = 4
 
 
 class Occurrences:
     """The occurrences of one meeting (skipped ones left out)."""
 
-    __slots__ = ("_rule", "skipped", "start", "zone")
+    __slots__ = ("_ahead", "_rule", "skipped", "start", "zone")
 
     def __init__(self, starts_at: datetime, zone: str, rule: str,
                  skipped: frozenset[datetime] = frozenset()) -> None:
@@ -30,22 +35,44 @@ class Occurrences:
         self.start = starts_at.astimezone(self.zone)
         self.skipped = skipped
         self._rule: rrule | None = build_rule(rule, self.start) if rule else None
+        # The last expansion: (from, found, ended): `found` holds, in order, every
+        # occurrence after `from` up to its last; `ended` says the rule has no more.
+        self._ahead: tuple[datetime, list[datetime], bool] | None = None
 
     def after(self, moment: datetime) -> datetime | None:
         """The first occurrence strictly after `moment` (UTC), if any."""
         if self._rule is None:
             start = self.start.astimezone(UTC)
             return start if start > moment and start not in self.skipped else None
-        probe = moment
-        for _ in range(_MAX_STEPS):
-            found = self._rule.after(probe)
-            if found is None:
+        ahead = self._ahead
+        if ahead is not None and ahead[0] <= moment:
+            found = ahead[1]
+            index = bisect_right(found, moment)
+            if index < len(found):
+                return found[index]
+            if ahead[2]:
                 return None
-            found_utc = found.astimezone(UTC)
-            if found_utc not in self.skipped:
-                return found_utc
-            probe = found_utc
-        return None
+        # The first question (at start, for every meeting) reads one: start stays cheap.
+        found, ended = self._expand(moment, 1 if ahead is None else _AHEAD)
+        self._ahead = (moment, found, ended)
+        return found[0] if found else None
+
+    def _expand(self, moment: datetime, count: int) -> tuple[list[datetime], bool]:
+        """Up to `count` occurrences after `moment` (at least one unless the rule ends),
+        skipped ones left out, and whether the rule ends with them."""
+        assert self._rule is not None
+        probe = moment
+        for _ in range(_MAX_STEPS // count):
+            if count == 1:  # dateutil's `after` is quicker than `xafter` for one
+                one = self._rule.after(probe)
+                raw = [] if one is None else [one.astimezone(UTC)]
+            else:
+                raw = [o.astimezone(UTC) for o in self._rule.xafter(probe, count=count)]
+            found = [o for o in raw if o not in self.skipped]
+            if found or len(raw) < count:
+                return found, len(raw) < count
+            probe = raw[-1]
+        return [], False
 
     def upcoming(self, moment: datetime, until: datetime) -> Iterator[datetime]:
         """Occurrences after `moment` up to and including `until` (UTC)."""

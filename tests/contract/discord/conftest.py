@@ -147,6 +147,9 @@ class Harness:
     shard_count: int | Literal["auto"] = 0
     command_sync: str = "guild"
     shard_ids: tuple[int, ...] = ()
+    # Far above Discord's 50, so pacing costs these tests nothing; the rate limit tests
+    # set Discord's own.
+    requests_per_second: int = 10000
     app: App | None = None
     bot: DiscordBot | None = None
     _task: asyncio.Task[None] | None = None
@@ -158,7 +161,8 @@ class Harness:
                                             gateway_url=self.fake.gateway_url,
                                             command_sync=self.command_sync,
                                             shard_count=self.shard_count,
-                                            shard_ids=self.shard_ids))
+                                            shard_ids=self.shard_ids,
+                                            requests_per_second=self.requests_per_second))
 
     async def start(self) -> DiscordBot:
         self.app = App(self.config, self.storage, features=self.features)

@@ -175,3 +175,25 @@ async def test_socket_mode_reconnects_when_slack_asks(slack: FakeSlack,
     ack = await slack.send_and_ack("slash_commands",
                                    payloads.slash_command(slack, "/coprod", "", user=ALICE))
     assert "/demo" in ack["text"]
+
+
+async def test_a_send_slower_than_its_wait_is_retried_without_posting_twice(
+        slack: FakeSlack, runner: SlackRunner) -> None:
+    """Found by the fault campaign: a timed-out chat.postMessage that Slack carried out
+    anyway was posted again by the retry (Slack has no idempotency key)."""
+    sender = runner.sender
+    sender.wait_seconds = 0.2
+    where = Destination.to_channel(TEAM_ID, "updates")
+    slack.stall_next("chat.postMessage", 0.6)
+    with pytest.raises(Transient):
+        await sender.send(where, Message("Meeting moved"), "slow-1")
+    await asyncio.sleep(0.3)  # the dispatcher's backoff
+    ref = await sender.send(where, Message("Meeting moved"), "slow-1")  # the retry
+    assert [p["ts"] for p in slack.posted] == [ref.split(":")[1]]
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    # A send that failed for sure is sent afresh by its retry.
+    slack.fail_next("chat.postMessage", status=503)
+    with pytest.raises(Transient):
+        await sender.send(where, Message("Agenda"), "slow-2")
+    await sender.send(where, Message("Agenda"), "slow-2")
+    assert len(slack.calls_to("chat.postMessage")) == 3 and len(slack.posted) == 2

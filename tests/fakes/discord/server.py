@@ -10,24 +10,33 @@ files). Tests inject gateway events
 (interactions, DMs), drop the socket, and make the next matching request fail with a
 429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
 nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
-same nonce from the same author in the same channel returns the first one.
+same nonce from the same author in the same channel returns the first one. Discord's
+global rate limit (50 requests per second per bot) is enforced only when a test or
+benchmark asks for it (`enforce_global_limit`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
+import time
 import zlib
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.chaos import CLOSED_DM, RATE_LIMIT, SERVER_ERROR, TIMEOUT, Chaos
 from tests.fakes.discord import payloads as p
 
 HEARTBEAT_INTERVAL_MS = 41250
+DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot token, as Discord documents
+# Interaction responses and follow-ups are not bound by the global limit on Discord.
+GLOBAL_EXEMPT = ("/interactions/", "/webhooks/")
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
 
@@ -130,6 +139,11 @@ class FakeDiscord:
         self._open: set[_Socket] = set()  # every connection not yet closed
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.global_limit = 0  # requests per second; 0: not enforced (the default)
+        self.global_429s = 0  # requests answered with the global 429
+        self.accepted_at: list[float] = []  # monotonic arrival of each request let through
+        self._window: deque[float] = deque()
+        self.chaos: Chaos | None = None
         self.role("@everyone", role_id=self.guild_id, position=0)
         for name in ("general", "updates", "leads"):
             self.channel(name)
@@ -207,6 +221,33 @@ class FakeDiscord:
                                            "retry_after": retry_after, "global": False},
                        {"Retry-After": str(retry_after), "Via": "1.1 google",
                         "X-RateLimit-Scope": "user"})
+
+    def enforce_global_limit(self, per_second: int = DISCORD_GLOBAL_LIMIT) -> None:
+        """From now on, answer any REST request past `per_second` in the last second with
+        Discord's global 429 (`"global": true`, `retry_after` in the body, `Retry-After`
+        and `X-RateLimit-Global` headers). Interaction endpoints stay exempt, as on
+        Discord; requests refused with a 429 do not count toward the limit."""
+        self.global_limit = per_second
+        self._window.clear()
+
+    def _over_global_limit(self, path: str) -> web.Response | None:
+        if not self.global_limit or path.startswith(GLOBAL_EXEMPT):
+            return None
+        now = time.monotonic()
+        while self._window and self._window[0] <= now - 1.0:
+            self._window.popleft()
+        if len(self._window) < self.global_limit:
+            self._window.append(now)
+            self.accepted_at.append(now)
+            return None
+        self.global_429s += 1
+        retry_after = max(0.001, self._window[0] + 1.0 - now)
+        return _json({"message": "You are being rate limited.",
+                      "retry_after": round(retry_after, 3), "global": True, "code": 0},
+                     status=429,
+                     headers={"Retry-After": str(math.ceil(retry_after)),
+                              "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global",
+                              "Via": "1.1 google"})
 
     # ---- life cycle ------------------------------------------------------------------
 
@@ -472,16 +513,65 @@ class FakeDiscord:
         if request.headers.get("Authorization") != f"Bot {self.token}" and not (
                 path.startswith(("/interactions/", "/webhooks/"))):
             return _error(401, 0, "401: Unauthorized")
+        limited = self._over_global_limit(path)
+        if limited is not None:
+            return limited
         for failure in self.failures:
             if failure.method == request.method and re.fullmatch(failure.path, path):
                 self.failures.remove(failure)
                 return _json(failure.body, status=failure.status,
                                          headers=failure.headers)
-        for method, pattern, handler in self._routes():
+        if self.chaos is not None:
+            trouble = await self._chaos(self.chaos, request.method, path, body)
+            if trouble is not None:
+                return trouble
+        return await self._route(request.method, path, body)
+
+    async def _chaos(self, chaos: Chaos, method: str, path: str, body: Any,
+                     ) -> web.Response | None:
+        """Trouble for a call that creates a message or opens a DM, as `chaos` decides.
+
+        A message whose nonce this channel has already seen is a replay: Discord answers
+        it with the first message whatever else is going on, so it is never troubled."""
+        if method != "POST":
+            return None
+        posted = re.fullmatch(r"/channels/(\d+)/messages", path)
+        if posted is None and path != "/users/@me/channels":
+            return None
+        channel = self.channels.get(posted.group(1)) if posted else None
+        dm = channel is not None and channel["type"] == 1
+        if posted is not None and isinstance(body, dict) and body.get("nonce") is not None \
+                and (posted.group(1), str(body["nonce"])) in self._nonces:
+            return None
+        kind = chaos.roll(dm=dm)
+        if kind == RATE_LIMIT:
+            return _json({"message": "You are being rate limited.",
+                          "retry_after": chaos.retry_after, "global": False}, status=429,
+                         headers={"Retry-After": str(chaos.retry_after),
+                                  "X-RateLimit-Scope": "user"})
+        if kind == SERVER_ERROR:
+            status = chaos.pick([500, 502, 503])
+            return _error(status, 0, f"{status}: fake trouble")
+        if kind == CLOSED_DM and channel is not None:
+            self.dms_closed.add(channel["recipients"][0]["id"])
+        if kind == TIMEOUT:
+            return await chaos.late(lambda: self._route(method, path, body))
+        return None
+
+    async def _route(self, method: str, path: str, body: Any) -> web.Response:
+        for method_, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)
-            if match and method == request.method:
-                return await handler(body, *match.groups())
-        return _error(404, 0, f"fake Discord has no route {request.method} {path}")
+            if match and method_ == method:
+                response = await handler(body, *match.groups())
+                if response.status < 400:
+                    # Generous, as Discord documents them: discord.py sends one request
+                    # at a time in a bucket it knows nothing about.
+                    response.headers.update({
+                        "X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "999",
+                        "X-RateLimit-Reset-After": "0.01",
+                        "X-RateLimit-Bucket": f"fake-{method}-{pattern}"})
+                return response
+        return _error(404, 0, f"fake Discord has no route {method} {path}")
 
     def _routes(self) -> list[tuple[str, str, Callable[..., Awaitable[web.Response]]]]:
         return [
@@ -549,13 +639,13 @@ class FakeDiscord:
         channel = self.channels.get(channel_id)
         if channel is None:
             return _error(404, 10003, "Unknown Channel")
-        if channel["type"] == 1 and channel["recipients"][0]["id"] in self.dms_closed:
-            return _error(403, 50007, "Cannot send messages to this user")
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
             seen = self._nonces.get((channel_id, str(nonce)))
             if seen is not None:
                 return _json(_public(self.messages[seen]))
+        if channel["type"] == 1 and channel["recipients"][0]["id"] in self.dms_closed:
+            return _error(403, 50007, "Cannot send messages to this user")
         msg = self._new_message(channel_id, body, nonce=nonce)
         if nonce is not None:
             self._nonces[(channel_id, str(nonce))] = msg["id"]

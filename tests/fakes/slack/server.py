@@ -30,10 +30,16 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.chaos import CLOSED_DM, RATE_LIMIT, SERVER_ERROR, TIMEOUT, Chaos
+
 TEAM_ID = "T0TEST01"
 BOT_USER = "U0BOT0001"
 BOT_ID = "B0BOT0001"
 APP_ID = "A0APP0001"
+
+
+# The calls that chaos (when set) may trouble: those that send, and opening a DM.
+CHAOS_METHODS = frozenset({"chat.postMessage", "conversations.open"})
 
 
 @dataclass
@@ -102,6 +108,11 @@ class FakeSlack:
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups_error: str = ""
+    chaos: Chaos | None = None
+    # Members whose direct messages are closed to the bot (chat.postMessage refuses).
+    dms_closed: set[str] = field(default_factory=set)
+    # Every message posted (chat.postMessage that succeeded): channel, ts, text, blocks.
+    posted: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
     shared: list[SharedFile] = field(default_factory=list)
 
@@ -222,6 +233,13 @@ class FakeSlack:
             error = failure.error or ("ratelimited" if failure.status == 429 else "fatal")
             return web.json_response({"ok": False, "error": error}, status=failure.status,
                                      headers=headers)
+        if self.chaos is not None and method in CHAOS_METHODS:
+            trouble = await self._chaos(self.chaos, method, args, token)
+            if trouble is not None:
+                return trouble
+        return self._answer(method, args, token)
+
+    def _answer(self, method: str, args: dict[str, Any], token: str) -> web.Response:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
@@ -230,6 +248,30 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "not_allowed_token_type"})
         result: dict[str, Any] = handler(args)
         return web.json_response(result)
+
+    async def _chaos(self, chaos: Chaos, method: str, args: dict[str, Any], token: str,
+                     ) -> web.Response | None:
+        """Trouble for a call, as `chaos` decides (Slack has no idempotency key, so a
+        call that timed out is carried out all the same, later)."""
+        channel = str(args.get("channel", ""))
+        dm = method == "chat.postMessage" and channel.startswith("D")
+        kind = chaos.roll(dm=dm)
+        if kind == RATE_LIMIT:
+            wait = max(1, round(chaos.retry_after))  # Retry-After is whole seconds on Slack
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(wait)})
+        if kind == SERVER_ERROR:
+            return web.Response(status=chaos.pick([500, 502, 503]), text="upstream trouble")
+        if kind == CLOSED_DM:
+            self.dms_closed.add("U" + channel[1:])
+        if kind == TIMEOUT:
+            return await chaos.late(self._later(method, args, token))
+        return None
+
+    def _later(self, method: str, args: dict[str, Any], token: str) -> Any:
+        async def answer() -> web.Response:
+            return self._answer(method, args, token)
+        return answer
 
     def _ts_next(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
@@ -252,7 +294,11 @@ class FakeSlack:
         refused = self._channel_ok(channel)
         if refused:
             return refused
+        if channel.startswith("D") and "U" + channel[1:] in self.dms_closed:
+            return {"ok": False, "error": "messages_tab_disabled"}
         ts = self._ts_next()
+        self.posted.append({"channel": channel, "ts": ts, "text": args.get("text", ""),
+                            "blocks": args.get("blocks")})
         return {"ok": True, "channel": channel, "ts": ts,
                 "message": {"text": args.get("text", ""), "ts": ts, "bot_id": BOT_ID}}
 

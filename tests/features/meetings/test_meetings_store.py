@@ -3,11 +3,13 @@ the file attachment's round trip and console rendering."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from adapters.console.render import message_lines
 from bot.messages import Destination, File, Message, message_from_dict, message_to_dict
 from bot.outbox import DeliveryStatus, NewDelivery
+from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage
 from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.backends import stored_text
@@ -78,3 +80,59 @@ def test_files_round_trip_and_show_in_the_console() -> None:
     assert message_from_dict({"text": "old"}).files == ()  # stored before files existed
     lines = message_lines("[#general]", message, 1)
     assert "    [file m.ics: A calendar file]" in lines
+
+
+async def test_answers_pressed_at_once_are_stored_together_each_with_the_counts(
+        storage: Storage) -> None:
+    (meeting,) = await storage.add_meetings([_draft()], NOW)
+    occurrence = NOW + timedelta(days=2)
+    await storage.add_agenda_item(meeting, occurrence, "U-bob", "Bob", "The budget", NOW)
+    answers = ["going", "maybe", "no"] * 10
+    found = await asyncio.gather(*(
+        storage.answer_rsvp("g", meeting, occurrence, f"U-{n}", answer, NOW)
+        for n, answer in enumerate(answers)))
+    everyone = {"going": 10, "maybe": 10, "no": 10}
+    assert await storage.rsvp_counts(meeting, occurrence) == everyone
+    for answer in found:
+        assert answer is not None and answer.meeting.id == meeting
+        assert [item.text for item in answer.agenda] == ["The budget"]
+        # Each sees at least its own answer; the last committed see everyone's.
+        assert sum(answer.counts.values()) >= 1
+    assert found[-1] is not None and found[-1].counts == everyone
+
+
+async def test_a_second_press_replaces_the_first_even_in_the_same_commit(
+        storage: Storage) -> None:
+    (meeting,) = await storage.add_meetings([_draft()], NOW)
+    occurrence = NOW + timedelta(days=2)
+    first, second = await asyncio.gather(
+        storage.answer_rsvp("g", meeting, occurrence, "U-a", "going", NOW),
+        storage.answer_rsvp("g", meeting, occurrence, "U-a", "no", NOW))
+    assert first is not None and second is not None
+    assert await storage.rsvp_counts(meeting, occurrence) == {"going": 0, "maybe": 0, "no": 1}
+
+
+async def test_no_answer_is_stored_for_another_groups_or_a_cancelled_meeting(
+        storage: Storage) -> None:
+    kept, cancelled = await storage.add_meetings([_draft(), _draft("Old")], NOW)
+    assert await storage.cancel_meeting("g", cancelled, NOW)
+    occurrence = NOW + timedelta(days=2)
+    results = await asyncio.gather(
+        storage.answer_rsvp("other-group", kept, occurrence, "U-a", "going", NOW),
+        storage.answer_rsvp("g", cancelled, occurrence, "U-b", "going", NOW),
+        storage.answer_rsvp("g", kept, occurrence, "U-c", "maybe", NOW))
+    assert results[0] is None and results[1] is None
+    assert results[2] is not None and results[2].counts["maybe"] == 1
+    assert await storage.rsvp_counts(kept, occurrence) == {"going": 0, "maybe": 1, "no": 0}
+    assert await storage.rsvp_counts(cancelled, occurrence) == {"going": 0, "maybe": 0,
+                                                                "no": 0}
+
+
+async def test_more_answers_at_once_than_one_statement_holds(storage: Storage) -> None:
+    (meeting,) = await storage.add_meetings([_draft()], NOW)
+    occurrence = NOW + timedelta(days=2)
+    members = ROWS_PER_STATEMENT + 50
+    await asyncio.gather(*(storage.answer_rsvp("g", meeting, occurrence, f"U-{n}", "going",
+                                               NOW) for n in range(members)))
+    assert await storage.rsvp_counts(meeting, occurrence) == {"going": members, "maybe": 0,
+                                                              "no": 0}

@@ -1,4 +1,4 @@
-"""Safeguarding concerns on SQLite: cases, notes, audit, known leads and drafts.
+"""Safeguarding concerns in SQL both databases run: cases, notes, audit, known leads and drafts.
 
 Every operation is one transaction; a state change, its audit entry and the
 notifications it causes commit together. Words are sealed with the field cipher; after
@@ -42,8 +42,8 @@ def _moment(value: int | None) -> datetime | None:
     return None if value is None else from_micros(value)
 
 
-class SqliteConcerns(SqlBase, ConcernStore):
-    """`ConcernStore` on the shared SQLite connection."""
+class SqlConcerns(SqlBase, ConcernStore):
+    """`ConcernStore` for both storage backends."""
 
     def _audit_row(self, case_id: str, actor_id: str, actor_name: str, action: str,
                    detail: str, now: datetime) -> tuple[Any, ...]:
@@ -350,4 +350,4 @@ class SqliteConcerns(SqlBase, ConcernStore):
 
 
 
-__all__ = ["SqliteConcerns"]
+__all__ = ["SqlConcerns"]

@@ -1,5 +1,6 @@
-"""`AgreementStores` on SQLite: the agreement and its amendments, resources, prompts and
-the welcome text. Whatever people wrote is stored encrypted (`body`, `name`)."""
+"""`AgreementStores` in SQL both databases run: the agreement and its amendments,
+resources, prompts and the welcome text. Whatever people wrote is stored encrypted
+(`body`, `name`)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, vot
                       "status, yes_votes, no_votes")
 
 
-class SqliteAgreement(SqlBase, AgreementStores):
-    """The group's ways of working, stored in SQLite."""
+class SqlAgreement(SqlBase, AgreementStores):
+    """The group's ways of working, in the database."""
 
     # ---- agreement ---------------------------------------------------------------------
 
@@ -301,4 +302,4 @@ class SqliteAgreement(SqlBase, AgreementStores):
                 (group_id, self._encrypt_json(text), by, to_micros(now)))
 
 
-__all__ = ["SqliteAgreement"]
+__all__ = ["SqlAgreement"]

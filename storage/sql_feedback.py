@@ -1,4 +1,4 @@
-"""Anonymous feedback and polls on SQLite: whole operations, one transaction each.
+"""Anonymous feedback and polls in SQL both databases run: whole operations, one transaction each.
 
 Feedback text, topics, reasons and answers are encrypted, and their Fernet tokens are
 stamped with the day (midnight UTC) rather than the moment: Fernet writes its creation
@@ -22,6 +22,7 @@ from storage.feedback import (
     FeedbackStore,
     NewFeedback,
 )
+from storage.group_commit import many_values
 from storage.interface import StorageError
 from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
 from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
@@ -29,8 +30,9 @@ from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
 _ITEM_COLUMNS = ("id, group_id, audience, body, submitted_day, status, delivered_day, "
                  "hidden_reason, answered_day")
 
-_INSERT_ITEM = ("INSERT INTO feedback_items (id, group_id, audience, body, submitted_day, "
-                "status) VALUES (?, ?, ?, ?, ?, 'waiting')")
+_ITEM_INSERT = ("INSERT INTO feedback_items (id, group_id, audience, body, submitted_day, "
+                "status)")
+_ITEM_ROW = "(?, ?, ?, ?, ?, 'waiting')"
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -47,8 +49,8 @@ class _Batch:
     writer: asyncio.Task[None] | None = None
 
 
-class SqliteFeedback(SqlBase, FeedbackStore, PollStore):
-    """`FeedbackStore` and `PollStore` for `SqliteStorage`."""
+class SqlFeedback(SqlBase, FeedbackStore, PollStore):
+    """`FeedbackStore` and `PollStore` for both storage backends."""
 
     # ---- encoding ----------------------------------------------------------------------
 
@@ -111,7 +113,10 @@ class SqliteFeedback(SqlBase, FeedbackStore, PollStore):
         """Insert rows in one transaction and settle their futures (an error on all)."""
         try:
             async with self._transaction() as db:
-                await db.executemany(_INSERT_ITEM, [row for row, _ in taken])
+                # As few statements as possible: one is one round trip on PostgreSQL.
+                for sql, values in many_values(_ITEM_INSERT, _ITEM_ROW,
+                                               [row for row, _ in taken]):
+                    await db.execute(sql, values)
         except BaseException as exc:
             error = exc if isinstance(exc, StorageError) else StorageError(
                 f"the feedback could not be stored ({type(exc).__name__})")
@@ -354,4 +359,4 @@ class _ChangedError(StorageError):
     """Rows changed between reading and acting; the transaction is undone, to retry."""
 
 
-__all__ = ["SqliteFeedback"]
+__all__ = ["SqlFeedback"]

@@ -1,5 +1,6 @@
-"""Check-ins, one-to-one requests, facilitators and buddies on SQLite: whole operations,
-one transaction each. Check-in notes and the words of one-to-one requests are encrypted."""
+"""Check-ins, one-to-one requests, facilitators and buddies in SQL both databases run:
+whole operations, one transaction each. Check-in notes and the words of one-to-one
+requests are encrypted."""
 
 from __future__ import annotations
 
@@ -71,8 +72,8 @@ def _moment(value: int | None) -> datetime | None:
     return None if value is None else from_micros(value)
 
 
-class SqliteCheckins(SqlBase, CheckinStore, BuddyStore):
-    """`CheckinStore` and `BuddyStore` for `SqliteStorage`."""
+class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
+    """`CheckinStore` and `BuddyStore` for both storage backends."""
 
     # ---- encoding ----------------------------------------------------------------------
 
@@ -295,6 +296,14 @@ class SqliteCheckins(SqlBase, CheckinStore, BuddyStore):
                 """SELECT group_id, user_id, display_name FROM facilitators
                     WHERE group_id = ? ORDER BY user_id""", (group_id,))
         return [Facilitator(*r) for r in rows]
+
+    async def forget_facilitator(self, group_id: str, user_id: str) -> bool:
+        """See `CheckinStore.forget_facilitator`."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM facilitators WHERE group_id = ? AND user_id = ?",
+                (group_id, user_id))
+            return cursor.rowcount > 0
 
     # ---- summaries ---------------------------------------------------------------------
 

@@ -1,12 +1,14 @@
-"""`MeetingsStore` on SQLite: each operation one transaction; people's words encrypted."""
+"""`MeetingsStore` in SQL both databases run: each operation one transaction; people's
+words encrypted."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.outbox import NewDelivery
+from storage.group_commit import GroupCommit, many_values
 from storage.meetings import (
     ACTIVE,
     CANCELLED,
@@ -20,6 +22,7 @@ from storage.meetings import (
     MeetingTimes,
     NewMinutes,
     ReminderContext,
+    RsvpAnswer,
 )
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
@@ -44,6 +47,25 @@ _APPLY_DRAFT = """
 _ACTION_COLUMNS = "id, group_id, minutes_id, owner_id, body, due, zone, status"
 
 
+_RSVP_INSERT = ("INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
+                "updated_at)")
+_RSVP_ROW = "(?, ?, ?, ?, ?)"
+_RSVP_CONFLICT = ("ON CONFLICT (meeting_id, occurrence, user_id) "
+                  "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at")
+_UPSERT_RSVP = f"{_RSVP_INSERT} VALUES {_RSVP_ROW} {_RSVP_CONFLICT}"
+
+
+class _Rsvp(NamedTuple):
+    """One RSVP waiting to be committed with the others given at the same moment."""
+
+    group_id: str
+    meeting_id: int
+    occurrence: datetime
+    user_id: str
+    answer: str
+    now: datetime
+
+
 def _reminders_text(reminders: Sequence[int]) -> str:
     return ",".join(str(m) for m in reminders)
 
@@ -52,8 +74,8 @@ def _reminders_from(text: str) -> tuple[int, ...]:
     return tuple(int(m) for m in text.split(",") if m)
 
 
-class SqliteMeetings(SqlBase, MeetingsStore):
-    """Meetings, RSVPs, agendas, minutes and action items in the SQLite file."""
+class SqlMeetings(SqlBase, MeetingsStore):
+    """Meetings, RSVPs, agendas, minutes and action items in the database."""
 
     # ---- meetings ----------------------------------------------------------------------
 
@@ -245,13 +267,56 @@ class SqliteMeetings(SqlBase, MeetingsStore):
             raise ValueError(f"unknown answer {answer!r}")
         occ = to_micros(occurrence)
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
-                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id, occurrence, "
-                "user_id) DO UPDATE SET answer = excluded.answer, "
-                "updated_at = excluded.updated_at",
-                (meeting_id, occ, user_id, answer, to_micros(now)))
+            await db.execute(_UPSERT_RSVP, (meeting_id, occ, user_id, answer, to_micros(now)))
             return await self._counts(db, meeting_id, occ)
+
+    async def answer_rsvp(self, group_id: str, meeting_id: int, occurrence: datetime,
+                          user_id: str, answer: str, now: datetime) -> RsvpAnswer | None:
+        """See `MeetingsStore.answer_rsvp`: a reminder's buttons are pressed by many at
+        once, so the answers that arrive together are committed together."""
+        if answer not in RSVP_ANSWERS:
+            raise ValueError(f"unknown answer {answer!r}")
+        batch: GroupCommit[_Rsvp, RsvpAnswer | None] | None = getattr(
+            self, "_rsvp_batch", None)
+        if batch is None:
+            batch = GroupCommit(self._answer_rsvps, "coprod-rsvp-writer")
+            self._rsvp_batch = batch
+        return await batch.submit(_Rsvp(group_id, meeting_id, occurrence, user_id, answer,
+                                        now))
+
+    async def _answer_rsvps(self, wanted: Sequence[_Rsvp]) -> list[RsvpAnswer | None]:
+        """Several members' answers in one transaction; what each reminder shows after."""
+        async with self._transaction() as db:
+            meetings: dict[tuple[str, int], MeetingRecord | None] = {}
+            for r in wanted:
+                if (r.group_id, r.meeting_id) not in meetings:
+                    found = await self._meeting(db, r.group_id, r.meeting_id)
+                    meetings[(r.group_id, r.meeting_id)] = (
+                        found if found is not None and found.status == ACTIVE else None)
+            stored = [r for r in wanted if meetings[(r.group_id, r.meeting_id)] is not None]
+            # A member who pressed twice at once: the later answer, as if one after the
+            # other (one statement may not change the same row twice).
+            latest = {(r.meeting_id, r.occurrence, r.user_id): r for r in stored}
+            rows = [(r.meeting_id, to_micros(r.occurrence), r.user_id, r.answer,
+                     to_micros(r.now)) for r in latest.values()]
+            for sql, values in many_values(_RSVP_INSERT, _RSVP_ROW, rows, _RSVP_CONFLICT):
+                await db.execute(sql, values)
+            shown: dict[tuple[int, datetime], tuple[dict[str, int], list[AgendaItem]]] = {}
+            for r in stored:
+                if (r.meeting_id, r.occurrence) not in shown:
+                    occ = to_micros(r.occurrence)
+                    shown[(r.meeting_id, r.occurrence)] = (
+                        await self._counts(db, r.meeting_id, occ),
+                        await self._agenda(db, r.meeting_id, r.occurrence))
+        out: list[RsvpAnswer | None] = []
+        for r in wanted:
+            meeting = meetings[(r.group_id, r.meeting_id)]
+            if meeting is None:
+                out.append(None)
+            else:
+                counts, agenda = shown[(r.meeting_id, r.occurrence)]
+                out.append(RsvpAnswer(meeting, dict(counts), list(agenda)))
+        return out
 
     async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> dict[str, int]:
         """How many answered each way."""
@@ -306,9 +371,13 @@ class SqliteMeetings(SqlBase, MeetingsStore):
     async def agenda_items(self, meeting_id: int, occurrence: datetime) -> list[AgendaItem]:
         """One occurrence's agenda points, oldest first."""
         async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT id, author_id, body FROM agenda_items WHERE meeting_id = ? AND "
-                "occurrence = ? ORDER BY id", (meeting_id, to_micros(occurrence))))
+            return await self._agenda(db, meeting_id, occurrence)
+
+    async def _agenda(self, db: SqlConnection, meeting_id: int,
+                      occurrence: datetime) -> list[AgendaItem]:
+        rows = list(await db.execute_fetchall(
+            "SELECT id, author_id, body FROM agenda_items WHERE meeting_id = ? AND "
+            "occurrence = ? ORDER BY id", (meeting_id, to_micros(occurrence))))
         items = []
         for item_id, author_id, body in rows:
             data = self._decrypt_json(body)

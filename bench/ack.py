@@ -1,0 +1,124 @@
+"""Benchmark: acknowledgement latency under a burst of 500 concurrent events.
+
+500 members act at the same moment through the core (`App.handle`, every feature on, the
+delivery dispatcher running through the in-memory adapter): half send anonymous
+feedback (the /feedback form), half press an RSVP button on a meeting reminder (the
+answer stored, the reminder's counts rebuilt). The latency of each is the time until
+its reply, which the core gives only once the answer is durably stored. Figures: p50,
+p99 and max, all together and by kind. Target: p99 under 100 ms (the platforms allow
+3 s). Baseline, measured in the same run: the raw driver inserting a similar row for
+each of the 500 at once, one transaction each (aiosqlite taking turns on one connection
+as the store does; asyncpg through a pool of 10). On SQLite, and on PostgreSQL when
+available. Bounded: a few seconds per backend.
+
+Run: `make bench`, or `.venv/bin/python bench/ack.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import (
+    Backend,
+    Clock,
+    Row,
+    Skipped,
+    fresh_postgres,
+    note,
+    postgres_backend,
+    print_table,
+    ratio,
+    skipped,
+    spread,
+    sqlite_backend,
+)
+from _workload import Core, feedback, raw_postgres, raw_rows, raw_sqlite, rsvp
+
+from bot.events import Event
+
+BURST = 500
+TARGET_MS = 100.0
+LIMIT_SECONDS = 60
+
+
+async def burst(backend: Backend) -> dict[str, list[float]]:
+    """The 500 at once; latencies by kind ("all", "feedback", "rsvp")."""
+    storage = await backend.open()
+    core = await Core.start(storage)
+    try:
+        await core.handle(feedback(-1))  # warm up: first use of each path
+        await core.handle(rsvp(-1, core.rsvp_value))
+        events: list[Event] = [feedback(n) if n % 2 == 0 else rsvp(n, core.rsvp_value)
+                               for n in range(BURST)]
+        took = await asyncio.gather(*(core.handle(e) for e in events))
+    finally:
+        await core.stop()
+        await storage.close()
+    return {"all": list(took),
+            "feedback": [t for n, t in enumerate(took) if n % 2 == 0],
+            "rsvp": [t for n, t in enumerate(took) if n % 2 == 1]}
+
+
+def table(name: str, core: dict[str, list[float]], raw: list[float], driver: str) -> None:
+    """Print one backend's table."""
+    raw_p50, raw_p99, raw_max = spread(raw)
+    rows = []
+    for kind, values in core.items():
+        p50, p99, top = spread(values)
+        rows.append(Row(f"{kind} ({len(values)}): p50 ms", f"{p50 * 1000:.1f}",
+                        f"{raw_p50 * 1000:.1f}", ratio(p50, raw_p50)))
+        rows.append(Row(f"{kind} ({len(values)}): p99 ms", f"{p99 * 1000:.1f}",
+                        f"{raw_p99 * 1000:.1f}", ratio(p99, raw_p99),
+                        f"< {TARGET_MS:.0f}", p99 * 1000 < TARGET_MS))
+        rows.append(Row(f"{kind} ({len(values)}): max ms", f"{top * 1000:.1f}",
+                        f"{raw_max * 1000:.1f}", ratio(top, raw_max)))
+    print_table(f"acknowledgement latency: {BURST} concurrent events (feedback + RSVP) "
+                f"through the core ({name})", rows)
+    note(f"baseline = raw {driver}: {BURST} similar rows inserted at once, one transaction "
+         "each; ratio = core / raw.")
+
+
+async def sqlite_run() -> None:
+    """Core and raw aiosqlite on SQLite files in one temporary folder."""
+    async with sqlite_backend() as backend:
+        core = await burst(backend)
+        _, raw = await raw_sqlite(backend.database + "-raw", raw_rows(BURST), "burst")
+    table("SQLite", core, raw, "aiosqlite (WAL, synchronous=FULL, one connection)")
+
+
+async def postgres_run() -> None:
+    """Core (if the storage factory supports PostgreSQL) and raw asyncpg, each on a fresh
+    database dropped afterwards."""
+    async with fresh_postgres(need_factory=False) as url:
+        _, raw = await raw_postgres(url, raw_rows(BURST), "burst")
+    try:
+        async with postgres_backend() as backend:
+            core = await burst(backend)
+    except Skipped as exc:
+        p50, p99, top = spread(raw)
+        skipped("core", exc)
+        note(f"raw asyncpg burst of {BURST} (pool of 10) measured alone: p50 "
+             f"{p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {top * 1000:.1f} ms")
+        return
+    table("PostgreSQL", core, raw, "asyncpg (pool of 10, autocommit)")
+
+
+async def main() -> int:
+    """SQLite, then PostgreSQL if it can be used."""
+    clock = Clock()
+    async with asyncio.timeout(LIMIT_SECONDS):
+        await sqlite_run()
+        try:
+            await postgres_run()
+        except Skipped as exc:
+            skipped("", exc)
+    note(f"(bench took {clock})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

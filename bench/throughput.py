@@ -1,0 +1,131 @@
+"""Benchmark: anonymous feedback submissions per second through the core, beside the raw
+driver inserting a similar row, in the same run on the same disk.
+
+Core: `App.handle(FormSubmission)` for the /feedback form, every feature on, the
+delivery dispatcher running; each submission is acknowledged only once stored
+(encrypted, no author). Measured with 1,000 members sending at once (what a busy group
+does after a meeting) and with one member after another. Raw: the driver inserting a
+row like a feedback item (random id, group, audience, encrypted body, day, status), one
+transaction per row one after another (what a plain store does for each submission: the
+baseline), and all rows in one transaction (the ceiling of the disk). Target: the core
+at least half the raw one-row-per-transaction rate. On SQLite (aiosqlite, WAL,
+synchronous=FULL) and, when available, PostgreSQL (asyncpg). Bounded: seconds.
+
+Run: `make bench`, or `.venv/bin/python bench/throughput.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import (
+    Backend,
+    Clock,
+    Row,
+    Skipped,
+    fresh_postgres,
+    note,
+    postgres_backend,
+    print_table,
+    ratio,
+    skipped,
+    sqlite_backend,
+)
+from _workload import Core, feedback, raw_postgres, raw_rows, raw_sqlite
+
+AT_ONCE = 1000
+ONE_BY_ONE = 300
+RAW_ROWS = 500
+SHARE = 0.5  # the core should reach at least half the raw rate
+LIMIT_SECONDS = 90
+
+
+async def core_rates(backend: Backend) -> tuple[float, float]:
+    """Submissions per second: all at once, and one after another."""
+    storage = await backend.open()
+    core = await Core.start(storage)
+    try:
+        await core.handle(feedback(-1))  # warm up
+        started = time.perf_counter()
+        await asyncio.gather(*(core.handle(feedback(n)) for n in range(AT_ONCE)))
+        at_once = AT_ONCE / (time.perf_counter() - started)
+        started = time.perf_counter()
+        for n in range(AT_ONCE, AT_ONCE + ONE_BY_ONE):
+            await core.handle(feedback(n))
+        one_by_one = ONE_BY_ONE / (time.perf_counter() - started)
+    finally:
+        await core.stop()
+        await storage.close()
+    return at_once, one_by_one
+
+
+def table(name: str, driver: str, core: tuple[float, float] | None,
+          raw_each: float, raw_batch: float) -> None:
+    """Print one backend's table (core None: only the raw driver's figures)."""
+    rows = []
+    if core is not None:
+        at_once, one_by_one = core
+        rows += [
+            Row(f"core, {AT_ONCE:,} members at once: per s", f"{at_once:,.0f}",
+                f"{raw_each:,.0f}", ratio(at_once, raw_each), f">= {SHARE:.2f}x",
+                at_once >= SHARE * raw_each),
+            Row(f"core, {ONE_BY_ONE} one after another: per s", f"{one_by_one:,.0f}",
+                f"{raw_each:,.0f}", ratio(one_by_one, raw_each), f">= {SHARE:.2f}x",
+                one_by_one >= SHARE * raw_each),
+        ]
+    rows += [
+        Row(f"raw {driver}, 1 row per transaction: per s", f"{raw_each:,.0f}"),
+        Row(f"raw {driver}, {RAW_ROWS} rows in 1 transaction: per s", f"{raw_batch:,.0f}",
+            "", "" if core is None else f"{core[0] / raw_batch:.2f}x"),
+    ]
+    print_table(f"write throughput: anonymous feedback through the core ({name})", rows)
+    note(f"baseline = raw {driver}, one transaction per row, one after another; "
+         "ratio = core / baseline (last row: core at once / all-in-one-transaction).")
+
+
+async def sqlite_run() -> None:
+    """Core and raw aiosqlite, on files in one temporary folder."""
+    async with sqlite_backend() as backend:
+        core = await core_rates(backend)
+        each, _ = await raw_sqlite(backend.database + "-each", raw_rows(RAW_ROWS),
+                                   "sequential")
+        batch, _ = await raw_sqlite(backend.database + "-batch", raw_rows(RAW_ROWS), "batch")
+    table("SQLite", "aiosqlite", core, RAW_ROWS / each, RAW_ROWS / batch)
+
+
+async def postgres_run() -> None:
+    """Raw asyncpg (whenever a server is reachable) and the core (when the storage factory
+    supports PostgreSQL), each on a fresh database dropped afterwards."""
+    async with fresh_postgres(need_factory=False) as url:
+        each, _ = await raw_postgres(url, raw_rows(RAW_ROWS), "sequential")
+    async with fresh_postgres(need_factory=False) as url:
+        batch, _ = await raw_postgres(url, raw_rows(RAW_ROWS), "batch")
+    core: tuple[float, float] | None = None
+    try:
+        async with postgres_backend() as backend:
+            core = await core_rates(backend)
+    except Skipped as exc:
+        skipped("core", exc)
+    table("PostgreSQL", "asyncpg", core, RAW_ROWS / each, RAW_ROWS / batch)
+
+
+async def main() -> int:
+    """SQLite, then PostgreSQL if it can be used."""
+    clock = Clock()
+    async with asyncio.timeout(LIMIT_SECONDS):
+        await sqlite_run()
+        try:
+            await postgres_run()
+        except Skipped as exc:
+            skipped("", exc)
+    note(f"(bench took {clock})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

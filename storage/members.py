@@ -1,0 +1,201 @@
+"""One member's data across every table: subject access (export), erasure, retention
+and re-encryption under a new key.
+
+Why it exists: the data protection part of issue 9. Each feature stores what it needs
+in its own tables; this store is the one place that knows, table by table, what links a
+row to a member, so that `coprod export`, `coprod erase`, the daily retention sweep and
+`coprod rotate-key` cover everything and agree with each other.
+
+What links a member, table by table, and what export and erasure do with each, is
+decided in `docs/decisions/member-data.md` (kept in step with the code below; a test
+checks every table in `storage/migrations.py` is named there). In short: rows keyed by
+the member's id are exported and deleted; records the group keeps (minutes, action
+items, meetings, resources, settings changes, buddy rounds, named-poll votes) are
+exported and lose the member's id and name; safeguarding cases, their notes and audit
+are kept; the erasure itself is recorded in `member_erasures` with counts only.
+
+Anonymous feedback and votes in anonymous polls and agreement amendments are never
+exported or erased: nothing stored says whose they are.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+# The name put where an erased member's name was shown to others (action items, the
+# names listed by a named poll).
+ERASED_NAME = "a former member"
+
+MemberRecords = dict[str, list[dict[str, Any]]]
+"""Section name -> JSON-ready records (times as ISO 8601 UTC text, words decrypted)."""
+
+# Every section an export has, in order, even when empty: a member sees every kind of
+# thing the bot could hold.
+EXPORT_SECTIONS: tuple[str, ...] = (
+    "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
+    "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
+    "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
+    "meetings_created", "agreement_reads", "named_poll_votes", "concerns_raised",
+    "concern_drafts", "known_facilitator", "known_safeguarding_lead",
+    "group_settings_changed", "resources_added", "welcome_text_changed",
+    "feedback_hidden", "messages_waiting",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What one erasure did: rows deleted and rows anonymised per table, and the
+    safeguarding records kept (counts only: never what they hold)."""
+
+    erasure_id: int
+    deleted: Mapping[str, int]
+    anonymised: Mapping[str, int]
+    kept: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureRecord:
+    """The audit of one erasure: who ran it, when, and how many rows it touched."""
+
+    erasure_id: int
+    member_id: str
+    group_id: str  # "" means every group
+    erased_by: str
+    erased_at: datetime
+    counts: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionCutoffs:
+    """What the retention sweep deletes: records older than each cutoff (None: keep)."""
+
+    checkins_before: datetime | None = None
+    feedback_before: datetime | None = None
+    minutes_before: datetime | None = None
+    # Concern drafts (a direct message offered as a concern) that can no longer be used.
+    drafts_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedColumn:
+    """A TEXT column holding Fernet tokens under the at-rest key.
+
+    `key` is the table's primary key (for batches in key order). `only` narrows the rows
+    (SQL with `?` marks, and its parameters): named-poll votes are sealed at rest, while
+    anonymous ones are sealed under a key that lives only in the running bot's memory
+    and must be left alone.
+    """
+
+    table: str
+    key: tuple[str, ...]
+    column: str
+    only: str = ""
+    params: tuple[Any, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """`table.column`, for reports."""
+        return f"{self.table}.{self.column}"
+
+
+# Every column encrypted with the at-rest key (`FieldCipher`). A new encrypted column
+# must be added here, or `coprod rotate-key` leaves it under the old key (a test scans
+# every TEXT column of a database after a workload for tokens this list misses).
+ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
+    EncryptedColumn("group_settings", ("group_id", "key"), "value_json"),
+    EncryptedColumn("settings_audit", ("id",), "value_json"),
+    EncryptedColumn("deliveries", ("id",), "body"),
+    EncryptedColumn("deliveries", ("id",), "fallbacks"),
+    EncryptedColumn("meetings", ("id",), "details"),
+    EncryptedColumn("agenda_items", ("id",), "body"),
+    EncryptedColumn("minutes", ("id",), "body"),
+    EncryptedColumn("action_items", ("id",), "body"),
+    EncryptedColumn("feedback_items", ("id",), "body"),
+    EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
+    EncryptedColumn("feedback_items", ("id",), "answer"),
+    EncryptedColumn("polls", ("id",), "body"),
+    EncryptedColumn("polls", ("id",), "voter_secret"),
+    EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",
+                    "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (0,)),
+    EncryptedColumn("concern_cases", ("id",), "body"),
+    EncryptedColumn("concern_cases", ("id",), "access"),
+    EncryptedColumn("concern_cases", ("id",), "outcome"),
+    EncryptedColumn("concern_notes", ("id",), "body"),
+    EncryptedColumn("concern_audit", ("id",), "detail"),
+    EncryptedColumn("concern_leads", ("group_id", "user_id"), "body"),
+    EncryptedColumn("concern_drafts", ("id",), "body"),
+    EncryptedColumn("checkins", ("id",), "note"),
+    EncryptedColumn("one_to_ones", ("id",), "body"),
+    EncryptedColumn("agreement_versions", ("group_id", "number"), "body"),
+    EncryptedColumn("amendments", ("id",), "body"),
+    EncryptedColumn("amendments", ("id",), "voter_secret"),
+    EncryptedColumn("agreement_reads", ("group_id", "version", "user_id"), "name"),
+    EncryptedColumn("resources", ("id",), "body"),
+    EncryptedColumn("prompts", ("id",), "body"),
+    EncryptedColumn("welcome_texts", ("group_id",), "body"),
+)
+
+# Columns that hold Fernet tokens under a key that is never stored (anonymous votes
+# sealed in the running process's memory): not the at-rest key's business.
+MEMORY_SEALED_COLUMNS: tuple[str, ...] = ("poll_voters.sealed", "amendment_voters.sealed")
+
+Reseal = Callable[[str], "str | None"]
+"""Given a stored token: its replacement under the new key, or None to leave it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResealBatch:
+    """One batch of `reseal_batch`: where it stopped, rows seen and rows rewritten."""
+
+    last: tuple[Any, ...] | None
+    seen: int
+    changed: int
+
+
+class MemberDataStore(ABC):
+    """Whole operations on one member's data, on retention and on key rotation."""
+
+    @abstractmethod
+    async def member_records(self, member_id: str, group_id: str | None) -> MemberRecords:
+        """Everything stored that links to the member (in one group, or all), words
+        decrypted, one section per kind (every `EXPORT_SECTIONS` key present)."""
+
+    @abstractmethod
+    async def erase_member(self, member_id: str, group_id: str | None, erased_by: str,
+                           now: datetime) -> Erasure:
+        """Delete or anonymise what `member_records` lists, keep safeguarding records,
+        and record the erasure (who, when, counts per table), in one transaction.
+        Running it again finds nothing more to do (and is recorded again)."""
+
+    @abstractmethod
+    async def erasures(self, member_id: str | None = None) -> list[ErasureRecord]:
+        """The erasure audit, oldest first (one member's, or everyone's)."""
+
+    @abstractmethod
+    async def purge_expired(self, occurrence_key: str, owner: str,
+                            cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
+        """Retention: claim the sweep's occurrence and delete what is older than each
+        cutoff, in one transaction. Returns rows deleted per table, or None if another
+        process already ran this sweep.
+
+        Deleted: check-ins sent before the check-in cutoff, and done one-to-one requests
+        made before it; feedback from before the feedback cutoff that is no longer
+        waiting (waiting feedback is never dropped); minutes from before the minutes
+        cutoff with their action items, once every one of those is done, and agenda
+        points and RSVPs of occurrences before it; concern drafts that have expired."""
+
+    @abstractmethod
+    async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,
+                           limit: int, reseal: Reseal) -> ResealBatch:
+        """Re-encrypt up to `limit` rows of one encrypted column after key `after` (None:
+        from the start), in key order, as one transaction. A row is rewritten only if it
+        still holds the token that was read, so a concurrent change is never undone."""
+
+    @abstractmethod
+    async def compact(self) -> bool:
+        """Rewrite the database file so no freed space still holds old bytes (after a
+        key rotation). False if the database was too busy to do it now."""

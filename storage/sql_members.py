@@ -1,0 +1,542 @@
+"""`MemberDataStore` in SQL both databases run: one member's data (export and erasure),
+the retention sweep and batched re-encryption under a new key.
+
+Which table links a member how, and what export and erasure do with it, is decided in
+`docs/decisions/member-data.md` (see `storage/members.py`). The SQL is what SQLite and
+PostgreSQL both accept (`storage/sql.py`): `?` marks, `RETURNING`, `substr`, row-value
+comparisons, flags as 0/1; JSON and encrypted words are read and matched in Python,
+not with either database's JSON functions.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.interface import StorageError
+from storage.members import (
+    ENCRYPTED_COLUMNS,
+    ERASED_NAME,
+    EXPORT_SECTIONS,
+    EncryptedColumn,
+    Erasure,
+    ErasureRecord,
+    MemberDataStore,
+    MemberRecords,
+    Reseal,
+    ResealBatch,
+    RetentionCutoffs,
+)
+from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
+
+_CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
+          "ON CONFLICT (key) DO NOTHING")
+_HELD = "('pending', 'sending', 'undeliverable')"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+def _iso(value: int | None) -> str | None:
+    return None if value is None else from_micros(int(value)).isoformat()
+
+
+def _scope(group_id: str | None, column: str = "group_id") -> tuple[str, tuple[Any, ...]]:
+    """An extra `AND` for one group (nothing for every group)."""
+    return ("", ()) if group_id is None else (f" AND {column} = ?", (group_id,))
+
+
+def _meeting_scope(group_id: str | None) -> tuple[str, tuple[Any, ...]]:
+    return ("", ()) if group_id is None else (
+        " AND meeting_id IN (SELECT id FROM meetings WHERE group_id = ?)", (group_id,))
+
+
+def _destination(raw: Any) -> dict[str, Any]:
+    # SQLite keeps JSON as text; PostgreSQL's JSONB may come back decoded.
+    return dict(raw) if isinstance(raw, dict) else dict(json.loads(raw))
+
+
+def _recipients(destination: dict[str, Any]) -> list[str]:
+    user = str(destination.get("user", ""))
+    if destination.get("kind") == "group_dm":
+        return [u for u in user.split(",") if u]
+    return [user] if user else []
+
+
+def _is_own_checkin_schedule(key: str, member_id: str, group_id: str | None) -> bool:
+    schedule = key.rsplit("@", 1)[0]
+    if group_id is not None:
+        return schedule == f"checkin:{group_id}:{member_id}"
+    return schedule.startswith("checkin:") and schedule.endswith(f":{member_id}")
+
+
+class SqlMembers(SqlBase, MemberDataStore):
+    """`MemberDataStore` for `SqliteStorage` and `PostgresStorage`."""
+
+    # ---- export ----------------------------------------------------------------------
+
+    async def member_records(self, member_id: str, group_id: str | None) -> MemberRecords:
+        """See `MemberDataStore.member_records`."""
+        out: MemberRecords = {name: [] for name in EXPORT_SECTIONS}
+        m = member_id
+        scope, sp = _scope(group_id)
+        async with self._transaction(write=False) as db:
+            async def rows(sql: str, params: Sequence[Any]) -> list[Any]:
+                return list(await db.execute_fetchall(sql, tuple(params)))
+
+            for g, zone, at in await rows(
+                    f"SELECT group_id, zone, updated_at FROM member_zones WHERE user_id = ?"
+                    f"{scope} ORDER BY group_id", (m, *sp)):
+                out["time_zones"].append({"group": g, "time_zone": zone,
+                                          "changed_at": _iso(at)})
+            for r in await rows(
+                    "SELECT group_id, display_name, enabled, cadence, weekday, at_time, "
+                    "timezone, quiet_start, quiet_end, paused_until, pause_reason, misses, "
+                    f"facilitator_id, updated_at FROM checkin_prefs WHERE user_id = ?{scope} "
+                    "ORDER BY group_id", (m, *sp)):
+                out["checkin_settings"].append({
+                    "group": r[0], "name": r[1], "check_ins_on": bool(r[2]), "cadence": r[3],
+                    "day": _WEEKDAYS[int(r[4]) % 7], "time": r[5], "time_zone": r[6],
+                    "quiet_start": r[7], "quiet_end": r[8], "paused_until": _iso(r[9]),
+                    "pause_reason": r[10], "unanswered_in_a_row": r[11],
+                    "facilitator": r[12] or None, "changed_at": _iso(r[13])})
+            for r in await rows(
+                    "SELECT id, group_id, sent_at, answer, answered_at, note, followed_up "
+                    f"FROM checkins WHERE user_id = ?{scope} ORDER BY sent_at, id", (m, *sp)):
+                out["checkins"].append({
+                    "id": r[0], "group": r[1], "sent_at": _iso(r[2]), "answer": r[3],
+                    "answered_at": _iso(r[4]),
+                    "note": None if r[5] is None else self._decrypt_json(r[5])["note"],
+                    "follow_up_sent": bool(r[6])})
+            for r in await rows(
+                    "SELECT id, group_id, facilitator_id, answer, body, status, created_at, "
+                    f"arranged_at FROM one_to_ones WHERE user_id = ?{scope} "
+                    "ORDER BY created_at, id", (m, *sp)):
+                data = self._decrypt_json(r[4])
+                out["one_to_one_requests"].append({
+                    "id": r[0], "group": r[1], "facilitator": r[2] or None, "answer": r[3],
+                    "your_name": data.get("name"), "note": data.get("note"),
+                    "status": r[5], "made_at": _iso(r[6]), "arranged_at": _iso(r[7])})
+            for g, name, at in await rows(
+                    "SELECT group_id, display_name, joined_at FROM buddy_members "
+                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
+                out["buddy_membership"].append({"group": g, "name": name,
+                                                "joined_at": _iso(at)})
+            for g, other in await rows(
+                    f"SELECT group_id, other_id FROM buddy_avoids WHERE user_id = ?{scope} "
+                    "ORDER BY group_id, other_id", (m, *sp)):
+                out["buddy_avoids"].append({"group": g, "not_paired_with": other})
+            for g, number, at, pairs in await rows(
+                    f"SELECT group_id, number, made_at, pairs_json FROM buddy_rounds "
+                    f"WHERE 1 = 1{scope} ORDER BY group_id, number", sp):
+                for pair in json.loads(pairs):
+                    if m in pair:
+                        out["buddy_rounds"].append({
+                            "group": g, "round": number, "made_at": _iso(at),
+                            "paired_with": [p for p in pair if p != m]})
+            for r in await rows(
+                    "SELECT m.group_id, r.meeting_id, r.occurrence, r.answer, r.updated_at "
+                    "FROM meeting_rsvps r JOIN meetings m ON m.id = r.meeting_id "
+                    f"WHERE r.user_id = ?{_scope(group_id, 'm.group_id')[0]} "
+                    "ORDER BY r.occurrence, r.meeting_id", (m, *sp)):
+                out["meeting_rsvps"].append({"group": r[0], "meeting": r[1],
+                                             "meeting_starts": _iso(r[2]), "answer": r[3],
+                                             "answered_at": _iso(r[4])})
+            for g, meeting in await rows(
+                    "SELECT m.group_id, o.meeting_id FROM meeting_dm_optins o "
+                    "JOIN meetings m ON m.id = o.meeting_id "
+                    f"WHERE o.user_id = ?{_scope(group_id, 'm.group_id')[0]} "
+                    "ORDER BY o.meeting_id", (m, *sp)):
+                out["meeting_reminder_optins"].append({"group": g, "meeting": meeting})
+            for r in await rows(
+                    "SELECT m.group_id, a.id, a.meeting_id, a.occurrence, a.body, a.created_at "
+                    "FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id "
+                    f"WHERE a.author_id = ?{_scope(group_id, 'm.group_id')[0]} "
+                    "ORDER BY a.id", (m, *sp)):
+                data = self._decrypt_json(r[4])
+                out["agenda_items"].append({
+                    "group": r[0], "id": r[1], "meeting": r[2], "meeting_starts": _iso(r[3]),
+                    "text": data.get("text"), "added_at": _iso(r[5])})
+            for r in await rows(
+                    "SELECT id, group_id, minutes_id, owner_id, body, due, status, done_by, "
+                    f"done_at, created_at FROM action_items WHERE (owner_id = ? OR "
+                    f"done_by = ?){scope} ORDER BY id", (m, m, *sp)):
+                record: dict[str, Any] = {"group": r[1], "id": r[0], "minutes": r[2],
+                                          "status": r[6], "created_at": _iso(r[9])}
+                if r[3] == m:
+                    data = self._decrypt_json(r[4])
+                    record.update(yours=True, task=data.get("task"), due=_iso(r[5]))
+                if r[7] == m:
+                    record.update(you_marked_it_done_at=_iso(r[8]))
+                out["action_items"].append(record)
+            for r in await rows(
+                    "SELECT id, group_id, meeting_id, created_at FROM minutes "
+                    f"WHERE written_by = ?{scope} ORDER BY id", (m, *sp)):
+                out["minutes_written"].append({"group": r[1], "id": r[0], "meeting": r[2],
+                                               "written_at": _iso(r[3])})
+            for r in await rows(
+                    "SELECT id, group_id, status, starts_at, details FROM meetings "
+                    f"WHERE created_by = ?{scope} ORDER BY id", (m, *sp)):
+                data = self._decrypt_json(r[4])
+                out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
+                                                "title": data.get("title"),
+                                                "first_starts": _iso(r[3])})
+            for g, version, at in await rows(
+                    "SELECT group_id, version, read_at FROM agreement_reads "
+                    f"WHERE user_id = ?{scope} ORDER BY group_id, version", (m, *sp)):
+                out["agreement_reads"].append({"group": g, "version": version,
+                                               "accepted_at": _iso(at)})
+            out["named_poll_votes"] = await self._named_votes(db, m, group_id)
+            for r in await rows(
+                    "SELECT id, group_id, status, created_at, body, danger FROM concern_cases "
+                    f"WHERE body IS NOT NULL{scope} ORDER BY created_at, id", sp):
+                data = self._decrypt_json(r[4])
+                if data.get("reporter") != m:
+                    continue
+                out["concerns_raised"].append({
+                    "group": r[1], "reference": r[0], "raised_at": _iso(r[3]),
+                    "status": r[2], "what_you_wrote": data.get("text"),
+                    "who_it_is_about": data.get("about") or None,
+                    "link": data.get("link") or None,
+                    "immediate_danger": bool(r[5]),
+                    "may_contact_you": bool(data.get("may_contact", False)),
+                    "name_left_off": bool(data.get("anonymous", False))})
+            for r in await rows(
+                    "SELECT id, group_id, body, created_at FROM concern_drafts "
+                    f"WHERE 1 = 1{scope} ORDER BY created_at, id", sp):
+                data = self._decrypt_json(r[2])
+                if data.get("user") == m:
+                    out["concern_drafts"].append({"group": r[1], "id": r[0],
+                                                  "text": data.get("text"),
+                                                  "kept_since": _iso(r[3])})
+            for g, name, at in await rows(
+                    "SELECT group_id, display_name, seen_at FROM facilitators "
+                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
+                out["known_facilitator"].append({"group": g, "name": name,
+                                                 "last_seen": _iso(at)})
+            for g, body, source, at in await rows(
+                    "SELECT group_id, body, source, seen_at FROM concern_leads "
+                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
+                out["known_safeguarding_lead"].append({
+                    "group": g, "name": self._decrypt_json(body).get("name"),
+                    "how": source, "last_seen": _iso(at)})
+            for g, key, value, at in await rows(
+                    "SELECT group_id, key, value_json, changed_at FROM settings_audit "
+                    f"WHERE changed_by = ?{scope} ORDER BY id", (m, *sp)):
+                out["group_settings_changed"].append({
+                    "group": g, "setting": key,
+                    "value": None if value is None else self._decrypt_json(value),
+                    "changed_at": _iso(at)})
+            for rid, g, body, at in await rows(
+                    "SELECT id, group_id, body, added_at FROM resources "
+                    f"WHERE added_by = ?{scope} ORDER BY added_at, id", (m, *sp)):
+                out["resources_added"].append({"group": g, "id": rid,
+                                               "title": self._decrypt_json(body).get("title"),
+                                               "added_at": _iso(at)})
+            for g, at in await rows(
+                    "SELECT group_id, updated_at FROM welcome_texts "
+                    f"WHERE updated_by = ?{scope} ORDER BY group_id", (m, *sp)):
+                out["welcome_text_changed"].append({"group": g, "changed_at": _iso(at)})
+            for fid, g, day in await rows(
+                    "SELECT id, group_id, hidden_day FROM feedback_items "
+                    f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id", (m, *sp)):
+                out["feedback_hidden"].append({"group": g, "reference": fid,
+                                               "hidden_on": _iso(day)})
+            for did, g, raw, status, body, at in await rows(
+                    "SELECT id, group_id, destination_json, status, body, created_at "
+                    f"FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL{scope} "
+                    "ORDER BY id", sp):
+                if m not in _recipients(_destination(raw)):
+                    continue
+                message = self._decrypt_json(body)
+                out["messages_waiting"].append({"group": g, "id": did, "status": status,
+                                                "queued_at": _iso(at),
+                                                "text": message.get("text")})
+        return out
+
+    async def _named_votes(self, db: SqlConnection, member_id: str,
+                           group_id: str | None) -> list[dict[str, Any]]:
+        """Votes in named polls (these keep the voter's id, and their name with the
+        choice, encrypted); anonymous polls keep no id to find."""
+        scope, sp = _scope(group_id, "p.group_id")
+        found: list[dict[str, Any]] = []
+        for poll_id, g, body, sealed in await db.execute_fetchall(
+                "SELECT p.id, p.group_id, p.body, v.sealed FROM poll_voters v "
+                "JOIN polls p ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ? "
+                f"AND v.sealed IS NOT NULL{scope} ORDER BY p.created_day, p.id",
+                (0, member_id, *sp)):
+            poll = self._decrypt_json(body)
+            vote = self._decrypt_json(sealed)
+            options = list(poll.get("options", []))
+            found.append({"group": g, "poll": poll_id, "question": poll.get("question"),
+                          "your_choices": [options[c] if 0 <= c < len(options) else c
+                                           for c in vote.get("choices", [])],
+                          "name_shown": vote.get("name")})
+        return found
+
+    # ---- erasure ---------------------------------------------------------------------
+
+    async def erase_member(self, member_id: str, group_id: str | None, erased_by: str,
+                           now: datetime) -> Erasure:
+        """See `MemberDataStore.erase_member`."""
+        m = member_id
+        deleted: dict[str, int] = {}
+        anonymised: dict[str, int] = {}
+        scope, sp = _scope(group_id)
+        mscope, msp = _meeting_scope(group_id)
+
+        async with self._transaction() as db:
+            async def run(sql: str, params: Sequence[Any]) -> int:
+                cursor = await db.execute(sql, tuple(params))
+                return max(cursor.rowcount, 0)
+
+            async def many(sql: str, params: Sequence[Sequence[Any]]) -> int:
+                if not params:
+                    return 0
+                cursor = await db.executemany(sql, [tuple(p) for p in params])
+                return max(cursor.rowcount, 0)
+
+            def add(counts: dict[str, int], table: str, n: int) -> None:
+                if n:
+                    counts[table] = counts.get(table, 0) + n
+
+            kept = await self._safeguarding_links(db, m, group_id)
+
+            for table in ("member_zones", "checkin_prefs", "checkins", "one_to_ones",
+                          "facilitators", "buddy_members", "concern_leads",
+                          "agreement_reads"):
+                add(deleted, table, await run(
+                    f"DELETE FROM {table} WHERE user_id = ?{scope}", (m, *sp)))
+            add(deleted, "buddy_avoids", await run(
+                f"DELETE FROM buddy_avoids WHERE (user_id = ? OR other_id = ?){scope}",
+                (m, m, *sp)))
+            for table, column in (("meeting_rsvps", "user_id"),
+                                  ("meeting_dm_optins", "user_id"),
+                                  ("agenda_items", "author_id")):
+                add(deleted, table, await run(
+                    f"DELETE FROM {table} WHERE {column} = ?{mscope}", (m, *msp)))
+
+            drafts = [(did,) for did, body in await db.execute_fetchall(
+                f"SELECT id, body FROM concern_drafts WHERE 1 = 1{scope}", sp)
+                if self._decrypt_json(body).get("user") == m]
+            add(deleted, "concern_drafts",
+                await many("DELETE FROM concern_drafts WHERE id = ?", drafts))
+
+            gone, rewrites = [], []
+            for did, raw, body in await db.execute_fetchall(
+                    f"SELECT id, destination_json, body FROM deliveries WHERE 1 = 1{scope}",
+                    sp):
+                destination = _destination(raw)
+                users = _recipients(destination)
+                if m not in users:
+                    continue
+                others = [u for u in users if u != m]
+                if destination.get("kind") == "group_dm" and (body is None or len(others) > 1):
+                    rewrites.append((_json({**destination, "user": ",".join(others)}), did))
+                else:
+                    gone.append((did,))
+            add(deleted, "deliveries", await many("DELETE FROM deliveries WHERE id = ?", gone))
+            add(anonymised, "deliveries", await many(
+                "UPDATE deliveries SET destination_json = ? WHERE id = ?", rewrites))
+
+            claims = [(key,) for (key,) in await db.execute_fetchall(
+                "SELECT key FROM occurrences WHERE substr(key, 1, 8) = ?", ("checkin:",))
+                if _is_own_checkin_schedule(str(key), m, group_id)]
+            add(deleted, "occurrences",
+                await many("DELETE FROM occurrences WHERE key = ?", claims))
+
+            # An open request waiting for them skips the reminder (it would go to nobody):
+            # the hourly sweep passes it to another facilitator when it falls due.
+            add(anonymised, "one_to_ones", await run(
+                "UPDATE one_to_ones SET facilitator_id = '', stage = CASE WHEN "
+                "status = 'requested' AND stage = 0 THEN 1 ELSE stage END "
+                f"WHERE facilitator_id = ?{scope}", (m, *sp)))
+            for table, column in (("checkin_prefs", "facilitator_id"),
+                                  ("meetings", "created_by"), ("minutes", "written_by"),
+                                  ("action_items", "done_by"), ("resources", "added_by"),
+                                  ("welcome_texts", "updated_by"),
+                                  ("feedback_items", "hidden_by"),
+                                  ("group_settings", "changed_by"),
+                                  ("settings_audit", "changed_by")):
+                add(anonymised, table, await run(
+                    f"UPDATE {table} SET {column} = '' WHERE {column} = ?{scope}", (m, *sp)))
+
+            owned = []
+            for aid, body in await db.execute_fetchall(
+                    f"SELECT id, body FROM action_items WHERE owner_id = ?{scope}", (m, *sp)):
+                data = dict(self._decrypt_json(body))
+                data["owner"] = ERASED_NAME
+                owned.append((self._encrypt_json(data), aid))
+            add(anonymised, "action_items", await many(
+                "UPDATE action_items SET owner_id = '', body = ? WHERE id = ?", owned))
+
+            rounds = []
+            for g, number, pairs in await db.execute_fetchall(
+                    f"SELECT group_id, number, pairs_json FROM buddy_rounds WHERE 1 = 1{scope}",
+                    sp):
+                decoded = json.loads(pairs)
+                if any(m in pair for pair in decoded):
+                    cleaned = [["" if p == m else p for p in pair] for pair in decoded]
+                    rounds.append((json.dumps(cleaned), g, number))
+            add(anonymised, "buddy_rounds", await many(
+                "UPDATE buddy_rounds SET pairs_json = ? WHERE group_id = ? AND number = ?",
+                rounds))
+
+            # A named poll's vote keeps counting; its voter becomes a random tag (the
+            # key must stay unique) and the name shown with it "a former member".
+            votes = []
+            pscope, psp = _scope(group_id, "p.group_id")
+            for poll_id, sealed in await db.execute_fetchall(
+                    "SELECT v.poll_id, v.sealed FROM poll_voters v JOIN polls p "
+                    f"ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ?{pscope}",
+                    (0, m, *psp)):
+                data = {} if sealed is None else dict(self._decrypt_json(sealed))
+                data["name"] = ERASED_NAME
+                votes.append((f"erased-{secrets.token_hex(8)}", self._encrypt_json(data),
+                              poll_id, m))
+            add(anonymised, "poll_voters", await many(
+                "UPDATE poll_voters SET voter = ?, sealed = ? WHERE poll_id = ? AND voter = ?",
+                votes))
+
+            counts = {"deleted": deleted, "anonymised": anonymised, "kept": kept}
+            cursor = await db.execute(
+                "INSERT INTO member_erasures (member_id, group_id, erased_by, erased_at, "
+                "counts_json) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (m, group_id or "", erased_by, to_micros(now), _json(counts)))
+            row = await cursor.fetchone()
+            if row is None:
+                raise StorageError("the erasure could not be recorded")
+            erasure_id = int(row[0])
+        await self._forget_old_versions(*sorted({*deleted, *anonymised}))
+        return Erasure(erasure_id, deleted, anonymised, kept)
+
+    async def _safeguarding_links(self, db: SqlConnection, member_id: str,
+                                  group_id: str | None) -> dict[str, int]:
+        """Counts of the safeguarding records that involve the member (kept)."""
+        scope, sp = _scope(group_id)
+        cases: set[str] = set()
+        in_scope: set[str] = set()
+        for cid, body, access, ack_by, assignee in await db.execute_fetchall(
+                "SELECT id, body, access, acknowledged_by, assignee FROM concern_cases "
+                f"WHERE 1 = 1{scope}", sp):
+            in_scope.add(cid)
+            data: dict[str, Any] = {} if body is None else self._decrypt_json(body)
+            excluded = self._decrypt_json(access).get("excluded", [])
+            if (member_id in (data.get("reporter"), ack_by, assignee)
+                    or member_id in data.get("subjects", ()) or member_id in excluded):
+                cases.add(cid)
+        notes = sum(1 for cid, author in await db.execute_fetchall(
+            "SELECT case_id, author_id FROM concern_notes") if cid in in_scope
+            and (cid in cases or author == member_id))
+        audit = sum(1 for cid, actor in await db.execute_fetchall(
+            "SELECT case_id, actor_id FROM concern_audit") if cid in in_scope
+            and (cid in cases or actor == member_id))
+        kept = {"concern_cases": len(cases), "concern_notes": notes, "concern_audit": audit}
+        return {k: v for k, v in kept.items() if v}
+
+    async def erasures(self, member_id: str | None = None) -> list[ErasureRecord]:
+        """See `MemberDataStore.erasures`."""
+        where, params = ("WHERE member_id = ?", (member_id,)) if member_id else ("", ())
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT id, member_id, group_id, erased_by, erased_at, counts_json "
+                f"FROM member_erasures {where} ORDER BY id", params))
+        return [ErasureRecord(int(r[0]), r[1], r[2], r[3], from_micros(int(r[4])),
+                              json.loads(r[5])) for r in rows]
+
+    # ---- retention -------------------------------------------------------------------
+
+    async def purge_expired(self, occurrence_key: str, owner: str,
+                            cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
+        """See `MemberDataStore.purge_expired`."""
+        counts: dict[str, int] = {}
+        async with self._transaction() as db:
+            cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            if cursor.rowcount != 1:
+                return None
+
+            async def run(table: str, sql: str, at: datetime) -> None:
+                cursor = await db.execute(sql, (to_micros(at),))
+                counts[table] = counts.get(table, 0) + max(cursor.rowcount, 0)
+
+            if cutoffs.checkins_before is not None:
+                at = cutoffs.checkins_before
+                await run("checkins", "DELETE FROM checkins WHERE sent_at < ?", at)
+                await run("one_to_ones", "DELETE FROM one_to_ones WHERE status = 'done' "
+                          "AND created_at < ?", at)
+            if cutoffs.feedback_before is not None:
+                await run("feedback_items", "DELETE FROM feedback_items "
+                          "WHERE status != 'waiting' AND submitted_day < ?",
+                          cutoffs.feedback_before)
+            if cutoffs.minutes_before is not None:
+                at = cutoffs.minutes_before
+                await run("action_items", """
+                    DELETE FROM action_items WHERE minutes_id IN (
+                        SELECT m.id FROM minutes m WHERE m.created_at < ? AND NOT EXISTS (
+                            SELECT 1 FROM action_items a
+                             WHERE a.minutes_id = m.id AND a.status = 'open'))""", at)
+                await run("minutes", """
+                    DELETE FROM minutes WHERE created_at < ? AND NOT EXISTS (
+                        SELECT 1 FROM action_items a WHERE a.minutes_id = minutes.id)""", at)
+                await run("agenda_items", "DELETE FROM agenda_items WHERE occurrence < ?", at)
+                await run("meeting_rsvps", "DELETE FROM meeting_rsvps WHERE occurrence < ?", at)
+            if cutoffs.drafts_before is not None:
+                await run("concern_drafts", "DELETE FROM concern_drafts WHERE created_at < ?",
+                          cutoffs.drafts_before)
+        if any(counts.values()):
+            await self._forget_old_versions(*sorted(t for t, n in counts.items() if n))
+        return counts
+
+    # ---- key rotation ----------------------------------------------------------------
+
+    async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,
+                           limit: int, reseal: Reseal) -> ResealBatch:
+        """See `MemberDataStore.reseal_batch`. Reads, re-encrypts outside any write
+        transaction, then writes the batch in one, each row only if unchanged."""
+        keys = ", ".join(column.key)
+        where = [f"{column.column} IS NOT NULL"]
+        params: list[Any] = []
+        if column.only:
+            where.append(f"({column.only})")
+            params += column.params
+        if after is not None:
+            marks = ", ".join("?" for _ in column.key)
+            where.append(f"({keys}) > ({marks})" if len(column.key) > 1 else f"{keys} > ?")
+            params += after
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT {keys}, {column.column} FROM {column.table} "
+                f"WHERE {' AND '.join(where)} ORDER BY {keys} LIMIT ?", (*params, limit)))
+        if not rows:
+            return ResealBatch(None, 0, 0)
+        updates = []
+        for row in rows:
+            token = row[-1]
+            fresh = reseal(token)
+            if fresh is not None and fresh != token:
+                updates.append((fresh, *row[:-1], token))
+        changed = 0
+        if updates:
+            match = " AND ".join(f"{k} = ?" for k in column.key)
+            async with self._transaction() as db:
+                cursor = await db.executemany(
+                    f"UPDATE {column.table} SET {column.column} = ? "
+                    f"WHERE {match} AND {column.column} = ?", updates)
+                changed = max(cursor.rowcount, 0)
+        return ResealBatch(tuple(rows[-1][:-1]), len(rows), changed)
+
+    async def compact(self) -> bool:
+        """SQLite: VACUUM (the file is rewritten without its free pages), then the WAL is
+        emptied. PostgreSQL: each table with encrypted columns is vacuumed, which drops
+        dead row versions but does not overwrite the space (docs/decisions/member-data.md)."""
+        try:
+            if self.dialect == "sqlite":
+                async with self._transaction(write=False) as db:
+                    await db.execute("VACUUM")
+            await self._forget_old_versions(*sorted({c.table for c in ENCRYPTED_COLUMNS}))
+        except StorageError:
+            return False
+        return True
+
+
+__all__ = ["SqlMembers"]

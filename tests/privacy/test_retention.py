@@ -1,0 +1,229 @@
+"""The daily retention sweep: with the injectable clock, it deletes exactly what is older
+than each period (and nothing still needed), once per day across processes, and logs
+counts only."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Config, ConfigError, load_config
+from bot.features.retention import SCHEDULE, Retention
+from bot.retention_config import RetentionConfig
+from scheduler import Firing
+from storage.checkins import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
+from storage.concerns import CaseStatus, ConcernDraft, NewConcern
+from storage.feedback import Audience, FeedbackStatus, NewFeedback
+from storage.interface import Storage
+from storage.meetings import MeetingDraft, NewAction, NewMinutes
+from tests.privacy.conftest import start_features
+
+# Storage behaviour: checked on SQLite and PostgreSQL alike.
+pytestmark = pytest.mark.backends
+
+G = "group-1"
+SWEEP = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # a midnight UTC: when the sweep runs
+PERIODS = RetentionConfig(checkin_answers_days=30, feedback_days=60, minutes_days=90,
+                          closed_cases_days=10)
+TICK = timedelta(microseconds=1)
+
+
+def days_before(days: int) -> datetime:
+    """The cutoff for a period: exactly `days` before the sweep."""
+    return SWEEP - timedelta(days=days)
+
+
+async def _checkin(storage: Storage, cid: str, sent: datetime) -> None:
+    prefs = CheckinPrefs(G, "U-alice", "Alice", enabled=True)
+    done = await storage.send_checkin(f"c-{cid}", "test", prefs,
+                                      Checkin(cid, G, "U-alice", sent, f"checkin:{cid}"), [],
+                                      sent)
+    assert done
+
+
+async def _request(storage: Storage, rid: str, made: datetime, done: bool) -> None:
+    await _checkin(storage, f"for-{rid}", made)
+    request = OneToOne(rid, G, "U-alice", "Alice", "U-carol", Answer.NOT_SO_GOOD, "note",
+                       RequestStatus.REQUESTED, made)
+    assert await storage.answer_checkin(f"for-{rid}", Answer.NOT_SO_GOOD, "", request, [],
+                                        made)
+    if done:
+        await storage.update_one_to_one(replace(request, status=RequestStatus.DONE), [], made)
+
+
+async def _feedback(storage: Storage, fid: str, day: datetime, status: FeedbackStatus,
+                    ) -> None:
+    await storage.submit_feedback(NewFeedback(fid, G, Audience.GROUP, "words", "", day))
+    if status is FeedbackStatus.DELIVERED:
+        assert await storage.deliver_digest(f"d-{fid}", "test", G, [fid], [], day, day)
+    elif status is FeedbackStatus.HIDDEN:
+        assert await storage.hide_feedback(G, fid, "why", "U-carol", day)
+
+
+async def _minutes(storage: Storage, written: datetime, actions: int, done: int,
+                   meeting: int) -> int:
+    records = await storage.save_minutes(NewMinutes(
+        G, meeting, "summary", "", "U-carol",
+        tuple(NewAction("U-alice", "Alice", f"task {i}", None, "UTC") for i in range(actions))),
+        written)
+    for record in records[:done]:
+        assert await storage.mark_action_done(G, record.id, "U-alice", written)
+    return records[0].minutes_id if records else 0
+
+
+async def _case(storage: Storage, ref: str, closed: datetime | None) -> None:
+    await storage.raise_concern(NewConcern(ref, G, "words", "", False, False, True, "", "",
+                                           "form", SWEEP - timedelta(days=400)), [],
+                                SWEEP - timedelta(days=400))
+    if closed is not None:
+        assert await storage.close_concern(ref, "outcome", "U-dev", "Dev", closed)
+
+
+async def fill_ages(storage: Storage) -> int:
+    """Records on both sides of each cutoff (one microsecond either side)."""
+    checkins, feedback, minutes = days_before(30), days_before(60), days_before(90)
+    await _checkin(storage, "old", checkins - TICK)
+    await _checkin(storage, "edge", checkins)
+    await _checkin(storage, "new", checkins + timedelta(days=1))
+    await _request(storage, "old-done", checkins - timedelta(days=1), done=True)
+    await _request(storage, "old-open", checkins - timedelta(days=1), done=False)
+    await _request(storage, "new-done", checkins + timedelta(days=1), done=True)
+    # Feedback is stored by day: midnight UTC.
+    await _feedback(storage, "f-old-delivered", feedback - timedelta(days=1),
+                    FeedbackStatus.DELIVERED)
+    await _feedback(storage, "f-old-hidden", feedback - timedelta(days=1),
+                    FeedbackStatus.HIDDEN)
+    await _feedback(storage, "f-old-waiting", feedback - timedelta(days=1),
+                    FeedbackStatus.WAITING)
+    await _feedback(storage, "f-edge", feedback, FeedbackStatus.DELIVERED)
+    meeting = (await storage.add_meetings([MeetingDraft(
+        G, "Meeting", minutes - timedelta(days=7), "UTC", "", "Room 2", "", "updates", (60,),
+        "U-carol")], minutes - timedelta(days=8)))[0]
+    await _minutes(storage, minutes - TICK, actions=2, done=2, meeting=meeting)
+    await _minutes(storage, minutes - TICK, actions=2, done=1, meeting=meeting)
+    await _minutes(storage, minutes, actions=1, done=1, meeting=meeting)
+    for when in (minutes - TICK, minutes):
+        await storage.add_agenda_item(meeting, when, "U-alice", "Alice", "point", when)
+        await storage.set_rsvp(meeting, when, "U-alice", "going", when)
+    await _case(storage, "C-OLD", days_before(10) - TICK)
+    await _case(storage, "C-EDGE", days_before(10))
+    await _case(storage, "C-OPEN", None)
+    return meeting
+
+
+async def test_the_sweep_deletes_exactly_what_is_past_each_period(
+        storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
+    meeting = await fill_ages(storage)
+    clock = FakeClock(SWEEP - timedelta(hours=1))
+    app = App(replace(Config(), retention=PERIODS), storage, clock=clock)
+    await app.load()
+    await start_features(app)
+    assert app.scheduler.next_due(SCHEDULE) == SWEEP
+    caplog.set_level(logging.INFO, logger="bot.features.retention")
+
+    clock.advance(timedelta(hours=1))
+    await app.scheduler.run_due()
+
+    left = {c.checkin_id for c in await storage.checkins_between(
+        G, SWEEP - timedelta(days=400), SWEEP)}
+    assert left == {"edge", "new", "for-new-done"}
+    # A request still open is kept (its check-in went); an old finished one is not.
+    requests = await storage.open_one_to_ones(G)
+    assert [r.request_id for r in requests] == ["old-open"]
+    assert await storage.count_one_to_ones(G) == 2  # old-open and new-done
+    feedback = {f.item_id for f in await storage.recent_feedback(
+        G, SWEEP - timedelta(days=400), 100)}
+    assert feedback == {"f-old-waiting", "f-edge"}
+    actions = await storage.open_actions(G)
+    assert len(actions) == 1  # the old minutes with an open item stay, with both items
+    assert await storage.get_action(G, actions[0].id - 1) is not None
+    assert await storage.agenda_items(meeting, days_before(90) - TICK) == []
+    assert len(await storage.agenda_items(meeting, days_before(90))) == 1
+    assert (await storage.rsvp_counts(meeting, days_before(90) - TICK))["going"] == 0
+    assert (await storage.rsvp_counts(meeting, days_before(90)))["going"] == 1
+    statuses = {ref: (await storage.concern(ref)).status  # type: ignore[union-attr]
+                for ref in ("C-OLD", "C-EDGE", "C-OPEN")}
+    assert statuses == {"C-OLD": CaseStatus.DELETED, "C-EDGE": CaseStatus.CLOSED,
+                        "C-OPEN": CaseStatus.OPEN}
+
+    (line,) = [r for r in caplog.records if r.getMessage() == "retention.swept"]
+    assert line.fields == {  # type: ignore[attr-defined]
+        "checkins": 3, "one_to_ones": 1, "feedback_items": 2, "action_items": 2,
+        "minutes": 1, "agenda_items": 1, "meeting_rsvps": 1, "concern_drafts": 0,
+        "concern_cases": 1}
+    assert app.scheduler.next_due(SCHEDULE) == SWEEP + timedelta(days=1)
+    await app.stop()
+
+
+async def test_a_sweep_runs_once_per_day_across_processes(storage: Storage) -> None:
+    await _checkin(storage, "old", SWEEP - timedelta(days=400))
+    clock = FakeClock(SWEEP)
+    first = Retention(App(replace(Config(), retention=PERIODS), storage, clock=clock))
+    second = Retention(App(replace(Config(), retention=PERIODS), storage, clock=clock))
+    firing = Firing(SCHEDULE, SWEEP)
+    assert (await first.sweep(firing) or {})["checkins"] == 1
+    assert await second.sweep(firing) is None
+    assert await first.sweep(Firing(SCHEDULE, SWEEP + timedelta(days=1))) == {
+        "checkins": 0, "one_to_ones": 0, "feedback_items": 0, "action_items": 0,
+        "minutes": 0, "agenda_items": 0, "meeting_rsvps": 0, "concern_drafts": 0,
+        "concern_cases": 0}
+
+
+async def test_with_every_period_keep_only_expired_drafts_go(storage: Storage) -> None:
+    await _checkin(storage, "old", SWEEP - timedelta(days=4000))
+    for draft_id, made in (("stale", SWEEP - timedelta(days=1) - TICK),
+                           ("fresh", SWEEP - timedelta(hours=23))):
+        await storage.save_concern_draft(ConcernDraft(draft_id, G, "U-alice", "words", "", "",
+                                                      "", made), made - timedelta(days=9))
+    keep = RetentionConfig(0, 0, 0, 0)
+    app = App(replace(Config(), retention=keep), storage, clock=FakeClock(SWEEP))
+    await start_features(app)
+    assert app.scheduler.next_due(SCHEDULE) is not None
+    retention = app.features["retention"].start.__self__  # type: ignore[union-attr]
+    counts = await retention.sweep(Firing(SCHEDULE, SWEEP))
+    assert counts == {"concern_drafts": 1, "concern_cases": 0}
+    assert await storage.concern_draft("fresh", "U-alice", SWEEP - timedelta(days=9))
+    assert await storage.concern_draft("stale", "U-alice", SWEEP - timedelta(days=9)) is None
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("checkin_answers_days = 7", "[retention] checkin_answers_days: must be 0 (keep) or "
+                                 "from 30 to 36500"),
+    ("feedback_days = -1", "[retention] feedback_days: must be 0 (keep) or from 1"),
+    ("minutes_days = \"a year\"", "[retention] minutes_days: must be a whole number of days"),
+    ("closed_cases_days = true", "[retention] closed_cases_days: must be a whole number"),
+    ("closed_cases_days = 99999", "[retention] closed_cases_days: must be 0 (keep) or from 1"),
+    ("keep_days = 3", "[retention] keep_days: unknown key. Known keys here are "
+                      "checkin_answers_days, feedback_days, minutes_days, closed_cases_days"),
+])
+def test_bad_retention_config_names_the_key(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"[retention]\n{text}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+
+
+def test_retention_config_and_the_older_concerns_key(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[retention]\ncheckin_answers_days = 90\nfeedback_days = 0\n"
+                    "closed_cases_days = 365\n", encoding="utf-8")
+    config = load_config(path, env={})
+    assert config.retention == RetentionConfig(90, 0, 0, 365)
+    assert config.concerns.retention_days == 365
+    path.write_text("[concerns]\nretention_days = 100\n", encoding="utf-8")
+    config = load_config(path, env={})
+    assert config.retention.closed_cases_days == 100
+    path.write_text("[concerns]\nretention_days = 100\n[retention]\nclosed_cases_days = 50\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    assert caught.value.problems[0].startswith(
+        "[retention] closed_cases_days: it is 50, but [concerns] retention_days")
+    assert load_config(None, env={}).retention == RetentionConfig()
