@@ -28,6 +28,8 @@ from bot.events import (
     Invocation,
     MemberJoined,
     MessageShortcut,
+    made_valid,
+    valid_text,
 )
 from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
 from bot.logs import log_event
@@ -257,6 +259,7 @@ class App:
     async def handle_text(self, group_id: str, actor: Actor, line: str,
                           channel: str | None) -> Reply:
         """Handle a typed command line, for text platforms (console, Slack)."""
+        line = valid_text(line)
         try:
             parsed = parse_command_line(self.registry, line)
         except UserError as exc:
@@ -289,6 +292,7 @@ class App:
         not stored.
         """
         try:
+            event = made_valid(event)
             if isinstance(event, Invocation):
                 return await self._invoke(event)
             if isinstance(event, ButtonPress):
@@ -408,6 +412,7 @@ class App:
 
     async def home(self, group_id: str, actor: Actor) -> list[Message]:
         """A member's own overview (Slack's App Home): a section per switched-on feature."""
+        actor = made_valid(actor)
         settings = self.settings.for_group(group_id)
         ctx = Context(self, Invocation(group_id, actor, "home"), settings,
                       self.roles_of(actor, settings))

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.text import channel_ref
+from bot.text import channel_ref, echo
 
 BOT_NAME = "coprod"
 
@@ -36,6 +36,7 @@ def _and_list(items: Sequence[str]) -> str:
 
 def unknown_command(name: str, suggestion: str | None) -> str:
     """A command that does not exist, with the closest one if there is one."""
+    name = echo(name, 40)
     text = f"Sorry, I don't know the command /{name}."
     if suggestion:
         text += f" Did you mean /{suggestion}?"
@@ -71,6 +72,7 @@ FEATURE_SWITCHED_OFF = ("This part of the bot is switched off in this group, so 
 
 def unknown_option(command: str, option: str, known: Sequence[str]) -> str:
     """An option the command does not have, with the closest one if there is one."""
+    option = echo(option, 40)
     if not known:
         return f"/{command} doesn't take any options, so I didn't understand “{option}”."
     close = difflib.get_close_matches(option, list(known), n=1, cutoff=0.6)
@@ -225,6 +227,7 @@ def setup_saved(keys: Sequence[str]) -> str:
 
 def setup_unknown_key(key: str, known: Sequence[str], suggestion: str | None) -> str:
     """A setting that does not exist."""
+    key = echo(key, 40)
     text = f"There is no setting called “{key}”."
     if suggestion:
         text += f" Did you mean “{suggestion}”?"
@@ -233,11 +236,13 @@ def setup_unknown_key(key: str, known: Sequence[str], suggestion: str | None) ->
 
 def setup_bad_feature(value: str, known: Sequence[str]) -> str:
     """A feature name we do not know."""
+    value = echo(value, 40)
     return f"There is no feature called “{value}”. The features are: {', '.join(known)}."
 
 
 def setting_bad_timezone(value: str, suggestion: str | None) -> str:
     """A time zone we do not know (in /setup and in config)."""
+    value = echo(value)
     text = (f"“{value}” is not a time zone I know" if value else "a time zone is needed")
     if suggestion:
         text += f"; did you mean {suggestion}?"
@@ -247,7 +252,7 @@ def setting_bad_timezone(value: str, suggestion: str | None) -> str:
 def setting_bad_channel() -> str:
     """A channel setting that cannot be a channel."""
     return ('must be a channel name or id without spaces, like "updates" '
-            'or "C0123ABC"')
+            'or "C0123ABC" (no symbols such as @ < > | either)')
 
 
 def setting_bad_roles() -> str:
@@ -258,7 +263,8 @@ def setting_bad_roles() -> str:
 def setting_bad_features(unknown: Sequence[str], known: Sequence[str]) -> str:
     """Feature names we do not know."""
     if unknown:
-        return (f"there is no feature called {', '.join(unknown)}; the features are "
+        return (f"there is no feature called {', '.join(echo(u, 40) for u in unknown)}; "
+                "the features are "
                 + ", ".join(known))
     return 'must be a list of feature names, like ["feedback", "meetings"]'
 
@@ -338,6 +344,10 @@ DM_NOT_A_COMMAND = ("Hello! I'm the group's helper bot. I only understand comman
 SOMETHING_WENT_WRONG = ("Sorry, something went wrong on my side and nothing was saved. "
                         "Please try again in a minute. If it keeps happening, "
                         "tell a facilitator.")
+
+PLATFORM_UNREADABLE = ("Sorry, I couldn't read what the app sent me for that, so nothing "
+                       "was done. Please try again. If it keeps happening, tell a "
+                       "facilitator.")
 
 
 # ---- slack -------------------------------------------------------------------------------
@@ -709,6 +719,7 @@ def meeting_time(local_text: str, zone: str, abbreviation: str) -> str:
 
 def meeting_when_unknown(text: str) -> str:
     """A "when" that could not be read."""
+    text = echo(text)
     shown = f"“{text}”" if text else "that"
     return (f"Sorry, I couldn't work out a date and time from {shown}. These work: "
             f"{WHEN_EXAMPLES}.")
@@ -716,6 +727,7 @@ def meeting_when_unknown(text: str) -> str:
 
 def meeting_when_needs_time(text: str) -> str:
     """A "when" with a day but no time of day."""
+    text = echo(text)
     return (f"“{text}” needs a time of day too, like “{text} 6pm” or “{text} 18:00”. "
             f"These work: {WHEN_EXAMPLES}.")
 
@@ -740,23 +752,27 @@ def meeting_time_skipped(clock: str, zone: str) -> str:
 
 def meeting_repeat_unknown(text: str) -> str:
     """A repeat choice that could not be read."""
+    text = echo(text)
     return f"Sorry, I don't know the repeat “{text}”. Choose one of: {REPEAT_CHOICES}."
 
 
 def meeting_rule_bad(text: str, problem: str) -> str:
     """A calendar rule that cannot be used."""
+    text = echo(text)
     return (f"The repeat rule “{text}” can't be used ({problem}). Choose one of: "
             f"{REPEAT_CHOICES}.")
 
 
 def meeting_rule_never(text: str) -> str:
     """A repeat rule with no meetings after now."""
+    text = echo(text)
     return (f"The repeat rule “{text}” never gives a meeting after now. Please check its "
             "end date or count, or choose weekly or monthly.")
 
 
 def meeting_rule_too_often(text: str) -> str:
     """A repeat rule that fires more than once a day."""
+    text = echo(text)
     return (f"The repeat rule “{text}” would hold the meeting more than once a day. "
             "Meetings can repeat at most daily.")
 
@@ -794,12 +810,14 @@ def repeat_rule(rule: str) -> str:
 
 def meeting_reminders_unknown(text: str) -> str:
     """Reminder times that could not be read."""
+    text = echo(text)
     return (f"Sorry, I couldn't read the reminder times “{text}”. Write them like "
             "“1 day, 1 hour” or “2 hours, 15 minutes”, or “none”.")
 
 
 def meeting_reminders_range(text: str) -> str:
     """A reminder time too short or too long."""
+    text = echo(text)
     return (f"Each reminder time in “{text}” must be between 1 minute and 4 weeks before "
             "the meeting.")
 
@@ -1018,18 +1036,21 @@ def minutes_saved(channel: str, count: int) -> str:
 
 def action_line_bad(number: int, line: str) -> str:
     """An action item line that could not be read."""
+    line = echo(line)
     return (f"Line {number} (“{line}”) needs the form “owner: task (due date)”, like "
             "“@sam: book the room (Friday)”. The due date is optional.")
 
 
 def action_due_unknown(text: str) -> str:
     """A due date that could not be read."""
+    text = echo(text)
     return (f"I couldn't read the due date “{text}”. Try “Friday”, “8 December” or "
             "“2026-12-08”.")
 
 
 def action_due_past(text: str) -> str:
     """A due date in the past."""
+    text = echo(text)
     return f"The due date “{text}” has already passed. Please choose today or later."
 
 
@@ -1088,6 +1109,13 @@ def slack_http_bad(value: str) -> str:
     """A `--http` value that is not HOST:PORT."""
     return (f"--http {value}: expected HOST:PORT, like 0.0.0.0:3000 "
             "(the port a number from 1 to 65535).")
+
+
+def key_file_unusable(where: str, path: str, reason: str) -> str:
+    """The console's key file cannot be made or read (a config problem, exit code 2)."""
+    return (f"{where}: the encryption key file {path} cannot be made or read ({reason}). "
+            "Check that its folder exists and that you may write there, or set "
+            "COPROD_ENCRYPTION_KEY.")
 
 
 def record_flags_only(flags: str) -> str:

@@ -16,8 +16,8 @@ from bot.logs import configure_logging
 from bot.runtime import (
     PLATFORMS,
     build_app,
+    check_key_file,
     choose_platform,
-    key_path_for,
     make_cipher,
     opened_storage,
     platform_runner,
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             if config.secrets.encryption_key or platform != "console":
                 make_cipher(config, platform)
             else:
-                key_path_for(config)
+                check_key_file(config)
             where = config.source or "no config file (defaults)"
             print(f"Config is fine for {platform}: {where}; database "
                   f"{config.database_label}.")

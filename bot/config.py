@@ -556,9 +556,10 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
                                 '[groups."123456789"]')
                 continue
             for group_id, group_body in body.items():
-                where = f'groups."{group_id}"'
+                where = f"groups.{toml_name(str(group_id), quote=True)}"
                 if not _GROUP_ID.fullmatch(str(group_id)):
-                    problems.append(f"[{where}]: “{group_id}” is not a group id. Use a "
+                    problems.append(f"[{where}]: “{_shown(str(group_id))}” is not a group "
+                                    "id. Use a "
                                     "Discord server id (17 to 20 digits), a Slack "
                                     "workspace id (like T0123ABCD), or \"demo\" for the "
                                     "console")
@@ -570,12 +571,12 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
                 _check_table(where, group_body, group_checks, per_group[str(group_id)],
                              problems)
         elif not isinstance(body, dict):
-            problems.append(f"{section}: a setting outside any section. Put it under the "
-                            "section it belongs to, like [bot] or [group]")
+            problems.append(f"{toml_name(section)}: a setting outside any section. Put it "
+                            "under the section it belongs to, like [bot] or [group]")
         else:
-            problems.append(f"[{section}]: unknown section. Known sections are "
+            problems.append(f"[{toml_name(section)}]: unknown section. Known sections are "
                             + ", ".join(f"[{s}]" for s in ("bot", "group", "groups",
-                                                           *SCHEMA)))
+                                                           *(s for s in SCHEMA if s != "bot"))))
 
     if secrets.log_level and secrets.log_level not in LOG_LEVELS:
         problems.append(f"COPROD_LOG_LEVEL: must be one of {', '.join(LOG_LEVELS)}; "
@@ -695,13 +696,26 @@ def _check_table(section: str, body: Mapping[str, Any], checks: Mapping[str, Any
     for key, value in body.items():
         check = checks.get(key)
         if check is None:
-            problems.append(f"[{section}] {key}: unknown key. Known keys here are "
+            problems.append(f"[{section}] {toml_name(key)}: unknown key. Known keys here are "
                             + ", ".join(checks) + _close_hint(key, list(checks)))
             continue
         try:
             target[key] = check(value)
         except SettingError as exc:
             problems.append(f"[{section}] {key}: {exc}")
+
+
+def toml_name(name: str, *, quote: bool = False) -> str:
+    """A section or key name as it is written in the file: bare if it can be, else in
+    quotes (so an empty or odd name is still visible in a problem line), cut short."""
+    if re.fullmatch(r"[A-Za-z0-9_-]+", name) and not quote:
+        return name
+    return '"' + _shown(name).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A value from the file, cut short for a problem line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _close_hint(key: str, known: list[str]) -> str:

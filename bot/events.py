@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import re
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +107,34 @@ class MemberJoined:
 
 Event = (Invocation | ButtonPress | FormSubmission | DirectMessageReceived
          | MessageShortcut | MemberJoined)
+
+
+T = TypeVar("T")
+_INVALID = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """Text a platform sent, made storable: a lone surrogate (JSON can carry one, but no
+    database or platform accepts it) becomes U+FFFD, and NUL characters (which
+    PostgreSQL refuses in text) are dropped."""
+    return _INVALID.sub("\ufffd", text).replace("\x00", "")
+
+
+def _valid(value: Any) -> Any:
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, dict):
+        return {_valid(k): _valid(v) for k, v in value.items()}
+    if isinstance(value, tuple | list | frozenset):
+        return type(value)(_valid(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _valid(getattr(value, f.name))
+                                 for f in fields(value)})
+    return value
+
+
+def made_valid(value: T) -> T:
+    """An event (or an actor) with every text in it (options, form values, names, quoted
+    messages) passed through `valid_text`, before any feature sees it."""
+    cleaned: T = _valid(value)
+    return cleaned

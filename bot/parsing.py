@@ -149,3 +149,19 @@ def _split_option(word: str) -> tuple[str, str, str]:
         if found and key and key.replace("_", "").isalnum():
             return key.lower(), found, value
     return word, "", ""
+
+
+# The largest number a database integer column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw: object) -> int | None:
+    """A stored row's number as a button, a form's state or a typed value carries it:
+    plain ASCII digits that fit a database integer. Anything else (a forged or stale
+    value, "²", "1_000", a 30-digit number) is None, so it reads as "not found" rather
+    than failing in the database."""
+    text = str(raw if raw is not None else "").strip()
+    if not text or len(text) > 19 or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None

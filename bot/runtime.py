@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TextIO
 
+from bot import catalog
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config, ConfigError
@@ -115,14 +117,40 @@ def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> Fi
                 f"[bot] key_file: there is no key file at {path}. Make one with "
                 f"`coprod generate-key > {path}` and `chmod 600 {path}`, or set "
                 "COPROD_ENCRYPTION_KEY instead."])
-        _, created = load_or_create_key_file(path)
+        try:
+            _, created = load_or_create_key_file(path)
+            cipher = KeyFileCipher(path)
+        except OSError as exc:
+            where = "[bot] key_file" if config.key_file else "[bot] database"
+            raise ConfigError([catalog.key_file_unusable(
+                where, str(path), exc.strerror or type(exc).__name__)]) from None
         if created:
             print(f"Made a new encryption key in {path} (readable only by you). "
                   "Keep it: without it the stored feedback and concerns cannot be read.",
                   file=notes)
-        return KeyFileCipher(path)
+        return cipher
     except EncryptionKeyError as exc:
         raise ConfigError([f"COPROD_ENCRYPTION_KEY: {exc}"]) from None
+
+
+def check_key_file(config: Config) -> Path:
+    """What `make_cipher` would do on the console, checked without making anything: the
+    key file can be read, or made where it is to go. Raises `ConfigError` if not."""
+    path = key_path_for(config)
+    where = "[bot] key_file" if config.key_file else "[bot] database"
+    problem = ""
+    if path.exists():
+        if not path.is_file() or not os.access(path, os.R_OK):
+            problem = "it is not a file this user can read"
+    else:
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            problem = f"{folder} is not a folder this user can write in"
+    if problem:
+        raise ConfigError([catalog.key_file_unusable(where, str(path), problem)])
+    return path
 
 
 def key_path_for(config: Config) -> Path:

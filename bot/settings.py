@@ -106,9 +106,15 @@ def check_channel(value: Any) -> str:
         raise SettingError(catalog.setting_bad_channel())
     name = value.strip().removeprefix("<#").removesuffix(">").lstrip("#").strip()
     name = name.split("|", 1)[0]  # Slack's <#C123|name>
-    if len(name) > 100 or any(ch.isspace() for ch in name):
+    if len(name) > 100 or any(not ch.isprintable() or ch.isspace() or ch in _NOT_IN_CHANNEL
+                              for ch in name):
         raise SettingError(catalog.setting_bad_channel())
     return name
+
+
+# Neither platform allows these in a channel name; they would turn the name into a
+# mention or markup wherever it is shown.
+_NOT_IN_CHANNEL = frozenset("<>@#|`*\\[]")
 
 
 def _names(value: Any, bad: str) -> list[str]:

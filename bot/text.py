@@ -15,23 +15,26 @@ from collections.abc import Callable
 ZWSP = "\u200b"
 
 # A channel reference in the core's text: the channel's name or platform id between two
-# private-use characters. Nobody types these (`neutralise` removes them from member
-# text), so only the core can make one; each adapter turns it into its platform's link
-# (`<#id>` on Discord and Slack) or `#name`.
+# private-use characters. Nobody types these (`strip_controls`, so `neutralise` and
+# `echo`, remove them from member text), so only the core can make one; each adapter
+# turns it into its platform's link (`<#id>` on Discord and Slack) or `#name`.
 CHANNEL_OPEN = "\ue000"
 CHANNEL_CLOSE = "\ue001"
 _CHANNEL_REF = re.compile("\ue000([^\ue000\ue001\\s<>|]{1,100})\ue001")
-_MARKERS = dict.fromkeys(map(ord, CHANNEL_OPEN + CHANNEL_CLOSE), None)
 
-# Direction overrides, embeddings and isolates can reorder what a reader sees.
+# Direction overrides, embeddings and isolates can reorder what a reader sees; the
+# channel-reference markers are only ever the core's.
 _BIDI_CONTROLS = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), *map(ord, CHANNEL_OPEN + CHANNEL_CLOSE)],
+    None,
 )
 
 # Platform mention syntaxes: Discord <@id> <@!id> <@&id> <#id> </cmd:id>, Slack <@U..>
 # <!here> <!channel> <!everyone> <!subteam^S..> <#C..>.
-_ANGLE_MENTION = re.compile(r"<(?=[@#!/:a-zA-Z])")
-_BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b)", re.IGNORECASE)
+# A "<" or "@" at the very end is broken too: the bot's own words may follow it
+# ("Welcome, <" + "! We are glad...").
+_ANGLE_MENTION = re.compile(r"<(?=[@#!/:a-zA-Z]|\Z)")
+_BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b|\Z)", re.IGNORECASE)
 # Markdown that can hide (spoilers) or fake (masked links, headings, quotes) content.
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]()>#])")
 
@@ -42,7 +45,8 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def strip_controls(text: str) -> str:
-    """Drop control characters (keeping newlines and tabs) and direction overrides."""
+    """Drop control characters (keeping newlines and tabs), direction overrides and the
+    core's channel-reference markers."""
     if text.isprintable():
         return text  # no control, surrogate or format character (the usual case)
     return _CONTROLS.sub("", text.translate(_BIDI_CONTROLS))
@@ -55,8 +59,7 @@ def neutralise(text: str) -> str:
     markdown characters are backslash-escaped in the core's neutral markup (adapters
     render the escapes their platform's way).
     """
-    text = strip_controls(text).translate(_MARKERS)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _MARKDOWN.sub(r"\\\1", text)
     text = _ANGLE_MENTION.sub("<" + ZWSP, text)
     return _BROADCAST.sub("@" + ZWSP, text)
@@ -79,13 +82,31 @@ def quote_block(text: str) -> str:
     return "\n".join("> " + line for line in text.split("\n"))
 
 
+ECHO_LIMIT = 80
+# Markup that could swallow or hide the rest of a message, or fake a link.
+_ECHO_MARKUP = re.compile(r"([\\`|\[\]])")
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """A person's own words shown back to them in a refusal (“… is not a time zone”):
+    one line, cut to `limit` characters, mentions broken, and the markup that could
+    swallow the rest of the message (code fences, spoilers, links) escaped. Lighter than
+    `neutralise`, so a time zone like America/New_York reads as typed in a config error."""
+    text = " ".join(strip_controls(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    text = _ECHO_MARKUP.sub(r"\\\1", text)
+    text = _ANGLE_MENTION.sub("<" + ZWSP, text)
+    return _BROADCAST.sub("@" + ZWSP, text)
+
+
 def channel_ref(channel: str) -> str:
     """A reference to a channel (a configured name or a platform id, with or without `#`
     or `<#...>`) that each platform shows its own way: a link where it can."""
     name = channel.strip().removeprefix("<#").removesuffix(">").split("|", 1)[0]
-    name = name.lstrip("#").strip().translate(_MARKERS)
+    name = name.lstrip("#").strip().translate(_BIDI_CONTROLS)
     if not _CHANNEL_REF.fullmatch(CHANNEL_OPEN + name + CHANNEL_CLOSE):
-        return "#" + name  # not a channel name or id: plain words, never a link
+        return "#" + neutralise(name)  # not a channel name or id: plain words, never a link
     return CHANNEL_OPEN + name + CHANNEL_CLOSE
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -83,10 +86,50 @@ def restore_endpoints(previous: tuple[str, yarl.URL]) -> None:
     Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = previous
 
 
+def payload_ids(data: Any) -> dict[str, str]:
+    """The ids in a gateway payload, for a log line (never its text): the payload's own
+    id and its server's, where they look like Discord ids."""
+    if not isinstance(data, dict):
+        return {}
+    return {key: str(data[key]) for key in ("id", "guild_id")
+            if isinstance(data.get(key), str | int) and not isinstance(data.get(key), bool)
+            and _SNOWFLAKE.fullmatch(str(data[key]))}
+
+
+_SNOWFLAKE = re.compile(r"[0-9]{1,20}")
+Parser = Callable[[Any], None]
+
+
+def guard_parsers(parsers: dict[str, Parser]) -> None:
+    """Make every gateway event parser log and ignore a payload it cannot read.
+
+    discord.py reads each dispatch in the gateway loop itself, so a malformed payload
+    (a missing field, a wrong type) would otherwise end the connection loop and stop
+    the bot. A refused payload is logged with its event name and ids only."""
+    for event, parse in list(parsers.items()):
+        parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Parser) -> Parser:
+    def read(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as exc:
+            log_event(log, logging.WARNING, "discord.payload_ignored", dispatch=event,
+                      error=type(exc).__name__, **payload_ids(data))
+    return read
+
+
 class _Hooks:
     """What our clients do on discord.py's events (mixed into Client and AutoShardedClient)."""
 
     bridge: DiscordBot
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """An event handler failed: logged by event and error type only (discord.py's
+        own handler would log the traceback, which can quote payloads)."""
+        log_event(log, logging.ERROR, "discord.event_failed", handler=event_method,
+                  error=type(sys.exc_info()[1]).__name__)
 
     async def setup_hook(self) -> None:
         await self.bridge.sync_commands()
@@ -144,6 +187,7 @@ class DiscordBot:
         else:
             client = CoprodClient(**kwargs)
         client.bridge = self
+        guard_parsers(client._connection.parsers)
         self.client = client
         self.pacer = pace_requests(client.http, config.requests_per_second)
         self.commands: CommandSet = build(app.registry, app.shortcuts)

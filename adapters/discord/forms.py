@@ -99,12 +99,15 @@ def _text_input(f: FormField, value: str) -> discord.ui.TextInput[discord.ui.Mod
         default=value[:max_length] or None)
 
 
-def values_from(components: list[dict[str, object]]) -> dict[str, str]:
-    """Text per input custom id, from a modal submission's component rows."""
+def values_from(components: list[object]) -> dict[str, str]:
+    """Text per input custom id, from a modal submission's component rows (anything
+    that is not a component is skipped)."""
     out: dict[str, str] = {}
     stack = list(components)
     while stack:
         item = stack.pop(0)
+        if not isinstance(item, dict):
+            continue
         if "custom_id" in item and "value" in item:
             out[str(item["custom_id"])] = str(item["value"] or "")
         children = item.get("components")

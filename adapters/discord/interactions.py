@@ -37,6 +37,7 @@ from bot.events import (
 )
 from bot.logs import log_event
 from bot.messages import Form, Reply
+from bot.parsing import parse_id
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,16 @@ class Interactions:
     # ---- entry points --------------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Handle any interaction; failures are logged by type and apologised for."""
+        """Handle any interaction; failures are logged by type and apologised for, and a
+        payload this adapter cannot read is logged (ids only) and answered kindly."""
         self._received[interaction.id] = asyncio.get_running_loop().time()
         try:
+            problem = unreadable(interaction)
+            if problem:
+                log_event(log, logging.WARNING, "discord.payload_ignored",
+                          dispatch="INTERACTION_CREATE", id=interaction.id, problem=problem)
+                await self._apologise(interaction, catalog.PLATFORM_UNREADABLE)
+                return
             data: dict[str, Any] = dict(interaction.data or {})
             if interaction.type is _T.application_command:
                 if data.get("type") == 3:
@@ -79,12 +87,31 @@ class Interactions:
             log_event(log, logging.ERROR, "discord.interaction_failed",
                       id=interaction.id, error=type(exc).__name__)
             log.debug("discord.interaction_failed.detail", exc_info=True)
-            await self._say(interaction, [Rendered(catalog.SOMETHING_WENT_WRONG)], True)
+            await self._apologise(interaction, catalog.SOMETHING_WENT_WRONG)
         finally:
             self._received.pop(interaction.id, None)
 
+    async def _apologise(self, interaction: discord.Interaction[Any], text: str) -> None:
+        """Say sorry privately, if the interaction can still be answered (a payload
+        too broken to answer is only logged)."""
+        if interaction.type not in _ANSWERABLE:
+            return
+        try:
+            await self._say(interaction, [Rendered(text)], True)
+        except Exception as exc:
+            log_event(log, logging.WARNING, "discord.answer_failed", id=interaction.id,
+                      error=type(exc).__name__)
+
     async def on_message(self, message: discord.Message) -> None:
-        """A direct message to the bot (messages in servers are not read at all)."""
+        """A direct message to the bot (messages in servers are not read at all); one
+        that cannot be answered is logged by ids."""
+        try:
+            await self._direct_message(message)
+        except Exception as exc:
+            log_event(log, logging.WARNING, "discord.dm_failed", id=message.id,
+                      error=type(exc).__name__)
+
+    async def _direct_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot:
             return
         found = await self.finder.find(message.author.id)
@@ -151,14 +178,17 @@ class Interactions:
         who = await self._who(interaction)
         shortcut = self.commands.shortcuts.get(str(data.get("name", "")), "")
         target = str(data.get("target_id", ""))
-        raw = (data.get("resolved") or {}).get("messages", {}).get(target, {})
+        messages = (data.get("resolved") or {}).get("messages")
+        raw = messages.get(target) if isinstance(messages, dict) else None
+        raw = raw if isinstance(raw, dict) else {}
+        author = raw.get("author")
         if who is None:
             await self._say(interaction, [Rendered(catalog.DISCORD_NO_SHARED_GROUP)], True)
             return
         channel = str(raw.get("channel_id") or interaction.channel_id or "")
         quoted = QuotedMessage(
             text=str(raw.get("content", "")),
-            author_id=str((raw.get("author") or {}).get("id", "")),
+            author_id=str(author.get("id", "")) if isinstance(author, dict) else "",
             channel=channel,
             link=f"https://discord.com/channels/{who[0]}/{channel}/{target}",
             message_id=target)
@@ -175,7 +205,7 @@ class Interactions:
         if parsed.kind in ("n", "r"):
             ticket_id = parsed.parts[0]
             ticket = self.desk.get(ticket_id, user_id)
-            step = int(parsed.parts[1]) if parsed.kind == "n" and parsed.parts[1].isdigit() else 0
+            step = (parse_id(parsed.parts[1]) or 0) if parsed.kind == "n" else 0
             if ticket is None or step >= len(ticket.steps):
                 await self._say(interaction, [Rendered(catalog.form_expired())], True)
                 return
@@ -205,7 +235,7 @@ class Interactions:
             return
         ticket_id, where, form_id, state = parsed.parts
         step_text, _, steps_text = where.partition("/")
-        step = int(step_text) if step_text.isdigit() else 0
+        step = parse_id(step_text) or 0
         one_step = steps_text == "1"
         values = values_from(list(data.get("components", [])))
         ticket = self.desk.get(ticket_id, str(interaction.user.id))
@@ -329,6 +359,64 @@ class Interactions:
                 await interaction.response.send_message(ephemeral=ephemeral,
                                                         **rendered.kwargs())
             _release(rendered)
+
+
+_ANSWERABLE = (_T.application_command, _T.component, _T.modal_submit)
+
+
+def unreadable(interaction: discord.Interaction[Any]) -> str:
+    """Why an interaction's payload cannot be read ("" when it can): an unknown kind,
+    nobody who acted, or data not in the shape Discord documents for its kind. Checked
+    before anything reads it, so the rest of the adapter sees only well-formed data."""
+    if interaction.type not in (*_ANSWERABLE, _T.autocomplete):
+        return "unknown_type"
+    if not isinstance(getattr(interaction, "user", None), discord.User | discord.Member):
+        return "no_user"
+    data = interaction.data
+    if not isinstance(data, dict):
+        return "no_data"
+    if interaction.type in (_T.application_command, _T.autocomplete):
+        if not isinstance(data.get("name"), str):
+            return "no_name"
+        if not _options_ok(data.get("options")):
+            return "bad_options"
+        if data.get("type") == 3 and not isinstance(data.get("resolved") or {}, dict):
+            return "bad_resolved"
+        return ""
+    if not isinstance(data.get("custom_id"), str):
+        return "no_custom_id"
+    if interaction.type is _T.component:
+        values = data.get("values", [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return "bad_values"
+        return ""
+    if not _rows_ok(data.get("components")):
+        return "bad_components"
+    return ""
+
+
+def _options_ok(options: Any, depth: int = 0) -> bool:
+    if options is None:
+        return True
+    if not isinstance(options, list) or depth > 2:
+        return False
+    return all(isinstance(o, dict) and isinstance(o.get("name"), str)
+               and _options_ok(o.get("options"), depth + 1) for o in options)
+
+
+def _rows_ok(rows: Any) -> bool:
+    if not isinstance(rows, list):
+        return False
+    for row in rows:
+        if not isinstance(row, dict):
+            return False
+        children = row.get("components", [])
+        child = row.get("component")
+        if not isinstance(children, list) or not all(isinstance(c, dict) for c in children):
+            return False
+        if child is not None and not isinstance(child, dict):
+            return False
+    return True
 
 
 def _own_button(text: str, label: str, custom_id: str) -> Rendered:

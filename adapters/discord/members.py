@@ -12,6 +12,7 @@ it (`Servers`).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,6 +37,18 @@ def actor_of(member: discord.Member | discord.User,
         is_admin = perms.administrator or perms.manage_guild
     return Actor(user_id=str(member.id), display_name=member.display_name,
                  platform_roles=frozenset(roles), is_admin=is_admin)
+
+
+_SNOWFLAKE = re.compile(r"[0-9]{1,20}")
+
+
+def snowflake(text: str) -> int | None:
+    """A Discord id from the core's text (ASCII digits that fit Discord's 64 bits), or
+    None: "²" or a 30-digit number is no id, and must not reach `int()` or the API."""
+    if not _SNOWFLAKE.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value < 2**64 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +79,23 @@ class Servers:
 
     def cached(self, group_id: str) -> Server | None:
         """The server as this process already knows it, without asking Discord."""
-        guild = self._client.get_guild(int(group_id)) if group_id.isdigit() else None
+        group = snowflake(group_id)
+        guild = self._client.get_guild(group) if group is not None else None
         if guild is not None:
             return Server(tuple((c.name, c.id) for c in guild.text_channels),
                           tuple((r.name, r.id) for r in guild.roles))
-        hit = self._fetched.get(int(group_id)) if group_id.isdigit() else None
+        hit = self._fetched.get(group) if group is not None else None
         return hit[1] if hit is not None and hit[0] > self._now() else None
 
     async def get(self, group_id: str) -> Server | None:
         """The server (None if the bot is not in it); Discord's errors other than
         "not there" are raised (the sender makes them the core's typed errors)."""
         found = self.cached(group_id)
-        if found is not None or not group_id.isdigit():
+        group = snowflake(group_id)
+        if found is not None or group is None:
             return found
         try:
-            guild = await self._client.fetch_guild(int(group_id))
+            guild = await self._client.fetch_guild(group)
             channels = await guild.fetch_channels()
         except (discord.NotFound, discord.Forbidden):
             return None

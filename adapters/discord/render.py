@@ -10,7 +10,6 @@ already escapes markup with backslashes, which Discord understands, so it is sen
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,16 +17,15 @@ from typing import Any
 import discord
 
 from adapters.discord import customid
-from adapters.discord.members import Server
+from adapters.discord.members import Server, snowflake
 from bot.errors import UnsupportedMessage
 from bot.messages import Message
-from bot.text import render_channels
+from bot.text import neutralise, render_channels
 
 MAX_CONTENT = 2000
 MAX_BUTTON_LABEL = 80
 MAX_SELECT_OPTIONS = 25
 MAX_PLACEHOLDER = 150
-_MARKUP = re.compile(r"([\\*_~`|>])")
 _STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary,
            "danger": discord.ButtonStyle.danger, "success": discord.ButtonStyle.success}
 
@@ -97,12 +95,12 @@ def channel_links(server: Server | None) -> Callable[[str], str]:
     Discord shows as a link with the channel's name; a name as the link to the server's
     text channel of that name, or as `#name` if it has none."""
     def show(channel: str) -> str:
-        if channel.isdigit():
+        if snowflake(channel) is not None:
             return f"<#{channel}>"
         found = server.channel_id(channel) if server is not None else None
         if found is not None:
             return f"<#{found}>"
-        return "#" + _MARKUP.sub(r"\\\1", channel)
+        return "#" + neutralise(channel)
     return show
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import discord
 
 from adapters.discord.errors import translate
-from adapters.discord.members import Server, Servers
+from adapters.discord.members import Server, Servers, snowflake
 from adapters.discord.render import channel_links, render
 from bot.errors import DeliveryError, Forbidden, NotFound, Transient
 from bot.messages import Destination, DestinationKind, Message
@@ -88,9 +88,9 @@ class DiscordSender:
         by name, a role to ping, a channel name to link) and this process does not hold
         it already."""
         needs = (bool(message.allow_role_mentions)
-                 or any(not c.isdigit() for c in channels_in(message.text))
+                 or any(snowflake(c) is None for c in channels_in(message.text))
                  or (destination.kind is DestinationKind.CHANNEL
-                     and not _channel_name(destination.channel).isdigit()))
+                     and snowflake(_channel_name(destination.channel)) is None))
         if needs:
             return await self._servers.get(destination.group_id)
         return self._servers.cached(destination.group_id)
@@ -108,14 +108,16 @@ class DiscordSender:
         if destination.kind is not DestinationKind.CHANNEL:
             # An ephemeral message cannot be sent outside an interaction on Discord:
             # it goes by direct message, which is just as private.
-            if not destination.user.isdigit():
+            user = snowflake(destination.user)
+            if user is None:
                 raise NotFound("not a Discord user id")
-            return await self._client.create_dm(discord.Object(id=int(destination.user)))
+            return await self._client.create_dm(discord.Object(id=user))
         name = _channel_name(destination.channel)
-        if name.isdigit():
-            found = self._client.get_channel(int(name))
+        channel_id = snowflake(name)
+        if channel_id is not None:
+            found = self._client.get_channel(channel_id)
             if found is None:
-                found = await self._client.fetch_channel(int(name))
+                found = await self._client.fetch_channel(channel_id)
             if not isinstance(found, discord.abc.Messageable):
                 raise NotFound("not a text channel")
             return found
@@ -137,8 +139,9 @@ class DiscordSender:
         ids: list[int] = []
         text = message.text
         for wanted in message.allow_role_mentions:
-            if wanted.isdigit():
-                ids.append(int(wanted))
+            role_id = snowflake(wanted)
+            if role_id is not None:
+                ids.append(role_id)
                 continue
             for name, role_id in server.roles if server is not None else ():
                 if name.casefold() == wanted.lstrip("@").casefold():

@@ -18,8 +18,12 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import shapes
 from adapters.slack.bridge import ACK_BUDGET_SECONDS, Bridge
 from adapters.slack.errors import translate
 from adapters.slack.modals import CALLBACK_PREFIX
@@ -52,7 +56,59 @@ def api_base_url(configured: str) -> str:
 def _quiet(name: str, level: int = logging.WARNING) -> logging.Logger:
     logger = logging.getLogger(name)
     logger.setLevel(level)
+    if not any(isinstance(f, _LibraryFailures) for f in logger.filters):
+        logger.addFilter(_LibraryFailures())
     return logger
+
+
+class _LibraryFailures(logging.Filter):
+    """slack-sdk and Bolt log their failures with the exception's text and traceback,
+    which can quote a payload; ours carry ids only. Their error lines are kept, as an
+    event name and the error's type."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg, record.args = "slack.library_error", ()
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            record.fields = {"error": type(error).__name__ if error else "unknown"}
+        return True
+
+
+class CheckedSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, with each envelope's payload checked first: one that
+    cannot be read is logged by ids, acknowledged (so Slack does not resend it) and
+    ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client.message_listeners.append(self._unusable_envelope)
+
+    async def _unusable_envelope(self, client: Any, message: Any, raw: Any) -> None:
+        """An envelope the Socket Mode client will not hand on (no id, no payload, a
+        payload of no known type): logged, as it cannot be acknowledged."""
+        if not isinstance(message, dict) or message.get("type") in ("hello", "disconnect"):
+            return
+        problem = ""
+        if not all(key in message for key in ("type", "envelope_id", "payload")):
+            problem = "incomplete_envelope"
+        elif not isinstance(message["payload"], dict | str):
+            problem = "bad_payload"
+        if problem:
+            log_event(log, logging.WARNING, "slack.payload_ignored",
+                      kind=str(message.get("type"))[:40], problem=problem)
+
+    async def handle(self, client: Any, req: SocketModeRequest) -> None:
+        problem = ("unknown_kind" if req.type not in (shapes.SLASH, shapes.INTERACTIVE,
+                                                      shapes.EVENTS)
+                   else shapes.unreadable(req.type, req.payload))
+        if not problem:
+            await super().handle(client, req)
+            return
+        log_event(log, logging.WARNING, "slack.payload_ignored", kind=str(req.type)[:40],
+                  problem=problem, **shapes.log_ids(req.payload))
+        await client.send_socket_mode_response(SocketModeResponse(
+            envelope_id=req.envelope_id, payload=shapes.ack_payload(req.type) or None))
 
 
 class SlackRunner:
@@ -79,6 +135,8 @@ class SlackRunner:
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None
         self.bolt = self._bolt(http=config.slack.mode == "http")
+        self._verifier = SignatureVerifier(
+            config.secrets.slack_signing_secret or "not-used-in-socket-mode")
 
     def _bolt(self, *, http: bool) -> AsyncApp:
         bolt = AsyncApp(
@@ -124,7 +182,7 @@ class SlackRunner:
 
     async def start_socket_mode(self) -> None:
         """Connect to Socket Mode (its URL from `apps.connections.open` on api_base)."""
-        self._socket = AsyncSocketModeHandler(
+        self._socket = CheckedSocketModeHandler(
             self.bolt, self.config.secrets.slack_app_token, web_client=self.client,
             logger=_quiet("adapters.slack.socket"))
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
@@ -145,11 +203,45 @@ class SlackRunner:
         return self.http_port
 
     async def _handle_http(self, request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        """A request from Slack: its signature checked first (nothing of an unsigned
+        request is read), then its shape (an unreadable one is logged by ids and
+        acknowledged), then Bolt."""
+        raw = await request.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            log_event(log, logging.WARNING, "slack.payload_ignored", kind="http",
+                      problem="not_utf8")
+            return web.Response(status=400, text="")
+        if not self._signed(text, request):
+            log_event(log, logging.WARNING, "slack.request_refused", status=401)
+            return web.Response(status=401, text="")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            log_event(log, logging.WARNING, "slack.payload_ignored", kind="http",
+                      problem="unparsable", error=type(exc).__name__)
+            return web.Response(status=400, text="")
+        kind = shapes.kind_of(bolt_request.body)
+        problem = shapes.unreadable(kind, bolt_request.body)
+        if problem:
+            log_event(log, logging.WARNING, "slack.payload_ignored", kind=kind,
+                      problem=problem, **shapes.log_ids(bolt_request.body))
+            return web.json_response(shapes.ack_payload(kind))
         bolt_response = await self.bolt.async_dispatch(bolt_request)
         if bolt_response.status == 401:
             log_event(log, logging.WARNING, "slack.request_refused", status=401)
         return await to_aiohttp_response(bolt_response)
+
+    def _signed(self, body: str, request: web.Request) -> bool:
+        """Whether Slack signed this request, recently (a missing or malformed
+        timestamp or signature is simply not signed)."""
+        try:
+            return bool(self._verifier.is_valid(
+                body, request.headers.get("X-Slack-Request-Timestamp", ""),
+                request.headers.get("X-Slack-Signature", "")))
+        except (ValueError, TypeError):
+            return False
 
     @staticmethod
     async def _healthz(request: web.Request) -> web.Response:

@@ -157,9 +157,8 @@ def _overview(ctx: Context) -> str:
     lines = [catalog.SETUP_HEADER]
     for spec in SETTINGS:
         value = describe(settings, spec.key)
-        if value and spec.key in _CHANNEL_KEYS:
-            value = channel_ref(value)
-        value = value or catalog.SETUP_UNSET
+        value = (channel_ref(value) if value and spec.key in _CHANNEL_KEYS
+                 else neutralise(value)) or catalog.SETUP_UNSET
         where = " (set in chat)" if spec.key in chat_made else ""
         lines.append(f"- {spec.key}: {value}{where}. {spec.description.capitalize()}.")
     missing = settings.missing()

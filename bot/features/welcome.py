@@ -76,7 +76,7 @@ class Welcome:
         if "feedback" in features and "feedback" in self.app.features:
             parts.append(catalog.WELCOME_ANONYMOUS)
         concern_command = self.app.registry.get("concern") is not None
-        parts.append(catalog.welcome_concerns(list(settings.lead_roles),
+        parts.append(catalog.welcome_concerns([neutralise(r) for r in settings.lead_roles],
                                               concern_command and "concerns" in features))
         if "checkins" in features and self._has_action(CHECKIN_ACTION):
             buttons.append(Button(catalog.WELCOME_CHECKIN_BUTTON, CHECKIN_ACTION, "on"))

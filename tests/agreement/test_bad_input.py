@@ -162,7 +162,8 @@ def test_invalid_links_are_refused_and_valid_ones_kept_as_given(tmp_path: Path) 
 def test_tags_with_odd_characters_are_refused(tmp_path: Path) -> None:
     def check(runner: asyncio.Runner, env: Env) -> None:
         @FUZZ
-        @given(tag=st.text(min_size=1, max_size=20).filter(
+        # NUL is dropped on arrival (PostgreSQL refuses it), so a tag of NULs is empty.
+        @given(tag=st.text(min_size=1, max_size=20).map(lambda t: t.replace("\x00", "")).filter(
             lambda t: t.strip() and "," not in t and not t.isspace()
             and any(not _TAG.fullmatch(w.casefold()) for w in t.split())))
         @example(tag="b@d")

@@ -26,6 +26,8 @@ from bot.features.meetings.texts import (
     when_text,
 )
 from bot.features.meetings.when import (
+    LONGEST_OFFSET,
+    MAX_REMINDERS,
     WhenError,
     nth_weekday_code,
     offsets_text,
@@ -36,6 +38,7 @@ from bot.features.meetings.when import (
 )
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
+from bot.parsing import parse_id
 from bot.roles import Role
 from bot.settings import SettingError, setting_spec
 from bot.text import neutralise
@@ -54,6 +57,7 @@ DISCARD = "meetings.discard"
 TITLE_MAX = 100
 AGENDA_MAX = 500
 NOTES_MAX = 1000
+MAX_REMINDER_MINUTES = int(LONGEST_OFFSET.total_seconds() // 60)
 
 SCHEDULE_FIELDS = (
     FormField("title", catalog.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
@@ -92,12 +96,13 @@ class FormState:
     def decode(cls, text: str, default: tuple[int, ...]) -> FormState:
         """Inverse of `encode` (defaults for anything missing or unreadable)."""
         parts = dict(p.split("=", 1) for p in text.split(";") if "=" in p)
-        try:
-            reminders = (tuple(int(m) for m in parts["r"].split(",") if m)
-                         if "r" in parts else default)
-            replaces = int(parts["e"]) if parts.get("e") else None
-        except ValueError:
+        minutes = [parse_id(m) for m in parts.get("r", "").split(",") if m]
+        replaces = parse_id(parts["e"]) if parts.get("e") else None
+        if (len(minutes) > MAX_REMINDERS or any(m is None or not 1 <= m <= MAX_REMINDER_MINUTES
+                                                for m in minutes)
+                or (parts.get("e") and replaces is None)):
             return cls(default)
+        reminders = tuple(m for m in minutes if m is not None) if "r" in parts else default
         return cls(reminders, replaces)
 
 
@@ -228,10 +233,9 @@ class Flows:
             Button(catalog.MEETING_DISCARD, DISCARD, value))),))
 
     async def _draft(self, ctx: Context) -> MeetingRecord:
-        try:
-            draft_id = int(str(ctx.options.get("value", "")))
-        except ValueError:
-            raise UserError(catalog.MEETING_DRAFT_GONE) from None
+        draft_id = parse_id(ctx.options.get("value"))
+        if draft_id is None:
+            raise UserError(catalog.MEETING_DRAFT_GONE)
         draft = await ctx.storage.get_meeting(ctx.group_id, draft_id)
         if draft is None or draft.status != DRAFT or draft.created_by != ctx.actor.user_id:
             raise UserError(catalog.MEETING_DRAFT_GONE)
@@ -384,10 +388,9 @@ class Flows:
 
     async def dm_button(self, ctx: Context) -> Reply:
         """Remind me by DM too."""
-        try:
-            meeting_id = int(str(ctx.options.get("value", "")))
-        except ValueError:
-            raise UserError(catalog.form_expired()) from None
+        meeting_id = parse_id(ctx.options.get("value"))
+        if meeting_id is None:
+            raise UserError(catalog.form_expired())
         return await self._dm_optin(ctx, meeting_id, True)
 
     async def remindme(self, ctx: Context) -> Reply:
@@ -483,8 +486,9 @@ class Flows:
             return Reply(field_errors={"actions": str(exc)})
         state = _state(ctx)
         meeting = None
-        if state.isdigit():
-            meeting = await ctx.storage.get_meeting(ctx.group_id, int(state))
+        meeting_id = parse_id(state)
+        if meeting_id is not None:
+            meeting = await ctx.storage.get_meeting(ctx.group_id, meeting_id)
         local = now.astimezone(zone)
         title = (neutralise(meeting.title) if meeting is not None
                  else f"meeting of {local:%A} {local.day} {local:%B %Y}")
@@ -524,10 +528,9 @@ class Flows:
 
     async def action_done_button(self, ctx: Context) -> Reply:
         """The Mark done button."""
-        try:
-            action_id = int(str(ctx.options.get("value", "")))
-        except ValueError:
-            raise UserError(catalog.form_expired()) from None
+        action_id = parse_id(ctx.options.get("value"))
+        if action_id is None:
+            raise UserError(catalog.form_expired())
         return await self._mark_done(ctx, action_id)
 
     def _may_close(self, ctx: Context, owner_id: str) -> bool:

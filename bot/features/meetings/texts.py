@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot import catalog
 from bot.features.meetings.when import describe_rule
 from bot.messages import Button, Message
+from bot.parsing import parse_id
 from bot.text import neutralise
 from storage.meetings import ActionRecord, MeetingRecord
 
@@ -42,9 +43,17 @@ def occurrence_value(meeting_id: int, occurrence: datetime, late: bool) -> str:
 
 
 def parse_occurrence_value(value: str) -> tuple[int, datetime, bool]:
-    """Inverse of `occurrence_value`; ValueError if it is not one."""
+    """Inverse of `occurrence_value`; ValueError if it is not one (a forged or stale
+    value included)."""
     meeting_id, seconds, late = value.split(":")
-    return int(meeting_id), datetime.fromtimestamp(int(seconds), UTC), late == "1"
+    number, stamp = parse_id(meeting_id), parse_id(seconds)
+    if number is None or stamp is None or stamp > _LAST_SECOND:
+        raise ValueError("not an occurrence")
+    return number, datetime.fromtimestamp(stamp, UTC), late == "1"
+
+
+# 9999-12-31 23:59:59 UTC: the last moment a datetime can hold.
+_LAST_SECOND = 253402300799
 
 
 def reminder_message(meeting: MeetingRecord, occurrence: datetime, agenda: list[str],

@@ -301,9 +301,12 @@ class FakeDiscord:
 
     def shard_of(self, guild_id: str | None) -> int:
         """The shard Discord sends a guild's events on ((id >> 22) % shard count);
-        events outside guilds (direct messages) go to shard 0, as Discord's do."""
+        events outside guilds (direct messages) go to shard 0, as Discord's do, and so
+        does a malformed event whose guild id is no number (tests inject those)."""
         count = next(iter(self._sessions.values())).shard[1] if self._sessions else 1
-        return (int(guild_id) >> 22) % count if guild_id else 0
+        if not (guild_id and guild_id.isascii() and guild_id.isdigit()):
+            return 0
+        return (int(guild_id) >> 22) % count
 
     async def dispatch(self, event: str, data: Any, *, shard: int | None = None) -> None:
         """Send a DISPATCH event on the shard it belongs to (kept for RESUME if that

@@ -491,6 +491,18 @@ class FakeSlack:
         })
         return envelope
 
+    async def send_raw(self, frame: Any) -> None:
+        """Send any frame on the Socket Mode connection as it is: a JSON value (an
+        envelope Slack would never send), or text or bytes that are not JSON at all."""
+        await self.connected()
+        ws = self._sockets[-1]
+        if isinstance(frame, bytes):
+            await ws.send_bytes(frame)
+        elif isinstance(frame, str):
+            await ws.send_str(frame)
+        else:
+            await ws.send_json(frame)
+
     async def ack(self, envelope: str, limit: float = 5.0) -> dict[str, Any]:
         """The app's acknowledgement of an envelope (waits, bounded)."""
         if envelope in self.acks:
