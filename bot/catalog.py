@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.text import echo
+from bot.text import channel_ref, echo
 
 BOT_NAME = "coprod"
 
@@ -375,6 +375,26 @@ def slack_image_alt(alt_text: str) -> str:
     return f"(Picture: {alt_text})"
 
 
+def _file_words(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return f"the file {names[0]}"
+    return "the files " + ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def slack_files_sent_by_dm(names: Sequence[str]) -> str:
+    """A private reply whose files went by direct message (Slack shares a file with
+    everyone in a channel, so a reply only one person sees cannot carry it)."""
+    return (f"I've sent you {_file_words(names)} in a direct message: look in my "
+            "Messages tab. (Slack can't attach files to a reply only you can see.)")
+
+
+def slack_files_not_sent(names: Sequence[str]) -> str:
+    """The direct message with a private reply's files could not be sent."""
+    return (f"I couldn't send you {_file_words(names)}: Slack can't attach files to a "
+            "reply only you can see, and my direct message to you didn't go through. "
+            "Please try again in a minute.")
+
+
 # ---- discord -----------------------------------------------------------------------------
 
 DISCORD_CONTINUE = "Continue"
@@ -490,7 +510,7 @@ def feedback_you_said_we_did(quoted: str, answer: str) -> str:
 
 def feedback_answer_posted(channel: str) -> str:
     """A facilitator's answer was stored and will be posted."""
-    return f"Thank you. Your answer will be posted in #{channel} in a moment."
+    return f"Thank you. Your answer will be posted in {channel_ref(channel)} in a moment."
 
 
 FEEDBACK_ONLY_FACILITATORS = ("Sorry, only facilitators can do that. Type /help to see "
@@ -594,8 +614,8 @@ POLL_CLOSE_TOO_FAR = "A poll can stay open for at most 90 days. Please choose a 
 
 def poll_created(channel: str, closes: str) -> str:
     """A poll was stored and will be posted."""
-    return (f"Your poll will be posted in #{channel} in a moment. It closes {closes}. You "
-            "will see the results when everyone else does.")
+    return (f"Your poll will be posted in {channel_ref(channel)} in a moment. It closes "
+            f"{closes}. You will see the results when everyone else does.")
 
 
 def poll_post(question: str, options: Sequence[str], anonymous: bool, multiple: bool,
@@ -825,7 +845,7 @@ def meeting_check(title: str, when: str, repeat: str, where: str, reminders: str
              f"- When: {when}",
              f"- Repeats: {repeat}",
              f"- Where: {where or 'not given'}",
-             f"- Reminders in #{channel}: {reminders}",
+             f"- Reminders in {channel_ref(channel)}: {reminders}",
              "Press Save meeting if this is right, or Change to correct it."]
     return "\n".join(lines)
 
@@ -834,7 +854,7 @@ def meeting_saved(title: str, meeting_id: int, channel: str, editing: bool) -> s
     """The meeting was saved."""
     verb = "Changed" if editing else "Saved"
     return (f"{verb}: **{title}** (meeting {meeting_id}). Reminders will be posted in "
-            f"#{channel}. Type /meeting list to see all meetings.")
+            f"{channel_ref(channel)}. Type /meeting list to see all meetings.")
 
 
 def meeting_announced(title: str, when: str, repeat: str, where: str, meeting_id: int,
@@ -1011,7 +1031,7 @@ def minutes_saved(channel: str, count: int) -> str:
     """Private confirmation after /minutes."""
     items = ("no action items" if count == 0 else
              f"{count} action item{'' if count == 1 else 's'}, now tracked")
-    return f"Saved and posted the minutes in #{channel}, with {items}."
+    return f"Saved and posted the minutes in {channel_ref(channel)}, with {items}."
 
 
 def action_line_bad(number: int, line: str) -> str:
@@ -1547,7 +1567,7 @@ def agreement_started(count: int) -> str:
 
 def agreement_saved_first(channel: str) -> str:
     """To the facilitator who wrote the first version."""
-    return f"Saved as version 1, and announced in #{channel}."
+    return f"Saved as version 1, and announced in {channel_ref(channel)}."
 
 
 def amendment_which_point(count: int) -> str:
@@ -1592,7 +1612,8 @@ def amendment_post(change: str, reason: str, when: str, min_turnout: int, rule: 
 
 def amendment_started(channel: str, when: str) -> str:
     """To the facilitator who proposed a change."""
-    return f"Your proposed change is posted in #{channel} for the group to vote until {when}."
+    return (f"Your proposed change is posted in {channel_ref(channel)} for the group to vote "
+            f"until {when}.")
 
 
 def amendment_vote_counted(answer: str, when: str) -> str:
@@ -1724,7 +1745,7 @@ def prompt_too_many(limit: int) -> str:
 def prompt_added(count: int, cadence: str, channel: str) -> str:
     """A prompt was stored."""
     return (f"Added. There {'is 1 prompt' if count == 1 else f'are {count} prompts'} on the "
-            f"list; one is posted {_cadence_words(cadence)} in #{channel}.")
+            f"list; one is posted {_cadence_words(cadence)} in {channel_ref(channel)}.")
 
 
 def prompt_line(number: int, text: str, used: int, upcoming: bool) -> str:

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dotenv import dotenv_values
 
@@ -54,6 +54,8 @@ from bot.settings import (
 from storage.factory import check_database_setting, describe_database
 
 _GROUP_ID = re.compile(r"[0-9]{17,20}|[TE][A-Z0-9]{6,}|demo")
+# An upper bound for `[discord] shard_count` that catches typos.
+MAX_SHARDS = 10000
 LOG_LEVELS = ("debug", "info", "warning", "error")
 SECRET_NAMES = (
     "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
@@ -121,16 +123,19 @@ class DiscordConfig:
 
     `api_base` and `gateway_url` empty mean Discord's own; they exist for REST proxies
     at scale and for local test servers (also from DISCORD_API_BASE and
-    DISCORD_GATEWAY_URL). `shard_count` 0 means no sharding. `requests_per_second` is
-    this process's share of Discord's global rate limit (50 per bot, shared by all its
-    processes).
+    DISCORD_GATEWAY_URL). `shard_count` 0 means no sharding (one gateway connection);
+    a number N splits the bot's servers over N shards, of which this process runs
+    `shard_ids` (all of them when empty), so several processes can share them; "auto"
+    runs as many shards as Discord recommends, all in this process.
+    `requests_per_second` is this process's share of Discord's global rate limit (50
+    per bot, shared by all its processes).
     """
 
     guild_ids: tuple[str, ...] = ()
     command_sync: str = "guild"
     api_base: str = ""
     gateway_url: str = ""
-    shard_count: int = 0
+    shard_count: int | Literal["auto"] = 0
     shard_ids: tuple[int, ...] = ()
     # Needs the privileged Server Members intent (switched on in the Developer Portal);
     # without it newcomers get their welcome by running /welcome.
@@ -325,11 +330,44 @@ def _snowflakes(value: Any) -> Any:
     return tuple(ids)
 
 
+def _shard_count(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingError(f'must be a whole number from 0 to {MAX_SHARDS}, or "auto"')
+    if not 0 <= value <= MAX_SHARDS:
+        raise SettingError(f'must be from 0 to {MAX_SHARDS}, or "auto"; it is {value}')
+    return value
+
+
 def _shard_ids(value: Any) -> Any:
     if not isinstance(value, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value):
         raise SettingError("must be a list of shard numbers, like [0, 1]")
+    twice = next((i for n, i in enumerate(value) if i in value[:n]), None)
+    if twice is not None:
+        raise SettingError(f"lists shard {twice} twice; list each shard once, like [0, 1]")
     return tuple(value)
+
+
+def _shard_problems(discord: dict[str, Any]) -> list[str]:
+    """`shard_ids` against `shard_count` (each key is checked alone first)."""
+    count, ids = discord.get("shard_count", 0), discord.get("shard_ids", ())
+    if not ids:
+        return []
+    if count == "auto":
+        return ['[discord] shard_ids: cannot go with shard_count = "auto". To split the '
+                "shards across processes, give every process the same shard_count (a "
+                "number) and each its own shard_ids"]
+    if not count:
+        return ["[discord] shard_ids: needs shard_count, the total number of shards "
+                "across all processes. Set it the same in every process, like "
+                "shard_count = 2"]
+    bad = [i for i in ids if i >= count]
+    if bad:
+        return [f"[discord] shard_ids: {bad[0]} is not below shard_count ({count}); shard "
+                "numbers run from 0 to shard_count - 1"]
+    return []
 
 
 def _members(value: Any) -> Any:
@@ -389,7 +427,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "command_sync": _one_of("guild", "global"),
         "api_base": _url,
         "gateway_url": _url,
-        "shard_count": _int_range(0, 10000),
+        "shard_count": _shard_count,
         "shard_ids": _shard_ids,
         "member_join_events": _expect(bool, "true or false"),
         "requests_per_second": _int_range(1, 10000),
@@ -550,13 +588,8 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
             _url(url)
         except SettingError as exc:
             problems.append(f"{name}: {exc}")
-    shards = values["discord"]
-    bad_shards = [i for i in shards.get("shard_ids", ())
-                  if i >= max(shards.get("shard_count", 0), 1)]
-    if bad_shards:
-        problems.append(f"[discord] shard_ids: {bad_shards[0]} is not below shard_count "
-                        f"({shards.get('shard_count', 0)}); shard numbers run from 0 to "
-                        "shard_count - 1")
+    if not any(p.startswith("[discord] shard_count:") for p in problems):
+        problems += _shard_problems(values["discord"])
 
     defaults = apply_settings(GroupSettings(group_id=""), group_values)
     problems += _missing_channels("group", defaults.missing())

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 ZWSP = "\u200b"
 
-# Direction overrides, embeddings and isolates can reorder what a reader sees.
+# A channel reference in the core's text: the channel's name or platform id between two
+# private-use characters. Nobody types these (`strip_controls`, so `neutralise` and
+# `echo`, remove them from member text), so only the core can make one; each adapter
+# turns it into its platform's link (`<#id>` on Discord and Slack) or `#name`.
+CHANNEL_OPEN = "\ue000"
+CHANNEL_CLOSE = "\ue001"
+_CHANNEL_REF = re.compile("\ue000([^\ue000\ue001\\s<>|]{1,100})\ue001")
+
+# Direction overrides, embeddings and isolates can reorder what a reader sees; the
+# channel-reference markers are only ever the core's.
 _BIDI_CONTROLS = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), *map(ord, CHANNEL_OPEN + CHANNEL_CLOSE)],
+    None,
 )
 
 # Platform mention syntaxes: Discord <@id> <@!id> <@&id> <#id> </cmd:id>, Slack <@U..>
@@ -34,7 +45,8 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def strip_controls(text: str) -> str:
-    """Drop control characters (keeping newlines and tabs) and direction overrides."""
+    """Drop control characters (keeping newlines and tabs), direction overrides and the
+    core's channel-reference markers."""
     if text.isprintable():
         return text  # no control, surrogate or format character (the usual case)
     return _CONTROLS.sub("", text.translate(_BIDI_CONTROLS))
@@ -86,3 +98,28 @@ def echo(text: str, limit: int = ECHO_LIMIT) -> str:
     text = _ECHO_MARKUP.sub(r"\\\1", text)
     text = _ANGLE_MENTION.sub("<" + ZWSP, text)
     return _BROADCAST.sub("@" + ZWSP, text)
+
+
+def channel_ref(channel: str) -> str:
+    """A reference to a channel (a configured name or a platform id, with or without `#`
+    or `<#...>`) that each platform shows its own way: a link where it can."""
+    name = channel.strip().removeprefix("<#").removesuffix(">").split("|", 1)[0]
+    name = name.lstrip("#").strip().translate(_BIDI_CONTROLS)
+    if not _CHANNEL_REF.fullmatch(CHANNEL_OPEN + name + CHANNEL_CLOSE):
+        return "#" + neutralise(name)  # not a channel name or id: plain words, never a link
+    return CHANNEL_OPEN + name + CHANNEL_CLOSE
+
+
+def channels_in(text: str) -> list[str]:
+    """The channels the text refers to (by `channel_ref`), in order, once each."""
+    return list(dict.fromkeys(_CHANNEL_REF.findall(text)))
+
+
+def render_channels(text: str, show: Callable[[str], str]) -> str:
+    """The text with each channel reference shown as `show(name_or_id)` says."""
+    return _CHANNEL_REF.sub(lambda m: show(m.group(1)), text)
+
+
+def plain_channels(text: str) -> str:
+    """Channel references as `#name` (where a platform has no links, and for reading)."""
+    return render_channels(text, lambda channel: "#" + channel)

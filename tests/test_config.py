@@ -211,6 +211,16 @@ def test_unknown_section(tmp_path: Path) -> None:
     ('[discord]\ncommand_sync = "everywhere"\n', "[discord] command_sync: must be one of"),
     ('[discord]\napi_base = "discord.com/api"\n', "[discord] api_base: must start with"),
     ("[discord]\nshard_count = 2\nshard_ids = [0, 2]\n", "[discord] shard_ids: 2 is not below"),
+    ("[discord]\nshard_ids = [0]\n", "[discord] shard_ids: needs shard_count"),
+    ('[discord]\nshard_count = "auto"\nshard_ids = [1]\n',
+     '[discord] shard_ids: cannot go with shard_count = "auto"'),
+    ("[discord]\nshard_count = 4\nshard_ids = [1, 1]\n",
+     "[discord] shard_ids: lists shard 1 twice"),
+    ('[discord]\nshard_ids = "0"\n', "[discord] shard_ids: must be a list of shard numbers"),
+    ('[discord]\nshard_count = "two"\n', '[discord] shard_count: must be a whole number from 0 '
+                                         'to 10000, or "auto"'),
+    ("[discord]\nshard_count = -1\n", "[discord] shard_count: must be from 0 to 10000"),
+    ("[discord]\nshard_count = 2.0\nshard_ids = [1]\n", "[discord] shard_count: must be a"),
     ('[slack]\nmode = "webhook"\n', "[slack] mode: must be one of"),
     ("[slack]\nhttp_port = 70000\n", "[slack] http_port: must be from 1 to 65535"),
 ])
@@ -231,6 +241,15 @@ def test_platform_sections_and_their_environment_overrides(tmp_path: Path) -> No
     assert config.slack.api_base == "http://127.0.0.1:8/api"
     (problem,) = problems_of(path, env={"DISCORD_API_BASE": "nope"})
     assert problem.startswith("DISCORD_API_BASE: must start with")
+
+
+def test_shards_split_across_processes(tmp_path: Path) -> None:
+    path = write(tmp_path, "[discord]\nshard_count = 4\nshard_ids = [2, 3]\n")
+    config = load_config(path, env={})
+    assert (config.discord.shard_count, config.discord.shard_ids) == (4, (2, 3))
+    auto = load_config(write(tmp_path, '[discord]\nshard_count = "auto"\n'), env={})
+    assert (auto.discord.shard_count, auto.discord.shard_ids) == ("auto", ())
+    assert load_config(write(tmp_path, ""), env={}).discord.shard_count == 0
 
 
 def test_a_section_that_is_not_a_table(tmp_path: Path) -> None:

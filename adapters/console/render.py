@@ -24,6 +24,7 @@ from typing import TextIO
 
 from bot.catalog import BOT_NAME
 from bot.messages import Message
+from bot.text import plain_channels
 
 INDENT = "    "
 _ESCAPE = re.compile(r"\\([\\*_~`|\[\]()>#])")
@@ -33,8 +34,9 @@ _BOLD = re.compile(r"(?<!\\)\*\*")
 
 def plain(text: str) -> str:
     """Neutral markup as a terminal shows it: bold markers dropped (a terminal line has no
-    bold to show), backslash escapes become the plain character."""
-    return _ESCAPE.sub(r"\1", _BOLD.sub("", text))
+    bold to show), backslash escapes become the plain character, channel references
+    `#name`."""
+    return plain_channels(_ESCAPE.sub(r"\1", _BOLD.sub("", text)))
 
 
 def channel_prefix(channel: str) -> str:

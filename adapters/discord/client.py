@@ -25,7 +25,7 @@ from discord.http import Route
 from adapters.discord.commands import CommandSet, build
 from adapters.discord.forms import FormDesk
 from adapters.discord.interactions import DEFER_AFTER_SECONDS, Interactions
-from adapters.discord.members import GroupFinder, actor_of
+from adapters.discord.members import GroupFinder, Servers, actor_of
 from adapters.discord.ratelimit import pace_requests
 from adapters.discord.sender import DiscordSender
 from bot.app import App
@@ -154,7 +154,8 @@ class CoprodClient(_Hooks, discord.Client):
 
 
 class ShardedCoprodClient(_Hooks, discord.AutoShardedClient):
-    """A client for `[discord] shard_count` > 0 (several gateway connections)."""
+    """A client for `[discord] shard_count` (several gateway connections): all the
+    shards, or this process's `shard_ids` when the shards are split across processes."""
 
 
 class DiscordBot:
@@ -176,7 +177,9 @@ class DiscordBot:
                                   "chunk_guilds_at_startup": False,
                                   "guild_ready_timeout": guild_ready_timeout}
         client: discord.Client
-        if config.shard_count:
+        if config.shard_count == "auto":  # discord.py asks Discord (GET /gateway/bot)
+            client = ShardedCoprodClient(**kwargs)
+        elif config.shard_count:
             kwargs["shard_count"] = config.shard_count
             if config.shard_ids:
                 kwargs["shard_ids"] = list(config.shard_ids)
@@ -189,10 +192,11 @@ class DiscordBot:
         self.pacer = pace_requests(client.http, config.requests_per_second)
         self.commands: CommandSet = build(app.registry, app.shortcuts)
         self.ready = asyncio.Event()
-        self.sender = DiscordSender(client, self.ready)
+        self.servers = Servers(client)
+        self.sender = DiscordSender(client, self.ready, self.servers)
         self.finder = GroupFinder(client, config.guild_ids)
         self.interactions = Interactions(app, self.commands, FormDesk(), self.finder,
-                                         defer_after)
+                                         self.servers, defer_after)
 
     async def on_member_join(self, member: discord.Member) -> None:
         """Someone joined a server (only with the members intent): the core welcomes them."""

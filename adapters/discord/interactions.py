@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -20,8 +21,8 @@ import discord
 from adapters.discord import customid
 from adapters.discord.commands import CommandSet, read_invocation
 from adapters.discord.forms import FormDesk, Ticket, values_from
-from adapters.discord.members import GroupFinder, actor_of
-from adapters.discord.render import Rendered, no_mentions, render
+from adapters.discord.members import GroupFinder, Servers, actor_of
+from adapters.discord.render import Rendered, channel_links, no_mentions, render
 from bot import catalog
 from bot.app import App
 from bot.events import (
@@ -48,11 +49,12 @@ class Interactions:
     """Routes Discord interactions and DMs to the app and answers them."""
 
     def __init__(self, app: App, commands: CommandSet, desk: FormDesk, finder: GroupFinder,
-                 defer_after: float = DEFER_AFTER_SECONDS) -> None:
+                 servers: Servers, defer_after: float = DEFER_AFTER_SECONDS) -> None:
         self.app = app
         self.commands = commands
         self.desk = desk
         self.finder = finder
+        self.servers = servers
         self.defer_after = defer_after
         self._received: dict[int, float] = {}  # interaction id -> loop time it arrived
 
@@ -120,9 +122,10 @@ class Interactions:
         group_id, actor = found
         log_event(log, logging.INFO, "discord.dm_received", group=group_id)
         reply = await self.app.handle(DirectMessageReceived(group_id, actor, message.content))
-        outputs = self._outputs(reply, actor, None)
+        links = await self._links(group_id)
+        outputs = self._outputs(reply, actor, None, links)
         if reply.update is not None:
-            outputs += render(reply.update)
+            outputs += render(reply.update, links=links)
         for rendered in outputs:
             await message.channel.send(**rendered.kwargs())
             _release(rendered)
@@ -282,20 +285,29 @@ class Interactions:
             assert found is not None
             await interaction.response.send_modal(self.desk.modal(ticket_id, found, 0))
             reply = Reply(messages=reply.messages, update=reply.update, public=reply.public)
-        outputs = self._outputs(reply, actor, ticket)
+        links = await self._links(event.group_id)
+        outputs = self._outputs(reply, actor, ticket, links)
         if reply.update is not None:
             if interaction.type is _T.component and interaction.message is not None:
-                await self._update(interaction, render(reply.update)[0])
+                await self._update(interaction, render(reply.update, links=links)[0])
             else:
-                outputs = render(reply.update) + outputs
+                outputs = render(reply.update, links=links) + outputs
         await self._say(interaction, outputs, ephemeral)
+
+    async def _links(self, group_id: str) -> Callable[[str], str]:
+        """How channel references show in answers to this group (links where the
+        server's channels are known; a failed look-up only costs the links)."""
+        try:
+            return channel_links(await self.servers.get(group_id))
+        except discord.HTTPException:
+            return channel_links(None)
 
     def _may_open_modal(self, interaction: discord.Interaction[Any]) -> bool:
         return (not interaction.response.is_done()
                 and interaction.type is not _T.modal_submit)
 
-    def _outputs(self, reply: Reply, actor: Actor,
-                 ticket: tuple[str, Ticket | None] | None) -> list[Rendered]:
+    def _outputs(self, reply: Reply, actor: Actor, ticket: tuple[str, Ticket | None] | None,
+                 links: Callable[[str], str]) -> list[Rendered]:
         outputs: list[Rendered] = []
         if reply.field_errors:
             text = catalog.form_has_problems(list(reply.field_errors.values()))
@@ -305,7 +317,7 @@ class Interactions:
             else:
                 outputs.append(Rendered(text))
         for message in reply.messages:
-            outputs += render(message)
+            outputs += render(message, links=links)
         if reply.form is not None:
             outputs.append(self._form_button(reply.form, actor))
         return outputs

@@ -1,5 +1,6 @@
 """Neutral messages rendered for Discord: content, components, files, allowed mentions.
 
+Channel references in the core's text become channel links (`<#id>`), which ping nobody.
 Every message goes out with mentions switched off, unless the feature deliberately pings
 a role (`Message.allow_role_mentions`). Buttons and select menus carry everything the
 core needs in their `custom_id` (see `customid`), in views with no timeout. Neutral text
@@ -9,15 +10,17 @@ already escapes markup with backslashes, which Discord understands, so it is sen
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 
 from adapters.discord import customid
+from adapters.discord.members import Server, snowflake
 from bot.errors import UnsupportedMessage
 from bot.messages import Message
+from bot.text import neutralise, render_channels
 
 MAX_CONTENT = 2000
 MAX_BUTTON_LABEL = 80
@@ -87,16 +90,33 @@ def view_for(message: Message) -> discord.ui.View | None:
     return view
 
 
-def render(message: Message, role_ids: Iterable[int] = ()) -> list[Rendered]:
+def channel_links(server: Server | None) -> Callable[[str], str]:
+    """How the core's channel references show on Discord: a channel id as `<#id>`, which
+    Discord shows as a link with the channel's name; a name as the link to the server's
+    text channel of that name, or as `#name` if it has none."""
+    def show(channel: str) -> str:
+        if snowflake(channel) is not None:
+            return f"<#{channel}>"
+        found = server.channel_id(channel) if server is not None else None
+        if found is not None:
+            return f"<#{found}>"
+        return "#" + neutralise(channel)
+    return show
+
+
+def render(message: Message, role_ids: Iterable[int] = (),
+           links: Callable[[str], str] | None = None) -> list[Rendered]:
     """The message as one or more Discord messages (text over 2,000 characters is split
-    at line breaks; buttons and images go with the last part)."""
-    parts = split_text(message.text or "\u200b")
+    at line breaks; buttons and images go with the last part). `links` shows channel
+    references (see `channel_links`; without one, only ids become links)."""
+    text = render_channels(message.text, links or channel_links(None))
+    parts = split_text(text or "\u200b")
     out = [Rendered(part, allowed_mentions=mentions_for(message, role_ids))
            for part in parts]
     out[-1].view = view_for(message)
     attachments = [(i.filename, i.data, i.alt_text) for i in message.images]
     attachments += [(f.filename, f.data, f.description)
-                    for f in getattr(message, "files", ())]
+                    for f in message.files]
     out[-1].files = [discord.File(io.BytesIO(data), filename=name, description=words[:1024])
                      for name, data, words in attachments]
     return out

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 from dataclasses import replace
 
 import discord
 
 from adapters.discord.errors import translate
-from adapters.discord.render import render
+from adapters.discord.members import Server, Servers, snowflake
+from adapters.discord.render import channel_links, render
 from bot.errors import DeliveryError, Forbidden, NotFound, Transient
 from bot.messages import Destination, DestinationKind, Message
+from bot.text import channels_in
 
 READY_WAIT_SECONDS = 30.0
 # A send that takes longer than this (discord.py sleeps through rate limits under 30 s
@@ -34,9 +35,11 @@ def nonce_for(key: str, part: int = 0) -> str:
 class DiscordSender:
     """Sends neutral messages to channels and DMs; failures become the core's errors."""
 
-    def __init__(self, client: discord.Client, ready: asyncio.Event | None = None) -> None:
+    def __init__(self, client: discord.Client, ready: asyncio.Event | None = None,
+                 servers: Servers | None = None) -> None:
         self._client = client
         self._ready = ready or asyncio.Event()
+        self._servers = servers or Servers(client)
         self.send_timeout = SEND_TIMEOUT_SECONDS
 
     async def send(self, destination: Destination, message: Message, key: str) -> str:
@@ -53,10 +56,12 @@ class DiscordSender:
     async def _send(self, destination: Destination, message: Message, key: str) -> str:
         if destination.kind is DestinationKind.GROUP_DM:
             return await self._send_each(destination, message, key)
-        channel = await self._target(destination)
-        message, role_ids = self._pinged(destination.group_id, message)
+        server = await self._server(destination, message)
+        channel = await self._target(destination, server)
+        message, role_ids = self._pinged(server, message)
         sent: discord.Message | None = None
-        for part, rendered in enumerate(render(message, role_ids)):
+        links = channel_links(server)
+        for part, rendered in enumerate(render(message, role_ids, links)):
             sent = await channel.send(**rendered.kwargs(), nonce=nonce_for(key, part))
             if rendered.view is not None:
                 rendered.view.stop()  # presses are read from the custom id
@@ -78,6 +83,18 @@ class DiscordSender:
             raise refused or NotFound("a group DM with nobody in it")
         return refs[0]
 
+    async def _server(self, destination: Destination, message: Message) -> Server | None:
+        """The group's server, asked of Discord only if this message needs it (a channel
+        by name, a role to ping, a channel name to link) and this process does not hold
+        it already."""
+        needs = (bool(message.allow_role_mentions)
+                 or any(snowflake(c) is None for c in channels_in(message.text))
+                 or (destination.kind is DestinationKind.CHANNEL
+                     and snowflake(_channel_name(destination.channel)) is None))
+        if needs:
+            return await self._servers.get(destination.group_id)
+        return self._servers.cached(destination.group_id)
+
     async def _until_ready(self) -> None:
         try:
             async with asyncio.timeout(READY_WAIT_SECONDS):
@@ -86,7 +103,8 @@ class DiscordSender:
         except TimeoutError:
             raise Transient("discord not connected yet") from None
 
-    async def _target(self, destination: Destination) -> discord.abc.Messageable:
+    async def _target(self, destination: Destination,
+                      server: Server | None) -> discord.abc.Messageable:
         if destination.kind is not DestinationKind.CHANNEL:
             # An ephemeral message cannot be sent outside an interaction on Discord:
             # it goes by direct message, which is just as private.
@@ -94,9 +112,7 @@ class DiscordSender:
             if user is None:
                 raise NotFound("not a Discord user id")
             return await self._client.create_dm(discord.Object(id=user))
-        name = destination.channel.strip().lstrip("#")
-        if name.startswith("<#"):
-            name = name[2:].rstrip(">")
+        name = _channel_name(destination.channel)
         channel_id = snowflake(name)
         if channel_id is not None:
             found = self._client.get_channel(channel_id)
@@ -105,21 +121,21 @@ class DiscordSender:
             if not isinstance(found, discord.abc.Messageable):
                 raise NotFound("not a text channel")
             return found
-        group = snowflake(destination.group_id)
-        guild = self._client.get_guild(group) if group is not None else None
-        if guild is not None:
-            for channel in guild.text_channels:
-                if channel.name.casefold() == name.casefold():
-                    return channel
-        raise NotFound("no channel of that name")
+        found_id = server.channel_id(name) if server is not None else None
+        if found_id is None:
+            raise NotFound("no channel of that name")
+        found = self._client.get_channel(found_id)
+        if found is None:  # another process runs the shard of its server
+            found = await self._client.fetch_channel(found_id)
+        if not isinstance(found, discord.abc.Messageable):
+            raise NotFound("not a text channel")
+        return found
 
-    def _pinged(self, group_id: str, message: Message) -> tuple[Message, list[int]]:
+    def _pinged(self, server: Server | None, message: Message) -> tuple[Message, list[int]]:
         """The roles a feature deliberately pings, as ids; `@Role name` in the text
         becomes Discord's role mention for those roles only."""
         if not message.allow_role_mentions:
             return message, []
-        group = snowflake(group_id)
-        guild = self._client.get_guild(group) if group is not None else None
         ids: list[int] = []
         text = message.text
         for wanted in message.allow_role_mentions:
@@ -127,20 +143,14 @@ class DiscordSender:
             if role_id is not None:
                 ids.append(role_id)
                 continue
-            for role in guild.roles if guild is not None else []:
-                if role.name.casefold() == wanted.lstrip("@").casefold():
-                    ids.append(role.id)
-                    text = text.replace(f"@{role.name}", role.mention)
+            for name, role_id in server.roles if server is not None else ():
+                if name.casefold() == wanted.lstrip("@").casefold():
+                    ids.append(role_id)
+                    text = text.replace(f"@{name}", f"<@&{role_id}>")
         return replace(message, text=text), ids
 
 
-_SNOWFLAKE = re.compile(r"[0-9]{1,20}")
-
-
-def snowflake(text: str) -> int | None:
-    """A Discord id from the core's text (ASCII digits that fit Discord's 64 bits), or
-    None: "²" or a 30-digit number is no id, and must not reach `int()` or the API."""
-    if not _SNOWFLAKE.fullmatch(text):
-        return None
-    value = int(text)
-    return value if value < 2**64 else None
+def _channel_name(channel: str) -> str:
+    """A configured channel (`updates`, `#updates`, `<#123>`) as a name or an id."""
+    name = channel.strip().lstrip("#")
+    return name[2:].rstrip(">") if name.startswith("<#") else name

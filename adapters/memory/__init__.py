@@ -15,6 +15,7 @@ from bot.app import App
 from bot.errors import DeliveryError
 from bot.events import Actor, ButtonPress, DirectMessageReceived, FormSubmission
 from bot.messages import Destination, DestinationKind, Message, Reply
+from bot.text import plain_channels
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,5 +138,6 @@ class MemoryBot:
 
 
 def reply_text(reply: Reply) -> str:
-    """All the text of a reply, joined, for assertions."""
-    return "\n".join(m.text for m in reply.messages)
+    """All the text of a reply, joined, for assertions (channel references as `#name`,
+    the way a person reads them)."""
+    return "\n".join(plain_channels(m.text) for m in reply.messages)

@@ -5,7 +5,10 @@ message shortcut, App Home, direct message). Each acknowledges Slack within its
 3-second limit: work that finishes within `ack_budget` seconds answers in the
 acknowledgement itself (so field errors show inline on a modal), and anything slower is
 acknowledged first and answered afterwards through `response_url`, a modal update, or a
-direct message. No business rule lives here: the core decides; this only translates.
+direct message. None of those answers can carry a file, so a reply's files are shared
+first (`_files_out`): in its channel if it is public, else by direct message to the
+person, with a note in the reply saying so. No business rule lives here: the core
+decides; this only translates.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,9 +24,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import home_view, message_payload, read_action
 from adapters.slack.commands import NativeNames, command_line
 from adapters.slack.errors import translate
+from adapters.slack.files import file_names
 from adapters.slack.modals import field_errors, form_view, notice_view, read_submission
 from adapters.slack.mrkdwn import from_slack
 from adapters.slack.people import Directory
+from adapters.slack.sender import SlackSender
 from bot import catalog
 from bot.app import App
 from bot.events import (
@@ -83,20 +89,71 @@ class Bridge:
         self.directory = directory
         self.ack_budget = ack_budget
         self.names = NativeNames(core)
+        self.sender = SlackSender(client, directory, self.names)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # ---- helpers -----------------------------------------------------------------------
 
-    async def _handle(self, event: Event) -> Reply:
-        return self.names.reply(await self.core.handle(event))
+    async def _handle(self, event: Event, conversation: str | None = None) -> Reply:
+        channel = None if isinstance(event, DirectMessageReceived) else event.channel
+        return await self._finish(await self.core.handle(event), event.actor.user_id,
+                                  channel, conversation)
 
-    async def _handle_event(self, body: Mapping[str, Any], event: Event) -> Reply | None:
+    async def _finish(self, reply: Reply, user: str, channel: str | None,
+                      conversation: str | None = None) -> Reply:
+        """The core's reply made ready for Slack: command names Slack keeps for itself
+        rewritten, channel names made links, files shared (`_files_out`)."""
+        reply = self.names.reply(reply)
+        link = self.directory.link_channels
+        reply = replace(reply, messages=tuple([await link(m) for m in reply.messages]),
+                        update=None if reply.update is None else await link(reply.update))
+        return await self._files_out(reply, user, channel, conversation)
+
+    async def _files_out(self, reply: Reply, user: str, channel: str | None,
+                         conversation: str | None = None) -> Reply:
+        """Share the files of a reply now, since no answer to an interaction (an
+        acknowledgement, a response_url, a modal) can carry one: a public reply's message
+        with its files goes to its channel; a private one's to the person by direct
+        message, leaving in the reply a note saying so. `conversation` is where the
+        reply is posted anyway (a direct message to the bot): its files go there."""
+        if not any(m.files for m in reply.messages):
+            return reply
+        kept: list[Message] = []
+        for message in reply.messages:
+            if not message.files:
+                kept.append(message)
+                continue
+            where = conversation or (channel if reply.public else None)
+            if where is not None:
+                try:
+                    await self.sender.post(where, message)
+                    continue
+                except Exception as exc:
+                    log_event(log, logging.WARNING, "slack.files_not_shared",
+                              error=str(translate(exc)))
+            names = file_names(message.files)
+            try:
+                dm = await self.directory.dm_channel(user)
+                await self.sender.post(dm, replace(message, allow_role_mentions=()))
+            except Exception as exc:
+                log_event(log, logging.WARNING, "slack.files_not_sent",
+                          error=str(translate(exc)))
+                kept.append(Message(catalog.slack_files_not_sent(names)))
+            else:
+                kept.append(Message(catalog.slack_files_sent_by_dm(names)))
+        return replace(reply, messages=tuple(kept))
+
+    async def _handle_event(self, body: Mapping[str, Any], event: Event,
+                            conversation: str | None = None) -> Reply | None:
         """An Events API event, handled once even if Slack sends it again."""
         event_id = body.get("event_id")
         if not isinstance(event_id, str) or not event_id:
-            return await self._handle(event)
+            return await self._handle(event, conversation)
         reply = await self.core.handle_once(f"slack-event:{event_id}", event)
-        return None if reply is None else self.names.reply(reply)
+        if reply is None:
+            return None
+        channel = None if isinstance(event, DirectMessageReceived) else event.channel
+        return await self._finish(reply, event.actor.user_id, channel, conversation)
 
     def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         task = asyncio.ensure_future(work)
@@ -193,8 +250,8 @@ class Bridge:
 
         async def work() -> Reply:
             actor = await self.directory.actor(user, str(body.get("user_name", "")))
-            return self.names.reply(
-                await self.core.handle_text(group, actor, line, channel))
+            reply = await self.core.handle_text(group, actor, line, channel)
+            return await self._finish(reply, user, channel)
 
         task = self._spawn(work())
         reply = await self._within_budget(task)
@@ -335,7 +392,8 @@ class Bridge:
     async def publish_home(self, group: str, user: str, name: str = "") -> None:
         """Show a member their own page (App Home): their settings, with buttons."""
         actor = await self.directory.actor(user, name)
-        sections = [self.names.message(m) for m in await self.core.home(group, actor)]
+        sections = [await self.directory.link_channels(self.names.message(m))
+                    for m in await self.core.home(group, actor)]
         await self._call("views.publish", self.client.views_publish(
             user_id=user, view=home_view(sections)))
 
@@ -368,11 +426,12 @@ class Bridge:
             return
         user = str(event.get("user", ""))
         actor = await self.directory.actor(user)
+        channel = str(event.get("channel", ""))
         reply = await self._handle_event(body, DirectMessageReceived(
-            group_of(context, body), actor, from_slack(str(event.get("text", "")))))
+            group_of(context, body), actor, from_slack(str(event.get("text", "")))),
+            conversation=channel or None)
         if reply is None:
             return
         messages = [*((reply.update,) if reply.update else ()), *reply.messages]
-        channel = str(event.get("channel", ""))
         if messages and channel:
             await self._post(channel, messages)

@@ -10,13 +10,17 @@ backslash (`bot.text.neutralise`). Slack has no backslash escapes, so:
   never reads as formatting: readers see the same text, and it can never turn bold,
   italic, struck or code. Other escaped characters have no meaning in mrkdwn and stay;
 - an escaped `>` gets a zero-width space in front, so it can never start a quote;
-- a bare `@channel`, `@here` or `@everyone` gets a zero-width space after the `@`.
+- a bare `@channel`, `@here` or `@everyone` gets a zero-width space after the `@`;
+- the core's channel references (`bot.text.channel_ref`) become channel links, `<#C123>`,
+  which Slack shows with the channel's name (names are made ids first, in `people`).
 """
 
 from __future__ import annotations
 
 import html
 import re
+
+from bot.text import plain_channels, render_channels
 
 ZWSP = "\u200b"
 
@@ -26,8 +30,11 @@ _ESCAPABLE = set("\\*_~`|[]()>#")
 _BROADCAST = re.compile(r"@(?=(channel|here|everyone)\b)", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\]\n]{1,200})\]\((https?://[^\s)]{1,2000})\)")
 
-# Placeholders for escaped characters while formatting is converted (private-use area).
+# Placeholders for escaped characters and channel links while formatting is converted
+# (supplementary private-use areas A and B).
 _PH_BASE = 0xF0000
+_LINK_BASE = 0x100000
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 
 
 def escape(text: str) -> str:
@@ -40,8 +47,10 @@ def plain(text: str) -> str:
     """Text for places Slack shows as plain text (buttons, titles, labels, fallbacks).
 
     Backslash escapes are dropped (plain text is never formatted); mentions stay inert
-    because plain text is not parsed for them, but broadcasts are still broken.
+    because plain text is not parsed for them, but broadcasts are still broken. Channel
+    references read `#name`.
     """
+    text = plain_channels(text)
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -55,17 +64,36 @@ def plain(text: str) -> str:
     return _BROADCAST.sub("@" + ZWSP, "".join(out))
 
 
+def channel_link(channel: str) -> str:
+    """A channel reference in mrkdwn: `<#C123>` for a channel id (Slack shows the name as
+    a link), or `#name` as plain characters where only a name is known."""
+    if CHANNEL_ID.match(channel):
+        return f"<#{channel}>"
+    return "#" + "".join(LOOKALIKE.get(ch, ch) for ch in escape(channel))
+
+
 def to_mrkdwn(text: str) -> str:
-    """Neutral markup to mrkdwn that cannot mention anyone or be formatted by members."""
+    """Neutral markup to mrkdwn that cannot mention anyone or be formatted by members;
+    the core's channel references become channel links."""
     protected, escaped = _protect(text)
-    body = escape(protected)
+    links: list[str] = []
+
+    def hold(channel: str) -> str:  # a placeholder, so no formatting rule touches it
+        links.append(channel_link(channel))
+        return chr(_LINK_BASE + len(links) - 1)
+
+    body = escape(render_channels(protected, hold))
     body = _LINK.sub(_link, body)
     body = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", "\x01\\1\x01", body)
     body = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"_\1_", body)
     body = body.replace("\x01", "*")
     body = re.sub(r"~~(?=\S)(.+?)(?<=\S)~~", r"~\1~", body)
     body = re.sub(r"(?m)^&gt; ", "> ", body)
-    return _restore(body, escaped)
+    body = _restore(body, escaped)
+    if not links:
+        return body
+    return "".join(links[ord(c) - _LINK_BASE] if _LINK_BASE <= ord(c) < _LINK_BASE + len(links)
+                   else c for c in body)
 
 
 def _link(match: re.Match[str]) -> str:
@@ -85,7 +113,7 @@ def _protect(text: str) -> tuple[str, list[str]]:
             escaped.append(text[i + 1])
             i += 2
             continue
-        if _PH_BASE <= ord(ch) < _PH_BASE + 0x10000:
+        if ord(ch) >= _PH_BASE:
             ch = "\ufffd"  # a stray private-use character can never pose as a placeholder
         out.append(ch)
         i += 1

@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,6 +22,8 @@ from adapters.slack.errors import translate
 from bot.errors import NotFound
 from bot.events import Actor
 from bot.logs import log_event
+from bot.messages import Message
+from bot.text import channel_ref, channels_in, render_channels
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,28 @@ class Directory:
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 raise NotFound("slack channel_not_found (by name)")
+
+    async def link_channels(self, message: Message) -> Message:
+        """The message with its channel references by name made references by id where
+        the bot can see a channel of that name, so Slack shows them as links (a name it
+        cannot find stays a name, and is looked up again after the TTL)."""
+        names = [c for c in channels_in(message.text) if not CHANNEL_ID.match(c)]
+        if not names:
+            return message
+        found = {name: await self._channel_id_if_any(name) for name in names}
+        text = render_channels(message.text, lambda c: channel_ref(found.get(c) or c))
+        return replace(message, text=text)
+
+    async def _channel_id_if_any(self, name: str) -> str | None:
+        key = f"no-channel:{name.casefold()}"
+        if self._get(key) is not None:
+            return None
+        try:
+            return await self.channel_id(name)
+        except Exception as exc:
+            log_event(log, logging.INFO, "slack.channel_not_linked", error=str(translate(exc)))
+            self._put(key, True)
+            return None
 
     async def dm_channel(self, user_id: str) -> str:
         """The bot's direct-message channel with a member (conversations.open)."""

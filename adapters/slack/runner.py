@@ -130,6 +130,7 @@ class SlackRunner:
         self.bridge = Bridge(core, self.client, self.directory, ack_budget=ack_budget)
         self.sender = SlackSender(self.client, self.directory, self.bridge.names,
                                   wait_seconds=send_wait)
+        self.bridge.sender = self.sender  # replies' files go through the same sender
         self.http_port: int | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None

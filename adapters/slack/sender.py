@@ -2,9 +2,13 @@
 
 Channel messages go through `chat.postMessage`, direct messages through
 `conversations.open` then `chat.postMessage`, private replies through
-`chat.postEphemeral`. Images are uploaded first (files.upload v2, with their alt text),
-so that a retry after a failed image never repeats the words. Every failure is raised as
-the core's typed error (`adapters.slack.errors.translate`).
+`chat.postEphemeral`. Images and files are uploaded first (`files_upload_v2`: an upload
+URL, the bytes, then the share), so that a retry after a failed upload never repeats
+the words; a message of words and files only is one share, the words as its comment
+(its reference is then `CHANNEL:FILE_ID`). A private reply cannot carry a file on
+Slack: the message and its files go to the person by direct message, and the private
+reply says so. Every failure is raised as the core's typed error
+(`adapters.slack.errors.translate`).
 
 Slack has no idempotency key, so a send is never abandoned half-way: when Slack is slow
 to answer, the dispatcher is told "transient" after `wait_seconds`, but the request goes
@@ -18,14 +22,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import message_payload, sections
+from adapters.slack.blocks import FALLBACK_LIMIT, message_payload, sections
 from adapters.slack.commands import NativeNames
 from adapters.slack.errors import translate
+from adapters.slack.files import file_names, share_files
 from adapters.slack.people import Directory
 from bot import catalog
 from bot.errors import DeliveryError, Transient
@@ -102,23 +107,48 @@ class SlackSender:
             channel = await self.directory.channel_id(destination.channel)
         if self.names is not None:
             message = self.names.message(message)
+        message = await self.directory.link_channels(message)
+        if destination.kind is DestinationKind.EPHEMERAL:
+            return await self._send_ephemeral(channel, destination.user, message)
+        return await self.post(channel, message)
+
+    async def post(self, channel: str, message: Message) -> str:
+        """A message in a conversation (by id). Images and files are shared before the words, so
+        a retry after a failed upload never repeats them; a message of words and files
+        only is one message, the words shown above the files."""
+        files = message.files
         payload = message_payload([message])
         await self._add_mentions(payload, message)
-        if destination.kind is DestinationKind.EPHEMERAL:
-            if message.images:
-                # Files are shared with the whole channel: a private reply says what the
-                # pictures show instead of posting them where others can see them.
-                payload["blocks"].extend(_alt_text_blocks(message))
-            response = await self.client.chat_postEphemeral(
-                channel=channel, user=destination.user, **payload)
-            return f"{channel}:{response.get('message_ts', '')}"
+        if files and not message.buttons and message.select is None and not message.images \
+                and len(payload["text"]) < FALLBACK_LIMIT:
+            file_id = await share_files(self.client, channel, files, payload["text"])
+            return f"{channel}:{file_id}"
         for image in message.images:
             await self.client.files_upload_v2(
                 channel=channel, content=image.data, filename=image.filename,
                 alt_txt=image.alt_text[:1000])
+        if files:
+            await share_files(self.client, channel, files)
         response = await self.client.chat_postMessage(
             channel=channel, unfurl_links=False, unfurl_media=False, **payload)
         return f"{response.get('channel', channel)}:{response.get('ts', '')}"
+
+    async def _send_ephemeral(self, channel: str, user: str, message: Message) -> str:
+        """A private reply. A shared file is seen by everyone in the conversation, so the
+        message with its files goes to the person by direct message, and the private
+        reply says where it went."""
+        if message.files:
+            dm = await self.directory.dm_channel(user)
+            await self.post(dm, replace(message, allow_role_mentions=()))
+            message = Message(catalog.slack_files_sent_by_dm(file_names(message.files)))
+        payload = message_payload([message])
+        await self._add_mentions(payload, message)
+        if message.images:
+            # Files are shared with the whole channel: a private reply says what the
+            # pictures show instead of posting them where others can see them.
+            payload["blocks"].extend(_alt_text_blocks(message))
+        response = await self.client.chat_postEphemeral(channel=channel, user=user, **payload)
+        return f"{channel}:{response.get('message_ts', '')}"
 
     async def _add_mentions(self, payload: dict[str, Any], message: Message) -> None:
         """Ping the user groups a feature asked to ping (and only those)."""

@@ -33,7 +33,7 @@ from bot.settings import (
     setting_spec,
     to_stored,
 )
-from bot.text import neutralise
+from bot.text import channel_ref, neutralise
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -156,7 +156,9 @@ def _overview(ctx: Context) -> str:
     chat_made = set(ctx.app.settings.stored_keys(ctx.group_id))
     lines = [catalog.SETUP_HEADER]
     for spec in SETTINGS:
-        value = neutralise(describe(settings, spec.key)) or catalog.SETUP_UNSET
+        value = describe(settings, spec.key)
+        value = (channel_ref(value) if value and spec.key in _CHANNEL_KEYS
+                 else neutralise(value)) or catalog.SETUP_UNSET
         where = " (set in chat)" if spec.key in chat_made else ""
         lines.append(f"- {spec.key}: {value}{where}. {spec.description.capitalize()}.")
     missing = settings.missing()

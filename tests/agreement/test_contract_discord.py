@@ -95,7 +95,8 @@ async def test_agreement_amendment_vote_and_history_on_discord(harness: Harness)
     assert app is not None
     started = await fake.wait_response(await fake.slash(
         "carol", "agreement", _sub("start", points="We listen\\nWe start on time")))
-    assert started["data"]["content"] == catalog.agreement_saved_first("updates")
+    updates = f"<#{fake.by_name['#updates']}>"  # a channel link, which pings nobody
+    assert started["data"]["content"] == f"Saved as version 1, and announced in {updates}."
     shown = await fake.wait_response(await fake.slash("alice", "agreement", _sub("show")))
     assert "1. We listen\n2. We start on time" in shown["data"]["content"]
     assert shown["data"]["flags"] & 64
@@ -103,7 +104,7 @@ async def test_agreement_amendment_vote_and_history_on_discord(harness: Harness)
     assert read["label"] == catalog.AGREEMENT_READ_BUTTON
     proposed = await fake.wait_response(await fake.slash("carol", "agreement", _sub(
         "propose", change="add", text="Phones on silent", reason="Fewer distractions")))
-    assert "posted in #updates" in proposed["data"]["content"]
+    assert f"posted in {updates} for the group" in proposed["data"]["content"]
     await harness.settle()
     post = fake.public_posts("#updates")[-1]
     assert "A proposed change to our agreement" in post["content"]

@@ -124,11 +124,11 @@ async def test_agreement_amendment_vote_and_history_on_slack(
         slack: FakeSlack, runner: SlackRunner) -> None:
     started = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/agreement", 'start points="We listen\\nWe start on time"', user=CAROL))
-    assert started["text"] == catalog.agreement_saved_first("updates")
+    assert started["text"] == f"Saved as version 1, and announced in <#{UPDATES}>."
     proposed = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/agreement", 'propose change=change point=2 text="We start and end on time" '
                              'reason="Buses"', user=CAROL))
-    assert "posted in #updates" in proposed["text"]
+    assert f"posted in <#{UPDATES}> for the group" in proposed["text"]
     await settle(runner)
     post = _posted(slack, UPDATES)[-1]
     assert "A proposed change to our agreement" in json.dumps(post)

@@ -7,7 +7,18 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import ZWSP, has_visible_text, neutralise
+from bot.text import (
+    CHANNEL_CLOSE,
+    CHANNEL_OPEN,
+    ZWSP,
+    channel_ref,
+    channels_in,
+    echo,
+    has_visible_text,
+    neutralise,
+    plain_channels,
+    render_channels,
+)
 
 PINGS = re.compile(
     r"@(everyone|here|channel)\b|<@[!&]?\w+>|<#\w+>|<!(channel|here|everyone)[|>]|<!subteam\^",
@@ -48,3 +59,22 @@ def test_visible_text() -> None:
 @given(st.text(max_size=500))
 def test_nothing_neutralised_can_ping(text: str) -> None:
     assert not PINGS.search(neutralise(text))
+
+
+def test_channel_references_are_neutral_and_read_as_hash_names() -> None:
+    for written in ("updates", "#updates", "<#C0UPDATES1|updates>", " C0UPDATES1 "):
+        ref = channel_ref(written)
+        assert ref.startswith(CHANNEL_OPEN) and ref.endswith(CHANNEL_CLOSE)
+    text = f"Posted in {channel_ref('updates')} and {channel_ref('1234567890')}."
+    assert channels_in(text) == ["updates", "1234567890"]
+    assert plain_channels(text) == "Posted in #updates and #1234567890."
+    assert render_channels(text, lambda c: f"<{c}>") == "Posted in <updates> and <1234567890>."
+    assert channel_ref("two words") == "#two words"  # not a channel: never a reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["\ue000", "\ue001", "C", "1", "#", "<", ">", " "]),
+               max_size=60) | st.text(max_size=200))
+def test_member_text_can_never_carry_a_channel_reference(text: str) -> None:
+    for out in (neutralise(text), echo(text)):
+        assert channels_in(out) == [] and CHANNEL_OPEN not in out and CHANNEL_CLOSE not in out

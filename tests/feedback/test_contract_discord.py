@@ -19,6 +19,7 @@ from bot import catalog
 from bot.features.feedback import DigestJobs
 from bot.features.polls import Polls
 from bot.logs import configure_logging
+from bot.text import render_channels
 from scheduler import Firing
 from storage.feedback import Audience
 from storage.interface import Storage
@@ -120,7 +121,9 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     assert modal["type"] == 9
     done = await fake.submit("carol", modal["data"], {"answer": "We wrote a glossary."})
     reply = await fake.wait_response(done)
-    assert reply["data"]["content"] == catalog.feedback_answer_posted("feedback")
+    link = f"<#{fake.by_name['#feedback']}>"  # a channel link, which pings nobody
+    assert reply["data"]["content"] == render_channels(
+        catalog.feedback_answer_posted("feedback"), lambda _: link)
     await harness.settle()
     said = fake.public_posts("#feedback")[-1]
     assert said["content"].startswith("**You said, we did**")
@@ -150,7 +153,7 @@ async def test_poll_vote_change_and_results_on_discord(harness: Harness) -> None
         {"name": "options", "type": 3, "value": "Monday|Friday"},
         {"name": "closes", "type": 3, "value": "2d"}])
     response = await fake.wait_response(made)
-    assert "will be posted in #updates" in response["data"]["content"]
+    assert f"will be posted in <#{fake.by_name['#updates']}>" in response["data"]["content"]
     await harness.settle()
     (post,) = fake.public_posts("#updates")
     monday, friday = _buttons(post)

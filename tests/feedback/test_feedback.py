@@ -16,6 +16,7 @@ from bot import catalog
 from bot.clock import FakeClock
 from bot.features import feedback as feedback_module
 from bot.messages import Message
+from bot.text import plain_channels
 from scheduler import Firing
 from storage.feedback import Audience, FeedbackStatus
 from tests.feedback.helpers import at, send, start, texts
@@ -180,7 +181,7 @@ async def test_you_said_we_did_quotes_the_item_in_public(
     assert opened.form is not None and opened.form.state == button.value
     done = await bot.submit("carol", "feedback.answer", {"answer": "We moved the room. <@U1>"},
                             state=button.value)
-    assert reply_text(done) == catalog.feedback_answer_posted("feedback")
+    assert reply_text(done) == plain_channels(catalog.feedback_answer_posted("feedback"))
     answer = feedback_posts(bot)[-1].text
     quoted = post.text.split("\n> ")[-1]
     assert answer.startswith("**You said, we did**")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -144,7 +144,7 @@ class Harness:
     features: list[FeatureFactory] = field(
         default_factory=lambda: [*DEFAULT_FEATURES, probe_feature])
     defer_after: float = 2.0
-    shard_count: int = 0
+    shard_count: int | Literal["auto"] = 0
     command_sync: str = "guild"
     shard_ids: tuple[int, ...] = ()
     # Far above Discord's 50, so pacing costs these tests nothing; the rate limit tests

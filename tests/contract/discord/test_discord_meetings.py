@@ -4,6 +4,7 @@ the count in place. (A contract test owned by the meetings work.)"""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> Non
     checked = (await fake.wait_response(sent))["data"]
     expected = f"{start:%A} {start.day} {start:%B %Y} at 18:00 (Europe/London time"
     assert expected in checked["content"]
+    assert f"- Reminders in <#{fake.by_name['#general']}>: " in checked["content"]
     save = next(b for b in _buttons(checked) if b["label"] == "Save meeting")
     message = fake.messages_in(fake.by_name["#general"])[-1]
     pressed = await fake.wait_response(await fake.press("alice", message, save["custom_id"]))
@@ -48,3 +50,29 @@ async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> Non
     answer = await fake.wait_response(await fake.press("bob", reminder, going["custom_id"]))
     assert answer["type"] == 7  # the pressed message itself is updated
     assert "1 going, 0 maybe, 0 can't make it" in answer["data"]["content"]
+
+
+async def test_meeting_text_links_its_channel_but_never_a_typed_one(harness: Harness) -> None:
+    """The check before saving names the reminders' channel as a Discord channel link
+    (`<#id>`), while a title typed to look like one (Discord's syntax, or the core's own
+    private marker) stays plain text."""
+    fake = harness.fake
+    general = fake.by_name["#general"]
+    opened = await fake.slash("alice", "meeting", [{"name": "schedule", "type": 1,
+                                                     "options": []}])
+    modal = await fake.wait_response(opened)
+    day = datetime.now(UTC) + timedelta(days=14)
+    sent = await fake.submit("alice", modal["data"], {
+        "title": f"Plans <#{general}> \ue000{general}\ue001 @everyone",
+        "when": f"{day:%Y-%m-%d} 18:00", "repeat": "", "where": "", "agenda": ""})
+    content = (await fake.wait_response(sent))["data"]["content"]
+    assert f"- Reminders in <#{general}>: " in content
+    assert re.findall(r"<[#@][^>]*>", content) == [f"<#{general}>"]
+    assert "\ue000" not in content and "\ue001" not in content
+
+
+async def test_setup_shows_channels_as_links(harness: Harness) -> None:
+    """Channels named in config (by name) are shown as links to the server's channels."""
+    response = await harness.fake.wait_response(await harness.fake.slash("sam", "setup"))
+    assert f"- updates_channel: <#{harness.fake.by_name['#updates']}>." in (
+        response["data"]["content"])

@@ -1,4 +1,4 @@
-"""The connection itself: compression, sharding, a wrong token, autocomplete, and
+"""The connection itself: compression, a wrong token, autocomplete, and
 buttons pressed in a direct message (where the group must be found)."""
 
 from __future__ import annotations
@@ -44,20 +44,6 @@ async def test_a_button_pressed_in_a_dm_finds_the_group(harness: Harness) -> Non
     custom_id = dm["components"][0]["components"][0]["custom_id"]
     response = await fake.wait_response(await fake.press("alice", dm, custom_id))
     assert response["type"] == 7 and response["data"]["content"] == "Alice is going to Lunch"
-
-
-async def test_sharded_client_connects_with_its_shard(fake: FakeDiscord,
-                                                      storage: Storage) -> None:
-    previous = apply_endpoints("", "")
-    harness = Harness(fake, storage, shard_count=2, shard_ids=(1,))
-    try:
-        await harness.start()
-        assert fake.identifies[0]["shard"] == [1, 2]
-        response = await fake.wait_response(await fake.slash("alice", "help"))
-        assert response["type"] == 4
-    finally:
-        await harness.stop()
-        restore_endpoints(previous)
 
 
 async def test_a_wrong_token_stops_with_a_kind_message(fake: FakeDiscord,

@@ -22,6 +22,7 @@ from bot.errors import Transient, UnsupportedMessage
 from bot.features.registry import DEFAULT_FEATURES
 from bot.messages import Button, Choice, Image, Message, Reply
 from bot.roles import Role
+from bot.text import channel_ref
 from storage.interface import Storage
 from tests.contract.discord.conftest import probe_feature
 
@@ -93,6 +94,12 @@ def test_long_text_is_split_and_buttons_go_last() -> None:
     assert parts[0].view is None and parts[-1].view is not None
     assert parts[-1].files[0].description == "a chart of votes"
     assert "".join(split_text("y" * 4500)) == "y" * 4500
+
+
+def test_channel_references_become_channel_links() -> None:
+    text = f"In {channel_ref('123456789012345678')} and {channel_ref('my_room')}."
+    (part,) = render(Message(text))
+    assert part.content == "In <#123456789012345678> and #my\\_room."  # no such channel
 
 
 def test_too_many_buttons_is_an_unsupported_message() -> None:

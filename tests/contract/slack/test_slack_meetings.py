@@ -5,11 +5,12 @@ the count in place. (A contract test owned by the meetings work.)"""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
 from adapters.slack import SlackRunner
-from tests.contract.slack.conftest import ALICE, BOB, GENERAL, TEAM_ID, settle
+from tests.contract.slack.conftest import ALICE, BOB, GENERAL, SAM, TEAM_ID, UPDATES, settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 
@@ -45,6 +46,7 @@ async def test_schedule_remind_and_rsvp_through_slack(slack: FakeSlack,
     checked = ack["view"]["blocks"]
     assert ("When: Tuesday 13 January 2026 at 18:00 (Europe/London time, GMT)"
             in _text(checked))
+    assert f"- Reminders in <#{GENERAL}>: " in _text(checked)
     save = next(b for b in _buttons(checked) if b["text"]["text"] == "Save meeting")
     await slack.send_and_ack("interactive", payloads.block_actions(
         slack, payloads.button(save["action_id"], save["value"], "Save meeting"), user=ALICE,
@@ -68,3 +70,30 @@ async def test_schedule_remind_and_rsvp_through_slack(slack: FakeSlack,
     answers = slack.responded(payload["response_url"])
     updated = next(a for a in answers if a.get("replace_original"))
     assert "1 going, 0 maybe, 0 can't make it" in updated["text"]
+
+
+async def test_meeting_text_links_its_channel_but_never_a_typed_one(
+        slack: FakeSlack, runner: SlackRunner) -> None:
+    """The check before saving names the reminders' channel as a Slack channel link
+    (`<#C...>`, shown with its name), while a title typed to look like a channel
+    reference (Slack's syntax, or the core's own private marker) stays plain text."""
+    await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/meeting", "schedule", user=ALICE))
+    await slack.wait_for(lambda: slack.calls_to("views.open"))
+    view = slack.calls_to("views.open")[0].args["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    title = f"Plans <#{UPDATES}> \ue000{UPDATES}\ue001 <!channel>"
+    ack = await slack.send_and_ack("interactive", payloads.view_submission(
+        view, {"title": title, "when": "2026-01-13 18:00", "repeat": "",
+               "where": "", "agenda": ""}, user=ALICE))
+    text = _text(ack["view"]["blocks"])
+    assert f"- Reminders in <#{GENERAL}>: " in text
+    assert re.findall(r"<[#!@][^>]*>", text) == [f"<#{GENERAL}>"]
+    assert "\ue000" not in text and "\ue001" not in text
+
+
+async def test_setup_shows_channels_as_links(slack: FakeSlack, runner: SlackRunner) -> None:
+    """Channels named in config are found by name and shown as links."""
+    ack = await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/setup", "", user=SAM))
+    assert f"- updates_channel: <#{UPDATES}>." in ack["text"]

@@ -14,11 +14,11 @@ from adapters.slack.blocks import message_blocks, read_action, sections
 from adapters.slack.commands import RESERVED, NativeNames, command_line, slash_commands
 from adapters.slack.manifest import BOT_EVENTS, BOT_SCOPES, manifest, manifest_for_config
 from adapters.slack.modals import form_view, read_submission
-from adapters.slack.mrkdwn import LOOKALIKE, from_slack, to_mrkdwn
+from adapters.slack.mrkdwn import LOOKALIKE, from_slack, plain, to_mrkdwn
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.messages import Button, Choice, Form, FormField, Message
-from bot.text import neutralise
+from bot.text import channel_ref, neutralise
 from storage.interface import Storage
 from tests.contract.slack.conftest import Gate, make_app
 from tests.fakes.slack import payloads
@@ -51,6 +51,14 @@ def test_the_cores_own_markup_becomes_mrkdwn() -> None:
     assert to_mrkdwn("> quoted\n> lines") == "> quoted\n> lines"
     assert to_mrkdwn(neutralise("> not a quote")).startswith("\u200b&gt;")
     assert to_mrkdwn("a & b <c>") == "a &amp; b &lt;c&gt;"
+
+
+def test_channel_references_become_channel_links() -> None:
+    text = (f"In {channel_ref('C0UPDATES1')}, not {channel_ref('my_room*')}: "
+            f"**{channel_ref('G0LEADS001')}** and \U00100000")
+    assert to_mrkdwn(text) == ("In <#C0UPDATES1>, not #my\uff3froom\u2217: "
+                               "*<#G0LEADS001>* and \ufffd")
+    assert plain(text).startswith("In #C0UPDATES1, not #my_room*:")
 
 
 def test_slack_text_comes_in_as_typed() -> None:

@@ -15,6 +15,14 @@ def snowflake() -> str:
     return str(100000000000000000 + next(_ids))
 
 
+def snowflake_on_shard(shard: int, count: int) -> str:
+    """A fresh snowflake whose guild would be on `shard` of `count`
+    ((id >> 22) % count == shard)."""
+    base = int(snowflake())
+    high = (base >> 22) // count * count + shard
+    return str((high << 22) | (base & ((1 << 22) - 1)))
+
+
 def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
     """A user object."""
     return {"id": user_id, "username": name, "global_name": name.title(),

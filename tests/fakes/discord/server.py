@@ -1,7 +1,12 @@
 """A fake Discord on 127.0.0.1: enough of REST API v10 and Gateway v10 for the unmodified
 discord.py client to log in, connect, resume, receive injected events and answer them.
 
-Every REST request is recorded (method, path, JSON body). Tests inject gateway events
+Each gateway connection identifies with its shard [id, count]; guild events go to the
+shard that holds the guild ((guild id >> 22) % count) and direct messages to shard 0, as
+Discord sends them, so several clients splitting the shards can be tested.
+
+Every REST request is recorded (method, path, JSON body; multipart uploads with their
+files). Tests inject gateway events
 (interactions, DMs), drop the socket, and make the next matching request fail with a
 429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
 nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
@@ -46,6 +51,16 @@ class Recorded:
     body: Any
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file the bot attached to a message (multipart `files[n]`), with its bytes."""
+
+    filename: str
+    content: bytes
+    description: str = ""
+    content_type: str = ""
+
+
 @dataclass
 class Failure:
     """A queued failure for the next request matching `method` and `path` (a regex)."""
@@ -59,9 +74,11 @@ class Failure:
 
 @dataclass
 class Session:
-    """A gateway session: its id and every dispatched event, for RESUME."""
+    """A gateway session: its id, its shard [id, count], and every dispatched event, for
+    RESUME."""
 
     session_id: str
+    shard: tuple[int, int] = (0, 1)
     events: list[tuple[int, str, Any]] = field(default_factory=list)
 
     @property
@@ -88,11 +105,14 @@ class _Socket:
 class FakeDiscord:
     """The fake platform: a world (one guild, members, channels), REST and a gateway."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, guild_shard: tuple[int, int] | None = None) -> None:
         self.application_id = p.snowflake()
         self.bot_user = p.user(self.application_id, "coprod", bot=True)
         self.token = "fake-token"
-        self.guild_id = p.snowflake()
+        # The guild's id decides its shard: (id >> 22) % shard count, as Discord's is.
+        self.guild_id = (p.snowflake() if guild_shard is None
+                         else p.snowflake_on_shard(*guild_shard))
+        self.recommended_shards = 1  # what GET /gateway/bot answers
         self.owner_id = p.snowflake()
         self.roles: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
@@ -114,8 +134,9 @@ class FakeDiscord:
         self._originals: dict[str, str] = {}  # interaction token -> message id
         self._nonces: dict[tuple[str, str], str] = {}
         self._dm_by_user: dict[str, str] = {}
-        self._session: Session | None = None
-        self._socket: _Socket | None = None
+        self._sessions: dict[int, Session] = {}  # shard id -> its session
+        self._sockets: dict[int, _Socket] = {}  # shard id -> its identified connection
+        self._open: set[_Socket] = set()  # every connection not yet closed
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.global_limit = 0  # requests per second; 0: not enforced (the default)
@@ -174,6 +195,12 @@ class FakeDiscord:
         return [m for m in self.messages_in(self.by_name[channel_name])
                 if m["author"]["id"] == self.application_id and not m["flags"] & 64]
 
+    @staticmethod
+    def files_of(message: dict[str, Any]) -> list[Attachment]:
+        """The files the bot attached to a message (name, description, bytes)."""
+        files: list[Attachment] = message.get("_attachments") or []
+        return files
+
     def dms_to(self, name: str) -> list[dict[str, Any]]:
         """Direct messages the bot sent to a member (by name)."""
         channel = self.dm_channel_of(self.by_name[name])
@@ -229,7 +256,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -237,8 +264,8 @@ class FakeDiscord:
 
     async def stop(self) -> None:
         """Close sockets and stop listening."""
-        if self._socket is not None:
-            await self._socket.ws.close()
+        for sock in list(self._open):
+            await sock.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -269,33 +296,55 @@ class FakeDiscord:
 
     @property
     def connected(self) -> bool:
-        """Whether a client is on the gateway now."""
-        return self._socket is not None and not self._socket.ws.closed
+        """Whether a client is on the gateway now (any shard)."""
+        return any(not sock.ws.closed for sock in self._open)
 
-    async def dispatch(self, event: str, data: Any) -> None:
-        """Send a DISPATCH event (kept for RESUME if the socket is down)."""
-        assert self._session is not None, "no gateway session yet"
-        seq = self._session.seq + 1
-        self._session.events.append((seq, event, data))
-        if self.connected:
-            assert self._socket is not None
-            await self._socket.send({"op": 0, "s": seq, "t": event, "d": data})
+    def shard_of(self, guild_id: str | None) -> int:
+        """The shard Discord sends a guild's events on ((id >> 22) % shard count);
+        events outside guilds (direct messages) go to shard 0, as Discord's do, and so
+        does a malformed event whose guild id is no number (tests inject those)."""
+        count = next(iter(self._sessions.values())).shard[1] if self._sessions else 1
+        if not (guild_id and guild_id.isascii() and guild_id.isdigit()):
+            return 0
+        return (int(guild_id) >> 22) % count
+
+    async def dispatch(self, event: str, data: Any, *, shard: int | None = None) -> None:
+        """Send a DISPATCH event on the shard it belongs to (kept for RESUME if that
+        shard's socket is down)."""
+        if shard is None:
+            guild = data.get("guild_id") if isinstance(data, dict) else None
+            shard = self.shard_of(str(guild) if guild else None)
+        session = self._sessions.get(shard)
+        assert session is not None, f"no gateway session for shard {shard}"
+        seq = session.seq + 1
+        session.events.append((seq, event, data))
+        sock = self._sockets.get(shard)
+        if sock is not None and not sock.ws.closed:
+            await sock.send({"op": 0, "s": seq, "t": event, "d": data})
 
     async def drop(self, code: int = 4000, *, forget_session: bool = False) -> None:
-        """Close the client's socket as Discord does on a server-side hiccup; with
-        `forget_session`, its RESUME is refused (INVALID_SESSION) so it must IDENTIFY."""
+        """Close the client's sockets as Discord does on a server-side hiccup; with
+        `forget_session`, their RESUME is refused (INVALID_SESSION) so they must IDENTIFY."""
         if forget_session:
-            self._session = None
-        if self._socket is not None:
-            await self._socket.ws.close(code=code)
+            self._sessions.clear()
+        for sock in list(self._open):
+            await sock.ws.close(code=code)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self.compression.append(request.query.get("compress", ""))
         sock = _Socket(ws, request.query.get("compress") == "zlib-stream")
-        self._socket = sock
+        self._open.add(sock)
         self.connections += 1
+        try:
+            await self._serve(sock)
+        finally:
+            self._open.discard(sock)
+        return ws
+
+    async def _serve(self, sock: _Socket) -> None:
+        ws = sock.ws
         await sock.send({"op": 10, "s": None, "t": None,
                          "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
         async for msg in ws:
@@ -309,35 +358,46 @@ class FakeDiscord:
             elif op == 2:
                 if payload["d"].get("token") != self.token:
                     await ws.close(code=4004)  # Authentication failed
-                    break
-                await self._identify(sock, payload["d"])
+                    return
+                shard = payload["d"].get("shard") or [0, 1]
+                if not (isinstance(shard, list) and len(shard) == 2
+                        and 0 <= shard[0] < shard[1]):
+                    await ws.close(code=4010)  # Invalid shard
+                    return
+                await self._identify(sock, payload["d"], (int(shard[0]), int(shard[1])))
             elif op == 6:
                 await self._resume(sock, payload["d"])
-        return ws
 
-    async def _identify(self, sock: _Socket, data: dict[str, Any]) -> None:
+    async def _identify(self, sock: _Socket, data: dict[str, Any],
+                        shard: tuple[int, int]) -> None:
         self.identifies.append(data)
-        self._session = Session(p.snowflake())
-        ready = {"v": 10, "user": self.bot_user, "guilds": [{"id": self.guild_id,
-                                                             "unavailable": True}],
-                 "session_id": self._session.session_id,
+        session = Session(p.snowflake(), shard)
+        self._sessions[shard[0]] = session
+        self._sockets[shard[0]] = sock
+        mine = self.shard_of(self.guild_id) == shard[0]
+        ready = {"v": 10, "user": self.bot_user,
+                 "guilds": [{"id": self.guild_id, "unavailable": True}] if mine else [],
+                 "session_id": session.session_id,
                  "resume_gateway_url": self.gateway_url,
-                 "shard": data.get("shard", [0, 1]),
+                 "shard": list(shard),
                  "application": {"id": self.application_id, "flags": 0},
                  "private_channels": [], "relationships": []}
-        await self.dispatch("READY", ready)
-        await self.dispatch("GUILD_CREATE", self.guild_payload())
+        await self.dispatch("READY", ready, shard=shard[0])
+        if mine:
+            await self.dispatch("GUILD_CREATE", self.guild_payload(), shard=shard[0])
 
     async def _resume(self, sock: _Socket, data: dict[str, Any]) -> None:
         self.resumes.append(data)
-        session = self._session
-        if session is None or data.get("session_id") != session.session_id:
+        session = next((s for s in self._sessions.values()
+                        if s.session_id == data.get("session_id")), None)
+        if session is None:
             await sock.send({"op": 9, "s": None, "t": None, "d": False})
             return
+        self._sockets[session.shard[0]] = sock
         for seq, event, body in session.events:
             if seq > int(data.get("seq") or 0):
                 await sock.send({"op": 0, "s": seq, "t": event, "d": body})
-        await self.dispatch("RESUMED", {})
+        await self.dispatch("RESUMED", {}, shard=session.shard[0])
 
     # ---- events a test injects -------------------------------------------------------
 
@@ -451,10 +511,7 @@ class FakeDiscord:
         if request.content_type == "application/json":
             body = await request.json()
         elif request.content_type.startswith("multipart/"):
-            form = await request.post()
-            raw = form.get("payload_json")
-            body = json.loads(str(raw)) if raw is not None else {}
-            body["_files"] = [k for k in form if k != "payload_json"]
+            body = await _multipart(request)
         self.requests.append(Recorded(request.method, path, dict(request.query), body))
         if request.headers.get("Authorization") != f"Bot {self.token}" and not (
                 path.startswith(("/interactions/", "/webhooks/"))):
@@ -530,6 +587,9 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._get_member),
+            ("GET", r"/guilds/(\d+)", self._get_guild),
+            ("GET", r"/guilds/(\d+)/channels", self._get_channels),
+            ("GET", r"/channels/(\d+)", self._get_channel),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._edit_original),
@@ -546,7 +606,7 @@ class FakeDiscord:
             "team": None})
 
     async def _gateway_info(self, body: Any) -> web.Response:
-        return _json({"url": self.gateway_url, "shards": 1,
+        return _json({"url": self.gateway_url, "shards": self.recommended_shards,
                                   "session_start_limit": {"total": 1000, "remaining": 999,
                                                           "reset_after": 0,
                                                           "max_concurrency": 1}})
@@ -586,21 +646,24 @@ class FakeDiscord:
         if nonce is not None and body.get("enforce_nonce"):
             seen = self._nonces.get((channel_id, str(nonce)))
             if seen is not None:
-                return _json(self.messages[seen])
+                return _json(_public(self.messages[seen]))
         if channel["type"] == 1 and channel["recipients"][0]["id"] in self.dms_closed:
             return _error(403, 50007, "Cannot send messages to this user")
         msg = self._new_message(channel_id, body, nonce=nonce)
         if nonce is not None:
             self._nonces[(channel_id, str(nonce))] = msg["id"]
-        return _json(msg)
+        return _json(_public(msg))
 
     def _new_message(self, channel_id: str, body: dict[str, Any], *,
-                     nonce: str | None = None, token: str | None = None) -> dict[str, Any]:
+                     nonce: str | None = None, token: str | None = None,
+                     files: dict[int, Attachment] | None = None) -> dict[str, Any]:
         guild_id = self.channels.get(channel_id, {}).get("guild_id")
         msg = p.message(p.snowflake(), channel_id, self.bot_user, body.get("content") or "",
                         components=body.get("components"), guild_id=guild_id, nonce=nonce,
                         flags=int(body.get("flags") or 0))
         msg["_body"] = body
+        uploads = files if files is not None else body.get("_files") or {}
+        msg["attachments"], msg["_attachments"] = _attachments(body, uploads)
         if token is not None:
             msg["_token"] = token
         self.messages[msg["id"]] = msg
@@ -614,12 +677,38 @@ class FakeDiscord:
             msg["content"] = body["content"] or ""
         if "components" in body:
             msg["components"] = body["components"]
+        if "attachments" in body or body.get("_files"):
+            kept = [a for a, f in zip(msg["attachments"], msg["_attachments"], strict=True)
+                    if any(str(k.get("id")) == str(a["id"]) for k in body.get("attachments") or [])]
+            kept_files = [f for a, f in zip(msg["attachments"], msg["_attachments"], strict=True)
+                          if a in kept]
+            added, added_files = _attachments(body, body.get("_files") or {})
+            msg["attachments"] = kept + added
+            msg["_attachments"] = kept_files + added_files
         msg.setdefault("_edits", []).append(body)
         return _json({k: v for k, v in msg.items() if not k.startswith("_")})
 
     async def _edit_message(self, body: Any, channel_id: str, message_id: str,
                             ) -> web.Response:
         return self._edit(message_id, body)
+
+    async def _get_guild(self, body: Any, guild_id: str) -> web.Response:
+        if guild_id != self.guild_id:
+            return _error(404, 10004, "Unknown Guild")
+        payload = self.guild_payload()
+        for only_in_gateway in ("channels", "members", "threads", "presences",
+                                "voice_states", "joined_at", "large", "member_count"):
+            payload.pop(only_in_gateway, None)
+        return _json(payload)
+
+    async def _get_channels(self, body: Any, guild_id: str) -> web.Response:
+        if guild_id != self.guild_id:
+            return _error(404, 10004, "Unknown Guild")
+        return _json([c for c in self.channels.values() if c.get("guild_id") == guild_id])
+
+    async def _get_channel(self, body: Any, channel_id: str) -> web.Response:
+        found = self.channels.get(channel_id)
+        return _json(found) if found is not None else _error(404, 10003, "Unknown Channel")
 
     async def _get_member(self, body: Any, guild_id: str, user_id: str) -> web.Response:
         found = self.members.get(user_id)
@@ -638,13 +727,15 @@ class FakeDiscord:
         data = body.get("data") or {}
         resource: dict[str, Any] = {"type": kind}
         if kind in (4, 5):
-            msg = self._new_message(payload["channel"]["id"], data, token=token)
+            msg = self._new_message(payload["channel"]["id"], data, token=token,
+                                    files=body.get("_files") or {})
             self._originals[token] = msg["id"]
             resource["message"] = _public(msg)
         elif kind in (6, 7) and "message" in payload:
             self._originals[token] = payload["message"]["id"]
             if kind == 7:
-                self._edit(payload["message"]["id"], data)
+                self._edit(payload["message"]["id"],
+                           {**data, "_files": body.get("_files") or {}})
                 resource["message"] = _public(self.messages[payload["message"]["id"]])
         return _json({"interaction": {"id": interaction_id,
                                                   "type": payload["type"]},
@@ -671,6 +762,50 @@ class FakeDiscord:
         if original is None:
             return _error(404, 10008, "Unknown Message")
         return self._edit(original, body)
+
+
+async def _multipart(request: web.Request) -> dict[str, Any]:
+    """A multipart/form-data body as Discord reads it: the JSON in `payload_json` and
+    each upload in `files[n]`, kept (with its bytes) under `_files` by its index n."""
+    form = await request.post()
+    raw = form.get("payload_json")
+    body: dict[str, Any] = json.loads(str(raw)) if raw is not None else {}
+    files: dict[int, web.FileField] = {}
+    for key, value in form.items():
+        if key == "payload_json":
+            continue
+        match = re.fullmatch(r"files\[(\d+)\]", key)
+        if match is None or not isinstance(value, web.FileField):
+            raise web.HTTPBadRequest(text=f"fake Discord: unexpected form field {key}")
+        files[int(match.group(1))] = value
+    body["_files"] = {n: Attachment(f.filename, f.file.read(),
+                                    content_type=f.content_type or "")
+                      for n, f in files.items()}
+    return body
+
+
+def _attachments(body: dict[str, Any], uploads: dict[int, Attachment],
+                 ) -> tuple[list[dict[str, Any]], list[Attachment]]:
+    """Attachment objects and recorded files for new uploads: the payload's
+    `attachments` entry whose `id` is n describes `files[n]` (its filename and
+    description); an upload the payload does not describe is attached as it is."""
+    described = {int(a["id"]): a for a in body.get("attachments") or []
+                 if str(a.get("id", "")).isdigit() and int(a["id"]) in uploads}
+    objects: list[dict[str, Any]] = []
+    recorded: list[Attachment] = []
+    for n, upload in sorted(uploads.items()):
+        meta = described.get(n, {})
+        name = str(meta.get("filename") or upload.filename)
+        file = Attachment(name, upload.content, str(meta.get("description") or ""),
+                          upload.content_type)
+        aid = p.snowflake()
+        objects.append({"id": aid, "filename": name, "description": file.description or None,
+                        "content_type": file.content_type or None,
+                        "size": len(file.content),
+                        "url": f"https://cdn.fake.discord.test/attachments/{aid}/{name}",
+                        "proxy_url": f"https://media.fake.discord.test/attachments/{aid}/{name}"})
+        recorded.append(file)
+    return objects, recorded
 
 
 def _public(msg: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,9 @@
 - Socket Mode: `apps.connections.open` (app token only) returns `ws://.../socket`, which
   sends `hello`, takes envelopes a test injects (`send`), and records each ack.
 - `response_url`s (`/respond/<n>`) record what the app answered there.
+- File uploads as Slack has them since files.upload was retired: files.getUploadURLExternal
+  (an upload URL on this server), the bytes POSTed there, files.completeUploadExternal
+  sharing them in a channel; `shared` holds each shared file with its bytes.
 - `signed_post` plays Slack's HTTP mode: a request signed with the signing secret (or
   deliberately badly signed, or with an old timestamp).
 """
@@ -59,6 +62,31 @@ class Failure:
 
 
 @dataclass
+class Upload:
+    """A file on its way in: announced by files.getUploadURLExternal, its bytes POSTed
+    to the upload URL, then shared (or not) by files.completeUploadExternal."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str = ""
+    content: bytes | None = None
+
+
+@dataclass
+class SharedFile:
+    """A file shared in a conversation: what a member would see and download."""
+
+    id: str
+    channel: str
+    filename: str
+    title: str
+    content: bytes
+    initial_comment: str
+    alt_txt: str = ""
+
+
+@dataclass
 class FakeUser:
     """A member of the fake workspace."""
 
@@ -85,6 +113,8 @@ class FakeSlack:
     dms_closed: set[str] = field(default_factory=set)
     # Every message posted (chat.postMessage that succeeded): channel, ts, text, blocks.
     posted: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    shared: list[SharedFile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._failures: dict[str, deque[Failure]] = {}
@@ -349,18 +379,59 @@ class FakeSlack:
         return self._view(args)
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        filename = str(args.get("filename") or "")
+        length = str(args.get("length") or "")
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids):08d}"
+        self.uploads[file_id] = Upload(file_id, filename, int(length),
+                                       str(args.get("alt_txt") or ""))
         return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         files = args.get("files")
         files = json.loads(files) if isinstance(files, str) else files
-        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")}
-                                      for f in files or []]}
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = str(args.get("channel_id") or "")
+        if channel:
+            refused = self._channel_ok(channel)
+            if refused:
+                return refused
+        done = []
+        for item in files:
+            upload = self.uploads.get(str(item.get("id", "")))
+            if upload is None or upload.content is None:
+                return {"ok": False, "error": "file_not_found"}
+            done.append((upload, str(item.get("title") or upload.filename)))
+        for upload, title in done:
+            del self.uploads[upload.id]
+            if channel:
+                self.shared.append(SharedFile(
+                    upload.id, channel, upload.filename, title, upload.content,
+                    str(args.get("initial_comment") or ""), upload.alt_txt))
+        return {"ok": True, "files": [{"id": u.id, "name": u.filename, "title": t,
+                                       "size": u.length} for u, t in done]}
 
     async def _upload(self, request: web.Request) -> web.Response:
-        await request.read()
-        return web.Response(text="OK - uploaded", content_type="text/plain")
+        upload = self.uploads.get(request.match_info["file"])
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            part = next((v for v in form.values() if isinstance(v, web.FileField)), None)
+            data = part.file.read() if part is not None else b""
+        else:
+            data = await request.read()
+        if upload is None:
+            return web.Response(status=404, text="unknown upload")
+        if len(data) != upload.length:
+            return web.Response(status=400, text="length does not match")
+        upload.content = data
+        await self._note_change()
+        return web.Response(text="OK - " + str(len(data)), content_type="text/plain")
+
+    def files_in(self, channel: str) -> list[SharedFile]:
+        """Files shared in one conversation, oldest first."""
+        return [f for f in self.shared if f.channel == channel]
 
     # ---- response_url --------------------------------------------------------------------
 

@@ -1,0 +1,111 @@
+"""Files (a meeting calendar) through the real discord.py against the fake Discord: sent
+as multipart uploads (`payload_json` + `files[n]`) in channels, DMs and interaction
+responses, private ones included."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from icalendar import Calendar
+
+from adapters.discord.client import apply_endpoints, restore_endpoints
+from bot.messages import Destination, File, Message
+from storage.interface import Storage
+from storage.meetings import MeetingDraft
+from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.fakes.discord import FakeDiscord
+
+EPHEMERAL = 64
+
+
+def _file(name: str = "notes.txt", data: bytes = b"hello") -> File:
+    return File(name, data, "A small text file")
+
+
+async def add_meeting(storage: Storage, group_id: str, channel: str) -> int:
+    """A weekly Europe/London meeting, saved straight into storage."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    now = datetime.now(UTC)
+    draft_id = await storage.save_meeting_draft(MeetingDraft(
+        group_id=group_id, title="Coffee and plans", starts_at=start,
+        zone="Europe/London", rrule="FREQ=WEEKLY", location="Room 2", notes="",
+        channel=channel, reminders=(60,), created_by="someone"), now)
+    saved = await storage.confirm_meeting(group_id, draft_id, now)
+    assert saved is not None
+    return saved.id
+
+
+def assert_calendar(content: bytes) -> None:
+    """The .ics parses back with its weekly rule and its zone."""
+    cal = Calendar.from_ical(content)
+    (event,) = cal.walk("VEVENT")
+    assert event["rrule"].to_ical() == b"FREQ=WEEKLY"
+    assert str(event["dtstart"].params["TZID"]) == "Europe/London"
+    assert [str(t["tzid"]) for t in cal.walk("VTIMEZONE")] == ["Europe/London"]
+    assert str(event["summary"]) == "Coffee and plans"
+
+
+async def test_a_channel_message_carries_its_file(harness: Harness) -> None:
+    fake = harness.fake
+    sender = harness.bot.sender  # type: ignore[union-attr]
+    await sender.send(Destination.to_channel(fake.guild_id, "updates"),
+                      Message("Here are the notes.", files=(_file(),)), "file-1")
+    (posted,) = fake.public_posts("#updates")
+    assert posted["content"] == "Here are the notes."
+    assert [a["filename"] for a in posted["attachments"]] == ["notes.txt"]
+    (attached,) = fake.files_of(posted)
+    assert attached.content == b"hello" and attached.description == "A small text file"
+    assert_no_mentions(posted["_body"])
+
+
+async def test_a_direct_message_carries_its_file_once(harness: Harness) -> None:
+    fake = harness.fake
+    sender = harness.bot.sender  # type: ignore[union-attr]
+    to_bob = Destination.to_dm(fake.guild_id, fake.by_name["bob"])
+    message = Message("For you.", files=(_file("a.ics", b"BEGIN:VCALENDAR"),))
+    await sender.send(to_bob, message, "file-2")
+    await sender.send(to_bob, message, "file-2")  # a resend after a crash: same nonce
+    (dm,) = fake.dms_to("bob")
+    assert [f.filename for f in fake.files_of(dm)] == ["a.ics"]
+    assert fake.files_of(dm)[0].content == b"BEGIN:VCALENDAR"
+
+
+async def test_meeting_calendar_is_a_private_ics_attachment(harness: Harness) -> None:
+    fake = harness.fake
+    await add_meeting(harness.storage, fake.guild_id, fake.by_name["#general"])
+    interaction = await fake.slash("alice", "meeting", [{"name": "calendar", "type": 1,
+                                                         "options": []}])
+    response = await fake.wait_response(interaction)
+    assert response["type"] == 4
+    data: dict[str, Any] = response["data"]
+    assert data["flags"] & EPHEMERAL, "the calendar answer is only for the person who asked"
+    assert "calendar file" in data["content"]
+    (message,) = [m for m in fake.messages.values() if m.get("_token") == interaction["token"]]
+    (ics,) = fake.files_of(message)
+    assert ics.filename == "meetings.ics"
+    assert "calendar file (.ics) with 1 meeting" in ics.description
+    assert_calendar(ics.content)
+
+
+async def test_a_slow_answer_still_brings_its_file(fake: FakeDiscord,
+                                                   storage: Storage) -> None:
+    """Deferred first, then the follow-up (a webhook edit of the original) carries it."""
+    previous = apply_endpoints("", "")
+    harness = Harness(fake, storage, defer_after=0.0)
+    try:
+        await harness.start()
+        await add_meeting(storage, fake.guild_id, fake.by_name["#general"])
+        interaction = await fake.slash("bob", "meeting", [{"name": "calendar", "type": 1,
+                                                           "options": []}])
+        first = await fake.wait_response(interaction)
+        assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL
+        (message,) = await fake.wait_for(
+            lambda: [m for m in fake.followups(interaction) if m.get("_attachments")],
+            what="the calendar follow-up")
+        (ics,) = fake.files_of(message)
+        assert ics.filename == "meetings.ics"
+        assert_calendar(ics.content)
+    finally:
+        await harness.stop()
+        restore_endpoints(previous)
