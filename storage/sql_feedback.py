@@ -7,10 +7,7 @@ time into the token unencrypted, which would otherwise record when someone wrote
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +19,7 @@ from storage.feedback import (
     FeedbackStore,
     NewFeedback,
 )
-from storage.group_commit import many_values
+from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
 from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
 from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
@@ -36,17 +33,6 @@ _ITEM_ROW = "(?, ?, ?, ?, ?, 'waiting')"
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
-
-
-_Waiting = tuple[tuple[Any, ...], asyncio.Future[None]]
-
-
-@dataclass
-class _Batch:
-    """Feedback rows waiting to be written together, and the task writing them."""
-
-    rows: list[_Waiting] = field(default_factory=list)
-    writer: asyncio.Task[None] | None = None
 
 
 class SqlFeedback(SqlBase, FeedbackStore, PollStore):
@@ -80,56 +66,20 @@ class SqlFeedback(SqlBase, FeedbackStore, PollStore):
         row = (item.item_id, item.group_id, item.audience.value,
                self._seal_on_day({"text": item.text, "topic": item.topic}, item.day),
                to_micros(item.day))
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        batch = self._feedback_batch()
-        batch.rows.append((row, done))
-        if batch.writer is None or batch.writer.done():
-            batch.writer = asyncio.create_task(self._write_feedback(batch),
-                                               name="coprod-feedback-writer")
-        await done
+        batch: GroupCommit[tuple[Any, ...], None] | None = getattr(
+            self, "_feedback_batch", None)
+        if batch is None:
+            batch = GroupCommit(self._insert_feedback, "coprod-feedback-writer")
+            self._feedback_batch = batch
+        await batch.submit(row)
 
-    def _feedback_batch(self) -> _Batch:
-        found: _Batch | None = getattr(self, "_feedback_rows", None)
-        if found is None:
-            found = _Batch()
-            self._feedback_rows = found
-        return found
-
-    async def _write_feedback(self, batch: _Batch) -> None:
-        while batch.rows:
-            taken, batch.rows = batch.rows, []
-            try:
-                await self._insert_items(taken)
-            except StorageError:
-                if len(taken) == 1:
-                    continue
-                # One bad row (a clashing random id) must not fail the others: one by one.
-                for one in taken:
-                    if not one[1].done():
-                        with contextlib.suppress(StorageError):
-                            await self._insert_items([one])
-
-    async def _insert_items(self, taken: list[_Waiting]) -> None:
-        """Insert rows in one transaction and settle their futures (an error on all)."""
-        try:
-            async with self._transaction() as db:
-                # As few statements as possible: one is one round trip on PostgreSQL.
-                for sql, values in many_values(_ITEM_INSERT, _ITEM_ROW,
-                                               [row for row, _ in taken]):
-                    await db.execute(sql, values)
-        except BaseException as exc:
-            error = exc if isinstance(exc, StorageError) else StorageError(
-                f"the feedback could not be stored ({type(exc).__name__})")
-            if len(taken) == 1 or not isinstance(exc, StorageError):
-                for _, done in taken:
-                    if not done.done():
-                        done.set_exception(error)
-            if not isinstance(exc, Exception):
-                raise
-            raise error from None
-        for _, done in taken:
-            if not done.done():
-                done.set_result(None)
+    async def _insert_feedback(self, rows: Sequence[tuple[Any, ...]]) -> list[None]:
+        """Insert waiting items in one transaction, in as few statements as possible (one
+        is one round trip on PostgreSQL)."""
+        async with self._transaction() as db:
+            for sql, values in many_values(_ITEM_INSERT, _ITEM_ROW, rows):
+                await db.execute(sql, values)
+        return [None] * len(rows)
 
     async def groups_with_waiting_feedback(self, audience: Audience) -> list[str]:
         """Groups with items waiting for this audience."""
