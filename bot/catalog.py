@@ -449,17 +449,47 @@ FEEDBACK_FIELD_TOPIC = "Topic"
 FEEDBACK_FIELD_AUDIENCE = "Who is it for?"
 FEEDBACK_FOR_GROUP = "The whole group"
 FEEDBACK_FOR_FACILITATORS = "The facilitators only"
-FEEDBACK_SENT = (
-    "Sent anonymously. The bot never stores who wrote it, so nobody, not the facilitators "
-    "and not whoever runs the bot, can find out it was you; only the words are shared, "
-    "together with other feedback, at the next digest.")
+def _hours(hours: int) -> str:
+    return f"{hours} hour{'' if hours == 1 else 's'}"
 
 
-def feedback_help(group_k: int, facilitators_k: int) -> str:
+FEEDBACK_SENT_START = "Sent anonymously."
+
+
+def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Sequence[str],
+                  ) -> str:
+    """The private reply to /feedback: what happens to it, when, and who will see it."""
+    at = _or_list(list(times))
+    if for_group:
+        seen = ("From tomorrow, once at least "
+                f"{minimum} pieces for the group are waiting (until then nobody sees it), "
+                "the facilitators can read it to check it, and may hide it if it names "
+                f"someone or breaks the group agreement. At least {_hours(review_hours)} "
+                "later it is shared with everyone in the group's feedback channel, in the "
+                f"next digest (at {at}), with the other feedback in random order.")
+    else:
+        seen = ("From tomorrow the facilitators can read it, and at least "
+                f"{_hours(review_hours)} later it is posted for them in their own channel, "
+                f"in the next digest (at {at}). Nobody else sees it.")
+        if minimum > 1:
+            seen += f" A digest for the facilitators waits until {minimum} pieces are ready."
+    return (FEEDBACK_SENT_START + " The bot never stores who wrote it, so nobody, not the "
+            "facilitators and not whoever runs the bot, can find out it was you. "
+            "Today nobody sees it. " + seen)
+
+
+# The replies with the default [feedback] settings.
+FEEDBACK_SENT = feedback_sent(True, 5, 12, ("17:00",))
+FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
+
+
+def feedback_help(group_k: int, facilitators_k: int, review_hours: int = 12) -> str:
     """What /feedback does, including what anonymous means for a small digest."""
-    text = ("Send anonymous feedback to the whole group or to the facilitators only. It is "
-            "shared in digests at set times; a digest for the group waits until at least "
-            f"{group_k} pieces have arrived. ")
+    text = ("Send anonymous feedback to the whole group or to the facilitators only. "
+            "Nobody sees it on the day it is written. From the next day the facilitators "
+            "can check it (and hide it if it names someone); at least "
+            f"{_hours(review_hours)} later it is shared in a digest at a set time. Feedback "
+            f"for the group waits, unseen, until at least {group_k} pieces have gathered. ")
     if facilitators_k == 1:
         return text + ("A digest for the facilitators may hold just one piece, which is "
                        "easier to guess the author of.")
@@ -492,9 +522,10 @@ def feedback_digest_item(number: int, count: int, ref: str, topic: str, quoted: 
     return text
 
 
-FEEDBACK_LIST_HELP = "See recent feedback and whether it has an answer (facilitators)."
+FEEDBACK_LIST_HELP = ("Check feedback before it is shared, and see recent feedback and "
+                      "whether it has an answer (facilitators).")
 FEEDBACK_HIDE_HELP = (
-    "Keep a piece of feedback out of the group digest, with a reason that is recorded "
+    "Keep a piece of feedback out of its digest, with a reason that is recorded "
     "(facilitators). Nobody can find out who wrote feedback: the bot never stores it.")
 FEEDBACK_ANSWER_HELP = "Answer a piece of feedback in public: \"you said, we did\" (facilitators)."
 FEEDBACK_ANSWER_BUTTON = "You said, we did"
@@ -539,32 +570,46 @@ def feedback_hidden(ref: str) -> str:
 
 FEEDBACK_CANT_HIDE = ("Only feedback still waiting for its digest can be hidden; this one "
                       "has already been shared or hidden.")
-FEEDBACK_LIST_EMPTY = "No feedback in the last 30 days."
 
 
-def feedback_list_header(waiting_today: int) -> str:
+def feedback_list_empty(review_hours: int) -> str:
+    """/feedback list with nothing to check and nothing recent."""
+    return ("No feedback to check, and none shared or hidden in the last 30 days. "
+            + _FEEDBACK_REVIEW_RULE.format(hours=_hours(review_hours)))
+
+
+_FEEDBACK_REVIEW_RULE = (
+    "Feedback shows here from the day after it was written, a whole day's together and in "
+    "random order (feedback for the group only once enough has gathered), so when you "
+    "look cannot tell you when it arrived. You have at least {hours} to check it before "
+    "a digest shares it.")
+
+
+def feedback_list_header(to_check: int, review_hours: int) -> str:
     """The top of /feedback list."""
-    text = "Feedback from the last 30 days (only you can see this):"
-    if waiting_today:
-        text += (f"\n{waiting_today} written today will show here tomorrow, so the time it "
-                 "arrived can't point to its author.")
+    text = "Feedback (only you can see this). " + _FEEDBACK_REVIEW_RULE.format(
+        hours=_hours(review_hours))
+    if to_check:
+        text += (f"\n{to_check} waiting for a digest, which you can hide with /feedback hide "
+                 "until it is shared:")
     return text
 
 
-def feedback_list_line(ref: str, audience_is_group: bool, written: str, state: str,
-                       topic: str, quoted: str) -> str:
+def feedback_list_line(ref: str, audience_is_group: bool, state: str, topic: str,
+                       quoted: str) -> str:
     """One item in /feedback list."""
     who = "for the group" if audience_is_group else "for the facilitators"
     about = f", about {topic}" if topic else ""
-    return f"- ref {ref}, {who}{about}, written {written}: {state}\n{quoted}"
+    return f"- ref {ref}, {who}{about}: {state}\n{quoted}"
 
 
 def feedback_state(status: str, answered: bool, reason: str, day: str) -> str:
-    """Where an item is, in words."""
+    """Where an item is, in words (`day`: when it was shared, or for a waiting item the
+    first day a digest may share it)."""
     if status == "hidden":
         return f"hidden (reason: {reason})"
     if status == "waiting":
-        return "waiting for the next digest"
+        return f"waiting; the first digest that may share it is on {day}"
     return f"shared {day}, " + ("answered" if answered else "not answered yet")
 
 

@@ -164,7 +164,11 @@ class SqliteBase(SqlBase):
         """Copy the WAL into the file and empty it, so earlier page versions (which could
         be compared to see how a count moved, or hold deleted words) do not linger."""
         async with self._transaction(write=False) as db:
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            rows = list(await db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if rows and rows[0][0]:
+            # Another connection (a second process, a backup) was reading: what it may
+            # still need stays in the WAL until the next checkpoint.
+            log.info("storage.checkpoint_incomplete")
 
     async def _applied(self, db: SqlConnection) -> set[int]:
         found = list(await db.execute_fetchall(
