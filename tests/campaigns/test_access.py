@@ -42,6 +42,7 @@ from bot.roles import Role
 from storage.concerns import CaseStatus
 from storage.feedback import Audience
 from storage.interface import Storage
+from tests.feedback.helpers import reviewed_since_yesterday
 
 GROUP = "group-1"
 OTHER_GROUP = "group-2"
@@ -220,9 +221,10 @@ async def _build_world(storage: Storage, clock: FakeClock, db: Path) -> World:
     (item,) = await storage.open_actions(GROUP, None)
     world.action_item = item.id
 
-    # A piece of feedback, waiting for its digest.
+    # A piece of feedback, open for review and waiting for its digest.
     await bot.submit("bob", "feedback.send", {"message": "More breaks please",
                                               "audience": "group"})
+    await reviewed_since_yesterday(world.app)
     (waiting,) = await storage.waiting_feedback(GROUP, Audience.GROUP)
     world.feedback_item = waiting.item_id
     await bot.settle()

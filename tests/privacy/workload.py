@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from adapters.memory import MemoryBot, reply_text
 from bot.clock import FakeClock
@@ -176,8 +176,13 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
                            'reason="SECRET-reason"')
     proposal = people.sent_to_channel("updates")[-1]
     await bot.press("bob", proposal.buttons[0].action, proposal.buttons[0].value)
+    # Alice's feedback, released for review as the next midnight would.
+    tomorrow = clock.now() + timedelta(days=1)
+    await bot.app.storage.release_feedback(bot.group_id, Audience.GROUP, tomorrow, 1, tomorrow)
     (waiting,) = await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP)
     await bot.run("carol", f'/feedback hide item={waiting.item_id} reason="SECRET-hidden"')
+    await bot.submit("bob", "feedback.send", {"message": "SECRET-pending feedback",
+                                              "topic": "", "audience": "group"})
     await bot.run("dev", f'/case close case={made.anonymous_case} outcome="SECRET-outcome"')
 
     # A message to Alice that cannot be delivered yet (her DMs fail for now).
