@@ -1261,25 +1261,35 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
         f"What happens next: a lead will pick it up, usually within {acknowledge_minutes} "
         "minutes. If nobody does, it is sent again to every lead and to the deputies.",
     ]
-    if may_contact:
+    if may_contact and anonymous:
+        lines.append("Your name is not shown to the leads, so they cannot contact you "
+                     "themselves. I will tell you privately when a lead has picked it up. "
+                     "To talk to a lead, raise it again with your name.")
+    elif may_contact:
         lines.append("I will tell you privately when a lead has picked it up, and a lead "
                      "may contact you.")
     else:
         lines.append("You said a lead should not contact you, so you will not hear back "
                      "unless you raise it again.")
-    if anonymous:
-        lines.append("Your name is not shown to the leads.")
+        if anonymous:
+            lines.append("Your name is not shown to the leads.")
     return "\n".join(lines)
 
 
 def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str,
-                      reporter: str, may_contact: bool, link: str, quoted: str) -> str:
+                      reporter: str, may_contact: bool, link: str, quoted: str,
+                      anonymous: bool = False) -> str:
     """A concern as the leads receive it (all member words already neutralised)."""
     lines = [f"**Safeguarding concern {ref}** (raised {raised})"]
     if danger:
         lines.append("**The reporter said someone may be in immediate danger.**")
     lines.append(f"Reported by: {reporter}")
-    lines.append(f"May a lead contact them: {'yes' if may_contact else 'no'}")
+    if may_contact and anonymous:
+        lines.append("May a lead contact them: they asked to hear back, but not to be "
+                     "named, so you cannot contact them; the bot will tell them privately "
+                     "when a lead acknowledges this case")
+    else:
+        lines.append(f"May a lead contact them: {'yes' if may_contact else 'no'}")
     if about:
         lines.append(f"About: {about}")
     lines.append("What is happening:")
@@ -1334,8 +1344,12 @@ def concern_already_taken(ref: str, name: str) -> str:
     return f"Case {ref} was already acknowledged by {name}. Nothing else is needed from you."
 
 
-def concern_ack_for_reporter(ref: str) -> str:
-    """The reporter (who agreed to be contacted) learns a lead has it."""
+def concern_ack_for_reporter(ref: str, anonymous: bool = False) -> str:
+    """The reporter (who asked to hear back) learns a lead has it."""
+    if anonymous:
+        return (f"A safeguarding lead has picked up your concern (case {ref}). They were "
+                "not told who you are, so they cannot contact you; to talk to them, raise "
+                "it again with your name. Thank you for raising it.")
     return (f"A safeguarding lead has picked up your concern (case {ref}). They may "
             "contact you. Thank you for raising it.")
 
@@ -2233,6 +2247,9 @@ EXPORT_NOT_INCLUDED: tuple[str, ...] = (
     "the counts, so nothing links a choice to you.",
     "Safeguarding concerns you raised anonymously without asking to be contacted are not "
     "here: the bot kept nothing that links them to you.",
+    "A direct message the bot offered to raise as a concern (kept at most a day until you "
+    "chose) is not here: it is kept without your id, locked to you by a code that only "
+    "your own copy of the bot's question holds.",
     "Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
     "not part of this export. To ask about them, speak to the group's safeguarding lead.",
     "Messages the bot has already delivered are not here: it drops their words once they "
@@ -2258,8 +2275,6 @@ EXPORT_SECTION_TITLES: dict[str, str] = {
                         "with them).",
     "concerns_raised": "Safeguarding concerns you raised where you gave your name or asked "
                        "to be contacted: what you wrote, and where the case stands.",
-    "concern_drafts": "A direct message the bot offered to raise as a concern, kept for at "
-                      "most a day until you chose.",
     "known_facilitator": "The bot's note that you are one of the group's facilitators.",
     "known_safeguarding_lead": "The bot's note that you are one of the group's "
                                "safeguarding leads.",

@@ -40,7 +40,7 @@ EXPORT_SECTIONS: tuple[str, ...] = (
     "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
     "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
     "meetings_created", "agreement_reads", "named_poll_votes", "concerns_raised",
-    "concern_drafts", "known_facilitator", "known_safeguarding_lead",
+    "known_facilitator", "known_safeguarding_lead",
     "group_settings_changed", "resources_added", "welcome_text_changed",
     "feedback_hidden", "messages_waiting",
 )

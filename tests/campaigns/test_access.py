@@ -37,6 +37,7 @@ from bot.commands import CommandSpec, OptionSpec, OptionType, is_listed, may_run
 from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.features.concerns.intake import owner_tag
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.concerns import CaseStatus
@@ -711,6 +712,10 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
 async def test_concern_drafts_are_only_their_writers(world: World) -> None:
     storage = world.app.storage
     not_before = world.app.clock.now() - timedelta(days=1)
+    # The handle in Alice's buttons: the draft's id and the key of its owner tag.
+    draft_id, _, key = world.alice_draft.partition(":")
+    alices = owner_tag(key, "U-alice")
+    assert alices is not None
     async with Unchanged(world):
         declined = await world.bot.press("mallory", "concern.dm", f"n:{world.alice_draft}",
                                          channel=None)
@@ -718,7 +723,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
                                       channel=None)
     assert reply_text(taken) == catalog.CONCERN_DRAFT_GONE and taken.form is None
     assert declined.update is not None  # told "not raised", and nothing was deleted
-    assert await storage.concern_draft(world.alice_draft, "U-alice", not_before)
+    assert await storage.concern_draft(draft_id, alices, not_before)
     # Mallory sends the concern form with Alice's draft as its state: her concern is
     # raised, without a word of Alice's, and Alice's draft is still hers.
     reply = await world.bot.submit("mallory", "concern.raise", {
@@ -726,7 +731,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
         state=f"d:{world.alice_draft}")
     mine = await storage.concern(_ref_of(reply))
     assert mine is not None and CANARY not in mine.text + mine.quoted
-    assert await storage.concern_draft(world.alice_draft, "U-alice", not_before)
+    assert await storage.concern_draft(draft_id, alices, not_before)
     # Alice's own draft, pressed from another group, is not used there.
     alice = world.actor("alice")
     elsewhere = await world.app.handle(ButtonPress(OTHER_GROUP, alice, "concern.dm",

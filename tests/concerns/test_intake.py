@@ -6,7 +6,7 @@ from __future__ import annotations
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.events import MessageShortcut, QuotedMessage
-from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID
+from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, owner_tag
 from storage.concerns import CaseStatus
 from tests.concerns.helpers import (
     FORM,
@@ -85,8 +85,8 @@ async def test_no_thanks_deletes_the_direct_message(cbot: MemoryBot) -> None:
     _, no = offer.messages[0].buttons
     declined = await cbot.press("alice", DM_ACTION, no.value, channel=None)
     assert declined.update is not None and "not kept" in declined.update.text
-    draft_id = no.value.split(":", 1)[1]
-    assert await cbot.app.storage.concern_draft(draft_id, "U-alice",
+    draft_id, _, key = no.value.split(":", 1)[1].partition(":")
+    assert await cbot.app.storage.concern_draft(draft_id, str(owner_tag(key, "U-alice")),
                                                 cbot.app.clock.now().replace(year=2000)) \
         is None
     assert cbot.adapter.sent == [] or channels_used(cbot) <= {LEADS_CHANNEL}
