@@ -1841,15 +1841,16 @@ CHECKIN_SUMMARY_HELP = ("Facilitators: check-ins sent and answered in the last f
                         "answers and the one-to-one requests with you.")
 
 CHECKIN_QUESTION = ("**How are things going for you in the group?**\n"
-                    "Only you and your facilitator will see your answer. You don't have to "
-                    "answer, and you can add a private note if you like.")
+                    "Only you and your own facilitator (if you have one) will see your "
+                    "answer, and nobody is told anything unless you ask for a one-to-one. "
+                    "You don't have to answer, and you can add a private note if you like.")
 CHECKIN_FOLLOW_UP = ("Just a gentle reminder, and the only one: how are things going for you "
                      "in the group? It's completely fine not to answer.")
 CHECKIN_NOTE_BUTTON = "Add a private note"
 CHECKIN_NOTE_TITLE = "A private note"
 CHECKIN_NOTE_ANSWER_FIELD = "How are things going? (optional)"
 CHECKIN_NOTE_FIELD = "Your note"
-CHECKIN_NOTE_HINT = "Only your facilitator will read this."
+CHECKIN_NOTE_HINT = "Nobody reads this unless you ask for a one-to-one."
 CHECKIN_REPLY_FIELD = "Your message"
 CHECKIN_ON_BUTTON = "Switch check-ins on"
 CHECKIN_OFF_BUTTON = "Switch check-ins off"
@@ -2003,8 +2004,9 @@ def checkin_your_facilitator(facilitator: str) -> str:
                 "touch. Nobody sees your other answers by name. Type /checkin to see your "
                 "settings.")
     return (f"A note about your check-ins: {facilitator} is now your facilitator. They "
-            "will see your check-in answers and notes, and your one-to-one requests go to "
-            "them. If that doesn't feel right, talk to the people who run the group. Type "
+            "will see your check-in answers (your notes only if you ask for a "
+            "one-to-one), and your one-to-one requests go to them. If that doesn't feel "
+            "right, talk to the people who run the group. Type "
             "/checkin to see your settings.")
 
 
@@ -2024,18 +2026,37 @@ def checkin_unreachable_for_facilitator(name: str) -> str:
             "them yourself.")
 
 
+_NOTE_KEPT = (" Your note is saved privately: nobody reads it unless you ask for a "
+              "one-to-one.")
+
+
 def checkin_thanks(answer: object, noted: bool) -> str:
     """A check-in answered Good or Okay (or a note added)."""
-    note = " Your note is saved, for your facilitator only." if noted else ""
+    note = _NOTE_KEPT if noted else ""
     if answer is not None and getattr(answer, "value", "") == "okay":
         return ("Thank you for letting me know." + note + " If anything changes, you can ask "
                 "for a one-to-one with a facilitator at any time.")
     return "Thank you for letting me know." + note
 
 
+def checkin_not_so_good(noted: bool, peer_support: str, helpline: str) -> str:
+    """A check-in answered Not so good: the one-to-one is offered, not started."""
+    lines = ["Thank you for telling me. I'm sorry things aren't going well. Nobody has "
+             "been told: if you'd like to talk it over with a facilitator, press \"I'd "
+             "like a one-to-one\" and one will be in touch privately."]
+    if noted:
+        lines.append("Your note is saved privately. If you ask for a one-to-one, it goes "
+                     "with your request to that facilitator, and to nobody else.")
+    if peer_support:
+        lines.append(peer_support)
+    if helpline:
+        lines.append(helpline)
+    return "\n\n".join(lines)
+
+
 def checkin_request_made(facilitator: str, days: int, peer_support: str, helpline: str,
                          noted: bool) -> str:
-    """To a member who asked for a one-to-one or answered Not so good."""
+    """To a member who asked for a one-to-one."""
     who = facilitator or "A facilitator"
     lines = [f"Thank you for telling me. {who} will be in touch with you privately within "
              f"{days} day{'' if days == 1 else 's'} to find a time to talk."]

@@ -102,7 +102,8 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
     done = next(a for a in actions if "done" in a.task)
     assert "Marked done" in reply_text(await bot.run("alice", f"/actions done={done.id}"))
 
-    # A check-in, answered "Not so good" with a private note: a one-to-one request.
+    # A check-in, answered "Not so good" with a private note, then the one-to-one it
+    # offers: a request.
     await bot.run("alice", "/checkin on")
     clock.advance(MONDAY_10 - clock.now())
     await bot.app.scheduler.run_due()
@@ -116,6 +117,7 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
     made.checkin_id = form.form.state
     await bot.submit("alice", "checkin.note", {"note": "SECRET-checkin note"},
                      state=made.checkin_id, channel=None)
+    await press(bot, "alice", checkin, "I'd like a one-to-one", channel=None)
 
     # Buddies: three join, Alice avoids Bob, one round.
     for who in ("alice", "bob", "dina"):
