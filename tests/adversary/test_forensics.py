@@ -7,6 +7,7 @@ that finds nothing means there is nothing, not that the tool is blind."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import random
 import sqlite3
@@ -49,6 +50,7 @@ from tests.backends import (
 )
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+PG_TIMEOUT_SECONDS = 60
 
 
 @contextlib.contextmanager
@@ -189,6 +191,36 @@ def test_adversary_cell_order_leaks_arrival_order_across_pages(tmp_path: Path) -
     assert poisson_tail(observed, expected) > 1e-6
 
 
+def test_adversary_cell_order_reads_every_row_of_big_btrees(tmp_path: Path) -> None:
+    """Many pages, interior pages, overflow pages, multi-column and WITHOUT ROWID keys:
+    the parser finds every row exactly once, with the key SQLite has."""
+    rng = random.Random(5)
+    path = tmp_path / "coprod.db"
+    with wal_db(path) as conn:
+        conn.execute("CREATE TABLE big (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute("CREATE TABLE pairs (a TEXT, b INTEGER, body BLOB, PRIMARY KEY (b, a))"
+                     " WITHOUT ROWID")
+        conn.execute("CREATE INDEX big_body ON big (body, id)")
+        conn.execute("BEGIN")
+        for n in range(400):
+            size = rng.choice((10, 300, 5000))  # some rows overflow onto other pages
+            conn.execute("INSERT INTO big VALUES (?, ?)",
+                         (rng.randrange(-2**62, 2**62), f"{n}-" + "y" * size))
+            conn.execute("INSERT INTO pairs VALUES (?, ?, ?)",
+                         (f"k{rng.random()}" + "z" * rng.choice((0, 3000)), rng.randrange(-9, 9),
+                          bytes(rng.getrandbits(8) for _ in range(20))))
+        conn.execute("COMMIT")
+        big = sorted(rows(conn, "SELECT id FROM big"))
+        pairs = sorted(rows(conn, "SELECT b, a FROM pairs"))
+        index = sorted(rows(conn, "SELECT body, id FROM big"))
+        copy = take_copy(path)
+    assert sorted(cell_order(copy, "big"), key=repr) == sorted(big, key=repr)
+    assert sorted(cell_order(copy, "pairs"), key=repr) == sorted(pairs, key=repr)
+    assert sorted(cell_order(copy, "big_body"), key=repr) == sorted(
+        [(body, i, i) for body, i in index], key=repr)  # (body, id) then the rowid
+    assert len({cell.page for cell in cell_layout(copy, "pairs")}) > 10
+
+
 def test_adversary_spearman_and_threshold() -> None:
     values = list(range(200))
     assert spearman(values, values) == pytest.approx(1.0)
@@ -241,7 +273,9 @@ async def test_adversary_pg_decrypt_everything(tmp_path: Path) -> None:
     import asyncpg
 
     key = generate_key()
-    async with opened_storage("postgres", tmp_path / "unused.db", FieldCipher(key)) as store:
+    cipher = FieldCipher(key)
+    async with (asyncio.timeout(PG_TIMEOUT_SECONDS),
+                opened_storage("postgres", tmp_path / "unused.db", cipher) as store):
         await store.save_group_settings("g1", {"note": "SECRET-pg"}, "u1", NOW)
         schema = getattr(store, "schema", None)
         assert schema
@@ -258,7 +292,7 @@ async def test_adversary_pg_xmin_ctid_and_dead_tuples() -> None:
     import asyncpg
 
     need_postgres()
-    async with postgres_schema() as schema:
+    async with asyncio.timeout(PG_TIMEOUT_SECONDS), postgres_schema() as schema:
         conn = await asyncpg.connect(postgres_url(), timeout=CONNECT_TIMEOUT_SECONDS,
                                      server_settings={"search_path": schema})
         try:
