@@ -96,7 +96,8 @@ class Sight:
             found.append(Place("bytes", "", -1, False))
         for plain in self.loose:
             if needle in _text(plain):
-                found.append(Place("token", "", -1, True))
+                found.append(Place("token", "", -1, True,
+                                   plain if isinstance(plain, dict) else None))
         for number, state in enumerate(self.states):
             for table, rows in state.items():
                 for row in rows:
@@ -204,6 +205,8 @@ class Watcher:
                             sight.loose.extend(_open_tokens(one["t_data"], self.cipher))
             sight.raw = b"\n".join(chunks)
             for table in self.ordered:
+                if table not in sight.states[0]:
+                    continue
                 for record in await conn.fetch(f"SELECT * FROM {table}"):
                     sight.stamps.setdefault(table, []).extend(
                         stamp for stamp in map(token_timestamp, record.values())
