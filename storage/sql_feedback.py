@@ -81,15 +81,29 @@ class SqlFeedback(SqlBase, FeedbackStore, PollStore):
         of one commit instead of waiting in line for hundreds. Returns once stored and
         the history of the change emptied.
         """
+        await self._feedback_writer().submit(item)
+
+    def _feedback_writer(self) -> GroupCommit[NewFeedback, None]:
         batch: GroupCommit[NewFeedback, None] | None = getattr(self, "_feedback_batch", None)
         if batch is None:
-            batch = GroupCommit(self._insert_feedback, "coprod-feedback-writer")
+            batch = GroupCommit(self._insert_feedback, "coprod-feedback-writer",
+                                after=self._forget_feedback_history)
             self._feedback_batch = batch
-        await batch.submit(item)
+        return batch
+
+    async def feedback_written(self) -> None:
+        """Wait until every submission so far is stored and its history emptied."""
+        await self._feedback_writer().idle()
 
     async def _insert_feedback(self, items: Sequence[NewFeedback]) -> list[None]:
-        """Rewrite each touched pile with its new items, in one transaction; then empty
-        the history of the change (a failure there is logged: the items are stored)."""
+        """Rewrite each touched pile with its new items, in one transaction.
+
+        The history of the change is emptied right after (`_forget_feedback_history`, the
+        writer's `after`), once the members are answered (their items are durable by
+        then) and once per burst rather than per transaction: each emptying costs a flush
+        to disk that every writer waits for. So until it is done, usually a few
+        milliseconds after the answer, the WAL holds the last commits.
+        """
         ids = [i.item_id for i in items]
         if len(set(ids)) != len(ids):
             raise StorageError("two new feedback items have the same id")
@@ -110,7 +124,6 @@ class SqlFeedback(SqlBase, FeedbackStore, PollStore):
                 entries.sort(key=lambda e: str(e["id"]))
                 await db.execute(_PILE_UPSERT, (group_id, audience, day, self._seal_on_day(
                     entries, from_micros(day))))
-        await self._forget_feedback_history()
         return [None] * len(items)
 
     async def _pile(self, db: SqlConnection, group_id: str, audience: str, day: int,
