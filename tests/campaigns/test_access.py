@@ -608,7 +608,7 @@ async def test_a_facilitator_who_stepped_down_gets_no_more_requests(world: World
     reply = await bot.press("carol", "checkin.reply", world.request, channel=None)
     assert reply_text(reply) == catalog.ONE_TO_ONE_NOT_YOURS
     mark = len(bot.adapter.sent)
-    await _answer_week(world, clock, ["bob"], "not_so_good")
+    await _answer_week(world, clock, ["bob"], "one_to_one")
     assert "Bob would like a one-to-one" in _everything_for(bot, "U-fran", mark)
     assert _everything_for(bot, "U-carol", mark) == ""
     assert "Carol" not in reply_text(await bot.run("sam", "/checkin facilitators"))
