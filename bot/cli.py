@@ -12,19 +12,35 @@ from pathlib import Path
 
 from bot import __version__, catalog
 from bot.config import Config, ConfigError, default_config_path, load_config
-from bot.logs import configure_logging
+from bot.errors import PlatformUnreachable, TokenRefused
+from bot.logs import LogFile, configure_logging
 from bot.runtime import (
     PLATFORMS,
+    KeyFileMissing,
     build_app,
+    check_database,
     check_key_file,
     choose_platform,
+    cipher_for_database,
+    database_exists,
+    key_file_that_opens,
+    key_path_for,
+    key_source,
+    log_path_for,
     make_cipher,
     opened_storage,
+    platform_check,
     platform_runner,
+    shares_terminal,
     start_app,
 )
-from storage.crypto import generate_key
-from storage.interface import StorageError
+from storage.crypto import EncryptionKeyError, FieldCipher, generate_key
+from storage.interface import (
+    DatabaseUnreachable,
+    NewerDatabaseError,
+    OtherKeyError,
+    StorageError,
+)
 
 EXIT_CONFIG = 2
 
@@ -150,19 +166,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "discord":
         return _discord_helper(args)
+    config: Config | None = None
     try:
         config = load_config(args.config or default_config_path())
         if args.command == "check-config":
-            # The same checks `run` makes before it touches anything.
-            platform = choose_platform(None, config, sys.stderr)
-            if config.secrets.encryption_key or platform != "console":
-                make_cipher(config, platform)
-            else:
-                check_key_file(config)
-            where = config.source or "no config file (defaults)"
-            print(f"Config is fine for {platform}: {where}; database "
-                  f"{config.database_label}.")
-            return 0
+            return asyncio.run(_check_config(config))
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
         if args.command == "case":
@@ -198,10 +206,67 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_CONFIG
     except StorageError as exc:
-        print(f"coprod cannot use the database: {exc}", file=sys.stderr)
+        assert config is not None  # storage is opened only once the config is loaded
+        line, code = _database_problem(config, exc)
+        print(line, file=sys.stderr)
+        return code
+    except KeyFileMissing as exc:
+        assert config is not None
+        print(catalog.database_key_file_missing(config.database_label, exc.path),
+              file=sys.stderr)
+        return EXIT_CONFIG
+    except EncryptionKeyError:
+        assert config is not None
+        print(catalog.database_unreadable(key_source(config)), file=sys.stderr)
+        return EXIT_CONFIG
+    except TokenRefused as exc:
+        print(catalog.token_refused(exc.platform, exc.setting, exc.detail), file=sys.stderr)
+        return EXIT_CONFIG
+    except PlatformUnreachable as exc:
+        print(catalog.platform_unreachable(exc.platform, exc.host, exc.reason, exc.detail),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _database_problem(config: Config, exc: StorageError) -> tuple[str, int]:
+    """The one line (and exit code) for a database that cannot be used."""
+    label = config.database_label
+    if isinstance(exc, OtherKeyError):
+        if exc.readable:
+            return catalog.database_partly_other_key(label, key_source(config)), EXIT_CONFIG
+        opening = asyncio.run(key_file_that_opens(config))
+        return catalog.database_other_key(label, key_source(config), opening), EXIT_CONFIG
+    if isinstance(exc, NewerDatabaseError):
+        return catalog.database_newer(label, max(exc.unknown), exc.known), 1
+    if isinstance(exc, DatabaseUnreachable):
+        where = "COPROD_DATABASE_URL" if config.secrets.database_url else "[bot] database"
+        return catalog.database_unreachable(where, label, exc.reason, exc.detail), 1
+    return catalog.database_unusable(label, str(exc)), 1
+
+
+async def _check_config(config: Config) -> int:
+    """`coprod check-config`: the checks `run` makes before it touches anything, then,
+    if the database is there, whether this key opens it (reading only)."""
+    platform = choose_platform(None, config, sys.stderr)
+    cipher: FieldCipher | None = None
+    if (config.secrets.encryption_key or platform != "console"
+            or check_key_file(config).exists()):
+        cipher = make_cipher(config, platform)  # makes nothing in these cases
+    database = catalog.database_not_made_yet(config.database_label)
+    if database_exists(config):
+        if cipher is None:  # a database but no key file yet: would a new key do?
+            try:
+                await check_database(config, FieldCipher(generate_key()))
+            except OtherKeyError:
+                raise KeyFileMissing(str(key_path_for(config))) from None
+        else:
+            await check_database(config, cipher)
+        database = catalog.database_fine(config.database_label)
+    where = config.source or "no config file (defaults)"
+    print(f"Config is fine for {platform}: {where}; {database}.")
+    return 0
 
 
 def _with_http(config: Config, value: str, platform: str | None) -> Config:
@@ -262,16 +327,33 @@ async def _migrate(config: Config) -> int:
 
 async def _run(config: Config, platform: str) -> int:
     default_level = "warning" if platform == "console" else "info"
-    configure_logging(config.log_level or default_level, config.log_format)
-    cipher = make_cipher(config, platform)
+    # The console's chat is on stdout: when stderr is the same terminal, log lines would
+    # print in the middle of it, so they go to a file instead.
+    log_file = (log_path_for(config) if platform == "console"
+                and shares_terminal(sys.stdout, sys.stderr) else None)
+    handler = configure_logging(config.log_level or default_level, config.log_format,
+                                path=log_file)
+    # Before anything is written: a key is not made anew beside a database that needs
+    # the old one, the database is not from a newer version and opens with the key, and
+    # the platform answers and takes the token.
+    cipher = await cipher_for_database(config, platform)
+    check = platform_check(platform)
+    if check is not None:
+        if database_exists(config):
+            await check_database(config, cipher)
+        await check(config)
     runner = platform_runner(platform)
-    async with opened_storage(config, cipher) as storage:
-        app = await build_app(config, storage)
-        try:
-            await start_app(app)
-            return await runner(app, config)
-        finally:
-            await app.stop()
+    try:
+        async with opened_storage(config, cipher) as storage:
+            app = await build_app(config, storage)
+            try:
+                await start_app(app)
+                return await runner(app, config)
+            finally:
+                await app.stop()
+    finally:
+        if isinstance(handler, LogFile) and handler.written:
+            print(catalog.console_log_written(handler.baseFilename), file=sys.stderr)
 
 
 if __name__ == "__main__":
