@@ -12,35 +12,25 @@ from pathlib import Path
 
 from bot import __version__, catalog
 from bot.config import Config, ConfigError, default_config_path, load_config
-from bot.errors import PlatformUnreachable, TokenRefused
 from bot.logs import LogFile, configure_logging
 from bot.runtime import (
     PLATFORMS,
-    KeyFileMissing,
     build_app,
-    check_database,
-    check_key_file,
     choose_platform,
-    cipher_for_database,
-    database_exists,
-    key_file_that_opens,
-    key_path_for,
-    key_source,
-    log_path_for,
     make_cipher,
     opened_storage,
-    platform_check,
     platform_runner,
-    shares_terminal,
     start_app,
 )
-from storage.crypto import EncryptionKeyError, FieldCipher, generate_key
-from storage.interface import (
-    DatabaseUnreachable,
-    NewerDatabaseError,
-    OtherKeyError,
-    StorageError,
+from bot.startup import (
+    STARTUP_ERRORS,
+    check_config,
+    explain,
+    log_path_for,
+    prepare,
+    shares_terminal,
 )
+from storage.crypto import generate_key
 
 EXIT_CONFIG = 2
 
@@ -205,65 +195,19 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_CONFIG
-    except StorageError as exc:
-        assert config is not None  # storage is opened only once the config is loaded
-        line, code = _database_problem(config, exc)
+    except STARTUP_ERRORS as exc:
+        assert config is not None  # these come only once the config is loaded
+        line, code = explain(exc, config)
         print(line, file=sys.stderr)
         return code
-    except KeyFileMissing as exc:
-        assert config is not None
-        print(catalog.database_key_file_missing(config.database_label, exc.path),
-              file=sys.stderr)
-        return EXIT_CONFIG
-    except EncryptionKeyError:
-        assert config is not None
-        print(catalog.database_unreadable(key_source(config)), file=sys.stderr)
-        return EXIT_CONFIG
-    except TokenRefused as exc:
-        print(catalog.token_refused(exc.platform, exc.setting, exc.detail), file=sys.stderr)
-        return EXIT_CONFIG
-    except PlatformUnreachable as exc:
-        print(catalog.platform_unreachable(exc.platform, exc.host, exc.reason, exc.detail),
-              file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
 
 
-def _database_problem(config: Config, exc: StorageError) -> tuple[str, int]:
-    """The one line (and exit code) for a database that cannot be used."""
-    label = config.database_label
-    if isinstance(exc, OtherKeyError):
-        if exc.readable:
-            return catalog.database_partly_other_key(label, key_source(config)), EXIT_CONFIG
-        opening = asyncio.run(key_file_that_opens(config))
-        return catalog.database_other_key(label, key_source(config), opening), EXIT_CONFIG
-    if isinstance(exc, NewerDatabaseError):
-        return catalog.database_newer(label, max(exc.unknown), exc.known), 1
-    if isinstance(exc, DatabaseUnreachable):
-        where = "COPROD_DATABASE_URL" if config.secrets.database_url else "[bot] database"
-        return catalog.database_unreachable(where, label, exc.reason, exc.detail), 1
-    return catalog.database_unusable(label, str(exc)), 1
-
-
 async def _check_config(config: Config) -> int:
-    """`coprod check-config`: the checks `run` makes before it touches anything, then,
-    if the database is there, whether this key opens it (reading only)."""
+    """`coprod check-config`: the checks `run` makes before it touches anything."""
     platform = choose_platform(None, config, sys.stderr)
-    cipher: FieldCipher | None = None
-    if (config.secrets.encryption_key or platform != "console"
-            or check_key_file(config).exists()):
-        cipher = make_cipher(config, platform)  # makes nothing in these cases
-    database = catalog.database_not_made_yet(config.database_label)
-    if database_exists(config):
-        if cipher is None:  # a database but no key file yet: would a new key do?
-            try:
-                await check_database(config, FieldCipher(generate_key()))
-            except OtherKeyError:
-                raise KeyFileMissing(str(key_path_for(config))) from None
-        else:
-            await check_database(config, cipher)
-        database = catalog.database_fine(config.database_label)
+    database = await check_config(config, platform)
     where = config.source or "no config file (defaults)"
     print(f"Config is fine for {platform}: {where}; {database}.")
     return 0
@@ -333,15 +277,7 @@ async def _run(config: Config, platform: str) -> int:
                 and shares_terminal(sys.stdout, sys.stderr) else None)
     handler = configure_logging(config.log_level or default_level, config.log_format,
                                 path=log_file)
-    # Before anything is written: a key is not made anew beside a database that needs
-    # the old one, the database is not from a newer version and opens with the key, and
-    # the platform answers and takes the token.
-    cipher = await cipher_for_database(config, platform)
-    check = platform_check(platform)
-    if check is not None:
-        if database_exists(config):
-            await check_database(config, cipher)
-        await check(config)
+    cipher = await prepare(config, platform)  # the checks made before anything is written
     runner = platform_runner(platform)
     try:
         async with opened_storage(config, cipher) as storage:

@@ -19,12 +19,10 @@ from storage.crypto import (
     EncryptionKeyError,
     FieldCipher,
     KeyFileCipher,
-    generate_key,
     load_or_create_key_file,
-    read_key_file,
 )
 from storage.factory import is_postgres, open_storage, sqlite_path
-from storage.interface import OtherKeyError, Storage, StorageError
+from storage.interface import Storage, StorageError
 
 PLATFORMS = ("console", "discord", "slack", "record")
 # Platforms that need no token and may keep their encryption key in a file beside the
@@ -192,109 +190,6 @@ async def opened_storage(config: Config, cipher: FieldCipher) -> AsyncIterator[S
         yield storage
     finally:
         await storage.close()
-
-
-def database_exists(config: Config) -> bool:
-    """Whether there is a database to check: a PostgreSQL server is assumed to have one
-    (connecting tells); a SQLite file must be there already (checks never create it)."""
-    if is_postgres(config.database_target):
-        return True
-    try:
-        target = sqlite_path(config.database_target)
-    except StorageError:
-        return False
-    return target != ":memory:" and Path(target).is_file()
-
-
-async def check_database(config: Config, cipher: FieldCipher) -> None:
-    """Open an existing database, run `Storage.preflight` with this key, and close it,
-    writing nothing; raises what `preflight` or opening raises."""
-    storage = await open_storage(config.database_target, cipher,
-                                 pool_size=min(2, config.database_pool_size))
-    try:
-        await storage.preflight()
-    finally:
-        await storage.close()
-
-
-def key_source(config: Config) -> str:
-    """Where this process's key comes from, for messages: the variable or the file."""
-    if config.secrets.encryption_key:
-        return "COPROD_ENCRYPTION_KEY"
-    return f"the key in {key_path_for(config)}"
-
-
-async def key_file_that_opens(config: Config) -> str:
-    """A key file beside the database, not the key in use, that opens it ("" if none):
-    the usual way to get here is trying the console, then setting a new key for Discord
-    or Slack on the same `coprod.db`."""
-    if not config.secrets.encryption_key or is_postgres(config.database_target):
-        return ""
-    try:
-        path = key_path_for(config)
-        keys = read_key_file(path)
-        await check_database(config, FieldCipher(keys))
-    except (ConfigError, OSError, EncryptionKeyError, StorageError):
-        return ""
-    return str(path)
-
-
-async def cipher_for_database(config: Config, platform: str,
-                              notes: TextIO = sys.stderr) -> FieldCipher:
-    """`make_cipher`, except that a key file is not made beside a database that already
-    holds encrypted data (its key file was lost or moved): that raises
-    `KeyFileMissing`, and nothing is made."""
-    if (platform in LOCAL_PLATFORMS and not config.secrets.encryption_key
-            and not key_path_for(config).exists() and database_exists(config)):
-        try:
-            await check_database(config, FieldCipher(generate_key()))
-        except OtherKeyError:
-            raise KeyFileMissing(str(key_path_for(config))) from None
-    return make_cipher(config, platform, notes)
-
-
-class KeyFileMissing(Exception):
-    """The database holds encrypted data but the key file meant to be beside it is not
-    there: making a new key would leave that data unreadable."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
-
-
-def log_path_for(config: Config) -> Path:
-    """Where the console writes its log lines when they would otherwise land in the chat:
-    beside the database file (`coprod.db` -> `coprod.log`), else `./coprod.log`."""
-    try:
-        target = "" if is_postgres(config.database_target) else sqlite_path(
-            config.database_target)
-    except StorageError:
-        target = ""
-    if not target or target == ":memory:":
-        return Path("coprod.log")
-    path = Path(target)
-    return path.with_suffix(".log") if path.suffix else path.parent / f"{path.name}.log"
-
-
-def shares_terminal(out: TextIO, err: TextIO) -> bool:
-    """Whether two streams are the same terminal (so stderr would print in the chat)."""
-    try:
-        if not (out.isatty() and err.isatty()):
-            return False
-        return os.path.samestat(os.fstat(out.fileno()), os.fstat(err.fileno()))
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-PlatformCheck = Callable[[Config], Awaitable[None]]
-
-
-def platform_check(name: str) -> PlatformCheck | None:
-    """The adapter's start-up check (`check_platform(config)`: reach the platform and
-    have the token accepted, raising `PlatformStartError`), if it has one."""
-    check: PlatformCheck | None = getattr(importlib.import_module(f"adapters.{name}"),
-                                          "check_platform", None)
-    return check
 
 
 async def build_app(config: Config, storage: Storage, clock: Clock | None = None) -> App:
