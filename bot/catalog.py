@@ -1135,6 +1135,124 @@ def record_path_empty(flag: str) -> str:
     return f"{flag}: needs a file name (or - for standard input, with --input)."
 
 
+# ---- start-up and operator errors -----------------------------------------------------------
+# One line each, on stderr, saying what is wrong and what to do; nothing has been changed.
+
+def database_other_key(database: str, key_source: str, opening_key_file: str = "") -> str:
+    """Nothing the database holds opens with the configured key (it was made with
+    another one). `opening_key_file`: a key file found beside it that does open it."""
+    fix = (f"Start coprod with the key it was made with, or move {database} away to start "
+           "with an empty database.")
+    if opening_key_file:
+        fix = (f"The key in {opening_key_file} opens it: put that key in "
+               f"COPROD_ENCRYPTION_KEY (or set [bot] key_file = \"{opening_key_file}\"), "
+               f"or move {database} away to start with an empty database.")
+    return (f"The database {database} was made with another encryption key, so what it "
+            f"holds cannot be read with {key_source}. {fix} Nothing was changed.")
+
+
+def database_partly_other_key(database: str, key_source: str) -> str:
+    """Some of what the database holds needs a key that is no longer configured."""
+    return (f"Some of what the database {database} holds was encrypted with a key that is "
+            f"not in {key_source} (perhaps an old key was taken out before `coprod "
+            "rotate-key` finished). Put that key back after the new one, separated by a "
+            "comma, and start again. Nothing was changed.")
+
+
+def database_key_file_missing(database: str, key_file: str) -> str:
+    """The console's key file is gone but its database holds encrypted data."""
+    return (f"The database {database} holds encrypted data, but its key file {key_file} "
+            f"is missing. Put {key_file} back (from a backup), or move {database} away to "
+            "start with an empty database. Nothing was changed.")
+
+
+def database_newer(database: str, version: int, known: int) -> str:
+    """The database was migrated by a newer coprod-bot than this one."""
+    return (f"The database {database} was used by a newer version of coprod-bot (it is at "
+            f"schema version {version}; this version knows up to {known}). Run the newer "
+            "version (git pull, then make run), or use another database. Nothing was "
+            "changed.")
+
+
+_UNREACHABLE_DATABASE = {
+    "refused": "nothing answered there. Check that PostgreSQL is running and that the "
+               "host and port are right",
+    "no_host": "its host name could not be found. Check the host name and this "
+               "computer's network connection",
+    "timeout": "it did not answer in time. Check that the server is up and that this "
+               "computer can reach it",
+    "login": "it refused the user name or password. Check them",
+    "no_database": "there is no database of that name on the server. Create it (for "
+                   "example with createdb) or correct the name",
+}
+
+
+def database_unreachable(where: str, database: str, reason: str, detail: str) -> str:
+    """PostgreSQL could not be reached or refused us (`where` names the setting)."""
+    why = _UNREACHABLE_DATABASE.get(reason, f"the connection failed ({detail}). Check the URL")
+    return (f"Could not connect to PostgreSQL at {database} ({where}): {why}, then start "
+            "coprod again.")
+
+
+def database_unusable(database: str, problem: str) -> str:
+    """Any other problem opening the database, in the storage layer's words."""
+    return f"coprod cannot use the database {database}: {problem}."
+
+
+def database_unreadable(key_source: str) -> str:
+    """Stored data turned out unreadable while running (the start-up check missed it)."""
+    return (f"Some stored data could not be read with {key_source}: it was encrypted with "
+            "another key. If the key was changed, put the new key first and the old one "
+            "after it, separated by a comma, and start again.")
+
+
+def database_fine(database: str) -> str:
+    """`coprod check-config` opened the database and the key reads it."""
+    return f"database {database} (its data opens with this key)"
+
+
+def database_not_made_yet(database: str) -> str:
+    """`coprod check-config` with no database file yet."""
+    return f"database {database} (not made yet; the first start makes it)"
+
+
+def console_log_written(path: str) -> str:
+    """After a console session that logged something (kept out of the chat)."""
+    return f"Log lines from this session are in {path}."
+
+
+_PLATFORM_NAMES = {"discord": "Discord", "slack": "Slack"}
+_UNREACHABLE_PLATFORM = {
+    "name": "its name could not be looked up",
+    "refused": "the connection was refused",
+    "timeout": "it did not answer in time",
+    "tls": "the secure connection failed",
+    "server": "it answered with an error",
+}
+
+
+def platform_unreachable(platform: str, host: str, reason: str, detail: str) -> str:
+    """Discord or Slack could not be reached at start-up."""
+    name = _PLATFORM_NAMES.get(platform, platform.title())
+    why = _UNREACHABLE_PLATFORM.get(reason, f"the connection failed ({detail})")
+    if reason == "server" and detail:
+        why += f" ({detail})"
+    return (f"Could not reach {name} at {host}: {why}. Check this computer's internet "
+            f"connection (and [{platform}] api_base, if you set one), then start coprod "
+            "again. Nothing was changed.")
+
+
+def token_refused(platform: str, setting: str, detail: str) -> str:
+    """Discord or Slack said no to a token at start-up."""
+    if setting == "DISCORD_TOKEN":
+        return DISCORD_BAD_TOKEN
+    if setting == "SLACK_APP_TOKEN":
+        return (f"Slack refused the app-level token ({detail}). Check SLACK_APP_TOKEN: it "
+                "starts with xapp-, has the connections:write scope, and is on your app's "
+                "Basic Information page under App-Level Tokens (see docs/slack.md).")
+    return slack_token_refused(detail)
+
+
 # ---- concerns (safeguarding) ----------------------------------------------------------------
 # Plain, kind and factual. Never promise confidentiality: say who will see a concern and
 # that leads may have to share it to keep someone safe.
