@@ -67,6 +67,7 @@ from tests.adversary.ballots import (
 from tests.adversary.forensics import (
     DbCopy,
     _pageinspect_schema,
+    cell_order,
     commit_states,
     decrypt_everything,
     decrypt_rows,
@@ -218,6 +219,7 @@ class CopyAnalysis:
     tagged_tables: set[str]
     box_tag_order_sorted: bool
     boxes: set[str]
+    order_leaks: list[str]
 
 
 def box_tokens(state: sqlite3.Connection) -> set[str]:
@@ -245,11 +247,13 @@ def analyse_copy(label: str, copy: DbCopy, flow: Flow, key: str) -> CopyAnalysis
     try:
         decrypted = [decrypt_everything(state, keys) for state in states]
         current_boxes = box_tokens(states[-1]) if states else set()
+        for everything in decrypted:
+            flow.learn_tags(secrets_of(everything))
+        physical = {table: cell_order(states[-1], table)
+                    for table in (decrypted[-1] if decrypted else {})}
     finally:
         for state in states:
             state.close()
-    for everything in decrypted:
-        flow.learn_tags(secrets_of(everything))
     loose = [box for versions in page_versions(copy).values() for page in versions
              for box in boxes_in_bytes(page, keys)]
     observations: dict[str, list[Observation]] = {}
@@ -276,8 +280,18 @@ def analyse_copy(label: str, copy: DbCopy, flow: Flow, key: str) -> CopyAnalysis
                 if isinstance(box, dict):
                     tags = [tag for tag, _ in box.get("sealed", [])]
                     ordered = ordered and tags == sorted(tags)
+    # Cell order: rows naming one voter each, in the order SQLite laid them out, against
+    # the order people first voted in.
+    order_leaks = []
+    for name, target in flow.targets.items():
+        arrival = list(dict.fromkeys(flow.user(m) for v, m, _ in STEPS if v == name))
+        for table, keys_in_order in physical.items():
+            laid = [target.tags[k] for key_ in keys_in_order for k in key_
+                    if isinstance(k, str) and k in target.tags]
+            if len(laid) >= 3 and laid == [m for m in arrival if m in laid]:
+                order_leaks.append(f"{table} rows of {name} lie in voting order")
     return CopyAnalysis(label, len(decrypted), observations, histories, current, found, tagged,
-                        ordered, current_boxes)
+                        ordered, current_boxes, order_leaks)
 
 
 def _names_tags(value: object, tags: dict[str, str]) -> set[str]:
@@ -321,7 +335,7 @@ async def test_adversary_wal_replay_single_copy_links_no_vote(tmp_path: Path, ke
         flow = await run_flow(bot, clock, moment)
     assert len(copies) == len(STEPS) + 2
     written: set[str] = set()
-    linked, tagged, unsorted, left, several = [], set(), [], [], []
+    linked, tagged, unsorted, left, several, ordered = [], set(), [], [], [], []
     for label, copy in copies:
         result = analyse_copy(label, copy, flow, key)
         linked += [f"{label}: {name}: {describe(found)}"
@@ -330,6 +344,7 @@ async def test_adversary_wal_replay_single_copy_links_no_vote(tmp_path: Path, ke
         # offsets or rowids that follow the order people voted in; inside the box the
         # tags are sorted, not in arrival order.
         tagged |= result.tagged_tables - {"ballot_boxes"}
+        ordered += result.order_leaks
         if not result.box_tag_order_sorted:
             unsorted.append(label)
         # Not a piece of an earlier version of any box is left in any page or frame.
@@ -340,6 +355,7 @@ async def test_adversary_wal_replay_single_copy_links_no_vote(tmp_path: Path, ke
         several += [f"{label}: {name}" for name, seen in result.observations.items()
                     if len({o for o in seen if o.pairs}) > 1]
     assert not linked, "\n".join(linked)
+    assert not ordered, ordered
     assert not tagged and not unsorted and not left and not several, (
         tagged, unsorted, left, several)
     assert all(t.tags for t in flow.targets.values())
