@@ -591,10 +591,12 @@ async def box_versions_on_pages(conn: Any, schema: str, key: str,
 async def test_adversary_xmin_plain_selects_link_no_vote_on_postgres(
         tmp_path: Path, key: str) -> None:
     """After every vote, a plain SELECT of every row of every table with xmin, xmax and
-    ctid, decrypted with the key: the rows a vote wrote share their xmin with no other
-    row (the ballot box is the only one), no table holds a row per voter whose xmin or
-    ctid order is the order of votes, and no transaction ties a voter to an option.
-    Each snapshot alone also tells nothing beyond its own current state."""
+    ctid (the key only recognises voter tags in what is read): the rows a vote wrote
+    share their xmin with no other row (the ballot box is the only one), no table holds a
+    row per voter whose xmin or ctid order is the order of votes, and no transaction ties
+    a voter to an option. (Decrypting the box at two of these moments and comparing is
+    the two-moments limit, tested on SQLite above, and cannot hold on either database.)
+    On the old design one snapshot showed, by xmin, the last voter for each option."""
     snapshots: list[Snapshot] = []
     async with app_on("postgres", tmp_path / "unused.db", key) as (bot, clock, storage):
         schema = storage.schema  # type: ignore[attr-defined]
