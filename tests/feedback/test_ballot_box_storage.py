@@ -3,6 +3,7 @@ of anonymous polls and agreement votes out of per-voter and per-option rows."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,9 +11,10 @@ from pathlib import Path
 from storage.agreement import AgreementVersion, Amendment, AmendmentStatus, Decision
 from storage.ballot_box import PAD, BallotBox
 from storage.crypto import FieldCipher
-from storage.polls import Ballot, VoteResult
+from storage.polls import Ballot, NewPoll, VoteResult
 from storage.sql import SqlBase, to_micros
-from tests.backends import opened_storage, raw_rows
+from storage.sqlite import SqliteStorage
+from tests.backends import another_handle, opened_storage, raw_rows, table_columns
 
 DAY = datetime(2026, 1, 5, tzinfo=UTC)
 CLOSES = DAY + timedelta(days=3)
@@ -120,3 +122,40 @@ async def test_migration_10_moves_votes_into_boxes_and_leaves_no_row_per_voter(
         assert [r["id"] for r in after] == ["poll:done", "poll:open"]
         decided = await store.get_amendment("a-open")
         assert decided is not None and (decided.yes, decided.no) == (1, 1)
+
+
+async def test_the_box_table_has_no_hidden_order_and_votes_from_two_processes_all_count(
+        backend: str, tmp_path: Path, cipher: FieldCipher) -> None:
+    """`ballot_boxes` is (id, box) only: no rowid or serial recording when boxes changed.
+    Votes arriving at once through two connections (two processes) each count once: the
+    box is read and rewritten under the write lock, so none is lost."""
+    async with opened_storage(backend, tmp_path / "coprod.db", cipher) as store:
+        assert await table_columns(store, "ballot_boxes") == ["id", "box"]
+        if isinstance(store, SqliteStorage):
+            sql = (await raw_rows(store, "SELECT sql FROM sqlite_master WHERE name = ?",
+                                  ("ballot_boxes",)))[0]["sql"]
+            assert "WITHOUT ROWID" in str(sql)
+        else:
+            defaults = await raw_rows(store, "SELECT column_default FROM "
+                                             "information_schema.columns WHERE table_name = ? "
+                                             "AND table_schema = current_schema()",
+                                      ("ballot_boxes",))
+            assert all(row["column_default"] is None for row in defaults)
+        await store.create_poll(NewPoll("p", "g", "Q?", ("A", "B", "C"), True, False, CLOSES,
+                                        "updates", "secret", DAY), [], DAY)
+        other = another_handle(store, cipher)
+        await other.open()
+        try:
+            ballots = [Ballot("p", f"tag-{i:02d}", (i % 3,), sealed=f"s{i}")
+                       for i in range(30)]
+            results = await asyncio.wait_for(asyncio.gather(*(
+                (store if i % 2 else other).cast_vote(b, DAY)
+                for i, b in enumerate(ballots))), 60)
+            again = await other.cast_vote(ballots[0], DAY)
+        finally:
+            await other.close()
+        assert results == [VoteResult.COUNTED] * 30
+        assert again is VoteResult.LOCKED  # its sealed choice opens nowhere here
+        counted = await store.poll_results("p")
+        assert counted is not None and counted.tallies == (10, 10, 10)
+        assert counted.voters == 30
