@@ -241,3 +241,11 @@ async def test_votes_are_anonymous_in_storage(bot: MemoryBot, clock: FakeClock,
         assert user not in dump
     # No row per voter ever; once decided, the box (tags, sealed choices) is gone too.
     assert voters == (0,) and boxes == (0,) and counts == [(3, 0)]
+
+
+async def test_the_vote_post_says_what_is_secret_and_what_cannot_hold(bot: MemoryBot) -> None:
+    await start_agreement(bot)
+    await propose(bot, 'change=add text="Snacks" reason="Hunger"')
+    post = last(bot.adapter.sent_to_channel("updates"))
+    assert "Nobody, facilitators included, can see who voted which way" in post
+    assert catalog.VOTE_SECRECY_LIMIT in post

@@ -140,6 +140,7 @@ async def test_the_box_table_has_no_hidden_order_and_votes_from_two_processes_al
                                              "information_schema.columns WHERE table_name = ? "
                                              "AND table_schema = current_schema()",
                                       ("ballot_boxes",))
+            assert len(defaults) == 2
             assert all(row["column_default"] is None for row in defaults)
         await store.create_poll(NewPoll("p", "g", "Q?", ("A", "B", "C"), True, False, CLOSES,
                                         "updates", "secret", DAY), [], DAY)
