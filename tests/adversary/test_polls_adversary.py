@@ -33,9 +33,10 @@ PostgreSQL the server's own files keep older versions until a close rewrites the
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,7 @@ from tests.backends import CONNECT_TIMEOUT_SECONDS, opened_storage, postgres_url
 from tests.feedback.helpers import start
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+WATCHDOG_SECONDS = 240
 MEMBERS = ("alice", "bob", "cleo", "dan", "eve", "fay")
 ONE, SEVERAL, AMENDMENT = "one", "several", "amendment"
 YES, NO = 0, 1
@@ -310,6 +312,16 @@ def choices_made(flow: Flow) -> dict[tuple[str, str], set[tuple[int, ...]]]:
     for vote, member, choices in STEPS:
         made.setdefault((vote, member), set()).add(tuple(sorted(choices)))
     return made
+
+
+@pytest.fixture(autouse=True)
+def watchdog() -> Iterator[None]:
+    """Every wait here is bounded: a test stuck past this dumps its stacks and exits."""
+    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture
