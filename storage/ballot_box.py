@@ -13,11 +13,11 @@ Why it is built this way (docs/decisions/anonymous-polls.md):
   the plain text is padded to a multiple of `PAD` bytes and the sealed choices to one
   length, so the box's size says little; its Fernet time is a constant (Fernet writes
   its time in the clear, which would say when the latest vote came).
-- After every vote the database is told to forget earlier versions of the box
-  (`_forget_old_versions`): on SQLite the WAL is checkpointed and truncated, so a copy
-  of the files holds the current box only; on PostgreSQL nothing per vote can do that,
-  and after a close the box table is rewritten (VACUUM FULL). What remains is written
-  down plainly in docs/threat-model.md.
+- After every vote SQLite forgets earlier versions of the box (`_forget_old_versions`):
+  the WAL is checkpointed and truncated, so a copy of the files holds the current box
+  only. On PostgreSQL nothing per vote can do that; after a close the box table is
+  rewritten (VACUUM FULL). What remains is written down plainly in
+  docs/threat-model.md.
 - When the vote closes, the box keeps the counts and how many voted, never the tags.
 """
 
@@ -145,9 +145,16 @@ class SqlBallotBoxes(SqlBase):
         return result
 
     async def _forget_earlier_boxes(self, *, rewrite: bool = False) -> None:
-        """After a vote or a close: have the database drop earlier versions of the boxes
-        now. A failure is logged, not raised: the vote is already stored, and the next
-        vote or close tries again."""
+        """After a vote (or, with `rewrite`, a close): have the database drop earlier
+        versions of the boxes now. A failure is logged, not raised: the vote is already
+        stored, and the next vote or close tries again.
+
+        After a vote this is SQLite's WAL checkpoint only. On PostgreSQL a VACUUM per vote
+        would not help: it removes no bytes from the pages (PostgreSQL's own pruning at
+        the next update of the page does as much), and it waits for the table's lock, so
+        votes arriving together would queue behind one another's VACUUM."""
+        if not rewrite and self.dialect != "sqlite":
+            return
         try:
             await self._forget_old_versions(BOX_TABLE, rewrite=rewrite)
         except StorageError as exc:
