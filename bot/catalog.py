@@ -1415,21 +1415,16 @@ WELCOME_DEFAULT = (
     "take part in whatever way suits you, and you can always ask questions.")
 WELCOME_SAVED = "Saved. Newcomers will see your words in their welcome. Type /welcome to check."
 WELCOME_RESET = "The welcome is back to the bot's standard words. Type /welcome to check."
-WELCOME_CAN_MEETINGS = "see meetings and get reminders (/meeting)"
-WELCOME_CAN_FEEDBACK = "give feedback, anonymously if you like (/feedback)"
-WELCOME_CAN_POLLS = "vote in polls (press the buttons on a poll)"
-WELCOME_CAN_CHECKINS = "get gentle, private check-ins (/checkin)"
-WELCOME_CAN_BUDDIES = "be paired with a buddy for peer support (/buddy)"
-WELCOME_CAN_AGREEMENT = "read the group agreement and vote on changes to it (/agreement)"
-WELCOME_CAN_RESOURCES = "find and share useful links and notes (/resource list)"
-WELCOME_ANONYMOUS = (
-    "About anonymous feedback: when you send feedback anonymously, the bot does not store "
-    "who sent it, so nobody in the group, facilitators included, can see it was you. The "
-    "bot only knows who is typing for a moment, to stop too many messages in one day. "
-    "Anonymous votes work the same way: nobody can see what you chose.")
+# The welcome is short on purpose (a newcomer reads it on a phone): the rest is one
+# command away (/help, /agreement, /concern).
+WELCOME_CAN_MEETINGS = "meeting reminders"
+WELCOME_CAN_FEEDBACK = "anonymous feedback"
+WELCOME_CAN_POLLS = "polls"
+WELCOME_CAN_CHECKINS = "private check-ins"
+WELCOME_CAN_BUDDIES = "peer-support buddies"
+WELCOME_CAN_RESOURCES = "a shared list of useful links"
 WELCOME_CHECKIN_BUTTON = "Yes, check in with me"
 WELCOME_BUDDY_BUTTON = "Yes, find me a buddy"
-WELCOME_HELP = "Type /help at any time to see everything you can do."
 AGREEMENT_SHOW_BUTTON = "Show the agreement"
 
 
@@ -1441,27 +1436,33 @@ def welcome_hello(name: str) -> str:
 def welcome_agreement(version: int | None) -> str:
     """The welcome's line about the group agreement."""
     if version is None:
-        return ("The group is working on its agreement: how we treat each other here. "
+        return ("The group is still writing its agreement, how we treat each other here. "
                 "Type /agreement to see it when it is ready.")
-    return (f"The group has an agreement about how we treat each other (version {version}). "
-            "Please read it: type /agreement, or press Show the agreement.")
-
-
-def welcome_can_do(items: Sequence[str]) -> str:
-    """What the bot can do, in plain words."""
-    if not items:
-        return "The bot is here to help the group work well together."
-    return "The bot can help you:\n" + "\n".join(f"- {item}" for item in items)
+    return (f"Please read our group agreement (version {version}), how we treat each other "
+            "here: press Show the agreement, or type /agreement.")
 
 
 def welcome_concerns(lead_roles: Sequence[str], has_command: bool) -> str:
     """How to raise a concern, and who the leads are."""
     roles = _or_list([f"“{r}”" for r in lead_roles]) if lead_roles else ""
-    who = (f"The safeguarding leads are the members with the role {roles}."
-           if roles else "Ask a facilitator who the safeguarding leads are.")
+    who = (f"They are the members with the role {roles}." if roles
+           else "Ask a facilitator who they are.")
     how = ("type /concern: it goes privately to the safeguarding leads only"
            if has_command else "send a direct message to a safeguarding lead")
     return f"If something worries you, about yourself or someone else, {how}. {who}"
+
+
+def welcome_can_do(items: Sequence[str], checkins: bool, buddies: bool) -> str:
+    """What else the bot helps with, and the opt-in offer that goes with the buttons."""
+    lines = [f"I can also help with {_and_list(items)}. Type /help to see how."
+             if items else "Type /help to see what I can do."]
+    if checkins and buddies:
+        lines.append("Would you like a check-in now and then, or a buddy? Press a button "
+                     "below; you can change your mind at any time.")
+    elif checkins or buddies:
+        lines.append(f"Would you like {'a check-in now and then' if checkins else 'a buddy'}"
+                     "? Press the button below; you can change your mind at any time.")
+    return " ".join(lines)
 
 
 def welcome_undelivered(name: str) -> str:
