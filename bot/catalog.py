@@ -625,9 +625,16 @@ def poll_post(question: str, options: Sequence[str], anonymous: bool, multiple: 
     lines += [f"{i + 1}. {o}" for i, o in enumerate(options)]
     how = "Choose one or more options." if multiple else "Choose one option."
     lines.append(f"{how} You can change your vote until it closes, {closes}.")
-    lines.append("This poll is anonymous: nobody can see who chose what." if anonymous
+    lines.append(f"{POLL_ANONYMOUS} {VOTE_SECRECY_LIMIT}" if anonymous
                  else "This poll is not anonymous: the results will show who chose what.")
     return "\n".join(lines)
+
+
+POLL_ANONYMOUS = ("This poll is anonymous: nobody in the group, facilitators included, can "
+                  "see who chose what. Once it closes, only the totals are kept.")
+# What cannot hold, said before anyone votes (docs/threat-model.md, polls).
+VOTE_SECRECY_LIMIT = ("One limit: a person who runs the bot's server, or gets its files and "
+                      "key while the vote is open, could work out some votes.")
 
 
 POLL_PICK_PLACEHOLDER = "Choose your options"
@@ -1726,7 +1733,7 @@ def amendment_post(change: str, reason: str, when: str, min_turnout: int, rule: 
     return (f"**A proposed change to our agreement**\n{change}\nWhy: {reason}\n"
             f"Vote anonymously with the buttons until {when}. Nobody, facilitators "
             "included, can see who voted which way, and you can change your vote until "
-            f"then. {amendment_rule(min_turnout, rule)}")
+            f"then. {VOTE_SECRECY_LIMIT} {amendment_rule(min_turnout, rule)}")
 
 
 def amendment_started(channel: str, when: str) -> str:

@@ -107,9 +107,11 @@ class SqlBase:
         """One operation: all of it commits, or none of it. Writers are serialised."""
         raise NotImplementedError
 
-    async def _forget_old_versions(self, *tables: str) -> None:
+    async def _forget_old_versions(self, *tables: str, rewrite: bool = False) -> None:
         """Make the database drop earlier versions of these tables' rows now (words
-        deleted, a count that moved), rather than keep them until it tidies up."""
+        deleted, a count that moved), rather than keep them until it tidies up.
+        `rewrite`: where the database can, rewrite the tables' files too, so that not
+        even the bytes of those versions stay in them (PostgreSQL's VACUUM FULL)."""
         raise NotImplementedError
 
     async def _applied(self, db: SqlConnection) -> set[int]:
@@ -159,14 +161,19 @@ class SqlBase:
         _refuse_unknown(done)
         applied: list[int] = []
         for migration in pending(done, target):
+            forget: tuple[str, ...] = ()
             async with self._transaction() as db:
                 if migration.version in await self._applied(db):
                     continue
                 for statement in migration.statements(self.dialect):
                     await db.execute(statement)
+                if migration.then:
+                    forget = await getattr(self, migration.then)(db)
                 await db.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                     (migration.version, migration.name, to_micros(datetime.now(UTC))))
+            if forget:
+                await self._forget_old_versions(*forget, rewrite=True)
             applied.append(migration.version)
             log.info("storage.migrated version=%d name=%s", migration.version, migration.name)
         return applied

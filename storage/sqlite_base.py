@@ -164,11 +164,16 @@ class SqliteBase(SqlBase):
                 self._unfinished = False
                 await db.close()
 
-    async def _forget_old_versions(self, *tables: str) -> None:
+    async def _forget_old_versions(self, *tables: str, rewrite: bool = False) -> None:
         """Copy the WAL into the file and empty it, so earlier page versions (which could
-        be compared to see how a count moved, or hold deleted words) do not linger."""
+        be compared to see how a count moved, or hold deleted words) do not linger; with
+        secure_delete the file itself keeps no freed bytes, so `rewrite` adds nothing.
+        While another connection (a second process) still reads an older snapshot the
+        WAL cannot be emptied: that is logged, and the next call tries again."""
         async with self._transaction(write=False) as db:
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            rows = list(await db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if rows and int(rows[0][0]) != 0:
+            log.warning("storage.wal_not_emptied tables=%s", ",".join(tables))
 
     async def _applied(self, db: SqlConnection) -> set[int]:
         found = list(await db.execute_fetchall(
