@@ -123,6 +123,7 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("polls", ("id",), "voter_secret"),
     EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",
                     "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (0,)),
+    EncryptedColumn("ballot_boxes", ("id",), "box"),
     EncryptedColumn("concern_cases", ("id",), "body"),
     EncryptedColumn("concern_cases", ("id",), "access"),
     EncryptedColumn("concern_cases", ("id",), "outcome"),
@@ -141,9 +142,10 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("welcome_texts", ("group_id",), "body"),
 )
 
-# Columns that hold Fernet tokens under a key that is never stored (anonymous votes
-# sealed in the running process's memory): not the at-rest key's business.
-MEMORY_SEALED_COLUMNS: tuple[str, ...] = ("poll_voters.sealed", "amendment_voters.sealed")
+# Columns that hold Fernet tokens under a key that is never stored: not the at-rest
+# key's business. None since migration 10: anonymous votes sealed in the running
+# process's memory are kept inside the ballot box, itself encrypted at rest.
+MEMORY_SEALED_COLUMNS: tuple[str, ...] = ()
 
 Reseal = Callable[[str], "str | None"]
 """Given a stored token: its replacement under the new key, or None to leave it."""

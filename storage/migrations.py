@@ -27,12 +27,17 @@ from storage.concerns_schema import CONCERNS_SQLITE
 @dataclass(frozen=True, slots=True)
 class Migration:
     """One schema step: its number, a short name, and its statements (SQLite's SQL;
-    `postgres` only where PostgreSQL needs something the translation cannot give)."""
+    `postgres` only where PostgreSQL needs something the translation cannot give), and
+    optionally a data step (`then`)."""
 
     version: int
     name: str
     sqlite: tuple[str, ...]
     postgres: tuple[str, ...] | None = None
+    # A data step that needs the stores' code (say, to encrypt): the name of a storage
+    # method run in the same transaction after the statements, given the connection; it
+    # returns the tables whose earlier row versions are then forgotten.
+    then: str = ""
 
     def statements(self, dialect: str) -> tuple[str, ...]:
         """The statements to run on `dialect` ("sqlite" or "postgres")."""
@@ -290,6 +295,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        version=10,
+        name="ballot boxes for anonymous votes",
+        # One row per anonymous poll or agreement vote, rewritten whole by each vote: the
+        # counts and each voter tag's sealed choice, encrypted (storage/ballot_box.py).
+        # The data step moves open votes in and deletes the per-voter and per-option
+        # rows of anonymous votes (docs/decisions/anonymous-polls.md).
+        sqlite=(
+            """CREATE TABLE ballot_boxes (
+                id  TEXT PRIMARY KEY,
+                box TEXT NOT NULL
+            ) WITHOUT ROWID""",
+        ),
+        then="_fill_ballot_boxes",
+    ),
+    Migration(
         version=12,
         name="feedback kept in piles until reviewed",
         # Pending feedback lives in one sealed pile per group, audience and day (its
@@ -341,6 +361,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST_VERSION: int = max(m.version for m in MIGRATIONS)
+KNOWN_VERSIONS: frozenset[int] = frozenset(m.version for m in MIGRATIONS)
 
 
 def pending(applied: set[int], target: int | None = None) -> list[Migration]:

@@ -19,15 +19,18 @@ Why it is built this way:
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
+import logging
 import re
+import socket
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
-from storage.interface import Storage, StorageError
+from storage.interface import DatabaseUnreachable, Storage, StorageError
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
 from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
@@ -36,6 +39,7 @@ from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
 from storage.sql_members import SqlMembers
+from storage.sql_polls import SqlPolls
 
 try:
     import asyncpg
@@ -44,7 +48,11 @@ except ImportError:  # pragma: no cover - asyncpg is a dependency; this is for a
 
 # The advisory lock every writer holds until it commits ("coprod" in ASCII).
 WRITE_LOCK = 0x636F70726F64
+# How long VACUUM FULL may wait for its table's lock before a plain VACUUM is run instead.
+REWRITE_LOCK_WAIT = "2s"
 DEFAULT_POOL_SIZE = 10
+
+log = logging.getLogger(__name__)
 
 _ROW_STATEMENTS = ("SELECT", "WITH", "VALUES")
 
@@ -225,7 +233,7 @@ class PostgresBase(SqlBase):
             pool = await driver.create_pool(
                 self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings)
         except (OSError, driver.PostgresError, driver.InterfaceError) as exc:
-            raise StorageError(f"cannot connect to PostgreSQL: {_safe(exc)}") from None
+            raise DatabaseUnreachable(_why_unreachable(driver, exc), _safe(exc)) from None
         try:
             async with pool.acquire() as conn:
                 durable = await conn.fetchval("SHOW synchronous_commit")
@@ -245,10 +253,15 @@ class PostgresBase(SqlBase):
         if pool is not None:
             await pool.close()
 
-    async def _forget_old_versions(self, *tables: str) -> None:
+    async def _forget_old_versions(self, *tables: str, rewrite: bool = False) -> None:
         """VACUUM the tables, so dead row versions (deleted words, a count before it moved)
         are removed from them now. PostgreSQL's own WAL and backups still hold them until
-        they are recycled: see docs/scaling.md."""
+        they are recycled: see docs/scaling.md.
+
+        VACUUM leaves the bytes of removed versions in the pages' free space; `rewrite`
+        runs VACUUM FULL, which writes the tables to new files and drops the old ones. It
+        locks each table while it runs (a small table takes milliseconds); if the lock is
+        not had within `REWRITE_LOCK_WAIT`, a plain VACUUM is run instead, and logged."""
         pool = self._pool
         if pool is None:
             raise StorageError("storage is not open")
@@ -256,6 +269,8 @@ class PostgresBase(SqlBase):
         try:
             async with pool.acquire() as conn:
                 for table in tables:
+                    if rewrite and await _vacuum_full(conn, table):
+                        continue
                     await conn.execute(f"VACUUM {table}")
         except driver.PostgresError as exc:
             raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
@@ -278,6 +293,12 @@ class PostgresBase(SqlBase):
             return set()
         rows = await db.execute_fetchall("SELECT version FROM schema_version")
         return {int(row[0]) for row in rows}
+
+    async def _columns(self, db: SqlConnection) -> set[tuple[str, str]]:
+        rows = await db.execute_fetchall(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()")
+        return {(str(row[0]), str(row[1])) for row in rows}
 
     @contextlib.asynccontextmanager
     async def _transaction(self, *, write: bool = True) -> AsyncIterator[SqlConnection]:
@@ -302,13 +323,46 @@ class PostgresBase(SqlBase):
             raise StorageError(f"PostgreSQL connection lost: {exc.strerror}") from exc
 
 
+def _why_unreachable(driver: Any, exc: BaseException) -> str:
+    """What kept us from connecting, as a `DatabaseUnreachable.reason`."""
+    if isinstance(exc, socket.gaierror):
+        return "no_host"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    if isinstance(exc, driver.InvalidCatalogNameError):
+        return "no_database"
+    if isinstance(exc, driver.InvalidPasswordError | driver.InvalidAuthorizationSpecificationError):
+        return "login"
+    if isinstance(exc, OSError):
+        return "refused" if exc.errno in (errno.ECONNREFUSED, errno.EHOSTUNREACH,
+                                          errno.ENETUNREACH) else "other"
+    return "other"
+
+
+async def _vacuum_full(conn: Any, table: str) -> bool:
+    """VACUUM FULL one table, waiting at most `REWRITE_LOCK_WAIT` for its lock; False
+    (logged) when the lock was not had in time."""
+    driver = _driver()
+    await conn.execute(f"SET lock_timeout = '{REWRITE_LOCK_WAIT}'")
+    try:
+        await conn.execute(f"VACUUM FULL {table}")
+    except driver.LockNotAvailableError:
+        log.warning("storage.rewrite_skipped table=%s", table)
+        return False
+    finally:
+        await conn.execute("RESET lock_timeout")
+    return True
+
+
 def _safe(exc: BaseException) -> str:
     """An error's text without anything that could be a password from the URL."""
     text = str(exc) or type(exc).__name__
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class PostgresStorage(SqlMeetings, SqlFeedback, SqlCheckins, SqlAgreement,
+class PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
                       SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 

@@ -1,9 +1,14 @@
 """`AgreementStores` in SQL both databases run: the agreement and its amendments,
 resources, prompts and the welcome text. Whatever people wrote is stored encrypted
-(`body`, `name`)."""
+(`body`, `name`).
+
+Votes on an amendment go in a ballot box, as an anonymous poll's do (storage/ballot_box.py):
+the only row a vote writes; the amendment's `yes_votes` and `no_votes` stay 0 while it is
+open and get the final counts when it is decided, and the box is then deleted."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -21,8 +26,9 @@ from storage.agreement import (
     Prompt,
     Resource,
 )
+from storage.ballot_box import BOX_TABLE, SqlBallotBoxes, amendment_box
 from storage.polls import Ballot, VoteResult
-from storage.sql import SqlBase, from_micros, to_micros
+from storage.sql import from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -30,7 +36,7 @@ _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, vot
                       "status, yes_votes, no_votes")
 
 
-class SqlAgreement(SqlBase, AgreementStores):
+class SqlAgreement(SqlBallotBoxes, AgreementStores):
     """The group's ways of working, in the database."""
 
     # ---- agreement ---------------------------------------------------------------------
@@ -79,7 +85,7 @@ class SqlAgreement(SqlBase, AgreementStores):
 
     async def start_amendment(self, amendment: Amendment, deliveries: Sequence[NewDelivery],
                               now: datetime) -> None:
-        """The open amendment and the post asking for votes, together."""
+        """The open amendment, its empty ballot box and the post asking for votes."""
         body = self._encrypt_json({"kind": amendment.kind.value, "point": amendment.point,
                                    "text": amendment.text, "reason": amendment.reason})
         row = (amendment.amendment_id, amendment.group_id, body, amendment.base_version,
@@ -90,6 +96,7 @@ class SqlAgreement(SqlBase, AgreementStores):
                 "INSERT INTO amendments (id, group_id, body, base_version, closes_at, channel, "
                 "voter_secret, status, created_day) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
                 row)
+            await self._new_box(db, amendment_box(amendment.amendment_id), 2)
             await self._insert_deliveries(db, deliveries, now)
 
     async def get_amendment(self, amendment_id: str) -> Amendment | None:
@@ -108,8 +115,9 @@ class SqlAgreement(SqlBase, AgreementStores):
         return [self._amendment_from(tuple(r)) for r in rows]
 
     async def cast_amendment_vote(self, ballot: Ballot, now: datetime) -> VoteResult:
-        """Count a first vote, or move a changed one (unsealed in memory) to the other side."""
-        (choice,) = ballot.choices
+        """Count a first vote, or move a changed one (unsealed in memory) to the other
+        side: the ballot box is the only row written; once it is committed, the database
+        is told to forget the box's earlier versions."""
         async with self._transaction() as db:
             rows = list(await db.execute_fetchall(
                 "SELECT status, closes_at FROM amendments WHERE id = ?", (ballot.poll_id,)))
@@ -118,36 +126,15 @@ class SqlAgreement(SqlBase, AgreementStores):
             status, closes_at = rows[0]
             if status != "open" or to_micros(now) >= closes_at:
                 return VoteResult.CLOSED
-            found = list(await db.execute_fetchall(
-                "SELECT sealed FROM amendment_voters WHERE amendment_id = ? AND voter = ?",
-                (ballot.poll_id, ballot.voter)))
-            if not found:
-                await db.execute("INSERT INTO amendment_voters (amendment_id, voter, sealed) "
-                                 "VALUES (?, ?, ?)", (ballot.poll_id, ballot.voter,
-                                                      ballot.sealed))
-                await self._add_vote(db, ballot.poll_id, choice, +1)
-                return VoteResult.COUNTED
-            token = found[0][0]
-            old = None if token is None or ballot.unseal is None else ballot.unseal(token)
-            if not old:
-                return VoteResult.LOCKED
-            if old[0] == choice:
-                return VoteResult.SAME
-            await self._add_vote(db, ballot.poll_id, old[0], -1)
-            await self._add_vote(db, ballot.poll_id, choice, +1)
-            await db.execute("UPDATE amendment_voters SET sealed = ? WHERE amendment_id = ? "
-                             "AND voter = ?", (ballot.sealed, ballot.poll_id, ballot.voter))
-            return VoteResult.CHANGED
-
-    @staticmethod
-    async def _add_vote(db: Any, amendment_id: str, choice: int, step: int) -> None:
-        column = "yes_votes" if choice == 0 else "no_votes"
-        await db.execute(f"UPDATE amendments SET {column} = {column} + ? WHERE id = ?",
-                         (step, amendment_id))
+            result = await self._vote_in_box(db, amendment_box(ballot.poll_id), ballot)
+        if result in (VoteResult.COUNTED, VoteResult.CHANGED):
+            await self._forget_earlier_boxes()
+        return result
 
     async def decide_amendment(self, amendment_id: str, occurrence_key: str, owner: str,
                                decide: Decide, now: datetime) -> Decision | None:
-        """Decide once: status, new version, wiped seals and announcements together."""
+        """Decide once: status and final counts, new version, the ballot box deleted and
+        the announcements, together; then the box's earlier versions are forgotten."""
         async with self._transaction() as db:
             rows = list(await db.execute_fetchall(
                 f"SELECT {_AMENDMENT_COLUMNS} FROM amendments WHERE id = ? AND status = 'open'",
@@ -155,6 +142,10 @@ class SqlAgreement(SqlBase, AgreementStores):
             if not rows:
                 return None
             amendment = self._amendment_from(tuple(rows[0]))
+            box = await self._read_box(db, amendment_box(amendment_id))
+            if box is not None:
+                amendment = dataclasses.replace(amendment, yes=box.tallies[0],
+                                                no=box.tallies[1])
             # The open status, checked and changed under this write lock, makes the
             # decision happen once; the occurrence is recorded for the scheduler's sake.
             await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
@@ -163,16 +154,17 @@ class SqlAgreement(SqlBase, AgreementStores):
                 "WHERE group_id = ? ORDER BY number DESC LIMIT 1", (amendment.group_id,)))
             current = self._version_from(tuple(latest[0])) if latest else None
             decision = decide(amendment, current)
-            await db.execute("UPDATE amendments SET status = ? WHERE id = ?",
-                             (decision.status.value, amendment_id))
-            await db.execute("UPDATE amendment_voters SET sealed = NULL "
-                             "WHERE amendment_id = ?", (amendment_id,))
+            await db.execute("UPDATE amendments SET status = ?, yes_votes = ?, no_votes = ? "
+                             "WHERE id = ?", (decision.status.value, amendment.yes,
+                                              amendment.no, amendment_id))
+            await db.execute(f"DELETE FROM {BOX_TABLE} WHERE id = ?",
+                             (amendment_box(amendment_id),))
             if decision.version is not None:
                 await db.execute("INSERT INTO agreement_versions (group_id, number, body, "
                                  "created_at) VALUES (?, ?, ?, ?)",
                                  self._version_row(decision.version))
             await self._insert_deliveries(db, decision.deliveries, now)
-        await self._forget_old_versions("amendments", "amendment_voters")
+        await self._forget_earlier_boxes(rewrite=True)
         return decision
 
     async def mark_read(self, group_id: str, version: int, user_id: str, name: str,

@@ -1,4 +1,4 @@
-"""Anonymous feedback and polls in SQL both databases run: whole operations, one transaction each.
+"""Anonymous feedback in SQL both databases run: whole operations, one transaction each.
 
 Feedback text, topics, reasons and answers are encrypted, and their Fernet tokens are
 stamped with the day (midnight) rather than the moment: Fernet writes its creation
@@ -31,8 +31,7 @@ from storage.feedback import (
 )
 from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
-from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
-from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
+from storage.sql import SqlBase, _json, from_micros, to_micros
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +49,8 @@ _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
 
 
-class SqlFeedback(SqlBase, FeedbackStore, PollStore):
-    """`FeedbackStore` and `PollStore` for both storage backends."""
+class SqlFeedback(SqlBase, FeedbackStore):
+    """`FeedbackStore` for both storage backends (polls: storage/sql_polls.py)."""
 
     # ---- encoding ----------------------------------------------------------------------
 
@@ -244,148 +243,6 @@ class SqlFeedback(SqlBase, FeedbackStore, PollStore):
                 return False
             await self._insert_deliveries(db, deliveries, now)
         return True
-
-    # ---- polls -------------------------------------------------------------------------
-
-    def _poll_from(self, row: tuple[Any, ...]) -> Poll:
-        poll_id, group_id, body, anonymous, multiple, closes_at, channel, secret, status = row
-        data = self._decrypt_json(body)
-        return Poll(poll_id=poll_id, group_id=group_id, question=data["question"],
-                    options=tuple(data["options"]), anonymous=bool(anonymous),
-                    multiple=bool(multiple), closes_at=from_micros(closes_at),
-                    channel=channel, voter_secret=self._decrypt_json(secret)["secret"],
-                    open=status == "open")
-
-    async def create_poll(self, poll: NewPoll, deliveries: Sequence[NewDelivery],
-                          now: datetime) -> None:
-        """Store the poll, its zero counts and its post."""
-        row = (poll.poll_id, poll.group_id,
-               self._seal_on_day({"question": poll.question, "options": list(poll.options)},
-                                 poll.day),
-               int(poll.anonymous), int(poll.multiple), to_micros(poll.closes_at),
-               poll.channel, self._seal_on_day({"secret": poll.voter_secret}, poll.day),
-               to_micros(poll.day))
-        async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO polls (id, group_id, body, anonymous, multiple, closes_at, "
-                "channel, voter_secret, status, created_day) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)", row)
-            await db.executemany(
-                "INSERT INTO poll_tallies (poll_id, option, votes) VALUES (?, ?, 0)",
-                [(poll.poll_id, i) for i in range(len(poll.options))])
-            await self._insert_deliveries(db, deliveries, now)
-
-    _POLL_COLUMNS = ("id, group_id, body, anonymous, multiple, closes_at, channel, "
-                     "voter_secret, status")
-
-    async def get_poll(self, poll_id: str) -> Poll | None:
-        """A poll by id."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {self._POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,)))
-        return self._poll_from(tuple(rows[0])) if rows else None
-
-    async def open_polls(self) -> list[Poll]:
-        """Every open poll, soonest closing first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {self._POLL_COLUMNS} FROM polls WHERE status = 'open' "
-                "ORDER BY closes_at, id"))
-        return [self._poll_from(tuple(r)) for r in rows]
-
-    async def cast_vote(self, ballot: Ballot, now: datetime) -> VoteResult:
-        """Count a first vote, or move a changed one from its old choices to the new."""
-        async with self._transaction() as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT status, closes_at, anonymous FROM polls WHERE id = ?",
-                (ballot.poll_id,)))
-            if not rows:
-                return VoteResult.NOT_FOUND
-            status, closes_at, anonymous = rows[0]
-            if status != "open" or to_micros(now) >= closes_at:
-                return VoteResult.CLOSED
-            sealed = (ballot.sealed if anonymous else
-                      self._encrypt_json({"choices": list(ballot.choices),
-                                          "name": ballot.name}))
-            found = list(await db.execute_fetchall(
-                "SELECT sealed FROM poll_voters WHERE poll_id = ? AND voter = ?",
-                (ballot.poll_id, ballot.voter)))
-            if not found:
-                await db.execute(
-                    "INSERT INTO poll_voters (poll_id, voter, sealed) VALUES (?, ?, ?)",
-                    (ballot.poll_id, ballot.voter, sealed))
-                await self._count(db, ballot.poll_id, ballot.choices, +1)
-                return VoteResult.COUNTED
-            old = self._earlier(found[0][0], bool(anonymous), ballot)
-            if old is None:
-                return VoteResult.LOCKED
-            if sorted(old) == sorted(ballot.choices):
-                return VoteResult.SAME
-            await self._count(db, ballot.poll_id, old, -1)
-            await self._count(db, ballot.poll_id, ballot.choices, +1)
-            await db.execute("UPDATE poll_voters SET sealed = ? WHERE poll_id = ? AND voter = ?",
-                             (sealed, ballot.poll_id, ballot.voter))
-            return VoteResult.CHANGED
-
-    def _earlier(self, token: str | None, anonymous: bool, ballot: Ballot,
-                 ) -> tuple[int, ...] | None:
-        if token is None:
-            return None
-        if not anonymous:
-            return tuple(self._decrypt_json(token)["choices"])
-        return None if ballot.unseal is None else ballot.unseal(token)
-
-    @staticmethod
-    async def _count(db: SqlConnection, poll_id: str, choices: Sequence[int],
-                     step: int) -> None:
-        await db.executemany(
-            "UPDATE poll_tallies SET votes = votes + ? WHERE poll_id = ? AND option = ?",
-            [(step, poll_id, c) for c in choices])
-
-    async def poll_results(self, poll_id: str) -> PollResults | None:
-        """Counts, the number of voters, and (named polls only) who chose what."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {self._POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,)))
-            if not rows:
-                return None
-            tallies = list(await db.execute_fetchall(
-                "SELECT votes FROM poll_tallies WHERE poll_id = ? ORDER BY option",
-                (poll_id,)))
-            voters = list(await db.execute_fetchall(
-                "SELECT sealed FROM poll_voters WHERE poll_id = ?", (poll_id,)))
-        poll = self._poll_from(tuple(rows[0]))
-        named: list[tuple[str, tuple[int, ...]]] = []
-        if not poll.anonymous:
-            for (token,) in voters:
-                data = self._decrypt_json(token)
-                named.append((data["name"], tuple(data["choices"])))
-            named.sort()
-        return PollResults(poll, tuple(int(t[0]) for t in tallies), len(voters), tuple(named))
-
-    async def close_poll(self, poll_id: str, occurrence_key: str, owner: str,
-                         tallies: Sequence[int], deliveries: Sequence[NewDelivery],
-                         now: datetime) -> bool:
-        """Close once, wipe sealed votes, post results; then empty the WAL."""
-        async with self._transaction() as db:
-            await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
-            cursor = await db.execute(
-                "UPDATE polls SET status = 'closed' WHERE id = ? AND status = 'open'",
-                (poll_id,))
-            if cursor.rowcount != 1:
-                return False
-            current = [int(r[0]) for r in await db.execute_fetchall(
-                "SELECT votes FROM poll_tallies WHERE poll_id = ? ORDER BY option",
-                (poll_id,))]
-            if current != list(tallies):
-                raise _ChangedError(_CHANGED)
-            await db.execute(
-                "UPDATE poll_voters SET sealed = NULL WHERE poll_id = ? AND EXISTS "
-                "(SELECT 1 FROM polls WHERE id = ? AND anonymous = 1)", (poll_id, poll_id))
-            await self._insert_deliveries(db, deliveries, now)
-        await self._forget_old_versions("poll_tallies", "poll_voters")
-        return True
-
 
 
 class _ChangedError(StorageError):

@@ -98,6 +98,9 @@ class SqliteBase(SqlBase):
         # Set while a transaction may be open; a cancelled operation leaves it set and
         # the next operation rolls back whatever it left behind.
         self._unfinished = False
+        # Whether anything was written: a database only read (a refused start-up, a
+        # check) is closed without `PRAGMA optimize`, which may write statistics.
+        self._wrote = False
 
     @property
     def path(self) -> str:
@@ -153,22 +156,24 @@ class SqliteBase(SqlBase):
             try:
                 if self._unfinished:
                     await db.rollback()
-                await db.execute("PRAGMA optimize")
+                if self._wrote:
+                    await db.execute("PRAGMA optimize")
             except sqlite3.Error:
                 log.warning("storage.close_cleanup_failed", exc_info=True)
             finally:
                 self._unfinished = False
                 await db.close()
 
-    async def _forget_old_versions(self, *tables: str) -> None:
+    async def _forget_old_versions(self, *tables: str, rewrite: bool = False) -> None:
         """Copy the WAL into the file and empty it, so earlier page versions (which could
-        be compared to see how a count moved, or hold deleted words) do not linger."""
+        be compared to see how a count moved, or hold deleted words) do not linger; with
+        secure_delete the file itself keeps no freed bytes, so `rewrite` adds nothing.
+        While another connection (a second process) still reads an older snapshot the
+        WAL cannot be emptied: that is logged, and the next call tries again."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
-        if rows and rows[0][0]:
-            # Another connection (a second process, a backup) was reading: what it may
-            # still need stays in the WAL until the next checkpoint.
-            log.info("storage.checkpoint_incomplete")
+        if rows and int(rows[0][0]) != 0:
+            log.warning("storage.wal_not_emptied tables=%s", ",".join(tables))
 
     async def _applied(self, db: SqlConnection) -> set[int]:
         found = list(await db.execute_fetchall(
@@ -177,6 +182,12 @@ class SqliteBase(SqlBase):
             return set()
         rows = await db.execute_fetchall("SELECT version FROM schema_version")
         return {int(row[0]) for row in rows}
+
+    async def _columns(self, db: SqlConnection) -> set[tuple[str, str]]:
+        rows = await db.execute_fetchall(
+            "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p "
+            "WHERE m.type = 'table'")
+        return {(str(row[0]), str(row[1])) for row in rows}
 
     @contextlib.asynccontextmanager
     async def _transaction(
@@ -193,6 +204,7 @@ class SqliteBase(SqlBase):
                     self._unfinished = False
                 if write:
                     self._unfinished = True
+                    self._wrote = True
                     await db.execute("BEGIN IMMEDIATE")
                 try:
                     yield SqliteConnection(db)

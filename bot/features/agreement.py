@@ -2,9 +2,10 @@
 
 A facilitator proposes an amendment (add, change or remove one point, with a reason);
 the group votes yes or no anonymously until a closing time, with the anonymous-poll
-design (a voter tag, counts, and the choice sealed under a key in this process's memory,
-wiped at the decision). The outcome rule is in `[agreement]`. The decision, the new
-version and the announcement in the updates channel are stored together.
+design (one encrypted ballot box holding the counts, a tag per voter and each choice
+sealed under a key in this process's memory, deleted at the decision). The outcome
+rule is in `[agreement]`. The decision, the new version and the announcement in the
+updates channel are stored together.
 """
 
 from __future__ import annotations
@@ -327,7 +328,7 @@ class Agreement:
         choice = int(raw)
         ballot = Ballot(amendment_id, voter_tag(amendment.voter_secret, ctx.group_id,
                                                 ctx.actor.user_id), (choice,),
-                        sealed=self.sealer.seal((choice,), now), unseal=self.sealer.unseal)
+                        sealed=self.sealer.seal((choice,)), unseal=self.sealer.unseal)
         result = await ctx.storage.cast_amendment_vote(ballot, now)
         answer = catalog.AMENDMENT_YES_BUTTON if choice == YES else catalog.AMENDMENT_NO_BUTTON
         if result is VoteResult.COUNTED:

@@ -64,17 +64,22 @@ class DailyLimiter:
 class Sealer:
     """Encrypts a vote's choices under a key that lives only in this process's memory.
 
-    Tokens are stamped with the day, not the moment (Fernet stores its time unencrypted).
-    When the process ends the key is gone, and stored tokens can never be read again.
+    Every token has the same length (the choices are padded to `SEALED_LENGTH` bytes) and
+    the same time stamp, a constant (Fernet writes its time unencrypted), so a token says
+    neither how many options were chosen nor when. When the process ends the key is
+    gone, and stored tokens can never be read again.
     """
+
+    SEALED_LENGTH = 32
+    STAMP = 0
 
     def __init__(self) -> None:
         self._fernet = Fernet(Fernet.generate_key())
 
-    def seal(self, choices: tuple[int, ...], now: datetime) -> str:
+    def seal(self, choices: tuple[int, ...]) -> str:
         """The choices, sealed."""
-        data = json.dumps(sorted(choices)).encode()
-        return self._fernet.encrypt_at_time(data, int(coarse_day(now).timestamp())).decode()
+        data = json.dumps(sorted(choices), separators=(",", ":")).ljust(self.SEALED_LENGTH)
+        return self._fernet.encrypt_at_time(data.encode(), self.STAMP).decode()
 
     def unseal(self, token: str) -> tuple[int, ...] | None:
         """The choices, or None if they were sealed by another process or an earlier run."""
@@ -86,6 +91,10 @@ class Sealer:
 
 
 def voter_tag(poll_secret: str, group_id: str, user_id: str) -> str:
-    """"This member voted in this poll", without their id: HMAC with the poll's secret."""
+    """"This member voted in this poll", without their id: HMAC with the poll's secret.
+
+    The secret is stored encrypted with the at-rest key, so whoever holds the database
+    and that key can compute any member's tag and learn whether they voted (never what
+    they chose); at close the tags are dropped (docs/threat-model.md)."""
     message = f"{group_id}\x00{user_id}".encode()
     return hmac.new(poll_secret.encode(), message, hashlib.sha256).hexdigest()

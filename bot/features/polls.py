@@ -1,10 +1,12 @@
 """`/poll`: polls with buttons or a menu, anonymous by default, results at close.
 
-For an anonymous poll nothing stored says who chose what: the store keeps a tag per
-voter (so nobody votes twice) and counts per option, and the only link between the two
-is the voter's choice sealed under a key in this process's memory, used to undo the
-old choice when someone changes their vote and wiped at close. Nobody sees counts before
-the poll closes, the poll's creator included. See docs/decisions/anonymous-polls.md.
+For an anonymous poll nothing stored says who chose what: the store keeps, in one
+encrypted ballot box per poll, a tag per voter (so nobody votes twice), the counts, and
+each voter's choice sealed under a key in this process's memory (to undo the old choice
+when someone changes their vote); at close only the counts are kept. Each vote rewrites
+the box and nothing else, and the database forgets the box's earlier versions. Nobody
+sees counts before the poll closes, the poll's creator included. The post says, before
+anyone votes, what cannot hold. See docs/decisions/anonymous-polls.md.
 """
 
 from __future__ import annotations
@@ -238,7 +240,7 @@ class Polls:
         if poll.anonymous:
             ballot = Ballot(poll.poll_id, voter_tag(poll.voter_secret, ctx.group_id,
                                                     ctx.actor.user_id), choices,
-                            sealed=self.sealer.seal(choices, now), unseal=self.sealer.unseal)
+                            sealed=self.sealer.seal(choices), unseal=self.sealer.unseal)
         else:
             ballot = Ballot(poll.poll_id, ctx.actor.user_id, choices,
                             name=ctx.actor.display_name)

@@ -234,7 +234,18 @@ async def test_votes_are_anonymous_in_storage(bot: MemoryBot, clock: FakeClock,
     await close_all(bot, clock)
     with sqlite3.connect(tmp_path / "coprod.db") as raw:
         dump = "\n".join(raw.iterdump())
-        sealed = raw.execute("SELECT sealed FROM amendment_voters").fetchall()
+        voters = raw.execute("SELECT count(*) FROM amendment_voters").fetchone()
+        boxes = raw.execute("SELECT count(*) FROM ballot_boxes").fetchone()
+        counts = raw.execute("SELECT yes_votes, no_votes FROM amendments").fetchall()
     for user in ("U-alice", "U-bob", "U-dan", "Alice", "Bob"):
         assert user not in dump
-    assert sealed and all(s == (None,) for s in sealed)
+    # No row per voter ever; once decided, the box (tags, sealed choices) is gone too.
+    assert voters == (0,) and boxes == (0,) and counts == [(3, 0)]
+
+
+async def test_the_vote_post_says_what_is_secret_and_what_cannot_hold(bot: MemoryBot) -> None:
+    await start_agreement(bot)
+    await propose(bot, 'change=add text="Snacks" reason="Hunger"')
+    post = last(bot.adapter.sent_to_channel("updates"))
+    assert "Nobody, facilitators included, can see who voted which way" in post
+    assert catalog.VOTE_SECRECY_LIMIT in post

@@ -14,6 +14,8 @@ from bot.clock import FakeClock
 from bot.features.anonymity import Sealer
 from bot.features.polls import Polls
 from bot.outbox import DeliveryStatus
+from storage.ballot_box import BallotBox
+from storage.crypto import FieldCipher
 from tests.feedback.helpers import at, start
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -57,7 +59,7 @@ async def test_poll_form_opens_without_options(bot: MemoryBot) -> None:
         "anonymous": "", "multiple": ""})
     assert "will be posted" in reply_text(made)
     post = bot.adapter.sent_to_channel("updates")[-1]
-    assert "anonymous: nobody can see who chose what" in post.text
+    assert catalog.POLL_ANONYMOUS in post.text and catalog.VOTE_SECRECY_LIMIT in post.text
 
 
 async def test_a_vote_can_be_changed_until_close(bot: MemoryBot, clock: FakeClock) -> None:
@@ -89,25 +91,34 @@ async def test_after_a_restart_an_old_vote_stays_counted_but_cannot_change(
 
 @pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_anonymous_poll_storage_holds_no_voter_and_no_choice_after_close(
-        bot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
+        bot: MemoryBot, clock: FakeClock, tmp_path: Path, cipher: FieldCipher) -> None:
     await start(bot)
     poll_id = await make_poll(bot)
     await bot.press("alice", "poll.vote", f"{poll_id}:1")
     path = tmp_path / "coprod.db"
-    with sqlite3.connect(path) as raw:
-        voters = raw.execute("SELECT voter, sealed FROM poll_voters").fetchall()
-    assert len(voters) == 1
-    tag, sealed = voters[0]
-    assert "alice" not in tag.lower() and sealed is not None
+
+    def box() -> BallotBox:
+        with sqlite3.connect(path) as raw:
+            assert raw.execute("SELECT count(*) FROM poll_voters").fetchone() == (0,)
+            assert raw.execute("SELECT count(*) FROM poll_tallies").fetchone() == (0,)
+            (token,) = raw.execute("SELECT box FROM ballot_boxes").fetchone()
+        return BallotBox.from_text(cipher.decrypt(token))
+
+    opened = box()
+    (tag,) = opened.sealed
+    assert "alice" not in tag.lower() and opened.sealed[tag]
+    assert opened.open and opened.tallies == [0, 1, 0]
     await at(bot, clock, NOW + timedelta(days=2))
+    closed = box()
+    assert not closed.open and closed.sealed == {} and closed.voters == 1
     with sqlite3.connect(path) as raw:
-        assert raw.execute("SELECT sealed FROM poll_voters").fetchall() == [(None,)]
         assert raw.execute("SELECT status FROM polls").fetchall() == [("closed",)]
     for name in ("coprod.db", "coprod.db-wal"):
         file = tmp_path / name
         if file.exists():
             data = file.read_bytes().lower()
             assert b"u-alice" not in data and b"Which day".lower() not in data
+            assert tag.encode() not in data
 
 
 async def test_results_are_posted_at_close_as_text_and_a_chart(
