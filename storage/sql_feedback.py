@@ -31,7 +31,7 @@ from storage.feedback import (
 )
 from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
-from storage.sql import SqlBase, _json, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
 
 log = logging.getLogger(__name__)
 
