@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bot import catalog
 from bot.clock import Clock, SystemClock
-from bot.commands import CommandSpec, Registry, is_listed, may_run
+from bot.commands import CommandSpec, Registry, is_listed, may_run, refusal, who_may_run
 from bot.config import Config
 from bot.context import Context
 from bot.dispatcher import Dispatcher
@@ -322,7 +322,7 @@ class App:
         if not may_run(spec, roles, event.actor.is_admin):
             log_event(log, logging.INFO, "permission.refused", kind="command", id=spec.name,
                       group=event.group_id)
-            raise UserError(catalog.not_allowed(spec.name))
+            raise UserError(refusal(spec))
         if not _feature_on(spec, settings):
             raise UserError(catalog.feature_off(spec.name))
         options = spec.check_options(event.options)
@@ -362,8 +362,8 @@ class App:
             kind, _, ident = owned.partition(":")
             log_event(log, logging.INFO, "permission.refused", kind=kind, id=ident,
                       group=event.group_id)
-            raise UserError(catalog.BUTTON_NOT_ALLOWED if kind == "action"
-                            else catalog.not_allowed(spec.name))
+            raise UserError(catalog.button_not_allowed(who_may_run(spec))
+                            if kind == "action" else refusal(spec))
 
     async def _press(self, event: ButtonPress) -> Reply:
         handler = self._actions.get(event.action)

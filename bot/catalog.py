@@ -49,14 +49,30 @@ def needs_subcommand(name: str, subs: Sequence[str]) -> str:
             + _or_list([f"/{name} {s}" for s in subs]) + ".")
 
 
-def not_allowed(name: str) -> str:
-    """Refusal for a command the person may not run. Reveals nothing else."""
-    return (f"Sorry, /{name} is only for the people who run the group. "
-            "Type /help to see what you can do.")
+# Who a refusal names, by the role words `bot.commands.who_may_run` gives.
+_WHO = {"facilitator": "facilitators", "lead": "safeguarding leads", "admin": "admins"}
 
 
-BUTTON_NOT_ALLOWED = ("Sorry, that button is only for the people who run the group. "
-                      "Type /help to see what you can do.")
+def _only(who: Sequence[str]) -> str:
+    names = [_WHO[w] for w in who if w in _WHO]
+    return "only " + _and_list(names) if names else ""
+
+
+def not_allowed(name: str, who: Sequence[str]) -> str:
+    """Refusal for a command the person may not run: who can (the same words for
+    everyone refused, so it reveals nothing about the person or the group)."""
+    only = _only(who)
+    if not only:
+        return f"Sorry, you can't use /{name} here. Type /help to see what you can do."
+    return f"Sorry, {only} can use /{name}. Type /help to see what you can do."
+
+
+def button_not_allowed(who: Sequence[str]) -> str:
+    """Refusal for a button the person may not press: who can."""
+    only = _only(who)
+    if not only:
+        return "Sorry, you can't use that button. Type /help to see what you can do."
+    return f"Sorry, {only} can use that button. Type /help to see what you can do."
 
 
 def feature_off(name: str) -> str:
@@ -185,11 +201,36 @@ def help_line(name: str, description: str) -> str:
     return f"/{name}: {description}"
 
 
+# What each family of commands (`/meeting schedule`, `/meeting list`, ...) is for, on
+# its /help line. A family with a command of its own name (`/checkin`) uses that one's.
+HELP_FAMILIES: dict[str, str] = {
+    "agenda": "The agenda of the next meeting: add a point, or see it.",
+    "buddy": ("Buddy pairing for peer support: join or leave, see who your buddy is, or "
+              "privately ask not to be paired with someone."),
+    "case": ("Safeguarding cases, for the safeguarding leads: see them, add notes, and "
+             "close them."),
+    "meeting": ("Meetings: schedule one, see what is coming up, change or cancel one, and "
+                "get reminders."),
+    "prompt": "Discussion prompts the bot posts for the group: add one, or see the list.",
+    "resource": ("The group's shared links and notes: add one, look through them, or "
+                 "remove one."),
+}
+
+
 def help_group_line(name: str, description: str | None, verbs: Sequence[str]) -> str:
-    """One line of /help for a command with several verbs."""
-    what = f"{description} " if description else ""
-    return (f"/{name}: {what}Also: {', '.join(verbs)}. "
-            f"Type /help {name} to see how.")
+    """The /help lines for a family of commands: what it is for, then its commands."""
+    commands = ", ".join(f"/{name} {v}" for v in verbs)
+    see = f"Type /help {name} to see each one with an example."
+    if description is None:
+        return f"/{name}: {commands}.\n    {see}"
+    return f"/{name}: {description}\n    Commands: {commands}. {see}"
+
+
+def help_family_also(name: str, verbs: Sequence[str]) -> str:
+    """Under a command that has more commands of its name (`/checkin` and `/checkin
+    pause`): the others."""
+    commands = ", ".join(f"/{name} {v}" for v in verbs)
+    return f"    Also: {commands}. Type /help {name} to see each one with an example."
 
 
 def help_example(example: str) -> str:
@@ -204,13 +245,44 @@ def help_detail(name: str, description: str, example: str,
     if options:
         lines.append("Options:")
         for opt, desc, required in options:
-            lines.append(f"- {opt}{'' if required else ' (optional)'}: {desc}")
+            lines.append(f"- {opt}{' (needed)' if required else ''}: {desc}")
     return "\n".join(lines)
+
+
+def help_family_header(name: str, description: str | None) -> str:
+    """/help FAMILY: the first line, before its commands."""
+    return f"/{name}: {description}" if description else f"The /{name} commands:"
+
+
+HELP_FAMILY_MORE = "More commands:"
+
+
+def help_family_footer(example: str) -> str:
+    """/help FAMILY: the last line, saying how to see one command's options."""
+    return f"To see one command's options, type /help and its name, like /help {example}."
 
 
 # ---- setup -------------------------------------------------------------------------------
 
+SETUP_HELP = ("See the group's settings, and change them (facilitators and admins; "
+              "safeguarding leads change the ones that decide who sees concerns).")
 SETUP_HEADER = "Settings for this group (change one with /setup key=value):"
+SETUP_LEADS_PART = (
+    "As a safeguarding lead, these are yours to change: lead_roles, leads_channel, and "
+    "switching concerns on or off (/setup enable=concerns or /setup disable=concerns). "
+    "The other settings are changed by facilitators and admins.")
+SETUP_WOULD_LOCK_LEAD_OUT = (
+    "lead_roles: with that change you would no longer be a safeguarding lead, so you "
+    "couldn't change it back. Include one of your own roles, or ask another lead or an "
+    "admin to make the change.")
+
+
+def setup_lead_cannot_change(keys: Sequence[str]) -> str:
+    """/setup: a lead who is not a facilitator tried to change other settings."""
+    return ("Nothing was changed. " + _and_list(keys) + ": "
+            + ("this is" if len(keys) == 1 else "these are")
+            + " changed by facilitators and admins. As a safeguarding lead you can change "
+            "lead_roles, leads_channel, and switch concerns on or off.")
 SETUP_NOTHING_MISSING = "Everything the switched-on features need is set."
 SETUP_UNSET = "(not set)"
 

@@ -104,7 +104,7 @@ async def test_leads_register_list_and_unregister(cbot: MemoryBot) -> None:
     listed = reply_text(await cbot.run("dev", "/case leads"))
     assert "Dev" in listed and "Erin" in listed
     refused = reply_text(await cbot.run("bob", "/case register"))
-    assert "only for the people who run the group" in refused
+    assert refused == catalog.not_allowed("case register", ["lead"])
     await cbot.run("dev", "/case unregister who=U-erin")
     assert "Erin" not in reply_text(await cbot.run("dev", "/case leads"))
     await raise_concern(cbot)

@@ -57,8 +57,8 @@ def test_setup_is_stored_across_runs(coprod_run: CliRunner, tmp_path: Path) -> N
 def test_members_cannot_run_setup(coprod_run: CliRunner) -> None:
     run = coprod_run("/setup timezone=UTC\n")
     assert run.answer("/setup timezone=UTC") == (
-        "[only Alice can see this] coprod: Sorry, /setup is only for the people who run "
-        "the group. Type /help to see what you can do.")
+        "[only Alice can see this] coprod: Sorry, only facilitators, safeguarding leads and "
+        "admins can use /setup. Type /help to see what you can do.")
 
 
 def test_bad_time_zone_is_explained(coprod_run: CliRunner) -> None:
