@@ -642,12 +642,20 @@ def feedback_state(status: str, answered: bool, reason: str, day: str) -> str:
 
 POLL_FORM_TITLE = "New poll"
 POLL_FIELD_QUESTION = "Question"
-POLL_FIELD_OPTIONS = "Options, one per line (2 to 10)"
-POLL_FIELD_CLOSES = "Closes (like 2026-12-01 17:00, or 3d, 12h)"
-POLL_FIELD_ANONYMOUS = "Anonymous? (yes or no)"
-POLL_FIELD_MULTIPLE = "Can people choose more than one? (yes or no)"
-POLL_HELP = ("Start a poll. Anonymous polls (the default) store only that someone voted, "
+POLL_FIELD_OPTIONS = "Options: 2 to 10, one per line"
+POLL_FIELD_CLOSES = "When it closes"
+POLL_CLOSES_HINT = "Empty: in 3 days. Or 12h, 2d, tomorrow 5pm, 2026-12-01 17:00"
+POLL_FIELD_ANONYMOUS = "Keep the votes anonymous?"
+POLL_FIELD_MULTIPLE = "Can people choose more than one?"
+POLL_HELP = ("Start a poll. Type /poll alone to fill in a form, or give the question and "
+             "options at once. Anonymous polls (the default) store only that someone voted, "
              "never who chose what; results are posted when the poll closes.")
+POLL_OPTION_QUESTION = "what to ask (needed unless you use the form)"
+POLL_OPTION_OPTIONS = "the choices, separated by | (needed unless you use the form)"
+POLL_OPTION_CLOSES = ("when it closes: a length like 3d, 12h or 90m, or a time like "
+                      "tomorrow 5pm or 2026-12-01 17:00 (empty: in 3 days)")
+POLL_OPTION_ANONYMOUS = "yes (the default) or no"
+POLL_OPTION_MULTIPLE = "yes if people may choose several"
 
 
 def poll_too_few_options(count: int) -> str:
@@ -676,8 +684,9 @@ POLL_OPTION_EMPTY = "One of the options has nothing in it. Please fill it in or 
 
 def poll_bad_close(example: str) -> str:
     """A closing time that could not be read."""
-    return (f"I couldn't read when the poll closes. Write a date and time like {example}, "
-            "or a length like 3d (three days) or 12h (twelve hours).")
+    return (f"I couldn't read when the poll closes. Write a time like “tomorrow 5pm”, "
+            f"“next Friday 17:00” or {example}, or a length like 3d (three days) or 12h "
+            "(twelve hours).")
 
 
 POLL_CLOSE_IN_PAST = "That closing time has already passed. Please choose a time to come."
@@ -987,11 +996,11 @@ def rsvp_thanks(answer: str) -> str:
             "the totals are shown to others.")
 
 
-def dm_optin_done(title: str, on: bool) -> str:
+def dm_optin_done(title: str, meeting_id: int, on: bool) -> str:
     """Personal reminders switched on or off."""
     if on:
         return (f"You'll also get the reminders for **{title}** as a direct message. "
-                "To stop, type /meeting remindme meeting=N on=no.")
+                f"To stop, type /meeting remindme meeting={meeting_id} on=no.")
     return f"You won't get direct-message reminders for **{title}** any more."
 
 
@@ -1860,7 +1869,7 @@ CHECKIN_FOLLOW_UP = ("Just a gentle reminder, and the only one: how are things g
                      "in the group? It's completely fine not to answer.")
 CHECKIN_NOTE_BUTTON = "Add a private note"
 CHECKIN_NOTE_TITLE = "A private note"
-CHECKIN_NOTE_ANSWER_FIELD = "How are things going? (optional)"
+CHECKIN_NOTE_ANSWER_FIELD = "How are things going?"
 CHECKIN_NOTE_FIELD = "Your note"
 CHECKIN_NOTE_HINT = "Only your facilitator will read this."
 CHECKIN_REPLY_FIELD = "Your message"
@@ -1919,8 +1928,10 @@ CHECKIN_SET_NOTHING = ("Tell me what to change, for example /checkin set day=fri
 CHECKIN_SAVED = "Saved."
 CHECKIN_BAD_QUIET = ("Quiet hours need a start and an end time, like quiet=22:00-08:00, or "
                      "quiet=none for no quiet hours.")
-CHECKIN_PAUSE_BAD_DATE = ("Please give the date to start again as year-month-day, like "
-                          "until=2026-12-31, within the next year.")
+CHECKIN_PAUSE_UNTIL_OPTION = "the day to start again, like 2026-12-31 or next Monday"
+CHECKIN_PAUSE_BAD_DATE = ("Please give the day to start again, after today and within "
+                          "the next year, like until=2026-12-31, until=\"next Monday\" or "
+                          "until=\"8 December\".")
 CHECKIN_ASSIGN_SELF = "A member can't be their own facilitator. Choose someone else."
 
 

@@ -404,7 +404,7 @@ class Flows:
         updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
         if updated is not None:
             self.jobs.add_meeting(updated)
-        return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), on))
+        return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), meeting.id, on))
 
     async def timezone(self, ctx: Context) -> Reply:
         """/meeting timezone: see, set or reset the member's own zone."""
