@@ -177,6 +177,13 @@ def field_not_a_choice(label: str, choices: Sequence[str]) -> str:
     return f"“{label}” needs to be one of: {', '.join(choices)}."
 
 
+CONSOLE_FORM_INTRO = (
+    "Answer each question on its own line; a question that takes several lines ends "
+    "with an empty line. Leave an optional one empty to skip it. Type :form key=value "
+    "... to answer all at once, or :cancel to stop.")
+CONSOLE_PARAGRAPH_HINT = "type as many lines as you need, then an empty line to finish"
+
+
 def form_has_problems(problems: Sequence[str]) -> str:
     """Field errors shown as a message, on platforms that cannot show them on the fields."""
     return ("Nothing was saved yet. Please fix this and send the form again:\n"
@@ -644,7 +651,7 @@ POLL_FORM_TITLE = "New poll"
 POLL_FIELD_QUESTION = "Question"
 POLL_FIELD_OPTIONS = "Options: 2 to 10, one per line"
 POLL_FIELD_CLOSES = "When it closes"
-POLL_CLOSES_HINT = "Empty: in 3 days. Or 12h, 2d, tomorrow 5pm, 2026-12-01 17:00"
+POLL_CLOSES_HINT = "3d (the default), 12h, tomorrow 5pm or 2026-12-01 17:00"
 POLL_FIELD_ANONYMOUS = "Keep the votes anonymous?"
 POLL_FIELD_MULTIPLE = "Can people choose more than one?"
 POLL_HELP = ("Start a poll. Type /poll alone to fill in a form, or give the question and "

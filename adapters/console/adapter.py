@@ -271,7 +271,7 @@ class ConsoleAdapter:
             self.screen.note(problem)
         if fill.current is None:
             await self.submit_form(member)
-        else:
+        elif not fill.writing:
             self.ask(member)
 
     async def submit_form(self, member: Member) -> None:
