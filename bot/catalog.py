@@ -2365,6 +2365,14 @@ def erase_preview(member: str, group: str | None, counts: dict[str, int],
 
 
 ERASE_CONFIRM = "Type yes to erase, or anything else to stop: "
+def erase_unknown_member(member: str, group: str | None) -> str:
+    """`coprod erase --member` with an id the bot has never held anything about."""
+    where = f" in group {group}" if group else ""
+    return (f"The bot knows no member {member}{where}: it holds nothing about them and has "
+            "never erased them. Check the id (coprod export --member shows what is held). "
+            "Nothing was erased.")
+
+
 ERASE_CANCELLED = "Stopped: nothing was erased."
 
 
