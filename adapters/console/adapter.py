@@ -124,9 +124,9 @@ class ConsoleAdapter:
         """Read and handle lines until the end of input, `:quit` or Ctrl-C; return 0."""
         self._app = app
         app.use_people(self, ttl=0)
-        await app.connected([GROUP_ID])
         interrupted = asyncio.Event()
         self.screen.note(self.welcome())
+        await app.connected([GROUP_ID])
         with catching_ctrl_c(interrupted):
             try:
                 await self._settle()
