@@ -1520,8 +1520,9 @@ def concern_still_a_lead(name: str) -> str:
 def concern_leads_list(names: list[str]) -> str:
     """Who gets new concerns."""
     if not names:
-        return ("The bot knows no leads yet. Each lead should type /case register, or "
-                "add their member id to [concerns] leads in the config.")
+        return ("The bot can find no leads yet. Give the leads the lead role (see "
+                "lead_roles in /setup), ask each lead to type /case register, or add their "
+                "member id to [concerns] leads in the config.")
     return "New concerns are sent to: " + ", ".join(names) + "."
 
 

@@ -3,10 +3,13 @@ registering the core's commands at start and handing events to `Interactions`.
 
 Intents: `guilds` (the servers, their channels and roles, so role names and channel
 names can be resolved) and `dm_messages` (direct messages to the bot, for the concern
-flow). Nothing privileged: message content is not needed, because a bot always gets the
-text of direct messages and of messages it is pointed at with a context menu. The one
-privileged intent, `members`, is opt-in (`[discord] member_join_events`): it brings
+flow). Message content is not needed, because a bot always gets the text of direct
+messages and of messages it is pointed at with a context menu. The privileged gateway
+intent `members` is opt-in (`[discord] member_join_events`): it brings
 `on_member_join`, so newcomers get their welcome at once; without it they run /welcome.
+Finding who holds the lead role reads the member list over REST (`DiscordPeople`),
+which needs the Server Members Intent turned on in the Developer Portal but not
+requested here; the start-up checks (`first_ready`) say so when it is off.
 """
 
 from __future__ import annotations

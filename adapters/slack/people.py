@@ -1,5 +1,6 @@
 """Who is who on Slack: members as the core's `Actor`, user groups as platform roles,
-channel names as ids, and direct-message channels.
+channel names as ids, direct-message channels, and the core's `People` port (who is in
+a user group, with `usergroups.users.list`; someone's names, with `users.info`).
 
 Lookups are cached for a short time (`ttl` seconds), so a burst of clicks costs one
 `users.info` and one `usergroups.list`, and a change of user groups in Slack reaches the

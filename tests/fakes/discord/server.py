@@ -6,7 +6,9 @@ shard that holds the guild ((guild id >> 22) % count) and direct messages to sha
 Discord sends them, so several clients splitting the shards can be tested.
 
 Every REST request is recorded (method, path, JSON body; multipart uploads with their
-files). Tests inject gateway events
+files). List Guild Members answers in id pages (`limit`, `after`) only while the
+application's Server Members Intent is on (`members_intent`), else 403 Missing Access,
+as Discord does. Tests inject gateway events
 (interactions, DMs), drop the socket, and make the next matching request fail with a
 429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
 nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
