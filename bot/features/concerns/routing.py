@@ -1,7 +1,10 @@
 """Who a concern goes to, and the notifications that carry it there.
 
 The rules, in one place (see docs/decisions/concern-routing.md):
-- every known lead gets the concern by direct message, and the leads' private channel
+- the leads are found however they are declared (`lead_roster`): holding a lead role or
+  user group on the platform (asked through the adapter's `People` port), listed in
+  `[concerns] leads`, or registered; each with every name the platform gives them;
+- every lead gets the concern by direct message, and the leads' private channel
   gets it too, each with an Acknowledge button;
 - a lead the concern is about (named in "who it is about", or the author of a flagged
   message) is excluded from routing and from all access; such a concern is not posted
@@ -200,8 +203,8 @@ def route_for(config: ConcernsConfig, leads: Iterable[str],
     """The route of a concern, from the known leads and who is excluded."""
     barred = frozenset(excluded)
     # Everyone excluded counts as someone who may read the leads' channel: the author of
-    # a flagged message may be a lead the bot does not know (it only learns leads as
-    # they act), so the channel then gets the neutral line only.
+    # a flagged message may be a lead the bot cannot find (the platform may not say),
+    # so the channel then gets the neutral line only.
     return Route(tuple(lead for lead in leads if lead not in barred),
                  tuple(c for c in config.fallback_contacts if c not in barred),
                  barred, barred)
