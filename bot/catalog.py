@@ -502,6 +502,18 @@ DISCORD_NEEDS_CLIENT_ID = ("coprod discord invite-url needs the application id. 
                            "from the Discord Developer Portal (your application, General "
                            "Information, Application ID) and pass it as --client-id, or set "
                            "DISCORD_CLIENT_ID.")
+DISCORD_MEMBERS_INTENT_NEEDED = (
+    "Discord would not list the server's members, so the bot cannot find who holds the "
+    "lead role. Turn on “Server Members Intent” for the bot (Developer Portal, your "
+    "application, Bot, Privileged Gateway Intents); see docs/discord.md")
+DISCORD_MEMBERS_UNREACHABLE = "Discord did not answer the question of who holds a role"
+SLACK_USERGROUPS_UNREADABLE = (
+    "Slack would not list the user groups or their members, so the bot cannot find who is "
+    "in the leads' user group. Check the app has the usergroups:read and users:read "
+    "scopes (see docs/slack.md)")
+SLACK_PEOPLE_UNREACHABLE = "Slack did not answer the question of who is in a user group"
+
+
 DISCORD_BAD_TOKEN = ("Discord did not accept DISCORD_TOKEN. Copy the token again from the "
                      "Developer Portal (your application, Bot, Reset Token) and put it in "
                      ".env as DISCORD_TOKEN=...")
@@ -1291,19 +1303,51 @@ def concern_emergency(text: str, helplines: tuple[str, ...]) -> str:
 
 
 def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
-                      may_contact: bool) -> str:
-    """The reporter's private confirmation."""
+                      may_contact: bool, reach: str = "leads", told: bool = False,
+                      emergency: str = "") -> str:
+    """The reporter's private confirmation. `reach` says who it could reach now:
+    "leads", or (no lead can be reached) "deputies", "channel" or "nobody"; `told`,
+    whether the facilitators were told the group has no lead the bot can reach;
+    `emergency`, the emergency text when nobody can be reached (and it was not shown
+    already)."""
     lines = [
         f"Thank you. Your concern is saved as case **{ref}**.",
         "",
-        "Who will see it: the group's safeguarding leads, and only those who need to. "
-        "It is not posted anywhere else.",
+        "Who will see it: the group's safeguarding leads (by direct message, and in the "
+        "leads' private channel) and, if needed, the deputies the group named for this. "
+        "A lead you named in “who is it about”, or who wrote the message you reported, "
+        "will not see it. It is not posted anywhere else.",
         "We cannot promise to keep it secret: if someone is at risk, a lead may need to "
         "share it with people who can help, such as social services or the police.",
         "",
-        f"What happens next: a lead will pick it up, usually within {acknowledge_minutes} "
-        "minutes. If nobody does, it is sent again to every lead and to the deputies.",
     ]
+    again = (f"If nobody picks it up within {acknowledge_minutes} minutes, it is sent "
+             "again to every lead the bot can reach by then and to the deputies, until "
+             "someone does.")
+    if reach == "leads":
+        lines.append(f"What happens next: a lead will pick it up, usually within "
+                     f"{acknowledge_minutes} minutes. If nobody does, it is sent again to "
+                     "every lead and to the deputies.")
+    elif reach == "deputies":
+        lines.append("What happens next: right now the bot cannot reach any safeguarding "
+                     "lead, so your concern has gone to the deputies the group named for "
+                     "this. " + again)
+    elif reach == "channel":
+        lines.append("What happens next: right now no lead can be reached by direct "
+                     "message, so your concern is in the leads' private channel, where a "
+                     "lead will see it when they next look. " + again)
+    else:
+        lines.append("What happens next: right now the bot cannot reach any safeguarding "
+                     "lead. Your concern is kept, and the bot sends it again after "
+                     f"{acknowledge_minutes} minutes, and after that, to any lead it can "
+                     "reach by then.")
+        if told:
+            lines.append("The facilitators have been told that the group has no lead the "
+                         "bot can reach. They are told nothing about your concern.")
+        lines.append("Please also speak to a lead or someone you trust in person if you "
+                     "can.")
+        if emergency:
+            lines.append(emergency)
     if may_contact:
         lines.append("I will tell you privately when a lead has picked it up, and a lead "
                      "may contact you.")
@@ -1313,6 +1357,84 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
     if anonymous:
         lines.append("Your name is not shown to the leads.")
     return "\n".join(lines)
+
+
+CONCERN_NO_LEAD_FOR_FACILITATORS = (
+    "For the facilitators: right now the bot cannot reach any of the group's safeguarding "
+    "leads, so a safeguarding concern would reach no lead. Please make sure someone holds "
+    "the lead role (see /setup) and can get direct messages from the bot, or ask whoever "
+    "runs the bot to list the leads in the config ([concerns] leads). You get this at "
+    "most once a day while it lasts; it says nothing about any concern.")
+
+
+def _why_no_lead(problem: str, dms_closed: int) -> str:
+    if problem:
+        return f"The platform could not say who holds the lead role: {problem}."
+    if dms_closed:
+        return (f"{_n(dms_closed, 'lead has', 'leads have')} closed their direct messages "
+                "to the bot.")
+    return "Nobody holds the lead role, and no lead is listed in the config or registered."
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+_FIX_NO_LEAD = ("To fix it: give someone the lead role (/setup lead_roles=...), list "
+                "their member id in [concerns] leads, or ask a lead to type /case register.")
+
+
+def leads_reachable_line(counts: Sequence[tuple[str, int]], unchecked: int) -> str:
+    """The start-up line: how many safeguarding leads can be reached now, per group."""
+    each = ", ".join(f"{_n(n, 'lead', 'leads')} in group {g}" for g, n in counts)
+    line = f"Safeguarding leads the bot can reach now: {each}."
+    if unchecked:
+        line += (f" {_n(unchecked, 'more group is', 'more groups are')} not checked at "
+                 "start; /setup shows each group's number.")
+    return line
+
+
+def leads_none_reachable(group: str, problem: str, dms_closed: int) -> str:
+    """The start-up warning for a group where no lead can be reached."""
+    return (f"Warning: no safeguarding lead can be reached now in group {group}, so a "
+            f"concern raised now would reach no lead. {_why_no_lead(problem, dms_closed)} "
+            f"{_FIX_NO_LEAD} If a concern is raised meanwhile, the group's facilitators "
+            "are told that no lead can be reached.")
+
+
+def leads_lookup_problem(group: str, problem: str) -> str:
+    """Start-up: leads can be reached, but the platform could not list the role's holders."""
+    return (f"Note: in group {group}, leads who only hold the lead role may be missing "
+            f"from that number. {problem}.")
+
+
+def setup_leads_reachable(count: int, problem: str, dms_closed: int) -> str:
+    """/setup: how many safeguarding leads can be reached now."""
+    if count:
+        line = f"Safeguarding leads the bot can reach now: {count}."
+        if problem:
+            line += (" Some may be missing: the platform could not say who holds the "
+                     f"lead role ({problem}).")
+        return line
+    return ("No safeguarding lead can be reached now, so a concern would reach no lead. "
+            f"{_why_no_lead(problem, dms_closed)} {_FIX_NO_LEAD}")
+
+
+def check_config_leads(ids: int, roles: Sequence[str], concerns_on: bool) -> str:
+    """`coprod check-config`: the leads as declared (it has no platform connection)."""
+    if not concerns_on:
+        return "Safeguarding concerns are switched off in the config."
+    if not ids and not roles:
+        return ("Warning: no safeguarding leads are declared: set lead_roles, or list "
+                "member ids in [concerns] leads. Otherwise a concern reaches no lead.")
+    parts = []
+    if ids:
+        parts.append(f"{_n(ids, 'member id', 'member ids')} in [concerns] leads")
+    if roles:
+        parts.append("whoever holds the role " + _or_list([f"“{r}”" for r in roles]))
+    return ("Safeguarding leads declared: " + " and ".join(parts) + ". How many the bot "
+            "can reach is checked when it connects (a line at start-up) and shown in "
+            "/setup.")
 
 
 def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str,
@@ -1476,11 +1598,19 @@ def concern_unregistered(name: str) -> str:
     return f"{name} will no longer be sent new concerns."
 
 
+def concern_still_a_lead(name: str) -> str:
+    """/case unregister on someone who is still a lead by role or by config."""
+    return (f"{name} still holds the safeguarding lead role (or is listed as a lead in the "
+            "bot's config), so new concerns still go to them. To stop that, take the role "
+            "away on the platform, or ask whoever runs the bot to change [concerns] leads.")
+
+
 def concern_leads_list(names: list[str]) -> str:
     """Who gets new concerns."""
     if not names:
-        return ("The bot knows no leads yet. Each lead should type /case register, or "
-                "add their member id to [concerns] leads in the config.")
+        return ("The bot can find no leads yet. Give the leads the lead role (see "
+                "lead_roles in /setup), ask each lead to type /case register, or add their "
+                "member id to [concerns] leads in the config.")
     return "New concerns are sent to: " + ", ".join(names) + "."
 
 

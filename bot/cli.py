@@ -162,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             where = config.source or "no config file (defaults)"
             print(f"Config is fine for {platform}: {where}; database "
                   f"{config.database_label}.")
+            from bot.features.concerns.reach import config_summary
+            print(config_summary(config))
             return 0
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
@@ -267,6 +269,7 @@ async def _run(config: Config, platform: str) -> int:
     runner = platform_runner(platform)
     async with opened_storage(config, cipher) as storage:
         app = await build_app(config, storage)
+        app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
         try:
             await start_app(app)
             return await runner(app, config)

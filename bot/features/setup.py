@@ -19,6 +19,7 @@ from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
+from bot.features.concerns.reach import setup_line
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -49,8 +50,8 @@ def build(app: App) -> Feature:
     async def setup(ctx: Context) -> Reply:
         lead_only = _lead_only(ctx)
         if not ctx.options:
-            return Reply.text(_overview(ctx) + (f"\n\n{catalog.SETUP_LEADS_PART}"
-                                                if lead_only else ""))
+            return Reply.text(await _overview(ctx) + (f"\n\n{catalog.SETUP_LEADS_PART}"
+                                                      if lead_only else ""))
         changes = _changes(ctx)
         stored = {k: (None if v is None else to_stored(k, v)) for k, v in changes.items()}
         merged = ctx.app.settings.preview(ctx.group_id, stored)
@@ -183,7 +184,7 @@ def _changes(ctx: Context) -> dict[str, Any]:
     return changes
 
 
-def _overview(ctx: Context) -> str:
+async def _overview(ctx: Context) -> str:
     settings = ctx.settings
     chat_made = set(ctx.app.settings.stored_keys(ctx.group_id))
     lines = [catalog.SETUP_HEADER]
@@ -193,11 +194,16 @@ def _overview(ctx: Context) -> str:
                  else neutralise(value)) or catalog.SETUP_UNSET
         where = " (set in chat)" if spec.key in chat_made else ""
         lines.append(f"- {spec.key}: {value}{where}. {spec.description.capitalize()}.")
-    missing = settings.missing()
+    missing = [catalog.setup_needs_channel(f, k) for f, k in settings.missing()]
+    if "concerns" in settings.features:
+        line, nobody = await setup_line(ctx.app, ctx.group_id)
+        if nobody:
+            missing.append(line)
+        else:
+            lines.append(line)
     lines.append("")
     if missing:
-        lines.append(catalog.setup_missing(
-            [catalog.setup_needs_channel(f, k) for f, k in missing]))
+        lines.append(catalog.setup_missing(missing))
     else:
         lines.append(catalog.SETUP_NOTHING_MISSING)
     return "\n".join(lines)

@@ -32,8 +32,14 @@ async def test_help_on_one_command_and_unknown_ones(bot: MemoryBot) -> None:
 
 async def test_setup_shows_settings_and_what_is_missing(bot: MemoryBot) -> None:
     bot.adapter.member("carol", "Facilitator")
+    # Nobody holds the lead role yet: /setup says so, and does not say all is set.
     text = reply_text(await bot.run("carol", "/setup"))
     assert "timezone: Europe/London" in text
+    assert "Everything the switched-on features need is set." not in text
+    assert catalog.setup_leads_reachable(0, "", 0) in text
+    bot.adapter.member("dev", "Safeguarding lead")
+    text = reply_text(await bot.run("carol", "/setup"))
+    assert catalog.setup_leads_reachable(1, "", 0) in text
     assert "Everything the switched-on features need is set." in text
 
 

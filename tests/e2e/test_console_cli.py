@@ -100,3 +100,11 @@ def test_script_reads_as_a_transcript(coprod_run: CliRunner) -> None:
     after_quit = run.out.split("alice in DM with coprod> :quit\n", 1)[1]
     assert after_quit.startswith("Goodbye")  # nothing after :quit is read
     assert "/help" not in after_quit
+
+
+def test_start_up_says_how_many_leads_can_be_reached(coprod_run: CliRunner) -> None:
+    """The demo leads (Dev and Erin) are reachable from the first minute, and the
+    operator is told so in one plain line on stderr."""
+    run = coprod_run("/help\n")
+    assert "Safeguarding leads the bot can reach now: 2 leads in group demo." in run.err
+    assert "Safeguarding leads" not in run.out
