@@ -25,6 +25,7 @@ SCRIPT = f"""\
 :as alice
 /concern
 {WORDS}
+
 Dev
 no
 yes
@@ -81,6 +82,7 @@ FRESH = f"""\
 :as alice
 /concern
 {WORDS}
+
 
 no
 yes
