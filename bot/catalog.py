@@ -1154,6 +1154,16 @@ def action_due_past(text: str) -> str:
     return f"The due date “{text}” has already passed. Please choose today or later."
 
 
+def action_owners_unknown(owners: Sequence[str]) -> str:
+    """Minutes naming an @owner the platform does not know in the group (`owners` as
+    typed, without the @)."""
+    names = _and_list([f"“{echo(o if o.startswith('<') else '@' + o, 40)}”"
+                       for o in dict.fromkeys(owners)])
+    return (f"I couldn't match {names} to anyone in this group, so I couldn't remind "
+            "them. Check the name, or write it without "
+            "the @ to keep it as a plain name (with no reminders). Nothing was saved yet.")
+
+
 def action_line(action_id: int, owner: str, task: str, due: str | None) -> str:
     """One action item in a list."""
     return f"- {action_id}. {owner}: {task}" + (f" (due {due})" if due else "")
@@ -2352,6 +2362,13 @@ BUDDY_AVOID_SELF = "You can't be paired with yourself, so there's nothing to avo
 BUDDY_AVOIDED = ("Saved, privately: you'll never be paired with them. Nobody else is told. "
                  "Type /buddy avoid with undo=yes to change this.")
 BUDDY_UNAVOIDED = "Saved: they're off your avoid list."
+
+
+def buddy_avoid_unknown(who: str) -> str:
+    """/buddy avoid naming someone who is not in the group (`who` as typed; echoed safely)."""
+    return (f"I can't find “{echo(who, 40)}” in this group, so nothing was saved. Choose "
+            "them from the list of members, or mention them with @ as the platform "
+            "suggests, like member=@sam.")
 BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "
                   "next time. Type /buddy leave if you'd rather not take part.")
 BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (

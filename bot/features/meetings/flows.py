@@ -37,6 +37,7 @@ from bot.features.meetings.when import (
     parse_repeat,
     parse_when,
 )
+from bot.membership import not_in_group
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.parsing import parse_id
@@ -490,6 +491,12 @@ class Flows:
             actions = parse_actions(ctx.options.get("actions", ""), zone, now)
         except WhenError as exc:
             return Reply(field_errors={"actions": str(exc)})
+        # An @mentioned owner is reminded by direct message: they must be in the group.
+        missing = set(await not_in_group(ctx.app, ctx.group_id,
+                                         [a.owner_id for a in actions if a.owner_id]))
+        if missing:
+            return Reply(field_errors={"actions": catalog.action_owners_unknown(
+                [a.owner_name for a in actions if a.owner_id in missing])})
         state = _state(ctx)
         meeting = None
         meeting_id = parse_id(state)
