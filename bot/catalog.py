@@ -2366,7 +2366,7 @@ BUDDY_UNAVOIDED = "Saved: they're off your avoid list."
 
 def buddy_avoid_unknown(who: str) -> str:
     """/buddy avoid naming someone who is not in the group (`who` as typed; echoed safely)."""
-    return (f"I can't find “{echo(who, 40)}” in this group, so nothing was saved. Choose "
+    return (f"I can't find “@{echo(who, 40)}” in this group, so nothing was saved. Choose "
             "them from the list of members, or mention them with @ as the platform "
             "suggests, like member=@sam.")
 BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "

@@ -108,3 +108,23 @@ async def test_refusals_name_who_can(console: ConsoleRunner) -> None:
     assert catalog.setup_lead_cannot_change(["timezone"]) in refused
     saved = run.answer("/setup leads_channel=#leads-room")
     assert "Saved: leads_channel." in saved
+
+
+async def test_people_who_are_not_in_the_group_are_refused_by_name(
+        console: ConsoleRunner) -> None:
+    script = (":as carol\n/minutes\nWe met.\n\n\n"
+              "@zed: bring cake\n@bob: book the room\n\n"   # zed is nobody here
+              "@bob: book the room\nCake: Zed\n\n"           # asked again: fixed
+              "/buddy avoid member=@nobody\n/buddy avoid member=@bob\n")
+    run = await console(script)
+    refused = run.answer("", nth=3)
+    assert refused.startswith("Some answers need another look, so nothing was sent yet:")
+    assert catalog.action_owners_unknown(["zed"]) in refused
+    assert refused.endswith("    for example: @sam: book the room (Friday)")
+    done = run.answer("", nth=4)
+    assert "Saved and posted the minutes in #updates, with 2 action items" in done
+    assert "- 1. bob: book the room" in done and "- 2. Cake: Zed" in done
+    assert run.answer("/buddy avoid member=@nobody") == (
+        "[only Carol can see this] coprod: " + catalog.buddy_avoid_unknown("nobody"))
+    assert run.answer("/buddy avoid member=@bob") == (
+        "[only Carol can see this] coprod: " + catalog.BUDDY_AVOIDED)
