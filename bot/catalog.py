@@ -212,8 +212,8 @@ def help_line(name: str, description: str) -> str:
 # its /help line. A family with a command of its own name (`/checkin`) uses that one's.
 HELP_FAMILIES: dict[str, str] = {
     "agenda": "The agenda of the next meeting: add a point, or see it.",
-    "buddy": ("Buddy pairing for peer support: join or leave, see who your buddy is, or "
-              "privately ask not to be paired with someone."),
+    "buddy": ("Buddy pairing for peer support: join or leave, see your buddy, or "
+              "privately avoid being paired with someone."),
     "case": ("Safeguarding cases, for the safeguarding leads: see them, add notes, and "
              "close them."),
     "meeting": ("Meetings: schedule one, see what is coming up, change or cancel one, and "
@@ -226,18 +226,15 @@ HELP_FAMILIES: dict[str, str] = {
 
 def help_group_line(name: str, description: str | None, verbs: Sequence[str]) -> str:
     """The /help lines for a family of commands: what it is for, then its commands."""
-    commands = ", ".join(f"/{name} {v}" for v in verbs)
-    see = f"Type /help {name} to see each one with an example."
-    if description is None:
-        return f"/{name}: {commands}.\n    {see}"
-    return f"/{name}: {description}\n    Commands: {commands}. {see}"
+    first = f"/{name}: {description}" if description else f"/{name}:"
+    return first + "\n" + help_family_also(name, verbs, also=False)
 
 
-def help_family_also(name: str, verbs: Sequence[str]) -> str:
-    """Under a command that has more commands of its name (`/checkin` and `/checkin
-    pause`): the others."""
-    commands = ", ".join(f"/{name} {v}" for v in verbs)
-    return f"    Also: {commands}. Type /help {name} to see each one with an example."
+def help_family_also(name: str, verbs: Sequence[str], *, also: bool = True) -> str:
+    """Under a family's first line: its commands (`/checkin pause`, ...), and where to
+    see how to use each."""
+    return (f"    {'Also' if also else 'Commands'}: /{name} {', '.join(verbs)}. "
+            f"Type /help {name} to see how.")
 
 
 def help_example(example: str) -> str:
@@ -272,7 +269,7 @@ def help_family_footer(example: str) -> str:
 # ---- setup -------------------------------------------------------------------------------
 
 SETUP_HELP = ("See the group's settings, and change them (facilitators and admins; "
-              "safeguarding leads change the ones that decide who sees concerns).")
+              "safeguarding leads change who sees concerns).")
 SETUP_HEADER = "Settings for this group (change one with /setup key=value):"
 SETUP_LEADS_PART = (
     "As a safeguarding lead, these are yours to change: lead_roles, leads_channel, and "
@@ -666,11 +663,11 @@ POLL_FIELD_CLOSES = "When it closes"
 POLL_CLOSES_HINT = "3d (the default), 12h, tomorrow 5pm or 2026-12-01 17:00"
 POLL_FIELD_ANONYMOUS = "Keep the votes anonymous?"
 POLL_FIELD_MULTIPLE = "Can people choose more than one?"
-POLL_HELP = ("Start a poll. Type /poll alone to fill in a form, or give the question and "
-             "options at once. Anonymous polls (the default) store only that someone voted, "
+POLL_HELP = ("Start a poll. Anonymous polls (the default) store only that someone voted, "
              "never who chose what; results are posted when the poll closes.")
-POLL_OPTION_QUESTION = "what to ask (needed unless you use the form)"
-POLL_OPTION_OPTIONS = "the choices, separated by | (needed unless you use the form)"
+POLL_OPTION_QUESTION = "what to ask (needed, unless you type /poll alone to fill in a form)"
+POLL_OPTION_OPTIONS = ("the choices, separated by | (needed, unless you type /poll alone to "
+                       "fill in a form)")
 POLL_OPTION_CLOSES = ("when it closes: a length like 3d, 12h or 90m, or a time like "
                       "tomorrow 5pm or 2026-12-01 17:00 (empty: in 3 days)")
 POLL_OPTION_ANONYMOUS = "yes (the default) or no"
