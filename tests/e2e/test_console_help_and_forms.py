@@ -21,7 +21,7 @@ async def test_help_lines_all_say_what_they_are_for(console: ConsoleRunner) -> N
         name, _, what = line.strip().partition(": ")
         assert what and not what.startswith(("Also", "Commands", f"{name} ")), line
     assert ("/agenda: " + catalog.HELP_FAMILIES["agenda"]) in text
-    assert "Commands: /agenda add, /agenda show. Type /help agenda to see each one" in text
+    assert "Commands: /agenda add, show. Type /help agenda to see how." in text
 
 
 async def test_help_family_shows_how_to_use_each_command(console: ConsoleRunner) -> None:
