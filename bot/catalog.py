@@ -287,6 +287,8 @@ def setup_lead_cannot_change(keys: Sequence[str]) -> str:
             + ("this is" if len(keys) == 1 else "these are")
             + " changed by facilitators and admins. As a safeguarding lead you can change "
             "lead_roles, leads_channel, and switch concerns on or off.")
+
+
 SETUP_NOTHING_MISSING = "Everything the switched-on features need is set."
 SETUP_UNSET = "(not set)"
 
@@ -2366,6 +2368,8 @@ def buddy_avoid_unknown(who: str) -> str:
     return (f"I can't find “@{echo(who, 40)}” in this group, so nothing was saved. Choose "
             "them from the list of members, or mention them with @ as the platform "
             "suggests, like member=@sam.")
+
+
 BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "
                   "next time. Type /buddy leave if you'd rather not take part.")
 BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (
@@ -2509,6 +2513,8 @@ def erase_preview(member: str, group: str | None, counts: dict[str, int],
 
 
 ERASE_CONFIRM = "Type yes to erase, or anything else to stop: "
+
+
 def erase_unknown_member(member: str, group: str | None) -> str:
     """`coprod erase --member` with an id the bot has never held anything about."""
     where = f" in group {group}" if group else ""
