@@ -224,7 +224,7 @@ async def _build_world(storage: Storage, clock: FakeClock, db: Path) -> World:
         "title": "Planning", "when": "2026-01-22 18:00"})
     world.carol_draft = again.messages[0].buttons[0].value
     await bot.submit("carol", "meetings.minutes", {
-        "summary": "We met.", "actions": "@carol: book the room (Friday)"})
+        "summary": "We met.", "actions": "@U-carol: book the room (Friday)"})
     (item,) = await storage.open_actions(GROUP, None)
     world.action_item = item.id
 
