@@ -76,7 +76,7 @@ async def test_check_in_not_so_good_with_a_note_in_the_console(tmp_path: Path) -
             await _until(out, r"buttons \(#\d+\): \[Good\] \[Okay\] \[Not so good\] "
                               r"\[I'd like a one-to-one\] \[Add a private note\]", mark)
             typed.type(":press Add a private note", "Not so good",
-                       "I have been feeling left out lately")
+                       "I have been feeling left out lately", "")
             await _until(out, r"^\[DM to Carol\] coprod: Alice would like a "
                               r"one-to-one\. Their check-in answer: Not so good\.", mark)
             await _until(out, r"> I have been feeling left out lately", mark)
