@@ -4,19 +4,35 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean FORCE
 
-$(BIN)/python:
+# Checked on every make (a fraction of a second), so a first run that failed half-way
+# is mended rather than kept: a .venv without pip, or made by another Python, is made
+# again. pyvenv.cfg changes only when .venv is (re)made, and the installs below follow it.
+# Where Python's venv module is missing (Debian and Ubuntu ship it apart, as
+# python3-venv), one line says which package to install, and nothing is left behind.
+$(VENV)/pyvenv.cfg: FORCE
+	@if [ -z "$(PYTHON)" ]; then echo "coprod-bot needs Python 3.11 or newer, and no python3 was found. Install Python 3.11 (on Debian or Ubuntu: sudo apt install python3 python3-venv), then run make again." >&2; exit 1; fi
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coprod-bot needs Python 3.11 or newer; found " + sys.version.split()[0])'
-	@$(PYTHON) -m venv $(VENV)
+	@want="$$($(PYTHON) -c 'import sys; print(sys.base_prefix, *sys.version_info[:2])')"; \
+	have="$$($(BIN)/python -c 'import importlib.util as u, sys; u.find_spec("pip") or sys.exit(1); print(sys.base_prefix, *sys.version_info[:2])' 2>/dev/null)"; \
+	if [ "$$want" != "$$have" ]; then \
+		if [ -e $(VENV) ]; then echo "$(VENV) is incomplete or was made by another Python; making it again..." >&2; fi; \
+		rm -rf $(VENV); \
+		if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+			echo "Python's venv module is not installed, so $(VENV) cannot be made. On Debian or Ubuntu: sudo apt install python3-venv (for $(PYTHON): $$($(PYTHON) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')), then run make again." >&2; \
+			exit 1; \
+		fi; \
+		$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; \
+	fi
 
-# Reinstall when pyproject.toml is newer than the last install.
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+# Reinstall when pyproject.toml is newer than the last install, or .venv was made again.
+$(VENV)/.installed-run: pyproject.toml $(VENV)/pyvenv.cfg
 	@echo "Setting up $(VENV) (first run takes a minute)..." >&2
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . >&2
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(VENV)/pyvenv.cfg
 	@echo "Setting up $(VENV) with the test tools..." >&2
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres]' >&2
 	@touch $@ $(VENV)/.installed-run

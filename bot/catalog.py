@@ -1147,6 +1147,124 @@ def record_path_empty(flag: str) -> str:
     return f"{flag}: needs a file name (or - for standard input, with --input)."
 
 
+# ---- start-up and operator errors -----------------------------------------------------------
+# One line each, on stderr, saying what is wrong and what to do; nothing has been changed.
+
+def database_other_key(database: str, key_source: str, opening_key_file: str = "") -> str:
+    """Nothing the database holds opens with the configured key (it was made with
+    another one). `opening_key_file`: a key file found beside it that does open it."""
+    fix = (f"Start coprod with the key it was made with, or move {database} away to start "
+           "with an empty database.")
+    if opening_key_file:
+        fix = (f"The key in {opening_key_file} opens it: put that key in "
+               f"COPROD_ENCRYPTION_KEY (or set [bot] key_file = \"{opening_key_file}\"), "
+               f"or move {database} away to start with an empty database.")
+    return (f"The database {database} was made with another encryption key, so what it "
+            f"holds cannot be read with {key_source}. {fix} Nothing was changed.")
+
+
+def database_partly_other_key(database: str, key_source: str) -> str:
+    """Some of what the database holds needs a key that is no longer configured."""
+    return (f"Some of what the database {database} holds was encrypted with a key that is "
+            f"not in {key_source} (perhaps an old key was taken out before `coprod "
+            "rotate-key` finished). Put that key back after the new one, separated by a "
+            "comma, and start again. Nothing was changed.")
+
+
+def database_key_file_missing(database: str, key_file: str) -> str:
+    """The console's key file is gone but its database holds encrypted data."""
+    return (f"The database {database} holds encrypted data, but its key file {key_file} "
+            f"is missing. Put {key_file} back (from a backup), or move {database} away to "
+            "start with an empty database. Nothing was changed.")
+
+
+def database_newer(database: str, version: int, known: int) -> str:
+    """The database was migrated by a newer coprod-bot than this one."""
+    return (f"The database {database} was used by a newer version of coprod-bot (it is at "
+            f"schema version {version}; this version knows up to {known}). Run the newer "
+            "version (git pull, then make run), or use another database. Nothing was "
+            "changed.")
+
+
+_UNREACHABLE_DATABASE = {
+    "refused": "nothing answered there. Check that PostgreSQL is running and that the "
+               "host and port are right",
+    "no_host": "its host name could not be found. Check the host name and this "
+               "computer's network connection",
+    "timeout": "it did not answer in time. Check that the server is up and that this "
+               "computer can reach it",
+    "login": "it refused the user name or password. Check them",
+    "no_database": "there is no database of that name on the server. Create it (for "
+                   "example with createdb) or correct the name",
+}
+
+
+def database_unreachable(where: str, database: str, reason: str, detail: str) -> str:
+    """PostgreSQL could not be reached or refused us (`where` names the setting)."""
+    why = _UNREACHABLE_DATABASE.get(reason, f"the connection failed ({detail}). Check the URL")
+    return (f"Could not connect to PostgreSQL at {database} ({where}): {why}, then start "
+            "coprod again.")
+
+
+def database_unusable(database: str, problem: str) -> str:
+    """Any other problem opening the database, in the storage layer's words."""
+    return f"coprod cannot use the database {database}: {problem}."
+
+
+def database_unreadable(key_source: str) -> str:
+    """Stored data turned out unreadable while running (the start-up check missed it)."""
+    return (f"Some stored data could not be read with {key_source}: it was encrypted with "
+            "another key. If the key was changed, put the new key first and the old one "
+            "after it, separated by a comma, and start again.")
+
+
+def database_fine(database: str) -> str:
+    """`coprod check-config` opened the database and the key reads it."""
+    return f"database {database} (its data opens with this key)"
+
+
+def database_not_made_yet(database: str) -> str:
+    """`coprod check-config` with no database file yet."""
+    return f"database {database} (not made yet; the first start makes it)"
+
+
+def console_log_written(path: str) -> str:
+    """After a console session that logged something (kept out of the chat)."""
+    return f"Log lines from this session are in {path}."
+
+
+_PLATFORM_NAMES = {"discord": "Discord", "slack": "Slack"}
+_UNREACHABLE_PLATFORM = {
+    "name": "its name could not be looked up",
+    "refused": "the connection was refused",
+    "timeout": "it did not answer in time",
+    "tls": "the secure connection failed",
+    "server": "it answered with an error",
+}
+
+
+def platform_unreachable(platform: str, host: str, reason: str, detail: str) -> str:
+    """Discord or Slack could not be reached at start-up."""
+    name = _PLATFORM_NAMES.get(platform, platform.title())
+    why = _UNREACHABLE_PLATFORM.get(reason, f"the connection failed ({detail})")
+    if reason == "server" and detail:
+        why += f" ({detail})"
+    return (f"Could not reach {name} at {host}: {why}. Check this computer's internet "
+            f"connection (and [{platform}] api_base, if you set one), then start coprod "
+            "again. Nothing was changed.")
+
+
+def token_refused(platform: str, setting: str, detail: str) -> str:
+    """Discord or Slack said no to a token at start-up."""
+    if setting == "DISCORD_TOKEN":
+        return DISCORD_BAD_TOKEN
+    if setting == "SLACK_APP_TOKEN":
+        return (f"Slack refused the app-level token ({detail}). Check SLACK_APP_TOKEN: it "
+                "starts with xapp-, has the connections:write scope, and is on your app's "
+                "Basic Information page under App-Level Tokens (see docs/slack.md).")
+    return slack_token_refused(detail)
+
+
 # ---- concerns (safeguarding) ----------------------------------------------------------------
 # Plain, kind and factual. Never promise confidentiality: say who will see a concern and
 # that leads may have to share it to keep someone safe.
@@ -1538,21 +1656,16 @@ WELCOME_DEFAULT = (
     "take part in whatever way suits you, and you can always ask questions.")
 WELCOME_SAVED = "Saved. Newcomers will see your words in their welcome. Type /welcome to check."
 WELCOME_RESET = "The welcome is back to the bot's standard words. Type /welcome to check."
-WELCOME_CAN_MEETINGS = "see meetings and get reminders (/meeting)"
-WELCOME_CAN_FEEDBACK = "give feedback, anonymously if you like (/feedback)"
-WELCOME_CAN_POLLS = "vote in polls (press the buttons on a poll)"
-WELCOME_CAN_CHECKINS = "get gentle, private check-ins (/checkin)"
-WELCOME_CAN_BUDDIES = "be paired with a buddy for peer support (/buddy)"
-WELCOME_CAN_AGREEMENT = "read the group agreement and vote on changes to it (/agreement)"
-WELCOME_CAN_RESOURCES = "find and share useful links and notes (/resource list)"
-WELCOME_ANONYMOUS = (
-    "About anonymous feedback: when you send feedback anonymously, the bot does not store "
-    "who sent it, so nobody in the group, facilitators included, can see it was you. The "
-    "bot only knows who is typing for a moment, to stop too many messages in one day. "
-    "Anonymous votes work the same way: nobody can see what you chose.")
+# The welcome is short on purpose (a newcomer reads it on a phone): the rest is one
+# command away (/help, /agreement, /concern).
+WELCOME_CAN_MEETINGS = "meeting reminders"
+WELCOME_CAN_FEEDBACK = "anonymous feedback"
+WELCOME_CAN_POLLS = "polls"
+WELCOME_CAN_CHECKINS = "private check-ins"
+WELCOME_CAN_BUDDIES = "peer-support buddies"
+WELCOME_CAN_RESOURCES = "a shared list of useful links"
 WELCOME_CHECKIN_BUTTON = "Yes, check in with me"
 WELCOME_BUDDY_BUTTON = "Yes, find me a buddy"
-WELCOME_HELP = "Type /help at any time to see everything you can do."
 AGREEMENT_SHOW_BUTTON = "Show the agreement"
 
 
@@ -1564,27 +1677,33 @@ def welcome_hello(name: str) -> str:
 def welcome_agreement(version: int | None) -> str:
     """The welcome's line about the group agreement."""
     if version is None:
-        return ("The group is working on its agreement: how we treat each other here. "
+        return ("The group is still writing its agreement, how we treat each other here. "
                 "Type /agreement to see it when it is ready.")
-    return (f"The group has an agreement about how we treat each other (version {version}). "
-            "Please read it: type /agreement, or press Show the agreement.")
-
-
-def welcome_can_do(items: Sequence[str]) -> str:
-    """What the bot can do, in plain words."""
-    if not items:
-        return "The bot is here to help the group work well together."
-    return "The bot can help you:\n" + "\n".join(f"- {item}" for item in items)
+    return (f"Please read our group agreement (version {version}), how we treat each other "
+            "here: press Show the agreement, or type /agreement.")
 
 
 def welcome_concerns(lead_roles: Sequence[str], has_command: bool) -> str:
     """How to raise a concern, and who the leads are."""
     roles = _or_list([f"“{r}”" for r in lead_roles]) if lead_roles else ""
-    who = (f"The safeguarding leads are the members with the role {roles}."
-           if roles else "Ask a facilitator who the safeguarding leads are.")
+    who = (f"They are the members with the role {roles}." if roles
+           else "Ask a facilitator who they are.")
     how = ("type /concern: it goes privately to the safeguarding leads only"
            if has_command else "send a direct message to a safeguarding lead")
     return f"If something worries you, about yourself or someone else, {how}. {who}"
+
+
+def welcome_can_do(items: Sequence[str], checkins: bool, buddies: bool) -> str:
+    """What else the bot helps with, and the opt-in offer that goes with the buttons."""
+    lines = [f"I can also help with {_and_list(items)}. Type /help to see how."
+             if items else "Type /help to see what I can do."]
+    if checkins and buddies:
+        lines.append("Would you like a check-in now and then, or a buddy? Press a button "
+                     "below; you can change your mind at any time.")
+    elif checkins or buddies:
+        lines.append(f"Would you like {'a check-in now and then' if checkins else 'a buddy'}"
+                     "? Press the button below; you can change your mind at any time.")
+    return " ".join(lines)
 
 
 def welcome_undelivered(name: str) -> str:

@@ -12,19 +12,25 @@ from pathlib import Path
 
 from bot import __version__, catalog
 from bot.config import Config, ConfigError, default_config_path, load_config
-from bot.logs import configure_logging
+from bot.logs import LogFile, configure_logging
 from bot.runtime import (
     PLATFORMS,
     build_app,
-    check_key_file,
     choose_platform,
     make_cipher,
     opened_storage,
     platform_runner,
     start_app,
 )
+from bot.startup import (
+    STARTUP_ERRORS,
+    check_config,
+    explain,
+    log_path_for,
+    prepare,
+    shares_terminal,
+)
 from storage.crypto import generate_key
-from storage.interface import StorageError
 
 EXIT_CONFIG = 2
 
@@ -150,21 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "discord":
         return _discord_helper(args)
+    config: Config | None = None
     try:
         config = load_config(args.config or default_config_path())
         if args.command == "check-config":
-            # The same checks `run` makes before it touches anything.
-            platform = choose_platform(None, config, sys.stderr)
-            if config.secrets.encryption_key or platform != "console":
-                make_cipher(config, platform)
-            else:
-                check_key_file(config)
-            where = config.source or "no config file (defaults)"
-            print(f"Config is fine for {platform}: {where}; database "
-                  f"{config.database_label}.")
-            from bot.features.concerns.reach import config_summary
-            print(config_summary(config))
-            return 0
+            return asyncio.run(_check_config(config))
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
         if args.command == "case":
@@ -199,11 +195,24 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_CONFIG
-    except StorageError as exc:
-        print(f"coprod cannot use the database: {exc}", file=sys.stderr)
-        return 1
+    except STARTUP_ERRORS as exc:
+        assert config is not None  # these come only once the config is loaded
+        line, code = explain(exc, config)
+        print(line, file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         return 130
+
+
+async def _check_config(config: Config) -> int:
+    """`coprod check-config`: the checks `run` makes before it touches anything."""
+    platform = choose_platform(None, config, sys.stderr)
+    database = await check_config(config, platform)
+    where = config.source or "no config file (defaults)"
+    print(f"Config is fine for {platform}: {where}; {database}.")
+    from bot.features.concerns.reach import config_summary
+    print(config_summary(config))
+    return 0
 
 
 def _with_http(config: Config, value: str, platform: str | None) -> Config:
@@ -264,17 +273,26 @@ async def _migrate(config: Config) -> int:
 
 async def _run(config: Config, platform: str) -> int:
     default_level = "warning" if platform == "console" else "info"
-    configure_logging(config.log_level or default_level, config.log_format)
-    cipher = make_cipher(config, platform)
+    # The console's chat is on stdout: when stderr is the same terminal, log lines would
+    # print in the middle of it, so they go to a file instead.
+    log_file = (log_path_for(config) if platform == "console"
+                and shares_terminal(sys.stdout, sys.stderr) else None)
+    handler = configure_logging(config.log_level or default_level, config.log_format,
+                                path=log_file)
+    cipher = await prepare(config, platform)  # the checks made before anything is written
     runner = platform_runner(platform)
-    async with opened_storage(config, cipher) as storage:
-        app = await build_app(config, storage)
-        app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
-        try:
-            await start_app(app)
-            return await runner(app, config)
-        finally:
-            await app.stop()
+    try:
+        async with opened_storage(config, cipher) as storage:
+            app = await build_app(config, storage)
+            app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
+            try:
+                await start_app(app)
+                return await runner(app, config)
+            finally:
+                await app.stop()
+    finally:
+        if isinstance(handler, LogFile) and handler.written:
+            print(catalog.console_log_written(handler.baseFilename), file=sys.stderr)
 
 
 if __name__ == "__main__":

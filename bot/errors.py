@@ -41,3 +41,35 @@ class UserError(Exception):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
+
+
+class PlatformStartError(Exception):
+    """An adapter could not start talking to its platform. Raised by an adapter's
+    `check_platform` before the database is opened, so nothing has changed; the CLI
+    turns it into one plain line (bot/catalog.py). The text is log-safe: codes only."""
+
+    def __init__(self, platform: str, detail: str) -> None:
+        super().__init__(detail)
+        self.platform = platform
+        self.detail = detail
+
+
+class TokenRefused(PlatformStartError):
+    """The platform said no to a token (Discord 401, Slack `invalid_auth` and the like).
+    `setting` names the environment variable that holds it; `detail` is the platform's
+    error code, where it gave one."""
+
+    def __init__(self, platform: str, setting: str, detail: str = "") -> None:
+        super().__init__(platform, detail)
+        self.setting = setting
+
+
+class PlatformUnreachable(PlatformStartError):
+    """The platform could not be reached: `reason` is `name` (the host name could not be
+    looked up), `refused`, `timeout`, `tls`, `server` (it answered with an error) or
+    `other`; `host` is where we tried."""
+
+    def __init__(self, platform: str, host: str, reason: str, detail: str = "") -> None:
+        super().__init__(platform, detail)
+        self.host = host
+        self.reason = reason

@@ -7,10 +7,13 @@ message into a format string by accident.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message"}
@@ -67,6 +70,25 @@ class _CoprodHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Our handler, told apart so reconfiguring replaces only ours."""
 
 
+class LogFile(logging.FileHandler):
+    """Our handler when logs go to a file: made on the first line (so a run that logs
+    nothing leaves no file), readable by its owner only, appended to. `written` counts
+    the lines, so the console can say at the end that there are some to read."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, mode="a", encoding="utf-8", delay=True)
+        self.written = 0
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return open(fd, "a", encoding="utf-8")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the line (and count it)."""
+        super().emit(record)
+        self.written += 1
+
+
 _OURS = ("bot", "storage", "scheduler", "adapters", "tests", "__main__")
 
 
@@ -77,19 +99,25 @@ def _quiet_libraries(record: logging.LogRecord) -> bool:
     return record.name.split(".", 1)[0] in _OURS or record.levelno >= logging.WARNING
 
 
-def configure_logging(level: str, fmt: str = "keyvalue", stream: IO[str] | None = None) -> None:
-    """Send all logs to `stream` (stderr by default) at `level`, in the chosen format.
+def configure_logging(level: str, fmt: str = "keyvalue", stream: IO[str] | None = None,
+                      path: Path | None = None) -> logging.Handler:
+    """Send all logs to `stream` (stderr by default), or to the file at `path`, at
+    `level`, in the chosen format; returns the handler.
 
     Tracebacks are not printed: exceptions are logged by type, because a traceback's
     local values could hold message text.
     """
-    handler = _CoprodHandler(stream or sys.stderr)
+    handler: logging.Handler = LogFile(path) if path is not None else _CoprodHandler(
+        stream or sys.stderr)
     handler.addFilter(_quiet_libraries)
     handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
     root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, _CoprodHandler)]:
+    for old in [h for h in root.handlers if isinstance(h, _CoprodHandler | LogFile)]:
         root.removeHandler(old)
+        if isinstance(old, LogFile):
+            old.close()
     root.addHandler(handler)
     root.setLevel(level.upper())
     for noisy in ("aiosqlite", "apscheduler", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    return handler

@@ -179,10 +179,13 @@ def key_path_for(config: Config) -> Path:
 
 @asynccontextmanager
 async def opened_storage(config: Config, cipher: FieldCipher) -> AsyncIterator[Storage]:
-    """The database, opened and migrated, closed at the end."""
+    """The database, opened, checked (`Storage.preflight`: not from a newer version, and
+    readable with this key) and migrated, closed at the end. A database refused by the
+    check is closed untouched."""
     storage = await open_storage(config.database_target, cipher,
                                  pool_size=config.database_pool_size)
     try:
+        await storage.preflight()
         await storage.migrate()
         yield storage
     finally:

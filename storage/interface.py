@@ -28,6 +28,44 @@ class StorageError(Exception):
     """The database could not do what was asked (unreachable, corrupt, locked too long)."""
 
 
+class NewerDatabaseError(StorageError):
+    """The database has migrations this version of coprod-bot does not know (it was used
+    by a newer version): nothing is changed, so the newer version can still use it."""
+
+    def __init__(self, unknown: Sequence[int], known: int) -> None:
+        self.unknown = tuple(sorted(unknown))
+        self.known = known
+        super().__init__(
+            f"the database has schema version {max(self.unknown)}, newer than this "
+            f"coprod-bot knows ({known}); upgrade coprod-bot")
+
+
+class OtherKeyError(StorageError):
+    """What the database holds was encrypted with a key this process was not given.
+
+    `readable` and `unreadable` count the stored values tried (the oldest and newest of
+    each encrypted column): none readable means the whole database was made with another
+    key.
+    """
+
+    def __init__(self, readable: int, unreadable: int) -> None:
+        self.readable = readable
+        self.unreadable = unreadable
+        super().__init__(f"{unreadable} of {readable + unreadable} stored values tried "
+                         "cannot be decrypted with the configured key")
+
+
+class DatabaseUnreachable(StorageError):
+    """The database server could not be reached or refused the connection. `reason` is
+    one of `refused`, `no_host`, `timeout`, `login`, `no_database` or `other`; `detail`
+    is the driver's words (never a password)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"cannot connect to PostgreSQL: {detail}")
+
+
 class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
               AgreementStores, ConcernStore, MemberDataStore, ABC):
     """What the core needs from a database."""
@@ -53,6 +91,13 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
     @abstractmethod
     async def schema_version(self) -> int:
         """The highest migration version applied (0 for an empty database)."""
+
+    @abstractmethod
+    async def preflight(self) -> None:
+        """Check, reading only, that this process may use the database: raise
+        `NewerDatabaseError` if a newer coprod-bot has migrated it, `OtherKeyError` if
+        what it holds was encrypted with a key this process was not given. Start-up
+        calls it before `migrate`, so a refused database is left exactly as it was."""
 
     # ---- group settings --------------------------------------------------------------
 

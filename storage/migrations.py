@@ -288,6 +288,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST_VERSION: int = max(m.version for m in MIGRATIONS)
+KNOWN_VERSIONS: frozenset[int] = frozenset(m.version for m in MIGRATIONS)
 
 
 def pending(applied: set[int], target: int | None = None) -> list[Migration]:

@@ -19,15 +19,17 @@ Why it is built this way:
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import re
+import socket
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
-from storage.interface import Storage, StorageError
+from storage.interface import DatabaseUnreachable, Storage, StorageError
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
 from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
@@ -225,7 +227,7 @@ class PostgresBase(SqlBase):
             pool = await driver.create_pool(
                 self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings)
         except (OSError, driver.PostgresError, driver.InterfaceError) as exc:
-            raise StorageError(f"cannot connect to PostgreSQL: {_safe(exc)}") from None
+            raise DatabaseUnreachable(_why_unreachable(driver, exc), _safe(exc)) from None
         try:
             async with pool.acquire() as conn:
                 durable = await conn.fetchval("SHOW synchronous_commit")
@@ -279,6 +281,12 @@ class PostgresBase(SqlBase):
         rows = await db.execute_fetchall("SELECT version FROM schema_version")
         return {int(row[0]) for row in rows}
 
+    async def _columns(self, db: SqlConnection) -> set[tuple[str, str]]:
+        rows = await db.execute_fetchall(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()")
+        return {(str(row[0]), str(row[1])) for row in rows}
+
     @contextlib.asynccontextmanager
     async def _transaction(self, *, write: bool = True) -> AsyncIterator[SqlConnection]:
         """One operation: a write holds the shared write lock until it commits; a read
@@ -300,6 +308,24 @@ class PostgresBase(SqlBase):
             raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
         except OSError as exc:
             raise StorageError(f"PostgreSQL connection lost: {exc.strerror}") from exc
+
+
+def _why_unreachable(driver: Any, exc: BaseException) -> str:
+    """What kept us from connecting, as a `DatabaseUnreachable.reason`."""
+    if isinstance(exc, socket.gaierror):
+        return "no_host"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    if isinstance(exc, driver.InvalidCatalogNameError):
+        return "no_database"
+    if isinstance(exc, driver.InvalidPasswordError | driver.InvalidAuthorizationSpecificationError):
+        return "login"
+    if isinstance(exc, OSError):
+        return "refused" if exc.errno in (errno.ECONNREFUSED, errno.EHOSTUNREACH,
+                                          errno.ENETUNREACH) else "other"
+    return "other"
 
 
 def _safe(exc: BaseException) -> str:

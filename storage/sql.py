@@ -28,8 +28,9 @@ from bot.messages import (
 )
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.crypto import FieldCipher
-from storage.interface import StorageError
-from storage.migrations import LATEST_VERSION, pending
+from storage.interface import NewerDatabaseError, OtherKeyError, StorageError
+from storage.members import ENCRYPTED_COLUMNS
+from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION, pending
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,14 @@ INSERT_DELIVERY = """
 """
 
 
+def _refuse_unknown(applied: set[int]) -> None:
+    """A database with a migration this code does not have was used by a newer
+    coprod-bot (or one built with other features): it is not touched."""
+    unknown = applied - KNOWN_VERSIONS
+    if unknown:
+        raise NewerDatabaseError(sorted(unknown), LATEST_VERSION)
+
+
 class SqlBase:
     """Migrations, encodings and outbox rows shared by every SQL store, on either database."""
 
@@ -107,6 +116,38 @@ class SqlBase:
         """The migration versions already applied (none if there is no schema yet)."""
         raise NotImplementedError
 
+    async def _columns(self, db: SqlConnection) -> set[tuple[str, str]]:
+        """Every (table, column) the database has now (whatever its schema version)."""
+        raise NotImplementedError
+
+    async def preflight(self) -> None:
+        """See `Storage.preflight`. The oldest and the newest stored value of each
+        encrypted column are tried, in one read: enough to tell a database made with
+        another key, or one whose old key was dropped before `coprod rotate-key`
+        finished, and cheap at start (each is one step along the primary key)."""
+        async with self._transaction(write=False) as db:
+            _refuse_unknown(await self._applied(db))
+            columns = await self._columns(db)
+            readable = unreadable = 0
+            for column in ENCRYPTED_COLUMNS:
+                if (column.table, column.column) not in columns:
+                    continue
+                only = f" AND ({column.only})" if column.only else ""
+                for order in ("ASC", "DESC"):
+                    keys = ", ".join(f"{key} {order}" for key in column.key)
+                    rows = list(await db.execute_fetchall(
+                        f"SELECT {column.column} FROM {column.table} WHERE {column.column} "
+                        f"IS NOT NULL AND {column.column} <> ''{only} ORDER BY {keys} "
+                        "LIMIT 1", column.params))
+                    if not rows:
+                        break
+                    if self._cipher.opens(str(rows[0][0])):
+                        readable += 1
+                    else:
+                        unreadable += 1
+        if unreadable:
+            raise OtherKeyError(readable, unreadable)
+
     async def migrate(self, target: int | None = None) -> list[int]:
         """Apply pending migrations (up to `target`, default all), each in its own
         transaction; return the versions applied. Safe with several processes: each step
@@ -115,11 +156,7 @@ class SqlBase:
             raise ValueError(f"no migration {target}; the latest is {LATEST_VERSION}")
         async with self._transaction(write=False) as db:
             done = await self._applied(db)
-        newest = max(done, default=0)
-        if newest > LATEST_VERSION:
-            raise StorageError(
-                f"the database has schema version {newest}, newer than this coprod-bot "
-                f"knows ({LATEST_VERSION}); upgrade coprod-bot")
+        _refuse_unknown(done)
         applied: list[int] = []
         for migration in pending(done, target):
             async with self._transaction() as db:

@@ -98,6 +98,9 @@ class SqliteBase(SqlBase):
         # Set while a transaction may be open; a cancelled operation leaves it set and
         # the next operation rolls back whatever it left behind.
         self._unfinished = False
+        # Whether anything was written: a database only read (a refused start-up, a
+        # check) is closed without `PRAGMA optimize`, which may write statistics.
+        self._wrote = False
 
     @property
     def path(self) -> str:
@@ -153,7 +156,8 @@ class SqliteBase(SqlBase):
             try:
                 if self._unfinished:
                     await db.rollback()
-                await db.execute("PRAGMA optimize")
+                if self._wrote:
+                    await db.execute("PRAGMA optimize")
             except sqlite3.Error:
                 log.warning("storage.close_cleanup_failed", exc_info=True)
             finally:
@@ -174,6 +178,12 @@ class SqliteBase(SqlBase):
         rows = await db.execute_fetchall("SELECT version FROM schema_version")
         return {int(row[0]) for row in rows}
 
+    async def _columns(self, db: SqlConnection) -> set[tuple[str, str]]:
+        rows = await db.execute_fetchall(
+            "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p "
+            "WHERE m.type = 'table'")
+        return {(str(row[0]), str(row[1])) for row in rows}
+
     @contextlib.asynccontextmanager
     async def _transaction(
         self, *, write: bool = True
@@ -189,6 +199,7 @@ class SqliteBase(SqlBase):
                     self._unfinished = False
                 if write:
                     self._unfinished = True
+                    self._wrote = True
                     await db.execute("BEGIN IMMEDIATE")
                 try:
                     yield SqliteConnection(db)

@@ -1,7 +1,7 @@
 """Console controls: lines starting with `:` change the simulation, not the group.
 
-`:as`, `:role`, `:unrole`, `:admin`, `:join`, `:in`, `:dm`, `:press`, `:pick`, `:form`,
-`:cancel`, `:who`, `:help`, `:quit`.
+`:as`, `:role`, `:unrole`, `:admin`, `:join`, `:in`, `:dm`, `:say`, `:report`, `:press`,
+`:pick`, `:form`, `:cancel`, `:who`, `:help`, `:quit`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from adapters.console.session import (
     role_words,
     valid_name,
 )
-from bot.catalog import BOT_NAME
+from bot.catalog import BOT_NAME, CONCERN_SHORTCUT_LABEL
 from bot.errors import UserError
-from bot.events import ButtonPress, MemberJoined
+from bot.events import ButtonPress, MemberJoined, MessageShortcut, QuotedMessage
 from bot.messages import Button, Choice
 from bot.parsing import split_words
 
@@ -53,6 +53,11 @@ HELP: tuple[ControlSpec, ...] = (
     ControlSpec(":in CHANNEL", "move to a channel", ":in updates"),
     ControlSpec(":dm", "move into your direct messages with the bot", ":dm"),
     ControlSpec(":dm TEXT", "send the bot a direct message without moving", ":dm hello"),
+    ControlSpec(":say TEXT", "write a message in this channel as the member you are "
+                "(the bot does not read it)", ":say I had a hard week"),
+    ControlSpec(":report N", "raise a safeguarding concern about message #N, like "
+                "“Raise a safeguarding concern” on a message in Discord or Slack (no N: "
+                "the latest message where you are)", ":report 4"),
     ControlSpec(":press LABEL", "press a button on the latest message that has it",
                 ":press Going"),
     ControlSpec(":press N LABEL", "press a button on message #N", ":press 3 Going"),
@@ -65,8 +70,8 @@ HELP: tuple[ControlSpec, ...] = (
     ControlSpec(":help", "show these controls", ":help"),
     ControlSpec(":quit", "leave the console (Ctrl-D does the same)", ":quit"),
 )
-NAMES: tuple[str, ...] = ("as", "role", "unrole", "admin", "join", "in", "dm", "press",
-                          "pick", "form", "cancel", "who", "help", "quit")
+NAMES: tuple[str, ...] = ("as", "role", "unrole", "admin", "join", "in", "dm", "say",
+                          "report", "press", "pick", "form", "cancel", "who", "help", "quit")
 
 
 async def run_control(console: ConsoleAdapter, line: str) -> bool:
@@ -193,6 +198,60 @@ async def _dm(console: ConsoleAdapter, args: str) -> bool:
         f"You are now in your direct messages with {BOT_NAME}. Whatever you type here "
         f"goes to the bot, and only you see its answers. Type :in "
         f"{console.session.home} to go back.")
+    return True
+
+
+# ---- members' messages, and acting on a message -------------------------------------
+
+
+async def _say(console: ConsoleAdapter, args: str) -> bool:
+    me = console.session.me
+    if me.place is None:
+        raise UserError(f"You are in your direct messages with {BOT_NAME}, where whatever "
+                        f"you type goes to the bot. To write in a channel, type :in "
+                        f"{console.session.home} first.")
+    if not args:
+        raise UserError("What would you like to say? For example :say Hello everyone.")
+    console.screen.say(me.place, me.name, me.display_name, args)
+    return True
+
+
+def _here(console: ConsoleAdapter) -> Shown:
+    """The latest message the current member can see where they are."""
+    me = console.session.me
+    for shown in console.screen.latest():
+        if shown.channel == me.place and shown.can_see(me.name):
+            return shown
+    raise UserError(f"There is no message {me.where_in_words()} yet. Say which one, for "
+                    "example :report 4.")
+
+
+async def _report(console: ConsoleAdapter, args: str) -> bool:
+    shortcut = next((s for s in console.app.shortcuts.values()
+                     if s.label == CONCERN_SHORTCUT_LABEL), None)
+    if shortcut is None:
+        raise UserError("This bot has no safeguarding concerns, so there is nothing to "
+                        "report a message to.")
+    word = args.strip().lstrip("#")
+    if word and not word.isdecimal():
+        raise UserError("Which message? Write its number, for example :report 4 (or just "
+                        ":report for the latest message where you are).")
+    me = console.session.me
+    shown = _here(console) if not word else console.screen.get(int(word))
+    if shown is None:
+        raise UserError(f"There is no message #{word} yet.")
+    if not shown.can_see(me.name):
+        owner = console.session.display_name(shown.visible_to)
+        raise UserError(f"Message #{shown.number} was shown only to {owner}, so "
+                        f"{me.display_name} can't see it.")
+    where = f"#{shown.channel}" if shown.channel is not None else "a direct message"
+    quoted = QuotedMessage(text=shown.message.text, author_id=shown.author,
+                           channel=shown.channel or "",
+                           link=f"message #{shown.number} in {where}",
+                           message_id=f"#{shown.number}")
+    event = MessageShortcut(GROUP_ID, me.actor(), shortcut.shortcut_id, quoted,
+                            channel=me.place)
+    await console.handle_event(event, me, me.place)
     return True
 
 
@@ -417,5 +476,5 @@ async def _quit(console: ConsoleAdapter, args: str) -> bool:
 CONTROLS: dict[str, Control] = {
     "as": _as, "role": _role, "unrole": _unrole, "admin": _admin, "in": _in, "dm": _dm,
     "press": _press, "pick": _pick, "form": _form, "cancel": _cancel, "who": _who,
-    "help": _help, "quit": _quit, "join": _join,
+    "help": _help, "quit": _quit, "join": _join, "say": _say, "report": _report,
 }

@@ -9,8 +9,11 @@ where it went (scripted tests and the README rely on these):
 - `[only Alice can see this] coprod: ...` a private reply in a channel;
 - `[message #3 updated] coprod: ...`     a message whose content changed.
 
+A member's own message in a channel (`:say`) is numbered too, and shows its number
+because people refer to it (`:report N`): `[#general] Bob (message #4): ...`.
+
 The number is shown on the lines that need it: under a message with buttons or a
-select menu, and in the "updated" prefix.
+select menu, in the "updated" prefix, and on members' messages.
 """
 
 from __future__ import annotations
@@ -86,16 +89,19 @@ def message_lines(prefix: str, message: Message, number: int) -> list[str]:
 
 @dataclass(slots=True)
 class Shown:
-    """A bot message as the console showed it, kept so its buttons can be pressed.
+    """A message as the console showed it, kept so its buttons can be pressed (and the
+    message reported with `:report`).
 
     `channel` is where it is (None for a direct message); `visible_to` is the one member
-    who can see it (a direct message or a private reply), or "" for everyone.
+    who can see it (a direct message or a private reply), or "" for everyone; `author`
+    is the member who wrote it with `:say`, or "" for the bot.
     """
 
     number: int
     message: Message
     channel: str | None
     visible_to: str = ""
+    author: str = ""
 
     def can_see(self, user_id: str) -> bool:
         """Whether this member can see (and so press) the message."""
@@ -164,6 +170,15 @@ class Screen:
         shown = Shown(self._count, message, channel, visible_to)
         self._shown[shown.number] = shown
         self._write(message_lines(prefix, message, shown.number))
+        return shown.number
+
+    def say(self, channel: str, author: str, display_name: str, text: str) -> int:
+        """Print a member's message in a channel (`:say`) and return its number."""
+        self._count += 1
+        shown = Shown(self._count, Message(text), channel, author=author)
+        self._shown[shown.number] = shown
+        self._write([f"{channel_prefix(channel)} {display_name} (message #{shown.number}): "
+                     f"{text}".rstrip()])
         return shown.number
 
     def update(self, number: int, message: Message) -> None:

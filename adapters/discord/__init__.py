@@ -13,11 +13,13 @@ import discord
 
 from adapters.discord.client import DiscordBot
 from adapters.discord.sender import DiscordSender
+from adapters.discord.startup import check_platform, discord_host
+from adapters.network import is_network_error, unreachable
 from bot import catalog
 from bot.app import App
 from bot.config import Config
 
-__all__ = ["DiscordBot", "DiscordSender", "run_platform"]
+__all__ = ["DiscordBot", "DiscordSender", "check_platform", "run_platform"]
 
 
 async def run_platform(app: App, config: Config) -> int:
@@ -38,6 +40,13 @@ async def run_platform(app: App, config: Config) -> int:
     except discord.LoginFailure:
         print(catalog.DISCORD_BAD_TOKEN, file=sys.stderr)
         return 2
+    except Exception as exc:  # Discord unreachable at start: one line, not a traceback
+        if not is_network_error(exc):
+            raise
+        lost = unreachable("discord", discord_host(), exc)
+        print(catalog.platform_unreachable("discord", lost.host, lost.reason, lost.detail),
+              file=sys.stderr)
+        return 1
     finally:
         if not bot.client.is_closed():
             await bot.client.close()

@@ -8,5 +8,6 @@ dispatcher's outbound half.
 
 from adapters.slack.runner import SlackRunner, run_platform
 from adapters.slack.sender import SlackSender
+from adapters.slack.startup import check_platform
 
-__all__ = ["SlackRunner", "SlackSender", "run_platform"]
+__all__ = ["SlackRunner", "SlackSender", "check_platform", "run_platform"]

@@ -1,7 +1,8 @@
-"""The welcome: a private message for someone who joins (or runs `/welcome`): what the
-group is for (its own words, edited by facilitators with `/welcome edit`), its
-agreement, what the bot can do, what "anonymous" means here, how to raise a concern and
-who the leads are, and buttons to opt in to check-ins and buddies when those exist.
+"""The welcome: a short private message for someone who joins (or runs `/welcome`): what
+the group is for (its own words, edited by facilitators with `/welcome edit`), its
+agreement, how to raise a concern and who the leads are, what else the bot helps with
+(the rest is one command away, /help), and buttons to opt in to check-ins and buddies
+when those exist. A newcomer may read it on a phone, so it stays a few short lines.
 
 It is a core feature (always on): a welcome is basic hospitality. On joining the welcome
 goes by direct message. If the platform refuses it (DMs closed), nothing is posted in
@@ -40,7 +41,6 @@ _CAN_DO = (("meetings", catalog.WELCOME_CAN_MEETINGS),
            ("polls", catalog.WELCOME_CAN_POLLS),
            ("checkins", catalog.WELCOME_CAN_CHECKINS),
            ("buddies", catalog.WELCOME_CAN_BUDDIES),
-           ("agreement", catalog.WELCOME_CAN_AGREEMENT),
            ("resources", catalog.WELCOME_CAN_RESOURCES))
 
 
@@ -70,19 +70,18 @@ class Welcome:
             parts.append(catalog.welcome_agreement(versions[-1].number if versions else None))
             if versions and self._has_action(SHOW_AGREEMENT_ACTION):
                 buttons.append(Button(catalog.AGREEMENT_SHOW_BUTTON, SHOW_AGREEMENT_ACTION))
-        can_do = [words for name, words in _CAN_DO
-                  if name in features and name in self.app.features]
-        parts.append(catalog.welcome_can_do(can_do))
-        if "feedback" in features and "feedback" in self.app.features:
-            parts.append(catalog.WELCOME_ANONYMOUS)
         concern_command = self.app.registry.get("concern") is not None
         parts.append(catalog.welcome_concerns([neutralise(r) for r in settings.lead_roles],
                                               concern_command and "concerns" in features))
-        if "checkins" in features and self._has_action(CHECKIN_ACTION):
+        can_do = [words for name, words in _CAN_DO
+                  if name in features and name in self.app.features]
+        checkins = "checkins" in features and self._has_action(CHECKIN_ACTION)
+        buddies = "buddies" in features and self._has_action(BUDDY_ACTION)
+        if checkins:
             buttons.append(Button(catalog.WELCOME_CHECKIN_BUTTON, CHECKIN_ACTION, "on"))
-        if "buddies" in features and self._has_action(BUDDY_ACTION):
+        if buddies:
             buttons.append(Button(catalog.WELCOME_BUDDY_BUTTON, BUDDY_ACTION, "on"))
-        parts.append(catalog.WELCOME_HELP)
+        parts.append(catalog.welcome_can_do(can_do, checkins, buddies))
         return Message("\n\n".join(parts), buttons=tuple(buttons))
 
     async def joined(self, ctx: Context) -> Reply:

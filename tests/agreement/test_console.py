@@ -42,7 +42,7 @@ async def test_join_welcome_read_amend_vote_and_history(tmp_path: Path) -> None:
             typed.type(":join dana")
             await _until(out, r"Dana joined the group")
             await _until(out, r"^\[DM to Dana\] coprod: Welcome, Dana!")
-            await _until(out, r"version 1\)\. Please read it")
+            await _until(out, r"Please read our group agreement \(version 1\)")
             await _until(out, r"buttons \(#\d+\): \[Show the agreement\]")
 
             typed.type(":as dana", "/agreement")

@@ -1,5 +1,5 @@
-"""The welcome: a private DM on joining (or /welcome), in the group's own words, with
-the agreement, what the bot can do, anonymity, concerns and leads; nothing public when
+"""The welcome: a short private DM on joining (or /welcome), in the group's own words,
+with the agreement, concerns and leads, what else the bot helps with; nothing public when
 DMs are closed, only a private note to the facilitators."""
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:
     assert text.startswith("Welcome, Dana!")
     assert catalog.WELCOME_DEFAULT in text
     assert "agreement" in text and "version 1" in text
-    assert "The bot can help you:" in text and "/feedback" in text
-    assert catalog.WELCOME_ANONYMOUS in text
-    assert "“Safeguarding lead”" in text
+    assert "I can also help with" in text and catalog.WELCOME_CAN_FEEDBACK in text
+    assert "/concern" in text and "“Safeguarding lead”" in text
+    assert "a check-in now and then, or a buddy? Press a button below" in text
     assert [b.label for b in welcome.buttons] == [
         catalog.AGREEMENT_SHOW_BUTTON, catalog.WELCOME_CHECKIN_BUTTON,
         catalog.WELCOME_BUDDY_BUTTON]
@@ -106,6 +106,7 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
     bot = MemoryBot(with_optins)
     try:
         (message,) = (await bot.run("erin", "/welcome")).messages
+        assert "Would you like a check-in now and then, or a buddy?" in message.text
         assert [(b.label, b.action) for b in message.buttons] == [
             (catalog.WELCOME_CHECKIN_BUTTON, "checkin.on"),
             (catalog.WELCOME_BUDDY_BUTTON, "buddy.join")]
@@ -119,5 +120,17 @@ async def test_switched_off_features_are_not_offered(bot: MemoryBot) -> None:
                                  "resources,prompts")
     assert "Saved" in reply_text(saved), reply_text(saved)
     text = reply_text(await bot.run("erin", "/welcome"))
-    assert "/meeting" in text and "/feedback" not in text
-    assert catalog.WELCOME_ANONYMOUS not in text
+    assert catalog.WELCOME_CAN_MEETINGS in text
+    assert catalog.WELCOME_CAN_FEEDBACK not in text and "/concern" not in text
+    assert "Would you like" not in text  # no check-ins or buddies to offer
+
+
+async def test_the_welcome_is_a_few_short_lines(bot: MemoryBot) -> None:
+    """Read on a phone: five short paragraphs at most, the rest one command away."""
+    await start_agreement(bot)
+    (message,) = (await bot.run("erin", "/welcome")).messages
+    paragraphs = message.text.split("\n\n")
+    assert len(paragraphs) <= 5, message.text
+    assert all("\n" not in p for p in paragraphs)  # no lists
+    assert len(message.text) <= 1000, len(message.text)
+    assert "/help" in paragraphs[-1]

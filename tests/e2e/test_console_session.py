@@ -156,10 +156,11 @@ async def test_kind_answers_to_mistakes(console: ConsoleRunner) -> None:
 async def test_help_lists_every_control_with_an_example(console: ConsoleRunner) -> None:
     run = await console(":help\n")
     text = run.answer(":help")
-    for control in (":as", ":role", ":unrole", ":admin", ":join", ":in", ":dm", ":press",
-                    ":pick", ":form", ":cancel", ":who", ":help", ":quit"):
+    for control in (":as", ":role", ":unrole", ":admin", ":join", ":in", ":dm", ":say",
+                    ":report", ":press", ":pick", ":form", ":cancel", ":who", ":help",
+                    ":quit"):
         assert f"    {control} " in text or f"    {control}:" in text, control
-    assert text.count("Example:") == 16
+    assert text.count("Example:") == 18
 
 
 async def test_deliveries_print_after_the_reply(console: ConsoleRunner) -> None:

@@ -1,0 +1,317 @@
+"""Start-up and operator errors through the real `coprod` process: a database made with
+another key (or whose key file went missing), a database from a newer version, a token
+the platform refuses, no network, an unreachable PostgreSQL. Each must give one plain
+line on stderr, a non-zero exit code, no traceback, and leave every file as it was."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import socket
+import sqlite3
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot import catalog
+from storage.crypto import generate_key
+from tests.backends import need_postgres, postgres_url
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.slack.server import FakeSlack
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RUN_SECONDS = 60
+SETUP_SCRIPT = ":as carol\n/setup timezone=Europe/Paris\n"
+EXIT_CONFIG = 2
+
+
+@dataclass
+class Result:
+    """What one `coprod` process did."""
+
+    code: int
+    out: str
+    err: str
+
+    def one_line(self) -> str:
+        """The single line it printed on stderr (failing if there were more, or a
+        traceback anywhere)."""
+        assert "Traceback" not in self.err + self.out, self.err
+        lines = self.err.strip().splitlines()
+        assert len(lines) == 1, self.err
+        return lines[0]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("COPROD_", "SLACK_", "DISCORD_"))}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["PYTHONUTF8"] = "1"
+    env.pop("PYTHONSTARTUP", None)
+    env.update(extra)
+    return env
+
+
+async def coprod(cwd: Path, *args: str, stdin: str = "", **env: str) -> Result:
+    """`python -m bot.cli ARGS` in `cwd`, with `env` added to a clean environment."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", *args, cwd=cwd, env=_env(**env),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    try:
+        async with asyncio.timeout(RUN_SECONDS):
+            out, err = await process.communicate(stdin.encode())
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode is not None
+    return Result(process.returncode, out.decode(), err.decode())
+
+
+def state_of(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file in the folder: its bytes (as a digest) and its modification time."""
+    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                         p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+async def console_database(folder: Path, **env: str) -> None:
+    """A console `coprod.db` holding encrypted settings (as after trying the bot)."""
+    made = await coprod(folder, "run", stdin=SETUP_SCRIPT, **env)
+    assert made.code == 0, made.err
+    assert "Saved: timezone." in made.out
+    assert "COPROD_DATABASE_URL" in env or (folder / "coprod.db").is_file()
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then let go)."""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# ---- the key ----------------------------------------------------------------------------------
+
+async def test_a_database_made_with_another_key_is_refused(tmp_path: Path) -> None:
+    """The console, then Discord with a new key on the same coprod.db: `check-config` and
+    `run` both refuse with one line that names the file, the key that opens it and the
+    way out; nothing is written and no platform is contacted."""
+    await console_database(tmp_path)
+    before = state_of(tmp_path)
+    new_key = {"COPROD_ENCRYPTION_KEY": generate_key(), "DISCORD_TOKEN": "t",
+               "DISCORD_API_BASE": f"http://127.0.0.1:{closed_port()}"}
+    for args in (("check-config",), ("run",), ("run", "--platform", "console"),
+                 ("migrate",)):
+        result = await coprod(tmp_path, *args, **new_key)
+        line = result.one_line()
+        assert result.code == EXIT_CONFIG, (args, result.err)
+        assert line.startswith("The database coprod.db was made with another encryption "
+                               "key"), line
+        assert "The key in coprod.key opens it" in line
+        assert "move coprod.db away" in line
+        assert "Config is fine" not in result.out
+        assert state_of(tmp_path) == before, args
+
+
+async def test_a_missing_key_file_is_not_replaced_by_a_new_one(tmp_path: Path) -> None:
+    """The console's coprod.key was moved away: the console does not make a new key
+    beside a database that needs the old one."""
+    await console_database(tmp_path)
+    (tmp_path / "coprod.key").rename(tmp_path / "saved.key")
+    before = state_of(tmp_path)
+    for args in (("check-config",), ("run",)):
+        result = await coprod(tmp_path, *args, stdin="/help\n")
+        assert result.code == EXIT_CONFIG, result.err
+        assert result.one_line() == catalog.database_key_file_missing("coprod.db",
+                                                                      "coprod.key")
+        assert state_of(tmp_path) == before
+    (tmp_path / "saved.key").rename(tmp_path / "coprod.key")
+    fine = await coprod(tmp_path, "check-config")
+    assert fine.code == 0, fine.err
+    assert fine.out.strip() == ("Config is fine for console: no config file (defaults); "
+                                "database coprod.db (its data opens with this key).")
+
+
+async def test_a_key_dropped_before_rotation_finished_is_named(tmp_path: Path) -> None:
+    """Part of the data under a key that is no longer configured (NEW,OLD became NEW too
+    soon): refused, with the fix of putting the old key back."""
+    old, new = generate_key(), generate_key()
+    await console_database(tmp_path, COPROD_ENCRYPTION_KEY=old)
+    changed = await coprod(tmp_path, "run", stdin=":as carol\n/setup timezone=UTC\n",
+                           COPROD_ENCRYPTION_KEY=f"{new},{old}")
+    assert "Saved: timezone." in changed.out, changed.err
+    before = state_of(tmp_path)
+    result = await coprod(tmp_path, "run", stdin="/help\n", COPROD_ENCRYPTION_KEY=new)
+    assert result.code == EXIT_CONFIG
+    assert result.one_line() == catalog.database_partly_other_key(
+        "coprod.db", "COPROD_ENCRYPTION_KEY")
+    assert state_of(tmp_path) == before
+    both = await coprod(tmp_path, "check-config", COPROD_ENCRYPTION_KEY=f"{new},{old}")
+    assert both.code == 0, both.err
+
+
+async def test_a_database_with_nothing_encrypted_takes_any_key(tmp_path: Path) -> None:
+    """Only /help was tried: nothing is stored encrypted, so a new key loses nothing and
+    the check does not stand in the way."""
+    tried = await coprod(tmp_path, "run", stdin="/help\n")
+    assert tried.code == 0, tried.err
+    result = await coprod(tmp_path, "check-config", COPROD_ENCRYPTION_KEY=generate_key())
+    assert result.code == 0, result.err
+    assert "its data opens with this key" in result.out
+
+
+# ---- the version ------------------------------------------------------------------------------
+
+async def test_a_database_from_a_newer_version_is_left_alone(tmp_path: Path) -> None:
+    await console_database(tmp_path)
+    with closing(sqlite3.connect(tmp_path / "coprod.db")) as raw:
+        raw.execute("INSERT INTO schema_version VALUES (999, 'from the future', 0)")
+        raw.commit()
+    before = state_of(tmp_path)
+    for args in (("check-config",), ("run",), ("migrate",)):
+        result = await coprod(tmp_path, *args, stdin="/help\n")
+        line = result.one_line()
+        assert result.code == 1, result.err
+        assert line.startswith("The database coprod.db was used by a newer version of "
+                               "coprod-bot (it is at schema version 999;"), line
+        assert "Nothing was changed." in line
+        assert state_of(tmp_path) == before, args
+
+
+# ---- the platforms ----------------------------------------------------------------------------
+
+async def test_a_token_discord_refuses(tmp_path: Path) -> None:
+    """Discord answers 401 (the fake checks the token as Discord does): one line, exit 2,
+    and not even a database file is made."""
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        result = await coprod(tmp_path, "run", DISCORD_TOKEN="not-the-token",
+                              DISCORD_API_BASE=fake.api_base,
+                              DISCORD_GATEWAY_URL=fake.gateway_url,
+                              COPROD_ENCRYPTION_KEY=generate_key())
+    finally:
+        await fake.stop()
+    assert result.code == EXIT_CONFIG
+    assert result.one_line() == catalog.DISCORD_BAD_TOKEN
+    assert [r.path for r in fake.requests] == ["/users/@me"]
+    assert state_of(tmp_path) == {}
+
+
+@pytest.mark.parametrize("method,setting", [("auth.test", "SLACK_BOT_TOKEN"),
+                                            ("apps.connections.open", "SLACK_APP_TOKEN")])
+async def test_a_token_slack_refuses(tmp_path: Path, method: str, setting: str) -> None:
+    async with FakeSlack() as slack:
+        slack.fail_next(method, error="invalid_auth")
+        result = await coprod(tmp_path, "run", SLACK_BOT_TOKEN="xoxb-1",
+                              SLACK_APP_TOKEN="xapp-1",
+                              SLACK_API_BASE=slack.api_base.rstrip("/"),
+                              COPROD_ENCRYPTION_KEY=generate_key())
+    assert result.code == EXIT_CONFIG
+    line = result.one_line()
+    assert line == catalog.token_refused("slack", setting, "invalid_auth")
+    assert setting in line
+    assert state_of(tmp_path) == {}
+
+
+@pytest.mark.parametrize("platform", ["discord", "slack"])
+@pytest.mark.parametrize("where,why", [("closed", "the connection was refused"),
+                                       ("unknown", "its name could not be looked up")])
+async def test_no_network(tmp_path: Path, platform: str, where: str, why: str) -> None:
+    """Nothing listening, or a host name that does not exist (.invalid never does): one
+    line saying which, exit 1, nothing written, also beside an existing database."""
+    await console_database(tmp_path)
+    before = state_of(tmp_path)
+    host = f"127.0.0.1:{closed_port()}" if where == "closed" else "coprod-test.invalid"
+    key = (tmp_path / "coprod.key").read_text().strip()
+    env = ({"DISCORD_TOKEN": "t", "DISCORD_API_BASE": f"http://{host}"}
+           if platform == "discord" else
+           {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1",
+            "SLACK_API_BASE": f"http://{host}/api"})
+    result = await coprod(tmp_path, "run", COPROD_ENCRYPTION_KEY=key, **env)
+    assert result.code == 1
+    line = result.one_line()
+    name = platform.title()
+    assert line.startswith(f"Could not reach {name} at {host.split(':')[0]}: {why}."), line
+    assert "internet connection" in line
+    assert state_of(tmp_path) == before
+
+
+# ---- PostgreSQL -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where,why", [
+    ("closed", "nothing answered there"),
+    ("unknown", "its host name could not be found"),
+    ("nodb", "there is no database of that name"),
+])
+async def test_an_unreachable_postgresql(tmp_path: Path, where: str, why: str) -> None:
+    if where == "nodb":
+        need_postgres()
+        url = postgres_url().rsplit("/", 1)[0] + f"/coprod_none_{uuid.uuid4().hex[:8]}"
+    else:
+        host = f"127.0.0.1:{closed_port()}" if where == "closed" else "coprod-test.invalid"
+        url = f"postgresql://coprod:secret-pw@{host}/coprod"
+    for args in (("check-config",), ("run",)):
+        result = await coprod(tmp_path, *args, COPROD_DATABASE_URL=url,
+                              COPROD_ENCRYPTION_KEY=generate_key())
+        line = result.one_line()
+        assert result.code == 1, result.err
+        assert line.startswith("Could not connect to PostgreSQL at "), line
+        assert f"(COPROD_DATABASE_URL): {why}" in line
+        assert "secret-pw" not in line
+    assert state_of(tmp_path) == {}
+
+
+@asynccontextmanager
+async def postgres_schema_url() -> AsyncIterator[str]:
+    """A URL for a fresh schema of its own on the test server, dropped afterwards."""
+    import asyncpg
+
+    need_postgres()
+    schema = f"coprod_startup_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(postgres_url())
+    try:
+        await conn.execute(f"CREATE SCHEMA {schema}")
+        yield f"{postgres_url()}?search_path={schema}"
+    finally:
+        await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        await conn.close()
+
+
+@pytest.mark.postgres
+async def test_a_postgresql_database_made_with_another_key(tmp_path: Path) -> None:
+    import asyncpg
+
+    async with postgres_schema_url() as url:
+        first = generate_key()
+        await console_database(tmp_path, COPROD_DATABASE_URL=url, COPROD_ENCRYPTION_KEY=first)
+
+        async def contents() -> list[tuple[object, ...]]:
+            conn = await asyncpg.connect(url)
+            try:
+                rows = await conn.fetch(
+                    "SELECT 'v', version::text, name FROM schema_version UNION ALL "
+                    "SELECT 's', key, value_json FROM group_settings UNION ALL "
+                    "SELECT 'a', key, value_json FROM settings_audit ORDER BY 1, 2, 3")
+            finally:
+                await conn.close()
+            return [tuple(row) for row in rows]
+
+        before = await contents()
+        for args in (("check-config",), ("run",)):
+            result = await coprod(tmp_path, *args, COPROD_DATABASE_URL=url,
+                                  COPROD_ENCRYPTION_KEY=generate_key())
+            assert result.code == EXIT_CONFIG, result.err
+            line = result.one_line()
+            assert "was made with another encryption key" in line, line
+            assert await contents() == before
+        fine = await coprod(tmp_path, "check-config", COPROD_DATABASE_URL=url,
+                            COPROD_ENCRYPTION_KEY=first)
+        assert fine.code == 0, fine.err
