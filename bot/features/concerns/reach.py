@@ -91,7 +91,12 @@ async def tell_facilitators(app: App, group_id: str) -> int:
     if not deliveries:
         log_event(log, logging.CRITICAL, "concern.no_facilitator_to_tell", group=group_id)
         return 0
-    await app.storage.enqueue(deliveries, app.clock.now())
+    try:
+        await app.storage.enqueue(deliveries, app.clock.now())
+    except Exception as exc:  # the concern itself is stored: never fail its reporter
+        log_event(log, logging.CRITICAL, "concern.facilitators_not_told", group=group_id,
+                  error=type(exc).__name__)
+        return 0
     app.deliveries_waiting()
     log_event(log, logging.WARNING, "concern.facilitators_told_no_lead", group=group_id,
               people=len(deliveries))
