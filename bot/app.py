@@ -8,13 +8,14 @@ import asyncio
 import functools
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from typing import TextIO
 
 from bot import catalog
 from bot.clock import Clock, SystemClock
-from bot.commands import CommandSpec, Registry, is_listed, may_run
+from bot.commands import CommandSpec, Registry, is_listed, may_run, refusal, who_may_run
 from bot.config import Config
 from bot.context import Context
 from bot.dispatcher import Dispatcher
@@ -35,7 +36,8 @@ from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, Short
 from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
 from bot.parsing import parse_command_line
-from bot.ports import Sender
+from bot.people import PeopleBook
+from bot.ports import People, Sender
 from bot.roles import Role, resolve_roles
 from bot.settings import FEATURES, GroupSettings, SettingsBook
 from bot.text import has_visible_text
@@ -77,6 +79,10 @@ class App:
         # could not reach you"): features append providers; each sees the command's context.
         self.notices: list[Callable[[Context], Awaitable[list[Message]]]] = []
         self.dispatcher: Dispatcher | None = None
+        # Who is who on the platform (the adapter attaches its port with `use_people`).
+        self.people = PeopleBook()
+        # Where start-up lines for whoever runs the bot go (the CLI sets stderr).
+        self.notes: TextIO | None = None
         self._stopping = False
         self.scheduler = Scheduler(storage, self.clock, owner=f"scheduler-{uuid.uuid4().hex[:12]}",
                                    grace=timedelta(minutes=config.scheduler_grace_minutes))
@@ -172,6 +178,29 @@ class App:
             except StorageError as exc:
                 log_event(log, logging.WARNING, "settings.refresh_failed",
                           error=type(exc).__name__)
+
+    def use_people(self, port: People | None, ttl: float | None = None) -> None:
+        """The adapter's way of saying who is who (who holds a role, someone's names);
+        `ttl`: how long answers are kept (see `PeopleBook.attach`)."""
+        self.people.attach(port, ttl)
+
+    async def connected(self, groups: Sequence[str]) -> list[str]:
+        """The adapter is connected and serves these groups: let each feature check
+        what needs the platform, print their lines to `notes`, and return them. A
+        feature whose check fails is logged and skipped; start-up goes on."""
+        lines: list[str] = []
+        for feature in self.features.values():
+            if feature.connected is None:
+                continue
+            try:
+                lines += await feature.connected(list(groups))
+            except Exception as exc:
+                log_event(log, logging.ERROR, "feature.connected_failed",
+                          feature=feature.name, error=type(exc).__name__)
+        if self.notes is not None:
+            for line in lines:
+                print(line, file=self.notes, flush=True)
+        return lines
 
     def start_delivery(self, sender: Sender) -> Dispatcher:
         """Start draining the outbox through this adapter, in the background."""
@@ -322,7 +351,7 @@ class App:
         if not may_run(spec, roles, event.actor.is_admin):
             log_event(log, logging.INFO, "permission.refused", kind="command", id=spec.name,
                       group=event.group_id)
-            raise UserError(catalog.not_allowed(spec.name))
+            raise UserError(refusal(spec))
         if not _feature_on(spec, settings):
             raise UserError(catalog.feature_off(spec.name))
         options = spec.check_options(event.options)
@@ -362,8 +391,8 @@ class App:
             kind, _, ident = owned.partition(":")
             log_event(log, logging.INFO, "permission.refused", kind=kind, id=ident,
                       group=event.group_id)
-            raise UserError(catalog.BUTTON_NOT_ALLOWED if kind == "action"
-                            else catalog.not_allowed(spec.name))
+            raise UserError(catalog.button_not_allowed(who_may_run(spec))
+                            if kind == "action" else refusal(spec))
 
     async def _press(self, event: ButtonPress) -> Reply:
         handler = self._actions.get(event.action)

@@ -49,14 +49,30 @@ def needs_subcommand(name: str, subs: Sequence[str]) -> str:
             + _or_list([f"/{name} {s}" for s in subs]) + ".")
 
 
-def not_allowed(name: str) -> str:
-    """Refusal for a command the person may not run. Reveals nothing else."""
-    return (f"Sorry, /{name} is only for the people who run the group. "
-            "Type /help to see what you can do.")
+# Who a refusal names, by the role words `bot.commands.who_may_run` gives.
+_WHO = {"facilitator": "facilitators", "lead": "safeguarding leads", "admin": "admins"}
 
 
-BUTTON_NOT_ALLOWED = ("Sorry, that button is only for the people who run the group. "
-                      "Type /help to see what you can do.")
+def _only(who: Sequence[str]) -> str:
+    names = [_WHO[w] for w in who if w in _WHO]
+    return "only " + _and_list(names) if names else ""
+
+
+def not_allowed(name: str, who: Sequence[str]) -> str:
+    """Refusal for a command the person may not run: who can (the same words for
+    everyone refused, so it reveals nothing about the person or the group)."""
+    only = _only(who)
+    if not only:
+        return f"Sorry, you can't use /{name} here. Type /help to see what you can do."
+    return f"Sorry, {only} can use /{name}. Type /help to see what you can do."
+
+
+def button_not_allowed(who: Sequence[str]) -> str:
+    """Refusal for a button the person may not press: who can."""
+    only = _only(who)
+    if not only:
+        return "Sorry, you can't use that button. Type /help to see what you can do."
+    return f"Sorry, {only} can use that button. Type /help to see what you can do."
 
 
 def feature_off(name: str) -> str:
@@ -161,6 +177,13 @@ def field_not_a_choice(label: str, choices: Sequence[str]) -> str:
     return f"“{label}” needs to be one of: {', '.join(choices)}."
 
 
+CONSOLE_FORM_INTRO = (
+    "Answer each question on its own line; a question that takes several lines ends "
+    "with an empty line. Leave an optional one empty to skip it. Type :form key=value "
+    "... to answer all at once, or :cancel to stop.")
+CONSOLE_PARAGRAPH_HINT = "type as many lines as you need, then an empty line to finish"
+
+
 def form_has_problems(problems: Sequence[str]) -> str:
     """Field errors shown as a message, on platforms that cannot show them on the fields."""
     return ("Nothing was saved yet. Please fix this and send the form again:\n"
@@ -185,10 +208,32 @@ def help_line(name: str, description: str) -> str:
     return f"/{name}: {description}"
 
 
+# What each family of commands (`/meeting schedule`, `/meeting list`, ...) is for, on
+# its /help line. A family with a command of its own name (`/checkin`) uses that one's.
+HELP_FAMILIES: dict[str, str] = {
+    "agenda": "The agenda of the next meeting: add a point, or see it.",
+    "buddy": ("Buddy pairing for peer support: join or leave, see your buddy, or "
+              "privately avoid being paired with someone."),
+    "case": ("Safeguarding cases, for the safeguarding leads: see them, add notes, and "
+             "close them."),
+    "meeting": ("Meetings: schedule one, see what is coming up, change or cancel one, and "
+                "get reminders."),
+    "prompt": "Discussion prompts the bot posts for the group: add one, or see the list.",
+    "resource": ("The group's shared links and notes: add one, look through them, or "
+                 "remove one."),
+}
+
+
 def help_group_line(name: str, description: str | None, verbs: Sequence[str]) -> str:
-    """One line of /help for a command with several verbs."""
-    what = f"{description} " if description else ""
-    return (f"/{name}: {what}Also: {', '.join(verbs)}. "
+    """The /help lines for a family of commands: what it is for, then its commands."""
+    first = f"/{name}: {description}" if description else f"/{name}:"
+    return first + "\n" + help_family_also(name, verbs, also=False)
+
+
+def help_family_also(name: str, verbs: Sequence[str], *, also: bool = True) -> str:
+    """Under a family's first line: its commands (`/checkin pause`, ...), and where to
+    see how to use each."""
+    return (f"    {'Also' if also else 'Commands'}: /{name} {', '.join(verbs)}. "
             f"Type /help {name} to see how.")
 
 
@@ -204,13 +249,46 @@ def help_detail(name: str, description: str, example: str,
     if options:
         lines.append("Options:")
         for opt, desc, required in options:
-            lines.append(f"- {opt}{'' if required else ' (optional)'}: {desc}")
+            lines.append(f"- {opt}{' (needed)' if required else ''}: {desc}")
     return "\n".join(lines)
+
+
+def help_family_header(name: str, description: str | None) -> str:
+    """/help FAMILY: the first line, before its commands."""
+    return f"/{name}: {description}" if description else f"The /{name} commands:"
+
+
+HELP_FAMILY_MORE = "More commands:"
+
+
+def help_family_footer(example: str) -> str:
+    """/help FAMILY: the last line, saying how to see one command's options."""
+    return f"To see one command's options, type /help and its name, like /help {example}."
 
 
 # ---- setup -------------------------------------------------------------------------------
 
+SETUP_HELP = ("See the group's settings, and change them (facilitators and admins; "
+              "safeguarding leads change who sees concerns).")
 SETUP_HEADER = "Settings for this group (change one with /setup key=value):"
+SETUP_LEADS_PART = (
+    "As a safeguarding lead, these are yours to change: lead_roles, leads_channel, and "
+    "switching concerns on or off (/setup enable=concerns or /setup disable=concerns). "
+    "The other settings are changed by facilitators and admins.")
+SETUP_WOULD_LOCK_LEAD_OUT = (
+    "lead_roles: with that change you would no longer be a safeguarding lead, so you "
+    "couldn't change it back. Include one of your own roles, or ask another lead or an "
+    "admin to make the change.")
+
+
+def setup_lead_cannot_change(keys: Sequence[str]) -> str:
+    """/setup: a lead who is not a facilitator tried to change other settings."""
+    return ("Nothing was changed. " + _and_list(keys) + ": "
+            + ("this is" if len(keys) == 1 else "these are")
+            + " changed by facilitators and admins. As a safeguarding lead you can change "
+            "lead_roles, leads_channel, and switch concerns on or off.")
+
+
 SETUP_NOTHING_MISSING = "Everything the switched-on features need is set."
 SETUP_UNSET = "(not set)"
 
@@ -423,6 +501,18 @@ DISCORD_NEEDS_CLIENT_ID = ("coprod discord invite-url needs the application id. 
                            "from the Discord Developer Portal (your application, General "
                            "Information, Application ID) and pass it as --client-id, or set "
                            "DISCORD_CLIENT_ID.")
+DISCORD_MEMBERS_INTENT_NEEDED = (
+    "Discord would not list the server's members, so the bot cannot find who holds the "
+    "lead role. Turn on “Server Members Intent” for the bot (Developer Portal, your "
+    "application, Bot, Privileged Gateway Intents); see docs/discord.md")
+DISCORD_MEMBERS_UNREACHABLE = "Discord did not answer the question of who holds a role"
+SLACK_USERGROUPS_UNREADABLE = (
+    "Slack would not list the user groups or their members, so the bot cannot find who is "
+    "in the leads' user group. Check the app has the usergroups:read and users:read "
+    "scopes (see docs/slack.md)")
+SLACK_PEOPLE_UNREACHABLE = "Slack did not answer the question of who is in a user group"
+
+
 DISCORD_BAD_TOKEN = ("Discord did not accept DISCORD_TOKEN. Copy the token again from the "
                      "Developer Portal (your application, Bot, Reset Token) and put it in "
                      ".env as DISCORD_TOKEN=...")
@@ -615,12 +705,20 @@ def feedback_state(status: str, answered: bool, reason: str, day: str) -> str:
 
 POLL_FORM_TITLE = "New poll"
 POLL_FIELD_QUESTION = "Question"
-POLL_FIELD_OPTIONS = "Options, one per line (2 to 10)"
-POLL_FIELD_CLOSES = "Closes (like 2026-12-01 17:00, or 3d, 12h)"
-POLL_FIELD_ANONYMOUS = "Anonymous? (yes or no)"
-POLL_FIELD_MULTIPLE = "Can people choose more than one? (yes or no)"
+POLL_FIELD_OPTIONS = "Options: 2 to 10, one per line"
+POLL_FIELD_CLOSES = "When it closes"
+POLL_CLOSES_HINT = "3d (the default), 12h, tomorrow 5pm or 2026-12-01 17:00"
+POLL_FIELD_ANONYMOUS = "Keep the votes anonymous?"
+POLL_FIELD_MULTIPLE = "Can people choose more than one?"
 POLL_HELP = ("Start a poll. Anonymous polls (the default) store only that someone voted, "
              "never who chose what; results are posted when the poll closes.")
+POLL_OPTION_QUESTION = "what to ask (needed, unless you type /poll alone to fill in a form)"
+POLL_OPTION_OPTIONS = ("the choices, separated by | (needed, unless you type /poll alone to "
+                       "fill in a form)")
+POLL_OPTION_CLOSES = ("when it closes: a length like 3d, 12h or 90m, or a time like "
+                      "tomorrow 5pm or 2026-12-01 17:00 (empty: in 3 days)")
+POLL_OPTION_ANONYMOUS = "yes (the default) or no"
+POLL_OPTION_MULTIPLE = "yes if people may choose several"
 
 
 def poll_too_few_options(count: int) -> str:
@@ -649,8 +747,9 @@ POLL_OPTION_EMPTY = "One of the options has nothing in it. Please fill it in or 
 
 def poll_bad_close(example: str) -> str:
     """A closing time that could not be read."""
-    return (f"I couldn't read when the poll closes. Write a date and time like {example}, "
-            "or a length like 3d (three days) or 12h (twelve hours).")
+    return (f"I couldn't read when the poll closes. Write a time like “tomorrow 5pm”, "
+            f"“next Friday 17:00” or {example}, or a length like 3d (three days) or 12h "
+            "(twelve hours).")
 
 
 POLL_CLOSE_IN_PAST = "That closing time has already passed. Please choose a time to come."
@@ -967,11 +1066,11 @@ def rsvp_thanks(answer: str) -> str:
             "the totals are shown to others.")
 
 
-def dm_optin_done(title: str, on: bool) -> str:
+def dm_optin_done(title: str, meeting_id: int, on: bool) -> str:
     """Personal reminders switched on or off."""
     if on:
         return (f"You'll also get the reminders for **{title}** as a direct message. "
-                "To stop, type /meeting remindme meeting=N on=no.")
+                f"To stop, type /meeting remindme meeting={meeting_id} on=no.")
     return f"You won't get direct-message reminders for **{title}** any more."
 
 
@@ -1104,6 +1203,16 @@ def action_due_past(text: str) -> str:
     """A due date in the past."""
     text = echo(text)
     return f"The due date “{text}” has already passed. Please choose today or later."
+
+
+def action_owners_unknown(owners: Sequence[str]) -> str:
+    """Minutes naming an @owner the platform does not know in the group (`owners` as
+    typed, without the @)."""
+    names = _and_list([f"“{echo(o if o.startswith('<') else '@' + o, 40)}”"
+                       for o in dict.fromkeys(owners)])
+    return (f"I couldn't match {names} to anyone in this group, so I couldn't remind "
+            "them. Check the name, or write it without "
+            "the @ to keep it as a plain name (with no reminders). Nothing was saved yet.")
 
 
 def action_line(action_id: int, owner: str, task: str, due: str | None) -> str:
@@ -1373,19 +1482,51 @@ def concern_emergency(text: str, helplines: tuple[str, ...]) -> str:
 
 
 def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
-                      may_contact: bool) -> str:
-    """The reporter's private confirmation."""
+                      may_contact: bool, reach: str = "leads", told: bool = False,
+                      emergency: str = "") -> str:
+    """The reporter's private confirmation. `reach` says who it could reach now:
+    "leads", or (no lead can be reached) "deputies", "channel" or "nobody"; `told`,
+    whether the facilitators were told the group has no lead the bot can reach;
+    `emergency`, the emergency text when nobody can be reached (and it was not shown
+    already)."""
     lines = [
         f"Thank you. Your concern is saved as case **{ref}**.",
         "",
-        "Who will see it: the group's safeguarding leads, and only those who need to. "
-        "It is not posted anywhere else.",
+        "Who will see it: the group's safeguarding leads (by direct message, and in the "
+        "leads' private channel) and, if needed, the deputies the group named for this. "
+        "A lead you named in “who is it about”, or who wrote the message you reported, "
+        "will not see it. It is not posted anywhere else.",
         "We cannot promise to keep it secret: if someone is at risk, a lead may need to "
         "share it with people who can help, such as social services or the police.",
         "",
-        f"What happens next: a lead will pick it up, usually within {acknowledge_minutes} "
-        "minutes. If nobody does, it is sent again to every lead and to the deputies.",
     ]
+    again = (f"If nobody picks it up within {acknowledge_minutes} minutes, it is sent "
+             "again to every lead the bot can reach by then and to the deputies, until "
+             "someone does.")
+    if reach == "leads":
+        lines.append(f"What happens next: a lead will pick it up, usually within "
+                     f"{acknowledge_minutes} minutes. If nobody does, it is sent again to "
+                     "every lead and to the deputies.")
+    elif reach == "deputies":
+        lines.append("What happens next: right now the bot cannot reach any safeguarding "
+                     "lead, so your concern has gone to the deputies the group named for "
+                     "this. " + again)
+    elif reach == "channel":
+        lines.append("What happens next: right now no lead can be reached by direct "
+                     "message, so your concern is in the leads' private channel, where a "
+                     "lead will see it when they next look. " + again)
+    else:
+        lines.append("What happens next: right now the bot cannot reach any safeguarding "
+                     "lead. Your concern is kept, and the bot sends it again after "
+                     f"{acknowledge_minutes} minutes, and after that, to any lead it can "
+                     "reach by then.")
+        if told:
+            lines.append("The facilitators have been told that the group has no lead the "
+                         "bot can reach. They are told nothing about your concern.")
+        lines.append("Please also speak to a lead or someone you trust in person if you "
+                     "can.")
+        if emergency:
+            lines.append(emergency)
     if may_contact and anonymous:
         lines.append("Your name is not shown to the leads, so they cannot contact you "
                      "themselves. I will tell you privately when a lead has picked it up. "
@@ -1399,6 +1540,84 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
         if anonymous:
             lines.append("Your name is not shown to the leads.")
     return "\n".join(lines)
+
+
+CONCERN_NO_LEAD_FOR_FACILITATORS = (
+    "For the facilitators: right now the bot cannot reach any of the group's safeguarding "
+    "leads, so a safeguarding concern would reach no lead. Please make sure someone holds "
+    "the lead role (see /setup) and can get direct messages from the bot, or ask whoever "
+    "runs the bot to list the leads in the config ([concerns] leads). You get this at "
+    "most once a day while it lasts; it says nothing about any concern.")
+
+
+def _why_no_lead(problem: str, dms_closed: int) -> str:
+    if problem:
+        return f"The platform could not say who holds the lead role: {problem}."
+    if dms_closed:
+        return (f"{_n(dms_closed, 'lead has', 'leads have')} closed their direct messages "
+                "to the bot.")
+    return "Nobody holds the lead role, and no lead is listed in the config or registered."
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+_FIX_NO_LEAD = ("To fix it: give someone the lead role (/setup lead_roles=...), list "
+                "their member id in [concerns] leads, or ask a lead to type /case register.")
+
+
+def leads_reachable_line(counts: Sequence[tuple[str, int]], unchecked: int) -> str:
+    """The start-up line: how many safeguarding leads can be reached now, per group."""
+    each = ", ".join(f"{_n(n, 'lead', 'leads')} in group {g}" for g, n in counts)
+    line = f"Safeguarding leads the bot can reach now: {each}."
+    if unchecked:
+        line += (f" {_n(unchecked, 'more group is', 'more groups are')} not checked at "
+                 "start; /setup shows each group's number.")
+    return line
+
+
+def leads_none_reachable(group: str, problem: str, dms_closed: int) -> str:
+    """The start-up warning for a group where no lead can be reached."""
+    return (f"Warning: no safeguarding lead can be reached now in group {group}, so a "
+            f"concern raised now would reach no lead. {_why_no_lead(problem, dms_closed)} "
+            f"{_FIX_NO_LEAD} If a concern is raised meanwhile, the group's facilitators "
+            "are told that no lead can be reached.")
+
+
+def leads_lookup_problem(group: str, problem: str) -> str:
+    """Start-up: leads can be reached, but the platform could not list the role's holders."""
+    return (f"Note: in group {group}, leads who only hold the lead role may be missing "
+            f"from that number. {problem}.")
+
+
+def setup_leads_reachable(count: int, problem: str, dms_closed: int) -> str:
+    """/setup: how many safeguarding leads can be reached now."""
+    if count:
+        line = f"Safeguarding leads the bot can reach now: {count}."
+        if problem:
+            line += (" Some may be missing: the platform could not say who holds the "
+                     f"lead role ({problem}).")
+        return line
+    return ("No safeguarding lead can be reached now, so a concern would reach no lead. "
+            f"{_why_no_lead(problem, dms_closed)} {_FIX_NO_LEAD}")
+
+
+def check_config_leads(ids: int, roles: Sequence[str], concerns_on: bool) -> str:
+    """`coprod check-config`: the leads as declared (it has no platform connection)."""
+    if not concerns_on:
+        return "Safeguarding concerns are switched off in the config."
+    if not ids and not roles:
+        return ("Warning: no safeguarding leads are declared: set lead_roles, or list "
+                "member ids in [concerns] leads. Otherwise a concern reaches no lead.")
+    parts = []
+    if ids:
+        parts.append(f"{_n(ids, 'member id', 'member ids')} in [concerns] leads")
+    if roles:
+        parts.append("whoever holds the role " + _or_list([f"“{r}”" for r in roles]))
+    return ("Safeguarding leads declared: " + " and ".join(parts) + ". How many the bot "
+            "can reach is checked when it connects (a line at start-up) and shown in "
+            "/setup.")
 
 
 def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str,
@@ -1572,11 +1791,19 @@ def concern_unregistered(name: str) -> str:
     return f"{name} will no longer be sent new concerns."
 
 
+def concern_still_a_lead(name: str) -> str:
+    """/case unregister on someone who is still a lead by role or by config."""
+    return (f"{name} still holds the safeguarding lead role (or is listed as a lead in the "
+            "bot's config), so new concerns still go to them. To stop that, take the role "
+            "away on the platform, or ask whoever runs the bot to change [concerns] leads.")
+
+
 def concern_leads_list(names: list[str]) -> str:
     """Who gets new concerns."""
     if not names:
-        return ("The bot knows no leads yet. Each lead should type /case register, or "
-                "add their member id to [concerns] leads in the config.")
+        return ("The bot can find no leads yet. Give the leads the lead role (see "
+                "lead_roles in /setup), ask each lead to type /case register, or add their "
+                "member id to [concerns] leads in the config.")
     return "New concerns are sent to: " + ", ".join(names) + "."
 
 
@@ -1974,7 +2201,7 @@ CHECKIN_FOLLOW_UP = ("Just a gentle reminder, and the only one: how are things g
                      "in the group? It's completely fine not to answer.")
 CHECKIN_NOTE_BUTTON = "Add a private note"
 CHECKIN_NOTE_TITLE = "A private note"
-CHECKIN_NOTE_ANSWER_FIELD = "How are things going? (optional)"
+CHECKIN_NOTE_ANSWER_FIELD = "How are things going?"
 CHECKIN_NOTE_FIELD = "Your note"
 CHECKIN_NOTE_HINT = "Nobody reads this unless you ask for a one-to-one."
 CHECKIN_REPLY_FIELD = "Your message"
@@ -2033,8 +2260,10 @@ CHECKIN_SET_NOTHING = ("Tell me what to change, for example /checkin set day=fri
 CHECKIN_SAVED = "Saved."
 CHECKIN_BAD_QUIET = ("Quiet hours need a start and an end time, like quiet=22:00-08:00, or "
                      "quiet=none for no quiet hours.")
-CHECKIN_PAUSE_BAD_DATE = ("Please give the date to start again as year-month-day, like "
-                          "until=2026-12-31, within the next year.")
+CHECKIN_PAUSE_UNTIL_OPTION = "the day to start again, like 2026-12-31 or next Monday"
+CHECKIN_PAUSE_BAD_DATE = ("Please give the day to start again, after today and within "
+                          "the next year, like until=2026-12-31, until=\"next Monday\" or "
+                          "until=\"8 December\".")
 CHECKIN_ASSIGN_SELF = "A member can't be their own facilitator. Choose someone else."
 
 
@@ -2338,6 +2567,15 @@ BUDDY_AVOID_SELF = "You can't be paired with yourself, so there's nothing to avo
 BUDDY_AVOIDED = ("Saved, privately: you'll never be paired with them. Nobody else is told. "
                  "Type /buddy avoid with undo=yes to change this.")
 BUDDY_UNAVOIDED = "Saved: they're off your avoid list."
+
+
+def buddy_avoid_unknown(who: str) -> str:
+    """/buddy avoid naming someone who is not in the group (`who` as typed; echoed safely)."""
+    return (f"I can't find “@{echo(who, 40)}” in this group, so nothing was saved. Choose "
+            "them from the list of members, or mention them with @ as the platform "
+            "suggests, like member=@sam.")
+
+
 BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "
                   "next time. Type /buddy leave if you'd rather not take part.")
 BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (
@@ -2482,6 +2720,16 @@ def erase_preview(member: str, group: str | None, counts: dict[str, int],
 
 
 ERASE_CONFIRM = "Type yes to erase, or anything else to stop: "
+
+
+def erase_unknown_member(member: str, group: str | None) -> str:
+    """`coprod erase --member` with an id the bot has never held anything about."""
+    where = f" in group {group}" if group else ""
+    return (f"The bot knows no member {member}{where}: it holds nothing about them and has "
+            "never erased them. Check the id (coprod export --member shows what is held). "
+            "Nothing was erased.")
+
+
 ERASE_CANCELLED = "Stopped: nothing was erased."
 
 

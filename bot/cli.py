@@ -210,6 +210,8 @@ async def _check_config(config: Config) -> int:
     database = await check_config(config, platform)
     where = config.source or "no config file (defaults)"
     print(f"Config is fine for {platform}: {where}; {database}.")
+    from bot.features.concerns.reach import config_summary
+    print(config_summary(config))
     return 0
 
 
@@ -282,6 +284,7 @@ async def _run(config: Config, platform: str) -> int:
     try:
         async with opened_storage(config, cipher) as storage:
             app = await build_app(config, storage)
+            app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
             try:
                 await start_app(app)
                 return await runner(app, config)

@@ -222,6 +222,27 @@ def may_run(spec: CommandSpec, roles: frozenset[Role], is_admin: bool) -> bool:
     return bool(spec.roles & roles) or (spec.admins and is_admin)
 
 
+def who_may_run(*specs: CommandSpec) -> tuple[str, ...]:
+    """Who a refusal names for these commands: the roles they are meant for (`listed_for`
+    when narrower than who may run them) and "admin" when admins may, in a fixed order.
+    Everyone is a member, so a command for members refuses nobody and names no one."""
+    roles: set[Role] = set()
+    admins = False
+    for spec in specs:
+        roles |= spec.listed_for if spec.listed_for is not None else spec.roles
+        admins = admins or spec.admins
+    who = [role.value for role in (Role.FACILITATOR, Role.LEAD) if role in roles]
+    if admins:
+        who.append("admin")
+    return tuple(who)
+
+
+def refusal(*specs: CommandSpec, name: str = "") -> str:
+    """The kind refusal for a command someone may not run (`name`: the words they
+    typed, when it is a family like `/case`)."""
+    return catalog.not_allowed(name or specs[0].name, who_may_run(*specs))
+
+
 def is_listed(spec: CommandSpec, roles: frozenset[Role], is_admin: bool) -> bool:
     """Whether /help shows the command to someone: they may run it, and it is meant for
     them (see `CommandSpec.listed_for`)."""

@@ -259,8 +259,12 @@ async def run_erase(config: Config, member: str, group: str | None, by: str | No
     who = operator_name(by)
     cipher = make_cipher(config, "console")
     async with opened_storage(config, cipher) as storage:
+        records = await storage.member_records(member_id, group_id)
+        if not any(records.values()) and not await storage.erasures(member_id):
+            # Most likely a mistyped id: say so, and record no erasure of nobody.
+            _say(catalog.erase_unknown_member(member_id, group_id), stderr)
+            return EXIT_USAGE
         if not yes:
-            records = await storage.member_records(member_id, group_id)
             counts = {name: len(rows) for name, rows in records.items()
                       if rows and name != "concerns_raised"}
             _say(catalog.erase_preview(member_id, group_id, counts,

@@ -245,6 +245,12 @@ class ConcernStore(ABC):
         """The leads the bot knows for a group."""
 
     @abstractmethod
+    async def concern_dms_refused(self, group_id: str, user_ids: Sequence[str]) -> set[str]:
+        """Of these people, those whose latest concern direct message (a new concern or
+        an escalation) the platform refused for good: DMs closed, or gone. A later one
+        that was delivered makes them reachable again."""
+
+    @abstractmethod
     async def save_concern_draft(self, draft: ConcernDraft, expired_before: datetime) -> None:
         """Keep a draft (and delete drafts older than `expired_before`)."""
 

@@ -10,6 +10,7 @@ do not linger. Drafts hold no member id, only the intake's owner tag.
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -318,6 +319,35 @@ class SqlConcerns(SqlBase, ConcernStore):
                 "ORDER BY user_id", (group_id,)))
         return [KnownLead(group_id, user_id, self._decrypt_json(body)["name"], source)
                 for user_id, body, source in rows]
+
+    async def concern_dms_refused(self, group_id: str, user_ids: Sequence[str]) -> set[str]:
+        """See `ConcernStore.concern_dms_refused`: read from the outbox, newest first.
+        A refused DM was rerouted (its destination is no longer the person's DM) or
+        given up; one still waiting says nothing yet."""
+        wanted = set(user_ids)
+        if not wanted:
+            return set()
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT idem_key, status, destination_json FROM deliveries "
+                "WHERE group_id = ? AND (idem_key LIKE 'concern:%:dm:%' "
+                "OR idem_key LIKE 'concern-escalate:%') ORDER BY id DESC LIMIT 5000",
+                (group_id,)))
+        refused: set[str] = set()
+        decided: set[str] = set()
+        for key, status, destination_json in rows:
+            user = str(key).rsplit(":", 1)[-1]
+            if user not in wanted or user in decided:
+                continue
+            destination = json.loads(destination_json)
+            still_theirs = (destination.get("kind") == "dm"
+                            and destination.get("user") == user)
+            if still_theirs and status not in ("delivered", "undeliverable"):
+                continue
+            decided.add(user)
+            if not still_theirs or status == "undeliverable":
+                refused.add(user)
+        return refused
 
     async def save_concern_draft(self, draft: ConcernDraft, expired_before: datetime) -> None:
         """Keep a draft; delete expired ones in the same step."""

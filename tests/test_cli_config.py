@@ -70,6 +70,10 @@ def test_check_config_accepts_the_example(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Config is fine" in result.stdout
     assert "config.toml" in result.stdout
+    # No platform connection here: the leads declared, and when the live count comes.
+    assert "Safeguarding leads declared: whoever holds the role “Safeguarding lead”" \
+        in result.stdout
+    assert "checked when it connects" in result.stdout
     assert result.stderr == ""
     assert files_in(tmp_path) == {"config.toml"}
 

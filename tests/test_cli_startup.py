@@ -135,8 +135,9 @@ async def test_a_missing_key_file_is_not_replaced_by_a_new_one(tmp_path: Path) -
     (tmp_path / "saved.key").rename(tmp_path / "coprod.key")
     fine = await coprod(tmp_path, "check-config")
     assert fine.code == 0, fine.err
-    assert fine.out.strip() == ("Config is fine for console: no config file (defaults); "
-                                "database coprod.db (its data opens with this key).")
+    assert fine.out.splitlines()[0] == ("Config is fine for console: no config file "
+                                        "(defaults); database coprod.db (its data opens "
+                                        "with this key).")
 
 
 async def test_a_key_dropped_before_rotation_finished_is_named(tmp_path: Path) -> None:

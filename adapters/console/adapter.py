@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import TextIO
 
 from adapters.console import controls
@@ -24,6 +24,7 @@ from bot.config import Config
 from bot.events import DirectMessageReceived, Event, FormSubmission
 from bot.logs import log_event
 from bot.messages import Destination, DestinationKind, Form, Message, Reply
+from bot.ports import Person
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ PLAIN_IN_CHANNEL = ("In a channel the bot only reads commands, which start with 
 CONSOLE_PROBLEM = ("Sorry, the console couldn't handle that line because of a problem on "
                    "its side. Please try again; if it keeps happening, tell whoever runs "
                    "this bot.")
+
+
+def _person(member: Member) -> Person:
+    return Person(member.name, member.display_name, username=member.name)
 
 
 class ConsoleAdapter:
@@ -99,13 +104,29 @@ class ConsoleAdapter:
     def _visible_to(destination: Destination) -> str:
         return "" if destination.kind is DestinationKind.CHANNEL else destination.user
 
+    # ---- who holds a role (the `People` port, from the demo members) ----------------
+
+    async def holders(self, group_id: str, roles: Sequence[str]) -> list[Person]:
+        """The demo members holding any of these platform roles."""
+        if group_id != GROUP_ID:
+            return []
+        return [_person(m) for m in self.session.members.values()
+                if any(m.has_role(r) for r in roles)]
+
+    async def person(self, group_id: str, user_id: str) -> Person | None:
+        """A demo member by id (their lower-case name)."""
+        member = self.session.members.get(user_id) if group_id == GROUP_ID else None
+        return _person(member) if member is not None else None
+
     # ---- the loop ------------------------------------------------------------------
 
     async def run(self, app: App) -> int:
         """Read and handle lines until the end of input, `:quit` or Ctrl-C; return 0."""
         self._app = app
+        app.use_people(self, ttl=0)
         interrupted = asyncio.Event()
         self.screen.note(self.welcome())
+        await app.connected([GROUP_ID])
         with catching_ctrl_c(interrupted):
             try:
                 await self._settle()
@@ -271,7 +292,7 @@ class ConsoleAdapter:
             self.screen.note(problem)
         if fill.current is None:
             await self.submit_form(member)
-        else:
+        elif not fill.writing:
             self.ask(member)
 
     async def submit_form(self, member: Member) -> None:

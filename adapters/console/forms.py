@@ -12,8 +12,7 @@ from bot import catalog
 from bot.errors import UserError
 from bot.messages import Form, FormField
 
-FORM_INTRO = ("Answer each question on its own line. Leave an optional one empty to skip "
-              "it. Type :form key=value ... to answer all at once, or :cancel to stop.")
+FORM_INTRO = catalog.CONSOLE_FORM_INTRO
 FORM_CLOSED = "Form closed, nothing was sent."
 
 
@@ -25,6 +24,8 @@ class FormFill:
     channel: str | None
     values: dict[str, str] = field(default_factory=dict)
     pending: list[str] = field(default_factory=list)
+    # The lines typed so far for the current paragraph question (ended by an empty line).
+    lines: list[str] = field(default_factory=list)
 
     @classmethod
     def start(cls, form: Form, channel: str | None) -> FormFill:
@@ -50,16 +51,29 @@ class FormFill:
         """Every field's key, in order."""
         return [f.key for f in self.form.fields]
 
+    @property
+    def writing(self) -> bool:
+        """Lines of a paragraph answer have been typed and more may follow."""
+        return bool(self.lines)
+
     def answer(self, raw: str) -> str | None:
         """Answer the current field with a typed line; return a kind problem or None.
 
-        An empty answer takes the field's default, or skips an optional field; a
-        required field left empty is asked again (as the platforms' forms do).
+        A paragraph question takes line after line until an empty line (so options
+        "one per line" can be typed as they are asked for). An empty answer takes the
+        field's default, or skips an optional field; a required field left empty is
+        asked again (as the platforms' forms do).
         """
         current = self.current
         if current is None:
             return None
-        value = unescape_answer(raw)
+        if current.kind == "paragraph":
+            if raw.strip():
+                self.lines.append(unescape_answer(raw))
+                return None
+            value, self.lines = "\n".join(self.lines), []
+        else:
+            value = unescape_answer(raw)
         if not value.strip():
             value = current.default
         if current.required and not value.strip():
@@ -75,7 +89,7 @@ class FormFill:
                 self.values[f.key] = given[f.key]
             elif f.key not in self.values:
                 self.values[f.key] = f.default
-        self.pending = []
+        self.pending, self.lines = [], []
 
     def ask_again(self, errors: dict[str, str]) -> list[str]:
         """After a refused submission, ask only the fields with errors again.
@@ -87,10 +101,12 @@ class FormFill:
         again = []
         for key, problem in errors.items():
             f = self.field(key)
-            lines.append(f"{f.label if f else key}: {problem}")
+            label = f.label if f else key
+            lines.append(problem if f"“{label}”" in problem else f"{label}: {problem}")
             if f is not None:
                 again.append(key)
         self.pending = [k for k in self.keys if k in again] or self.keys
+        self.lines = []
         return lines
 
 
@@ -108,6 +124,8 @@ def question(fill: FormFill, *, interactive: bool) -> str:
     else:
         details.append(_length(f))
     text = f"Question {number} of {len(fill.keys)}: {f.label} ({', '.join(details)})"
+    if f.kind == "paragraph":
+        text += f"\n    {catalog.CONSOLE_PARAGRAPH_HINT}"
     if f.placeholder:
         text += f"\n    for example: {f.placeholder}"
     if interactive and f.default:

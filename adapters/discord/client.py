@@ -3,10 +3,13 @@ registering the core's commands at start and handing events to `Interactions`.
 
 Intents: `guilds` (the servers, their channels and roles, so role names and channel
 names can be resolved) and `dm_messages` (direct messages to the bot, for the concern
-flow). Nothing privileged: message content is not needed, because a bot always gets the
-text of direct messages and of messages it is pointed at with a context menu. The one
-privileged intent, `members`, is opt-in (`[discord] member_join_events`): it brings
+flow). Message content is not needed, because a bot always gets the text of direct
+messages and of messages it is pointed at with a context menu. The privileged gateway
+intent `members` is opt-in (`[discord] member_join_events`): it brings
 `on_member_join`, so newcomers get their welcome at once; without it they run /welcome.
+Finding who holds the lead role reads the member list over REST (`DiscordPeople`),
+which needs the Server Members Intent turned on in the Developer Portal but not
+requested here; the start-up checks (`first_ready`) say so when it is off.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from discord.http import Route
 from adapters.discord.commands import CommandSet, build
 from adapters.discord.forms import FormDesk
 from adapters.discord.interactions import DEFER_AFTER_SECONDS, Interactions
-from adapters.discord.members import GroupFinder, Servers, actor_of
+from adapters.discord.members import DiscordPeople, GroupFinder, Servers, actor_of
 from adapters.discord.ratelimit import pace_requests
 from adapters.discord.sender import DiscordSender
 from bot.app import App
@@ -138,6 +141,7 @@ class _Hooks:
         self.bridge.ready.set()
         client = self.bridge.client
         log_event(log, logging.INFO, "discord.ready", guilds=len(client.guilds))
+        await self.bridge.first_ready()
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         await self.bridge.interactions.on_interaction(interaction)
@@ -193,10 +197,28 @@ class DiscordBot:
         self.commands: CommandSet = build(app.registry, app.shortcuts)
         self.ready = asyncio.Event()
         self.servers = Servers(client)
+        self.people = DiscordPeople(client, self.servers)
+        app.use_people(self.people)
+        # Set once the start-up checks that need Discord (who can be reached) are done.
+        self.checked = asyncio.Event()
+        self._checking = False
+        self.startup_lines: list[str] = []
         self.sender = DiscordSender(client, self.ready, self.servers)
         self.finder = GroupFinder(client, config.guild_ids)
         self.interactions = Interactions(app, self.commands, FormDesk(), self.finder,
                                          self.servers, defer_after)
+
+    async def first_ready(self) -> None:
+        """The first time the connection is ready: the core's start-up checks for the
+        servers this process serves (reconnections do not repeat them)."""
+        if self._checking:
+            return
+        self._checking = True
+        try:
+            groups = [str(g.id) for g in self.client.guilds] or list(self.config.guild_ids)
+            self.startup_lines = await self.app.connected(groups)
+        finally:
+            self.checked.set()
 
     async def on_member_join(self, member: discord.Member) -> None:
         """Someone joined a server (only with the members intent): the core welcomes them."""

@@ -12,14 +12,23 @@ it (`Servers`).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 import discord
 
+from bot import catalog
 from bot.events import Actor
+from bot.logs import log_event
+from bot.ports import PeopleUnavailable, Person
+from bot.roles import role_key
+
+log = logging.getLogger(__name__)
 
 
 def actor_of(member: discord.Member | discord.User,
@@ -138,3 +147,90 @@ class GroupFinder:
                 continue
             return str(guild.id), actor_of(member)
         return None
+
+
+# A server's member list is read 1000 at a time (Discord's page limit); a server larger
+# than this many pages is read only that far, and the log says so.
+MEMBER_PAGES = 100
+
+
+def person_of(data: dict[str, Any]) -> Person:
+    """A guild member payload (REST or gateway) as the core's `Person`."""
+    user: dict[str, Any] = data.get("user") or {}
+    username = str(user.get("username") or "")
+    global_name = str(user.get("global_name") or "")
+    nick = str(data.get("nick") or "")
+    return Person(str(user.get("id", "")), nick or global_name or username, username, nick,
+                  global_name)
+
+
+class DiscordPeople:
+    """The core's `People` port on Discord: who holds a role, and someone's names.
+
+    Role holders come from the server's member list over REST (`GET /guilds/{id}/members`,
+    through discord.py's HTTP client), which Discord only answers for a bot whose
+    privileged Server Members Intent is turned on in the Developer Portal: no gateway
+    intent is needed. Without it the answer is a `PeopleUnavailable` saying exactly
+    that. One person's names (`GET /guilds/{id}/members/{user}`) need no intent.
+    """
+
+    def __init__(self, client: discord.Client, servers: Servers) -> None:
+        self._client = client
+        self._servers = servers
+
+    async def holders(self, group_id: str, roles: Sequence[str]) -> list[Person]:
+        """Everyone in the server holding any of these roles (by name or id), bots aside."""
+        guild_id = snowflake(group_id)
+        if guild_id is None:
+            return []
+        try:
+            server = await self._servers.get(group_id)
+        except discord.DiscordException as exc:
+            raise PeopleUnavailable(catalog.DISCORD_MEMBERS_UNREACHABLE) from exc
+        if server is None:
+            return []
+        wanted = {role_key(r) for r in roles}
+        role_ids = {rid for name, rid in server.roles
+                    if rid != guild_id and (role_key(name) in wanted or str(rid) in wanted)}
+        if not role_ids:
+            return []
+        return [person_of(m) for m in await self._members(guild_id)
+                if not (m.get("user") or {}).get("bot")
+                and role_ids & {int(r) for r in m.get("roles") or [] if str(r).isdigit()}]
+
+    async def _members(self, guild_id: int) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        after: int | None = None
+        for _ in range(MEMBER_PAGES):
+            try:
+                page = await self._client.http.get_members(guild_id, 1000, after)
+            except discord.Forbidden as exc:
+                raise PeopleUnavailable(catalog.DISCORD_MEMBERS_INTENT_NEEDED) from exc
+            except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
+                raise PeopleUnavailable(catalog.DISCORD_MEMBERS_UNREACHABLE) from exc
+            members: list[dict[str, Any]] = [dict(m) for m in page]
+            out += members
+            if len(members) < 1000:
+                return out
+            after = int(str((members[-1].get("user") or {}).get("id", 0)))
+        log_event(log, logging.WARNING, "discord.members_truncated", group=guild_id,
+                  read=len(out))
+        return out
+
+    async def person(self, group_id: str, user_id: str) -> Person | None:
+        """Someone's names in the server (None if they are not in it)."""
+        guild_id, member_id = snowflake(group_id), snowflake(user_id)
+        if guild_id is None or member_id is None:
+            return None
+        guild = self._client.get_guild(guild_id)
+        cached = guild.get_member(member_id) if guild is not None else None
+        if cached is not None:
+            return Person(str(cached.id), cached.display_name, cached.name,
+                          cached.nick or "", cached.global_name or "")
+        try:
+            data = await self._client.http.get_member(guild_id, member_id)
+        except (discord.NotFound, discord.Forbidden):
+            return None
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
+            raise PeopleUnavailable(catalog.DISCORD_MEMBERS_UNREACHABLE) from exc
+        return person_of(dict(data))

@@ -8,13 +8,15 @@ a platform that fails on demand, to test retries and rerouting.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.app import App
 from bot.errors import DeliveryError
 from bot.events import Actor, ButtonPress, DirectMessageReceived, FormSubmission
 from bot.messages import Destination, DestinationKind, Message, Reply
+from bot.ports import PeopleUnavailable, Person
+from bot.roles import role_key
 from bot.text import plain_channels
 
 
@@ -38,6 +40,10 @@ class MemoryAdapter:
     failures: deque[DeliveryError] = field(default_factory=deque)
     fail_when: Callable[[Destination], DeliveryError | None] | None = None
     members: dict[str, Actor] = field(default_factory=dict)
+    # Extra names per member (username, nickname, real name), by member name.
+    profiles: dict[str, Person] = field(default_factory=dict)
+    # Set to make every look-up of people fail with this reason (platform trouble).
+    people_problem: str = ""
 
     # ---- outbound (the dispatcher calls this) --------------------------------------
 
@@ -69,6 +75,37 @@ class MemoryAdapter:
             self.members[name] = actor
         return actor
 
+    def names(self, name: str, *, username: str = "", nickname: str = "",
+              real_name: str = "") -> None:
+        """Give a member more names, as a platform would (a handle, a nickname)."""
+        actor = self.member(name)
+        self.profiles[name] = Person(actor.user_id, actor.display_name, username,
+                                     nickname, real_name)
+
+    def _person(self, name: str, actor: Actor) -> Person:
+        return self.profiles.get(name) or Person(actor.user_id, actor.display_name)
+
+    # ---- who holds a role (the `People` port) ----------------------------------------
+
+    async def holders(self, group_id: str, roles: Sequence[str]) -> list[Person]:
+        """The test group's members holding any of these platform roles."""
+        if self.people_problem:
+            raise PeopleUnavailable(self.people_problem)
+        wanted = {role_key(r) for r in roles}
+        if group_id != self.group_id:
+            return []
+        return [self._person(name, actor) for name, actor in self.members.items()
+                if wanted & {role_key(r) for r in actor.platform_roles}]
+
+    async def person(self, group_id: str, user_id: str) -> Person | None:
+        """A member of the test group by id (None if there is no such member)."""
+        if self.people_problem:
+            raise PeopleUnavailable(self.people_problem)
+        for name, actor in self.members.items():
+            if actor.user_id == user_id and group_id == self.group_id:
+                return self._person(name, actor)
+        return None
+
     # ---- reading what was sent -------------------------------------------------------
 
     def sent_to_channel(self, channel: str) -> list[Message]:
@@ -90,6 +127,7 @@ class MemoryBot:
     def __init__(self, app: App, adapter: MemoryAdapter | None = None) -> None:
         self.app = app
         self.adapter = adapter or MemoryAdapter()
+        self.app.use_people(self.adapter, ttl=0)
         self.app.start_delivery(self.adapter)
 
     @property

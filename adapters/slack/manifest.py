@@ -9,9 +9,11 @@ Scopes are the smallest set that works, each for one reason:
 - `chat:write`: messages, private (ephemeral) replies, updating a pressed message;
 - `im:write`: opening a direct message with a member (`conversations.open`);
 - `im:history`: reading direct messages people send the bot (`message.im`);
-- `users:read`: a member's name and whether they are a workspace admin; also brings
-  `team_join` (someone joined the workspace: the bot welcomes them);
-- `usergroups:read`: which user groups someone is in (facilitators, leads);
+- `users:read`: a member's names (display name, username, real name: a concern that
+  names a lead any of these ways is kept from them) and whether they are a workspace
+  admin; also brings `team_join` (someone joined the workspace: the bot welcomes them);
+- `usergroups:read`: which user groups someone is in, and who is in the leads' user
+  group (`usergroups.users.list`), so every lead gets a concern without acting first;
 - `channels:read`, `groups:read`: finding a channel set by name (public, private);
 - `files:write`: posting images (always with their alt text).
 """

@@ -1,5 +1,6 @@
 """Who is who on Slack: members as the core's `Actor`, user groups as platform roles,
-channel names as ids, and direct-message channels.
+channel names as ids, direct-message channels, and the core's `People` port (who is in
+a user group, with `usergroups.users.list`; someone's names, with `users.info`).
 
 Lookups are cached for a short time (`ttl` seconds), so a burst of clicks costs one
 `users.info` and one `usergroups.list`, and a change of user groups in Slack reaches the
@@ -12,17 +13,19 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import translate
-from bot.errors import NotFound
+from bot import catalog
+from bot.errors import Forbidden, NotFound
 from bot.events import Actor
 from bot.logs import log_event
 from bot.messages import Message
+from bot.ports import PeopleUnavailable, Person
 from bot.text import channel_ref, channels_in, render_channels
 
 log = logging.getLogger(__name__)
@@ -90,24 +93,105 @@ class Directory:
                      is_admin=is_admin)
 
     async def _user(self, user_id: str, fallback_name: str) -> tuple[str, bool]:
-        key = f"user:{user_id}"
-        cached = self._get(key)
-        if cached is not None:
-            return str(cached[0]), bool(cached[1])
         try:
-            response = await self.client.users_info(user=user_id)
+            user = await self._user_info(user_id)
         except Exception as exc:
             log_event(log, logging.WARNING, "slack.user_lookup_failed",
                       error=str(translate(exc)))
             return fallback_name or user_id, False
-        user: dict[str, Any] = response.get("user") or {}
         profile: dict[str, Any] = user.get("profile") or {}
         name = (profile.get("display_name") or profile.get("real_name")
                 or user.get("real_name") or user.get("name") or fallback_name or user_id)
         is_admin = bool(user.get("is_admin") or user.get("is_owner")
                         or user.get("is_primary_owner"))
-        self._put(key, (str(name), is_admin))
         return str(name), is_admin
+
+    # ---- the core's `People` port --------------------------------------------------------
+
+    async def holders(self, group_id: str, roles: Sequence[str]) -> list[Person]:
+        """Everyone in the workspace in any of these user groups (named by id, handle or
+        name), or named directly by member id (plans without user groups list leads by
+        id): members of a user group from `usergroups.users.list`, their names from
+        `users.info`. Deactivated members and bots are left out. Raises
+        `PeopleUnavailable` when Slack will not say."""
+        named = [r.strip().lstrip("@") for r in roles if r.strip().lstrip("@")]
+        users: list[str] = [r for r in named if USER_ID.match(r)]
+        group_names = {r.casefold() for r in named if not USER_ID.match(r)}
+        if group_names:
+            for group in await self._groups_strict():
+                names = {n.lstrip("@").casefold() for n in group.names()}
+                if names & group_names:
+                    users += await self._group_members(group.id)
+        out: list[Person] = []
+        for user_id in dict.fromkeys(users):
+            person = await self.person(group_id, user_id)
+            if person is not None:
+                out.append(person)
+        return out
+
+    async def _groups_strict(self) -> list[UserGroup]:
+        """The workspace's user groups (no members), or `PeopleUnavailable`."""
+        cached = self._get("usergroups-plain")
+        if cached is not None:
+            return list(cached)
+        try:
+            response = await self.client.usergroups_list()
+        except Exception as exc:
+            log_event(log, logging.WARNING, "slack.usergroups_unavailable",
+                      error=str(translate(exc)))
+            raise PeopleUnavailable(catalog.SLACK_USERGROUPS_UNREADABLE) from exc
+        groups = tuple(UserGroup(str(g.get("id", "")), str(g.get("handle", "")),
+                                 str(g.get("name", "")), frozenset())
+                       for g in response.get("usergroups") or [])
+        return list(self._put("usergroups-plain", groups))
+
+    async def _group_members(self, usergroup: str) -> list[str]:
+        key = f"usergroup-users:{usergroup}"
+        cached = self._get(key)
+        if cached is not None:
+            return list(cached)
+        try:
+            response = await self.client.usergroups_users_list(usergroup=usergroup)
+        except Exception as exc:
+            error = translate(exc)
+            log_event(log, logging.WARNING, "slack.usergroup_members_unavailable",
+                      error=str(error))
+            if isinstance(error, NotFound):
+                return []
+            raise PeopleUnavailable(catalog.SLACK_USERGROUPS_UNREADABLE
+                                    if isinstance(error, Forbidden)
+                                    else catalog.SLACK_PEOPLE_UNREACHABLE) from exc
+        return list(self._put(key, tuple(str(u) for u in response.get("users") or [])))
+
+    async def person(self, group_id: str, user_id: str) -> Person | None:
+        """A member's names from `users.info` (None if there is no such active member)."""
+        if not USER_ID.match(user_id):
+            return None
+        try:
+            user = await self._user_info(user_id)
+        except Exception as exc:
+            error = translate(exc)
+            if isinstance(error, NotFound):
+                return None
+            raise PeopleUnavailable(catalog.SLACK_PEOPLE_UNREACHABLE) from exc
+        if user.get("deleted") or user.get("is_bot"):
+            return None
+        profile: dict[str, Any] = user.get("profile") or {}
+        display = str(profile.get("display_name") or "")
+        real = str(profile.get("real_name") or user.get("real_name") or "")
+        username = str(user.get("name") or "")
+        return Person(user_id, display or real or username or user_id, username, display,
+                      real)
+
+    async def _user_info(self, user_id: str) -> dict[str, Any]:
+        """`users.info` for a member, cached; Slack's errors are raised."""
+        key = f"user-info:{user_id}"
+        cached = self._get(key)
+        if cached is not None:
+            return dict(cached)
+        response = await self.client.users_info(user=user_id)
+        user: dict[str, Any] = dict(response.get("user") or {})
+        return dict(self._put(key, user))
 
     async def user_groups(self) -> list[UserGroup]:
         """The workspace's user groups with their members (cached; [] if unavailable)."""

@@ -131,6 +131,9 @@ class SlackRunner:
         self.sender = SlackSender(self.client, self.directory, self.bridge.names,
                                   wait_seconds=send_wait)
         self.bridge.sender = self.sender  # replies' files go through the same sender
+        core.use_people(self.directory)
+        self.team_id = ""
+        self.startup_lines: list[str] = []
         self.http_port: int | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None
@@ -167,9 +170,10 @@ class SlackRunner:
     async def check_token(self) -> None:
         """Ask Slack who we are; a refused token is a `Forbidden` with the reason code."""
         try:
-            await self.client.auth_test()
+            answer = await self.client.auth_test()
         except Exception as exc:
             raise translate(exc) from None
+        self.team_id = str(answer.get("team_id") or "")
 
     async def start(self) -> None:
         """Start delivering, then connect (Socket Mode) or listen (HTTP mode)."""
@@ -179,6 +183,19 @@ class SlackRunner:
             await self.start_http(slack.http_host, slack.http_port)
         else:
             await self.start_socket_mode()
+        await self.startup_checks()
+
+    async def startup_checks(self) -> None:
+        """The core's start-up checks that need Slack (who can be reached), for this
+        workspace; a failure to ask is logged, never a reason not to start."""
+        if not self.team_id:
+            try:
+                self.team_id = str((await self.client.auth_test()).get("team_id") or "")
+            except Exception as exc:
+                log_event(log, logging.WARNING, "slack.team_unknown",
+                          error=str(translate(exc)))
+        self.startup_lines = await self.core.connected([self.team_id] if self.team_id
+                                                       else [])
 
     async def start_socket_mode(self) -> None:
         """Connect to Socket Mode (its URL from `apps.connections.open` on api_base)."""

@@ -3,7 +3,7 @@ and scheduled jobs, and talks to storage only through its interface."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -87,6 +87,10 @@ class Feature:
     # forged). Buttons not listed are open to every member; their handlers check the
     # object they act on (whose check-in, whose draft, which group).
     action_commands: dict[str, str] = field(default_factory=dict)
+    # Runs once the adapter is connected, with the groups it serves: the place for
+    # checks that need the platform (who can be reached). Returns plain lines for
+    # whoever started the bot (`App.notes`).
+    connected: Callable[[Sequence[str]], Awaitable[list[str]]] | None = None
 
 
 FeatureFactory = Callable[["App"], Feature]

@@ -27,6 +27,7 @@ from bot.features import Feature
 from bot.features.checkin_time import parse_hhmm
 from bot.features.pairing import make_groups, pairs_in
 from bot.logs import log_event
+from bot.membership import not_in_group
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
 from bot.text import neutralise
@@ -110,6 +111,14 @@ class Buddies:
         if other == ctx.actor.user_id:
             raise UserError(catalog.BUDDY_AVOID_SELF)
         undo = bool(ctx.options.get("undo"))
+        if await not_in_group(ctx.app, ctx.group_id, [other]):
+            # Someone who left may still be taken off the list, or avoided if they
+            # are still opted in to pairing (the bot knows them from that).
+            mine = {who for me, who in await ctx.storage.buddy_avoids(ctx.group_id)
+                    if me == ctx.actor.user_id}
+            known = mine if undo else set(await ctx.storage.buddy_members(ctx.group_id))
+            if other not in known:
+                raise UserError(catalog.buddy_avoid_unknown(other))
         await ctx.storage.buddy_avoid(ctx.group_id, ctx.actor.user_id, other, not undo)
         return Reply.text(catalog.BUDDY_UNAVOIDED if undo else catalog.BUDDY_AVOIDED)
 

@@ -32,6 +32,7 @@ from bot import catalog
 from bot.checkins_config import WEEKDAYS, CheckinsConfig, clock_time
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
+from bot.dates import read_day
 from bot.errors import UserError
 from bot.features import ActionHandler, Feature, FormSpec
 from bot.features.checkin_chart import answers_chart_png
@@ -145,8 +146,8 @@ class Checkins:
                         feature=NAME),
             CommandSpec("checkin pause", catalog.CHECKIN_PAUSE_HELP, self.pause,
                         "/checkin pause until=2026-12-31",
-                        options=(OptionSpec("until", "the date to start again, like "
-                                            "2026-12-31", required=True, max_length=10),),
+                        options=(OptionSpec("until", catalog.CHECKIN_PAUSE_UNTIL_OPTION,
+                                            required=True, max_length=60),),
                         feature=NAME),
             CommandSpec("checkin resume", catalog.CHECKIN_RESUME_HELP, self.resume,
                         "/checkin resume", feature=NAME),
@@ -482,12 +483,9 @@ class Checkins:
         """`/checkin pause until=<date>`: a holiday; check-ins start again by themselves."""
         prefs = await self._mine(ctx)
         zone = ZoneInfo(prefs.timezone)
-        try:
-            day = datetime.strptime(str(ctx.options["until"]).strip(), "%Y-%m-%d").date()
-        except ValueError:
-            raise UserError(catalog.CHECKIN_PAUSE_BAD_DATE) from None
+        day = read_day(str(ctx.options["until"]), zone, ctx.now())
         today = ctx.now().astimezone(zone).date()
-        if not today < day <= today + timedelta(days=366):
+        if day is None or not today < day <= today + timedelta(days=366):
             raise UserError(catalog.CHECKIN_PAUSE_BAD_DATE)
         until = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
         prefs = replace(prefs, paused_until=until, pause_reason="holiday")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec
+from bot.commands import CommandSpec, OptionSpec, refusal
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
@@ -50,17 +50,20 @@ OVERVIEWS_KEPT = 1024
 
 
 def _overview(visible: Sequence[CommandSpec]) -> str:
-    """/help without a topic: one line per command or family, with an example."""
+    """/help without a topic: one entry per command or family, each saying what it is
+    for, with an example or the family's commands."""
     lines = [catalog.HELP_INTRO, ""]
     for name, specs in _by_first_word(visible).items():
-        if len(specs) == 1 and specs[0].name == name:
-            lines.append(catalog.help_line(name, specs[0].description))
-            lines.append(catalog.help_example(specs[0].example))
+        bare = next((s for s in specs if s.name == name), None)
+        verbs = [" ".join(s.words[1:]) for s in specs if s.name != name]
+        if bare is not None:
+            lines.append(catalog.help_line(name, bare.description))
+            lines.append(catalog.help_example(bare.example))
+            if verbs:
+                lines.append(catalog.help_family_also(name, verbs))
         else:
-            bare = next((s for s in specs if s.name == name), None)
-            verbs = [" ".join(s.words[1:]) for s in specs if s.name != name]
-            lines.append(catalog.help_group_line(
-                name, bare.description if bare else None, verbs))
+            lines.append(catalog.help_group_line(name, catalog.HELP_FAMILIES.get(name),
+                                                 verbs))
     lines += ["", catalog.HELP_PRIVATE_NOTE]
     return "\n".join(lines)
 
@@ -75,18 +78,20 @@ def _by_first_word(specs: Sequence[CommandSpec]) -> dict[str, list[CommandSpec]]
 
 
 def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:
-    exact = [s for s in visible if s.name == topic]
-    under = [s for s in visible if s.words[: len(topic.split())] == tuple(topic.split())]
-    if exact:
-        s = exact[0]
-        return catalog.help_detail(
-            s.name, s.description, s.example,
-            [(o.name, o.description, o.required) for o in s.options])
-    if under:
-        lines = []
+    words = tuple(topic.split())
+    exact = next((s for s in visible if s.name == topic), None)
+    under = [s for s in visible if s.words[: len(words)] == words and s is not exact]
+    if exact is not None and not under:
+        return _full(exact)
+    if exact is not None or under:
+        # A family (`/help checkin`): the command of that name in full, then each of
+        # the others with an example, as its /help line promises.
+        lines = ([_full(exact), "", catalog.HELP_FAMILY_MORE] if exact is not None
+                 else [catalog.help_family_header(topic, catalog.HELP_FAMILIES.get(topic))])
         for s in under:
             lines.append(catalog.help_line(s.name, s.description))
             lines.append(catalog.help_example(s.example))
+        lines += ["", catalog.help_family_footer(under[0].name)]
         return "\n".join(lines)
     registry = ctx.app.registry
     spec = registry.get(topic)
@@ -96,7 +101,11 @@ def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:
             raise UserError(catalog.feature_off(topic))
         # It exists but is not for this person: the same answer whether they may not run
         # it or it is simply not meant for them (`CommandSpec.listed_for`).
-        raise UserError(catalog.not_allowed(topic))
+        raise UserError(refusal(*known, name=topic))
     raise UserError(catalog.unknown_command(topic, registry.suggest(topic)))
 
 
+def _full(spec: CommandSpec) -> str:
+    """One command in full: what it does, an example, and its options."""
+    return catalog.help_detail(spec.name, spec.description, spec.example,
+                               [(o.name, o.description, o.required) for o in spec.options])

@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot import catalog
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
+from bot.dates import WhenError, read_moment
 from bot.errors import UserError
 from bot.features import Feature, FormSpec
 from bot.features.anonymity import Sealer, coarse_day, voter_tag
@@ -48,8 +50,12 @@ VOTE_ACTION = "poll.vote"
 PICK_ACTION = "poll.pick"
 CLOSE_EXAMPLE = "2026-12-01 17:00"
 
+# Left empty, a poll closes this long after it starts.
+DEFAULT_OPEN = timedelta(days=3)
+# A closing day given without a time of day closes at this time.
+CLOSE_TIME = time(17, 0)
+
 _DURATION = re.compile(r"(\d{1,4})\s*(d|h|m|days?|hours?|minutes?|mins?)", re.IGNORECASE)
-_MOMENT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?")
 
 
 def create_fields() -> tuple[FormField, ...]:
@@ -58,8 +64,8 @@ def create_fields() -> tuple[FormField, ...]:
         FormField("question", catalog.POLL_FIELD_QUESTION, "short", max_length=QUESTION_LIMIT),
         FormField("options", catalog.POLL_FIELD_OPTIONS, "paragraph",
                   max_length=OPTIONS_LIMIT),
-        FormField("closes", catalog.POLL_FIELD_CLOSES, "short", max_length=40,
-                  placeholder=CLOSE_EXAMPLE),
+        FormField("closes", catalog.POLL_FIELD_CLOSES, "short", required=False,
+                  max_length=40, placeholder=catalog.POLL_CLOSES_HINT),
         FormField("anonymous", catalog.POLL_FIELD_ANONYMOUS, "yes_no", required=False,
                   default="yes"),
         FormField("multiple", catalog.POLL_FIELD_MULTIPLE, "yes_no", required=False,
@@ -97,22 +103,23 @@ def parse_options(raw: str) -> list[str]:
 
 
 def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
-    """When a poll closes: a length (3d, 12h, 90m) or a local date and time."""
-    text = raw.strip()
+    """When a poll (or an amendment's vote) closes: a length (3d, 12h, 90m, "2 days") or
+    a time read by the one date reader every command uses (`bot.dates`): "tomorrow
+    5pm", "next Friday", "2026-12-01 17:00". A day with no time closes at 17:00."""
+    text = " ".join(raw.split())
     duration = _DURATION.fullmatch(text)
-    moment = _MOMENT.fullmatch(text)
     try:
         if duration:
             amount, unit = int(duration.group(1)), duration.group(2)[0].lower()
             closes = now + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
                             "m": timedelta(minutes=amount)}[unit]
-        elif moment:
-            year, month, day, hour, minute = (int(g) if g else None for g in moment.groups())
-            assert year is not None and month is not None and day is not None
-            closes = datetime(year, month, day, 17 if hour is None else hour,
-                              minute or 0, tzinfo=zone).astimezone(now.tzinfo)
         else:
-            raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE))
+            found = read_moment(text, zone, now, default_time=CLOSE_TIME)
+            if found is None:
+                raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE))
+            closes = found.astimezone(now.tzinfo)
+    except WhenError as exc:
+        raise UserError(str(exc)) from None
     except (ValueError, OverflowError):
         raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE)) from None
     if closes <= now:
@@ -120,6 +127,25 @@ def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
     if closes - now > LONGEST:
         raise UserError(catalog.POLL_CLOSE_TOO_FAR)
     return closes
+
+
+def form_problems(values: Mapping[str, object], now: datetime,
+                  zone: ZoneInfo) -> dict[str, str]:
+    """What is wrong with each answer of the new-poll form, by field key."""
+    problems: dict[str, str] = {}
+    if not has_visible_text(str(values.get("question") or "")):
+        problems["question"] = catalog.field_required(catalog.POLL_FIELD_QUESTION)
+    checks: tuple[tuple[str, Callable[[str], object]], ...] = (
+        ("options", parse_options), ("closes", lambda raw: parse_closes(raw, now, zone)))
+    for key, check in checks:
+        raw = str(values.get(key) or "")
+        if key == "closes" and not raw.strip():
+            continue
+        try:
+            check(raw)
+        except UserError as exc:
+            problems[key] = exc.text
+    return problems
 
 
 def _yes(value: object, default: bool) -> bool:
@@ -152,13 +178,17 @@ class Polls:
         """/poll: open the form, or create at once when the options are given."""
         if not ctx.options:
             return Reply(form=self.form.form(catalog.POLL_FORM_TITLE, submit_label="Start"))
-        missing = [k for k in ("question", "options", "closes") if not ctx.options.get(k)]
+        missing = [k for k in ("question", "options") if not ctx.options.get(k)]
         if missing:
             raise UserError(catalog.option_missing("poll", missing[0], _EXAMPLE))
         return await self.create(ctx, dict(ctx.options))
 
     async def create_from_form(self, ctx: Context) -> Reply:
-        """The new-poll form was sent."""
+        """The new-poll form was sent: an answer that cannot be used is asked for again,
+        with the others kept, rather than the whole form being lost."""
+        problems = form_problems(ctx.options, ctx.now(), ctx.settings.zone)
+        if problems:
+            return Reply(messages=(), field_errors=problems)
         return await self.create(ctx, dict(ctx.options))
 
     async def create(self, ctx: Context, values: dict[str, object]) -> Reply:
@@ -171,7 +201,9 @@ class Polls:
                                                    QUESTION_LIMIT, len(question)))
         options = parse_options(str(values.get("options", "")))
         now = ctx.now()
-        closes = parse_closes(str(values.get("closes", "")), now, ctx.settings.zone)
+        raw_closes = str(values.get("closes") or "").strip()
+        closes = (parse_closes(raw_closes, now, ctx.settings.zone) if raw_closes
+                  else now + DEFAULT_OPEN)
         anonymous = _yes(values.get("anonymous"), True)
         multiple = _yes(values.get("multiple"), False)
         poll = NewPoll(secrets.token_hex(5), ctx.group_id, neutralise(question),
@@ -344,11 +376,11 @@ def build(app: App) -> Feature:
     """The polls feature."""
     polls = Polls(app)
     options = (
-        OptionSpec("question", "what to ask", max_length=QUESTION_LIMIT),
-        OptionSpec("options", "the choices, separated by |", max_length=OPTIONS_LIMIT),
-        OptionSpec("closes", "when it closes: 3d, 12h or " + CLOSE_EXAMPLE, max_length=40),
-        OptionSpec("anonymous", "yes (the default) or no", OptionType.BOOLEAN),
-        OptionSpec("multiple", "yes if people may choose several", OptionType.BOOLEAN),
+        OptionSpec("question", catalog.POLL_OPTION_QUESTION, max_length=QUESTION_LIMIT),
+        OptionSpec("options", catalog.POLL_OPTION_OPTIONS, max_length=OPTIONS_LIMIT),
+        OptionSpec("closes", catalog.POLL_OPTION_CLOSES, max_length=40),
+        OptionSpec("anonymous", catalog.POLL_OPTION_ANONYMOUS, OptionType.BOOLEAN),
+        OptionSpec("multiple", catalog.POLL_OPTION_MULTIPLE, OptionType.BOOLEAN),
     )
     spec = CommandSpec("poll", catalog.POLL_HELP, polls.command,
                        "/poll  or  " + _EXAMPLE, options=options, feature="polls",

@@ -19,6 +19,7 @@ from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
+from bot.features.concerns.reach import setup_line
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -47,20 +48,28 @@ def build(app: App) -> Feature:
     """The setup feature."""
 
     async def setup(ctx: Context) -> Reply:
+        lead_only = _lead_only(ctx)
         if not ctx.options:
-            return Reply.text(_overview(ctx))
+            return Reply.text(await _overview(ctx) + (f"\n\n{catalog.SETUP_LEADS_PART}"
+                                                      if lead_only else ""))
         changes = _changes(ctx)
         stored = {k: (None if v is None else to_stored(k, v)) for k, v in changes.items()}
         merged = ctx.app.settings.preview(ctx.group_id, stored)
+        if lead_only:
+            others = _not_safeguarding(changes, ctx.settings, merged)
+            if others:
+                raise UserError(catalog.setup_lead_cannot_change(others))
         problems = [catalog.setup_needs_channel(f, k) if k.endswith("_channel")
                     else catalog.setup_needs_roles(f, k) for f, k in merged.missing()]
         if merged.privacy_problems():
             problems.append(catalog.SETUP_LEADS_CHANNEL_SHARED)
         if not merged.facilitator_roles:
             problems.append(catalog.SETUP_NO_FACILITATOR_ROLES)
-        elif (not ctx.actor.is_admin
+        elif (not ctx.actor.is_admin and Role.FACILITATOR in ctx.roles
               and Role.FACILITATOR not in ctx.app.roles_of(ctx.actor, merged)):
             problems.append(catalog.SETUP_WOULD_LOCK_YOU_OUT)
+        if lead_only and Role.LEAD not in ctx.app.roles_of(ctx.actor, merged):
+            problems.append(catalog.SETUP_WOULD_LOCK_LEAD_OUT)
         touched = safeguarding_changes(ctx.settings, merged)
         if touched and not (ctx.actor.is_admin or Role.LEAD in ctx.roles):
             # Otherwise a facilitator could make themselves a lead (or move the leads'
@@ -89,14 +98,38 @@ def build(app: App) -> Feature:
     )
     spec = CommandSpec(
         name="setup",
-        description="See the group's settings, and change them (facilitators and admins).",
+        description=catalog.SETUP_HELP,
         handler=setup,
         example="/setup  or  /setup timezone=Europe/London updates_channel=#news",
         options=options,
-        roles=frozenset({Role.FACILITATOR}),
+        # Leads own the settings that decide who sees concerns (`SAFEGUARDING_KEYS`);
+        # a lead who is not a facilitator may change those and only those.
+        roles=frozenset({Role.FACILITATOR, Role.LEAD}),
         admins=True,
     )
     return Feature("setup", commands=[spec])
+
+
+# The settings that decide who sees concerns: the leads own them ("concerns" stands for
+# switching the concerns feature on or off).
+SAFEGUARDING_KEYS = ("lead_roles", "leads_channel", "concerns")
+
+
+def _lead_only(ctx: Context) -> bool:
+    """A safeguarding lead who is neither a facilitator nor an admin: they may see the
+    settings and change only the safeguarding ones."""
+    return (Role.LEAD in ctx.roles and Role.FACILITATOR not in ctx.roles
+            and not ctx.actor.is_admin)
+
+
+def _not_safeguarding(changes: dict[str, Any], old: GroupSettings,
+                      new: GroupSettings) -> list[str]:
+    """The settings in a change that are not the leads' to make; switching a feature
+    other than concerns on or off counts as `features`."""
+    others = {k for k in changes if k not in SAFEGUARDING_KEYS and k != "features"}
+    if (set(old.features) ^ set(new.features)) - {"concerns"}:
+        others.add("features")
+    return sorted(others)
 
 
 def safeguarding_changes(old: GroupSettings, new: GroupSettings) -> list[str]:
@@ -151,7 +184,7 @@ def _changes(ctx: Context) -> dict[str, Any]:
     return changes
 
 
-def _overview(ctx: Context) -> str:
+async def _overview(ctx: Context) -> str:
     settings = ctx.settings
     chat_made = set(ctx.app.settings.stored_keys(ctx.group_id))
     lines = [catalog.SETUP_HEADER]
@@ -161,11 +194,16 @@ def _overview(ctx: Context) -> str:
                  else neutralise(value)) or catalog.SETUP_UNSET
         where = " (set in chat)" if spec.key in chat_made else ""
         lines.append(f"- {spec.key}: {value}{where}. {spec.description.capitalize()}.")
-    missing = settings.missing()
+    missing = [catalog.setup_needs_channel(f, k) for f, k in settings.missing()]
+    if "concerns" in settings.features:
+        line, nobody = await setup_line(ctx.app, ctx.group_id)
+        if nobody:
+            missing.append(line)
+        else:
+            lines.append(line)
     lines.append("")
     if missing:
-        lines.append(catalog.setup_missing(
-            [catalog.setup_needs_channel(f, k) for f, k in missing]))
+        lines.append(catalog.setup_missing(missing))
     else:
         lines.append(catalog.SETUP_NOTHING_MISSING)
     return "\n".join(lines)

@@ -29,7 +29,7 @@ from tests.agreement.helpers import (
 async def test_no_agreement_yet_says_how_to_start(bot: MemoryBot) -> None:
     assert reply_text(await bot.run("alice", "/agreement")) == catalog.AGREEMENT_NONE
     refused = await bot.run("alice", "/agreement start")
-    assert reply_text(refused) == catalog.not_allowed("agreement start")
+    assert reply_text(refused) == catalog.not_allowed("agreement start", ["facilitator"])
 
 
 async def test_start_form_is_prefilled_with_suggestions(bot: MemoryBot) -> None:
@@ -164,7 +164,7 @@ def test_outcome_rule(yes: int, no: int, rule: str, turnout: int, passed: bool) 
 async def test_only_facilitators_propose_and_amendments_are_checked(bot: MemoryBot) -> None:
     await start_agreement(bot)
     refused = await bot.run("alice", '/agreement propose change=add text="x" reason="y"')
-    assert reply_text(refused) == catalog.not_allowed("agreement propose")
+    assert reply_text(refused) == catalog.not_allowed("agreement propose", ["facilitator"])
     form = await bot.run("carol", "/agreement propose")
     assert form.form is not None
     assert [f.key for f in form.form.fields] == ["change", "point", "text", "reason",

@@ -33,7 +33,7 @@ async def _add_three(bot: MemoryBot) -> None:
 
 async def test_only_facilitators_manage_prompts(bot: MemoryBot) -> None:
     refused = await bot.run("alice", '/prompt add text="Hello"')
-    assert reply_text(refused) == catalog.not_allowed("prompt add")
+    assert reply_text(refused) == catalog.not_allowed("prompt add", ["facilitator"])
     bot.adapter.member("carol", "Facilitator")
     assert reply_text(await bot.run("carol", "/prompt list")) == catalog.PROMPTS_NONE
     await _add_three(bot)

@@ -33,7 +33,15 @@ from adapters.memory import MemoryAdapter, MemoryBot, reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
-from bot.commands import CommandSpec, OptionSpec, OptionType, is_listed, may_run
+from bot.commands import (
+    CommandSpec,
+    OptionSpec,
+    OptionType,
+    is_listed,
+    may_run,
+    refusal,
+    who_may_run,
+)
 from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
@@ -218,7 +226,7 @@ async def _build_world(storage: Storage, clock: FakeClock, db: Path) -> World:
         "title": "Planning", "when": "2026-01-22 18:00"})
     world.carol_draft = again.messages[0].buttons[0].value
     await bot.submit("carol", "meetings.minutes", {
-        "summary": "We met.", "actions": "@carol: book the room (Friday)"})
+        "summary": "We met.", "actions": "@U-carol: book the room (Friday)"})
     (item,) = await storage.open_actions(GROUP, None)
     world.action_item = item.id
 
@@ -339,7 +347,7 @@ async def test_every_command_that_is_not_theirs_is_refused_by_the_core(
             async with Unchanged(world):
                 reply = await world.app.handle(event)
             text = reply_text(reply)
-            assert text in (catalog.not_allowed(spec.name), catalog.CONCERN_REFUSED), (
+            assert text in (refusal(spec), catalog.CONCERN_REFUSED), (
                 spec.name, text)
             assert reply.form is None and not reply.public, spec.name
             if spec.name == "case register":
@@ -362,7 +370,7 @@ async def test_every_button_and_form_that_is_not_theirs_is_refused_by_the_core(
             async with Unchanged(world):
                 reply = await app.handle(ButtonPress(GROUP, actor, action, value,
                                                      channel="general"))
-            assert reply_text(reply) == catalog.BUTTON_NOT_ALLOWED, action
+            assert reply_text(reply) == catalog.button_not_allowed(who_may_run(guard)), action
             assert reply.form is None and reply.update is None
             checked += 1
     for form_id, form in sorted(app.forms.items()):
@@ -374,7 +382,7 @@ async def test_every_button_and_form_that_is_not_theirs_is_refused_by_the_core(
             async with Unchanged(world):
                 reply = await app.handle(FormSubmission(GROUP, actor, form_id, values,
                                                         state, "general"))
-            assert reply_text(reply) == catalog.not_allowed(guard.name), form_id
+            assert reply_text(reply) == refusal(guard), form_id
             assert not reply.field_errors
             checked += 1
     if profile == "member":
@@ -398,7 +406,7 @@ async def test_the_forms_of_facilitator_commands_are_guarded(world: World) -> No
     before = await world.app.storage.open_amendments()
     reply = await world.bot.submit("mallory", "agreement.propose", {
         "change": "remove", "point": "1", "reason": "I don't like it"})
-    assert reply_text(reply) == catalog.not_allowed("agreement propose")
+    assert reply_text(reply) == catalog.not_allowed("agreement propose", ["facilitator"])
     assert await world.app.storage.open_amendments() == before
 
 
@@ -437,8 +445,12 @@ async def test_help_shows_a_person_only_what_they_may_run(world: World) -> None:
     assert "/case" not in member_help and "/setup" not in member_help
     assert "/case" in reply_text(await world.bot.run("erin", "/help"))
     for topic in ("case", "case show", "case register"):
+        spec = app.registry.get(topic)
+        known = [spec] if spec is not None else app.registry.under(topic)
         assert reply_text(await world.bot.run("mallory", f"/help {topic}")) == (
-            catalog.not_allowed(topic))
+            refusal(*known, name=topic))
+        assert reply_text(await world.bot.run("mallory", f"/help {topic}")) == (
+            catalog.not_allowed(topic, ["lead"]))
 
 
 # ---- check-ins: a member's own --------------------------------------------------------
@@ -578,7 +590,7 @@ async def test_a_facilitator_cannot_make_themselves_a_members_facilitator(
                        {"member": "U-bob", "facilitator": "U-fran"}, None)
     async with Unchanged(world):
         reply = await world.app.handle(event)
-    assert reply_text(reply) == catalog.not_allowed("checkin assign")
+    assert reply_text(reply) == catalog.not_allowed("checkin assign", ["admin"])
     # An admin may, but only to a facilitator the bot knows, and the member is told.
     unknown = await world.bot.run("sam", "/checkin assign member=U-bob facilitator=U-mallory")
     assert reply_text(unknown) == catalog.checkin_assign_not_facilitator("U-mallory")
@@ -595,7 +607,7 @@ async def test_a_facilitator_who_stepped_down_gets_no_more_requests(world: World
     bot = world.bot
     bot.adapter.members["carol"] = Actor("U-carol", "Carol")  # the role is taken away
     assert reply_text(await bot.run("fran", "/checkin remove facilitator=U-carol")) == (
-        catalog.not_allowed("checkin remove"))
+        catalog.not_allowed("checkin remove", ["admin"]))
     listed = reply_text(await bot.run("sam", "/checkin facilitators"))
     assert "Carol" in listed and "Fran" in listed
     done = reply_text(await bot.run("sam", "/checkin remove facilitator=U-carol"))

@@ -579,7 +579,7 @@ def test_stored_hostile_text_comes_back_inert_from_every_view_and_job(
 FORM_HINTS: dict[str, list[str]] = {
     "when": ["2026-01-27 18:00"], "repeat": ["weekly"], "where": ["Room 2"],
     "agenda": ["Welcome"], "summary": ["We met."], "decisions": ["Keep going"],
-    "actions": ["@alice: book the room by 2026-01-30"], "message": ["Hello"],
+    "actions": ["@U-alice: book the room by 2026-01-30"], "message": ["Hello"],
     "answer": ["Thank you"], "note": ["A note"], "what": ["Something worried me"],
     "about": [""], "danger": ["no"], "contact": ["yes"], "anonymous": ["no"],
     "audience": ["group"], "topic": ["meetings"], "multiple": ["no"],

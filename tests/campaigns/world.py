@@ -200,7 +200,7 @@ async def _seed(world: World) -> None:
     minutes = await run("carol", f"/minutes meeting={meeting_id}")
     assert minutes.form is not None, reply_text(minutes)
     await submit("carol", minutes.form, {"summary": "We met.", "decisions": "Keep going",
-                                         "actions": "@alice: book the room by 2026-01-20"})
+                                         "actions": "@U-alice: book the room by 2026-01-20"})
 
     # Feedback: enough items for a group digest, delivered, so one can be answered.
     feedback = await run("alice", "/feedback")

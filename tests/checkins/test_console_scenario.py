@@ -77,7 +77,7 @@ async def test_check_in_not_so_good_with_a_note_in_the_console(tmp_path: Path) -
             await _until(out, r"buttons \(#\d+\): \[Good\] \[Okay\] \[Not so good\] "
                               r"\[I'd like a one-to-one\] \[Add a private note\]", mark)
             typed.type(":press Add a private note", "Not so good",
-                       "I have been feeling left out lately")
+                       "I have been feeling left out lately", "")
             await _until(out, r"Nobody has been told", mark)
             typed.type(":press I'd like a one-to-one")
             await _until(out, r"^\[DM to Carol\] coprod: Alice would like a "

@@ -67,5 +67,5 @@ async def test_five_members_answered_shows_the_spread_and_a_chart(cbot: MemoryBo
     assert "Alice" not in other and "Ezra" not in other
     assert "6 sent, 5 answered" in other
     refused = await cbot.run("alice", "/checkin summary")
-    assert "only for the people who run the group" in reply_text(refused)
+    assert reply_text(refused) == catalog.not_allowed("checkin summary", ["facilitator"])
     assert channel_posts(cbot) == []

@@ -8,6 +8,7 @@ from datetime import timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
+from bot.events import Actor
 from storage.concerns import CaseStatus, NoteKind
 from tests.concerns.helpers import raise_concern, ref_of, settle_fully
 
@@ -104,8 +105,14 @@ async def test_leads_register_list_and_unregister(cbot: MemoryBot) -> None:
     listed = reply_text(await cbot.run("dev", "/case leads"))
     assert "Dev" in listed and "Erin" in listed
     refused = reply_text(await cbot.run("bob", "/case register"))
-    assert "only for the people who run the group" in refused
-    await cbot.run("dev", "/case unregister who=U-erin")
+    assert refused == catalog.not_allowed("case register", ["lead"])
+    # Erin still holds the lead role: unregistering does not stop concerns, and says so.
+    kept = reply_text(await cbot.run("dev", "/case unregister who=U-erin"))
+    assert kept == catalog.concern_still_a_lead("Erin")
+    assert "Erin" in reply_text(await cbot.run("dev", "/case leads"))
+    # Once the role is taken away on the platform (her registration was dropped), she
+    # is no longer a lead.
+    cbot.adapter.members["erin"] = Actor("U-erin", "Erin")
     assert "Erin" not in reply_text(await cbot.run("dev", "/case leads"))
     await raise_concern(cbot)
     await settle_fully(cbot)

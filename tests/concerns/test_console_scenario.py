@@ -25,6 +25,7 @@ SCRIPT = f"""\
 :as alice
 /concern
 {WORDS}
+
 Dev
 no
 yes
@@ -75,3 +76,29 @@ async def test_a_concern_naming_one_lead_reaches_only_the_other(tmp_path: Path) 
     # The reporter's confirmation is private to Alice.
     assert any(line.startswith("[only Alice can see this]") and "Thank you" in line
                for line in lines)
+
+
+FRESH = f"""\
+:as alice
+/concern
+{WORDS}
+
+
+no
+yes
+no
+:quit
+"""
+
+
+async def test_on_a_fresh_console_the_demo_leads_get_it_from_the_first_minute(
+        tmp_path: Path) -> None:
+    """Issue 17: nobody has acted, yet Dev and Erin (who hold the lead role) get the
+    concern by DM, and Alice is told a lead will pick it up."""
+    out = await _run(tmp_path, FRESH)
+    said = [line for line in out.splitlines() if "] coprod:" in line]
+    for lead in ("Dev", "Erin"):
+        assert any(line.startswith(f"[DM to {lead}]") and "Safeguarding concern C-" in line
+                   for line in said), lead
+    assert "a lead will pick it up" in out
+    assert "concern.no_lead_reachable" not in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.memory import MemoryBot, reply_text
+from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
@@ -23,22 +24,28 @@ async def test_help_lists_only_what_the_caller_may_run(bot: MemoryBot) -> None:
 async def test_help_on_one_command_and_unknown_ones(bot: MemoryBot) -> None:
     bot.adapter.member("carol", "Facilitator")
     detail = reply_text(await bot.run("carol", "/help setup"))
-    assert "Example:" in detail and "timezone (optional)" in detail
-    assert "only for the people who run the group" in reply_text(
+    assert "Example:" in detail and "Options:" in detail and "- timezone:" in detail
+    assert "only facilitators, safeguarding leads and admins can use /setup" in reply_text(
         await bot.run("alice", "/help setup"))
     assert "Did you mean /help?" in reply_text(await bot.run("alice", "/hlep"))
 
 
 async def test_setup_shows_settings_and_what_is_missing(bot: MemoryBot) -> None:
     bot.adapter.member("carol", "Facilitator")
+    # Nobody holds the lead role yet: /setup says so, and does not say all is set.
     text = reply_text(await bot.run("carol", "/setup"))
     assert "timezone: Europe/London" in text
+    assert "Everything the switched-on features need is set." not in text
+    assert catalog.setup_leads_reachable(0, "", 0) in text
+    bot.adapter.member("dev", "Safeguarding lead")
+    text = reply_text(await bot.run("carol", "/setup"))
+    assert catalog.setup_leads_reachable(1, "", 0) in text
     assert "Everything the switched-on features need is set." in text
 
 
 async def test_members_cannot_change_settings(bot: MemoryBot) -> None:
     refusal = reply_text(await bot.run("alice", "/setup timezone=UTC"))
-    assert "only for the people who run the group" in refusal
+    assert refusal == catalog.not_allowed("setup", ["facilitator", "lead", "admin"])
     assert bot.app.settings.for_group(bot.group_id).timezone == "Europe/London"
 
 

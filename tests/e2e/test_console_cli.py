@@ -57,8 +57,8 @@ def test_setup_is_stored_across_runs(coprod_run: CliRunner, tmp_path: Path) -> N
 def test_members_cannot_run_setup(coprod_run: CliRunner) -> None:
     run = coprod_run("/setup timezone=UTC\n")
     assert run.answer("/setup timezone=UTC") == (
-        "[only Alice can see this] coprod: Sorry, /setup is only for the people who run "
-        "the group. Type /help to see what you can do.")
+        "[only Alice can see this] coprod: Sorry, only facilitators, safeguarding leads and "
+        "admins can use /setup. Type /help to see what you can do.")
 
 
 def test_bad_time_zone_is_explained(coprod_run: CliRunner) -> None:
@@ -100,3 +100,11 @@ def test_script_reads_as_a_transcript(coprod_run: CliRunner) -> None:
     after_quit = run.out.split("alice in DM with coprod> :quit\n", 1)[1]
     assert after_quit.startswith("Goodbye")  # nothing after :quit is read
     assert "/help" not in after_quit
+
+
+def test_start_up_says_how_many_leads_can_be_reached(coprod_run: CliRunner) -> None:
+    """The demo leads (Dev and Erin) are reachable from the first minute, and the
+    operator is told so in one plain line on stderr."""
+    run = coprod_run("/help\n")
+    assert "Safeguarding leads the bot can reach now: 2 leads in group demo." in run.err
+    assert "Safeguarding leads" not in run.out

@@ -128,10 +128,11 @@ def features(seen: Seen) -> list[FeatureFactory]:
 
 async def test_form_field_by_field(console: ConsoleRunner) -> None:
     seen = Seen()
-    run = await console("/plan\nMonthly meeting\nonline\nBring snacks\\nand tea\n\n",
+    run = await console("/plan\nMonthly meeting\nonline\nBring snacks\nand tea\n\n\n",
                         features=features(seen))
     opened = run.answer("/plan")
-    assert opened.startswith("Form: Plan a meeting\nAnswer each question on its own line. "
+    assert opened.startswith("Form: Plan a meeting\nAnswer each question on its own line; a "
+                             "question that takes several lines ends with an empty line. "
                              "Leave an optional one empty to skip it. Type :form key=value "
                              "... to answer all at once, or :cancel to stop.")
     assert "The keys for :form are: title, where, notes, friend." in opened
@@ -139,10 +140,13 @@ async def test_form_field_by_field(console: ConsoleRunner) -> None:
                            "characters)\n    for example: Monthly meeting")
     assert run.answer("Monthly meeting") == (
         "Question 2 of 4: Where (required, one of: Online | In person)")
-    assert run.answer("online") == "Question 3 of 4: Notes (optional, up to 200 characters)"
-    assert run.answer("Bring snacks\\nand tea") == (
-        "Question 4 of 4: Bring a friend? (optional, yes or no)")
-    sent = run.after("")  # the empty answer keeps the default and sends the form
+    assert run.answer("online") == (
+        "Question 3 of 4: Notes (optional, up to 200 characters)\n"
+        "    type as many lines as you need, then an empty line to finish")
+    # A paragraph takes line after line; the empty line ends it.
+    assert run.answer("Bring snacks") == "" and run.answer("and tea") == ""
+    assert run.answer("") == "Question 4 of 4: Bring a friend? (optional, yes or no)"
+    sent = run.after("", nth=2)  # the empty answer keeps the default and sends the form
     assert sent == [
         "[only Alice can see this] coprod: Saved (asked in #general).",
         "    buttons (#1): [Undo]",
@@ -174,8 +178,8 @@ async def test_form_in_one_line_with_errors_asked_again(console: ConsoleRunner) 
     refused = run.after(':form title=Hi where="on the moon" notes="Two words\\nand more"')
     assert refused == [
         "Some answers need another look, so nothing was sent yet:",
-        "    Title: “Title” needs at least 3 characters.",
-        "    Where: “Where” needs to be one of: Online, In person.",
+        "    “Title” needs at least 3 characters.",
+        "    “Where” needs to be one of: Online, In person.",
         "Please answer these again.",
         "Question 1 of 4: Title (required, at least 3 and up to 40 characters)",
         "    for example: Monthly meeting",

@@ -25,7 +25,7 @@ NO_LEADS = """\
 [console]
 members = [{ name = "alice" }, { name = "carol", roles = ["Facilitator"] }]
 """
-CONCERN = ("/concern\nSomething worrying happened after the session\n\nno\nyes\nno\n"
+CONCERN = ("/concern\nSomething worrying happened after the session\n\n\nno\nyes\nno\n"
            ":as carol\n/setup timezone=Europe/Paris\n:quit\n")
 CRITICAL = "level=critical logger=bot.features.concerns.routing event=concern.no_lead_reachable"
 

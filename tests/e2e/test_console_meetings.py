@@ -71,13 +71,15 @@ async def test_schedule_remind_and_rsvp_in_the_console(tmp_path: Path) -> None:
             await _until(out, r"Please check this before I save it")
             check = out.getvalue()
             assert "Monday 3 March 2031 at 09:03 (Europe/London time, GMT)" in check
+            # Scheduled in #general, reminded in the updates channel, as /setup says.
+            assert "Reminders in #updates" in check
             typed.type(":press Save meeting")
             await _until(out, r"Saved: Coffee and plans \(meeting 1\)")
 
             clock.advance(timedelta(minutes=2))  # 09:02:30: the reminder is due at 09:02
             mark = len(out.getvalue())
             assert await app.scheduler.run_due() >= 1
-            reminder = await _until(out, r"^\[#general\] coprod: Reminder: Coffee and plans"
+            reminder = await _until(out, r"^\[#updates\] coprod: Reminder: Coffee and plans"
                                          r" is on Monday 3 March 2031 at 09:03", mark)
             buttons = await _until(out, r"buttons \(#(\d+)\): \[Going\] \[Maybe\] "
                                         r"\[Can't make it\]", mark)

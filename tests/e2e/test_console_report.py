@@ -10,7 +10,7 @@ from .conftest import ConsoleRunner
 
 LEADS_REGISTER = ":as dev\n/case register\n:as erin\n/case register\n"
 # Five answers to the concern form: what, about (skipped), danger, contact, anonymous.
-FORM = "I think she needs help\n\nno\nyes\nno\n"
+FORM = "I think she needs help\n\n\nno\nyes\nno\n"
 
 
 def _lines_to(out: str, prefix: str) -> str:

@@ -110,7 +110,8 @@ async def test_roles_and_admin_change_what_you_may_do(console: ConsoleRunner) ->
     assert "Saved: timezone." in run.answer("/setup timezone=UTC")
     assert run.answer(":unrole bob facilitator") == (
         "Took the role Facilitator from Bob. Bob is now: member.")
-    assert "is only for the people who run the group" in run.answer("/setup")
+    assert "only facilitators, safeguarding leads and admins can use /setup" in run.answer(
+        "/setup")
     assert run.answer(":role bob Gardener") == "Gave Bob the role Gardener. Bob is now: Gardener."
     assert run.answer(":unrole bob lead") == (
         "Bob doesn't have the role Safeguarding lead (Bob has: Gardener).")

@@ -180,6 +180,7 @@ def test_canary_through_a_real_console_process(tmp_path: Path) -> None:
         f":as {CONSOLE_CANARY}",
         "/feedback",
         "The room is too noisy for me.",
+        "",  # the end of the message (it may take several lines)
         "meetings",
         "group",
         ":press 1. Yes",

@@ -166,7 +166,7 @@ async def test_hiding_keeps_an_item_out_with_a_recorded_reason(
     ref = next(line.split()[2].rstrip(",:") for line in listing.splitlines()
                if "waiting" in line and "Carol is useless" in listing.split(line)[1][:80])
     refused = await bot.run("alice", f"/feedback hide item={ref} reason=x")
-    assert "only for" in reply_text(refused)
+    assert reply_text(refused) == catalog.not_allowed("feedback hide", ["facilitator"])
     hidden = await bot.run("carol", f'/feedback hide item={ref} reason="names a member"')
     assert reply_text(hidden) == catalog.feedback_hidden(ref)
     item = await bot.app.storage.feedback_item(bot.group_id, ref)
@@ -191,7 +191,7 @@ async def test_you_said_we_did_quotes_the_item_in_public(
     button = post.buttons[0]
     assert button.label == catalog.FEEDBACK_ANSWER_BUTTON
     member = await bot.press("alice", button.action, button.value)
-    assert reply_text(member) == catalog.BUTTON_NOT_ALLOWED and member.form is None
+    assert reply_text(member) == catalog.button_not_allowed(["facilitator"]) and member.form is None
     bot.adapter.member("carol", "Facilitator")
     opened = await bot.press("carol", button.action, button.value)
     assert opened.form is not None and opened.form.state == button.value
@@ -260,7 +260,8 @@ async def test_the_list_shows_nothing_of_today_and_a_whole_day_together_after(
     assert len(group) == 5 and all(
         line.endswith("the first digest that may share it is on 07 Jan 2026") for line in group)
     assert "05 Jan" not in listing and ":" not in "".join(line.split(": ", 1)[1] for line in lines)
-    assert "only for" in reply_text(await bot.run("alice", "/feedback list"))
+    assert reply_text(await bot.run("alice", "/feedback list")) == catalog.not_allowed(
+        "feedback list", ["facilitator"])
 
 
 async def test_nothing_is_shared_before_facilitators_could_check_it(

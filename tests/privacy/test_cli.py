@@ -16,9 +16,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import catalog
 from bot.config import Config
 from bot.privacy import clean_member_id, run_erase, run_export
 from storage.checkins import CheckinPrefs
@@ -117,9 +119,31 @@ async def test_bad_arguments_change_nothing_and_say_why(tmp_path: Path) -> None:
     assert await run_export(config, "alice", None, str(tmp_path / "no" / "such.json"),
                             stdout=out, stderr=err) == 1
     assert "Could not write" in err.getvalue()
-    assert await run_erase(config, "alice", None, None, False, stdout=out,
-                           ask=lambda _: "no") == 1
+    # Nobody called alice in an empty database: one clear line, before any question.
+    err = io.StringIO()
+    assert await run_erase(config, "alice", None, None, False, stdout=out, stderr=err,
+                           ask=lambda _: pytest.fail("asked about nobody")) == 2
+    assert err.getvalue().strip() == catalog.erase_unknown_member("alice", None)
     assert erasures_recorded(tmp_path) == 0
+
+
+def test_erasing_an_unknown_member_changes_nothing(tmp_path: Path) -> None:
+    """A mistyped id gets one line and exit 2; a known member, even one already erased,
+    is erased (or found to have nothing left) as before."""
+    asyncio.run(_prepare(tmp_path))
+    for args in (("--member", "alcie", "--yes"), ("--member", "alice", "--group", "elsewhere",
+                                                   "--yes"), ("--member", "nobody")):
+        run = coprod(tmp_path, "erase", *args, given="yes\n")
+        assert run.returncode == 2, run.stdout + run.stderr
+        lines = [line for line in run.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and "Nothing was erased." in lines[0], run.stderr
+        assert "knows no member" in lines[0] and run.stdout == ""
+    assert erasures_recorded(tmp_path) == 0
+    assert coprod(tmp_path, "export", "--member", "alice", "--out", "-").returncode == 0
+    first = coprod(tmp_path, "erase", "--member", "alice", "--yes")
+    assert first.returncode == 0, first.stderr
+    again = coprod(tmp_path, "erase", "--member", "alice", "--yes")
+    assert again.returncode == 0 and "There was nothing left to erase." in again.stdout
 
 
 def erasures_recorded(folder: Path) -> int:

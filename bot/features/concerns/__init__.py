@@ -7,7 +7,8 @@ lost (stored before the reporter is thanked; every notification through the outb
 and is never visible to a non-lead or to a lead it is about.
 
 - `intake`: /concern, a direct message, "Raise a safeguarding concern" on a message;
-- `routing`: who gets it, and the notifications;
+- `routing`: who the leads are (however declared), who gets it, and the notifications;
+- `reach`: which leads can be reached now, and saying so when none can;
 - `escalation`: unacknowledged cases, repeated; retention;
 - `cases`: Acknowledge and /case for leads;
 - `export`: a case as Markdown for the group's own records (`coprod case export`).
@@ -24,6 +25,7 @@ from bot.features.concerns.cases import NOTE_LIMIT, Cases
 from bot.features.concerns.common import Leads
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, Intake
+from bot.features.concerns.reach import startup_lines
 from bot.features.concerns.routing import ACK_ACTION
 from bot.messages import Choice
 from bot.roles import Role
@@ -96,5 +98,6 @@ def build(app: App) -> Feature:
         shortcuts=[ShortcutSpec(SHORTCUT_ID, catalog.CONCERN_SHORTCUT_LABEL, intake.shortcut,
                                 feature=NAME)],
         start=escalations.start,
+        connected=lambda groups: startup_lines(app, groups),
         direct_message=intake.direct_message,
     )

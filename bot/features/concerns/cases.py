@@ -66,7 +66,7 @@ class Cases:
         result = await self.app.storage.acknowledge_concern(
             concern.case_id, ctx.actor.user_id, ctx.actor.display_name, deliveries, now)
         if not result.taken:
-            taker = people.get(result.by or "", result.by or "another lead")
+            taker = routing.name_in(people, result.by or "", result.by or "another lead")
             return Reply.text(catalog.concern_already_taken(concern.case_id,
                                                             neutralise(taker)))
         self.escalations.stop(concern.case_id)
@@ -120,9 +120,10 @@ class Cases:
         text = catalog.concern_show(
             routing.lead_text(concern, zone), catalog.concern_status_words(
                 concern.status.value), age(self.app, concern.created_at, ctx.now()),
-            neutralise(people.get(concern.acknowledged_by or "", concern.acknowledged_by
-                                  or "")),
-            neutralise(people.get(concern.assignee or "", concern.assignee or "")),
+            neutralise(routing.name_in(people, concern.acknowledged_by)
+                       if concern.acknowledged_by else ""),
+            neutralise(routing.name_in(people, concern.assignee) if concern.assignee
+                       else ""),
             concern.escalations,
             [catalog.concern_note_line(n.kind.value, neutralise(n.text),
                                        neutralise(n.author_name), local(n.at, zone))
@@ -154,7 +155,7 @@ class Cases:
         allowed = set(people) | set(self.app.config.concerns.fallback_contacts)
         if target not in allowed or target in routing.barred(concern, people):
             raise UserError(catalog.CONCERN_ASSIGNEE_NOT_LEAD)
-        name = people.get(target, target)
+        name = routing.name_in(people, target)
         notice = NewDelivery(f"concern:{concern.case_id}:assigned:{target}:"
                              f"{ctx.now().timestamp():.0f}",
                              Destination.to_dm(ctx.group_id, target),
@@ -230,7 +231,10 @@ class Cases:
         people = await routing.known_leads(self.app, ctx.group_id)
         await self.app.storage.forget_lead(ctx.group_id, who)
         self.leads.forget(ctx.group_id, who)
-        return Reply.text(catalog.concern_unregistered(neutralise(people.get(who, who))))
+        name = neutralise(routing.name_in(people, who))
+        if who in await routing.known_leads(self.app, ctx.group_id):
+            return Reply.text(catalog.concern_still_a_lead(name))
+        return Reply.text(catalog.concern_unregistered(name))
 
     async def lead_list(self, ctx: Context) -> Reply:
         """Who new concerns are sent to."""
@@ -238,5 +242,5 @@ class Cases:
         if not may_handle_cases(self.app, ctx):
             raise refuse()
         people = await routing.known_leads(self.app, ctx.group_id)
-        return Reply.text(catalog.concern_leads_list(sorted(neutralise(n)
-                                                            for n in people.values())))
+        return Reply.text(catalog.concern_leads_list(sorted(neutralise(lead.name)
+                                                            for lead in people.values())))

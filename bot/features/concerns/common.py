@@ -59,7 +59,8 @@ def age(app: App, created: datetime, now: datetime) -> str:
 
 
 class Leads:
-    """Remembers leads as they act (the core only knows roles when someone acts)."""
+    """Remembers leads as they act with the lead role (kept as a lead even when the
+    platform cannot say who holds the role; see `routing.lead_roster`)."""
 
     def __init__(self, app: App) -> None:
         self.app = app

@@ -24,6 +24,7 @@ from bot.events import FormSubmission, MessageShortcut
 from bot.features import FormSpec
 from bot.features.concerns import routing
 from bot.features.concerns.common import Leads, new_ref
+from bot.features.concerns.reach import reach_kind, reachable_leads, tell_facilitators
 from bot.logs import log_event
 from bot.messages import Button, FormField, Message, Reply
 from bot.text import has_visible_text
@@ -163,7 +164,8 @@ class Intake:
         draft = None
         if event.state.startswith("d:"):
             draft = await self._own_draft(ctx, event.state[2:82])
-        people = await routing.known_leads(self.app, ctx.group_id)
+        roster = await routing.lead_roster(self.app, ctx.group_id)
+        people = roster.leads
         about = values.get("about", "")
         subjects = set(routing.named_in(about, people))
         if draft is not None and draft.author_id:
@@ -181,6 +183,9 @@ class Intake:
             excluded=tuple(sorted(subjects)), draft_id=draft.draft_id if draft else "")
         concern = as_stored(record)
         route = routing.route_for(config, people, record.excluded)
+        reach = await reachable_leads(self.app, ctx.group_id, record.excluded, roster)
+        kind = reach_kind(reach, route, bool(ctx.settings.leads_channel)
+                          and route.channel_safe)
         deliveries = routing.new_concern_deliveries(
             concern, route, config, ctx.settings.leads_channel, ctx.settings.timezone)
         await self.app.storage.raise_concern(record, deliveries, now)
@@ -188,13 +193,16 @@ class Intake:
         self.escalate(concern)
         log_event(log, logging.WARNING if danger else logging.INFO, "concern.raised",
                   group=ctx.group_id, case=record.case_id, danger=danger,
-                  leads=len(route.leads), excluded=len(route.excluded_leads))
+                  leads=len(route.leads), excluded=len(route.excluded_leads),
+                  reachable=reach.count)
+        told = reach.count == 0 and await tell_facilitators(self.app, ctx.group_id) > 0
         messages = []
         if danger:
             messages.append(Message(catalog.concern_emergency(config.emergency_text,
                                                               config.helplines)))
         messages.append(Message(catalog.concern_confirmed(
-            record.case_id, config.acknowledge_minutes, anonymous, may_contact)))
+            record.case_id, config.acknowledge_minutes, anonymous, may_contact, kind,
+            told, "" if danger else config.emergency_text)))
         return Reply(messages=tuple(messages))
 
 

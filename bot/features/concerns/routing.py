@@ -1,7 +1,10 @@
 """Who a concern goes to, and the notifications that carry it there.
 
 The rules, in one place (see docs/decisions/concern-routing.md):
-- every known lead gets the concern by direct message, and the leads' private channel
+- the leads are found however they are declared (`lead_roster`): holding a lead role or
+  user group on the platform (asked through the adapter's `People` port), listed in
+  `[concerns] leads`, or registered; each with every name the platform gives them;
+- every lead gets the concern by direct message, and the leads' private channel
   gets it too, each with an Acknowledge button;
 - a lead the concern is about (named in "who it is about", or the author of a flagged
   message) is excluded from routing and from all access; such a concern is not posted
@@ -15,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -34,7 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ACK_ACTION = "concern.ack"
-_MENTION_ID = re.compile(r"<@!?([A-Za-z0-9]+)>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,45 +61,138 @@ class Route:
         return tuple(dict.fromkeys((*self.leads, *self.fallbacks)))
 
 
-async def known_leads(app: App, group_id: str) -> dict[str, str]:
-    """Lead id -> display name: those seen or registered, plus those in config."""
-    found = {lead.user_id: lead.display_name
-             for lead in await app.storage.known_leads(group_id)}
-    for user_id in app.config.concerns.leads:
-        found.setdefault(user_id, user_id)
-    return found
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """A lead of a group, with every name they are known by (for the "who is it about"
+    match): their platform names now, and the name kept when they last acted."""
+
+    user_id: str
+    names: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """How leads read this lead's name (the id when no name is known)."""
+        return self.names[0] if self.names else self.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """The leads of a group now, and why the platform could not be asked ("" if it
+    could: then everyone holding a lead role is in it)."""
+
+    leads: dict[str, Lead]
+    problem: str = ""
+
+    def name_of(self, user_id: str, default: str = "") -> str:
+        """A lead's name, else `default` (else the id)."""
+        lead = self.leads.get(user_id)
+        return lead.name if lead is not None else (default or user_id)
+
+
+def _merge(found: dict[str, Lead], user_id: str, names: Iterable[str]) -> None:
+    old = found.get(user_id)
+    merged = tuple(dict.fromkeys((*(old.names if old else ()), *names)))
+    found[user_id] = Lead(user_id, merged)
+
+
+async def lead_roster(app: App, group_id: str) -> Roster:
+    """Every lead of a group now, however they were declared: holding a lead role (Slack
+    user group) on the platform, listed in `[concerns] leads`, registered with `/case
+    register` or seen acting with the lead role. Names come from the platform where it
+    can say, so a lead listed in config can be matched by name too. When the platform
+    cannot be asked, the leads storage and config know are used, and the reason kept."""
+    settings = app.settings.for_group(group_id)
+    found: dict[str, Lead] = {}
+    problems: list[str] = []
+    holders = await app.people.holders(group_id, settings.lead_roles)
+    if holders.problem:
+        problems.append(holders.problem)
+    for person in holders.people:
+        _merge(found, person.user_id, person.names())
+    fresh = set(found)
+    stored = await app.storage.known_leads(group_id)
+    for lead in stored:
+        _merge(found, lead.user_id, [lead.display_name] if lead.display_name else [])
+    from_config = [u for u in app.config.concerns.leads if u not in found]
+    for user_id in [u for u in found if u not in fresh] + from_config:
+        lookup = await app.people.person(group_id, user_id)
+        if lookup.problem:
+            if app.people.port is not None:
+                problems.append(lookup.problem)
+        elif not lookup.people and user_id in from_config:
+            # The platform says they are not in this group: a lead of another group
+            # listed in config must not get this group's concerns.
+            log_event(log, logging.WARNING, "concern.config_lead_not_in_group",
+                      group=group_id)
+            continue
+        _merge(found, user_id, [n for p in lookup.people for n in p.names()])
+    if problems and app.people.port is not None:
+        log_event(log, logging.WARNING, "concern.leads_from_storage_only", group=group_id,
+                  leads=len(found))
+    return Roster(found, problems[0] if problems else "")
+
+
+def name_in(people: Mapping[str, Lead], user_id: str, default: str = "") -> str:
+    """A lead's name from `known_leads`, else `default` (else the id)."""
+    lead = people.get(user_id)
+    return lead.name if lead is not None else (default or user_id)
+
+
+async def known_leads(app: App, group_id: str) -> dict[str, Lead]:
+    """Lead id -> lead, for every lead of the group now (see `lead_roster`)."""
+    return (await lead_roster(app, group_id)).leads
+
+
+_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
+_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def _plain(text: str) -> str:
+    """Text compared the lenient way: compatibility forms folded (fancy letters become
+    plain ones), accents dropped, case ignored."""
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def _words(name: str) -> list[str]:
-    whole = name.casefold().strip()
+    whole = _plain(name).strip().lstrip("@").strip()
     parts = [p for p in re.split(r"[\s._-]+", whole) if len(p) >= 3]
     return [w for w in dict.fromkeys([whole, *parts]) if w]
 
 
-def named_in(about: str, people: dict[str, str]) -> set[str]:
-    """The ids of people (id -> display name) that a "who is it about" text names: by
-    id, by mention, by full display name or by any part of it of 3 letters or more.
-    Matching errs towards excluding: a lead wrongly excluded only misses one case."""
-    text = about.casefold()
+def _found(word: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+
+
+def named_in(about: str, people: Mapping[str, Lead | str | Iterable[str]]) -> set[str]:
+    """The ids of people that a "who is it about" text names: by id; by mention (Discord
+    `<@id>` and `<@!id>`, Slack `<@U..>` and `<@U..|name>`); by display name, username,
+    nickname or real name, with or without a leading @, or by any part of a name of 3
+    letters or more; case, accents and fancy letter forms ignored. Matching errs towards
+    excluding: a lead wrongly excluded only misses one case."""
+    text = _plain(about)
     if not text.strip():
         return set()
-    mentioned = {m.casefold() for m in _MENTION_ID.findall(about)}
+    mentioned = {m.casefold() for m in _MENTION.findall(about)}
     out = set()
-    for user_id, name in people.items():
-        if user_id.casefold() in mentioned or re.search(
-                rf"(?<!\w){re.escape(user_id.casefold())}(?!\w)", text):
+    for user_id, value in people.items():
+        if isinstance(value, Lead):
+            names: Iterable[str] = value.names
+        elif isinstance(value, str):
+            names = (value,)
+        else:
+            names = value
+        if user_id.casefold() in mentioned or _found(_plain(user_id), text):
             out.add(user_id)
             continue
-        for word in _words(name):
-            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
-                out.add(user_id)
-                break
+        if any(_found(word, text) for name in names for word in _words(name)):
+            out.add(user_id)
     return out
 
 
-def barred(concern: Concern, people: dict[str, str]) -> frozenset[str]:
+def barred(concern: Concern, people: Mapping[str, Lead | str | Iterable[str]],
+           ) -> frozenset[str]:
     """Everyone kept away from a case: those excluded when it was raised, and any lead
-    known now (id -> name) whom its "who is it about" names. The second part matters
+    known now (id -> lead) whom its "who is it about" names. The second part matters
     for a lead the bot only met after the concern was raised: they were not known then,
     so nothing excluded them, yet the case is about them."""
     return frozenset(concern.excluded) | frozenset(named_in(concern.about, people))
@@ -107,8 +203,8 @@ def route_for(config: ConcernsConfig, leads: Iterable[str],
     """The route of a concern, from the known leads and who is excluded."""
     barred = frozenset(excluded)
     # Everyone excluded counts as someone who may read the leads' channel: the author of
-    # a flagged message may be a lead the bot does not know (it only learns leads as
-    # they act), so the channel then gets the neutral line only.
+    # a flagged message may be a lead the bot cannot find (the platform may not say),
+    # so the channel then gets the neutral line only.
     return Route(tuple(lead for lead in leads if lead not in barred),
                  tuple(c for c in config.fallback_contacts if c not in barred),
                  barred, barred)

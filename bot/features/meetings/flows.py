@@ -22,6 +22,7 @@ from bot.features.meetings.texts import (
     action_text,
     done_button,
     parse_occurrence_value,
+    posts_in,
     repeat_text,
     when_text,
 )
@@ -36,6 +37,7 @@ from bot.features.meetings.when import (
     parse_repeat,
     parse_when,
 )
+from bot.membership import not_in_group
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.parsing import parse_id
@@ -225,7 +227,7 @@ class Flows:
             neutralise(record.title), when, repeat_text(record), neutralise(record.location),
             catalog.reminders_words([d for d in offsets_text(record.reminders).split(", ")
                                      if d != "none"]),
-            channel, editing=editing is not None)
+            posts_in(ctx.settings.updates_channel, channel), editing=editing is not None)
         value = str(draft_id)
         return Reply(messages=(Message(text, buttons=(
             Button(catalog.MEETING_SAVE, CONFIRM, value, "primary"),
@@ -250,9 +252,10 @@ class Flows:
         notice = catalog.meeting_announced(
             neutralise(draft.title), when_text(draft.starts_at, zone), repeat_text(draft),
             neutralise(draft.location), target_id, editing)
+        channel = posts_in(ctx.settings.updates_channel, draft.channel)
         deliveries = [NewDelivery(f"meeting-announce:{draft.id}",
-                                  destination_for(ctx.group_id, draft.channel),
-                                  Message(notice))]
+                                  destination_for(ctx.group_id, channel),
+                                  Message(notice))] if channel else []
         saved = await ctx.storage.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
                                                   deliveries)
         if saved is None:
@@ -261,7 +264,7 @@ class Flows:
         self.jobs.ensure_coming_up(ctx.group_id)
         ctx.app.deliveries_waiting()
         return Reply(update=Message(catalog.meeting_saved(
-            neutralise(saved.title), saved.id, saved.channel, editing)))
+            neutralise(saved.title), saved.id, channel, editing)))
 
     async def change(self, ctx: Context) -> Reply:
         """Change: the form again, filled in with the draft."""
@@ -319,10 +322,12 @@ class Flows:
             return await self._skip(ctx, meeting, await self._occurrence_on(
                 ctx, meeting, str(ctx.options["date"])))
         title = neutralise(meeting.title)
-        notice = NewDelivery(f"meeting-cancel:{meeting.id}",
-                             destination_for(ctx.group_id, meeting.channel),
-                             Message(catalog.meeting_cancelled_notice(title, None)))
-        if not await ctx.storage.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), [notice]):
+        channel = posts_in(ctx.settings.updates_channel, meeting.channel)
+        notices = [NewDelivery(f"meeting-cancel:{meeting.id}",
+                               destination_for(ctx.group_id, channel),
+                               Message(catalog.meeting_cancelled_notice(title, None)))
+                   ] if channel else []
+        if not await ctx.storage.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), notices):
             raise UserError(catalog.meeting_not_found(meeting.id))
         self.jobs.remove_meeting(meeting.id)
         ctx.app.deliveries_waiting()
@@ -352,11 +357,13 @@ class Flows:
     async def _skip(self, ctx: Context, meeting: MeetingRecord, occurrence: datetime) -> Reply:
         title = neutralise(meeting.title)
         when = when_text(occurrence, ZoneInfo(meeting.zone))
-        notice = NewDelivery(f"meeting-skip:{meeting.id}:{int(occurrence.timestamp())}",
-                             destination_for(ctx.group_id, meeting.channel),
-                             Message(catalog.meeting_cancelled_notice(title, when)))
+        channel = posts_in(ctx.settings.updates_channel, meeting.channel)
+        notices = [NewDelivery(f"meeting-skip:{meeting.id}:{int(occurrence.timestamp())}",
+                               destination_for(ctx.group_id, channel),
+                               Message(catalog.meeting_cancelled_notice(title, when)))
+                   ] if channel else []
         if await ctx.storage.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
-                                             [notice]):
+                                             notices):
             updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
             if updated is not None:
                 self.jobs.add_meeting(updated)
@@ -404,7 +411,7 @@ class Flows:
         updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
         if updated is not None:
             self.jobs.add_meeting(updated)
-        return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), on))
+        return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), meeting.id, on))
 
     async def timezone(self, ctx: Context) -> Reply:
         """/meeting timezone: see, set or reset the member's own zone."""
@@ -484,6 +491,12 @@ class Flows:
             actions = parse_actions(ctx.options.get("actions", ""), zone, now)
         except WhenError as exc:
             return Reply(field_errors={"actions": str(exc)})
+        # An @mentioned owner is reminded by direct message: they must be in the group.
+        missing = set(await not_in_group(ctx.app, ctx.group_id,
+                                         [a.owner_id for a in actions if a.owner_id]))
+        if missing:
+            return Reply(field_errors={"actions": catalog.action_owners_unknown(
+                [a.owner_name for a in actions if a.owner_id in missing])})
         state = _state(ctx)
         meeting = None
         meeting_id = parse_id(state)

@@ -21,6 +21,7 @@ from bot.features.meetings.texts import (
     action_text,
     day_text,
     done_button,
+    posts_in,
     reminder_message,
     when_text,
 )
@@ -197,8 +198,10 @@ class MeetingJobs:
     def _reminder_deliveries(self, meeting: MeetingRecord, occurrence: datetime,
                              firing: Firing, message: Message) -> list[NewDelivery]:
         key = f"{firing.key}:{int(occurrence.timestamp())}"
-        deliveries = [NewDelivery(key, Destination.to_channel(meeting.group_id,
-                                                              meeting.channel), message)]
+        channel = posts_in(self.app.settings.for_group(meeting.group_id).updates_channel,
+                           meeting.channel)
+        deliveries = [NewDelivery(key, Destination.to_channel(meeting.group_id, channel),
+                                  message)] if channel else []
         deliveries += [NewDelivery(f"{key}:dm:{user}", Destination.to_dm(meeting.group_id, user),
                                    message)
                        for user in sorted(meeting.dm_optins)]

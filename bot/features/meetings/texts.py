@@ -19,6 +19,13 @@ RSVP_LABELS = {"going": catalog.RSVP_GOING, "maybe": catalog.RSVP_MAYBE,
                "no": catalog.RSVP_NO}
 
 
+def posts_in(updates_channel: str, scheduled_in: str) -> str:
+    """Where a meeting's announcement, reminders and cancellations are posted: the
+    group's updates channel as set now (what /setup promises), or, if the group has
+    none, the channel where the meeting was scheduled ("" if neither: no post)."""
+    return updates_channel or scheduled_in
+
+
 def when_text(moment: datetime, zone: ZoneInfo) -> str:
     """"Tuesday 1 December 2026 at 18:00 (Europe/London time, GMT)"."""
     local = moment.astimezone(zone)

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from bot import catalog
+from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
+from bot.dates import read_day, read_moment
 
 MAX_REMINDERS = 5
 # Further ahead than this is more likely a typing slip than a plan.
@@ -29,11 +31,6 @@ _RULE_STEPS = 5000
 # A day across a clock change is 23 hours long.
 _SHORTEST_GAP = timedelta(hours=23)
 
-_RELATIVE = re.compile(
-    r"^in\s+(an?|\d{1,4})\s+(minute|min|hour|hr|day|week)s?$", re.IGNORECASE)
-_HAS_TIME = re.compile(
-    r"\d{1,2}\s*(:\d{2})?\s*(am|pm)\b|\d{1,2}[:.]\d{2}|T\d{2}|\b(noon|midday|midnight)\b",
-    re.IGNORECASE)
 _OFFSET = re.compile(
     r"(\d{1,3})\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|weeks?)\b",
     re.IGNORECASE)
@@ -43,78 +40,13 @@ _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class WhenError(ValueError):
-    """Input about time that cannot be used; `str(error)` is the kind message to show."""
-
-
-def _dateparser_settings(base: datetime) -> dict[str, object]:
-    return {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future",
-            "RETURN_AS_TIMEZONE_AWARE": False}
-
-
-def _dateparse(text: str, base: datetime) -> datetime | None:
-    import dateparser  # type: ignore[import-untyped]  # late: it takes a moment to load
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # dateparser warns about its own internals
-        try:
-            found: datetime | None = dateparser.parse(
-                text, settings=_dateparser_settings(base), languages=["en"])
-        except (ValueError, OverflowError, TypeError, KeyError, IndexError):
-            return None  # words it trips over are words it does not understand
-    return found
-
-
-def localise(naive: datetime, zone: ZoneInfo) -> datetime:
-    """A wall-clock time in a zone; refused if clocks skip it (it does not exist)."""
-    aware = naive.replace(tzinfo=zone)
-    back = aware.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
-    if back != naive.replace(tzinfo=None):
-        raise WhenError(catalog.meeting_time_skipped(naive.strftime("%H:%M"), zone.key))
-    return aware
-
-
 def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     """A meeting's start from "next Tuesday 6pm", "tomorrow 10:30", "in 2 hours" or an
-    ISO date and time, read in `zone`; must be in the future."""
-    try:
-        return _parse_when(" ".join(text.split()), zone, now)
-    except (OverflowError, ValueError) as exc:
-        if isinstance(exc, WhenError):
-            raise
-        raise WhenError(catalog.meeting_when_unknown(text)) from None
-
-
-def _parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
-    if not text:
-        raise WhenError(catalog.meeting_when_unknown(text))
-    local_now = now.astimezone(zone)
-    relative = _RELATIVE.match(text)
-    if relative:
-        amount = 1 if relative.group(1).lower() in ("a", "an") else int(relative.group(1))
-        unit = relative.group(2).lower()[0]
-        if unit in ("m", "h"):
-            result = (now + timedelta(minutes=amount * _UNIT_MINUTES[unit])).astimezone(zone)
-        else:
-            step = timedelta(days=amount * (7 if unit == "w" else 1))
-            result = localise(local_now.replace(tzinfo=None) + step, zone)
-        result = result.replace(second=0, microsecond=0) + (
-            timedelta(minutes=1) if result.second or result.microsecond else timedelta())
-        if result <= now:
-            raise WhenError(catalog.meeting_when_past(result))
-        if result - now > FURTHEST_AHEAD:
-            raise WhenError(catalog.meeting_when_too_far(result))
-        return result
-    parsed = _iso(text, zone)
+    ISO date and time, read in `zone` (the shared reader, `bot.dates`); must be in the
+    future and have a time of day."""
+    parsed = read_moment(text, zone, now)
     if parsed is None:
-        if not _HAS_TIME.search(text):
-            raise WhenError(catalog.meeting_when_needs_time(text))
-        found = _dateparse(text, local_now.replace(tzinfo=None))
-        if found is None:
-            raise WhenError(catalog.meeting_when_unknown(text))
-        parsed = (found.astimezone(zone) if found.tzinfo is not None
-                  else localise(found, zone))
-    parsed = parsed.replace(second=0, microsecond=0)
+        raise WhenError(catalog.meeting_when_unknown(text))
     if parsed <= now:
         raise WhenError(catalog.meeting_when_past(parsed))
     if parsed - now > FURTHEST_AHEAD:
@@ -122,33 +54,13 @@ def _parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     return parsed
 
 
-def _iso(text: str, zone: ZoneInfo) -> datetime | None:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise WhenError(catalog.meeting_when_unknown(text)) from None
-    if len(text) <= 10:
-        raise WhenError(catalog.meeting_when_needs_time(text))
-    if value.tzinfo is not None:
-        return value.astimezone(zone)
-    return localise(value, zone)
-
-
 def parse_due_date(text: str, zone: ZoneInfo, now: datetime) -> date:
     """A due date ("Friday", "8 December", "2026-12-08"); today or later."""
-    text = " ".join(text.split())
-    local_now = now.astimezone(zone)
-    try:
-        found: date | None = date.fromisoformat(text)
-    except ValueError:
-        stamp = _dateparse(text, local_now.replace(tzinfo=None)) if text else None
-        found = stamp.date() if stamp is not None else None
+    found = read_day(text, zone, now)
     if found is None:
-        raise WhenError(catalog.action_due_unknown(text))
-    if found < local_now.date():
-        raise WhenError(catalog.action_due_past(text))
+        raise WhenError(catalog.action_due_unknown(" ".join(text.split())))
+    if found < now.astimezone(zone).date():
+        raise WhenError(catalog.action_due_past(" ".join(text.split())))
     return found
 
 

@@ -54,7 +54,8 @@ async def test_commands_are_registered_in_the_guild(harness: Harness) -> None:
 async def test_core_refuses_setup_to_a_member_whatever_discord_shows(harness: Harness) -> None:
     interaction = await harness.fake.slash("alice", "setup")
     response = await harness.fake.wait_response(interaction)
-    assert response["data"]["content"] == catalog.not_allowed("setup")
+    assert response["data"]["content"] == catalog.not_allowed(
+        "setup", ["facilitator", "lead", "admin"])
 
 
 async def test_an_admin_may_run_setup(harness: Harness) -> None:

@@ -31,7 +31,8 @@ async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> Non
     checked = (await fake.wait_response(sent))["data"]
     expected = f"{start:%A} {start.day} {start:%B %Y} at 18:00 (Europe/London time"
     assert expected in checked["content"]
-    assert f"- Reminders in <#{fake.by_name['#general']}>: " in checked["content"]
+    # Scheduled in #general; reminded in the updates channel, as /setup says.
+    assert f"- Reminders in <#{fake.by_name['#updates']}>: " in checked["content"]
     save = next(b for b in _buttons(checked) if b["label"] == "Save meeting")
     message = fake.messages_in(fake.by_name["#general"])[-1]
     pressed = await fake.wait_response(await fake.press("alice", message, save["custom_id"]))
@@ -41,7 +42,7 @@ async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> Non
     (meeting,) = await harness.storage.active_meetings(fake.guild_id)
     await app.scheduler.run_due(meeting.starts_at - timedelta(hours=1))
     await harness.settle()
-    reminder = next(m for m in reversed(fake.public_posts("#general"))
+    reminder = next(m for m in reversed(fake.public_posts("#updates"))
                     if m["content"].startswith("Reminder: **Coffee and plans**"))
     assert_no_mentions(reminder["_body"])
     labels = [b["label"] for b in _buttons(reminder)]
@@ -57,7 +58,7 @@ async def test_meeting_text_links_its_channel_but_never_a_typed_one(harness: Har
     (`<#id>`), while a title typed to look like one (Discord's syntax, or the core's own
     private marker) stays plain text."""
     fake = harness.fake
-    general = fake.by_name["#general"]
+    general, updates = fake.by_name["#general"], fake.by_name["#updates"]
     opened = await fake.slash("alice", "meeting", [{"name": "schedule", "type": 1,
                                                      "options": []}])
     modal = await fake.wait_response(opened)
@@ -66,8 +67,8 @@ async def test_meeting_text_links_its_channel_but_never_a_typed_one(harness: Har
         "title": f"Plans <#{general}> \ue000{general}\ue001 @everyone",
         "when": f"{day:%Y-%m-%d} 18:00", "repeat": "", "where": "", "agenda": ""})
     content = (await fake.wait_response(sent))["data"]["content"]
-    assert f"- Reminders in <#{general}>: " in content
-    assert re.findall(r"<[#@][^>]*>", content) == [f"<#{general}>"]
+    assert f"- Reminders in <#{updates}>: " in content
+    assert re.findall(r"<[#@][^>]*>", content) == [f"<#{updates}>"]
     assert "\ue000" not in content and "\ue001" not in content
 
 

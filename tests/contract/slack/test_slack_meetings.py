@@ -46,7 +46,8 @@ async def test_schedule_remind_and_rsvp_through_slack(slack: FakeSlack,
     checked = ack["view"]["blocks"]
     assert ("When: Tuesday 13 January 2026 at 18:00 (Europe/London time, GMT)"
             in _text(checked))
-    assert f"- Reminders in <#{GENERAL}>: " in _text(checked)
+    # Scheduled from #general; reminded in the updates channel, as /setup says.
+    assert f"- Reminders in <#{UPDATES}>: " in _text(checked)
     save = next(b for b in _buttons(checked) if b["text"]["text"] == "Save meeting")
     await slack.send_and_ack("interactive", payloads.block_actions(
         slack, payloads.button(save["action_id"], save["value"], "Save meeting"), user=ALICE,
@@ -57,7 +58,7 @@ async def test_schedule_remind_and_rsvp_through_slack(slack: FakeSlack,
     await runner.core.scheduler.run_due(meeting.starts_at - timedelta(hours=1))
     await settle(runner)
     posts = [c.args for c in slack.calls_to("chat.postMessage")
-             if c.args.get("channel") == GENERAL]
+             if c.args.get("channel") == UPDATES]
     reminder = next(p for p in reversed(posts) if "Reminder:" in str(p.get("text", "")))
     blocks = reminder["blocks"]
     blocks = blocks if isinstance(blocks, list) else json.loads(blocks)
@@ -82,13 +83,13 @@ async def test_meeting_text_links_its_channel_but_never_a_typed_one(
     await slack.wait_for(lambda: slack.calls_to("views.open"))
     view = slack.calls_to("views.open")[0].args["view"]
     view = view if isinstance(view, dict) else json.loads(view)
-    title = f"Plans <#{UPDATES}> \ue000{UPDATES}\ue001 <!channel>"
+    title = f"Plans <#{GENERAL}> \ue000{GENERAL}\ue001 <!channel>"
     ack = await slack.send_and_ack("interactive", payloads.view_submission(
         view, {"title": title, "when": "2026-01-13 18:00", "repeat": "",
                "where": "", "agenda": ""}, user=ALICE))
     text = _text(ack["view"]["blocks"])
-    assert f"- Reminders in <#{GENERAL}>: " in text
-    assert re.findall(r"<[#!@][^>]*>", text) == [f"<#{GENERAL}>"]
+    assert f"- Reminders in <#{UPDATES}>: " in text
+    assert re.findall(r"<[#!@][^>]*>", text) == [f"<#{UPDATES}>"]
     assert "\ue000" not in text and "\ue001" not in text
 
 

@@ -6,7 +6,9 @@ shard that holds the guild ((guild id >> 22) % count) and direct messages to sha
 Discord sends them, so several clients splitting the shards can be tested.
 
 Every REST request is recorded (method, path, JSON body; multipart uploads with their
-files). Tests inject gateway events
+files). List Guild Members answers in id pages (`limit`, `after`) only while the
+application's Server Members Intent is on (`members_intent`), else 403 Missing Access,
+as Discord does. Tests inject gateway events
 (interactions, DMs), drop the socket, and make the next matching request fail with a
 429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
 nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
@@ -123,6 +125,9 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.failures: list[Failure] = []
         self.dms_closed: set[str] = set()
+        # The application's privileged Server Members Intent (Developer Portal): without
+        # it, List Guild Members answers 403 Missing Access.
+        self.members_intent = True
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, dict[str, Any]] = {}
         self.callbacks: dict[str, dict[str, Any]] = {}
@@ -164,16 +169,22 @@ class FakeDiscord:
         self.by_name[f"#{name}"] = cid
         return cid
 
-    def member(self, name: str, *role_names: str, admin: bool = False) -> str:
-        """Add a member to the guild (with roles by name, made if new); returns the id."""
+    def member(self, name: str, *role_names: str, admin: bool = False, nick: str = "",
+               global_name: str = "") -> str:
+        """Add a member to the guild (with roles by name, made if new; a server nickname
+        and a global display name if given); returns the id."""
         uid = p.snowflake()
         self.users[uid] = p.user(uid, name)
+        if global_name:
+            self.users[uid]["global_name"] = global_name
         role_ids = []
         for role_name in role_names:
             found = [r for r, d in self.roles.items() if d["name"] == role_name]
             role_ids.append(found[0] if found else self.role(role_name))
         perms = ADMINISTRATOR | MANAGE_GUILD if admin else 0
         self.members[uid] = p.member(self.users[uid], role_ids, perms)
+        if nick:
+            self.members[uid]["nick"] = nick
         self.by_name[name] = uid
         return uid
 
@@ -513,6 +524,8 @@ class FakeDiscord:
         elif request.content_type.startswith("multipart/"):
             body = await _multipart(request)
         self.requests.append(Recorded(request.method, path, dict(request.query), body))
+        if request.method == "GET":  # a GET's handler reads its query string
+            body = dict(request.query)
         if request.headers.get("Authorization") != f"Bot {self.token}" and not (
                 path.startswith(("/interactions/", "/webhooks/"))):
             return _error(401, 0, "401: Unauthorized")
@@ -587,6 +600,7 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/guilds/(\d+)/members/(\d+)", self._get_member),
+            ("GET", r"/guilds/(\d+)/members", self._list_members),
             ("GET", r"/guilds/(\d+)", self._get_guild),
             ("GET", r"/guilds/(\d+)/channels", self._get_channels),
             ("GET", r"/channels/(\d+)", self._get_channel),
@@ -715,6 +729,26 @@ class FakeDiscord:
         if guild_id != self.guild_id or found is None:
             return _error(404, 10007, "Unknown Member")
         return _json(found)
+
+    async def _list_members(self, body: Any, guild_id: str) -> web.Response:
+        """List Guild Members: `limit` (1-1000, default 1) members with ids above
+        `after`, in id order; 403 Missing Access unless the application has the
+        privileged Server Members Intent turned on (`members_intent`)."""
+        if guild_id != self.guild_id:
+            return _error(404, 10004, "Unknown Guild")
+        if not self.members_intent:
+            return _error(403, 50001, "Missing Access")
+        query = body if isinstance(body, dict) else {}
+        try:
+            limit = int(query.get("limit", 1))
+            after = int(query.get("after", 0))
+        except ValueError:
+            return _error(400, 50035, "Invalid Form Body")
+        if not 1 <= limit <= 1000:
+            return _error(400, 50035, "Invalid Form Body")
+        page = sorted((m for uid, m in self.members.items() if int(uid) > after),
+                      key=lambda m: int(m["user"]["id"]))[:limit]
+        return _json(page)
 
     async def _callback(self, body: Any, interaction_id: str, token: str) -> web.Response:
         payload = self.interactions.get(interaction_id)

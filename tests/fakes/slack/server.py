@@ -95,6 +95,10 @@ class FakeUser:
     is_admin: bool = False
     is_bot: bool = False
     deleted: bool = False
+    # A handle, a display name and a full name of their own (default: from `name`).
+    username: str = ""
+    display_name: str = ""
+    real_name: str = ""
 
 
 @dataclass
@@ -338,11 +342,12 @@ class FakeSlack:
         user = self.users.get(str(args.get("user", "")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
+        real = user.real_name or user.name
         return {"ok": True, "user": {
-            "id": user.id, "team_id": TEAM_ID, "name": user.name.lower(),
-            "real_name": user.name, "is_admin": user.is_admin, "is_owner": False,
+            "id": user.id, "team_id": TEAM_ID, "name": user.username or user.name.lower(),
+            "real_name": real, "is_admin": user.is_admin, "is_owner": False,
             "is_bot": user.is_bot, "deleted": user.deleted,
-            "profile": {"display_name": user.name, "real_name": user.name}}}
+            "profile": {"display_name": user.display_name or user.name, "real_name": real}}}
 
     def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         if self.usergroups_error:
@@ -354,6 +359,8 @@ class FakeSlack:
             for g in self.usergroups]}
 
     def _m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.usergroups_error:
+            return {"ok": False, "error": self.usergroups_error}
         for g in self.usergroups:
             if g["id"] == args.get("usergroup"):
                 return {"ok": True, "users": list(g["users"])}

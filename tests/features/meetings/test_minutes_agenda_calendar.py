@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from adapters.memory import MemoryBot, reply_text
+from bot import catalog
 from bot.clock import FakeClock
 from tests.features.meetings.conftest import press, run_due, schedule
 
@@ -32,7 +33,8 @@ async def test_agenda_add_and_show_for_the_next_meeting(bot: MemoryBot) -> None:
 async def test_minutes_post_store_and_track_action_items(
         bot: MemoryBot, clock: FakeClock) -> None:
     meeting = await schedule(bot)
-    assert "only for" in reply_text(await bot.run("bob", "/minutes"))
+    assert reply_text(await bot.run("bob", "/minutes")) == catalog.not_allowed(
+        "minutes", ["facilitator"])
     opened = await bot.run("carol", f"/minutes meeting={meeting}")
     assert opened.form is not None
     reply = await bot.submit("carol", opened.form.form_id, {

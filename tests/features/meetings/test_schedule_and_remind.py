@@ -11,7 +11,7 @@ from bot.messages import Message
 from tests.features.meetings.conftest import T0, check, press, run_due, schedule
 
 
-def reminders(bot: MemoryBot, channel: str = "general") -> list[Message]:
+def reminders(bot: MemoryBot, channel: str = "updates") -> list[Message]:
     """The reminders posted in a channel."""
     return [m for m in bot.adapter.sent_to_channel(channel) if m.text.startswith("Reminder")]
 
@@ -30,7 +30,7 @@ async def test_schedule_echoes_exactly_then_saves_on_confirm(bot: MemoryBot) -> 
     (meeting,) = await bot.app.storage.active_meetings(bot.group_id)
     assert meeting.rrule == "FREQ=WEEKLY" and meeting.zone == "Europe/London"
     assert meeting.starts_at == T0.replace(day=6, hour=18)
-    posted = bot.adapter.sent_to_channel("general")
+    posted = bot.adapter.sent_to_channel("updates")
     assert posted and posted[-1].text.startswith("New meeting: **Group meeting**")
     again = await press(bot, "alice", checked.messages[0], "Save meeting")
     assert "already saved" in reply_text(again)
@@ -109,11 +109,11 @@ async def test_cancel_series_stops_pending_reminders_at_once(
     assert "Only the person" in reply_text(refused)
     reply = await bot.run("alice", f"/meeting cancel meeting={meeting}")
     assert "Cancelled **Group meeting** and all its reminders" in reply_text(reply)
-    assert "has been cancelled" in bot.adapter.sent_to_channel("general")[-1].text
-    before = len(bot.adapter.sent_to_channel("general"))
+    assert "has been cancelled" in bot.adapter.sent_to_channel("updates")[-1].text
+    before = len(bot.adapter.sent_to_channel("updates"))
     clock.advance(timedelta(days=30))
     await run_due(bot)
-    assert len(bot.adapter.sent_to_channel("general")) == before and reminders(bot) == []
+    assert len(bot.adapter.sent_to_channel("updates")) == before and reminders(bot) == []
     assert "no meetings coming up" in reply_text(await bot.run("alice", "/meeting list"))
 
 

@@ -63,11 +63,11 @@ async def test_reminders_through_the_bot_across_clock_changes(
         for due in (before, after):
             clock.advance(due - clock.now())
             await run_due(bot)
-            reminder = [m for m in bot.adapter.sent_to_channel("general")
+            reminder = [m for m in bot.adapter.sent_to_channel("updates")
                         if m.text.startswith("Reminder")][-1]
             assert "at 18:00 (Europe/London time" in reminder.text
             assert "(sent late)" not in reminder.text
-        assert len([m for m in bot.adapter.sent_to_channel("general")
+        assert len([m for m in bot.adapter.sent_to_channel("updates")
                     if m.text.startswith("Reminder")]) == 2
     finally:
         await bot.close()
@@ -100,7 +100,7 @@ async def test_downtime_sends_recent_reminders_late_and_skips_old_ones(
     try:
         await app.start_scheduler()  # rebuilds from storage, then catches up
         await bot.settle()
-        reminders = [m.text for m in bot.adapter.sent_to_channel("general")
+        reminders = [m.text for m in bot.adapter.sent_to_channel("updates")
                      if m.text.startswith("Reminder")]
         # 09:00 was 2.5 hours late (over the hour's grace): recorded as missed, not sent.
         # 11:00 was 30 minutes late: sent once, saying so.
@@ -109,7 +109,7 @@ async def test_downtime_sends_recent_reminders_late_and_skips_old_ones(
             f"meeting:1@{_utc(2031, 1, 6, 9).isoformat()}", "x", clock.now())
         await app.scheduler.run_due()
         await bot.settle()
-        assert len([m for m in bot.adapter.sent_to_channel("general")
+        assert len([m for m in bot.adapter.sent_to_channel("updates")
                     if m.text.startswith("Reminder")]) == 1
     finally:
         await bot.close()

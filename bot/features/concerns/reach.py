@@ -1,0 +1,146 @@
+"""Which leads a concern can reach now, and saying so plainly: to the reporter when
+nobody can be reached, to the facilitators (once a day at most), at start-up, in
+/setup and in `coprod check-config`. No silent dead end.
+
+A lead "can be reached now" when they are a lead of the group however declared (see
+`routing.lead_roster`), are not excluded from the concern, and the platform did not
+refuse their latest concern direct message (DMs closed, or gone).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from bot import catalog
+from bot.config import Config
+from bot.features.concerns.routing import Roster, Route, lead_roster
+from bot.logs import log_event
+from bot.messages import Destination, Message
+from bot.outbox import NewDelivery
+from bot.settings import SettingsBook
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+# At start-up, the groups checked one by one (a bot in thousands of servers would
+# otherwise list every server's members before it serves anyone); /setup shows the rest.
+STARTUP_GROUPS = 20
+
+ReachKind = Literal["leads", "deputies", "channel", "nobody"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The leads a concern can reach now, and why there may be fewer than expected."""
+
+    reachable: tuple[str, ...]
+    known: int
+    dms_closed: int = 0
+    problem: str = ""
+
+    @property
+    def count(self) -> int:
+        """How many leads can be reached now."""
+        return len(self.reachable)
+
+
+async def reachable_leads(app: App, group_id: str, excluded: Iterable[str] = (),
+                          roster: Roster | None = None) -> Reach:
+    """The one answer to "which leads can a concern reach now" (everyone who shows or
+    uses that number asks here)."""
+    roster = roster if roster is not None else await lead_roster(app, group_id)
+    barred = set(excluded)
+    candidates = [u for u in roster.leads if u not in barred]
+    closed = await app.storage.concern_dms_refused(group_id, candidates)
+    return Reach(tuple(u for u in candidates if u not in closed), len(roster.leads),
+                 len(closed), roster.problem)
+
+
+def reach_kind(reach: Reach, route: Route, channel_gets_words: bool) -> ReachKind:
+    """What the reporter is told: a lead has it, or (when no lead can be reached) the
+    deputies, the leads' channel, or nobody yet."""
+    if any(lead in reach.reachable for lead in route.leads):
+        return "leads"
+    if route.fallbacks:
+        return "deputies"
+    if channel_gets_words:
+        return "channel"
+    return "nobody"
+
+
+def _day(app: App) -> str:
+    return app.clock.now().strftime("%Y-%m-%d")
+
+
+async def tell_facilitators(app: App, group_id: str) -> int:
+    """Tell the facilitators privately that the group has no lead the bot can reach:
+    at most once a day, however many concerns come (the delivery key holds the day).
+    Nothing about any concern is said. Returns how many were told."""
+    settings = app.settings.for_group(group_id)
+    found = await app.people.holders(group_id, settings.facilitator_roles)
+    message = Message(catalog.CONCERN_NO_LEAD_FOR_FACILITATORS)
+    day = _day(app)
+    deliveries = [NewDelivery(f"concern-no-lead:{group_id}:{day}:{p.user_id}",
+                              Destination.to_dm(group_id, p.user_id), message)
+                  for p in found.people]
+    if not deliveries:
+        log_event(log, logging.CRITICAL, "concern.no_facilitator_to_tell", group=group_id)
+        return 0
+    try:
+        await app.storage.enqueue(deliveries, app.clock.now())
+    except Exception as exc:  # the concern itself is stored: never fail its reporter
+        log_event(log, logging.CRITICAL, "concern.facilitators_not_told", group=group_id,
+                  error=type(exc).__name__)
+        return 0
+    app.deliveries_waiting()
+    log_event(log, logging.WARNING, "concern.facilitators_told_no_lead", group=group_id,
+              people=len(deliveries))
+    return len(deliveries)
+
+
+async def startup_lines(app: App, groups: Sequence[str]) -> list[str]:
+    """Start-up: one plain line with how many leads can be reached now in each group
+    (concerns switched on), and a warning line for each group where it is none. (The
+    facilitators are told when a concern finds no lead, not at every start.)"""
+    wanted = [g for g in dict.fromkeys(groups)
+              if "concerns" in app.settings.for_group(g).features]
+    if not wanted:
+        return []
+    checked = wanted[:STARTUP_GROUPS]
+    counts: list[tuple[str, int]] = []
+    lines: list[str] = []
+    for group_id in checked:
+        reach = await reachable_leads(app, group_id)
+        counts.append((group_id, reach.count))
+        log_event(log, logging.INFO if reach.count else logging.CRITICAL,
+                  "concern.leads_reachable", group=group_id, leads=reach.count,
+                  known=reach.known, dms_closed=reach.dms_closed)
+        if not reach.count:
+            lines.append(catalog.leads_none_reachable(group_id, reach.problem,
+                                                      reach.dms_closed))
+        elif reach.problem:
+            lines.append(catalog.leads_lookup_problem(group_id, reach.problem))
+    return [catalog.leads_reachable_line(counts, len(wanted) - len(checked)), *lines]
+
+
+async def setup_line(app: App, group_id: str) -> tuple[str, bool]:
+    """/setup's line about the leads (concerns switched on), and whether it is a
+    problem to fix (nobody can be reached)."""
+    reach = await reachable_leads(app, group_id)
+    return catalog.setup_leads_reachable(reach.count, reach.problem,
+                                         reach.dms_closed), reach.count == 0
+
+
+def config_summary(config: Config) -> str:
+    """What `coprod check-config` can say about the leads without a platform
+    connection: the ids and roles declared; the live count comes at start."""
+    book = SettingsBook(config.group, config.groups)
+    every = [config.group, *(book.for_group(g) for g in config.groups)]
+    roles = sorted({r for s in every for r in s.lead_roles})
+    on = any("concerns" in s.features for s in every)
+    return catalog.check_config_leads(len(config.concerns.leads), roles, on)

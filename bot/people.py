@@ -1,0 +1,121 @@
+"""The platform's people as the core asks for them: through the adapter's `People` port,
+kept for a short time so routing a concern stays fast, and never an exception.
+
+A failed lookup is logged (event name and group only) and answered with what is known
+(nothing) plus the reason, so the caller can fall back to what storage knows and say
+why; it is asked again after a short pause, not on every event.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.logs import log_event
+from bot.ports import People, PeopleUnavailable, Person
+from bot.roles import role_key
+
+log = logging.getLogger(__name__)
+
+# How long an answer is kept, and how long a failure is remembered before asking again.
+TTL_SECONDS = 60.0
+FAILURE_TTL_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a lookup found, and why it could not ask the platform ("" if it could)."""
+
+    people: tuple[Person, ...] = ()
+    problem: str = ""
+
+
+NO_PORT = "this platform cannot list who holds a role"
+
+
+class PeopleBook:
+    """Cached look-ups of people through the adapter's port (none attached: nobody is
+    found, and the problem says so)."""
+
+    def __init__(self, ttl: float = TTL_SECONDS,
+                 now: Callable[[], float] = time.monotonic) -> None:
+        self.port: People | None = None
+        self._ttl = ttl
+        self._now = now
+        self._cache: dict[tuple[str, ...], tuple[float, Found]] = {}
+
+    def attach(self, port: People | None, ttl: float | None = None) -> None:
+        """Use this adapter's port from now on (forgetting what was cached); `ttl`, how
+        long answers are kept (0: ask every time, for a platform that answers at once)."""
+        self.port = port
+        if ttl is not None:
+            self._ttl = ttl
+        self._cache.clear()
+
+    def forget(self, group_id: str | None = None) -> None:
+        """Drop cached answers (of one group, or all), e.g. after a lead registered."""
+        if group_id is None:
+            self._cache.clear()
+        else:
+            for key in [k for k in self._cache if k[1] == group_id]:
+                del self._cache[key]
+
+    def _cached(self, key: tuple[str, ...]) -> Found | None:
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > self._now():
+            return hit[1]
+        return None
+
+    def _keep(self, key: tuple[str, ...], found: Found) -> Found:
+        ttl = min(FAILURE_TTL_SECONDS, self._ttl) if found.problem else self._ttl
+        if ttl <= 0:
+            return found
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[key] = (self._now() + ttl, found)
+        return found
+
+    async def holders(self, group_id: str, roles: Sequence[str]) -> Found:
+        """Who holds any of these platform roles in the group."""
+        wanted = tuple(sorted({role_key(r) for r in roles if role_key(r)}))
+        if not wanted:
+            return Found()
+        key = ("holders", group_id, *wanted)
+        hit = self._cached(key)
+        if hit is not None:
+            return hit
+        if self.port is None:
+            return Found(problem=NO_PORT)
+        try:
+            people = tuple(await self.port.holders(group_id, list(roles)))
+        except PeopleUnavailable as exc:
+            log_event(log, logging.WARNING, "people.lookup_failed", group=group_id,
+                      kind="holders")
+            return self._keep(key, Found(problem=str(exc) or type(exc).__name__))
+        except Exception as exc:  # an adapter bug must not stop a concern
+            log_event(log, logging.ERROR, "people.lookup_failed", group=group_id,
+                      kind="holders", error=type(exc).__name__)
+            return self._keep(key, Found(problem=type(exc).__name__))
+        return self._keep(key, Found(people))
+
+    async def person(self, group_id: str, user_id: str) -> Found:
+        """Someone's names (no one found if they are not in the group)."""
+        key = ("person", group_id, user_id)
+        hit = self._cached(key)
+        if hit is not None:
+            return hit
+        if self.port is None:
+            return Found(problem=NO_PORT)
+        try:
+            found = await self.port.person(group_id, user_id)
+        except PeopleUnavailable as exc:
+            log_event(log, logging.WARNING, "people.lookup_failed", group=group_id,
+                      kind="person")
+            return self._keep(key, Found(problem=str(exc) or type(exc).__name__))
+        except Exception as exc:
+            log_event(log, logging.ERROR, "people.lookup_failed", group=group_id,
+                      kind="person", error=type(exc).__name__)
+            return self._keep(key, Found(problem=type(exc).__name__))
+        return self._keep(key, Found(() if found is None else (found,)))

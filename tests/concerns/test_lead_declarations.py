@@ -1,0 +1,275 @@
+"""The routing rule whatever way the leads are declared (config ids, the platform role,
+/case register) and whatever way the member names the person a concern is about (what
+a user picker gives, a mention, display name, username, nickname); a lead who is the
+reporter; a lead whose DMs are closed; no lead reachable (the reporter and the
+facilitators told); the platform unable to say who holds the role. Through the
+in-memory adapter's `People` port, on both databases."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from bot import catalog
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.errors import Forbidden
+from bot.events import Actor
+from bot.features.concerns.reach import config_summary, reachable_leads
+from bot.features.concerns.routing import named_in
+from bot.messages import Destination, DestinationKind
+from storage.interface import Storage
+from tests.concerns.helpers import (
+    DEPUTY,
+    LEAD_ROLE,
+    LEADS_CHANNEL,
+    config,
+    dm_users,
+    everything_sent_to,
+    raise_concern,
+    settle_fully,
+)
+
+SECRET = "She shouted at a new member after the session"
+DECLARATIONS = ("config", "role", "registered")
+NAMINGS = {
+    "picker": "U-ann",                # what a user picker gives: the member id
+    "mention": "<@U-ann>",            # Discord mention
+    "mention-nick": "<@!U-ann> again",  # Discord's older nickname mention
+    "slack-mention": "<@U-ann|a.weston>",  # Slack mention with its label
+    "display name": "it is about ann",
+    "username": "@a.weston",
+    "nickname": "Birdie from the Tuesday group",
+}
+
+
+async def _bot(storage: Storage, clock: FakeClock, declared: str,
+               cfg: Config | None = None) -> MemoryBot:
+    """Leads: Dev by role; Ann declared as asked. Nobody has acted (except Ann's own
+    /case register when that is how she is declared). Fiona is the deputy, Carol a
+    facilitator."""
+    cfg = cfg or config()
+    if declared == "config":
+        cfg = replace(cfg, concerns=replace(cfg.concerns, leads=("U-ann",)))
+    app = App(cfg, storage, clock=clock)
+    await app.load()
+    bot = MemoryBot(app, MemoryAdapter())
+    bot.adapter.member("dev", LEAD_ROLE)
+    bot.adapter.member("fiona")
+    bot.adapter.member("carol", "Facilitator")
+    bot.adapter.member("ann", *((LEAD_ROLE,) if declared != "config" else ()))
+    bot.adapter.names("ann", username="a.weston", nickname="Birdie",
+                      real_name="Ann Weston")
+    if declared == "registered":
+        await bot.run("ann", "/case register")
+        # Her role is then taken away on the platform: she is a lead by registration.
+        bot.adapter.members["ann"] = Actor("U-ann", "Ann")
+    return bot
+
+
+@pytest.fixture
+async def closing() -> AsyncIterator[list[MemoryBot]]:
+    bots: list[MemoryBot] = []
+    yield bots
+    for bot in bots:
+        await bot.close()
+
+
+@pytest.mark.parametrize("declared", DECLARATIONS)
+async def test_every_lead_gets_it_without_anyone_acting_first(
+        storage: Storage, clock: FakeClock, declared: str,
+        closing: list[MemoryBot]) -> None:
+    bot = await _bot(storage, clock, declared)
+    closing.append(bot)
+    reply = await raise_concern(bot, what=SECRET)
+    await settle_fully(bot)
+    assert dm_users(bot) == {"U-dev", "U-ann"}
+    assert SECRET in bot.adapter.sent_to_dm("ann")[0].text
+    assert SECRET in bot.adapter.sent_to_channel(LEADS_CHANNEL)[0].text
+    assert "a lead will pick it up" in reply_text(reply)
+
+
+@pytest.mark.parametrize("naming", sorted(NAMINGS))
+@pytest.mark.parametrize("declared", DECLARATIONS)
+async def test_a_lead_named_any_way_is_excluded_however_declared(
+        storage: Storage, clock: FakeClock, declared: str, naming: str,
+        closing: list[MemoryBot]) -> None:
+    bot = await _bot(storage, clock, declared)
+    closing.append(bot)
+    await raise_concern(bot, what=SECRET, about=NAMINGS[naming])
+    await settle_fully(bot)
+    assert everything_sent_to(bot, "U-ann") == ""
+    assert SECRET in bot.adapter.sent_to_dm("dev")[0].text
+    assert SECRET in bot.adapter.sent_to_dm("fiona")[0].text
+    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == [
+        catalog.CONCERN_NEUTRAL_LINE]
+
+
+@pytest.mark.backends
+async def test_the_issue_scenario_config_leads_named_by_username(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
+    """Issue 17: [concerns] leads lists A and B, nobody registered, the concern names A
+    as @lead_ann: A gets nothing, the channel only the neutral line."""
+    cfg = replace(config(), concerns=replace(config().concerns, leads=("U-ann", "U-dev")))
+    app = App(cfg, storage, clock=clock)
+    await app.load()
+    bot = MemoryBot(app, MemoryAdapter())
+    closing.append(bot)
+    for name in ("ann", "dev", "fiona"):
+        bot.adapter.member(name)
+    bot.adapter.names("ann", username="lead_ann")
+    await raise_concern(bot, what=SECRET, about="@lead_ann")
+    await settle_fully(bot)
+    assert everything_sent_to(bot, "U-ann") == ""
+    assert SECRET in everything_sent_to(bot, "U-dev")
+    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == [
+        catalog.CONCERN_NEUTRAL_LINE]
+
+
+async def test_a_lead_who_reports_still_gets_it_unless_they_are_its_subject(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
+    bot = await _bot(storage, clock, "role")
+    closing.append(bot)
+    await raise_concern(bot, who="ann", what=SECRET, about="Bob")
+    await settle_fully(bot)
+    assert dm_users(bot) >= {"U-ann", "U-dev"}
+    assert SECRET in bot.adapter.sent_to_dm("ann")[0].text
+    before = len(bot.adapter.sent)
+    await raise_concern(bot, who="ann", what="It is about me, I lost my temper",
+                        about="me, Ann")
+    await settle_fully(bot)
+    later = bot.adapter.sent[before:]
+    assert not [s for s in later if s.destination.user == "U-ann"]
+    assert [s.message.text for s in later
+            if s.destination.kind is DestinationKind.CHANNEL] == [
+        catalog.CONCERN_NEUTRAL_LINE]
+
+
+@pytest.mark.backends
+async def test_a_lead_whose_dms_are_closed_is_rerouted_never_to_the_channel(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
+    bot = await _bot(storage, clock, "role")
+    closing.append(bot)
+    bot.adapter.member("erin", LEAD_ROLE)
+
+    def closed(destination: Destination) -> Forbidden | None:
+        shut = destination.kind is DestinationKind.DM and destination.user == "U-dev"
+        return Forbidden("discord 50007") if shut else None
+
+    bot.adapter.fail_when = closed
+    # Ann is named, so the channel may carry only the neutral line; Dev's DM is refused.
+    await raise_concern(bot, what=SECRET, about="Ann")
+    await settle_fully(bot)
+    assert everything_sent_to(bot, "U-ann") == ""
+    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == [
+        catalog.CONCERN_NEUTRAL_LINE]
+    assert SECRET in everything_sent_to(bot, "U-erin")
+    assert SECRET in everything_sent_to(bot, DEPUTY)
+    # Dev is now known to have closed his DMs: he no longer counts as reachable.
+    reach = await reachable_leads(bot.app, bot.group_id)
+    assert sorted(reach.reachable) == ["U-ann", "U-erin"] and reach.dms_closed == 1
+    # Once a DM to him gets through again, he counts again.
+    bot.adapter.fail_when = None
+    await raise_concern(bot, what="another one")
+    await settle_fully(bot)
+    reach = await reachable_leads(bot.app, bot.group_id)
+    assert sorted(reach.reachable) == ["U-ann", "U-dev", "U-erin"]
+
+
+@pytest.mark.parametrize(("deputies", "channel", "kind"), [
+    ((DEPUTY,), "safeguarding-leads", "deputies"),
+    ((), "safeguarding-leads", "channel"),
+    ((), "", "nobody"),
+])
+async def test_with_no_reachable_lead_the_reporter_is_told_the_truth(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot],
+        deputies: tuple[str, ...], channel: str, kind: str) -> None:
+    cfg = replace(config(fallback_contacts=deputies),
+                  group=replace(Config().group, leads_channel=channel))
+    app = App(cfg, storage, clock=clock)
+    await app.load()
+    bot = MemoryBot(app, MemoryAdapter())
+    closing.append(bot)
+    bot.adapter.member("carol", "Facilitator")
+    bot.adapter.member("fiona")
+    reply = reply_text(await raise_concern(bot, what=SECRET))
+    text = catalog.concern_confirmed("X", 30, False, True, kind, True,
+                                     cfg.concerns.emergency_text)
+    assert text.split("What happens next:")[1].split("\n")[0] in reply
+    assert "a lead will pick it up" not in reply
+    if kind == "nobody":
+        assert cfg.concerns.emergency_text in reply
+        assert "facilitators have been told" in reply
+    # The facilitators are told privately, once however many concerns come.
+    await raise_concern(bot, what="and another")
+    await settle_fully(bot)
+    told = bot.adapter.sent_to_dm("carol")
+    assert [m.text for m in told] == [catalog.CONCERN_NO_LEAD_FOR_FACILITATORS]
+    assert SECRET not in everything_sent_to(bot, "U-carol")
+
+
+async def test_when_the_platform_cannot_say_storage_and_config_are_used_and_logged(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot],
+        caplog: pytest.LogCaptureFixture) -> None:
+    bot = await _bot(storage, clock, "registered")
+    closing.append(bot)
+    bot.adapter.people_problem = "the platform is down"
+    with caplog.at_level(logging.WARNING):
+        await raise_concern(bot, what=SECRET)
+    await settle_fully(bot)
+    # Ann registered: she still gets it; Dev (role only) cannot be found right now.
+    assert dm_users(bot) == {"U-ann"}
+    assert "concern.leads_from_storage_only" in caplog.text
+    assert SECRET not in caplog.text
+    reach = await reachable_leads(bot.app, bot.group_id)
+    assert reach.count == 1 and reach.problem == "the platform is down"
+
+
+async def test_a_config_lead_the_platform_says_is_not_in_the_group_gets_nothing(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
+    cfg = replace(config(), concerns=replace(config().concerns,
+                                             leads=("U-ann", "U-other-group")))
+    app = App(cfg, storage, clock=clock)
+    await app.load()
+    bot = MemoryBot(app, MemoryAdapter())
+    closing.append(bot)
+    bot.adapter.member("ann")
+    await raise_concern(bot, what=SECRET)
+    await settle_fully(bot)
+    assert dm_users(bot) == {"U-ann"}
+
+
+async def test_start_up_lines_name_the_count_and_warn_when_it_is_zero(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
+    bot = await _bot(storage, clock, "role")
+    closing.append(bot)
+    lines = await bot.app.connected([bot.group_id, "empty-group"])
+    assert lines[0] == catalog.leads_reachable_line(
+        [(bot.group_id, 2), ("empty-group", 0)], 0)
+    assert lines[1] == catalog.leads_none_reachable("empty-group", "", 0)
+    assert len(lines) == 2
+
+
+def test_check_config_says_what_is_declared_and_when_the_count_comes() -> None:
+    cfg = replace(config(), concerns=replace(config().concerns, leads=("1", "2")))
+    line = config_summary(cfg)
+    assert "2 member ids in [concerns] leads" in line and "Safeguarding lead" in line
+    assert "start-up" in line
+    bare = replace(cfg, concerns=replace(cfg.concerns, leads=()),
+                   group=replace(cfg.group, lead_roles=()))
+    assert config_summary(bare).startswith("Warning: no safeguarding leads")
+
+
+def test_naming_normalises_mentions_case_accents_and_fancy_letters() -> None:
+    people = {"U1": ("Zoë", "zo_lead", "Zo"), "U2": ("𝐃𝐞𝐯",), "U3": ("Erin Smith",)}
+    assert named_in("it's zoe", people) == {"U1"}
+    assert named_in("@ZO_LEAD", people) == {"U1"}
+    assert named_in("dev did it", people) == {"U2"}
+    assert named_in("<@U3|erin> and <@!U2>", people) == {"U2", "U3"}
+    assert named_in("smith", people) == {"U3"}
+    assert named_in("zoology devices", people) == set()
