@@ -12,7 +12,8 @@ tokens in free pages and stale frames) and on PostgreSQL (dead row versions too)
 
 What docs/threat-model.md says they learn, and no more:
 - of a member who left their name off and did not ask to hear back: nothing, at any
-  moment, not even while their direct message waits as a draft;
+  moment, not even while their direct message waits as a draft; if they are a lead,
+  only what every lead's id shows (the concerns sent to them, theirs among them, alike);
 - of a member who left their name off but asked to hear back: their id, encrypted, in
   their case (so the bot can tell them), and in the message telling them while it
   waits; never readable without the key; once told, the message forgets them;
@@ -22,6 +23,7 @@ What docs/threat-model.md says they learn, and no more:
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -34,7 +36,8 @@ from tests.adversary.observe import Place, Sight, Watcher, rows_of
 
 LEAD_ROLE = "Safeguarding lead"
 FORM = "concern.raise"
-UNLINKED = ("quillfeld", "rookwood", "vetchling")  # no name, not to be contacted
+UNLINKED = ("quillfeld", "rookwood")  # no name, not to be contacted
+LEAD_REPORTER = "vetchling"  # a lead by role, who raises one without a name too
 TOLD = ("sablewing", "tansyfair")  # no name, asked to hear back
 NAMED = "umbertide"
 
@@ -68,6 +71,26 @@ async def by_dm(bot: MemoryBot, watcher: Watcher, who: str, what: str, contact: 
                                          "contact": contact, "anonymous": "yes"},
                              state=opened.form.state, channel=None)
     return ref_of(reply)
+
+
+def as_any_lead(place: Place, member: str) -> bool:
+    """A place a lead's id has for every concern sent to leads: a delivery addressed to
+    them (its key, destination, or a fallback naming them), or the roster of leads."""
+    if place.where in ("bytes", "concern_leads"):
+        return True
+    if place.where == "deliveries" and place.row is not None:
+        return str(place.row.get("idem_key", "")).endswith(f":{member}") or \
+            place.column == "fallbacks"
+    if place.where == "token":
+        return place.row is None or place.row.get("user") == member \
+            or "reporter" not in place.row
+    return False
+
+
+def kinds_sent(state: dict[str, list[dict[str, Any]]], member: str, ref: str) -> set[str]:
+    """The kinds of delivery about case `ref` addressed to `member` (key without the ref)."""
+    return {str(row["idem_key"]).replace(ref, "REF") for row in rows_of(state, "deliveries")
+            if ref in str(row["idem_key"]) and str(row["idem_key"]).endswith(f":{member}")}
 
 
 def allowed(place: Place, member: str, ref: str) -> bool:
@@ -107,8 +130,8 @@ async def test_adversary_concern_reporters_wal_replay_xmin(
                                           contact="no", anonymous="yes"))
     await step("rookwood", await by_dm(bot, watcher, "rookwood", "Someone took my money.",
                                        contact="no"))
-    await step("vetchling", await by_form(bot, "vetchling", "A lead was unkind to a child.",
-                                          contact="no", anonymous="yes"))
+    await step(LEAD_REPORTER, await by_form(bot, LEAD_REPORTER, "A lead was unkind to a child.",
+                                            contact="no", anonymous="yes"))
     await step("sablewing", await by_form(bot, "sablewing", "I was threatened at the door.",
                                           contact="yes", anonymous="yes"))
     await step("tansyfair", await by_dm(bot, watcher, "tansyfair",
@@ -133,6 +156,19 @@ async def test_adversary_concern_reporters_wal_replay_xmin(
             for needle in (f"U-{who}", who.title()):
                 problems += [f"{sight.label}: {needle} at {p.where}.{p.column} "
                              f"(state {p.state})" for p in sight.places(needle)]
+        lead = f"U-{LEAD_REPORTER}"
+        problems += [f"{sight.label}: {lead} at {p.where}.{p.column} (state {p.state})"
+                     for p in sight.places(lead) if not as_any_lead(p, lead)]
+        problems += [f"{sight.label}: {LEAD_REPORTER.title()} at {p.where}.{p.column}"
+                     for p in sight.places(LEAD_REPORTER.title())
+                     if p.where not in ("concern_leads", "token")]
+        for state in sight.states:
+            made = [r["created_at"] for r in rows_of(state, "concern_cases")
+                    if r["id"] == refs.get(LEAD_REPORTER)]
+            problems += [f"{sight.label}: the lead roster notes {LEAD_REPORTER} at the "
+                         "moment her case was raised"
+                         for r in rows_of(state, "concern_leads")
+                         if r["user_id"] == lead and made and r["seen_at"] == made[0]]
         for who in (*TOLD, NAMED):
             member = f"U-{who}"
             problems += [f"{sight.label}: {member} at {p.where}.{p.column} (state "
@@ -150,6 +186,14 @@ async def test_adversary_concern_reporters_wal_replay_xmin(
                     or row["status"] != "delivered"):
                 problems.append(f"{sight.label}: the delivered message to {who} keeps "
                                 "its recipient or reference")
+    # The lead who raised one is sent her own case exactly as she is sent another.
+    final = watcher.sights[-1].last
+    lead = f"U-{LEAD_REPORTER}"
+    if kinds_sent(final, lead, refs[LEAD_REPORTER]) != kinds_sent(final, lead,
+                                                                 refs["quillfeld"]):
+        problems.append(f"{LEAD_REPORTER}'s own case reaches her unlike another: "
+                        f"{kinds_sent(final, lead, refs[LEAD_REPORTER])} vs "
+                        f"{kinds_sent(final, lead, refs['quillfeld'])}")
     assert problems == [], "\n".join(problems)
     assert_nothing_waits_as_a_draft(watcher.sights[-1])
 
@@ -161,6 +205,8 @@ async def test_adversary_concern_reporters_wal_replay_xmin(
     assert "They may contact you" in told.text
     for who in UNLINKED:
         assert bot.adapter.sent_to_dm(who) == []
+    assert not [m for m in bot.adapter.sent_to_dm(LEAD_REPORTER)
+                if "picked up your concern" in m.text]
 
 
 def assert_nothing_waits_as_a_draft(sight: Sight) -> None:
