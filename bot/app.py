@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from bot import catalog
@@ -312,6 +313,15 @@ class App:
         reply = await self.handle(event)
         await self.storage.claim_occurrence(key, "events", self.clock.now())
         return reply
+
+    async def first_request(self, proof: str, now: datetime, until: datetime) -> bool:
+        """Whether a platform request is new: False if any process sharing the database
+        already took it (a replay). `proof` is what makes the request unique (for Slack,
+        its signature over its timestamp and body); only its SHA-256 digest is stored,
+        until `until`, when the platform's own check refuses the request anyway. Raises
+        `StorageError` if the claim cannot be stored: the request is then not handled."""
+        digest = hashlib.sha256(proof.encode("utf-8", "surrogatepass")).hexdigest()
+        return await self.storage.claim_request(digest, now, until)
 
     async def handle(self, event: Event) -> Reply:
         """Handle one event and return what to show the person who acted.

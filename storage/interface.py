@@ -200,6 +200,13 @@ class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
         the deliveries it causes. True for exactly one caller, ever, per key."""
 
     @abstractmethod
+    async def claim_request(self, digest: str, now: datetime, until: datetime) -> bool:
+        """Claim one platform request, by a digest of what makes it unique, until `until`
+        (after which the platform's own check refuses it anyway). True for exactly one
+        caller per digest while its claim lasts, in any process sharing the database.
+        Claims that ended by `now` are removed."""
+
+    @abstractmethod
     async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
         """Record that a scheduler has handled everything due up to `now`; return the
         previous record. The record only moves forward."""

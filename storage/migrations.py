@@ -358,6 +358,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         # this is emptied.
         sqlite=("ALTER TABLE deliveries ADD COLUMN sealed_to TEXT",),
     ),
+    Migration(
+        version=16,
+        name="platform request claims",
+        # One row per signed platform request (or Socket Mode envelope) already taken, so
+        # a replay is not handled again by any process: a SHA-256 digest of what makes
+        # the request unique (never its body or who sent it), and when the claim may be
+        # removed (rounded up, so it says little about when the request came).
+        sqlite=(
+            """CREATE TABLE request_claims (
+                digest     TEXT    PRIMARY KEY,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE INDEX request_claims_expiry ON request_claims (expires_at)",
+        ),
+    ),
 )
 
 LATEST_VERSION: int = max(m.version for m in MIGRATIONS)

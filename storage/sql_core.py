@@ -11,6 +11,7 @@ from typing import Any
 from bot.logs import log_event
 from bot.messages import Destination, Message, destination_to_dict, message_to_dict
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from storage.group_commit import GroupCommit, many_values
 from storage.sql import (
     OPEN_STATUSES,
     SqlBase,
@@ -44,6 +45,9 @@ _NEXT_DUE = """
         UNION ALL
         SELECT MIN(lease_until) FROM deliveries WHERE status = 'sending') AS due_times
 """
+
+_REQUEST_INSERT = "INSERT INTO request_claims (digest, expires_at)"
+_REQUEST_CONFLICT = "ON CONFLICT (digest) DO NOTHING RETURNING digest"
 
 _SET_ASIDE = """
     UPDATE deliveries
@@ -308,6 +312,36 @@ class SqlCore(SqlBase):
                 await self._insert_deliveries(db, deliveries, now)
         return claimed
 
+    # ---- platform request claims -----------------------------------------------------
+
+    async def claim_request(self, digest: str, now: datetime, until: datetime) -> bool:
+        """See `Storage.claim_request`. Requests that arrive together are claimed together
+        in one transaction (a burst of button presses waits for one commit, not one each)."""
+        batch: GroupCommit[tuple[str, int, int], bool] | None = getattr(
+            self, "_request_batch", None)
+        if batch is None:
+            batch = GroupCommit(self._claim_requests, "coprod-request-claims")
+            self._request_batch = batch
+        return await batch.submit((digest, to_micros(now), to_micros(until)))
+
+    async def _claim_requests(self, wanted: Sequence[tuple[str, int, int]]) -> list[bool]:
+        """Remove ended claims, then insert the new ones; the first of several asking for
+        one digest at once gets it."""
+        first: dict[str, tuple[str, int]] = {}
+        for digest, _, until in wanted:
+            first.setdefault(digest, (digest, until))
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM request_claims WHERE expires_at <= ?",
+                             (min(now for _, now, _ in wanted),))
+            taken: set[str] = set()
+            for sql, values in many_values(_REQUEST_INSERT, "(?, ?)", list(first.values()),
+                                           _REQUEST_CONFLICT):
+                taken.update(str(row[0]) for row in await db.execute_fetchall(sql, values))
+        out: list[bool] = []
+        for digest, _, _ in wanted:
+            out.append(digest in taken)
+            taken.discard(digest)
+        return out
 
     async def scheduler_heartbeat(self, now: datetime) -> datetime | None:
         """Record that everything due up to `now` was handled; return the previous record.

@@ -1,8 +1,15 @@
 """Putting the Slack adapter together: the Web API client (pointed at `api_base`), Bolt's
 `AsyncApp` with our listeners, and the connection: Socket Mode (default; the WebSocket
 URL comes from `apps.connections.open` on the same base) or HTTP (an aiohttp server
-whose requests Bolt verifies: a bad signature or a timestamp older than five minutes is
-refused with 401 and nothing is processed).
+whose requests are verified: a bad signature or a timestamp more than five minutes away
+is refused with 401 and nothing is processed).
+
+Every request taken is handled at most once, by any process sharing the database: an
+HTTP request whose signature holds is claimed by its signature (unique to its timestamp
+and body) before anything else reads it, and a Socket Mode envelope by its id. A copy
+(someone replaying a request they saw, or Slack redelivering an envelope) gets an empty
+acknowledgement and changes nothing. Slack's own retries of an event are signed afresh,
+so they pass this claim and are then handled once by the event's id (`App.handle_once`).
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import logging
 import re
 import signal
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -43,6 +52,16 @@ EVENTS_PATH = "/slack/events"
 # (`SlackSender.wait_seconds`) and retried, and a retry takes the outcome of the request
 # still in hand, so this is long: only a request Slack never answers may be posted twice.
 CLIENT_TIMEOUT_SECONDS = 60
+# Slack's signature check refuses a request whose timestamp is further than this from now.
+SIGNATURE_WINDOW_SECONDS = 5 * 60
+# A request's claim is kept past the window by this much (processes' clocks differ a
+# little), and its end is rounded up to a whole bucket, so that the stored time says
+# little about when the request came.
+CLAIM_MARGIN_SECONDS = 2 * 60
+CLAIM_BUCKET_SECONDS = 10 * 60
+# Slack redelivers a Socket Mode envelope it saw no acknowledgement for within minutes
+# (its retries of an event come at once, after a minute and after five).
+ENVELOPE_CLAIM_SECONDS = 10 * 60
 # Third-party loggers print payloads (member text) at debug level: keep them above it.
 _QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "adapters.slack.bolt", "adapters.slack.sdk")
 
@@ -51,6 +70,17 @@ def api_base_url(configured: str) -> str:
     """The Web API base with the trailing slash the SDK joins method names onto."""
     base = (configured or SLACK_API_BASE).strip()
     return base if base.endswith("/") else base + "/"
+
+
+def claim_until(moment: float) -> int:
+    """When a claim on a request must last until, at the least `moment` (seconds since
+    the epoch) plus the margin, rounded up to a whole bucket."""
+    end = int(moment) + CLAIM_MARGIN_SECONDS
+    return -(-end // CLAIM_BUCKET_SECONDS) * CLAIM_BUCKET_SECONDS
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _quiet(name: str, level: int = logging.WARNING) -> logging.Logger:
@@ -78,10 +108,14 @@ class _LibraryFailures(logging.Filter):
 class CheckedSocketModeHandler(AsyncSocketModeHandler):
     """Bolt's Socket Mode handler, with each envelope's payload checked first: one that
     cannot be read is logged by ids, acknowledged (so Slack does not resend it) and
-    ignored."""
+    ignored; and each envelope claimed by its id (`first`), so one Slack delivers again
+    is acknowledged and not handled twice."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any,
+                 first: Callable[[str], Awaitable[bool]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._first = first
         self.client.message_listeners.append(self._unusable_envelope)
 
     async def _unusable_envelope(self, client: Any, message: Any, raw: Any) -> None:
@@ -103,7 +137,12 @@ class CheckedSocketModeHandler(AsyncSocketModeHandler):
                                                       shapes.EVENTS)
                    else shapes.unreadable(req.type, req.payload))
         if not problem:
-            await super().handle(client, req)
+            if self._first is None or await self._first(req.envelope_id):
+                await super().handle(client, req)
+                return
+            log_event(log, logging.INFO, "slack.redelivery_ignored")
+            await client.send_socket_mode_response(SocketModeResponse(
+                envelope_id=req.envelope_id))
             return
         log_event(log, logging.WARNING, "slack.payload_ignored", kind=str(req.type)[:40],
                   problem=problem, **shapes.log_ids(req.payload))
@@ -201,7 +240,7 @@ class SlackRunner:
         """Connect to Socket Mode (its URL from `apps.connections.open` on api_base)."""
         self._socket = CheckedSocketModeHandler(
             self.bolt, self.config.secrets.slack_app_token, web_client=self.client,
-            logger=_quiet("adapters.slack.socket"))
+            logger=_quiet("adapters.slack.socket"), first=self._first_envelope)
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log_event(log, logging.INFO, "slack.connected", mode="socket")
 
@@ -221,8 +260,9 @@ class SlackRunner:
 
     async def _handle_http(self, request: web.Request) -> web.Response:
         """A request from Slack: its signature checked first (nothing of an unsigned
-        request is read), then its shape (an unreadable one is logged by ids and
-        acknowledged), then Bolt."""
+        request is read), then claimed (a copy of one already taken, by any process, is
+        acknowledged with nothing and goes no further), then its shape (an unreadable one
+        is logged by ids and acknowledged), then Bolt."""
         raw = await request.read()
         try:
             text = raw.decode("utf-8")
@@ -233,6 +273,12 @@ class SlackRunner:
         if not self._signed(text, request):
             log_event(log, logging.WARNING, "slack.request_refused", status=401)
             return web.Response(status=401, text="")
+        first = await self._first_request(request)
+        if first is None:
+            return web.Response(status=503, text="")
+        if not first:
+            log_event(log, logging.WARNING, "slack.replay_ignored")
+            return web.Response(status=200, text="")
         try:
             bolt_request = await to_bolt_request(request)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -259,6 +305,34 @@ class SlackRunner:
                 request.headers.get("X-Slack-Signature", "")))
         except (ValueError, TypeError):
             return False
+
+    async def _first_request(self, request: web.Request) -> bool | None:
+        """Claim a signed request by its signature, for as long as the signature could
+        be accepted: False for a copy of one already taken; None (logged) if the claim
+        could not be stored, so the request is not handled (Slack retries an event)."""
+        signed_at = int(request.headers["X-Slack-Request-Timestamp"])
+        now = self._verifier.clock.now()
+        until = claim_until(signed_at + SIGNATURE_WINDOW_SECONDS)
+        try:
+            return await self.core.first_request(
+                "slack-http:" + request.headers["X-Slack-Signature"], _utc(now), _utc(until))
+        except Exception as exc:
+            log_event(log, logging.ERROR, "slack.claim_failed", error=type(exc).__name__)
+            return None
+
+    async def _first_envelope(self, envelope_id: str) -> bool:
+        """Claim a Socket Mode envelope by its id: False if one with this id was taken.
+        If the claim cannot be stored the envelope is handled all the same (logged):
+        envelopes come only from Slack over this bot's own connection, so the claim
+        guards against Slack's redelivery, not against an outsider."""
+        now = self._verifier.clock.now()
+        try:
+            return await self.core.first_request(
+                "slack-envelope:" + envelope_id, _utc(now),
+                _utc(claim_until(now + ENVELOPE_CLAIM_SECONDS)))
+        except Exception as exc:
+            log_event(log, logging.WARNING, "slack.claim_failed", error=type(exc).__name__)
+            return True
 
     @staticmethod
     async def _healthz(request: web.Request) -> web.Response:

@@ -11,7 +11,9 @@
   (an upload URL on this server), the bytes POSTed there, files.completeUploadExternal
   sharing them in a channel; `shared` holds each shared file with its bytes.
 - `signed_post` plays Slack's HTTP mode: a request signed with the signing secret (or
-  deliberately badly signed, or with an old timestamp).
+  deliberately badly signed, or with an old timestamp). `signed_request` makes one
+  without sending it and `post_signed` sends it, so a test can send the very same bytes
+  and headers again, as someone replaying a request they saw would.
 """
 
 from __future__ import annotations
@@ -486,10 +488,13 @@ class FakeSlack:
         await self._sockets[-1].send_json({"type": "disconnect", "reason": "refresh_requested",
                                            "debug_info": {"host": "fake"}})
 
-    async def send(self, kind: str, payload: dict[str, Any]) -> str:
-        """Send one Socket Mode envelope (`slash_commands`, `interactive`, `events_api`)."""
+    async def send(self, kind: str, payload: dict[str, Any], envelope: str = "") -> str:
+        """Send one Socket Mode envelope (`slash_commands`, `interactive`, `events_api`);
+        with `envelope`, under that id (an id sent before: Slack delivering it again, whose
+        new acknowledgement `ack` then waits for)."""
         await self.connected()
-        envelope = f"env-{next(self._ids)}"
+        envelope = envelope or f"env-{next(self._ids)}"
+        self.acks.pop(envelope, None)
         self._ack_waiters[envelope] = asyncio.get_running_loop().create_future()
         await self._sockets[-1].send_json({
             "envelope_id": envelope, "type": kind, "payload": payload,
@@ -529,11 +534,24 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-async def signed_post(url: str, secret: str, *, form: dict[str, str] | None = None,
-                      json_body: dict[str, Any] | None = None, age_seconds: float = 0,
-                      bad_signature: bool = False, retry: int = 0) -> tuple[int, str]:
-    """POST a request the way Slack's HTTP mode does (`retry`: Slack's retry number, as
-    when it did not see an answer in time); returns (status, body text)."""
+@dataclass(frozen=True)
+class SignedRequest:
+    """One request as Slack's HTTP mode sends it: its exact bytes and headers."""
+
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def timestamp(self) -> int:
+        """The signed timestamp (seconds since the epoch)."""
+        return int(self.headers["X-Slack-Request-Timestamp"])
+
+
+def signed_request(secret: str, *, form: dict[str, str] | None = None,
+                   json_body: dict[str, Any] | None = None, age_seconds: float = 0,
+                   bad_signature: bool = False, retry: int = 0) -> SignedRequest:
+    """A request signed the way Slack's HTTP mode signs it (`retry`: Slack's retry
+    number, as when it did not see an answer in time), not yet sent."""
     if json_body is not None:
         body = json.dumps(json_body).encode()
         content_type = "application/json"
@@ -548,6 +566,20 @@ async def signed_post(url: str, secret: str, *, form: dict[str, str] | None = No
                "X-Slack-Signature": signature}
     if retry:
         headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
+    return SignedRequest(body, headers)
+
+
+async def post_signed(url: str, request: SignedRequest) -> tuple[int, str]:
+    """Send a signed request (again, if it was sent before); returns (status, body)."""
     async with aiohttp.ClientSession() as session, session.post(
-            url, data=body, headers=headers) as response:
+            url, data=request.body, headers=request.headers) as response:
         return response.status, await response.text()
+
+
+async def signed_post(url: str, secret: str, *, form: dict[str, str] | None = None,
+                      json_body: dict[str, Any] | None = None, age_seconds: float = 0,
+                      bad_signature: bool = False, retry: int = 0) -> tuple[int, str]:
+    """POST a request the way Slack's HTTP mode does; returns (status, body text)."""
+    return await post_signed(url, signed_request(
+        secret, form=form, json_body=json_body, age_seconds=age_seconds,
+        bad_signature=bad_signature, retry=retry))
