@@ -2496,8 +2496,9 @@ def buddy_avoid_unknown(who: str) -> str:
             "suggests, like member=@sam.")
 
 
-BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "
-                  "next time. Type /buddy leave if you'd rather not take part.")
+BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry: not everyone could be "
+                  "paired this time. I'll try again next round. Type /buddy leave if you'd "
+                  "rather not take part.")
 BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (
     "What got you interested in joining the group?",
     "What's one thing the group has done that you were glad about?",

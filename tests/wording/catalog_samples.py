@@ -53,7 +53,7 @@ _BY_NAME: dict[str, Any] = {
     "feature": "meetings", "kind": "fact", "status": "open", "state": "waiting",
     "cadence": "weekly", "rule": "simple", "repeat": "every week on Monday",
     "reminders": "1 day before", "link": "https://example.org/guide", "tag": "housing",
-    "content": "https://example.org/guide", "body": "A concern as the leads see it.",
+    "content": "https://example.org/guide", "body": "Safeguarding concern C-ABC234.",
     "emergency": "If anyone is in immediate danger, call 999 now.",
     "helpline": "Samaritans: 116 123, any time.", "peer_support": "",
     "age": "2 h of the 24 h referral target", "outcome": "Referred to the council.",
