@@ -80,7 +80,8 @@ _BY_NAME: dict[str, Any] = {
     "helplines": ("Samaritans: 116 123",), "spread": [("Good", 4), ("Okay", 2)],
     "counts": {"going": 3, "maybe": 1, "no": 1}, "moment": datetime(2026, 12, 1, 18, 0,
                                                                     tzinfo=UTC),
-    "hours": 2.0, "waited_days": None,
+    "hours": 2.0, "waited_days": None, "times": ["17:00"], "review_hours": 12,
+    "to_check": 2, "for_group": True, "minimum": 5,
 }
 # Names whose type hint is not enough to pick a sensible value.
 _BY_NAME_AND_TYPE: dict[tuple[str, str], Any] = {
