@@ -1492,11 +1492,11 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
     lines = [
         f"Thank you. Your concern is saved as case **{ref}**.",
         "",
-        "Who will see it: the group's safeguarding leads (by direct message, and in the "
-        "leads' private channel) and, if needed, the deputies the group named for this. "
+        "Who will see it: the group's safeguarding leads, by direct message and in the "
+        "leads' private channel. If needed, the deputies the group named for this see it too. "
         "A lead you named in “who is it about”, or who wrote the message you reported, "
         "will not see it. It is not posted anywhere else.",
-        "We cannot promise to keep it secret: if someone is at risk, a lead may need to "
+        "We cannot promise to keep it secret. If someone is at risk, a lead may need to "
         "share it with people who can help, such as social services or the police.",
         "",
     ]
@@ -1513,7 +1513,7 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                      "this. " + again)
     elif reach == "channel":
         lines.append("What happens next: right now no lead can be reached by direct "
-                     "message, so your concern is in the leads' private channel, where a "
+                     "message. So your concern is in the leads' private channel, where a "
                      "lead will see it when they next look. " + again)
     else:
         lines.append("What happens next: right now the bot cannot reach any safeguarding "
@@ -1545,7 +1545,7 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
 CONCERN_NO_LEAD_FOR_FACILITATORS = (
     "For the facilitators: right now the bot cannot reach any of the group's safeguarding "
     "leads, so a safeguarding concern would reach no lead. Please make sure someone holds "
-    "the lead role (see /setup) and can get direct messages from the bot, or ask whoever "
+    "the lead role (see /setup) and can get direct messages from the bot. Or ask whoever "
     "runs the bot to list the leads in the config ([concerns] leads). You get this at "
     "most once a day while it lasts; it says nothing about any concern.")
 
@@ -1900,7 +1900,7 @@ AGREEMENT_FIRST_CHANGE = "The first version."
 AGREEMENT_NO_POINTS_YET = ("The agreement has no points yet, so there is nothing to change "
                            "or remove. Propose to add a point instead.")
 AGREEMENT_SUGGESTED = (
-    "We treat each other as equals: lived experience and professional knowledge both count.",
+    "We treat each other as equals: what we know from life and from work both count.",
     "We listen to each other and let each person finish.",
     "We use plain words and explain jargon.",
     "What is shared here in confidence stays here.",
@@ -2553,8 +2553,8 @@ def checkin_summary_member(name: str, said: list[str]) -> str:
 
 def buddy_join_help(weeks: int) -> str:
     """/buddy join's help."""
-    return (f"Join buddy pairing: every {weeks} week{'' if weeks == 1 else 's'} you're "
-            "introduced to another member for peer support.")
+    return (f"Join buddy pairing: every {weeks} week{'' if weeks == 1 else 's'} I put you "
+            "in touch with another member, for peer support.")
 
 
 BUDDY_LEAVE_HELP = "Leave buddy pairing. You won't be paired again unless you rejoin."
@@ -2576,8 +2576,9 @@ def buddy_avoid_unknown(who: str) -> str:
             "suggests, like member=@sam.")
 
 
-BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "
-                  "next time. Type /buddy leave if you'd rather not take part.")
+BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry: not everyone could be "
+                  "paired this time. I'll try again next round. Type /buddy leave if you'd "
+                  "rather not take part.")
 BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (
     "What got you interested in joining the group?",
     "What's one thing the group has done that you were glad about?",
