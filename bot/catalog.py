@@ -550,22 +550,21 @@ def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Seque
                   ) -> str:
     """The private reply to /feedback: what happens to it, when, and who will see it."""
     at = _or_list(list(times))
+    lines = [FEEDBACK_SENT_START + " The bot never stores who wrote it, so nobody can find "
+             "out it was you: not the facilitators, and not the people who run the bot.",
+             "Nobody sees it today. From tomorrow, the facilitators can read it and check "
+             "it. They may hide it if it names someone."]
     if for_group:
-        seen = ("From tomorrow, once at least "
-                f"{minimum} pieces for the group are waiting (until then nobody sees it), "
-                "the facilitators can read it to check it, and may hide it if it names "
-                f"someone or breaks the group agreement. At least {_hours(review_hours)} "
-                "later it is shared with everyone in the group's feedback channel, in the "
-                f"next digest (at {at}), with the other feedback in random order.")
+        lines.append(f"Feedback for the group waits until at least {minimum} pieces are in. "
+                     f"At least {_hours(review_hours)} after the check starts, it is shared "
+                     f"with the whole group in the next digest (at {at}), mixed with other "
+                     "feedback.")
     else:
-        seen = ("From tomorrow the facilitators can read it, and at least "
-                f"{_hours(review_hours)} later it is posted for them in their own channel, "
-                f"in the next digest (at {at}). Nobody else sees it.")
+        lines.append(f"At least {_hours(review_hours)} later, it is posted in their own "
+                     f"channel in the next digest (at {at}). Nobody else sees it.")
         if minimum > 1:
-            seen += f" A digest for the facilitators waits until {minimum} pieces are ready."
-    return (FEEDBACK_SENT_START + " The bot never stores who wrote it, so nobody, not the "
-            "facilitators and not whoever runs the bot, can find out it was you. "
-            "Today nobody sees it. " + seen)
+            lines.append(f"A digest for them waits until {minimum} pieces are ready.")
+    return " ".join(lines)
 
 
 # The replies with the default [feedback] settings.
@@ -576,10 +575,10 @@ FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
 def feedback_help(group_k: int, facilitators_k: int, review_hours: int = 12) -> str:
     """What /feedback does, including what anonymous means for a small digest."""
     text = ("Send anonymous feedback to the whole group or to the facilitators only. "
-            "Nobody sees it on the day it is written. From the next day the facilitators "
-            "can check it (and hide it if it names someone); at least "
-            f"{_hours(review_hours)} later it is shared in a digest at a set time. Feedback "
-            f"for the group waits, unseen, until at least {group_k} pieces have gathered. ")
+            "Nobody sees it on the day it is written. From the next day, the facilitators "
+            "can check it, and hide it if it names someone. At least "
+            f"{_hours(review_hours)} later, it is shared in a digest at a set time. Feedback "
+            f"for the group waits, unseen, until at least {group_k} pieces are in. ")
     if facilitators_k == 1:
         return text + ("A digest for the facilitators may hold just one piece, which is "
                        "easier to guess the author of.")
@@ -669,10 +668,10 @@ def feedback_list_empty(review_hours: int) -> str:
 
 
 _FEEDBACK_REVIEW_RULE = (
-    "Feedback shows here from the day after it was written, a whole day's together and in "
-    "random order (feedback for the group only once enough has gathered), so when you "
-    "look cannot tell you when it arrived. You have at least {hours} to check it before "
-    "a digest shares it.")
+    "Feedback shows here from the day after it was written. A whole day's feedback shows "
+    "at once, in random order, so looking often can't tell you when a piece came. "
+    "Feedback for the group shows only once enough has come in. You have at least {hours} "
+    "to check it before a digest shares it.")
 
 
 def feedback_list_header(to_check: int, review_hours: int) -> str:
@@ -1629,9 +1628,9 @@ def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str
         lines.append("**The reporter said someone may be in immediate danger.**")
     lines.append(f"Reported by: {reporter}")
     if may_contact and anonymous:
-        lines.append("May a lead contact them: they asked to hear back, but not to be "
-                     "named, so you cannot contact them; the bot will tell them privately "
-                     "when a lead acknowledges this case")
+        lines.append("May a lead contact them: no, as they asked not to be named. They "
+                     "asked to hear back, so the bot will tell them privately when a lead "
+                     "acknowledges this case.")
     else:
         lines.append(f"May a lead contact them: {'yes' if may_contact else 'no'}")
     if about:
