@@ -539,17 +539,46 @@ FEEDBACK_FIELD_TOPIC = "Topic"
 FEEDBACK_FIELD_AUDIENCE = "Who is it for?"
 FEEDBACK_FOR_GROUP = "The whole group"
 FEEDBACK_FOR_FACILITATORS = "The facilitators only"
-FEEDBACK_SENT = (
-    "Sent anonymously. The bot never stores who wrote it, so nobody, not the facilitators "
-    "and not whoever runs the bot, can find out it was you; only the words are shared, "
-    "together with other feedback, at the next digest.")
+def _hours(hours: int) -> str:
+    return f"{hours} hour{'' if hours == 1 else 's'}"
 
 
-def feedback_help(group_k: int, facilitators_k: int) -> str:
+FEEDBACK_SENT_START = "Sent anonymously."
+
+
+def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Sequence[str],
+                  ) -> str:
+    """The private reply to /feedback: what happens to it, when, and who will see it."""
+    at = _or_list(list(times))
+    lines = [FEEDBACK_SENT_START + " The bot never stores who wrote it, so nobody can find "
+             "out it was you: not the facilitators, and not the people who run the bot.",
+             "Nobody sees it today. From tomorrow, the facilitators can read it and check "
+             "it. They may hide it if it names someone."]
+    if for_group:
+        lines.append(f"Feedback for the group waits until at least {minimum} pieces are in. "
+                     f"At least {_hours(review_hours)} after the check starts, it is shared "
+                     f"with the whole group in the next digest (at {at}), mixed with other "
+                     "feedback.")
+    else:
+        lines.append(f"At least {_hours(review_hours)} later, it is posted in their own "
+                     f"channel in the next digest (at {at}). Nobody else sees it.")
+        if minimum > 1:
+            lines.append(f"A digest for them waits until {minimum} pieces are ready.")
+    return " ".join(lines)
+
+
+# The replies with the default [feedback] settings.
+FEEDBACK_SENT = feedback_sent(True, 5, 12, ("17:00",))
+FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
+
+
+def feedback_help(group_k: int, facilitators_k: int, review_hours: int = 12) -> str:
     """What /feedback does, including what anonymous means for a small digest."""
-    text = ("Send anonymous feedback to the whole group or to the facilitators only. It is "
-            "shared in digests at set times; a digest for the group waits until at least "
-            f"{group_k} pieces have arrived. ")
+    text = ("Send anonymous feedback to the whole group or to the facilitators only. "
+            "Nobody sees it on the day it is written. From the next day, the facilitators "
+            "can check it, and hide it if it names someone. At least "
+            f"{_hours(review_hours)} later, it is shared in a digest at a set time. Feedback "
+            f"for the group waits, unseen, until at least {group_k} pieces are in. ")
     if facilitators_k == 1:
         return text + ("A digest for the facilitators may hold just one piece, which is "
                        "easier to guess the author of.")
@@ -582,9 +611,10 @@ def feedback_digest_item(number: int, count: int, ref: str, topic: str, quoted: 
     return text
 
 
-FEEDBACK_LIST_HELP = "See recent feedback and whether it has an answer (facilitators)."
+FEEDBACK_LIST_HELP = ("Check feedback before it is shared, and see recent feedback and "
+                      "whether it has an answer (facilitators).")
 FEEDBACK_HIDE_HELP = (
-    "Keep a piece of feedback out of the group digest, with a reason that is recorded "
+    "Keep a piece of feedback out of its digest, with a reason that is recorded "
     "(facilitators). Nobody can find out who wrote feedback: the bot never stores it.")
 FEEDBACK_ANSWER_HELP = "Answer a piece of feedback in public: \"you said, we did\" (facilitators)."
 FEEDBACK_ANSWER_BUTTON = "You said, we did"
@@ -629,32 +659,46 @@ def feedback_hidden(ref: str) -> str:
 
 FEEDBACK_CANT_HIDE = ("Only feedback still waiting for its digest can be hidden; this one "
                       "has already been shared or hidden.")
-FEEDBACK_LIST_EMPTY = "No feedback in the last 30 days."
 
 
-def feedback_list_header(waiting_today: int) -> str:
+def feedback_list_empty(review_hours: int) -> str:
+    """/feedback list with nothing to check and nothing recent."""
+    return ("No feedback to check, and none shared or hidden in the last 30 days. "
+            + _FEEDBACK_REVIEW_RULE.format(hours=_hours(review_hours)))
+
+
+_FEEDBACK_REVIEW_RULE = (
+    "Feedback shows here from the day after it was written. A whole day's feedback shows "
+    "at once, in random order, so looking often can't tell you when a piece came. "
+    "Feedback for the group shows only once enough has come in. You have at least {hours} "
+    "to check it before a digest shares it.")
+
+
+def feedback_list_header(to_check: int, review_hours: int) -> str:
     """The top of /feedback list."""
-    text = "Feedback from the last 30 days (only you can see this):"
-    if waiting_today:
-        text += (f"\n{waiting_today} written today will show here tomorrow, so the time it "
-                 "arrived can't point to its author.")
+    text = "Feedback (only you can see this). " + _FEEDBACK_REVIEW_RULE.format(
+        hours=_hours(review_hours))
+    if to_check:
+        text += (f"\n{to_check} waiting for a digest, which you can hide with /feedback hide "
+                 "until it is shared:")
     return text
 
 
-def feedback_list_line(ref: str, audience_is_group: bool, written: str, state: str,
-                       topic: str, quoted: str) -> str:
+def feedback_list_line(ref: str, audience_is_group: bool, state: str, topic: str,
+                       quoted: str) -> str:
     """One item in /feedback list."""
     who = "for the group" if audience_is_group else "for the facilitators"
     about = f", about {topic}" if topic else ""
-    return f"- ref {ref}, {who}{about}, written {written}: {state}\n{quoted}"
+    return f"- ref {ref}, {who}{about}: {state}\n{quoted}"
 
 
 def feedback_state(status: str, answered: bool, reason: str, day: str) -> str:
-    """Where an item is, in words."""
+    """Where an item is, in words (`day`: when it was shared, or for a waiting item the
+    first day a digest may share it)."""
     if status == "hidden":
         return f"hidden (reason: {reason})"
     if status == "waiting":
-        return "waiting for the next digest"
+        return f"waiting; the first digest that may share it is on {day}"
     return f"shared {day}, " + ("answered" if answered else "not answered yet")
 
 
@@ -1482,14 +1526,18 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                      "can.")
         if emergency:
             lines.append(emergency)
-    if may_contact:
+    if may_contact and anonymous:
+        lines.append("Your name is not shown to the leads, so they cannot contact you "
+                     "themselves. I will tell you privately when a lead has picked it up. "
+                     "To talk to a lead, raise it again with your name.")
+    elif may_contact:
         lines.append("I will tell you privately when a lead has picked it up, and a lead "
                      "may contact you.")
     else:
         lines.append("You said a lead should not contact you, so you will not hear back "
                      "unless you raise it again.")
-    if anonymous:
-        lines.append("Your name is not shown to the leads.")
+        if anonymous:
+            lines.append("Your name is not shown to the leads.")
     return "\n".join(lines)
 
 
@@ -1572,13 +1620,19 @@ def check_config_leads(ids: int, roles: Sequence[str], concerns_on: bool) -> str
 
 
 def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str,
-                      reporter: str, may_contact: bool, link: str, quoted: str) -> str:
+                      reporter: str, may_contact: bool, link: str, quoted: str,
+                      anonymous: bool = False) -> str:
     """A concern as the leads receive it (all member words already neutralised)."""
     lines = [f"**Safeguarding concern {ref}** (raised {raised})"]
     if danger:
         lines.append("**The reporter said someone may be in immediate danger.**")
     lines.append(f"Reported by: {reporter}")
-    lines.append(f"May a lead contact them: {'yes' if may_contact else 'no'}")
+    if may_contact and anonymous:
+        lines.append("May a lead contact them: no, as they asked not to be named. They "
+                     "asked to hear back, so the bot will tell them privately when a lead "
+                     "acknowledges this case.")
+    else:
+        lines.append(f"May a lead contact them: {'yes' if may_contact else 'no'}")
     if about:
         lines.append(f"About: {about}")
     lines.append("What is happening:")
@@ -1633,8 +1687,12 @@ def concern_already_taken(ref: str, name: str) -> str:
     return f"Case {ref} was already acknowledged by {name}. Nothing else is needed from you."
 
 
-def concern_ack_for_reporter(ref: str) -> str:
-    """The reporter (who agreed to be contacted) learns a lead has it."""
+def concern_ack_for_reporter(ref: str, anonymous: bool = False) -> str:
+    """The reporter (who asked to hear back) learns a lead has it."""
+    if anonymous:
+        return (f"A safeguarding lead has picked up your concern (case {ref}). They were "
+                "not told who you are, so they cannot contact you; to talk to them, raise "
+                "it again with your name. Thank you for raising it.")
     return (f"A safeguarding lead has picked up your concern (case {ref}). They may "
             "contact you. Thank you for raising it.")
 
@@ -2135,15 +2193,16 @@ CHECKIN_SUMMARY_HELP = ("Facilitators: check-ins sent and answered in the last f
                         "answers and the one-to-one requests with you.")
 
 CHECKIN_QUESTION = ("**How are things going for you in the group?**\n"
-                    "Only you and your facilitator will see your answer. You don't have to "
-                    "answer, and you can add a private note if you like.")
+                    "Only you and your own facilitator (if you have one) will see your "
+                    "answer, and nobody is told anything unless you ask for a one-to-one. "
+                    "You don't have to answer, and you can add a private note if you like.")
 CHECKIN_FOLLOW_UP = ("Just a gentle reminder, and the only one: how are things going for you "
                      "in the group? It's completely fine not to answer.")
 CHECKIN_NOTE_BUTTON = "Add a private note"
 CHECKIN_NOTE_TITLE = "A private note"
 CHECKIN_NOTE_ANSWER_FIELD = "How are things going?"
 CHECKIN_NOTE_FIELD = "Your note"
-CHECKIN_NOTE_HINT = "Only your facilitator will read this."
+CHECKIN_NOTE_HINT = "Nobody reads this unless you ask for a one-to-one."
 CHECKIN_REPLY_FIELD = "Your message"
 CHECKIN_ON_BUTTON = "Switch check-ins on"
 CHECKIN_OFF_BUTTON = "Switch check-ins off"
@@ -2299,8 +2358,9 @@ def checkin_your_facilitator(facilitator: str) -> str:
                 "touch. Nobody sees your other answers by name. Type /checkin to see your "
                 "settings.")
     return (f"A note about your check-ins: {facilitator} is now your facilitator. They "
-            "will see your check-in answers and notes, and your one-to-one requests go to "
-            "them. If that doesn't feel right, talk to the people who run the group. Type "
+            "will see your check-in answers (your notes only if you ask for a "
+            "one-to-one), and your one-to-one requests go to them. If that doesn't feel "
+            "right, talk to the people who run the group. Type "
             "/checkin to see your settings.")
 
 
@@ -2320,18 +2380,37 @@ def checkin_unreachable_for_facilitator(name: str) -> str:
             "them yourself.")
 
 
+_NOTE_KEPT = (" Your note is saved privately: nobody reads it unless you ask for a "
+              "one-to-one.")
+
+
 def checkin_thanks(answer: object, noted: bool) -> str:
     """A check-in answered Good or Okay (or a note added)."""
-    note = " Your note is saved, for your facilitator only." if noted else ""
+    note = _NOTE_KEPT if noted else ""
     if answer is not None and getattr(answer, "value", "") == "okay":
         return ("Thank you for letting me know." + note + " If anything changes, you can ask "
                 "for a one-to-one with a facilitator at any time.")
     return "Thank you for letting me know." + note
 
 
+def checkin_not_so_good(noted: bool, peer_support: str, helpline: str) -> str:
+    """A check-in answered Not so good: the one-to-one is offered, not started."""
+    lines = ["Thank you for telling me. I'm sorry things aren't going well. Nobody has "
+             "been told: if you'd like to talk it over with a facilitator, press \"I'd "
+             "like a one-to-one\" and one will be in touch privately."]
+    if noted:
+        lines.append("Your note is saved privately. If you ask for a one-to-one, it goes "
+                     "with your request to that facilitator, and to nobody else.")
+    if peer_support:
+        lines.append(peer_support)
+    if helpline:
+        lines.append(helpline)
+    return "\n\n".join(lines)
+
+
 def checkin_request_made(facilitator: str, days: int, peer_support: str, helpline: str,
                          noted: bool) -> str:
-    """To a member who asked for a one-to-one or answered Not so good."""
+    """To a member who asked for a one-to-one."""
     who = facilitator or "A facilitator"
     lines = [f"Thank you for telling me. {who} will be in touch with you privately within "
              f"{days} day{'' if days == 1 else 's'} to find a time to talk."]
@@ -2553,6 +2632,9 @@ EXPORT_NOT_INCLUDED: tuple[str, ...] = (
     "the counts, so nothing links a choice to you.",
     "Safeguarding concerns you raised anonymously without asking to be contacted are not "
     "here: the bot kept nothing that links them to you.",
+    "A direct message the bot offered to raise as a concern (kept at most a day until you "
+    "chose) is not here: it is kept without your id, locked to you by a code that only "
+    "your own copy of the bot's question holds.",
     "Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
     "not part of this export. To ask about them, speak to the group's safeguarding lead.",
     "Messages the bot has already delivered are not here: it drops their words once they "
@@ -2578,8 +2660,6 @@ EXPORT_SECTION_TITLES: dict[str, str] = {
                         "with them).",
     "concerns_raised": "Safeguarding concerns you raised where you gave your name or asked "
                        "to be contacted: what you wrote, and where the case stands.",
-    "concern_drafts": "A direct message the bot offered to raise as a concern, kept for at "
-                      "most a day until you chose.",
     "known_facilitator": "The bot's note that you are one of the group's facilitators.",
     "known_safeguarding_lead": "The bot's note that you are one of the group's "
                                "safeguarding leads.",

@@ -1,4 +1,5 @@
-"""`[feedback]` in config.toml: topics, digest times and sizes, waiting and daily limits.
+"""`[feedback]` in config.toml: topics, digest times and sizes, review, waiting and daily
+limits.
 
 Kept beside, not inside, `bot/config.py` so the feedback feature owns its own rules
 (for example that a group digest never shows fewer than three items).
@@ -31,6 +32,10 @@ class FeedbackConfig:
     facilitators_channel: str = "facilitators"
     max_wait_days: int = 14
     daily_limit: int = 5
+    # How long facilitators can check a piece of feedback (and hide it) before a digest
+    # may share it. Items become visible for review at the midnight after they were
+    # written, so with the default 17:00 digests yesterday's feedback is shared today.
+    review_hours: int = 12
 
     @staticmethod
     def clock_time(text: str) -> time:
@@ -92,6 +97,7 @@ FEEDBACK_SCHEMA: dict[str, Any] = {
     "facilitators_channel": _channel,
     "max_wait_days": _count(1, 365),
     "daily_limit": _count(1, 100),
+    "review_hours": _count(0, 168),
 }
 
 

@@ -38,13 +38,19 @@ class Fallback:
 @dataclass(frozen=True, slots=True)
 class NewDelivery:
     """A delivery a feature wants made. `key` makes it idempotent: a second insert with
-    the same key is ignored, so a retried feature step never sends twice."""
+    the same key is ignored, so a retried feature step never sends twice.
+
+    `sealed`: who receives it is itself private (the member who raised a concern, told
+    that a lead has it): the recipient is stored encrypted, not readable beside the key,
+    and forgotten once the message is delivered.
+    """
 
     key: str
     destination: Destination
     message: Message
     fallbacks: tuple[Fallback, ...] = ()
     not_before: datetime | None = None
+    sealed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +65,4 @@ class Delivery:
     attempts: int
     status: DeliveryStatus
     created_at: datetime
+    sealed: bool = False

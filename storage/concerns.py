@@ -136,11 +136,15 @@ class KnownLead:
 class ConcernDraft:
     """What a concern form needs that cannot travel in the form: the words of a direct
     message, or the message a member pointed at. Kept only until the form is sent or
-    declined, and never longer than a day."""
+    declined, and never longer than a day.
+
+    `owner` is not the member's id but a tag the intake makes from it with a key that is
+    never stored (see `bot.features.concerns.intake.owner_tag`): the draft is theirs alone
+    without saying whose it is."""
 
     draft_id: str
     group_id: str
-    user_id: str
+    owner: str
     text: str
     link: str
     quoted: str
@@ -251,10 +255,11 @@ class ConcernStore(ABC):
         """Keep a draft (and delete drafts older than `expired_before`)."""
 
     @abstractmethod
-    async def concern_draft(self, draft_id: str, user_id: str, not_before: datetime,
+    async def concern_draft(self, draft_id: str, owner: str, not_before: datetime,
                             ) -> ConcernDraft | None:
-        """A draft of this member's, if it exists and has not expired."""
+        """A draft with this owner tag, if it exists and has not expired."""
 
     @abstractmethod
     async def drop_concern_draft(self, draft_id: str) -> None:
-        """Delete a draft (the member declined, or it was used)."""
+        """Delete a draft (the member declined), leaving no earlier version of it in the
+        database's history."""

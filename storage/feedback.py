@@ -2,8 +2,15 @@
 
 Nothing here can hold an author. A stored item has a random id (no sequence that
 orders submissions), its group, who it is for, its text and topic (encrypted), and the
-day it was written (midnight UTC, never the time). Digests, answers and moderation only
-ever refer to the item, never to a person who wrote it.
+day it was written (the group's local midnight, never the time). Digests, answers and
+moderation only ever refer to the item, never to a person who wrote it.
+
+Nor can anything record the order items arrived in. An item is first *pending*: kept
+with the other items of its group, audience and day in one sealed pile, sorted by their
+random ids and rewritten whole at each submission (the database's history of the pile
+is emptied after each commit). Only when its day is over, and enough items have
+gathered, are the pile's items *released* for review: written out as rows together, in
+random-id order, each one waiting for facilitators to check it and then for a digest.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ class Audience(StrEnum):
 
 
 class FeedbackStatus(StrEnum):
-    """Where an item is: waiting for a digest, delivered in one, or hidden by a facilitator."""
+    """Where a released item is: waiting (open for review, then for a digest), delivered
+    in one, or hidden by a facilitator. Pending items have no status: they are not rows."""
 
     WAITING = "waiting"
     DELIVERED = "delivered"
@@ -34,7 +42,7 @@ class FeedbackStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class NewFeedback:
-    """An item to store. `day` must already be coarsened to midnight UTC."""
+    """An item to store. `day` must already be coarsened to a midnight (the group's)."""
 
     item_id: str
     group_id: str
@@ -58,6 +66,9 @@ class FeedbackItem:
     delivered_day: datetime | None = None
     hidden_reason: str = ""
     answered: bool = False
+    # The day boundary from which facilitators could see and hide it (None: before
+    # review existed; treated as the day after it was written).
+    review_from: datetime | None = None
 
 
 class FeedbackStore(ABC):
@@ -65,15 +76,25 @@ class FeedbackStore(ABC):
 
     @abstractmethod
     async def submit_feedback(self, item: NewFeedback) -> None:
-        """Store one item, waiting for its digest. Raises if the random id is taken."""
+        """Store one item as pending, then empty the database's history of the change
+        (so no earlier version of its pile remains to compare). Raises if the random id
+        is taken."""
+
+    @abstractmethod
+    async def release_feedback(self, group_id: str, audience: Audience, ended_before: datetime,
+                               minimum: int, review_from: datetime) -> int:
+        """Release a group's pending items of days before `ended_before` for review, all
+        together and in random-id order, marked open for review from `review_from`, if
+        there are at least `minimum` of them; otherwise change nothing. How many."""
 
     @abstractmethod
     async def groups_with_waiting_feedback(self, audience: Audience) -> list[str]:
-        """The groups that have items waiting for this audience's digest."""
+        """The groups that have items pending or waiting for this audience's digest."""
 
     @abstractmethod
     async def waiting_feedback(self, group_id: str, audience: Audience) -> list[FeedbackItem]:
-        """The items waiting for a group's digest (hidden ones excluded)."""
+        """The released items waiting for a group's digest (hidden ones excluded), in
+        random-id order."""
 
     @abstractmethod
     async def deliver_digest(self, occurrence_key: str, owner: str, group_id: str,
@@ -86,17 +107,17 @@ class FeedbackStore(ABC):
     @abstractmethod
     async def recent_feedback(self, group_id: str, since: datetime, limit: int,
                               ) -> list[FeedbackItem]:
-        """Items of a group written on or after `since`, newest day first."""
+        """Released items of a group written on or after `since`, newest day first."""
 
     @abstractmethod
     async def feedback_item(self, group_id: str, item_id: str) -> FeedbackItem | None:
-        """One item of a group, by id."""
+        """One released item of a group, by id."""
 
     @abstractmethod
     async def hide_feedback(self, group_id: str, item_id: str, reason: str, hidden_by: str,
                             day: datetime) -> bool:
-        """Hide a waiting item from its digest, recording the reason and the facilitator
-        who hid it. False if it is not waiting."""
+        """Hide a waiting (released) item from its digest, recording the reason and the
+        facilitator who hid it. False if it is not waiting."""
 
     @abstractmethod
     async def answer_feedback(self, group_id: str, item_id: str, answer: str, day: datetime,

@@ -53,8 +53,16 @@ class GroupCommit(Generic[Item, Result]):
 
     run: Callable[[Sequence[Item]], Awaitable[Sequence[Result]]]
     name: str
+    # Run once the queue is empty after a burst, with every caller already answered: for
+    # tidying that must follow the commits but need not delay the answers.
+    after: Callable[[], Awaitable[None]] | None = None
     _waiting: list[tuple[Item, asyncio.Future[Result]]] = field(default_factory=list)
     _writer: asyncio.Task[None] | None = None
+
+    async def idle(self) -> None:
+        """Wait until everything submitted so far is done, `after` included."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
 
     async def submit(self, item: Item) -> Result:
         """Do `item` with whatever else is waiting; return once it is committed."""
@@ -67,15 +75,18 @@ class GroupCommit(Generic[Item, Result]):
     async def _write(self) -> None:
         try:
             while self._waiting:
-                taken, self._waiting = self._waiting, []
-                try:
-                    await self._settle(taken)
-                except StorageError:
-                    if len(taken) > 1:
-                        for one in taken:
-                            if not one[1].done():
-                                with contextlib.suppress(StorageError):
-                                    await self._settle([one])
+                while self._waiting:
+                    taken, self._waiting = self._waiting, []
+                    try:
+                        await self._settle(taken)
+                    except StorageError:
+                        if len(taken) > 1:
+                            for one in taken:
+                                if not one[1].done():
+                                    with contextlib.suppress(StorageError):
+                                        await self._settle([one])
+                if self.after is not None:
+                    await self.after()
         finally:
             # Only left non-empty if this task was cancelled: nobody may wait forever.
             left, self._waiting = self._waiting, []

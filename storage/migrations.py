@@ -67,6 +67,10 @@ def postgres_sql(statement: str) -> str:
 _DELIVERY_STATUSES = "('pending', 'sending', 'delivered', 'undeliverable')"
 _AUDIENCES = "('group', 'facilitators')"
 _FEEDBACK_STATUSES = "('waiting', 'delivered', 'hidden')"
+_FEEDBACK_COLUMNS = ("id, group_id, audience, body, submitted_day, status, digest_key, "
+                     "delivered_day, hidden_reason, hidden_by, hidden_day, answer, "
+                     "answered_day")
+_DAY_MICROS = 86_400_000_000
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -304,6 +308,55 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
         then="_fill_ballot_boxes",
+    ),
+    Migration(
+        version=12,
+        name="feedback kept in piles until reviewed",
+        # Pending feedback lives in one sealed pile per group, audience and day (its
+        # items sorted by random id), so no row, cell or page records which item came
+        # first. `review_from` is when facilitators could first see a released item. The
+        # items table is rebuilt in id order, so rows written before this step no longer
+        # sit in the order they arrived.
+        sqlite=(
+            f"""CREATE TABLE feedback_pending (
+                group_id TEXT    NOT NULL,
+                audience TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
+                day      INTEGER NOT NULL,
+                body     TEXT    NOT NULL,
+                PRIMARY KEY (group_id, audience, day)
+            ) WITHOUT ROWID""",
+            f"""CREATE TABLE feedback_items_rebuilt (
+                id            TEXT    PRIMARY KEY,
+                group_id      TEXT    NOT NULL,
+                audience      TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
+                body          TEXT    NOT NULL,
+                submitted_day INTEGER NOT NULL,
+                status        TEXT    NOT NULL CHECK (status IN {_FEEDBACK_STATUSES}),
+                digest_key    TEXT,
+                delivered_day INTEGER,
+                hidden_reason TEXT,
+                hidden_by     TEXT,
+                hidden_day    INTEGER,
+                answer        TEXT,
+                answered_day  INTEGER,
+                review_from   INTEGER
+            ) WITHOUT ROWID""",
+            f"""INSERT INTO feedback_items_rebuilt ({_FEEDBACK_COLUMNS}, review_from)
+                SELECT {_FEEDBACK_COLUMNS}, submitted_day + {_DAY_MICROS}
+                  FROM feedback_items ORDER BY id""",
+            "DROP TABLE feedback_items",
+            "ALTER TABLE feedback_items_rebuilt RENAME TO feedback_items",
+            "CREATE INDEX feedback_waiting ON feedback_items (status, audience, group_id)",
+            "CREATE INDEX feedback_recent ON feedback_items (group_id, submitted_day)",
+        ),
+    ),
+    Migration(
+        version=13,
+        name="deliveries to a private recipient",
+        # A delivery whose recipient is itself private (the reporter of a concern) keeps
+        # the recipient encrypted here and blanks it in destination_json; once delivered,
+        # this is emptied.
+        sqlite=("ALTER TABLE deliveries ADD COLUMN sealed_to TEXT",),
     ),
     Migration(
         version=16,

@@ -280,7 +280,7 @@ class PostgresBase(SqlBase):
         """Insert deliveries in one statement (a reminder to 1,000 members is one round
         trip, not 1,000); return how many were new."""
         rows = self._delivery_rows(deliveries, now)
-        if len(rows) <= 1:
+        if len(rows) <= 1 or any(d.sealed for d in deliveries):
             return await super()._insert_deliveries(db, deliveries, now)
         columns = [list(column) for column in zip(*rows, strict=True)]
         cursor = await db.execute(_INSERT_DELIVERIES, columns)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.messages import (
+    Destination,
     destination_from_dict,
     destination_to_dict,
     message_from_dict,
@@ -84,6 +85,18 @@ INSERT_DELIVERY = """
     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
     ON CONFLICT (idem_key) DO NOTHING
 """
+INSERT_SEALED_DELIVERY = """
+    INSERT INTO deliveries (idem_key, group_id, destination_json, body, fallbacks, status,
+                            attempts, next_attempt_at, created_at, updated_at, sealed_to)
+    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+    ON CONFLICT (idem_key) DO NOTHING
+"""
+
+
+def blank_destination(destination: Destination) -> str:
+    """What `destination_json` holds for a sealed delivery: its kind and group, nobody."""
+    return _json({"kind": destination.kind.value, "group": destination.group_id,
+                  "channel": "", "user": ""})
 
 
 def _refuse_unknown(applied: set[int]) -> None:
@@ -208,34 +221,57 @@ class SqlBase:
     def _delivery_rows(
         self, deliveries: Sequence[NewDelivery], now: datetime
     ) -> list[tuple[Any, ...]]:
+        """The values of `INSERT_DELIVERY` for each delivery that is not sealed."""
         at = to_micros(now)
         return [
             (d.key, d.destination.group_id, _json(destination_to_dict(d.destination)),
              self._encrypt_json(message_to_dict(d.message)), self._fallbacks_token(d.fallbacks),
              at if d.not_before is None else to_micros(d.not_before), at, at)
-            for d in deliveries
+            for d in deliveries if not d.sealed
+        ]
+
+    def _sealed_rows(
+        self, deliveries: Sequence[NewDelivery], now: datetime
+    ) -> list[tuple[Any, ...]]:
+        """The values of `INSERT_SEALED_DELIVERY` for each sealed delivery: nobody in
+        destination_json, the recipient encrypted in sealed_to."""
+        at = to_micros(now)
+        return [
+            (d.key, d.destination.group_id, blank_destination(d.destination),
+             self._encrypt_json(message_to_dict(d.message)), self._fallbacks_token(d.fallbacks),
+             at if d.not_before is None else to_micros(d.not_before), at, at,
+             self._encrypt_json(destination_to_dict(d.destination)))
+            for d in deliveries if d.sealed
         ]
 
     def _delivery_from(self, row: Any) -> Delivery:
-        delivery_id, key, destination, body, fallbacks, attempts, created_at = tuple(row)[:7]
+        """A claimed row: id, idem_key, destination_json, body, fallbacks, attempts,
+        created_at, next_attempt_at, sealed_to."""
+        (delivery_id, key, destination, body, fallbacks, attempts, created_at, _,
+         sealed_to) = tuple(row)[:9]
         if body is None or fallbacks is None:
             raise StorageError(f"delivery {delivery_id} has no stored message")
+        where = (self._decrypt_json(sealed_to) if sealed_to is not None
+                 else json.loads(destination))
         return Delivery(
             id=delivery_id,
             key=key,
-            destination=destination_from_dict(json.loads(destination)),
+            destination=destination_from_dict(where),
             message=message_from_dict(self._decrypt_json(body)),
             fallbacks=self._fallbacks_from(fallbacks),
             attempts=attempts,
             status=DeliveryStatus.SENDING,
             created_at=from_micros(created_at),
+            sealed=sealed_to is not None,
         )
 
     async def _insert_deliveries(self, db: SqlConnection,
                                  deliveries: Sequence[NewDelivery], now: datetime) -> int:
         """Insert deliveries inside the caller's transaction; return how many were new."""
-        rows = self._delivery_rows(deliveries, now)
-        if not rows:
-            return 0
-        cursor = await db.executemany(INSERT_DELIVERY, rows)
-        return max(cursor.rowcount, 0)
+        new = 0
+        for sql, rows in ((INSERT_DELIVERY, self._delivery_rows(deliveries, now)),
+                          (INSERT_SEALED_DELIVERY, self._sealed_rows(deliveries, now))):
+            if rows:
+                cursor = await db.executemany(sql, rows)
+                new += max(cursor.rowcount, 0)
+        return new

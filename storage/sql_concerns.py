@@ -2,12 +2,14 @@
 
 Every operation is one transaction; a state change, its audit entry and the
 notifications it causes commit together. Words are sealed with the field cipher; after
-a case is deleted (or a draft used) the WAL is checkpointed so the old pages holding the
-sealed words do not linger.
+a case is deleted, or a draft used or declined, the history is emptied (SQLite: the WAL
+checkpointed; PostgreSQL: the tables vacuumed) so old versions holding the sealed words
+do not linger. Drafts hold no member id, only the intake's owner tag.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -72,6 +74,9 @@ class SqlConcerns(SqlBase, ConcernStore):
                 await db.execute("DELETE FROM concern_drafts WHERE id = ?",
                                  (concern.draft_id,))
             await self._insert_deliveries(db, deliveries, now)
+        if concern.draft_id:
+            # The draft's words are now the case's: no earlier page of it may linger.
+            await self._forget_old_versions("concern_drafts")
 
     def _concern_from(self, row: Any) -> Concern:
         (case_id, group_id, status, danger, body, access, created_at, ack_by, ack_at,
@@ -346,7 +351,7 @@ class SqlConcerns(SqlBase, ConcernStore):
 
     async def save_concern_draft(self, draft: ConcernDraft, expired_before: datetime) -> None:
         """Keep a draft; delete expired ones in the same step."""
-        body = self._encrypt_json({"user": draft.user_id, "text": draft.text,
+        body = self._encrypt_json({"owner": draft.owner, "text": draft.text,
                                    "link": draft.link, "quoted": draft.quoted,
                                    "author": draft.author_id})
         async with self._transaction() as db:
@@ -357,9 +362,9 @@ class SqlConcerns(SqlBase, ConcernStore):
                 "VALUES (?, ?, ?, ?)",
                 (draft.draft_id, draft.group_id, body, to_micros(draft.created_at)))
 
-    async def concern_draft(self, draft_id: str, user_id: str, not_before: datetime,
+    async def concern_draft(self, draft_id: str, owner: str, not_before: datetime,
                             ) -> ConcernDraft | None:
-        """This member's draft, if it exists and has not expired."""
+        """The draft with this owner tag, if it exists and has not expired."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 "SELECT group_id, body, created_at FROM concern_drafts "
@@ -368,15 +373,16 @@ class SqlConcerns(SqlBase, ConcernStore):
             return None
         group_id, body, created_at = rows[0]
         data = self._decrypt_json(body)
-        if data["user"] != user_id:
+        if not hmac.compare_digest(str(data.get("owner", "")), owner):
             return None
-        return ConcernDraft(draft_id, group_id, data["user"], data["text"], data["link"],
+        return ConcernDraft(draft_id, group_id, owner, data["text"], data["link"],
                             data["quoted"], data["author"], from_micros(created_at))
 
     async def drop_concern_draft(self, draft_id: str) -> None:
-        """Delete a draft."""
+        """Delete a draft, and the history of it."""
         async with self._transaction() as db:
             await db.execute("DELETE FROM concern_drafts WHERE id = ?", (draft_id,))
+        await self._forget_old_versions("concern_drafts")
 
 
 

@@ -12,7 +12,14 @@ from bot.logs import log_event
 from bot.messages import Destination, Message, destination_to_dict, message_to_dict
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.group_commit import GroupCommit, many_values
-from storage.sql import OPEN_STATUSES, SqlBase, _json, from_micros, to_micros
+from storage.sql import (
+    OPEN_STATUSES,
+    SqlBase,
+    _json,
+    blank_destination,
+    from_micros,
+    to_micros,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +36,7 @@ _CLAIM = """
             ORDER BY next_attempt_at, id
             LIMIT :limit)
     RETURNING id, idem_key, destination_json, body, fallbacks, attempts, created_at,
-              next_attempt_at
+              next_attempt_at, sealed_to
 """
 
 _NEXT_DUE = """
@@ -52,10 +59,14 @@ _SET_ASIDE = """
 # A claimant whose lease ran out must not overwrite what a later claimant did.
 _OWNED = " AND (CAST(? AS TEXT) IS NULL OR lease_owner = ?)"
 
+# A sealed delivery's recipient (and the platform's reference to the message, which on
+# a DM points at the recipient too) is forgotten once delivered.
 _MARK_DELIVERED = """
     UPDATE deliveries
-       SET status = 'delivered', platform_ref = ?, delivered_at = ?, updated_at = ?,
-           body = NULL, fallbacks = NULL, lease_owner = NULL, lease_until = NULL
+       SET status = 'delivered',
+           platform_ref = CASE WHEN sealed_to IS NULL THEN ? ELSE NULL END,
+           delivered_at = ?, updated_at = ?, body = NULL, fallbacks = NULL,
+           sealed_to = NULL, lease_owner = NULL, lease_until = NULL
      WHERE id = ?
 """
 
@@ -66,9 +77,13 @@ _MARK_RETRY = f"""
      WHERE id = ? AND status IN {OPEN_STATUSES}
 """
 
+# A sealed delivery stays sealed wherever it is rerouted.
 _REROUTE = f"""
     UPDATE deliveries
-       SET status = 'pending', group_id = ?, destination_json = ?, body = ?, fallbacks = ?,
+       SET status = 'pending', group_id = ?,
+           destination_json = CASE WHEN sealed_to IS NULL THEN ? ELSE ? END,
+           sealed_to = CASE WHEN sealed_to IS NULL THEN NULL ELSE ? END,
+           body = ?, fallbacks = ?,
            next_attempt_at = ?, attempts = 0, last_error = ?, updated_at = ?,
            lease_owner = NULL, lease_until = NULL
      WHERE id = ? AND status IN {OPEN_STATUSES}
@@ -190,10 +205,19 @@ class SqlCore(SqlBase):
 
     async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime,
                              owner: str | None = None) -> None:
-        """Delivered: keep the platform reference, drop the message body and fallbacks."""
+        """Delivered: keep the platform reference, drop the message body and fallbacks;
+        for a sealed delivery drop the recipient too, and the history of the change."""
         at = to_micros(now)
-        await self._update_one("delivered", _MARK_DELIVERED + _OWNED,
-                               (platform_ref, at, at, delivery_id, owner, owner), delivery_id)
+        async with self._transaction() as db:
+            # The reference is only emptied (NULL) for a sealed delivery.
+            rows = list(await db.execute_fetchall(
+                _MARK_DELIVERED + _OWNED + " RETURNING platform_ref IS NULL",
+                (platform_ref, at, at, delivery_id, owner, owner)))
+        if len(rows) != 1:
+            log_event(log, logging.WARNING, "storage.delivery_update_ignored", id=delivery_id,
+                      change="delivered")
+        elif rows[0][0]:
+            await self._forget_old_versions("deliveries")
 
     async def mark_retry(
         self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool,
@@ -219,6 +243,8 @@ class SqlCore(SqlBase):
         """Send to a new destination now, with a fresh attempt count."""
         at = to_micros(now)
         params = (destination.group_id, _json(destination_to_dict(destination)),
+                  blank_destination(destination),
+                  self._encrypt_json(destination_to_dict(destination)),
                   self._encrypt_json(message_to_dict(message)), self._fallbacks_token(remaining),
                   at, error, at, delivery_id, owner, owner)
         await self._update_one("reroute", _REROUTE + _OWNED, params, delivery_id)

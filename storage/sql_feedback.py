@@ -1,16 +1,26 @@
 """Anonymous feedback in SQL both databases run: whole operations, one transaction each.
 
 Feedback text, topics, reasons and answers are encrypted, and their Fernet tokens are
-stamped with the day (midnight UTC) rather than the moment: Fernet writes its creation
+stamped with the day (midnight) rather than the moment: Fernet writes its creation
 time into the token unencrypted, which would otherwise record when someone wrote.
+
+Arrival order is kept out of the database as well as authorship. A new item joins the
+pending pile of its group, audience and day: one row whose sealed body lists the pile's
+items sorted by their random ids, rewritten whole in the same transaction. So there is
+no cell, page, row version or system column per item to place it in time. After each
+submission commit the history of the change is emptied (SQLite: the WAL is checkpointed
+and truncated; PostgreSQL: the pile table is vacuumed), so no earlier version of the
+pile is left to compare with. Released items are written out together in id order.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.logs import log_event
 from bot.outbox import NewDelivery
 from storage.feedback import (
     Audience,
@@ -21,14 +31,19 @@ from storage.feedback import (
 )
 from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
-from storage.sql import SqlBase, _json, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
+
+log = logging.getLogger(__name__)
 
 _ITEM_COLUMNS = ("id, group_id, audience, body, submitted_day, status, delivered_day, "
-                 "hidden_reason, answered_day")
+                 "hidden_reason, answered_day, review_from")
 
 _ITEM_INSERT = ("INSERT INTO feedback_items (id, group_id, audience, body, submitted_day, "
-                "status)")
-_ITEM_ROW = "(?, ?, ?, ?, ?, 'waiting')"
+                "status, review_from)")
+_ITEM_ROW = "(?, ?, ?, ?, ?, 'waiting', ?)"
+_PILE_UPSERT = ("INSERT INTO feedback_pending (group_id, audience, day, body) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (group_id, audience, day) "
+                "DO UPDATE SET body = excluded.body")
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -43,7 +58,8 @@ class SqlFeedback(SqlBase, FeedbackStore):
         return self._cipher.encrypt_at(_json(data), int(day.timestamp()))
 
     def _item_from(self, row: Any) -> FeedbackItem:
-        item_id, group_id, audience, body, day, status, delivered, reason, answered = row
+        (item_id, group_id, audience, body, day, status, delivered, reason, answered,
+         review_from) = row
         data = self._decrypt_json(body)
         return FeedbackItem(
             item_id=item_id, group_id=group_id, audience=Audience(audience),
@@ -51,51 +67,118 @@ class SqlFeedback(SqlBase, FeedbackStore):
             status=FeedbackStatus(status),
             delivered_day=None if delivered is None else from_micros(delivered),
             hidden_reason="" if reason is None else self._decrypt_json(reason)["reason"],
-            answered=answered is not None)
+            answered=answered is not None,
+            review_from=None if review_from is None else from_micros(review_from))
 
     # ---- feedback ----------------------------------------------------------------------
 
     async def submit_feedback(self, item: NewFeedback) -> None:
-        """Store one waiting item (no author: there is nowhere to put one).
+        """Add one item to its pending pile (no author: there is nowhere to put one).
 
         Items sent at the same moment are written together, in one transaction (group
         commit): each commit costs an fsync, so a burst is acknowledged in about the time
-        of one commit instead of waiting in line for hundreds. Returns once stored.
+        of one commit instead of waiting in line for hundreds. Returns once stored and
+        the history of the change emptied.
         """
-        row = (item.item_id, item.group_id, item.audience.value,
-               self._seal_on_day({"text": item.text, "topic": item.topic}, item.day),
-               to_micros(item.day))
-        batch: GroupCommit[tuple[Any, ...], None] | None = getattr(
-            self, "_feedback_batch", None)
-        if batch is None:
-            batch = GroupCommit(self._insert_feedback, "coprod-feedback-writer")
-            self._feedback_batch = batch
-        await batch.submit(row)
+        await self._feedback_writer().submit(item)
 
-    async def _insert_feedback(self, rows: Sequence[tuple[Any, ...]]) -> list[None]:
-        """Insert waiting items in one transaction, in as few statements as possible (one
-        is one round trip on PostgreSQL)."""
+    def _feedback_writer(self) -> GroupCommit[NewFeedback, None]:
+        batch: GroupCommit[NewFeedback, None] | None = getattr(self, "_feedback_batch", None)
+        if batch is None:
+            batch = GroupCommit(self._insert_feedback, "coprod-feedback-writer",
+                                after=self._forget_feedback_history)
+            self._feedback_batch = batch
+        return batch
+
+    async def feedback_written(self) -> None:
+        """Wait until every submission so far is stored and its history emptied."""
+        await self._feedback_writer().idle()
+
+    async def _insert_feedback(self, items: Sequence[NewFeedback]) -> list[None]:
+        """Rewrite each touched pile with its new items, in one transaction.
+
+        The history of the change is emptied right after (`_forget_feedback_history`, the
+        writer's `after`), once the members are answered (their items are durable by
+        then) and once per burst rather than per transaction: each emptying costs a flush
+        to disk that every writer waits for. So until it is done, usually a few
+        milliseconds after the answer, the WAL holds the last commits.
+        """
+        ids = [i.item_id for i in items]
+        if len(set(ids)) != len(ids):
+            raise StorageError("two new feedback items have the same id")
+        piles: dict[tuple[str, str, int], list[NewFeedback]] = {}
+        for item in items:
+            piles.setdefault((item.group_id, item.audience.value, to_micros(item.day)),
+                             []).append(item)
         async with self._transaction() as db:
-            for sql, values in many_values(_ITEM_INSERT, _ITEM_ROW, rows):
-                await db.execute(sql, values)
-        return [None] * len(rows)
+            marks = ", ".join("?" for _ in ids)
+            if list(await db.execute_fetchall(
+                    f"SELECT 1 FROM feedback_items WHERE id IN ({marks})", ids)):
+                raise StorageError("a feedback id is taken")
+            for (group_id, audience, day), new in sorted(piles.items()):
+                entries = await self._pile(db, group_id, audience, day)
+                if {e["id"] for e in entries} & {i.item_id for i in new}:
+                    raise StorageError("a feedback id is taken")
+                entries += [{"id": i.item_id, "text": i.text, "topic": i.topic} for i in new]
+                entries.sort(key=lambda e: str(e["id"]))
+                await db.execute(_PILE_UPSERT, (group_id, audience, day, self._seal_on_day(
+                    entries, from_micros(day))))
+        return [None] * len(items)
+
+    async def _pile(self, db: SqlConnection, group_id: str, audience: str, day: int,
+                    ) -> list[dict[str, Any]]:
+        rows = list(await db.execute_fetchall(
+            "SELECT body FROM feedback_pending WHERE group_id = ? AND audience = ? "
+            "AND day = ?", (group_id, audience, day)))
+        return list(self._decrypt_json(rows[0][0])) if rows else []
+
+    async def _forget_feedback_history(self) -> None:
+        try:
+            await self._forget_old_versions("feedback_pending")
+        except StorageError as exc:
+            log_event(log, logging.WARNING, "storage.feedback_history_kept",
+                      error=type(exc).__name__)
+
+    async def release_feedback(self, group_id: str, audience: Audience, ended_before: datetime,
+                               minimum: int, review_from: datetime) -> int:
+        """Move the pending items of ended days into review together, if enough."""
+        async with self._transaction() as db:
+            rows = list(await db.execute_fetchall(
+                "SELECT day, body FROM feedback_pending WHERE group_id = ? AND audience = ? "
+                "AND day < ?", (group_id, audience.value, to_micros(ended_before))))
+            entries = [(str(entry["id"]), entry, int(day)) for day, body in rows
+                       for entry in self._decrypt_json(body)]
+            if not entries or len(entries) < minimum:
+                return 0
+            entries.sort(key=lambda e: e[0])
+            values = [(item_id, group_id, audience.value,
+                       self._seal_on_day({"text": e["text"], "topic": e.get("topic", "")},
+                                         from_micros(day)),
+                       day, to_micros(review_from)) for item_id, e, day in entries]
+            for sql, params in many_values(_ITEM_INSERT, _ITEM_ROW, values):
+                await db.execute(sql, params)
+            await db.execute(
+                "DELETE FROM feedback_pending WHERE group_id = ? AND audience = ? AND day < ?",
+                (group_id, audience.value, to_micros(ended_before)))
+        await self._forget_feedback_history()
+        return len(entries)
 
     async def groups_with_waiting_feedback(self, audience: Audience) -> list[str]:
-        """Groups with items waiting for this audience."""
+        """Groups with items pending or waiting for this audience."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
-                "SELECT DISTINCT group_id FROM feedback_items "
-                "WHERE status = 'waiting' AND audience = ? ORDER BY group_id",
-                (audience.value,))
+                "SELECT group_id FROM feedback_items WHERE status = 'waiting' AND audience = ? "
+                "UNION SELECT group_id FROM feedback_pending WHERE audience = ? "
+                "ORDER BY group_id", (audience.value, audience.value))
         return [str(r[0]) for r in rows]
 
     async def waiting_feedback(self, group_id: str, audience: Audience) -> list[FeedbackItem]:
-        """Waiting items of a group for an audience, oldest day first."""
+        """Released items of a group waiting for an audience, in id (random) order."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 f"SELECT {_ITEM_COLUMNS} FROM feedback_items "
-                "WHERE status = 'waiting' AND audience = ? AND group_id = ? "
-                "ORDER BY submitted_day, id", (audience.value, group_id)))
+                "WHERE status = 'waiting' AND audience = ? AND group_id = ? ORDER BY id",
+                (audience.value, group_id)))
         return [self._item_from(r) for r in rows]
 
     async def deliver_digest(self, occurrence_key: str, owner: str, group_id: str,

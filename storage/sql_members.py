@@ -201,14 +201,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     "immediate_danger": bool(r[5]),
                     "may_contact_you": bool(data.get("may_contact", False)),
                     "name_left_off": bool(data.get("anonymous", False))})
-            for r in await rows(
-                    "SELECT id, group_id, body, created_at FROM concern_drafts "
-                    f"WHERE 1 = 1{scope} ORDER BY created_at, id", sp):
-                data = self._decrypt_json(r[2])
-                if data.get("user") == m:
-                    out["concern_drafts"].append({"group": r[1], "id": r[0],
-                                                  "text": data.get("text"),
-                                                  "kept_since": _iso(r[3])})
             for g, name, at in await rows(
                     "SELECT group_id, display_name, seen_at FROM facilitators "
                     f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
@@ -242,17 +234,22 @@ class SqlMembers(SqlBase, MemberDataStore):
                     f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id", (m, *sp)):
                 out["feedback_hidden"].append({"group": g, "reference": fid,
                                                "hidden_on": _iso(day)})
-            for did, g, raw, status, body, at in await rows(
-                    "SELECT id, group_id, destination_json, status, body, created_at "
-                    f"FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL{scope} "
-                    "ORDER BY id", sp):
-                if m not in _recipients(_destination(raw)):
+            for did, g, raw, status, body, at, sealed_to in await rows(
+                    "SELECT id, group_id, destination_json, status, body, created_at, "
+                    f"sealed_to FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL"
+                    f"{scope} ORDER BY id", sp):
+                if m not in _recipients(self._destination_of(raw, sealed_to)):
                     continue
                 message = self._decrypt_json(body)
                 out["messages_waiting"].append({"group": g, "id": did, "status": status,
                                                 "queued_at": _iso(at),
                                                 "text": message.get("text")})
         return out
+
+    def _destination_of(self, raw: Any, sealed_to: str | None) -> dict[str, Any]:
+        """A delivery's destination: the sealed one (decrypted) if it has one."""
+        return (dict(self._decrypt_json(sealed_to)) if sealed_to is not None
+                else _destination(raw))
 
     async def _named_votes(self, db: SqlConnection, member_id: str,
                            group_id: str | None) -> list[dict[str, Any]]:
@@ -316,17 +313,14 @@ class SqlMembers(SqlBase, MemberDataStore):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE {column} = ?{mscope}", (m, *msp)))
 
-            drafts = [(did,) for did, body in await db.execute_fetchall(
-                f"SELECT id, body FROM concern_drafts WHERE 1 = 1{scope}", sp)
-                if self._decrypt_json(body).get("user") == m]
-            add(deleted, "concern_drafts",
-                await many("DELETE FROM concern_drafts WHERE id = ?", drafts))
+            # Concern drafts hold no member id (only a tag the member's own copy of the
+            # offer can recreate): nothing here links one to them, and they go within a day.
 
             gone, rewrites = [], []
-            for did, raw, body in await db.execute_fetchall(
-                    f"SELECT id, destination_json, body FROM deliveries WHERE 1 = 1{scope}",
-                    sp):
-                destination = _destination(raw)
+            for did, raw, body, sealed_to in await db.execute_fetchall(
+                    "SELECT id, destination_json, body, sealed_to FROM deliveries "
+                    f"WHERE 1 = 1{scope}", sp):
+                destination = self._destination_of(raw, sealed_to)
                 users = _recipients(destination)
                 if m not in users:
                     continue

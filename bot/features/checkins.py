@@ -1,7 +1,8 @@
 """`/checkin`: private check-ins by direct message, on each member's own cadence, time
-zone and quiet hours; "Not so good" or "I'd like a one-to-one" reaches a facilitator
-privately; facilitators see a summary of whole past weeks that shows how people answered
-only for weeks in which enough members answered, and names only their own members.
+zone and quiet hours; "I'd like a one-to-one" reaches a facilitator privately ("Not so
+good" only offers it: nothing is passed on that the member did not ask for);
+facilitators see a summary of whole past weeks that shows how people answered only for
+weeks in which enough members answered, and names only their own members.
 
 Gentle by design: at most one follow-up for an unanswered check-in, and after a few
 misses in a row check-ins pause and the member is told how to restart them. Nothing here
@@ -73,7 +74,8 @@ NOTE_LIMIT = 1000
 SUMMARY_MIN_MEMBERS = 5
 ANSWER_LOOKBACK_DAYS = 62
 SWEEP_SCHEDULE = "checkins-sweep"
-ASKING = (Answer.NOT_SO_GOOD, Answer.ONE_TO_ONE)
+# Only this answer asks for a one-to-one; "Not so good" is offered the choice.
+ASKING = (Answer.ONE_TO_ONE,)
 
 NOTE_FIELDS = (
     FormField("answer", catalog.CHECKIN_NOTE_ANSWER_FIELD, "choice", required=False,
@@ -635,33 +637,46 @@ class Checkins:
                     Message(catalog.one_to_one_note_added(neutralise(name), quote_block(note)),
                             buttons=self._request_buttons(existing))))
         elif answer in ASKING or (answer is None and checkin.answer in ASKING):
-            asked = answer or checkin.answer
+            # The request shows how they said things were ("Not so good", say), if they
+            # answered before asking.
+            asked = checkin.answer or answer
             assert asked is not None
             facilitator = await self._facilitator_for(ctx.group_id, ctx.actor.user_id, prefs,
                                                       advance=True)
+            # A note already on the check-in goes with the request (the offer said so).
             request = OneToOne(secrets.token_hex(6), ctx.group_id, ctx.actor.user_id, name,
-                               facilitator.user_id if facilitator else "", asked, note,
-                               RequestStatus.REQUESTED, now, checkin_id=checkin.checkin_id)
+                               facilitator.user_id if facilitator else "", asked,
+                               note or checkin.note, RequestStatus.REQUESTED, now,
+                               checkin_id=checkin.checkin_id)
             if facilitator is not None:
                 deliveries.append(self._request_delivery(request, facilitator, ctx))
+        # The first answer is the one kept (and counted): asking afterwards adds a
+        # request, it does not change how they said things were.
         if not await storage.answer_checkin(checkin.checkin_id,
-                                            answer if checkin.answer is None
-                                            or answer in ASKING else None,
+                                            answer if checkin.answer is None else None,
                                             note, request, deliveries, now):
             raise UserError(catalog.CHECKIN_NOT_YOURS)
         if deliveries:
             ctx.app.deliveries_waiting()
         log_event(log, logging.INFO, "checkin.answered", group=ctx.group_id,
                   checkin=checkin.checkin_id, request=bool(request))
+        buttons: tuple[Button, ...] = ()
         if request is not None or existing is not None:
             who = neutralise(facilitator.display_name) if facilitator else ""
+            passed = bool(note or (request is not None and request.note))
             text = catalog.checkin_request_made(who, self.config.arrange_within_days,
                                                 self.config.peer_support,
-                                                self.config.helpline, bool(note))
+                                                self.config.helpline, passed)
+        elif (answer or checkin.answer) is Answer.NOT_SO_GOOD:
+            # Offered, never assumed: a facilitator hears only if the member asks.
+            text = catalog.checkin_not_so_good(bool(note or checkin.note),
+                                               self.config.peer_support, self.config.helpline)
+            buttons = (Button(catalog.checkin_answer_words(Answer.ONE_TO_ONE), ANSWER_ACTION,
+                              f"{checkin.checkin_id}:{Answer.ONE_TO_ONE.value}", "primary"),)
         else:
             text = catalog.checkin_thanks(answer, bool(note))
-        buttons = () if note else (Button(catalog.CHECKIN_NOTE_BUTTON, NOTE_ACTION,
-                                          checkin.checkin_id),)
+        if not note:
+            buttons += (Button(catalog.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin.checkin_id),)
         return Reply(messages=(Message(text, buttons=buttons),))
 
     async def _named(self, group_id: str, user_id: str) -> Facilitator | None:

@@ -1,11 +1,20 @@
-"""`/feedback`: anonymous feedback, shared in digests, answered in public.
+"""`/feedback`: anonymous feedback, checked by facilitators, shared in digests, answered
+in public.
 
 Anonymous by construction: the submit handler hands storage the words, a topic, who
 they are for and the day, and nothing about the person. Only an in-memory, daily-keyed
 counter (for the daily limit) ever sees who sent something, and it cannot say whose a
-count is. Items wait for a digest: a scheduled job posts a group's items, shuffled, at
-the configured times, only once at least k are waiting, so neither the time a piece
-arrives nor a piece shown alone can point to its author.
+count is.
+
+When anything is seen is decided by days, never by moments (docs/decisions/
+feedback-review.md): an item stays pending, seen by nobody and counted nowhere, until
+the midnight (in the group's time zone) after the day it was written; then a day's
+items become visible to facilitators for review all together (items for the whole
+group only once at least `group_min_items` have gathered), listed in random order
+without times, and any of them can be hidden. A digest shares only items that have been
+open for review for at least `review_hours`, shuffled, and only once at least k are
+ready. So neither the time a piece arrives, nor looking again and again, nor a piece
+shown alone can point to its author.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import logging
 import random
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -43,6 +52,7 @@ MESSAGE_LIMIT = 2000
 REASON_LIMIT = 500
 LIST_DAYS = 30
 LIST_LIMIT = 25
+LIST_WAITING_LIMIT = 200
 QUOTE_IN_LIST = 300
 SEND_FORM = "feedback.send"
 ANSWER_FORM = "feedback.answer"
@@ -64,6 +74,19 @@ def daily_at(times: Sequence[time], zone: ZoneInfo) -> NextDue:
         return None
 
     return next_due
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The midnight (in `zone`) that starts the local day `moment` falls on, in UTC: the
+    only time stored with a piece of feedback."""
+    local = moment.astimezone(zone)
+    return datetime.combine(local.date(), time(0), tzinfo=zone).astimezone(UTC)
+
+
+def next_local_day(day: datetime, zone: ZoneInfo) -> datetime:
+    """The midnight (in `zone`) after the local day that starts at `day`."""
+    local = day.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(local, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def send_fields(config: FeedbackConfig) -> tuple[FormField, ...]:
@@ -91,7 +114,7 @@ def build(app: App) -> Feature:
     """The feedback feature."""
     config = app.config.feedback
     limiter = DailyLimiter(config.daily_limit)
-    send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(limiter),
+    send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(limiter, config),
                          command="feedback")
     answer_form = FormSpec(ANSWER_FORM, ANSWER_FIELDS, _handle_answer,
                            command="feedback answer")
@@ -110,7 +133,8 @@ def build(app: App) -> Feature:
                       required=True, max_length=40)
     commands = [
         CommandSpec("feedback",
-                    catalog.feedback_help(config.group_min_items, config.facilitators_min_items),
+                    catalog.feedback_help(config.group_min_items, config.facilitators_min_items,
+                                          config.review_hours),
                     open_form, "/feedback", feature="feedback", opens_form=True),
         CommandSpec("feedback list", catalog.FEEDBACK_LIST_HELP, _handle_list, "/feedback list",
                     roles=facilitators, feature="feedback"),
@@ -132,7 +156,7 @@ def build(app: App) -> Feature:
 # ---- sending ---------------------------------------------------------------------------
 
 
-def _handle_send(limiter: DailyLimiter) -> FormHandler:
+def _handle_send(limiter: DailyLimiter, config: FeedbackConfig) -> FormHandler:
     async def send(ctx: Context) -> Reply:
         text = neutralise(ctx.options["message"])
         audience = Audience(ctx.options["audience"] or Audience.GROUP.value)
@@ -142,14 +166,37 @@ def _handle_send(limiter: DailyLimiter) -> FormHandler:
         if not limiter.take(ctx.group_id, ctx.actor.user_id, now):
             raise UserError(catalog.feedback_daily_limit(limiter.limit))
         item = NewFeedback(secrets.token_hex(5), ctx.group_id, audience, text, topic,
-                           coarse_day(now))
+                           local_day(now, ctx.settings.zone))
         try:
             await ctx.storage.submit_feedback(item)
         except BaseException:
             limiter.give_back(ctx.group_id, ctx.actor.user_id, now)
             raise
-        return Reply.text(catalog.FEEDBACK_SENT)
+        group = audience is Audience.GROUP
+        return Reply.text(catalog.feedback_sent(
+            group, config.group_min_items if group else config.facilitators_min_items,
+            config.review_hours,
+            config.group_digest_times if group else config.facilitators_digest_times))
     return send
+
+
+async def release(app: App, group_id: str, now: datetime) -> None:
+    """Open for review every pending item of the group whose day is over, a whole
+    audience's at once, once there are enough (see `FeedbackStore.release_feedback`)."""
+    config = app.config.feedback
+    today = local_day(now, app.settings.for_group(group_id).zone)
+    for audience, minimum in ((Audience.GROUP, config.group_min_items),
+                              (Audience.FACILITATORS, config.facilitators_min_items)):
+        released = await app.storage.release_feedback(group_id, audience, today, minimum,
+                                                      today)
+        if released:
+            log_event(log, logging.INFO, "feedback.released", group=group_id,
+                      audience=audience.value, items=released)
+
+
+def reviewed_since(item: FeedbackItem, zone: ZoneInfo) -> datetime:
+    """When facilitators could first see and hide an item."""
+    return item.review_from or next_local_day(item.day, zone)
 
 
 # ---- digests -----------------------------------------------------------------------------
@@ -209,20 +256,24 @@ class DigestJobs:
         return self.config.facilitators_min_items
 
     async def run(self, audience: Audience, firing: Firing) -> int:
-        """Deliver a digest to every group with at least k items waiting; how many went."""
+        """Deliver a digest to every group with at least k items that have been open for
+        review long enough; how many went."""
         storage = self.app.storage
         sent = 0
+        review = timedelta(hours=self.config.review_hours)
         for group_id in await storage.groups_with_waiting_feedback(audience):
             settings = self.app.settings.for_group(group_id)
             local = firing.due.astimezone(settings.zone)
             if "feedback" not in settings.features or f"{local:%H:%M}" not in \
                     self.times(audience):
                 continue
-            items = await storage.waiting_feedback(group_id, audience)
+            now = self.app.clock.now()
+            await release(self.app, group_id, now)
+            items = [i for i in await storage.waiting_feedback(group_id, audience)
+                     if reviewed_since(i, settings.zone) + review <= now]
             if len(items) < self.minimum(audience):
                 continue
             _shuffle(items)
-            now = self.app.clock.now()
             channel = (settings.feedback_channel if audience is Audience.GROUP
                        else self.config.facilitators_channel)
             key = f"{firing.key}#{group_id}"
@@ -266,30 +317,46 @@ def _facilitator(ctx: Context) -> None:
         raise UserError(catalog.FEEDBACK_ONLY_FACILITATORS)
 
 
-def _day(moment: datetime | None) -> str:
-    return "" if moment is None else f"{moment:%d %b %Y}"
+def _day(moment: datetime | None, zone: ZoneInfo) -> str:
+    return "" if moment is None else f"{moment.astimezone(zone):%d %b %Y}"
+
+
+def _quoted(text: str) -> str:
+    short = text if len(text) <= QUOTE_IN_LIST else text[:QUOTE_IN_LIST].rstrip("\\") + "…"
+    return quote_block(short)
 
 
 async def _handle_list(ctx: Context) -> Reply:
+    """Every item open for review (in random order, with no times: they all became
+    visible together at a midnight), then recent shared and hidden ones. Nothing pending
+    is shown or counted."""
     now = ctx.now()
-    today = coarse_day(now)
-    items = await ctx.storage.recent_feedback(ctx.group_id, today - timedelta(days=LIST_DAYS),
-                                              LIST_LIMIT + 200)
-    # Items written today are only counted: showing them at once would let a watcher
-    # match an item to whoever was around just before it appeared.
-    fresh = [i for i in items if i.day >= today and i.status is FeedbackStatus.WAITING]
-    shown = [i for i in items if i not in fresh][:LIST_LIMIT]
-    if not shown and not fresh:
-        return Reply.text(catalog.FEEDBACK_LIST_EMPTY)
-    lines = [catalog.feedback_list_header(len(fresh))]
-    for item in shown:
-        quoted = item.text if len(item.text) <= QUOTE_IN_LIST else (
-            item.text[:QUOTE_IN_LIST].rstrip("\\") + "…")
+    zone = ctx.settings.zone
+    await release(ctx.app, ctx.group_id, now)
+    storage = ctx.storage
+    waiting = sorted([*await storage.waiting_feedback(ctx.group_id, Audience.GROUP),
+                      *await storage.waiting_feedback(ctx.group_id, Audience.FACILITATORS)],
+                     key=lambda i: i.item_id)[:LIST_WAITING_LIMIT]
+    since = local_day(now, zone) - timedelta(days=LIST_DAYS)
+    done = [i for i in await storage.recent_feedback(ctx.group_id, since, LIST_LIMIT + 200)
+            if i.status is not FeedbackStatus.WAITING][:LIST_LIMIT]
+    if not waiting and not done:
+        return Reply.text(catalog.feedback_list_empty(ctx.app.config.feedback.review_hours))
+    review = timedelta(hours=ctx.app.config.feedback.review_hours)
+    lines = [catalog.feedback_list_header(len(waiting), ctx.app.config.feedback.review_hours)]
+    for item in waiting:
+        shared_from = reviewed_since(item, zone) + review
         state = catalog.feedback_state(item.status.value, item.answered, item.hidden_reason,
-                                       _day(item.delivered_day))
+                                       _day(shared_from, zone))
         lines.append(catalog.feedback_list_line(
-            item.item_id, item.audience is Audience.GROUP, _day(item.day), state,
-            neutralise(item.topic), quote_block(quoted)))
+            item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
+            _quoted(item.text)))
+    for item in done:
+        state = catalog.feedback_state(item.status.value, item.answered, item.hidden_reason,
+                                       _day(item.delivered_day, zone))
+        lines.append(catalog.feedback_list_line(
+            item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
+            _quoted(item.text)))
     return Reply.text("\n".join(lines))
 
 

@@ -45,11 +45,13 @@ from bot.commands import (
 from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.features.concerns.intake import owner_tag
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.concerns import CaseStatus
 from storage.feedback import Audience
 from storage.interface import Storage
+from tests.feedback.helpers import reviewed_since_yesterday
 
 GROUP = "group-1"
 OTHER_GROUP = "group-2"
@@ -228,9 +230,10 @@ async def _build_world(storage: Storage, clock: FakeClock, db: Path) -> World:
     (item,) = await storage.open_actions(GROUP, None)
     world.action_item = item.id
 
-    # A piece of feedback, waiting for its digest.
+    # A piece of feedback, open for review and waiting for its digest.
     await bot.submit("bob", "feedback.send", {"message": "More breaks please",
                                               "audience": "group"})
+    await reviewed_since_yesterday(world.app)
     (waiting,) = await storage.waiting_feedback(GROUP, Audience.GROUP)
     world.feedback_item = waiting.item_id
     await bot.settle()
@@ -617,7 +620,7 @@ async def test_a_facilitator_who_stepped_down_gets_no_more_requests(world: World
     reply = await bot.press("carol", "checkin.reply", world.request, channel=None)
     assert reply_text(reply) == catalog.ONE_TO_ONE_NOT_YOURS
     mark = len(bot.adapter.sent)
-    await _answer_week(world, clock, ["bob"], "not_so_good")
+    await _answer_week(world, clock, ["bob"], "one_to_one")
     assert "Bob would like a one-to-one" in _everything_for(bot, "U-fran", mark)
     assert _everything_for(bot, "U-carol", mark) == ""
     assert "Carol" not in reply_text(await bot.run("sam", "/checkin facilitators"))
@@ -721,6 +724,10 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
 async def test_concern_drafts_are_only_their_writers(world: World) -> None:
     storage = world.app.storage
     not_before = world.app.clock.now() - timedelta(days=1)
+    # The handle in Alice's buttons: the draft's id and the key of its owner tag.
+    draft_id, _, key = world.alice_draft.partition(":")
+    alices = owner_tag(key, "U-alice")
+    assert alices is not None
     async with Unchanged(world):
         declined = await world.bot.press("mallory", "concern.dm", f"n:{world.alice_draft}",
                                          channel=None)
@@ -728,7 +735,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
                                       channel=None)
     assert reply_text(taken) == catalog.CONCERN_DRAFT_GONE and taken.form is None
     assert declined.update is not None  # told "not raised", and nothing was deleted
-    assert await storage.concern_draft(world.alice_draft, "U-alice", not_before)
+    assert await storage.concern_draft(draft_id, alices, not_before)
     # Mallory sends the concern form with Alice's draft as its state: her concern is
     # raised, without a word of Alice's, and Alice's draft is still hers.
     reply = await world.bot.submit("mallory", "concern.raise", {
@@ -736,7 +743,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
         state=f"d:{world.alice_draft}")
     mine = await storage.concern(_ref_of(reply))
     assert mine is not None and CANARY not in mine.text + mine.quoted
-    assert await storage.concern_draft(world.alice_draft, "U-alice", not_before)
+    assert await storage.concern_draft(draft_id, alices, not_before)
     # Alice's own draft, pressed from another group, is not used there.
     alice = world.actor("alice")
     elsewhere = await world.app.handle(ButtonPress(OTHER_GROUP, alice, "concern.dm",

@@ -242,10 +242,13 @@ async def campaign(platform: str, app: App, clock: JumpClock, world: World, chao
     # Given up only where every direct message in the chain was refused (closed DMs); the
     # leads' channel has the concern all the same.
     with closing(sqlite3.connect(storage.path)) as raw:  # type: ignore[attr-defined]
-        refused = raw.execute("SELECT idem_key, destination_json FROM deliveries "
+        refused = raw.execute("SELECT idem_key, destination_json, sealed_to FROM deliveries "
                               "WHERE status = 'undeliverable'").fetchall()
-    for key, destination in refused:
-        where = destination_from_dict(json.loads(destination))
+    cipher = storage._cipher  # type: ignore[attr-defined]
+    for key, destination, sealed in refused:
+        # A message to a concern's reporter keeps its recipient encrypted (sealed_to).
+        where = destination_from_dict(json.loads(cipher.decrypt(sealed) if sealed
+                                                 else destination))
         assert key.startswith(("concern:", "concern-escalate:")), key
         assert where.kind is DestinationKind.DM and dm_closed(where.user), key
     outcome.concern_given_up = len(refused)

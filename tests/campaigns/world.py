@@ -209,7 +209,9 @@ async def _seed(world: World) -> None:
         await submit("alice", feedback.form, {"message": f"point {i}", "audience": "group"})
     from bot.features.feedback import DigestJobs
     from storage.feedback import Audience
+    from tests.feedback.helpers import reviewed_since_yesterday
 
+    await reviewed_since_yesterday(world.app)  # as if written yesterday and checked
     firing = Firing("feedback-digest:group", datetime(2026, 1, 5, 17, 0, tzinfo=UTC))
     await DigestJobs(world.app).run(Audience.GROUP, firing)
     await bot.settle()

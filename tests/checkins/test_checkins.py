@@ -31,7 +31,7 @@ ANSWERS = ["Good", "Okay", "Not so good", "I'd like a one-to-one", "Add a privat
 
 
 @pytest.mark.sqlite_only  # reads the SQLite file's bytes
-async def test_opt_in_check_in_and_not_so_good_with_a_note_reach_the_facilitator_only(
+async def test_opt_in_check_in_not_so_good_offers_a_one_to_one_that_only_asking_starts(
         cbot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     shown = await cbot.run("alice", "/checkin")
     assert "Your check-ins are **off**" in reply_text(shown)
@@ -44,23 +44,42 @@ async def test_opt_in_check_in_and_not_so_good_with_a_note_reach_the_facilitator
     assert checkin.text.startswith("**How are things going for you in the group?**")
     assert [b.label for b in checkin.buttons] == ANSWERS
 
+    # "Not so good" tells nobody: it offers the one-to-one, as a choice.
     answered = await press(cbot, "alice", checkin, "Not so good")
     text = reply_text(answered)
-    assert "Carol will be in touch with you privately within 3 days" in text
+    assert "Nobody has been told" in text and "will be in touch with you" not in text
     assert CheckinsConfig().helpline in text and CheckinsConfig().peer_support in text
+    assert [b.label for b in answered.messages[0].buttons] == [
+        "I'd like a one-to-one", "Add a private note"]
+    assert cbot.adapter.sent_to_dm("carol") == []
+    assert await cbot.app.storage.open_one_to_ones(cbot.group_id) == []
+
+    # A private note: kept, and still nobody is told.
+    form = await press(cbot, "alice", answered.messages[0], "Add a private note")
+    assert form.form is not None
+    checkin_id = form.form.state
+    noted = await cbot.submit("alice", "checkin.note", {"note": "I felt left out @everyone"},
+                              state=checkin_id, channel=None)
+    assert "goes with your request to that facilitator" in reply_text(noted)
+    assert cbot.adapter.sent_to_dm("carol") == []
+
+    # Asking is what reaches the facilitator, with the note the offer said would go.
+    asked = await press(cbot, "alice", noted.messages[0], "I'd like a one-to-one")
+    text = reply_text(asked)
+    assert "Carol will be in touch with you privately within 3 days" in text
+    assert "Your note has been passed on to them, and to nobody else." in text
     (request,) = cbot.adapter.sent_to_dm("carol")
     assert "**Alice would like a one-to-one.**" in request.text
-    assert "Not so good" in request.text
+    assert "Their check-in answer: Not so good." in request.text
+    assert "@\u200beveryone" in request.text and "@everyone" not in request.text
     assert list(buttons(request)) == ["Reply to Alice", "Mark arranged"]
 
     form = await press(cbot, "alice", answered.messages[0], "Add a private note")
     assert form.form is not None
-    checkin_id = form.form.state
-    await cbot.submit("alice", "checkin.note", {"note": "I felt left out @everyone"},
+    await cbot.submit("alice", "checkin.note", {"note": "And one more thing"},
                       state=checkin_id, channel=None)
     note = cbot.adapter.sent_to_dm("carol")[-1]
-    assert "added a private note" in note.text
-    assert "@\u200beveryone" in note.text and "@everyone" not in note.text
+    assert "added a private note" in note.text and "one more thing" in note.text
 
     opened = await press(cbot, "carol", request, "Reply to Alice")
     assert opened.form is not None
@@ -247,7 +266,8 @@ async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock:
     bot = await make_bot(config)
     await bot.run("alice", "/checkin on")
     await at(bot, clock, MONDAY_10)
-    reply = await press(bot, "alice", bot.adapter.sent_to_dm("alice")[0], "Not so good")
+    reply = await press(bot, "alice", bot.adapter.sent_to_dm("alice")[0],
+                        "I'd like a one-to-one")
     assert "A facilitator will be in touch" in reply_text(reply)  # name not yet seen
     assert len(bot.adapter.sent_to_dm("fran")) == 1
     refused = await bot.run("alice", "/checkin assign member=U-bob facilitator=U-carol")

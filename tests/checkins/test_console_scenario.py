@@ -1,6 +1,7 @@
 """The console scenario: a member opts in, receives a check-in, answers "Not so good"
-with a note, and the facilitator receives the request privately while no channel shows
-anything. The console runs in-process on a real SQLite file with a fake clock."""
+with a note, is offered a one-to-one and asks for it, and the facilitator receives the
+request privately while no channel shows anything. The console runs in-process on a
+real SQLite file with a fake clock."""
 
 from __future__ import annotations
 
@@ -77,6 +78,8 @@ async def test_check_in_not_so_good_with_a_note_in_the_console(tmp_path: Path) -
                               r"\[I'd like a one-to-one\] \[Add a private note\]", mark)
             typed.type(":press Add a private note", "Not so good",
                        "I have been feeling left out lately", "")
+            await _until(out, r"Nobody has been told", mark)
+            typed.type(":press I'd like a one-to-one")
             await _until(out, r"^\[DM to Carol\] coprod: Alice would like a "
                               r"one-to-one\. Their check-in answer: Not so good\.", mark)
             await _until(out, r"> I have been feeling left out lately", mark)

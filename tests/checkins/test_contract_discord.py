@@ -1,7 +1,8 @@
 """The check-in main flow through the real Discord adapter (discord.py against the fake
 Discord): opt in by slash command, the check-in by DM with word buttons, "Not so good"
-reaching the facilitator privately, closed DMs told privately (never in a channel), and a
-buddy introduction sent to each member of the pair (bots have no group DMs on Discord)."""
+offering a one-to-one that reaches the facilitator privately once asked, closed DMs
+told privately (never in a channel), and a buddy introduction sent to each member of the
+pair (bots have no group DMs on Discord)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,11 @@ async def test_check_in_and_one_to_one_request_on_discord(harness: Harness) -> N
                             "Add a private note"]
     assert_no_mentions(checkin["_body"])
     pressed = await fake.press("alice", checkin, labels["Not so good"])
+    answer = await fake.wait_response(pressed)
+    assert "Nobody has been told" in answer["data"]["content"]
+    await harness.settle()
+    assert fake.dms_to("carol") == []  # only asking reaches a facilitator
+    pressed = await fake.press("alice", checkin, labels["I'd like a one-to-one"])
     answer = await fake.wait_response(pressed)
     assert "Carol will be in touch with you privately" in answer["data"]["content"]
     await harness.settle()

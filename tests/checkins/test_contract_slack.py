@@ -1,7 +1,8 @@
 """The check-in main flow through the real Slack adapter (slack-bolt over Socket Mode
 against the fake Slack): opt in by slash command, the check-in by DM with word buttons,
-"Not so good" reaching the facilitator privately, and a buddy introduction in one
-multi-person DM (conversations.open with both members)."""
+"Not so good" offering a one-to-one that reaches the facilitator privately once asked,
+and a buddy introduction in one multi-person DM (conversations.open with both
+members)."""
 
 from __future__ import annotations
 
@@ -124,6 +125,9 @@ async def test_check_in_and_one_to_one_request_on_slack(slack: FakeSlack,
                              "Add a private note"]
     (answer,) = await _press(slack, runner, ALICE, buttons["Not so good"])
     assert answer["response_type"] == "ephemeral"
+    assert "Nobody has been told" in answer["text"]
+    assert _to(slack, _dm(CAROL)) == []  # only asking reaches a facilitator
+    (answer,) = await _press(slack, runner, ALICE, buttons["I'd like a one-to-one"])
     assert "Carol will be in touch with you privately" in answer["text"]
     (request,) = _to(slack, _dm(CAROL))
     assert "Alice would like a one-to-one" in json.dumps(request)

@@ -16,13 +16,17 @@ NEXT_WEEK = MONDAY_10 + timedelta(days=7)
 MEMBERS = ["alice", "bob", "dina", "ezra", "gus", "hana"]
 
 
-async def _answer_all(bot: MemoryBot, clock: FakeClock, answers: dict[str, str]) -> None:
+async def _answer_all(bot: MemoryBot, clock: FakeClock, answers: dict[str, str],
+                      asking: tuple[str, ...] = ()) -> None:
+    """Each answers; those `asking` then take up the one-to-one they are offered."""
     for who in MEMBERS:
         await bot.run(who, "/checkin on")
     await at(bot, clock, MONDAY_10)
     for who, label in answers.items():
         checkin = next(m for m in bot.adapter.sent_to_dm(who) if m.buttons)
-        await press(bot, who, checkin, label)
+        reply = await press(bot, who, checkin, label)
+        if who in asking:
+            await press(bot, who, reply.messages[0], "I'd like a one-to-one")
     clock.advance(NEXT_WEEK - clock.now())  # the week is over: its figures are final
 
 
@@ -44,7 +48,7 @@ async def test_five_members_answered_shows_the_spread_and_a_chart(cbot: MemoryBo
     cbot.adapter.member("sam", admin=True)
     await cbot.run("sam", "/checkin assign member=U-alice facilitator=U-carol")
     await _answer_all(cbot, clock, {"alice": "Good", "bob": "Okay", "dina": "Good",
-                                    "ezra": "Not so good", "gus": "Good"})
+                                    "ezra": "Not so good", "gus": "Good"}, asking=("ezra",))
     reply = await cbot.run("carol", "/checkin summary days=7")
     text = reply_text(reply)
     assert "6 sent, 5 answered" in text

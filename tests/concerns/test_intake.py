@@ -6,7 +6,7 @@ from __future__ import annotations
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.events import MessageShortcut, QuotedMessage
-from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID
+from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, owner_tag
 from storage.concerns import CaseStatus
 from tests.concerns.helpers import (
     FORM,
@@ -85,8 +85,8 @@ async def test_no_thanks_deletes_the_direct_message(cbot: MemoryBot) -> None:
     _, no = offer.messages[0].buttons
     declined = await cbot.press("alice", DM_ACTION, no.value, channel=None)
     assert declined.update is not None and "not kept" in declined.update.text
-    draft_id = no.value.split(":", 1)[1]
-    assert await cbot.app.storage.concern_draft(draft_id, "U-alice",
+    draft_id, _, key = no.value.split(":", 1)[1].partition(":")
+    assert await cbot.app.storage.concern_draft(draft_id, str(owner_tag(key, "U-alice")),
                                                 cbot.app.clock.now().replace(year=2000)) \
         is None
     assert cbot.adapter.sent == [] or channels_used(cbot) <= {LEADS_CHANNEL}
@@ -136,3 +136,32 @@ async def test_anonymous_without_contact_keeps_no_reporter(cbot: MemoryBot) -> N
     await settle_fully(cbot)
     for message in cbot.adapter.sent:
         assert "Alice" not in message.message.text
+
+
+async def test_what_each_reporter_is_told_matches_what_leads_can_do(cbot: MemoryBot) -> None:
+    """Issue 18.3: an unnamed reporter who asked to hear back was told "a lead may contact
+    you" while leads read "May a lead contact them: no". Each combination now says the
+    same thing to both, and the reporter's message says what really happens."""
+    cases = {}
+    for who, contact, anonymous in (("alice", "yes", "yes"), ("bob", "yes", "no"),
+                                    ("gus", "no", "yes")):
+        reply = await raise_concern(cbot, who=who, contact=contact, anonymous=anonymous)
+        cases[who] = (ref_of(reply), reply_text(reply))
+    alice_ref, alice_told = cases["alice"]
+    assert "they cannot contact you" in alice_told and "may contact you" not in alice_told
+    assert "I will tell you privately when a lead has picked it up" in alice_told
+    assert "a lead may contact you" in cases["bob"][1]
+    assert "will not hear back" in cases["gus"][1]
+    to_dev = {ref: m.text for m in cbot.adapter.sent_to_dm("dev") for ref in
+              (r for r, _ in cases.values()) if ref in m.text}
+    assert "May a lead contact them: no, as they asked not to be named. They asked to " \
+        "hear back, so the bot will tell them privately" in to_dev[alice_ref]
+    assert "May a lead contact them: yes" in to_dev[cases["bob"][0]]
+    assert "May a lead contact them: no" in to_dev[cases["gus"][0]]
+    for ref, _ in cases.values():
+        await cbot.press("dev", "concern.ack", ref, channel=None)
+    (alice_heard,) = cbot.adapter.sent_to_dm("alice")
+    assert "not told who you are" in alice_heard.text
+    (bob_heard,) = cbot.adapter.sent_to_dm("bob")
+    assert "They may contact you" in bob_heard.text
+    assert cbot.adapter.sent_to_dm("gus") == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from adapters.memory import MemoryBot, reply_text
+from bot.app import App
 from bot.clock import FakeClock
 from bot.messages import Message, Reply
+from storage.feedback import Audience
 
 SEND = "feedback.send"
 
@@ -33,9 +35,18 @@ async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> int:
     return fired
 
 
+async def reviewed_since_yesterday(app: App) -> None:
+    """Open every pending item for review as if that had happened a day ago (for tests
+    on a real clock, where "tomorrow" cannot be waited for)."""
+    later, since = datetime(2100, 1, 1, tzinfo=UTC), app.clock.now() - timedelta(days=1)
+    for audience in Audience:
+        for group_id in await app.storage.groups_with_waiting_feedback(audience):
+            await app.storage.release_feedback(group_id, audience, later, 1, since)
+
+
 def texts(messages: list[Message]) -> list[str]:
     """The text of each message."""
     return [m.text for m in messages]
 
 
-__all__ = ["at", "reply_text", "send", "start", "texts"]
+__all__ = ["at", "reply_text", "reviewed_since_yesterday", "send", "start", "texts"]

@@ -115,9 +115,9 @@ async def test_canary_through_the_memory_adapter(tmp_path: Path,
             replies.append(await app.handle(ButtonPress(group, canary, "poll.vote",
                                                         f"{poll_id}:{choice}", (), "updates")))
         replies.append(await bot.press("bob", "poll.vote", f"{poll_id}:1", "updates"))
-        clock.advance(timedelta(hours=8))  # 17:00: the digests
+        clock.advance(timedelta(hours=24))  # the poll closes
         await app.scheduler.run_due()
-        clock.advance(timedelta(hours=16))  # the poll closes
+        clock.advance(timedelta(hours=8))  # 17:00 the next day: the digests
         await app.scheduler.run_due()
         await bot.settle()
         # Everything above happened, and was sent.

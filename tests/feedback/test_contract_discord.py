@@ -25,6 +25,7 @@ from storage.feedback import Audience
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, assert_no_mentions
 from tests.fakes.discord import FakeDiscord
+from tests.feedback.helpers import reviewed_since_yesterday
 
 
 @pytest.fixture
@@ -105,6 +106,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
         await _send_feedback(fake, who, f"{who}'s point")
     zone = ZoneInfo(app.config.group.timezone)
     today = datetime.now(zone).replace(hour=17, minute=0, second=0, microsecond=0)
+    await reviewed_since_yesterday(app)
     assert await DigestJobs(app).run(Audience.GROUP, Firing("feedback-digest:group",
                                                              today)) == 1
     await harness.settle()

@@ -38,6 +38,7 @@ from tests.contract.slack.conftest import (
 )
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
+from tests.feedback.helpers import reviewed_since_yesterday
 
 FEEDBACK = "C0FEEDBK01"
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
@@ -132,6 +133,7 @@ async def test_feedback_digest_and_you_said_we_did_on_slack(
     for needle in (ALICE, BOB, SAM, "Alice", "Bob", "Sam"):
         assert needle.lower() not in logs.getvalue().lower(), needle
     app = runner.core
+    await reviewed_since_yesterday(app)
     assert await DigestJobs(app).run(Audience.GROUP, Firing("feedback-digest:group",
                                                              MONDAY_5PM)) == 1
     await settle(runner)

@@ -1,5 +1,6 @@
-"""The feedback and poll store on a real SQLite file: group commit, all-or-nothing
-digests and closings, and a schema with nowhere to put an author."""
+"""The feedback and poll store on a real SQLite file: group commit, piles released for
+review together, all-or-nothing digests and closings, and a schema with nowhere to put
+an author."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, NewDelivery
-from storage.feedback import Audience, FeedbackStatus, NewFeedback
+from storage.feedback import Audience, FeedbackItem, FeedbackStatus, NewFeedback
 from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage, StorageError
 from storage.polls import Ballot, NewPoll, VoteResult
@@ -26,6 +27,14 @@ def item(n: int, item_id: str | None = None, audience: Audience = Audience.GROUP
     return NewFeedback(item_id or f"id{n:08d}", "g1", audience, f"text {n}", "", DAY)
 
 
+async def waiting(storage: Storage, audience: Audience = Audience.GROUP,
+                  ) -> list[FeedbackItem]:
+    """Release the day's pending items for review (at the next midnight), then list them."""
+    await storage.release_feedback("g1", audience, DAY + timedelta(days=1), 1,
+                                   DAY + timedelta(days=1))
+    return await storage.waiting_feedback("g1", audience)
+
+
 def digest(key: str) -> list[NewDelivery]:
     return [NewDelivery(f"feedback-digest:{key}", Destination.to_channel("g1", "feedback"),
                         Message("digest"))]
@@ -33,15 +42,17 @@ def digest(key: str) -> list[NewDelivery]:
 
 async def test_concurrent_submissions_are_stored_together(storage: Storage) -> None:
     await asyncio.gather(*(storage.submit_feedback(item(n)) for n in range(50)))
-    waiting = await storage.waiting_feedback("g1", Audience.GROUP)
-    assert len(waiting) == 50
+    assert await storage.waiting_feedback("g1", Audience.GROUP) == []  # pending, unseen
+    stored = await waiting(storage)
+    assert len(stored) == 50
+    assert [i.item_id for i in stored] == sorted(i.item_id for i in stored)
 
 
 async def test_more_submissions_at_once_than_one_statement_holds(storage: Storage) -> None:
     count = ROWS_PER_STATEMENT * 2 + 1
     await asyncio.gather(*(storage.submit_feedback(item(n)) for n in range(count)))
-    waiting = await storage.waiting_feedback("g1", Audience.GROUP)
-    assert sorted(i.text for i in waiting) == sorted(f"text {n}" for n in range(count))
+    stored = await waiting(storage)
+    assert sorted(i.text for i in stored) == sorted(f"text {n}" for n in range(count))
 
 
 async def test_one_bad_row_fails_alone_and_the_rest_of_its_batch_is_stored(
@@ -53,16 +64,17 @@ async def test_one_bad_row_fails_alone_and_the_rest_of_its_batch_is_stored(
                                    return_exceptions=True)
     assert results[0] is None and results[2] is None
     assert isinstance(results[1], StorageError)
-    waiting = await storage.waiting_feedback("g1", Audience.GROUP)
-    assert sorted(i.text for i in waiting) == ["text 0", "text 1", "text 3"]
+    assert sorted(i.text for i in await waiting(storage)) == ["text 0", "text 1", "text 3"]
     await storage.submit_feedback(item(4))  # the writer carries on afterwards
-    assert len(await storage.waiting_feedback("g1", Audience.GROUP)) == 4
+    assert len(await waiting(storage)) == 4
+    with pytest.raises(StorageError):  # a released item's id is taken too
+        await storage.submit_feedback(item(5, "taken0000"))
 
 
 async def test_a_digest_is_all_or_nothing(storage: Storage) -> None:
     for n in range(3):
         await storage.submit_feedback(item(n))
-    ids = [i.item_id for i in await storage.waiting_feedback("g1", Audience.GROUP)]
+    ids = [i.item_id for i in await waiting(storage)]
     assert await storage.hide_feedback("g1", ids[0], "reason", "U-fac", DAY)
     with pytest.raises(StorageError):  # an item was hidden after the digest was built
         await storage.deliver_digest("d@1#g1", "me", "g1", ids, digest("d@1#g1"), NOW, DAY)
@@ -80,6 +92,7 @@ async def test_a_digest_is_all_or_nothing(storage: Storage) -> None:
 
 async def test_answers_only_for_delivered_items(storage: Storage) -> None:
     await storage.submit_feedback(item(1))
+    await waiting(storage)
     post = [NewDelivery("answer", Destination.to_channel("g1", "feedback"), Message("a"))]
     assert not await storage.answer_feedback("g1", "id00000001", "we did", DAY, post, NOW)
     assert await storage.delivery_status("answer") is None
@@ -87,6 +100,33 @@ async def test_answers_only_for_delivered_items(storage: Storage) -> None:
     assert await storage.answer_feedback("g1", "id00000001", "we did", DAY, post, NOW)
     found = await storage.feedback_item("g1", "id00000001")
     assert found is not None and found.answered
+
+
+async def test_release_is_all_of_the_ended_days_at_once_or_nothing(storage: Storage) -> None:
+    tomorrow = DAY + timedelta(days=1)
+    for n in range(3):
+        await storage.submit_feedback(item(n))
+    await storage.submit_feedback(NewFeedback("today000", "g1", Audience.GROUP, "later", "",
+                                              tomorrow))
+    await storage.submit_feedback(item(9, audience=Audience.FACILITATORS))
+    assert await storage.groups_with_waiting_feedback(Audience.GROUP) == ["g1"]
+    # Too few, or a day not over yet: nothing changes, nothing shows.
+    assert await storage.release_feedback("g1", Audience.GROUP, tomorrow, 4, tomorrow) == 0
+    assert await storage.release_feedback("g1", Audience.GROUP, DAY, 1, DAY) == 0
+    assert await storage.recent_feedback("g1", DAY - timedelta(days=9), 10) == []
+    assert await storage.feedback_item("g1", "id00000000") is None
+    assert not await storage.hide_feedback("g1", "id00000000", "r", "U-fac", DAY)
+    assert await storage.release_feedback("g1", Audience.GROUP, tomorrow, 3, tomorrow) == 3
+    released = await storage.waiting_feedback("g1", Audience.GROUP)
+    assert [i.text for i in released] == ["text 0", "text 1", "text 2"]
+    assert {i.review_from for i in released} == {tomorrow}
+    assert {i.day for i in released} == {DAY}
+    # Released once; tomorrow's item and the facilitators' one are still pending.
+    assert await storage.release_feedback("g1", Audience.GROUP, tomorrow, 1, tomorrow) == 0
+    assert await storage.waiting_feedback("g1", Audience.FACILITATORS) == []
+    later = tomorrow + timedelta(days=1)
+    assert await storage.release_feedback("g1", Audience.GROUP, later, 1, later) == 1
+    assert (await storage.feedback_item("g1", "today000")).review_from == later  # type: ignore[union-attr]
 
 
 def poll(closes: datetime = NOW, anonymous: bool = True) -> NewPoll:
@@ -116,7 +156,8 @@ async def test_votes_move_between_options_and_close_once(storage: Storage) -> No
 
 
 async def test_no_table_has_a_column_for_an_author_or_a_moment(storage: Storage) -> None:
-    for table in ("feedback_items", "polls", "poll_tallies", "poll_voters"):
+    for table in ("feedback_items", "feedback_pending", "polls", "poll_tallies",
+                  "poll_voters"):
         columns = await table_columns(storage, table)
         assert columns, table
         # No column, and no hidden rowid or serial either, records arrival order.

@@ -27,7 +27,7 @@ async def test_erase_then_export_finds_nothing_but_the_kept_records(
     assert erasure.deleted == {
         "member_zones": 1, "checkin_prefs": 1, "checkins": 1, "one_to_ones": 1,
         "buddy_members": 1, "agreement_reads": 1, "buddy_avoids": 1, "meeting_rsvps": 1,
-        "meeting_dm_optins": 1, "agenda_items": 1, "concern_drafts": 1,
+        "meeting_dm_optins": 1, "agenda_items": 1,
         "deliveries": erasure.deleted["deliveries"], "occurrences": 1}
     assert erasure.deleted["deliveries"] == 2  # the check-in and the held message
     assert erasure.anonymised == {"meetings": 1, "action_items": 3, "resources": 1,

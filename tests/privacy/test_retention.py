@@ -60,6 +60,9 @@ async def _request(storage: Storage, rid: str, made: datetime, done: bool) -> No
 async def _feedback(storage: Storage, fid: str, day: datetime, status: FeedbackStatus,
                     ) -> None:
     await storage.submit_feedback(NewFeedback(fid, G, Audience.GROUP, "words", "", day))
+    # Released for review at the next midnight, as the feature does.
+    await storage.release_feedback(G, Audience.GROUP, day + timedelta(days=1), 1,
+                                   day + timedelta(days=1))
     if status is FeedbackStatus.DELIVERED:
         assert await storage.deliver_digest(f"d-{fid}", "test", G, [fid], [], day, day)
     elif status is FeedbackStatus.HIDDEN:

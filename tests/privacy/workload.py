@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from adapters.memory import MemoryBot, reply_text
 from bot.clock import FakeClock
@@ -102,7 +102,8 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
     done = next(a for a in actions if "done" in a.task)
     assert "Marked done" in reply_text(await bot.run("alice", f"/actions done={done.id}"))
 
-    # A check-in, answered "Not so good" with a private note: a one-to-one request.
+    # A check-in, answered "Not so good" with a private note, then the one-to-one it
+    # offers: a request.
     await bot.run("alice", "/checkin on")
     clock.advance(MONDAY_10 - clock.now())
     await bot.app.scheduler.run_due()
@@ -116,6 +117,7 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
     made.checkin_id = form.form.state
     await bot.submit("alice", "checkin.note", {"note": "SECRET-checkin note"},
                      state=made.checkin_id, channel=None)
+    await press(bot, "alice", checkin, "I'd like a one-to-one", channel=None)
 
     # Buddies: three join, Alice avoids Bob, one round.
     for who in ("alice", "bob", "dina"):
@@ -176,8 +178,13 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
                            'reason="SECRET-reason"')
     proposal = people.sent_to_channel("updates")[-1]
     await bot.press("bob", proposal.buttons[0].action, proposal.buttons[0].value)
+    # Alice's feedback, released for review as the next midnight would.
+    tomorrow = clock.now() + timedelta(days=1)
+    await bot.app.storage.release_feedback(bot.group_id, Audience.GROUP, tomorrow, 1, tomorrow)
     (waiting,) = await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP)
     await bot.run("carol", f'/feedback hide item={waiting.item_id} reason="SECRET-hidden"')
+    await bot.submit("bob", "feedback.send", {"message": "SECRET-pending feedback",
+                                              "topic": "", "audience": "group"})
     await bot.run("dev", f'/case close case={made.anonymous_case} outcome="SECRET-outcome"')
 
     # A message to Alice that cannot be delivered yet (her DMs fail for now).

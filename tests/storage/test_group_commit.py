@@ -64,3 +64,27 @@ def test_many_values_makes_chunks_of_rows_with_flat_parameters() -> None:
                    "(?, ?, 'x'), (?, ?, 'x') ON CONFLICT DO NOTHING")
     assert values[:2] == [ROWS_PER_STATEMENT * 2, f"id{ROWS_PER_STATEMENT * 2}"]
     assert many_values("INSERT INTO t (n)", "(?)", []) == []
+
+
+async def test_after_runs_once_a_burst_is_committed() -> None:
+    committed: list[int] = []
+    afters: list[int] = []
+
+    async def run(items: Sequence[int]) -> list[int]:
+        await asyncio.sleep(0)
+        committed.extend(items)
+        return list(items)
+
+    async def after() -> None:
+        afters.append(len(committed))
+        await asyncio.sleep(0)
+
+    batch: GroupCommit[int, int] = GroupCommit(run, "test-writer", after=after)
+    async with asyncio.timeout(5):
+        results = await asyncio.gather(*(batch.submit(i) for i in range(30)))
+        await batch.idle()
+        assert results == list(range(30))
+        assert afters == [30]  # once for the whole burst, after its last commit
+        assert await batch.submit(99) == 99
+        await batch.idle()
+    assert afters == [30, 31]

@@ -32,13 +32,11 @@ MAX_WELCOME_PART_WORDS = 50
 READING_EASE_EXCEPTIONS: dict[str, str] = {
     "REPEAT_CHOICES": "a list of the repeat choices the form accepts, read as a menu",
     "meeting_time": "a date, a time and a time zone name, not a sentence",
-    "FEEDBACK_SENT": "being rewritten on the privacy branch (feedback review timing)",
 }
 
 # Sentences over MAX_SENTENCE_WORDS on purpose.
 SENTENCE_EXCEPTIONS: dict[str, str] = {
     "EXPORT_NOT_INCLUDED": "read in the member's own export file, at leisure, not in chat",
-    "FEEDBACK_SENT": "being rewritten on the privacy branch (feedback review timing)",
 }
 
 # Messages over MAX_MESSAGE_WORDS on purpose.

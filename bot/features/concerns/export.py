@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.features.concerns.common import clean_ref
-from storage.concerns import AuditEntry
+from storage.concerns import AuditEntry, Concern
 from storage.interface import Storage
 
 CLI_ACTOR = "command-line"
@@ -48,7 +48,7 @@ async def export_case(storage: Storage, raw_ref: str, now: datetime) -> str | No
         f"- Status: {concern.status.value}",
         f"- Immediate danger reported: {'yes' if concern.danger else 'no'}",
         f"- Reported by: {reporter}",
-        f"- May a lead contact them: {'yes' if concern.may_contact else 'no'}",
+        f"- May a lead contact them: {_contact(concern)}",
         f"- Acknowledged by: {concern.acknowledged_by or '-'} at "
         f"{_when(concern.acknowledged_at) or '-'}",
         f"- Assigned to: {concern.assignee or '-'}",
@@ -110,3 +110,9 @@ async def run_export(config: Config, ref: str, out: Path | None) -> int:
     print(f"Wrote case {clean_ref(ref)} to {path} (readable only by you). Keep it with "
           "the group's safeguarding records.")
     return 0
+
+
+def _contact(concern: Concern) -> str:
+    if concern.may_contact and (concern.anonymous or not concern.reporter_name):
+        return "no, not named; they asked to be told when a lead acknowledged it"
+    return "yes" if concern.may_contact else "no"

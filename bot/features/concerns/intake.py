@@ -1,8 +1,17 @@
 """Raising a concern: the /concern form, a direct message to the bot, and "Raise a
-safeguarding concern" on a message. Always private; danger first."""
+safeguarding concern" on a message. Always private; danger first.
+
+A direct message (or a flagged message) waits as a draft until the member answers. The
+draft holds no member id: only a tag of the writer's id under a key that is random per
+draft and kept nowhere but in the buttons (or form) sent back to that member. So only
+they can use it, yet the stored draft, its history and the key to the database together
+say nothing about who wrote it; a concern raised from it without a name stays unlinked.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Callable
@@ -46,6 +55,18 @@ FIELDS = (
 )
 
 
+def owner_tag(key: str, user_id: str) -> str | None:
+    """Who may use a draft, without storing who: their id under the draft's own key
+    (hex, from the offer's buttons). None if the key is not a key (a forged value)."""
+    try:
+        secret = bytes.fromhex(key)
+    except ValueError:
+        return None
+    if len(secret) < 8:
+        return None
+    return hmac.new(secret, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 class Intake:
     """The three ways in, and storing a concern with its notifications."""
 
@@ -61,17 +82,21 @@ class Intake:
                                          defaults=defaults))
 
     async def command(self, ctx: Context) -> Reply:
-        """/concern: the form."""
-        await self.leads.sighted(ctx)
+        """/concern: the form. (A lead opening it is not noted as seen here: the moment
+        would sit beside an anonymous case's time.)"""
         return self._form()
 
     async def _draft(self, ctx: Context, text: str, link: str = "", quoted: str = "",
                      author: str = "") -> str:
+        """Keep a draft; return its handle ("id:key") for the member's buttons or form."""
         now = ctx.now()
-        draft = ConcernDraft(secrets.token_hex(8), ctx.group_id, ctx.actor.user_id,
+        key = secrets.token_hex(8)
+        tag = owner_tag(key, ctx.actor.user_id)
+        assert tag is not None
+        draft = ConcernDraft(secrets.token_hex(8), ctx.group_id, tag,
                              text[:TEXT_LIMIT], link[:500], quoted[:TEXT_LIMIT], author, now)
         await self.app.storage.save_concern_draft(draft, now - DRAFT_LIFETIME)
-        return draft.draft_id
+        return f"{draft.draft_id}:{key}"
 
     async def direct_message(self, ctx: Context) -> Reply | None:
         """A DM that is not a command: offer to raise it, keeping its words sealed until
@@ -79,17 +104,17 @@ class Intake:
         text = str(ctx.options.get("text", "")).strip()
         if not has_visible_text(text):
             return None
-        draft_id = await self._draft(ctx, text)
+        handle = await self._draft(ctx, text)
         emergency = self.app.config.concerns.emergency_text
         return Reply(messages=(Message(
             catalog.concern_dm_offer(emergency),
-            buttons=(Button(catalog.CONCERN_DM_YES, DM_ACTION, f"y:{draft_id}", "primary"),
-                     Button(catalog.CONCERN_DM_NO, DM_ACTION, f"n:{draft_id}"))),))
+            buttons=(Button(catalog.CONCERN_DM_YES, DM_ACTION, f"y:{handle}", "primary"),
+                     Button(catalog.CONCERN_DM_NO, DM_ACTION, f"n:{handle}"))),))
 
     async def dm_answer(self, ctx: Context) -> Reply:
         """Yes opens the form with their words in it; no deletes them."""
-        answer, _, draft_id = str(ctx.options.get("value", "")).partition(":")
-        draft = await self._own_draft(ctx, draft_id, any_age=answer != "y")
+        answer, _, handle = str(ctx.options.get("value", "")).partition(":")
+        draft = await self._own_draft(ctx, handle, any_age=answer != "y")
         if answer != "y":
             # Only the member's own draft is dropped (a forged value drops nothing).
             if draft is not None:
@@ -97,15 +122,19 @@ class Intake:
             return Reply(update=Message(catalog.CONCERN_DM_DECLINED))
         if draft is None:
             return Reply.text(catalog.CONCERN_DRAFT_GONE)
-        return self._form(state=f"d:{draft.draft_id}", what=draft.text)
+        return self._form(state=f"d:{handle[:80]}", what=draft.text)
 
-    async def _own_draft(self, ctx: Context, draft_id: str, *, any_age: bool = False,
+    async def _own_draft(self, ctx: Context, handle: str, *, any_age: bool = False,
                          ) -> ConcernDraft | None:
-        """The actor's own draft made in this group (unexpired, unless `any_age`)."""
+        """The actor's own draft made in this group (unexpired, unless `any_age`), from
+        its handle "id:key"; None for anyone else's, or a forged handle."""
+        draft_id, _, key = handle.partition(":")
+        tag = owner_tag(key[:64], ctx.actor.user_id)
+        if tag is None or not draft_id:
+            return None
         not_before = datetime(1970, 1, 1, tzinfo=UTC) if any_age else (
             ctx.now() - DRAFT_LIFETIME)
-        draft = await self.app.storage.concern_draft(draft_id[:32], ctx.actor.user_id,
-                                                     not_before)
+        draft = await self.app.storage.concern_draft(draft_id[:32], tag, not_before)
         if draft is None or draft.group_id != ctx.group_id:
             return None
         return draft
@@ -114,26 +143,27 @@ class Intake:
         """On a message: the form, with the message's link and words kept alongside."""
         event = ctx.event
         assert isinstance(event, MessageShortcut)
-        await self.leads.sighted(ctx)
         quoted = event.message
-        draft_id = await self._draft(ctx, "", quoted.link, quoted.text or "(no text)",
-                                     quoted.author_id)
-        return self._form(state=f"d:{draft_id}")
+        handle = await self._draft(ctx, "", quoted.link, quoted.text or "(no text)",
+                                   quoted.author_id)
+        return self._form(state=f"d:{handle}")
 
     async def submitted(self, ctx: Context) -> Reply:
         """Store the concern and its notifications; answer danger first."""
         event = ctx.event
         assert isinstance(event, FormSubmission)
         config = self.app.config.concerns
-        await self.leads.sighted(ctx)
         now = ctx.now()
         values = ctx.options
         danger = values["danger"] == "yes"
         may_contact = values["contact"] == "yes"
         anonymous = values["anonymous"] == "yes"
+        if not anonymous:
+            # Noting a lead as seen records when: never beside a case without a name.
+            await self.leads.sighted(ctx)
         draft = None
         if event.state.startswith("d:"):
-            draft = await self._own_draft(ctx, event.state[2:34])
+            draft = await self._own_draft(ctx, event.state[2:82])
         roster = await routing.lead_roster(self.app, ctx.group_id)
         people = roster.leads
         about = values.get("about", "")

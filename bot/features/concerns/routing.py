@@ -221,9 +221,9 @@ def lead_text(concern: Concern, zone_name: str) -> str:
         reporter = neutralise(concern.reporter_name)
     return catalog.concern_for_leads(
         concern.case_id, raised, concern.danger, quote_block(neutralise(concern.text)),
-        neutralise(concern.about), reporter, concern.may_contact and not concern.anonymous,
+        neutralise(concern.about), reporter, concern.may_contact,
         neutralise(concern.link), quote_block(neutralise(concern.quoted))
-        if concern.quoted else "")
+        if concern.quoted else "", anonymous=concern.anonymous or not concern.reporter_name)
 
 
 def ack_message(ref: str, text: str) -> Message:
@@ -311,8 +311,11 @@ def taken_deliveries(concern: Concern, route: Route, taker: str, taker_name: str
         out.append(NewDelivery(f"concern:{ref}:taken:channel",
                                Destination.to_channel(group_id, channel), line))
     if concern.may_contact and concern.reporter_id:
+        # Sealed: who raised which case is kept encrypted, and forgotten once told.
         out.append(NewDelivery(f"concern:{ref}:reporter-told",
                                Destination.to_dm(group_id, concern.reporter_id),
-                               Message(catalog.concern_ack_for_reporter(ref))))
+                               Message(catalog.concern_ack_for_reporter(
+                                   ref, concern.anonymous or not concern.reporter_name)),
+                               sealed=True))
     return out
 
