@@ -58,7 +58,7 @@ async def test_urgent_words_get_the_same_choice_nothing_is_guessed(cbot: MemoryB
     reply = await cbot.dm("alice", "Someone is hurting me right now, help")
     (message,) = reply.messages
     assert message.text == catalog.DM_CHOICE
-    assert [b.label for b in message.buttons][0] == catalog.DM_CHOICE_TELL_LEADS
+    assert message.buttons[0].label == catalog.DM_CHOICE_TELL_LEADS
 
 
 async def test_telling_the_leads_raises_it_and_then_shows_the_emergency_line(
