@@ -550,22 +550,21 @@ def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Seque
                   ) -> str:
     """The private reply to /feedback: what happens to it, when, and who will see it."""
     at = _or_list(list(times))
+    lines = [FEEDBACK_SENT_START + " The bot never stores who wrote it, so nobody can find "
+             "out it was you: not the facilitators, and not the people who run the bot.",
+             "Nobody sees it today. From tomorrow, the facilitators can read it and check "
+             "it. They may hide it if it names someone."]
     if for_group:
-        seen = ("From tomorrow, once at least "
-                f"{minimum} pieces for the group are waiting (until then nobody sees it), "
-                "the facilitators can read it to check it, and may hide it if it names "
-                f"someone or breaks the group agreement. At least {_hours(review_hours)} "
-                "later it is shared with everyone in the group's feedback channel, in the "
-                f"next digest (at {at}), with the other feedback in random order.")
+        lines.append(f"Feedback for the group waits until at least {minimum} pieces are in. "
+                     f"At least {_hours(review_hours)} after the check starts, it is shared "
+                     f"with the whole group in the next digest (at {at}), mixed with other "
+                     "feedback.")
     else:
-        seen = ("From tomorrow the facilitators can read it, and at least "
-                f"{_hours(review_hours)} later it is posted for them in their own channel, "
-                f"in the next digest (at {at}). Nobody else sees it.")
+        lines.append(f"At least {_hours(review_hours)} later, it is posted in their own "
+                     f"channel in the next digest (at {at}). Nobody else sees it.")
         if minimum > 1:
-            seen += f" A digest for the facilitators waits until {minimum} pieces are ready."
-    return (FEEDBACK_SENT_START + " The bot never stores who wrote it, so nobody, not the "
-            "facilitators and not whoever runs the bot, can find out it was you. "
-            "Today nobody sees it. " + seen)
+            lines.append(f"A digest for them waits until {minimum} pieces are ready.")
+    return " ".join(lines)
 
 
 # The replies with the default [feedback] settings.
@@ -576,10 +575,10 @@ FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
 def feedback_help(group_k: int, facilitators_k: int, review_hours: int = 12) -> str:
     """What /feedback does, including what anonymous means for a small digest."""
     text = ("Send anonymous feedback to the whole group or to the facilitators only. "
-            "Nobody sees it on the day it is written. From the next day the facilitators "
-            "can check it (and hide it if it names someone); at least "
-            f"{_hours(review_hours)} later it is shared in a digest at a set time. Feedback "
-            f"for the group waits, unseen, until at least {group_k} pieces have gathered. ")
+            "Nobody sees it on the day it is written. From the next day, the facilitators "
+            "can check it, and hide it if it names someone. At least "
+            f"{_hours(review_hours)} later, it is shared in a digest at a set time. Feedback "
+            f"for the group waits, unseen, until at least {group_k} pieces are in. ")
     if facilitators_k == 1:
         return text + ("A digest for the facilitators may hold just one piece, which is "
                        "easier to guess the author of.")
@@ -669,10 +668,10 @@ def feedback_list_empty(review_hours: int) -> str:
 
 
 _FEEDBACK_REVIEW_RULE = (
-    "Feedback shows here from the day after it was written, a whole day's together and in "
-    "random order (feedback for the group only once enough has gathered), so when you "
-    "look cannot tell you when it arrived. You have at least {hours} to check it before "
-    "a digest shares it.")
+    "Feedback shows here from the day after it was written. A whole day's feedback shows "
+    "at once, in random order, so looking often can't tell you when a piece came. "
+    "Feedback for the group shows only once enough has come in. You have at least {hours} "
+    "to check it before a digest shares it.")
 
 
 def feedback_list_header(to_check: int, review_hours: int) -> str:
@@ -1492,11 +1491,11 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
     lines = [
         f"Thank you. Your concern is saved as case **{ref}**.",
         "",
-        "Who will see it: the group's safeguarding leads (by direct message, and in the "
-        "leads' private channel) and, if needed, the deputies the group named for this. "
+        "Who will see it: the group's safeguarding leads, by direct message and in the "
+        "leads' private channel. If needed, the deputies the group named for this see it too. "
         "A lead you named in “who is it about”, or who wrote the message you reported, "
         "will not see it. It is not posted anywhere else.",
-        "We cannot promise to keep it secret: if someone is at risk, a lead may need to "
+        "We cannot promise to keep it secret. If someone is at risk, a lead may need to "
         "share it with people who can help, such as social services or the police.",
         "",
     ]
@@ -1513,7 +1512,7 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                      "this. " + again)
     elif reach == "channel":
         lines.append("What happens next: right now no lead can be reached by direct "
-                     "message, so your concern is in the leads' private channel, where a "
+                     "message. So your concern is in the leads' private channel, where a "
                      "lead will see it when they next look. " + again)
     else:
         lines.append("What happens next: right now the bot cannot reach any safeguarding "
@@ -1547,7 +1546,7 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
 CONCERN_NO_LEAD_FOR_FACILITATORS = (
     "For the facilitators: right now the bot cannot reach any of the group's safeguarding "
     "leads, so a safeguarding concern would reach no lead. Please make sure someone holds "
-    "the lead role (see /setup) and can get direct messages from the bot, or ask whoever "
+    "the lead role (see /setup) and can get direct messages from the bot. Or ask whoever "
     "runs the bot to list the leads in the config ([concerns] leads). You get this at "
     "most once a day while it lasts; it says nothing about any concern.")
 
@@ -1631,9 +1630,9 @@ def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str
         lines.append("**The reporter said someone may be in immediate danger.**")
     lines.append(f"Reported by: {reporter}")
     if may_contact and anonymous:
-        lines.append("May a lead contact them: they asked to hear back, but not to be "
-                     "named, so you cannot contact them; the bot will tell them privately "
-                     "when a lead acknowledges this case")
+        lines.append("May a lead contact them: no, as they asked not to be named. They "
+                     "asked to hear back, so the bot will tell them privately when a lead "
+                     "acknowledges this case.")
     else:
         lines.append(f"May a lead contact them: {'yes' if may_contact else 'no'}")
     if about:
@@ -1902,7 +1901,7 @@ AGREEMENT_FIRST_CHANGE = "The first version."
 AGREEMENT_NO_POINTS_YET = ("The agreement has no points yet, so there is nothing to change "
                            "or remove. Propose to add a point instead.")
 AGREEMENT_SUGGESTED = (
-    "We treat each other as equals: lived experience and professional knowledge both count.",
+    "We treat each other as equals: what we know from life and from work both count.",
     "We listen to each other and let each person finish.",
     "We use plain words and explain jargon.",
     "What is shared here in confidence stays here.",
@@ -2600,8 +2599,8 @@ def checkin_summary_member(name: str, said: list[str]) -> str:
 
 def buddy_join_help(weeks: int) -> str:
     """/buddy join's help."""
-    return (f"Join buddy pairing: every {weeks} week{'' if weeks == 1 else 's'} you're "
-            "introduced to another member for peer support.")
+    return (f"Join buddy pairing: every {weeks} week{'' if weeks == 1 else 's'} I put you "
+            "in touch with another member, for peer support.")
 
 
 BUDDY_LEAVE_HELP = "Leave buddy pairing. You won't be paired again unless you rejoin."
@@ -2623,8 +2622,9 @@ def buddy_avoid_unknown(who: str) -> str:
             "suggests, like member=@sam.")
 
 
-BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry. You'll be first in line "
-                  "next time. Type /buddy leave if you'd rather not take part.")
+BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry: not everyone could be "
+                  "paired this time. I'll try again next round. Type /buddy leave if you'd "
+                  "rather not take part.")
 BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (
     "What got you interested in joining the group?",
     "What's one thing the group has done that you were glad about?",

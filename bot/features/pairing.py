@@ -5,7 +5,7 @@ anyone they were paired with in recent rounds.
 A small exhaustive search (most constrained person first), tried with the strictest
 rules first: no pair from any recent round, then no pair from the last round, then only
 the avoid lists. Only if even that cannot place everyone are the fewest possible people
-left out of the round (they are told, kindly, and come first next time).
+left out of the round (they are told, kindly, and are tried again next round).
 """
 
 from __future__ import annotations

@@ -66,3 +66,30 @@ async def test_rounds_rotate_and_run_every_configured_weeks(cbot: MemoryBot,
     # With four people there are three different pairings: no round repeats the last.
     assert seen[0] != seen[1] and seen[1] != seen[2]
     assert not (seen[0] & seen[1]) and not (seen[1] & seen[2])
+
+
+async def test_a_member_left_out_is_told_privately_and_tried_again_next_round(
+        cbot: MemoryBot, clock: FakeClock) -> None:
+    for who in ("alice", "bob"):
+        await cbot.run(who, "/buddy join")
+    await cbot.run("alice", "/buddy avoid member=U-bob")
+    buddies = _buddies(cbot)
+    first = await buddies.run_round(cbot.group_id, Firing(ROUND_SCHEDULE, clock.now()),
+                                    random.Random(1))
+    await cbot.settle()
+    assert first is not None and first.pairs == ()
+    for who in ("alice", "bob"):
+        assert [m.text for m in cbot.adapter.sent_to_dm(who)] == [catalog.BUDDY_LEFT_OUT]
+    assert channel_posts(cbot) == []
+
+    await cbot.run("dina", "/buddy join")
+    clock.advance(timedelta(weeks=2))
+    second = await buddies.run_round(cbot.group_id, Firing(ROUND_SCHEDULE, clock.now()),
+                                     random.Random(1))
+    await cbot.settle()
+    assert second is not None and len(second.pairs) == 1
+    paired = set(second.pairs[0])
+    assert "U-dina" in paired and paired & {"U-alice", "U-bob"}
+    introduced = [s for s in cbot.adapter.sent
+                  if s.message.text.startswith("**Meet your buddies: ")]
+    assert len(introduced) == 1
