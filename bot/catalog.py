@@ -1431,8 +1431,8 @@ CONCERN_FIELD_ANONYMOUS = "Raise it without your name?"
 DM_CHOICE = ("Hello! I'm the group's helper bot, and only you can see this chat. What "
              "would you like to do?\n\n"
              "The first button passes on what you wrote to the safeguarding leads, and to "
-             "nobody else. Until you choose, I keep your message sealed, for a day at most. "
-             "Type /help to see everything I can do.")
+             "nobody else. Until you choose, your message is kept sealed, and only these "
+             "buttons can open it. Type /help to see everything I can do.")
 # The choices on a direct message, in this order (button labels: 75 characters at most).
 DM_CHOICE_TELL_LEADS = "Tell the safeguarding leads about this"
 DM_CHOICE_ONE_TO_ONE = "Ask for a one-to-one"
@@ -2402,8 +2402,8 @@ def checkin_not_so_good(noted: bool, peer_support: str, helpline: str) -> str:
              "like a one-to-one\" and one will be in touch privately."]
     if noted:
         lines.append("Your note is saved privately. If you ask for a one-to-one, it goes "
-                     "with your request to one facilitator (or, if they can't take it, to "
-                     "the facilitator who takes it over), and to nobody else.")
+                     "with your request to one facilitator. If they can't take it, it goes "
+                     "to the one who takes over, and to nobody else.")
     if peer_support:
         lines.append(peer_support)
     if helpline:

@@ -60,7 +60,7 @@ async def test_opt_in_check_in_not_so_good_offers_a_one_to_one_that_only_asking_
     checkin_id = form.form.state
     noted = await cbot.submit("alice", "checkin.note", {"note": "I felt left out @everyone"},
                               state=checkin_id, channel=None)
-    assert "goes with your request to one facilitator" in reply_text(noted)
+    assert "goes with your request to one facilitator." in reply_text(noted)
     assert cbot.adapter.sent_to_dm("carol") == []
 
     # Asking is what reaches the facilitator, with the note the offer said would go.
