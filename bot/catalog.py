@@ -1428,18 +1428,17 @@ CONCERN_FIELD_ABOUT_HINT = "A name, if you know it. You can leave this empty."
 CONCERN_FIELD_DANGER = "Is anyone in immediate danger?"
 CONCERN_FIELD_CONTACT = "May a lead contact you about it?"
 CONCERN_FIELD_ANONYMOUS = "Raise it without your name?"
-CONCERN_DM_QUESTION = ("Would you like to raise this as a safeguarding concern? Only the "
-                       "safeguarding leads would see it.")
-
-
-def concern_dm_offer(emergency: str) -> str:
-    """The answer to a direct message that is not a command."""
-    return ("Hello! I'm the group's helper bot. " + CONCERN_DM_QUESTION + " If you meant "
-            "something else, type /help to see what I can do.\n\n" + emergency)
-
-
-CONCERN_DM_YES = "Yes, raise it"
-CONCERN_DM_NO = "No, thank you"
+DM_CHOICE = ("Hello! I'm the group's helper bot, and only you can see this chat. What "
+             "would you like to do?\n\n"
+             "The first button passes on what you wrote to the safeguarding leads, and to "
+             "nobody else. Until you choose, your message is kept sealed, and only these "
+             "buttons can open it. Type /help to see everything I can do.")
+# The choices on a direct message, in this order (button labels: 75 characters at most).
+DM_CHOICE_TELL_LEADS = "Tell the safeguarding leads about this"
+DM_CHOICE_ONE_TO_ONE = "Ask for a one-to-one"
+DM_CHOICE_FEEDBACK = "Send anonymous feedback"
+DM_CHOICE_CHECKINS = "Check-in settings"
+DM_CHOICE_NOTHING = "Nothing, thanks"
 CONCERN_DM_DECLINED = ("All right, nothing has been raised and I have not kept your "
                        "message. Type /help to see what I can do, or /concern at any time.")
 CONCERN_DRAFT_GONE = ("That question has expired, so I no longer have your message. Type "
@@ -1482,12 +1481,13 @@ def concern_emergency(text: str, helplines: tuple[str, ...]) -> str:
 
 def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                       may_contact: bool, reach: str = "leads", told: bool = False,
-                      emergency: str = "") -> str:
+                      emergency: str = "", emergency_always: bool = False) -> str:
     """The reporter's private confirmation. `reach` says who it could reach now:
     "leads", or (no lead can be reached) "deputies", "channel" or "nobody"; `told`,
     whether the facilitators were told the group has no lead the bot can reach;
     `emergency`, the emergency text when nobody can be reached (and it was not shown
-    already)."""
+    already), or last whatever the reach with `emergency_always` (a concern raised from
+    a direct message, whose first answer did not show it)."""
     lines = [
         f"Thank you. Your concern is saved as case **{ref}**.",
         "",
@@ -1538,6 +1538,8 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                      "unless you raise it again.")
         if anonymous:
             lines.append("Your name is not shown to the leads.")
+    if emergency and emergency_always and reach != "nobody":
+        lines.extend(("", emergency))
     return "\n".join(lines)
 
 
@@ -2400,7 +2402,8 @@ def checkin_not_so_good(noted: bool, peer_support: str, helpline: str) -> str:
              "like a one-to-one\" and one will be in touch privately."]
     if noted:
         lines.append("Your note is saved privately. If you ask for a one-to-one, it goes "
-                     "with your request to that facilitator, and to nobody else.")
+                     "with your request to one facilitator. If they can't take it, it goes "
+                     "to the one who takes over, and to nobody else.")
     if peer_support:
         lines.append(peer_support)
     if helpline:
@@ -2409,13 +2412,19 @@ def checkin_not_so_good(noted: bool, peer_support: str, helpline: str) -> str:
 
 
 def checkin_request_made(facilitator: str, days: int, peer_support: str, helpline: str,
-                         noted: bool) -> str:
-    """To a member who asked for a one-to-one."""
+                         noted: bool, from_dm: bool = False) -> str:
+    """To a member who asked for a one-to-one (`from_dm`: from the choice on a direct
+    message, whose words are not passed on)."""
     who = facilitator or "A facilitator"
     lines = [f"Thank you for telling me. {who} will be in touch with you privately within "
              f"{days} day{'' if days == 1 else 's'} to find a time to talk."]
     if noted:
-        lines.append("Your note has been passed on to them, and to nobody else.")
+        lines.append(f"Your note has gone to them with your request. If they can't take "
+                     f"it (they step down, or no time is arranged within {2 * days} days), "
+                     "your request and note go to one other facilitator instead. Nobody "
+                     "else sees them.")
+    if from_dm:
+        lines.append(ONE_TO_ONE_DM_NOT_PASSED)
     if peer_support:
         lines.append(peer_support)
     if helpline:
@@ -2423,10 +2432,48 @@ def checkin_request_made(facilitator: str, days: int, peer_support: str, helplin
     return "\n\n".join(lines)
 
 
+ONE_TO_ONE_DM_NOT_PASSED = ("What you wrote to me has not been passed on, and I have not "
+                            "kept it.")
+
+
+def one_to_one_waiting(peer_support: str, helpline: str, from_dm: bool = False) -> str:
+    """To a member who asked for a one-to-one when the bot knows no facilitator who could
+    take it: the truth, and what they can do instead."""
+    lines = ["Thank you for asking. Right now I don't know a facilitator I can pass this "
+             "to, so nobody has been told yet. Your request is kept, and I pass it on as "
+             "soon as I find a facilitator (I look every hour).",
+             "If you'd like to talk sooner, please speak to a facilitator in the group, or "
+             "someone you trust."]
+    if from_dm:
+        lines.append(ONE_TO_ONE_DM_NOT_PASSED)
+    if peer_support:
+        lines.append(peer_support)
+    if helpline:
+        lines.append(helpline)
+    return "\n\n".join(lines)
+
+
+def one_to_one_already_asked(facilitator: str, arranged: bool) -> str:
+    """To a member who asks for a one-to-one while one of theirs is still open."""
+    if not facilitator:
+        return ("You have already asked for a one-to-one. It is waiting for a facilitator: "
+                "I pass it on as soon as I find one.")
+    if arranged:
+        return f"You already have a one-to-one arranged with {facilitator}."
+    return (f"You have already asked for a one-to-one. It is with {facilitator}, who will "
+            "be in touch with you privately.")
+
+
+def _asked(answer: str) -> str:
+    return (f"Their check-in answer: {answer}." if answer
+            else "They asked by direct message to the bot, not in a check-in.")
+
+
 def one_to_one_request(name: str, answer: str, note: str, days: int) -> str:
-    """To a facilitator: a member would like a one-to-one."""
+    """To a facilitator: a member would like a one-to-one (`answer`: their check-in
+    answer, "" if they asked by direct message)."""
     said = f"\n\nTheir note:\n{note}" if note else ""
-    return (f"**{name} would like a one-to-one.** Their check-in answer: {answer}.{said}\n\n"
+    return (f"**{name} would like a one-to-one.** {_asked(answer)}{said}\n\n"
             f"Only you have been sent this. Please get in touch within {days} "
             f"day{'' if days == 1 else 's'}, and mark it arranged once you have a time.")
 
@@ -2447,7 +2494,7 @@ def one_to_one_escalated(name: str, answer: str, note: str, days: int) -> str:
     """To another facilitator: a request nobody has arranged yet."""
     said = f"\n\nTheir note:\n{note}" if note else ""
     return (f"**{name} asked for a one-to-one {days} days ago, and it hasn't been arranged "
-            f"yet.** Could you get in touch with them? Their check-in answer: {answer}.{said}")
+            f"yet.** Could you get in touch with them? {_asked(answer)}{said}")
 
 
 def one_to_one_reply_button(name: str) -> str:

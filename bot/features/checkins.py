@@ -68,6 +68,8 @@ RESUME_ACTION = "checkin.resume"
 REPLY_ACTION = "checkin.reply"
 ARRANGED_ACTION = "checkin.arranged"
 DONE_ACTION = "checkin.done"
+# "Ask for a one-to-one" outside a check-in (the choice on a direct message to the bot).
+ASK_ACTION = "checkin.ask"
 NOTE_FORM = "checkin.note"
 REPLY_FORM = "checkin.reply"
 NOTE_LIMIT = 1000
@@ -182,6 +184,7 @@ class Checkins:
             ON_ACTION: self.switch_on, OFF_ACTION: self.switch_off,
             RESUME_ACTION: self.resume, REPLY_ACTION: self.open_reply,
             ARRANGED_ACTION: self.mark_arranged, DONE_ACTION: self.mark_done,
+            ASK_ACTION: self.ask,
         }
         return Feature(NAME, commands=commands, actions=actions,
                        forms=[self.note_form, self.reply_form], start=self.start,
@@ -310,6 +313,8 @@ class Checkins:
     async def _escalate(self, request: OneToOne, now: datetime) -> int:
         if request.status is not RequestStatus.REQUESTED:
             return 0
+        if not request.facilitator_id:
+            return await self._hand_over(request, now)
         within = timedelta(days=self.config.arrange_within_days)
         age = now - request.created_at
         if request.stage == 0 and age >= within:
@@ -332,7 +337,7 @@ class Checkins:
                            % len(others)]
             moved = replace(request, stage=2, facilitator_id=other.user_id)
             message = Message(catalog.one_to_one_escalated(
-                neutralise(request.member_name), catalog.checkin_answer_words(request.answer),
+                neutralise(request.member_name), _answer_words(request),
                 _quoted(request.note), 2 * self.config.arrange_within_days),
                 buttons=self._request_buttons(moved))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:escalated",
@@ -342,11 +347,36 @@ class Checkins:
             return 1
         return 0
 
+    async def _hand_over(self, request: OneToOne, now: datetime) -> int:
+        """A request waiting for a facilitator (none was known when it was made, or theirs
+        was erased): pass it to the facilitator whose turn it is, once there is one."""
+        prefs = await self.app.storage.checkin_prefs(request.group_id, request.user_id)
+        facilitator = await self._facilitator_for(request.group_id, request.user_id, prefs,
+                                                  advance=True)
+        if facilitator is None:
+            return 0
+        handed = replace(request, facilitator_id=facilitator.user_id)
+        delivery = replace(self._request_delivery(handed, facilitator),
+                           key=f"one-to-one:{request.request_id}:handed:"
+                               f"{int(now.timestamp() * 1e6)}")
+        await self.app.storage.update_one_to_one(handed, [delivery], now)
+        log_event(log, logging.INFO, "one_to_one.handed", request=request.request_id)
+        return 1
+
     # ---- facilitators ----------------------------------------------------------------------
 
     async def facilitators(self, group_id: str) -> list[Facilitator]:
-        """Known facilitators of a group: seen acting, plus those named in config."""
+        """The facilitators of a group now, however they are declared: holding the
+        group's facilitator role on the platform (asked through the adapter's `People`
+        port, so they count before they have used the bot), seen acting with it, or
+        named in config."""
         known = {f.user_id: f for f in await self.app.storage.known_facilitators(group_id)}
+        roles = self.app.settings.for_group(group_id).facilitator_roles
+        for person in (await self.app.people.holders(group_id, roles)).people:
+            names = person.names()
+            if not (person.user_id in known and known[person.user_id].display_name):
+                known[person.user_id] = Facilitator(group_id, person.user_id,
+                                                    names[0] if names else "")
         for user_id in self.config.facilitators:
             known.setdefault(user_id, Facilitator(group_id, user_id, ""))
         return [known[k] for k in sorted(known)]
@@ -568,7 +598,7 @@ class Checkins:
             if other is None or other.user_id == who:
                 continue
             handed = replace(request, facilitator_id=other.user_id)
-            delivery = replace(self._request_delivery(handed, other, ctx),
+            delivery = replace(self._request_delivery(handed, other),
                                key=f"one-to-one:{request.request_id}:handed:{stamp}")
             await ctx.storage.update_one_to_one(handed, [delivery], now)
             moved += 1
@@ -631,6 +661,7 @@ class Checkins:
             facilitator = await self._named(ctx.group_id, existing.facilitator_id)
             if note:
                 request = replace(existing, note=_joined(existing.note, note))
+            if note and existing.facilitator_id:
                 deliveries.append(NewDelivery(
                     f"one-to-one:{existing.request_id}:note:{secrets.token_hex(3)}",
                     Destination.to_dm(ctx.group_id, existing.facilitator_id),
@@ -649,7 +680,7 @@ class Checkins:
                                note or checkin.note, RequestStatus.REQUESTED, now,
                                checkin_id=checkin.checkin_id)
             if facilitator is not None:
-                deliveries.append(self._request_delivery(request, facilitator, ctx))
+                deliveries.append(self._request_delivery(request, facilitator))
         # The first answer is the one kept (and counted): asking afterwards adds a
         # request, it does not change how they said things were.
         if not await storage.answer_checkin(checkin.checkin_id,
@@ -661,7 +692,10 @@ class Checkins:
         log_event(log, logging.INFO, "checkin.answered", group=ctx.group_id,
                   checkin=checkin.checkin_id, request=bool(request))
         buttons: tuple[Button, ...] = ()
-        if request is not None or existing is not None:
+        if facilitator is None and (request is not None or existing is not None):
+            # Nobody to pass it to yet: said plainly; the sweep hands it on later.
+            text = catalog.one_to_one_waiting(self.config.peer_support, self.config.helpline)
+        elif request is not None or existing is not None:
             who = neutralise(facilitator.display_name) if facilitator else ""
             passed = bool(note or (request is not None and request.note))
             text = catalog.checkin_request_made(who, self.config.arrange_within_days,
@@ -679,6 +713,42 @@ class Checkins:
             buttons += (Button(catalog.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin.checkin_id),)
         return Reply(messages=(Message(text, buttons=buttons),))
 
+    async def ask(self, ctx: Context) -> Reply:
+        """"Ask for a one-to-one" outside a check-in: a request for the member pressing
+        it (never anyone else), to their own facilitator or the next in the rota; with
+        no facilitator known, kept until there is one, and the member told so. Nothing
+        they wrote to the bot goes with it."""
+        storage = ctx.storage
+        me = ctx.actor.user_id
+        from_dm = ctx.options.get("value") == "dm"
+        mine = next((r for r in await storage.open_one_to_ones(ctx.group_id)
+                     if r.user_id == me), None)
+        if mine is not None:
+            named = await self._named(ctx.group_id, mine.facilitator_id)
+            who = "" if named is None else (neutralise(named.display_name)
+                                            or catalog.CHECKIN_A_FACILITATOR)
+            return Reply.text(catalog.one_to_one_already_asked(
+                who, mine.status is RequestStatus.ARRANGED))
+        now = ctx.now()
+        prefs = await storage.checkin_prefs(ctx.group_id, me)
+        facilitator = await self._facilitator_for(ctx.group_id, me, prefs, advance=True)
+        request = OneToOne(secrets.token_hex(6), ctx.group_id, me, ctx.actor.display_name,
+                           facilitator.user_id if facilitator else "", Answer.ONE_TO_ONE, "",
+                           RequestStatus.REQUESTED, now)
+        deliveries = [] if facilitator is None else [self._request_delivery(request,
+                                                                            facilitator)]
+        await storage.update_one_to_one(request, deliveries, now)
+        if deliveries:
+            ctx.app.deliveries_waiting()
+        log_event(log, logging.INFO, "one_to_one.asked", group=ctx.group_id,
+                  request=request.request_id, waiting=facilitator is None)
+        if facilitator is None:
+            return Reply.text(catalog.one_to_one_waiting(
+                self.config.peer_support, self.config.helpline, from_dm))
+        return Reply.text(catalog.checkin_request_made(
+            neutralise(facilitator.display_name), self.config.arrange_within_days,
+            self.config.peer_support, self.config.helpline, False, from_dm))
+
     async def _named(self, group_id: str, user_id: str) -> Facilitator | None:
         if not user_id:
             return None
@@ -687,14 +757,14 @@ class Checkins:
                 return f
         return Facilitator(group_id, user_id, "")
 
-    def _request_delivery(self, request: OneToOne, facilitator: Facilitator,
-                          ctx: Context) -> NewDelivery:
+    def _request_delivery(self, request: OneToOne, facilitator: Facilitator) -> NewDelivery:
+        assert facilitator.user_id, "a request is never sent to an empty id"
         message = Message(catalog.one_to_one_request(
-            neutralise(request.member_name), catalog.checkin_answer_words(request.answer),
+            neutralise(request.member_name), _answer_words(request),
             _quoted(request.note), self.config.arrange_within_days),
             buttons=self._request_buttons(request))
         return NewDelivery(f"one-to-one:{request.request_id}:new",
-                           Destination.to_dm(ctx.group_id, facilitator.user_id), message)
+                           Destination.to_dm(request.group_id, facilitator.user_id), message)
 
     @staticmethod
     def _request_buttons(request: OneToOne) -> tuple[Button, ...]:
@@ -858,6 +928,12 @@ def _quiet(raw: str) -> tuple[str, str]:
         return clock_time(start), clock_time(end)
     except SettingError:
         raise UserError(catalog.CHECKIN_BAD_QUIET) from None
+
+
+def _answer_words(request: OneToOne) -> str:
+    """How the member answered the check-in their request came from ("" if they asked
+    by direct message)."""
+    return catalog.checkin_answer_words(request.answer) if request.checkin_id else ""
 
 
 def _quoted(note: str) -> str:

@@ -61,7 +61,7 @@ async def by_form(bot: MemoryBot, who: str, what: str, contact: str, anonymous: 
 
 async def by_dm(bot: MemoryBot, watcher: Watcher, who: str, what: str, contact: str) -> str:
     """`who` writes to the bot, the adversary looks while the draft waits, then `who`
-    presses "Yes, raise it" and sends the form without their name."""
+    presses "Tell the safeguarding leads about this" and sends the form without their name."""
     offer = await bot.dm(who, what)
     yes = offer.messages[0].buttons[0]
     await watcher.look(f"{who}'s direct message waiting as a draft")

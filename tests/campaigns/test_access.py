@@ -74,6 +74,8 @@ OBJECT_CHECKED = {
     "action:checkin.reply": "test_one_to_one_requests_are_only_their_facilitators",
     "action:checkin.arranged": "test_one_to_one_requests_are_only_their_facilitators",
     "action:checkin.done": "test_one_to_one_requests_are_only_their_facilitators",
+    "action:checkin.ask": "asks for the person pressing it, never anyone else "
+                          "(tests/concerns/test_dm_choice.py)",
     "form:checkin.note": "test_a_member_cannot_see_or_touch_another_members_checkins",
     "form:checkin.reply": "test_one_to_one_requests_are_only_their_facilitators",
     "action:concern.ack": "test_a_non_lead_cannot_learn_that_a_case_exists",

@@ -26,7 +26,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import Actor, ButtonPress, Event, FormSubmission, Invocation, MemberJoined
-from bot.messages import Form, Message, Reply
+from bot.messages import Button, Form, Message, Reply
 from scheduler import Firing
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
@@ -234,6 +234,10 @@ async def _seed(world: World) -> None:
     ref = re.search(r"case \*\*(C-[A-Z0-9]+)\*\*", reply_text(raised))
     case_ref = ref.group(1) if ref else "C-ABC234"
     _remember(world, "bob", await bot.dm("bob", "Someone upset me"), None)
+    # "Ask for a one-to-one" on that choice is handed on to `checkin.ask` with the value
+    # "dm" (never a button of its own), so that is its real value.
+    _remember(world, "bob", Reply(messages=(Message("", buttons=(
+        Button("", "checkin.ask", "dm"),)),)), None)
 
     # Check-ins: alice is on, one check-in was sent and she asked for a one-to-one.
     await run("alice", "/checkin on", None)

@@ -102,3 +102,52 @@ async def test_on_a_fresh_console_the_demo_leads_get_it_from_the_first_minute(
                    for line in said), lead
     assert "a lead will pick it up" in out
     assert "concern.no_lead_reachable" not in out
+
+
+DM_SCRIPT = """\
+:dm hello
+:press Ask for a one-to-one
+:dm hello again
+:press Send anonymous feedback
+:cancel
+:dm hello
+:press Check-in settings
+:dm hello
+:press Nothing, thanks
+:dm I am worried about someone
+:press Tell the safeguarding leads about this
+
+
+no
+yes
+no
+:quit
+"""
+
+
+async def test_a_direct_message_offers_each_private_choice_in_the_console(
+        tmp_path: Path) -> None:
+    out = await _run(tmp_path, DM_SCRIPT)
+    emergency = Config().concerns.emergency_text
+    steps = out.split("alice in #general> ")
+    offers = [s for s in steps if s.startswith(":dm ")]
+    assert len(offers) == 5
+    for offer in offers:
+        assert catalog.DM_CHOICE.split("\n")[0] in offer and emergency not in offer
+        assert ("[Tell the safeguarding leads about this] [Ask for a one-to-one] "
+                "[Send anonymous feedback] [Check-in settings] [Nothing, thanks]") in offer
+    (asked,) = [s for s in steps if s.startswith(":press Ask for a one-to-one")]
+    assert "Carol will be in touch" in asked and "[DM to Carol] coprod: Alice would like" \
+        in asked and "hello" not in asked.split("[DM to Carol]")[1]
+    (feedback,) = [s for s in steps if s.startswith(":press Send anonymous feedback")]
+    assert "Form: Anonymous feedback" in feedback
+    (settings,) = [s for s in steps if s.startswith(":press Check-in settings")]
+    assert "Your check-ins are off." in settings
+    (nothing,) = [s for s in steps if s.startswith(":press Nothing, thanks")]
+    assert catalog.CONCERN_DM_DECLINED in nothing
+    raised = out.split(":press Tell the safeguarding leads about this")[1]
+    assert "Form: Raise a safeguarding concern" in raised
+    confirmation = raised.split("[DM to Alice] coprod: ")[1].split("[DM to Dev]")[0]
+    assert "saved as case" in confirmation and emergency in confirmation
+    assert "[DM to Dev] coprod: Safeguarding concern" in raised
+    assert "> I am worried about someone" in raised

@@ -113,11 +113,20 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
     offers = await fake.wait_for(
         lambda: [m for m in fake.dms_to("bob") if m["author"]["bot"]], what="an offer")
     offer = offers[0]
-    assert catalog.CONCERN_DM_QUESTION.split("?")[0] in offer["content"]
+    # A calm choice, telling the leads first; no emergency line for a first message.
+    assert offer["content"] == catalog.DM_CHOICE
+    emergency = harness.app.config.concerns.emergency_text if harness.app else ""
+    assert emergency and emergency not in str(offer)
+    assert [b["label"] for b in _buttons(offer)] == [
+        catalog.DM_CHOICE_TELL_LEADS, catalog.DM_CHOICE_ONE_TO_ONE,
+        catalog.DM_CHOICE_FEEDBACK, catalog.DM_CHOICE_CHECKINS, catalog.DM_CHOICE_NOTHING]
     yes = _buttons(offer)[0]
     opened = await fake.wait_response(await fake.press("bob", offer, yes["custom_id"]))
     assert opened["type"] == 9
-    await _raise(fake, opened["data"], "bob", "I feel unsafe", "")
+    confirmed = await _raise(fake, opened["data"], "bob", "I feel unsafe", "")
+    # Telling the leads is where the emergency line is shown.
+    assert "saved as case" in confirmed["data"]["content"]
+    assert emergency in confirmed["data"]["content"]
     await harness.settle()
     await fake.wait_for(lambda: any("I feel unsafe" in m["content"]
                                     for m in fake.dms_to("dev")))

@@ -150,14 +150,22 @@ async def test_a_direct_message_and_a_message_shortcut_raise_concerns_on_slack(
     await settle(runner)
     await slack.wait_for(lambda: _posted(slack, _dm(BOB)))
     (offer,) = _posted(slack, _dm(BOB))
-    assert catalog.CONCERN_DM_QUESTION.split("?")[0] in json.dumps(offer)
+    # A calm choice, telling the leads first; no emergency line for a first message.
+    assert catalog.DM_CHOICE.split(" Type /help")[0] in offer["text"]
+    emergency = runner.core.config.concerns.emergency_text
+    assert emergency not in json.dumps(offer)
+    assert [e["text"]["text"] for e in _elements(offer)] == [
+        catalog.DM_CHOICE_TELL_LEADS, catalog.DM_CHOICE_ONE_TO_ONE,
+        catalog.DM_CHOICE_FEEDBACK, catalog.DM_CHOICE_CHECKINS, catalog.DM_CHOICE_NOTHING]
     yes = _elements(offer)[0]
     await slack.send_and_ack("interactive", payloads.block_actions(
         slack, payloads.button(yes["action_id"], yes["value"]), user=BOB,
         channel=_dm(BOB)))
     view = await _modal(slack, 1)
     assert "I feel unsafe" in json.dumps(view)
-    await _submit(slack, view, BOB, "I feel unsafe", "")
+    done = await _submit(slack, view, BOB, "I feel unsafe", "")
+    # Telling the leads is where the emergency line is shown.
+    assert "saved as case" in json.dumps(done) and emergency in json.dumps(done)
     await settle(runner)
     await slack.wait_for(lambda: any("I feel unsafe" in json.dumps(p)
                                      for p in _posted(slack, _dm(DEV))))

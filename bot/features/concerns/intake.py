@@ -1,6 +1,11 @@
 """Raising a concern: the /concern form, a direct message to the bot, and "Raise a
 safeguarding concern" on a message. Always private; danger first.
 
+A direct message that is not a command gets a calm choice of the private things the bot
+can do: telling the safeguarding leads first and plainly, then (where those features are
+on) a one-to-one, anonymous feedback, check-in settings, or nothing. The emergency line
+comes with the leads' route (in the confirmation), not with a greeting.
+
 A direct message (or a flagged message) waits as a draft until the member answers. The
 draft holds no member id: only a tag of the writer's id under a key that is random per
 draft and kept nowhere but in the buttons (or form) sent back to that member. So only
@@ -15,12 +20,13 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import catalog
 from bot.context import Context
-from bot.events import FormSubmission, MessageShortcut
+from bot.events import ButtonPress, FormSubmission, Invocation, MessageShortcut
 from bot.features import FormSpec
 from bot.features.concerns import routing
 from bot.features.concerns.common import Leads, new_ref
@@ -41,6 +47,14 @@ SHORTCUT_ID = "concern.flag"
 TEXT_LIMIT = 4000
 ABOUT_LIMIT = 200
 DRAFT_LIFETIME = timedelta(days=1)
+# The choices on a direct message (the code in each button's value).
+TELL, ONE_TO_ONE, FEEDBACK, CHECKINS, NOTHING = "y", "o", "f", "s", "n"
+# What a choice hands on to: (feature, "action" or "command", its id).
+_HANDED_ON = {
+    ONE_TO_ONE: ("checkins", "action", "checkin.ask"),
+    FEEDBACK: ("feedback", "command", "feedback"),
+    CHECKINS: ("checkins", "command", "checkin"),
+}
 EscalationHook = Callable[[Concern], None]
 
 FIELDS = (
@@ -99,30 +113,54 @@ class Intake:
         return f"{draft.draft_id}:{key}"
 
     async def direct_message(self, ctx: Context) -> Reply | None:
-        """A DM that is not a command: offer to raise it, keeping its words sealed until
-        the member answers (a day at most)."""
+        """A DM that is not a command: a calm choice of the private things the bot can
+        do, telling the leads first (no guessing from the words whether it is urgent).
+        Its words are kept sealed until the member chooses (a day at most)."""
         text = str(ctx.options.get("text", "")).strip()
         if not has_visible_text(text):
             return None
         handle = await self._draft(ctx, text)
-        emergency = self.app.config.concerns.emergency_text
-        return Reply(messages=(Message(
-            catalog.concern_dm_offer(emergency),
-            buttons=(Button(catalog.CONCERN_DM_YES, DM_ACTION, f"y:{handle}", "primary"),
-                     Button(catalog.CONCERN_DM_NO, DM_ACTION, f"n:{handle}"))),))
+        buttons = [Button(catalog.DM_CHOICE_TELL_LEADS, DM_ACTION, f"{TELL}:{handle}",
+                          "primary")]
+        for code, label in ((ONE_TO_ONE, catalog.DM_CHOICE_ONE_TO_ONE),
+                            (FEEDBACK, catalog.DM_CHOICE_FEEDBACK),
+                            (CHECKINS, catalog.DM_CHOICE_CHECKINS)):
+            if self._offered(ctx, code):
+                buttons.append(Button(label, DM_ACTION, f"{code}:{handle}"))
+        buttons.append(Button(catalog.DM_CHOICE_NOTHING, DM_ACTION, f"{NOTHING}:{handle}"))
+        return Reply(messages=(Message(catalog.DM_CHOICE, buttons=tuple(buttons)),))
+
+    def _offered(self, ctx: Context, code: str) -> bool:
+        """Whether a choice leads somewhere here: its feature is switched on and has
+        the command or button it hands on to."""
+        feature, kind, name = _HANDED_ON[code]
+        if feature not in ctx.settings.features or feature not in self.app.features:
+            return False
+        if kind == "action":
+            return name in self.app.features[feature].actions
+        return self.app.registry.get(name) is not None
 
     async def dm_answer(self, ctx: Context) -> Reply:
-        """Yes opens the form with their words in it; no deletes them."""
+        """The member's choice. Telling the leads opens the form with their words in it;
+        anything else deletes them first, then does what the member chose, as the
+        command or button would (with its own checks)."""
         answer, _, handle = str(ctx.options.get("value", "")).partition(":")
-        draft = await self._own_draft(ctx, handle, any_age=answer != "y")
-        if answer != "y":
-            # Only the member's own draft is dropped (a forged value drops nothing).
-            if draft is not None:
-                await self.app.storage.drop_concern_draft(draft.draft_id)
+        draft = await self._own_draft(ctx, handle, any_age=answer != TELL)
+        if answer == TELL:
+            if draft is None:
+                return Reply.text(catalog.CONCERN_DRAFT_GONE)
+            return self._form(state=f"d:{handle[:80]}", what=draft.text)
+        # Only the member's own draft is dropped (a forged value drops nothing).
+        if draft is not None:
+            await self.app.storage.drop_concern_draft(draft.draft_id)
+        event = ctx.event
+        if answer not in _HANDED_ON or not isinstance(event, ButtonPress):
             return Reply(update=Message(catalog.CONCERN_DM_DECLINED))
-        if draft is None:
-            return Reply.text(catalog.CONCERN_DRAFT_GONE)
-        return self._form(state=f"d:{handle[:80]}", what=draft.text)
+        _, kind, name = _HANDED_ON[answer]
+        if kind == "action":
+            return await self.app.handle(replace(event, action=name, value="dm", values=()))
+        return await self.app.handle(Invocation(ctx.group_id, ctx.actor, name, {},
+                                                event.channel))
 
     async def _own_draft(self, ctx: Context, handle: str, *, any_age: bool = False,
                          ) -> ConcernDraft | None:
@@ -202,7 +240,8 @@ class Intake:
                                                               config.helplines)))
         messages.append(Message(catalog.concern_confirmed(
             record.case_id, config.acknowledge_minutes, anonymous, may_contact, kind,
-            told, "" if danger else config.emergency_text)))
+            told, "" if danger else config.emergency_text,
+            emergency_always=record.source == "dm")))
         return Reply(messages=tuple(messages))
 
 
