@@ -550,8 +550,9 @@ def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Seque
                   ) -> str:
     """The private reply to /feedback: what happens to it, when, and who will see it."""
     at = _or_list(list(times))
-    lines = [FEEDBACK_SENT_START + " The bot never stores who wrote it, so nobody can find "
-             "out it was you: not the facilitators, and not the people who run the bot.",
+    lines = [FEEDBACK_SENT_START + " The bot never stores who wrote it, so the bot cannot "
+             "tell anyone it was you: not the facilitators, and not the people who run it. "
+             "Your own words may still give you away.",
              "Nobody sees it today. From tomorrow, the facilitators can read it and check "
              "it. They may hide it if it names someone."]
     if for_group:

@@ -65,7 +65,7 @@ class FieldCipher:
                     "The encryption key")
                 raise EncryptionKeyError(
                     f"{where} is not a valid key: it should be 44 characters of URL-safe "
-                    "base64, as made by generate_key(). Check it was copied whole."
+                    "base64, as made by `coprod generate-key`. Check it was copied whole."
                 ) from None
         return MultiFernet(fernets), len(fernets)
 

@@ -8,6 +8,7 @@ the setting, since a PostgreSQL URL can hold a password.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from storage.crypto import FieldCipher
 from storage.interface import Storage, StorageError
@@ -73,6 +74,14 @@ def check_database_setting(database: str) -> str | None:
         if not host or host.startswith(("/", "?")):
             return ("the PostgreSQL URL names no server; write it like "
                     "postgresql://user:password@host:5432/database")
+        try:
+            parsed = urlsplit(database.strip())
+            port = parsed.port
+        except ValueError:
+            port = -1
+        if port == -1 or port == 0:
+            return ("the PostgreSQL URL's port is not a number from 1 to 65535; write it "
+                    "like postgresql://user:password@host:5432/database")
         return None
     try:
         sqlite_path(database)

@@ -198,8 +198,8 @@ class PgConnection:
 
 def _driver() -> Any:
     if asyncpg is None:
-        raise StorageError("PostgreSQL needs the asyncpg package; install coprod-bot again "
-                           "(pip install -e .) to get it")
+        raise StorageError("PostgreSQL needs the asyncpg package; install coprod-bot with "
+                           "its PostgreSQL extra: pip install -e '.[postgres]'")
     return asyncpg
 
 

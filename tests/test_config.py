@@ -764,3 +764,19 @@ def test_meetings_section_is_read_and_checked(tmp_path: Path) -> None:
                                     'coming_up_time = "25:00"\n'), env={})
     text = str(caught.value)
     assert "[meetings] reminder_minutes" in text and "[meetings] coming_up_time" in text
+
+
+@pytest.mark.parametrize("url", ["postgresql://postgres@127.0.0.1:notaport/test",
+                                 "postgresql://u:p@db.example:99999/x",
+                                 "postgres://u@[::1]:0/x"])
+def test_a_postgresql_url_with_a_bad_port_is_one_plain_line(url: str) -> None:
+    """Found by an outside tester: a port that is not a number gave a traceback."""
+    from storage.factory import check_database_setting
+    problem = check_database_setting(url)
+    assert problem is not None and "port is not a number" in problem
+
+
+def test_a_postgresql_url_without_a_port_or_with_a_good_one_is_fine() -> None:
+    from storage.factory import check_database_setting
+    assert check_database_setting("postgresql://u@db.example/x") is None
+    assert check_database_setting("postgresql://u@db.example:5432/x") is None

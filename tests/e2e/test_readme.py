@@ -44,7 +44,7 @@ def test_readme_transcript_is_what_coprod_run_prints(coprod_run: CliRunner) -> N
 def test_readme_key_note_is_what_the_first_run_says(coprod_run: CliRunner) -> None:
     blocks = _readme_blocks()
     run = coprod_run("/help\n")
-    assert blocks["stderr"] in run.err.splitlines(), run.err
+    assert blocks["stderr"].splitlines() == run.err.splitlines(), run.err
 
 
 def test_readme_lists_every_console_control() -> None:
