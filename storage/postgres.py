@@ -18,6 +18,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import functools
@@ -50,6 +51,8 @@ except ImportError:  # pragma: no cover - asyncpg is a dependency; this is for a
 WRITE_LOCK = 0x636F70726F64
 # How long VACUUM FULL may wait for its table's lock before a plain VACUUM is run instead.
 REWRITE_LOCK_WAIT = "2s"
+REWRITE_ATTEMPTS = 4
+REWRITE_PAUSE_SECONDS = 0.5
 DEFAULT_POOL_SIZE = 10
 
 log = logging.getLogger(__name__)
@@ -261,7 +264,9 @@ class PostgresBase(SqlBase):
         VACUUM leaves the bytes of removed versions in the pages' free space; `rewrite`
         runs VACUUM FULL, which writes the tables to new files and drops the old ones. It
         locks each table while it runs (a small table takes milliseconds); if the lock is
-        not had within `REWRITE_LOCK_WAIT`, a plain VACUUM is run instead, and logged."""
+        not had within `REWRITE_LOCK_WAIT`, it is tried again (`REWRITE_ATTEMPTS` in all:
+        a reader's short transaction or autovacuum can hold the lock for a moment), and
+        only then is a plain VACUUM run instead, and logged."""
         pool = self._pool
         if pool is None:
             raise StorageError("storage is not open")
@@ -269,7 +274,7 @@ class PostgresBase(SqlBase):
         try:
             async with pool.acquire() as conn:
                 for table in tables:
-                    if rewrite and await _vacuum_full(conn, table):
+                    if rewrite and await _vacuum_full_soon(conn, table):
                         continue
                     await conn.execute(f"VACUUM {table}")
         except driver.PostgresError as exc:
@@ -341,15 +346,25 @@ def _why_unreachable(driver: Any, exc: BaseException) -> str:
     return "other"
 
 
+async def _vacuum_full_soon(conn: Any, table: str) -> bool:
+    """`_vacuum_full`, tried up to `REWRITE_ATTEMPTS` times a short pause apart."""
+    for attempt in range(REWRITE_ATTEMPTS):
+        if attempt:
+            await asyncio.sleep(REWRITE_PAUSE_SECONDS)
+        if await _vacuum_full(conn, table):
+            return True
+    log.warning("storage.rewrite_skipped table=%s", table)
+    return False
+
+
 async def _vacuum_full(conn: Any, table: str) -> bool:
     """VACUUM FULL one table, waiting at most `REWRITE_LOCK_WAIT` for its lock; False
-    (logged) when the lock was not had in time."""
+    when the lock was not had in time."""
     driver = _driver()
     await conn.execute(f"SET lock_timeout = '{REWRITE_LOCK_WAIT}'")
     try:
         await conn.execute(f"VACUUM FULL {table}")
     except driver.LockNotAvailableError:
-        log.warning("storage.rewrite_skipped table=%s", table)
         return False
     finally:
         await conn.execute("RESET lock_timeout")
