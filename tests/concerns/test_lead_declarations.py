@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -28,6 +29,7 @@ from tests.concerns.helpers import (
     DEPUTY,
     LEAD_ROLE,
     LEADS_CHANNEL,
+    at,
     config,
     dm_users,
     everything_sent_to,
@@ -207,6 +209,45 @@ async def test_with_no_reachable_lead_the_reporter_is_told_the_truth(
     told = bot.adapter.sent_to_dm("carol")
     assert [m.text for m in told] == [catalog.CONCERN_NO_LEAD_FOR_FACILITATORS]
     assert SECRET not in everything_sent_to(bot, "U-carol")
+
+
+@pytest.mark.parametrize("deputies", [(DEPUTY,), ()])
+async def test_a_concern_naming_every_lead_tells_the_truth_and_no_facilitator(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot],
+        deputies: tuple[str, ...]) -> None:
+    """Both leads hold the role and can get DMs, but the concern names both: the
+    facilitators get no "make sure someone holds the lead role" note (it would be
+    false, and would send them to the subjects), the channel gets nothing, neither lead
+    gets anything, and the reporter is told who (if anyone) has it."""
+    cfg = config(fallback_contacts=deputies)
+    bot = await _bot(storage, clock, "role", cfg)
+    closing.append(bot)
+    assert bot.app.settings.for_group(bot.group_id).leads_channel == LEADS_CHANNEL
+    assert (await reachable_leads(bot.app, bot.group_id)).count == 2
+    reply = reply_text(await raise_concern(bot, what=SECRET, about="dev and ann"))
+    await settle_fully(bot)
+    assert everything_sent_to(bot, "U-dev") == "" and everything_sent_to(bot, "U-ann") == ""
+    assert everything_sent_to(bot, "U-carol") == ""
+    assert bot.adapter.sent_to_channel(LEADS_CHANNEL) == []
+    assert [s for s in bot.adapter.sent if s.destination.kind is DestinationKind.CHANNEL] == []
+    assert "every safeguarding lead is someone you named" in reply
+    assert "by direct message and in the leads' private channel" not in reply
+    assert "facilitators" not in reply and "cannot reach any" not in reply
+    if deputies:
+        assert dm_users(bot) == {DEPUTY}
+        assert "it has gone to the deputies the group named" in reply
+    else:
+        assert dm_users(bot) == set()
+        assert "no one can receive your concern through the bot yet" in reply
+        assert cfg.concerns.emergency_text in reply
+    # Its escalation, once due, still reaches no lead and no channel.
+    start = bot.app.features["concerns"].start
+    assert start is not None
+    await start()
+    later = clock.now() + timedelta(minutes=cfg.concerns.acknowledge_minutes + 1)
+    assert await at(bot, clock, later) >= 1
+    assert everything_sent_to(bot, "U-dev") == "" and everything_sent_to(bot, "U-ann") == ""
+    assert [s for s in bot.adapter.sent if s.destination.kind is DestinationKind.CHANNEL] == []
 
 
 async def test_when_the_platform_cannot_say_storage_and_config_are_used_and_logged(
