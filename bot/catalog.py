@@ -1495,7 +1495,7 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                 "reported, will not see it. It is not posted anywhere else.")
     if reach.startswith("named"):
         who = ("Who will see it: every safeguarding lead is someone you named in “who is "
-               "it about”, or wrote the message you reported, so no lead will see it or "
+               "it about”, or wrote the message you reported. So no lead will see it or "
                "be told it was raised. Nothing about it is posted in the leads' private "
                "channel or anywhere else.")
     elif via == "dm_only":
