@@ -1,7 +1,7 @@
 """The concerns main flow through the real Discord adapter (discord.py against the fake
 Discord): leads register, a member raises a concern naming one lead by modal, the other
 lead gets it by DM and acknowledges with the button, the named lead gets nothing and the
-leads' channel only a neutral line; then a DM and the message context menu."""
+leads' channel nothing; then a DM and the message context menu."""
 
 from __future__ import annotations
 

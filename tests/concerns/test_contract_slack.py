@@ -1,7 +1,7 @@
 """The concerns main flow through the real Slack adapter (slack-bolt over Socket Mode
 against the fake Slack): leads register, a member raises a concern naming one lead by
 modal, the other lead gets it by DM and acknowledges with the button, the named lead
-gets nothing, the leads' channel only a neutral line; then a DM and a message shortcut
+gets nothing, the leads' channel nothing; then a DM and a message shortcut
 as the other ways in."""
 
 from __future__ import annotations

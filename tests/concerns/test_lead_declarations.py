@@ -115,7 +115,7 @@ async def test_a_lead_named_any_way_is_excluded_however_declared(
 async def test_the_issue_scenario_config_leads_named_by_username(
         storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
     """Issue 17: [concerns] leads lists A and B, nobody registered, the concern names A
-    as @lead_ann: A gets nothing, the channel only the neutral line."""
+    as @lead_ann: A gets nothing, the channel nothing either."""
     cfg = replace(config(), concerns=replace(config().concerns, leads=("U-ann", "U-dev")))
     app = App(cfg, storage, clock=clock)
     await app.load()
@@ -161,7 +161,7 @@ async def test_a_lead_whose_dms_are_closed_is_rerouted_never_to_the_channel(
         return Forbidden("discord 50007") if shut else None
 
     bot.adapter.fail_when = closed
-    # Ann is named, so the channel may carry only the neutral line; Dev's DM is refused.
+    # Ann is named, so the channel carries nothing; Dev's DM is refused.
     await raise_concern(bot, what=SECRET, about="Ann")
     await settle_fully(bot)
     assert everything_sent_to(bot, "U-ann") == ""

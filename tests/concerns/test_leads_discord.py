@@ -2,7 +2,7 @@
 by their role from the server's member list (nobody acting first), from config ids and
 from /case register; the lead a concern is about named by id (what a picker gives),
 mention, display (global) name, username or server nickname gets nothing, and the
-leads' channel only the neutral line; a lead who is the reporter; a lead whose DMs are
+leads' channel nothing at all; a lead who is the reporter; a lead whose DMs are
 closed; the Server Members Intent missing (said at start, in one line)."""
 
 from __future__ import annotations

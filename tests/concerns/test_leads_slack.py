@@ -2,7 +2,7 @@
 from the leads' user group (`usergroups.users.list` and `users.info`, nobody acting
 first), from config ids and from /case register; the lead a concern is about named by
 id (what a user picker gives), mention, display name, username or real name gets
-nothing, and the leads' channel only the neutral line; a lead who is the reporter; a
+nothing, and the leads' channel nothing at all; a lead who is the reporter; a
 lead whose DMs are closed; user groups unreadable (said at start)."""
 
 from __future__ import annotations
