@@ -1500,9 +1500,8 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                "channel or anywhere else.")
     elif via == "dm_only":
         who = ("Who will see it: the group's safeguarding leads, by direct message "
-               "only, and the deputies the group named for this, if any. " + not_them
-               + " Nothing about it is posted in the leads' private channel, so they "
-               "are not told it was raised.")
+               "only, and the deputies the group named for this, if any. Nothing about it "
+               "is posted in the leads' private channel. " + not_them)
     elif via == "dm":
         who = ("Who will see it: the group's safeguarding leads, by direct message. "
                + deputies + not_them)
