@@ -1449,8 +1449,6 @@ CONCERN_REFUSED = ("That is not available to you. If you need a safeguarding lea
                    "/concern.")
 CONCERN_NOT_OPEN = "That case is closed or deleted, so it cannot be changed."
 CONCERN_NOTHING_OPEN = "There are no open cases."
-CONCERN_NEUTRAL_LINE = ("A concern has been raised and routed privately to the leads who "
-                        "can see it.")
 CONCERN_LIST_HELP = "Leads only: the open cases, their age and status."
 CONCERN_SHOW_HELP = "Leads only: read a case and its notes."
 CONCERN_NOTE_HELP = "Leads only: add a factual note (a fact or an opinion, kept apart)."
@@ -1482,20 +1480,42 @@ def concern_emergency(text: str, helplines: tuple[str, ...]) -> str:
 
 def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                       may_contact: bool, reach: str = "leads", told: bool = False,
-                      emergency: str = "", emergency_always: bool = False) -> str:
+                      emergency: str = "", emergency_always: bool = False,
+                      via: str = "dm_and_channel") -> str:
     """The reporter's private confirmation. `reach` says who it could reach now:
-    "leads", or (no lead can be reached) "deputies", "channel" or "nobody"; `told`,
+    "leads", or (no lead can be reached) "deputies", "channel" or "nobody", or (every
+    lead is someone the concern is about) "named_deputies" or "named_nobody"; `told`,
     whether the facilitators were told the group has no lead the bot can reach;
     `emergency`, the emergency text when nobody can be reached (and it was not shown
     already), or last whatever the reach with `emergency_always` (a concern raised from
-    a direct message, whose first answer did not show it)."""
+    a direct message, whose first answer did not show it); `via`, how this concern
+    went to the leads: "dm_and_channel", "dm", "channel", or "dm_only" (it is about
+    someone, so nothing about it is in the leads' private channel)."""
+    deputies = ("If needed, the deputies the group named for this see it too. ")
+    not_them = ("A lead you named in “who is it about”, or who wrote the message you "
+                "reported, will not see it. It is not posted anywhere else.")
+    if reach.startswith("named"):
+        who = ("Who will see it: every safeguarding lead is someone you named in “who is "
+               "it about”, or wrote the message you reported. So no lead will see it or "
+               "be told it was raised. Nothing about it is posted in the leads' private "
+               "channel or anywhere else.")
+    elif via == "dm_only":
+        who = ("Who will see it: the group's safeguarding leads, by direct message "
+               "only, and the deputies the group named for this, if any. Nothing about it "
+               "is posted in the leads' private channel. " + not_them)
+    elif via == "dm":
+        who = ("Who will see it: the group's safeguarding leads, by direct message. "
+               + deputies + not_them)
+    elif via == "channel":
+        who = ("Who will see it: the group's safeguarding leads, in the leads' private "
+               "channel. " + deputies + not_them)
+    else:
+        who = ("Who will see it: the group's safeguarding leads, by direct message and in "
+               "the leads' private channel. " + deputies + not_them)
     lines = [
         f"Thank you. Your concern is saved as case **{ref}**.",
         "",
-        "Who will see it: the group's safeguarding leads, by direct message and in the "
-        "leads' private channel. If needed, the deputies the group named for this see it too. "
-        "A lead you named in “who is it about”, or who wrote the message you reported, "
-        "will not see it. It is not posted anywhere else.",
+        who,
         "We cannot promise to keep it secret. If someone is at risk, a lead may need to "
         "share it with people who can help, such as social services or the police.",
         "",
@@ -1515,6 +1535,20 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
         lines.append("What happens next: right now no lead can be reached by direct "
                      "message. So your concern is in the leads' private channel, where a "
                      "lead will see it when they next look. " + again)
+    elif reach == "named_deputies":
+        lines.append("What happens next: it has gone to the deputies the group named for "
+                     f"this, by direct message. If nobody picks it up within "
+                     f"{acknowledge_minutes} minutes, it is sent to them again, and to any "
+                     "new lead the group has by then, until someone does.")
+    elif reach == "named_nobody":
+        lines.append("What happens next: the group has named no deputies, so no one can "
+                     "receive your concern through the bot yet. It is kept, and sent every "
+                     f"{acknowledge_minutes} minutes to any new lead or deputy the group "
+                     "has by then.")
+        lines.append("Please speak to someone you trust in person, outside this group if "
+                     "you need to.")
+        if emergency:
+            lines.append(emergency)
     else:
         lines.append("What happens next: right now the bot cannot reach any safeguarding "
                      "lead. Your concern is kept, and the bot sends it again after "
@@ -1539,7 +1573,7 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
                      "unless you raise it again.")
         if anonymous:
             lines.append("Your name is not shown to the leads.")
-    if emergency and emergency_always and reach != "nobody":
+    if emergency and emergency_always and reach not in ("nobody", "named_nobody"):
         lines.extend(("", emergency))
     return "\n".join(lines)
 
@@ -1660,11 +1694,6 @@ def concern_escalated_in_channel(text: str) -> str:
     """An escalation posted in the leads' channel: no direct message could be delivered."""
     return ("No lead could be reached by direct message, so this is posted here, in the "
             "leads' private channel.\n\n" + text)
-
-
-CONCERN_ESCALATED_NEUTRAL = (
-    "A concern is still waiting for a lead, and no direct message about it could be "
-    "delivered. Leads: type /case list to see the open cases.")
 
 
 def concern_escalated(ref: str, minutes: int, text: str) -> str:

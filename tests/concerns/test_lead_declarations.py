@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -28,6 +29,7 @@ from tests.concerns.helpers import (
     DEPUTY,
     LEAD_ROLE,
     LEADS_CHANNEL,
+    at,
     config,
     dm_users,
     everything_sent_to,
@@ -106,15 +108,14 @@ async def test_a_lead_named_any_way_is_excluded_however_declared(
     assert everything_sent_to(bot, "U-ann") == ""
     assert SECRET in bot.adapter.sent_to_dm("dev")[0].text
     assert SECRET in bot.adapter.sent_to_dm("fiona")[0].text
-    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == [
-        catalog.CONCERN_NEUTRAL_LINE]
+    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == []
 
 
 @pytest.mark.backends
 async def test_the_issue_scenario_config_leads_named_by_username(
         storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
     """Issue 17: [concerns] leads lists A and B, nobody registered, the concern names A
-    as @lead_ann: A gets nothing, the channel only the neutral line."""
+    as @lead_ann: A gets nothing, the channel nothing either."""
     cfg = replace(config(), concerns=replace(config().concerns, leads=("U-ann", "U-dev")))
     app = App(cfg, storage, clock=clock)
     await app.load()
@@ -127,8 +128,7 @@ async def test_the_issue_scenario_config_leads_named_by_username(
     await settle_fully(bot)
     assert everything_sent_to(bot, "U-ann") == ""
     assert SECRET in everything_sent_to(bot, "U-dev")
-    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == [
-        catalog.CONCERN_NEUTRAL_LINE]
+    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == []
 
 
 async def test_a_lead_who_reports_still_gets_it_unless_they_are_its_subject(
@@ -146,8 +146,7 @@ async def test_a_lead_who_reports_still_gets_it_unless_they_are_its_subject(
     later = bot.adapter.sent[before:]
     assert not [s for s in later if s.destination.user == "U-ann"]
     assert [s.message.text for s in later
-            if s.destination.kind is DestinationKind.CHANNEL] == [
-        catalog.CONCERN_NEUTRAL_LINE]
+            if s.destination.kind is DestinationKind.CHANNEL] == []
 
 
 @pytest.mark.backends
@@ -162,12 +161,11 @@ async def test_a_lead_whose_dms_are_closed_is_rerouted_never_to_the_channel(
         return Forbidden("discord 50007") if shut else None
 
     bot.adapter.fail_when = closed
-    # Ann is named, so the channel may carry only the neutral line; Dev's DM is refused.
+    # Ann is named, so the channel carries nothing; Dev's DM is refused.
     await raise_concern(bot, what=SECRET, about="Ann")
     await settle_fully(bot)
     assert everything_sent_to(bot, "U-ann") == ""
-    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == [
-        catalog.CONCERN_NEUTRAL_LINE]
+    assert [m.text for m in bot.adapter.sent_to_channel(LEADS_CHANNEL)] == []
     assert SECRET in everything_sent_to(bot, "U-erin")
     assert SECRET in everything_sent_to(bot, DEPUTY)
     # Dev is now known to have closed his DMs: he no longer counts as reachable.
@@ -211,6 +209,45 @@ async def test_with_no_reachable_lead_the_reporter_is_told_the_truth(
     told = bot.adapter.sent_to_dm("carol")
     assert [m.text for m in told] == [catalog.CONCERN_NO_LEAD_FOR_FACILITATORS]
     assert SECRET not in everything_sent_to(bot, "U-carol")
+
+
+@pytest.mark.parametrize("deputies", [(DEPUTY,), ()])
+async def test_a_concern_naming_every_lead_tells_the_truth_and_no_facilitator(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot],
+        deputies: tuple[str, ...]) -> None:
+    """Both leads hold the role and can get DMs, but the concern names both: the
+    facilitators get no "make sure someone holds the lead role" note (it would be
+    false, and would send them to the subjects), the channel gets nothing, neither lead
+    gets anything, and the reporter is told who (if anyone) has it."""
+    cfg = config(fallback_contacts=deputies)
+    bot = await _bot(storage, clock, "role", cfg)
+    closing.append(bot)
+    assert bot.app.settings.for_group(bot.group_id).leads_channel == LEADS_CHANNEL
+    assert (await reachable_leads(bot.app, bot.group_id)).count == 2
+    reply = reply_text(await raise_concern(bot, what=SECRET, about="dev and ann"))
+    await settle_fully(bot)
+    assert everything_sent_to(bot, "U-dev") == "" and everything_sent_to(bot, "U-ann") == ""
+    assert everything_sent_to(bot, "U-carol") == ""
+    assert bot.adapter.sent_to_channel(LEADS_CHANNEL) == []
+    assert [s for s in bot.adapter.sent if s.destination.kind is DestinationKind.CHANNEL] == []
+    assert "every safeguarding lead is someone you named" in reply
+    assert "by direct message and in the leads' private channel" not in reply
+    assert "facilitators" not in reply and "cannot reach any" not in reply
+    if deputies:
+        assert dm_users(bot) == {DEPUTY}
+        assert "it has gone to the deputies the group named" in reply
+    else:
+        assert dm_users(bot) == set()
+        assert "no one can receive your concern through the bot yet" in reply
+        assert cfg.concerns.emergency_text in reply
+    # Its escalation, once due, still reaches no lead and no channel.
+    start = bot.app.features["concerns"].start
+    assert start is not None
+    await start()
+    later = clock.now() + timedelta(minutes=cfg.concerns.acknowledge_minutes + 1)
+    assert await at(bot, clock, later) >= 1
+    assert everything_sent_to(bot, "U-dev") == "" and everything_sent_to(bot, "U-ann") == ""
+    assert [s for s in bot.adapter.sent if s.destination.kind is DestinationKind.CHANNEL] == []
 
 
 async def test_when_the_platform_cannot_say_storage_and_config_are_used_and_logged(

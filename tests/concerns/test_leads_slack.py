@@ -2,7 +2,7 @@
 from the leads' user group (`usergroups.users.list` and `users.info`, nobody acting
 first), from config ids and from /case register; the lead a concern is about named by
 id (what a user picker gives), mention, display name, username or real name gets
-nothing, and the leads' channel only the neutral line; a lead who is the reporter; a
+nothing, and the leads' channel nothing at all; a lead who is the reporter; a
 lead whose DMs are closed; user groups unreadable (said at start)."""
 
 from __future__ import annotations
@@ -133,12 +133,12 @@ async def test_user_group_leads_get_it_without_acting_and_the_named_one_gets_not
         assert [c.args.get("usergroup") for c in slack.calls_to("usergroups.users.list")
                 ] == ["S0LEADS01"]
         await raise_concern(slack, runner, ALICE, NAMINGS[naming])
-        await slack.wait_for(lambda: _posted(slack, _dm(DEV)) and _posted(slack, LEADS))
+        await slack.wait_for(lambda: _posted(slack, _dm(DEV)))
         assert WORDS in _to(slack, DEV) and WORDS in _to(slack, FIONA)
         assert _posted(slack, _dm(ANN)) == []
         assert not [c for c in slack.calls_to("conversations.open")
                     if c.args.get("users") == ANN]
-        assert [p["text"] for p in _posted(slack, LEADS)] == [catalog.CONCERN_NEUTRAL_LINE]
+        assert [p["text"] for p in _posted(slack, LEADS)] == []
 
 
 async def test_no_naming_reaches_both_leads_and_the_channel(
@@ -162,9 +162,9 @@ async def test_config_leads_named_any_way_get_nothing(
         world(slack, [])
         runner = await bot.start(slack, storage, clock, leads=(ANN, DEV))
         await raise_concern(slack, runner, ALICE, about)
-        await slack.wait_for(lambda: _posted(slack, _dm(DEV)) and _posted(slack, LEADS))
+        await slack.wait_for(lambda: _posted(slack, _dm(DEV)))
         assert _posted(slack, _dm(ANN)) == []
-        assert [p["text"] for p in _posted(slack, LEADS)] == [catalog.CONCERN_NEUTRAL_LINE]
+        assert [p["text"] for p in _posted(slack, LEADS)] == []
 
 
 async def test_a_registered_lead_who_left_the_group_is_excluded_by_display_name(
@@ -179,9 +179,9 @@ async def test_a_registered_lead_who_left_the_group_is_excluded_by_display_name(
         runner.directory.forget()
         runner.core.people.forget()
         await raise_concern(slack, runner, ALICE, "Birdie")
-        await slack.wait_for(lambda: _posted(slack, _dm(DEV)) and _posted(slack, LEADS))
+        await slack.wait_for(lambda: _posted(slack, _dm(DEV)))
         assert WORDS not in _to(slack, ANN)
-        assert [p["text"] for p in _posted(slack, LEADS)] == [catalog.CONCERN_NEUTRAL_LINE]
+        assert [p["text"] for p in _posted(slack, LEADS)] == []
 
 
 async def test_a_lead_who_reports_gets_it_too(
@@ -201,10 +201,9 @@ async def test_a_lead_whose_dms_are_closed_is_rerouted_never_to_the_channel(
         slack.dms_closed.add(DEV)
         runner = await bot.start(slack, storage, clock)
         await raise_concern(slack, runner, ALICE, "Birdie")  # Ann is excluded
-        await slack.wait_for(lambda: len(_posted(slack, _dm(FIONA))) >= 2
-                             and _posted(slack, LEADS))
+        await slack.wait_for(lambda: len(_posted(slack, _dm(FIONA))) >= 2)
         assert _posted(slack, _dm(DEV)) == [] and _posted(slack, _dm(ANN)) == []
-        assert [p["text"] for p in _posted(slack, LEADS)] == [catalog.CONCERN_NEUTRAL_LINE]
+        assert [p["text"] for p in _posted(slack, LEADS)] == []
         assert all(WORDS in json.dumps(p) for p in _posted(slack, _dm(FIONA)))
 
 

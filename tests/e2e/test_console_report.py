@@ -39,11 +39,11 @@ async def test_report_raises_a_concern_about_a_members_message(
         assert "About this message: message #3 in #general" in to_lead
         assert "Nobody at home is safe for me" in to_lead
         assert "I think she needs help" in to_lead
-    # Nothing about it in any channel but the leads' private one, and only the neutral line.
+    # Nothing about it in any channel, not even the leads' private one: the message's
+    # author may read it.
     channel_lines = [line for line in run.lines
                      if line.startswith("[#") and "] coprod:" in line]
-    assert channel_lines == [
-        f"[#safeguarding-leads] coprod: {catalog.CONCERN_NEUTRAL_LINE}"]
+    assert channel_lines == []
 
 
 async def test_report_about_a_leads_message_never_reaches_that_lead(

@@ -101,7 +101,8 @@ _BY_TYPE: dict[str, Any] = {
 # Choices that change a function's wording, tried one by one after the base call
 # (by parameter name, or `function.parameter` for one function only).
 _CHOICES: dict[str, tuple[Any, ...]] = {
-    "reach": ("deputies", "channel", "nobody"),
+    "reach": ("deputies", "channel", "nobody", "named_deputies", "named_nobody"),
+    "concern_confirmed.via": ("dm", "channel", "dm_only"),
     "status": ("waiting", "hidden", "shared", "acknowledged", "closed"),
     "reason": ("misses", "unreachable"),
     "cadence": ("daily", "fortnightly", "never"),

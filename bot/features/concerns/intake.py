@@ -233,7 +233,19 @@ class Intake:
                   group=ctx.group_id, case=record.case_id, danger=danger,
                   leads=len(route.leads), excluded=len(route.excluded_leads),
                   reachable=reach.count)
-        told = reach.count == 0 and await tell_facilitators(self.app, ctx.group_id) > 0
+        # The facilitators hear of a group with no lead to reach, never of a concern
+        # that only its subjects could have received: asked with nobody excluded.
+        told = False
+        if reach.count == 0:
+            group_reach = await reachable_leads(self.app, ctx.group_id, (), roster)
+            told = (group_reach.count == 0
+                    and await tell_facilitators(self.app, ctx.group_id) > 0)
+        if not route.channel_safe:
+            via = "dm_only"
+        elif ctx.settings.leads_channel:
+            via = "dm_and_channel" if config.lead_dms else "channel"
+        else:
+            via = "dm"
         messages = []
         if danger:
             messages.append(Message(catalog.concern_emergency(config.emergency_text,
@@ -241,7 +253,7 @@ class Intake:
         messages.append(Message(catalog.concern_confirmed(
             record.case_id, config.acknowledge_minutes, anonymous, may_contact, kind,
             told, "" if danger else config.emergency_text,
-            emergency_always=record.source == "dm")))
+            emergency_always=record.source == "dm", via=via)))
         return Reply(messages=tuple(messages))
 
 

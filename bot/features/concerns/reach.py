@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 # otherwise list every server's members before it serves anyone); /setup shows the rest.
 STARTUP_GROUPS = 20
 
-ReachKind = Literal["leads", "deputies", "channel", "nobody"]
+ReachKind = Literal["leads", "deputies", "channel", "nobody", "named_deputies",
+                    "named_nobody"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +64,12 @@ async def reachable_leads(app: App, group_id: str, excluded: Iterable[str] = (),
 
 def reach_kind(reach: Reach, route: Route, channel_gets_words: bool) -> ReachKind:
     """What the reporter is told: a lead has it, or (when no lead can be reached) the
-    deputies, the leads' channel, or nobody yet."""
+    deputies, the leads' channel, or nobody yet; "named_..." when every lead of the
+    group is someone the concern is about (so no lead may see it)."""
     if any(lead in reach.reachable for lead in route.leads):
         return "leads"
+    if reach.known and not route.leads:
+        return "named_deputies" if route.fallbacks else "named_nobody"
     if route.fallbacks:
         return "deputies"
     if channel_gets_words:
@@ -78,9 +82,11 @@ def _day(app: App) -> str:
 
 
 async def tell_facilitators(app: App, group_id: str) -> int:
-    """Tell the facilitators privately that the group has no lead the bot can reach:
-    at most once a day, however many concerns come (the delivery key holds the day).
-    Nothing about any concern is said. Returns how many were told."""
+    """Tell the facilitators privately that the group has no lead the bot can reach
+    (none declared or found, or every lead's DMs closed; never because a concern is
+    about a lead, which the caller checks with no one excluded): at most once a day,
+    however many concerns come (the delivery key holds the day). Nothing about any
+    concern is said. Returns how many were told."""
     settings = app.settings.for_group(group_id)
     found = await app.people.holders(group_id, settings.facilitator_roles)
     message = Message(catalog.CONCERN_NO_LEAD_FOR_FACILITATORS)

@@ -7,8 +7,9 @@ The rules, in one place (see docs/decisions/concern-routing.md):
 - every lead gets the concern by direct message, and the leads' private channel
   gets it too, each with an Acknowledge button;
 - a lead the concern is about (named in "who it is about", or the author of a flagged
-  message) is excluded from routing and from all access; such a concern is not posted
-  in the shared channel (only a neutral line without words, reporter or subject);
+  message) is excluded from routing and from all access; such a concern puts nothing
+  at all in the shared channel (not even a line saying a concern exists: the excluded
+  lead may read it), never, not even when no direct message can be delivered;
 - a direct message that cannot be delivered is rerouted to the fallback contacts and
   then the other leads, never to any channel;
 - with no lead to send to, the fallback contacts get it and this is logged CRITICAL.
@@ -204,7 +205,7 @@ def route_for(config: ConcernsConfig, leads: Iterable[str],
     barred = frozenset(excluded)
     # Everyone excluded counts as someone who may read the leads' channel: the author of
     # a flagged message may be a lead the bot cannot find (the platform may not say),
-    # so the channel then gets the neutral line only.
+    # so the channel then gets nothing about the concern.
     return Route(tuple(lead for lead in leads if lead not in barred),
                  tuple(c for c in config.fallback_contacts if c not in barred),
                  barred, barred)
@@ -257,17 +258,14 @@ def new_concern_deliveries(concern: Concern, route: Route, config: ConcernsConfi
             out.append(NewDelivery(f"concern:{ref}:fb:{contact}",
                                    Destination.to_dm(group_id, contact), message,
                                    _dm_fallbacks(group_id, contact, route, message)))
-    if channel:
-        if route.channel_safe:
-            fallbacks = tuple(Fallback(Destination.to_dm(group_id, c), message)
-                              for c in route.fallbacks)
-            out.append(NewDelivery(f"concern:{ref}:channel",
-                                   Destination.to_channel(group_id, channel), message,
-                                   fallbacks))
-        else:
-            out.append(NewDelivery(f"concern:{ref}:channel",
-                                   Destination.to_channel(group_id, channel),
-                                   Message(catalog.CONCERN_NEUTRAL_LINE)))
+    if channel and route.channel_safe:
+        # With anyone excluded, nothing at all: a line saying only that a concern was
+        # raised would tell the excluded lead, who may read the channel, about it.
+        fallbacks = tuple(Fallback(Destination.to_dm(group_id, c), message)
+                          for c in route.fallbacks)
+        out.append(NewDelivery(f"concern:{ref}:channel",
+                               Destination.to_channel(group_id, channel), message,
+                               fallbacks))
     if not route.leads:
         log_event(log, logging.CRITICAL, "concern.no_lead_reachable", group=group_id,
                   case=ref, fallbacks=len(route.fallbacks),
@@ -279,17 +277,17 @@ def escalation_deliveries(concern: Concern, route: Route, key: str, minutes: int
                           zone_name: str, channel: str = "") -> list[NewDelivery]:
     """An escalation: to every lead and fallback contact who may see the case.
 
-    Each DM falls back to the others; the first one's chain ends in the leads' channel
-    (the words only if no lead is excluded from the case), so an escalation reaches
-    someone even when every direct message is refused, and the channel hears it once.
+    Each DM falls back to the others; when nobody is excluded from the case, the first
+    one's chain ends in the leads' channel, so an escalation reaches someone even when
+    every direct message is refused, and the channel hears it once. When anyone is
+    excluded the channel hears nothing: the case waits for the next escalation.
     """
     message = ack_message(concern.case_id, catalog.concern_escalated(
         concern.case_id, minutes, lead_text(concern, zone_name)))
     last: tuple[Fallback, ...] = ()
-    if channel:
-        in_channel = (ack_message(concern.case_id,
-                                  catalog.concern_escalated_in_channel(message.text))
-                      if route.channel_safe else Message(catalog.CONCERN_ESCALATED_NEUTRAL))
+    if channel and route.channel_safe:
+        in_channel = ack_message(concern.case_id,
+                                 catalog.concern_escalated_in_channel(message.text))
         last = (Fallback(Destination.to_channel(concern.group_id, channel), in_channel),)
     return [NewDelivery(f"{key}:{who}", Destination.to_dm(concern.group_id, who), message,
                         _dm_fallbacks(concern.group_id, who, route, message)
