@@ -1557,8 +1557,8 @@ def concern_confirmed(ref: str, acknowledge_minutes: int, anonymous: bool,
         if told:
             lines.append("The facilitators have been told that the group has no lead the "
                          "bot can reach. They are told nothing about your concern.")
-        lines.append("Please also speak to a lead or someone you trust in person if you "
-                     "can.")
+        lines.append("Please also speak in person to someone you trust if you can, but "
+                     "not to anyone this concern is about.")
         if emergency:
             lines.append(emergency)
     if may_contact and anonymous:
