@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.logs import log_event
@@ -82,40 +82,39 @@ class PeopleBook:
         wanted = tuple(sorted({role_key(r) for r in roles if role_key(r)}))
         if not wanted:
             return Found()
-        key = ("holders", group_id, *wanted)
-        hit = self._cached(key)
-        if hit is not None:
-            return hit
-        if self.port is None:
-            return Found(problem=NO_PORT)
-        try:
-            people = tuple(await self.port.holders(group_id, list(roles)))
-        except PeopleUnavailable as exc:
-            log_event(log, logging.WARNING, "people.lookup_failed", group=group_id,
-                      kind="holders")
-            return self._keep(key, Found(problem=str(exc) or type(exc).__name__))
-        except Exception as exc:  # an adapter bug must not stop a concern
-            log_event(log, logging.ERROR, "people.lookup_failed", group=group_id,
-                      kind="holders", error=type(exc).__name__)
-            return self._keep(key, Found(problem=type(exc).__name__))
-        return self._keep(key, Found(people))
+
+        async def ask(port: People) -> tuple[Person, ...]:
+            return tuple(await port.holders(group_id, list(roles)))
+
+        return await self._ask(("holders", group_id, *wanted), ask)
 
     async def person(self, group_id: str, user_id: str) -> Found:
         """Someone's names (no one found if they are not in the group)."""
-        key = ("person", group_id, user_id)
+
+        async def ask(port: People) -> tuple[Person, ...]:
+            found = await port.person(group_id, user_id)
+            return () if found is None else (found,)
+
+        return await self._ask(("person", group_id, user_id), ask)
+
+    async def _ask(self, key: tuple[str, ...],
+                   ask: Callable[[People], Awaitable[tuple[Person, ...]]]) -> Found:
+        """The cached answer, or the port's, or what went wrong (logged, never raised).
+        `key` is (kind, group id, ...)."""
         hit = self._cached(key)
         if hit is not None:
             return hit
         if self.port is None:
             return Found(problem=NO_PORT)
+        kind, group_id = key[0], key[1]
         try:
-            found = await self.port.person(group_id, user_id)
+            people = await ask(self.port)
         except PeopleUnavailable as exc:
             log_event(log, logging.WARNING, "people.lookup_failed", group=group_id,
-                      kind="person")
+                      kind=kind)
             return self._keep(key, Found(problem=str(exc) or type(exc).__name__))
-        except Exception as exc:
+        except Exception as exc:  # an adapter bug must not stop a concern
             log_event(log, logging.ERROR, "people.lookup_failed", group=group_id,
-                      kind="person", error=type(exc).__name__)
+                      kind=kind, error=type(exc).__name__)
             return self._keep(key, Found(problem=type(exc).__name__))
-        return self._keep(key, Found(() if found is None else (found,)))
+        return self._keep(key, Found(people))
