@@ -310,3 +310,21 @@ def test_naming_normalises_mentions_case_accents_and_fancy_letters() -> None:
     assert named_in("<@U3|erin> and <@!U2>", people) == {"U2", "U3"}
     assert named_in("smith", people) == {"U3"}
     assert named_in("zoology devices", people) == set()
+
+
+async def test_a_lead_whose_role_was_taken_away_stops_getting_concerns(
+        storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
+    """Found in review: a lead seen acting with the role was kept a lead for good, so
+    someone whose lead role was taken away (perhaps because of a concern about them)
+    still got every new concern. When the platform answers, it decides."""
+    bot = await _bot(storage, clock, "role")
+    closing.append(bot)
+    await bot.run("ann", "/case list")
+    stored = {(lead.user_id, lead.source) for lead in await storage.known_leads("group-1")}
+    assert ("U-ann", "role") in stored
+    bot.adapter.members["ann"] = Actor("U-ann", "Ann")
+    bot.app.people.forget()
+    await raise_concern(bot, what=SECRET)
+    await settle_fully(bot)
+    assert everything_sent_to(bot, "U-ann") == ""
+    assert SECRET in bot.adapter.sent_to_dm("dev")[0].text

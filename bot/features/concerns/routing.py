@@ -111,8 +111,13 @@ async def lead_roster(app: App, group_id: str) -> Roster:
     for person in holders.people:
         _merge(found, person.user_id, person.names())
     fresh = set(found)
+    platform_answered = app.people.port is not None and not holders.problem
     stored = await app.storage.known_leads(group_id)
     for lead in stored:
+        if platform_answered and lead.source == "role" and lead.user_id not in fresh:
+            # Seen acting with the role once, but the platform says they hold it no
+            # longer: a lead whose role was taken away must stop getting concerns.
+            continue
         _merge(found, lead.user_id, [lead.display_name] if lead.display_name else [])
     from_config = [u for u in app.config.concerns.leads if u not in found]
     for user_id in [u for u in found if u not in fresh] + from_config:
