@@ -23,6 +23,7 @@ from bot.runtime import (
     start_app,
 )
 from bot.startup import (
+    EXIT_CONFIG,
     STARTUP_ERRORS,
     check_config,
     explain,
@@ -31,8 +32,6 @@ from bot.startup import (
     shares_terminal,
 )
 from storage.crypto import generate_key
-
-EXIT_CONFIG = 2
 
 
 def _parser() -> argparse.ArgumentParser:

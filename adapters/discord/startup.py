@@ -14,9 +14,10 @@ import yarl
 from discord.http import HTTPClient, Route
 
 from adapters.discord.client import apply_endpoints
+from adapters.discord.errors import translate
 from adapters.network import is_network_error, unreachable
 from bot.config import Config
-from bot.errors import PlatformUnreachable, TokenRefused
+from bot.errors import PlatformUnreachable, RateLimited, TokenRefused, Transient
 
 CHECK_SECONDS = 60.0
 
@@ -36,8 +37,10 @@ async def check_platform(config: Config) -> None:
     except discord.LoginFailure:
         raise TokenRefused("discord", "DISCORD_TOKEN", "401") from None
     except discord.HTTPException as exc:
-        raise PlatformUnreachable("discord", discord_host(), "server",
-                                  str(exc.status)) from None
+        if isinstance(translate(exc), Transient | RateLimited):
+            raise PlatformUnreachable("discord", discord_host(), "server",
+                                      str(exc.status)) from None
+        raise TokenRefused("discord", "DISCORD_TOKEN", str(exc.status)) from None
     except Exception as exc:
         if not is_network_error(exc):
             raise

@@ -15,10 +15,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.network import is_network_error, unreachable
-from adapters.slack.errors import TRANSIENT, error_code, status_of
+from adapters.slack.errors import error_code, status_of, translate
 from adapters.slack.runner import api_base_url
 from bot.config import Config
-from bot.errors import PlatformUnreachable, TokenRefused
+from bot.errors import PlatformUnreachable, RateLimited, TokenRefused, Transient
 
 CHECK_SECONDS = 60
 
@@ -41,10 +41,10 @@ async def _call(client: AsyncWebClient, method: str, setting: str, host: str) ->
         async with asyncio.timeout(CHECK_SECONDS + 5):
             await client.api_call(method)
     except SlackApiError as exc:
-        status, code = status_of(exc), error_code(exc)
-        if status >= 500 or status == 429 or code in TRANSIENT or code == "ratelimited":
-            raise PlatformUnreachable("slack", host, "server", code or str(status)) from None
-        raise TokenRefused("slack", setting, code or str(status)) from None
+        code = error_code(exc) or str(status_of(exc))
+        if isinstance(translate(exc), Transient | RateLimited):
+            raise PlatformUnreachable("slack", host, "server", code) from None
+        raise TokenRefused("slack", setting, code) from None
     except Exception as exc:
         if not is_network_error(exc):
             raise
