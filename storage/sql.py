@@ -201,6 +201,11 @@ class SqlBase:
     def _encrypt_json(self, data: Any) -> str:
         return self._cipher.encrypt(_json(data))
 
+    def _seal_on_day(self, data: Any, day: datetime) -> str:
+        """`data` encrypted with the token's clear time stamp set to `day` (a midnight),
+        not the moment: anonymous records must not say when they were written."""
+        return self._cipher.encrypt_at(_json(data), int(day.timestamp()))
+
     def _decrypt_json(self, token: str) -> Any:
         return json.loads(self._cipher.decrypt(token))
 

@@ -31,7 +31,7 @@ from storage.feedback import (
 )
 from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
-from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,6 @@ class SqlFeedback(SqlBase, FeedbackStore):
     """`FeedbackStore` for both storage backends (polls: storage/sql_polls.py)."""
 
     # ---- encoding ----------------------------------------------------------------------
-
-    def _seal_on_day(self, data: Any, day: datetime) -> str:
-        return self._cipher.encrypt_at(_json(data), int(day.timestamp()))
 
     def _item_from(self, row: Any) -> FeedbackItem:
         (item_id, group_id, audience, body, day, status, delivered, reason, answered,

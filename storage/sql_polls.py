@@ -17,7 +17,7 @@ from bot.outbox import NewDelivery
 from storage.ballot_box import SqlBallotBoxes, poll_box
 from storage.interface import StorageError
 from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
-from storage.sql import SqlConnection, _json, from_micros, to_micros
+from storage.sql import SqlConnection, from_micros, to_micros
 
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
@@ -28,9 +28,6 @@ _POLL_COLUMNS = ("id, group_id, body, anonymous, multiple, closes_at, channel, "
 
 class SqlPolls(SqlBallotBoxes, PollStore):
     """`PollStore` for both storage backends."""
-
-    def _seal_on_day(self, data: Any, day: datetime) -> str:
-        return self._cipher.encrypt_at(_json(data), int(day.timestamp()))
 
     def _poll_from(self, row: tuple[Any, ...]) -> Poll:
         poll_id, group_id, body, anonymous, multiple, closes_at, channel, secret, status = row

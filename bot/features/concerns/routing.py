@@ -84,11 +84,6 @@ class Roster:
     leads: dict[str, Lead]
     problem: str = ""
 
-    def name_of(self, user_id: str, default: str = "") -> str:
-        """A lead's name, else `default` (else the id)."""
-        lead = self.leads.get(user_id)
-        return lead.name if lead is not None else (default or user_id)
-
 
 def _merge(found: dict[str, Lead], user_id: str, names: Iterable[str]) -> None:
     old = found.get(user_id)
