@@ -65,7 +65,10 @@ DELIVERIES = 1000
 DM_SHARE = 0.6
 WAIT = 0.5  # how long an adapter waits for one send before calling it transient
 HELD = 1.0  # how long the fake holds back a "timeout" answer
-SETTLE_SECONDS = float(os.environ.get("FAULT_SETTLE", "120"))
+# A bound, not a speed target (speed is for bench/). The Discord run now takes about
+# 70 s on a quiet 2-core machine (it was about 12 s before this session's changes: see
+# the closing note) and ran out of 120 s when the machine was busy.
+SETTLE_SECONDS = float(os.environ.get("FAULT_SETTLE", "300"))
 LEAD_ROLE = "Safeguarding lead"
 KINDS = tuple(os.environ.get("FAULT_KINDS", ",".join(chaos_kinds)).split(","))
 KEY = re.compile(r"fault-\d{4}")
