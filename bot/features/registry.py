@@ -16,19 +16,23 @@ from bot.features import resources as resources_feature
 from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
+from bot.features.package import FeaturePackage
 
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = (
-    help_feature.build,
-    setup_feature.build,
-    feedback_feature.build,
-    polls_feature.build,
-    meetings_feature.build,
-    checkins_feature.build,
-    buddies_feature.build,
-    concerns_feature.build,
-    welcome_feature.build,
-    agreement_feature.build,
-    resources_feature.build,
-    prompts_feature.build,
-    retention_feature.build,
+PACKAGES: tuple[FeaturePackage, ...] = (
+    FeaturePackage("help", help_feature.build, switchable=False),
+    FeaturePackage("setup", setup_feature.build, switchable=False),
+    FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
+    FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
+    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
+    FeaturePackage("checkins", checkins_feature.build),
+    FeaturePackage("buddies", buddies_feature.build),
+    FeaturePackage("concerns", concerns_feature.build, channel="leads_channel"),
+    FeaturePackage("welcome", welcome_feature.build, switchable=False),
+    FeaturePackage("agreement", agreement_feature.build, channel="updates_channel"),
+    FeaturePackage("resources", resources_feature.build),
+    FeaturePackage("prompts", prompts_feature.build, channel="updates_channel"),
+    FeaturePackage("retention", retention_feature.build, switchable=False),
 )
+"""Every feature, in the order their commands are registered: one line each."""
+
+DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(p.build for p in PACKAGES)

@@ -1,0 +1,26 @@
+"""What a feature declares about itself, so that the core builds its lists (config
+sections, switchable features, the channels each needs) from the registry instead of
+lists typed in by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.features import Feature
+
+
+@dataclass(frozen=True, slots=True)
+class FeaturePackage:
+    """One feature, as the registry lists it.
+
+    `build` makes the running feature from its host. `switchable`: facilitators can
+    switch it on and off per group (`/setup`, `[group] features`). `channel`: the group
+    setting naming the channel it cannot work without ("" if none).
+    """
+
+    name: str
+    build: Callable[[Any], Feature]
+    switchable: bool = True
+    channel: str = ""
