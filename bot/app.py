@@ -34,6 +34,8 @@ from bot.events import (
     valid_text,
 )
 from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
+from bot.features.package import FeaturePackage
+from bot.hosting import Host
 from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
 from bot.parsing import parse_command_line
@@ -60,7 +62,7 @@ class App:
         storage: Storage,
         *,
         clock: Clock | None = None,
-        features: Iterable[FeatureFactory] | None = None,
+        features: Iterable[FeatureFactory | FeaturePackage] | None = None,
     ) -> None:
         self.config = config
         self.storage = storage
@@ -91,11 +93,23 @@ class App:
         self._settings_task: asyncio.Task[None] | None = None
         self._settings_version = 0
         if features is None:
-            from bot.features.registry import DEFAULT_FEATURES
+            from bot.features.registry import PACKAGES
 
-            features = DEFAULT_FEATURES
-        for factory in features:
-            self.add_feature(factory(self))
+            features = PACKAGES
+        for item in features:
+            if isinstance(item, FeaturePackage):
+                self.add_feature(item.build(self.host_for(item) if item.takes_host
+                                            else self))
+            else:
+                self.add_feature(item(self))
+
+    def host_for(self, package: FeaturePackage) -> Host:
+        """The host a feature is built from: the app's services with the feature's own
+        store and config section."""
+        model = getattr(package, "config", None)
+        section = getattr(self.config, "section", None)
+        config = section(model) if model is not None and section is not None else None
+        return Host(self, self.storage, config)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""

@@ -5,16 +5,58 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.clock import Clock
+from bot.commands import CommandSpec, Registry
 from bot.events import Actor, Event
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.settings import GroupSettings
+from bot.settings import GroupSettings, SettingsBook
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.config import Config
+    from bot.people import PeopleBook
     from storage.interface import Storage
+
+
+class Services(Protocol):
+    """What a handler's context reaches of the running bot (the app implements it; a
+    protocol, so that nothing a feature imports depends on the app itself)."""
+
+    @property
+    def storage(self) -> Storage:
+        """The database."""
+
+    @property
+    def clock(self) -> Clock:
+        """The time."""
+
+    @property
+    def config(self) -> Config:
+        """The whole checked config."""
+
+    @property
+    def settings(self) -> SettingsBook:
+        """Every group's settings."""
+
+    @property
+    def registry(self) -> Registry:
+        """Every command."""
+
+    @property
+    def people(self) -> PeopleBook:
+        """Who holds a role, and people's names, as the platform says."""
+
+    def deliveries_waiting(self) -> None:
+        """Say that deliveries were stored."""
+
+    def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
+        """Someone's group roles."""
+
+    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
+                     is_admin: bool) -> tuple[CommandSpec, ...]:
+        """The commands someone may see."""
 
 
 @dataclass(slots=True)
@@ -25,7 +67,7 @@ class Context:
     value under "value" (and "values" for a select menu).
     """
 
-    app: App
+    app: Services
     event: Event
     settings: GroupSettings
     roles: frozenset[Role]

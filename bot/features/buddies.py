@@ -111,7 +111,7 @@ class Buddies:
         if other == ctx.actor.user_id:
             raise UserError(catalog.BUDDY_AVOID_SELF)
         undo = bool(ctx.options.get("undo"))
-        if await not_in_group(ctx.app, ctx.group_id, [other]):
+        if await not_in_group(ctx.app.people, ctx.group_id, [other]):
             # Someone who left may still be taken off the list, or avoided if they
             # are still opted in to pairing (the bot knows them from that).
             mine = {who for me, who in await ctx.storage.buddy_avoids(ctx.group_id)

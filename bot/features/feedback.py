@@ -45,6 +45,7 @@ from storage.feedback import Audience, FeedbackItem, FeedbackStatus, NewFeedback
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ def _handle_send(limiter: DailyLimiter, config: FeedbackConfig) -> FormHandler:
     return send
 
 
-async def release(app: App, group_id: str, now: datetime) -> None:
+async def release(app: Services, group_id: str, now: datetime) -> None:
     """Open for review every pending item of the group whose day is over, a whole
     audience's at once, once there are enough (see `FeedbackStore.release_feedback`)."""
     config = app.config.feedback

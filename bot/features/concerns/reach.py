@@ -23,7 +23,7 @@ from bot.outbox import NewDelivery
 from bot.settings import SettingsBook
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Services as App
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from bot.text import neutralise, quote_block
 from storage.concerns import Concern
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Services as App
 
 log = logging.getLogger(__name__)
 

@@ -492,7 +492,7 @@ class Flows:
         except WhenError as exc:
             return Reply(field_errors={"actions": str(exc)})
         # An @mentioned owner is reminded by direct message: they must be in the group.
-        missing = set(await not_in_group(ctx.app, ctx.group_id,
+        missing = set(await not_in_group(ctx.app.people, ctx.group_id,
                                          [a.owner_id for a in actions if a.owner_id]))
         if missing:
             return Reply(field_errors={"actions": catalog.action_owners_unknown(

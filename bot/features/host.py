@@ -1,0 +1,121 @@
+"""What a feature may use of the running bot: its host.
+
+A feature is built from a `FeatureHost` (`build(host)`), never from the whole app, so
+what it can touch is written down here: its config section, its store, the clock,
+scheduling, group settings, deliveries and the people lookups. Help, setup and welcome
+need to see the other features; they take a `CoreHost`, which says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from bot.clock import Clock
+from bot.commands import CommandSpec, Registry
+from bot.events import Actor, Event
+from bot.messages import Message, Reply
+from bot.roles import Role
+from bot.settings import GroupSettings, SettingsBook
+from scheduler.core import FiringJob, NextDue
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.context import Context
+    from bot.features import Feature
+    from bot.people import PeopleBook
+
+StoreT = TypeVar("StoreT", covariant=True)
+ConfigT = TypeVar("ConfigT", covariant=True)
+
+NoticeProvider = Callable[["Context"], Awaitable[list[Message]]]
+"""Private notices for whoever runs a command (for example "your check-in could not
+reach you"), given that command's context."""
+
+
+class Scheduling(Protocol):
+    """The scheduler, as a feature sees it: schedules added and removed by id."""
+
+    def add(self, schedule_id: str, next_due: NextDue, job: FiringJob) -> None:
+        """Add or replace a schedule."""
+
+    def remove(self, schedule_id: str) -> None:
+        """Stop a schedule."""
+
+    def next_due(self, schedule_id: str) -> datetime | None:
+        """When a schedule fires next, if known."""
+
+
+class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
+    """Everything an ordinary feature may use."""
+
+    @property
+    def store(self) -> StoreT:
+        """The feature's own store (its port, implemented by the database)."""
+
+    @property
+    def config(self) -> ConfigT:
+        """The feature's config section, checked."""
+
+    @property
+    def clock(self) -> Clock:
+        """The time (a fake one in tests)."""
+
+    @property
+    def scheduler(self) -> Scheduling:
+        """Where the feature's jobs are scheduled."""
+
+    @property
+    def people(self) -> PeopleBook:
+        """Who holds a role, and people's names, as the platform says."""
+
+    def group(self, group_id: str) -> GroupSettings:
+        """The settings in force for one group."""
+
+    def config_group_ids(self) -> tuple[str, ...]:
+        """The groups the config file names (`[groups."id"]`)."""
+
+    def known_group_ids(self) -> tuple[str, ...]:
+        """The groups the config file names or that have settings made in chat."""
+
+    def deliveries_waiting(self) -> None:
+        """Say that deliveries were stored, so they are sent soon."""
+
+    def add_notice(self, provider: NoticeProvider) -> None:
+        """Add private notices shown to whoever runs a command."""
+
+
+class CoreHost(FeatureHost[StoreT, ConfigT], Protocol):
+    """What help, setup and welcome need beyond an ordinary feature: the other features,
+    the command registry, every setting and the whole config, and handling an event as
+    if it came from the platform."""
+
+    @property
+    def registry(self) -> Registry:
+        """Every command of every feature."""
+
+    @property
+    def features(self) -> Mapping[str, Feature]:
+        """The running features by name."""
+
+    @property
+    def settings(self) -> SettingsBook:
+        """Every group's settings (config defaults and chat-made changes)."""
+
+    @property
+    def whole_config(self) -> Config:
+        """The whole checked config."""
+
+    def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
+        """Someone's group roles."""
+
+    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
+                     is_admin: bool) -> tuple[CommandSpec, ...]:
+        """The commands someone may see under these settings."""
+
+    async def handle(self, event: Event) -> Reply:
+        """Handle an event as the platform would have it handled."""
+
+
+AnyHost = FeatureHost[Any, Any]
