@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
-from bot.features import ShortcutSpec
 from bot.roles import Role
 
 SHOW = "show"
@@ -27,6 +26,17 @@ _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5,
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 CHAT_INPUT, MESSAGE = 1, 3
 GUILD_CONTEXT = 0
+
+
+class Shortcut(Protocol):
+    """What this module reads of a core message shortcut (`App.shortcuts`): an adapter
+    names no feature module, so it states the little it needs here."""
+
+    @property
+    def shortcut_id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
 
 
 @dataclass
@@ -42,7 +52,7 @@ class CommandSet:
         return self.routes.get(path)
 
 
-def build(registry: Registry, shortcuts: Mapping[str, ShortcutSpec]) -> CommandSet:
+def build(registry: Registry, shortcuts: Mapping[str, Shortcut]) -> CommandSet:
     """Application command payloads for every command and message shortcut."""
     out = CommandSet()
     for top in registry.top_level_names():
