@@ -32,7 +32,7 @@ from storage.crypto import (
     write_key_file,
 )
 from storage.interface import Storage
-from storage.members import ENCRYPTED_COLUMNS, EXPORT_SECTIONS, EncryptedColumn, Erasure
+from storage.members import EncryptedColumn, Erasure, encrypted_columns, export_sections
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -78,7 +78,7 @@ async def member_export(storage: Storage, member_id: str, group_id: str | None,
         "not_included": list(catalog.EXPORT_NOT_INCLUDED),
         "data": {name: {"what": catalog.EXPORT_SECTION_TITLES[name],
                         "records": records.get(name, [])}
-                 for name in EXPORT_SECTIONS},
+                 for name in export_sections()},
     }
 
 
@@ -130,13 +130,15 @@ class Rotation:
 
 
 async def reseal_everything(storage: Storage, keys: FieldCipher, new_only: FieldCipher,
-                            columns: tuple[EncryptedColumn, ...] = ENCRYPTED_COLUMNS,
+                            columns: tuple[EncryptedColumn, ...] | None = None,
                             batch: int = RESEAL_BATCH, max_passes: int = MAX_PASSES,
                             ) -> Rotation:
     """Re-encrypt every encrypted column under `new_only`'s key, batch by batch, and go
     over everything again until a pass finds nothing left under an old key (a running
     bot may have written with the old key just as the key changed)."""
     result = Rotation()
+    if columns is None:
+        columns = encrypted_columns()
     for _ in range(max_passes):
         result.passes += 1
         left = 0

@@ -26,16 +26,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from storage.package import EncryptedColumn as EncryptedColumn
+from storage.package import MemberRecords as MemberRecords
+
 # The name put where an erased member's name was shown to others (action items, the
 # names listed by a named poll).
 ERASED_NAME = "a former member"
 
-MemberRecords = dict[str, list[dict[str, Any]]]
-"""Section name -> JSON-ready records (times as ISO 8601 UTC text, words decrypted)."""
 
-# Every section an export has, in order, even when empty: a member sees every kind of
-# thing the bot could hold.
-EXPORT_SECTIONS: tuple[str, ...] = (
+# The core's sections and those of features not yet in a storage package, in order;
+# `export_sections()` adds each storage package's. Every section is in an export even
+# when empty: a member sees every kind of thing the bot could hold.
+_UNMOVED_SECTIONS: tuple[str, ...] = (
     "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
     "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
     "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
@@ -80,32 +82,11 @@ class RetentionCutoffs:
     drafts_before: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EncryptedColumn:
-    """A TEXT column holding Fernet tokens under the at-rest key.
-
-    `key` is the table's primary key (for batches in key order). `only` narrows the rows
-    (SQL with `?` marks, and its parameters): named-poll votes are sealed at rest, while
-    anonymous ones are sealed under a key that lives only in the running bot's memory
-    and must be left alone.
-    """
-
-    table: str
-    key: tuple[str, ...]
-    column: str
-    only: str = ""
-    params: tuple[Any, ...] = ()
-
-    @property
-    def name(self) -> str:
-        """`table.column`, for reports."""
-        return f"{self.table}.{self.column}"
-
-
-# Every column encrypted with the at-rest key (`FieldCipher`). A new encrypted column
-# must be added here, or `coprod rotate-key` leaves it under the old key (a test scans
-# every TEXT column of a database after a workload for tokens this list misses).
-ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
+# Columns encrypted with the at-rest key (`FieldCipher`) by the core and by features not
+# yet in a storage package; `encrypted_columns()` adds each package's `encrypted`. A new
+# encrypted column must be declared, or `coprod rotate-key` leaves it under the old key
+# (a test scans every TEXT column of a database after a workload for tokens it misses).
+_UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("group_settings", ("group_id", "key"), "value_json"),
     EncryptedColumn("settings_audit", ("id",), "value_json"),
     EncryptedColumn("deliveries", ("id",), "body"),
@@ -141,6 +122,31 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("prompts", ("id",), "body"),
     EncryptedColumn("welcome_texts", ("group_id",), "body"),
 )
+
+
+
+def encrypted_columns() -> tuple[EncryptedColumn, ...]:
+    """Every column encrypted with the at-rest key: the core's and every storage
+    package's."""
+    from storage.packages import storage_packages
+
+    return _UNMOVED_COLUMNS + tuple(c for p in storage_packages() for c in p.encrypted)
+
+
+def export_sections() -> tuple[str, ...]:
+    """Every section of a member's export, in order."""
+    from storage.packages import storage_packages
+
+    return _UNMOVED_SECTIONS + tuple(s for p in storage_packages() for s in p.export_sections)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ENCRYPTED_COLUMNS":
+        return encrypted_columns()
+    if name == "EXPORT_SECTIONS":
+        return export_sections()
+    raise AttributeError(name)
+
 
 # Columns that hold Fernet tokens under a key that is never stored: not the at-rest
 # key's business. None since migration 10: anonymous votes sealed in the running

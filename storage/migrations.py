@@ -16,53 +16,13 @@ Column conventions:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from typing import Any
 
 from storage.agreement_schema import AGREEMENT_SQLITE
 from storage.checkins_schema import CHECKINS_SQLITE
 from storage.concerns_schema import CONCERNS_SQLITE
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One schema step: its number, a short name, and its statements (SQLite's SQL;
-    `postgres` only where PostgreSQL needs something the translation cannot give), and
-    optionally a data step (`then`)."""
-
-    version: int
-    name: str
-    sqlite: tuple[str, ...]
-    postgres: tuple[str, ...] | None = None
-    # A data step that needs the stores' code (say, to encrypt): the name of a storage
-    # method run in the same transaction after the statements, given the connection; it
-    # returns the tables whose earlier row versions are then forgotten.
-    then: str = ""
-
-    def statements(self, dialect: str) -> tuple[str, ...]:
-        """The statements to run on `dialect` ("sqlite" or "postgres")."""
-        if dialect == "sqlite":
-            return self.sqlite
-        if self.postgres is not None:
-            return self.postgres
-        return tuple(postgres_sql(statement) for statement in self.sqlite)
-
-
-_TRANSLATIONS = (
-    # SQLite's INTEGER is 64-bit; PostgreSQL's is 32-bit, so every INTEGER is a BIGINT.
-    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b"), "BIGSERIAL PRIMARY KEY"),
-    (re.compile(r"\bINTEGER\b"), "BIGINT"),
-    (re.compile(r"\)\s*WITHOUT\s+ROWID\s*$"), ")"),
-)
-
-
-def postgres_sql(statement: str) -> str:
-    """A SQLite schema statement as PostgreSQL's: BIGINT for INTEGER, BIGSERIAL for
-    AUTOINCREMENT keys, no WITHOUT ROWID."""
-    for pattern, replacement in _TRANSLATIONS:
-        statement = pattern.sub(replacement, statement)
-    return statement
-
+from storage.schema import Migration as Migration
+from storage.schema import postgres_sql as postgres_sql
 
 _DELIVERY_STATUSES = "('pending', 'sending', 'delivered', 'undeliverable')"
 _AUDIENCES = "('group', 'facilitators')"
@@ -72,7 +32,7 @@ _FEEDBACK_COLUMNS = ("id, group_id, audience, body, submitted_day, status, diges
                      "answered_day")
 _DAY_MICROS = 86_400_000_000
 
-MIGRATIONS: tuple[Migration, ...] = (
+_UNMOVED: tuple[Migration, ...] = (
     Migration(
         version=1,
         name="initial schema",
@@ -375,8 +335,58 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
-LATEST_VERSION: int = max(m.version for m in MIGRATIONS)
-KNOWN_VERSIONS: frozenset[int] = frozenset(m.version for m in MIGRATIONS)
+# Every version, in order, and the feature (or "core") that owns it. A feature's
+# migrations live in its storage package (`storage/<feature>/`, `STORAGE.migrations`);
+# this list is what says which numbers exist, so two features never take one number.
+VERSIONS: tuple[tuple[int, str], ...] = (
+    (1, "core"),
+    (2, "core"),
+    (3, "core"),
+    (4, "meetings"),
+    (5, "feedback"),
+    (6, "concerns"),
+    (7, "checkins"),
+    (8, "agreement"),
+    (9, "core"),
+    (10, "polls"),
+    (12, "feedback"),
+    (13, "core"),
+    (16, "core"),
+)
+
+LATEST_VERSION: int = max(version for version, _ in VERSIONS)
+KNOWN_VERSIONS: frozenset[int] = frozenset(version for version, _ in VERSIONS)
+
+_all: tuple[Migration, ...] | None = None
+
+
+def all_migrations() -> tuple[Migration, ...]:
+    """Every migration, in version order: the core's and each storage package's. Fails
+    loudly if they do not match `VERSIONS` (a number taken twice, or not listed)."""
+    global _all
+    if _all is None:
+        from storage.packages import storage_packages
+
+        found = list(_UNMOVED)
+        owner = {m.version: "core" for m in _UNMOVED}
+        for package in storage_packages():
+            for migration in package.migrations:
+                if migration.version in owner:
+                    raise RuntimeError(f"migration {migration.version} is declared twice")
+                owner[migration.version] = package.feature
+                found.append(migration)
+        listed = dict(VERSIONS)
+        if set(owner) != set(listed):
+            raise RuntimeError("storage/migrations.py VERSIONS does not match the declared "
+                               f"migrations: {sorted(set(owner) ^ set(listed))}")
+        _all = tuple(sorted(found, key=lambda m: m.version))
+    return _all
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MIGRATIONS":
+        return all_migrations()
+    raise AttributeError(name)
 
 
 def pending(applied: set[int], target: int | None = None) -> list[Migration]:
@@ -386,5 +396,5 @@ def pending(applied: set[int], target: int | None = None) -> list[Migration]:
     side reserve their own numbers, and a lower number that arrives later still runs.
     """
     last = LATEST_VERSION if target is None else target
-    return sorted((m for m in MIGRATIONS if m.version not in applied and m.version <= last),
+    return sorted((m for m in all_migrations() if m.version not in applied and m.version <= last),
                   key=lambda m: m.version)

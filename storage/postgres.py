@@ -32,6 +32,7 @@ from typing import Any
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import DatabaseUnreachable, Storage, StorageError
+from storage.packages import compose_storage
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
 from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
@@ -377,9 +378,13 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
+class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
                       SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
+
+
+PostgresStorage = compose_storage("PostgresStorage", _PostgresStorage)
+
 
 
 __all__ = ["DEFAULT_POOL_SIZE", "PostgresStorage", "translate"]

@@ -30,7 +30,7 @@ from bot.messages import (
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import NewerDatabaseError, OtherKeyError, StorageError
-from storage.members import ENCRYPTED_COLUMNS
+from storage.members import encrypted_columns
 from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION, pending
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ class SqlBase:
             _refuse_unknown(await self._applied(db))
             columns = await self._columns(db)
             readable = unreadable = 0
-            for column in ENCRYPTED_COLUMNS:
+            for column in encrypted_columns():
                 if (column.table, column.column) not in columns:
                     continue
                 only = f" AND ({column.only})" if column.only else ""

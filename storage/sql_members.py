@@ -18,9 +18,7 @@ from typing import Any
 
 from storage.interface import StorageError
 from storage.members import (
-    ENCRYPTED_COLUMNS,
     ERASED_NAME,
-    EXPORT_SECTIONS,
     EncryptedColumn,
     Erasure,
     ErasureRecord,
@@ -29,7 +27,11 @@ from storage.members import (
     Reseal,
     ResealBatch,
     RetentionCutoffs,
+    encrypted_columns,
+    export_sections,
 )
+from storage.package import MemberTx
+from storage.packages import storage_packages
 from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
@@ -77,7 +79,7 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def member_records(self, member_id: str, group_id: str | None) -> MemberRecords:
         """See `MemberDataStore.member_records`."""
-        out: MemberRecords = {name: [] for name in EXPORT_SECTIONS}
+        out: MemberRecords = {name: [] for name in export_sections()}
         m = member_id
         scope, sp = _scope(group_id)
         async with self._transaction(write=False) as db:
@@ -244,6 +246,9 @@ class SqlMembers(SqlBase, MemberDataStore):
                 out["messages_waiting"].append({"group": g, "id": did, "status": status,
                                                 "queued_at": _iso(at),
                                                 "text": message.get("text")})
+            for package in storage_packages():
+                if package.export is not None:
+                    out.update(await package.export(MemberTx(db, self, m, group_id)))
         return out
 
     def _destination_of(self, raw: Any, sealed_to: str | None) -> dict[str, Any]:
@@ -298,6 +303,10 @@ class SqlMembers(SqlBase, MemberDataStore):
                     counts[table] = counts.get(table, 0) + n
 
             kept = await self._safeguarding_links(db, m, group_id)
+            for package in storage_packages():
+                if package.erase is not None:
+                    await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
+                                                 kept))
 
             for table in ("member_zones", "checkin_prefs", "checkins", "one_to_ones",
                           "facilitators", "buddy_members", "concern_leads",
@@ -477,6 +486,12 @@ class SqlMembers(SqlBase, MemberDataStore):
             if cutoffs.drafts_before is not None:
                 await run("concern_drafts", "DELETE FROM concern_drafts WHERE created_at < ?",
                           cutoffs.drafts_before)
+            named = {"checkins": cutoffs.checkins_before,
+                     "feedback": cutoffs.feedback_before,
+                     "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}
+            for package in storage_packages():
+                if package.purge is not None:
+                    await package.purge(MemberTx(db, self, deleted=counts), named)
         if any(counts.values()):
             await self._forget_old_versions(*sorted(t for t, n in counts.items() if n))
         return counts
@@ -527,7 +542,7 @@ class SqlMembers(SqlBase, MemberDataStore):
             if self.dialect == "sqlite":
                 async with self._transaction(write=False) as db:
                     await db.execute("VACUUM")
-            await self._forget_old_versions(*sorted({c.table for c in ENCRYPTED_COLUMNS}))
+            await self._forget_old_versions(*sorted({c.table for c in encrypted_columns()}))
         except StorageError:
             return False
         return True

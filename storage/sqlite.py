@@ -4,6 +4,7 @@ and the shared SQL stores, one mixin per feature (each operation one transaction
 from __future__ import annotations
 
 from storage.interface import Storage
+from storage.packages import compose_storage
 from storage.sql import from_micros, to_micros
 from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
@@ -16,9 +17,11 @@ from storage.sql_polls import SqlPolls
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
-class SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
+class _SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
                     SqlConcerns, SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
+
+SqliteStorage = compose_storage("SqliteStorage", _SqliteStorage)
 
 __all__ = ["MIN_SQLITE_VERSION", "SqliteStorage", "from_micros", "to_micros"]

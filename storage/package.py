@@ -1,0 +1,118 @@
+"""What a feature keeps in the database, declared once in its storage package.
+
+Each `storage/<feature>/` package ends with `STORAGE = StoragePackage(...)`: the SQL
+mixin implementing the feature's store port, its migrations, its encrypted columns and
+its part of a member's export, erasure and the retention sweep. The backends, key
+rotation, start-up checks, `coprod export`/`erase` and retention build their lists from
+these declarations (`storage.packages.storage_packages`), so adding a feature edits
+none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from storage.schema import Migration
+
+if TYPE_CHECKING:
+    from storage.sql import SqlConnection
+
+MemberRecords = dict[str, list[dict[str, Any]]]
+"""Section name -> JSON-ready records (times as ISO 8601 UTC text, words decrypted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedColumn:
+    """A TEXT column holding Fernet tokens under the at-rest key.
+
+    `key` is the table's primary key (for batches in key order). `only` narrows the rows
+    (SQL with `?` marks, and its parameters): named-poll votes are sealed at rest, while
+    anonymous ones are sealed under a key that lives only in the running bot's memory
+    and must be left alone.
+    """
+
+    table: str
+    key: tuple[str, ...]
+    column: str
+    only: str = ""
+    params: tuple[Any, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """`table.column`, for reports."""
+        return f"{self.table}.{self.column}"
+
+
+@dataclass(slots=True)
+class MemberTx:
+    """One member-data transaction as a storage package's hooks see it: the connection,
+    the store (to decrypt), the member, the group scope, and the counts an erasure or a
+    sweep reports."""
+
+    db: SqlConnection
+    store: Any
+    member_id: str = ""
+    group_id: str | None = None
+    deleted: dict[str, int] = field(default_factory=dict)
+    anonymised: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
+
+    def scope(self, column: str = "group_id") -> tuple[str, tuple[Any, ...]]:
+        """` AND column = ?` and its parameter when one group is asked for, else nothing."""
+        if self.group_id is None:
+            return "", ()
+        return f" AND {column} = ?", (self.group_id,)
+
+    async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Every row a query returns."""
+        return list(await self.db.execute_fetchall(sql, tuple(params)))
+
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement; the rows it changed."""
+        cursor = await self.db.execute(sql, tuple(params))
+        return max(cursor.rowcount, 0)
+
+    async def many(self, sql: str, params: Sequence[Sequence[Any]]) -> int:
+        """Run a statement once per parameter set; the rows changed."""
+        if not params:
+            return 0
+        cursor = await self.db.executemany(sql, [tuple(p) for p in params])
+        return max(cursor.rowcount, 0)
+
+    @staticmethod
+    def add(counts: dict[str, int], table: str, n: int) -> None:
+        """Count `n` rows against a table (nothing for zero)."""
+        if n:
+            counts[table] = counts.get(table, 0) + n
+
+
+ExportHook = Callable[[MemberTx], Awaitable[MemberRecords]]
+"""A member's records in this feature's tables, one list per export section."""
+EraseHook = Callable[[MemberTx], Awaitable[None]]
+"""Delete or anonymise what the export hook lists (counting into `deleted`,
+`anonymised`; safeguarding records counted into `kept`)."""
+PurgeHook = Callable[[MemberTx, Mapping[str, "datetime | None"]], Awaitable[None]]
+"""Retention: delete what is older than the named cutoffs, counting into `deleted`."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoragePackage:
+    """One feature's storage, as the backends and the member-data tools see it.
+
+    `sql`: the mixin class implementing the feature's store port; it becomes part of
+    both backends. `export_sections`: the sections this feature adds to a member's
+    export, in order (each present even when empty). Hooks are called with the whole
+    store as `MemberTx.store`, inside the one transaction of the export, erasure or sweep.
+    """
+
+    feature: str
+    sql: type
+    migrations: tuple[Migration, ...] = ()
+    encrypted: tuple[EncryptedColumn, ...] = ()
+    export_sections: tuple[str, ...] = ()
+    export: ExportHook | None = None
+    erase: EraseHook | None = None
+    purge: PurgeHook | None = None
