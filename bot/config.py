@@ -26,7 +26,8 @@ from bot.agreement_config import (
     agreement_config,
     prompts_config,
 )
-from bot.checkins_config import (
+from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
+from bot.features.checkins.config import (
     BUDDIES_SCHEMA,
     CHECKINS_SCHEMA,
     BuddiesConfig,
@@ -34,7 +35,6 @@ from bot.checkins_config import (
     buddies_config,
     checkins_config,
 )
-from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
 from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
 from bot.retention_config import (
     RETENTION_SCHEMA,

@@ -16,7 +16,6 @@ from typing import Any
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.agreement import AgreementStores
-from storage.checkins import BuddyStore, CheckinStore
 from storage.concerns import ConcernStore
 from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
@@ -66,8 +65,8 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
-              AgreementStores, ConcernStore, MemberDataStore, ABC):
+class Storage(MeetingsStore, FeedbackStore, PollStore, AgreementStores, ConcernStore,
+              MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

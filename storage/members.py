@@ -38,11 +38,10 @@ ERASED_NAME = "a former member"
 # `export_sections()` adds each storage package's. Every section is in an export even
 # when empty: a member sees every kind of thing the bot could hold.
 _UNMOVED_SECTIONS: tuple[str, ...] = (
-    "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
-    "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
+    "time_zones", "meeting_rsvps",
     "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
     "meetings_created", "agreement_reads", "named_poll_votes", "concerns_raised",
-    "known_facilitator", "known_safeguarding_lead",
+    "known_safeguarding_lead",
     "group_settings_changed", "resources_added", "welcome_text_changed",
     "feedback_hidden", "messages_waiting",
 )
@@ -112,8 +111,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("concern_audit", ("id",), "detail"),
     EncryptedColumn("concern_leads", ("group_id", "user_id"), "body"),
     EncryptedColumn("concern_drafts", ("id",), "body"),
-    EncryptedColumn("checkins", ("id",), "note"),
-    EncryptedColumn("one_to_ones", ("id",), "body"),
     EncryptedColumn("agreement_versions", ("group_id", "number"), "body"),
     EncryptedColumn("amendments", ("id",), "body"),
     EncryptedColumn("amendments", ("id",), "voter_secret"),

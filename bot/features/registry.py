@@ -24,8 +24,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
     FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
     FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
-    FeaturePackage("checkins", checkins_feature.build),
-    FeaturePackage("buddies", buddies_feature.build),
+    checkins_feature.PACKAGE,
+    buddies_feature.PACKAGE,
     FeaturePackage("concerns", concerns_feature.build, channel="leads_channel"),
     FeaturePackage("welcome", welcome_feature.build, switchable=False),
     FeaturePackage("agreement", agreement_feature.build, channel="updates_channel"),
@@ -35,4 +35,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(p.build for p in PACKAGES)
+DEFAULT_FEATURES: tuple[FeatureFactory | FeaturePackage, ...] = tuple(
+    p if p.takes_host else p.build for p in PACKAGES)
+"""What `App` builds by default: a package where the feature takes a host, else its
+`build(app)`."""

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
-from bot.features.buddies import ROUND_SCHEDULE, Buddies
-from bot.features.pairing import pairs_in
+from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.buddies.pairing import pairs_in
 from bot.messages import DestinationKind
 from scheduler import Firing
 from tests.checkins.helpers import at, channel_posts

@@ -11,13 +11,13 @@ import pytest
 
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
-from bot.checkins_config import CheckinsConfig
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.errors import Forbidden
-from bot.features.checkins import Checkins
+from bot.features.checkins.config import CheckinsConfig
+from bot.features.checkins.feature import Checkins
+from bot.features.checkins.store import RequestStatus
 from bot.messages import Destination, DestinationKind
-from storage.checkins import RequestStatus
 from tests.checkins.conftest import MakeBot
 from tests.checkins.helpers import at, buttons, channel_posts, press, sweep
 

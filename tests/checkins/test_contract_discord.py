@@ -14,8 +14,8 @@ import pytest
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.app import App
-from bot.features.buddies import ROUND_SCHEDULE, Buddies
-from bot.features.checkins import Checkins
+from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.checkins.feature import Checkins
 from scheduler import Firing
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, assert_no_mentions, sent_bodies

@@ -15,8 +15,8 @@ import pytest
 from adapters.slack import SlackRunner
 from bot import catalog
 from bot.clock import FakeClock
-from bot.features.buddies import ROUND_SCHEDULE, Buddies
-from bot.features.checkins import Checkins
+from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.checkins.feature import Checkins
 from scheduler import Firing
 from storage.interface import Storage
 from tests.contract.slack.conftest import (

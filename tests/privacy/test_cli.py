@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from bot import catalog
 from bot.config import Config
+from bot.features.checkins.store import CheckinPrefs
 from bot.privacy import clean_member_id, run_erase, run_export
-from storage.checkins import CheckinPrefs
 from storage.concerns import NewConcern
 from storage.crypto import FieldCipher, load_or_create_key_file, read_key_file
 from storage.factory import open_storage

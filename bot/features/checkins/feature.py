@@ -25,18 +25,28 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import catalog
-from bot.checkins_config import WEEKDAYS, CheckinsConfig, clock_time
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.dates import read_day
 from bot.errors import UserError
 from bot.features import ActionHandler, Feature, FormSpec
-from bot.features.checkin_chart import answers_chart_png
-from bot.features.checkin_time import in_quiet_hours, next_checkin, paused
+from bot.features.checkins.chart import answers_chart_png
+from bot.features.checkins.config import WEEKDAYS, CheckinsConfig, clock_time
+from bot.features.checkins.schedule import in_quiet_hours, next_checkin, paused
+from bot.features.checkins.store import (
+    Answer,
+    Cadence,
+    Checkin,
+    CheckinPrefs,
+    CheckinStore,
+    Facilitator,
+    OneToOne,
+    RequestStatus,
+)
+from bot.features.host import FeatureHost
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Image, Message, Reply
 from bot.outbox import Fallback, NewDelivery
@@ -44,18 +54,9 @@ from bot.roles import Role
 from bot.settings import SettingError, setting_spec
 from bot.text import has_visible_text, neutralise, quote_block
 from scheduler import Firing
-from storage.checkins import (
-    Answer,
-    Cadence,
-    Checkin,
-    CheckinPrefs,
-    Facilitator,
-    OneToOne,
-    RequestStatus,
-)
 
-if TYPE_CHECKING:
-    from bot.app import App
+CheckinsHost = FeatureHost[CheckinStore, CheckinsConfig]
+"""What the check-ins feature is built from."""
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +92,9 @@ REPLY_FIELDS = (
 )
 
 
-def build(app: App) -> Feature:
+def build(host: CheckinsHost) -> Feature:
     """The check-ins feature."""
-    return Checkins(app).feature()
+    return Checkins(host).feature()
 
 
 def checkin_buttons(checkin_id: str) -> tuple[Button, ...]:
@@ -109,9 +110,10 @@ class Checkins:
     """The feature's state: members' settings in memory (to work out schedules), and the
     facilitators already remembered by this process."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.config: CheckinsConfig = app.config.checkins
+    def __init__(self, host: CheckinsHost) -> None:
+        self.host = host
+        self.store = host.store
+        self.config = host.config
         self.owner = f"checkins-{secrets.token_hex(4)}"
         self.prefs: dict[tuple[str, str], CheckinPrefs] = {}
         # Set once every member's settings are in `prefs` (at start).
@@ -123,7 +125,7 @@ class Checkins:
     def feature(self) -> Feature:
         """Commands, buttons, forms, the schedules and the waiting-notice hook."""
         facilitators = frozenset({Role.FACILITATOR})
-        self.app.notices.append(self.notices)
+        self.host.add_notice(self.notices)
         cadences = tuple(Choice(c.value, c.value) for c in Cadence)
         days = tuple(Choice(d, d) for d in WEEKDAYS)
         commands = [
@@ -194,10 +196,10 @@ class Checkins:
 
     async def start(self) -> None:
         """Rebuild every member's check-in schedule, and the hourly sweep."""
-        for prefs in await self.app.storage.all_checkin_prefs():
+        for prefs in await self.store.all_checkin_prefs():
             self._schedule(prefs)
         self._all_loaded = True
-        self.app.scheduler.add(SWEEP_SCHEDULE, _hourly, self._sweep_job)
+        self.host.scheduler.add(SWEEP_SCHEDULE, _hourly, self._sweep_job)
 
     @staticmethod
     def schedule_id(group_id: str, user_id: str) -> str:
@@ -209,7 +211,7 @@ class Checkins:
         self.prefs[key] = prefs
         sid = self.schedule_id(*key)
         if not prefs.enabled:
-            self.app.scheduler.remove(sid)
+            self.host.scheduler.remove(sid)
             return
 
         def due(after: datetime) -> datetime | None:
@@ -219,21 +221,21 @@ class Checkins:
         async def job(firing: Firing) -> None:
             await self.fire(key[0], key[1], firing)
 
-        self.app.scheduler.add(sid, due, job)
+        self.host.scheduler.add(sid, due, job)
 
     async def _save(self, prefs: CheckinPrefs, deliveries: list[NewDelivery] | None = None,
                     ) -> None:
-        await self.app.storage.save_checkin_prefs(prefs, self.app.clock.now(), deliveries or [])
+        await self.store.save_checkin_prefs(prefs, self.host.clock.now(), deliveries or [])
         self._schedule(prefs)
         if deliveries:
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
 
     async def fire(self, group_id: str, user_id: str, firing: Firing) -> bool:
         """A member's check-in is due: send it, or pause after too many misses."""
-        storage = self.app.storage
+        storage = self.store
         prefs = await storage.checkin_prefs(group_id, user_id)
-        settings = self.app.settings.for_group(group_id)
-        now = self.app.clock.now()
+        settings = self.host.group(group_id)
+        now = self.host.clock.now()
         if prefs is None or not prefs.enabled or paused(prefs, now) \
                 or NAME not in settings.features:
             return False
@@ -254,7 +256,7 @@ class Checkins:
             done = await storage.send_checkin(firing.key, self.owner, stopped, None,
                                               [notice], now)
             self._schedule(stopped)
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
             log_event(log, logging.INFO, "checkin.auto_paused", group=group_id)
             return done
         checkin_id = secrets.token_hex(6)
@@ -270,7 +272,7 @@ class Checkins:
                                           now)
         if done:
             self.prefs[(group_id, user_id)] = replace(prefs, misses=misses)
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
             log_event(log, logging.INFO, "checkin.sent", group=group_id, checkin=checkin_id)
         return done
 
@@ -279,8 +281,8 @@ class Checkins:
 
     async def sweep(self) -> int:
         """Gentle follow-ups and one-to-one escalations that are due; how many acted on."""
-        storage = self.app.storage
-        now = self.app.clock.now()
+        storage = self.store
+        now = self.host.clock.now()
         acted = 0
         for checkin in await storage.unanswered_checkins(
                 now - timedelta(hours=self.config.follow_up_hours)):
@@ -288,16 +290,16 @@ class Checkins:
         for request in await storage.open_one_to_ones():
             acted += await self._escalate(request, now)
         if acted:
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
         return acted
 
     async def _follow_up(self, checkin: Checkin, now: datetime) -> int:
-        storage = self.app.storage
+        storage = self.store
         prefs = await storage.checkin_prefs(checkin.group_id, checkin.user_id)
         latest = await storage.open_checkin(checkin.group_id, checkin.user_id)
         unreachable = await storage.checkin_unreachable(checkin.group_id, checkin.user_id,
                                                         untold_only=False)
-        switched_on = NAME in self.app.settings.for_group(checkin.group_id).features
+        switched_on = NAME in self.host.group(checkin.group_id).features
         if prefs is None or not prefs.enabled or latest is None or not switched_on \
                 or latest.checkin_id != checkin.checkin_id or unreachable is not None:
             # Not worth a follow-up any more: drop it quietly (never more than one).
@@ -324,16 +326,16 @@ class Checkins:
             delivery = NewDelivery(f"one-to-one:{request.request_id}:reminder",
                                    Destination.to_dm(request.group_id, request.facilitator_id),
                                    message)
-            await self.app.storage.update_one_to_one(replace(request, stage=1), [delivery], now)
+            await self.store.update_one_to_one(replace(request, stage=1), [delivery], now)
             log_event(log, logging.INFO, "one_to_one.reminded", request=request.request_id)
             return 1
         if request.stage == 1 and age >= 2 * within:
             others = [f for f in await self.facilitators(request.group_id)
                       if f.user_id not in (request.facilitator_id, request.user_id)]
             if not others:
-                await self.app.storage.update_one_to_one(replace(request, stage=2), [], now)
+                await self.store.update_one_to_one(replace(request, stage=2), [], now)
                 return 0
-            other = others[await self.app.storage.count_one_to_ones(request.group_id)
+            other = others[await self.store.count_one_to_ones(request.group_id)
                            % len(others)]
             moved = replace(request, stage=2, facilitator_id=other.user_id)
             message = Message(catalog.one_to_one_escalated(
@@ -342,7 +344,7 @@ class Checkins:
                 buttons=self._request_buttons(moved))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:escalated",
                                    Destination.to_dm(request.group_id, other.user_id), message)
-            await self.app.storage.update_one_to_one(moved, [delivery], now)
+            await self.store.update_one_to_one(moved, [delivery], now)
             log_event(log, logging.INFO, "one_to_one.escalated", request=request.request_id)
             return 1
         return 0
@@ -350,7 +352,7 @@ class Checkins:
     async def _hand_over(self, request: OneToOne, now: datetime) -> int:
         """A request waiting for a facilitator (none was known when it was made, or theirs
         was erased): pass it to the facilitator whose turn it is, once there is one."""
-        prefs = await self.app.storage.checkin_prefs(request.group_id, request.user_id)
+        prefs = await self.store.checkin_prefs(request.group_id, request.user_id)
         facilitator = await self._facilitator_for(request.group_id, request.user_id, prefs,
                                                   advance=True)
         if facilitator is None:
@@ -359,7 +361,7 @@ class Checkins:
         delivery = replace(self._request_delivery(handed, facilitator),
                            key=f"one-to-one:{request.request_id}:handed:"
                                f"{int(now.timestamp() * 1e6)}")
-        await self.app.storage.update_one_to_one(handed, [delivery], now)
+        await self.store.update_one_to_one(handed, [delivery], now)
         log_event(log, logging.INFO, "one_to_one.handed", request=request.request_id)
         return 1
 
@@ -370,9 +372,9 @@ class Checkins:
         group's facilitator role on the platform (asked through the adapter's `People`
         port, so they count before they have used the bot), seen acting with it, or
         named in config."""
-        known = {f.user_id: f for f in await self.app.storage.known_facilitators(group_id)}
-        roles = self.app.settings.for_group(group_id).facilitator_roles
-        for person in (await self.app.people.holders(group_id, roles)).people:
+        known = {f.user_id: f for f in await self.store.known_facilitators(group_id)}
+        roles = self.host.group(group_id).facilitator_roles
+        for person in (await self.host.people.holders(group_id, roles)).people:
             names = person.names()
             if not (person.user_id in known and known[person.user_id].display_name):
                 known[person.user_id] = Facilitator(group_id, person.user_id,
@@ -393,7 +395,7 @@ class Checkins:
         rota = [f for f in everyone if f.user_id != user_id]
         if not rota:
             return None
-        turn = await self.app.storage.count_one_to_ones(group_id) if advance else 0
+        turn = await self.store.count_one_to_ones(group_id) if advance else 0
         return rota[turn % len(rota)]
 
     async def notices(self, ctx: Context) -> list[Message]:
@@ -405,24 +407,24 @@ class Checkins:
         if ctx.has_role(Role.FACILITATOR):
             seen = (ctx.group_id, actor.user_id, actor.display_name)
             if seen not in self._seen:
-                await ctx.storage.remember_facilitator(
+                await self.store.remember_facilitator(
                     Facilitator(ctx.group_id, actor.user_id, actor.display_name), ctx.now())
                 self._seen.add(seen)
         out: list[Message] = []
         if self.config.default_on and (ctx.group_id, actor.user_id) not in self.prefs \
-                and await ctx.storage.checkin_prefs(ctx.group_id, actor.user_id) is None:
+                and await self.store.checkin_prefs(ctx.group_id, actor.user_id) is None:
             prefs = self._defaults(ctx)
             await self._save(prefs)
             out.append(Message(catalog.checkin_default_on(self._when(prefs, ctx.now()))))
         if self._all_loaded and (ctx.group_id, actor.user_id) not in self.prefs:
             # Never opted in, so no check-in of theirs can have gone astray: no read.
             return out
-        unreachable = await ctx.storage.checkin_unreachable(ctx.group_id, actor.user_id)
+        unreachable = await self.store.checkin_unreachable(ctx.group_id, actor.user_id)
         if unreachable is not None:
-            current = await ctx.storage.checkin_prefs(ctx.group_id, actor.user_id)
+            current = await self.store.checkin_prefs(ctx.group_id, actor.user_id)
             if current is not None and current.enabled:
                 await self._save(replace(current, enabled=False, pause_reason="unreachable"))
-            await ctx.storage.mark_unreachable_told(unreachable.checkin_id)
+            await self.store.mark_unreachable_told(unreachable.checkin_id)
             out.append(Message(catalog.CHECKIN_DMS_CLOSED))
         return out
 
@@ -435,7 +437,7 @@ class Checkins:
                             timezone=ctx.settings.timezone, anchor=ctx.now())
 
     async def _mine(self, ctx: Context) -> CheckinPrefs:
-        found = await ctx.storage.checkin_prefs(ctx.group_id, ctx.actor.user_id)
+        found = await self.store.checkin_prefs(ctx.group_id, ctx.actor.user_id)
         prefs = found or self._defaults(ctx)
         if has_visible_text(ctx.actor.display_name):
             prefs = replace(prefs, display_name=ctx.actor.display_name)
@@ -545,7 +547,7 @@ class Checkins:
             if facilitator not in known:
                 raise UserError(catalog.checkin_assign_not_facilitator(neutralise(raw)))
             name = neutralise(known[facilitator].display_name) or catalog.CHECKIN_A_FACILITATOR
-        found = await ctx.storage.checkin_prefs(ctx.group_id, member)
+        found = await self.store.checkin_prefs(ctx.group_id, member)
         if (found.facilitator_id if found is not None else "") == facilitator:
             return Reply.text(catalog.CHECKIN_ASSIGN_SAME if facilitator
                               else catalog.CHECKIN_ASSIGN_NONE_ALREADY)
@@ -574,14 +576,14 @@ class Checkins:
         one-to-one requests, notes included. Their members are told they have no
         facilitator of their own now; their open requests go to the next facilitator."""
         who = str(ctx.options["facilitator"]).strip()
-        known = {f.user_id: f for f in await ctx.storage.known_facilitators(ctx.group_id)}
+        known = {f.user_id: f for f in await self.store.known_facilitators(ctx.group_id)}
         if who not in known:
             raise UserError(catalog.checkin_not_a_known_facilitator(neutralise(who)))
-        await ctx.storage.forget_facilitator(ctx.group_id, who)
+        await self.store.forget_facilitator(ctx.group_id, who)
         self._seen = {seen for seen in self._seen if seen[:2] != (ctx.group_id, who)}
         now = ctx.now()
         stamp = int(now.timestamp() * 1e6)
-        members = [p for p in await ctx.storage.all_checkin_prefs()
+        members = [p for p in await self.store.all_checkin_prefs()
                    if p.group_id == ctx.group_id and p.facilitator_id == who]
         for prefs in members:
             told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{prefs.user_id}:{stamp}",
@@ -589,10 +591,10 @@ class Checkins:
                                Message(catalog.checkin_your_facilitator("")))
             await self._save(replace(prefs, facilitator_id=""), [told])
         moved = 0
-        for request in await ctx.storage.open_one_to_ones(ctx.group_id):
+        for request in await self.store.open_one_to_ones(ctx.group_id):
             if request.facilitator_id != who:
                 continue
-            theirs = await ctx.storage.checkin_prefs(ctx.group_id, request.user_id)
+            theirs = await self.store.checkin_prefs(ctx.group_id, request.user_id)
             other = await self._facilitator_for(ctx.group_id, request.user_id, theirs,
                                                 advance=True)
             if other is None or other.user_id == who:
@@ -600,9 +602,9 @@ class Checkins:
             handed = replace(request, facilitator_id=other.user_id)
             delivery = replace(self._request_delivery(handed, other),
                                key=f"one-to-one:{request.request_id}:handed:{stamp}")
-            await ctx.storage.update_one_to_one(handed, [delivery], now)
+            await self.store.update_one_to_one(handed, [delivery], now)
             moved += 1
-        self.app.deliveries_waiting()
+        self.host.deliveries_waiting()
         log_event(log, logging.INFO, "checkin.facilitator_removed", group=ctx.group_id,
                   members=len(members), requests=moved)
         name = neutralise(known[who].display_name) or neutralise(who)
@@ -611,7 +613,7 @@ class Checkins:
     # ---- answers --------------------------------------------------------------------------
 
     async def _own_checkin(self, ctx: Context, checkin_id: str) -> Checkin:
-        checkin = await ctx.storage.checkin(checkin_id[:20])
+        checkin = await self.store.checkin(checkin_id[:20])
         if checkin is None or checkin.user_id != ctx.actor.user_id \
                 or checkin.group_id != ctx.group_id:
             raise UserError(catalog.CHECKIN_NOT_YOURS)
@@ -646,7 +648,7 @@ class Checkins:
 
     async def _answer(self, ctx: Context, checkin: Checkin, answer: Answer | None,
                       note: str) -> Reply:
-        storage = ctx.storage
+        storage = self.store
         now = ctx.now()
         prefs = await storage.checkin_prefs(ctx.group_id, ctx.actor.user_id)
         name = ctx.actor.display_name
@@ -688,7 +690,7 @@ class Checkins:
                                             note, request, deliveries, now):
             raise UserError(catalog.CHECKIN_NOT_YOURS)
         if deliveries:
-            ctx.app.deliveries_waiting()
+            self.host.deliveries_waiting()
         log_event(log, logging.INFO, "checkin.answered", group=ctx.group_id,
                   checkin=checkin.checkin_id, request=bool(request))
         buttons: tuple[Button, ...] = ()
@@ -718,7 +720,7 @@ class Checkins:
         it (never anyone else), to their own facilitator or the next in the rota; with
         no facilitator known, kept until there is one, and the member told so. Nothing
         they wrote to the bot goes with it."""
-        storage = ctx.storage
+        storage = self.store
         me = ctx.actor.user_id
         from_dm = ctx.options.get("value") == "dm"
         mine = next((r for r in await storage.open_one_to_ones(ctx.group_id)
@@ -739,7 +741,7 @@ class Checkins:
                                                                             facilitator)]
         await storage.update_one_to_one(request, deliveries, now)
         if deliveries:
-            ctx.app.deliveries_waiting()
+            self.host.deliveries_waiting()
         log_event(log, logging.INFO, "one_to_one.asked", group=ctx.group_id,
                   request=request.request_id, waiting=facilitator is None)
         if facilitator is None:
@@ -781,7 +783,7 @@ class Checkins:
     # ---- facilitators: reply, arranged, done ------------------------------------------------
 
     async def _their_request(self, ctx: Context, request_id: str) -> OneToOne:
-        request = await ctx.storage.one_to_one(request_id[:20])
+        request = await self.store.one_to_one(request_id[:20])
         if request is None or request.group_id != ctx.group_id \
                 or request.facilitator_id != ctx.actor.user_id:
             raise UserError(catalog.ONE_TO_ONE_NOT_YOURS)
@@ -806,8 +808,8 @@ class Checkins:
             Destination.to_dm(ctx.group_id, request.user_id),
             Message(catalog.one_to_one_reply(neutralise(ctx.actor.display_name),
                                              quote_block(text))))
-        await ctx.storage.update_one_to_one(request, [delivery], ctx.now())
-        ctx.app.deliveries_waiting()
+        await self.store.update_one_to_one(request, [delivery], ctx.now())
+        self.host.deliveries_waiting()
         return Reply.text(catalog.one_to_one_reply_sent(neutralise(request.member_name)))
 
     async def mark_arranged(self, ctx: Context) -> Reply:
@@ -816,7 +818,7 @@ class Checkins:
         if request.status is not RequestStatus.REQUESTED:
             return Reply.text(catalog.ONE_TO_ONE_ALREADY)
         arranged = replace(request, status=RequestStatus.ARRANGED, arranged_at=ctx.now())
-        await ctx.storage.update_one_to_one(arranged, [], ctx.now())
+        await self.store.update_one_to_one(arranged, [], ctx.now())
         return Reply(messages=(Message(catalog.one_to_one_arranged(
             neutralise(request.member_name)), buttons=self._request_buttons(arranged)),))
 
@@ -825,7 +827,7 @@ class Checkins:
         request = await self._their_request(ctx, str(ctx.options.get("value", "")))
         if request.status is RequestStatus.DONE:
             return Reply.text(catalog.ONE_TO_ONE_ALREADY)
-        await ctx.storage.update_one_to_one(replace(request, status=RequestStatus.DONE), [],
+        await self.store.update_one_to_one(replace(request, status=RequestStatus.DONE), [],
                                             ctx.now())
         return Reply.text(catalog.one_to_one_done(neutralise(request.member_name)))
 
@@ -848,7 +850,7 @@ class Checkins:
         monday = local.date() - timedelta(days=local.weekday())
         bounds = [datetime.combine(monday - timedelta(weeks=weeks - i), time(0), tzinfo=zone)
                   .astimezone(UTC) for i in range(weeks + 1)]
-        storage = ctx.storage
+        storage = self.store
         # Answers may come a while after the check-in was sent: look back a little further.
         recent = await storage.checkins_between(
             ctx.group_id, bounds[0] - timedelta(days=ANSWER_LOOKBACK_DAYS),
