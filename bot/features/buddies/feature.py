@@ -17,11 +17,11 @@ import secrets
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import catalog
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
+from bot.features.buddies import wording
 from bot.features.buddies.pairing import make_groups, pairs_in
 from bot.features.buddies.store import BuddyRound, BuddyStore
 from bot.features.checkins import WEEKDAYS, BuddiesConfig, parse_hhmm
@@ -63,13 +63,13 @@ class Buddies:
     def feature(self) -> Feature:
         """Commands and the pairing schedule."""
         commands = [
-            CommandSpec("buddy join", catalog.buddy_join_help(self.config.every_weeks),
+            CommandSpec("buddy join", wording.buddy_join_help(self.config.every_weeks),
                         self.join, "/buddy join", feature=NAME),
-            CommandSpec("buddy leave", catalog.BUDDY_LEAVE_HELP, self.leave, "/buddy leave",
+            CommandSpec("buddy leave", wording.BUDDY_LEAVE_HELP, self.leave, "/buddy leave",
                         feature=NAME),
-            CommandSpec("buddy status", catalog.BUDDY_STATUS_HELP, self.status,
+            CommandSpec("buddy status", wording.BUDDY_STATUS_HELP, self.status,
                         "/buddy status", feature=NAME),
-            CommandSpec("buddy avoid", catalog.BUDDY_AVOID_HELP, self.avoid,
+            CommandSpec("buddy avoid", wording.BUDDY_AVOID_HELP, self.avoid,
                         "/buddy avoid member=@sam",
                         options=(OptionSpec("member", "who not to be paired with",
                                             OptionType.USER, required=True, max_length=64),
@@ -87,12 +87,12 @@ class Buddies:
         """Opt in to pairing."""
         await self.store.buddy_join(ctx.group_id, ctx.actor.user_id, ctx.actor.display_name,
                                      ctx.now())
-        return Reply.text(catalog.buddy_joined(self.config.every_weeks, self.config.day))
+        return Reply.text(wording.buddy_joined(self.config.every_weeks, self.config.day))
 
     async def leave(self, ctx: Context) -> Reply:
         """Opt out of pairing (from the next round)."""
         left = await self.store.buddy_leave(ctx.group_id, ctx.actor.user_id)
-        return Reply.text(catalog.BUDDY_LEFT if left else catalog.BUDDY_NOT_IN)
+        return Reply.text(wording.BUDDY_LEFT if left else wording.BUDDY_NOT_IN)
 
     async def status(self, ctx: Context) -> Reply:
         """Whether you are in, and who your buddies are this round."""
@@ -100,17 +100,17 @@ class Buddies:
         members = await self.store.buddy_members(ctx.group_id)
         rounds = await self.store.buddy_rounds(ctx.group_id, 1)
         current = next((g for r in rounds for g in r.pairs if me in g), ())
-        names = [neutralise(members.get(u, "")) or catalog.BUDDY_SOMEONE for u in current
+        names = [neutralise(members.get(u, "")) or wording.BUDDY_SOMEONE for u in current
                  if u != me]
         avoided = sum(1 for who, _ in await self.store.buddy_avoids(ctx.group_id)
                       if who == me)
-        return Reply.text(catalog.buddy_status(me in members, names, avoided))
+        return Reply.text(wording.buddy_status(me in members, names, avoided))
 
     async def avoid(self, ctx: Context) -> Reply:
         """Privately ask never to be paired with someone (nobody is told)."""
         other = str(ctx.options["member"])
         if other == ctx.actor.user_id:
-            raise UserError(catalog.BUDDY_AVOID_SELF)
+            raise UserError(wording.BUDDY_AVOID_SELF)
         undo = bool(ctx.options.get("undo"))
         if await not_in_group(self.host.people, ctx.group_id, [other]):
             # Someone who left may still be taken off the list, or avoided if they
@@ -119,9 +119,9 @@ class Buddies:
                     if me == ctx.actor.user_id}
             known = mine if undo else set(await self.store.buddy_members(ctx.group_id))
             if other not in known:
-                raise UserError(catalog.buddy_avoid_unknown(other))
+                raise UserError(wording.buddy_avoid_unknown(other))
         await self.store.buddy_avoid(ctx.group_id, ctx.actor.user_id, other, not undo)
-        return Reply.text(catalog.BUDDY_UNAVOIDED if undo else catalog.BUDDY_AVOIDED)
+        return Reply.text(wording.BUDDY_UNAVOIDED if undo else wording.BUDDY_AVOIDED)
 
     # ---- rounds --------------------------------------------------------------------------
 
@@ -182,16 +182,16 @@ class Buddies:
         round_ = BuddyRound(group_id, number, now, tuple(tuple(sorted(g)) for g in groups))
         deliveries = []
         for index, group in enumerate(round_.pairs):
-            names = [neutralise(members[u]) or catalog.BUDDY_SOMEONE for u in group]
-            question = _random.choice(catalog.BUDDY_FIRST_QUESTIONS)
+            names = [neutralise(members[u]) or wording.BUDDY_SOMEONE for u in group]
+            question = _random.choice(wording.BUDDY_FIRST_QUESTIONS)
             deliveries.append(NewDelivery(
                 f"buddies:{group_id}:{number}:{index}",
                 Destination.to_group_dm(group_id, group),
-                Message(catalog.buddy_intro(names, question, self.config.every_weeks))))
+                Message(wording.buddy_intro(names, question, self.config.every_weeks))))
         for user in left_out:
             deliveries.append(NewDelivery(f"buddies:{group_id}:{number}:out:{user}",
                                           Destination.to_dm(group_id, user),
-                                          Message(catalog.BUDDY_LEFT_OUT)))
+                                          Message(wording.BUDDY_LEFT_OUT)))
         if not await storage.save_buddy_round(f"{firing.key}#{group_id}", self.owner, round_,
                                               deliveries, now):
             return None

@@ -33,6 +33,7 @@ from bot.context import Context
 from bot.dates import read_day
 from bot.errors import UserError
 from bot.features import ActionHandler, Feature, FormSpec
+from bot.features.checkins import wording
 from bot.features.checkins.chart import answers_chart_png
 from bot.features.checkins.config import WEEKDAYS, CheckinsConfig, clock_time
 from bot.features.checkins.schedule import in_quiet_hours, next_checkin, paused
@@ -81,13 +82,13 @@ SWEEP_SCHEDULE = "checkins-sweep"
 ASKING = (Answer.ONE_TO_ONE,)
 
 NOTE_FIELDS = (
-    FormField("answer", catalog.CHECKIN_NOTE_ANSWER_FIELD, "choice", required=False,
-              choices=tuple(Choice(catalog.checkin_answer_words(a), a.value) for a in Answer)),
-    FormField("note", catalog.CHECKIN_NOTE_FIELD, "paragraph", required=True,
-              max_length=NOTE_LIMIT, placeholder=catalog.CHECKIN_NOTE_HINT),
+    FormField("answer", wording.CHECKIN_NOTE_ANSWER_FIELD, "choice", required=False,
+              choices=tuple(Choice(wording.checkin_answer_words(a), a.value) for a in Answer)),
+    FormField("note", wording.CHECKIN_NOTE_FIELD, "paragraph", required=True,
+              max_length=NOTE_LIMIT, placeholder=wording.CHECKIN_NOTE_HINT),
 )
 REPLY_FIELDS = (
-    FormField("message", catalog.CHECKIN_REPLY_FIELD, "paragraph", required=True,
+    FormField("message", wording.CHECKIN_REPLY_FIELD, "paragraph", required=True,
               max_length=NOTE_LIMIT),
 )
 
@@ -100,9 +101,9 @@ def build(host: CheckinsHost) -> Feature:
 def checkin_buttons(checkin_id: str) -> tuple[Button, ...]:
     """The answer buttons on a check-in (words, not colours), and the note button."""
     return (
-        *(Button(catalog.checkin_answer_words(a), ANSWER_ACTION, f"{checkin_id}:{a.value}",
+        *(Button(wording.checkin_answer_words(a), ANSWER_ACTION, f"{checkin_id}:{a.value}",
                  "primary" if a is Answer.ONE_TO_ONE else "secondary") for a in Answer),
-        Button(catalog.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin_id),
+        Button(wording.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin_id),
     )
 
 
@@ -129,13 +130,13 @@ class Checkins:
         cadences = tuple(Choice(c.value, c.value) for c in Cadence)
         days = tuple(Choice(d, d) for d in WEEKDAYS)
         commands = [
-            CommandSpec("checkin", catalog.CHECKIN_HELP, self.show, "/checkin",
+            CommandSpec("checkin", wording.CHECKIN_HELP, self.show, "/checkin",
                         feature=NAME),
-            CommandSpec("checkin on", catalog.CHECKIN_ON_HELP, self.switch_on,
+            CommandSpec("checkin on", wording.CHECKIN_ON_HELP, self.switch_on,
                         "/checkin on", feature=NAME),
-            CommandSpec("checkin off", catalog.CHECKIN_OFF_HELP, self.switch_off,
+            CommandSpec("checkin off", wording.CHECKIN_OFF_HELP, self.switch_off,
                         "/checkin off", feature=NAME),
-            CommandSpec("checkin set", catalog.CHECKIN_SET_HELP, self.set,
+            CommandSpec("checkin set", wording.CHECKIN_SET_HELP, self.set,
                         "/checkin set cadence=fortnightly day=friday time=18:00 "
                         "quiet=22:00-08:00",
                         options=(
@@ -148,16 +149,16 @@ class Checkins:
                             OptionSpec("quiet", "quiet hours, like 22:00-08:00, or none",
                                        max_length=11)),
                         feature=NAME),
-            CommandSpec("checkin pause", catalog.CHECKIN_PAUSE_HELP, self.pause,
+            CommandSpec("checkin pause", wording.CHECKIN_PAUSE_HELP, self.pause,
                         "/checkin pause until=2026-12-31",
-                        options=(OptionSpec("until", catalog.CHECKIN_PAUSE_UNTIL_OPTION,
+                        options=(OptionSpec("until", wording.CHECKIN_PAUSE_UNTIL_OPTION,
                                             required=True, max_length=60),),
                         feature=NAME),
-            CommandSpec("checkin resume", catalog.CHECKIN_RESUME_HELP, self.resume,
+            CommandSpec("checkin resume", wording.CHECKIN_RESUME_HELP, self.resume,
                         "/checkin resume", feature=NAME),
             # A member's facilitator sees their answers, so choosing one is for the
             # group's admins (or the config), never a facilitator choosing themselves.
-            CommandSpec("checkin assign", catalog.CHECKIN_ASSIGN_HELP, self.assign,
+            CommandSpec("checkin assign", wording.CHECKIN_ASSIGN_HELP, self.assign,
                         "/checkin assign member=@alice facilitator=@carol",
                         options=(OptionSpec("member", "the member", OptionType.USER,
                                             required=True, max_length=64),
@@ -165,16 +166,16 @@ class Checkins:
                                             "clear", OptionType.USER, required=True,
                                             max_length=64)),
                         roles=frozenset(), admins=True, feature=NAME),
-            CommandSpec("checkin facilitators", catalog.CHECKIN_FACILITATORS_HELP,
+            CommandSpec("checkin facilitators", wording.CHECKIN_FACILITATORS_HELP,
                         self.facilitator_list, "/checkin facilitators",
                         roles=facilitators, admins=True, feature=NAME),
-            CommandSpec("checkin remove", catalog.CHECKIN_REMOVE_HELP, self.remove,
+            CommandSpec("checkin remove", wording.CHECKIN_REMOVE_HELP, self.remove,
                         "/checkin remove facilitator=@carol",
                         options=(OptionSpec("facilitator", "who no longer facilitates",
                                             OptionType.USER, required=True,
                                             max_length=64),),
                         roles=frozenset(), admins=True, feature=NAME),
-            CommandSpec("checkin summary", catalog.CHECKIN_SUMMARY_HELP, self.summary,
+            CommandSpec("checkin summary", wording.CHECKIN_SUMMARY_HELP, self.summary,
                         "/checkin summary days=30",
                         options=(OptionSpec("days", "how many days back (whole weeks are "
                                             "shown)", OptionType.INTEGER,
@@ -252,7 +253,7 @@ class Checkins:
         if misses >= self.config.pause_after_misses:
             stopped = replace(prefs, enabled=False, pause_reason="misses", misses=misses)
             notice = NewDelivery(f"checkin-paused:{firing.key}", dm,
-                                 Message(catalog.checkin_auto_paused(misses)))
+                                 Message(wording.checkin_auto_paused(misses)))
             done = await storage.send_checkin(firing.key, self.owner, stopped, None,
                                               [notice], now)
             self._schedule(stopped)
@@ -265,8 +266,8 @@ class Checkins:
         facilitator = await self._facilitator_for(group_id, user_id, prefs, advance=False)
         fallbacks = () if facilitator is None else (Fallback(
             Destination.to_dm(group_id, facilitator.user_id),
-            Message(catalog.checkin_unreachable_for_facilitator(prefs.display_name))),)
-        message = Message(catalog.CHECKIN_QUESTION, buttons=checkin_buttons(checkin_id))
+            Message(wording.checkin_unreachable_for_facilitator(prefs.display_name))),)
+        message = Message(wording.CHECKIN_QUESTION, buttons=checkin_buttons(checkin_id))
         done = await storage.send_checkin(firing.key, self.owner, replace(prefs, misses=misses),
                                           checkin, [NewDelivery(key, dm, message, fallbacks)],
                                           now)
@@ -307,7 +308,7 @@ class Checkins:
             return 0
         if in_quiet_hours(prefs, now) or paused(prefs, now):
             return 0  # tried again at the next sweep
-        message = Message(catalog.CHECKIN_FOLLOW_UP, buttons=checkin_buttons(checkin.checkin_id))
+        message = Message(wording.CHECKIN_FOLLOW_UP, buttons=checkin_buttons(checkin.checkin_id))
         delivery = NewDelivery(f"checkin-follow-up:{checkin.checkin_id}",
                                Destination.to_dm(checkin.group_id, checkin.user_id), message)
         return int(await storage.follow_up_checkin(checkin.checkin_id, [delivery], now))
@@ -320,7 +321,7 @@ class Checkins:
         within = timedelta(days=self.config.arrange_within_days)
         age = now - request.created_at
         if request.stage == 0 and age >= within:
-            message = Message(catalog.one_to_one_reminder(neutralise(request.member_name),
+            message = Message(wording.one_to_one_reminder(neutralise(request.member_name),
                                                           self.config.arrange_within_days),
                               buttons=self._request_buttons(request))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:reminder",
@@ -338,7 +339,7 @@ class Checkins:
             other = others[await self.store.count_one_to_ones(request.group_id)
                            % len(others)]
             moved = replace(request, stage=2, facilitator_id=other.user_id)
-            message = Message(catalog.one_to_one_escalated(
+            message = Message(wording.one_to_one_escalated(
                 neutralise(request.member_name), _answer_words(request),
                 _quoted(request.note), 2 * self.config.arrange_within_days),
                 buttons=self._request_buttons(moved))
@@ -415,7 +416,7 @@ class Checkins:
                 and await self.store.checkin_prefs(ctx.group_id, actor.user_id) is None:
             prefs = self._defaults(ctx)
             await self._save(prefs)
-            out.append(Message(catalog.checkin_default_on(self._when(prefs, ctx.now()))))
+            out.append(Message(wording.checkin_default_on(self._when(prefs, ctx.now()))))
         if self._all_loaded and (ctx.group_id, actor.user_id) not in self.prefs:
             # Never opted in, so no check-in of theirs can have gone astray: no read.
             return out
@@ -425,7 +426,7 @@ class Checkins:
             if current is not None and current.enabled:
                 await self._save(replace(current, enabled=False, pause_reason="unreachable"))
             await self.store.mark_unreachable_told(unreachable.checkin_id)
-            out.append(Message(catalog.CHECKIN_DMS_CLOSED))
+            out.append(Message(wording.CHECKIN_DMS_CLOSED))
         return out
 
     # ---- a member's own settings -------------------------------------------------------------
@@ -455,14 +456,14 @@ class Checkins:
         if prefs.paused_until is not None and paused(prefs, now):
             local = prefs.paused_until.astimezone(ZoneInfo(prefs.timezone))
             paused_until = f"{local:%A} {local.day} {local:%B %Y}"
-        text = catalog.checkin_settings(
+        text = wording.checkin_settings(
             prefs.enabled, prefs.cadence.value, WEEKDAYS[prefs.weekday], prefs.at,
             prefs.timezone, prefs.quiet_start, prefs.quiet_end, paused_until,
             prefs.pause_reason, self._when(prefs, now))
-        buttons = [Button(catalog.CHECKIN_OFF_BUTTON, OFF_ACTION) if prefs.enabled
-                   else Button(catalog.CHECKIN_ON_BUTTON, ON_ACTION, style="primary")]
+        buttons = [Button(wording.CHECKIN_OFF_BUTTON, OFF_ACTION) if prefs.enabled
+                   else Button(wording.CHECKIN_ON_BUTTON, ON_ACTION, style="primary")]
         if paused_until:
-            buttons.append(Button(catalog.CHECKIN_RESUME_BUTTON, RESUME_ACTION))
+            buttons.append(Button(wording.CHECKIN_RESUME_BUTTON, RESUME_ACTION))
         return Message(text, buttons=tuple(buttons))
 
     async def show(self, ctx: Context) -> Reply:
@@ -480,19 +481,19 @@ class Checkins:
         prefs = replace(prefs, enabled=True, paused_until=None, pause_reason="", misses=0,
                         anchor=prefs.anchor or ctx.now())
         await self._save(prefs)
-        return Reply.text(catalog.checkin_switched_on(self._when(prefs, ctx.now())))
+        return Reply.text(wording.checkin_switched_on(self._when(prefs, ctx.now())))
 
     async def switch_off(self, ctx: Context) -> Reply:
         """`/checkin off` (or the button): one step."""
         prefs = await self._mine(ctx)
         await self._save(replace(prefs, enabled=False, pause_reason=""))
-        return Reply.text(catalog.CHECKIN_SWITCHED_OFF)
+        return Reply.text(wording.CHECKIN_SWITCHED_OFF)
 
     async def set(self, ctx: Context) -> Reply:
         """`/checkin set`: cadence, day, time, time zone and quiet hours."""
         opts = ctx.options
         if not any(opts.get(k) for k in ("cadence", "day", "time", "timezone", "quiet")):
-            raise UserError(catalog.CHECKIN_SET_NOTHING)
+            raise UserError(wording.CHECKIN_SET_NOTHING)
         prefs = await self._mine(ctx)
         if opts.get("cadence"):
             prefs = replace(prefs, cadence=Cadence(opts["cadence"]))
@@ -508,7 +509,7 @@ class Checkins:
             start, end = _quiet(str(opts["quiet"]))
             prefs = replace(prefs, quiet_start=start, quiet_end=end)
         await self._save(replace(prefs, anchor=prefs.anchor or ctx.now()))
-        return Reply(messages=(Message(catalog.CHECKIN_SAVED),
+        return Reply(messages=(Message(wording.CHECKIN_SAVED),
                                self._settings_message(prefs, ctx.now())))
 
     async def pause(self, ctx: Context) -> Reply:
@@ -518,18 +519,18 @@ class Checkins:
         day = read_day(str(ctx.options["until"]), zone, ctx.now())
         today = ctx.now().astimezone(zone).date()
         if day is None or not today < day <= today + timedelta(days=366):
-            raise UserError(catalog.CHECKIN_PAUSE_BAD_DATE)
+            raise UserError(wording.CHECKIN_PAUSE_BAD_DATE)
         until = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
         prefs = replace(prefs, paused_until=until, pause_reason="holiday")
         await self._save(prefs)
-        return Reply.text(catalog.checkin_paused(f"{day:%A} {day.day} {day:%B %Y}",
+        return Reply.text(wording.checkin_paused(f"{day:%A} {day.day} {day:%B %Y}",
                                                  prefs.enabled))
 
     async def resume(self, ctx: Context) -> Reply:
         """`/checkin resume`: end a pause now."""
         prefs = await self._mine(ctx)
         if prefs.paused_until is None and prefs.enabled:
-            return Reply.text(catalog.checkin_switched_on(self._when(prefs, ctx.now())))
+            return Reply.text(wording.checkin_switched_on(self._when(prefs, ctx.now())))
         return await self.switch_on(ctx)
 
     async def assign(self, ctx: Context) -> Reply:
@@ -542,15 +543,15 @@ class Checkins:
         name = ""
         if facilitator:
             if member == facilitator:
-                raise UserError(catalog.CHECKIN_ASSIGN_SELF)
+                raise UserError(wording.CHECKIN_ASSIGN_SELF)
             known = {f.user_id: f for f in await self.facilitators(ctx.group_id)}
             if facilitator not in known:
-                raise UserError(catalog.checkin_assign_not_facilitator(neutralise(raw)))
-            name = neutralise(known[facilitator].display_name) or catalog.CHECKIN_A_FACILITATOR
+                raise UserError(wording.checkin_assign_not_facilitator(neutralise(raw)))
+            name = neutralise(known[facilitator].display_name) or wording.CHECKIN_A_FACILITATOR
         found = await self.store.checkin_prefs(ctx.group_id, member)
         if (found.facilitator_id if found is not None else "") == facilitator:
-            return Reply.text(catalog.CHECKIN_ASSIGN_SAME if facilitator
-                              else catalog.CHECKIN_ASSIGN_NONE_ALREADY)
+            return Reply.text(wording.CHECKIN_ASSIGN_SAME if facilitator
+                              else wording.CHECKIN_ASSIGN_NONE_ALREADY)
         prefs = found or CheckinPrefs(ctx.group_id, member, "", enabled=self.config.default_on,
                                       weekday=WEEKDAYS.index(self.config.day),
                                       at=self.config.time, timezone=ctx.settings.timezone,
@@ -558,17 +559,17 @@ class Checkins:
         told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{member}:"
                            f"{int(ctx.now().timestamp() * 1e6)}",
                            Destination.to_dm(ctx.group_id, member),
-                           Message(catalog.checkin_your_facilitator(name)))
+                           Message(wording.checkin_your_facilitator(name)))
         await self._save(replace(prefs, facilitator_id=facilitator), [told])
         log_event(log, logging.INFO, "checkin.assigned", group=ctx.group_id,
                   cleared=not facilitator)
-        return Reply.text(catalog.checkin_assigned(name))
+        return Reply.text(wording.checkin_assigned(name))
 
     async def facilitator_list(self, ctx: Context) -> Reply:
         """`/checkin facilitators`: who members' requests can go to."""
         names = [neutralise(f.display_name) or neutralise(f.user_id)
                  for f in await self.facilitators(ctx.group_id)]
-        return Reply.text(catalog.checkin_facilitators_list(names))
+        return Reply.text(wording.checkin_facilitators_list(names))
 
     async def remove(self, ctx: Context) -> Reply:
         """`/checkin remove` (admins): someone stepped down. The bot only learns roles
@@ -578,7 +579,7 @@ class Checkins:
         who = str(ctx.options["facilitator"]).strip()
         known = {f.user_id: f for f in await self.store.known_facilitators(ctx.group_id)}
         if who not in known:
-            raise UserError(catalog.checkin_not_a_known_facilitator(neutralise(who)))
+            raise UserError(wording.checkin_not_a_known_facilitator(neutralise(who)))
         await self.store.forget_facilitator(ctx.group_id, who)
         self._seen = {seen for seen in self._seen if seen[:2] != (ctx.group_id, who)}
         now = ctx.now()
@@ -588,7 +589,7 @@ class Checkins:
         for prefs in members:
             told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{prefs.user_id}:{stamp}",
                                Destination.to_dm(ctx.group_id, prefs.user_id),
-                               Message(catalog.checkin_your_facilitator("")))
+                               Message(wording.checkin_your_facilitator("")))
             await self._save(replace(prefs, facilitator_id=""), [told])
         moved = 0
         for request in await self.store.open_one_to_ones(ctx.group_id):
@@ -608,7 +609,7 @@ class Checkins:
         log_event(log, logging.INFO, "checkin.facilitator_removed", group=ctx.group_id,
                   members=len(members), requests=moved)
         name = neutralise(known[who].display_name) or neutralise(who)
-        return Reply.text(catalog.checkin_facilitator_removed(name, len(members), moved))
+        return Reply.text(wording.checkin_facilitator_removed(name, len(members), moved))
 
     # ---- answers --------------------------------------------------------------------------
 
@@ -616,7 +617,7 @@ class Checkins:
         checkin = await self.store.checkin(checkin_id[:20])
         if checkin is None or checkin.user_id != ctx.actor.user_id \
                 or checkin.group_id != ctx.group_id:
-            raise UserError(catalog.CHECKIN_NOT_YOURS)
+            raise UserError(wording.CHECKIN_NOT_YOURS)
         return checkin
 
     async def press_answer(self, ctx: Context) -> Reply:
@@ -625,14 +626,14 @@ class Checkins:
         try:
             answer = Answer(word)
         except ValueError:
-            raise UserError(catalog.CHECKIN_NOT_YOURS) from None
+            raise UserError(wording.CHECKIN_NOT_YOURS) from None
         return await self._answer(ctx, await self._own_checkin(ctx, checkin_id), answer, "")
 
     async def open_note(self, ctx: Context) -> Reply:
         """The "add a private note" button: the note form."""
         checkin = await self._own_checkin(ctx, str(ctx.options.get("value", "")))
         defaults = {"answer": checkin.answer.value} if checkin.answer else None
-        return Reply(form=self.note_form.form(catalog.CHECKIN_NOTE_TITLE,
+        return Reply(form=self.note_form.form(wording.CHECKIN_NOTE_TITLE,
                                               state=checkin.checkin_id, defaults=defaults))
 
     async def submit_note(self, ctx: Context) -> Reply:
@@ -641,7 +642,7 @@ class Checkins:
         note = neutralise(ctx.options["note"])
         if not has_visible_text(note):
             return Reply(field_errors={"note": catalog.field_required(
-                catalog.CHECKIN_NOTE_FIELD)})
+                wording.CHECKIN_NOTE_FIELD)})
         word = ctx.options.get("answer") or (checkin.answer.value if checkin.answer else "")
         answer = Answer(word) if word else None
         return await self._answer(ctx, checkin, answer, note)
@@ -655,7 +656,7 @@ class Checkins:
         existing = next((r for r in await storage.open_one_to_ones(ctx.group_id)
                          if r.checkin_id == checkin.checkin_id), None)
         if checkin.answer is not None and answer not in ASKING and not note:
-            return Reply.text(catalog.CHECKIN_ALREADY_ANSWERED)
+            return Reply.text(wording.CHECKIN_ALREADY_ANSWERED)
         deliveries: list[NewDelivery] = []
         request: OneToOne | None = None
         facilitator: Facilitator | None = None
@@ -667,7 +668,7 @@ class Checkins:
                 deliveries.append(NewDelivery(
                     f"one-to-one:{existing.request_id}:note:{secrets.token_hex(3)}",
                     Destination.to_dm(ctx.group_id, existing.facilitator_id),
-                    Message(catalog.one_to_one_note_added(neutralise(name), quote_block(note)),
+                    Message(wording.one_to_one_note_added(neutralise(name), quote_block(note)),
                             buttons=self._request_buttons(existing))))
         elif answer in ASKING or (answer is None and checkin.answer in ASKING):
             # The request shows how they said things were ("Not so good", say), if they
@@ -688,7 +689,7 @@ class Checkins:
         if not await storage.answer_checkin(checkin.checkin_id,
                                             answer if checkin.answer is None else None,
                                             note, request, deliveries, now):
-            raise UserError(catalog.CHECKIN_NOT_YOURS)
+            raise UserError(wording.CHECKIN_NOT_YOURS)
         if deliveries:
             self.host.deliveries_waiting()
         log_event(log, logging.INFO, "checkin.answered", group=ctx.group_id,
@@ -696,23 +697,23 @@ class Checkins:
         buttons: tuple[Button, ...] = ()
         if facilitator is None and (request is not None or existing is not None):
             # Nobody to pass it to yet: said plainly; the sweep hands it on later.
-            text = catalog.one_to_one_waiting(self.config.peer_support, self.config.helpline)
+            text = wording.one_to_one_waiting(self.config.peer_support, self.config.helpline)
         elif request is not None or existing is not None:
             who = neutralise(facilitator.display_name) if facilitator else ""
             passed = bool(note or (request is not None and request.note))
-            text = catalog.checkin_request_made(who, self.config.arrange_within_days,
+            text = wording.checkin_request_made(who, self.config.arrange_within_days,
                                                 self.config.peer_support,
                                                 self.config.helpline, passed)
         elif (answer or checkin.answer) is Answer.NOT_SO_GOOD:
             # Offered, never assumed: a facilitator hears only if the member asks.
-            text = catalog.checkin_not_so_good(bool(note or checkin.note),
+            text = wording.checkin_not_so_good(bool(note or checkin.note),
                                                self.config.peer_support, self.config.helpline)
-            buttons = (Button(catalog.checkin_answer_words(Answer.ONE_TO_ONE), ANSWER_ACTION,
+            buttons = (Button(wording.checkin_answer_words(Answer.ONE_TO_ONE), ANSWER_ACTION,
                               f"{checkin.checkin_id}:{Answer.ONE_TO_ONE.value}", "primary"),)
         else:
-            text = catalog.checkin_thanks(answer, bool(note))
+            text = wording.checkin_thanks(answer, bool(note))
         if not note:
-            buttons += (Button(catalog.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin.checkin_id),)
+            buttons += (Button(wording.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin.checkin_id),)
         return Reply(messages=(Message(text, buttons=buttons),))
 
     async def ask(self, ctx: Context) -> Reply:
@@ -728,8 +729,8 @@ class Checkins:
         if mine is not None:
             named = await self._named(ctx.group_id, mine.facilitator_id)
             who = "" if named is None else (neutralise(named.display_name)
-                                            or catalog.CHECKIN_A_FACILITATOR)
-            return Reply.text(catalog.one_to_one_already_asked(
+                                            or wording.CHECKIN_A_FACILITATOR)
+            return Reply.text(wording.one_to_one_already_asked(
                 who, mine.status is RequestStatus.ARRANGED))
         now = ctx.now()
         prefs = await storage.checkin_prefs(ctx.group_id, me)
@@ -745,9 +746,9 @@ class Checkins:
         log_event(log, logging.INFO, "one_to_one.asked", group=ctx.group_id,
                   request=request.request_id, waiting=facilitator is None)
         if facilitator is None:
-            return Reply.text(catalog.one_to_one_waiting(
+            return Reply.text(wording.one_to_one_waiting(
                 self.config.peer_support, self.config.helpline, from_dm))
-        return Reply.text(catalog.checkin_request_made(
+        return Reply.text(wording.checkin_request_made(
             neutralise(facilitator.display_name), self.config.arrange_within_days,
             self.config.peer_support, self.config.helpline, False, from_dm))
 
@@ -761,7 +762,7 @@ class Checkins:
 
     def _request_delivery(self, request: OneToOne, facilitator: Facilitator) -> NewDelivery:
         assert facilitator.user_id, "a request is never sent to an empty id"
-        message = Message(catalog.one_to_one_request(
+        message = Message(wording.one_to_one_request(
             neutralise(request.member_name), _answer_words(request),
             _quoted(request.note), self.config.arrange_within_days),
             buttons=self._request_buttons(request))
@@ -772,12 +773,12 @@ class Checkins:
     def _request_buttons(request: OneToOne) -> tuple[Button, ...]:
         if request.status is RequestStatus.DONE:
             return ()
-        reply = Button(catalog.one_to_one_reply_button(neutralise(request.member_name)),
+        reply = Button(wording.one_to_one_reply_button(neutralise(request.member_name)),
                        REPLY_ACTION, request.request_id)
         if request.status is RequestStatus.ARRANGED:
-            return (reply, Button(catalog.ONE_TO_ONE_DONE_BUTTON, DONE_ACTION,
+            return (reply, Button(wording.ONE_TO_ONE_DONE_BUTTON, DONE_ACTION,
                                   request.request_id))
-        return (reply, Button(catalog.ONE_TO_ONE_ARRANGED_BUTTON, ARRANGED_ACTION,
+        return (reply, Button(wording.ONE_TO_ONE_ARRANGED_BUTTON, ARRANGED_ACTION,
                               request.request_id, "primary"))
 
     # ---- facilitators: reply, arranged, done ------------------------------------------------
@@ -786,14 +787,14 @@ class Checkins:
         request = await self.store.one_to_one(request_id[:20])
         if request is None or request.group_id != ctx.group_id \
                 or request.facilitator_id != ctx.actor.user_id:
-            raise UserError(catalog.ONE_TO_ONE_NOT_YOURS)
+            raise UserError(wording.ONE_TO_ONE_NOT_YOURS)
         return request
 
     async def open_reply(self, ctx: Context) -> Reply:
         """"Reply to <member>": a form whose words go to the member by direct message."""
         request = await self._their_request(ctx, str(ctx.options.get("value", "")))
         return Reply(form=self.reply_form.form(
-            catalog.one_to_one_reply_title(neutralise(request.member_name)),
+            wording.one_to_one_reply_title(neutralise(request.member_name)),
             state=request.request_id))
 
     async def submit_reply(self, ctx: Context) -> Reply:
@@ -802,34 +803,34 @@ class Checkins:
         text = neutralise(ctx.options["message"])
         if not has_visible_text(text):
             return Reply(field_errors={"message": catalog.field_required(
-                catalog.CHECKIN_REPLY_FIELD)})
+                wording.CHECKIN_REPLY_FIELD)})
         delivery = NewDelivery(
             f"one-to-one:{request.request_id}:reply:{secrets.token_hex(4)}",
             Destination.to_dm(ctx.group_id, request.user_id),
-            Message(catalog.one_to_one_reply(neutralise(ctx.actor.display_name),
+            Message(wording.one_to_one_reply(neutralise(ctx.actor.display_name),
                                              quote_block(text))))
         await self.store.update_one_to_one(request, [delivery], ctx.now())
         self.host.deliveries_waiting()
-        return Reply.text(catalog.one_to_one_reply_sent(neutralise(request.member_name)))
+        return Reply.text(wording.one_to_one_reply_sent(neutralise(request.member_name)))
 
     async def mark_arranged(self, ctx: Context) -> Reply:
         """The one-to-one has a time: no more reminders."""
         request = await self._their_request(ctx, str(ctx.options.get("value", "")))
         if request.status is not RequestStatus.REQUESTED:
-            return Reply.text(catalog.ONE_TO_ONE_ALREADY)
+            return Reply.text(wording.ONE_TO_ONE_ALREADY)
         arranged = replace(request, status=RequestStatus.ARRANGED, arranged_at=ctx.now())
         await self.store.update_one_to_one(arranged, [], ctx.now())
-        return Reply(messages=(Message(catalog.one_to_one_arranged(
+        return Reply(messages=(Message(wording.one_to_one_arranged(
             neutralise(request.member_name)), buttons=self._request_buttons(arranged)),))
 
     async def mark_done(self, ctx: Context) -> Reply:
         """The one-to-one happened."""
         request = await self._their_request(ctx, str(ctx.options.get("value", "")))
         if request.status is RequestStatus.DONE:
-            return Reply.text(catalog.ONE_TO_ONE_ALREADY)
+            return Reply.text(wording.ONE_TO_ONE_ALREADY)
         await self.store.update_one_to_one(replace(request, status=RequestStatus.DONE), [],
                                             ctx.now())
-        return Reply.text(catalog.one_to_one_done(neutralise(request.member_name)))
+        return Reply.text(wording.one_to_one_done(neutralise(request.member_name)))
 
     # ---- summary ---------------------------------------------------------------------------
 
@@ -869,28 +870,28 @@ class Checkins:
             for _, answer in week:
                 counts[answer] += 1
         last_day = (bounds[-1] - timedelta(microseconds=1)).astimezone(zone)
-        lines = [catalog.checkin_summary_header(
+        lines = [wording.checkin_summary_header(
             weeks, f"{bounds[0].astimezone(zone):%a %d %b}", f"{last_day:%a %d %b}", sent,
             len(answered))]
         images: tuple[Image, ...] = ()
         if any(counts.values()):
-            spread = [(catalog.checkin_answer_words(a), counts[a]) for a in Answer]
-            lines.append(catalog.checkin_summary_spread(spread))
+            spread = [(wording.checkin_answer_words(a), counts[a]) for a in Answer]
+            lines.append(wording.checkin_summary_spread(spread))
             if left_out:
-                lines.append(catalog.checkin_summary_left_out(left_out, SUMMARY_MIN_MEMBERS))
-            alt = catalog.checkin_summary_alt(weeks, spread)
+                lines.append(wording.checkin_summary_left_out(left_out, SUMMARY_MIN_MEMBERS))
+            alt = wording.checkin_summary_alt(weeks, spread)
             images = (Image("check-ins.png", answers_chart_png(
-                catalog.checkin_summary_chart_title(weeks), spread), alt),)
+                wording.checkin_summary_chart_title(weeks), spread), alt),)
         else:
-            lines.append(catalog.checkin_summary_too_few(SUMMARY_MIN_MEMBERS))
+            lines.append(wording.checkin_summary_too_few(SUMMARY_MIN_MEMBERS))
         me = ctx.actor.user_id
         mine = [r for r in await storage.open_one_to_ones(ctx.group_id)
                 if r.facilitator_id == me]
         arranged = sum(r.status is RequestStatus.ARRANGED for r in mine)
-        lines.append(catalog.checkin_summary_requests(len(mine) - arranged, arranged))
+        lines.append(wording.checkin_summary_requests(len(mine) - arranged, arranged))
         for r in mine:
-            lines.append(catalog.checkin_summary_my_request(
-                neutralise(r.member_name), catalog.checkin_answer_words(r.answer),
+            lines.append(wording.checkin_summary_my_request(
+                neutralise(r.member_name), wording.checkin_answer_words(r.answer),
                 f"{r.created_at:%d %b}", r.status.value))
         members = {p.user_id: p for p in await storage.all_checkin_prefs()
                    if p.group_id == ctx.group_id
@@ -899,12 +900,12 @@ class Checkins:
         for c in await storage.checkins_between(ctx.group_id, now - timedelta(days=days), now):
             if c.user_id in members and c.answer is not None:
                 said.setdefault(c.user_id, []).append(
-                    f"{catalog.checkin_answer_words(c.answer)} ({c.sent_at:%d %b})")
+                    f"{wording.checkin_answer_words(c.answer)} ({c.sent_at:%d %b})")
         if said:
-            lines.append(catalog.checkin_summary_members_header(days))
+            lines.append(wording.checkin_summary_members_header(days))
         for user_id, answers in said.items():
-            name = neutralise(members[user_id].display_name) or catalog.CHECKIN_A_MEMBER
-            lines.append(catalog.checkin_summary_member(name, answers))
+            name = neutralise(members[user_id].display_name) or wording.CHECKIN_A_MEMBER
+            lines.append(wording.checkin_summary_member(name, answers))
         return Reply(messages=(Message("\n".join(lines), images=images),))
 
 
@@ -916,7 +917,7 @@ def _checked(check: object, value: object, name: str) -> str:
     try:
         return str(check(value))  # type: ignore[operator]
     except SettingError as exc:
-        raise UserError(catalog.checkin_bad_option(name, str(exc))) from None
+        raise UserError(wording.checkin_bad_option(name, str(exc))) from None
 
 
 def _quiet(raw: str) -> tuple[str, str]:
@@ -925,17 +926,17 @@ def _quiet(raw: str) -> tuple[str, str]:
         return "", ""
     start, sep, end = text.partition("-")
     if not sep:
-        raise UserError(catalog.CHECKIN_BAD_QUIET)
+        raise UserError(wording.CHECKIN_BAD_QUIET)
     try:
         return clock_time(start), clock_time(end)
     except SettingError:
-        raise UserError(catalog.CHECKIN_BAD_QUIET) from None
+        raise UserError(wording.CHECKIN_BAD_QUIET) from None
 
 
 def _answer_words(request: OneToOne) -> str:
     """How the member answered the check-in their request came from ("" if they asked
     by direct message)."""
-    return catalog.checkin_answer_words(request.answer) if request.checkin_id else ""
+    return wording.checkin_answer_words(request.answer) if request.checkin_id else ""
 
 
 def _quoted(note: str) -> str:
