@@ -223,6 +223,11 @@ def checkin_thanks(answer: object, noted: bool) -> str:
     return "Thank you for letting me know." + note
 
 
+def _paragraphs(lines: list[str], *more: str) -> str:
+    """The lines, then each of `more` that is not empty, as paragraphs."""
+    return "\n\n".join([*lines, *(m for m in more if m)])
+
+
 def checkin_not_so_good(noted: bool, peer_support: str, helpline: str) -> str:
     """A check-in answered Not so good: the one-to-one is offered, not started."""
     lines = ["Thank you for telling me. I'm sorry things aren't going well. Nobody has "
@@ -232,11 +237,7 @@ def checkin_not_so_good(noted: bool, peer_support: str, helpline: str) -> str:
         lines.append("Your note is saved privately. If you ask for a one-to-one, it goes "
                      "with your request to one facilitator. If they can't take it, it goes "
                      "to the one who takes over, and to nobody else.")
-    if peer_support:
-        lines.append(peer_support)
-    if helpline:
-        lines.append(helpline)
-    return "\n\n".join(lines)
+    return _paragraphs(lines, peer_support, helpline)
 
 
 def checkin_request_made(facilitator: str, days: int, peer_support: str, helpline: str,
@@ -251,13 +252,8 @@ def checkin_request_made(facilitator: str, days: int, peer_support: str, helplin
                      f"it (they step down, or no time is arranged within {2 * days} days), "
                      "your request and note go to one other facilitator instead. Nobody "
                      "else sees them.")
-    if from_dm:
-        lines.append(ONE_TO_ONE_DM_NOT_PASSED)
-    if peer_support:
-        lines.append(peer_support)
-    if helpline:
-        lines.append(helpline)
-    return "\n\n".join(lines)
+    return _paragraphs(lines, ONE_TO_ONE_DM_NOT_PASSED if from_dm else "", peer_support,
+                       helpline)
 
 
 ONE_TO_ONE_DM_NOT_PASSED = ("What you wrote to me has not been passed on, and I have not "
@@ -272,13 +268,8 @@ def one_to_one_waiting(peer_support: str, helpline: str, from_dm: bool = False) 
              "soon as I find a facilitator (I look every hour).",
              "If you'd like to talk sooner, please speak to a facilitator in the group, or "
              "someone you trust."]
-    if from_dm:
-        lines.append(ONE_TO_ONE_DM_NOT_PASSED)
-    if peer_support:
-        lines.append(peer_support)
-    if helpline:
-        lines.append(helpline)
-    return "\n\n".join(lines)
+    return _paragraphs(lines, ONE_TO_ONE_DM_NOT_PASSED if from_dm else "", peer_support,
+                       helpline)
 
 
 def one_to_one_already_asked(facilitator: str, arranged: bool) -> str:
