@@ -42,7 +42,7 @@ from bot.parsing import parse_command_line
 from bot.people import PeopleBook
 from bot.ports import People, Sender
 from bot.roles import Role, resolve_roles
-from bot.settings import FEATURES, GroupSettings, SettingsBook
+from bot.settings import GroupSettings, SettingsBook, feature_names
 from bot.text import has_visible_text
 from scheduler import Scheduler
 from storage.interface import Storage, StorageError
@@ -70,6 +70,7 @@ class App:
         self.settings = SettingsBook(config.group, config.groups)
         self.registry = Registry()
         self.features: dict[str, Feature] = {}
+        self._switchable = frozenset(feature_names())
         self._actions: dict[str, ActionHandler] = {}
         self._forms: dict[str, FormSpec] = {}
         # Which feature each button action and form belongs to, for its feature switch.
@@ -402,7 +403,8 @@ class App:
     def _check_switched_on(self, owned: str, group_id: str) -> None:
         """Buttons and forms of a switched-off feature stop working, as its commands do."""
         feature = self._owner.get(owned, "core")
-        if feature in FEATURES and feature not in self.settings.for_group(group_id).features:
+        settings = self.settings.for_group(group_id)
+        if feature in self._switchable and feature not in settings.features:
             raise UserError(catalog.FEATURE_SWITCHED_OFF)
 
     def _check_allowed(self, owned: str, event: ButtonPress | FormSubmission,
@@ -458,7 +460,7 @@ class App:
         ctx = Context(self, event, settings, self.roles_of(event.actor, settings))
         messages: list[Message] = []
         for feature in self.features.values():
-            if feature.on_join is not None and (feature.name not in FEATURES
+            if feature.on_join is not None and (feature.name not in self._switchable
                                                 or feature.name in settings.features):
                 messages += (await feature.on_join(ctx)).messages
         return Reply(messages=tuple(messages))
@@ -471,7 +473,7 @@ class App:
                       self.roles_of(actor, settings))
         sections = [Message(catalog.home_intro(actor.display_name))]
         for feature in self.features.values():
-            if feature.home is None or (feature.name in FEATURES
+            if feature.home is None or (feature.name in self._switchable
                                         and feature.name not in settings.features):
                 continue
             section = await feature.home(ctx)

@@ -43,7 +43,6 @@ from bot.retention_config import (
     retention_problems,
 )
 from bot.settings import (
-    FEATURE_CHANNELS,
     SETTING_KEYS,
     GroupSettings,
     SettingError,
@@ -723,5 +722,5 @@ def _close_hint(key: str, known: list[str]) -> str:
     return f" (did you mean {match[0]}?)" if match else ""
 
 
-__all__ = ["FEATURE_CHANNELS", "Config", "ConfigError", "RecordConfig", "Secrets",
+__all__ = ["Config", "ConfigError", "RecordConfig", "Secrets",
            "load_config"]

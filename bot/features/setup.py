@@ -25,12 +25,12 @@ from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.settings import (
-    FEATURES,
     SETTING_KEYS,
     SETTINGS,
     GroupSettings,
     SettingError,
     describe,
+    feature_names,
     setting_spec,
     to_stored,
 )
@@ -92,7 +92,7 @@ def build(app: App) -> Feature:
                      OptionType.CHANNEL if s.key in _CHANNEL_KEYS else OptionType.STRING,
                      max_length=400)
           for s in SETTINGS if s.key != "features"),
-        OptionSpec("enable", "switch a feature on: " + ", ".join(FEATURES), max_length=60),
+        OptionSpec("enable", "switch a feature on: " + ", ".join(feature_names()), max_length=60),
         OptionSpec("disable", "switch a feature off", max_length=60),
         OptionSpec("reset", "return a setting to the config default", max_length=60),
     )
@@ -163,8 +163,8 @@ def _changes(ctx: Context) -> dict[str, Any]:
         if key in ("enable", "disable"):
             for name in str(raw).replace(",", " ").split():
                 name = name.lower()
-                if name not in FEATURES:
-                    raise UserError(catalog.setup_bad_feature(name, FEATURES))
+                if name not in feature_names():
+                    raise UserError(catalog.setup_bad_feature(name, feature_names()))
                 (features.add if key == "enable" else features.discard)(name)
             changes["features"] = frozenset(features)
         elif key == "reset":
