@@ -19,8 +19,8 @@ from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
 
 PACKAGES: tuple[FeaturePackage, ...] = (
-    FeaturePackage("help", help_feature.build, switchable=False),
-    FeaturePackage("setup", setup_feature.build, switchable=False),
+    help_feature.PACKAGE,
+    setup_feature.PACKAGE,
     FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
     FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
     FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
