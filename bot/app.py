@@ -280,17 +280,12 @@ class App:
             return resolve_roles(actor.platform_roles, settings.facilitator_roles,
                                  settings.lead_roles)
 
-    def visible_commands(self, actor: Actor, group_id: str) -> list[CommandSpec]:
-        """The commands /help shows this person in this group: those they may run and
-        that are meant for them (`CommandSpec.listed_for`), of switched-on features."""
-        settings = self.settings.for_group(group_id)
-        return list(self.commands_for(settings, self.roles_of(actor, settings),
-                                      actor.is_admin))
-
     def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
                      is_admin: bool) -> tuple[CommandSpec, ...]:
-        """What `visible_commands` shows someone with these roles under these settings,
-        sorted by name. Kept until the registry changes, since /help asks on every call."""
+        """The commands /help shows someone with these roles under these settings: those
+        they may run and that are meant for them (`CommandSpec.listed_for`), of switched-on
+        features, sorted by name. Kept until the registry changes, since /help asks on
+        every call."""
         key = (settings.features, roles, is_admin, self.registry.version)
         found = self._visible.get(key)
         if found is None:
