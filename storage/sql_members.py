@@ -78,7 +78,8 @@ class SqlMembers(SqlBase, MemberDataStore):
     # ---- export ----------------------------------------------------------------------
 
     async def member_records(self, member_id: str, group_id: str | None) -> MemberRecords:
-        """See `MemberDataStore.member_records`."""
+        """The member's records in every table, core first, then each storage package's
+        export hook, in one read transaction."""
         out: MemberRecords = {name: [] for name in export_sections()}
         m = member_id
         scope, sp = _scope(group_id)
@@ -280,7 +281,8 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def erase_member(self, member_id: str, group_id: str | None, erased_by: str,
                            now: datetime) -> Erasure:
-        """See `MemberDataStore.erase_member`."""
+        """Count the kept safeguarding links first, then delete or anonymise the core's
+        rows and each storage package's (its erase hook), and record the erasure."""
         m = member_id
         deleted: dict[str, int] = {}
         anonymised: dict[str, int] = {}
@@ -438,7 +440,7 @@ class SqlMembers(SqlBase, MemberDataStore):
         return {k: v for k, v in kept.items() if v}
 
     async def erasures(self, member_id: str | None = None) -> list[ErasureRecord]:
-        """See `MemberDataStore.erasures`."""
+        """The erasure audit rows, oldest first."""
         where, params = ("WHERE member_id = ?", (member_id,)) if member_id else ("", ())
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
@@ -451,7 +453,8 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
-        """See `MemberDataStore.purge_expired`."""
+        """Claim the day's sweep, then delete the core's expired rows and call each
+        storage package's purge hook with the cutoffs by name, in one transaction."""
         counts: dict[str, int] = {}
         async with self._transaction() as db:
             cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
@@ -500,7 +503,7 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,
                            limit: int, reseal: Reseal) -> ResealBatch:
-        """See `MemberDataStore.reseal_batch`. Reads, re-encrypts outside any write
+        """One batch of key rotation for one column. Reads, re-encrypts outside any write
         transaction, then writes the batch in one, each row only if unchanged."""
         keys = ", ".join(column.key)
         where = [f"{column.column} IS NOT NULL"]
