@@ -109,7 +109,10 @@ class App:
         store and config section."""
         model = getattr(package, "config", None)
         section = getattr(self.config, "section", None)
-        config = section(model) if model is not None and section is not None else None
+        if model is not None and section is not None:
+            config = section(model)
+        else:  # until every section is a model: the `Config` field named after the feature
+            config = getattr(self.config, package.name, None)
         return Host(self, self.storage, config)
 
     def add_feature(self, feature: Feature) -> None:

@@ -34,7 +34,7 @@ from bot.checkins_config import (
     buddies_config,
     checkins_config,
 )
-from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
+from bot.features.concerns.config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
 from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
 from bot.retention_config import (
     RETENTION_SCHEMA,

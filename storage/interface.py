@@ -17,7 +17,6 @@ from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.agreement import AgreementStores
 from storage.checkins import BuddyStore, CheckinStore
-from storage.concerns import ConcernStore
 from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
 from storage.members import MemberDataStore
@@ -67,7 +66,7 @@ class DatabaseUnreachable(StorageError):
 
 
 class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
-              AgreementStores, ConcernStore, MemberDataStore, ABC):
+              AgreementStores, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

@@ -20,7 +20,6 @@ from typing import Any
 
 from storage.agreement_schema import AGREEMENT_SQLITE
 from storage.checkins_schema import CHECKINS_SQLITE
-from storage.concerns_schema import CONCERNS_SQLITE
 from storage.schema import Migration as Migration
 from storage.schema import postgres_sql as postgres_sql
 
@@ -232,7 +231,6 @@ _UNMOVED: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
-    Migration(version=6, name="safeguarding concerns", sqlite=CONCERNS_SQLITE),
     Migration(version=7, name="check-ins, one-to-ones and buddies",
               sqlite=CHECKINS_SQLITE),
     Migration(version=8, name="welcome, agreement, resources and prompts",

@@ -36,7 +36,6 @@ from storage.packages import compose_storage
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
 from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
-from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
@@ -379,7 +378,7 @@ def _safe(exc: BaseException) -> str:
 
 
 class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
-                      SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
+                      SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 
 

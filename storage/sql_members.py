@@ -190,31 +190,11 @@ class SqlMembers(SqlBase, MemberDataStore):
                 out["agreement_reads"].append({"group": g, "version": version,
                                                "accepted_at": _iso(at)})
             out["named_poll_votes"] = await self._named_votes(db, m, group_id)
-            for r in await rows(
-                    "SELECT id, group_id, status, created_at, body, danger FROM concern_cases "
-                    f"WHERE body IS NOT NULL{scope} ORDER BY created_at, id", sp):
-                data = self._decrypt_json(r[4])
-                if data.get("reporter") != m:
-                    continue
-                out["concerns_raised"].append({
-                    "group": r[1], "reference": r[0], "raised_at": _iso(r[3]),
-                    "status": r[2], "what_you_wrote": data.get("text"),
-                    "who_it_is_about": data.get("about") or None,
-                    "link": data.get("link") or None,
-                    "immediate_danger": bool(r[5]),
-                    "may_contact_you": bool(data.get("may_contact", False)),
-                    "name_left_off": bool(data.get("anonymous", False))})
             for g, name, at in await rows(
                     "SELECT group_id, display_name, seen_at FROM facilitators "
                     f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
                 out["known_facilitator"].append({"group": g, "name": name,
                                                  "last_seen": _iso(at)})
-            for g, body, source, at in await rows(
-                    "SELECT group_id, body, source, seen_at FROM concern_leads "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["known_safeguarding_lead"].append({
-                    "group": g, "name": self._decrypt_json(body).get("name"),
-                    "how": source, "last_seen": _iso(at)})
             for g, key, value, at in await rows(
                     "SELECT group_id, key, value_json, changed_at FROM settings_audit "
                     f"WHERE changed_by = ?{scope} ORDER BY id", (m, *sp)):
@@ -304,15 +284,18 @@ class SqlMembers(SqlBase, MemberDataStore):
                 if n:
                     counts[table] = counts.get(table, 0) + n
 
-            kept = await self._safeguarding_links(db, m, group_id)
+            # What is kept is counted before anything is deleted.
+            kept: dict[str, int] = {}
+            for package in storage_packages():
+                if package.keep is not None:
+                    await package.keep(MemberTx(db, self, m, group_id, kept=kept))
             for package in storage_packages():
                 if package.erase is not None:
                     await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
                                                  kept))
 
             for table in ("member_zones", "checkin_prefs", "checkins", "one_to_ones",
-                          "facilitators", "buddy_members", "concern_leads",
-                          "agreement_reads"):
+                          "facilitators", "buddy_members", "agreement_reads"):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE user_id = ?{scope}", (m, *sp)))
             add(deleted, "buddy_avoids", await run(
@@ -323,9 +306,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                                   ("agenda_items", "author_id")):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE {column} = ?{mscope}", (m, *msp)))
-
-            # Concern drafts hold no member id (only a tag the member's own copy of the
-            # offer can recreate): nothing here links one to them, and they go within a day.
 
             gone, rewrites = [], []
             for did, raw, body, sealed_to in await db.execute_fetchall(
@@ -415,30 +395,6 @@ class SqlMembers(SqlBase, MemberDataStore):
         await self._forget_old_versions(*sorted({*deleted, *anonymised}))
         return Erasure(erasure_id, deleted, anonymised, kept)
 
-    async def _safeguarding_links(self, db: SqlConnection, member_id: str,
-                                  group_id: str | None) -> dict[str, int]:
-        """Counts of the safeguarding records that involve the member (kept)."""
-        scope, sp = _scope(group_id)
-        cases: set[str] = set()
-        in_scope: set[str] = set()
-        for cid, body, access, ack_by, assignee in await db.execute_fetchall(
-                "SELECT id, body, access, acknowledged_by, assignee FROM concern_cases "
-                f"WHERE 1 = 1{scope}", sp):
-            in_scope.add(cid)
-            data: dict[str, Any] = {} if body is None else self._decrypt_json(body)
-            excluded = self._decrypt_json(access).get("excluded", [])
-            if (member_id in (data.get("reporter"), ack_by, assignee)
-                    or member_id in data.get("subjects", ()) or member_id in excluded):
-                cases.add(cid)
-        notes = sum(1 for cid, author in await db.execute_fetchall(
-            "SELECT case_id, author_id FROM concern_notes") if cid in in_scope
-            and (cid in cases or author == member_id))
-        audit = sum(1 for cid, actor in await db.execute_fetchall(
-            "SELECT case_id, actor_id FROM concern_audit") if cid in in_scope
-            and (cid in cases or actor == member_id))
-        kept = {"concern_cases": len(cases), "concern_notes": notes, "concern_audit": audit}
-        return {k: v for k, v in kept.items() if v}
-
     async def erasures(self, member_id: str | None = None) -> list[ErasureRecord]:
         """The erasure audit rows, oldest first."""
         where, params = ("WHERE member_id = ?", (member_id,)) if member_id else ("", ())
@@ -486,9 +442,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                         SELECT 1 FROM action_items a WHERE a.minutes_id = minutes.id)""", at)
                 await run("agenda_items", "DELETE FROM agenda_items WHERE occurrence < ?", at)
                 await run("meeting_rsvps", "DELETE FROM meeting_rsvps WHERE occurrence < ?", at)
-            if cutoffs.drafts_before is not None:
-                await run("concern_drafts", "DELETE FROM concern_drafts WHERE created_at < ?",
-                          cutoffs.drafts_before)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}

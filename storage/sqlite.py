@@ -8,7 +8,6 @@ from storage.packages import compose_storage
 from storage.sql import from_micros, to_micros
 from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
-from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
@@ -18,7 +17,7 @@ from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
 class _SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
-                    SqlConcerns, SqlMembers, SqlCore, SqliteBase, Storage):
+                    SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.features import FeatureFactory
+import functools
+from typing import Any
+
+from bot.features import Feature, FeatureFactory
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -26,7 +29,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
     FeaturePackage("checkins", checkins_feature.build),
     FeaturePackage("buddies", buddies_feature.build),
-    FeaturePackage("concerns", concerns_feature.build, channel="leads_channel"),
+    concerns_feature.PACKAGE,
     FeaturePackage("welcome", welcome_feature.build, switchable=False),
     FeaturePackage("agreement", agreement_feature.build, channel="updates_channel"),
     FeaturePackage("resources", resources_feature.build),
@@ -35,4 +38,18 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(p.build for p in PACKAGES)
+
+def _factory(package: FeaturePackage) -> FeatureFactory:
+    """A package as a factory of the app, for callers that list factories: a package
+    that takes a host is built from the host the app makes for it."""
+    if not package.takes_host:
+        return package.build
+
+    @functools.wraps(package.build)
+    def build(app: Any) -> Feature:
+        return package.build(app.host_for(package))
+
+    return build
+
+
+DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(_factory(p) for p in PACKAGES)

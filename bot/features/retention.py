@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from bot.features import Feature
-from bot.features.concerns.escalation import daily_at_midnight
-from bot.features.concerns.intake import DRAFT_LIFETIME
+from bot.features.concerns import DRAFT_LIFETIME
+from bot.features.concerns.store import ConcernStore
 from bot.logs import log_event
 from scheduler import Firing
 from storage.members import RetentionCutoffs
@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 
 NAME = "retention"
 SCHEDULE = "retention-sweep"
+
+
+def daily_at_midnight(after: datetime) -> datetime:
+    """The next midnight UTC strictly after a time (when the sweep runs)."""
+    day = after.astimezone(UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _before(now: datetime, days: int) -> datetime | None:
@@ -75,7 +81,8 @@ class Retention:
         days = self.closed_cases_days
         if days > 0:
             # Safe to run twice: a case already deleted is no longer "closed".
-            closed = await storage.purge_closed_concerns(now - timedelta(days=days), now)
+            concerns = cast(ConcernStore, storage)  # the backend implements every port
+            closed = await concerns.purge_closed_concerns(now - timedelta(days=days), now)
         counts = await storage.purge_expired(firing.key, self.owner, self.cutoffs(now), now)
         if counts is None and not closed:
             return None

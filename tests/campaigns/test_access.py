@@ -42,13 +42,14 @@ from bot.commands import (
     refusal,
     who_may_run,
 )
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import owner_tag
+from bot.features.concerns.store import CaseStatus
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
-from storage.concerns import CaseStatus
 from storage.feedback import Audience
 from storage.interface import Storage
 from tests.feedback.helpers import reviewed_since_yesterday
@@ -349,7 +350,7 @@ async def test_every_command_that_is_not_theirs_is_refused_by_the_core(
             async with Unchanged(world):
                 reply = await world.app.handle(event)
             text = reply_text(reply)
-            assert text in (refusal(spec), catalog.CONCERN_REFUSED), (
+            assert text in (refusal(spec), wording.CONCERN_REFUSED), (
                 spec.name, text)
             assert reply.form is None and not reply.public, spec.name
             if spec.name == "case register":
@@ -641,7 +642,7 @@ async def test_a_facilitator_cannot_make_themselves_a_lead(world: World) -> None
             reply = reply_text(await world.bot.run("fran", line))
         assert "Nothing was changed" in reply and "only a safeguarding lead" in reply, line
     assert reply_text(await world.bot.run("fran", f"/case show case={world.case}")) == (
-        catalog.CONCERN_REFUSED)
+        wording.CONCERN_REFUSED)
 
 
 # ---- cases ------------------------------------------------------------------------------
@@ -669,9 +670,9 @@ async def test_a_non_lead_cannot_learn_that_a_case_exists(world: World) -> None:
                 seen = await world.app.handle(real)
                 unseen = await world.app.handle(invented)
             assert seen == unseen, (name, real)
-            assert reply_text(seen) == catalog.CONCERN_REFUSED
+            assert reply_text(seen) == wording.CONCERN_REFUSED
         listed = await world.app.handle(Invocation(GROUP, actor, "case list"))
-        assert reply_text(listed) == catalog.CONCERN_REFUSED
+        assert reply_text(listed) == wording.CONCERN_REFUSED
     concern = await world.app.storage.concern(world.case)
     assert concern is not None and concern.status is CaseStatus.OPEN
 
@@ -682,7 +683,7 @@ async def test_a_lead_who_is_the_subject_of_a_case_cannot_see_it(world: World) -
                               _case_events(dev, NO_SUCH_CASE), strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == catalog.CONCERN_REFUSED
+        assert reply_text(seen) == wording.CONCERN_REFUSED
     listed = reply_text(await world.bot.run("dev", "/case list"))
     assert world.case in listed and world.dev_case not in listed
     assert "Dev shouted" not in _everything_for(world.bot, "U-dev", 0)
@@ -710,7 +711,7 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
                               strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == catalog.CONCERN_REFUSED
+        assert reply_text(seen) == wording.CONCERN_REFUSED
     assert ref not in reply_text(await world.bot.run("gwen", "/case list"))
     # Nor is she sent it when it is escalated, or offered it to be assigned.
     mark = len(world.bot.adapter.sent)
@@ -720,7 +721,7 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
     assert any(ref in m.text for m in _sent_since(world.bot, mark)), "it was escalated"
     assert "Gwen shouted" not in _everything_for(world.bot, "U-gwen", 0)
     assign = await world.bot.run("erin", f"/case assign case={ref} to=U-gwen")
-    assert reply_text(assign) == catalog.CONCERN_ASSIGNEE_NOT_LEAD
+    assert reply_text(assign) == wording.CONCERN_ASSIGNEE_NOT_LEAD
 
 
 async def test_concern_drafts_are_only_their_writers(world: World) -> None:
@@ -735,7 +736,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
                                          channel=None)
         taken = await world.bot.press("mallory", "concern.dm", f"y:{world.alice_draft}",
                                       channel=None)
-    assert reply_text(taken) == catalog.CONCERN_DRAFT_GONE and taken.form is None
+    assert reply_text(taken) == wording.CONCERN_DRAFT_GONE and taken.form is None
     assert declined.update is not None  # told "not raised", and nothing was deleted
     assert await storage.concern_draft(draft_id, alices, not_before)
     # Mallory sends the concern form with Alice's draft as its state: her concern is
@@ -750,7 +751,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
     alice = world.actor("alice")
     elsewhere = await world.app.handle(ButtonPress(OTHER_GROUP, alice, "concern.dm",
                                                    f"y:{world.alice_draft}"))
-    assert reply_text(elsewhere) == catalog.CONCERN_DRAFT_GONE
+    assert reply_text(elsewhere) == wording.CONCERN_DRAFT_GONE
 
 
 # ---- forged values -----------------------------------------------------------------------
@@ -795,7 +796,7 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(carol, "checkin.arranged", world.request), catalog.ONE_TO_ONE_NOT_YOURS),
         (FormSubmission(OTHER_GROUP, carol, "checkin.reply", {"message": "x"},
                         world.request), catalog.ONE_TO_ONE_NOT_YOURS),
-        (press(erin, "concern.ack", world.case), catalog.CONCERN_REFUSED),
+        (press(erin, "concern.ack", world.case), wording.CONCERN_REFUSED),
         (press(alice, "poll.vote", f"{world.poll}:0"), catalog.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
          catalog.POLL_GONE),

@@ -43,7 +43,6 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.commands import CommandSpec, OptionType
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.errors import UserError
 from bot.events import (
@@ -58,6 +57,7 @@ from bot.events import (
     QuotedMessage,
 )
 from bot.features import FormSpec
+from bot.features.concerns.config import ConcernsConfig
 from bot.messages import FormField, Message, Reply
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage

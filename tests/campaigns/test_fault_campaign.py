@@ -39,11 +39,11 @@ from adapters.discord import DiscordBot
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from adapters.discord.sender import nonce_for
 from adapters.slack import SlackRunner
-from bot import catalog
 from bot.app import App
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config, DiscordConfig, Secrets, SlackConfig
 from bot.events import Actor, ButtonPress, FormSubmission
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import ACK_ACTION
 from bot.messages import Destination, DestinationKind, Message, destination_from_dict
 from bot.outbox import DeliveryStatus, Fallback, NewDelivery
@@ -214,7 +214,7 @@ async def campaign(platform: str, app: App, clock: JumpClock, world: World, chao
     acked_ref, escalated_ref = refs
     await settle(storage)
     took = await app.handle(ButtonPress(world.group_id, lead, ACK_ACTION, acked_ref))
-    assert took.messages[0].text == catalog.concern_you_took(acked_ref)
+    assert took.messages[0].text == wording.concern_you_took(acked_ref)
     raised = await storage.concern(escalated_ref)
     assert raised is not None
     due = raised.created_at + timedelta(minutes=app.config.concerns.acknowledge_minutes)

@@ -8,8 +8,8 @@ from datetime import datetime
 from adapters.memory import MemoryAdapter, MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config
+from bot.features.concerns.config import ConcernsConfig
 from bot.messages import DestinationKind, Message, Reply
 from storage.interface import Storage
 

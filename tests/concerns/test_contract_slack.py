@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from adapters.slack import SlackRunner
-from bot import catalog
 from bot.clock import FakeClock
+from bot.features.concerns import wording as catalog
 from bot.features.concerns.intake import SHORTCUT_ID
-from storage.concerns import CaseStatus
+from bot.features.concerns.store import CaseStatus
 from storage.interface import Storage
 from tests.contract.slack.conftest import (
     ALICE,

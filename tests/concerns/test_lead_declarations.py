@@ -15,12 +15,12 @@ from datetime import timedelta
 import pytest
 
 from adapters.memory import MemoryAdapter, MemoryBot, reply_text
-from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.errors import Forbidden
 from bot.events import Actor
+from bot.features.concerns import PACKAGE, wording
 from bot.features.concerns.reach import config_summary, reachable_leads
 from bot.features.concerns.routing import named_in
 from bot.messages import Destination, DestinationKind
@@ -169,13 +169,13 @@ async def test_a_lead_whose_dms_are_closed_is_rerouted_never_to_the_channel(
     assert SECRET in everything_sent_to(bot, "U-erin")
     assert SECRET in everything_sent_to(bot, DEPUTY)
     # Dev is now known to have closed his DMs: he no longer counts as reachable.
-    reach = await reachable_leads(bot.app, bot.group_id)
+    reach = await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)
     assert sorted(reach.reachable) == ["U-ann", "U-erin"] and reach.dms_closed == 1
     # Once a DM to him gets through again, he counts again.
     bot.adapter.fail_when = None
     await raise_concern(bot, what="another one")
     await settle_fully(bot)
-    reach = await reachable_leads(bot.app, bot.group_id)
+    reach = await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)
     assert sorted(reach.reachable) == ["U-ann", "U-dev", "U-erin"]
 
 
@@ -196,7 +196,7 @@ async def test_with_no_reachable_lead_the_reporter_is_told_the_truth(
     bot.adapter.member("carol", "Facilitator")
     bot.adapter.member("fiona")
     reply = reply_text(await raise_concern(bot, what=SECRET))
-    text = catalog.concern_confirmed("X", 30, False, True, kind, True,
+    text = wording.concern_confirmed("X", 30, False, True, kind, True,
                                      cfg.concerns.emergency_text)
     assert text.split("What happens next:")[1].split("\n")[0] in reply
     assert "a lead will pick it up" not in reply
@@ -207,7 +207,7 @@ async def test_with_no_reachable_lead_the_reporter_is_told_the_truth(
     await raise_concern(bot, what="and another")
     await settle_fully(bot)
     told = bot.adapter.sent_to_dm("carol")
-    assert [m.text for m in told] == [catalog.CONCERN_NO_LEAD_FOR_FACILITATORS]
+    assert [m.text for m in told] == [wording.CONCERN_NO_LEAD_FOR_FACILITATORS]
     assert SECRET not in everything_sent_to(bot, "U-carol")
 
 
@@ -223,7 +223,7 @@ async def test_a_concern_naming_every_lead_tells_the_truth_and_no_facilitator(
     bot = await _bot(storage, clock, "role", cfg)
     closing.append(bot)
     assert bot.app.settings.for_group(bot.group_id).leads_channel == LEADS_CHANNEL
-    assert (await reachable_leads(bot.app, bot.group_id)).count == 2
+    assert (await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)).count == 2
     reply = reply_text(await raise_concern(bot, what=SECRET, about="dev and ann"))
     await settle_fully(bot)
     assert everything_sent_to(bot, "U-dev") == "" and everything_sent_to(bot, "U-ann") == ""
@@ -263,7 +263,7 @@ async def test_when_the_platform_cannot_say_storage_and_config_are_used_and_logg
     assert dm_users(bot) == {"U-ann"}
     assert "concern.leads_from_storage_only" in caplog.text
     assert SECRET not in caplog.text
-    reach = await reachable_leads(bot.app, bot.group_id)
+    reach = await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)
     assert reach.count == 1 and reach.problem == "the platform is down"
 
 
@@ -286,9 +286,9 @@ async def test_start_up_lines_name_the_count_and_warn_when_it_is_zero(
     bot = await _bot(storage, clock, "role")
     closing.append(bot)
     lines = await bot.app.connected([bot.group_id, "empty-group"])
-    assert lines[0] == catalog.leads_reachable_line(
+    assert lines[0] == wording.leads_reachable_line(
         [(bot.group_id, 2), ("empty-group", 0)], 0)
-    assert lines[1] == catalog.leads_none_reachable("empty-group", "", 0)
+    assert lines[1] == wording.leads_none_reachable("empty-group", "", 0)
     assert len(lines) == 2
 
 

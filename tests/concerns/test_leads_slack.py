@@ -17,7 +17,8 @@ import pytest
 from adapters.slack import SlackRunner
 from bot import catalog
 from bot.clock import FakeClock
-from bot.concerns_config import ConcernsConfig
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from storage.interface import Storage
 from tests.contract.slack.conftest import (
     ALICE,
@@ -129,7 +130,7 @@ async def test_user_group_leads_get_it_without_acting_and_the_named_one_gets_not
     async with FakeSlack() as slack:
         world(slack, [DEV, ANN])
         runner = await bot.start(slack, storage, clock)
-        assert runner.startup_lines == [catalog.leads_reachable_line([(TEAM_ID, 2)], 0)]
+        assert runner.startup_lines == [wording.leads_reachable_line([(TEAM_ID, 2)], 0)]
         assert [c.args.get("usergroup") for c in slack.calls_to("usergroups.users.list")
                 ] == ["S0LEADS01"]
         await raise_concern(slack, runner, ALICE, NAMINGS[naming])
@@ -213,7 +214,7 @@ async def test_unreadable_user_groups_are_said_at_start_and_the_reporter_told(
         world(slack, [DEV, ANN])
         slack.usergroups_error = "missing_scope"
         runner = await bot.start(slack, storage, clock, fallback_contacts=())
-        assert runner.startup_lines[0] == catalog.leads_reachable_line([(TEAM_ID, 0)], 0)
+        assert runner.startup_lines[0] == wording.leads_reachable_line([(TEAM_ID, 0)], 0)
         assert catalog.SLACK_USERGROUPS_UNREADABLE in runner.startup_lines[1]
         answer = await raise_concern(slack, runner, ALICE, "")
         assert "right now" in answer and "a lead will pick it up" not in answer
