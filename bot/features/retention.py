@@ -16,10 +16,12 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.concerns_config import ConcernsConfig
 from bot.features import Feature
 from bot.features.concerns.escalation import daily_at_midnight
 from bot.features.concerns.intake import DRAFT_LIFETIME
 from bot.logs import log_event
+from bot.retention_config import RetentionConfig
 from scheduler import Firing
 from storage.members import RetentionCutoffs
 
@@ -46,12 +48,12 @@ class Retention:
     @property
     def closed_cases_days(self) -> int:
         """Days a closed case is kept (`[concerns] retention_days` is the older name)."""
-        return (self.app.config.retention.closed_cases_days
-                or self.app.config.concerns.retention_days)
+        return (self.app.config.section(RetentionConfig).closed_cases_days
+                or self.app.config.section(ConcernsConfig).retention_days)
 
     def cutoffs(self, now: datetime) -> RetentionCutoffs:
         """What is old enough to delete at `now`."""
-        config = self.app.config.retention
+        config = self.app.config.section(RetentionConfig)
         return RetentionCutoffs(
             checkins_before=_before(now, config.checkin_answers_days),
             feedback_before=_before(now, config.feedback_days),

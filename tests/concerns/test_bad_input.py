@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
+from bot.concerns_config import ConcernsConfig
 from bot.config import ConfigError, load_config
 from bot.events import ButtonPress, FormSubmission
 from bot.features.concerns.routing import ACK_ACTION
@@ -115,7 +116,7 @@ def test_concerns_config_values_are_read(tmp_path: Path) -> None:
                     'fallback_contacts = ["U0DEP0001"]\nacknowledge_minutes = 10\n'
                     "escalation_repeat_minutes = 15\nreferral_hours = 8\n"
                     "retention_days = 365\n", encoding="utf-8")
-    concerns = load_config(path, env={}).concerns
+    concerns = load_config(path, env={}).section(ConcernsConfig)
     assert concerns.leads == ("123456789012345678", "U0ERIN001")
     assert concerns.fallback_contacts == ("U0DEP0001",)
     assert (concerns.acknowledge_minutes, concerns.escalation_repeat_minutes,

@@ -12,6 +12,7 @@ import pytest
 
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
+from bot.concerns_config import ConcernsConfig
 from bot.features.registry import DEFAULT_FEATURES
 from storage.concerns import CaseStatus
 from storage.interface import Storage
@@ -115,7 +116,7 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
     offer = offers[0]
     # A calm choice, telling the leads first; no emergency line for a first message.
     assert offer["content"] == catalog.DM_CHOICE
-    emergency = harness.app.config.concerns.emergency_text if harness.app else ""
+    emergency = harness.app.config.section(ConcernsConfig).emergency_text if harness.app else ""
     assert emergency and emergency not in str(offer)
     assert [b["label"] for b in _buttons(offer)] == [
         catalog.DM_CHOICE_TELL_LEADS, catalog.DM_CHOICE_ONE_TO_ONE,

@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot import catalog
+from bot.concerns_config import ConcernsConfig
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.concerns import routing
@@ -58,7 +59,7 @@ class Cases:
         now = ctx.now()
         settings = ctx.settings
         people = await routing.known_leads(self.app, ctx.group_id)
-        route = routing.route_for(self.app.config.concerns, people,
+        route = routing.route_for(self.app.config.section(ConcernsConfig), people,
                                   routing.barred(concern, people))
         deliveries = routing.taken_deliveries(concern, route, ctx.actor.user_id,
                                               ctx.actor.display_name, now,
@@ -152,7 +153,7 @@ class Cases:
                                   live_only=True)
         target = str(ctx.options.get("to", "")).strip()
         people = await routing.known_leads(self.app, ctx.group_id)
-        allowed = set(people) | set(self.app.config.concerns.fallback_contacts)
+        allowed = set(people) | set(self.app.config.section(ConcernsConfig).fallback_contacts)
         if target not in allowed or target in routing.barred(concern, people):
             raise UserError(catalog.CONCERN_ASSIGNEE_NOT_LEAD)
         name = routing.name_in(people, target)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import catalog
+from bot.concerns_config import ConcernsConfig
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.concerns.routing import barred, known_leads
@@ -36,7 +37,7 @@ def clean_ref(raw: object) -> str:
 
 def may_handle_cases(app: App, ctx: Context) -> bool:
     """A lead: by role now, or listed in config as a lead or fallback contact."""
-    config = app.config.concerns
+    config = app.config.section(ConcernsConfig)
     who = ctx.actor.user_id
     return (Role.LEAD in ctx.roles or who in config.leads
             or who in config.fallback_contacts)
@@ -55,7 +56,7 @@ def local(moment: datetime, zone: str) -> str:
 def age(app: App, created: datetime, now: datetime) -> str:
     """A case's age against the referral target, in words."""
     hours = max((now - created).total_seconds(), 0.0) / 3600
-    return catalog.concern_age(hours, app.config.concerns.referral_hours)
+    return catalog.concern_age(hours, app.config.section(ConcernsConfig).referral_hours)
 
 
 class Leads:

@@ -15,6 +15,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.concerns_config import ConcernsConfig
 from bot.features.concerns import routing
 from bot.logs import log_event
 from scheduler import Firing
@@ -60,12 +61,12 @@ class Escalations:
     @property
     def first(self) -> timedelta:
         """How long a case may wait for a lead before it is escalated."""
-        return timedelta(minutes=self.app.config.concerns.acknowledge_minutes)
+        return timedelta(minutes=self.app.config.section(ConcernsConfig).acknowledge_minutes)
 
     @property
     def repeat(self) -> timedelta:
         """How often an escalation is repeated."""
-        return timedelta(minutes=self.app.config.concerns.escalation_repeat_minutes)
+        return timedelta(minutes=self.app.config.section(ConcernsConfig).escalation_repeat_minutes)
 
     async def start(self) -> None:
         """Add a schedule for every case still waiting."""
@@ -102,7 +103,7 @@ class Escalations:
             return False
         settings = app.settings.for_group(concern.group_id)
         people = await routing.known_leads(app, concern.group_id)
-        route = routing.route_for(app.config.concerns, people,
+        route = routing.route_for(app.config.section(ConcernsConfig), people,
                                   routing.barred(concern, people))
         minutes = int((firing.due - concern.created_at).total_seconds() // 60)
         deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,

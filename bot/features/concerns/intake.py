@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import catalog
+from bot.concerns_config import ConcernsConfig
 from bot.context import Context
 from bot.events import ButtonPress, FormSubmission, Invocation, MessageShortcut
 from bot.features import FormSpec
@@ -190,7 +191,7 @@ class Intake:
         """Store the concern and its notifications; answer danger first."""
         event = ctx.event
         assert isinstance(event, FormSubmission)
-        config = self.app.config.concerns
+        config = self.app.config.section(ConcernsConfig)
         now = ctx.now()
         values = ctx.options
         danger = values["danger"] == "yes"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from bot import catalog
+from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.features.concerns.routing import Roster, Route, lead_roster
 from bot.logs import log_event
@@ -149,4 +150,4 @@ def config_summary(config: Config) -> str:
     every = [config.group, *(book.for_group(g) for g in config.groups)]
     roles = sorted({r for s in every for r in s.lead_roles})
     on = any("concerns" in s.features for s in every)
-    return catalog.check_config_leads(len(config.concerns.leads), roles, on)
+    return catalog.check_config_leads(len(config.section(ConcernsConfig).leads), roles, on)

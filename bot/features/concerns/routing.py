@@ -114,7 +114,7 @@ async def lead_roster(app: App, group_id: str) -> Roster:
             # longer: a lead whose role was taken away must stop getting concerns.
             continue
         _merge(found, lead.user_id, [lead.display_name] if lead.display_name else [])
-    from_config = [u for u in app.config.concerns.leads if u not in found]
+    from_config = [u for u in app.config.section(ConcernsConfig).leads if u not in found]
     for user_id in [u for u in found if u not in fresh] + from_config:
         lookup = await app.people.person(group_id, user_id)
         if lookup.problem:
