@@ -101,7 +101,6 @@ class Secrets:
         return "Secrets(<hidden>)"
 
 
-
 def feature_sections() -> dict[str, type[ConfigSection]]:
     """Each feature's config section model, by section name, as the registry declares
     them (imported here, not at the top, because features import this module)."""
@@ -214,7 +213,6 @@ def default_config_path() -> Path | None:
     """`config.toml` in the working directory, if there is one."""
     path = Path("config.toml")
     return path if path.is_file() else None
-
 
 
 def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Config:
@@ -410,7 +408,6 @@ def _group_problems(where: str, settings: GroupSettings) -> list[str]:
         problems.append(f"[{where}] facilitator_roles: at least one role is needed, or "
                         "nobody could run /setup")
     return problems
-
 
 
 def _check_table(section: str, body: Mapping[str, Any], checks: Mapping[str, Any],

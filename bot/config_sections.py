@@ -36,9 +36,7 @@ DEFAULT_CONSOLE_MEMBERS: tuple[ConsoleMember, ...] = (
 )
 
 
-
-
-# ---- the checks------------------------------------------------------------
+# ---- the checks -------------------------------------------------------------------------
 
 def _expect(kind: type | tuple[type, ...], what: str) -> Any:
     def check(value: Any) -> Any:
@@ -148,7 +146,6 @@ def _shard_ids(value: Any) -> Any:
     return tuple(value)
 
 
-
 def _members(value: Any) -> Any:
     if not isinstance(value, list) or not value:
         raise SettingError('must be a list of tables, like [{ name = "alice" }]')
@@ -175,7 +172,6 @@ def _members(value: Any) -> Any:
             raise SettingError(f"item {i + 1}: admin must be true or false")
         members.append(ConsoleMember(name, tuple(roles), admin))
     return tuple(members)
-
 
 
 # ---- the sections ----------------------------------------------------------------------
