@@ -1,56 +1,22 @@
 """`[agreement]` and `[prompts]` in config.toml: how amendments are decided, whether
 facilitators see readers' names, and when and where prompts are posted.
 
-Kept beside, not inside, `bot/config.py` so these features own their own rules.
+Kept beside, not inside, `bot/config.py` so these features own their own rules; the
+registry declares each as its feature's section.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from bot.config_model import ConfigSection, checked
 from bot.settings import SettingError, check_channel
 
 OUTCOME_RULES = ("majority", "two_thirds")
 CADENCES = ("daily", "weekly", "fortnightly", "never")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@dataclass(frozen=True, slots=True)
-class AgreementConfig:
-    """How an amendment to the group agreement is decided.
-
-    `outcome_rule`: "majority" passes with more yes than no among the votes cast (a tie
-    fails); "two_thirds" needs at least two thirds yes. `min_turnout`: fewer votes cast
-    than this and the amendment fails whatever the split. `show_reader_names`: facilitators
-    see who has read the agreement, not only how many.
-    """
-
-    outcome_rule: str = "majority"
-    min_turnout: int = 3
-    voting_days: int = 7
-    show_reader_names: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PromptsConfig:
-    """When and where a discussion prompt is posted (`channel` empty: the updates
-    channel), and whether days with a meeting are skipped."""
-
-    cadence: str = "weekly"
-    day: str = "wednesday"
-    time: str = "10:00"
-    channel: str = ""
-    skip_meeting_days: bool = True
-
-    @property
-    def clock_time(self) -> dt.time:
-        """The checked "HH:MM" as a time of day."""
-        hours, minutes = self.time.split(":")
-        return dt.time(int(hours), int(minutes))
 
 
 def _one_of(*choices: str) -> Any:
@@ -89,27 +55,33 @@ def _channel(value: Any) -> Any:
     return check_channel(value)
 
 
-AGREEMENT_SCHEMA: dict[str, Any] = {
-    "outcome_rule": _one_of(*OUTCOME_RULES),
-    "min_turnout": _count(1, 1000),
-    "voting_days": _count(1, 60),
-    "show_reader_names": _flag,
-}
+class AgreementConfig(ConfigSection):
+    """How an amendment to the group agreement is decided.
 
-PROMPTS_SCHEMA: dict[str, Any] = {
-    "cadence": _one_of(*CADENCES),
-    "day": _one_of(*WEEKDAYS),
-    "time": _clock,
-    "channel": _channel,
-    "skip_meeting_days": _flag,
-}
+    `outcome_rule`: "majority" passes with more yes than no among the votes cast (a tie
+    fails); "two_thirds" needs at least two thirds yes. `min_turnout`: fewer votes cast
+    than this and the amendment fails whatever the split. `show_reader_names`: facilitators
+    see who has read the agreement, not only how many.
+    """
 
-
-def agreement_config(values: Mapping[str, Any]) -> AgreementConfig:
-    """The checked `[agreement]` values over the defaults."""
-    return AgreementConfig(**{k: v for k, v in values.items() if k in AGREEMENT_SCHEMA})
+    outcome_rule: Annotated[str, checked(_one_of(*OUTCOME_RULES))] = "majority"
+    min_turnout: Annotated[int, checked(_count(1, 1000))] = 3
+    voting_days: Annotated[int, checked(_count(1, 60))] = 7
+    show_reader_names: Annotated[bool, checked(_flag)] = False
 
 
-def prompts_config(values: Mapping[str, Any]) -> PromptsConfig:
-    """The checked `[prompts]` values over the defaults."""
-    return PromptsConfig(**{k: v for k, v in values.items() if k in PROMPTS_SCHEMA})
+class PromptsConfig(ConfigSection):
+    """When and where a discussion prompt is posted (`channel` empty: the updates
+    channel), and whether days with a meeting are skipped."""
+
+    cadence: Annotated[str, checked(_one_of(*CADENCES))] = "weekly"
+    day: Annotated[str, checked(_one_of(*WEEKDAYS))] = "wednesday"
+    time: Annotated[str, checked(_clock)] = "10:00"
+    channel: Annotated[str, checked(_channel)] = ""
+    skip_meeting_days: Annotated[bool, checked(_flag)] = True
+
+    @property
+    def clock_time(self) -> dt.time:
+        """The checked "HH:MM" as a time of day."""
+        hours, minutes = self.time.split(":")
+        return dt.time(int(hours), int(minutes))

@@ -235,7 +235,8 @@ def _with_http(config: Config, value: str, platform: str | None) -> Config:
     host, _, port = value.rpartition(":")
     if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
         raise ConfigError([catalog.slack_http_bad(value)])
-    slack = replace(config.slack, mode="http", http_host=host.strip("[]"), http_port=int(port))
+    slack = config.slack.model_copy(update={"mode": "http", "http_host": host.strip("[]"),
+                                            "http_port": int(port)})
     return replace(config, slack=slack)
 
 
@@ -257,7 +258,7 @@ def _with_record(config: Config, args: argparse.Namespace) -> Config:
     for name in ("input", "replies", "deliveries"):
         if name in given and not str(given[name]).strip():
             raise ConfigError([catalog.record_path_empty("--" + name)])
-    return replace(config, record=replace(config.record, **given))
+    return replace(config, record=config.record.model_copy(update=given))
 
 
 def _discord_helper(args: argparse.Namespace) -> int:

@@ -17,15 +17,16 @@ from hypothesis import strategies as st
 
 from bot.config import (
     DEFAULT_CONSOLE_MEMBERS,
-    SCHEMA,
     SECRET_NAMES,
     Config,
     ConfigError,
     ConsoleMember,
     Secrets,
+    known_keys,
     load_config,
     load_secrets,
 )
+from bot.meetings_config import MeetingsConfig
 from bot.runtime import key_path_for
 from bot.settings import SETTING_KEYS, GroupSettings, feature_channels, feature_names
 
@@ -87,7 +88,7 @@ def test_example_file_loads_and_equals_the_defaults(tmp_path: Path, elsewhere: P
 
 def test_example_file_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    for section, keys in [*((s, list(checks)) for s, checks in SCHEMA.items()),
+    for section, keys in [*((s, list(checks)) for s, checks in known_keys().items()),
                           ("group", list(SETTING_KEYS))]:
         assert re.search(rf"^\[{section}\]$", text, re.MULTILINE), section
         for key in keys:
@@ -632,8 +633,8 @@ def test_key_path_follows_the_database_path_with_tilde() -> None:
 
 # ---- fuzzing: nothing but ConfigError, ever ------------------------------------------------
 
-SECTIONS = [*SCHEMA, "group", "groups", "discord", "slack"]
-KNOWN_KEYS = sorted({*SETTING_KEYS, *(k for checks in SCHEMA.values() for k in checks),
+SECTIONS = [*known_keys(), "group", "groups", "discord", "slack"]
+KNOWN_KEYS = sorted({*SETTING_KEYS, *(k for checks in known_keys().values() for k in checks),
                      "name", "roles", "admin"})
 NAMES = st.sampled_from(SECTIONS + KNOWN_KEYS + ["123456789012345678", "T0123ABCD"]) | st.text(
     st.characters(codec="utf-8"), max_size=12)
@@ -756,9 +757,10 @@ def test_meetings_section_is_read_and_checked(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[meetings]\nreminder_minutes = [60, 2880, 60]\n'
                                'coming_up_day = "Sunday"\ncoming_up_time = "18:30"\n'
                                'minutes_by = "members"\n'), env={})
-    assert config.meetings_reminder_minutes == (2880, 60)
-    assert (config.meetings_coming_up_day, config.meetings_coming_up_time) == ("sunday", "18:30")
-    assert config.meetings_minutes_by == "members"
+    meetings = config.section(MeetingsConfig)
+    assert meetings.reminder_minutes == (2880, 60)
+    assert (meetings.coming_up_day, meetings.coming_up_time) == ("sunday", "18:30")
+    assert meetings.minutes_by == "members"
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, '[meetings]\nreminder_minutes = [0]\n'
                                     'coming_up_time = "25:00"\n'), env={})

@@ -123,7 +123,7 @@ class Agreement:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.config: AgreementConfig = app.config.agreement
+        self.config: AgreementConfig = app.config.section(AgreementConfig)
         self.sealer = Sealer()
         self.owner = f"agreement-{secrets.token_hex(4)}"
         self.start_form = FormSpec(START_FORM, (

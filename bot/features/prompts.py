@@ -95,7 +95,7 @@ class Prompts:
 
     def __init__(self, app: App, meeting_days: MeetingDayCheck | None = None) -> None:
         self.app = app
-        self.config: PromptsConfig = app.config.prompts
+        self.config: PromptsConfig = app.config.section(PromptsConfig)
         self.meeting_days = meeting_days or meeting_on_day(app)
         self.owner = f"prompts-{secrets.token_hex(4)}"
         self.scheduled: set[str] = set()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from bot.agreement_config import AgreementConfig, PromptsConfig
+from bot.checkins_config import BuddiesConfig, CheckinsConfig
 from bot.features import Feature, FeatureFactory
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
@@ -20,21 +22,29 @@ from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
+from bot.feedback_config import FeedbackConfig
+from bot.meetings_config import MeetingsConfig
+from bot.retention_config import RetentionConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
     setup_feature.PACKAGE,
-    FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
+    FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel",
+                   config=FeedbackConfig),
     FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
-    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
-    FeaturePackage("checkins", checkins_feature.build),
-    FeaturePackage("buddies", buddies_feature.build),
+    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel",
+                   config=MeetingsConfig),
+    FeaturePackage("checkins", checkins_feature.build, config=CheckinsConfig),
+    FeaturePackage("buddies", buddies_feature.build, config=BuddiesConfig),
     concerns_feature.PACKAGE,
     FeaturePackage("welcome", welcome_feature.build, switchable=False),
-    FeaturePackage("agreement", agreement_feature.build, channel="updates_channel"),
+    FeaturePackage("agreement", agreement_feature.build, channel="updates_channel",
+                   config=AgreementConfig),
     FeaturePackage("resources", resources_feature.build),
-    FeaturePackage("prompts", prompts_feature.build, channel="updates_channel"),
-    FeaturePackage("retention", retention_feature.build, switchable=False),
+    FeaturePackage("prompts", prompts_feature.build, channel="updates_channel",
+                   config=PromptsConfig),
+    FeaturePackage("retention", retention_feature.build, switchable=False,
+                   config=RetentionConfig),
 )
 """Every feature, in the order their commands are registered: one line each."""
 

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, cast
 
 from bot.features import Feature
 from bot.features.concerns import DRAFT_LIFETIME
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import ConcernStore
 from bot.logs import log_event
+from bot.retention_config import RetentionConfig
 from scheduler import Firing
 from storage.members import RetentionCutoffs
 
@@ -52,12 +54,12 @@ class Retention:
     @property
     def closed_cases_days(self) -> int:
         """Days a closed case is kept (`[concerns] retention_days` is the older name)."""
-        return (self.app.config.retention.closed_cases_days
-                or self.app.config.concerns.retention_days)
+        return (self.app.config.section(RetentionConfig).closed_cases_days
+                or self.app.config.section(ConcernsConfig).retention_days)
 
     def cutoffs(self, now: datetime) -> RetentionCutoffs:
         """What is old enough to delete at `now`."""
-        config = self.app.config.retention
+        config = self.app.config.section(RetentionConfig)
         return RetentionCutoffs(
             checkins_before=_before(now, config.checkin_answers_days),
             feedback_before=_before(now, config.feedback_days),

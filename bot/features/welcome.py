@@ -19,6 +19,7 @@ from bot import catalog
 from bot.commands import CommandSpec
 from bot.context import Context
 from bot.features import Feature, FormSpec
+from bot.feedback_config import FeedbackConfig
 from bot.logs import log_event
 from bot.messages import Button, Destination, FormField, Message, Reply
 from bot.outbox import Fallback, NewDelivery
@@ -89,7 +90,7 @@ class Welcome:
         privately (never in public)."""
         message = await self.message(ctx)
         now = ctx.now()
-        private = self.app.config.feedback.facilitators_channel
+        private = self.app.config.section(FeedbackConfig).facilitators_channel
         note = Message(catalog.welcome_undelivered(neutralise(ctx.actor.display_name)))
         await ctx.deliver([NewDelivery(
             f"welcome:{ctx.group_id}:{ctx.actor.user_id}:{now.isoformat()}",

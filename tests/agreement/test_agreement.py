@@ -4,7 +4,6 @@ vote with the configured rule, the announcement, and the history."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -67,7 +66,7 @@ async def test_show_read_button_and_count_for_facilitators(bot: MemoryBot) -> No
 async def test_reader_names_shown_when_config_asks(bot: MemoryBot) -> None:
     await start_agreement(bot)
     feature = agreement_of(bot)
-    feature.config = replace(feature.config, show_reader_names=True)
+    feature.config = feature.config.model_copy(update={"show_reader_names": True})
     await bot.press("alice", "agreement.read", "1")
     assert "(Alice)" in reply_text(await bot.run("carol", "/agreement"))
 

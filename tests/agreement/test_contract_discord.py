@@ -27,7 +27,7 @@ class JoinHarness(Harness):
     @property
     def config(self) -> Config:
         base = super().config
-        return replace(base, discord=replace(base.discord, member_join_events=True))
+        return replace(base, discord=base.discord.model_copy(update={"member_join_events": True}))
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ until all have been used, and none on a day with a meeting if the group prefers.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -94,7 +93,7 @@ async def test_no_prompt_on_a_meeting_day(bot: MemoryBot) -> None:
     wednesday = datetime(2026, 3, 4, 10, tzinfo=UTC)
     assert await feature.post(bot.group_id, Firing("prompts:x", wednesday)) is None
     assert asked == [date(2026, 3, 4)]
-    feature.config = replace(feature.config, skip_meeting_days=False)
+    feature.config = feature.config.model_copy(update={"skip_meeting_days": False})
     assert await feature.post(bot.group_id, Firing("prompts:x", wednesday)) is not None
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -135,8 +135,7 @@ class World:
 
 
 def _config() -> Config:
-    return replace(Config(), concerns=replace(ConcernsConfig(),
-                                              fallback_contacts=("U-fiona",)))
+    return Config().with_sections(ConcernsConfig(fallback_contacts=("U-fiona",)))
 
 
 async def _start(app: App) -> None:

@@ -163,9 +163,8 @@ def config_for(world: World, **platform: Any) -> Config:
                           facilitator_roles=("Facilitator",), lead_roles=(LEAD_ROLE,))
     return replace(Config(), group=group, delivery_concurrency=32,
                    delivery_max_backoff_seconds=5, delivery_retry_base_seconds=0.05,
-                   concerns=ConcernsConfig(leads=tuple(world.leads),
-                                           fallback_contacts=(world.deputy,)),
-                   **platform)
+                   **platform).with_sections(ConcernsConfig(leads=tuple(world.leads),
+                                                            fallback_contacts=(world.deputy,)))
 
 
 async def settle(storage: Storage, limit: float = SETTLE_SECONDS) -> None:
@@ -217,7 +216,8 @@ async def campaign(platform: str, app: App, clock: JumpClock, world: World, chao
     assert took.messages[0].text == wording.concern_you_took(acked_ref)
     raised = await storage.concern(escalated_ref)
     assert raised is not None
-    due = raised.created_at + timedelta(minutes=app.config.concerns.acknowledge_minutes)
+    acknowledge = app.config.section(ConcernsConfig).acknowledge_minutes
+    due = raised.created_at + timedelta(minutes=acknowledge)
     clock.advance(due - clock.now())
     assert await app.scheduler.run_due() >= 1
     await settle(storage)

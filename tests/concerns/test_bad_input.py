@@ -17,6 +17,7 @@ from bot.clock import FakeClock
 from bot.config import ConfigError, load_config
 from bot.events import ButtonPress, FormSubmission
 from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import ACK_ACTION
 from bot.features.concerns.store import CaseStatus
 from storage.crypto import FieldCipher, generate_key
@@ -116,7 +117,7 @@ def test_concerns_config_values_are_read(tmp_path: Path) -> None:
                     'fallback_contacts = ["U0DEP0001"]\nacknowledge_minutes = 10\n'
                     "escalation_repeat_minutes = 15\nreferral_hours = 8\n"
                     "retention_days = 365\n", encoding="utf-8")
-    concerns = load_config(path, env={}).concerns
+    concerns = load_config(path, env={}).section(ConcernsConfig)
     assert concerns.leads == ("123456789012345678", "U0ERIN001")
     assert concerns.fallback_contacts == ("U0DEP0001",)
     assert (concerns.acknowledge_minutes, concerns.escalation_repeat_minutes,

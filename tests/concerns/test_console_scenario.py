@@ -13,6 +13,7 @@ from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import Config
 from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.runtime import opened_storage
 from storage.crypto import FieldCipher, generate_key
 
@@ -125,7 +126,7 @@ no
 async def test_a_direct_message_offers_each_private_choice_in_the_console(
         tmp_path: Path) -> None:
     out = await _run(tmp_path, DM_SCRIPT)
-    emergency = Config().concerns.emergency_text
+    emergency = Config().section(ConcernsConfig).emergency_text
     steps = out.split("alice in #general> ")
     offers = [s for s in steps if s.startswith(":dm ")]
     assert len(offers) == 5

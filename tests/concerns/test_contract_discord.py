@@ -13,6 +13,7 @@ import pytest
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus
 from bot.features.registry import DEFAULT_FEATURES
 from storage.interface import Storage
@@ -116,7 +117,7 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
     offer = offers[0]
     # A calm choice, telling the leads first; no emergency line for a first message.
     assert offer["content"] == wording.DM_CHOICE
-    emergency = harness.app.config.concerns.emergency_text if harness.app else ""
+    emergency = harness.app.config.section(ConcernsConfig).emergency_text if harness.app else ""
     assert emergency and emergency not in str(offer)
     assert [b["label"] for b in _buttons(offer)] == [
         wording.DM_CHOICE_TELL_LEADS, wording.DM_CHOICE_ONE_TO_ONE,

@@ -12,6 +12,7 @@ from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import DM_ACTION, owner_tag
 from bot.messages import Button, DestinationKind
 from tests.checkins.helpers import sweep
@@ -44,7 +45,7 @@ async def test_hello_gets_a_calm_choice_with_the_leads_first_and_no_emergency_li
     reply = await cbot.dm("alice", "hello")
     (message,) = reply.messages
     assert message.text == wording.DM_CHOICE
-    assert cbot.app.config.concerns.emergency_text not in message.text
+    assert cbot.app.config.section(ConcernsConfig).emergency_text not in message.text
     assert "999" not in message.text and "danger" not in message.text
     assert [b.label for b in message.buttons] == LABELS
     assert message.buttons[0].style == "primary"
@@ -72,7 +73,7 @@ async def test_telling_the_leads_raises_it_and_then_shows_the_emergency_line(
     done = await raise_concern(cbot, what=WORDS, state=opened.form.state, channel=None)
     text = reply_text(done)
     assert "saved as case" in text
-    assert cbot.app.config.concerns.emergency_text in text
+    assert cbot.app.config.section(ConcernsConfig).emergency_text in text
     concern = await cbot.app.storage.concern(ref_of(done))
     assert concern is not None and concern.source == "dm"
     await cbot.settle()
@@ -80,7 +81,7 @@ async def test_telling_the_leads_raises_it_and_then_shows_the_emergency_line(
     assert WORDS in everything_sent_to(cbot, "U-erin")
     # A concern raised with /concern is as calm as before: no emergency line.
     calm = await raise_concern(cbot, what="Something else")
-    assert cbot.app.config.concerns.emergency_text not in reply_text(calm)
+    assert cbot.app.config.section(ConcernsConfig).emergency_text not in reply_text(calm)
 
 
 async def test_nothing_thanks_forgets_the_message(cbot: MemoryBot) -> None:

@@ -7,6 +7,7 @@ from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.events import MessageShortcut, QuotedMessage
 from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, owner_tag
 from bot.features.concerns.store import CaseStatus
 from tests.concerns.helpers import (
@@ -48,11 +49,11 @@ async def test_danger_first_the_emergency_text_comes_before_anything_else(
         cbot: MemoryBot) -> None:
     reply = await raise_concern(cbot, danger="yes")
     first = reply.messages[0].text
-    assert first.startswith("**" + cbot.app.config.concerns.emergency_text)
+    assert first.startswith("**" + cbot.app.config.section(ConcernsConfig).emergency_text)
     assert "Samaritans" in first
     assert "case **" in reply.messages[1].text
     calm = await raise_concern(cbot, danger="no")
-    assert cbot.app.config.concerns.emergency_text not in reply_text(calm)
+    assert cbot.app.config.section(ConcernsConfig).emergency_text not in reply_text(calm)
 
 
 async def test_a_direct_message_is_offered_as_a_concern_and_yes_raises_it(

@@ -8,7 +8,7 @@ closed; the Server Members Intent missing (said at start, in one line)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -37,7 +37,7 @@ class LeadsHarness(Harness):
 
     @property
     def config(self) -> Config:
-        return replace(super().config, concerns=self.concerns)
+        return super().config.with_sections(self.concerns)
 
 
 def world(*, ann_role: bool = True, dev_role: bool = True) -> FakeDiscord:

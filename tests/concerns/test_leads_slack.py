@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -62,7 +61,7 @@ class Bot:
     async def start(self, fake: FakeSlack, storage: Storage, clock: FakeClock,
                     **concerns: Any) -> SlackRunner:
         settings: dict[str, Any] = {"fallback_contacts": (FIONA,), **concerns}
-        config = replace(slack_config(fake), concerns=ConcernsConfig(**settings))
+        config = slack_config(fake).with_sections(ConcernsConfig(**settings))
         app = await make_app(storage, clock, config, self.gate)
         self.runner = SlackRunner(app, config, ack_budget=1.0)
         await self.runner.start()

@@ -117,7 +117,8 @@ def build(host: ConcernsCoreHost) -> Feature:
     )
 
 
-PACKAGE = FeaturePackage(NAME, build, channel="leads_channel", takes_host=True)
+PACKAGE = FeaturePackage(NAME, build, channel="leads_channel", config=ConcernsConfig,
+                         takes_host=True)
 """The concerns feature, as the registry lists it."""
 
 
@@ -136,7 +137,7 @@ class _LeadsFromServices:
     @property
     def config(self) -> ConcernsConfig:
         """`[concerns]`."""
-        return self.services.config.concerns
+        return self.services.config.section(ConcernsConfig)
 
     @property
     def people(self) -> PeopleBook:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import Roster, Route, lead_roster
 from bot.logs import log_event
 from bot.messages import Destination, Message
@@ -146,4 +147,4 @@ def config_summary(config: Config) -> str:
     every = [config.group, *(book.for_group(g) for g in config.groups)]
     roles = sorted({r for s in every for r in s.lead_roles})
     on = any("concerns" in s.features for s in every)
-    return wording.check_config_leads(len(config.concerns.leads), roles, on)
+    return wording.check_config_leads(len(config.section(ConcernsConfig).leads), roles, on)
