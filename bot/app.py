@@ -108,7 +108,10 @@ class App:
         store and config section."""
         model = getattr(package, "config", None)
         section = getattr(self.config, "section", None)
-        config = section(model) if model is not None and section is not None else None
+        if model is not None and section is not None:
+            config = section(model)
+        else:  # until each package declares its config model: the section of its name
+            config = getattr(self.config, package.name, None)
         return Host(self, self.storage, config)
 
     def add_feature(self, feature: Feature) -> None:

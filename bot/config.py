@@ -18,14 +18,6 @@ from typing import Any, Literal
 
 from dotenv import dotenv_values
 
-from bot.agreement_config import (
-    AGREEMENT_SCHEMA,
-    PROMPTS_SCHEMA,
-    AgreementConfig,
-    PromptsConfig,
-    agreement_config,
-    prompts_config,
-)
 from bot.checkins_config import (
     BUDDIES_SCHEMA,
     CHECKINS_SCHEMA,
@@ -35,6 +27,14 @@ from bot.checkins_config import (
     checkins_config,
 )
 from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
+from bot.features.agreement.config import (
+    AGREEMENT_SCHEMA,
+    PROMPTS_SCHEMA,
+    AgreementConfig,
+    PromptsConfig,
+    agreement_config,
+    prompts_config,
+)
 from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
 from bot.retention_config import (
     RETENTION_SCHEMA,

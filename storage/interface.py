@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
-from storage.agreement import AgreementStores
 from storage.checkins import BuddyStore, CheckinStore
 from storage.concerns import ConcernStore
 from storage.feedback import FeedbackStore
@@ -67,7 +66,7 @@ class DatabaseUnreachable(StorageError):
 
 
 class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
-              AgreementStores, ConcernStore, MemberDataStore, ABC):
+              ConcernStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

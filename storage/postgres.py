@@ -34,7 +34,6 @@ from storage.crypto import FieldCipher
 from storage.interface import DatabaseUnreachable, Storage, StorageError
 from storage.packages import compose_storage
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
-from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
 from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
@@ -378,7 +377,7 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
+class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins,
                       SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from storage.interface import Storage
 from storage.packages import compose_storage
 from storage.sql import from_micros, to_micros
-from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
 from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
@@ -17,7 +16,7 @@ from storage.sql_polls import SqlPolls
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
-class _SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
+class _SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins,
                     SqlConcerns, SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.features import FeatureFactory
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -27,12 +26,14 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("checkins", checkins_feature.build),
     FeaturePackage("buddies", buddies_feature.build),
     FeaturePackage("concerns", concerns_feature.build, channel="leads_channel"),
-    FeaturePackage("welcome", welcome_feature.build, switchable=False),
-    FeaturePackage("agreement", agreement_feature.build, channel="updates_channel"),
-    FeaturePackage("resources", resources_feature.build),
-    FeaturePackage("prompts", prompts_feature.build, channel="updates_channel"),
+    welcome_feature.PACKAGE,
+    agreement_feature.PACKAGE,
+    resources_feature.PACKAGE,
+    prompts_feature.PACKAGE,
     FeaturePackage("retention", retention_feature.build, switchable=False),
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(p.build for p in PACKAGES)
+DEFAULT_FEATURES: tuple[FeaturePackage, ...] = PACKAGES
+"""What `App` builds when given no features (tests add their own to these): the
+packages themselves, so each is built from its host when it takes one."""

@@ -1,4 +1,5 @@
-"""Every sentence in bot/catalog.py, with its placeholders filled, found by introspection.
+"""Every sentence in bot/catalog.py and in each feature package's `wording` module, with
+its placeholders filled, found by introspection.
 
 The wording tests (reading ease, promises) need every message the bot can say, not a
 hand-picked few: a new catalog entry is covered the moment it is written. Constants are
@@ -10,13 +11,18 @@ table's values is reported by `uncallable()`, never silently skipped.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 import bot.catalog as catalog
+import bot.features
 
 # Said on the command line to whoever runs the bot (start-up, `coprod export`, `erase`,
 # `rotate-key`, check-config), not in chat to members or leads. They name files,
@@ -143,19 +149,42 @@ def is_operator_facing(name: str) -> bool:
     return name.startswith(OPERATOR_PREFIXES)
 
 
-def public_names() -> list[str]:
-    """Every public catalog entry that is wording: strings, tuples and dicts of strings,
-    and functions defined in bot.catalog."""
-    names = []
-    for name, value in vars(catalog).items():
-        if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
+def wording_modules() -> list[ModuleType]:
+    """bot.catalog (the shared wording) and every feature package's `wording` module."""
+    found: list[ModuleType] = [catalog]
+    for info in pkgutil.iter_modules(bot.features.__path__):
+        if not info.ispkg:
             continue
-        if inspect.isfunction(value):
-            if value.__module__ == catalog.__name__:
-                names.append(name)
-        elif isinstance(value, str | tuple | dict):
-            names.append(name)
-    return names
+        name = f"bot.features.{info.name}.wording"
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return found
+
+
+@cache
+def _wording() -> dict[str, Any]:
+    """Every public entry that is wording, by name: strings, tuples and dicts of strings,
+    and functions, each from the module that defines it."""
+    found: dict[str, Any] = {}
+    for module in wording_modules():
+        for name, value in vars(module).items():
+            if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
+                continue
+            if inspect.isfunction(value):
+                if value.__module__ == module.__name__:
+                    found[name] = value
+            elif isinstance(value, str | tuple | dict) and (
+                    module is catalog or getattr(catalog, name, None) is not value):
+                found[name] = value  # (a feature's, not one it imports from bot.catalog)
+    return found
+
+
+def public_names() -> list[str]:
+    """Every public catalog entry that is wording (bot.catalog's and the features')."""
+    return list(_wording())
 
 
 def _sample(param: inspect.Parameter) -> Any:
@@ -182,7 +211,7 @@ class _Answer:
 
 
 def _calls(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    signature = inspect.signature(getattr(catalog, name))
+    signature = inspect.signature(_wording()[name])
     base = {p.name: _sample(p) for p in signature.parameters.values()}
     yield "", base
     for param in signature.parameters.values():
@@ -221,7 +250,7 @@ def entries(*, operator: bool = False) -> list[Entry]:
     for name in public_names():
         if is_operator_facing(name) and not operator:
             continue
-        value = getattr(catalog, name)
+        value = _wording()[name]
         if not inspect.isfunction(value):
             texts = _texts(value)
             found += [Entry(name, str(i) if len(texts) > 1 else "", t)
