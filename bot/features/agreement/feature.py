@@ -162,7 +162,7 @@ class Agreement:
         if number != current.number:
             raise UserError(wording.agreement_read_old(current.number))
         await self.host.store.mark_read(ctx.group_id, number, ctx.actor.user_id,
-                                    ctx.actor.display_name, ctx.now())
+                                        ctx.actor.display_name, ctx.now())
         return Reply.text(wording.agreement_read_noted(number))
 
     # ---- the first version -------------------------------------------------------------
@@ -329,7 +329,7 @@ class Agreement:
             return self.decision(amendment, current, now)
 
         decision = await self.host.store.decide_amendment(amendment_id, firing.key,
-                                                           self.owner, decide, now)
+                                                          self.owner, decide, now)
         if decision is not None:
             self.host.deliveries_waiting()
             log_event(log, logging.INFO, "amendment.decided", amendment=amendment_id,

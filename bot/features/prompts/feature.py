@@ -116,7 +116,7 @@ class Prompts:
         # Strictly after the newest, so the rotation keeps the order they were added in.
         added = max([ctx.now(), *(p.added_at + timedelta(microseconds=1) for p in existing)])
         await self.host.store.add_prompt(Prompt(secrets.token_hex(4), ctx.group_id, stored,
-                                            added))
+                                                added))
         self.schedule(ctx.group_id)
         return Reply.text(wording.prompt_added(len(existing) + 1, self.config.cadence,
                                                self.channel(ctx.group_id)))
@@ -184,7 +184,7 @@ class Prompts:
                                         Message(wording.prompt_post(chosen.text))),)
 
         posted = await self.host.store.post_prompt(group_id, firing.key, self.owner, pick,
-                                                    self.host.clock.now())
+                                                   self.host.clock.now())
         if posted is not None:
             self.host.deliveries_waiting()
             log_event(log, logging.INFO, "prompt.posted", group=group_id)

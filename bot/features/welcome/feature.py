@@ -112,7 +112,7 @@ class Welcome:
         text = str(ctx.options.get("text", "")).replace("\\n", "\n").strip()
         if not has_visible_text(text) or text == wording.WELCOME_DEFAULT:
             await self.host.store.set_welcome_text(ctx.group_id, None, ctx.actor.user_id,
-                                               ctx.now())
+                                                   ctx.now())
             return Reply.text(wording.WELCOME_RESET)
         await self.host.store.set_welcome_text(ctx.group_id, text, ctx.actor.user_id, ctx.now())
         return Reply.text(wording.WELCOME_SAVED)
