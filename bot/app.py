@@ -107,12 +107,7 @@ class App:
     def host_for(self, package: FeaturePackage) -> Host:
         """The host a feature is built from: the app's services with the feature's own
         store and config section."""
-        model = getattr(package, "config", None)
-        section = getattr(self.config, "section", None)
-        if model is not None and section is not None:
-            config = section(model)
-        else:  # until every section is a model: the `Config` field named after the feature
-            config = getattr(self.config, package.name, None)
+        config = self.config.section(package.config) if package.config else None
         return Host(self, self.storage, config)
 
     def add_feature(self, feature: Feature) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
-from storage.agreement import AgreementStores
 from storage.checkins import BuddyStore, CheckinStore
 from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
@@ -66,7 +65,7 @@ class DatabaseUnreachable(StorageError):
 
 
 class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
-              AgreementStores, MemberDataStore, ABC):
+              MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

@@ -41,9 +41,8 @@ _UNMOVED_SECTIONS: tuple[str, ...] = (
     "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
     "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
     "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
-    "meetings_created", "agreement_reads", "named_poll_votes",
-    "known_facilitator", "group_settings_changed", "resources_added", "welcome_text_changed",
-    "feedback_hidden", "messages_waiting",
+    "meetings_created", "named_poll_votes",
+    "known_facilitator", "group_settings_changed", "feedback_hidden", "messages_waiting",
 )
 
 
@@ -106,13 +105,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("ballot_boxes", ("id",), "box"),
     EncryptedColumn("checkins", ("id",), "note"),
     EncryptedColumn("one_to_ones", ("id",), "body"),
-    EncryptedColumn("agreement_versions", ("group_id", "number"), "body"),
-    EncryptedColumn("amendments", ("id",), "body"),
-    EncryptedColumn("amendments", ("id",), "voter_secret"),
-    EncryptedColumn("agreement_reads", ("group_id", "version", "user_id"), "name"),
-    EncryptedColumn("resources", ("id",), "body"),
-    EncryptedColumn("prompts", ("id",), "body"),
-    EncryptedColumn("welcome_texts", ("group_id",), "body"),
 )
 
 

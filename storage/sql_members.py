@@ -184,11 +184,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
                                                 "title": data.get("title"),
                                                 "first_starts": _iso(r[3])})
-            for g, version, at in await rows(
-                    "SELECT group_id, version, read_at FROM agreement_reads "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id, version", (m, *sp)):
-                out["agreement_reads"].append({"group": g, "version": version,
-                                               "accepted_at": _iso(at)})
             out["named_poll_votes"] = await self._named_votes(db, m, group_id)
             for g, name, at in await rows(
                     "SELECT group_id, display_name, seen_at FROM facilitators "
@@ -202,16 +197,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     "group": g, "setting": key,
                     "value": None if value is None else self._decrypt_json(value),
                     "changed_at": _iso(at)})
-            for rid, g, body, at in await rows(
-                    "SELECT id, group_id, body, added_at FROM resources "
-                    f"WHERE added_by = ?{scope} ORDER BY added_at, id", (m, *sp)):
-                out["resources_added"].append({"group": g, "id": rid,
-                                               "title": self._decrypt_json(body).get("title"),
-                                               "added_at": _iso(at)})
-            for g, at in await rows(
-                    "SELECT group_id, updated_at FROM welcome_texts "
-                    f"WHERE updated_by = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["welcome_text_changed"].append({"group": g, "changed_at": _iso(at)})
             for fid, g, day in await rows(
                     "SELECT id, group_id, hidden_day FROM feedback_items "
                     f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id", (m, *sp)):
@@ -295,7 +280,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                                                  kept))
 
             for table in ("member_zones", "checkin_prefs", "checkins", "one_to_ones",
-                          "facilitators", "buddy_members", "agreement_reads"):
+                          "facilitators", "buddy_members"):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE user_id = ?{scope}", (m, *sp)))
             add(deleted, "buddy_avoids", await run(
@@ -338,8 +323,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                 f"WHERE facilitator_id = ?{scope}", (m, *sp)))
             for table, column in (("checkin_prefs", "facilitator_id"),
                                   ("meetings", "created_by"), ("minutes", "written_by"),
-                                  ("action_items", "done_by"), ("resources", "added_by"),
-                                  ("welcome_texts", "updated_by"),
+                                  ("action_items", "done_by"),
                                   ("feedback_items", "hidden_by"),
                                   ("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):

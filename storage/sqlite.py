@@ -6,7 +6,6 @@ from __future__ import annotations
 from storage.interface import Storage
 from storage.packages import compose_storage
 from storage.sql import from_micros, to_micros
-from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
 from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
@@ -16,8 +15,8 @@ from storage.sql_polls import SqlPolls
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
-class _SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
-                    SqlMembers, SqlCore, SqliteBase, Storage):
+class _SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins,
+                     SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
 

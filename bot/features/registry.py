@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
-from bot.agreement_config import AgreementConfig, PromptsConfig
 from bot.checkins_config import BuddiesConfig, CheckinsConfig
-from bot.features import Feature, FeatureFactory
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -37,29 +32,15 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("checkins", checkins_feature.build, config=CheckinsConfig),
     FeaturePackage("buddies", buddies_feature.build, config=BuddiesConfig),
     concerns_feature.PACKAGE,
-    FeaturePackage("welcome", welcome_feature.build, switchable=False),
-    FeaturePackage("agreement", agreement_feature.build, channel="updates_channel",
-                   config=AgreementConfig),
-    FeaturePackage("resources", resources_feature.build),
-    FeaturePackage("prompts", prompts_feature.build, channel="updates_channel",
-                   config=PromptsConfig),
+    welcome_feature.PACKAGE,
+    agreement_feature.PACKAGE,
+    resources_feature.PACKAGE,
+    prompts_feature.PACKAGE,
     FeaturePackage("retention", retention_feature.build, switchable=False,
                    config=RetentionConfig),
 )
 """Every feature, in the order their commands are registered: one line each."""
 
 
-def _factory(package: FeaturePackage) -> FeatureFactory:
-    """A package as a factory of the app, for callers that list factories: a package
-    that takes a host is built from the host the app makes for it."""
-    if not package.takes_host:
-        return package.build
-
-    @functools.wraps(package.build)
-    def build(app: Any) -> Feature:
-        return package.build(app.host_for(package))
-
-    return build
-
-
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(_factory(p) for p in PACKAGES)
+DEFAULT_FEATURES: tuple[FeaturePackage, ...] = PACKAGES
+"""The same list, by its older name (tests add their own features to it)."""

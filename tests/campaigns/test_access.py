@@ -44,6 +44,7 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.features.agreement import wording as agreement_words
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import owner_tag
@@ -799,8 +800,8 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(alice, "poll.vote", f"{world.poll}:0"), catalog.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
          catalog.POLL_GONE),
-        (press(alice, "agreement.vote", f"{world.amendment}:0"), catalog.AMENDMENT_GONE),
-        (press(alice, "agreement.read", "1"), catalog.AGREEMENT_NONE),
+        (press(alice, "agreement.vote", f"{world.amendment}:0"), agreement_words.AMENDMENT_GONE),
+        (press(alice, "agreement.read", "1"), agreement_words.AGREEMENT_NONE),
         (press(alice, "meetings.rsvp.going", f"{world.meeting}:1768932000:0"),
          catalog.meeting_not_found(world.meeting)),
         (press(alice, "meetings.dm", str(world.meeting)),

@@ -175,6 +175,8 @@ def _owners() -> dict[str, ModuleType]:
                     continue
             elif not isinstance(value, str | tuple | dict):
                 continue
+            elif name in owners and getattr(owners[name], name) is value:
+                continue  # imported from where it is defined, not a second definition
             assert name not in owners, f"{name} is defined in two wording modules"
             owners[name] = module
     return owners
