@@ -71,7 +71,7 @@ class Core:
             group_id=GROUP, title="Monthly meeting", starts_at=starts, zone="Europe/London",
             rrule="", location="Room 2", notes="", channel="updates", reminders=(60,),
             created_by="bench")], now)
-        app = App(Config(feedback=FeedbackConfig(daily_limit=100)), storage)
+        app = App(Config().with_sections(FeedbackConfig(daily_limit=100)), storage)
         await app.load()
         bot = MemoryBot(app)
         return cls(app, bot, storage, occurrence_value(meeting_id, starts, False))

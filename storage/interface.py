@@ -15,8 +15,6 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
-from storage.agreement import AgreementStores
-from storage.concerns import ConcernStore
 from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
 from storage.members import MemberDataStore
@@ -65,8 +63,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(MeetingsStore, FeedbackStore, PollStore, AgreementStores, ConcernStore,
-              MemberDataStore, ABC):
+class Storage(MeetingsStore, FeedbackStore, PollStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

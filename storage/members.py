@@ -40,10 +40,8 @@ ERASED_NAME = "a former member"
 _UNMOVED_SECTIONS: tuple[str, ...] = (
     "time_zones", "meeting_rsvps",
     "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
-    "meetings_created", "agreement_reads", "named_poll_votes", "concerns_raised",
-    "known_safeguarding_lead",
-    "group_settings_changed", "resources_added", "welcome_text_changed",
-    "feedback_hidden", "messages_waiting",
+    "meetings_created", "named_poll_votes",
+    "group_settings_changed", "feedback_hidden", "messages_waiting",
 )
 
 
@@ -104,20 +102,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",
                     "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (0,)),
     EncryptedColumn("ballot_boxes", ("id",), "box"),
-    EncryptedColumn("concern_cases", ("id",), "body"),
-    EncryptedColumn("concern_cases", ("id",), "access"),
-    EncryptedColumn("concern_cases", ("id",), "outcome"),
-    EncryptedColumn("concern_notes", ("id",), "body"),
-    EncryptedColumn("concern_audit", ("id",), "detail"),
-    EncryptedColumn("concern_leads", ("group_id", "user_id"), "body"),
-    EncryptedColumn("concern_drafts", ("id",), "body"),
-    EncryptedColumn("agreement_versions", ("group_id", "number"), "body"),
-    EncryptedColumn("amendments", ("id",), "body"),
-    EncryptedColumn("amendments", ("id",), "voter_secret"),
-    EncryptedColumn("agreement_reads", ("group_id", "version", "user_id"), "name"),
-    EncryptedColumn("resources", ("id",), "body"),
-    EncryptedColumn("prompts", ("id",), "body"),
-    EncryptedColumn("welcome_texts", ("group_id",), "body"),
 )
 
 

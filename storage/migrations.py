@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.agreement_schema import AGREEMENT_SQLITE
-from storage.concerns_schema import CONCERNS_SQLITE
 from storage.schema import Migration as Migration
 from storage.schema import postgres_sql as postgres_sql
 
@@ -231,9 +229,6 @@ _UNMOVED: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
-    Migration(version=6, name="safeguarding concerns", sqlite=CONCERNS_SQLITE),
-    Migration(version=8, name="welcome, agreement, resources and prompts",
-              sqlite=AGREEMENT_SQLITE),
     Migration(
         version=9,
         name="member erasure audit",

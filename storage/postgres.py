@@ -34,8 +34,6 @@ from storage.crypto import FieldCipher
 from storage.interface import DatabaseUnreachable, Storage, StorageError
 from storage.packages import compose_storage
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
-from storage.sql_agreement import SqlAgreement
-from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
@@ -377,8 +375,8 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlAgreement, SqlConcerns,
-                       SqlMembers, SqlCore, PostgresBase, Storage):
+class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlMembers, SqlCore, PostgresBase,
+                       Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 
 

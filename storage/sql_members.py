@@ -70,7 +70,8 @@ class SqlMembers(SqlBase, MemberDataStore):
     # ---- export ----------------------------------------------------------------------
 
     async def member_records(self, member_id: str, group_id: str | None) -> MemberRecords:
-        """See `MemberDataStore.member_records`."""
+        """The member's records in every table, core first, then each storage package's
+        export hook, in one read transaction."""
         out: MemberRecords = {name: [] for name in export_sections()}
         m = member_id
         scope, sp = _scope(group_id)
@@ -130,32 +131,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                 out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
                                                 "title": data.get("title"),
                                                 "first_starts": _iso(r[3])})
-            for g, version, at in await rows(
-                    "SELECT group_id, version, read_at FROM agreement_reads "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id, version", (m, *sp)):
-                out["agreement_reads"].append({"group": g, "version": version,
-                                               "accepted_at": _iso(at)})
             out["named_poll_votes"] = await self._named_votes(db, m, group_id)
-            for r in await rows(
-                    "SELECT id, group_id, status, created_at, body, danger FROM concern_cases "
-                    f"WHERE body IS NOT NULL{scope} ORDER BY created_at, id", sp):
-                data = self._decrypt_json(r[4])
-                if data.get("reporter") != m:
-                    continue
-                out["concerns_raised"].append({
-                    "group": r[1], "reference": r[0], "raised_at": _iso(r[3]),
-                    "status": r[2], "what_you_wrote": data.get("text"),
-                    "who_it_is_about": data.get("about") or None,
-                    "link": data.get("link") or None,
-                    "immediate_danger": bool(r[5]),
-                    "may_contact_you": bool(data.get("may_contact", False)),
-                    "name_left_off": bool(data.get("anonymous", False))})
-            for g, body, source, at in await rows(
-                    "SELECT group_id, body, source, seen_at FROM concern_leads "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["known_safeguarding_lead"].append({
-                    "group": g, "name": self._decrypt_json(body).get("name"),
-                    "how": source, "last_seen": _iso(at)})
             for g, key, value, at in await rows(
                     "SELECT group_id, key, value_json, changed_at FROM settings_audit "
                     f"WHERE changed_by = ?{scope} ORDER BY id", (m, *sp)):
@@ -163,16 +139,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     "group": g, "setting": key,
                     "value": None if value is None else self._decrypt_json(value),
                     "changed_at": _iso(at)})
-            for rid, g, body, at in await rows(
-                    "SELECT id, group_id, body, added_at FROM resources "
-                    f"WHERE added_by = ?{scope} ORDER BY added_at, id", (m, *sp)):
-                out["resources_added"].append({"group": g, "id": rid,
-                                               "title": self._decrypt_json(body).get("title"),
-                                               "added_at": _iso(at)})
-            for g, at in await rows(
-                    "SELECT group_id, updated_at FROM welcome_texts "
-                    f"WHERE updated_by = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["welcome_text_changed"].append({"group": g, "changed_at": _iso(at)})
             for fid, g, day in await rows(
                     "SELECT id, group_id, hidden_day FROM feedback_items "
                     f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id", (m, *sp)):
@@ -222,7 +188,8 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def erase_member(self, member_id: str, group_id: str | None, erased_by: str,
                            now: datetime) -> Erasure:
-        """See `MemberDataStore.erase_member`."""
+        """Count the kept safeguarding links first, then delete or anonymise the core's
+        rows and each storage package's (its erase hook), and record the erasure."""
         m = member_id
         deleted: dict[str, int] = {}
         anonymised: dict[str, int] = {}
@@ -244,23 +211,23 @@ class SqlMembers(SqlBase, MemberDataStore):
                 if n:
                     counts[table] = counts.get(table, 0) + n
 
-            kept = await self._safeguarding_links(db, m, group_id)
+            # What is kept is counted before anything is deleted.
+            kept: dict[str, int] = {}
+            for package in storage_packages():
+                if package.keep is not None:
+                    await package.keep(MemberTx(db, self, m, group_id, kept=kept))
             for package in storage_packages():
                 if package.erase is not None:
                     await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
                                                  kept))
 
-            for table in ("member_zones", "concern_leads", "agreement_reads"):
-                add(deleted, table, await run(
-                    f"DELETE FROM {table} WHERE user_id = ?{scope}", (m, *sp)))
+            add(deleted, "member_zones", await run(
+                f"DELETE FROM member_zones WHERE user_id = ?{scope}", (m, *sp)))
             for table, column in (("meeting_rsvps", "user_id"),
                                   ("meeting_dm_optins", "user_id"),
                                   ("agenda_items", "author_id")):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE {column} = ?{mscope}", (m, *msp)))
-
-            # Concern drafts hold no member id (only a tag the member's own copy of the
-            # offer can recreate): nothing here links one to them, and they go within a day.
 
             gone, rewrites = [], []
             for did, raw, body, sealed_to in await db.execute_fetchall(
@@ -280,8 +247,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                 "UPDATE deliveries SET destination_json = ? WHERE id = ?", rewrites))
 
             for table, column in (("meetings", "created_by"), ("minutes", "written_by"),
-                                  ("action_items", "done_by"), ("resources", "added_by"),
-                                  ("welcome_texts", "updated_by"),
+                                  ("action_items", "done_by"),
                                   ("feedback_items", "hidden_by"),
                                   ("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
@@ -325,32 +291,8 @@ class SqlMembers(SqlBase, MemberDataStore):
         await self._forget_old_versions(*sorted({*deleted, *anonymised}))
         return Erasure(erasure_id, deleted, anonymised, kept)
 
-    async def _safeguarding_links(self, db: SqlConnection, member_id: str,
-                                  group_id: str | None) -> dict[str, int]:
-        """Counts of the safeguarding records that involve the member (kept)."""
-        scope, sp = _scope(group_id)
-        cases: set[str] = set()
-        in_scope: set[str] = set()
-        for cid, body, access, ack_by, assignee in await db.execute_fetchall(
-                "SELECT id, body, access, acknowledged_by, assignee FROM concern_cases "
-                f"WHERE 1 = 1{scope}", sp):
-            in_scope.add(cid)
-            data: dict[str, Any] = {} if body is None else self._decrypt_json(body)
-            excluded = self._decrypt_json(access).get("excluded", [])
-            if (member_id in (data.get("reporter"), ack_by, assignee)
-                    or member_id in data.get("subjects", ()) or member_id in excluded):
-                cases.add(cid)
-        notes = sum(1 for cid, author in await db.execute_fetchall(
-            "SELECT case_id, author_id FROM concern_notes") if cid in in_scope
-            and (cid in cases or author == member_id))
-        audit = sum(1 for cid, actor in await db.execute_fetchall(
-            "SELECT case_id, actor_id FROM concern_audit") if cid in in_scope
-            and (cid in cases or actor == member_id))
-        kept = {"concern_cases": len(cases), "concern_notes": notes, "concern_audit": audit}
-        return {k: v for k, v in kept.items() if v}
-
     async def erasures(self, member_id: str | None = None) -> list[ErasureRecord]:
-        """See `MemberDataStore.erasures`."""
+        """The erasure audit rows, oldest first."""
         where, params = ("WHERE member_id = ?", (member_id,)) if member_id else ("", ())
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
@@ -363,7 +305,8 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
-        """See `MemberDataStore.purge_expired`."""
+        """Claim the day's sweep, then delete the core's expired rows and call each
+        storage package's purge hook with the cutoffs by name, in one transaction."""
         counts: dict[str, int] = {}
         async with self._transaction() as db:
             cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
@@ -390,9 +333,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                         SELECT 1 FROM action_items a WHERE a.minutes_id = minutes.id)""", at)
                 await run("agenda_items", "DELETE FROM agenda_items WHERE occurrence < ?", at)
                 await run("meeting_rsvps", "DELETE FROM meeting_rsvps WHERE occurrence < ?", at)
-            if cutoffs.drafts_before is not None:
-                await run("concern_drafts", "DELETE FROM concern_drafts WHERE created_at < ?",
-                          cutoffs.drafts_before)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}
@@ -407,7 +347,7 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,
                            limit: int, reseal: Reseal) -> ResealBatch:
-        """See `MemberDataStore.reseal_batch`. Reads, re-encrypts outside any write
+        """One batch of key rotation for one column. Reads, re-encrypts outside any write
         transaction, then writes the batch in one, each row only if unchanged."""
         keys = ", ".join(column.key)
         where = [f"{column.column} IS NOT NULL"]

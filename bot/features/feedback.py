@@ -113,7 +113,7 @@ ANSWER_FIELDS = (
 
 def build(app: App) -> Feature:
     """The feedback feature."""
-    config = app.config.feedback
+    config = app.config.section(FeedbackConfig)
     limiter = DailyLimiter(config.daily_limit)
     send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(limiter, config),
                          command="feedback")
@@ -184,7 +184,7 @@ def _handle_send(limiter: DailyLimiter, config: FeedbackConfig) -> FormHandler:
 async def release(app: Services, group_id: str, now: datetime) -> None:
     """Open for review every pending item of the group whose day is over, a whole
     audience's at once, once there are enough (see `FeedbackStore.release_feedback`)."""
-    config = app.config.feedback
+    config = app.config.section(FeedbackConfig)
     today = local_day(now, app.settings.for_group(group_id).zone)
     for audience, minimum in ((Audience.GROUP, config.group_min_items),
                               (Audience.FACILITATORS, config.facilitators_min_items)):
@@ -210,7 +210,7 @@ class DigestJobs:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.config = app.config.feedback
+        self.config = app.config.section(FeedbackConfig)
         self.owner = f"feedback-{secrets.token_hex(4)}"
 
     async def start(self) -> None:
@@ -341,10 +341,11 @@ async def _handle_list(ctx: Context) -> Reply:
     since = local_day(now, zone) - timedelta(days=LIST_DAYS)
     done = [i for i in await storage.recent_feedback(ctx.group_id, since, LIST_LIMIT + 200)
             if i.status is not FeedbackStatus.WAITING][:LIST_LIMIT]
+    review_hours = ctx.app.config.section(FeedbackConfig).review_hours
     if not waiting and not done:
-        return Reply.text(catalog.feedback_list_empty(ctx.app.config.feedback.review_hours))
-    review = timedelta(hours=ctx.app.config.feedback.review_hours)
-    lines = [catalog.feedback_list_header(len(waiting), ctx.app.config.feedback.review_hours)]
+        return Reply.text(catalog.feedback_list_empty(review_hours))
+    review = timedelta(hours=review_hours)
+    lines = [catalog.feedback_list_header(len(waiting), review_hours)]
     for item in waiting:
         shared_from = reviewed_since(item, zone) + review
         state = catalog.feedback_state(item.status.value, item.answered, item.hidden_reason,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.features import FeatureFactory
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -17,25 +16,30 @@ from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
+from bot.feedback_config import FeedbackConfig
+from bot.meetings_config import MeetingsConfig
+from bot.retention_config import RetentionConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
-    FeaturePackage("help", help_feature.build, switchable=False),
-    FeaturePackage("setup", setup_feature.build, switchable=False),
-    FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
+    help_feature.PACKAGE,
+    setup_feature.PACKAGE,
+    FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel",
+                   config=FeedbackConfig),
     FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
-    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
+    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel",
+                   config=MeetingsConfig),
     checkins_feature.PACKAGE,
     buddies_feature.PACKAGE,
-    FeaturePackage("concerns", concerns_feature.build, channel="leads_channel"),
-    FeaturePackage("welcome", welcome_feature.build, switchable=False),
-    FeaturePackage("agreement", agreement_feature.build, channel="updates_channel"),
-    FeaturePackage("resources", resources_feature.build),
-    FeaturePackage("prompts", prompts_feature.build, channel="updates_channel"),
-    FeaturePackage("retention", retention_feature.build, switchable=False),
+    concerns_feature.PACKAGE,
+    welcome_feature.PACKAGE,
+    agreement_feature.PACKAGE,
+    resources_feature.PACKAGE,
+    prompts_feature.PACKAGE,
+    FeaturePackage("retention", retention_feature.build, switchable=False,
+                   config=RetentionConfig),
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory | FeaturePackage, ...] = tuple(
-    p if p.takes_host else p.build for p in PACKAGES)
-"""What `App` builds by default: a package where the feature takes a host, else its
-`build(app)`."""
+
+DEFAULT_FEATURES: tuple[FeaturePackage, ...] = PACKAGES
+"""The same list, by its older name (tests add their own features to it)."""

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.console import ConsoleAdapter
-from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.features.agreement import wording as agreement_words
 from bot.runtime import opened_storage
 from storage.crypto import FieldCipher, generate_key
 from tests.e2e.test_console_meetings import TypedLines, _until
@@ -68,8 +68,8 @@ async def test_join_welcome_read_amend_vote_and_history(tmp_path: Path) -> None:
 
             mark = len(out.getvalue())
             typed.type("/agreement history")
-            await _until(out, r"Version 1 \(03 Mar 2031\): " + catalog.AGREEMENT_FIRST_CHANGE
-                         .replace(".", r"\."), mark)
+            await _until(out, r"Version 1 \(03 Mar 2031\): "
+                         + agreement_words.AGREEMENT_FIRST_CHANGE.replace(".", r"\."), mark)
             await _until(out, r"Version 2 \(10 Mar 2031\): Change point 2 from “We start on "
                               r"time” to “We start and end on time”\. Why: Buses", mark)
             typed.end()

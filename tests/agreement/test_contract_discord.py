@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from adapters.discord.client import apply_endpoints, intents, restore_endpoints
-from bot import catalog
 from bot.config import Config
-from bot.features.agreement import Agreement
+from bot.features.agreement import wording as agreement_words
+from bot.features.agreement.feature import Agreement
+from bot.features.welcome import wording as welcome_words
 from scheduler import Firing
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, assert_no_mentions
@@ -27,7 +28,7 @@ class JoinHarness(Harness):
     @property
     def config(self) -> Config:
         base = super().config
-        return replace(base, discord=replace(base.discord, member_join_events=True))
+        return replace(base, discord=base.discord.model_copy(update={"member_join_events": True}))
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ async def test_welcome_dm_on_join_and_private_note_when_dms_closed(harness: Harn
     await fake.wait_for(lambda: fake.public_posts("#facilitators"))
     await harness.settle()
     (note,) = fake.public_posts("#facilitators")
-    assert note["content"].lower() == catalog.welcome_undelivered("frank").lower()
+    assert note["content"].lower() == welcome_words.welcome_undelivered("frank").lower()
     for channel in ("#general", "#updates"):
         assert not any("frank" in m["content"].lower() for m in fake.public_posts(channel))
 
@@ -101,7 +102,7 @@ async def test_agreement_amendment_vote_and_history_on_discord(harness: Harness)
     assert "1. We listen\n2. We start on time" in shown["data"]["content"]
     assert shown["data"]["flags"] & 64
     (read,) = _buttons(shown["data"])
-    assert read["label"] == catalog.AGREEMENT_READ_BUTTON
+    assert read["label"] == agreement_words.AGREEMENT_READ_BUTTON
     proposed = await fake.wait_response(await fake.slash("carol", "agreement", _sub(
         "propose", change="add", text="Phones on silent", reason="Fewer distractions")))
     assert f"posted in {updates} for the group" in proposed["data"]["content"]
@@ -109,8 +110,8 @@ async def test_agreement_amendment_vote_and_history_on_discord(harness: Harness)
     post = fake.public_posts("#updates")[-1]
     assert "A proposed change to our agreement" in post["content"]
     yes, no = _buttons(post)
-    assert [yes["label"], no["label"]] == [catalog.AMENDMENT_YES_BUTTON,
-                                           catalog.AMENDMENT_NO_BUTTON]
+    assert [yes["label"], no["label"]] == [agreement_words.AMENDMENT_YES_BUTTON,
+                                           agreement_words.AMENDMENT_NO_BUTTON]
     for who, button in (("alice", yes), ("bob", yes), ("erin", no)):
         answer = await fake.wait_response(await fake.press(who, post, button["custom_id"]))
         assert answer["data"]["content"].startswith("Your vote is counted")

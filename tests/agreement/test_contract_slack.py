@@ -14,9 +14,9 @@ import pytest
 
 from adapters.slack import SlackRunner
 from adapters.slack.manifest import BOT_EVENTS
-from bot import catalog
 from bot.clock import FakeClock
-from bot.features.agreement import Agreement
+from bot.features.agreement.feature import Agreement
+from bot.features.welcome import wording as welcome_words
 from scheduler import Firing
 from storage.interface import Storage
 from tests.contract.slack.conftest import (
@@ -116,7 +116,7 @@ async def test_welcome_dm_on_team_join_and_note_when_refused(
     await slack.wait_for(lambda: _posted(slack, FACILITATORS_CHANNEL))
     await settle(runner)
     (note,) = _posted(slack, FACILITATORS_CHANNEL)
-    assert note["text"] == catalog.welcome_undelivered("Frank")
+    assert note["text"] == welcome_words.welcome_undelivered("Frank")
     assert not _posted(slack, GENERAL) and not _posted(slack, UPDATES)
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 
 from bot import catalog
-from storage.concerns import CaseStatus
+from bot.features.concerns.store import CaseStatus
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
 from storage.feedback import Audience

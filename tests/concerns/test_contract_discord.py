@@ -12,8 +12,10 @@ import pytest
 
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
+from bot.features.concerns.store import CaseStatus
 from bot.features.registry import DEFAULT_FEATURES
-from storage.concerns import CaseStatus
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, assert_no_mentions
 from tests.fakes.discord import FakeDiscord
@@ -91,7 +93,7 @@ async def test_a_concern_naming_one_lead_reaches_only_the_other_on_discord(
     assert [p["content"] for p in fake.public_posts(LEADS)] == []
     assert fake.public_posts("#general") == [] and fake.public_posts("#updates") == []
     (button,) = _buttons(to_erin)
-    assert button["label"] == catalog.CONCERN_ACK_BUTTON and len(button["custom_id"]) <= 100
+    assert button["label"] == wording.CONCERN_ACK_BUTTON and len(button["custom_id"]) <= 100
     pressed = await fake.wait_response(await fake.press("erin", to_erin, button["custom_id"]))
     assert "acknowledged by erin" in str(pressed["data"]).lower()
     await harness.settle()
@@ -99,7 +101,7 @@ async def test_a_concern_naming_one_lead_reaches_only_the_other_on_discord(
     assert app is not None
     (case,) = await app.storage.concern_summaries(fake.guild_id, (CaseStatus.ACKNOWLEDGED,))
     await fake.wait_for(lambda: fake.dms_to("alice"))
-    assert fake.dms_to("alice")[-1]["content"] == catalog.concern_ack_for_reporter(
+    assert fake.dms_to("alice")[-1]["content"] == wording.concern_ack_for_reporter(
         case.case_id)
     assert fake.dms_to("dev") == []
 
@@ -114,12 +116,12 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
         lambda: [m for m in fake.dms_to("bob") if m["author"]["bot"]], what="an offer")
     offer = offers[0]
     # A calm choice, telling the leads first; no emergency line for a first message.
-    assert offer["content"] == catalog.DM_CHOICE
-    emergency = harness.app.config.concerns.emergency_text if harness.app else ""
+    assert offer["content"] == wording.DM_CHOICE
+    emergency = harness.app.config.section(ConcernsConfig).emergency_text if harness.app else ""
     assert emergency and emergency not in str(offer)
     assert [b["label"] for b in _buttons(offer)] == [
-        catalog.DM_CHOICE_TELL_LEADS, catalog.DM_CHOICE_ONE_TO_ONE,
-        catalog.DM_CHOICE_FEEDBACK, catalog.DM_CHOICE_CHECKINS, catalog.DM_CHOICE_NOTHING]
+        wording.DM_CHOICE_TELL_LEADS, wording.DM_CHOICE_ONE_TO_ONE,
+        wording.DM_CHOICE_FEEDBACK, wording.DM_CHOICE_CHECKINS, wording.DM_CHOICE_NOTHING]
     yes = _buttons(offer)[0]
     opened = await fake.wait_response(await fake.press("bob", offer, yes["custom_id"]))
     assert opened["type"] == 9

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from adapters.slack import SlackRunner
-from bot import catalog
 from bot.clock import FakeClock
+from bot.features.concerns import wording as catalog
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import SHORTCUT_ID
-from storage.concerns import CaseStatus
+from bot.features.concerns.store import CaseStatus
 from storage.interface import Storage
 from tests.contract.slack.conftest import (
     ALICE,
@@ -152,7 +153,7 @@ async def test_a_direct_message_and_a_message_shortcut_raise_concerns_on_slack(
     (offer,) = _posted(slack, _dm(BOB))
     # A calm choice, telling the leads first; no emergency line for a first message.
     assert catalog.DM_CHOICE.split(" Type /help")[0] in offer["text"]
-    emergency = runner.core.config.concerns.emergency_text
+    emergency = runner.core.config.section(ConcernsConfig).emergency_text
     assert emergency not in json.dumps(offer)
     assert [e["text"]["text"] for e in _elements(offer)] == [
         catalog.DM_CHOICE_TELL_LEADS, catalog.DM_CHOICE_ONE_TO_ONE,

@@ -7,12 +7,9 @@ from datetime import timedelta
 
 from adapters.memory import MemoryBot
 from bot.clock import FakeClock
-from bot.features.concerns.escalation import (
-    daily_at_midnight,
-    escalation_times,
-    schedule_id,
-)
+from bot.features.concerns.escalation import escalation_times, schedule_id
 from bot.features.concerns.routing import ACK_ACTION
+from bot.features.retention import daily_at_midnight
 from scheduler import Firing
 from storage.interface import Storage
 from tests.concerns.helpers import (

@@ -8,15 +8,16 @@ closed; the Server Members Intent missing (said at start, in one line)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.registry import DEFAULT_FEATURES
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness
@@ -36,7 +37,7 @@ class LeadsHarness(Harness):
 
     @property
     def config(self) -> Config:
-        return replace(super().config, concerns=self.concerns)
+        return super().config.with_sections(self.concerns)
 
 
 def world(*, ann_role: bool = True, dev_role: bool = True) -> FakeDiscord:
@@ -117,7 +118,7 @@ async def test_role_leads_get_it_without_acting_and_the_named_one_gets_nothing(
     running.append(harness)
     assert harness.bot is not None
     assert harness.bot.startup_lines == [
-        catalog.leads_reachable_line([(fake.guild_id, 2)], 0)]
+        wording.leads_reachable_line([(fake.guild_id, 2)], 0)]
     assert any(r.method == "GET" and r.path == f"/guilds/{fake.guild_id}/members"
                for r in fake.requests)
     ann = fake.by_name[ANN]
@@ -208,7 +209,7 @@ async def test_without_the_members_intent_start_up_says_so_and_the_reporter_is_t
     running.append(harness)
     assert harness.bot is not None
     lines = harness.bot.startup_lines
-    assert lines[0] == catalog.leads_reachable_line([(fake.guild_id, 0)], 0)
+    assert lines[0] == wording.leads_reachable_line([(fake.guild_id, 0)], 0)
     assert catalog.DISCORD_MEMBERS_INTENT_NEEDED in lines[1]
     answer = await raise_concern(fake, "alice", "")
     assert "right now" in answer and "a lead will pick it up" not in answer

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,7 +16,8 @@ import pytest
 from adapters.slack import SlackRunner
 from bot import catalog
 from bot.clock import FakeClock
-from bot.concerns_config import ConcernsConfig
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from storage.interface import Storage
 from tests.contract.slack.conftest import (
     ALICE,
@@ -61,7 +61,7 @@ class Bot:
     async def start(self, fake: FakeSlack, storage: Storage, clock: FakeClock,
                     **concerns: Any) -> SlackRunner:
         settings: dict[str, Any] = {"fallback_contacts": (FIONA,), **concerns}
-        config = replace(slack_config(fake), concerns=ConcernsConfig(**settings))
+        config = slack_config(fake).with_sections(ConcernsConfig(**settings))
         app = await make_app(storage, clock, config, self.gate)
         self.runner = SlackRunner(app, config, ack_budget=1.0)
         await self.runner.start()
@@ -129,7 +129,7 @@ async def test_user_group_leads_get_it_without_acting_and_the_named_one_gets_not
     async with FakeSlack() as slack:
         world(slack, [DEV, ANN])
         runner = await bot.start(slack, storage, clock)
-        assert runner.startup_lines == [catalog.leads_reachable_line([(TEAM_ID, 2)], 0)]
+        assert runner.startup_lines == [wording.leads_reachable_line([(TEAM_ID, 2)], 0)]
         assert [c.args.get("usergroup") for c in slack.calls_to("usergroups.users.list")
                 ] == ["S0LEADS01"]
         await raise_concern(slack, runner, ALICE, NAMINGS[naming])
@@ -213,7 +213,7 @@ async def test_unreadable_user_groups_are_said_at_start_and_the_reporter_told(
         world(slack, [DEV, ANN])
         slack.usergroups_error = "missing_scope"
         runner = await bot.start(slack, storage, clock, fallback_contacts=())
-        assert runner.startup_lines[0] == catalog.leads_reachable_line([(TEAM_ID, 0)], 0)
+        assert runner.startup_lines[0] == wording.leads_reachable_line([(TEAM_ID, 0)], 0)
         assert catalog.SLACK_USERGROUPS_UNREADABLE in runner.startup_lines[1]
         answer = await raise_concern(slack, runner, ALICE, "")
         assert "right now" in answer and "a lead will pick it up" not in answer

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.agreement import AgreementVersion, Amendment, AmendmentStatus, Decision
+from bot.features.agreement.store import AgreementVersion, Amendment, AmendmentStatus, Decision
 from storage.ballot_box import PAD, BallotBox
 from storage.crypto import FieldCipher
 from storage.polls import Ballot, NewPoll, VoteResult

@@ -1,6 +1,6 @@
-"""`AgreementStores` in SQL both databases run: the agreement and its amendments,
-resources, prompts and the welcome text. Whatever people wrote is stored encrypted
-(`body`, `name`).
+"""The agreement's, resources', prompts' and welcome's store ports in SQL both databases
+run: the agreement and its amendments, resources, prompts and the welcome text. Whatever
+people wrote is stored encrypted (`body`, `name`).
 
 Votes on an amendment go in a ballot box, as an anonymous poll's do (storage/ballot_box.py):
 the only row a vote writes; the amendment's `yes_votes` and `no_votes` stay 0 while it is
@@ -13,19 +13,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.outbox import NewDelivery
-from storage.agreement import (
-    AgreementStores,
+from bot.features.agreement.store import (
     AgreementVersion,
     Amendment,
     AmendmentKind,
     AmendmentStatus,
     Decide,
     Decision,
-    PickPrompt,
-    Prompt,
-    Resource,
 )
+from bot.features.prompts.store import PickPrompt, Prompt
+from bot.features.resources.store import Resource
+from bot.outbox import NewDelivery
 from storage.ballot_box import BOX_TABLE, SqlBallotBoxes, amendment_box
 from storage.polls import Ballot, VoteResult
 from storage.sql import from_micros, to_micros
@@ -36,8 +34,9 @@ _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, vot
                       "status, yes_votes, no_votes")
 
 
-class SqlAgreement(SqlBallotBoxes, AgreementStores):
-    """The group's ways of working, in the database."""
+class SqlAgreement(SqlBallotBoxes):
+    """The group's ways of working, in the database: implements `AgreementStore`,
+    `ResourceStore`, `PromptStore` and `WelcomeStore` (one migration holds their tables)."""
 
     # ---- agreement ---------------------------------------------------------------------
 

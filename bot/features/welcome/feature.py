@@ -13,20 +13,20 @@ facilitators_channel`) so they can welcome the newcomer another way.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from bot import catalog
 from bot.commands import CommandSpec
 from bot.context import Context
 from bot.features import Feature, FormSpec
+from bot.features.host import CoreHost
+from bot.features.welcome import wording
+from bot.features.welcome.store import WelcomeStores
+from bot.feedback_config import FeedbackConfig
 from bot.logs import log_event
 from bot.messages import Button, Destination, FormField, Message, Reply
 from bot.outbox import Fallback, NewDelivery
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -36,52 +36,52 @@ CHECKIN_ACTION = "checkin.on"
 BUDDY_ACTION = "buddy.join"
 SHOW_AGREEMENT_ACTION = "agreement.show"
 # What each switched-on feature lets a member do, in the order they are listed.
-_CAN_DO = (("meetings", catalog.WELCOME_CAN_MEETINGS),
-           ("feedback", catalog.WELCOME_CAN_FEEDBACK),
-           ("polls", catalog.WELCOME_CAN_POLLS),
-           ("checkins", catalog.WELCOME_CAN_CHECKINS),
-           ("buddies", catalog.WELCOME_CAN_BUDDIES),
-           ("resources", catalog.WELCOME_CAN_RESOURCES))
+_CAN_DO = (("meetings", wording.WELCOME_CAN_MEETINGS),
+           ("feedback", wording.WELCOME_CAN_FEEDBACK),
+           ("polls", wording.WELCOME_CAN_POLLS),
+           ("checkins", wording.WELCOME_CAN_CHECKINS),
+           ("buddies", wording.WELCOME_CAN_BUDDIES),
+           ("resources", wording.WELCOME_CAN_RESOURCES))
 
 
 class Welcome:
     """Builds and sends the welcome."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, host: CoreHost[WelcomeStores, None]) -> None:
+        self.host = host
         self.form = FormSpec(EDIT_FORM, (
-            FormField("text", catalog.WELCOME_FIELD_TEXT, "paragraph", required=False,
+            FormField("text", wording.WELCOME_FIELD_TEXT, "paragraph", required=False,
                       max_length=WELCOME_LIMIT),), self.edited,
             command="welcome edit")
 
     def _has_action(self, action: str) -> bool:
-        return any(action in f.actions for f in self.app.features.values())
+        return any(action in f.actions for f in self.host.features.values())
 
     async def message(self, ctx: Context) -> Message:
         """The welcome for this group, in its own words, with the buttons that exist."""
         settings = ctx.settings
         features = settings.features
-        own = await ctx.storage.welcome_text(ctx.group_id)
-        parts = [catalog.welcome_hello(neutralise(ctx.actor.display_name)),
-                 neutralise(own) if own is not None else catalog.WELCOME_DEFAULT]
+        own = await self.host.store.welcome_text(ctx.group_id)
+        parts = [wording.welcome_hello(neutralise(ctx.actor.display_name)),
+                 neutralise(own) if own is not None else wording.WELCOME_DEFAULT]
         buttons: list[Button] = []
-        if "agreement" in features and "agreement" in self.app.features:
-            versions = await ctx.storage.agreement_versions(ctx.group_id)
-            parts.append(catalog.welcome_agreement(versions[-1].number if versions else None))
+        if "agreement" in features and "agreement" in self.host.features:
+            versions = await self.host.store.agreement_versions(ctx.group_id)
+            parts.append(wording.welcome_agreement(versions[-1].number if versions else None))
             if versions and self._has_action(SHOW_AGREEMENT_ACTION):
                 buttons.append(Button(catalog.AGREEMENT_SHOW_BUTTON, SHOW_AGREEMENT_ACTION))
-        concern_command = self.app.registry.get("concern") is not None
-        parts.append(catalog.welcome_concerns([neutralise(r) for r in settings.lead_roles],
+        concern_command = self.host.registry.get("concern") is not None
+        parts.append(wording.welcome_concerns([neutralise(r) for r in settings.lead_roles],
                                               concern_command and "concerns" in features))
         can_do = [words for name, words in _CAN_DO
-                  if name in features and name in self.app.features]
+                  if name in features and name in self.host.features]
         checkins = "checkins" in features and self._has_action(CHECKIN_ACTION)
         buddies = "buddies" in features and self._has_action(BUDDY_ACTION)
         if checkins:
-            buttons.append(Button(catalog.WELCOME_CHECKIN_BUTTON, CHECKIN_ACTION, "on"))
+            buttons.append(Button(wording.WELCOME_CHECKIN_BUTTON, CHECKIN_ACTION, "on"))
         if buddies:
-            buttons.append(Button(catalog.WELCOME_BUDDY_BUTTON, BUDDY_ACTION, "on"))
-        parts.append(catalog.welcome_can_do(can_do, checkins, buddies))
+            buttons.append(Button(wording.WELCOME_BUDDY_BUTTON, BUDDY_ACTION, "on"))
+        parts.append(wording.welcome_can_do(can_do, checkins, buddies))
         return Message("\n\n".join(parts), buttons=tuple(buttons))
 
     async def joined(self, ctx: Context) -> Reply:
@@ -89,8 +89,8 @@ class Welcome:
         privately (never in public)."""
         message = await self.message(ctx)
         now = ctx.now()
-        private = self.app.config.feedback.facilitators_channel
-        note = Message(catalog.welcome_undelivered(neutralise(ctx.actor.display_name)))
+        private = self.host.whole_config.section(FeedbackConfig).facilitators_channel
+        note = Message(wording.welcome_undelivered(neutralise(ctx.actor.display_name)))
         await ctx.deliver([NewDelivery(
             f"welcome:{ctx.group_id}:{ctx.actor.user_id}:{now.isoformat()}",
             Destination.to_dm(ctx.group_id, ctx.actor.user_id), message,
@@ -104,29 +104,30 @@ class Welcome:
 
     async def edit(self, ctx: Context) -> Reply:
         """/welcome edit: the form, with the group's current text in it."""
-        own = await ctx.storage.welcome_text(ctx.group_id)
-        return Reply(form=self.form.form(catalog.WELCOME_EDIT_TITLE, submit_label="Save",
-                                         defaults={"text": own or catalog.WELCOME_DEFAULT}))
+        own = await self.host.store.welcome_text(ctx.group_id)
+        return Reply(form=self.form.form(wording.WELCOME_EDIT_TITLE, submit_label="Save",
+                                         defaults={"text": own or wording.WELCOME_DEFAULT}))
 
     async def edited(self, ctx: Context) -> Reply:
         """The edit form was sent: store the text (empty goes back to the default)."""
         text = str(ctx.options.get("text", "")).replace("\\n", "\n").strip()
-        if not has_visible_text(text) or text == catalog.WELCOME_DEFAULT:
-            await ctx.storage.set_welcome_text(ctx.group_id, None, ctx.actor.user_id,
-                                               ctx.now())
-            return Reply.text(catalog.WELCOME_RESET)
-        await ctx.storage.set_welcome_text(ctx.group_id, text, ctx.actor.user_id, ctx.now())
-        return Reply.text(catalog.WELCOME_SAVED)
+        if not has_visible_text(text) or text == wording.WELCOME_DEFAULT:
+            await self.host.store.set_welcome_text(ctx.group_id, None, ctx.actor.user_id,
+                                                   ctx.now())
+            return Reply.text(wording.WELCOME_RESET)
+        await self.host.store.set_welcome_text(ctx.group_id, text, ctx.actor.user_id, ctx.now())
+        return Reply.text(wording.WELCOME_SAVED)
 
 
-def build(app: App) -> Feature:
-    """The welcome feature (core: always on)."""
-    welcome = Welcome(app)
+def build(host: CoreHost[WelcomeStores, None]) -> Feature:
+    """The welcome feature (core: always on), built from a core host: it shows what the
+    other features offer."""
+    welcome = Welcome(host)
     return Feature(
         "welcome",
         commands=[
-            CommandSpec("welcome", catalog.WELCOME_HELP_LINE, welcome.command, "/welcome"),
-            CommandSpec("welcome edit", catalog.WELCOME_EDIT_HELP, welcome.edit,
+            CommandSpec("welcome", wording.WELCOME_HELP_LINE, welcome.command, "/welcome"),
+            CommandSpec("welcome edit", wording.WELCOME_EDIT_HELP, welcome.edit,
                         "/welcome edit", roles=frozenset({Role.FACILITATOR}),
                         admins=True, opens_form=True),
         ],

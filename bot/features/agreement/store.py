@@ -1,5 +1,5 @@
-"""The group's own ways of working: its agreement (versions, amendments, who has read it),
-shared resources, discussion prompts and welcome text. Records and whole operations.
+"""The group agreement's records and its store port: versions, amendments and who has
+read a version. The database implements the port (storage/agreement/).
 
 An amendment is voted on anonymously with the same design as an anonymous poll (see
 docs/decisions/anonymous-polls.md): a per-amendment voter tag, yes/no counts, and the
@@ -9,11 +9,11 @@ amendment is decided. The decision, the new version and the announcement commit 
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from bot.outbox import NewDelivery
 from storage.polls import Ballot, VoteResult
@@ -82,68 +82,30 @@ Decide = Callable[[Amendment, "AgreementVersion | None"], Decision]
 runs inside the storage transaction, so it must not await or touch storage."""
 
 
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """A shared resource: a link or a short text, with tags."""
-
-    resource_id: str
-    group_id: str
-    title: str
-    content: str
-    is_link: bool
-    tags: tuple[str, ...]
-    added_by: str
-    added_by_name: str
-    added_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Prompt:
-    """A discussion or reflection prompt, and how many times it has been posted."""
-
-    prompt_id: str
-    group_id: str
-    text: str
-    added_at: datetime
-    times_used: int = 0
-    last_used_at: datetime | None = None
-
-
-PickPrompt = Callable[[list[Prompt]], "tuple[Prompt, Sequence[NewDelivery]] | None"]
-"""Chooses the prompt to post (and its delivery) from the group's prompts, inside the
-storage transaction: no awaits."""
-
-
-class AgreementStore(ABC):
+@runtime_checkable
+class AgreementStore(Protocol):
     """Storage operations for the group agreement."""
 
-    @abstractmethod
     async def agreement_versions(self, group_id: str) -> list[AgreementVersion]:
         """Every version of the group's agreement, oldest first."""
 
-    @abstractmethod
     async def save_first_agreement(self, version: AgreementVersion,
                                    deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         """Store version 1 with its announcement, only if the group has no version yet."""
 
-    @abstractmethod
     async def start_amendment(self, amendment: Amendment, deliveries: Sequence[NewDelivery],
                               now: datetime) -> None:
         """Store an open amendment with zero counts and the post that asks for votes."""
 
-    @abstractmethod
     async def get_amendment(self, amendment_id: str) -> Amendment | None:
         """An amendment by id, with its counts."""
 
-    @abstractmethod
     async def open_amendments(self) -> list[Amendment]:
         """Every amendment still open (to schedule their closing at start)."""
 
-    @abstractmethod
     async def cast_amendment_vote(self, ballot: Ballot, now: datetime) -> VoteResult:
         """Record or change a yes (0) / no (1) vote while the amendment is open."""
 
-    @abstractmethod
     async def decide_amendment(self, amendment_id: str, occurrence_key: str, owner: str,
                                decide: Decide, now: datetime) -> Decision | None:
         """In one transaction, only while the amendment is open: record the closing
@@ -151,66 +113,9 @@ class AgreementStore(ABC):
         its status and version, wipe the sealed votes and store its deliveries. None if
         it was already decided."""
 
-    @abstractmethod
     async def mark_read(self, group_id: str, version: int, user_id: str, name: str,
                         now: datetime) -> bool:
         """Record that a member has read a version; False if they already had."""
 
-    @abstractmethod
     async def readers(self, group_id: str, version: int) -> list[str]:
         """The display names of those who have read a version (count them for a count)."""
-
-
-class ResourceStore(ABC):
-    """Storage operations for shared resources."""
-
-    @abstractmethod
-    async def add_resource(self, resource: Resource) -> None:
-        """Store a resource."""
-
-    @abstractmethod
-    async def resources(self, group_id: str) -> list[Resource]:
-        """The group's resources, newest first."""
-
-    @abstractmethod
-    async def remove_resource(self, group_id: str, resource_id: str) -> bool:
-        """Remove a resource; False if there was none with that id."""
-
-
-class PromptStore(ABC):
-    """Storage operations for discussion prompts."""
-
-    @abstractmethod
-    async def add_prompt(self, prompt: Prompt) -> None:
-        """Store a prompt (never used yet)."""
-
-    @abstractmethod
-    async def prompts(self, group_id: str) -> list[Prompt]:
-        """The group's prompts, oldest first."""
-
-    @abstractmethod
-    async def prompt_groups(self) -> list[str]:
-        """The groups that have at least one prompt (to schedule their posting)."""
-
-    @abstractmethod
-    async def post_prompt(self, group_id: str, occurrence_key: str, owner: str,
-                          pick: PickPrompt, now: datetime) -> Prompt | None:
-        """In one transaction: claim the occurrence, let `pick` choose a prompt, count it
-        as used and store its delivery. None if already claimed or nothing was picked."""
-
-
-class WelcomeStore(ABC):
-    """The group's own welcome text."""
-
-    @abstractmethod
-    async def welcome_text(self, group_id: str) -> str | None:
-        """The group's welcome text, or None to use the default."""
-
-    @abstractmethod
-    async def set_welcome_text(self, group_id: str, text: str | None, by: str,
-                               now: datetime) -> None:
-        """Store the group's welcome text (None goes back to the default)."""
-
-
-class AgreementStores(AgreementStore, ResourceStore, PromptStore, WelcomeStore, ABC):
-    """All of the above, as one base for `Storage`."""

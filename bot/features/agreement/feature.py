@@ -13,17 +13,35 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.agreement_config import AgreementConfig
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature, FormSpec
+from bot.features.agreement import wording
+from bot.features.agreement.config import AgreementConfig
+from bot.features.agreement.rules import (
+    MAX_POINTS,
+    POINT_LIMIT,
+    REASON_LIMIT,
+    apply_amendment,
+    check_point,
+    describe_change,
+    outcome,
+    point_number,
+)
+from bot.features.agreement.store import (
+    AgreementStore,
+    AgreementVersion,
+    Amendment,
+    AmendmentKind,
+    AmendmentStatus,
+    Decision,
+)
 from bot.features.anonymity import Sealer, voter_tag
+from bot.features.host import FeatureHost
 from bot.features.polls import CLOSE_EXAMPLE, parse_closes
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
@@ -31,23 +49,10 @@ from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
 from scheduler import Firing
-from storage.agreement import (
-    AgreementVersion,
-    Amendment,
-    AmendmentKind,
-    AmendmentStatus,
-    Decision,
-)
 from storage.polls import Ballot, VoteResult
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
-POINT_LIMIT = 300
-REASON_LIMIT = 500
-MAX_POINTS = 30
 START_FORM = "agreement.start"
 PROPOSE_FORM = "agreement.propose"
 READ_ACTION = "agreement.read"
@@ -56,89 +61,32 @@ VOTE_ACTION = "agreement.vote"
 YES, NO = 0, 1
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*])\s+")
 FACILITATORS = frozenset({Role.FACILITATOR})
-KINDS = (Choice(catalog.AGREEMENT_KIND_ADD, "add"),
-         Choice(catalog.AGREEMENT_KIND_CHANGE, "change"),
-         Choice(catalog.AGREEMENT_KIND_REMOVE, "remove"))
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """Whether an amendment passed, and why in plain words."""
-
-    passed: bool
-    why: str
-
-
-def outcome(yes: int, no: int, config: AgreementConfig) -> Outcome:
-    """The configured rule: enough votes cast (`min_turnout`), then a simple majority of
-    votes cast (a tie fails) or two thirds yes."""
-    cast = yes + no
-    if cast < config.min_turnout:
-        return Outcome(False, catalog.amendment_too_few_votes(cast, config.min_turnout))
-    if config.outcome_rule == "two_thirds":
-        if 3 * yes >= 2 * cast:
-            return Outcome(True, catalog.AMENDMENT_TWO_THIRDS_YES)
-        return Outcome(False, catalog.AMENDMENT_TWO_THIRDS_NO)
-    if yes > no:
-        return Outcome(True, catalog.AMENDMENT_MAJORITY_YES)
-    if yes == no:
-        return Outcome(False, catalog.AMENDMENT_TIE)
-    return Outcome(False, catalog.AMENDMENT_MAJORITY_NO)
-
-
-def check_point(text: str, label: str) -> str:
-    """A point's wording, checked: not empty, not too long. Raises `UserError`."""
-    cleaned = " ".join(text.replace("\\n", " ").split())
-    if not has_visible_text(cleaned):
-        raise UserError(catalog.agreement_point_empty(label))
-    if len(cleaned) > POINT_LIMIT:
-        raise UserError(catalog.field_too_long(label, POINT_LIMIT, len(cleaned)))
-    return cleaned
-
-
-def apply_amendment(points: tuple[str, ...], amendment: Amendment) -> tuple[str, ...]:
-    """The points after the amendment (which was checked against them when proposed)."""
-    listed = list(points)
-    if amendment.kind is AmendmentKind.ADD:
-        listed.append(amendment.text)
-    elif amendment.kind is AmendmentKind.CHANGE:
-        listed[amendment.point - 1] = amendment.text
-    else:
-        del listed[amendment.point - 1]
-    return tuple(listed)
-
-
-def describe_change(amendment: Amendment, points: tuple[str, ...]) -> str:
-    """What the amendment does, in words (stored with the version for the history)."""
-    if amendment.kind is AmendmentKind.ADD:
-        return catalog.change_add(len(points) + 1, amendment.text)
-    if amendment.kind is AmendmentKind.CHANGE:
-        return catalog.change_change(amendment.point, points[amendment.point - 1],
-                                     amendment.text)
-    return catalog.change_remove(amendment.point, points[amendment.point - 1])
+KINDS = (Choice(wording.AGREEMENT_KIND_ADD, "add"),
+         Choice(wording.AGREEMENT_KIND_CHANGE, "change"),
+         Choice(wording.AGREEMENT_KIND_REMOVE, "remove"))
 
 
 class Agreement:
     """The agreement feature's handlers and scheduled decisions."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.config: AgreementConfig = app.config.agreement
+    def __init__(self, host: FeatureHost[AgreementStore, AgreementConfig]) -> None:
+        self.host = host
+        self.config: AgreementConfig = host.config
         self.sealer = Sealer()
         self.owner = f"agreement-{secrets.token_hex(4)}"
         self.start_form = FormSpec(START_FORM, (
-            FormField("points", catalog.AGREEMENT_FIELD_POINTS, "paragraph",
+            FormField("points", wording.AGREEMENT_FIELD_POINTS, "paragraph",
                       max_length=MAX_POINTS * (POINT_LIMIT + 1)),), self.started,
             command="agreement start")
         self.propose_form = FormSpec(PROPOSE_FORM, (
-            FormField("change", catalog.AGREEMENT_FIELD_CHANGE, "choice", choices=KINDS),
-            FormField("point", catalog.AGREEMENT_FIELD_POINT, "short", required=False,
+            FormField("change", wording.AGREEMENT_FIELD_CHANGE, "choice", choices=KINDS),
+            FormField("point", wording.AGREEMENT_FIELD_POINT, "short", required=False,
                       max_length=3),
-            FormField("text", catalog.AGREEMENT_FIELD_TEXT, "paragraph", required=False,
+            FormField("text", wording.AGREEMENT_FIELD_TEXT, "paragraph", required=False,
                       max_length=POINT_LIMIT),
-            FormField("reason", catalog.AGREEMENT_FIELD_REASON, "paragraph",
+            FormField("reason", wording.AGREEMENT_FIELD_REASON, "paragraph",
                       max_length=REASON_LIMIT),
-            FormField("closes", catalog.AGREEMENT_FIELD_CLOSES, "short", required=False,
+            FormField("closes", wording.AGREEMENT_FIELD_CLOSES, "short", required=False,
                       max_length=40, placeholder=CLOSE_EXAMPLE),
         ), self.proposed, command="agreement propose")
 
@@ -146,7 +94,7 @@ class Agreement:
 
     async def current(self, group_id: str) -> AgreementVersion | None:
         """The version in force, if any."""
-        versions = await self.app.storage.agreement_versions(group_id)
+        versions = await self.host.store.agreement_versions(group_id)
         return versions[-1] if versions else None
 
     def day(self, moment: datetime, ctx: Context) -> str:
@@ -163,9 +111,9 @@ class Agreement:
     def version_message(self, version: AgreementVersion, ctx: Context, *,
                         read_button: bool) -> Message:
         """A version's points, numbered, with its number and date."""
-        text = catalog.agreement_text(version.number, self.day(version.created_at, ctx),
+        text = wording.agreement_text(version.number, self.day(version.created_at, ctx),
                                       list(version.points))
-        buttons = (Button(catalog.AGREEMENT_READ_BUTTON, READ_ACTION, str(version.number),
+        buttons = (Button(wording.AGREEMENT_READ_BUTTON, READ_ACTION, str(version.number),
                           "primary"),) if read_button else ()
         return Message(text, buttons=buttons)
 
@@ -173,12 +121,12 @@ class Agreement:
         """/agreement: the current version; facilitators also see how many have read it."""
         version = await self.current(ctx.group_id)
         if version is None:
-            return Reply.text(catalog.AGREEMENT_NONE)
+            return Reply.text(wording.AGREEMENT_NONE)
         messages = [self.version_message(version, ctx, read_button=True)]
         if ctx.has_role(Role.FACILITATOR):
-            names = await ctx.storage.readers(ctx.group_id, version.number)
+            names = await self.host.store.readers(ctx.group_id, version.number)
             shown = [neutralise(n) for n in names] if self.config.show_reader_names else []
-            messages.append(Message(catalog.agreement_readers(version.number, len(names),
+            messages.append(Message(wording.agreement_readers(version.number, len(names),
                                                               shown)))
         return Reply(messages=tuple(messages))
 
@@ -188,19 +136,19 @@ class Agreement:
 
     async def history(self, ctx: Context) -> Reply:
         """/agreement history: every version with what changed and why, or one version."""
-        versions = await ctx.storage.agreement_versions(ctx.group_id)
+        versions = await self.host.store.agreement_versions(ctx.group_id)
         if not versions:
-            return Reply.text(catalog.AGREEMENT_NONE)
+            return Reply.text(wording.AGREEMENT_NONE)
         wanted = ctx.options.get("version")
         if wanted is not None:
             found = [v for v in versions if v.number == wanted]
             if not found:
-                raise UserError(catalog.agreement_no_version(int(wanted), versions[-1].number))
+                raise UserError(wording.agreement_no_version(int(wanted), versions[-1].number))
             return Reply(messages=(self.version_message(
                 found[0], ctx, read_button=found[0] is versions[-1]),))
-        lines = [catalog.history_line(v.number, self.day(v.created_at, ctx), v.change,
+        lines = [wording.history_line(v.number, self.day(v.created_at, ctx), v.change,
                                       v.reason) for v in versions]
-        return Reply.text(catalog.agreement_history(lines))
+        return Reply.text(wording.agreement_history(lines))
 
     async def read(self, ctx: Context) -> Reply:
         """The "I have read it" button."""
@@ -210,52 +158,52 @@ class Agreement:
             raise UserError(catalog.form_expired()) from None
         current = await self.current(ctx.group_id)
         if current is None:
-            raise UserError(catalog.AGREEMENT_NONE)
+            raise UserError(wording.AGREEMENT_NONE)
         if number != current.number:
-            raise UserError(catalog.agreement_read_old(current.number))
-        await ctx.storage.mark_read(ctx.group_id, number, ctx.actor.user_id,
-                                    ctx.actor.display_name, ctx.now())
-        return Reply.text(catalog.agreement_read_noted(number))
+            raise UserError(wording.agreement_read_old(current.number))
+        await self.host.store.mark_read(ctx.group_id, number, ctx.actor.user_id,
+                                        ctx.actor.display_name, ctx.now())
+        return Reply.text(wording.agreement_read_noted(number))
 
     # ---- the first version -------------------------------------------------------------
 
     async def start(self, ctx: Context) -> Reply:
         """/agreement start: write version 1 (only while there is none)."""
         if await self.current(ctx.group_id) is not None:
-            raise UserError(catalog.AGREEMENT_ALREADY_STARTED)
+            raise UserError(wording.AGREEMENT_ALREADY_STARTED)
         if ctx.options.get("points"):
             return await self.started(ctx)
         return Reply(form=self.start_form.form(
-            catalog.AGREEMENT_START_TITLE, submit_label="Save",
-            defaults={"points": "\n".join(catalog.AGREEMENT_SUGGESTED)}))
+            wording.AGREEMENT_START_TITLE, submit_label="Save",
+            defaults={"points": "\n".join(wording.AGREEMENT_SUGGESTED)}))
 
     async def started(self, ctx: Context) -> Reply:
         """The first version's form was sent."""
         raw = str(ctx.options.get("points", "")).replace("\\n", "\n").split("\n")
         lines = [_LIST_MARK.sub("", line).strip() for line in raw]
-        points = [check_point(line, catalog.AGREEMENT_FIELD_POINTS)
+        points = [check_point(line, wording.AGREEMENT_FIELD_POINTS)
                   for line in lines if line]
         if not points:
-            raise UserError(catalog.agreement_point_empty(catalog.AGREEMENT_FIELD_POINTS))
+            raise UserError(wording.agreement_point_empty(wording.AGREEMENT_FIELD_POINTS))
         if len(points) > MAX_POINTS:
-            raise UserError(catalog.agreement_too_many_points(MAX_POINTS))
+            raise UserError(wording.agreement_too_many_points(MAX_POINTS))
         now = ctx.now()
         version = AgreementVersion(ctx.group_id, 1, tuple(neutralise(p) for p in points), now,
-                                   catalog.AGREEMENT_FIRST_CHANGE, "")
+                                   wording.AGREEMENT_FIRST_CHANGE, "")
         post = NewDelivery(f"agreement-v1:{ctx.group_id}",
                            Destination.to_channel(ctx.group_id, ctx.settings.updates_channel),
-                           Message(catalog.agreement_started(len(points))))
-        if not await ctx.storage.save_first_agreement(version, [post], now):
-            raise UserError(catalog.AGREEMENT_ALREADY_STARTED)
-        ctx.app.deliveries_waiting()
-        return Reply.text(catalog.agreement_saved_first(ctx.settings.updates_channel))
+                           Message(wording.agreement_started(len(points))))
+        if not await self.host.store.save_first_agreement(version, [post], now):
+            raise UserError(wording.AGREEMENT_ALREADY_STARTED)
+        self.host.deliveries_waiting()
+        return Reply.text(wording.agreement_saved_first(ctx.settings.updates_channel))
 
     # ---- amendments --------------------------------------------------------------------
 
     async def propose(self, ctx: Context) -> Reply:
         """/agreement propose: the form, or the amendment at once from options."""
         if not ctx.options:
-            return Reply(form=self.propose_form.form(catalog.AGREEMENT_PROPOSE_TITLE,
+            return Reply(form=self.propose_form.form(wording.AGREEMENT_PROPOSE_TITLE,
                                                      submit_label="Propose"))
         return await self.proposed(ctx)
 
@@ -264,28 +212,28 @@ class Agreement:
         kind_word = str(ctx.options.get("change", "")).strip().casefold()
         kinds = {c.value: c.value for c in KINDS} | {c.label.casefold(): c.value for c in KINDS}
         if kind_word not in kinds:
-            raise UserError(catalog.field_not_a_choice(catalog.AGREEMENT_FIELD_CHANGE,
+            raise UserError(catalog.field_not_a_choice(wording.AGREEMENT_FIELD_CHANGE,
                                                        [c.value for c in KINDS]))
         kind = AmendmentKind(kinds[kind_word])
         reason = " ".join(str(ctx.options.get("reason", "")).split())
         if not has_visible_text(reason):
-            raise UserError(catalog.AMENDMENT_NEEDS_REASON)
+            raise UserError(wording.AMENDMENT_NEEDS_REASON)
         if len(reason) > REASON_LIMIT:
-            raise UserError(catalog.field_too_long(catalog.AGREEMENT_FIELD_REASON,
+            raise UserError(catalog.field_too_long(wording.AGREEMENT_FIELD_REASON,
                                                    REASON_LIMIT, len(reason)))
         current = await self.current(ctx.group_id)
         points = current.points if current else ()
         point = 0
         if kind is not AmendmentKind.ADD:
-            point = _point_number(ctx.options.get("point"), len(points))
+            point = point_number(ctx.options.get("point"), len(points))
         text = ""
         if kind is not AmendmentKind.REMOVE:
             text = neutralise(check_point(str(ctx.options.get("text", "") or ""),
-                                          catalog.AGREEMENT_FIELD_TEXT))
+                                          wording.AGREEMENT_FIELD_TEXT))
             if kind is AmendmentKind.CHANGE and text == points[point - 1]:
-                raise UserError(catalog.amendment_same_text(point))
+                raise UserError(wording.amendment_same_text(point))
             if kind is AmendmentKind.ADD and len(points) >= MAX_POINTS:
-                raise UserError(catalog.agreement_too_many_points(MAX_POINTS))
+                raise UserError(wording.agreement_too_many_points(MAX_POINTS))
         now = ctx.now()
         raw_closes = str(ctx.options.get("closes", "") or "").strip()
         closes = (parse_closes(raw_closes, now, ctx.settings.zone) if raw_closes
@@ -297,52 +245,52 @@ class Agreement:
         post = NewDelivery(f"amendment-post:{amendment.amendment_id}",
                            Destination.to_channel(ctx.group_id, amendment.channel),
                            self.vote_message(amendment, points))
-        await ctx.storage.start_amendment(amendment, [post], now)
-        ctx.app.deliveries_waiting()
+        await self.host.store.start_amendment(amendment, [post], now)
+        self.host.deliveries_waiting()
         self.schedule(amendment.amendment_id, amendment.closes_at)
         log_event(log, logging.INFO, "amendment.started", group=ctx.group_id,
                   amendment=amendment.amendment_id)
-        return Reply.text(catalog.amendment_started(
+        return Reply.text(wording.amendment_started(
             amendment.channel, self.when(amendment.closes_at, ctx.settings.timezone)))
 
     def vote_message(self, amendment: Amendment, points: tuple[str, ...]) -> Message:
         """The post asking the group to vote: what changes, why, and until when."""
-        zone = self.app.settings.for_group(amendment.group_id).timezone
-        text = catalog.amendment_post(describe_change(amendment, points), amendment.reason,
+        zone = self.host.group(amendment.group_id).timezone
+        text = wording.amendment_post(describe_change(amendment, points), amendment.reason,
                                       self.when(amendment.closes_at, zone),
                                       self.config.min_turnout, self.config.outcome_rule)
         value = amendment.amendment_id
         return Message(text, buttons=(
-            Button(catalog.AMENDMENT_YES_BUTTON, VOTE_ACTION, f"{value}:{YES}", "primary"),
-            Button(catalog.AMENDMENT_NO_BUTTON, VOTE_ACTION, f"{value}:{NO}")))
+            Button(wording.AMENDMENT_YES_BUTTON, VOTE_ACTION, f"{value}:{YES}", "primary"),
+            Button(wording.AMENDMENT_NO_BUTTON, VOTE_ACTION, f"{value}:{NO}")))
 
     async def vote(self, ctx: Context) -> Reply:
         """A yes or no button: counted anonymously, changeable until the close."""
         amendment_id, _, raw = str(ctx.options.get("value", "")).partition(":")
-        amendment = await ctx.storage.get_amendment(amendment_id) if amendment_id else None
+        amendment = await self.host.store.get_amendment(amendment_id) if amendment_id else None
         if amendment is None or amendment.group_id != ctx.group_id or raw not in ("0", "1"):
-            raise UserError(catalog.AMENDMENT_GONE)
+            raise UserError(wording.AMENDMENT_GONE)
         now = ctx.now()
         if amendment.status is not AmendmentStatus.OPEN or now >= amendment.closes_at:
-            raise UserError(catalog.AMENDMENT_CLOSED)
+            raise UserError(wording.AMENDMENT_CLOSED)
         choice = int(raw)
         ballot = Ballot(amendment_id, voter_tag(amendment.voter_secret, ctx.group_id,
                                                 ctx.actor.user_id), (choice,),
                         sealed=self.sealer.seal((choice,)), unseal=self.sealer.unseal)
-        result = await ctx.storage.cast_amendment_vote(ballot, now)
-        answer = catalog.AMENDMENT_YES_BUTTON if choice == YES else catalog.AMENDMENT_NO_BUTTON
+        result = await self.host.store.cast_amendment_vote(ballot, now)
+        answer = wording.AMENDMENT_YES_BUTTON if choice == YES else wording.AMENDMENT_NO_BUTTON
         if result is VoteResult.COUNTED:
-            return Reply.text(catalog.amendment_vote_counted(
+            return Reply.text(wording.amendment_vote_counted(
                 answer, self.when(amendment.closes_at, ctx.settings.timezone)))
         if result is VoteResult.CHANGED:
-            return Reply.text(catalog.amendment_vote_changed(answer))
+            return Reply.text(wording.amendment_vote_changed(answer))
         if result is VoteResult.SAME:
-            return Reply.text(catalog.AMENDMENT_VOTE_SAME)
+            return Reply.text(wording.AMENDMENT_VOTE_SAME)
         if result is VoteResult.LOCKED:
             return Reply.text(catalog.POLL_VOTE_LOCKED)
         if result is VoteResult.CLOSED:
-            raise UserError(catalog.AMENDMENT_CLOSED)
-        raise UserError(catalog.AMENDMENT_GONE)
+            raise UserError(wording.AMENDMENT_CLOSED)
+        raise UserError(wording.AMENDMENT_GONE)
 
     # ---- deciding ----------------------------------------------------------------------
 
@@ -355,12 +303,12 @@ class Agreement:
         async def job(firing: Firing) -> None:
             await self.decide(amendment_id, firing)
 
-        self.app.scheduler.add(f"amendment-close:{amendment_id}", next_due, job)
+        self.host.scheduler.add(f"amendment-close:{amendment_id}", next_due, job)
 
     async def load(self) -> None:
         """At start: schedule open amendments; decide at once those already due."""
-        now = self.app.clock.now()
-        for amendment in await self.app.storage.open_amendments():
+        now = self.host.clock.now()
+        for amendment in await self.host.store.open_amendments():
             if amendment.closes_at > now:
                 self.schedule(amendment.amendment_id, amendment.closes_at)
                 continue
@@ -375,15 +323,15 @@ class Agreement:
 
     async def decide(self, amendment_id: str, firing: Firing) -> Decision | None:
         """Apply the outcome rule once; record the new version and announce it."""
-        now = self.app.clock.now()
+        now = self.host.clock.now()
 
         def decide(amendment: Amendment, current: AgreementVersion | None) -> Decision:
             return self.decision(amendment, current, now)
 
-        decision = await self.app.storage.decide_amendment(amendment_id, firing.key,
-                                                           self.owner, decide, now)
+        decision = await self.host.store.decide_amendment(amendment_id, firing.key,
+                                                          self.owner, decide, now)
         if decision is not None:
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
             log_event(log, logging.INFO, "amendment.decided", amendment=amendment_id,
                       status=decision.status.value)
         return decision
@@ -397,37 +345,25 @@ class Agreement:
         number = current.number if current else 0
         counts = (amendment.yes, amendment.no)
         if number != amendment.base_version:
-            message = Message(catalog.amendment_stale(amendment.base_version, number))
+            message = Message(wording.amendment_stale(amendment.base_version, number))
             return Decision(AmendmentStatus.STALE, None, (NewDelivery(key, where, message),))
         result = outcome(amendment.yes, amendment.no, self.config)
         change = describe_change(amendment, points)
         if not result.passed:
-            message = Message(catalog.amendment_failed(change, *counts, result.why))
+            message = Message(wording.amendment_failed(change, *counts, result.why))
             return Decision(AmendmentStatus.FAILED, None, (NewDelivery(key, where, message),))
         version = AgreementVersion(amendment.group_id, number + 1,
                                    apply_amendment(points, amendment), now, change,
                                    amendment.reason)
-        message = Message(catalog.amendment_passed(change, *counts, result.why,
+        message = Message(wording.amendment_passed(change, *counts, result.why,
                                                    version.number),
                           buttons=(Button(catalog.AGREEMENT_SHOW_BUTTON, SHOW_ACTION),))
         return Decision(AmendmentStatus.PASSED, version, (NewDelivery(key, where, message),))
 
 
-def _point_number(raw: object, count: int) -> int:
-    if count == 0:
-        raise UserError(catalog.AGREEMENT_NO_POINTS_YET)
-    try:
-        number = int(str(raw or "").strip().lstrip("#"))
-    except ValueError:
-        raise UserError(catalog.amendment_which_point(count)) from None
-    if not 1 <= number <= count:
-        raise UserError(catalog.amendment_which_point(count))
-    return number
-
-
-def build(app: App) -> Feature:
-    """The agreement feature."""
-    agreement = Agreement(app)
+def build(host: FeatureHost[AgreementStore, AgreementConfig]) -> Feature:
+    """The agreement feature, built from its host."""
+    agreement = Agreement(host)
     propose_options = (
         OptionSpec("change", "add, change or remove", choices=KINDS),
         OptionSpec("point", "the point's number (to change or remove)", OptionType.INTEGER,
@@ -438,19 +374,19 @@ def build(app: App) -> Feature:
                    + " (default: the configured days)", max_length=40),
     )
     commands = [
-        CommandSpec("agreement", catalog.AGREEMENT_HELP, agreement.show, "/agreement",
+        CommandSpec("agreement", wording.AGREEMENT_HELP, agreement.show, "/agreement",
                     feature="agreement"),
-        CommandSpec("agreement history", catalog.AGREEMENT_HISTORY_HELP, agreement.history,
+        CommandSpec("agreement history", wording.AGREEMENT_HISTORY_HELP, agreement.history,
                     "/agreement history  or  /agreement history version=2",
                     options=(OptionSpec("version", "a version to show in full",
                                         OptionType.INTEGER, min_value=1),),
                     feature="agreement"),
-        CommandSpec("agreement start", catalog.AGREEMENT_START_HELP, agreement.start,
+        CommandSpec("agreement start", wording.AGREEMENT_START_HELP, agreement.start,
                     "/agreement start", roles=FACILITATORS, feature="agreement",
                     opens_form=True,
                     options=(OptionSpec("points", "the points, separated by \\n",
                                         max_length=MAX_POINTS * (POINT_LIMIT + 1)),)),
-        CommandSpec("agreement propose", catalog.AGREEMENT_PROPOSE_HELP, agreement.propose,
+        CommandSpec("agreement propose", wording.AGREEMENT_PROPOSE_HELP, agreement.propose,
                     '/agreement propose change=add text="We start on time" '
                     'reason="People travel far"', options=propose_options,
                     roles=FACILITATORS, feature="agreement", opens_form=True),

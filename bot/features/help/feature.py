@@ -3,31 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, refusal
+from bot.commands import CommandSpec, OptionSpec, Registry, refusal
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
+from bot.features.host import CoreHost
 from bot.messages import Reply
 
-if TYPE_CHECKING:
-    from bot.app import App
 
-
-def build(app: App) -> Feature:
-    """The help feature."""
+def build(host: CoreHost[Any, None]) -> Feature:
+    """The help feature: it lists every feature's commands, so it takes the core host."""
 
     # The overview, by what decides it: it is asked for often and changes rarely.
     overviews: dict[tuple[object, ...], str] = {}
 
     async def show_help(ctx: Context) -> Reply:
-        visible = ctx.app.commands_for(ctx.settings, ctx.roles, ctx.actor.is_admin)
+        visible = host.commands_for(ctx.settings, ctx.roles, ctx.actor.is_admin)
         topic = str(ctx.options.get("command", "")).strip().lstrip("/").lower()
         if topic:
-            return Reply.text(_detail(ctx, topic, list(visible)))
-        key = (ctx.settings.features, ctx.roles, ctx.actor.is_admin, ctx.app.registry.version)
+            return Reply.text(_detail(ctx, host.registry, topic, list(visible)))
+        key = (ctx.settings.features, ctx.roles, ctx.actor.is_admin, host.registry.version)
         text = overviews.get(key)
         if text is None:
             if len(overviews) >= OVERVIEWS_KEPT:
@@ -77,7 +75,7 @@ def _by_first_word(specs: Sequence[CommandSpec]) -> dict[str, list[CommandSpec]]
     return groups
 
 
-def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:
+def _detail(ctx: Context, registry: Registry, topic: str, visible: list[CommandSpec]) -> str:
     words = tuple(topic.split())
     exact = next((s for s in visible if s.name == topic), None)
     under = [s for s in visible if s.words[: len(words)] == words and s is not exact]
@@ -93,7 +91,6 @@ def _detail(ctx: Context, topic: str, visible: list[CommandSpec]) -> str:
             lines.append(catalog.help_example(s.example))
         lines += ["", catalog.help_family_footer(under[0].name)]
         return "\n".join(lines)
-    registry = ctx.app.registry
     spec = registry.get(topic)
     known = [spec] if spec is not None else registry.under(topic)
     if known:

@@ -12,49 +12,47 @@ from __future__ import annotations
 
 import difflib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot import catalog
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
-from bot.features.concerns.reach import setup_line
+from bot.features.concerns import setup_line
+from bot.features.host import CoreHost
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.settings import (
-    FEATURES,
     SETTING_KEYS,
     SETTINGS,
     GroupSettings,
     SettingError,
     describe,
+    feature_names,
     setting_spec,
     to_stored,
 )
 from bot.text import channel_ref, neutralise
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
 _CHANNEL_KEYS = {"updates_channel", "feedback_channel", "leads_channel"}
 
 
-def build(app: App) -> Feature:
-    """The setup feature."""
+def build(host: CoreHost[Any, None]) -> Feature:
+    """The setup feature: it changes every group setting, so it takes the core host."""
 
     async def setup(ctx: Context) -> Reply:
         lead_only = _lead_only(ctx)
         if not ctx.options:
-            return Reply.text(await _overview(ctx) + (f"\n\n{catalog.SETUP_LEADS_PART}"
+            return Reply.text(await _overview(ctx, host) + (f"\n\n{catalog.SETUP_LEADS_PART}"
                                                       if lead_only else ""))
         changes = _changes(ctx)
         stored = {k: (None if v is None else to_stored(k, v)) for k, v in changes.items()}
-        merged = ctx.app.settings.preview(ctx.group_id, stored)
+        merged = host.settings.preview(ctx.group_id, stored)
         if lead_only:
             others = _not_safeguarding(changes, ctx.settings, merged)
             if others:
@@ -66,9 +64,9 @@ def build(app: App) -> Feature:
         if not merged.facilitator_roles:
             problems.append(catalog.SETUP_NO_FACILITATOR_ROLES)
         elif (not ctx.actor.is_admin and Role.FACILITATOR in ctx.roles
-              and Role.FACILITATOR not in ctx.app.roles_of(ctx.actor, merged)):
+              and Role.FACILITATOR not in host.roles_of(ctx.actor, merged)):
             problems.append(catalog.SETUP_WOULD_LOCK_YOU_OUT)
-        if lead_only and Role.LEAD not in ctx.app.roles_of(ctx.actor, merged):
+        if lead_only and Role.LEAD not in host.roles_of(ctx.actor, merged):
             problems.append(catalog.SETUP_WOULD_LOCK_LEAD_OUT)
         touched = safeguarding_changes(ctx.settings, merged)
         if touched and not (ctx.actor.is_admin or Role.LEAD in ctx.roles):
@@ -80,9 +78,9 @@ def build(app: App) -> Feature:
         notices = _tell_leads(ctx, merged, touched)
         await ctx.storage.save_group_settings(ctx.group_id, stored, ctx.actor.user_id,
                                               ctx.now(), notices)
-        ctx.app.settings.update_stored(ctx.group_id, stored)
+        host.settings.update_stored(ctx.group_id, stored)
         if notices:
-            ctx.app.deliveries_waiting()
+            host.deliveries_waiting()
             log_event(log, logging.WARNING, "setup.safeguarding_changed", group=ctx.group_id,
                       keys=",".join(touched))
         return Reply.text(catalog.setup_saved(sorted(changes)))
@@ -92,7 +90,7 @@ def build(app: App) -> Feature:
                      OptionType.CHANNEL if s.key in _CHANNEL_KEYS else OptionType.STRING,
                      max_length=400)
           for s in SETTINGS if s.key != "features"),
-        OptionSpec("enable", "switch a feature on: " + ", ".join(FEATURES), max_length=60),
+        OptionSpec("enable", "switch a feature on: " + ", ".join(feature_names()), max_length=60),
         OptionSpec("disable", "switch a feature off", max_length=60),
         OptionSpec("reset", "return a setting to the config default", max_length=60),
     )
@@ -163,8 +161,8 @@ def _changes(ctx: Context) -> dict[str, Any]:
         if key in ("enable", "disable"):
             for name in str(raw).replace(",", " ").split():
                 name = name.lower()
-                if name not in FEATURES:
-                    raise UserError(catalog.setup_bad_feature(name, FEATURES))
+                if name not in feature_names():
+                    raise UserError(catalog.setup_bad_feature(name, feature_names()))
                 (features.add if key == "enable" else features.discard)(name)
             changes["features"] = frozenset(features)
         elif key == "reset":
@@ -184,9 +182,9 @@ def _changes(ctx: Context) -> dict[str, Any]:
     return changes
 
 
-async def _overview(ctx: Context) -> str:
+async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
     settings = ctx.settings
-    chat_made = set(ctx.app.settings.stored_keys(ctx.group_id))
+    chat_made = set(host.settings.stored_keys(ctx.group_id))
     lines = [catalog.SETUP_HEADER]
     for spec in SETTINGS:
         value = describe(settings, spec.key)

@@ -9,6 +9,8 @@ beyond the stored time.
 
 from __future__ import annotations
 
+from storage.schema import Migration
+
 _CASE_STATUSES = "('open', 'acknowledged', 'closed', 'deleted')"
 
 CONCERNS_SQLITE: tuple[str, ...] = (
@@ -62,4 +64,8 @@ CONCERNS_SQLITE: tuple[str, ...] = (
         created_at INTEGER NOT NULL
     ) WITHOUT ROWID""",
     "CREATE INDEX concern_drafts_age ON concern_drafts (created_at)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(version=6, name="safeguarding concerns", sqlite=CONCERNS_SQLITE),
 )

@@ -1,16 +1,16 @@
 """`[concerns]` in config.toml: the emergency text, helplines, leads and fallback contacts,
 and the times that drive acknowledgement, escalation, referral and retention.
 
-Kept beside, not inside, `bot/config.py` so the concerns feature owns its own rules.
+Kept beside, not inside, `bot/config.py` so the concerns feature owns its own rules; the
+registry declares it as the concerns feature's section.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from bot.config_model import ConfigSection, checked
 from bot.settings import SettingError
 
 DEFAULT_EMERGENCY = (
@@ -20,27 +20,6 @@ DEFAULT_HELPLINES = (
     "Samaritans: 116 123 (free, any time)",
     "NSPCC helpline (worried about a child): 0808 800 5000",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ConcernsConfig:
-    """How safeguarding concerns are routed, escalated and kept."""
-
-    emergency_text: str = DEFAULT_EMERGENCY
-    helplines: tuple[str, ...] = DEFAULT_HELPLINES
-    # Member ids of safeguarding leads, on top of those who registered in chat.
-    leads: tuple[str, ...] = ()
-    # Whether each lead gets each new concern by direct message (the leads' private
-    # channel gets it too, unless a lead is excluded from the case).
-    lead_dms: bool = True
-    # Member ids of deputies or outside contacts used when leads are excluded or cannot
-    # be reached, and on every escalation.
-    fallback_contacts: tuple[str, ...] = ()
-    acknowledge_minutes: int = 30
-    escalation_repeat_minutes: int = 30
-    referral_hours: int = 24
-    # 0: cases are kept until a lead deletes one (no automatic deletion).
-    retention_days: int = 0
 
 
 _MEMBER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -92,19 +71,22 @@ def _count(low: int, high: int) -> Any:
     return check
 
 
-CONCERNS_SCHEMA: dict[str, Any] = {
-    "emergency_text": _long_text,
-    "helplines": _lines,
-    "leads": _ids,
-    "lead_dms": _yes_no,
-    "fallback_contacts": _ids,
-    "acknowledge_minutes": _count(1, 1440),
-    "escalation_repeat_minutes": _count(5, 1440),
-    "referral_hours": _count(1, 720),
-    "retention_days": _count(0, 36500),
-}
+class ConcernsConfig(ConfigSection):
+    """How safeguarding concerns are routed, escalated and kept."""
 
-
-def concerns_config(values: Mapping[str, Any]) -> ConcernsConfig:
-    """The checked `[concerns]` values over the defaults."""
-    return ConcernsConfig(**{k: v for k, v in values.items() if k in CONCERNS_SCHEMA})
+    emergency_text: Annotated[str, checked(_long_text)] = DEFAULT_EMERGENCY
+    helplines: Annotated[tuple[str, ...], checked(_lines)] = DEFAULT_HELPLINES
+    # Member ids of safeguarding leads, on top of those who registered in chat.
+    leads: Annotated[tuple[str, ...], checked(_ids)] = ()
+    # Whether each lead gets each new concern by direct message (the leads' private
+    # channel gets it too, unless a lead is excluded from the case).
+    lead_dms: Annotated[bool, checked(_yes_no)] = True
+    # Member ids of deputies or outside contacts used when leads are excluded or cannot
+    # be reached, and on every escalation.
+    fallback_contacts: Annotated[tuple[str, ...], checked(_ids)] = ()
+    acknowledge_minutes: Annotated[int, checked(_count(1, 1440))] = 30
+    escalation_repeat_minutes: Annotated[int, checked(_count(5, 1440))] = 30
+    referral_hours: Annotated[int, checked(_count(1, 720))] = 24
+    # 0: cases are kept until a lead deletes one (no automatic deletion). The older name
+    # of [retention] closed_cases_days, which settles both (see RetentionConfig.settle).
+    retention_days: Annotated[int, checked(_count(0, 36500))] = 0

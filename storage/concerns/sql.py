@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.outbox import NewDelivery
-from storage.concerns import (
+from bot.features.concerns.store import (
     AckResult,
     AuditEntry,
     CaseNote,
@@ -29,6 +28,7 @@ from storage.concerns import (
     NewConcern,
     NoteKind,
 )
+from bot.outbox import NewDelivery
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
@@ -321,9 +321,10 @@ class SqlConcerns(SqlBase, ConcernStore):
                 for user_id, body, source in rows]
 
     async def concern_dms_refused(self, group_id: str, user_ids: Sequence[str]) -> set[str]:
-        """See `ConcernStore.concern_dms_refused`: read from the outbox, newest first.
-        A refused DM was rerouted (its destination is no longer the person's DM) or
-        given up; one still waiting says nothing yet."""
+        """Of these people, those whose latest concern direct message the platform
+        refused for good, read from the outbox, newest first. A refused DM was rerouted
+        (its destination is no longer the person's DM) or given up; one still waiting
+        says nothing yet."""
         wanted = set(user_ids)
         if not wanted:
             return set()

@@ -1,4 +1,5 @@
-"""Safeguarding concerns: the records and the whole operations a store must offer.
+"""Safeguarding concerns: the records and the store port (the whole operations a
+database must offer the feature; `storage/concerns/` implements it).
 
 What people wrote (the concern, who it is about, the quoted message, notes, outcomes,
 audit details, the reporter) is encrypted at rest by the backend; only references,
@@ -8,11 +9,11 @@ be listed without any personal details.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from bot.outbox import NewDelivery
 
@@ -161,105 +162,85 @@ class AckResult:
     status: CaseStatus | None
 
 
-class ConcernStore(ABC):
+@runtime_checkable
+class ConcernStore(Protocol):
     """Whole operations on safeguarding cases; each is one transaction."""
 
-    @abstractmethod
     async def raise_concern(self, concern: NewConcern, deliveries: Sequence[NewDelivery],
                             now: datetime) -> None:
         """Store the case, its first audit entry and its notifications together (and
         delete the draft it came from)."""
 
-    @abstractmethod
     async def concern(self, case_id: str) -> Concern | None:
         """A case by reference (decrypted; callers check access before showing it)."""
 
-    @abstractmethod
     async def concern_summaries(self, group_id: str, statuses: Sequence[CaseStatus],
                                 ) -> list[CaseSummary]:
         """A group's cases in these statuses, oldest first."""
 
-    @abstractmethod
     async def unacknowledged_concerns(self) -> list[CaseSummary]:
         """Every case nobody has acknowledged yet, in every group (for escalation)."""
 
-    @abstractmethod
     async def acknowledge_concern(self, case_id: str, lead_id: str, lead_name: str,
                                   deliveries: Sequence[NewDelivery], now: datetime,
                                   ) -> AckResult:
         """Take the case if nobody has; audit it and send its notices together."""
 
-    @abstractmethod
     async def escalate_concern(self, case_id: str, occurrence_key: str, owner: str,
                                deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         """Claim one escalation occurrence; if the case is still unacknowledged, store
         its notifications and audit it. True if the escalation was sent."""
 
-    @abstractmethod
     async def add_case_note(self, group_id: str, note: CaseNote) -> bool:
         """Add a note to an open or acknowledged case, audited."""
 
-    @abstractmethod
     async def case_notes(self, case_id: str) -> list[CaseNote]:
         """A case's notes, oldest first."""
 
-    @abstractmethod
     async def assign_concern(self, case_id: str, lead_id: str, by_id: str, by_name: str,
                              deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         """Give the case to a lead (acknowledging it if nobody had), audited."""
 
-    @abstractmethod
     async def close_concern(self, case_id: str, outcome: str, by_id: str, by_name: str,
                             now: datetime) -> bool:
         """Close a case with its outcome, audited."""
 
-    @abstractmethod
     async def delete_concern(self, case_id: str, by_id: str, by_name: str, reason: str,
                              now: datetime) -> bool:
         """Delete a case's words and notes (a lead's explicit action); keep a tombstone
         and the audit, which records the deletion."""
 
-    @abstractmethod
     async def purge_closed_concerns(self, closed_before: datetime, now: datetime,
                                     ) -> list[str]:
         """Retention: delete closed cases closed before the cutoff, audited."""
 
-    @abstractmethod
     async def record_case_audit(self, entries: Sequence[AuditEntry]) -> None:
         """Record views or actions on cases (one transaction)."""
 
-    @abstractmethod
     async def case_audit(self, case_id: str) -> list[AuditEntry]:
         """A case's audit trail, oldest first."""
 
-    @abstractmethod
     async def note_lead(self, lead: KnownLead, now: datetime) -> None:
         """Remember (or refresh) a lead of a group."""
 
-    @abstractmethod
     async def forget_lead(self, group_id: str, user_id: str) -> bool:
         """Stop treating someone as a lead of the group."""
 
-    @abstractmethod
     async def known_leads(self, group_id: str) -> list[KnownLead]:
         """The leads the bot knows for a group."""
 
-    @abstractmethod
     async def concern_dms_refused(self, group_id: str, user_ids: Sequence[str]) -> set[str]:
         """Of these people, those whose latest concern direct message (a new concern or
         an escalation) the platform refused for good: DMs closed, or gone. A later one
         that was delivered makes them reachable again."""
 
-    @abstractmethod
     async def save_concern_draft(self, draft: ConcernDraft, expired_before: datetime) -> None:
         """Keep a draft (and delete drafts older than `expired_before`)."""
 
-    @abstractmethod
     async def concern_draft(self, draft_id: str, owner: str, not_before: datetime,
                             ) -> ConcernDraft | None:
         """A draft with this owner tag, if it exists and has not expired."""
 
-    @abstractmethod
     async def drop_concern_draft(self, draft_id: str) -> None:
         """Delete a draft (the member declined), leaving no earlier version of it in the
         database's history."""

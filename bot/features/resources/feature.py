@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot import catalog
@@ -17,13 +16,12 @@ from bot.commands import CommandSpec, OptionSpec
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature, FormSpec
+from bot.features.host import FeatureHost
+from bot.features.resources import wording
+from bot.features.resources.store import Resource, ResourceStore
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
-from storage.agreement import Resource
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 TITLE_LIMIT = 100
 LINK_LIMIT = 500
@@ -43,18 +41,18 @@ def check_link(raw: str) -> str:
     `UserError`. Nothing is fetched."""
     link = raw.strip()
     if len(link) > LINK_LIMIT:
-        raise UserError(catalog.field_too_long(catalog.RESOURCE_FIELD_LINK, LINK_LIMIT,
+        raise UserError(catalog.field_too_long(wording.RESOURCE_FIELD_LINK, LINK_LIMIT,
                                                len(link)))
     try:
         parts = urlsplit(link)
         host = parts.hostname or ""
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
     except ValueError:
-        raise UserError(catalog.resource_bad_link(neutralise(link))) from None
+        raise UserError(wording.resource_bad_link(neutralise(link))) from None
     if (parts.scheme.lower() not in ("http", "https") or not host
             or any(ch.isspace() or ord(ch) < 32 for ch in link)
             or not _HOST.fullmatch(host) or ("." not in host and host != "localhost")):
-        raise UserError(catalog.resource_bad_link(neutralise(link)))
+        raise UserError(wording.resource_bad_link(neutralise(link)))
     return link
 
 
@@ -62,17 +60,17 @@ def parse_tags(raw: str) -> tuple[str, ...]:
     """Tags from text separated by commas or spaces: lower case letters, digits and
     dashes, at most five. Raises `UserError` naming an odd tag."""
     if len(raw) > TAGS_LIMIT:
-        raise UserError(catalog.field_too_long(catalog.RESOURCE_FIELD_TAGS, TAGS_LIMIT,
+        raise UserError(catalog.field_too_long(wording.RESOURCE_FIELD_TAGS, TAGS_LIMIT,
                                                len(raw)))
     tags: list[str] = []
     for word in raw.replace(",", " ").split():
         tag = word.removeprefix("#").casefold()
         if not _TAG.fullmatch(tag) or len(tag) > TAG_LIMIT:
-            raise UserError(catalog.resource_bad_tag(neutralise(word), TAG_LIMIT))
+            raise UserError(wording.resource_bad_tag(neutralise(word), TAG_LIMIT))
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise UserError(catalog.resource_too_many_tags(MAX_TAGS))
+        raise UserError(wording.resource_too_many_tags(MAX_TAGS))
     return tuple(tags)
 
 
@@ -88,48 +86,48 @@ def matches(resource: Resource, tag: str, words: list[str]) -> bool:
 class Resources:
     """The resources feature's handlers."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, host: FeatureHost[ResourceStore, None]) -> None:
+        self.host = host
         self.form = FormSpec(ADD_FORM, (
-            FormField("title", catalog.RESOURCE_FIELD_TITLE, max_length=TITLE_LIMIT),
-            FormField("link", catalog.RESOURCE_FIELD_LINK, required=False,
+            FormField("title", wording.RESOURCE_FIELD_TITLE, max_length=TITLE_LIMIT),
+            FormField("link", wording.RESOURCE_FIELD_LINK, required=False,
                       max_length=LINK_LIMIT, placeholder="https://"),
-            FormField("text", catalog.RESOURCE_FIELD_TEXT, "paragraph", required=False,
+            FormField("text", wording.RESOURCE_FIELD_TEXT, "paragraph", required=False,
                       max_length=TEXT_LIMIT),
-            FormField("tags", catalog.RESOURCE_FIELD_TAGS, required=False,
+            FormField("tags", wording.RESOURCE_FIELD_TAGS, required=False,
                       max_length=TAGS_LIMIT, placeholder="benefits, housing"),
         ), self.add, command="resource add")
 
     async def add_command(self, ctx: Context) -> Reply:
         """/resource add: the form, or add at once from options."""
         if not ctx.options:
-            return Reply(form=self.form.form(catalog.RESOURCE_FORM_TITLE, submit_label="Add"))
+            return Reply(form=self.form.form(wording.RESOURCE_FORM_TITLE, submit_label="Add"))
         return await self.add(ctx)
 
     async def add(self, ctx: Context) -> Reply:
         """Check everything, then store; nothing is stored if anything is wrong."""
         title = " ".join(str(ctx.options.get("title", "")).split())
         if not has_visible_text(title):
-            raise UserError(catalog.field_required(catalog.RESOURCE_FIELD_TITLE))
+            raise UserError(catalog.field_required(wording.RESOURCE_FIELD_TITLE))
         if len(title) > TITLE_LIMIT:
-            raise UserError(catalog.field_too_long(catalog.RESOURCE_FIELD_TITLE, TITLE_LIMIT,
+            raise UserError(catalog.field_too_long(wording.RESOURCE_FIELD_TITLE, TITLE_LIMIT,
                                                    len(title)))
         link = str(ctx.options.get("link", "") or "").strip()
         text = str(ctx.options.get("text", "") or "").replace("\\n", "\n").strip()
         if link and has_visible_text(text):
-            raise UserError(catalog.RESOURCE_LINK_OR_TEXT)
+            raise UserError(wording.RESOURCE_LINK_OR_TEXT)
         if not link and not has_visible_text(text):
-            raise UserError(catalog.RESOURCE_LINK_OR_TEXT)
+            raise UserError(wording.RESOURCE_LINK_OR_TEXT)
         if len(text) > TEXT_LIMIT:
-            raise UserError(catalog.field_too_long(catalog.RESOURCE_FIELD_TEXT, TEXT_LIMIT,
+            raise UserError(catalog.field_too_long(wording.RESOURCE_FIELD_TEXT, TEXT_LIMIT,
                                                    len(text)))
         content = check_link(link) if link else neutralise(text)
         tags = parse_tags(str(ctx.options.get("tags", "") or ""))
         resource = Resource(secrets.token_hex(3), ctx.group_id, neutralise(title), content,
                             bool(link), tags, ctx.actor.user_id,
                             ctx.actor.display_name, ctx.now())
-        await ctx.storage.add_resource(resource)
-        return Reply.text(catalog.resource_added(resource.title, resource.resource_id))
+        await self.host.store.add_resource(resource)
+        return Reply.text(wording.resource_added(resource.title, resource.resource_id))
 
     async def listing(self, ctx: Context) -> Reply:
         """/resource list: everything, or by tag and search words."""
@@ -137,32 +135,32 @@ class Resources:
         if tag:
             (tag,) = parse_tags(tag)[:1] or ("",)
         words = [w.casefold() for w in str(ctx.options.get("search", "") or "").split()]
-        found = [r for r in await ctx.storage.resources(ctx.group_id)
+        found = [r for r in await self.host.store.resources(ctx.group_id)
                  if matches(r, tag, words)]
         if not found:
-            return Reply.text(catalog.resources_none(bool(tag or words)))
-        lines = [catalog.resource_line(r.resource_id, r.title, r.content, r.is_link,
+            return Reply.text(wording.resources_none(bool(tag or words)))
+        lines = [wording.resource_line(r.resource_id, r.title, r.content, r.is_link,
                                        list(r.tags), neutralise(r.added_by_name))
                  for r in found[:LIST_LIMIT]]
-        return Reply(messages=(Message(catalog.resources_list(lines, len(found))),))
+        return Reply(messages=(Message(wording.resources_list(lines, len(found))),))
 
     async def remove(self, ctx: Context) -> Reply:
         """/resource remove: by the person who added it, or a facilitator."""
         resource_id = str(ctx.options.get("id", "")).strip().lower()
-        found = [r for r in await ctx.storage.resources(ctx.group_id)
+        found = [r for r in await self.host.store.resources(ctx.group_id)
                  if r.resource_id == resource_id]
         if not found:
-            raise UserError(catalog.resource_not_found(neutralise(resource_id)))
+            raise UserError(wording.resource_not_found(neutralise(resource_id)))
         resource = found[0]
         if resource.added_by != ctx.actor.user_id and not ctx.has_role(Role.FACILITATOR):
-            raise UserError(catalog.RESOURCE_NOT_YOURS)
-        await ctx.storage.remove_resource(ctx.group_id, resource_id)
-        return Reply.text(catalog.resource_removed(resource.title))
+            raise UserError(wording.RESOURCE_NOT_YOURS)
+        await self.host.store.remove_resource(ctx.group_id, resource_id)
+        return Reply.text(wording.resource_removed(resource.title))
 
 
-def build(app: App) -> Feature:
-    """The resources feature."""
-    resources = Resources(app)
+def build(host: FeatureHost[ResourceStore, None]) -> Feature:
+    """The resources feature, built from its host."""
+    resources = Resources(host)
     add_options = (
         OptionSpec("title", "what it is", max_length=TITLE_LIMIT),
         OptionSpec("link", "a web address (or give text instead)", max_length=LINK_LIMIT),
@@ -170,16 +168,16 @@ def build(app: App) -> Feature:
         OptionSpec("tags", "words to find it by, separated by commas", max_length=TAGS_LIMIT),
     )
     return Feature("resources", commands=[
-        CommandSpec("resource add", catalog.RESOURCE_ADD_HELP, resources.add_command,
+        CommandSpec("resource add", wording.RESOURCE_ADD_HELP, resources.add_command,
                     '/resource add title="Benefits guide" link=https://example.org '
                     'tags="benefits, money"', options=add_options, feature="resources",
                     opens_form=True),
-        CommandSpec("resource list", catalog.RESOURCE_LIST_HELP, resources.listing,
+        CommandSpec("resource list", wording.RESOURCE_LIST_HELP, resources.listing,
                     "/resource list  or  /resource list tag=housing search=council",
                     options=(OptionSpec("tag", "only this tag", max_length=TAG_LIMIT + 1),
                              OptionSpec("search", "words to look for", max_length=200)),
                     feature="resources"),
-        CommandSpec("resource remove", catalog.RESOURCE_REMOVE_HELP, resources.remove,
+        CommandSpec("resource remove", wording.RESOURCE_REMOVE_HELP, resources.remove,
                     "/resource remove id=a1b2c3",
                     options=(OptionSpec("id", "the resource's id, from /resource list",
                                         required=True, max_length=20),),

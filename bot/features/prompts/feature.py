@@ -14,25 +14,23 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import catalog
-from bot.agreement_config import WEEKDAYS, PromptsConfig
 from bot.commands import CommandSpec, OptionSpec
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
+from bot.features.host import FeatureHost
+from bot.features.prompts import wording
+from bot.features.prompts.config import WEEKDAYS, PromptsConfig
+from bot.features.prompts.store import Prompt, PromptsStores
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
 from scheduler import Firing
-from storage.agreement import Prompt
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -70,18 +68,18 @@ def pick_next(prompts: Sequence[Prompt]) -> Prompt | None:
     return min(prompts, key=lambda p: (p.times_used, p.added_at, p.prompt_id))
 
 
-def meeting_on_day(app: App) -> MeetingDayCheck:
+def meeting_on_day(host: FeatureHost[PromptsStores, PromptsConfig]) -> MeetingDayCheck:
     """A check against the meetings storage (every active meeting's times)."""
 
     async def check(group_id: str, day: date) -> bool:
         from bot.features.meetings.occurrences import Occurrences
 
-        for times in await app.storage.all_meeting_times():
+        for times in await host.store.all_meeting_times():
             if times.group_id != group_id:
                 continue
             occurrences = Occurrences(times.starts_at, times.zone, times.rrule, times.skipped)
             start = datetime.combine(day, datetime.min.time(),
-                                     tzinfo=app.settings.for_group(group_id).zone)
+                                     tzinfo=host.group(group_id).zone)
             found = occurrences.after(start - timedelta(microseconds=1))
             if found is not None and found < start + timedelta(days=1):
                 return True
@@ -93,10 +91,11 @@ def meeting_on_day(app: App) -> MeetingDayCheck:
 class Prompts:
     """The prompts feature's handlers and scheduled posts."""
 
-    def __init__(self, app: App, meeting_days: MeetingDayCheck | None = None) -> None:
-        self.app = app
-        self.config: PromptsConfig = app.config.prompts
-        self.meeting_days = meeting_days or meeting_on_day(app)
+    def __init__(self, host: FeatureHost[PromptsStores, PromptsConfig],
+                 meeting_days: MeetingDayCheck | None = None) -> None:
+        self.host = host
+        self.config: PromptsConfig = host.config
+        self.meeting_days = meeting_days or meeting_on_day(host)
         self.owner = f"prompts-{secrets.token_hex(4)}"
         self.scheduled: set[str] = set()
 
@@ -104,37 +103,37 @@ class Prompts:
         """/prompt add: store a prompt (and start posting for this group)."""
         text = " ".join(str(ctx.options.get("text", "")).replace("\\n", " ").split())
         if not has_visible_text(text):
-            raise UserError(catalog.PROMPT_EMPTY)
+            raise UserError(wording.PROMPT_EMPTY)
         if len(text) > PROMPT_LIMIT:
-            raise UserError(catalog.field_too_long(catalog.PROMPT_FIELD, PROMPT_LIMIT,
+            raise UserError(catalog.field_too_long(wording.PROMPT_FIELD, PROMPT_LIMIT,
                                                    len(text)))
-        existing = await ctx.storage.prompts(ctx.group_id)
+        existing = await self.host.store.prompts(ctx.group_id)
         if len(existing) >= MAX_PROMPTS:
-            raise UserError(catalog.prompt_too_many(MAX_PROMPTS))
+            raise UserError(wording.prompt_too_many(MAX_PROMPTS))
         stored = neutralise(text)
         if any(p.text.casefold() == stored.casefold() for p in existing):
-            raise UserError(catalog.PROMPT_DUPLICATE)
+            raise UserError(wording.PROMPT_DUPLICATE)
         # Strictly after the newest, so the rotation keeps the order they were added in.
         added = max([ctx.now(), *(p.added_at + timedelta(microseconds=1) for p in existing)])
-        await ctx.storage.add_prompt(Prompt(secrets.token_hex(4), ctx.group_id, stored,
-                                            added))
+        await self.host.store.add_prompt(Prompt(secrets.token_hex(4), ctx.group_id, stored,
+                                                added))
         self.schedule(ctx.group_id)
-        return Reply.text(catalog.prompt_added(len(existing) + 1, self.config.cadence,
+        return Reply.text(wording.prompt_added(len(existing) + 1, self.config.cadence,
                                                self.channel(ctx.group_id)))
 
     async def listing(self, ctx: Context) -> Reply:
         """/prompt list: every prompt, how often used, and which comes next."""
-        prompts = await ctx.storage.prompts(ctx.group_id)
+        prompts = await self.host.store.prompts(ctx.group_id)
         if not prompts:
-            return Reply.text(catalog.PROMPTS_NONE)
+            return Reply.text(wording.PROMPTS_NONE)
         upcoming = pick_next(prompts)
-        lines = [catalog.prompt_line(i + 1, p.text, p.times_used, p is upcoming)
+        lines = [wording.prompt_line(i + 1, p.text, p.times_used, p is upcoming)
                  for i, p in enumerate(prompts)]
-        return Reply(messages=(Message(catalog.prompts_list(lines, self.config.cadence)),))
+        return Reply(messages=(Message(wording.prompts_list(lines, self.config.cadence)),))
 
     def channel(self, group_id: str) -> str:
         """Where this group's prompts are posted."""
-        return self.config.channel or self.app.settings.for_group(group_id).updates_channel
+        return self.config.channel or self.host.group(group_id).updates_channel
 
     # ---- posting -----------------------------------------------------------------------
 
@@ -142,7 +141,7 @@ class Prompts:
         """Post this group's prompts at the configured cadence (once per group)."""
         if group_id in self.scheduled or self.config.cadence == "never":
             return
-        zone = self.app.settings.for_group(group_id).zone
+        zone = self.host.group(group_id).zone
 
         def next_due(after: datetime) -> datetime | None:
             return next_slot(after, zone, self.config)
@@ -150,18 +149,18 @@ class Prompts:
         async def job(firing: Firing) -> None:
             await self.post(group_id, firing)
 
-        self.app.scheduler.add(f"prompts:{group_id}", next_due, job)
+        self.host.scheduler.add(f"prompts:{group_id}", next_due, job)
         self.scheduled.add(group_id)
 
     async def load(self) -> None:
         """At start: schedule every group that has prompts."""
-        for group_id in await self.app.storage.prompt_groups():
+        for group_id in await self.host.store.prompt_groups():
             self.schedule(group_id)
 
     async def post(self, group_id: str, firing: Firing) -> Prompt | None:
         """Post the next prompt, unless the feature is off or (if preferred) the group
         meets that day."""
-        settings = self.app.settings.for_group(group_id)
+        settings = self.host.group(group_id)
         if "prompts" not in settings.features:
             return None
         if self.config.skip_meeting_days:
@@ -182,25 +181,27 @@ class Prompts:
             if chosen is None:
                 return None
             return chosen, (NewDelivery(f"prompt:{firing.key}", where,
-                                        Message(catalog.prompt_post(chosen.text))),)
+                                        Message(wording.prompt_post(chosen.text))),)
 
-        posted = await self.app.storage.post_prompt(group_id, firing.key, self.owner, pick,
-                                                    self.app.clock.now())
+        posted = await self.host.store.post_prompt(group_id, firing.key, self.owner, pick,
+                                                   self.host.clock.now())
         if posted is not None:
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
             log_event(log, logging.INFO, "prompt.posted", group=group_id)
         return posted
 
 
-def build(app: App, meeting_days: MeetingDayCheck | None = None) -> Feature:
-    """The prompts feature."""
-    prompts = Prompts(app, meeting_days)
+def build(host: FeatureHost[PromptsStores, PromptsConfig],
+          meeting_days: MeetingDayCheck | None = None) -> Feature:
+    """The prompts feature, built from its host (`meeting_days`: another check for days
+    with a meeting, for tests)."""
+    prompts = Prompts(host, meeting_days)
     return Feature("prompts", commands=[
-        CommandSpec("prompt add", catalog.PROMPT_ADD_HELP, prompts.add,
+        CommandSpec("prompt add", wording.PROMPT_ADD_HELP, prompts.add,
                     '/prompt add text="What helped you feel heard this month?"',
                     options=(OptionSpec("text", "the prompt", required=True,
                                         max_length=PROMPT_LIMIT),),
                     roles=FACILITATORS, feature="prompts"),
-        CommandSpec("prompt list", catalog.PROMPT_LIST_HELP, prompts.listing, "/prompt list",
+        CommandSpec("prompt list", wording.PROMPT_LIST_HELP, prompts.listing, "/prompt list",
                     roles=FACILITATORS, feature="prompts"),
     ], start=prompts.load)

@@ -8,6 +8,8 @@ amendment itself; no member id. Texts people wrote are Fernet tokens (`body`, `n
 
 from __future__ import annotations
 
+from storage.schema import Migration
+
 _STATUSES = "('open', 'passed', 'failed', 'stale')"
 
 
@@ -77,3 +79,8 @@ def _tables(moment: str, without_rowid: str) -> tuple[str, ...]:
 # SQLite: INTEGER microseconds UTC and WITHOUT ROWID (no hidden arrival order);
 # PostgreSQL: TIMESTAMPTZ.
 AGREEMENT_SQLITE: tuple[str, ...] = _tables("INTEGER", " WITHOUT ROWID")
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(version=8, name="welcome, agreement, resources and prompts",
+              sqlite=AGREEMENT_SQLITE),
+)
