@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.features.polls.store import Ballot, VoteResult
 from bot.outbox import NewDelivery
 from storage.agreement import (
     AgreementStores,
@@ -27,7 +28,6 @@ from storage.agreement import (
     Resource,
 )
 from storage.ballot_box import BOX_TABLE, SqlBallotBoxes, amendment_box
-from storage.polls import Ballot, VoteResult
 from storage.sql import from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "

@@ -25,6 +25,7 @@ from bot.errors import UserError
 from bot.features import Feature, FormSpec
 from bot.features.anonymity import Sealer, voter_tag
 from bot.features.polls import CLOSE_EXAMPLE, parse_closes
+from bot.features.polls.store import Ballot, VoteResult
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -38,7 +39,6 @@ from storage.agreement import (
     AmendmentStatus,
     Decision,
 )
-from storage.polls import Ballot, VoteResult
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features import FeatureFactory
+from bot.features import FeatureFactory, polls
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -10,7 +10,6 @@ from bot.features import concerns as concerns_feature
 from bot.features import feedback as feedback_feature
 from bot.features import help as help_feature
 from bot.features import meetings as meetings_feature
-from bot.features import polls as polls_feature
 from bot.features import prompts as prompts_feature
 from bot.features import resources as resources_feature
 from bot.features import retention as retention_feature
@@ -22,7 +21,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("help", help_feature.build, switchable=False),
     FeaturePackage("setup", setup_feature.build, switchable=False),
     FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
-    FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
+    polls.PACKAGE,
     FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
     FeaturePackage("checkins", checkins_feature.build),
     FeaturePackage("buddies", buddies_feature.build),

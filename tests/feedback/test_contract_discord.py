@@ -17,7 +17,7 @@ import pytest
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.features.feedback import DigestJobs
-from bot.features.polls import Polls
+from bot.features.polls.feature import Polls
 from bot.logs import configure_logging
 from bot.text import render_channels
 from scheduler import Firing

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
-from bot.features.polls import form_problems
+from bot.features.polls.reading import form_problems
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")

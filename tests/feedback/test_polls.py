@@ -12,7 +12,7 @@ from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.anonymity import Sealer
-from bot.features.polls import Polls
+from bot.features.polls.feature import Polls
 from bot.outbox import DeliveryStatus
 from storage.ballot_box import BallotBox
 from storage.crypto import FieldCipher

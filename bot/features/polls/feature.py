@@ -14,147 +14,42 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable, Mapping
-from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from bot import catalog
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
-from bot.dates import WhenError, read_moment
 from bot.errors import UserError
 from bot.features import Feature, FormSpec
 from bot.features.anonymity import Sealer, coarse_day, voter_tag
-from bot.features.poll_chart import bar_chart_png
+from bot.features.polls.chart import bar_chart_png
+from bot.features.polls.reading import (
+    DEFAULT_OPEN,
+    OPTIONS_LIMIT,
+    QUESTION_LIMIT,
+    create_fields,
+    form_problems,
+    parse_closes,
+    parse_options,
+    read_yes,
+)
+from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
 from bot.logs import log_event
-from bot.messages import Button, Choice, Destination, FormField, Image, Message, Reply, Select
+from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
 from bot.outbox import NewDelivery
-from bot.text import has_visible_text, neutralise, strip_controls
+from bot.text import has_visible_text, neutralise
 from scheduler import Firing
-from storage.polls import Ballot, NewPoll, Poll, PollResults, VoteResult
 
 if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
 
     from bot.app import App
 
 log = logging.getLogger(__name__)
 
-QUESTION_LIMIT = 300
-OPTION_LIMIT = 80
-OPTIONS_LIMIT = 10 * (OPTION_LIMIT + 1)
-MIN_OPTIONS, MAX_OPTIONS = 2, 10
-LONGEST = timedelta(days=90)
 CREATE_FORM = "poll.create"
 VOTE_ACTION = "poll.vote"
 PICK_ACTION = "poll.pick"
-CLOSE_EXAMPLE = "2026-12-01 17:00"
-
-# Left empty, a poll closes this long after it starts.
-DEFAULT_OPEN = timedelta(days=3)
-# A closing day given without a time of day closes at this time.
-CLOSE_TIME = time(17, 0)
-
-_DURATION = re.compile(r"(\d{1,4})\s*(d|h|m|days?|hours?|minutes?|mins?)", re.IGNORECASE)
-
-
-def create_fields() -> tuple[FormField, ...]:
-    """The new-poll form (five fields: the most a Discord form holds)."""
-    return (
-        FormField("question", catalog.POLL_FIELD_QUESTION, "short", max_length=QUESTION_LIMIT),
-        FormField("options", catalog.POLL_FIELD_OPTIONS, "paragraph",
-                  max_length=OPTIONS_LIMIT),
-        FormField("closes", catalog.POLL_FIELD_CLOSES, "short", required=False,
-                  max_length=40, placeholder=catalog.POLL_CLOSES_HINT),
-        FormField("anonymous", catalog.POLL_FIELD_ANONYMOUS, "yes_no", required=False,
-                  default="yes"),
-        FormField("multiple", catalog.POLL_FIELD_MULTIPLE, "yes_no", required=False,
-                  default="no"),
-    )
-
-
-def parse_options(raw: str) -> list[str]:
-    """Options from text: one per line, or separated by | on a single line. Raises
-    `UserError` for too few, too many, empty, too long or duplicate options."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\\n", "\n")
-    parts = text.split("\n")
-    if len([p for p in parts if p.strip()]) < MIN_OPTIONS and "|" in text:
-        parts = text.split("|")
-    parts = [p.strip() for p in parts]
-    while parts and not parts[-1]:
-        parts.pop()
-    while parts and not parts[0]:
-        parts.pop(0)
-    if any(not has_visible_text(p) for p in parts):
-        raise UserError(catalog.POLL_OPTION_EMPTY)
-    if len(parts) < MIN_OPTIONS:
-        raise UserError(catalog.poll_too_few_options(len(parts)))
-    if len(parts) > MAX_OPTIONS:
-        raise UserError(catalog.poll_too_many_options(len(parts)))
-    if any(len(p) > OPTION_LIMIT for p in parts):
-        raise UserError(catalog.poll_option_too_long(OPTION_LIMIT))
-    seen: set[str] = set()
-    for part in parts:
-        key = " ".join(strip_controls(part).casefold().split())
-        if key in seen:
-            raise UserError(catalog.poll_duplicate_option(neutralise(part)))
-        seen.add(key)
-    return parts
-
-
-def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
-    """When a poll (or an amendment's vote) closes: a length (3d, 12h, 90m, "2 days") or
-    a time read by the one date reader every command uses (`bot.dates`): "tomorrow
-    5pm", "next Friday", "2026-12-01 17:00". A day with no time closes at 17:00."""
-    text = " ".join(raw.split())
-    duration = _DURATION.fullmatch(text)
-    try:
-        if duration:
-            amount, unit = int(duration.group(1)), duration.group(2)[0].lower()
-            closes = now + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
-                            "m": timedelta(minutes=amount)}[unit]
-        else:
-            found = read_moment(text, zone, now, default_time=CLOSE_TIME)
-            if found is None:
-                raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE))
-            closes = found.astimezone(now.tzinfo)
-    except WhenError as exc:
-        raise UserError(str(exc)) from None
-    except (ValueError, OverflowError):
-        raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE)) from None
-    if closes <= now:
-        raise UserError(catalog.POLL_CLOSE_IN_PAST)
-    if closes - now > LONGEST:
-        raise UserError(catalog.POLL_CLOSE_TOO_FAR)
-    return closes
-
-
-def form_problems(values: Mapping[str, object], now: datetime,
-                  zone: ZoneInfo) -> dict[str, str]:
-    """What is wrong with each answer of the new-poll form, by field key."""
-    problems: dict[str, str] = {}
-    if not has_visible_text(str(values.get("question") or "")):
-        problems["question"] = catalog.field_required(catalog.POLL_FIELD_QUESTION)
-    checks: tuple[tuple[str, Callable[[str], object]], ...] = (
-        ("options", parse_options), ("closes", lambda raw: parse_closes(raw, now, zone)))
-    for key, check in checks:
-        raw = str(values.get(key) or "")
-        if key == "closes" and not raw.strip():
-            continue
-        try:
-            check(raw)
-        except UserError as exc:
-            problems[key] = exc.text
-    return problems
-
-
-def _yes(value: object, default: bool) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value or "").strip().casefold()
-    if not text:
-        return default
-    return text in ("yes", "y", "true", "on", "1")
 
 
 def _plain(stored: str) -> str:
@@ -167,6 +62,7 @@ class Polls:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.store = cast(PollStore, app.storage)
         self.sealer = Sealer()
         self.owner = f"polls-{secrets.token_hex(4)}"
         self.form = FormSpec(CREATE_FORM, create_fields(), self.create_from_form,
@@ -204,8 +100,8 @@ class Polls:
         raw_closes = str(values.get("closes") or "").strip()
         closes = (parse_closes(raw_closes, now, ctx.settings.zone) if raw_closes
                   else now + DEFAULT_OPEN)
-        anonymous = _yes(values.get("anonymous"), True)
-        multiple = _yes(values.get("multiple"), False)
+        anonymous = read_yes(values.get("anonymous"), True)
+        multiple = read_yes(values.get("multiple"), False)
         poll = NewPoll(secrets.token_hex(5), ctx.group_id, neutralise(question),
                        tuple(neutralise(o) for o in options), anonymous, multiple, closes,
                        ctx.settings.updates_channel, secrets.token_urlsafe(32),
@@ -213,7 +109,7 @@ class Polls:
         post = NewDelivery(f"poll-post:{poll.poll_id}",
                            Destination.to_channel(ctx.group_id, poll.channel),
                            self.post_message(poll))
-        await ctx.storage.create_poll(poll, [post], now)
+        await self.store.create_poll(poll, [post], now)
         ctx.app.deliveries_waiting()
         self.schedule(poll.poll_id, closes)
         log_event(log, logging.INFO, "poll.created", group=ctx.group_id, poll=poll.poll_id)
@@ -259,7 +155,7 @@ class Polls:
 
     async def cast(self, ctx: Context, poll_id: str, choices: tuple[int, ...]) -> Reply:
         """Record a vote (anonymous: tag and sealed choice only) and tell only the voter."""
-        poll = await ctx.storage.get_poll(poll_id) if poll_id else None
+        poll = await self.store.get_poll(poll_id) if poll_id else None
         if poll is None or poll.group_id != ctx.group_id:
             raise UserError(catalog.POLL_GONE)
         now = ctx.now()
@@ -276,7 +172,7 @@ class Polls:
         else:
             ballot = Ballot(poll.poll_id, ctx.actor.user_id, choices,
                             name=ctx.actor.display_name)
-        result = await ctx.storage.cast_vote(ballot, now)
+        result = await self.store.cast_vote(ballot, now)
         names = [poll.options[c] for c in choices]
         if result is VoteResult.COUNTED:
             return Reply.text(catalog.poll_vote_counted(names, self.when(poll.closes_at, ctx)))
@@ -307,7 +203,7 @@ class Polls:
         """Schedule open polls; close at once (marked late) those whose time has passed,
         however long ago: a poll must always close and post its results."""
         now = self.app.clock.now()
-        for poll in await self.app.storage.open_polls():
+        for poll in await self.store.open_polls():
             if poll.closes_at > now:
                 self.schedule(poll.poll_id, poll.closes_at)
                 continue
@@ -321,7 +217,7 @@ class Polls:
 
     async def close(self, poll_id: str, firing: Firing) -> bool:
         """Close once: results as text and as a chart, posted with the closing."""
-        results = await self.app.storage.poll_results(poll_id)
+        results = await self.store.poll_results(poll_id)
         if results is None or not results.poll.open:
             return False
         message = self.results_message(results, firing.late)
@@ -329,7 +225,7 @@ class Polls:
                                Destination.to_channel(results.poll.group_id,
                                                       results.poll.channel), message)
         now = self.app.clock.now()
-        closed = await self.app.storage.close_poll(poll_id, firing.key, self.owner,
+        closed = await self.store.close_poll(poll_id, firing.key, self.owner,
                                                    results.tallies, [delivery], now)
         if closed:
             self.app.deliveries_waiting()
