@@ -34,4 +34,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(p.build for p in PACKAGES)
+DEFAULT_FEATURES: tuple[FeatureFactory | FeaturePackage, ...] = tuple(
+    p if p.takes_host else p.build for p in PACKAGES)
+"""What `App(features=...)` takes for every feature: a package where the feature is
+built from its host, else the feature's `build(app)`."""

@@ -46,6 +46,7 @@ from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
 from bot.features.concerns.intake import owner_tag
+from bot.features.polls import wording as poll_wording
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.concerns import CaseStatus
@@ -796,9 +797,9 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (FormSubmission(OTHER_GROUP, carol, "checkin.reply", {"message": "x"},
                         world.request), catalog.ONE_TO_ONE_NOT_YOURS),
         (press(erin, "concern.ack", world.case), catalog.CONCERN_REFUSED),
-        (press(alice, "poll.vote", f"{world.poll}:0"), catalog.POLL_GONE),
+        (press(alice, "poll.vote", f"{world.poll}:0"), poll_wording.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
-         catalog.POLL_GONE),
+         poll_wording.POLL_GONE),
         (press(alice, "agreement.vote", f"{world.amendment}:0"), catalog.AMENDMENT_GONE),
         (press(alice, "agreement.read", "1"), catalog.AGREEMENT_NONE),
         (press(alice, "meetings.rsvp.going", f"{world.meeting}:1768932000:0"),

@@ -1,4 +1,5 @@
-"""Every sentence in bot/catalog.py, with its placeholders filled, found by introspection.
+"""Every sentence in bot/catalog.py and in each feature package's wording module
+(bot/features/<feature>/wording.py), with its placeholders filled, found by introspection.
 
 The wording tests (reading ease, promises) need every message the bot can say, not a
 hand-picked few: a new catalog entry is covered the moment it is written. Constants are
@@ -10,13 +11,19 @@ table's values is reported by `uncallable()`, never silently skipped.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import importlib.util
 import inspect
+import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import Any
 
 import bot.catalog as catalog
+import bot.features
 
 # Said on the command line to whoever runs the bot (start-up, `coprod export`, `erase`,
 # `rotate-key`, check-config), not in chat to members or leads. They name files,
@@ -143,19 +150,45 @@ def is_operator_facing(name: str) -> bool:
     return name.startswith(OPERATOR_PREFIXES)
 
 
+def wording_modules() -> list[ModuleType]:
+    """bot.catalog, then every feature package's wording module (found by being there)."""
+    found = [catalog]
+    for info in pkgutil.iter_modules(bot.features.__path__):
+        name = f"bot.features.{info.name}.wording"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+@functools.cache
+def _sources() -> dict[str, ModuleType]:
+    """Each public wording entry's name, and the module that defines it: strings, tuples
+    and dicts of strings, and functions defined in that module. A name is defined once."""
+    sources: dict[str, ModuleType] = {}
+    for module in wording_modules():
+        for name, value in vars(module).items():
+            if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
+                continue
+            if inspect.isfunction(value):
+                if value.__module__ != module.__name__:
+                    continue
+            elif not isinstance(value, str | tuple | dict):
+                continue
+            if name in sources:
+                raise AssertionError(f"{name} is in both {sources[name].__name__} and "
+                                     f"{module.__name__}")
+            sources[name] = module
+    return sources
+
+
 def public_names() -> list[str]:
-    """Every public catalog entry that is wording: strings, tuples and dicts of strings,
-    and functions defined in bot.catalog."""
-    names = []
-    for name, value in vars(catalog).items():
-        if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
-            continue
-        if inspect.isfunction(value):
-            if value.__module__ == catalog.__name__:
-                names.append(name)
-        elif isinstance(value, str | tuple | dict):
-            names.append(name)
-    return names
+    """Every public wording entry: the catalog's and each feature's wording module's."""
+    return list(_sources())
+
+
+def value_of(name: str) -> Any:
+    """A wording entry by name, from whichever module defines it."""
+    return getattr(_sources()[name], name)
 
 
 def _sample(param: inspect.Parameter) -> Any:
@@ -182,7 +215,7 @@ class _Answer:
 
 
 def _calls(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    signature = inspect.signature(getattr(catalog, name))
+    signature = inspect.signature(value_of(name))
     base = {p.name: _sample(p) for p in signature.parameters.values()}
     yield "", base
     for param in signature.parameters.values():
@@ -221,7 +254,7 @@ def entries(*, operator: bool = False) -> list[Entry]:
     for name in public_names():
         if is_operator_facing(name) and not operator:
             continue
-        value = getattr(catalog, name)
+        value = value_of(name)
         if not inspect.isfunction(value):
             texts = _texts(value)
             found += [Entry(name, str(i) if len(texts) > 1 else "", t)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot import catalog
 from bot.dates import WhenError, read_moment
 from bot.errors import UserError
+from bot.features.polls import wording
 from bot.messages import FormField
 from bot.text import has_visible_text, neutralise, strip_controls
 
@@ -36,14 +37,14 @@ _DURATION = re.compile(r"(\d{1,4})\s*(d|h|m|days?|hours?|minutes?|mins?)", re.IG
 def create_fields() -> tuple[FormField, ...]:
     """The new-poll form (five fields: the most a Discord form holds)."""
     return (
-        FormField("question", catalog.POLL_FIELD_QUESTION, "short", max_length=QUESTION_LIMIT),
-        FormField("options", catalog.POLL_FIELD_OPTIONS, "paragraph",
+        FormField("question", wording.POLL_FIELD_QUESTION, "short", max_length=QUESTION_LIMIT),
+        FormField("options", wording.POLL_FIELD_OPTIONS, "paragraph",
                   max_length=OPTIONS_LIMIT),
-        FormField("closes", catalog.POLL_FIELD_CLOSES, "short", required=False,
-                  max_length=40, placeholder=catalog.POLL_CLOSES_HINT),
-        FormField("anonymous", catalog.POLL_FIELD_ANONYMOUS, "yes_no", required=False,
+        FormField("closes", wording.POLL_FIELD_CLOSES, "short", required=False,
+                  max_length=40, placeholder=wording.POLL_CLOSES_HINT),
+        FormField("anonymous", wording.POLL_FIELD_ANONYMOUS, "yes_no", required=False,
                   default="yes"),
-        FormField("multiple", catalog.POLL_FIELD_MULTIPLE, "yes_no", required=False,
+        FormField("multiple", wording.POLL_FIELD_MULTIPLE, "yes_no", required=False,
                   default="no"),
     )
 
@@ -61,18 +62,18 @@ def parse_options(raw: str) -> list[str]:
     while parts and not parts[0]:
         parts.pop(0)
     if any(not has_visible_text(p) for p in parts):
-        raise UserError(catalog.POLL_OPTION_EMPTY)
+        raise UserError(wording.POLL_OPTION_EMPTY)
     if len(parts) < MIN_OPTIONS:
-        raise UserError(catalog.poll_too_few_options(len(parts)))
+        raise UserError(wording.poll_too_few_options(len(parts)))
     if len(parts) > MAX_OPTIONS:
-        raise UserError(catalog.poll_too_many_options(len(parts)))
+        raise UserError(wording.poll_too_many_options(len(parts)))
     if any(len(p) > OPTION_LIMIT for p in parts):
-        raise UserError(catalog.poll_option_too_long(OPTION_LIMIT))
+        raise UserError(wording.poll_option_too_long(OPTION_LIMIT))
     seen: set[str] = set()
     for part in parts:
         key = " ".join(strip_controls(part).casefold().split())
         if key in seen:
-            raise UserError(catalog.poll_duplicate_option(neutralise(part)))
+            raise UserError(wording.poll_duplicate_option(neutralise(part)))
         seen.add(key)
     return parts
 
@@ -91,16 +92,16 @@ def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
         else:
             found = read_moment(text, zone, now, default_time=CLOSE_TIME)
             if found is None:
-                raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE))
+                raise UserError(wording.poll_bad_close(CLOSE_EXAMPLE))
             closes = found.astimezone(now.tzinfo)
     except WhenError as exc:
         raise UserError(str(exc)) from None
     except (ValueError, OverflowError):
-        raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE)) from None
+        raise UserError(wording.poll_bad_close(CLOSE_EXAMPLE)) from None
     if closes <= now:
-        raise UserError(catalog.POLL_CLOSE_IN_PAST)
+        raise UserError(wording.POLL_CLOSE_IN_PAST)
     if closes - now > LONGEST:
-        raise UserError(catalog.POLL_CLOSE_TOO_FAR)
+        raise UserError(wording.POLL_CLOSE_TOO_FAR)
     return closes
 
 
@@ -109,7 +110,7 @@ def form_problems(values: Mapping[str, object], now: datetime,
     """What is wrong with each answer of the new-poll form, by field key."""
     problems: dict[str, str] = {}
     if not has_visible_text(str(values.get("question") or "")):
-        problems["question"] = catalog.field_required(catalog.POLL_FIELD_QUESTION)
+        problems["question"] = catalog.field_required(wording.POLL_FIELD_QUESTION)
     checks: tuple[tuple[str, Callable[[str], object]], ...] = (
         ("options", parse_options), ("closes", lambda raw: parse_closes(raw, now, zone)))
     for key, check in checks:
