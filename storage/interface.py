@@ -19,7 +19,6 @@ from storage.checkins import BuddyStore, CheckinStore
 from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
 from storage.members import MemberDataStore
-from storage.polls import PollStore
 
 
 class StorageError(Exception):
@@ -64,7 +63,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
+class Storage(MeetingsStore, FeedbackStore, CheckinStore, BuddyStore,
               MemberDataStore, ABC):
     """What the core needs from a database."""
 

@@ -41,7 +41,7 @@ _UNMOVED_SECTIONS: tuple[str, ...] = (
     "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
     "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
     "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
-    "meetings_created", "named_poll_votes",
+    "meetings_created",
     "known_facilitator", "group_settings_changed", "feedback_hidden", "messages_waiting",
 )
 
@@ -98,11 +98,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
     EncryptedColumn("feedback_items", ("id",), "answer"),
     EncryptedColumn("feedback_pending", ("group_id", "audience", "day"), "body"),
-    EncryptedColumn("polls", ("id",), "body"),
-    EncryptedColumn("polls", ("id",), "voter_secret"),
-    EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",
-                    "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (0,)),
-    EncryptedColumn("ballot_boxes", ("id",), "box"),
     EncryptedColumn("checkins", ("id",), "note"),
     EncryptedColumn("one_to_ones", ("id",), "body"),
 )

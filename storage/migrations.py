@@ -250,21 +250,6 @@ _UNMOVED: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        version=10,
-        name="ballot boxes for anonymous votes",
-        # One row per anonymous poll or agreement vote, rewritten whole by each vote: the
-        # counts and each voter tag's sealed choice, encrypted (storage/ballot_box.py).
-        # The data step moves open votes in and deletes the per-voter and per-option
-        # rows of anonymous votes (docs/decisions/anonymous-polls.md).
-        sqlite=(
-            """CREATE TABLE ballot_boxes (
-                id  TEXT PRIMARY KEY,
-                box TEXT NOT NULL
-            ) WITHOUT ROWID""",
-        ),
-        then="_fill_ballot_boxes",
-    ),
-    Migration(
         version=12,
         name="feedback kept in piles until reviewed",
         # Pending feedback lives in one sealed pile per group, audience and day (its

@@ -39,7 +39,6 @@ from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
 from storage.sql_members import SqlMembers
-from storage.sql_polls import SqlPolls
 
 try:
     import asyncpg
@@ -376,7 +375,7 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins,
+class _PostgresStorage(SqlMeetings, SqlFeedback, SqlCheckins,
                        SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 

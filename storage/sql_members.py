@@ -11,7 +11,6 @@ not with either database's JSON functions.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -32,7 +31,7 @@ from storage.members import (
 )
 from storage.package import MemberTx
 from storage.packages import storage_packages
-from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
+from storage.sql import SqlBase, _json, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -184,7 +183,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
                                                 "title": data.get("title"),
                                                 "first_starts": _iso(r[3])})
-            out["named_poll_votes"] = await self._named_votes(db, m, group_id)
             for g, name, at in await rows(
                     "SELECT group_id, display_name, seen_at FROM facilitators "
                     f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
@@ -221,26 +219,6 @@ class SqlMembers(SqlBase, MemberDataStore):
         """A delivery's destination: the sealed one (decrypted) if it has one."""
         return (dict(self._decrypt_json(sealed_to)) if sealed_to is not None
                 else _destination(raw))
-
-    async def _named_votes(self, db: SqlConnection, member_id: str,
-                           group_id: str | None) -> list[dict[str, Any]]:
-        """Votes in named polls (these keep the voter's id, and their name with the
-        choice, encrypted); anonymous polls keep no id to find."""
-        scope, sp = _scope(group_id, "p.group_id")
-        found: list[dict[str, Any]] = []
-        for poll_id, g, body, sealed in await db.execute_fetchall(
-                "SELECT p.id, p.group_id, p.body, v.sealed FROM poll_voters v "
-                "JOIN polls p ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ? "
-                f"AND v.sealed IS NOT NULL{scope} ORDER BY p.created_day, p.id",
-                (0, member_id, *sp)):
-            poll = self._decrypt_json(body)
-            vote = self._decrypt_json(sealed)
-            options = list(poll.get("options", []))
-            found.append({"group": g, "poll": poll_id, "question": poll.get("question"),
-                          "your_choices": [options[c] if 0 <= c < len(options) else c
-                                           for c in vote.get("choices", [])],
-                          "name_shown": vote.get("name")})
-        return found
 
     # ---- erasure ---------------------------------------------------------------------
 
@@ -350,22 +328,6 @@ class SqlMembers(SqlBase, MemberDataStore):
             add(anonymised, "buddy_rounds", await many(
                 "UPDATE buddy_rounds SET pairs_json = ? WHERE group_id = ? AND number = ?",
                 rounds))
-
-            # A named poll's vote keeps counting; its voter becomes a random tag (the
-            # key must stay unique) and the name shown with it "a former member".
-            votes = []
-            pscope, psp = _scope(group_id, "p.group_id")
-            for poll_id, sealed in await db.execute_fetchall(
-                    "SELECT v.poll_id, v.sealed FROM poll_voters v JOIN polls p "
-                    f"ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ?{pscope}",
-                    (0, m, *psp)):
-                data = {} if sealed is None else dict(self._decrypt_json(sealed))
-                data["name"] = ERASED_NAME
-                votes.append((f"erased-{secrets.token_hex(8)}", self._encrypt_json(data),
-                              poll_id, m))
-            add(anonymised, "poll_voters", await many(
-                "UPDATE poll_voters SET voter = ?, sealed = ? WHERE poll_id = ? AND voter = ?",
-                votes))
 
             counts = {"deleted": deleted, "anonymised": anonymised, "kept": kept}
             cursor = await db.execute(

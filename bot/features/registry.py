@@ -26,7 +26,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     setup_feature.PACKAGE,
     FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel",
                    config=FeedbackConfig),
-    FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
+    polls_feature.PACKAGE,
     FeaturePackage("meetings", meetings_feature.build, channel="updates_channel",
                    config=MeetingsConfig),
     FeaturePackage("checkins", checkins_feature.build, config=CheckinsConfig),

@@ -49,6 +49,7 @@ from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import owner_tag
 from bot.features.concerns.store import CaseStatus
+from bot.features.polls import wording as poll_wording
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.feedback import Audience
@@ -797,9 +798,9 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (FormSubmission(OTHER_GROUP, carol, "checkin.reply", {"message": "x"},
                         world.request), catalog.ONE_TO_ONE_NOT_YOURS),
         (press(erin, "concern.ack", world.case), wording.CONCERN_REFUSED),
-        (press(alice, "poll.vote", f"{world.poll}:0"), catalog.POLL_GONE),
+        (press(alice, "poll.vote", f"{world.poll}:0"), poll_wording.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
-         catalog.POLL_GONE),
+         poll_wording.POLL_GONE),
         (press(alice, "agreement.vote", f"{world.amendment}:0"), agreement_words.AMENDMENT_GONE),
         (press(alice, "agreement.read", "1"), agreement_words.AGREEMENT_NONE),
         (press(alice, "meetings.rsvp.going", f"{world.meeting}:1768932000:0"),

@@ -17,7 +17,8 @@ import pytest
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.features.feedback import DigestJobs
-from bot.features.polls import Polls
+from bot.features.polls import wording as poll_wording
+from bot.features.polls.feature import Polls
 from bot.logs import configure_logging
 from bot.text import render_channels
 from scheduler import Firing
@@ -164,7 +165,7 @@ async def test_poll_vote_change_and_results_on_discord(harness: Harness) -> None
     assert first["data"]["content"].startswith("Your vote is counted: Monday")
     assert first["data"]["flags"] & 64
     again = await fake.wait_response(await fake.press("alice", post, friday["custom_id"]))
-    assert again["data"]["content"] == catalog.poll_vote_changed(["Friday"])
+    assert again["data"]["content"] == poll_wording.poll_vote_changed(["Friday"])
     await fake.wait_response(await fake.press("bob", post, friday["custom_id"]))
     polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
     assert isinstance(polls, Polls)

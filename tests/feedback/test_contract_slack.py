@@ -17,7 +17,7 @@ from adapters.slack import SlackRunner
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.feedback import DigestJobs
-from bot.features.polls import Polls
+from bot.features.polls.feature import Polls
 from bot.logs import configure_logging
 from scheduler import Firing
 from storage.feedback import Audience

@@ -24,7 +24,7 @@ from adapters.slack.runner import (
     SIGNATURE_WINDOW_SECONDS,
 )
 from bot.clock import FakeClock
-from bot.features.polls import Polls
+from bot.features.polls.feature import Polls
 from scheduler import Firing
 from storage.crypto import FieldCipher
 from storage.feedback import Audience
