@@ -21,12 +21,13 @@ from bot.concerns_config import ConcernsConfig
 from storage.interface import Storage
 from tests.contract.slack.conftest import (
     ALICE,
-    BOB,
-    CAROL,
-    FACILITATORS,
     LEADS,
     Gate,
+    Workspace,
+    dm,
     make_app,
+    modal,
+    posted,
     settle,
     slack_config,
 )
@@ -37,41 +38,45 @@ DEV, ANN, FIONA = "U0DEV0001", "U0ANN0001", "U0FIONA01"
 WORDS = "She shouted at a new member after the session"
 
 
-def world(fake: FakeSlack, leads_group: list[str]) -> None:
-    for user, name in ((ALICE, "Alice"), (BOB, "Bob"), (CAROL, "Carol"), (DEV, "Dev"),
-                       (FIONA, "Fiona")):
-        fake.add_user(user, name)
-    ann = fake.add_user(ANN, "Ann")
+@pytest.fixture
+def workspace() -> Workspace:
+    """No admin; Dev and Ann in a user group of leads; Fiona a fallback contact."""
+    standard = Workspace()
+    return replace(standard, users=(*standard.users, (DEV, "Dev"), (FIONA, "Fiona"),
+                                    (ANN, "Ann")), admins=(),
+                   usergroups=(*standard.usergroups, {"id": "S0LEADS01", "handle": "leads",
+                                                      "name": "Leads", "users": [DEV, ANN]}))
+
+
+@pytest.fixture
+def slack(slack: FakeSlack) -> FakeSlack:
+    """Ann goes by a handle, a display name and a full name of her own."""
+    ann = slack.users[ANN]
     ann.username, ann.display_name, ann.real_name = "a.weston", "Birdie", "Ann Weston"
-    fake.usergroups.append({"id": FACILITATORS, "handle": "facilitators",
-                            "name": "Facilitators", "users": [CAROL]})
-    fake.usergroups.append({"id": "S0LEADS01", "handle": "leads", "name": "Leads",
-                            "users": leads_group})
-    fake.channels.update({"general": "C0GENERAL1", "updates": "C0UPDATES1",
-                          "safeguarding-leads": LEADS})
+    return slack
 
 
 class Bot:
     """The adapter started for one test, with the `[concerns]` it asks for."""
 
-    def __init__(self) -> None:
+    def __init__(self, fake: FakeSlack, storage: Storage, clock: FakeClock) -> None:
+        self.fake, self.storage, self.clock = fake, storage, clock
         self.runner: SlackRunner | None = None
         self.gate = Gate()
 
-    async def start(self, fake: FakeSlack, storage: Storage, clock: FakeClock,
-                    **concerns: Any) -> SlackRunner:
+    async def start(self, **concerns: Any) -> SlackRunner:
         settings: dict[str, Any] = {"fallback_contacts": (FIONA,), **concerns}
-        config = replace(slack_config(fake), concerns=ConcernsConfig(**settings))
-        app = await make_app(storage, clock, config, self.gate)
+        config = replace(slack_config(self.fake), concerns=ConcernsConfig(**settings))
+        app = await make_app(self.storage, self.clock, config, self.gate)
         self.runner = SlackRunner(app, config, ack_budget=1.0)
         await self.runner.start()
-        await fake.connected()
+        await self.fake.connected()
         return self.runner
 
 
 @pytest.fixture
-async def bot() -> AsyncIterator[Bot]:
-    holder = Bot()
+async def bot(slack: FakeSlack, storage: Storage, clock: FakeClock) -> AsyncIterator[Bot]:
+    holder = Bot(slack, storage, clock)
     try:
         yield holder
     finally:
@@ -81,9 +86,7 @@ async def bot() -> AsyncIterator[Bot]:
 
 
 def _posted(slack: FakeSlack, channel: str) -> list[dict[str, Any]]:
-    return [dict(c.args) for c in slack.calls_to("chat.postMessage")
-            if c.args.get("channel") == channel and c.args.get("channel")
-            and not _refused(slack, c.args)]
+    return [p for p in posted(slack, channel) if not _refused(slack, p)]
 
 
 def _refused(slack: FakeSlack, args: dict[str, Any]) -> bool:
@@ -91,21 +94,15 @@ def _refused(slack: FakeSlack, args: dict[str, Any]) -> bool:
     return channel.startswith("D") and "U" + channel[1:] in slack.dms_closed
 
 
-def _dm(user: str) -> str:
-    return "D" + user[1:]
-
-
 def _to(slack: FakeSlack, user: str) -> str:
-    return json.dumps(_posted(slack, _dm(user)))
+    return json.dumps(_posted(slack, dm(user)))
 
 
 async def raise_concern(slack: FakeSlack, runner: SlackRunner, who: str, about: str,
                         count: int = 1) -> str:
     await slack.send_and_ack("slash_commands",
                              payloads.slash_command(slack, "/concern", "", user=who))
-    await slack.wait_for(lambda: len(slack.calls_to("views.open")) >= count)
-    raw = slack.calls_to("views.open")[count - 1].args["view"]
-    view = raw if isinstance(raw, dict) else json.loads(raw)
+    view = await modal(slack, count)
     done = await slack.send_and_ack("interactive", payloads.view_submission(
         view, {"what": WORDS, "about": about, "danger": "no", "contact": "yes",
                "anonymous": "no"}, user=who))
@@ -125,97 +122,84 @@ NAMINGS = {
 
 @pytest.mark.parametrize("naming", sorted(NAMINGS))
 async def test_user_group_leads_get_it_without_acting_and_the_named_one_gets_nothing(
-        storage: Storage, clock: FakeClock, bot: Bot, naming: str) -> None:
-    async with FakeSlack() as slack:
-        world(slack, [DEV, ANN])
-        runner = await bot.start(slack, storage, clock)
-        assert runner.startup_lines == [catalog.leads_reachable_line([(TEAM_ID, 2)], 0)]
-        assert [c.args.get("usergroup") for c in slack.calls_to("usergroups.users.list")
-                ] == ["S0LEADS01"]
-        await raise_concern(slack, runner, ALICE, NAMINGS[naming])
-        await slack.wait_for(lambda: _posted(slack, _dm(DEV)))
-        assert WORDS in _to(slack, DEV) and WORDS in _to(slack, FIONA)
-        assert _posted(slack, _dm(ANN)) == []
-        assert not [c for c in slack.calls_to("conversations.open")
-                    if c.args.get("users") == ANN]
-        assert [p["text"] for p in _posted(slack, LEADS)] == []
+        slack: FakeSlack, bot: Bot, naming: str) -> None:
+    runner = await bot.start()
+    assert runner.startup_lines == [catalog.leads_reachable_line([(TEAM_ID, 2)], 0)]
+    assert [c.args.get("usergroup") for c in slack.calls_to("usergroups.users.list")
+            ] == ["S0LEADS01"]
+    await raise_concern(slack, runner, ALICE, NAMINGS[naming])
+    await slack.wait_for(lambda: _posted(slack, dm(DEV)))
+    assert WORDS in _to(slack, DEV) and WORDS in _to(slack, FIONA)
+    assert _posted(slack, dm(ANN)) == []
+    assert not [c for c in slack.calls_to("conversations.open")
+                if c.args.get("users") == ANN]
+    assert [p["text"] for p in _posted(slack, LEADS)] == []
 
 
 async def test_no_naming_reaches_both_leads_and_the_channel(
-        storage: Storage, clock: FakeClock, bot: Bot) -> None:
-    async with FakeSlack() as slack:
-        world(slack, [DEV, ANN])
-        runner = await bot.start(slack, storage, clock)
-        answer = await raise_concern(slack, runner, ALICE, "")
-        assert "a lead will pick it up" in answer
-        await slack.wait_for(lambda: _posted(slack, _dm(DEV)) and _posted(slack, _dm(ANN))
-                             and _posted(slack, LEADS))
-        assert WORDS in _to(slack, ANN) and WORDS in json.dumps(_posted(slack, LEADS))
+        slack: FakeSlack, bot: Bot) -> None:
+    runner = await bot.start()
+    answer = await raise_concern(slack, runner, ALICE, "")
+    assert "a lead will pick it up" in answer
+    await slack.wait_for(lambda: _posted(slack, dm(DEV)) and _posted(slack, dm(ANN))
+                         and _posted(slack, LEADS))
+    assert WORDS in _to(slack, ANN) and WORDS in json.dumps(_posted(slack, LEADS))
 
 
 @pytest.mark.parametrize("about", ["@a.weston", f"<@{ANN}>", "Birdie"])
 async def test_config_leads_named_any_way_get_nothing(
-        storage: Storage, clock: FakeClock, bot: Bot, about: str) -> None:
+        slack: FakeSlack, bot: Bot, about: str) -> None:
     """Issue 17, first defect, on Slack: [concerns] leads lists Ann and Dev (the user
     group is empty, nobody registered); the concern names Ann."""
-    async with FakeSlack() as slack:
-        world(slack, [])
-        runner = await bot.start(slack, storage, clock, leads=(ANN, DEV))
-        await raise_concern(slack, runner, ALICE, about)
-        await slack.wait_for(lambda: _posted(slack, _dm(DEV)))
-        assert _posted(slack, _dm(ANN)) == []
-        assert [p["text"] for p in _posted(slack, LEADS)] == []
+    slack.usergroups[-1]["users"] = []  # nobody in the leads' user group
+    runner = await bot.start(leads=(ANN, DEV))
+    await raise_concern(slack, runner, ALICE, about)
+    await slack.wait_for(lambda: _posted(slack, dm(DEV)))
+    assert _posted(slack, dm(ANN)) == []
+    assert [p["text"] for p in _posted(slack, LEADS)] == []
 
 
 async def test_a_registered_lead_who_left_the_group_is_excluded_by_display_name(
-        storage: Storage, clock: FakeClock, bot: Bot) -> None:
-    async with FakeSlack() as slack:
-        world(slack, [DEV, ANN])
-        runner = await bot.start(slack, storage, clock)
-        await slack.send_and_ack("slash_commands", payloads.slash_command(
-            slack, "/case", "register", user=ANN))
-        await settle(runner)
-        slack.usergroups[-1]["users"] = [DEV]  # taken out of the user group
-        runner.directory.forget()
-        runner.core.people.forget()
-        await raise_concern(slack, runner, ALICE, "Birdie")
-        await slack.wait_for(lambda: _posted(slack, _dm(DEV)))
-        assert WORDS not in _to(slack, ANN)
-        assert [p["text"] for p in _posted(slack, LEADS)] == []
+        slack: FakeSlack, bot: Bot) -> None:
+    runner = await bot.start()
+    await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/case", "register", user=ANN))
+    await settle(runner)
+    slack.usergroups[-1]["users"] = [DEV]  # taken out of the user group
+    runner.directory.forget()
+    runner.core.people.forget()
+    await raise_concern(slack, runner, ALICE, "Birdie")
+    await slack.wait_for(lambda: _posted(slack, dm(DEV)))
+    assert WORDS not in _to(slack, ANN)
+    assert [p["text"] for p in _posted(slack, LEADS)] == []
 
 
 async def test_a_lead_who_reports_gets_it_too(
-        storage: Storage, clock: FakeClock, bot: Bot) -> None:
-    async with FakeSlack() as slack:
-        world(slack, [DEV, ANN])
-        runner = await bot.start(slack, storage, clock)
-        await raise_concern(slack, runner, ANN, "Bob")
-        await slack.wait_for(lambda: _posted(slack, _dm(ANN)) and _posted(slack, _dm(DEV)))
-        assert WORDS in _to(slack, ANN)
+        slack: FakeSlack, bot: Bot) -> None:
+    runner = await bot.start()
+    await raise_concern(slack, runner, ANN, "Bob")
+    await slack.wait_for(lambda: _posted(slack, dm(ANN)) and _posted(slack, dm(DEV)))
+    assert WORDS in _to(slack, ANN)
 
 
 async def test_a_lead_whose_dms_are_closed_is_rerouted_never_to_the_channel(
-        storage: Storage, clock: FakeClock, bot: Bot) -> None:
-    async with FakeSlack() as slack:
-        world(slack, [DEV, ANN])
-        slack.dms_closed.add(DEV)
-        runner = await bot.start(slack, storage, clock)
-        await raise_concern(slack, runner, ALICE, "Birdie")  # Ann is excluded
-        await slack.wait_for(lambda: len(_posted(slack, _dm(FIONA))) >= 2)
-        assert _posted(slack, _dm(DEV)) == [] and _posted(slack, _dm(ANN)) == []
-        assert [p["text"] for p in _posted(slack, LEADS)] == []
-        assert all(WORDS in json.dumps(p) for p in _posted(slack, _dm(FIONA)))
+        slack: FakeSlack, bot: Bot) -> None:
+    slack.dms_closed.add(DEV)
+    runner = await bot.start()
+    await raise_concern(slack, runner, ALICE, "Birdie")  # Ann is excluded
+    await slack.wait_for(lambda: len(_posted(slack, dm(FIONA))) >= 2)
+    assert _posted(slack, dm(DEV)) == [] and _posted(slack, dm(ANN)) == []
+    assert [p["text"] for p in _posted(slack, LEADS)] == []
+    assert all(WORDS in json.dumps(p) for p in _posted(slack, dm(FIONA)))
 
 
 async def test_unreadable_user_groups_are_said_at_start_and_the_reporter_told(
-        storage: Storage, clock: FakeClock, bot: Bot) -> None:
-    async with FakeSlack() as slack:
-        world(slack, [DEV, ANN])
-        slack.usergroups_error = "missing_scope"
-        runner = await bot.start(slack, storage, clock, fallback_contacts=())
-        assert runner.startup_lines[0] == catalog.leads_reachable_line([(TEAM_ID, 0)], 0)
-        assert catalog.SLACK_USERGROUPS_UNREADABLE in runner.startup_lines[1]
-        answer = await raise_concern(slack, runner, ALICE, "")
-        assert "right now" in answer and "a lead will pick it up" not in answer
-        await slack.wait_for(lambda: _posted(slack, LEADS))
-        assert _posted(slack, _dm(DEV)) == [] and _posted(slack, _dm(ANN)) == []
+        slack: FakeSlack, bot: Bot) -> None:
+    slack.usergroups_error = "missing_scope"
+    runner = await bot.start(fallback_contacts=())
+    assert runner.startup_lines[0] == catalog.leads_reachable_line([(TEAM_ID, 0)], 0)
+    assert catalog.SLACK_USERGROUPS_UNREADABLE in runner.startup_lines[1]
+    answer = await raise_concern(slack, runner, ALICE, "")
+    assert "right now" in answer and "a lead will pick it up" not in answer
+    await slack.wait_for(lambda: _posted(slack, LEADS))
+    assert _posted(slack, dm(DEV)) == [] and _posted(slack, dm(ANN)) == []
