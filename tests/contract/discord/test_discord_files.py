@@ -9,7 +9,6 @@ from typing import Any
 
 from icalendar import Calendar
 
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.messages import Destination, File, Message
 from storage.interface import Storage
 from storage.meetings import MeetingDraft
@@ -88,24 +87,20 @@ async def test_meeting_calendar_is_a_private_ics_attachment(harness: Harness) ->
     assert_calendar(ics.content)
 
 
-async def test_a_slow_answer_still_brings_its_file(fake: FakeDiscord,
-                                                   storage: Storage) -> None:
+async def test_a_slow_answer_still_brings_its_file(fake: FakeDiscord, storage: Storage,
+                                                   started: list[Harness]) -> None:
     """Deferred first, then the follow-up (a webhook edit of the original) carries it."""
-    previous = apply_endpoints("", "")
     harness = Harness(fake, storage, defer_after=0.0)
-    try:
-        await harness.start()
-        await add_meeting(storage, fake.guild_id, fake.by_name["#general"])
-        interaction = await fake.slash("bob", "meeting", [{"name": "calendar", "type": 1,
-                                                           "options": []}])
-        first = await fake.wait_response(interaction)
-        assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL
-        (message,) = await fake.wait_for(
-            lambda: [m for m in fake.followups(interaction) if m.get("_attachments")],
-            what="the calendar follow-up")
-        (ics,) = fake.files_of(message)
-        assert ics.filename == "meetings.ics"
-        assert_calendar(ics.content)
-    finally:
-        await harness.stop()
-        restore_endpoints(previous)
+    started.append(harness)
+    await harness.start()
+    await add_meeting(storage, fake.guild_id, fake.by_name["#general"])
+    interaction = await fake.slash("bob", "meeting", [{"name": "calendar", "type": 1,
+                                                       "options": []}])
+    first = await fake.wait_response(interaction)
+    assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL
+    (message,) = await fake.wait_for(
+        lambda: [m for m in fake.followups(interaction) if m.get("_attachments")],
+        what="the calendar follow-up")
+    (ics,) = fake.files_of(message)
+    assert ics.filename == "meetings.ics"
+    assert_calendar(ics.content)
