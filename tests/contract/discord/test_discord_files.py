@@ -4,15 +4,12 @@ responses, private ones included."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from icalendar import Calendar
 
 from bot.messages import Destination, File, Message
 from storage.interface import Storage
-from storage.meetings import MeetingDraft
 from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.contract.meeting_files import add_meeting, assert_calendar
 from tests.fakes.discord import FakeDiscord
 
 EPHEMERAL = 64
@@ -20,29 +17,6 @@ EPHEMERAL = 64
 
 def _file(name: str = "notes.txt", data: bytes = b"hello") -> File:
     return File(name, data, "A small text file")
-
-
-async def add_meeting(storage: Storage, group_id: str, channel: str) -> int:
-    """A weekly Europe/London meeting, saved straight into storage."""
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
-    now = datetime.now(UTC)
-    draft_id = await storage.save_meeting_draft(MeetingDraft(
-        group_id=group_id, title="Coffee and plans", starts_at=start,
-        zone="Europe/London", rrule="FREQ=WEEKLY", location="Room 2", notes="",
-        channel=channel, reminders=(60,), created_by="someone"), now)
-    saved = await storage.confirm_meeting(group_id, draft_id, now)
-    assert saved is not None
-    return saved.id
-
-
-def assert_calendar(content: bytes) -> None:
-    """The .ics parses back with its weekly rule and its zone."""
-    cal = Calendar.from_ical(content)
-    (event,) = cal.walk("VEVENT")
-    assert event["rrule"].to_ical() == b"FREQ=WEEKLY"
-    assert str(event["dtstart"].params["TZID"]) == "Europe/London"
-    assert [str(t["tzid"]) for t in cal.walk("VTIMEZONE")] == ["Europe/London"]
-    assert str(event["summary"]) == "Coffee and plans"
 
 
 async def test_a_channel_message_carries_its_file(harness: Harness) -> None:

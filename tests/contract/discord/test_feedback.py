@@ -14,13 +14,12 @@ import pytest
 
 from bot import catalog
 from bot.features.feedback import DigestJobs
-from bot.features.polls import Polls
 from bot.text import render_channels
 from scheduler import Firing
 from storage.feedback import Audience
 from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons, inputs
 from tests.fakes.discord import FakeDiscord
-from tests.feedback.helpers import reviewed_since_yesterday
+from tests.feedback.helpers import close_the_poll, reviewed_since_yesterday
 
 
 @pytest.fixture
@@ -120,12 +119,8 @@ async def test_poll_vote_change_and_results_on_discord(harness: Harness) -> None
     again = await fake.wait_response(await fake.press("alice", post, friday["custom_id"]))
     assert again["data"]["content"] == catalog.poll_vote_changed(["Friday"])
     await fake.wait_response(await fake.press("bob", post, friday["custom_id"]))
-    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
-    assert isinstance(polls, Polls)
-    (poll,) = await app.storage.open_polls()
-    assert poll.poll_id in monday["custom_id"]  # the poll travels in the button
-    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
-                                                  poll.closes_at))
+    poll_id = await close_the_poll(app)
+    assert poll_id in monday["custom_id"]  # the poll travels in the button
     await harness.settle()
     result = fake.public_posts("#updates")[-1]
     assert result["content"].startswith("**Poll results:** Which day?")

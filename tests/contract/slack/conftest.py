@@ -150,6 +150,14 @@ class Workspace:
     channels: Mapping[str, str] = field(default_factory=lambda: {
         "general": GENERAL, "updates": UPDATES, "safeguarding-leads": LEADS})
 
+    def plus(self, *, users: tuple[tuple[str, str], ...] = (),
+             usergroups: tuple[dict[str, Any], ...] = (),
+             channels: Mapping[str, str] | None = None) -> Workspace:
+        """This workspace with more members, user groups or channels."""
+        return replace(self, users=(*self.users, *users),
+                       usergroups=(*self.usergroups, *usergroups),
+                       channels={**self.channels, **(channels or {})})
+
     def fill(self, fake: FakeSlack) -> None:
         """Add these members, user groups and channels to the fake (copies, so a test
         may change what the fake holds)."""

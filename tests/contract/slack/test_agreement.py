@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -40,9 +39,7 @@ FACILITATORS_CHANNEL = "G0FACIL001"
 @pytest.fixture
 def workspace() -> Workspace:
     """The standard workspace with the facilitators' private channel."""
-    standard = Workspace()
-    return replace(standard, channels={**standard.channels,
-                                       "facilitators": FACILITATORS_CHANNEL})
+    return Workspace().plus(channels={"facilitators": FACILITATORS_CHANNEL})
 
 
 def _team_join(user: str, name: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ members)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -35,7 +34,7 @@ from tests.fakes.slack.server import TEAM_ID, FakeSlack
 @pytest.fixture
 def workspace() -> Workspace:
     """The standard workspace without its admin."""
-    return replace(Workspace(), admins=())
+    return Workspace(admins=())
 
 
 def _elements(message: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,6 @@ as the other ways in."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -40,10 +39,8 @@ WORDS = "Dev keeps asking me to meet him alone"
 @pytest.fixture
 def workspace() -> Workspace:
     """Two leads, Dev and Erin, in a user group of leads (and no facilitators' group)."""
-    standard = Workspace()
-    return replace(standard, users=(*standard.users, (DEV, "Dev"), (ERIN, "Erin")),
-                   usergroups=({"id": "S0LEADS01", "handle": "leads", "name": "Leads",
-                                "users": [DEV, ERIN]},))
+    leads = {"id": "S0LEADS01", "handle": "leads", "name": "Leads", "users": [DEV, ERIN]}
+    return Workspace(usergroups=(leads,)).plus(users=((DEV, "Dev"), (ERIN, "Erin")))
 
 
 async def _register(slack: FakeSlack, runner: SlackRunner, user: str) -> None:

@@ -41,11 +41,9 @@ WORDS = "She shouted at a new member after the session"
 @pytest.fixture
 def workspace() -> Workspace:
     """No admin; Dev and Ann in a user group of leads; Fiona a fallback contact."""
-    standard = Workspace()
-    return replace(standard, users=(*standard.users, (DEV, "Dev"), (FIONA, "Fiona"),
-                                    (ANN, "Ann")), admins=(),
-                   usergroups=(*standard.usergroups, {"id": "S0LEADS01", "handle": "leads",
-                                                      "name": "Leads", "users": [DEV, ANN]}))
+    leads = {"id": "S0LEADS01", "handle": "leads", "name": "Leads", "users": [DEV, ANN]}
+    return Workspace(admins=()).plus(users=((DEV, "Dev"), (FIONA, "Fiona"), (ANN, "Ann")),
+                                     usergroups=(leads,))
 
 
 @pytest.fixture

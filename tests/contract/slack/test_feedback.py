@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +13,6 @@ import pytest
 from adapters.slack import SlackRunner
 from bot import catalog
 from bot.features.feedback import DigestJobs
-from bot.features.polls import Polls
 from scheduler import Firing
 from storage.feedback import Audience
 from tests.contract.slack.conftest import (
@@ -33,7 +31,7 @@ from tests.contract.slack.conftest import (
 )
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
-from tests.feedback.helpers import reviewed_since_yesterday
+from tests.feedback.helpers import close_the_poll, reviewed_since_yesterday
 
 FEEDBACK = "C0FEEDBK01"
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
@@ -42,8 +40,7 @@ MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 @pytest.fixture
 def workspace() -> Workspace:
     """The standard workspace with a feedback channel."""
-    standard = Workspace()
-    return replace(standard, channels={**standard.channels, "feedback": FEEDBACK})
+    return Workspace().plus(channels={"feedback": FEEDBACK})
 
 
 @pytest.fixture
@@ -103,12 +100,7 @@ async def test_poll_vote_change_and_results_on_slack(slack: FakeSlack,
         (answer,) = await press(slack, element, user, UPDATES)
         assert answer["text"].startswith(expected)
         assert answer["response_type"] == "ephemeral"
-    app = runner.core
-    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
-    assert isinstance(polls, Polls)
-    (poll,) = await app.storage.open_polls()
-    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
-                                                  poll.closes_at))
+    await close_the_poll(runner.core)
     await settle(runner)
     result = posted(slack, UPDATES)[-1]
     assert "Poll results" in json.dumps(result)

@@ -24,8 +24,6 @@ from adapters.slack.runner import (
     SIGNATURE_WINDOW_SECONDS,
 )
 from bot.clock import FakeClock
-from bot.features.polls import Polls
-from scheduler import Firing
 from storage.crypto import FieldCipher
 from storage.feedback import Audience
 from storage.interface import Storage, StorageError
@@ -51,6 +49,7 @@ from tests.fakes.slack.server import (
     post_signed,
     signed_request,
 )
+from tests.feedback.helpers import close_the_poll
 
 SECRET = "test-signing-secret"
 MICROS = 1_000_000
@@ -190,12 +189,7 @@ async def test_a_replayed_vote_cannot_bring_back_a_changed_vote(
     await settle(http_runner)
     assert len(slack.responded(monday_payload["response_url"])) == 1  # no "changed to"
 
-    app = http_runner.core
-    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
-    assert isinstance(polls, Polls)
-    (poll,) = await app.storage.open_polls()
-    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
-                                                  poll.closes_at))
+    await close_the_poll(http_runner.core)
     await settle(http_runner)
     results = json.dumps(posted(slack, UPDATES)[-1])
     assert "Tuesday: 1 vote (100%)" in results and "Monday: 0 votes (0%)" in results
