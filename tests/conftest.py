@@ -76,9 +76,16 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def cipher() -> FieldCipher:
-    """A fresh encryption key for one test."""
-    return FieldCipher(generate_key())
+def key() -> str:
+    """A fresh encryption key for one test (tests that act as someone holding the key,
+    or rotate it, ask for it by name)."""
+    return generate_key()
+
+
+@pytest.fixture
+def cipher(key: str) -> FieldCipher:
+    """The test database's cipher, on `key`."""
+    return FieldCipher(key)
 
 
 @pytest.fixture
