@@ -196,6 +196,17 @@ def skipped(what: str, reason: Any) -> None:
     sys.stdout.flush()
 
 
+async def for_each_backend(run: Callable[[Backend], Awaitable[None]]) -> None:
+    """`run` on SQLite, then on PostgreSQL if it can be used (else say why not)."""
+    async with sqlite_backend() as backend:
+        await run(backend)
+    try:
+        async with postgres_backend() as backend:
+            await run(backend)
+    except Skipped as exc:
+        skipped("", exc)
+
+
 async def sqlite_then_postgres(sqlite_run: Callable[[], Awaitable[None]],
                                postgres_run: Callable[[], Awaitable[None]],
                                limit_seconds: float) -> int:
