@@ -106,6 +106,13 @@ async def _seed(database: str, key: str) -> set[int]:
     return set(await seed_meetings(database, key, due))
 
 
+def _each_reminder_reached_the_platform_once(ledger: Path, expected: set[int]) -> None:
+    accepted = _reminders(read_lines(ledger))
+    per_meeting = Counter(reminder_meeting_id(str(a["key"])) for a in accepted)
+    assert set(per_meeting) == expected  # nothing lost
+    assert max(per_meeting.values()) == 1  # the platform saw each reminder once
+
+
 async def test_two_processes_deliver_every_reminder_exactly_once(
         tmp_path: Path, database: str) -> None:
     key = generate_key()
@@ -113,17 +120,14 @@ async def test_two_processes_deliver_every_reminder_exactly_once(
     expected = await _seed(database, key)
     bots = _start_bots(tmp_path, database, key, ledger, latency_ms=5)
     try:
-        accepted = await _wait_until_all_delivered(ledger, expected)
+        await _wait_until_all_delivered(ledger, expected)
         await _wait_until_outbox_done(database, key)
         await asyncio.sleep(1.0)  # anything sent twice would show up now
     finally:
         for bot in bots:
             bot.terminate()
-    accepted = _reminders(read_lines(ledger))
     sent = [_reminders(bot.deliveries()) for bot in bots]
-    per_meeting = Counter(reminder_meeting_id(str(a["key"])) for a in accepted)
-    assert set(per_meeting) == expected
-    assert max(per_meeting.values()) == 1  # the platform saw each reminder once
+    _each_reminder_reached_the_platform_once(ledger, expected)
     attempts = Counter(line["key"] for lines in sent for line in lines)
     assert max(attempts.values()) == 1  # and no process even tried twice
     print(f"\n{REMINDERS} reminders, 2 processes: sent {len(sent[0])} + {len(sent[1])}, "
@@ -146,17 +150,14 @@ async def test_a_process_killed_part_way_loses_nothing_and_doubles_nothing(
             await asyncio.sleep(0.01)
         victim.kill()
         killed_at = time.monotonic()
-        accepted = await _wait_until_all_delivered(ledger, expected)
+        await _wait_until_all_delivered(ledger, expected)
         await _wait_until_outbox_done(database, key)
         took = time.monotonic() - killed_at
         await asyncio.sleep(1.0)
     finally:
         if survivor.alive:
             survivor.terminate()
-    accepted = _reminders(read_lines(ledger))
-    per_meeting = Counter(reminder_meeting_id(str(a["key"])) for a in accepted)
-    assert set(per_meeting) == expected  # nothing lost
-    assert max(per_meeting.values()) == 1  # nothing delivered twice
+    _each_reminder_reached_the_platform_once(ledger, expected)
     by_victim = _reminders(read_lines(victim.current.deliveries))
     by_survivor = _reminders(survivor.deliveries())
     attempts = Counter(line["key"] for line in [*by_victim, *by_survivor])
