@@ -106,6 +106,16 @@ async def _seed(database: str, key: str) -> set[int]:
     return set(await seed_meetings(database, key, due))
 
 
+async def _seeded_bots(tmp_path: Path, database: str, latency_ms: int,
+                       ) -> tuple[str, Path, set[int], list[RecordedProcess]]:
+    """Reminders seeded on one database (the key, the platform's nonce ledger, the
+    meetings expected), and two bot processes started on it."""
+    key = generate_key()
+    ledger = tmp_path / "platform-nonces.jsonl"
+    expected = await _seed(database, key)
+    return key, ledger, expected, _start_bots(tmp_path, database, key, ledger, latency_ms)
+
+
 def _each_reminder_reached_the_platform_once(ledger: Path, expected: set[int]) -> None:
     accepted = _reminders(read_lines(ledger))
     per_meeting = Counter(reminder_meeting_id(str(a["key"])) for a in accepted)
@@ -115,10 +125,7 @@ def _each_reminder_reached_the_platform_once(ledger: Path, expected: set[int]) -
 
 async def test_two_processes_deliver_every_reminder_exactly_once(
         tmp_path: Path, database: str) -> None:
-    key = generate_key()
-    ledger = tmp_path / "platform-nonces.jsonl"
-    expected = await _seed(database, key)
-    bots = _start_bots(tmp_path, database, key, ledger, latency_ms=5)
+    key, ledger, expected, bots = await _seeded_bots(tmp_path, database, latency_ms=5)
     try:
         await _wait_until_all_delivered(ledger, expected)
         await _wait_until_outbox_done(database, key)
@@ -137,11 +144,8 @@ async def test_two_processes_deliver_every_reminder_exactly_once(
 
 async def test_a_process_killed_part_way_loses_nothing_and_doubles_nothing(
         tmp_path: Path, database: str) -> None:
-    key = generate_key()
-    ledger = tmp_path / "platform-nonces.jsonl"
-    expected = await _seed(database, key)
     # Slower sends, so that the kill lands while the first process has work in hand.
-    bots = _start_bots(tmp_path, database, key, ledger, latency_ms=40)
+    key, ledger, expected, bots = await _seeded_bots(tmp_path, database, latency_ms=40)
     victim, survivor = bots
     try:
         deadline = time.monotonic() + WAIT_SECONDS
