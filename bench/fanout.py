@@ -33,7 +33,7 @@ from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.app import App
 from bot.config import Config, DiscordConfig
 from bot.features import meetings
-from storage.meetings import MeetingDraft
+from bot.features.meetings.store import MeetingDraft
 from tests.fakes.discord import FakeDiscord
 
 MEMBERS = 1000

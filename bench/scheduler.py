@@ -53,11 +53,11 @@ from bot.app import App
 from bot.config import Config
 from bot.features import meetings
 from bot.features.meetings.jobs import MeetingJobs
+from bot.features.meetings.store import MeetingDraft, ReminderContext
 from bot.outbox import NewDelivery
 from bot.runtime import start_app
 from scheduler import Firing
 from storage.crypto import FieldCipher, generate_key
-from storage.meetings import MeetingDraft, ReminderContext
 from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
 

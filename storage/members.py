@@ -38,10 +38,9 @@ ERASED_NAME = "a former member"
 # `export_sections()` adds each storage package's. Every section is in an export even
 # when empty: a member sees every kind of thing the bot could hold.
 _UNMOVED_SECTIONS: tuple[str, ...] = (
-    "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
-    "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
-    "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
-    "meetings_created", "agreement_reads", "named_poll_votes", "concerns_raised",
+    "checkin_settings", "checkins", "one_to_one_requests",
+    "buddy_membership", "buddy_avoids", "buddy_rounds",
+    "agreement_reads", "named_poll_votes", "concerns_raised",
     "known_facilitator", "known_safeguarding_lead",
     "group_settings_changed", "resources_added", "welcome_text_changed",
     "feedback_hidden", "messages_waiting",
@@ -92,10 +91,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("deliveries", ("id",), "body"),
     EncryptedColumn("deliveries", ("id",), "fallbacks"),
     EncryptedColumn("deliveries", ("id",), "sealed_to"),
-    EncryptedColumn("meetings", ("id",), "details"),
-    EncryptedColumn("agenda_items", ("id",), "body"),
-    EncryptedColumn("minutes", ("id",), "body"),
-    EncryptedColumn("action_items", ("id",), "body"),
     EncryptedColumn("feedback_items", ("id",), "body"),
     EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
     EncryptedColumn("feedback_items", ("id",), "answer"),

@@ -14,6 +14,7 @@ import pytest
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config, ConfigError, load_config
+from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
 from bot.features.retention import SCHEDULE, Retention
 from bot.retention_config import RetentionConfig
 from scheduler import Firing
@@ -21,7 +22,6 @@ from storage.checkins import Answer, Checkin, CheckinPrefs, OneToOne, RequestSta
 from storage.concerns import CaseStatus, ConcernDraft, NewConcern
 from storage.feedback import Audience, FeedbackStatus, NewFeedback
 from storage.interface import Storage
-from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.privacy.conftest import start_features
 
 # Storage behaviour: checked on SQLite and PostgreSQL alike.

@@ -13,6 +13,8 @@ from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.features import Feature
 from bot.features.meetings import flows
 from bot.features.meetings.jobs import MeetingJobs
+from bot.features.meetings.occurrences import meeting_on_day
+from bot.features.meetings.store import MeetingsStore
 from bot.features.meetings.texts import ACTION_DONE, DM_ACTION, RSVP_ACTION, RSVP_LABELS
 from bot.roles import Role
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from bot.app import App
 
 FEATURE = "meetings"
+
+__all__ = ["FEATURE", "MeetingsStore", "build", "meeting_on_day"]
 
 
 def build(app: App) -> Feature:

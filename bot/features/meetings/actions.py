@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import catalog
+from bot.features.meetings.store import NewAction
 from bot.features.meetings.when import WhenError, due_moment, parse_due_date
-from storage.meetings import NewAction
 
 _LINE = re.compile(
     r"^\s*(?:[-*•]\s*)?(?P<owner>[^:]{1,80}?)\s*:\s*(?P<task>.*?)\s*"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from bot import catalog
@@ -17,6 +17,14 @@ from bot.features.meetings.actions import parse_actions
 from bot.features.meetings.calendar import meetings_calendar
 from bot.features.meetings.jobs import MeetingJobs, compose_reminder
 from bot.features.meetings.occurrences import Occurrences
+from bot.features.meetings.store import (
+    ACTIVE,
+    DRAFT,
+    MeetingDraft,
+    MeetingRecord,
+    MeetingsStore,
+    NewMinutes,
+)
 from bot.features.meetings.texts import (
     RSVP_LABELS,
     action_text,
@@ -44,7 +52,6 @@ from bot.parsing import parse_id
 from bot.roles import Role
 from bot.settings import SettingError, setting_spec
 from bot.text import neutralise
-from storage.meetings import ACTIVE, DRAFT, MeetingDraft, MeetingRecord, NewMinutes
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -113,6 +120,7 @@ class Flows:
 
     def __init__(self, app: App, jobs: MeetingJobs) -> None:
         self.app = app
+        self.store = cast(MeetingsStore, app.storage)
         self.jobs = jobs
         self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule,
                                       command="meeting schedule")
@@ -123,13 +131,13 @@ class Flows:
 
     async def zone_of(self, ctx: Context) -> ZoneInfo:
         """The actor's own zone, else the group's."""
-        own = await ctx.storage.member_zone(ctx.group_id, ctx.actor.user_id)
+        own = await self.store.member_zone(ctx.group_id, ctx.actor.user_id)
         return ZoneInfo(own) if own else ctx.settings.zone
 
     async def meeting(self, ctx: Context, meeting_id: int, *, mine: bool = False,
                       ) -> MeetingRecord:
         """An active meeting of the group (and one the actor may change, if `mine`)."""
-        meeting = await ctx.storage.get_meeting(ctx.group_id, meeting_id)
+        meeting = await self.store.get_meeting(ctx.group_id, meeting_id)
         if meeting is None or meeting.status != ACTIVE:
             raise UserError(catalog.meeting_not_found(meeting_id))
         if mine and meeting.created_by != ctx.actor.user_id and not ctx.has_role(
@@ -148,7 +156,7 @@ class Flows:
                 raise UserError(catalog.meeting_no_more(neutralise(meeting.title)))
             return meeting, nxt
         soonest: tuple[MeetingRecord, datetime] | None = None
-        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+        for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None and (soonest is None or nxt < soonest[1]):
                 soonest = (meeting, nxt)
@@ -217,8 +225,8 @@ class Flows:
             notes=ctx.options.get("agenda", ""), channel=channel,
             reminders=state.reminders, created_by=ctx.actor.user_id,
             replaces=state.replaces)
-        draft_id = await ctx.storage.save_meeting_draft(draft, now)
-        record = await ctx.storage.get_meeting(ctx.group_id, draft_id)
+        draft_id = await self.store.save_meeting_draft(draft, now)
+        record = await self.store.get_meeting(ctx.group_id, draft_id)
         assert record is not None
         when = when_text(start, zone)
         if zone.key != group_zone.key:
@@ -238,7 +246,7 @@ class Flows:
         draft_id = parse_id(ctx.options.get("value"))
         if draft_id is None:
             raise UserError(catalog.MEETING_DRAFT_GONE)
-        draft = await ctx.storage.get_meeting(ctx.group_id, draft_id)
+        draft = await self.store.get_meeting(ctx.group_id, draft_id)
         if draft is None or draft.status != DRAFT or draft.created_by != ctx.actor.user_id:
             raise UserError(catalog.MEETING_DRAFT_GONE)
         return draft
@@ -256,7 +264,7 @@ class Flows:
         deliveries = [NewDelivery(f"meeting-announce:{draft.id}",
                                   destination_for(ctx.group_id, channel),
                                   Message(notice))] if channel else []
-        saved = await ctx.storage.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
+        saved = await self.store.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
                                                   deliveries)
         if saved is None:
             raise UserError(catalog.MEETING_DRAFT_GONE)
@@ -269,7 +277,7 @@ class Flows:
     async def change(self, ctx: Context) -> Reply:
         """Change: the form again, filled in with the draft."""
         draft = await self._draft(ctx)
-        await ctx.storage.discard_draft(ctx.group_id, draft.id)
+        await self.store.discard_draft(ctx.group_id, draft.id)
         zone = await self.zone_of(ctx)
         return self.schedule_form(FormState(draft.reminders, draft.replaces),
                                   editing=draft.replaces is not None,
@@ -278,7 +286,7 @@ class Flows:
     async def discard(self, ctx: Context) -> Reply:
         """Don't save: forget the draft."""
         draft = await self._draft(ctx)
-        await ctx.storage.discard_draft(ctx.group_id, draft.id)
+        await self.store.discard_draft(ctx.group_id, draft.id)
         return Reply(update=Message(catalog.MEETING_DISCARDED))
 
     async def home(self, ctx: Context) -> Message | None:
@@ -286,12 +294,12 @@ class Flows:
         zone = await self.zone_of(ctx)
         now = ctx.now()
         upcoming = []
-        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+        for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None:
                 upcoming.append((nxt, f"- **{neutralise(meeting.title)}**: "
                                       f"{when_text(nxt, zone)}"))
-        actions = await ctx.storage.open_actions(ctx.group_id, ctx.actor.user_id)
+        actions = await self.store.open_actions(ctx.group_id, ctx.actor.user_id)
         if not upcoming and not actions:
             return None
         return Message(catalog.meetings_home([line for _, line in sorted(upcoming)[:3]],
@@ -305,7 +313,7 @@ class Flows:
         zone = await self.zone_of(ctx)
         now = ctx.now()
         upcoming = []
-        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+        for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None:
                 upcoming.append((nxt, catalog.meeting_list_line(
@@ -327,7 +335,7 @@ class Flows:
                                destination_for(ctx.group_id, channel),
                                Message(catalog.meeting_cancelled_notice(title, None)))
                    ] if channel else []
-        if not await ctx.storage.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), notices):
+        if not await self.store.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), notices):
             raise UserError(catalog.meeting_not_found(meeting.id))
         self.jobs.remove_meeting(meeting.id)
         ctx.app.deliveries_waiting()
@@ -362,9 +370,9 @@ class Flows:
                                destination_for(ctx.group_id, channel),
                                Message(catalog.meeting_cancelled_notice(title, when)))
                    ] if channel else []
-        if await ctx.storage.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
+        if await self.store.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
                                              notices):
-            updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
+            updated = await self.store.get_meeting(ctx.group_id, meeting.id)
             if updated is not None:
                 self.jobs.add_meeting(updated)
             ctx.app.deliveries_waiting()
@@ -383,7 +391,7 @@ class Flows:
                 raise UserError(catalog.form_expired()) from None
             # One storage call: the meeting, the answer and what the reminder shows now
             # (answers pressed at the same moment are committed together).
-            found = await ctx.storage.answer_rsvp(ctx.group_id, meeting_id, occurrence,
+            found = await self.store.answer_rsvp(ctx.group_id, meeting_id, occurrence,
                                                   ctx.actor.user_id, answer, ctx.now())
             if found is None:
                 raise UserError(catalog.meeting_not_found(meeting_id))
@@ -407,8 +415,8 @@ class Flows:
 
     async def _dm_optin(self, ctx: Context, meeting_id: int, on: bool) -> Reply:
         meeting = await self.meeting(ctx, meeting_id)
-        await ctx.storage.set_dm_optin(meeting.id, ctx.actor.user_id, on)
-        updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
+        await self.store.set_dm_optin(meeting.id, ctx.actor.user_id, on)
+        updated = await self.store.get_meeting(ctx.group_id, meeting.id)
         if updated is not None:
             self.jobs.add_meeting(updated)
         return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), meeting.id, on))
@@ -417,11 +425,11 @@ class Flows:
         """/meeting timezone: see, set or reset the member's own zone."""
         raw = str(ctx.options.get("zone", "")).strip()
         if not raw:
-            own = await ctx.storage.member_zone(ctx.group_id, ctx.actor.user_id)
+            own = await self.store.member_zone(ctx.group_id, ctx.actor.user_id)
             return Reply.text(catalog.meeting_timezone_is(own or ctx.settings.timezone,
                                                           own is not None))
         if raw.lower() == "reset":
-            await ctx.storage.set_member_zone(ctx.group_id, ctx.actor.user_id, None, ctx.now())
+            await self.store.set_member_zone(ctx.group_id, ctx.actor.user_id, None, ctx.now())
             return Reply.text(catalog.meeting_timezone_is(ctx.settings.timezone, False))
         spec = setting_spec("timezone")
         assert spec is not None
@@ -429,7 +437,7 @@ class Flows:
             zone = str(spec.check(raw))
         except SettingError as exc:
             raise UserError(str(exc)) from None
-        await ctx.storage.set_member_zone(ctx.group_id, ctx.actor.user_id, zone, ctx.now())
+        await self.store.set_member_zone(ctx.group_id, ctx.actor.user_id, zone, ctx.now())
         return Reply.text(catalog.meeting_timezone_saved(zone))
 
     # ---- calendar --------------------------------------------------------------------
@@ -440,7 +448,7 @@ class Flows:
             meetings = [await self.meeting(ctx, int(ctx.options["meeting"]))]
             name = f"meeting-{meetings[0].id}.ics"
         else:
-            meetings = await ctx.storage.active_meetings(ctx.group_id)
+            meetings = await self.store.active_meetings(ctx.group_id)
             name = "meetings.ics"
         if not meetings:
             return Reply.text(catalog.MEETING_NONE)
@@ -457,7 +465,7 @@ class Flows:
         text = str(ctx.options["text"]).strip()
         if len(text) > AGENDA_MAX:
             raise UserError(catalog.agenda_too_long(AGENDA_MAX))
-        await ctx.storage.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
+        await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
                                           ctx.actor.display_name, text, ctx.now())
         zone = await self.zone_of(ctx)
         return Reply.text(catalog.agenda_added(neutralise(meeting.title),
@@ -466,7 +474,7 @@ class Flows:
     async def agenda_show(self, ctx: Context) -> Reply:
         """/agenda show: the next occurrence's agenda."""
         meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
-        items = await ctx.storage.agenda_items(meeting.id, occurrence)
+        items = await self.store.agenda_items(meeting.id, occurrence)
         zone = await self.zone_of(ctx)
         return Reply.text(catalog.agenda_show(
             neutralise(meeting.title), when_text(occurrence, zone), neutralise(meeting.notes),
@@ -501,7 +509,7 @@ class Flows:
         meeting = None
         meeting_id = parse_id(state)
         if meeting_id is not None:
-            meeting = await ctx.storage.get_meeting(ctx.group_id, meeting_id)
+            meeting = await self.store.get_meeting(ctx.group_id, meeting_id)
         local = now.astimezone(zone)
         title = (neutralise(meeting.title) if meeting is not None
                  else f"meeting of {local:%A} {local.day} {local:%B %Y}")
@@ -515,7 +523,7 @@ class Flows:
             title, neutralise(ctx.options["summary"]),
             neutralise(ctx.options.get("decisions", "")), lines))
         key = f"minutes:{ctx.group_id}:{ctx.actor.user_id}:{int(now.timestamp() * 1e6)}"
-        records = await ctx.storage.save_minutes(
+        records = await self.store.save_minutes(
             NewMinutes(ctx.group_id, meeting.id if meeting else None, ctx.options["summary"],
                        ctx.options.get("decisions", ""), ctx.actor.user_id, tuple(actions)),
             now, [NewDelivery(key, destination_for(ctx.group_id, channel), post)])
@@ -530,7 +538,7 @@ class Flows:
         if ctx.options.get("done"):
             return await self._mark_done(ctx, int(ctx.options["done"]))
         everyone = bool(ctx.options.get("all"))
-        items = await ctx.storage.open_actions(
+        items = await self.store.open_actions(
             ctx.group_id, None if everyone else ctx.actor.user_id)
         if not items:
             return Reply.text(catalog.ACTIONS_NONE if everyone else catalog.ACTIONS_NONE_MINE)
@@ -551,12 +559,12 @@ class Flows:
                 or ctx.has_role(Role.FACILITATOR))
 
     async def _mark_done(self, ctx: Context, action_id: int) -> Reply:
-        action = await ctx.storage.get_action(ctx.group_id, action_id)
+        action = await self.store.get_action(ctx.group_id, action_id)
         if action is None or action.done:
             raise UserError(catalog.action_not_found(action_id))
         if not self._may_close(ctx, action.owner_id):
             raise UserError(catalog.action_not_yours(action_id))
-        done = await ctx.storage.mark_action_done(ctx.group_id, action_id,
+        done = await self.store.mark_action_done(ctx.group_id, action_id,
                                                   ctx.actor.user_id, ctx.now())
         if done is None:
             raise UserError(catalog.action_not_found(action_id))

@@ -12,11 +12,18 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from bot import catalog
 from bot.features.meetings.occurrences import Occurrences, next_reminder, reminded_occurrences
+from bot.features.meetings.store import (
+    ActionRecord,
+    AgendaItem,
+    MeetingRecord,
+    MeetingsStore,
+    MeetingTimes,
+)
 from bot.features.meetings.texts import (
     action_text,
     day_text,
@@ -29,7 +36,6 @@ from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
 from bot.text import neutralise
 from scheduler import Firing, NextDue
-from storage.meetings import ActionRecord, AgendaItem, MeetingRecord, MeetingTimes
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -79,6 +85,7 @@ class MeetingJobs:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.store = cast(MeetingsStore, app.storage)
         self._coming_up: set[str] = set()
         day, clock = app.config.meetings_coming_up_day, app.config.meetings_coming_up_time
         self._weekday = WEEKDAYS.index(day) if day in WEEKDAYS else None
@@ -88,7 +95,7 @@ class MeetingJobs:
 
     async def start(self) -> None:
         """Rebuild every schedule from storage (the feature's `start`)."""
-        storage = self.app.storage
+        storage = self.store
         for times in await storage.all_meeting_times():
             self.add_meeting(times)
         for action in await storage.open_actions():
@@ -162,7 +169,7 @@ class MeetingJobs:
         return FEATURE in self.app.settings.for_group(group_id).features
 
     async def _claim(self, firing: Firing, deliveries: list[NewDelivery]) -> None:
-        storage, now = self.app.storage, self.app.clock.now()
+        storage, now = self.store, self.app.clock.now()
         if await storage.claim_occurrence(firing.key, OWNER, now, deliveries) and deliveries:
             self.app.deliveries_waiting()
 
@@ -173,7 +180,7 @@ class MeetingJobs:
 
     async def remind_together(self, batch: list[_Due]) -> None:
         """Reminders due together: one read for all, then one claim for all."""
-        storage = self.app.storage
+        storage = self.store
         contexts = await storage.reminder_contexts(
             [(d.group_id, d.meeting_id, d.occurrences) for d in batch])
         claims: list[tuple[str, list[NewDelivery]]] = []
@@ -210,7 +217,8 @@ class MeetingJobs:
     async def _post_coming_up(self, group_id: str, firing: Firing) -> None:
         deliveries: list[NewDelivery] = []
         if self._switched_on(group_id):
-            message = await coming_up_message(self.app, group_id, firing.due)
+            zone = self.app.settings.for_group(group_id).zone
+            message = await coming_up_message(self.store, zone, group_id, firing.due)
             if message is not None:
                 channel = self.app.settings.for_group(group_id).updates_channel
                 deliveries.append(NewDelivery(firing.key, Destination.to_channel(
@@ -218,7 +226,7 @@ class MeetingJobs:
         await self._claim(firing, deliveries)
 
     async def _remind_owner(self, group_id: str, action_id: int, firing: Firing) -> None:
-        action = await self.app.storage.get_action(group_id, action_id)
+        action = await self.store.get_action(group_id, action_id)
         deliveries: list[NewDelivery] = []
         if (action is not None and not action.done and action.due is not None
                 and self._switched_on(group_id)):
@@ -229,14 +237,6 @@ class MeetingJobs:
                 firing.key, Destination.to_dm(group_id, action.owner_id),
                 Message(text, buttons=(done_button(action),))))
         await self._claim(firing, deliveries)
-
-
-async def build_reminder(app: App, meeting: MeetingRecord, occurrence: datetime,
-                         late: bool) -> Message:
-    """A reminder for one occurrence, with its agenda and the current RSVP counts."""
-    items = await app.storage.agenda_items(meeting.id, occurrence)
-    counts = await app.storage.rsvp_counts(meeting.id, occurrence)
-    return compose_reminder(meeting, occurrence, items, counts, late)
 
 
 def compose_reminder(meeting: MeetingRecord, occurrence: datetime, items: list[AgendaItem],
@@ -307,18 +307,19 @@ class ReminderBatch:
                         due.done.set_result(None)
 
 
-async def coming_up_message(app: App, group_id: str, start: datetime) -> Message | None:
-    """This week's meetings and open action items; None if there is nothing to say."""
-    zone = app.settings.for_group(group_id).zone
+async def coming_up_message(store: MeetingsStore, zone: ZoneInfo, group_id: str,
+                            start: datetime) -> Message | None:
+    """This week's meetings and open action items, times in the group's `zone`; None if
+    there is nothing to say."""
     end = start + timedelta(days=7)
     found: list[tuple[datetime, str]] = []
-    for meeting in await app.storage.active_meetings(group_id):
+    for meeting in await store.active_meetings(group_id):
         occurrences = Occurrences(meeting.starts_at, meeting.zone, meeting.rrule,
                                   meeting.skipped)
         for occurrence in occurrences.upcoming(start - timedelta(microseconds=1), end):
             found.append((occurrence, f"- **{neutralise(meeting.title)}**: "
                                       f"{when_text(occurrence, zone)}"))
-    actions = await app.storage.open_actions(group_id)
+    actions = await store.open_actions(group_id)
     if not found and not actions:
         return None
     return Message(catalog.coming_up([line for _, line in sorted(found)],

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot import catalog
+from bot.features.meetings.store import ActionRecord, MeetingRecord
 from bot.features.meetings.when import describe_rule
 from bot.messages import Button, Message
 from bot.parsing import parse_id
 from bot.text import neutralise
-from storage.meetings import ActionRecord, MeetingRecord
 
 RSVP_ACTION = "meetings.rsvp"
 DM_ACTION = "meetings.dm"

@@ -10,9 +10,9 @@ from typing import Any
 from icalendar import Calendar
 
 from adapters.discord.client import apply_endpoints, restore_endpoints
+from bot.features.meetings.store import MeetingDraft
 from bot.messages import Destination, File, Message
 from storage.interface import Storage
-from storage.meetings import MeetingDraft
 from tests.contract.discord.conftest import Harness, assert_no_mentions
 from tests.fakes.discord import FakeDiscord
 

@@ -11,9 +11,9 @@ from icalendar import Calendar
 
 from adapters.slack import SlackRunner
 from bot import catalog
+from bot.features.meetings.store import MeetingDraft
 from bot.messages import Button, Destination, DestinationKind, File, Message, Reply
 from storage.interface import Storage
-from storage.meetings import MeetingDraft
 from tests.contract.slack.conftest import ALICE, BOB, GENERAL, TEAM_ID, UPDATES, settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack

@@ -7,11 +7,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from adapters.console.render import message_lines
+from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
 from bot.messages import Destination, File, Message, message_from_dict, message_to_dict
 from bot.outbox import DeliveryStatus, NewDelivery
 from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage
-from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.backends import stored_text
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

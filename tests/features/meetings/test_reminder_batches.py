@@ -15,11 +15,11 @@ from bot.clock import SystemClock
 from bot.config import Config
 from bot.features import meetings
 from bot.features.meetings.jobs import ReminderBatch, _Due
+from bot.features.meetings.store import MeetingDraft
 from bot.outbox import DeliveryStatus, NewDelivery
 from scheduler import Firing
 from storage.crypto import FieldCipher
 from storage.factory import open_storage
-from storage.meetings import MeetingDraft
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
