@@ -76,7 +76,7 @@ async def run() -> int:
                 reminders=(REMINDER_MINUTES,), created_by="bench")], datetime.now(UTC))
             for user in users:
                 await storage.set_dm_optin(meeting_id, user, True)
-            app = App(config, storage, features=[meetings.build])
+            app = App(config, storage, features=[meetings.PACKAGE])
             await app.load()
             bot = DiscordBot(app, config.discord, guild_ready_timeout=0.05)
             app.start_delivery(bot.sender)

@@ -200,7 +200,7 @@ async def coprod_scheduler(database: str | Path, workload: Workload) -> dict[str
     setup_seconds = time.perf_counter() - setup
     due_of = dict(zip(ids, dues, strict=True))
 
-    app = App(config, store, features=[meetings.build])
+    app = App(config, store, features=[meetings.PACKAGE])
     await app.load()
     timer_lateness: list[float] = []
     remind = MeetingJobs._remind

@@ -109,6 +109,11 @@ class App:
         model = getattr(package, "config", None)
         section = getattr(self.config, "section", None)
         config = section(model) if model is not None and section is not None else None
+        if config is None and package.name == "meetings":
+            # Until `[meetings]` is a config section model: its `Config.meetings_*` fields.
+            from bot.features.meetings.config import MeetingsConfig
+
+            config = MeetingsConfig.of(self.config)
         return Host(self, self.storage, config)
 
     def add_feature(self, feature: Feature) -> None:

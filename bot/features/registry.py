@@ -23,7 +23,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("setup", setup_feature.build, switchable=False),
     FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
     FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
-    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
+    meetings_feature.PACKAGE,
     FeaturePackage("checkins", checkins_feature.build),
     FeaturePackage("buddies", buddies_feature.build),
     FeaturePackage("concerns", concerns_feature.build, channel="leads_channel"),
@@ -35,4 +35,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(p.build for p in PACKAGES)
+DEFAULT_FEATURES: tuple[FeatureFactory | FeaturePackage, ...] = tuple(
+    p if p.takes_host else p.build for p in PACKAGES)
+"""What `App(features=...)` takes for every feature: the package of one built from a
+host, else its build function (for lists that add test features to the usual ones)."""

@@ -46,6 +46,7 @@ from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
 from bot.features.concerns.intake import owner_tag
+from bot.features.meetings import wording
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.concerns import CaseStatus
@@ -761,15 +762,15 @@ async def test_forged_values_for_other_peoples_things_are_refused(world: World) 
     for action in ("meetings.confirm", "meetings.change", "meetings.discard"):
         async with Unchanged(world):
             reply = await bot.press("mallory", action, world.carol_draft)
-        assert reply_text(reply) == catalog.MEETING_DRAFT_GONE, action
+        assert reply_text(reply) == wording.MEETING_DRAFT_GONE, action
     async with Unchanged(world):
         reply = await bot.press("mallory", "meetings.action_done", str(world.action_item))
-    assert reply_text(reply) == catalog.action_not_yours(world.action_item)
+    assert reply_text(reply) == wording.action_not_yours(world.action_item)
     # Editing someone else's meeting through a forged form state.
     async with Unchanged(world):
         reply = await bot.submit("mallory", "meetings.schedule", {
             "title": "Hijacked", "when": "2026-01-21 18:00"}, state=f"r=60;e={world.meeting}")
-    assert reply_text(reply) == catalog.meeting_not_yours(world.meeting)
+    assert reply_text(reply) == wording.meeting_not_yours(world.meeting)
 
 
 async def test_values_from_another_group_are_refused(world: World) -> None:
@@ -802,12 +803,12 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(alice, "agreement.vote", f"{world.amendment}:0"), catalog.AMENDMENT_GONE),
         (press(alice, "agreement.read", "1"), catalog.AGREEMENT_NONE),
         (press(alice, "meetings.rsvp.going", f"{world.meeting}:1768932000:0"),
-         catalog.meeting_not_found(world.meeting)),
+         wording.meeting_not_found(world.meeting)),
         (press(alice, "meetings.dm", str(world.meeting)),
-         catalog.meeting_not_found(world.meeting)),
-        (press(carol, "meetings.confirm", world.carol_draft), catalog.MEETING_DRAFT_GONE),
+         wording.meeting_not_found(world.meeting)),
+        (press(carol, "meetings.confirm", world.carol_draft), wording.MEETING_DRAFT_GONE),
         (press(carol, "meetings.action_done", str(world.action_item)),
-         catalog.action_not_found(world.action_item)),
+         wording.action_not_found(world.action_item)),
         (press(carol, "feedback.answer", world.feedback_item),
          catalog.feedback_no_item(world.feedback_item)),
         (FormSubmission(OTHER_GROUP, carol, "feedback.answer", {"answer": "x"},

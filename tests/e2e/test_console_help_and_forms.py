@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot import catalog
+from bot.features.meetings import wording
 
 from .conftest import ConsoleRunner
 
@@ -119,7 +120,7 @@ async def test_people_who_are_not_in_the_group_are_refused_by_name(
     run = await console(script)
     refused = run.answer("", nth=3)
     assert refused.startswith("Some answers need another look, so nothing was sent yet:")
-    assert catalog.action_owners_unknown(["zed"]) in refused
+    assert wording.action_owners_unknown(["zed"]) in refused
     assert refused.endswith("    for example: @sam: book the room (Friday)")
     done = run.answer("", nth=4)
     assert "Saved and posted the minutes in #updates, with 2 action items" in done

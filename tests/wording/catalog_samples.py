@@ -1,4 +1,6 @@
-"""Every sentence in bot/catalog.py, with its placeholders filled, found by introspection.
+"""Every sentence in bot/catalog.py and in each feature's wording module
+(`bot/features/<feature>/wording.py`), with its placeholders filled, found by
+introspection.
 
 The wording tests (reading ease, promises) need every message the bot can say, not a
 hand-picked few: a new catalog entry is covered the moment it is written. Constants are
@@ -10,13 +12,19 @@ table's values is reported by `uncallable()`, never silently skipped.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import inspect
+import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 import bot.catalog as catalog
+import bot.features
 
 # Said on the command line to whoever runs the bot (start-up, `coprod export`, `erase`,
 # `rotate-key`, check-config), not in chat to members or leads. They name files,
@@ -143,19 +151,42 @@ def is_operator_facing(name: str) -> bool:
     return name.startswith(OPERATOR_PREFIXES)
 
 
+def wording_modules() -> list[ModuleType]:
+    """bot.catalog, then every feature package's `wording` module (found by being there)."""
+    found = [catalog]
+    for info in pkgutil.iter_modules(bot.features.__path__):
+        name = f"bot.features.{info.name}.wording"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+@cache
+def _values() -> dict[str, Any]:
+    """Every public entry that is wording, by name: strings, tuples and dicts of strings,
+    and functions defined in the wording module itself. A name is used once."""
+    values: dict[str, Any] = {}
+    for module in wording_modules():
+        for name, value in vars(module).items():
+            if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
+                continue
+            if inspect.isfunction(value) and value.__module__ != module.__name__:
+                continue
+            if inspect.isfunction(value) or isinstance(value, str | tuple | dict):
+                assert name not in values, f"{name} is in two wording modules"
+                values[name] = value
+    return values
+
+
 def public_names() -> list[str]:
     """Every public catalog entry that is wording: strings, tuples and dicts of strings,
-    and functions defined in bot.catalog."""
-    names = []
-    for name, value in vars(catalog).items():
-        if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
-            continue
-        if inspect.isfunction(value):
-            if value.__module__ == catalog.__name__:
-                names.append(name)
-        elif isinstance(value, str | tuple | dict):
-            names.append(name)
-    return names
+    and functions defined in bot.catalog or a feature's wording module."""
+    return list(_values())
+
+
+def wording_of(name: str) -> Any:
+    """The catalog entry (or a feature's wording entry) of that name."""
+    return _values()[name]
 
 
 def _sample(param: inspect.Parameter) -> Any:
@@ -182,7 +213,7 @@ class _Answer:
 
 
 def _calls(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    signature = inspect.signature(getattr(catalog, name))
+    signature = inspect.signature(wording_of(name))
     base = {p.name: _sample(p) for p in signature.parameters.values()}
     yield "", base
     for param in signature.parameters.values():
@@ -221,7 +252,7 @@ def entries(*, operator: bool = False) -> list[Entry]:
     for name in public_names():
         if is_operator_facing(name) and not operator:
             continue
-        value = getattr(catalog, name)
+        value = wording_of(name)
         if not inspect.isfunction(value):
             texts = _texts(value)
             found += [Entry(name, str(i) if len(texts) > 1 else "", t)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import catalog
@@ -13,6 +13,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import FormSubmission
 from bot.features import FormSpec
+from bot.features.meetings import wording
 from bot.features.meetings.actions import parse_actions
 from bot.features.meetings.calendar import meetings_calendar
 from bot.features.meetings.jobs import MeetingJobs, compose_reminder
@@ -54,7 +55,8 @@ from bot.settings import SettingError, setting_spec
 from bot.text import neutralise
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.host import FeatureHost
+    from bot.features.meetings.config import MeetingsConfig
 
 Handler = Callable[[Context], Awaitable[Reply]]
 
@@ -69,23 +71,23 @@ NOTES_MAX = 1000
 MAX_REMINDER_MINUTES = int(LONGEST_OFFSET.total_seconds() // 60)
 
 SCHEDULE_FIELDS = (
-    FormField("title", catalog.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
+    FormField("title", wording.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
               placeholder="Monthly group meeting"),
-    FormField("when", catalog.MEETING_WHEN_LABEL, max_length=100,
+    FormField("when", wording.MEETING_WHEN_LABEL, max_length=100,
               placeholder="next Tuesday 6pm"),
-    FormField("repeat", catalog.MEETING_REPEAT_LABEL, required=False, max_length=200,
+    FormField("repeat", wording.MEETING_REPEAT_LABEL, required=False, max_length=200,
               placeholder="none, weekly, fortnightly, monthly, monthly by weekday"),
-    FormField("where", catalog.MEETING_WHERE_LABEL, required=False, max_length=300,
+    FormField("where", wording.MEETING_WHERE_LABEL, required=False, max_length=300,
               placeholder="Community room, or a video link"),
-    FormField("agenda", catalog.MEETING_AGENDA_LABEL, kind="paragraph", required=False,
+    FormField("agenda", wording.MEETING_AGENDA_LABEL, kind="paragraph", required=False,
               max_length=NOTES_MAX),
 )
 MINUTES_FIELDS = (
-    FormField("summary", catalog.MINUTES_SUMMARY_LABEL, kind="paragraph", max_length=1500),
-    FormField("decisions", catalog.MINUTES_DECISIONS_LABEL, kind="paragraph",
+    FormField("summary", wording.MINUTES_SUMMARY_LABEL, kind="paragraph", max_length=1500),
+    FormField("decisions", wording.MINUTES_DECISIONS_LABEL, kind="paragraph",
               required=False, max_length=1000),
-    FormField("actions", catalog.MINUTES_ACTIONS_LABEL, kind="paragraph", required=False,
-              max_length=1000, placeholder=catalog.MINUTES_ACTIONS_PLACEHOLDER),
+    FormField("actions", wording.MINUTES_ACTIONS_LABEL, kind="paragraph", required=False,
+              max_length=1000, placeholder=wording.MINUTES_ACTIONS_PLACEHOLDER),
 )
 
 
@@ -116,11 +118,12 @@ class FormState:
 
 
 class Flows:
-    """Every handler of the feature, sharing the app and its schedules."""
+    """Every handler of the feature, sharing the host and the feature's schedules."""
 
-    def __init__(self, app: App, jobs: MeetingJobs) -> None:
-        self.app = app
-        self.store = cast(MeetingsStore, app.storage)
+    def __init__(self, host: FeatureHost[MeetingsStore, MeetingsConfig],
+                 jobs: MeetingJobs) -> None:
+        self.host = host
+        self.store = host.store
         self.jobs = jobs
         self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule,
                                       command="meeting schedule")
@@ -139,10 +142,10 @@ class Flows:
         """An active meeting of the group (and one the actor may change, if `mine`)."""
         meeting = await self.store.get_meeting(ctx.group_id, meeting_id)
         if meeting is None or meeting.status != ACTIVE:
-            raise UserError(catalog.meeting_not_found(meeting_id))
+            raise UserError(wording.meeting_not_found(meeting_id))
         if mine and meeting.created_by != ctx.actor.user_id and not ctx.has_role(
                 Role.FACILITATOR):
-            raise UserError(catalog.meeting_not_yours(meeting_id))
+            raise UserError(wording.meeting_not_yours(meeting_id))
         return meeting
 
     async def next_meeting(self, ctx: Context, meeting_id: int | None,
@@ -153,7 +156,7 @@ class Flows:
             meeting = await self.meeting(ctx, meeting_id)
             nxt = occurrences(meeting).after(now)
             if nxt is None:
-                raise UserError(catalog.meeting_no_more(neutralise(meeting.title)))
+                raise UserError(wording.meeting_no_more(neutralise(meeting.title)))
             return meeting, nxt
         soonest: tuple[MeetingRecord, datetime] | None = None
         for meeting in await self.store.active_meetings(ctx.group_id):
@@ -161,7 +164,7 @@ class Flows:
             if nxt is not None and (soonest is None or nxt < soonest[1]):
                 soonest = (meeting, nxt)
         if soonest is None:
-            raise UserError(catalog.MEETING_NONE)
+            raise UserError(wording.MEETING_NONE)
         return soonest
 
     def reminders_option(self, ctx: Context, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -178,14 +181,14 @@ class Flows:
                       defaults: dict[str, str] | None = None) -> Reply:
         """The schedule form, maybe pre-filled."""
         spec = self.schedule_spec
-        title = catalog.MEETING_EDIT_FORM_TITLE if editing else catalog.MEETING_FORM_TITLE
+        title = wording.MEETING_EDIT_FORM_TITLE if editing else wording.MEETING_FORM_TITLE
         return Reply(form=spec.form(title, state=state.encode(), defaults=defaults))
 
     # ---- schedule, check, save ---------------------------------------------------------
 
     async def schedule(self, ctx: Context) -> Reply:
         """/meeting schedule: open the form."""
-        reminders = self.reminders_option(ctx, self.app.config.meetings_reminder_minutes)
+        reminders = self.reminders_option(ctx, self.host.config.reminder_minutes)
         return self.schedule_form(FormState(reminders), editing=False)
 
     async def edit(self, ctx: Context) -> Reply:
@@ -199,7 +202,7 @@ class Flows:
     async def submit_schedule(self, ctx: Context) -> Reply:
         """The schedule form: read everything, store a draft, and show it back."""
         state = FormState.decode(_state(ctx),
-                                 self.app.config.meetings_reminder_minutes)
+                                 self.host.config.reminder_minutes)
         zone = await self.zone_of(ctx)
         now = ctx.now()
         try:
@@ -231,24 +234,24 @@ class Flows:
         when = when_text(start, zone)
         if zone.key != group_zone.key:
             when += f"; that is {when_text(start, group_zone)}"
-        text = catalog.meeting_check(
+        text = wording.meeting_check(
             neutralise(record.title), when, repeat_text(record), neutralise(record.location),
-            catalog.reminders_words([d for d in offsets_text(record.reminders).split(", ")
+            wording.reminders_words([d for d in offsets_text(record.reminders).split(", ")
                                      if d != "none"]),
             posts_in(ctx.settings.updates_channel, channel), editing=editing is not None)
         value = str(draft_id)
         return Reply(messages=(Message(text, buttons=(
-            Button(catalog.MEETING_SAVE, CONFIRM, value, "primary"),
-            Button(catalog.MEETING_CHANGE, CHANGE, value),
-            Button(catalog.MEETING_DISCARD, DISCARD, value))),))
+            Button(wording.MEETING_SAVE, CONFIRM, value, "primary"),
+            Button(wording.MEETING_CHANGE, CHANGE, value),
+            Button(wording.MEETING_DISCARD, DISCARD, value))),))
 
     async def _draft(self, ctx: Context) -> MeetingRecord:
         draft_id = parse_id(ctx.options.get("value"))
         if draft_id is None:
-            raise UserError(catalog.MEETING_DRAFT_GONE)
+            raise UserError(wording.MEETING_DRAFT_GONE)
         draft = await self.store.get_meeting(ctx.group_id, draft_id)
         if draft is None or draft.status != DRAFT or draft.created_by != ctx.actor.user_id:
-            raise UserError(catalog.MEETING_DRAFT_GONE)
+            raise UserError(wording.MEETING_DRAFT_GONE)
         return draft
 
     async def confirm(self, ctx: Context) -> Reply:
@@ -257,7 +260,7 @@ class Flows:
         editing = draft.replaces is not None
         zone = ZoneInfo(draft.zone)
         target_id = draft.replaces if draft.replaces is not None else draft.id
-        notice = catalog.meeting_announced(
+        notice = wording.meeting_announced(
             neutralise(draft.title), when_text(draft.starts_at, zone), repeat_text(draft),
             neutralise(draft.location), target_id, editing)
         channel = posts_in(ctx.settings.updates_channel, draft.channel)
@@ -267,11 +270,11 @@ class Flows:
         saved = await self.store.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
                                                   deliveries)
         if saved is None:
-            raise UserError(catalog.MEETING_DRAFT_GONE)
+            raise UserError(wording.MEETING_DRAFT_GONE)
         self.jobs.add_meeting(saved)
         self.jobs.ensure_coming_up(ctx.group_id)
-        ctx.app.deliveries_waiting()
-        return Reply(update=Message(catalog.meeting_saved(
+        self.host.deliveries_waiting()
+        return Reply(update=Message(wording.meeting_saved(
             neutralise(saved.title), saved.id, channel, editing)))
 
     async def change(self, ctx: Context) -> Reply:
@@ -287,7 +290,7 @@ class Flows:
         """Don't save: forget the draft."""
         draft = await self._draft(ctx)
         await self.store.discard_draft(ctx.group_id, draft.id)
-        return Reply(update=Message(catalog.MEETING_DISCARDED))
+        return Reply(update=Message(wording.MEETING_DISCARDED))
 
     async def home(self, ctx: Context) -> Message | None:
         """A member's own overview: the next meetings and their own open action items."""
@@ -302,7 +305,7 @@ class Flows:
         actions = await self.store.open_actions(ctx.group_id, ctx.actor.user_id)
         if not upcoming and not actions:
             return None
-        return Message(catalog.meetings_home([line for _, line in sorted(upcoming)[:3]],
+        return Message(wording.meetings_home([line for _, line in sorted(upcoming)[:3]],
                                              [action_text(a) for a in actions]),
                        buttons=tuple(done_button(a) for a in actions[:5]))
 
@@ -316,12 +319,12 @@ class Flows:
         for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None:
-                upcoming.append((nxt, catalog.meeting_list_line(
+                upcoming.append((nxt, wording.meeting_list_line(
                     meeting.id, neutralise(meeting.title), when_text(nxt, zone),
                     repeat_text(meeting), neutralise(meeting.location))))
         if not upcoming:
-            return Reply.text(catalog.MEETING_NONE)
-        return Reply.text(catalog.meeting_list(zone.key, [line for _, line in sorted(upcoming)]))
+            return Reply.text(wording.MEETING_NONE)
+        return Reply.text(wording.meeting_list(zone.key, [line for _, line in sorted(upcoming)]))
 
     async def cancel(self, ctx: Context) -> Reply:
         """/meeting cancel: the whole series, or one date."""
@@ -333,20 +336,20 @@ class Flows:
         channel = posts_in(ctx.settings.updates_channel, meeting.channel)
         notices = [NewDelivery(f"meeting-cancel:{meeting.id}",
                                destination_for(ctx.group_id, channel),
-                               Message(catalog.meeting_cancelled_notice(title, None)))
+                               Message(wording.meeting_cancelled_notice(title, None)))
                    ] if channel else []
         if not await self.store.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), notices):
-            raise UserError(catalog.meeting_not_found(meeting.id))
+            raise UserError(wording.meeting_not_found(meeting.id))
         self.jobs.remove_meeting(meeting.id)
-        ctx.app.deliveries_waiting()
-        return Reply.text(catalog.meeting_cancelled(title, None))
+        self.host.deliveries_waiting()
+        return Reply.text(wording.meeting_cancelled(title, None))
 
     async def skip(self, ctx: Context) -> Reply:
         """/meeting skip: the next date does not happen."""
         meeting = await self.meeting(ctx, int(ctx.options["meeting"]), mine=True)
         nxt = occurrences(meeting).after(ctx.now())
         if nxt is None:
-            raise UserError(catalog.meeting_no_more(neutralise(meeting.title)))
+            raise UserError(wording.meeting_no_more(neutralise(meeting.title)))
         return await self._skip(ctx, meeting, nxt)
 
     async def _occurrence_on(self, ctx: Context, meeting: MeetingRecord,
@@ -359,7 +362,7 @@ class Flows:
         day_start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
         found = occurrences(meeting).after(max(day_start, ctx.now()) - timedelta(microseconds=1))
         if found is None or found.astimezone(zone).date() != day:
-            raise UserError(catalog.meeting_no_occurrence(f"{day:%A} {day.day} {day:%B}"))
+            raise UserError(wording.meeting_no_occurrence(f"{day:%A} {day.day} {day:%B}"))
         return found
 
     async def _skip(self, ctx: Context, meeting: MeetingRecord, occurrence: datetime) -> Reply:
@@ -368,15 +371,15 @@ class Flows:
         channel = posts_in(ctx.settings.updates_channel, meeting.channel)
         notices = [NewDelivery(f"meeting-skip:{meeting.id}:{int(occurrence.timestamp())}",
                                destination_for(ctx.group_id, channel),
-                               Message(catalog.meeting_cancelled_notice(title, when)))
+                               Message(wording.meeting_cancelled_notice(title, when)))
                    ] if channel else []
         if await self.store.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
                                              notices):
             updated = await self.store.get_meeting(ctx.group_id, meeting.id)
             if updated is not None:
                 self.jobs.add_meeting(updated)
-            ctx.app.deliveries_waiting()
-        return Reply.text(catalog.meeting_cancelled(title, when))
+            self.host.deliveries_waiting()
+        return Reply.text(wording.meeting_cancelled(title, when))
 
     # ---- RSVP and personal reminders -----------------------------------------------------
 
@@ -394,11 +397,11 @@ class Flows:
             found = await self.store.answer_rsvp(ctx.group_id, meeting_id, occurrence,
                                                   ctx.actor.user_id, answer, ctx.now())
             if found is None:
-                raise UserError(catalog.meeting_not_found(meeting_id))
+                raise UserError(wording.meeting_not_found(meeting_id))
             message = compose_reminder(found.meeting, occurrence, found.agenda, found.counts,
                                        late)
             return Reply(update=message,
-                         messages=(Message(catalog.rsvp_thanks(RSVP_LABELS[answer])),))
+                         messages=(Message(wording.rsvp_thanks(RSVP_LABELS[answer])),))
         return handle
 
     async def dm_button(self, ctx: Context) -> Reply:
@@ -419,18 +422,18 @@ class Flows:
         updated = await self.store.get_meeting(ctx.group_id, meeting.id)
         if updated is not None:
             self.jobs.add_meeting(updated)
-        return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), meeting.id, on))
+        return Reply.text(wording.dm_optin_done(neutralise(meeting.title), meeting.id, on))
 
     async def timezone(self, ctx: Context) -> Reply:
         """/meeting timezone: see, set or reset the member's own zone."""
         raw = str(ctx.options.get("zone", "")).strip()
         if not raw:
             own = await self.store.member_zone(ctx.group_id, ctx.actor.user_id)
-            return Reply.text(catalog.meeting_timezone_is(own or ctx.settings.timezone,
+            return Reply.text(wording.meeting_timezone_is(own or ctx.settings.timezone,
                                                           own is not None))
         if raw.lower() == "reset":
             await self.store.set_member_zone(ctx.group_id, ctx.actor.user_id, None, ctx.now())
-            return Reply.text(catalog.meeting_timezone_is(ctx.settings.timezone, False))
+            return Reply.text(wording.meeting_timezone_is(ctx.settings.timezone, False))
         spec = setting_spec("timezone")
         assert spec is not None
         try:
@@ -438,7 +441,7 @@ class Flows:
         except SettingError as exc:
             raise UserError(str(exc)) from None
         await self.store.set_member_zone(ctx.group_id, ctx.actor.user_id, zone, ctx.now())
-        return Reply.text(catalog.meeting_timezone_saved(zone))
+        return Reply.text(wording.meeting_timezone_saved(zone))
 
     # ---- calendar --------------------------------------------------------------------
 
@@ -451,10 +454,10 @@ class Flows:
             meetings = await self.store.active_meetings(ctx.group_id)
             name = "meetings.ics"
         if not meetings:
-            return Reply.text(catalog.MEETING_NONE)
+            return Reply.text(wording.MEETING_NONE)
         data = meetings_calendar(meetings, ctx.now())
-        file = File(name, data, catalog.calendar_description(len(meetings)))
-        return Reply(messages=(Message(catalog.calendar_file(len(meetings)),
+        file = File(name, data, wording.calendar_description(len(meetings)))
+        return Reply(messages=(Message(wording.calendar_file(len(meetings)),
                                        files=(file,)),))
 
     # ---- agenda ----------------------------------------------------------------------
@@ -464,11 +467,11 @@ class Flows:
         meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
         text = str(ctx.options["text"]).strip()
         if len(text) > AGENDA_MAX:
-            raise UserError(catalog.agenda_too_long(AGENDA_MAX))
+            raise UserError(wording.agenda_too_long(AGENDA_MAX))
         await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
                                           ctx.actor.display_name, text, ctx.now())
         zone = await self.zone_of(ctx)
-        return Reply.text(catalog.agenda_added(neutralise(meeting.title),
+        return Reply.text(wording.agenda_added(neutralise(meeting.title),
                                                when_text(occurrence, zone)))
 
     async def agenda_show(self, ctx: Context) -> Reply:
@@ -476,9 +479,9 @@ class Flows:
         meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
         items = await self.store.agenda_items(meeting.id, occurrence)
         zone = await self.zone_of(ctx)
-        return Reply.text(catalog.agenda_show(
+        return Reply.text(wording.agenda_show(
             neutralise(meeting.title), when_text(occurrence, zone), neutralise(meeting.notes),
-            [catalog.agenda_item(neutralise(i.author_name), neutralise(i.text))
+            [wording.agenda_item(neutralise(i.author_name), neutralise(i.text))
              for i in items]))
 
     # ---- minutes and action items --------------------------------------------------------
@@ -489,7 +492,7 @@ class Flows:
         if ctx.options.get("meeting"):
             state = str((await self.meeting(ctx, int(ctx.options["meeting"]))).id)
         spec = self.minutes_spec
-        return Reply(form=spec.form(catalog.MINUTES_FORM_TITLE, state=state))
+        return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state))
 
     async def submit_minutes(self, ctx: Context) -> Reply:
         """The minutes form: post, store, and track the action items."""
@@ -500,10 +503,10 @@ class Flows:
         except WhenError as exc:
             return Reply(field_errors={"actions": str(exc)})
         # An @mentioned owner is reminded by direct message: they must be in the group.
-        missing = set(await not_in_group(ctx.app.people, ctx.group_id,
+        missing = set(await not_in_group(self.host.people, ctx.group_id,
                                          [a.owner_id for a in actions if a.owner_id]))
         if missing:
-            return Reply(field_errors={"actions": catalog.action_owners_unknown(
+            return Reply(field_errors={"actions": wording.action_owners_unknown(
                 [a.owner_name for a in actions if a.owner_id in missing])})
         state = _state(ctx)
         meeting = None
@@ -514,12 +517,12 @@ class Flows:
         title = (neutralise(meeting.title) if meeting is not None
                  else f"meeting of {local:%A} {local.day} {local:%B %Y}")
         channel = ctx.settings.updates_channel
-        lines = [catalog.action_line(i + 1, neutralise(a.owner_name), neutralise(a.task),
+        lines = [wording.action_line(i + 1, neutralise(a.owner_name), neutralise(a.task),
                                      None if a.due is None else
                                      f"{a.due.astimezone(zone):%A} {a.due.astimezone(zone).day}"
                                      f" {a.due.astimezone(zone):%B}")
                  for i, a in enumerate(actions)]
-        post = Message(catalog.minutes_posted(
+        post = Message(wording.minutes_posted(
             title, neutralise(ctx.options["summary"]),
             neutralise(ctx.options.get("decisions", "")), lines))
         key = f"minutes:{ctx.group_id}:{ctx.actor.user_id}:{int(now.timestamp() * 1e6)}"
@@ -530,8 +533,8 @@ class Flows:
         for record in records:
             self.jobs.add_action(record)
         self.jobs.ensure_coming_up(ctx.group_id)
-        ctx.app.deliveries_waiting()
-        return Reply.text(catalog.minutes_saved(channel, len(records)))
+        self.host.deliveries_waiting()
+        return Reply.text(wording.minutes_saved(channel, len(records)))
 
     async def actions(self, ctx: Context) -> Reply:
         """/actions: mine (or everyone's) open items; done=N marks one done."""
@@ -541,9 +544,9 @@ class Flows:
         items = await self.store.open_actions(
             ctx.group_id, None if everyone else ctx.actor.user_id)
         if not items:
-            return Reply.text(catalog.ACTIONS_NONE if everyone else catalog.ACTIONS_NONE_MINE)
+            return Reply.text(wording.ACTIONS_NONE if everyone else wording.ACTIONS_NONE_MINE)
         may_close = [a for a in items if self._may_close(ctx, a.owner_id)][:5]
-        return Reply(messages=(Message(catalog.actions_list([action_text(a) for a in items],
+        return Reply(messages=(Message(wording.actions_list([action_text(a) for a in items],
                                                             everyone),
                                        buttons=tuple(done_button(a) for a in may_close)),))
 
@@ -561,15 +564,15 @@ class Flows:
     async def _mark_done(self, ctx: Context, action_id: int) -> Reply:
         action = await self.store.get_action(ctx.group_id, action_id)
         if action is None or action.done:
-            raise UserError(catalog.action_not_found(action_id))
+            raise UserError(wording.action_not_found(action_id))
         if not self._may_close(ctx, action.owner_id):
-            raise UserError(catalog.action_not_yours(action_id))
+            raise UserError(wording.action_not_yours(action_id))
         done = await self.store.mark_action_done(ctx.group_id, action_id,
                                                   ctx.actor.user_id, ctx.now())
         if done is None:
-            raise UserError(catalog.action_not_found(action_id))
+            raise UserError(wording.action_not_found(action_id))
         self.jobs.remove_action(action_id)
-        return Reply.text(catalog.action_done(action_id, neutralise(done.task)))
+        return Reply.text(wording.action_done(action_id, neutralise(done.task)))
 
 
 def _state(ctx: Context) -> str:

@@ -1,7 +1,7 @@
 """The meetings feature's timed work: reminders, the weekly "coming up" post and action
 item reminders to owners.
 
-Each schedule lives in storage (meetings, action items) and is added to the app's
+Each schedule lives in storage (meetings, action items) and is added to the host's
 scheduler at start and whenever it changes, so edits and cancellations act at once.
 Every firing claims its occurrence in the same transaction as its deliveries.
 """
@@ -12,10 +12,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import catalog
+from bot.features.meetings import wording
 from bot.features.meetings.occurrences import Occurrences, next_reminder, reminded_occurrences
 from bot.features.meetings.store import (
     ActionRecord,
@@ -38,7 +38,8 @@ from bot.text import neutralise
 from scheduler import Firing, NextDue
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.host import FeatureHost
+    from bot.features.meetings.config import MeetingsConfig
 
 FEATURE = "meetings"
 OWNER = "meetings"
@@ -83,11 +84,11 @@ def action_reminder_times(due: datetime, zone: ZoneInfo) -> list[datetime]:
 class MeetingJobs:
     """Adds, replaces and removes the feature's schedules, and does their work."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.store = cast(MeetingsStore, app.storage)
+    def __init__(self, host: FeatureHost[MeetingsStore, MeetingsConfig]) -> None:
+        self.host = host
+        self.store = host.store
         self._coming_up: set[str] = set()
-        day, clock = app.config.meetings_coming_up_day, app.config.meetings_coming_up_time
+        day, clock = host.config.coming_up_day, host.config.coming_up_time
         self._weekday = WEEKDAYS.index(day) if day in WEEKDAYS else None
         hour, minute = (int(part) for part in clock.split(":"))
         self._post_at = time(hour, minute)
@@ -100,7 +101,7 @@ class MeetingJobs:
             self.add_meeting(times)
         for action in await storage.open_actions():
             self.add_action(action)
-        groups = set(await storage.meeting_group_ids()) | set(self.app.config.groups)
+        groups = set(await storage.meeting_group_ids()) | set(self.host.config_group_ids())
         for group_id in groups:
             self.ensure_coming_up(group_id)
 
@@ -119,11 +120,11 @@ class MeetingJobs:
         async def job(firing: Firing) -> None:
             await self._remind(group_id, meeting_id, occurrences, offsets, firing)
 
-        self.app.scheduler.add(meeting_schedule_id(meeting_id), next_due, job)
+        self.host.scheduler.add(meeting_schedule_id(meeting_id), next_due, job)
 
     def remove_meeting(self, meeting_id: int) -> None:
         """Stop a meeting's reminders."""
-        self.app.scheduler.remove(meeting_schedule_id(meeting_id))
+        self.host.scheduler.remove(meeting_schedule_id(meeting_id))
 
     def add_action(self, action: ActionRecord) -> None:
         """Remind an action item's owner by DM before it is due (if it has both)."""
@@ -138,11 +139,11 @@ class MeetingJobs:
         async def job(firing: Firing) -> None:
             await self._remind_owner(group_id, action_id, firing)
 
-        self.app.scheduler.add(action_schedule_id(action.id), next_due, job)
+        self.host.scheduler.add(action_schedule_id(action.id), next_due, job)
 
     def remove_action(self, action_id: int) -> None:
         """Stop an action item's reminders."""
-        self.app.scheduler.remove(action_schedule_id(action_id))
+        self.host.scheduler.remove(action_schedule_id(action_id))
 
     def ensure_coming_up(self, group_id: str) -> None:
         """Make sure a group has its weekly "coming up" post scheduled."""
@@ -152,7 +153,7 @@ class MeetingJobs:
         weekday, post_at = self._weekday, self._post_at
 
         def zone_of() -> ZoneInfo:
-            return self.app.settings.for_group(group_id).zone
+            return self.host.group(group_id).zone
 
         def next_due(after: datetime) -> datetime | None:
             return weekly(after, zone_of(), weekday, post_at)
@@ -161,17 +162,17 @@ class MeetingJobs:
             await self._post_coming_up(group_id, firing)
 
         due: NextDue = next_due
-        self.app.scheduler.add(coming_up_schedule_id(group_id), due, job)
+        self.host.scheduler.add(coming_up_schedule_id(group_id), due, job)
 
     # ---- work ----------------------------------------------------------------------
 
     def _switched_on(self, group_id: str) -> bool:
-        return FEATURE in self.app.settings.for_group(group_id).features
+        return FEATURE in self.host.group(group_id).features
 
     async def _claim(self, firing: Firing, deliveries: list[NewDelivery]) -> None:
-        storage, now = self.store, self.app.clock.now()
+        storage, now = self.store, self.host.clock.now()
         if await storage.claim_occurrence(firing.key, OWNER, now, deliveries) and deliveries:
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
 
     async def _remind(self, group_id: str, meeting_id: int, occurrences: Occurrences,
                       offsets: tuple[int, ...], firing: Firing) -> None:
@@ -198,14 +199,14 @@ class MeetingJobs:
                     deliveries += self._reminder_deliveries(meeting, occurrence, due.firing,
                                                             message)
             claims.append((due.firing.key, deliveries))
-        claimed = await storage.claim_occurrences(claims, OWNER, self.app.clock.now())
+        claimed = await storage.claim_occurrences(claims, OWNER, self.host.clock.now())
         if any(deliveries for key, deliveries in claims if key in claimed):
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
 
     def _reminder_deliveries(self, meeting: MeetingRecord, occurrence: datetime,
                              firing: Firing, message: Message) -> list[NewDelivery]:
         key = f"{firing.key}:{int(occurrence.timestamp())}"
-        channel = posts_in(self.app.settings.for_group(meeting.group_id).updates_channel,
+        channel = posts_in(self.host.group(meeting.group_id).updates_channel,
                            meeting.channel)
         deliveries = [NewDelivery(key, Destination.to_channel(meeting.group_id, channel),
                                   message)] if channel else []
@@ -217,10 +218,10 @@ class MeetingJobs:
     async def _post_coming_up(self, group_id: str, firing: Firing) -> None:
         deliveries: list[NewDelivery] = []
         if self._switched_on(group_id):
-            zone = self.app.settings.for_group(group_id).zone
+            zone = self.host.group(group_id).zone
             message = await coming_up_message(self.store, zone, group_id, firing.due)
             if message is not None:
-                channel = self.app.settings.for_group(group_id).updates_channel
+                channel = self.host.group(group_id).updates_channel
                 deliveries.append(NewDelivery(firing.key, Destination.to_channel(
                     group_id, channel), message))
         await self._claim(firing, deliveries)
@@ -230,7 +231,7 @@ class MeetingJobs:
         deliveries: list[NewDelivery] = []
         if (action is not None and not action.done and action.due is not None
                 and self._switched_on(group_id)):
-            text = catalog.action_reminder(neutralise(action.task),
+            text = wording.action_reminder(neutralise(action.task),
                                            day_text(action.due, ZoneInfo(action.zone)),
                                            firing.late)
             deliveries.append(NewDelivery(
@@ -243,7 +244,7 @@ def compose_reminder(meeting: MeetingRecord, occurrence: datetime, items: list[A
                      counts: dict[str, int], late: bool) -> Message:
     """A reminder from what storage returned."""
     agenda = [neutralise(line) for line in meeting.notes.splitlines() if line.strip()]
-    agenda += [catalog.agenda_item(neutralise(i.author_name), neutralise(i.text))
+    agenda += [wording.agenda_item(neutralise(i.author_name), neutralise(i.text))
                for i in items]
     return reminder_message(meeting, occurrence, agenda, counts, late)
 
@@ -322,5 +323,5 @@ async def coming_up_message(store: MeetingsStore, zone: ZoneInfo, group_id: str,
     actions = await store.open_actions(group_id)
     if not found and not actions:
         return None
-    return Message(catalog.coming_up([line for _, line in sorted(found)],
+    return Message(wording.coming_up([line for _, line in sorted(found)],
                                      [action_text(a) for a in actions]))

@@ -109,7 +109,7 @@ async def test_two_bots_on_one_database_claim_each_reminder_once(
     await stores[0].add_meetings(drafts, clock.now())
     recorder = _Recorder()
     apps = [App(Config(meetings_coming_up_day="never"), store, clock=clock,
-                features=[meetings.build]) for store in stores]
+                features=[meetings.PACKAGE]) for store in stores]
     try:
         for app in apps:
             await app.load()
