@@ -268,7 +268,7 @@ class Flows:
                                   destination_for(ctx.group_id, channel),
                                   Message(notice))] if channel else []
         saved = await self.store.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
-                                                  deliveries)
+                                                 deliveries)
         if saved is None:
             raise UserError(wording.MEETING_DRAFT_GONE)
         self.jobs.add_meeting(saved)
@@ -374,7 +374,7 @@ class Flows:
                                Message(wording.meeting_cancelled_notice(title, when)))
                    ] if channel else []
         if await self.store.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
-                                             notices):
+                                            notices):
             updated = await self.store.get_meeting(ctx.group_id, meeting.id)
             if updated is not None:
                 self.jobs.add_meeting(updated)
@@ -395,7 +395,7 @@ class Flows:
             # One storage call: the meeting, the answer and what the reminder shows now
             # (answers pressed at the same moment are committed together).
             found = await self.store.answer_rsvp(ctx.group_id, meeting_id, occurrence,
-                                                  ctx.actor.user_id, answer, ctx.now())
+                                                 ctx.actor.user_id, answer, ctx.now())
             if found is None:
                 raise UserError(wording.meeting_not_found(meeting_id))
             message = compose_reminder(found.meeting, occurrence, found.agenda, found.counts,
@@ -469,7 +469,7 @@ class Flows:
         if len(text) > AGENDA_MAX:
             raise UserError(wording.agenda_too_long(AGENDA_MAX))
         await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
-                                          ctx.actor.display_name, text, ctx.now())
+                                         ctx.actor.display_name, text, ctx.now())
         zone = await self.zone_of(ctx)
         return Reply.text(wording.agenda_added(neutralise(meeting.title),
                                                when_text(occurrence, zone)))
@@ -568,7 +568,7 @@ class Flows:
         if not self._may_close(ctx, action.owner_id):
             raise UserError(wording.action_not_yours(action_id))
         done = await self.store.mark_action_done(ctx.group_id, action_id,
-                                                  ctx.actor.user_id, ctx.now())
+                                                 ctx.actor.user_id, ctx.now())
         if done is None:
             raise UserError(wording.action_not_found(action_id))
         self.jobs.remove_action(action_id)
