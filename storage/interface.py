@@ -17,7 +17,6 @@ from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.checkins import BuddyStore, CheckinStore
 from storage.feedback import FeedbackStore
-from storage.meetings import MeetingsStore
 from storage.members import MemberDataStore
 
 
@@ -63,8 +62,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(MeetingsStore, FeedbackStore, CheckinStore, BuddyStore,
-              MemberDataStore, ABC):
+class Storage(FeedbackStore, CheckinStore, BuddyStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

@@ -18,7 +18,6 @@ from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
 from bot.feedback_config import FeedbackConfig
-from bot.meetings_config import MeetingsConfig
 from bot.retention_config import RetentionConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
@@ -27,8 +26,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel",
                    config=FeedbackConfig),
     polls_feature.PACKAGE,
-    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel",
-                   config=MeetingsConfig),
+    meetings_feature.PACKAGE,
     FeaturePackage("checkins", checkins_feature.build, config=CheckinsConfig),
     FeaturePackage("buddies", buddies_feature.build, config=BuddiesConfig),
     concerns_feature.PACKAGE,
