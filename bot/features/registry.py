@@ -18,7 +18,6 @@ from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
 from bot.feedback_config import FeedbackConfig
-from bot.retention_config import RetentionConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
@@ -34,8 +33,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     agreement_feature.PACKAGE,
     resources_feature.PACKAGE,
     prompts_feature.PACKAGE,
-    FeaturePackage("retention", retention_feature.build, switchable=False,
-                   config=RetentionConfig),
+    retention_feature.PACKAGE,
 )
 """Every feature, in the order their commands are registered: one line each."""
 
