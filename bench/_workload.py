@@ -5,25 +5,27 @@ asyncpg) as the baseline. Not a benchmark itself (`make bench` skips `_*.py`).""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiosqlite
+from _common import Backend
 
 from adapters.memory import MemoryBot
 from bot.app import App
 from bot.config import Config
 from bot.events import Actor, ButtonPress, Event, FormSubmission
+from bot.features.meetings.store import MeetingDraft
 from bot.features.meetings.texts import RSVP_ACTION, RSVP_LABELS, occurrence_value
 from bot.feedback_config import FeedbackConfig
 from bot.messages import Reply
 from storage.crypto import FieldCipher, generate_key
 from storage.interface import Storage
-from storage.meetings import MeetingDraft
 
 GROUP = "bench-group"
 TEXT = ("The meeting room was too cold and the agenda arrived the night before, so I "
@@ -88,6 +90,18 @@ class Core:
     async def stop(self) -> None:
         """Stop the dispatcher (the storage is closed by whoever opened it)."""
         await self.bot.close()
+
+
+@contextlib.asynccontextmanager
+async def running_core(backend: Backend) -> AsyncIterator[Core]:
+    """`Core.start` on a fresh storage of `backend`; stopped and closed afterwards."""
+    storage = await backend.open()
+    core = await Core.start(storage)
+    try:
+        yield core
+    finally:
+        await core.stop()
+        await storage.close()
 
 
 # ---- the raw driver, for the baseline ---------------------------------------------------

@@ -16,9 +16,7 @@ from typing import Any
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.feedback import FeedbackStore
-from storage.meetings import MeetingsStore
 from storage.members import MemberDataStore
-from storage.polls import PollStore
 
 
 class StorageError(Exception):
@@ -63,7 +61,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(MeetingsStore, FeedbackStore, PollStore, MemberDataStore, ABC):
+class Storage(FeedbackStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

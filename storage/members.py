@@ -38,9 +38,6 @@ ERASED_NAME = "a former member"
 # `export_sections()` adds each storage package's. Every section is in an export even
 # when empty: a member sees every kind of thing the bot could hold.
 _UNMOVED_SECTIONS: tuple[str, ...] = (
-    "time_zones", "meeting_rsvps",
-    "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
-    "meetings_created", "named_poll_votes",
     "group_settings_changed", "feedback_hidden", "messages_waiting",
 )
 
@@ -89,19 +86,10 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("deliveries", ("id",), "body"),
     EncryptedColumn("deliveries", ("id",), "fallbacks"),
     EncryptedColumn("deliveries", ("id",), "sealed_to"),
-    EncryptedColumn("meetings", ("id",), "details"),
-    EncryptedColumn("agenda_items", ("id",), "body"),
-    EncryptedColumn("minutes", ("id",), "body"),
-    EncryptedColumn("action_items", ("id",), "body"),
     EncryptedColumn("feedback_items", ("id",), "body"),
     EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
     EncryptedColumn("feedback_items", ("id",), "answer"),
     EncryptedColumn("feedback_pending", ("group_id", "audience", "day"), "body"),
-    EncryptedColumn("polls", ("id",), "body"),
-    EncryptedColumn("polls", ("id",), "voter_secret"),
-    EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",
-                    "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (0,)),
-    EncryptedColumn("ballot_boxes", ("id",), "box"),
 )
 
 

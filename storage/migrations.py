@@ -100,86 +100,6 @@ _UNMOVED: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        version=4,
-        name="meetings, agendas, minutes and action items",
-        sqlite=(
-            """CREATE TABLE meetings (
-                id               INTEGER PRIMARY KEY AUTOINCREMENT,
-                group_id         TEXT    NOT NULL,
-                status           TEXT    NOT NULL
-                                 CHECK (status IN ('draft', 'active', 'cancelled')),
-                starts_at        INTEGER NOT NULL,
-                zone             TEXT    NOT NULL,
-                rrule            TEXT    NOT NULL,
-                reminders        TEXT    NOT NULL,
-                channel          TEXT    NOT NULL,
-                duration_minutes INTEGER NOT NULL,
-                details          TEXT    NOT NULL,
-                created_by       TEXT    NOT NULL,
-                replaces         BIGINT,
-                created_at       INTEGER NOT NULL,
-                updated_at       INTEGER NOT NULL
-            )""",
-            "CREATE INDEX meetings_group ON meetings (group_id, status)",
-            """CREATE TABLE meeting_skips (
-                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                occurrence INTEGER NOT NULL,
-                PRIMARY KEY (meeting_id, occurrence)
-            )""",
-            """CREATE TABLE meeting_rsvps (
-                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                occurrence INTEGER NOT NULL,
-                user_id    TEXT    NOT NULL,
-                answer     TEXT    NOT NULL CHECK (answer IN ('going', 'maybe', 'no')),
-                updated_at INTEGER NOT NULL,
-                PRIMARY KEY (meeting_id, occurrence, user_id)
-            )""",
-            """CREATE TABLE meeting_dm_optins (
-                meeting_id BIGINT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                user_id    TEXT   NOT NULL,
-                PRIMARY KEY (meeting_id, user_id)
-            )""",
-            """CREATE TABLE member_zones (
-                group_id   TEXT    NOT NULL,
-                user_id    TEXT    NOT NULL,
-                zone       TEXT    NOT NULL,
-                updated_at INTEGER NOT NULL,
-                PRIMARY KEY (group_id, user_id)
-            )""",
-            """CREATE TABLE agenda_items (
-                id         INTEGER PRIMARY KEY AUTOINCREMENT,
-                meeting_id BIGINT  NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
-                occurrence INTEGER NOT NULL,
-                author_id  TEXT    NOT NULL,
-                body       TEXT    NOT NULL,
-                created_at INTEGER NOT NULL
-            )""",
-            "CREATE INDEX agenda_items_meeting ON agenda_items (meeting_id, occurrence)",
-            """CREATE TABLE minutes (
-                id         INTEGER PRIMARY KEY AUTOINCREMENT,
-                group_id   TEXT    NOT NULL,
-                meeting_id BIGINT,
-                body       TEXT    NOT NULL,
-                written_by TEXT    NOT NULL,
-                created_at INTEGER NOT NULL
-            )""",
-            """CREATE TABLE action_items (
-                id         INTEGER PRIMARY KEY AUTOINCREMENT,
-                group_id   TEXT    NOT NULL,
-                minutes_id BIGINT  NOT NULL REFERENCES minutes (id),
-                owner_id   TEXT    NOT NULL,
-                body       TEXT    NOT NULL,
-                due        INTEGER,
-                zone       TEXT    NOT NULL,
-                status     TEXT    NOT NULL CHECK (status IN ('open', 'done')),
-                done_by    TEXT,
-                done_at    INTEGER,
-                created_at INTEGER NOT NULL
-            )""",
-            "CREATE INDEX action_items_open ON action_items (group_id, status, owner_id)",
-        ),
-    ),
-    Migration(
         version=5,
         name="anonymous feedback and polls",
         # No author column anywhere. Random text ids and WITHOUT ROWID (SQLite) so no
@@ -245,21 +165,6 @@ _UNMOVED: tuple[Migration, ...] = (
             )""",
             "CREATE INDEX member_erasures_member ON member_erasures (member_id, id)",
         ),
-    ),
-    Migration(
-        version=10,
-        name="ballot boxes for anonymous votes",
-        # One row per anonymous poll or agreement vote, rewritten whole by each vote: the
-        # counts and each voter tag's sealed choice, encrypted (storage/ballot_box.py).
-        # The data step moves open votes in and deletes the per-voter and per-option
-        # rows of anonymous votes (docs/decisions/anonymous-polls.md).
-        sqlite=(
-            """CREATE TABLE ballot_boxes (
-                id  TEXT PRIMARY KEY,
-                box TEXT NOT NULL
-            ) WITHOUT ROWID""",
-        ),
-        then="_fill_ballot_boxes",
     ),
     Migration(
         version=12,

@@ -36,9 +36,7 @@ from storage.packages import compose_storage
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
 from storage.sql_core import SqlCore
 from storage.sql_feedback import SqlFeedback
-from storage.sql_meetings import SqlMeetings
 from storage.sql_members import SqlMembers
-from storage.sql_polls import SqlPolls
 
 try:
     import asyncpg
@@ -375,8 +373,7 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlMembers, SqlCore, PostgresBase,
-                       Storage):
+class _PostgresStorage(SqlFeedback, SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 
 

@@ -11,14 +11,12 @@ not with either database's JSON functions.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from storage.interface import StorageError
 from storage.members import (
-    ERASED_NAME,
     EncryptedColumn,
     Erasure,
     ErasureRecord,
@@ -32,7 +30,7 @@ from storage.members import (
 )
 from storage.package import MemberTx
 from storage.packages import storage_packages
-from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
+from storage.sql import SqlBase, _json, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -45,11 +43,6 @@ def _iso(value: int | None) -> str | None:
 def _scope(group_id: str | None, column: str = "group_id") -> tuple[str, tuple[Any, ...]]:
     """An extra `AND` for one group (nothing for every group)."""
     return ("", ()) if group_id is None else (f" AND {column} = ?", (group_id,))
-
-
-def _meeting_scope(group_id: str | None) -> tuple[str, tuple[Any, ...]]:
-    return ("", ()) if group_id is None else (
-        " AND meeting_id IN (SELECT id FROM meetings WHERE group_id = ?)", (group_id,))
 
 
 def _destination(raw: Any) -> dict[str, Any]:
@@ -79,59 +72,6 @@ class SqlMembers(SqlBase, MemberDataStore):
             async def rows(sql: str, params: Sequence[Any]) -> list[Any]:
                 return list(await db.execute_fetchall(sql, tuple(params)))
 
-            for g, zone, at in await rows(
-                    f"SELECT group_id, zone, updated_at FROM member_zones WHERE user_id = ?"
-                    f"{scope} ORDER BY group_id", (m, *sp)):
-                out["time_zones"].append({"group": g, "time_zone": zone,
-                                          "changed_at": _iso(at)})
-            for r in await rows(
-                    "SELECT m.group_id, r.meeting_id, r.occurrence, r.answer, r.updated_at "
-                    "FROM meeting_rsvps r JOIN meetings m ON m.id = r.meeting_id "
-                    f"WHERE r.user_id = ?{_scope(group_id, 'm.group_id')[0]} "
-                    "ORDER BY r.occurrence, r.meeting_id", (m, *sp)):
-                out["meeting_rsvps"].append({"group": r[0], "meeting": r[1],
-                                             "meeting_starts": _iso(r[2]), "answer": r[3],
-                                             "answered_at": _iso(r[4])})
-            for g, meeting in await rows(
-                    "SELECT m.group_id, o.meeting_id FROM meeting_dm_optins o "
-                    "JOIN meetings m ON m.id = o.meeting_id "
-                    f"WHERE o.user_id = ?{_scope(group_id, 'm.group_id')[0]} "
-                    "ORDER BY o.meeting_id", (m, *sp)):
-                out["meeting_reminder_optins"].append({"group": g, "meeting": meeting})
-            for r in await rows(
-                    "SELECT m.group_id, a.id, a.meeting_id, a.occurrence, a.body, a.created_at "
-                    "FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id "
-                    f"WHERE a.author_id = ?{_scope(group_id, 'm.group_id')[0]} "
-                    "ORDER BY a.id", (m, *sp)):
-                data = self._decrypt_json(r[4])
-                out["agenda_items"].append({
-                    "group": r[0], "id": r[1], "meeting": r[2], "meeting_starts": _iso(r[3]),
-                    "text": data.get("text"), "added_at": _iso(r[5])})
-            for r in await rows(
-                    "SELECT id, group_id, minutes_id, owner_id, body, due, status, done_by, "
-                    f"done_at, created_at FROM action_items WHERE (owner_id = ? OR "
-                    f"done_by = ?){scope} ORDER BY id", (m, m, *sp)):
-                record: dict[str, Any] = {"group": r[1], "id": r[0], "minutes": r[2],
-                                          "status": r[6], "created_at": _iso(r[9])}
-                if r[3] == m:
-                    data = self._decrypt_json(r[4])
-                    record.update(yours=True, task=data.get("task"), due=_iso(r[5]))
-                if r[7] == m:
-                    record.update(you_marked_it_done_at=_iso(r[8]))
-                out["action_items"].append(record)
-            for r in await rows(
-                    "SELECT id, group_id, meeting_id, created_at FROM minutes "
-                    f"WHERE written_by = ?{scope} ORDER BY id", (m, *sp)):
-                out["minutes_written"].append({"group": r[1], "id": r[0], "meeting": r[2],
-                                               "written_at": _iso(r[3])})
-            for r in await rows(
-                    "SELECT id, group_id, status, starts_at, details FROM meetings "
-                    f"WHERE created_by = ?{scope} ORDER BY id", (m, *sp)):
-                data = self._decrypt_json(r[4])
-                out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
-                                                "title": data.get("title"),
-                                                "first_starts": _iso(r[3])})
-            out["named_poll_votes"] = await self._named_votes(db, m, group_id)
             for g, key, value, at in await rows(
                     "SELECT group_id, key, value_json, changed_at FROM settings_audit "
                     f"WHERE changed_by = ?{scope} ORDER BY id", (m, *sp)):
@@ -164,26 +104,6 @@ class SqlMembers(SqlBase, MemberDataStore):
         return (dict(self._decrypt_json(sealed_to)) if sealed_to is not None
                 else _destination(raw))
 
-    async def _named_votes(self, db: SqlConnection, member_id: str,
-                           group_id: str | None) -> list[dict[str, Any]]:
-        """Votes in named polls (these keep the voter's id, and their name with the
-        choice, encrypted); anonymous polls keep no id to find."""
-        scope, sp = _scope(group_id, "p.group_id")
-        found: list[dict[str, Any]] = []
-        for poll_id, g, body, sealed in await db.execute_fetchall(
-                "SELECT p.id, p.group_id, p.body, v.sealed FROM poll_voters v "
-                "JOIN polls p ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ? "
-                f"AND v.sealed IS NOT NULL{scope} ORDER BY p.created_day, p.id",
-                (0, member_id, *sp)):
-            poll = self._decrypt_json(body)
-            vote = self._decrypt_json(sealed)
-            options = list(poll.get("options", []))
-            found.append({"group": g, "poll": poll_id, "question": poll.get("question"),
-                          "your_choices": [options[c] if 0 <= c < len(options) else c
-                                           for c in vote.get("choices", [])],
-                          "name_shown": vote.get("name")})
-        return found
-
     # ---- erasure ---------------------------------------------------------------------
 
     async def erase_member(self, member_id: str, group_id: str | None, erased_by: str,
@@ -194,7 +114,6 @@ class SqlMembers(SqlBase, MemberDataStore):
         deleted: dict[str, int] = {}
         anonymised: dict[str, int] = {}
         scope, sp = _scope(group_id)
-        mscope, msp = _meeting_scope(group_id)
 
         async with self._transaction() as db:
             async def run(sql: str, params: Sequence[Any]) -> int:
@@ -221,13 +140,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
                                                  kept))
 
-            add(deleted, "member_zones", await run(
-                f"DELETE FROM member_zones WHERE user_id = ?{scope}", (m, *sp)))
-            for table, column in (("meeting_rsvps", "user_id"),
-                                  ("meeting_dm_optins", "user_id"),
-                                  ("agenda_items", "author_id")):
-                add(deleted, table, await run(
-                    f"DELETE FROM {table} WHERE {column} = ?{mscope}", (m, *msp)))
 
             gone, rewrites = [], []
             for did, raw, body, sealed_to in await db.execute_fetchall(
@@ -246,38 +158,11 @@ class SqlMembers(SqlBase, MemberDataStore):
             add(anonymised, "deliveries", await many(
                 "UPDATE deliveries SET destination_json = ? WHERE id = ?", rewrites))
 
-            for table, column in (("meetings", "created_by"), ("minutes", "written_by"),
-                                  ("action_items", "done_by"),
-                                  ("feedback_items", "hidden_by"),
+            for table, column in (("feedback_items", "hidden_by"),
                                   ("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
                 add(anonymised, table, await run(
                     f"UPDATE {table} SET {column} = '' WHERE {column} = ?{scope}", (m, *sp)))
-
-            owned = []
-            for aid, body in await db.execute_fetchall(
-                    f"SELECT id, body FROM action_items WHERE owner_id = ?{scope}", (m, *sp)):
-                data = dict(self._decrypt_json(body))
-                data["owner"] = ERASED_NAME
-                owned.append((self._encrypt_json(data), aid))
-            add(anonymised, "action_items", await many(
-                "UPDATE action_items SET owner_id = '', body = ? WHERE id = ?", owned))
-
-            # A named poll's vote keeps counting; its voter becomes a random tag (the
-            # key must stay unique) and the name shown with it "a former member".
-            votes = []
-            pscope, psp = _scope(group_id, "p.group_id")
-            for poll_id, sealed in await db.execute_fetchall(
-                    "SELECT v.poll_id, v.sealed FROM poll_voters v JOIN polls p "
-                    f"ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ?{pscope}",
-                    (0, m, *psp)):
-                data = {} if sealed is None else dict(self._decrypt_json(sealed))
-                data["name"] = ERASED_NAME
-                votes.append((f"erased-{secrets.token_hex(8)}", self._encrypt_json(data),
-                              poll_id, m))
-            add(anonymised, "poll_voters", await many(
-                "UPDATE poll_voters SET voter = ?, sealed = ? WHERE poll_id = ? AND voter = ?",
-                votes))
 
             counts = {"deleted": deleted, "anonymised": anonymised, "kept": kept}
             cursor = await db.execute(
@@ -321,18 +206,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 await run("feedback_items", "DELETE FROM feedback_items "
                           "WHERE status != 'waiting' AND submitted_day < ?",
                           cutoffs.feedback_before)
-            if cutoffs.minutes_before is not None:
-                at = cutoffs.minutes_before
-                await run("action_items", """
-                    DELETE FROM action_items WHERE minutes_id IN (
-                        SELECT m.id FROM minutes m WHERE m.created_at < ? AND NOT EXISTS (
-                            SELECT 1 FROM action_items a
-                             WHERE a.minutes_id = m.id AND a.status = 'open'))""", at)
-                await run("minutes", """
-                    DELETE FROM minutes WHERE created_at < ? AND NOT EXISTS (
-                        SELECT 1 FROM action_items a WHERE a.minutes_id = minutes.id)""", at)
-                await run("agenda_items", "DELETE FROM agenda_items WHERE occurrence < ?", at)
-                await run("meeting_rsvps", "DELETE FROM meeting_rsvps WHERE occurrence < ?", at)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}

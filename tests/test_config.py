@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 import shutil
 import tomllib
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +24,10 @@ from bot.config import (
     load_config,
     load_secrets,
 )
-from bot.meetings_config import MeetingsConfig
+from bot.features.meetings.config import MeetingsConfig
 from bot.runtime import key_path_for
 from bot.settings import SETTING_KEYS, GroupSettings, feature_channels, feature_names
+from tests.toml_writer import toml_document
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO_ROOT / "config.example.toml"
@@ -657,47 +656,6 @@ DOCUMENTS = st.dictionaries(NAMES, st.dictionaries(NAMES, VALUES, max_size=5) | 
                             max_size=5)
 
 
-def _toml_string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    assert isinstance(value, dict)
-    return "{" + ", ".join(f"{_toml_string(k)} = {_toml_value(v)}"
-                           for k, v in value.items()) + "}"
-
-
-def to_toml(document: dict[str, Any]) -> str:
-    """A tiny TOML writer: tables as [sections], everything below them inline."""
-    plain = {k: v for k, v in document.items() if not isinstance(v, dict)}
-    lines = [f"{_toml_string(k)} = {_toml_value(v)}" for k, v in plain.items()]
-    for name, body in document.items():
-        if isinstance(body, dict):
-            lines.append(f"[{_toml_string(name)}]")
-            lines += [f"{_toml_string(k)} = {_toml_value(v)}" for k, v in body.items()]
-    return "\n".join(lines) + "\n"
-
-
 def _check_never_crashes(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     try:
@@ -717,7 +675,7 @@ FUZZ = settings(max_examples=200, deadline=None,
 @given(document=DOCUMENTS)
 def test_any_toml_document_gives_a_config_or_a_config_error(
         tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any]) -> None:
-    text = to_toml(document)
+    text = toml_document(document)
     assert tomllib.loads(text) == document, "the test's TOML writer is wrong"
     _check_never_crashes(tmp_path_factory.mktemp("fuzz") / "config.toml", text)
 

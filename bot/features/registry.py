@@ -17,17 +17,14 @@ from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
 from bot.feedback_config import FeedbackConfig
-from bot.meetings_config import MeetingsConfig
-from bot.retention_config import RetentionConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
     setup_feature.PACKAGE,
     FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel",
                    config=FeedbackConfig),
-    FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
-    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel",
-                   config=MeetingsConfig),
+    polls_feature.PACKAGE,
+    meetings_feature.PACKAGE,
     checkins_feature.PACKAGE,
     buddies_feature.PACKAGE,
     concerns_feature.PACKAGE,
@@ -35,8 +32,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     agreement_feature.PACKAGE,
     resources_feature.PACKAGE,
     prompts_feature.PACKAGE,
-    FeaturePackage("retention", retention_feature.build, switchable=False,
-                   config=RetentionConfig),
+    retention_feature.PACKAGE,
 )
 """Every feature, in the order their commands are registered: one line each."""
 

@@ -21,11 +21,11 @@ from bot.features.agreement.store import (
     Decide,
     Decision,
 )
+from bot.features.polls.store import Ballot, VoteResult
 from bot.features.prompts.store import PickPrompt, Prompt
 from bot.features.resources.store import Resource
 from bot.outbox import NewDelivery
 from storage.ballot_box import BOX_TABLE, SqlBallotBoxes, amendment_box
-from storage.polls import Ballot, VoteResult
 from storage.sql import from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "

@@ -4,18 +4,13 @@ private one shows anything. Run in-process through the real console adapter."""
 
 from __future__ import annotations
 
-import asyncio
-import io
 import re
 from pathlib import Path
 
-from adapters.console import ConsoleAdapter
-from bot.app import App
 from bot.config import Config
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
-from bot.runtime import opened_storage
-from storage.crypto import FieldCipher, generate_key
+from tests.console_helpers import run_script
 
 WORDS = "Dev keeps asking me to meet him alone after sessions"
 SCRIPT = f"""\
@@ -40,19 +35,9 @@ no
 
 
 async def _run(tmp_path: Path, script: str) -> str:
-    config = Config(database=str(tmp_path / "coprod.db"))
-    out = io.StringIO()
-    async with opened_storage(config, FieldCipher(generate_key())) as storage:
-        app = App(config, storage)
-        await app.load()
-        adapter = ConsoleAdapter(config, io.StringIO(script), out, interactive=False)
-        app.start_delivery(adapter)
-        try:
-            async with asyncio.timeout(30):
-                assert await adapter.run(app) == 0
-        finally:
-            await app.stop()
-    return out.getvalue()
+    transcript = await run_script(Config(database=str(tmp_path / "coprod.db")), script)
+    assert transcript.code == 0
+    return transcript.out
 
 
 async def test_a_concern_naming_one_lead_reaches_only_the_other(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
+from bot.features.polls.feature import Polls
 from bot.messages import Message, Reply
+from scheduler import Firing
 from storage.feedback import Audience
 
 SEND = "feedback.send"
@@ -44,9 +46,20 @@ async def reviewed_since_yesterday(app: App) -> None:
             await app.storage.release_feedback(group_id, audience, later, 1, since)
 
 
+async def close_the_poll(app: App) -> str:
+    """Close the one open poll now, as its scheduled close would; its id."""
+    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
+    assert isinstance(polls, Polls)
+    (poll,) = await app.storage.open_polls()
+    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
+                                                  poll.closes_at))
+    return poll.poll_id
+
+
 def texts(messages: list[Message]) -> list[str]:
     """The text of each message."""
     return [m.text for m in messages]
 
 
-__all__ = ["at", "reply_text", "reviewed_since_yesterday", "send", "start", "texts"]
+__all__ = ["at", "close_the_poll", "reply_text", "reviewed_since_yesterday", "send", "start",
+           "texts"]

@@ -43,13 +43,13 @@ from bot.features.agreement.store import (
 from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
 from bot.features.polls import CLOSE_EXAMPLE, parse_closes
+from bot.features.polls.store import Ballot, VoteResult
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
 from scheduler import Firing
-from storage.polls import Ballot, VoteResult
 
 log = logging.getLogger(__name__)
 

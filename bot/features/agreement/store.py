@@ -15,8 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from bot.features.polls.store import Ballot, VoteResult
 from bot.outbox import NewDelivery
-from storage.polls import Ballot, VoteResult
 
 
 class AmendmentKind(StrEnum):

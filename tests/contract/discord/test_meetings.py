@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.contract.discord.conftest import Harness, assert_no_mentions
-
-
-def _buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in body.get("components", []) for c in row["components"]]
+from tests.contract.discord.conftest import Harness, assert_no_mentions, buttons
 
 
 async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> None:
@@ -33,7 +28,7 @@ async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> Non
     assert expected in checked["content"]
     # Scheduled in #general; reminded in the updates channel, as /setup says.
     assert f"- Reminders in <#{fake.by_name['#updates']}>: " in checked["content"]
-    save = next(b for b in _buttons(checked) if b["label"] == "Save meeting")
+    save = next(b for b in buttons(checked) if b["label"] == "Save meeting")
     message = fake.messages_in(fake.by_name["#general"])[-1]
     pressed = await fake.wait_response(await fake.press("alice", message, save["custom_id"]))
     assert "Saved: **Coffee and plans**" in pressed["data"]["content"]
@@ -45,9 +40,9 @@ async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> Non
     reminder = next(m for m in reversed(fake.public_posts("#updates"))
                     if m["content"].startswith("Reminder: **Coffee and plans**"))
     assert_no_mentions(reminder["_body"])
-    labels = [b["label"] for b in _buttons(reminder)]
+    labels = [b["label"] for b in buttons(reminder)]
     assert labels[:3] == ["Going", "Maybe", "Can't make it"]
-    going = next(b for b in _buttons(reminder) if b["label"] == "Going")
+    going = next(b for b in buttons(reminder) if b["label"] == "Going")
     answer = await fake.wait_response(await fake.press("bob", reminder, going["custom_id"]))
     assert answer["type"] == 7  # the pressed message itself is updated
     assert "1 going, 0 maybe, 0 can't make it" in answer["data"]["content"]

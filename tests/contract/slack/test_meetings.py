@@ -10,44 +10,45 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.slack import SlackRunner
-from tests.contract.slack.conftest import ALICE, BOB, GENERAL, SAM, TEAM_ID, UPDATES, settle
+from tests.contract.slack.conftest import (
+    ALICE,
+    BOB,
+    GENERAL,
+    SAM,
+    TEAM_ID,
+    UPDATES,
+    all_text,
+    elements,
+    modal,
+    settle,
+)
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 
 
-def _text(blocks: list[dict[str, Any]]) -> str:
-    out = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            out.append(str(text.get("text", "")))
-        for element in block.get("elements", []):
-            if isinstance(element.get("text"), dict):
-                out.append(str(element["text"].get("text", "")))
-    return "\n".join(out)
-
-
 def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]
-            if e["type"] == "button"]
+    return [e for e in elements({"blocks": blocks}) if e["type"] == "button"]
+
+
+async def _checked(slack: FakeSlack, values: dict[str, str]) -> dict[str, Any]:
+    """Alice opens /meeting schedule and sends its form; the answer (the check)."""
+    await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/meeting", "schedule", user=ALICE))
+    view = await modal(slack, 1)
+    return await slack.send_and_ack("interactive", payloads.view_submission(
+        view, values, user=ALICE))
 
 
 async def test_schedule_remind_and_rsvp_through_slack(slack: FakeSlack,
                                                       runner: SlackRunner) -> None:
-    await slack.send_and_ack("slash_commands", payloads.slash_command(
-        slack, "/meeting", "schedule", user=ALICE))
-    await slack.wait_for(lambda: slack.calls_to("views.open"))
-    view = slack.calls_to("views.open")[0].args["view"]
-    view = view if isinstance(view, dict) else json.loads(view)
-    ack = await slack.send_and_ack("interactive", payloads.view_submission(
-        view, {"title": "Coffee and plans", "when": "2026-01-13 18:00", "repeat": "weekly",
-               "where": "Room 2", "agenda": ""}, user=ALICE))
+    ack = await _checked(slack, {"title": "Coffee and plans", "when": "2026-01-13 18:00",
+                                 "repeat": "weekly", "where": "Room 2", "agenda": ""})
     assert ack["response_action"] == "update"
     checked = ack["view"]["blocks"]
     assert ("When: Tuesday 13 January 2026 at 18:00 (Europe/London time, GMT)"
-            in _text(checked))
+            in all_text(checked))
     # Scheduled from #general; reminded in the updates channel, as /setup says.
-    assert f"- Reminders in <#{UPDATES}>: " in _text(checked)
+    assert f"- Reminders in <#{UPDATES}>: " in all_text(checked)
     save = next(b for b in _buttons(checked) if b["text"]["text"] == "Save meeting")
     await slack.send_and_ack("interactive", payloads.block_actions(
         slack, payloads.button(save["action_id"], save["value"], "Save meeting"), user=ALICE,
@@ -78,16 +79,10 @@ async def test_meeting_text_links_its_channel_but_never_a_typed_one(
     """The check before saving names the reminders' channel as a Slack channel link
     (`<#C...>`, shown with its name), while a title typed to look like a channel
     reference (Slack's syntax, or the core's own private marker) stays plain text."""
-    await slack.send_and_ack("slash_commands", payloads.slash_command(
-        slack, "/meeting", "schedule", user=ALICE))
-    await slack.wait_for(lambda: slack.calls_to("views.open"))
-    view = slack.calls_to("views.open")[0].args["view"]
-    view = view if isinstance(view, dict) else json.loads(view)
     title = f"Plans <#{GENERAL}> \ue000{GENERAL}\ue001 <!channel>"
-    ack = await slack.send_and_ack("interactive", payloads.view_submission(
-        view, {"title": title, "when": "2026-01-13 18:00", "repeat": "",
-               "where": "", "agenda": ""}, user=ALICE))
-    text = _text(ack["view"]["blocks"])
+    ack = await _checked(slack, {"title": title, "when": "2026-01-13 18:00", "repeat": "",
+                                 "where": "", "agenda": ""})
+    text = all_text(ack["view"]["blocks"])
     assert f"- Reminders in <#{UPDATES}>: " in text
     assert re.findall(r"<[#!@][^>]*>", text) == [f"<#{UPDATES}>"]
     assert "\ue000" not in text and "\ue001" not in text

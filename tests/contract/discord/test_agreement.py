@@ -5,20 +5,20 @@ voted on with buttons, decided, announced and shown in the history."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from adapters.discord.client import apply_endpoints, intents, restore_endpoints
+from adapters.discord.client import intents
 from bot.config import Config
 from bot.features.agreement import wording as agreement_words
 from bot.features.agreement.feature import Agreement
 from bot.features.welcome import wording as welcome_words
 from scheduler import Firing
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons
 from tests.fakes.discord import FakeDiscord
 
 
@@ -32,31 +32,14 @@ class JoinHarness(Harness):
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    server.channel("facilitators")
-    for name in ("alice", "bob", "erin"):
-        server.member(name)
-    server.member("carol", "Facilitator")
-    await server.start()
-    yield server
-    await server.stop()
+def guild() -> Guild:
+    return Guild(channels=("facilitators",),
+                 members=(("alice",), ("bob",), ("erin",), ("carol", "Facilitator")), admins=())
 
 
 @pytest.fixture
-async def harness(fake: FakeDiscord, storage: Storage) -> AsyncIterator[Harness]:
-    previous = apply_endpoints("", "")
-    running = JoinHarness(fake, storage)
-    try:
-        await running.start()
-        yield running
-    finally:
-        await running.stop()
-        restore_endpoints(previous)
-
-
-def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in message.get("components") or [] for c in row["components"]]
+def make_harness() -> Callable[[FakeDiscord, Storage], Harness]:
+    return JoinHarness
 
 
 def _sub(name: str, **options: object) -> list[dict[str, Any]]:
@@ -101,7 +84,7 @@ async def test_agreement_amendment_vote_and_history_on_discord(harness: Harness)
     shown = await fake.wait_response(await fake.slash("alice", "agreement", _sub("show")))
     assert "1. We listen\n2. We start on time" in shown["data"]["content"]
     assert shown["data"]["flags"] & 64
-    (read,) = _buttons(shown["data"])
+    (read,) = buttons(shown["data"])
     assert read["label"] == agreement_words.AGREEMENT_READ_BUTTON
     proposed = await fake.wait_response(await fake.slash("carol", "agreement", _sub(
         "propose", change="add", text="Phones on silent", reason="Fewer distractions")))
@@ -109,7 +92,7 @@ async def test_agreement_amendment_vote_and_history_on_discord(harness: Harness)
     await harness.settle()
     post = fake.public_posts("#updates")[-1]
     assert "A proposed change to our agreement" in post["content"]
-    yes, no = _buttons(post)
+    yes, no = buttons(post)
     assert [yes["label"], no["label"]] == [agreement_words.AMENDMENT_YES_BUTTON,
                                            agreement_words.AMENDMENT_NO_BUTTON]
     for who, button in (("alice", yes), ("bob", yes), ("erin", no)):

@@ -14,147 +14,47 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import catalog
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
-from bot.dates import WhenError, read_moment
 from bot.errors import UserError
 from bot.features import Feature, FormSpec
 from bot.features.anonymity import Sealer, coarse_day, voter_tag
-from bot.features.poll_chart import bar_chart_png
+from bot.features.host import FeatureHost
+from bot.features.polls import wording
+from bot.features.polls.chart import bar_chart_png
+from bot.features.polls.reading import (
+    DEFAULT_OPEN,
+    OPTIONS_LIMIT,
+    QUESTION_LIMIT,
+    create_fields,
+    form_problems,
+    parse_closes,
+    parse_options,
+    read_yes,
+)
+from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
 from bot.logs import log_event
-from bot.messages import Button, Choice, Destination, FormField, Image, Message, Reply, Select
+from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
 from bot.outbox import NewDelivery
-from bot.text import has_visible_text, neutralise, strip_controls
+from bot.text import has_visible_text, neutralise
 from scheduler import Firing
-from storage.polls import Ballot, NewPoll, Poll, PollResults, VoteResult
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from bot.app import App
-
 log = logging.getLogger(__name__)
 
-QUESTION_LIMIT = 300
-OPTION_LIMIT = 80
-OPTIONS_LIMIT = 10 * (OPTION_LIMIT + 1)
-MIN_OPTIONS, MAX_OPTIONS = 2, 10
-LONGEST = timedelta(days=90)
+PollsHost = FeatureHost[PollStore, None]
+"""What polls use of the running bot: their store, the clock, scheduling, group settings
+and deliveries (polls have no config section of their own)."""
+
 CREATE_FORM = "poll.create"
 VOTE_ACTION = "poll.vote"
 PICK_ACTION = "poll.pick"
-CLOSE_EXAMPLE = "2026-12-01 17:00"
-
-# Left empty, a poll closes this long after it starts.
-DEFAULT_OPEN = timedelta(days=3)
-# A closing day given without a time of day closes at this time.
-CLOSE_TIME = time(17, 0)
-
-_DURATION = re.compile(r"(\d{1,4})\s*(d|h|m|days?|hours?|minutes?|mins?)", re.IGNORECASE)
-
-
-def create_fields() -> tuple[FormField, ...]:
-    """The new-poll form (five fields: the most a Discord form holds)."""
-    return (
-        FormField("question", catalog.POLL_FIELD_QUESTION, "short", max_length=QUESTION_LIMIT),
-        FormField("options", catalog.POLL_FIELD_OPTIONS, "paragraph",
-                  max_length=OPTIONS_LIMIT),
-        FormField("closes", catalog.POLL_FIELD_CLOSES, "short", required=False,
-                  max_length=40, placeholder=catalog.POLL_CLOSES_HINT),
-        FormField("anonymous", catalog.POLL_FIELD_ANONYMOUS, "yes_no", required=False,
-                  default="yes"),
-        FormField("multiple", catalog.POLL_FIELD_MULTIPLE, "yes_no", required=False,
-                  default="no"),
-    )
-
-
-def parse_options(raw: str) -> list[str]:
-    """Options from text: one per line, or separated by | on a single line. Raises
-    `UserError` for too few, too many, empty, too long or duplicate options."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\\n", "\n")
-    parts = text.split("\n")
-    if len([p for p in parts if p.strip()]) < MIN_OPTIONS and "|" in text:
-        parts = text.split("|")
-    parts = [p.strip() for p in parts]
-    while parts and not parts[-1]:
-        parts.pop()
-    while parts and not parts[0]:
-        parts.pop(0)
-    if any(not has_visible_text(p) for p in parts):
-        raise UserError(catalog.POLL_OPTION_EMPTY)
-    if len(parts) < MIN_OPTIONS:
-        raise UserError(catalog.poll_too_few_options(len(parts)))
-    if len(parts) > MAX_OPTIONS:
-        raise UserError(catalog.poll_too_many_options(len(parts)))
-    if any(len(p) > OPTION_LIMIT for p in parts):
-        raise UserError(catalog.poll_option_too_long(OPTION_LIMIT))
-    seen: set[str] = set()
-    for part in parts:
-        key = " ".join(strip_controls(part).casefold().split())
-        if key in seen:
-            raise UserError(catalog.poll_duplicate_option(neutralise(part)))
-        seen.add(key)
-    return parts
-
-
-def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
-    """When a poll (or an amendment's vote) closes: a length (3d, 12h, 90m, "2 days") or
-    a time read by the one date reader every command uses (`bot.dates`): "tomorrow
-    5pm", "next Friday", "2026-12-01 17:00". A day with no time closes at 17:00."""
-    text = " ".join(raw.split())
-    duration = _DURATION.fullmatch(text)
-    try:
-        if duration:
-            amount, unit = int(duration.group(1)), duration.group(2)[0].lower()
-            closes = now + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
-                            "m": timedelta(minutes=amount)}[unit]
-        else:
-            found = read_moment(text, zone, now, default_time=CLOSE_TIME)
-            if found is None:
-                raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE))
-            closes = found.astimezone(now.tzinfo)
-    except WhenError as exc:
-        raise UserError(str(exc)) from None
-    except (ValueError, OverflowError):
-        raise UserError(catalog.poll_bad_close(CLOSE_EXAMPLE)) from None
-    if closes <= now:
-        raise UserError(catalog.POLL_CLOSE_IN_PAST)
-    if closes - now > LONGEST:
-        raise UserError(catalog.POLL_CLOSE_TOO_FAR)
-    return closes
-
-
-def form_problems(values: Mapping[str, object], now: datetime,
-                  zone: ZoneInfo) -> dict[str, str]:
-    """What is wrong with each answer of the new-poll form, by field key."""
-    problems: dict[str, str] = {}
-    if not has_visible_text(str(values.get("question") or "")):
-        problems["question"] = catalog.field_required(catalog.POLL_FIELD_QUESTION)
-    checks: tuple[tuple[str, Callable[[str], object]], ...] = (
-        ("options", parse_options), ("closes", lambda raw: parse_closes(raw, now, zone)))
-    for key, check in checks:
-        raw = str(values.get(key) or "")
-        if key == "closes" and not raw.strip():
-            continue
-        try:
-            check(raw)
-        except UserError as exc:
-            problems[key] = exc.text
-    return problems
-
-
-def _yes(value: object, default: bool) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value or "").strip().casefold()
-    if not text:
-        return default
-    return text in ("yes", "y", "true", "on", "1")
 
 
 def _plain(stored: str) -> str:
@@ -165,8 +65,9 @@ def _plain(stored: str) -> str:
 class Polls:
     """The poll feature's handlers and scheduled closings."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, host: PollsHost) -> None:
+        self.host = host
+        self.store = host.store
         self.sealer = Sealer()
         self.owner = f"polls-{secrets.token_hex(4)}"
         self.form = FormSpec(CREATE_FORM, create_fields(), self.create_from_form,
@@ -177,7 +78,7 @@ class Polls:
     async def command(self, ctx: Context) -> Reply:
         """/poll: open the form, or create at once when the options are given."""
         if not ctx.options:
-            return Reply(form=self.form.form(catalog.POLL_FORM_TITLE, submit_label="Start"))
+            return Reply(form=self.form.form(wording.POLL_FORM_TITLE, submit_label="Start"))
         missing = [k for k in ("question", "options") if not ctx.options.get(k)]
         if missing:
             raise UserError(catalog.option_missing("poll", missing[0], _EXAMPLE))
@@ -195,17 +96,17 @@ class Polls:
         """Check everything, then store the poll and its post together."""
         question = str(values.get("question", "")).strip()
         if not has_visible_text(question):
-            raise UserError(catalog.field_required(catalog.POLL_FIELD_QUESTION))
+            raise UserError(catalog.field_required(wording.POLL_FIELD_QUESTION))
         if len(question) > QUESTION_LIMIT:
-            raise UserError(catalog.field_too_long(catalog.POLL_FIELD_QUESTION,
+            raise UserError(catalog.field_too_long(wording.POLL_FIELD_QUESTION,
                                                    QUESTION_LIMIT, len(question)))
         options = parse_options(str(values.get("options", "")))
         now = ctx.now()
         raw_closes = str(values.get("closes") or "").strip()
         closes = (parse_closes(raw_closes, now, ctx.settings.zone) if raw_closes
                   else now + DEFAULT_OPEN)
-        anonymous = _yes(values.get("anonymous"), True)
-        multiple = _yes(values.get("multiple"), False)
+        anonymous = read_yes(values.get("anonymous"), True)
+        multiple = read_yes(values.get("multiple"), False)
         poll = NewPoll(secrets.token_hex(5), ctx.group_id, neutralise(question),
                        tuple(neutralise(o) for o in options), anonymous, multiple, closes,
                        ctx.settings.updates_channel, secrets.token_urlsafe(32),
@@ -213,29 +114,26 @@ class Polls:
         post = NewDelivery(f"poll-post:{poll.poll_id}",
                            Destination.to_channel(ctx.group_id, poll.channel),
                            self.post_message(poll))
-        await ctx.storage.create_poll(poll, [post], now)
-        ctx.app.deliveries_waiting()
+        await self.store.create_poll(poll, [post], now)
+        self.host.deliveries_waiting()
         self.schedule(poll.poll_id, closes)
         log_event(log, logging.INFO, "poll.created", group=ctx.group_id, poll=poll.poll_id)
-        return Reply.text(catalog.poll_created(poll.channel, self.when(closes, ctx)))
+        return Reply.text(wording.poll_created(poll.channel, self.when(closes, ctx.settings.zone)))
 
-    def when(self, moment: datetime, ctx: Context | None = None, zone: str = "") -> str:
+    @staticmethod
+    def when(moment: datetime, tz: ZoneInfo) -> str:
         """A time as people read it, in the group's zone."""
-        from zoneinfo import ZoneInfo
-
-        tz = ctx.settings.zone if ctx is not None else ZoneInfo(
-            zone or self.app.config.group.timezone)
         local = moment.astimezone(tz)
         return f"{local:%a %d %b %Y at %H:%M} ({tz.key})"
 
     def post_message(self, poll: NewPoll | Poll) -> Message:
         """The poll as posted: buttons for one choice, a menu for several."""
-        settings = self.app.settings.for_group(poll.group_id)
-        text = catalog.poll_post(poll.question, poll.options, poll.anonymous, poll.multiple,
-                                 self.when(poll.closes_at, zone=settings.timezone))
+        zone = self.host.group(poll.group_id).zone
+        text = wording.poll_post(poll.question, poll.options, poll.anonymous, poll.multiple,
+                                 self.when(poll.closes_at, zone))
         labels = [f"{i + 1}. {_plain(o)}"[:80] for i, o in enumerate(poll.options)]
         if poll.multiple:
-            select = Select(PICK_ACTION, catalog.POLL_PICK_PLACEHOLDER,
+            select = Select(PICK_ACTION, wording.POLL_PICK_PLACEHOLDER,
                             tuple(Choice(label, f"{poll.poll_id}:{i}")
                                   for i, label in enumerate(labels)),
                             min_values=1, max_values=len(labels))
@@ -254,21 +152,21 @@ class Polls:
         """The menu: one or more choices."""
         picked = [_split(str(v)) for v in ctx.options.get("values", ()) or ()]
         if not picked or len({p for p, _ in picked}) != 1:
-            raise UserError(catalog.POLL_GONE)
+            raise UserError(wording.POLL_GONE)
         return await self.cast(ctx, picked[0][0], tuple(sorted({c for _, c in picked})))
 
     async def cast(self, ctx: Context, poll_id: str, choices: tuple[int, ...]) -> Reply:
         """Record a vote (anonymous: tag and sealed choice only) and tell only the voter."""
-        poll = await ctx.storage.get_poll(poll_id) if poll_id else None
+        poll = await self.store.get_poll(poll_id) if poll_id else None
         if poll is None or poll.group_id != ctx.group_id:
-            raise UserError(catalog.POLL_GONE)
+            raise UserError(wording.POLL_GONE)
         now = ctx.now()
         if not poll.open or now >= poll.closes_at:
-            raise UserError(catalog.POLL_CLOSED)
+            raise UserError(wording.POLL_CLOSED)
         if not choices or any(not 0 <= c < len(poll.options) for c in choices):
-            raise UserError(catalog.POLL_GONE)
+            raise UserError(wording.POLL_GONE)
         if len(choices) > 1 and not poll.multiple:
-            raise UserError(catalog.POLL_PICK_ONE)
+            raise UserError(wording.POLL_PICK_ONE)
         if poll.anonymous:
             ballot = Ballot(poll.poll_id, voter_tag(poll.voter_secret, ctx.group_id,
                                                     ctx.actor.user_id), choices,
@@ -276,19 +174,20 @@ class Polls:
         else:
             ballot = Ballot(poll.poll_id, ctx.actor.user_id, choices,
                             name=ctx.actor.display_name)
-        result = await ctx.storage.cast_vote(ballot, now)
+        result = await self.store.cast_vote(ballot, now)
         names = [poll.options[c] for c in choices]
         if result is VoteResult.COUNTED:
-            return Reply.text(catalog.poll_vote_counted(names, self.when(poll.closes_at, ctx)))
+            closes = self.when(poll.closes_at, ctx.settings.zone)
+            return Reply.text(wording.poll_vote_counted(names, closes))
         if result is VoteResult.CHANGED:
-            return Reply.text(catalog.poll_vote_changed(names))
+            return Reply.text(wording.poll_vote_changed(names))
         if result is VoteResult.SAME:
-            return Reply.text(catalog.POLL_VOTE_SAME)
+            return Reply.text(wording.POLL_VOTE_SAME)
         if result is VoteResult.LOCKED:
             return Reply.text(catalog.POLL_VOTE_LOCKED)
         if result is VoteResult.CLOSED:
-            raise UserError(catalog.POLL_CLOSED)
-        raise UserError(catalog.POLL_GONE)
+            raise UserError(wording.POLL_CLOSED)
+        raise UserError(wording.POLL_GONE)
 
     # ---- closing ---------------------------------------------------------------------------
 
@@ -301,13 +200,13 @@ class Polls:
         async def job(firing: Firing) -> None:
             await self.close(poll_id, firing)
 
-        self.app.scheduler.add(f"poll-close:{poll_id}", next_due, job)
+        self.host.scheduler.add(f"poll-close:{poll_id}", next_due, job)
 
     async def start(self) -> None:
         """Schedule open polls; close at once (marked late) those whose time has passed,
         however long ago: a poll must always close and post its results."""
-        now = self.app.clock.now()
-        for poll in await self.app.storage.open_polls():
+        now = self.host.clock.now()
+        for poll in await self.store.open_polls():
             if poll.closes_at > now:
                 self.schedule(poll.poll_id, poll.closes_at)
                 continue
@@ -321,18 +220,18 @@ class Polls:
 
     async def close(self, poll_id: str, firing: Firing) -> bool:
         """Close once: results as text and as a chart, posted with the closing."""
-        results = await self.app.storage.poll_results(poll_id)
+        results = await self.store.poll_results(poll_id)
         if results is None or not results.poll.open:
             return False
         message = self.results_message(results, firing.late)
         delivery = NewDelivery(f"poll-results:{poll_id}",
                                Destination.to_channel(results.poll.group_id,
                                                       results.poll.channel), message)
-        now = self.app.clock.now()
-        closed = await self.app.storage.close_poll(poll_id, firing.key, self.owner,
+        now = self.host.clock.now()
+        closed = await self.store.close_poll(poll_id, firing.key, self.owner,
                                                    results.tallies, [delivery], now)
         if closed:
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
             log_event(log, logging.INFO, "poll.closed", group=results.poll.group_id,
                       poll=poll_id, voters=results.voters)
         return closed
@@ -344,8 +243,8 @@ class Polls:
         lines = []
         for i, option in enumerate(poll.options):
             names = [neutralise(name) for name, chosen in results.named if i in chosen]
-            lines.append(catalog.poll_result_line(option, results.tallies[i], total, names))
-        text = catalog.poll_results(poll.question, lines, results.voters, late)
+            lines.append(wording.poll_result_line(option, results.tallies[i], total, names))
+        text = wording.poll_results(poll.question, lines, results.voters, late)
         images: tuple[Image, ...] = ()
         try:
             png = bar_chart_png(_plain(poll.question), [_plain(o) for o in poll.options],
@@ -357,7 +256,7 @@ class Polls:
             parts = [f"{_plain(o)}: {n}" for o, n in zip(poll.options, results.tallies,
                                                           strict=True)]
             images = (Image(f"poll-{poll.poll_id}.png", png,
-                            catalog.poll_chart_alt(_plain(poll.question), parts)),)
+                            wording.poll_chart_alt(_plain(poll.question), parts)),)
         return Message(text, images=images)
 
 
@@ -372,17 +271,17 @@ def _split(value: str) -> tuple[str, int]:
 _EXAMPLE = '/poll question="Which day suits?" options="Monday|Tuesday" closes=3d'
 
 
-def build(app: App) -> Feature:
-    """The polls feature."""
-    polls = Polls(app)
+def build(host: PollsHost) -> Feature:
+    """The polls feature, built from its host."""
+    polls = Polls(host)
     options = (
-        OptionSpec("question", catalog.POLL_OPTION_QUESTION, max_length=QUESTION_LIMIT),
-        OptionSpec("options", catalog.POLL_OPTION_OPTIONS, max_length=OPTIONS_LIMIT),
-        OptionSpec("closes", catalog.POLL_OPTION_CLOSES, max_length=40),
-        OptionSpec("anonymous", catalog.POLL_OPTION_ANONYMOUS, OptionType.BOOLEAN),
-        OptionSpec("multiple", catalog.POLL_OPTION_MULTIPLE, OptionType.BOOLEAN),
+        OptionSpec("question", wording.POLL_OPTION_QUESTION, max_length=QUESTION_LIMIT),
+        OptionSpec("options", wording.POLL_OPTION_OPTIONS, max_length=OPTIONS_LIMIT),
+        OptionSpec("closes", wording.POLL_OPTION_CLOSES, max_length=40),
+        OptionSpec("anonymous", wording.POLL_OPTION_ANONYMOUS, OptionType.BOOLEAN),
+        OptionSpec("multiple", wording.POLL_OPTION_MULTIPLE, OptionType.BOOLEAN),
     )
-    spec = CommandSpec("poll", catalog.POLL_HELP, polls.command,
+    spec = CommandSpec("poll", wording.POLL_HELP, polls.command,
                        "/poll  or  " + _EXAMPLE, options=options, feature="polls",
                        opens_form=True)
     return Feature("polls", commands=[spec],

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, VoteResult
 from bot.outbox import NewDelivery
 from storage.ballot_box import SqlBallotBoxes, poll_box
 from storage.interface import StorageError
-from storage.polls import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
+from storage.polls.schema import fill_ballot_boxes
 from storage.sql import SqlConnection, from_micros, to_micros
 
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
@@ -26,8 +27,8 @@ _POLL_COLUMNS = ("id, group_id, body, anonymous, multiple, closes_at, channel, "
                  "voter_secret, status")
 
 
-class SqlPolls(SqlBallotBoxes, PollStore):
-    """`PollStore` for both storage backends."""
+class SqlPolls(SqlBallotBoxes):
+    """`bot.features.polls.store.PollStore` for both storage backends."""
 
     def _poll_from(self, row: tuple[Any, ...]) -> Poll:
         poll_id, group_id, body, anonymous, multiple, closes_at, channel, secret, status = row
@@ -183,6 +184,11 @@ class SqlPolls(SqlBallotBoxes, PollStore):
         if poll.anonymous:
             await self._forget_earlier_boxes(rewrite=True)
         return True
+
+    async def _fill_ballot_boxes(self, db: SqlConnection) -> tuple[str, ...]:
+        """Migration 10's data step (`Migration.then` names it), in the migration's
+        transaction: the frozen copy in `storage/polls/schema.py`."""
+        return await fill_ballot_boxes(db, self._cipher)
 
 
 class _ChangedError(StorageError):

@@ -1,4 +1,5 @@
-"""Polls: records and the store's whole operations.
+"""Polls: records and the store port (the operations polls need from a database,
+implemented in `storage/polls/`).
 
 For an anonymous poll the store keeps, separately, who has voted (a tag made with a
 per-poll secret, so no member id is stored) and how many votes each option has. The
@@ -9,11 +10,11 @@ changed, and wiped when the poll closes. See docs/decisions/anonymous-polls.md.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from bot.outbox import NewDelivery
 
@@ -88,31 +89,26 @@ class PollResults:
     named: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
-class PollStore(ABC):
+@runtime_checkable
+class PollStore(Protocol):
     """Storage operations for polls."""
 
-    @abstractmethod
     async def create_poll(self, poll: NewPoll, deliveries: Sequence[NewDelivery],
                           now: datetime) -> None:
         """Store a poll with zero counts and the delivery that posts it."""
 
-    @abstractmethod
     async def get_poll(self, poll_id: str) -> Poll | None:
         """A poll by id."""
 
-    @abstractmethod
     async def open_polls(self) -> list[Poll]:
         """Every poll not yet closed (to schedule their closing at start)."""
 
-    @abstractmethod
     async def cast_vote(self, ballot: Ballot, now: datetime) -> VoteResult:
         """Record or change a vote, in one transaction, while the poll is open."""
 
-    @abstractmethod
     async def poll_results(self, poll_id: str) -> PollResults | None:
         """A poll's counts (read at closing, to draw the results)."""
 
-    @abstractmethod
     async def close_poll(self, poll_id: str, occurrence_key: str, owner: str,
                          tallies: Sequence[int], deliveries: Sequence[NewDelivery],
                          now: datetime) -> bool:

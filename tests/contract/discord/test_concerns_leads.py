@@ -7,20 +7,18 @@ closed; the Server Members Intent missing (said at start, in one line)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.config import Config
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.registry import DEFAULT_FEATURES
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import Harness, inputs
 from tests.fakes.discord import FakeDiscord
 
 LEAD = "Safeguarding lead"
@@ -51,36 +49,17 @@ def world(*, ann_role: bool = True, dev_role: bool = True) -> FakeDiscord:
     return server
 
 
-async def start(fake: FakeDiscord, storage: Storage, **concerns: Any) -> LeadsHarness:
-    await fake.start()
+async def start(started: list[Harness], fake: FakeDiscord, storage: Storage,
+                **concerns: Any) -> LeadsHarness:
+    """Start the fake and the bot with these `[concerns]` (Fiona a fallback contact)."""
     settings: dict[str, Any] = {"fallback_contacts": (fake.by_name["fiona"],), **concerns}
     harness = LeadsHarness(fake, storage, features=list(DEFAULT_FEATURES),
-                           concerns=ConcernsConfig(**settings))
-    try:
-        await harness.start()
-    except BaseException:
-        await fake.stop()
-        raise
+                           concerns=ConcernsConfig(**settings), start_fake=True)
+    started.append(harness)
+    await harness.start()
     assert harness.bot is not None
     await fake.wait_for(harness.bot.checked.is_set, what="the start-up checks")
     return harness
-
-
-@pytest.fixture
-async def running() -> AsyncIterator[list[LeadsHarness]]:
-    previous = apply_endpoints("", "")
-    started: list[LeadsHarness] = []
-    try:
-        yield started
-    finally:
-        for harness in started:
-            await harness.stop()
-            await harness.fake.stop()
-        restore_endpoints(previous)
-
-
-def _inputs(modal: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in modal["components"] for c in row["components"]]
 
 
 async def raise_concern(fake: FakeDiscord, who: str, about: str, what: str = WORDS,
@@ -91,7 +70,8 @@ async def raise_concern(fake: FakeDiscord, who: str, about: str, what: str = WOR
     values = {"what": what, "about": about, "danger": "no", "contact": "yes",
               "anonymous": "no"}
     sent = await fake.submit(who, opened["data"],
-                             {k: values[k] for k in _inputs(opened["data"]) if k in values})
+                             {k: values[k] for k in (i["custom_id"] for i in inputs(opened["data"]))
+                              if k in values})
     answer = await fake.wait_response(sent)
     return str(answer["data"]["content"])
 
@@ -112,10 +92,9 @@ NAMINGS = {
 
 @pytest.mark.parametrize("naming", sorted(NAMINGS))
 async def test_role_leads_get_it_without_acting_and_the_named_one_gets_nothing(
-        storage: Storage, running: list[LeadsHarness], naming: str) -> None:
+        storage: Storage, started: list[Harness], naming: str) -> None:
     fake = world()
-    harness = await start(fake, storage)
-    running.append(harness)
+    harness = await start(started, fake, storage)
     assert harness.bot is not None
     assert harness.bot.startup_lines == [
         wording.leads_reachable_line([(fake.guild_id, 2)], 0)]
@@ -132,10 +111,9 @@ async def test_role_leads_get_it_without_acting_and_the_named_one_gets_nothing(
 
 
 async def test_no_naming_reaches_every_role_lead_and_the_channel(
-        storage: Storage, running: list[LeadsHarness]) -> None:
+        storage: Storage, started: list[Harness]) -> None:
     fake = world()
-    harness = await start(fake, storage)
-    running.append(harness)
+    harness = await start(started, fake, storage)
     answer = await raise_concern(fake, "alice", "")
     assert "a lead will pick it up" in answer
     await harness.settle()
@@ -147,13 +125,12 @@ async def test_no_naming_reaches_every_role_lead_and_the_channel(
 
 @pytest.mark.parametrize("about", ["@a.weston", "<@{ann}>", "Birdie"])
 async def test_config_leads_named_by_username_mention_or_nickname_get_nothing(
-        storage: Storage, running: list[LeadsHarness], about: str) -> None:
+        storage: Storage, started: list[Harness], about: str) -> None:
     """Issue 17, first defect: [concerns] leads lists Ann and Dev, nobody registered
     and nobody holds the role; the concern names Ann."""
     fake = world(ann_role=False, dev_role=False)
-    harness = await start(fake, storage,
+    harness = await start(started, fake, storage,
                           leads=(fake.by_name[ANN], fake.by_name["dev"]))
-    running.append(harness)
     await raise_concern(fake, "alice", about.format(ann=fake.by_name[ANN]))
     await harness.settle()
     await fake.wait_for(lambda: fake.dms_to("dev"))
@@ -162,10 +139,9 @@ async def test_config_leads_named_by_username_mention_or_nickname_get_nothing(
 
 
 async def test_a_registered_lead_without_the_role_is_still_excluded_by_nickname(
-        storage: Storage, running: list[LeadsHarness]) -> None:
+        storage: Storage, started: list[Harness]) -> None:
     fake = world()
-    harness = await start(fake, storage)
-    running.append(harness)
+    harness = await start(started, fake, storage)
     sent = await fake.slash(ANN, "case", [{"name": "register", "type": 1, "options": []}])
     await fake.wait_response(sent)
     fake.members[fake.by_name[ANN]]["roles"] = []  # the role is taken away
@@ -177,10 +153,9 @@ async def test_a_registered_lead_without_the_role_is_still_excluded_by_nickname(
 
 
 async def test_a_lead_who_reports_gets_it_too(
-        storage: Storage, running: list[LeadsHarness]) -> None:
+        storage: Storage, started: list[Harness]) -> None:
     fake = world()
-    harness = await start(fake, storage)
-    running.append(harness)
+    harness = await start(started, fake, storage)
     await raise_concern(fake, ANN, "Bob")
     await harness.settle()
     await fake.wait_for(lambda: fake.dms_to(ANN) and fake.dms_to("dev"))
@@ -188,10 +163,9 @@ async def test_a_lead_who_reports_gets_it_too(
 
 
 async def test_a_lead_whose_dms_are_closed_is_rerouted_and_never_to_the_channel(
-        storage: Storage, running: list[LeadsHarness]) -> None:
+        storage: Storage, started: list[Harness]) -> None:
     fake = world()
-    harness = await start(fake, storage)
-    running.append(harness)
+    harness = await start(started, fake, storage)
     fake.dms_closed.add(fake.by_name["dev"])
     await raise_concern(fake, "alice", "Birdie")  # Ann is excluded
     await harness.settle()
@@ -202,11 +176,10 @@ async def test_a_lead_whose_dms_are_closed_is_rerouted_and_never_to_the_channel(
 
 
 async def test_without_the_members_intent_start_up_says_so_and_the_reporter_is_told(
-        storage: Storage, running: list[LeadsHarness]) -> None:
+        storage: Storage, started: list[Harness]) -> None:
     fake = world()
     fake.members_intent = False
-    harness = await start(fake, storage, fallback_contacts=())
-    running.append(harness)
+    harness = await start(started, fake, storage, fallback_contacts=())
     assert harness.bot is not None
     lines = harness.bot.startup_lines
     assert lines[0] == wording.leads_reachable_line([(fake.guild_id, 0)], 0)

@@ -7,84 +7,38 @@ members)."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from adapters.slack import SlackRunner
-from bot.clock import FakeClock
 from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
 from bot.features.checkins import wording as checkins_wording
 from bot.features.checkins.feature import Checkins
 from scheduler import Firing
-from storage.interface import Storage
 from tests.contract.slack.conftest import (
     ALICE,
     BOB,
     CAROL,
-    FACILITATORS,
-    GENERAL,
-    LEADS,
-    UPDATES,
-    Gate,
-    make_app,
+    Workspace,
+    dm,
+    elements,
+    posted,
+    press,
     settle,
-    slack_config,
 )
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import TEAM_ID, FakeSlack
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        for user, name in ((ALICE, "Alice"), (BOB, "Bob"), (CAROL, "Carol")):
-            fake.add_user(user, name)
-        fake.usergroups.append({"id": FACILITATORS, "handle": "facilitators",
-                                "name": "Facilitators", "users": [CAROL]})
-        fake.channels.update({"general": GENERAL, "updates": UPDATES,
-                              "safeguarding-leads": LEADS})
-        yield fake
-
-
-@pytest.fixture
-async def runner(slack: FakeSlack, storage: Storage, clock: FakeClock,
-                 ) -> AsyncIterator[SlackRunner]:
-    gate = Gate()
-    config = slack_config(slack)
-    app = await make_app(storage, clock, config, gate)
-    adapter = SlackRunner(app, config, ack_budget=1.0)
-    await adapter.start()
-    await slack.connected()
-    try:
-        yield adapter
-    finally:
-        gate.release.set()
-        await adapter.stop()
-
-
-def _dm(user: str) -> str:
-    return "D" + user[1:]
-
-
-def _posted(slack: FakeSlack) -> list[dict[str, Any]]:
-    out = []
-    for call in slack.calls_to("chat.postMessage"):
-        args = dict(call.args)
-        if isinstance(args.get("blocks"), str):
-            args["blocks"] = json.loads(args["blocks"])
-        out.append(args)
-    return out
-
-
-def _to(slack: FakeSlack, channel: str) -> list[dict[str, Any]]:
-    return [m for m in _posted(slack) if m.get("channel") == channel]
+def workspace() -> Workspace:
+    """The standard workspace without its admin."""
+    return Workspace(admins=())
 
 
 def _elements(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {e["text"]["text"]: e for b in message.get("blocks", []) if b["type"] == "actions"
-            for e in b["elements"]}
+    return {e["text"]["text"]: e for e in elements(message)}
 
 
 async def _slash(slack: FakeSlack, runner: SlackRunner, user: str, command: str,
@@ -97,13 +51,9 @@ async def _slash(slack: FakeSlack, runner: SlackRunner, user: str, command: str,
 
 async def _press(slack: FakeSlack, runner: SlackRunner, user: str,
                  element: dict[str, Any]) -> list[dict[str, Any]]:
-    payload = payloads.block_actions(slack, payloads.button(element["action_id"],
-                                                            element["value"]),
-                                     user=user, channel=_dm(user))
-    await slack.send_and_ack("interactive", payload)
-    await slack.wait_for(lambda: slack.responded(payload["response_url"]))
+    answers = await press(slack, element, user, dm(user))
     await settle(runner)
-    return slack.responded(payload["response_url"])
+    return answers
 
 
 async def test_check_in_and_one_to_one_request_on_slack(slack: FakeSlack,
@@ -118,7 +68,7 @@ async def test_check_in_and_one_to_one_request_on_slack(slack: FakeSlack,
     assert await checkins.fire(TEAM_ID, ALICE, Firing(Checkins.schedule_id(TEAM_ID, ALICE),
                                                       now))
     await settle(runner)
-    (checkin,) = _to(slack, _dm(ALICE))
+    (checkin,) = posted(slack, dm(ALICE))
     assert "How are things going for you in the group?" in json.dumps(checkin)
     buttons = _elements(checkin)
     assert list(buttons) == ["Good", "Okay", "Not so good", "I'd like a one-to-one",
@@ -126,14 +76,14 @@ async def test_check_in_and_one_to_one_request_on_slack(slack: FakeSlack,
     (answer,) = await _press(slack, runner, ALICE, buttons["Not so good"])
     assert answer["response_type"] == "ephemeral"
     assert "Nobody has been told" in answer["text"]
-    assert _to(slack, _dm(CAROL)) == []  # only asking reaches a facilitator
+    assert posted(slack, dm(CAROL)) == []  # only asking reaches a facilitator
     (answer,) = await _press(slack, runner, ALICE, buttons["I'd like a one-to-one"])
     assert "Carol will be in touch with you privately" in answer["text"]
-    (request,) = _to(slack, _dm(CAROL))
+    (request,) = posted(slack, dm(CAROL))
     assert "Alice would like a one-to-one" in json.dumps(request)
     (arranged,) = await _press(slack, runner, CAROL, _elements(request)["Mark arranged"])
     assert "Marked arranged" in json.dumps(arranged)
-    assert all(m["channel"].startswith("D") for m in _posted(slack))
+    assert all(m["channel"].startswith("D") for m in posted(slack))
 
 
 async def test_closed_dms_on_slack_reach_the_facilitator_only(slack: FakeSlack,
@@ -146,13 +96,13 @@ async def test_closed_dms_on_slack_reach_the_facilitator_only(slack: FakeSlack,
     assert await checkins.fire(TEAM_ID, BOB, Firing(Checkins.schedule_id(TEAM_ID, BOB),
                                                     app.clock.now()))
     await settle(runner)
-    (told,) = _to(slack, _dm(CAROL))
+    (told,) = posted(slack, dm(CAROL))
     assert "Bob's check-in couldn't be sent to them" in json.dumps(told)
     later = await _slash(slack, runner, BOB, "/buddy", "status")
     await slack.wait_for(lambda: any(checkins_wording.CHECKIN_DMS_CLOSED.split(".")[0]
                                      in json.dumps(r) for r in slack.responses) or
                          checkins_wording.CHECKIN_DMS_CLOSED.split(".")[0] in json.dumps(later))
-    assert all(m["channel"].startswith("D") for m in _posted(slack))
+    assert all(m["channel"].startswith("D") for m in posted(slack))
 
 
 async def test_buddy_introduction_in_one_multi_person_dm_on_slack(slack: FakeSlack,
@@ -167,6 +117,6 @@ async def test_buddy_introduction_in_one_multi_person_dm_on_slack(slack: FakeSla
     await settle(runner)
     opened = [c.args.get("users") for c in slack.calls_to("conversations.open")]
     assert any(u and set(str(u).split(",")) == {ALICE, BOB} for u in opened)
-    (intro,) = [m for m in _posted(slack) if m["channel"].startswith("G")]
+    (intro,) = [m for m in posted(slack) if m["channel"].startswith("G")]
     assert "Meet your buddies" in json.dumps(intro)
-    assert not [m for m in _posted(slack) if m["channel"].startswith("C")]
+    assert not [m for m in posted(slack) if m["channel"].startswith("C")]

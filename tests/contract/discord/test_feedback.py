@@ -5,8 +5,6 @@ a changed vote, and the results with a chart."""
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,79 +12,35 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.features.feedback import DigestJobs
-from bot.features.polls import Polls
-from bot.logs import configure_logging
+from bot.features.polls import wording as poll_wording
 from bot.text import render_channels
 from scheduler import Firing
 from storage.feedback import Audience
-from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons, inputs
 from tests.fakes.discord import FakeDiscord
-from tests.feedback.helpers import reviewed_since_yesterday
+from tests.feedback.helpers import close_the_poll, reviewed_since_yesterday
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    for name in ("feedback", "facilitators"):
-        server.channel(name)
-    for name in ("alice", "bob", "erin", "finn"):
-        server.member(name)
-    server.member("carol", "Facilitator")
-    await server.start()
-    yield server
-    await server.stop()
+def guild() -> Guild:
+    return Guild(channels=("feedback", "facilitators"),
+                 members=(("alice",), ("bob",), ("erin",), ("finn",), ("carol", "Facilitator")),
+                 admins=())
 
 
 @pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    """Every log line at debug, captured from before the bot starts (as `coprod run`
-    configures logging before the adapter)."""
-    stream = io.StringIO()
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    library = logging.getLogger("discord")
-    library_level = library.level
-    configure_logging("debug", stream=stream)
-    try:
-        yield stream
-    finally:
-        for handler in list(root.handlers):
-            if handler not in handlers:
-                root.removeHandler(handler)
-        root.setLevel(level)
-        library.setLevel(library_level)
-
-
-@pytest.fixture
-async def harness(fake: FakeDiscord, storage: Storage, logs: io.StringIO,
-                  ) -> AsyncIterator[Harness]:
-    previous = apply_endpoints("", "")
-    running = Harness(fake, storage)
-    try:
-        await running.start()
-        yield running
-    finally:
-        await running.stop()
-        restore_endpoints(previous)
-
-
-def _inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in modal["components"] for c in row["components"]]
-
-
-def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in message.get("components") or [] for c in row["components"]]
+async def harness(logs: io.StringIO, harness: Harness) -> Harness:
+    """The standard harness, started after the logs are captured."""
+    return harness
 
 
 async def _send_feedback(fake: FakeDiscord, who: str, text: str) -> dict[str, Any]:
     opened = await fake.slash(who, "feedback", [{"name": "show", "type": 1, "options": []}])
     modal = await fake.wait_response(opened)
     assert modal["type"] == 9, "the form must be the first response"
-    keys = [i["custom_id"] for i in _inputs(modal["data"])]
+    keys = [i["custom_id"] for i in inputs(modal["data"])]
     assert keys[:1] == ["message"]
     values = {"message": text, "topic": "", "audience": "group"}
     sent = await fake.submit(who, modal["data"], {k: values.get(k, "") for k in keys})
@@ -116,7 +70,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
         assert_no_mentions(post["_body"])
     assert "@\u200beveryone" in "\n".join(p["content"] for p in posts)
     first = posts[0]
-    (button,) = _buttons(first)
+    (button,) = buttons(first)
     assert button["label"] == catalog.FEEDBACK_ANSWER_BUTTON
     pressed = await fake.press("carol", first, button["custom_id"])
     modal = await fake.wait_response(pressed)
@@ -158,20 +112,16 @@ async def test_poll_vote_change_and_results_on_discord(harness: Harness) -> None
     assert f"will be posted in <#{fake.by_name['#updates']}>" in response["data"]["content"]
     await harness.settle()
     (post,) = fake.public_posts("#updates")
-    monday, friday = _buttons(post)
+    monday, friday = buttons(post)
     assert [monday["label"], friday["label"]] == ["1. Monday", "2. Friday"]
     first = await fake.wait_response(await fake.press("alice", post, monday["custom_id"]))
     assert first["data"]["content"].startswith("Your vote is counted: Monday")
     assert first["data"]["flags"] & 64
     again = await fake.wait_response(await fake.press("alice", post, friday["custom_id"]))
-    assert again["data"]["content"] == catalog.poll_vote_changed(["Friday"])
+    assert again["data"]["content"] == poll_wording.poll_vote_changed(["Friday"])
     await fake.wait_response(await fake.press("bob", post, friday["custom_id"]))
-    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
-    assert isinstance(polls, Polls)
-    (poll,) = await app.storage.open_polls()
-    assert poll.poll_id in monday["custom_id"]  # the poll travels in the button
-    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
-                                                  poll.closes_at))
+    poll_id = await close_the_poll(app)
+    assert poll_id in monday["custom_id"]  # the poll travels in the button
     await harness.settle()
     result = fake.public_posts("#updates")[-1]
     assert result["content"].startswith("**Poll results:** Which day?")

@@ -5,19 +5,19 @@ leads' channel nothing; then a DM and the message context menu."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.features.concerns import wording
+from bot.features.concerns import wording as concerns_words
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus
 from bot.features.registry import DEFAULT_FEATURES
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons, inputs
 from tests.fakes.discord import FakeDiscord
 
 WORDS = "Dev keeps asking me to meet him alone"
@@ -25,36 +25,16 @@ LEADS = "#safeguarding-leads"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    server.channel("safeguarding-leads")
-    for name in ("alice", "bob"):
-        server.member(name)
-    for name in ("dev", "erin"):
-        server.member(name, "Safeguarding lead")
-    await server.start()
-    yield server
-    await server.stop()
+def guild() -> Guild:
+    return Guild(channels=("safeguarding-leads",),
+                 members=(("alice",), ("bob",), ("dev", "Safeguarding lead"),
+                          ("erin", "Safeguarding lead")), admins=())
 
 
 @pytest.fixture
-async def harness(fake: FakeDiscord, storage: Storage) -> AsyncIterator[Harness]:
-    previous = apply_endpoints("", "")
-    running = Harness(fake, storage, features=list(DEFAULT_FEATURES))
-    try:
-        await running.start()
-        yield running
-    finally:
-        await running.stop()
-        restore_endpoints(previous)
-
-
-def _inputs(modal: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in modal["components"] for c in row["components"]]
-
-
-def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in message.get("components") or [] for c in row["components"]]
+def make_harness() -> Callable[[FakeDiscord, Storage], Harness]:
+    """The default features only."""
+    return lambda fake, storage: Harness(fake, storage, features=list(DEFAULT_FEATURES))
 
 
 async def _register(fake: FakeDiscord, who: str) -> None:
@@ -69,7 +49,7 @@ async def _raise(fake: FakeDiscord, modal: dict[str, Any], who: str, what: str,
                  about: str) -> dict[str, Any]:
     values = {"what": what, "about": about, "danger": "no", "contact": "yes",
               "anonymous": "no"}
-    keys = _inputs(modal)
+    keys = [i["custom_id"] for i in inputs(modal)]
     sent = await fake.submit(who, modal, {k: values[k] for k in keys if k in values})
     return dict(await fake.wait_response(sent))
 
@@ -92,8 +72,8 @@ async def test_a_concern_naming_one_lead_reaches_only_the_other_on_discord(
     assert fake.dms_to("dev") == []
     assert [p["content"] for p in fake.public_posts(LEADS)] == []
     assert fake.public_posts("#general") == [] and fake.public_posts("#updates") == []
-    (button,) = _buttons(to_erin)
-    assert button["label"] == wording.CONCERN_ACK_BUTTON and len(button["custom_id"]) <= 100
+    (button,) = buttons(to_erin)
+    assert button["label"] == concerns_words.CONCERN_ACK_BUTTON and len(button["custom_id"]) <= 100
     pressed = await fake.wait_response(await fake.press("erin", to_erin, button["custom_id"]))
     assert "acknowledged by erin" in str(pressed["data"]).lower()
     await harness.settle()
@@ -119,10 +99,11 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
     assert offer["content"] == wording.DM_CHOICE
     emergency = harness.app.config.section(ConcernsConfig).emergency_text if harness.app else ""
     assert emergency and emergency not in str(offer)
-    assert [b["label"] for b in _buttons(offer)] == [
-        wording.DM_CHOICE_TELL_LEADS, wording.DM_CHOICE_ONE_TO_ONE,
-        wording.DM_CHOICE_FEEDBACK, wording.DM_CHOICE_CHECKINS, wording.DM_CHOICE_NOTHING]
-    yes = _buttons(offer)[0]
+    assert [b["label"] for b in buttons(offer)] == [
+        concerns_words.DM_CHOICE_TELL_LEADS, concerns_words.DM_CHOICE_ONE_TO_ONE,
+        concerns_words.DM_CHOICE_FEEDBACK, concerns_words.DM_CHOICE_CHECKINS,
+        concerns_words.DM_CHOICE_NOTHING]
+    yes = buttons(offer)[0]
     opened = await fake.wait_response(await fake.press("bob", offer, yes["custom_id"]))
     assert opened["type"] == 9
     confirmed = await _raise(fake, opened["data"], "bob", "I feel unsafe", "")

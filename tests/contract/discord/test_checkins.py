@@ -6,43 +6,28 @@ pair (bots have no group DMs on Discord)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.app import App
 from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
 from bot.features.checkins import wording as checkins_wording
 from bot.features.checkins.feature import Checkins
 from scheduler import Firing
-from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, assert_no_mentions, sent_bodies
+from tests.contract.discord.conftest import (
+    Guild,
+    Harness,
+    assert_no_mentions,
+    buttons,
+    sent_bodies,
+)
 from tests.fakes.discord import FakeDiscord
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    for name in ("alice", "bob"):
-        server.member(name)
-    server.member("carol", "Facilitator")
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def harness(fake: FakeDiscord, storage: Storage) -> AsyncIterator[Harness]:
-    previous = apply_endpoints("", "")
-    running = Harness(fake, storage)
-    try:
-        await running.start()
-        yield running
-    finally:
-        await running.stop()
-        restore_endpoints(previous)
+def guild() -> Guild:
+    return Guild(members=(("alice",), ("bob",), ("carol", "Facilitator")), admins=())
 
 
 def _checkins(app: App) -> Checkins:
@@ -50,8 +35,7 @@ def _checkins(app: App) -> Checkins:
 
 
 def _buttons(message: dict[str, Any]) -> dict[str, str]:
-    return {c["label"]: c["custom_id"] for row in message.get("components") or []
-            for c in row["components"]}
+    return {c["label"]: c["custom_id"] for c in buttons(message)}
 
 
 def _channel_posts(fake: FakeDiscord) -> list[dict[str, Any]]:
