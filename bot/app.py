@@ -108,7 +108,8 @@ class App:
         store and config section."""
         model = getattr(package, "config", None)
         section = getattr(self.config, "section", None)
-        config = section(model) if model is not None and section is not None else None
+        config = (section(model) if model is not None and section is not None
+                  else getattr(self.config, package.name, None))
         return Host(self, self.storage, config)
 
     def add_feature(self, feature: Feature) -> None:

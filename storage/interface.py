@@ -18,7 +18,6 @@ from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.agreement import AgreementStores
 from storage.checkins import BuddyStore, CheckinStore
 from storage.concerns import ConcernStore
-from storage.feedback import FeedbackStore
 from storage.meetings import MeetingsStore
 from storage.members import MemberDataStore
 from storage.polls import PollStore
@@ -66,7 +65,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(MeetingsStore, FeedbackStore, PollStore, CheckinStore, BuddyStore,
+class Storage(MeetingsStore, PollStore, CheckinStore, BuddyStore,
               AgreementStores, ConcernStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 

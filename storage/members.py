@@ -44,7 +44,7 @@ _UNMOVED_SECTIONS: tuple[str, ...] = (
     "meetings_created", "agreement_reads", "named_poll_votes", "concerns_raised",
     "known_facilitator", "known_safeguarding_lead",
     "group_settings_changed", "resources_added", "welcome_text_changed",
-    "feedback_hidden", "messages_waiting",
+    "messages_waiting",
 )
 
 
@@ -96,10 +96,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("agenda_items", ("id",), "body"),
     EncryptedColumn("minutes", ("id",), "body"),
     EncryptedColumn("action_items", ("id",), "body"),
-    EncryptedColumn("feedback_items", ("id",), "body"),
-    EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
-    EncryptedColumn("feedback_items", ("id",), "answer"),
-    EncryptedColumn("feedback_pending", ("group_id", "audience", "day"), "body"),
     EncryptedColumn("polls", ("id",), "body"),
     EncryptedColumn("polls", ("id",), "voter_secret"),
     EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",

@@ -38,7 +38,6 @@ from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
 from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
-from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
 from storage.sql_members import SqlMembers
 from storage.sql_polls import SqlPolls
@@ -378,7 +377,7 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class _PostgresStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
+class _PostgresStorage(SqlMeetings, SqlPolls, SqlCheckins, SqlAgreement,
                       SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 

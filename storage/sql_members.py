@@ -231,11 +231,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     "SELECT group_id, updated_at FROM welcome_texts "
                     f"WHERE updated_by = ?{scope} ORDER BY group_id", (m, *sp)):
                 out["welcome_text_changed"].append({"group": g, "changed_at": _iso(at)})
-            for fid, g, day in await rows(
-                    "SELECT id, group_id, hidden_day FROM feedback_items "
-                    f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id", (m, *sp)):
-                out["feedback_hidden"].append({"group": g, "reference": fid,
-                                               "hidden_on": _iso(day)})
             for did, g, raw, status, body, at, sealed_to in await rows(
                     "SELECT id, group_id, destination_json, status, body, created_at, "
                     f"sealed_to FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL"
@@ -358,7 +353,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                                   ("meetings", "created_by"), ("minutes", "written_by"),
                                   ("action_items", "done_by"), ("resources", "added_by"),
                                   ("welcome_texts", "updated_by"),
-                                  ("feedback_items", "hidden_by"),
                                   ("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
                 add(anonymised, table, await run(
@@ -467,10 +461,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 await run("checkins", "DELETE FROM checkins WHERE sent_at < ?", at)
                 await run("one_to_ones", "DELETE FROM one_to_ones WHERE status = 'done' "
                           "AND created_at < ?", at)
-            if cutoffs.feedback_before is not None:
-                await run("feedback_items", "DELETE FROM feedback_items "
-                          "WHERE status != 'waiting' AND submitted_day < ?",
-                          cutoffs.feedback_before)
             if cutoffs.minutes_before is not None:
                 at = cutoffs.minutes_before
                 await run("action_items", """

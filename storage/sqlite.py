@@ -10,14 +10,13 @@ from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
 from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
-from storage.sql_feedback import SqlFeedback
 from storage.sql_meetings import SqlMeetings
 from storage.sql_members import SqlMembers
 from storage.sql_polls import SqlPolls
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
-class _SqliteStorage(SqlMeetings, SqlFeedback, SqlPolls, SqlCheckins, SqlAgreement,
+class _SqliteStorage(SqlMeetings, SqlPolls, SqlCheckins, SqlAgreement,
                     SqlConcerns, SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 

@@ -21,7 +21,7 @@ from bot.features.package import FeaturePackage
 PACKAGES: tuple[FeaturePackage, ...] = (
     FeaturePackage("help", help_feature.build, switchable=False),
     FeaturePackage("setup", setup_feature.build, switchable=False),
-    FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel"),
+    feedback_feature.PACKAGE,
     FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
     FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
     FeaturePackage("checkins", checkins_feature.build),
@@ -35,4 +35,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory, ...] = tuple(p.build for p in PACKAGES)
+DEFAULT_FEATURES: tuple[FeatureFactory | FeaturePackage, ...] = tuple(
+    p if p.takes_host else p.build for p in PACKAGES)
+"""What `App(features=...)` takes for the normal bot: a package's `build` is called with
+its host, an unmoved feature's with the app."""

@@ -46,10 +46,10 @@ from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
 from bot.features.concerns.intake import owner_tag
+from bot.features.feedback.store import Audience
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.concerns import CaseStatus
-from storage.feedback import Audience
 from storage.interface import Storage
 from tests.feedback.helpers import reviewed_since_yesterday
 

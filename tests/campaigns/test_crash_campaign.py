@@ -36,10 +36,10 @@ from typing import Any
 import pytest
 
 from bot import catalog
+from bot.features.feedback.store import Audience
 from storage.concerns import CaseStatus
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
-from storage.feedback import Audience
 from storage.sqlite_base import from_micros
 from tests.campaigns.recorder import (
     RecordedProcess,

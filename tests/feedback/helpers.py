@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
+from bot.features import feedback
+from bot.features.feedback import FeedbackHost
+from bot.features.feedback.store import Audience
 from bot.messages import Message, Reply
-from storage.feedback import Audience
 
 SEND = "feedback.send"
 
@@ -44,9 +46,15 @@ async def reviewed_since_yesterday(app: App) -> None:
             await app.storage.release_feedback(group_id, audience, later, 1, since)
 
 
+def feedback_host(app: App) -> FeedbackHost:
+    """The host the feedback feature is built from, for calling its jobs directly."""
+    return app.host_for(feedback.PACKAGE)
+
+
 def texts(messages: list[Message]) -> list[str]:
     """The text of each message."""
     return [m.text for m in messages]
 
 
-__all__ = ["at", "reply_text", "reviewed_since_yesterday", "send", "start", "texts"]
+__all__ = ["at", "feedback_host", "reply_text", "reviewed_since_yesterday", "send", "start",
+           "texts"]

@@ -16,16 +16,16 @@ import pytest
 
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
-from bot.features.feedback import DigestJobs
+from bot.features.feedback.feature import DigestJobs
+from bot.features.feedback.store import Audience
 from bot.features.polls import Polls
 from bot.logs import configure_logging
 from bot.text import render_channels
 from scheduler import Firing
-from storage.feedback import Audience
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, assert_no_mentions
 from tests.fakes.discord import FakeDiscord
-from tests.feedback.helpers import reviewed_since_yesterday
+from tests.feedback.helpers import feedback_host, reviewed_since_yesterday
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     zone = ZoneInfo(app.config.group.timezone)
     today = datetime.now(zone).replace(hour=17, minute=0, second=0, microsecond=0)
     await reviewed_since_yesterday(app)
-    assert await DigestJobs(app).run(Audience.GROUP, Firing("feedback-digest:group",
+    assert await DigestJobs(feedback_host(app)).run(Audience.GROUP, Firing("feedback-digest:group",
                                                              today)) == 1
     await harness.settle()
     posts = fake.public_posts("#feedback")

@@ -16,11 +16,11 @@ import pytest
 from adapters.slack import SlackRunner
 from bot import catalog
 from bot.clock import FakeClock
-from bot.features.feedback import DigestJobs
+from bot.features.feedback.feature import DigestJobs
+from bot.features.feedback.store import Audience
 from bot.features.polls import Polls
 from bot.logs import configure_logging
 from scheduler import Firing
-from storage.feedback import Audience
 from storage.interface import Storage
 from tests.contract.slack.conftest import (
     ALICE,
@@ -38,7 +38,7 @@ from tests.contract.slack.conftest import (
 )
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
-from tests.feedback.helpers import reviewed_since_yesterday
+from tests.feedback.helpers import feedback_host, reviewed_since_yesterday
 
 FEEDBACK = "C0FEEDBK01"
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
@@ -134,7 +134,7 @@ async def test_feedback_digest_and_you_said_we_did_on_slack(
         assert needle.lower() not in logs.getvalue().lower(), needle
     app = runner.core
     await reviewed_since_yesterday(app)
-    assert await DigestJobs(app).run(Audience.GROUP, Firing("feedback-digest:group",
+    assert await DigestJobs(feedback_host(app)).run(Audience.GROUP, Firing("feedback-digest:group",
                                                              MONDAY_5PM)) == 1
     await settle(runner)
     posts = _posted(slack, FEEDBACK)

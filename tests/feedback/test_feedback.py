@@ -19,13 +19,13 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.features import feedback as feedback_module
+from bot.features.feedback import feature as feedback_module
+from bot.features.feedback.store import Audience, FeedbackStatus
 from bot.messages import Message
 from bot.text import plain_channels
 from scheduler import Firing
-from storage.feedback import Audience, FeedbackStatus
 from storage.interface import Storage
-from tests.feedback.helpers import at, send, start, texts
+from tests.feedback.helpers import at, feedback_host, send, start, texts
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -78,7 +78,7 @@ async def test_a_digest_occurrence_is_delivered_once(bot: MemoryBot, clock: Fake
     for i in range(5):
         await send(bot, f"m{i}", f"point {i}")
     clock.advance(TUESDAY_5PM - clock.now())
-    jobs = feedback_module.DigestJobs(bot.app)
+    jobs = feedback_module.DigestJobs(feedback_host(bot.app))
     firing = Firing("feedback-digest:group:17:00", TUESDAY_5PM)
     assert await jobs.run(Audience.GROUP, firing) == 1
     for i in range(5):
@@ -102,7 +102,7 @@ async def test_digest_items_are_shuffled(bot: MemoryBot, clock: FakeClock,
     for i in range(6):
         await send(bot, f"m{i}", f"point {i}")
     clock.advance(DAY)
-    await feedback_module.release(bot.app, bot.group_id, clock.now())
+    await feedback_module.release(feedback_host(bot.app), bot.group_id, clock.now())
     stored = [i.text for i in await bot.app.storage.waiting_feedback(bot.group_id,
                                                                       Audience.GROUP)]
     await at(bot, clock, TUESDAY_5PM)
@@ -217,7 +217,7 @@ async def test_facilitator_only_or_waiting_items_cannot_be_answered_in_public(
         await send(bot, f"m{i}", f"waiting point {i}")
     bot.adapter.member("carol", "Facilitator")
     clock.advance(DAY)
-    await feedback_module.release(bot.app, bot.group_id, clock.now())
+    await feedback_module.release(feedback_host(bot.app), bot.group_id, clock.now())
     items = await bot.app.storage.recent_feedback(bot.group_id, MONDAY_5PM - DAY, 10)
     private = next(i for i in items if i.audience is Audience.FACILITATORS)
     waiting = next(i for i in items if i.audience is Audience.GROUP)
@@ -310,7 +310,7 @@ async def test_the_daily_limit_refuses_kindly_and_stores_nothing(
     assert reply_text(refused) == catalog.feedback_daily_limit(limit)
     assert reply_text(await send(bot, "bob", "bob's point")) == catalog.FEEDBACK_SENT
     clock.advance(DAY)
-    await feedback_module.release(bot.app, bot.group_id, clock.now())
+    await feedback_module.release(feedback_host(bot.app), bot.group_id, clock.now())
     waiting = await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP)
     assert len(waiting) == limit + 1 and "one more" not in [i.text for i in waiting]
     assert reply_text(await send(bot, "alice", "tomorrow")) == catalog.FEEDBACK_SENT

@@ -14,12 +14,12 @@ import pytest
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config, ConfigError, load_config
+from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
 from bot.features.retention import SCHEDULE, Retention
 from bot.retention_config import RetentionConfig
 from scheduler import Firing
 from storage.checkins import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
 from storage.concerns import CaseStatus, ConcernDraft, NewConcern
-from storage.feedback import Audience, FeedbackStatus, NewFeedback
 from storage.interface import Storage
 from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.privacy.conftest import start_features

@@ -24,7 +24,6 @@ import random
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import catalog
@@ -33,6 +32,14 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature, FormHandler, FormSpec
 from bot.features.anonymity import DailyLimiter, coarse_day
+from bot.features.feedback.store import (
+    Audience,
+    FeedbackItem,
+    FeedbackStatus,
+    FeedbackStore,
+    NewFeedback,
+)
+from bot.features.host import FeatureHost
 from bot.feedback_config import FeedbackConfig
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
@@ -41,11 +48,6 @@ from bot.roles import Role
 from bot.text import has_visible_text, neutralise, quote_block
 from scheduler import Firing
 from scheduler.core import FiringJob, NextDue
-from storage.feedback import Audience, FeedbackItem, FeedbackStatus, NewFeedback
-
-if TYPE_CHECKING:
-    from bot.app import App
-    from bot.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,12 @@ SEND_FORM = "feedback.send"
 ANSWER_FORM = "feedback.answer"
 ANSWER_ACTION = "feedback.answer"
 _shuffle = random.SystemRandom().shuffle
+# No group has this id (config and platforms never use ""), so its settings are the
+# defaults every group starts from.
+_NO_GROUP = ""
+
+FeedbackHost = FeatureHost[FeedbackStore, FeedbackConfig]
+"""What the feedback feature uses of the running bot."""
 
 
 def daily_at(times: Sequence[time], zone: ZoneInfo) -> NextDue:
@@ -111,23 +119,24 @@ ANSWER_FIELDS = (
 )
 
 
-def build(app: App) -> Feature:
+def build(host: FeedbackHost) -> Feature:
     """The feedback feature."""
-    config = app.config.feedback
+    config = host.config
     limiter = DailyLimiter(config.daily_limit)
-    send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(limiter, config),
+    review = Review(host)
+    send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(host, limiter),
                          command="feedback")
-    answer_form = FormSpec(ANSWER_FORM, ANSWER_FIELDS, _handle_answer,
+    answer_form = FormSpec(ANSWER_FORM, ANSWER_FIELDS, review.answer,
                            command="feedback answer")
 
     async def open_form(ctx: Context) -> Reply:
         return Reply(form=send_form.form(catalog.FEEDBACK_FORM_TITLE))
 
     async def answer_button(ctx: Context) -> Reply:
-        return await _open_answer(ctx, str(ctx.options.get("value", "")), answer_form)
+        return await review.open_answer(ctx, str(ctx.options.get("value", "")), answer_form)
 
     async def answer_command(ctx: Context) -> Reply:
-        return await _open_answer(ctx, str(ctx.options["item"]), answer_form)
+        return await review.open_answer(ctx, str(ctx.options["item"]), answer_form)
 
     facilitators = frozenset({Role.FACILITATOR})
     item = OptionSpec("item", "the feedback's ref, from /feedback list or the digest",
@@ -137,9 +146,9 @@ def build(app: App) -> Feature:
                     catalog.feedback_help(config.group_min_items, config.facilitators_min_items,
                                           config.review_hours),
                     open_form, "/feedback", feature="feedback", opens_form=True),
-        CommandSpec("feedback list", catalog.FEEDBACK_LIST_HELP, _handle_list, "/feedback list",
+        CommandSpec("feedback list", catalog.FEEDBACK_LIST_HELP, review.list, "/feedback list",
                     roles=facilitators, feature="feedback"),
-        CommandSpec("feedback hide", catalog.FEEDBACK_HIDE_HELP, _handle_hide,
+        CommandSpec("feedback hide", catalog.FEEDBACK_HIDE_HELP, review.hide,
                     "/feedback hide item=3f9a1c2b7d reason=\"names a member\"",
                     options=(item, OptionSpec("reason", "why it is hidden", required=True,
                                               max_length=REASON_LIMIT)),
@@ -148,7 +157,7 @@ def build(app: App) -> Feature:
                     "/feedback answer item=3f9a1c2b7d", options=(item,), roles=facilitators,
                     feature="feedback", opens_form=True),
     ]
-    digests = DigestJobs(app)
+    digests = DigestJobs(host)
     return Feature("feedback", commands=commands, actions={ANSWER_ACTION: answer_button},
                    forms=[send_form, answer_form], start=digests.start,
                    action_commands={ANSWER_ACTION: "feedback answer"})
@@ -157,7 +166,9 @@ def build(app: App) -> Feature:
 # ---- sending ---------------------------------------------------------------------------
 
 
-def _handle_send(limiter: DailyLimiter, config: FeedbackConfig) -> FormHandler:
+def _handle_send(host: FeedbackHost, limiter: DailyLimiter) -> FormHandler:
+    config = host.config
+
     async def send(ctx: Context) -> Reply:
         text = neutralise(ctx.options["message"])
         audience = Audience(ctx.options["audience"] or Audience.GROUP.value)
@@ -169,7 +180,7 @@ def _handle_send(limiter: DailyLimiter, config: FeedbackConfig) -> FormHandler:
         item = NewFeedback(secrets.token_hex(5), ctx.group_id, audience, text, topic,
                            local_day(now, ctx.settings.zone))
         try:
-            await ctx.storage.submit_feedback(item)
+            await host.store.submit_feedback(item)
         except BaseException:
             limiter.give_back(ctx.group_id, ctx.actor.user_id, now)
             raise
@@ -181,15 +192,15 @@ def _handle_send(limiter: DailyLimiter, config: FeedbackConfig) -> FormHandler:
     return send
 
 
-async def release(app: Services, group_id: str, now: datetime) -> None:
+async def release(host: FeedbackHost, group_id: str, now: datetime) -> None:
     """Open for review every pending item of the group whose day is over, a whole
-    audience's at once, once there are enough (see `FeedbackStore.release_feedback`)."""
-    config = app.config.feedback
-    today = local_day(now, app.settings.for_group(group_id).zone)
+    audience's at once, once there are enough (`FeedbackStore.release_feedback`)."""
+    config = host.config
+    today = local_day(now, host.group(group_id).zone)
     for audience, minimum in ((Audience.GROUP, config.group_min_items),
                               (Audience.FACILITATORS, config.facilitators_min_items)):
-        released = await app.storage.release_feedback(group_id, audience, today, minimum,
-                                                      today)
+        released = await host.store.release_feedback(group_id, audience, today, minimum,
+                                                     today)
         if released:
             log_event(log, logging.INFO, "feedback.released", group=group_id,
                       audience=audience.value, items=released)
@@ -208,15 +219,15 @@ class DigestJobs:
     day in every time zone a group uses; a firing serves the groups whose own local time
     is a digest time."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.config = app.config.feedback
+    def __init__(self, host: FeedbackHost) -> None:
+        self.host = host
+        self.config = host.config
         self.owner = f"feedback-{secrets.token_hex(4)}"
 
     async def start(self) -> None:
         """Add the digest schedules."""
         for audience in Audience:
-            self.app.scheduler.add(f"feedback-digest:{audience.value}",
+            self.host.scheduler.add(f"feedback-digest:{audience.value}",
                                    self.next_due(audience), self._job(audience))
 
     def times(self, audience: Audience) -> tuple[str, ...]:
@@ -228,10 +239,9 @@ class DigestJobs:
     def zones(self) -> set[str]:
         """Every time zone a known group uses (worked out again at each re-arm, so a
         group that changes its zone in chat is served from its next digest on)."""
-        book = self.app.settings
-        names = {book.defaults.timezone}
-        for group_id in {*book.config_groups, *book.stored}:
-            names.add(book.for_group(group_id).timezone)
+        names = {self.host.group(_NO_GROUP).timezone}
+        for group_id in self.host.known_group_ids():
+            names.add(self.host.group(group_id).timezone)
         return names
 
     def next_due(self, audience: Audience) -> NextDue:
@@ -259,17 +269,17 @@ class DigestJobs:
     async def run(self, audience: Audience, firing: Firing) -> int:
         """Deliver a digest to every group with at least k items that have been open for
         review long enough; how many went."""
-        storage = self.app.storage
+        storage = self.host.store
         sent = 0
         review = timedelta(hours=self.config.review_hours)
         for group_id in await storage.groups_with_waiting_feedback(audience):
-            settings = self.app.settings.for_group(group_id)
+            settings = self.host.group(group_id)
             local = firing.due.astimezone(settings.zone)
             if "feedback" not in settings.features or f"{local:%H:%M}" not in \
                     self.times(audience):
                 continue
-            now = self.app.clock.now()
-            await release(self.app, group_id, now)
+            now = self.host.clock.now()
+            await release(self.host, group_id, now)
             items = [i for i in await storage.waiting_feedback(group_id, audience)
                      if reviewed_since(i, settings.zone) + review <= now]
             if len(items) < self.minimum(audience):
@@ -283,7 +293,7 @@ class DigestJobs:
                                             [i.item_id for i in items], deliveries, now,
                                             coarse_day(now)):
                 sent += 1
-                self.app.deliveries_waiting()
+                self.host.deliveries_waiting()
                 log_event(log, logging.INFO, "feedback.digest", group=group_id,
                           audience=audience.value, items=len(items))
         return sent
@@ -327,91 +337,100 @@ def _quoted(text: str) -> str:
     return quote_block(short)
 
 
-async def _handle_list(ctx: Context) -> Reply:
-    """Every item open for review (in random order, with no times: they all became
-    visible together at a midnight), then recent shared and hidden ones. Nothing pending
-    is shown or counted."""
-    now = ctx.now()
-    zone = ctx.settings.zone
-    await release(ctx.app, ctx.group_id, now)
-    storage = ctx.storage
-    waiting = sorted([*await storage.waiting_feedback(ctx.group_id, Audience.GROUP),
-                      *await storage.waiting_feedback(ctx.group_id, Audience.FACILITATORS)],
-                     key=lambda i: i.item_id)[:LIST_WAITING_LIMIT]
-    since = local_day(now, zone) - timedelta(days=LIST_DAYS)
-    done = [i for i in await storage.recent_feedback(ctx.group_id, since, LIST_LIMIT + 200)
-            if i.status is not FeedbackStatus.WAITING][:LIST_LIMIT]
-    if not waiting and not done:
-        return Reply.text(catalog.feedback_list_empty(ctx.app.config.feedback.review_hours))
-    review = timedelta(hours=ctx.app.config.feedback.review_hours)
-    lines = [catalog.feedback_list_header(len(waiting), ctx.app.config.feedback.review_hours)]
-    for item in waiting:
-        shared_from = reviewed_since(item, zone) + review
-        state = catalog.feedback_state(item.status.value, item.answered, item.hidden_reason,
-                                       _day(shared_from, zone))
-        lines.append(catalog.feedback_list_line(
-            item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
-            _quoted(item.text)))
-    for item in done:
-        state = catalog.feedback_state(item.status.value, item.answered, item.hidden_reason,
-                                       _day(item.delivered_day, zone))
-        lines.append(catalog.feedback_list_line(
-            item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
-            _quoted(item.text)))
-    return Reply.text("\n".join(lines))
-
-
 def _ref(raw: str) -> str:
     return raw.strip().lstrip("#").lower()[:20]
 
 
-async def _handle_hide(ctx: Context) -> Reply:
-    ref = _ref(str(ctx.options["item"]))
-    reason = neutralise(str(ctx.options["reason"]))
-    if not has_visible_text(reason):
-        raise UserError(catalog.option_empty("reason"))
-    item = await ctx.storage.feedback_item(ctx.group_id, ref)
-    if item is None:
-        raise UserError(catalog.feedback_no_item(neutralise(ref)))
-    if not await ctx.storage.hide_feedback(ctx.group_id, ref, reason, ctx.actor.user_id,
-                                           coarse_day(ctx.now())):
-        raise UserError(catalog.FEEDBACK_CANT_HIDE)
-    log_event(log, logging.INFO, "feedback.hidden", group=ctx.group_id, item=ref)
-    return Reply.text(catalog.feedback_hidden(ref))
+class Review:
+    """What facilitators do with released feedback: list it, hide an item from its
+    digest, and answer a shared one in public ("you said, we did")."""
 
+    def __init__(self, host: FeedbackHost) -> None:
+        self.host = host
 
-async def _answerable(ctx: Context, ref: str) -> FeedbackItem:
-    _facilitator(ctx)
-    item = await ctx.storage.feedback_item(ctx.group_id, ref)
-    if item is None:
-        raise UserError(catalog.feedback_no_item(neutralise(ref)))
-    if item.status is FeedbackStatus.HIDDEN:
-        raise UserError(catalog.FEEDBACK_HIDDEN_CANT_ANSWER)
-    if item.audience is not Audience.GROUP:
-        raise UserError(catalog.FEEDBACK_FOR_FACILITATORS_ONLY)
-    if item.status is not FeedbackStatus.DELIVERED:
-        raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
-    return item
+    async def list(self, ctx: Context) -> Reply:
+        """Every item open for review (in random order, with no times: they all became
+        visible together at a midnight), then recent shared and hidden ones. Nothing
+        pending is shown or counted."""
+        now = ctx.now()
+        zone = ctx.settings.zone
+        review_hours = self.host.config.review_hours
+        await release(self.host, ctx.group_id, now)
+        storage = self.host.store
+        waiting = sorted([*await storage.waiting_feedback(ctx.group_id, Audience.GROUP),
+                          *await storage.waiting_feedback(ctx.group_id, Audience.FACILITATORS)],
+                         key=lambda i: i.item_id)[:LIST_WAITING_LIMIT]
+        since = local_day(now, zone) - timedelta(days=LIST_DAYS)
+        done = [i for i in await storage.recent_feedback(ctx.group_id, since, LIST_LIMIT + 200)
+                if i.status is not FeedbackStatus.WAITING][:LIST_LIMIT]
+        if not waiting and not done:
+            return Reply.text(catalog.feedback_list_empty(review_hours))
+        review = timedelta(hours=review_hours)
+        lines = [catalog.feedback_list_header(len(waiting), review_hours)]
+        for item in waiting:
+            shared_from = reviewed_since(item, zone) + review
+            state = catalog.feedback_state(item.status.value, item.answered,
+                                           item.hidden_reason, _day(shared_from, zone))
+            lines.append(catalog.feedback_list_line(
+                item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
+                _quoted(item.text)))
+        for item in done:
+            state = catalog.feedback_state(item.status.value, item.answered,
+                                           item.hidden_reason, _day(item.delivered_day, zone))
+            lines.append(catalog.feedback_list_line(
+                item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
+                _quoted(item.text)))
+        return Reply.text("\n".join(lines))
 
+    async def hide(self, ctx: Context) -> Reply:
+        """Keep a waiting item out of its digest, with the reason recorded."""
+        ref = _ref(str(ctx.options["item"]))
+        reason = neutralise(str(ctx.options["reason"]))
+        if not has_visible_text(reason):
+            raise UserError(catalog.option_empty("reason"))
+        item = await self.host.store.feedback_item(ctx.group_id, ref)
+        if item is None:
+            raise UserError(catalog.feedback_no_item(neutralise(ref)))
+        if not await self.host.store.hide_feedback(ctx.group_id, ref, reason,
+                                                   ctx.actor.user_id, coarse_day(ctx.now())):
+            raise UserError(catalog.FEEDBACK_CANT_HIDE)
+        log_event(log, logging.INFO, "feedback.hidden", group=ctx.group_id, item=ref)
+        return Reply.text(catalog.feedback_hidden(ref))
 
-async def _open_answer(ctx: Context, raw: str, form: FormSpec) -> Reply:
-    item = await _answerable(ctx, _ref(raw))
-    return Reply(form=form.form(catalog.FEEDBACK_ANSWER_FORM_TITLE, state=item.item_id,
-                                submit_label="Post"))
+    async def _answerable(self, ctx: Context, ref: str) -> FeedbackItem:
+        _facilitator(ctx)
+        item = await self.host.store.feedback_item(ctx.group_id, ref)
+        if item is None:
+            raise UserError(catalog.feedback_no_item(neutralise(ref)))
+        if item.status is FeedbackStatus.HIDDEN:
+            raise UserError(catalog.FEEDBACK_HIDDEN_CANT_ANSWER)
+        if item.audience is not Audience.GROUP:
+            raise UserError(catalog.FEEDBACK_FOR_FACILITATORS_ONLY)
+        if item.status is not FeedbackStatus.DELIVERED:
+            raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
+        return item
 
+    async def open_answer(self, ctx: Context, raw: str, form: FormSpec) -> Reply:
+        """The answer form for an item that may be answered in public."""
+        item = await self._answerable(ctx, _ref(raw))
+        return Reply(form=form.form(catalog.FEEDBACK_ANSWER_FORM_TITLE, state=item.item_id,
+                                    submit_label="Post"))
 
-async def _handle_answer(ctx: Context) -> Reply:
-    event_state = getattr(ctx.event, "state", "")
-    item = await _answerable(ctx, _ref(str(event_state)))
-    answer = neutralise(ctx.options["answer"])
-    now = ctx.now()
-    channel = ctx.settings.feedback_channel
-    post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
-                       Destination.to_channel(ctx.group_id, channel),
-                       Message(catalog.feedback_you_said_we_did(quote_block(item.text), answer)))
-    if not await ctx.storage.answer_feedback(ctx.group_id, item.item_id, answer,
-                                             coarse_day(now), [post], now):
-        raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
-    ctx.app.deliveries_waiting()
-    log_event(log, logging.INFO, "feedback.answered", group=ctx.group_id, item=item.item_id)
-    return Reply.text(catalog.feedback_answer_posted(channel))
+    async def answer(self, ctx: Context) -> Reply:
+        """Store the answer and its public post, quoting the item, together."""
+        event_state = getattr(ctx.event, "state", "")
+        item = await self._answerable(ctx, _ref(str(event_state)))
+        answer = neutralise(ctx.options["answer"])
+        now = ctx.now()
+        channel = ctx.settings.feedback_channel
+        post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
+                           Destination.to_channel(ctx.group_id, channel),
+                           Message(catalog.feedback_you_said_we_did(quote_block(item.text),
+                                                                    answer)))
+        if not await self.host.store.answer_feedback(ctx.group_id, item.item_id, answer,
+                                                     coarse_day(now), [post], now):
+            raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
+        self.host.deliveries_waiting()
+        log_event(log, logging.INFO, "feedback.answered", group=ctx.group_id,
+                  item=item.item_id)
+        return Reply.text(catalog.feedback_answer_posted(channel))
