@@ -35,7 +35,7 @@ from bot.checkins_config import (
     checkins_config,
 )
 from bot.concerns_config import CONCERNS_SCHEMA, ConcernsConfig, concerns_config
-from bot.feedback_config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
+from bot.features.feedback.config import FEEDBACK_SCHEMA, FeedbackConfig, feedback_config
 from bot.retention_config import (
     RETENTION_SCHEMA,
     RetentionConfig,

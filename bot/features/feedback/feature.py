@@ -31,7 +31,9 @@ from bot.commands import CommandSpec, OptionSpec
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature, FormHandler, FormSpec
-from bot.features.anonymity import DailyLimiter, coarse_day
+from bot.features.anonymity import coarse_day
+from bot.features.feedback.config import FeedbackConfig
+from bot.features.feedback.limiter import DailyLimiter
 from bot.features.feedback.store import (
     Audience,
     FeedbackItem,
@@ -40,7 +42,6 @@ from bot.features.feedback.store import (
     NewFeedback,
 )
 from bot.features.host import FeatureHost
-from bot.feedback_config import FeedbackConfig
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
