@@ -46,6 +46,7 @@ from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
 from bot.features.concerns.intake import owner_tag
+from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
@@ -809,9 +810,10 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(carol, "meetings.action_done", str(world.action_item)),
          catalog.action_not_found(world.action_item)),
         (press(carol, "feedback.answer", world.feedback_item),
-         catalog.feedback_no_item(world.feedback_item)),
+         feedback_wording.feedback_no_item(world.feedback_item)),
         (FormSubmission(OTHER_GROUP, carol, "feedback.answer", {"answer": "x"},
-                        world.feedback_item), catalog.feedback_no_item(world.feedback_item)),
+                        world.feedback_item),
+         feedback_wording.feedback_no_item(world.feedback_item)),
     ]
     for event, expected in cases:
         async with Unchanged(world):

@@ -20,6 +20,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import Actor, FormSubmission
+from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience, FeedbackItem
 from bot.text import has_visible_text, neutralise
 from storage.crypto import FieldCipher, generate_key
@@ -111,7 +112,7 @@ def test_any_feedback_form_is_refused_kindly_or_stored_neutralised(tmp_path: Pat
                 {"message": message, "topic": topic, "audience": audience})))
             after = runner.run(env.stored_feedback())
             assert reply_text(reply) != catalog.SOMETHING_WENT_WRONG
-            accepted = reply_text(reply).startswith(catalog.FEEDBACK_SENT_START)
+            accepted = reply_text(reply).startswith(feedback_wording.FEEDBACK_SENT_START)
             seen.add(accepted)
             if accepted:
                 assert len(after) == len(before) + 1

@@ -16,6 +16,7 @@ import pytest
 
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
+from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.feature import DigestJobs
 from bot.features.feedback.store import Audience
 from bot.features.polls import Polls
@@ -100,7 +101,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     app = harness.app
     assert app is not None
     answer = await _send_feedback(fake, "alice", "Too much jargon @everyone")
-    assert answer["data"]["content"] == catalog.FEEDBACK_SENT
+    assert answer["data"]["content"] == feedback_wording.FEEDBACK_SENT
     assert answer["data"]["flags"] & 64  # only the sender sees it
     for who in ("bob", "carol", "erin", "finn"):
         await _send_feedback(fake, who, f"{who}'s point")
@@ -117,7 +118,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     assert "@\u200beveryone" in "\n".join(p["content"] for p in posts)
     first = posts[0]
     (button,) = _buttons(first)
-    assert button["label"] == catalog.FEEDBACK_ANSWER_BUTTON
+    assert button["label"] == feedback_wording.FEEDBACK_ANSWER_BUTTON
     pressed = await fake.press("carol", first, button["custom_id"])
     modal = await fake.wait_response(pressed)
     assert modal["type"] == 9
@@ -125,7 +126,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     reply = await fake.wait_response(done)
     link = f"<#{fake.by_name['#feedback']}>"  # a channel link, which pings nobody
     assert reply["data"]["content"] == render_channels(
-        catalog.feedback_answer_posted("feedback"), lambda _: link)
+        feedback_wording.feedback_answer_posted("feedback"), lambda _: link)
     await harness.settle()
     said = fake.public_posts("#feedback")[-1]
     assert said["content"].startswith("**You said, we did**")

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from adapters.slack import SlackRunner
-from bot import catalog
 from bot.clock import FakeClock
+from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.feature import DigestJobs
 from bot.features.feedback.store import Audience
 from bot.features.polls import Polls
@@ -127,7 +127,7 @@ async def test_feedback_digest_and_you_said_we_did_on_slack(
             view, {"message": f"<!channel> point {n}", "topic": "",
                    "audience": "group"}, user=user))
         assert done["response_action"] == "update"
-        assert catalog.FEEDBACK_SENT.split(".")[0] in json.dumps(done["view"])
+        assert feedback_wording.FEEDBACK_SENT.split(".")[0] in json.dumps(done["view"])
     # The canary: the senders' ids and names are in no log line so far.
     assert "command.run" in logs.getvalue()
     for needle in (ALICE, BOB, SAM, "Alice", "Bob", "Sam"):

@@ -1,4 +1,5 @@
-"""Every sentence in bot/catalog.py, with its placeholders filled, found by introspection.
+"""Every sentence in bot/catalog.py and in each feature package's `wording.py`, with its
+placeholders filled, found by introspection.
 
 The wording tests (reading ease, promises) need every message the bot can say, not a
 hand-picked few: a new catalog entry is covered the moment it is written. Constants are
@@ -10,13 +11,19 @@ table's values is reported by `uncallable()`, never silently skipped.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import inspect
+import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 import bot.catalog as catalog
+import bot.features
 
 # Said on the command line to whoever runs the bot (start-up, `coprod export`, `erase`,
 # `rotate-key`, check-config), not in chat to members or leads. They name files,
@@ -143,19 +150,37 @@ def is_operator_facing(name: str) -> bool:
     return name.startswith(OPERATOR_PREFIXES)
 
 
+@cache
+def wording_modules() -> tuple[ModuleType, ...]:
+    """bot.catalog, then every `bot.features.<feature>.wording` (a feature's own words)."""
+    found = [catalog]
+    for info in pkgutil.iter_modules(bot.features.__path__):
+        name = f"bot.features.{info.name}.wording"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return tuple(found)
+
+
+@cache
+def _public() -> dict[str, Any]:
+    """Every public entry that is wording, by name: strings, tuples and dicts of strings,
+    and functions defined in the module that holds them."""
+    out: dict[str, Any] = {}
+    for module in wording_modules():
+        for name, value in vars(module).items():
+            if name.startswith("_") or name in {"annotations", "BOT_NAME"} or name in out:
+                continue
+            if inspect.isfunction(value):
+                if value.__module__ == module.__name__:
+                    out[name] = value
+            elif isinstance(value, str | tuple | dict):
+                out[name] = value
+    return out
+
+
 def public_names() -> list[str]:
-    """Every public catalog entry that is wording: strings, tuples and dicts of strings,
-    and functions defined in bot.catalog."""
-    names = []
-    for name, value in vars(catalog).items():
-        if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
-            continue
-        if inspect.isfunction(value):
-            if value.__module__ == catalog.__name__:
-                names.append(name)
-        elif isinstance(value, str | tuple | dict):
-            names.append(name)
-    return names
+    """Every public entry that is wording (bot.catalog's, then each feature's)."""
+    return list(_public())
 
 
 def _sample(param: inspect.Parameter) -> Any:
@@ -182,7 +207,7 @@ class _Answer:
 
 
 def _calls(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    signature = inspect.signature(getattr(catalog, name))
+    signature = inspect.signature(_public()[name])
     base = {p.name: _sample(p) for p in signature.parameters.values()}
     yield "", base
     for param in signature.parameters.values():
@@ -221,7 +246,7 @@ def entries(*, operator: bool = False) -> list[Entry]:
     for name in public_names():
         if is_operator_facing(name) and not operator:
             continue
-        value = getattr(catalog, name)
+        value = _public()[name]
         if not inspect.isfunction(value):
             texts = _texts(value)
             found += [Entry(name, str(i) if len(texts) > 1 else "", t)

@@ -2,10 +2,11 @@
 its placeholders filled, is easy to read, has no overlong sentence, carries no meaning
 by emoji or colour alone, and is not a wall of text.
 
-The messages come from bot/catalog.py by introspection (tests/wording/catalog_samples.py),
-so a new sentence is measured the day it is written. Reading ease is Flesch reading ease
-from textstat 0.7.4 (pinned in pyproject.toml: it counts syllables with pyphen's bundled
-dictionaries, offline), on the text as read aloud (tests/wording/plain.py). Exceptions
+The messages come from bot/catalog.py and the features' wording.py modules by
+introspection (tests/wording/catalog_samples.py), so a new sentence is measured the day it
+is written. Reading ease is Flesch reading ease from textstat 0.7.4 (pinned in
+pyproject.toml: it counts syllables with pyphen's bundled dictionaries, offline), on the
+text as read aloud (tests/wording/plain.py). Exceptions
 are listed below with the reason; an exception that is no longer needed fails too, so
 the list stays short and true.
 """

@@ -32,6 +32,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature, FormHandler, FormSpec
 from bot.features.anonymity import coarse_day
+from bot.features.feedback import wording
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.limiter import DailyLimiter
 from bot.features.feedback.store import (
@@ -102,21 +103,21 @@ def next_local_day(day: datetime, zone: ZoneInfo) -> datetime:
 def send_fields(config: FeedbackConfig) -> tuple[FormField, ...]:
     """The feedback form's fields."""
     return (
-        FormField("message", catalog.FEEDBACK_FIELD_MESSAGE, "paragraph", required=True,
-                  max_length=MESSAGE_LIMIT, placeholder=catalog.FEEDBACK_FIELD_MESSAGE_HINT),
-        FormField("topic", catalog.FEEDBACK_FIELD_TOPIC, "choice", required=False,
+        FormField("message", wording.FEEDBACK_FIELD_MESSAGE, "paragraph", required=True,
+                  max_length=MESSAGE_LIMIT, placeholder=wording.FEEDBACK_FIELD_MESSAGE_HINT),
+        FormField("topic", wording.FEEDBACK_FIELD_TOPIC, "choice", required=False,
                   choices=tuple(Choice(t, t) for t in config.topics)),
-        FormField("audience", catalog.FEEDBACK_FIELD_AUDIENCE, "choice", required=True,
+        FormField("audience", wording.FEEDBACK_FIELD_AUDIENCE, "choice", required=True,
                   default=Audience.GROUP.value,
-                  choices=(Choice(catalog.FEEDBACK_FOR_GROUP, Audience.GROUP.value),
-                           Choice(catalog.FEEDBACK_FOR_FACILITATORS,
+                  choices=(Choice(wording.FEEDBACK_FOR_GROUP, Audience.GROUP.value),
+                           Choice(wording.FEEDBACK_FOR_FACILITATORS,
                                   Audience.FACILITATORS.value))),
     )
 
 
 ANSWER_FIELDS = (
-    FormField("answer", catalog.FEEDBACK_ANSWER_FIELD, "paragraph", required=True,
-              max_length=MESSAGE_LIMIT, placeholder=catalog.FEEDBACK_ANSWER_HINT),
+    FormField("answer", wording.FEEDBACK_ANSWER_FIELD, "paragraph", required=True,
+              max_length=MESSAGE_LIMIT, placeholder=wording.FEEDBACK_ANSWER_HINT),
 )
 
 
@@ -131,7 +132,7 @@ def build(host: FeedbackHost) -> Feature:
                            command="feedback answer")
 
     async def open_form(ctx: Context) -> Reply:
-        return Reply(form=send_form.form(catalog.FEEDBACK_FORM_TITLE))
+        return Reply(form=send_form.form(wording.FEEDBACK_FORM_TITLE))
 
     async def answer_button(ctx: Context) -> Reply:
         return await review.open_answer(ctx, str(ctx.options.get("value", "")), answer_form)
@@ -144,17 +145,17 @@ def build(host: FeedbackHost) -> Feature:
                       required=True, max_length=40)
     commands = [
         CommandSpec("feedback",
-                    catalog.feedback_help(config.group_min_items, config.facilitators_min_items,
+                    wording.feedback_help(config.group_min_items, config.facilitators_min_items,
                                           config.review_hours),
                     open_form, "/feedback", feature="feedback", opens_form=True),
-        CommandSpec("feedback list", catalog.FEEDBACK_LIST_HELP, review.list, "/feedback list",
+        CommandSpec("feedback list", wording.FEEDBACK_LIST_HELP, review.list, "/feedback list",
                     roles=facilitators, feature="feedback"),
-        CommandSpec("feedback hide", catalog.FEEDBACK_HIDE_HELP, review.hide,
+        CommandSpec("feedback hide", wording.FEEDBACK_HIDE_HELP, review.hide,
                     "/feedback hide item=3f9a1c2b7d reason=\"names a member\"",
                     options=(item, OptionSpec("reason", "why it is hidden", required=True,
                                               max_length=REASON_LIMIT)),
                     roles=facilitators, feature="feedback"),
-        CommandSpec("feedback answer", catalog.FEEDBACK_ANSWER_HELP, answer_command,
+        CommandSpec("feedback answer", wording.FEEDBACK_ANSWER_HELP, answer_command,
                     "/feedback answer item=3f9a1c2b7d", options=(item,), roles=facilitators,
                     feature="feedback", opens_form=True),
     ]
@@ -177,7 +178,7 @@ def _handle_send(host: FeedbackHost, limiter: DailyLimiter) -> FormHandler:
         now = ctx.now()
         # The only use of who sent it: a count under a key that is gone tomorrow.
         if not limiter.take(ctx.group_id, ctx.actor.user_id, now):
-            raise UserError(catalog.feedback_daily_limit(limiter.limit))
+            raise UserError(wording.feedback_daily_limit(limiter.limit))
         item = NewFeedback(secrets.token_hex(5), ctx.group_id, audience, text, topic,
                            local_day(now, ctx.settings.zone))
         try:
@@ -186,7 +187,7 @@ def _handle_send(host: FeedbackHost, limiter: DailyLimiter) -> FormHandler:
             limiter.give_back(ctx.group_id, ctx.actor.user_id, now)
             raise
         group = audience is Audience.GROUP
-        return Reply.text(catalog.feedback_sent(
+        return Reply.text(wording.feedback_sent(
             group, config.group_min_items if group else config.facilitators_min_items,
             config.review_hours,
             config.group_digest_times if group else config.facilitators_digest_times))
@@ -308,13 +309,13 @@ class DigestJobs:
         out = []
         for number, item in enumerate(items, start=1):
             waited = self.config.max_wait_days if now - item.day > wait else None
-            text = catalog.feedback_digest_item(number, count, item.item_id,
+            text = wording.feedback_digest_item(number, count, item.item_id,
                                                 neutralise(item.topic),
                                                 quote_block(item.text), waited)
             if number == 1:
-                text = catalog.feedback_digest_header(count, audience is Audience.GROUP) \
+                text = wording.feedback_digest_header(count, audience is Audience.GROUP) \
                     + "\n\n" + text
-            buttons = ((Button(catalog.FEEDBACK_ANSWER_BUTTON, ANSWER_ACTION, item.item_id),)
+            buttons = ((Button(wording.FEEDBACK_ANSWER_BUTTON, ANSWER_ACTION, item.item_id),)
                        if audience is Audience.GROUP else ())
             out.append(NewDelivery(f"feedback-digest:{key}:{number}", destination,
                                    Message(text, buttons=buttons)))
@@ -326,7 +327,7 @@ class DigestJobs:
 
 def _facilitator(ctx: Context) -> None:
     if not (ctx.has_role(Role.FACILITATOR) or ctx.actor.is_admin):
-        raise UserError(catalog.FEEDBACK_ONLY_FACILITATORS)
+        raise UserError(wording.FEEDBACK_ONLY_FACILITATORS)
 
 
 def _day(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -365,20 +366,20 @@ class Review:
         done = [i for i in await storage.recent_feedback(ctx.group_id, since, LIST_LIMIT + 200)
                 if i.status is not FeedbackStatus.WAITING][:LIST_LIMIT]
         if not waiting and not done:
-            return Reply.text(catalog.feedback_list_empty(review_hours))
+            return Reply.text(wording.feedback_list_empty(review_hours))
         review = timedelta(hours=review_hours)
-        lines = [catalog.feedback_list_header(len(waiting), review_hours)]
+        lines = [wording.feedback_list_header(len(waiting), review_hours)]
         for item in waiting:
             shared_from = reviewed_since(item, zone) + review
-            state = catalog.feedback_state(item.status.value, item.answered,
+            state = wording.feedback_state(item.status.value, item.answered,
                                            item.hidden_reason, _day(shared_from, zone))
-            lines.append(catalog.feedback_list_line(
+            lines.append(wording.feedback_list_line(
                 item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
                 _quoted(item.text)))
         for item in done:
-            state = catalog.feedback_state(item.status.value, item.answered,
+            state = wording.feedback_state(item.status.value, item.answered,
                                            item.hidden_reason, _day(item.delivered_day, zone))
-            lines.append(catalog.feedback_list_line(
+            lines.append(wording.feedback_list_line(
                 item.item_id, item.audience is Audience.GROUP, state, neutralise(item.topic),
                 _quoted(item.text)))
         return Reply.text("\n".join(lines))
@@ -391,30 +392,30 @@ class Review:
             raise UserError(catalog.option_empty("reason"))
         item = await self.host.store.feedback_item(ctx.group_id, ref)
         if item is None:
-            raise UserError(catalog.feedback_no_item(neutralise(ref)))
+            raise UserError(wording.feedback_no_item(neutralise(ref)))
         if not await self.host.store.hide_feedback(ctx.group_id, ref, reason,
                                                    ctx.actor.user_id, coarse_day(ctx.now())):
-            raise UserError(catalog.FEEDBACK_CANT_HIDE)
+            raise UserError(wording.FEEDBACK_CANT_HIDE)
         log_event(log, logging.INFO, "feedback.hidden", group=ctx.group_id, item=ref)
-        return Reply.text(catalog.feedback_hidden(ref))
+        return Reply.text(wording.feedback_hidden(ref))
 
     async def _answerable(self, ctx: Context, ref: str) -> FeedbackItem:
         _facilitator(ctx)
         item = await self.host.store.feedback_item(ctx.group_id, ref)
         if item is None:
-            raise UserError(catalog.feedback_no_item(neutralise(ref)))
+            raise UserError(wording.feedback_no_item(neutralise(ref)))
         if item.status is FeedbackStatus.HIDDEN:
-            raise UserError(catalog.FEEDBACK_HIDDEN_CANT_ANSWER)
+            raise UserError(wording.FEEDBACK_HIDDEN_CANT_ANSWER)
         if item.audience is not Audience.GROUP:
-            raise UserError(catalog.FEEDBACK_FOR_FACILITATORS_ONLY)
+            raise UserError(wording.FEEDBACK_FOR_FACILITATORS_ONLY)
         if item.status is not FeedbackStatus.DELIVERED:
-            raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
+            raise UserError(wording.FEEDBACK_NOT_DELIVERED)
         return item
 
     async def open_answer(self, ctx: Context, raw: str, form: FormSpec) -> Reply:
         """The answer form for an item that may be answered in public."""
         item = await self._answerable(ctx, _ref(raw))
-        return Reply(form=form.form(catalog.FEEDBACK_ANSWER_FORM_TITLE, state=item.item_id,
+        return Reply(form=form.form(wording.FEEDBACK_ANSWER_FORM_TITLE, state=item.item_id,
                                     submit_label="Post"))
 
     async def answer(self, ctx: Context) -> Reply:
@@ -426,12 +427,12 @@ class Review:
         channel = ctx.settings.feedback_channel
         post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
                            Destination.to_channel(ctx.group_id, channel),
-                           Message(catalog.feedback_you_said_we_did(quote_block(item.text),
+                           Message(wording.feedback_you_said_we_did(quote_block(item.text),
                                                                     answer)))
         if not await self.host.store.answer_feedback(ctx.group_id, item.item_id, answer,
                                                      coarse_day(now), [post], now):
-            raise UserError(catalog.FEEDBACK_NOT_DELIVERED)
+            raise UserError(wording.FEEDBACK_NOT_DELIVERED)
         self.host.deliveries_waiting()
         log_event(log, logging.INFO, "feedback.answered", group=ctx.group_id,
                   item=item.item_id)
-        return Reply.text(catalog.feedback_answer_posted(channel))
+        return Reply.text(wording.feedback_answer_posted(channel))
