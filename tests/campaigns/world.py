@@ -207,7 +207,7 @@ async def _seed(world: World) -> None:
     assert feedback.form is not None
     for i in range(5):
         await submit("alice", feedback.form, {"message": f"point {i}", "audience": "group"})
-    from bot.features.feedback.feature import DigestJobs
+    from bot.features.feedback.digests import DigestJobs
     from bot.features.feedback.store import Audience
     from tests.feedback.helpers import feedback_host, reviewed_since_yesterday
 

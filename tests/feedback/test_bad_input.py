@@ -183,7 +183,7 @@ async def test_empty_invisible_or_long_feedback_is_refused_and_not_stored(
 def test_any_answer_reason_ref_or_vote_never_crashes_and_is_neutralised(
         tmp_path: Path) -> None:
     from bot.events import ButtonPress, Invocation
-    from bot.features.feedback.feature import DigestJobs
+    from bot.features.feedback.digests import DigestJobs
     from bot.features.feedback.store import FeedbackStatus
     from scheduler import Firing
     from tests.feedback.helpers import feedback_host

@@ -17,7 +17,7 @@ import pytest
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.features.feedback import wording as feedback_wording
-from bot.features.feedback.feature import DigestJobs
+from bot.features.feedback.digests import DigestJobs
 from bot.features.feedback.store import Audience
 from bot.features.polls import Polls
 from bot.logs import configure_logging

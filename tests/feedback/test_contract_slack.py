@@ -16,7 +16,7 @@ import pytest
 from adapters.slack import SlackRunner
 from bot.clock import FakeClock
 from bot.features.feedback import wording as feedback_wording
-from bot.features.feedback.feature import DigestJobs
+from bot.features.feedback.digests import DigestJobs
 from bot.features.feedback.store import Audience
 from bot.features.polls import Polls
 from bot.logs import configure_logging

@@ -19,7 +19,7 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.features.feedback import feature as feedback_module
+from bot.features.feedback import digests as feedback_module
 from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience, FeedbackStatus
 from bot.messages import Message
