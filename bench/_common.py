@@ -9,13 +9,14 @@ fresh PostgreSQL database made for the run and dropped afterwards. Otherwise it 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import secrets
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,30 @@ def skipped(what: str, reason: Any) -> None:
     """Say that a PostgreSQL run was skipped, and why."""
     print(f"\nPostgreSQL{' ' + what if what else ''}: skipped ({reason})")
     sys.stdout.flush()
+
+
+async def for_each_backend(run: Callable[[Backend], Awaitable[None]]) -> None:
+    """`run` on SQLite, then on PostgreSQL if it can be used (else say why not)."""
+    async with sqlite_backend() as backend:
+        await run(backend)
+    try:
+        async with postgres_backend() as backend:
+            await run(backend)
+    except Skipped as exc:
+        skipped("", exc)
+
+
+async def sqlite_then_postgres(sqlite_run: Callable[[], Awaitable[None]],
+                               postgres_run: Callable[[], Awaitable[None]],
+                               limit_seconds: float) -> int:
+    """A benchmark's run on SQLite, then on PostgreSQL if it can be used, all bounded in
+    time; then how long it took. The exit status (0)."""
+    clock = Clock()
+    async with asyncio.timeout(limit_seconds):
+        await sqlite_run()
+        try:
+            await postgres_run()
+        except Skipped as exc:
+            skipped("", exc)
+    note(f"(bench took {clock})")
+    return 0

@@ -5,14 +5,16 @@ asyncpg) as the baseline. Not a benchmark itself (`make bench` skips `_*.py`).""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiosqlite
+from _common import Backend
 
 from adapters.memory import MemoryBot
 from bot.app import App
@@ -71,7 +73,7 @@ class Core:
             group_id=GROUP, title="Monthly meeting", starts_at=starts, zone="Europe/London",
             rrule="", location="Room 2", notes="", channel="updates", reminders=(60,),
             created_by="bench")], now)
-        app = App(Config(feedback=FeedbackConfig(daily_limit=100)), storage)
+        app = App(Config().with_sections(FeedbackConfig(daily_limit=100)), storage)
         await app.load()
         bot = MemoryBot(app)
         return cls(app, bot, storage, occurrence_value(meeting_id, starts, False))
@@ -88,6 +90,18 @@ class Core:
     async def stop(self) -> None:
         """Stop the dispatcher (the storage is closed by whoever opened it)."""
         await self.bot.close()
+
+
+@contextlib.asynccontextmanager
+async def running_core(backend: Backend) -> AsyncIterator[Core]:
+    """`Core.start` on a fresh storage of `backend`; stopped and closed afterwards."""
+    storage = await backend.open()
+    core = await Core.start(storage)
+    try:
+        yield core
+    finally:
+        await core.stop()
+        await storage.close()
 
 
 # ---- the raw driver, for the baseline ---------------------------------------------------

@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import (
     Backend,
-    Clock,
     Row,
     Skipped,
     fresh_postgres,
@@ -35,8 +34,9 @@ from _common import (
     skipped,
     spread,
     sqlite_backend,
+    sqlite_then_postgres,
 )
-from _workload import Core, feedback, raw_postgres, raw_rows, raw_sqlite, rsvp
+from _workload import feedback, raw_postgres, raw_rows, raw_sqlite, rsvp, running_core
 
 from bot.events import Event
 
@@ -47,17 +47,12 @@ LIMIT_SECONDS = 60
 
 async def burst(backend: Backend) -> dict[str, list[float]]:
     """The 500 at once; latencies by kind ("all", "feedback", "rsvp")."""
-    storage = await backend.open()
-    core = await Core.start(storage)
-    try:
+    async with running_core(backend) as core:
         await core.handle(feedback(-1))  # warm up: first use of each path
         await core.handle(rsvp(-1, core.rsvp_value))
         events: list[Event] = [feedback(n) if n % 2 == 0 else rsvp(n, core.rsvp_value)
                                for n in range(BURST)]
         took = await asyncio.gather(*(core.handle(e) for e in events))
-    finally:
-        await core.stop()
-        await storage.close()
     return {"all": list(took),
             "feedback": [t for n, t in enumerate(took) if n % 2 == 0],
             "rsvp": [t for n, t in enumerate(took) if n % 2 == 1]}
@@ -109,15 +104,7 @@ async def postgres_run() -> None:
 
 async def main() -> int:
     """SQLite, then PostgreSQL if it can be used."""
-    clock = Clock()
-    async with asyncio.timeout(LIMIT_SECONDS):
-        await sqlite_run()
-        try:
-            await postgres_run()
-        except Skipped as exc:
-            skipped("", exc)
-    note(f"(bench took {clock})")
-    return 0
+    return await sqlite_then_postgres(sqlite_run, postgres_run, LIMIT_SECONDS)
 
 
 if __name__ == "__main__":

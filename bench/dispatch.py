@@ -28,19 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import (
-    Backend,
-    Clock,
-    Row,
-    Skipped,
-    note,
-    postgres_backend,
-    print_table,
-    ratio,
-    skipped,
-    spread,
-    sqlite_backend,
-)
+from _common import Backend, Clock, Row, for_each_backend, note, print_table, ratio, spread
 
 from adapters.memory import MemoryAdapter, MemoryBot
 from bot.app import App
@@ -167,13 +155,7 @@ async def main() -> int:
     """The baseline, then SQLite, then PostgreSQL if it can be used."""
     clock = Clock()
     base = await bare_queue()
-    async with sqlite_backend() as backend:
-        await run_backend(backend, base)
-    try:
-        async with postgres_backend() as backend:
-            await run_backend(backend, base)
-    except Skipped as exc:
-        skipped("", exc)
+    await for_each_backend(lambda backend: run_backend(backend, base))
     note("baseline = the bare asyncio queue round trip measured in this run; "
          "ratio = core / baseline.")
     note("(all features): every feature on; the member has not opted in to check-ins, so "

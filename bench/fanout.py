@@ -33,6 +33,7 @@ from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.app import App
 from bot.config import Config, DiscordConfig
 from bot.features import meetings
+from bot.meetings_config import MeetingsConfig
 from storage.meetings import MeetingDraft
 from tests.fakes.discord import FakeDiscord
 
@@ -59,9 +60,9 @@ async def run() -> int:
     fake.enforce_global_limit(LIMIT)
     previous = apply_endpoints("", "")
     config = Config(
-        meetings_coming_up_day="never",
         discord=DiscordConfig(guild_ids=(fake.guild_id,), api_base=fake.api_base,
-                              gateway_url=fake.gateway_url, requests_per_second=LIMIT))
+                              gateway_url=fake.gateway_url, requests_per_second=LIMIT),
+    ).with_sections(MeetingsConfig(coming_up_day="never"))
     task: asyncio.Task[None] | None = None
     bot: DiscordBot | None = None
     app: App | None = None

@@ -157,16 +157,10 @@ async def run_backend(name: str, database: str) -> None:
 
 async def main() -> int:
     """SQLite, then PostgreSQL if it can be used."""
-    from _common import Clock, Skipped, note, postgres_backend, skipped, sqlite_backend
+    from _common import Clock, for_each_backend, note
 
     clock = Clock()
-    async with sqlite_backend() as backend:
-        await run_backend(backend.name, backend.database)
-    try:
-        async with postgres_backend() as backend:
-            await run_backend(backend.name, backend.database)
-    except Skipped as exc:
-        skipped("", exc)
+    await for_each_backend(lambda backend: run_backend(backend.name, backend.database))
     note(f"(bench took {clock})")
     return 0
 

@@ -53,6 +53,7 @@ from bot.app import App
 from bot.config import Config
 from bot.features import meetings
 from bot.features.meetings.jobs import MeetingJobs
+from bot.meetings_config import MeetingsConfig
 from bot.outbox import NewDelivery
 from bot.runtime import start_app
 from scheduler import Firing
@@ -185,7 +186,7 @@ async def coprod_scheduler(database: str | Path, workload: Workload) -> dict[str
     store.started, store.claimed, store.commits = {}, {}, []
     await store.open()
     await store.migrate()
-    config = Config(meetings_coming_up_day="never")
+    config = Config().with_sections(MeetingsConfig(coming_up_day="never"))
     zero = _zero(LEAD + 2.0)  # room for setting up the rows first
     dues = [zero + offset for offset in workload.offsets()]
     offset = timedelta(minutes=REMINDER_MINUTES)

@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import (
     Backend,
-    Clock,
     Row,
     Skipped,
     fresh_postgres,
@@ -35,8 +34,9 @@ from _common import (
     ratio,
     skipped,
     sqlite_backend,
+    sqlite_then_postgres,
 )
-from _workload import Core, feedback, raw_postgres, raw_rows, raw_sqlite
+from _workload import feedback, raw_postgres, raw_rows, raw_sqlite, running_core
 
 AT_ONCE = 1000
 ONE_BY_ONE = 300
@@ -47,9 +47,7 @@ LIMIT_SECONDS = 90
 
 async def core_rates(backend: Backend) -> tuple[float, float]:
     """Submissions per second: all at once, and one after another."""
-    storage = await backend.open()
-    core = await Core.start(storage)
-    try:
+    async with running_core(backend) as core:
         await core.handle(feedback(-1))  # warm up
         started = time.perf_counter()
         await asyncio.gather(*(core.handle(feedback(n)) for n in range(AT_ONCE)))
@@ -58,9 +56,6 @@ async def core_rates(backend: Backend) -> tuple[float, float]:
         for n in range(AT_ONCE, AT_ONCE + ONE_BY_ONE):
             await core.handle(feedback(n))
         one_by_one = ONE_BY_ONE / (time.perf_counter() - started)
-    finally:
-        await core.stop()
-        await storage.close()
     return at_once, one_by_one
 
 
@@ -116,15 +111,7 @@ async def postgres_run() -> None:
 
 async def main() -> int:
     """SQLite, then PostgreSQL if it can be used."""
-    clock = Clock()
-    async with asyncio.timeout(LIMIT_SECONDS):
-        await sqlite_run()
-        try:
-            await postgres_run()
-        except Skipped as exc:
-            skipped("", exc)
-    note(f"(bench took {clock})")
-    return 0
+    return await sqlite_then_postgres(sqlite_run, postgres_run, LIMIT_SECONDS)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from bot.parsing import parse_command_line
 from bot.people import PeopleBook
 from bot.ports import People, Sender
 from bot.roles import Role, resolve_roles
-from bot.settings import FEATURES, GroupSettings, SettingsBook
+from bot.settings import GroupSettings, SettingsBook, feature_names
 from bot.text import has_visible_text
 from scheduler import Scheduler
 from storage.interface import Storage, StorageError
@@ -70,6 +70,7 @@ class App:
         self.settings = SettingsBook(config.group, config.groups)
         self.registry = Registry()
         self.features: dict[str, Feature] = {}
+        self._switchable = frozenset(feature_names())
         self._actions: dict[str, ActionHandler] = {}
         self._forms: dict[str, FormSpec] = {}
         # Which feature each button action and form belongs to, for its feature switch.
@@ -106,10 +107,7 @@ class App:
     def host_for(self, package: FeaturePackage) -> Host:
         """The host a feature is built from: the app's services with the feature's own
         store and config section."""
-        model = getattr(package, "config", None)
-        section = getattr(self.config, "section", None)
-        config = (section(model) if model is not None and section is not None
-                  else getattr(self.config, package.name, None))
+        config = self.config.section(package.config) if package.config else None
         return Host(self, self.storage, config)
 
     def add_feature(self, feature: Feature) -> None:
@@ -280,17 +278,12 @@ class App:
             return resolve_roles(actor.platform_roles, settings.facilitator_roles,
                                  settings.lead_roles)
 
-    def visible_commands(self, actor: Actor, group_id: str) -> list[CommandSpec]:
-        """The commands /help shows this person in this group: those they may run and
-        that are meant for them (`CommandSpec.listed_for`), of switched-on features."""
-        settings = self.settings.for_group(group_id)
-        return list(self.commands_for(settings, self.roles_of(actor, settings),
-                                      actor.is_admin))
-
     def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
                      is_admin: bool) -> tuple[CommandSpec, ...]:
-        """What `visible_commands` shows someone with these roles under these settings,
-        sorted by name. Kept until the registry changes, since /help asks on every call."""
+        """The commands /help shows someone with these roles under these settings: those
+        they may run and that are meant for them (`CommandSpec.listed_for`), of switched-on
+        features, sorted by name. Kept until the registry changes, since /help asks on
+        every call."""
         key = (settings.features, roles, is_admin, self.registry.version)
         found = self._visible.get(key)
         if found is None:
@@ -403,7 +396,8 @@ class App:
     def _check_switched_on(self, owned: str, group_id: str) -> None:
         """Buttons and forms of a switched-off feature stop working, as its commands do."""
         feature = self._owner.get(owned, "core")
-        if feature in FEATURES and feature not in self.settings.for_group(group_id).features:
+        settings = self.settings.for_group(group_id)
+        if feature in self._switchable and feature not in settings.features:
             raise UserError(catalog.FEATURE_SWITCHED_OFF)
 
     def _check_allowed(self, owned: str, event: ButtonPress | FormSubmission,
@@ -459,7 +453,7 @@ class App:
         ctx = Context(self, event, settings, self.roles_of(event.actor, settings))
         messages: list[Message] = []
         for feature in self.features.values():
-            if feature.on_join is not None and (feature.name not in FEATURES
+            if feature.on_join is not None and (feature.name not in self._switchable
                                                 or feature.name in settings.features):
                 messages += (await feature.on_join(ctx)).messages
         return Reply(messages=tuple(messages))
@@ -472,7 +466,7 @@ class App:
                       self.roles_of(actor, settings))
         sections = [Message(catalog.home_intro(actor.display_name))]
         for feature in self.features.values():
-            if feature.home is None or (feature.name in FEATURES
+            if feature.home is None or (feature.name in self._switchable
                                         and feature.name not in settings.features):
                 continue
             section = await feature.home(ctx)

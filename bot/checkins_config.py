@@ -1,52 +1,22 @@
 """`[checkins]` and `[buddies]` in config.toml.
 
 Kept beside, not inside, `bot/config.py` so the check-ins and buddies features own their
-own rules (for example that a member is followed up at most once).
+own rules (for example that a member is followed up at most once); the registry declares
+each as its feature's section.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
+
+from bot.config_model import ConfigSection, checked
 from bot.settings import SettingError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinsConfig:
-    """How check-ins and one-to-one requests work.
-
-    `facilitators` are platform user ids of facilitators (in addition to everyone the bot
-    sees acting with the facilitator role); `assign` maps a member's id to their
-    facilitator's id.
-    """
-
-    default_on: bool = False
-    day: str = "monday"
-    time: str = "10:00"
-    follow_up_hours: int = 48
-    pause_after_misses: int = 3
-    arrange_within_days: int = 3
-    helpline: str = ("If you need to talk to someone now, your local helpline or, in an "
-                     "emergency, the emergency services can help at any time.")
-    peer_support: str = ("Other members are here for each other too: type /buddy join to "
-                         "be paired with a buddy.")
-    facilitators: tuple[str, ...] = ()
-    assign: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class BuddiesConfig:
-    """How often buddies are paired, and how many past rounds to avoid repeating."""
-
-    every_weeks: int = 2
-    avoid_rounds: int = 3
-    day: str = "monday"
-    time: str = "10:00"
 
 
 _HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
@@ -100,32 +70,35 @@ def _assign(value: Any) -> Any:
     return {k.strip(): v.strip() for k, v in value.items()}
 
 
-CHECKINS_SCHEMA: dict[str, Any] = {
-    "default_on": _bool,
-    "day": _day,
-    "time": clock_time,
-    "follow_up_hours": _count(1, 24 * 14),
-    "pause_after_misses": _count(1, 52),
-    "arrange_within_days": _count(1, 60),
-    "helpline": _text,
-    "peer_support": _text,
-    "facilitators": _ids,
-    "assign": _assign,
-}
+class CheckinsConfig(ConfigSection):
+    """How check-ins and one-to-one requests work.
 
-BUDDIES_SCHEMA: dict[str, Any] = {
-    "every_weeks": _count(1, 52),
-    "avoid_rounds": _count(0, 52),
-    "day": _day,
-    "time": clock_time,
-}
+    `facilitators` are platform user ids of facilitators (in addition to everyone the bot
+    sees acting with the facilitator role); `assign` maps a member's id to their
+    facilitator's id.
+    """
+
+    default_on: Annotated[bool, checked(_bool)] = False
+    day: Annotated[str, checked(_day)] = "monday"
+    time: Annotated[str, checked(clock_time)] = "10:00"
+    follow_up_hours: Annotated[int, checked(_count(1, 24 * 14))] = 48
+    pause_after_misses: Annotated[int, checked(_count(1, 52))] = 3
+    arrange_within_days: Annotated[int, checked(_count(1, 60))] = 3
+    helpline: Annotated[str, checked(_text)] = (
+        "If you need to talk to someone now, your local helpline or, in an emergency, the "
+        "emergency services can help at any time.")
+    peer_support: Annotated[str, checked(_text)] = (
+        "Other members are here for each other too: type /buddy join to be paired with a "
+        "buddy.")
+    facilitators: Annotated[tuple[str, ...], checked(_ids)] = ()
+    assign: Annotated[Mapping[str, str], checked(_assign)] = Field(
+        default_factory=dict)
 
 
-def checkins_config(values: Mapping[str, Any]) -> CheckinsConfig:
-    """The checked `[checkins]` values over the defaults."""
-    return CheckinsConfig(**{k: v for k, v in values.items() if k in CHECKINS_SCHEMA})
+class BuddiesConfig(ConfigSection):
+    """How often buddies are paired, and how many past rounds to avoid repeating."""
 
-
-def buddies_config(values: Mapping[str, Any]) -> BuddiesConfig:
-    """The checked `[buddies]` values over the defaults."""
-    return BuddiesConfig(**{k: v for k, v in values.items() if k in BUDDIES_SCHEMA})
+    every_weeks: Annotated[int, checked(_count(1, 52))] = 2
+    avoid_rounds: Annotated[int, checked(_count(0, 52))] = 3
+    day: Annotated[str, checked(_day)] = "monday"
+    time: Annotated[str, checked(clock_time)] = "10:00"

@@ -7,8 +7,11 @@ import argparse
 import asyncio
 import os
 import sys
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from bot import __version__, catalog
 from bot.config import Config, ConfigError, default_config_path, load_config
@@ -32,6 +35,9 @@ from bot.startup import (
     shares_terminal,
 )
 from storage.crypto import generate_key
+
+if TYPE_CHECKING:
+    from bot.features.concerns.store import ConcernStore
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -144,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _concern_store(config: Config) -> AbstractAsyncContextManager[ConcernStore]:
+    """The database for `coprod case export`, opened as `coprod run` opens it (the
+    backend implements every feature's store port, the concerns' among them)."""
+    return cast("AbstractAsyncContextManager[ConcernStore]",
+                opened_storage(config, make_cipher(config, "console")))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `coprod` console script."""
     args = _parser().parse_args(argv)
@@ -167,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.ref is None:
                 _parser().parse_args(["case", "--help"])
-            return asyncio.run(run_export(config, args.ref, args.out))
+            return asyncio.run(run_export(partial(_concern_store, config),
+                                          config.database_target, args.ref, args.out))
         if args.command in ("export", "erase", "rotate-key"):
             from bot import privacy
 
@@ -221,7 +235,8 @@ def _with_http(config: Config, value: str, platform: str | None) -> Config:
     host, _, port = value.rpartition(":")
     if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
         raise ConfigError([catalog.slack_http_bad(value)])
-    slack = replace(config.slack, mode="http", http_host=host.strip("[]"), http_port=int(port))
+    slack = config.slack.model_copy(update={"mode": "http", "http_host": host.strip("[]"),
+                                            "http_port": int(port)})
     return replace(config, slack=slack)
 
 
@@ -243,7 +258,7 @@ def _with_record(config: Config, args: argparse.Namespace) -> Config:
     for name in ("input", "replies", "deliveries"):
         if name in given and not str(given[name]).strip():
             raise ConfigError([catalog.record_path_empty("--" + name)])
-    return replace(config, record=replace(config.record, **given))
+    return replace(config, record=config.record.model_copy(update=given))
 
 
 def _discord_helper(args: argparse.Namespace) -> int:

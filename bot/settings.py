@@ -14,20 +14,19 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot import catalog
 
-FEATURES: tuple[str, ...] = (
-    "meetings", "feedback", "polls", "checkins", "buddies", "concerns", "agreement",
-    "resources", "prompts",
-)
 
-# The channel setting each feature cannot work without.
-FEATURE_CHANNELS: dict[str, str] = {
-    "meetings": "updates_channel",
-    "polls": "updates_channel",
-    "agreement": "updates_channel",
-    "prompts": "updates_channel",
-    "feedback": "feedback_channel",
-    "concerns": "leads_channel",
-}
+def feature_names() -> tuple[str, ...]:
+    """The features facilitators can switch on and off, in registry order."""
+    from bot.features.registry import PACKAGES
+
+    return tuple(p.name for p in PACKAGES if p.switchable)
+
+
+def feature_channels() -> dict[str, str]:
+    """The channel setting each feature cannot work without, from the registry."""
+    from bot.features.registry import PACKAGES
+
+    return {p.name: p.channel for p in PACKAGES if p.channel}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +40,7 @@ class GroupSettings:
     leads_channel: str = "safeguarding-leads"
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
     lead_roles: tuple[str, ...] = ("Safeguarding lead",)
-    features: frozenset[str] = frozenset(FEATURES)
+    features: frozenset[str] = field(default_factory=lambda: frozenset(feature_names()))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -52,8 +51,9 @@ class GroupSettings:
         """(feature, setting key) for each switched-on feature whose channel (or, for
         concerns, lead roles) is unset."""
         out = []
-        for feature in FEATURES:
-            key = FEATURE_CHANNELS.get(feature)
+        channels = feature_channels()
+        for feature in feature_names():
+            key = channels.get(feature)
             if key and feature in self.features and not getattr(self, key):
                 out.append((feature, key))
         if "concerns" in self.features and not self.lead_roles:
@@ -133,10 +133,11 @@ def _check_roles(value: Any) -> tuple[str, ...]:
 
 
 def _check_features(value: Any) -> frozenset[str]:
-    names = {n.lower() for n in _names(value, catalog.setting_bad_features([], FEATURES))}
-    unknown = sorted(names - set(FEATURES))
+    known = feature_names()
+    names = {n.lower() for n in _names(value, catalog.setting_bad_features([], known))}
+    unknown = sorted(names - set(known))
     if unknown:
-        raise SettingError(catalog.setting_bad_features(unknown, FEATURES))
+        raise SettingError(catalog.setting_bad_features(unknown, known))
     return frozenset(names)
 
 
@@ -147,27 +148,22 @@ class SettingSpec:
     key: str
     check: Callable[[Any], Any]
     description: str
-    example: str
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("timezone", _check_timezone,
-                "the group's time zone, used when a member has not set their own",
-                "Europe/London"),
+                "the group's time zone, used when a member has not set their own"),
     SettingSpec("updates_channel", check_channel,
-                "where reminders, minutes, polls and announcements are posted", "updates"),
+                "where reminders, minutes, polls and announcements are posted"),
     SettingSpec("feedback_channel", check_channel,
-                "where anonymous feedback digests for the whole group are posted",
-                "feedback"),
+                "where anonymous feedback digests for the whole group are posted"),
     SettingSpec("leads_channel", check_channel,
-                "the safeguarding leads' private channel (never a public one)",
-                "safeguarding-leads"),
+                "the safeguarding leads' private channel (never a public one)"),
     SettingSpec("facilitator_roles", _check_roles,
-                "platform roles whose members are facilitators", "Facilitator"),
+                "platform roles whose members are facilitators"),
     SettingSpec("lead_roles", _check_roles,
-                "platform roles whose members are safeguarding leads", "Safeguarding lead"),
-    SettingSpec("features", _check_features,
-                "the features switched on", ",".join(FEATURES)),
+                "platform roles whose members are safeguarding leads"),
+    SettingSpec("features", _check_features, "the features switched on"),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(s.key for s in SETTINGS)
 
@@ -203,7 +199,7 @@ def describe(settings: GroupSettings, key: str) -> str:
     """A setting's value as people read it."""
     value = getattr(settings, key)
     if key == "features":
-        return ", ".join(f for f in FEATURES if f in value) or "none"
+        return ", ".join(f for f in feature_names() if f in value) or "none"
     if isinstance(value, tuple):
         return ", ".join(value)
     return str(value)

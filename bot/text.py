@@ -35,6 +35,9 @@ _BIDI_CONTROLS = dict.fromkeys(
 # ("Welcome, <" + "! We are glad...").
 _ANGLE_MENTION = re.compile(r"<(?=[@#!/:a-zA-Z]|\Z)")
 _BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b|\Z)", re.IGNORECASE)
+# A user mention as the platforms write it: Discord <@id> and <@!id>, Slack <@U..> and
+# <@U..|name>; the id is the group.
+USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
 # Markdown that can hide (spoilers) or fake (masked links, headings, quotes) content.
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]()>#])")
 

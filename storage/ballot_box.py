@@ -19,6 +19,10 @@ Why it is built this way (docs/decisions/anonymous-polls.md):
   rewritten (VACUUM FULL). What remains is written down plainly in
   docs/threat-model.md.
 - When the vote closes, the box keeps the counts and how many voted, never the tags.
+
+Shared by two storage packages, polls (`storage/polls/`) and the agreement's amendment
+votes, so it stays a storage module of its own; the table is made by polls' migration 10
+(`storage/polls/schema.py`).
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.features.polls.store import Ballot, VoteResult
 from storage.interface import StorageError
-from storage.polls import Ballot, VoteResult
 from storage.sql import SqlBase, SqlConnection
 
 log = logging.getLogger(__name__)
@@ -160,43 +164,6 @@ class SqlBallotBoxes(SqlBase):
         except StorageError as exc:
             log.warning("storage.forget_failed table=%s error=%s", BOX_TABLE,
                         type(exc).__name__)
-
-    # ---- migration 10 ----------------------------------------------------------------
-
-    async def _fill_ballot_boxes(self, db: SqlConnection) -> tuple[str, ...]:
-        """Migration 10's data step: move every anonymous poll's and amendment's votes
-        from the per-voter and per-option rows into ballot boxes, then delete those rows
-        (the tags of closed votes are not kept). Returns the tables to forget."""
-        polls = list(await db.execute_fetchall(
-            "SELECT id, status FROM polls WHERE anonymous = 1 ORDER BY id"))
-        for poll_id, status in polls:
-            tallies = [int(r[0]) for r in await db.execute_fetchall(
-                "SELECT votes FROM poll_tallies WHERE poll_id = ? ORDER BY option",
-                (poll_id,))]
-            voters = {str(tag): str(sealed or "") for tag, sealed in await db.execute_fetchall(
-                "SELECT voter, sealed FROM poll_voters WHERE poll_id = ?", (poll_id,))}
-            box = BallotBox(tallies, voters, len(voters))
-            await db.execute(f"INSERT INTO {BOX_TABLE} (id, box) VALUES (?, ?)",
-                             (poll_box(poll_id),
-                              self._box_token(box if status == "open" else box.closed())))
-        await db.execute("DELETE FROM poll_voters WHERE poll_id IN "
-                         "(SELECT id FROM polls WHERE anonymous = 1)")
-        await db.execute("DELETE FROM poll_tallies WHERE poll_id IN "
-                         "(SELECT id FROM polls WHERE anonymous = 1)")
-        amendments = list(await db.execute_fetchall(
-            "SELECT id, yes_votes, no_votes FROM amendments WHERE status = 'open' "
-            "ORDER BY id"))
-        for amendment_id, yes, no in amendments:
-            voters = {str(tag): str(sealed or "") for tag, sealed in await db.execute_fetchall(
-                "SELECT voter, sealed FROM amendment_voters WHERE amendment_id = ?",
-                (amendment_id,))}
-            box = BallotBox([int(yes), int(no)], voters, len(voters))
-            await db.execute(f"INSERT INTO {BOX_TABLE} (id, box) VALUES (?, ?)",
-                             (amendment_box(amendment_id), self._box_token(box)))
-        await db.execute("UPDATE amendments SET yes_votes = 0, no_votes = 0 "
-                         "WHERE status = 'open'")
-        await db.execute("DELETE FROM amendment_voters")
-        return ("amendment_voters", "amendments", BOX_TABLE, "poll_tallies", "poll_voters")
 
 
 __all__ = ["BOX_TABLE", "BallotBox", "SqlBallotBoxes", "amendment_box", "poll_box"]

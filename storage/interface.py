@@ -15,12 +15,9 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
-from storage.agreement import AgreementStores
 from storage.checkins import BuddyStore, CheckinStore
-from storage.concerns import ConcernStore
 from storage.meetings import MeetingsStore
 from storage.members import MemberDataStore
-from storage.polls import PollStore
 
 
 class StorageError(Exception):
@@ -65,8 +62,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(MeetingsStore, PollStore, CheckinStore, BuddyStore,
-              AgreementStores, ConcernStore, MemberDataStore, ABC):
+class Storage(MeetingsStore, CheckinStore, BuddyStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

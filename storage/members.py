@@ -41,10 +41,8 @@ _UNMOVED_SECTIONS: tuple[str, ...] = (
     "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
     "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
     "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
-    "meetings_created", "agreement_reads", "named_poll_votes", "concerns_raised",
-    "known_facilitator", "known_safeguarding_lead",
-    "group_settings_changed", "resources_added", "welcome_text_changed",
-    "messages_waiting",
+    "meetings_created",
+    "known_facilitator", "group_settings_changed", "messages_waiting",
 )
 
 
@@ -96,27 +94,8 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("agenda_items", ("id",), "body"),
     EncryptedColumn("minutes", ("id",), "body"),
     EncryptedColumn("action_items", ("id",), "body"),
-    EncryptedColumn("polls", ("id",), "body"),
-    EncryptedColumn("polls", ("id",), "voter_secret"),
-    EncryptedColumn("poll_voters", ("poll_id", "voter"), "sealed",
-                    "poll_id IN (SELECT id FROM polls WHERE anonymous = ?)", (0,)),
-    EncryptedColumn("ballot_boxes", ("id",), "box"),
-    EncryptedColumn("concern_cases", ("id",), "body"),
-    EncryptedColumn("concern_cases", ("id",), "access"),
-    EncryptedColumn("concern_cases", ("id",), "outcome"),
-    EncryptedColumn("concern_notes", ("id",), "body"),
-    EncryptedColumn("concern_audit", ("id",), "detail"),
-    EncryptedColumn("concern_leads", ("group_id", "user_id"), "body"),
-    EncryptedColumn("concern_drafts", ("id",), "body"),
     EncryptedColumn("checkins", ("id",), "note"),
     EncryptedColumn("one_to_ones", ("id",), "body"),
-    EncryptedColumn("agreement_versions", ("group_id", "number"), "body"),
-    EncryptedColumn("amendments", ("id",), "body"),
-    EncryptedColumn("amendments", ("id",), "voter_secret"),
-    EncryptedColumn("agreement_reads", ("group_id", "version", "user_id"), "name"),
-    EncryptedColumn("resources", ("id",), "body"),
-    EncryptedColumn("prompts", ("id",), "body"),
-    EncryptedColumn("welcome_texts", ("group_id",), "body"),
 )
 
 

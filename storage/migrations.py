@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.agreement_schema import AGREEMENT_SQLITE
 from storage.checkins_schema import CHECKINS_SQLITE
-from storage.concerns_schema import CONCERNS_SQLITE
 from storage.schema import Migration as Migration
 from storage.schema import postgres_sql as postgres_sql
 
@@ -176,11 +174,8 @@ _UNMOVED: tuple[Migration, ...] = (
             "CREATE INDEX action_items_open ON action_items (group_id, status, owner_id)",
         ),
     ),
-    Migration(version=6, name="safeguarding concerns", sqlite=CONCERNS_SQLITE),
     Migration(version=7, name="check-ins, one-to-ones and buddies",
               sqlite=CHECKINS_SQLITE),
-    Migration(version=8, name="welcome, agreement, resources and prompts",
-              sqlite=AGREEMENT_SQLITE),
     Migration(
         version=9,
         name="member erasure audit",
@@ -197,21 +192,6 @@ _UNMOVED: tuple[Migration, ...] = (
             )""",
             "CREATE INDEX member_erasures_member ON member_erasures (member_id, id)",
         ),
-    ),
-    Migration(
-        version=10,
-        name="ballot boxes for anonymous votes",
-        # One row per anonymous poll or agreement vote, rewritten whole by each vote: the
-        # counts and each voter tag's sealed choice, encrypted (storage/ballot_box.py).
-        # The data step moves open votes in and deletes the per-voter and per-option
-        # rows of anonymous votes (docs/decisions/anonymous-polls.md).
-        sqlite=(
-            """CREATE TABLE ballot_boxes (
-                id  TEXT PRIMARY KEY,
-                box TEXT NOT NULL
-            ) WITHOUT ROWID""",
-        ),
-        then="_fill_ballot_boxes",
     ),
     Migration(
         version=13,

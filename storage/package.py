@@ -91,9 +91,12 @@ class MemberTx:
 
 ExportHook = Callable[[MemberTx], Awaitable[MemberRecords]]
 """A member's records in this feature's tables, one list per export section."""
+KeepHook = Callable[[MemberTx], Awaitable[None]]
+"""Count the records linked to the member that an erasure keeps (safeguarding records)
+into `kept`. Every package's runs before any package or the core deletes anything."""
 EraseHook = Callable[[MemberTx], Awaitable[None]]
 """Delete or anonymise what the export hook lists (counting into `deleted`,
-`anonymised`; safeguarding records counted into `kept`)."""
+`anonymised`)."""
 PurgeHook = Callable[[MemberTx, Mapping[str, "datetime | None"]], Awaitable[None]]
 """Retention: delete what is older than the named cutoffs, counting into `deleted`."""
 
@@ -114,5 +117,6 @@ class StoragePackage:
     encrypted: tuple[EncryptedColumn, ...] = ()
     export_sections: tuple[str, ...] = ()
     export: ExportHook | None = None
+    keep: KeepHook | None = None
     erase: EraseHook | None = None
     purge: PurgeHook | None = None

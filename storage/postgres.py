@@ -34,13 +34,10 @@ from storage.crypto import FieldCipher
 from storage.interface import DatabaseUnreachable, Storage, StorageError
 from storage.packages import compose_storage
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
-from storage.sql_agreement import SqlAgreement
 from storage.sql_checkins import SqlCheckins
-from storage.sql_concerns import SqlConcerns
 from storage.sql_core import SqlCore
 from storage.sql_meetings import SqlMeetings
 from storage.sql_members import SqlMembers
-from storage.sql_polls import SqlPolls
 
 try:
     import asyncpg
@@ -377,8 +374,8 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class _PostgresStorage(SqlMeetings, SqlPolls, SqlCheckins, SqlAgreement,
-                      SqlConcerns, SqlMembers, SqlCore, PostgresBase, Storage):
+class _PostgresStorage(SqlMeetings, SqlCheckins, SqlMembers, SqlCore, PostgresBase,
+                       Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 
 

@@ -11,7 +11,6 @@ not with either database's JSON functions.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -32,7 +31,7 @@ from storage.members import (
 )
 from storage.package import MemberTx
 from storage.packages import storage_packages
-from storage.sql import SqlBase, SqlConnection, _json, from_micros, to_micros
+from storage.sql import SqlBase, _json, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
@@ -78,7 +77,8 @@ class SqlMembers(SqlBase, MemberDataStore):
     # ---- export ----------------------------------------------------------------------
 
     async def member_records(self, member_id: str, group_id: str | None) -> MemberRecords:
-        """See `MemberDataStore.member_records`."""
+        """The member's records in every table, core first, then each storage package's
+        export hook, in one read transaction."""
         out: MemberRecords = {name: [] for name in export_sections()}
         m = member_id
         scope, sp = _scope(group_id)
@@ -183,37 +183,11 @@ class SqlMembers(SqlBase, MemberDataStore):
                 out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
                                                 "title": data.get("title"),
                                                 "first_starts": _iso(r[3])})
-            for g, version, at in await rows(
-                    "SELECT group_id, version, read_at FROM agreement_reads "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id, version", (m, *sp)):
-                out["agreement_reads"].append({"group": g, "version": version,
-                                               "accepted_at": _iso(at)})
-            out["named_poll_votes"] = await self._named_votes(db, m, group_id)
-            for r in await rows(
-                    "SELECT id, group_id, status, created_at, body, danger FROM concern_cases "
-                    f"WHERE body IS NOT NULL{scope} ORDER BY created_at, id", sp):
-                data = self._decrypt_json(r[4])
-                if data.get("reporter") != m:
-                    continue
-                out["concerns_raised"].append({
-                    "group": r[1], "reference": r[0], "raised_at": _iso(r[3]),
-                    "status": r[2], "what_you_wrote": data.get("text"),
-                    "who_it_is_about": data.get("about") or None,
-                    "link": data.get("link") or None,
-                    "immediate_danger": bool(r[5]),
-                    "may_contact_you": bool(data.get("may_contact", False)),
-                    "name_left_off": bool(data.get("anonymous", False))})
             for g, name, at in await rows(
                     "SELECT group_id, display_name, seen_at FROM facilitators "
                     f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
                 out["known_facilitator"].append({"group": g, "name": name,
                                                  "last_seen": _iso(at)})
-            for g, body, source, at in await rows(
-                    "SELECT group_id, body, source, seen_at FROM concern_leads "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["known_safeguarding_lead"].append({
-                    "group": g, "name": self._decrypt_json(body).get("name"),
-                    "how": source, "last_seen": _iso(at)})
             for g, key, value, at in await rows(
                     "SELECT group_id, key, value_json, changed_at FROM settings_audit "
                     f"WHERE changed_by = ?{scope} ORDER BY id", (m, *sp)):
@@ -221,16 +195,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     "group": g, "setting": key,
                     "value": None if value is None else self._decrypt_json(value),
                     "changed_at": _iso(at)})
-            for rid, g, body, at in await rows(
-                    "SELECT id, group_id, body, added_at FROM resources "
-                    f"WHERE added_by = ?{scope} ORDER BY added_at, id", (m, *sp)):
-                out["resources_added"].append({"group": g, "id": rid,
-                                               "title": self._decrypt_json(body).get("title"),
-                                               "added_at": _iso(at)})
-            for g, at in await rows(
-                    "SELECT group_id, updated_at FROM welcome_texts "
-                    f"WHERE updated_by = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["welcome_text_changed"].append({"group": g, "changed_at": _iso(at)})
             for did, g, raw, status, body, at, sealed_to in await rows(
                     "SELECT id, group_id, destination_json, status, body, created_at, "
                     f"sealed_to FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL"
@@ -251,31 +215,12 @@ class SqlMembers(SqlBase, MemberDataStore):
         return (dict(self._decrypt_json(sealed_to)) if sealed_to is not None
                 else _destination(raw))
 
-    async def _named_votes(self, db: SqlConnection, member_id: str,
-                           group_id: str | None) -> list[dict[str, Any]]:
-        """Votes in named polls (these keep the voter's id, and their name with the
-        choice, encrypted); anonymous polls keep no id to find."""
-        scope, sp = _scope(group_id, "p.group_id")
-        found: list[dict[str, Any]] = []
-        for poll_id, g, body, sealed in await db.execute_fetchall(
-                "SELECT p.id, p.group_id, p.body, v.sealed FROM poll_voters v "
-                "JOIN polls p ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ? "
-                f"AND v.sealed IS NOT NULL{scope} ORDER BY p.created_day, p.id",
-                (0, member_id, *sp)):
-            poll = self._decrypt_json(body)
-            vote = self._decrypt_json(sealed)
-            options = list(poll.get("options", []))
-            found.append({"group": g, "poll": poll_id, "question": poll.get("question"),
-                          "your_choices": [options[c] if 0 <= c < len(options) else c
-                                           for c in vote.get("choices", [])],
-                          "name_shown": vote.get("name")})
-        return found
-
     # ---- erasure ---------------------------------------------------------------------
 
     async def erase_member(self, member_id: str, group_id: str | None, erased_by: str,
                            now: datetime) -> Erasure:
-        """See `MemberDataStore.erase_member`."""
+        """Count the kept safeguarding links first, then delete or anonymise the core's
+        rows and each storage package's (its erase hook), and record the erasure."""
         m = member_id
         deleted: dict[str, int] = {}
         anonymised: dict[str, int] = {}
@@ -297,15 +242,18 @@ class SqlMembers(SqlBase, MemberDataStore):
                 if n:
                     counts[table] = counts.get(table, 0) + n
 
-            kept = await self._safeguarding_links(db, m, group_id)
+            # What is kept is counted before anything is deleted.
+            kept: dict[str, int] = {}
+            for package in storage_packages():
+                if package.keep is not None:
+                    await package.keep(MemberTx(db, self, m, group_id, kept=kept))
             for package in storage_packages():
                 if package.erase is not None:
                     await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
                                                  kept))
 
             for table in ("member_zones", "checkin_prefs", "checkins", "one_to_ones",
-                          "facilitators", "buddy_members", "concern_leads",
-                          "agreement_reads"):
+                          "facilitators", "buddy_members"):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE user_id = ?{scope}", (m, *sp)))
             add(deleted, "buddy_avoids", await run(
@@ -316,9 +264,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                                   ("agenda_items", "author_id")):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE {column} = ?{mscope}", (m, *msp)))
-
-            # Concern drafts hold no member id (only a tag the member's own copy of the
-            # offer can recreate): nothing here links one to them, and they go within a day.
 
             gone, rewrites = [], []
             for did, raw, body, sealed_to in await db.execute_fetchall(
@@ -351,8 +296,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                 f"WHERE facilitator_id = ?{scope}", (m, *sp)))
             for table, column in (("checkin_prefs", "facilitator_id"),
                                   ("meetings", "created_by"), ("minutes", "written_by"),
-                                  ("action_items", "done_by"), ("resources", "added_by"),
-                                  ("welcome_texts", "updated_by"),
+                                  ("action_items", "done_by"),
                                   ("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
                 add(anonymised, table, await run(
@@ -379,22 +323,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 "UPDATE buddy_rounds SET pairs_json = ? WHERE group_id = ? AND number = ?",
                 rounds))
 
-            # A named poll's vote keeps counting; its voter becomes a random tag (the
-            # key must stay unique) and the name shown with it "a former member".
-            votes = []
-            pscope, psp = _scope(group_id, "p.group_id")
-            for poll_id, sealed in await db.execute_fetchall(
-                    "SELECT v.poll_id, v.sealed FROM poll_voters v JOIN polls p "
-                    f"ON p.id = v.poll_id WHERE p.anonymous = ? AND v.voter = ?{pscope}",
-                    (0, m, *psp)):
-                data = {} if sealed is None else dict(self._decrypt_json(sealed))
-                data["name"] = ERASED_NAME
-                votes.append((f"erased-{secrets.token_hex(8)}", self._encrypt_json(data),
-                              poll_id, m))
-            add(anonymised, "poll_voters", await many(
-                "UPDATE poll_voters SET voter = ?, sealed = ? WHERE poll_id = ? AND voter = ?",
-                votes))
-
             counts = {"deleted": deleted, "anonymised": anonymised, "kept": kept}
             cursor = await db.execute(
                 "INSERT INTO member_erasures (member_id, group_id, erased_by, erased_at, "
@@ -407,32 +335,8 @@ class SqlMembers(SqlBase, MemberDataStore):
         await self._forget_old_versions(*sorted({*deleted, *anonymised}))
         return Erasure(erasure_id, deleted, anonymised, kept)
 
-    async def _safeguarding_links(self, db: SqlConnection, member_id: str,
-                                  group_id: str | None) -> dict[str, int]:
-        """Counts of the safeguarding records that involve the member (kept)."""
-        scope, sp = _scope(group_id)
-        cases: set[str] = set()
-        in_scope: set[str] = set()
-        for cid, body, access, ack_by, assignee in await db.execute_fetchall(
-                "SELECT id, body, access, acknowledged_by, assignee FROM concern_cases "
-                f"WHERE 1 = 1{scope}", sp):
-            in_scope.add(cid)
-            data: dict[str, Any] = {} if body is None else self._decrypt_json(body)
-            excluded = self._decrypt_json(access).get("excluded", [])
-            if (member_id in (data.get("reporter"), ack_by, assignee)
-                    or member_id in data.get("subjects", ()) or member_id in excluded):
-                cases.add(cid)
-        notes = sum(1 for cid, author in await db.execute_fetchall(
-            "SELECT case_id, author_id FROM concern_notes") if cid in in_scope
-            and (cid in cases or author == member_id))
-        audit = sum(1 for cid, actor in await db.execute_fetchall(
-            "SELECT case_id, actor_id FROM concern_audit") if cid in in_scope
-            and (cid in cases or actor == member_id))
-        kept = {"concern_cases": len(cases), "concern_notes": notes, "concern_audit": audit}
-        return {k: v for k, v in kept.items() if v}
-
     async def erasures(self, member_id: str | None = None) -> list[ErasureRecord]:
-        """See `MemberDataStore.erasures`."""
+        """The erasure audit rows, oldest first."""
         where, params = ("WHERE member_id = ?", (member_id,)) if member_id else ("", ())
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
@@ -445,7 +349,8 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
-        """See `MemberDataStore.purge_expired`."""
+        """Claim the day's sweep, then delete the core's expired rows and call each
+        storage package's purge hook with the cutoffs by name, in one transaction."""
         counts: dict[str, int] = {}
         async with self._transaction() as db:
             cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
@@ -473,9 +378,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                         SELECT 1 FROM action_items a WHERE a.minutes_id = minutes.id)""", at)
                 await run("agenda_items", "DELETE FROM agenda_items WHERE occurrence < ?", at)
                 await run("meeting_rsvps", "DELETE FROM meeting_rsvps WHERE occurrence < ?", at)
-            if cutoffs.drafts_before is not None:
-                await run("concern_drafts", "DELETE FROM concern_drafts WHERE created_at < ?",
-                          cutoffs.drafts_before)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}
@@ -490,7 +392,7 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,
                            limit: int, reseal: Reseal) -> ResealBatch:
-        """See `MemberDataStore.reseal_batch`. Reads, re-encrypts outside any write
+        """One batch of key rotation for one column. Reads, re-encrypts outside any write
         transaction, then writes the batch in one, each row only if unchanged."""
         keys = ", ".join(column.key)
         where = [f"{column.column} IS NOT NULL"]

@@ -102,25 +102,24 @@ async def opened_storage(kind: str, path: Path, cipher: FieldCipher,
     """An opened (and by default migrated) storage of `kind`, closed afterwards."""
     if kind == "sqlite":
         path.parent.mkdir(parents=True, exist_ok=True)
-        store: Storage = SqliteStorage(path, cipher)
-        await store.open()
-        try:
-            if migrate:
-                await store.migrate()
+        async with _opened(SqliteStorage(path, cipher), migrate) as store:
             yield store
-        finally:
-            await store.close()
         return
     need_postgres()
-    async with postgres_schema() as schema:
-        store = postgres_storage(schema, cipher)
-        await store.open()
-        try:
-            if migrate:
-                await store.migrate()
-            yield store
-        finally:
-            await store.close()
+    async with postgres_schema() as schema, _opened(postgres_storage(schema, cipher),
+                                                    migrate) as store:
+        yield store
+
+
+@contextlib.asynccontextmanager
+async def _opened(store: Storage, migrate: bool) -> AsyncIterator[Storage]:
+    await store.open()
+    try:
+        if migrate:
+            await store.migrate()
+        yield store
+    finally:
+        await store.close()
 
 
 def another_handle(store: Storage, cipher: FieldCipher) -> Storage:

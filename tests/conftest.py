@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from adapters.memory import MemoryAdapter, MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.logs import configure_logging
 from storage.crypto import FieldCipher, generate_key
 from storage.interface import Storage
 from tests.backends import BACKENDS, opened_storage
@@ -73,9 +76,16 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def cipher() -> FieldCipher:
-    """A fresh encryption key for one test."""
-    return FieldCipher(generate_key())
+def key() -> str:
+    """A fresh encryption key for one test (tests that act as someone holding the key,
+    or rotate it, ask for it by name)."""
+    return generate_key()
+
+
+@pytest.fixture
+def cipher(key: str) -> FieldCipher:
+    """The test database's cipher, on `key`."""
+    return FieldCipher(key)
 
 
 @pytest.fixture
@@ -99,3 +109,23 @@ async def bot(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
     memory = MemoryBot(app, MemoryAdapter())
     yield memory
     await memory.close()
+
+
+@pytest.fixture
+def logs() -> Iterator[io.StringIO]:
+    """Every log line at debug, captured from before the bot starts (as `coprod run`
+    configures logging before the adapter); the logging set-up is put back after."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    library = logging.getLogger("discord")
+    library_level = library.level
+    configure_logging("debug", stream=stream)
+    try:
+        yield stream
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+        library.setLevel(library_level)

@@ -62,6 +62,15 @@ def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in result.stdout, result.stdout
 
 
+def the_one_problem(result: subprocess.CompletedProcess[str]) -> str:
+    """The one problem line of a run refused for its configuration (exit 2, no
+    traceback)."""
+    assert result.returncode == 2
+    assert_no_traceback(result)
+    (line,) = problem_lines(result.stderr)
+    return line
+
+
 # ---- check-config --------------------------------------------------------------------------
 
 def test_check_config_accepts_the_example(tmp_path: Path) -> None:
@@ -110,25 +119,19 @@ def test_check_config_lists_every_problem_one_line_each(tmp_path: Path) -> None:
 def test_check_config_reports_a_toml_syntax_error(tmp_path: Path) -> None:
     (tmp_path / "broken.toml").write_text("[group\ntimezone = UTC\n", encoding="utf-8")
     result = coprod(tmp_path, "check-config", "--config", "broken.toml")
-    assert result.returncode == 2
-    assert_no_traceback(result)
-    (line,) = problem_lines(result.stderr)
+    line = the_one_problem(result)
     assert "broken.toml" in line and "not valid TOML" in line
 
 
 def test_check_config_reports_a_missing_file(tmp_path: Path) -> None:
     result = coprod(tmp_path, "check-config", "--config", "nowhere.toml")
-    assert result.returncode == 2
-    assert_no_traceback(result)
-    (line,) = problem_lines(result.stderr)
+    line = the_one_problem(result)
     assert "nowhere.toml" in line and "no such file" in line
 
 
 def test_check_config_checks_the_environment(tmp_path: Path) -> None:
     result = coprod(tmp_path, "check-config", env={"COPROD_LOG_LEVEL": "loud"})
-    assert result.returncode == 2
-    assert_no_traceback(result)
-    (line,) = problem_lines(result.stderr)
+    line = the_one_problem(result)
     assert line.startswith("  - COPROD_LOG_LEVEL: ")
 
 
@@ -138,9 +141,7 @@ def test_check_config_checks_the_dotenv_beside_the_config(tmp_path: Path) -> Non
     (folder / "config.toml").write_text("", encoding="utf-8")
     (folder / ".env").write_text("COPROD_ENCRYPTION_KEY=not-a-key\n", encoding="utf-8")
     result = coprod(tmp_path, "check-config", "--config", "deploy/config.toml")
-    assert result.returncode == 2
-    assert_no_traceback(result)
-    (line,) = problem_lines(result.stderr)
+    line = the_one_problem(result)
     assert line.startswith("  - COPROD_ENCRYPTION_KEY: ")
     assert "not-a-key" not in result.stderr
 
@@ -160,9 +161,7 @@ def test_a_bad_config_stops_before_anything_is_written(tmp_path: Path, command: 
 def test_run_with_a_bad_config_in_the_working_folder(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[group]\nleads_channel = ""\n', encoding="utf-8")
     result = coprod(tmp_path, "run")
-    assert result.returncode == 2
-    assert_no_traceback(result)
-    (line,) = problem_lines(result.stderr)
+    line = the_one_problem(result)
     assert "leads_channel" in line and "concerns" in line
     assert files_in(tmp_path) == {"config.toml"}
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 import shutil
 import tomllib
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +15,19 @@ from hypothesis import strategies as st
 
 from bot.config import (
     DEFAULT_CONSOLE_MEMBERS,
-    SCHEMA,
     SECRET_NAMES,
     Config,
     ConfigError,
     ConsoleMember,
     Secrets,
+    known_keys,
     load_config,
     load_secrets,
 )
+from bot.meetings_config import MeetingsConfig
 from bot.runtime import key_path_for
-from bot.settings import FEATURE_CHANNELS, FEATURES, SETTING_KEYS, GroupSettings
+from bot.settings import SETTING_KEYS, GroupSettings, feature_channels, feature_names
+from tests.toml_writer import toml_document
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO_ROOT / "config.example.toml"
@@ -87,7 +87,7 @@ def test_example_file_loads_and_equals_the_defaults(tmp_path: Path, elsewhere: P
 
 def test_example_file_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    for section, keys in [*((s, list(checks)) for s, checks in SCHEMA.items()),
+    for section, keys in [*((s, list(checks)) for s, checks in known_keys().items()),
                           ("group", list(SETTING_KEYS))]:
         assert re.search(rf"^\[{section}\]$", text, re.MULTILINE), section
         for key in keys:
@@ -96,7 +96,7 @@ def test_example_file_documents_every_key() -> None:
     for name in SECRET_NAMES:
         assert re.search(rf"^#\s+{name}\s", text, re.MULTILINE), name
     assert "/setup" in text
-    for feature in FEATURES:
+    for feature in feature_names():
         assert feature in text
 
 
@@ -160,7 +160,7 @@ def test_no_file_means_defaults(elsewhere: Path) -> None:
     assert config.database_target == "coprod.db"
     assert key_path_for(config) == Path("coprod.key")
     assert config.group == GroupSettings(group_id="")
-    assert config.group.features == frozenset(FEATURES)
+    assert config.group.features == frozenset(feature_names())
     assert config.groups == {}
     assert (config.delivery_concurrency, config.delivery_max_backoff_seconds,
             config.delivery_lease_seconds) == (4, 600, 120)
@@ -330,7 +330,7 @@ def test_valid_time_zones(tmp_path: Path) -> None:
 def test_unknown_feature(tmp_path: Path) -> None:
     problem = only_problem(tmp_path, '[group]\nfeatures = ["meetings", "karaoke"]\n')
     assert problem.startswith("[group] features: there is no feature called karaoke")
-    for feature in FEATURES:
+    for feature in feature_names():
         assert feature in problem
 
 
@@ -342,7 +342,7 @@ def test_features_are_case_insensitive_and_may_be_empty(tmp_path: Path) -> None:
     assert config.group.features == frozenset()
 
 
-@pytest.mark.parametrize(("feature", "key"), sorted(FEATURE_CHANNELS.items()))
+@pytest.mark.parametrize(("feature", "key"), sorted(feature_channels().items()))
 def test_enabled_feature_with_empty_channel(tmp_path: Path, feature: str, key: str) -> None:
     problem = only_problem(tmp_path, f'[group]\n{key} = ""\nfeatures = ["{feature}"]\n')
     assert problem.startswith(f"[group] {key}: ")
@@ -354,7 +354,7 @@ def test_enabled_feature_with_empty_channel(tmp_path: Path, feature: str, key: s
 def test_empty_leads_channel_is_fine_without_concerns(tmp_path: Path) -> None:
     problem = only_problem(tmp_path, '[group]\nleads_channel = ""\n')
     assert "concerns" in problem
-    others = [f for f in FEATURES if f != "concerns"]
+    others = [f for f in feature_names() if f != "concerns"]
     features = ", ".join(f'"{f}"' for f in others)
     config = load_config(
         write(tmp_path, f'[group]\nleads_channel = ""\nfeatures = [{features}]\n'), env={})
@@ -365,7 +365,7 @@ def test_empty_leads_channel_is_fine_without_concerns(tmp_path: Path) -> None:
 
 def test_empty_updates_channel_lists_each_feature_that_needs_it(tmp_path: Path) -> None:
     problems = problems_of(write(tmp_path, '[group]\nupdates_channel = ""\n'))
-    needing = sorted(f for f, k in FEATURE_CHANNELS.items() if k == "updates_channel")
+    needing = sorted(f for f, k in feature_channels().items() if k == "updates_channel")
     (problem,) = problems
     for feature in needing:
         assert feature in problem
@@ -632,14 +632,14 @@ def test_key_path_follows_the_database_path_with_tilde() -> None:
 
 # ---- fuzzing: nothing but ConfigError, ever ------------------------------------------------
 
-SECTIONS = [*SCHEMA, "group", "groups", "discord", "slack"]
-KNOWN_KEYS = sorted({*SETTING_KEYS, *(k for checks in SCHEMA.values() for k in checks),
+SECTIONS = [*known_keys(), "group", "groups", "discord", "slack"]
+KNOWN_KEYS = sorted({*SETTING_KEYS, *(k for checks in known_keys().values() for k in checks),
                      "name", "roles", "admin"})
 NAMES = st.sampled_from(SECTIONS + KNOWN_KEYS + ["123456789012345678", "T0123ABCD"]) | st.text(
     st.characters(codec="utf-8"), max_size=12)
 SCALARS = (
     st.text(st.characters(codec="utf-8"), max_size=20)
-    | st.sampled_from(["UTC", "Europe/London", "", "#news", "debug", "json", *FEATURES])
+    | st.sampled_from(["UTC", "Europe/London", "", "#news", "debug", "json", *feature_names()])
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
     | st.floats(allow_nan=False)
     | st.booleans()
@@ -654,47 +654,6 @@ VALUES = st.recursive(
 )
 DOCUMENTS = st.dictionaries(NAMES, st.dictionaries(NAMES, VALUES, max_size=5) | VALUES,
                             max_size=5)
-
-
-def _toml_string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    assert isinstance(value, dict)
-    return "{" + ", ".join(f"{_toml_string(k)} = {_toml_value(v)}"
-                           for k, v in value.items()) + "}"
-
-
-def to_toml(document: dict[str, Any]) -> str:
-    """A tiny TOML writer: tables as [sections], everything below them inline."""
-    plain = {k: v for k, v in document.items() if not isinstance(v, dict)}
-    lines = [f"{_toml_string(k)} = {_toml_value(v)}" for k, v in plain.items()]
-    for name, body in document.items():
-        if isinstance(body, dict):
-            lines.append(f"[{_toml_string(name)}]")
-            lines += [f"{_toml_string(k)} = {_toml_value(v)}" for k, v in body.items()]
-    return "\n".join(lines) + "\n"
 
 
 def _check_never_crashes(path: Path, text: str) -> None:
@@ -716,7 +675,7 @@ FUZZ = settings(max_examples=200, deadline=None,
 @given(document=DOCUMENTS)
 def test_any_toml_document_gives_a_config_or_a_config_error(
         tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any]) -> None:
-    text = to_toml(document)
+    text = toml_document(document)
     assert tomllib.loads(text) == document, "the test's TOML writer is wrong"
     _check_never_crashes(tmp_path_factory.mktemp("fuzz") / "config.toml", text)
 
@@ -756,9 +715,10 @@ def test_meetings_section_is_read_and_checked(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[meetings]\nreminder_minutes = [60, 2880, 60]\n'
                                'coming_up_day = "Sunday"\ncoming_up_time = "18:30"\n'
                                'minutes_by = "members"\n'), env={})
-    assert config.meetings_reminder_minutes == (2880, 60)
-    assert (config.meetings_coming_up_day, config.meetings_coming_up_time) == ("sunday", "18:30")
-    assert config.meetings_minutes_by == "members"
+    meetings = config.section(MeetingsConfig)
+    assert meetings.reminder_minutes == (2880, 60)
+    assert (meetings.coming_up_day, meetings.coming_up_time) == ("sunday", "18:30")
+    assert meetings.minutes_by == "members"
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, '[meetings]\nreminder_minutes = [0]\n'
                                     'coming_up_time = "25:00"\n'), env={})

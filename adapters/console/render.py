@@ -62,11 +62,6 @@ def updated_prefix(number: int) -> str:
     return f"[message #{number} updated]"
 
 
-def indent_lines(text: str) -> list[str]:
-    """Each line of `text` indented by four spaces (empty lines stay empty)."""
-    return [INDENT + line if line else "" for line in text.split("\n")]
-
-
 def message_lines(prefix: str, message: Message, number: int) -> list[str]:
     """A message as printed: the prefix and first line, then indented lines and controls."""
     first, *rest = plain(message.text).split("\n")

@@ -20,7 +20,6 @@ from adapters.slack.mrkdwn import plain
 from bot.messages import File
 
 TITLE_LIMIT = 255
-COMMENT_LIMIT = 3000
 
 
 async def share_files(client: AsyncWebClient, channel: str, files: Sequence[File],

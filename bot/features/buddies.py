@@ -56,7 +56,7 @@ class Buddies:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.config: BuddiesConfig = app.config.buddies
+        self.config: BuddiesConfig = app.config.section(BuddiesConfig)
         self.owner = f"buddies-{secrets.token_hex(4)}"
 
     def feature(self) -> Feature:

@@ -111,7 +111,7 @@ class Checkins:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.config: CheckinsConfig = app.config.checkins
+        self.config: CheckinsConfig = app.config.section(CheckinsConfig)
         self.owner = f"checkins-{secrets.token_hex(4)}"
         self.prefs: dict[tuple[str, str], CheckinPrefs] = {}
         # Set once every member's settings are in `prefs` (at start).

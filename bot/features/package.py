@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.config_model import ConfigSection
 from bot.features import Feature
 
 
@@ -17,7 +18,9 @@ class FeaturePackage:
 
     `build` makes the running feature from its host. `switchable`: facilitators can
     switch it on and off per group (`/setup`, `[group] features`). `channel`: the group
-    setting naming the channel it cannot work without ("" if none).
+    setting naming the channel it cannot work without ("" if none). `config`: the model
+    of its `config.toml` section (None if it has none), read from `[section]`, which is
+    the feature's name unless given.
     """
 
     name: str
@@ -27,3 +30,9 @@ class FeaturePackage:
     # While features move to packages (issue 19): True once `build` takes a host
     # (`bot.features.host.FeatureHost`) instead of the whole app.
     takes_host: bool = False
+    config: type[ConfigSection] | None = None
+    section: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.section:
+            object.__setattr__(self, "section", self.name)

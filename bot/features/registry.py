@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features import FeatureFactory
+from bot.checkins_config import BuddiesConfig, CheckinsConfig
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -17,25 +17,28 @@ from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
+from bot.meetings_config import MeetingsConfig
+from bot.retention_config import RetentionConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
-    FeaturePackage("help", help_feature.build, switchable=False),
-    FeaturePackage("setup", setup_feature.build, switchable=False),
+    help_feature.PACKAGE,
+    setup_feature.PACKAGE,
     feedback_feature.PACKAGE,
-    FeaturePackage("polls", polls_feature.build, channel="updates_channel"),
-    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel"),
-    FeaturePackage("checkins", checkins_feature.build),
-    FeaturePackage("buddies", buddies_feature.build),
-    FeaturePackage("concerns", concerns_feature.build, channel="leads_channel"),
-    FeaturePackage("welcome", welcome_feature.build, switchable=False),
-    FeaturePackage("agreement", agreement_feature.build, channel="updates_channel"),
-    FeaturePackage("resources", resources_feature.build),
-    FeaturePackage("prompts", prompts_feature.build, channel="updates_channel"),
-    FeaturePackage("retention", retention_feature.build, switchable=False),
+    polls_feature.PACKAGE,
+    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel",
+                   config=MeetingsConfig),
+    FeaturePackage("checkins", checkins_feature.build, config=CheckinsConfig),
+    FeaturePackage("buddies", buddies_feature.build, config=BuddiesConfig),
+    concerns_feature.PACKAGE,
+    welcome_feature.PACKAGE,
+    agreement_feature.PACKAGE,
+    resources_feature.PACKAGE,
+    prompts_feature.PACKAGE,
+    FeaturePackage("retention", retention_feature.build, switchable=False,
+                   config=RetentionConfig),
 )
 """Every feature, in the order their commands are registered: one line each."""
 
-DEFAULT_FEATURES: tuple[FeatureFactory | FeaturePackage, ...] = tuple(
-    p if p.takes_host else p.build for p in PACKAGES)
-"""What `App(features=...)` takes for the normal bot: a package's `build` is called with
-its host, an unmoved feature's with the app."""
+
+DEFAULT_FEATURES: tuple[FeaturePackage, ...] = PACKAGES
+"""The same list, by its older name (tests add their own features to it)."""

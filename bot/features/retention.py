@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from bot.features import Feature
-from bot.features.concerns.escalation import daily_at_midnight
-from bot.features.concerns.intake import DRAFT_LIFETIME
+from bot.features.concerns import DRAFT_LIFETIME
+from bot.features.concerns.config import ConcernsConfig
+from bot.features.concerns.store import ConcernStore
 from bot.logs import log_event
+from bot.retention_config import RetentionConfig
 from scheduler import Firing
 from storage.members import RetentionCutoffs
 
@@ -30,6 +32,12 @@ log = logging.getLogger(__name__)
 
 NAME = "retention"
 SCHEDULE = "retention-sweep"
+
+
+def daily_at_midnight(after: datetime) -> datetime:
+    """The next midnight UTC strictly after a time (when the sweep runs)."""
+    day = after.astimezone(UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _before(now: datetime, days: int) -> datetime | None:
@@ -46,12 +54,12 @@ class Retention:
     @property
     def closed_cases_days(self) -> int:
         """Days a closed case is kept (`[concerns] retention_days` is the older name)."""
-        return (self.app.config.retention.closed_cases_days
-                or self.app.config.concerns.retention_days)
+        return (self.app.config.section(RetentionConfig).closed_cases_days
+                or self.app.config.section(ConcernsConfig).retention_days)
 
     def cutoffs(self, now: datetime) -> RetentionCutoffs:
         """What is old enough to delete at `now`."""
-        config = self.app.config.retention
+        config = self.app.config.section(RetentionConfig)
         return RetentionCutoffs(
             checkins_before=_before(now, config.checkin_answers_days),
             feedback_before=_before(now, config.feedback_days),
@@ -75,7 +83,8 @@ class Retention:
         days = self.closed_cases_days
         if days > 0:
             # Safe to run twice: a case already deleted is no longer "closed".
-            closed = await storage.purge_closed_concerns(now - timedelta(days=days), now)
+            concerns = cast(ConcernStore, storage)  # the backend implements every port
+            closed = await concerns.purge_closed_concerns(now - timedelta(days=days), now)
         counts = await storage.purge_expired(firing.key, self.owner, self.cutoffs(now), now)
         if counts is None and not closed:
             return None

@@ -50,7 +50,7 @@ _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
 
 
 class SqlFeedback(SqlBase, FeedbackStore):
-    """`FeedbackStore` for both storage backends (polls: storage/sql_polls.py)."""
+    """`FeedbackStore` for both storage backends (polls: storage/polls/sql.py)."""
 
     # ---- encoding ----------------------------------------------------------------------
 

@@ -20,21 +20,9 @@ from adapters.memory import MemoryAdapter, MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
 from storage.interface import Storage
 from tests.backends import CONNECT_TIMEOUT_SECONDS, need_postgres, opened_storage, postgres_url
-
-
-@pytest.fixture
-def key() -> str:
-    """The database's encryption key, which the adversary holds too."""
-    return generate_key()
-
-
-@pytest.fixture
-def cipher(key: str) -> FieldCipher:
-    """The database's cipher, on `key`."""
-    return FieldCipher(key)
 
 
 def database_url(name: str) -> str:

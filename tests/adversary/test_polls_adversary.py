@@ -33,7 +33,6 @@ PostgreSQL the server's own files keep older versions until a close rewrites the
 from __future__ import annotations
 
 import contextlib
-import faulthandler
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -51,7 +50,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import ButtonPress
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
 from storage.interface import Storage
 from tests.adversary.ballots import (
     Link,
@@ -80,6 +79,7 @@ from tests.adversary.forensics import (
 from tests.agreement.helpers import propose, start_agreement
 from tests.backends import CONNECT_TIMEOUT_SECONDS, opened_storage, postgres_url
 from tests.feedback.helpers import start
+from tests.watchdog import watchdog
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 WATCHDOG_SECONDS = 240
@@ -315,19 +315,10 @@ def choices_made(flow: Flow) -> dict[tuple[str, str], set[tuple[int, ...]]]:
 
 
 @pytest.fixture(autouse=True)
-def watchdog() -> Iterator[None]:
+def bounded() -> Iterator[None]:
     """Every wait here is bounded: a test stuck past this dumps its stacks and exits."""
-    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True)
-    try:
+    with watchdog(WATCHDOG_SECONDS):
         yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-
-
-@pytest.fixture
-def key() -> str:
-    """The at-rest key: the adversary has it too."""
-    return generate_key()
 
 
 @pytest.mark.sqlite_only

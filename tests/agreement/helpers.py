@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot.clock import FakeClock
 from bot.events import MemberJoined
-from bot.features.agreement import Agreement
+from bot.features.agreement.feature import Agreement
 from bot.messages import Message
 
 POINTS = "We listen to each other\\nWe use plain words\\nWe start on time"

@@ -4,7 +4,6 @@ vote with the configured rule, the announcement, and the history."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,10 +11,12 @@ import pytest
 
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
-from bot.agreement_config import AgreementConfig
 from bot.clock import FakeClock
-from bot.features.agreement import outcome
-from storage.agreement import AmendmentStatus
+from bot.features.agreement import wording as agreement_words
+from bot.features.agreement.config import AgreementConfig
+from bot.features.agreement.rules import outcome
+from bot.features.agreement.store import AmendmentStatus
+from bot.features.polls import wording as poll_wording
 from tests.agreement.helpers import (
     agreement_of,
     close_all,
@@ -27,7 +28,7 @@ from tests.agreement.helpers import (
 
 
 async def test_no_agreement_yet_says_how_to_start(bot: MemoryBot) -> None:
-    assert reply_text(await bot.run("alice", "/agreement")) == catalog.AGREEMENT_NONE
+    assert reply_text(await bot.run("alice", "/agreement")) == agreement_words.AGREEMENT_NONE
     refused = await bot.run("alice", "/agreement start")
     assert reply_text(refused) == catalog.not_allowed("agreement start", ["facilitator"])
 
@@ -36,13 +37,13 @@ async def test_start_form_is_prefilled_with_suggestions(bot: MemoryBot) -> None:
     bot.adapter.member("carol", "Facilitator")
     reply = await bot.run("carol", "/agreement start")
     assert reply.form is not None
-    assert reply.form.fields[0].default.startswith(catalog.AGREEMENT_SUGGESTED[0])
+    assert reply.form.fields[0].default.startswith(agreement_words.AGREEMENT_SUGGESTED[0])
     saved = await bot.submit("carol", "agreement.start", {"points": "1. Be kind\n2. Be on time"})
     assert "version 1" in reply_text(saved)
     shown = reply_text(await bot.run("alice", "/agreement"))
     assert "1. Be kind\n2. Be on time" in shown
     again = await bot.run("carol", "/agreement start")
-    assert reply_text(again) == catalog.AGREEMENT_ALREADY_STARTED
+    assert reply_text(again) == agreement_words.AGREEMENT_ALREADY_STARTED
 
 
 async def test_show_read_button_and_count_for_facilitators(bot: MemoryBot) -> None:
@@ -53,9 +54,9 @@ async def test_show_read_button_and_count_for_facilitators(bot: MemoryBot) -> No
     assert "version 1, agreed" in message.text
     assert "1. We listen to each other" in message.text
     (button,) = message.buttons
-    assert button.label == catalog.AGREEMENT_READ_BUTTON
+    assert button.label == agreement_words.AGREEMENT_READ_BUTTON
     noted = await bot.press("alice", button.action, button.value)
-    assert reply_text(noted) == catalog.agreement_read_noted(1)
+    assert reply_text(noted) == agreement_words.agreement_read_noted(1)
     await bot.press("alice", button.action, button.value)  # twice counts once
     await bot.press("bob", button.action, button.value)
     seen = reply_text(await bot.run("carol", "/agreement"))
@@ -67,7 +68,7 @@ async def test_show_read_button_and_count_for_facilitators(bot: MemoryBot) -> No
 async def test_reader_names_shown_when_config_asks(bot: MemoryBot) -> None:
     await start_agreement(bot)
     feature = agreement_of(bot)
-    feature.config = replace(feature.config, show_reader_names=True)
+    feature.config = feature.config.model_copy(update={"show_reader_names": True})
     await bot.press("alice", "agreement.read", "1")
     assert "(Alice)" in reply_text(await bot.run("carol", "/agreement"))
 
@@ -80,11 +81,11 @@ async def test_amendment_passes_new_version_announced_and_history(
     post = bot.adapter.sent_to_channel("updates")[-1]
     assert "Change point 3 from “We start on time” to “We start and end on time”" in post.text
     assert "Why: People have buses to catch" in post.text
-    assert [b.label for b in post.buttons] == [catalog.AMENDMENT_YES_BUTTON,
-                                               catalog.AMENDMENT_NO_BUTTON]
+    assert [b.label for b in post.buttons] == [agreement_words.AMENDMENT_YES_BUTTON,
+                                               agreement_words.AMENDMENT_NO_BUTTON]
     assert "Your vote is counted" in await vote(bot, "alice", amendment, yes=False)
     assert "changed to: Yes" in await vote(bot, "alice", amendment, yes=True)
-    assert await vote(bot, "alice", amendment, yes=True) == catalog.AMENDMENT_VOTE_SAME
+    assert await vote(bot, "alice", amendment, yes=True) == agreement_words.AMENDMENT_VOTE_SAME
     await vote(bot, "bob", amendment, yes=True)
     await vote(bot, "dan", amendment, yes=False)
     await close_all(bot, clock)
@@ -94,14 +95,14 @@ async def test_amendment_passes_new_version_announced_and_history(
     shown = reply_text(await bot.run("alice", "/agreement"))
     assert "version 2" in shown and "3. We start and end on time" in shown
     history = reply_text(await bot.run("alice", "/agreement history"))
-    assert "Version 1" in history and catalog.AGREEMENT_FIRST_CHANGE in history
+    assert "Version 1" in history and agreement_words.AGREEMENT_FIRST_CHANGE in history
     assert "Version 2" in history and "Why: People have buses to catch" in history
     old = reply_text(await bot.run("alice", "/agreement history version=1"))
     assert "3. We start on time" in old
     missing = reply_text(await bot.run("alice", "/agreement history version=9"))
-    assert missing == catalog.agreement_no_version(9, 2)
+    assert missing == agreement_words.agreement_no_version(9, 2)
     late = await vote(bot, "erin", amendment, yes=True)
-    assert late == catalog.AMENDMENT_CLOSED
+    assert late == agreement_words.AMENDMENT_CLOSED
 
 
 async def test_add_and_remove_points(bot: MemoryBot, clock: FakeClock) -> None:
@@ -128,7 +129,7 @@ async def test_tie_fails_and_is_announced(bot: MemoryBot, clock: FakeClock) -> N
     await close_all(bot, clock)
     result = last(bot.adapter.sent_to_channel("updates"))
     assert "did not pass" in result and "(2 yes, 2 no)" in result
-    assert catalog.AMENDMENT_TIE in result
+    assert agreement_words.AMENDMENT_TIE in result
     assert "version 1" in reply_text(await bot.run("alice", "/agreement"))
     decided = await bot.app.storage.get_amendment(amendment)
     assert decided is not None and decided.status is AmendmentStatus.FAILED
@@ -143,7 +144,7 @@ async def test_turnout_below_minimum_fails_even_if_all_say_yes(
     await close_all(bot, clock)
     result = last(bot.adapter.sent_to_channel("updates"))
     assert "did not pass" in result and "(2 yes, 0 no)" in result
-    assert catalog.amendment_too_few_votes(2, 3) in result
+    assert agreement_words.amendment_too_few_votes(2, 3) in result
     assert len(await bot.app.storage.agreement_versions(bot.group_id)) == 1
 
 
@@ -170,13 +171,13 @@ async def test_only_facilitators_propose_and_amendments_are_checked(bot: MemoryB
     assert [f.key for f in form.form.fields] == ["change", "point", "text", "reason",
                                                  "closes"]
     for options, expected in (
-        ('change=add text="  " reason="why"', catalog.agreement_point_empty(
-            catalog.AGREEMENT_FIELD_TEXT)),
-        ('change=add text="Fine" reason="  "', catalog.AMENDMENT_NEEDS_REASON),
-        ('change=change point=9 text="x" reason="y"', catalog.amendment_which_point(3)),
-        ('change=remove reason="y"', catalog.amendment_which_point(3)),
+        ('change=add text="  " reason="why"', agreement_words.agreement_point_empty(
+            agreement_words.AGREEMENT_FIELD_TEXT)),
+        ('change=add text="Fine" reason="  "', agreement_words.AMENDMENT_NEEDS_REASON),
+        ('change=change point=9 text="x" reason="y"', agreement_words.amendment_which_point(3)),
+        ('change=remove reason="y"', agreement_words.amendment_which_point(3)),
         ('change=change point=1 text="We listen to each other" reason="y"',
-         catalog.amendment_same_text(1)),
+         agreement_words.amendment_same_text(1)),
     ):
         reply = await bot.run("carol", f"/agreement propose {options}")
         assert reply_text(reply) == expected, options
@@ -202,7 +203,7 @@ async def test_closing_time_can_be_set_with_the_polls_rules(bot: MemoryBot) -> N
     assert amendment.closes_at - bot.app.clock.now() == timedelta(days=2)
     past = await bot.run("carol", '/agreement propose change=add text="Cake" reason="Joy" '
                                   'closes="2020-01-01 10:00"')
-    assert reply_text(past) == catalog.POLL_CLOSE_IN_PAST
+    assert reply_text(past) == poll_wording.POLL_CLOSE_IN_PAST
     assert len(await bot.app.storage.open_amendments()) == 1
 
 

@@ -18,7 +18,9 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import Actor, FormSubmission, Invocation
-from bot.features.agreement import POINT_LIMIT
+from bot.features.agreement import wording as agreement_words
+from bot.features.agreement.rules import POINT_LIMIT
+from bot.features.resources import wording as resource_words
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
 from storage.interface import Storage
@@ -91,7 +93,7 @@ def test_over_long_points_are_refused(tmp_path: Path) -> None:
             assert _too_long(reply_text(said)), reply_text(said)
             started = runner.run(env.app.handle(Invocation(
                 GROUP, CAROL, "agreement start", {"points": f"Fine\\n{text}"})))
-            assert reply_text(started) in (catalog.AGREEMENT_ALREADY_STARTED,)
+            assert reply_text(started) in (agreement_words.AGREEMENT_ALREADY_STARTED,)
             assert runner.run(env.counts()) == before
         one()
     _run(tmp_path, check)
@@ -119,9 +121,9 @@ def test_empty_amendments_are_refused(tmp_path: Path) -> None:
             before = runner.run(env.counts())
             said = runner.run(env.submit("agreement.propose", {
                 "change": change, "point": "1", "text": text, "reason": reason}))
-            assert said in (catalog.AMENDMENT_NEEDS_REASON,
-                            catalog.agreement_point_empty(catalog.AGREEMENT_FIELD_TEXT),
-                            catalog.field_required(catalog.AGREEMENT_FIELD_REASON)), said
+            assert said in (agreement_words.AMENDMENT_NEEDS_REASON,
+                            agreement_words.agreement_point_empty(agreement_words.AGREEMENT_FIELD_TEXT),
+                            catalog.field_required(agreement_words.AGREEMENT_FIELD_REASON)), said
             assert runner.run(env.counts()) == before
         one()
     _run(tmp_path, check)
@@ -152,7 +154,8 @@ def test_invalid_links_are_refused_and_valid_ones_kept_as_given(tmp_path: Path) 
                 assert after[2] == before[2] + 1
             else:
                 assert after == before
-                assert ("is not a web address" in said or said == catalog.RESOURCE_LINK_OR_TEXT
+                assert ("is not a web address" in said
+                        or said == resource_words.RESOURCE_LINK_OR_TEXT
                         or "the most it can hold" in said), said
         one()
     _run(tmp_path, check)

@@ -3,15 +3,15 @@ until all have been used, and none on a day with a meeting if the group prefers.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
-from bot.agreement_config import PromptsConfig
 from bot.clock import FakeClock
-from bot.features.prompts import Prompts, next_slot, pick_next
+from bot.features.prompts import wording as prompt_words
+from bot.features.prompts.config import PromptsConfig
+from bot.features.prompts.feature import Prompts, next_slot, pick_next
 from scheduler import Firing
 
 LONDON = ZoneInfo("Europe/London")
@@ -35,12 +35,12 @@ async def test_only_facilitators_manage_prompts(bot: MemoryBot) -> None:
     refused = await bot.run("alice", '/prompt add text="Hello"')
     assert reply_text(refused) == catalog.not_allowed("prompt add", ["facilitator"])
     bot.adapter.member("carol", "Facilitator")
-    assert reply_text(await bot.run("carol", "/prompt list")) == catalog.PROMPTS_NONE
+    assert reply_text(await bot.run("carol", "/prompt list")) == prompt_words.PROMPTS_NONE
     await _add_three(bot)
     listed = reply_text(await bot.run("carol", "/prompt list"))
     assert "1. What helped this month? (not used yet) <- next" in listed
     dup = await bot.run("carol", '/prompt add text="who inspired you?"')
-    assert reply_text(dup) == catalog.PROMPT_DUPLICATE
+    assert reply_text(dup) == prompt_words.PROMPT_DUPLICATE
     empty = await bot.run("carol", '/prompt add text="   "')
     assert "empty" in reply_text(empty)
     assert len(await bot.app.storage.prompts(bot.group_id)) == 3
@@ -63,8 +63,8 @@ async def test_rotation_never_repeats_until_all_used(bot: MemoryBot, clock: Fake
     assert posted[:3] == sorted(posted[:3], key=posted.index)
     assert len(set(posted[:3])) == 3 and posted[3:6] == posted[:3] and posted[6] == posted[0]
     messages = bot.adapter.sent_to_channel("updates")
-    assert messages and messages[0].text == catalog.prompt_post(posted[0])
-    assert all(m.text in [catalog.prompt_post(p) for p in posted] for m in messages)
+    assert messages and messages[0].text == prompt_words.prompt_post(posted[0])
+    assert all(m.text in [prompt_words.prompt_post(p) for p in posted] for m in messages)
     listed = reply_text(await bot.run("carol", "/prompt list"))
     assert "(used 3 times)" in listed and "(used 2 times)" in listed
 
@@ -94,15 +94,15 @@ async def test_no_prompt_on_a_meeting_day(bot: MemoryBot) -> None:
     wednesday = datetime(2026, 3, 4, 10, tzinfo=UTC)
     assert await feature.post(bot.group_id, Firing("prompts:x", wednesday)) is None
     assert asked == [date(2026, 3, 4)]
-    feature.config = replace(feature.config, skip_meeting_days=False)
+    feature.config = feature.config.model_copy(update={"skip_meeting_days": False})
     assert await feature.post(bot.group_id, Firing("prompts:x", wednesday)) is not None
 
 
 async def test_meeting_check_reads_the_meetings_storage(bot: MemoryBot) -> None:
     feature = prompts_of(bot)
     # No meetings stored: no day is a meeting day (the default check asks storage).
-    from bot.features.prompts import meeting_on_day
-    assert await meeting_on_day(bot.app)(bot.group_id, date(2026, 3, 4)) is False
+    from bot.features.prompts.feature import meeting_on_day
+    assert await meeting_on_day(feature.host)(bot.group_id, date(2026, 3, 4)) is False
     assert feature.meeting_days is not None
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from adapters.memory import MemoryBot, reply_text
-from bot import catalog
-from bot.features.resources import check_link, parse_tags
+from bot.features.resources import wording as resource_words
+from bot.features.resources.feature import check_link, parse_tags
 
 
 async def _add(bot: MemoryBot, who: str, options: str) -> str:
@@ -28,7 +28,7 @@ async def test_add_list_filter_and_search(bot: MemoryBot) -> None:
     by_words = reply_text(await bot.run("erin", "/resource list search=\"BENEFITS guide\""))
     assert "Benefits guide" in by_words and "Council" not in by_words
     none = reply_text(await bot.run("erin", "/resource list search=gardening"))
-    assert none == catalog.resources_none(True)
+    assert none == resource_words.resources_none(True)
     assert bot.adapter.sent == []  # lists are private answers; nothing fetched or posted
 
 
@@ -36,13 +36,13 @@ async def test_remove_by_adder_or_facilitator_only(bot: MemoryBot) -> None:
     first = await _add(bot, "alice", 'title="Guide" link=https://example.org')
     second = await _add(bot, "alice", 'title="Notes" text="Bring ID"')
     refused = await bot.run("bob", f"/resource remove id={first}")
-    assert reply_text(refused) == catalog.RESOURCE_NOT_YOURS
+    assert reply_text(refused) == resource_words.RESOURCE_NOT_YOURS
     assert reply_text(await bot.run("alice", f"/resource remove id={first}")) == (
-        catalog.resource_removed("Guide"))
+        resource_words.resource_removed("Guide"))
     bot.adapter.member("carol", "Facilitator")
     assert "Removed" in reply_text(await bot.run("carol", f"/resource remove id={second}"))
     gone = await bot.run("alice", f"/resource remove id={second}")
-    assert reply_text(gone) == catalog.resource_not_found(second)
+    assert reply_text(gone) == resource_words.resource_not_found(second)
     assert await bot.app.storage.resources(bot.group_id) == []
 
 
@@ -51,14 +51,16 @@ async def test_form_and_bad_input_saves_nothing(bot: MemoryBot) -> None:
     assert opened.form is not None
     assert [f.key for f in opened.form.fields] == ["title", "link", "text", "tags"]
     for values, expected in (
-        ({"title": "A", "link": "not a link"}, catalog.resource_bad_link("not a link")),
+        ({"title": "A", "link": "not a link"}, resource_words.resource_bad_link("not a link")),
         ({"title": "A", "link": "javascript:alert(1)"}, "is not a web address"),
         ({"title": "A", "link": "https://exa mple.org"}, "is not a web address"),
-        ({"title": "A", "text": "x", "tags": "good, b@d"}, catalog.resource_bad_tag("b@d", 30)),
-        ({"title": "A"}, catalog.RESOURCE_LINK_OR_TEXT),
+        ({"title": "A", "text": "x", "tags": "good, b@d"},
+         resource_words.resource_bad_tag("b@d", 30)),
+        ({"title": "A"}, resource_words.RESOURCE_LINK_OR_TEXT),
         ({"title": "A", "link": "https://example.org", "text": "both"},
-         catalog.RESOURCE_LINK_OR_TEXT),
-        ({"title": "A", "text": "x", "tags": "a b c d e f"}, catalog.resource_too_many_tags(5)),
+         resource_words.RESOURCE_LINK_OR_TEXT),
+        ({"title": "A", "text": "x", "tags": "a b c d e f"},
+         resource_words.resource_too_many_tags(5)),
     ):
         reply = await bot.submit("alice", "resource.add", values)
         assert expected in reply_text(reply), (values, reply_text(reply))

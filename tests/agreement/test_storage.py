@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.messages import Destination, Message
-from bot.outbox import NewDelivery
-from storage.agreement import (
+from bot.features.agreement.store import (
     AgreementVersion,
     Amendment,
     AmendmentKind,
     AmendmentStatus,
     Decision,
-    Prompt,
-    Resource,
 )
-from storage.agreement_schema import AGREEMENT_SQLITE
+from bot.features.prompts.store import Prompt
+from bot.features.resources.store import Resource
+from bot.messages import Destination, Message
+from bot.outbox import NewDelivery
+from storage.agreement.schema import AGREEMENT_SQLITE
 from storage.interface import Storage
 from storage.migrations import MIGRATIONS
 

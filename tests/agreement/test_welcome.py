@@ -11,8 +11,10 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.context import Context
 from bot.errors import Forbidden
-from bot.features import Feature
+from bot.features import Feature, FeatureFactory
+from bot.features.package import FeaturePackage
 from bot.features.registry import DEFAULT_FEATURES
+from bot.features.welcome import wording as welcome_words
 from bot.messages import DestinationKind, Reply
 from storage.interface import Storage
 from tests.agreement.helpers import join, start_agreement
@@ -27,14 +29,14 @@ async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:
     (welcome,) = bot.adapter.sent_to_dm("dana")
     text = welcome.text
     assert text.startswith("Welcome, Dana!")
-    assert catalog.WELCOME_DEFAULT in text
+    assert welcome_words.WELCOME_DEFAULT in text
     assert "agreement" in text and "version 1" in text
-    assert "I can also help with" in text and catalog.WELCOME_CAN_FEEDBACK in text
+    assert "I can also help with" in text and welcome_words.WELCOME_CAN_FEEDBACK in text
     assert "/concern" in text and "“Safeguarding lead”" in text
     assert "a check-in now and then, or a buddy? Press a button below" in text
     assert [b.label for b in welcome.buttons] == [
-        catalog.AGREEMENT_SHOW_BUTTON, catalog.WELCOME_CHECKIN_BUTTON,
-        catalog.WELCOME_BUDDY_BUTTON]
+        catalog.AGREEMENT_SHOW_BUTTON, welcome_words.WELCOME_CHECKIN_BUTTON,
+        welcome_words.WELCOME_BUDDY_BUTTON]
     shown = await bot.press("dana", welcome.buttons[0].action, welcome.buttons[0].value,
                             channel=None)
     assert "1. We listen to each other" in reply_text(shown)
@@ -51,8 +53,8 @@ async def test_dms_closed_tells_facilitators_privately_and_nothing_public(
         assert bot.adapter.sent_to_dm("dana") == []
         assert [s.destination.channel for s in bot.adapter.sent] == ["facilitators"]
         (note,) = bot.adapter.sent_to_channel("facilitators")
-        assert note.text == catalog.welcome_undelivered("Dana")
-        assert catalog.WELCOME_DEFAULT not in note.text
+        assert note.text == welcome_words.welcome_undelivered("Dana")
+        assert welcome_words.WELCOME_DEFAULT not in note.text
     finally:
         await bot.close()
 
@@ -70,17 +72,17 @@ async def test_facilitators_edit_the_welcome_text(bot: MemoryBot) -> None:
     bot.adapter.member("carol", "Facilitator")
     opened = await bot.run("carol", "/welcome edit")
     assert opened.form is not None
-    assert opened.form.fields[0].default == catalog.WELCOME_DEFAULT
+    assert opened.form.fields[0].default == welcome_words.WELCOME_DEFAULT
     saved = await bot.submit("carol", "welcome.edit",
                              {"text": "We shape the Riverside mental health service. @everyone"})
-    assert reply_text(saved) == catalog.WELCOME_SAVED
+    assert reply_text(saved) == welcome_words.WELCOME_SAVED
     text = reply_text(await bot.run("erin", "/welcome"))
     assert "We shape the Riverside mental health service." in text
     assert "@everyone" not in text  # relayed text is neutralised
-    assert catalog.WELCOME_DEFAULT not in text
+    assert welcome_words.WELCOME_DEFAULT not in text
     reset = await bot.submit("carol", "welcome.edit", {"text": ""})
-    assert reply_text(reset) == catalog.WELCOME_RESET
-    assert catalog.WELCOME_DEFAULT in reply_text(await bot.run("erin", "/welcome"))
+    assert reply_text(reset) == welcome_words.WELCOME_RESET
+    assert welcome_words.WELCOME_DEFAULT in reply_text(await bot.run("erin", "/welcome"))
 
 
 async def test_opt_in_buttons_appear_only_when_those_features_register_them(
@@ -92,14 +94,14 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
         return Feature("optins-probe", actions={"checkin.on": noop, "buddy.join": noop})
 
     # Only the features this test needs: others being built may register these actions.
-    base = [f for f in DEFAULT_FEATURES
-            if f.__module__.rsplit(".", 1)[-1] in ("help", "setup", "welcome", "agreement")]
+    base: list[FeaturePackage | FeatureFactory] = [
+        p for p in DEFAULT_FEATURES if p.name in ("help", "setup", "welcome", "agreement")]
     without = App(Config(), storage, clock=clock, features=base)
     bot = MemoryBot(without)
     try:
         labels = [b.label for m in (await bot.run("erin", "/welcome")).messages
                   for b in m.buttons]
-        assert catalog.WELCOME_CHECKIN_BUTTON not in labels
+        assert welcome_words.WELCOME_CHECKIN_BUTTON not in labels
     finally:
         await bot.close()
     with_optins = App(Config(), storage, clock=clock, features=[*base, optins])
@@ -108,8 +110,8 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
         (message,) = (await bot.run("erin", "/welcome")).messages
         assert "Would you like a check-in now and then, or a buddy?" in message.text
         assert [(b.label, b.action) for b in message.buttons] == [
-            (catalog.WELCOME_CHECKIN_BUTTON, "checkin.on"),
-            (catalog.WELCOME_BUDDY_BUTTON, "buddy.join")]
+            (welcome_words.WELCOME_CHECKIN_BUTTON, "checkin.on"),
+            (welcome_words.WELCOME_BUDDY_BUTTON, "buddy.join")]
     finally:
         await bot.close()
 
@@ -120,8 +122,8 @@ async def test_switched_off_features_are_not_offered(bot: MemoryBot) -> None:
                                  "resources,prompts")
     assert "Saved" in reply_text(saved), reply_text(saved)
     text = reply_text(await bot.run("erin", "/welcome"))
-    assert catalog.WELCOME_CAN_MEETINGS in text
-    assert catalog.WELCOME_CAN_FEEDBACK not in text and "/concern" not in text
+    assert welcome_words.WELCOME_CAN_MEETINGS in text
+    assert welcome_words.WELCOME_CAN_FEEDBACK not in text and "/concern" not in text
     assert "Would you like" not in text  # no check-ins or buddies to offer
 
 

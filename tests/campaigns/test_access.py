@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,15 +42,18 @@ from bot.commands import (
     refusal,
     who_may_run,
 )
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.features.agreement import wording as agreement_words
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import owner_tag
+from bot.features.concerns.store import CaseStatus
 from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience
+from bot.features.polls import wording as poll_wording
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
-from storage.concerns import CaseStatus
 from storage.interface import Storage
 from tests.feedback.helpers import reviewed_since_yesterday
 
@@ -135,8 +138,7 @@ class World:
 
 
 def _config() -> Config:
-    return replace(Config(), concerns=replace(ConcernsConfig(),
-                                              fallback_contacts=("U-fiona",)))
+    return Config().with_sections(ConcernsConfig(fallback_contacts=("U-fiona",)))
 
 
 async def _start(app: App) -> None:
@@ -350,7 +352,7 @@ async def test_every_command_that_is_not_theirs_is_refused_by_the_core(
             async with Unchanged(world):
                 reply = await world.app.handle(event)
             text = reply_text(reply)
-            assert text in (refusal(spec), catalog.CONCERN_REFUSED), (
+            assert text in (refusal(spec), wording.CONCERN_REFUSED), (
                 spec.name, text)
             assert reply.form is None and not reply.public, spec.name
             if spec.name == "case register":
@@ -642,7 +644,7 @@ async def test_a_facilitator_cannot_make_themselves_a_lead(world: World) -> None
             reply = reply_text(await world.bot.run("fran", line))
         assert "Nothing was changed" in reply and "only a safeguarding lead" in reply, line
     assert reply_text(await world.bot.run("fran", f"/case show case={world.case}")) == (
-        catalog.CONCERN_REFUSED)
+        wording.CONCERN_REFUSED)
 
 
 # ---- cases ------------------------------------------------------------------------------
@@ -670,9 +672,9 @@ async def test_a_non_lead_cannot_learn_that_a_case_exists(world: World) -> None:
                 seen = await world.app.handle(real)
                 unseen = await world.app.handle(invented)
             assert seen == unseen, (name, real)
-            assert reply_text(seen) == catalog.CONCERN_REFUSED
+            assert reply_text(seen) == wording.CONCERN_REFUSED
         listed = await world.app.handle(Invocation(GROUP, actor, "case list"))
-        assert reply_text(listed) == catalog.CONCERN_REFUSED
+        assert reply_text(listed) == wording.CONCERN_REFUSED
     concern = await world.app.storage.concern(world.case)
     assert concern is not None and concern.status is CaseStatus.OPEN
 
@@ -683,7 +685,7 @@ async def test_a_lead_who_is_the_subject_of_a_case_cannot_see_it(world: World) -
                               _case_events(dev, NO_SUCH_CASE), strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == catalog.CONCERN_REFUSED
+        assert reply_text(seen) == wording.CONCERN_REFUSED
     listed = reply_text(await world.bot.run("dev", "/case list"))
     assert world.case in listed and world.dev_case not in listed
     assert "Dev shouted" not in _everything_for(world.bot, "U-dev", 0)
@@ -711,7 +713,7 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
                               strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == catalog.CONCERN_REFUSED
+        assert reply_text(seen) == wording.CONCERN_REFUSED
     assert ref not in reply_text(await world.bot.run("gwen", "/case list"))
     # Nor is she sent it when it is escalated, or offered it to be assigned.
     mark = len(world.bot.adapter.sent)
@@ -721,7 +723,7 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
     assert any(ref in m.text for m in _sent_since(world.bot, mark)), "it was escalated"
     assert "Gwen shouted" not in _everything_for(world.bot, "U-gwen", 0)
     assign = await world.bot.run("erin", f"/case assign case={ref} to=U-gwen")
-    assert reply_text(assign) == catalog.CONCERN_ASSIGNEE_NOT_LEAD
+    assert reply_text(assign) == wording.CONCERN_ASSIGNEE_NOT_LEAD
 
 
 async def test_concern_drafts_are_only_their_writers(world: World) -> None:
@@ -736,7 +738,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
                                          channel=None)
         taken = await world.bot.press("mallory", "concern.dm", f"y:{world.alice_draft}",
                                       channel=None)
-    assert reply_text(taken) == catalog.CONCERN_DRAFT_GONE and taken.form is None
+    assert reply_text(taken) == wording.CONCERN_DRAFT_GONE and taken.form is None
     assert declined.update is not None  # told "not raised", and nothing was deleted
     assert await storage.concern_draft(draft_id, alices, not_before)
     # Mallory sends the concern form with Alice's draft as its state: her concern is
@@ -751,7 +753,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
     alice = world.actor("alice")
     elsewhere = await world.app.handle(ButtonPress(OTHER_GROUP, alice, "concern.dm",
                                                    f"y:{world.alice_draft}"))
-    assert reply_text(elsewhere) == catalog.CONCERN_DRAFT_GONE
+    assert reply_text(elsewhere) == wording.CONCERN_DRAFT_GONE
 
 
 # ---- forged values -----------------------------------------------------------------------
@@ -796,12 +798,12 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(carol, "checkin.arranged", world.request), catalog.ONE_TO_ONE_NOT_YOURS),
         (FormSubmission(OTHER_GROUP, carol, "checkin.reply", {"message": "x"},
                         world.request), catalog.ONE_TO_ONE_NOT_YOURS),
-        (press(erin, "concern.ack", world.case), catalog.CONCERN_REFUSED),
-        (press(alice, "poll.vote", f"{world.poll}:0"), catalog.POLL_GONE),
+        (press(erin, "concern.ack", world.case), wording.CONCERN_REFUSED),
+        (press(alice, "poll.vote", f"{world.poll}:0"), poll_wording.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
-         catalog.POLL_GONE),
-        (press(alice, "agreement.vote", f"{world.amendment}:0"), catalog.AMENDMENT_GONE),
-        (press(alice, "agreement.read", "1"), catalog.AGREEMENT_NONE),
+         poll_wording.POLL_GONE),
+        (press(alice, "agreement.vote", f"{world.amendment}:0"), agreement_words.AMENDMENT_GONE),
+        (press(alice, "agreement.read", "1"), agreement_words.AGREEMENT_NONE),
         (press(alice, "meetings.rsvp.going", f"{world.meeting}:1768932000:0"),
          catalog.meeting_not_found(world.meeting)),
         (press(alice, "meetings.dm", str(world.meeting)),

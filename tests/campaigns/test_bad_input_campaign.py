@@ -43,7 +43,6 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.commands import CommandSpec, OptionType
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config
 from bot.errors import UserError
 from bot.events import (
@@ -58,6 +57,7 @@ from bot.events import (
     QuotedMessage,
 )
 from bot.features import FormSpec
+from bot.features.concerns.config import ConcernsConfig
 from bot.messages import FormField, Message, Reply
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
@@ -532,8 +532,8 @@ def test_stored_hostile_text_comes_back_inert_from_every_view_and_job(
     relay it inert."""
     # A week's grace, so one jump of the clock fires every job that fell due; unanswered
     # concerns escalate daily rather than every half hour, to keep the week short.
-    slow = replace(ConcernsConfig(), acknowledge_minutes=1440, escalation_repeat_minutes=1440)
-    week = replace(Config(), scheduler_grace_minutes=10080, concerns=slow)
+    slow = ConcernsConfig(acknowledge_minutes=1440, escalation_repeat_minutes=1440)
+    week = replace(Config(), scheduler_grace_minutes=10080).with_sections(slow)
     with fresh_world(tmp_path, tmp_path_factory, week) as world:
         hints = {**world.hints, **FORM_HINTS}
         for form_id, spec in sorted(FORMS.items()):

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import EXIT_CONFIG, main
-from bot.config import SCHEMA, Config, ConfigError, load_config, toml_name
+from bot.config import Config, ConfigError, known_keys, load_config, toml_name
 from bot.settings import SETTING_KEYS
 from tests.test_cli_config import EXAMPLE, REPO_ROOT, _clean_env
+from tests.toml_writer import toml_document, toml_string
 
 # COPROD_CAMPAIGN_EXAMPLES=2000 runs a deeper, random campaign.
 DEEP = int(os.environ.get("COPROD_CAMPAIGN_EXAMPLES", "0") or 0)
@@ -38,62 +39,10 @@ SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING
            "DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "SLACK_API_BASE")
 
 
-# ---- writing TOML (the standard library only reads it) -------------------------------
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def toml_value(value: Any) -> str:
-    """Any value as TOML (tables inline)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml_string(str(k))} = {toml_value(v)}"
-                               for k, v in value.items()) + "}"
-    raise TypeError(type(value))
-
-
-def toml_document(data: dict[str, Any]) -> str:
-    """A document: plain values first, then one [table] per table (its own tables
-    inline), as people write config files."""
-    lines = [f"{toml_string(k)} = {toml_value(v)}" for k, v in data.items()
-             if not isinstance(v, dict)]
-    for key, body in data.items():
-        if isinstance(body, dict):
-            lines.append(f"\n[{toml_string(key)}]")
-            lines += [f"{toml_string(str(k))} = {toml_value(v)}" for k, v in body.items()]
-    return "\n".join(lines) + "\n"
-
-
 # ---- hostile documents ---------------------------------------------------------------
 
-KNOWN_SECTIONS = ["bot", "group", "groups", *SCHEMA]
-KNOWN_KEYS = sorted({key for checks in SCHEMA.values() for key in checks} | set(SETTING_KEYS))
+KNOWN_SECTIONS = ["bot", "group", "groups", *known_keys()]
+KNOWN_KEYS = sorted({key for checks in known_keys().values() for key in checks} | set(SETTING_KEYS))
 ODD_TEXT = st.one_of(
     st.text(st.characters(codec="utf-8"), max_size=30),
     st.sampled_from(["", " ", "Europe/Londn", "Mars/Olympus", "UTC", "utc", "../../etc",

@@ -35,9 +35,9 @@ from typing import Any
 
 import pytest
 
+from bot.features.concerns.store import CaseStatus
 from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience
-from storage.concerns import CaseStatus
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
 from storage.sqlite_base import from_micros

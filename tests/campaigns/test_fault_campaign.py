@@ -39,11 +39,11 @@ from adapters.discord import DiscordBot
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from adapters.discord.sender import nonce_for
 from adapters.slack import SlackRunner
-from bot import catalog
 from bot.app import App
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config, DiscordConfig, Secrets, SlackConfig
 from bot.events import Actor, ButtonPress, FormSubmission
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import ACK_ACTION
 from bot.messages import Destination, DestinationKind, Message, destination_from_dict
 from bot.outbox import DeliveryStatus, Fallback, NewDelivery
@@ -163,9 +163,8 @@ def config_for(world: World, **platform: Any) -> Config:
                           facilitator_roles=("Facilitator",), lead_roles=(LEAD_ROLE,))
     return replace(Config(), group=group, delivery_concurrency=32,
                    delivery_max_backoff_seconds=5, delivery_retry_base_seconds=0.05,
-                   concerns=ConcernsConfig(leads=tuple(world.leads),
-                                           fallback_contacts=(world.deputy,)),
-                   **platform)
+                   **platform).with_sections(ConcernsConfig(leads=tuple(world.leads),
+                                                            fallback_contacts=(world.deputy,)))
 
 
 async def settle(storage: Storage, limit: float = SETTLE_SECONDS) -> None:
@@ -214,10 +213,11 @@ async def campaign(platform: str, app: App, clock: JumpClock, world: World, chao
     acked_ref, escalated_ref = refs
     await settle(storage)
     took = await app.handle(ButtonPress(world.group_id, lead, ACK_ACTION, acked_ref))
-    assert took.messages[0].text == catalog.concern_you_took(acked_ref)
+    assert took.messages[0].text == wording.concern_you_took(acked_ref)
     raised = await storage.concern(escalated_ref)
     assert raised is not None
-    due = raised.created_at + timedelta(minutes=app.config.concerns.acknowledge_minutes)
+    acknowledge = app.config.section(ConcernsConfig).acknowledge_minutes
+    due = raised.created_at + timedelta(minutes=acknowledge)
     clock.advance(due - clock.now())
     assert await app.scheduler.run_due() >= 1
     await settle(storage)

@@ -173,6 +173,16 @@ async def _seed(world: World) -> None:
         return _remember(world, who, await bot.press(who, button.action, button.value,
                                                      channel), channel)
 
+    async def facilitator_presses_latest(action: str) -> None:
+        """The facilitator whose DM last carried a button for `action` presses it."""
+        for sent in reversed(bot.adapter.sent):
+            button = next((b for b in sent.message.buttons if b.action == action), None)
+            if button is not None:
+                facilitator = next(n for n in PEOPLE if f"U-{n}" == sent.destination.user)
+                _remember(world, facilitator, await bot.press(
+                    facilitator, button.action, button.value, None), None)
+                return
+
     # Everyone has run a command once: the features remember facilitators and leads the
     # first time they see them, which is not a change the fuzzed input made.
     for name in PEOPLE:
@@ -251,14 +261,7 @@ async def _seed(world: World) -> None:
     asked = next(b for b in question.buttons if b.value.endswith(":one_to_one"))
     _remember(world, "alice", await bot.press("alice", asked.action, asked.value, None),
               None)
-    for sent in reversed(bot.adapter.sent):
-        reply_button = next((b for b in sent.message.buttons if b.action == "checkin.reply"),
-                            None)
-        if reply_button is not None:
-            facilitator = next(n for n in PEOPLE if f"U-{n}" == sent.destination.user)
-            _remember(world, facilitator, await bot.press(
-                facilitator, reply_button.action, reply_button.value, None), None)
-            break
+    await facilitator_presses_latest("checkin.reply")
 
     # Buddies, the agreement, a resource, a prompt, the welcome.
     for name in ("alice", "bob", "carol"):
@@ -289,14 +292,7 @@ async def _seed(world: World) -> None:
         GROUP, bot.adapter.member("newbie"))), None)
     world.replies.append(Reply(messages=tuple(await world.app.home(
         GROUP, bot.adapter.member("alice")))))
-    for sent in reversed(bot.adapter.sent):
-        arranged = next((b for b in sent.message.buttons if b.action == "checkin.arranged"),
-                        None)
-        if arranged is not None:
-            facilitator = next(n for n in PEOPLE if f"U-{n}" == sent.destination.user)
-            _remember(world, facilitator, await bot.press(
-                facilitator, arranged.action, arranged.value, None), None)
-            break
+    await facilitator_presses_latest("checkin.arranged")
     await run("alice", "/actions", None)
     await run("carol", "/actions all=yes")
     world.clock.advance(datetime(2026, 1, 12, 18, 1, tzinfo=UTC) - world.clock.now())

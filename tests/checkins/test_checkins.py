@@ -262,8 +262,8 @@ async def test_closed_dms_with_no_facilitator_known_stay_private(make_bot: MakeB
 
 async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock: FakeClock,
                                                        ) -> None:
-    config = Config(checkins=CheckinsConfig(facilitators=("U-fran",),
-                                            assign={"U-alice": "U-fran"}))
+    config = Config().with_sections(CheckinsConfig(facilitators=("U-fran",),
+                                                   assign={"U-alice": "U-fran"}))
     bot = await make_bot(config)
     await bot.run("alice", "/checkin on")
     await at(bot, clock, MONDAY_10)
@@ -289,7 +289,7 @@ async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock:
 
 
 async def test_check_ins_on_by_default_when_the_group_says_so(make_bot: MakeBot) -> None:
-    bot = await make_bot(Config(checkins=CheckinsConfig(default_on=True)))
+    bot = await make_bot(Config().with_sections(CheckinsConfig(default_on=True)))
     reply = await bot.run("alice", "/help")
     assert "check-ins are on unless you switch them off" in reply_text(reply)
     assert "check-ins are on unless" not in reply_text(await bot.run("alice", "/help"))

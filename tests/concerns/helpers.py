@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from adapters.memory import MemoryAdapter, MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
-from bot.concerns_config import ConcernsConfig
 from bot.config import Config
+from bot.features.concerns.config import ConcernsConfig
 from bot.messages import DestinationKind, Message, Reply
 from storage.interface import Storage
 
@@ -21,8 +20,8 @@ DEPUTY = "U-fiona"
 
 def config(**changes: object) -> Config:
     """The default config with a deputy as fallback contact."""
-    concerns = replace(ConcernsConfig(fallback_contacts=(DEPUTY,)), **changes)
-    return replace(Config(), concerns=concerns)
+    concerns = ConcernsConfig(fallback_contacts=(DEPUTY,)).model_copy(update=changes)
+    return Config().with_sections(concerns)
 
 
 async def make_bot(storage: Storage, clock: FakeClock, cfg: Config | None = None,

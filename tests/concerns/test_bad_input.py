@@ -16,8 +16,10 @@ from bot import catalog
 from bot.clock import FakeClock
 from bot.config import ConfigError, load_config
 from bot.events import ButtonPress, FormSubmission
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import ACK_ACTION
-from storage.concerns import CaseStatus
+from bot.features.concerns.store import CaseStatus
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
 from tests.concerns.helpers import FORM, make_bot, raise_concern, ref_of, settle_fully
@@ -77,10 +79,10 @@ async def test_any_case_reference_gets_the_one_refusal(cbot: MemoryBot, ref: str
     reply = await cbot.run("dev", f'/case show case="{ref}"')
     text = reply_text(reply)
     # The one refusal, or a kind word about the option itself (empty, too long).
-    assert text == catalog.CONCERN_REFUSED or ("case" in text and "C-" not in text)
+    assert text == wording.CONCERN_REFUSED or ("case" in text and "C-" not in text)
     press = await cbot.app.handle(ButtonPress(cbot.group_id, cbot.adapter.member("dev"),
                                               ACK_ACTION, ref))
-    assert reply_text(press) == catalog.CONCERN_REFUSED
+    assert reply_text(press) == wording.CONCERN_REFUSED
 
 
 async def test_two_leads_pressing_at_once_one_takes_it(cbot: MemoryBot) -> None:
@@ -115,7 +117,7 @@ def test_concerns_config_values_are_read(tmp_path: Path) -> None:
                     'fallback_contacts = ["U0DEP0001"]\nacknowledge_minutes = 10\n'
                     "escalation_repeat_minutes = 15\nreferral_hours = 8\n"
                     "retention_days = 365\n", encoding="utf-8")
-    concerns = load_config(path, env={}).concerns
+    concerns = load_config(path, env={}).section(ConcernsConfig)
     assert concerns.leads == ("123456789012345678", "U0ERIN001")
     assert concerns.fallback_contacts == ("U0DEP0001",)
     assert (concerns.acknowledge_minutes, concerns.escalation_repeat_minutes,

@@ -9,7 +9,8 @@ from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.events import Actor
-from storage.concerns import CaseStatus, NoteKind
+from bot.features.concerns import wording
+from bot.features.concerns.store import CaseStatus, NoteKind
 from tests.concerns.helpers import raise_concern, ref_of, settle_fully
 
 SECRET = "Carol asked for my bank details"
@@ -28,8 +29,8 @@ async def test_a_non_lead_gets_the_same_refusal_as_for_a_case_that_does_not_exis
         reply_text(await cbot.run("bob", f'/case note case={ref} kind=fact text="x"')),
         reply_text(await cbot.run("alice", f"/case show case={ref}")),  # the reporter too
     }
-    assert answers == {catalog.CONCERN_REFUSED}
-    assert ref not in catalog.CONCERN_REFUSED
+    assert answers == {wording.CONCERN_REFUSED}
+    assert ref not in wording.CONCERN_REFUSED
     concern = await cbot.app.storage.concern(ref)
     assert concern is not None and concern.status is CaseStatus.OPEN
 
@@ -61,18 +62,18 @@ async def test_show_note_assign_close_and_the_audit_trail(cbot: MemoryBot) -> No
     assert "[FACT] Phoned Alice at 3pm (by Dev," in shown
     assert "[OPINION] She seemed scared (by Dev," in shown
     assigned = reply_text(await cbot.run("dev", f"/case assign case={ref} to=U-erin"))
-    assert assigned == catalog.concern_assigned(ref, "Erin")
+    assert assigned == wording.concern_assigned(ref, "Erin")
     await settle_fully(cbot)
     assert any(ref in m.text and "assigned" in m.text for m in cbot.adapter.sent_to_dm("erin"))
     refused = reply_text(await cbot.run("dev", f"/case assign case={ref} to=U-bob"))
-    assert refused == catalog.CONCERN_ASSIGNEE_NOT_LEAD
+    assert refused == wording.CONCERN_ASSIGNEE_NOT_LEAD
     missing = reply_text(await cbot.run("erin", f"/case close case={ref}"))
     assert "outcome" in missing
     closed = reply_text(await cbot.run("erin", f'/case close case={ref} '
                                               'outcome="Referred to the local authority"'))
-    assert closed == catalog.concern_closed(ref)
+    assert closed == wording.concern_closed(ref)
     assert reply_text(await cbot.run("dev", f'/case note case={ref} kind=fact text="x"')) \
-        == catalog.CONCERN_NOT_OPEN
+        == wording.CONCERN_NOT_OPEN
     trail = reply_text(await cbot.run("erin", f"/case audit case={ref}"))
     lines = trail.splitlines()[1:]
     actions = [line.split(": ", 1)[1] for line in lines]
@@ -88,15 +89,15 @@ async def test_delete_is_explicit_audited_and_removes_the_words(cbot: MemoryBot)
     ref = ref_of(await raise_concern(cbot, what=SECRET))
     await cbot.run("dev", f'/case note case={ref} kind=fact text="Called the police"')
     unsure = reply_text(await cbot.run("dev", f"/case delete case={ref} confirm=C-OTHER"))
-    assert unsure == catalog.CONCERN_DELETE_CONFIRM
+    assert unsure == wording.CONCERN_DELETE_CONFIRM
     done = reply_text(await cbot.run(
         "dev", f'/case delete case={ref} confirm={ref.lower()} reason="asked by reporter"'))
-    assert done == catalog.concern_deleted(ref)
+    assert done == wording.concern_deleted(ref)
     concern = await cbot.app.storage.concern(ref)
     assert concern is not None and concern.status is CaseStatus.DELETED
     assert concern.text == "" and await cbot.app.storage.case_notes(ref) == []
     assert reply_text(await cbot.run("dev", f"/case show case={ref}")) == \
-        catalog.CONCERN_REFUSED
+        wording.CONCERN_REFUSED
     trail = reply_text(await cbot.run("dev", f"/case audit case={ref}"))
     assert "Dev deleted (asked by reporter)" in trail
 
@@ -108,7 +109,7 @@ async def test_leads_register_list_and_unregister(cbot: MemoryBot) -> None:
     assert refused == catalog.not_allowed("case register", ["lead"])
     # Erin still holds the lead role: unregistering does not stop concerns, and says so.
     kept = reply_text(await cbot.run("dev", "/case unregister who=U-erin"))
-    assert kept == catalog.concern_still_a_lead("Erin")
+    assert kept == wording.concern_still_a_lead("Erin")
     assert "Erin" in reply_text(await cbot.run("dev", "/case leads"))
     # Once the role is taken away on the platform (her registration was dropped), she
     # is no longer a lead.
@@ -129,6 +130,6 @@ async def test_a_long_list_stays_short_and_says_how_many_more(cbot: MemoryBot,
         clock.advance(timedelta(minutes=1))
     text = reply_text(await cbot.run("dev", "/case list"))
     assert len(text) < 2000
-    assert catalog.concern_list_header(LIST_LIMIT + 3) in text
+    assert wording.concern_list_header(LIST_LIMIT + 3) in text
     assert "and 3 more" in text and refs[0] in text and refs[-1] not in text
     assert [e.action for e in await cbot.app.storage.case_audit(refs[0])][-1] == "listed"

@@ -4,17 +4,13 @@ private one shows anything. Run in-process through the real console adapter."""
 
 from __future__ import annotations
 
-import asyncio
-import io
 import re
 from pathlib import Path
 
-from adapters.console import ConsoleAdapter
-from bot import catalog
-from bot.app import App
 from bot.config import Config
-from bot.runtime import opened_storage
-from storage.crypto import FieldCipher, generate_key
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
+from tests.console_helpers import run_script
 
 WORDS = "Dev keeps asking me to meet him alone after sessions"
 SCRIPT = f"""\
@@ -39,19 +35,9 @@ no
 
 
 async def _run(tmp_path: Path, script: str) -> str:
-    config = Config(database=str(tmp_path / "coprod.db"))
-    out = io.StringIO()
-    async with opened_storage(config, FieldCipher(generate_key())) as storage:
-        app = App(config, storage)
-        await app.load()
-        adapter = ConsoleAdapter(config, io.StringIO(script), out, interactive=False)
-        app.start_delivery(adapter)
-        try:
-            async with asyncio.timeout(30):
-                assert await adapter.run(app) == 0
-        finally:
-            await app.stop()
-    return out.getvalue()
+    transcript = await run_script(Config(database=str(tmp_path / "coprod.db")), script)
+    assert transcript.code == 0
+    return transcript.out
 
 
 async def test_a_concern_naming_one_lead_reaches_only_the_other(tmp_path: Path) -> None:
@@ -67,7 +53,7 @@ async def test_a_concern_naming_one_lead_reaches_only_the_other(tmp_path: Path) 
     assert f"You have taken case {ref.group(1)}" in out
     # Dev sees nothing of it: no DM at all, and the list hides it from him.
     assert not [line for line in said if line.startswith("[DM to Dev]")]
-    assert catalog.CONCERN_NOTHING_OPEN in out
+    assert wording.CONCERN_NOTHING_OPEN in out
     # Channels: nothing at all, not even in the leads' private one (Dev reads it).
     assert [line for line in said if line.startswith("[#")] == []
     # The reporter's confirmation is private to Alice.
@@ -125,12 +111,12 @@ no
 async def test_a_direct_message_offers_each_private_choice_in_the_console(
         tmp_path: Path) -> None:
     out = await _run(tmp_path, DM_SCRIPT)
-    emergency = Config().concerns.emergency_text
+    emergency = Config().section(ConcernsConfig).emergency_text
     steps = out.split("alice in #general> ")
     offers = [s for s in steps if s.startswith(":dm ")]
     assert len(offers) == 5
     for offer in offers:
-        assert catalog.DM_CHOICE.split("\n")[0] in offer and emergency not in offer
+        assert wording.DM_CHOICE.split("\n")[0] in offer and emergency not in offer
         assert ("[Tell the safeguarding leads about this] [Ask for a one-to-one] "
                 "[Send anonymous feedback] [Check-in settings] [Nothing, thanks]") in offer
     (asked,) = [s for s in steps if s.startswith(":press Ask for a one-to-one")]
@@ -141,7 +127,7 @@ async def test_a_direct_message_offers_each_private_choice_in_the_console(
     (settings,) = [s for s in steps if s.startswith(":press Check-in settings")]
     assert "Your check-ins are off." in settings
     (nothing,) = [s for s in steps if s.startswith(":press Nothing, thanks")]
-    assert catalog.CONCERN_DM_DECLINED in nothing
+    assert wording.CONCERN_DM_DECLINED in nothing
     raised = out.split(":press Tell the safeguarding leads about this")[1]
     assert "Form: Raise a safeguarding concern" in raised
     confirmation = raised.split("[DM to Alice] coprod: ")[1].split("[DM to Dev]")[0]

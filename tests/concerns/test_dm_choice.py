@@ -11,14 +11,16 @@ from datetime import timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import DM_ACTION, owner_tag
 from bot.messages import Button, DestinationKind
 from tests.checkins.helpers import sweep
 from tests.concerns.helpers import dm_users, everything_sent_to, raise_concern, ref_of
 
 WORDS = "hello, I'm not sure about something said at the meeting"
-LABELS = [catalog.DM_CHOICE_TELL_LEADS, catalog.DM_CHOICE_ONE_TO_ONE,
-          catalog.DM_CHOICE_FEEDBACK, catalog.DM_CHOICE_CHECKINS, catalog.DM_CHOICE_NOTHING]
+LABELS = [wording.DM_CHOICE_TELL_LEADS, wording.DM_CHOICE_ONE_TO_ONE,
+          wording.DM_CHOICE_FEEDBACK, wording.DM_CHOICE_CHECKINS, wording.DM_CHOICE_NOTHING]
 
 
 async def _offer(bot: MemoryBot, who: str = "alice", text: str = WORDS) -> dict[str, Button]:
@@ -42,8 +44,8 @@ async def test_hello_gets_a_calm_choice_with_the_leads_first_and_no_emergency_li
         cbot: MemoryBot) -> None:
     reply = await cbot.dm("alice", "hello")
     (message,) = reply.messages
-    assert message.text == catalog.DM_CHOICE
-    assert cbot.app.config.concerns.emergency_text not in message.text
+    assert message.text == wording.DM_CHOICE
+    assert cbot.app.config.section(ConcernsConfig).emergency_text not in message.text
     assert "999" not in message.text and "danger" not in message.text
     assert [b.label for b in message.buttons] == LABELS
     assert message.buttons[0].style == "primary"
@@ -57,21 +59,21 @@ async def test_hello_gets_a_calm_choice_with_the_leads_first_and_no_emergency_li
 async def test_urgent_words_get_the_same_choice_nothing_is_guessed(cbot: MemoryBot) -> None:
     reply = await cbot.dm("alice", "Someone is hurting me right now, help")
     (message,) = reply.messages
-    assert message.text == catalog.DM_CHOICE
-    assert message.buttons[0].label == catalog.DM_CHOICE_TELL_LEADS
+    assert message.text == wording.DM_CHOICE
+    assert message.buttons[0].label == wording.DM_CHOICE_TELL_LEADS
 
 
 async def test_telling_the_leads_raises_it_and_then_shows_the_emergency_line(
         cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    opened = await _choose(cbot, choices[catalog.DM_CHOICE_TELL_LEADS])
+    opened = await _choose(cbot, choices[wording.DM_CHOICE_TELL_LEADS])
     assert opened.form is not None and opened.form.form_id == "concern.raise"
     (what,) = [f for f in opened.form.fields if f.key == "what"]
     assert what.default == WORDS
     done = await raise_concern(cbot, what=WORDS, state=opened.form.state, channel=None)
     text = reply_text(done)
     assert "saved as case" in text
-    assert cbot.app.config.concerns.emergency_text in text
+    assert cbot.app.config.section(ConcernsConfig).emergency_text in text
     concern = await cbot.app.storage.concern(ref_of(done))
     assert concern is not None and concern.source == "dm"
     await cbot.settle()
@@ -79,15 +81,15 @@ async def test_telling_the_leads_raises_it_and_then_shows_the_emergency_line(
     assert WORDS in everything_sent_to(cbot, "U-erin")
     # A concern raised with /concern is as calm as before: no emergency line.
     calm = await raise_concern(cbot, what="Something else")
-    assert cbot.app.config.concerns.emergency_text not in reply_text(calm)
+    assert cbot.app.config.section(ConcernsConfig).emergency_text not in reply_text(calm)
 
 
 async def test_nothing_thanks_forgets_the_message(cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    nothing = choices[catalog.DM_CHOICE_NOTHING]
+    nothing = choices[wording.DM_CHOICE_NOTHING]
     assert await _draft_kept(cbot, nothing)
     reply = await _choose(cbot, nothing)
-    assert reply.update is not None and reply.update.text == catalog.CONCERN_DM_DECLINED
+    assert reply.update is not None and reply.update.text == wording.CONCERN_DM_DECLINED
     assert not await _draft_kept(cbot, nothing)
     await cbot.settle()
     assert cbot.adapter.sent == []
@@ -96,7 +98,7 @@ async def test_nothing_thanks_forgets_the_message(cbot: MemoryBot) -> None:
 async def test_anonymous_feedback_opens_the_feedback_form_and_forgets_the_message(
         cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    button = choices[catalog.DM_CHOICE_FEEDBACK]
+    button = choices[wording.DM_CHOICE_FEEDBACK]
     opened = await _choose(cbot, button)
     assert opened.form is not None and opened.form.form_id == "feedback.send"
     assert WORDS not in str(opened.form)
@@ -105,7 +107,7 @@ async def test_anonymous_feedback_opens_the_feedback_form_and_forgets_the_messag
 
 async def test_check_in_settings_shows_them_and_forgets_the_message(cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    button = choices[catalog.DM_CHOICE_CHECKINS]
+    button = choices[wording.DM_CHOICE_CHECKINS]
     shown = await _choose(cbot, button)
     assert reply_text(shown) == reply_text(await cbot.run("alice", "/checkin", channel=None))
     assert not await _draft_kept(cbot, button)
@@ -117,7 +119,7 @@ async def test_a_one_to_one_reaches_a_facilitator_who_holds_the_role_without_the
     cbot.adapter.member("carol", "Facilitator")
     assert await cbot.app.storage.known_facilitators(cbot.group_id) == []
     choices = await _offer(cbot)
-    button = choices[catalog.DM_CHOICE_ONE_TO_ONE]
+    button = choices[wording.DM_CHOICE_ONE_TO_ONE]
     asked = reply_text(await _choose(cbot, button))
     assert "Carol will be in touch with you privately within 3 days" in asked
     assert catalog.ONE_TO_ONE_DM_NOT_PASSED in asked
@@ -138,7 +140,7 @@ async def test_a_one_to_one_reaches_a_facilitator_who_holds_the_role_without_the
 async def test_a_one_to_one_with_no_facilitator_is_the_truth_and_nobody_is_sent_it(
         cbot: MemoryBot, clock: FakeClock) -> None:
     choices = await _offer(cbot)
-    asked = reply_text(await _choose(cbot, choices[catalog.DM_CHOICE_ONE_TO_ONE]))
+    asked = reply_text(await _choose(cbot, choices[wording.DM_CHOICE_ONE_TO_ONE]))
     assert asked.startswith(catalog.one_to_one_waiting("", "").split("\n")[0])
     assert "will be in touch" not in asked
     (request,) = await cbot.app.storage.open_one_to_ones(cbot.group_id)
@@ -162,9 +164,9 @@ async def test_the_choices_follow_the_groups_feature_switches(cbot: MemoryBot) -
     for feature in ("checkins", "feedback"):
         await cbot.run("sam", f"/setup disable={feature}")
     choices = await _offer(cbot)
-    assert list(choices) == [catalog.DM_CHOICE_TELL_LEADS, catalog.DM_CHOICE_NOTHING]
+    assert list(choices) == [wording.DM_CHOICE_TELL_LEADS, wording.DM_CHOICE_NOTHING]
     # A forged choice for a switched-off feature is refused kindly.
-    tell = choices[catalog.DM_CHOICE_TELL_LEADS]
+    tell = choices[wording.DM_CHOICE_TELL_LEADS]
     forged = await cbot.press("alice", DM_ACTION, "o:" + tell.value.split(":", 1)[1],
                               channel=None)
     assert reply_text(forged) == catalog.FEATURE_SWITCHED_OFF
@@ -174,7 +176,7 @@ async def test_the_choices_follow_the_groups_feature_switches(cbot: MemoryBot) -
 async def test_someone_elses_choice_acts_only_for_them_and_keeps_the_draft(
         cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    button = choices[catalog.DM_CHOICE_ONE_TO_ONE]
+    button = choices[wording.DM_CHOICE_ONE_TO_ONE]
     await cbot.press("bob", button.action, button.value, channel=None)
     assert await _draft_kept(cbot, button)
     (request,) = await cbot.app.storage.open_one_to_ones(cbot.group_id)

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.memory import MemoryBot
+from adapters.memory import MemoryAdapter, MemoryBot
 from bot.clock import FakeClock
-from bot.features.concerns.escalation import (
-    daily_at_midnight,
-    escalation_times,
-    schedule_id,
-)
+from bot.errors import Forbidden
+from bot.features.concerns.escalation import escalation_times, schedule_id
 from bot.features.concerns.routing import ACK_ACTION
+from bot.features.retention import daily_at_midnight
+from bot.messages import DestinationKind
 from scheduler import Firing
 from storage.interface import Storage
 from tests.concerns.helpers import (
     DEPUTY,
+    LEADS_CHANNEL,
     at,
     config,
     dm_users,
@@ -30,6 +30,12 @@ from tests.concerns.helpers import (
 def escalations_to(bot: MemoryBot, user: str) -> int:
     return sum(1 for s in bot.adapter.sent if s.destination.user == user
                and "Not yet acknowledged" in s.message.text)
+
+
+def _every_dm_refused() -> MemoryAdapter:
+    """A memory adapter on which every direct message is refused (DMs closed)."""
+    return MemoryAdapter(fail_when=lambda d: Forbidden("dms closed")
+                         if d.kind is DestinationKind.DM else None)
 
 
 async def _start(bot: MemoryBot, *names: str) -> None:
@@ -155,14 +161,7 @@ async def test_with_every_dm_closed_the_escalation_is_posted_once_in_the_leads_c
         storage: Storage, clock: FakeClock) -> None:
     """Found by the fault campaign: when every lead and deputy had closed their DMs, an
     escalation reached nobody (each DM fell back only to other DMs)."""
-    from adapters.memory import MemoryAdapter
-    from bot.errors import Forbidden
-    from bot.messages import DestinationKind
-    from tests.concerns.helpers import LEADS_CHANNEL
-
-    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("dms closed")
-                            if d.kind is DestinationKind.DM else None)
-    bot = await make_bot(storage, clock, adapter=adapter)
+    bot = await make_bot(storage, clock, adapter=_every_dm_refused())
     try:
         await _start(bot)
         start = clock.now()
@@ -181,14 +180,7 @@ async def test_with_every_dm_closed_the_escalation_is_posted_once_in_the_leads_c
 
 async def test_an_escalation_about_a_lead_puts_nothing_in_the_channel(
         storage: Storage, clock: FakeClock) -> None:
-    from adapters.memory import MemoryAdapter
-    from bot.errors import Forbidden
-    from bot.messages import DestinationKind
-    from tests.concerns.helpers import LEADS_CHANNEL
-
-    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("dms closed")
-                            if d.kind is DestinationKind.DM else None)
-    bot = await make_bot(storage, clock, adapter=adapter)
+    bot = await make_bot(storage, clock, adapter=_every_dm_refused())
     try:
         await _start(bot)
         start = clock.now()

@@ -6,8 +6,10 @@ from __future__ import annotations
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.events import MessageShortcut, QuotedMessage
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, owner_tag
-from storage.concerns import CaseStatus
+from bot.features.concerns.store import CaseStatus
 from tests.concerns.helpers import (
     FORM,
     LEADS_CHANNEL,
@@ -47,18 +49,18 @@ async def test_danger_first_the_emergency_text_comes_before_anything_else(
         cbot: MemoryBot) -> None:
     reply = await raise_concern(cbot, danger="yes")
     first = reply.messages[0].text
-    assert first.startswith("**" + cbot.app.config.concerns.emergency_text)
+    assert first.startswith("**" + cbot.app.config.section(ConcernsConfig).emergency_text)
     assert "Samaritans" in first
     assert "case **" in reply.messages[1].text
     calm = await raise_concern(cbot, danger="no")
-    assert cbot.app.config.concerns.emergency_text not in reply_text(calm)
+    assert cbot.app.config.section(ConcernsConfig).emergency_text not in reply_text(calm)
 
 
 async def test_a_direct_message_is_offered_as_a_concern_and_yes_raises_it(
         cbot: MemoryBot) -> None:
     offer = await cbot.dm("alice", "I'm scared of someone in the group")
     (message,) = offer.messages
-    assert message.text == catalog.DM_CHOICE
+    assert message.text == wording.DM_CHOICE
     yes, *_, no = message.buttons
     assert yes.action == no.action == DM_ACTION
     for button in (yes, no):
@@ -66,7 +68,7 @@ async def test_a_direct_message_is_offered_as_a_concern_and_yes_raises_it(
         assert "scared" not in button.value
     # Someone else cannot use alice's draft.
     assert reply_text(await cbot.press("bob", DM_ACTION, yes.value, channel=None)) == \
-        catalog.CONCERN_DRAFT_GONE
+        wording.CONCERN_DRAFT_GONE
     opened = await cbot.press("alice", DM_ACTION, yes.value, channel=None)
     assert opened.form is not None and opened.form.state.startswith("d:")
     (what,) = [f for f in opened.form.fields if f.key == "what"]
@@ -77,7 +79,7 @@ async def test_a_direct_message_is_offered_as_a_concern_and_yes_raises_it(
     assert concern is not None and concern.source == "dm"
     # The draft is gone once used.
     again = await cbot.press("alice", DM_ACTION, yes.value, channel=None)
-    assert reply_text(again) == catalog.CONCERN_DRAFT_GONE
+    assert reply_text(again) == wording.CONCERN_DRAFT_GONE
 
 
 async def test_no_thanks_deletes_the_direct_message(cbot: MemoryBot) -> None:

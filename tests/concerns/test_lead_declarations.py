@@ -15,12 +15,13 @@ from datetime import timedelta
 import pytest
 
 from adapters.memory import MemoryAdapter, MemoryBot, reply_text
-from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.errors import Forbidden
 from bot.events import Actor
+from bot.features.concerns import PACKAGE, wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.reach import config_summary, reachable_leads
 from bot.features.concerns.routing import named_in
 from bot.messages import Destination, DestinationKind
@@ -57,7 +58,8 @@ async def _bot(storage: Storage, clock: FakeClock, declared: str,
     facilitator."""
     cfg = cfg or config()
     if declared == "config":
-        cfg = replace(cfg, concerns=replace(cfg.concerns, leads=("U-ann",)))
+        cfg = cfg.with_sections(
+            cfg.section(ConcernsConfig).model_copy(update={"leads": ("U-ann",)}))
     app = App(cfg, storage, clock=clock)
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
@@ -116,7 +118,7 @@ async def test_the_issue_scenario_config_leads_named_by_username(
         storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
     """Issue 17: [concerns] leads lists A and B, nobody registered, the concern names A
     as @lead_ann: A gets nothing, the channel nothing either."""
-    cfg = replace(config(), concerns=replace(config().concerns, leads=("U-ann", "U-dev")))
+    cfg = config(leads=("U-ann", "U-dev"))
     app = App(cfg, storage, clock=clock)
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
@@ -169,13 +171,13 @@ async def test_a_lead_whose_dms_are_closed_is_rerouted_never_to_the_channel(
     assert SECRET in everything_sent_to(bot, "U-erin")
     assert SECRET in everything_sent_to(bot, DEPUTY)
     # Dev is now known to have closed his DMs: he no longer counts as reachable.
-    reach = await reachable_leads(bot.app, bot.group_id)
+    reach = await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)
     assert sorted(reach.reachable) == ["U-ann", "U-erin"] and reach.dms_closed == 1
     # Once a DM to him gets through again, he counts again.
     bot.adapter.fail_when = None
     await raise_concern(bot, what="another one")
     await settle_fully(bot)
-    reach = await reachable_leads(bot.app, bot.group_id)
+    reach = await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)
     assert sorted(reach.reachable) == ["U-ann", "U-dev", "U-erin"]
 
 
@@ -196,18 +198,18 @@ async def test_with_no_reachable_lead_the_reporter_is_told_the_truth(
     bot.adapter.member("carol", "Facilitator")
     bot.adapter.member("fiona")
     reply = reply_text(await raise_concern(bot, what=SECRET))
-    text = catalog.concern_confirmed("X", 30, False, True, kind, True,
-                                     cfg.concerns.emergency_text)
+    text = wording.concern_confirmed("X", 30, False, True, kind, True,
+                                     cfg.section(ConcernsConfig).emergency_text)
     assert text.split("What happens next:")[1].split("\n")[0] in reply
     assert "a lead will pick it up" not in reply
     if kind == "nobody":
-        assert cfg.concerns.emergency_text in reply
+        assert cfg.section(ConcernsConfig).emergency_text in reply
         assert "facilitators have been told" in reply
     # The facilitators are told privately, once however many concerns come.
     await raise_concern(bot, what="and another")
     await settle_fully(bot)
     told = bot.adapter.sent_to_dm("carol")
-    assert [m.text for m in told] == [catalog.CONCERN_NO_LEAD_FOR_FACILITATORS]
+    assert [m.text for m in told] == [wording.CONCERN_NO_LEAD_FOR_FACILITATORS]
     assert SECRET not in everything_sent_to(bot, "U-carol")
 
 
@@ -223,7 +225,7 @@ async def test_a_concern_naming_every_lead_tells_the_truth_and_no_facilitator(
     bot = await _bot(storage, clock, "role", cfg)
     closing.append(bot)
     assert bot.app.settings.for_group(bot.group_id).leads_channel == LEADS_CHANNEL
-    assert (await reachable_leads(bot.app, bot.group_id)).count == 2
+    assert (await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)).count == 2
     reply = reply_text(await raise_concern(bot, what=SECRET, about="dev and ann"))
     await settle_fully(bot)
     assert everything_sent_to(bot, "U-dev") == "" and everything_sent_to(bot, "U-ann") == ""
@@ -239,12 +241,12 @@ async def test_a_concern_naming_every_lead_tells_the_truth_and_no_facilitator(
     else:
         assert dm_users(bot) == set()
         assert "no one can receive your concern through the bot yet" in reply
-        assert cfg.concerns.emergency_text in reply
+        assert cfg.section(ConcernsConfig).emergency_text in reply
     # Its escalation, once due, still reaches no lead and no channel.
     start = bot.app.features["concerns"].start
     assert start is not None
     await start()
-    later = clock.now() + timedelta(minutes=cfg.concerns.acknowledge_minutes + 1)
+    later = clock.now() + timedelta(minutes=cfg.section(ConcernsConfig).acknowledge_minutes + 1)
     assert await at(bot, clock, later) >= 1
     assert everything_sent_to(bot, "U-dev") == "" and everything_sent_to(bot, "U-ann") == ""
     assert [s for s in bot.adapter.sent if s.destination.kind is DestinationKind.CHANNEL] == []
@@ -263,14 +265,13 @@ async def test_when_the_platform_cannot_say_storage_and_config_are_used_and_logg
     assert dm_users(bot) == {"U-ann"}
     assert "concern.leads_from_storage_only" in caplog.text
     assert SECRET not in caplog.text
-    reach = await reachable_leads(bot.app, bot.group_id)
+    reach = await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)
     assert reach.count == 1 and reach.problem == "the platform is down"
 
 
 async def test_a_config_lead_the_platform_says_is_not_in_the_group_gets_nothing(
         storage: Storage, clock: FakeClock, closing: list[MemoryBot]) -> None:
-    cfg = replace(config(), concerns=replace(config().concerns,
-                                             leads=("U-ann", "U-other-group")))
+    cfg = config(leads=("U-ann", "U-other-group"))
     app = App(cfg, storage, clock=clock)
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
@@ -286,19 +287,18 @@ async def test_start_up_lines_name_the_count_and_warn_when_it_is_zero(
     bot = await _bot(storage, clock, "role")
     closing.append(bot)
     lines = await bot.app.connected([bot.group_id, "empty-group"])
-    assert lines[0] == catalog.leads_reachable_line(
+    assert lines[0] == wording.leads_reachable_line(
         [(bot.group_id, 2), ("empty-group", 0)], 0)
-    assert lines[1] == catalog.leads_none_reachable("empty-group", "", 0)
+    assert lines[1] == wording.leads_none_reachable("empty-group", "", 0)
     assert len(lines) == 2
 
 
 def test_check_config_says_what_is_declared_and_when_the_count_comes() -> None:
-    cfg = replace(config(), concerns=replace(config().concerns, leads=("1", "2")))
+    cfg = config(leads=("1", "2"))
     line = config_summary(cfg)
     assert "2 member ids in [concerns] leads" in line and "Safeguarding lead" in line
     assert "start-up" in line
-    bare = replace(cfg, concerns=replace(cfg.concerns, leads=()),
-                   group=replace(cfg.group, lead_roles=()))
+    bare = replace(config(leads=()), group=replace(cfg.group, lead_roles=()))
     assert config_summary(bare).startswith("Warning: no safeguarding leads")
 
 

@@ -15,7 +15,7 @@ from adapters.memory import MemoryBot
 from bot.cli import main
 from bot.features.concerns.export import export_case
 from bot.features.concerns.routing import ACK_ACTION
-from storage.concerns import NewConcern
+from bot.features.concerns.store import NewConcern
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
 from tests.concerns.helpers import raise_concern, ref_of, settle_fully

@@ -8,12 +8,12 @@ import logging
 import pytest
 
 from adapters.memory import MemoryBot, reply_text
-from bot import catalog
 from bot.clock import FakeClock
 from bot.events import MessageShortcut, QuotedMessage
+from bot.features.concerns import wording
 from bot.features.concerns.intake import SHORTCUT_ID
 from bot.features.concerns.routing import ACK_ACTION, named_in
-from storage.concerns import CaseStatus
+from bot.features.concerns.store import CaseStatus
 from storage.interface import Storage
 from tests.concerns.helpers import (
     DEPUTY,
@@ -62,9 +62,9 @@ async def test_a_lead_named_in_who_it_is_about_is_excluded_everywhere(
     assert cbot.adapter.sent_to_channel(LEADS_CHANNEL) == []
     # Erin can neither see, list, nor acknowledge it; the answers reveal nothing.
     assert reply_text(await cbot.run("erin", f"/case show case={ref}")) == \
-        catalog.CONCERN_REFUSED
+        wording.CONCERN_REFUSED
     assert ref not in reply_text(await cbot.run("erin", "/case list"))
-    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == catalog.CONCERN_REFUSED
+    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == wording.CONCERN_REFUSED
     trail = await cbot.app.storage.case_audit(ref)
     assert [e.action for e in trail if e.actor_id == "U-erin"] == ["refused", "refused"]
 
@@ -81,7 +81,7 @@ async def test_the_author_of_a_flagged_message_is_excluded(cbot: MemoryBot) -> N
     assert SECRET in everything_sent_to(cbot, DEPUTY)
     assert [m.text for m in cbot.adapter.sent_to_channel(LEADS_CHANNEL)] == []
     assert reply_text(await cbot.run("dev", f"/case show case={ref}")) == \
-        catalog.CONCERN_REFUSED
+        wording.CONCERN_REFUSED
 
 
 async def test_every_lead_excluded_goes_to_the_fallback_contacts_and_logs_critical(
@@ -128,12 +128,12 @@ async def test_first_lead_to_acknowledge_takes_it_and_the_others_are_told(
     ref = ref_of(await raise_concern(cbot, what=SECRET, contact="yes"))
     await settle_fully(cbot)
     first = await cbot.press("erin", ACK_ACTION, ref, channel=None)
-    assert reply_text(first) == catalog.concern_you_took(ref)
+    assert reply_text(first) == wording.concern_you_took(ref)
     assert first.update is not None and "Erin" in first.update.text
     assert SECRET not in first.update.text
     second = await cbot.press("dev", ACK_ACTION, ref, channel=None)
     await settle_fully(cbot)
-    assert reply_text(second) == catalog.concern_already_taken(ref, "Erin")
+    assert reply_text(second) == wording.concern_already_taken(ref, "Erin")
     concern = await cbot.app.storage.concern(ref)
     assert concern is not None and concern.status is CaseStatus.ACKNOWLEDGED
     assert concern.acknowledged_by == "U-erin"
@@ -141,7 +141,7 @@ async def test_first_lead_to_acknowledge_takes_it_and_the_others_are_told(
     assert any("acknowledged by Erin" in m.text
                for m in cbot.adapter.sent_to_channel(LEADS_CHANNEL))
     (told,) = cbot.adapter.sent_to_dm("alice")
-    assert told.text == catalog.concern_ack_for_reporter(ref)
+    assert told.text == wording.concern_ack_for_reporter(ref)
     assert SECRET not in told.text
 
 
@@ -154,7 +154,7 @@ async def test_a_reporter_who_said_no_contact_is_not_messaged(cbot: MemoryBot) -
 
 async def test_a_member_cannot_acknowledge(cbot: MemoryBot) -> None:
     ref = ref_of(await raise_concern(cbot))
-    assert reply_text(await cbot.press("bob", ACK_ACTION, ref)) == catalog.CONCERN_REFUSED
+    assert reply_text(await cbot.press("bob", ACK_ACTION, ref)) == wording.CONCERN_REFUSED
     concern = await cbot.app.storage.concern(ref)
     assert concern is not None and concern.status is CaseStatus.OPEN
 
@@ -162,7 +162,7 @@ async def test_a_member_cannot_acknowledge(cbot: MemoryBot) -> None:
 async def test_a_fallback_contact_may_acknowledge(cbot: MemoryBot) -> None:
     ref = ref_of(await raise_concern(cbot, about="Dev"))
     reply = await cbot.press("fiona", ACK_ACTION, ref, channel=None)
-    assert reply_text(reply) == catalog.concern_you_took(ref)
+    assert reply_text(reply) == wording.concern_you_took(ref)
 
 
 async def test_lead_dms_off_still_dms_when_the_channel_is_not_safe(

@@ -11,70 +11,21 @@ import pytest
 from adapters.memory import MemoryAdapter, MemoryBot, reply_text
 from bot.app import App, check_form
 from bot.clock import FakeClock
-from bot.commands import CommandSpec, OptionSpec
 from bot.config import Config
 from bot.context import Context
 from bot.events import MessageShortcut, QuotedMessage
-from bot.features import Feature, FormSpec, ShortcutSpec
+from bot.features import Feature, FormSpec
 from bot.features.registry import DEFAULT_FEATURES
 from bot.logs import JsonFormatter, KeyValueFormatter, configure_logging, log_event
-from bot.messages import Button, Choice, Destination, FormField, Message, Reply
-from bot.outbox import NewDelivery
-from bot.text import neutralise
+from bot.messages import Reply
 from storage.interface import Storage
+from tests.demo_feature import FIELDS, Gate, demo_feature
 
 CANARY = "Zebra-Canary-4417"
 
-FIELDS = (
-    FormField("title", "Title", max_length=10),
-    FormField("colour", "Colour", kind="choice", required=False,
-              choices=(Choice("Red", "red"), Choice("Blue", "blue"))),
-    FormField("ok", "Is it ok?", kind="yes_no", required=False),
-)
-
-
-def demo_feature(app: App) -> Feature:
-    async def open_form(ctx: Context) -> Reply:
-        return Reply(form=spec.form("Demo", state="s1"))
-
-    async def submitted(ctx: Context) -> Reply:
-        text = neutralise(ctx.options["title"])
-        await ctx.deliver([NewDelivery(
-            f"demo:{text}", Destination.to_channel(ctx.group_id, "updates"),
-            Message(f"New: {text}", buttons=(Button("Like", "demo-like", "1"),)))])
-        return Reply.text("Sent.")
-
-    async def like(ctx: Context) -> Reply:
-        return Reply(update=Message(f"Liked {ctx.options['value']}"))
-
-    async def boom(ctx: Context) -> Reply:
-        raise RuntimeError(f"failure holding {ctx.options.get('text')}")
-
-    async def flagged(ctx: Context) -> Reply:
-        event = ctx.event
-        assert isinstance(event, MessageShortcut)
-        return Reply(form=spec.form("About a message", state=event.message.message_id))
-
-    async def home(ctx: Context) -> Message:
-        return Message(f"Demo settings for {ctx.actor.display_name}")
-
-    spec = FormSpec("demo-form", FIELDS, submitted)
-    return Feature(
-        "demo",
-        shortcuts=[ShortcutSpec("demo-flag", "Flag this message", flagged)],
-        home=home,
-        commands=[CommandSpec("demo", "Open the demo form.", open_form, "/demo",
-                              opens_form=True),
-                  CommandSpec("boom", "Fail.", boom, "/boom",
-                              options=(OptionSpec("text", "t"),))],
-        actions={"demo-like": like},
-        forms=[spec],
-    )
-
-
 @pytest.fixture
 async def demo(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
-    app = App(Config(), storage, clock=clock, features=[*DEFAULT_FEATURES, demo_feature])
+    app = App(Config(), storage, clock=clock, features=[*DEFAULT_FEATURES, demo_feature(Gate())])
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
     yield bot

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot import catalog
 from bot.dates import WhenError, read_day, read_moment
 from bot.errors import UserError
 from bot.features.meetings.when import parse_due_date, parse_when
 from bot.features.polls import parse_closes
+from bot.features.polls import wording as poll_wording
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday, 09:00 in London
@@ -55,11 +55,11 @@ def test_poll_lengths_still_work(text: str, length: timedelta) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("2020-01-01", catalog.POLL_CLOSE_IN_PAST),
-    ("yesterday", catalog.POLL_CLOSE_IN_PAST),
-    ("200d", catalog.POLL_CLOSE_TOO_FAR),
-    ("soon", catalog.poll_bad_close("2026-12-01 17:00")),
-    ("2026-13-45", catalog.poll_bad_close("2026-12-01 17:00")),
+    ("2020-01-01", poll_wording.POLL_CLOSE_IN_PAST),
+    ("yesterday", poll_wording.POLL_CLOSE_IN_PAST),
+    ("200d", poll_wording.POLL_CLOSE_TOO_FAR),
+    ("soon", poll_wording.poll_bad_close("2026-12-01 17:00")),
+    ("2026-13-45", poll_wording.poll_bad_close("2026-12-01 17:00")),
 ])
 def test_poll_closing_times_that_cannot_be_used(text: str, expected: str) -> None:
     with pytest.raises(UserError) as refused:

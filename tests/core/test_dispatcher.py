@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from adapters.memory import MemoryAdapter
-from bot.clock import FakeClock
+from bot.clock import FakeClock, SystemClock
 from bot.dispatcher import Dispatcher
 from bot.errors import Forbidden, NotFound, RateLimited, Transient, UnsupportedMessage
 from bot.messages import Destination, Message
@@ -157,30 +159,40 @@ async def test_a_restart_mid_way_loses_nothing_and_sends_nothing_twice(
     await second.close()
 
 
-async def test_background_dispatcher_sends_soon_after_enqueue(
-        storage: Storage) -> None:
-    import asyncio
+@dataclass
+class Signalling(MemoryAdapter):
+    """A memory adapter that says when a message has arrived."""
 
-    from bot.clock import SystemClock
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
-    arrived = asyncio.Event()
+    async def send(self, destination: Destination, message: Message, key: str) -> str:
+        ref = await super().send(destination, message, key)
+        self.arrived.set()
+        return ref
 
-    class Signalling(MemoryAdapter):
-        async def send(self, destination: Destination, message: Message, key: str) -> str:
-            ref = await super().send(destination, message, key)
-            arrived.set()
-            return ref
 
-    adapter = Signalling()
-    d = Dispatcher(storage, adapter, SystemClock())
-    task = asyncio.create_task(d.run())
+async def _a_dm_arrives(d: Dispatcher, storage: Storage, adapter: Signalling,
+                        limit: float) -> None:
+    """Enqueue a DM, wake the running dispatcher and wait (bounded) for it to arrive."""
     await storage.enqueue([dm("U1")], SystemClock().now())
     d.wake()
-    async with asyncio.timeout(5):
-        await arrived.wait()
+    async with asyncio.timeout(limit):
+        await adapter.arrived.wait()
+
+
+async def _stop(d: Dispatcher, task: asyncio.Task[None]) -> None:
     d.stop()
     async with asyncio.timeout(5):
         await task
+
+
+async def test_background_dispatcher_sends_soon_after_enqueue(
+        storage: Storage) -> None:
+    adapter = Signalling()
+    d = Dispatcher(storage, adapter, SystemClock())
+    task = asyncio.create_task(d.run())
+    await _a_dm_arrives(d, storage, adapter, 5)
+    await _stop(d, task)
     assert len(adapter.sent) == 1
 
 
@@ -226,9 +238,6 @@ async def test_a_stale_claimant_cannot_undo_a_later_claim(
 
 
 async def test_the_loop_survives_a_database_error(storage: Storage) -> None:
-    import asyncio
-
-    from bot.clock import SystemClock
     from storage.interface import StorageError
 
     real = storage.next_delivery_due
@@ -242,26 +251,13 @@ async def test_the_loop_survives_a_database_error(storage: Storage) -> None:
         return await real()
 
     storage.next_delivery_due = flaky  # type: ignore[method-assign]
-    arrived = asyncio.Event()
-
-    class Signalling(MemoryAdapter):
-        async def send(self, destination: Destination, message: Message, key: str) -> str:
-            ref = await super().send(destination, message, key)
-            arrived.set()
-            return ref
-
     adapter = Signalling()
     d = Dispatcher(storage, adapter, SystemClock())
     task = asyncio.create_task(d.run())
     await asyncio.sleep(0.05)
     assert calls >= 1 and not task.done()
-    await storage.enqueue([dm("U1")], SystemClock().now())
-    d.wake()
-    async with asyncio.timeout(10):
-        await arrived.wait()
-    d.stop()
-    async with asyncio.timeout(5):
-        await task
+    await _a_dm_arrives(d, storage, adapter, 10)
+    await _stop(d, task)
 
 
 async def test_the_app_restarts_a_dispatcher_that_ended(

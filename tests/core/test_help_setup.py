@@ -7,6 +7,7 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.features.concerns import wording
 from storage.interface import Storage
 
 
@@ -36,10 +37,10 @@ async def test_setup_shows_settings_and_what_is_missing(bot: MemoryBot) -> None:
     text = reply_text(await bot.run("carol", "/setup"))
     assert "timezone: Europe/London" in text
     assert "Everything the switched-on features need is set." not in text
-    assert catalog.setup_leads_reachable(0, "", 0) in text
+    assert wording.setup_leads_reachable(0, "", 0) in text
     bot.adapter.member("dev", "Safeguarding lead")
     text = reply_text(await bot.run("carol", "/setup"))
-    assert catalog.setup_leads_reachable(1, "", 0) in text
+    assert wording.setup_leads_reachable(1, "", 0) in text
     assert "Everything the switched-on features need is set." in text
 
 

@@ -5,69 +5,21 @@ Both return a `Transcript`: the printed output, with ways to find what answered 
 
 from __future__ import annotations
 
-import asyncio
-import io
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from adapters.console import ConsoleAdapter
-from adapters.console.adapter import GOODBYE
-from bot.app import App
 from bot.config import Config
 from bot.features import FeatureFactory
-from bot.features.registry import DEFAULT_FEATURES
-from bot.runtime import opened_storage
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import generate_key
+from tests.console_helpers import Transcript, run_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-RUN_SECONDS = 30.0
 CLI_SECONDS = 60.0
-
-
-@dataclass
-class Transcript:
-    """What the console printed (stdout), and for the CLI also stderr and the exit code."""
-
-    out: str
-    code: int
-    err: str = ""
-
-    @property
-    def lines(self) -> list[str]:
-        """The output, line by line."""
-        return self.out.splitlines()
-
-    def after(self, typed: str, *, nth: int = 1) -> list[str]:
-        """The lines printed in answer to the `nth` echo of a typed line, up to the next
-        echoed line (echoes look like `alice in #general> /help`)."""
-        lines = self.lines
-        hits = [i for i, line in enumerate(lines) if _echoed(line) == typed]
-        assert len(hits) >= nth, f"{typed!r} was not echoed {nth} time(s):\n{self.out}"
-        start = hits[nth - 1] + 1
-        end = next((i for i in range(start, len(lines))
-                    if _echoed(lines[i]) is not None or lines[i].startswith(GOODBYE)),
-                   len(lines))
-        return lines[start:end]
-
-    def answer(self, typed: str, *, nth: int = 1) -> str:
-        """`after`, joined into one text."""
-        return "\n".join(self.after(typed, nth=nth))
-
-
-_ECHO = re.compile(r"^[\w-]+ in (?:#\S+|DM with coprod)>(?: (.*))?$")
-
-
-def _echoed(line: str) -> str | None:
-    """The typed text if this line is an echo of typed input, else None."""
-    match = _ECHO.match(line)
-    return None if match is None else (match.group(1) or "")
 
 
 ConsoleRunner = Callable[..., Awaitable[Transcript]]
@@ -85,19 +37,8 @@ def console(tmp_path: Path) -> ConsoleRunner:
     async def run(script: str, *, features: Iterable[FeatureFactory] | None = None,
                   interactive: bool = False, config: Config | None = None) -> Transcript:
         config = config or Config(database=str(tmp_path / "coprod.db"))
-        out = io.StringIO()
-        async with opened_storage(config, FieldCipher(key)) as storage:
-            app = App(config, storage, features=list(features or DEFAULT_FEATURES))
-            await app.load()
-            adapter = ConsoleAdapter(config, io.StringIO(script), out,
-                                     interactive=interactive)
-            app.start_delivery(adapter)
-            try:
-                async with asyncio.timeout(RUN_SECONDS):
-                    code = await adapter.run(app)
-            finally:
-                await app.stop()
-        return Transcript(out.getvalue(), code)
+        return await run_script(config, script, key, features=features,
+                                interactive=interactive)
 
     return run
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot import catalog
+from bot.features.polls import wording as poll_wording
 
 from .conftest import ConsoleRunner
 
@@ -71,7 +72,7 @@ async def test_poll_form_options_one_per_line_and_a_wrong_count_asked_again(
     assert closes.startswith("Question 3 of 5: When it closes (optional")
     refused = run.answer("", nth=3)
     assert refused.startswith("Some answers need another look, so nothing was sent yet:")
-    assert catalog.poll_too_few_options(1) in refused
+    assert poll_wording.poll_too_few_options(1) in refused
     assert refused.endswith(
         "Question 2 of 5: Options: 2 to 10, one per line (required, up to 810 characters)\n"
         "    type as many lines as you need, then an empty line to finish")

@@ -8,9 +8,11 @@ from adapters.memory import MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.features import feedback
-from bot.features.feedback import FeedbackHost
+from bot.features.feedback.digests import FeedbackHost
 from bot.features.feedback.store import Audience
+from bot.features.polls.feature import Polls
 from bot.messages import Message, Reply
+from scheduler import Firing
 
 SEND = "feedback.send"
 
@@ -46,6 +48,16 @@ async def reviewed_since_yesterday(app: App) -> None:
             await app.storage.release_feedback(group_id, audience, later, 1, since)
 
 
+async def close_the_poll(app: App) -> str:
+    """Close the one open poll now, as its scheduled close would; its id."""
+    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
+    assert isinstance(polls, Polls)
+    (poll,) = await app.storage.open_polls()
+    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
+                                                  poll.closes_at))
+    return poll.poll_id
+
+
 def feedback_host(app: App) -> FeedbackHost:
     """The host the feedback feature is built from, for calling its jobs directly."""
     return app.host_for(feedback.PACKAGE)
@@ -56,5 +68,5 @@ def texts(messages: list[Message]) -> list[str]:
     return [m.text for m in messages]
 
 
-__all__ = ["at", "feedback_host", "reply_text", "reviewed_since_yesterday", "send", "start",
-           "texts"]
+__all__ = ["at", "close_the_poll", "feedback_host", "reply_text", "reviewed_since_yesterday",
+           "send", "start", "texts"]

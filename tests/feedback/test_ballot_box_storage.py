@@ -8,10 +8,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.agreement import AgreementVersion, Amendment, AmendmentStatus, Decision
+from bot.features.agreement.store import AgreementVersion, Amendment, AmendmentStatus, Decision
+from bot.features.polls.store import Ballot, NewPoll, VoteResult
 from storage.ballot_box import PAD, BallotBox
 from storage.crypto import FieldCipher
-from storage.polls import Ballot, NewPoll, VoteResult
 from storage.sql import SqlBase, to_micros
 from storage.sqlite import SqliteStorage
 from tests.backends import another_handle, opened_storage, raw_rows, table_columns

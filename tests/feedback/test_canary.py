@@ -6,7 +6,6 @@ real `coprod run` console process."""
 from __future__ import annotations
 
 import io
-import logging
 import re
 import subprocess
 import sys
@@ -14,15 +13,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from adapters.memory import MemoryAdapter, MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
 from bot.features.feedback import wording as feedback_wording
-from bot.logs import configure_logging
 from bot.messages import Message, Reply
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
@@ -63,23 +59,8 @@ def _reply_words(reply: Reply) -> str:
     return "\n".join(words)
 
 
-@pytest.fixture
-def captured_logs() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    root = logging.getLogger()
-    old_level, old_handlers = root.level, list(root.handlers)
-    configure_logging("debug", stream=stream)
-    try:
-        yield stream
-    finally:
-        for handler in list(root.handlers):
-            if handler not in old_handlers:
-                root.removeHandler(handler)
-        root.setLevel(old_level)
-
-
 async def test_canary_through_the_memory_adapter(tmp_path: Path,
-                                                 captured_logs: io.StringIO) -> None:
+                                                 logs: io.StringIO) -> None:
     clock = FakeClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
     storage = await open_storage(str(tmp_path / "coprod.db"), FieldCipher(generate_key()))
     await storage.migrate()
@@ -137,9 +118,9 @@ async def test_canary_through_the_memory_adapter(tmp_path: Path,
         await storage.close()
     for path in _files(tmp_path):  # and after closing (checkpointed)
         _assert_absent(path.read_bytes(), needles, path.name)
-    logs = captured_logs.getvalue()
-    assert "feedback.digest" in logs and "poll.closed" in logs  # logging was on
-    _assert_absent(logs.encode(), needles, "the logs")
+    logs_text = logs.getvalue()
+    assert "feedback.digest" in logs_text and "poll.closed" in logs_text  # logging was on
+    _assert_absent(logs_text.encode(), needles, "the logs")
     for sent in adapter.sent:
         _assert_absent(_message_words(sent.message).encode(), needles, f"message {sent.key}")
         _assert_absent((sent.key + sent.destination.describe()).encode(), needles,

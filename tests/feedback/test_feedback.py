@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import sqlite3
 import struct
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.features.feedback import digests as feedback_module
 from bot.features.feedback import wording as feedback_wording
+from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.store import Audience, FeedbackStatus
 from bot.messages import Message
 from bot.text import plain_channels
@@ -43,7 +43,7 @@ async def test_feedback_opens_a_form_and_confirms_privately(bot: MemoryBot) -> N
     keys = [f.key for f in reply.form.fields]
     assert keys == ["message", "topic", "audience"]
     topic = reply.form.fields[1]
-    assert [c.value for c in topic.choices] == list(bot.app.config.feedback.topics)
+    assert [c.value for c in topic.choices] == list(bot.app.config.section(FeedbackConfig).topics)
     assert not topic.required
     sent = await send(bot, "alice", "The room was too cold.", topic="meetings")
     assert reply_text(sent) == feedback_wording.FEEDBACK_SENT
@@ -287,9 +287,7 @@ async def test_nothing_is_shared_before_facilitators_could_check_it(
 
 
 async def test_review_hours_holds_a_digest_back(storage: Storage, clock: FakeClock) -> None:
-    config = Config()
-    app = App(replace(config, feedback=replace(config.feedback, review_hours=20)), storage,
-              clock=clock)
+    app = App(Config().with_sections(FeedbackConfig(review_hours=20)), storage, clock=clock)
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
     await start(bot)
@@ -304,7 +302,7 @@ async def test_review_hours_holds_a_digest_back(storage: Storage, clock: FakeClo
 
 async def test_the_daily_limit_refuses_kindly_and_stores_nothing(
         bot: MemoryBot, clock: FakeClock) -> None:
-    limit = bot.app.config.feedback.daily_limit
+    limit = bot.app.config.section(FeedbackConfig).daily_limit
     for i in range(limit):
         assert reply_text(await send(bot, "alice", f"point {i}")) == feedback_wording.FEEDBACK_SENT
     refused = await send(bot, "alice", "one more")

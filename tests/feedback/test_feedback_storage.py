@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStatus, NewFeedback
+from bot.features.polls.store import Ballot, NewPoll, VoteResult
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, NewDelivery
 from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage, StorageError
-from storage.polls import Ballot, NewPoll, VoteResult
 from storage.sqlite import SqliteStorage
 from tests.backends import raw_rows, table_columns
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory import MemoryBot, reply_text
-from bot import catalog
-from bot.features.polls import form_problems
+from bot.features.polls import wording as poll_wording
+from bot.features.polls.reading import form_problems
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
@@ -53,8 +53,8 @@ async def test_a_wrong_count_asks_for_the_options_again(bot: MemoryBot) -> None:
         "question": "Which day?", "options": "Monday", "closes": "soon",
         "anonymous": "", "multiple": ""})
     assert reply.field_errors == {
-        "options": catalog.poll_too_few_options(1),
-        "closes": catalog.poll_bad_close("2026-12-01 17:00")}
+        "options": poll_wording.poll_too_few_options(1),
+        "closes": poll_wording.poll_bad_close("2026-12-01 17:00")}
     assert reply.messages == ()
     assert await bot.app.storage.open_polls() == []
     assert sum((await bot.app.storage.delivery_counts()).values()) == 0

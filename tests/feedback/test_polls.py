@@ -12,7 +12,8 @@ from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.anonymity import Sealer
-from bot.features.polls import Polls
+from bot.features.polls import wording as poll_wording
+from bot.features.polls.feature import Polls
 from bot.outbox import DeliveryStatus
 from storage.ballot_box import BallotBox
 from storage.crypto import FieldCipher
@@ -59,7 +60,7 @@ async def test_poll_form_opens_without_options(bot: MemoryBot) -> None:
         "anonymous": "", "multiple": ""})
     assert "will be posted" in reply_text(made)
     post = bot.adapter.sent_to_channel("updates")[-1]
-    assert catalog.POLL_ANONYMOUS in post.text and catalog.VOTE_SECRECY_LIMIT in post.text
+    assert poll_wording.POLL_ANONYMOUS in post.text and catalog.VOTE_SECRECY_LIMIT in post.text
 
 
 async def test_a_vote_can_be_changed_until_close(bot: MemoryBot, clock: FakeClock) -> None:
@@ -67,15 +68,15 @@ async def test_a_vote_can_be_changed_until_close(bot: MemoryBot, clock: FakeCloc
     first = await bot.press("alice", "poll.vote", f"{poll_id}:0")
     assert reply_text(first).startswith("Your vote is counted: Monday")
     changed = await bot.press("alice", "poll.vote", f"{poll_id}:2")
-    assert reply_text(changed) == catalog.poll_vote_changed(["Wednesday"])
+    assert reply_text(changed) == poll_wording.poll_vote_changed(["Wednesday"])
     same = await bot.press("alice", "poll.vote", f"{poll_id}:2")
-    assert reply_text(same) == catalog.POLL_VOTE_SAME
+    assert reply_text(same) == poll_wording.POLL_VOTE_SAME
     await bot.press("bob", "poll.vote", f"{poll_id}:2")
     results = await bot.app.storage.poll_results(poll_id)
     assert results is not None and results.tallies == (0, 0, 2) and results.voters == 2
     clock.advance(timedelta(days=2))
     late = await bot.press("alice", "poll.vote", f"{poll_id}:1")
-    assert reply_text(late) == catalog.POLL_CLOSED
+    assert reply_text(late) == poll_wording.POLL_CLOSED
 
 
 async def test_after_a_restart_an_old_vote_stays_counted_but_cannot_change(
@@ -166,7 +167,7 @@ def _pick(bot: MemoryBot, who: str, values: list[str]):  # type: ignore[no-untyp
 async def test_one_choice_polls_refuse_several(bot: MemoryBot) -> None:
     poll_id = await make_poll(bot)
     reply = await bot.app.handle(_pick(bot, "alice", [f"{poll_id}:0", f"{poll_id}:1"]))
-    assert reply_text(reply) == catalog.POLL_PICK_ONE
+    assert reply_text(reply) == poll_wording.POLL_PICK_ONE
 
 
 async def test_a_poll_due_while_the_bot_was_down_closes_at_start(
@@ -180,16 +181,17 @@ async def test_a_poll_due_while_the_bot_was_down_closes_at_start(
 
 
 @pytest.mark.parametrize(("line", "expected"), [
-    ('question="Q" options="Only one" closes=2d', catalog.poll_too_few_options(1)),
+    ('question="Q" options="Only one" closes=2d', poll_wording.poll_too_few_options(1)),
     ('question="Q" options="' + "|".join(str(i) for i in range(11)) + '" closes=2d',
-     catalog.poll_too_many_options(11)),
-    ('question="Q" options="Tea|tea" closes=2d', catalog.poll_duplicate_option("tea")),
-    ('question="Q" options="Tea|Coffee" closes=2020-01-01', catalog.POLL_CLOSE_IN_PAST),
-    ('question="Q" options="Tea|Coffee" closes=soon', catalog.poll_bad_close("2026-12-01 17:00")),
-    ('question="Q" options="Tea|Coffee" closes=200d', catalog.POLL_CLOSE_TOO_FAR),
-    ('question="Q" options="Tea| |Coffee" closes=2d', catalog.POLL_OPTION_EMPTY),
+     poll_wording.poll_too_many_options(11)),
+    ('question="Q" options="Tea|tea" closes=2d', poll_wording.poll_duplicate_option("tea")),
+    ('question="Q" options="Tea|Coffee" closes=2020-01-01', poll_wording.POLL_CLOSE_IN_PAST),
+    ('question="Q" options="Tea|Coffee" closes=soon',
+     poll_wording.poll_bad_close("2026-12-01 17:00")),
+    ('question="Q" options="Tea|Coffee" closes=200d', poll_wording.POLL_CLOSE_TOO_FAR),
+    ('question="Q" options="Tea| |Coffee" closes=2d', poll_wording.POLL_OPTION_EMPTY),
     ('question="\u200b\u200d" options="Tea|Coffee" closes=2d',
-     catalog.field_required(catalog.POLL_FIELD_QUESTION)),
+     catalog.field_required(poll_wording.POLL_FIELD_QUESTION)),
 ])
 async def test_bad_polls_are_refused_kindly_and_nothing_is_stored(
         bot: MemoryBot, line: str, expected: str) -> None:
@@ -202,7 +204,7 @@ async def test_bad_polls_are_refused_kindly_and_nothing_is_stored(
 async def test_votes_on_unknown_polls_are_refused_kindly(bot: MemoryBot) -> None:
     for value in ("nope:0", "", "x", "abc:zz"):
         reply = await bot.press("alice", "poll.vote", value)
-        assert reply_text(reply) == catalog.POLL_GONE
+        assert reply_text(reply) == poll_wording.POLL_GONE
     assert (await bot.app.storage.delivery_counts())[DeliveryStatus.PENDING] == 0
 
 

@@ -12,7 +12,6 @@ from adapters.memory import MemoryAdapter, MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from storage.crypto import FieldCipher, generate_key
 from storage.interface import Storage
 from tests.privacy.workload import Filled, fill
 
@@ -22,18 +21,6 @@ async def start_features(app: App) -> None:
     for feature in app.features.values():
         if feature.start is not None:
             await feature.start()
-
-
-@pytest.fixture
-def key() -> str:
-    """The test database's encryption key (the rotation tests need it by name)."""
-    return generate_key()
-
-
-@pytest.fixture
-def cipher(key: str) -> FieldCipher:
-    """The test database's cipher, on `key`."""
-    return FieldCipher(key)
 
 
 @pytest.fixture

@@ -14,12 +14,13 @@ import pytest
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config, ConfigError, load_config
+from bot.features.concerns.config import ConcernsConfig
+from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
 from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
 from bot.features.retention import SCHEDULE, Retention
 from bot.retention_config import RetentionConfig
 from scheduler import Firing
 from storage.checkins import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
-from storage.concerns import CaseStatus, ConcernDraft, NewConcern
 from storage.interface import Storage
 from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.privacy.conftest import start_features
@@ -124,7 +125,7 @@ async def test_the_sweep_deletes_exactly_what_is_past_each_period(
         storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
     meeting = await fill_ages(storage)
     clock = FakeClock(SWEEP - timedelta(hours=1))
-    app = App(replace(Config(), retention=PERIODS), storage, clock=clock)
+    app = App(Config().with_sections(PERIODS), storage, clock=clock)
     await app.load()
     await start_features(app)
     assert app.scheduler.next_due(SCHEDULE) == SWEEP
@@ -167,8 +168,8 @@ async def test_the_sweep_deletes_exactly_what_is_past_each_period(
 async def test_a_sweep_runs_once_per_day_across_processes(storage: Storage) -> None:
     await _checkin(storage, "old", SWEEP - timedelta(days=400))
     clock = FakeClock(SWEEP)
-    first = Retention(App(replace(Config(), retention=PERIODS), storage, clock=clock))
-    second = Retention(App(replace(Config(), retention=PERIODS), storage, clock=clock))
+    first = Retention(App(Config().with_sections(PERIODS), storage, clock=clock))
+    second = Retention(App(Config().with_sections(PERIODS), storage, clock=clock))
     firing = Firing(SCHEDULE, SWEEP)
     assert (await first.sweep(firing) or {})["checkins"] == 1
     assert await second.sweep(firing) is None
@@ -184,8 +185,9 @@ async def test_with_every_period_keep_only_expired_drafts_go(storage: Storage) -
                            ("fresh", SWEEP - timedelta(hours=23))):
         await storage.save_concern_draft(ConcernDraft(draft_id, G, "U-alice", "words", "", "",
                                                       "", made), made - timedelta(days=9))
-    keep = RetentionConfig(0, 0, 0, 0)
-    app = App(replace(Config(), retention=keep), storage, clock=FakeClock(SWEEP))
+    keep = RetentionConfig(checkin_answers_days=0, feedback_days=0, minutes_days=0,
+                           closed_cases_days=0)
+    app = App(Config().with_sections(keep), storage, clock=FakeClock(SWEEP))
     await start_features(app)
     assert app.scheduler.next_due(SCHEDULE) is not None
     retention = app.features["retention"].start.__self__  # type: ignore[union-attr]
@@ -218,15 +220,16 @@ def test_retention_config_and_the_older_concerns_key(tmp_path: Path) -> None:
     path.write_text("[retention]\ncheckin_answers_days = 90\nfeedback_days = 0\n"
                     "closed_cases_days = 365\n", encoding="utf-8")
     config = load_config(path, env={})
-    assert config.retention == RetentionConfig(90, 0, 0, 365)
-    assert config.concerns.retention_days == 365
+    assert config.section(RetentionConfig) == RetentionConfig(
+        checkin_answers_days=90, feedback_days=0, minutes_days=0, closed_cases_days=365)
+    assert config.section(ConcernsConfig).retention_days == 365
     path.write_text("[concerns]\nretention_days = 100\n", encoding="utf-8")
     config = load_config(path, env={})
-    assert config.retention.closed_cases_days == 100
+    assert config.section(RetentionConfig).closed_cases_days == 100
     path.write_text("[concerns]\nretention_days = 100\n[retention]\nclosed_cases_days = 50\n",
                     encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(path, env={})
     assert caught.value.problems[0].startswith(
         "[retention] closed_cases_days: it is 50, but [concerns] retention_days")
-    assert load_config(None, env={}).retention == RetentionConfig()
+    assert load_config(None, env={}).section(RetentionConfig) == RetentionConfig()

@@ -106,24 +106,35 @@ async def _seed(database: str, key: str) -> set[int]:
     return set(await seed_meetings(database, key, due))
 
 
-async def test_two_processes_deliver_every_reminder_exactly_once(
-        tmp_path: Path, database: str) -> None:
+async def _seeded_bots(tmp_path: Path, database: str, latency_ms: int,
+                       ) -> tuple[str, Path, set[int], list[RecordedProcess]]:
+    """Reminders seeded on one database (the key, the platform's nonce ledger, the
+    meetings expected), and two bot processes started on it."""
     key = generate_key()
     ledger = tmp_path / "platform-nonces.jsonl"
     expected = await _seed(database, key)
-    bots = _start_bots(tmp_path, database, key, ledger, latency_ms=5)
+    return key, ledger, expected, _start_bots(tmp_path, database, key, ledger, latency_ms)
+
+
+def _each_reminder_reached_the_platform_once(ledger: Path, expected: set[int]) -> None:
+    accepted = _reminders(read_lines(ledger))
+    per_meeting = Counter(reminder_meeting_id(str(a["key"])) for a in accepted)
+    assert set(per_meeting) == expected  # nothing lost
+    assert max(per_meeting.values()) == 1  # the platform saw each reminder once
+
+
+async def test_two_processes_deliver_every_reminder_exactly_once(
+        tmp_path: Path, database: str) -> None:
+    key, ledger, expected, bots = await _seeded_bots(tmp_path, database, latency_ms=5)
     try:
-        accepted = await _wait_until_all_delivered(ledger, expected)
+        await _wait_until_all_delivered(ledger, expected)
         await _wait_until_outbox_done(database, key)
         await asyncio.sleep(1.0)  # anything sent twice would show up now
     finally:
         for bot in bots:
             bot.terminate()
-    accepted = _reminders(read_lines(ledger))
     sent = [_reminders(bot.deliveries()) for bot in bots]
-    per_meeting = Counter(reminder_meeting_id(str(a["key"])) for a in accepted)
-    assert set(per_meeting) == expected
-    assert max(per_meeting.values()) == 1  # the platform saw each reminder once
+    _each_reminder_reached_the_platform_once(ledger, expected)
     attempts = Counter(line["key"] for lines in sent for line in lines)
     assert max(attempts.values()) == 1  # and no process even tried twice
     print(f"\n{REMINDERS} reminders, 2 processes: sent {len(sent[0])} + {len(sent[1])}, "
@@ -133,11 +144,8 @@ async def test_two_processes_deliver_every_reminder_exactly_once(
 
 async def test_a_process_killed_part_way_loses_nothing_and_doubles_nothing(
         tmp_path: Path, database: str) -> None:
-    key = generate_key()
-    ledger = tmp_path / "platform-nonces.jsonl"
-    expected = await _seed(database, key)
     # Slower sends, so that the kill lands while the first process has work in hand.
-    bots = _start_bots(tmp_path, database, key, ledger, latency_ms=40)
+    key, ledger, expected, bots = await _seeded_bots(tmp_path, database, latency_ms=40)
     victim, survivor = bots
     try:
         deadline = time.monotonic() + WAIT_SECONDS
@@ -146,17 +154,14 @@ async def test_a_process_killed_part_way_loses_nothing_and_doubles_nothing(
             await asyncio.sleep(0.01)
         victim.kill()
         killed_at = time.monotonic()
-        accepted = await _wait_until_all_delivered(ledger, expected)
+        await _wait_until_all_delivered(ledger, expected)
         await _wait_until_outbox_done(database, key)
         took = time.monotonic() - killed_at
         await asyncio.sleep(1.0)
     finally:
         if survivor.alive:
             survivor.terminate()
-    accepted = _reminders(read_lines(ledger))
-    per_meeting = Counter(reminder_meeting_id(str(a["key"])) for a in accepted)
-    assert set(per_meeting) == expected  # nothing lost
-    assert max(per_meeting.values()) == 1  # nothing delivered twice
+    _each_reminder_reached_the_platform_once(ledger, expected)
     by_victim = _reminders(read_lines(victim.current.deliveries))
     by_survivor = _reminders(survivor.deliveries())
     attempts = Counter(line["key"] for line in [*by_victim, *by_survivor])

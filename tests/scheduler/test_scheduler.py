@@ -80,12 +80,17 @@ async def test_a_failing_job_is_not_lost(storage: Storage) -> None:
     assert [c.due for c in calls] == [T0, T0]
 
 
+async def _migrated(path: str, cipher: FieldCipher) -> Storage:
+    store = await open_storage(path, cipher)
+    await store.migrate()
+    return store
+
+
 async def test_downtime_within_grace_is_sent_late_and_older_is_missed(
         tmp_path: Path, cipher: FieldCipher) -> None:
     path = str(tmp_path / "s.db")
     clock = FakeClock(T0 - timedelta(minutes=5))
-    store = await open_storage(path, cipher)
-    await store.migrate()
+    store = await _migrated(path, cipher)
     fired: list[Firing] = []
     sched = Scheduler(store, clock, owner="a", grace=timedelta(hours=1))
     sched.add("m", every(30), reminder_job(store, clock, fired))
@@ -134,8 +139,7 @@ async def test_a_job_failing_during_catch_up_is_retried_not_lost(
         tmp_path: Path, cipher: FieldCipher) -> None:
     path = str(tmp_path / "c.db")
     clock = FakeClock(T0 - timedelta(minutes=5))
-    store = await open_storage(path, cipher)
-    await store.migrate()
+    store = await _migrated(path, cipher)
     await store.scheduler_heartbeat(clock.now())
     clock.advance(timedelta(minutes=20))  # 9:00 and 9:10 fell due while down
     fired: list[Firing] = []
@@ -170,8 +174,7 @@ async def test_a_process_killed_during_catch_up_leaves_it_to_the_next_start(
     recorded as missed)."""
     path = str(tmp_path / "k.db")
     clock = FakeClock(T0 - timedelta(minutes=5))
-    store = await open_storage(path, cipher)
-    await store.migrate()
+    store = await _migrated(path, cipher)
     await store.scheduler_heartbeat(clock.now())
     clock.advance(timedelta(minutes=20))  # 9:00 and 9:10 fell due while down
     entered = asyncio.Event()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import faulthandler
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,9 +10,10 @@ import pytest
 
 from bot.messages import Destination, Message
 from bot.outbox import Fallback, NewDelivery
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
 from storage.interface import Storage
 from tests.backends import opened_storage
+from tests.watchdog import watchdog
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Hard bound on any one test, even one stuck in the database thread: dump and exit.
@@ -21,25 +21,16 @@ TEST_WATCHDOG_SECONDS = 60
 
 
 @pytest.fixture(autouse=True)
-def watchdog() -> Iterator[None]:
+def bounded() -> Iterator[None]:
     """Make every wait in these tests bounded."""
-    faulthandler.dump_traceback_later(TEST_WATCHDOG_SECONDS, exit=True)
-    try:
+    with watchdog(TEST_WATCHDOG_SECONDS):
         yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture
 def now() -> datetime:
     """A fixed, timezone-aware UTC time for the test to start at."""
     return NOW
-
-
-@pytest.fixture
-def cipher() -> FieldCipher:
-    """A cipher with a fresh key."""
-    return FieldCipher(generate_key())
 
 
 @pytest.fixture

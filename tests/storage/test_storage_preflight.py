@@ -37,12 +37,6 @@ async def _preflight_with(store: Storage, keys: str) -> None:
 
 
 @pytest.fixture
-def key() -> str:
-    """The key the test's database is made with."""
-    return generate_key()
-
-
-@pytest.fixture
 async def keyed(backend: str, tmp_path: Path, key: str) -> AsyncIterator[Storage]:
     """A migrated database made with `key`."""
     async with opened_storage(backend, tmp_path / "coprod.db", FieldCipher(key)) as store:

@@ -1,5 +1,5 @@
-"""Every sentence in bot/catalog.py and in each feature package's `wording.py`, with its
-placeholders filled, found by introspection.
+"""Every sentence in bot/catalog.py and in each feature's wording module
+(bot/features/<feature>/wording.py), with its placeholders filled, found by introspection.
 
 The wording tests (reading ease, promises) need every message the bot can say, not a
 hand-picked few: a new catalog entry is covered the moment it is written. Constants are
@@ -12,7 +12,6 @@ table's values is reported by `uncallable()`, never silently skipped.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import inspect
 import pkgutil
 from collections.abc import Iterator
@@ -152,35 +151,46 @@ def is_operator_facing(name: str) -> bool:
 
 @cache
 def wording_modules() -> tuple[ModuleType, ...]:
-    """bot.catalog, then every `bot.features.<feature>.wording` (a feature's own words)."""
+    """bot.catalog and every feature package's `wording` module."""
     found = [catalog]
     for info in pkgutil.iter_modules(bot.features.__path__):
-        name = f"bot.features.{info.name}.wording"
-        if info.ispkg and importlib.util.find_spec(name) is not None:
-            found.append(importlib.import_module(name))
+        if info.ispkg:
+            try:
+                found.append(importlib.import_module(f"bot.features.{info.name}.wording"))
+            except ModuleNotFoundError:
+                continue
     return tuple(found)
 
 
 @cache
-def _public() -> dict[str, Any]:
-    """Every public entry that is wording, by name: strings, tuples and dicts of strings,
-    and functions defined in the module that holds them."""
-    out: dict[str, Any] = {}
+def _owners() -> dict[str, ModuleType]:
+    """Entry name -> the module it is defined in (a name is never defined twice)."""
+    owners: dict[str, ModuleType] = {}
     for module in wording_modules():
         for name, value in vars(module).items():
-            if name.startswith("_") or name in {"annotations", "BOT_NAME"} or name in out:
+            if name.startswith("_") or name in {"annotations", "BOT_NAME"}:
                 continue
             if inspect.isfunction(value):
-                if value.__module__ == module.__name__:
-                    out[name] = value
-            elif isinstance(value, str | tuple | dict):
-                out[name] = value
-    return out
+                if value.__module__ != module.__name__:
+                    continue
+            elif not isinstance(value, str | tuple | dict):
+                continue
+            elif name in owners and getattr(owners[name], name) is value:
+                continue  # imported from where it is defined, not a second definition
+            assert name not in owners, f"{name} is defined in two wording modules"
+            owners[name] = module
+    return owners
 
 
 def public_names() -> list[str]:
-    """Every public entry that is wording (bot.catalog's, then each feature's)."""
-    return list(_public())
+    """Every public entry that is wording: strings, tuples and dicts of strings, and
+    functions defined in bot.catalog or a feature's wording module."""
+    return list(_owners())
+
+
+def wording_value(name: str) -> Any:
+    """An entry, from the module that defines it."""
+    return getattr(_owners()[name], name)
 
 
 def _sample(param: inspect.Parameter) -> Any:
@@ -207,7 +217,7 @@ class _Answer:
 
 
 def _calls(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    signature = inspect.signature(_public()[name])
+    signature = inspect.signature(wording_value(name))
     base = {p.name: _sample(p) for p in signature.parameters.values()}
     yield "", base
     for param in signature.parameters.values():
@@ -246,7 +256,7 @@ def entries(*, operator: bool = False) -> list[Entry]:
     for name in public_names():
         if is_operator_facing(name) and not operator:
             continue
-        value = _public()[name]
+        value = wording_value(name)
         if not inspect.isfunction(value):
             texts = _texts(value)
             found += [Entry(name, str(i) if len(texts) > 1 else "", t)

@@ -2,11 +2,11 @@
 its placeholders filled, is easy to read, has no overlong sentence, carries no meaning
 by emoji or colour alone, and is not a wall of text.
 
-The messages come from bot/catalog.py and the features' wording.py modules by
-introspection (tests/wording/catalog_samples.py), so a new sentence is measured the day it
-is written. Reading ease is Flesch reading ease from textstat 0.7.4 (pinned in
-pyproject.toml: it counts syllables with pyphen's bundled dictionaries, offline), on the
-text as read aloud (tests/wording/plain.py). Exceptions
+The messages come from bot/catalog.py and each feature's wording.py by introspection
+(tests/wording/catalog_samples.py), so a new sentence is measured the day it is written.
+Reading ease is Flesch reading ease
+from textstat 0.7.4 (pinned in pyproject.toml: it counts syllables with pyphen's bundled
+dictionaries, offline), on the text as read aloud (tests/wording/plain.py). Exceptions
 are listed below with the reason; an exception that is no longer needed fails too, so
 the list stays short and true.
 """
@@ -18,7 +18,7 @@ import unicodedata
 
 import textstat  # type: ignore[import-untyped]
 
-import bot.catalog as catalog
+from bot.features.welcome import wording as welcome_words
 from tests.wording.catalog_samples import Entry, entries, uncallable
 from tests.wording.plain import readable, sentences, word_count
 
@@ -94,13 +94,13 @@ def test_messages_are_not_walls_of_text() -> None:
 
 def test_the_welcome_is_short_parts() -> None:
     """A newcomer reads the welcome on a phone: short parts, short in all."""
-    every_feature = [catalog.WELCOME_CAN_MEETINGS, catalog.WELCOME_CAN_FEEDBACK,
-                     catalog.WELCOME_CAN_POLLS, catalog.WELCOME_CAN_CHECKINS,
-                     catalog.WELCOME_CAN_BUDDIES, catalog.WELCOME_CAN_RESOURCES]
-    parts = [catalog.welcome_hello("Alexandra"), catalog.WELCOME_DEFAULT,
-             catalog.welcome_agreement(12),
-             catalog.welcome_concerns(["Safeguarding lead", "Deputy lead"], True),
-             catalog.welcome_can_do(every_feature, True, True)]
+    every_feature = [welcome_words.WELCOME_CAN_MEETINGS, welcome_words.WELCOME_CAN_FEEDBACK,
+                     welcome_words.WELCOME_CAN_POLLS, welcome_words.WELCOME_CAN_CHECKINS,
+                     welcome_words.WELCOME_CAN_BUDDIES, welcome_words.WELCOME_CAN_RESOURCES]
+    parts = [welcome_words.welcome_hello("Alexandra"), welcome_words.WELCOME_DEFAULT,
+             welcome_words.welcome_agreement(12),
+             welcome_words.welcome_concerns(["Safeguarding lead", "Deputy lead"], True),
+             welcome_words.welcome_can_do(every_feature, True, True)]
     assert max(word_count(p) for p in parts) <= MAX_WELCOME_PART_WORDS
     assert sum(word_count(p) for p in parts) <= MAX_WELCOME_WORDS
 

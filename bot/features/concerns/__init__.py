@@ -11,27 +11,41 @@ and is never visible to a non-lead or to a lead it is about.
 - `reach`: which leads can be reached now, and saying so when none can;
 - `escalation`: unacknowledged cases, repeated; retention;
 - `cases`: Acknowledge and /case for leads;
-- `export`: a case as Markdown for the group's own records (`coprod case export`).
+- `export`: a case as Markdown for the group's own records (`coprod case export`);
+- `store`: the records and the store port (`storage/concerns/` implements it);
+- `config`: `[concerns]`; `wording`: every sentence it says; `host`: what it is given.
+
+Other features use it only through what this module exports: `setup_line` (/setup) and
+`DRAFT_LIFETIME` (the retention sweep).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from bot import catalog
 from bot.commands import CommandSpec, Handler, OptionSpec, OptionType
 from bot.features import Feature, ShortcutSpec
+from bot.features.concerns import reach, wording
 from bot.features.concerns.cases import NOTE_LIMIT, Cases
 from bot.features.concerns.common import Leads
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.escalation import Escalations
-from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, Intake
-from bot.features.concerns.reach import startup_lines
+from bot.features.concerns.host import ConcernsCoreHost
+from bot.features.concerns.intake import DM_ACTION, DRAFT_LIFETIME, SHORTCUT_ID, Intake
 from bot.features.concerns.routing import ACK_ACTION
+from bot.features.concerns.store import ConcernStore
+from bot.features.package import FeaturePackage
 from bot.messages import Choice
 from bot.roles import Role
+from bot.settings import GroupSettings
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Services
+    from bot.people import PeopleBook
+
+__all__ = ["DRAFT_LIFETIME", "NAME", "PACKAGE", "build", "setup_line"]
 
 NAME = "concerns"
 _LEADS = frozenset({Role.LEAD})
@@ -39,12 +53,12 @@ _CASE = OptionSpec("case", "the case reference, like C-ABC234", required=True,
                    min_length=3, max_length=12)
 
 
-def build(app: App) -> Feature:
+def build(host: ConcernsCoreHost) -> Feature:
     """The concerns feature."""
-    leads = Leads(app)
-    escalations = Escalations(app)
-    intake = Intake(app, leads, escalations.track)
-    cases = Cases(app, leads, escalations)
+    leads = Leads(host)
+    escalations = Escalations(host)
+    intake = Intake(host, leads, escalations.track)
+    cases = Cases(host, leads, escalations)
 
     def cmd(name: str, help_text: str, handler: Handler, example: str,
             *options: OptionSpec) -> CommandSpec:
@@ -52,43 +66,43 @@ def build(app: App) -> Feature:
                            listed_for=_LEADS)
 
     commands = [
-        CommandSpec("concern", catalog.CONCERN_HELP, intake.command, "/concern",
+        CommandSpec("concern", wording.CONCERN_HELP, intake.command, "/concern",
                     feature=NAME, opens_form=True),
         # Open to every member on purpose: a non-lead gets the same refusal as a lead
         # asking for a case that does not exist, so nothing about cases leaks. Listed in
         # /help for leads only.
-        cmd("case list", catalog.CONCERN_LIST_HELP, cases.list, "/case list"),
-        cmd("case show", catalog.CONCERN_SHOW_HELP, cases.show, "/case show case=C-ABC234",
+        cmd("case list", wording.CONCERN_LIST_HELP, cases.list, "/case list"),
+        cmd("case show", wording.CONCERN_SHOW_HELP, cases.show, "/case show case=C-ABC234",
             _CASE),
-        cmd("case note", catalog.CONCERN_NOTE_HELP, cases.note,
+        cmd("case note", wording.CONCERN_NOTE_HELP, cases.note,
             '/case note case=C-ABC234 kind=fact text="Spoke to the member at 3pm."',
             _CASE,
             OptionSpec("kind", "fact (what was seen, said or done) or opinion",
                        required=True, choices=(Choice("fact", "fact"),
                                                Choice("opinion", "opinion"))),
             OptionSpec("text", "the note", required=True, max_length=NOTE_LIMIT)),
-        cmd("case assign", catalog.CONCERN_ASSIGN_HELP, cases.assign,
+        cmd("case assign", wording.CONCERN_ASSIGN_HELP, cases.assign,
             "/case assign case=C-ABC234 to=@erin", _CASE,
             OptionSpec("to", "the lead to give it to", OptionType.USER, required=True)),
-        cmd("case close", catalog.CONCERN_CLOSE_HELP, cases.close,
+        cmd("case close", wording.CONCERN_CLOSE_HELP, cases.close,
             '/case close case=C-ABC234 outcome="Referred to social services."', _CASE,
             OptionSpec("outcome", "what happened in the end", required=True,
                        max_length=NOTE_LIMIT)),
-        cmd("case audit", catalog.CONCERN_AUDIT_HELP, cases.audit_trail,
+        cmd("case audit", wording.CONCERN_AUDIT_HELP, cases.audit_trail,
             "/case audit case=C-ABC234", _CASE),
-        cmd("case delete", catalog.CONCERN_DELETE_HELP, cases.delete,
+        cmd("case delete", wording.CONCERN_DELETE_HELP, cases.delete,
             "/case delete case=C-ABC234 confirm=C-ABC234 reason=\"past retention\"", _CASE,
             OptionSpec("confirm", "the reference again, to be sure", required=True,
                        max_length=12),
             OptionSpec("reason", "why it is deleted", max_length=500)),
         # Not about any one case, so the registry keeps them for leads.
-        CommandSpec("case register", catalog.CONCERN_REGISTER_HELP, cases.register,
+        CommandSpec("case register", wording.CONCERN_REGISTER_HELP, cases.register,
                     "/case register", roles=_LEADS, feature=NAME),
-        CommandSpec("case unregister", catalog.CONCERN_UNREGISTER_HELP, cases.unregister,
+        CommandSpec("case unregister", wording.CONCERN_UNREGISTER_HELP, cases.unregister,
                     "/case unregister who=@dev",
                     options=(OptionSpec("who", "the lead to stop sending concerns to",
                                         OptionType.USER),), roles=_LEADS, feature=NAME),
-        CommandSpec("case leads", catalog.CONCERN_LEADS_HELP, cases.lead_list, "/case leads",
+        CommandSpec("case leads", wording.CONCERN_LEADS_HELP, cases.lead_list, "/case leads",
                     roles=_LEADS, feature=NAME),
     ]
     return Feature(
@@ -98,6 +112,44 @@ def build(app: App) -> Feature:
         shortcuts=[ShortcutSpec(SHORTCUT_ID, catalog.CONCERN_SHORTCUT_LABEL, intake.shortcut,
                                 feature=NAME)],
         start=escalations.start,
-        connected=lambda groups: startup_lines(app, groups),
+        connected=lambda groups: reach.startup_lines(host, groups),
         direct_message=intake.direct_message,
     )
+
+
+PACKAGE = FeaturePackage(NAME, build, channel="leads_channel", config=ConcernsConfig,
+                         takes_host=True)
+"""The concerns feature, as the registry lists it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _LeadsFromServices:
+    """The bot's services seen as what finding leads needs (for /setup, which is given
+    the services rather than this feature's host)."""
+
+    services: Services
+
+    @property
+    def store(self) -> ConcernStore:
+        """The database, which implements the concerns store port."""
+        return cast(ConcernStore, self.services.storage)
+
+    @property
+    def config(self) -> ConcernsConfig:
+        """`[concerns]`."""
+        return self.services.config.section(ConcernsConfig)
+
+    @property
+    def people(self) -> PeopleBook:
+        """The platform's people lookups."""
+        return self.services.people
+
+    def group(self, group_id: str) -> GroupSettings:
+        """A group's settings."""
+        return self.services.settings.for_group(group_id)
+
+
+async def setup_line(services: Services, group_id: str) -> tuple[str, bool]:
+    """/setup's line about the safeguarding leads (concerns switched on): how many a
+    concern can reach now, and whether that is a problem to fix (nobody)."""
+    return await reach.setup_line(_LeadsFromServices(services), group_id)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.concerns import routing
+from bot.features.concerns import routing, wording
 from bot.features.concerns.common import (
     Leads,
     age,
@@ -23,15 +23,15 @@ from bot.features.concerns.common import (
     refuse,
 )
 from bot.features.concerns.escalation import Escalations
+from bot.features.concerns.store import CaseNote, CaseStatus, KnownLead, NoteKind
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
-from storage.concerns import CaseNote, CaseStatus, KnownLead, NoteKind
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.concerns.host import ConcernsHost
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ LIST_LIMIT = 15
 class Cases:
     """The leads' side of the concerns feature."""
 
-    def __init__(self, app: App, leads: Leads, escalations: Escalations) -> None:
-        self.app = app
+    def __init__(self, host: ConcernsHost, leads: Leads, escalations: Escalations) -> None:
+        self.host = host
         self.leads = leads
         self.escalations = escalations
 
@@ -53,29 +53,29 @@ class Cases:
     async def acknowledge(self, ctx: Context) -> Reply:
         """The first lead to press takes the case; the others are told who did."""
         await self.leads.sighted(ctx)
-        concern = await open_case(self.app, ctx, ctx.options.get("value", ""),
+        concern = await open_case(self.host, ctx, ctx.options.get("value", ""),
                                   action="acknowledge")
         now = ctx.now()
         settings = ctx.settings
-        people = await routing.known_leads(self.app, ctx.group_id)
-        route = routing.route_for(self.app.config.concerns, people,
+        people = await routing.known_leads(self.host, ctx.group_id)
+        route = routing.route_for(self.host.config, people,
                                   routing.barred(concern, people))
         deliveries = routing.taken_deliveries(concern, route, ctx.actor.user_id,
                                               ctx.actor.display_name, now,
                                               settings.leads_channel, settings.timezone)
-        result = await self.app.storage.acknowledge_concern(
+        result = await self.host.store.acknowledge_concern(
             concern.case_id, ctx.actor.user_id, ctx.actor.display_name, deliveries, now)
         if not result.taken:
             taker = routing.name_in(people, result.by or "", result.by or "another lead")
-            return Reply.text(catalog.concern_already_taken(concern.case_id,
+            return Reply.text(wording.concern_already_taken(concern.case_id,
                                                             neutralise(taker)))
         self.escalations.stop(concern.case_id)
-        self.app.deliveries_waiting()
+        self.host.deliveries_waiting()
         log_event(log, logging.INFO, "concern.acknowledged", group=ctx.group_id,
                   case=concern.case_id)
         when = f"{now.astimezone(settings.zone):%H:%M}"
-        return Reply(messages=(Message(catalog.concern_you_took(concern.case_id)),),
-                     update=Message(catalog.concern_taken_line(
+        return Reply(messages=(Message(wording.concern_you_took(concern.case_id)),),
+                     update=Message(wording.concern_taken_line(
                          concern.case_id, neutralise(ctx.actor.display_name), when)))
 
     # ---- /case ---------------------------------------------------------------------------
@@ -83,49 +83,49 @@ class Cases:
     async def list(self, ctx: Context) -> Reply:
         """Open cases: references, dates, age and status, nothing personal."""
         await self.leads.sighted(ctx)
-        if not may_handle_cases(self.app, ctx):
+        if not may_handle_cases(self.host, ctx):
             raise refuse()
         now = ctx.now()
-        cases = [c for c in await self.app.storage.concern_summaries(
+        cases = [c for c in await self.host.store.concern_summaries(
             ctx.group_id, (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED))
             if ctx.actor.user_id not in c.excluded
             and not await self._barred_now(ctx, c.case_id)]
         if not cases:
-            return Reply.text(catalog.CONCERN_NOTHING_OPEN)
+            return Reply.text(wording.CONCERN_NOTHING_OPEN)
         shown = cases[:LIST_LIMIT]
-        lines = [catalog.concern_list_header(len(cases))]
+        lines = [wording.concern_list_header(len(cases))]
         for case in shown:
-            lines.append(catalog.concern_list_line(
+            lines.append(wording.concern_list_line(
                 case.case_id, local(case.created_at, ctx.settings.timezone),
-                age(self.app, case.created_at, now),
-                catalog.concern_status_words(case.status.value), case.danger))
+                age(self.host, case.created_at, now),
+                wording.concern_status_words(case.status.value), case.danger))
         if len(cases) > len(shown):
-            lines.append(catalog.concern_list_more(len(cases) - len(shown)))
-        await audit(self.app, ctx, shown[0].case_id, "listed", "",
+            lines.append(wording.concern_list_more(len(cases) - len(shown)))
+        await audit(self.host, ctx, shown[0].case_id, "listed", "",
                     *(c.case_id for c in shown[1:]))
         return Reply.text("\n".join(lines))
 
     async def _barred_now(self, ctx: Context, ref: str) -> bool:
-        concern = await self.app.storage.concern(ref)
-        return concern is None or await is_barred(self.app, ctx, concern)
+        concern = await self.host.store.concern(ref)
+        return concern is None or await is_barred(self.host, ctx, concern)
 
     async def show(self, ctx: Context) -> Reply:
         """A case in full, with its notes."""
         await self.leads.sighted(ctx)
-        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="show")
-        notes = await self.app.storage.case_notes(concern.case_id)
-        await audit(self.app, ctx, concern.case_id, "viewed")
+        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="show")
+        notes = await self.host.store.case_notes(concern.case_id)
+        await audit(self.host, ctx, concern.case_id, "viewed")
         zone = ctx.settings.timezone
-        people = await routing.known_leads(self.app, ctx.group_id)
-        text = catalog.concern_show(
-            routing.lead_text(concern, zone), catalog.concern_status_words(
-                concern.status.value), age(self.app, concern.created_at, ctx.now()),
+        people = await routing.known_leads(self.host, ctx.group_id)
+        text = wording.concern_show(
+            routing.lead_text(concern, zone), wording.concern_status_words(
+                concern.status.value), age(self.host, concern.created_at, ctx.now()),
             neutralise(routing.name_in(people, concern.acknowledged_by)
                        if concern.acknowledged_by else ""),
             neutralise(routing.name_in(people, concern.assignee) if concern.assignee
                        else ""),
             concern.escalations,
-            [catalog.concern_note_line(n.kind.value, neutralise(n.text),
+            [wording.concern_note_line(n.kind.value, neutralise(n.text),
                                        neutralise(n.author_name), local(n.at, zone))
              for n in notes],
             neutralise(concern.outcome))
@@ -134,113 +134,113 @@ class Cases:
     async def note(self, ctx: Context) -> Reply:
         """A signed, timed note: a fact or an opinion."""
         await self.leads.sighted(ctx)
-        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="note",
+        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="note",
                                   live_only=True)
         text = str(ctx.options.get("text", "")).strip()
         if not has_visible_text(text):
             raise UserError(catalog.option_empty("text"))
         kind = NoteKind(str(ctx.options.get("kind") or NoteKind.FACT.value))
-        await self.app.storage.add_case_note(ctx.group_id, CaseNote(
+        await self.host.store.add_case_note(ctx.group_id, CaseNote(
             concern.case_id, kind, ctx.actor.user_id, ctx.actor.display_name, text,
             ctx.now()))
-        return Reply.text(catalog.concern_noted(concern.case_id, kind.value))
+        return Reply.text(wording.concern_noted(concern.case_id, kind.value))
 
     async def assign(self, ctx: Context) -> Reply:
         """Give a case to another lead, who is told privately."""
         await self.leads.sighted(ctx)
-        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="assign",
+        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="assign",
                                   live_only=True)
         target = str(ctx.options.get("to", "")).strip()
-        people = await routing.known_leads(self.app, ctx.group_id)
-        allowed = set(people) | set(self.app.config.concerns.fallback_contacts)
+        people = await routing.known_leads(self.host, ctx.group_id)
+        allowed = set(people) | set(self.host.config.fallback_contacts)
         if target not in allowed or target in routing.barred(concern, people):
-            raise UserError(catalog.CONCERN_ASSIGNEE_NOT_LEAD)
+            raise UserError(wording.CONCERN_ASSIGNEE_NOT_LEAD)
         name = routing.name_in(people, target)
         notice = NewDelivery(f"concern:{concern.case_id}:assigned:{target}:"
                              f"{ctx.now().timestamp():.0f}",
                              Destination.to_dm(ctx.group_id, target),
-                             Message(catalog.concern_assigned_to_you(
+                             Message(wording.concern_assigned_to_you(
                                  concern.case_id, neutralise(ctx.actor.display_name))))
-        done = await self.app.storage.assign_concern(
+        done = await self.host.store.assign_concern(
             concern.case_id, target, ctx.actor.user_id, ctx.actor.display_name, [notice],
             ctx.now())
         if not done:
-            raise UserError(catalog.CONCERN_NOT_OPEN)
+            raise UserError(wording.CONCERN_NOT_OPEN)
         self.escalations.stop(concern.case_id)
-        self.app.deliveries_waiting()
-        return Reply.text(catalog.concern_assigned(concern.case_id, neutralise(name)))
+        self.host.deliveries_waiting()
+        return Reply.text(wording.concern_assigned(concern.case_id, neutralise(name)))
 
     async def close(self, ctx: Context) -> Reply:
         """Close a case; an outcome is required."""
         await self.leads.sighted(ctx)
-        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="close",
+        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="close",
                                   live_only=True)
         outcome = str(ctx.options.get("outcome", "")).strip()
         if not has_visible_text(outcome):
             raise UserError(catalog.option_empty("outcome"))
-        if not await self.app.storage.close_concern(concern.case_id, outcome,
-                                                    ctx.actor.user_id,
-                                                    ctx.actor.display_name, ctx.now()):
-            raise UserError(catalog.CONCERN_NOT_OPEN)
+        if not await self.host.store.close_concern(concern.case_id, outcome,
+                                                   ctx.actor.user_id,
+                                                   ctx.actor.display_name, ctx.now()):
+            raise UserError(wording.CONCERN_NOT_OPEN)
         self.escalations.stop(concern.case_id)
-        return Reply.text(catalog.concern_closed(concern.case_id))
+        return Reply.text(wording.concern_closed(concern.case_id))
 
     async def audit_trail(self, ctx: Context) -> Reply:
         """Who viewed or did what, when (viewing the audit is audited too)."""
         await self.leads.sighted(ctx)
-        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="audit")
-        await audit(self.app, ctx, concern.case_id, "viewed the audit")
-        entries = await self.app.storage.case_audit(concern.case_id)
+        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="audit")
+        await audit(self.host, ctx, concern.case_id, "viewed the audit")
+        entries = await self.host.store.case_audit(concern.case_id)
         zone = ctx.settings.timezone
         lines = [f"**Audit of case {concern.case_id}**"]
         for entry in entries:
             who = neutralise(entry.actor_name) if entry.actor_id else (
                 "the reporter" if entry.action == "raised" else "the bot")
-            lines.append(catalog.concern_audit_line(local(entry.at, zone), who,
+            lines.append(wording.concern_audit_line(local(entry.at, zone), who,
                                                     entry.action, neutralise(entry.detail)))
         return Reply.text("\n".join(lines))
 
     async def delete(self, ctx: Context) -> Reply:
         """Delete a case's words and notes: explicit (the reference typed twice), audited."""
         await self.leads.sighted(ctx)
-        concern = await open_case(self.app, ctx, ctx.options.get("case"), action="delete")
+        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="delete")
         if clean_ref(ctx.options.get("confirm")) != concern.case_id:
-            raise UserError(catalog.CONCERN_DELETE_CONFIRM)
+            raise UserError(wording.CONCERN_DELETE_CONFIRM)
         reason = str(ctx.options.get("reason", "")).strip()
-        await self.app.storage.delete_concern(concern.case_id, ctx.actor.user_id,
-                                              ctx.actor.display_name, reason, ctx.now())
+        await self.host.store.delete_concern(concern.case_id, ctx.actor.user_id,
+                                             ctx.actor.display_name, reason, ctx.now())
         self.escalations.stop(concern.case_id)
         log_event(log, logging.WARNING, "concern.deleted", group=ctx.group_id,
                   case=concern.case_id)
-        return Reply.text(catalog.concern_deleted(concern.case_id))
+        return Reply.text(wording.concern_deleted(concern.case_id))
 
     async def register(self, ctx: Context) -> Reply:
         """A lead asks to be sent new concerns."""
         if Role.LEAD not in ctx.roles:
-            raise UserError(catalog.CONCERN_NOT_A_LEAD_TO_REGISTER)
-        await self.app.storage.note_lead(KnownLead(ctx.group_id, ctx.actor.user_id,
-                                                   ctx.actor.display_name, "registered"),
+            raise UserError(wording.CONCERN_NOT_A_LEAD_TO_REGISTER)
+        await self.host.store.note_lead(KnownLead(ctx.group_id, ctx.actor.user_id,
+                                                  ctx.actor.display_name, "registered"),
                                          ctx.now())
-        return Reply.text(catalog.concern_registered(neutralise(ctx.actor.display_name)))
+        return Reply.text(wording.concern_registered(neutralise(ctx.actor.display_name)))
 
     async def unregister(self, ctx: Context) -> Reply:
         """A lead removes someone (themselves or another) from the known leads."""
-        if not may_handle_cases(self.app, ctx):
+        if not may_handle_cases(self.host, ctx):
             raise refuse()
         who = str(ctx.options.get("who") or ctx.actor.user_id).strip()
-        people = await routing.known_leads(self.app, ctx.group_id)
-        await self.app.storage.forget_lead(ctx.group_id, who)
+        people = await routing.known_leads(self.host, ctx.group_id)
+        await self.host.store.forget_lead(ctx.group_id, who)
         self.leads.forget(ctx.group_id, who)
         name = neutralise(routing.name_in(people, who))
-        if who in await routing.known_leads(self.app, ctx.group_id):
-            return Reply.text(catalog.concern_still_a_lead(name))
-        return Reply.text(catalog.concern_unregistered(name))
+        if who in await routing.known_leads(self.host, ctx.group_id):
+            return Reply.text(wording.concern_still_a_lead(name))
+        return Reply.text(wording.concern_unregistered(name))
 
     async def lead_list(self, ctx: Context) -> Reply:
         """Who new concerns are sent to."""
         await self.leads.sighted(ctx)
-        if not may_handle_cases(self.app, ctx):
+        if not may_handle_cases(self.host, ctx):
             raise refuse()
-        people = await routing.known_leads(self.app, ctx.group_id)
-        return Reply.text(catalog.concern_leads_list(sorted(neutralise(lead.name)
+        people = await routing.known_leads(self.host, ctx.group_id)
+        return Reply.text(wording.concern_leads_list(sorted(neutralise(lead.name)
                                                             for lead in people.values())))

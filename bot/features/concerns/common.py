@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
+from bot.features.concerns import wording
 from bot.features.concerns.routing import barred, known_leads
+from bot.features.concerns.store import AuditEntry, CaseStatus, Concern, KnownLead
 from bot.roles import Role
-from storage.concerns import AuditEntry, CaseStatus, Concern, KnownLead
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.concerns.host import ConcernsHost
 
 _REF_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -34,9 +34,9 @@ def clean_ref(raw: object) -> str:
     return text[:12]
 
 
-def may_handle_cases(app: App, ctx: Context) -> bool:
+def may_handle_cases(host: ConcernsHost, ctx: Context) -> bool:
     """A lead: by role now, or listed in config as a lead or fallback contact."""
-    config = app.config.concerns
+    config = host.config
     who = ctx.actor.user_id
     return (Role.LEAD in ctx.roles or who in config.leads
             or who in config.fallback_contacts)
@@ -44,7 +44,7 @@ def may_handle_cases(app: App, ctx: Context) -> bool:
 
 def refuse() -> UserError:
     """The one refusal for "not a lead", "no such case" and "not yours to see"."""
-    return UserError(catalog.CONCERN_REFUSED)
+    return UserError(wording.CONCERN_REFUSED)
 
 
 def local(moment: datetime, zone: str) -> str:
@@ -52,18 +52,18 @@ def local(moment: datetime, zone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(zone)):%d %b %Y %H:%M}"
 
 
-def age(app: App, created: datetime, now: datetime) -> str:
+def age(host: ConcernsHost, created: datetime, now: datetime) -> str:
     """A case's age against the referral target, in words."""
     hours = max((now - created).total_seconds(), 0.0) / 3600
-    return catalog.concern_age(hours, app.config.concerns.referral_hours)
+    return wording.concern_age(hours, host.config.referral_hours)
 
 
 class Leads:
     """Remembers leads as they act with the lead role (kept as a lead even when the
     platform cannot say who holds the role; see `routing.lead_roster`)."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, host: ConcernsHost) -> None:
+        self.host = host
         self._seen: set[tuple[str, str]] = set()
 
     async def sighted(self, ctx: Context) -> None:
@@ -71,7 +71,7 @@ class Leads:
         key = (ctx.group_id, ctx.actor.user_id)
         if Role.LEAD not in ctx.roles or key in self._seen:
             return
-        await self.app.storage.note_lead(
+        await self.host.store.note_lead(
             KnownLead(ctx.group_id, ctx.actor.user_id, ctx.actor.display_name, "role"),
             ctx.now())
         self._seen.add(key)
@@ -81,42 +81,42 @@ class Leads:
         self._seen.discard((group_id, user_id))
 
 
-async def open_case(app: App, ctx: Context, raw: object, *, action: str,
+async def open_case(host: ConcernsHost, ctx: Context, raw: object, *, action: str,
                     live_only: bool = False) -> Concern:
     """The case a lead asked for, after every access check; else the one refusal.
 
     An excluded lead's attempt is audited, without telling them anything.
     """
-    if not may_handle_cases(app, ctx):
+    if not may_handle_cases(host, ctx):
         raise refuse()
     ref = clean_ref(raw)
-    concern = await app.storage.concern(ref) if ref else None
+    concern = await host.store.concern(ref) if ref else None
     if concern is None or concern.group_id != ctx.group_id:
         raise refuse()
-    if await is_barred(app, ctx, concern):
-        await audit(app, ctx, concern.case_id, "refused", action)
+    if await is_barred(host, ctx, concern):
+        await audit(host, ctx, concern.case_id, "refused", action)
         raise refuse()
     if concern.status is CaseStatus.DELETED and action not in ("audit",):
         raise refuse()
     if live_only and concern.status not in (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED):
-        raise UserError(catalog.CONCERN_NOT_OPEN)
+        raise UserError(wording.CONCERN_NOT_OPEN)
     return concern
 
 
-async def is_barred(app: App, ctx: Context, concern: Concern) -> bool:
+async def is_barred(host: ConcernsHost, ctx: Context, concern: Concern) -> bool:
     """Whether the actor is kept away from this case: excluded when it was raised, or
     named in "who is it about" now (by id, mention or their current or known name)."""
     me = ctx.actor.user_id
     if me in concern.excluded:
         return True
-    people = {k: v for k, v in (await known_leads(app, ctx.group_id)).items() if k == me}
+    people = {k: v for k, v in (await known_leads(host, ctx.group_id)).items() if k == me}
     return me in barred(concern, people) or me in barred(
         concern, {me: ctx.actor.display_name})
 
 
-async def audit(app: App, ctx: Context, ref: str, action: str, detail: str = "",
+async def audit(host: ConcernsHost, ctx: Context, ref: str, action: str, detail: str = "",
                 *more: str) -> None:
     """Record a view or an action by the actor (on `ref` and any `more` cases)."""
-    await app.storage.record_case_audit([
+    await host.store.record_case_audit([
         AuditEntry(case, ctx.actor.user_id, ctx.actor.display_name, action, detail,
                    ctx.now()) for case in (ref, *more)])

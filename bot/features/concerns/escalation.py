@@ -1,4 +1,4 @@
-"""Escalation, on `app.scheduler` (closed cases are deleted by the daily retention
+"""Escalation, on `host.scheduler` (closed cases are deleted by the daily retention
 sweep, `bot/features/retention.py`).
 
 Each unacknowledged case has a schedule: first due when the acknowledgement time has
@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.features.concerns import routing
+from bot.features.concerns.store import CaseStatus, Concern
 from bot.logs import log_event
 from scheduler import Firing
 from scheduler.core import FiringJob, NextDue
-from storage.concerns import CaseStatus, Concern
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.concerns.host import ConcernsHost
 
 log = logging.getLogger(__name__)
 
@@ -44,32 +44,26 @@ def escalation_times(created: datetime, first: timedelta, repeat: timedelta) -> 
     return next_due
 
 
-def daily_at_midnight(after: datetime) -> datetime:
-    """The next midnight UTC strictly after a time."""
-    day = after.astimezone(UTC).date() + timedelta(days=1)
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
 class Escalations:
     """Keeps one schedule per unacknowledged case."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, host: ConcernsHost) -> None:
+        self.host = host
         self.owner = f"concerns-{secrets.token_hex(4)}"
 
     @property
     def first(self) -> timedelta:
         """How long a case may wait for a lead before it is escalated."""
-        return timedelta(minutes=self.app.config.concerns.acknowledge_minutes)
+        return timedelta(minutes=self.host.config.acknowledge_minutes)
 
     @property
     def repeat(self) -> timedelta:
         """How often an escalation is repeated."""
-        return timedelta(minutes=self.app.config.concerns.escalation_repeat_minutes)
+        return timedelta(minutes=self.host.config.escalation_repeat_minutes)
 
     async def start(self) -> None:
         """Add a schedule for every case still waiting."""
-        for case in await self.app.storage.unacknowledged_concerns():
+        for case in await self.host.store.unacknowledged_concerns():
             self.track_ref(case.case_id, case.created_at)
 
     def track(self, concern: Concern) -> None:
@@ -78,13 +72,13 @@ class Escalations:
 
     def track_ref(self, ref: str, created: datetime) -> None:
         """Start escalating a case by reference."""
-        self.app.scheduler.add(schedule_id(ref),
-                               escalation_times(created, self.first, self.repeat),
-                               self._job(ref))
+        self.host.scheduler.add(schedule_id(ref),
+                                escalation_times(created, self.first, self.repeat),
+                                self._job(ref))
 
     def stop(self, ref: str) -> None:
         """Stop escalating a case (acknowledged, assigned, closed or deleted)."""
-        self.app.scheduler.remove(schedule_id(ref))
+        self.host.scheduler.remove(schedule_id(ref))
 
     def _job(self, ref: str) -> FiringJob:
         async def job(firing: Firing) -> None:
@@ -93,24 +87,24 @@ class Escalations:
 
     async def run(self, ref: str, firing: Firing) -> bool:
         """Send one escalation if the case still waits; True if it was sent."""
-        app = self.app
-        concern = await app.storage.concern(ref)
-        now = app.clock.now()
+        host = self.host
+        concern = await host.store.concern(ref)
+        now = host.clock.now()
         if concern is None or concern.status is not CaseStatus.OPEN:
-            await app.storage.escalate_concern(ref, firing.key, self.owner, (), now)
+            await host.store.escalate_concern(ref, firing.key, self.owner, (), now)
             self.stop(ref)
             return False
-        settings = app.settings.for_group(concern.group_id)
-        people = await routing.known_leads(app, concern.group_id)
-        route = routing.route_for(app.config.concerns, people,
+        settings = host.group(concern.group_id)
+        people = await routing.known_leads(host, concern.group_id)
+        route = routing.route_for(host.config, people,
                                   routing.barred(concern, people))
         minutes = int((firing.due - concern.created_at).total_seconds() // 60)
         deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,
                                                    settings.timezone, settings.leads_channel)
-        sent = await app.storage.escalate_concern(ref, firing.key, self.owner, deliveries,
-                                                  now)
+        sent = await host.store.escalate_concern(ref, firing.key, self.owner, deliveries,
+                                                 now)
         if sent:
-            app.deliveries_waiting()
+            host.deliveries_waiting()
             level = logging.CRITICAL if not deliveries else logging.WARNING
             log_event(log, level, "concern.escalated", group=concern.group_id, case=ref,
                       people=len(deliveries))

@@ -1,16 +1,21 @@
 """A case, its notes and its audit as Markdown, for the group's own safeguarding records
-(`coprod case export REF`). The export itself is audited."""
+(`coprod case export REF`). The export itself is audited.
+
+The command line opens the database and hands the store in (`run_export`), so this
+module needs nothing of how the bot is put together.
+"""
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import sys
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import Config
 from bot.features.concerns.common import clean_ref
-from storage.concerns import AuditEntry, Concern
-from storage.interface import Storage
+from bot.features.concerns.store import AuditEntry, Concern, ConcernStore
 
 CLI_ACTOR = "command-line"
 
@@ -25,7 +30,7 @@ def _when(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
-async def export_case(storage: Storage, raw_ref: str, now: datetime) -> str | None:
+async def export_case(storage: ConcernStore, raw_ref: str, now: datetime) -> str | None:
     """The Markdown record of a case, or None if there is no such case."""
     ref = clean_ref(raw_ref)
     concern = await storage.concern(ref) if ref else None
@@ -90,19 +95,17 @@ def write_private(path: Path, text: str) -> None:
         handle.write(text)
 
 
-async def run_export(config: Config, ref: str, out: Path | None) -> int:
-    """`coprod case export REF [--out PATH]`: write the case as Markdown; exit code."""
-    import sys
+OpenStore = Callable[[], AbstractAsyncContextManager[ConcernStore]]
+"""Opens the database (checked and migrated) for the length of a `with` block."""
 
-    from bot.runtime import make_cipher, opened_storage
 
-    cipher = make_cipher(config, "console")
-    async with opened_storage(config, cipher) as storage:
-        from datetime import UTC
-
+async def run_export(opened: OpenStore, database: str, ref: str, out: Path | None) -> int:
+    """`coprod case export REF [--out PATH]`: write the case as Markdown; exit code.
+    `opened` opens the store; `database` names it in the message when there is no case."""
+    async with opened() as storage:
         text = await export_case(storage, ref, datetime.now(UTC))
     if text is None:
-        print(f"There is no case {clean_ref(ref) or ref!r} in {config.database_target}.",
+        print(f"There is no case {clean_ref(ref) or ref!r} in {database}.",
               file=sys.stderr)
         return 1
     path = out or Path(f"case-{clean_ref(ref)}.md")

@@ -24,20 +24,19 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot import catalog
 from bot.context import Context
 from bot.events import ButtonPress, FormSubmission, Invocation, MessageShortcut
 from bot.features import FormSpec
-from bot.features.concerns import routing
+from bot.features.concerns import routing, wording
 from bot.features.concerns.common import Leads, new_ref
 from bot.features.concerns.reach import reach_kind, reachable_leads, tell_facilitators
+from bot.features.concerns.store import CaseStatus, Concern, ConcernDraft, NewConcern
 from bot.logs import log_event
 from bot.messages import Button, FormField, Message, Reply
 from bot.text import has_visible_text
-from storage.concerns import CaseStatus, Concern, ConcernDraft, NewConcern
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.concerns.host import ConcernsCoreHost
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +57,13 @@ _HANDED_ON = {
 EscalationHook = Callable[[Concern], None]
 
 FIELDS = (
-    FormField("what", catalog.CONCERN_FIELD_WHAT, "paragraph", required=True,
-              max_length=TEXT_LIMIT, placeholder=catalog.CONCERN_FIELD_WHAT_HINT),
-    FormField("about", catalog.CONCERN_FIELD_ABOUT, "short", required=False,
-              max_length=ABOUT_LIMIT, placeholder=catalog.CONCERN_FIELD_ABOUT_HINT),
-    FormField("danger", catalog.CONCERN_FIELD_DANGER, "yes_no", required=True),
-    FormField("contact", catalog.CONCERN_FIELD_CONTACT, "yes_no", required=True),
-    FormField("anonymous", catalog.CONCERN_FIELD_ANONYMOUS, "yes_no", required=True,
+    FormField("what", wording.CONCERN_FIELD_WHAT, "paragraph", required=True,
+              max_length=TEXT_LIMIT, placeholder=wording.CONCERN_FIELD_WHAT_HINT),
+    FormField("about", wording.CONCERN_FIELD_ABOUT, "short", required=False,
+              max_length=ABOUT_LIMIT, placeholder=wording.CONCERN_FIELD_ABOUT_HINT),
+    FormField("danger", wording.CONCERN_FIELD_DANGER, "yes_no", required=True),
+    FormField("contact", wording.CONCERN_FIELD_CONTACT, "yes_no", required=True),
+    FormField("anonymous", wording.CONCERN_FIELD_ANONYMOUS, "yes_no", required=True,
               default="no"),
 )
 
@@ -84,15 +83,16 @@ def owner_tag(key: str, user_id: str) -> str | None:
 class Intake:
     """The three ways in, and storing a concern with its notifications."""
 
-    def __init__(self, app: App, leads: Leads, escalate: EscalationHook) -> None:
-        self.app = app
+    def __init__(self, host: ConcernsCoreHost, leads: Leads, escalate: EscalationHook,
+                 ) -> None:
+        self.host = host
         self.leads = leads
         self.escalate = escalate
         self.form = FormSpec(FORM_ID, FIELDS, self.submitted, command="concern")
 
     def _form(self, state: str = "", what: str = "") -> Reply:
         defaults = {"what": what} if what else None
-        return Reply(form=self.form.form(catalog.CONCERN_FORM_TITLE, state=state,
+        return Reply(form=self.form.form(wording.CONCERN_FORM_TITLE, state=state,
                                          defaults=defaults))
 
     async def command(self, ctx: Context) -> Reply:
@@ -109,7 +109,7 @@ class Intake:
         assert tag is not None
         draft = ConcernDraft(secrets.token_hex(8), ctx.group_id, tag,
                              text[:TEXT_LIMIT], link[:500], quoted[:TEXT_LIMIT], author, now)
-        await self.app.storage.save_concern_draft(draft, now - DRAFT_LIFETIME)
+        await self.host.store.save_concern_draft(draft, now - DRAFT_LIFETIME)
         return f"{draft.draft_id}:{key}"
 
     async def direct_message(self, ctx: Context) -> Reply | None:
@@ -120,25 +120,25 @@ class Intake:
         if not has_visible_text(text):
             return None
         handle = await self._draft(ctx, text)
-        buttons = [Button(catalog.DM_CHOICE_TELL_LEADS, DM_ACTION, f"{TELL}:{handle}",
+        buttons = [Button(wording.DM_CHOICE_TELL_LEADS, DM_ACTION, f"{TELL}:{handle}",
                           "primary")]
-        for code, label in ((ONE_TO_ONE, catalog.DM_CHOICE_ONE_TO_ONE),
-                            (FEEDBACK, catalog.DM_CHOICE_FEEDBACK),
-                            (CHECKINS, catalog.DM_CHOICE_CHECKINS)):
+        for code, label in ((ONE_TO_ONE, wording.DM_CHOICE_ONE_TO_ONE),
+                            (FEEDBACK, wording.DM_CHOICE_FEEDBACK),
+                            (CHECKINS, wording.DM_CHOICE_CHECKINS)):
             if self._offered(ctx, code):
                 buttons.append(Button(label, DM_ACTION, f"{code}:{handle}"))
-        buttons.append(Button(catalog.DM_CHOICE_NOTHING, DM_ACTION, f"{NOTHING}:{handle}"))
-        return Reply(messages=(Message(catalog.DM_CHOICE, buttons=tuple(buttons)),))
+        buttons.append(Button(wording.DM_CHOICE_NOTHING, DM_ACTION, f"{NOTHING}:{handle}"))
+        return Reply(messages=(Message(wording.DM_CHOICE, buttons=tuple(buttons)),))
 
     def _offered(self, ctx: Context, code: str) -> bool:
         """Whether a choice leads somewhere here: its feature is switched on and has
         the command or button it hands on to."""
         feature, kind, name = _HANDED_ON[code]
-        if feature not in ctx.settings.features or feature not in self.app.features:
+        if feature not in ctx.settings.features or feature not in self.host.features:
             return False
         if kind == "action":
-            return name in self.app.features[feature].actions
-        return self.app.registry.get(name) is not None
+            return name in self.host.features[feature].actions
+        return self.host.registry.get(name) is not None
 
     async def dm_answer(self, ctx: Context) -> Reply:
         """The member's choice. Telling the leads opens the form with their words in it;
@@ -148,19 +148,19 @@ class Intake:
         draft = await self._own_draft(ctx, handle, any_age=answer != TELL)
         if answer == TELL:
             if draft is None:
-                return Reply.text(catalog.CONCERN_DRAFT_GONE)
+                return Reply.text(wording.CONCERN_DRAFT_GONE)
             return self._form(state=f"d:{handle[:80]}", what=draft.text)
         # Only the member's own draft is dropped (a forged value drops nothing).
         if draft is not None:
-            await self.app.storage.drop_concern_draft(draft.draft_id)
+            await self.host.store.drop_concern_draft(draft.draft_id)
         event = ctx.event
         if answer not in _HANDED_ON or not isinstance(event, ButtonPress):
-            return Reply(update=Message(catalog.CONCERN_DM_DECLINED))
+            return Reply(update=Message(wording.CONCERN_DM_DECLINED))
         _, kind, name = _HANDED_ON[answer]
         if kind == "action":
-            return await self.app.handle(replace(event, action=name, value="dm", values=()))
-        return await self.app.handle(Invocation(ctx.group_id, ctx.actor, name, {},
-                                                event.channel))
+            return await self.host.handle(replace(event, action=name, value="dm", values=()))
+        return await self.host.handle(Invocation(ctx.group_id, ctx.actor, name, {},
+                                                 event.channel))
 
     async def _own_draft(self, ctx: Context, handle: str, *, any_age: bool = False,
                          ) -> ConcernDraft | None:
@@ -172,7 +172,7 @@ class Intake:
             return None
         not_before = datetime(1970, 1, 1, tzinfo=UTC) if any_age else (
             ctx.now() - DRAFT_LIFETIME)
-        draft = await self.app.storage.concern_draft(draft_id[:32], tag, not_before)
+        draft = await self.host.store.concern_draft(draft_id[:32], tag, not_before)
         if draft is None or draft.group_id != ctx.group_id:
             return None
         return draft
@@ -190,7 +190,7 @@ class Intake:
         """Store the concern and its notifications; answer danger first."""
         event = ctx.event
         assert isinstance(event, FormSubmission)
-        config = self.app.config.concerns
+        config = self.host.config
         now = ctx.now()
         values = ctx.options
         danger = values["danger"] == "yes"
@@ -202,7 +202,7 @@ class Intake:
         draft = None
         if event.state.startswith("d:"):
             draft = await self._own_draft(ctx, event.state[2:82])
-        roster = await routing.lead_roster(self.app, ctx.group_id)
+        roster = await routing.lead_roster(self.host, ctx.group_id)
         people = roster.leads
         about = values.get("about", "")
         subjects = set(routing.named_in(about, people))
@@ -221,13 +221,13 @@ class Intake:
             excluded=tuple(sorted(subjects)), draft_id=draft.draft_id if draft else "")
         concern = as_stored(record)
         route = routing.route_for(config, people, record.excluded)
-        reach = await reachable_leads(self.app, ctx.group_id, record.excluded, roster)
+        reach = await reachable_leads(self.host, ctx.group_id, record.excluded, roster)
         kind = reach_kind(reach, route, bool(ctx.settings.leads_channel)
                           and route.channel_safe)
         deliveries = routing.new_concern_deliveries(
             concern, route, config, ctx.settings.leads_channel, ctx.settings.timezone)
-        await self.app.storage.raise_concern(record, deliveries, now)
-        self.app.deliveries_waiting()
+        await self.host.store.raise_concern(record, deliveries, now)
+        self.host.deliveries_waiting()
         self.escalate(concern)
         log_event(log, logging.WARNING if danger else logging.INFO, "concern.raised",
                   group=ctx.group_id, case=record.case_id, danger=danger,
@@ -237,9 +237,9 @@ class Intake:
         # that only its subjects could have received: asked with nobody excluded.
         told = False
         if reach.count == 0:
-            group_reach = await reachable_leads(self.app, ctx.group_id, (), roster)
+            group_reach = await reachable_leads(self.host, ctx.group_id, (), roster)
             told = (group_reach.count == 0
-                    and await tell_facilitators(self.app, ctx.group_id) > 0)
+                    and await tell_facilitators(self.host, ctx) > 0)
         if not route.channel_safe:
             via = "dm_only"
         elif ctx.settings.leads_channel:
@@ -248,9 +248,9 @@ class Intake:
             via = "dm"
         messages = []
         if danger:
-            messages.append(Message(catalog.concern_emergency(config.emergency_text,
+            messages.append(Message(wording.concern_emergency(config.emergency_text,
                                                               config.helplines)))
-        messages.append(Message(catalog.concern_confirmed(
+        messages.append(Message(wording.concern_confirmed(
             record.case_id, config.acknowledge_minutes, anonymous, may_contact, kind,
             told, "" if danger else config.emergency_text,
             emergency_always=record.source == "dm", via=via)))

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bot import catalog
-from bot.config import Config
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import Roster, Route, lead_roster
 from bot.logs import log_event
 from bot.messages import Destination, Message
@@ -23,7 +23,9 @@ from bot.outbox import NewDelivery
 from bot.settings import SettingsBook
 
 if TYPE_CHECKING:
-    from bot.context import Services as App
+    from bot.config import Config
+    from bot.context import Context
+    from bot.features.concerns.host import LeadsHost
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +52,14 @@ class Reach:
         return len(self.reachable)
 
 
-async def reachable_leads(app: App, group_id: str, excluded: Iterable[str] = (),
+async def reachable_leads(host: LeadsHost, group_id: str, excluded: Iterable[str] = (),
                           roster: Roster | None = None) -> Reach:
     """The one answer to "which leads can a concern reach now" (everyone who shows or
     uses that number asks here)."""
-    roster = roster if roster is not None else await lead_roster(app, group_id)
+    roster = roster if roster is not None else await lead_roster(host, group_id)
     barred = set(excluded)
     candidates = [u for u in roster.leads if u not in barred]
-    closed = await app.storage.concern_dms_refused(group_id, candidates)
+    closed = await host.store.concern_dms_refused(group_id, candidates)
     return Reach(tuple(u for u in candidates if u not in closed), len(roster.leads),
                  len(closed), roster.problem)
 
@@ -77,20 +79,17 @@ def reach_kind(reach: Reach, route: Route, channel_gets_words: bool) -> ReachKin
     return "nobody"
 
 
-def _day(app: App) -> str:
-    return app.clock.now().strftime("%Y-%m-%d")
-
-
-async def tell_facilitators(app: App, group_id: str) -> int:
+async def tell_facilitators(host: LeadsHost, ctx: Context) -> int:
     """Tell the facilitators privately that the group has no lead the bot can reach
     (none declared or found, or every lead's DMs closed; never because a concern is
     about a lead, which the caller checks with no one excluded): at most once a day,
     however many concerns come (the delivery key holds the day). Nothing about any
     concern is said. Returns how many were told."""
-    settings = app.settings.for_group(group_id)
-    found = await app.people.holders(group_id, settings.facilitator_roles)
-    message = Message(catalog.CONCERN_NO_LEAD_FOR_FACILITATORS)
-    day = _day(app)
+    group_id = ctx.group_id
+    settings = host.group(group_id)
+    found = await host.people.holders(group_id, settings.facilitator_roles)
+    message = Message(wording.CONCERN_NO_LEAD_FOR_FACILITATORS)
+    day = ctx.now().strftime("%Y-%m-%d")
     deliveries = [NewDelivery(f"concern-no-lead:{group_id}:{day}:{p.user_id}",
                               Destination.to_dm(group_id, p.user_id), message)
                   for p in found.people]
@@ -98,47 +97,46 @@ async def tell_facilitators(app: App, group_id: str) -> int:
         log_event(log, logging.CRITICAL, "concern.no_facilitator_to_tell", group=group_id)
         return 0
     try:
-        await app.storage.enqueue(deliveries, app.clock.now())
+        await ctx.deliver(deliveries)
     except Exception as exc:  # the concern itself is stored: never fail its reporter
         log_event(log, logging.CRITICAL, "concern.facilitators_not_told", group=group_id,
                   error=type(exc).__name__)
         return 0
-    app.deliveries_waiting()
     log_event(log, logging.WARNING, "concern.facilitators_told_no_lead", group=group_id,
               people=len(deliveries))
     return len(deliveries)
 
 
-async def startup_lines(app: App, groups: Sequence[str]) -> list[str]:
+async def startup_lines(host: LeadsHost, groups: Sequence[str]) -> list[str]:
     """Start-up: one plain line with how many leads can be reached now in each group
     (concerns switched on), and a warning line for each group where it is none. (The
     facilitators are told when a concern finds no lead, not at every start.)"""
     wanted = [g for g in dict.fromkeys(groups)
-              if "concerns" in app.settings.for_group(g).features]
+              if "concerns" in host.group(g).features]
     if not wanted:
         return []
     checked = wanted[:STARTUP_GROUPS]
     counts: list[tuple[str, int]] = []
     lines: list[str] = []
     for group_id in checked:
-        reach = await reachable_leads(app, group_id)
+        reach = await reachable_leads(host, group_id)
         counts.append((group_id, reach.count))
         log_event(log, logging.INFO if reach.count else logging.CRITICAL,
                   "concern.leads_reachable", group=group_id, leads=reach.count,
                   known=reach.known, dms_closed=reach.dms_closed)
         if not reach.count:
-            lines.append(catalog.leads_none_reachable(group_id, reach.problem,
+            lines.append(wording.leads_none_reachable(group_id, reach.problem,
                                                       reach.dms_closed))
         elif reach.problem:
-            lines.append(catalog.leads_lookup_problem(group_id, reach.problem))
-    return [catalog.leads_reachable_line(counts, len(wanted) - len(checked)), *lines]
+            lines.append(wording.leads_lookup_problem(group_id, reach.problem))
+    return [wording.leads_reachable_line(counts, len(wanted) - len(checked)), *lines]
 
 
-async def setup_line(app: App, group_id: str) -> tuple[str, bool]:
+async def setup_line(host: LeadsHost, group_id: str) -> tuple[str, bool]:
     """/setup's line about the leads (concerns switched on), and whether it is a
     problem to fix (nobody can be reached)."""
-    reach = await reachable_leads(app, group_id)
-    return catalog.setup_leads_reachable(reach.count, reach.problem,
+    reach = await reachable_leads(host, group_id)
+    return wording.setup_leads_reachable(reach.count, reach.problem,
                                          reach.dms_closed), reach.count == 0
 
 
@@ -149,4 +147,4 @@ def config_summary(config: Config) -> str:
     every = [config.group, *(book.for_group(g) for g in config.groups)]
     roles = sorted({r for s in every for r in s.lead_roles})
     on = any("concerns" in s.features for s in every)
-    return catalog.check_config_leads(len(config.concerns.leads), roles, on)
+    return wording.check_config_leads(len(config.section(ConcernsConfig).leads), roles, on)

@@ -25,16 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot import catalog
-from bot.concerns_config import ConcernsConfig
+from bot.features.concerns import wording
+from bot.features.concerns.config import ConcernsConfig
+from bot.features.concerns.store import Concern
 from bot.logs import log_event
 from bot.messages import Button, Destination, Message
 from bot.outbox import Fallback, NewDelivery
-from bot.text import neutralise, quote_block
-from storage.concerns import Concern
+from bot.text import USER_MENTION, neutralise, quote_block
 
 if TYPE_CHECKING:
-    from bot.context import Services as App
+    from bot.features.concerns.host import LeadsHost
 
 log = logging.getLogger(__name__)
 
@@ -91,34 +91,34 @@ def _merge(found: dict[str, Lead], user_id: str, names: Iterable[str]) -> None:
     found[user_id] = Lead(user_id, merged)
 
 
-async def lead_roster(app: App, group_id: str) -> Roster:
+async def lead_roster(host: LeadsHost, group_id: str) -> Roster:
     """Every lead of a group now, however they were declared: holding a lead role (Slack
     user group) on the platform, listed in `[concerns] leads`, registered with `/case
     register` or seen acting with the lead role. Names come from the platform where it
     can say, so a lead listed in config can be matched by name too. When the platform
     cannot be asked, the leads storage and config know are used, and the reason kept."""
-    settings = app.settings.for_group(group_id)
+    settings = host.group(group_id)
     found: dict[str, Lead] = {}
     problems: list[str] = []
-    holders = await app.people.holders(group_id, settings.lead_roles)
+    holders = await host.people.holders(group_id, settings.lead_roles)
     if holders.problem:
         problems.append(holders.problem)
     for person in holders.people:
         _merge(found, person.user_id, person.names())
     fresh = set(found)
-    platform_answered = app.people.port is not None and not holders.problem
-    stored = await app.storage.known_leads(group_id)
+    platform_answered = host.people.port is not None and not holders.problem
+    stored = await host.store.known_leads(group_id)
     for lead in stored:
         if platform_answered and lead.source == "role" and lead.user_id not in fresh:
             # Seen acting with the role once, but the platform says they hold it no
             # longer: a lead whose role was taken away must stop getting concerns.
             continue
         _merge(found, lead.user_id, [lead.display_name] if lead.display_name else [])
-    from_config = [u for u in app.config.concerns.leads if u not in found]
+    from_config = [u for u in host.config.leads if u not in found]
     for user_id in [u for u in found if u not in fresh] + from_config:
-        lookup = await app.people.person(group_id, user_id)
+        lookup = await host.people.person(group_id, user_id)
         if lookup.problem:
-            if app.people.port is not None:
+            if host.people.port is not None:
                 problems.append(lookup.problem)
         elif not lookup.people and user_id in from_config:
             # The platform says they are not in this group: a lead of another group
@@ -127,7 +127,7 @@ async def lead_roster(app: App, group_id: str) -> Roster:
                       group=group_id)
             continue
         _merge(found, user_id, [n for p in lookup.people for n in p.names()])
-    if problems and app.people.port is not None:
+    if problems and host.people.port is not None:
         log_event(log, logging.WARNING, "concern.leads_from_storage_only", group=group_id,
                   leads=len(found))
     return Roster(found, problems[0] if problems else "")
@@ -139,12 +139,11 @@ def name_in(people: Mapping[str, Lead], user_id: str, default: str = "") -> str:
     return lead.name if lead is not None else (default or user_id)
 
 
-async def known_leads(app: App, group_id: str) -> dict[str, Lead]:
+async def known_leads(host: LeadsHost, group_id: str) -> dict[str, Lead]:
     """Lead id -> lead, for every lead of the group now (see `lead_roster`)."""
-    return (await lead_roster(app, group_id)).leads
+    return (await lead_roster(host, group_id)).leads
 
 
-_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
 _MARKS = re.compile(r"[\u0300-\u036f]")
 
 
@@ -173,7 +172,7 @@ def named_in(about: str, people: Mapping[str, Lead | str | Iterable[str]]) -> se
     text = _plain(about)
     if not text.strip():
         return set()
-    mentioned = {m.casefold() for m in _MENTION.findall(about)}
+    mentioned = {m.casefold() for m in USER_MENTION.findall(about)}
     out = set()
     for user_id, value in people.items():
         if isinstance(value, Lead):
@@ -220,7 +219,7 @@ def lead_text(concern: Concern, zone_name: str) -> str:
         reporter = "someone who asked not to be named"
     else:
         reporter = neutralise(concern.reporter_name)
-    return catalog.concern_for_leads(
+    return wording.concern_for_leads(
         concern.case_id, raised, concern.danger, quote_block(neutralise(concern.text)),
         neutralise(concern.about), reporter, concern.may_contact,
         neutralise(concern.link), quote_block(neutralise(concern.quoted))
@@ -229,14 +228,14 @@ def lead_text(concern: Concern, zone_name: str) -> str:
 
 def ack_message(ref: str, text: str) -> Message:
     """A message carrying a concern and its Acknowledge button."""
-    return Message(text, buttons=(Button(catalog.CONCERN_ACK_BUTTON, ACK_ACTION, ref,
+    return Message(text, buttons=(Button(wording.CONCERN_ACK_BUTTON, ACK_ACTION, ref,
                                          "primary"),))
 
 
 def _dm_fallbacks(group_id: str, me: str, route: Route, message: Message,
                   ) -> tuple[Fallback, ...]:
     rerouted = ack_message(message.buttons[0].value if message.buttons else "",
-                           catalog.concern_rerouted(message.text))
+                           wording.concern_rerouted(message.text))
     order = [c for c in (*route.fallbacks, *route.leads) if c != me]
     return tuple(Fallback(Destination.to_dm(group_id, who), rerouted)
                  for who in dict.fromkeys(order))
@@ -282,12 +281,12 @@ def escalation_deliveries(concern: Concern, route: Route, key: str, minutes: int
     every direct message is refused, and the channel hears it once. When anyone is
     excluded the channel hears nothing: the case waits for the next escalation.
     """
-    message = ack_message(concern.case_id, catalog.concern_escalated(
+    message = ack_message(concern.case_id, wording.concern_escalated(
         concern.case_id, minutes, lead_text(concern, zone_name)))
     last: tuple[Fallback, ...] = ()
     if channel and route.channel_safe:
         in_channel = ack_message(concern.case_id,
-                                 catalog.concern_escalated_in_channel(message.text))
+                                 wording.concern_escalated_in_channel(message.text))
         last = (Fallback(Destination.to_channel(concern.group_id, channel), in_channel),)
     return [NewDelivery(f"{key}:{who}", Destination.to_dm(concern.group_id, who), message,
                         _dm_fallbacks(concern.group_id, who, route, message)
@@ -301,7 +300,7 @@ def taken_deliveries(concern: Concern, route: Route, taker: str, taker_name: str
     from zoneinfo import ZoneInfo
 
     when = f"{at.astimezone(ZoneInfo(zone_name)):%H:%M}"
-    line = Message(catalog.concern_taken_line(concern.case_id, neutralise(taker_name), when))
+    line = Message(wording.concern_taken_line(concern.case_id, neutralise(taker_name), when))
     ref, group_id = concern.case_id, concern.group_id
     out = [NewDelivery(f"concern:{ref}:taken:{who}", Destination.to_dm(group_id, who), line)
            for who in route.everyone if who != taker]
@@ -312,7 +311,7 @@ def taken_deliveries(concern: Concern, route: Route, taker: str, taker_name: str
         # Sealed: who raised which case is kept encrypted, and forgotten once told.
         out.append(NewDelivery(f"concern:{ref}:reporter-told",
                                Destination.to_dm(group_id, concern.reporter_id),
-                               Message(catalog.concern_ack_for_reporter(
+                               Message(wording.concern_ack_for_reporter(
                                    ref, concern.anonymous or not concern.reporter_name)),
                                sealed=True))
     return out

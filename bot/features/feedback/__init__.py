@@ -6,15 +6,37 @@
 - `store`: the records and the store port (SQL in storage/feedback/);
 - `config`: the `[feedback]` section; `wording`: what the feature says;
 - `limiter`: the daily limit that cannot say whose count is whose.
+
+What other features may use: `FeedbackConfig` (welcome tells the facilitators' channel
+about newcomers) and the store's records (`bot.features.feedback.store`).
 """
 
 from __future__ import annotations
 
-from bot.features.feedback.digests import FeedbackHost
-from bot.features.feedback.feature import build
+from typing import TYPE_CHECKING
+
+from bot.features import Feature
+from bot.features.feedback.config import FeedbackConfig
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("feedback", build, channel="feedback_channel", takes_host=True)
+if TYPE_CHECKING:
+    from bot.features.feedback.digests import FeedbackHost
+
+
+def build(host: FeedbackHost) -> Feature:
+    """The feedback feature, built from its host.
+
+    The feature module is imported here, not at the top, so that importing the store
+    port (as storage does) does not import the feature: the feature imports the
+    scheduler, which imports storage.
+    """
+    from bot.features.feedback.feature import build as build_feedback
+
+    return build_feedback(host)
+
+
+PACKAGE = FeaturePackage("feedback", build, channel="feedback_channel", takes_host=True,
+                         config=FeedbackConfig)
 """The feedback feature, as the registry lists it."""
 
-__all__ = ["PACKAGE", "FeedbackHost", "build"]
+__all__ = ["PACKAGE", "FeedbackConfig", "build"]

@@ -2,46 +2,22 @@
 limits.
 
 Kept beside, not inside, `bot/config.py` so the feedback feature owns its own rules
-(for example that a group digest never shows fewer than three items).
+(for example that a group digest never shows fewer than three items); the registry
+declares it as the feedback feature's section.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Annotated, Any
 
+from bot.config_model import ConfigSection, checked
 from bot.settings import SettingError, check_channel
 
 # A digest to the whole group never holds fewer items than this: one or two items
 # shown together would make guessing their authors too easy.
 MIN_GROUP_DIGEST = 3
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackConfig:
-    """How anonymous feedback is gathered and delivered."""
-
-    topics: tuple[str, ...] = ("meetings", "how the group works", "something else")
-    group_digest_times: tuple[str, ...] = ("17:00",)
-    group_min_items: int = 5
-    facilitators_digest_times: tuple[str, ...] = ("17:00",)
-    facilitators_min_items: int = 1
-    facilitators_channel: str = "facilitators"
-    max_wait_days: int = 14
-    daily_limit: int = 5
-    # How long facilitators can check a piece of feedback (and hide it) before a digest
-    # may share it. Items become visible for review at the midnight after they were
-    # written, so with the default 17:00 digests yesterday's feedback is shared today.
-    review_hours: int = 12
-
-    @staticmethod
-    def clock_time(text: str) -> time:
-        """A checked "HH:MM" as a time of day."""
-        hours, minutes = text.split(":")
-        return time(int(hours), int(minutes))
 
 
 def _topics(value: Any) -> Any:
@@ -87,20 +63,26 @@ def _channel(value: Any) -> Any:
     return name
 
 
-FEEDBACK_SCHEMA: dict[str, Any] = {
-    "topics": _topics,
-    "group_digest_times": _times,
-    "group_min_items": _count(MIN_GROUP_DIGEST, 100,
-                              " (fewer would make authors easy to guess)"),
-    "facilitators_digest_times": _times,
-    "facilitators_min_items": _count(1, 100),
-    "facilitators_channel": _channel,
-    "max_wait_days": _count(1, 365),
-    "daily_limit": _count(1, 100),
-    "review_hours": _count(0, 168),
-}
+class FeedbackConfig(ConfigSection):
+    """How anonymous feedback is gathered and delivered."""
 
+    topics: Annotated[tuple[str, ...], checked(_topics)] = (
+        "meetings", "how the group works", "something else")
+    group_digest_times: Annotated[tuple[str, ...], checked(_times)] = ("17:00",)
+    group_min_items: Annotated[int, checked(_count(
+        MIN_GROUP_DIGEST, 100, " (fewer would make authors easy to guess)"))] = 5
+    facilitators_digest_times: Annotated[tuple[str, ...], checked(_times)] = ("17:00",)
+    facilitators_min_items: Annotated[int, checked(_count(1, 100))] = 1
+    facilitators_channel: Annotated[str, checked(_channel)] = "facilitators"
+    max_wait_days: Annotated[int, checked(_count(1, 365))] = 14
+    daily_limit: Annotated[int, checked(_count(1, 100))] = 5
+    # How long facilitators can check a piece of feedback (and hide it) before a digest
+    # may share it. Items become visible for review at the midnight after they were
+    # written, so with the default 17:00 digests yesterday's feedback is shared today.
+    review_hours: Annotated[int, checked(_count(0, 168))] = 12
 
-def feedback_config(values: Mapping[str, Any]) -> FeedbackConfig:
-    """The checked `[feedback]` values over the defaults."""
-    return FeedbackConfig(**{k: v for k, v in values.items() if k in FEEDBACK_SCHEMA})
+    @staticmethod
+    def clock_time(text: str) -> time:
+        """A checked "HH:MM" as a time of day."""
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))

@@ -14,6 +14,7 @@ from bot.features import Feature
 from bot.features.meetings import flows
 from bot.features.meetings.jobs import MeetingJobs
 from bot.features.meetings.texts import ACTION_DONE, DM_ACTION, RSVP_ACTION, RSVP_LABELS
+from bot.meetings_config import MeetingsConfig
 from bot.roles import Role
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ def build(app: App) -> Feature:
                                   max_value=10**12)
     reminders_opt = OptionSpec("reminders", 'how long before to remind, like "1 day, 1 hour"',
                                max_length=100)
-    minutes_roles = (frozenset({Role.MEMBER}) if app.config.meetings_minutes_by == "members"
+    minutes_by = app.config.section(MeetingsConfig).minutes_by
+    minutes_roles = (frozenset({Role.MEMBER}) if minutes_by == "members"
                      else frozenset({Role.FACILITATOR}))
 
     def cmd(name: str, description: str, handler: flows.Handler, example: str,

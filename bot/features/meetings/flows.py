@@ -37,6 +37,7 @@ from bot.features.meetings.when import (
     parse_repeat,
     parse_when,
 )
+from bot.meetings_config import MeetingsConfig
 from bot.membership import not_in_group
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -177,7 +178,8 @@ class Flows:
 
     async def schedule(self, ctx: Context) -> Reply:
         """/meeting schedule: open the form."""
-        reminders = self.reminders_option(ctx, self.app.config.meetings_reminder_minutes)
+        reminders = self.reminders_option(
+            ctx, self.app.config.section(MeetingsConfig).reminder_minutes)
         return self.schedule_form(FormState(reminders), editing=False)
 
     async def edit(self, ctx: Context) -> Reply:
@@ -191,7 +193,7 @@ class Flows:
     async def submit_schedule(self, ctx: Context) -> Reply:
         """The schedule form: read everything, store a draft, and show it back."""
         state = FormState.decode(_state(ctx),
-                                 self.app.config.meetings_reminder_minutes)
+                                 self.app.config.section(MeetingsConfig).reminder_minutes)
         zone = await self.zone_of(ctx)
         now = ctx.now()
         try:

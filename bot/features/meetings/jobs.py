@@ -25,6 +25,7 @@ from bot.features.meetings.texts import (
     reminder_message,
     when_text,
 )
+from bot.meetings_config import MeetingsConfig
 from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
 from bot.text import neutralise
@@ -80,7 +81,8 @@ class MeetingJobs:
     def __init__(self, app: App) -> None:
         self.app = app
         self._coming_up: set[str] = set()
-        day, clock = app.config.meetings_coming_up_day, app.config.meetings_coming_up_time
+        config = app.config.section(MeetingsConfig)
+        day, clock = config.coming_up_day, config.coming_up_time
         self._weekday = WEEKDAYS.index(day) if day in WEEKDAYS else None
         hour, minute = (int(part) for part in clock.split(":"))
         self._post_at = time(hour, minute)

@@ -5,7 +5,7 @@ buttons, select menus, DMs with a fallback, a role ping and a message shortcut."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -150,9 +150,13 @@ class Harness:
     # Far above Discord's 50, so pacing costs these tests nothing; the rate limit tests
     # set Discord's own.
     requests_per_second: int = 10000
+    # The harness starts the fake itself, and `close` stops it (for a test that builds
+    # its own fake).
+    start_fake: bool = False
     app: App | None = None
     bot: DiscordBot | None = None
     _task: asyncio.Task[None] | None = None
+    _fake_started: bool = False
 
     @property
     def config(self) -> Config:
@@ -165,6 +169,9 @@ class Harness:
                                             requests_per_second=self.requests_per_second))
 
     async def start(self) -> DiscordBot:
+        if self.start_fake and not self._fake_started:
+            await self.fake.start()
+            self._fake_started = True
         self.app = App(self.config, self.storage, features=self.features)
         await self.app.load()
         self.bot = DiscordBot(self.app, self.config.discord, defer_after=self.defer_after,
@@ -187,6 +194,12 @@ class Harness:
         if self.app is not None:
             await self.app.stop()
 
+    async def close(self) -> None:
+        """Stop the bot, then the fake if this harness started it."""
+        await self.stop()
+        if self._fake_started:
+            await self.fake.stop()
+
     async def restart(self) -> DiscordBot:
         await self.stop()
         return await self.start()
@@ -197,29 +210,81 @@ class Harness:
         await self.app.dispatcher.drain()
 
 
+@dataclass(frozen=True)
+class Guild:
+    """Who and what the fake Discord server holds besides #general, #updates and #leads;
+    a test module that needs others overrides the `guild` fixture."""
+
+    channels: tuple[str, ...] = ()
+    # Each member: the name, then the names of the member's roles.
+    members: tuple[tuple[str, ...], ...] = (("alice",), ("bob",), ("carol", "Facilitator"),
+                                            ("dev", "Safeguarding lead"))
+    admins: tuple[str, ...] = ("sam",)
+
+    def fill(self, fake: FakeDiscord) -> FakeDiscord:
+        """Add these channels and members to the fake."""
+        for name in self.channels:
+            fake.channel(name)
+        for name, *roles in self.members:
+            fake.member(name, *roles)
+        for name in self.admins:
+            fake.member(name, admin=True)
+        return fake
+
+
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    server.member("alice")
-    server.member("bob")
-    server.member("carol", "Facilitator")
-    server.member("dev", "Safeguarding lead")
-    server.member("sam", admin=True)
+def guild() -> Guild:
+    """Alice and Bob, Carol a facilitator, Dev a safeguarding lead, Sam an admin."""
+    return Guild()
+
+
+@pytest.fixture
+async def fake(guild: Guild) -> AsyncIterator[FakeDiscord]:
+    """The fake Discord, holding `guild`."""
+    server = guild.fill(FakeDiscord())
     await server.start()
     yield server
     await server.stop()
 
 
 @pytest.fixture
-async def harness(fake: FakeDiscord, storage: Storage) -> AsyncIterator[Harness]:
+def endpoints() -> Iterator[None]:
+    """discord.py's REST base and gateway left pointing where the test set them (at the
+    fake), then put back."""
     previous = apply_endpoints("", "")
-    h = Harness(fake, storage)
+    yield None
+    restore_endpoints(previous)
+
+
+@pytest.fixture
+def make_harness() -> Callable[[FakeDiscord, Storage], Harness]:
+    """How the `harness` fixture builds its harness; a module may override it."""
+    return Harness
+
+
+@pytest.fixture
+async def harness(fake: FakeDiscord, storage: Storage, endpoints: None,
+                  make_harness: Callable[[FakeDiscord, Storage], Harness],
+                  ) -> AsyncIterator[Harness]:
+    """The bot started against the fake (default features and the probe feature)."""
+    running = make_harness(fake, storage)
     try:
-        await h.start()
-        yield h
+        await running.start()
+        yield running
     finally:
-        await h.stop()
-        restore_endpoints(previous)
+        await running.stop()
+
+
+@pytest.fixture
+async def started(endpoints: None) -> AsyncIterator[list[Harness]]:
+    """Harnesses a test builds and starts itself (after adding them here); each closed
+    afterwards."""
+    made: list[Harness] = []
+    try:
+        yield made
+    finally:
+        for running in made:
+            await running.close()
 
 
 def sent_bodies(fake: FakeDiscord) -> list[dict[str, Any]]:
@@ -245,3 +310,13 @@ def assert_no_mentions(body: dict[str, Any], roles: list[str] | None = None) -> 
     assert mentions.get("parse") == []
     assert not mentions.get("users")
     assert [str(r) for r in mentions.get("roles", [])] == (roles or [])
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buttons and menus of a message (or an interaction response's data), in order."""
+    return [c for row in message.get("components") or [] for c in row["components"]]
+
+
+def inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields of a modal, in order."""
+    return [c for row in modal["components"] for c in row["components"]]

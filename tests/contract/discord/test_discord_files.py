@@ -4,16 +4,12 @@ responses, private ones included."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from icalendar import Calendar
-
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.messages import Destination, File, Message
 from storage.interface import Storage
-from storage.meetings import MeetingDraft
 from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.contract.meeting_files import add_meeting, assert_calendar
 from tests.fakes.discord import FakeDiscord
 
 EPHEMERAL = 64
@@ -21,29 +17,6 @@ EPHEMERAL = 64
 
 def _file(name: str = "notes.txt", data: bytes = b"hello") -> File:
     return File(name, data, "A small text file")
-
-
-async def add_meeting(storage: Storage, group_id: str, channel: str) -> int:
-    """A weekly Europe/London meeting, saved straight into storage."""
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
-    now = datetime.now(UTC)
-    draft_id = await storage.save_meeting_draft(MeetingDraft(
-        group_id=group_id, title="Coffee and plans", starts_at=start,
-        zone="Europe/London", rrule="FREQ=WEEKLY", location="Room 2", notes="",
-        channel=channel, reminders=(60,), created_by="someone"), now)
-    saved = await storage.confirm_meeting(group_id, draft_id, now)
-    assert saved is not None
-    return saved.id
-
-
-def assert_calendar(content: bytes) -> None:
-    """The .ics parses back with its weekly rule and its zone."""
-    cal = Calendar.from_ical(content)
-    (event,) = cal.walk("VEVENT")
-    assert event["rrule"].to_ical() == b"FREQ=WEEKLY"
-    assert str(event["dtstart"].params["TZID"]) == "Europe/London"
-    assert [str(t["tzid"]) for t in cal.walk("VTIMEZONE")] == ["Europe/London"]
-    assert str(event["summary"]) == "Coffee and plans"
 
 
 async def test_a_channel_message_carries_its_file(harness: Harness) -> None:
@@ -88,24 +61,20 @@ async def test_meeting_calendar_is_a_private_ics_attachment(harness: Harness) ->
     assert_calendar(ics.content)
 
 
-async def test_a_slow_answer_still_brings_its_file(fake: FakeDiscord,
-                                                   storage: Storage) -> None:
+async def test_a_slow_answer_still_brings_its_file(fake: FakeDiscord, storage: Storage,
+                                                   started: list[Harness]) -> None:
     """Deferred first, then the follow-up (a webhook edit of the original) carries it."""
-    previous = apply_endpoints("", "")
     harness = Harness(fake, storage, defer_after=0.0)
-    try:
-        await harness.start()
-        await add_meeting(storage, fake.guild_id, fake.by_name["#general"])
-        interaction = await fake.slash("bob", "meeting", [{"name": "calendar", "type": 1,
-                                                           "options": []}])
-        first = await fake.wait_response(interaction)
-        assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL
-        (message,) = await fake.wait_for(
-            lambda: [m for m in fake.followups(interaction) if m.get("_attachments")],
-            what="the calendar follow-up")
-        (ics,) = fake.files_of(message)
-        assert ics.filename == "meetings.ics"
-        assert_calendar(ics.content)
-    finally:
-        await harness.stop()
-        restore_endpoints(previous)
+    started.append(harness)
+    await harness.start()
+    await add_meeting(storage, fake.guild_id, fake.by_name["#general"])
+    interaction = await fake.slash("bob", "meeting", [{"name": "calendar", "type": 1,
+                                                       "options": []}])
+    first = await fake.wait_response(interaction)
+    assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL
+    (message,) = await fake.wait_for(
+        lambda: [m for m in fake.followups(interaction) if m.get("_attachments")],
+        what="the calendar follow-up")
+    (ics,) = fake.files_of(message)
+    assert ics.filename == "meetings.ics"
+    assert_calendar(ics.content)

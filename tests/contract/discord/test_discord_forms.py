@@ -6,16 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import catalog
-from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.contract.discord.conftest import Harness, assert_no_mentions, buttons, inputs
 from tests.fakes.discord import FakeDiscord
-
-
-def _inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in modal["components"] for c in row["components"]]
-
-
-def _buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in body.get("components", []) for c in row["components"]]
 
 
 async def _open_long_form(fake: FakeDiscord, who: str = "alice") -> dict[str, Any]:
@@ -32,12 +24,12 @@ async def _fill_long_form(fake: FakeDiscord, title: str) -> dict[str, Any]:
                                                "when": "Tue", "who": "All", "notes": "n"})
     saved = (await fake.wait_response(step1))["data"]
     assert saved["content"] == catalog.discord_step_saved(1, 2) and saved["flags"] & 64
-    (cont,) = _buttons(saved)
+    (cont,) = buttons(saved)
     message = fake.messages_in(fake.by_name["#general"])[-1]
     press = await fake.press("alice", message, cont["custom_id"])
     second = await fake.wait_response(press)
     assert second["type"] == 9
-    assert [i["custom_id"] for i in _inputs(second["data"])] == ["colour", "ok"]
+    assert [i["custom_id"] for i in inputs(second["data"])] == ["colour", "ok"]
     step2 = await fake.submit("alice", second["data"], {"colour": "BLUE", "ok": "y"})
     await fake.wait_response(step2)
     return step2
@@ -45,11 +37,11 @@ async def _fill_long_form(fake: FakeDiscord, title: str) -> dict[str, Any]:
 
 async def test_slash_command_opens_a_modal_within_discords_limits(harness: Harness) -> None:
     modal = await _open_long_form(harness.fake)
-    inputs = _inputs(modal)
-    assert [i["custom_id"] for i in inputs] == ["title", "where", "when", "who", "notes"]
+    fields = inputs(modal)
+    assert [i["custom_id"] for i in fields] == ["title", "where", "when", "who", "notes"]
     assert modal["title"] == "Plan a meeting (1/2)"
-    assert all(len(i["label"]) <= 45 for i in inputs)
-    assert inputs[4]["style"] == 2 and inputs[4]["max_length"] == 4000  # paragraph, capped
+    assert all(len(i["label"]) <= 45 for i in fields)
+    assert fields[4]["style"] == 2 and fields[4]["max_length"] == 4000  # paragraph, capped
     callbacks = [r for r in harness.fake.requests if r.path.endswith("/callback")]
     assert len(callbacks) == 1  # no defer before the modal
 
@@ -64,7 +56,7 @@ async def test_long_form_in_two_steps_then_delivered(harness: Harness) -> None:
     (posted,) = fake.messages_in(fake.by_name["#updates"])
     assert posted["content"] == "Planned: Picnic (@everyone)"
     assert_no_mentions(posted["_body"])
-    kinds = [c["type"] for c in _buttons(posted)]
+    kinds = [c["type"] for c in buttons(posted)]
     assert kinds == [2, 3]  # a button and a select menu
     assert posted["_body"]["nonce"] and posted["_body"]["enforce_nonce"] is True
 
@@ -75,18 +67,18 @@ async def test_refused_form_lists_problems_and_reopens_prefilled(harness: Harnes
     step1 = await fake.submit("alice", first, {"title": "Quiz"})
     saved = (await fake.wait_response(step1))["data"]
     message = fake.messages_in(fake.by_name["#general"])[-1]
-    press = await fake.press("alice", message, _buttons(saved)[0]["custom_id"])
+    press = await fake.press("alice", message, buttons(saved)[0]["custom_id"])
     second = (await fake.wait_response(press))["data"]
     step2 = await fake.submit("alice", second, {"colour": "green"})
     refused = (await fake.wait_response(step2))["data"]
     assert refused["content"].startswith("Nothing was saved yet.")
     assert "“Colour” needs to be one of: Red, Blue" in refused["content"]
-    (retry,) = _buttons(refused)
+    (retry,) = buttons(refused)
     assert retry["label"] == catalog.DISCORD_TRY_AGAIN
     message = fake.messages_in(fake.by_name["#general"])[-1]
     again = await fake.wait_response(await fake.press("alice", message, retry["custom_id"]))
     assert again["type"] == 9
-    assert _inputs(again["data"])[0]["value"] == "Quiz"  # pre-filled
+    assert inputs(again["data"])[0]["value"] == "Quiz"  # pre-filled
     await harness.settle()
     assert fake.messages_in(fake.by_name["#updates"]) == []
 
@@ -96,7 +88,7 @@ async def test_buttons_and_select_work_before_and_after_a_restart(harness: Harne
     await _fill_long_form(fake, "Walk")
     await harness.settle()
     (posted,) = fake.messages_in(fake.by_name["#updates"])
-    button, select = _buttons(posted)
+    button, select = buttons(posted)
     before = await fake.wait_response(await fake.press("bob", posted, button["custom_id"]))
     assert before["type"] == 7 and before["data"]["content"] == "Bob is going to Walk"
     assert_no_mentions(before["data"])

@@ -3,32 +3,17 @@ the fake, shaped as Discord sends it) is waited out, never lost."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from adapters.discord.ratelimit import pace, pace_requests
 from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness
 from tests.fakes.discord import FakeDiscord
-
-
-@pytest.fixture
-async def started() -> AsyncIterator[list[Harness]]:
-    """Harnesses a test starts itself (with its own pace); stopped afterwards."""
-    previous = apply_endpoints("", "")
-    made: list[Harness] = []
-    try:
-        yield made
-    finally:
-        for harness in made:
-            await harness.stop()
-        restore_endpoints(previous)
 
 
 async def _start(started: list[Harness], fake: FakeDiscord, storage: Storage,

@@ -7,7 +7,6 @@ import io
 from contextlib import redirect_stderr
 
 from adapters.discord import run_platform
-from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot import catalog
 from bot.app import App
 from bot.config import Config, DiscordConfig, Secrets
@@ -47,8 +46,8 @@ async def test_a_button_pressed_in_a_dm_finds_the_group(harness: Harness) -> Non
 
 
 async def test_a_wrong_token_stops_with_a_kind_message(fake: FakeDiscord,
-                                                       storage: Storage) -> None:
-    previous = apply_endpoints("", "")
+                                                       storage: Storage,
+                                                       endpoints: None) -> None:
     config = Config(discord=DiscordConfig(api_base=fake.api_base,
                                           gateway_url=fake.gateway_url),
                     secrets=Secrets(discord_token="not-the-token"))
@@ -60,7 +59,6 @@ async def test_a_wrong_token_stops_with_a_kind_message(fake: FakeDiscord,
             assert await run_platform(app, config) == 2
     finally:
         await app.stop()
-        restore_endpoints(previous)
     assert catalog.DISCORD_BAD_TOKEN in err.getvalue()
 
 
@@ -79,13 +77,10 @@ async def test_a_slow_button_is_deferred_then_its_message_edited(harness: Harnes
     assert posted["_edits"][0]["allowed_mentions"] == {"parse": []}
 
 
-async def test_global_command_sync(fake: FakeDiscord, storage: Storage) -> None:
-    previous = apply_endpoints("", "")
+async def test_global_command_sync(fake: FakeDiscord, storage: Storage,
+                                   started: list[Harness]) -> None:
     harness = Harness(fake, storage, command_sync="global")
-    try:
-        await harness.start()
-        assert set(fake.commands) == {"global"}
-        assert {c["name"] for c in fake.commands["global"]} >= {"help", "setup"}
-    finally:
-        await harness.stop()
-        restore_endpoints(previous)
+    started.append(harness)
+    await harness.start()
+    assert set(fake.commands) == {"global"}
+    assert {c["name"] for c in fake.commands["global"]} >= {"help", "setup"}

@@ -6,56 +6,42 @@ shard 0's, and either process can still deliver to the guild's channels."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.discord.client import ShardedCoprodClient, apply_endpoints, restore_endpoints
+from adapters.discord.client import ShardedCoprodClient
 from bot import catalog
 from bot.messages import Destination, Message
 from bot.text import channel_ref
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, assert_no_mentions
+from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions
 from tests.fakes.discord import FakeDiscord
-
-
-def _world(fake: FakeDiscord) -> FakeDiscord:
-    fake.member("alice")
-    fake.member("carol", "Facilitator")
-    return fake
 
 
 @pytest.fixture
 async def split_fake() -> AsyncIterator[FakeDiscord]:
     """A fake Discord whose one guild lives on shard 1 of 2 (direct messages: shard 0)."""
-    fake = _world(FakeDiscord(guild_shard=(1, 2)))
+    fake = Guild(members=(("alice",), ("carol", "Facilitator")),
+                 admins=()).fill(FakeDiscord(guild_shard=(1, 2)))
     await fake.start()
     yield fake
     await fake.stop()
 
 
-@pytest.fixture
-def endpoints() -> Iterator[None]:
-    previous = apply_endpoints("", "")
-    yield None
-    restore_endpoints(previous)
-
-
 async def test_one_client_identifies_with_the_configured_shard(
-        fake: FakeDiscord, storage: Storage, endpoints: None) -> None:
+        fake: FakeDiscord, storage: Storage, started: list[Harness]) -> None:
     shard = (int(fake.guild_id) >> 22) % 2  # the shard Discord sends the guild's events on
     harness = Harness(fake, storage, shard_count=2, shard_ids=(shard,))
-    try:
-        await harness.start()
-        assert [i["shard"] for i in fake.identifies] == [[shard, 2]]
-        response = await fake.wait_response(await fake.slash("alice", "help"))
-        assert response["type"] == 4
-    finally:
-        await harness.stop()
+    started.append(harness)
+    await harness.start()
+    assert [i["shard"] for i in fake.identifies] == [[shard, 2]]
+    response = await fake.wait_response(await fake.slash("alice", "help"))
+    assert response["type"] == 4
 
 
 async def test_auto_runs_as_many_shards_as_discord_recommends(
-        fake: FakeDiscord, storage: Storage, endpoints: None,
+        fake: FakeDiscord, storage: Storage, started: list[Harness],
         monkeypatch: pytest.MonkeyPatch) -> None:
     async def at_once(self: object, shard_id: int | None, *, initial: bool = False) -> None:
         """discord.py waits 5 s between one process's IDENTIFYs (Discord's limit)."""
@@ -63,14 +49,12 @@ async def test_auto_runs_as_many_shards_as_discord_recommends(
     monkeypatch.setattr(ShardedCoprodClient, "before_identify_hook", at_once)
     fake.recommended_shards = 2
     harness = Harness(fake, storage, shard_count="auto")
-    try:
-        await harness.start()
-        assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
-        assert any(r.path == "/gateway/bot" for r in fake.requests)
-        response = await fake.wait_response(await fake.slash("alice", "help"))
-        assert response["type"] == 4
-    finally:
-        await harness.stop()
+    started.append(harness)
+    await harness.start()
+    assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
+    assert any(r.path == "/gateway/bot" for r in fake.requests)
+    response = await fake.wait_response(await fake.slash("alice", "help"))
+    assert response["type"] == 4
 
 
 async def test_two_processes_with_disjoint_shards_split_the_work(

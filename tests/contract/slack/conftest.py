@@ -3,115 +3,27 @@ adapter, connected over Socket Mode to the fake Slack."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pytest
 
 from adapters.slack import SlackRunner
 from bot.app import App
 from bot.clock import FakeClock
-from bot.commands import CommandSpec, OptionSpec
 from bot.config import Config, Secrets, SlackConfig
-from bot.context import Context
-from bot.events import MessageShortcut
-from bot.features import Feature, FeatureFactory, FormSpec, ShortcutSpec
 from bot.features.registry import DEFAULT_FEATURES
-from bot.messages import Button, Choice, Destination, FormField, Message, Reply, Select
-from bot.outbox import NewDelivery
 from bot.settings import GroupSettings
-from bot.text import neutralise, quote_block
 from storage.interface import Storage
+from tests.demo_feature import Gate, demo_feature
+from tests.fakes.slack import payloads
 from tests.fakes.slack.server import TEAM_ID, FakeSlack
 
 ALICE, BOB, CAROL, SAM = "U0ALICE01", "U0BOB0001", "U0CAROL01", "U0SAM0001"
 GENERAL, UPDATES, LEADS = "C0GENERAL1", "C0UPDATES1", "G0LEADS001"
 FACILITATORS = "S0FAC0001"
-
-FIELDS = (
-    FormField("title", "Title", max_length=10),
-    FormField("colour", "Colour", kind="choice", required=False,
-              choices=(Choice("Red", "red"), Choice("Blue", "blue"))),
-    FormField("ok", "Is it ok?", kind="yes_no", required=False),
-)
-
-
-@dataclass
-class Gate:
-    """Lets a test hold a handler until it says go (to see the ack come first)."""
-
-    entered: asyncio.Event = field(default_factory=asyncio.Event)
-    release: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-def demo_feature(gate: Gate) -> FeatureFactory:
-    """A test-only feature: a form, buttons, a select menu, a shortcut and a home part."""
-
-    def build(app: App) -> Feature:
-        async def open_form(ctx: Context) -> Reply:
-            return Reply(form=spec.form("Demo form", state="s1"))
-
-        async def submitted(ctx: Context) -> Reply:
-            text = neutralise(ctx.options["title"])
-            await ctx.deliver([NewDelivery(
-                f"demo:{text}", Destination.to_channel(ctx.group_id, "updates"),
-                Message(f"New: {text}", buttons=(Button("Like", "demo-like", "1",
-                                                        "primary"),),
-                        select=Select("demo-pick", "Pick one", (Choice("Red", "red"),
-                                                                Choice("Blue", "blue")))))])
-            return Reply.text("Sent.")
-
-        async def like(ctx: Context) -> Reply:
-            return Reply(update=Message(f"Liked {ctx.options['value']}"))
-
-        async def pick(ctx: Context) -> Reply:
-            return Reply.text("You picked " + ", ".join(ctx.options["values"]))
-
-        async def relay(ctx: Context) -> Reply:
-            text = neutralise(ctx.options["text"])
-            await ctx.deliver([NewDelivery(f"relay:{ctx.now().timestamp()}",
-                                           Destination.to_channel(ctx.group_id, "updates"),
-                                           Message(f"Someone said:\n{quote_block(text)}"))])
-            return Reply.text("Relayed.")
-
-        async def flagged(ctx: Context) -> Reply:
-            event = ctx.event
-            assert isinstance(event, MessageShortcut)
-            await ctx.deliver([NewDelivery(
-                f"flag:{event.message.message_id}",
-                Destination.to_channel(ctx.group_id, LEADS),
-                Message("Flagged message by "
-                        f"{event.message.author_id} ({event.message.link}):\n"
-                        f"{quote_block(neutralise(event.message.text))}"))])
-            return Reply(form=spec.form("About a message", state=event.message.message_id))
-
-        async def slow(ctx: Context) -> Reply:
-            gate.entered.set()
-            await gate.release.wait()
-            return Reply.text("Done at last.")
-
-        async def home(ctx: Context) -> Message:
-            return Message(f"Demo settings for {ctx.actor.display_name}",
-                           buttons=(Button("Change", "demo-like", "home"),))
-
-        spec = FormSpec("demo-form", FIELDS, submitted)
-        return Feature(
-            "demo",
-            shortcuts=[ShortcutSpec("demo-flag", "Flag this message", flagged)],
-            home=home,
-            commands=[
-                CommandSpec("demo", "Open the demo form.", open_form, "/demo",
-                            opens_form=True),
-                CommandSpec("relay", "Relay a text.", relay, "/relay hello",
-                            options=(OptionSpec("text", "what to relay", required=True),)),
-                CommandSpec("slow", "Take a while.", slow, "/slow"),
-            ],
-            actions={"demo-like": like, "demo-pick": pick},
-            forms=[spec],
-        )
-
-    return build
 
 
 def slack_config(slack: FakeSlack, mode: str = "socket") -> Config:
@@ -134,25 +46,56 @@ def gate() -> Gate:
     return Gate()
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """Who and what the fake Slack holds when a test starts; a test module that needs
+    other members, user groups or channels overrides the `workspace` fixture."""
+
+    users: tuple[tuple[str, str], ...] = ((ALICE, "Alice"), (BOB, "Bob"), (CAROL, "Carol"))
+    admins: tuple[tuple[str, str], ...] = ((SAM, "Sam"),)
+    usergroups: tuple[dict[str, Any], ...] = (
+        {"id": FACILITATORS, "handle": "facilitators", "name": "Facilitators",
+         "users": [CAROL]},)
+    channels: Mapping[str, str] = field(default_factory=lambda: {
+        "general": GENERAL, "updates": UPDATES, "safeguarding-leads": LEADS})
+
+    def plus(self, *, users: tuple[tuple[str, str], ...] = (),
+             usergroups: tuple[dict[str, Any], ...] = (),
+             channels: Mapping[str, str] | None = None) -> Workspace:
+        """This workspace with more members, user groups or channels."""
+        return replace(self, users=(*self.users, *users),
+                       usergroups=(*self.usergroups, *usergroups),
+                       channels={**self.channels, **(channels or {})})
+
+    def fill(self, fake: FakeSlack) -> None:
+        """Add these members, user groups and channels to the fake (copies, so a test
+        may change what the fake holds)."""
+        for user, name in self.users:
+            fake.add_user(user, name)
+        for user, name in self.admins:
+            fake.add_user(user, name, admin=True)
+        fake.usergroups.extend({**g, "users": list(g["users"])} for g in self.usergroups)
+        fake.channels.update(self.channels)
+
+
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    """The fake Slack workspace: four members, a user group of facilitators, channels."""
+def workspace() -> Workspace:
+    """Four members (Sam an admin), a user group of facilitators (Carol), channels."""
+    return Workspace()
+
+
+@pytest.fixture
+async def slack(workspace: Workspace) -> AsyncIterator[FakeSlack]:
+    """The fake Slack workspace, holding `workspace`."""
     async with FakeSlack() as fake:
-        fake.add_user(ALICE, "Alice")
-        fake.add_user(BOB, "Bob")
-        fake.add_user(CAROL, "Carol")
-        fake.add_user(SAM, "Sam", admin=True)
-        fake.usergroups.append({"id": FACILITATORS, "handle": "facilitators",
-                                "name": "Facilitators", "users": [CAROL]})
-        fake.channels.update({"general": GENERAL, "updates": UPDATES,
-                              "safeguarding-leads": LEADS})
+        workspace.fill(fake)
         yield fake
 
 
 async def make_app(storage: Storage, clock: FakeClock, config: Config, gate: Gate) -> App:
     """The real app with the default features and the test feature."""
     app = App(config, storage, clock=clock,
-              features=[*DEFAULT_FEATURES, demo_feature(gate)])
+              features=[*DEFAULT_FEATURES, demo_feature(gate, flags_to=LEADS)])
     await app.load()
     return app
 
@@ -173,6 +116,33 @@ async def runner(slack: FakeSlack, storage: Storage, clock: FakeClock,
         await adapter.stop()
 
 
+async def start_http_runner(slack: FakeSlack, storage: Storage,
+                            clock: FakeClock) -> SlackRunner:
+    """The adapter in HTTP mode on 127.0.0.1 (a free port), delivering."""
+    config = slack_config(slack, mode="http")
+    app = await make_app(storage, clock, config, Gate())
+    adapter = SlackRunner(app, config, ack_budget=1.0)
+    app.start_delivery(adapter.sender)
+    await adapter.start_http("127.0.0.1", 0)
+    return adapter
+
+
+@pytest.fixture
+async def http_runner(slack: FakeSlack, storage: Storage,
+                      clock: FakeClock) -> AsyncIterator[SlackRunner]:
+    """The adapter in HTTP mode on 127.0.0.1 (a free port)."""
+    adapter = await start_http_runner(slack, storage, clock)
+    try:
+        yield adapter
+    finally:
+        await adapter.stop()
+
+
+def events_url(runner: SlackRunner) -> str:
+    """Where an adapter in HTTP mode takes Slack's requests."""
+    return f"http://127.0.0.1:{runner.http_port}/slack/events"
+
+
 async def settle(runner: SlackRunner) -> None:
     """Let answers after acks finish, and send due deliveries."""
     await runner.bridge.settle(5.0)
@@ -180,5 +150,68 @@ async def settle(runner: SlackRunner) -> None:
         await runner.core.dispatcher.drain(5.0)
 
 
+def dm(user: str) -> str:
+    """The fake's direct-message channel with a member."""
+    return "D" + user[1:]
+
+
+def posted(slack: FakeSlack, channel: str | None = None) -> list[dict[str, Any]]:
+    """chat.postMessage calls (to one channel, or all), blocks decoded."""
+    out = []
+    for call in slack.calls_to("chat.postMessage"):
+        if channel is None or call.args.get("channel") == channel:
+            args = dict(call.args)
+            if isinstance(args.get("blocks"), str):
+                args["blocks"] = json.loads(args["blocks"])
+            out.append(args)
+    return out
+
+
+def elements(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The interactive elements (buttons, menus) of a posted message, in order."""
+    return [e for b in message.get("blocks", []) if b["type"] == "actions"
+            for e in b["elements"]]
+
+
+def all_text(blocks: list[dict[str, Any]]) -> str:
+    """Every mrkdwn/plain text in a block list, joined."""
+    out: list[str] = []
+    for block in blocks:
+        text = block.get("text")
+        if isinstance(text, dict):
+            out.append(str(text.get("text", "")))
+        for element in block.get("elements", []):
+            if isinstance(element.get("text"), dict):
+                out.append(str(element["text"].get("text", "")))
+    return "\n".join(out)
+
+
+async def modal(slack: FakeSlack, count: int | None = None) -> dict[str, Any]:
+    """The view of the `count`th views.open call, waiting for it (or the latest one,
+    once there is any)."""
+    await slack.wait_for(lambda: len(slack.calls_to("views.open")) >= (count or 1))
+    view = slack.calls_to("views.open")[(count or 0) - 1].args["view"]
+    return view if isinstance(view, dict) else json.loads(view)
+
+
+def button_press(slack: FakeSlack, element: dict[str, Any], user: str,
+                 channel: str) -> dict[str, Any]:
+    """The block_actions payload of `user` pressing a posted button in `channel`."""
+    return payloads.block_actions(slack, payloads.button(element["action_id"],
+                                                         element["value"]),
+                                  user=user, channel=channel)
+
+
+async def press(slack: FakeSlack, element: dict[str, Any], user: str,
+                channel: str) -> list[dict[str, Any]]:
+    """`user` presses a button in `channel`; what the bot answered to its response_url."""
+    payload = button_press(slack, element, user, channel)
+    await slack.send_and_ack("interactive", payload)
+    await slack.wait_for(lambda: slack.responded(payload["response_url"]))
+    return slack.responded(payload["response_url"])
+
+
 __all__ = ["ALICE", "BOB", "CAROL", "FACILITATORS", "GENERAL", "LEADS", "SAM", "TEAM_ID",
-           "UPDATES", "Gate", "make_app", "settle", "slack_config"]
+           "UPDATES", "Gate", "Workspace", "all_text", "button_press", "dm", "elements",
+           "events_url", "make_app", "modal", "posted", "press", "settle", "slack_config",
+           "start_http_runner"]

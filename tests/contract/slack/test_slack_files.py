@@ -5,15 +5,11 @@ cannot carry a file, sending it by direct message instead."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from icalendar import Calendar
-
 from adapters.slack import SlackRunner
 from bot import catalog
 from bot.messages import Button, Destination, DestinationKind, File, Message, Reply
 from storage.interface import Storage
-from storage.meetings import MeetingDraft
+from tests.contract.meeting_files import add_meeting, assert_calendar
 from tests.contract.slack.conftest import ALICE, BOB, GENERAL, TEAM_ID, UPDATES, settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
@@ -24,26 +20,6 @@ BOB_DM = "D" + BOB[1:]
 
 def notes(name: str = "notes.txt", data: bytes = b"hello") -> File:
     return File(name, data, "A small text file")
-
-
-async def add_meeting(storage: Storage, channel: str = UPDATES) -> None:
-    """A weekly Europe/London meeting, saved straight into storage."""
-    now = datetime.now(UTC)
-    start = now.replace(microsecond=0) + timedelta(days=10)
-    draft_id = await storage.save_meeting_draft(MeetingDraft(
-        group_id=TEAM_ID, title="Coffee and plans", starts_at=start,
-        zone="Europe/London", rrule="FREQ=WEEKLY", location="Room 2", notes="",
-        channel=channel, reminders=(60,), created_by=ALICE), now)
-    assert await storage.confirm_meeting(TEAM_ID, draft_id, now) is not None
-
-
-def assert_calendar(content: bytes) -> None:
-    """The .ics parses back with its weekly rule and its zone."""
-    cal = Calendar.from_ical(content)
-    (event,) = cal.walk("VEVENT")
-    assert event["rrule"].to_ical() == b"FREQ=WEEKLY"
-    assert str(event["dtstart"].params["TZID"]) == "Europe/London"
-    assert [str(t["tzid"]) for t in cal.walk("VTIMEZONE")] == ["Europe/London"]
 
 
 async def test_a_channel_message_with_a_file_is_one_share(slack: FakeSlack,
@@ -86,7 +62,7 @@ async def test_a_private_delivery_sends_its_file_by_direct_message(
 
 async def test_meeting_calendar_arrives_by_direct_message(
         slack: FakeSlack, runner: SlackRunner, storage: Storage) -> None:
-    await add_meeting(storage)
+    await add_meeting(storage, TEAM_ID, UPDATES, ALICE)
     ack = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/meeting", "calendar", user=ALICE))
     await settle(runner)
@@ -102,7 +78,7 @@ async def test_meeting_calendar_arrives_by_direct_message(
 
 async def test_a_file_that_cannot_be_sent_is_said_so(
         slack: FakeSlack, runner: SlackRunner, storage: Storage) -> None:
-    await add_meeting(storage)
+    await add_meeting(storage, TEAM_ID, UPDATES, ALICE)
     slack.fail_next("files.completeUploadExternal", error="not_in_channel")
     ack = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/meeting", "calendar", user=ALICE))
@@ -113,7 +89,7 @@ async def test_a_file_that_cannot_be_sent_is_said_so(
 
 async def test_a_direct_message_answer_shares_its_file_there(
         slack: FakeSlack, runner: SlackRunner, storage: Storage) -> None:
-    await add_meeting(storage)
+    await add_meeting(storage, TEAM_ID, UPDATES, ALICE)
     ack = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/meeting", "calendar", user=BOB, channel=BOB_DM, channel_name="directmessage"))
     await settle(runner)

@@ -4,43 +4,21 @@ timestamp refused by Bolt's verification, with nothing processed."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
 from adapters.slack import SlackRunner
-from bot.clock import FakeClock
-from storage.interface import Storage
-from tests.contract.slack.conftest import ALICE, BOB, Gate, make_app, settle, slack_config
+from tests.contract.slack.conftest import ALICE, BOB, events_url, modal, settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack, signed_post
 
 SECRET = "test-signing-secret"
 
 
-@pytest.fixture
-async def http_runner(slack: FakeSlack, storage: Storage,
-                      clock: FakeClock) -> AsyncIterator[SlackRunner]:
-    """The adapter in HTTP mode on 127.0.0.1 (a free port)."""
-    config = slack_config(slack, mode="http")
-    app = await make_app(storage, clock, config, Gate())
-    adapter = SlackRunner(app, config, ack_budget=1.0)
-    app.start_delivery(adapter.sender)
-    await adapter.start_http("127.0.0.1", 0)
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
-
-
-def url(runner: SlackRunner) -> str:
-    return f"http://127.0.0.1:{runner.http_port}/slack/events"
-
-
 async def test_a_correctly_signed_command_is_answered(slack: FakeSlack,
                                                      http_runner: SlackRunner) -> None:
     form = payloads.slash_command(slack, "/coprod", "help", user=ALICE)
-    status, body = await signed_post(url(http_runner), SECRET, form=form)
+    status, body = await signed_post(events_url(http_runner), SECRET, form=form)
     assert status == 200
     answer = json.loads(body)
     assert answer["response_type"] == "ephemeral" and "/demo" in answer["text"]
@@ -49,20 +27,19 @@ async def test_a_correctly_signed_command_is_answered(slack: FakeSlack,
 async def test_a_signed_form_submission_and_event_are_processed(
         slack: FakeSlack, http_runner: SlackRunner) -> None:
     form = payloads.slash_command(slack, "/demo", "", user=ALICE)
-    status, _ = await signed_post(url(http_runner), SECRET, form=form)
+    status, _ = await signed_post(events_url(http_runner), SECRET, form=form)
     assert status == 200
-    await slack.wait_for(lambda: slack.calls_to("views.open"))
-    view = slack.calls_to("views.open")[0].args["view"]
+    view = await modal(slack, 1)
     submission = payloads.view_submission(view, {"title": "x" * 11}, user=ALICE)
-    status, body = await signed_post(url(http_runner), SECRET,
+    status, body = await signed_post(events_url(http_runner), SECRET,
                                      form=payloads.interactive_form(submission))
     assert status == 200 and json.loads(body)["response_action"] == "errors"
     dm = payloads.direct_message(BOB, "hi")
-    status, _ = await signed_post(url(http_runner), SECRET, json_body=dm)
+    status, _ = await signed_post(events_url(http_runner), SECRET, json_body=dm)
     assert status == 200
     await slack.wait_for(lambda: slack.calls_to("chat.postMessage"))
     # Slack's retry of the same event (it did not see the 200 in time) is answered once.
-    status, _ = await signed_post(url(http_runner), SECRET, json_body=dm, retry=1)
+    status, _ = await signed_post(events_url(http_runner), SECRET, json_body=dm, retry=1)
     assert status == 200
     await settle(http_runner)
     assert len(slack.calls_to("chat.postMessage")) == 1
@@ -72,11 +49,11 @@ async def test_a_signed_form_submission_and_event_are_processed(
 async def test_a_forged_or_replayed_request_is_refused_and_nothing_runs(
         slack: FakeSlack, http_runner: SlackRunner, tamper: str) -> None:
     form = payloads.slash_command(slack, "/demo", "", user=ALICE)
-    status, _ = await signed_post(url(http_runner), SECRET, form=form,
+    status, _ = await signed_post(events_url(http_runner), SECRET, form=form,
                                   bad_signature=tamper == "bad_signature",
                                   age_seconds=301 if tamper == "replayed" else 0)
     assert status == 401
-    status, _ = await signed_post(url(http_runner), SECRET,
+    status, _ = await signed_post(events_url(http_runner), SECRET,
                                   json_body=payloads.direct_message(BOB, "hi"),
                                   bad_signature=tamper == "bad_signature",
                                   age_seconds=600 if tamper == "replayed" else 0)
@@ -87,6 +64,6 @@ async def test_a_forged_or_replayed_request_is_refused_and_nothing_runs(
 
 async def test_slacks_url_verification_challenge_is_answered(
         slack: FakeSlack, http_runner: SlackRunner) -> None:
-    status, body = await signed_post(url(http_runner), SECRET, json_body={
+    status, body = await signed_post(events_url(http_runner), SECRET, json_body={
         "type": "url_verification", "token": "legacy", "challenge": "c-123"})
     assert status == 200 and json.loads(body)["challenge"] == "c-123"

@@ -20,44 +20,20 @@ from tests.contract.slack.conftest import (
     TEAM_ID,
     UPDATES,
     Gate,
+    all_text,
+    modal,
+    posted,
     settle,
 )
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 
 
-def all_text(blocks: list[dict[str, Any]]) -> str:
-    """Every mrkdwn/plain text in a block list, joined."""
-    out: list[str] = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            out.append(str(text.get("text", "")))
-        for element in block.get("elements", []):
-            if isinstance(element.get("text"), dict):
-                out.append(str(element["text"].get("text", "")))
-    return "\n".join(out)
-
-
-def posted(slack: FakeSlack, channel: str) -> list[dict[str, Any]]:
-    """chat.postMessage calls to a channel (blocks decoded)."""
-    out = []
-    for call in slack.calls_to("chat.postMessage"):
-        if call.args.get("channel") == channel:
-            args = dict(call.args)
-            if isinstance(args.get("blocks"), str):
-                args["blocks"] = json.loads(args["blocks"])
-            out.append(args)
-    return out
-
-
 async def open_demo_form(slack: FakeSlack, runner: SlackRunner) -> dict[str, Any]:
     ack = await slack.send_and_ack("slash_commands",
                                    payloads.slash_command(slack, "/demo", "", user=ALICE))
     assert ack == {}  # acknowledged empty: the modal is the answer
-    await slack.wait_for(lambda: slack.calls_to("views.open"))
-    view = slack.calls_to("views.open")[0].args["view"]
-    return view if isinstance(view, dict) else json.loads(view)
+    return await modal(slack, 1)
 
 
 async def test_a_slash_command_opens_a_modal_and_its_submission_posts(

@@ -10,7 +10,7 @@ import logging
 import re
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -18,9 +18,7 @@ import pytest
 
 from adapters.slack import SlackRunner
 from bot import catalog
-from bot.clock import FakeClock
-from storage.interface import Storage
-from tests.contract.slack.conftest import ALICE, BOB, TEAM_ID, Gate, make_app, slack_config
+from tests.contract.slack.conftest import ALICE, BOB, TEAM_ID, events_url
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack, sign, signed_post
 
@@ -203,21 +201,6 @@ async def test_a_frame_that_is_not_json_is_ignored(
 # ---- HTTP mode ------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def http_runner(slack: FakeSlack, storage: Storage,
-                      clock: FakeClock) -> AsyncIterator[SlackRunner]:
-    """The adapter in HTTP mode on 127.0.0.1 (a free port)."""
-    config = slack_config(slack, mode="http")
-    app = await make_app(storage, clock, config, Gate())
-    adapter = SlackRunner(app, config, ack_budget=1.0)
-    app.start_delivery(adapter.sender)
-    await adapter.start_http("127.0.0.1", 0)
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
-
-
 async def post_signed(url: str, body: bytes, content_type: str) -> tuple[int, str]:
     """A request signed as Slack signs them, whatever its body."""
     stamp = str(int(time.time()))
@@ -255,7 +238,7 @@ async def test_malformed_http_requests_are_logged_and_answered_without_failing(
         slack: FakeSlack, http_runner: SlackRunner,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    url = f"http://127.0.0.1:{http_runner.http_port}/slack/events"
+    url = events_url(http_runner)
     for case, (body, content_type, status) in HTTP_CASES.items():
         before = len([r for r in caplog.records if r.getMessage() == "slack.payload_ignored"])
         answer = await post_signed(url, body, content_type)

@@ -25,8 +25,6 @@ from adapters.slack.runner import (
 )
 from bot.clock import FakeClock
 from bot.features.feedback.store import Audience
-from bot.features.polls import Polls
-from scheduler import Firing
 from storage.crypto import FieldCipher
 from storage.interface import Storage, StorageError
 from tests.backends import another_handle, raw_rows
@@ -35,10 +33,14 @@ from tests.contract.slack.conftest import (
     BOB,
     CAROL,
     UPDATES,
-    Gate,
-    make_app,
+    button_press,
+    dm,
+    elements,
+    events_url,
+    modal,
+    posted,
     settle,
-    slack_config,
+    start_http_runner,
 )
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import (
@@ -47,30 +49,11 @@ from tests.fakes.slack.server import (
     post_signed,
     signed_request,
 )
+from tests.feedback.helpers import close_the_poll
 
 SECRET = "test-signing-secret"
 MICROS = 1_000_000
 GRACE_SECONDS = 0.3
-
-
-async def _http_runner(slack: FakeSlack, storage: Storage, clock: FakeClock) -> SlackRunner:
-    config = slack_config(slack, mode="http")
-    app = await make_app(storage, clock, config, Gate())
-    adapter = SlackRunner(app, config, ack_budget=1.0)
-    app.start_delivery(adapter.sender)
-    await adapter.start_http("127.0.0.1", 0)
-    return adapter
-
-
-@pytest.fixture
-async def http_runner(slack: FakeSlack, storage: Storage,
-                      clock: FakeClock) -> AsyncIterator[SlackRunner]:
-    """The adapter in HTTP mode on 127.0.0.1 (a free port)."""
-    adapter = await _http_runner(slack, storage, clock)
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
 
 
 @pytest.fixture
@@ -80,18 +63,14 @@ async def two_processes(slack: FakeSlack, storage: Storage, cipher: FieldCipher,
     processes behind a load balancer are."""
     other = another_handle(storage, cipher)
     await other.open()
-    first = await _http_runner(slack, storage, clock)
-    second = await _http_runner(slack, other, clock)
+    first = await start_http_runner(slack, storage, clock)
+    second = await start_http_runner(slack, other, clock)
     try:
         yield first, second
     finally:
         await second.stop()
         await first.stop()
         await other.close()
-
-
-def url(runner: SlackRunner) -> str:
-    return f"http://127.0.0.1:{runner.http_port}/slack/events"
 
 
 def command(slack: FakeSlack, text: str, user: str = CAROL,
@@ -104,28 +83,6 @@ def interactive(payload: dict[str, Any], **kwargs: Any) -> SignedRequest:
 
 
 POLL = 'question="Which day?" options="Monday|Tuesday" closes=2d'
-
-
-def _posted(slack: FakeSlack, channel: str) -> list[dict[str, Any]]:
-    out = []
-    for call in slack.calls_to("chat.postMessage"):
-        if call.args.get("channel") == channel:
-            args = dict(call.args)
-            if isinstance(args.get("blocks"), str):
-                args["blocks"] = json.loads(args["blocks"])
-            out.append(args)
-    return out
-
-
-def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for b in message.get("blocks", []) if b["type"] == "actions"
-            for e in b["elements"]]
-
-
-async def _modal(slack: FakeSlack) -> dict[str, Any]:
-    await slack.wait_for(lambda: slack.calls_to("views.open"))
-    view = slack.calls_to("views.open")[-1].args["view"]
-    return view if isinstance(view, dict) else json.loads(view)
 
 
 async def _count(storage: Storage, table: str) -> int:
@@ -177,9 +134,9 @@ async def _dm_answers(slack: FakeSlack, user: str, count: int) -> None:
     """Wait for `count` answers in the bot's DM with `user`, then a little longer, so
     that a second answer to the same event (Bolt handles events after acknowledging
     them) would be seen."""
-    await slack.wait_for(lambda: len(_posted(slack, "D" + user[1:])) >= count)
+    await slack.wait_for(lambda: len(posted(slack, dm(user))) >= count)
     await asyncio.sleep(GRACE_SECONDS)
-    assert len(_posted(slack, "D" + user[1:])) == count
+    assert len(posted(slack, dm(user))) == count
 
 
 # ---- each kind, replayed ------------------------------------------------------------------
@@ -190,13 +147,13 @@ async def test_a_replayed_slash_command_is_acknowledged_empty_and_changes_nothin
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     request = command(slack, POLL)
-    status, body = await post_signed(url(http_runner), request)
+    status, body = await post_signed(events_url(http_runner), request)
     assert status == 200 and "will be posted" in json.loads(body)["text"]
-    status, body = await post_signed(url(http_runner), request)
+    status, body = await post_signed(events_url(http_runner), request)
     assert (status, body) == (200, "")
     await settle(http_runner)
     assert len(await storage.open_polls()) == 1
-    assert len(_posted(slack, UPDATES)) == 1
+    assert len(posted(slack, UPDATES)) == 1
     # Logged by its event name only: no id of the person, the group or the request.
     (logged,) = _replays_logged(caplog)
     assert getattr(logged, "fields", None) == {}
@@ -206,15 +163,13 @@ async def test_a_replayed_vote_cannot_bring_back_a_changed_vote(
         slack: FakeSlack, http_runner: SlackRunner, caplog: pytest.LogCaptureFixture) -> None:
     """The defect as found: vote Monday, change to Tuesday, replay the Monday press."""
     caplog.set_level(logging.INFO)
-    status, _ = await post_signed(url(http_runner), command(slack, POLL))
+    status, _ = await post_signed(events_url(http_runner), command(slack, POLL))
     assert status == 200
-    await slack.wait_for(lambda: _posted(slack, UPDATES))
-    monday, tuesday = _buttons(_posted(slack, UPDATES)[0])
+    await slack.wait_for(lambda: posted(slack, UPDATES))
+    monday, tuesday = elements(posted(slack, UPDATES)[0])
 
     def press(button: dict[str, Any]) -> tuple[dict[str, Any], SignedRequest]:
-        payload = payloads.block_actions(slack, payloads.button(button["action_id"],
-                                                                button["value"]),
-                                         user=ALICE, channel=UPDATES)
+        payload = button_press(slack, button, ALICE, UPDATES)
         return payload, interactive(payload)
 
     monday_payload, monday_press = press(monday)
@@ -222,40 +177,35 @@ async def test_a_replayed_vote_cannot_bring_back_a_changed_vote(
     for payload, request, expected in (
             (monday_payload, monday_press, "Your vote is counted: Monday"),
             (tuesday_payload, tuesday_press, "Your vote is changed to: Tuesday")):
-        assert (await post_signed(url(http_runner), request))[0] == 200
+        assert (await post_signed(events_url(http_runner), request))[0] == 200
         await slack.wait_for(lambda p=payload: slack.responded(p["response_url"]))
         (answer,) = slack.responded(payload["response_url"])
         assert answer["text"].startswith(expected)
 
     # Bolt acknowledges a button with an empty 200 too: the log says it went no further.
-    assert await post_signed(url(http_runner), monday_press) == (200, "")
+    assert await post_signed(events_url(http_runner), monday_press) == (200, "")
     assert len(_replays_logged(caplog)) == 1
     await asyncio.sleep(GRACE_SECONDS)
     await settle(http_runner)
     assert len(slack.responded(monday_payload["response_url"])) == 1  # no "changed to"
 
-    app = http_runner.core
-    polls = app._actions["poll.vote"].__self__  # type: ignore[attr-defined]
-    assert isinstance(polls, Polls)
-    (poll,) = await app.storage.open_polls()
-    assert await polls.close(poll.poll_id, Firing(f"poll-close:{poll.poll_id}",
-                                                  poll.closes_at))
+    await close_the_poll(http_runner.core)
     await settle(http_runner)
-    results = json.dumps(_posted(slack, UPDATES)[-1])
+    results = json.dumps(posted(slack, UPDATES)[-1])
     assert "Tuesday: 1 vote (100%)" in results and "Monday: 0 votes (0%)" in results
 
 
 async def test_a_replayed_form_submission_is_stored_once(
         slack: FakeSlack, http_runner: SlackRunner, storage: Storage) -> None:
-    status, _ = await post_signed(url(http_runner), command(slack, "", ALICE, "/feedback"))
+    status, _ = await post_signed(events_url(http_runner), command(slack, "", ALICE, "/feedback"))
     assert status == 200
-    view = await _modal(slack)
+    view = await modal(slack)
     sent = interactive(payloads.view_submission(
         view, {"message": "The room was cold.", "topic": "", "audience": "group"},
         user=ALICE))
-    status, body = await post_signed(url(http_runner), sent)
+    status, body = await post_signed(events_url(http_runner), sent)
     assert status == 200 and json.loads(body)["response_action"] == "update"
-    assert await post_signed(url(http_runner), sent) == (200, "")
+    assert await post_signed(events_url(http_runner), sent) == (200, "")
     await settle(http_runner)
     assert await _feedback_pieces(storage) == 1
 
@@ -266,15 +216,15 @@ async def test_a_replayed_event_is_handled_once_even_when_both_arrive_together(
     # a copy arriving meanwhile was handled too.
     caplog.set_level(logging.INFO)
     first = signed_request(SECRET, json_body=payloads.direct_message(BOB, "hello"))
-    answers = await asyncio.gather(*(post_signed(url(http_runner), first)
+    answers = await asyncio.gather(*(post_signed(events_url(http_runner), first)
                                      for _ in range(3)))
     assert all(status == 200 for status, _ in answers)
     assert len(_replays_logged(caplog)) == 2  # two of the three never reached Bolt
     await _dm_answers(slack, BOB, 1)
     later = signed_request(SECRET, json_body=payloads.direct_message(BOB, "again"))
-    assert (await post_signed(url(http_runner), later))[0] == 200
+    assert (await post_signed(events_url(http_runner), later))[0] == 200
     await _dm_answers(slack, BOB, 2)
-    assert await post_signed(url(http_runner), later) == (200, "")
+    assert await post_signed(events_url(http_runner), later) == (200, "")
     assert len(_replays_logged(caplog)) == 3
     await _dm_answers(slack, BOB, 2)
 
@@ -285,17 +235,17 @@ async def test_slacks_own_retry_of_an_event_is_not_a_replay_and_counts_once(
     replay check, and the event id keeps the event to one answer."""
     caplog.set_level(logging.INFO)
     dm = payloads.direct_message(BOB, "hi")
-    assert (await post_signed(url(http_runner), signed_request(
+    assert (await post_signed(events_url(http_runner), signed_request(
         SECRET, json_body=dm, age_seconds=3)))[0] == 200
     await _dm_answers(slack, BOB, 1)
     repeat = _Logged("event.repeat_ignored")
-    assert (await post_signed(url(http_runner), signed_request(
+    assert (await post_signed(events_url(http_runner), signed_request(
         SECRET, json_body=dm, retry=1)))[0] == 200
     await repeat.wait()
     assert _replays_logged(caplog) == []
     await _dm_answers(slack, BOB, 1)
     # A retry of an event whose first copy never arrived is handled.
-    assert (await post_signed(url(http_runner), signed_request(
+    assert (await post_signed(events_url(http_runner), signed_request(
         SECRET, json_body=payloads.direct_message(BOB, "lost"), retry=2)))[0] == 200
     await _dm_answers(slack, BOB, 2)
 
@@ -312,10 +262,10 @@ async def test_a_request_whose_replay_claim_cannot_be_stored_is_not_handled(
 
     monkeypatch.setattr(storage, "claim_request", down)
     dm = payloads.direct_message(BOB, "hi")
-    assert await post_signed(url(http_runner), signed_request(
+    assert await post_signed(events_url(http_runner), signed_request(
         SECRET, json_body=dm, age_seconds=3)) == (503, "")
     monkeypatch.setattr(storage, "claim_request", real)
-    assert (await post_signed(url(http_runner), signed_request(
+    assert (await post_signed(events_url(http_runner), signed_request(
         SECRET, json_body=dm, retry=1)))[0] == 200
     await _dm_answers(slack, BOB, 1)
 
@@ -336,7 +286,7 @@ async def test_a_replay_with_a_bad_or_stale_signature_is_refused_and_claims_noth
                        bad_signature=True),
     ]
     for request in refused:
-        assert (await post_signed(url(http_runner), request))[0] == 401
+        assert (await post_signed(events_url(http_runner), request))[0] == 401
     await settle(http_runner)
     assert slack.calls == [] and await storage.open_polls() == []
     # Nothing unsigned reaches the claims: they cannot be filled up, or a request taken
@@ -347,7 +297,7 @@ async def test_a_replay_with_a_bad_or_stale_signature_is_refused_and_claims_noth
 async def test_a_replay_claim_keeps_a_digest_only_for_longer_than_the_window(
         slack: FakeSlack, http_runner: SlackRunner, storage: Storage) -> None:
     request = command(slack, POLL)
-    assert (await post_signed(url(http_runner), request))[0] == 200
+    assert (await post_signed(events_url(http_runner), request))[0] == 200
     (row,) = await raw_rows(storage, "SELECT digest, expires_at FROM request_claims")
     digest, expires = str(row["digest"]), int(str(row["expires_at"]))
     assert len(digest) == 64 and set(digest) <= set("0123456789abcdef")
@@ -370,7 +320,7 @@ async def test_a_replay_to_another_process_is_handled_once(
     the same moment or one after the other: handled by one only, whatever its kind."""
     caplog.set_level(logging.INFO)
     first, second = two_processes
-    both = (url(first), url(second))
+    both = (events_url(first), events_url(second))
 
     made = command(slack, POLL)
     answers = await asyncio.gather(*(post_signed(u, made) for u in both))
@@ -378,11 +328,9 @@ async def test_a_replay_to_another_process_is_handled_once(
     assert sorted(bool(body) for _, body in answers) == [False, True]
     assert len(await storage.open_polls()) == 1
 
-    await slack.wait_for(lambda: _posted(slack, UPDATES))
-    monday, _ = _buttons(_posted(slack, UPDATES)[0])
-    vote = payloads.block_actions(slack, payloads.button(monday["action_id"],
-                                                         monday["value"]),
-                                  user=ALICE, channel=UPDATES)
+    await slack.wait_for(lambda: posted(slack, UPDATES))
+    monday, _ = elements(posted(slack, UPDATES)[0])
+    vote = button_press(slack, monday, ALICE, UPDATES)
     pressed = interactive(vote)
     assert (await post_signed(both[0], pressed))[0] == 200
     await slack.wait_for(lambda: slack.responded(vote["response_url"]))
@@ -391,7 +339,7 @@ async def test_a_replay_to_another_process_is_handled_once(
 
     opened = command(slack, "", ALICE, "/feedback")
     assert (await post_signed(both[0], opened))[0] == 200
-    view = await _modal(slack)
+    view = await modal(slack)
     sent = interactive(payloads.view_submission(
         view, {"message": "Thank you.", "topic": "", "audience": "group"}, user=ALICE))
     answers = await asyncio.gather(*(post_signed(u, sent) for u in both))

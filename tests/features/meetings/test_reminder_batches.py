@@ -15,6 +15,7 @@ from bot.clock import SystemClock
 from bot.config import Config
 from bot.features import meetings
 from bot.features.meetings.jobs import ReminderBatch, _Due
+from bot.meetings_config import MeetingsConfig
 from bot.outbox import DeliveryStatus, NewDelivery
 from scheduler import Firing
 from storage.crypto import FieldCipher
@@ -108,7 +109,7 @@ async def test_two_bots_on_one_database_claim_each_reminder_once(
               for i in range(count)]
     await stores[0].add_meetings(drafts, clock.now())
     recorder = _Recorder()
-    apps = [App(Config(meetings_coming_up_day="never"), store, clock=clock,
+    apps = [App(Config().with_sections(MeetingsConfig(coming_up_day="never")), store, clock=clock,
                 features=[meetings.build]) for store in stores]
     try:
         for app in apps:

@@ -1,0 +1,397 @@
+"""`/agreement`: the group's own agreement, its numbered points, versions and history.
+
+A facilitator proposes an amendment (add, change or remove one point, with a reason);
+the group votes yes or no anonymously until a closing time, with the anonymous-poll
+design (one encrypted ballot box holding the counts, a tag per voter and each choice
+sealed under a key in this process's memory, deleted at the decision). The outcome
+rule is in `[agreement]`. The decision, the new version and the announcement in the
+updates channel are stored together.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from bot import catalog
+from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature, FormSpec
+from bot.features.agreement import wording
+from bot.features.agreement.config import AgreementConfig
+from bot.features.agreement.rules import (
+    MAX_POINTS,
+    POINT_LIMIT,
+    REASON_LIMIT,
+    apply_amendment,
+    check_point,
+    describe_change,
+    outcome,
+    point_number,
+)
+from bot.features.agreement.store import (
+    AgreementStore,
+    AgreementVersion,
+    Amendment,
+    AmendmentKind,
+    AmendmentStatus,
+    Decision,
+)
+from bot.features.anonymity import Sealer, voter_tag
+from bot.features.host import FeatureHost
+from bot.features.polls import CLOSE_EXAMPLE, parse_closes
+from bot.features.polls.store import Ballot, VoteResult
+from bot.logs import log_event
+from bot.messages import Button, Choice, Destination, FormField, Message, Reply
+from bot.outbox import NewDelivery
+from bot.roles import Role
+from bot.text import has_visible_text, neutralise
+from scheduler import Firing
+
+log = logging.getLogger(__name__)
+
+START_FORM = "agreement.start"
+PROPOSE_FORM = "agreement.propose"
+READ_ACTION = "agreement.read"
+SHOW_ACTION = "agreement.show"
+VOTE_ACTION = "agreement.vote"
+YES, NO = 0, 1
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*])\s+")
+FACILITATORS = frozenset({Role.FACILITATOR})
+KINDS = (Choice(wording.AGREEMENT_KIND_ADD, "add"),
+         Choice(wording.AGREEMENT_KIND_CHANGE, "change"),
+         Choice(wording.AGREEMENT_KIND_REMOVE, "remove"))
+
+
+class Agreement:
+    """The agreement feature's handlers and scheduled decisions."""
+
+    def __init__(self, host: FeatureHost[AgreementStore, AgreementConfig]) -> None:
+        self.host = host
+        self.config: AgreementConfig = host.config
+        self.sealer = Sealer()
+        self.owner = f"agreement-{secrets.token_hex(4)}"
+        self.start_form = FormSpec(START_FORM, (
+            FormField("points", wording.AGREEMENT_FIELD_POINTS, "paragraph",
+                      max_length=MAX_POINTS * (POINT_LIMIT + 1)),), self.started,
+            command="agreement start")
+        self.propose_form = FormSpec(PROPOSE_FORM, (
+            FormField("change", wording.AGREEMENT_FIELD_CHANGE, "choice", choices=KINDS),
+            FormField("point", wording.AGREEMENT_FIELD_POINT, "short", required=False,
+                      max_length=3),
+            FormField("text", wording.AGREEMENT_FIELD_TEXT, "paragraph", required=False,
+                      max_length=POINT_LIMIT),
+            FormField("reason", wording.AGREEMENT_FIELD_REASON, "paragraph",
+                      max_length=REASON_LIMIT),
+            FormField("closes", wording.AGREEMENT_FIELD_CLOSES, "short", required=False,
+                      max_length=40, placeholder=CLOSE_EXAMPLE),
+        ), self.proposed, command="agreement propose")
+
+    # ---- reading -----------------------------------------------------------------------
+
+    async def current(self, group_id: str) -> AgreementVersion | None:
+        """The version in force, if any."""
+        versions = await self.host.store.agreement_versions(group_id)
+        return versions[-1] if versions else None
+
+    def day(self, moment: datetime, ctx: Context) -> str:
+        """A date as people read it, in the group's zone."""
+        return f"{moment.astimezone(ctx.settings.zone):%d %b %Y}"
+
+    def when(self, moment: datetime, zone_name: str) -> str:
+        """A closing time as people read it."""
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(zone_name)
+        return f"{moment.astimezone(zone):%a %d %b %Y at %H:%M} ({zone.key})"
+
+    def version_message(self, version: AgreementVersion, ctx: Context, *,
+                        read_button: bool) -> Message:
+        """A version's points, numbered, with its number and date."""
+        text = wording.agreement_text(version.number, self.day(version.created_at, ctx),
+                                      list(version.points))
+        buttons = (Button(wording.AGREEMENT_READ_BUTTON, READ_ACTION, str(version.number),
+                          "primary"),) if read_button else ()
+        return Message(text, buttons=buttons)
+
+    async def show(self, ctx: Context) -> Reply:
+        """/agreement: the current version; facilitators also see how many have read it."""
+        version = await self.current(ctx.group_id)
+        if version is None:
+            return Reply.text(wording.AGREEMENT_NONE)
+        messages = [self.version_message(version, ctx, read_button=True)]
+        if ctx.has_role(Role.FACILITATOR):
+            names = await self.host.store.readers(ctx.group_id, version.number)
+            shown = [neutralise(n) for n in names] if self.config.show_reader_names else []
+            messages.append(Message(wording.agreement_readers(version.number, len(names),
+                                                              shown)))
+        return Reply(messages=tuple(messages))
+
+    async def show_pressed(self, ctx: Context) -> Reply:
+        """The welcome's "Show the agreement" button."""
+        return await self.show(ctx)
+
+    async def history(self, ctx: Context) -> Reply:
+        """/agreement history: every version with what changed and why, or one version."""
+        versions = await self.host.store.agreement_versions(ctx.group_id)
+        if not versions:
+            return Reply.text(wording.AGREEMENT_NONE)
+        wanted = ctx.options.get("version")
+        if wanted is not None:
+            found = [v for v in versions if v.number == wanted]
+            if not found:
+                raise UserError(wording.agreement_no_version(int(wanted), versions[-1].number))
+            return Reply(messages=(self.version_message(
+                found[0], ctx, read_button=found[0] is versions[-1]),))
+        lines = [wording.history_line(v.number, self.day(v.created_at, ctx), v.change,
+                                      v.reason) for v in versions]
+        return Reply.text(wording.agreement_history(lines))
+
+    async def read(self, ctx: Context) -> Reply:
+        """The "I have read it" button."""
+        try:
+            number = int(str(ctx.options.get("value", "")))
+        except ValueError:
+            raise UserError(catalog.form_expired()) from None
+        current = await self.current(ctx.group_id)
+        if current is None:
+            raise UserError(wording.AGREEMENT_NONE)
+        if number != current.number:
+            raise UserError(wording.agreement_read_old(current.number))
+        await self.host.store.mark_read(ctx.group_id, number, ctx.actor.user_id,
+                                        ctx.actor.display_name, ctx.now())
+        return Reply.text(wording.agreement_read_noted(number))
+
+    # ---- the first version -------------------------------------------------------------
+
+    async def start(self, ctx: Context) -> Reply:
+        """/agreement start: write version 1 (only while there is none)."""
+        if await self.current(ctx.group_id) is not None:
+            raise UserError(wording.AGREEMENT_ALREADY_STARTED)
+        if ctx.options.get("points"):
+            return await self.started(ctx)
+        return Reply(form=self.start_form.form(
+            wording.AGREEMENT_START_TITLE, submit_label="Save",
+            defaults={"points": "\n".join(wording.AGREEMENT_SUGGESTED)}))
+
+    async def started(self, ctx: Context) -> Reply:
+        """The first version's form was sent."""
+        raw = str(ctx.options.get("points", "")).replace("\\n", "\n").split("\n")
+        lines = [_LIST_MARK.sub("", line).strip() for line in raw]
+        points = [check_point(line, wording.AGREEMENT_FIELD_POINTS)
+                  for line in lines if line]
+        if not points:
+            raise UserError(wording.agreement_point_empty(wording.AGREEMENT_FIELD_POINTS))
+        if len(points) > MAX_POINTS:
+            raise UserError(wording.agreement_too_many_points(MAX_POINTS))
+        now = ctx.now()
+        version = AgreementVersion(ctx.group_id, 1, tuple(neutralise(p) for p in points), now,
+                                   wording.AGREEMENT_FIRST_CHANGE, "")
+        post = NewDelivery(f"agreement-v1:{ctx.group_id}",
+                           Destination.to_channel(ctx.group_id, ctx.settings.updates_channel),
+                           Message(wording.agreement_started(len(points))))
+        if not await self.host.store.save_first_agreement(version, [post], now):
+            raise UserError(wording.AGREEMENT_ALREADY_STARTED)
+        self.host.deliveries_waiting()
+        return Reply.text(wording.agreement_saved_first(ctx.settings.updates_channel))
+
+    # ---- amendments --------------------------------------------------------------------
+
+    async def propose(self, ctx: Context) -> Reply:
+        """/agreement propose: the form, or the amendment at once from options."""
+        if not ctx.options:
+            return Reply(form=self.propose_form.form(wording.AGREEMENT_PROPOSE_TITLE,
+                                                     submit_label="Propose"))
+        return await self.proposed(ctx)
+
+    async def proposed(self, ctx: Context) -> Reply:
+        """Check the amendment against the current version, then store it with its post."""
+        kind_word = str(ctx.options.get("change", "")).strip().casefold()
+        kinds = {c.value: c.value for c in KINDS} | {c.label.casefold(): c.value for c in KINDS}
+        if kind_word not in kinds:
+            raise UserError(catalog.field_not_a_choice(wording.AGREEMENT_FIELD_CHANGE,
+                                                       [c.value for c in KINDS]))
+        kind = AmendmentKind(kinds[kind_word])
+        reason = " ".join(str(ctx.options.get("reason", "")).split())
+        if not has_visible_text(reason):
+            raise UserError(wording.AMENDMENT_NEEDS_REASON)
+        if len(reason) > REASON_LIMIT:
+            raise UserError(catalog.field_too_long(wording.AGREEMENT_FIELD_REASON,
+                                                   REASON_LIMIT, len(reason)))
+        current = await self.current(ctx.group_id)
+        points = current.points if current else ()
+        point = 0
+        if kind is not AmendmentKind.ADD:
+            point = point_number(ctx.options.get("point"), len(points))
+        text = ""
+        if kind is not AmendmentKind.REMOVE:
+            text = neutralise(check_point(str(ctx.options.get("text", "") or ""),
+                                          wording.AGREEMENT_FIELD_TEXT))
+            if kind is AmendmentKind.CHANGE and text == points[point - 1]:
+                raise UserError(wording.amendment_same_text(point))
+            if kind is AmendmentKind.ADD and len(points) >= MAX_POINTS:
+                raise UserError(wording.agreement_too_many_points(MAX_POINTS))
+        now = ctx.now()
+        raw_closes = str(ctx.options.get("closes", "") or "").strip()
+        closes = (parse_closes(raw_closes, now, ctx.settings.zone) if raw_closes
+                  else now + timedelta(days=self.config.voting_days))
+        amendment = Amendment(
+            secrets.token_hex(5), ctx.group_id, kind, point, text, neutralise(reason),
+            current.number if current else 0, closes,
+            ctx.settings.updates_channel, secrets.token_urlsafe(32))
+        post = NewDelivery(f"amendment-post:{amendment.amendment_id}",
+                           Destination.to_channel(ctx.group_id, amendment.channel),
+                           self.vote_message(amendment, points))
+        await self.host.store.start_amendment(amendment, [post], now)
+        self.host.deliveries_waiting()
+        self.schedule(amendment.amendment_id, amendment.closes_at)
+        log_event(log, logging.INFO, "amendment.started", group=ctx.group_id,
+                  amendment=amendment.amendment_id)
+        return Reply.text(wording.amendment_started(
+            amendment.channel, self.when(amendment.closes_at, ctx.settings.timezone)))
+
+    def vote_message(self, amendment: Amendment, points: tuple[str, ...]) -> Message:
+        """The post asking the group to vote: what changes, why, and until when."""
+        zone = self.host.group(amendment.group_id).timezone
+        text = wording.amendment_post(describe_change(amendment, points), amendment.reason,
+                                      self.when(amendment.closes_at, zone),
+                                      self.config.min_turnout, self.config.outcome_rule)
+        value = amendment.amendment_id
+        return Message(text, buttons=(
+            Button(wording.AMENDMENT_YES_BUTTON, VOTE_ACTION, f"{value}:{YES}", "primary"),
+            Button(wording.AMENDMENT_NO_BUTTON, VOTE_ACTION, f"{value}:{NO}")))
+
+    async def vote(self, ctx: Context) -> Reply:
+        """A yes or no button: counted anonymously, changeable until the close."""
+        amendment_id, _, raw = str(ctx.options.get("value", "")).partition(":")
+        amendment = await self.host.store.get_amendment(amendment_id) if amendment_id else None
+        if amendment is None or amendment.group_id != ctx.group_id or raw not in ("0", "1"):
+            raise UserError(wording.AMENDMENT_GONE)
+        now = ctx.now()
+        if amendment.status is not AmendmentStatus.OPEN or now >= amendment.closes_at:
+            raise UserError(wording.AMENDMENT_CLOSED)
+        choice = int(raw)
+        ballot = Ballot(amendment_id, voter_tag(amendment.voter_secret, ctx.group_id,
+                                                ctx.actor.user_id), (choice,),
+                        sealed=self.sealer.seal((choice,)), unseal=self.sealer.unseal)
+        result = await self.host.store.cast_amendment_vote(ballot, now)
+        answer = wording.AMENDMENT_YES_BUTTON if choice == YES else wording.AMENDMENT_NO_BUTTON
+        if result is VoteResult.COUNTED:
+            return Reply.text(wording.amendment_vote_counted(
+                answer, self.when(amendment.closes_at, ctx.settings.timezone)))
+        if result is VoteResult.CHANGED:
+            return Reply.text(wording.amendment_vote_changed(answer))
+        if result is VoteResult.SAME:
+            return Reply.text(wording.AMENDMENT_VOTE_SAME)
+        if result is VoteResult.LOCKED:
+            return Reply.text(catalog.POLL_VOTE_LOCKED)
+        if result is VoteResult.CLOSED:
+            raise UserError(wording.AMENDMENT_CLOSED)
+        raise UserError(wording.AMENDMENT_GONE)
+
+    # ---- deciding ----------------------------------------------------------------------
+
+    def schedule(self, amendment_id: str, closes: datetime) -> None:
+        """Decide the amendment at its closing time."""
+
+        def next_due(after: datetime) -> datetime | None:
+            return closes if after < closes else None
+
+        async def job(firing: Firing) -> None:
+            await self.decide(amendment_id, firing)
+
+        self.host.scheduler.add(f"amendment-close:{amendment_id}", next_due, job)
+
+    async def load(self) -> None:
+        """At start: schedule open amendments; decide at once those already due."""
+        now = self.host.clock.now()
+        for amendment in await self.host.store.open_amendments():
+            if amendment.closes_at > now:
+                self.schedule(amendment.amendment_id, amendment.closes_at)
+                continue
+            try:
+                await self.decide(amendment.amendment_id, Firing(
+                    f"amendment-close:{amendment.amendment_id}", amendment.closes_at,
+                    late=True))
+            except Exception as exc:  # never stop the bot starting; try again shortly
+                log_event(log, logging.WARNING, "amendment.decide_failed",
+                          amendment=amendment.amendment_id, error=type(exc).__name__)
+                self.schedule(amendment.amendment_id, now)
+
+    async def decide(self, amendment_id: str, firing: Firing) -> Decision | None:
+        """Apply the outcome rule once; record the new version and announce it."""
+        now = self.host.clock.now()
+
+        def decide(amendment: Amendment, current: AgreementVersion | None) -> Decision:
+            return self.decision(amendment, current, now)
+
+        decision = await self.host.store.decide_amendment(amendment_id, firing.key,
+                                                          self.owner, decide, now)
+        if decision is not None:
+            self.host.deliveries_waiting()
+            log_event(log, logging.INFO, "amendment.decided", amendment=amendment_id,
+                      status=decision.status.value)
+        return decision
+
+    def decision(self, amendment: Amendment, current: AgreementVersion | None,
+                 now: datetime) -> Decision:
+        """The decision for final counts: passed (a new version), failed, or stale."""
+        where = Destination.to_channel(amendment.group_id, amendment.channel)
+        key = f"amendment-result:{amendment.amendment_id}"
+        points = current.points if current else ()
+        number = current.number if current else 0
+        counts = (amendment.yes, amendment.no)
+        if number != amendment.base_version:
+            message = Message(wording.amendment_stale(amendment.base_version, number))
+            return Decision(AmendmentStatus.STALE, None, (NewDelivery(key, where, message),))
+        result = outcome(amendment.yes, amendment.no, self.config)
+        change = describe_change(amendment, points)
+        if not result.passed:
+            message = Message(wording.amendment_failed(change, *counts, result.why))
+            return Decision(AmendmentStatus.FAILED, None, (NewDelivery(key, where, message),))
+        version = AgreementVersion(amendment.group_id, number + 1,
+                                   apply_amendment(points, amendment), now, change,
+                                   amendment.reason)
+        message = Message(wording.amendment_passed(change, *counts, result.why,
+                                                   version.number),
+                          buttons=(Button(catalog.AGREEMENT_SHOW_BUTTON, SHOW_ACTION),))
+        return Decision(AmendmentStatus.PASSED, version, (NewDelivery(key, where, message),))
+
+
+def build(host: FeatureHost[AgreementStore, AgreementConfig]) -> Feature:
+    """The agreement feature, built from its host."""
+    agreement = Agreement(host)
+    propose_options = (
+        OptionSpec("change", "add, change or remove", choices=KINDS),
+        OptionSpec("point", "the point's number (to change or remove)", OptionType.INTEGER,
+                   min_value=1, max_value=MAX_POINTS),
+        OptionSpec("text", "the new wording (to add or change)", max_length=POINT_LIMIT),
+        OptionSpec("reason", "why", max_length=REASON_LIMIT),
+        OptionSpec("closes", "when voting closes: 3d, 12h or " + CLOSE_EXAMPLE
+                   + " (default: the configured days)", max_length=40),
+    )
+    commands = [
+        CommandSpec("agreement", wording.AGREEMENT_HELP, agreement.show, "/agreement",
+                    feature="agreement"),
+        CommandSpec("agreement history", wording.AGREEMENT_HISTORY_HELP, agreement.history,
+                    "/agreement history  or  /agreement history version=2",
+                    options=(OptionSpec("version", "a version to show in full",
+                                        OptionType.INTEGER, min_value=1),),
+                    feature="agreement"),
+        CommandSpec("agreement start", wording.AGREEMENT_START_HELP, agreement.start,
+                    "/agreement start", roles=FACILITATORS, feature="agreement",
+                    opens_form=True,
+                    options=(OptionSpec("points", "the points, separated by \\n",
+                                        max_length=MAX_POINTS * (POINT_LIMIT + 1)),)),
+        CommandSpec("agreement propose", wording.AGREEMENT_PROPOSE_HELP, agreement.propose,
+                    '/agreement propose change=add text="We start on time" '
+                    'reason="People travel far"', options=propose_options,
+                    roles=FACILITATORS, feature="agreement", opens_form=True),
+    ]
+    return Feature("agreement", commands=commands,
+                   actions={READ_ACTION: agreement.read, SHOW_ACTION: agreement.show_pressed,
+                            VOTE_ACTION: agreement.vote},
+                   forms=[agreement.start_form, agreement.propose_form], start=agreement.load)

@@ -1,0 +1,92 @@
+"""`[concerns]` in config.toml: the emergency text, helplines, leads and fallback contacts,
+and the times that drive acknowledgement, escalation, referral and retention.
+
+Kept beside, not inside, `bot/config.py` so the concerns feature owns its own rules; the
+registry declares it as the concerns feature's section.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from bot.config_model import ConfigSection, checked
+from bot.settings import SettingError
+
+DEFAULT_EMERGENCY = (
+    "If anyone is in immediate danger, call 999 now (or 112). Do not wait for a reply "
+    "from the bot or from a lead.")
+DEFAULT_HELPLINES = (
+    "Samaritans: 116 123 (free, any time)",
+    "NSPCC helpline (worried about a child): 0808 800 5000",
+)
+
+
+_MEMBER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _ids(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingError('must be a list of member ids in quotes, like ["123456789012345678"]')
+    out = []
+    for item in value:
+        text = item.strip().removeprefix("<@").removesuffix(">").lstrip("!@")
+        if not _MEMBER_ID.fullmatch(text):
+            raise SettingError(f"“{item}” is not a member id (Discord: a long number; "
+                               "Slack: like U0123ABCD)")
+        out.append(text)
+    return tuple(dict.fromkeys(out))
+
+
+def _long_text(value: Any) -> Any:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingError("must be some text in quotes")
+    if len(value) > 1500:
+        raise SettingError("must be at most 1500 characters")
+    return value.strip()
+
+
+def _lines(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingError('must be a list of lines in quotes, like ["Samaritans: 116 123"]')
+    lines = tuple(v.strip() for v in value if v.strip())
+    if len(lines) > 10 or any(len(v) > 200 for v in lines):
+        raise SettingError("may hold up to 10 lines of up to 200 characters each")
+    return lines
+
+
+def _yes_no(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise SettingError("must be true or false")
+    return value
+
+
+def _count(low: int, high: int) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingError(f"must be a whole number from {low} to {high}")
+        if not low <= value <= high:
+            raise SettingError(f"must be from {low} to {high}; it is {value}")
+        return value
+    return check
+
+
+class ConcernsConfig(ConfigSection):
+    """How safeguarding concerns are routed, escalated and kept."""
+
+    emergency_text: Annotated[str, checked(_long_text)] = DEFAULT_EMERGENCY
+    helplines: Annotated[tuple[str, ...], checked(_lines)] = DEFAULT_HELPLINES
+    # Member ids of safeguarding leads, on top of those who registered in chat.
+    leads: Annotated[tuple[str, ...], checked(_ids)] = ()
+    # Whether each lead gets each new concern by direct message (the leads' private
+    # channel gets it too, unless a lead is excluded from the case).
+    lead_dms: Annotated[bool, checked(_yes_no)] = True
+    # Member ids of deputies or outside contacts used when leads are excluded or cannot
+    # be reached, and on every escalation.
+    fallback_contacts: Annotated[tuple[str, ...], checked(_ids)] = ()
+    acknowledge_minutes: Annotated[int, checked(_count(1, 1440))] = 30
+    escalation_repeat_minutes: Annotated[int, checked(_count(5, 1440))] = 30
+    referral_hours: Annotated[int, checked(_count(1, 720))] = 24
+    # 0: cases are kept until a lead deletes one (no automatic deletion). The older name
+    # of [retention] closed_cases_days, which settles both (see RetentionConfig.settle).
+    retention_days: Annotated[int, checked(_count(0, 36500))] = 0

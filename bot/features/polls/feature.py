@@ -1,0 +1,289 @@
+"""`/poll`: polls with buttons or a menu, anonymous by default, results at close.
+
+For an anonymous poll nothing stored says who chose what: the store keeps, in one
+encrypted ballot box per poll, a tag per voter (so nobody votes twice), the counts, and
+each voter's choice sealed under a key in this process's memory (to undo the old choice
+when someone changes their vote); at close only the counts are kept. Each vote rewrites
+the box and nothing else, and the database forgets the box's earlier versions. Nobody
+sees counts before the poll closes, the poll's creator included. The post says, before
+anyone votes, what cannot hold. See docs/decisions/anonymous-polls.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot import catalog
+from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature, FormSpec
+from bot.features.anonymity import Sealer, coarse_day, voter_tag
+from bot.features.host import FeatureHost
+from bot.features.polls import wording
+from bot.features.polls.chart import bar_chart_png
+from bot.features.polls.reading import (
+    DEFAULT_OPEN,
+    OPTIONS_LIMIT,
+    QUESTION_LIMIT,
+    create_fields,
+    form_problems,
+    parse_closes,
+    parse_options,
+    read_yes,
+)
+from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
+from bot.logs import log_event
+from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
+from bot.outbox import NewDelivery
+from bot.text import has_visible_text, neutralise
+from scheduler import Firing
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+log = logging.getLogger(__name__)
+
+PollsHost = FeatureHost[PollStore, None]
+"""What polls use of the running bot: their store, the clock, scheduling, group settings
+and deliveries (polls have no config section of their own)."""
+
+CREATE_FORM = "poll.create"
+VOTE_ACTION = "poll.vote"
+PICK_ACTION = "poll.pick"
+
+
+def _plain(stored: str) -> str:
+    """A neutralised text as a button or chart label (no markup is shown there)."""
+    return re.sub(r"\\(.)", r"\1", stored)
+
+
+class Polls:
+    """The poll feature's handlers and scheduled closings."""
+
+    def __init__(self, host: PollsHost) -> None:
+        self.host = host
+        self.store = host.store
+        self.sealer = Sealer()
+        self.owner = f"polls-{secrets.token_hex(4)}"
+        self.form = FormSpec(CREATE_FORM, create_fields(), self.create_from_form,
+                             command="poll")
+
+    # ---- creating ----------------------------------------------------------------------
+
+    async def command(self, ctx: Context) -> Reply:
+        """/poll: open the form, or create at once when the options are given."""
+        if not ctx.options:
+            return Reply(form=self.form.form(wording.POLL_FORM_TITLE, submit_label="Start"))
+        missing = [k for k in ("question", "options") if not ctx.options.get(k)]
+        if missing:
+            raise UserError(catalog.option_missing("poll", missing[0], _EXAMPLE))
+        return await self.create(ctx, dict(ctx.options))
+
+    async def create_from_form(self, ctx: Context) -> Reply:
+        """The new-poll form was sent: an answer that cannot be used is asked for again,
+        with the others kept, rather than the whole form being lost."""
+        problems = form_problems(ctx.options, ctx.now(), ctx.settings.zone)
+        if problems:
+            return Reply(messages=(), field_errors=problems)
+        return await self.create(ctx, dict(ctx.options))
+
+    async def create(self, ctx: Context, values: dict[str, object]) -> Reply:
+        """Check everything, then store the poll and its post together."""
+        question = str(values.get("question", "")).strip()
+        if not has_visible_text(question):
+            raise UserError(catalog.field_required(wording.POLL_FIELD_QUESTION))
+        if len(question) > QUESTION_LIMIT:
+            raise UserError(catalog.field_too_long(wording.POLL_FIELD_QUESTION,
+                                                   QUESTION_LIMIT, len(question)))
+        options = parse_options(str(values.get("options", "")))
+        now = ctx.now()
+        raw_closes = str(values.get("closes") or "").strip()
+        closes = (parse_closes(raw_closes, now, ctx.settings.zone) if raw_closes
+                  else now + DEFAULT_OPEN)
+        anonymous = read_yes(values.get("anonymous"), True)
+        multiple = read_yes(values.get("multiple"), False)
+        poll = NewPoll(secrets.token_hex(5), ctx.group_id, neutralise(question),
+                       tuple(neutralise(o) for o in options), anonymous, multiple, closes,
+                       ctx.settings.updates_channel, secrets.token_urlsafe(32),
+                       coarse_day(now))
+        post = NewDelivery(f"poll-post:{poll.poll_id}",
+                           Destination.to_channel(ctx.group_id, poll.channel),
+                           self.post_message(poll))
+        await self.store.create_poll(poll, [post], now)
+        self.host.deliveries_waiting()
+        self.schedule(poll.poll_id, closes)
+        log_event(log, logging.INFO, "poll.created", group=ctx.group_id, poll=poll.poll_id)
+        return Reply.text(wording.poll_created(poll.channel, self.when(closes, ctx.settings.zone)))
+
+    @staticmethod
+    def when(moment: datetime, tz: ZoneInfo) -> str:
+        """A time as people read it, in the group's zone."""
+        local = moment.astimezone(tz)
+        return f"{local:%a %d %b %Y at %H:%M} ({tz.key})"
+
+    def post_message(self, poll: NewPoll | Poll) -> Message:
+        """The poll as posted: buttons for one choice, a menu for several."""
+        zone = self.host.group(poll.group_id).zone
+        text = wording.poll_post(poll.question, poll.options, poll.anonymous, poll.multiple,
+                                 self.when(poll.closes_at, zone))
+        labels = [f"{i + 1}. {_plain(o)}"[:80] for i, o in enumerate(poll.options)]
+        if poll.multiple:
+            select = Select(PICK_ACTION, wording.POLL_PICK_PLACEHOLDER,
+                            tuple(Choice(label, f"{poll.poll_id}:{i}")
+                                  for i, label in enumerate(labels)),
+                            min_values=1, max_values=len(labels))
+            return Message(text, select=select)
+        return Message(text, buttons=tuple(Button(label, VOTE_ACTION, f"{poll.poll_id}:{i}")
+                                           for i, label in enumerate(labels)))
+
+    # ---- voting --------------------------------------------------------------------------
+
+    async def vote(self, ctx: Context) -> Reply:
+        """A button: one choice."""
+        poll_id, choice = _split(str(ctx.options.get("value", "")))
+        return await self.cast(ctx, poll_id, (choice,))
+
+    async def pick(self, ctx: Context) -> Reply:
+        """The menu: one or more choices."""
+        picked = [_split(str(v)) for v in ctx.options.get("values", ()) or ()]
+        if not picked or len({p for p, _ in picked}) != 1:
+            raise UserError(wording.POLL_GONE)
+        return await self.cast(ctx, picked[0][0], tuple(sorted({c for _, c in picked})))
+
+    async def cast(self, ctx: Context, poll_id: str, choices: tuple[int, ...]) -> Reply:
+        """Record a vote (anonymous: tag and sealed choice only) and tell only the voter."""
+        poll = await self.store.get_poll(poll_id) if poll_id else None
+        if poll is None or poll.group_id != ctx.group_id:
+            raise UserError(wording.POLL_GONE)
+        now = ctx.now()
+        if not poll.open or now >= poll.closes_at:
+            raise UserError(wording.POLL_CLOSED)
+        if not choices or any(not 0 <= c < len(poll.options) for c in choices):
+            raise UserError(wording.POLL_GONE)
+        if len(choices) > 1 and not poll.multiple:
+            raise UserError(wording.POLL_PICK_ONE)
+        if poll.anonymous:
+            ballot = Ballot(poll.poll_id, voter_tag(poll.voter_secret, ctx.group_id,
+                                                    ctx.actor.user_id), choices,
+                            sealed=self.sealer.seal(choices), unseal=self.sealer.unseal)
+        else:
+            ballot = Ballot(poll.poll_id, ctx.actor.user_id, choices,
+                            name=ctx.actor.display_name)
+        result = await self.store.cast_vote(ballot, now)
+        names = [poll.options[c] for c in choices]
+        if result is VoteResult.COUNTED:
+            closes = self.when(poll.closes_at, ctx.settings.zone)
+            return Reply.text(wording.poll_vote_counted(names, closes))
+        if result is VoteResult.CHANGED:
+            return Reply.text(wording.poll_vote_changed(names))
+        if result is VoteResult.SAME:
+            return Reply.text(wording.POLL_VOTE_SAME)
+        if result is VoteResult.LOCKED:
+            return Reply.text(catalog.POLL_VOTE_LOCKED)
+        if result is VoteResult.CLOSED:
+            raise UserError(wording.POLL_CLOSED)
+        raise UserError(wording.POLL_GONE)
+
+    # ---- closing ---------------------------------------------------------------------------
+
+    def schedule(self, poll_id: str, closes: datetime) -> None:
+        """Close the poll at its time."""
+
+        def next_due(after: datetime) -> datetime | None:
+            return closes if after < closes else None
+
+        async def job(firing: Firing) -> None:
+            await self.close(poll_id, firing)
+
+        self.host.scheduler.add(f"poll-close:{poll_id}", next_due, job)
+
+    async def start(self) -> None:
+        """Schedule open polls; close at once (marked late) those whose time has passed,
+        however long ago: a poll must always close and post its results."""
+        now = self.host.clock.now()
+        for poll in await self.store.open_polls():
+            if poll.closes_at > now:
+                self.schedule(poll.poll_id, poll.closes_at)
+                continue
+            try:
+                await self.close(poll.poll_id,
+                                 Firing(f"poll-close:{poll.poll_id}", poll.closes_at, late=True))
+            except Exception as exc:  # never stop the bot starting; try again shortly
+                log_event(log, logging.WARNING, "poll.close_failed", poll=poll.poll_id,
+                          error=type(exc).__name__)
+                self.schedule(poll.poll_id, now)
+
+    async def close(self, poll_id: str, firing: Firing) -> bool:
+        """Close once: results as text and as a chart, posted with the closing."""
+        results = await self.store.poll_results(poll_id)
+        if results is None or not results.poll.open:
+            return False
+        message = self.results_message(results, firing.late)
+        delivery = NewDelivery(f"poll-results:{poll_id}",
+                               Destination.to_channel(results.poll.group_id,
+                                                      results.poll.channel), message)
+        now = self.host.clock.now()
+        closed = await self.store.close_poll(poll_id, firing.key, self.owner,
+                                                   results.tallies, [delivery], now)
+        if closed:
+            self.host.deliveries_waiting()
+            log_event(log, logging.INFO, "poll.closed", group=results.poll.group_id,
+                      poll=poll_id, voters=results.voters)
+        return closed
+
+    def results_message(self, results: PollResults, late: bool) -> Message:
+        """The results: a line per option (names only for a named poll), and a chart."""
+        poll = results.poll
+        total = sum(results.tallies)
+        lines = []
+        for i, option in enumerate(poll.options):
+            names = [neutralise(name) for name, chosen in results.named if i in chosen]
+            lines.append(wording.poll_result_line(option, results.tallies[i], total, names))
+        text = wording.poll_results(poll.question, lines, results.voters, late)
+        images: tuple[Image, ...] = ()
+        try:
+            png = bar_chart_png(_plain(poll.question), [_plain(o) for o in poll.options],
+                                results.tallies)
+        except Exception as exc:  # the results still go out as text
+            log_event(log, logging.WARNING, "poll.chart_failed", poll=poll.poll_id,
+                      error=type(exc).__name__)
+        else:
+            parts = [f"{_plain(o)}: {n}" for o, n in zip(poll.options, results.tallies,
+                                                          strict=True)]
+            images = (Image(f"poll-{poll.poll_id}.png", png,
+                            wording.poll_chart_alt(_plain(poll.question), parts)),)
+        return Message(text, images=images)
+
+
+def _split(value: str) -> tuple[str, int]:
+    poll_id, _, choice = value.partition(":")
+    try:
+        return poll_id, int(choice)
+    except ValueError:
+        return "", -1
+
+
+_EXAMPLE = '/poll question="Which day suits?" options="Monday|Tuesday" closes=3d'
+
+
+def build(host: PollsHost) -> Feature:
+    """The polls feature, built from its host."""
+    polls = Polls(host)
+    options = (
+        OptionSpec("question", wording.POLL_OPTION_QUESTION, max_length=QUESTION_LIMIT),
+        OptionSpec("options", wording.POLL_OPTION_OPTIONS, max_length=OPTIONS_LIMIT),
+        OptionSpec("closes", wording.POLL_OPTION_CLOSES, max_length=40),
+        OptionSpec("anonymous", wording.POLL_OPTION_ANONYMOUS, OptionType.BOOLEAN),
+        OptionSpec("multiple", wording.POLL_OPTION_MULTIPLE, OptionType.BOOLEAN),
+    )
+    spec = CommandSpec("poll", wording.POLL_HELP, polls.command,
+                       "/poll  or  " + _EXAMPLE, options=options, feature="polls",
+                       opens_form=True)
+    return Feature("polls", commands=[spec],
+                   actions={VOTE_ACTION: polls.vote, PICK_ACTION: polls.pick},
+                   forms=[polls.form], start=polls.start)

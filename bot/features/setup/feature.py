@@ -1,0 +1,207 @@
+"""`/setup`: show and change the group's settings from inside the chat.
+
+Facilitators and the platform's own administrators may run it (so a newly invited bot
+can be set up before any roles are configured). Chat-made settings are stored and
+override config; `reset=KEY` returns one to the config default. The settings that decide
+who sees safeguarding concerns (`lead_roles`, `leads_channel`, switching concerns on or
+off) are for safeguarding leads and administrators only, and the leads are told in their
+channel whenever they change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from typing import Any
+
+from bot import catalog
+from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature
+from bot.features.concerns import setup_line
+from bot.features.host import CoreHost
+from bot.logs import log_event
+from bot.messages import Destination, Message, Reply
+from bot.outbox import NewDelivery
+from bot.roles import Role
+from bot.settings import (
+    SETTING_KEYS,
+    SETTINGS,
+    GroupSettings,
+    SettingError,
+    describe,
+    feature_names,
+    setting_spec,
+    to_stored,
+)
+from bot.text import channel_ref, neutralise
+
+log = logging.getLogger(__name__)
+
+_CHANNEL_KEYS = {"updates_channel", "feedback_channel", "leads_channel"}
+
+
+def build(host: CoreHost[Any, None]) -> Feature:
+    """The setup feature: it changes every group setting, so it takes the core host."""
+
+    async def setup(ctx: Context) -> Reply:
+        lead_only = _lead_only(ctx)
+        if not ctx.options:
+            return Reply.text(await _overview(ctx, host) + (f"\n\n{catalog.SETUP_LEADS_PART}"
+                                                      if lead_only else ""))
+        changes = _changes(ctx)
+        stored = {k: (None if v is None else to_stored(k, v)) for k, v in changes.items()}
+        merged = host.settings.preview(ctx.group_id, stored)
+        if lead_only:
+            others = _not_safeguarding(changes, ctx.settings, merged)
+            if others:
+                raise UserError(catalog.setup_lead_cannot_change(others))
+        problems = [catalog.setup_needs_channel(f, k) if k.endswith("_channel")
+                    else catalog.setup_needs_roles(f, k) for f, k in merged.missing()]
+        if merged.privacy_problems():
+            problems.append(catalog.SETUP_LEADS_CHANNEL_SHARED)
+        if not merged.facilitator_roles:
+            problems.append(catalog.SETUP_NO_FACILITATOR_ROLES)
+        elif (not ctx.actor.is_admin and Role.FACILITATOR in ctx.roles
+              and Role.FACILITATOR not in host.roles_of(ctx.actor, merged)):
+            problems.append(catalog.SETUP_WOULD_LOCK_YOU_OUT)
+        if lead_only and Role.LEAD not in host.roles_of(ctx.actor, merged):
+            problems.append(catalog.SETUP_WOULD_LOCK_LEAD_OUT)
+        touched = safeguarding_changes(ctx.settings, merged)
+        if touched and not (ctx.actor.is_admin or Role.LEAD in ctx.roles):
+            # Otherwise a facilitator could make themselves a lead (or move the leads'
+            # channel, or switch concerns off) and read every case.
+            problems.append(catalog.setup_safeguarding_only(touched))
+        if problems:
+            raise UserError(catalog.setup_not_saved(problems))
+        notices = _tell_leads(ctx, merged, touched)
+        await ctx.storage.save_group_settings(ctx.group_id, stored, ctx.actor.user_id,
+                                              ctx.now(), notices)
+        host.settings.update_stored(ctx.group_id, stored)
+        if notices:
+            host.deliveries_waiting()
+            log_event(log, logging.WARNING, "setup.safeguarding_changed", group=ctx.group_id,
+                      keys=",".join(touched))
+        return Reply.text(catalog.setup_saved(sorted(changes)))
+
+    options = (
+        *(OptionSpec(s.key, s.description,
+                     OptionType.CHANNEL if s.key in _CHANNEL_KEYS else OptionType.STRING,
+                     max_length=400)
+          for s in SETTINGS if s.key != "features"),
+        OptionSpec("enable", "switch a feature on: " + ", ".join(feature_names()), max_length=60),
+        OptionSpec("disable", "switch a feature off", max_length=60),
+        OptionSpec("reset", "return a setting to the config default", max_length=60),
+    )
+    spec = CommandSpec(
+        name="setup",
+        description=catalog.SETUP_HELP,
+        handler=setup,
+        example="/setup  or  /setup timezone=Europe/London updates_channel=#news",
+        options=options,
+        # Leads own the settings that decide who sees concerns (`SAFEGUARDING_KEYS`);
+        # a lead who is not a facilitator may change those and only those.
+        roles=frozenset({Role.FACILITATOR, Role.LEAD}),
+        admins=True,
+    )
+    return Feature("setup", commands=[spec])
+
+
+# The settings that decide who sees concerns: the leads own them ("concerns" stands for
+# switching the concerns feature on or off).
+SAFEGUARDING_KEYS = ("lead_roles", "leads_channel", "concerns")
+
+
+def _lead_only(ctx: Context) -> bool:
+    """A safeguarding lead who is neither a facilitator nor an admin: they may see the
+    settings and change only the safeguarding ones."""
+    return (Role.LEAD in ctx.roles and Role.FACILITATOR not in ctx.roles
+            and not ctx.actor.is_admin)
+
+
+def _not_safeguarding(changes: dict[str, Any], old: GroupSettings,
+                      new: GroupSettings) -> list[str]:
+    """The settings in a change that are not the leads' to make; switching a feature
+    other than concerns on or off counts as `features`."""
+    others = {k for k in changes if k not in SAFEGUARDING_KEYS and k != "features"}
+    if (set(old.features) ^ set(new.features)) - {"concerns"}:
+        others.add("features")
+    return sorted(others)
+
+
+def safeguarding_changes(old: GroupSettings, new: GroupSettings) -> list[str]:
+    """The settings that decide who sees concerns, and that this change would alter:
+    who the leads are, their channel, and whether concerns are switched on."""
+    touched = [key for key in ("lead_roles", "leads_channel")
+               if getattr(old, key) != getattr(new, key)]
+    if ("concerns" in old.features) != ("concerns" in new.features):
+        touched.append("concerns")
+    return touched
+
+
+def _tell_leads(ctx: Context, new: GroupSettings, touched: list[str]) -> list[NewDelivery]:
+    """Whoever changes the safeguarding settings, the leads are told in their channel
+    (the old one and the new one), stored with the change itself."""
+    if not touched:
+        return []
+    channels = dict.fromkeys(c for c in (ctx.settings.leads_channel, new.leads_channel) if c)
+    text = catalog.setup_safeguarding_changed(neutralise(ctx.actor.display_name), touched,
+                                              "concerns" in new.features)
+    stamp = int(ctx.now().timestamp() * 1_000_000)
+    return [NewDelivery(f"setup-safeguarding:{ctx.group_id}:{stamp}:{channel}",
+                        Destination.to_channel(ctx.group_id, channel), Message(text))
+            for channel in channels]
+
+
+def _changes(ctx: Context) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    features = set(ctx.settings.features)
+    for key, raw in ctx.options.items():
+        if key in ("enable", "disable"):
+            for name in str(raw).replace(",", " ").split():
+                name = name.lower()
+                if name not in feature_names():
+                    raise UserError(catalog.setup_bad_feature(name, feature_names()))
+                (features.add if key == "enable" else features.discard)(name)
+            changes["features"] = frozenset(features)
+        elif key == "reset":
+            name = str(raw).strip().lower()
+            if name not in SETTING_KEYS:
+                match = difflib.get_close_matches(name, SETTING_KEYS, n=1)
+                raise UserError(catalog.setup_unknown_key(name, SETTING_KEYS,
+                                                          match[0] if match else None))
+            changes[name] = None
+        else:
+            spec = setting_spec(key)
+            assert spec is not None
+            try:
+                changes[key] = spec.check(raw)
+            except SettingError as exc:
+                raise UserError(catalog.setup_bad_value(key, str(exc))) from None
+    return changes
+
+
+async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
+    settings = ctx.settings
+    chat_made = set(host.settings.stored_keys(ctx.group_id))
+    lines = [catalog.SETUP_HEADER]
+    for spec in SETTINGS:
+        value = describe(settings, spec.key)
+        value = (channel_ref(value) if value and spec.key in _CHANNEL_KEYS
+                 else neutralise(value)) or catalog.SETUP_UNSET
+        where = " (set in chat)" if spec.key in chat_made else ""
+        lines.append(f"- {spec.key}: {value}{where}. {spec.description.capitalize()}.")
+    missing = [catalog.setup_needs_channel(f, k) for f, k in settings.missing()]
+    if "concerns" in settings.features:
+        line, nobody = await setup_line(ctx.app, ctx.group_id)
+        if nobody:
+            missing.append(line)
+        else:
+            lines.append(line)
+    lines.append("")
+    if missing:
+        lines.append(catalog.setup_missing(missing))
+    else:
+        lines.append(catalog.SETUP_NOTHING_MISSING)
+    return "\n".join(lines)
