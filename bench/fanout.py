@@ -33,8 +33,8 @@ from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.app import App
 from bot.config import Config, DiscordConfig
 from bot.features import meetings
-from bot.meetings_config import MeetingsConfig
-from storage.meetings import MeetingDraft
+from bot.features.meetings.config import MeetingsConfig
+from bot.features.meetings.store import MeetingDraft
 from tests.fakes.discord import FakeDiscord
 
 MEMBERS = 1000
@@ -77,7 +77,7 @@ async def run() -> int:
                 reminders=(REMINDER_MINUTES,), created_by="bench")], datetime.now(UTC))
             for user in users:
                 await storage.set_dm_optin(meeting_id, user, True)
-            app = App(config, storage, features=[meetings.build])
+            app = App(config, storage, features=[meetings.PACKAGE])
             await app.load()
             bot = DiscordBot(app, config.discord, guild_ready_timeout=0.05)
             app.start_delivery(bot.sender)

@@ -86,10 +86,10 @@ async def fill(database: str, key: str) -> float:
     from datetime import UTC, datetime, timedelta
 
     from bot.checkins_config import WEEKDAYS
+    from bot.features.meetings.store import MeetingDraft
     from storage.checkins import CheckinPrefs
     from storage.crypto import FieldCipher
     from storage.factory import open_storage
-    from storage.meetings import MeetingDraft
 
     started = time.perf_counter()
     storage = await open_storage(database, FieldCipher(key))

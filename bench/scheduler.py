@@ -52,13 +52,13 @@ from bench._common import Skipped, fresh_postgres
 from bot.app import App
 from bot.config import Config
 from bot.features import meetings
+from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import MeetingJobs
-from bot.meetings_config import MeetingsConfig
+from bot.features.meetings.store import MeetingDraft, ReminderContext
 from bot.outbox import NewDelivery
 from bot.runtime import start_app
 from scheduler import Firing
 from storage.crypto import FieldCipher, generate_key
-from storage.meetings import MeetingDraft, ReminderContext
 from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
 
@@ -201,7 +201,7 @@ async def coprod_scheduler(database: str | Path, workload: Workload) -> dict[str
     setup_seconds = time.perf_counter() - setup
     due_of = dict(zip(ids, dues, strict=True))
 
-    app = App(config, store, features=[meetings.build])
+    app = App(config, store, features=[meetings.PACKAGE])
     await app.load()
     timer_lateness: list[float] = []
     remind = MeetingJobs._remind

@@ -38,10 +38,8 @@ ERASED_NAME = "a former member"
 # `export_sections()` adds each storage package's. Every section is in an export even
 # when empty: a member sees every kind of thing the bot could hold.
 _UNMOVED_SECTIONS: tuple[str, ...] = (
-    "time_zones", "checkin_settings", "checkins", "one_to_one_requests",
-    "buddy_membership", "buddy_avoids", "buddy_rounds", "meeting_rsvps",
-    "meeting_reminder_optins", "agenda_items", "action_items", "minutes_written",
-    "meetings_created",
+    "checkin_settings", "checkins", "one_to_one_requests",
+    "buddy_membership", "buddy_avoids", "buddy_rounds",
     "known_facilitator", "group_settings_changed", "messages_waiting",
 )
 
@@ -90,10 +88,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("deliveries", ("id",), "body"),
     EncryptedColumn("deliveries", ("id",), "fallbacks"),
     EncryptedColumn("deliveries", ("id",), "sealed_to"),
-    EncryptedColumn("meetings", ("id",), "details"),
-    EncryptedColumn("agenda_items", ("id",), "body"),
-    EncryptedColumn("minutes", ("id",), "body"),
-    EncryptedColumn("action_items", ("id",), "body"),
     EncryptedColumn("checkins", ("id",), "note"),
     EncryptedColumn("one_to_ones", ("id",), "body"),
 )

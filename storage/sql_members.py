@@ -17,7 +17,6 @@ from typing import Any
 
 from storage.interface import StorageError
 from storage.members import (
-    ERASED_NAME,
     EncryptedColumn,
     Erasure,
     ErasureRecord,
@@ -45,11 +44,6 @@ def _iso(value: int | None) -> str | None:
 def _scope(group_id: str | None, column: str = "group_id") -> tuple[str, tuple[Any, ...]]:
     """An extra `AND` for one group (nothing for every group)."""
     return ("", ()) if group_id is None else (f" AND {column} = ?", (group_id,))
-
-
-def _meeting_scope(group_id: str | None) -> tuple[str, tuple[Any, ...]]:
-    return ("", ()) if group_id is None else (
-        " AND meeting_id IN (SELECT id FROM meetings WHERE group_id = ?)", (group_id,))
 
 
 def _destination(raw: Any) -> dict[str, Any]:
@@ -86,11 +80,6 @@ class SqlMembers(SqlBase, MemberDataStore):
             async def rows(sql: str, params: Sequence[Any]) -> list[Any]:
                 return list(await db.execute_fetchall(sql, tuple(params)))
 
-            for g, zone, at in await rows(
-                    f"SELECT group_id, zone, updated_at FROM member_zones WHERE user_id = ?"
-                    f"{scope} ORDER BY group_id", (m, *sp)):
-                out["time_zones"].append({"group": g, "time_zone": zone,
-                                          "changed_at": _iso(at)})
             for r in await rows(
                     "SELECT group_id, display_name, enabled, cadence, weekday, at_time, "
                     "timezone, quiet_start, quiet_end, paused_until, pause_reason, misses, "
@@ -136,53 +125,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                         out["buddy_rounds"].append({
                             "group": g, "round": number, "made_at": _iso(at),
                             "paired_with": [p for p in pair if p != m]})
-            for r in await rows(
-                    "SELECT m.group_id, r.meeting_id, r.occurrence, r.answer, r.updated_at "
-                    "FROM meeting_rsvps r JOIN meetings m ON m.id = r.meeting_id "
-                    f"WHERE r.user_id = ?{_scope(group_id, 'm.group_id')[0]} "
-                    "ORDER BY r.occurrence, r.meeting_id", (m, *sp)):
-                out["meeting_rsvps"].append({"group": r[0], "meeting": r[1],
-                                             "meeting_starts": _iso(r[2]), "answer": r[3],
-                                             "answered_at": _iso(r[4])})
-            for g, meeting in await rows(
-                    "SELECT m.group_id, o.meeting_id FROM meeting_dm_optins o "
-                    "JOIN meetings m ON m.id = o.meeting_id "
-                    f"WHERE o.user_id = ?{_scope(group_id, 'm.group_id')[0]} "
-                    "ORDER BY o.meeting_id", (m, *sp)):
-                out["meeting_reminder_optins"].append({"group": g, "meeting": meeting})
-            for r in await rows(
-                    "SELECT m.group_id, a.id, a.meeting_id, a.occurrence, a.body, a.created_at "
-                    "FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id "
-                    f"WHERE a.author_id = ?{_scope(group_id, 'm.group_id')[0]} "
-                    "ORDER BY a.id", (m, *sp)):
-                data = self._decrypt_json(r[4])
-                out["agenda_items"].append({
-                    "group": r[0], "id": r[1], "meeting": r[2], "meeting_starts": _iso(r[3]),
-                    "text": data.get("text"), "added_at": _iso(r[5])})
-            for r in await rows(
-                    "SELECT id, group_id, minutes_id, owner_id, body, due, status, done_by, "
-                    f"done_at, created_at FROM action_items WHERE (owner_id = ? OR "
-                    f"done_by = ?){scope} ORDER BY id", (m, m, *sp)):
-                record: dict[str, Any] = {"group": r[1], "id": r[0], "minutes": r[2],
-                                          "status": r[6], "created_at": _iso(r[9])}
-                if r[3] == m:
-                    data = self._decrypt_json(r[4])
-                    record.update(yours=True, task=data.get("task"), due=_iso(r[5]))
-                if r[7] == m:
-                    record.update(you_marked_it_done_at=_iso(r[8]))
-                out["action_items"].append(record)
-            for r in await rows(
-                    "SELECT id, group_id, meeting_id, created_at FROM minutes "
-                    f"WHERE written_by = ?{scope} ORDER BY id", (m, *sp)):
-                out["minutes_written"].append({"group": r[1], "id": r[0], "meeting": r[2],
-                                               "written_at": _iso(r[3])})
-            for r in await rows(
-                    "SELECT id, group_id, status, starts_at, details FROM meetings "
-                    f"WHERE created_by = ?{scope} ORDER BY id", (m, *sp)):
-                data = self._decrypt_json(r[4])
-                out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
-                                                "title": data.get("title"),
-                                                "first_starts": _iso(r[3])})
             for g, name, at in await rows(
                     "SELECT group_id, display_name, seen_at FROM facilitators "
                     f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
@@ -225,7 +167,6 @@ class SqlMembers(SqlBase, MemberDataStore):
         deleted: dict[str, int] = {}
         anonymised: dict[str, int] = {}
         scope, sp = _scope(group_id)
-        mscope, msp = _meeting_scope(group_id)
 
         async with self._transaction() as db:
             async def run(sql: str, params: Sequence[Any]) -> int:
@@ -252,18 +193,13 @@ class SqlMembers(SqlBase, MemberDataStore):
                     await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
                                                  kept))
 
-            for table in ("member_zones", "checkin_prefs", "checkins", "one_to_ones",
+            for table in ("checkin_prefs", "checkins", "one_to_ones",
                           "facilitators", "buddy_members"):
                 add(deleted, table, await run(
                     f"DELETE FROM {table} WHERE user_id = ?{scope}", (m, *sp)))
             add(deleted, "buddy_avoids", await run(
                 f"DELETE FROM buddy_avoids WHERE (user_id = ? OR other_id = ?){scope}",
                 (m, m, *sp)))
-            for table, column in (("meeting_rsvps", "user_id"),
-                                  ("meeting_dm_optins", "user_id"),
-                                  ("agenda_items", "author_id")):
-                add(deleted, table, await run(
-                    f"DELETE FROM {table} WHERE {column} = ?{mscope}", (m, *msp)))
 
             gone, rewrites = [], []
             for did, raw, body, sealed_to in await db.execute_fetchall(
@@ -295,21 +231,10 @@ class SqlMembers(SqlBase, MemberDataStore):
                 "status = 'requested' AND stage = 0 THEN 1 ELSE stage END "
                 f"WHERE facilitator_id = ?{scope}", (m, *sp)))
             for table, column in (("checkin_prefs", "facilitator_id"),
-                                  ("meetings", "created_by"), ("minutes", "written_by"),
-                                  ("action_items", "done_by"),
                                   ("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
                 add(anonymised, table, await run(
                     f"UPDATE {table} SET {column} = '' WHERE {column} = ?{scope}", (m, *sp)))
-
-            owned = []
-            for aid, body in await db.execute_fetchall(
-                    f"SELECT id, body FROM action_items WHERE owner_id = ?{scope}", (m, *sp)):
-                data = dict(self._decrypt_json(body))
-                data["owner"] = ERASED_NAME
-                owned.append((self._encrypt_json(data), aid))
-            add(anonymised, "action_items", await many(
-                "UPDATE action_items SET owner_id = '', body = ? WHERE id = ?", owned))
 
             rounds = []
             for g, number, pairs in await db.execute_fetchall(
@@ -366,18 +291,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 await run("checkins", "DELETE FROM checkins WHERE sent_at < ?", at)
                 await run("one_to_ones", "DELETE FROM one_to_ones WHERE status = 'done' "
                           "AND created_at < ?", at)
-            if cutoffs.minutes_before is not None:
-                at = cutoffs.minutes_before
-                await run("action_items", """
-                    DELETE FROM action_items WHERE minutes_id IN (
-                        SELECT m.id FROM minutes m WHERE m.created_at < ? AND NOT EXISTS (
-                            SELECT 1 FROM action_items a
-                             WHERE a.minutes_id = m.id AND a.status = 'open'))""", at)
-                await run("minutes", """
-                    DELETE FROM minutes WHERE created_at < ? AND NOT EXISTS (
-                        SELECT 1 FROM action_items a WHERE a.minutes_id = minutes.id)""", at)
-                await run("agenda_items", "DELETE FROM agenda_items WHERE occurrence < ?", at)
-                await run("meeting_rsvps", "DELETE FROM meeting_rsvps WHERE occurrence < ?", at)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}

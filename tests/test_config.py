@@ -24,7 +24,7 @@ from bot.config import (
     load_config,
     load_secrets,
 )
-from bot.meetings_config import MeetingsConfig
+from bot.features.meetings.config import MeetingsConfig
 from bot.runtime import key_path_for
 from bot.settings import SETTING_KEYS, GroupSettings, feature_channels, feature_names
 from tests.toml_writer import toml_document

@@ -17,16 +17,13 @@ from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
-from bot.meetings_config import MeetingsConfig
-from bot.retention_config import RetentionConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
     setup_feature.PACKAGE,
     feedback_feature.PACKAGE,
     polls_feature.PACKAGE,
-    FeaturePackage("meetings", meetings_feature.build, channel="updates_channel",
-                   config=MeetingsConfig),
+    meetings_feature.PACKAGE,
     FeaturePackage("checkins", checkins_feature.build, config=CheckinsConfig),
     FeaturePackage("buddies", buddies_feature.build, config=BuddiesConfig),
     concerns_feature.PACKAGE,
@@ -34,8 +31,7 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     agreement_feature.PACKAGE,
     resources_feature.PACKAGE,
     prompts_feature.PACKAGE,
-    FeaturePackage("retention", retention_feature.build, switchable=False,
-                   config=RetentionConfig),
+    retention_feature.PACKAGE,
 )
 """Every feature, in the order their commands are registered: one line each."""
 

@@ -33,9 +33,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.features.meetings.store import MeetingDraft
 from storage.crypto import FieldCipher
 from storage.factory import open_storage
-from storage.meetings import MeetingDraft
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_SECONDS = 30.0

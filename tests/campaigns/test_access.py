@@ -45,13 +45,14 @@ from bot.commands import (
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
 from bot.features.agreement import wording as agreement_words
-from bot.features.concerns import wording
+from bot.features.concerns import wording as concerns_words
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import owner_tag
 from bot.features.concerns.store import CaseStatus
 from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience
-from bot.features.polls import wording as poll_wording
+from bot.features.meetings import wording as meetings_words
+from bot.features.polls import wording as polls_words
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.interface import Storage
@@ -352,7 +353,7 @@ async def test_every_command_that_is_not_theirs_is_refused_by_the_core(
             async with Unchanged(world):
                 reply = await world.app.handle(event)
             text = reply_text(reply)
-            assert text in (refusal(spec), wording.CONCERN_REFUSED), (
+            assert text in (refusal(spec), concerns_words.CONCERN_REFUSED), (
                 spec.name, text)
             assert reply.form is None and not reply.public, spec.name
             if spec.name == "case register":
@@ -644,7 +645,7 @@ async def test_a_facilitator_cannot_make_themselves_a_lead(world: World) -> None
             reply = reply_text(await world.bot.run("fran", line))
         assert "Nothing was changed" in reply and "only a safeguarding lead" in reply, line
     assert reply_text(await world.bot.run("fran", f"/case show case={world.case}")) == (
-        wording.CONCERN_REFUSED)
+        concerns_words.CONCERN_REFUSED)
 
 
 # ---- cases ------------------------------------------------------------------------------
@@ -672,9 +673,9 @@ async def test_a_non_lead_cannot_learn_that_a_case_exists(world: World) -> None:
                 seen = await world.app.handle(real)
                 unseen = await world.app.handle(invented)
             assert seen == unseen, (name, real)
-            assert reply_text(seen) == wording.CONCERN_REFUSED
+            assert reply_text(seen) == concerns_words.CONCERN_REFUSED
         listed = await world.app.handle(Invocation(GROUP, actor, "case list"))
-        assert reply_text(listed) == wording.CONCERN_REFUSED
+        assert reply_text(listed) == concerns_words.CONCERN_REFUSED
     concern = await world.app.storage.concern(world.case)
     assert concern is not None and concern.status is CaseStatus.OPEN
 
@@ -685,7 +686,7 @@ async def test_a_lead_who_is_the_subject_of_a_case_cannot_see_it(world: World) -
                               _case_events(dev, NO_SUCH_CASE), strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == wording.CONCERN_REFUSED
+        assert reply_text(seen) == concerns_words.CONCERN_REFUSED
     listed = reply_text(await world.bot.run("dev", "/case list"))
     assert world.case in listed and world.dev_case not in listed
     assert "Dev shouted" not in _everything_for(world.bot, "U-dev", 0)
@@ -713,7 +714,7 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
                               strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == wording.CONCERN_REFUSED
+        assert reply_text(seen) == concerns_words.CONCERN_REFUSED
     assert ref not in reply_text(await world.bot.run("gwen", "/case list"))
     # Nor is she sent it when it is escalated, or offered it to be assigned.
     mark = len(world.bot.adapter.sent)
@@ -723,7 +724,7 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
     assert any(ref in m.text for m in _sent_since(world.bot, mark)), "it was escalated"
     assert "Gwen shouted" not in _everything_for(world.bot, "U-gwen", 0)
     assign = await world.bot.run("erin", f"/case assign case={ref} to=U-gwen")
-    assert reply_text(assign) == wording.CONCERN_ASSIGNEE_NOT_LEAD
+    assert reply_text(assign) == concerns_words.CONCERN_ASSIGNEE_NOT_LEAD
 
 
 async def test_concern_drafts_are_only_their_writers(world: World) -> None:
@@ -738,7 +739,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
                                          channel=None)
         taken = await world.bot.press("mallory", "concern.dm", f"y:{world.alice_draft}",
                                       channel=None)
-    assert reply_text(taken) == wording.CONCERN_DRAFT_GONE and taken.form is None
+    assert reply_text(taken) == concerns_words.CONCERN_DRAFT_GONE and taken.form is None
     assert declined.update is not None  # told "not raised", and nothing was deleted
     assert await storage.concern_draft(draft_id, alices, not_before)
     # Mallory sends the concern form with Alice's draft as its state: her concern is
@@ -753,7 +754,7 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
     alice = world.actor("alice")
     elsewhere = await world.app.handle(ButtonPress(OTHER_GROUP, alice, "concern.dm",
                                                    f"y:{world.alice_draft}"))
-    assert reply_text(elsewhere) == wording.CONCERN_DRAFT_GONE
+    assert reply_text(elsewhere) == concerns_words.CONCERN_DRAFT_GONE
 
 
 # ---- forged values -----------------------------------------------------------------------
@@ -764,15 +765,15 @@ async def test_forged_values_for_other_peoples_things_are_refused(world: World) 
     for action in ("meetings.confirm", "meetings.change", "meetings.discard"):
         async with Unchanged(world):
             reply = await bot.press("mallory", action, world.carol_draft)
-        assert reply_text(reply) == catalog.MEETING_DRAFT_GONE, action
+        assert reply_text(reply) == meetings_words.MEETING_DRAFT_GONE, action
     async with Unchanged(world):
         reply = await bot.press("mallory", "meetings.action_done", str(world.action_item))
-    assert reply_text(reply) == catalog.action_not_yours(world.action_item)
+    assert reply_text(reply) == meetings_words.action_not_yours(world.action_item)
     # Editing someone else's meeting through a forged form state.
     async with Unchanged(world):
         reply = await bot.submit("mallory", "meetings.schedule", {
             "title": "Hijacked", "when": "2026-01-21 18:00"}, state=f"r=60;e={world.meeting}")
-    assert reply_text(reply) == catalog.meeting_not_yours(world.meeting)
+    assert reply_text(reply) == meetings_words.meeting_not_yours(world.meeting)
 
 
 async def test_values_from_another_group_are_refused(world: World) -> None:
@@ -798,19 +799,19 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(carol, "checkin.arranged", world.request), catalog.ONE_TO_ONE_NOT_YOURS),
         (FormSubmission(OTHER_GROUP, carol, "checkin.reply", {"message": "x"},
                         world.request), catalog.ONE_TO_ONE_NOT_YOURS),
-        (press(erin, "concern.ack", world.case), wording.CONCERN_REFUSED),
-        (press(alice, "poll.vote", f"{world.poll}:0"), poll_wording.POLL_GONE),
+        (press(erin, "concern.ack", world.case), concerns_words.CONCERN_REFUSED),
+        (press(alice, "poll.vote", f"{world.poll}:0"), polls_words.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
-         poll_wording.POLL_GONE),
+         polls_words.POLL_GONE),
         (press(alice, "agreement.vote", f"{world.amendment}:0"), agreement_words.AMENDMENT_GONE),
         (press(alice, "agreement.read", "1"), agreement_words.AGREEMENT_NONE),
         (press(alice, "meetings.rsvp.going", f"{world.meeting}:1768932000:0"),
-         catalog.meeting_not_found(world.meeting)),
+         meetings_words.meeting_not_found(world.meeting)),
         (press(alice, "meetings.dm", str(world.meeting)),
-         catalog.meeting_not_found(world.meeting)),
-        (press(carol, "meetings.confirm", world.carol_draft), catalog.MEETING_DRAFT_GONE),
+         meetings_words.meeting_not_found(world.meeting)),
+        (press(carol, "meetings.confirm", world.carol_draft), meetings_words.MEETING_DRAFT_GONE),
         (press(carol, "meetings.action_done", str(world.action_item)),
-         catalog.action_not_found(world.action_item)),
+         meetings_words.action_not_found(world.action_item)),
         (press(carol, "feedback.answer", world.feedback_item),
          feedback_wording.feedback_no_item(world.feedback_item)),
         (FormSubmission(OTHER_GROUP, carol, "feedback.answer", {"answer": "x"},

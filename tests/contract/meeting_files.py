@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
+from bot.features.meetings.store import MeetingDraft
 from storage.interface import Storage
-from storage.meetings import MeetingDraft
 
 
 async def add_meeting(storage: Storage, group_id: str, channel: str,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
+from bot.features.meetings import wording
 from bot.membership import not_in_group
 from bot.messages import Reply
 
@@ -26,7 +27,7 @@ async def test_minutes_refuse_an_owner_who_is_not_in_the_group(bot: MemoryBot) -
     bot.adapter.member("bob")
     reply = await _minutes(bot, "@U-bob: book the coach\n@zed: bring cake\n"
                                 "@zed: and plates")
-    assert reply.field_errors == {"actions": catalog.action_owners_unknown(["zed", "zed"])}
+    assert reply.field_errors == {"actions": wording.action_owners_unknown(["zed", "zed"])}
     assert "“@zed”" in reply.field_errors["actions"]
     assert "U-bob" not in reply.field_errors["actions"]
     assert await bot.app.storage.open_actions(bot.group_id, None) == []

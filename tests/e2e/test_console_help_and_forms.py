@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from bot import catalog
-from bot.features.polls import wording as poll_wording
+from bot.features.meetings import wording as meetings_words
+from bot.features.polls import wording as polls_words
 
 from .conftest import ConsoleRunner
 
@@ -72,7 +73,7 @@ async def test_poll_form_options_one_per_line_and_a_wrong_count_asked_again(
     assert closes.startswith("Question 3 of 5: When it closes (optional")
     refused = run.answer("", nth=3)
     assert refused.startswith("Some answers need another look, so nothing was sent yet:")
-    assert poll_wording.poll_too_few_options(1) in refused
+    assert polls_words.poll_too_few_options(1) in refused
     assert refused.endswith(
         "Question 2 of 5: Options: 2 to 10, one per line (required, up to 810 characters)\n"
         "    type as many lines as you need, then an empty line to finish")
@@ -120,7 +121,7 @@ async def test_people_who_are_not_in_the_group_are_refused_by_name(
     run = await console(script)
     refused = run.answer("", nth=3)
     assert refused.startswith("Some answers need another look, so nothing was sent yet:")
-    assert catalog.action_owners_unknown(["zed"]) in refused
+    assert meetings_words.action_owners_unknown(["zed"]) in refused
     assert refused.endswith("    for example: @sam: book the room (Friday)")
     done = run.answer("", nth=4)
     assert "Saved and posted the minutes in #updates, with 2 action items" in done

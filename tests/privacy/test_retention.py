@@ -17,12 +17,12 @@ from bot.config import Config, ConfigError, load_config
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
 from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
-from bot.features.retention import SCHEDULE, Retention
-from bot.retention_config import RetentionConfig
+from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
+from bot.features.retention import PACKAGE, SCHEDULE, Retention
+from bot.features.retention.config import RetentionConfig
 from scheduler import Firing
 from storage.checkins import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
 from storage.interface import Storage
-from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.privacy.conftest import start_features
 
 # Storage behaviour: checked on SQLite and PostgreSQL alike.
@@ -168,8 +168,8 @@ async def test_the_sweep_deletes_exactly_what_is_past_each_period(
 async def test_a_sweep_runs_once_per_day_across_processes(storage: Storage) -> None:
     await _checkin(storage, "old", SWEEP - timedelta(days=400))
     clock = FakeClock(SWEEP)
-    first = Retention(App(Config().with_sections(PERIODS), storage, clock=clock))
-    second = Retention(App(Config().with_sections(PERIODS), storage, clock=clock))
+    first = Retention(App(Config().with_sections(PERIODS), storage, clock=clock).host_for(PACKAGE))
+    second = Retention(App(Config().with_sections(PERIODS), storage, clock=clock).host_for(PACKAGE))
     firing = Firing(SCHEDULE, SWEEP)
     assert (await first.sweep(firing) or {})["checkins"] == 1
     assert await second.sweep(firing) is None

@@ -10,9 +10,9 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import catalog
+from bot.features.meetings import wording
+from bot.features.meetings.store import NewAction
 from bot.features.meetings.when import WhenError, due_moment, parse_due_date
-from storage.meetings import NewAction
 
 _LINE = re.compile(
     r"^\s*(?:[-*•]\s*)?(?P<owner>[^:]{1,80}?)\s*:\s*(?P<task>.*?)\s*"
@@ -30,7 +30,7 @@ def parse_actions(text: str, zone: ZoneInfo, now: datetime) -> list[NewAction]:
             continue
         match = _LINE.match(line)
         if match is None or not match.group("task") or not match.group("owner").strip():
-            raise WhenError(catalog.action_line_bad(number, line))
+            raise WhenError(wording.action_line_bad(number, line))
         owner = match.group("owner").strip()
         mention = _MENTION.match(owner)
         owner_id = ""
@@ -45,5 +45,5 @@ def parse_actions(text: str, zone: ZoneInfo, now: datetime) -> list[NewAction]:
         actions.append(NewAction(owner_id, owner.lstrip("@"), match.group("task"), due,
                                  zone.key))
     if len(actions) > MAX_ACTIONS:
-        raise WhenError(catalog.action_line_bad(MAX_ACTIONS + 1, "…"))
+        raise WhenError(wording.action_line_bad(MAX_ACTIONS + 1, "…"))
     return actions

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
-from storage.meetings import MeetingRecord
+from bot.features.meetings.store import MeetingRecord
 
 PRODID = "-//coprod-bot//meetings//EN"
 

@@ -13,10 +13,20 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import FormSubmission
 from bot.features import FormSpec
+from bot.features.meetings import wording
 from bot.features.meetings.actions import parse_actions
 from bot.features.meetings.calendar import meetings_calendar
+from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import MeetingJobs, compose_reminder
 from bot.features.meetings.occurrences import Occurrences
+from bot.features.meetings.store import (
+    ACTIVE,
+    DRAFT,
+    MeetingDraft,
+    MeetingRecord,
+    MeetingsStore,
+    NewMinutes,
+)
 from bot.features.meetings.texts import (
     RSVP_LABELS,
     action_text,
@@ -37,7 +47,6 @@ from bot.features.meetings.when import (
     parse_repeat,
     parse_when,
 )
-from bot.meetings_config import MeetingsConfig
 from bot.membership import not_in_group
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -45,10 +54,10 @@ from bot.parsing import parse_id
 from bot.roles import Role
 from bot.settings import SettingError, setting_spec
 from bot.text import neutralise
-from storage.meetings import ACTIVE, DRAFT, MeetingDraft, MeetingRecord, NewMinutes
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.host import FeatureHost
+    from bot.features.meetings.config import MeetingsConfig
 
 Handler = Callable[[Context], Awaitable[Reply]]
 
@@ -63,23 +72,23 @@ NOTES_MAX = 1000
 MAX_REMINDER_MINUTES = int(LONGEST_OFFSET.total_seconds() // 60)
 
 SCHEDULE_FIELDS = (
-    FormField("title", catalog.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
+    FormField("title", wording.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
               placeholder="Monthly group meeting"),
-    FormField("when", catalog.MEETING_WHEN_LABEL, max_length=100,
+    FormField("when", wording.MEETING_WHEN_LABEL, max_length=100,
               placeholder="next Tuesday 6pm"),
-    FormField("repeat", catalog.MEETING_REPEAT_LABEL, required=False, max_length=200,
+    FormField("repeat", wording.MEETING_REPEAT_LABEL, required=False, max_length=200,
               placeholder="none, weekly, fortnightly, monthly, monthly by weekday"),
-    FormField("where", catalog.MEETING_WHERE_LABEL, required=False, max_length=300,
+    FormField("where", wording.MEETING_WHERE_LABEL, required=False, max_length=300,
               placeholder="Community room, or a video link"),
-    FormField("agenda", catalog.MEETING_AGENDA_LABEL, kind="paragraph", required=False,
+    FormField("agenda", wording.MEETING_AGENDA_LABEL, kind="paragraph", required=False,
               max_length=NOTES_MAX),
 )
 MINUTES_FIELDS = (
-    FormField("summary", catalog.MINUTES_SUMMARY_LABEL, kind="paragraph", max_length=1500),
-    FormField("decisions", catalog.MINUTES_DECISIONS_LABEL, kind="paragraph",
+    FormField("summary", wording.MINUTES_SUMMARY_LABEL, kind="paragraph", max_length=1500),
+    FormField("decisions", wording.MINUTES_DECISIONS_LABEL, kind="paragraph",
               required=False, max_length=1000),
-    FormField("actions", catalog.MINUTES_ACTIONS_LABEL, kind="paragraph", required=False,
-              max_length=1000, placeholder=catalog.MINUTES_ACTIONS_PLACEHOLDER),
+    FormField("actions", wording.MINUTES_ACTIONS_LABEL, kind="paragraph", required=False,
+              max_length=1000, placeholder=wording.MINUTES_ACTIONS_PLACEHOLDER),
 )
 
 
@@ -110,10 +119,12 @@ class FormState:
 
 
 class Flows:
-    """Every handler of the feature, sharing the app and its schedules."""
+    """Every handler of the feature, sharing the host and the feature's schedules."""
 
-    def __init__(self, app: App, jobs: MeetingJobs) -> None:
-        self.app = app
+    def __init__(self, host: FeatureHost[MeetingsStore, MeetingsConfig],
+                 jobs: MeetingJobs) -> None:
+        self.host = host
+        self.store = host.store
         self.jobs = jobs
         self.schedule_spec = FormSpec(SCHEDULE_FORM, SCHEDULE_FIELDS, self.submit_schedule,
                                       command="meeting schedule")
@@ -124,18 +135,18 @@ class Flows:
 
     async def zone_of(self, ctx: Context) -> ZoneInfo:
         """The actor's own zone, else the group's."""
-        own = await ctx.storage.member_zone(ctx.group_id, ctx.actor.user_id)
+        own = await self.store.member_zone(ctx.group_id, ctx.actor.user_id)
         return ZoneInfo(own) if own else ctx.settings.zone
 
     async def meeting(self, ctx: Context, meeting_id: int, *, mine: bool = False,
                       ) -> MeetingRecord:
         """An active meeting of the group (and one the actor may change, if `mine`)."""
-        meeting = await ctx.storage.get_meeting(ctx.group_id, meeting_id)
+        meeting = await self.store.get_meeting(ctx.group_id, meeting_id)
         if meeting is None or meeting.status != ACTIVE:
-            raise UserError(catalog.meeting_not_found(meeting_id))
+            raise UserError(wording.meeting_not_found(meeting_id))
         if mine and meeting.created_by != ctx.actor.user_id and not ctx.has_role(
                 Role.FACILITATOR):
-            raise UserError(catalog.meeting_not_yours(meeting_id))
+            raise UserError(wording.meeting_not_yours(meeting_id))
         return meeting
 
     async def next_meeting(self, ctx: Context, meeting_id: int | None,
@@ -146,15 +157,15 @@ class Flows:
             meeting = await self.meeting(ctx, meeting_id)
             nxt = occurrences(meeting).after(now)
             if nxt is None:
-                raise UserError(catalog.meeting_no_more(neutralise(meeting.title)))
+                raise UserError(wording.meeting_no_more(neutralise(meeting.title)))
             return meeting, nxt
         soonest: tuple[MeetingRecord, datetime] | None = None
-        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+        for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None and (soonest is None or nxt < soonest[1]):
                 soonest = (meeting, nxt)
         if soonest is None:
-            raise UserError(catalog.MEETING_NONE)
+            raise UserError(wording.MEETING_NONE)
         return soonest
 
     def reminders_option(self, ctx: Context, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -171,15 +182,14 @@ class Flows:
                       defaults: dict[str, str] | None = None) -> Reply:
         """The schedule form, maybe pre-filled."""
         spec = self.schedule_spec
-        title = catalog.MEETING_EDIT_FORM_TITLE if editing else catalog.MEETING_FORM_TITLE
+        title = wording.MEETING_EDIT_FORM_TITLE if editing else wording.MEETING_FORM_TITLE
         return Reply(form=spec.form(title, state=state.encode(), defaults=defaults))
 
     # ---- schedule, check, save ---------------------------------------------------------
 
     async def schedule(self, ctx: Context) -> Reply:
         """/meeting schedule: open the form."""
-        reminders = self.reminders_option(
-            ctx, self.app.config.section(MeetingsConfig).reminder_minutes)
+        reminders = self.reminders_option(ctx, self.host.config.reminder_minutes)
         return self.schedule_form(FormState(reminders), editing=False)
 
     async def edit(self, ctx: Context) -> Reply:
@@ -193,7 +203,7 @@ class Flows:
     async def submit_schedule(self, ctx: Context) -> Reply:
         """The schedule form: read everything, store a draft, and show it back."""
         state = FormState.decode(_state(ctx),
-                                 self.app.config.section(MeetingsConfig).reminder_minutes)
+                                 self.host.config.reminder_minutes)
         zone = await self.zone_of(ctx)
         now = ctx.now()
         try:
@@ -219,30 +229,30 @@ class Flows:
             notes=ctx.options.get("agenda", ""), channel=channel,
             reminders=state.reminders, created_by=ctx.actor.user_id,
             replaces=state.replaces)
-        draft_id = await ctx.storage.save_meeting_draft(draft, now)
-        record = await ctx.storage.get_meeting(ctx.group_id, draft_id)
+        draft_id = await self.store.save_meeting_draft(draft, now)
+        record = await self.store.get_meeting(ctx.group_id, draft_id)
         assert record is not None
         when = when_text(start, zone)
         if zone.key != group_zone.key:
             when += f"; that is {when_text(start, group_zone)}"
-        text = catalog.meeting_check(
+        text = wording.meeting_check(
             neutralise(record.title), when, repeat_text(record), neutralise(record.location),
-            catalog.reminders_words([d for d in offsets_text(record.reminders).split(", ")
+            wording.reminders_words([d for d in offsets_text(record.reminders).split(", ")
                                      if d != "none"]),
             posts_in(ctx.settings.updates_channel, channel), editing=editing is not None)
         value = str(draft_id)
         return Reply(messages=(Message(text, buttons=(
-            Button(catalog.MEETING_SAVE, CONFIRM, value, "primary"),
-            Button(catalog.MEETING_CHANGE, CHANGE, value),
-            Button(catalog.MEETING_DISCARD, DISCARD, value))),))
+            Button(wording.MEETING_SAVE, CONFIRM, value, "primary"),
+            Button(wording.MEETING_CHANGE, CHANGE, value),
+            Button(wording.MEETING_DISCARD, DISCARD, value))),))
 
     async def _draft(self, ctx: Context) -> MeetingRecord:
         draft_id = parse_id(ctx.options.get("value"))
         if draft_id is None:
-            raise UserError(catalog.MEETING_DRAFT_GONE)
-        draft = await ctx.storage.get_meeting(ctx.group_id, draft_id)
+            raise UserError(wording.MEETING_DRAFT_GONE)
+        draft = await self.store.get_meeting(ctx.group_id, draft_id)
         if draft is None or draft.status != DRAFT or draft.created_by != ctx.actor.user_id:
-            raise UserError(catalog.MEETING_DRAFT_GONE)
+            raise UserError(wording.MEETING_DRAFT_GONE)
         return draft
 
     async def confirm(self, ctx: Context) -> Reply:
@@ -251,27 +261,27 @@ class Flows:
         editing = draft.replaces is not None
         zone = ZoneInfo(draft.zone)
         target_id = draft.replaces if draft.replaces is not None else draft.id
-        notice = catalog.meeting_announced(
+        notice = wording.meeting_announced(
             neutralise(draft.title), when_text(draft.starts_at, zone), repeat_text(draft),
             neutralise(draft.location), target_id, editing)
         channel = posts_in(ctx.settings.updates_channel, draft.channel)
         deliveries = [NewDelivery(f"meeting-announce:{draft.id}",
                                   destination_for(ctx.group_id, channel),
                                   Message(notice))] if channel else []
-        saved = await ctx.storage.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
-                                                  deliveries)
+        saved = await self.store.confirm_meeting(ctx.group_id, draft.id, ctx.now(),
+                                                 deliveries)
         if saved is None:
-            raise UserError(catalog.MEETING_DRAFT_GONE)
+            raise UserError(wording.MEETING_DRAFT_GONE)
         self.jobs.add_meeting(saved)
         self.jobs.ensure_coming_up(ctx.group_id)
-        ctx.app.deliveries_waiting()
-        return Reply(update=Message(catalog.meeting_saved(
+        self.host.deliveries_waiting()
+        return Reply(update=Message(wording.meeting_saved(
             neutralise(saved.title), saved.id, channel, editing)))
 
     async def change(self, ctx: Context) -> Reply:
         """Change: the form again, filled in with the draft."""
         draft = await self._draft(ctx)
-        await ctx.storage.discard_draft(ctx.group_id, draft.id)
+        await self.store.discard_draft(ctx.group_id, draft.id)
         zone = await self.zone_of(ctx)
         return self.schedule_form(FormState(draft.reminders, draft.replaces),
                                   editing=draft.replaces is not None,
@@ -280,23 +290,23 @@ class Flows:
     async def discard(self, ctx: Context) -> Reply:
         """Don't save: forget the draft."""
         draft = await self._draft(ctx)
-        await ctx.storage.discard_draft(ctx.group_id, draft.id)
-        return Reply(update=Message(catalog.MEETING_DISCARDED))
+        await self.store.discard_draft(ctx.group_id, draft.id)
+        return Reply(update=Message(wording.MEETING_DISCARDED))
 
     async def home(self, ctx: Context) -> Message | None:
         """A member's own overview: the next meetings and their own open action items."""
         zone = await self.zone_of(ctx)
         now = ctx.now()
         upcoming = []
-        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+        for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None:
                 upcoming.append((nxt, f"- **{neutralise(meeting.title)}**: "
                                       f"{when_text(nxt, zone)}"))
-        actions = await ctx.storage.open_actions(ctx.group_id, ctx.actor.user_id)
+        actions = await self.store.open_actions(ctx.group_id, ctx.actor.user_id)
         if not upcoming and not actions:
             return None
-        return Message(catalog.meetings_home([line for _, line in sorted(upcoming)[:3]],
+        return Message(wording.meetings_home([line for _, line in sorted(upcoming)[:3]],
                                              [action_text(a) for a in actions]),
                        buttons=tuple(done_button(a) for a in actions[:5]))
 
@@ -307,15 +317,15 @@ class Flows:
         zone = await self.zone_of(ctx)
         now = ctx.now()
         upcoming = []
-        for meeting in await ctx.storage.active_meetings(ctx.group_id):
+        for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None:
-                upcoming.append((nxt, catalog.meeting_list_line(
+                upcoming.append((nxt, wording.meeting_list_line(
                     meeting.id, neutralise(meeting.title), when_text(nxt, zone),
                     repeat_text(meeting), neutralise(meeting.location))))
         if not upcoming:
-            return Reply.text(catalog.MEETING_NONE)
-        return Reply.text(catalog.meeting_list(zone.key, [line for _, line in sorted(upcoming)]))
+            return Reply.text(wording.MEETING_NONE)
+        return Reply.text(wording.meeting_list(zone.key, [line for _, line in sorted(upcoming)]))
 
     async def cancel(self, ctx: Context) -> Reply:
         """/meeting cancel: the whole series, or one date."""
@@ -327,20 +337,20 @@ class Flows:
         channel = posts_in(ctx.settings.updates_channel, meeting.channel)
         notices = [NewDelivery(f"meeting-cancel:{meeting.id}",
                                destination_for(ctx.group_id, channel),
-                               Message(catalog.meeting_cancelled_notice(title, None)))
+                               Message(wording.meeting_cancelled_notice(title, None)))
                    ] if channel else []
-        if not await ctx.storage.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), notices):
-            raise UserError(catalog.meeting_not_found(meeting.id))
+        if not await self.store.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), notices):
+            raise UserError(wording.meeting_not_found(meeting.id))
         self.jobs.remove_meeting(meeting.id)
-        ctx.app.deliveries_waiting()
-        return Reply.text(catalog.meeting_cancelled(title, None))
+        self.host.deliveries_waiting()
+        return Reply.text(wording.meeting_cancelled(title, None))
 
     async def skip(self, ctx: Context) -> Reply:
         """/meeting skip: the next date does not happen."""
         meeting = await self.meeting(ctx, int(ctx.options["meeting"]), mine=True)
         nxt = occurrences(meeting).after(ctx.now())
         if nxt is None:
-            raise UserError(catalog.meeting_no_more(neutralise(meeting.title)))
+            raise UserError(wording.meeting_no_more(neutralise(meeting.title)))
         return await self._skip(ctx, meeting, nxt)
 
     async def _occurrence_on(self, ctx: Context, meeting: MeetingRecord,
@@ -353,7 +363,7 @@ class Flows:
         day_start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
         found = occurrences(meeting).after(max(day_start, ctx.now()) - timedelta(microseconds=1))
         if found is None or found.astimezone(zone).date() != day:
-            raise UserError(catalog.meeting_no_occurrence(f"{day:%A} {day.day} {day:%B}"))
+            raise UserError(wording.meeting_no_occurrence(f"{day:%A} {day.day} {day:%B}"))
         return found
 
     async def _skip(self, ctx: Context, meeting: MeetingRecord, occurrence: datetime) -> Reply:
@@ -362,15 +372,15 @@ class Flows:
         channel = posts_in(ctx.settings.updates_channel, meeting.channel)
         notices = [NewDelivery(f"meeting-skip:{meeting.id}:{int(occurrence.timestamp())}",
                                destination_for(ctx.group_id, channel),
-                               Message(catalog.meeting_cancelled_notice(title, when)))
+                               Message(wording.meeting_cancelled_notice(title, when)))
                    ] if channel else []
-        if await ctx.storage.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
-                                             notices):
-            updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
+        if await self.store.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
+                                            notices):
+            updated = await self.store.get_meeting(ctx.group_id, meeting.id)
             if updated is not None:
                 self.jobs.add_meeting(updated)
-            ctx.app.deliveries_waiting()
-        return Reply.text(catalog.meeting_cancelled(title, when))
+            self.host.deliveries_waiting()
+        return Reply.text(wording.meeting_cancelled(title, when))
 
     # ---- RSVP and personal reminders -----------------------------------------------------
 
@@ -385,14 +395,14 @@ class Flows:
                 raise UserError(catalog.form_expired()) from None
             # One storage call: the meeting, the answer and what the reminder shows now
             # (answers pressed at the same moment are committed together).
-            found = await ctx.storage.answer_rsvp(ctx.group_id, meeting_id, occurrence,
-                                                  ctx.actor.user_id, answer, ctx.now())
+            found = await self.store.answer_rsvp(ctx.group_id, meeting_id, occurrence,
+                                                 ctx.actor.user_id, answer, ctx.now())
             if found is None:
-                raise UserError(catalog.meeting_not_found(meeting_id))
+                raise UserError(wording.meeting_not_found(meeting_id))
             message = compose_reminder(found.meeting, occurrence, found.agenda, found.counts,
                                        late)
             return Reply(update=message,
-                         messages=(Message(catalog.rsvp_thanks(RSVP_LABELS[answer])),))
+                         messages=(Message(wording.rsvp_thanks(RSVP_LABELS[answer])),))
         return handle
 
     async def dm_button(self, ctx: Context) -> Reply:
@@ -409,30 +419,30 @@ class Flows:
 
     async def _dm_optin(self, ctx: Context, meeting_id: int, on: bool) -> Reply:
         meeting = await self.meeting(ctx, meeting_id)
-        await ctx.storage.set_dm_optin(meeting.id, ctx.actor.user_id, on)
-        updated = await ctx.storage.get_meeting(ctx.group_id, meeting.id)
+        await self.store.set_dm_optin(meeting.id, ctx.actor.user_id, on)
+        updated = await self.store.get_meeting(ctx.group_id, meeting.id)
         if updated is not None:
             self.jobs.add_meeting(updated)
-        return Reply.text(catalog.dm_optin_done(neutralise(meeting.title), meeting.id, on))
+        return Reply.text(wording.dm_optin_done(neutralise(meeting.title), meeting.id, on))
 
     async def timezone(self, ctx: Context) -> Reply:
         """/meeting timezone: see, set or reset the member's own zone."""
         raw = str(ctx.options.get("zone", "")).strip()
         if not raw:
-            own = await ctx.storage.member_zone(ctx.group_id, ctx.actor.user_id)
-            return Reply.text(catalog.meeting_timezone_is(own or ctx.settings.timezone,
+            own = await self.store.member_zone(ctx.group_id, ctx.actor.user_id)
+            return Reply.text(wording.meeting_timezone_is(own or ctx.settings.timezone,
                                                           own is not None))
         if raw.lower() == "reset":
-            await ctx.storage.set_member_zone(ctx.group_id, ctx.actor.user_id, None, ctx.now())
-            return Reply.text(catalog.meeting_timezone_is(ctx.settings.timezone, False))
+            await self.store.set_member_zone(ctx.group_id, ctx.actor.user_id, None, ctx.now())
+            return Reply.text(wording.meeting_timezone_is(ctx.settings.timezone, False))
         spec = setting_spec("timezone")
         assert spec is not None
         try:
             zone = str(spec.check(raw))
         except SettingError as exc:
             raise UserError(str(exc)) from None
-        await ctx.storage.set_member_zone(ctx.group_id, ctx.actor.user_id, zone, ctx.now())
-        return Reply.text(catalog.meeting_timezone_saved(zone))
+        await self.store.set_member_zone(ctx.group_id, ctx.actor.user_id, zone, ctx.now())
+        return Reply.text(wording.meeting_timezone_saved(zone))
 
     # ---- calendar --------------------------------------------------------------------
 
@@ -442,13 +452,13 @@ class Flows:
             meetings = [await self.meeting(ctx, int(ctx.options["meeting"]))]
             name = f"meeting-{meetings[0].id}.ics"
         else:
-            meetings = await ctx.storage.active_meetings(ctx.group_id)
+            meetings = await self.store.active_meetings(ctx.group_id)
             name = "meetings.ics"
         if not meetings:
-            return Reply.text(catalog.MEETING_NONE)
+            return Reply.text(wording.MEETING_NONE)
         data = meetings_calendar(meetings, ctx.now())
-        file = File(name, data, catalog.calendar_description(len(meetings)))
-        return Reply(messages=(Message(catalog.calendar_file(len(meetings)),
+        file = File(name, data, wording.calendar_description(len(meetings)))
+        return Reply(messages=(Message(wording.calendar_file(len(meetings)),
                                        files=(file,)),))
 
     # ---- agenda ----------------------------------------------------------------------
@@ -458,21 +468,21 @@ class Flows:
         meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
         text = str(ctx.options["text"]).strip()
         if len(text) > AGENDA_MAX:
-            raise UserError(catalog.agenda_too_long(AGENDA_MAX))
-        await ctx.storage.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
-                                          ctx.actor.display_name, text, ctx.now())
+            raise UserError(wording.agenda_too_long(AGENDA_MAX))
+        await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
+                                         ctx.actor.display_name, text, ctx.now())
         zone = await self.zone_of(ctx)
-        return Reply.text(catalog.agenda_added(neutralise(meeting.title),
+        return Reply.text(wording.agenda_added(neutralise(meeting.title),
                                                when_text(occurrence, zone)))
 
     async def agenda_show(self, ctx: Context) -> Reply:
         """/agenda show: the next occurrence's agenda."""
         meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
-        items = await ctx.storage.agenda_items(meeting.id, occurrence)
+        items = await self.store.agenda_items(meeting.id, occurrence)
         zone = await self.zone_of(ctx)
-        return Reply.text(catalog.agenda_show(
+        return Reply.text(wording.agenda_show(
             neutralise(meeting.title), when_text(occurrence, zone), neutralise(meeting.notes),
-            [catalog.agenda_item(neutralise(i.author_name), neutralise(i.text))
+            [wording.agenda_item(neutralise(i.author_name), neutralise(i.text))
              for i in items]))
 
     # ---- minutes and action items --------------------------------------------------------
@@ -483,7 +493,7 @@ class Flows:
         if ctx.options.get("meeting"):
             state = str((await self.meeting(ctx, int(ctx.options["meeting"]))).id)
         spec = self.minutes_spec
-        return Reply(form=spec.form(catalog.MINUTES_FORM_TITLE, state=state))
+        return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state))
 
     async def submit_minutes(self, ctx: Context) -> Reply:
         """The minutes form: post, store, and track the action items."""
@@ -494,50 +504,50 @@ class Flows:
         except WhenError as exc:
             return Reply(field_errors={"actions": str(exc)})
         # An @mentioned owner is reminded by direct message: they must be in the group.
-        missing = set(await not_in_group(ctx.app.people, ctx.group_id,
+        missing = set(await not_in_group(self.host.people, ctx.group_id,
                                          [a.owner_id for a in actions if a.owner_id]))
         if missing:
-            return Reply(field_errors={"actions": catalog.action_owners_unknown(
+            return Reply(field_errors={"actions": wording.action_owners_unknown(
                 [a.owner_name for a in actions if a.owner_id in missing])})
         state = _state(ctx)
         meeting = None
         meeting_id = parse_id(state)
         if meeting_id is not None:
-            meeting = await ctx.storage.get_meeting(ctx.group_id, meeting_id)
+            meeting = await self.store.get_meeting(ctx.group_id, meeting_id)
         local = now.astimezone(zone)
         title = (neutralise(meeting.title) if meeting is not None
                  else f"meeting of {local:%A} {local.day} {local:%B %Y}")
         channel = ctx.settings.updates_channel
-        lines = [catalog.action_line(i + 1, neutralise(a.owner_name), neutralise(a.task),
+        lines = [wording.action_line(i + 1, neutralise(a.owner_name), neutralise(a.task),
                                      None if a.due is None else
                                      f"{a.due.astimezone(zone):%A} {a.due.astimezone(zone).day}"
                                      f" {a.due.astimezone(zone):%B}")
                  for i, a in enumerate(actions)]
-        post = Message(catalog.minutes_posted(
+        post = Message(wording.minutes_posted(
             title, neutralise(ctx.options["summary"]),
             neutralise(ctx.options.get("decisions", "")), lines))
         key = f"minutes:{ctx.group_id}:{ctx.actor.user_id}:{int(now.timestamp() * 1e6)}"
-        records = await ctx.storage.save_minutes(
+        records = await self.store.save_minutes(
             NewMinutes(ctx.group_id, meeting.id if meeting else None, ctx.options["summary"],
                        ctx.options.get("decisions", ""), ctx.actor.user_id, tuple(actions)),
             now, [NewDelivery(key, destination_for(ctx.group_id, channel), post)])
         for record in records:
             self.jobs.add_action(record)
         self.jobs.ensure_coming_up(ctx.group_id)
-        ctx.app.deliveries_waiting()
-        return Reply.text(catalog.minutes_saved(channel, len(records)))
+        self.host.deliveries_waiting()
+        return Reply.text(wording.minutes_saved(channel, len(records)))
 
     async def actions(self, ctx: Context) -> Reply:
         """/actions: mine (or everyone's) open items; done=N marks one done."""
         if ctx.options.get("done"):
             return await self._mark_done(ctx, int(ctx.options["done"]))
         everyone = bool(ctx.options.get("all"))
-        items = await ctx.storage.open_actions(
+        items = await self.store.open_actions(
             ctx.group_id, None if everyone else ctx.actor.user_id)
         if not items:
-            return Reply.text(catalog.ACTIONS_NONE if everyone else catalog.ACTIONS_NONE_MINE)
+            return Reply.text(wording.ACTIONS_NONE if everyone else wording.ACTIONS_NONE_MINE)
         may_close = [a for a in items if self._may_close(ctx, a.owner_id)][:5]
-        return Reply(messages=(Message(catalog.actions_list([action_text(a) for a in items],
+        return Reply(messages=(Message(wording.actions_list([action_text(a) for a in items],
                                                             everyone),
                                        buttons=tuple(done_button(a) for a in may_close)),))
 
@@ -553,17 +563,17 @@ class Flows:
                 or ctx.has_role(Role.FACILITATOR))
 
     async def _mark_done(self, ctx: Context, action_id: int) -> Reply:
-        action = await ctx.storage.get_action(ctx.group_id, action_id)
+        action = await self.store.get_action(ctx.group_id, action_id)
         if action is None or action.done:
-            raise UserError(catalog.action_not_found(action_id))
+            raise UserError(wording.action_not_found(action_id))
         if not self._may_close(ctx, action.owner_id):
-            raise UserError(catalog.action_not_yours(action_id))
-        done = await ctx.storage.mark_action_done(ctx.group_id, action_id,
-                                                  ctx.actor.user_id, ctx.now())
+            raise UserError(wording.action_not_yours(action_id))
+        done = await self.store.mark_action_done(ctx.group_id, action_id,
+                                                 ctx.actor.user_id, ctx.now())
         if done is None:
-            raise UserError(catalog.action_not_found(action_id))
+            raise UserError(wording.action_not_found(action_id))
         self.jobs.remove_action(action_id)
-        return Reply.text(catalog.action_done(action_id, neutralise(done.task)))
+        return Reply.text(wording.action_done(action_id, neutralise(done.task)))
 
 
 def _state(ctx: Context) -> str:

@@ -1,7 +1,7 @@
 """The meetings feature's timed work: reminders, the weekly "coming up" post and action
 item reminders to owners.
 
-Each schedule lives in storage (meetings, action items) and is added to the app's
+Each schedule lives in storage (meetings, action items) and is added to the host's
 scheduler at start and whenever it changes, so edits and cancellations act at once.
 Every firing claims its occurrence in the same transaction as its deliveries.
 """
@@ -15,8 +15,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import catalog
+from bot.features.meetings import wording
+from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.occurrences import Occurrences, next_reminder, reminded_occurrences
+from bot.features.meetings.store import (
+    ActionRecord,
+    AgendaItem,
+    MeetingRecord,
+    MeetingsStore,
+    MeetingTimes,
+)
 from bot.features.meetings.texts import (
     action_text,
     day_text,
@@ -25,15 +33,14 @@ from bot.features.meetings.texts import (
     reminder_message,
     when_text,
 )
-from bot.meetings_config import MeetingsConfig
 from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
 from bot.text import neutralise
 from scheduler import Firing, NextDue
-from storage.meetings import ActionRecord, AgendaItem, MeetingRecord, MeetingTimes
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.features.host import FeatureHost
+    from bot.features.meetings.config import MeetingsConfig
 
 FEATURE = "meetings"
 OWNER = "meetings"
@@ -78,11 +85,11 @@ def action_reminder_times(due: datetime, zone: ZoneInfo) -> list[datetime]:
 class MeetingJobs:
     """Adds, replaces and removes the feature's schedules, and does their work."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, host: FeatureHost[MeetingsStore, MeetingsConfig]) -> None:
+        self.host = host
+        self.store = host.store
         self._coming_up: set[str] = set()
-        config = app.config.section(MeetingsConfig)
-        day, clock = config.coming_up_day, config.coming_up_time
+        day, clock = host.config.coming_up_day, host.config.coming_up_time
         self._weekday = WEEKDAYS.index(day) if day in WEEKDAYS else None
         hour, minute = (int(part) for part in clock.split(":"))
         self._post_at = time(hour, minute)
@@ -90,12 +97,12 @@ class MeetingJobs:
 
     async def start(self) -> None:
         """Rebuild every schedule from storage (the feature's `start`)."""
-        storage = self.app.storage
+        storage = self.store
         for times in await storage.all_meeting_times():
             self.add_meeting(times)
         for action in await storage.open_actions():
             self.add_action(action)
-        groups = set(await storage.meeting_group_ids()) | set(self.app.config.groups)
+        groups = set(await storage.meeting_group_ids()) | set(self.host.config_group_ids())
         for group_id in groups:
             self.ensure_coming_up(group_id)
 
@@ -114,11 +121,11 @@ class MeetingJobs:
         async def job(firing: Firing) -> None:
             await self._remind(group_id, meeting_id, occurrences, offsets, firing)
 
-        self.app.scheduler.add(meeting_schedule_id(meeting_id), next_due, job)
+        self.host.scheduler.add(meeting_schedule_id(meeting_id), next_due, job)
 
     def remove_meeting(self, meeting_id: int) -> None:
         """Stop a meeting's reminders."""
-        self.app.scheduler.remove(meeting_schedule_id(meeting_id))
+        self.host.scheduler.remove(meeting_schedule_id(meeting_id))
 
     def add_action(self, action: ActionRecord) -> None:
         """Remind an action item's owner by DM before it is due (if it has both)."""
@@ -133,11 +140,11 @@ class MeetingJobs:
         async def job(firing: Firing) -> None:
             await self._remind_owner(group_id, action_id, firing)
 
-        self.app.scheduler.add(action_schedule_id(action.id), next_due, job)
+        self.host.scheduler.add(action_schedule_id(action.id), next_due, job)
 
     def remove_action(self, action_id: int) -> None:
         """Stop an action item's reminders."""
-        self.app.scheduler.remove(action_schedule_id(action_id))
+        self.host.scheduler.remove(action_schedule_id(action_id))
 
     def ensure_coming_up(self, group_id: str) -> None:
         """Make sure a group has its weekly "coming up" post scheduled."""
@@ -147,7 +154,7 @@ class MeetingJobs:
         weekday, post_at = self._weekday, self._post_at
 
         def zone_of() -> ZoneInfo:
-            return self.app.settings.for_group(group_id).zone
+            return self.host.group(group_id).zone
 
         def next_due(after: datetime) -> datetime | None:
             return weekly(after, zone_of(), weekday, post_at)
@@ -156,17 +163,17 @@ class MeetingJobs:
             await self._post_coming_up(group_id, firing)
 
         due: NextDue = next_due
-        self.app.scheduler.add(coming_up_schedule_id(group_id), due, job)
+        self.host.scheduler.add(coming_up_schedule_id(group_id), due, job)
 
     # ---- work ----------------------------------------------------------------------
 
     def _switched_on(self, group_id: str) -> bool:
-        return FEATURE in self.app.settings.for_group(group_id).features
+        return FEATURE in self.host.group(group_id).features
 
     async def _claim(self, firing: Firing, deliveries: list[NewDelivery]) -> None:
-        storage, now = self.app.storage, self.app.clock.now()
+        storage, now = self.store, self.host.clock.now()
         if await storage.claim_occurrence(firing.key, OWNER, now, deliveries) and deliveries:
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
 
     async def _remind(self, group_id: str, meeting_id: int, occurrences: Occurrences,
                       offsets: tuple[int, ...], firing: Firing) -> None:
@@ -175,7 +182,7 @@ class MeetingJobs:
 
     async def remind_together(self, batch: list[_Due]) -> None:
         """Reminders due together: one read for all, then one claim for all."""
-        storage = self.app.storage
+        storage = self.store
         contexts = await storage.reminder_contexts(
             [(d.group_id, d.meeting_id, d.occurrences) for d in batch])
         claims: list[tuple[str, list[NewDelivery]]] = []
@@ -193,14 +200,14 @@ class MeetingJobs:
                     deliveries += self._reminder_deliveries(meeting, occurrence, due.firing,
                                                             message)
             claims.append((due.firing.key, deliveries))
-        claimed = await storage.claim_occurrences(claims, OWNER, self.app.clock.now())
+        claimed = await storage.claim_occurrences(claims, OWNER, self.host.clock.now())
         if any(deliveries for key, deliveries in claims if key in claimed):
-            self.app.deliveries_waiting()
+            self.host.deliveries_waiting()
 
     def _reminder_deliveries(self, meeting: MeetingRecord, occurrence: datetime,
                              firing: Firing, message: Message) -> list[NewDelivery]:
         key = f"{firing.key}:{int(occurrence.timestamp())}"
-        channel = posts_in(self.app.settings.for_group(meeting.group_id).updates_channel,
+        channel = posts_in(self.host.group(meeting.group_id).updates_channel,
                            meeting.channel)
         deliveries = [NewDelivery(key, Destination.to_channel(meeting.group_id, channel),
                                   message)] if channel else []
@@ -212,19 +219,20 @@ class MeetingJobs:
     async def _post_coming_up(self, group_id: str, firing: Firing) -> None:
         deliveries: list[NewDelivery] = []
         if self._switched_on(group_id):
-            message = await coming_up_message(self.app, group_id, firing.due)
+            zone = self.host.group(group_id).zone
+            message = await coming_up_message(self.store, zone, group_id, firing.due)
             if message is not None:
-                channel = self.app.settings.for_group(group_id).updates_channel
+                channel = self.host.group(group_id).updates_channel
                 deliveries.append(NewDelivery(firing.key, Destination.to_channel(
                     group_id, channel), message))
         await self._claim(firing, deliveries)
 
     async def _remind_owner(self, group_id: str, action_id: int, firing: Firing) -> None:
-        action = await self.app.storage.get_action(group_id, action_id)
+        action = await self.store.get_action(group_id, action_id)
         deliveries: list[NewDelivery] = []
         if (action is not None and not action.done and action.due is not None
                 and self._switched_on(group_id)):
-            text = catalog.action_reminder(neutralise(action.task),
+            text = wording.action_reminder(neutralise(action.task),
                                            day_text(action.due, ZoneInfo(action.zone)),
                                            firing.late)
             deliveries.append(NewDelivery(
@@ -233,19 +241,11 @@ class MeetingJobs:
         await self._claim(firing, deliveries)
 
 
-async def build_reminder(app: App, meeting: MeetingRecord, occurrence: datetime,
-                         late: bool) -> Message:
-    """A reminder for one occurrence, with its agenda and the current RSVP counts."""
-    items = await app.storage.agenda_items(meeting.id, occurrence)
-    counts = await app.storage.rsvp_counts(meeting.id, occurrence)
-    return compose_reminder(meeting, occurrence, items, counts, late)
-
-
 def compose_reminder(meeting: MeetingRecord, occurrence: datetime, items: list[AgendaItem],
                      counts: dict[str, int], late: bool) -> Message:
     """A reminder from what storage returned."""
     agenda = [neutralise(line) for line in meeting.notes.splitlines() if line.strip()]
-    agenda += [catalog.agenda_item(neutralise(i.author_name), neutralise(i.text))
+    agenda += [wording.agenda_item(neutralise(i.author_name), neutralise(i.text))
                for i in items]
     return reminder_message(meeting, occurrence, agenda, counts, late)
 
@@ -309,19 +309,20 @@ class ReminderBatch:
                         due.done.set_result(None)
 
 
-async def coming_up_message(app: App, group_id: str, start: datetime) -> Message | None:
-    """This week's meetings and open action items; None if there is nothing to say."""
-    zone = app.settings.for_group(group_id).zone
+async def coming_up_message(store: MeetingsStore, zone: ZoneInfo, group_id: str,
+                            start: datetime) -> Message | None:
+    """This week's meetings and open action items, times in the group's `zone`; None if
+    there is nothing to say."""
     end = start + timedelta(days=7)
     found: list[tuple[datetime, str]] = []
-    for meeting in await app.storage.active_meetings(group_id):
+    for meeting in await store.active_meetings(group_id):
         occurrences = Occurrences(meeting.starts_at, meeting.zone, meeting.rrule,
                                   meeting.skipped)
         for occurrence in occurrences.upcoming(start - timedelta(microseconds=1), end):
             found.append((occurrence, f"- **{neutralise(meeting.title)}**: "
                                       f"{when_text(occurrence, zone)}"))
-    actions = await app.storage.open_actions(group_id)
+    actions = await store.open_actions(group_id)
     if not found and not actions:
         return None
-    return Message(catalog.coming_up([line for _, line in sorted(found)],
+    return Message(wording.coming_up([line for _, line in sorted(found)],
                                      [action_text(a) for a in actions]))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule
 
+from bot.features.meetings.store import MeetingsStore
 from bot.features.meetings.when import build_rule
 
 # Enough to step over a long run of skipped occurrences without looping for ever.
@@ -105,3 +106,18 @@ def reminded_occurrences(occurrences: Occurrences, offsets: tuple[int, ...],
     """The occurrences a reminder due at `due` is for (usually one)."""
     found = {due + timedelta(minutes=m) for m in offsets}
     return sorted(o for o in found if occurrences.is_occurrence(o))
+
+
+async def meeting_on_day(store: MeetingsStore, group_id: str, day: date,
+                         zone: ZoneInfo) -> bool:
+    """Whether an active meeting of the group takes place on `day`, a day in the group's
+    `zone` (other features ask: prompts skip days with a meeting)."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    for times in await store.all_meeting_times():
+        if times.group_id != group_id:
+            continue
+        occurrences = Occurrences(times.starts_at, times.zone, times.rrule, times.skipped)
+        found = occurrences.after(start - timedelta(microseconds=1))
+        if found is not None and found < start + timedelta(days=1):
+            return True
+    return False

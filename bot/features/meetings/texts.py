@@ -1,22 +1,23 @@
-"""Building the meetings feature's messages from records (wording lives in the catalog)."""
+"""Building the meetings feature's messages from records: reminders with their buttons,
+action item lines, times in a zone. The sentences themselves are in `wording`."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot import catalog
+from bot.features.meetings import wording
+from bot.features.meetings.store import ActionRecord, MeetingRecord
 from bot.features.meetings.when import describe_rule
 from bot.messages import Button, Message
 from bot.parsing import parse_id
 from bot.text import neutralise
-from storage.meetings import ActionRecord, MeetingRecord
 
 RSVP_ACTION = "meetings.rsvp"
 DM_ACTION = "meetings.dm"
 ACTION_DONE = "meetings.action_done"
-RSVP_LABELS = {"going": catalog.RSVP_GOING, "maybe": catalog.RSVP_MAYBE,
-               "no": catalog.RSVP_NO}
+RSVP_LABELS = {"going": wording.RSVP_GOING, "maybe": wording.RSVP_MAYBE,
+               "no": wording.RSVP_NO}
 
 
 def posts_in(updates_channel: str, scheduled_in: str) -> str:
@@ -29,7 +30,7 @@ def posts_in(updates_channel: str, scheduled_in: str) -> str:
 def when_text(moment: datetime, zone: ZoneInfo) -> str:
     """"Tuesday 1 December 2026 at 18:00 (Europe/London time, GMT)"."""
     local = moment.astimezone(zone)
-    return catalog.meeting_time(f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}",
+    return wording.meeting_time(f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}",
                                 zone.key, local.tzname() or "")
 
 
@@ -67,23 +68,23 @@ def reminder_message(meeting: MeetingRecord, occurrence: datetime, agenda: list[
                      counts: dict[str, int], late: bool) -> Message:
     """A reminder with RSVP buttons (whose counts are in the text, updated in place)."""
     zone = ZoneInfo(meeting.zone)
-    text = catalog.reminder_text(neutralise(meeting.title), when_text(occurrence, zone),
+    text = wording.reminder_text(neutralise(meeting.title), when_text(occurrence, zone),
                                  neutralise(meeting.location), agenda, counts, late)
     value = occurrence_value(meeting.id, occurrence, late)
     buttons = tuple(Button(label, f"{RSVP_ACTION}.{answer}", value,
                            "primary" if answer == "going" else "secondary")
                     for answer, label in RSVP_LABELS.items())
-    buttons += (Button(catalog.REMIND_ME_BY_DM, DM_ACTION, str(meeting.id)),)
+    buttons += (Button(wording.REMIND_ME_BY_DM, DM_ACTION, str(meeting.id)),)
     return Message(text, buttons=buttons)
 
 
 def action_text(action: ActionRecord) -> str:
     """One action item as a list line."""
     due = None if action.due is None else day_text(action.due, ZoneInfo(action.zone))
-    return catalog.action_line(action.id, neutralise(action.owner_name),
+    return wording.action_line(action.id, neutralise(action.owner_name),
                                neutralise(action.task), due)
 
 
 def done_button(action: ActionRecord) -> Button:
     """The button that marks an action item done."""
-    return Button(f"{catalog.ACTION_DONE_BUTTON} ({action.id})", ACTION_DONE, str(action.id))
+    return Button(f"{wording.ACTION_DONE_BUTTON} ({action.id})", ACTION_DONE, str(action.id))

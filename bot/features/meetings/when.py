@@ -1,8 +1,8 @@
 """Reading times people type: "when", repeat rules, reminder offsets and due dates.
 
 Everything is read in a given IANA zone (the member's, else the group's) and returned
-timezone-aware. A problem raises `WhenError` with a kind, plain explanation from the
-catalog, so nothing is saved.
+timezone-aware. A problem raises `WhenError` with a kind, plain explanation (from
+`wording`), so nothing is saved.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-from bot import catalog
 from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
 from bot.dates import read_day, read_moment
+from bot.features.meetings import wording
 
 MAX_REMINDERS = 5
 # Further ahead than this is more likely a typing slip than a plan.
@@ -46,11 +46,11 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     future and have a time of day."""
     parsed = read_moment(text, zone, now)
     if parsed is None:
-        raise WhenError(catalog.meeting_when_unknown(text))
+        raise WhenError(wording.meeting_when_unknown(text))
     if parsed <= now:
-        raise WhenError(catalog.meeting_when_past(parsed))
+        raise WhenError(wording.meeting_when_past(parsed))
     if parsed - now > FURTHEST_AHEAD:
-        raise WhenError(catalog.meeting_when_too_far(parsed))
+        raise WhenError(wording.meeting_when_too_far(parsed))
     return parsed
 
 
@@ -58,9 +58,9 @@ def parse_due_date(text: str, zone: ZoneInfo, now: datetime) -> date:
     """A due date ("Friday", "8 December", "2026-12-08"); today or later."""
     found = read_day(text, zone, now)
     if found is None:
-        raise WhenError(catalog.action_due_unknown(" ".join(text.split())))
+        raise WhenError(wording.action_due_unknown(" ".join(text.split())))
     if found < now.astimezone(zone).date():
-        raise WhenError(catalog.action_due_past(" ".join(text.split())))
+        raise WhenError(wording.action_due_past(" ".join(text.split())))
     return found
 
 
@@ -92,9 +92,9 @@ def parse_repeat(text: str, start: datetime, now: datetime) -> str:
         rule = text.strip().split(":", 1)[1] if word.startswith("rrule:") else text.strip()
         rule = rule.upper()
         if "DTSTART" in rule:
-            raise WhenError(catalog.meeting_rule_bad(text, "leave out DTSTART"))
+            raise WhenError(wording.meeting_rule_bad(text, "leave out DTSTART"))
     else:
-        raise WhenError(catalog.meeting_repeat_unknown(text))
+        raise WhenError(wording.meeting_repeat_unknown(text))
     check_rule(rule, start, now, text)
     return rule
 
@@ -104,9 +104,9 @@ def _check_named_weekday(word: str, start: datetime, rule: str) -> None:
     if named is None:
         return
     days = [d.lower() for d in _DAY_NAMES]
-    wanted = catalog.repeat_monthly_weekday(*named.groups()).lower()
+    wanted = wording.repeat_monthly_weekday(*named.groups()).lower()
     if named.group(2) in days and describe_rule(rule, start).lower() != wanted:
-        raise WhenError(catalog.meeting_weekday_mismatch(
+        raise WhenError(wording.meeting_weekday_mismatch(
             f"{start:%A} {start.day} {start:%B}", describe_rule(rule, start)))
 
 
@@ -119,26 +119,26 @@ def nth_weekday_code(start: datetime) -> str:
 def describe_rule(rule: str, start: datetime) -> str:
     """A repeat rule in words (the common ones), else the rule itself."""
     if not rule:
-        return catalog.REPEAT_NONE
+        return wording.REPEAT_NONE
     if rule == "FREQ=WEEKLY":
-        return catalog.repeat_weekly(start.strftime("%A"))
+        return wording.repeat_weekly(start.strftime("%A"))
     if rule == "FREQ=WEEKLY;INTERVAL=2":
-        return catalog.repeat_fortnightly(start.strftime("%A"))
+        return wording.repeat_fortnightly(start.strftime("%A"))
     if rule == f"FREQ=MONTHLY;BYMONTHDAY={start.day}":
-        return catalog.repeat_monthly_date(start.day)
+        return wording.repeat_monthly_date(start.day)
     match = re.fullmatch(r"FREQ=MONTHLY;BYDAY=([+-]\d)([A-Z]{2})", rule)
     if match and match.group(2) in _DAY_CODES:
         nth = _ORDINALS.get(int(match.group(1)), match.group(1))
         day = _DAY_NAMES[_DAY_CODES.index(match.group(2))]
-        return catalog.repeat_monthly_weekday(nth, day)
-    return catalog.repeat_rule(rule)
+        return wording.repeat_monthly_weekday(nth, day)
+    return wording.repeat_rule(rule)
 
 
 def build_rule(rule: str, start: datetime) -> rrule:
     """The dateutil rule, expanded in the start's zone (so wall-clock time holds)."""
     built = rrulestr(rule, dtstart=start)
     if not isinstance(built, rrule):
-        raise WhenError(catalog.meeting_rule_bad(rule, "use a single RRULE"))
+        raise WhenError(wording.meeting_rule_bad(rule, "use a single RRULE"))
     return built
 
 
@@ -146,10 +146,10 @@ def check_rule(rule: str, start: datetime, now: datetime, shown: str) -> None:
     """Refuse a rule that cannot be read, never fires after now, or fires more than
     daily."""
     if any(part in rule for part in ("FREQ=SECONDLY", "FREQ=MINUTELY", "FREQ=HOURLY")):
-        raise WhenError(catalog.meeting_rule_too_often(shown))
+        raise WhenError(wording.meeting_rule_too_often(shown))
     interval = re.search(r"INTERVAL=(-?\d+)", rule)
     if interval is not None and not 1 <= int(interval.group(1)) <= 1000:
-        raise WhenError(catalog.meeting_rule_bad(shown, "INTERVAL must be from 1 to 1000"))
+        raise WhenError(wording.meeting_rule_bad(shown, "INTERVAL must be from 1 to 1000"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -165,12 +165,12 @@ def check_rule(rule: str, start: datetime, now: datetime, shown: str) -> None:
     except WhenError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, Warning) as exc:
-        raise WhenError(catalog.meeting_rule_bad(shown, str(exc))) from None
+        raise WhenError(wording.meeting_rule_bad(shown, str(exc))) from None
     if not upcoming:
-        raise WhenError(catalog.meeting_rule_never(shown))
+        raise WhenError(wording.meeting_rule_never(shown))
     for before, after in itertools.pairwise(upcoming):
         if after - before < _SHORTEST_GAP:
-            raise WhenError(catalog.meeting_rule_too_often(shown))
+            raise WhenError(wording.meeting_rule_too_often(shown))
 
 
 # ---- reminder offsets ------------------------------------------------------------------
@@ -184,15 +184,15 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     found = _OFFSET.findall(cleaned)
     leftover = _OFFSET.sub("", cleaned)
     if not found or re.sub(r"[\s,;]|and|before", "", leftover):
-        raise WhenError(catalog.meeting_reminders_unknown(text))
+        raise WhenError(wording.meeting_reminders_unknown(text))
     minutes = set()
     for amount, unit in found:
         value = int(amount) * _UNIT_MINUTES[unit[0].lower()]
         if not 1 <= value <= LONGEST_OFFSET.total_seconds() // 60:
-            raise WhenError(catalog.meeting_reminders_range(text))
+            raise WhenError(wording.meeting_reminders_range(text))
         minutes.add(value)
     if len(minutes) > MAX_REMINDERS:
-        raise WhenError(catalog.meeting_reminders_too_many(MAX_REMINDERS))
+        raise WhenError(wording.meeting_reminders_too_many(MAX_REMINDERS))
     return tuple(sorted(minutes, reverse=True))
 
 

@@ -4,8 +4,8 @@ Facilitators keep the list (`/prompt add`, `/prompt list`). The bot posts one at
 cadence in `[prompts]`, in its channel (default: the updates channel), choosing the
 least-used prompt (oldest first among equals), so none repeats until all have been used.
 With `skip_meeting_days`, a day with a meeting gets no prompt: `meeting_on_day` asks
-the meetings storage (`all_meeting_times`) and expands recurrences with the meetings
-feature's `Occurrences`; tests and other set-ups may pass their own check.
+the meetings feature (its `meeting_on_day`, over the meetings store); tests and other
+set-ups may pass their own check.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from bot import catalog
@@ -72,18 +73,11 @@ def meeting_on_day(host: FeatureHost[PromptsStores, PromptsConfig]) -> MeetingDa
     """A check against the meetings storage (every active meeting's times)."""
 
     async def check(group_id: str, day: date) -> bool:
-        from bot.features.meetings.occurrences import Occurrences
+        from bot.features.meetings import MeetingsStore, meeting_on_day
 
-        for times in await host.store.all_meeting_times():
-            if times.group_id != group_id:
-                continue
-            occurrences = Occurrences(times.starts_at, times.zone, times.rrule, times.skipped)
-            start = datetime.combine(day, datetime.min.time(),
-                                     tzinfo=host.group(group_id).zone)
-            found = occurrences.after(start - timedelta(microseconds=1))
-            if found is not None and found < start + timedelta(days=1):
-                return True
-        return False
+        # The database implements every feature's store port, the meetings one too.
+        meetings = cast(MeetingsStore, host.store)
+        return await meeting_on_day(meetings, group_id, day, host.group(group_id).zone)
 
     return check
 

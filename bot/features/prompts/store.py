@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from bot.features.meetings.store import MeetingTimes
 from bot.outbox import NewDelivery
-from storage.meetings import MeetingTimes
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from adapters.console.render import message_lines
+from bot.features.meetings.store import MeetingDraft, MeetingsStore, NewAction, NewMinutes
 from bot.messages import Destination, File, Message, message_from_dict, message_to_dict
 from bot.outbox import DeliveryStatus, NewDelivery
 from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage
-from storage.meetings import MeetingDraft, NewAction, NewMinutes
 from tests.backends import stored_text
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -21,6 +21,12 @@ def _draft(title: str = "Secret planning", group: str = "g") -> MeetingDraft:
     return MeetingDraft(group, title, NOW + timedelta(days=2), "Europe/London", "FREQ=WEEKLY",
                         "Flat 3, 12 Hidden Road", "Talk about Sam's housing", "updates",
                         (1440, 60), "U-alice")
+
+
+async def test_each_database_implements_the_meetings_port(storage: Storage) -> None:
+    """The port is a Protocol the feature owns; the backend is composed from
+    storage/meetings/ and implements it."""
+    assert isinstance(storage, MeetingsStore)
 
 
 async def test_peoples_words_are_encrypted_at_rest(storage: Storage) -> None:

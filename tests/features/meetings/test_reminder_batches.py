@@ -14,13 +14,13 @@ from bot.app import App
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.features import meetings
+from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import ReminderBatch, _Due
-from bot.meetings_config import MeetingsConfig
+from bot.features.meetings.store import MeetingDraft
 from bot.outbox import DeliveryStatus, NewDelivery
 from scheduler import Firing
 from storage.crypto import FieldCipher
 from storage.factory import open_storage
-from storage.meetings import MeetingDraft
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -109,8 +109,8 @@ async def test_two_bots_on_one_database_claim_each_reminder_once(
               for i in range(count)]
     await stores[0].add_meetings(drafts, clock.now())
     recorder = _Recorder()
-    apps = [App(Config().with_sections(MeetingsConfig(coming_up_day="never")), store, clock=clock,
-                features=[meetings.build]) for store in stores]
+    apps = [App(Config().with_sections(MeetingsConfig(coming_up_day="never")), store,
+                clock=clock, features=[meetings.PACKAGE]) for store in stores]
     try:
         for app in apps:
             await app.load()

@@ -14,19 +14,18 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from bot.features import Feature
 from bot.features.concerns import DRAFT_LIFETIME
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import ConcernStore
+from bot.features.host import CoreHost
+from bot.features.retention.config import RetentionConfig
 from bot.logs import log_event
-from bot.retention_config import RetentionConfig
 from scheduler import Firing
+from storage.interface import Storage
 from storage.members import RetentionCutoffs
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -44,22 +43,27 @@ def _before(now: datetime, days: int) -> datetime | None:
     return None if days <= 0 else now - timedelta(days=days)
 
 
-class Retention:
-    """The daily sweep, on `app.scheduler`."""
+RetentionHost = CoreHost[Storage, RetentionConfig]
+"""The sweep purges every feature's old records, and closed cases through the concerns
+store, so it takes the core host."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+
+class Retention:
+    """The daily sweep, on the host's scheduler."""
+
+    def __init__(self, host: RetentionHost) -> None:
+        self.host = host
         self.owner = f"retention-{secrets.token_hex(4)}"
 
     @property
     def closed_cases_days(self) -> int:
         """Days a closed case is kept (`[concerns] retention_days` is the older name)."""
-        return (self.app.config.section(RetentionConfig).closed_cases_days
-                or self.app.config.section(ConcernsConfig).retention_days)
+        return (self.host.config.closed_cases_days
+                or self.host.whole_config.section(ConcernsConfig).retention_days)
 
     def cutoffs(self, now: datetime) -> RetentionCutoffs:
         """What is old enough to delete at `now`."""
-        config = self.app.config.section(RetentionConfig)
+        config = self.host.config
         return RetentionCutoffs(
             checkins_before=_before(now, config.checkin_answers_days),
             feedback_before=_before(now, config.feedback_days),
@@ -69,7 +73,7 @@ class Retention:
     async def start(self) -> None:
         """Schedule the sweep (it runs even when every period is 0: expired concern
         drafts, which live a day at most, are always deleted)."""
-        self.app.scheduler.add(SCHEDULE, daily_at_midnight, self._job)
+        self.host.scheduler.add(SCHEDULE, daily_at_midnight, self._job)
 
     async def _job(self, firing: Firing) -> None:
         await self.sweep(firing)
@@ -77,8 +81,8 @@ class Retention:
     async def sweep(self, firing: Firing) -> dict[str, int] | None:
         """Delete what is past its period; the counts per table, or None if another
         process already did this day's sweep."""
-        storage = self.app.storage
-        now = self.app.clock.now()
+        storage = self.host.store
+        now = self.host.clock.now()
         closed: list[str] = []
         days = self.closed_cases_days
         if days > 0:
@@ -94,7 +98,7 @@ class Retention:
         return counts
 
 
-def build(app: App) -> Feature:
+def build(host: RetentionHost) -> Feature:
     """The retention feature: no commands, only the daily sweep."""
-    retention = Retention(app)
+    retention = Retention(host)
     return Feature(NAME, start=retention.start)

@@ -8,10 +8,10 @@ group, but a database file that leaks should not carry people's words with it.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from bot.outbox import NewDelivery
 
@@ -146,118 +146,103 @@ class RsvpAnswer:
     agenda: list[AgendaItem]
 
 
-class MeetingsStore(ABC):
-    """Whole operations for meetings; each one transaction."""
+@runtime_checkable
+class MeetingsStore(Protocol):
+    """Whole operations for meetings; each one transaction. The meetings feature's port:
+    the core owns it, `storage/meetings/` implements it for both databases."""
 
-    @abstractmethod
     async def save_meeting_draft(self, draft: MeetingDraft, now: datetime) -> int:
         """Store a draft (shown back to the member before it is saved for real)."""
 
-    @abstractmethod
     async def add_meetings(self, drafts: Sequence[MeetingDraft], now: datetime) -> list[int]:
         """Store several meetings at once, already confirmed (imports; the benchmark)."""
 
-    @abstractmethod
     async def confirm_meeting(self, group_id: str, draft_id: int, now: datetime,
                               deliveries: Sequence[NewDelivery] = ()) -> MeetingRecord | None:
         """Make a draft the meeting (or apply it to the meeting it edits); None if the
         draft is gone (already confirmed or discarded)."""
 
-    @abstractmethod
     async def discard_draft(self, group_id: str, draft_id: int) -> None:
         """Forget a draft."""
 
-    @abstractmethod
     async def get_meeting(self, group_id: str, meeting_id: int) -> MeetingRecord | None:
         """One meeting of a group (any status)."""
 
-    @abstractmethod
     async def active_meetings(self, group_id: str) -> list[MeetingRecord]:
         """A group's meetings that are not cancelled (drafts excluded)."""
 
-    @abstractmethod
     async def all_meeting_times(self) -> list[MeetingTimes]:
         """Every active meeting's times, for rebuilding the scheduler at start."""
 
-    @abstractmethod
     async def reminder_contexts(self, wanted: Sequence[tuple[str, int, Sequence[datetime]]],
                                 ) -> dict[int, ReminderContext]:
         """For reminders due together: (group id, meeting id, occurrences) -> context by
         meeting id, read in one go."""
 
-    @abstractmethod
     async def claim_occurrences(self, claims: Sequence[tuple[str, Sequence[NewDelivery]]],
                                 owner: str, now: datetime) -> set[str]:
         """Claim several occurrences, each with its deliveries, in one transaction; return
         the keys claimed now (a key claimed before is skipped with its deliveries)."""
 
-    @abstractmethod
     async def cancel_meeting(self, group_id: str, meeting_id: int, now: datetime,
                              deliveries: Sequence[NewDelivery] = ()) -> bool:
         """Cancel a whole series; False if it was not active."""
 
-    @abstractmethod
     async def skip_occurrence(self, group_id: str, meeting_id: int, occurrence: datetime,
                               now: datetime, deliveries: Sequence[NewDelivery] = ()) -> bool:
         """Record that one occurrence will not happen; False if already skipped."""
 
-    @abstractmethod
     async def set_rsvp(self, meeting_id: int, occurrence: datetime, user_id: str,
                        answer: str, now: datetime) -> dict[str, int]:
         """Record a member's answer and return the counts for that occurrence."""
 
-    @abstractmethod
     async def answer_rsvp(self, group_id: str, meeting_id: int, occurrence: datetime,
                           user_id: str, answer: str, now: datetime) -> RsvpAnswer | None:
         """Record a member's answer to an active meeting of the group, and return what its
         reminder shows now; None, with nothing stored, if there is no such meeting.
         Answers given at the same moment may be committed together (group commit)."""
 
-    @abstractmethod
     async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> dict[str, int]:
         """The counts of each answer for one occurrence."""
 
-    @abstractmethod
     async def set_dm_optin(self, meeting_id: int, user_id: str, on: bool) -> None:
         """Switch a member's personal DM reminders for a meeting on or off."""
 
-    @abstractmethod
     async def set_member_zone(self, group_id: str, user_id: str, zone: str | None,
                               now: datetime) -> None:
         """A member's own time zone (None: use the group's)."""
 
-    @abstractmethod
     async def member_zone(self, group_id: str, user_id: str) -> str | None:
         """A member's own time zone, if they set one."""
 
-    @abstractmethod
     async def add_agenda_item(self, meeting_id: int, occurrence: datetime, author_id: str,
                               author_name: str, text: str, now: datetime) -> int:
         """Add a point to one occurrence's agenda."""
 
-    @abstractmethod
     async def agenda_items(self, meeting_id: int, occurrence: datetime) -> list[AgendaItem]:
         """One occurrence's agenda, oldest first."""
 
-    @abstractmethod
     async def save_minutes(self, minutes: NewMinutes, now: datetime,
                            deliveries: Sequence[NewDelivery] = ()) -> list[ActionRecord]:
         """Store minutes and their action items (with the post that shares them)."""
 
-    @abstractmethod
     async def open_actions(self, group_id: str | None = None,
                            owner_id: str | None = None) -> list[ActionRecord]:
         """Open action items (of a group, or all groups; of one owner, or everyone's)."""
 
-    @abstractmethod
     async def get_action(self, group_id: str, action_id: int) -> ActionRecord | None:
         """One action item of a group."""
 
-    @abstractmethod
     async def mark_action_done(self, group_id: str, action_id: int, by: str,
                                now: datetime) -> ActionRecord | None:
         """Close an action item; None if there is no such open item."""
 
-    @abstractmethod
     async def meeting_group_ids(self) -> list[str]:
         """Groups with an active meeting or an open action item (for weekly posts)."""
+
+    async def claim_occurrence(
+        self, key: str, owner: str, now: datetime, deliveries: Sequence[NewDelivery] = ()
+    ) -> bool:
+        """Claim one firing of a schedule (key: schedule id + due time) together with
+        the deliveries it causes. True for exactly one caller, ever, per key. (The core
+        store's claim, which the weekly post and action item reminders use.)"""

@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from bot.outbox import NewDelivery
-from storage.group_commit import GroupCommit, many_values
-from storage.meetings import (
+from bot.features.meetings.store import (
     ACTIVE,
     CANCELLED,
     DRAFT,
@@ -18,12 +16,13 @@ from storage.meetings import (
     AgendaItem,
     MeetingDraft,
     MeetingRecord,
-    MeetingsStore,
     MeetingTimes,
     NewMinutes,
     ReminderContext,
     RsvpAnswer,
 )
+from bot.outbox import NewDelivery
+from storage.group_commit import GroupCommit, many_values
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _MEETING_COLUMNS = ("id, group_id, status, starts_at, zone, rrule, reminders, channel, "
@@ -74,8 +73,9 @@ def _reminders_from(text: str) -> tuple[int, ...]:
     return tuple(int(m) for m in text.split(",") if m)
 
 
-class SqlMeetings(SqlBase, MeetingsStore):
-    """Meetings, RSVPs, agendas, minutes and action items in the database."""
+class SqlMeetings(SqlBase):
+    """Meetings, RSVPs, agendas, minutes and action items in the database: the
+    meetings feature's `MeetingsStore`, a mixin of both backends."""
 
     # ---- meetings ----------------------------------------------------------------------
 
@@ -272,8 +272,9 @@ class SqlMeetings(SqlBase, MeetingsStore):
 
     async def answer_rsvp(self, group_id: str, meeting_id: int, occurrence: datetime,
                           user_id: str, answer: str, now: datetime) -> RsvpAnswer | None:
-        """See `MeetingsStore.answer_rsvp`: a reminder's buttons are pressed by many at
-        once, so the answers that arrive together are committed together."""
+        """Record an answer and return what its reminder shows now. A reminder's buttons
+        are pressed by many at once, so the answers that arrive together are committed
+        together."""
         if answer not in RSVP_ANSWERS:
             raise ValueError(f"unknown answer {answer!r}")
         batch: GroupCommit[_Rsvp, RsvpAnswer | None] | None = getattr(
