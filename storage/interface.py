@@ -16,7 +16,6 @@ from typing import Any
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.checkins import BuddyStore, CheckinStore
-from storage.feedback import FeedbackStore
 from storage.members import MemberDataStore
 
 
@@ -62,7 +61,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(FeedbackStore, CheckinStore, BuddyStore, MemberDataStore, ABC):
+class Storage(CheckinStore, BuddyStore, MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

@@ -40,7 +40,7 @@ ERASED_NAME = "a former member"
 _UNMOVED_SECTIONS: tuple[str, ...] = (
     "checkin_settings", "checkins", "one_to_one_requests",
     "buddy_membership", "buddy_avoids", "buddy_rounds",
-    "known_facilitator", "group_settings_changed", "feedback_hidden", "messages_waiting",
+    "known_facilitator", "group_settings_changed", "messages_waiting",
 )
 
 
@@ -88,10 +88,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("deliveries", ("id",), "body"),
     EncryptedColumn("deliveries", ("id",), "fallbacks"),
     EncryptedColumn("deliveries", ("id",), "sealed_to"),
-    EncryptedColumn("feedback_items", ("id",), "body"),
-    EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
-    EncryptedColumn("feedback_items", ("id",), "answer"),
-    EncryptedColumn("feedback_pending", ("group_id", "audience", "day"), "body"),
     EncryptedColumn("checkins", ("id",), "note"),
     EncryptedColumn("one_to_ones", ("id",), "body"),
 )

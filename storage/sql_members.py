@@ -137,11 +137,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     "group": g, "setting": key,
                     "value": None if value is None else self._decrypt_json(value),
                     "changed_at": _iso(at)})
-            for fid, g, day in await rows(
-                    "SELECT id, group_id, hidden_day FROM feedback_items "
-                    f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id", (m, *sp)):
-                out["feedback_hidden"].append({"group": g, "reference": fid,
-                                               "hidden_on": _iso(day)})
             for did, g, raw, status, body, at, sealed_to in await rows(
                     "SELECT id, group_id, destination_json, status, body, created_at, "
                     f"sealed_to FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL"
@@ -236,7 +231,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 "status = 'requested' AND stage = 0 THEN 1 ELSE stage END "
                 f"WHERE facilitator_id = ?{scope}", (m, *sp)))
             for table, column in (("checkin_prefs", "facilitator_id"),
-                                  ("feedback_items", "hidden_by"),
                                   ("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
                 add(anonymised, table, await run(
@@ -297,10 +291,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                 await run("checkins", "DELETE FROM checkins WHERE sent_at < ?", at)
                 await run("one_to_ones", "DELETE FROM one_to_ones WHERE status = 'done' "
                           "AND created_at < ?", at)
-            if cutoffs.feedback_before is not None:
-                await run("feedback_items", "DELETE FROM feedback_items "
-                          "WHERE status != 'waiting' AND submitted_day < ?",
-                          cutoffs.feedback_before)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}
