@@ -20,9 +20,9 @@ from adapters.memory import MemoryBot
 from bot.app import App
 from bot.config import Config
 from bot.events import Actor, ButtonPress, Event, FormSubmission
+from bot.features.feedback.config import FeedbackConfig
 from bot.features.meetings.store import MeetingDraft
 from bot.features.meetings.texts import RSVP_ACTION, RSVP_LABELS, occurrence_value
-from bot.feedback_config import FeedbackConfig
 from bot.messages import Reply
 from storage.crypto import FieldCipher, generate_key
 from storage.interface import Storage

@@ -38,7 +38,7 @@ ERASED_NAME = "a former member"
 # `export_sections()` adds each storage package's. Every section is in an export even
 # when empty: a member sees every kind of thing the bot could hold.
 _UNMOVED_SECTIONS: tuple[str, ...] = (
-    "group_settings_changed", "feedback_hidden", "messages_waiting",
+    "group_settings_changed", "messages_waiting",
 )
 
 
@@ -86,10 +86,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("deliveries", ("id",), "body"),
     EncryptedColumn("deliveries", ("id",), "fallbacks"),
     EncryptedColumn("deliveries", ("id",), "sealed_to"),
-    EncryptedColumn("feedback_items", ("id",), "body"),
-    EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
-    EncryptedColumn("feedback_items", ("id",), "answer"),
-    EncryptedColumn("feedback_pending", ("group_id", "audience", "day"), "body"),
 )
 
 

@@ -22,12 +22,6 @@ from storage.schema import Migration as Migration
 from storage.schema import postgres_sql as postgres_sql
 
 _DELIVERY_STATUSES = "('pending', 'sending', 'delivered', 'undeliverable')"
-_AUDIENCES = "('group', 'facilitators')"
-_FEEDBACK_STATUSES = "('waiting', 'delivered', 'hidden')"
-_FEEDBACK_COLUMNS = ("id, group_id, audience, body, submitted_day, status, digest_key, "
-                     "delivered_day, hidden_reason, hidden_by, hidden_day, answer, "
-                     "answered_day")
-_DAY_MICROS = 86_400_000_000
 
 _UNMOVED: tuple[Migration, ...] = (
     Migration(
@@ -100,56 +94,6 @@ _UNMOVED: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        version=5,
-        name="anonymous feedback and polls",
-        # No author column anywhere. Random text ids and WITHOUT ROWID (SQLite) so no
-        # hidden sequence records the order items arrived in; days, not times.
-        sqlite=(
-            f"""CREATE TABLE feedback_items (
-                id            TEXT    PRIMARY KEY,
-                group_id      TEXT    NOT NULL,
-                audience      TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
-                body          TEXT    NOT NULL,
-                submitted_day INTEGER NOT NULL,
-                status        TEXT    NOT NULL CHECK (status IN {_FEEDBACK_STATUSES}),
-                digest_key    TEXT,
-                delivered_day INTEGER,
-                hidden_reason TEXT,
-                hidden_by     TEXT,
-                hidden_day    INTEGER,
-                answer        TEXT,
-                answered_day  INTEGER
-            ) WITHOUT ROWID""",
-            "CREATE INDEX feedback_waiting ON feedback_items (status, audience, group_id)",
-            "CREATE INDEX feedback_recent ON feedback_items (group_id, submitted_day)",
-            """CREATE TABLE polls (
-                id           TEXT    PRIMARY KEY,
-                group_id     TEXT    NOT NULL,
-                body         TEXT    NOT NULL,
-                anonymous    INTEGER NOT NULL,
-                multiple     INTEGER NOT NULL,
-                closes_at    INTEGER NOT NULL,
-                channel      TEXT    NOT NULL,
-                voter_secret TEXT    NOT NULL,
-                status       TEXT    NOT NULL CHECK (status IN ('open', 'closed')),
-                created_day  INTEGER NOT NULL
-            ) WITHOUT ROWID""",
-            "CREATE INDEX polls_open ON polls (status, closes_at)",
-            """CREATE TABLE poll_tallies (
-                poll_id TEXT    NOT NULL REFERENCES polls (id),
-                option  INTEGER NOT NULL,
-                votes   INTEGER NOT NULL DEFAULT 0,
-                PRIMARY KEY (poll_id, option)
-            ) WITHOUT ROWID""",
-            """CREATE TABLE poll_voters (
-                poll_id TEXT NOT NULL REFERENCES polls (id),
-                voter   TEXT NOT NULL,
-                sealed  TEXT,
-                PRIMARY KEY (poll_id, voter)
-            ) WITHOUT ROWID""",
-        ),
-    ),
-    Migration(
         version=9,
         name="member erasure audit",
         # Who ran an erasure, when, and how many rows per table it touched: never what
@@ -164,47 +108,6 @@ _UNMOVED: tuple[Migration, ...] = (
                 counts_json TEXT    NOT NULL
             )""",
             "CREATE INDEX member_erasures_member ON member_erasures (member_id, id)",
-        ),
-    ),
-    Migration(
-        version=12,
-        name="feedback kept in piles until reviewed",
-        # Pending feedback lives in one sealed pile per group, audience and day (its
-        # items sorted by random id), so no row, cell or page records which item came
-        # first. `review_from` is when facilitators could first see a released item. The
-        # items table is rebuilt in id order, so rows written before this step no longer
-        # sit in the order they arrived.
-        sqlite=(
-            f"""CREATE TABLE feedback_pending (
-                group_id TEXT    NOT NULL,
-                audience TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
-                day      INTEGER NOT NULL,
-                body     TEXT    NOT NULL,
-                PRIMARY KEY (group_id, audience, day)
-            ) WITHOUT ROWID""",
-            f"""CREATE TABLE feedback_items_rebuilt (
-                id            TEXT    PRIMARY KEY,
-                group_id      TEXT    NOT NULL,
-                audience      TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
-                body          TEXT    NOT NULL,
-                submitted_day INTEGER NOT NULL,
-                status        TEXT    NOT NULL CHECK (status IN {_FEEDBACK_STATUSES}),
-                digest_key    TEXT,
-                delivered_day INTEGER,
-                hidden_reason TEXT,
-                hidden_by     TEXT,
-                hidden_day    INTEGER,
-                answer        TEXT,
-                answered_day  INTEGER,
-                review_from   INTEGER
-            ) WITHOUT ROWID""",
-            f"""INSERT INTO feedback_items_rebuilt ({_FEEDBACK_COLUMNS}, review_from)
-                SELECT {_FEEDBACK_COLUMNS}, submitted_day + {_DAY_MICROS}
-                  FROM feedback_items ORDER BY id""",
-            "DROP TABLE feedback_items",
-            "ALTER TABLE feedback_items_rebuilt RENAME TO feedback_items",
-            "CREATE INDEX feedback_waiting ON feedback_items (status, audience, group_id)",
-            "CREATE INDEX feedback_recent ON feedback_items (group_id, submitted_day)",
         ),
     ),
     Migration(

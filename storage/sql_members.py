@@ -79,11 +79,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     "group": g, "setting": key,
                     "value": None if value is None else self._decrypt_json(value),
                     "changed_at": _iso(at)})
-            for fid, g, day in await rows(
-                    "SELECT id, group_id, hidden_day FROM feedback_items "
-                    f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id", (m, *sp)):
-                out["feedback_hidden"].append({"group": g, "reference": fid,
-                                               "hidden_on": _iso(day)})
             for did, g, raw, status, body, at, sealed_to in await rows(
                     "SELECT id, group_id, destination_json, status, body, created_at, "
                     f"sealed_to FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL"
@@ -158,8 +153,7 @@ class SqlMembers(SqlBase, MemberDataStore):
             add(anonymised, "deliveries", await many(
                 "UPDATE deliveries SET destination_json = ? WHERE id = ?", rewrites))
 
-            for table, column in (("feedback_items", "hidden_by"),
-                                  ("group_settings", "changed_by"),
+            for table, column in (("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
                 add(anonymised, table, await run(
                     f"UPDATE {table} SET {column} = '' WHERE {column} = ?{scope}", (m, *sp)))
@@ -190,22 +184,14 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
-        """Claim the day's sweep, then delete the core's expired rows and call each
-        storage package's purge hook with the cutoffs by name, in one transaction."""
+        """Claim the day's sweep, then call each storage package's purge hook with the
+        cutoffs by name (the core keeps nothing that expires), in one transaction."""
         counts: dict[str, int] = {}
         async with self._transaction() as db:
             cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return None
 
-            async def run(table: str, sql: str, at: datetime) -> None:
-                cursor = await db.execute(sql, (to_micros(at),))
-                counts[table] = counts.get(table, 0) + max(cursor.rowcount, 0)
-
-            if cutoffs.feedback_before is not None:
-                await run("feedback_items", "DELETE FROM feedback_items "
-                          "WHERE status != 'waiting' AND submitted_day < ?",
-                          cutoffs.feedback_before)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}

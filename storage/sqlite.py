@@ -7,12 +7,11 @@ from storage.interface import Storage
 from storage.packages import compose_storage
 from storage.sql import from_micros, to_micros
 from storage.sql_core import SqlCore
-from storage.sql_feedback import SqlFeedback
 from storage.sql_members import SqlMembers
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
-class _SqliteStorage(SqlFeedback, SqlMembers, SqlCore, SqliteBase, Storage):
+class _SqliteStorage(SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
 

@@ -1,17 +1,18 @@
-"""Feature modules. Each turns one of the group's lessons into commands, buttons, forms
-and scheduled jobs, and talks to storage only through its interface."""
+"""What every feature offers the app (`Feature`), and the specs of its forms and message
+shortcuts. Each feature is a package below this one (`bot/features/<feature>/`), built
+from its host (`host.py`) and listed in `registry.py`; it talks to storage only through
+its own store port."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.commands import CommandSpec
 from bot.messages import Form, FormField, Message, Reply
 
 if TYPE_CHECKING:
-    from bot.app import App
     from bot.context import Context
 
 ActionHandler = Callable[["Context"], Awaitable[Reply]]
@@ -93,4 +94,6 @@ class Feature:
     connected: Callable[[Sequence[str]], Awaitable[list[str]]] | None = None
 
 
-FeatureFactory = Callable[["App"], Feature]
+FeatureFactory = Callable[[Any], Feature]
+"""A feature made from the running app itself, for tests that add a probe feature of
+their own (`App(features=[...])`); a real feature is a package built from its host."""

@@ -16,13 +16,11 @@ from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
 from bot.features.package import FeaturePackage
-from bot.feedback_config import FeedbackConfig
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
     setup_feature.PACKAGE,
-    FeaturePackage("feedback", feedback_feature.build, channel="feedback_channel",
-                   config=FeedbackConfig),
+    feedback_feature.PACKAGE,
     polls_feature.PACKAGE,
     meetings_feature.PACKAGE,
     checkins_feature.PACKAGE,

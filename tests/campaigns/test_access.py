@@ -50,11 +50,12 @@ from bot.features.concerns import wording as concerns_words
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import owner_tag
 from bot.features.concerns.store import CaseStatus
+from bot.features.feedback import wording as feedback_wording
+from bot.features.feedback.store import Audience
 from bot.features.meetings import wording as meetings_words
 from bot.features.polls import wording as polls_words
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
-from storage.feedback import Audience
 from storage.interface import Storage
 from tests.feedback.helpers import reviewed_since_yesterday
 
@@ -813,9 +814,10 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(carol, "meetings.action_done", str(world.action_item)),
          meetings_words.action_not_found(world.action_item)),
         (press(carol, "feedback.answer", world.feedback_item),
-         catalog.feedback_no_item(world.feedback_item)),
+         feedback_wording.feedback_no_item(world.feedback_item)),
         (FormSubmission(OTHER_GROUP, carol, "feedback.answer", {"answer": "x"},
-                        world.feedback_item), catalog.feedback_no_item(world.feedback_item)),
+                        world.feedback_item),
+         feedback_wording.feedback_no_item(world.feedback_item)),
     ]
     for event, expected in cases:
         async with Unchanged(world):

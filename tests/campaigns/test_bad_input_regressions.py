@@ -11,6 +11,7 @@ from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.config import ConfigError, load_config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation, made_valid, valid_text
+from bot.features.feedback import wording as feedback_wording
 from bot.features.meetings.flows import FormState
 from bot.features.meetings.texts import parse_occurrence_value
 from bot.parsing import parse_id
@@ -31,7 +32,7 @@ def test_text_from_a_platform_is_made_storable() -> None:
 async def test_a_lone_surrogate_is_stored_not_apologised_for(bot: MemoryBot) -> None:
     reply = await bot.submit("alice", "feedback.send", {"message": "hi \ud800 there",
                                                         "audience": "group"})
-    assert reply_text(reply) == catalog.FEEDBACK_SENT
+    assert reply_text(reply) == feedback_wording.FEEDBACK_SENT
     reply = await bot.app.handle(Invocation(bot.group_id, Actor("U-x", "\ud800"), "help"))
     assert reply_text(reply) != catalog.SOMETHING_WENT_WRONG
 

@@ -35,11 +35,11 @@ from typing import Any
 
 import pytest
 
-from bot import catalog
 from bot.features.concerns.store import CaseStatus
+from bot.features.feedback import wording as feedback_wording
+from bot.features.feedback.store import Audience
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
-from storage.feedback import Audience
 from storage.sqlite_base import from_micros
 from tests.campaigns.recorder import (
     RecordedProcess,
@@ -148,7 +148,7 @@ def _record_acks(sent: dict[str, dict[str, Any]], replies: list[dict[str, Any]],
             continue
         text = _text(reply)
         if event["type"] == "form" and event["form_id"] == "feedback.send":
-            if text == catalog.FEEDBACK_SENT:
+            if text == feedback_wording.FEEDBACK_SENT:
                 acked.feedback.append(event["values"]["message"])
             else:
                 acked.refused += 1

@@ -217,13 +217,13 @@ async def _seed(world: World) -> None:
     assert feedback.form is not None
     for i in range(5):
         await submit("alice", feedback.form, {"message": f"point {i}", "audience": "group"})
-    from bot.features.feedback import DigestJobs
-    from storage.feedback import Audience
-    from tests.feedback.helpers import reviewed_since_yesterday
+    from bot.features.feedback.digests import DigestJobs
+    from bot.features.feedback.store import Audience
+    from tests.feedback.helpers import feedback_host, reviewed_since_yesterday
 
     await reviewed_since_yesterday(world.app)  # as if written yesterday and checked
     firing = Firing("feedback-digest:group", datetime(2026, 1, 5, 17, 0, tzinfo=UTC))
-    await DigestJobs(world.app).run(Audience.GROUP, firing)
+    await DigestJobs(feedback_host(world.app)).run(Audience.GROUP, firing)
     await bot.settle()
     items = await world.storage.recent_feedback(GROUP, T0 - timedelta(days=3650), 100)
     item_ids = [i.item_id for i in items]

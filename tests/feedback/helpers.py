@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
+from bot.features import feedback
+from bot.features.feedback.digests import FeedbackHost
+from bot.features.feedback.store import Audience
 from bot.features.polls.feature import Polls
 from bot.messages import Message, Reply
 from scheduler import Firing
-from storage.feedback import Audience
 
 SEND = "feedback.send"
 
@@ -56,10 +58,15 @@ async def close_the_poll(app: App) -> str:
     return poll.poll_id
 
 
+def feedback_host(app: App) -> FeedbackHost:
+    """The host the feedback feature is built from, for calling its jobs directly."""
+    return app.host_for(feedback.PACKAGE)
+
+
 def texts(messages: list[Message]) -> list[str]:
     """The text of each message."""
     return [m.text for m in messages]
 
 
-__all__ = ["at", "close_the_poll", "reply_text", "reviewed_since_yesterday", "send", "start",
-           "texts"]
+__all__ = ["at", "close_the_poll", "feedback_host", "reply_text", "reviewed_since_yesterday",
+           "send", "start", "texts"]

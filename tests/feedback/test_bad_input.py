@@ -20,10 +20,11 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import Actor, FormSubmission
+from bot.features.feedback import wording as feedback_wording
+from bot.features.feedback.store import Audience, FeedbackItem
 from bot.text import has_visible_text, neutralise
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
-from storage.feedback import Audience, FeedbackItem
 from storage.interface import Storage
 
 PIECES = [
@@ -111,7 +112,7 @@ def test_any_feedback_form_is_refused_kindly_or_stored_neutralised(tmp_path: Pat
                 {"message": message, "topic": topic, "audience": audience})))
             after = runner.run(env.stored_feedback())
             assert reply_text(reply) != catalog.SOMETHING_WENT_WRONG
-            accepted = reply_text(reply).startswith(catalog.FEEDBACK_SENT_START)
+            accepted = reply_text(reply).startswith(feedback_wording.FEEDBACK_SENT_START)
             seen.add(accepted)
             if accepted:
                 assert len(after) == len(before) + 1
@@ -182,9 +183,10 @@ async def test_empty_invisible_or_long_feedback_is_refused_and_not_stored(
 def test_any_answer_reason_ref_or_vote_never_crashes_and_is_neutralised(
         tmp_path: Path) -> None:
     from bot.events import ButtonPress, Invocation
-    from bot.features.feedback import DigestJobs
+    from bot.features.feedback.digests import DigestJobs
+    from bot.features.feedback.store import FeedbackStatus
     from scheduler import Firing
-    from storage.feedback import FeedbackStatus
+    from tests.feedback.helpers import feedback_host
 
     def check(runner: asyncio.Runner, env: Env) -> None:
         group = env.adapter.group_id
@@ -196,7 +198,7 @@ def test_any_answer_reason_ref_or_vote_never_crashes_and_is_neutralised(
         assert isinstance(clock, FakeClock)
         clock.advance(tuesday - clock.now())
         firing = Firing("feedback-digest:group", tuesday)
-        assert runner.run(DigestJobs(env.app).run(Audience.GROUP, firing)) == 1
+        assert runner.run(DigestJobs(feedback_host(env.app)).run(Audience.GROUP, firing)) == 1
         delivered = runner.run(env.stored_items())[0]
         runner.run(env.app.handle(Invocation(group, env.actor(), "poll", {
             "question": "Q", "options": "A|B", "closes": "2d"}, "general")))

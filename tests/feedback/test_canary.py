@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.memory import MemoryAdapter, MemoryBot, reply_text
-from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.features.feedback import wording as feedback_wording
 from bot.messages import Message, Reply
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
@@ -81,7 +81,7 @@ async def test_canary_through_the_memory_adapter(tmp_path: Path,
             group, canary, "feedback.send",
             {"message": "The agenda comes too late for me to read.", "topic": "meetings",
              "audience": "group"}, channel="general")))
-        assert reply_text(replies[-1]) == catalog.FEEDBACK_SENT
+        assert reply_text(replies[-1]) == feedback_wording.FEEDBACK_SENT
         replies.append(await app.handle(FormSubmission(
             group, canary, "feedback.send",
             {"message": "Facilitators, please check in more.", "audience": "facilitators"})))
@@ -175,7 +175,7 @@ def test_canary_through_a_real_console_process(tmp_path: Path) -> None:
                           env=env, timeout=CLI_SECONDS, check=False)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert catalog.FEEDBACK_SENT in out.replace("\n", " ") or "Sent anonymously." in out
+    assert feedback_wording.FEEDBACK_SENT in out.replace("\n", " ") or "Sent anonymously." in out
     assert "Your vote is counted: Yes" in out
     assert "Your vote is changed to: No" in out
     assert "level=debug" in done.stderr or "level=info" in done.stderr  # logs were on

@@ -18,14 +18,15 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.features import feedback as feedback_module
-from bot.feedback_config import FeedbackConfig
+from bot.features.feedback import digests as feedback_module
+from bot.features.feedback import wording as feedback_wording
+from bot.features.feedback.config import FeedbackConfig
+from bot.features.feedback.store import Audience, FeedbackStatus
 from bot.messages import Message
 from bot.text import plain_channels
 from scheduler import Firing
-from storage.feedback import Audience, FeedbackStatus
 from storage.interface import Storage
-from tests.feedback.helpers import at, send, start, texts
+from tests.feedback.helpers import at, feedback_host, send, start, texts
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -45,7 +46,7 @@ async def test_feedback_opens_a_form_and_confirms_privately(bot: MemoryBot) -> N
     assert [c.value for c in topic.choices] == list(bot.app.config.section(FeedbackConfig).topics)
     assert not topic.required
     sent = await send(bot, "alice", "The room was too cold.", topic="meetings")
-    assert reply_text(sent) == catalog.FEEDBACK_SENT
+    assert reply_text(sent) == feedback_wording.FEEDBACK_SENT
     assert reply_text(sent).startswith("Sent anonymously.")
     assert not sent.public
     assert bot.adapter.sent == []  # nothing relayed live
@@ -66,7 +67,7 @@ async def test_group_digest_waits_for_k_items_then_posts_them_at_the_set_time(
     await at(bot, clock, TUESDAY_5PM + DAY)
     posts = feedback_posts(bot)
     assert len(posts) == 5
-    assert posts[0].text.startswith(catalog.feedback_digest_header(5, True))
+    assert posts[0].text.startswith(feedback_wording.feedback_digest_header(5, True))
     assert sorted(t.split("\n> ")[-1] for t in texts(posts)) == [f"point {i}" for i in range(5)]
     assert all(p.buttons[0].action == "feedback.answer" for p in posts)
     assert await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP) == []
@@ -78,7 +79,7 @@ async def test_a_digest_occurrence_is_delivered_once(bot: MemoryBot, clock: Fake
     for i in range(5):
         await send(bot, f"m{i}", f"point {i}")
     clock.advance(TUESDAY_5PM - clock.now())
-    jobs = feedback_module.DigestJobs(bot.app)
+    jobs = feedback_module.DigestJobs(feedback_host(bot.app))
     firing = Firing("feedback-digest:group:17:00", TUESDAY_5PM)
     assert await jobs.run(Audience.GROUP, firing) == 1
     for i in range(5):
@@ -102,7 +103,7 @@ async def test_digest_items_are_shuffled(bot: MemoryBot, clock: FakeClock,
     for i in range(6):
         await send(bot, f"m{i}", f"point {i}")
     clock.advance(DAY)
-    await feedback_module.release(bot.app, bot.group_id, clock.now())
+    await feedback_module.release(feedback_host(bot.app), bot.group_id, clock.now())
     stored = [i.text for i in await bot.app.storage.waiting_feedback(bot.group_id,
                                                                       Audience.GROUP)]
     await at(bot, clock, TUESDAY_5PM)
@@ -124,7 +125,7 @@ async def test_facilitators_digest_may_hold_one_item_and_goes_to_their_channel(
         bot: MemoryBot, clock: FakeClock) -> None:
     await start(bot)
     sent = await send(bot, "alice", "Please slow down in meetings.", audience="facilitators")
-    assert reply_text(sent) == catalog.FEEDBACK_SENT_FOR_FACILITATORS
+    assert reply_text(sent) == feedback_wording.FEEDBACK_SENT_FOR_FACILITATORS
     await at(bot, clock, MONDAY_5PM)
     assert bot.adapter.sent_to_channel("facilitators") == []  # never on the day it came
     await at(bot, clock, TUESDAY_5PM)
@@ -168,7 +169,7 @@ async def test_hiding_keeps_an_item_out_with_a_recorded_reason(
     refused = await bot.run("alice", f"/feedback hide item={ref} reason=x")
     assert reply_text(refused) == catalog.not_allowed("feedback hide", ["facilitator"])
     hidden = await bot.run("carol", f'/feedback hide item={ref} reason="names a member"')
-    assert reply_text(hidden) == catalog.feedback_hidden(ref)
+    assert reply_text(hidden) == feedback_wording.feedback_hidden(ref)
     item = await bot.app.storage.feedback_item(bot.group_id, ref)
     assert item is not None and item.status is FeedbackStatus.HIDDEN
     assert item.hidden_reason == "names a member"
@@ -178,7 +179,7 @@ async def test_hiding_keeps_an_item_out_with_a_recorded_reason(
     listing = reply_text(await bot.run("carol", "/feedback list"))
     assert "hidden (reason: names a member)" in listing
     again = await bot.run("carol", f"/feedback hide item={ref} reason=again")
-    assert reply_text(again) == catalog.FEEDBACK_CANT_HIDE
+    assert reply_text(again) == feedback_wording.FEEDBACK_CANT_HIDE
 
 
 async def test_you_said_we_did_quotes_the_item_in_public(
@@ -189,7 +190,7 @@ async def test_you_said_we_did_quotes_the_item_in_public(
     await at(bot, clock, TUESDAY_5PM)
     post = feedback_posts(bot)[0]
     button = post.buttons[0]
-    assert button.label == catalog.FEEDBACK_ANSWER_BUTTON
+    assert button.label == feedback_wording.FEEDBACK_ANSWER_BUTTON
     member = await bot.press("alice", button.action, button.value)
     assert reply_text(member) == catalog.button_not_allowed(["facilitator"]) and member.form is None
     bot.adapter.member("carol", "Facilitator")
@@ -197,7 +198,7 @@ async def test_you_said_we_did_quotes_the_item_in_public(
     assert opened.form is not None and opened.form.state == button.value
     done = await bot.submit("carol", "feedback.answer", {"answer": "We moved the room. <@U1>"},
                             state=button.value)
-    assert reply_text(done) == plain_channels(catalog.feedback_answer_posted("feedback"))
+    assert reply_text(done) == plain_channels(feedback_wording.feedback_answer_posted("feedback"))
     answer = feedback_posts(bot)[-1].text
     quoted = post.text.split("\n> ")[-1]
     assert answer.startswith("**You said, we did**")
@@ -217,14 +218,14 @@ async def test_facilitator_only_or_waiting_items_cannot_be_answered_in_public(
         await send(bot, f"m{i}", f"waiting point {i}")
     bot.adapter.member("carol", "Facilitator")
     clock.advance(DAY)
-    await feedback_module.release(bot.app, bot.group_id, clock.now())
+    await feedback_module.release(feedback_host(bot.app), bot.group_id, clock.now())
     items = await bot.app.storage.recent_feedback(bot.group_id, MONDAY_5PM - DAY, 10)
     private = next(i for i in items if i.audience is Audience.FACILITATORS)
     waiting = next(i for i in items if i.audience is Audience.GROUP)
     reply = await bot.run("carol", f"/feedback answer item={private.item_id}")
-    assert reply_text(reply) == catalog.FEEDBACK_FOR_FACILITATORS_ONLY
+    assert reply_text(reply) == feedback_wording.FEEDBACK_FOR_FACILITATORS_ONLY
     reply = await bot.run("carol", f"/feedback answer item={waiting.item_id}")
-    assert reply_text(reply) == catalog.FEEDBACK_NOT_DELIVERED
+    assert reply_text(reply) == feedback_wording.FEEDBACK_NOT_DELIVERED
     reply = await bot.run("carol", "/feedback answer item=nothere")
     assert "can't find" in reply_text(reply)
 
@@ -233,7 +234,7 @@ async def test_the_list_shows_nothing_of_today_and_a_whole_day_together_after(
         bot: MemoryBot, clock: FakeClock) -> None:
     bot.adapter.member("carol", "Facilitator")
     empty = reply_text(await bot.run("carol", "/feedback list"))
-    assert empty == catalog.feedback_list_empty(12)
+    assert empty == feedback_wording.feedback_list_empty(12)
     for i in range(3):
         await send(bot, f"m{i}", f"brand new point {i}")
     await send(bot, "alice", "for you only", audience="facilitators")
@@ -303,15 +304,15 @@ async def test_the_daily_limit_refuses_kindly_and_stores_nothing(
         bot: MemoryBot, clock: FakeClock) -> None:
     limit = bot.app.config.section(FeedbackConfig).daily_limit
     for i in range(limit):
-        assert reply_text(await send(bot, "alice", f"point {i}")) == catalog.FEEDBACK_SENT
+        assert reply_text(await send(bot, "alice", f"point {i}")) == feedback_wording.FEEDBACK_SENT
     refused = await send(bot, "alice", "one more")
-    assert reply_text(refused) == catalog.feedback_daily_limit(limit)
-    assert reply_text(await send(bot, "bob", "bob's point")) == catalog.FEEDBACK_SENT
+    assert reply_text(refused) == feedback_wording.feedback_daily_limit(limit)
+    assert reply_text(await send(bot, "bob", "bob's point")) == feedback_wording.FEEDBACK_SENT
     clock.advance(DAY)
-    await feedback_module.release(bot.app, bot.group_id, clock.now())
+    await feedback_module.release(feedback_host(bot.app), bot.group_id, clock.now())
     waiting = await bot.app.storage.waiting_feedback(bot.group_id, Audience.GROUP)
     assert len(waiting) == limit + 1 and "one more" not in [i.text for i in waiting]
-    assert reply_text(await send(bot, "alice", "tomorrow")) == catalog.FEEDBACK_SENT
+    assert reply_text(await send(bot, "alice", "tomorrow")) == feedback_wording.FEEDBACK_SENT
 
 
 @pytest.mark.sqlite_only  # reads the SQLite file's bytes

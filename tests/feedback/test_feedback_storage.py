@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStatus, NewFeedback
 from bot.features.polls.store import Ballot, NewPoll, VoteResult
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, NewDelivery
-from storage.feedback import Audience, FeedbackItem, FeedbackStatus, NewFeedback
 from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage, StorageError
 from storage.sqlite import SqliteStorage

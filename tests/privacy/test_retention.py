@@ -17,11 +17,11 @@ from bot.config import Config, ConfigError, load_config
 from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
+from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
 from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
 from bot.features.retention import PACKAGE, SCHEDULE, Retention
 from bot.features.retention.config import RetentionConfig
 from scheduler import Firing
-from storage.feedback import Audience, FeedbackStatus, NewFeedback
 from storage.interface import Storage
 from tests.privacy.conftest import start_features
 

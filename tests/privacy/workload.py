@@ -20,9 +20,9 @@ from bot.errors import Transient
 from bot.events import MessageShortcut, QuotedMessage
 from bot.features.buddies.feature import ROUND_SCHEDULE
 from bot.features.concerns.intake import SHORTCUT_ID
+from bot.features.feedback.store import Audience
 from bot.messages import Destination, Message
 from scheduler import Firing
-from storage.feedback import Audience
 
 ALICE = "U-alice"
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)

@@ -18,10 +18,10 @@ from bot import catalog
 from bot.commands import CommandSpec
 from bot.context import Context
 from bot.features import Feature, FormSpec
+from bot.features.feedback import FeedbackConfig
 from bot.features.host import CoreHost
 from bot.features.welcome import wording
 from bot.features.welcome.store import WelcomeStores
-from bot.feedback_config import FeedbackConfig
 from bot.logs import log_event
 from bot.messages import Button, Destination, FormField, Message, Reply
 from bot.outbox import Fallback, NewDelivery

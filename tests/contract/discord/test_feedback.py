@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import catalog
-from bot.features.feedback import DigestJobs
+from bot.features.feedback import wording as feedback_wording
+from bot.features.feedback.digests import DigestJobs
+from bot.features.feedback.store import Audience
 from bot.features.polls import wording as poll_wording
 from bot.text import render_channels
 from scheduler import Firing
-from storage.feedback import Audience
 from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons, inputs
 from tests.fakes.discord import FakeDiscord
-from tests.feedback.helpers import close_the_poll, reviewed_since_yesterday
+from tests.feedback.helpers import close_the_poll, feedback_host, reviewed_since_yesterday
 
 
 @pytest.fixture
@@ -54,14 +54,14 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     app = harness.app
     assert app is not None
     answer = await _send_feedback(fake, "alice", "Too much jargon @everyone")
-    assert answer["data"]["content"] == catalog.FEEDBACK_SENT
+    assert answer["data"]["content"] == feedback_wording.FEEDBACK_SENT
     assert answer["data"]["flags"] & 64  # only the sender sees it
     for who in ("bob", "carol", "erin", "finn"):
         await _send_feedback(fake, who, f"{who}'s point")
     zone = ZoneInfo(app.config.group.timezone)
     today = datetime.now(zone).replace(hour=17, minute=0, second=0, microsecond=0)
     await reviewed_since_yesterday(app)
-    assert await DigestJobs(app).run(Audience.GROUP, Firing("feedback-digest:group",
+    assert await DigestJobs(feedback_host(app)).run(Audience.GROUP, Firing("feedback-digest:group",
                                                              today)) == 1
     await harness.settle()
     posts = fake.public_posts("#feedback")
@@ -71,7 +71,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     assert "@\u200beveryone" in "\n".join(p["content"] for p in posts)
     first = posts[0]
     (button,) = buttons(first)
-    assert button["label"] == catalog.FEEDBACK_ANSWER_BUTTON
+    assert button["label"] == feedback_wording.FEEDBACK_ANSWER_BUTTON
     pressed = await fake.press("carol", first, button["custom_id"])
     modal = await fake.wait_response(pressed)
     assert modal["type"] == 9
@@ -79,7 +79,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     reply = await fake.wait_response(done)
     link = f"<#{fake.by_name['#feedback']}>"  # a channel link, which pings nobody
     assert reply["data"]["content"] == render_channels(
-        catalog.feedback_answer_posted("feedback"), lambda _: link)
+        feedback_wording.feedback_answer_posted("feedback"), lambda _: link)
     await harness.settle()
     said = fake.public_posts("#feedback")[-1]
     assert said["content"].startswith("**You said, we did**")

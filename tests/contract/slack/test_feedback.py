@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.slack import SlackRunner
-from bot import catalog
-from bot.features.feedback import DigestJobs
+from bot.features.feedback import wording as feedback_wording
+from bot.features.feedback.digests import DigestJobs
+from bot.features.feedback.store import Audience
 from scheduler import Firing
-from storage.feedback import Audience
 from tests.contract.slack.conftest import (
     ALICE,
     BOB,
@@ -31,7 +31,7 @@ from tests.contract.slack.conftest import (
 )
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
-from tests.feedback.helpers import close_the_poll, reviewed_since_yesterday
+from tests.feedback.helpers import close_the_poll, feedback_host, reviewed_since_yesterday
 
 FEEDBACK = "C0FEEDBK01"
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
@@ -61,14 +61,14 @@ async def test_feedback_digest_and_you_said_we_did_on_slack(
             view, {"message": f"<!channel> point {n}", "topic": "",
                    "audience": "group"}, user=user))
         assert done["response_action"] == "update"
-        assert catalog.FEEDBACK_SENT.split(".")[0] in json.dumps(done["view"])
+        assert feedback_wording.FEEDBACK_SENT.split(".")[0] in json.dumps(done["view"])
     # The canary: the senders' ids and names are in no log line so far.
     assert "command.run" in logs.getvalue()
     for needle in (ALICE, BOB, SAM, "Alice", "Bob", "Sam"):
         assert needle.lower() not in logs.getvalue().lower(), needle
     app = runner.core
     await reviewed_since_yesterday(app)
-    assert await DigestJobs(app).run(Audience.GROUP, Firing("feedback-digest:group",
+    assert await DigestJobs(feedback_host(app)).run(Audience.GROUP, Firing("feedback-digest:group",
                                                              MONDAY_5PM)) == 1
     await settle(runner)
     posts = posted(slack, FEEDBACK)

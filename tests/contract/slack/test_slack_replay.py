@@ -24,8 +24,8 @@ from adapters.slack.runner import (
     SIGNATURE_WINDOW_SECONDS,
 )
 from bot.clock import FakeClock
+from bot.features.feedback.store import Audience
 from storage.crypto import FieldCipher
-from storage.feedback import Audience
 from storage.interface import Storage, StorageError
 from tests.backends import another_handle, raw_rows
 from tests.contract.slack.conftest import (

@@ -20,15 +20,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.logs import log_event
-from bot.outbox import NewDelivery
-from storage.feedback import (
+from bot.features.feedback.store import (
     Audience,
     FeedbackItem,
     FeedbackStatus,
     FeedbackStore,
     NewFeedback,
 )
+from bot.logs import log_event
+from bot.outbox import NewDelivery
 from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros

@@ -1,4 +1,4 @@
-"""Anonymous feedback: records and the store's whole operations.
+"""Anonymous feedback: records and the store port (implemented in storage/feedback/).
 
 Nothing here can hold an author. A stored item has a random id (no sequence that
 orders submissions), its group, who it is for, its text and topic (encrypted), and the
@@ -15,11 +15,11 @@ random-id order, each one waiting for facilitators to check it and then for a di
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from bot.outbox import NewDelivery
 
@@ -71,32 +71,28 @@ class FeedbackItem:
     review_from: datetime | None = None
 
 
-class FeedbackStore(ABC):
+@runtime_checkable
+class FeedbackStore(Protocol):
     """Storage operations for anonymous feedback."""
 
-    @abstractmethod
     async def submit_feedback(self, item: NewFeedback) -> None:
         """Store one item as pending, then empty the database's history of the change
         (so no earlier version of its pile remains to compare). Raises if the random id
         is taken."""
 
-    @abstractmethod
     async def release_feedback(self, group_id: str, audience: Audience, ended_before: datetime,
                                minimum: int, review_from: datetime) -> int:
         """Release a group's pending items of days before `ended_before` for review, all
         together and in random-id order, marked open for review from `review_from`, if
         there are at least `minimum` of them; otherwise change nothing. How many."""
 
-    @abstractmethod
     async def groups_with_waiting_feedback(self, audience: Audience) -> list[str]:
         """The groups that have items pending or waiting for this audience's digest."""
 
-    @abstractmethod
     async def waiting_feedback(self, group_id: str, audience: Audience) -> list[FeedbackItem]:
         """The released items waiting for a group's digest (hidden ones excluded), in
         random-id order."""
 
-    @abstractmethod
     async def deliver_digest(self, occurrence_key: str, owner: str, group_id: str,
                              item_ids: Sequence[str], deliveries: Sequence[NewDelivery],
                              now: datetime, day: datetime) -> bool:
@@ -104,22 +100,18 @@ class FeedbackStore(ABC):
         items delivered on `day`, and store the digest's deliveries. False (and nothing
         changed) if the occurrence was already claimed or an item is no longer waiting."""
 
-    @abstractmethod
     async def recent_feedback(self, group_id: str, since: datetime, limit: int,
                               ) -> list[FeedbackItem]:
         """Released items of a group written on or after `since`, newest day first."""
 
-    @abstractmethod
     async def feedback_item(self, group_id: str, item_id: str) -> FeedbackItem | None:
         """One released item of a group, by id."""
 
-    @abstractmethod
     async def hide_feedback(self, group_id: str, item_id: str, reason: str, hidden_by: str,
                             day: datetime) -> bool:
         """Hide a waiting (released) item from its digest, recording the reason and the
         facilitator who hid it. False if it is not waiting."""
 
-    @abstractmethod
     async def answer_feedback(self, group_id: str, item_id: str, answer: str, day: datetime,
                               deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         """Record a "you said, we did" answer to a delivered item and store the public
