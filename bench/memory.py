@@ -85,9 +85,9 @@ async def fill(database: str, key: str) -> float:
     """Groups, meetings and members' check-ins through the storage interface."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.checkins_config import WEEKDAYS
+    from bot.features.checkins.config import WEEKDAYS
+    from bot.features.checkins.store import CheckinPrefs
     from bot.features.meetings.store import MeetingDraft
-    from storage.checkins import CheckinPrefs
     from storage.crypto import FieldCipher
     from storage.factory import open_storage
 

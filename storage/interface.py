@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
-from storage.checkins import BuddyStore, CheckinStore
 from storage.members import MemberDataStore
 
 
@@ -61,7 +60,7 @@ class DatabaseUnreachable(StorageError):
         super().__init__(f"cannot connect to PostgreSQL: {detail}")
 
 
-class Storage(CheckinStore, BuddyStore, MemberDataStore, ABC):
+class Storage(MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------

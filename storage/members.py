@@ -38,9 +38,7 @@ ERASED_NAME = "a former member"
 # `export_sections()` adds each storage package's. Every section is in an export even
 # when empty: a member sees every kind of thing the bot could hold.
 _UNMOVED_SECTIONS: tuple[str, ...] = (
-    "checkin_settings", "checkins", "one_to_one_requests",
-    "buddy_membership", "buddy_avoids", "buddy_rounds",
-    "known_facilitator", "group_settings_changed", "messages_waiting",
+    "group_settings_changed", "messages_waiting",
 )
 
 
@@ -88,8 +86,6 @@ _UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("deliveries", ("id",), "body"),
     EncryptedColumn("deliveries", ("id",), "fallbacks"),
     EncryptedColumn("deliveries", ("id",), "sealed_to"),
-    EncryptedColumn("checkins", ("id",), "note"),
-    EncryptedColumn("one_to_ones", ("id",), "body"),
 )
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.checkins_schema import CHECKINS_SQLITE
 from storage.schema import Migration as Migration
 from storage.schema import postgres_sql as postgres_sql
 
@@ -94,8 +93,6 @@ _UNMOVED: tuple[Migration, ...] = (
             )""",
         ),
     ),
-    Migration(version=7, name="check-ins, one-to-ones and buddies",
-              sqlite=CHECKINS_SQLITE),
     Migration(
         version=9,
         name="member erasure audit",

@@ -34,7 +34,6 @@ from storage.crypto import FieldCipher
 from storage.interface import DatabaseUnreachable, Storage, StorageError
 from storage.packages import compose_storage
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
-from storage.sql_checkins import SqlCheckins
 from storage.sql_core import SqlCore
 from storage.sql_members import SqlMembers
 
@@ -373,7 +372,7 @@ def _safe(exc: BaseException) -> str:
     return re.sub(r"://[^@\s]*@", "://…@", text)
 
 
-class _PostgresStorage(SqlCheckins, SqlMembers, SqlCore, PostgresBase, Storage):
+class _PostgresStorage(SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
 
 

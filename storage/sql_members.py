@@ -35,7 +35,6 @@ from storage.sql import SqlBase, _json, from_micros, to_micros
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
 _HELD = "('pending', 'sending', 'undeliverable')"
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 def _iso(value: int | None) -> str | None:
     return None if value is None else from_micros(int(value)).isoformat()
@@ -58,13 +57,6 @@ def _recipients(destination: dict[str, Any]) -> list[str]:
     return [user] if user else []
 
 
-def _is_own_checkin_schedule(key: str, member_id: str, group_id: str | None) -> bool:
-    schedule = key.rsplit("@", 1)[0]
-    if group_id is not None:
-        return schedule == f"checkin:{group_id}:{member_id}"
-    return schedule.startswith("checkin:") and schedule.endswith(f":{member_id}")
-
-
 class SqlMembers(SqlBase, MemberDataStore):
     """`MemberDataStore` for `SqliteStorage` and `PostgresStorage`."""
 
@@ -80,56 +72,6 @@ class SqlMembers(SqlBase, MemberDataStore):
             async def rows(sql: str, params: Sequence[Any]) -> list[Any]:
                 return list(await db.execute_fetchall(sql, tuple(params)))
 
-            for r in await rows(
-                    "SELECT group_id, display_name, enabled, cadence, weekday, at_time, "
-                    "timezone, quiet_start, quiet_end, paused_until, pause_reason, misses, "
-                    f"facilitator_id, updated_at FROM checkin_prefs WHERE user_id = ?{scope} "
-                    "ORDER BY group_id", (m, *sp)):
-                out["checkin_settings"].append({
-                    "group": r[0], "name": r[1], "check_ins_on": bool(r[2]), "cadence": r[3],
-                    "day": _WEEKDAYS[int(r[4]) % 7], "time": r[5], "time_zone": r[6],
-                    "quiet_start": r[7], "quiet_end": r[8], "paused_until": _iso(r[9]),
-                    "pause_reason": r[10], "unanswered_in_a_row": r[11],
-                    "facilitator": r[12] or None, "changed_at": _iso(r[13])})
-            for r in await rows(
-                    "SELECT id, group_id, sent_at, answer, answered_at, note, followed_up "
-                    f"FROM checkins WHERE user_id = ?{scope} ORDER BY sent_at, id", (m, *sp)):
-                out["checkins"].append({
-                    "id": r[0], "group": r[1], "sent_at": _iso(r[2]), "answer": r[3],
-                    "answered_at": _iso(r[4]),
-                    "note": None if r[5] is None else self._decrypt_json(r[5])["note"],
-                    "follow_up_sent": bool(r[6])})
-            for r in await rows(
-                    "SELECT id, group_id, facilitator_id, answer, body, status, created_at, "
-                    f"arranged_at FROM one_to_ones WHERE user_id = ?{scope} "
-                    "ORDER BY created_at, id", (m, *sp)):
-                data = self._decrypt_json(r[4])
-                out["one_to_one_requests"].append({
-                    "id": r[0], "group": r[1], "facilitator": r[2] or None, "answer": r[3],
-                    "your_name": data.get("name"), "note": data.get("note"),
-                    "status": r[5], "made_at": _iso(r[6]), "arranged_at": _iso(r[7])})
-            for g, name, at in await rows(
-                    "SELECT group_id, display_name, joined_at FROM buddy_members "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["buddy_membership"].append({"group": g, "name": name,
-                                                "joined_at": _iso(at)})
-            for g, other in await rows(
-                    f"SELECT group_id, other_id FROM buddy_avoids WHERE user_id = ?{scope} "
-                    "ORDER BY group_id, other_id", (m, *sp)):
-                out["buddy_avoids"].append({"group": g, "not_paired_with": other})
-            for g, number, at, pairs in await rows(
-                    f"SELECT group_id, number, made_at, pairs_json FROM buddy_rounds "
-                    f"WHERE 1 = 1{scope} ORDER BY group_id, number", sp):
-                for pair in json.loads(pairs):
-                    if m in pair:
-                        out["buddy_rounds"].append({
-                            "group": g, "round": number, "made_at": _iso(at),
-                            "paired_with": [p for p in pair if p != m]})
-            for g, name, at in await rows(
-                    "SELECT group_id, display_name, seen_at FROM facilitators "
-                    f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
-                out["known_facilitator"].append({"group": g, "name": name,
-                                                 "last_seen": _iso(at)})
             for g, key, value, at in await rows(
                     "SELECT group_id, key, value_json, changed_at FROM settings_audit "
                     f"WHERE changed_by = ?{scope} ORDER BY id", (m, *sp)):
@@ -193,13 +135,6 @@ class SqlMembers(SqlBase, MemberDataStore):
                     await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
                                                  kept))
 
-            for table in ("checkin_prefs", "checkins", "one_to_ones",
-                          "facilitators", "buddy_members"):
-                add(deleted, table, await run(
-                    f"DELETE FROM {table} WHERE user_id = ?{scope}", (m, *sp)))
-            add(deleted, "buddy_avoids", await run(
-                f"DELETE FROM buddy_avoids WHERE (user_id = ? OR other_id = ?){scope}",
-                (m, m, *sp)))
 
             gone, rewrites = [], []
             for did, raw, body, sealed_to in await db.execute_fetchall(
@@ -218,35 +153,10 @@ class SqlMembers(SqlBase, MemberDataStore):
             add(anonymised, "deliveries", await many(
                 "UPDATE deliveries SET destination_json = ? WHERE id = ?", rewrites))
 
-            claims = [(key,) for (key,) in await db.execute_fetchall(
-                "SELECT key FROM occurrences WHERE substr(key, 1, 8) = ?", ("checkin:",))
-                if _is_own_checkin_schedule(str(key), m, group_id)]
-            add(deleted, "occurrences",
-                await many("DELETE FROM occurrences WHERE key = ?", claims))
-
-            # An open request waiting for them skips the reminder (it would go to nobody):
-            # the hourly sweep passes it to another facilitator when it falls due.
-            add(anonymised, "one_to_ones", await run(
-                "UPDATE one_to_ones SET facilitator_id = '', stage = CASE WHEN "
-                "status = 'requested' AND stage = 0 THEN 1 ELSE stage END "
-                f"WHERE facilitator_id = ?{scope}", (m, *sp)))
-            for table, column in (("checkin_prefs", "facilitator_id"),
-                                  ("group_settings", "changed_by"),
+            for table, column in (("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):
                 add(anonymised, table, await run(
                     f"UPDATE {table} SET {column} = '' WHERE {column} = ?{scope}", (m, *sp)))
-
-            rounds = []
-            for g, number, pairs in await db.execute_fetchall(
-                    f"SELECT group_id, number, pairs_json FROM buddy_rounds WHERE 1 = 1{scope}",
-                    sp):
-                decoded = json.loads(pairs)
-                if any(m in pair for pair in decoded):
-                    cleaned = [["" if p == m else p for p in pair] for pair in decoded]
-                    rounds.append((json.dumps(cleaned), g, number))
-            add(anonymised, "buddy_rounds", await many(
-                "UPDATE buddy_rounds SET pairs_json = ? WHERE group_id = ? AND number = ?",
-                rounds))
 
             counts = {"deleted": deleted, "anonymised": anonymised, "kept": kept}
             cursor = await db.execute(
@@ -274,23 +184,14 @@ class SqlMembers(SqlBase, MemberDataStore):
 
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
-        """Claim the day's sweep, then delete the core's expired rows and call each
-        storage package's purge hook with the cutoffs by name, in one transaction."""
+        """Claim the day's sweep, then call each storage package's purge hook with the
+        cutoffs by name (the core keeps nothing that expires), in one transaction."""
         counts: dict[str, int] = {}
         async with self._transaction() as db:
             cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return None
 
-            async def run(table: str, sql: str, at: datetime) -> None:
-                cursor = await db.execute(sql, (to_micros(at),))
-                counts[table] = counts.get(table, 0) + max(cursor.rowcount, 0)
-
-            if cutoffs.checkins_before is not None:
-                at = cutoffs.checkins_before
-                await run("checkins", "DELETE FROM checkins WHERE sent_at < ?", at)
-                await run("one_to_ones", "DELETE FROM one_to_ones WHERE status = 'done' "
-                          "AND created_at < ?", at)
             named = {"checkins": cutoffs.checkins_before,
                      "feedback": cutoffs.feedback_before,
                      "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}

@@ -6,13 +6,12 @@ from __future__ import annotations
 from storage.interface import Storage
 from storage.packages import compose_storage
 from storage.sql import from_micros, to_micros
-from storage.sql_checkins import SqlCheckins
 from storage.sql_core import SqlCore
 from storage.sql_members import SqlMembers
 from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
 
 
-class _SqliteStorage(SqlCheckins, SqlMembers, SqlCore, SqliteBase, Storage):
+class _SqliteStorage(SqlMembers, SqlCore, SqliteBase, Storage):
     """`Storage` on a single SQLite file through aiosqlite (the default backend)."""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.checkins_config import BuddiesConfig, CheckinsConfig
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -24,8 +23,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     feedback_feature.PACKAGE,
     polls_feature.PACKAGE,
     meetings_feature.PACKAGE,
-    FeaturePackage("checkins", checkins_feature.build, config=CheckinsConfig),
-    FeaturePackage("buddies", buddies_feature.build, config=BuddiesConfig),
+    checkins_feature.PACKAGE,
+    buddies_feature.PACKAGE,
     concerns_feature.PACKAGE,
     welcome_feature.PACKAGE,
     agreement_feature.PACKAGE,

@@ -45,6 +45,7 @@ from bot.commands import (
 from bot.config import Config
 from bot.events import Actor, ButtonPress, FormSubmission, Invocation
 from bot.features.agreement import wording as agreement_words
+from bot.features.checkins import wording as checkins_wording
 from bot.features.concerns import wording as concerns_words
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import owner_tag
@@ -486,13 +487,13 @@ async def test_a_member_cannot_see_or_touch_another_members_checkins(world: Worl
         async with Unchanged(world):
             reply = await bot.press("bob", "checkin.answer",
                                     f"{world.alice_checkin}:{answer}", channel=None)
-        assert reply_text(reply) == catalog.CHECKIN_NOT_YOURS
+        assert reply_text(reply) == checkins_wording.CHECKIN_NOT_YOURS
     async with Unchanged(world):
         opened = await bot.press("bob", "checkin.note", world.alice_checkin, channel=None)
         sent = await bot.submit("bob", "checkin.note", {"note": "overwritten"},
                                 state=world.alice_checkin, channel=None)
-    assert opened.form is None and reply_text(opened) == catalog.CHECKIN_NOT_YOURS
-    assert reply_text(sent) == catalog.CHECKIN_NOT_YOURS
+    assert opened.form is None and reply_text(opened) == checkins_wording.CHECKIN_NOT_YOURS
+    assert reply_text(sent) == checkins_wording.CHECKIN_NOT_YOURS
     # The settings buttons only ever change the presser's own settings.
     for action in ("checkin.on", "checkin.off", "checkin.resume"):
         seen.append(reply_text(await bot.press("bob", action, "U-alice", channel=None)))
@@ -512,12 +513,12 @@ async def test_one_to_one_requests_are_only_their_facilitators(world: World) -> 
         for action in ("checkin.reply", "checkin.arranged", "checkin.done"):
             async with Unchanged(world):
                 reply = await bot.press(who, action, world.request, channel=None)
-            assert reply_text(reply) == catalog.ONE_TO_ONE_NOT_YOURS, (who, action)
+            assert reply_text(reply) == checkins_wording.ONE_TO_ONE_NOT_YOURS, (who, action)
             assert reply.form is None
         async with Unchanged(world):
             reply = await bot.submit(who, "checkin.reply", {"message": "hello"},
                                      state=world.request, channel=None)
-        assert reply_text(reply) == catalog.ONE_TO_ONE_NOT_YOURS
+        assert reply_text(reply) == checkins_wording.ONE_TO_ONE_NOT_YOURS
     assert await storage.one_to_one(world.request) == before
     opened = await bot.press("carol", "checkin.reply", world.request, channel=None)
     assert opened.form is not None  # her own facilitator may
@@ -585,7 +586,7 @@ async def test_two_summaries_cannot_be_compared_to_single_out_an_answer(
     clock.advance(datetime(2026, 1, 26, 9, 0, tzinfo=UTC) - clock.now())
     later = reply_text(await world.bot.run("fran", "/checkin summary days=14"))
     assert "Good: 5" in later and "Okay: 0" in later
-    assert catalog.checkin_summary_left_out(1, 5) in later
+    assert checkins_wording.checkin_summary_left_out(1, 5) in later
     assert "Zoe" not in later + before + after
 
 
@@ -599,11 +600,11 @@ async def test_a_facilitator_cannot_make_themselves_a_members_facilitator(
     assert reply_text(reply) == catalog.not_allowed("checkin assign", ["admin"])
     # An admin may, but only to a facilitator the bot knows, and the member is told.
     unknown = await world.bot.run("sam", "/checkin assign member=U-bob facilitator=U-mallory")
-    assert reply_text(unknown) == catalog.checkin_assign_not_facilitator("U-mallory")
+    assert reply_text(unknown) == checkins_wording.checkin_assign_not_facilitator("U-mallory")
     done = await world.bot.run("sam", "/checkin assign member=U-bob facilitator=U-fran")
-    assert reply_text(done) == catalog.checkin_assigned("Fran")
+    assert reply_text(done) == checkins_wording.checkin_assigned("Fran")
     assert world.bot.adapter.sent_to_dm("bob")[-1].text == (
-        catalog.checkin_your_facilitator("Fran"))
+        checkins_wording.checkin_your_facilitator("Fran"))
 
 
 async def test_a_facilitator_who_stepped_down_gets_no_more_requests(world: World,
@@ -617,14 +618,14 @@ async def test_a_facilitator_who_stepped_down_gets_no_more_requests(world: World
     listed = reply_text(await bot.run("sam", "/checkin facilitators"))
     assert "Carol" in listed and "Fran" in listed
     done = reply_text(await bot.run("sam", "/checkin remove facilitator=U-carol"))
-    assert done == catalog.checkin_facilitator_removed("Carol", 1, 1)
-    assert bot.adapter.sent_to_dm("alice")[-1].text == catalog.checkin_your_facilitator("")
+    assert done == checkins_wording.checkin_facilitator_removed("Carol", 1, 1)
+    assert bot.adapter.sent_to_dm("alice")[-1].text == checkins_wording.checkin_your_facilitator("")
     request = await world.app.storage.one_to_one(world.request)
     assert request is not None and request.facilitator_id == "U-fran"
     assert "Alice would like a one-to-one" in bot.adapter.sent_to_dm("fran")[-1].text
     # Carol can no longer act on it, and Bob's new request goes to Fran, not Carol.
     reply = await bot.press("carol", "checkin.reply", world.request, channel=None)
-    assert reply_text(reply) == catalog.ONE_TO_ONE_NOT_YOURS
+    assert reply_text(reply) == checkins_wording.ONE_TO_ONE_NOT_YOURS
     mark = len(bot.adapter.sent)
     await _answer_week(world, clock, ["bob"], "one_to_one")
     assert "Bob would like a one-to-one" in _everything_for(bot, "U-fran", mark)
@@ -791,14 +792,14 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
     await app.handle(Invocation(OTHER_GROUP, erin, "case list"))
     cases: list[tuple[ButtonPress | FormSubmission, str]] = [
         (press(alice, "checkin.answer", f"{world.alice_checkin}:good"),
-         catalog.CHECKIN_NOT_YOURS),
-        (press(alice, "checkin.note", world.alice_checkin), catalog.CHECKIN_NOT_YOURS),
+         checkins_wording.CHECKIN_NOT_YOURS),
+        (press(alice, "checkin.note", world.alice_checkin), checkins_wording.CHECKIN_NOT_YOURS),
         (FormSubmission(OTHER_GROUP, alice, "checkin.note", {"note": "x"},
-                        world.alice_checkin), catalog.CHECKIN_NOT_YOURS),
-        (press(carol, "checkin.reply", world.request), catalog.ONE_TO_ONE_NOT_YOURS),
-        (press(carol, "checkin.arranged", world.request), catalog.ONE_TO_ONE_NOT_YOURS),
+                        world.alice_checkin), checkins_wording.CHECKIN_NOT_YOURS),
+        (press(carol, "checkin.reply", world.request), checkins_wording.ONE_TO_ONE_NOT_YOURS),
+        (press(carol, "checkin.arranged", world.request), checkins_wording.ONE_TO_ONE_NOT_YOURS),
         (FormSubmission(OTHER_GROUP, carol, "checkin.reply", {"message": "x"},
-                        world.request), catalog.ONE_TO_ONE_NOT_YOURS),
+                        world.request), checkins_wording.ONE_TO_ONE_NOT_YOURS),
         (press(erin, "concern.ack", world.case), concerns_words.CONCERN_REFUSED),
         (press(alice, "poll.vote", f"{world.poll}:0"), polls_words.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),

@@ -7,10 +7,10 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from adapters.memory import MemoryBot, reply_text
-from bot import catalog
 from bot.clock import FakeClock
-from bot.features.buddies import ROUND_SCHEDULE, Buddies
-from bot.features.pairing import pairs_in
+from bot.features.buddies import wording as buddies_wording
+from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.buddies.pairing import pairs_in
 from bot.messages import DestinationKind
 from scheduler import Firing
 from tests.checkins.helpers import at, channel_posts
@@ -26,9 +26,9 @@ async def test_join_avoid_and_a_round_with_one_trio(cbot: MemoryBot, clock: Fake
     for who in PEOPLE:
         assert "You're in." in reply_text(await cbot.run(who, "/buddy join"))
     avoided = await cbot.run("alice", "/buddy avoid member=U-bob")
-    assert reply_text(avoided) == catalog.BUDDY_AVOIDED and not avoided.public
+    assert reply_text(avoided) == buddies_wording.BUDDY_AVOIDED and not avoided.public
     assert reply_text(await cbot.run("alice", "/buddy avoid member=U-alice")) == \
-        catalog.BUDDY_AVOID_SELF
+        buddies_wording.BUDDY_AVOID_SELF
     made = await _buddies(cbot).run_round(cbot.group_id, Firing(ROUND_SCHEDULE, clock.now()),
                                           random.Random(3))
     await cbot.settle()
@@ -45,8 +45,8 @@ async def test_join_avoid_and_a_round_with_one_trio(cbot: MemoryBot, clock: Fake
     assert channel_posts(cbot) == []
     status = reply_text(await cbot.run("alice", "/buddy status"))
     assert "Your buddies this round:" in status and "1 person" in status
-    assert reply_text(await cbot.run("alice", "/buddy leave")) == catalog.BUDDY_LEFT
-    assert reply_text(await cbot.run("alice", "/buddy leave")) == catalog.BUDDY_NOT_IN
+    assert reply_text(await cbot.run("alice", "/buddy leave")) == buddies_wording.BUDDY_LEFT
+    assert reply_text(await cbot.run("alice", "/buddy leave")) == buddies_wording.BUDDY_NOT_IN
 
 
 async def test_rounds_rotate_and_run_every_configured_weeks(cbot: MemoryBot,
@@ -79,7 +79,7 @@ async def test_a_member_left_out_is_told_privately_and_tried_again_next_round(
     await cbot.settle()
     assert first is not None and first.pairs == ()
     for who in ("alice", "bob"):
-        assert [m.text for m in cbot.adapter.sent_to_dm(who)] == [catalog.BUDDY_LEFT_OUT]
+        assert [m.text for m in cbot.adapter.sent_to_dm(who)] == [buddies_wording.BUDDY_LEFT_OUT]
     assert channel_posts(cbot) == []
 
     await cbot.run("dina", "/buddy join")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.features.checkin_time import in_quiet_hours, next_checkin
-from storage.checkins import Cadence, CheckinPrefs
+from bot.features.checkins.schedule import in_quiet_hours, next_checkin
+from bot.features.checkins.store import Cadence, CheckinPrefs
 
 BASE = CheckinPrefs("g", "u", "Alice", enabled=True, weekday=6, at="09:00",
                     timezone="Europe/London")

@@ -11,13 +11,14 @@ import pytest
 
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
-from bot.checkins_config import CheckinsConfig
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.errors import Forbidden
-from bot.features.checkins import Checkins
+from bot.features.checkins import wording as checkins_wording
+from bot.features.checkins.config import CheckinsConfig
+from bot.features.checkins.feature import Checkins
+from bot.features.checkins.store import RequestStatus
 from bot.messages import Destination, DestinationKind
-from storage.checkins import RequestStatus
 from tests.checkins.conftest import MakeBot
 from tests.checkins.helpers import at, buttons, channel_posts, press, sweep
 
@@ -35,7 +36,7 @@ async def test_opt_in_check_in_not_so_good_offers_a_one_to_one_that_only_asking_
         cbot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     shown = await cbot.run("alice", "/checkin")
     assert "Your check-ins are **off**" in reply_text(shown)
-    assert [b.label for b in shown.messages[0].buttons] == [catalog.CHECKIN_ON_BUTTON]
+    assert [b.label for b in shown.messages[0].buttons] == [checkins_wording.CHECKIN_ON_BUTTON]
     on = await cbot.run("alice", "/checkin on")
     assert "Monday 5 January at 10:00 (Europe/London)" in reply_text(on)
 
@@ -105,13 +106,13 @@ async def test_someone_elses_check_in_or_request_cannot_be_touched(
     await at(cbot, clock, MONDAY_10)
     (checkin,) = cbot.adapter.sent_to_dm("alice")
     refused = await press(cbot, "bob", checkin, "Good")
-    assert reply_text(refused) == catalog.CHECKIN_NOT_YOURS
+    assert reply_text(refused) == checkins_wording.CHECKIN_NOT_YOURS
     await press(cbot, "alice", checkin, "I'd like a one-to-one")
     (request,) = cbot.adapter.sent_to_dm("carol")
     assert reply_text(await press(cbot, "fran", request, "Mark arranged")) == \
-        catalog.ONE_TO_ONE_NOT_YOURS
+        checkins_wording.ONE_TO_ONE_NOT_YOURS
     good = await press(cbot, "alice", checkin, "Good")
-    assert reply_text(good) == catalog.CHECKIN_ALREADY_ANSWERED
+    assert reply_text(good) == checkins_wording.CHECKIN_ALREADY_ANSWERED
 
 
 async def test_settings_own_time_zone_and_quiet_hours(cbot: MemoryBot, clock: FakeClock,
@@ -125,7 +126,7 @@ async def test_settings_own_time_zone_and_quiet_hours(cbot: MemoryBot, clock: Fa
     sid = Checkins.schedule_id(cbot.group_id, "U-alice")
     assert cbot.app.scheduler.next_due(sid) == datetime(2026, 1, 6, 13, 0, tzinfo=UTC)
     bad = await cbot.run("alice", "/checkin set quiet=late")
-    assert reply_text(bad) == catalog.CHECKIN_BAD_QUIET
+    assert reply_text(bad) == checkins_wording.CHECKIN_BAD_QUIET
     bad = await cbot.run("alice", "/checkin set timezone=Mars/Olympus")
     assert "Nothing was changed" in reply_text(bad)
     await at(cbot, clock, datetime(2026, 1, 6, 13, 0, tzinfo=UTC))
@@ -141,16 +142,16 @@ async def test_pause_until_a_date_and_resume(cbot: MemoryBot, clock: FakeClock) 
     await at(cbot, clock, MONDAY_10 + WEEK + timedelta(hours=1))
     assert cbot.adapter.sent_to_dm("alice") == []
     shown = await cbot.run("alice", "/checkin")
-    assert catalog.CHECKIN_RESUME_BUTTON in buttons(shown.messages[0])
+    assert checkins_wording.CHECKIN_RESUME_BUTTON in buttons(shown.messages[0])
     assert "Paused until Tuesday 20 January 2026" in reply_text(shown)
     await cbot.press("alice", "checkin.resume", channel=None)
     assert cbot.app.scheduler.next_due(sid) == MONDAY_10 + 2 * WEEK
     await at(cbot, clock, MONDAY_10 + 2 * WEEK)
     assert len(cbot.adapter.sent_to_dm("alice")) == 1
     bad = await cbot.run("alice", "/checkin pause until=yesterday")
-    assert reply_text(bad) == catalog.CHECKIN_PAUSE_BAD_DATE
+    assert reply_text(bad) == checkins_wording.CHECKIN_PAUSE_BAD_DATE
     off = await cbot.run("alice", "/checkin off")
-    assert reply_text(off) == catalog.CHECKIN_SWITCHED_OFF
+    assert reply_text(off) == checkins_wording.CHECKIN_SWITCHED_OFF
     assert cbot.app.scheduler.next_due(sid) is None
 
 
@@ -163,12 +164,12 @@ async def test_one_gentle_follow_up_then_auto_pause_after_misses(cbot: MemoryBot
     assert await sweep(cbot, clock, timedelta(hours=2)) == 1
     assert await sweep(cbot, clock, timedelta(hours=30)) == 0  # never a second one
     dms = [m.text for m in cbot.adapter.sent_to_dm("alice")]
-    assert dms[-1] == catalog.CHECKIN_FOLLOW_UP and len(dms) == 2
+    assert dms[-1] == checkins_wording.CHECKIN_FOLLOW_UP and len(dms) == 2
     await at(cbot, clock, MONDAY_10 + WEEK)
     await at(cbot, clock, MONDAY_10 + 2 * WEEK)
     await at(cbot, clock, MONDAY_10 + 3 * WEEK)
     last = cbot.adapter.sent_to_dm("alice")[-1]
-    assert last.text == catalog.checkin_auto_paused(3)
+    assert last.text == checkins_wording.checkin_auto_paused(3)
     assert cbot.app.scheduler.next_due(sid) is None
     shown = await cbot.run("alice", "/checkin")
     assert "because the last few went unanswered" in reply_text(shown)
@@ -188,7 +189,7 @@ async def test_an_answer_resets_the_misses(cbot: MemoryBot, clock: FakeClock) ->
     await press(cbot, "alice", cbot.adapter.sent_to_dm("alice")[-1], "Good")
     for week in range(2, 5):
         await at(cbot, clock, MONDAY_10 + week * WEEK)
-    assert all(m.text != catalog.checkin_auto_paused(3)
+    assert all(m.text != checkins_wording.checkin_auto_paused(3)
                for m in cbot.adapter.sent_to_dm("alice"))
 
 
@@ -208,7 +209,7 @@ async def test_a_request_not_arranged_reminds_then_tells_another_facilitator(
     (told,) = cbot.adapter.sent_to_dm("fran")
     assert "Alice asked for a one-to-one 6 days ago" in told.text
     assert reply_text(await press(cbot, "carol", first, "Mark arranged")) == \
-        catalog.ONE_TO_ONE_NOT_YOURS
+        checkins_wording.ONE_TO_ONE_NOT_YOURS
     assert "Marked arranged" in reply_text(await press(cbot, "fran", told, "Mark arranged"))
     assert await sweep(cbot, clock, timedelta(days=10)) == 0
     assert channel_posts(cbot) == []
@@ -225,14 +226,14 @@ async def test_closed_dms_tell_the_facilitator_and_the_member_privately(
     await cbot.run("alice", "/checkin on")
     await at(cbot, clock, MONDAY_10)
     (told,) = cbot.adapter.sent_to_dm("carol")
-    assert told.text == catalog.checkin_unreachable_for_facilitator("Alice")
+    assert told.text == checkins_wording.checkin_unreachable_for_facilitator("Alice")
     assert told.buttons == ()
     assert cbot.adapter.sent_to_dm("alice") == []
     reply = await cbot.run("alice", "/help")
     assert not reply.public
-    assert reply.messages[-1].text == catalog.CHECKIN_DMS_CLOSED
+    assert reply.messages[-1].text == checkins_wording.CHECKIN_DMS_CLOSED
     again = await cbot.run("alice", "/help")
-    assert catalog.CHECKIN_DMS_CLOSED not in reply_text(again)
+    assert checkins_wording.CHECKIN_DMS_CLOSED not in reply_text(again)
     # No more tries (and no more messages to the facilitator) until they switch back on.
     await at(cbot, clock, MONDAY_10 + WEEK)
     assert len(cbot.adapter.sent_to_dm("carol")) == 1
@@ -257,7 +258,7 @@ async def test_closed_dms_with_no_facilitator_known_stay_private(make_bot: MakeB
     tried = bot.adapter.attempts
     await at(bot, clock, MONDAY_10 + WEEK)  # not tried again while the last one failed
     assert bot.adapter.attempts == tried
-    assert catalog.CHECKIN_DMS_CLOSED in reply_text(await bot.run("alice", "/checkin"))
+    assert checkins_wording.CHECKIN_DMS_CLOSED in reply_text(await bot.run("alice", "/checkin"))
 
 
 async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock: FakeClock,
@@ -278,14 +279,14 @@ async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock:
     assert reply_text(refused) == catalog.not_allowed("checkin assign", ["admin"])
     bot.adapter.member("sam", admin=True)
     unknown = await bot.run("sam", "/checkin assign member=U-bob facilitator=U-gus")
-    assert reply_text(unknown) == catalog.checkin_assign_not_facilitator("U-gus")
+    assert reply_text(unknown) == checkins_wording.checkin_assign_not_facilitator("U-gus")
     # Carol holds the facilitator role on the platform: she counts before she acts.
     done = await bot.run("sam", "/checkin assign member=U-bob facilitator=U-carol")
-    assert reply_text(done) == catalog.checkin_assigned("Carol")
+    assert reply_text(done) == checkins_wording.checkin_assigned("Carol")
     prefs = await bot.app.storage.checkin_prefs(bot.group_id, "U-bob")
     assert prefs is not None and prefs.facilitator_id == "U-carol" and not prefs.enabled
     assert [m.text for m in bot.adapter.sent_to_dm("bob")] == [
-        catalog.checkin_your_facilitator("Carol")]
+        checkins_wording.checkin_your_facilitator("Carol")]
 
 
 async def test_check_ins_on_by_default_when_the_group_says_so(make_bot: MakeBot) -> None:
@@ -295,4 +296,5 @@ async def test_check_ins_on_by_default_when_the_group_says_so(make_bot: MakeBot)
     assert "check-ins are on unless" not in reply_text(await bot.run("alice", "/help"))
     prefs = await bot.app.storage.checkin_prefs(bot.group_id, "U-alice")
     assert prefs is not None and prefs.enabled
-    assert reply_text(await bot.run("alice", "/checkin off")) == catalog.CHECKIN_SWITCHED_OFF
+    assert (reply_text(await bot.run("alice", "/checkin off"))
+            == checkins_wording.CHECKIN_SWITCHED_OFF)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.features.pairing import Pair, make_groups, pairs_in
+from bot.features.buddies.pairing import Pair, make_groups, pairs_in
 
 PEOPLE = [f"m{i}" for i in range(10)]
 

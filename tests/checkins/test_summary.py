@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
+from bot.features.checkins import wording as checkins_wording
 from tests.checkins.helpers import at, channel_posts, press
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
@@ -37,7 +38,7 @@ async def test_fewer_than_five_members_answered_shows_no_spread(cbot: MemoryBot,
     reply = await cbot.run("carol", "/checkin summary days=7")
     text = reply_text(reply)
     assert "last full week (Mon 05 Jan to Sun 11 Jan):** 6 sent, 4 answered" in text
-    assert catalog.checkin_summary_too_few(5) in text
+    assert checkins_wording.checkin_summary_too_few(5) in text
     assert "Answers:" not in text and "- Good:" not in text
     assert reply.messages[0].images == ()
     assert not reply.public

@@ -11,6 +11,7 @@ from datetime import timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.clock import FakeClock
+from bot.features.checkins import wording as checkins_wording
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import DM_ACTION, owner_tag
@@ -122,7 +123,7 @@ async def test_a_one_to_one_reaches_a_facilitator_who_holds_the_role_without_the
     button = choices[wording.DM_CHOICE_ONE_TO_ONE]
     asked = reply_text(await _choose(cbot, button))
     assert "Carol will be in touch with you privately within 3 days" in asked
-    assert catalog.ONE_TO_ONE_DM_NOT_PASSED in asked
+    assert checkins_wording.ONE_TO_ONE_DM_NOT_PASSED in asked
     assert not await _draft_kept(cbot, button)
     await cbot.settle()
     to_carol = everything_sent_to(cbot, "U-carol")
@@ -132,7 +133,7 @@ async def test_a_one_to_one_reaches_a_facilitator_who_holds_the_role_without_the
     assert dm_users(cbot) == {"U-carol"}
     # Asking again does not make a second request.
     again = await cbot.press("alice", "checkin.ask", "dm", channel=None)
-    assert reply_text(again) == catalog.one_to_one_already_asked("Carol", False)
+    assert reply_text(again) == checkins_wording.one_to_one_already_asked("Carol", False)
     await cbot.settle()
     assert len(cbot.adapter.sent_to_dm("carol")) == 1
 
@@ -141,7 +142,7 @@ async def test_a_one_to_one_with_no_facilitator_is_the_truth_and_nobody_is_sent_
         cbot: MemoryBot, clock: FakeClock) -> None:
     choices = await _offer(cbot)
     asked = reply_text(await _choose(cbot, choices[wording.DM_CHOICE_ONE_TO_ONE]))
-    assert asked.startswith(catalog.one_to_one_waiting("", "").split("\n")[0])
+    assert asked.startswith(checkins_wording.one_to_one_waiting("", "").split("\n")[0])
     assert "will be in touch" not in asked
     (request,) = await cbot.app.storage.open_one_to_ones(cbot.group_id)
     assert request.facilitator_id == ""

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory import MemoryBot, reply_text
-from bot import catalog
+from bot.features.buddies import wording as buddies_wording
 from bot.features.meetings import wording
 from bot.membership import not_in_group
 from bot.messages import Reply
@@ -50,16 +50,16 @@ async def test_when_the_platform_cannot_tell_owners_are_taken_as_given(
 
 async def test_buddy_avoid_refuses_someone_who_is_not_in_the_group(bot: MemoryBot) -> None:
     refused = reply_text(await bot.run("alice", "/buddy avoid member=@nobody"))
-    assert refused == catalog.buddy_avoid_unknown("nobody")
+    assert refused == buddies_wording.buddy_avoid_unknown("nobody")
     assert await bot.app.storage.buddy_avoids(bot.group_id) == []
     bot.adapter.member("bob")
     assert reply_text(await bot.run("alice", "/buddy avoid member=U-bob")) == (
-        catalog.BUDDY_AVOIDED)
+        buddies_wording.BUDDY_AVOIDED)
     assert await bot.app.storage.buddy_avoids(bot.group_id) == [("U-alice", "U-bob")]
     # Bob leaves the group: Alice can still take him off her list.
     del bot.adapter.members["bob"]
     assert reply_text(await bot.run("alice", "/buddy avoid member=U-bob undo=yes")) == (
-        catalog.BUDDY_UNAVOIDED)
+        buddies_wording.BUDDY_UNAVOIDED)
     assert await bot.app.storage.buddy_avoids(bot.group_id) == []
 
 
@@ -68,7 +68,7 @@ async def test_someone_still_in_pairing_can_be_avoided_while_the_platform_forget
     await bot.run("dina", "/buddy join")
     del bot.adapter.members["dina"]
     assert reply_text(await bot.run("alice", "/buddy avoid member=U-dina")) == (
-        catalog.BUDDY_AVOIDED)
+        buddies_wording.BUDDY_AVOIDED)
 
 
 @settings(max_examples=60, deadline=None,

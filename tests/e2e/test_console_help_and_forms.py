@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot import catalog
+from bot.features.buddies import wording as buddies_wording
 from bot.features.meetings import wording as meetings_words
 from bot.features.polls import wording as polls_words
 
@@ -127,6 +128,6 @@ async def test_people_who_are_not_in_the_group_are_refused_by_name(
     assert "Saved and posted the minutes in #updates, with 2 action items" in done
     assert "- 1. bob: book the room" in done and "- 2. Cake: Zed" in done
     assert run.answer("/buddy avoid member=@nobody") == (
-        "[only Carol can see this] coprod: " + catalog.buddy_avoid_unknown("nobody"))
+        "[only Carol can see this] coprod: " + buddies_wording.buddy_avoid_unknown("nobody"))
     assert run.answer("/buddy avoid member=@bob") == (
-        "[only Carol can see this] coprod: " + catalog.BUDDY_AVOIDED)
+        "[only Carol can see this] coprod: " + buddies_wording.BUDDY_AVOIDED)

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from bot import catalog
 from bot.config import Config
+from bot.features.checkins.store import CheckinPrefs
 from bot.features.concerns.store import NewConcern
 from bot.privacy import clean_member_id, run_erase, run_export
-from storage.checkins import CheckinPrefs
 from storage.crypto import FieldCipher, load_or_create_key_file, read_key_file
 from storage.factory import open_storage
 from tests.test_cli_config import TIMEOUT, _clean_env

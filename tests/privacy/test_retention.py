@@ -14,6 +14,7 @@ import pytest
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config, ConfigError, load_config
+from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
 from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
@@ -21,7 +22,6 @@ from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
 from bot.features.retention import PACKAGE, SCHEDULE, Retention
 from bot.features.retention.config import RetentionConfig
 from scheduler import Firing
-from storage.checkins import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
 from storage.interface import Storage
 from tests.privacy.conftest import start_features
 

@@ -18,7 +18,7 @@ from adapters.memory import MemoryBot, reply_text
 from bot.clock import FakeClock
 from bot.errors import Transient
 from bot.events import MessageShortcut, QuotedMessage
-from bot.features.buddies import ROUND_SCHEDULE
+from bot.features.buddies.feature import ROUND_SCHEDULE
 from bot.features.concerns.intake import SHORTCUT_ID
 from bot.features.feedback.store import Audience
 from bot.messages import Destination, Message

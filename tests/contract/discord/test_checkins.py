@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot import catalog
 from bot.app import App
-from bot.features.buddies import ROUND_SCHEDULE, Buddies
-from bot.features.checkins import Checkins
+from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.checkins import wording as checkins_wording
+from bot.features.checkins.feature import Checkins
 from scheduler import Firing
 from tests.contract.discord.conftest import (
     Guild,
@@ -97,11 +97,11 @@ async def test_closed_dms_are_told_privately_on_discord(harness: Harness) -> Non
     fake.dms_closed.add(fake.by_name["bob"])
     await _fire(harness, "bob")
     (told,) = fake.dms_to("carol")
-    assert told["content"] == catalog.checkin_unreachable_for_facilitator("Bob")
+    assert told["content"] == checkins_wording.checkin_unreachable_for_facilitator("Bob")
     asked = await fake.slash("bob", "buddy", [{"name": "status", "type": 1, "options": []}])
     later = await fake.wait_response(asked)
     assert later["data"]["flags"] & 64  # only Bob sees the answer (and the notice with it)
-    await fake.wait_for(lambda: any(catalog.CHECKIN_DMS_CLOSED in b.get("content", "")
+    await fake.wait_for(lambda: any(checkins_wording.CHECKIN_DMS_CLOSED in b.get("content", "")
                                     for b in sent_bodies(fake)))
     assert _channel_posts(fake) == []
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from adapters.slack import SlackRunner
-from bot import catalog
-from bot.features.buddies import ROUND_SCHEDULE, Buddies
-from bot.features.checkins import Checkins
+from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.checkins import wording as checkins_wording
+from bot.features.checkins.feature import Checkins
 from scheduler import Firing
 from tests.contract.slack.conftest import (
     ALICE,
@@ -99,9 +99,9 @@ async def test_closed_dms_on_slack_reach_the_facilitator_only(slack: FakeSlack,
     (told,) = posted(slack, dm(CAROL))
     assert "Bob's check-in couldn't be sent to them" in json.dumps(told)
     later = await _slash(slack, runner, BOB, "/buddy", "status")
-    await slack.wait_for(lambda: any(catalog.CHECKIN_DMS_CLOSED.split(".")[0]
+    await slack.wait_for(lambda: any(checkins_wording.CHECKIN_DMS_CLOSED.split(".")[0]
                                      in json.dumps(r) for r in slack.responses) or
-                         catalog.CHECKIN_DMS_CLOSED.split(".")[0] in json.dumps(later))
+                         checkins_wording.CHECKIN_DMS_CLOSED.split(".")[0] in json.dumps(later))
     assert all(m["channel"].startswith("D") for m in posted(slack))
 
 

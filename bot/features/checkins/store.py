@@ -1,5 +1,5 @@
-"""Check-ins, one-to-one requests, known facilitators and buddies: records and the
-stores' whole operations.
+"""Check-ins, one-to-one requests and known facilitators: the records, and the store
+port the check-ins feature is written against (implemented by `storage/checkins/`).
 
 A member's check-in settings are theirs alone; what they answer is seen only by their
 own facilitator (and counted, without names, in a group summary once enough members
@@ -8,11 +8,11 @@ answered). Notes are encrypted at rest by the backend.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from bot.outbox import NewDelivery
 
@@ -114,48 +114,32 @@ class Facilitator:
     display_name: str
 
 
-@dataclass(frozen=True, slots=True)
-class CheckinCounts:
-    """Figures for a group summary over a period (no names)."""
-
-    sent: int
-    answered: int
-    members_answered: int
-    answers: dict[Answer, int]
-
-
-class CheckinStore(ABC):
+@runtime_checkable
+class CheckinStore(Protocol):
     """Storage operations for check-ins and one-to-one requests."""
 
-    @abstractmethod
     async def checkin_prefs(self, group_id: str, user_id: str) -> CheckinPrefs | None:
         """A member's settings, if they ever set any."""
 
-    @abstractmethod
     async def all_checkin_prefs(self) -> list[CheckinPrefs]:
         """Every member's settings in every group (to rebuild schedules at start)."""
 
-    @abstractmethod
     async def save_checkin_prefs(self, prefs: CheckinPrefs, now: datetime,
                                  deliveries: Sequence[NewDelivery] = ()) -> None:
         """Store a member's settings (whole), with any deliveries they cause."""
 
-    @abstractmethod
     async def open_checkin(self, group_id: str, user_id: str) -> Checkin | None:
         """The member's latest check-in if it is still unanswered."""
 
-    @abstractmethod
     async def checkin(self, checkin_id: str) -> Checkin | None:
         """One check-in by id."""
 
-    @abstractmethod
     async def send_checkin(self, occurrence_key: str, owner: str, prefs: CheckinPrefs,
                            checkin: Checkin | None, deliveries: Sequence[NewDelivery],
                            now: datetime) -> bool:
         """In one transaction: claim the occurrence, store `prefs` (new miss count or
         pause), the new check-in (if any) and the deliveries. False if already claimed."""
 
-    @abstractmethod
     async def answer_checkin(self, checkin_id: str, answer: Answer | None, note: str,
                              request: OneToOne | None, deliveries: Sequence[NewDelivery],
                              now: datetime) -> bool:
@@ -163,111 +147,45 @@ class CheckinStore(ABC):
         the member's misses, store a one-to-one request and deliveries, in one
         transaction. False if the check-in does not exist."""
 
-    @abstractmethod
     async def unanswered_checkins(self, sent_before: datetime) -> list[Checkin]:
         """Unanswered check-ins sent before a time and not yet followed up."""
 
-    @abstractmethod
     async def follow_up_checkin(self, checkin_id: str, deliveries: Sequence[NewDelivery],
                                 now: datetime) -> bool:
         """Mark a check-in followed up (only ever once) and store its gentle reminder."""
 
-    @abstractmethod
     async def checkin_unreachable(self, group_id: str, user_id: str, *,
                                   untold_only: bool = True) -> Checkin | None:
         """The member's latest check-in if the platform refused to deliver it to them
         (their direct messages are closed) and, with `untold_only`, they have not been
         told yet."""
 
-    @abstractmethod
     async def mark_unreachable_told(self, checkin_id: str) -> None:
         """The member has been told that their check-in could not reach them."""
 
-    @abstractmethod
     async def one_to_one(self, request_id: str) -> OneToOne | None:
         """One request by id."""
 
-    @abstractmethod
     async def open_one_to_ones(self, group_id: str | None = None) -> list[OneToOne]:
         """Requests not yet done (of one group, or every group), oldest first."""
 
-    @abstractmethod
     async def count_one_to_ones(self, group_id: str) -> int:
         """How many requests a group has ever had (drives the facilitators' rota)."""
 
-    @abstractmethod
     async def update_one_to_one(self, request: OneToOne, deliveries: Sequence[NewDelivery],
                                 now: datetime) -> None:
         """Store a request's new status, stage or facilitator with its deliveries."""
 
-    @abstractmethod
     async def remember_facilitator(self, facilitator: Facilitator, now: datetime) -> None:
         """Record (or refresh the name of) someone seen acting as a facilitator."""
 
-    @abstractmethod
     async def known_facilitators(self, group_id: str) -> list[Facilitator]:
         """The facilitators seen in a group, by id."""
 
-    @abstractmethod
     async def forget_facilitator(self, group_id: str, user_id: str) -> bool:
         """Stop counting someone as a facilitator of the group (they stepped down; the
         bot cannot see a role being taken away). False if they were not known."""
 
-    @abstractmethod
-    async def checkin_counts(self, group_id: str, since: datetime, until: datetime,
-                             ) -> CheckinCounts:
-        """How many check-ins were sent and answered in a period, and the answers."""
-
-    @abstractmethod
     async def checkins_between(self, group_id: str, since: datetime, until: datetime,
                                ) -> list[Checkin]:
         """Check-ins sent in a period (for a facilitator's own members only)."""
-
-
-@dataclass(frozen=True, slots=True)
-class BuddyRound:
-    """One pairing round of a group: its number and the groups of two or three."""
-
-    group_id: str
-    number: int
-    made_at: datetime
-    pairs: tuple[tuple[str, ...], ...]
-
-
-class BuddyStore(ABC):
-    """Storage operations for buddy pairing."""
-
-    @abstractmethod
-    async def buddy_join(self, group_id: str, user_id: str, name: str, now: datetime) -> bool:
-        """Opt in; False if already in."""
-
-    @abstractmethod
-    async def buddy_leave(self, group_id: str, user_id: str) -> bool:
-        """Opt out; False if not in."""
-
-    @abstractmethod
-    async def buddy_members(self, group_id: str) -> dict[str, str]:
-        """Opted-in members of a group: id -> display name."""
-
-    @abstractmethod
-    async def buddy_groups(self) -> list[str]:
-        """Groups with anyone opted in."""
-
-    @abstractmethod
-    async def buddy_avoid(self, group_id: str, user_id: str, other_id: str, avoid: bool,
-                          ) -> None:
-        """Add (or remove) someone from a member's private avoid list."""
-
-    @abstractmethod
-    async def buddy_avoids(self, group_id: str) -> list[tuple[str, str]]:
-        """Every (member, avoided) pair of a group."""
-
-    @abstractmethod
-    async def buddy_rounds(self, group_id: str, limit: int) -> list[BuddyRound]:
-        """The latest rounds, newest first."""
-
-    @abstractmethod
-    async def save_buddy_round(self, occurrence_key: str, owner: str, round_: BuddyRound,
-                               deliveries: Sequence[NewDelivery], now: datetime) -> bool:
-        """Claim the occurrence and store the round with its introductions, in one
-        transaction. False if already claimed."""

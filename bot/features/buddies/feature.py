@@ -15,27 +15,23 @@ import logging
 import random
 import secrets
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import catalog
-from bot.checkins_config import WEEKDAYS, BuddiesConfig
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
-from bot.features.checkin_time import parse_hhmm
-from bot.features.pairing import make_groups, pairs_in
+from bot.features.buddies import wording
+from bot.features.buddies.pairing import make_groups, pairs_in
+from bot.features.buddies.store import BuddyRound, BuddyStore
+from bot.features.checkins import WEEKDAYS, BuddiesConfig, parse_hhmm
+from bot.features.host import FeatureHost
 from bot.logs import log_event
 from bot.membership import not_in_group
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
 from bot.text import neutralise
 from scheduler import Firing
-from storage.checkins import BuddyRound
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -46,29 +42,34 @@ _random = random.SystemRandom()
 JOIN_ACTION = "buddy.join"
 
 
-def build(app: App) -> Feature:
+BuddiesHost = FeatureHost[BuddyStore, BuddiesConfig]
+"""What the buddies feature is built from."""
+
+
+def build(host: BuddiesHost) -> Feature:
     """The buddies feature."""
-    return Buddies(app).feature()
+    return Buddies(host).feature()
 
 
 class Buddies:
     """Joining, leaving, the avoid list and the pairing rounds."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.config: BuddiesConfig = app.config.section(BuddiesConfig)
+    def __init__(self, host: BuddiesHost) -> None:
+        self.host = host
+        self.store = host.store
+        self.config = host.config
         self.owner = f"buddies-{secrets.token_hex(4)}"
 
     def feature(self) -> Feature:
         """Commands and the pairing schedule."""
         commands = [
-            CommandSpec("buddy join", catalog.buddy_join_help(self.config.every_weeks),
+            CommandSpec("buddy join", wording.buddy_join_help(self.config.every_weeks),
                         self.join, "/buddy join", feature=NAME),
-            CommandSpec("buddy leave", catalog.BUDDY_LEAVE_HELP, self.leave, "/buddy leave",
+            CommandSpec("buddy leave", wording.BUDDY_LEAVE_HELP, self.leave, "/buddy leave",
                         feature=NAME),
-            CommandSpec("buddy status", catalog.BUDDY_STATUS_HELP, self.status,
+            CommandSpec("buddy status", wording.BUDDY_STATUS_HELP, self.status,
                         "/buddy status", feature=NAME),
-            CommandSpec("buddy avoid", catalog.BUDDY_AVOID_HELP, self.avoid,
+            CommandSpec("buddy avoid", wording.BUDDY_AVOID_HELP, self.avoid,
                         "/buddy avoid member=@sam",
                         options=(OptionSpec("member", "who not to be paired with",
                                             OptionType.USER, required=True, max_length=64),
@@ -84,57 +85,55 @@ class Buddies:
 
     async def join(self, ctx: Context) -> Reply:
         """Opt in to pairing."""
-        await ctx.storage.buddy_join(ctx.group_id, ctx.actor.user_id, ctx.actor.display_name,
+        await self.store.buddy_join(ctx.group_id, ctx.actor.user_id, ctx.actor.display_name,
                                      ctx.now())
-        return Reply.text(catalog.buddy_joined(self.config.every_weeks, self.config.day))
+        return Reply.text(wording.buddy_joined(self.config.every_weeks, self.config.day))
 
     async def leave(self, ctx: Context) -> Reply:
         """Opt out of pairing (from the next round)."""
-        left = await ctx.storage.buddy_leave(ctx.group_id, ctx.actor.user_id)
-        return Reply.text(catalog.BUDDY_LEFT if left else catalog.BUDDY_NOT_IN)
+        left = await self.store.buddy_leave(ctx.group_id, ctx.actor.user_id)
+        return Reply.text(wording.BUDDY_LEFT if left else wording.BUDDY_NOT_IN)
 
     async def status(self, ctx: Context) -> Reply:
         """Whether you are in, and who your buddies are this round."""
         me = ctx.actor.user_id
-        members = await ctx.storage.buddy_members(ctx.group_id)
-        rounds = await ctx.storage.buddy_rounds(ctx.group_id, 1)
+        members = await self.store.buddy_members(ctx.group_id)
+        rounds = await self.store.buddy_rounds(ctx.group_id, 1)
         current = next((g for r in rounds for g in r.pairs if me in g), ())
-        names = [neutralise(members.get(u, "")) or catalog.BUDDY_SOMEONE for u in current
+        names = [neutralise(members.get(u, "")) or wording.BUDDY_SOMEONE for u in current
                  if u != me]
-        avoided = sum(1 for who, _ in await ctx.storage.buddy_avoids(ctx.group_id)
+        avoided = sum(1 for who, _ in await self.store.buddy_avoids(ctx.group_id)
                       if who == me)
-        return Reply.text(catalog.buddy_status(me in members, names, avoided))
+        return Reply.text(wording.buddy_status(me in members, names, avoided))
 
     async def avoid(self, ctx: Context) -> Reply:
         """Privately ask never to be paired with someone (nobody is told)."""
         other = str(ctx.options["member"])
         if other == ctx.actor.user_id:
-            raise UserError(catalog.BUDDY_AVOID_SELF)
+            raise UserError(wording.BUDDY_AVOID_SELF)
         undo = bool(ctx.options.get("undo"))
-        if await not_in_group(ctx.app.people, ctx.group_id, [other]):
+        if await not_in_group(self.host.people, ctx.group_id, [other]):
             # Someone who left may still be taken off the list, or avoided if they
             # are still opted in to pairing (the bot knows them from that).
-            mine = {who for me, who in await ctx.storage.buddy_avoids(ctx.group_id)
+            mine = {who for me, who in await self.store.buddy_avoids(ctx.group_id)
                     if me == ctx.actor.user_id}
-            known = mine if undo else set(await ctx.storage.buddy_members(ctx.group_id))
+            known = mine if undo else set(await self.store.buddy_members(ctx.group_id))
             if other not in known:
-                raise UserError(catalog.buddy_avoid_unknown(other))
-        await ctx.storage.buddy_avoid(ctx.group_id, ctx.actor.user_id, other, not undo)
-        return Reply.text(catalog.BUDDY_UNAVOIDED if undo else catalog.BUDDY_AVOIDED)
+                raise UserError(wording.buddy_avoid_unknown(other))
+        await self.store.buddy_avoid(ctx.group_id, ctx.actor.user_id, other, not undo)
+        return Reply.text(wording.BUDDY_UNAVOIDED if undo else wording.BUDDY_AVOIDED)
 
     # ---- rounds --------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Add the pairing schedule (weekly at the configured day and time, in each
         group's own time zone; a round runs every `every_weeks` weeks)."""
-        self.app.scheduler.add(ROUND_SCHEDULE, self.next_due, self._job)
+        self.host.scheduler.add(ROUND_SCHEDULE, self.next_due, self._job)
 
     def _zones(self) -> set[str]:
-        book = self.app.settings
-        names = {book.defaults.timezone}
-        for group_id in {*book.config_groups, *book.stored}:
-            names.add(book.for_group(group_id).timezone)
-        return names
+        # A group with nothing set for it ("") has the default time zone.
+        return {self.host.group(group_id).timezone
+                for group_id in ("", *self.host.known_group_ids())}
 
     def next_due(self, after: datetime) -> datetime | None:
         """The next weekly slot in any group's zone."""
@@ -153,8 +152,8 @@ class Buddies:
         return min(found) if found else None
 
     async def _job(self, firing: Firing) -> None:
-        for group_id in await self.app.storage.buddy_groups():
-            settings = self.app.settings.for_group(group_id)
+        for group_id in await self.store.buddy_groups():
+            settings = self.host.group(group_id)
             local = firing.due.astimezone(settings.zone)
             week = (local.date() - _EPOCH_MONDAY).days // 7
             if NAME not in settings.features or f"{local:%H:%M}" != self.config.time \
@@ -166,7 +165,7 @@ class Buddies:
     async def run_round(self, group_id: str, firing: Firing,
                         rng: random.Random | None = None) -> BuddyRound | None:
         """Pair a group's members and store the introductions (once per occurrence)."""
-        storage = self.app.storage
+        storage = self.store
         members = await storage.buddy_members(group_id)
         if len(members) < 2:
             return None
@@ -178,25 +177,25 @@ class Buddies:
         # CPU work (large groups take a moment): off the event loop.
         groups, left_out = await asyncio.to_thread(make_groups, list(members), avoid, recent,
                                                    rng or _random)
-        now = self.app.clock.now()
+        now = self.host.clock.now()
         number = (past[0].number + 1) if past else 1
         round_ = BuddyRound(group_id, number, now, tuple(tuple(sorted(g)) for g in groups))
         deliveries = []
         for index, group in enumerate(round_.pairs):
-            names = [neutralise(members[u]) or catalog.BUDDY_SOMEONE for u in group]
-            question = _random.choice(catalog.BUDDY_FIRST_QUESTIONS)
+            names = [neutralise(members[u]) or wording.BUDDY_SOMEONE for u in group]
+            question = _random.choice(wording.BUDDY_FIRST_QUESTIONS)
             deliveries.append(NewDelivery(
                 f"buddies:{group_id}:{number}:{index}",
                 Destination.to_group_dm(group_id, group),
-                Message(catalog.buddy_intro(names, question, self.config.every_weeks))))
+                Message(wording.buddy_intro(names, question, self.config.every_weeks))))
         for user in left_out:
             deliveries.append(NewDelivery(f"buddies:{group_id}:{number}:out:{user}",
                                           Destination.to_dm(group_id, user),
-                                          Message(catalog.BUDDY_LEFT_OUT)))
+                                          Message(wording.BUDDY_LEFT_OUT)))
         if not await storage.save_buddy_round(f"{firing.key}#{group_id}", self.owner, round_,
                                               deliveries, now):
             return None
-        self.app.deliveries_waiting()
+        self.host.deliveries_waiting()
         log_event(log, logging.INFO, "buddies.paired", group=group_id, round=number,
                   groups=len(round_.pairs), left_out=len(left_out))
         return round_

@@ -1,10 +1,13 @@
-"""Migration 7's statements (check-ins, one-to-ones, facilitators, buddies) for SQLite and
-PostgreSQL, kept in step. `storage/migrations.py` lists them as version 7.
+"""Migration 7: the tables of check-ins, one-to-one requests, known facilitators and
+buddies, written once in SQLite's SQL (PostgreSQL's is translated from it).
+`storage/migrations.py` lists version 7 as owned by "checkins".
 
 Notes and the names in one-to-one requests are Fernet tokens (TEXT on both backends).
 """
 
 from __future__ import annotations
+
+from storage.schema import Migration
 
 _ANSWERS = "('good', 'okay', 'not_so_good', 'one_to_one')"
 _REQUEST_STATUSES = "('requested', 'arranged', 'done')"
@@ -91,4 +94,7 @@ def _tables(moment: str, flag: str) -> tuple[str, ...]:
     )
 
 
-CHECKINS_SQLITE: tuple[str, ...] = _tables("INTEGER", "INTEGER")
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(version=7, name="check-ins, one-to-ones and buddies",
+              sqlite=_tables("INTEGER", "INTEGER")),
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.checkins import Cadence, CheckinPrefs
+from bot.features.checkins.store import Cadence, CheckinPrefs
 
 # The furthest ahead a next check-in is looked for (a monthly cadence after a pause).
 LOOK_AHEAD_DAYS = 800

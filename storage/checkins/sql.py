@@ -9,20 +9,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.outbox import NewDelivery
-from storage.checkins import (
+from bot.features.buddies.store import BuddyRound, BuddyStore
+from bot.features.checkins.store import (
     Answer,
-    BuddyRound,
-    BuddyStore,
     Cadence,
     Checkin,
-    CheckinCounts,
     CheckinPrefs,
     CheckinStore,
     Facilitator,
     OneToOne,
     RequestStatus,
 )
+from bot.outbox import NewDelivery
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
@@ -126,7 +124,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- check-in settings -------------------------------------------------------------
 
     async def checkin_prefs(self, group_id: str, user_id: str) -> CheckinPrefs | None:
-        """See `CheckinStore.checkin_prefs`."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 f"SELECT {_PREFS} FROM checkin_prefs WHERE group_id = ? AND user_id = ?",
@@ -134,14 +131,12 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return self._prefs_from(rows[0]) if rows else None
 
     async def all_checkin_prefs(self) -> list[CheckinPrefs]:
-        """See `CheckinStore.all_checkin_prefs`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(f"SELECT {_PREFS} FROM checkin_prefs")
         return [self._prefs_from(r) for r in rows]
 
     async def save_checkin_prefs(self, prefs: CheckinPrefs, now: datetime,
                                  deliveries: Sequence[NewDelivery] = ()) -> None:
-        """See `CheckinStore.save_checkin_prefs`."""
         async with self._transaction() as db:
             await db.execute(_SAVE_PREFS, self._prefs_row(prefs, now))
             await self._insert_deliveries(db, deliveries, now)
@@ -149,7 +144,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- check-ins ---------------------------------------------------------------------
 
     async def open_checkin(self, group_id: str, user_id: str) -> Checkin | None:
-        """See `CheckinStore.open_checkin`."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 f"""SELECT {_CHECKIN} FROM checkins WHERE group_id = ? AND user_id = ?
@@ -159,7 +153,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return self._checkin_from(rows[0])
 
     async def checkin(self, checkin_id: str) -> Checkin | None:
-        """See `CheckinStore.checkin`."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 f"SELECT {_CHECKIN} FROM checkins WHERE id = ?", (checkin_id,)))
@@ -168,7 +161,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     async def send_checkin(self, occurrence_key: str, owner: str, prefs: CheckinPrefs,
                            checkin: Checkin | None, deliveries: Sequence[NewDelivery],
                            now: datetime) -> bool:
-        """See `CheckinStore.send_checkin`."""
         async with self._transaction() as db:
             cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
@@ -186,7 +178,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     async def answer_checkin(self, checkin_id: str, answer: Answer | None, note: str,
                              request: OneToOne | None, deliveries: Sequence[NewDelivery],
                              now: datetime) -> bool:
-        """See `CheckinStore.answer_checkin`."""
         sealed = self._encrypt_json({"note": note}) if note else None
         async with self._transaction() as db:
             cursor = await db.execute(
@@ -207,7 +198,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return True
 
     async def unanswered_checkins(self, sent_before: datetime) -> list[Checkin]:
-        """See `CheckinStore.unanswered_checkins`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
                 f"""SELECT {_CHECKIN} FROM checkins
@@ -217,7 +207,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
 
     async def follow_up_checkin(self, checkin_id: str, deliveries: Sequence[NewDelivery],
                                 now: datetime) -> bool:
-        """See `CheckinStore.follow_up_checkin`."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 "UPDATE checkins SET followed_up = 1 WHERE id = ? AND followed_up = 0",
@@ -229,8 +218,8 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
 
     async def checkin_unreachable(self, group_id: str, user_id: str, *,
                                   untold_only: bool = True) -> Checkin | None:
-        """See `CheckinStore.checkin_unreachable`: the check-in's delivery was moved
-        away from the member's DM (to a fallback) or refused everywhere."""
+        """Unreachable means the check-in's delivery was moved away from the member's DM
+        (to a fallback) or refused everywhere."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(_UNREACHABLE, (group_id, user_id,
                                                                  int(not untold_only))))
@@ -240,7 +229,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return None
 
     async def mark_unreachable_told(self, checkin_id: str) -> None:
-        """See `CheckinStore.mark_unreachable_told`."""
         async with self._transaction() as db:
             await db.execute("UPDATE checkins SET unreachable_told = 1 WHERE id = ?",
                              (checkin_id,))
@@ -248,14 +236,12 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- one-to-one requests -----------------------------------------------------------
 
     async def one_to_one(self, request_id: str) -> OneToOne | None:
-        """See `CheckinStore.one_to_one`."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 f"SELECT {_REQUEST} FROM one_to_ones WHERE id = ?", (request_id,)))
         return self._request_from(rows[0]) if rows else None
 
     async def open_one_to_ones(self, group_id: str | None = None) -> list[OneToOne]:
-        """See `CheckinStore.open_one_to_ones`."""
         where, args = ("AND group_id = ?", (group_id,)) if group_id is not None else ("", ())
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
@@ -264,7 +250,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return [self._request_from(r) for r in rows]
 
     async def count_one_to_ones(self, group_id: str) -> int:
-        """See `CheckinStore.count_one_to_ones`."""
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 "SELECT COUNT(*) FROM one_to_ones WHERE group_id = ?", (group_id,)))
@@ -272,7 +257,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
 
     async def update_one_to_one(self, request: OneToOne, deliveries: Sequence[NewDelivery],
                                 now: datetime) -> None:
-        """See `CheckinStore.update_one_to_one`."""
         async with self._transaction() as db:
             await self._save_request(db, request, now)
             await self._insert_deliveries(db, deliveries, now)
@@ -280,7 +264,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- facilitators ------------------------------------------------------------------
 
     async def remember_facilitator(self, facilitator: Facilitator, now: datetime) -> None:
-        """See `CheckinStore.remember_facilitator`."""
         async with self._transaction() as db:
             await db.execute(
                 """INSERT INTO facilitators (group_id, user_id, display_name, seen_at)
@@ -290,7 +273,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
                  to_micros(now)))
 
     async def known_facilitators(self, group_id: str) -> list[Facilitator]:
-        """See `CheckinStore.known_facilitators`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
                 """SELECT group_id, user_id, display_name FROM facilitators
@@ -298,7 +280,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return [Facilitator(*r) for r in rows]
 
     async def forget_facilitator(self, group_id: str, user_id: str) -> bool:
-        """See `CheckinStore.forget_facilitator`."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 "DELETE FROM facilitators WHERE group_id = ? AND user_id = ?",
@@ -307,25 +288,8 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
 
     # ---- summaries ---------------------------------------------------------------------
 
-    async def checkin_counts(self, group_id: str, since: datetime, until: datetime,
-                             ) -> CheckinCounts:
-        """See `CheckinStore.checkin_counts`."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                """SELECT answer, COUNT(*), COUNT(DISTINCT user_id) FROM checkins
-                    WHERE group_id = ? AND sent_at >= ? AND sent_at <= ?
-                    GROUP BY answer""", (group_id, to_micros(since), to_micros(until))))
-            members = list(await db.execute_fetchall(
-                """SELECT COUNT(DISTINCT user_id) FROM checkins WHERE group_id = ?
-                    AND sent_at >= ? AND sent_at <= ? AND answer IS NOT NULL""",
-                (group_id, to_micros(since), to_micros(until))))
-        answers = {Answer(a): n for a, n, _ in rows if a is not None}
-        sent = sum(n for _, n, _ in rows)
-        return CheckinCounts(sent, sum(answers.values()), int(members[0][0]), answers)
-
     async def checkins_between(self, group_id: str, since: datetime, until: datetime,
                                ) -> list[Checkin]:
-        """See `CheckinStore.checkins_between`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
                 f"""SELECT {_CHECKIN} FROM checkins WHERE group_id = ? AND sent_at >= ?
@@ -336,7 +300,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- buddies -----------------------------------------------------------------------
 
     async def buddy_join(self, group_id: str, user_id: str, name: str, now: datetime) -> bool:
-        """See `BuddyStore.buddy_join`."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 """INSERT INTO buddy_members (group_id, user_id, display_name, joined_at)
@@ -345,7 +308,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
             return cursor.rowcount == 1
 
     async def buddy_leave(self, group_id: str, user_id: str) -> bool:
-        """See `BuddyStore.buddy_leave`."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 "DELETE FROM buddy_members WHERE group_id = ? AND user_id = ?",
@@ -353,7 +315,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
             return cursor.rowcount == 1
 
     async def buddy_members(self, group_id: str) -> dict[str, str]:
-        """See `BuddyStore.buddy_members`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
                 "SELECT user_id, display_name FROM buddy_members WHERE group_id = ?",
@@ -361,7 +322,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return {r[0]: r[1] for r in rows}
 
     async def buddy_groups(self) -> list[str]:
-        """See `BuddyStore.buddy_groups`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
                 "SELECT DISTINCT group_id FROM buddy_members ORDER BY group_id")
@@ -369,7 +329,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
 
     async def buddy_avoid(self, group_id: str, user_id: str, other_id: str, avoid: bool,
                           ) -> None:
-        """See `BuddyStore.buddy_avoid`."""
         async with self._transaction() as db:
             if avoid:
                 await db.execute(
@@ -381,14 +340,12 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
                        AND other_id = ?""", (group_id, user_id, other_id))
 
     async def buddy_avoids(self, group_id: str) -> list[tuple[str, str]]:
-        """See `BuddyStore.buddy_avoids`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
                 "SELECT user_id, other_id FROM buddy_avoids WHERE group_id = ?", (group_id,))
         return [(r[0], r[1]) for r in rows]
 
     async def buddy_rounds(self, group_id: str, limit: int) -> list[BuddyRound]:
-        """See `BuddyStore.buddy_rounds`."""
         async with self._transaction(write=False) as db:
             rows = await db.execute_fetchall(
                 """SELECT group_id, number, made_at, pairs_json FROM buddy_rounds
@@ -399,7 +356,6 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
 
     async def save_buddy_round(self, occurrence_key: str, owner: str, round_: BuddyRound,
                                deliveries: Sequence[NewDelivery], now: datetime) -> bool:
-        """See `BuddyStore.save_buddy_round`."""
         async with self._transaction() as db:
             cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:

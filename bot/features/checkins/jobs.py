@@ -1,0 +1,185 @@
+"""The check-ins' timed work: each member's own schedule, sending a check-in when it is
+due, and the hourly sweep (one gentle follow-up, and one-to-one escalations).
+
+Gentle by design: at most one follow-up for an unanswered check-in, none in quiet hours
+or a pause, and after `[checkins] pause_after_misses` misses in a row check-ins pause and
+the member is told how to restart them. Each send claims its occurrence in the same
+transaction, so a restart or a second process never sends it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.features.checkins import wording
+from bot.features.checkins.config import CheckinsConfig
+from bot.features.checkins.facilitators import Facilitators
+from bot.features.checkins.one_to_ones import OneToOnes
+from bot.features.checkins.schedule import in_quiet_hours, next_checkin, paused
+from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, CheckinStore
+from bot.features.host import FeatureHost
+from bot.logs import log_event
+from bot.messages import Button, Destination, Message
+from bot.outbox import Fallback, NewDelivery
+from scheduler import Firing
+
+log = logging.getLogger(__name__)
+
+NAME = "checkins"
+ANSWER_ACTION = "checkin.answer"
+NOTE_ACTION = "checkin.note"
+SWEEP_SCHEDULE = "checkins-sweep"
+
+
+def checkin_buttons(checkin_id: str) -> tuple[Button, ...]:
+    """The answer buttons on a check-in (words, not colours), and the note button."""
+    return (
+        *(Button(wording.checkin_answer_words(a), ANSWER_ACTION, f"{checkin_id}:{a.value}",
+                 "primary" if a is Answer.ONE_TO_ONE else "secondary") for a in Answer),
+        Button(wording.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin_id),
+    )
+
+
+def schedule_id(group_id: str, user_id: str) -> str:
+    """The scheduler id of a member's check-ins."""
+    return f"checkin:{group_id}:{user_id}"
+
+
+class CheckinJobs:
+    """Members' settings in memory (to work out when each is due), their schedules, and
+    the jobs those schedules and the hourly sweep run."""
+
+    def __init__(self, host: FeatureHost[CheckinStore, CheckinsConfig],
+                 facilitators: Facilitators, one_to_ones: OneToOnes) -> None:
+        self.host = host
+        self.store = host.store
+        self.config = host.config
+        self.facilitators = facilitators
+        self.one_to_ones = one_to_ones
+        self.owner = f"checkins-{secrets.token_hex(4)}"
+        self.prefs: dict[tuple[str, str], CheckinPrefs] = {}
+        # Set once every member's settings are in `prefs` (at start).
+        self.all_loaded = False
+
+    async def start(self) -> None:
+        """Rebuild every member's check-in schedule, and the hourly sweep."""
+        for prefs in await self.store.all_checkin_prefs():
+            self.schedule(prefs)
+        self.all_loaded = True
+        self.host.scheduler.add(SWEEP_SCHEDULE, _hourly, self._sweep_job)
+
+    def schedule(self, prefs: CheckinPrefs) -> None:
+        """Keep a member's settings and (re)schedule their check-ins (or stop them)."""
+        key = (prefs.group_id, prefs.user_id)
+        self.prefs[key] = prefs
+        sid = schedule_id(*key)
+        if not prefs.enabled:
+            self.host.scheduler.remove(sid)
+            return
+
+        def due(after: datetime) -> datetime | None:
+            current = self.prefs.get(key)
+            return None if current is None else next_checkin(current, after)
+
+        async def job(firing: Firing) -> None:
+            await self.fire(key[0], key[1], firing)
+
+        self.host.scheduler.add(sid, due, job)
+
+    async def save(self, prefs: CheckinPrefs, deliveries: list[NewDelivery] | None = None,
+                   ) -> None:
+        """Store a member's settings with any deliveries they cause, and reschedule."""
+        await self.store.save_checkin_prefs(prefs, self.host.clock.now(), deliveries or [])
+        self.schedule(prefs)
+        if deliveries:
+            self.host.deliveries_waiting()
+
+    async def fire(self, group_id: str, user_id: str, firing: Firing) -> bool:
+        """A member's check-in is due: send it, or pause after too many misses."""
+        storage = self.store
+        prefs = await storage.checkin_prefs(group_id, user_id)
+        settings = self.host.group(group_id)
+        now = self.host.clock.now()
+        if prefs is None or not prefs.enabled or paused(prefs, now) \
+                or NAME not in settings.features:
+            return False
+        if await storage.checkin_unreachable(group_id, user_id):
+            # Their DMs were closed last time and their facilitator was told: stop trying
+            # until they switch check-ins on again (they are told at their next command).
+            stopped = replace(prefs, enabled=False, pause_reason="unreachable")
+            done = await storage.send_checkin(firing.key, self.owner, stopped, None, [], now)
+            self.schedule(stopped)
+            return done
+        previous = await storage.open_checkin(group_id, user_id)
+        misses = prefs.misses + (1 if previous is not None else 0)
+        dm = Destination.to_dm(group_id, user_id)
+        if misses >= self.config.pause_after_misses:
+            stopped = replace(prefs, enabled=False, pause_reason="misses", misses=misses)
+            notice = NewDelivery(f"checkin-paused:{firing.key}", dm,
+                                 Message(wording.checkin_auto_paused(misses)))
+            done = await storage.send_checkin(firing.key, self.owner, stopped, None,
+                                              [notice], now)
+            self.schedule(stopped)
+            self.host.deliveries_waiting()
+            log_event(log, logging.INFO, "checkin.auto_paused", group=group_id)
+            return done
+        checkin_id = secrets.token_hex(6)
+        key = f"checkin:{checkin_id}"
+        checkin = Checkin(checkin_id, group_id, user_id, now, key)
+        facilitator = await self.facilitators.for_member(group_id, user_id, prefs,
+                                                         advance=False)
+        fallbacks = () if facilitator is None else (Fallback(
+            Destination.to_dm(group_id, facilitator.user_id),
+            Message(wording.checkin_unreachable_for_facilitator(prefs.display_name))),)
+        message = Message(wording.CHECKIN_QUESTION, buttons=checkin_buttons(checkin_id))
+        done = await storage.send_checkin(firing.key, self.owner, replace(prefs, misses=misses),
+                                          checkin, [NewDelivery(key, dm, message, fallbacks)],
+                                          now)
+        if done:
+            self.prefs[(group_id, user_id)] = replace(prefs, misses=misses)
+            self.host.deliveries_waiting()
+            log_event(log, logging.INFO, "checkin.sent", group=group_id, checkin=checkin_id)
+        return done
+
+    async def _sweep_job(self, firing: Firing) -> None:
+        await self.sweep()
+
+    async def sweep(self) -> int:
+        """Gentle follow-ups and one-to-one escalations that are due; how many acted on."""
+        storage = self.store
+        now = self.host.clock.now()
+        acted = 0
+        for checkin in await storage.unanswered_checkins(
+                now - timedelta(hours=self.config.follow_up_hours)):
+            acted += await self._follow_up(checkin, now)
+        for request in await storage.open_one_to_ones():
+            acted += await self.one_to_ones.escalate(request, now)
+        if acted:
+            self.host.deliveries_waiting()
+        return acted
+
+    async def _follow_up(self, checkin: Checkin, now: datetime) -> int:
+        storage = self.store
+        prefs = await storage.checkin_prefs(checkin.group_id, checkin.user_id)
+        latest = await storage.open_checkin(checkin.group_id, checkin.user_id)
+        unreachable = await storage.checkin_unreachable(checkin.group_id, checkin.user_id,
+                                                        untold_only=False)
+        switched_on = NAME in self.host.group(checkin.group_id).features
+        if prefs is None or not prefs.enabled or latest is None or not switched_on \
+                or latest.checkin_id != checkin.checkin_id or unreachable is not None:
+            # Not worth a follow-up any more: drop it quietly (never more than one).
+            await storage.follow_up_checkin(checkin.checkin_id, [], now)
+            return 0
+        if in_quiet_hours(prefs, now) or paused(prefs, now):
+            return 0  # tried again at the next sweep
+        message = Message(wording.CHECKIN_FOLLOW_UP, buttons=checkin_buttons(checkin.checkin_id))
+        delivery = NewDelivery(f"checkin-follow-up:{checkin.checkin_id}",
+                               Destination.to_dm(checkin.group_id, checkin.user_id), message)
+        return int(await storage.follow_up_checkin(checkin.checkin_id, [delivery], now))
+
+
+def _hourly(after: datetime) -> datetime:
+    return after.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)

@@ -1,0 +1,98 @@
+"""`/checkin summary`: what a facilitator may see of check-ins.
+
+Group figures cover whole past weeks only, and the spread of answers only weeks in which
+at least `SUMMARY_MIN_MEMBERS` members answered, so that nobody's answer can be picked
+out; names appear only for the facilitator's own members and the requests that are with
+them (docs/threat-model.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
+
+from bot.context import Context
+from bot.features.checkins import wording
+from bot.features.checkins.chart import answers_chart_png
+from bot.features.checkins.config import CheckinsConfig
+from bot.features.checkins.store import Answer, CheckinStore, RequestStatus
+from bot.messages import Image, Message, Reply
+from bot.text import neutralise
+
+SUMMARY_MIN_MEMBERS = 5
+# Answers may come a while after the check-in was sent: how far back to look for them.
+ANSWER_LOOKBACK_DAYS = 62
+
+
+async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> Reply:
+    """`/checkin summary`: group figures over whole past weeks; names only for your
+    own members and the requests that are with you.
+
+    The spread of answers counts, week by week, the answers given in that week, and
+    only weeks in which at least `SUMMARY_MIN_MEMBERS` members answered. A finished
+    week never changes, so comparing two summaries cannot single out one answer (a
+    period ending "now" would let a facilitator subtract one summary from the next).
+    """
+    days = int(ctx.options.get("days") or 30)
+    now = ctx.now()
+    zone = ctx.settings.zone
+    weeks = max(1, -(-days // 7))
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    bounds = [datetime.combine(monday - timedelta(weeks=weeks - i), time(0), tzinfo=zone)
+              .astimezone(UTC) for i in range(weeks + 1)]
+    # Answers may come a while after the check-in was sent: look back a little further.
+    recent = await store.checkins_between(
+        ctx.group_id, bounds[0] - timedelta(days=ANSWER_LOOKBACK_DAYS),
+        bounds[-1] - timedelta(microseconds=1))
+    sent = sum(bounds[0] <= c.sent_at < bounds[-1] for c in recent)
+    answered = [(c.user_id, c.answer, c.answered_at) for c in recent
+                if c.answer is not None and c.answered_at is not None
+                and bounds[0] <= c.answered_at < bounds[-1]]
+    counts = dict.fromkeys(Answer, 0)
+    left_out = 0
+    for start, end in pairwise(bounds):
+        week = [(who, answer) for who, answer, at in answered if start <= at < end]
+        if len({who for who, _ in week}) < SUMMARY_MIN_MEMBERS:
+            left_out += 1 if week else 0
+            continue
+        for _, answer in week:
+            counts[answer] += 1
+    last_day = (bounds[-1] - timedelta(microseconds=1)).astimezone(zone)
+    lines = [wording.checkin_summary_header(
+        weeks, f"{bounds[0].astimezone(zone):%a %d %b}", f"{last_day:%a %d %b}", sent,
+        len(answered))]
+    images: tuple[Image, ...] = ()
+    if any(counts.values()):
+        spread = [(wording.checkin_answer_words(a), counts[a]) for a in Answer]
+        lines.append(wording.checkin_summary_spread(spread))
+        if left_out:
+            lines.append(wording.checkin_summary_left_out(left_out, SUMMARY_MIN_MEMBERS))
+        alt = wording.checkin_summary_alt(weeks, spread)
+        images = (Image("check-ins.png", answers_chart_png(
+            wording.checkin_summary_chart_title(weeks), spread), alt),)
+    else:
+        lines.append(wording.checkin_summary_too_few(SUMMARY_MIN_MEMBERS))
+    me = ctx.actor.user_id
+    mine = [r for r in await store.open_one_to_ones(ctx.group_id)
+            if r.facilitator_id == me]
+    arranged = sum(r.status is RequestStatus.ARRANGED for r in mine)
+    lines.append(wording.checkin_summary_requests(len(mine) - arranged, arranged))
+    for r in mine:
+        lines.append(wording.checkin_summary_my_request(
+            neutralise(r.member_name), wording.checkin_answer_words(r.answer),
+            f"{r.created_at:%d %b}", r.status.value))
+    members = {p.user_id: p for p in await store.all_checkin_prefs()
+               if p.group_id == ctx.group_id
+               and (p.facilitator_id or config.assign.get(p.user_id, "")) == me}
+    said: dict[str, list[str]] = {}
+    for c in await store.checkins_between(ctx.group_id, now - timedelta(days=days), now):
+        if c.user_id in members and c.answer is not None:
+            said.setdefault(c.user_id, []).append(
+                f"{wording.checkin_answer_words(c.answer)} ({c.sent_at:%d %b})")
+    if said:
+        lines.append(wording.checkin_summary_members_header(days))
+    for user_id, answers in said.items():
+        name = neutralise(members[user_id].display_name) or wording.CHECKIN_A_MEMBER
+        lines.append(wording.checkin_summary_member(name, answers))
+    return Reply(messages=(Message("\n".join(lines), images=images),))
