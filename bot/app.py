@@ -99,8 +99,7 @@ class App:
             features = PACKAGES
         for item in features:
             if isinstance(item, FeaturePackage):
-                self.add_feature(item.build(self.host_for(item) if item.takes_host
-                                            else self))
+                self.add_feature(item.build(self.host_for(item)))
             else:
                 self.add_feature(item(self))
 

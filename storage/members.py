@@ -34,10 +34,10 @@ from storage.package import MemberRecords as MemberRecords
 ERASED_NAME = "a former member"
 
 
-# The core's sections and those of features not yet in a storage package, in order;
-# `export_sections()` adds each storage package's. Every section is in an export even
-# when empty: a member sees every kind of thing the bot could hold.
-_UNMOVED_SECTIONS: tuple[str, ...] = (
+# The core's sections; `export_sections()` adds each storage package's, in order. Every
+# section is in an export even when empty: a member sees every kind of thing the bot
+# could hold.
+_CORE_SECTIONS: tuple[str, ...] = (
     "group_settings_changed", "messages_waiting",
 )
 
@@ -76,11 +76,11 @@ class RetentionCutoffs:
     drafts_before: datetime | None = None
 
 
-# Columns encrypted with the at-rest key (`FieldCipher`) by the core and by features not
-# yet in a storage package; `encrypted_columns()` adds each package's `encrypted`. A new
+# Columns the core encrypts with the at-rest key (`FieldCipher`); `encrypted_columns()`
+# adds each storage package's `encrypted`. A new
 # encrypted column must be declared, or `coprod rotate-key` leaves it under the old key
 # (a test scans every TEXT column of a database after a workload for tokens it misses).
-_UNMOVED_COLUMNS: tuple[EncryptedColumn, ...] = (
+_CORE_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("group_settings", ("group_id", "key"), "value_json"),
     EncryptedColumn("settings_audit", ("id",), "value_json"),
     EncryptedColumn("deliveries", ("id",), "body"),
@@ -95,14 +95,14 @@ def encrypted_columns() -> tuple[EncryptedColumn, ...]:
     package's."""
     from storage.packages import storage_packages
 
-    return _UNMOVED_COLUMNS + tuple(c for p in storage_packages() for c in p.encrypted)
+    return _CORE_COLUMNS + tuple(c for p in storage_packages() for c in p.encrypted)
 
 
 def export_sections() -> tuple[str, ...]:
     """Every section of a member's export, in order."""
     from storage.packages import storage_packages
 
-    return _UNMOVED_SECTIONS + tuple(s for p in storage_packages() for s in p.export_sections)
+    return _CORE_SECTIONS + tuple(s for p in storage_packages() for s in p.export_sections)
 
 
 def __getattr__(name: str) -> Any:

@@ -23,7 +23,8 @@ from storage.schema import postgres_sql as postgres_sql
 
 _DELIVERY_STATUSES = "('pending', 'sending', 'delivered', 'undeliverable')"
 
-_UNMOVED: tuple[Migration, ...] = (
+# The core's own migrations (outbox, settings, occurrences, erasures, request claims).
+_CORE: tuple[Migration, ...] = (
     Migration(
         version=1,
         name="initial schema",
@@ -167,12 +168,15 @@ def all_migrations() -> tuple[Migration, ...]:
     if _all is None:
         from storage.packages import storage_packages
 
-        found = list(_UNMOVED)
-        owner = {m.version: "core" for m in _UNMOVED}
+        found = list(_CORE)
+        owner = {m.version: "core" for m in _CORE}
         for package in storage_packages():
             for migration in package.migrations:
                 if migration.version in owner:
                     raise RuntimeError(f"migration {migration.version} is declared twice")
+                if dict(VERSIONS).get(migration.version) != package.feature:
+                    raise RuntimeError(f"migration {migration.version} is listed in VERSIONS "
+                                       f"for another owner than {package.feature}")
                 owner[migration.version] = package.feature
                 found.append(migration)
         listed = dict(VERSIONS)

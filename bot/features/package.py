@@ -27,9 +27,6 @@ class FeaturePackage:
     build: Callable[[Any], Feature]
     switchable: bool = True
     channel: str = ""
-    # While features move to packages (issue 19): True once `build` takes a host
-    # (`bot.features.host.FeatureHost`) instead of the whole app.
-    takes_host: bool = False
     config: type[ConfigSection] | None = None
     section: str = ""
 

@@ -7,7 +7,7 @@ from bot.features.buddies.feature import build
 from bot.features.checkins import BuddiesConfig
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("buddies", build, config=BuddiesConfig, takes_host=True)
+PACKAGE = FeaturePackage("buddies", build, config=BuddiesConfig)
 """The buddies feature, as the registry lists it."""
 
 __all__ = ["PACKAGE", "build"]

@@ -38,7 +38,7 @@ from bot.features.checkins.feature import build
 from bot.features.checkins.schedule import parse_hhmm
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig, takes_host=True)
+PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig)
 """The check-ins feature, as the registry lists it."""
 
 __all__ = ["PACKAGE", "WEEKDAYS", "BuddiesConfig", "CheckinsConfig", "Facilitators", "build",

@@ -117,8 +117,7 @@ def build(host: ConcernsCoreHost) -> Feature:
     )
 
 
-PACKAGE = FeaturePackage(NAME, build, channel="leads_channel", config=ConcernsConfig,
-                         takes_host=True)
+PACKAGE = FeaturePackage(NAME, build, channel="leads_channel", config=ConcernsConfig)
 """The concerns feature, as the registry lists it."""
 
 

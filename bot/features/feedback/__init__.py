@@ -35,7 +35,7 @@ def build(host: FeedbackHost) -> Feature:
     return build_feedback(host)
 
 
-PACKAGE = FeaturePackage("feedback", build, channel="feedback_channel", takes_host=True,
+PACKAGE = FeaturePackage("feedback", build, channel="feedback_channel",
                          config=FeedbackConfig)
 """The feedback feature, as the registry lists it."""
 

@@ -15,8 +15,7 @@ from bot.features.meetings.occurrences import meeting_on_day
 from bot.features.meetings.store import MeetingsStore
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage(FEATURE, build, channel="updates_channel", config=MeetingsConfig,
-                         takes_host=True)
+PACKAGE = FeaturePackage(FEATURE, build, channel="updates_channel", config=MeetingsConfig)
 """The meetings feature, as the registry lists it."""
 
 __all__ = ["FEATURE", "PACKAGE", "MeetingsStore", "build", "meeting_on_day"]

@@ -28,6 +28,6 @@ def build(host: PollsHost) -> Feature:
     return build_polls(host)
 
 
-PACKAGE = FeaturePackage("polls", build, channel="updates_channel", takes_host=True)
+PACKAGE = FeaturePackage("polls", build, channel="updates_channel")
 
 __all__ = ["CLOSE_EXAMPLE", "PACKAGE", "build", "parse_closes"]

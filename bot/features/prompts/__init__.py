@@ -10,6 +10,5 @@ from bot.features.agreement.config import PromptsConfig
 from bot.features.package import FeaturePackage
 from bot.features.prompts.feature import build
 
-PACKAGE = FeaturePackage("prompts", build, channel="updates_channel", config=PromptsConfig,
-                         takes_host=True)
+PACKAGE = FeaturePackage("prompts", build, channel="updates_channel", config=PromptsConfig)
 """Prompts, as the registry lists it."""

@@ -9,5 +9,5 @@ from __future__ import annotations
 from bot.features.package import FeaturePackage
 from bot.features.resources.feature import build
 
-PACKAGE = FeaturePackage("resources", build, takes_host=True)
+PACKAGE = FeaturePackage("resources", build)
 """Resources, as the registry lists it."""

@@ -6,8 +6,7 @@ from bot.features.package import FeaturePackage
 from bot.features.retention.config import RetentionConfig
 from bot.features.retention.feature import NAME, SCHEDULE, Retention, build, daily_at_midnight
 
-PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig,
-                         takes_host=True)
+PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig)
 """The retention sweep, as the registry lists it."""
 
 __all__ = ["NAME", "PACKAGE", "SCHEDULE", "Retention", "build", "daily_at_midnight"]

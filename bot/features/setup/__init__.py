@@ -6,4 +6,4 @@ from __future__ import annotations
 from bot.features.package import FeaturePackage
 from bot.features.setup.feature import build
 
-PACKAGE = FeaturePackage("setup", build, switchable=False, takes_host=True)
+PACKAGE = FeaturePackage("setup", build, switchable=False)

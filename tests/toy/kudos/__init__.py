@@ -8,5 +8,5 @@ from bot.features.package import FeaturePackage
 from tests.toy.kudos.config import KudosConfig
 from tests.toy.kudos.feature import build
 
-PACKAGE = FeaturePackage("kudos", build, config=KudosConfig, takes_host=True)
+PACKAGE = FeaturePackage("kudos", build, config=KudosConfig)
 """The one line the registry needs."""
