@@ -208,22 +208,6 @@ def help_line(name: str, description: str) -> str:
     return f"/{name}: {description}"
 
 
-# What each family of commands (`/meeting schedule`, `/meeting list`, ...) is for, on
-# its /help line. A family with a command of its own name (`/checkin`) uses that one's.
-HELP_FAMILIES: dict[str, str] = {
-    "agenda": "The agenda of the next meeting: add a point, or see it.",
-    "buddy": ("Buddy pairing for peer support: join or leave, see your buddy, or "
-              "privately avoid being paired with someone."),
-    "case": ("Safeguarding cases, for the safeguarding leads: see them, add notes, and "
-             "close them."),
-    "meeting": ("Meetings: schedule one, see what is coming up, change or cancel one, and "
-                "get reminders."),
-    "prompt": "Discussion prompts the bot posts for the group: add one, or see the list.",
-    "resource": ("The group's shared links and notes: add one, look through them, or "
-                 "remove one."),
-}
-
-
 def help_group_line(name: str, description: str | None, verbs: Sequence[str]) -> str:
     """The /help lines for a family of commands: what it is for, then its commands."""
     first = f"/{name}: {description}" if description else f"/{name}:"

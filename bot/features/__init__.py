@@ -92,6 +92,10 @@ class Feature:
     # checks that need the platform (who can be reached). Returns plain lines for
     # whoever started the bot (`App.notes`).
     connected: Callable[[Sequence[str]], Awaitable[list[str]]] | None = None
+    # What each family of the feature's commands (`/meeting schedule`, `/meeting list`,
+    # ...) is for, on its /help line. A family with a command of its own name
+    # (`/checkin`) uses that command's description instead.
+    families: dict[str, str] = field(default_factory=dict)
 
 
 FeatureFactory = Callable[[Any], Feature]

@@ -8,6 +8,7 @@ import re
 
 from bot import catalog
 from bot.features.buddies import wording as buddies_wording
+from bot.features.buddies import wording as buddies_words
 from bot.features.meetings import wording as meetings_words
 from bot.features.polls import wording as polls_words
 
@@ -23,7 +24,7 @@ async def test_help_lines_all_say_what_they_are_for(console: ConsoleRunner) -> N
     for line in entries:
         name, _, what = line.strip().partition(": ")
         assert what and not what.startswith(("Also", "Commands", f"{name} ")), line
-    assert ("/agenda: " + catalog.HELP_FAMILIES["agenda"]) in text
+    assert ("/agenda: " + meetings_words.MEETINGS_HELP_FAMILIES["agenda"]) in text
     assert "Commands: /agenda add, show. Type /help agenda to see how." in text
 
 
@@ -37,7 +38,7 @@ async def test_help_family_shows_how_to_use_each_command(console: ConsoleRunner)
     assert "Example: /welcome" in run.answer("/help welcome")
     buddy = run.answer("/help buddy")
     assert buddy.startswith("[only Alice can see this] coprod: /buddy: "
-                            + catalog.HELP_FAMILIES["buddy"])
+                            + buddies_words.BUDDIES_HELP_FAMILIES["buddy"])
     assert "e.g. /buddy avoid member=@sam" in buddy
 
 

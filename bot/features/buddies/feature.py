@@ -79,7 +79,7 @@ class Buddies:
         ]
         # The button in the welcome message ("Join buddies") runs the same step.
         return Feature(NAME, commands=commands, actions={JOIN_ACTION: self.join},
-                       start=self.start)
+                       start=self.start, families=wording.BUDDIES_HELP_FAMILIES)
 
     # ---- commands ------------------------------------------------------------------------
 

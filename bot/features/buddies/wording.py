@@ -68,3 +68,10 @@ def buddy_intro(names: list[str], question: str, weeks: int) -> str:
             f"week{'' if weeks == 1 else 's'}, to look out for each other. A first question "
             f"to try: *{question}*\nThere's no pressure: a short hello is plenty. Type "
             "/buddy leave if you'd rather not take part.")
+
+
+# What each family of this feature's commands is for, on its /help line.
+BUDDIES_HELP_FAMILIES: dict[str, str] = {
+    "buddy": ("Buddy pairing for peer support: join or leave, see your buddy, or "
+              "privately avoid being paired with someone."),
+}

@@ -114,6 +114,7 @@ def build(host: ConcernsCoreHost) -> Feature:
         start=escalations.start,
         connected=lambda groups: reach.startup_lines(host, groups),
         direct_message=intake.direct_message,
+        families=wording.CONCERNS_HELP_FAMILIES,
     )
 
 

@@ -429,3 +429,10 @@ def concern_leads_list(names: list[str]) -> str:
                 "lead_roles in /setup), ask each lead to type /case register, or add their "
                 "member id to [concerns] leads in the config.")
     return "New concerns are sent to: " + ", ".join(names) + "."
+
+
+# What each family of this feature's commands is for, on its /help line.
+CONCERNS_HELP_FAMILIES: dict[str, str] = {
+    "case": ("Safeguarding cases, for the safeguarding leads: see them, add notes, and "
+             "close them."),
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import catalog
@@ -24,13 +24,14 @@ def build(host: CoreHost[Any, None]) -> Feature:
         visible = host.commands_for(ctx.settings, ctx.roles, ctx.actor.is_admin)
         topic = str(ctx.options.get("command", "")).strip().lstrip("/").lower()
         if topic:
-            return Reply.text(_detail(ctx, host.registry, topic, list(visible)))
+            return Reply.text(_detail(ctx, host.registry, _families(host), topic,
+                                      list(visible)))
         key = (ctx.settings.features, ctx.roles, ctx.actor.is_admin, host.registry.version)
         text = overviews.get(key)
         if text is None:
             if len(overviews) >= OVERVIEWS_KEPT:
                 overviews.clear()
-            text = overviews[key] = _overview(visible)
+            text = overviews[key] = _overview(visible, _families(host))
         return Reply.text(text)
 
     spec = CommandSpec(
@@ -47,7 +48,13 @@ def build(host: CoreHost[Any, None]) -> Feature:
 OVERVIEWS_KEPT = 1024
 
 
-def _overview(visible: Sequence[CommandSpec]) -> str:
+def _families(host: CoreHost[Any, None]) -> dict[str, str]:
+    """What each family of commands is for, as each running feature declares it."""
+    return {name: words for feature in host.features.values()
+            for name, words in feature.families.items()}
+
+
+def _overview(visible: Sequence[CommandSpec], families: Mapping[str, str]) -> str:
     """/help without a topic: one entry per command or family, each saying what it is
     for, with an example or the family's commands."""
     lines = [catalog.HELP_INTRO, ""]
@@ -60,7 +67,7 @@ def _overview(visible: Sequence[CommandSpec]) -> str:
             if verbs:
                 lines.append(catalog.help_family_also(name, verbs))
         else:
-            lines.append(catalog.help_group_line(name, catalog.HELP_FAMILIES.get(name),
+            lines.append(catalog.help_group_line(name, families.get(name),
                                                  verbs))
     lines += ["", catalog.HELP_PRIVATE_NOTE]
     return "\n".join(lines)
@@ -75,7 +82,8 @@ def _by_first_word(specs: Sequence[CommandSpec]) -> dict[str, list[CommandSpec]]
     return groups
 
 
-def _detail(ctx: Context, registry: Registry, topic: str, visible: list[CommandSpec]) -> str:
+def _detail(ctx: Context, registry: Registry, families: Mapping[str, str], topic: str,
+            visible: list[CommandSpec]) -> str:
     words = tuple(topic.split())
     exact = next((s for s in visible if s.name == topic), None)
     under = [s for s in visible if s.words[: len(words)] == words and s is not exact]
@@ -85,7 +93,7 @@ def _detail(ctx: Context, registry: Registry, topic: str, visible: list[CommandS
         # A family (`/help checkin`): the command of that name in full, then each of
         # the others with an example, as its /help line promises.
         lines = ([_full(exact), "", catalog.HELP_FAMILY_MORE] if exact is not None
-                 else [catalog.help_family_header(topic, catalog.HELP_FAMILIES.get(topic))])
+                 else [catalog.help_family_header(topic, families.get(topic))])
         for s in under:
             lines.append(catalog.help_line(s.name, s.description))
             lines.append(catalog.help_example(s.example))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.features import Feature
 from bot.features.host import FeatureHost
-from bot.features.meetings import flows
+from bot.features.meetings import flows, wording
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import MeetingJobs
 from bot.features.meetings.store import MeetingsStore
@@ -87,4 +87,4 @@ def build(host: FeatureHost[MeetingsStore, MeetingsConfig]) -> Feature:
         actions[f"{RSVP_ACTION}.{answer}"] = f.rsvp(answer)
     forms = [f.schedule_spec, f.minutes_spec]
     return Feature(FEATURE, commands=commands, actions=actions, forms=forms, home=f.home,
-                   start=jobs.start)
+                   start=jobs.start, families=wording.MEETINGS_HELP_FAMILIES)

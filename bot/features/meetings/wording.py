@@ -430,3 +430,11 @@ def calendar_file(count: int) -> str:
 def calendar_description(count: int) -> str:
     """The file's description (alt text)."""
     return f"A calendar file (.ics) with {count} meeting{'' if count == 1 else 's'}"
+
+
+# What each family of this feature's commands is for, on its /help line.
+MEETINGS_HELP_FAMILIES: dict[str, str] = {
+    "agenda": "The agenda of the next meeting: add a point, or see it.",
+    "meeting": ("Meetings: schedule one, see what is coming up, change or cancel one, and "
+                "get reminders."),
+}

@@ -198,4 +198,4 @@ def build(host: FeatureHost[PromptsStores, PromptsConfig],
                     roles=FACILITATORS, feature="prompts"),
         CommandSpec("prompt list", wording.PROMPT_LIST_HELP, prompts.listing, "/prompt list",
                     roles=FACILITATORS, feature="prompts"),
-    ], start=prompts.load)
+    ], start=prompts.load, families=wording.PROMPTS_HELP_FAMILIES)

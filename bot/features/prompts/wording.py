@@ -45,3 +45,9 @@ def prompts_list(lines: Sequence[str], cadence: str) -> str:
 def prompt_post(text: str) -> str:
     """A prompt, posted to the group."""
     return f"**Something to think about**\n{text}\nShare your thoughts here if you like."
+
+
+# What each family of this feature's commands is for, on its /help line.
+PROMPTS_HELP_FAMILIES: dict[str, str] = {
+    "prompt": "Discussion prompts the bot posts for the group: add one, or see the list.",
+}

@@ -182,4 +182,4 @@ def build(host: FeatureHost[ResourceStore, None]) -> Feature:
                     options=(OptionSpec("id", "the resource's id, from /resource list",
                                         required=True, max_length=20),),
                     feature="resources"),
-    ], forms=[resources.form])
+    ], forms=[resources.form], families=wording.RESOURCES_HELP_FAMILIES)

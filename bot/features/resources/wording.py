@@ -70,3 +70,10 @@ def resource_not_found(resource_id: str) -> str:
 def resource_removed(title: str) -> str:
     """A resource was removed."""
     return f"Removed “{title}”."
+
+
+# What each family of this feature's commands is for, on its /help line.
+RESOURCES_HELP_FAMILIES: dict[str, str] = {
+    "resource": ("The group's shared links and notes: add one, look through them, or "
+                 "remove one."),
+}
