@@ -3,8 +3,8 @@ feature's declaration says it needs (its store, its config section)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.clock import Clock
 from bot.commands import CommandSpec, Registry
@@ -15,10 +15,39 @@ from bot.roles import Role
 from bot.settings import GroupSettings, SettingsBook
 
 if TYPE_CHECKING:
-    from bot.app import App
     from bot.config import Config
+    from bot.context import Context
     from bot.features import Feature
+    from bot.messages import Message
     from bot.people import PeopleBook
+    from scheduler import Scheduler
+
+
+class Hosting(Protocol):
+    """What the app gives its hosts (the app implements it; a protocol, so this module
+    needs nothing of `bot.app` and no import cycle runs through it)."""
+
+    clock: Clock
+    scheduler: Scheduler
+    people: PeopleBook
+    settings: SettingsBook
+    registry: Registry
+    features: dict[str, Feature]
+    config: Config
+    notices: list[Callable[[Context], Awaitable[list[Message]]]]
+
+    def deliveries_waiting(self) -> None:
+        """Wake the dispatcher."""
+
+    def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
+        """Someone's group roles."""
+
+    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
+                     is_admin: bool) -> tuple[CommandSpec, ...]:
+        """The commands someone may see."""
+
+    async def handle(self, event: Event) -> Reply:
+        """Handle an event."""
 
 
 class Host:
@@ -26,7 +55,7 @@ class Host:
     typed against the protocol it declares, so an ordinary feature cannot reach the
     wider services even though this object has them."""
 
-    def __init__(self, app: App, store: Any, config: Any) -> None:
+    def __init__(self, app: Hosting, store: Any, config: Any) -> None:
         self._app = app
         self._store = store
         self._config = config
