@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.commands import CommandSpec, Registry
@@ -117,5 +117,3 @@ class CoreHost(FeatureHost[StoreT, ConfigT], Protocol):
     async def handle(self, event: Event) -> Reply:
         """Handle an event as the platform would have it handled."""
 
-
-AnyHost = FeatureHost[Any, Any]
