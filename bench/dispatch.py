@@ -38,7 +38,7 @@ from bot.context import Context
 from bot.features import Feature
 from bot.features.registry import DEFAULT_FEATURES
 from bot.messages import Reply
-from bot.settings import FEATURES
+from bot.settings import feature_names
 
 TARGET = 30_000
 ROUNDS = 20_000  # timed round trips per measure
@@ -105,7 +105,7 @@ async def core(backend: Backend, checkins: bool,
     bot = MemoryBot(app, adapter)
     if not checkins:
         app.settings.update_stored(adapter.group_id,
-                                   {"features": [f for f in FEATURES if f != "checkins"]})
+                                   {"features": [f for f in feature_names() if f != "checkins"]})
     alice = adapter.member("alice")
     out: dict[str, tuple[float, list[float]]] = {}
     try:

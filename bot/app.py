@@ -412,14 +412,21 @@ class App:
             raise UserError(catalog.button_not_allowed(who_may_run(spec))
                             if kind == "action" else refusal(spec))
 
+    def _let_through(self, owned: str, event: ButtonPress | FormSubmission,
+                     ) -> tuple[GroupSettings, frozenset[Role]]:
+        """Refuse a button or form of a switched-off feature, or one the person may not
+        use; otherwise the group's settings and the person's roles."""
+        self._check_switched_on(owned, event.group_id)
+        settings = self.settings.for_group(event.group_id)
+        roles = self.roles_of(event.actor, settings)
+        self._check_allowed(owned, event, roles)
+        return settings, roles
+
     async def _press(self, event: ButtonPress) -> Reply:
         handler = self._actions.get(event.action)
         if handler is None:
             raise UserError(catalog.form_expired())
-        self._check_switched_on(f"action:{event.action}", event.group_id)
-        settings = self.settings.for_group(event.group_id)
-        roles = self.roles_of(event.actor, settings)
-        self._check_allowed(f"action:{event.action}", event, roles)
+        settings, roles = self._let_through(f"action:{event.action}", event)
         ctx = Context(self, event, settings, roles,
                       {"value": event.value, "values": event.values})
         return await handler(ctx)
@@ -428,10 +435,7 @@ class App:
         spec = self._forms.get(event.form_id)
         if spec is None:
             raise UserError(catalog.form_expired())
-        self._check_switched_on(f"form:{event.form_id}", event.group_id)
-        settings = self.settings.for_group(event.group_id)
-        roles = self.roles_of(event.actor, settings)
-        self._check_allowed(f"form:{event.form_id}", event, roles)
+        settings, roles = self._let_through(f"form:{event.form_id}", event)
         values, errors = check_form(spec.fields, event.values)
         if errors:
             return Reply(messages=(), field_errors=errors)

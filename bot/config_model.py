@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails
 
+from bot.settings import SettingError
+
 M = TypeVar("M", bound=BaseModel)
 S = TypeVar("S", bound="ConfigSection")
 
@@ -144,3 +146,26 @@ def shown(text: str, limit: int = 60) -> str:
 def _close_hint(key: str, known: list[str]) -> str:
     match = difflib.get_close_matches(key, known, n=1)
     return f" (did you mean {match[0]}?)" if match else ""
+
+
+def whole_number(low: int, high: int, why: str = "", *, say_value: bool = True,
+                 ) -> Callable[[Any], Any]:
+    """A check for a whole number from `low` to `high`; out of range, it says the value
+    given (`say_value`) and why the range is what it is (`why`, like " (fewer would
+    ...)")."""
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingError(f"must be a whole number from {low} to {high}")
+        if not low <= value <= high:
+            if not say_value:
+                raise SettingError(f"must be a whole number from {low} to {high}")
+            raise SettingError(f"must be from {low} to {high}{why}; it is {value}")
+        return value
+    return check
+
+
+def true_or_false(value: Any) -> Any:
+    """A check for true or false."""
+    if not isinstance(value, bool):
+        raise SettingError("must be true or false")
+    return value

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from bot.config_model import ConfigSection, checked
+from bot.config_model import ConfigSection, checked, whole_number
 from bot.settings import SettingError, check_channel
 
 # An upper bound for `[discord] shard_count` that catches typos.
@@ -59,14 +59,6 @@ def one_of(*choices: str, allow_unset: bool = False) -> Any:
     return check
 
 
-def _int_range(low: int, high: int) -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SettingError(f"must be a whole number from {low} to {high}")
-        if not low <= value <= high:
-            raise SettingError(f"must be from {low} to {high}; it is {value}")
-        return value
-    return check
 
 
 def _seconds(low: float, high: float) -> Any:
@@ -184,23 +176,23 @@ class BotSection(ConfigSection):
     log_format: Annotated[str, checked(one_of("keyvalue", "json"))] = "keyvalue"
     database: Annotated[str, checked(_text)] = "coprod.db"
     # PostgreSQL only: the most connections one process holds.
-    database_pool_size: Annotated[int, checked(_int_range(1, 100))] = 10
+    database_pool_size: Annotated[int, checked(whole_number(1, 100))] = 10
     key_file: Annotated[str, checked(_optional_text)] = ""
 
 
 class DeliverySection(ConfigSection):
     """`[delivery]`: how many deliveries are sent at once, and how they are retried."""
 
-    concurrency: Annotated[int, checked(_int_range(1, 64))] = 4
-    max_backoff_seconds: Annotated[int, checked(_int_range(5, 86400))] = 600
-    lease_seconds: Annotated[int, checked(_int_range(10, 3600))] = 120
+    concurrency: Annotated[int, checked(whole_number(1, 64))] = 4
+    max_backoff_seconds: Annotated[int, checked(whole_number(5, 86400))] = 600
+    lease_seconds: Annotated[int, checked(whole_number(10, 3600))] = 120
     retry_base_seconds: Annotated[float, checked(_seconds(0.01, 600))] = 2.0
 
 
 class SchedulerSection(ConfigSection):
     """`[scheduler]`: how late a missed occurrence may still be sent."""
 
-    grace_minutes: Annotated[int, checked(_int_range(0, 10080))] = 60
+    grace_minutes: Annotated[int, checked(whole_number(0, 10080))] = 60
 
 
 class DiscordConfig(ConfigSection):
@@ -225,7 +217,7 @@ class DiscordConfig(ConfigSection):
     # Needs the privileged Server Members intent (switched on in the Developer Portal);
     # without it newcomers get their welcome by running /welcome.
     member_join_events: Annotated[bool, checked(_expect(bool, "true or false"))] = False
-    requests_per_second: Annotated[int, checked(_int_range(1, 10000))] = 50
+    requests_per_second: Annotated[int, checked(whole_number(1, 10000))] = 50
 
 
 class SlackConfig(ConfigSection):
@@ -236,7 +228,7 @@ class SlackConfig(ConfigSection):
 
     mode: Annotated[str, checked(one_of("socket", "http"))] = "socket"
     http_host: Annotated[str, checked(_text)] = "0.0.0.0"
-    http_port: Annotated[int, checked(_int_range(1, 65535))] = 3000
+    http_port: Annotated[int, checked(whole_number(1, 65535))] = 3000
     api_base: Annotated[str, checked(check_url)] = ""
 
 
@@ -254,7 +246,7 @@ class RecordConfig(ConfigSection):
     deliveries: Annotated[str, checked(_text)] = "record-deliveries-{pid}.jsonl"
     group_id: Annotated[str, checked(_text)] = "demo"
     channel: Annotated[str, checked(_console_channel)] = "general"
-    send_latency_ms: Annotated[int, checked(_int_range(0, 600000))] = 0
+    send_latency_ms: Annotated[int, checked(whole_number(0, 600000))] = 0
     keep_running: Annotated[bool, checked(_expect(bool, "true or false"))] = False
     # A file shared by several processes in which the pretend platform remembers each
     # delivery key it took, dropping a repeat as Discord drops a repeated nonce.

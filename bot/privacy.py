@@ -211,20 +211,30 @@ def _say(text: str, out: TextIO) -> None:
     print(text, file=out)
 
 
+def _member_and_group(member: str, group: str | None, stderr: TextIO,
+                      ) -> tuple[str, str | None] | None:
+    """The member id and group id an operator typed, checked; None (after saying why on
+    `stderr`) if either is not one."""
+    member_id = clean_member_id(member)
+    if member_id is None:
+        _say(catalog.member_id_bad(member), stderr)
+        return None
+    try:
+        return member_id, clean_group_id(group)
+    except ValueError:
+        _say(catalog.group_id_bad(group or ""), stderr)
+        return None
+
+
 async def run_export(config: Config, member: str, group: str | None, out: str | None,
                      *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """`coprod export --member ID [--group G] [--out FILE]`; returns the exit code."""
     from bot.runtime import make_cipher, opened_storage
 
-    member_id = clean_member_id(member)
-    if member_id is None:
-        _say(catalog.member_id_bad(member), stderr)
+    target = _member_and_group(member, group, stderr)
+    if target is None:
         return EXIT_USAGE
-    try:
-        group_id = clean_group_id(group)
-    except ValueError:
-        _say(catalog.group_id_bad(group or ""), stderr)
-        return EXIT_USAGE
+    member_id, group_id = target
     cipher = make_cipher(config, "console")
     async with opened_storage(config, cipher) as storage:
         document = await member_export(storage, member_id, group_id, datetime.now(UTC))
@@ -249,15 +259,10 @@ async def run_erase(config: Config, member: str, group: str | None, by: str | No
     """`coprod erase --member ID [--group G] [--by NAME] [--yes]`; returns the exit code."""
     from bot.runtime import make_cipher, opened_storage
 
-    member_id = clean_member_id(member)
-    if member_id is None:
-        _say(catalog.member_id_bad(member), stderr)
+    target = _member_and_group(member, group, stderr)
+    if target is None:
         return EXIT_USAGE
-    try:
-        group_id = clean_group_id(group)
-    except ValueError:
-        _say(catalog.group_id_bad(group or ""), stderr)
-        return EXIT_USAGE
+    member_id, group_id = target
     who = operator_name(by)
     cipher = make_cipher(config, "console")
     async with opened_storage(config, cipher) as storage:

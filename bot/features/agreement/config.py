@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from bot.config_model import ConfigSection, checked
+from bot.config_model import ConfigSection, checked, true_or_false, whole_number
 from bot.settings import SettingError, check_channel
 
 OUTCOME_RULES = ("majority", "two_thirds")
@@ -27,18 +27,8 @@ def _one_of(*choices: str) -> Any:
     return check
 
 
-def _count(low: int, high: int) -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SettingError(f"must be a whole number from {low} to {high}")
-        return value
-    return check
 
 
-def _flag(value: Any) -> Any:
-    if not isinstance(value, bool):
-        raise SettingError("must be true or false")
-    return value
 
 
 _HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
@@ -65,9 +55,9 @@ class AgreementConfig(ConfigSection):
     """
 
     outcome_rule: Annotated[str, checked(_one_of(*OUTCOME_RULES))] = "majority"
-    min_turnout: Annotated[int, checked(_count(1, 1000))] = 3
-    voting_days: Annotated[int, checked(_count(1, 60))] = 7
-    show_reader_names: Annotated[bool, checked(_flag)] = False
+    min_turnout: Annotated[int, checked(whole_number(1, 1000, say_value=False))] = 3
+    voting_days: Annotated[int, checked(whole_number(1, 60, say_value=False))] = 7
+    show_reader_names: Annotated[bool, checked(true_or_false)] = False
 
 
 class PromptsConfig(ConfigSection):
@@ -78,7 +68,7 @@ class PromptsConfig(ConfigSection):
     day: Annotated[str, checked(_one_of(*WEEKDAYS))] = "wednesday"
     time: Annotated[str, checked(_clock)] = "10:00"
     channel: Annotated[str, checked(_channel)] = ""
-    skip_meeting_days: Annotated[bool, checked(_flag)] = True
+    skip_meeting_days: Annotated[bool, checked(true_or_false)] = True
 
     @property
     def clock_time(self) -> dt.time:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from bot.config_model import ConfigSection, checked
+from bot.config_model import ConfigSection, checked, true_or_false, whole_number
 from bot.settings import SettingError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -30,18 +30,8 @@ def clock_time(value: Any) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-def _bool(value: Any) -> Any:
-    if not isinstance(value, bool):
-        raise SettingError("must be true or false")
-    return value
 
 
-def _count(low: int, high: int) -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SettingError(f"must be a whole number from {low} to {high}")
-        return value
-    return check
 
 
 def _day(value: Any) -> Any:
@@ -78,12 +68,12 @@ class CheckinsConfig(ConfigSection):
     facilitator's id.
     """
 
-    default_on: Annotated[bool, checked(_bool)] = False
+    default_on: Annotated[bool, checked(true_or_false)] = False
     day: Annotated[str, checked(_day)] = "monday"
     time: Annotated[str, checked(clock_time)] = "10:00"
-    follow_up_hours: Annotated[int, checked(_count(1, 24 * 14))] = 48
-    pause_after_misses: Annotated[int, checked(_count(1, 52))] = 3
-    arrange_within_days: Annotated[int, checked(_count(1, 60))] = 3
+    follow_up_hours: Annotated[int, checked(whole_number(1, 24 * 14, say_value=False))] = 48
+    pause_after_misses: Annotated[int, checked(whole_number(1, 52, say_value=False))] = 3
+    arrange_within_days: Annotated[int, checked(whole_number(1, 60, say_value=False))] = 3
     helpline: Annotated[str, checked(_text)] = (
         "If you need to talk to someone now, your local helpline or, in an emergency, the "
         "emergency services can help at any time.")
@@ -98,7 +88,7 @@ class CheckinsConfig(ConfigSection):
 class BuddiesConfig(ConfigSection):
     """How often buddies are paired, and how many past rounds to avoid repeating."""
 
-    every_weeks: Annotated[int, checked(_count(1, 52))] = 2
-    avoid_rounds: Annotated[int, checked(_count(0, 52))] = 3
+    every_weeks: Annotated[int, checked(whole_number(1, 52, say_value=False))] = 2
+    avoid_rounds: Annotated[int, checked(whole_number(0, 52, say_value=False))] = 3
     day: Annotated[str, checked(_day)] = "monday"
     time: Annotated[str, checked(clock_time)] = "10:00"

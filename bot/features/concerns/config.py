@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from bot.config_model import ConfigSection, checked
+from bot.config_model import ConfigSection, checked, true_or_false, whole_number
 from bot.settings import SettingError
 
 DEFAULT_EMERGENCY = (
@@ -55,20 +55,8 @@ def _lines(value: Any) -> Any:
     return lines
 
 
-def _yes_no(value: Any) -> Any:
-    if not isinstance(value, bool):
-        raise SettingError("must be true or false")
-    return value
 
 
-def _count(low: int, high: int) -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SettingError(f"must be a whole number from {low} to {high}")
-        if not low <= value <= high:
-            raise SettingError(f"must be from {low} to {high}; it is {value}")
-        return value
-    return check
 
 
 class ConcernsConfig(ConfigSection):
@@ -80,13 +68,13 @@ class ConcernsConfig(ConfigSection):
     leads: Annotated[tuple[str, ...], checked(_ids)] = ()
     # Whether each lead gets each new concern by direct message (the leads' private
     # channel gets it too, unless a lead is excluded from the case).
-    lead_dms: Annotated[bool, checked(_yes_no)] = True
+    lead_dms: Annotated[bool, checked(true_or_false)] = True
     # Member ids of deputies or outside contacts used when leads are excluded or cannot
     # be reached, and on every escalation.
     fallback_contacts: Annotated[tuple[str, ...], checked(_ids)] = ()
-    acknowledge_minutes: Annotated[int, checked(_count(1, 1440))] = 30
-    escalation_repeat_minutes: Annotated[int, checked(_count(5, 1440))] = 30
-    referral_hours: Annotated[int, checked(_count(1, 720))] = 24
+    acknowledge_minutes: Annotated[int, checked(whole_number(1, 1440))] = 30
+    escalation_repeat_minutes: Annotated[int, checked(whole_number(5, 1440))] = 30
+    referral_hours: Annotated[int, checked(whole_number(1, 720))] = 24
     # 0: cases are kept until a lead deletes one (no automatic deletion). The older name
     # of [retention] closed_cases_days, which settles both (see RetentionConfig.settle).
-    retention_days: Annotated[int, checked(_count(0, 36500))] = 0
+    retention_days: Annotated[int, checked(whole_number(0, 36500))] = 0

@@ -12,7 +12,7 @@ import re
 from datetime import time
 from typing import Annotated, Any
 
-from bot.config_model import ConfigSection, checked
+from bot.config_model import ConfigSection, checked, whole_number
 from bot.settings import SettingError, check_channel
 
 # A digest to the whole group never holds fewer items than this: one or two items
@@ -46,14 +46,6 @@ def _times(value: Any) -> Any:
     return tuple(sorted(set(out)))
 
 
-def _count(low: int, high: int, why: str = "") -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SettingError(f"must be a whole number from {low} to {high}")
-        if not low <= value <= high:
-            raise SettingError(f"must be from {low} to {high}{why}; it is {value}")
-        return value
-    return check
 
 
 def _channel(value: Any) -> Any:
@@ -69,17 +61,17 @@ class FeedbackConfig(ConfigSection):
     topics: Annotated[tuple[str, ...], checked(_topics)] = (
         "meetings", "how the group works", "something else")
     group_digest_times: Annotated[tuple[str, ...], checked(_times)] = ("17:00",)
-    group_min_items: Annotated[int, checked(_count(
+    group_min_items: Annotated[int, checked(whole_number(
         MIN_GROUP_DIGEST, 100, " (fewer would make authors easy to guess)"))] = 5
     facilitators_digest_times: Annotated[tuple[str, ...], checked(_times)] = ("17:00",)
-    facilitators_min_items: Annotated[int, checked(_count(1, 100))] = 1
+    facilitators_min_items: Annotated[int, checked(whole_number(1, 100))] = 1
     facilitators_channel: Annotated[str, checked(_channel)] = "facilitators"
-    max_wait_days: Annotated[int, checked(_count(1, 365))] = 14
-    daily_limit: Annotated[int, checked(_count(1, 100))] = 5
+    max_wait_days: Annotated[int, checked(whole_number(1, 365))] = 14
+    daily_limit: Annotated[int, checked(whole_number(1, 100))] = 5
     # How long facilitators can check a piece of feedback (and hide it) before a digest
     # may share it. Items become visible for review at the midnight after they were
     # written, so with the default 17:00 digests yesterday's feedback is shared today.
-    review_hours: Annotated[int, checked(_count(0, 168))] = 12
+    review_hours: Annotated[int, checked(whole_number(0, 168))] = 12
 
     @staticmethod
     def clock_time(text: str) -> time:
