@@ -20,9 +20,9 @@ from bot.features.package import FeaturePackage
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
     setup_feature.PACKAGE,
+    meetings_feature.PACKAGE,
     feedback_feature.PACKAGE,
     polls_feature.PACKAGE,
-    meetings_feature.PACKAGE,
     checkins_feature.PACKAGE,
     buddies_feature.PACKAGE,
     concerns_feature.PACKAGE,
@@ -32,7 +32,8 @@ PACKAGES: tuple[FeaturePackage, ...] = (
     prompts_feature.PACKAGE,
     retention_feature.PACKAGE,
 )
-"""Every feature, in the order their commands are registered: one line each."""
+"""Every feature, one line each, in the order their commands are registered and the
+switchable ones are listed to facilitators (`/setup`, `[group] features`)."""
 
 
 DEFAULT_FEATURES: tuple[FeaturePackage, ...] = PACKAGES
