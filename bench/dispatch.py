@@ -36,7 +36,7 @@ from bot.commands import CommandSpec
 from bot.config import Config
 from bot.context import Context
 from bot.features import Feature
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.messages import Reply
 from bot.settings import feature_names
 
@@ -98,7 +98,7 @@ async def core(backend: Backend, checkins: bool,
                ) -> dict[str, tuple[float, list[float]]]:
     """/ping and /help through App.handle_text, with or without check-ins."""
     storage = await backend.open()
-    app = App(Config(), storage, features=[*DEFAULT_FEATURES, ping_feature])
+    app = App(Config(), storage, features=[*PACKAGES, ping_feature])
     await app.load()
     await app.start_scheduler()  # as `coprod run` does: features load their state
     adapter = MemoryAdapter()

@@ -57,7 +57,7 @@ async def measure(database: str) -> dict[str, Any]:
     """Load everything in this (fresh) process; memory before and after."""
     from bot.app import App
     from bot.config import Config
-    from bot.features.registry import DEFAULT_FEATURES
+    from bot.features.registry import PACKAGES
     from storage.crypto import FieldCipher
     from storage.factory import open_storage
 
@@ -65,7 +65,7 @@ async def measure(database: str) -> dict[str, Any]:
     before, _ = rss_mb()
     started = time.perf_counter()
     storage = await open_storage(database, FieldCipher(os.environ[KEY_ENV]))
-    app = App(Config(), storage, features=DEFAULT_FEATURES)
+    app = App(Config(), storage, features=PACKAGES)
     await app.load()
     await app.start_scheduler()
     load_seconds = time.perf_counter() - started

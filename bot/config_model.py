@@ -169,3 +169,12 @@ def true_or_false(value: Any) -> Any:
     if not isinstance(value, bool):
         raise SettingError("must be true or false")
     return value
+
+
+def one_of(*choices: str) -> Callable[[Any], Any]:
+    """A check for one of these words (any case, spaces around ignored)."""
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or value.strip().lower() not in choices:
+            raise SettingError("must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return value.strip().lower()
+    return check

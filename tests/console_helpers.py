@@ -20,7 +20,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.features import FeatureFactory
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.runtime import opened_storage
 from storage.crypto import FieldCipher, generate_key
 
@@ -74,7 +74,7 @@ async def run_script(config: Config, script: str, key: str | None = None, *,
     encryption key, or a new one), as `coprod` would, bounded in time."""
     out = io.StringIO()
     async with opened_storage(config, FieldCipher(key or generate_key())) as storage:
-        app = App(config, storage, features=list(features or DEFAULT_FEATURES))
+        app = App(config, storage, features=list(features or PACKAGES))
         await app.load()
         adapter = ConsoleAdapter(config, io.StringIO(script), out, interactive=interactive)
         app.start_delivery(adapter)

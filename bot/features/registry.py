@@ -34,7 +34,3 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 )
 """Every feature, one line each, in the order their commands are registered and the
 switchable ones are listed to facilitators (`/setup`, `[group] features`)."""
-
-
-DEFAULT_FEATURES: tuple[FeaturePackage, ...] = PACKAGES
-"""The same list, by its older name (tests add their own features to it)."""

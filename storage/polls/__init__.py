@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from storage.package import EncryptedColumn, StoragePackage
-from storage.polls.member_data import NAMED_VOTES, erase_named_votes, export_named_votes
+from storage.polls.members import NAMED_VOTES, erase_named_votes, export_named_votes
 from storage.polls.schema import MIGRATIONS
 from storage.polls.sql import SqlPolls
 

@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.errors import Forbidden
 from bot.features import Feature, FeatureFactory
 from bot.features.package import FeaturePackage
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.features.welcome import wording as welcome_words
 from bot.messages import DestinationKind, Reply
 from storage.interface import Storage
@@ -95,7 +95,7 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
 
     # Only the features this test needs: others being built may register these actions.
     base: list[FeaturePackage | FeatureFactory] = [
-        p for p in DEFAULT_FEATURES if p.name in ("help", "setup", "welcome", "agreement")]
+        p for p in PACKAGES if p.name in ("help", "setup", "welcome", "agreement")]
     without = App(Config(), storage, clock=clock, features=base)
     bot = MemoryBot(without)
     try:

@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.context import Context
 from bot.events import MessageShortcut, QuotedMessage
 from bot.features import Feature, FormSpec
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.logs import JsonFormatter, KeyValueFormatter, configure_logging, log_event
 from bot.messages import Reply
 from storage.interface import Storage
@@ -25,7 +25,7 @@ CANARY = "Zebra-Canary-4417"
 
 @pytest.fixture
 async def demo(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
-    app = App(Config(), storage, clock=clock, features=[*DEFAULT_FEATURES, demo_feature(Gate())])
+    app = App(Config(), storage, clock=clock, features=[*PACKAGES, demo_feature(Gate())])
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
     yield bot
@@ -110,7 +110,7 @@ async def test_buttons_and_forms_of_a_switched_off_feature_stop_working(
         return Feature("resources", actions={"res-press": pressed},
                        forms=[FormSpec("res-form", FIELDS, pressed)])
 
-    app = App(Config(), storage, clock=clock, features=[*DEFAULT_FEATURES, resources_like])
+    app = App(Config(), storage, clock=clock, features=[*PACKAGES, resources_like])
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
     try:

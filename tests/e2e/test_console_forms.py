@@ -14,7 +14,7 @@ from bot.commands import CommandSpec
 from bot.context import Context
 from bot.events import ButtonPress, FormSubmission
 from bot.features import Feature, FeatureFactory, FormSpec
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.messages import (
     Button,
     Choice,
@@ -123,7 +123,7 @@ def plan_feature(seen: Seen) -> FeatureFactory:
 
 def features(seen: Seen) -> list[FeatureFactory]:
     """The default features plus the test feature."""
-    return [*DEFAULT_FEATURES, plan_feature(seen)]
+    return [*PACKAGES, plan_feature(seen)]
 
 
 async def test_form_field_by_field(console: ConsoleRunner) -> None:

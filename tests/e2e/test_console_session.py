@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import Invocation
 from bot.features import Feature, FeatureFactory
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
 from bot.runtime import build_app, opened_storage
@@ -47,7 +47,7 @@ def where_feature(app: App) -> Feature:
                                       CommandSpec("later", "Note Dev.", later, "/later")])
 
 
-FEATURES: list[FeatureFactory] = [*DEFAULT_FEATURES, where_feature]
+FEATURES: list[FeatureFactory] = [*PACKAGES, where_feature]
 
 
 async def test_welcome_names_the_group_members_and_roles(console: ConsoleRunner,

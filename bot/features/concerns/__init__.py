@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from bot.context import Services
     from bot.people import PeopleBook
 
-__all__ = ["DRAFT_LIFETIME", "NAME", "PACKAGE", "build", "setup_line"]
+__all__ = ["DRAFT_LIFETIME", "NAME", "PACKAGE", "ConcernsConfig", "build", "setup_line"]
 
 NAME = "concerns"
 _LEADS = frozenset({Role.LEAD})

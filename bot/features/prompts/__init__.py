@@ -6,8 +6,8 @@ record and store port; `config` `[prompts]`. Its table is in storage/agreement/.
 
 from __future__ import annotations
 
-from bot.features.agreement.config import PromptsConfig
 from bot.features.package import FeaturePackage
+from bot.features.prompts.config import PromptsConfig
 from bot.features.prompts.feature import build
 
 PACKAGE = FeaturePackage("prompts", build, channel="updates_channel", config=PromptsConfig)

@@ -19,7 +19,7 @@ from bot.config import Config, DiscordConfig
 from bot.context import Context
 from bot.events import MessageShortcut
 from bot.features import Feature, FeatureFactory, FormSpec, ShortcutSpec
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply, Select
 from bot.outbox import Fallback, NewDelivery
 from bot.roles import Role
@@ -142,7 +142,7 @@ class Harness:
     fake: FakeDiscord
     storage: Storage
     features: list[FeatureFactory] = field(
-        default_factory=lambda: [*DEFAULT_FEATURES, probe_feature])
+        default_factory=lambda: [*PACKAGES, probe_feature])
     defer_after: float = 2.0
     shard_count: int | Literal["auto"] = 0
     command_sync: str = "guild"

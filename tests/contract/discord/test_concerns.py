@@ -15,7 +15,7 @@ from bot.features.concerns import wording
 from bot.features.concerns import wording as concerns_words
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from storage.interface import Storage
 from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons, inputs
 from tests.fakes.discord import FakeDiscord
@@ -34,7 +34,7 @@ def guild() -> Guild:
 @pytest.fixture
 def make_harness() -> Callable[[FakeDiscord, Storage], Harness]:
     """The default features only."""
-    return lambda fake, storage: Harness(fake, storage, features=list(DEFAULT_FEATURES))
+    return lambda fake, storage: Harness(fake, storage, features=list(PACKAGES))
 
 
 async def _register(fake: FakeDiscord, who: str) -> None:

@@ -16,7 +16,7 @@ from bot import catalog
 from bot.config import Config
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, inputs
 from tests.fakes.discord import FakeDiscord
@@ -53,7 +53,7 @@ async def start(started: list[Harness], fake: FakeDiscord, storage: Storage,
                 **concerns: Any) -> LeadsHarness:
     """Start the fake and the bot with these `[concerns]` (Fiona a fallback contact)."""
     settings: dict[str, Any] = {"fallback_contacts": (fake.by_name["fiona"],), **concerns}
-    harness = LeadsHarness(fake, storage, features=list(DEFAULT_FEATURES),
+    harness = LeadsHarness(fake, storage, features=list(PACKAGES),
                            concerns=ConcernsConfig(**settings), start_fake=True)
     started.append(harness)
     await harness.start()

@@ -19,7 +19,7 @@ from bot.cli import main
 from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
 from bot.config import Config
 from bot.errors import Transient, UnsupportedMessage
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.messages import Button, Choice, Image, Message, Reply
 from bot.roles import Role
 from bot.text import channel_ref
@@ -151,7 +151,7 @@ def _problems(options: list[dict[str, Any]], where: str) -> list[str]:
 
 def test_every_feature_registers_within_discords_limits(storage: Storage) -> None:
     """Features added later plug in with no Discord code: their commands must fit."""
-    app = App(Config(), storage, features=[*DEFAULT_FEATURES, probe_feature])
+    app = App(Config(), storage, features=[*PACKAGES, probe_feature])
     built = commands.build(app.registry, app.shortcuts)
     problems = []
     assert len(built.payloads) <= 100

@@ -14,7 +14,7 @@ from adapters.slack import SlackRunner
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config, Secrets, SlackConfig
-from bot.features.registry import DEFAULT_FEATURES
+from bot.features.registry import PACKAGES
 from bot.settings import GroupSettings
 from storage.interface import Storage
 from tests.demo_feature import Gate, demo_feature
@@ -95,7 +95,7 @@ async def slack(workspace: Workspace) -> AsyncIterator[FakeSlack]:
 async def make_app(storage: Storage, clock: FakeClock, config: Config, gate: Gate) -> App:
     """The real app with the default features and the test feature."""
     app = App(config, storage, clock=clock,
-              features=[*DEFAULT_FEATURES, demo_feature(gate, flags_to=LEADS)])
+              features=[*PACKAGES, demo_feature(gate, flags_to=LEADS)])
     await app.load()
     return app
 
