@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from storage.connection import SqlConnection
 from storage.schema import Migration
-
-if TYPE_CHECKING:
-    from storage.sql import SqlConnection
 
 MemberRecords = dict[str, list[dict[str, Any]]]
 """Section name -> JSON-ready records (times as ISO 8601 UTC text, words decrypted)."""

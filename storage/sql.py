@@ -16,9 +16,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.messages import (
     Destination,
@@ -28,6 +28,9 @@ from bot.messages import (
     message_to_dict,
 )
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from storage.connection import Params as Params
+from storage.connection import SqlConnection as SqlConnection
+from storage.connection import SqlCursor as SqlCursor
 from storage.crypto import FieldCipher
 from storage.interface import NewerDatabaseError, OtherKeyError, StorageError
 from storage.members import encrypted_columns
@@ -35,7 +38,6 @@ from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION, pending
 
 log = logging.getLogger(__name__)
 
-Params = Sequence[Any] | Mapping[str, Any]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -56,27 +58,6 @@ def from_micros(value: int) -> datetime:
 
 def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-
-class SqlCursor(Protocol):
-    """The result of one statement: rows (for SELECT or RETURNING) and rows changed."""
-
-    @property
-    def rowcount(self) -> int: ...
-
-    async def fetchone(self) -> Any: ...
-
-    async def fetchall(self) -> Iterable[Any]: ...
-
-
-class SqlConnection(Protocol):
-    """One open transaction, as the feature stores use it."""
-
-    async def execute(self, sql: str, parameters: Params = ()) -> SqlCursor: ...
-
-    async def execute_fetchall(self, sql: str, parameters: Params = ()) -> Iterable[Any]: ...
-
-    async def executemany(self, sql: str, parameters: Iterable[Params]) -> SqlCursor: ...
 
 
 INSERT_DELIVERY = """
