@@ -65,15 +65,10 @@ class ErasureRecord:
     counts: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class RetentionCutoffs:
-    """What the retention sweep deletes: records older than each cutoff (None: keep)."""
-
-    checkins_before: datetime | None = None
-    feedback_before: datetime | None = None
-    minutes_before: datetime | None = None
-    # Concern drafts (a direct message offered as a concern) that can no longer be used.
-    drafts_before: datetime | None = None
+RetentionCutoffs = Mapping[str, datetime | None]
+"""What the retention sweep deletes, by cutoff name ("checkins", "feedback", "minutes",
+"drafts"): records older than each (None or absent: keep). Each storage package's purge
+hook reads the names it owns."""
 
 
 # Columns the core encrypts with the at-rest key (`FieldCipher`); `encrypted_columns()`
@@ -157,11 +152,12 @@ class MemberDataStore(ABC):
         cutoff, in one transaction. Returns rows deleted per table, or None if another
         process already ran this sweep.
 
-        Deleted: check-ins sent before the check-in cutoff, and done one-to-one requests
-        made before it; feedback from before the feedback cutoff that is no longer
-        waiting (waiting feedback is never dropped); minutes from before the minutes
-        cutoff with their action items, once every one of those is done, and agenda
-        points and RSVPs of occurrences before it; concern drafts that have expired."""
+        Each storage package deletes what its cutoffs cover: check-ins sent before the
+        "checkins" cutoff, and done one-to-one requests made before it; feedback from
+        before "feedback" that is no longer waiting (waiting feedback is never dropped);
+        minutes from before "minutes" with their action items, once every one of those is
+        done, and agenda points and RSVPs of occurrences before it; concern drafts older
+        than "drafts"."""
 
     @abstractmethod
     async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,

@@ -56,6 +56,11 @@ def from_micros(value: int) -> datetime:
     return _EPOCH + timedelta(microseconds=value)
 
 
+def iso_time(value: int | None) -> str | None:
+    """A stored time (or None) as ISO 8601 UTC text, for a member's export."""
+    return None if value is None else from_micros(int(value)).isoformat()
+
+
 def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 

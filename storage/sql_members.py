@@ -30,14 +30,12 @@ from storage.members import (
 )
 from storage.package import MemberTx
 from storage.packages import storage_packages
-from storage.sql import SqlBase, _json, from_micros, to_micros
+from storage.sql import SqlBase, _json, from_micros, iso_time, to_micros
 
 _CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
           "ON CONFLICT (key) DO NOTHING")
 _HELD = "('pending', 'sending', 'undeliverable')"
 
-def _iso(value: int | None) -> str | None:
-    return None if value is None else from_micros(int(value)).isoformat()
 
 
 def _scope(group_id: str | None, column: str = "group_id") -> tuple[str, tuple[Any, ...]]:
@@ -78,7 +76,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                 out["group_settings_changed"].append({
                     "group": g, "setting": key,
                     "value": None if value is None else self._decrypt_json(value),
-                    "changed_at": _iso(at)})
+                    "changed_at": iso_time(at)})
             for did, g, raw, status, body, at, sealed_to in await rows(
                     "SELECT id, group_id, destination_json, status, body, created_at, "
                     f"sealed_to FROM deliveries WHERE status IN {_HELD} AND body IS NOT NULL"
@@ -87,7 +85,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                     continue
                 message = self._decrypt_json(body)
                 out["messages_waiting"].append({"group": g, "id": did, "status": status,
-                                                "queued_at": _iso(at),
+                                                "queued_at": iso_time(at),
                                                 "text": message.get("text")})
             for package in storage_packages():
                 if package.export is not None:
@@ -192,12 +190,9 @@ class SqlMembers(SqlBase, MemberDataStore):
             if cursor.rowcount != 1:
                 return None
 
-            named = {"checkins": cutoffs.checkins_before,
-                     "feedback": cutoffs.feedback_before,
-                     "minutes": cutoffs.minutes_before, "drafts": cutoffs.drafts_before}
             for package in storage_packages():
                 if package.purge is not None:
-                    await package.purge(MemberTx(db, self, deleted=counts), named)
+                    await package.purge(MemberTx(db, self, deleted=counts), cutoffs)
         if any(counts.values()):
             await self._forget_old_versions(*sorted(t for t, n in counts.items() if n))
         return counts

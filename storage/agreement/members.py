@@ -9,11 +9,7 @@ losing only the member's id. Amendment votes hold no member id: nothing to expor
 from __future__ import annotations
 
 from storage.package import MemberRecords, MemberTx
-from storage.sql import from_micros
-
-
-def _iso(value: int | None) -> str | None:
-    return None if value is None else from_micros(int(value)).isoformat()
+from storage.sql import iso_time
 
 
 async def export(tx: MemberTx) -> MemberRecords:
@@ -21,16 +17,16 @@ async def export(tx: MemberTx) -> MemberRecords:
     last changed."""
     scope, sp = tx.scope()
     m = tx.member_id
-    reads = [{"group": g, "version": version, "accepted_at": _iso(at)}
+    reads = [{"group": g, "version": version, "accepted_at": iso_time(at)}
              for g, version, at in await tx.rows(
                  "SELECT group_id, version, read_at FROM agreement_reads "
                  f"WHERE user_id = ?{scope} ORDER BY group_id, version", (m, *sp))]
     added = [{"group": g, "id": rid, "title": tx.store._decrypt_json(body).get("title"),
-              "added_at": _iso(at)}
+              "added_at": iso_time(at)}
              for rid, g, body, at in await tx.rows(
                  "SELECT id, group_id, body, added_at FROM resources "
                  f"WHERE added_by = ?{scope} ORDER BY added_at, id", (m, *sp))]
-    welcomes = [{"group": g, "changed_at": _iso(at)}
+    welcomes = [{"group": g, "changed_at": iso_time(at)}
                 for g, at in await tx.rows(
                     "SELECT group_id, updated_at FROM welcome_texts "
                     f"WHERE updated_by = ?{scope} ORDER BY group_id", (m, *sp))]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from storage.package import MemberRecords, MemberTx
-from storage.sql import from_micros, to_micros
+from storage.sql import iso_time, to_micros
 
 SECTIONS: tuple[str, ...] = (
     "checkin_settings", "checkins", "one_to_one_requests", "buddy_membership",
@@ -25,8 +25,6 @@ SECTIONS: tuple[str, ...] = (
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _iso(value: int | None) -> str | None:
-    return None if value is None else from_micros(int(value)).isoformat()
 
 
 def _is_own_checkin_schedule(key: str, member_id: str, group_id: str | None) -> bool:
@@ -51,15 +49,15 @@ async def export(tx: MemberTx) -> MemberRecords:
         out["checkin_settings"].append({
             "group": r[0], "name": r[1], "check_ins_on": bool(r[2]), "cadence": r[3],
             "day": _WEEKDAYS[int(r[4]) % 7], "time": r[5], "time_zone": r[6],
-            "quiet_start": r[7], "quiet_end": r[8], "paused_until": _iso(r[9]),
+            "quiet_start": r[7], "quiet_end": r[8], "paused_until": iso_time(r[9]),
             "pause_reason": r[10], "unanswered_in_a_row": r[11],
-            "facilitator": r[12] or None, "changed_at": _iso(r[13])})
+            "facilitator": r[12] or None, "changed_at": iso_time(r[13])})
     for r in await tx.rows(
             "SELECT id, group_id, sent_at, answer, answered_at, note, followed_up "
             f"FROM checkins WHERE user_id = ?{scope} ORDER BY sent_at, id", (m, *sp)):
         out["checkins"].append({
-            "id": r[0], "group": r[1], "sent_at": _iso(r[2]), "answer": r[3],
-            "answered_at": _iso(r[4]),
+            "id": r[0], "group": r[1], "sent_at": iso_time(r[2]), "answer": r[3],
+            "answered_at": iso_time(r[4]),
             "note": None if r[5] is None else decrypt(r[5])["note"],
             "follow_up_sent": bool(r[6])})
     for r in await tx.rows(
@@ -70,11 +68,11 @@ async def export(tx: MemberTx) -> MemberRecords:
         out["one_to_one_requests"].append({
             "id": r[0], "group": r[1], "facilitator": r[2] or None, "answer": r[3],
             "your_name": data.get("name"), "note": data.get("note"),
-            "status": r[5], "made_at": _iso(r[6]), "arranged_at": _iso(r[7])})
+            "status": r[5], "made_at": iso_time(r[6]), "arranged_at": iso_time(r[7])})
     for g, name, at in await tx.rows(
             "SELECT group_id, display_name, joined_at FROM buddy_members "
             f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
-        out["buddy_membership"].append({"group": g, "name": name, "joined_at": _iso(at)})
+        out["buddy_membership"].append({"group": g, "name": name, "joined_at": iso_time(at)})
     for g, other in await tx.rows(
             f"SELECT group_id, other_id FROM buddy_avoids WHERE user_id = ?{scope} "
             "ORDER BY group_id, other_id", (m, *sp)):
@@ -85,12 +83,12 @@ async def export(tx: MemberTx) -> MemberRecords:
         for pair in json.loads(pairs):
             if m in pair:
                 out["buddy_rounds"].append({
-                    "group": g, "round": number, "made_at": _iso(at),
+                    "group": g, "round": number, "made_at": iso_time(at),
                     "paired_with": [p for p in pair if p != m]})
     for g, name, at in await tx.rows(
             "SELECT group_id, display_name, seen_at FROM facilitators "
             f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
-        out["known_facilitator"].append({"group": g, "name": name, "last_seen": _iso(at)})
+        out["known_facilitator"].append({"group": g, "name": name, "last_seen": iso_time(at)})
     return out
 
 

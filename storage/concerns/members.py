@@ -16,13 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from storage.package import MemberRecords, MemberTx
-from storage.sql import from_micros, to_micros
+from storage.sql import iso_time, to_micros
 
 SECTIONS = ("concerns_raised", "known_safeguarding_lead")
 
 
-def _iso(value: int | None) -> str | None:
-    return None if value is None else from_micros(int(value)).isoformat()
 
 
 async def export(tx: MemberTx) -> MemberRecords:
@@ -38,7 +36,7 @@ async def export(tx: MemberTx) -> MemberRecords:
         if data.get("reporter") != m:
             continue
         out["concerns_raised"].append({
-            "group": r[1], "reference": r[0], "raised_at": _iso(r[3]),
+            "group": r[1], "reference": r[0], "raised_at": iso_time(r[3]),
             "status": r[2], "what_you_wrote": data.get("text"),
             "who_it_is_about": data.get("about") or None,
             "link": data.get("link") or None,
@@ -50,7 +48,7 @@ async def export(tx: MemberTx) -> MemberRecords:
             f"WHERE user_id = ?{scope} ORDER BY group_id", (m, *sp)):
         out["known_safeguarding_lead"].append({
             "group": g, "name": tx.store._decrypt_json(body).get("name"),
-            "how": source, "last_seen": _iso(at)})
+            "how": source, "last_seen": iso_time(at)})
     return out
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from storage.package import MemberRecords, MemberTx
-from storage.sql import from_micros, to_micros
+from storage.sql import iso_time, to_micros
 
 SECTION = "feedback_hidden"
 
@@ -22,7 +22,7 @@ async def export(tx: MemberTx) -> MemberRecords:
     words, which are not theirs)."""
     scope, sp = tx.scope()
     hidden = [{"group": g, "reference": fid,
-               "hidden_on": None if day is None else from_micros(int(day)).isoformat()}
+               "hidden_on": iso_time(day)}
               for fid, g, day in await tx.rows(
                   "SELECT id, group_id, hidden_day FROM feedback_items "
                   f"WHERE hidden_by = ?{scope} ORDER BY hidden_day, id",

@@ -15,14 +15,12 @@ from typing import Any
 
 from storage.members import ERASED_NAME
 from storage.package import MemberRecords, MemberTx
-from storage.sql import from_micros, to_micros
+from storage.sql import iso_time, to_micros
 
 EXPORT_SECTIONS = ("time_zones", "meeting_rsvps", "meeting_reminder_optins", "agenda_items",
                    "action_items", "minutes_written", "meetings_created")
 
 
-def _iso(value: int | None) -> str | None:
-    return None if value is None else from_micros(int(value)).isoformat()
 
 
 def _meeting_scope(tx: MemberTx) -> tuple[str, tuple[Any, ...]]:
@@ -40,15 +38,15 @@ async def export_member(tx: MemberTx) -> MemberRecords:
     for g, zone, at in await tx.rows(
             f"SELECT group_id, zone, updated_at FROM member_zones WHERE user_id = ?"
             f"{scope} ORDER BY group_id", (m, *sp)):
-        out["time_zones"].append({"group": g, "time_zone": zone, "changed_at": _iso(at)})
+        out["time_zones"].append({"group": g, "time_zone": zone, "changed_at": iso_time(at)})
     for r in await tx.rows(
             "SELECT m.group_id, r.meeting_id, r.occurrence, r.answer, r.updated_at "
             "FROM meeting_rsvps r JOIN meetings m ON m.id = r.meeting_id "
             f"WHERE r.user_id = ?{joined} "
             "ORDER BY r.occurrence, r.meeting_id", (m, *sp)):
         out["meeting_rsvps"].append({"group": r[0], "meeting": r[1],
-                                     "meeting_starts": _iso(r[2]), "answer": r[3],
-                                     "answered_at": _iso(r[4])})
+                                     "meeting_starts": iso_time(r[2]), "answer": r[3],
+                                     "answered_at": iso_time(r[4])})
     for g, meeting in await tx.rows(
             "SELECT m.group_id, o.meeting_id FROM meeting_dm_optins o "
             "JOIN meetings m ON m.id = o.meeting_id "
@@ -62,32 +60,32 @@ async def export_member(tx: MemberTx) -> MemberRecords:
             "ORDER BY a.id", (m, *sp)):
         data = store._decrypt_json(r[4])
         out["agenda_items"].append({
-            "group": r[0], "id": r[1], "meeting": r[2], "meeting_starts": _iso(r[3]),
-            "text": data.get("text"), "added_at": _iso(r[5])})
+            "group": r[0], "id": r[1], "meeting": r[2], "meeting_starts": iso_time(r[3]),
+            "text": data.get("text"), "added_at": iso_time(r[5])})
     for r in await tx.rows(
             "SELECT id, group_id, minutes_id, owner_id, body, due, status, done_by, "
             f"done_at, created_at FROM action_items WHERE (owner_id = ? OR "
             f"done_by = ?){scope} ORDER BY id", (m, m, *sp)):
         record: dict[str, Any] = {"group": r[1], "id": r[0], "minutes": r[2],
-                                  "status": r[6], "created_at": _iso(r[9])}
+                                  "status": r[6], "created_at": iso_time(r[9])}
         if r[3] == m:
             data = store._decrypt_json(r[4])
-            record.update(yours=True, task=data.get("task"), due=_iso(r[5]))
+            record.update(yours=True, task=data.get("task"), due=iso_time(r[5]))
         if r[7] == m:
-            record.update(you_marked_it_done_at=_iso(r[8]))
+            record.update(you_marked_it_done_at=iso_time(r[8]))
         out["action_items"].append(record)
     for r in await tx.rows(
             "SELECT id, group_id, meeting_id, created_at FROM minutes "
             f"WHERE written_by = ?{scope} ORDER BY id", (m, *sp)):
         out["minutes_written"].append({"group": r[1], "id": r[0], "meeting": r[2],
-                                       "written_at": _iso(r[3])})
+                                       "written_at": iso_time(r[3])})
     for r in await tx.rows(
             "SELECT id, group_id, status, starts_at, details FROM meetings "
             f"WHERE created_by = ?{scope} ORDER BY id", (m, *sp)):
         data = store._decrypt_json(r[4])
         out["meetings_created"].append({"group": r[1], "id": r[0], "status": r[2],
                                         "title": data.get("title"),
-                                        "first_starts": _iso(r[3])})
+                                        "first_starts": iso_time(r[3])})
     return out
 
 

@@ -63,11 +63,10 @@ class Retention:
     def cutoffs(self, now: datetime) -> RetentionCutoffs:
         """What is old enough to delete at `now`."""
         config = self.host.config
-        return RetentionCutoffs(
-            checkins_before=_before(now, config.checkin_answers_days),
-            feedback_before=_before(now, config.feedback_days),
-            minutes_before=_before(now, config.minutes_days),
-            drafts_before=now - DRAFT_LIFETIME)
+        return {"checkins": _before(now, config.checkin_answers_days),
+                "feedback": _before(now, config.feedback_days),
+                "minutes": _before(now, config.minutes_days),
+                "drafts": now - DRAFT_LIFETIME}
 
     async def start(self) -> None:
         """Schedule the sweep (it runs even when every period is 0: expired concern
