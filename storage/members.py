@@ -100,14 +100,6 @@ def export_sections() -> tuple[str, ...]:
     return _CORE_SECTIONS + tuple(s for p in storage_packages() for s in p.export_sections)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ENCRYPTED_COLUMNS":
-        return encrypted_columns()
-    if name == "EXPORT_SECTIONS":
-        return export_sections()
-    raise AttributeError(name)
-
-
 # Columns that hold Fernet tokens under a key that is never stored: not the at-rest
 # key's business. None since migration 10: anonymous votes sealed in the running
 # process's memory are kept inside the ballot box, itself encrypted at rest.
@@ -132,7 +124,7 @@ class MemberDataStore(ABC):
     @abstractmethod
     async def member_records(self, member_id: str, group_id: str | None) -> MemberRecords:
         """Everything stored that links to the member (in one group, or all), words
-        decrypted, one section per kind (every `EXPORT_SECTIONS` key present)."""
+        decrypted, one section per kind (every section of `export_sections()` present)."""
 
     @abstractmethod
     async def erase_member(self, member_id: str, group_id: str | None, erased_by: str,

@@ -16,8 +16,6 @@ Column conventions:
 
 from __future__ import annotations
 
-from typing import Any
-
 from storage.schema import Migration as Migration
 from storage.schema import postgres_sql as postgres_sql
 
@@ -185,12 +183,6 @@ def all_migrations() -> tuple[Migration, ...]:
                                f"migrations: {sorted(set(owner) ^ set(listed))}")
         _all = tuple(sorted(found, key=lambda m: m.version))
     return _all
-
-
-def __getattr__(name: str) -> Any:
-    if name == "MIGRATIONS":
-        return all_migrations()
-    raise AttributeError(name)
 
 
 def pending(applied: set[int], target: int | None = None) -> list[Migration]:

@@ -17,14 +17,14 @@ from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
 from storage.agreement.schema import AGREEMENT_SQLITE
 from storage.interface import Storage
-from storage.migrations import MIGRATIONS
+from storage.migrations import all_migrations
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 POST = NewDelivery("k", Destination.to_channel("g", "updates"), Message("hi"))
 
 
 def test_migration_8_keeps_both_backends_in_step() -> None:
-    (eight,) = [m for m in MIGRATIONS if m.version == 8]
+    (eight,) = [m for m in all_migrations() if m.version == 8]
     assert eight.sqlite == AGREEMENT_SQLITE
 
     def names(statements: tuple[str, ...]) -> list[str]:

@@ -12,7 +12,7 @@ from adapters.memory import MemoryBot
 from bot import catalog
 from bot.privacy import member_export, record_count
 from storage.interface import Storage
-from storage.members import EXPORT_SECTIONS
+from storage.members import export_sections
 from tests.backends import table_names
 from tests.privacy.workload import ALICE, Filled
 
@@ -25,7 +25,7 @@ NOW = datetime(2026, 1, 6, tzinfo=UTC)
 async def test_export_holds_everything_linked_to_alice(pbot: MemoryBot, filled: Filled) -> None:
     document = await member_export(pbot.app.storage, ALICE, None, NOW)
     data = {name: section["records"] for name, section in document["data"].items()}
-    assert list(data) == list(EXPORT_SECTIONS)
+    assert list(data) == list(export_sections())
     assert all(section["what"] for section in document["data"].values())
     print(json.dumps(data, indent=1))
     assert data["time_zones"][0]["time_zone"] == "Europe/Paris"

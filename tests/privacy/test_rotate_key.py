@@ -30,7 +30,7 @@ from storage.crypto import (
     write_key_file,
 )
 from storage.factory import open_storage
-from storage.members import ENCRYPTED_COLUMNS, MEMORY_SEALED_COLUMNS
+from storage.members import MEMORY_SEALED_COLUMNS, encrypted_columns
 from tests.backends import raw_rows
 from tests.privacy.conftest import start_features
 from tests.privacy.workload import fill
@@ -101,7 +101,7 @@ async def test_rotation_while_the_bot_runs_leaves_nothing_for_the_old_key(
     assert isinstance(clock, FakeClock)
     await fill(bot, clock)
     before = stored_tokens(running.database)
-    listed = {c.name for c in ENCRYPTED_COLUMNS}
+    listed = {c.name for c in encrypted_columns()}
     # Every column holding tokens is listed (or sealed under a key that is never stored).
     assert set(before) <= listed | set(MEMORY_SEALED_COLUMNS), set(before) - listed
     # The workload fills all but two ("you said, we did" answers need a digest first; a
@@ -255,7 +255,7 @@ async def test_resealing_on_either_database(pbot: MemoryBot, key: str) -> None:
                                      FieldCipher(new_key), batch=7)
     assert result.remaining == 0 and result.unreadable == {} and result.resealed >= 40
     checked = 0
-    for column in ENCRYPTED_COLUMNS:
+    for column in encrypted_columns():
         where = f" AND ({column.only})" if column.only else ""
         for row in await raw_rows(storage, f"SELECT {column.column} AS token FROM "
                                            f"{column.table} WHERE {column.column} IS NOT "

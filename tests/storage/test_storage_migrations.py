@@ -15,22 +15,22 @@ import pytest
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import Storage, StorageError
-from storage.migrations import LATEST_VERSION, MIGRATIONS, pending, postgres_sql
+from storage.migrations import LATEST_VERSION, all_migrations, pending, postgres_sql
 from storage.sqlite import SqliteStorage, to_micros
 from tests.backends import another_handle, opened_storage, raw_rows, table_names
 
-ALL = [m.version for m in MIGRATIONS]
+ALL = [m.version for m in all_migrations()]
 
 MakeDelivery = Callable[..., NewDelivery]
 
 
 
 def test_migrations_are_numbered_in_order_for_both_backends() -> None:
-    versions = [m.version for m in MIGRATIONS]
+    versions = [m.version for m in all_migrations()]
     assert versions == sorted(set(versions))  # unique, in order; numbers may be reserved
     assert versions[-1] == LATEST_VERSION
-    assert len({m.name for m in MIGRATIONS}) == len(MIGRATIONS)
-    for m in MIGRATIONS:
+    assert len({m.name for m in all_migrations()}) == len(all_migrations())
+    for m in all_migrations():
         assert m.sqlite and m.statements("postgres")
         assert not any(word in sql for sql in m.sqlite
                        for word in ("BIGSERIAL", "TIMESTAMPTZ", "JSONB"))
@@ -62,7 +62,7 @@ async def test_fresh_database(backend: str, db_path: Path, cipher: FieldCipher) 
         names = await raw_rows(store, "SELECT version, name FROM schema_version "
                                       "ORDER BY version")
         assert [tuple(row.values()) for row in names] == [(m.version, m.name)
-                                                          for m in MIGRATIONS]
+                                                          for m in all_migrations()]
     if backend == "sqlite":
         with closing(sqlite3.connect(db_path)) as raw:
             assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
