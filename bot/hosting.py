@@ -89,6 +89,10 @@ class Host:
         """The settings in force for one group."""
         return self._app.settings.for_group(group_id)
 
+    def defaults(self) -> GroupSettings:
+        """The config's `[group]` settings."""
+        return self._app.settings.defaults
+
     def config_group_ids(self) -> tuple[str, ...]:
         """The groups the config file names."""
         return tuple(self._app.settings.config_groups)

@@ -73,6 +73,10 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     def group(self, group_id: str) -> GroupSettings:
         """The settings in force for one group."""
 
+    def defaults(self) -> GroupSettings:
+        """The settings a group has when nothing is set for it (the config's `[group]`),
+        for schedules that must cover groups not yet seen."""
+
     def config_group_ids(self) -> tuple[str, ...]:
         """The groups the config file names (`[groups."id"]`)."""
 

@@ -64,6 +64,9 @@ class FakeHost:
     def group(self, group_id: str) -> GroupSettings:
         return GroupSettings(group_id=group_id)
 
+    def defaults(self) -> GroupSettings:
+        return GroupSettings(group_id="")
+
     def config_group_ids(self) -> tuple[str, ...]:
         return ()
 

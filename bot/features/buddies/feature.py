@@ -131,9 +131,9 @@ class Buddies:
         self.host.scheduler.add(ROUND_SCHEDULE, self.next_due, self._job)
 
     def _zones(self) -> set[str]:
-        # A group with nothing set for it ("") has the default time zone.
-        return {self.host.group(group_id).timezone
-                for group_id in ("", *self.host.known_group_ids())}
+        return {self.host.defaults().timezone,
+                *(self.host.group(group_id).timezone
+                  for group_id in self.host.known_group_ids())}
 
     def next_due(self, after: datetime) -> datetime | None:
         """The next weekly slot in any group's zone."""

@@ -35,7 +35,6 @@ ANSWER_ACTION = "feedback.answer"
 _shuffle = random.SystemRandom().shuffle
 # No group has this id (config and platforms never use ""), so its settings are the
 # defaults every group starts from.
-_NO_GROUP = ""
 
 FeedbackHost = FeatureHost[FeedbackStore, FeedbackConfig]
 """What the feedback feature uses of the running bot."""
@@ -114,7 +113,7 @@ class DigestJobs:
     def zones(self) -> set[str]:
         """Every time zone a known group uses (worked out again at each re-arm, so a
         group that changes its zone in chat is served from its next digest on)."""
-        names = {self.host.group(_NO_GROUP).timezone}
+        names = {self.host.defaults().timezone}
         for group_id in self.host.known_group_ids():
             names.add(self.host.group(group_id).timezone)
         return names
