@@ -65,6 +65,10 @@ def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
+CLAIM_OCCURRENCE = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (key) DO NOTHING")
+"""Claim one occurrence (a firing, a sweep, an event): one row changed if this call won."""
+
 INSERT_DELIVERY = """
     INSERT INTO deliveries (idem_key, group_id, destination_json, body, fallbacks, status,
                             attempts, next_attempt_at, created_at, updated_at)

@@ -13,6 +13,7 @@ from bot.messages import Destination, Message, destination_to_dict, message_to_d
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
 from storage.group_commit import GroupCommit, many_values
 from storage.sql import (
+    CLAIM_OCCURRENCE,
     OPEN_STATUSES,
     SqlBase,
     _json,
@@ -304,9 +305,7 @@ class SqlCore(SqlBase):
     ) -> bool:
         """Record the occurrence and enqueue its deliveries, once ever per key."""
         async with self._transaction() as db:
-            cursor = await db.execute(
-                "INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (key) DO NOTHING", (key, owner, to_micros(now)))
+            cursor = await db.execute(CLAIM_OCCURRENCE, (key, owner, to_micros(now)))
             claimed = cursor.rowcount == 1
             if claimed:
                 await self._insert_deliveries(db, deliveries, now)

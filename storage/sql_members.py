@@ -30,10 +30,8 @@ from storage.members import (
 )
 from storage.package import MemberTx
 from storage.packages import storage_packages
-from storage.sql import SqlBase, _json, from_micros, iso_time, to_micros
+from storage.sql import CLAIM_OCCURRENCE, SqlBase, _json, from_micros, iso_time, to_micros
 
-_CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
-          "ON CONFLICT (key) DO NOTHING")
 _HELD = "('pending', 'sending', 'undeliverable')"
 
 
@@ -186,7 +184,7 @@ class SqlMembers(SqlBase, MemberDataStore):
         cutoffs by name (the core keeps nothing that expires), in one transaction."""
         counts: dict[str, int] = {}
         async with self._transaction() as db:
-            cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return None
 

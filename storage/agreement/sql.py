@@ -26,10 +26,8 @@ from bot.features.prompts.store import PickPrompt, Prompt
 from bot.features.resources.store import Resource
 from bot.outbox import NewDelivery
 from storage.ballot_box import BOX_TABLE, SqlBallotBoxes, amendment_box
-from storage.sql import from_micros, to_micros
+from storage.sql import CLAIM_OCCURRENCE, from_micros, to_micros
 
-_CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
-          "ON CONFLICT (key) DO NOTHING")
 _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, voter_secret, "
                       "status, yes_votes, no_votes")
 
@@ -147,7 +145,7 @@ class SqlAgreement(SqlBallotBoxes):
                                                 no=box.tallies[1])
             # The open status, checked and changed under this write lock, makes the
             # decision happen once; the occurrence is recorded for the scheduler's sake.
-            await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             latest = list(await db.execute_fetchall(
                 "SELECT group_id, number, body, created_at FROM agreement_versions "
                 "WHERE group_id = ? ORDER BY number DESC LIMIT 1", (amendment.group_id,)))
@@ -256,7 +254,7 @@ class SqlAgreement(SqlBallotBoxes):
                           pick: PickPrompt, now: datetime) -> Prompt | None:
         """Claim, pick, count and deliver in one transaction."""
         async with self._transaction() as db:
-            claimed = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            claimed = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             if claimed.rowcount != 1:
                 return None
             prompts = [self._prompt_from(group_id, r)

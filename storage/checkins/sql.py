@@ -21,10 +21,8 @@ from bot.features.checkins.store import (
     RequestStatus,
 )
 from bot.outbox import NewDelivery
-from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import CLAIM_OCCURRENCE, SqlBase, SqlConnection, from_micros, to_micros
 
-_CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
-          "ON CONFLICT (key) DO NOTHING")
 _PREFS = ("group_id, user_id, display_name, enabled, cadence, weekday, at_time, timezone, "
           "quiet_start, quiet_end, paused_until, pause_reason, misses, anchor, facilitator_id")
 _SAVE_PREFS = f"""
@@ -162,7 +160,7 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
                            checkin: Checkin | None, deliveries: Sequence[NewDelivery],
                            now: datetime) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return False
             await db.execute(_SAVE_PREFS, self._prefs_row(prefs, now))
@@ -357,7 +355,7 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     async def save_buddy_round(self, occurrence_key: str, owner: str, round_: BuddyRound,
                                deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return False
             await db.execute(

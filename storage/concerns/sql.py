@@ -29,10 +29,8 @@ from bot.features.concerns.store import (
     NoteKind,
 )
 from bot.outbox import NewDelivery
-from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import CLAIM_OCCURRENCE, SqlBase, SqlConnection, from_micros, to_micros
 
-_CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
-          "ON CONFLICT (key) DO NOTHING")
 _CASE_COLUMNS = ("id, group_id, status, danger, body, access, created_at, acknowledged_by, "
                  "acknowledged_at, assignee, closed_at, outcome, escalations")
 _SUMMARY_COLUMNS = "id, group_id, status, danger, access, created_at, acknowledged_at"
@@ -155,7 +153,7 @@ class SqlConcerns(SqlBase, ConcernStore):
                                deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         """Claim the occurrence; escalate only a still unacknowledged case."""
         async with self._transaction() as db:
-            cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return False
             cursor = await db.execute(

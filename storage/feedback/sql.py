@@ -31,7 +31,7 @@ from bot.logs import log_event
 from bot.outbox import NewDelivery
 from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
-from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import CLAIM_OCCURRENCE, SqlBase, SqlConnection, from_micros, to_micros
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,6 @@ _PILE_UPSERT = ("INSERT INTO feedback_pending (group_id, audience, day, body) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (group_id, audience, day) "
                 "DO UPDATE SET body = excluded.body")
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
-_CLAIM = ("INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?) "
-          "ON CONFLICT (key) DO NOTHING")
 
 
 class SqlFeedback(SqlBase, FeedbackStore):
@@ -183,7 +181,7 @@ class SqlFeedback(SqlBase, FeedbackStore):
                              now: datetime, day: datetime) -> bool:
         """Claim, mark delivered and enqueue together, or change nothing."""
         async with self._transaction() as db:
-            cursor = await db.execute(_CLAIM, (occurrence_key, owner, to_micros(now)))
+            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return False
             cursor = await db.executemany(
