@@ -69,6 +69,8 @@ async def member_export(storage: Storage, member_id: str, group_id: str | None,
     """The JSON document `coprod export` writes: every section, each with a plain
     description, and what is not included and why."""
     records = await storage.member_records(member_id, group_id)
+    # In the order a member reads best (the titles' order), whichever package stores each.
+    order = list(catalog.EXPORT_SECTION_TITLES)
     return {
         "format": catalog.EXPORT_FORMAT,
         "member": member_id,
@@ -78,7 +80,7 @@ async def member_export(storage: Storage, member_id: str, group_id: str | None,
         "not_included": list(catalog.EXPORT_NOT_INCLUDED),
         "data": {name: {"what": catalog.EXPORT_SECTION_TITLES[name],
                         "records": records.get(name, [])}
-                 for name in export_sections()},
+                 for name in sorted(export_sections(), key=order.index)},
     }
 
 
