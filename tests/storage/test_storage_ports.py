@@ -1,0 +1,44 @@
+"""The database implements every feature's store port: each `@runtime_checkable`
+Protocol in a `bot/features/<feature>/store.py` is satisfied by the composed backend, on
+both databases (the ports no longer sit among `Storage`'s bases, so this is where a
+missing or misspelt method in a storage package shows)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from typing import Any
+
+import bot.features
+from storage.interface import Storage
+
+
+def _ports() -> list[type[Any]]:
+    found = []
+    for info in pkgutil.iter_modules(bot.features.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"bot.features.{info.name}.store")
+        except ModuleNotFoundError:
+            continue
+        for value in vars(module).values():
+            if (inspect.isclass(value) and value.__module__ == module.__name__
+                    and getattr(value, "_is_runtime_protocol", False)):
+                found.append(value)
+    return found
+
+
+def test_every_feature_port_is_found() -> None:
+    names = {port.__name__ for port in _ports()}
+    assert {"FeedbackStore", "PollStore", "MeetingsStore", "ConcernStore",
+            "CheckinStore"} <= names
+
+
+async def test_the_backend_implements_every_feature_port(storage: Storage) -> None:
+    missing = {port.__name__: sorted(name for name in dir(port)
+                                     if not name.startswith("_")
+                                     and not hasattr(storage, name))
+               for port in _ports() if not isinstance(storage, port)}
+    assert missing == {}
