@@ -118,3 +118,6 @@ class StoragePackage:
     keep: KeepHook | None = None
     erase: EraseHook | None = None
     purge: PurgeHook | None = None
+    # The retention cutoffs `purge` reads, by name: the sweep refuses to run without
+    # each (a misspelt or missing name would otherwise keep that data for ever).
+    cutoffs: tuple[str, ...] = ()

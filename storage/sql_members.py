@@ -182,6 +182,9 @@ class SqlMembers(SqlBase, MemberDataStore):
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
         """Claim the day's sweep, then call each storage package's purge hook with the
         cutoffs by name (the core keeps nothing that expires), in one transaction."""
+        missing = sorted({n for p in storage_packages() for n in p.cutoffs} - set(cutoffs))
+        if missing:
+            raise ValueError(f"retention cutoffs missing: {', '.join(missing)}")
         counts: dict[str, int] = {}
         async with self._transaction() as db:
             cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))

@@ -19,4 +19,5 @@ STORAGE = StoragePackage(
     export=members.export,
     erase=members.erase,
     purge=members.purge,
+    cutoffs=("checkins",),
 )

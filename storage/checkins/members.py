@@ -135,7 +135,7 @@ async def erase(tx: MemberTx) -> None:
 async def purge(tx: MemberTx, cutoffs: Mapping[str, datetime | None]) -> None:
     """Retention ("checkins" cutoff): check-ins sent before it, and done one-to-one
     requests made before it (open ones stay until they are done)."""
-    at = cutoffs.get("checkins")
+    at = cutoffs["checkins"]
     if at is None:
         return
     for table, sql in (

@@ -27,5 +27,6 @@ STORAGE = StoragePackage(
     keep=members.keep,
     erase=members.erase,
     purge=members.purge,
+    cutoffs=("drafts",),
 )
 """Declared once: the backends, key rotation, export, erasure and retention find it."""

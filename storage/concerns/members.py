@@ -90,7 +90,7 @@ async def erase(tx: MemberTx) -> None:
 async def purge(tx: MemberTx, cutoffs: Mapping[str, datetime | None]) -> None:
     """Delete concern drafts created before the "drafts" cutoff (counted even when none
     are, as the sweep reports every table it looked at)."""
-    before = cutoffs.get("drafts")
+    before = cutoffs["drafts"]
     if before is None:
         return
     n = await tx.run("DELETE FROM concern_drafts WHERE created_at < ?", (to_micros(before),))

@@ -22,4 +22,5 @@ STORAGE = StoragePackage(
     export=members.export,
     erase=members.erase,
     purge=members.purge,
+    cutoffs=("feedback",),
 )

@@ -40,7 +40,7 @@ async def erase(tx: MemberTx) -> None:
 
 async def purge(tx: MemberTx, cutoffs: Mapping[str, datetime | None]) -> None:
     """Delete shared and hidden items written before the "feedback" cutoff."""
-    at = cutoffs.get("feedback")
+    at = cutoffs["feedback"]
     if at is None:
         return
     deleted = await tx.run("DELETE FROM feedback_items "

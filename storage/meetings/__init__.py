@@ -22,4 +22,5 @@ STORAGE = StoragePackage(
     export=members.export_member,
     erase=members.erase_member,
     purge=members.purge_expired,
+    cutoffs=("minutes",),
 )

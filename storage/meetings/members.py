@@ -120,7 +120,7 @@ async def purge_expired(tx: MemberTx, cutoffs: Mapping[str, datetime | None]) ->
     """Retention, by the "minutes" cutoff: minutes older than it with their action items,
     once every one of those is done, and agenda points and RSVPs of occurrences before
     it. Each table is counted, even when nothing went."""
-    at = cutoffs.get("minutes")
+    at = cutoffs["minutes"]
     if at is None:
         return
     for table, sql in (

@@ -8,7 +8,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from datetime import UTC, datetime
 from typing import Any
+
+import pytest
 
 import bot.features
 from storage.interface import Storage
@@ -42,3 +45,12 @@ async def test_the_backend_implements_every_feature_port(storage: Storage) -> No
                                      and not hasattr(storage, name))
                for port in _ports() if not isinstance(storage, port)}
     assert missing == {}
+
+
+async def test_the_sweep_refuses_cutoffs_a_package_needs_but_was_not_given(
+        storage: Storage) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(ValueError, match="minutes"):
+        await storage.purge_expired("retention:x", "me", {"checkins": None, "feedback": None,
+                                                         "drafts": None}, now)
+    assert await storage.occurrence_claimed("retention:x") is False
