@@ -10,11 +10,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule
 
-from bot.features.meetings.store import MeetingsStore
+from bot.features.meetings.store import MeetingTimes
 from bot.features.meetings.when import build_rule
 
 # Enough to step over a long run of skipped occurrences without looping for ever.
@@ -108,7 +109,15 @@ def reminded_occurrences(occurrences: Occurrences, offsets: tuple[int, ...],
     return sorted(o for o in found if occurrences.is_occurrence(o))
 
 
-async def meeting_on_day(store: MeetingsStore, group_id: str, day: date,
+class MeetingTimesReader(Protocol):
+    """What `meeting_on_day` reads: every active meeting's times (any store that gives
+    them, so another feature passes its own port)."""
+
+    async def all_meeting_times(self) -> list[MeetingTimes]:
+        """Every active meeting's times."""
+
+
+async def meeting_on_day(store: MeetingTimesReader, group_id: str, day: date,
                          zone: ZoneInfo) -> bool:
     """Whether an active meeting of the group takes place on `day`, a day in the group's
     `zone` (other features ask: prompts skip days with a meeting)."""

@@ -14,7 +14,6 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from bot import catalog
@@ -73,11 +72,9 @@ def meeting_on_day(host: FeatureHost[PromptsStores, PromptsConfig]) -> MeetingDa
     """A check against the meetings storage (every active meeting's times)."""
 
     async def check(group_id: str, day: date) -> bool:
-        from bot.features.meetings import MeetingsStore, meeting_on_day
+        from bot.features.meetings import meeting_on_day
 
-        # The database implements every feature's store port, the meetings one too.
-        meetings = cast(MeetingsStore, host.store)
-        return await meeting_on_day(meetings, group_id, day, host.group(group_id).zone)
+        return await meeting_on_day(host.store, group_id, day, host.group(group_id).zone)
 
     return check
 
