@@ -171,9 +171,12 @@ def true_or_false(value: Any) -> Any:
     return value
 
 
-def one_of(*choices: str) -> Callable[[Any], Any]:
-    """A check for one of these words (any case, spaces around ignored)."""
+def one_of(*choices: str, allow_unset: bool = False) -> Callable[[Any], Any]:
+    """A check for one of these words (any case, spaces around ignored); `allow_unset`:
+    "" is fine too and means "not set"."""
     def check(value: Any) -> Any:
+        if allow_unset and value == "":
+            return ""
         if not isinstance(value, str) or value.strip().lower() not in choices:
             raise SettingError("must be one of " + ", ".join(f'"{c}"' for c in choices))
         return value.strip().lower()

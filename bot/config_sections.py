@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from bot.config_model import ConfigSection, checked, whole_number
+from bot.config_model import ConfigSection, checked, one_of, whole_number
 from bot.settings import SettingError, check_channel
 
 # An upper bound for `[discord] shard_count` that catches typos.
@@ -46,19 +46,6 @@ def _expect(kind: type | tuple[type, ...], what: str) -> Any:
             raise SettingError(f"must be {what}")
         return value
     return check
-
-
-def one_of(*choices: str, allow_unset: bool = False) -> Any:
-    """A check that the value is one of `choices` (any case), lower-cased."""
-    def check(value: Any) -> Any:
-        if allow_unset and value == "":
-            return ""
-        if not isinstance(value, str) or value.lower() not in choices:
-            raise SettingError("must be one of " + ", ".join(f'"{c}"' for c in choices))
-        return value.lower()
-    return check
-
-
 
 
 def _seconds(low: float, high: float) -> Any:

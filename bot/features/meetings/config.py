@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from bot.config_model import ConfigSection, checked
-from bot.config_sections import one_of
+from bot.config_model import ConfigSection, checked, one_of
 from bot.settings import SettingError
 
 
