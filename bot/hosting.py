@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.clock import Clock
 from bot.commands import CommandSpec, Registry
+from bot.context import Services
 from bot.events import Actor, Event
 from bot.features.host import NoticeProvider, Scheduling
 from bot.messages import Reply
@@ -23,28 +24,15 @@ if TYPE_CHECKING:
     from scheduler import Scheduler
 
 
-class Hosting(Protocol):
-    """What the app gives its hosts (the app implements it; a protocol, so this module
-    needs nothing of `bot.app` and no import cycle runs through it)."""
+class Hosting(Services, Protocol):
+    """What the app gives its hosts: what a handler's context reaches (`Services`), and
+    the scheduler, the running features, the notice providers and event handling. The
+    app implements it; a protocol, so this module needs nothing of `bot.app` and no
+    import cycle runs through it."""
 
-    clock: Clock
     scheduler: Scheduler
-    people: PeopleBook
-    settings: SettingsBook
-    registry: Registry
     features: dict[str, Feature]
-    config: Config
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
-
-    def deliveries_waiting(self) -> None:
-        """Wake the dispatcher."""
-
-    def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
-        """Someone's group roles."""
-
-    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
-                     is_admin: bool) -> tuple[CommandSpec, ...]:
-        """The commands someone may see."""
 
     async def handle(self, event: Event) -> Reply:
         """Handle an event."""
