@@ -132,7 +132,7 @@ class SqlMembers(SqlBase, MemberDataStore):
                                                  kept))
 
 
-            gone, rewrites = [], []
+            gone, rewrites, resealed = [], [], []
             for did, raw, body, sealed_to in await db.execute_fetchall(
                     "SELECT id, destination_json, body, sealed_to FROM deliveries "
                     f"WHERE 1 = 1{scope}", sp):
@@ -142,12 +142,19 @@ class SqlMembers(SqlBase, MemberDataStore):
                     continue
                 others = [u for u in users if u != m]
                 if destination.get("kind") == "group_dm" and (body is None or len(others) > 1):
-                    rewrites.append((_json({**destination, "user": ",".join(others)}), did))
+                    kept_for = {**destination, "user": ",".join(others)}
+                    # A sealed delivery keeps its recipients sealed: never written in clear.
+                    if sealed_to is not None:
+                        resealed.append((self._encrypt_json(kept_for), did))
+                    else:
+                        rewrites.append((_json(kept_for), did))
                 else:
                     gone.append((did,))
             add(deleted, "deliveries", await many("DELETE FROM deliveries WHERE id = ?", gone))
             add(anonymised, "deliveries", await many(
                 "UPDATE deliveries SET destination_json = ? WHERE id = ?", rewrites))
+            add(anonymised, "deliveries", await many(
+                "UPDATE deliveries SET sealed_to = ? WHERE id = ?", resealed))
 
             for table, column in (("group_settings", "changed_by"),
                                   ("settings_audit", "changed_by")):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,11 @@ from typing import Any
 import pytest
 
 import bot.features
+from bot.messages import Destination, Message
+from bot.outbox import NewDelivery
+from storage.crypto import FieldCipher
 from storage.interface import Storage
+from tests.backends import raw_rows
 
 
 def _ports() -> list[type[Any]]:
@@ -54,3 +59,18 @@ async def test_the_sweep_refuses_cutoffs_a_package_needs_but_was_not_given(
         await storage.purge_expired("retention:x", "me", {"checkins": None, "feedback": None,
                                                          "drafts": None}, now)
     assert await storage.occurrence_claimed("retention:x") is False
+
+
+async def test_erasing_one_recipient_of_a_sealed_group_dm_keeps_the_others_sealed(
+        storage: Storage, cipher: FieldCipher) -> None:
+    """Found in review: the erasure rewrote a group DM's remaining recipients into the
+    clear `destination_json`, even for a delivery whose recipients were sealed."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    destination = Destination.to_group_dm("g1", ["U-ann", "U-bob", "U-cat"])
+    await storage.enqueue([NewDelivery("sealed:1", destination, Message("hello"),
+                                       sealed=True)], now)
+    erasure = await storage.erase_member("U-ann", None, "admin", now)
+    assert erasure.anonymised.get("deliveries") == 1
+    (row,) = await raw_rows(storage, "SELECT destination_json, sealed_to FROM deliveries")
+    assert "U-" not in str(row["destination_json"])
+    assert json.loads(cipher.decrypt(str(row["sealed_to"])))["user"] == "U-bob,U-cat"
