@@ -87,7 +87,12 @@ class SqlMembers(SqlBase, MemberDataStore):
                                                 "text": message.get("text")})
             for package in storage_packages():
                 if package.export is not None:
-                    out.update(await package.export(MemberTx(db, self, m, group_id)))
+                    got = await package.export(MemberTx(db, self, m, group_id))
+                    stray = set(got) - set(package.export_sections)
+                    if stray:  # an undeclared section would silently miss the export
+                        raise StorageError(f"{package.feature} exported undeclared "
+                                           f"sections: {', '.join(sorted(stray))}")
+                    out.update(got)
         return out
 
     def _destination_of(self, raw: Any, sealed_to: str | None) -> dict[str, Any]:
