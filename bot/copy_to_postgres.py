@@ -219,8 +219,9 @@ def key_hint(config: Config, source: str) -> str:
                                    secrets=replace(config.secrets, database_url="")))
     except ConfigError:
         return "the one the SQLite database was used with"
-    return (f'the console kept it in {key}: set [bot] key_file = "{key}", since with '
-            "PostgreSQL there is no database file for the bot to find it beside")
+    return (f"the console kept it in {key}: put what that file holds in "
+            "COPROD_ENCRYPTION_KEY (with PostgreSQL there is no database file for the bot "
+            "to find it beside), and keep the file safe")
 
 
 async def run(config: Config, source_given: str | None, target_given: str | None,

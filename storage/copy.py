@@ -161,6 +161,8 @@ Convert = Callable[[Any], Any]
 
 
 def _int(value: Any) -> int:
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError("not a whole number")
     if isinstance(value, float) and not value.is_integer():
@@ -169,7 +171,7 @@ def _int(value: Any) -> int:
 
 
 def _str(value: Any) -> str:
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise TypeError("not text")
     return value
 
@@ -224,32 +226,45 @@ CONVERTERS: dict[str, Convert] = {
 }
 
 
+def _tagged(tag: bytes, payload: bytes) -> bytes:
+    return b"%b%d:%b" % (tag, len(payload), payload)
+
+
+def _canonical_other(value: Any) -> bytes:
+    if isinstance(value, bool):
+        return _tagged(b"t", b"1" if value else b"0")
+    if isinstance(value, int):
+        return _tagged(b"i", b"%d" % value)
+    if isinstance(value, float):
+        return _tagged(b"f", repr(value).encode())
+    if isinstance(value, str):
+        return _tagged(b"s", value.encode("utf-8"))
+    if isinstance(value, bytes | bytearray | memoryview):
+        return _tagged(b"b", bytes(value))
+    if isinstance(value, date):
+        return _tagged(b"o", value.isoformat().encode())
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return _tagged(b"o", str(value).encode())
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+# The common types first, by exact type: the checksum is most of the copy's own work.
+_CANONICAL: dict[type, Callable[[Any], bytes]] = {
+    type(None): lambda value: b"N;",
+    int: lambda value: _tagged(b"i", b"%d" % value),
+    str: lambda value: _tagged(b"s", value.encode("utf-8")),
+}
+
+
 def canonical(value: Any) -> bytes:
     """One value as the checksum sees it: a type tag, a length and the value's bytes,
     the same whichever database it was read from (after conversion)."""
-    if value is None:
-        return b"N;"
-    if isinstance(value, bool):
-        payload, tag = b"1" if value else b"0", b"t"
-    elif isinstance(value, int):
-        payload, tag = str(value).encode(), b"i"
-    elif isinstance(value, float):
-        payload, tag = repr(value).encode(), b"f"
-    elif isinstance(value, str):
-        payload, tag = value.encode("utf-8"), b"s"
-    elif isinstance(value, bytes | bytearray | memoryview):
-        payload, tag = bytes(value), b"b"
-    elif isinstance(value, datetime | date | decimal.Decimal | uuid.UUID):
-        payload, tag = value.isoformat().encode() if isinstance(value, date) \
-            else str(value).encode(), b"o"
-    else:
-        raise TypeError(f"no canonical form for {type(value).__name__}")
-    return tag + str(len(payload)).encode() + b":" + payload
+    return _CANONICAL.get(type(value), _canonical_other)(value)
 
 
 def row_digest(digest: Any, row: Iterable[Any]) -> None:
     """Add one row to a running SHA-256."""
-    digest.update(b"(" + b"".join(canonical(v) for v in row) + b")")
+    digest.update(b"(" + b"".join(map(canonical, row)) + b")")
 
 
 # ---- the tables -------------------------------------------------------------------------
@@ -571,15 +586,15 @@ async def _copy_table(conn: Any, snapshot: SqliteSnapshot, table: Table) -> Tabl
     async def records() -> AsyncIterator[tuple[Any, ...]]:
         nonlocal count
         async for raw in snapshot.rows(table):
-            row = []
-            for column, convert, value in zip(table.columns, converters, raw, strict=True):
-                try:
-                    row.append(None if value is None else convert(value))
-                except (TypeError, ValueError) as exc:
-                    raise ValueNotCopyable(table.name, column.name, str(exc)) from None
+            try:
+                row = tuple([None if value is None else convert(value)
+                             for convert, value in zip(converters, raw, strict=True)])
+            except (TypeError, ValueError):
+                _explain_value(table, converters, raw)
+                raise
             row_digest(digest, row)
             count += 1
-            yield tuple(row)
+            yield row
 
     try:
         await conn.copy_records_to_table(table.name, records=records(),
@@ -595,6 +610,15 @@ async def _copy_table(conn: Any, snapshot: SqliteSnapshot, table: Table) -> Tabl
     if count != back_count or source_sum != target_sum:
         raise VerifyFailed(table.name, count, back_count, source_sum, target_sum)
     return TableCopied(table.name, count, source_sum)
+
+
+def _explain_value(table: Table, converters: Sequence[Convert], raw: Sequence[Any]) -> None:
+    """Raise `ValueNotCopyable` naming the first value of `raw` that does not convert."""
+    for column, convert, value in zip(table.columns, converters, raw, strict=True):
+        try:
+            None if value is None else convert(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueNotCopyable(table.name, column.name, str(exc)) from None
 
 
 async def _set_sequence(conn: Any, table: Table, column: str, sequence: str,

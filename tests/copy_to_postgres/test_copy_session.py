@@ -115,7 +115,9 @@ async def test_a_filled_group_moves_to_postgres_and_carries_on(
                          copied.out, re.MULTILINE), table
     assert f"Done: {sum(len(r) for r in before.values()):,} rows in {len(before)} tables" \
         in copied.out
-    assert 'set [bot] key_file = "' in copied.out  # where the console's key is
+    # Where the console's key is, and how the bot on PostgreSQL gets it.
+    assert f"the console kept it in {tmp_path / 'coprod.key'}: put what that file holds " \
+           "in COPROD_ENCRYPTION_KEY" in copied.out
 
     # Read back independently: the same rows, table by table; the SQLite file unchanged.
     after = await pg_tables(pg_database)
