@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import TextIO
 
 from bot.config import Config, ConfigError
+from bot.startup import EXIT_CONFIG
 from storage.copy import (
     CopyError,
     CopyReport,
@@ -226,9 +227,14 @@ def key_hint(config: Config, source: str) -> str:
 
 async def run(config: Config, source_given: str | None, target_given: str | None,
               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """`coprod copy-to-postgres`: 0 when copied and checked, 1 (one line) when not."""
-    target = target_of(config, target_given)
-    source = source_of(config, source_given)
+    """`coprod copy-to-postgres`: 0 when copied and checked; else one line, and 2 when
+    the command line or settings must change, 1 otherwise."""
+    try:
+        target = target_of(config, target_given)
+        source = source_of(config, source_given)
+    except ConfigError as exc:
+        print(" ".join(exc.problems), file=err)
+        return EXIT_CONFIG
     label = describe_database(target)
     started = False
 

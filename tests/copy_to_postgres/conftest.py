@@ -83,7 +83,7 @@ async def pg_tables(url: str, *, system: bool = False) -> dict[str, list[tuple[A
         for name in names:
             if system:
                 rows = await conn.fetch(
-                    f"SELECT xmin::text, ctid::text, t.* FROM {name} t ORDER BY ctid")
+                    f"SELECT t.xmin::text, t.ctid::text, t.* FROM {name} t ORDER BY t.ctid")
                 found[name] = [tuple(r) for r in rows]
             else:
                 found[name] = sorted(tuple(r) for r in await conn.fetch(

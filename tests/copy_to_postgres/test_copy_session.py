@@ -127,6 +127,8 @@ async def test_a_filled_group_moves_to_postgres_and_carries_on(
     # lies in its primary-key order (random ids for feedback and votes), not arrival order.
     physical = await pg_tables(pg_database, system=True)
     assert len({row[0] for rows in physical.values() for row in rows}) == 1
+    for table, rows in physical.items():
+        assert [row[1] for row in rows] == await ctids_in_key_order(pg_database, table)
 
     await carry_on_on_postgres(tmp_path, pg_database, key, ref)
     # New rows get new ids: the sequences continue after SQLite's highest.
@@ -134,6 +136,26 @@ async def test_a_filled_group_moves_to_postgres_and_carries_on(
     old_ids = {row[0] for row in before["deliveries"]}
     new_ids = {row[0] for row in now["deliveries"]} - old_ids
     assert new_ids and min(new_ids) > max(old_ids)
+
+
+async def ctids_in_key_order(url: str, table: str) -> list[str]:
+    """A table's row places (ctid), listed in its primary key's order (text byte by
+    byte, as SQLite orders it)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        keys = await conn.fetch(
+            "SELECT a.attname, t.typname FROM pg_index i JOIN pg_attribute a ON "
+            "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) JOIN pg_type t ON "
+            "t.oid = a.atttypid WHERE i.indrelid = $1::regclass AND i.indisprimary "
+            "ORDER BY array_position(i.indkey, a.attnum)", table)
+        order = ", ".join(name + (' COLLATE "C"' if kind == "text" else "")
+                          for name, kind in keys)
+        return [r[0] for r in await conn.fetch(
+            f"SELECT ctid::text FROM {table} ORDER BY {order}")]
+    finally:
+        await conn.close()
 
 
 async def carry_on_on_postgres(folder: Path, url: str, key: str, ref: str) -> None:
