@@ -141,6 +141,11 @@ async def test_what_to_copy_must_be_said(tmp_path: Path) -> None:
     assert one_line_refusal(missing).startswith("There is no SQLite database at coprod.db.")
     with pytest.raises(ConfigError):
         copy_to_postgres.target_of(Config(), "coprod.db")
+    (tmp_path / "notes.txt").write_text("not a database\n" * 100, encoding="utf-8")
+    line = one_line_refusal(copy_cli(tmp_path, "--from", "notes.txt", "--to",
+                                     "postgresql://coprod@127.0.0.1:1/coprod"))
+    assert line.startswith("The SQLite database notes.txt cannot be read (file is not a "
+                           "database).")
 
 
 @pytest.mark.postgres
