@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from storage.copy import CONVERTERS, canonical, row_digest
+from storage.copy_values import CONVERTERS, canonical, row_digest
 
 
 def test_stored_values_convert_by_the_target_type() -> None:
