@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from bot import __version__, catalog
+from bot import __version__, catalog, copy_to_postgres
 from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.logs import LogFile, configure_logging
 from bot.runtime import (
@@ -136,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
                     "a batch at a time, while the bot keeps running. With a key file, the "
                     "file then holds only the new key. With COPROD_ENCRYPTION_KEY, set it "
                     "to NEW,OLD and restart the bot first (see docs/privacy.md)."))
+    copy_to_postgres.add_parser(sub, with_config)
     discord_cmd = sub.add_parser("discord", help="Discord helpers (invite-url)",
                                  description="Helpers for setting up the Discord bot.")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", metavar="HELPER")
@@ -175,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_check_config(config))
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
+        if args.command == copy_to_postgres.COMMAND:
+            return asyncio.run(copy_to_postgres.run(config, args.source, args.to))
         if args.command == "case":
             from bot.features.concerns.export import run_export
 

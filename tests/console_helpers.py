@@ -126,6 +126,7 @@ class LiveConsole:
     typed: TypedLines
     out: io.StringIO
     running: asyncio.Task[int]
+    console: ConsoleAdapter
 
     async def finish(self) -> None:
         """End the input (Ctrl-D) and see the console exit cleanly."""
@@ -135,14 +136,15 @@ class LiveConsole:
 
 
 @asynccontextmanager
-async def live_console(folder: Path, now: datetime) -> AsyncIterator[LiveConsole]:
+async def live_console(folder: Path, now: datetime, *, database: str = "",
+                       key: str = "") -> AsyncIterator[LiveConsole]:
     """The default app with its schedules loaded (timers off: the test moves the clock,
-    starting at `now`, and fires what is due) on a real SQLite file in `folder`, and the
-    console reading lines the test types."""
-    config = Config(database=str(folder / "coprod.db"))
+    starting at `now`, and fires what is due) on a real SQLite file in `folder` (or on
+    `database`, with `key`), and the console reading lines the test types."""
+    config = Config(database=database or str(folder / "coprod.db"))
     clock = FakeClock(now)
     typed, out = TypedLines(), io.StringIO()
-    async with opened_storage(config, FieldCipher(generate_key())) as storage:
+    async with opened_storage(config, FieldCipher(key or generate_key())) as storage:
         app = App(config, storage, clock=clock)
         await app.load()
         for feature in app.features.values():
@@ -152,7 +154,7 @@ async def live_console(folder: Path, now: datetime) -> AsyncIterator[LiveConsole
         app.start_delivery(console)
         running = asyncio.create_task(console.run(app))
         try:
-            yield LiveConsole(app, clock, typed, out, running)
+            yield LiveConsole(app, clock, typed, out, running, console)
         finally:
             if not running.done():
                 typed.end()
