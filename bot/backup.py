@@ -279,6 +279,8 @@ def run_backup(config: Config, destination: str, *, stdout: TextIO = sys.stdout,
         dest = Path(destination).expanduser()
         if dest.is_dir():
             dest = dest / f"coprod-{moment.strftime('%Y%m%dT%H%M%SZ')}.db"
+        elif destination.endswith(("/", os.sep)):
+            raise _Refused(_no_folder(dest))
         if dest.exists() or manifest_path(dest).exists():
             raise _Refused(_dest_exists(dest if dest.exists() else manifest_path(dest)))
         if not dest.parent.is_dir():
@@ -368,11 +370,15 @@ def run_restore(config: Config, source: str, force: bool, *,
             if not force:
                 raise _Refused(_target_exists(target))
         cipher, key_source = _restore_cipher(config)
+        made = _make_folders(target.parent)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise _Refused(_restore_failed(_reason(exc)), EXIT_FAILED) from None
-        rows, version, erasures = _put_in_place(copy, manifest, target, cipher, key_source)
+            rows, version, erasures = _put_in_place(copy, manifest, target, cipher,
+                                                    key_source)
+        except BaseException:
+            for folder in made:  # left as it was: the folders made for it go too
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
     except _Refused as refused:
         print(refused.line, file=stderr)
         return refused.code
@@ -385,6 +391,20 @@ def run_restore(config: Config, source: str, force: bool, *,
     if erasures:
         print(_erase_again(erasures), file=stdout)
     return EXIT_OK
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make `folder` and its missing parents; returns those made, innermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    try:
+        for made in reversed(missing):
+            made.mkdir()
+    except OSError as exc:
+        raise _Refused(_restore_failed(_reason(exc)), EXIT_FAILED) from None
+    return missing
 
 
 def _put_in_place(copy: Path, manifest: Manifest, target: Path, cipher: FieldCipher,

@@ -294,8 +294,7 @@ def test_restore_with_another_key_refuses_and_changes_nothing(made: tuple[Path, 
     assert code == 2
     assert "does not open" in said and "made under another key" in said
     assert said.count("\n") == 1
-    assert not target.exists()
-    assert not [p for p in target.parent.iterdir()]
+    assert not target.parent.exists()
 
 
 def test_restore_without_any_key_says_where_to_put_it(made: tuple[Path, Path],
@@ -365,6 +364,9 @@ def test_backup_never_overwrites_and_needs_a_database(made: tuple[Path, Path],
     code, said = backup(config_for(database, key), copy)
     assert code == 2 and "never overwrites" in said
     assert copy.read_bytes() == before
+    code, said = run_backup(config_for(database, key), f"{tmp_path}/nowhere/",
+                            stdout=io.StringIO(), stderr=io.StringIO()), ""
+    assert code == 2 and not (tmp_path / "nowhere").exists()
     code, said = backup(config_for(tmp_path / "none.db", key), tmp_path / "x.db")
     assert code == 2 and "no database" in said
     assert not (tmp_path / "none.db").exists()
