@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -396,3 +397,61 @@ def test_a_backup_is_quick_and_no_bigger_than_the_live_files(tmp_path: Path,
     assert restore(config_for(tmp_path / "r" / "coprod.db", key), tmp_path / "copy.db")[0] == 0
     assert time.monotonic() - started < 30
     assert (tmp_path / "copy.db").stat().st_size <= live
+
+
+def test_the_pg_dump_and_pg_restore_steps_in_the_docs_work(tmp_path: Path, key: str) -> None:
+    """docs/deploying.md's PostgreSQL steps, as written, on the test server: a dump taken
+    while the database is open, later changes, then pg_restore brings back the dump and
+    the key still opens it."""
+    import shutil
+
+    import asyncpg
+
+    from tests.adversary.conftest import database_url
+    from tests.backends import CONNECT_TIMEOUT_SECONDS, need_postgres, postgres_url
+
+    need_postgres()
+    tools = [shutil.which("pg_dump"), shutil.which("pg_restore")]
+    if None in tools:
+        pytest.fail("pg_dump and pg_restore come with PostgreSQL's client package "
+                    "(apt-get install postgresql-client)")
+    name = f"coprod_backup_{os.urandom(6).hex()}"
+    url = database_url(name)
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(postgres_url(), timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def write(changes: dict[str, object], migrate: bool = False) -> None:
+        storage = await open_storage(url, FieldCipher(key))
+        try:
+            if migrate:
+                await storage.migrate()
+            await storage.save_group_settings(GROUP, changes, "U-one", datetime.now(UTC))
+        finally:
+            await storage.close()
+
+    async def read() -> dict[str, object]:
+        storage = await open_storage(url, FieldCipher(key))
+        try:
+            await storage.preflight()
+            return (await storage.load_all_group_settings()).get(GROUP, {})
+        finally:
+            await storage.close()
+
+    asyncio.run(admin(f"CREATE DATABASE {name}"))
+    try:
+        asyncio.run(write({"first": "SECRET-first"}, migrate=True))
+        dump = tmp_path / "coprod.dump"
+        subprocess.run(["pg_dump", "-Fc", "-f", str(dump), url], check=True,
+                       timeout=WAIT_SECONDS, capture_output=True)
+        asyncio.run(write({"after": "SECRET-after"}))
+        subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "-d", url,
+                        str(dump)], check=True, timeout=WAIT_SECONDS, capture_output=True)
+        held = asyncio.run(read())
+        assert held == {"first": "SECRET-first"}
+    finally:
+        asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
