@@ -265,7 +265,7 @@ def _discard(*paths: Path | None) -> None:
 # ---- coprod backup -------------------------------------------------------------------------
 
 def run_backup(config: Config, destination: str, *, stdout: TextIO = sys.stdout,
-                     stderr: TextIO = sys.stderr, now: datetime | None = None) -> int:
+               stderr: TextIO = sys.stderr, now: datetime | None = None) -> int:
     """`coprod backup PATH`: copy the database (while the bot runs) to PATH, or to a dated
     file in the folder PATH, with its manifest beside it; returns the exit code."""
     if is_postgres(config.database_target):
@@ -350,7 +350,7 @@ def _restore_cipher(config: Config) -> tuple[FieldCipher, str]:
 
 
 def run_restore(config: Config, source: str, force: bool, *,
-                      stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+                stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """`coprod restore PATH [--force]`: check the copy at PATH and put it in place of the
     configured database; returns the exit code. On any failure nothing is changed."""
     if is_postgres(config.database_target):
@@ -395,20 +395,25 @@ def run_restore(config: Config, source: str, force: bool, *,
 
 def _make_folders(folder: Path) -> list[Path]:
     """Make `folder` and its missing parents; returns those made, innermost first."""
-    missing = []
+    missing: list[Path] = []
     while not folder.exists() and folder != folder.parent:
         missing.append(folder)
         folder = folder.parent
+    made: list[Path] = []
     try:
-        for made in reversed(missing):
-            made.mkdir()
+        for path in reversed(missing):
+            path.mkdir()
+            made.insert(0, path)
     except OSError as exc:
+        for path in made:
+            with contextlib.suppress(OSError):
+                path.rmdir()
         raise _Refused(_restore_failed(_reason(exc)), EXIT_FAILED) from None
-    return missing
+    return made
 
 
 def _put_in_place(copy: Path, manifest: Manifest, target: Path, cipher: FieldCipher,
-                        key_source: str) -> tuple[int, int, list[tuple[str, str]]]:
+                  key_source: str) -> tuple[int, int, list[tuple[str, str]]]:
     """Copy to a temporary file beside the target, check it there (checksum, integrity,
     schema, key), then rename it over the target. Returns rows, schema version, and the
     erasures the replaced database recorded after the backup was made."""
