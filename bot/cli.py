@@ -137,6 +137,21 @@ def _parser() -> argparse.ArgumentParser:
                     "file then holds only the new key. With COPROD_ENCRYPTION_KEY, set it "
                     "to NEW,OLD and restart the bot first (see docs/privacy.md)."))
     copy_to_postgres.add_parser(sub, with_config)
+    backup = with_config(sub.add_parser(
+        "backup", help="copy the SQLite database to PATH while the bot runs",
+        description="Copy the SQLite database, while the bot keeps running, to PATH (or to "
+                    "a dated file in the folder PATH), with PATH.manifest.json beside it. "
+                    "The key is not in the copy: keep it separately. PostgreSQL: pg_dump "
+                    "(docs/deploying.md)."))
+    backup.add_argument("path", metavar="PATH", help="a new file, or a folder")
+    restore = with_config(sub.add_parser(
+        "restore", help="check a backup and put it in place of the database",
+        description="Check the copy at PATH (its manifest's checksum, integrity, schema "
+                    "version, and that the configured key opens it), then put it in place "
+                    "of the configured SQLite database. Stop the bot first."))
+    restore.add_argument("path", metavar="PATH", help="a file made by coprod backup")
+    restore.add_argument("--force", action="store_true",
+                         help="replace the database that is there now")
     discord_cmd = sub.add_parser("discord", help="Discord helpers (invite-url)",
                                  description="Helpers for setting up the Discord bot.")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", metavar="HELPER")
@@ -195,6 +210,12 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(privacy.run_erase(config, args.member, args.group,
                                                      args.by, args.yes))
             return asyncio.run(privacy.run_rotate_key(config))
+        if args.command in ("backup", "restore"):
+            from bot import backup
+
+            if args.command == "backup":
+                return backup.run_backup(config, args.path)
+            return backup.run_restore(config, args.path, args.force)
         if args.command == "slack":
             from adapters.slack.manifest import manifest_for_config
 

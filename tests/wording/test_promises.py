@@ -134,7 +134,7 @@ def _tests_named(text: str) -> list[tuple[str, str]]:
 
 
 def test_every_row_names_tests_that_exist() -> None:
-    rows = promise_rows() + [r for r in privacy_rows_in_promises()]
+    rows = promise_rows() + privacy_rows_in_promises() + operator_rows()
     problems = []
     for row in rows:
         named = _tests_named(row[-1])
@@ -146,6 +146,13 @@ def test_every_row_names_tests_that_exist() -> None:
             elif not name.startswith("test_") or name not in _defined(path):
                 problems.append(f"{path} has no test {name}")
     assert not problems, problems
+
+
+@cache
+def operator_rows() -> list[list[str]]:
+    """docs/promises.md's last section: what the commands promise the people who run
+    the bot, and the tests that prove it."""
+    return _section(_doc(), "For the people who run the bot")
 
 
 @cache
