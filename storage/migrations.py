@@ -132,6 +132,17 @@ _CORE: tuple[Migration, ...] = (
             "CREATE INDEX request_claims_expiry ON request_claims (expires_at)",
         ),
     ),
+    Migration(
+        version=18,
+        name="retention of claims and deliveries",
+        # The daily sweep deletes old occurrence claims and finished deliveries a batch at
+        # a time, oldest first: by when each was claimed or queued, without reading the
+        # whole table for every batch.
+        sqlite=(
+            "CREATE INDEX occurrences_claimed ON occurrences (claimed_at)",
+            "CREATE INDEX deliveries_created ON deliveries (created_at)",
+        ),
+    ),
 )
 
 # Every version, in order, and the feature (or "core") that owns it. A feature's
@@ -151,6 +162,7 @@ VERSIONS: tuple[tuple[int, str], ...] = (
     (12, "feedback"),
     (13, "core"),
     (16, "core"),
+    (18, "core"),
 )
 
 LATEST_VERSION: int = max(version for version, _ in VERSIONS)
