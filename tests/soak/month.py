@@ -21,7 +21,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,17 +87,12 @@ class Tally:
     requests: int = 0
 
 
-@dataclass
 class _Swept(logging.Handler):
     """Keeps the counts of the latest `retention.swept` line."""
 
-    latest: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        logging.Handler.__init__(self, logging.INFO)
-
-    def __hash__(self) -> int:
-        return id(self)
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.latest: dict[str, int] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.getMessage() == "retention.swept":
@@ -135,8 +130,10 @@ class Month:
         self.storage = SqliteStorage(path, FieldCipher(generate_key()))
         self.bot: MemoryBot | None = None
         self._swept = _Swept()
+        self._level = logging.NOTSET
         self._votes: dict[str, Message] = {}
         self._looked = 0
+        self._rounds = 0
 
     # ---- setting up ------------------------------------------------------------------
 
@@ -170,8 +167,10 @@ class Month:
         adapter.member("dev", "Safeguarding lead")
         adapter.fail_when = _closed_dms
         self.bot = MemoryBot(app, adapter)
-        logging.getLogger("bot.features.retention").addHandler(self._swept)
-        logging.getLogger("bot.features.retention").setLevel(logging.INFO)
+        logger = logging.getLogger("bot.features.retention")
+        self._level = logger.level
+        logger.addHandler(self._swept)
+        logger.setLevel(logging.INFO)
         for n in range(self.members):
             name = _name(n)
             await self._act(name, "/meeting remindme meeting=1")
@@ -183,7 +182,9 @@ class Month:
 
     async def close(self) -> None:
         """Stop the dispatcher and close the database."""
-        logging.getLogger("bot.features.retention").removeHandler(self._swept)
+        logger = logging.getLogger("bot.features.retention")
+        logger.removeHandler(self._swept)
+        logger.setLevel(self._level)
         if self.bot is not None:
             await self.bot.close()
         await self.storage.close()
@@ -276,9 +277,12 @@ class Month:
         assert self.bot is not None
         sent = self.bot.adapter.sent
         fresh, self._looked = sent[self._looked:], len(sent)
+        self._rounds += 1
         for n, message in enumerate(s for s in fresh if s.key.startswith("checkin:")):
             buttons = [b for b in message.message.buttons if b.action == ANSWER_ACTION]
-            if buttons and n % 5 and message.destination.kind is DestinationKind.DM:
+            # A different one in five misses each day.
+            to_member = message.destination.kind is DestinationKind.DM
+            if buttons and to_member and (n + self._rounds) % 5:
                 user = message.destination.user.removeprefix("U-")
                 await self._handle(user, ButtonPress("group-1", self._actor(user),
                                                      buttons[0].action, buttons[0].value))

@@ -178,6 +178,12 @@ async def test_a_backlog_goes_in_short_batches_with_other_work_between(
     await raw_rows(storage, "INSERT INTO occurrences (key, owner, claimed_at) VALUES "
                    + ", ".join(["(?, ?, ?)"] * len(rows)),
                    tuple(value for row in rows for value in row))
+    sent = [(f"sent-{n}", "g1", '{"kind":"dm","group":"g1","user":"u1","channel":""}',
+             "delivered", to_micros(old), to_micros(old), to_micros(old)) for n in range(120)]
+    await raw_rows(storage, "INSERT INTO deliveries (idem_key, group_id, destination_json, "
+                   "status, next_attempt_at, created_at, updated_at) VALUES "
+                   + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(sent)),
+                   tuple(value for row in sent for value in row))
 
     pruning = asyncio.create_task(storage.prune(cut, now, batch=50))
     await asyncio.sleep(0)
@@ -186,5 +192,6 @@ async def test_a_backlog_goes_in_short_batches_with_other_work_between(
         assert await storage.claim_occurrence("new", "meetings", now)
         assert not pruning.done()
         counts = await pruning
-    assert counts["occurrences"] == 600
+    assert (counts["occurrences"], counts["deliveries"]) == (600, 120)
     assert await keys(storage, "occurrences", "key") == {"new"}
+    assert await keys(storage, "deliveries", "idem_key") == set()
