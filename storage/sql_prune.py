@@ -44,14 +44,14 @@ class SqlPrune(SqlBase):
         """Each kind in turn, a batch per transaction, until a batch comes back short."""
         if batch < 1:
             raise ValueError("a prune batch must hold at least one row")
-        counts = dict.fromkeys(("occurrences", "event_keys", "request_claims", "deliveries",
-                                "undeliverable"), 0)
-        counts["occurrences"] = await self._prune_rows(
-            _OCCURRENCES.format("<>"), (to_micros(cutoffs.occurrences), EVENTS_OWNER), batch)
-        counts["event_keys"] = await self._prune_rows(
-            _OCCURRENCES.format("="), (to_micros(cutoffs.event_keys), EVENTS_OWNER), batch)
-        counts["request_claims"] = await self._prune_rows(
-            _REQUEST_CLAIMS, (to_micros(now),), batch)
+        counts = {
+            "occurrences": await self._prune_rows(
+                _OCCURRENCES.format("<>"), (to_micros(cutoffs.occurrences), EVENTS_OWNER),
+                batch),
+            "event_keys": await self._prune_rows(
+                _OCCURRENCES.format("="), (to_micros(cutoffs.event_keys), EVENTS_OWNER), batch),
+            "request_claims": await self._prune_rows(_REQUEST_CLAIMS, (to_micros(now),), batch),
+            "deliveries": 0, "undeliverable": 0}
         kept = _read_by_packages()
         # Delivered at the first try: gone after the shorter period, unless a package
         # reads its outcome (then it goes with the rest, below, by the one cutoff).

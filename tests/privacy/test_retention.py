@@ -26,7 +26,7 @@ from bot.features.retention.config import RetentionConfig
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, NewDelivery
 from scheduler import Firing
-from storage.interface import Storage
+from storage.interface import Storage, StorageError
 from tests.privacy.conftest import start_features
 
 # Storage behaviour: checked on SQLite and PostgreSQL alike.
@@ -249,6 +249,23 @@ async def test_the_sweep_prunes_claims_event_keys_and_sent_messages(
     # Slack retries within minutes: the event of 12 hours ago is still known.
     assert await app.handle_once("slack-event:Ev3", Invocation(G, alice, "help")) is None
     await bot.close()
+
+
+async def test_when_pruning_fails_the_sweep_still_says_what_it_deleted(
+        storage: Storage, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    async def unreachable(*args: object, **kwargs: object) -> dict[str, int]:
+        raise StorageError("the database went away")
+
+    await _checkin(storage, "old", SWEEP - timedelta(days=400))
+    monkeypatch.setattr(storage, "prune", unreachable)
+    retention = Retention(App(Config().with_sections(PERIODS), storage,
+                              clock=FakeClock(SWEEP)).host_for(PACKAGE))
+    caplog.set_level(logging.INFO, logger="bot.features.retention")
+    counts = await retention.sweep(Firing(SCHEDULE, SWEEP))
+    assert counts is not None and counts["checkins"] == 1 and "occurrences" not in counts
+    assert [r.getMessage() for r in caplog.records] == ["retention.prune_failed",
+                                                        "retention.swept"]
 
 
 @pytest.mark.parametrize("grace", [0, 60, 10080])

@@ -26,7 +26,7 @@ from bot.features.host import CoreHost
 from bot.features.retention.config import RetentionConfig
 from bot.logs import log_event
 from scheduler import Firing
-from storage.interface import Storage
+from storage.interface import Storage, StorageError
 from storage.members import PruneCutoffs, RetentionCutoffs
 
 log = logging.getLogger(__name__)
@@ -132,8 +132,13 @@ class Retention:
         counts = dict(purged or {})
         counts["concern_cases"] = len(closed)
         if purged is not None:
-            # Only the process that claimed the day's sweep: one is enough.
-            counts.update(await storage.prune(self.prune_cutoffs(now), now))
+            # Only the process that claimed the day's sweep: one is enough. What it
+            # misses (the database was unreachable half-way) goes the next day.
+            try:
+                counts.update(await storage.prune(self.prune_cutoffs(now), now))
+            except StorageError as exc:
+                log_event(log, logging.WARNING, "retention.prune_failed",
+                          error=type(exc).__name__)
         log_event(log, logging.INFO, "retention.swept", **counts)
         return counts
 
