@@ -46,6 +46,7 @@ from bot.settings import GroupSettings, SettingsBook, feature_names
 from bot.text import has_visible_text
 from scheduler import Scheduler
 from storage.interface import Storage, StorageError
+from storage.members import EVENTS_OWNER
 
 log = logging.getLogger(__name__)
 
@@ -318,7 +319,7 @@ class App:
             log_event(log, logging.INFO, "event.repeat_ignored")
             return None
         reply = await self.handle(event)
-        await self.storage.claim_occurrence(key, "events", self.clock.now())
+        await self.storage.claim_occurrence(key, EVENTS_OWNER, self.clock.now())
         return reply
 
     async def first_request(self, proof: str, now: datetime, until: datetime) -> bool:

@@ -169,7 +169,8 @@ class Storage(MemberDataStore, ABC):
     @abstractmethod
     async def mark_undeliverable(self, delivery_id: int, error: str, now: datetime,
                                  owner: str | None = None) -> None:
-        """Refused everywhere it could go. Kept, never deleted, for people to look into."""
+        """Refused everywhere it could go. Kept for people to look into (the retention
+        sweep deletes it after a while: `MemberDataStore.prune`)."""
 
     @abstractmethod
     async def delivery_status(self, key: str) -> DeliveryStatus | None:

@@ -70,6 +70,33 @@ RetentionCutoffs = Mapping[str, datetime | None]
 "drafts"): records older than each (None or absent: keep). Each storage package's purge
 hook reads the names it owns."""
 
+EVENTS_OWNER = "events"
+"""The owner of the occurrence claims that mark a platform event as handled (the key of
+an event the platform may send again, `App.handle_once`), so the sweep can keep them a
+shorter time than the claims of timed firings."""
+
+# Rows deleted per transaction when pruning: a backlog (the first sweep on a database
+# that never pruned) is worked through in many short transactions, so nothing waits
+# behind one long write.
+PRUNE_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PruneCutoffs:
+    """What the sweep prunes from the tables that grow with every firing, event and
+    message: rows from before each time. The retention feature chooses the times (and
+    says why each is safe); see `MemberDataStore.prune`."""
+
+    # Claims of timed firings (and of the sweep itself).
+    occurrences: datetime
+    # Claims of platform events handled once (`EVENTS_OWNER`).
+    event_keys: datetime
+    # Deliveries delivered at the first try, to where they were meant to go.
+    delivered: datetime
+    # Every other finished delivery: undeliverable, rerouted or retried on its way, and
+    # those a storage package reads after they finish (`StoragePackage.reads_deliveries`).
+    finished: datetime
+
 
 # Columns the core encrypts with the at-rest key (`FieldCipher`); `encrypted_columns()`
 # adds each storage package's `encrypted`. A new
@@ -150,6 +177,16 @@ class MemberDataStore(ABC):
         minutes from before "minutes" with their action items, once every one of those is
         done, and agenda points and RSVPs of occurrences before it; concern drafts older
         than "drafts"."""
+
+    @abstractmethod
+    async def prune(self, cutoffs: PruneCutoffs, now: datetime,
+                    batch: int = PRUNE_BATCH) -> dict[str, int]:
+        """Retention of what only the bot itself reads: delete occurrence claims and
+        event keys claimed before their cutoffs, request claims that ended by `now`, and
+        finished deliveries queued before theirs, `batch` rows per transaction. Returns
+        rows deleted per kind: "occurrences", "event_keys", "request_claims",
+        "deliveries" (delivered ones) and "undeliverable". A delivery still waiting or
+        being sent is never deleted. Safe to run twice, or in two processes at once."""
 
     @abstractmethod
     async def reseal_batch(self, column: EncryptedColumn, after: tuple[Any, ...] | None,

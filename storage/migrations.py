@@ -132,6 +132,18 @@ _CORE: tuple[Migration, ...] = (
             "CREATE INDEX request_claims_expiry ON request_claims (expires_at)",
         ),
     ),
+    Migration(
+        version=18,
+        name="retention of claims and deliveries",
+        # The daily sweep deletes old occurrence claims and finished deliveries a batch at
+        # a time, oldest first: by when each was claimed, or by outcome and when it was
+        # queued, reading only what it deletes (the status comes first so that SQLite,
+        # before it has statistics, still prefers this index to `deliveries_claim`).
+        sqlite=(
+            "CREATE INDEX occurrences_claimed ON occurrences (claimed_at)",
+            "CREATE INDEX deliveries_finished ON deliveries (status, created_at)",
+        ),
+    ),
 )
 
 # Every version, in order, and the feature (or "core") that owns it. A feature's
@@ -151,6 +163,7 @@ VERSIONS: tuple[tuple[int, str], ...] = (
     (12, "feedback"),
     (13, "core"),
     (16, "core"),
+    (18, "core"),
 )
 
 LATEST_VERSION: int = max(version for version, _ in VERSIONS)

@@ -121,3 +121,8 @@ class StoragePackage:
     # The retention cutoffs `purge` reads, by name: the sweep refuses to run without
     # each (a misspelt or missing name would otherwise keep that data for ever).
     cutoffs: tuple[str, ...] = ()
+    # Delivery keys (SQL LIKE patterns) whose outcome this package's queries read after
+    # the delivery finished. The sweep keeps those as long as the deliveries that had
+    # trouble, and deletes them by one cutoff whatever their outcome, so that an older
+    # one is never left behind as the newest (`MemberDataStore.prune`).
+    reads_deliveries: tuple[str, ...] = ()

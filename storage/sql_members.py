@@ -31,6 +31,7 @@ from storage.members import (
 from storage.package import MemberTx
 from storage.packages import storage_packages
 from storage.sql import CLAIM_OCCURRENCE, SqlBase, _json, from_micros, iso_time, to_micros
+from storage.sql_prune import SqlPrune
 
 _HELD = "('pending', 'sending', 'undeliverable')"
 
@@ -53,7 +54,7 @@ def _recipients(destination: dict[str, Any]) -> list[str]:
     return [user] if user else []
 
 
-class SqlMembers(SqlBase, MemberDataStore):
+class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
     """`MemberDataStore` for `SqliteStorage` and `PostgresStorage`."""
 
     # ---- export ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from storage.concerns import members
 from storage.concerns.schema import MIGRATIONS
-from storage.concerns.sql import SqlConcerns
+from storage.concerns.sql import LEAD_DM_KEYS, SqlConcerns
 from storage.package import EncryptedColumn, StoragePackage
 
 STORAGE = StoragePackage(
@@ -28,5 +28,6 @@ STORAGE = StoragePackage(
     erase=members.erase,
     purge=members.purge,
     cutoffs=("drafts",),
+    reads_deliveries=LEAD_DM_KEYS,
 )
 """Declared once: the backends, key rotation, export, erasure and retention find it."""

@@ -37,6 +37,9 @@ _SUMMARY_COLUMNS = "id, group_id, status, danger, access, created_at, acknowledg
 _AUDIT = ("INSERT INTO concern_audit (case_id, actor_id, action, detail, created_at) "
           "VALUES (?, ?, ?, ?, ?)")
 _LIVE = "('open', 'acknowledged')"
+# The keys of direct messages to a lead about a case (new and escalated): whether the
+# latest was refused says whether a lead can be reached (`concern_dms_refused`).
+LEAD_DM_KEYS = ("concern:%:dm:%", "concern-escalate:%")
 
 
 def _moment(value: int | None) -> datetime | None:
@@ -329,9 +332,8 @@ class SqlConcerns(SqlBase, ConcernStore):
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
                 "SELECT idem_key, status, destination_json FROM deliveries "
-                "WHERE group_id = ? AND (idem_key LIKE 'concern:%:dm:%' "
-                "OR idem_key LIKE 'concern-escalate:%') ORDER BY id DESC LIMIT 5000",
-                (group_id,)))
+                "WHERE group_id = ? AND (idem_key LIKE ? OR idem_key LIKE ?) "
+                "ORDER BY id DESC LIMIT 5000", (group_id, *LEAD_DM_KEYS)))
         refused: set[str] = set()
         decided: set[str] = set()
         for key, status, destination_json in rows:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from adapters.memory import MemoryAdapter, MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config, ConfigError, load_config
+from bot.events import Invocation
 from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
@@ -21,8 +23,10 @@ from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
 from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
 from bot.features.retention import PACKAGE, SCHEDULE, Retention
 from bot.features.retention.config import RetentionConfig
+from bot.messages import Destination, Message
+from bot.outbox import DeliveryStatus, NewDelivery
 from scheduler import Firing
-from storage.interface import Storage
+from storage.interface import Storage, StorageError
 from tests.privacy.conftest import start_features
 
 # Storage behaviour: checked on SQLite and PostgreSQL alike.
@@ -160,7 +164,10 @@ async def test_the_sweep_deletes_exactly_what_is_past_each_period(
     assert line.fields == {  # type: ignore[attr-defined]
         "checkins": 3, "one_to_ones": 1, "feedback_items": 2, "action_items": 2,
         "minutes": 1, "agenda_items": 1, "meeting_rsvps": 1, "concern_drafts": 0,
-        "concern_cases": 1}
+        "concern_cases": 1,
+        # The claims of the check-ins and digests above, all more than 8 days old.
+        "occurrences": 8, "event_keys": 0, "request_claims": 0, "deliveries": 0,
+        "undeliverable": 0}
     assert app.scheduler.next_due(SCHEDULE) == SWEEP + timedelta(days=1)
     await app.stop()
 
@@ -176,7 +183,8 @@ async def test_a_sweep_runs_once_per_day_across_processes(storage: Storage) -> N
     assert await first.sweep(Firing(SCHEDULE, SWEEP + timedelta(days=1))) == {
         "checkins": 0, "one_to_ones": 0, "feedback_items": 0, "action_items": 0,
         "minutes": 0, "agenda_items": 0, "meeting_rsvps": 0, "concern_drafts": 0,
-        "concern_cases": 0}
+        "concern_cases": 0, "occurrences": 0, "event_keys": 0, "request_claims": 0,
+        "deliveries": 0, "undeliverable": 0}
 
 
 async def test_with_every_period_keep_only_expired_drafts_go(storage: Storage) -> None:
@@ -192,9 +200,86 @@ async def test_with_every_period_keep_only_expired_drafts_go(storage: Storage) -
     assert app.scheduler.next_due(SCHEDULE) is not None
     retention = app.features["retention"].start.__self__  # type: ignore[union-attr]
     counts = await retention.sweep(Firing(SCHEDULE, SWEEP))
-    assert counts == {"concern_drafts": 1, "concern_cases": 0}
+    # The bot's own bookkeeping is pruned whatever the periods (the check-in's claim).
+    assert counts == {"concern_drafts": 1, "concern_cases": 0, "occurrences": 1,
+                      "event_keys": 0, "request_claims": 0, "deliveries": 0,
+                      "undeliverable": 0}
     assert await storage.concern_draft("fresh", "U-alice", SWEEP - timedelta(days=9))
     assert await storage.concern_draft("stale", "U-alice", SWEEP - timedelta(days=9)) is None
+
+
+async def test_the_sweep_prunes_claims_event_keys_and_sent_messages(
+        storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
+    """What grows with every firing, event and message goes after its fixed period: an
+    event key after a day, a firing's claim after 8 days, a message delivered without
+    trouble after a week; what is younger still does its job."""
+    clock = FakeClock(SWEEP - timedelta(days=9))
+    app = App(Config(), storage, clock=clock)
+    await app.load()
+    await start_features(app)
+    bot = MemoryBot(app, MemoryAdapter())
+    alice = bot.adapter.member("alice")
+
+    async def traffic(n: int) -> None:
+        """A Slack event handled once, a firing claimed, a message delivered, now."""
+        help_event = Invocation(G, alice, "help", {}, "general")
+        assert await app.handle_once(f"slack-event:Ev{n}", help_event) is not None
+        assert await storage.claim_occurrence(f"meeting-1@{n}", "meetings", clock.now())
+        await storage.enqueue([NewDelivery(f"note-{n}", Destination.to_dm(G, alice.user_id),
+                                           Message("Hello"))], clock.now())
+        app.deliveries_waiting()
+        await bot.settle()
+
+    await traffic(1)  # 9 days before the sweep
+    clock.advance(timedelta(days=7))
+    await traffic(2)  # 2 days before
+    clock.advance(timedelta(hours=36))
+    await traffic(3)  # 12 hours before
+    caplog.set_level(logging.INFO, logger="bot.features.retention")
+    clock.advance(SWEEP - clock.now())
+    await app.scheduler.run_due()
+
+    (line,) = [r for r in caplog.records if r.getMessage() == "retention.swept"]
+    counts = line.fields  # type: ignore[attr-defined]
+    assert {k: counts[k] for k in ("occurrences", "event_keys", "deliveries")} == {
+        "occurrences": 1, "event_keys": 2, "deliveries": 1}
+    assert await storage.delivery_status("note-1") is None
+    assert await storage.delivery_status("note-2") is DeliveryStatus.DELIVERED
+    assert not await storage.claim_occurrence("meeting-1@2", "meetings", clock.now())
+    # Slack retries within minutes: the event of 12 hours ago is still known.
+    assert await app.handle_once("slack-event:Ev3", Invocation(G, alice, "help")) is None
+    await bot.close()
+
+
+async def test_when_pruning_fails_the_sweep_still_says_what_it_deleted(
+        storage: Storage, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    async def unreachable(*args: object, **kwargs: object) -> dict[str, int]:
+        raise StorageError("the database went away")
+
+    await _checkin(storage, "old", SWEEP - timedelta(days=400))
+    monkeypatch.setattr(storage, "prune", unreachable)
+    retention = Retention(App(Config().with_sections(PERIODS), storage,
+                              clock=FakeClock(SWEEP)).host_for(PACKAGE))
+    caplog.set_level(logging.INFO, logger="bot.features.retention")
+    counts = await retention.sweep(Firing(SCHEDULE, SWEEP))
+    assert counts is not None and counts["checkins"] == 1 and "occurrences" not in counts
+    assert [r.getMessage() for r in caplog.records] == ["retention.prune_failed",
+                                                        "retention.swept"]
+
+
+@pytest.mark.parametrize("grace", [0, 60, 10080])
+def test_a_firings_claim_outlives_the_scheduler_grace(grace: int) -> None:
+    """A firing is tried until the grace after it was due, never later: its claim is
+    kept past the longest grace allowed (a week) by a day, whatever this process's."""
+    app = App(replace(Config(), scheduler_grace_minutes=grace), None,  # type: ignore[arg-type]
+              clock=FakeClock(SWEEP))
+    cutoffs = Retention(app.host_for(PACKAGE)).prune_cutoffs(SWEEP)
+    assert SWEEP - cutoffs.occurrences == timedelta(days=8)
+    assert SWEEP - cutoffs.occurrences >= timedelta(minutes=grace, days=1)
+    assert SWEEP - cutoffs.event_keys == timedelta(days=1)
+    assert (SWEEP - cutoffs.delivered, SWEEP - cutoffs.finished) == (timedelta(days=7),
+                                                                      timedelta(days=60))
 
 
 @pytest.mark.parametrize(("text", "problem"), [

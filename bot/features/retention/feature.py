@@ -5,8 +5,11 @@ feedback, minutes and closed safeguarding cases (docs/privacy.md), and this is w
 makes that true. Once a day, at midnight UTC, one process claims the sweep's occurrence
 and deletes, in one transaction, everything past its period (and concern drafts past
 their one day, whatever the config says); closed cases go through
-the concerns store, which records each deletion in the case's audit. The log gets one
-line of counts per table (never ids of members, never words).
+the concerns store, which records each deletion in the case's audit. Then it prunes
+what grows with every firing, event and message and that only the bot itself reads
+(occurrence claims, event keys, finished deliveries), a batch per transaction, after
+the fixed periods below. The log gets one line of counts per kind (never ids of
+members, never words).
 """
 
 from __future__ import annotations
@@ -23,13 +26,40 @@ from bot.features.host import CoreHost
 from bot.features.retention.config import RetentionConfig
 from bot.logs import log_event
 from scheduler import Firing
-from storage.interface import Storage
-from storage.members import RetentionCutoffs
+from storage.interface import Storage, StorageError
+from storage.members import PruneCutoffs, RetentionCutoffs
 
 log = logging.getLogger(__name__)
 
 NAME = "retention"
 SCHEDULE = "retention-sweep"
+
+# How long the bot's own bookkeeping is kept. Fixed, not in `[retention]`: none of it is
+# anything a member wrote or a group reads, and each period is what the bot's own checks
+# need, with room to spare.
+#
+# A timed firing's claim ("sent once") must outlive any chance of the same firing being
+# tried again. A firing is only tried until `[scheduler] grace_minutes` after it was due
+# (later, after downtime, it is recorded as missed and never sent), so a claim kept
+# longer than the grace can never be needed again. The grace may be set up to a week:
+# eight days covers every process sharing the database, whatever grace each was given
+# (and the grace and a day, should a longer one ever be allowed).
+OCCURRENCE_KEEP = timedelta(days=8)
+OCCURRENCE_MARGIN = timedelta(days=1)
+# A platform event handled once (Slack sends an event again when it saw no
+# acknowledgement: within minutes, three times at most): a day is ample.
+EVENT_KEY_KEEP = timedelta(days=1)
+# A delivery delivered at the first try, to where it was meant to go: its words are gone
+# already; the row says only that it was sent. Its key stops a feature step that is
+# retried from sending it twice (seconds or minutes later); a week also leaves the
+# people running the bot a week of what was sent, by id.
+DELIVERED_KEEP = timedelta(days=7)
+# A delivery that had trouble (refused everywhere, rerouted to a fallback, or retried on
+# its way) is kept longer: the people running the bot may need to look into it, and
+# check-ins read whether a member's latest check-in reached them, which must outlive the
+# longest check-in cadence (monthly). The lead direct messages concerns read to know
+# whether a lead can be reached are kept this long too, whatever their outcome.
+TROUBLE_KEEP = timedelta(days=60)
 
 
 def daily_at_midnight(after: datetime) -> datetime:
@@ -68,6 +98,15 @@ class Retention:
                 "minutes": _before(now, config.minutes_days),
                 "drafts": now - DRAFT_LIFETIME}
 
+    def prune_cutoffs(self, now: datetime) -> PruneCutoffs:
+        """What of the bot's own bookkeeping is old enough to delete at `now`."""
+        grace = timedelta(minutes=self.host.whole_config.scheduler_grace_minutes)
+        return PruneCutoffs(
+            occurrences=now - max(OCCURRENCE_KEEP, grace + OCCURRENCE_MARGIN),
+            event_keys=now - EVENT_KEY_KEEP,
+            delivered=now - DELIVERED_KEEP,
+            finished=now - TROUBLE_KEEP)
+
     async def start(self) -> None:
         """Schedule the sweep (it runs even when every period is 0: expired concern
         drafts, which live a day at most, are always deleted)."""
@@ -87,11 +126,19 @@ class Retention:
             # Safe to run twice: a case already deleted is no longer "closed".
             concerns = cast(ConcernStore, storage)  # the backend implements every port
             closed = await concerns.purge_closed_concerns(now - timedelta(days=days), now)
-        counts = await storage.purge_expired(firing.key, self.owner, self.cutoffs(now), now)
-        if counts is None and not closed:
+        purged = await storage.purge_expired(firing.key, self.owner, self.cutoffs(now), now)
+        if purged is None and not closed:
             return None
-        counts = dict(counts or {})
+        counts = dict(purged or {})
         counts["concern_cases"] = len(closed)
+        if purged is not None:
+            # Only the process that claimed the day's sweep: one is enough. What it
+            # misses (the database was unreachable half-way) goes the next day.
+            try:
+                counts.update(await storage.prune(self.prune_cutoffs(now), now))
+            except StorageError as exc:
+                log_event(log, logging.WARNING, "retention.prune_failed",
+                          error=type(exc).__name__)
         log_event(log, logging.INFO, "retention.swept", **counts)
         return counts
 
