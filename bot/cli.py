@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from bot import __version__, catalog
 from bot.config import Config, ConfigError, default_config_path, load_config
+from bot.features import registry
 from bot.logs import LogFile, configure_logging
 from bot.runtime import (
     PLATFORMS,
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "discord":
         return _discord_helper(args)
     config: Config | None = None
+    registry.install()  # the composition root: the core learns the features here
     try:
         config = load_config(args.config or default_config_path())
         if args.command == "check-config":

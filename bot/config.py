@@ -47,6 +47,7 @@ from bot.config_sections import (
     check_url,
     shard_problems,
 )
+from bot.feature_catalogue import installed_features
 from bot.settings import (
     SETTING_KEYS,
     GroupSettings,
@@ -102,9 +103,8 @@ class Secrets:
 
 def feature_sections() -> dict[str, type[ConfigSection]]:
     """Each feature's config section model, by section name, as the registry declares
-    them (imported here, not at the top, because features import this module)."""
-    from bot.features.registry import PACKAGES
-    return {p.section: p.config for p in PACKAGES if p.config is not None}
+    them (from the installed catalogue: this module imports no feature)."""
+    return dict(installed_features().sections)
 
 
 def _default_sections() -> dict[str, BaseModel]:

@@ -1,7 +1,11 @@
-"""The features a normal bot runs, in the order their commands are registered."""
+"""The features a normal bot runs, in the order their commands are registered, and how
+the composition root tells the core about them (`install`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from bot.feature_catalogue import install_features
 from bot.features import agreement as agreement_feature
 from bot.features import buddies as buddies_feature
 from bot.features import checkins as checkins_feature
@@ -15,7 +19,7 @@ from bot.features import resources as resources_feature
 from bot.features import retention as retention_feature
 from bot.features import setup as setup_feature
 from bot.features import welcome as welcome_feature
-from bot.features.package import FeaturePackage
+from bot.features.package import FeaturePackage, catalogue_of
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
@@ -34,3 +38,11 @@ PACKAGES: tuple[FeaturePackage, ...] = (
 )
 """Every feature, one line each, in the order their commands are registered and the
 switchable ones are listed to facilitators (`/setup`, `[group] features`)."""
+
+
+def install(packages: Iterable[FeaturePackage] | None = None) -> None:
+    """Tell the core which features this bot is built with (`PACKAGES` unless given):
+    their names, channels and config sections. The composition root (the CLI, the test
+    suite, a benchmark) calls it once, before any config is read or settings are made;
+    the core itself never imports a feature."""
+    install_features(catalogue_of(PACKAGES if packages is None else packages))

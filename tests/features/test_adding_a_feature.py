@@ -97,8 +97,12 @@ async def test_the_toy_runs_on_a_fake_host_with_a_fake_store() -> None:
 @pytest.fixture
 def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The one registry line (and its storage package beside the others, which the
-    backends find by themselves; here, outside `storage/`, it is handed over)."""
-    monkeypatch.setattr(registry, "PACKAGES", (*registry.PACKAGES, kudos.PACKAGE))
+    backends find by themselves; here, outside `storage/`, it is handed over). The
+    composition root installs the registry's packages for the core to know, as the CLI
+    does at start."""
+    everyday = registry.PACKAGES
+    monkeypatch.setattr(registry, "PACKAGES", (*everyday, kudos.PACKAGE))
+    registry.install()
     found = (*storage_packages(), kudos_storage.STORAGE)
     monkeypatch.setattr(packages, "storage_packages", lambda: found)
     monkeypatch.setattr(migrations, "VERSIONS",
@@ -108,6 +112,7 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(migrations, "LATEST_VERSION", kudos_storage.KUDOS_VERSION)
     monkeypatch.setattr(migrations, "_all", None)
     yield
+    registry.install(everyday)
 
 
 async def test_one_registry_line_adds_the_toy_to_the_running_bot(
