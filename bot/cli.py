@@ -160,6 +160,7 @@ def _concern_store(config: Config) -> AbstractAsyncContextManager[ConcernStore]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `coprod` console script."""
+    registry.install()  # the composition root: the core learns the features here
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()
@@ -170,7 +171,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "discord":
         return _discord_helper(args)
     config: Config | None = None
-    registry.install()  # the composition root: the core learns the features here
     try:
         config = load_config(args.config or default_config_path())
         if args.command == "check-config":
