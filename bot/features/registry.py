@@ -6,20 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.feature_catalogue import install_features
-from bot.features import agreement as agreement_feature
-from bot.features import buddies as buddies_feature
-from bot.features import checkins as checkins_feature
-from bot.features import concerns as concerns_feature
-from bot.features import feedback as feedback_feature
-from bot.features import help as help_feature
-from bot.features import meetings as meetings_feature
-from bot.features import polls as polls_feature
-from bot.features import prompts as prompts_feature
-from bot.features import resources as resources_feature
-from bot.features import retention as retention_feature
-from bot.features import setup as setup_feature
-from bot.features import welcome as welcome_feature
+from bot.features.agreement import package as agreement_feature
+from bot.features.buddies import package as buddies_feature
+from bot.features.checkins import package as checkins_feature
+from bot.features.concerns import package as concerns_feature
+from bot.features.feedback import package as feedback_feature
+from bot.features.help import package as help_feature
+from bot.features.meetings import package as meetings_feature
 from bot.features.package import FeaturePackage, catalogue_of
+from bot.features.polls import package as polls_feature
+from bot.features.prompts import package as prompts_feature
+from bot.features.resources import package as resources_feature
+from bot.features.retention import package as retention_feature
+from bot.features.setup import package as setup_feature
+from bot.features.welcome import package as welcome_feature
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,

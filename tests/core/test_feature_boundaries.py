@@ -1,12 +1,19 @@
-"""Features import each other only through what a package declares: the package itself
-(its `__init__` exports) or its store port, never another feature's inner modules
-(docs/adding-a-feature.md). import-linter checks the layers; this checks the packages."""
+"""Features import each other only through what a package declares: its `package`
+module (what the registry lists and what other features may use) or its store port,
+never another feature's inner modules (docs/adding-a-feature.md). import-linter checks
+the layers; this checks the packages, the import cycles, and that storage loads no
+feature code."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import grimp
 
-OPEN = {"store"}
+OPEN = {"package", "store"}
 SHARED = {"host", "package", "registry", "anonymity"}
 
 
@@ -92,3 +99,29 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         if module not in index:
             visit(module)
     return sorted(found)
+
+
+_LOADED_BY_STORAGE = """
+import importlib, json, pathlib, sys
+import bot.features
+import storage.packages, storage.postgres, storage.sqlite
+storage.packages.storage_packages()
+for port in sorted(pathlib.Path(bot.features.__path__[0]).glob("*/store.py")):
+    importlib.import_module(f"bot.features.{port.parent.name}.store")
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("bot.features"))))
+"""
+
+
+def test_storage_loads_no_feature_code() -> None:
+    """Storage imports a feature's store port; that runs the feature package's
+    `__init__`, which is kept light (its declaration is in `package`), so no command,
+    job or wording module comes with it. In a fresh process, since this one has
+    loaded every feature already."""
+    done = subprocess.run([sys.executable, "-c", _LOADED_BY_STORAGE], capture_output=True,
+                          text=True, timeout=60, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    loaded = json.loads(done.stdout)
+    assert "bot.features.meetings.store" in loaded
+    ports = [m for m in loaded if m.rsplit(".", 1)[-1] in ("store", "records")]
+    packages = {m.rsplit(".", 1)[0] for m in ports}
+    assert sorted(set(loaded) - {"bot.features", *packages, *ports}) == []

@@ -30,7 +30,9 @@ from storage.crypto import FieldCipher
 from storage.members import encrypted_columns
 from storage.packages import compose_storage, storage_packages
 from storage.sqlite import SqliteStorage
-from tests.toy import kudos, kudos_storage
+from tests.toy import kudos_storage
+from tests.toy.kudos import package as kudos
+from tests.toy.kudos import wording
 from tests.toy.kudos.config import KudosConfig
 from tests.toy.kudos.store import KudosStore
 
@@ -86,11 +88,11 @@ async def test_the_toy_runs_on_a_fake_host_with_a_fake_store() -> None:
     feature = kudos.PACKAGE.build(host)
     (command,) = feature.commands
     ctx = _context("g1", {"text": "Thanks for the tea"})
-    assert reply_text(await command.handler(ctx)) == kudos.wording.kudos_saved(1)
+    assert reply_text(await command.handler(ctx)) == wording.kudos_saved(1)
     assert store.kept == {"g1": ["Thanks for the tea"]}
     with pytest.raises(UserError) as too_long:
         await command.handler(_context("g1", {"text": WORDS}))
-    assert too_long.value.text == kudos.wording.kudos_too_long(20)
+    assert too_long.value.text == wording.kudos_too_long(20)
     assert await store.kudos_count("g1") == 1
 
 
@@ -139,10 +141,10 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
         await app.load()
         memory = MemoryBot(app, MemoryAdapter())
         try:
-            assert "/kudos: " + kudos.wording.KUDOS_HELP in reply_text(
+            assert "/kudos: " + wording.KUDOS_HELP in reply_text(
                 await memory.run("alice", "/help"))
             said = reply_text(await memory.run("alice", f'/kudos text="{WORDS}"'))
-            assert said == kudos.wording.kudos_saved(1)
+            assert said == wording.kudos_saved(1)
             assert await store.kudos_count(memory.group_id) == 1
         finally:
             await memory.close()

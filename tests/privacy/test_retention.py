@@ -19,8 +19,8 @@ from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
 from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
 from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
-from bot.features.retention import PACKAGE, SCHEDULE, Retention
 from bot.features.retention.config import RetentionConfig
+from bot.features.retention.package import PACKAGE, SCHEDULE, Retention
 from scheduler import Firing
 from storage.interface import Storage
 from tests.privacy.conftest import start_features

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from bot.features import Feature
-from bot.features.concerns import DRAFT_LIFETIME, ConcernsConfig
+from bot.features.concerns.package import DRAFT_LIFETIME, ConcernsConfig
 from bot.features.concerns.store import ConcernStore
 from bot.features.host import CoreHost
 from bot.features.retention.config import RetentionConfig
