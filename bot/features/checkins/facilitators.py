@@ -78,7 +78,9 @@ class Facilitators:
         """A facilitator by id, with their name if known (None for no id)."""
         if not user_id:
             return None
-        for f in await self.of_group(group_id):
+        # Someone who stepped down keeps their name until their requests have moved.
+        for f in (*await self.of_group(group_id),
+                  *await self.host.store.known_facilitators(group_id)):
             if f.user_id == user_id:
                 return f
         return Facilitator(group_id, user_id, "")
