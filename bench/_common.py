@@ -24,9 +24,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.features import registry
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import check_database_setting, open_storage
 from storage.interface import Storage
+
+# Each benchmark is a composition root: the core learns the registry's features here.
+registry.install()
 
 PG_ENV = "COPROD_BENCH_DATABASE_URL"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"

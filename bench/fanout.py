@@ -32,7 +32,7 @@ from adapters.discord import DiscordBot
 from adapters.discord.client import apply_endpoints, restore_endpoints
 from bot.app import App
 from bot.config import Config, DiscordConfig
-from bot.features import meetings
+from bot.features.meetings import package as meetings
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.store import MeetingDraft
 from tests.fakes.discord import FakeDiscord

@@ -57,9 +57,11 @@ async def measure(database: str) -> dict[str, Any]:
     """Load everything in this (fresh) process; memory before and after."""
     from bot.app import App
     from bot.config import Config
-    from bot.features.registry import PACKAGES
+    from bot.features.registry import PACKAGES, install
     from storage.crypto import FieldCipher
     from storage.factory import open_storage
+
+    install()
 
     gc.collect()
     before, _ = rss_mb()

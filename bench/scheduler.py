@@ -51,7 +51,7 @@ from apscheduler.triggers.date import DateTrigger
 from bench._common import Skipped, fresh_postgres
 from bot.app import App
 from bot.config import Config
-from bot.features import meetings
+from bot.features.meetings import package as meetings
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import MeetingJobs
 from bot.features.meetings.store import MeetingDraft, ReminderContext

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from bot import __version__, catalog, copy_to_postgres
 from bot.config import Config, ConfigError, default_config_path, load_config
+from bot.features import registry
 from bot.logs import LogFile, configure_logging
 from bot.runtime import (
     PLATFORMS,
@@ -175,6 +176,7 @@ def _concern_store(config: Config) -> AbstractAsyncContextManager[ConcernStore]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `coprod` console script."""
+    registry.install()  # the composition root: the core learns the features here
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()

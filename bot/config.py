@@ -47,6 +47,7 @@ from bot.config_sections import (
     check_url,
     shard_problems,
 )
+from bot.feature_catalogue import installed_features
 from bot.settings import (
     SETTING_KEYS,
     GroupSettings,
@@ -102,9 +103,8 @@ class Secrets:
 
 def feature_sections() -> dict[str, type[ConfigSection]]:
     """Each feature's config section model, by section name, as the registry declares
-    them (imported here, not at the top, because features import this module)."""
-    from bot.features.registry import PACKAGES
-    return {p.section: p.config for p in PACKAGES if p.config is not None}
+    them (from the installed catalogue: this module imports no feature)."""
+    return dict(installed_features().sections)
 
 
 def _default_sections() -> dict[str, BaseModel]:
@@ -162,9 +162,18 @@ class Config:
 
     def with_sections(self, *models: BaseModel) -> Config:
         """This config with these sections in place of the ones of the same model (for
-        tests and benchmarks that need a feature set up differently)."""
-        sections = {**_default_sections(), **self.sections}
-        return replace(self, sections=replace_sections(sections, *models))
+        tests and benchmarks that need a feature set up differently), settled as a
+        loaded file is (a key under an older name fills the new one)."""
+        sections = replace_sections({**_default_sections(), **self.sections}, *models)
+        return replace(self, sections=_settled(sections))
+
+
+def _settled(sections: Mapping[str, BaseModel]) -> dict[str, BaseModel]:
+    """Sections as each feature's `settle` leaves them once every section is read."""
+    settled = dict(sections)
+    for model in feature_sections().values():
+        settled = replace_sections(settled, *model.settle(settled))
+    return settled
 
 
 def _group_checks() -> dict[str, Any]:
@@ -256,8 +265,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Conf
 
     if problems:
         raise ConfigError(problems)
-    for model in features.values():
-        sections = replace_sections(sections, *model.settle(sections))
+    sections = _settled(sections)
     return _config(sections, {name: sections[name] for name in features}, defaults,
                    tables.per_group, secrets, path)
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails
 
-from bot.settings import SettingError
+from bot.errors import SettingError
 
 M = TypeVar("M", bound=BaseModel)
 S = TypeVar("S", bound="ConfigSection")

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.clock import Clock
-from bot.commands import CommandSpec, Registry
 from bot.events import Actor, Event
 from bot.outbox import NewDelivery
 from bot.roles import Role
@@ -41,10 +40,6 @@ class Services(Protocol):
         """Every group's settings."""
 
     @property
-    def registry(self) -> Registry:
-        """Every command."""
-
-    @property
     def people(self) -> PeopleBook:
         """Who holds a role, and people's names, as the platform says."""
 
@@ -53,10 +48,6 @@ class Services(Protocol):
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""
-
-    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
-                     is_admin: bool) -> tuple[CommandSpec, ...]:
-        """The commands someone may see."""
 
 
 @dataclass(slots=True)

@@ -43,6 +43,11 @@ class UserError(Exception):
         self.text = text
 
 
+class SettingError(ValueError):
+    """A setting value that cannot be used (in config.toml or `/setup`); the message says
+    why in plain words."""
+
+
 class PlatformStartError(Exception):
     """An adapter could not start talking to its platform. Raised by an adapter's
     `check_platform` before the database is opened, so nothing has changed; the CLI

@@ -34,6 +34,14 @@ class Hosting(Services, Protocol):
     features: dict[str, Feature]
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
 
+    @property
+    def registry(self) -> Registry:
+        """Every command."""
+
+    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
+                     is_admin: bool) -> tuple[CommandSpec, ...]:
+        """The commands someone may see."""
+
     async def handle(self, event: Event) -> Reply:
         """Handle an event."""
 

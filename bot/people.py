@@ -118,3 +118,74 @@ class PeopleBook:
                       kind=kind, error=type(exc).__name__)
             return self._keep(key, Found(problem=type(exc).__name__))
         return self._keep(key, Found(people))
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """Someone storage remembers as holding a role: seen acting with it (`by_role`: the
+    platform's word overrules this once it can say), or declared some other way, such as
+    a command that registers them (kept whatever the platform says)."""
+
+    user_id: str
+    name: str = ""
+    by_role: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """Who holds a role in a group now, each with every name known for them (platform
+    names first), and why the platform could not be asked ("" if it could).
+
+    `on_platform`: those the platform says hold the role now. `stepped_down`: those
+    remembered from acting with the role whom the platform says hold it no longer.
+    `not_in_group`: those named in config whom the platform says are not in the group.
+    """
+
+    holders: dict[str, tuple[str, ...]]
+    problem: str = ""
+    on_platform: frozenset[str] = frozenset()
+    stepped_down: tuple[str, ...] = ()
+    not_in_group: tuple[str, ...] = ()
+
+
+async def role_roster(people: PeopleBook, group_id: str, roles: Sequence[str],
+                      remembered: Sequence[Remembered], named: Sequence[str]) -> Roster:
+    """The one way a role's holders are found (facilitators and safeguarding leads
+    alike): holding one of `roles` on the platform, remembered in storage, or `named` in
+    config. When the platform answers, it decides for those remembered only from acting
+    with the role (someone whose role was taken away leaves the roster) and for those
+    named in config (someone not in the group is left out); when it cannot be asked,
+    storage and config are used as they are, and the reason kept."""
+    found: dict[str, tuple[str, ...]] = {}
+
+    def merge(user_id: str, names: Sequence[str]) -> None:
+        found[user_id] = tuple(dict.fromkeys((*found.get(user_id, ()), *names)))
+
+    problems: list[str] = []
+    holders = await people.holders(group_id, roles)
+    if holders.problem:
+        problems.append(holders.problem)
+    for person in holders.people:
+        merge(person.user_id, person.names())
+    fresh = frozenset(found)
+    answered = people.port is not None and not holders.problem
+    overruled = []
+    for someone in remembered:
+        if answered and someone.by_role and someone.user_id not in fresh:
+            overruled.append(someone.user_id)
+            continue
+        merge(someone.user_id, [someone.name] if someone.name else [])
+    from_config = [u for u in dict.fromkeys(named) if u not in found]
+    outside = []
+    for user_id in [u for u in found if u not in fresh] + from_config:
+        lookup = await people.person(group_id, user_id)
+        if lookup.problem:
+            if people.port is not None:
+                problems.append(lookup.problem)
+        elif not lookup.people and user_id in from_config:
+            outside.append(user_id)
+            continue
+        merge(user_id, [n for p in lookup.people for n in p.names()])
+    return Roster(found, problems[0] if problems else "", fresh,
+                  tuple(u for u in dict.fromkeys(overruled) if u not in found),
+                  tuple(outside))

@@ -13,20 +13,19 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot import catalog
+from bot.errors import SettingError as SettingError  # checks everywhere raise it from here
+from bot.feature_catalogue import installed_features
 
 
 def feature_names() -> tuple[str, ...]:
-    """The features facilitators can switch on and off, in registry order."""
-    from bot.features.registry import PACKAGES
-
-    return tuple(p.name for p in PACKAGES if p.switchable)
+    """The features facilitators can switch on and off, in registry order (from the
+    installed catalogue: this module imports no feature)."""
+    return installed_features().switchable
 
 
 def feature_channels() -> dict[str, str]:
     """The channel setting each feature cannot work without, from the registry."""
-    from bot.features.registry import PACKAGES
-
-    return {p.name: p.channel for p in PACKAGES if p.channel}
+    return dict(installed_features().channels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +66,6 @@ class GroupSettings:
         if self.leads_channel and self.leads_channel.casefold() in shared:
             return ["leads_channel"]
         return []
-
-
-class SettingError(ValueError):
-    """A setting value that cannot be used; the message says why in plain words."""
 
 
 def _check_timezone(value: Any) -> str:

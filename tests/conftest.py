@@ -14,10 +14,14 @@ from adapters.memory import MemoryAdapter, MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.features import registry
 from bot.logs import configure_logging
 from storage.crypto import FieldCipher, generate_key
 from storage.interface import Storage
 from tests.backends import BACKENDS, opened_storage
+
+# The suite is a composition root: the core learns the registry's features once, here.
+registry.install()
 
 # Tests of storage itself run on both backends; COPROD_TEST_BACKENDS=sqlite,postgres
 # runs every test that uses storage on both (slower; a thorough check of a change).

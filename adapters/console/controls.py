@@ -9,27 +9,52 @@ from __future__ import annotations
 import difflib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from adapters.console.forms import FORM_CLOSED, parse_assignments
-from adapters.console.render import Shown
+from adapters.console.render import Screen, Shown
 from adapters.console.session import (
     GROUP_ID,
     Member,
+    Session,
     clean_channel,
     role_words,
     valid_name,
 )
+from bot.app import App
 from bot.catalog import BOT_NAME, CONCERN_SHORTCUT_LABEL
 from bot.errors import UserError
-from bot.events import ButtonPress, MemberJoined, MessageShortcut, QuotedMessage
+from bot.events import ButtonPress, Event, MemberJoined, MessageShortcut, QuotedMessage
 from bot.messages import Button, Choice
 from bot.parsing import split_words
 
-if TYPE_CHECKING:
-    from adapters.console.adapter import ConsoleAdapter
 
-Control = Callable[["ConsoleAdapter", str], Awaitable[bool]]
+class Console(Protocol):
+    """What the controls drive of the console adapter (a protocol, so that the adapter
+    and its controls do not import each other)."""
+
+    session: Session
+    screen: Screen
+
+    @property
+    def app(self) -> App:
+        """The app being run."""
+
+    def ask(self, member: Member) -> None:
+        """Print the member's current form question, if any."""
+
+    async def handle_event(self, event: Event, member: Member, channel: str | None,
+                           pressed: int | None = None) -> None:
+        """Hand an event to the core and print the reply."""
+
+    async def direct_message(self, member: Member, text: str) -> None:
+        """Send the bot a direct message as `member`."""
+
+    async def submit_form(self, member: Member) -> None:
+        """Send the member's form."""
+
+
+Control = Callable[[Console, str], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +99,7 @@ NAMES: tuple[str, ...] = ("as", "role", "unrole", "admin", "join", "in", "dm", "
                           "report", "press", "pick", "form", "cancel", "who", "help", "quit")
 
 
-async def run_control(console: ConsoleAdapter, line: str) -> bool:
+async def run_control(console: Console, line: str) -> bool:
     """Run a `:control` line; return False when the console should stop."""
     name, _, args = line[1:].strip().partition(" ")
     control = CONTROLS.get(name.lower())
@@ -109,7 +134,7 @@ def help_text() -> str:
 # ---- who and where ------------------------------------------------------------------
 
 
-def _member(console: ConsoleAdapter, name: str) -> Member:
+def _member(console: Console, name: str) -> Member:
     member = console.session.find(name)
     if member is None:
         names = ", ".join(console.session.members)
@@ -118,7 +143,7 @@ def _member(console: ConsoleAdapter, name: str) -> Member:
     return member
 
 
-async def _as(console: ConsoleAdapter, args: str) -> bool:
+async def _as(console: Console, args: str) -> bool:
     name = args.strip().lower()
     session = console.session
     if not name:
@@ -147,7 +172,7 @@ async def _as(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-async def _join(console: ConsoleAdapter, args: str) -> bool:
+async def _join(console: Console, args: str) -> bool:
     name = args.strip().lower()
     session = console.session
     if not name:
@@ -164,7 +189,7 @@ async def _join(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-async def _who(console: ConsoleAdapter, args: str) -> bool:
+async def _who(console: Console, args: str) -> bool:
     settings = console.app.settings.for_group(GROUP_ID)
     me = console.session.me
     lines = [f"You are {me.display_name}, {me.where_in_words()}.", "Members:"]
@@ -177,7 +202,7 @@ async def _who(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-async def _in(console: ConsoleAdapter, args: str) -> bool:
+async def _in(console: Console, args: str) -> bool:
     channel = clean_channel(args)
     if not channel or any(ch.isspace() for ch in channel):
         raise UserError("Which channel? Write its name without spaces, for example "
@@ -188,7 +213,7 @@ async def _in(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-async def _dm(console: ConsoleAdapter, args: str) -> bool:
+async def _dm(console: Console, args: str) -> bool:
     me = console.session.me
     if args:
         await console.direct_message(me, args)
@@ -204,7 +229,7 @@ async def _dm(console: ConsoleAdapter, args: str) -> bool:
 # ---- members' messages, and acting on a message -------------------------------------
 
 
-async def _say(console: ConsoleAdapter, args: str) -> bool:
+async def _say(console: Console, args: str) -> bool:
     me = console.session.me
     if me.place is None:
         raise UserError(f"You are in your direct messages with {BOT_NAME}, where whatever "
@@ -216,7 +241,7 @@ async def _say(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-def _here(console: ConsoleAdapter) -> Shown:
+def _here(console: Console) -> Shown:
     """The latest message the current member can see where they are."""
     me = console.session.me
     for shown in console.screen.latest():
@@ -226,7 +251,7 @@ def _here(console: ConsoleAdapter) -> Shown:
                     "example :report 4.")
 
 
-async def _report(console: ConsoleAdapter, args: str) -> bool:
+async def _report(console: Console, args: str) -> bool:
     shortcut = next((s for s in console.app.shortcuts.values()
                      if s.label == CONCERN_SHORTCUT_LABEL), None)
     if shortcut is None:
@@ -258,7 +283,7 @@ async def _report(console: ConsoleAdapter, args: str) -> bool:
 # ---- roles ------------------------------------------------------------------------
 
 
-def _role_name(console: ConsoleAdapter, word: str) -> str:
+def _role_name(console: Console, word: str) -> str:
     role = word.strip()
     if len(role) >= 2 and role[0] == role[-1] and role[0] in "\"'":
         role = role[1:-1].strip()
@@ -275,7 +300,7 @@ def _role_name(console: ConsoleAdapter, word: str) -> str:
     return role
 
 
-def _name_and_role(console: ConsoleAdapter, args: str, control: str) -> tuple[Member, str]:
+def _name_and_role(console: Console, args: str, control: str) -> tuple[Member, str]:
     name, _, role = args.partition(" ")
     if not name or not role.strip():
         raise UserError(f"Please say who and which role, for example :{control} bob "
@@ -283,12 +308,12 @@ def _name_and_role(console: ConsoleAdapter, args: str, control: str) -> tuple[Me
     return _member(console, name), _role_name(console, role)
 
 
-def _roles_now(console: ConsoleAdapter, member: Member) -> str:
+def _roles_now(console: Console, member: Member) -> str:
     settings = console.app.settings.for_group(GROUP_ID)
     return f"{member.display_name} is now: {', '.join(role_words(member, settings))}."
 
 
-async def _role(console: ConsoleAdapter, args: str) -> bool:
+async def _role(console: Console, args: str) -> bool:
     member, role = _name_and_role(console, args, "role")
     if member.has_role(role):
         raise UserError(f"{member.display_name} already has the role {role}.")
@@ -298,7 +323,7 @@ async def _role(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-async def _unrole(console: ConsoleAdapter, args: str) -> bool:
+async def _unrole(console: Console, args: str) -> bool:
     member, role = _name_and_role(console, args, "unrole")
     if not member.has_role(role):
         have = ", ".join(member.roles) or "no roles"
@@ -310,7 +335,7 @@ async def _unrole(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-async def _admin(console: ConsoleAdapter, args: str) -> bool:
+async def _admin(console: Console, args: str) -> bool:
     if not args:
         raise UserError("Whose admin flag? For example :admin bob.")
     member = _member(console, args.split()[0])
@@ -337,7 +362,7 @@ def _button(shown: Shown, label: str) -> Button | None:
     return None
 
 
-def _visible(console: ConsoleAdapter, number: int) -> Shown:
+def _visible(console: Console, number: int) -> Shown:
     shown = console.screen.get(number)
     if shown is None:
         raise UserError(f"There is no message #{number} yet.")
@@ -350,7 +375,7 @@ def _visible(console: ConsoleAdapter, number: int) -> Shown:
     return shown
 
 
-def _find_pressable(console: ConsoleAdapter, args: str) -> tuple[Shown, Button]:
+def _find_pressable(console: Console, args: str) -> tuple[Shown, Button]:
     first, _, rest = args.partition(" ")
     if first.lstrip("#").isdecimal() and rest.strip():
         shown = _visible(console, int(first.lstrip("#")))
@@ -379,7 +404,7 @@ def _no_such_button(shown: Shown, label: str) -> str:
             f"these: {labels}.")
 
 
-async def _press(console: ConsoleAdapter, args: str) -> bool:
+async def _press(console: Console, args: str) -> bool:
     if not args:
         raise UserError("Which button? For example :press Going, or :press 3 Going.")
     shown, button = _find_pressable(console, args)
@@ -413,7 +438,7 @@ def _picked(choices: tuple[Choice, ...], args: str) -> list[Choice]:
     return list(dict.fromkeys(picked))
 
 
-async def _pick(console: ConsoleAdapter, args: str) -> bool:
+async def _pick(console: Console, args: str) -> bool:
     me = console.session.me
     menus = [s for s in console.screen.latest()
              if s.can_see(me.name) and s.message.select is not None]
@@ -439,14 +464,14 @@ async def _pick(console: ConsoleAdapter, args: str) -> bool:
 # ---- forms and leaving --------------------------------------------------------------
 
 
-def _open_form(console: ConsoleAdapter) -> Member:
+def _open_form(console: Console) -> Member:
     me = console.session.me
     if me.form is None:
         raise UserError(f"{me.display_name} has no form open right now.")
     return me
 
 
-async def _form(console: ConsoleAdapter, args: str) -> bool:
+async def _form(console: Console, args: str) -> bool:
     me = _open_form(console)
     assert me.form is not None
     if not args:
@@ -457,19 +482,19 @@ async def _form(console: ConsoleAdapter, args: str) -> bool:
     return True
 
 
-async def _cancel(console: ConsoleAdapter, args: str) -> bool:
+async def _cancel(console: Console, args: str) -> bool:
     me = _open_form(console)
     me.form = None
     console.screen.note(FORM_CLOSED)
     return True
 
 
-async def _help(console: ConsoleAdapter, args: str) -> bool:
+async def _help(console: Console, args: str) -> bool:
     console.screen.note(help_text())
     return True
 
 
-async def _quit(console: ConsoleAdapter, args: str) -> bool:
+async def _quit(console: Console, args: str) -> bool:
     return False
 
 

@@ -9,7 +9,7 @@ need to see the other features; they take a `CoreHost`, which says so.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from bot.clock import Clock
@@ -45,6 +45,11 @@ class Scheduling(Protocol):
 
     def next_due(self, schedule_id: str) -> datetime | None:
         """When a schedule fires next, if known."""
+
+    @property
+    def grace(self) -> timedelta:
+        """How long after it was due a firing may still run (so how long its claim must
+        be kept)."""
 
 
 class FeatureHost(Protocol, Generic[StoreT, ConfigT]):

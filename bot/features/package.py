@@ -4,11 +4,12 @@ lists typed in by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.config_model import ConfigSection
+from bot.feature_catalogue import FeatureCatalogue
 from bot.features import Feature
 
 
@@ -33,3 +34,13 @@ class FeaturePackage:
     def __post_init__(self) -> None:
         if not self.section:
             object.__setattr__(self, "section", self.name)
+
+
+def catalogue_of(packages: Iterable[FeaturePackage]) -> FeatureCatalogue:
+    """What the core needs to know of these packages (names, channels, config sections),
+    in their order."""
+    packages = tuple(packages)
+    return FeatureCatalogue(
+        switchable=tuple(p.name for p in packages if p.switchable),
+        channels={p.name: p.channel for p in packages if p.channel},
+        sections={p.section: p.config for p in packages if p.config is not None})

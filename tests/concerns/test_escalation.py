@@ -10,7 +10,7 @@ from bot.clock import FakeClock
 from bot.errors import Forbidden
 from bot.features.concerns.escalation import escalation_times, schedule_id
 from bot.features.concerns.routing import ACK_ACTION
-from bot.features.retention import daily_at_midnight
+from bot.features.retention.package import daily_at_midnight
 from bot.messages import DestinationKind
 from scheduler import Firing
 from storage.interface import Storage
@@ -144,7 +144,7 @@ async def test_retention_deletes_closed_cases_only_when_configured(
 
 
 async def test_closed_cases_are_kept_by_default(cbot: MemoryBot, clock: FakeClock) -> None:
-    from bot.features.retention import SCHEDULE
+    from bot.features.retention.package import SCHEDULE
 
     await _start(cbot, "concerns", "retention")
     closed = ref_of(await raise_concern(cbot, what="old words"))

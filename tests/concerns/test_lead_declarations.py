@@ -20,8 +20,9 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.errors import Forbidden
 from bot.events import Actor
-from bot.features.concerns import PACKAGE, wording
+from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
+from bot.features.concerns.package import PACKAGE
 from bot.features.concerns.reach import config_summary, reachable_leads
 from bot.features.concerns.routing import named_in
 from bot.messages import Destination, DestinationKind

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from bot.dates import WhenError, read_day, read_moment
 from bot.errors import UserError
 from bot.features.meetings.when import parse_due_date, parse_when
-from bot.features.polls import parse_closes
 from bot.features.polls import wording as poll_wording
+from bot.features.polls.package import parse_closes
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday, 09:00 in London

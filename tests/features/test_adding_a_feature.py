@@ -30,7 +30,9 @@ from storage.crypto import FieldCipher
 from storage.members import encrypted_columns
 from storage.packages import compose_storage, storage_packages
 from storage.sqlite import SqliteStorage
-from tests.toy import kudos, kudos_storage
+from tests.toy import kudos_storage
+from tests.toy.kudos import package as kudos
+from tests.toy.kudos import wording
 from tests.toy.kudos.config import KudosConfig
 from tests.toy.kudos.store import KudosStore
 
@@ -86,19 +88,23 @@ async def test_the_toy_runs_on_a_fake_host_with_a_fake_store() -> None:
     feature = kudos.PACKAGE.build(host)
     (command,) = feature.commands
     ctx = _context("g1", {"text": "Thanks for the tea"})
-    assert reply_text(await command.handler(ctx)) == kudos.wording.kudos_saved(1)
+    assert reply_text(await command.handler(ctx)) == wording.kudos_saved(1)
     assert store.kept == {"g1": ["Thanks for the tea"]}
     with pytest.raises(UserError) as too_long:
         await command.handler(_context("g1", {"text": WORDS}))
-    assert too_long.value.text == kudos.wording.kudos_too_long(20)
+    assert too_long.value.text == wording.kudos_too_long(20)
     assert await store.kudos_count("g1") == 1
 
 
 @pytest.fixture
 def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The one registry line (and its storage package beside the others, which the
-    backends find by themselves; here, outside `storage/`, it is handed over)."""
-    monkeypatch.setattr(registry, "PACKAGES", (*registry.PACKAGES, kudos.PACKAGE))
+    backends find by themselves; here, outside `storage/`, it is handed over). The
+    composition root installs the registry's packages for the core to know, as the CLI
+    does at start."""
+    everyday = registry.PACKAGES
+    monkeypatch.setattr(registry, "PACKAGES", (*everyday, kudos.PACKAGE))
+    registry.install()
     found = (*storage_packages(), kudos_storage.STORAGE)
     monkeypatch.setattr(packages, "storage_packages", lambda: found)
     monkeypatch.setattr(migrations, "VERSIONS",
@@ -108,6 +114,7 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(migrations, "LATEST_VERSION", kudos_storage.KUDOS_VERSION)
     monkeypatch.setattr(migrations, "_all", None)
     yield
+    registry.install(everyday)
 
 
 async def test_one_registry_line_adds_the_toy_to_the_running_bot(
@@ -134,10 +141,10 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
         await app.load()
         memory = MemoryBot(app, MemoryAdapter())
         try:
-            assert "/kudos: " + kudos.wording.KUDOS_HELP in reply_text(
+            assert "/kudos: " + wording.KUDOS_HELP in reply_text(
                 await memory.run("alice", "/help"))
             said = reply_text(await memory.run("alice", f'/kudos text="{WORDS}"'))
-            assert said == kudos.wording.kudos_saved(1)
+            assert said == wording.kudos_saved(1)
             assert await store.kudos_count(memory.group_id) == 1
         finally:
             await memory.close()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from adapters.memory import MemoryBot, reply_text
 from bot.app import App
 from bot.clock import FakeClock
-from bot.features import feedback
+from bot.features.feedback import package as feedback
 from bot.features.feedback.digests import FeedbackHost
 from bot.features.feedback.store import Audience
 from bot.features.polls.feature import Polls

@@ -21,8 +21,8 @@ from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
 from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
 from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
-from bot.features.retention import PACKAGE, SCHEDULE, Retention
 from bot.features.retention.config import RetentionConfig
+from bot.features.retention.package import PACKAGE, SCHEDULE, Retention
 from bot.messages import Destination, Message
 from bot.outbox import DeliveryStatus, NewDelivery
 from scheduler import Firing
@@ -318,3 +318,14 @@ def test_retention_config_and_the_older_concerns_key(tmp_path: Path) -> None:
     assert caught.value.problems[0].startswith(
         "[retention] closed_cases_days: it is 50, but [concerns] retention_days")
     assert load_config(None, env={}).section(RetentionConfig) == RetentionConfig()
+
+
+def test_a_config_built_in_code_settles_the_older_concerns_key_as_a_file_does() -> None:
+    """The sweep reads only `[retention]`: `with_sections` fills `closed_cases_days` from
+    `[concerns] retention_days` as loading a file does, so it needs no other section."""
+    config = Config().with_sections(ConcernsConfig(retention_days=30))
+    assert config.section(RetentionConfig).closed_cases_days == 30
+    both = config.with_sections(RetentionConfig(closed_cases_days=60))
+    assert both.section(RetentionConfig).closed_cases_days == 60
+    assert both.section(ConcernsConfig).retention_days == 60
+    assert Config().section(RetentionConfig).closed_cases_days == 0

@@ -37,7 +37,7 @@ from bot.features.feedback.config import FeedbackConfig
 from bot.features.meetings.store import MeetingDraft
 from bot.features.meetings.texts import RSVP_ACTION
 from bot.features.polls.feature import VOTE_ACTION
-from bot.features.retention import Retention
+from bot.features.retention.package import Retention
 from bot.features.retention.config import RetentionConfig
 from bot.messages import Destination, DestinationKind, Message
 from storage.crypto import FieldCipher, generate_key

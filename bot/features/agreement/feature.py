@@ -42,7 +42,7 @@ from bot.features.agreement.store import (
 )
 from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
-from bot.features.polls import CLOSE_EXAMPLE, parse_closes
+from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes
 from bot.features.polls.store import Ballot, VoteResult
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply

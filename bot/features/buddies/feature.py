@@ -24,7 +24,7 @@ from bot.features import Feature
 from bot.features.buddies import wording
 from bot.features.buddies.pairing import make_groups, pairs_in
 from bot.features.buddies.store import BuddyRound, BuddyStore
-from bot.features.checkins import WEEKDAYS, BuddiesConfig, parse_hhmm
+from bot.features.checkins.package import WEEKDAYS, BuddiesConfig, parse_hhmm
 from bot.features.host import FeatureHost
 from bot.logs import log_event
 from bot.membership import not_in_group

@@ -24,22 +24,10 @@ sweep), `one_to_ones`, `facilitators` (who they are: the one place that says so)
 `summary`, `schedule` (when a check-in is due), `chart`, `store` (records and the store
 port), `config` and `wording`.
 
-Declared here for the registry (`PACKAGE`) and for other features: `Facilitators`, who a
-group's facilitators are (role holders, those seen acting with the role, and those named
-in config); and, for the buddies feature, the config module both read (`[checkins]` and
-`[buddies]` are checked together) and its "HH:MM" reading.
+`package` declares it to the registry (`PACKAGE`) and holds what other features may
+use: `Facilitators`, who a group's facilitators are (role holders, those seen acting
+with the role, and those named in config); and, for the buddies feature, the config
+module both read (`[checkins]` and `[buddies]` are checked together) and its "HH:MM"
+reading. This file stays light, so that importing the store port (as storage does)
+loads nothing else.
 """
-
-from __future__ import annotations
-
-from bot.features.checkins.config import WEEKDAYS, BuddiesConfig, CheckinsConfig
-from bot.features.checkins.facilitators import Facilitators
-from bot.features.checkins.feature import build
-from bot.features.checkins.schedule import parse_hhmm
-from bot.features.package import FeaturePackage
-
-PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig)
-"""The check-ins feature, as the registry lists it."""
-
-__all__ = ["PACKAGE", "WEEKDAYS", "BuddiesConfig", "CheckinsConfig", "Facilitators", "build",
-           "parse_hhmm"]

@@ -344,35 +344,30 @@ class Checkins:
 
     async def facilitator_list(self, ctx: Context) -> Reply:
         """`/checkin facilitators`: who members' requests can go to."""
+        # Someone whose role was taken away is listed until their members and requests
+        # are moved (by /checkin remove, or the hourly sweep); no new request goes to them.
+        listed = [*await self.facilitators.of_group(ctx.group_id),
+                  *await self.facilitators.stepped_down(ctx.group_id)]
         names = [neutralise(f.display_name) or neutralise(f.user_id)
-                 for f in await self.facilitators.of_group(ctx.group_id)]
+                 for f in sorted(listed, key=lambda f: f.user_id)]
         return Reply.text(wording.checkin_facilitators_list(names))
 
     async def remove(self, ctx: Context) -> Reply:
-        """`/checkin remove` (admins): someone stepped down. The bot only learns roles
-        when people act, so without this an ex-facilitator would go on getting members'
-        one-to-one requests, notes included. Their members are told they have no
-        facilitator of their own now; their open requests go to the next facilitator."""
+        """`/checkin remove` (admins): someone stepped down. When the platform cannot say
+        who holds the role, the bot only learns roles when people act, so without this an
+        ex-facilitator would go on getting members' one-to-one requests, notes included
+        (when it can say, the hourly sweep does this for them). Their members are told
+        they have no facilitator of their own now; their open requests go to the next
+        facilitator."""
         who = str(ctx.options["facilitator"]).strip()
         known = {f.user_id: f for f in await self.store.known_facilitators(ctx.group_id)}
         if who not in known:
             raise UserError(wording.checkin_not_a_known_facilitator(neutralise(who)))
-        await self.facilitators.forget(ctx.group_id, who)
-        now = ctx.now()
-        stamp = int(now.timestamp() * 1e6)
-        members = [p for p in await self.store.all_checkin_prefs()
-                   if p.group_id == ctx.group_id and p.facilitator_id == who]
-        for prefs in members:
-            told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{prefs.user_id}:{stamp}",
-                               Destination.to_dm(ctx.group_id, prefs.user_id),
-                               Message(wording.checkin_your_facilitator("")))
-            await self.jobs.save(replace(prefs, facilitator_id=""), [told])
-        moved = await self.one_to_ones.move_from(ctx.group_id, who, now)
-        self.host.deliveries_waiting()
+        members, moved = await self.jobs.step_down(ctx.group_id, who, ctx.now())
         log_event(log, logging.INFO, "checkin.facilitator_removed", group=ctx.group_id,
-                  members=len(members), requests=moved)
+                  members=members, requests=moved)
         name = neutralise(known[who].display_name) or neutralise(who)
-        return Reply.text(wording.checkin_facilitator_removed(name, len(members), moved))
+        return Reply.text(wording.checkin_facilitator_removed(name, members, moved))
 
     async def summary(self, ctx: Context) -> Reply:
         """`/checkin summary` (facilitators): figures for whole past weeks, names only for

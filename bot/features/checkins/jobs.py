@@ -1,5 +1,6 @@
 """The check-ins' timed work: each member's own schedule, sending a check-in when it is
-due, and the hourly sweep (one gentle follow-up, and one-to-one escalations).
+due, and the hourly sweep (one gentle follow-up, one-to-one escalations, and moving the
+members and open requests of a facilitator whose role was taken away).
 
 Gentle by design: at most one follow-up for an unanswered check-in, none in quiet hours
 or a pause, and after `[checkins] pause_after_misses` misses in a row check-ins pause and
@@ -147,14 +148,48 @@ class CheckinJobs:
     async def _sweep_job(self, firing: Firing) -> None:
         await self.sweep()
 
+    async def step_down(self, group_id: str, who: str, now: datetime) -> tuple[int, int]:
+        """Someone stopped being a facilitator: forget them, tell their members they have
+        no facilitator of their own now, and move their open requests to the member's
+        next facilitator (who gets each privately). (members told, requests moved)."""
+        await self.facilitators.forget(group_id, who)
+        stamp = int(now.timestamp() * 1e6)
+        members = [p for p in await self.store.all_checkin_prefs()
+                   if p.group_id == group_id and p.facilitator_id == who]
+        for prefs in members:
+            told = NewDelivery(f"checkin-assigned:{group_id}:{prefs.user_id}:{stamp}",
+                               Destination.to_dm(group_id, prefs.user_id),
+                               Message(wording.checkin_your_facilitator("")))
+            await self.save(replace(prefs, facilitator_id=""), [told])
+        moved = await self.one_to_ones.move_from(group_id, who, now)
+        self.host.deliveries_waiting()
+        return len(members), moved
+
+    async def _stepped_down(self, now: datetime) -> int:
+        """Step down, in each group where members or requests wait on a facilitator,
+        anyone the platform says no longer holds the facilitator role (as `/checkin
+        remove` would), so nothing stays with them."""
+        groups = {r.group_id for r in await self.store.open_one_to_ones()}
+        groups |= {p.group_id for p in self.prefs.values() if p.facilitator_id}
+        acted = 0
+        for group_id in sorted(groups):
+            for gone in await self.facilitators.stepped_down(group_id):
+                members, moved = await self.step_down(group_id, gone.user_id, now)
+                log_event(log, logging.INFO, "checkin.facilitator_stepped_down",
+                          group=group_id, members=members, requests=moved)
+                acted += members + moved
+        return acted
+
     async def sweep(self) -> int:
-        """Gentle follow-ups and one-to-one escalations that are due; how many acted on."""
+        """Gentle follow-ups and one-to-one escalations that are due, and facilitators
+        who stepped down; how many acted on."""
         storage = self.store
         now = self.host.clock.now()
         acted = 0
         for checkin in await storage.unanswered_checkins(
                 now - timedelta(hours=self.config.follow_up_hours)):
             acted += await self._follow_up(checkin, now)
+        acted += await self._stepped_down(now)
         for request in await storage.open_one_to_ones():
             acted += await self.one_to_ones.escalate(request, now)
         if acted:

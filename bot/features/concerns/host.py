@@ -25,7 +25,7 @@ one-to-one, feedback, check-in settings), as if the member had used them."""
 class LeadsHost(Protocol):
     """What finding a group's leads, and how many a concern can reach, needs: the
     concerns store and config, the people lookups and group settings. A concerns host
-    has them; so does `/setup` (through `bot.features.concerns.setup_line`)."""
+    has them; so does `/setup` (through `bot.features.concerns.package.setup_line`)."""
 
     @property
     def store(self) -> ConcernStore:

@@ -31,6 +31,7 @@ from bot.features.concerns.store import Concern
 from bot.logs import log_event
 from bot.messages import Button, Destination, Message
 from bot.outbox import Fallback, NewDelivery
+from bot.people import Remembered, role_roster
 from bot.text import USER_MENTION, neutralise, quote_block
 
 if TYPE_CHECKING:
@@ -85,52 +86,28 @@ class Roster:
     problem: str = ""
 
 
-def _merge(found: dict[str, Lead], user_id: str, names: Iterable[str]) -> None:
-    old = found.get(user_id)
-    merged = tuple(dict.fromkeys((*(old.names if old else ()), *names)))
-    found[user_id] = Lead(user_id, merged)
-
-
 async def lead_roster(host: LeadsHost, group_id: str) -> Roster:
     """Every lead of a group now, however they were declared: holding a lead role (Slack
     user group) on the platform, listed in `[concerns] leads`, registered with `/case
     register` or seen acting with the lead role. Names come from the platform where it
     can say, so a lead listed in config can be matched by name too. When the platform
-    cannot be asked, the leads storage and config know are used, and the reason kept."""
+    cannot be asked, the leads storage and config know are used, and the reason kept.
+    The rules are the shared role roster's (`bot.people.role_roster`), which the
+    facilitators' rota uses too: a lead whose role was taken away is dropped."""
     settings = host.group(group_id)
-    found: dict[str, Lead] = {}
-    problems: list[str] = []
-    holders = await host.people.holders(group_id, settings.lead_roles)
-    if holders.problem:
-        problems.append(holders.problem)
-    for person in holders.people:
-        _merge(found, person.user_id, person.names())
-    fresh = set(found)
-    platform_answered = host.people.port is not None and not holders.problem
-    stored = await host.store.known_leads(group_id)
-    for lead in stored:
-        if platform_answered and lead.source == "role" and lead.user_id not in fresh:
-            # Seen acting with the role once, but the platform says they hold it no
-            # longer: a lead whose role was taken away must stop getting concerns.
-            continue
-        _merge(found, lead.user_id, [lead.display_name] if lead.display_name else [])
-    from_config = [u for u in host.config.leads if u not in found]
-    for user_id in [u for u in found if u not in fresh] + from_config:
-        lookup = await host.people.person(group_id, user_id)
-        if lookup.problem:
-            if host.people.port is not None:
-                problems.append(lookup.problem)
-        elif not lookup.people and user_id in from_config:
-            # The platform says they are not in this group: a lead of another group
-            # listed in config must not get this group's concerns.
-            log_event(log, logging.WARNING, "concern.config_lead_not_in_group",
-                      group=group_id)
-            continue
-        _merge(found, user_id, [n for p in lookup.people for n in p.names()])
-    if problems and host.people.port is not None:
+    remembered = [Remembered(lead.user_id, lead.display_name, by_role=lead.source == "role")
+                  for lead in await host.store.known_leads(group_id)]
+    roster = await role_roster(host.people, group_id, settings.lead_roles, remembered,
+                               host.config.leads)
+    for _ in roster.not_in_group:
+        # The platform says they are not in this group: a lead of another group listed
+        # in config must not get this group's concerns.
+        log_event(log, logging.WARNING, "concern.config_lead_not_in_group", group=group_id)
+    found = {user_id: Lead(user_id, names) for user_id, names in roster.holders.items()}
+    if roster.problem and host.people.port is not None:
         log_event(log, logging.WARNING, "concern.leads_from_storage_only", group=group_id,
                   leads=len(found))
-    return Roster(found, problems[0] if problems else "")
+    return Roster(found, roster.problem)
 
 
 def name_in(people: Mapping[str, Lead], user_id: str, default: str = "") -> str:

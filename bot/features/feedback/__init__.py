@@ -7,36 +7,8 @@
 - `config`: the `[feedback]` section; `wording`: what the feature says;
 - `limiter`: the daily limit that cannot say whose count is whose.
 
-What other features may use: `FeedbackConfig` (welcome tells the facilitators' channel
-about newcomers) and the store's records (`bot.features.feedback.store`).
+`package` declares it to the registry (`PACKAGE`) and holds what other features may
+use: `FeedbackConfig` (welcome tells the facilitators' channel about newcomers); they
+may also use the store's records (`store`). This file stays light, so that importing
+the store port (as storage does) loads nothing else.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from bot.features import Feature
-from bot.features.feedback.config import FeedbackConfig
-from bot.features.package import FeaturePackage
-
-if TYPE_CHECKING:
-    from bot.features.feedback.digests import FeedbackHost
-
-
-def build(host: FeedbackHost) -> Feature:
-    """The feedback feature, built from its host.
-
-    The feature module is imported here, not at the top, so that importing the store
-    port (as storage does) does not import the feature: the feature imports the
-    scheduler, which imports storage.
-    """
-    from bot.features.feedback.feature import build as build_feedback
-
-    return build_feedback(host)
-
-
-PACKAGE = FeaturePackage("feedback", build, channel="feedback_channel",
-                         config=FeedbackConfig)
-"""The feedback feature, as the registry lists it."""
-
-__all__ = ["PACKAGE", "FeedbackConfig", "build"]

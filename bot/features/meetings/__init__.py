@@ -4,18 +4,9 @@ with RSVP buttons, agendas, minutes with tracked action items, and calendar file
 Commands: /meeting schedule|list|edit|cancel|skip|calendar|timezone|remindme,
 /agenda add|show, /minutes, /actions (`feature`); their handlers (`flows`); the timed
 work (`jobs`); wording (`wording`); the store port (`store`), implemented in
-`storage/meetings/`. Other features may use `MeetingsStore` and `meeting_on_day`.
+`storage/meetings/`.
+
+`package` declares it to the registry (`PACKAGE`) and holds what other features may
+use: `MeetingsStore` and `meeting_on_day`. This file stays light, so that importing the
+store port (as storage does) loads nothing else.
 """
-
-from __future__ import annotations
-
-from bot.features.meetings.config import MeetingsConfig
-from bot.features.meetings.feature import FEATURE, build
-from bot.features.meetings.occurrences import meeting_on_day
-from bot.features.meetings.store import MeetingsStore
-from bot.features.package import FeaturePackage
-
-PACKAGE = FeaturePackage(FEATURE, build, channel="updates_channel", config=MeetingsConfig)
-"""The meetings feature, as the registry lists it."""
-
-__all__ = ["FEATURE", "PACKAGE", "MeetingsStore", "build", "meeting_on_day"]

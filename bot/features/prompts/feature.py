@@ -72,7 +72,7 @@ def meeting_on_day(host: FeatureHost[PromptsStores, PromptsConfig]) -> MeetingDa
     """A check against the meetings storage (every active meeting's times)."""
 
     async def check(group_id: str, day: date) -> bool:
-        from bot.features.meetings import meeting_on_day
+        from bot.features.meetings.package import meeting_on_day
 
         return await meeting_on_day(host.store, group_id, day, host.group(group_id).zone)
 

@@ -2,12 +2,7 @@
 
 `feature` has the commands and the checks on links and tags; `wording` what it says;
 `store` its record and store port. Its table is in storage/agreement/.
+
+`package` declares it to the registry (`PACKAGE`); this file stays light, so that
+importing the store port (as storage does) loads nothing else.
 """
-
-from __future__ import annotations
-
-from bot.features.package import FeaturePackage
-from bot.features.resources.feature import build
-
-PACKAGE = FeaturePackage("resources", build)
-"""Resources, as the registry lists it."""

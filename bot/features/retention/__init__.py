@@ -1,12 +1,5 @@
-"""Retention: the daily sweep that deletes what is older than `[retention]` allows."""
+"""Retention: the daily sweep that deletes what is older than `[retention]` allows.
 
-from __future__ import annotations
-
-from bot.features.package import FeaturePackage
-from bot.features.retention.config import RetentionConfig
-from bot.features.retention.feature import NAME, SCHEDULE, Retention, build, daily_at_midnight
-
-PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig)
-"""The retention sweep, as the registry lists it."""
-
-__all__ = ["NAME", "PACKAGE", "SCHEDULE", "Retention", "build", "daily_at_midnight"]
+`package` declares it to the registry (`PACKAGE`); this file stays light, so that
+importing the store port (as storage does) loads nothing else.
+"""

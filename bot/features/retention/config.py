@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel
 
 from bot.config_model import ConfigSection, checked, section_of
-from bot.features.concerns import ConcernsConfig
+from bot.features.concerns.package import ConcernsConfig
 from bot.settings import SettingError
 
 MAX_DAYS = 36500

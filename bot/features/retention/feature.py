@@ -17,16 +17,15 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
 from bot.features import Feature
-from bot.features.concerns import DRAFT_LIFETIME, ConcernsConfig
-from bot.features.concerns.store import ConcernStore
-from bot.features.host import CoreHost
+from bot.features.concerns.package import DRAFT_LIFETIME
+from bot.features.host import FeatureHost
 from bot.features.retention.config import RetentionConfig
+from bot.features.retention.store import RetentionStore
 from bot.logs import log_event
 from scheduler import Firing
-from storage.interface import Storage, StorageError
+from storage.interface import StorageError
 from storage.members import PruneCutoffs, RetentionCutoffs
 
 log = logging.getLogger(__name__)
@@ -72,9 +71,9 @@ def _before(now: datetime, days: int) -> datetime | None:
     return None if days <= 0 else now - timedelta(days=days)
 
 
-RetentionHost = CoreHost[Storage, RetentionConfig]
-"""The sweep purges every feature's old records, and closed cases through the concerns
-store, so it takes the core host."""
+RetentionHost = FeatureHost[RetentionStore, RetentionConfig]
+"""The sweep's host: its own small store port and `[retention]` (settled with the older
+`[concerns] retention_days` by the config, whether loaded or built in code)."""
 
 
 class Retention:
@@ -86,9 +85,9 @@ class Retention:
 
     @property
     def closed_cases_days(self) -> int:
-        """Days a closed case is kept (`[concerns] retention_days` is the older name)."""
-        return (self.host.config.closed_cases_days
-                or self.host.whole_config.section(ConcernsConfig).retention_days)
+        """Days a closed case is kept (`[concerns] retention_days`, the older name, is
+        settled into it by the config)."""
+        return self.host.config.closed_cases_days
 
     def cutoffs(self, now: datetime) -> RetentionCutoffs:
         """What is old enough to delete at `now`."""
@@ -100,7 +99,7 @@ class Retention:
 
     def prune_cutoffs(self, now: datetime) -> PruneCutoffs:
         """What of the bot's own bookkeeping is old enough to delete at `now`."""
-        grace = timedelta(minutes=self.host.whole_config.scheduler_grace_minutes)
+        grace = self.host.scheduler.grace
         return PruneCutoffs(
             occurrences=now - max(OCCURRENCE_KEEP, grace + OCCURRENCE_MARGIN),
             event_keys=now - EVENT_KEY_KEEP,
@@ -124,8 +123,7 @@ class Retention:
         days = self.closed_cases_days
         if days > 0:
             # Safe to run twice: a case already deleted is no longer "closed".
-            concerns = cast(ConcernStore, storage)  # the backend implements every port
-            closed = await concerns.purge_closed_concerns(now - timedelta(days=days), now)
+            closed = await storage.purge_closed_concerns(now - timedelta(days=days), now)
         purged = await storage.purge_expired(firing.key, self.owner, self.cutoffs(now), now)
         if purged is None and not closed:
             return None

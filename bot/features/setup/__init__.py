@@ -1,9 +1,6 @@
 """`/setup`: a group's settings, seen and changed in chat by facilitators (and the
-safeguarding settings by leads)."""
+safeguarding settings by leads).
 
-from __future__ import annotations
-
-from bot.features.package import FeaturePackage
-from bot.features.setup.feature import build
-
-PACKAGE = FeaturePackage("setup", build, switchable=False)
+`package` declares it to the registry (`PACKAGE`); this file stays light, as every
+feature package's does.
+"""

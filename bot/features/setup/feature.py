@@ -19,7 +19,7 @@ from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
-from bot.features.concerns import setup_line
+from bot.features.concerns.package import setup_line
 from bot.features.host import CoreHost
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply

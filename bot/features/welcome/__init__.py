@@ -3,12 +3,7 @@
 A core feature (always on). It shows what the other features offer, so it is built from
 a `CoreHost`. `feature` has the commands and the join handler; `wording` what it says;
 `store` its store port. Its table is in storage/agreement/.
+
+`package` declares it to the registry (`PACKAGE`); this file stays light, so that
+importing the store port (as storage does) loads nothing else.
 """
-
-from __future__ import annotations
-
-from bot.features.package import FeaturePackage
-from bot.features.welcome.feature import build
-
-PACKAGE = FeaturePackage("welcome", build, switchable=False)
-"""The welcome, as the registry lists it."""

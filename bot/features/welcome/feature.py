@@ -18,7 +18,7 @@ from bot import catalog
 from bot.commands import CommandSpec
 from bot.context import Context
 from bot.features import Feature, FormSpec
-from bot.features.feedback import FeedbackConfig
+from bot.features.feedback.package import FeedbackConfig
 from bot.features.host import CoreHost
 from bot.features.welcome import wording
 from bot.features.welcome.store import WelcomeStores

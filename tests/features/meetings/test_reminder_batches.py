@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.app import App
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.features import meetings
+from bot.features.meetings import package as meetings
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import ReminderBatch, _Due
 from bot.features.meetings.store import MeetingDraft

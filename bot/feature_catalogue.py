@@ -1,0 +1,50 @@
+"""What the core knows of the features a bot is built with, without importing any.
+
+The core's lists of features (the switchable ones and their channels for group
+settings, each feature's config section for `config.toml`) come from the registry, but
+the core must not import the features: they import the core. So the composition root
+(the CLI, a test suite, a benchmark) builds a catalogue from the registry's packages and
+installs it here once, before any config is read or settings are made
+(`bot.features.registry.install`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.config_model import ConfigSection
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureCatalogue:
+    """The features' names, channels and config sections, in registry order.
+
+    `switchable`: the features facilitators can switch on and off. `channels`: the
+    channel setting each feature cannot work without. `sections`: each feature's config
+    section model, by section name.
+    """
+
+    switchable: tuple[str, ...] = ()
+    channels: Mapping[str, str] = field(default_factory=dict)
+    sections: Mapping[str, type[ConfigSection]] = field(default_factory=dict)
+
+
+_installed: list[FeatureCatalogue] = []
+
+
+def install_features(catalogue: FeatureCatalogue) -> FeatureCatalogue | None:
+    """Make `catalogue` the features the core knows; returns the one it replaces (so a
+    test can put it back)."""
+    previous = _installed[0] if _installed else None
+    _installed[:] = [catalogue]
+    return previous
+
+
+def installed_features() -> FeatureCatalogue:
+    """The installed catalogue; a programming error if the composition root has not
+    installed one."""
+    if not _installed:
+        raise RuntimeError("no features are installed: call bot.features.registry.install() "
+                           "before reading config or making group settings")
+    return _installed[0]

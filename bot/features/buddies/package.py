@@ -1,0 +1,12 @@
+"""The buddies feature's declaration: what the registry lists."""
+
+from __future__ import annotations
+
+from bot.features.buddies.feature import build
+from bot.features.checkins.package import BuddiesConfig
+from bot.features.package import FeaturePackage
+
+PACKAGE = FeaturePackage("buddies", build, config=BuddiesConfig)
+"""The buddies feature, as the registry lists it."""
+
+__all__ = ["PACKAGE", "build"]

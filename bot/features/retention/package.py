@@ -1,0 +1,12 @@
+"""The retention sweep's declaration: what the registry lists (and what tests use)."""
+
+from __future__ import annotations
+
+from bot.features.package import FeaturePackage
+from bot.features.retention.config import RetentionConfig
+from bot.features.retention.feature import NAME, SCHEDULE, Retention, build, daily_at_midnight
+
+PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig)
+"""The retention sweep, as the registry lists it."""
+
+__all__ = ["NAME", "PACKAGE", "SCHEDULE", "Retention", "build", "daily_at_midnight"]
