@@ -8,6 +8,7 @@ import asyncio
 import functools
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
@@ -35,9 +36,11 @@ from bot.events import (
 )
 from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
 from bot.features.package import FeaturePackage
+from bot.health import Connection, ConnectionProbe
 from bot.hosting import Host
 from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
+from bot.metrics import EVENT_KINDS, NO_METRICS, OTHER, Metrics
 from bot.parsing import parse_command_line
 from bot.people import PeopleBook
 from bot.ports import People, Sender
@@ -93,6 +96,10 @@ class App:
         self._dispatch_task: asyncio.Task[None] | None = None
         self._settings_task: asyncio.Task[None] | None = None
         self._settings_version = 0
+        # For the operator's monitoring (`bot.health`, `bot.metrics`): what the adapter
+        # says about its connection, and where counts and durations go.
+        self.connection = Connection()
+        self.metrics: Metrics = NO_METRICS
         if features is None:
             from bot.features.registry import PACKAGES
 
@@ -215,6 +222,24 @@ class App:
                 print(line, file=self.notes, flush=True)
         return lines
 
+    def use_connection(self, platform: str, probe: ConnectionProbe | None) -> None:
+        """The adapter's way of saying whether it is connected to its platform now (asked
+        by the readiness check); None once it has stopped."""
+        self.connection.use(platform, probe)
+
+    def use_metrics(self, metrics: Metrics) -> None:
+        """Record counts and durations here from now on (the health server's)."""
+        self.metrics = metrics
+        self.scheduler.metrics = metrics
+        if self.dispatcher is not None:
+            self.dispatcher.metrics = metrics
+
+    @property
+    def delivering(self) -> bool:
+        """Whether the delivery dispatcher is running (for the readiness check)."""
+        task = self._dispatch_task
+        return task is not None and not task.done() and not self._stopping
+
     def start_delivery(self, sender: Sender) -> Dispatcher:
         """Start draining the outbox through this adapter, in the background."""
         self._stopping = False
@@ -224,6 +249,7 @@ class App:
             max_backoff_seconds=self.config.delivery_max_backoff_seconds,
             lease_seconds=self.config.delivery_lease_seconds,
             retry_base_seconds=self.config.delivery_retry_base_seconds,
+            metrics=self.metrics,
         )
         self._run_dispatcher()
         return self.dispatcher
@@ -335,8 +361,39 @@ class App:
 
         Kind refusals (`UserError`) become a private reply; anything unexpected is logged
         by type and answered with an apology, and whatever the handler did not commit is
-        not stored.
+        not stored. How long it took goes to `metrics`, by kind and command family.
         """
+        started = time.perf_counter()
+        try:
+            return await self._handle(event)
+        finally:
+            kind, family = self._family_of(event)
+            self.metrics.event_handled(kind, family, time.perf_counter() - started)
+
+    def _family_of(self, event: Event) -> tuple[str, str]:
+        """The kind of event and its family for metrics: a registered command's first
+        word, or the feature that owns a button, form or shortcut; `other` for anything
+        not registered (so no label ever holds what someone typed)."""
+        family = ""
+        if isinstance(event, Invocation):
+            kind = "command"
+            spec = self.registry.get(event.command)
+            family = spec.name.split(" ", 1)[0] if spec is not None else ""
+        elif isinstance(event, ButtonPress):
+            kind, family = "button", self._owner.get(f"action:{event.action}", "")
+        elif isinstance(event, FormSubmission):
+            kind, family = "form", self._owner.get(f"form:{event.form_id}", "")
+        elif isinstance(event, MessageShortcut):
+            kind = "shortcut"
+            shortcut = self.shortcuts.get(event.shortcut)
+            family = shortcut.feature if shortcut is not None else ""
+        elif isinstance(event, MemberJoined):
+            kind, family = "join", "core"
+        else:
+            kind, family = "message", "core"
+        return (kind if kind in EVENT_KINDS else OTHER), (family or OTHER)
+
+    async def _handle(self, event: Event) -> Reply:
         try:
             event = made_valid(event)
             if isinstance(event, Invocation):

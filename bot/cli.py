@@ -20,6 +20,7 @@ from bot.runtime import (
     PLATFORMS,
     build_app,
     choose_platform,
+    health_server,
     make_cipher,
     opened_storage,
     platform_runner,
@@ -301,7 +302,8 @@ async def _run(config: Config, platform: str) -> int:
             app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
             try:
                 await start_app(app)
-                return await runner(app, config)
+                async with health_server(app, config, platform):
+                    return await runner(app, config)
             finally:
                 await app.stop()
     finally:
