@@ -323,11 +323,14 @@ class App:
                           channel: str | None) -> Reply:
         """Handle a typed command line, for text platforms (console, Slack)."""
         line = valid_text(line)
+        started = time.perf_counter()
         try:
             parsed = parse_command_line(self.registry, line)
-        except UserError as exc:
-            return Reply.text(exc.text)
         except Exception as exc:
+            # An unknown command or a line that does not parse: counted, never named.
+            self.metrics.event_handled("command", OTHER, time.perf_counter() - started)
+            if isinstance(exc, UserError):
+                return Reply.text(exc.text)
             log_event(log, logging.ERROR, "command.parse_failed", group=group_id,
                       error=type(exc).__name__)
             return Reply.text(catalog.SOMETHING_WENT_WRONG)

@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
                                            "wrong."))
     with_config(sub.add_parser("migrate", help="bring the database up to date",
                                description="Apply database migrations not yet applied."))
+    with_config(sub.add_parser(
+        "healthcheck", help="ask the running bot whether it is ready (exit 0 if so)",
+        description="Ask the running bot's health server ([health] host and port) at "
+                    "/readyz: exit 0 when the database, the platform, the scheduler and "
+                    "the sender all work, else 1 with one line saying which does not. "
+                    "For a container's HEALTHCHECK."))
     sub.add_parser("generate-key", help="print a new encryption key",
                    description="Print a new key for COPROD_ENCRYPTION_KEY.")
     case = sub.add_parser("case", help="safeguarding case records (export)",
@@ -172,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     config: Config | None = None
     try:
         config = load_config(args.config or default_config_path())
+        if args.command == "healthcheck":
+            from bot.healthcheck import run_healthcheck
+
+            return run_healthcheck(config)
         if args.command == "check-config":
             return asyncio.run(_check_config(config))
         if args.command == "migrate":
@@ -208,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         print("coprod cannot start because of the configuration:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
-        return EXIT_CONFIG
+        # A container's HEALTHCHECK knows 0 and 1 only (2 is reserved there).
+        return 1 if args.command == "healthcheck" else EXIT_CONFIG
     except STARTUP_ERRORS as exc:
         assert config is not None  # these come only once the config is loaded
         line, code = explain(exc, config)
