@@ -81,7 +81,7 @@ class PrometheusMetrics(Metrics):
     def __init__(self) -> None:
         # No `_created` series beside each counter and histogram: a start time each, which
         # doubles the output and says nothing a dashboard uses (a switch of the library's).
-        disable_created_metrics()
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.sent = Counter("coprod_deliveries_sent", "Deliveries the platform accepted, "
