@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -23,32 +22,12 @@ from bot.metrics import DELIVERY_ERRORS, EVENT_KINDS, OTHER
 from bot.outbox import Fallback, NewDelivery
 from storage.interface import Storage
 from tests.backends import raw_rows
+from tests.health.conftest import connected
 from tests.health.helpers import NAMED_METRICS, get, readyz, samples, value
-from tests.privacy.conftest import start_features
 from tests.privacy.workload import fill
 
 
-async def _connected() -> bool:
-    return True
-
-
-@pytest.fixture
-async def served(storage: Storage, clock: FakeClock) -> AsyncIterator[tuple[MemoryBot, int]]:
-    """A memory bot with the health server on a free port (metrics recorded from the
-    start), its features' schedules loaded; the port."""
-    app = App(Config(), storage, clock=clock)
-    await app.load()
-    await start_features(app)
-    server = HealthServer(app, "127.0.0.1", 0)
-    port = await server.start()
-    memory = MemoryBot(app, MemoryAdapter())
-    try:
-        yield memory, port
-    finally:
-        await memory.close()
-        await server.stop()
-
-
+@pytest.mark.backends
 async def test_healthz_answers_and_readyz_names_each_failing_check(
         served: tuple[MemoryBot, int], storage: Storage) -> None:
     bot, port = served
@@ -56,7 +35,7 @@ async def test_healthz_answers_and_readyz_names_each_failing_check(
     # Delivering, but no platform said it is connected and the scheduler is not running.
     status, body = await readyz(port)
     assert (status, body) == (503, {"ready": False, "failed": ["platform", "scheduler"]})
-    bot.app.use_connection("console", _connected)
+    bot.app.use_connection("console", connected)
     await bot.app.scheduler.start()
     assert await readyz(port) == (200, {"ready": True, "failed": []})
     await bot.app.stop()  # the scheduler and the dispatcher stop
@@ -84,7 +63,7 @@ def _vocabulary(app: App) -> set[str]:
 async def test_metrics_after_a_busy_run_hold_every_named_metric_and_no_member_data(
         served: tuple[MemoryBot, int], clock: FakeClock) -> None:
     bot, port = served
-    bot.app.use_connection("console", _connected)
+    bot.app.use_connection("console", connected)
     filled = await fill(bot, clock)  # members with ids and names, concerns, feedback
     # A rate limit, a refusal rerouted to a fallback, a refusal with nowhere to go.
     people = bot.adapter
