@@ -312,8 +312,10 @@ async def _run(config: Config, platform: str) -> int:
             app = await build_app(config, storage)
             app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
             try:
-                await start_app(app)
+                # Serving health first: /readyz says "not yet" while the schedules load,
+                # and the catch-up's lateness is counted.
                 async with health_server(app, config, platform):
+                    await start_app(app)
                     return await runner(app, config)
             finally:
                 await app.stop()
