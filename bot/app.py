@@ -19,6 +19,7 @@ from bot import catalog
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandSpec, Registry, is_listed, may_run, refusal, who_may_run
 from bot.config import Config
+from bot.connection import Connection, ConnectionProbe
 from bot.context import Context
 from bot.dispatcher import Dispatcher
 from bot.errors import UserError
@@ -36,7 +37,6 @@ from bot.events import (
 )
 from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
 from bot.features.package import FeaturePackage
-from bot.health import Connection, ConnectionProbe
 from bot.hosting import Host
 from bot.logs import log_event
 from bot.messages import FormField, Message, Reply

@@ -4,7 +4,7 @@ A safeguarding tool that stops quietly is worse than none. The health server
 (`adapters/health`, `[health]` in config.toml) asks this module two things:
 
 - `readiness`: each check of `CHECKS` passed or not: the database answers, the platform
-  is connected (the adapter says so through `Connection`), the scheduler's timers run,
+  is connected (the adapter says so through `bot.connection`), the scheduler's timers run,
   the delivery dispatcher runs;
 - `readings`: the numbers worked out when monitoring asks: deliveries owed and the
   oldest one's age, and every feature's own readings (concerns waiting for a lead).
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.logs import log_event
@@ -30,34 +29,6 @@ log = logging.getLogger(__name__)
 CHECKS = ("database", "platform", "scheduler", "dispatcher")
 # A check that takes longer than this has failed (a locked or unreachable database).
 CHECK_SECONDS = 2.0
-
-ConnectionProbe = Callable[[], Awaitable[bool]]
-"""The adapter's answer to "are you connected to the platform now?"."""
-
-
-class Connection:
-    """What the adapter says about its link to the platform: which platform, and a probe
-    asked on each check (None until the adapter starts: not connected)."""
-
-    def __init__(self) -> None:
-        self.platform = ""
-        self._probe: ConnectionProbe | None = None
-
-    def use(self, platform: str, probe: ConnectionProbe | None) -> None:
-        """The adapter's platform name and probe (None: it stopped)."""
-        self.platform = platform
-        self._probe = probe
-
-    async def connected(self) -> bool:
-        """Whether the platform is connected now (a failing probe says no)."""
-        if self._probe is None:
-            return False
-        try:
-            return bool(await self._probe())
-        except Exception as exc:
-            log_event(log, logging.WARNING, "health.probe_failed", error=type(exc).__name__)
-            return False
-
 
 async def _database(app: App) -> bool:
     try:
