@@ -9,11 +9,12 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
+from adapters.discord.client import ShardedCoprodClient
 from adapters.health import HealthServer
 from storage.crypto import generate_key
 from storage.interface import Storage
@@ -54,6 +55,31 @@ async def test_not_ready_when_the_database_is_closed(health: int, storage: Stora
     await storage.close()
     body = await wait_ready(health, 503)
     assert body == {"ready": False, "failed": ["database"]}
+
+
+async def test_sharded_ready_only_while_every_shard_is_connected(
+        fake: FakeDiscord, storage: Storage, started: list[Harness],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    async def at_once(self: object, shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py waits 5 s between one process's IDENTIFYs (Discord's limit)."""
+
+    monkeypatch.setattr(ShardedCoprodClient, "before_identify_hook", at_once)
+    harness = Harness(fake, storage, shard_count=2)
+    started.append(harness)
+    bot = await harness.start()
+    await fake.wait_for(lambda: len(fake.identifies) == 2, what="both shards")
+    assert await _eventually(bot.connected, True)
+    await fake.stop()
+    assert await _eventually(bot.connected, False)
+
+
+async def _eventually(probe: Callable[[], Awaitable[bool]], want: bool) -> bool:
+    """Whether the probe gives `want` within 15 s (asked every 50 ms)."""
+    for _ in range(300):
+        if await probe() is want:
+            return True
+        await asyncio.sleep(0.05)
+    return False
 
 
 async def _healthcheck(env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
