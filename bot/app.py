@@ -8,6 +8,7 @@ import asyncio
 import functools
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
@@ -18,6 +19,7 @@ from bot import catalog
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandSpec, Registry, is_listed, may_run, refusal, who_may_run
 from bot.config import Config
+from bot.connection import Connection, ConnectionProbe
 from bot.context import Context
 from bot.dispatcher import Dispatcher
 from bot.errors import UserError
@@ -38,6 +40,7 @@ from bot.features.package import FeaturePackage
 from bot.hosting import Host
 from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
+from bot.metrics import EVENT_KINDS, NO_METRICS, OTHER, Metrics
 from bot.parsing import parse_command_line
 from bot.people import PeopleBook
 from bot.ports import People, Sender
@@ -94,6 +97,10 @@ class App:
         self._dispatch_task: asyncio.Task[None] | None = None
         self._settings_task: asyncio.Task[None] | None = None
         self._settings_version = 0
+        # For the operator's monitoring (`bot.health`, `bot.metrics`): what the adapter
+        # says about its connection, and where counts and durations go.
+        self.connection = Connection()
+        self.metrics: Metrics = NO_METRICS
         if features is None:
             from bot.features.registry import PACKAGES
 
@@ -216,6 +223,24 @@ class App:
                 print(line, file=self.notes, flush=True)
         return lines
 
+    def use_connection(self, platform: str, probe: ConnectionProbe | None) -> None:
+        """The adapter's way of saying whether it is connected to its platform now (asked
+        by the readiness check); None once it has stopped."""
+        self.connection.use(platform, probe)
+
+    def use_metrics(self, metrics: Metrics) -> None:
+        """Record counts and durations here from now on (the health server's)."""
+        self.metrics = metrics
+        self.scheduler.metrics = metrics
+        if self.dispatcher is not None:
+            self.dispatcher.metrics = metrics
+
+    @property
+    def delivering(self) -> bool:
+        """Whether the delivery dispatcher is running (for the readiness check)."""
+        task = self._dispatch_task
+        return task is not None and not task.done() and not self._stopping
+
     def start_delivery(self, sender: Sender) -> Dispatcher:
         """Start draining the outbox through this adapter, in the background."""
         self._stopping = False
@@ -225,6 +250,7 @@ class App:
             max_backoff_seconds=self.config.delivery_max_backoff_seconds,
             lease_seconds=self.config.delivery_lease_seconds,
             retry_base_seconds=self.config.delivery_retry_base_seconds,
+            metrics=self.metrics,
         )
         self._run_dispatcher()
         return self.dispatcher
@@ -298,11 +324,14 @@ class App:
                           channel: str | None) -> Reply:
         """Handle a typed command line, for text platforms (console, Slack)."""
         line = valid_text(line)
+        started = time.perf_counter()
         try:
             parsed = parse_command_line(self.registry, line)
-        except UserError as exc:
-            return Reply.text(exc.text)
         except Exception as exc:
+            # An unknown command or a line that does not parse: counted, never named.
+            self.metrics.event_handled("command", OTHER, time.perf_counter() - started)
+            if isinstance(exc, UserError):
+                return Reply.text(exc.text)
             log_event(log, logging.ERROR, "command.parse_failed", group=group_id,
                       error=type(exc).__name__)
             return Reply.text(catalog.SOMETHING_WENT_WRONG)
@@ -336,8 +365,39 @@ class App:
 
         Kind refusals (`UserError`) become a private reply; anything unexpected is logged
         by type and answered with an apology, and whatever the handler did not commit is
-        not stored.
+        not stored. How long it took goes to `metrics`, by kind and command family.
         """
+        started = time.perf_counter()
+        try:
+            return await self._handle(event)
+        finally:
+            kind, family = self._family_of(event)
+            self.metrics.event_handled(kind, family, time.perf_counter() - started)
+
+    def _family_of(self, event: Event) -> tuple[str, str]:
+        """The kind of event and its family for metrics: a registered command's first
+        word, or the feature that owns a button, form or shortcut; `other` for anything
+        not registered (so no label ever holds what someone typed)."""
+        family = ""
+        if isinstance(event, Invocation):
+            kind = "command"
+            spec = self.registry.get(event.command)
+            family = spec.name.split(" ", 1)[0] if spec is not None else ""
+        elif isinstance(event, ButtonPress):
+            kind, family = "button", self._owner.get(f"action:{event.action}", "")
+        elif isinstance(event, FormSubmission):
+            kind, family = "form", self._owner.get(f"form:{event.form_id}", "")
+        elif isinstance(event, MessageShortcut):
+            kind = "shortcut"
+            shortcut = self.shortcuts.get(event.shortcut)
+            family = shortcut.feature if shortcut is not None else ""
+        elif isinstance(event, MemberJoined):
+            kind, family = "join", "core"
+        else:
+            kind, family = "message", "core"
+        return (kind if kind in EVENT_KINDS else OTHER), (family or OTHER)
+
+    async def _handle(self, event: Event) -> Reply:
         try:
             event = made_valid(event)
             if isinstance(event, Invocation):

@@ -21,6 +21,7 @@ from bot.runtime import (
     PLATFORMS,
     build_app,
     choose_platform,
+    health_server,
     make_cipher,
     opened_storage,
     platform_runner,
@@ -87,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
                                            "wrong."))
     with_config(sub.add_parser("migrate", help="bring the database up to date",
                                description="Apply database migrations not yet applied."))
+    with_config(sub.add_parser(
+        "healthcheck", help="ask the running bot whether it is ready (exit 0 if so)",
+        description="Ask the running bot's health server ([health] host and port) at "
+                    "/readyz: exit 0 when the database, the platform, the scheduler and "
+                    "the sender all work, else 1 with one line saying which does not. "
+                    "For a container's HEALTHCHECK."))
     sub.add_parser("generate-key", help="print a new encryption key",
                    description="Print a new key for COPROD_ENCRYPTION_KEY.")
     case = sub.add_parser("case", help="safeguarding case records (export)",
@@ -189,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     config: Config | None = None
     try:
         config = load_config(args.config or default_config_path())
+        if args.command == "healthcheck":
+            from bot.healthcheck import run_healthcheck
+
+            return run_healthcheck(config)
         if args.command == "check-config":
             return asyncio.run(_check_config(config))
         if args.command == "migrate":
@@ -233,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         print("coprod cannot start because of the configuration:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
-        return EXIT_CONFIG
+        # A container's HEALTHCHECK knows 0 and 1 only (2 is reserved there).
+        return 1 if args.command == "healthcheck" else EXIT_CONFIG
     except STARTUP_ERRORS as exc:
         assert config is not None  # these come only once the config is loaded
         line, code = explain(exc, config)
@@ -326,8 +338,11 @@ async def _run(config: Config, platform: str) -> int:
             app = await build_app(config, storage)
             app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
             try:
-                await start_app(app)
-                return await runner(app, config)
+                # Serving health first: /readyz says "not yet" while the schedules load,
+                # and the catch-up's lateness is counted.
+                async with health_server(app, config, platform):
+                    await start_app(app)
+                    return await runner(app, config)
             finally:
                 await app.stop()
     finally:

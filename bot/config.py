@@ -41,10 +41,13 @@ from bot.config_sections import (
     ConsoleSection,
     DeliverySection,
     DiscordConfig,
+    HealthSection,
     RecordConfig,
     SchedulerSection,
     SlackConfig,
     check_url,
+    health_switch,
+    listen_host,
     shard_problems,
 )
 from bot.feature_catalogue import installed_features
@@ -64,6 +67,7 @@ SECRET_NAMES = (
     "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
     "COPROD_DATABASE_URL", "COPROD_ENCRYPTION_KEY", "COPROD_LOG_LEVEL",
     "DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "SLACK_API_BASE",
+    "COPROD_HEALTH", "COPROD_HEALTH_HOST", "COPROD_HEALTH_PORT",
 )
 
 
@@ -96,6 +100,10 @@ class Secrets:
     discord_api_base: str = ""
     discord_gateway_url: str = ""
     slack_api_base: str = ""
+    # Not secrets: [health] enabled, host and port, from the environment (they win).
+    health: str = ""
+    health_host: str = ""
+    health_port: str = ""
 
     def __repr__(self) -> str:
         return "Secrets(<hidden>)"
@@ -141,6 +149,7 @@ class Config:
     console_channel: str = "general"
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
+    health: HealthSection = field(default_factory=HealthSection)
     record: RecordConfig = field(default_factory=RecordConfig)
     sections: Mapping[str, BaseModel] = field(default_factory=_default_sections)
     secrets: Secrets = field(default_factory=Secrets)
@@ -214,6 +223,9 @@ def load_secrets(env: Mapping[str, str] | None = None, dotenv_path: Path | None 
         discord_api_base=source.get("DISCORD_API_BASE", "").strip().rstrip("/"),
         discord_gateway_url=source.get("DISCORD_GATEWAY_URL", "").strip().rstrip("/"),
         slack_api_base=source.get("SLACK_API_BASE", "").strip().rstrip("/"),
+        health=source.get("COPROD_HEALTH", "").strip(),
+        health_host=source.get("COPROD_HEALTH_HOST", "").strip(),
+        health_port=source.get("COPROD_HEALTH_PORT", "").strip(),
     )
 
 
@@ -358,7 +370,34 @@ def _environment_problems(secrets: Secrets) -> list[str]:
             check_url(url)
         except SettingError as exc:
             problems.append(f"{name}: {exc}")
+    for name, value, check in (("COPROD_HEALTH", secrets.health, health_switch),
+                               ("COPROD_HEALTH_HOST", secrets.health_host, listen_host),
+                               ("COPROD_HEALTH_PORT", secrets.health_port, _port)):
+        try:
+            if value:
+                check(value)
+        except SettingError as exc:
+            problems.append(f"{name}: {exc}")
     return problems
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise SettingError(f"must be a port number from 1 to 65535; it is “{value}”")
+    return int(value)
+
+
+def _health(section: HealthSection, secrets: Secrets) -> HealthSection:
+    """`[health]` with COPROD_HEALTH, COPROD_HEALTH_HOST and COPROD_HEALTH_PORT over it
+    (each already checked)."""
+    update: dict[str, Any] = {}
+    if secrets.health:
+        update["enabled"] = health_switch(secrets.health)
+    if secrets.health_host:
+        update["host"] = listen_host(secrets.health_host)
+    if secrets.health_port:
+        update["port"] = _port(secrets.health_port)
+    return section.model_copy(update=update) if update else section
 
 
 def _config(sections: Mapping[str, BaseModel], features: Mapping[str, BaseModel],
@@ -387,6 +426,7 @@ def _config(sections: Mapping[str, BaseModel], features: Mapping[str, BaseModel]
             "api_base": secrets.discord_api_base or discord.api_base,
             "gateway_url": secrets.discord_gateway_url or discord.gateway_url}),
         slack=slack.model_copy(update={"api_base": secrets.slack_api_base or slack.api_base}),
+        health=_health(section_of(sections, HealthSection), secrets),
         record=section_of(sections, RecordConfig),
         sections=dict(features),
         secrets=secrets,
@@ -430,5 +470,5 @@ def _check_table(section: str, body: Mapping[str, Any], checks: Mapping[str, Any
             problems.append(f"[{section}] {key}: {exc}")
 
 
-__all__ = ["Config", "ConfigError", "ConsoleMember", "DiscordConfig",
+__all__ = ["Config", "ConfigError", "ConsoleMember", "DiscordConfig", "HealthSection",
            "RecordConfig", "Secrets", "SlackConfig", "known_keys", "load_config", "toml_name"]

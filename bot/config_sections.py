@@ -1,5 +1,5 @@
 """The core sections of `config.toml` as pydantic models: [bot], [delivery], [scheduler],
-[discord], [slack], [record] and [console], each key checked by a function that says what
+[health], [discord], [slack], [record] and [console], each key checked by a function that says what
 is wrong in plain words. Feature sections live with their features (see the registry).
 """
 
@@ -69,6 +69,26 @@ def _optional_text(value: Any) -> Any:
     if not isinstance(value, str):
         raise SettingError('must be a text in quotes, like "coprod.key" ("" for not set)')
     return value.strip()
+
+
+def health_switch(value: Any) -> Any:
+    """`[health] enabled`: true, false or "auto" (COPROD_HEALTH also takes on, off)."""
+    if isinstance(value, bool):
+        return value
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in ("auto", "on", "off", "true", "false"):
+        return "auto" if word == "auto" else word in ("on", "true")
+    raise SettingError('must be true, false or "auto" (on for Discord and Slack, off for '
+                       "the console)")
+
+
+def listen_host(value: Any) -> Any:
+    """An address to listen on: a host name or an IP address, without a port."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.:\-]+|\[[0-9A-Fa-f:.]+\]",
+                                                      value.strip()):
+        raise SettingError('must be an address to listen on in quotes, like "127.0.0.1" '
+                           '(this machine only) or "0.0.0.0" (every network)')
+    return value.strip().strip("[]")
 
 
 def _console_channel(value: Any) -> Any:
@@ -182,6 +202,19 @@ class SchedulerSection(ConfigSection):
     grace_minutes: Annotated[int, checked(whole_number(0, 10080))] = 60
 
 
+class HealthSection(ConfigSection):
+    """`[health]`: the HTTP server for monitoring (`/healthz`, `/readyz`, `/metrics`).
+
+    `enabled` "auto" means on for Discord and Slack, off for the console and the
+    recording platform. COPROD_HEALTH, COPROD_HEALTH_HOST and COPROD_HEALTH_PORT win
+    over the file.
+    """
+
+    enabled: Annotated[bool | Literal["auto"], checked(health_switch)] = "auto"
+    host: Annotated[str, checked(listen_host)] = "127.0.0.1"
+    port: Annotated[int, checked(whole_number(1, 65535))] = 9464
+
+
 class DiscordConfig(ConfigSection):
     """`[discord]`: where the Discord adapter connects and how it registers commands.
 
@@ -253,6 +286,7 @@ CORE_SECTIONS: dict[str, type[ConfigSection]] = {
     "bot": BotSection,
     "delivery": DeliverySection,
     "scheduler": SchedulerSection,
+    "health": HealthSection,
     "discord": DiscordConfig,
     "slack": SlackConfig,
     "record": RecordConfig,

@@ -26,6 +26,7 @@ from bot.errors import (
     UnsupportedMessage,
 )
 from bot.logs import log_event
+from bot.metrics import NO_METRICS, Metrics
 from bot.outbox import Delivery
 from bot.ports import Sender
 from storage.interface import Storage
@@ -55,9 +56,12 @@ class Dispatcher:
         owner: str | None = None,
         rng: random.Random | None = None,
         retry_base_seconds: float = BACKOFF_BASE_SECONDS,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._storage = storage
         self._sender = sender
+        # Counts for the operator's monitoring (`bot.metrics`); may be replaced while running.
+        self.metrics = metrics
         self._clock = clock
         self._concurrency = concurrency
         self._sending = 0  # deliveries claimed or being claimed by this dispatcher
@@ -224,8 +228,9 @@ class Dispatcher:
         except Exception as exc:  # an adapter bug must not lose the delivery
             log_event(log, logging.ERROR, "delivery.adapter_error", id=delivery.id,
                       error=type(exc).__name__)
-            await self._failed(delivery, Transient(type(exc).__name__))
+            await self._failed(delivery, Transient(type(exc).__name__), "AdapterError")
             return
+        self.metrics.delivery_sent(delivery.destination.kind.value)
         for attempt in range(MARK_ATTEMPTS):
             try:
                 await self._storage.mark_delivered(delivery.id, ref, self._clock.now(),
@@ -240,17 +245,23 @@ class Dispatcher:
         log_event(log, logging.INFO, "delivery.sent", id=delivery.id,
                   kind=delivery.destination.kind.value, attempts=delivery.attempts + 1)
 
-    async def _failed(self, delivery: Delivery, exc: DeliveryError) -> None:
+    async def _failed(self, delivery: Delivery, exc: DeliveryError,
+                      error_class: str = "") -> None:
         now = self._clock.now()
         error = f"{type(exc).__name__}: {exc}"[:200]
+        kind = delivery.destination.kind.value
+        error_class = error_class or type(exc).__name__
         if isinstance(exc, RateLimited):
             wait = exc.retry_after + self._rng.uniform(0, 0.25)
+            self.metrics.delivery_failed(kind, error_class, "retry")
+            self.metrics.rate_limit_wait(kind, wait)
             await self._storage.mark_retry(delivery.id, now + timedelta(seconds=wait), error,
                                            count_attempt=False, owner=self.owner)
             log_event(log, logging.INFO, "delivery.rate_limited", id=delivery.id,
                       retry_after=round(exc.retry_after, 3))
         elif isinstance(exc, Forbidden | NotFound | UnsupportedMessage):
             if delivery.fallbacks and not isinstance(exc, UnsupportedMessage):
+                self.metrics.delivery_failed(kind, error_class, "rerouted")
                 nxt, rest = delivery.fallbacks[0], delivery.fallbacks[1:]
                 await self._storage.reroute(delivery.id, nxt.destination,
                                             nxt.message or delivery.message, rest, error, now,
@@ -258,11 +269,13 @@ class Dispatcher:
                 log_event(log, logging.WARNING, "delivery.rerouted", id=delivery.id,
                           reason=type(exc).__name__, to=nxt.destination.kind.value)
             else:
+                self.metrics.delivery_failed(kind, error_class, "undeliverable")
                 await self._storage.mark_undeliverable(delivery.id, error, now,
                                                        owner=self.owner)
                 log_event(log, logging.ERROR, "delivery.undeliverable", id=delivery.id,
                           reason=type(exc).__name__, to=delivery.destination.kind.value)
         else:
+            self.metrics.delivery_failed(kind, error_class, "retry")
             attempts = delivery.attempts + 1
             ceiling = min(self._max_backoff, self._retry_base * 2 ** min(attempts, 30))
             wait = self._rng.uniform(ceiling / 2, ceiling)

@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +15,7 @@ from bot import catalog
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config, ConfigError
+from bot.listening import health_wanted
 from storage.crypto import (
     EncryptionKeyError,
     FieldCipher,
@@ -32,6 +33,20 @@ LOCAL_PLATFORMS = ("console", "record")
 # What an adapter package exposes: `run_platform(app, config) -> exit code`. It starts
 # the app's delivery through its sender, runs until stopped, and returns.
 PlatformRunner = Callable[[App, Config], Awaitable[int]]
+
+
+@asynccontextmanager
+async def health_server(app: App, config: Config, platform: str) -> AsyncIterator[None]:
+    """The health server (`/healthz`, `/readyz`, `/metrics`) while the block runs, if
+    `[health]` wants it on this platform. Loaded by name, as the platform adapters are:
+    it runs on aiohttp, which the core does not import."""
+    if not health_wanted(config, platform):
+        yield None
+        return
+    serving: Callable[[App, str, int], AbstractAsyncContextManager[object]] = (
+        importlib.import_module("adapters.health").serving)
+    async with serving(app, config.health.host, config.health.port):
+        yield None
 
 
 def platform_available(name: str) -> bool:

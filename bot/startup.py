@@ -21,6 +21,7 @@ from typing import TextIO
 from bot import catalog
 from bot.config import Config, ConfigError
 from bot.errors import PlatformStartError, PlatformUnreachable, TokenRefused
+from bot.listening import PortUnavailable, check_ports, port_problem
 from bot.runtime import LOCAL_PLATFORMS, check_key_file, key_path_for, make_cipher
 from storage.crypto import EncryptionKeyError, FieldCipher, generate_key, read_key_file
 from storage.factory import is_postgres, open_storage, sqlite_path
@@ -139,7 +140,9 @@ def platform_check(name: str) -> PlatformCheck | None:
 
 async def prepare(config: Config, platform: str) -> FieldCipher:
     """Everything `coprod run` checks before it writes: returns the key to open the
-    database with (made, on the console, only where nothing needs an old one)."""
+    database with (made, on the console, only where nothing needs an old one). The
+    ports it will listen on come first: a key file is a write too."""
+    check_ports(config, platform)
     cipher = await cipher_for_database(config, platform)
     check = platform_check(platform)
     if check is not None:
@@ -170,13 +173,16 @@ async def check_config(config: Config, platform: str) -> str:
 
 
 # What `explain` turns into one line.
-STARTUP_ERRORS = (StorageError, KeyFileMissing, EncryptionKeyError, PlatformStartError)
+STARTUP_ERRORS = (StorageError, KeyFileMissing, EncryptionKeyError, PlatformStartError,
+                  PortUnavailable)
 
 
 def explain(exc: BaseException, config: Config) -> tuple[str, int]:
     """The one line (and exit code: 2 for what the configuration or secrets must fix,
     1 otherwise) for one of `STARTUP_ERRORS`."""
     label = config.database_label
+    if isinstance(exc, PortUnavailable):
+        return port_problem(exc), 1
     if isinstance(exc, OtherKeyError):
         if exc.readable:
             return catalog.database_partly_other_key(label, key_source(config)), EXIT_CONFIG

@@ -33,6 +33,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
 from bot.logs import log_event
+from bot.metrics import NO_METRICS, Metrics
 from storage.interface import Storage
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,14 @@ class Scheduler:
         self._wake_at: datetime | None = None
         self._wake_id = WAKE_JOB
         self._last_wake: datetime | None = None
+        # Lateness of each firing, for the operator's monitoring (`bot.metrics`).
+        self.metrics: Metrics = NO_METRICS
+
+    @property
+    def running(self) -> bool:
+        """Whether the timers run and the heartbeat is kept (for the readiness check)."""
+        return (self._aps is not None and bool(self._aps.running)
+                and self._heartbeat is not None and not self._heartbeat.done())
 
     @property
     def grace(self) -> timedelta:
@@ -303,6 +312,8 @@ class Scheduler:
             log.exception("schedule.timer_failed")
 
     async def _run(self, schedule_id: str, entry: _Entry, firing: Firing) -> bool:
+        self.metrics.schedule_fired(
+            max(0.0, (self._clock.now() - firing.due).total_seconds()))
         try:
             await entry.job(firing)
         except Exception as exc:

@@ -181,6 +181,12 @@ class Storage(MemberDataStore, ABC):
         """How many deliveries are in each status (for health checks and tests)."""
 
     @abstractmethod
+    async def deliveries_waiting(self) -> tuple[int, datetime | None]:
+        """How many deliveries are owed (pending or being sent), and when the oldest of
+        them was stored (None if none): for monitoring, and a cheap check that the
+        database answers."""
+
+    @abstractmethod
     async def delivery_ref(self, key: str) -> str | None:
         """The platform reference of a delivered message (to edit it in place)."""
 

@@ -284,6 +284,16 @@ class SqlCore(SqlBase):
             counts[DeliveryStatus(status)] = count
         return counts
 
+    async def deliveries_waiting(self) -> tuple[int, datetime | None]:
+        """How many deliveries are pending or being sent, and the oldest one's creation
+        (through the claim index on status: delivered rows are not read)."""
+        async with self._transaction(write=False) as db:
+            rows = list(await db.execute_fetchall(
+                f"SELECT COUNT(*), MIN(created_at) FROM deliveries WHERE status IN "
+                f"{OPEN_STATUSES}"))
+        count, oldest = rows[0] if rows else (0, None)
+        return int(count or 0), None if oldest is None else from_micros(oldest)
+
     async def delivery_ref(self, key: str) -> str | None:
         """The platform reference of a delivered message, if it was delivered."""
         async with self._transaction(write=False) as db:

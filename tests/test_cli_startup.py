@@ -1,7 +1,8 @@
 """Start-up and operator errors through the real `coprod` process: a database made with
 another key (or whose key file went missing), a database from a newer version, a token
-the platform refuses, no network, an unreachable PostgreSQL. Each must give one plain
-line on stderr, a non-zero exit code, no traceback, and leave every file as it was."""
+the platform refuses, no network, an unreachable PostgreSQL, a port already in use. Each
+must give one plain line on stderr, a non-zero exit code, no traceback, and leave every
+file as it was."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import socket
 import sqlite3
 import sys
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, closing
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def _env(**extra: str) -> dict[str, str]:
            if not k.startswith(("COPROD_", "SLACK_", "DISCORD_"))}
     env["PYTHONPATH"] = str(REPO_ROOT)
     env["PYTHONUTF8"] = "1"
+    # The health server ([health], on for Discord and Slack) on a port of its own, so a
+    # program on the default port does not change what these tests see.
+    env["COPROD_HEALTH_PORT"] = str(closed_port())
     env.pop("PYTHONSTARTUP", None)
     env.update(extra)
     return env
@@ -316,3 +320,68 @@ async def test_a_postgresql_database_made_with_another_key(tmp_path: Path) -> No
         fine = await coprod(tmp_path, "check-config", COPROD_DATABASE_URL=url,
                             COPROD_ENCRYPTION_KEY=first)
         assert fine.code == 0, fine.err
+
+
+# ---- a port in use ----------------------------------------------------------------------------
+
+@contextmanager
+def port_taken() -> Iterator[int]:
+    """A local port another program is listening on, for as long as the block runs."""
+    with closing(socket.socket()) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield int(taken.getsockname()[1])
+
+
+async def test_a_health_port_in_use(tmp_path: Path) -> None:
+    """The health server's port is taken (another coprod still running): one line naming
+    the port, the setting and the fix, exit 1; beside an existing database nothing
+    changes, and in an empty folder not even a key file is made."""
+    used, empty = tmp_path / "used", tmp_path / "empty"
+    used.mkdir()
+    empty.mkdir()
+    await console_database(used)
+    with port_taken() as port:
+        for folder in (used, empty):
+            before = state_of(folder)
+            result = await coprod(folder, "run", stdin="/help\n", COPROD_HEALTH="on",
+                                  COPROD_HEALTH_PORT=str(port))
+            assert result.code == 1, result.err
+            line = result.one_line()
+            assert line.startswith(f"Cannot start: port {port} on 127.0.0.1 is already in "
+                                   "use"), line
+            assert ("Stop what is using it, or choose a free port in [health] port (or "
+                    "COPROD_HEALTH_PORT).") in line
+            assert line.endswith("Nothing was changed.")
+            assert state_of(folder) == before
+        discord = await coprod(empty, "run", DISCORD_TOKEN="t",
+                               DISCORD_API_BASE=f"http://127.0.0.1:{closed_port()}",
+                               COPROD_ENCRYPTION_KEY=generate_key(),
+                               COPROD_HEALTH_PORT=str(port))  # "auto": on for Discord
+        assert discord.code == 1
+        assert f"port {port} on 127.0.0.1 is already in use" in discord.one_line()
+        assert state_of(empty) == {}
+
+
+async def test_a_slack_http_port_in_use(tmp_path: Path) -> None:
+    with port_taken() as port:
+        result = await coprod(tmp_path, "run", "--http", f"127.0.0.1:{port}",
+                              SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s",
+                              SLACK_API_BASE=f"http://127.0.0.1:{closed_port()}/api",
+                              COPROD_ENCRYPTION_KEY=generate_key())
+    assert result.code == 1
+    line = result.one_line()
+    assert line.startswith(f"Cannot start: port {port} on 127.0.0.1 is already in use"), line
+    assert "Slack's HTTP mode needs it" in line
+    assert "[slack] http_port (or coprod run --http HOST:PORT)" in line
+    assert state_of(tmp_path) == {}
+
+
+async def test_a_health_host_not_of_this_machine(tmp_path: Path) -> None:
+    result = await coprod(tmp_path, "run", stdin="/help\n", COPROD_HEALTH="on",
+                          COPROD_HEALTH_HOST="192.0.2.1")  # TEST-NET-1: never local
+    assert result.code == 1
+    line = result.one_line()
+    assert "cannot listen on 192.0.2.1, which is not an address of this machine" in line
+    assert "[health] host (or COPROD_HEALTH_HOST)" in line
+    assert state_of(tmp_path) == {}

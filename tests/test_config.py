@@ -102,7 +102,8 @@ def test_example_file_documents_every_key() -> None:
 
 def test_example_file_has_every_section_and_no_secrets() -> None:
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    assert set(data) == {"bot", "group", "delivery", "scheduler", "discord", "slack", "console",
+    assert set(data) == {"bot", "group", "delivery", "scheduler", "health", "discord", "slack",
+                         "console",
                          "feedback", "meetings", "concerns", "retention", "checkins",
                          "buddies", "agreement", "prompts", "record"}
     text = EXAMPLE.read_text(encoding="utf-8").lower()

@@ -13,9 +13,15 @@ from bot.app import App
 from bot.config import Config
 
 
+async def _always() -> bool:
+    """The console is its own platform: connected while it runs."""
+    return True
+
+
 async def run_platform(app: App, config: Config) -> int:
     """Run the console on this process's terminal (or piped input) until input ends."""
     adapter = ConsoleAdapter(config, sys.stdin, sys.stdout)
+    app.use_connection("console", _always)
     app.start_delivery(adapter)
     return await adapter.run(app)
 

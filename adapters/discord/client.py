@@ -204,9 +204,22 @@ class DiscordBot:
         self._checking = False
         self.startup_lines: list[str] = []
         self.sender = DiscordSender(client, self.ready, self.servers)
+        app.use_connection("discord", self.connected)
         self.finder = GroupFinder(client, config.guild_ids)
         self.interactions = Interactions(app, self.commands, FormDesk(), self.finder,
                                          self.servers, defer_after)
+
+    async def connected(self) -> bool:
+        """Whether the gateway is connected now and ready (every shard's, when sharded):
+        what the readiness check asks."""
+        client = self.client
+        if client.is_closed() or not client.is_ready():
+            return False
+        if isinstance(client, discord.AutoShardedClient):
+            shards = list(client.shards.values())
+            return bool(shards) and not any(shard.is_closed() for shard in shards)
+        ws = client.ws
+        return ws is not None and bool(ws.open)
 
     async def first_ready(self) -> None:
         """The first time the connection is ready: the core's start-up checks for the

@@ -23,6 +23,11 @@ from bot.config import Config
 __all__ = ["InputError", "RecordAdapter", "event_from_line", "open_adapter", "run_platform"]
 
 
+async def _always() -> bool:
+    """The recording platform has no network: connected while it runs."""
+    return True
+
+
 async def run_platform(app: App, config: Config) -> int:
     """Read events until the input ends (or, with `keep_running`, until SIGTERM/Ctrl-C)."""
     try:
@@ -30,6 +35,7 @@ async def run_platform(app: App, config: Config) -> int:
     except OSError as exc:
         print(f"coprod cannot start the recording platform: {exc}", file=sys.stderr)
         return 2
+    app.use_connection("record", _always)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []

@@ -242,6 +242,7 @@ class SlackRunner:
             self.bolt, self.config.secrets.slack_app_token, web_client=self.client,
             logger=_quiet("adapters.slack.socket"), first=self._first_envelope)
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        self.core.use_connection("slack", self._socket_connected)
         log_event(log, logging.INFO, "slack.connected", mode="socket")
 
     async def start_http(self, host: str, port: int) -> int:
@@ -255,6 +256,7 @@ class SlackRunner:
         await site.start()
         sockets = getattr(site._server, "sockets", None) or []
         self.http_port = int(sockets[0].getsockname()[1]) if sockets else port
+        self.core.use_connection("slack", self._listening)
         log_event(log, logging.INFO, "slack.listening", mode="http", port=self.http_port)
         return self.http_port
 
@@ -333,6 +335,15 @@ class SlackRunner:
         except Exception as exc:
             log_event(log, logging.WARNING, "slack.claim_failed", error=type(exc).__name__)
             return True
+
+    async def _socket_connected(self) -> bool:
+        """Socket Mode: whether the WebSocket to Slack is open now."""
+        socket = self._socket
+        return socket is not None and bool(await socket.client.is_connected())
+
+    async def _listening(self) -> bool:
+        """HTTP mode: Slack reaches us, so being connected is listening."""
+        return self._http is not None
 
     @staticmethod
     async def _healthz(request: web.Request) -> web.Response:

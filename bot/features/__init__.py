@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.commands import CommandSpec
 from bot.messages import Form, FormField, Message, Reply
+from bot.metrics import Reading
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -96,6 +97,9 @@ class Feature:
     # ...) is for, on its /help line. A family with a command of its own name
     # (`/checkin`) uses that command's description instead.
     families: dict[str, str] = field(default_factory=dict)
+    # Numbers for the operator's monitoring, worked out when it asks (`/metrics`): counts
+    # and ages only, never an id, a name or anyone's words (see `bot.metrics`).
+    readings: Callable[[], Awaitable[Sequence[Reading]]] | None = None
 
 
 FeatureFactory = Callable[[Any], Feature]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.features.concerns import routing
 from bot.features.concerns.store import CaseStatus, Concern
 from bot.logs import log_event
+from bot.metrics import Reading
 from scheduler import Firing
 from scheduler.core import FiringJob, NextDue
 
@@ -109,3 +110,21 @@ class Escalations:
             log_event(log, level, "concern.escalated", group=concern.group_id, case=ref,
                       people=len(deliveries))
         return sent
+
+    async def readings(self) -> list[Reading]:
+        """For the operator's monitoring: how many cases wait for a lead to acknowledge
+        them, how long the oldest has waited, and how long a case may wait before it is
+        escalated (so an alert can compare the two). Counts and ages only."""
+        waiting = await self.host.store.unacknowledged_concerns()
+        now = self.host.clock.now()
+        oldest = min((case.created_at for case in waiting), default=None)
+        return [
+            Reading("concerns_unacknowledged", "Concerns no safeguarding lead has "
+                    "acknowledged yet.", len(waiting)),
+            Reading("concerns_unacknowledged_oldest_age_seconds", "How long the oldest "
+                    "unacknowledged concern has waited, in seconds (0 if none waits).",
+                    max(0.0, (now - oldest).total_seconds()) if oldest else 0.0),
+            Reading("concerns_escalation_after_seconds", "How long a concern may wait "
+                    "for acknowledgement before it is escalated ([concerns] "
+                    "acknowledge_minutes), in seconds.", self.first.total_seconds()),
+        ]

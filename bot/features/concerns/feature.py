@@ -83,4 +83,5 @@ def build(host: ConcernsCoreHost) -> Feature:
         connected=lambda groups: reach.startup_lines(host, groups),
         direct_message=intake.direct_message,
         families=wording.CONCERNS_HELP_FAMILIES,
+        readings=escalations.readings,
     )
