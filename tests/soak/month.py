@@ -37,8 +37,8 @@ from bot.features.feedback.config import FeedbackConfig
 from bot.features.meetings.store import MeetingDraft
 from bot.features.meetings.texts import RSVP_ACTION
 from bot.features.polls.feature import VOTE_ACTION
-from bot.features.retention.package import Retention
 from bot.features.retention.config import RetentionConfig
+from bot.features.retention.package import Retention
 from bot.messages import Destination, DestinationKind, Message
 from storage.crypto import FieldCipher, generate_key
 from storage.members import PruneCutoffs
