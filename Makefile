@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint bench clean FORCE
+.PHONY: run test lint bench clean lock lock-upgrade image FORCE
 
 # Checked on every make (a fraction of a second), so a first run that failed half-way
 # is mended rather than kept: a .venv without pip, or made by another Python, is made
@@ -51,6 +51,30 @@ test: lint
 # Every bench/*.py in turn (bench/_*.py are helpers they share, not benchmarks).
 bench: $(VENV)/.installed-test
 	@if ls bench/[!_]*.py >/dev/null 2>&1; then for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done; else echo "no benchmarks yet"; fi
+
+# requirements.lock: the exact version and hashes of every package the image installs
+# (the runtime's, PostgreSQL's and the build tools'), for every platform, from
+# pyproject.toml. `make lock` keeps the pins that still fit; `make lock-upgrade` takes the
+# newest that pyproject.toml allows. uv runs from .venv. (make run and make test install
+# from pyproject.toml as before.)
+UV_SPEC := uv ~= 0.13.0
+LOCK_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --extra postgres --custom-compile-command "make lock" \
+	-o requirements.lock pyproject.toml deploy/build-tools.in
+
+lock: $(VENV)/.installed-run
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check '$(UV_SPEC)' >&2
+	$(LOCK_COMPILE)
+
+lock-upgrade: $(VENV)/.installed-run
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check '$(UV_SPEC)' >&2
+	$(LOCK_COMPILE) --upgrade
+
+# The container image, with buildah (docs/deploying.md says how with docker or podman).
+# BUILDAH="buildah --storage-driver vfs" for other storage flags.
+IMAGE ?= localhost/coprod-bot:latest
+image:
+	@deploy/build-image.sh $(IMAGE)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .import_linter_cache .pytest_cache .hypothesis build *.egg-info
