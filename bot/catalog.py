@@ -632,9 +632,14 @@ _UNREACHABLE_DATABASE = {
 }
 
 
+def postgres_unreachable_why(reason: str, detail: str) -> str:
+    """Why PostgreSQL could not be reached, and what to check, for any command's line."""
+    return _UNREACHABLE_DATABASE.get(reason, f"the connection failed ({detail}). Check the URL")
+
+
 def database_unreachable(where: str, database: str, reason: str, detail: str) -> str:
     """PostgreSQL could not be reached or refused us (`where` names the setting)."""
-    why = _UNREACHABLE_DATABASE.get(reason, f"the connection failed ({detail}). Check the URL")
+    why = postgres_unreachable_why(reason, detail)
     return (f"Could not connect to PostgreSQL at {database} ({where}): {why}, then start "
             "coprod again.")
 

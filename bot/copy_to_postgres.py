@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TextIO
 
+from bot import catalog
 from bot.config import Config, ConfigError
 from bot.startup import EXIT_CONFIG
 from storage.copy import (
@@ -64,17 +65,6 @@ NO_SOURCE = (
     "copy-to-postgres: the configured database is PostgreSQL, not a SQLite file; name the "
     "SQLite file to copy with --from PATH. Nothing was copied.")
 
-_UNREACHABLE = {
-    "refused": "nothing answered there. Check that PostgreSQL is running and that the "
-               "host and port are right",
-    "no_host": "its host name could not be found. Check the host name and this "
-               "computer's network connection",
-    "timeout": "it did not answer in time. Check that the server is up and that this "
-               "computer can reach it",
-    "login": "it refused the user name or password. Check them",
-    "no_database": "there is no database of that name on the server. Create it first "
-                   "(for example: createdb NAME)",
-}
 
 
 def _versions(numbers: tuple[int, ...]) -> str:
@@ -115,8 +105,7 @@ def _problem(exc: BaseException, source: str, target: str) -> str:
                 f"version {max(exc.unknown)}; this one knows up to {exc.known}). Copy "
                 "into an empty database instead. Nothing was changed.")
     if isinstance(exc, DatabaseUnreachable):
-        why = _UNREACHABLE.get(exc.reason, f"the connection failed ({exc.detail}). Check "
-                                           "the URL")
+        why = catalog.postgres_unreachable_why(exc.reason, exc.detail)
         return f"Could not connect to PostgreSQL at {target}: {why}. Nothing was copied."
     if isinstance(exc, SchemaDiffers):
         parts = [f"only in SQLite: {', '.join(exc.only_source)}" if exc.only_source else "",

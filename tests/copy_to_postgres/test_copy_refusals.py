@@ -129,7 +129,8 @@ async def test_a_database_that_does_not_exist_is_one_line(tmp_path: Path) -> Non
     source = await filled(tmp_path)
     line = one_line_refusal(copy_cli(tmp_path, "--from", str(source), "--to",
                                      database_url("coprod_copy_no_such_database")))
-    assert "there is no database of that name on the server. Create it first" in line
+    assert "there is no database of that name on the server. Create it (for example " \
+           "with createdb)" in line
 
 
 async def test_what_to_copy_must_be_said(tmp_path: Path) -> None:
