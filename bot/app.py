@@ -36,6 +36,8 @@ from bot.events import (
 from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
 from bot.features.package import FeaturePackage
 from bot.hosting import Host
+from bot.i18n import SOURCE, speaking
+from bot.languages import LanguageBook, LanguageStore
 from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
 from bot.parsing import parse_command_line
@@ -85,6 +87,8 @@ class App:
         self.dispatcher: Dispatcher | None = None
         # Who is who on the platform (the adapter attaches its port with `use_people`).
         self.people = PeopleBook()
+        # Each member's chosen language (read on every event, remembered briefly).
+        self.languages = LanguageBook(storage if isinstance(storage, LanguageStore) else None)
         # Where start-up lines for whoever runs the bot go (the CLI sets stderr).
         self.notes: TextIO | None = None
         self._stopping = False
@@ -107,7 +111,10 @@ class App:
         """The host a feature is built from: the app's services with the feature's own
         store and config section."""
         config = self.config.section(package.config) if package.config else None
-        return Host(self, self.storage, config)
+        # `/language` keeps members' choices through the app's book, so the app sees a
+        # new choice at once; every other feature's port is the database itself.
+        store = self.languages if package.name == "language" else self.storage
+        return Host(self, store, config)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""
@@ -297,16 +304,33 @@ class App:
                           channel: str | None) -> Reply:
         """Handle a typed command line, for text platforms (console, Slack)."""
         line = valid_text(line)
-        try:
-            parsed = parse_command_line(self.registry, line)
-        except UserError as exc:
-            return Reply.text(exc.text)
-        except Exception as exc:
-            log_event(log, logging.ERROR, "command.parse_failed", group=group_id,
-                      error=type(exc).__name__)
-            return Reply.text(catalog.SOMETHING_WENT_WRONG)
+        with speaking(await self.language_for(group_id, actor)):
+            try:
+                parsed = parse_command_line(self.registry, line)
+            except UserError as exc:
+                return Reply.text(exc.text)
+            except Exception as exc:
+                log_event(log, logging.ERROR, "command.parse_failed", group=group_id,
+                          error=type(exc).__name__)
+                return Reply.text(catalog.SOMETHING_WENT_WRONG)
         return await self.handle(Invocation(group_id, actor, parsed.spec.name,
                                             parsed.options, channel))
+
+    async def language_for(self, group_id: str, actor: Actor) -> str:
+        """The language someone reads: their choice, their platform's, the group's
+        (`bot.languages`). A database that cannot say means the group's language."""
+        group = self.settings.for_group(group_id).language
+        try:
+            return await self.languages.of(group_id, actor.user_id, group, actor.locale)
+        except Exception as exc:
+            log_event(log, logging.WARNING, "language.lookup_failed",
+                      error=type(exc).__name__)
+            return group or SOURCE
+
+    async def language_of(self, group_id: str, user_id: str) -> str:
+        """The language to write to one member in (a direct message, a reminder): their
+        choice, else the group's (no platform locale is known away from their event)."""
+        return await self.language_for(group_id, Actor(user_id, ""))
 
     async def handle_once(self, key: str, event: Event) -> Reply | None:
         """Handle an event the platform may send again (Slack retries an event whose
@@ -335,8 +359,12 @@ class App:
 
         Kind refusals (`UserError`) become a private reply; anything unexpected is logged
         by type and answered with an apology, and whatever the handler did not commit is
-        not stored.
+        not stored. Everything is said in the language of the person who acted.
         """
+        with speaking(await self.language_for(event.group_id, event.actor)):
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> Reply:
         try:
             event = made_valid(event)
             if isinstance(event, Invocation):
@@ -464,6 +492,10 @@ class App:
     async def home(self, group_id: str, actor: Actor) -> list[Message]:
         """A member's own overview (Slack's App Home): a section per switched-on feature."""
         actor = made_valid(actor)
+        with speaking(await self.language_for(group_id, actor)):
+            return await self._home(group_id, actor)
+
+    async def _home(self, group_id: str, actor: Actor) -> list[Message]:
         settings = self.settings.for_group(group_id)
         ctx = Context(self, Invocation(group_id, actor, "home"), settings,
                       self.roles_of(actor, settings))

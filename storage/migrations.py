@@ -151,6 +151,7 @@ VERSIONS: tuple[tuple[int, str], ...] = (
     (12, "feedback"),
     (13, "core"),
     (16, "core"),
+    (17, "language"),
 )
 
 LATEST_VERSION: int = max(version for version, _ in VERSIONS)

@@ -8,6 +8,7 @@ from bot.features import checkins as checkins_feature
 from bot.features import concerns as concerns_feature
 from bot.features import feedback as feedback_feature
 from bot.features import help as help_feature
+from bot.features import language as language_feature
 from bot.features import meetings as meetings_feature
 from bot.features import polls as polls_feature
 from bot.features import prompts as prompts_feature
@@ -19,6 +20,7 @@ from bot.features.package import FeaturePackage
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
+    language_feature.PACKAGE,
     setup_feature.PACKAGE,
     meetings_feature.PACKAGE,
     feedback_feature.PACKAGE,
