@@ -7,6 +7,12 @@ a command that has subcommands. Options keep their types, limits and choices (mo
 than 25 choices become autocomplete). A command that only facilitators or leads may run
 is hidden from others with `default_member_permissions` (Manage Server); the core checks
 every invocation again whatever Discord showed.
+
+Descriptions carry `description_localizations` for each language we have a translation
+for that Discord offers as a client language (`DISCORD_LOCALES`); Discord shows members
+the one for their client. Welsh is not among Discord's languages, so a Welsh speaker
+sees the English descriptions there, and everything the bot says in Welsh once they
+choose it with /language.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
+from bot.i18n import speaking, tr, translations
 from bot.roles import Role
 
 SHOW = "show"
@@ -26,6 +33,17 @@ _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5,
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 CHAT_INPUT, MESSAGE = 1, 3
 GUILD_CONTEXT = 0
+
+# Our language codes -> Discord's locales for them (discord.com/developers/docs/reference
+# #locales). A translation whose language is not here is not offered by Discord.
+DISCORD_LOCALES: dict[str, tuple[str, ...]] = {
+    "bg": ("bg",), "cs": ("cs",), "da": ("da",), "de": ("de",), "el": ("el",),
+    "es": ("es-ES", "es-419"), "fi": ("fi",), "fr": ("fr",), "hi": ("hi",), "hr": ("hr",),
+    "hu": ("hu",), "id": ("id",), "it": ("it",), "ja": ("ja",), "ko": ("ko",),
+    "lt": ("lt",), "nl": ("nl",), "no": ("no",), "nb": ("no",), "pl": ("pl",),
+    "pt": ("pt-BR",), "ro": ("ro",), "ru": ("ru",), "sv": ("sv-SE",), "th": ("th",),
+    "tr": ("tr",), "uk": ("uk",), "vi": ("vi",), "zh": ("zh-CN", "zh-TW"),
+}
 
 
 class Shortcut(Protocol):
@@ -61,7 +79,7 @@ def build(registry: Registry, shortcuts: Mapping[str, Shortcut]) -> CommandSet:
                                    "contexts": [GUILD_CONTEXT], "integration_types": [0]}
         if len(specs) == 1 and specs[0].words == (top,):
             spec = specs[0]
-            payload["description"] = _cut(spec.description, 100)
+            payload.update(_described(spec.description))
             payload["options"] = _options(spec.options)
             out.routes[(top,)] = spec.name
         else:
@@ -107,7 +125,7 @@ def _subcommands(top: str, specs: list[CommandSpec],
 
 
 def _leaf(name: str, spec: CommandSpec) -> dict[str, Any]:
-    return {"type": SUB_COMMAND, "name": name, "description": _cut(spec.description, 100),
+    return {"type": SUB_COMMAND, "name": name, **_described(spec.description),
             "options": _options(spec.options)}
 
 
@@ -116,7 +134,7 @@ def _options(options: tuple[OptionSpec, ...]) -> list[dict[str, Any]]:
     out = []
     for opt in ordered:
         item: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name,
-                                "description": _cut(opt.description or opt.name, 100),
+                                **_described(opt.description or opt.name),
                                 "required": opt.required}
         if opt.type is OptionType.STRING:
             item["max_length"] = max(1, min(opt.max_length, 6000))
@@ -155,6 +173,21 @@ def read_invocation(data: Mapping[str, Any]) -> tuple[tuple[str, ...], dict[str,
 def _summary(top: str, specs: list[CommandSpec]) -> str:
     return specs[0].description if len(specs) == 1 else f"/{top}: " + ", ".join(
         " ".join(s.words[1:]) or SHOW for s in specs)
+
+
+def _described(description: str) -> dict[str, Any]:
+    """A description (at most 100 characters, in every language), with its translations
+    into the languages Discord offers."""
+    out: dict[str, Any] = {"description": _cut(str.__str__(description), 100)}
+    localized: dict[str, str] = {}
+    for code in translations():
+        with speaking(code):
+            words = tr(description)
+        if words != description:
+            localized.update(dict.fromkeys(DISCORD_LOCALES.get(code, ()), _cut(words, 100)))
+    if localized:
+        out["description_localizations"] = localized
+    return out
 
 
 def _cut_words(text: str, limit: int) -> str:
