@@ -391,11 +391,19 @@ PLATFORM_UNREADABLE = ("Sorry, I couldn't read what the app sent me for that, so
 
 # ---- slack -------------------------------------------------------------------------------
 
-SLACK_YES = "Yes"
-SLACK_NO = "No"
-SLACK_PICK_ONE = "Choose one"
-SLACK_CANCEL = "Cancel"
-SLACK_CLOSE = "Close"
+SLACK_YES = N_("Yes")
+SLACK_NO = N_("No")
+SLACK_PICK_ONE = N_("Choose one")
+SLACK_CANCEL = N_("Cancel")
+SLACK_CLOSE = N_("Close")
+# A form's yes-or-no question on Discord, where a modal holds only text inputs: the
+# words the core reads are "yes" and "no" in every language.
+FORM_YES_OR_NO = N_("yes or no")
+
+
+def form_one_of(choices: Sequence[str]) -> str:
+    """A form's choice question on Discord: the choices, as a hint."""
+    return _("One of: {choices}").format(choices=plain_list(choices))
 SLACK_FORM_DONE_TITLE = "Done"
 SLACK_HELP_COMMAND = "See what you can do with the group's helper bot, or run any of its commands."
 SLACK_HELP_HINT = "help, or a command like: setup timezone=Europe/London"

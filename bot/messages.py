@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
-from bot.i18n import Text, tr
+from bot.i18n import Text, language, tr
 
 ButtonStyle = Literal["primary", "secondary", "danger", "success"]
 FieldKind = Literal["short", "paragraph", "choice", "yes_no"]
@@ -103,6 +103,8 @@ class Form:
 
     `form_id` routes the submission to a feature; `state` is a short opaque string the
     feature gets back with the values (for example which meeting is being edited).
+    `language` is the language it was made in (the language in force then): adapters
+    write their own words around it (Cancel, a hint) in that language too.
     """
 
     form_id: str
@@ -110,8 +112,11 @@ class Form:
     fields: tuple[FormField, ...]
     submit_label: str = "Send"
     state: str = ""
+    language: str = ""
 
     def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", language())
         _translate(self, "title", "submit_label")
         if any(isinstance(t, Text) for f in self.fields
                for t in (f.label, f.placeholder, *(c.label for c in f.choices))):

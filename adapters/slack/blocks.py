@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import plain, to_mrkdwn
+from bot.i18n import tr
 from bot.messages import Button, Message, Select
 
 SECTION_LIMIT = 3000
@@ -30,8 +31,9 @@ def clip(text: str, limit: int) -> str:
 
 
 def plain_text(text: str, limit: int = 75) -> dict[str, Any]:
-    """A Block Kit plain_text object (never formatted, never parsed for mentions)."""
-    return {"type": "plain_text", "text": clip(plain(text), limit) or " ", "emoji": True}
+    """A Block Kit plain_text object (never formatted, never parsed for mentions), in the
+    language in force when it is declared words (`bot.i18n.Text`), cut to `limit`."""
+    return {"type": "plain_text", "text": clip(plain(tr(text)), limit) or " ", "emoji": True}
 
 
 def sections(text: str) -> list[dict[str, Any]]:

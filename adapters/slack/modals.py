@@ -15,6 +15,7 @@ from typing import Any
 
 from adapters.slack.blocks import clip, messages_blocks, plain_text
 from bot import catalog
+from bot.i18n import speaking, tr
 from bot.messages import Form, FormField, Message
 
 CALLBACK_PREFIX = "coprod-form:"
@@ -60,7 +61,13 @@ def _element(f: FormField) -> dict[str, Any]:
 
 
 def form_view(form: Form, channel: str | None) -> dict[str, Any]:
-    """The modal for a form, ready for views.open / views.push / response_action update."""
+    """The modal for a form, ready for views.open / views.push / response_action update;
+    the adapter's own words (Cancel, Yes, No) in the form's language."""
+    with speaking(form.language):
+        return _form_view(form, channel)
+
+
+def _form_view(form: Form, channel: str | None) -> dict[str, Any]:
     metadata = json.dumps({"s": form.state, "c": channel or ""}, separators=(",", ":"))
     if len(metadata) > _METADATA_LIMIT:
         raise ValueError("form state is too long for a Slack modal")
@@ -72,7 +79,7 @@ def form_view(form: Form, channel: str | None) -> dict[str, Any]:
         "callback_id": clip(CALLBACK_PREFIX + form.form_id, 255),
         "title": plain_text(form.title, 24),
         "submit": plain_text(form.submit_label, 24),
-        "close": plain_text(catalog.SLACK_CANCEL, 24),
+        "close": plain_text(tr(catalog.SLACK_CANCEL), 24),
         "private_metadata": metadata,
         "blocks": blocks[:100],
     }
@@ -81,7 +88,7 @@ def form_view(form: Form, channel: str | None) -> dict[str, Any]:
 def notice_view(title: str, messages: Sequence[Message]) -> dict[str, Any]:
     """A modal that only says something (shown in place of a form once it is sent)."""
     return {"type": "modal", "title": plain_text(title, 24),
-            "close": plain_text(catalog.SLACK_CLOSE, 24),
+            "close": plain_text(tr(catalog.SLACK_CLOSE), 24),
             "blocks": messages_blocks(messages, 100)}
 
 
