@@ -725,6 +725,7 @@ EXPORT_NOT_INCLUDED: tuple[str, ...] = (
 )
 EXPORT_SECTION_TITLES: dict[str, str] = {
     "time_zones": "Your own time zone, if you set one (for meeting times).",
+    "language": "The language you chose for the bot to write to you in (/language).",
     "checkin_settings": "Your check-in settings: on or off, how often, when, quiet hours "
                         "and pauses.",
     "checkins": "Check-ins the bot sent you, your answers and your private notes.",
