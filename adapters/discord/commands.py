@@ -21,6 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from adapters.discord.limits import CHOICE_NAME, CONTEXT_MENU_NAME, DESCRIPTION
+from adapters.discord.limits import cut as _cut
+from adapters.discord.limits import cut_words as _cut_words
 from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
 from bot.i18n import speaking, tr, translations
 from bot.roles import Role
@@ -83,13 +86,13 @@ def build(registry: Registry, shortcuts: Mapping[str, Shortcut]) -> CommandSet:
             payload["options"] = _options(spec.options)
             out.routes[(top,)] = spec.name
         else:
-            payload["description"] = _cut(_summary(top, specs), 100)
+            payload["description"] = _cut(_summary(top, specs), DESCRIPTION)
             payload["options"] = _subcommands(top, specs, out.routes)
         if not any(Role.MEMBER in s.roles for s in specs):
             payload["default_member_permissions"] = str(MANAGE_GUILD)
         out.payloads.append(payload)
     for shortcut in shortcuts.values():
-        name = _cut_words(shortcut.label, 32)
+        name = _cut_words(shortcut.label, CONTEXT_MENU_NAME)
         out.payloads.append({"name": name, "type": MESSAGE, "contexts": [GUILD_CONTEXT],
                              "integration_types": [0]})
         out.shortcuts[name] = shortcut.shortcut_id
@@ -120,7 +123,8 @@ def _subcommands(top: str, specs: list[CommandSpec],
             subs.append(_leaf(leaf, spec))
             routes[(top, name, leaf)] = spec.name
         leaves.append({"type": SUB_COMMAND_GROUP, "name": name,
-                       "description": _cut(f"/{top} {name} commands", 100), "options": subs})
+                       "description": _cut(f"/{top} {name} commands", DESCRIPTION),
+                       "options": subs})
     return leaves
 
 
@@ -148,7 +152,7 @@ def _options(options: tuple[OptionSpec, ...]) -> list[dict[str, Any]]:
         if opt.type is OptionType.CHANNEL:
             item["channel_types"] = [0, 5]
         if opt.choices and len(opt.choices) <= MAX_CHOICES:
-            item["choices"] = [{"name": _cut(c.label, 100), "value": c.value}
+            item["choices"] = [{"name": _cut(c.label, CHOICE_NAME), "value": c.value}
                                for c in opt.choices]
         elif opt.choices:
             item["autocomplete"] = True
@@ -176,26 +180,15 @@ def _summary(top: str, specs: list[CommandSpec]) -> str:
 
 
 def _described(description: str) -> dict[str, Any]:
-    """A description (at most 100 characters, in every language), with its translations
-    into the languages Discord offers."""
-    out: dict[str, Any] = {"description": _cut(str.__str__(description), 100)}
+    """A description cut to Discord's limit, with its translations into the languages
+    Discord offers (each cut the same way)."""
+    out: dict[str, Any] = {"description": _cut(description, DESCRIPTION)}
     localized: dict[str, str] = {}
     for code in translations():
         with speaking(code):
             words = tr(description)
         if words != description:
-            localized.update(dict.fromkeys(DISCORD_LOCALES.get(code, ()), _cut(words, 100)))
+            localized.update(dict.fromkeys(DISCORD_LOCALES.get(code, ()), _cut(words, DESCRIPTION)))
     if localized:
         out["description_localizations"] = localized
     return out
-
-
-def _cut_words(text: str, limit: int) -> str:
-    """Cut at a word boundary, with an ellipsis (context menu names: 32 at most)."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

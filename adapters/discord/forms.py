@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 
 import discord
 
-from adapters.discord import customid
+from adapters.discord import customid, limits
+from adapters.discord.limits import cut as _cut
 from bot import catalog
 from bot.i18n import speaking, tr
 from bot.messages import Form, FormField
 
-MAX_INPUTS = 5
-MAX_LABEL = 45
-MAX_TITLE = 45
-MAX_VALUE = 4000
-MAX_PLACEHOLDER = 100
+MAX_INPUTS = limits.MODAL_INPUTS
+MAX_LABEL = limits.MODAL_LABEL
+MAX_TITLE = limits.MODAL_TITLE
+MAX_VALUE = limits.MODAL_VALUE
+MAX_PLACEHOLDER = limits.MODAL_PLACEHOLDER
 KEEP_TICKETS = 1000
 
 
@@ -120,7 +121,3 @@ def values_from(components: list[object]) -> dict[str, str]:
         if isinstance(child, dict):
             stack.append(child)
     return out
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
