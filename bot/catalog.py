@@ -250,8 +250,9 @@ def setup_missing(items: Sequence[str]) -> str:
 
 
 def setup_saved(keys: Sequence[str]) -> str:
-    """Confirmation after /setup changed something."""
-    return "Saved: " + ", ".join(keys) + ". Type /setup to see all the settings."
+    """Confirmation after /setup changed something (the group's language among them)."""
+    return _("Saved: {keys}. Type /setup to see all the settings.").format(
+        keys=plain_list(keys))
 
 
 def setup_unknown_key(key: str, known: Sequence[str], suggestion: str | None) -> str:
