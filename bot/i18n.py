@@ -230,8 +230,9 @@ def format_moment(moment: datetime, zone: ZoneInfo, pattern: str) -> str:
 
 
 def format_number(value: int) -> str:
-    """A whole number as the language in force writes it."""
-    return format_decimal(value, locale=babel_locale())
+    """A whole number as the language in force writes its digits (no thousands
+    separator: counts read as they always did, "1200 people voted")."""
+    return format_decimal(value, locale=babel_locale(), group_separator=False)
 
 
 def format_percent(whole: int) -> str:

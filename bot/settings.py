@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot import catalog
+from bot.i18n import language_name, languages, read_language
 
 
 def feature_names() -> tuple[str, ...]:
@@ -143,8 +144,6 @@ def _check_features(value: Any) -> frozenset[str]:
 
 
 def _check_language(value: Any) -> str:
-    from bot.i18n import language_name, languages, read_language
-
     found = read_language(value) if isinstance(value, str) else None
     if found is None:
         raise SettingError(catalog.setting_bad_language(
@@ -215,8 +214,6 @@ def describe(settings: GroupSettings, key: str) -> str:
     if isinstance(value, tuple):
         return ", ".join(value)
     if key == "language":
-        from bot.i18n import language_name
-
         return f"{value} ({language_name(value)})"
     return str(value)
 
