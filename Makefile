@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint bench clean lock lock-upgrade image FORCE
+.PHONY: run test lint bench messages clean lock lock-upgrade image FORCE
 
 # Checked on every make (a fraction of a second), so a first run that failed half-way
 # is mended rather than kept: a .venv without pip, or made by another Python, is made
@@ -47,6 +47,12 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The message catalogs: extract every sentence from the code into each domain's .pot,
+# update each language's .po, and compile the .mo files the bot reads (committed, so a
+# fresh clone runs with nothing more). docs/translating.md says how to use it.
+messages: $(VENV)/.installed-run
+	$(BIN)/python -m bot.catalogs $(ARGS)
 
 # Every bench/*.py in turn (bench/_*.py are helpers they share, not benchmarks).
 bench: $(VENV)/.installed-test

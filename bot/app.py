@@ -38,6 +38,8 @@ from bot.events import (
 from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
 from bot.features.package import FeaturePackage
 from bot.hosting import Host
+from bot.i18n import SOURCE, speaking
+from bot.languages import LanguageBook, LanguageStore
 from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
 from bot.metrics import EVENT_KINDS, NO_METRICS, OTHER, Metrics
@@ -89,6 +91,8 @@ class App:
         self.dispatcher: Dispatcher | None = None
         # Who is who on the platform (the adapter attaches its port with `use_people`).
         self.people = PeopleBook()
+        # Each member's chosen language (read on every event, remembered briefly).
+        self.languages = LanguageBook(storage if isinstance(storage, LanguageStore) else None)
         # Where start-up lines for whoever runs the bot go (the CLI sets stderr).
         self.notes: TextIO | None = None
         self._stopping = False
@@ -115,7 +119,10 @@ class App:
         """The host a feature is built from: the app's services with the feature's own
         store and config section."""
         config = self.config.section(package.config) if package.config else None
-        return Host(self, self.storage, config)
+        # `/language` keeps members' choices through the app's book, so the app sees a
+        # new choice at once; every other feature's port is the database itself.
+        store = self.languages if package.name == "language" else self.storage
+        return Host(self, store, config)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""
@@ -325,18 +332,35 @@ class App:
         """Handle a typed command line, for text platforms (console, Slack)."""
         line = valid_text(line)
         started = time.perf_counter()
-        try:
-            parsed = parse_command_line(self.registry, line)
-        except Exception as exc:
-            # An unknown command or a line that does not parse: counted, never named.
-            self.metrics.event_handled("command", OTHER, time.perf_counter() - started)
-            if isinstance(exc, UserError):
-                return Reply.text(exc.text)
-            log_event(log, logging.ERROR, "command.parse_failed", group=group_id,
-                      error=type(exc).__name__)
-            return Reply.text(catalog.SOMETHING_WENT_WRONG)
+        with speaking(await self.language_for(group_id, actor)):
+            try:
+                parsed = parse_command_line(self.registry, line)
+            except Exception as exc:
+                # An unknown command or a line that does not parse: counted, never named.
+                self.metrics.event_handled("command", OTHER, time.perf_counter() - started)
+                if isinstance(exc, UserError):
+                    return Reply.text(exc.text)
+                log_event(log, logging.ERROR, "command.parse_failed", group=group_id,
+                          error=type(exc).__name__)
+                return Reply.text(catalog.SOMETHING_WENT_WRONG)
         return await self.handle(Invocation(group_id, actor, parsed.spec.name,
                                             parsed.options, channel))
+
+    async def language_for(self, group_id: str, actor: Actor) -> str:
+        """The language someone reads: their choice, their platform's, the group's
+        (`bot.languages`). A database that cannot say means the group's language."""
+        group = self.settings.for_group(group_id).language
+        try:
+            return await self.languages.of(group_id, actor.user_id, group, actor.locale)
+        except Exception as exc:
+            log_event(log, logging.WARNING, "language.lookup_failed",
+                      error=type(exc).__name__)
+            return group or SOURCE
+
+    async def language_of(self, group_id: str, user_id: str) -> str:
+        """The language to write to one member in (a direct message, a reminder): their
+        choice, else the group's (no platform locale is known away from their event)."""
+        return await self.language_for(group_id, Actor(user_id, ""))
 
     async def handle_once(self, key: str, event: Event) -> Reply | None:
         """Handle an event the platform may send again (Slack retries an event whose
@@ -365,11 +389,13 @@ class App:
 
         Kind refusals (`UserError`) become a private reply; anything unexpected is logged
         by type and answered with an apology, and whatever the handler did not commit is
-        not stored. How long it took goes to `metrics`, by kind and command family.
+        not stored. Everything is said in the language of the person who acted. How long
+        it took goes to `metrics`, by kind and command family.
         """
         started = time.perf_counter()
         try:
-            return await self._handle(event)
+            with speaking(await self.language_for(event.group_id, event.actor)):
+                return await self._handle(event)
         finally:
             kind, family = self._family_of(event)
             self.metrics.event_handled(kind, family, time.perf_counter() - started)
@@ -525,6 +551,10 @@ class App:
     async def home(self, group_id: str, actor: Actor) -> list[Message]:
         """A member's own overview (Slack's App Home): a section per switched-on feature."""
         actor = made_valid(actor)
+        with speaking(await self.language_for(group_id, actor)):
+            return await self._home(group_id, actor)
+
+    async def _home(self, group_id: str, actor: Actor) -> list[Message]:
         settings = self.settings.for_group(group_id)
         ctx = Context(self, Invocation(group_id, actor, "home"), settings,
                       self.roles_of(actor, settings))

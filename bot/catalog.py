@@ -11,7 +11,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from bot.i18n import Domain, and_list, or_list, plain_list, tr
 from bot.text import echo
+
+# The core's catalog domain ("coprod", bot/locales/): the parts converted so far say
+# their sentences through it; docs/translating.md lists what is still to convert.
+_, ngettext, N_ = Domain("coprod", __file__).functions()
 
 BOT_NAME = "coprod"
 
@@ -37,25 +42,26 @@ def _and_list(items: Sequence[str]) -> str:
 def unknown_command(name: str, suggestion: str | None) -> str:
     """A command that does not exist, with the closest one if there is one."""
     name = echo(name, 40)
-    text = f"Sorry, I don't know the command /{name}."
+    text = _("Sorry, I don't know the command /{name}.").format(name=name)
     if suggestion:
-        text += f" Did you mean /{suggestion}?"
-    return text + " Type /help to see what you can do."
+        text += " " + _("Did you mean /{suggestion}?").format(suggestion=suggestion)
+    return text + " " + _("Type /help to see what you can do.")
 
 
 def needs_subcommand(name: str, subs: Sequence[str]) -> str:
     """`/meeting` alone, when it has several verbs."""
-    return (f"/{name} needs one more word to say what to do: "
-            + _or_list([f"/{name} {s}" for s in subs]) + ".")
+    return _("/{name} needs one more word to say what to do: {choices}.").format(
+        name=name, choices=or_list([f"/{name} {s}" for s in subs]))
 
 
 # Who a refusal names, by the role words `bot.commands.who_may_run` gives.
-_WHO = {"facilitator": "facilitators", "lead": "safeguarding leads", "admin": "admins"}
+_WHO = {"facilitator": N_("facilitators"), "lead": N_("safeguarding leads"),
+        "admin": N_("admins")}
 
 
 def _only(who: Sequence[str]) -> str:
-    names = [_WHO[w] for w in who if w in _WHO]
-    return "only " + _and_list(names) if names else ""
+    names = [tr(_WHO[w]) for w in who if w in _WHO]
+    return and_list(names) if names else ""
 
 
 def not_allowed(name: str, who: Sequence[str]) -> str:
@@ -63,118 +69,128 @@ def not_allowed(name: str, who: Sequence[str]) -> str:
     everyone refused, so it reveals nothing about the person or the group)."""
     only = _only(who)
     if not only:
-        return f"Sorry, you can't use /{name} here. Type /help to see what you can do."
-    return f"Sorry, {only} can use /{name}. Type /help to see what you can do."
+        return _("Sorry, you can't use /{name} here. Type /help to see what you can do."
+                 ).format(name=name)
+    return _("Sorry, only {who} can use /{name}. Type /help to see what you can do."
+             ).format(who=only, name=name)
 
 
 def button_not_allowed(who: Sequence[str]) -> str:
     """Refusal for a button the person may not press: who can."""
     only = _only(who)
     if not only:
-        return "Sorry, you can't use that button. Type /help to see what you can do."
-    return f"Sorry, {only} can use that button. Type /help to see what you can do."
+        return _("Sorry, you can't use that button. Type /help to see what you can do.")
+    return _("Sorry, only {who} can use that button. Type /help to see what you can do."
+             ).format(who=only)
 
 
 def feature_off(name: str) -> str:
     """A command whose feature the group has switched off."""
-    return (f"/{name} is switched off in this group. "
-            "A facilitator can switch it on with /setup.")
+    return _("/{name} is switched off in this group. "
+             "A facilitator can switch it on with /setup.").format(name=name)
 
 
-FEATURE_SWITCHED_OFF = ("This part of the bot is switched off in this group, so that "
-                        "button or form no longer works. A facilitator can switch it on "
-                        "with /setup.")
+FEATURE_SWITCHED_OFF = N_("This part of the bot is switched off in this group, so that "
+                          "button or form no longer works. A facilitator can switch it on "
+                          "with /setup.")
 
 
 def unknown_option(command: str, option: str, known: Sequence[str]) -> str:
     """An option the command does not have, with the closest one if there is one."""
     option = echo(option, 40)
     if not known:
-        return f"/{command} doesn't take any options, so I didn't understand “{option}”."
+        return _("/{command} doesn't take any options, so I didn't understand “{option}”."
+                 ).format(command=command, option=option)
     close = difflib.get_close_matches(option, list(known), n=1, cutoff=0.6)
-    hint = f" Did you mean “{close[0]}”?" if close else ""
-    return (f"/{command} has no option called “{option}”.{hint} "
-            f"It takes: {', '.join(known)}.")
+    hint = (" " + _("Did you mean “{option}”?").format(option=close[0])) if close else ""
+    return _("/{command} has no option called “{option}”.{hint} It takes: {known}.").format(
+        command=command, option=option, hint=hint, known=plain_list(known))
 
 
 def option_missing(command: str, option: str, example: str) -> str:
     """A required option left out."""
-    return f"/{command} needs “{option}”. For example: {example}"
+    return _("/{command} needs “{option}”. For example: {example}").format(
+        command=command, option=option, example=tr(example))
 
 
 def option_empty(option: str) -> str:
     """A required option given as blank."""
-    return f"“{option}” can't be empty. Please write something there."
+    return _("“{option}” can't be empty. Please write something there.").format(option=option)
 
 
 def option_too_long(option: str, limit: int) -> str:
     """Text over the limit."""
-    return f"“{option}” is too long: please keep it to {limit} characters or fewer."
+    return _("“{option}” is too long: please keep it to {limit} characters or fewer.").format(
+        option=option, limit=limit)
 
 
 def option_too_short(option: str, limit: int) -> str:
     """Text under the minimum length."""
-    return f"“{option}” is too short: please write at least {limit} characters."
+    return _("“{option}” is too short: please write at least {limit} characters.").format(
+        option=option, limit=limit)
 
 
 def option_not_number(option: str) -> str:
     """Expected a whole number."""
-    return f"“{option}” needs to be a whole number, like 3."
+    return _("“{option}” needs to be a whole number, like 3.").format(option=option)
 
 
 def option_too_small(option: str, limit: int) -> str:
     """Number under the minimum."""
-    return f"“{option}” needs to be {limit} or more."
+    return _("“{option}” needs to be {limit} or more.").format(option=option, limit=limit)
 
 
 def option_too_big(option: str, limit: int) -> str:
     """Number over the maximum."""
-    return f"“{option}” needs to be {limit} or less."
+    return _("“{option}” needs to be {limit} or less.").format(option=option, limit=limit)
 
 
 def option_not_yes_no(option: str) -> str:
     """Expected yes or no."""
-    return f"“{option}” needs to be yes or no."
+    return _("“{option}” needs to be yes or no.").format(option=option)
 
 
 def option_not_a_choice(option: str, choices: Sequence[str]) -> str:
     """A value that is not one of the choices."""
-    return f"“{option}” needs to be one of: {', '.join(choices)}."
+    return _("“{option}” needs to be one of: {choices}.").format(
+        option=option, choices=plain_list(choices))
 
 
 def unbalanced_quotes() -> str:
     """A command line with a quote that is never closed."""
-    return ('I couldn\'t read that because a quote mark isn\'t closed. '
-            'Put text with spaces inside a pair of quotes, like title="Monthly meeting".')
+    return _("I couldn't read that because a quote mark isn't closed. "
+             "Put text with spaces inside a pair of quotes, like title=\"Monthly meeting\".")
 
 
 def too_many_values(command: str) -> str:
     """More plain words than the command has options for."""
-    return (f"I'm not sure what all of that means for /{command}. "
-            f"Type /help {command} to see how to use it.")
+    return _("I'm not sure what all of that means for /{command}. "
+             "Type /help {command} to see how to use it.").format(command=command)
 
 
 # ---- forms -------------------------------------------------------------------------------
 
 def field_required(label: str) -> str:
     """A required form field left empty."""
-    return f"Please fill in “{label}”."
+    return _("Please fill in “{label}”.").format(label=tr(label))
 
 
 def field_too_long(label: str, limit: int, length: int) -> str:
     """A form field over its limit."""
-    return (f"“{label}” is {length} characters; the most it can hold is {limit}. "
-            "Please shorten it.")
+    return _("“{label}” is {length} characters; the most it can hold is {limit}. "
+             "Please shorten it.").format(label=tr(label), length=length, limit=limit)
 
 
 def field_too_short(label: str, limit: int) -> str:
     """A form field under its minimum."""
-    return f"“{label}” needs at least {limit} characters."
+    return _("“{label}” needs at least {limit} characters.").format(label=tr(label),
+                                                                   limit=limit)
 
 
 def field_not_a_choice(label: str, choices: Sequence[str]) -> str:
     """A choice field with a value that is not offered."""
-    return f"“{label}” needs to be one of: {', '.join(choices)}."
+    return _("“{label}” needs to be one of: {choices}.").format(
+        label=tr(label), choices=plain_list([tr(c) for c in choices]))
 
 
 CONSOLE_FORM_INTRO = (
@@ -186,68 +202,19 @@ CONSOLE_PARAGRAPH_HINT = "type as many lines as you need, then an empty line to 
 
 def form_has_problems(problems: Sequence[str]) -> str:
     """Field errors shown as a message, on platforms that cannot show them on the fields."""
-    return ("Nothing was saved yet. Please fix this and send the form again:\n"
-            + "\n".join(f"- {p}" for p in problems))
+    return (_("Nothing was saved yet. Please fix this and send the form again:") + "\n"
+            + "\n".join(f"- {tr(p)}" for p in problems))
 
 
 def form_expired() -> str:
     """A form or button whose feature no longer knows it."""
-    return ("Sorry, that form or button is out of date. "
-            "Please run the command again to start afresh.")
+    return _("Sorry, that form or button is out of date. "
+             "Please run the command again to start afresh.")
 
 
 # ---- help --------------------------------------------------------------------------------
 
-HELP_INTRO = ("Here is what you can do. Commands start with a slash (/). "
-              "Type /help followed by a command's name to learn more about it.")
-HELP_PRIVATE_NOTE = "Only you can see this list."
-
-
-def help_line(name: str, description: str) -> str:
-    """One line of /help."""
-    return f"/{name}: {description}"
-
-
-def help_group_line(name: str, description: str | None, verbs: Sequence[str]) -> str:
-    """The /help lines for a family of commands: what it is for, then its commands."""
-    first = f"/{name}: {description}" if description else f"/{name}:"
-    return first + "\n" + help_family_also(name, verbs, also=False)
-
-
-def help_family_also(name: str, verbs: Sequence[str], *, also: bool = True) -> str:
-    """Under a family's first line: its commands (`/checkin pause`, ...), and where to
-    see how to use each."""
-    return (f"    {'Also' if also else 'Commands'}: /{name} {', '.join(verbs)}. "
-            f"Type /help {name} to see how.")
-
-
-def help_example(example: str) -> str:
-    """The example under a command in /help."""
-    return f"    e.g. {example}"
-
-
-def help_detail(name: str, description: str, example: str,
-                options: Sequence[tuple[str, str, bool]]) -> str:
-    """/help COMMAND: one command in full."""
-    lines = [f"/{name}: {description}", f"Example: {example}"]
-    if options:
-        lines.append("Options:")
-        for opt, desc, required in options:
-            lines.append(f"- {opt}{' (needed)' if required else ''}: {desc}")
-    return "\n".join(lines)
-
-
-def help_family_header(name: str, description: str | None) -> str:
-    """/help FAMILY: the first line, before its commands."""
-    return f"/{name}: {description}" if description else f"The /{name} commands:"
-
-
-HELP_FAMILY_MORE = "More commands:"
-
-
-def help_family_footer(example: str) -> str:
-    """/help FAMILY: the last line, saying how to see one command's options."""
-    return f"To see one command's options, type /help and its name, like /help {example}."
+# /help's sentences are the help feature's: bot/features/help/wording.py.
 
 
 # ---- setup -------------------------------------------------------------------------------
@@ -283,8 +250,9 @@ def setup_missing(items: Sequence[str]) -> str:
 
 
 def setup_saved(keys: Sequence[str]) -> str:
-    """Confirmation after /setup changed something."""
-    return "Saved: " + ", ".join(keys) + ". Type /setup to see all the settings."
+    """Confirmation after /setup changed something (the group's language among them)."""
+    return _("Saved: {keys}. Type /setup to see all the settings.").format(
+        keys=plain_list(keys))
 
 
 def setup_unknown_key(key: str, known: Sequence[str], suggestion: str | None) -> str:
@@ -320,6 +288,16 @@ def setting_bad_channel() -> str:
 def setting_bad_roles() -> str:
     """A role list that is not one."""
     return 'must be a list of role names (each up to 100 characters), like ["Facilitator"]'
+
+
+SETTING_LANGUAGE = N_("the language of the group's posts, and of each member who has not "
+                      "chosen their own with /language")
+
+
+def setting_bad_language(known: Sequence[str]) -> str:
+    """A group language we have no translation for (in /setup and in config)."""
+    return _("must be one of the languages the bot speaks: {languages}").format(
+        languages=or_list(known))
 
 
 def setting_bad_features(unknown: Sequence[str], known: Sequence[str]) -> str:
@@ -403,9 +381,9 @@ DM_NOT_A_COMMAND = ("Hello! I'm the group's helper bot. I only understand comman
 
 # ---- generic -----------------------------------------------------------------------------
 
-SOMETHING_WENT_WRONG = ("Sorry, something went wrong on my side and nothing was saved. "
-                        "Please try again in a minute. If it keeps happening, "
-                        "tell a facilitator.")
+SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side and nothing was saved. "
+                          "Please try again in a minute. If it keeps happening, "
+                          "tell a facilitator.")
 
 PLATFORM_UNREADABLE = ("Sorry, I couldn't read what the app sent me for that, so nothing "
                        "was done. Please try again. If it keeps happening, tell a "
@@ -414,11 +392,19 @@ PLATFORM_UNREADABLE = ("Sorry, I couldn't read what the app sent me for that, so
 
 # ---- slack -------------------------------------------------------------------------------
 
-SLACK_YES = "Yes"
-SLACK_NO = "No"
-SLACK_PICK_ONE = "Choose one"
-SLACK_CANCEL = "Cancel"
-SLACK_CLOSE = "Close"
+SLACK_YES = N_("Yes")
+SLACK_NO = N_("No")
+SLACK_PICK_ONE = N_("Choose one")
+SLACK_CANCEL = N_("Cancel")
+SLACK_CLOSE = N_("Close")
+# A form's yes-or-no question on Discord, where a modal holds only text inputs: the
+# words the core reads are "yes" and "no" in every language.
+FORM_YES_OR_NO = N_("yes or no")
+
+
+def form_one_of(choices: Sequence[str]) -> str:
+    """A form's choice question on Discord: the choices, as a hint."""
+    return _("One of: {choices}").format(choices=plain_list(choices))
 SLACK_FORM_DONE_TITLE = "Done"
 SLACK_HELP_COMMAND = "See what you can do with the group's helper bot, or run any of its commands."
 SLACK_HELP_HINT = "help, or a command like: setup timezone=Europe/London"
@@ -519,9 +505,9 @@ def slack_unreachable(error: str) -> str:
 # Said by polls and by the agreement's votes on a change (the rest of polls' words are in
 # bot/features/polls/wording.py).
 # What cannot hold, said before anyone votes (docs/threat-model.md, polls).
-VOTE_SECRECY_LIMIT = ("One limit: a person who runs the bot's server, or gets its files and "
-                      "key while the vote is open, could work out some votes.")
-POLL_VOTE_LOCKED = (
+VOTE_SECRECY_LIMIT = N_("One limit: a person who runs the bot's server, or gets its files "
+                        "and key while the vote is open, could work out some votes.")
+POLL_VOTE_LOCKED = N_(
     "Your earlier vote is counted, but I can't change it now: the bot restarted since you "
     "voted, and by design nothing it stores can tell which way you voted.")
 
@@ -745,6 +731,7 @@ EXPORT_NOT_INCLUDED: tuple[str, ...] = (
 )
 EXPORT_SECTION_TITLES: dict[str, str] = {
     "time_zones": "Your own time zone, if you set one (for meeting times).",
+    "language": "The language you chose for the bot to write to you in (/language).",
     "checkin_settings": "Your check-in settings: on or off, how often, when, quiet hours "
                         "and pauses.",
     "checkins": "Check-ins the bot sent you, your answers and your private notes.",

@@ -46,6 +46,9 @@ class Services(Protocol):
     def deliveries_waiting(self) -> None:
         """Say that deliveries were stored."""
 
+    async def language_of(self, group_id: str, user_id: str) -> str:
+        """The language to write to one member in (`bot.languages`)."""
+
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""
 

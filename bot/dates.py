@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import catalog
+from bot.i18n import language
 
 _RELATIVE = re.compile(
     r"^in\s+(an?|\d{1,4})\s+(minute|min|hour|hr|day|week)s?$", re.IGNORECASE)
@@ -36,16 +37,26 @@ def _dateparser_settings(base: datetime) -> dict[str, object]:
             "RETURN_AS_TIMEZONE_AWARE": False}
 
 
+# Words dateparser's Welsh does not know that change nothing for a reader who prefers
+# dates to come: "dydd Mawrth nesaf" (next Tuesday) is the coming Tuesday, "am" is "at".
+_WELSH_FILLERS = re.compile(r"\bnesaf?\b|\bam\b(?=\s+\d)", re.IGNORECASE)
+
+
 def dateparse(text: str, base: datetime) -> datetime | None:
     """Natural-language reading ("next Tuesday 6pm") relative to a naive local `base`;
-    None when the words are not understood."""
+    None when the words are not understood. English is always read; so is the reader's
+    language when dateparser knows it ("dydd Mawrth nesaf 6pm" in Welsh)."""
     import dateparser  # type: ignore[import-untyped]  # late: it takes a moment to load
 
+    languages = ["en"]
+    if language() == "cy":
+        languages.append("cy")
+        text = " ".join(_WELSH_FILLERS.sub(" ", text).split()) or text
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dateparser warns about its own internals
         try:
             found: datetime | None = dateparser.parse(
-                text, settings=_dateparser_settings(base), languages=["en"])
+                text, settings=_dateparser_settings(base), languages=languages)
         except (ValueError, OverflowError, TypeError, KeyError, IndexError):
             return None  # words it trips over are words it does not understand
     return found

@@ -14,13 +14,16 @@ class Actor:
     `platform_roles` are the platform's role names or ids (Discord roles, Slack user
     group handles); the core maps them to its own roles using the group's settings.
     `is_admin` is the platform's own administrator flag (server "Manage Server",
-    workspace admin), which may always run `/setup`.
+    workspace admin), which may always run `/setup`. `locale` is the language the
+    platform says the person uses ("en-GB", "fr"; "" when it does not say), the
+    starting guess for the language the bot speaks to them (`bot.languages`).
     """
 
     user_id: str
     display_name: str
     platform_roles: frozenset[str] = frozenset()
     is_admin: bool = False
+    locale: str = ""
 
 
 @dataclass(frozen=True, slots=True)

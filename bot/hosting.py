@@ -102,6 +102,10 @@ class Host:
         """Wake the dispatcher."""
         self._app.deliveries_waiting()
 
+    async def language_of(self, group_id: str, user_id: str) -> str:
+        """The language to write to one member in."""
+        return await self._app.language_of(group_id, user_id)
+
     def add_notice(self, provider: NoticeProvider) -> None:
         """Add a notice provider."""
         self._app.notices.append(provider)

@@ -3,15 +3,22 @@
 Nothing here knows a platform. Adapters turn these into Discord components or Slack
 Block Kit; the console prints them. Everything is a frozen dataclass that round-trips
 through JSON, so a message can be stored in the delivery outbox and sent later.
+
+Words declared before anyone was known (`bot.i18n.Text`: a command's form labels, a
+feature's fixed sentences) are put into the language in force when a message, a form or
+a reply is made: features make them while handling someone's event, or inside
+`bot.i18n.speaking` for someone else, so each is made in its reader's language.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
+
+from bot.i18n import Text, language, tr
 
 ButtonStyle = Literal["primary", "secondary", "danger", "success"]
 FieldKind = Literal["short", "paragraph", "choice", "yes_no"]
@@ -29,6 +36,9 @@ class Button:
     action: str
     value: str = ""
     style: ButtonStyle = "secondary"
+
+    def __post_init__(self) -> None:
+        _translate(self, "label")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,9 @@ class Select:
     choices: tuple[Choice, ...]
     min_values: int = 1
     max_values: int = 1
+
+    def __post_init__(self) -> None:
+        _translate(self, "placeholder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +103,8 @@ class Form:
 
     `form_id` routes the submission to a feature; `state` is a short opaque string the
     feature gets back with the values (for example which meeting is being edited).
+    `language` is the language it was made in (the language in force then): adapters
+    write their own words around it (Cancel, a hint) in that language too.
     """
 
     form_id: str
@@ -97,6 +112,18 @@ class Form:
     fields: tuple[FormField, ...]
     submit_label: str = "Send"
     state: str = ""
+    language: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", language())
+        _translate(self, "title", "submit_label")
+        if any(isinstance(t, Text) for f in self.fields
+               for t in (f.label, f.placeholder, *(c.label for c in f.choices))):
+            object.__setattr__(self, "fields", tuple(
+                replace(f, label=tr(f.label), placeholder=tr(f.placeholder),
+                        choices=tuple(Choice(tr(c.label), c.value) for c in f.choices))
+                for f in self.fields))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +143,9 @@ class Message:
     # otherwise adapters send with every mention disabled.
     allow_role_mentions: tuple[str, ...] = ()
     files: tuple[File, ...] = ()
+
+    def __post_init__(self) -> None:
+        _translate(self, "text")
 
 
 class DestinationKind(StrEnum):
@@ -192,10 +222,23 @@ class Reply:
     field_errors: dict[str, str] = field(default_factory=dict)
     public: bool = False
 
+    def __post_init__(self) -> None:
+        for key, problem in self.field_errors.items():
+            if isinstance(problem, Text):
+                self.field_errors[key] = problem.translated()
+
     @classmethod
     def text(cls, text: str, *, public: bool = False) -> Reply:
         """A reply of a single plain text message."""
         return cls(messages=(Message(text),), public=public)
+
+
+def _translate(made: object, *names: str) -> None:
+    """Put a frozen dataclass's declared words (`Text`) into the language in force."""
+    for name in names:
+        value = getattr(made, name)
+        if isinstance(value, Text):
+            object.__setattr__(made, name, value.translated())
 
 
 # ---- JSON round trip, for the delivery outbox -------------------------------------------

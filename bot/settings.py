@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from bot import catalog
 from bot.errors import SettingError as SettingError  # checks everywhere raise it from here
 from bot.feature_catalogue import installed_features
+from bot.i18n import language_name, languages, read_language
 
 
 def feature_names() -> tuple[str, ...]:
@@ -40,6 +41,7 @@ class GroupSettings:
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
     lead_roles: tuple[str, ...] = ("Safeguarding lead",)
     features: frozenset[str] = field(default_factory=lambda: frozenset(feature_names()))
+    language: str = "en"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,6 +138,14 @@ def _check_features(value: Any) -> frozenset[str]:
     return frozenset(names)
 
 
+def _check_language(value: Any) -> str:
+    found = read_language(value) if isinstance(value, str) else None
+    if found is None:
+        raise SettingError(catalog.setting_bad_language(
+            [f"{code} ({language_name(code)})" for code in languages()]))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     """One group setting: how to check a value, and what it is for in plain words."""
@@ -159,6 +169,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("lead_roles", _check_roles,
                 "platform roles whose members are safeguarding leads"),
     SettingSpec("features", _check_features, "the features switched on"),
+    SettingSpec("language", _check_language, catalog.SETTING_LANGUAGE),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(s.key for s in SETTINGS)
 
@@ -197,6 +208,8 @@ def describe(settings: GroupSettings, key: str) -> str:
         return ", ".join(f for f in feature_names() if f in value) or "none"
     if isinstance(value, tuple):
         return ", ".join(value)
+    if key == "language":
+        return f"{value} ({language_name(value)})"
     return str(value)
 
 

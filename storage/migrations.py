@@ -163,6 +163,7 @@ VERSIONS: tuple[tuple[int, str], ...] = (
     (12, "feedback"),
     (13, "core"),
     (16, "core"),
+    (17, "language"),
     (18, "core"),
 )
 

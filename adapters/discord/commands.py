@@ -7,6 +7,12 @@ a command that has subcommands. Options keep their types, limits and choices (mo
 than 25 choices become autocomplete). A command that only facilitators or leads may run
 is hidden from others with `default_member_permissions` (Manage Server); the core checks
 every invocation again whatever Discord showed.
+
+Descriptions carry `description_localizations` for each language we have a translation
+for that Discord offers as a client language (`DISCORD_LOCALES`); Discord shows members
+the one for their client. Welsh is not among Discord's languages, so a Welsh speaker
+sees the English descriptions there, and everything the bot says in Welsh once they
+choose it with /language.
 """
 
 from __future__ import annotations
@@ -15,7 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from adapters.discord.limits import CHOICE_NAME, CONTEXT_MENU_NAME, DESCRIPTION
+from adapters.discord.limits import cut as _cut
+from adapters.discord.limits import cut_words as _cut_words
 from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
+from bot.i18n import speaking, tr, translations
 from bot.roles import Role
 
 SHOW = "show"
@@ -26,6 +36,17 @@ _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5,
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 CHAT_INPUT, MESSAGE = 1, 3
 GUILD_CONTEXT = 0
+
+# Our language codes -> Discord's locales for them (discord.com/developers/docs/reference
+# #locales). A translation whose language is not here is not offered by Discord.
+DISCORD_LOCALES: dict[str, tuple[str, ...]] = {
+    "bg": ("bg",), "cs": ("cs",), "da": ("da",), "de": ("de",), "el": ("el",),
+    "es": ("es-ES", "es-419"), "fi": ("fi",), "fr": ("fr",), "hi": ("hi",), "hr": ("hr",),
+    "hu": ("hu",), "id": ("id",), "it": ("it",), "ja": ("ja",), "ko": ("ko",),
+    "lt": ("lt",), "nl": ("nl",), "no": ("no",), "nb": ("no",), "pl": ("pl",),
+    "pt": ("pt-BR",), "ro": ("ro",), "ru": ("ru",), "sv": ("sv-SE",), "th": ("th",),
+    "tr": ("tr",), "uk": ("uk",), "vi": ("vi",), "zh": ("zh-CN", "zh-TW"),
+}
 
 
 class Shortcut(Protocol):
@@ -61,17 +82,17 @@ def build(registry: Registry, shortcuts: Mapping[str, Shortcut]) -> CommandSet:
                                    "contexts": [GUILD_CONTEXT], "integration_types": [0]}
         if len(specs) == 1 and specs[0].words == (top,):
             spec = specs[0]
-            payload["description"] = _cut(spec.description, 100)
+            payload.update(_described(spec.description))
             payload["options"] = _options(spec.options)
             out.routes[(top,)] = spec.name
         else:
-            payload["description"] = _cut(_summary(top, specs), 100)
+            payload["description"] = _cut(_summary(top, specs), DESCRIPTION)
             payload["options"] = _subcommands(top, specs, out.routes)
         if not any(Role.MEMBER in s.roles for s in specs):
             payload["default_member_permissions"] = str(MANAGE_GUILD)
         out.payloads.append(payload)
     for shortcut in shortcuts.values():
-        name = _cut_words(shortcut.label, 32)
+        name = _cut_words(shortcut.label, CONTEXT_MENU_NAME)
         out.payloads.append({"name": name, "type": MESSAGE, "contexts": [GUILD_CONTEXT],
                              "integration_types": [0]})
         out.shortcuts[name] = shortcut.shortcut_id
@@ -102,12 +123,13 @@ def _subcommands(top: str, specs: list[CommandSpec],
             subs.append(_leaf(leaf, spec))
             routes[(top, name, leaf)] = spec.name
         leaves.append({"type": SUB_COMMAND_GROUP, "name": name,
-                       "description": _cut(f"/{top} {name} commands", 100), "options": subs})
+                       "description": _cut(f"/{top} {name} commands", DESCRIPTION),
+                       "options": subs})
     return leaves
 
 
 def _leaf(name: str, spec: CommandSpec) -> dict[str, Any]:
-    return {"type": SUB_COMMAND, "name": name, "description": _cut(spec.description, 100),
+    return {"type": SUB_COMMAND, "name": name, **_described(spec.description),
             "options": _options(spec.options)}
 
 
@@ -116,7 +138,7 @@ def _options(options: tuple[OptionSpec, ...]) -> list[dict[str, Any]]:
     out = []
     for opt in ordered:
         item: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name,
-                                "description": _cut(opt.description or opt.name, 100),
+                                **_described(opt.description or opt.name),
                                 "required": opt.required}
         if opt.type is OptionType.STRING:
             item["max_length"] = max(1, min(opt.max_length, 6000))
@@ -130,7 +152,7 @@ def _options(options: tuple[OptionSpec, ...]) -> list[dict[str, Any]]:
         if opt.type is OptionType.CHANNEL:
             item["channel_types"] = [0, 5]
         if opt.choices and len(opt.choices) <= MAX_CHOICES:
-            item["choices"] = [{"name": _cut(c.label, 100), "value": c.value}
+            item["choices"] = [{"name": _cut(c.label, CHOICE_NAME), "value": c.value}
                                for c in opt.choices]
         elif opt.choices:
             item["autocomplete"] = True
@@ -157,12 +179,16 @@ def _summary(top: str, specs: list[CommandSpec]) -> str:
         " ".join(s.words[1:]) or SHOW for s in specs)
 
 
-def _cut_words(text: str, limit: int) -> str:
-    """Cut at a word boundary, with an ellipsis (context menu names: 32 at most)."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _described(description: str) -> dict[str, Any]:
+    """A description cut to Discord's limit, with its translations into the languages
+    Discord offers (each cut the same way)."""
+    out: dict[str, Any] = {"description": _cut(description, DESCRIPTION)}
+    localized: dict[str, str] = {}
+    for code in translations():
+        with speaking(code):
+            words = tr(description)
+        if words != description:
+            localized.update(dict.fromkeys(DISCORD_LOCALES.get(code, ()), _cut(words, DESCRIPTION)))
+    if localized:
+        out["description_localizations"] = localized
+    return out

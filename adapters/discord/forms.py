@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 
 import discord
 
-from adapters.discord import customid
+from adapters.discord import customid, limits
+from adapters.discord.limits import cut as _cut
+from bot import catalog
+from bot.i18n import speaking, tr
 from bot.messages import Form, FormField
 
-MAX_INPUTS = 5
-MAX_LABEL = 45
-MAX_TITLE = 45
-MAX_VALUE = 4000
-MAX_PLACEHOLDER = 100
+MAX_INPUTS = limits.MODAL_INPUTS
+MAX_LABEL = limits.MODAL_LABEL
+MAX_TITLE = limits.MODAL_TITLE
+MAX_VALUE = limits.MODAL_VALUE
+MAX_PLACEHOLDER = limits.MODAL_PLACEHOLDER
 KEEP_TICKETS = 1000
 
 
@@ -76,8 +79,9 @@ class FormDesk:
             title=_cut(title, MAX_TITLE), timeout=None,
             custom_id=customid.form_step(ticket_id, step, len(steps), form.form_id,
                                         form.state))
-        for f in steps[step]:
-            modal.add_item(_text_input(f, ticket.values.get(f.key, f.default)))
+        with speaking(form.language):  # the adapter's own words: the form's language
+            for f in steps[step]:
+                modal.add_item(_text_input(f, ticket.values.get(f.key, f.default)))
         modal.stop()  # answered by the adapter from the raw submission, not by discord.py
         return modal
 
@@ -85,9 +89,9 @@ class FormDesk:
 def _text_input(f: FormField, value: str) -> discord.ui.TextInput[discord.ui.Modal]:
     hint = f.placeholder
     if f.kind == "yes_no" and not hint:
-        hint = "yes or no"
+        hint = tr(catalog.FORM_YES_OR_NO)
     elif f.kind == "choice" and not hint:
-        hint = "One of: " + ", ".join(c.label for c in f.choices)
+        hint = catalog.form_one_of([c.label for c in f.choices])
     if len(f.label) > MAX_LABEL and not hint:
         hint = f.label
     max_length = max(1, min(f.max_length, MAX_VALUE))
@@ -117,7 +121,3 @@ def values_from(components: list[object]) -> dict[str, str]:
         if isinstance(child, dict):
             stack.append(child)
     return out
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -133,10 +134,14 @@ class Interactions:
     # ---- who and where -------------------------------------------------------------------
 
     async def _who(self, interaction: discord.Interaction[Any]) -> tuple[str, Actor] | None:
+        # The member's client language comes with every interaction: the starting guess
+        # for the language the bot writes to them in.
+        locale = str(getattr(interaction.locale, "value", "") or "")[:35]
         if interaction.guild_id is not None:
-            return str(interaction.guild_id), actor_of(interaction.user,
-                                                       interaction.permissions)
-        return await self.finder.find(interaction.user.id)
+            return str(interaction.guild_id), replace(
+                actor_of(interaction.user, interaction.permissions), locale=locale)
+        found = await self.finder.find(interaction.user.id)
+        return None if found is None else (found[0], replace(found[1], locale=locale))
 
     @staticmethod
     def _channel(interaction: discord.Interaction[Any]) -> str | None:

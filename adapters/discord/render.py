@@ -16,16 +16,18 @@ from typing import Any
 
 import discord
 
-from adapters.discord import customid
+from adapters.discord import customid, limits
+from adapters.discord.limits import cut as _cut
+from adapters.discord.limits import split_text
 from adapters.discord.members import Server, snowflake
 from bot.errors import UnsupportedMessage
 from bot.messages import Message
 from bot.text import neutralise, render_channels
 
-MAX_CONTENT = 2000
-MAX_BUTTON_LABEL = 80
-MAX_SELECT_OPTIONS = 25
-MAX_PLACEHOLDER = 150
+MAX_CONTENT = limits.MESSAGE
+MAX_BUTTON_LABEL = limits.BUTTON_LABEL
+MAX_SELECT_OPTIONS = limits.SELECT_OPTIONS
+MAX_PLACEHOLDER = limits.SELECT_PLACEHOLDER
 _STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary,
            "danger": discord.ButtonStyle.danger, "success": discord.ButtonStyle.success}
 
@@ -83,7 +85,8 @@ def view_for(message: Message) -> discord.ui.View | None:
                 custom_id=customid.select(s.action),
                 placeholder=_cut(s.placeholder, MAX_PLACEHOLDER),
                 min_values=s.min_values, max_values=min(s.max_values, len(s.choices)),
-                options=[discord.SelectOption(label=_cut(c.label, 100), value=c.value[:100])
+                options=[discord.SelectOption(label=_cut(c.label, limits.SELECT_OPTION),
+                                              value=c.value[:100])
                          for c in s.choices]))
     except ValueError as exc:  # too many components, or a custom id too long
         raise UnsupportedMessage(f"components do not fit Discord: {exc}") from None
@@ -117,23 +120,7 @@ def render(message: Message, role_ids: Iterable[int] = (),
     attachments = [(i.filename, i.data, i.alt_text) for i in message.images]
     attachments += [(f.filename, f.data, f.description)
                     for f in message.files]
-    out[-1].files = [discord.File(io.BytesIO(data), filename=name, description=words[:1024])
+    out[-1].files = [discord.File(io.BytesIO(data), filename=name,
+                                  description=words[:limits.ATTACHMENT_DESCRIPTION])
                      for name, data, words in attachments]
     return out
-
-
-def split_text(text: str, limit: int = MAX_CONTENT) -> list[str]:
-    """Cut text into pieces of at most `limit` characters, at line breaks when possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return pieces
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

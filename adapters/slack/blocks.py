@@ -14,12 +14,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import plain, to_mrkdwn
+from bot.i18n import tr
 from bot.messages import Button, Message, Select
 
+# Slack's length limits, in one place: text over one is cut (`clip`, `plain_text`) or
+# split (`sections`) here, never refused, in any language.
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
+BUTTON_TEXT = 75
+PLACEHOLDER = 150
+MODAL_TITLE = 24
+MODAL_LABEL = 2000
+ID_LIMIT = 255
 _BUTTONS_PER_BLOCK = 25
 _POSITION = re.compile(r"#\d+$")
 
@@ -29,9 +37,10 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def plain_text(text: str, limit: int = 75) -> dict[str, Any]:
-    """A Block Kit plain_text object (never formatted, never parsed for mentions)."""
-    return {"type": "plain_text", "text": clip(plain(text), limit) or " ", "emoji": True}
+def plain_text(text: str, limit: int = BUTTON_TEXT) -> dict[str, Any]:
+    """A Block Kit plain_text object (never formatted, never parsed for mentions), in the
+    language in force when it is declared words (`bot.i18n.Text`), cut to `limit`."""
+    return {"type": "plain_text", "text": clip(plain(tr(text)), limit) or " ", "emoji": True}
 
 
 def sections(text: str) -> list[dict[str, Any]]:
@@ -63,7 +72,7 @@ def button_element(button: Button, position: int) -> dict[str, Any]:
     """One button; `primary`/`danger` styles only (Slack has no others)."""
     element: dict[str, Any] = {
         "type": "button",
-        "action_id": clip(f"{button.action}#{position}", 255),
+        "action_id": clip(f"{button.action}#{position}", ID_LIMIT),
         "text": plain_text(button.label),
         "value": button.value[:2000],
     }
@@ -78,8 +87,8 @@ def select_element(select: Select) -> dict[str, Any]:
                for c in select.choices[:100]]
     element: dict[str, Any] = {
         "type": "multi_static_select" if select.max_values > 1 else "static_select",
-        "action_id": clip(select.action, 255),
-        "placeholder": plain_text(select.placeholder, 150),
+        "action_id": clip(select.action, ID_LIMIT),
+        "placeholder": plain_text(select.placeholder, PLACEHOLDER),
         "options": options,
     }
     if select.max_values > 1:

@@ -13,8 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack.blocks import clip, messages_blocks, plain_text
+from adapters.slack.blocks import (
+    ID_LIMIT,
+    MODAL_LABEL,
+    MODAL_TITLE,
+    PLACEHOLDER,
+    clip,
+    messages_blocks,
+    plain_text,
+)
 from bot import catalog
+from bot.i18n import speaking
 from bot.messages import Form, FormField, Message
 
 CALLBACK_PREFIX = "coprod-form:"
@@ -42,7 +51,8 @@ def _element(f: FormField) -> dict[str, Any]:
                                    else "radio_buttons",
                                    "action_id": VALUE_ACTION, "options": options}
         if f.kind == "choice":
-            element["placeholder"] = plain_text(f.placeholder or catalog.SLACK_PICK_ONE, 150)
+            element["placeholder"] = plain_text(f.placeholder or catalog.SLACK_PICK_ONE,
+                                                PLACEHOLDER)
         for option in options:
             if f.default and str(option["value"]).casefold() == f.default.casefold():
                 element["initial_option"] = option
@@ -53,26 +63,32 @@ def _element(f: FormField) -> dict[str, Any]:
     if f.min_length:
         element["min_length"] = min(f.min_length, _INPUT_LIMIT)
     if f.placeholder:
-        element["placeholder"] = plain_text(f.placeholder, 150)
+        element["placeholder"] = plain_text(f.placeholder, PLACEHOLDER)
     if f.default:
         element["initial_value"] = f.default[:_INPUT_LIMIT]
     return element
 
 
 def form_view(form: Form, channel: str | None) -> dict[str, Any]:
-    """The modal for a form, ready for views.open / views.push / response_action update."""
+    """The modal for a form, ready for views.open / views.push / response_action update;
+    the adapter's own words (Cancel, Yes, No) in the form's language."""
+    with speaking(form.language):
+        return _form_view(form, channel)
+
+
+def _form_view(form: Form, channel: str | None) -> dict[str, Any]:
     metadata = json.dumps({"s": form.state, "c": channel or ""}, separators=(",", ":"))
     if len(metadata) > _METADATA_LIMIT:
         raise ValueError("form state is too long for a Slack modal")
     blocks = [{"type": "input", "block_id": f.key, "optional": not f.required,
-               "label": plain_text(f.label, 2000), "element": _element(f)}
+               "label": plain_text(f.label, MODAL_LABEL), "element": _element(f)}
               for f in form.fields]
     return {
         "type": "modal",
-        "callback_id": clip(CALLBACK_PREFIX + form.form_id, 255),
-        "title": plain_text(form.title, 24),
-        "submit": plain_text(form.submit_label, 24),
-        "close": plain_text(catalog.SLACK_CANCEL, 24),
+        "callback_id": clip(CALLBACK_PREFIX + form.form_id, ID_LIMIT),
+        "title": plain_text(form.title, MODAL_TITLE),
+        "submit": plain_text(form.submit_label, MODAL_TITLE),
+        "close": plain_text(catalog.SLACK_CANCEL, MODAL_TITLE),
         "private_metadata": metadata,
         "blocks": blocks[:100],
     }
@@ -80,8 +96,8 @@ def form_view(form: Form, channel: str | None) -> dict[str, Any]:
 
 def notice_view(title: str, messages: Sequence[Message]) -> dict[str, Any]:
     """A modal that only says something (shown in place of a form once it is sent)."""
-    return {"type": "modal", "title": plain_text(title, 24),
-            "close": plain_text(catalog.SLACK_CLOSE, 24),
+    return {"type": "modal", "title": plain_text(title, MODAL_TITLE),
+            "close": plain_text(catalog.SLACK_CLOSE, MODAL_TITLE),
             "blocks": messages_blocks(messages, 100)}
 
 
@@ -112,6 +128,6 @@ def field_errors(view: dict[str, Any], errors: dict[str, str]) -> tuple[dict[str
     """Errors for Slack's `response_action: errors` (by block id), and any left over for
     keys that are not a field of this modal."""
     blocks = {b.get("block_id") for b in view.get("blocks") or []}
-    inline = {k: clip(v, 2000) for k, v in errors.items() if k in blocks}
+    inline = {k: clip(v, MODAL_LABEL) for k, v in errors.items() if k in blocks}
     rest = [v for k, v in errors.items() if k not in blocks]
     return inline, rest

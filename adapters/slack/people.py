@@ -84,27 +84,27 @@ class Directory:
         user id, so `facilitator_roles` may list handles, group ids or (on Slack plans
         without user groups) member ids.
         """
-        name, is_admin = await self._user(user_id, fallback_name)
+        name, is_admin, locale = await self._user(user_id, fallback_name)
         roles: set[str] = {user_id}
         for group in await self.user_groups():
             if user_id in group.users:
                 roles |= group.names()
         return Actor(user_id=user_id, display_name=name, platform_roles=frozenset(roles),
-                     is_admin=is_admin)
+                     is_admin=is_admin, locale=locale)
 
-    async def _user(self, user_id: str, fallback_name: str) -> tuple[str, bool]:
+    async def _user(self, user_id: str, fallback_name: str) -> tuple[str, bool, str]:
         try:
             user = await self._user_info(user_id)
         except Exception as exc:
             log_event(log, logging.WARNING, "slack.user_lookup_failed",
                       error=str(translate(exc)))
-            return fallback_name or user_id, False
+            return fallback_name or user_id, False, ""
         profile: dict[str, Any] = user.get("profile") or {}
         name = (profile.get("display_name") or profile.get("real_name")
                 or user.get("real_name") or user.get("name") or fallback_name or user_id)
         is_admin = bool(user.get("is_admin") or user.get("is_owner")
                         or user.get("is_primary_owner"))
-        return str(name), is_admin
+        return str(name), is_admin, str(user.get("locale") or "")[:35]
 
     # ---- the core's `People` port --------------------------------------------------------
 
@@ -184,12 +184,13 @@ class Directory:
                       real)
 
     async def _user_info(self, user_id: str) -> dict[str, Any]:
-        """`users.info` for a member, cached; Slack's errors are raised."""
+        """`users.info` for a member (with their client's language), cached; Slack's
+        errors are raised."""
         key = f"user-info:{user_id}"
         cached = self._get(key)
         if cached is not None:
             return dict(cached)
-        response = await self.client.users_info(user=user_id)
+        response = await self.client.users_info(user=user_id, include_locale=True)
         user: dict[str, Any] = dict(response.get("user") or {})
         return dict(self._put(key, user))
 

@@ -91,6 +91,11 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     def deliveries_waiting(self) -> None:
         """Say that deliveries were stored, so they are sent soon."""
 
+    async def language_of(self, group_id: str, user_id: str) -> str:
+        """The language to write to one member in: their choice, else the group's. Write
+        a direct message inside `bot.i18n.speaking(await host.language_of(...))`, and a
+        channel post inside `speaking(host.group(group_id).language)`."""
+
     def add_notice(self, provider: NoticeProvider) -> None:
         """Add private notices shown to whoever runs a command."""
 

@@ -12,6 +12,7 @@ from bot.features.checkins import package as checkins_feature
 from bot.features.concerns import package as concerns_feature
 from bot.features.feedback import package as feedback_feature
 from bot.features.help import package as help_feature
+from bot.features.language import package as language_feature
 from bot.features.meetings import package as meetings_feature
 from bot.features.package import FeaturePackage, catalogue_of
 from bot.features.polls import package as polls_feature
@@ -23,6 +24,7 @@ from bot.features.welcome import package as welcome_feature
 
 PACKAGES: tuple[FeaturePackage, ...] = (
     help_feature.PACKAGE,
+    language_feature.PACKAGE,
     setup_feature.PACKAGE,
     meetings_feature.PACKAGE,
     feedback_feature.PACKAGE,

@@ -41,6 +41,22 @@ def test_readme_transcript_is_what_coprod_run_prints(coprod_run: CliRunner) -> N
         + run.out)
 
 
+def test_readme_welsh_transcript_is_what_coprod_run_prints(coprod_run: CliRunner) -> None:
+    blocks = _readme_blocks()
+    run = coprod_run(blocks["welshscript"] + "\n")
+    assert run.code == 0, run.err
+    assert _after_banner(run.out) == blocks["welsh"], (
+        "The README's Welsh transcript is out of date. `coprod run` now prints:\n"
+        + run.out)
+
+
+def _after_banner(out: str) -> str:
+    """The transcript from the first typed line (the banner is shown once, above)."""
+    lines = out.rstrip("\n").splitlines()
+    first = next(i for i, line in enumerate(lines) if "> " in line)
+    return "\n".join(lines[first:])
+
+
 def test_readme_key_note_is_what_the_first_run_says(coprod_run: CliRunner) -> None:
     blocks = _readme_blocks()
     run = coprod_run("/help\n")
@@ -56,16 +72,22 @@ def test_readme_lists_every_console_control() -> None:
 def _write_transcript() -> None:
     """Run the README's script in an empty folder and put its output in the README."""
     readme = REPO_ROOT / "README.md"
-    script = _readme_blocks()["script"]
-    with tempfile.TemporaryDirectory() as folder:
-        done = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input=script + "\n",
-                              capture_output=True, text=True, encoding="utf-8", cwd=folder,
-                              env=cli_env(), timeout=CLI_SECONDS, check=True)
-    text = readme.read_text(encoding="utf-8")
-    marker = "<!-- readme-transcript -->\n"
-    start = text.index("\n", text.index(marker) + len(marker)) + 1
-    end = text.index("\n```", start)
-    readme.write_text(text[:start] + done.stdout.rstrip("\n") + text[end:], encoding="utf-8")
+    blocks = _readme_blocks()
+    for script, name in (("script", "transcript"), ("welshscript", "welsh")):
+        with tempfile.TemporaryDirectory() as folder:
+            done = subprocess.run([sys.executable, "-m", "bot.cli", "run"],
+                                  input=blocks[script] + "\n", capture_output=True, text=True,
+                                  encoding="utf-8", cwd=folder, env=cli_env(),
+                                  timeout=CLI_SECONDS, check=True)
+        out = done.stdout.rstrip("\n") if name == "transcript" else _after_banner(done.stdout)
+        text = readme.read_text(encoding="utf-8")
+        marker = f"<!-- readme-{name} -->\n"
+        start = text.index("\n", text.index(marker) + len(marker)) + 1
+        if text[start:].startswith("```"):  # an empty block
+            text = text[:start] + out + "\n" + text[start:]
+        else:
+            text = text[:start] + out + text[text.index("\n```", start):]
+        readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from functools import cache
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import bot.catalog as catalog
 import bot.features
@@ -87,7 +88,7 @@ _BY_NAME: dict[str, Any] = {
     "counts": {"going": 3, "maybe": 1, "no": 1}, "moment": datetime(2026, 12, 1, 18, 0,
                                                                     tzinfo=UTC),
     "hours": 2.0, "waited_days": None, "times": ["17:00"], "review_hours": 12,
-    "to_check": 2, "for_group": True, "minimum": 5,
+    "to_check": 2, "for_group": True, "minimum": 5, "how": "chosen", "typed": "Klingon",
 }
 # Names whose type hint is not enough to pick a sensible value.
 _BY_NAME_AND_TYPE: dict[tuple[str, str], Any] = {
@@ -98,6 +99,7 @@ _BY_NAME_AND_TYPE: dict[tuple[str, str], Any] = {
     ("notes", "str"): "Bring your ideas.", ("group", "str | None"): None,
     ("names", "list[str]"): ["Sam", "Alex"],
     ("options", "Sequence[tuple[str, str, bool]]"): [("title", "what it is called", True)],
+    ("zone", "ZoneInfo"): ZoneInfo("Europe/London"),
 }
 _BY_TYPE: dict[str, Any] = {
     "str": "Sam", "int": 3, "float": 1.5, "bool": True, "str | None": None,
@@ -127,6 +129,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "suggestion": (None,),
     "waited_days": (7,),
     "version": (None,),
+    "language_now.how": ("platform", "group"),
 }
 
 

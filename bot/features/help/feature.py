@@ -10,7 +10,9 @@ from bot.commands import CommandSpec, OptionSpec, Registry, refusal
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
+from bot.features.help import wording
 from bot.features.host import CoreHost
+from bot.i18n import language, tr
 from bot.messages import Reply
 
 
@@ -26,7 +28,8 @@ def build(host: CoreHost[Any, None]) -> Feature:
         if topic:
             return Reply.text(_detail(ctx, host.registry, _families(host), topic,
                                       list(visible)))
-        key = (ctx.settings.features, ctx.roles, ctx.actor.is_admin, host.registry.version)
+        key = (ctx.settings.features, ctx.roles, ctx.actor.is_admin, host.registry.version,
+               language())
         text = overviews.get(key)
         if text is None:
             if len(overviews) >= OVERVIEWS_KEPT:
@@ -36,10 +39,10 @@ def build(host: CoreHost[Any, None]) -> Feature:
 
     spec = CommandSpec(
         name="help",
-        description="Show what you can do here, with an example of each command.",
+        description=wording.HELP_HELP,
         handler=show_help,
-        example="/help  or  /help setup",
-        options=(OptionSpec("command", "a command to learn more about", max_length=60),),
+        example=wording.HELP_EXAMPLE,
+        options=(OptionSpec("command", wording.HELP_OPTION, max_length=60),),
     )
     return Feature("help", commands=[spec])
 
@@ -49,27 +52,27 @@ OVERVIEWS_KEPT = 1024
 
 
 def _families(host: CoreHost[Any, None]) -> dict[str, str]:
-    """What each family of commands is for, as each running feature declares it."""
-    return {name: words for feature in host.features.values()
+    """What each family of commands is for, as each running feature declares it, in the
+    reader's language."""
+    return {name: tr(words) for feature in host.features.values()
             for name, words in feature.families.items()}
 
 
 def _overview(visible: Sequence[CommandSpec], families: Mapping[str, str]) -> str:
     """/help without a topic: one entry per command or family, each saying what it is
     for, with an example or the family's commands."""
-    lines = [catalog.HELP_INTRO, ""]
+    lines = [tr(wording.HELP_INTRO), ""]
     for name, specs in _by_first_word(visible).items():
         bare = next((s for s in specs if s.name == name), None)
         verbs = [" ".join(s.words[1:]) for s in specs if s.name != name]
         if bare is not None:
-            lines.append(catalog.help_line(name, bare.description))
-            lines.append(catalog.help_example(bare.example))
+            lines.append(wording.help_line(name, tr(bare.description)))
+            lines.append(wording.help_example(tr(bare.example)))
             if verbs:
-                lines.append(catalog.help_family_also(name, verbs))
+                lines.append(wording.help_family_also(name, verbs))
         else:
-            lines.append(catalog.help_group_line(name, families.get(name),
-                                                 verbs))
-    lines += ["", catalog.HELP_PRIVATE_NOTE]
+            lines.append(wording.help_group_line(name, families.get(name), verbs))
+    lines += ["", tr(wording.HELP_PRIVATE_NOTE)]
     return "\n".join(lines)
 
 
@@ -92,12 +95,12 @@ def _detail(ctx: Context, registry: Registry, families: Mapping[str, str], topic
     if exact is not None or under:
         # A family (`/help checkin`): the command of that name in full, then each of
         # the others with an example, as its /help line promises.
-        lines = ([_full(exact), "", catalog.HELP_FAMILY_MORE] if exact is not None
-                 else [catalog.help_family_header(topic, families.get(topic))])
+        lines = ([_full(exact), "", tr(wording.HELP_FAMILY_MORE)] if exact is not None
+                 else [wording.help_family_header(topic, families.get(topic))])
         for s in under:
-            lines.append(catalog.help_line(s.name, s.description))
-            lines.append(catalog.help_example(s.example))
-        lines += ["", catalog.help_family_footer(under[0].name)]
+            lines.append(wording.help_line(s.name, tr(s.description)))
+            lines.append(wording.help_example(tr(s.example)))
+        lines += ["", wording.help_family_footer(under[0].name)]
         return "\n".join(lines)
     spec = registry.get(topic)
     known = [spec] if spec is not None else registry.under(topic)
@@ -112,5 +115,6 @@ def _detail(ctx: Context, registry: Registry, families: Mapping[str, str], topic
 
 def _full(spec: CommandSpec) -> str:
     """One command in full: what it does, an example, and its options."""
-    return catalog.help_detail(spec.name, spec.description, spec.example,
-                               [(o.name, o.description, o.required) for o in spec.options])
+    return wording.help_detail(spec.name, tr(spec.description), tr(spec.example),
+                               [(o.name, tr(o.description), o.required)
+                                for o in spec.options])

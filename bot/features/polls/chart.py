@@ -20,8 +20,10 @@ def _label(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(plain, width, max_lines=3, placeholder="…")) or " "
 
 
-def bar_chart_png(question: str, options: Sequence[str], counts: Sequence[int]) -> bytes:
-    """A horizontal bar chart of the counts, one bar per option, as PNG bytes."""
+def bar_chart_png(question: str, options: Sequence[str], counts: Sequence[int],
+                  axis: str = "votes") -> bytes:
+    """A horizontal bar chart of the counts, one bar per option, as PNG bytes (`axis`:
+    the count axis's label, in the readers' language)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -38,7 +40,7 @@ def bar_chart_png(question: str, options: Sequence[str], counts: Sequence[int]) 
         axes.set_yticks(positions, labels=[_label(o, 30) for o in options])
         axes.invert_yaxis()
         axes.bar_label(bars, labels=[str(c) for c in counts], padding=3)
-        axes.set_xlabel("votes")
+        axes.set_xlabel(_label(axis, 40))
         axes.set_xlim(0, max([*counts, 1]) * 1.15)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title(_label(question, 70))

@@ -37,6 +37,7 @@ from bot.features.polls.reading import (
     read_yes,
 )
 from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
+from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
 from bot.outbox import NewDelivery
@@ -78,10 +79,11 @@ class Polls:
     async def command(self, ctx: Context) -> Reply:
         """/poll: open the form, or create at once when the options are given."""
         if not ctx.options:
-            return Reply(form=self.form.form(wording.POLL_FORM_TITLE, submit_label="Start"))
+            return Reply(form=self.form.form(wording.POLL_FORM_TITLE,
+                                             submit_label=wording.POLL_FORM_START))
         missing = [k for k in ("question", "options") if not ctx.options.get(k)]
         if missing:
-            raise UserError(catalog.option_missing("poll", missing[0], _EXAMPLE))
+            raise UserError(catalog.option_missing("poll", missing[0], wording.POLL_EXAMPLE))
         return await self.create(ctx, dict(ctx.options))
 
     async def create_from_form(self, ctx: Context) -> Reply:
@@ -111,9 +113,10 @@ class Polls:
                        tuple(neutralise(o) for o in options), anonymous, multiple, closes,
                        ctx.settings.updates_channel, secrets.token_urlsafe(32),
                        coarse_day(now))
-        post = NewDelivery(f"poll-post:{poll.poll_id}",
-                           Destination.to_channel(ctx.group_id, poll.channel),
-                           self.post_message(poll))
+        with speaking(ctx.settings.language):  # a channel post: the group's language
+            post = NewDelivery(f"poll-post:{poll.poll_id}",
+                               Destination.to_channel(ctx.group_id, poll.channel),
+                               self.post_message(poll))
         await self.store.create_poll(poll, [post], now)
         self.host.deliveries_waiting()
         self.schedule(poll.poll_id, closes)
@@ -122,9 +125,8 @@ class Polls:
 
     @staticmethod
     def when(moment: datetime, tz: ZoneInfo) -> str:
-        """A time as people read it, in the group's zone."""
-        local = moment.astimezone(tz)
-        return f"{local:%a %d %b %Y at %H:%M} ({tz.key})"
+        """A time as people read it, in the group's zone and the language in force."""
+        return wording.poll_when(moment, tz)
 
     def post_message(self, poll: NewPoll | Poll) -> Message:
         """The poll as posted: buttons for one choice, a menu for several."""
@@ -223,7 +225,8 @@ class Polls:
         results = await self.store.poll_results(poll_id)
         if results is None or not results.poll.open:
             return False
-        message = self.results_message(results, firing.late)
+        with speaking(self.host.group(results.poll.group_id).language):
+            message = self.results_message(results, firing.late)
         delivery = NewDelivery(f"poll-results:{poll_id}",
                                Destination.to_channel(results.poll.group_id,
                                                       results.poll.channel), message)
@@ -248,7 +251,7 @@ class Polls:
         images: tuple[Image, ...] = ()
         try:
             png = bar_chart_png(_plain(poll.question), [_plain(o) for o in poll.options],
-                                results.tallies)
+                                results.tallies, tr(wording.CHART_VOTES))
         except Exception as exc:  # the results still go out as text
             log_event(log, logging.WARNING, "poll.chart_failed", poll=poll.poll_id,
                       error=type(exc).__name__)
@@ -268,9 +271,6 @@ def _split(value: str) -> tuple[str, int]:
         return "", -1
 
 
-_EXAMPLE = '/poll question="Which day suits?" options="Monday|Tuesday" closes=3d'
-
-
 def build(host: PollsHost) -> Feature:
     """The polls feature, built from its host."""
     polls = Polls(host)
@@ -281,9 +281,8 @@ def build(host: PollsHost) -> Feature:
         OptionSpec("anonymous", wording.POLL_OPTION_ANONYMOUS, OptionType.BOOLEAN),
         OptionSpec("multiple", wording.POLL_OPTION_MULTIPLE, OptionType.BOOLEAN),
     )
-    spec = CommandSpec("poll", wording.POLL_HELP, polls.command,
-                       "/poll  or  " + _EXAMPLE, options=options, feature="polls",
-                       opens_form=True)
+    spec = CommandSpec("poll", wording.POLL_HELP, polls.command, wording.POLL_EXAMPLES,
+                       options=options, feature="polls", opens_form=True)
     return Feature("polls", commands=[spec],
                    actions={VOTE_ACTION: polls.vote, PICK_ACTION: polls.pick},
                    forms=[polls.form], start=polls.start)

@@ -21,6 +21,7 @@ from bot.errors import UserError
 from bot.features import Feature
 from bot.features.concerns.package import setup_line
 from bot.features.host import CoreHost
+from bot.i18n import tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -191,7 +192,7 @@ async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
         value = (channel_ref(value) if value and spec.key in _CHANNEL_KEYS
                  else neutralise(value)) or catalog.SETUP_UNSET
         where = " (set in chat)" if spec.key in chat_made else ""
-        lines.append(f"- {spec.key}: {value}{where}. {spec.description.capitalize()}.")
+        lines.append(f"- {spec.key}: {value}{where}. {tr(spec.description).capitalize()}.")
     missing = [catalog.setup_needs_channel(f, k) for f, k in settings.missing()]
     if "concerns" in settings.features:
         line, nobody = await setup_line(ctx.app, ctx.group_id)

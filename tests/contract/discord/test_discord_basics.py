@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import catalog
+from bot.features.help import wording as help_wording
 from tests.contract.discord.conftest import CONCERN_LABEL, Harness, assert_no_mentions
 
 
@@ -13,7 +14,7 @@ async def test_help_is_a_private_answer(harness: Harness) -> None:
     assert response["type"] == 4
     data = response["data"]
     assert data["flags"] & 64  # ephemeral
-    assert data["content"].startswith(catalog.HELP_INTRO)
+    assert data["content"].startswith(help_wording.HELP_INTRO)
     assert "/setup" not in data["content"]  # alice is not a facilitator
     assert_no_mentions(data)
 
@@ -22,12 +23,12 @@ async def test_help_for_a_facilitator_lists_setup(harness: Harness) -> None:
     fake = harness.fake
     interaction = await fake.slash("carol", "help")
     response = await fake.wait_response(interaction)
-    await fake.wait_for(lambda: any(m["content"].endswith(catalog.HELP_PRIVATE_NOTE)
+    await fake.wait_for(lambda: any(m["content"].endswith(help_wording.HELP_PRIVATE_NOTE)
                                     for m in fake.followups(interaction)), what="all parts")
     parts = [m["content"] for m in fake.followups(interaction)]
     assert all(len(p) <= 2000 for p in parts)
     assert all(m["flags"] & 64 for m in fake.followups(interaction))  # all private
-    assert parts[-1].endswith(catalog.HELP_PRIVATE_NOTE)  # long help comes in parts
+    assert parts[-1].endswith(help_wording.HELP_PRIVATE_NOTE)  # long help comes in parts
     assert "/setup" in "\n".join(parts) and response["data"]["flags"] & 64
 
 

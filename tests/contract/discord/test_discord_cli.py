@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot import catalog
+from bot.features.help import wording as help_wording
 from storage.crypto import generate_key
 from tests.fakes.discord import FakeDiscord
 
@@ -30,7 +30,7 @@ async def test_coprod_run_on_discord_from_the_environment(fake: FakeDiscord,
                             what="the bot to connect")
         assert set(fake.commands) == {"global"}  # no guild_ids configured
         response = await fake.wait_response(await fake.slash("alice", "help"), limit=10)
-        assert response["data"]["content"].startswith(catalog.HELP_INTRO)
+        assert response["data"]["content"].startswith(help_wording.HELP_INTRO)
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)

@@ -15,6 +15,7 @@ import pytest
 
 from bot import catalog
 from bot.errors import NotFound
+from bot.features.help import wording as help_wording
 from bot.messages import Destination, Message
 from tests.contract.discord.conftest import Harness
 from tests.fakes.discord import FakeDiscord
@@ -172,7 +173,7 @@ async def help_still_works(fake: FakeDiscord) -> None:
     """The next valid command is answered (bounded wait)."""
     interaction = await fake.slash("alice", "help")
     response = await fake.wait_response(interaction, limit=5)
-    assert response["data"]["content"].startswith(catalog.HELP_INTRO)
+    assert response["data"]["content"].startswith(help_wording.HELP_INTRO)
 
 
 def _ours(caplog: pytest.LogCaptureFixture) -> Iterator[logging.LogRecord]:

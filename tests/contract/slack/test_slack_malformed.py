@@ -18,6 +18,7 @@ import pytest
 
 from adapters.slack import SlackRunner
 from bot import catalog
+from bot.features.help import wording as help_wording
 from tests.contract.slack.conftest import ALICE, BOB, TEAM_ID, events_url
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack, sign, signed_post
@@ -152,7 +153,7 @@ async def help_still_works(slack: FakeSlack) -> None:
     """The next valid command is acknowledged with the help (bounded wait)."""
     ack = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/coprod", "help", user=ALICE), limit=5)
-    assert catalog.HELP_INTRO.split(".")[0] in str(ack), ack
+    assert help_wording.HELP_INTRO.split(".")[0] in str(ack), ack
 
 
 @pytest.mark.parametrize("case", _names(malformed))
@@ -251,6 +252,6 @@ async def test_malformed_http_requests_are_logged_and_answered_without_failing(
         assert response.status == 401
     status, text = await signed_post(url, SECRET, form=payloads.slash_command(
         slack, "/coprod", "help", user=ALICE))
-    assert status == 200 and catalog.HELP_INTRO.split(".")[0] in text
+    assert status == 200 and help_wording.HELP_INTRO.split(".")[0] in text
     _check_logs(caplog)
     await asyncio.sleep(0)

@@ -97,13 +97,14 @@ def message(message_id: str, channel_id: str, author: dict[str, Any], content: s
 def interaction(kind: int, data: dict[str, Any], *, application_id: str, guild_id: str | None,
                 channel: dict[str, Any], member_obj: dict[str, Any] | None = None,
                 user_obj: dict[str, Any] | None = None,
-                message_obj: dict[str, Any] | None = None) -> dict[str, Any]:
+                message_obj: dict[str, Any] | None = None,
+                locale: str = "en-GB") -> dict[str, Any]:
     """An INTERACTION_CREATE payload of type `kind` (2 command, 3 component,
-    4 autocomplete, 5 modal submit)."""
+    4 autocomplete, 5 modal submit); `locale` is the member's client language."""
     payload: dict[str, Any] = {
         "id": snowflake(), "type": kind, "application_id": application_id,
         "token": f"tok-{snowflake()}", "version": 1, "data": data,
-        "channel": channel, "channel_id": channel["id"], "locale": "en-GB",
+        "channel": channel, "channel_id": channel["id"], "locale": locale,
         "app_permissions": "2248473465835073", "entitlements": [],
         "authorizing_integration_owners": {"0": guild_id} if guild_id else {"1": "0"},
         "context": 0 if guild_id else 1, "attachment_size_limit": 10485760}

@@ -120,6 +120,8 @@ class FakeDiscord:
         self.channels: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, dict[str, Any]] = {}
+        # Each member's client language, sent as every interaction's `locale` (by id).
+        self.locales: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
         self.messages: dict[str, dict[str, Any]] = {}
         self.requests: list[Recorded] = []
@@ -420,16 +422,19 @@ class FakeDiscord:
                        message_obj: dict[str, Any] | None = None) -> dict[str, Any]:
         """Inject an INTERACTION_CREATE from member `who` (channel None: in their DM)."""
         uid = self.by_name[who]
+        locale = self.locales.get(uid, "en-GB")
         if channel is None:
             dm = self._open_dm(uid)
             payload = p.interaction(kind, data, application_id=self.application_id,
                                     guild_id=None, channel=self.channels[dm],
-                                    user_obj=self.users[uid], message_obj=message_obj)
+                                    user_obj=self.users[uid], message_obj=message_obj,
+                                    locale=locale)
         else:
             payload = p.interaction(kind, data, application_id=self.application_id,
                                     guild_id=self.guild_id,
                                     channel=self.channels[self.by_name[channel]],
-                                    member_obj=self._member_of(who), message_obj=message_obj)
+                                    member_obj=self._member_of(who), message_obj=message_obj,
+                                    locale=locale)
         self.interactions[payload["id"]] = payload
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload

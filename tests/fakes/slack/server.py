@@ -101,6 +101,8 @@ class FakeUser:
     username: str = ""
     display_name: str = ""
     real_name: str = ""
+    # The language of their Slack client, as users.info gives it with include_locale.
+    locale: str = "en-US"
 
 
 @dataclass
@@ -349,7 +351,9 @@ class FakeSlack:
             "id": user.id, "team_id": TEAM_ID, "name": user.username or user.name.lower(),
             "real_name": real, "is_admin": user.is_admin, "is_owner": False,
             "is_bot": user.is_bot, "deleted": user.deleted,
-            "profile": {"display_name": user.display_name or user.name, "real_name": real}}}
+            "profile": {"display_name": user.display_name or user.name, "real_name": real},
+            **({"locale": user.locale} if str(args.get("include_locale")).lower()
+               in ("1", "true") else {})}}
 
     def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         if self.usergroups_error:

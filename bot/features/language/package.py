@@ -1,0 +1,8 @@
+"""/language's declaration: what the registry lists."""
+
+from __future__ import annotations
+
+from bot.features.language.feature import build
+from bot.features.package import FeaturePackage
+
+PACKAGE = FeaturePackage("language", build, switchable=False)
