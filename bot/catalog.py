@@ -485,7 +485,7 @@ SLACK_PEOPLE_UNREACHABLE = "Slack did not answer the question of who is in a use
 
 DISCORD_BAD_TOKEN = ("Discord did not accept DISCORD_TOKEN. Copy the token again from the "
                      "Developer Portal (your application, Bot, Reset Token) and put it in "
-                     ".env as DISCORD_TOKEN=...")
+                     ".env as DISCORD_TOKEN=... Nothing was changed.")
 
 
 def slack_token_refused(reason: str) -> str:
@@ -628,6 +628,13 @@ def database_unreachable(where: str, database: str, reason: str, detail: str) ->
     why = postgres_unreachable_why(reason, detail)
     return (f"Could not connect to PostgreSQL at {database} ({where}): {why}, then start "
             "coprod again.")
+
+
+def database_started(database: str) -> str:
+    """`coprod run` on Discord or Slack found no database there and made a new one."""
+    return (f"Started a new, empty database: {database}. If you meant to keep using an "
+            "existing one, stop the bot and check [bot] database or "
+            "COPROD_DATABASE_URL.")
 
 
 def database_unusable(database: str, problem: str) -> str:

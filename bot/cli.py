@@ -18,6 +18,7 @@ from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.features import registry
 from bot.logs import LogFile, configure_logging
 from bot.runtime import (
+    LOCAL_PLATFORMS,
     PLATFORMS,
     build_app,
     choose_platform,
@@ -31,6 +32,7 @@ from bot.startup import (
     EXIT_CONFIG,
     STARTUP_ERRORS,
     check_config,
+    database_exists,
     explain,
     log_path_for,
     prepare,
@@ -183,6 +185,17 @@ def _concern_store(config: Config) -> AbstractAsyncContextManager[ConcernStore]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `coprod` console script."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`coprod check-config | head -1`): nothing more to say,
+        # and Python's own flush at exit must not print a traceback either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     registry.install()  # the composition root: the core learns the features here
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -333,8 +346,12 @@ async def _run(config: Config, platform: str) -> int:
                                 path=log_file)
     cipher = await prepare(config, platform)  # the checks made before anything is written
     runner = platform_runner(platform)
+    new_database = not database_exists(config)
     try:
         async with opened_storage(config, cipher) as storage:
+            if new_database and platform not in LOCAL_PLATFORMS:
+                # A mistyped path would otherwise start an empty group without a word.
+                print(catalog.database_started(config.database_label), file=sys.stderr)
             app = await build_app(config, storage)
             app.notes = sys.stderr  # start-up lines, such as how many leads can be reached
             try:

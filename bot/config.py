@@ -46,6 +46,7 @@ from bot.config_sections import (
     SchedulerSection,
     SlackConfig,
     check_url,
+    health_env_switch,
     health_switch,
     listen_host,
     shard_problems,
@@ -370,7 +371,7 @@ def _environment_problems(secrets: Secrets) -> list[str]:
             check_url(url)
         except SettingError as exc:
             problems.append(f"{name}: {exc}")
-    for name, value, check in (("COPROD_HEALTH", secrets.health, health_switch),
+    for name, value, check in (("COPROD_HEALTH", secrets.health, health_env_switch),
                                ("COPROD_HEALTH_HOST", secrets.health_host, listen_host),
                                ("COPROD_HEALTH_PORT", secrets.health_port, _port)):
         try:

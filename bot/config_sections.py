@@ -82,6 +82,16 @@ def health_switch(value: Any) -> Any:
                        "the console)")
 
 
+def health_env_switch(value: Any) -> Any:
+    """COPROD_HEALTH: on, off or auto (true and false are taken too), named as the
+    environment variable takes them."""
+    try:
+        return health_switch(value)
+    except SettingError:
+        raise SettingError('must be on, off or auto (auto: on for Discord and Slack, off '
+                           "for the console)") from None
+
+
 def listen_host(value: Any) -> Any:
     """An address to listen on: a host name or an IP address, without a port."""
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.:\-]+|\[[0-9A-Fa-f:.]+\]",

@@ -35,6 +35,20 @@ from storage.interface import (
 EXIT_CONFIG = 2
 
 
+def check_database_path(config: Config) -> None:
+    """A SQLite database path that is there but is not a file (a folder, say) is refused
+    before anything is made beside it, such as a key file."""
+    if is_postgres(config.database_target):
+        return
+    try:
+        target = sqlite_path(config.database_target)
+    except StorageError:
+        return  # opening says what is wrong with it
+    if target != ":memory:" and Path(target).exists() and not Path(target).is_file():
+        raise StorageError("it is a folder or another kind of file, not a database file. "
+                           "Name a file there, like coprod.db")
+
+
 def database_exists(config: Config) -> bool:
     """Whether there is a database to check: a PostgreSQL server is assumed to have one
     (connecting tells); a SQLite file must be there already (checks never create it)."""
@@ -143,6 +157,7 @@ async def prepare(config: Config, platform: str) -> FieldCipher:
     database with (made, on the console, only where nothing needs an old one). The
     ports it will listen on come first: a key file is a write too."""
     check_ports(config, platform)
+    check_database_path(config)
     cipher = await cipher_for_database(config, platform)
     check = platform_check(platform)
     if check is not None:

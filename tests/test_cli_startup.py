@@ -385,3 +385,32 @@ async def test_a_health_host_not_of_this_machine(tmp_path: Path) -> None:
     assert "cannot listen on 192.0.2.1, which is not an address of this machine" in line
     assert "[health] host (or COPROD_HEALTH_HOST)" in line
     assert state_of(tmp_path) == {}
+
+
+async def test_a_database_path_that_is_a_folder(tmp_path: Path) -> None:
+    """`[bot] database` naming a folder: one line, exit 1, and no key file made beside
+    it (the check comes before anything is written)."""
+    (tmp_path / "dirdb").mkdir()
+    result = await coprod(tmp_path, "run", COPROD_DATABASE_URL="dirdb")
+    assert result.code == 1
+    line = result.one_line()
+    assert "dirdb" in line and "not a database file" in line, line
+    assert state_of(tmp_path) == {}
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    """`coprod check-config | head -1`: the reader closes the pipe before coprod writes
+    (here at once); no traceback."""
+    import subprocess
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "check-config"], cwd=tmp_path, env=_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    process.stdout.close()
+    try:
+        _, err = process.communicate(timeout=RUN_SECONDS)
+    finally:
+        process.kill()
+    assert "Traceback" not in err, err
+    assert process.returncode == 1

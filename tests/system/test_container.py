@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -158,6 +159,13 @@ def container(built: Built) -> Iterator[str]:
         _run([*built.buildah, "rm", name], check=False)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def _inside(built: Built, container: str, script: str) -> subprocess.CompletedProcess[str]:
     return _run([*built.buildah, "run", container, "--", "sh", "-c", script], check=False)
 
@@ -173,7 +181,9 @@ def test_console_answers_help_as_a_non_root_user_with_its_data_in_the_volume(
     assert "Config is fine for console" in checked.stdout
     assert "not made yet" in checked.stdout
 
-    console = _inside(built, container, "printf '/help\\n' | coprod run")
+    port = _free_port()
+    console = _inside(built, container,
+                      f"export COPROD_HEALTH_PORT={port}; printf '/help\\n' | coprod run")
     assert console.returncode == 0, console.stdout + console.stderr
     assert "Here is what you can do" in console.stdout
     assert "Traceback" not in console.stderr, console.stderr
@@ -187,6 +197,18 @@ def test_console_answers_help_as_a_non_root_user_with_its_data_in_the_volume(
     again = _inside(built, container, "coprod check-config")
     assert again.returncode == 0, again.stderr
     assert "opens with this key" in again.stdout, again.stdout
+
+
+def test_the_health_check_answers_while_the_console_runs(built: Built, container: str
+                                                        ) -> None:
+    # The console keeps running while its input stays open (sleep), and the image's
+    # HEALTHCHECK command asks it; chroot isolation shares this machine's network.
+    port = _free_port()
+    done = _inside(built, container,
+                   f"export COPROD_HEALTH_PORT={port}; (sleep 20 | coprod run >/dev/null 2>&1 &);"
+                   " for i in $(seq 1 30); do coprod healthcheck && exit 0; sleep 0.5; done;"
+                   " exit 1")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_bad_config_is_one_plain_line_and_exit_code_2(built: Built, container: str) -> None:
@@ -207,6 +229,7 @@ def test_the_image_declares_its_user_volume_health_check_port_and_command(
     assert config["Healthcheck"]["Test"] == ["CMD", "coprod", "healthcheck"]
     assert "9464/tcp" in config["ExposedPorts"]
     assert "COPROD_HEALTH_HOST=0.0.0.0" in config["Env"]
+    assert "COPROD_HEALTH=on" in config["Env"]  # so HEALTHCHECK answers for the console too
     assert config["Cmd"] == ["coprod", "run"]
     assert not config.get("Entrypoint")
 

@@ -126,6 +126,9 @@ async def test_coprod_run_serves_health_that_coprod_healthcheck_reads(
             _, err_bytes = await process.communicate()
     assert process.returncode == 0, err_bytes.decode()
     assert b"event=health.listening" in err_bytes
+    # No database was there: the operator is told one was started (a mistyped path
+    # would otherwise begin an empty group without a word).
+    assert f"Started a new, empty database: {tmp_path / 'coprod.db'}." in err_bytes.decode()
     code, _, err = await _healthcheck(env, tmp_path)  # the bot has stopped
     assert code == 1 and "no answer from the health server" in err, err
     assert "Traceback" not in err
