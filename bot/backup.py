@@ -3,10 +3,14 @@ made while the bot runs, with a manifest, and a restore that checks the copy bef
 replaces anything.
 
 Why it exists: a group's concerns, minutes and settings must survive a lost disk, and a
-copy is only worth having if it can be put back. The copy holds the same ciphertext as
-the database and never the key, so it is no easier to read than the database itself;
-restoring checks, before touching the database, that the copy is whole (checksum and
-`integrity_check`), not from a newer coprod-bot, and opened by the configured key. On
+copy is only worth having if it can be put back, and only if what is put back is what
+was copied. The copy holds the same ciphertext as the database and never the key, so it
+is no easier to read than the database itself; its manifest is signed with a key
+derived from the encryption key. Restoring checks, before touching the database, that
+the manifest is signed by a configured key, the copy is whole (checksum and
+`integrity_check`), not from a newer coprod-bot, has exactly the schema the migrations
+make (no trigger or view from anywhere else), and is opened by the configured key; it
+keeps the database it replaces beside it. On
 PostgreSQL the server's own tools do this better (`pg_dump`, `pg_restore`): the commands
 say so. The SQLite mechanics are in `storage/backup.py`; the design in
 docs/decisions/backups.md.
