@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -175,12 +176,18 @@ _SQL_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\s
 SchemaObject = tuple[str, str, str, str]
 
 
+_PLAIN_NAME = re.compile(r'^(?:"[A-Za-z_][A-Za-z0-9_]*"|`[A-Za-z_][A-Za-z0-9_]*`|'
+                         r'\[[A-Za-z_][A-Za-z0-9_]*\])$')
+
+
 def _normalised(sql: object) -> str:
-    """SQL with each run of whitespace outside quotes made one space, and no final `;`."""
+    """SQL with each run of whitespace outside quotes made one space, a plain name's
+    quotes dropped (SQLite quotes the names it rewrites, as in `ALTER TABLE ... RENAME`),
+    and no final `;`."""
     if sql is None:
         return ""
-    text = "".join(" " if token.isspace() else token
-                   for token in _SQL_TOKENS.findall(str(sql)))
+    text = "".join(" " if token.isspace() else token[1:-1] if _PLAIN_NAME.match(token)
+                   else token for token in _SQL_TOKENS.findall(str(sql)))
     return text.strip().rstrip(";").rstrip()
 
 
@@ -213,11 +220,15 @@ def schema_made_by(migrations: Collection[int]) -> tuple[SchemaObject, ...]:
 
 async def _migrate(path: Path, migrations: Collection[int]) -> None:
     storage = SqliteStorage(path, FieldCipher(generate_key()))
+    quiet = logging.getLogger("storage")  # a scratch database: its migrations are no news
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
     try:
         await storage.open()
         await storage.migrate(only=frozenset(migrations))
     finally:
         await storage.close()
+        quiet.setLevel(level)
 
 
 def schema_differences(path: Path, migrations: Collection[int]) -> list[str]:
