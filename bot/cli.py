@@ -161,7 +161,8 @@ def _parser() -> argparse.ArgumentParser:
                     "replaces beside it as NAME.replaced-STAMP. Stop the bot first."))
     restore.add_argument("path", metavar="PATH", help="a file made by coprod backup")
     restore.add_argument("--force", action="store_true",
-                         help="replace the database that is there now")
+                         help="replace the database that is there now (it is kept "
+                              "beside it as NAME.replaced-STAMP)")
     restore.add_argument("--accept-unsigned", action="store_true",
                          help="restore a backup whose manifest has no signature (made "
                               "before backups were signed); its schema is still checked")
