@@ -150,18 +150,24 @@ def _parser() -> argparse.ArgumentParser:
     backup = with_config(sub.add_parser(
         "backup", help="copy the SQLite database to PATH while the bot runs",
         description="Copy the SQLite database, while the bot keeps running, to PATH (or to "
-                    "a dated file in the folder PATH), with PATH.manifest.json beside it. "
-                    "The key is not in the copy: keep it separately. PostgreSQL: pg_dump "
-                    "(docs/deploying.md)."))
+                    "a dated file in the folder PATH), with PATH.manifest.json beside it, "
+                    "signed with a key derived from the encryption key (so it needs the "
+                    "key). The key is not in the copy: keep it separately. PostgreSQL: "
+                    "pg_dump (docs/deploying.md)."))
     backup.add_argument("path", metavar="PATH", help="a new file, or a folder")
     restore = with_config(sub.add_parser(
         "restore", help="check a backup and put it in place of the database",
-        description="Check the copy at PATH (its manifest's checksum, integrity, schema "
-                    "version, and that the configured key opens it), then put it in place "
-                    "of the configured SQLite database. Stop the bot first."))
+        description="Check the copy at PATH (its manifest's signature and checksum, "
+                    "integrity, schema, and that the configured key opens it), then put it "
+                    "in place of the configured SQLite database, keeping the one it "
+                    "replaces beside it as NAME.replaced-STAMP. Stop the bot first."))
     restore.add_argument("path", metavar="PATH", help="a file made by coprod backup")
     restore.add_argument("--force", action="store_true",
-                         help="replace the database that is there now")
+                         help="replace the database that is there now (it is kept "
+                              "beside it as NAME.replaced-STAMP)")
+    restore.add_argument("--accept-unsigned", action="store_true",
+                         help="restore a backup whose manifest has no signature (made "
+                              "before backups were signed); its schema is still checked")
     discord_cmd = sub.add_parser("discord", help="Discord helpers (invite-url)",
                                  description="Helpers for setting up the Discord bot.")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", metavar="HELPER")
@@ -241,7 +247,8 @@ def _main(argv: list[str] | None) -> int:
 
             if args.command == "backup":
                 return backup.run_backup(config, args.path)
-            return backup.run_restore(config, args.path, args.force)
+            return backup.run_restore(config, args.path, args.force,
+                                      accept_unsigned=args.accept_unsigned)
         if args.command == "slack":
             from adapters.slack.manifest import manifest_for_config
 

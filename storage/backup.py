@@ -16,15 +16,22 @@ Why it is built this way (docs/decisions/backups.md):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
+import logging
 import os
+import re
+import shutil
 import sqlite3
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.crypto import FieldCipher, generate_key
 from storage.interface import StorageError
+from storage.sqlite import SqliteStorage
 from storage.sqlite_base import BUSY_TIMEOUT_MS
 
 _CHUNK = 1 << 20
@@ -160,6 +167,94 @@ def inspect_copy(path: Path) -> CopyFacts:
     return CopyFacts(migrations, tables)
 
 
+# Statistics SQLite's `ANALYZE` and `PRAGMA optimize` keep for the query planner: a live
+# database may hold them and a freshly migrated one not; they change no row.
+_STATISTICS = frozenset({"sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"})
+_SQL_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\s+|[^'"`\[\s]+|.""",
+                         re.S)
+
+SchemaObject = tuple[str, str, str, str]
+
+
+_PLAIN_NAME = re.compile(r'^(?:"[A-Za-z_][A-Za-z0-9_]*"|`[A-Za-z_][A-Za-z0-9_]*`|'
+                         r'\[[A-Za-z_][A-Za-z0-9_]*\])$')
+
+
+def _normalised(sql: object) -> str:
+    """SQL with each run of whitespace outside quotes made one space, a plain name's
+    quotes dropped (SQLite quotes the names it rewrites, as in `ALTER TABLE ... RENAME`),
+    and no final `;`."""
+    if sql is None:
+        return ""
+    text = "".join(" " if token.isspace() else token[1:-1] if _PLAIN_NAME.match(token)
+                   else token for token in _SQL_TOKENS.findall(str(sql)))
+    return text.strip().rstrip(";").rstrip()
+
+
+def schema_of(path: Path) -> tuple[SchemaObject, ...]:
+    """Every table, index, trigger and view in the database at `path` as (type, name,
+    table, normalised SQL), sorted; the planner's statistics tables left out."""
+    try:
+        with _connect(path) as db:
+            rows = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    except sqlite3.Error as exc:
+        raise CopyUnreadable(str(exc)) from exc
+    return tuple(sorted(
+        (str(kind), str(name), str(table), _normalised(sql)) for kind, name, table, sql in rows
+        if not (kind == "table" and name in _STATISTICS)))
+
+
+def schema_made_by(migrations: Collection[int]) -> tuple[SchemaObject, ...]:
+    """The schema this coprod-bot's migrations make when exactly `migrations` are applied
+    to an empty database (built in a temporary folder, then deleted)."""
+    if not migrations:
+        return ()
+    folder = tempfile.mkdtemp(prefix="coprod-schema-")
+    try:
+        path = Path(folder) / "schema.db"
+        asyncio.run(_migrate(path, migrations))
+        return schema_of(path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _migrate(path: Path, migrations: Collection[int]) -> None:
+    storage = SqliteStorage(path, FieldCipher(generate_key()))
+    quiet = logging.getLogger("storage")  # a scratch database: its migrations are no news
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        await storage.open()
+        await storage.migrate(only=frozenset(migrations))
+    finally:
+        await storage.close()
+        quiet.setLevel(level)
+
+
+def schema_differences(path: Path, migrations: Collection[int]) -> list[str]:
+    """What in the schema of the copy at `path` this coprod-bot's migrations (the ones
+    the copy records) would not have made: extra, changed or missing objects, each as
+    "an extra trigger "NAME"" and so on. Empty when the schema is exactly theirs."""
+    actual = schema_of(path)
+    found = {(kind, name): entry for kind, name, *entry in actual}
+    expected = {(kind, name): entry for kind, name, *entry in schema_made_by(migrations)}
+    names = [(kind, name) for kind, name, *_ in actual]
+    differences = [f'a second {_printable(kind)} "{_printable(name)}"'
+                   for kind, name in sorted(set(names)) if names.count((kind, name)) > 1]
+    for kind, name in sorted(found.keys() | expected.keys()):
+        if (kind, name) not in expected:
+            differences.append(f'an extra {_printable(kind)} "{_printable(name)}"')
+        elif (kind, name) not in found:
+            differences.append(f'no {kind} "{name}"')
+        elif found[(kind, name)] != expected[(kind, name)]:
+            differences.append(f'a changed {kind} "{name}"')
+    return differences
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)[:60]
+
+
 def in_use(path: Path) -> bool:
     """Whether another connection (a running bot, another `coprod` command) has the
     database open: it then holds a lock that an exclusive one cannot pass. Changes
@@ -197,6 +292,47 @@ def erasures_since(path: Path, since_micros: int) -> list[tuple[str, str]]:
     return list(seen)
 
 
+def running_as_root() -> bool:
+    """Whether this process runs as root (which must then hand what it makes over)."""
+    return os.name == "posix" and os.geteuid() == 0
+
+
+def take_owner(path: Path, like: Path) -> None:
+    """When running as root, give `path` the owner and group of `like`, so the service
+    user (not root) can open what a root `coprod restore` put in place."""
+    if running_as_root():
+        found = like.stat()
+        os.chown(path, found.st_uid, found.st_gid)
+
+
+def keep_replaced(database: Path, stamp: str) -> Path:
+    """Keep the database about to be replaced beside it, as `NAME.replaced-STAMP`, with
+    its owner, readable by that owner only: a second name for the same file (instant,
+    whatever its size), or a copy where the file system has no such names."""
+    for attempt in range(100):
+        kept = database.with_name(
+            f"{database.name}.replaced-{stamp}{f'-{attempt}' if attempt else ''}")
+        try:
+            os.link(database, kept)
+        except FileExistsError:
+            continue
+        except OSError:
+            if kept.exists():
+                continue
+            partial = private_temp(database.parent, kept.name)
+            try:
+                copy_and_hash(database, partial)
+                take_owner(partial, database)
+                os.replace(partial, kept)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(partial)
+                raise
+        os.chmod(kept, 0o600)
+        return kept
+    raise OSError(f"cannot find a free name for the replaced database beside {database}")
+
+
 def remove_leftovers(database: Path) -> None:
     """Delete a database's write-ahead log and shared-memory file (only once nobody has
     it open), so a file put in its place never meets the old log."""
@@ -205,6 +341,7 @@ def remove_leftovers(database: Path) -> None:
             os.unlink(f"{database}{suffix}")
 
 
-__all__ = ["CopyFacts", "CopyUnreadable", "copy_and_hash", "erasures_since", "in_use",
-           "inspect_copy", "private_temp", "remove_leftovers", "sha256_of", "snapshot",
-           "sync_file", "sync_folder"]
+__all__ = ["CopyFacts", "CopyUnreadable", "SchemaObject", "copy_and_hash", "erasures_since",
+           "in_use", "inspect_copy", "keep_replaced", "private_temp", "remove_leftovers",
+           "running_as_root", "schema_differences", "schema_made_by", "schema_of",
+           "sha256_of", "snapshot", "sync_file", "sync_folder", "take_owner"]

@@ -9,6 +9,7 @@ readable.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import contextlib
 import os
@@ -17,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _KEY_FILE_READ_ATTEMPTS = 20
 _KEY_FILE_READ_PAUSE_SECONDS = 0.05
@@ -46,13 +49,13 @@ class FieldCipher:
     made by `generate_key`.
     """
 
-    __slots__ = ("_count", "_fernet")
+    __slots__ = ("_count", "_fernet", "_raw")
 
     def __init__(self, keys: str | Sequence[str]) -> None:
-        self._fernet, self._count = self._load(keys)
+        self._fernet, self._count, self._raw = self._load(keys)
 
     @staticmethod
-    def _load(keys: str | Sequence[str]) -> tuple[MultiFernet, int]:
+    def _load(keys: str | Sequence[str]) -> tuple[MultiFernet, int, tuple[bytes, ...]]:
         found = _split_keys(keys)
         if not found:
             raise EncryptionKeyError("No encryption key was given.")
@@ -67,12 +70,20 @@ class FieldCipher:
                     f"{where} is not a valid key: it should be 44 characters of URL-safe "
                     "base64, as made by `coprod generate-key`. Check it was copied whole."
                 ) from None
-        return MultiFernet(fernets), len(fernets)
+        raw = tuple(base64.urlsafe_b64decode(key) for key in found)
+        return MultiFernet(fernets), len(fernets), raw
 
     @property
     def key_count(self) -> int:
         """How many keys this cipher holds (more than one while keys are being changed)."""
         return self._count
+
+    def derived_keys(self, purpose: bytes) -> tuple[bytes, ...]:
+        """One 32-byte key per configured key (newest first), derived with HKDF-SHA256 for
+        `purpose` alone: signing something with the encryption key without using it for
+        two jobs (a backup's manifest is signed this way)."""
+        return tuple(HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(raw)
+                     for raw in self._raw)
 
     def encrypt(self, text: str) -> str:
         """Encrypt text with the newest key; the result is ASCII and safe to store as text."""
@@ -142,7 +153,7 @@ class KeyFileCipher(FieldCipher):
             return
         try:
             text = self._path.read_text(encoding="ascii", errors="replace").strip()
-            self._fernet, self._count = self._load(text)
+            self._fernet, self._count, self._raw = self._load(text)
         except (EncryptionKeyError, OSError):
             return  # damaged or unreadable: keep the keys that work until it is fixed
         self._stamp = stamp

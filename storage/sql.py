@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -153,10 +153,13 @@ class SqlBase:
         if unreadable:
             raise OtherKeyError(readable, unreadable)
 
-    async def migrate(self, target: int | None = None) -> list[int]:
-        """Apply pending migrations (up to `target`, default all), each in its own
-        transaction; return the versions applied. Safe with several processes: each step
-        re-checks the version under the write lock."""
+    async def migrate(self, target: int | None = None, *,
+                      only: Collection[int] | None = None) -> list[int]:
+        """Apply pending migrations (up to `target`, default all; of those, only the
+        versions in `only` if given), each in its own transaction; return the versions
+        applied. Safe with several processes: each step re-checks the version under the
+        write lock. (`only` rebuilds the schema a given set of migrations makes, which
+        `coprod restore` compares a copy's with.)"""
         if target is not None and not 0 <= target <= LATEST_VERSION:
             raise ValueError(f"no migration {target}; the latest is {LATEST_VERSION}")
         async with self._transaction(write=False) as db:
@@ -164,6 +167,8 @@ class SqlBase:
         _refuse_unknown(done)
         applied: list[int] = []
         for migration in pending(done, target):
+            if only is not None and migration.version not in only:
+                continue
             forget: tuple[str, ...] = ()
             async with self._transaction() as db:
                 if migration.version in await self._applied(db):

@@ -10,6 +10,7 @@ not open the copy; on PostgreSQL both commands point to pg_dump / pg_restore.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import json
 import os
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.backup import MANIFEST_SUFFIX, manifest_path, run_backup, run_restore
+from bot.backup import MANIFEST_SUFFIX, Manifest, manifest_path, run_backup, run_restore
 from bot.config import Config, Secrets
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
@@ -244,6 +245,7 @@ def test_a_backup_made_by_the_command_while_coprod_run_works(tmp_path: Path,
         cwd=elsewhere, env=cli_env(key), capture_output=True, text=True,
         timeout=WAIT_SECONDS)
     assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # the schema check's scratch database says nothing
     assert integrity(elsewhere / "coprod.db") == ["ok"]
     with sqlite3.connect(elsewhere / "coprod.db") as db:
         (count,) = db.execute("SELECT count(*) FROM resources").fetchone()
@@ -455,3 +457,163 @@ def test_the_pg_dump_and_pg_restore_steps_in_the_docs_work(tmp_path: Path, key: 
         assert held == {"first": "SECRET-first"}
     finally:
         asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def rehash(copy: Path, *, signed_with: str | None = None, unsigned: bool = False) -> None:
+    """What a forger does after changing a copy: put its new SHA-256 and size in the
+    manifest; with the key, sign again; or drop the signature."""
+    data = json.loads(manifest_path(copy).read_text())
+    data["sha256"] = hashlib.sha256(copy.read_bytes()).hexdigest()
+    data["bytes"] = copy.stat().st_size
+    if unsigned:
+        data.pop("signature", None)
+    manifest_path(copy).write_text(json.dumps(data))
+    if signed_with is not None:
+        manifest = Manifest.read(manifest_path(copy))
+        assert manifest is not None
+        manifest_path(copy).write_text(manifest.signed(FieldCipher(signed_with)).to_json())
+
+
+def test_a_copy_changed_without_the_key_is_refused_though_its_checksum_was_fixed(
+        made: tuple[Path, Path], tmp_path: Path, key: str) -> None:
+    _, copy = made
+    assert json.loads(manifest_path(copy).read_text())["signature"]
+    with sqlite3.connect(copy) as db:
+        db.execute("DELETE FROM settings_audit")
+    rehash(copy)
+    target = tmp_path / "new" / "coprod.db"
+    code, said = restore(config_for(target, key), copy)
+    assert code == 1, said
+    assert "was changed after the backup was made" in said and said.count("\n") == 1
+    assert not target.parent.exists()
+
+
+def test_a_copy_with_a_trigger_is_refused_even_signed_with_the_key(
+        made: tuple[Path, Path], tmp_path: Path, key: str) -> None:
+    """Defence in depth: the schema must be exactly what the migrations make."""
+    _, copy = made
+    with sqlite3.connect(copy) as db:
+        db.execute("CREATE TRIGGER t AFTER INSERT ON group_settings BEGIN "
+                   "DELETE FROM settings_audit; END")
+    rehash(copy, signed_with=key)
+    target = tmp_path / "new" / "coprod.db"
+    code, said = restore(config_for(target, key), copy)
+    assert code == 1, said
+    assert 'an extra trigger "t"' in said and said.count("\n") == 1
+    assert not target.parent.exists()
+    with sqlite3.connect(copy) as db:  # a changed table is refused too
+        db.execute("DROP TRIGGER t")
+        db.execute("ALTER TABLE group_settings ADD COLUMN extra TEXT")
+    rehash(copy, signed_with=key)
+    code, said = restore(config_for(target, key), copy)
+    assert code == 1 and 'a changed table "group_settings"' in said, said
+
+
+def test_an_unsigned_backup_is_refused_unless_accepted_and_its_schema_is_still_checked(
+        made: tuple[Path, Path], tmp_path: Path, key: str) -> None:
+    _, copy = made
+    rehash(copy, unsigned=True)
+    target = tmp_path / "new" / "coprod.db"
+    code, said = restore(config_for(target, key), copy)
+    assert code == 2 and "carries no signature" in said and "--accept-unsigned" in said
+    assert said.count("\n") == 1 and not target.parent.exists()
+    out = io.StringIO()
+    assert run_restore(config_for(target, key), str(copy), False, accept_unsigned=True,
+                       stdout=out, stderr=out) == 0, out.getvalue()
+    assert "unsigned" in out.getvalue()
+    assert settings(target, key)["first"] == "SECRET-first"
+    with sqlite3.connect(copy) as db:
+        db.execute("CREATE VIEW v AS SELECT 1")
+    rehash(copy, unsigned=True)
+    other = tmp_path / "other" / "coprod.db"
+    out = io.StringIO()
+    assert run_restore(config_for(other, key), str(copy), False, accept_unsigned=True,
+                       stdout=out, stderr=out) == 1
+    assert 'an extra view "v"' in out.getvalue() and not other.parent.exists()
+
+
+def test_a_backup_needs_the_key_to_sign_it(tmp_path: Path, key: str) -> None:
+    database = tmp_path / "coprod.db"
+    make_database(database, key)
+    code, said = backup(replace(Config(), database=str(database)), tmp_path / "copy.db")
+    assert code == 2 and "Backing up needs the encryption key" in said, said
+    assert said.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coprod.db"]
+
+
+def test_a_backup_made_under_rotation_restores_with_either_key_order(
+        tmp_path: Path, key: str) -> None:
+    """Signed with the newest key; a restore tries every configured key."""
+    new = generate_key()
+    database = tmp_path / "coprod.db"
+    make_database(database, key)
+    assert backup(config_for(database, f"{new},{key}"), tmp_path / "copy.db")[0] == 0
+    code, said = restore(config_for(tmp_path / "r" / "coprod.db", f"{key},{new}"),
+                         tmp_path / "copy.db")
+    assert code == 0, said
+
+
+def test_force_keeps_the_replaced_database_beside_it(made: tuple[Path, Path],
+                                                     key: str) -> None:
+    database, copy = made
+    asyncio.run(_set(database, key, "after", "SECRET-after"))
+    moment = datetime(2026, 12, 6, 11, 0, 0, tzinfo=UTC)
+    out = io.StringIO()
+    assert run_restore(config_for(database, key), str(copy), True, stdout=out, stderr=out,
+                       now=moment) == 0, out.getvalue()
+    kept = database.with_name("coprod.db.replaced-20261206T110000Z")
+    assert f"kept as {kept}" in out.getvalue()
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert settings(kept, key)["after"] == "SECRET-after"
+    assert "after" not in settings(database, key)
+    out = io.StringIO()  # a second restore in the same second does not overwrite it
+    assert run_restore(config_for(database, key), str(copy), True, stdout=out, stderr=out,
+                       now=moment) == 0, out.getvalue()
+    assert f"kept as {kept}-1" in out.getvalue()
+    assert settings(kept, key)["after"] == "SECRET-after"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="changing a file's owner needs root")
+def test_a_restore_as_root_hands_the_database_to_the_owner_of_what_it_replaces(
+        made: tuple[Path, Path], tmp_path: Path, key: str) -> None:
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    _, copy = made
+    folder = tmp_path / "service"
+    folder.mkdir()
+    os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+    target = folder / "coprod.db"
+    code, said = restore(config_for(target, key), copy)  # no database: the folder's owner
+    assert code == 0, said
+    found = target.stat()
+    assert (found.st_uid, found.st_gid) == (nobody.pw_uid, nobody.pw_gid)
+    assert oct(found.st_mode & 0o777) == "0o600"
+
+    os.chown(folder, 0, 0)  # a database there: its owner, for the copy and the one kept
+    code, said = restore(config_for(target, key), copy, force=True)
+    assert code == 0, said
+    for path in (target, *folder.glob("coprod.db.replaced-*")):
+        found = path.stat()
+        assert (found.st_uid, found.st_gid) == (nobody.pw_uid, nobody.pw_gid), path
+
+
+def test_the_schema_check_ignores_layout_quotes_and_planner_statistics(
+        made: tuple[Path, Path], tmp_path: Path, key: str) -> None:
+    """Only what changes behaviour counts: whitespace, a plain name's quotes (SQLite adds
+    them when it rewrites a name) and `ANALYZE`'s tables are not differences."""
+    _, copy = made
+    with sqlite3.connect(copy) as db:
+        db.execute("ANALYZE")
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET sql = replace(sql, 'CREATE TABLE group_settings', "
+                   "'CREATE TABLE   \"group_settings\"') WHERE name = 'group_settings'")
+    with sqlite3.connect(copy) as db:
+        assert '"group_settings"' in db.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'group_settings'").fetchone()[0]
+        assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                          ).fetchone() == (1,)
+    rehash(copy, signed_with=key)
+    code, said = restore(config_for(tmp_path / "new" / "coprod.db", key), copy)
+    assert code == 0, said
