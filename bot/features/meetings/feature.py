@@ -60,7 +60,7 @@ def build(host: FeatureHost[MeetingsStore, MeetingsConfig]) -> Feature:
         cmd("meeting calendar", N_("Get a calendar file to add meetings to your calendar."),
             f.calendar, N_("/meeting calendar  or  /meeting calendar meeting=3"), meeting_opt),
         cmd("meeting timezone", N_("See or set the time zone your times are shown in."),
-            f.timezone, "/meeting timezone zone=Europe/Paris",
+            f.timezone, N_("/meeting timezone zone=Europe/Paris"),
             OptionSpec("zone", N_("a time zone like Europe/London, or reset"), max_length=60)),
         cmd("meeting remindme", N_("Get a meeting's reminders by direct message too."),
             f.remindme,

@@ -130,7 +130,7 @@ def nth_weekday_code(start: datetime) -> str:
 def describe_rule(rule: str, start: datetime) -> str:
     """A repeat rule in words (the common ones), else the rule itself."""
     if not rule:
-        return wording.REPEAT_NONE
+        return tr(wording.REPEAT_NONE)
     if rule == "FREQ=WEEKLY":
         return wording.repeat_weekly(wording.weekday(start, _zone(start)))
     if rule == "FREQ=WEEKLY;INTERVAL=2":
