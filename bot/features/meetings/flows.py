@@ -185,7 +185,8 @@ class Flows:
         """The schedule form, maybe pre-filled."""
         spec = self.schedule_spec
         title = wording.MEETING_EDIT_FORM_TITLE if editing else wording.MEETING_FORM_TITLE
-        return Reply(form=spec.form(title, state=state.encode(), defaults=defaults))
+        return Reply(form=spec.form(title, state=state.encode(), defaults=defaults,
+                                    submit_label=wording.FORM_SEND))
 
     # ---- schedule, check, save ---------------------------------------------------------
 
@@ -504,7 +505,8 @@ class Flows:
         if ctx.options.get("meeting"):
             state = str((await self.meeting(ctx, int(ctx.options["meeting"]))).id)
         spec = self.minutes_spec
-        return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state))
+        return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state,
+                                    submit_label=wording.FORM_SEND))
 
     async def submit_minutes(self, ctx: Context) -> Reply:
         """The minutes form: post, store, and track the action items."""

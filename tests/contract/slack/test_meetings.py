@@ -119,7 +119,8 @@ async def test_a_welsh_member_gets_a_welsh_modal_and_reminder_an_english_one_eng
     assert labels == ["Teitl", "Pryd", "Ailadrodd", "Ble (lle neu ddolen)",
                       "Nodiadau ar gyfer yr agenda"]
     assert [b["label"]["text"] for b in english["blocks"]][:3] == ["Title", "When", "Repeat"]
-    assert welsh["close"]["text"] == "Canslo" and english["close"]["text"] == "Cancel"
+    assert (welsh["submit"]["text"], welsh["close"]["text"]) == ("Anfon", "Canslo")
+    assert (english["submit"]["text"], english["close"]["text"]) == ("Send", "Cancel")
 
     ack = await slack.send_and_ack("interactive", payloads.view_submission(welsh, {
         "title": "Cyfarfod y grŵp", "when": "2026-01-13 18:00", "repeat": "",
