@@ -41,7 +41,7 @@ def parse_actions(text: str, zone: ZoneInfo, now: datetime) -> list[NewAction]:
             try:
                 due = due_moment(parse_due_date(match.group("due"), zone, now), zone)
             except WhenError as exc:
-                raise WhenError(f"Line {number}: {exc}") from None
+                raise WhenError(wording.action_line_problem(number, str(exc))) from None
         actions.append(NewAction(owner_id, owner.lstrip("@"), match.group("task"), due,
                                  zone.key))
     if len(actions) > MAX_ACTIONS:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import FormSubmission
+from bot.events import ButtonPress, FormSubmission
 from bot.features import FormSpec
 from bot.features.meetings import wording
 from bot.features.meetings.actions import parse_actions
@@ -40,13 +40,15 @@ from bot.features.meetings.when import (
     LONGEST_OFFSET,
     MAX_REMINDERS,
     WhenError,
+    describe_offset,
     nth_weekday_code,
-    offsets_text,
     parse_due_date,
     parse_offsets,
     parse_repeat,
     parse_when,
 )
+from bot.i18n import language as _current
+from bot.i18n import speaking
 from bot.membership import not_in_group
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -73,13 +75,13 @@ MAX_REMINDER_MINUTES = int(LONGEST_OFFSET.total_seconds() // 60)
 
 SCHEDULE_FIELDS = (
     FormField("title", wording.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
-              placeholder="Monthly group meeting"),
+              placeholder=wording.MEETING_TITLE_PLACEHOLDER),
     FormField("when", wording.MEETING_WHEN_LABEL, max_length=100,
-              placeholder="next Tuesday 6pm"),
+              placeholder=wording.MEETING_WHEN_PLACEHOLDER),
     FormField("repeat", wording.MEETING_REPEAT_LABEL, required=False, max_length=200,
-              placeholder="none, weekly, fortnightly, monthly, monthly by weekday"),
+              placeholder=wording.MEETING_REPEAT_PLACEHOLDER),
     FormField("where", wording.MEETING_WHERE_LABEL, required=False, max_length=300,
-              placeholder="Community room, or a video link"),
+              placeholder=wording.MEETING_WHERE_PLACEHOLDER),
     FormField("agenda", wording.MEETING_AGENDA_LABEL, kind="paragraph", required=False,
               max_length=NOTES_MAX),
 )
@@ -183,7 +185,8 @@ class Flows:
         """The schedule form, maybe pre-filled."""
         spec = self.schedule_spec
         title = wording.MEETING_EDIT_FORM_TITLE if editing else wording.MEETING_FORM_TITLE
-        return Reply(form=spec.form(title, state=state.encode(), defaults=defaults))
+        return Reply(form=spec.form(title, state=state.encode(), defaults=defaults,
+                                    submit_label=wording.FORM_SEND))
 
     # ---- schedule, check, save ---------------------------------------------------------
 
@@ -234,11 +237,10 @@ class Flows:
         assert record is not None
         when = when_text(start, zone)
         if zone.key != group_zone.key:
-            when += f"; that is {when_text(start, group_zone)}"
+            when = wording.meeting_in_zone(when, when_text(start, group_zone))
         text = wording.meeting_check(
             neutralise(record.title), when, repeat_text(record), neutralise(record.location),
-            wording.reminders_words([d for d in offsets_text(record.reminders).split(", ")
-                                     if d != "none"]),
+            wording.reminders_words([describe_offset(m) for m in record.reminders]),
             posts_in(ctx.settings.updates_channel, channel), editing=editing is not None)
         value = str(draft_id)
         return Reply(messages=(Message(text, buttons=(
@@ -261,9 +263,10 @@ class Flows:
         editing = draft.replaces is not None
         zone = ZoneInfo(draft.zone)
         target_id = draft.replaces if draft.replaces is not None else draft.id
-        notice = wording.meeting_announced(
-            neutralise(draft.title), when_text(draft.starts_at, zone), repeat_text(draft),
-            neutralise(draft.location), target_id, editing)
+        with speaking(ctx.settings.language):  # a channel post: the group's language
+            notice = wording.meeting_announced(
+                neutralise(draft.title), when_text(draft.starts_at, zone), repeat_text(draft),
+                neutralise(draft.location), target_id, editing)
         channel = posts_in(ctx.settings.updates_channel, draft.channel)
         deliveries = [NewDelivery(f"meeting-announce:{draft.id}",
                                   destination_for(ctx.group_id, channel),
@@ -301,8 +304,8 @@ class Flows:
         for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None:
-                upcoming.append((nxt, f"- **{neutralise(meeting.title)}**: "
-                                      f"{when_text(nxt, zone)}"))
+                upcoming.append((nxt, wording.meeting_line(neutralise(meeting.title),
+                                                           when_text(nxt, zone))))
         actions = await self.store.open_actions(ctx.group_id, ctx.actor.user_id)
         if not upcoming and not actions:
             return None
@@ -335,10 +338,11 @@ class Flows:
                 ctx, meeting, str(ctx.options["date"])))
         title = neutralise(meeting.title)
         channel = posts_in(ctx.settings.updates_channel, meeting.channel)
-        notices = [NewDelivery(f"meeting-cancel:{meeting.id}",
-                               destination_for(ctx.group_id, channel),
-                               Message(wording.meeting_cancelled_notice(title, None)))
-                   ] if channel else []
+        with speaking(ctx.settings.language):  # a channel post: the group's language
+            notices = [NewDelivery(f"meeting-cancel:{meeting.id}",
+                                   destination_for(ctx.group_id, channel),
+                                   Message(wording.meeting_cancelled_notice(title, None)))
+                       ] if channel else []
         if not await self.store.cancel_meeting(ctx.group_id, meeting.id, ctx.now(), notices):
             raise UserError(wording.meeting_not_found(meeting.id))
         self.jobs.remove_meeting(meeting.id)
@@ -363,17 +367,21 @@ class Flows:
         day_start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
         found = occurrences(meeting).after(max(day_start, ctx.now()) - timedelta(microseconds=1))
         if found is None or found.astimezone(zone).date() != day:
-            raise UserError(wording.meeting_no_occurrence(f"{day:%A} {day.day} {day:%B}"))
+            raise UserError(wording.meeting_no_occurrence(wording.short_day(
+                datetime.combine(day, time(12), tzinfo=zone), zone)))
         return found
 
     async def _skip(self, ctx: Context, meeting: MeetingRecord, occurrence: datetime) -> Reply:
         title = neutralise(meeting.title)
         when = when_text(occurrence, ZoneInfo(meeting.zone))
         channel = posts_in(ctx.settings.updates_channel, meeting.channel)
-        notices = [NewDelivery(f"meeting-skip:{meeting.id}:{int(occurrence.timestamp())}",
-                               destination_for(ctx.group_id, channel),
-                               Message(wording.meeting_cancelled_notice(title, when)))
-                   ] if channel else []
+        with speaking(ctx.settings.language):  # a channel post: the group's language
+            notices = [NewDelivery(
+                f"meeting-skip:{meeting.id}:{int(occurrence.timestamp())}",
+                destination_for(ctx.group_id, channel),
+                Message(wording.meeting_cancelled_notice(
+                    title, when_text(occurrence, ZoneInfo(meeting.zone)))))
+            ] if channel else []
         if await self.store.skip_occurrence(ctx.group_id, meeting.id, occurrence, ctx.now(),
                                             notices):
             updated = await self.store.get_meeting(ctx.group_id, meeting.id)
@@ -399,8 +407,12 @@ class Flows:
                                                  ctx.actor.user_id, answer, ctx.now())
             if found is None:
                 raise UserError(wording.meeting_not_found(meeting_id))
-            message = compose_reminder(found.meeting, occurrence, found.agenda, found.counts,
-                                       late)
+            # The reminder pressed is updated in the language it was written in: the
+            # group's in a channel, the presser's own in their direct messages.
+            in_channel = not isinstance(ctx.event, ButtonPress) or ctx.event.channel is not None
+            with speaking(ctx.settings.language if in_channel else _current()):
+                message = compose_reminder(found.meeting, occurrence, found.agenda,
+                                           found.counts, late)
             return Reply(update=message,
                          messages=(Message(wording.rsvp_thanks(RSVP_LABELS[answer])),))
         return handle
@@ -493,7 +505,8 @@ class Flows:
         if ctx.options.get("meeting"):
             state = str((await self.meeting(ctx, int(ctx.options["meeting"]))).id)
         spec = self.minutes_spec
-        return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state))
+        return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state,
+                                    submit_label=wording.FORM_SEND))
 
     async def submit_minutes(self, ctx: Context) -> Reply:
         """The minutes form: post, store, and track the action items."""
@@ -514,18 +527,17 @@ class Flows:
         meeting_id = parse_id(state)
         if meeting_id is not None:
             meeting = await self.store.get_meeting(ctx.group_id, meeting_id)
-        local = now.astimezone(zone)
-        title = (neutralise(meeting.title) if meeting is not None
-                 else f"meeting of {local:%A} {local.day} {local:%B %Y}")
         channel = ctx.settings.updates_channel
-        lines = [wording.action_line(i + 1, neutralise(a.owner_name), neutralise(a.task),
-                                     None if a.due is None else
-                                     f"{a.due.astimezone(zone):%A} {a.due.astimezone(zone).day}"
-                                     f" {a.due.astimezone(zone):%B}")
-                 for i, a in enumerate(actions)]
-        post = Message(wording.minutes_posted(
-            title, neutralise(ctx.options["summary"]),
-            neutralise(ctx.options.get("decisions", "")), lines))
+        with speaking(ctx.settings.language):  # a channel post: the group's language
+            title = (neutralise(meeting.title) if meeting is not None
+                     else wording.minutes_title(now, zone))
+            lines = [wording.action_line(i + 1, neutralise(a.owner_name), neutralise(a.task),
+                                         None if a.due is None else
+                                         wording.short_day(a.due, zone))
+                     for i, a in enumerate(actions)]
+            post = Message(wording.minutes_posted(
+                title, neutralise(ctx.options["summary"]),
+                neutralise(ctx.options.get("decisions", "")), lines))
         key = f"minutes:{ctx.group_id}:{ctx.actor.user_id}:{int(now.timestamp() * 1e6)}"
         records = await self.store.save_minutes(
             NewMinutes(ctx.group_id, meeting.id if meeting else None, ctx.options["summary"],

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ from bot.features.meetings.texts import (
     reminder_message,
     when_text,
 )
+from bot.i18n import speaking
 from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
 from bot.text import neutralise
@@ -193,34 +195,49 @@ class MeetingJobs:
             if (context is not None and meeting is not None and meeting.status == "active"
                     and self._switched_on(due.group_id)):
                 for occurrence in due.occurrences:
-                    message = compose_reminder(meeting, occurrence,
-                                               context.agenda.get(occurrence, []),
-                                               context.counts.get(occurrence, {}),
-                                               due.firing.late)
-                    deliveries += self._reminder_deliveries(meeting, occurrence, due.firing,
-                                                            message)
+                    items = context.agenda.get(occurrence, [])
+                    counts = context.counts.get(occurrence, {})
+                    deliveries += await self._reminder_deliveries(
+                        meeting, occurrence, due.firing,
+                        partial(compose_reminder, meeting, occurrence, items, counts,
+                                due.firing.late))
             claims.append((due.firing.key, deliveries))
         claimed = await storage.claim_occurrences(claims, OWNER, self.host.clock.now())
         if any(deliveries for key, deliveries in claims if key in claimed):
             self.host.deliveries_waiting()
 
-    def _reminder_deliveries(self, meeting: MeetingRecord, occurrence: datetime,
-                             firing: Firing, message: Message) -> list[NewDelivery]:
+    async def _reminder_deliveries(self, meeting: MeetingRecord, occurrence: datetime,
+                                   firing: Firing, compose: Callable[[], Message],
+                                   ) -> list[NewDelivery]:
+        """The reminder in the channel, in the group's language, and to each member who
+        asked for it by DM, in theirs (made once per language)."""
         key = f"{firing.key}:{int(occurrence.timestamp())}"
-        channel = posts_in(self.host.group(meeting.group_id).updates_channel,
-                           meeting.channel)
+        settings = self.host.group(meeting.group_id)
+        made: dict[str, Message] = {}
+
+        def message_in(language: str) -> Message:
+            if language not in made:
+                with speaking(language):
+                    made[language] = compose()
+            return made[language]
+
+        channel = posts_in(settings.updates_channel, meeting.channel)
         deliveries = [NewDelivery(key, Destination.to_channel(meeting.group_id, channel),
-                                  message)] if channel else []
-        deliveries += [NewDelivery(f"{key}:dm:{user}", Destination.to_dm(meeting.group_id, user),
-                                   message)
-                       for user in sorted(meeting.dm_optins)]
+                                  message_in(settings.language))] if channel else []
+        for user in sorted(meeting.dm_optins):
+            language = await self.host.language_of(meeting.group_id, user)
+            deliveries.append(NewDelivery(f"{key}:dm:{user}",
+                                          Destination.to_dm(meeting.group_id, user),
+                                          message_in(language)))
         return deliveries
 
     async def _post_coming_up(self, group_id: str, firing: Firing) -> None:
         deliveries: list[NewDelivery] = []
         if self._switched_on(group_id):
-            zone = self.host.group(group_id).zone
-            message = await coming_up_message(self.store, zone, group_id, firing.due)
+            settings = self.host.group(group_id)
+            with speaking(settings.language):  # a channel post: the group's language
+                message = await coming_up_message(self.store, settings.zone, group_id,
+                                                  firing.due)
             if message is not None:
                 channel = self.host.group(group_id).updates_channel
                 deliveries.append(NewDelivery(firing.key, Destination.to_channel(
@@ -232,12 +249,14 @@ class MeetingJobs:
         deliveries: list[NewDelivery] = []
         if (action is not None and not action.done and action.due is not None
                 and self._switched_on(group_id)):
-            text = wording.action_reminder(neutralise(action.task),
-                                           day_text(action.due, ZoneInfo(action.zone)),
-                                           firing.late)
+            # A direct message to the owner: in their language.
+            with speaking(await self.host.language_of(group_id, action.owner_id)):
+                text = wording.action_reminder(neutralise(action.task),
+                                               day_text(action.due, ZoneInfo(action.zone)),
+                                               firing.late)
+                message = Message(text, buttons=(done_button(action),))
             deliveries.append(NewDelivery(
-                firing.key, Destination.to_dm(group_id, action.owner_id),
-                Message(text, buttons=(done_button(action),))))
+                firing.key, Destination.to_dm(group_id, action.owner_id), message))
         await self._claim(firing, deliveries)
 
 
@@ -319,8 +338,8 @@ async def coming_up_message(store: MeetingsStore, zone: ZoneInfo, group_id: str,
         occurrences = Occurrences(meeting.starts_at, meeting.zone, meeting.rrule,
                                   meeting.skipped)
         for occurrence in occurrences.upcoming(start - timedelta(microseconds=1), end):
-            found.append((occurrence, f"- **{neutralise(meeting.title)}**: "
-                                      f"{when_text(occurrence, zone)}"))
+            found.append((occurrence, wording.meeting_line(neutralise(meeting.title),
+                                                           when_text(occurrence, zone))))
     actions = await store.open_actions(group_id)
     if not found and not actions:
         return None

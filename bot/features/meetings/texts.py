@@ -30,14 +30,13 @@ def posts_in(updates_channel: str, scheduled_in: str) -> str:
 def when_text(moment: datetime, zone: ZoneInfo) -> str:
     """"Tuesday 1 December 2026 at 18:00 (Europe/London time, GMT)"."""
     local = moment.astimezone(zone)
-    return wording.meeting_time(f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}",
-                                zone.key, local.tzname() or "")
+    return wording.meeting_time(wording.long_moment(moment, zone), zone.key,
+                                local.tzname() or "")
 
 
 def day_text(moment: datetime, zone: ZoneInfo) -> str:
     """"Friday 4 December"."""
-    local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B}"
+    return wording.short_day(moment, zone)
 
 
 def repeat_text(meeting: MeetingRecord) -> str:
@@ -87,4 +86,4 @@ def action_text(action: ActionRecord) -> str:
 
 def done_button(action: ActionRecord) -> Button:
     """The button that marks an action item done."""
-    return Button(f"{wording.ACTION_DONE_BUTTON} ({action.id})", ACTION_DONE, str(action.id))
+    return Button(wording.done_label(action.id), ACTION_DONE, str(action.id))

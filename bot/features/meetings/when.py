@@ -18,6 +18,7 @@ from dateutil.rrule import rrule, rrulestr
 from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
 from bot.dates import read_day, read_moment
 from bot.features.meetings import wording
+from bot.i18n import babel_locale, tr
 
 MAX_REMINDERS = 5
 # Further ahead than this is more likely a typing slip than a plan.
@@ -35,7 +36,7 @@ _OFFSET = re.compile(
     r"(\d{1,3})\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|weeks?)\b",
     re.IGNORECASE)
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440, "w": 10080}
-_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -48,9 +49,9 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     if parsed is None:
         raise WhenError(wording.meeting_when_unknown(text))
     if parsed <= now:
-        raise WhenError(wording.meeting_when_past(parsed))
+        raise WhenError(wording.meeting_when_past(parsed, zone))
     if parsed - now > FURTHEST_AHEAD:
-        raise WhenError(wording.meeting_when_too_far(parsed))
+        raise WhenError(wording.meeting_when_too_far(parsed, zone))
     return parsed
 
 
@@ -92,7 +93,7 @@ def parse_repeat(text: str, start: datetime, now: datetime) -> str:
         rule = text.strip().split(":", 1)[1] if word.startswith("rrule:") else text.strip()
         rule = rule.upper()
         if "DTSTART" in rule:
-            raise WhenError(wording.meeting_rule_bad(text, "leave out DTSTART"))
+            raise WhenError(wording.meeting_rule_bad(text, tr(wording.RULE_NO_DTSTART)))
     else:
         raise WhenError(wording.meeting_repeat_unknown(text))
     check_rule(rule, start, now, text)
@@ -104,10 +105,20 @@ def _check_named_weekday(word: str, start: datetime, rule: str) -> None:
     if named is None:
         return
     days = [d.lower() for d in _DAY_NAMES]
-    wanted = wording.repeat_monthly_weekday(*named.groups()).lower()
-    if named.group(2) in days and describe_rule(rule, start).lower() != wanted:
+    nth, day = named.groups()
+    if day not in days:
+        return
+    number = _ORDINALS[nth]
+    wanted = f"{'' if number < 0 else '+'}{number}{_DAY_CODES[days.index(day)]}"
+    if rule != f"FREQ=MONTHLY;BYDAY={wanted}":
         raise WhenError(wording.meeting_weekday_mismatch(
-            f"{start:%A} {start.day} {start:%B}", describe_rule(rule, start)))
+            wording.short_day(start, _zone(start)), describe_rule(rule, start)))
+
+
+def _zone(moment: datetime) -> ZoneInfo:
+    """The zone an aware moment is in (UTC if it is not an IANA zone)."""
+    zone = moment.tzinfo
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo("UTC")
 
 
 def nth_weekday_code(start: datetime) -> str:
@@ -119,18 +130,19 @@ def nth_weekday_code(start: datetime) -> str:
 def describe_rule(rule: str, start: datetime) -> str:
     """A repeat rule in words (the common ones), else the rule itself."""
     if not rule:
-        return wording.REPEAT_NONE
+        return tr(wording.REPEAT_NONE)
     if rule == "FREQ=WEEKLY":
-        return wording.repeat_weekly(start.strftime("%A"))
+        return wording.repeat_weekly(wording.weekday(start, _zone(start)))
     if rule == "FREQ=WEEKLY;INTERVAL=2":
-        return wording.repeat_fortnightly(start.strftime("%A"))
+        return wording.repeat_fortnightly(wording.weekday(start, _zone(start)))
     if rule == f"FREQ=MONTHLY;BYMONTHDAY={start.day}":
         return wording.repeat_monthly_date(start.day)
     match = re.fullmatch(r"FREQ=MONTHLY;BYDAY=([+-]\d)([A-Z]{2})", rule)
     if match and match.group(2) in _DAY_CODES:
-        nth = _ORDINALS.get(int(match.group(1)), match.group(1))
-        day = _DAY_NAMES[_DAY_CODES.index(match.group(2))]
-        return wording.repeat_monthly_weekday(nth, day)
+        day = babel_locale().days["format"]["wide"][_DAY_CODES.index(match.group(2))]
+        nth = int(match.group(1))
+        return wording.repeat_monthly_weekday(nth if nth in _ORDINALS.values()
+                                              else match.group(1), day)
     return wording.repeat_rule(rule)
 
 
@@ -138,7 +150,7 @@ def build_rule(rule: str, start: datetime) -> rrule:
     """The dateutil rule, expanded in the start's zone (so wall-clock time holds)."""
     built = rrulestr(rule, dtstart=start)
     if not isinstance(built, rrule):
-        raise WhenError(wording.meeting_rule_bad(rule, "use a single RRULE"))
+        raise WhenError(wording.meeting_rule_bad(rule, tr(wording.RULE_ONE_RRULE)))
     return built
 
 
@@ -149,7 +161,7 @@ def check_rule(rule: str, start: datetime, now: datetime, shown: str) -> None:
         raise WhenError(wording.meeting_rule_too_often(shown))
     interval = re.search(r"INTERVAL=(-?\d+)", rule)
     if interval is not None and not 1 <= int(interval.group(1)) <= 1000:
-        raise WhenError(wording.meeting_rule_bad(shown, "INTERVAL must be from 1 to 1000"))
+        raise WhenError(wording.meeting_rule_bad(shown, tr(wording.RULE_INTERVAL)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -198,12 +210,10 @@ def parse_offsets(text: str) -> tuple[int, ...]:
 
 def describe_offset(minutes: int) -> str:
     """90 -> "1 hour 30 minutes"; 1440 -> "1 day"."""
-    parts = []
-    for size, name in ((10080, "week"), (1440, "day"), (60, "hour"), (1, "minute")):
-        count, minutes = divmod(minutes, size)
-        if count:
-            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
-    return " ".join(parts)
+    weeks, minutes = divmod(minutes, 10080)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    return wording.offset_words(weeks, days, hours, minutes)
 
 
 def offsets_text(minutes: tuple[int, ...]) -> str:

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.contract.discord.conftest import Harness, assert_no_mentions, buttons
+from tests.contract.discord.conftest import Harness, assert_no_mentions, buttons, inputs
 
 
 async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> None:
@@ -72,3 +72,59 @@ async def test_setup_shows_channels_as_links(harness: Harness) -> None:
     response = await harness.fake.wait_response(await harness.fake.slash("sam", "setup"))
     assert f"- updates_channel: <#{harness.fake.by_name['#updates']}>." in (
         response["data"]["content"])
+
+
+async def test_a_welsh_member_gets_a_welsh_modal_and_reminder_an_english_one_english(
+        harness: Harness) -> None:
+    """Bob chose Welsh with /language; Alice did not (her client says "fr", which has no
+    catalog). Each gets the schedule modal in their language; both asked for DM
+    reminders, and each DM is in its reader's language, while the reminder in #updates is
+    in the group's (English)."""
+    fake, app = harness.fake, harness.app
+    assert app is not None
+    fake.locales[fake.by_name["alice"]] = "fr"
+    await fake.wait_response(await fake.slash(
+        "bob", "language", [{"name": "language", "type": 3, "value": "Cymraeg"}]))
+    schedule = [{"name": "schedule", "type": 1, "options": []}]
+    welsh = await fake.wait_response(await fake.slash("bob", "meeting", schedule))
+    english = await fake.wait_response(await fake.slash("alice", "meeting", schedule))
+    assert welsh["type"] == english["type"] == 9
+    assert welsh["data"]["title"] == "Trefnu cyfarfod"
+    assert english["data"]["title"] == "Schedule a meeting"
+    assert [i["label"] for i in inputs(welsh["data"])] == [
+        "Teitl", "Pryd", "Ailadrodd", "Ble (lle neu ddolen)", "Nodiadau ar gyfer yr agenda"]
+    assert [i["label"] for i in inputs(english["data"])][:3] == ["Title", "When", "Repeat"]
+    assert inputs(welsh["data"])[1]["placeholder"] == "dydd Mawrth nesaf 6pm"
+    assert all(len(i["label"]) <= 45 for i in inputs(welsh["data"]))
+
+    day = (datetime.now(UTC) + timedelta(days=14)).astimezone(ZoneInfo("Europe/London"))
+    sent = await fake.submit("bob", welsh["data"], {
+        "title": "Cyfarfod y grŵp", "when": f"{day:%Y-%m-%d} 18:00", "repeat": "",
+        "where": "", "agenda": ""})
+    checked = (await fake.wait_response(sent))["data"]
+    assert checked["content"].startswith("Gwiriwch hyn cyn i mi ei gadw:")
+    assert " am 18:00 (amser Europe/London, " in checked["content"]
+    save = next(b for b in buttons(checked) if b["label"] == "Cadw'r cyfarfod")
+    message = fake.messages_in(fake.by_name["#general"])[-1]
+    saved = await fake.wait_response(await fake.press("bob", message, save["custom_id"]))
+    assert saved["data"]["content"].startswith("Wedi'i gadw: **Cyfarfod y grŵp**")
+    await harness.settle()
+    (meeting,) = await harness.storage.active_meetings(fake.guild_id)
+    remindme = [{"name": "remindme", "type": 1,
+                 "options": [{"name": "meeting", "type": 4, "value": meeting.id}]}]
+    for who in ("alice", "bob"):
+        await fake.wait_response(await fake.slash(who, "meeting", remindme))
+
+    await app.scheduler.run_due(meeting.starts_at - timedelta(hours=1))
+    await harness.settle()
+    await fake.wait_for(lambda: fake.dms_to("bob") and fake.dms_to("alice"))
+    (to_bob,) = fake.dms_to("bob")
+    (to_alice,) = fake.dms_to("alice")
+    assert to_bob["content"].startswith("Nodyn atgoffa: **Cyfarfod y grŵp**, Dydd ")
+    assert " am 18:00 " in to_bob["content"]
+    assert [b["label"] for b in buttons(to_bob)][:3] == ["Yn dod", "Efallai", "Methu dod"]
+    assert to_alice["content"].startswith("Reminder: **Cyfarfod y grŵp** is on ")
+    assert [b["label"] for b in buttons(to_alice)][:3] == ["Going", "Maybe", "Can't make it"]
+    (post,) = [m for m in fake.public_posts("#updates") if "Cyfarfod y grŵp" in m["content"]
+               and m["content"].startswith("Reminder")]
+    assert "Answers so far: 0 going" in post["content"]  # the group's language

@@ -18,8 +18,10 @@ from tests.contract.slack.conftest import (
     TEAM_ID,
     UPDATES,
     all_text,
+    dm,
     elements,
     modal,
+    posted,
     settle,
 )
 from tests.fakes.slack import payloads
@@ -93,3 +95,60 @@ async def test_setup_shows_channels_as_links(slack: FakeSlack, runner: SlackRunn
     ack = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/setup", "", user=SAM))
     assert f"- updates_channel: <#{UPDATES}>." in ack["text"]
+
+
+async def test_a_welsh_member_gets_a_welsh_modal_and_reminder_an_english_one_english(
+        slack: FakeSlack, runner: SlackRunner) -> None:
+    """Bob chose Welsh with /language; Alice did not. Each gets the schedule modal (its
+    title, labels and the adapter's own buttons) in their language; both asked for DM
+    reminders, and each DM is in its reader's language, while the reminder in the updates
+    channel is in the group's (English)."""
+    chosen = await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/language", "Cymraeg", user=BOB))
+    assert chosen["text"].startswith("Wedi'i wneud.")
+    await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/meeting", "schedule", user=BOB))
+    welsh = await modal(slack, 1)
+    await slack.send_and_ack("slash_commands", payloads.slash_command(
+        slack, "/meeting", "schedule", user=ALICE))
+    english = await modal(slack, 2)
+    assert welsh["title"]["text"] == "Trefnu cyfarfod"
+    assert english["title"]["text"] == "Schedule a meeting"
+    assert all(len(v["title"]["text"]) <= 24 for v in (welsh, english))
+    labels = [b["label"]["text"] for b in welsh["blocks"]]
+    assert labels == ["Teitl", "Pryd", "Ailadrodd", "Ble (lle neu ddolen)",
+                      "Nodiadau ar gyfer yr agenda"]
+    assert [b["label"]["text"] for b in english["blocks"]][:3] == ["Title", "When", "Repeat"]
+    assert (welsh["submit"]["text"], welsh["close"]["text"]) == ("Anfon", "Canslo")
+    assert (english["submit"]["text"], english["close"]["text"]) == ("Send", "Cancel")
+
+    ack = await slack.send_and_ack("interactive", payloads.view_submission(welsh, {
+        "title": "Cyfarfod y grŵp", "when": "2026-01-13 18:00", "repeat": "",
+        "where": "", "agenda": ""}, user=BOB))
+    checked = ack["view"]["blocks"]
+    assert ("- Pryd: Dydd Mawrth 13 Ionawr 2026 am 18:00 (amser Europe/London, GMT)"
+            in all_text(checked))
+    save = next(b for b in _buttons(checked) if b["text"]["text"] == "Cadw'r cyfarfod")
+    await slack.send_and_ack("interactive", payloads.block_actions(
+        slack, payloads.button(save["action_id"], save["value"], "Cadw'r cyfarfod"),
+        user=BOB, view={**ack["view"], "id": "V1"}))
+    await settle(runner)
+    (meeting,) = await runner.core.storage.active_meetings(TEAM_ID)
+    for user in (ALICE, BOB):
+        await slack.send_and_ack("slash_commands", payloads.slash_command(
+            slack, "/meeting", f"remindme meeting={meeting.id}", user=user))
+
+    await runner.core.scheduler.run_due(meeting.starts_at - timedelta(hours=1))
+    await settle(runner)
+    (to_bob,) = [p for p in posted(slack, dm(BOB)) if "Cyfarfod y grŵp" in p["text"]]
+    (to_alice,) = [p for p in posted(slack, dm(ALICE)) if "Cyfarfod y grŵp" in p["text"]]
+    assert to_bob["text"].startswith(
+        "Nodyn atgoffa: *Cyfarfod y grŵp*, Dydd Mawrth 13 Ionawr 2026 am 18:00")
+    assert [b["text"]["text"] for b in _buttons(to_bob["blocks"])][:3] == [
+        "Yn dod", "Efallai", "Methu dod"]
+    assert to_alice["text"].startswith(
+        "Reminder: *Cyfarfod y grŵp* is on Tuesday 13 January 2026 at 18:00")
+    assert [b["text"]["text"] for b in _buttons(to_alice["blocks"])][:3] == [
+        "Going", "Maybe", "Can't make it"]
+    (post,) = [p for p in posted(slack, UPDATES) if p["text"].startswith("Reminder")]
+    assert "Answers so far: 0 going" in all_text(post["blocks"])  # the group's language
