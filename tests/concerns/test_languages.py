@@ -234,3 +234,18 @@ def test_the_default_emergency_words_are_the_configs_defaults() -> None:
     with speaking("cy"):
         assert wording.emergency_text(section.emergency_text).startswith("Os oes unrhyw un")
         assert wording.emergency_text("Ring Sam.") == "Ring Sam."
+
+
+async def test_acknowledged_in_the_channel_the_post_stays_in_the_groups_language(
+        cbot: MemoryBot) -> None:
+    await cbot.run("dev", "/language cy")
+    ref = ref_in(reply_text(await raise_concern(cbot, what=SECRET)))
+    await settle_fully(cbot)
+    in_channel = await cbot.press("dev", ACK_ACTION, ref, channel=LEADS_CHANNEL)
+    assert in_channel.update is not None
+    assert in_channel.update.text.startswith(f"Case {ref} was acknowledged by Dev at ")
+    assert reply_text(in_channel).startswith(f"Rydych chi wedi cymryd achos {ref}.")
+    ref = ref_in(reply_text(await raise_concern(cbot, what=SECRET)))
+    in_dm = await cbot.press("dev", ACK_ACTION, ref, channel=None)
+    assert in_dm.update is not None
+    assert in_dm.update.text.startswith(f"Cafodd achos {ref} ei gydnabod gan Dev am ")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
+from bot.events import ButtonPress
 from bot.features.concerns import routing, wording
 from bot.features.concerns.common import (
     Leads,
@@ -24,7 +25,7 @@ from bot.features.concerns.common import (
 )
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.store import CaseNote, CaseStatus, KnownLead, NoteKind
-from bot.i18n import speaking, tr
+from bot.i18n import language, speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -78,9 +79,14 @@ class Cases:
         log_event(log, logging.INFO, "concern.acknowledged", group=ctx.group_id,
                   case=concern.case_id)
         when = routing.taken_at(now, settings.zone)
+        # The pressed message is rewritten where it is: a direct message in the lead's
+        # language, the leads' channel (the only channel with the button) in the group's.
+        pressed_in_channel = isinstance(ctx.event, ButtonPress) and bool(ctx.event.channel)
+        with speaking(settings.language if pressed_in_channel else language()):
+            update = Message(wording.concern_taken_line(
+                concern.case_id, neutralise(ctx.actor.display_name), when))
         return Reply(messages=(Message(wording.concern_you_took(concern.case_id)),),
-                     update=Message(wording.concern_taken_line(
-                         concern.case_id, neutralise(ctx.actor.display_name), when)))
+                     update=update)
 
     # ---- /case ---------------------------------------------------------------------------
 
