@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
+from bot.events import ButtonPress
 from bot.features.concerns import routing, wording
 from bot.features.concerns.common import (
     Leads,
@@ -24,6 +25,7 @@ from bot.features.concerns.common import (
 )
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.store import CaseNote, CaseStatus, KnownLead, NoteKind
+from bot.i18n import language, speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -60,9 +62,12 @@ class Cases:
         people = await routing.known_leads(self.host, ctx.group_id)
         route = routing.route_for(self.host.config, people,
                                   routing.barred(concern, people))
+        languages = await routing.readers(self.host, ctx.group_id,
+                                          (*route.everyone, concern.reporter_id))
         deliveries = routing.taken_deliveries(concern, route, ctx.actor.user_id,
                                               ctx.actor.display_name, now,
-                                              settings.leads_channel, settings.timezone)
+                                              settings.leads_channel, settings.timezone,
+                                              languages)
         result = await self.host.store.acknowledge_concern(
             concern.case_id, ctx.actor.user_id, ctx.actor.display_name, deliveries, now)
         if not result.taken:
@@ -73,10 +78,15 @@ class Cases:
         self.host.deliveries_waiting()
         log_event(log, logging.INFO, "concern.acknowledged", group=ctx.group_id,
                   case=concern.case_id)
-        when = f"{now.astimezone(settings.zone):%H:%M}"
+        when = routing.taken_at(now, settings.zone)
+        # The pressed message is rewritten where it is: a direct message in the lead's
+        # language, the leads' channel (the only channel with the button) in the group's.
+        pressed_in_channel = isinstance(ctx.event, ButtonPress) and bool(ctx.event.channel)
+        with speaking(settings.language if pressed_in_channel else language()):
+            update = Message(wording.concern_taken_line(
+                concern.case_id, neutralise(ctx.actor.display_name), when))
         return Reply(messages=(Message(wording.concern_you_took(concern.case_id)),),
-                     update=Message(wording.concern_taken_line(
-                         concern.case_id, neutralise(ctx.actor.display_name), when)))
+                     update=update)
 
     # ---- /case ---------------------------------------------------------------------------
 
@@ -156,11 +166,12 @@ class Cases:
         if target not in allowed or target in routing.barred(concern, people):
             raise UserError(wording.CONCERN_ASSIGNEE_NOT_LEAD)
         name = routing.name_in(people, target)
+        with speaking(await self.host.language_of(ctx.group_id, target)):
+            told = Message(wording.concern_assigned_to_you(
+                concern.case_id, neutralise(ctx.actor.display_name)))
         notice = NewDelivery(f"concern:{concern.case_id}:assigned:{target}:"
                              f"{ctx.now().timestamp():.0f}",
-                             Destination.to_dm(ctx.group_id, target),
-                             Message(wording.concern_assigned_to_you(
-                                 concern.case_id, neutralise(ctx.actor.display_name))))
+                             Destination.to_dm(ctx.group_id, target), told)
         done = await self.host.store.assign_concern(
             concern.case_id, target, ctx.actor.user_id, ctx.actor.display_name, [notice],
             ctx.now())
@@ -192,10 +203,11 @@ class Cases:
         await audit(self.host, ctx, concern.case_id, "viewed the audit")
         entries = await self.host.store.case_audit(concern.case_id)
         zone = ctx.settings.timezone
-        lines = [f"**Audit of case {concern.case_id}**"]
+        lines = [wording.concern_audit_header(concern.case_id)]
         for entry in entries:
-            who = neutralise(entry.actor_name) if entry.actor_id else (
-                "the reporter" if entry.action == "raised" else "the bot")
+            who = neutralise(entry.actor_name) if entry.actor_id else tr(
+                wording.CONCERN_AUDIT_REPORTER if entry.action == "raised"
+                else wording.CONCERN_AUDIT_BOT)
             lines.append(wording.concern_audit_line(local(entry.at, zone), who,
                                                     entry.action, neutralise(entry.detail)))
         return Reply.text("\n".join(lines))

@@ -48,8 +48,8 @@ def refuse() -> UserError:
 
 
 def local(moment: datetime, zone: str) -> str:
-    """A time as leads read it, in the group's zone."""
-    return f"{moment.astimezone(ZoneInfo(zone)):%d %b %Y %H:%M}"
+    """A time as leads read it, in the group's zone and the language in force."""
+    return wording.when_raised(moment, ZoneInfo(zone))
 
 
 def age(host: ConcernsHost, created: datetime, now: datetime) -> str:

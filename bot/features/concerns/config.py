@@ -11,15 +11,13 @@ import re
 from typing import Annotated, Any
 
 from bot.config_model import ConfigSection, checked, true_or_false, whole_number
+from bot.features.concerns import wording
 from bot.settings import SettingError
 
-DEFAULT_EMERGENCY = (
-    "If anyone is in immediate danger, call 999 now (or 112). Do not wait for a reply "
-    "from the bot or from a lead.")
-DEFAULT_HELPLINES = (
-    "Samaritans: 116 123 (free, any time)",
-    "NSPCC helpline (worried about a child): 0808 800 5000",
-)
+# The defaults' words live in the wording, so they are said in the reader's language
+# (`wording.emergency_text`, `wording.helplines`); an operator's own text is shown as written.
+DEFAULT_EMERGENCY = str(wording.DEFAULT_EMERGENCY)
+DEFAULT_HELPLINES = tuple(str(line) for line in wording.DEFAULT_HELPLINES)
 
 
 _MEMBER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")

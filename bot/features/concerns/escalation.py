@@ -100,8 +100,12 @@ class Escalations:
         route = routing.route_for(host.config, people,
                                   routing.barred(concern, people))
         minutes = int((firing.due - concern.created_at).total_seconds() // 60)
+        # No member acted: each lead reads it in their own language, the channel in the
+        # group's.
+        languages = await routing.readers(host, concern.group_id, route.everyone)
         deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,
-                                                   settings.timezone, settings.leads_channel)
+                                                   settings.timezone, settings.leads_channel,
+                                                   languages)
         sent = await host.store.escalate_concern(ref, firing.key, self.owner, deliveries,
                                                  now)
         if sent:

@@ -3,6 +3,12 @@
 
 The command line opens the database and hands the store in (`run_export`), so this
 module needs nothing of how the bot is put together.
+
+The record is in English, whatever the group's language: it is written for whoever runs
+the command (like every command-line line), the same case must read the same whoever
+exports it and whenever, it may be handed to social services or the police, and what it
+quotes (the audit's actions, how a case was raised) is stored as English codes. The
+member's own words are quoted as they wrote them, in any language.
 """
 
 from __future__ import annotations

@@ -224,8 +224,10 @@ class Intake:
         reach = await reachable_leads(self.host, ctx.group_id, record.excluded, roster)
         kind = reach_kind(reach, route, bool(ctx.settings.leads_channel)
                           and route.channel_safe)
+        languages = await routing.readers(self.host, ctx.group_id, route.everyone)
         deliveries = routing.new_concern_deliveries(
-            concern, route, config, ctx.settings.leads_channel, ctx.settings.timezone)
+            concern, route, config, ctx.settings.leads_channel, ctx.settings.timezone,
+            languages)
         await self.host.store.raise_concern(record, deliveries, now)
         self.host.deliveries_waiting()
         self.escalate(concern)
@@ -247,12 +249,13 @@ class Intake:
         else:
             via = "dm"
         messages = []
+        emergency = wording.emergency_text(config.emergency_text)
         if danger:
-            messages.append(Message(wording.concern_emergency(config.emergency_text,
-                                                              config.helplines)))
+            messages.append(Message(wording.concern_emergency(
+                emergency, wording.helplines(config.helplines))))
         messages.append(Message(wording.concern_confirmed(
             record.case_id, config.acknowledge_minutes, anonymous, may_contact, kind,
-            told, "" if danger else config.emergency_text,
+            told, "" if danger else emergency,
             emergency_always=record.source == "dm", via=via)))
         return Reply(messages=tuple(messages))
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import Roster, Route, lead_roster
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
@@ -88,11 +89,13 @@ async def tell_facilitators(host: LeadsHost, ctx: Context) -> int:
     group_id = ctx.group_id
     settings = host.group(group_id)
     found = await host.people.holders(group_id, settings.facilitator_roles)
-    message = Message(wording.CONCERN_NO_LEAD_FOR_FACILITATORS)
     day = ctx.now().strftime("%Y-%m-%d")
-    deliveries = [NewDelivery(f"concern-no-lead:{group_id}:{day}:{p.user_id}",
-                              Destination.to_dm(group_id, p.user_id), message)
-                  for p in found.people]
+    deliveries = []
+    for person in found.people:
+        with speaking(await ctx.app.language_of(group_id, person.user_id)):
+            message = Message(wording.CONCERN_NO_LEAD_FOR_FACILITATORS)
+        deliveries.append(NewDelivery(f"concern-no-lead:{group_id}:{day}:{person.user_id}",
+                                      Destination.to_dm(group_id, person.user_id), message))
     if not deliveries:
         log_event(log, logging.CRITICAL, "concern.no_facilitator_to_tell", group=group_id)
         return 0

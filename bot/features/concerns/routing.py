@@ -13,6 +13,9 @@ The rules, in one place (see docs/decisions/concern-routing.md):
 - a direct message that cannot be delivered is rerouted to the fallback contacts and
   then the other leads, never to any channel;
 - with no lead to send to, the fallback contacts get it and this is logged CRITICAL.
+
+Each notification is written in its reader's language (`Readers`): a direct message in
+its recipient's, the leads' channel in the group's.
 """
 
 from __future__ import annotations
@@ -20,26 +23,60 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import Concern
+from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Destination, Message
 from bot.outbox import Fallback, NewDelivery
 from bot.people import Remembered, role_roster
+from bot.settings import GroupSettings
 from bot.text import USER_MENTION, neutralise, quote_block
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from bot.features.concerns.host import LeadsHost
 
 log = logging.getLogger(__name__)
 
 ACK_ACTION = "concern.ack"
+
+
+class Languages(Protocol):
+    """What finding each reader's language needs (a feature's host has it)."""
+
+    def group(self, group_id: str) -> GroupSettings:
+        """The settings in force for one group (its language)."""
+
+    async def language_of(self, group_id: str, user_id: str) -> str:
+        """The language to write to one member in."""
+
+
+@dataclass(frozen=True, slots=True)
+class Readers:
+    """Whose language each notification is written in: each person's own, by id (their
+    choice, else the group's), and the group's for the leads' channel."""
+
+    group: str
+    people: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, user_id: str) -> str:
+        """The language of one person (the group's if not looked up)."""
+        return self.people.get(user_id, self.group)
+
+
+async def readers(host: Languages, group_id: str, people: Iterable[str]) -> Readers:
+    """The languages of the people a concern's notifications go to, and the group's."""
+    return Readers(host.group(group_id).language,
+                   {who: await host.language_of(group_id, who)
+                    for who in dict.fromkeys(people) if who})
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +225,13 @@ def route_for(config: ConcernsConfig, leads: Iterable[str],
 
 
 def lead_text(concern: Concern, zone_name: str) -> str:
-    """A concern as the leads read it (member words neutralised)."""
+    """A concern as the leads read it (member words neutralised), in the language in
+    force."""
     from zoneinfo import ZoneInfo
 
-    raised = f"{concern.created_at.astimezone(ZoneInfo(zone_name)):%d %b %Y %H:%M}"
+    raised = wording.when_raised(concern.created_at, ZoneInfo(zone_name))
     if concern.anonymous or not concern.reporter_name:
-        reporter = "someone who asked not to be named"
+        reporter = tr(wording.CONCERN_REPORTER_UNNAMED)
     else:
         reporter = neutralise(concern.reporter_name)
     return wording.concern_for_leads(
@@ -209,39 +247,57 @@ def ack_message(ref: str, text: str) -> Message:
                                          "primary"),))
 
 
-def _dm_fallbacks(group_id: str, me: str, route: Route, message: Message,
-                  ) -> tuple[Fallback, ...]:
-    rerouted = ack_message(message.buttons[0].value if message.buttons else "",
-                           wording.concern_rerouted(message.text))
+def _written(code: str, make: Callable[[], Message]) -> Message:
+    """A message made in one language."""
+    with speaking(code):
+        return make()
+
+
+def _dm_fallbacks(group_id: str, me: str, route: Route, ref: str, text: Callable[[], str],
+                  languages: Readers) -> tuple[Fallback, ...]:
+    """If `me` cannot get a direct message: each other deputy and lead, in turn, told
+    why they have it, each in their own language."""
     order = [c for c in (*route.fallbacks, *route.leads) if c != me]
-    return tuple(Fallback(Destination.to_dm(group_id, who), rerouted)
+    return tuple(Fallback(Destination.to_dm(group_id, who), _written(
+        languages.of(who), lambda: ack_message(ref, wording.concern_rerouted(text()))))
                  for who in dict.fromkeys(order))
 
 
 def new_concern_deliveries(concern: Concern, route: Route, config: ConcernsConfig,
-                           channel: str, zone_name: str) -> list[NewDelivery]:
-    """The notifications a new concern causes."""
+                           channel: str, zone_name: str,
+                           languages: Readers) -> list[NewDelivery]:
+    """The notifications a new concern causes, each in its reader's language."""
     group_id, ref = concern.group_id, concern.case_id
-    message = ack_message(ref, lead_text(concern, zone_name))
+
+    def text() -> str:
+        return lead_text(concern, zone_name)
+
+    def message() -> Message:
+        return ack_message(ref, text())
+
     out: list[NewDelivery] = []
     dm_leads = route.leads if (config.lead_dms or not route.channel_safe) else ()
     for lead in dm_leads:
         out.append(NewDelivery(f"concern:{ref}:dm:{lead}", Destination.to_dm(group_id, lead),
-                               message, _dm_fallbacks(group_id, lead, route, message)))
+                               _written(languages.of(lead), message),
+                               _dm_fallbacks(group_id, lead, route, ref, text, languages)))
     if not route.leads or not route.channel_safe:
         # A lead is excluded (or none can be sent to): the deputies are told as well.
         for contact in route.fallbacks:
             out.append(NewDelivery(f"concern:{ref}:fb:{contact}",
-                                   Destination.to_dm(group_id, contact), message,
-                                   _dm_fallbacks(group_id, contact, route, message)))
+                                   Destination.to_dm(group_id, contact),
+                                   _written(languages.of(contact), message),
+                                   _dm_fallbacks(group_id, contact, route, ref, text,
+                                                 languages)))
     if channel and route.channel_safe:
         # With anyone excluded, nothing at all: a line saying only that a concern was
         # raised would tell the excluded lead, who may read the channel, about it.
-        fallbacks = tuple(Fallback(Destination.to_dm(group_id, c), message)
+        fallbacks = tuple(Fallback(Destination.to_dm(group_id, c),
+                                   _written(languages.of(c), message))
                           for c in route.fallbacks)
         out.append(NewDelivery(f"concern:{ref}:channel",
-                               Destination.to_channel(group_id, channel), message,
-                               fallbacks))
+                               Destination.to_channel(group_id, channel),
+                               _written(languages.group, message), fallbacks))
     if not route.leads:
         log_event(log, logging.CRITICAL, "concern.no_lead_reachable", group=group_id,
                   case=ref, fallbacks=len(route.fallbacks),
@@ -250,46 +306,65 @@ def new_concern_deliveries(concern: Concern, route: Route, config: ConcernsConfi
 
 
 def escalation_deliveries(concern: Concern, route: Route, key: str, minutes: int,
-                          zone_name: str, channel: str = "") -> list[NewDelivery]:
-    """An escalation: to every lead and fallback contact who may see the case.
+                          zone_name: str, channel: str,
+                          languages: Readers) -> list[NewDelivery]:
+    """An escalation: to every lead and fallback contact who may see the case, each in
+    their own language (the leads' channel in the group's).
 
     Each DM falls back to the others; when nobody is excluded from the case, the first
     one's chain ends in the leads' channel, so an escalation reaches someone even when
     every direct message is refused, and the channel hears it once. When anyone is
     excluded the channel hears nothing: the case waits for the next escalation.
     """
-    message = ack_message(concern.case_id, wording.concern_escalated(
-        concern.case_id, minutes, lead_text(concern, zone_name)))
+    ref = concern.case_id
+
+    def text() -> str:
+        return wording.concern_escalated(ref, minutes, lead_text(concern, zone_name))
+
     last: tuple[Fallback, ...] = ()
     if channel and route.channel_safe:
-        in_channel = ack_message(concern.case_id,
-                                 wording.concern_escalated_in_channel(message.text))
+        in_channel = _written(languages.group, lambda: ack_message(
+            ref, wording.concern_escalated_in_channel(text())))
         last = (Fallback(Destination.to_channel(concern.group_id, channel), in_channel),)
-    return [NewDelivery(f"{key}:{who}", Destination.to_dm(concern.group_id, who), message,
-                        _dm_fallbacks(concern.group_id, who, route, message)
+    return [NewDelivery(f"{key}:{who}", Destination.to_dm(concern.group_id, who),
+                        _written(languages.of(who), lambda: ack_message(ref, text())),
+                        _dm_fallbacks(concern.group_id, who, route, ref, text, languages)
                         + (last if i == 0 else ()))
             for i, who in enumerate(route.everyone)]
 
 
 def taken_deliveries(concern: Concern, route: Route, taker: str, taker_name: str,
-                     at: datetime, channel: str, zone_name: str) -> list[NewDelivery]:
-    """Tell the others who took the case, and the reporter if they agreed."""
+                     at: datetime, channel: str, zone_name: str,
+                     languages: Readers) -> list[NewDelivery]:
+    """Tell the others who took the case, and the reporter if they agreed, each in their
+    own language (the leads' channel in the group's)."""
     from zoneinfo import ZoneInfo
 
-    when = f"{at.astimezone(ZoneInfo(zone_name)):%H:%M}"
-    line = Message(wording.concern_taken_line(concern.case_id, neutralise(taker_name), when))
+    when = taken_at(at, ZoneInfo(zone_name))
     ref, group_id = concern.case_id, concern.group_id
-    out = [NewDelivery(f"concern:{ref}:taken:{who}", Destination.to_dm(group_id, who), line)
+
+    def line() -> Message:
+        return Message(wording.concern_taken_line(ref, neutralise(taker_name), when))
+
+    out = [NewDelivery(f"concern:{ref}:taken:{who}", Destination.to_dm(group_id, who),
+                       _written(languages.of(who), line))
            for who in route.everyone if who != taker]
     if channel and route.channel_safe:
         out.append(NewDelivery(f"concern:{ref}:taken:channel",
-                               Destination.to_channel(group_id, channel), line))
+                               Destination.to_channel(group_id, channel),
+                               _written(languages.group, line)))
     if concern.may_contact and concern.reporter_id:
         # Sealed: who raised which case is kept encrypted, and forgotten once told.
+        told = _written(languages.of(concern.reporter_id), lambda: Message(
+            wording.concern_ack_for_reporter(ref, concern.anonymous
+                                             or not concern.reporter_name)))
         out.append(NewDelivery(f"concern:{ref}:reporter-told",
-                               Destination.to_dm(group_id, concern.reporter_id),
-                               Message(wording.concern_ack_for_reporter(
-                                   ref, concern.anonymous or not concern.reporter_name)),
+                               Destination.to_dm(group_id, concern.reporter_id), told,
                                sealed=True))
     return out
+
+
+def taken_at(at: datetime, zone: ZoneInfo) -> str:
+    """The time a lead took a case, as leads read it: "17:05" in the group's zone."""
+    return f"{at.astimezone(zone):%H:%M}"
 

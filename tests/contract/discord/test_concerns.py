@@ -128,3 +128,40 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
     # Its author may read the leads' channel: nothing about it there, not even a line.
     assert ["I feel unsafe" in p["content"] for p in fake.public_posts(LEADS)] == [True]
     assert fake.public_posts("#general") == []
+
+
+async def test_each_reader_gets_the_concern_in_their_own_language_on_discord(
+        harness: Harness) -> None:
+    """Alice and Dev chose Welsh, Erin did not: Alice's modal and confirmation are Welsh,
+    Dev's DM and button Welsh, Erin's English, and Alice is told in Welsh who took it."""
+    fake = harness.fake
+    for lead in ("dev", "erin"):
+        await _register(fake, lead)
+    for who in ("alice", "dev"):
+        await fake.wait_response(await fake.slash(
+            who, "language", [{"name": "language", "type": 3, "value": "cy"}]))
+    opened = await fake.wait_response(await fake.slash("alice", "concern"))
+    assert opened["data"]["title"] == "Codi pryder diogelu"
+    labels = [i["label"] for i in inputs(opened["data"])]
+    assert labels[:2] == ["Beth sy'n digwydd? (yn eich geiriau eich hun)",
+                          "Am bwy mae'r pryder?"]
+    assert all(len(label) <= 45 for label in labels)
+    answer = await _raise(fake, opened["data"], "alice", "Someone was shouted at", "")
+    assert answer["data"]["content"].startswith("Diolch. Mae eich pryder wedi'i gadw fel")
+    await harness.settle()
+    await fake.wait_for(lambda: fake.dms_to("dev") and fake.dms_to("erin"))
+    (to_dev,) = fake.dms_to("dev")
+    (to_erin,) = fake.dms_to("erin")
+    assert to_dev["content"].startswith("**Pryder diogelu C-")
+    assert to_erin["content"].startswith("**Safeguarding concern C-")
+    (welsh_button,) = buttons(to_dev)
+    (english_button,) = buttons(to_erin)
+    assert (welsh_button["label"], english_button["label"]) == ("Cydnabod", "Acknowledge")
+    pressed = await fake.wait_response(await fake.press("dev", to_dev,
+                                                        welsh_button["custom_id"]))
+    assert "gydnabod gan dev" in str(pressed["data"]).lower()
+    await harness.settle()
+    await fake.wait_for(lambda: fake.dms_to("alice") and len(fake.dms_to("erin")) > 1)
+    assert fake.dms_to("alice")[-1]["content"].startswith(
+        "Mae arweinydd diogelu wedi cymryd eich pryder (achos C-")
+    assert "was acknowledged by dev at" in fake.dms_to("erin")[-1]["content"].lower()

@@ -130,3 +130,34 @@ async def test_a_direct_message_and_a_message_shortcut_raise_concerns_on_slack(
     # Its author may read the leads' channel: nothing about it there, not even a line.
     assert ["I feel unsafe" in json.dumps(p) for p in posted(slack, LEADS)] == [True]
     assert posted(slack, GENERAL) == []
+
+
+async def test_each_reader_gets_the_concern_in_their_own_language_on_slack(
+        slack: FakeSlack, runner: SlackRunner) -> None:
+    """Alice and Dev chose Welsh, Erin did not: the modal (within Slack's 24-character
+    title) and the confirmation are Welsh for Alice, the DM and its button Welsh for Dev
+    and English for Erin, and the leads' channel is in the group's language, English."""
+    for lead in (DEV, ERIN):
+        await _register(slack, runner, lead)
+    for who in (ALICE, DEV):
+        await slack.send_and_ack("slash_commands",
+                                 payloads.slash_command(slack, "/language", "cy", user=who))
+    await slack.send_and_ack("slash_commands",
+                             payloads.slash_command(slack, "/concern", "", user=ALICE))
+    view = await modal(slack, 1)
+    assert view["title"]["text"] == "Codi pryder diogelu"
+    assert view["blocks"][0]["label"]["text"] == (
+        "Beth sy'n digwydd? (yn eich geiriau eich hun)")
+    done = await _submit(slack, view, ALICE, "Someone was shouted at", "")
+    assert "Diolch. Mae eich pryder wedi'i gadw fel achos" in json.dumps(done,
+                                                                       ensure_ascii=False)
+    await settle(runner)
+    await slack.wait_for(lambda: posted(slack, dm(DEV)) and posted(slack, dm(ERIN)))
+    (to_dev,) = posted(slack, dm(DEV))
+    (to_erin,) = posted(slack, dm(ERIN))
+    assert "Pryder diogelu C-" in json.dumps(to_dev, ensure_ascii=False)
+    assert "Safeguarding concern C-" in json.dumps(to_erin)
+    assert [b["text"]["text"] for b in elements(to_dev)] == ["Cydnabod"]
+    assert [b["text"]["text"] for b in elements(to_erin)] == ["Acknowledge"]
+    (in_channel,) = posted(slack, LEADS)
+    assert "Safeguarding concern C-" in json.dumps(in_channel)
