@@ -25,6 +25,7 @@ from bot.app import App
 from bot.catalog import BOT_NAME, CONCERN_SHORTCUT_LABEL
 from bot.errors import UserError
 from bot.events import ButtonPress, Event, MemberJoined, MessageShortcut, QuotedMessage
+from bot.i18n import tr
 from bot.messages import Button, Choice
 from bot.parsing import split_words
 
@@ -485,7 +486,7 @@ async def _form(console: Console, args: str) -> bool:
 async def _cancel(console: Console, args: str) -> bool:
     me = _open_form(console)
     me.form = None
-    console.screen.note(FORM_CLOSED)
+    console.screen.note(tr(FORM_CLOSED))
     return True
 
 
