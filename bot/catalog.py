@@ -218,8 +218,9 @@ def no_words() -> list[str]:
 
 
 def _words(listed: str) -> list[str]:
-    return [w for w in (" ".join(part.split()).casefold() for part in listed.split(","))
-            if w]
+    # (the pseudo-language's brackets and padding are not part of a word)
+    return [w for w in (" ".join(part.strip("⟦⟧~").split()).casefold()
+                        for part in listed.split(",")) if w]
 
 
 # ---- the console (a practice chat in a terminal: adapters/console) -------------------------

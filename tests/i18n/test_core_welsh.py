@@ -5,18 +5,19 @@ and the form's default "Send"."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
 from bot import catalog
 from bot.answers import read_yes_no
 from bot.app import check_form
 from bot.commands import OptionSpec, OptionType
 from bot.config import Config
 from bot.errors import UserError
-from bot.i18n import speaking, tr
+from bot.i18n import PSEUDO, allow_pseudo, speaking, tr
 from bot.messages import Form, FormField, Message, Reply, message_from_dict, message_to_dict
 from bot.privacy import export_language
 from tests.console_helpers import run_script
@@ -122,3 +123,41 @@ async def test_the_console_speaks_welsh_to_a_welsh_member(tmp_path: Path) -> Non
     assert "Mewn sianel, dim ond gorchmynion y mae'r bot yn eu darllen" in out
     assert out.rstrip().endswith("Hwyl fawr! Rhedwch coprod eto i ddod yn ôl; mae'r hyn a "
                                  "gadwodd y grŵp yn aros.")
+
+
+async def test_the_consoles_form_lines_are_all_translated(tmp_path: Path) -> None:
+    """In the pseudo-language every line the console itself says about a form, and its
+    notes, come out accented (a word of plain English would be one that bypassed the
+    catalog). Field keys for `:form` are typed as they are."""
+    from tests.i18n.test_pseudo import english_words
+
+    allow_pseudo()
+    try:
+        script = f"/language {PSEUDO}\n/poll\nQ?\nA\nB\n\n\n\nmaybe\n:cancel\nhello there\n"
+        out = (await run_script(Config(database=str(tmp_path / "qps.db")), script)).out
+    finally:
+        allow_pseudo(False)
+    said = out.split(f"> /language {PSEUDO}\n", 1)[1].splitlines()
+    notes = [line for line in said if not re.match(r"^(\w+ in \S+>|\[[^\]]+\] coprod:)", line)
+             and line.strip()]
+    keys = frozenset({"question", "options", "closes", "anonymous", "multiple", "key"})
+    assert len(notes) >= 10, out
+    for line in notes:
+        assert english_words(re.sub(r"(?<![\w:]):[a-z]+", " ", line), keys) == [], line
+
+
+@pytest.mark.parametrize("language", ["en", "cy", PSEUDO])
+def test_adapter_words_fit_the_platforms_in_every_language(language: str) -> None:
+    """Slack's modal title, submit and close hold 24 characters; buttons 75 (Slack) and
+    80 (Discord)."""
+    allow_pseudo()
+    try:
+        with speaking(language):
+            for title in (catalog.SLACK_FORM_DONE_TITLE, catalog.SLACK_CLOSE,
+                          catalog.SLACK_CANCEL, catalog.FORM_SEND):
+                assert len(tr(title)) <= 24, tr(title)
+            for label in (catalog.DISCORD_CONTINUE, catalog.DISCORD_TRY_AGAIN,
+                          catalog.DISCORD_OPEN_FORM, catalog.AGREEMENT_SHOW_BUTTON):
+                assert len(tr(label)) <= 75, tr(label)
+    finally:
+        allow_pseudo(False)
