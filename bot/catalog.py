@@ -330,6 +330,296 @@ def console_no_such_key(name: str, keys: Sequence[str]) -> str:
         name=name, keys=plain_list(keys))
 
 
+# ---- the console's controls (adapters/console/controls.py) -------------------------------
+# What each control does, for :help (how to type it and the example stay as typed).
+CONSOLE_CONTROLS = N_("Console controls (they change the practice chat, not the group):")
+CONSOLE_COMMANDS_HINT = N_("Commands for the bot start with a slash: type /help to see them.")
+CONSOLE_DOES = {
+    "as": N_("act as another member (a new name adds a member)"),
+    "role": N_("give a member a platform role; facilitator and lead mean the group's own "
+               "role names"),
+    "unrole": N_("take a platform role away"),
+    "admin": N_("switch a member's platform admin flag on or off"),
+    "join": N_("a new member joins the group (the bot welcomes them)"),
+    "in": N_("move to a channel"),
+    "dm": N_("move into your direct messages with the bot"),
+    "dm-text": N_("send the bot a direct message without moving"),
+    "say": N_("write a message in this channel as the member you are (the bot does not "
+              "read it)"),
+    "report": N_("raise a safeguarding concern about message #N, like “Raise a safeguarding "
+                 "concern” on a message in Discord or Slack (no N: the latest message where "
+                 "you are)"),
+    "press": N_("press a button on the latest message that has it"),
+    "press-n": N_("press a button on message #N"),
+    "pick": N_("choose in the latest menu (quote choices with spaces)"),
+    "form": N_("answer the open form in one line and send it"),
+    "cancel": N_("close the open form without sending it"),
+    "who": N_("list the members, their roles and where you are"),
+    "help": N_("show these controls"),
+    "quit": N_("leave the console (Ctrl-D does the same)"),
+}
+
+
+def console_control_line(usage: str, does: str, example: str) -> str:
+    """One control in :help."""
+    return _("{usage}: {does}. Example: {example}").format(usage=usage, does=tr(does),
+                                                           example=example)
+
+
+def console_unknown_control(name: str, close: str | None, controls: Sequence[str]) -> str:
+    """A control that does not exist."""
+    if close:
+        text = _("Sorry, “:{name}” is not a console control. Did you mean :{close}? The "
+                 "controls are {controls}. Type :help to see what each one does.")
+    else:
+        text = _("Sorry, “:{name}” is not a console control. The controls are {controls}. "
+                 "Type :help to see what each one does.")
+    return text.format(name=name, close=close, controls=and_list(controls))
+
+
+def console_no_member(name: str, members: Sequence[str], new: str) -> str:
+    """A member name that is not one."""
+    return _("There is no member called “{name}”. The members are: {members}. To add "
+             "someone, type :as {new}.").format(name=name, members=plain_list(members),
+                                                new=new)
+
+
+def console_as_who(members: Sequence[str]) -> str:
+    """`:as` alone."""
+    return _("Who would you like to be? For example :as carol. The members are: "
+             "{members}.").format(members=plain_list(members))
+
+
+CONSOLE_AS_BAD_NAME = N_("A member's name is one word of letters and digits, like :as zoe.")
+CONSOLE_JOIN_BAD_NAME = N_("A member's name is one word of letters and digits, like "
+                           ":join dana.")
+CONSOLE_JOIN_WHO = N_("Who joins? For example :join dana.")
+
+
+def console_added(name: str) -> str:
+    """`:as` a new name."""
+    return _("There was no member called {name}, so I added {name} as a plain member."
+             ).format(name=name)
+
+
+def console_already(name: str, where: str) -> str:
+    """`:as` yourself."""
+    return _("You are already {name}, {where}.").format(name=name, where=where)
+
+
+def console_form_stays_open(name: str, title: str, member: str) -> str:
+    """`:as` someone else with a form half filled in."""
+    return _("{name}'s form “{title}” stays open: type :as {member} to finish it.").format(
+        name=name, title=title, member=member)
+
+
+def console_now(name: str, where: str) -> str:
+    """`:as`: who you are now."""
+    return _("You are now {name}, {where}.").format(name=name, where=where)
+
+
+def console_has_form(name: str, title: str) -> str:
+    """`:as` someone with a form open."""
+    return _("{name} has the form “{title}” open. Carry on answering it, or type :cancel."
+             ).format(name=name, title=title)
+
+
+def console_already_member(name: str) -> str:
+    """`:join` a name already taken."""
+    return _("{name} is already a member. To add someone new, pick another name.").format(
+        name=name)
+
+
+def console_joined(name: str, member: str) -> str:
+    """`:join` done."""
+    return _("{name} joined the group as a plain member. Type :as {member} to act as them."
+             ).format(name=name, member=member)
+
+
+def console_you_are(name: str, where: str) -> str:
+    """`:who`: who you are."""
+    return _("You are {name}, {where}.").format(name=name, where=where)
+
+
+CONSOLE_MEMBERS = N_("Members:")
+CONSOLE_YOU = N_(" (you)")
+
+
+def console_filling_in(title: str) -> str:
+    """`:who`: a member with a form open."""
+    return _(", filling in “{title}”").format(title=title)
+
+
+CONSOLE_WHICH_CHANNEL = N_("Which channel? Write its name without spaces, for example "
+                           ":in updates.")
+
+
+def console_now_in(channel: str) -> str:
+    """`:in` done."""
+    return _("You are now in #{channel}.").format(channel=channel)
+
+
+def console_now_in_dm(home: str) -> str:
+    """`:dm` alone."""
+    return _("You are now in your direct messages with {bot}. Whatever you type here goes "
+             "to the bot, and only you see its answers. Type :in {home} to go back."
+             ).format(bot=BOT_NAME, home=home)
+
+
+def console_say_in_dm(home: str) -> str:
+    """`:say` in the direct messages."""
+    return _("You are in your direct messages with {bot}, where whatever you type goes to "
+             "the bot. To write in a channel, type :in {home} first.").format(bot=BOT_NAME,
+                                                                              home=home)
+
+
+CONSOLE_SAY_WHAT = N_("What would you like to say? For example :say Hello everyone.")
+
+
+def console_no_message_here(where: str) -> str:
+    """`:report` where nothing was said."""
+    return _("There is no message {where} yet. Say which one, for example :report 4."
+             ).format(where=where)
+
+
+CONSOLE_NO_CONCERNS = N_("This bot has no safeguarding concerns, so there is nothing to "
+                         "report a message to.")
+CONSOLE_REPORT_WHICH = N_("Which message? Write its number, for example :report 4 (or just "
+                          ":report for the latest message where you are).")
+
+
+def console_no_message(number: str) -> str:
+    """A message number not shown yet."""
+    return _("There is no message #{number} yet.").format(number=number)
+
+
+def console_not_shown_to(number: int, owner: str, name: str) -> str:
+    """`:report` a message someone else was shown privately."""
+    return _("Message #{number} was shown only to {owner}, so {name} can't see it.").format(
+        number=number, owner=owner, name=name)
+
+
+def console_no_roles_set(alias: str) -> str:
+    """`:role bob facilitator` before the group has facilitator (or lead) roles."""
+    if alias == "lead":
+        text = _("This group has no lead roles set up yet. A facilitator or admin can set "
+                 "them with /setup lead_roles=NAME.")
+    else:
+        text = _("This group has no facilitator roles set up yet. A facilitator or admin "
+                 "can set them with /setup facilitator_roles=NAME.")
+    return text
+
+
+CONSOLE_WHICH_ROLE = N_("Which role? For example :role bob facilitator.")
+
+
+def console_who_and_role(control: str) -> str:
+    """`:role` or `:unrole` without both words."""
+    return _("Please say who and which role, for example :{control} bob facilitator."
+             ).format(control=control)
+
+
+def console_roles_now(name: str, roles: Sequence[str]) -> str:
+    """A member's roles after a change."""
+    return _("{name} is now: {roles}.").format(name=name, roles=plain_list(roles))
+
+
+def console_has_role(name: str, role: str) -> str:
+    """`:role` a role already held."""
+    return _("{name} already has the role {role}.").format(name=name, role=role)
+
+
+def console_gave_role(name: str, role: str) -> str:
+    """`:role` done."""
+    return _("Gave {name} the role {role}.").format(name=name, role=role)
+
+
+def console_lacks_role(name: str, role: str, have: Sequence[str]) -> str:
+    """`:unrole` a role not held."""
+    if not have:
+        return _("{name} doesn't have the role {role} ({name} has: no roles).").format(
+            name=name, role=role)
+    return _("{name} doesn't have the role {role} ({name} has: {have}).").format(
+        name=name, role=role, have=plain_list(have))
+
+
+def console_took_role(name: str, role: str) -> str:
+    """`:unrole` done."""
+    return _("Took the role {role} from {name}.").format(name=name, role=role)
+
+
+CONSOLE_ADMIN_WHO = N_("Whose admin flag? For example :admin bob.")
+
+
+def console_admin(name: str, admin: bool) -> str:
+    """`:admin` done."""
+    if admin:
+        return _("{name} is now a platform admin.").format(name=name)
+    return _("{name} is no longer a platform admin.").format(name=name)
+
+
+def console_cannot_press(number: int, owner: str, name: str, user: str) -> str:
+    """`:press` on a message someone else was shown privately."""
+    return _("Message #{number} was shown only to {owner}, so {name} can't press its "
+             "buttons. Type :as {user} to act as {owner}.").format(
+        number=number, owner=owner, name=name, user=user)
+
+
+CONSOLE_NO_BUTTONS = N_("There are no buttons to press yet.")
+
+
+def console_message_has_no_buttons(number: int) -> str:
+    """`:press N` on a message without buttons."""
+    return _("Message #{number} has no buttons.").format(number=number)
+
+
+def console_no_such_button(label: str, number: int, labels: str) -> str:
+    """`:press` a label no button has."""
+    return _("I couldn't find a button called “{label}”. Message #{number} has these: "
+             "{labels}.").format(label=label, number=number, labels=labels)
+
+
+CONSOLE_PRESS_WHICH = N_("Which button? For example :press Going, or :press 3 Going.")
+
+
+def console_not_a_choice(word: str, choices: Sequence[str]) -> str:
+    """`:pick` something not offered."""
+    return _("“{word}” is not one of the choices. The choices are: {choices}.").format(
+        word=word, choices=" | ".join(choices))
+
+
+CONSOLE_NO_MENU = N_("There is no menu to choose from yet.")
+
+
+def console_pick_what(example: str) -> str:
+    """`:pick` alone."""
+    return _("Please say what you choose, for example :pick {example}.").format(
+        example=example)
+
+
+def console_pick_count(least: int, most: int) -> str:
+    """`:pick` too few or too many."""
+    return _("Please choose from {least} to {most} of the choices.").format(least=least,
+                                                                           most=most)
+
+
+def console_no_form(name: str) -> str:
+    """`:form` or `:cancel` with no form open."""
+    return _("{name} has no form open right now.").format(name=name)
+
+
+def console_answer_needed(label: str) -> str:
+    """A required question left empty."""
+    return _("“{label}” is needed. Please write an answer, or :cancel to stop.").format(
+        label=label)
+
+
+def console_form_how(keys: Sequence[str]) -> str:
+    """`:form` alone."""
+    return _("Write the answers after :form, like :form {answers}.").format(
+        answers=" ".join(f"{k}=..." for k in keys))
+
+
 # A form's submit button when the feature names none.
 FORM_SEND = N_("Send")
 

@@ -78,7 +78,8 @@ class FormFill:
         if not value.strip():
             value = current.default
         if current.required and not value.strip():
-            return f"“{current.label}” is needed. Please write an answer, or :cancel to stop."
+            with speaking(self.form.language):
+                return catalog.console_answer_needed(current.label)
         self.values[current.key] = value
         self.pending.pop(0)
         return None

@@ -126,21 +126,32 @@ async def test_the_console_speaks_welsh_to_a_welsh_member(tmp_path: Path) -> Non
 
 
 async def test_the_consoles_form_lines_are_all_translated(tmp_path: Path) -> None:
-    """In the pseudo-language every line the console itself says about a form, and its
-    notes, come out accented (a word of plain English would be one that bypassed the
-    catalog). Field keys for `:form` are typed as they are."""
+    """In the pseudo-language every line the console itself says (about a form, its
+    notes, its controls' answers) comes out accented: a word of plain English would be
+    one that bypassed the catalog. Field keys, controls and names are typed as they are."""
     from tests.i18n.test_pseudo import english_words
 
     allow_pseudo()
     try:
-        script = f"/language {PSEUDO}\n/poll\nQ?\nA\nB\n\n\n\nmaybe\n:cancel\nhello there\n"
+        script = (f"/language {PSEUDO}\n/poll\nQ?\nA\nB\n\n\n\nmaybe\n:cancel\nhello there\n"
+                  ":help\n:who\n:nope\n:in updates\n:say\n:dm\n:say hi\n:in general\n"
+                  ":press Nothing\n:pick\n:form\n:role alice\n:role alice helper\n"
+                  ":unrole alice helper\n:admin alice\n:as\n:as z!\n:join\n"
+                  ":report x\n:report 99\n:as alice\n")
         out = (await run_script(Config(database=str(tmp_path / "qps.db")), script)).out
     finally:
         allow_pseudo(False)
     said = out.split(f"> /language {PSEUDO}\n", 1)[1].splitlines()
-    notes = [line for line in said if not re.match(r"^(\w+ in \S+>|\[[^\]]+\] coprod:)", line)
-             and line.strip()]
-    keys = frozenset({"question", "options", "closes", "anonymous", "multiple", "key"})
+    prompt_or_bot = re.compile(r"^(\w+ in (\S+|DM with coprod)>|\[[^\]]+\] coprod:)")
+    notes = [line for line in said if line.strip() and not prompt_or_bot.match(line)]
+    keys = frozenset({"question", "options", "closes", "anonymous", "multiple", "key",
+                      "NAME", "ROLE", "CHANNEL", "TEXT", "LABEL", "CHOICE", "Going",
+                      "Option", "title", "Monthly", "meeting", "notes", "none", "carol",
+                      "bob", "facilitator", "dana", "updates", "hello", "hard", "week",
+                      "Ctrl", "Discord", "Slack", "Raise", "safeguarding", "concern",
+                      "general", "helper", "Alice", "Bob", "Carol", "Dev", "Erin",
+                      "Sam", "Facilitator", "Safeguarding", "lead", "had", "nope", "alice",
+                      "Zoe", "zoe", "roles", "value", "dev", "erin", "sam"})
     assert len(notes) >= 10, out
     for line in notes:
         assert english_words(re.sub(r"(?<![\w:]):[a-z]+", " ", line), keys) == [], line
