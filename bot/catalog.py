@@ -2,7 +2,7 @@
 in its `wording.py` (check-ins: `bot/features/checkins/wording.py`), under the same rules.
 
 Kept together so the wording can be read for plain language and kindness in one sitting,
-and translated later. Rules for this file: short sentences, everyday words, say what
+and translated (the "coprod" catalog, bot/locales/). Rules for this file: short sentences, everyday words, say what
 happened and what to do next, never blame the person, no meaning carried by emoji alone.
 """
 
@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from bot.i18n import Domain, and_list, or_list, plain_list, tr
 from bot.text import echo
 
-# The core's catalog domain ("coprod", bot/locales/): the parts converted so far say
-# their sentences through it; docs/translating.md lists what is still to convert.
+# The core's catalog domain ("coprod", bot/locales/): everything members and the console
+# user read goes through it. Lines for whoever runs the bot (the command line, start-up)
+# stay plain English on purpose (docs/translating.md); /setup's own words are the setup
+# feature's to convert.
 _domain = Domain("coprod", __file__)
 _, ngettext, N_ = _domain.functions()
 

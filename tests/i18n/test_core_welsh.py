@@ -172,3 +172,17 @@ def test_adapter_words_fit_the_platforms_in_every_language(language: str) -> Non
                 assert len(tr(label)) <= 75, tr(label)
     finally:
         allow_pseudo(False)
+
+
+def test_slacks_done_view_is_in_the_language_of_what_it_says() -> None:
+    """After a form, Slack shows the answer in place of the form: its title and "Close"
+    follow the answer's language, whatever language the adapter is running in."""
+    from adapters.slack.modals import notice_view
+
+    with speaking("cy"):
+        answer = Message("Diolch.")
+    with speaking("en"):
+        view = notice_view(catalog.SLACK_FORM_DONE_TITLE, [answer])
+        english = notice_view(catalog.SLACK_FORM_DONE_TITLE, [Message("Thanks.")])
+    assert (view["title"]["text"], view["close"]["text"]) == ("Wedi gorffen", "Cau")
+    assert (english["title"]["text"], english["close"]["text"]) == ("Done", "Close")
