@@ -2,8 +2,9 @@
 in its `wording.py` (check-ins: `bot/features/checkins/wording.py`), under the same rules.
 
 Kept together so the wording can be read for plain language and kindness in one sitting,
-and translated (the "coprod" catalog, bot/locales/). Rules for this file: short sentences, everyday words, say what
-happened and what to do next, never blame the person, no meaning carried by emoji alone.
+and translated (the "coprod" catalog, bot/locales/). Rules for this file: short
+sentences, everyday words, say what happened and what to do next, never blame the
+person, no meaning carried by emoji alone.
 """
 
 from __future__ import annotations
