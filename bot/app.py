@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TextIO
 
 from bot import catalog
+from bot.answers import read_yes_no, shown_yes_no
 from bot.clock import Clock, SystemClock
 from bot.commands import CommandSpec, Registry, is_listed, may_run, refusal, who_may_run
 from bot.config import Config
@@ -614,11 +615,11 @@ def check_form(fields: tuple[FormField, ...], raw: dict[str, str],
                 continue
             value = match[0]
         if f.kind == "yes_no" and value:
-            word = value.casefold()
-            if word not in ("yes", "no", "y", "n"):
-                errors[f.key] = catalog.field_not_a_choice(f.label, ["yes", "no"])
+            answer = read_yes_no(value)
+            if answer is None:
+                errors[f.key] = catalog.field_not_a_choice(f.label, list(shown_yes_no()))
                 continue
-            value = "yes" if word.startswith("y") else "no"
+            value = "yes" if answer else "no"
         if f.required and not has_visible_text(value):
             errors[f.key] = catalog.field_required(f.label)
         elif len(value) > f.max_length:

@@ -2,8 +2,9 @@
 in its `wording.py` (check-ins: `bot/features/checkins/wording.py`), under the same rules.
 
 Kept together so the wording can be read for plain language and kindness in one sitting,
-and translated later. Rules for this file: short sentences, everyday words, say what
-happened and what to do next, never blame the person, no meaning carried by emoji alone.
+and translated (the "coprod" catalog, bot/locales/). Rules for this file: short
+sentences, everyday words, say what happened and what to do next, never blame the
+person, no meaning carried by emoji alone.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from collections.abc import Sequence
 from bot.i18n import Domain, and_list, or_list, plain_list, tr
 from bot.text import echo
 
-# The core's catalog domain ("coprod", bot/locales/): the parts converted so far say
-# their sentences through it; docs/translating.md lists what is still to convert.
-_, ngettext, N_ = Domain("coprod", __file__).functions()
+# The core's catalog domain ("coprod", bot/locales/): everything members and the console
+# user read goes through it. Lines for whoever runs the bot (the command line, start-up)
+# stay plain English on purpose (docs/translating.md); /setup's own words are the setup
+# feature's to convert.
+_domain = Domain("coprod", __file__)
+_, ngettext, N_ = _domain.functions()
 
 BOT_NAME = "coprod"
 
@@ -193,11 +197,434 @@ def field_not_a_choice(label: str, choices: Sequence[str]) -> str:
         label=tr(label), choices=plain_list([tr(c) for c in choices]))
 
 
-CONSOLE_FORM_INTRO = (
+CONSOLE_FORM_INTRO = N_(
     "Answer each question on its own line; a question that takes several lines ends "
     "with an empty line. Leave an optional one empty to skip it. Type :form key=value "
     "... to answer all at once, or :cancel to stop.")
-CONSOLE_PARAGRAPH_HINT = "type as many lines as you need, then an empty line to finish"
+CONSOLE_PARAGRAPH_HINT = N_("type as many lines as you need, then an empty line to finish")
+
+
+# ---- yes and no, as people type them -------------------------------------------------------
+# bot/answers.py reads these in the reader's language and always in English. The first
+# word of each list is the one the bot shows ("needs to be yes or no").
+
+def yes_words() -> list[str]:
+    """The words read as yes in the language in force."""
+    return _words(_domain.pgettext("Words read as yes, separated by commas; the first is "
+                                   "the one shown", "yes, y, true, on, 1"))
+
+
+def no_words() -> list[str]:
+    """The words read as no in the language in force."""
+    return _words(_domain.pgettext("Words read as no, separated by commas; the first is "
+                                   "the one shown", "no, n, false, off, 0"))
+
+
+def _words(listed: str) -> list[str]:
+    # (the pseudo-language's brackets and padding are not part of a word)
+    return [w for w in (" ".join(part.strip("⟦⟧~").split()).casefold()
+                        for part in listed.split(",")) if w]
+
+
+# ---- the console (a practice chat in a terminal: adapters/console) -------------------------
+# Said in the language of the member you are acting as; controls (:help, :as) and the
+# prompt ("alice in #general>") stay as they are typed.
+
+CONSOLE_WELCOME_HINT = N_("Type /help to see the bot's commands, :help for console "
+                          "controls, and Ctrl-D (or :quit) to leave.")
+CONSOLE_GOODBYE = N_("Goodbye! Run coprod again to come back; what the group saved is kept.")
+CONSOLE_PLAIN_IN_CHANNEL = N_(
+    "In a channel the bot only reads commands, which start with a slash, like /help. To "
+    "write to the bot privately, type :dm and your message (or just :dm to move into your "
+    "direct messages with it).")
+CONSOLE_PROBLEM = N_("Sorry, the console couldn't handle that line because of a problem on "
+                     "its side. Please try again; if it keeps happening, tell whoever runs "
+                     "this bot.")
+CONSOLE_FORM_CLOSED = N_("Form closed, nothing was sent.")
+# A member's roles, as the console lists them.
+CONSOLE_ROLE_WORDS = {"facilitator": N_("facilitator"), "lead": N_("lead"),
+                      "admin": N_("admin"), "member": N_("member")}
+
+
+def console_welcome(group: str, me: str, where: str, members: Sequence[str]) -> str:
+    """What the console says first: the group, who you are, the members."""
+    return _("Welcome to {group}, a practice chat with {bot} and pretend members.\n"
+             "You are {name}, {where}.\n"
+             "Members: {members}.").format(group=group, bot=BOT_NAME, name=me, where=where,
+                                           members=plain_list(members))
+
+
+def console_in_channel(channel: str) -> str:
+    """Where you are: a channel."""
+    return _("in #{channel}").format(channel=channel)
+
+
+def console_in_dm() -> str:
+    """Where you are: your direct messages with the bot."""
+    return _("in your direct messages with {bot}").format(bot=BOT_NAME)
+
+
+def console_form_replaced(title: str) -> str:
+    """A new form opened while another was half filled in."""
+    return _("The form “{title}” was closed; nothing from it was sent.").format(title=title)
+
+
+def console_form_opening(title: str, keys: Sequence[str]) -> str:
+    """What is printed when a form opens."""
+    return _("Form: {title}\n{intro}\nThe keys for :form are: {keys}.").format(
+        title=title, intro=tr(CONSOLE_FORM_INTRO), keys=plain_list(keys))
+
+
+def console_question(number: int, total: int, label: str, details: Sequence[str]) -> str:
+    """A form's question, asked on its own line."""
+    return _("Question {number} of {total}: {label} ({details})").format(
+        number=number, total=total, label=label, details=plain_list(details))
+
+
+CONSOLE_REQUIRED = N_("required")
+CONSOLE_OPTIONAL = N_("optional")
+
+
+def console_yes_or_no() -> str:
+    """How a yes-or-no question is answered."""
+    yes, no = yes_words()[0], no_words()[0]
+    return _("{yes} or {no}").format(yes=yes, no=no)
+
+
+def console_one_of(choices: Sequence[str]) -> str:
+    """A choice question's choices."""
+    return _("one of: {choices}").format(choices=" | ".join(choices))
+
+
+def console_length(least: int, most: int) -> str:
+    """A text question's length limits."""
+    if least:
+        return _("at least {least} and up to {most} characters").format(least=least,
+                                                                         most=most)
+    return _("up to {most} characters").format(most=most)
+
+
+def console_example(example: str) -> str:
+    """A question's example answer."""
+    return _("for example: {example}").format(example=example)
+
+
+def console_keep_default(default: str) -> str:
+    """A question whose answer is filled in already."""
+    return _("press Enter to keep: {default}").format(default=default)
+
+
+def console_answers_refused(lines: Sequence[str]) -> str:
+    """Some of a form's answers were refused: ask those again."""
+    return (_("Some answers need another look, so nothing was sent yet:") + "\n"
+            + "\n".join("    " + line for line in lines) + "\n"
+            + _("Please answer these again."))
+
+
+def console_unreadable_answer(word: str, example_key: str) -> str:
+    """`:form` with a word that is not key=value."""
+    return _("I couldn't read “{word}”. Write each answer as key=value, for example "
+             "{key}=\"Some text\".").format(word=word, key=example_key)
+
+
+def console_no_such_key(name: str, keys: Sequence[str]) -> str:
+    """`:form` with a key the form does not have."""
+    return _("This form has no question called “{name}”. The keys are: {keys}.").format(
+        name=name, keys=plain_list(keys))
+
+
+# ---- the console's controls (adapters/console/controls.py) -------------------------------
+# What each control does, for :help (how to type it and the example stay as typed).
+CONSOLE_CONTROLS = N_("Console controls (they change the practice chat, not the group):")
+CONSOLE_COMMANDS_HINT = N_("Commands for the bot start with a slash: type /help to see them.")
+CONSOLE_DOES = {
+    "as": N_("act as another member (a new name adds a member)"),
+    "role": N_("give a member a platform role; facilitator and lead mean the group's own "
+               "role names"),
+    "unrole": N_("take a platform role away"),
+    "admin": N_("switch a member's platform admin flag on or off"),
+    "join": N_("a new member joins the group (the bot welcomes them)"),
+    "in": N_("move to a channel"),
+    "dm": N_("move into your direct messages with the bot"),
+    "dm-text": N_("send the bot a direct message without moving"),
+    "say": N_("write a message in this channel as the member you are (the bot does not "
+              "read it)"),
+    "report": N_("raise a safeguarding concern about message #N, like “Raise a safeguarding "
+                 "concern” on a message in Discord or Slack (no N: the latest message where "
+                 "you are)"),
+    "press": N_("press a button on the latest message that has it"),
+    "press-n": N_("press a button on message #N"),
+    "pick": N_("choose in the latest menu (quote choices with spaces)"),
+    "form": N_("answer the open form in one line and send it"),
+    "cancel": N_("close the open form without sending it"),
+    "who": N_("list the members, their roles and where you are"),
+    "help": N_("show these controls"),
+    "quit": N_("leave the console (Ctrl-D does the same)"),
+}
+
+
+def console_control_line(usage: str, does: str, example: str) -> str:
+    """One control in :help."""
+    return _("{usage}: {does}. Example: {example}").format(usage=usage, does=tr(does),
+                                                           example=example)
+
+
+def console_unknown_control(name: str, close: str | None, controls: Sequence[str]) -> str:
+    """A control that does not exist."""
+    if close:
+        text = _("Sorry, “:{name}” is not a console control. Did you mean :{close}? The "
+                 "controls are {controls}. Type :help to see what each one does.")
+    else:
+        text = _("Sorry, “:{name}” is not a console control. The controls are {controls}. "
+                 "Type :help to see what each one does.")
+    return text.format(name=name, close=close, controls=and_list(controls))
+
+
+def console_no_member(name: str, members: Sequence[str], new: str) -> str:
+    """A member name that is not one."""
+    return _("There is no member called “{name}”. The members are: {members}. To add "
+             "someone, type :as {new}.").format(name=name, members=plain_list(members),
+                                                new=new)
+
+
+def console_as_who(members: Sequence[str]) -> str:
+    """`:as` alone."""
+    return _("Who would you like to be? For example :as carol. The members are: "
+             "{members}.").format(members=plain_list(members))
+
+
+CONSOLE_AS_BAD_NAME = N_("A member's name is one word of letters and digits, like :as zoe.")
+CONSOLE_JOIN_BAD_NAME = N_("A member's name is one word of letters and digits, like "
+                           ":join dana.")
+CONSOLE_JOIN_WHO = N_("Who joins? For example :join dana.")
+
+
+def console_added(name: str) -> str:
+    """`:as` a new name."""
+    return _("There was no member called {name}, so I added {name} as a plain member."
+             ).format(name=name)
+
+
+def console_already(name: str, where: str) -> str:
+    """`:as` yourself."""
+    return _("You are already {name}, {where}.").format(name=name, where=where)
+
+
+def console_form_stays_open(name: str, title: str, member: str) -> str:
+    """`:as` someone else with a form half filled in."""
+    return _("{name}'s form “{title}” stays open: type :as {member} to finish it.").format(
+        name=name, title=title, member=member)
+
+
+def console_now(name: str, where: str) -> str:
+    """`:as`: who you are now."""
+    return _("You are now {name}, {where}.").format(name=name, where=where)
+
+
+def console_has_form(name: str, title: str) -> str:
+    """`:as` someone with a form open."""
+    return _("{name} has the form “{title}” open. Carry on answering it, or type :cancel."
+             ).format(name=name, title=title)
+
+
+def console_already_member(name: str) -> str:
+    """`:join` a name already taken."""
+    return _("{name} is already a member. To add someone new, pick another name.").format(
+        name=name)
+
+
+def console_joined(name: str, member: str) -> str:
+    """`:join` done."""
+    return _("{name} joined the group as a plain member. Type :as {member} to act as them."
+             ).format(name=name, member=member)
+
+
+def console_you_are(name: str, where: str) -> str:
+    """`:who`: who you are."""
+    return _("You are {name}, {where}.").format(name=name, where=where)
+
+
+CONSOLE_MEMBERS = N_("Members:")
+CONSOLE_YOU = N_(" (you)")
+
+
+def console_filling_in(title: str) -> str:
+    """`:who`: a member with a form open."""
+    return _(", filling in “{title}”").format(title=title)
+
+
+CONSOLE_WHICH_CHANNEL = N_("Which channel? Write its name without spaces, for example "
+                           ":in updates.")
+
+
+def console_now_in(channel: str) -> str:
+    """`:in` done."""
+    return _("You are now in #{channel}.").format(channel=channel)
+
+
+def console_now_in_dm(home: str) -> str:
+    """`:dm` alone."""
+    return _("You are now in your direct messages with {bot}. Whatever you type here goes "
+             "to the bot, and only you see its answers. Type :in {home} to go back."
+             ).format(bot=BOT_NAME, home=home)
+
+
+def console_say_in_dm(home: str) -> str:
+    """`:say` in the direct messages."""
+    return _("You are in your direct messages with {bot}, where whatever you type goes to "
+             "the bot. To write in a channel, type :in {home} first.").format(bot=BOT_NAME,
+                                                                              home=home)
+
+
+CONSOLE_SAY_WHAT = N_("What would you like to say? For example :say Hello everyone.")
+
+
+def console_no_message_here(where: str) -> str:
+    """`:report` where nothing was said."""
+    return _("There is no message {where} yet. Say which one, for example :report 4."
+             ).format(where=where)
+
+
+CONSOLE_NO_CONCERNS = N_("This bot has no safeguarding concerns, so there is nothing to "
+                         "report a message to.")
+CONSOLE_REPORT_WHICH = N_("Which message? Write its number, for example :report 4 (or just "
+                          ":report for the latest message where you are).")
+
+
+def console_no_message(number: str) -> str:
+    """A message number not shown yet."""
+    return _("There is no message #{number} yet.").format(number=number)
+
+
+def console_not_shown_to(number: int, owner: str, name: str) -> str:
+    """`:report` a message someone else was shown privately."""
+    return _("Message #{number} was shown only to {owner}, so {name} can't see it.").format(
+        number=number, owner=owner, name=name)
+
+
+def console_no_roles_set(alias: str) -> str:
+    """`:role bob facilitator` before the group has facilitator (or lead) roles."""
+    if alias == "lead":
+        text = _("This group has no lead roles set up yet. A facilitator or admin can set "
+                 "them with /setup lead_roles=NAME.")
+    else:
+        text = _("This group has no facilitator roles set up yet. A facilitator or admin "
+                 "can set them with /setup facilitator_roles=NAME.")
+    return text
+
+
+CONSOLE_WHICH_ROLE = N_("Which role? For example :role bob facilitator.")
+
+
+def console_who_and_role(control: str) -> str:
+    """`:role` or `:unrole` without both words."""
+    return _("Please say who and which role, for example :{control} bob facilitator."
+             ).format(control=control)
+
+
+def console_roles_now(name: str, roles: Sequence[str]) -> str:
+    """A member's roles after a change."""
+    return _("{name} is now: {roles}.").format(name=name, roles=plain_list(roles))
+
+
+def console_has_role(name: str, role: str) -> str:
+    """`:role` a role already held."""
+    return _("{name} already has the role {role}.").format(name=name, role=role)
+
+
+def console_gave_role(name: str, role: str) -> str:
+    """`:role` done."""
+    return _("Gave {name} the role {role}.").format(name=name, role=role)
+
+
+def console_lacks_role(name: str, role: str, have: Sequence[str]) -> str:
+    """`:unrole` a role not held."""
+    if not have:
+        return _("{name} doesn't have the role {role} ({name} has: no roles).").format(
+            name=name, role=role)
+    return _("{name} doesn't have the role {role} ({name} has: {have}).").format(
+        name=name, role=role, have=plain_list(have))
+
+
+def console_took_role(name: str, role: str) -> str:
+    """`:unrole` done."""
+    return _("Took the role {role} from {name}.").format(name=name, role=role)
+
+
+CONSOLE_ADMIN_WHO = N_("Whose admin flag? For example :admin bob.")
+
+
+def console_admin(name: str, admin: bool) -> str:
+    """`:admin` done."""
+    if admin:
+        return _("{name} is now a platform admin.").format(name=name)
+    return _("{name} is no longer a platform admin.").format(name=name)
+
+
+def console_cannot_press(number: int, owner: str, name: str, user: str) -> str:
+    """`:press` on a message someone else was shown privately."""
+    return _("Message #{number} was shown only to {owner}, so {name} can't press its "
+             "buttons. Type :as {user} to act as {owner}.").format(
+        number=number, owner=owner, name=name, user=user)
+
+
+CONSOLE_NO_BUTTONS = N_("There are no buttons to press yet.")
+
+
+def console_message_has_no_buttons(number: int) -> str:
+    """`:press N` on a message without buttons."""
+    return _("Message #{number} has no buttons.").format(number=number)
+
+
+def console_no_such_button(label: str, number: int, labels: str) -> str:
+    """`:press` a label no button has."""
+    return _("I couldn't find a button called “{label}”. Message #{number} has these: "
+             "{labels}.").format(label=label, number=number, labels=labels)
+
+
+CONSOLE_PRESS_WHICH = N_("Which button? For example :press Going, or :press 3 Going.")
+
+
+def console_not_a_choice(word: str, choices: Sequence[str]) -> str:
+    """`:pick` something not offered."""
+    return _("“{word}” is not one of the choices. The choices are: {choices}.").format(
+        word=word, choices=" | ".join(choices))
+
+
+CONSOLE_NO_MENU = N_("There is no menu to choose from yet.")
+
+
+def console_pick_what(example: str) -> str:
+    """`:pick` alone."""
+    return _("Please say what you choose, for example :pick {example}.").format(
+        example=example)
+
+
+def console_pick_count(least: int, most: int) -> str:
+    """`:pick` too few or too many."""
+    return _("Please choose from {least} to {most} of the choices.").format(least=least,
+                                                                           most=most)
+
+
+def console_no_form(name: str) -> str:
+    """`:form` or `:cancel` with no form open."""
+    return _("{name} has no form open right now.").format(name=name)
+
+
+def console_answer_needed(label: str) -> str:
+    """A required question left empty."""
+    return _("“{label}” is needed. Please write an answer, or :cancel to stop.").format(
+        label=label)
+
+
+def console_form_how(keys: Sequence[str]) -> str:
+    """`:form` alone."""
+    return _("Write the answers after :form, like :form {answers}.").format(
+        answers=" ".join(f"{k}=..." for k in keys))
+
+
+# A form's submit button when the feature names none.
+FORM_SEND = N_("Send")
 
 
 def form_has_problems(problems: Sequence[str]) -> str:
@@ -273,21 +700,31 @@ def setup_bad_feature(value: str, known: Sequence[str]) -> str:
 def setting_bad_timezone(value: str, suggestion: str | None) -> str:
     """A time zone we do not know (in /setup and in config)."""
     value = echo(value)
-    text = (f"“{value}” is not a time zone I know" if value else "a time zone is needed")
-    if suggestion:
-        text += f"; did you mean {suggestion}?"
-    return text + ". Use a name like Europe/London, America/New_York or UTC"
+    if value and suggestion:
+        text = _("“{value}” is not a time zone I know; did you mean {suggestion}?. Use a "
+                 "name like Europe/London, America/New_York or UTC")
+    elif value:
+        text = _("“{value}” is not a time zone I know. Use a name like Europe/London, "
+                 "America/New_York or UTC")
+    elif suggestion:
+        text = _("a time zone is needed; did you mean {suggestion}?. Use a name like "
+                 "Europe/London, America/New_York or UTC")
+    else:
+        text = _("a time zone is needed. Use a name like Europe/London, America/New_York "
+                 "or UTC")
+    return text.format(value=value, suggestion=suggestion)
 
 
 def setting_bad_channel() -> str:
     """A channel setting that cannot be a channel."""
-    return ('must be a channel name or id without spaces, like "updates" '
-            'or "C0123ABC" (no symbols such as @ < > | either)')
+    return _('must be a channel name or id without spaces, like "updates" '
+             'or "C0123ABC" (no symbols such as @ < > | either)')
 
 
 def setting_bad_roles() -> str:
     """A role list that is not one."""
-    return 'must be a list of role names (each up to 100 characters), like ["Facilitator"]'
+    return _('must be a list of role names (each up to 100 characters), like '
+             '["Facilitator"]')
 
 
 SETTING_LANGUAGE = N_("the language of the group's posts, and of each member who has not "
@@ -303,10 +740,9 @@ def setting_bad_language(known: Sequence[str]) -> str:
 def setting_bad_features(unknown: Sequence[str], known: Sequence[str]) -> str:
     """Feature names we do not know."""
     if unknown:
-        return (f"there is no feature called {', '.join(echo(u, 40) for u in unknown)}; "
-                "the features are "
-                + ", ".join(known))
-    return 'must be a list of feature names, like ["feedback", "meetings"]'
+        return _("there is no feature called {unknown}; the features are {known}").format(
+            unknown=plain_list([echo(u, 40) for u in unknown]), known=plain_list(known))
+    return _('must be a list of feature names, like ["feedback", "meetings"]')
 
 
 def setup_bad_value(key: str, problem: str) -> str:
@@ -369,14 +805,14 @@ def setup_not_saved(problems: Sequence[str]) -> str:
 
 def home_intro(name: str) -> str:
     """The top of a member's own overview."""
-    return (f"Hello {name}. This is your own page: only you can see it. "
-            "Type /help in the group to see what you can do.")
+    return _("Hello {name}. This is your own page: only you can see it. "
+             "Type /help in the group to see what you can do.").format(name=name)
 
 
 # ---- direct messages ---------------------------------------------------------------------
 
-DM_NOT_A_COMMAND = ("Hello! I'm the group's helper bot. I only understand commands here. "
-                    "Type /help to see what you can do.")
+DM_NOT_A_COMMAND = N_("Hello! I'm the group's helper bot. I only understand commands "
+                      "here. Type /help to see what you can do.")
 
 
 # ---- generic -----------------------------------------------------------------------------
@@ -385,9 +821,9 @@ SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side and nothing wa
                           "Please try again in a minute. If it keeps happening, "
                           "tell a facilitator.")
 
-PLATFORM_UNREADABLE = ("Sorry, I couldn't read what the app sent me for that, so nothing "
-                       "was done. Please try again. If it keeps happening, tell a "
-                       "facilitator.")
+PLATFORM_UNREADABLE = N_("Sorry, I couldn't read what the app sent me for that, so "
+                         "nothing was done. Please try again. If it keeps happening, tell "
+                         "a facilitator.")
 
 
 # ---- slack -------------------------------------------------------------------------------
@@ -405,11 +841,11 @@ FORM_YES_OR_NO = N_("yes or no")
 def form_one_of(choices: Sequence[str]) -> str:
     """A form's choice question on Discord: the choices, as a hint."""
     return _("One of: {choices}").format(choices=plain_list(choices))
-SLACK_FORM_DONE_TITLE = "Done"
+SLACK_FORM_DONE_TITLE = N_("Done")
 SLACK_HELP_COMMAND = "See what you can do with the group's helper bot, or run any of its commands."
 SLACK_HELP_HINT = "help, or a command like: setup timezone=Europe/London"
-SLACK_FORM_TOO_SLOW = ("Sorry, that took me too long and Slack closed the form before it "
-                       "opened. Nothing was saved. Please run the command again.")
+SLACK_FORM_TOO_SLOW = N_("Sorry, that took me too long and Slack closed the form before "
+                         "it opened. Nothing was saved. Please run the command again.")
 
 
 def slack_command_group(name: str, subcommands: Sequence[str]) -> str:
@@ -420,45 +856,46 @@ def slack_command_group(name: str, subcommands: Sequence[str]) -> str:
 
 def slack_image_alt(alt_text: str) -> str:
     """An image in a private reply, which Slack cannot show only to one person."""
-    return f"(Picture: {alt_text})"
-
-
-def _file_words(names: Sequence[str]) -> str:
-    if len(names) == 1:
-        return f"the file {names[0]}"
-    return "the files " + ", ".join(names[:-1]) + " and " + names[-1]
+    return _("(Picture: {alt_text})").format(alt_text=alt_text)
 
 
 def slack_files_sent_by_dm(names: Sequence[str]) -> str:
     """A private reply whose files went by direct message (Slack shares a file with
     everyone in a channel, so a reply only one person sees cannot carry it)."""
-    return (f"I've sent you {_file_words(names)} in a direct message: look in my "
-            "Messages tab. (Slack can't attach files to a reply only you can see.)")
+    return ngettext("I've sent you the file {files} in a direct message: look in my "
+                    "Messages tab. (Slack can't attach files to a reply only you can see.)",
+                    "I've sent you the files {files} in a direct message: look in my "
+                    "Messages tab. (Slack can't attach files to a reply only you can see.)",
+                    len(names)).format(files=and_list(names))
 
 
 def slack_files_not_sent(names: Sequence[str]) -> str:
     """The direct message with a private reply's files could not be sent."""
-    return (f"I couldn't send you {_file_words(names)}: Slack can't attach files to a "
-            "reply only you can see, and my direct message to you didn't go through. "
-            "Please try again in a minute.")
+    return ngettext("I couldn't send you the file {files}: Slack can't attach files to a "
+                    "reply only you can see, and my direct message to you didn't go "
+                    "through. Please try again in a minute.",
+                    "I couldn't send you the files {files}: Slack can't attach files to a "
+                    "reply only you can see, and my direct message to you didn't go "
+                    "through. Please try again in a minute.",
+                    len(names)).format(files=and_list(names))
 
 
 # ---- discord -----------------------------------------------------------------------------
 
-DISCORD_CONTINUE = "Continue"
-DISCORD_TRY_AGAIN = "Try again"
-DISCORD_OPEN_FORM = "Open the form"
-DISCORD_FORM_READY = "Press “Open the form” to fill it in. Only you can see this."
-DISCORD_DONE = "Done."
-DISCORD_NO_SHARED_GROUP = ("Hello! I can't tell which group you belong to, because we don't "
-                           "share a server I know. Please write to me from your group's "
-                           "server, or ask a facilitator for help.")
+DISCORD_CONTINUE = N_("Continue")
+DISCORD_TRY_AGAIN = N_("Try again")
+DISCORD_OPEN_FORM = N_("Open the form")
+DISCORD_FORM_READY = N_("Press “Open the form” to fill it in. Only you can see this.")
+DISCORD_DONE = N_("Done.")
+DISCORD_NO_SHARED_GROUP = N_("Hello! I can't tell which group you belong to, because we "
+                             "don't share a server I know. Please write to me from your "
+                             "group's server, or ask a facilitator for help.")
 
 
 def discord_step_saved(step: int, total: int) -> str:
     """A long form on Discord is split into parts; one part was filled in."""
-    return (f"Part {step} of {total} is saved, but nothing is sent yet. "
-            "Press “Continue” for the next part.")
+    return _("Part {step} of {total} is saved, but nothing is sent yet. "
+             "Press “Continue” for the next part.").format(step=step, total=total)
 
 
 def discord_invite(url: str) -> str:
@@ -516,21 +953,21 @@ POLL_VOTE_LOCKED = N_(
 # Said by bot/dates.py for every command that reads a date or time; the meetings
 # feature's own wording is in bot/features/meetings/wording.py.
 
-WHEN_EXAMPLES = ('"next Tuesday 6pm", "tomorrow 10:30", "in 2 hours", "Friday 14:00" '
-                 'or "2026-12-01 18:00"')
+# Examples of times the reader's language reads (bot/dates.py reads English always).
+WHEN_EXAMPLES = N_('"next Tuesday 6pm", "tomorrow 10:30", "in 2 hours", "Friday 14:00" '
+                   'or "2026-12-01 18:00"')
 
 
 def meeting_when_needs_time(text: str) -> str:
     """A "when" with a day but no time of day."""
-    text = echo(text)
-    return (f"“{text}” needs a time of day too, like “{text} 6pm” or “{text} 18:00”. "
-            f"These work: {WHEN_EXAMPLES}.")
+    return _("“{text}” needs a time of day too, like “{text} 6pm” or “{text} 18:00”. "
+             "These work: {examples}.").format(text=echo(text), examples=tr(WHEN_EXAMPLES))
 
 
 def meeting_time_skipped(clock: str, zone: str) -> str:
     """A wall-clock time that the clocks skip on that day."""
-    return (f"{clock} does not happen on that day in {zone}, because the clocks go "
-            "forward. Please choose another time.")
+    return _("{clock} does not happen on that day in {zone}, because the clocks go "
+             "forward. Please choose another time.").format(clock=clock, zone=zone)
 
 
 SLACK_HTTP_ONLY = "--http: only the Slack adapter takes requests over HTTP; use --platform slack."
@@ -707,7 +1144,7 @@ CONCERN_SHORTCUT_LABEL = "Raise a safeguarding concern"  # 28 characters (Discor
 # The rest of the welcome's, agreement's, resources' and prompts' words are in their
 # packages (`bot/features/<feature>/wording.py`).
 
-AGREEMENT_SHOW_BUTTON = "Show the agreement"
+AGREEMENT_SHOW_BUTTON = N_("Show the agreement")
 
 
 # ---- data protection: coprod export, erase and rotate-key; retention -----------------------
@@ -716,56 +1153,56 @@ AGREEMENT_SHOW_BUTTON = "Show the agreement"
 
 EXPORT_FORMAT = "coprod-member-export/1"
 EXPORT_ABOUT: tuple[str, ...] = (
-    "This is everything the bot holds that is linked to you, as of the time above.",
-    "Words you wrote are shown as you wrote them. The bot stores them encrypted.",
-    "Times are in UTC. \"group\" is the id of the Discord server or Slack workspace.",
+    N_("This is everything the bot holds that is linked to you, as of the time above."),
+    N_("Words you wrote are shown as you wrote them. The bot stores them encrypted."),
+    N_("Times are in UTC. \"group\" is the id of the Discord server or Slack workspace."),
 )
 EXPORT_NOT_INCLUDED: tuple[str, ...] = (
-    "Anonymous feedback is not here: the bot never stores who wrote a piece of feedback, "
-    "so nothing links it to you.",
-    "Your votes in anonymous polls and on changes to the group agreement are not here: "
-    "the bot stores only that someone voted, in a form that does not hold your id, and "
-    "the counts, so nothing links a choice to you.",
-    "Safeguarding concerns you raised anonymously without asking to be contacted are not "
-    "here: the bot kept nothing that links them to you.",
-    "A direct message the bot offered to raise as a concern (kept at most a day until you "
-    "chose) is not here: it is kept without your id, locked to you by a code that only "
-    "your own copy of the bot's question holds.",
-    "Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
-    "not part of this export. To ask about them, speak to the group's safeguarding lead.",
-    "Messages the bot has already delivered are not here: it drops their words once they "
-    "are delivered. Discord or Slack keeps its own copy of your conversations.",
+    N_("Anonymous feedback is not here: the bot never stores who wrote a piece of feedback, "
+       "so nothing links it to you."),
+    N_("Your votes in anonymous polls and on changes to the group agreement are not here: "
+       "the bot stores only that someone voted, in a form that does not hold your id, and "
+       "the counts, so nothing links a choice to you."),
+    N_("Safeguarding concerns you raised anonymously without asking to be contacted are not "
+       "here: the bot kept nothing that links them to you."),
+    N_("A direct message the bot offered to raise as a concern (kept at most a day until you "
+       "chose) is not here: it is kept without your id, locked to you by a code that only "
+       "your own copy of the bot's question holds."),
+    N_("Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
+       "not part of this export. To ask about them, speak to the group's safeguarding lead."),
+    N_("Messages the bot has already delivered are not here: it drops their words once they "
+       "are delivered. Discord or Slack keeps its own copy of your conversations."),
 )
 EXPORT_SECTION_TITLES: dict[str, str] = {
-    "time_zones": "Your own time zone, if you set one (for meeting times).",
-    "language": "The language you chose for the bot to write to you in (/language).",
-    "checkin_settings": "Your check-in settings: on or off, how often, when, quiet hours "
-                        "and pauses.",
-    "checkins": "Check-ins the bot sent you, your answers and your private notes.",
-    "one_to_one_requests": "Your requests for a one-to-one, with your note.",
-    "buddy_membership": "Whether you joined buddy pairing.",
-    "buddy_avoids": "People you asked never to be paired with (only you and the bot know).",
-    "buddy_rounds": "Buddy rounds you were paired in, and with whom.",
-    "meeting_rsvps": "Your answers to meeting invitations.",
-    "meeting_reminder_optins": "Meetings you asked to be reminded about by direct message.",
-    "agenda_items": "Points you added to meeting agendas.",
-    "action_items": "Action items you own or marked done.",
-    "minutes_written": "Minutes you wrote (the minutes themselves are the group's record).",
-    "meetings_created": "Meetings you set up.",
-    "agreement_reads": "Versions of the group agreement you read and accepted.",
-    "named_poll_votes": "Your votes in polls that were not anonymous (your name was shown "
-                        "with them).",
-    "concerns_raised": "Safeguarding concerns you raised where you gave your name or asked "
-                       "to be contacted: what you wrote, and where the case stands.",
-    "known_facilitator": "The bot's note that you are one of the group's facilitators.",
-    "known_safeguarding_lead": "The bot's note that you are one of the group's "
-                               "safeguarding leads.",
-    "group_settings_changed": "Group settings you changed with /setup.",
-    "resources_added": "Resources you added to the group's shared list.",
-    "welcome_text_changed": "The group's welcome text, if you were the last to change it.",
-    "feedback_hidden": "Feedback you kept out of a digest, as a facilitator (not who wrote "
-                       "it: nobody knows that).",
-    "messages_waiting": "Messages to you that the bot has not delivered yet.",
+    "time_zones": N_("Your own time zone, if you set one (for meeting times)."),
+    "language": N_("The language you chose for the bot to write to you in (/language)."),
+    "checkin_settings": N_("Your check-in settings: on or off, how often, when, quiet hours "
+                           "and pauses."),
+    "checkins": N_("Check-ins the bot sent you, your answers and your private notes."),
+    "one_to_one_requests": N_("Your requests for a one-to-one, with your note."),
+    "buddy_membership": N_("Whether you joined buddy pairing."),
+    "buddy_avoids": N_("People you asked never to be paired with (only you and the bot know)."),
+    "buddy_rounds": N_("Buddy rounds you were paired in, and with whom."),
+    "meeting_rsvps": N_("Your answers to meeting invitations."),
+    "meeting_reminder_optins": N_("Meetings you asked to be reminded about by direct message."),
+    "agenda_items": N_("Points you added to meeting agendas."),
+    "action_items": N_("Action items you own or marked done."),
+    "minutes_written": N_("Minutes you wrote (the minutes themselves are the group's record)."),
+    "meetings_created": N_("Meetings you set up."),
+    "agreement_reads": N_("Versions of the group agreement you read and accepted."),
+    "named_poll_votes": N_("Your votes in polls that were not anonymous (your name was shown "
+                           "with them)."),
+    "concerns_raised": N_("Safeguarding concerns you raised where you gave your name or asked "
+                          "to be contacted: what you wrote, and where the case stands."),
+    "known_facilitator": N_("The bot's note that you are one of the group's facilitators."),
+    "known_safeguarding_lead": N_("The bot's note that you are one of the group's "
+                                  "safeguarding leads."),
+    "group_settings_changed": N_("Group settings you changed with /setup."),
+    "resources_added": N_("Resources you added to the group's shared list."),
+    "welcome_text_changed": N_("The group's welcome text, if you were the last to change it."),
+    "feedback_hidden": N_("Feedback you kept out of a digest, as a facilitator (not who wrote "
+                          "it: nobody knows that)."),
+    "messages_waiting": N_("Messages to you that the bot has not delivered yet."),
 }
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from bot import catalog
+from bot.answers import read_yes_no
 from bot.errors import UserError
 from bot.messages import Choice, Reply
 from bot.roles import Role
@@ -33,10 +34,6 @@ class OptionType(StrEnum):
     BOOLEAN = "boolean"
     USER = "user"
     CHANNEL = "channel"
-
-
-_TRUE = {"yes", "y", "true", "on", "1"}
-_FALSE = {"no", "n", "false", "off", "0"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +71,10 @@ class OptionSpec:
             if isinstance(raw, bool):
                 value = raw
             else:
-                word = str(raw).strip().casefold()
-                if word in _TRUE:
-                    value = True
-                elif word in _FALSE:
-                    value = False
-                else:
+                answer = read_yes_no(str(raw))
+                if answer is None:
                     raise UserError(catalog.option_not_yes_no(self.name))
+                value = answer
         else:
             value = str(raw).strip()
             # Platform references: Discord <@id> <#id>, Slack <@U1|name> <#C1|name>.

@@ -291,8 +291,10 @@ def _welsh_and(text: str) -> str:
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒĝĥíĵķĺɱñöþǫŕšţûṽŵẋýžÀƁÇĐÉƑĜĤÍĴĶĹṀÑÖÞǪŔŠŢÛṼŴẊÝŽ")
-# Kept as they are: {placeholders}, /commands, option=, links, platform markup.
-_KEEP = re.compile(r"\{[^{}]*\}|/[a-z][a-z0-9_-]*|\b[a-z_]+=|https?://\S+|<[^<>]*>")
+# Kept as they are: {placeholders}, /commands, :console-controls, option=, links,
+# platform markup.
+_KEEP = re.compile(r"\{[^{}]*\}|/[a-z][a-z0-9_-]*|(?<![\w:]):[a-z]+|\b[a-z_]+=|https?://\S+"
+                   r"|<[^<>]*>")
 
 
 def pseudo(message: str) -> str:

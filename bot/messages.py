@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from bot.catalog import FORM_SEND
 from bot.i18n import Text, language, tr
 
 ButtonStyle = Literal["primary", "secondary", "danger", "success"]
@@ -110,7 +111,7 @@ class Form:
     form_id: str
     title: str
     fields: tuple[FormField, ...]
-    submit_label: str = "Send"
+    submit_label: str = FORM_SEND
     state: str = ""
     language: str = ""
 
@@ -132,7 +133,9 @@ class Message:
 
     Text is plain language with light markdown (`**bold**`, `*italic*`, lists). Text that
     came from a person must be passed through `bot.text.neutralise` by the feature before
-    it is put here.
+    it is put here. `language` is the language it was made in (the language in force
+    then; its reader's): adapters write their own words around it (a "Continue" button, a
+    note about files) in that language too, however late the outbox sends it.
     """
 
     text: str
@@ -143,8 +146,11 @@ class Message:
     # otherwise adapters send with every mention disabled.
     allow_role_mentions: tuple[str, ...] = ()
     files: tuple[File, ...] = ()
+    language: str = ""
 
     def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", language())
         _translate(self, "text")
 
 
@@ -214,6 +220,9 @@ class Reply:
     - `update`: replaces the message whose button was pressed (RSVP counts);
     - `field_errors`: a form submission was refused; key -> kind explanation, shown on
       the fields where the platform can (Slack) and as a message otherwise.
+
+    `language` is the language it was made in (the actor's): adapters write the words
+    they add to it (a "Done.", "Try again") in that language.
     """
 
     messages: tuple[Message, ...] = ()
@@ -221,8 +230,11 @@ class Reply:
     update: Message | None = None
     field_errors: dict[str, str] = field(default_factory=dict)
     public: bool = False
+    language: str = ""
 
     def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", language())
         for key, problem in self.field_errors.items():
             if isinstance(problem, Text):
                 self.field_errors[key] = problem.translated()
@@ -267,6 +279,7 @@ def message_to_dict(message: Message) -> dict[str, Any]:
             [f.filename, base64.b64encode(f.data).decode("ascii"), f.description]
             for f in message.files
         ],
+        "language": message.language,
     }
 
 
@@ -290,6 +303,7 @@ def message_from_dict(data: dict[str, Any]) -> Message:
         ),
         allow_role_mentions=tuple(data.get("allow_role_mentions", [])),
         files=tuple(File(f[0], base64.b64decode(f[1]), f[2]) for f in data.get("files", [])),
+        language=data.get("language", ""),
     )
 
 

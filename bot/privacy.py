@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 from bot import catalog
 from bot.config import Config
+from bot.i18n import SOURCE, speaking, tr, translations
 from storage.crypto import (
     DecryptionError,
     FieldCipher,
@@ -71,17 +72,27 @@ async def member_export(storage: Storage, member_id: str, group_id: str | None,
     records = await storage.member_records(member_id, group_id)
     # In the order a member reads best (the titles' order), whichever package stores each.
     order = list(catalog.EXPORT_SECTION_TITLES)
-    return {
-        "format": catalog.EXPORT_FORMAT,
-        "member": member_id,
-        "group": group_id if group_id is not None else "every group",
-        "exported_at": now.astimezone(UTC).isoformat(),
-        "about_this_export": list(catalog.EXPORT_ABOUT),
-        "not_included": list(catalog.EXPORT_NOT_INCLUDED),
-        "data": {name: {"what": catalog.EXPORT_SECTION_TITLES[name],
-                        "records": records.get(name, [])}
-                 for name in sorted(export_sections(), key=order.index)},
-    }
+    with speaking(export_language(records)):
+        return {
+            "format": catalog.EXPORT_FORMAT,
+            "member": member_id,
+            "group": group_id if group_id is not None else "every group",
+            "exported_at": now.astimezone(UTC).isoformat(),
+            "about_this_export": [tr(t) for t in catalog.EXPORT_ABOUT],
+            "not_included": [tr(t) for t in catalog.EXPORT_NOT_INCLUDED],
+            "data": {name: {"what": tr(catalog.EXPORT_SECTION_TITLES[name]),
+                            "records": records.get(name, [])}
+                     for name in sorted(export_sections(), key=order.index)},
+        }
+
+
+def export_language(records: dict[str, list[dict[str, Any]]]) -> str:
+    """The language an export is written in: the one the member chose with /language
+    (when they chose one language in every group the export covers), else English."""
+    chosen = {str(r.get("language", "")) for r in records.get("language", [])}
+    if len(chosen) == 1 and (code := chosen.pop()) in translations():
+        return code
+    return SOURCE
 
 
 def record_count(document: dict[str, Any]) -> int:

@@ -18,10 +18,11 @@ from adapters.console.reading import catching_ctrl_c, next_line, reader_for
 from adapters.console.reading import is_terminal as _is_terminal
 from adapters.console.render import Screen, channel_prefix, dm_prefix, private_prefix
 from adapters.console.session import GROUP_ID, Member, Session, describe_member
+from bot import catalog
 from bot.app import App
-from bot.catalog import BOT_NAME
 from bot.config import Config
 from bot.events import DirectMessageReceived, Event, FormSubmission
+from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, DestinationKind, Form, Message, Reply
 from bot.ports import Person
@@ -31,15 +32,10 @@ log = logging.getLogger(__name__)
 # How long to wait, after each line, for the deliveries it caused to be printed.
 SETTLE_SECONDS = 15.0
 
-WELCOME_HINT = ("Type /help to see the bot's commands, :help for console controls, "
-                "and Ctrl-D (or :quit) to leave.")
-GOODBYE = "Goodbye! Run coprod again to come back; what the group saved is kept."
-PLAIN_IN_CHANNEL = ("In a channel the bot only reads commands, which start with a slash, "
-                    "like /help. To write to the bot privately, type :dm and your message "
-                    "(or just :dm to move into your direct messages with it).")
-CONSOLE_PROBLEM = ("Sorry, the console couldn't handle that line because of a problem on "
-                   "its side. Please try again; if it keeps happening, tell whoever runs "
-                   "this bot.")
+WELCOME_HINT = catalog.CONSOLE_WELCOME_HINT
+GOODBYE = catalog.CONSOLE_GOODBYE
+PLAIN_IN_CHANNEL = catalog.CONSOLE_PLAIN_IN_CHANNEL
+CONSOLE_PROBLEM = catalog.CONSOLE_PROBLEM
 
 
 def _person(member: Member) -> Person:
@@ -125,7 +121,8 @@ class ConsoleAdapter:
         self._app = app
         app.use_people(self, ttl=0)
         interrupted = asyncio.Event()
-        self.screen.note(self.welcome())
+        with speaking(await self._language()):
+            self.screen.note(self.welcome())
         await app.connected([GROUP_ID])
         with catching_ctrl_c(interrupted):
             try:
@@ -136,8 +133,14 @@ class ConsoleAdapter:
             if interrupted.is_set() and self.interactive:
                 self.screen.note("")
             await self._settle()
-        self.screen.note(GOODBYE)
+        with speaking(await self._language()):
+            self.screen.note(tr(GOODBYE))
         return 0
+
+    async def _language(self) -> str:
+        """The language of the member you are acting as: the console's own words are
+        said in it."""
+        return await self.app.language_of(GROUP_ID, self.session.me.actor().user_id)
 
     async def _loop(self, interrupted: asyncio.Event) -> None:
         reader = reader_for(self._input)
@@ -156,13 +159,10 @@ class ConsoleAdapter:
         """What the console says first: the group, who you are, the members."""
         settings = self.app.settings.for_group(GROUP_ID)
         me = self.session.me
-        members = ", ".join(describe_member(m, settings)
-                            for m in self.session.members.values())
-        return (f"Welcome to {self.config.console_group_name}, a practice chat with "
-                f"{BOT_NAME} and pretend members.\n"
-                f"You are {me.display_name}, {me.where_in_words()}.\n"
-                f"Members: {members}.\n"
-                f"{WELCOME_HINT}")
+        members = [describe_member(m, settings) for m in self.session.members.values()]
+        return (catalog.console_welcome(self.config.console_group_name, me.display_name,
+                                        me.where_in_words(), members)
+                + "\n" + tr(WELCOME_HINT))
 
     async def handle_line(self, text: str) -> bool:
         """Handle one typed line; return False when the console should stop."""
@@ -175,11 +175,12 @@ class ConsoleAdapter:
             if text.lstrip().startswith("#"):
                 return True
         try:
-            return await self._route(text)
+            with speaking(await self._language()):
+                return await self._route(text)
         except Exception as exc:  # never a traceback on the screen
             log_event(log, logging.ERROR, "console.line_failed", error=type(exc).__name__)
             log.debug("console.line_failed.detail", exc_info=True)
-            self.screen.note(CONSOLE_PROBLEM)
+            self.screen.note(tr(CONSOLE_PROBLEM))
             return True
 
     async def _route(self, text: str) -> bool:
@@ -195,7 +196,7 @@ class ConsoleAdapter:
         elif me.place is None:
             await self.direct_message(me, stripped)
         else:
-            self.screen.note(PLAIN_IN_CHANNEL)
+            self.screen.note(tr(PLAIN_IN_CHANNEL))
         return True
 
     async def _settle(self) -> None:
@@ -271,8 +272,8 @@ class ConsoleAdapter:
     def open_form(self, member: Member, form: Form, channel: str | None) -> None:
         """Open a form for a member and ask its first question."""
         if member.form is not None:
-            self.screen.note(f"The form “{member.form.form.title}” was closed; nothing "
-                             "from it was sent.")
+            with speaking(member.form.form.language):
+                self.screen.note(catalog.console_form_replaced(member.form.form.title))
         member.form = FormFill.start(form, channel)
         self.screen.note(opening(form))
         self.ask(member)
@@ -314,7 +315,6 @@ class ConsoleAdapter:
         for message in reply.messages:
             self._show_reply_message(message, member, fill.channel, reply.public)
         lines = fill.ask_again(reply.field_errors)
-        self.screen.note("Some answers need another look, so nothing was sent yet:\n"
-                         + "\n".join("    " + line for line in lines)
-                         + "\nPlease answer these again.")
+        with speaking(reply.language):
+            self.screen.note(catalog.console_answers_refused(lines))
         self.ask(member)

@@ -21,10 +21,12 @@ from adapters.console.session import (
     role_words,
     valid_name,
 )
+from bot import catalog
 from bot.app import App
-from bot.catalog import BOT_NAME, CONCERN_SHORTCUT_LABEL
+from bot.catalog import CONCERN_SHORTCUT_LABEL
 from bot.errors import UserError
 from bot.events import ButtonPress, Event, MemberJoined, MessageShortcut, QuotedMessage
+from bot.i18n import plain_list, tr
 from bot.messages import Button, Choice
 from bot.parsing import split_words
 
@@ -66,34 +68,27 @@ class ControlSpec:
     example: str
 
 
+_DOES = catalog.CONSOLE_DOES
 HELP: tuple[ControlSpec, ...] = (
-    ControlSpec(":as NAME", "act as another member (a new name adds a member)", ":as carol"),
-    ControlSpec(":role NAME ROLE", "give a member a platform role; facilitator and lead "
-                "mean the group's own role names", ":role bob facilitator"),
-    ControlSpec(":unrole NAME ROLE", "take a platform role away", ":unrole bob facilitator"),
-    ControlSpec(":admin NAME", "switch a member's platform admin flag on or off",
-                ":admin bob"),
-    ControlSpec(":join NAME", "a new member joins the group (the bot welcomes them)",
-                ":join dana"),
-    ControlSpec(":in CHANNEL", "move to a channel", ":in updates"),
-    ControlSpec(":dm", "move into your direct messages with the bot", ":dm"),
-    ControlSpec(":dm TEXT", "send the bot a direct message without moving", ":dm hello"),
-    ControlSpec(":say TEXT", "write a message in this channel as the member you are "
-                "(the bot does not read it)", ":say I had a hard week"),
-    ControlSpec(":report N", "raise a safeguarding concern about message #N, like "
-                "“Raise a safeguarding concern” on a message in Discord or Slack (no N: "
-                "the latest message where you are)", ":report 4"),
-    ControlSpec(":press LABEL", "press a button on the latest message that has it",
-                ":press Going"),
-    ControlSpec(":press N LABEL", "press a button on message #N", ":press 3 Going"),
-    ControlSpec(":pick CHOICE ...", "choose in the latest menu (quote choices with spaces)",
-                ':pick "Option A"'),
-    ControlSpec(":form key=value ...", "answer the open form in one line and send it",
+    ControlSpec(":as NAME", _DOES["as"], ":as carol"),
+    ControlSpec(":role NAME ROLE", _DOES["role"], ":role bob facilitator"),
+    ControlSpec(":unrole NAME ROLE", _DOES["unrole"], ":unrole bob facilitator"),
+    ControlSpec(":admin NAME", _DOES["admin"], ":admin bob"),
+    ControlSpec(":join NAME", _DOES["join"], ":join dana"),
+    ControlSpec(":in CHANNEL", _DOES["in"], ":in updates"),
+    ControlSpec(":dm", _DOES["dm"], ":dm"),
+    ControlSpec(":dm TEXT", _DOES["dm-text"], ":dm hello"),
+    ControlSpec(":say TEXT", _DOES["say"], ":say I had a hard week"),
+    ControlSpec(":report N", _DOES["report"], ":report 4"),
+    ControlSpec(":press LABEL", _DOES["press"], ":press Going"),
+    ControlSpec(":press N LABEL", _DOES["press-n"], ":press 3 Going"),
+    ControlSpec(":pick CHOICE ...", _DOES["pick"], ':pick "Option A"'),
+    ControlSpec(":form key=value ...", _DOES["form"],
                 ':form title="Monthly meeting" notes=none'),
-    ControlSpec(":cancel", "close the open form without sending it", ":cancel"),
-    ControlSpec(":who", "list the members, their roles and where you are", ":who"),
-    ControlSpec(":help", "show these controls", ":help"),
-    ControlSpec(":quit", "leave the console (Ctrl-D does the same)", ":quit"),
+    ControlSpec(":cancel", _DOES["cancel"], ":cancel"),
+    ControlSpec(":who", _DOES["who"], ":who"),
+    ControlSpec(":help", _DOES["help"], ":help"),
+    ControlSpec(":quit", _DOES["quit"], ":quit"),
 )
 NAMES: tuple[str, ...] = ("as", "role", "unrole", "admin", "join", "in", "dm", "say",
                           "report", "press", "pick", "form", "cancel", "who", "help", "quit")
@@ -109,25 +104,23 @@ async def run_control(console: Console, line: str) -> bool:
     try:
         return await control(console, args.strip())
     except UserError as exc:
-        console.screen.note(exc.text)
+        console.screen.note(tr(exc.text))
         return True
 
 
 def unknown_control(name: str) -> str:
     """A kind answer to a control that does not exist."""
     close = difflib.get_close_matches(name.lower(), NAMES, n=1)
-    hint = f" Did you mean :{close[0]}?" if close else ""
-    listed = ", ".join(f":{n}" for n in NAMES[:-1]) + f" and :{NAMES[-1]}"
-    return (f"Sorry, “:{name}” is not a console control.{hint} The controls are {listed}. "
-            "Type :help to see what each one does.")
+    return catalog.console_unknown_control(name, close[0] if close else None,
+                                           [f":{n}" for n in NAMES])
 
 
 def help_text() -> str:
     """The console controls, one line each with an example."""
-    lines = ["Console controls (they change the practice chat, not the group):"]
+    lines = [tr(catalog.CONSOLE_CONTROLS)]
     for spec in HELP:
-        lines.append(f"    {spec.usage}: {spec.does}. Example: {spec.example}")
-    lines.append("Commands for the bot start with a slash: type /help to see them.")
+        lines.append("    " + catalog.console_control_line(spec.usage, spec.does, spec.example))
+    lines.append(tr(catalog.CONSOLE_COMMANDS_HINT))
     return "\n".join(lines)
 
 
@@ -137,9 +130,8 @@ def help_text() -> str:
 def _member(console: Console, name: str) -> Member:
     member = console.session.find(name)
     if member is None:
-        names = ", ".join(console.session.members)
-        raise UserError(f"There is no member called “{name}”. The members are: {names}. "
-                        f"To add someone, type :as {name if valid_name(name) else 'NAME'}.")
+        raise UserError(catalog.console_no_member(
+            name, list(console.session.members), name if valid_name(name) else "NAME"))
     return member
 
 
@@ -147,26 +139,23 @@ async def _as(console: Console, args: str) -> bool:
     name = args.strip().lower()
     session = console.session
     if not name:
-        raise UserError("Who would you like to be? For example :as carol. The members are: "
-                        + ", ".join(session.members) + ".")
+        raise UserError(catalog.console_as_who(list(session.members)))
     if not valid_name(name):
-        raise UserError("A member's name is one word of letters and digits, like :as zoe.")
+        raise UserError(catalog.CONSOLE_AS_BAD_NAME)
     old, lines = session.me, []
     member = session.find(name)
     if member is None:
         member = session.add(name)
-        lines.append(f"There was no member called {member.display_name}, so I added "
-                     f"{member.display_name} as a plain member.")
+        lines.append(catalog.console_added(member.display_name))
     if member is old:
-        raise UserError(f"You are already {old.display_name}, {old.where_in_words()}.")
+        raise UserError(catalog.console_already(old.display_name, old.where_in_words()))
     if old.form is not None:
-        lines.append(f"{old.display_name}'s form “{old.form.form.title}” stays open: "
-                     f"type :as {old.name} to finish it.")
+        lines.append(catalog.console_form_stays_open(old.display_name, old.form.form.title,
+                                                     old.name))
     session.current_name = member.name
-    lines.append(f"You are now {member.display_name}, {member.where_in_words()}.")
+    lines.append(catalog.console_now(member.display_name, member.where_in_words()))
     if member.form is not None:
-        lines.append(f"{member.display_name} has the form “{member.form.form.title}” open. "
-                     "Carry on answering it, or type :cancel.")
+        lines.append(catalog.console_has_form(member.display_name, member.form.form.title))
     console.screen.note("\n".join(lines))
     console.ask(member)
     return True
@@ -176,15 +165,13 @@ async def _join(console: Console, args: str) -> bool:
     name = args.strip().lower()
     session = console.session
     if not name:
-        raise UserError("Who joins? For example :join dana.")
+        raise UserError(catalog.CONSOLE_JOIN_WHO)
     if not valid_name(name):
-        raise UserError("A member's name is one word of letters and digits, like :join dana.")
+        raise UserError(catalog.CONSOLE_JOIN_BAD_NAME)
     if session.find(name) is not None:
-        raise UserError(f"{name.title()} is already a member. To add someone new, pick "
-                        "another name.")
+        raise UserError(catalog.console_already_member(name.title()))
     member = session.add(name)
-    console.screen.note(f"{member.display_name} joined the group as a plain member. Type "
-                        f":as {member.name} to act as them.")
+    console.screen.note(catalog.console_joined(member.display_name, member.name))
     await console.handle_event(MemberJoined(GROUP_ID, member.actor(), None), member, None)
     return True
 
@@ -192,11 +179,12 @@ async def _join(console: Console, args: str) -> bool:
 async def _who(console: Console, args: str) -> bool:
     settings = console.app.settings.for_group(GROUP_ID)
     me = console.session.me
-    lines = [f"You are {me.display_name}, {me.where_in_words()}.", "Members:"]
+    lines = [catalog.console_you_are(me.display_name, me.where_in_words()),
+             tr(catalog.CONSOLE_MEMBERS)]
     for m in console.session.members.values():
-        extra = " (you)" if m is me else ""
-        form = f", filling in “{m.form.form.title}”" if m.form is not None else ""
-        lines.append(f"    {m.display_name}{extra}: {', '.join(role_words(m, settings))}; "
+        extra = tr(catalog.CONSOLE_YOU) if m is me else ""
+        form = catalog.console_filling_in(m.form.form.title) if m.form is not None else ""
+        lines.append(f"    {m.display_name}{extra}: {plain_list(role_words(m, settings))}; "
                      f"{m.where_in_words()}{form}")
     console.screen.note("\n".join(lines))
     return True
@@ -205,11 +193,10 @@ async def _who(console: Console, args: str) -> bool:
 async def _in(console: Console, args: str) -> bool:
     channel = clean_channel(args)
     if not channel or any(ch.isspace() for ch in channel):
-        raise UserError("Which channel? Write its name without spaces, for example "
-                        ":in updates.")
+        raise UserError(catalog.CONSOLE_WHICH_CHANNEL)
     me = console.session.me
     me.place = channel
-    console.screen.note(f"You are now in #{channel}.")
+    console.screen.note(catalog.console_now_in(channel))
     return True
 
 
@@ -219,10 +206,7 @@ async def _dm(console: Console, args: str) -> bool:
         await console.direct_message(me, args)
         return True
     me.place = None
-    console.screen.note(
-        f"You are now in your direct messages with {BOT_NAME}. Whatever you type here "
-        f"goes to the bot, and only you see its answers. Type :in "
-        f"{console.session.home} to go back.")
+    console.screen.note(catalog.console_now_in_dm(console.session.home))
     return True
 
 
@@ -232,11 +216,9 @@ async def _dm(console: Console, args: str) -> bool:
 async def _say(console: Console, args: str) -> bool:
     me = console.session.me
     if me.place is None:
-        raise UserError(f"You are in your direct messages with {BOT_NAME}, where whatever "
-                        f"you type goes to the bot. To write in a channel, type :in "
-                        f"{console.session.home} first.")
+        raise UserError(catalog.console_say_in_dm(console.session.home))
     if not args:
-        raise UserError("What would you like to say? For example :say Hello everyone.")
+        raise UserError(catalog.CONSOLE_SAY_WHAT)
     console.screen.say(me.place, me.name, me.display_name, args)
     return True
 
@@ -247,28 +229,24 @@ def _here(console: Console) -> Shown:
     for shown in console.screen.latest():
         if shown.channel == me.place and shown.can_see(me.name):
             return shown
-    raise UserError(f"There is no message {me.where_in_words()} yet. Say which one, for "
-                    "example :report 4.")
+    raise UserError(catalog.console_no_message_here(me.where_in_words()))
 
 
 async def _report(console: Console, args: str) -> bool:
     shortcut = next((s for s in console.app.shortcuts.values()
                      if s.label == CONCERN_SHORTCUT_LABEL), None)
     if shortcut is None:
-        raise UserError("This bot has no safeguarding concerns, so there is nothing to "
-                        "report a message to.")
+        raise UserError(catalog.CONSOLE_NO_CONCERNS)
     word = args.strip().lstrip("#")
     if word and not word.isdecimal():
-        raise UserError("Which message? Write its number, for example :report 4 (or just "
-                        ":report for the latest message where you are).")
+        raise UserError(catalog.CONSOLE_REPORT_WHICH)
     me = console.session.me
     shown = _here(console) if not word else console.screen.get(int(word))
     if shown is None:
-        raise UserError(f"There is no message #{word} yet.")
+        raise UserError(catalog.console_no_message(word))
     if not shown.can_see(me.name):
         owner = console.session.display_name(shown.visible_to)
-        raise UserError(f"Message #{shown.number} was shown only to {owner}, so "
-                        f"{me.display_name} can't see it.")
+        raise UserError(catalog.console_not_shown_to(shown.number, owner, me.display_name))
     where = f"#{shown.channel}" if shown.channel is not None else "a direct message"
     quoted = QuotedMessage(text=shown.message.text, author_id=shown.author,
                            channel=shown.channel or "",
@@ -292,33 +270,31 @@ def _role_name(console: Console, word: str) -> str:
                               ("lead", settings.lead_roles)):
         if role.casefold() == alias:
             if not configured:
-                raise UserError(f"This group has no {alias} roles set up yet. A facilitator "
-                                f"or admin can set them with /setup {alias}_roles=NAME.")
+                raise UserError(catalog.console_no_roles_set(alias))
             return configured[0]
     if not role:
-        raise UserError("Which role? For example :role bob facilitator.")
+        raise UserError(catalog.CONSOLE_WHICH_ROLE)
     return role
 
 
 def _name_and_role(console: Console, args: str, control: str) -> tuple[Member, str]:
     name, _, role = args.partition(" ")
     if not name or not role.strip():
-        raise UserError(f"Please say who and which role, for example :{control} bob "
-                        "facilitator.")
+        raise UserError(catalog.console_who_and_role(control))
     return _member(console, name), _role_name(console, role)
 
 
 def _roles_now(console: Console, member: Member) -> str:
     settings = console.app.settings.for_group(GROUP_ID)
-    return f"{member.display_name} is now: {', '.join(role_words(member, settings))}."
+    return catalog.console_roles_now(member.display_name, role_words(member, settings))
 
 
 async def _role(console: Console, args: str) -> bool:
     member, role = _name_and_role(console, args, "role")
     if member.has_role(role):
-        raise UserError(f"{member.display_name} already has the role {role}.")
+        raise UserError(catalog.console_has_role(member.display_name, role))
     member.roles.append(role)
-    console.screen.note(f"Gave {member.display_name} the role {role}. "
+    console.screen.note(catalog.console_gave_role(member.display_name, role) + " "
                         + _roles_now(console, member))
     return True
 
@@ -326,22 +302,20 @@ async def _role(console: Console, args: str) -> bool:
 async def _unrole(console: Console, args: str) -> bool:
     member, role = _name_and_role(console, args, "unrole")
     if not member.has_role(role):
-        have = ", ".join(member.roles) or "no roles"
-        raise UserError(f"{member.display_name} doesn't have the role {role} "
-                        f"({member.display_name} has: {have}).")
+        raise UserError(catalog.console_lacks_role(member.display_name, role, member.roles))
     member.roles = [r for r in member.roles if r.casefold() != role.casefold()]
-    console.screen.note(f"Took the role {role} from {member.display_name}. "
+    console.screen.note(catalog.console_took_role(member.display_name, role) + " "
                         + _roles_now(console, member))
     return True
 
 
 async def _admin(console: Console, args: str) -> bool:
     if not args:
-        raise UserError("Whose admin flag? For example :admin bob.")
+        raise UserError(catalog.CONSOLE_ADMIN_WHO)
     member = _member(console, args.split()[0])
     member.admin = not member.admin
-    state = "now a platform admin" if member.admin else "no longer a platform admin"
-    console.screen.note(f"{member.display_name} is {state}. " + _roles_now(console, member))
+    console.screen.note(catalog.console_admin(member.display_name, member.admin) + " "
+                        + _roles_now(console, member))
     return True
 
 
@@ -365,13 +339,12 @@ def _button(shown: Shown, label: str) -> Button | None:
 def _visible(console: Console, number: int) -> Shown:
     shown = console.screen.get(number)
     if shown is None:
-        raise UserError(f"There is no message #{number} yet.")
+        raise UserError(catalog.console_no_message(str(number)))
     me = console.session.me
     if not shown.can_see(me.name):
         owner = console.session.display_name(shown.visible_to)
-        raise UserError(f"Message #{number} was shown only to {owner}, so "
-                        f"{me.display_name} can't press its buttons. Type :as "
-                        f"{shown.visible_to} to act as {owner}.")
+        raise UserError(catalog.console_cannot_press(number, owner, me.display_name,
+                                                     shown.visible_to))
     return shown
 
 
@@ -392,21 +365,20 @@ def _find_pressable(console: Console, args: str) -> tuple[Shown, Button]:
         if button is not None:
             return shown, button
     if not mine:
-        raise UserError("There are no buttons to press yet.")
+        raise UserError(catalog.CONSOLE_NO_BUTTONS)
     raise UserError(_no_such_button(mine[0], label))
 
 
 def _no_such_button(shown: Shown, label: str) -> str:
     if not shown.message.buttons:
-        return f"Message #{shown.number} has no buttons."
+        return catalog.console_message_has_no_buttons(shown.number)
     labels = " ".join(f"[{b.label}]" for b in shown.message.buttons)
-    return (f"I couldn't find a button called “{label}”. Message #{shown.number} has "
-            f"these: {labels}.")
+    return catalog.console_no_such_button(label, shown.number, labels)
 
 
 async def _press(console: Console, args: str) -> bool:
     if not args:
-        raise UserError("Which button? For example :press Going, or :press 3 Going.")
+        raise UserError(catalog.CONSOLE_PRESS_WHICH)
     shown, button = _find_pressable(console, args)
     me = console.session.me
     event = ButtonPress(GROUP_ID, me.actor(), button.action, button.value,
@@ -432,8 +404,7 @@ def _picked(choices: tuple[Choice, ...], args: str) -> list[Choice]:
     for word in words:
         choice = _choice(choices, _unquote(word))
         if choice is None:
-            raise UserError(f"“{word}” is not one of the choices. The choices are: "
-                            + " | ".join(c.label for c in choices) + ".")
+            raise UserError(catalog.console_not_a_choice(word, [c.label for c in choices]))
         picked.append(choice)
     return list(dict.fromkeys(picked))
 
@@ -443,17 +414,15 @@ async def _pick(console: Console, args: str) -> bool:
     menus = [s for s in console.screen.latest()
              if s.can_see(me.name) and s.message.select is not None]
     if not menus:
-        raise UserError("There is no menu to choose from yet.")
+        raise UserError(catalog.CONSOLE_NO_MENU)
     shown = menus[0]
     select = shown.message.select
     assert select is not None
     if not args:
-        raise UserError("Please say what you choose, for example :pick "
-                        + select.choices[0].label + ".")
+        raise UserError(catalog.console_pick_what(select.choices[0].label))
     picked = _picked(select.choices, args)
     if not select.min_values <= len(picked) <= select.max_values:
-        raise UserError(f"Please choose from {select.min_values} to {select.max_values} "
-                        "of the choices.")
+        raise UserError(catalog.console_pick_count(select.min_values, select.max_values))
     event = ButtonPress(GROUP_ID, me.actor(), select.action,
                         values=tuple(c.value for c in picked), channel=shown.channel,
                         message_ref=f"#{shown.number}")
@@ -467,7 +436,7 @@ async def _pick(console: Console, args: str) -> bool:
 def _open_form(console: Console) -> Member:
     me = console.session.me
     if me.form is None:
-        raise UserError(f"{me.display_name} has no form open right now.")
+        raise UserError(catalog.console_no_form(me.display_name))
     return me
 
 
@@ -475,8 +444,7 @@ async def _form(console: Console, args: str) -> bool:
     me = _open_form(console)
     assert me.form is not None
     if not args:
-        raise UserError("Write the answers after :form, like :form "
-                        + " ".join(f"{k}=..." for k in me.form.keys) + ".")
+        raise UserError(catalog.console_form_how(me.form.keys))
     me.form.fill_all(parse_assignments(args, me.form.keys))
     await console.submit_form(me)
     return True
@@ -485,7 +453,7 @@ async def _form(console: Console, args: str) -> bool:
 async def _cancel(console: Console, args: str) -> bool:
     me = _open_form(console)
     me.form = None
-    console.screen.note(FORM_CLOSED)
+    console.screen.note(tr(FORM_CLOSED))
     return True
 
 

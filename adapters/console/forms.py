@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from bot import catalog
 from bot.errors import UserError
+from bot.i18n import speaking, tr
 from bot.messages import Form, FormField
 
 FORM_INTRO = catalog.CONSOLE_FORM_INTRO
-FORM_CLOSED = "Form closed, nothing was sent."
+FORM_CLOSED = catalog.CONSOLE_FORM_CLOSED
 
 
 @dataclass
@@ -77,7 +78,8 @@ class FormFill:
         if not value.strip():
             value = current.default
         if current.required and not value.strip():
-            return f"“{current.label}” is needed. Please write an answer, or :cancel to stop."
+            with speaking(self.form.language):
+                return catalog.console_answer_needed(current.label)
         self.values[current.key] = value
         self.pending.pop(0)
         return None
@@ -111,38 +113,38 @@ class FormFill:
 
 
 def question(fill: FormFill, *, interactive: bool) -> str:
-    """The prompt for the current field: label, required or not, limits, choices."""
+    """The prompt for the current field (label, required or not, limits, choices), in
+    the form's language."""
     f = fill.current
     if f is None:
         return ""
-    number = fill.keys.index(f.key) + 1
-    details = ["required" if f.required else "optional"]
+    with speaking(fill.form.language):
+        return _question(fill, f, interactive)
+
+
+def _question(fill: FormFill, f: FormField, interactive: bool) -> str:
+    details = [tr(catalog.CONSOLE_REQUIRED if f.required else catalog.CONSOLE_OPTIONAL)]
     if f.kind == "yes_no":
-        details.append("yes or no")
+        details.append(catalog.console_yes_or_no())
     elif f.choices:
-        details.append("one of: " + " | ".join(c.label for c in f.choices))
+        details.append(catalog.console_one_of([c.label for c in f.choices]))
     else:
-        details.append(_length(f))
-    text = f"Question {number} of {len(fill.keys)}: {f.label} ({', '.join(details)})"
+        details.append(catalog.console_length(f.min_length, f.max_length))
+    text = catalog.console_question(fill.keys.index(f.key) + 1, len(fill.keys), f.label,
+                                    details)
     if f.kind == "paragraph":
-        text += f"\n    {catalog.CONSOLE_PARAGRAPH_HINT}"
+        text += f"\n    {tr(catalog.CONSOLE_PARAGRAPH_HINT)}"
     if f.placeholder:
-        text += f"\n    for example: {f.placeholder}"
+        text += "\n    " + catalog.console_example(f.placeholder)
     if interactive and f.default:
-        text += f"\n    press Enter to keep: {f.default}"
+        text += "\n    " + catalog.console_keep_default(f.default)
     return text
 
 
-def _length(f: FormField) -> str:
-    if f.min_length:
-        return f"at least {f.min_length} and up to {f.max_length} characters"
-    return f"up to {f.max_length} characters"
-
-
 def opening(form: Form) -> str:
-    """What is printed when a form opens."""
-    keys = ", ".join(f.key for f in form.fields)
-    return f"Form: {form.title}\n{FORM_INTRO}\nThe keys for :form are: {keys}."
+    """What is printed when a form opens (in its language)."""
+    with speaking(form.language):
+        return catalog.console_form_opening(form.title, [f.key for f in form.fields])
 
 
 def unescape_answer(raw: str) -> str:
@@ -176,12 +178,11 @@ def parse_assignments(text: str, keys: list[str]) -> dict[str, str]:
     for word in split_assignments(text):
         name, sep, value = word.partition("=")
         if not sep or not name:
-            raise UserError(f"I couldn't read “{word}”. Write each answer as key=value, "
-                            f"for example {keys[0] if keys else 'title'}=\"Some text\".")
+            raise UserError(catalog.console_unreadable_answer(
+                word, keys[0] if keys else "title"))
         key = known.get(name.strip().lower())
         if key is None:
-            raise UserError(f"This form has no question called “{name}”. "
-                            f"The keys are: {', '.join(keys)}.")
+            raise UserError(catalog.console_no_such_key(name, keys))
         values[key] = value
     return values
 

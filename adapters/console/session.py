@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adapters.console.forms import FormFill
+from bot import catalog
 from bot.catalog import BOT_NAME
 from bot.config import ConsoleMember
 from bot.events import Actor
+from bot.i18n import plain_list, tr
 from bot.roles import role_key
 from bot.settings import GroupSettings
 
@@ -60,8 +62,8 @@ class Member:
     def where_in_words(self) -> str:
         """`in #general` or `in your direct messages with coprod`."""
         if self.place is None:
-            return f"in your direct messages with {BOT_NAME}"
-        return f"in #{self.place}"
+            return catalog.console_in_dm()
+        return catalog.console_in_channel(self.place)
 
 
 def role_words(member: Member, settings: GroupSettings) -> list[str]:
@@ -73,18 +75,18 @@ def role_words(member: Member, settings: GroupSettings) -> list[str]:
     for role in member.roles:
         mine: list[str] = []
         if role_key(role) in facilitators:
-            mine.append("facilitator")
+            mine.append(tr(catalog.CONSOLE_ROLE_WORDS["facilitator"]))
         if role_key(role) in leads:
-            mine.append("lead")
+            mine.append(tr(catalog.CONSOLE_ROLE_WORDS["lead"]))
         words += mine or [role]
     if member.admin:
-        words.append("admin")
-    return list(dict.fromkeys(words)) or ["member"]
+        words.append(tr(catalog.CONSOLE_ROLE_WORDS["admin"]))
+    return list(dict.fromkeys(words)) or [tr(catalog.CONSOLE_ROLE_WORDS["member"])]
 
 
 def describe_member(member: Member, settings: GroupSettings) -> str:
     """`Carol (facilitator)`."""
-    return f"{member.display_name} ({', '.join(role_words(member, settings))})"
+    return f"{member.display_name} ({plain_list(role_words(member, settings))})"
 
 
 class Session:

@@ -36,6 +36,7 @@ from bot.events import (
     MessageShortcut,
     QuotedMessage,
 )
+from bot.i18n import SOURCE, from_platform, speaking, tr
 from bot.logs import log_event
 from bot.messages import Form, Reply
 from bot.parsing import parse_id
@@ -65,6 +66,13 @@ class Interactions:
         """Handle any interaction; failures are logged by type and apologised for, and a
         payload this adapter cannot read is logged (ids only) and answered kindly."""
         self._received[interaction.id] = asyncio.get_running_loop().time()
+        # Until the app knows the member, the adapter's own words are in their client's
+        # language where it is a translation (the app then speaks the member's own).
+        locale = str(getattr(interaction.locale, "value", "") or "")
+        with speaking(from_platform(locale) or SOURCE):
+            await self._interaction(interaction)
+
+    async def _interaction(self, interaction: discord.Interaction[Any]) -> None:
         try:
             problem = unreadable(interaction)
             if problem:
@@ -98,7 +106,7 @@ class Interactions:
         if interaction.type not in _ANSWERABLE:
             return
         try:
-            await self._say(interaction, [Rendered(text)], True)
+            await self._say(interaction, [Rendered(tr(text))], True)
         except Exception as exc:
             log_event(log, logging.WARNING, "discord.answer_failed", id=interaction.id,
                       error=type(exc).__name__)
@@ -117,14 +125,15 @@ class Interactions:
             return
         found = await self.finder.find(message.author.id)
         if found is None:
-            await message.channel.send(catalog.DISCORD_NO_SHARED_GROUP,
+            await message.channel.send(tr(catalog.DISCORD_NO_SHARED_GROUP),
                                        allowed_mentions=no_mentions())
             return
         group_id, actor = found
         log_event(log, logging.INFO, "discord.dm_received", group=group_id)
         reply = await self.app.handle(DirectMessageReceived(group_id, actor, message.content))
         links = await self._links(group_id)
-        outputs = self._outputs(reply, actor, None, links)
+        with speaking(reply.language):
+            outputs = self._outputs(reply, actor, None, links)
         if reply.update is not None:
             outputs += render(reply.update, links=links)
         for rendered in outputs:
@@ -158,7 +167,7 @@ class Interactions:
         spec = self.app.registry.get(name)
         who = await self._who(interaction)
         if who is None:
-            await self._say(interaction, [Rendered(catalog.DISCORD_NO_SHARED_GROUP)], True)
+            await self._say(interaction, [Rendered(tr(catalog.DISCORD_NO_SHARED_GROUP))], True)
             return
         event = Invocation(who[0], who[1], name, values, self._channel(interaction))
         opens_form = spec is not None and spec.opens_form
@@ -188,7 +197,7 @@ class Interactions:
         raw = raw if isinstance(raw, dict) else {}
         author = raw.get("author")
         if who is None:
-            await self._say(interaction, [Rendered(catalog.DISCORD_NO_SHARED_GROUP)], True)
+            await self._say(interaction, [Rendered(tr(catalog.DISCORD_NO_SHARED_GROUP))], True)
             return
         channel = str(raw.get("channel_id") or interaction.channel_id or "")
         quoted = QuotedMessage(
@@ -218,7 +227,7 @@ class Interactions:
             return
         who = await self._who(interaction)
         if who is None:
-            await self._say(interaction, [Rendered(catalog.DISCORD_NO_SHARED_GROUP)], True)
+            await self._say(interaction, [Rendered(tr(catalog.DISCORD_NO_SHARED_GROUP))], True)
             return
         message_ref = ""
         if interaction.message is not None:
@@ -247,9 +256,11 @@ class Interactions:
         if ticket is not None:
             ticket.values.update(values)
             if step + 1 < len(ticket.steps):
-                await self._say(interaction, [_own_button(
-                    catalog.discord_step_saved(step + 1, len(ticket.steps)),
-                    catalog.DISCORD_CONTINUE, customid.next_step(ticket_id, step + 1))], True)
+                with speaking(ticket.form.language):
+                    saved = _own_button(
+                        catalog.discord_step_saved(step + 1, len(ticket.steps)),
+                        catalog.DISCORD_CONTINUE, customid.next_step(ticket_id, step + 1))
+                await self._say(interaction, [saved], True)
                 return
             form_id, state, values = ticket.form.form_id, ticket.form.state, ticket.values
         elif not form_id or not one_step:  # a half-done long form: its start is gone
@@ -257,7 +268,7 @@ class Interactions:
             return
         who = await self._who(interaction)
         if who is None:
-            await self._say(interaction, [Rendered(catalog.DISCORD_NO_SHARED_GROUP)], True)
+            await self._say(interaction, [Rendered(tr(catalog.DISCORD_NO_SHARED_GROUP))], True)
             return
         event = FormSubmission(who[0], who[1], form_id, dict(values), state,
                                self._channel(interaction))
@@ -291,13 +302,14 @@ class Interactions:
             await interaction.response.send_modal(self.desk.modal(ticket_id, found, 0))
             reply = Reply(messages=reply.messages, update=reply.update, public=reply.public)
         links = await self._links(event.group_id)
-        outputs = self._outputs(reply, actor, ticket, links)
-        if reply.update is not None:
-            if interaction.type is _T.component and interaction.message is not None:
-                await self._update(interaction, render(reply.update, links=links)[0])
-            else:
-                outputs = render(reply.update, links=links) + outputs
-        await self._say(interaction, outputs, ephemeral)
+        with speaking(reply.language):
+            outputs = self._outputs(reply, actor, ticket, links)
+            if reply.update is not None:
+                if interaction.type is _T.component and interaction.message is not None:
+                    await self._update(interaction, render(reply.update, links=links)[0])
+                else:
+                    outputs = render(reply.update, links=links) + outputs
+            await self._say(interaction, outputs, ephemeral)
 
     async def _links(self, group_id: str) -> Callable[[str], str]:
         """How channel references show in answers to this group (links where the
@@ -329,8 +341,9 @@ class Interactions:
 
     def _form_button(self, form: Form, actor: Actor) -> Rendered:
         ticket = self.desk.open(form, actor.user_id)
-        return _own_button(catalog.DISCORD_FORM_READY, catalog.DISCORD_OPEN_FORM,
-                           customid.next_step(ticket, 0))
+        with speaking(form.language):
+            return _own_button(catalog.DISCORD_FORM_READY, catalog.DISCORD_OPEN_FORM,
+                               customid.next_step(ticket, 0))
 
     async def _update(self, interaction: discord.Interaction[Any], rendered: Rendered) -> None:
         kwargs: dict[str, Any] = {"content": rendered.content, "view": rendered.view,
@@ -349,14 +362,14 @@ class Interactions:
             if interaction.response.is_done():
                 deferred = discord.InteractionResponseType.deferred_channel_message
                 if interaction.response.type is deferred:
-                    outputs = [Rendered(catalog.DISCORD_DONE)]
+                    outputs = [Rendered(tr(catalog.DISCORD_DONE))]
                 else:
                     return
             elif interaction.type is _T.component:
                 await interaction.response.defer()
                 return
             else:
-                outputs = [Rendered(catalog.DISCORD_DONE)]
+                outputs = [Rendered(tr(catalog.DISCORD_DONE))]
         for rendered in outputs:
             if interaction.response.is_done():
                 await interaction.followup.send(ephemeral=ephemeral, **rendered.kwargs())
@@ -425,6 +438,9 @@ def _rows_ok(rows: Any) -> bool:
 
 
 def _own_button(text: str, label: str, custom_id: str) -> Rendered:
+    """A private message with one button of the adapter's own (its words put into the
+    language in force)."""
+    text, label = tr(text), tr(label)
     view = discord.ui.View(timeout=None)
     view.add_item(discord.ui.Button(label=label, style=discord.ButtonStyle.primary,
                                     custom_id=custom_id))

@@ -40,6 +40,7 @@ from bot.events import (
     MessageShortcut,
     QuotedMessage,
 )
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Form, Message, Reply
 
@@ -138,9 +139,11 @@ class Bridge:
             except Exception as exc:
                 log_event(log, logging.WARNING, "slack.files_not_sent",
                           error=str(translate(exc)))
-                kept.append(Message(catalog.slack_files_not_sent(names)))
+                with speaking(message.language):
+                    kept.append(Message(catalog.slack_files_not_sent(names)))
             else:
-                kept.append(Message(catalog.slack_files_sent_by_dm(names)))
+                with speaking(message.language):
+                    kept.append(Message(catalog.slack_files_sent_by_dm(names)))
         return replace(reply, messages=tuple(kept))
 
     async def _handle_event(self, body: Mapping[str, Any], event: Event,
@@ -219,7 +222,7 @@ class Bridge:
         except Exception as exc:
             log_event(log, logging.WARNING, "slack.form_not_opened", form=form.form_id,
                       error=str(translate(exc)))
-            tell = [Message(catalog.SLACK_FORM_TOO_SLOW)]
+            tell = [Message(catalog.SLACK_FORM_TOO_SLOW, language=form.language)]
             if not await self._respond(respond, "form_too_slow",
                                        **reply_payload(Reply(messages=tuple(tell)))):
                 await self._dm(user, tell)
@@ -286,7 +289,8 @@ class Bridge:
             late = await task
             if late.public and modal.channel:
                 await self._post(modal.channel, list(late.messages))
-                late = Reply(form=late.form, field_errors=late.field_errors)
+                late = Reply(form=late.form, field_errors=late.field_errors,
+                             language=late.language)
             await self._answer_later(late, user=user, channel=modal.channel,
                                      trigger_id="", respond=None)
             return
@@ -295,7 +299,8 @@ class Bridge:
             if inline:
                 await ack(response_action="errors", errors=inline)
                 return
-            reply = Reply(messages=tuple(Message(t) for t in rest))
+            with speaking(reply.language):
+                reply = Reply(messages=tuple(Message(t) for t in rest))
         if reply.form is not None:
             await ack(response_action="update", view=form_view(reply.form, modal.channel))
             return

@@ -23,7 +23,7 @@ from adapters.slack.blocks import (
     plain_text,
 )
 from bot import catalog
-from bot.i18n import speaking
+from bot.i18n import language, speaking
 from bot.messages import Form, FormField, Message
 
 CALLBACK_PREFIX = "coprod-form:"
@@ -95,10 +95,12 @@ def _form_view(form: Form, channel: str | None) -> dict[str, Any]:
 
 
 def notice_view(title: str, messages: Sequence[Message]) -> dict[str, Any]:
-    """A modal that only says something (shown in place of a form once it is sent)."""
-    return {"type": "modal", "title": plain_text(title, MODAL_TITLE),
-            "close": plain_text(catalog.SLACK_CLOSE, MODAL_TITLE),
-            "blocks": messages_blocks(messages, 100)}
+    """A modal that only says something (shown in place of a form once it is sent), its
+    title and "Close" in the language of what it says."""
+    with speaking(messages[0].language if messages else language()):
+        return {"type": "modal", "title": plain_text(title, MODAL_TITLE),
+                "close": plain_text(catalog.SLACK_CLOSE, MODAL_TITLE),
+                "blocks": messages_blocks(messages, 100)}
 
 
 def read_submission(view: dict[str, Any]) -> tuple[ModalContext, dict[str, str]]:

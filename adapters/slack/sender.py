@@ -34,6 +34,7 @@ from adapters.slack.files import file_names, share_files
 from adapters.slack.people import Directory
 from bot import catalog
 from bot.errors import DeliveryError, Transient
+from bot.i18n import speaking
 from bot.messages import Destination, DestinationKind, Message
 
 # How long a send is waited for before the dispatcher hears "transient" (the request
@@ -140,7 +141,8 @@ class SlackSender:
         if message.files:
             dm = await self.directory.dm_channel(user)
             await self.post(dm, replace(message, allow_role_mentions=()))
-            message = Message(catalog.slack_files_sent_by_dm(file_names(message.files)))
+            with speaking(message.language):  # the stored message's reader's language
+                message = Message(catalog.slack_files_sent_by_dm(file_names(message.files)))
         payload = message_payload([message])
         await self._add_mentions(payload, message)
         if message.images:
@@ -170,5 +172,6 @@ def _retrieve(task: asyncio.Task[str]) -> None:
 
 
 def _alt_text_blocks(message: Message) -> list[dict[str, Any]]:
-    return [block for image in message.images
-            for block in sections(catalog.slack_image_alt(image.alt_text))]
+    with speaking(message.language):
+        return [block for image in message.images
+                for block in sections(catalog.slack_image_alt(image.alt_text))]

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot import catalog
 from bot.commands import CommandSpec
 from bot.messages import Form, FormField, Message, Reply
 from bot.metrics import Reading
@@ -36,7 +37,7 @@ class FormSpec:
     handler: FormHandler
     command: str = ""
 
-    def form(self, title: str, *, state: str = "", submit_label: str = "Send",
+    def form(self, title: str, *, state: str = "", submit_label: str = catalog.FORM_SEND,
              defaults: dict[str, str] | None = None) -> Form:
         """The form to show, optionally pre-filled."""
         fields = self.fields

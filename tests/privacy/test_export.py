@@ -95,3 +95,16 @@ def _decisions() -> str:
 
     return (Path(__file__).resolve().parents[2] / "docs" / "decisions" /
             "member-data.md").read_text(encoding="utf-8")
+
+
+async def test_the_export_is_in_the_language_the_member_chose(pbot: MemoryBot) -> None:
+    """Its sentences (what each part is, what is not in it and why) are the member's
+    language when they chose one with /language; the keys and the data stay as they are."""
+    await pbot.run("dana", "/language cy")
+    welsh = await member_export(pbot.app.storage, "U-dana", None, NOW)
+    assert welsh["data"]["language"]["records"][0]["language"] == "cy"
+    assert welsh["data"]["language"]["what"].startswith("Yr iaith a ddewisoch chi")
+    assert welsh["about_this_export"][0].startswith("Dyma bopeth sydd gan y bot")
+    english = await member_export(pbot.app.storage, "U-erin", None, NOW)
+    assert english["data"]["language"]["what"] == catalog.EXPORT_SECTION_TITLES["language"]
+    assert english["not_included"] == list(catalog.EXPORT_NOT_INCLUDED)

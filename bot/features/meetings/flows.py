@@ -186,7 +186,7 @@ class Flows:
         spec = self.schedule_spec
         title = wording.MEETING_EDIT_FORM_TITLE if editing else wording.MEETING_FORM_TITLE
         return Reply(form=spec.form(title, state=state.encode(), defaults=defaults,
-                                    submit_label=wording.FORM_SEND))
+                                    submit_label=catalog.FORM_SEND))
 
     # ---- schedule, check, save ---------------------------------------------------------
 
@@ -506,7 +506,7 @@ class Flows:
             state = str((await self.meeting(ctx, int(ctx.options["meeting"]))).id)
         spec = self.minutes_spec
         return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state,
-                                    submit_label=wording.FORM_SEND))
+                                    submit_label=catalog.FORM_SEND))
 
     async def submit_minutes(self, ctx: Context) -> Reply:
         """The minutes form: post, store, and track the action items."""

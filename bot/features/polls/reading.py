@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot import catalog
+from bot.answers import read_yes_no
 from bot.dates import WhenError, read_moment
 from bot.errors import UserError
 from bot.features.polls import wording
@@ -128,7 +129,7 @@ def read_yes(value: object, default: bool) -> bool:
     """A yes/no answer (a form's yes_no field or a boolean option); empty: `default`."""
     if isinstance(value, bool):
         return value
-    text = str(value or "").strip().casefold()
+    text = str(value or "").strip()
     if not text:
         return default
-    return text in ("yes", "y", "true", "on", "1")
+    return read_yes_no(text) is True
