@@ -108,9 +108,10 @@ def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Seque
     return " ".join(lines)
 
 
-# The replies with the default [feedback] settings (in English).
-FEEDBACK_SENT = feedback_sent(True, 5, 12, ("17:00",))
-FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
+# The replies with the default [feedback] settings, in English (the promises quote them).
+with speaking(i18n.SOURCE):
+    FEEDBACK_SENT = feedback_sent(True, 5, 12, ("17:00",))
+    FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
 
 
 def feedback_help(group_k: int, facilitators_k: int, review_hours: int = 12) -> str:
