@@ -44,6 +44,7 @@ from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
 from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes
 from bot.features.polls.store import Ballot, VoteResult
+from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -98,15 +99,14 @@ class Agreement:
         return versions[-1] if versions else None
 
     def day(self, moment: datetime, ctx: Context) -> str:
-        """A date as people read it, in the group's zone."""
-        return f"{moment.astimezone(ctx.settings.zone):%d %b %Y}"
+        """A date as people read it, in the group's zone and the language in force."""
+        return wording.agreement_day(moment, ctx.settings.zone)
 
     def when(self, moment: datetime, zone_name: str) -> str:
-        """A closing time as people read it."""
+        """A closing time as people read it, in the language in force."""
         from zoneinfo import ZoneInfo
 
-        zone = ZoneInfo(zone_name)
-        return f"{moment.astimezone(zone):%a %d %b %Y at %H:%M} ({zone.key})"
+        return wording.agreement_when(moment, ZoneInfo(zone_name))
 
     def version_message(self, version: AgreementVersion, ctx: Context, *,
                         read_button: bool) -> Message:
@@ -146,8 +146,9 @@ class Agreement:
                 raise UserError(wording.agreement_no_version(int(wanted), versions[-1].number))
             return Reply(messages=(self.version_message(
                 found[0], ctx, read_button=found[0] is versions[-1]),))
-        lines = [wording.history_line(v.number, self.day(v.created_at, ctx), v.change,
-                                      v.reason) for v in versions]
+        lines = [wording.history_line(v.number, self.day(v.created_at, ctx),
+                                      wording.version_change(v.change), v.reason)
+                 for v in versions]
         return Reply.text(wording.agreement_history(lines))
 
     async def read(self, ctx: Context) -> Reply:
@@ -174,8 +175,8 @@ class Agreement:
         if ctx.options.get("points"):
             return await self.started(ctx)
         return Reply(form=self.start_form.form(
-            wording.AGREEMENT_START_TITLE, submit_label="Save",
-            defaults={"points": "\n".join(wording.AGREEMENT_SUGGESTED)}))
+            wording.AGREEMENT_START_TITLE, submit_label=wording.AGREEMENT_START_SAVE,
+            defaults={"points": wording.suggested_points()}))
 
     async def started(self, ctx: Context) -> Reply:
         """The first version's form was sent."""
@@ -189,10 +190,12 @@ class Agreement:
             raise UserError(wording.agreement_too_many_points(MAX_POINTS))
         now = ctx.now()
         version = AgreementVersion(ctx.group_id, 1, tuple(neutralise(p) for p in points), now,
-                                   wording.AGREEMENT_FIRST_CHANGE, "")
-        post = NewDelivery(f"agreement-v1:{ctx.group_id}",
-                           Destination.to_channel(ctx.group_id, ctx.settings.updates_channel),
-                           Message(wording.agreement_started(len(points))))
+                                   str(wording.AGREEMENT_FIRST_CHANGE), "")
+        with speaking(ctx.settings.language):  # a channel post: the group's language
+            post = NewDelivery(f"agreement-v1:{ctx.group_id}",
+                               Destination.to_channel(ctx.group_id,
+                                                      ctx.settings.updates_channel),
+                               Message(wording.agreement_started(len(points))))
         if not await self.host.store.save_first_agreement(version, [post], now):
             raise UserError(wording.AGREEMENT_ALREADY_STARTED)
         self.host.deliveries_waiting()
@@ -204,13 +207,14 @@ class Agreement:
         """/agreement propose: the form, or the amendment at once from options."""
         if not ctx.options:
             return Reply(form=self.propose_form.form(wording.AGREEMENT_PROPOSE_TITLE,
-                                                     submit_label="Propose"))
+                                                     submit_label=wording.AGREEMENT_PROPOSE_SEND))
         return await self.proposed(ctx)
 
     async def proposed(self, ctx: Context) -> Reply:
         """Check the amendment against the current version, then store it with its post."""
         kind_word = str(ctx.options.get("change", "")).strip().casefold()
-        kinds = {c.value: c.value for c in KINDS} | {c.label.casefold(): c.value for c in KINDS}
+        kinds = ({c.value: c.value for c in KINDS} | {c.label.casefold(): c.value for c in KINDS}
+                 | {tr(c.label).casefold(): c.value for c in KINDS})
         if kind_word not in kinds:
             raise UserError(catalog.field_not_a_choice(wording.AGREEMENT_FIELD_CHANGE,
                                                        [c.value for c in KINDS]))
@@ -254,15 +258,19 @@ class Agreement:
             amendment.channel, self.when(amendment.closes_at, ctx.settings.timezone)))
 
     def vote_message(self, amendment: Amendment, points: tuple[str, ...]) -> Message:
-        """The post asking the group to vote: what changes, why, and until when."""
-        zone = self.host.group(amendment.group_id).timezone
-        text = wording.amendment_post(describe_change(amendment, points), amendment.reason,
-                                      self.when(amendment.closes_at, zone),
-                                      self.config.min_turnout, self.config.outcome_rule)
-        value = amendment.amendment_id
-        return Message(text, buttons=(
-            Button(wording.AMENDMENT_YES_BUTTON, VOTE_ACTION, f"{value}:{YES}", "primary"),
-            Button(wording.AMENDMENT_NO_BUTTON, VOTE_ACTION, f"{value}:{NO}")))
+        """The post asking the group to vote: what changes, why, and until when (a channel
+        post: in the group's language)."""
+        settings = self.host.group(amendment.group_id)
+        with speaking(settings.language):
+            text = wording.amendment_post(describe_change(amendment, points),
+                                          amendment.reason,
+                                          self.when(amendment.closes_at, settings.timezone),
+                                          self.config.min_turnout, self.config.outcome_rule)
+            value = amendment.amendment_id
+            return Message(text, buttons=(
+                Button(wording.AMENDMENT_YES_BUTTON, VOTE_ACTION, f"{value}:{YES}",
+                       "primary"),
+                Button(wording.AMENDMENT_NO_BUTTON, VOTE_ACTION, f"{value}:{NO}")))
 
     async def vote(self, ctx: Context) -> Reply:
         """A yes or no button: counted anonymously, changeable until the close."""
@@ -338,7 +346,13 @@ class Agreement:
 
     def decision(self, amendment: Amendment, current: AgreementVersion | None,
                  now: datetime) -> Decision:
-        """The decision for final counts: passed (a new version), failed, or stale."""
+        """The decision for final counts: passed (a new version), failed, or stale; its
+        announcement (and the change stored with a new version) in the group's language."""
+        with speaking(self.host.group(amendment.group_id).language):
+            return self._decision(amendment, current, now)
+
+    def _decision(self, amendment: Amendment, current: AgreementVersion | None,
+                  now: datetime) -> Decision:
         where = Destination.to_channel(amendment.group_id, amendment.channel)
         key = f"amendment-result:{amendment.amendment_id}"
         points = current.points if current else ()
@@ -365,30 +379,28 @@ def build(host: FeatureHost[AgreementStore, AgreementConfig]) -> Feature:
     """The agreement feature, built from its host."""
     agreement = Agreement(host)
     propose_options = (
-        OptionSpec("change", "add, change or remove", choices=KINDS),
-        OptionSpec("point", "the point's number (to change or remove)", OptionType.INTEGER,
+        OptionSpec("change", wording.AGREEMENT_OPTION_CHANGE, choices=KINDS),
+        OptionSpec("point", wording.AGREEMENT_OPTION_POINT, OptionType.INTEGER,
                    min_value=1, max_value=MAX_POINTS),
-        OptionSpec("text", "the new wording (to add or change)", max_length=POINT_LIMIT),
-        OptionSpec("reason", "why", max_length=REASON_LIMIT),
-        OptionSpec("closes", "when voting closes: 3d, 12h or " + CLOSE_EXAMPLE
-                   + " (default: the configured days)", max_length=40),
+        OptionSpec("text", wording.AGREEMENT_OPTION_TEXT, max_length=POINT_LIMIT),
+        OptionSpec("reason", wording.AGREEMENT_OPTION_REASON, max_length=REASON_LIMIT),
+        OptionSpec("closes", wording.AGREEMENT_OPTION_CLOSES, max_length=40),
     )
     commands = [
         CommandSpec("agreement", wording.AGREEMENT_HELP, agreement.show, "/agreement",
                     feature="agreement"),
         CommandSpec("agreement history", wording.AGREEMENT_HISTORY_HELP, agreement.history,
-                    "/agreement history  or  /agreement history version=2",
-                    options=(OptionSpec("version", "a version to show in full",
+                    wording.AGREEMENT_HISTORY_EXAMPLE,
+                    options=(OptionSpec("version", wording.AGREEMENT_OPTION_VERSION,
                                         OptionType.INTEGER, min_value=1),),
                     feature="agreement"),
         CommandSpec("agreement start", wording.AGREEMENT_START_HELP, agreement.start,
                     "/agreement start", roles=FACILITATORS, feature="agreement",
                     opens_form=True,
-                    options=(OptionSpec("points", "the points, separated by \\n",
+                    options=(OptionSpec("points", wording.AGREEMENT_OPTION_POINTS,
                                         max_length=MAX_POINTS * (POINT_LIMIT + 1)),)),
         CommandSpec("agreement propose", wording.AGREEMENT_PROPOSE_HELP, agreement.propose,
-                    '/agreement propose change=add text="We start on time" '
-                    'reason="People travel far"', options=propose_options,
+                    wording.AGREEMENT_PROPOSE_EXAMPLE, options=propose_options,
                     roles=FACILITATORS, feature="agreement", opens_form=True),
     ]
     return Feature("agreement", commands=commands,

@@ -1,200 +1,288 @@
 """What the agreement feature says: the agreement and its history, proposed changes,
-the anonymous vote on them and its outcome."""
+the anonymous vote on them and its outcome (catalog domain "agreement").
+`catalog.VOTE_SECRECY_LIMIT`, `catalog.POLL_VOTE_LOCKED` and
+`catalog.AGREEMENT_SHOW_BUTTON` stay in the core's catalog: polls and the welcome say
+them too."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.catalog import VOTE_SECRECY_LIMIT
+from bot import catalog
+from bot.i18n import Domain, format_moment, format_number, plain_list, tr
 from bot.text import channel_ref
 
-AGREEMENT_HELP = "Read the group agreement: how we treat each other here."
-AGREEMENT_HISTORY_HELP = "See every version of the agreement: what changed and why."
-AGREEMENT_START_HELP = "Facilitators: write the first version of the group agreement."
-AGREEMENT_PROPOSE_HELP = "Facilitators: propose a change to the agreement; the group votes."
-AGREEMENT_NONE = ("The group has no agreement yet. A facilitator can write the first "
-                  "version with /agreement start.")
-AGREEMENT_ALREADY_STARTED = ("The group already has an agreement. To change it, a "
-                             "facilitator can type /agreement propose.")
-AGREEMENT_START_TITLE = "The group agreement"
-AGREEMENT_PROPOSE_TITLE = "Propose a change"
-AGREEMENT_FIELD_POINTS = "The points, one per line"
-AGREEMENT_FIELD_CHANGE = "Add, change or remove a point"
-AGREEMENT_FIELD_POINT = "Which point (its number, to change or remove)"
-AGREEMENT_FIELD_TEXT = "The new wording (to add or change)"
-AGREEMENT_FIELD_REASON = "Why"
-AGREEMENT_FIELD_CLOSES = "When voting closes (empty: the usual number of days)"
-AGREEMENT_KIND_ADD = "Add a point"
-AGREEMENT_KIND_CHANGE = "Change a point"
-AGREEMENT_KIND_REMOVE = "Remove a point"
-AGREEMENT_READ_BUTTON = "I have read it"
-AGREEMENT_FIRST_CHANGE = "The first version."
-AGREEMENT_NO_POINTS_YET = ("The agreement has no points yet, so there is nothing to change "
-                           "or remove. Propose to add a point instead.")
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+_domain = Domain("agreement", __file__)
+_, ngettext, N_ = _domain.functions()
+
+AGREEMENT_HELP = N_("Read the group agreement: how we treat each other here.")
+AGREEMENT_HISTORY_HELP = N_("See every version of the agreement: what changed and why.")
+AGREEMENT_START_HELP = N_("Facilitators: write the first version of the group agreement.")
+AGREEMENT_PROPOSE_HELP = N_("Facilitators: propose a change to the agreement; the group "
+                            "votes.")
+AGREEMENT_HISTORY_EXAMPLE = N_("/agreement history  or  /agreement history version=2")
+AGREEMENT_PROPOSE_EXAMPLE = N_('/agreement propose change=add text="We start on time" '
+                               'reason="People travel far"')
+AGREEMENT_OPTION_VERSION = N_("a version to show in full")
+AGREEMENT_OPTION_POINTS = N_("the points, separated by \\n")
+AGREEMENT_OPTION_CHANGE = N_("add, change or remove")
+AGREEMENT_OPTION_POINT = N_("the point's number (to change or remove)")
+AGREEMENT_OPTION_TEXT = N_("the new wording (to add or change)")
+AGREEMENT_OPTION_REASON = N_("why")
+AGREEMENT_OPTION_CLOSES = N_("when voting closes: 3d, 12h or 2026-12-01 17:00 (default: the "
+                             "configured days)")
+AGREEMENT_NONE = N_("The group has no agreement yet. A facilitator can write the first "
+                    "version with /agreement start.")
+AGREEMENT_ALREADY_STARTED = N_("The group already has an agreement. To change it, a "
+                               "facilitator can type /agreement propose.")
+AGREEMENT_START_TITLE = N_("The group agreement")
+AGREEMENT_START_SAVE = N_("Save")
+AGREEMENT_PROPOSE_TITLE = N_("Propose a change")
+AGREEMENT_PROPOSE_SEND = N_("Propose")
+AGREEMENT_FIELD_POINTS = N_("The points, one per line")
+AGREEMENT_FIELD_CHANGE = N_("Add, change or remove a point")
+AGREEMENT_FIELD_POINT = N_("Which point (its number, to change or remove)")
+AGREEMENT_FIELD_TEXT = N_("The new wording (to add or change)")
+AGREEMENT_FIELD_REASON = N_("Why")
+AGREEMENT_FIELD_CLOSES = N_("When voting closes (empty: the usual number of days)")
+AGREEMENT_KIND_ADD = N_("Add a point")
+AGREEMENT_KIND_CHANGE = N_("Change a point")
+AGREEMENT_KIND_REMOVE = N_("Remove a point")
+AGREEMENT_READ_BUTTON = N_("I have read it")
+AGREEMENT_FIRST_CHANGE = N_("The first version.")
+AGREEMENT_NO_POINTS_YET = N_("The agreement has no points yet, so there is nothing to change "
+                             "or remove. Propose to add a point instead.")
 AGREEMENT_SUGGESTED = (
-    "We treat each other as equals: what we know from life and from work both count.",
-    "We listen to each other and let each person finish.",
-    "We use plain words and explain jargon.",
-    "What is shared here in confidence stays here.",
-    "Anyone can take a break or step back at any time.",
+    N_("We treat each other as equals: what we know from life and from work both count."),
+    N_("We listen to each other and let each person finish."),
+    N_("We use plain words and explain jargon."),
+    N_("What is shared here in confidence stays here."),
+    N_("Anyone can take a break or step back at any time."),
 )
-AMENDMENT_NEEDS_REASON = "Please say why: a change to the agreement needs a reason."
-AMENDMENT_YES_BUTTON = "Yes, change it"
-AMENDMENT_NO_BUTTON = "No, keep it as it is"
-AMENDMENT_GONE = "Sorry, I can't find that proposed change any more."
-AMENDMENT_CLOSED = "Voting on this change has closed. The result is posted in the updates channel."
-AMENDMENT_VOTE_SAME = "That is already your vote. Nothing changed."
-AMENDMENT_MAJORITY_YES = "More people voted yes than no."
-AMENDMENT_MAJORITY_NO = "More people voted no than yes."
-AMENDMENT_TIE = "The votes were tied, and a tie keeps the agreement as it is."
-AMENDMENT_TWO_THIRDS_YES = "At least two thirds voted yes."
-AMENDMENT_TWO_THIRDS_NO = "Fewer than two thirds voted yes."
+AMENDMENT_NEEDS_REASON = N_("Please say why: a change to the agreement needs a reason.")
+AMENDMENT_YES_BUTTON = N_("Yes, change it")
+AMENDMENT_NO_BUTTON = N_("No, keep it as it is")
+AMENDMENT_GONE = N_("Sorry, I can't find that proposed change any more.")
+AMENDMENT_CLOSED = N_("Voting on this change has closed. The result is posted in the updates "
+                      "channel.")
+AMENDMENT_VOTE_SAME = N_("That is already your vote. Nothing changed.")
+AMENDMENT_MAJORITY_YES = N_("More people voted yes than no.")
+AMENDMENT_MAJORITY_NO = N_("More people voted no than yes.")
+AMENDMENT_TIE = N_("The votes were tied, and a tie keeps the agreement as it is.")
+AMENDMENT_TWO_THIRDS_YES = N_("At least two thirds voted yes.")
+AMENDMENT_TWO_THIRDS_NO = N_("Fewer than two thirds voted yes.")
+
+
+def agreement_day(moment: datetime, zone: ZoneInfo) -> str:
+    """A date as people read it, in the group's zone: "05 Dec 2026"."""
+    # TRANSLATORS: a Babel date pattern: dd the day, MMM the month's short name, yyyy
+    # the year. Change the order, not the codes.
+    return format_moment(moment, zone, _domain.pgettext("Babel date pattern", "dd MMM yyyy"))
+
+
+def agreement_when(moment: datetime, zone: ZoneInfo) -> str:
+    """A closing time as people read it: "Sat 05 Dec 2026 at 17:00 (Europe/London)"."""
+    # TRANSLATORS: a Babel date pattern: EEE the day's short name, dd the day, MMM the
+    # month's short name, yyyy the year, HH:mm the time; words go between single quotes.
+    pattern = _domain.pgettext("Babel date pattern", "EEE dd MMM yyyy 'at' HH:mm")
+    return f"{format_moment(moment, zone, pattern)} ({zone.key})"
+
+
+def suggested_points() -> str:
+    """The suggested first points, one per line, in the language in force."""
+    return "\n".join(tr(p) for p in AGREEMENT_SUGGESTED)
+
+
+def version_change(change: str) -> str:
+    """What a version changed, as stored; the first version's words in the reader's
+    language (later changes are stored in the group's language when decided)."""
+    return tr(AGREEMENT_FIRST_CHANGE) if change == AGREEMENT_FIRST_CHANGE else change
 
 
 def agreement_point_empty(label: str) -> str:
     """An amendment or point with no words."""
-    return f"“{label}” is empty. Please write the words of the point."
+    return _("“{label}” is empty. Please write the words of the point.").format(
+        label=tr(label))
 
 
 def agreement_too_many_points(limit: int) -> str:
     """More points than the agreement may hold."""
-    return f"The agreement can hold up to {limit} points. Please combine or remove some."
+    return _("The agreement can hold up to {limit} points. Please combine or remove some."
+             ).format(limit=format_number(limit))
 
 
 def agreement_text(number: int, day: str, points: Sequence[str]) -> str:
     """The agreement, numbered, with its version and date."""
-    lines = [f"**Our group agreement** (version {number}, agreed {day})"]
+    lines = [_("**Our group agreement** (version {number}, agreed {day})").format(
+        number=format_number(number), day=day)]
     lines += [f"{i}. {p}" for i, p in enumerate(points, start=1)]
     return "\n".join(lines)
 
 
 def agreement_readers(number: int, count: int, names: Sequence[str]) -> str:
     """For facilitators: how many (and, if configured, who) have read a version."""
-    people = "1 member has" if count == 1 else f"{count} members have"
-    shown = f" ({', '.join(names)})" if names else ""
-    return f"For facilitators: {people} said they have read version {number}{shown}."
+    values = {"count": format_number(count), "number": format_number(number),
+              "names": plain_list(names)}
+    if names:
+        return ngettext("For facilitators: {count} member has said they have read version "
+                        "{number} ({names}).",
+                        "For facilitators: {count} members have said they have read version "
+                        "{number} ({names}).", count).format(**values)
+    return ngettext("For facilitators: {count} member has said they have read version "
+                    "{number}.",
+                    "For facilitators: {count} members have said they have read version "
+                    "{number}.", count).format(**values)
 
 
 def agreement_no_version(wanted: int, latest: int) -> str:
     """A version number that does not exist."""
-    return f"There is no version {wanted}. The versions run from 1 to {latest}."
+    return _("There is no version {wanted}. The versions run from 1 to {latest}.").format(
+        wanted=format_number(wanted), latest=format_number(latest))
 
 
 def history_line(number: int, day: str, change: str, reason: str) -> str:
     """One version in the history."""
-    why = f" Why: {reason}" if reason else ""
-    return f"Version {number} ({day}): {change}{why}"
+    if reason:
+        return _("Version {number} ({day}): {change} Why: {reason}").format(
+            number=format_number(number), day=day, change=change, reason=reason)
+    return _("Version {number} ({day}): {change}").format(
+        number=format_number(number), day=day, change=change)
 
 
 def agreement_history(lines: Sequence[str]) -> str:
     """The agreement's history."""
-    return ("**How our agreement has changed**\n" + "\n".join(lines)
-            + "\nTo see a version in full, type /agreement history version=N.")
+    return (_("**How our agreement has changed**") + "\n" + "\n".join(lines) + "\n"
+            + _("To see a version in full, type /agreement history version=N."))
 
 
 def agreement_read_old(current: int) -> str:
     """The read button on an old version."""
-    return (f"This is not the current version. Please read version {current}: type "
-            "/agreement.")
+    return _("This is not the current version. Please read version {current}: type "
+             "/agreement.").format(current=format_number(current))
 
 
 def agreement_read_noted(number: int) -> str:
     """A member said they have read the agreement."""
-    return f"Thank you. I have noted that you have read version {number} of the agreement."
+    return _("Thank you. I have noted that you have read version {number} of the "
+             "agreement.").format(number=format_number(number))
 
 
 def agreement_started(count: int) -> str:
     """Posted when the first version is written."""
-    return (f"The group now has an agreement with {count} point{'' if count == 1 else 's'}. "
-            "Type /agreement to read it.")
+    return ngettext("The group now has an agreement with {count} point. Type /agreement to "
+                    "read it.",
+                    "The group now has an agreement with {count} points. Type /agreement to "
+                    "read it.", count).format(count=format_number(count))
 
 
 def agreement_saved_first(channel: str) -> str:
     """To the facilitator who wrote the first version."""
-    return f"Saved as version 1, and announced in {channel_ref(channel)}."
+    return _("Saved as version 1, and announced in {channel}.").format(
+        channel=channel_ref(channel))
 
 
 def amendment_which_point(count: int) -> str:
     """A point number that does not exist."""
-    return f"Which point? Give its number, from 1 to {count}. Type /agreement to see them."
+    return _("Which point? Give its number, from 1 to {count}. Type /agreement to see them."
+             ).format(count=format_number(count))
 
 
 def amendment_same_text(point: int) -> str:
     """A change that changes nothing."""
-    return f"That is already the wording of point {point}. Nothing to change."
+    return _("That is already the wording of point {point}. Nothing to change.").format(
+        point=format_number(point))
 
 
 def change_add(number: int, text: str) -> str:
     """What an addition does."""
-    return f"Add point {number}: “{text}”."
+    return _("Add point {number}: “{text}”.").format(number=format_number(number), text=text)
 
 
 def change_change(number: int, old: str, new: str) -> str:
     """What a change does."""
-    return f"Change point {number} from “{old}” to “{new}”."
+    return _("Change point {number} from “{old}” to “{new}”.").format(
+        number=format_number(number), old=old, new=new)
 
 
 def change_remove(number: int, old: str) -> str:
     """What a removal does."""
-    return f"Remove point {number}: “{old}”."
+    return _("Remove point {number}: “{old}”.").format(number=format_number(number), old=old)
 
 
 def amendment_rule(min_turnout: int, rule: str) -> str:
     """The outcome rule, in words."""
-    need = ("at least two thirds of the votes cast must be yes" if rule == "two_thirds"
-            else "more yes than no votes (a tie keeps things as they are)")
-    return f"It needs at least {min_turnout} votes, and {need}."
+    if rule == "two_thirds":
+        text = ngettext("It needs at least {count} vote, and at least two thirds of the "
+                        "votes cast must be yes.",
+                        "It needs at least {count} votes, and at least two thirds of the "
+                        "votes cast must be yes.", min_turnout)
+    else:
+        text = ngettext("It needs at least {count} vote, and more yes than no votes (a tie "
+                        "keeps things as they are).",
+                        "It needs at least {count} votes, and more yes than no votes (a tie "
+                        "keeps things as they are).", min_turnout)
+    return text.format(count=format_number(min_turnout))
 
 
 def amendment_post(change: str, reason: str, when: str, min_turnout: int, rule: str) -> str:
     """The anonymous vote on an amendment."""
-    return (f"**A proposed change to our agreement**\n{change}\nWhy: {reason}\n"
-            f"Vote anonymously with the buttons until {when}. Nobody, facilitators "
-            "included, can see who voted which way, and you can change your vote until "
-            f"then. {VOTE_SECRECY_LIMIT} {amendment_rule(min_turnout, rule)}")
+    text = _("**A proposed change to our agreement**\n{change}\nWhy: {reason}\nVote "
+             "anonymously with the buttons until {when}. Nobody, facilitators included, can "
+             "see who voted which way, and you can change your vote until then.").format(
+        change=change, reason=reason, when=when)
+    return f"{text} {tr(catalog.VOTE_SECRECY_LIMIT)} {amendment_rule(min_turnout, rule)}"
 
 
 def amendment_started(channel: str, when: str) -> str:
     """To the facilitator who proposed a change."""
-    return (f"Your proposed change is posted in {channel_ref(channel)} for the group to vote "
-            f"until {when}.")
+    return _("Your proposed change is posted in {channel} for the group to vote until "
+             "{when}.").format(channel=channel_ref(channel), when=when)
 
 
 def amendment_vote_counted(answer: str, when: str) -> str:
     """A first vote."""
-    return (f"Your vote is counted: {answer}. Nobody can see how you voted. You can change "
-            f"it until {when}.")
+    return _("Your vote is counted: {answer}. Nobody can see how you voted. You can change "
+             "it until {when}.").format(answer=tr(answer), when=when)
 
 
 def amendment_vote_changed(answer: str) -> str:
     """A changed vote."""
-    return f"Your vote is changed to: {answer}."
+    return _("Your vote is changed to: {answer}.").format(answer=tr(answer))
 
 
 def amendment_too_few_votes(cast: int, needed: int) -> str:
     """Why an amendment failed: turnout."""
-    votes = "1 vote was" if cast == 1 else f"{cast} votes were"
-    return f"Only {votes} cast, and a change needs at least {needed}."
+    return ngettext("Only {cast} vote was cast, and a change needs at least {needed}.",
+                    "Only {cast} votes were cast, and a change needs at least {needed}.",
+                    cast).format(cast=format_number(cast), needed=format_number(needed))
 
 
 def _tally(yes: int, no: int) -> str:
-    return f"{yes} yes, {no} no"
+    return _("{yes} yes, {no} no").format(yes=format_number(yes), no=format_number(no))
 
 
 def amendment_passed(change: str, yes: int, no: int, why: str, number: int) -> str:
     """Announced when an amendment passes."""
-    return (f"**The group agreed a change to our agreement** ({_tally(yes, no)}). {why}\n"
-            f"{change}\nVersion {number} is now in force. Type /agreement to read it.")
+    return _("**The group agreed a change to our agreement** ({tally}). {why}\n{change}\n"
+             "Version {number} is now in force. Type /agreement to read it.").format(
+        tally=_tally(yes, no), why=tr(why), change=change, number=format_number(number))
 
 
 def amendment_failed(change: str, yes: int, no: int, why: str) -> str:
     """Announced when an amendment fails."""
-    return (f"**A proposed change to our agreement did not pass** ({_tally(yes, no)}). "
-            f"{why}\n{change}\nThe agreement stays as it is.")
+    return _("**A proposed change to our agreement did not pass** ({tally}). {why}\n"
+             "{change}\nThe agreement stays as it is.").format(
+        tally=_tally(yes, no), why=tr(why), change=change)
 
 
 def amendment_stale(base: int, number: int) -> str:
     """Announced when the agreement changed while a vote was open."""
-    return (f"A proposed change to version {base} of our agreement was not applied, because "
-            f"the agreement changed to version {number} while the vote was open. A "
-            "facilitator can propose it again.")
+    return _("A proposed change to version {base} of our agreement was not applied, because "
+             "the agreement changed to version {number} while the vote was open. A "
+             "facilitator can propose it again.").format(
+        base=format_number(base), number=format_number(number))

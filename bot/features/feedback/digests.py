@@ -22,6 +22,7 @@ from bot.features.feedback import wording
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStore
 from bot.features.host import FeatureHost
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Button, Destination, Message
 from bot.outbox import NewDelivery
@@ -162,7 +163,8 @@ class DigestJobs:
             channel = (settings.feedback_channel if audience is Audience.GROUP
                        else self.config.facilitators_channel)
             key = f"{firing.key}#{group_id}"
-            deliveries = self.messages(key, group_id, channel, audience, items, now)
+            with speaking(settings.language):  # a channel post: the group's language
+                deliveries = self.messages(key, group_id, channel, audience, items, now)
             if await storage.deliver_digest(key, self.owner, group_id,
                                             [i.item_id for i in items], deliveries, now,
                                             coarse_day(now)):

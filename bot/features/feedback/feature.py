@@ -50,7 +50,7 @@ def send_fields(config: FeedbackConfig) -> tuple[FormField, ...]:
         FormField("message", wording.FEEDBACK_FIELD_MESSAGE, "paragraph", required=True,
                   max_length=MESSAGE_LIMIT, placeholder=wording.FEEDBACK_FIELD_MESSAGE_HINT),
         FormField("topic", wording.FEEDBACK_FIELD_TOPIC, "choice", required=False,
-                  choices=tuple(Choice(t, t) for t in config.topics)),
+                  choices=tuple(Choice(wording.topic_choice(t), t) for t in config.topics)),
         FormField("audience", wording.FEEDBACK_FIELD_AUDIENCE, "choice", required=True,
                   default=Audience.GROUP.value,
                   choices=(Choice(wording.FEEDBACK_FOR_GROUP, Audience.GROUP.value),
@@ -85,22 +85,22 @@ def build(host: FeedbackHost) -> Feature:
         return await review.open_answer(ctx, str(ctx.options["item"]), answer_form)
 
     facilitators = frozenset({Role.FACILITATOR})
-    item = OptionSpec("item", "the feedback's ref, from /feedback list or the digest",
-                      required=True, max_length=40)
+    item = OptionSpec("item", wording.FEEDBACK_OPTION_ITEM, required=True, max_length=40)
     commands = [
         CommandSpec("feedback",
-                    wording.feedback_help(config.group_min_items, config.facilitators_min_items,
-                                          config.review_hours),
+                    wording.feedback_help_text(config.group_min_items,
+                                               config.facilitators_min_items,
+                                               config.review_hours),
                     open_form, "/feedback", feature="feedback", opens_form=True),
         CommandSpec("feedback list", wording.FEEDBACK_LIST_HELP, review.list, "/feedback list",
                     roles=facilitators, feature="feedback"),
         CommandSpec("feedback hide", wording.FEEDBACK_HIDE_HELP, review.hide,
-                    "/feedback hide item=3f9a1c2b7d reason=\"names a member\"",
-                    options=(item, OptionSpec("reason", "why it is hidden", required=True,
-                                              max_length=REASON_LIMIT)),
+                    wording.FEEDBACK_HIDE_EXAMPLE,
+                    options=(item, OptionSpec("reason", wording.FEEDBACK_OPTION_REASON,
+                                              required=True, max_length=REASON_LIMIT)),
                     roles=facilitators, feature="feedback"),
         CommandSpec("feedback answer", wording.FEEDBACK_ANSWER_HELP, answer_command,
-                    "/feedback answer item=3f9a1c2b7d", options=(item,), roles=facilitators,
+                    wording.FEEDBACK_ANSWER_EXAMPLE, options=(item,), roles=facilitators,
                     feature="feedback", opens_form=True),
     ]
     digests = DigestJobs(host)

@@ -17,6 +17,7 @@ from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
 from bot.features.feedback.digests import FeedbackHost, local_day, release, reviewed_since
 from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStatus
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -37,7 +38,7 @@ def _facilitator(ctx: Context) -> None:
 
 
 def _day(moment: datetime | None, zone: ZoneInfo) -> str:
-    return "" if moment is None else f"{moment.astimezone(zone):%d %b %Y}"
+    return wording.feedback_day(moment, zone)
 
 
 def _quoted(text: str) -> str:
@@ -122,7 +123,7 @@ class Review:
         """The answer form for an item that may be answered in public."""
         item = await self._answerable(ctx, _ref(raw))
         return Reply(form=form.form(wording.FEEDBACK_ANSWER_FORM_TITLE, state=item.item_id,
-                                    submit_label="Post"))
+                                    submit_label=wording.FEEDBACK_ANSWER_POST))
 
     async def answer(self, ctx: Context) -> Reply:
         """Store the answer and its public post, quoting the item, together."""
@@ -131,10 +132,11 @@ class Review:
         answer = neutralise(ctx.options["answer"])
         now = ctx.now()
         channel = ctx.settings.feedback_channel
-        post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
-                           Destination.to_channel(ctx.group_id, channel),
-                           Message(wording.feedback_you_said_we_did(quote_block(item.text),
-                                                                    answer)))
+        with speaking(ctx.settings.language):  # a channel post: the group's language
+            post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
+                               Destination.to_channel(ctx.group_id, channel),
+                               Message(wording.feedback_you_said_we_did(
+                                   quote_block(item.text), answer)))
         if not await self.host.store.answer_feedback(ctx.group_id, item.item_id, answer,
                                                      coarse_day(now), [post], now):
             raise UserError(wording.FEEDBACK_NOT_DELIVERED)

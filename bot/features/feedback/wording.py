@@ -1,185 +1,314 @@
 """Every sentence the feedback feature says: the form, the replies, digests, the
-facilitators' list and "you said, we did".
+facilitators' list and "you said, we did" (catalog domain "feedback").
 
 The rules of bot/catalog.py hold here too: short sentences, everyday words, say what
-happened and what to do next, never blame the person.
+happened and what to do next, never blame the person. The sentences members read
+before and after writing feedback are promises about anonymity (docs/promises.md):
+translations must promise exactly what the English does, no more and no less.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.catalog import _or_list
+from bot import i18n
+from bot.i18n import Domain, Text, format_moment, format_number, or_list, speaking, tr
 from bot.text import channel_ref
 
-FEEDBACK_FORM_TITLE = "Anonymous feedback"
-FEEDBACK_FIELD_MESSAGE = "Your feedback"
-FEEDBACK_FIELD_MESSAGE_HINT = "Say what you think. Nobody will see who wrote it."
-FEEDBACK_FIELD_TOPIC = "Topic"
-FEEDBACK_FIELD_AUDIENCE = "Who is it for?"
-FEEDBACK_FOR_GROUP = "The whole group"
-FEEDBACK_FOR_FACILITATORS = "The facilitators only"
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+_domain = Domain("feedback", __file__)
+_, ngettext, N_ = _domain.functions()
 
 
-def _hours(hours: int) -> str:
-    return f"{hours} hour{'' if hours == 1 else 's'}"
+class Said(Text):
+    """A declared sentence made from settings (a command's description that names the
+    configured numbers): English where it is used as a `str`, and made again in the
+    language in force by `tr()`."""
+
+    make: Callable[[], str]
+
+    def __new__(cls, make: Callable[[], str]) -> Said:
+        with speaking(i18n.SOURCE):
+            english = make()
+        made = str.__new__(cls, english)
+        made.domain = _domain
+        made.make = make
+        return made
+
+    def translated(self) -> str:
+        """The sentence made again in the language in force."""
+        return self.make()
 
 
-FEEDBACK_SENT_START = "Sent anonymously."
+FEEDBACK_FORM_TITLE = N_("Anonymous feedback")
+FEEDBACK_FIELD_MESSAGE = N_("Your feedback")
+FEEDBACK_FIELD_MESSAGE_HINT = N_("Say what you think. Nobody will see who wrote it.")
+FEEDBACK_FIELD_TOPIC = N_("Topic")
+FEEDBACK_FIELD_AUDIENCE = N_("Who is it for?")
+FEEDBACK_FOR_GROUP = N_("The whole group")
+FEEDBACK_FOR_FACILITATORS = N_("The facilitators only")
+# The topics a group has unless its config names its own: translated where they are
+# shown; a group's own topics are its own words, shown as they are.
+DEFAULT_TOPICS = (N_("meetings"), N_("how the group works"), N_("something else"))
+_TOPICS = {str.__str__(t): t for t in DEFAULT_TOPICS}
+
+
+def topic_choice(topic: str) -> str:
+    """A topic as a form offers it: a default topic declared for translation."""
+    return _TOPICS.get(topic, topic)
+
+
+def topic_label(topic: str) -> str:
+    """A topic as the reader reads it: a default topic in their language, a group's own
+    as it was written."""
+    return tr(_TOPICS.get(topic, topic))
+
+
+FEEDBACK_SENT_START = N_("Sent anonymously.")
 
 
 def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Sequence[str],
                   ) -> str:
     """The private reply to /feedback: what happens to it, when, and who will see it."""
-    at = _or_list(list(times))
-    lines = [FEEDBACK_SENT_START + " The bot never stores who wrote it, so the bot cannot "
-             "tell anyone it was you: not the facilitators, and not the people who run it. "
-             "Your own words may still give you away.",
-             "Nobody sees it today. From tomorrow, the facilitators can read it and check "
-             "it. They may hide it if it names someone."]
+    at = or_list(list(times))
+    hours = format_number(review_hours)
+    lines = [tr(FEEDBACK_SENT_START),
+             _("The bot never stores who wrote it, so the bot cannot tell anyone it was "
+               "you: not the facilitators, and not the people who run it. Your own words "
+               "may still give you away."),
+             _("Nobody sees it today. From tomorrow, the facilitators can read it and check "
+               "it. They may hide it if it names someone.")]
     if for_group:
-        lines.append(f"Feedback for the group waits until at least {minimum} pieces are in. "
-                     f"At least {_hours(review_hours)} after the check starts, it is shared "
-                     f"with the whole group in the next digest (at {at}), mixed with other "
-                     "feedback.")
+        lines.append(ngettext(
+            "Feedback for the group waits until at least {minimum} piece is in.",
+            "Feedback for the group waits until at least {minimum} pieces are in.",
+            minimum).format(minimum=format_number(minimum)))
+        lines.append(ngettext(
+            "At least {hours} hour after the check starts, it is shared with the whole "
+            "group in the next digest (at {at}), mixed with other feedback.",
+            "At least {hours} hours after the check starts, it is shared with the whole "
+            "group in the next digest (at {at}), mixed with other feedback.",
+            review_hours).format(hours=hours, at=at))
     else:
-        lines.append(f"At least {_hours(review_hours)} later, it is posted in their own "
-                     f"channel in the next digest (at {at}). Nobody else sees it.")
+        lines.append(ngettext(
+            "At least {hours} hour later, it is posted in their own channel in the next "
+            "digest (at {at}). Nobody else sees it.",
+            "At least {hours} hours later, it is posted in their own channel in the next "
+            "digest (at {at}). Nobody else sees it.",
+            review_hours).format(hours=hours, at=at))
         if minimum > 1:
-            lines.append(f"A digest for them waits until {minimum} pieces are ready.")
+            lines.append(ngettext(
+                "A digest for them waits until {minimum} piece is ready.",
+                "A digest for them waits until {minimum} pieces are ready.",
+                minimum).format(minimum=format_number(minimum)))
     return " ".join(lines)
 
 
-# The replies with the default [feedback] settings.
-FEEDBACK_SENT = feedback_sent(True, 5, 12, ("17:00",))
-FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
+# The replies with the default [feedback] settings, in English (the promises quote them).
+with speaking(i18n.SOURCE):
+    FEEDBACK_SENT = feedback_sent(True, 5, 12, ("17:00",))
+    FEEDBACK_SENT_FOR_FACILITATORS = feedback_sent(False, 1, 12, ("17:00",))
 
 
 def feedback_help(group_k: int, facilitators_k: int, review_hours: int = 12) -> str:
     """What /feedback does, including what anonymous means for a small digest."""
-    text = ("Send anonymous feedback to the whole group or to the facilitators only. "
-            "Nobody sees it on the day it is written. From the next day, the facilitators "
-            "can check it, and hide it if it names someone. At least "
-            f"{_hours(review_hours)} later, it is shared in a digest at a set time. Feedback "
-            f"for the group waits, unseen, until at least {group_k} pieces are in. ")
+    lines = [
+        _("Send anonymous feedback to the whole group or to the facilitators only. Nobody "
+          "sees it on the day it is written. From the next day, the facilitators can check "
+          "it, and hide it if it names someone."),
+        ngettext("At least {hours} hour later, it is shared in a digest at a set time.",
+                 "At least {hours} hours later, it is shared in a digest at a set time.",
+                 review_hours).format(hours=format_number(review_hours)),
+        ngettext("Feedback for the group waits, unseen, until at least {count} piece is in.",
+                 "Feedback for the group waits, unseen, until at least {count} pieces are "
+                 "in.", group_k).format(count=format_number(group_k))]
     if facilitators_k == 1:
-        return text + ("A digest for the facilitators may hold just one piece, which is "
-                       "easier to guess the author of.")
-    return text + f"A digest for the facilitators waits for {facilitators_k} pieces."
+        lines.append(_("A digest for the facilitators may hold just one piece, which is "
+                       "easier to guess the author of."))
+    else:
+        lines.append(ngettext("A digest for the facilitators waits for {count} piece.",
+                              "A digest for the facilitators waits for {count} pieces.",
+                              facilitators_k).format(count=format_number(facilitators_k)))
+    return " ".join(lines)
+
+
+def feedback_help_text(group_k: int, facilitators_k: int, review_hours: int) -> Said:
+    """/feedback's description: English as declared, the reader's language in /help."""
+    return Said(lambda: feedback_help(group_k, facilitators_k, review_hours))
 
 
 def feedback_daily_limit(limit: int) -> str:
     """A member reached the day's feedback limit; nothing was stored."""
-    return (f"You have sent {limit} pieces of feedback today, which is the most for one "
-            "day, so this one was not sent. Please try again tomorrow. (The count is kept "
-            "only in memory and can't be traced back to you.)")
+    return ngettext(
+        "You have sent {limit} piece of feedback today, which is the most for one day, so "
+        "this one was not sent. Please try again tomorrow. (The count is kept only in "
+        "memory and can't be traced back to you.)",
+        "You have sent {limit} pieces of feedback today, which is the most for one day, so "
+        "this one was not sent. Please try again tomorrow. (The count is kept only in "
+        "memory and can't be traced back to you.)", limit).format(limit=format_number(limit))
 
 
 def feedback_digest_header(count: int, audience_is_group: bool) -> str:
     """The start of a digest."""
-    who = "the group" if audience_is_group else "the facilitators"
-    return (f"Anonymous feedback for {who}: {count} "
-            f"{'message' if count == 1 else 'messages'}, in random order. Nobody, not the "
-            "facilitators and not whoever runs the bot, can see who wrote them.")
+    if audience_is_group:
+        text = ngettext(
+            "Anonymous feedback for the group: {count} message, in random order. Nobody, "
+            "not the facilitators and not whoever runs the bot, can see who wrote them.",
+            "Anonymous feedback for the group: {count} messages, in random order. Nobody, "
+            "not the facilitators and not whoever runs the bot, can see who wrote them.",
+            count)
+    else:
+        text = ngettext(
+            "Anonymous feedback for the facilitators: {count} message, in random order. "
+            "Nobody, not the facilitators and not whoever runs the bot, can see who wrote "
+            "them.",
+            "Anonymous feedback for the facilitators: {count} messages, in random order. "
+            "Nobody, not the facilitators and not whoever runs the bot, can see who wrote "
+            "them.", count)
+    return text.format(count=format_number(count))
 
 
 def feedback_digest_item(number: int, count: int, ref: str, topic: str, quoted: str,
                          waited_days: int | None) -> str:
     """One item of a digest (its text already neutralised and quoted)."""
-    about = f" about {topic}" if topic else ""
-    text = f"Feedback {number} of {count}{about} (ref {ref}):\n{quoted}"
+    values = {"number": format_number(number), "count": format_number(count), "ref": ref,
+              "topic": topic_label(topic), "quoted": quoted}
+    if topic:
+        text = _("Feedback {number} of {count} about {topic} (ref {ref}):\n{quoted}")
+    else:
+        text = _("Feedback {number} of {count} (ref {ref}):\n{quoted}")
+    text = text.format(**values)
     if waited_days is not None:
-        text += (f"\n(This waited more than {waited_days} days for enough other feedback "
-                 "to be shared safely.)")
+        text += "\n" + ngettext(
+            "(This waited more than {days} day for enough other feedback to be shared "
+            "safely.)",
+            "(This waited more than {days} days for enough other feedback to be shared "
+            "safely.)", waited_days).format(days=format_number(waited_days))
     return text
 
 
-FEEDBACK_LIST_HELP = ("Check feedback before it is shared, and see recent feedback and "
-                      "whether it has an answer (facilitators).")
-FEEDBACK_HIDE_HELP = (
+def feedback_day(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A day as people read it, in the group's zone: "05 Dec 2026"."""
+    if moment is None:
+        return ""
+    # TRANSLATORS: a Babel date pattern: dd the day, MMM the month's short name, yyyy
+    # the year. Change the order, not the codes.
+    return format_moment(moment, zone, _domain.pgettext("Babel date pattern", "dd MMM yyyy"))
+
+
+FEEDBACK_LIST_HELP = N_("Check feedback before it is shared, and see recent feedback and "
+                        "whether it has an answer (facilitators).")
+FEEDBACK_HIDE_HELP = N_(
     "Keep a piece of feedback out of its digest, with a reason that is recorded "
     "(facilitators). Nobody can find out who wrote feedback: the bot never stores it.")
-FEEDBACK_ANSWER_HELP = "Answer a piece of feedback in public: \"you said, we did\" (facilitators)."
-FEEDBACK_ANSWER_BUTTON = "You said, we did"
-FEEDBACK_ANSWER_FORM_TITLE = "You said, we did"
-FEEDBACK_ANSWER_FIELD = "What did you do, or what will you do?"
-FEEDBACK_ANSWER_HINT = "This is posted for everyone, quoting the feedback."
+FEEDBACK_ANSWER_HELP = N_("Answer a piece of feedback in public: \"you said, we did\" "
+                          "(facilitators).")
+FEEDBACK_HIDE_EXAMPLE = N_("/feedback hide item=3f9a1c2b7d reason=\"names a member\"")
+FEEDBACK_ANSWER_EXAMPLE = N_("/feedback answer item=3f9a1c2b7d")
+FEEDBACK_OPTION_ITEM = N_("the feedback's ref, from /feedback list or the digest")
+FEEDBACK_OPTION_REASON = N_("why it is hidden")
+FEEDBACK_ANSWER_BUTTON = N_("You said, we did")
+FEEDBACK_ANSWER_FORM_TITLE = N_("You said, we did")
+FEEDBACK_ANSWER_FIELD = N_("What did you do, or what will you do?")
+FEEDBACK_ANSWER_HINT = N_("This is posted for everyone, quoting the feedback.")
+FEEDBACK_ANSWER_POST = N_("Post")
 
 
 def feedback_you_said_we_did(quoted: str, answer: str) -> str:
     """The public answer to a piece of feedback."""
-    return f"**You said, we did**\nYou said:\n{quoted}\nWe did:\n{answer}"
+    return _("**You said, we did**\nYou said:\n{quoted}\nWe did:\n{answer}").format(
+        quoted=quoted, answer=answer)
 
 
 def feedback_answer_posted(channel: str) -> str:
     """A facilitator's answer was stored and will be posted."""
-    return f"Thank you. Your answer will be posted in {channel_ref(channel)} in a moment."
+    return _("Thank you. Your answer will be posted in {channel} in a moment.").format(
+        channel=channel_ref(channel))
 
 
-FEEDBACK_ONLY_FACILITATORS = ("Sorry, only facilitators can do that. Type /help to see "
-                              "what you can do.")
+FEEDBACK_ONLY_FACILITATORS = N_("Sorry, only facilitators can do that. Type /help to see "
+                                "what you can do.")
 
 
 def feedback_no_item(ref: str) -> str:
     """No item with that reference."""
-    return (f"I can't find feedback with the ref {ref}. Type /feedback list to see recent "
-            "feedback and its refs.")
+    return _("I can't find feedback with the ref {ref}. Type /feedback list to see recent "
+             "feedback and its refs.").format(ref=ref)
 
 
-FEEDBACK_NOT_DELIVERED = ("That feedback hasn't been shared yet, so it can't be answered "
-                          "yet. It will be in a coming digest.")
-FEEDBACK_FOR_FACILITATORS_ONLY = (
+FEEDBACK_NOT_DELIVERED = N_("That feedback hasn't been shared yet, so it can't be answered "
+                            "yet. It will be in a coming digest.")
+FEEDBACK_FOR_FACILITATORS_ONLY = N_(
     "That feedback was written for the facilitators only, so it can't be quoted in public. "
     "You can still answer its point in your own words in the group.")
-FEEDBACK_HIDDEN_CANT_ANSWER = "That feedback was hidden, so it can't be answered in public."
+FEEDBACK_HIDDEN_CANT_ANSWER = N_("That feedback was hidden, so it can't be answered in "
+                                 "public.")
 
 
 def feedback_hidden(ref: str) -> str:
     """A facilitator hid an item."""
-    return (f"Hidden: feedback {ref} won't be in a digest. Your reason was recorded. Nobody "
-            "can find out who wrote it, because the bot never stored that.")
+    return _("Hidden: feedback {ref} won't be in a digest. Your reason was recorded. Nobody "
+             "can find out who wrote it, because the bot never stored that.").format(ref=ref)
 
 
-FEEDBACK_CANT_HIDE = ("Only feedback still waiting for its digest can be hidden; this one "
-                      "has already been shared or hidden.")
+FEEDBACK_CANT_HIDE = N_("Only feedback still waiting for its digest can be hidden; this one "
+                        "has already been shared or hidden.")
+
+
+def _review_rule(review_hours: int) -> str:
+    return ngettext(
+        "Feedback shows here from the day after it was written. A whole day's feedback "
+        "shows at once, in random order, so looking often can't tell you when a piece "
+        "came. Feedback for the group shows only once enough has come in. You have at "
+        "least {hours} hour to check it before a digest shares it.",
+        "Feedback shows here from the day after it was written. A whole day's feedback "
+        "shows at once, in random order, so looking often can't tell you when a piece "
+        "came. Feedback for the group shows only once enough has come in. You have at "
+        "least {hours} hours to check it before a digest shares it.",
+        review_hours).format(hours=format_number(review_hours))
 
 
 def feedback_list_empty(review_hours: int) -> str:
     """/feedback list with nothing to check and nothing recent."""
-    return ("No feedback to check, and none shared or hidden in the last 30 days. "
-            + _FEEDBACK_REVIEW_RULE.format(hours=_hours(review_hours)))
-
-
-_FEEDBACK_REVIEW_RULE = (
-    "Feedback shows here from the day after it was written. A whole day's feedback shows "
-    "at once, in random order, so looking often can't tell you when a piece came. "
-    "Feedback for the group shows only once enough has come in. You have at least {hours} "
-    "to check it before a digest shares it.")
+    return (_("No feedback to check, and none shared or hidden in the last 30 days.") + " "
+            + _review_rule(review_hours))
 
 
 def feedback_list_header(to_check: int, review_hours: int) -> str:
     """The top of /feedback list."""
-    text = "Feedback (only you can see this). " + _FEEDBACK_REVIEW_RULE.format(
-        hours=_hours(review_hours))
+    text = _("Feedback (only you can see this).") + " " + _review_rule(review_hours)
     if to_check:
-        text += (f"\n{to_check} waiting for a digest, which you can hide with /feedback hide "
-                 "until it is shared:")
+        text += "\n" + ngettext(
+            "{count} waiting for a digest, which you can hide with /feedback hide until it "
+            "is shared:",
+            "{count} waiting for a digest, which you can hide with /feedback hide until it "
+            "is shared:", to_check).format(count=format_number(to_check))
     return text
 
 
 def feedback_list_line(ref: str, audience_is_group: bool, state: str, topic: str,
                        quoted: str) -> str:
     """One item in /feedback list."""
-    who = "for the group" if audience_is_group else "for the facilitators"
-    about = f", about {topic}" if topic else ""
-    return f"- ref {ref}, {who}{about}: {state}\n{quoted}"
+    if audience_is_group:
+        line = (_("- ref {ref}, for the group, about {topic}: {state}\n{quoted}") if topic
+                else _("- ref {ref}, for the group: {state}\n{quoted}"))
+    else:
+        line = (_("- ref {ref}, for the facilitators, about {topic}: {state}\n{quoted}")
+                if topic else _("- ref {ref}, for the facilitators: {state}\n{quoted}"))
+    return line.format(ref=ref, topic=topic_label(topic), state=state, quoted=quoted)
 
 
 def feedback_state(status: str, answered: bool, reason: str, day: str) -> str:
     """Where an item is, in words (`day`: when it was shared, or for a waiting item the
     first day a digest may share it)."""
     if status == "hidden":
-        return f"hidden (reason: {reason})"
+        return _("hidden (reason: {reason})").format(reason=reason)
     if status == "waiting":
-        return f"waiting; the first digest that may share it is on {day}"
-    return f"shared {day}, " + ("answered" if answered else "not answered yet")
+        return _("waiting; the first digest that may share it is on {day}").format(day=day)
+    if answered:
+        return _("shared {day}, answered").format(day=day)
+    return _("shared {day}, not answered yet").format(day=day)
