@@ -183,3 +183,13 @@ def test_the_chart_draws_welsh_words() -> None:
             "Siart bar o atebion gwiriadau yn y 4 wythnos lawn ddiwethaf: Da 2, Iawn 2, "
             "Ddim cystal 2, Hoffwn i gael sgwrs un-i-un 2.")
     assert png.startswith(b"\x89PNG")
+
+
+async def test_a_welsh_member_pauses_with_a_welsh_date(cbot: MemoryBot) -> None:
+    await cbot.run("dana", "/language cy")
+    await cbot.run("dana", "/checkin on")
+    paused = reply_text(await cbot.run("dana", '/checkin pause until="dydd Llun nesaf"'))
+    assert paused.startswith("Mae saib yn eich gwiriadau tan: Dydd Llun "), paused
+    bad = reply_text(await cbot.run("dana", "/checkin set time=25:00"))
+    assert bad == 'Rhaid i\'r amser fod yn adeg o\'r dydd fel "10:00" (cloc 24 awr). Does ' \
+                  'dim byd wedi newid.'
