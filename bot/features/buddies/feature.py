@@ -26,6 +26,7 @@ from bot.features.buddies.pairing import make_groups, pairs_in
 from bot.features.buddies.store import BuddyRound, BuddyStore
 from bot.features.checkins.package import WEEKDAYS, BuddiesConfig, parse_hhmm
 from bot.features.host import FeatureHost
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.membership import not_in_group
 from bot.messages import Destination, Message, Reply
@@ -70,10 +71,10 @@ class Buddies:
             CommandSpec("buddy status", wording.BUDDY_STATUS_HELP, self.status,
                         "/buddy status", feature=NAME),
             CommandSpec("buddy avoid", wording.BUDDY_AVOID_HELP, self.avoid,
-                        "/buddy avoid member=@sam",
-                        options=(OptionSpec("member", "who not to be paired with",
+                        wording.BUDDY_AVOID_EXAMPLE,
+                        options=(OptionSpec("member", wording.BUDDY_OPTION_MEMBER,
                                             OptionType.USER, required=True, max_length=64),
-                                 OptionSpec("undo", "yes to take them off your list",
+                                 OptionSpec("undo", wording.BUDDY_OPTION_UNDO,
                                             OptionType.BOOLEAN)),
                         feature=NAME),
         ]
@@ -184,14 +185,18 @@ class Buddies:
         for index, group in enumerate(round_.pairs):
             names = [neutralise(members[u]) or wording.BUDDY_SOMEONE for u in group]
             question = _random.choice(wording.BUDDY_FIRST_QUESTIONS)
+            # One conversation for two or three people: in each of their languages.
+            languages = [await self.host.language_of(group_id, u) for u in group]
             deliveries.append(NewDelivery(
                 f"buddies:{group_id}:{number}:{index}",
                 Destination.to_group_dm(group_id, group),
-                Message(wording.buddy_intro(names, question, self.config.every_weeks))))
+                Message(wording.buddy_intro_in(languages, names, question,
+                                               self.config.every_weeks))))
         for user in left_out:
-            deliveries.append(NewDelivery(f"buddies:{group_id}:{number}:out:{user}",
-                                          Destination.to_dm(group_id, user),
-                                          Message(wording.BUDDY_LEFT_OUT)))
+            with speaking(await self.host.language_of(group_id, user)):
+                deliveries.append(NewDelivery(f"buddies:{group_id}:{number}:out:{user}",
+                                              Destination.to_dm(group_id, user),
+                                              Message(wording.BUDDY_LEFT_OUT)))
         if not await storage.save_buddy_round(f"{firing.key}#{group_id}", self.owner, round_,
                                               deliveries, now):
             return None

@@ -1,77 +1,152 @@
-"""Every sentence the buddies feature says (its slice of the catalog; the rules of
-`bot/catalog.py` hold here too): joining, the avoid list, and the introductions."""
+"""Every sentence the buddies feature says (catalog domain "buddies"; the rules of
+`bot/catalog.py` hold here too): joining, the avoid list, and the introductions.
+
+Whose language: replies are in the language of the member who acted; the note to a
+member left out of a round is in theirs; an introduction goes to two or three people at
+once, so it is written in each of their languages (once when they share one).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
+from bot.i18n import (
+    SOURCE,
+    Domain,
+    Text,
+    and_list,
+    babel_locale,
+    format_number,
+    plain_list,
+    speaking,
+    tr,
+)
 from bot.text import echo
+
+_domain = Domain("buddies", __file__)
+_, ngettext, N_ = _domain.functions()
+
+
+class _EveryWeeksHelp(Text):
+    """/buddy join's help names how often pairing runs (from config), so it is declared
+    when the feature is built and said in each reader's language where it is shown."""
+
+    weeks: int
+
+    def __new__(cls, weeks: int) -> _EveryWeeksHelp:
+        with speaking(SOURCE):
+            english = _every_weeks_help(weeks)
+        made = cast("_EveryWeeksHelp", super().__new__(cls, english, _domain))
+        made.weeks = weeks
+        return made
+
+    def translated(self) -> str:
+        """The help in the language in force."""
+        return _every_weeks_help(self.weeks)
+
+
+def _every_weeks_help(weeks: int) -> str:
+    return ngettext("Join buddy pairing: every {weeks} week I put you in touch with another "
+                    "member, for peer support.",
+                    "Join buddy pairing: every {weeks} weeks I put you in touch with another "
+                    "member, for peer support.", weeks).format(weeks=format_number(weeks))
 
 
 def buddy_join_help(weeks: int) -> str:
     """/buddy join's help."""
-    return (f"Join buddy pairing: every {weeks} week{'' if weeks == 1 else 's'} I put you "
-            "in touch with another member, for peer support.")
+    return _EveryWeeksHelp(weeks)
 
 
-BUDDY_LEAVE_HELP = "Leave buddy pairing. You won't be paired again unless you rejoin."
-BUDDY_STATUS_HELP = "See whether you're in buddy pairing, and who your buddies are now."
-BUDDY_AVOID_HELP = "Privately ask never to be paired with someone. Nobody is told."
-BUDDY_LEFT = "You've left buddy pairing. Type /buddy join whenever you'd like to come back."
-BUDDY_NOT_IN = "You're not in buddy pairing. Type /buddy join if you'd like to be."
-BUDDY_SOMEONE = "a member"
-BUDDY_AVOID_SELF = "You can't be paired with yourself, so there's nothing to avoid."
-BUDDY_AVOIDED = ("Saved, privately: you'll never be paired with them. Nobody else is told. "
-                 "Type /buddy avoid with undo=yes to change this.")
-BUDDY_UNAVOIDED = "Saved: they're off your avoid list."
+BUDDY_LEAVE_HELP = N_("Leave buddy pairing. You won't be paired again unless you rejoin.")
+BUDDY_STATUS_HELP = N_("See whether you're in buddy pairing, and who your buddies are now.")
+BUDDY_AVOID_HELP = N_("Privately ask never to be paired with someone. Nobody is told.")
+BUDDY_AVOID_EXAMPLE = N_("/buddy avoid member=@sam")
+BUDDY_OPTION_MEMBER = N_("who not to be paired with")
+BUDDY_OPTION_UNDO = N_("yes to take them off your list")
+BUDDY_LEFT = N_("You've left buddy pairing. Type /buddy join whenever you'd like to come "
+                "back.")
+BUDDY_NOT_IN = N_("You're not in buddy pairing. Type /buddy join if you'd like to be.")
+BUDDY_SOMEONE = N_("a member")
+BUDDY_AVOID_SELF = N_("You can't be paired with yourself, so there's nothing to avoid.")
+BUDDY_AVOIDED = N_("Saved, privately: you'll never be paired with them. Nobody else is told. "
+                   "Type /buddy avoid with undo=yes to change this.")
+BUDDY_UNAVOIDED = N_("Saved: they're off your avoid list.")
 
 
 def buddy_avoid_unknown(who: str) -> str:
     """/buddy avoid naming someone who is not in the group (`who` as typed; echoed safely)."""
-    return (f"I can't find “@{echo(who, 40)}” in this group, so nothing was saved. Choose "
-            "them from the list of members, or mention them with @ as the platform "
-            "suggests, like member=@sam.")
+    return _("I can't find “@{who}” in this group, so nothing was saved. Choose them from "
+             "the list of members, or mention them with @ as the platform suggests, like "
+             "member=@sam.").format(who=echo(who, 40))
 
 
-BUDDY_LEFT_OUT = ("There wasn't a buddy for you this round, sorry: not everyone could be "
-                  "paired this time. I'll try again next round. Type /buddy leave if you'd "
-                  "rather not take part.")
+BUDDY_LEFT_OUT = N_("There wasn't a buddy for you this round, sorry: not everyone could be "
+                    "paired this time. I'll try again next round. Type /buddy leave if you'd "
+                    "rather not take part.")
 BUDDY_FIRST_QUESTIONS: tuple[str, ...] = (
-    "What got you interested in joining the group?",
-    "What's one thing the group has done that you were glad about?",
-    "What's something you enjoy doing outside the group?",
-    "What would make the group's meetings easier for you?",
-    "What's a small thing that made your week better?",
+    N_("What got you interested in joining the group?"),
+    N_("What's one thing the group has done that you were glad about?"),
+    N_("What's something you enjoy doing outside the group?"),
+    N_("What would make the group's meetings easier for you?"),
+    N_("What's a small thing that made your week better?"),
 )
 
 
 def buddy_joined(weeks: int, day: str) -> str:
-    """/buddy join answered."""
-    return (f"You're in. Every {weeks} week{'' if weeks == 1 else 's'}, on a {day.title()}, "
-            "I'll introduce you to a buddy by direct message. Type /buddy leave at any time.")
+    """/buddy join answered (`day`: the configured day, "monday")."""
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    name = (str(babel_locale().days["format"]["wide"][days.index(day.lower())])
+            if day.lower() in days else day.title())
+    return ngettext("You're in. Every {weeks} week, on a {day}, I'll introduce you to a buddy "
+                    "by direct message. Type /buddy leave at any time.",
+                    "You're in. Every {weeks} weeks, on a {day}, I'll introduce you to a "
+                    "buddy by direct message. Type /buddy leave at any time.",
+                    weeks).format(weeks=format_number(weeks), day=name)
 
 
 def buddy_status(joined: bool, names: list[str], avoided: int) -> str:
     """/buddy status answered (only the member sees it)."""
-    lines = ["You're in buddy pairing." if joined else "You're not in buddy pairing."]
+    lines = [_("You're in buddy pairing.") if joined else _("You're not in buddy pairing.")]
     if names:
-        lines.append("Your buddies this round: " + ", ".join(names) + ".")
+        lines.append(_("Your buddies this round: {names}.").format(
+            names=plain_list([tr(n) for n in names])))
     if avoided:
-        lines.append(f"Your private avoid list has {avoided} "
-                     f"{'person' if avoided == 1 else 'people'}.")
-    lines.append("Type /buddy join or /buddy leave to change this.")
+        lines.append(ngettext("Your private avoid list has {n} person.",
+                              "Your private avoid list has {n} people.",
+                              avoided).format(n=format_number(avoided)))
+    lines.append(_("Type /buddy join or /buddy leave to change this."))
     return "\n".join(lines)
 
 
 def buddy_intro(names: list[str], question: str, weeks: int) -> str:
-    """The introduction each pair or trio gets, in one private conversation."""
-    who = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    return (f"**Meet your buddies: {who}.** You're paired for the next {weeks} "
-            f"week{'' if weeks == 1 else 's'}, to look out for each other. A first question "
-            f"to try: *{question}*\nThere's no pressure: a short hello is plenty. Type "
-            "/buddy leave if you'd rather not take part.")
+    """The introduction each pair or trio gets, in one private conversation, in the
+    language in force (`question`: one of `BUDDY_FIRST_QUESTIONS`)."""
+    return ngettext("**Meet your buddies: {who}.** You're paired for the next {weeks} week, "
+                    "to look out for each other. A first question to try: *{question}*\n"
+                    "There's no pressure: a short hello is plenty. Type /buddy leave if "
+                    "you'd rather not take part.",
+                    "**Meet your buddies: {who}.** You're paired for the next {weeks} weeks, "
+                    "to look out for each other. A first question to try: *{question}*\n"
+                    "There's no pressure: a short hello is plenty. Type /buddy leave if "
+                    "you'd rather not take part.",
+                    weeks).format(who=and_list([tr(n) for n in names]),
+                                  weeks=format_number(weeks), question=tr(question))
+
+
+def buddy_intro_in(languages: Sequence[str], names: list[str], question: str,
+                   weeks: int) -> str:
+    """The introduction in each of the pair's or trio's languages, one after another
+    (once when they share one), so that each reads it in their own."""
+    said = []
+    for code in dict.fromkeys(languages):
+        with speaking(code):
+            said.append(buddy_intro(names, question, weeks))
+    return "\n\n".join(said)
 
 
 # What each family of this feature's commands is for, on its /help line.
 BUDDIES_HELP_FAMILIES: dict[str, str] = {
-    "buddy": ("Buddy pairing for peer support: join or leave, see your buddy, or "
-              "privately avoid being paired with someone."),
+    "buddy": N_("Buddy pairing for peer support: join or leave, see your buddy, or "
+                "privately avoid being paired with someone."),
 }

@@ -9,8 +9,10 @@ import warnings
 from collections.abc import Sequence
 
 
-def answers_chart_png(title: str, spread: Sequence[tuple[str, int]]) -> bytes:
-    """A horizontal bar chart of how many check-ins got each answer, as PNG bytes."""
+def answers_chart_png(title: str, spread: Sequence[tuple[str, int]],
+                      axis: str = "check-ins") -> bytes:
+    """A horizontal bar chart of how many check-ins got each answer, as PNG bytes (the
+    title, answers and `axis` label already in the reader's language)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -27,7 +29,7 @@ def answers_chart_png(title: str, spread: Sequence[tuple[str, int]]) -> bytes:
         axes.set_yticks(positions, labels=labels)
         axes.invert_yaxis()
         axes.bar_label(bars, labels=[str(c) for c in counts], padding=3)
-        axes.set_xlabel("check-ins")
+        axes.set_xlabel(axis.replace("$", r"\$"))
         axes.set_xlim(0, max([*counts, 1]) * 1.15)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title(title.replace("$", r"\$"))

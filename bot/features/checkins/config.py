@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from bot.config_model import ConfigSection, checked, true_or_false, whole_number
+from bot.features.checkins.wording import CHECKIN_DEFAULT_HELPLINE, CHECKIN_DEFAULT_PEER_SUPPORT
 from bot.settings import SettingError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -74,12 +75,10 @@ class CheckinsConfig(ConfigSection):
     follow_up_hours: Annotated[int, checked(whole_number(1, 24 * 14, say_value=False))] = 48
     pause_after_misses: Annotated[int, checked(whole_number(1, 52, say_value=False))] = 3
     arrange_within_days: Annotated[int, checked(whole_number(1, 60, say_value=False))] = 3
-    helpline: Annotated[str, checked(_text)] = (
-        "If you need to talk to someone now, your local helpline or, in an emergency, the "
-        "emergency services can help at any time.")
-    peer_support: Annotated[str, checked(_text)] = (
-        "Other members are here for each other too: type /buddy join to be paired with a "
-        "buddy.")
+    # The defaults are said in each reader's language (wording.py); an operator's own
+    # words are said as written.
+    helpline: Annotated[str, checked(_text)] = str(CHECKIN_DEFAULT_HELPLINE)
+    peer_support: Annotated[str, checked(_text)] = str(CHECKIN_DEFAULT_PEER_SUPPORT)
     facilitators: Annotated[tuple[str, ...], checked(_ids)] = ()
     assign: Annotated[Mapping[str, str], checked(_assign)] = Field(
         default_factory=dict)

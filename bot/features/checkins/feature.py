@@ -20,7 +20,7 @@ from bot.context import Context
 from bot.dates import read_day
 from bot.errors import UserError
 from bot.features import ActionHandler, Feature, FormSpec
-from bot.features.checkins import wording
+from bot.features.checkins import moments, wording
 from bot.features.checkins.config import WEEKDAYS, CheckinsConfig, clock_time
 from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.jobs import (
@@ -51,6 +51,7 @@ from bot.features.checkins.store import (
 )
 from bot.features.checkins.summary import summary as facilitator_summary
 from bot.features.host import FeatureHost
+from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -73,7 +74,8 @@ ASKING = (Answer.ONE_TO_ONE,)
 
 NOTE_FIELDS = (
     FormField("answer", wording.CHECKIN_NOTE_ANSWER_FIELD, "choice", required=False,
-              choices=tuple(Choice(wording.checkin_answer_words(a), a.value) for a in Answer)),
+              choices=tuple(Choice(wording.CHECKIN_ANSWER_WORDS[a.value], a.value)
+                            for a in Answer)),
     FormField("note", wording.CHECKIN_NOTE_FIELD, "paragraph", required=True,
               max_length=NOTE_LIMIT, placeholder=wording.CHECKIN_NOTE_HINT),
 )
@@ -114,16 +116,15 @@ class Checkins:
             CommandSpec("checkin off", wording.CHECKIN_OFF_HELP, self.switch_off,
                         "/checkin off", feature=NAME),
             CommandSpec("checkin set", wording.CHECKIN_SET_HELP, self.set,
-                        "/checkin set cadence=fortnightly day=friday time=18:00 "
-                        "quiet=22:00-08:00",
+                        wording.CHECKIN_SET_EXAMPLE,
                         options=(
-                            OptionSpec("cadence", "weekly, fortnightly or monthly",
+                            OptionSpec("cadence", wording.CHECKIN_OPTION_CADENCE,
                                        choices=cadences),
-                            OptionSpec("day", "which day of the week", choices=days),
-                            OptionSpec("time", "what time, like 18:00", max_length=5),
-                            OptionSpec("timezone", "your time zone, like Europe/London",
+                            OptionSpec("day", wording.CHECKIN_OPTION_DAY, choices=days),
+                            OptionSpec("time", wording.CHECKIN_OPTION_TIME, max_length=5),
+                            OptionSpec("timezone", wording.CHECKIN_OPTION_TIMEZONE,
                                        max_length=64),
-                            OptionSpec("quiet", "quiet hours, like 22:00-08:00, or none",
+                            OptionSpec("quiet", wording.CHECKIN_OPTION_QUIET,
                                        max_length=11)),
                         feature=NAME),
             CommandSpec("checkin pause", wording.CHECKIN_PAUSE_HELP, self.pause,
@@ -136,26 +137,26 @@ class Checkins:
             # A member's facilitator sees their answers, so choosing one is for the
             # group's admins (or the config), never a facilitator choosing themselves.
             CommandSpec("checkin assign", wording.CHECKIN_ASSIGN_HELP, self.assign,
-                        "/checkin assign member=@alice facilitator=@carol",
-                        options=(OptionSpec("member", "the member", OptionType.USER,
-                                            required=True, max_length=64),
-                                 OptionSpec("facilitator", "their facilitator, or none to "
-                                            "clear", OptionType.USER, required=True,
+                        wording.CHECKIN_ASSIGN_EXAMPLE,
+                        options=(OptionSpec("member", wording.CHECKIN_OPTION_MEMBER,
+                                            OptionType.USER, required=True, max_length=64),
+                                 OptionSpec("facilitator", wording.CHECKIN_OPTION_FACILITATOR,
+                                            OptionType.USER, required=True,
                                             max_length=64)),
                         roles=frozenset(), admins=True, feature=NAME),
             CommandSpec("checkin facilitators", wording.CHECKIN_FACILITATORS_HELP,
                         self.facilitator_list, "/checkin facilitators",
                         roles=facilitators, admins=True, feature=NAME),
             CommandSpec("checkin remove", wording.CHECKIN_REMOVE_HELP, self.remove,
-                        "/checkin remove facilitator=@carol",
-                        options=(OptionSpec("facilitator", "who no longer facilitates",
+                        wording.CHECKIN_REMOVE_EXAMPLE,
+                        options=(OptionSpec("facilitator", wording.CHECKIN_OPTION_REMOVED,
                                             OptionType.USER, required=True,
                                             max_length=64),),
                         roles=frozenset(), admins=True, feature=NAME),
             CommandSpec("checkin summary", wording.CHECKIN_SUMMARY_HELP, self.summary,
                         "/checkin summary days=30",
-                        options=(OptionSpec("days", "how many days back (whole weeks are "
-                                            "shown)", OptionType.INTEGER,
+                        options=(OptionSpec("days", wording.CHECKIN_OPTION_DAYS,
+                                            OptionType.INTEGER,
                                             min_value=1, max_value=366),),
                         roles=facilitators, feature=NAME),
         ]
@@ -225,16 +226,15 @@ class Checkins:
         due = next_checkin(prefs, now)
         if due is None:
             return ""
-        local = due.astimezone(ZoneInfo(prefs.timezone))
-        return f"{local:%A} {local.day} {local:%B} at {local:%H:%M} ({prefs.timezone})"
+        return moments.next_when(due, ZoneInfo(prefs.timezone))
 
     def _settings_message(self, prefs: CheckinPrefs, now: datetime) -> Message:
         paused_until = ""
         if prefs.paused_until is not None and paused(prefs, now):
-            local = prefs.paused_until.astimezone(ZoneInfo(prefs.timezone))
-            paused_until = f"{local:%A} {local.day} {local:%B %Y}"
+            paused_until = moments.day(prefs.paused_until, ZoneInfo(prefs.timezone))
         text = wording.checkin_settings(
-            prefs.enabled, prefs.cadence.value, WEEKDAYS[prefs.weekday], prefs.at,
+            prefs.enabled, tr(wording.CHECKIN_CADENCE_WORDS[prefs.cadence.value]),
+            moments.weekday(prefs.weekday), prefs.at,
             prefs.timezone, prefs.quiet_start, prefs.quiet_end, paused_until,
             prefs.pause_reason, self._when(prefs, now))
         buttons = [Button(wording.CHECKIN_OFF_BUTTON, OFF_ACTION) if prefs.enabled
@@ -277,11 +277,17 @@ class Checkins:
         if opts.get("day"):
             prefs = replace(prefs, weekday=WEEKDAYS.index(opts["day"]))
         if opts.get("time"):
-            prefs = replace(prefs, at=_checked(clock_time, opts["time"], "time"))
+            try:
+                prefs = replace(prefs, at=clock_time(opts["time"]))
+            except SettingError:
+                raise UserError(wording.CHECKIN_BAD_TIME) from None
         if opts.get("timezone"):
             spec = setting_spec("timezone")
             assert spec is not None
-            prefs = replace(prefs, timezone=_checked(spec.check, opts["timezone"], "timezone"))
+            try:
+                prefs = replace(prefs, timezone=str(spec.check(opts["timezone"])))
+            except SettingError as exc:
+                raise UserError(wording.checkin_bad_timezone(str(exc))) from None
         if opts.get("quiet"):
             start, end = _quiet(str(opts["quiet"]))
             prefs = replace(prefs, quiet_start=start, quiet_end=end)
@@ -300,7 +306,7 @@ class Checkins:
         until = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
         prefs = replace(prefs, paused_until=until, pause_reason="holiday")
         await self.jobs.save(prefs)
-        return Reply.text(wording.checkin_paused(f"{day:%A} {day.day} {day:%B %Y}",
+        return Reply.text(wording.checkin_paused(moments.day(until, zone),
                                                  prefs.enabled))
 
     async def resume(self, ctx: Context) -> Reply:
@@ -333,10 +339,11 @@ class Checkins:
                                       weekday=WEEKDAYS.index(self.config.day),
                                       at=self.config.time, timezone=ctx.settings.timezone,
                                       anchor=ctx.now())
-        told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{member}:"
-                           f"{int(ctx.now().timestamp() * 1e6)}",
-                           Destination.to_dm(ctx.group_id, member),
-                           Message(wording.checkin_your_facilitator(name)))
+        with speaking(await self.host.language_of(ctx.group_id, member)):
+            told = NewDelivery(f"checkin-assigned:{ctx.group_id}:{member}:"
+                               f"{int(ctx.now().timestamp() * 1e6)}",
+                               Destination.to_dm(ctx.group_id, member),
+                               Message(wording.checkin_your_facilitator(name)))
         await self.jobs.save(replace(prefs, facilitator_id=facilitator), [told])
         log_event(log, logging.INFO, "checkin.assigned", group=ctx.group_id,
                   cleared=not facilitator)
@@ -397,7 +404,9 @@ class Checkins:
         checkin = await self._own_checkin(ctx, str(ctx.options.get("value", "")))
         defaults = {"answer": checkin.answer.value} if checkin.answer else None
         return Reply(form=self.note_form.form(wording.CHECKIN_NOTE_TITLE,
-                                              state=checkin.checkin_id, defaults=defaults))
+                                              state=checkin.checkin_id,
+                                              submit_label=wording.CHECKIN_SEND,
+                                              defaults=defaults))
 
     async def submit_note(self, ctx: Context) -> Reply:
         """The note form: a private note, and the answer if given there."""
@@ -428,11 +437,14 @@ class Checkins:
             if note:
                 request = replace(existing, note=_joined(existing.note, note))
             if note and existing.facilitator_id:
-                deliveries.append(NewDelivery(
-                    f"one-to-one:{existing.request_id}:note:{secrets.token_hex(3)}",
-                    Destination.to_dm(ctx.group_id, existing.facilitator_id),
-                    Message(wording.one_to_one_note_added(neutralise(name), quote_block(note)),
-                            buttons=self.one_to_ones.request_buttons(existing))))
+                with speaking(await self.host.language_of(ctx.group_id,
+                                                          existing.facilitator_id)):
+                    deliveries.append(NewDelivery(
+                        f"one-to-one:{existing.request_id}:note:{secrets.token_hex(3)}",
+                        Destination.to_dm(ctx.group_id, existing.facilitator_id),
+                        Message(wording.one_to_one_note_added(neutralise(name),
+                                                              quote_block(note)),
+                                buttons=self.one_to_ones.request_buttons(existing))))
         elif answer in ASKING or (answer is None and checkin.answer in ASKING):
             # The request shows how they said things were ("Not so good", say), if they
             # answered before asking.
@@ -446,7 +458,8 @@ class Checkins:
                                note or checkin.note, RequestStatus.REQUESTED, now,
                                checkin_id=checkin.checkin_id)
             if facilitator is not None:
-                deliveries.append(self.one_to_ones.request_delivery(request, facilitator))
+                deliveries.append(await self.one_to_ones.request_delivery(request,
+                                                                          facilitator))
         # The first answer is the one kept (and counted): asking afterwards adds a
         # request, it does not change how they said things were.
         if not await storage.answer_checkin(checkin.checkin_id,
@@ -478,13 +491,6 @@ class Checkins:
         if not note:
             buttons += (Button(wording.CHECKIN_NOTE_BUTTON, NOTE_ACTION, checkin.checkin_id),)
         return Reply(messages=(Message(text, buttons=buttons),))
-
-
-def _checked(check: object, value: object, name: str) -> str:
-    try:
-        return str(check(value))  # type: ignore[operator]
-    except SettingError as exc:
-        raise UserError(wording.checkin_bad_option(name, str(exc))) from None
 
 
 def _quiet(raw: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from bot.features.checkins.one_to_ones import OneToOnes
 from bot.features.checkins.schedule import in_quiet_hours, next_checkin, paused
 from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, CheckinStore
 from bot.features.host import FeatureHost
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Button, Destination, Message
 from bot.outbox import Fallback, NewDelivery
@@ -117,10 +118,12 @@ class CheckinJobs:
         previous = await storage.open_checkin(group_id, user_id)
         misses = prefs.misses + (1 if previous is not None else 0)
         dm = Destination.to_dm(group_id, user_id)
+        theirs = await self.host.language_of(group_id, user_id)
         if misses >= self.config.pause_after_misses:
             stopped = replace(prefs, enabled=False, pause_reason="misses", misses=misses)
-            notice = NewDelivery(f"checkin-paused:{firing.key}", dm,
-                                 Message(wording.checkin_auto_paused(misses)))
+            with speaking(theirs):
+                notice = NewDelivery(f"checkin-paused:{firing.key}", dm,
+                                     Message(wording.checkin_auto_paused(misses)))
             done = await storage.send_checkin(firing.key, self.owner, stopped, None,
                                               [notice], now)
             self.schedule(stopped)
@@ -132,10 +135,14 @@ class CheckinJobs:
         checkin = Checkin(checkin_id, group_id, user_id, now, key)
         facilitator = await self.facilitators.for_member(group_id, user_id, prefs,
                                                          advance=False)
-        fallbacks = () if facilitator is None else (Fallback(
-            Destination.to_dm(group_id, facilitator.user_id),
-            Message(wording.checkin_unreachable_for_facilitator(prefs.display_name))),)
-        message = Message(wording.CHECKIN_QUESTION, buttons=checkin_buttons(checkin_id))
+        fallbacks: tuple[Fallback, ...] = ()
+        if facilitator is not None:
+            with speaking(await self.host.language_of(group_id, facilitator.user_id)):
+                fallbacks = (Fallback(Destination.to_dm(group_id, facilitator.user_id),
+                                      Message(wording.checkin_unreachable_for_facilitator(
+                                          prefs.display_name))),)
+        with speaking(theirs):
+            message = Message(wording.CHECKIN_QUESTION, buttons=checkin_buttons(checkin_id))
         done = await storage.send_checkin(firing.key, self.owner, replace(prefs, misses=misses),
                                           checkin, [NewDelivery(key, dm, message, fallbacks)],
                                           now)
@@ -157,9 +164,10 @@ class CheckinJobs:
         members = [p for p in await self.store.all_checkin_prefs()
                    if p.group_id == group_id and p.facilitator_id == who]
         for prefs in members:
-            told = NewDelivery(f"checkin-assigned:{group_id}:{prefs.user_id}:{stamp}",
-                               Destination.to_dm(group_id, prefs.user_id),
-                               Message(wording.checkin_your_facilitator("")))
+            with speaking(await self.host.language_of(group_id, prefs.user_id)):
+                told = NewDelivery(f"checkin-assigned:{group_id}:{prefs.user_id}:{stamp}",
+                                   Destination.to_dm(group_id, prefs.user_id),
+                                   Message(wording.checkin_your_facilitator("")))
             await self.save(replace(prefs, facilitator_id=""), [told])
         moved = await self.one_to_ones.move_from(group_id, who, now)
         self.host.deliveries_waiting()
@@ -210,7 +218,9 @@ class CheckinJobs:
             return 0
         if in_quiet_hours(prefs, now) or paused(prefs, now):
             return 0  # tried again at the next sweep
-        message = Message(wording.CHECKIN_FOLLOW_UP, buttons=checkin_buttons(checkin.checkin_id))
+        with speaking(await self.host.language_of(checkin.group_id, checkin.user_id)):
+            message = Message(wording.CHECKIN_FOLLOW_UP,
+                              buttons=checkin_buttons(checkin.checkin_id))
         delivery = NewDelivery(f"checkin-follow-up:{checkin.checkin_id}",
                                Destination.to_dm(checkin.group_id, checkin.user_id), message)
         return int(await storage.follow_up_checkin(checkin.checkin_id, [delivery], now))

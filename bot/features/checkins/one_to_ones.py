@@ -31,6 +31,7 @@ from bot.features.checkins.store import (
     RequestStatus,
 )
 from bot.features.host import FeatureHost
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Button, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -89,8 +90,8 @@ class OneToOnes:
         request = OneToOne(secrets.token_hex(6), ctx.group_id, me, ctx.actor.display_name,
                            facilitator.user_id if facilitator else "", Answer.ONE_TO_ONE, "",
                            RequestStatus.REQUESTED, now)
-        deliveries = [] if facilitator is None else [self.request_delivery(request,
-                                                                           facilitator)]
+        deliveries = [] if facilitator is None else [await self.request_delivery(
+            request, facilitator)]
         await storage.update_one_to_one(request, deliveries, now)
         if deliveries:
             self.host.deliveries_waiting()
@@ -103,13 +104,15 @@ class OneToOnes:
             neutralise(facilitator.display_name), self.config.arrange_within_days,
             self.config.peer_support, self.config.helpline, False, from_dm))
 
-    def request_delivery(self, request: OneToOne, facilitator: Facilitator) -> NewDelivery:
-        """The request as the facilitator gets it, with its buttons."""
+    async def request_delivery(self, request: OneToOne, facilitator: Facilitator,
+                               ) -> NewDelivery:
+        """The request as the facilitator gets it, with its buttons, in their language."""
         assert facilitator.user_id, "a request is never sent to an empty id"
-        message = Message(wording.one_to_one_request(
-            neutralise(request.member_name), _answer_words(request),
-            _quoted(request.note), self.config.arrange_within_days),
-            buttons=self.request_buttons(request))
+        with speaking(await self.host.language_of(request.group_id, facilitator.user_id)):
+            message = Message(wording.one_to_one_request(
+                neutralise(request.member_name), _answer_words(request),
+                _quoted(request.note), self.config.arrange_within_days),
+                buttons=self.request_buttons(request))
         return NewDelivery(f"one-to-one:{request.request_id}:new",
                            Destination.to_dm(request.group_id, facilitator.user_id), message)
 
@@ -140,7 +143,7 @@ class OneToOnes:
         request = await self._their_request(ctx, str(ctx.options.get("value", "")))
         return Reply(form=self.reply_form.form(
             wording.one_to_one_reply_title(neutralise(request.member_name)),
-            state=request.request_id))
+            state=request.request_id, submit_label=wording.CHECKIN_SEND))
 
     async def submit_reply(self, ctx: Context) -> Reply:
         """Send a facilitator's words to the member, privately."""
@@ -149,11 +152,12 @@ class OneToOnes:
         if not has_visible_text(text):
             return Reply(field_errors={"message": catalog.field_required(
                 wording.CHECKIN_REPLY_FIELD)})
-        delivery = NewDelivery(
-            f"one-to-one:{request.request_id}:reply:{secrets.token_hex(4)}",
-            Destination.to_dm(ctx.group_id, request.user_id),
-            Message(wording.one_to_one_reply(neutralise(ctx.actor.display_name),
-                                             quote_block(text))))
+        with speaking(await self.host.language_of(ctx.group_id, request.user_id)):
+            delivery = NewDelivery(
+                f"one-to-one:{request.request_id}:reply:{secrets.token_hex(4)}",
+                Destination.to_dm(ctx.group_id, request.user_id),
+                Message(wording.one_to_one_reply(neutralise(ctx.actor.display_name),
+                                                 quote_block(text))))
         await self.store.update_one_to_one(request, [delivery], ctx.now())
         self.host.deliveries_waiting()
         return Reply.text(wording.one_to_one_reply_sent(neutralise(request.member_name)))
@@ -189,9 +193,11 @@ class OneToOnes:
         within = timedelta(days=self.config.arrange_within_days)
         age = now - request.created_at
         if request.stage == 0 and age >= within:
-            message = Message(wording.one_to_one_reminder(neutralise(request.member_name),
-                                                          self.config.arrange_within_days),
-                              buttons=self.request_buttons(request))
+            with speaking(await self.host.language_of(request.group_id,
+                                                      request.facilitator_id)):
+                message = Message(wording.one_to_one_reminder(
+                    neutralise(request.member_name), self.config.arrange_within_days),
+                    buttons=self.request_buttons(request))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:reminder",
                                    Destination.to_dm(request.group_id, request.facilitator_id),
                                    message)
@@ -207,10 +213,11 @@ class OneToOnes:
             other = others[await self.store.count_one_to_ones(request.group_id)
                            % len(others)]
             moved = replace(request, stage=2, facilitator_id=other.user_id)
-            message = Message(wording.one_to_one_escalated(
-                neutralise(request.member_name), _answer_words(request),
-                _quoted(request.note), 2 * self.config.arrange_within_days),
-                buttons=self.request_buttons(moved))
+            with speaking(await self.host.language_of(request.group_id, other.user_id)):
+                message = Message(wording.one_to_one_escalated(
+                    neutralise(request.member_name), _answer_words(request),
+                    _quoted(request.note), 2 * self.config.arrange_within_days),
+                    buttons=self.request_buttons(moved))
             delivery = NewDelivery(f"one-to-one:{request.request_id}:escalated",
                                    Destination.to_dm(request.group_id, other.user_id), message)
             await self.store.update_one_to_one(moved, [delivery], now)
@@ -227,7 +234,7 @@ class OneToOnes:
         if facilitator is None:
             return 0
         handed = replace(request, facilitator_id=facilitator.user_id)
-        delivery = replace(self.request_delivery(handed, facilitator),
+        delivery = replace(await self.request_delivery(handed, facilitator),
                            key=f"one-to-one:{request.request_id}:handed:"
                                f"{int(now.timestamp() * 1e6)}")
         await self.store.update_one_to_one(handed, [delivery], now)
@@ -248,7 +255,7 @@ class OneToOnes:
             if other is None or other.user_id == who:
                 continue
             handed = replace(request, facilitator_id=other.user_id)
-            delivery = replace(self.request_delivery(handed, other),
+            delivery = replace(await self.request_delivery(handed, other),
                                key=f"one-to-one:{request.request_id}:handed:{stamp}")
             await self.store.update_one_to_one(handed, [delivery], now)
             moved += 1

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 
 from bot.context import Context
-from bot.features.checkins import wording
+from bot.features.checkins import moments, wording
 from bot.features.checkins.chart import answers_chart_png
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.store import Answer, CheckinStore, RequestStatus
+from bot.i18n import tr
 from bot.messages import Image, Message, Reply
 from bot.text import neutralise
 
@@ -60,8 +61,8 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
             counts[answer] += 1
     last_day = (bounds[-1] - timedelta(microseconds=1)).astimezone(zone)
     lines = [wording.checkin_summary_header(
-        weeks, f"{bounds[0].astimezone(zone):%a %d %b}", f"{last_day:%a %d %b}", sent,
-        len(answered))]
+        weeks, moments.short_day(bounds[0], zone),
+        moments.short_day(last_day, zone), sent, len(answered))]
     images: tuple[Image, ...] = ()
     if any(counts.values()):
         spread = [(wording.checkin_answer_words(a), counts[a]) for a in Answer]
@@ -70,7 +71,8 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
             lines.append(wording.checkin_summary_left_out(left_out, SUMMARY_MIN_MEMBERS))
         alt = wording.checkin_summary_alt(weeks, spread)
         images = (Image("check-ins.png", answers_chart_png(
-            wording.checkin_summary_chart_title(weeks), spread), alt),)
+            wording.checkin_summary_chart_title(weeks), spread,
+            tr(wording.CHECKIN_CHART_AXIS)), alt),)
     else:
         lines.append(wording.checkin_summary_too_few(SUMMARY_MIN_MEMBERS))
     me = ctx.actor.user_id
@@ -81,15 +83,16 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
     for r in mine:
         lines.append(wording.checkin_summary_my_request(
             neutralise(r.member_name), wording.checkin_answer_words(r.answer),
-            f"{r.created_at:%d %b}", r.status.value))
+            moments.short_date(r.created_at, zone),
+            tr(wording.CHECKIN_STATUS_WORDS[r.status.value])))
     members = {p.user_id: p for p in await store.all_checkin_prefs()
                if p.group_id == ctx.group_id
                and (p.facilitator_id or config.assign.get(p.user_id, "")) == me}
     said: dict[str, list[str]] = {}
     for c in await store.checkins_between(ctx.group_id, now - timedelta(days=days), now):
         if c.user_id in members and c.answer is not None:
-            said.setdefault(c.user_id, []).append(
-                f"{wording.checkin_answer_words(c.answer)} ({c.sent_at:%d %b})")
+            said.setdefault(c.user_id, []).append(wording.checkin_summary_answer(
+                wording.checkin_answer_words(c.answer), moments.short_date(c.sent_at, zone)))
     if said:
         lines.append(wording.checkin_summary_members_header(days))
     for user_id, answers in said.items():

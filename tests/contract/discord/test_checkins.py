@@ -123,3 +123,34 @@ async def test_buddy_introduction_reaches_each_member_by_dm_on_discord(
         assert intro["content"].startswith("**Meet your buddies: ")
         assert "Alice" in intro["content"] and "Bob" in intro["content"]
     assert _channel_posts(fake) == []
+
+
+async def test_each_member_gets_their_check_in_in_their_language_on_discord(
+        harness: Harness) -> None:
+    """Bob chose Welsh: his check-in and its buttons are Welsh, Alice's English; his
+    request reaches Carol in her language (English)."""
+    fake = harness.fake
+    await fake.wait_response(await fake.slash("carol", "help"))
+    await fake.wait_response(await fake.slash(
+        "bob", "language", [{"name": "language", "type": 3, "value": "Cymraeg"}]))
+    on = await _sub(fake, "bob", "checkin", "on")
+    assert on["data"]["content"].startswith("Mae eich gwiriadau ymlaen.")
+    await _sub(fake, "alice", "checkin", "on")
+    await _fire(harness, "bob")
+    await _fire(harness, "alice")
+    (welsh,) = fake.dms_to("bob")
+    (english,) = fake.dms_to("alice")
+    assert welsh["content"].startswith("**Sut mae pethau'n mynd i chi yn y grŵp?**")
+    assert list(_buttons(welsh)) == ["Da", "Iawn", "Ddim cystal",
+                                     "Hoffwn i gael sgwrs un-i-un", "Ychwanegu nodyn preifat"]
+    assert english["content"].startswith("**How are things going for you in the group?**")
+    answer = await fake.wait_response(await fake.press(
+        "bob", welsh, _buttons(welsh)["Hoffwn i gael sgwrs un-i-un"]))
+    assert answer["data"]["content"].startswith("Diolch am ddweud wrtha i. Bydd Carol")
+    await harness.settle()
+    (request,) = fake.dms_to("carol")
+    assert request["content"].startswith("**Bob would like a one-to-one.**")
+    note = await fake.wait_response(await fake.press(
+        "bob", welsh, _buttons(welsh)["Ychwanegu nodyn preifat"]))
+    assert note["type"] == 9 and note["data"]["title"] == "Nodyn preifat"
+    assert _channel_posts(fake) == []

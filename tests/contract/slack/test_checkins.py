@@ -120,3 +120,28 @@ async def test_buddy_introduction_in_one_multi_person_dm_on_slack(slack: FakeSla
     (intro,) = [m for m in posted(slack) if m["channel"].startswith("G")]
     assert "Meet your buddies" in json.dumps(intro)
     assert not [m for m in posted(slack) if m["channel"].startswith("C")]
+
+
+async def test_a_welsh_facilitator_gets_an_english_members_request_in_welsh_on_slack(
+        slack: FakeSlack, runner: SlackRunner) -> None:
+    """Carol chose Welsh: Alice's check-in stays English, and Alice's request reaches
+    Carol in Welsh, with Welsh buttons."""
+    app = runner.core
+    await _slash(slack, runner, CAROL, "/language", "Cymraeg")
+    await _slash(slack, runner, ALICE, "/checkin", "on")
+    checkins = app.features["checkins"].actions["checkin.on"].__self__  # type: ignore[attr-defined]
+    assert isinstance(checkins, Checkins)
+    assert await checkins.fire(TEAM_ID, ALICE, Firing(Checkins.schedule_id(TEAM_ID, ALICE),
+                                                      app.clock.now()))
+    await settle(runner)
+    (checkin,) = posted(slack, dm(ALICE))
+    assert "How are things going for you in the group?" in json.dumps(checkin)
+    (answer,) = await _press(slack, runner, ALICE,
+                             _elements(checkin)["I'd like a one-to-one"])
+    assert answer["text"].startswith("Thank you for telling me. Carol will be in touch")
+    (request,) = posted(slack, dm(CAROL))
+    assert "Hoffai Alice gael sgwrs un-i-un" in json.dumps(request, ensure_ascii=False)
+    assert list(_elements(request)) == ["Ateb Alice", "Nodi ei bod wedi'i threfnu"]
+    (arranged,) = await _press(slack, runner, CAROL,
+                               _elements(request)["Nodi ei bod wedi'i threfnu"])
+    assert "Wedi nodi ei bod wedi'i threfnu" in json.dumps(arranged, ensure_ascii=False)
