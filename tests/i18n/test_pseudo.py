@@ -57,6 +57,7 @@ def english_words(text: str, allowed: frozenset[str]) -> list[str]:
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r"(?<!\w)[/#][A-Za-z][\w-]*", " ", text)
     text = re.sub(r"\b[a-z_]+=", " ", text)
+    text = re.sub(r"\b[0-9a-f]{6,8}\b", " ", text)  # ids, such as a resource's "135eb2"
     return [w for w in re.findall(r"[A-Za-z]+", text)
             if len(w) > 1 and w not in allowed and w not in NOT_SENTENCES]
 
