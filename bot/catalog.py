@@ -646,55 +646,14 @@ def form_expired() -> str:
 
 # ---- setup -------------------------------------------------------------------------------
 
-SETUP_HELP = ("See the group's settings, and change them (facilitators and admins; "
-              "safeguarding leads change who sees concerns).")
-SETUP_HEADER = "Settings for this group (change one with /setup key=value):"
-SETUP_LEADS_PART = (
-    "As a safeguarding lead, these are yours to change: lead_roles, leads_channel, and "
-    "switching concerns on or off (/setup enable=concerns or /setup disable=concerns). "
-    "The other settings are changed by facilitators and admins.")
-SETUP_WOULD_LOCK_LEAD_OUT = (
-    "lead_roles: with that change you would no longer be a safeguarding lead, so you "
-    "couldn't change it back. Include one of your own roles, or ask another lead or an "
-    "admin to make the change.")
-
-
-def setup_lead_cannot_change(keys: Sequence[str]) -> str:
-    """/setup: a lead who is not a facilitator tried to change other settings."""
-    return ("Nothing was changed. " + _and_list(keys) + ": "
-            + ("this is" if len(keys) == 1 else "these are")
-            + " changed by facilitators and admins. As a safeguarding lead you can change "
-            "lead_roles, leads_channel, and switch concerns on or off.")
-
-
-SETUP_NOTHING_MISSING = "Everything the switched-on features need is set."
-SETUP_UNSET = "(not set)"
-
-
-def setup_missing(items: Sequence[str]) -> str:
-    """What /setup still needs."""
-    return "Still needed:\n" + "\n".join(f"- {i}" for i in items)
+# /setup's own sentences are the setup feature's: bot/features/setup/wording.py. The
+# "Saved" line is here (translated with the group language setting).
 
 
 def setup_saved(keys: Sequence[str]) -> str:
     """Confirmation after /setup changed something (the group's language among them)."""
     return _("Saved: {keys}. Type /setup to see all the settings.").format(
         keys=plain_list(keys))
-
-
-def setup_unknown_key(key: str, known: Sequence[str], suggestion: str | None) -> str:
-    """A setting that does not exist."""
-    key = echo(key, 40)
-    text = f"There is no setting called “{key}”."
-    if suggestion:
-        text += f" Did you mean “{suggestion}”?"
-    return text + " The settings are: " + ", ".join(known) + "."
-
-
-def setup_bad_feature(value: str, known: Sequence[str]) -> str:
-    """A feature name we do not know."""
-    value = echo(value, 40)
-    return f"There is no feature called “{value}”. The features are: {', '.join(known)}."
 
 
 def setting_bad_timezone(value: str, suggestion: str | None) -> str:
@@ -743,62 +702,6 @@ def setting_bad_features(unknown: Sequence[str], known: Sequence[str]) -> str:
         return _("there is no feature called {unknown}; the features are {known}").format(
             unknown=plain_list([echo(u, 40) for u in unknown]), known=plain_list(known))
     return _('must be a list of feature names, like ["feedback", "meetings"]')
-
-
-def setup_bad_value(key: str, problem: str) -> str:
-    """A /setup value that was refused; nothing was saved."""
-    return f"Nothing was changed. {key}: {problem}."
-
-
-def setup_needs_channel(feature: str, key: str) -> str:
-    """An enabled feature without its channel."""
-    return (f"{key}: the {feature} feature needs a channel. Set it with "
-            f"/setup {key}=#channel (you can switch {feature} on in the same command).")
-
-
-def setup_needs_roles(feature: str, key: str) -> str:
-    """An enabled feature that needs people in a role nobody can have."""
-    return (f"{key}: the {feature} feature needs at least one role whose members receive "
-            f"them. Set it with /setup {key}=\"Safeguarding lead\".")
-
-
-SETUP_LEADS_CHANNEL_SHARED = (
-    "leads_channel: the safeguarding leads' channel must be private to them, so it can't "
-    "be the updates or feedback channel. Make a private channel for the leads and set it "
-    "with /setup leads_channel=#channel.")
-SETUP_NO_FACILITATOR_ROLES = (
-    "facilitator_roles: at least one role must make people facilitators, or nobody could "
-    "run /setup or the facilitators' commands.")
-SETUP_WOULD_LOCK_YOU_OUT = (
-    "facilitator_roles: with that change you would no longer be a facilitator, so you "
-    "couldn't change it back. Include one of your own roles, or ask a server "
-    "administrator to make the change.")
-
-
-def setup_safeguarding_only(keys: Sequence[str]) -> str:
-    """/setup: a facilitator who is not a lead tried to change who sees concerns."""
-    named = [("switching concerns on or off" if k == "concerns" else k) for k in keys]
-    return (_and_list(named) + ": these decide who sees safeguarding concerns, so only a "
-            "safeguarding lead or a server administrator can change them.")
-
-
-def setup_safeguarding_changed(name: str, keys: Sequence[str], concerns_on: bool) -> str:
-    """To the leads' channel: someone changed who sees concerns."""
-    done = []
-    if "lead_roles" in keys:
-        done.append("change who the leads are (lead_roles)")
-    if "leads_channel" in keys:
-        done.append("move the leads' channel (leads_channel)")
-    if "concerns" in keys:
-        done.append("switch concerns " + ("on" if concerns_on else "off"))
-    return (f"For the safeguarding leads: {name} has just used /setup to "
-            + _and_list(done) + ". These settings decide who sees safeguarding concerns. "
-            "If you did not expect this, check /setup and talk to the other leads.")
-
-
-def setup_not_saved(problems: Sequence[str]) -> str:
-    """/setup refused because a switched-on feature would lack its channel."""
-    return "Nothing was changed.\n" + "\n".join(problems)
 
 
 # ---- home ------------------------------------------------------------------------------

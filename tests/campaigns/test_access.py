@@ -54,6 +54,7 @@ from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience
 from bot.features.meetings import wording as meetings_words
 from bot.features.polls import wording as polls_words
+from bot.features.setup import wording as setup_wording
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from storage.interface import Storage
@@ -638,7 +639,7 @@ async def test_a_facilitator_cannot_make_themselves_a_lead(world: World) -> None
     saved = reply_text(await world.bot.run("sam", '/setup lead_roles="Safeguarding lead,DSL"'))
     assert saved.startswith("Saved")
     told = world.bot.adapter.sent_to_channel("safeguarding-leads")[-1].text
-    assert told == catalog.setup_safeguarding_changed("Sam", ["lead_roles"], True)
+    assert told == setup_wording.setup_safeguarding_changed("Sam", ["lead_roles"], True)
     # A facilitator may not: they could make themselves a lead and read every case.
     for line in ("/setup lead_roles=Facilitator", "/setup leads_channel=#general",
                  "/setup disable=concerns", "/setup reset=lead_roles"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.commands import refusal, who_may_run
+from bot.features.setup import wording as setup_wording
 from bot.roles import Role
 
 LEAD = "Safeguarding lead"
@@ -61,14 +62,14 @@ async def test_refusals_name_who_can(bot: MemoryBot) -> None:
 async def test_a_lead_sees_setup_and_changes_only_their_settings(bot: MemoryBot) -> None:
     bot.adapter.member("dev", LEAD)
     shown = reply_text(await bot.run("dev", "/setup"))
-    assert "- timezone: Europe/London" in shown and catalog.SETUP_LEADS_PART in shown
+    assert "- timezone: Europe/London" in shown and setup_wording.SETUP_LEADS_PART in shown
     before = bot.app.settings.for_group(bot.group_id)
     for line, keys in (("/setup timezone=UTC", ["timezone"]),
                        ("/setup leads_channel=#safe disable=polls", ["features"]),
                        ("/setup updates_channel=#news lead_roles=Leads", ["updates_channel"]),
                        ("/setup reset=timezone", ["timezone"])):
         refused = reply_text(await bot.run("dev", line))
-        assert refused == catalog.setup_lead_cannot_change(keys), line
+        assert refused == setup_wording.setup_lead_cannot_change(keys), line
         assert bot.app.settings.for_group(bot.group_id) == before
     assert bot.adapter.sent == []
     saved = reply_text(await bot.run("dev", "/setup leads_channel=#safe"))
@@ -77,7 +78,7 @@ async def test_a_lead_sees_setup_and_changes_only_their_settings(bot: MemoryBot)
     # The leads are told in their channels, as whenever these settings change.
     assert bot.adapter.sent_to_channel("safe")
     locked = reply_text(await bot.run("dev", '/setup lead_roles="Somebody else"'))
-    assert catalog.SETUP_WOULD_LOCK_LEAD_OUT in locked
+    assert setup_wording.SETUP_WOULD_LOCK_LEAD_OUT in locked
     assert bot.app.settings.for_group(bot.group_id).lead_roles == (LEAD,)
     off = reply_text(await bot.run("dev", "/setup disable=concerns"))
     assert off.startswith("Saved: features.")
@@ -87,6 +88,6 @@ async def test_a_lead_sees_setup_and_changes_only_their_settings(bot: MemoryBot)
 async def test_facilitators_still_cannot_change_the_leads_settings(bot: MemoryBot) -> None:
     bot.adapter.member("carol", "Facilitator")
     refused = reply_text(await bot.run("carol", "/setup lead_roles=Facilitator"))
-    assert catalog.setup_safeguarding_only(["lead_roles"]) in refused
+    assert setup_wording.setup_safeguarding_only(["lead_roles"]) in refused
     assert bot.app.settings.for_group(bot.group_id).lead_roles == (LEAD,)
-    assert catalog.SETUP_LEADS_PART not in reply_text(await bot.run("carol", "/setup"))
+    assert setup_wording.SETUP_LEADS_PART not in reply_text(await bot.run("carol", "/setup"))

@@ -11,6 +11,7 @@ from bot.features.buddies import wording as buddies_wording
 from bot.features.buddies import wording as buddies_words
 from bot.features.meetings import wording as meetings_words
 from bot.features.polls import wording as polls_words
+from bot.features.setup import wording as setup_wording
 
 from .conftest import ConsoleRunner
 
@@ -107,9 +108,9 @@ async def test_refusals_name_who_can(console: ConsoleRunner) -> None:
                                                                   ["admin"]))
     lead_view = run.answer("/setup", nth=2)
     assert "- timezone: Europe/London" in lead_view
-    assert catalog.SETUP_LEADS_PART in lead_view
+    assert setup_wording.SETUP_LEADS_PART in lead_view
     refused = run.answer("/setup timezone=UTC")
-    assert catalog.setup_lead_cannot_change(["timezone"]) in refused
+    assert setup_wording.setup_lead_cannot_change(["timezone"]) in refused
     saved = run.answer("/setup leads_channel=#leads-room")
     assert "Saved: leads_channel." in saved
 

@@ -61,7 +61,7 @@ async def test_the_group_language_is_the_default_and_a_member_may_differ(
         "Dyma beth allwch chi ei wneud.")
     assert reply_text(await bot.run("alice", "/help")).startswith(help_wording.HELP_INTRO)
     shown = reply_text(await bot.run("carol", "/setup"))
-    assert "- language: cy \\(Cymraeg\\) (set in chat)." in shown
+    assert "- language: cy \\(Cymraeg\\) (wedi'i osod yn y sgwrs)." in shown
 
 
 async def test_the_platform_locale_is_the_starting_choice(bot: MemoryBot) -> None:

@@ -33,6 +33,7 @@ MAX_WELCOME_PART_WORDS = 50
 READING_EASE_EXCEPTIONS: dict[str, str] = {
     "REPEAT_CHOICES": "a list of the repeat choices the form accepts, read as a menu",
     "meeting_time": "a date, a time and a time zone name, not a sentence",
+    "SETUP_EXAMPLE": "a command line to type, with a time zone and a channel, not a sentence",
 }
 
 # Sentences over MAX_SENTENCE_WORDS on purpose.

@@ -25,6 +25,7 @@ from bot.features.host import FeatureHost
 from bot.features.prompts import wording
 from bot.features.prompts.config import WEEKDAYS, PromptsConfig
 from bot.features.prompts.store import Prompt, PromptsStores
+from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -171,8 +172,9 @@ class Prompts:
             chosen = pick_next(prompts)
             if chosen is None:
                 return None
-            return chosen, (NewDelivery(f"prompt:{firing.key}", where,
-                                        Message(wording.prompt_post(chosen.text))),)
+            with speaking(settings.language):  # a channel post: the group's language
+                post = Message(wording.prompt_post(chosen.text))
+            return chosen, (NewDelivery(f"prompt:{firing.key}", where, post),)
 
         posted = await self.host.store.post_prompt(group_id, firing.key, self.owner, pick,
                                                    self.host.clock.now())
@@ -189,8 +191,8 @@ def build(host: FeatureHost[PromptsStores, PromptsConfig],
     prompts = Prompts(host, meeting_days)
     return Feature("prompts", commands=[
         CommandSpec("prompt add", wording.PROMPT_ADD_HELP, prompts.add,
-                    '/prompt add text="What helped you feel heard this month?"',
-                    options=(OptionSpec("text", "the prompt", required=True,
+                    wording.PROMPT_ADD_EXAMPLE,
+                    options=(OptionSpec("text", wording.PROMPT_OPTION_TEXT, required=True,
                                         max_length=PROMPT_LIMIT),),
                     roles=FACILITATORS, feature="prompts"),
         CommandSpec("prompt list", wording.PROMPT_LIST_HELP, prompts.listing, "/prompt list",

@@ -1,53 +1,87 @@
-"""What the prompts feature says: the list facilitators keep and the posted prompt."""
+"""What the prompts feature says: the list facilitators keep and the posted prompt
+(catalog domain "prompts")."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.i18n import Domain, format_number
 from bot.text import channel_ref
 
-PROMPT_ADD_HELP = "Facilitators: add a discussion or reflection prompt to the list."
-PROMPT_LIST_HELP = "Facilitators: see the prompts, and which comes next."
-PROMPT_FIELD = "Prompt"
-PROMPT_EMPTY = "The prompt is empty. Please write the question or idea. Nothing was saved."
-PROMPT_DUPLICATE = "That prompt is already on the list. Nothing was saved."
-PROMPTS_NONE = "There are no prompts yet. Add one with /prompt add."
+_, ngettext, N_ = Domain("prompts", __file__).functions()
+
+PROMPT_ADD_HELP = N_("Facilitators: add a discussion or reflection prompt to the list.")
+PROMPT_LIST_HELP = N_("Facilitators: see the prompts, and which comes next.")
+PROMPT_ADD_EXAMPLE = N_('/prompt add text="What helped you feel heard this month?"')
+PROMPT_OPTION_TEXT = N_("the prompt")
+PROMPT_FIELD = N_("Prompt")
+PROMPT_EMPTY = N_("The prompt is empty. Please write the question or idea. Nothing was "
+                  "saved.")
+PROMPT_DUPLICATE = N_("That prompt is already on the list. Nothing was saved.")
+PROMPTS_NONE = N_("There are no prompts yet. Add one with /prompt add.")
 
 
-def _cadence_words(cadence: str) -> str:
-    return {"daily": "every day", "weekly": "every week", "fortnightly": "every two weeks",
-            }.get(cadence, "never (posting is switched off in the config)")
+def _posted(cadence: str, channel: str) -> str:
+    """How often, and where, a prompt is posted (the end of `prompt_added`)."""
+    where = channel_ref(channel)
+    if cadence == "daily":
+        return _("one is posted every day in {channel}.").format(channel=where)
+    if cadence == "weekly":
+        return _("one is posted every week in {channel}.").format(channel=where)
+    if cadence == "fortnightly":
+        return _("one is posted every two weeks in {channel}.").format(channel=where)
+    return _("one is posted never (posting is switched off in the config) in {channel}."
+             ).format(channel=where)
 
 
 def prompt_too_many(limit: int) -> str:
     """The list is full."""
-    return f"The list holds up to {limit} prompts. Nothing was saved."
+    return _("The list holds up to {limit} prompts. Nothing was saved.").format(limit=limit)
 
 
 def prompt_added(count: int, cadence: str, channel: str) -> str:
     """A prompt was stored."""
-    return (f"Added. There {'is 1 prompt' if count == 1 else f'are {count} prompts'} on the "
-            f"list; one is posted {_cadence_words(cadence)} in {channel_ref(channel)}.")
+    # TRANSLATORS: the next sentence ("one is posted every week in #updates.") follows.
+    added = ngettext("Added. There is {n} prompt on the list;",
+                     "Added. There are {n} prompts on the list;", count).format(
+        n=format_number(count))
+    return f"{added} {_posted(cadence, channel)}"
 
 
 def prompt_line(number: int, text: str, used: int, upcoming: bool) -> str:
     """One prompt in the list."""
-    times = "not used yet" if used == 0 else f"used {used} time{'' if used == 1 else 's'}"
-    return f"{number}. {text} ({times}){' <- next' if upcoming else ''}"
+    times = (_("not used yet") if used == 0
+             else ngettext("used {n} time", "used {n} times", used).format(
+                 n=format_number(used)))
+    line = _("{number}. {text} ({times})").format(number=number, text=text, times=times)
+    return _("{line} <- next").format(line=line) if upcoming else line
 
 
 def prompts_list(lines: Sequence[str], cadence: str) -> str:
     """The prompts, for facilitators."""
-    return (f"**Prompts** (one is posted {_cadence_words(cadence)}; none repeats until all "
-            "have been used)\n" + "\n".join(lines))
+    if cadence == "daily":
+        head = _("**Prompts** (one is posted every day; none repeats until all have been "
+                 "used)")
+    elif cadence == "weekly":
+        head = _("**Prompts** (one is posted every week; none repeats until all have been "
+                 "used)")
+    elif cadence == "fortnightly":
+        head = _("**Prompts** (one is posted every two weeks; none repeats until all have "
+                 "been used)")
+    else:
+        head = _("**Prompts** (one is posted never (posting is switched off in the config); "
+                 "none repeats until all have been used)")
+    return head + "\n" + "\n".join(lines)
 
 
 def prompt_post(text: str) -> str:
-    """A prompt, posted to the group."""
-    return f"**Something to think about**\n{text}\nShare your thoughts here if you like."
+    """A prompt, posted to the group (in the group's language)."""
+    return "\n".join([_("**Something to think about**"), text,
+                      _("Share your thoughts here if you like.")])
 
 
 # What each family of this feature's commands is for, on its /help line.
 PROMPTS_HELP_FAMILIES: dict[str, str] = {
-    "prompt": "Discussion prompts the bot posts for the group: add one, or see the list.",
+    "prompt": N_("Discussion prompts the bot posts for the group: add one, or see the "
+                 "list."),
 }

@@ -95,13 +95,15 @@ class Resources:
             FormField("text", wording.RESOURCE_FIELD_TEXT, "paragraph", required=False,
                       max_length=TEXT_LIMIT),
             FormField("tags", wording.RESOURCE_FIELD_TAGS, required=False,
-                      max_length=TAGS_LIMIT, placeholder="benefits, housing"),
+                      max_length=TAGS_LIMIT,
+                      placeholder=wording.RESOURCE_TAGS_PLACEHOLDER),
         ), self.add, command="resource add")
 
     async def add_command(self, ctx: Context) -> Reply:
         """/resource add: the form, or add at once from options."""
         if not ctx.options:
-            return Reply(form=self.form.form(wording.RESOURCE_FORM_TITLE, submit_label="Add"))
+            return Reply(form=self.form.form(wording.RESOURCE_FORM_TITLE,
+                                             submit_label=wording.RESOURCE_FORM_ADD))
         return await self.add(ctx)
 
     async def add(self, ctx: Context) -> Reply:
@@ -162,24 +164,25 @@ def build(host: FeatureHost[ResourceStore, None]) -> Feature:
     """The resources feature, built from its host."""
     resources = Resources(host)
     add_options = (
-        OptionSpec("title", "what it is", max_length=TITLE_LIMIT),
-        OptionSpec("link", "a web address (or give text instead)", max_length=LINK_LIMIT),
-        OptionSpec("text", "a short text (or give a link instead)", max_length=TEXT_LIMIT),
-        OptionSpec("tags", "words to find it by, separated by commas", max_length=TAGS_LIMIT),
+        OptionSpec("title", wording.RESOURCE_OPTION_TITLE, max_length=TITLE_LIMIT),
+        OptionSpec("link", wording.RESOURCE_OPTION_LINK, max_length=LINK_LIMIT),
+        OptionSpec("text", wording.RESOURCE_OPTION_TEXT, max_length=TEXT_LIMIT),
+        OptionSpec("tags", wording.RESOURCE_OPTION_TAGS, max_length=TAGS_LIMIT),
     )
     return Feature("resources", commands=[
         CommandSpec("resource add", wording.RESOURCE_ADD_HELP, resources.add_command,
-                    '/resource add title="Benefits guide" link=https://example.org '
-                    'tags="benefits, money"', options=add_options, feature="resources",
+                    wording.RESOURCE_ADD_EXAMPLE, options=add_options, feature="resources",
                     opens_form=True),
         CommandSpec("resource list", wording.RESOURCE_LIST_HELP, resources.listing,
-                    "/resource list  or  /resource list tag=housing search=council",
-                    options=(OptionSpec("tag", "only this tag", max_length=TAG_LIMIT + 1),
-                             OptionSpec("search", "words to look for", max_length=200)),
+                    wording.RESOURCE_LIST_EXAMPLE,
+                    options=(OptionSpec("tag", wording.RESOURCE_OPTION_TAG,
+                                        max_length=TAG_LIMIT + 1),
+                             OptionSpec("search", wording.RESOURCE_OPTION_SEARCH,
+                                        max_length=200)),
                     feature="resources"),
         CommandSpec("resource remove", wording.RESOURCE_REMOVE_HELP, resources.remove,
                     "/resource remove id=a1b2c3",
-                    options=(OptionSpec("id", "the resource's id, from /resource list",
+                    options=(OptionSpec("id", wording.RESOURCE_OPTION_ID,
                                         required=True, max_length=20),),
                     feature="resources"),
     ], forms=[resources.form], families=wording.RESOURCES_HELP_FAMILIES)

@@ -1,79 +1,106 @@
-"""What the resources feature says: the shared list, and why a link or tag is refused."""
+"""What the resources feature says: the shared list, and why a link or tag is refused
+(catalog domain "resources")."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-RESOURCE_ADD_HELP = "Share a useful link or note with the group, with tags to find it."
-RESOURCE_LIST_HELP = "See the group's shared resources, by tag or search words."
-RESOURCE_REMOVE_HELP = "Remove a resource you added (facilitators can remove any)."
-RESOURCE_FORM_TITLE = "Share a resource"
-RESOURCE_FIELD_TITLE = "Title"
-RESOURCE_FIELD_LINK = "Link"
-RESOURCE_FIELD_TEXT = "Or a short text"
-RESOURCE_FIELD_TAGS = "Tags (separated by commas)"
-RESOURCE_LINK_OR_TEXT = ("Please give either a link or a short text (one of the two). "
-                         "Nothing was saved.")
-RESOURCE_NOT_YOURS = ("Only the person who added this resource, or a facilitator, can "
-                      "remove it.")
+from bot.i18n import Domain
+
+_, ngettext, N_ = Domain("resources", __file__).functions()
+
+RESOURCE_ADD_HELP = N_("Share a useful link or note with the group, with tags to find it.")
+RESOURCE_LIST_HELP = N_("See the group's shared resources, by tag or search words.")
+RESOURCE_REMOVE_HELP = N_("Remove a resource you added (facilitators can remove any).")
+RESOURCE_ADD_EXAMPLE = N_('/resource add title="Benefits guide" link=https://example.org '
+                          'tags="benefits, money"')
+RESOURCE_LIST_EXAMPLE = N_("/resource list  or  /resource list tag=housing search=council")
+RESOURCE_OPTION_TITLE = N_("what it is")
+RESOURCE_OPTION_LINK = N_("a web address (or give text instead)")
+RESOURCE_OPTION_TEXT = N_("a short text (or give a link instead)")
+RESOURCE_OPTION_TAGS = N_("words to find it by, separated by commas")
+RESOURCE_OPTION_TAG = N_("only this tag")
+RESOURCE_OPTION_SEARCH = N_("words to look for")
+RESOURCE_OPTION_ID = N_("the resource's id, from /resource list")
+RESOURCE_FORM_TITLE = N_("Share a resource")
+RESOURCE_FORM_ADD = N_("Add")
+RESOURCE_FIELD_TITLE = N_("Title")
+RESOURCE_FIELD_LINK = N_("Link")
+RESOURCE_FIELD_TEXT = N_("Or a short text")
+RESOURCE_FIELD_TAGS = N_("Tags (separated by commas)")
+RESOURCE_TAGS_PLACEHOLDER = N_("benefits, housing")
+RESOURCE_LINK_OR_TEXT = N_("Please give either a link or a short text (one of the two). "
+                           "Nothing was saved.")
+RESOURCE_NOT_YOURS = N_("Only the person who added this resource, or a facilitator, can "
+                        "remove it.")
 
 
 def resource_bad_link(link: str) -> str:
     """A link that is not in a valid web address form."""
-    return (f"“{link}” is not a web address I can use. It should start with https:// (or "
-            "http://) and have no spaces, like https://example.org/guide. Nothing was saved.")
+    return _("“{link}” is not a web address I can use. It should start with https:// (or "
+             "http://) and have no spaces, like https://example.org/guide. Nothing was "
+             "saved.").format(link=link)
 
 
 def resource_bad_tag(tag: str, limit: int) -> str:
     """A tag with odd characters."""
-    return (f"The tag “{tag}” can't be used. Tags are single words of letters, digits and "
-            f"dashes, up to {limit} characters, like housing or easy-read. Nothing was saved.")
+    return _("The tag “{tag}” can't be used. Tags are single words of letters, digits and "
+             "dashes, up to {limit} characters, like housing or easy-read. Nothing was "
+             "saved.").format(tag=tag, limit=limit)
 
 
 def resource_too_many_tags(limit: int) -> str:
     """Too many tags."""
-    return f"A resource can have up to {limit} tags. Nothing was saved."
+    return _("A resource can have up to {limit} tags. Nothing was saved.").format(limit=limit)
 
 
 def resource_added(title: str, resource_id: str) -> str:
     """A resource was stored."""
-    return (f"Added “{title}” (id {resource_id}). Everyone can find it with /resource list.")
+    return _("Added “{title}” (id {id}). Everyone can find it with /resource list.").format(
+        title=title, id=resource_id)
 
 
 def resources_none(filtered: bool) -> str:
     """No resources (or none matching)."""
     if filtered:
-        return "No resources match that. Try other words, or type /resource list to see all."
-    return "There are no shared resources yet. Add one with /resource add."
+        return _("No resources match that. Try other words, or type /resource list to see "
+                 "all.")
+    return _("There are no shared resources yet. Add one with /resource add.")
 
 
 def resource_line(resource_id: str, title: str, content: str, is_link: bool,
                   tags: Sequence[str], name: str) -> str:
     """One resource in a list."""
-    tagged = f" [tags: {', '.join(tags)}]" if tags else ""
     body = content if is_link else content.replace("\n", " ")
-    return f"- {title}: {body}{tagged} (id {resource_id}, added by {name})"
+    if tags:
+        return _("- {title}: {body} [tags: {tags}] (id {id}, added by {name})").format(
+            title=title, body=body, tags=", ".join(tags), id=resource_id, name=name)
+    return _("- {title}: {body} (id {id}, added by {name})").format(
+        title=title, body=body, id=resource_id, name=name)
 
 
 def resources_list(lines: Sequence[str], total: int) -> str:
     """The list of resources."""
-    more = (f"\nShowing {len(lines)} of {total}. Add tag= or search= to narrow it down."
-            if total > len(lines) else "")
-    return "**Shared resources**\n" + "\n".join(lines) + more
+    text = _("**Shared resources**") + "\n" + "\n".join(lines)
+    if total > len(lines):
+        text += "\n" + _("Showing {shown} of {total}. Add tag= or search= to narrow it "
+                         "down.").format(shown=len(lines), total=total)
+    return text
 
 
 def resource_not_found(resource_id: str) -> str:
     """No resource with that id."""
-    return f"There is no resource with the id “{resource_id}”. Type /resource list to see the ids."
+    return _("There is no resource with the id “{id}”. Type /resource list to see the ids."
+             ).format(id=resource_id)
 
 
 def resource_removed(title: str) -> str:
     """A resource was removed."""
-    return f"Removed “{title}”."
+    return _("Removed “{title}”.").format(title=title)
 
 
 # What each family of this feature's commands is for, on its /help line.
 RESOURCES_HELP_FAMILIES: dict[str, str] = {
-    "resource": ("The group's shared links and notes: add one, look through them, or "
-                 "remove one."),
+    "resource": N_("The group's shared links and notes: add one, look through them, or "
+                   "remove one."),
 }

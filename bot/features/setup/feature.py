@@ -21,7 +21,8 @@ from bot.errors import UserError
 from bot.features import Feature
 from bot.features.concerns.package import setup_line
 from bot.features.host import CoreHost
-from bot.i18n import tr
+from bot.features.setup import wording
+from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -49,33 +50,33 @@ def build(host: CoreHost[Any, None]) -> Feature:
     async def setup(ctx: Context) -> Reply:
         lead_only = _lead_only(ctx)
         if not ctx.options:
-            return Reply.text(await _overview(ctx, host) + (f"\n\n{catalog.SETUP_LEADS_PART}"
-                                                      if lead_only else ""))
+            leads_part = f"\n\n{tr(wording.SETUP_LEADS_PART)}" if lead_only else ""
+            return Reply.text(await _overview(ctx, host) + leads_part)
         changes = _changes(ctx)
         stored = {k: (None if v is None else to_stored(k, v)) for k, v in changes.items()}
         merged = host.settings.preview(ctx.group_id, stored)
         if lead_only:
             others = _not_safeguarding(changes, ctx.settings, merged)
             if others:
-                raise UserError(catalog.setup_lead_cannot_change(others))
-        problems = [catalog.setup_needs_channel(f, k) if k.endswith("_channel")
-                    else catalog.setup_needs_roles(f, k) for f, k in merged.missing()]
+                raise UserError(wording.setup_lead_cannot_change(others))
+        problems = [wording.setup_needs_channel(f, k) if k.endswith("_channel")
+                    else wording.setup_needs_roles(f, k) for f, k in merged.missing()]
         if merged.privacy_problems():
-            problems.append(catalog.SETUP_LEADS_CHANNEL_SHARED)
+            problems.append(wording.SETUP_LEADS_CHANNEL_SHARED)
         if not merged.facilitator_roles:
-            problems.append(catalog.SETUP_NO_FACILITATOR_ROLES)
+            problems.append(wording.SETUP_NO_FACILITATOR_ROLES)
         elif (not ctx.actor.is_admin and Role.FACILITATOR in ctx.roles
               and Role.FACILITATOR not in host.roles_of(ctx.actor, merged)):
-            problems.append(catalog.SETUP_WOULD_LOCK_YOU_OUT)
+            problems.append(wording.SETUP_WOULD_LOCK_YOU_OUT)
         if lead_only and Role.LEAD not in host.roles_of(ctx.actor, merged):
-            problems.append(catalog.SETUP_WOULD_LOCK_LEAD_OUT)
+            problems.append(wording.SETUP_WOULD_LOCK_LEAD_OUT)
         touched = safeguarding_changes(ctx.settings, merged)
         if touched and not (ctx.actor.is_admin or Role.LEAD in ctx.roles):
             # Otherwise a facilitator could make themselves a lead (or move the leads'
             # channel, or switch concerns off) and read every case.
-            problems.append(catalog.setup_safeguarding_only(touched))
+            problems.append(wording.setup_safeguarding_only(touched))
         if problems:
-            raise UserError(catalog.setup_not_saved(problems))
+            raise UserError(wording.setup_not_saved(problems))
         notices = _tell_leads(ctx, merged, touched)
         await ctx.storage.save_group_settings(ctx.group_id, stored, ctx.actor.user_id,
                                               ctx.now(), notices)
@@ -91,15 +92,15 @@ def build(host: CoreHost[Any, None]) -> Feature:
                      OptionType.CHANNEL if s.key in _CHANNEL_KEYS else OptionType.STRING,
                      max_length=400)
           for s in SETTINGS if s.key != "features"),
-        OptionSpec("enable", "switch a feature on: " + ", ".join(feature_names()), max_length=60),
-        OptionSpec("disable", "switch a feature off", max_length=60),
-        OptionSpec("reset", "return a setting to the config default", max_length=60),
+        OptionSpec("enable", wording.setup_option_enable(feature_names()), max_length=60),
+        OptionSpec("disable", wording.SETUP_OPTION_DISABLE, max_length=60),
+        OptionSpec("reset", wording.SETUP_OPTION_RESET, max_length=60),
     )
     spec = CommandSpec(
         name="setup",
-        description=catalog.SETUP_HELP,
+        description=wording.SETUP_HELP,
         handler=setup,
-        example="/setup  or  /setup timezone=Europe/London updates_channel=#news",
+        example=wording.SETUP_EXAMPLE,
         options=options,
         # Leads own the settings that decide who sees concerns (`SAFEGUARDING_KEYS`);
         # a lead who is not a facilitator may change those and only those.
@@ -147,8 +148,9 @@ def _tell_leads(ctx: Context, new: GroupSettings, touched: list[str]) -> list[Ne
     if not touched:
         return []
     channels = dict.fromkeys(c for c in (ctx.settings.leads_channel, new.leads_channel) if c)
-    text = catalog.setup_safeguarding_changed(neutralise(ctx.actor.display_name), touched,
-                                              "concerns" in new.features)
+    with speaking(new.language):  # a channel post: the group's language
+        text = wording.setup_safeguarding_changed(neutralise(ctx.actor.display_name),
+                                                  touched, "concerns" in new.features)
     stamp = int(ctx.now().timestamp() * 1_000_000)
     return [NewDelivery(f"setup-safeguarding:{ctx.group_id}:{stamp}:{channel}",
                         Destination.to_channel(ctx.group_id, channel), Message(text))
@@ -163,14 +165,14 @@ def _changes(ctx: Context) -> dict[str, Any]:
             for name in str(raw).replace(",", " ").split():
                 name = name.lower()
                 if name not in feature_names():
-                    raise UserError(catalog.setup_bad_feature(name, feature_names()))
+                    raise UserError(wording.setup_bad_feature(name, feature_names()))
                 (features.add if key == "enable" else features.discard)(name)
             changes["features"] = frozenset(features)
         elif key == "reset":
             name = str(raw).strip().lower()
             if name not in SETTING_KEYS:
                 match = difflib.get_close_matches(name, SETTING_KEYS, n=1)
-                raise UserError(catalog.setup_unknown_key(name, SETTING_KEYS,
+                raise UserError(wording.setup_unknown_key(name, SETTING_KEYS,
                                                           match[0] if match else None))
             changes[name] = None
         else:
@@ -179,21 +181,21 @@ def _changes(ctx: Context) -> dict[str, Any]:
             try:
                 changes[key] = spec.check(raw)
             except SettingError as exc:
-                raise UserError(catalog.setup_bad_value(key, str(exc))) from None
+                raise UserError(wording.setup_bad_value(key, str(exc))) from None
     return changes
 
 
 async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
     settings = ctx.settings
     chat_made = set(host.settings.stored_keys(ctx.group_id))
-    lines = [catalog.SETUP_HEADER]
+    lines = [tr(wording.SETUP_HEADER)]
     for spec in SETTINGS:
         value = describe(settings, spec.key)
         value = (channel_ref(value) if value and spec.key in _CHANNEL_KEYS
-                 else neutralise(value)) or catalog.SETUP_UNSET
-        where = " (set in chat)" if spec.key in chat_made else ""
-        lines.append(f"- {spec.key}: {value}{where}. {tr(spec.description).capitalize()}.")
-    missing = [catalog.setup_needs_channel(f, k) for f, k in settings.missing()]
+                 else neutralise(value)) or tr(wording.SETUP_UNSET)
+        lines.append(wording.setup_line(spec.key, value, spec.key in chat_made,
+                                        tr(spec.description).capitalize()))
+    missing = [wording.setup_needs_channel(f, k) for f, k in settings.missing()]
     if "concerns" in settings.features:
         line, nobody = await setup_line(ctx.app, ctx.group_id)
         if nobody:
@@ -202,7 +204,7 @@ async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
             lines.append(line)
     lines.append("")
     if missing:
-        lines.append(catalog.setup_missing(missing))
+        lines.append(wording.setup_missing(missing))
     else:
-        lines.append(catalog.SETUP_NOTHING_MISSING)
+        lines.append(tr(wording.SETUP_NOTHING_MISSING))
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from bot.features.feedback.package import FeedbackConfig
 from bot.features.host import CoreHost
 from bot.features.welcome import wording
 from bot.features.welcome.store import WelcomeStores
+from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Destination, FormField, Message, Reply
 from bot.outbox import Fallback, NewDelivery
@@ -63,7 +64,7 @@ class Welcome:
         features = settings.features
         own = await self.host.store.welcome_text(ctx.group_id)
         parts = [wording.welcome_hello(neutralise(ctx.actor.display_name)),
-                 neutralise(own) if own is not None else wording.WELCOME_DEFAULT]
+                 neutralise(own) if own is not None else tr(wording.WELCOME_DEFAULT)]
         buttons: list[Button] = []
         if "agreement" in features and "agreement" in self.host.features:
             versions = await self.host.store.agreement_versions(ctx.group_id)
@@ -86,11 +87,14 @@ class Welcome:
 
     async def joined(self, ctx: Context) -> Reply:
         """Someone joined: their welcome by DM; if DMs are closed, tell the facilitators
-        privately (never in public)."""
+        privately (never in public). The welcome is in the newcomer's language (the one
+        in force: the app sets it to theirs, their platform's locale included); the note
+        to the facilitators is in the group's."""
         message = await self.message(ctx)
         now = ctx.now()
         private = self.host.whole_config.section(FeedbackConfig).facilitators_channel
-        note = Message(wording.welcome_undelivered(neutralise(ctx.actor.display_name)))
+        with speaking(ctx.settings.language):
+            note = Message(wording.welcome_undelivered(neutralise(ctx.actor.display_name)))
         await ctx.deliver([NewDelivery(
             f"welcome:{ctx.group_id}:{ctx.actor.user_id}:{now.isoformat()}",
             Destination.to_dm(ctx.group_id, ctx.actor.user_id), message,
@@ -105,13 +109,17 @@ class Welcome:
     async def edit(self, ctx: Context) -> Reply:
         """/welcome edit: the form, with the group's current text in it."""
         own = await self.host.store.welcome_text(ctx.group_id)
-        return Reply(form=self.form.form(wording.WELCOME_EDIT_TITLE, submit_label="Save",
-                                         defaults={"text": own or wording.WELCOME_DEFAULT}))
+        return Reply(form=self.form.form(
+            wording.WELCOME_EDIT_TITLE, submit_label=wording.WELCOME_EDIT_SAVE,
+            defaults={"text": own or tr(wording.WELCOME_DEFAULT)}))
 
     async def edited(self, ctx: Context) -> Reply:
         """The edit form was sent: store the text (empty goes back to the default)."""
         text = str(ctx.options.get("text", "")).replace("\\n", "\n").strip()
-        if not has_visible_text(text) or text == wording.WELCOME_DEFAULT:
+        # The standard words, in English or in the facilitator's language, are no words
+        # of the group's own: every member then gets them in their own language.
+        if not has_visible_text(text) or text in (wording.WELCOME_DEFAULT,
+                                                  tr(wording.WELCOME_DEFAULT)):
             await self.host.store.set_welcome_text(ctx.group_id, None, ctx.actor.user_id,
                                                    ctx.now())
             return Reply.text(wording.WELCOME_RESET)
