@@ -89,6 +89,24 @@ async def test_a_database_holding_other_rows_gets_no_tables(
 
 
 @pytest.mark.postgres
+async def test_a_refusal_after_the_schema_was_made_leaves_the_target_as_it_was(
+        tmp_path: Path, pg_database: str) -> None:
+    """A target holding only an empty table of its own: the schema is made, the tables
+    differ, the copy is refused, and the tables it made are dropped again."""
+    import asyncpg
+
+    source = await filled(tmp_path)
+    conn = await asyncpg.connect(pg_database)
+    try:
+        await conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
+    finally:
+        await conn.close()
+    line = one_line_refusal(copy_cli(tmp_path, "--from", str(source), "--to", pg_database))
+    assert "only in PostgreSQL: notes" in line and "Nothing was kept in PostgreSQL" in line
+    assert await pg_tables(pg_database) == {"notes": []}
+
+
+@pytest.mark.postgres
 async def test_a_source_at_another_schema_version_is_refused(
         tmp_path: Path, pg_database: str) -> None:
     older = tmp_path / "older.db"
@@ -161,8 +179,8 @@ async def test_writes_during_the_copy_roll_it_back(tmp_path: Path, pg_database: 
 
     with pytest.raises(SourceChanged):
         await copy_rows(str(source), pg_database, progress=a_bot_still_writing)
-    assert coprod_tables(await pg_tables(pg_database)) == \
-        {name: 0 for name in coprod_tables(sqlite_tables(source))}
+    # The target had no schema: the tables the copy made are gone again.
+    assert await pg_tables(pg_database) == {}
 
 
 @pytest.mark.postgres
@@ -183,8 +201,7 @@ async def test_a_mismatch_rolls_everything_back(tmp_path: Path, pg_database: str
         "The copy of polls did not match the SQLite database (1 rows, checksum ")
     assert "0 rows, checksum e3b0c44298fc in PostgreSQL), so everything was rolled back. " \
            "Nothing was kept in PostgreSQL" in err.getvalue()
-    assert coprod_tables(await pg_tables(pg_database)) == \
-        {name: 0 for name in coprod_tables(sqlite_tables(source))}
+    assert await pg_tables(pg_database) == {}
     # Nothing half-done stays in the way: the same copy, unbroken, then goes through.
     monkeypatch.setattr(copying.Table, "target_query", read_back)
     assert await copy_to_postgres.run(Config(), str(source), pg_database, out, err) == 0
