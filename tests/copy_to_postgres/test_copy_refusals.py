@@ -84,7 +84,7 @@ async def test_a_database_holding_other_rows_gets_no_tables(
     finally:
         await conn.close()
     line = one_line_refusal(copy_cli(tmp_path, "--from", str(source), "--to", pg_database))
-    assert "is not empty: notes already hold rows" in line
+    assert "is not empty: notes already holds rows" in line
     assert await pg_tables(pg_database) == {"notes": [(1, "mine")]}
 
 
@@ -121,6 +121,17 @@ async def test_a_source_at_another_schema_version_is_refused(
     assert f"is not up to date (schema versions {missing} are not applied; this " \
            f"coprod-bot is at {LATEST_VERSION})" in line
     assert "`coprod migrate`" in line and line.endswith("Nothing was copied.")
+
+    one_behind = tmp_path / "one-behind.db"
+    store = SqliteStorage(one_behind, FieldCipher(generate_key()))
+    await store.open()
+    try:
+        await store.migrate(target=LATEST_VERSION - 1)
+    finally:
+        await store.close()
+    line = one_line_refusal(copy_cli(tmp_path, "--from", str(one_behind), "--to",
+                                     pg_database))
+    assert f"is not up to date (schema version {LATEST_VERSION} is not applied; " in line
 
     newer = await filled(tmp_path / "newer")
     with sqlite3.connect(newer) as db:
