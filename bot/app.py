@@ -82,6 +82,8 @@ class App:
         self._forms: dict[str, FormSpec] = {}
         # Which feature each button action and form belongs to, for its feature switch.
         self._owner: dict[str, str] = {}
+        # Commands, forms and buttons whose moment must not show (`Feature.timing_sensitive`).
+        self._timing_sensitive: set[str] = set()
         # The command whose permission a button or form needs ("action:x", "form:y").
         self._guard: dict[str, str] = {}
         self._visible: dict[tuple[object, ...], tuple[CommandSpec, ...]] = {}
@@ -145,6 +147,11 @@ class App:
             self._owner[f"form:{spec.form_id}"] = feature.name
             if spec.command:
                 self._guard[f"form:{spec.form_id}"] = self._guarding(spec.command)
+        names = {f"command:{spec.name}" for spec in feature.commands}
+        for owned in feature.timing_sensitive:
+            if self._owner.get(owned) != feature.name and owned not in names:
+                raise ValueError(f"timing-sensitive {owned!r} is not the feature's")
+            self._timing_sensitive.add(owned)
         for shortcut in feature.shortcuts:
             if shortcut.shortcut_id in self.shortcuts:
                 raise ValueError(f"shortcut {shortcut.shortcut_id!r} registered twice")
@@ -404,16 +411,18 @@ class App:
     def _family_of(self, event: Event) -> tuple[str, str]:
         """The kind of event and its family for metrics: a registered command's first
         word, or the feature that owns a button, form or shortcut; `other` for anything
-        not registered (so no label ever holds what someone typed)."""
+        not registered (so no label ever holds what someone typed), and for what a
+        feature declared timing-sensitive (so no count tells when it was done)."""
         family = ""
         if isinstance(event, Invocation):
             kind = "command"
             spec = self.registry.get(event.command)
-            family = spec.name.split(" ", 1)[0] if spec is not None else ""
+            if spec is not None and f"command:{spec.name}" not in self._timing_sensitive:
+                family = spec.name.split(" ", 1)[0]
         elif isinstance(event, ButtonPress):
-            kind, family = "button", self._owner.get(f"action:{event.action}", "")
+            kind, family = "button", self._family(f"action:{event.action}")
         elif isinstance(event, FormSubmission):
-            kind, family = "form", self._owner.get(f"form:{event.form_id}", "")
+            kind, family = "form", self._family(f"form:{event.form_id}")
         elif isinstance(event, MessageShortcut):
             kind = "shortcut"
             shortcut = self.shortcuts.get(event.shortcut)
@@ -423,6 +432,10 @@ class App:
         else:
             kind, family = "message", "core"
         return (kind if kind in EVENT_KINDS else OTHER), (family or OTHER)
+
+    def _family(self, owned: str) -> str:
+        """The feature owning a button or form, for metrics ("" if timing-sensitive)."""
+        return "" if owned in self._timing_sensitive else self._owner.get(owned, "")
 
     async def _handle(self, event: Event) -> Reply:
         try:
@@ -460,7 +473,9 @@ class App:
         if not _feature_on(spec, settings):
             raise UserError(catalog.feature_off(spec.name))
         options = spec.check_options(event.options)
-        log_event(log, logging.INFO, "command.run", command=spec.name, group=event.group_id)
+        if f"command:{spec.name}" not in self._timing_sensitive:
+            log_event(log, logging.INFO, "command.run", command=spec.name,
+                      group=event.group_id)
         ctx = Context(self, event, settings, roles, options)
         if not self.notices or spec.opens_form or not spec.private:
             return await spec.handler(ctx)

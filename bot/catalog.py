@@ -909,15 +909,22 @@ def record_path_empty(flag: str) -> str:
 # ---- start-up and operator errors -----------------------------------------------------------
 # One line each, on stderr, saying what is wrong and what to do; nothing has been changed.
 
+def _start_empty(database: str) -> str:
+    """How to start afresh instead: a file is moved away; a PostgreSQL database is not."""
+    if database.startswith(("postgresql:", "postgres:")):
+        return ("point COPROD_DATABASE_URL at an empty PostgreSQL database to start "
+                "afresh")
+    return f"move {database} away to start with an empty database"
+
+
 def database_other_key(database: str, key_source: str, opening_key_file: str = "") -> str:
     """Nothing the database holds opens with the configured key (it was made with
     another one). `opening_key_file`: a key file found beside it that does open it."""
-    fix = (f"Start coprod with the key it was made with, or move {database} away to start "
-           "with an empty database.")
+    fix = (f"Start coprod with the key it was made with, or {_start_empty(database)}.")
     if opening_key_file:
         fix = (f"The key in {opening_key_file} opens it: put that key in "
                f"COPROD_ENCRYPTION_KEY (or set [bot] key_file = \"{opening_key_file}\"), "
-               f"or move {database} away to start with an empty database.")
+               f"or {_start_empty(database)}.")
     return (f"The database {database} was made with another encryption key, so what it "
             f"holds cannot be read with {key_source}. {fix} Nothing was changed.")
 
@@ -933,8 +940,8 @@ def database_partly_other_key(database: str, key_source: str) -> str:
 def database_key_file_missing(database: str, key_file: str) -> str:
     """The console's key file is gone but its database holds encrypted data."""
     return (f"The database {database} holds encrypted data, but its key file {key_file} "
-            f"is missing. Put {key_file} back (from a backup), or move {database} away to "
-            "start with an empty database. Nothing was changed.")
+            f"is missing. Put {key_file} back (from a backup), or "
+            f"{_start_empty(database)}. Nothing was changed.")
 
 
 def database_newer(database: str, version: int, known: int) -> str:

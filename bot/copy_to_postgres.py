@@ -89,14 +89,18 @@ def _problem(exc: BaseException, source: str, target: str) -> str:
             return (f"The SQLite database {source} was used by a newer coprod-bot (schema "
                     f"version {max(exc.unknown)}; this one knows up to {LATEST_VERSION}). "
                     "Copy it with that newer version. Nothing was copied.")
-        return (f"The SQLite database {source} is not up to date (schema versions "
-                f"{_versions(exc.missing)} are not applied; this coprod-bot is at "
+        versions = (f"schema version {exc.missing[0]} is" if len(exc.missing) == 1
+                    else f"schema versions {_versions(exc.missing)} are")
+        return (f"The SQLite database {source} is not up to date ({versions} not "
+                f"applied; this coprod-bot is at "
                 f"{LATEST_VERSION}). Bring it up to date first with `coprod migrate` (for "
                 f"another file than the configured one: COPROD_DATABASE_URL={source} "
                 "coprod migrate), then copy again. Nothing was copied.")
     if isinstance(exc, TargetNotEmpty):
         return (f"The PostgreSQL database {target} is not empty: "
-                f"{', '.join(exc.tables)} already hold rows. copy-to-postgres copies only "
+                f"{', '.join(exc.tables)} already "
+                f"{'holds' if len(exc.tables) == 1 else 'hold'} rows. copy-to-postgres "
+                "copies only "
                 "into an empty database, so that nothing is overwritten: create a new one "
                 "(for example: createdb NAME) and name it with --to, or, if nothing in it "
                 "matters, drop it and create it again. Nothing was changed.")

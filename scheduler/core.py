@@ -13,8 +13,12 @@ same), so only one process, once, ever acts on an occurrence.
 Downtime: at start the scheduler reads up to when a scheduler last had everything
 handled (a heartbeat in storage). Occurrences that fell due since then are fired once,
 marked late, if they are within the grace period; older ones are recorded as missed and
-never sent. The heartbeat never runs ahead of work not yet done: it is written after the
-catch-up, and then records the earliest occurrence still being acted on (or now), so a
+never sent. A schedule added with `catch_up=True` (a job safe to run however late, such as
+a sweep) is the exception: the latest of its missed occurrences is still fired once, late,
+however late; only the ones before it are recorded as missed. Its job claims the
+occurrence as any other does, so across processes it still runs once.
+The heartbeat never runs ahead of work not yet done: it is written after the catch-up, and
+then records the earliest occurrence still being acted on (or now), so a
 process killed half-way through leaves that work to the next start.
 """
 
@@ -77,6 +81,8 @@ class _Entry:
     next_due: NextDue
     job: FiringJob
     due: datetime | None
+    # Safe to run however late: the latest missed occurrence runs, whatever the grace.
+    catch_up: bool = False
     # The heap item that is this entry's live timer (older items for it are stale).
     timer: int = 0
 
@@ -114,10 +120,14 @@ class Scheduler:
         """How late an occurrence may still be sent after downtime."""
         return self._grace
 
-    def add(self, schedule_id: str, next_due: NextDue, job: FiringJob) -> None:
+    def add(self, schedule_id: str, next_due: NextDue, job: FiringJob, *,
+            catch_up: bool = False) -> None:
         """Add or replace a schedule. Takes effect at once: a replaced schedule's pending
-        timer is dropped (so an edit or a cancellation stops what was scheduled)."""
-        self._entries[schedule_id] = _Entry(next_due, job, None)
+        timer is dropped (so an edit or a cancellation stops what was scheduled).
+        `catch_up`: the job is safe to run however late (idempotent, nothing a member
+        would find stale), so after downtime longer than the grace its latest missed
+        occurrence still runs once, late, instead of being recorded as missed."""
+        self._entries[schedule_id] = _Entry(next_due, job, None, catch_up)
         self._arm(schedule_id, self._clock.now())
 
     def remove(self, schedule_id: str) -> None:
@@ -166,7 +176,8 @@ class Scheduler:
 
     async def catch_up(self, since: datetime, now: datetime) -> set[str]:
         """Fire, once and marked late, what fell due in (since, now] within the grace;
-        record older ones as missed. Returns the schedules whose catch-up job failed:
+        record older ones as missed (but a catch-up schedule's latest one is fired,
+        however late). Returns the schedules whose catch-up job failed:
         each keeps that occurrence as its next due, to be tried again shortly."""
         failed: set[str] = set()
         log_event(log, logging.INFO, "schedule.catch_up", since=since.isoformat())
@@ -175,7 +186,8 @@ class Scheduler:
             for _ in range(LOOKBACK_LIMIT):
                 if due is None or due > now:
                     break
-                if now - due <= self._grace:
+                following = entry.next_due(due)
+                if now - due <= self._grace or self._caught_up(entry, following, now):
                     if not await self._run(schedule_id, entry,
                                            Firing(schedule_id, due, late=True)):
                         entry.due = due
@@ -187,7 +199,7 @@ class Scheduler:
                     if claimed:
                         log_event(log, logging.WARNING, "schedule.missed",
                                   schedule=schedule_id, due=due.isoformat())
-                due = entry.next_due(due)
+                due = following
         return failed
 
     async def run_due(self, now: datetime | None = None) -> int:
@@ -207,7 +219,8 @@ class Scheduler:
             if due is None or due > now:
                 break
             late = now - due > LATE_AFTER
-            if late and now - due > self._grace:
+            if (late and now - due > self._grace
+                    and not self._caught_up(entry, entry.next_due(due), now)):
                 await self._storage.claim_occurrence(
                     Firing(schedule_id, due).key, MISSED_OWNER, now)
             elif not await self._run(schedule_id, entry, Firing(schedule_id, due, late)):
@@ -233,6 +246,12 @@ class Scheduler:
         return min(waiting) - timedelta(microseconds=1)
 
     # ---- internals ---------------------------------------------------------------------
+
+    @staticmethod
+    def _caught_up(entry: _Entry, following: datetime | None, now: datetime) -> bool:
+        """Whether an occurrence past the grace still runs: a catch-up schedule's latest
+        one due by `now` (the one after it, `following`, is not yet due)."""
+        return entry.catch_up and (following is None or following > now)
 
     def _arm(self, schedule_id: str, now: datetime, keep: bool = False,
              at: datetime | None = None, fresh: bool = False) -> None:

@@ -7,7 +7,9 @@ Why it is built this way:
   changed. Whether anything did write is checked at the end (`PRAGMA data_version`): a
   bot still running on the file would go on saving what PostgreSQL will never have, so
   the copy is then refused and rolled back.
-- The target gets this coprod-bot's schema through the ordinary migrations, then every
+- The target gets this coprod-bot's schema through the ordinary migrations (when it had
+  none, the tables they made are dropped again if the copy is refused, so a refusal
+  leaves the target as it was), then every
   row is copied in ONE transaction, holding the bots' write lock: it all commits, or
   nothing does. Rows go in with binary COPY (asyncpg `copy_records_to_table`), streamed
   in batches, so a large database is not held in memory.
@@ -399,32 +401,69 @@ async def _copy(source: str, target: str, progress: Progress | None) -> CopyRepo
             if busy:
                 raise TargetNotEmpty(busy)
             await _newer_target(conn)
+            had_schema, before = await _schema_and_tables(conn)
             await _migrate(target)
-            tables = _match(source_tables, await _target_tables(conn))
-            order = await _dependency_order(conn, tables)
-            done: list[TableCopied] = []
-            sequences: list[tuple[str, int]] = []
-            used = await snapshot.sequences()
-            async with conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-                busy = await _tables_with_rows(conn, skip=(SCHEMA_TABLE,))
-                if busy:
-                    raise TargetNotEmpty(busy)
-                await conn.execute(f"DELETE FROM {SCHEMA_TABLE}")
-                for name in order:
-                    copied = await _copy_table(conn, snapshot, tables[name])
-                    done.append(copied)
-                    if progress is not None:
-                        progress(copied)
-                    for column, sequence in await _serial_columns(conn, tables[name]):
-                        sequences.append((name, await _set_sequence(
-                            conn, tables[name], column, sequence, used.get(name, 0))))
-                if await snapshot.changed_since_start():
-                    raise SourceChanged()
+            try:
+                return await _fill(conn, snapshot, source_tables, progress, started)
+            except Exception:
+                if not had_schema:
+                    # Best effort: with PostgreSQL gone, the first error is what to say.
+                    with contextlib.suppress(Exception):
+                        await _drop_made(target, before)
+                raise
         finally:
             await conn.close()
+
+
+async def _fill(conn: Any, snapshot: SqliteSnapshot,
+                source_tables: dict[str, tuple[list[str], list[str]]],
+                progress: Progress | None, started: float) -> CopyReport:
+    """Copy every table into the migrated target, in one transaction, and check it."""
+    applied = await snapshot.applied()
+    tables = _match(source_tables, await _target_tables(conn))
+    order = await _dependency_order(conn, tables)
+    done: list[TableCopied] = []
+    sequences: list[tuple[str, int]] = []
+    used = await snapshot.sequences()
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+        busy = await _tables_with_rows(conn, skip=(SCHEMA_TABLE,))
+        if busy:
+            raise TargetNotEmpty(busy)
+        await conn.execute(f"DELETE FROM {SCHEMA_TABLE}")
+        for name in order:
+            copied = await _copy_table(conn, snapshot, tables[name])
+            done.append(copied)
+            if progress is not None:
+                progress(copied)
+            for column, sequence in await _serial_columns(conn, tables[name]):
+                sequences.append((name, await _set_sequence(
+                    conn, tables[name], column, sequence, used.get(name, 0))))
+        if await snapshot.changed_since_start():
+            raise SourceChanged()
     return CopyReport(tuple(done), max(applied), tuple(sequences),
                       time.monotonic() - started)
+
+
+async def _schema_and_tables(conn: Any) -> tuple[bool, set[str]]:
+    """Whether the target has a coprod schema already, and the tables it holds."""
+    names = {str(r[0]) for r in await conn.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+    return SCHEMA_TABLE in names, names
+
+
+async def _drop_made(dsn: str, before: set[str]) -> None:
+    """Drop the tables the migrations made in a target that had no coprod schema, so a
+    refused copy leaves it as it was (their indexes and id sequences go with them)."""
+    conn = await _connect(dsn)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+            names = sorted((await _schema_and_tables(conn))[1] - before)
+            if names:
+                await conn.execute(f"DROP TABLE {', '.join(_ident(n) for n in names)}")
+    finally:
+        await conn.close()
 
 
 async def _newer_target(conn: Any) -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from bot import catalog
 from storage.crypto import generate_key
+from storage.factory import describe_database
 from tests.backends import need_postgres, postgres_url
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack.server import FakeSlack
@@ -122,6 +123,16 @@ async def test_a_database_made_with_another_key_is_refused(tmp_path: Path) -> No
         assert "move coprod.db away" in line
         assert "Config is fine" not in result.out
         assert state_of(tmp_path) == before, args
+
+
+def test_a_postgresql_database_is_not_told_to_be_moved_away() -> None:
+    """A PostgreSQL database is no file to move away: the way out names an empty one."""
+    label = describe_database("postgresql://coprod:secret-pw@db:5432/coprod")
+    for line in (catalog.database_other_key(label, "COPROD_ENCRYPTION_KEY"),
+                 catalog.database_other_key(label, "COPROD_ENCRYPTION_KEY", "coprod.key"),
+                 catalog.database_key_file_missing(label, "coprod.key")):
+        assert "away" not in line and "secret-pw" not in line, line
+        assert "point COPROD_DATABASE_URL at an empty PostgreSQL database" in line, line
 
 
 async def test_a_missing_key_file_is_not_replaced_by_a_new_one(tmp_path: Path) -> None:

@@ -101,6 +101,10 @@ class Feature:
     # Numbers for the operator's monitoring, worked out when it asks (`/metrics`): counts
     # and ages only, never an id, a name or anyone's words (see `bot.metrics`).
     readings: Callable[[], Awaitable[Sequence[Reading]]] | None = None
+    # What someone does anonymously, whose moment must not show (`command:<name>`,
+    # `form:<id>`, `action:<id>`): counted in the metrics under family `other`, like an
+    # unknown command, and never logged by name (docs/threat-model.md, metrics and logs).
+    timing_sensitive: frozenset[str] = frozenset()
 
 
 FeatureFactory = Callable[[Any], Feature]

@@ -37,8 +37,10 @@ reach you"), given that command's context."""
 class Scheduling(Protocol):
     """The scheduler, as a feature sees it: schedules added and removed by id."""
 
-    def add(self, schedule_id: str, next_due: NextDue, job: FiringJob) -> None:
-        """Add or replace a schedule."""
+    def add(self, schedule_id: str, next_due: NextDue, job: FiringJob, *,
+            catch_up: bool = False) -> None:
+        """Add or replace a schedule (`catch_up`: its job is safe to run however late, so
+        its latest occurrence missed while down still runs, once)."""
 
     def remove(self, schedule_id: str) -> None:
         """Stop a schedule."""

@@ -84,8 +84,26 @@ async def test_a_database_holding_other_rows_gets_no_tables(
     finally:
         await conn.close()
     line = one_line_refusal(copy_cli(tmp_path, "--from", str(source), "--to", pg_database))
-    assert "is not empty: notes already hold rows" in line
+    assert "is not empty: notes already holds rows" in line
     assert await pg_tables(pg_database) == {"notes": [(1, "mine")]}
+
+
+@pytest.mark.postgres
+async def test_a_refusal_after_the_schema_was_made_leaves_the_target_as_it_was(
+        tmp_path: Path, pg_database: str) -> None:
+    """A target holding only an empty table of its own: the schema is made, the tables
+    differ, the copy is refused, and the tables it made are dropped again."""
+    import asyncpg
+
+    source = await filled(tmp_path)
+    conn = await asyncpg.connect(pg_database)
+    try:
+        await conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
+    finally:
+        await conn.close()
+    line = one_line_refusal(copy_cli(tmp_path, "--from", str(source), "--to", pg_database))
+    assert "only in PostgreSQL: notes" in line and "Nothing was kept in PostgreSQL" in line
+    assert await pg_tables(pg_database) == {"notes": []}
 
 
 @pytest.mark.postgres
@@ -103,6 +121,17 @@ async def test_a_source_at_another_schema_version_is_refused(
     assert f"is not up to date (schema versions {missing} are not applied; this " \
            f"coprod-bot is at {LATEST_VERSION})" in line
     assert "`coprod migrate`" in line and line.endswith("Nothing was copied.")
+
+    one_behind = tmp_path / "one-behind.db"
+    store = SqliteStorage(one_behind, FieldCipher(generate_key()))
+    await store.open()
+    try:
+        await store.migrate(target=LATEST_VERSION - 1)
+    finally:
+        await store.close()
+    line = one_line_refusal(copy_cli(tmp_path, "--from", str(one_behind), "--to",
+                                     pg_database))
+    assert f"is not up to date (schema version {LATEST_VERSION} is not applied; " in line
 
     newer = await filled(tmp_path / "newer")
     with sqlite3.connect(newer) as db:
@@ -161,8 +190,8 @@ async def test_writes_during_the_copy_roll_it_back(tmp_path: Path, pg_database: 
 
     with pytest.raises(SourceChanged):
         await copy_rows(str(source), pg_database, progress=a_bot_still_writing)
-    assert coprod_tables(await pg_tables(pg_database)) == \
-        {name: 0 for name in coprod_tables(sqlite_tables(source))}
+    # The target had no schema: the tables the copy made are gone again.
+    assert await pg_tables(pg_database) == {}
 
 
 @pytest.mark.postgres
@@ -183,8 +212,7 @@ async def test_a_mismatch_rolls_everything_back(tmp_path: Path, pg_database: str
         "The copy of polls did not match the SQLite database (1 rows, checksum ")
     assert "0 rows, checksum e3b0c44298fc in PostgreSQL), so everything was rolled back. " \
            "Nothing was kept in PostgreSQL" in err.getvalue()
-    assert coprod_tables(await pg_tables(pg_database)) == \
-        {name: 0 for name in coprod_tables(sqlite_tables(source))}
+    assert await pg_tables(pg_database) == {}
     # Nothing half-done stays in the way: the same copy, unbroken, then goes through.
     monkeypatch.setattr(copying.Table, "target_query", read_back)
     assert await copy_to_postgres.run(Config(), str(source), pg_database, out, err) == 0

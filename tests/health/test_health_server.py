@@ -4,6 +4,7 @@ holding every metric the issue names and nothing about anyone."""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from datetime import timedelta
@@ -183,3 +184,30 @@ async def test_a_scrape_with_many_deliveries_waiting_is_quick(
     print(f"/metrics with 10,000 deliveries waiting beside 100,000 delivered: "
           f"best {min(timings) * 1000:.1f} ms, worst {max(timings) * 1000:.1f} ms")
     assert min(timings) < 1.0
+
+
+async def test_anonymous_feedback_and_votes_show_in_no_metric_label_or_log_line(
+        served: tuple[MemoryBot, int], caplog: pytest.LogCaptureFixture) -> None:
+    """When anonymous feedback was written, or an anonymous vote cast, must not show:
+    they are counted under `other`, as an unknown command is, and logged by no name."""
+    bot, port = served
+    await bot.run("carol", '/poll question="Which day?" options="Monday|Tuesday" '
+                           'closes=2d anonymous=yes')
+    post = bot.adapter.sent_to_channel("updates")[-1]
+    await bot.settle()
+    caplog.set_level(logging.INFO)  # what the bot logs (its drivers' debug lines aside)
+    caplog.clear()
+    assert (await bot.run("alice", "/feedback")).form is not None
+    await bot.submit("alice", "feedback.send", {"message": "Words", "topic": "",
+                                                "audience": "group"})
+    await bot.press("alice", post.buttons[1].action, post.buttons[1].value)
+    await bot.settle()
+
+    families, text = await samples(port)
+    assert 'family="feedback"' not in text and 'family="polls"' not in text
+    for kind in ("command", "form", "button"):
+        assert value(families, "coprod_command_handling_seconds_count", kind=kind,
+                     family=OTHER) == 1, kind
+    for record in caplog.records:
+        line = f"{record.name} {record.getMessage()} {getattr(record, 'fields', '')}"
+        assert "feedback" not in line and "poll" not in line, line

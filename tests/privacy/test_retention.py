@@ -4,6 +4,7 @@ counts only."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -185,6 +186,33 @@ async def test_a_sweep_runs_once_per_day_across_processes(storage: Storage) -> N
         "minutes": 0, "agenda_items": 0, "meeting_rsvps": 0, "concern_drafts": 0,
         "concern_cases": 0, "occurrences": 0, "event_keys": 0, "request_claims": 0,
         "deliveries": 0, "undeliverable": 0}
+
+
+async def test_a_sweep_missed_while_down_runs_once_at_start(
+        storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
+    """Down from 23:00 to 03:00, longer than the grace after midnight: starting at 03:00
+    runs the missed sweep, once, even with two processes starting together."""
+    # Far ahead of the real clock, so that the real timers the start arms never fire here.
+    midnight = datetime(2099, 6, 1, tzinfo=UTC)
+    await _checkin(storage, "old", midnight - timedelta(days=400))
+    await storage.scheduler_heartbeat(midnight - timedelta(hours=1))  # the last seen: 23:00
+    clock = FakeClock(midnight + timedelta(hours=3))
+    caplog.set_level(logging.INFO)
+    apps = [App(Config().with_sections(PERIODS), storage, clock=clock) for _ in range(2)]
+    for app in apps:
+        await start_features(app)
+    try:
+        await asyncio.gather(*(app.scheduler.start() for app in apps))
+        for app in apps:
+            assert app.scheduler.next_due(SCHEDULE) == midnight + timedelta(days=1)
+            await app.scheduler.run_due()  # what else is due at 03:00; not the sweep again
+    finally:
+        for app in apps:
+            await app.scheduler.shutdown()
+    (line,) = [r for r in caplog.records if r.getMessage() == "retention.swept"]
+    assert line.fields["checkins"] == 1  # type: ignore[attr-defined]
+    assert not [r for r in caplog.records if r.getMessage() == "schedule.missed"
+                and r.fields["schedule"] == SCHEDULE]  # type: ignore[attr-defined]
 
 
 async def test_with_every_period_keep_only_expired_drafts_go(storage: Storage) -> None:

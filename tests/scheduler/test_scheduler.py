@@ -212,3 +212,59 @@ async def test_the_heartbeat_stays_before_an_occurrence_still_being_done(
     assert sched.handled_until(clock.now()) == T0 - timedelta(microseconds=1)
     await sched.run_due()
     assert sched.handled_until(clock.now()) == clock.now()
+
+
+async def test_a_catch_up_schedule_runs_its_latest_missed_occurrence_however_late(
+        tmp_path: Path, cipher: FieldCipher) -> None:
+    """Down from 23:00 to 03:00, grace one hour: a daily midnight job that is safe to run
+    late runs once at start (and two processes starting together run it once); an
+    ordinary one is recorded as missed."""
+    path = str(tmp_path / "s.db")
+    # Far ahead of the real clock, so that the real timers the start arms never fire here.
+    eleven = datetime(2099, 1, 5, 23, 0, tzinfo=UTC)
+    midnight = eleven + timedelta(hours=1)
+    clock = FakeClock(eleven)
+    store = await _migrated(path, cipher)
+    daily = every(24 * 60, midnight - timedelta(days=3))
+    sched = Scheduler(store, clock, owner="a", grace=timedelta(hours=1))
+    sched.add("sweep", daily, reminder_job(store, clock, []), catch_up=True)
+    await sched.start()
+    await sched.shutdown()
+
+    clock.advance(timedelta(hours=4))  # 03:00
+    fired: list[Firing] = []
+    plain: list[Firing] = []
+    processes = []
+    for owner in ("b", "c"):
+        process = Scheduler(store, clock, owner=owner, grace=timedelta(hours=1))
+        process.add("sweep", daily, reminder_job(store, clock, fired), catch_up=True)
+        process.add("plain", daily, reminder_job(store, clock, plain))
+        processes.append(process)
+    try:
+        await asyncio.gather(*(p.start() for p in processes))
+        for process in processes:
+            assert await process.run_due() == 0  # nothing more until the next midnight
+            assert process.next_due("sweep") == midnight + timedelta(days=1)
+    finally:
+        for process in processes:
+            await process.shutdown()
+    assert [(f.due, f.late) for f in fired] == [(midnight, True)]
+    assert plain == []
+    await store.close()
+
+
+async def test_a_catch_up_schedule_runs_the_latest_only_on_a_late_tick(
+        storage: Storage) -> None:
+    """A process that slept through several due times (the timers woke hours late) runs
+    a catch-up schedule's latest occurrence once; the ones before are missed."""
+    clock = FakeClock(T0 - timedelta(minutes=1))
+    fired: list[Firing] = []
+    sched = Scheduler(storage, clock, owner="a", grace=timedelta(minutes=30))
+    sched.add("sweep", every(60), reminder_job(storage, clock, fired), catch_up=True)
+    clock.advance(timedelta(hours=5, minutes=1))  # 14:00: 9:00 ... 14:00 are due
+    assert await sched.run_due() == 1
+    assert [(f.due, f.late) for f in fired] == [(T0 + timedelta(hours=5), False)]
+    clock.advance(timedelta(hours=2, minutes=40))  # 16:40: 15:00 and 16:00, past the grace
+    assert await sched.run_due() == 1
+    assert [f.due for f in fired][1:] == [T0 + timedelta(hours=7)]
+    assert not await storage.claim_occurrence(Firing("sweep", T0).key, "x", clock.now())

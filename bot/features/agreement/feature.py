@@ -406,4 +406,6 @@ def build(host: FeatureHost[AgreementStore, AgreementConfig]) -> Feature:
     return Feature("agreement", commands=commands,
                    actions={READ_ACTION: agreement.read, SHOW_ACTION: agreement.show_pressed,
                             VOTE_ACTION: agreement.vote},
-                   forms=[agreement.start_form, agreement.propose_form], start=agreement.load)
+                   forms=[agreement.start_form, agreement.propose_form], start=agreement.load,
+                   # A vote on a change is anonymous: when someone voted is not shown.
+                   timing_sensitive=frozenset({f"action:{VOTE_ACTION}"}))

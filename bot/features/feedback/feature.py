@@ -106,7 +106,9 @@ def build(host: FeedbackHost) -> Feature:
     digests = DigestJobs(host)
     return Feature("feedback", commands=commands, actions={ANSWER_ACTION: answer_button},
                    forms=[send_form, answer_form], start=digests.start,
-                   action_commands={ANSWER_ACTION: "feedback answer"})
+                   action_commands={ANSWER_ACTION: "feedback answer"},
+                   # Writing feedback: when it was written is hidden (digest delay).
+                   timing_sensitive=frozenset({"command:feedback", f"form:{SEND_FORM}"}))
 
 
 # ---- sending ---------------------------------------------------------------------------

@@ -285,4 +285,7 @@ def build(host: PollsHost) -> Feature:
                        options=options, feature="polls", opens_form=True)
     return Feature("polls", commands=[spec],
                    actions={VOTE_ACTION: polls.vote, PICK_ACTION: polls.pick},
-                   forms=[polls.form], start=polls.start)
+                   forms=[polls.form], start=polls.start,
+                   # A vote, which may be anonymous: when someone voted is not shown.
+                   timing_sensitive=frozenset({f"action:{VOTE_ACTION}",
+                                               f"action:{PICK_ACTION}"}))

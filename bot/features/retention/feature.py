@@ -2,7 +2,8 @@
 
 Why it exists: a group tells its members how long the bot keeps their check-ins,
 feedback, minutes and closed safeguarding cases (docs/privacy.md), and this is what
-makes that true. Once a day, at midnight UTC, one process claims the sweep's occurrence
+makes that true. Once a day, at midnight UTC (or at start, if the bot was down then),
+one process claims the sweep's occurrence
 and deletes, in one transaction, everything past its period (and concern drafts past
 their one day, whatever the config says); closed cases go through
 the concerns store, which records each deletion in the case's audit. Then it prunes
@@ -42,7 +43,9 @@ SCHEDULE = "retention-sweep"
 # (later, after downtime, it is recorded as missed and never sent), so a claim kept
 # longer than the grace can never be needed again. The grace may be set up to a week:
 # eight days covers every process sharing the database, whatever grace each was given
-# (and the grace and a day, should a longer one ever be allowed).
+# (and the grace and a day, should a longer one ever be allowed). The sweep itself runs
+# however late (a catch-up schedule), but only its latest missed day: never more than a
+# day late, well within the eight.
 OCCURRENCE_KEEP = timedelta(days=8)
 OCCURRENCE_MARGIN = timedelta(days=1)
 # A platform event handled once (Slack sends an event again when it saw no
@@ -108,8 +111,9 @@ class Retention:
 
     async def start(self) -> None:
         """Schedule the sweep (it runs even when every period is 0: expired concern
-        drafts, which live a day at most, are always deleted)."""
-        self.host.scheduler.add(SCHEDULE, daily_at_midnight, self._job)
+        drafts, which live a day at most, are always deleted). It is safe to run however
+        late, so a sweep missed while the bot was down runs at start, whatever the grace."""
+        self.host.scheduler.add(SCHEDULE, daily_at_midnight, self._job, catch_up=True)
 
     async def _job(self, firing: Firing) -> None:
         await self.sweep(firing)
