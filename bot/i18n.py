@@ -153,6 +153,26 @@ class Text(str):
         return self.domain.gettext(str.__str__(self))
 
 
+class Said(Text):
+    """A declared sentence made from values known only when a feature is built (a
+    command's description naming configured numbers or the features' names): English
+    where it is used as a `str`, and made again in the language in force by `tr()`."""
+
+    make: Callable[[], str]
+
+    def __new__(cls, make: Callable[[], str], domain: Domain) -> Said:
+        with speaking(SOURCE):
+            english = make()
+        made = str.__new__(cls, english)
+        made.domain = domain
+        made.make = make
+        return made
+
+    def translated(self) -> str:
+        """The sentence made again in the language in force."""
+        return self.make()
+
+
 def tr(text: str) -> str:
     """A declared sentence (`Text`) in the language in force; any other text as it is."""
     return text.translated() if isinstance(text, Text) else text

@@ -9,12 +9,10 @@ once, so it is written in each of their languages (once when they share one).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from bot.i18n import (
-    SOURCE,
     Domain,
-    Text,
+    Said,
     and_list,
     babel_locale,
     format_number,
@@ -28,23 +26,6 @@ _domain = Domain("buddies", __file__)
 _, ngettext, N_ = _domain.functions()
 
 
-class _EveryWeeksHelp(Text):
-    """/buddy join's help names how often pairing runs (from config), so it is declared
-    when the feature is built and said in each reader's language where it is shown."""
-
-    weeks: int
-
-    def __new__(cls, weeks: int) -> _EveryWeeksHelp:
-        with speaking(SOURCE):
-            english = _every_weeks_help(weeks)
-        made = cast("_EveryWeeksHelp", super().__new__(cls, english, _domain))
-        made.weeks = weeks
-        return made
-
-    def translated(self) -> str:
-        """The help in the language in force."""
-        return _every_weeks_help(self.weeks)
-
 
 def _every_weeks_help(weeks: int) -> str:
     return ngettext("Join buddy pairing: every {weeks} week I put you in touch with another "
@@ -55,7 +36,7 @@ def _every_weeks_help(weeks: int) -> str:
 
 def buddy_join_help(weeks: int) -> str:
     """/buddy join's help."""
-    return _EveryWeeksHelp(weeks)
+    return Said(lambda: _every_weeks_help(weeks), _domain)
 
 
 BUDDY_LEAVE_HELP = N_("Leave buddy pairing. You won't be paired again unless you rejoin.")

@@ -9,12 +9,12 @@ translations must promise exactly what the English does, no more and no less.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import i18n
-from bot.i18n import Domain, Text, format_moment, format_number, or_list, speaking, tr
+from bot.i18n import Domain, Said, format_moment, format_number, or_list, speaking, tr
 from bot.text import channel_ref
 
 if TYPE_CHECKING:
@@ -23,25 +23,6 @@ if TYPE_CHECKING:
 _domain = Domain("feedback", __file__)
 _, ngettext, N_ = _domain.functions()
 
-
-class Said(Text):
-    """A declared sentence made from settings (a command's description that names the
-    configured numbers): English where it is used as a `str`, and made again in the
-    language in force by `tr()`."""
-
-    make: Callable[[], str]
-
-    def __new__(cls, make: Callable[[], str]) -> Said:
-        with speaking(i18n.SOURCE):
-            english = make()
-        made = str.__new__(cls, english)
-        made.domain = _domain
-        made.make = make
-        return made
-
-    def translated(self) -> str:
-        """The sentence made again in the language in force."""
-        return self.make()
 
 
 FEEDBACK_FORM_TITLE = N_("Anonymous feedback")
@@ -138,7 +119,7 @@ def feedback_help(group_k: int, facilitators_k: int, review_hours: int = 12) -> 
 
 def feedback_help_text(group_k: int, facilitators_k: int, review_hours: int) -> Said:
     """/feedback's description: English as declared, the reader's language in /help."""
-    return Said(lambda: feedback_help(group_k, facilitators_k, review_hours))
+    return Said(lambda: feedback_help(group_k, facilitators_k, review_hours), _domain)
 
 
 def feedback_daily_limit(limit: int) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Domain, Text, and_list, tr
+from bot.i18n import Domain, Said, and_list, tr
 from bot.text import echo
 
-_, ngettext, N_ = Domain("setup", __file__).functions()
+_domain = Domain("setup", __file__)
+_, ngettext, N_ = _domain.functions()
 
 SETUP_HELP = N_("See the group's settings, and change them (facilitators and admins; "
                 "safeguarding leads change who sees concerns).")
@@ -43,28 +44,12 @@ SETUP_WOULD_LOCK_YOU_OUT = N_(
     "administrator to make the change.")
 
 
-class _Filled(Text):
-    """A declared sentence with its values already chosen: English until `tr` gives it,
-    values and all, in the language in force."""
-
-    values: dict[str, str]
-
-    def translated(self) -> str:
-        return tr(self.template).format(**self.values)
-
-    @classmethod
-    def made(cls, template: Text, **values: str) -> _Filled:
-        filled = cls(str.__str__(template).format(**values), template.domain)
-        filled.template, filled.values = template, values
-        return filled
-
-    template: Text
-
 
 def setup_option_enable(features: Sequence[str]) -> str:
     """The `enable=` option's description, with the features' names (declared before
     anyone's language is known)."""
-    return _Filled.made(SETUP_OPTION_ENABLE, features=", ".join(features))
+    joined = ", ".join(features)
+    return Said(lambda: tr(SETUP_OPTION_ENABLE).format(features=joined), _domain)
 
 
 def setup_line(key: str, value: str, chat_made: bool, description: str) -> str:
