@@ -786,7 +786,7 @@ class FakeDiscord:
         mangled (the malformed-input tests send those) still gets its answer posted."""
         channel = payload.get("channel")
         if isinstance(channel, dict) and isinstance(channel.get("id"), str):
-            return channel["id"]
+            return str(channel["id"])
         if isinstance(payload.get("channel_id"), str):
             return str(payload["channel_id"])
         return self.by_name["#general"]
