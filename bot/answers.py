@@ -7,29 +7,20 @@ they are shown are their own language's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot import catalog
-from bot.i18n import SOURCE, speaking
+from bot.typed_words import typed, understood
 
 
 def read_yes_no(text: str) -> bool | None:
     """True for a yes, False for a no, None for anything else (or nothing)."""
-    word = " ".join(str(text).split()).casefold().rstrip(".!")
+    word = typed(text)
     if not word:
         return None
-    if word in _understood(catalog.yes_words):
+    if word in understood(catalog.yes_listed):
         return True
-    if word in _understood(catalog.no_words):
+    if word in understood(catalog.no_listed):
         return False
     return None
-
-
-def _understood(words: Callable[[], list[str]]) -> frozenset[str]:
-    """The words in the language in force, and in English."""
-    found = words()
-    with speaking(SOURCE):
-        return frozenset([*found, *words()])
 
 
 def shown_yes_no() -> tuple[str, str]:

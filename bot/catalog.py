@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from bot.i18n import Domain, and_list, or_list, plain_list, tr
 from bot.text import echo
+from bot.typed_words import words
 
 # The core's catalog domain ("coprod", bot/locales/): everything members and the console
 # user read goes through it. Lines for whoever runs the bot (the command line, start-up)
@@ -208,22 +209,26 @@ CONSOLE_PARAGRAPH_HINT = N_("type as many lines as you need, then an empty line 
 # bot/answers.py reads these in the reader's language and always in English. The first
 # word of each list is the one the bot shows ("needs to be yes or no").
 
+def yes_listed() -> str:
+    """The words read as yes in the language in force, as one list (`bot.typed_words`)."""
+    return _domain.pgettext("Words read as yes, separated by commas; the first is the one "
+                            "shown", "yes, y, true, on, 1")
+
+
+def no_listed() -> str:
+    """The words read as no in the language in force, as one list (`bot.typed_words`)."""
+    return _domain.pgettext("Words read as no, separated by commas; the first is the one "
+                            "shown", "no, n, false, off, 0")
+
+
 def yes_words() -> list[str]:
     """The words read as yes in the language in force."""
-    return _words(_domain.pgettext("Words read as yes, separated by commas; the first is "
-                                   "the one shown", "yes, y, true, on, 1"))
+    return words(yes_listed)
 
 
 def no_words() -> list[str]:
     """The words read as no in the language in force."""
-    return _words(_domain.pgettext("Words read as no, separated by commas; the first is "
-                                   "the one shown", "no, n, false, off, 0"))
-
-
-def _words(listed: str) -> list[str]:
-    # (the pseudo-language's brackets and padding are not part of a word)
-    return [w for w in (" ".join(part.strip("⟦⟧~").split()).casefold()
-                        for part in listed.split(",")) if w]
+    return words(no_listed)
 
 
 # ---- the console (a practice chat in a terminal: adapters/console) -------------------------
@@ -688,6 +693,18 @@ def setting_bad_roles() -> str:
 
 SETTING_LANGUAGE = N_("the language of the group's posts, and of each member who has not "
                       "chosen their own with /language")
+# What each group setting is for (`bot.settings`: /setup's options, its overview and
+# /help setup).
+SETTING_TIMEZONE = N_("the group's time zone, used when a member has not set their own")
+SETTING_UPDATES_CHANNEL = N_("where reminders, minutes, polls and announcements are posted")
+SETTING_FEEDBACK_CHANNEL = N_("where anonymous feedback digests for the whole group are "
+                              "posted")
+SETTING_LEADS_CHANNEL = N_("the safeguarding leads' private channel (never a public one)")
+SETTING_FACILITATOR_ROLES = N_("platform roles whose members are facilitators")
+SETTING_LEAD_ROLES = N_("platform roles whose members are safeguarding leads")
+SETTING_FEATURES = N_("the features switched on")
+# TRANSLATORS: the value of the "features" setting when every feature is switched off.
+SETTING_NO_FEATURES = N_("none")
 
 
 def setting_bad_language(known: Sequence[str]) -> str:
