@@ -9,6 +9,7 @@ shows them, and names in an error, is the Welsh.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -132,6 +133,21 @@ def monthly_by_weekday_words() -> str:
                           "monthly by weekday, monthly by day, monthly by week day")
 
 
+# ---- a note's kind on a safeguarding case (/case note kind=fact) --------------------------
+
+def fact_words() -> str:
+    """Words read as a note of fact: what was seen, said or done."""
+    return _core.pgettext("Words read as a fact (a note on a safeguarding case: what was "
+                          "seen, said or done), separated by commas; the first is the one "
+                          "shown", "fact")
+
+
+def opinion_words() -> str:
+    """Words read as a note of opinion."""
+    return _core.pgettext("Words read as an opinion (a note on a safeguarding case), "
+                          "separated by commas; the first is the one shown", "opinion")
+
+
 # ---- days of the week, Monday first ---------------------------------------------------------
 
 WEEKDAY_WORDS: tuple[Listed, ...] = (
@@ -175,6 +191,24 @@ UNIT_WORDS: dict[int, Listed] = {
                                   "by commas", "w, wk, wks, week, weeks"),
 }
 """Each unit's words, by its length in minutes."""
+
+
+def length_units() -> dict[str, int]:
+    """Each word for a unit of time, in the language in force and English, with the
+    unit's length in minutes."""
+    return {word: length for length, listed in UNIT_WORDS.items() for word in understood(listed)}
+
+
+def length_pattern(digits: int = 4) -> re.Pattern[str]:
+    """A number and a unit of time ("2 awr", "3d", "15 minutes"): the number, the unit."""
+    units = sorted(length_units(), key=len, reverse=True)
+    return re.compile(rf"(\d{{1,{digits}}})\s*(" + "|".join(map(re.escape, units)) + r")(?!\w)")
+
+
+def read_length(text: str) -> int | None:
+    """A length of time typed as one number and unit ("3d", "2 ddiwrnod"), in minutes."""
+    found = length_pattern().fullmatch(typed(text))
+    return int(found.group(1)) * length_units()[found.group(2)] if found else None
 
 
 def joining_words() -> str:

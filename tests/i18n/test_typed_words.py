@@ -4,7 +4,7 @@ them and names in an error is the Welsh; an English reader is read exactly as be
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
@@ -189,3 +189,22 @@ def test_a_command_choice_refusal_lists_the_welsh_words() -> None:
         with pytest.raises(UserError) as refused:
             option.coerce("weithiau")
     assert "wythnosol, misol" in refused.value.text
+
+
+async def test_a_case_notes_kind_and_a_polls_length_in_welsh(bot: MemoryBot) -> None:
+    from bot.features.polls.reading import parse_closes
+
+    spec = next(s for s in bot.app.registry.all() if s.name == "case note")
+    kind = next(o for o in spec.options if o.name == "kind")
+    with speaking("cy"):
+        assert [kind.coerce(w) for w in ("ffaith", "Barn", "fact", "opinion")] == [
+            "fact", "opinion", "fact", "opinion"]
+        with pytest.raises(UserError) as refused:
+            kind.coerce("sïon")
+        assert "ffaith, barn" in refused.value.text
+        for typed, days in (("2 ddiwrnod", 2), ("3d", 3), ("1 wythnos", 7), ("2 days", 2)):
+            assert parse_closes(typed, NOW, LONDON) - NOW == timedelta(days=days), typed
+    with speaking("en"):
+        assert parse_closes("12h", NOW, LONDON) - NOW == timedelta(hours=12)
+        with pytest.raises(UserError):
+            kind.coerce("ffaith")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,9 +20,10 @@ from bot.dates import read_day, read_moment
 from bot.features.meetings import wording
 from bot.i18n import babel_locale, tr
 from bot.typed_words import (
-    UNIT_WORDS,
     fortnightly_words,
     joining_words,
+    length_pattern,
+    length_units,
     monthly_by_weekday_words,
     monthly_words,
     none_words,
@@ -202,12 +202,11 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     cleaned = text.strip().lower()
     if typed(cleaned) in understood(none_words):
         return ()
-    units = {word: length for length, listed in UNIT_WORDS.items()
-             for word in understood(listed)}
-    offset = re.compile(r"(\d{1,3})\s*(" + _alternatives(units) + r")(?!\w)")
+    units, offset = length_units(), length_pattern(digits=3)
     found = offset.findall(cleaned)
     leftover = offset.sub(" ", cleaned)
-    joining = _alternatives(understood(joining_words))
+    joining = "|".join(re.escape(w) for w in sorted(understood(joining_words), key=len,
+                                                    reverse=True))
     if not found or re.sub(r"[\s,;]|(?<!\w)(" + joining + r")(?!\w)", "", leftover):
         raise WhenError(wording.meeting_reminders_unknown(text))
     minutes = set()
@@ -219,11 +218,6 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     if len(minutes) > MAX_REMINDERS:
         raise WhenError(wording.meeting_reminders_too_many(MAX_REMINDERS))
     return tuple(sorted(minutes, reverse=True))
-
-
-def _alternatives(words: Iterable[str]) -> str:
-    """A regular expression matching any of these words, longest first."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def describe_offset(minutes: int) -> str:
