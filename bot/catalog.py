@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from bot.i18n import Domain, and_list, or_list, plain_list, tr
+from bot.i18n import Domain, Said, and_list, or_list, plain_list, tr
 from bot.text import echo
 from bot.typed_words import words
 
@@ -153,6 +153,12 @@ def option_too_big(option: str, limit: int) -> str:
 def option_not_yes_no(option: str) -> str:
     """Expected yes or no."""
     return _("“{option}” needs to be yes or no.").format(option=option)
+
+
+def command_group(top: str, name: str) -> str:
+    """A group of subcommands' description on Discord (`/meeting x` beside `/meeting x
+    y`), declared when commands are registered: `tr` gives it in each language."""
+    return Said(lambda: _("/{top} {name} commands").format(top=top, name=name), _domain)
 
 
 def option_not_a_choice(option: str, choices: Sequence[str]) -> str:
@@ -1064,7 +1070,7 @@ def token_refused(platform: str, setting: str, detail: str) -> str:
 # The rest of the concerns wording is in bot/features/concerns/wording.py; this label
 # stays here because the console adapter finds the shortcut by it.
 
-CONCERN_SHORTCUT_LABEL = "Raise a safeguarding concern"  # 28 characters (Discord: 32 max)
+CONCERN_SHORTCUT_LABEL = N_("Raise a safeguarding concern")  # 28 characters (Discord: 32 max)
 
 
 # ---- the agreement's button, which the welcome offers too ----------------------------------
