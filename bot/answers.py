@@ -7,8 +7,7 @@ they are shown are their own language's.
 
 from __future__ import annotations
 
-from bot import catalog
-from bot.typed_words import typed, understood
+from bot.typed_words import no_words, shown, typed, understood, yes_words
 
 
 def read_yes_no(text: str) -> bool | None:
@@ -16,13 +15,13 @@ def read_yes_no(text: str) -> bool | None:
     word = typed(text)
     if not word:
         return None
-    if word in understood(catalog.yes_listed):
+    if word in understood(yes_words):
         return True
-    if word in understood(catalog.no_listed):
+    if word in understood(no_words):
         return False
     return None
 
 
 def shown_yes_no() -> tuple[str, str]:
     """The yes and the no the bot shows in the language in force ("yes" and "no")."""
-    return catalog.yes_words()[0], catalog.no_words()[0]
+    return shown(yes_words), shown(no_words)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.i18n import Domain, Said, and_list, or_list, plain_list, tr
 from bot.text import echo
-from bot.typed_words import words
+from bot.typed_words import no_words, shown, yes_words
 
 # The core's catalog domain ("coprod", bot/locales/): everything members and the console
 # user read goes through it. Lines for whoever runs the bot (the command line, start-up)
@@ -211,32 +211,6 @@ CONSOLE_FORM_INTRO = N_(
 CONSOLE_PARAGRAPH_HINT = N_("type as many lines as you need, then an empty line to finish")
 
 
-# ---- yes and no, as people type them -------------------------------------------------------
-# bot/answers.py reads these in the reader's language and always in English. The first
-# word of each list is the one the bot shows ("needs to be yes or no").
-
-def yes_listed() -> str:
-    """The words read as yes in the language in force, as one list (`bot.typed_words`)."""
-    return _domain.pgettext("Words read as yes, separated by commas; the first is the one "
-                            "shown", "yes, y, true, on, 1")
-
-
-def no_listed() -> str:
-    """The words read as no in the language in force, as one list (`bot.typed_words`)."""
-    return _domain.pgettext("Words read as no, separated by commas; the first is the one "
-                            "shown", "no, n, false, off, 0")
-
-
-def yes_words() -> list[str]:
-    """The words read as yes in the language in force."""
-    return words(yes_listed)
-
-
-def no_words() -> list[str]:
-    """The words read as no in the language in force."""
-    return words(no_listed)
-
-
 # ---- the console (a practice chat in a terminal: adapters/console) -------------------------
 # Said in the language of the member you are acting as; controls (:help, :as) and the
 # prompt ("alice in #general>") stay as they are typed.
@@ -298,7 +272,7 @@ CONSOLE_OPTIONAL = N_("optional")
 
 def console_yes_or_no() -> str:
     """How a yes-or-no question is answered."""
-    yes, no = yes_words()[0], no_words()[0]
+    yes, no = shown(yes_words), shown(no_words)
     return _("{yes} or {no}").format(yes=yes, no=no)
 
 

@@ -99,6 +99,20 @@ class Typed(Text):
         return shown(self.listed)
 
 
+# ---- yes and no (forms, yes-or-no options, polls: `bot.answers`) -------------------------
+
+def yes_words() -> str:
+    """Words read as yes ("ie" is shown to a Welsh reader: "ie neu na")."""
+    return _core.pgettext("Words read as yes, separated by commas; the first is the one "
+                          "shown", "yes, y, true, on, 1")
+
+
+def no_words() -> str:
+    """Words read as no."""
+    return _core.pgettext("Words read as no, separated by commas; the first is the one "
+                          "shown", "no, n, false, off, 0")
+
+
 # ---- how often (meetings' repeats, check-ins' cadence) --------------------------------------
 
 def none_words() -> str:

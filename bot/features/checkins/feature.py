@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import catalog
-from bot.catalog import no_listed
 from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.dates import read_day
@@ -64,6 +63,7 @@ from bot.typed_words import (
     Typed,
     fortnightly_words,
     monthly_words,
+    no_words,
     none_words,
     typed,
     understood,
@@ -511,7 +511,7 @@ class Checkins:
 def _quiet(raw: str) -> tuple[str, str]:
     text = raw.strip().lower()
     if text in ("none", "off", "no") or typed(text) in understood(none_words) | understood(
-            no_listed):
+            no_words):
         return "", ""
     start, sep, end = text.partition("-")
     if not sep:
