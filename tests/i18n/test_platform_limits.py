@@ -82,8 +82,8 @@ def discord_message(message: Message, cuts: Cuts) -> None:
     items = list(view.children) if view is not None else []
     labels = [b.label for b in message.buttons]
     buttons = [i for i in items if isinstance(i, discord.ui.Button)]
-    for item, label in zip(buttons, labels, strict=True):
-        cuts.fits(item.label or "", label, discord_limits.BUTTON_LABEL, "discord button")
+    for button, label in zip(buttons, labels, strict=True):
+        cuts.fits(button.label or "", label, discord_limits.BUTTON_LABEL, "discord button")
     for item in items:
         if isinstance(item, discord.ui.Select):
             assert message.select is not None
@@ -102,13 +102,14 @@ def discord_modal(form: Form, cuts: Cuts) -> None:
     assert isinstance(ticket, Ticket)
     for step in range(len(ticket.steps)):
         modal = desk.modal(ticket_id, ticket, step)
-        assert len(modal.title) <= discord_limits.MODAL_TITLE, modal.title
+        title = modal.title or ""
+        assert len(title) <= discord_limits.MODAL_TITLE, title
         if len(ticket.steps) == 1:
-            cuts.fits(modal.title, form.title, discord_limits.MODAL_TITLE, "discord title")
+            cuts.fits(title, form.title, discord_limits.MODAL_TITLE, "discord title")
         for item, field in zip(modal.children, ticket.steps[step], strict=True):
             assert isinstance(item, discord.ui.TextInput)
             sent = item.to_component_dict()  # what Discord receives
-            cuts.fits(sent["label"], field.label, discord_limits.MODAL_LABEL, "discord label")
+            cuts.fits(str(sent["label"]), field.label, discord_limits.MODAL_LABEL, "discord label")
             assert len(sent.get("placeholder", "")) <= discord_limits.MODAL_PLACEHOLDER
 
 
