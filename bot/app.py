@@ -50,6 +50,7 @@ from bot.ports import People, Sender
 from bot.roles import Role, resolve_roles
 from bot.settings import GroupSettings, SettingsBook, feature_names
 from bot.text import has_visible_text
+from bot.typed_words import read_choice
 from scheduler import Scheduler
 from storage.interface import Storage, StorageError
 from storage.members import EVENTS_OWNER
@@ -623,12 +624,11 @@ def check_form(fields: tuple[FormField, ...], raw: dict[str, str],
     for f in fields:
         value = str(raw.get(f.key, "") or "").strip()
         if f.choices and value:
-            match = [c.value for c in f.choices
-                     if value.casefold() in (c.value.casefold(), c.label.casefold())]
-            if not match:
+            chosen = read_choice(value, f.choices)
+            if chosen is None:
                 errors[f.key] = catalog.field_not_a_choice(f.label, [c.label for c in f.choices])
                 continue
-            value = match[0]
+            value = chosen
         if f.kind == "yes_no" and value:
             answer = read_yes_no(value)
             if answer is None:

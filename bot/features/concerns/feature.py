@@ -14,6 +14,7 @@ from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, Intake
 from bot.features.concerns.routing import ACK_ACTION
 from bot.messages import Choice
 from bot.roles import Role
+from bot.typed_words import Typed, fact_words, opinion_words
 
 NAME = "concerns"
 _LEADS = frozenset({Role.LEAD})
@@ -45,8 +46,8 @@ def build(host: ConcernsCoreHost) -> Feature:
         cmd("case note", wording.CONCERN_NOTE_HELP, cases.note,
             wording.CASE_NOTE_EXAMPLE, _CASE,
             OptionSpec("kind", wording.CASE_OPTION_KIND,
-                       required=True, choices=(Choice("fact", "fact"),
-                                               Choice("opinion", "opinion"))),
+                       required=True, choices=(Choice(Typed(fact_words), "fact"),
+                                               Choice(Typed(opinion_words), "opinion"))),
             OptionSpec("text", wording.CASE_OPTION_TEXT, required=True, max_length=NOTE_LIMIT)),
         cmd("case assign", wording.CONCERN_ASSIGN_HELP, cases.assign,
             "/case assign case=C-ABC234 to=@erin", _CASE,
