@@ -98,8 +98,8 @@ async def _wal_relations(conn: Any, start: str, end: str, schema: str) -> set[st
            WHERE n.nspname = $1 AND c.relfilenode <> 0""", schema)}
     touched: set[str] = set()
     for record in await conn.fetch(
-            "SELECT block_ref FROM public.pg_get_wal_records_info($1::text::pg_lsn, $2::text::pg_lsn)",
-            start, end):
+            "SELECT block_ref FROM public.pg_get_wal_records_info("
+            "$1::text::pg_lsn, $2::text::pg_lsn)", start, end):
         for node in re.findall(r"rel \d+/\d+/(\d+)", str(record["block_ref"] or "")):
             if node in nodes:
                 touched.add(nodes[node])

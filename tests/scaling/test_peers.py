@@ -13,6 +13,7 @@ a member reaching one process and then another.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
@@ -177,19 +178,19 @@ async def test_a_checkin_switched_on_through_one_process_is_sent_once_by_any(
             assert "check-in" in answer.lower(), answer
         # The first process is frozen through the due time: only the other can send it.
         assert first.current.pid
-        while datetime.now(UTC) < due - timedelta(seconds=3):
-            time.sleep(0.2)
+        freeze_at = due - timedelta(seconds=3)
+        await asyncio.sleep(max(0.0, (freeze_at - datetime.now(UTC)).total_seconds()))
         os.kill(first.current.pid, signal.SIGSTOP)
         try:
             deadline = time.monotonic() + 60
             while not [d for d in second.deliveries() if str(d["key"]).startswith("checkin:")]:
                 assert time.monotonic() < deadline, "the other process never sent the check-in"
-                time.sleep(0.2)
+                await asyncio.sleep(0.2)
         finally:
             os.kill(first.current.pid, signal.SIGCONT)
         first.settle()
         second.settle()
-        time.sleep(2.0)  # the first process, woken, runs its late firing: it is claimed
+        await asyncio.sleep(2.0)  # the first process, woken, runs its late firing: it is claimed
     finally:
         _stop_all([first, second])
     sent = [d for bot in (first, second) for d in bot.deliveries()
