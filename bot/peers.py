@@ -98,6 +98,7 @@ class Peers:
         self._public = _b64(self._private.public_key().public_bytes(Encoding.Raw,
                                                                      PublicFormat.Raw))
         self._secrets: dict[str, bytes] = {}
+        self._quiet: set[str] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self._listeners: dict[str, Callable[[Body], None]] = {}
         self._responders: dict[str, Responder] = {"secret": self._give_secret}
@@ -132,8 +133,12 @@ class Peers:
 
     # ---- secrets -------------------------------------------------------------------
 
-    async def secret(self, name: str) -> bytes:
-        """The 32-byte secret `name` all live processes share: from a peer, else new."""
+    async def secret(self, name: str, *, logged: bool = True) -> bytes:
+        """The 32-byte secret `name` all live processes share: from a peer, else new.
+        `logged=False` for a secret first asked for when a member does something whose
+        moment must not show (the feedback limit's): its hand-overs are never logged."""
+        if not logged:
+            self._quiet.add(name)
         held = self._secrets.get(name)
         if held is not None:
             return held
@@ -145,6 +150,7 @@ class Peers:
     def forget(self, name: str) -> None:
         """Drop a secret this process no longer needs (peers keep theirs)."""
         self._secrets.pop(name, None)
+        self._quiet.discard(name)
 
     async def _fetch(self, name: str) -> bytes | None:
         if self._link is None or not self._open:
@@ -153,7 +159,8 @@ class Peers:
             for answer in await self.request("secret", {"name": name, "pub": self._public}):
                 found = self._open_box(name, answer)
                 if found is not None:
-                    log_event(log, logging.INFO, "peers.secret_received", secret=name)
+                    if name not in self._quiet:
+                        log_event(log, logging.INFO, "peers.secret_received", secret=name)
                     return found
         return None
 
@@ -168,7 +175,8 @@ class Peers:
             return [{}]
         nonce = secrets.token_bytes(12)
         box = nonce + AESGCM(key).encrypt(nonce, held, name.encode())
-        log_event(log, logging.INFO, "peers.secret_given", secret=name)
+        if name not in self._quiet:
+            log_event(log, logging.INFO, "peers.secret_given", secret=name)
         return [{"pub": self._public, "box": _b64(box)}]
 
     def _open_box(self, name: str, answer: Body) -> bytes | None:

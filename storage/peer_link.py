@@ -99,14 +99,25 @@ class PostgresPeerLink:
 
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[None]:
-        """A session advisory lock (kept in memory by the server, not written)."""
+        """A session advisory lock (kept in memory by the server, not written). If the
+        connection is lost the work goes on unlocked (logged): at worst two processes
+        make two keys, and each seals and counts under its own."""
         key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big", signed=True)
         async with self._lock_use:
-            await self._locks.execute("SELECT pg_advisory_lock($1, $2)", LOCK_SPACE, key)
+            held = await self._lock("SELECT pg_advisory_lock($1, $2)", key)
             try:
                 yield
             finally:
-                await self._locks.execute("SELECT pg_advisory_unlock($1, $2)", LOCK_SPACE, key)
+                if held:
+                    await self._lock("SELECT pg_advisory_unlock($1, $2)", key)
+
+    async def _lock(self, sql: str, key: int) -> bool:
+        try:
+            await self._locks.execute(sql, LOCK_SPACE, key)
+        except Exception as exc:
+            log_event(log, logging.WARNING, "peers.lock_failed", error=type(exc).__name__)
+            return False
+        return True
 
     async def close(self) -> None:
         """Stop listening and disconnect."""

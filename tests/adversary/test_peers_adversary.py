@@ -183,6 +183,12 @@ async def test_what_the_processes_share_links_no_member_to_feedback_or_vote(
         assert all(member.encode().hex() not in d and member not in d for d in dead)
         assert all(member not in message for message in heard)
     assert heard, "the processes said nothing to each other"
+    # No log line of either process says when the feedback limit's key changed hands
+    # (it is asked for when someone writes feedback).
+    logs = "".join((tmp_path / f"{bot.name}-stderr.log").read_text(encoding="utf-8")
+                   for bot in bots)
+    assert "feedback-limit" not in logs
+    assert "peers.secret_given" in logs  # the sealing key's hand-over is logged
 
     # Every 32-byte value the adversary holds, tried as the day's key and as the sealing
     # key: the at-rest key's halves and every key derived from it, and every value

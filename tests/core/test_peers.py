@@ -137,3 +137,20 @@ async def test_the_daily_limit_counts_across_processes_and_a_late_one_learns_it(
     # The next day starts again, under a new key.
     assert await first.take("g", "alice", NOW + timedelta(days=1))
     assert not any("alice" in m or "bob" in m for m in hub.heard)
+
+
+async def test_the_feedback_limit_hands_over_its_key_without_a_log_line(
+        caplog: pytest.LogCaptureFixture) -> None:
+    hub = Hub()
+    first = DailyLimiter(2, await _process(hub))
+    second = DailyLimiter(2, await _process(hub))
+    with caplog.at_level("DEBUG"):
+        assert await first.take("g", "alice", NOW)
+        assert await second.take("g", "alice", NOW)  # the key comes from the first
+    assert not [r for r in caplog.records if r.name == "bot.peers"]
+    seal = await _process(hub)
+    with caplog.at_level("INFO"):
+        await (await _process(hub)).secret("vote-seal")
+        await seal.secret("vote-seal")
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.peers"] == [
+        "peers.secret_given", "peers.secret_received"]

@@ -59,7 +59,7 @@ class DailyLimiter:
             if self._day is not None:
                 self._peers.forget(secret_name(self._day))
             self._day, self._key, self._counts = None, b"", {}
-            key = await self._peers.secret(secret_name(today))
+            key = await self._peers.secret(secret_name(today), logged=False)
             counts: dict[str, int] = {}
             for part in await self._peers.request(TOPIC, {"day": today.isoformat()}):
                 for slot, n in dict(part.get("counts") or {}).items():
