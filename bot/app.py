@@ -97,7 +97,7 @@ class App:
         self.people = PeopleBook()
         # The other processes sharing the database (none on SQLite): secrets and counts
         # that must be the same in every process but never stored (`bot.peers`).
-        self.peers = Peers(storage.peer_link())
+        self.peers = Peers(storage.peer_link() if isinstance(storage, Storage) else None)
         # Each member's chosen language (read on every event, remembered briefly).
         self.languages = LanguageBook(storage if isinstance(storage, LanguageStore) else None)
         # Where start-up lines for whoever runs the bot go (the CLI sets stderr).
