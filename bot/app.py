@@ -45,6 +45,7 @@ from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
 from bot.metrics import EVENT_KINDS, NO_METRICS, OTHER, Metrics
 from bot.parsing import parse_command_line
+from bot.peers import Peers
 from bot.people import PeopleBook
 from bot.ports import People, Sender
 from bot.roles import Role, resolve_roles
@@ -95,6 +96,9 @@ class App:
         self.dispatcher: Dispatcher | None = None
         # Who is who on the platform (the adapter attaches its port with `use_people`).
         self.people = PeopleBook()
+        # The other processes sharing the database (none on SQLite): secrets and counts
+        # that must be the same in every process but never stored (`bot.peers`).
+        self.peers = Peers(storage.peer_link() if isinstance(storage, Storage) else None)
         # Each member's chosen language (read on every event, remembered briefly).
         self.languages = LanguageBook(storage if isinstance(storage, LanguageStore) else None)
         # Where start-up lines for whoever runs the bot go (the CLI sets stderr).
@@ -199,6 +203,7 @@ class App:
     async def start_scheduler(self) -> None:
         """Let each feature add its schedules, then catch up on downtime and start; and
         keep settings in step with other processes sharing the database."""
+        await self.peers.open()
         for feature in self.features.values():
             if feature.start is not None:
                 await feature.start()
@@ -215,6 +220,14 @@ class App:
             except StorageError as exc:
                 log_event(log, logging.WARNING, "settings.refresh_failed",
                           error=type(exc).__name__)
+            for feature in self.features.values():
+                if feature.refresh is None:
+                    continue
+                try:
+                    await feature.refresh()
+                except StorageError as exc:
+                    log_event(log, logging.WARNING, "feature.refresh_failed",
+                              feature=feature.name, error=type(exc).__name__)
 
     def use_people(self, port: People | None, ttl: float | None = None) -> None:
         """The adapter's way of saying who is who (who holds a role, someone's names);
@@ -303,6 +316,7 @@ class App:
             except TimeoutError:
                 self._dispatch_task.cancel()
             self._dispatch_task = None
+        await self.peers.close()
 
     def deliveries_waiting(self) -> None:
         """Tell the dispatcher new deliveries were stored."""

@@ -184,7 +184,7 @@ class Checkins:
         }
         return Feature(NAME, commands=commands, actions=actions,
                        forms=[self.note_form, self.one_to_ones.reply_form],
-                       start=self.jobs.start,
+                       start=self.jobs.start, refresh=self.jobs.refresh,
                        home=self.home)
 
     # ---- jobs and notices ----------------------------------------------------------------
