@@ -103,7 +103,7 @@ async def test_two_workspaces_install_and_their_messages_never_cross(
     texts = {(p["token"], p["text"]) for p in slack.posted}
     assert (token_a, f"Reminder for {TEAM_A}") in texts
     assert (token_b, f"Reminder for {TEAM_B}") in texts
-    assert not any(t == token_a and TEAM_B in text or t == token_b and TEAM_A in text
+    assert not any((t == token_a and TEAM_B in text) or (t == token_b and TEAM_A in text)
                    for t, text in texts)
 
 

@@ -28,8 +28,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import html
 import hmac
+import html
 import itertools
 import json
 import time
