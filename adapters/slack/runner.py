@@ -192,7 +192,7 @@ class SlackRunner:
             return AsyncWebClient(token=token, base_url=base, timeout=client_timeout,
                                   logger=_quiet("adapters.slack.sdk"))
 
-        self.client = make_client(config.secrets.slack_bot_token or None)
+        self.client = make_client(None if self.distributed else config.secrets.slack_bot_token)
         self.directory = Directory(self.client, ttl=directory_ttl)
         self.bridge = Bridge(core, self.client, self.directory, ack_budget=ack_budget)
         self.sender = SlackSender(self.client, self.directory, self.bridge.names,

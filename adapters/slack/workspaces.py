@@ -71,8 +71,9 @@ class Workspaces:
     def forget(self, team_id: str) -> None:
         """Drop a workspace's client (its installation changed or is gone)."""
         gone = self._open.pop(team_id, None)
-        if gone is not None:
-            self._retired.append(gone.bridge)
+        self._retired = [bridge for bridge in self._retired if bridge.busy]
+        if gone is not None and gone.bridge.busy:
+            self._retired.append(gone.bridge)  # its answers in progress still finish
 
     async def get(self, team_id: str) -> Workspace | None:
         """The workspace's bundle, or None if it has no installation."""
