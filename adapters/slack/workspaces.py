@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 NOT_INSTALLED = "workspace_not_installed"
 RECHECK_SECONDS = 60.0
+# Slack's refusals of a token itself: the installation is read again on the next use.
+TOKEN_REFUSED = frozenset({"invalid_auth", "account_inactive", "token_revoked",
+                           "token_expired"})
 
 
 @dataclass
@@ -116,7 +119,13 @@ class WorkspaceSender:
         workspace = await self.workspaces.get(destination.group_id)
         if workspace is None:
             raise Forbidden(NOT_INSTALLED)
-        return await workspace.sender.send(destination, message, key)
+        try:
+            return await workspace.sender.send(destination, message, key)
+        except Forbidden as refused:
+            if any(f"slack {code} " in str(refused) for code in TOKEN_REFUSED):
+                # Uninstalled, and another process heard of it: read the install again.
+                self.workspaces.forget(destination.group_id)
+            raise
 
 
 class WorkspacePeople:

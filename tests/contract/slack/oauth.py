@@ -71,9 +71,11 @@ def _link(page: str, pattern: str) -> str:
 
 
 async def install(runner: SlackRunner, slack: FakeSlack, team: str, *,
-                  allow: bool = True) -> tuple[int, str]:
+                  allow: bool = True, back_to: SlackRunner | None = None,
+                  ) -> tuple[int, str]:
     """Someone signed in to `team` opens the install page, follows "Add to Slack",
-    allows (or cancels) on Slack's page and lands back on ours: its status and page."""
+    allows (or cancels) on Slack's page and lands back on ours (on `back_to`, another
+    process behind the same address, if given): its status and page."""
     slack.signed_in_team = team
     async with aiohttp.ClientSession() as http:
         async with http.get(base_url(runner) + "/slack/install") as answer:
@@ -88,5 +90,7 @@ async def install(runner: SlackRunner, slack: FakeSlack, team: str, *,
         async with http.get(slack.url + choice, allow_redirects=False) as answer:
             assert answer.status == 302
             back = answer.headers["Location"]
+        if back_to is not None:
+            back = back.replace(base_url(runner), base_url(back_to))
         async with http.get(back, headers={"Cookie": cookie}) as answer:
             return answer.status, await answer.text()

@@ -143,6 +143,40 @@ async def test_an_uninstall_stops_that_workspace_and_keeps_its_records(
     assert slack.posted[-1]["token"] == slack.tokens_of(TEAM_A)[-1] != token_a
 
 
+async def test_an_install_begun_by_one_process_is_finished_by_another(
+        slack: FakeSlack, many: SlackRunner, storage: Storage, clock: FakeClock) -> None:
+    other = await start_oauth_runner(slack, storage, clock)
+    try:
+        status, page = await install(many, slack, TEAM_B, back_to=other)
+        assert status == 200 and "coprod is now in your workspace" in page
+        # Either process now serves the new workspace.
+        await deliver(many, clock, "from-first", TEAM_B)
+        assert await outcome(storage, "from-first") == ("delivered", "")
+        form = in_team(payloads.slash_command(slack, "/demo", "", user=ALICE), TEAM_B)
+        status, _ = await signed_post(events(other), SECRET, form=form)
+        assert status == 200
+        await modal(slack, 1)
+        assert slack.calls_to("views.open")[0].token == slack.tokens_of(TEAM_B)[0]
+    finally:
+        await other.stop()
+
+
+async def test_a_token_slack_refuses_ends_the_delivery_and_the_install_is_read_again(
+        slack: FakeSlack, many: SlackRunner, storage: Storage, clock: FakeClock) -> None:
+    # Another process heard of the uninstall; this one still has the token in hand.
+    await install(many, slack, TEAM_A)
+    await deliver(many, clock, "first", TEAM_A)
+    slack.uninstall(TEAM_A)
+    assert isinstance(storage, SlackInstallStore)
+    assert await storage.delete_slack_install(TEAM_A)
+    await deliver(many, clock, "refused", TEAM_A)
+    status, error = await outcome(storage, "refused")
+    assert status == "undeliverable" and "token_revoked" in error
+    await deliver(many, clock, "later", TEAM_A)
+    status, error = await outcome(storage, "later")
+    assert status == "undeliverable" and "workspace_not_installed" in error
+
+
 async def test_revoked_bot_tokens_are_forgotten(slack: FakeSlack, many: SlackRunner,
                                                 storage: Storage) -> None:
     await install(many, slack, TEAM_B)
