@@ -391,7 +391,9 @@ class SlackRunner:
             log_event(log, logging.ERROR, "slack.install_page_failed",
                       error=type(exc).__name__)
             response = error_response(self.config.slack.install_path)
-        return await to_aiohttp_response(response)
+        page = await to_aiohttp_response(response)
+        page.headers["Cache-Control"] = "no-store"  # each visit gets its own state
+        return page
 
     async def _oauth_redirect(self, request: web.Request) -> web.Response:
         """Where Slack sends the browser back: the install finished (the success page)

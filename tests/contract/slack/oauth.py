@@ -82,6 +82,7 @@ async def install(runner: SlackRunner, slack: FakeSlack, team: str, *,
             assert answer.status == 200
             page = await answer.text()
             cookie = answer.headers["Set-Cookie"].split(";")[0]
+            assert answer.headers["Cache-Control"] == "no-store"
         assert cookie.startswith(STATE_COOKIE + "=")
         async with http.get(_link(page, r'href="([^"]+)">Add to Slack<')) as answer:
             slack_page = await answer.text()
