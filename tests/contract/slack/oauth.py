@@ -70,15 +70,17 @@ def _link(page: str, pattern: str) -> str:
     return html.unescape(found.group(1))
 
 
-async def install(runner: SlackRunner, slack: FakeSlack, team: str, *,
+async def install(runner: SlackRunner | str, slack: FakeSlack, team: str, *,
                   allow: bool = True, back_to: SlackRunner | None = None,
                   ) -> tuple[int, str]:
-    """Someone signed in to `team` opens the install page, follows "Add to Slack",
-    allows (or cancels) on Slack's page and lands back on ours (on `back_to`, another
-    process behind the same address, if given): its status and page."""
+    """Someone signed in to `team` opens the install page (of an adapter, or at a base
+    URL), follows "Add to Slack", allows (or cancels) on Slack's page and lands back on
+    ours (on `back_to`, another process behind the same address, if given): its status
+    and page."""
     slack.signed_in_team = team
+    where = runner if isinstance(runner, str) else base_url(runner)
     async with aiohttp.ClientSession() as http:
-        async with http.get(base_url(runner) + "/slack/install") as answer:
+        async with http.get(where + "/slack/install") as answer:
             assert answer.status == 200
             page = await answer.text()
             cookie = answer.headers["Set-Cookie"].split(";")[0]
@@ -92,6 +94,6 @@ async def install(runner: SlackRunner, slack: FakeSlack, team: str, *,
             assert answer.status == 302
             back = answer.headers["Location"]
         if back_to is not None:
-            back = back.replace(base_url(runner), base_url(back_to))
+            back = back.replace(where, base_url(back_to))
         async with http.get(back, headers={"Cookie": cookie}) as answer:
             return answer.status, await answer.text()
