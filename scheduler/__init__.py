@@ -5,6 +5,6 @@ Each firing first claims its occurrence in storage (key: schedule id + due time)
 restart or a second process never sends it twice. See `scheduler.core`.
 """
 
-from scheduler.core import Firing, FiringJob, NextDue, Scheduler
+from scheduler.core import Firing, FiringJob, NextDue, Scheduler, once
 
-__all__ = ["Firing", "FiringJob", "NextDue", "Scheduler"]
+__all__ = ["Firing", "FiringJob", "NextDue", "Scheduler", "once"]

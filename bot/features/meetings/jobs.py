@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.config_model import WEEKDAYS
 from bot.features.meetings import wording
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.occurrences import Occurrences, next_reminder, reminded_occurrences
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 
 FEATURE = "meetings"
 OWNER = "meetings"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ACTION_REMINDER_AT = time(9, 0)
 
 
