@@ -214,8 +214,3 @@ def describe_offset(minutes: int) -> str:
     days, minutes = divmod(minutes, 1440)
     hours, minutes = divmod(minutes, 60)
     return wording.offset_words(weeks, days, hours, minutes)
-
-
-def offsets_text(minutes: tuple[int, ...]) -> str:
-    """(1440, 60) -> "1 day, 1 hour" (how the form shows them)."""
-    return ", ".join(describe_offset(m) for m in minutes) or "none"
