@@ -5,6 +5,7 @@ Each firing first claims its occurrence in storage (key: schedule id + due time)
 restart or a second process never sends it twice. See `scheduler.core`.
 """
 
-from scheduler.core import Firing, FiringJob, NextDue, Scheduler, once
+from scheduler.core import Firing, FiringJob, NextDue, Scheduler
+from scheduler.schedules import once
 
 __all__ = ["Firing", "FiringJob", "NextDue", "Scheduler", "once"]

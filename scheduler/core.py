@@ -76,13 +76,6 @@ FiringJob = Callable[[Firing], Awaitable[None]]
 """What to do at an occurrence; must claim `firing.key` with what it stores."""
 
 
-def once(at: datetime) -> NextDue:
-    """A schedule due only at `at` (a poll's or a vote's close)."""
-    def next_due(after: datetime) -> datetime | None:
-        return at if after < at else None
-    return next_due
-
-
 @dataclass
 class _Entry:
     next_due: NextDue

@@ -16,7 +16,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.config_model import WEEKDAYS
 from bot.features.meetings import wording
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.occurrences import Occurrences, next_reminder, reminded_occurrences
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
 
 FEATURE = "meetings"
 OWNER = "meetings"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ACTION_REMINDER_AT = time(9, 0)
 
 
