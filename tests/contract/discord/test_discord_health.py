@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from adapters.discord.client import ShardedCoprodClient
-from adapters.health import HealthServer
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, coprod_process, process_env
 from tests.fakes.discord import FakeDiscord
-from tests.health.helpers import free_port, samples, value, wait_ready
+from tests.health.helpers import free_port, samples, serving_health, value, wait_ready
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -27,12 +26,8 @@ async def health(harness: Harness) -> AsyncIterator[int]:
     """The harness's app scheduling (as `coprod run` does) and serving its health on a
     free port; the port."""
     assert harness.app is not None
-    await harness.app.scheduler.start()
-    server = HealthServer(harness.app, "127.0.0.1", 0)
-    try:
-        yield await server.start()
-    finally:
-        await server.stop()
+    async with serving_health(harness.app) as port:
+        yield port
 
 
 async def test_ready_once_connected_and_not_when_discord_goes_away(
