@@ -347,11 +347,13 @@ class SqlCore(SqlBase):
         first: dict[str, tuple[str, int]] = {}
         for digest, _, until in wanted:
             first.setdefault(digest, (digest, until))
+        # Sorted: processes claiming overlapping digests wait in one order (no deadlock).
+        ordered = sorted(first.values())
         async with self._transaction() as db:
             await db.execute("DELETE FROM request_claims WHERE expires_at <= ?",
                              (min(now for _, now, _ in wanted),))
             taken: set[str] = set()
-            for sql, values in many_values(_REQUEST_INSERT, "(?, ?)", list(first.values()),
+            for sql, values in many_values(_REQUEST_INSERT, "(?, ?)", ordered,
                                            _REQUEST_CONFLICT):
                 taken.update(str(row[0]) for row in await db.execute_fetchall(sql, values))
         out: list[bool] = []

@@ -228,7 +228,9 @@ class SqlMeetings(SqlBase):
             won: set[str] = set()
             for sql, values in many_values(
                     "INSERT INTO occurrences (key, owner, claimed_at)", "(?, ?, ?)",
-                    [(key, owner, at) for key in wanted], _CLAIM_CONFLICT):
+                    # Sorted: processes claiming overlapping keys at once wait for each
+                    # other's keys in one order, so they can never deadlock.
+                    [(key, owner, at) for key in sorted(wanted)], _CLAIM_CONFLICT):
                 won.update(str(row[0]) for row in await db.execute_fetchall(sql, values))
             await self._insert_deliveries(
                 db, [d for key, ds in wanted.items() if key in won for d in ds], now)
