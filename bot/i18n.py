@@ -277,7 +277,7 @@ def format_percent(whole: int) -> str:
 def _list_locale() -> Locale:
     # English lists as the sentences were written: "a, b and c", no comma before "and".
     code = language()
-    return Locale.parse("en_GB") if code in (SOURCE, PSEUDO) else babel_locale(code)
+    return _parsed_locale("en_GB") if code in (SOURCE, PSEUDO) else babel_locale(code)
 
 
 def plain_list(items: Sequence[str]) -> str:
