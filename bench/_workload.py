@@ -78,9 +78,10 @@ class Core:
         bot = MemoryBot(app)
         return cls(app, bot, storage, occurrence_value(meeting_id, starts, False))
 
-    async def handle(self, event: Event) -> float:
-        """Handle one event; the seconds until it was acknowledged."""
-        started = time.perf_counter()
+    async def handle(self, event: Event, started: float | None = None) -> float:
+        """Handle one event; the seconds until it was acknowledged, from `started` (a
+        `time.perf_counter()` reading: the burst's common start) or from now."""
+        started = time.perf_counter() if started is None else started
         reply = await self.app.handle(event)
         took = time.perf_counter() - started
         if not acknowledged(event, reply):
@@ -122,8 +123,9 @@ async def raw_sqlite(path: str, rows: Sequence[tuple[Any, ...]], mode: str,
     """Insert the rows straight through aiosqlite, set up as the project's store is (WAL,
     synchronous=FULL, one connection). `mode`: "sequential" (one transaction per row,
     one after another), "burst" (one transaction per row, all started at once, taking
-    turns on the connection) or "batch" (all rows in one transaction). Returns the wall
-    time and each row's latency."""
+    turns on the connection; each latency counted from the burst's common start) or
+    "batch" (all rows in one transaction). Returns the wall time and each row's
+    latency."""
     db = await aiosqlite.connect(path, isolation_level=None)
     try:
         await db.execute("PRAGMA journal_mode = WAL")
@@ -135,8 +137,8 @@ async def raw_sqlite(path: str, rows: Sequence[tuple[Any, ...]], mode: str,
         lock = asyncio.Lock()
         latencies: list[float] = []
 
-        async def one(row: tuple[Any, ...]) -> None:
-            began = time.perf_counter()
+        async def one(row: tuple[Any, ...], began: float | None = None) -> None:
+            began = time.perf_counter() if began is None else began
             async with lock:
                 await db.execute("BEGIN IMMEDIATE")
                 await db.execute(insert, row)
@@ -149,7 +151,7 @@ async def raw_sqlite(path: str, rows: Sequence[tuple[Any, ...]], mode: str,
             await db.executemany(insert, rows)
             await db.execute("COMMIT")
         elif mode == "burst":
-            await asyncio.gather(*(one(row) for row in rows))
+            await asyncio.gather(*(one(row, started) for row in rows))
         else:
             for row in rows:
                 await one(row)
@@ -161,8 +163,9 @@ async def raw_sqlite(path: str, rows: Sequence[tuple[Any, ...]], mode: str,
 async def raw_postgres(url: str, rows: Sequence[tuple[Any, ...]], mode: str,
                        ) -> tuple[float, list[float]]:
     """The same through asyncpg: "sequential" (one autocommitted INSERT after another on
-    one connection), "burst" (all at once through a pool of 10 connections) or "batch"
-    (executemany in one transaction). Returns the wall time and each row's latency."""
+    one connection), "burst" (all at once through a pool of 10 connections, each latency
+    counted from the burst's common start) or "batch" (executemany in one transaction).
+    Returns the wall time and each row's latency."""
     import asyncpg
 
     pool = await asyncpg.create_pool(url, min_size=1, max_size=PG_POOL_SIZE)
@@ -177,14 +180,13 @@ async def raw_postgres(url: str, rows: Sequence[tuple[Any, ...]], mode: str,
             await conn.execute(insert, *row)
             latencies.append(time.perf_counter() - began)
 
-        async def pooled(row: tuple[Any, ...]) -> None:
-            began = time.perf_counter()
+        async def pooled(row: tuple[Any, ...], began: float) -> None:
             await pool.execute(insert, *row)
             latencies.append(time.perf_counter() - began)
 
         if mode == "burst":
             started = time.perf_counter()
-            await asyncio.gather(*(pooled(row) for row in rows))
+            await asyncio.gather(*(pooled(row, started) for row in rows))
             return time.perf_counter() - started, latencies
         async with pool.acquire() as conn:
             started = time.perf_counter()

@@ -130,7 +130,14 @@ def from_platform(locale: str) -> str | None:
 def babel_locale(code: str | None = None) -> Locale:
     """Babel's locale for a language (the pseudo-language formats as English)."""
     code = code or language()
-    return Locale.parse(SOURCE if code == PSEUDO else code)
+    return _parsed_locale(SOURCE if code == PSEUDO else code)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_locale(code: str) -> Locale:
+    """`Locale.parse`, once per language: it is asked for every number and date written,
+    hundreds of times in a burst of replies."""
+    return Locale.parse(code)
 
 
 # ---- catalogs -------------------------------------------------------------------------------
@@ -252,7 +259,14 @@ def format_moment(moment: datetime, zone: ZoneInfo, pattern: str) -> str:
 def format_number(value: int) -> str:
     """A whole number as the language in force writes its digits (no thousands
     separator: counts read as they always did, "1200 people voted")."""
-    return format_decimal(value, locale=babel_locale(), group_separator=False)
+    return _format_number(value, language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_number(value: int, code: str) -> str:
+    """`format_number` for one language, remembered: counts repeat (every reply to a
+    reminder's buttons writes the same few)."""
+    return format_decimal(value, locale=babel_locale(code), group_separator=False)
 
 
 def format_percent(whole: int) -> str:
@@ -263,7 +277,7 @@ def format_percent(whole: int) -> str:
 def _list_locale() -> Locale:
     # English lists as the sentences were written: "a, b and c", no comma before "and".
     code = language()
-    return Locale.parse("en_GB") if code in (SOURCE, PSEUDO) else babel_locale(code)
+    return _parsed_locale("en_GB") if code in (SOURCE, PSEUDO) else babel_locale(code)
 
 
 def plain_list(items: Sequence[str]) -> str:

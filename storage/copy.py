@@ -10,8 +10,9 @@ Why it is built this way:
 - The target gets this coprod-bot's schema through the ordinary migrations (when it had
   none, the tables they made are dropped again if the copy is refused, so a refusal
   leaves the target as it was), then every
-  row is copied in ONE transaction, holding the bots' write lock: it all commits, or
-  nothing does. Rows go in with binary COPY (asyncpg `copy_records_to_table`), streamed
+  row is copied in ONE transaction, holding the bots' write lock in exclusive mode (each
+  bot write holds it shared, so none runs beside the copy): it all commits, or nothing
+  does. Rows go in with binary COPY (asyncpg `copy_records_to_table`), streamed
   in batches, so a large database is not held in memory.
 - Values are converted by the PostgreSQL column's type (read from the catalog; see
   storage/copy_values.py), not by a list per table: a new feature's table needs nothing.

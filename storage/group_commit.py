@@ -59,6 +59,11 @@ class GroupCommit(Generic[Item, Result]):
     _waiting: list[tuple[Item, asyncio.Future[Result]]] = field(default_factory=list)
     _writer: asyncio.Task[None] | None = None
 
+    @property
+    def busy(self) -> bool:
+        """Whether a run is under way (what is submitted now goes into the next one)."""
+        return self._writer is not None and not self._writer.done()
+
     async def idle(self) -> None:
         """Wait until everything submitted so far is done, `after` included."""
         while self._writer is not None and not self._writer.done():

@@ -3,13 +3,18 @@
 Why it is built this way:
 - The feature stores are written once (storage/sql.py); `PgConnection` gives them the
   three calls they use, turning `?` and `:name` placeholders into `$n`.
-- Every write transaction first takes one transaction-scoped advisory lock, so writers
-  are serialised across all processes exactly as SQLite's `BEGIN IMMEDIATE` serialises
-  them on one file. Every check-then-write the stores make (claim a delivery, claim an
-  occurrence, count votes, change a case) is therefore as safe with ten processes as with
-  one, and a process that dies mid-transaction releases the lock with its connection.
-  The price is that writes do not run in parallel; each is short, so one database still
-  takes thousands a second (docs/scaling.md, docs/benchmarks.md).
+- Writes run side by side, in READ COMMITTED, across all processes. Each check-then-write
+  the stores make is protected by the narrowest thing that suffices: deliveries are
+  claimed with `FOR UPDATE SKIP LOCKED`, occurrences and requests by a unique key
+  (`ON CONFLICT DO NOTHING`), a state change by an UPDATE whose WHERE names the state
+  it leaves, and a read-then-rewrite (a ballot box, a feedback pile, a case's notes) by a
+  transaction-scoped advisory lock on that thing's key (`_turn`). What protects each
+  write is listed in docs/decisions/postgres-concurrency.md.
+- Every write also holds one advisory lock in shared mode; a write that must run alone
+  (a migration, an erasure, a retention sweep, `coprod copy-to-postgres`) takes it in
+  exclusive mode, so it waits for the running writes and holds back the next ones, on
+  every process. A process that dies mid-transaction releases its locks with its
+  connection.
 - Reads run in a read-only REPEATABLE READ transaction, without the lock: a consistent
   view that never waits for writers.
 - Commits are durable before a person is told "saved": PostgreSQL's default
@@ -22,6 +27,7 @@ import asyncio
 import contextlib
 import errno
 import functools
+import hashlib
 import logging
 import re
 import socket
@@ -44,7 +50,8 @@ try:
 except ImportError:  # pragma: no cover - asyncpg is a dependency; this is for a clear error
     asyncpg = None
 
-# The advisory lock every writer holds until it commits ("coprod" in ASCII).
+# The advisory lock every writer holds until it commits ("coprod" in ASCII): shared by
+# writes that may run side by side, exclusive for one that must run alone.
 WRITE_LOCK = 0x636F70726F64
 # How long VACUUM FULL may wait for its table's lock before a plain VACUUM is run instead.
 REWRITE_LOCK_WAIT = "2s"
@@ -203,10 +210,18 @@ def _driver() -> Any:
     return asyncpg
 
 
+def turn_key(key: str) -> int:
+    """An advisory lock number for a `_turn` key: the same in every process (Python's
+    own `hash` is salted per process), 64 bits, signed as PostgreSQL's bigint."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8, person=b"coprod-turn").digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 class PostgresBase(SqlBase):
     """The asyncpg pool, migrations and transactions under the shared SQL stores."""
 
     dialect = "postgres"
+    skip_locked = " FOR UPDATE SKIP LOCKED"
 
     def __init__(self, dsn: str, cipher: FieldCipher, *, pool_size: int = DEFAULT_POOL_SIZE,
                  schema: str | None = None) -> None:
@@ -302,10 +317,19 @@ class PostgresBase(SqlBase):
             "WHERE table_schema = current_schema()")
         return {(str(row[0]), str(row[1])) for row in rows}
 
+    async def _turn(self, db: SqlConnection, *keys: str) -> None:
+        """See `SqlBase._turn`: one transaction-scoped advisory lock per key, in order."""
+        numbers = sorted({turn_key(key) for key in keys})
+        if numbers:
+            await db.execute(
+                "SELECT count(pg_advisory_xact_lock(k)) "
+                "FROM (SELECT unnest(?::bigint[]) AS k ORDER BY 1) AS ordered", (numbers,))
+
     @contextlib.asynccontextmanager
-    async def _transaction(self, *, write: bool = True) -> AsyncIterator[SqlConnection]:
-        """One operation: a write holds the shared write lock until it commits; a read
-        sees one consistent snapshot."""
+    async def _transaction(self, *, write: bool = True,
+                           alone: bool = False) -> AsyncIterator[SqlConnection]:
+        """One operation: a write holds the write lock (shared, or exclusive when it must
+        run `alone`) until it commits; a read sees one consistent snapshot."""
         pool = self._pool
         if pool is None:
             raise StorageError("storage is not open")
@@ -316,8 +340,11 @@ class PostgresBase(SqlBase):
                     isolation="read_committed" if write else "repeatable_read",
                     readonly=not write)
                 async with transaction:
-                    if write:
+                    if alone:
                         await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                    elif write:
+                        await conn.execute("SELECT pg_advisory_xact_lock_shared($1)",
+                                           WRITE_LOCK)
                     yield PgConnection(conn)
         except (driver.PostgresError, driver.InterfaceError) as exc:
             raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc

@@ -104,11 +104,33 @@ class SqlBase:
     # Which statements of each `Migration` this database runs: "sqlite" or "postgres".
     dialect = "sqlite"
 
+    # Appended to a claim's inner SELECT: PostgreSQL's `FOR UPDATE SKIP LOCKED`, so
+    # processes claiming at once each lock different rows instead of queueing for the
+    # same ones. SQLite needs none (its writers take turns on the file).
+    skip_locked = ""
+
     def _transaction(
-        self, *, write: bool = True
+        self, *, write: bool = True, alone: bool = False
     ) -> contextlib.AbstractAsyncContextManager[SqlConnection]:
-        """One operation: all of it commits, or none of it. Writers are serialised."""
+        """One operation: all of it commits, or none of it.
+
+        On PostgreSQL writes run side by side: each is kept safe by its rows' own locks
+        and unique constraints, or by `_turn` where it checks something before it
+        writes. `alone`: a write that no other write may run beside (migrations,
+        erasure, retention sweeps); it waits for the running writes and holds the next
+        ones back until it commits. On SQLite every write runs alone anyway.
+        (docs/decisions/postgres-concurrency.md lists what protects each write.)"""
         raise NotImplementedError
+
+    async def _turn(self, db: SqlConnection, *keys: str) -> None:
+        """Inside a write transaction: wait until no other write holding any of these
+        keys (say `poll:<id>`) is running, and hold them until this one commits, so a
+        check made next still holds when the write that depends on it commits. Keys
+        are taken in sorted order; a transaction calling this twice must always do so
+        in the same order (docs/decisions/postgres-concurrency.md). Never a member's
+        id: a key is visible to the database's administrators while it is held.
+        SQLite: nothing to do."""
+        return None
 
     async def _forget_old_versions(self, *tables: str, rewrite: bool = False) -> None:
         """Make the database drop earlier versions of these tables' rows now (words
@@ -157,9 +179,10 @@ class SqlBase:
                       only: Collection[int] | None = None) -> list[int]:
         """Apply pending migrations (up to `target`, default all; of those, only the
         versions in `only` if given), each in its own transaction; return the versions
-        applied. Safe with several processes: each step re-checks the version under the
-        write lock. (`only` rebuilds the schema a given set of migrations makes, which
-        `coprod restore` compares a copy's with.)"""
+        applied. Safe with several processes: each step runs alone (no other write
+        beside it, on any process) and re-checks the version first. (`only` rebuilds
+        the schema a given set of migrations makes, which `coprod restore` compares a
+        copy's with.)"""
         if target is not None and not 0 <= target <= LATEST_VERSION:
             raise ValueError(f"no migration {target}; the latest is {LATEST_VERSION}")
         async with self._transaction(write=False) as db:
@@ -170,7 +193,7 @@ class SqlBase:
             if only is not None and migration.version not in only:
                 continue
             forget: tuple[str, ...] = ()
-            async with self._transaction() as db:
+            async with self._transaction(alone=True) as db:
                 if migration.version in await self._applied(db):
                     continue
                 for statement in migration.statements(self.dialect):

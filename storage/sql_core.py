@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 # An unreadable delivery is set aside this long, then tried again.
 UNREADABLE_RETRY = timedelta(hours=1)
 
+# {skip}: `SqlBase.skip_locked`. On PostgreSQL the inner SELECT locks the rows it picks
+# and passes over rows another process is claiming right now, so claimants never take
+# the same delivery and never wait for each other; a row another claimant changed
+# meanwhile is checked again against the WHERE under its lock.
 _CLAIM = """
     UPDATE deliveries
        SET status = 'sending', lease_owner = :owner, lease_until = :until, updated_at = :now
@@ -35,7 +39,7 @@ _CLAIM = """
             WHERE (status = 'pending' AND next_attempt_at <= :now)
                OR (status = 'sending' AND lease_until <= :now)
             ORDER BY next_attempt_at, id
-            LIMIT :limit)
+            LIMIT :limit{skip})
     RETURNING id, idem_key, destination_json, body, fallbacks, attempts, created_at,
               next_attempt_at, sealed_to
 """
@@ -153,6 +157,9 @@ class SqlCore(SqlBase):
         if not audit and not deliveries:
             return
         async with self._transaction() as db:
+            # Settings changes take turns (all groups): other processes reload when the
+            # newest audit id grows (`settings_version`), so ids must commit in order.
+            await self._turn(db, "settings")
             if upserts:
                 await db.executemany(_UPSERT_SETTING, upserts)
             if removals:
@@ -182,7 +189,8 @@ class SqlCore(SqlBase):
                   "limit": limit}
         claimed: list[Delivery] = []
         async with self._transaction() as db:
-            rows = list(await db.execute_fetchall(_CLAIM, params))
+            rows = list(await db.execute_fetchall(_CLAIM.format(skip=self.skip_locked),
+                                                  params))
             rows.sort(key=lambda row: (row[7], row[0]))  # RETURNING order is unspecified
             for row in rows:
                 try:
@@ -339,11 +347,13 @@ class SqlCore(SqlBase):
         first: dict[str, tuple[str, int]] = {}
         for digest, _, until in wanted:
             first.setdefault(digest, (digest, until))
+        # Sorted: processes claiming overlapping digests wait in one order (no deadlock).
+        ordered = sorted(first.values())
         async with self._transaction() as db:
             await db.execute("DELETE FROM request_claims WHERE expires_at <= ?",
                              (min(now for _, now, _ in wanted),))
             taken: set[str] = set()
-            for sql, values in many_values(_REQUEST_INSERT, "(?, ?)", list(first.values()),
+            for sql, values in many_values(_REQUEST_INSERT, "(?, ?)", ordered,
                                            _REQUEST_CONFLICT):
                 taken.update(str(row[0]) for row in await db.execute_fetchall(sql, values))
         out: list[bool] = []
@@ -357,6 +367,7 @@ class SqlCore(SqlBase):
         Never moves the record back."""
         at = to_micros(now)
         async with self._transaction() as db:
+            await self._turn(db, "heartbeat")  # the record read is the one replaced
             rows = list(await db.execute_fetchall(
                 "SELECT seen_at FROM scheduler_heartbeat WHERE id = 1"))
             await db.execute(

@@ -112,7 +112,7 @@ class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
         anonymised: dict[str, int] = {}
         scope, sp = _scope(group_id)
 
-        async with self._transaction() as db:
+        async with self._transaction(alone=True) as db:  # every table, at one moment
             async def run(sql: str, params: Sequence[Any]) -> int:
                 cursor = await db.execute(sql, tuple(params))
                 return max(cursor.rowcount, 0)
@@ -199,7 +199,7 @@ class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
         if missing:
             raise ValueError(f"retention cutoffs missing: {', '.join(missing)}")
         counts: dict[str, int] = {}
-        async with self._transaction() as db:
+        async with self._transaction(alone=True) as db:  # a sweep over every group
             cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             if cursor.rowcount != 1:
                 return None

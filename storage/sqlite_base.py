@@ -191,9 +191,10 @@ class SqliteBase(SqlBase):
 
     @contextlib.asynccontextmanager
     async def _transaction(
-        self, *, write: bool = True
+        self, *, write: bool = True, alone: bool = False
     ) -> AsyncIterator[SqlConnection]:
-        """One operation: the lock, then BEGIN IMMEDIATE ... COMMIT (or a plain read)."""
+        """One operation: the lock, then BEGIN IMMEDIATE ... COMMIT (or a plain read).
+        Every write runs alone on SQLite, so `alone` changes nothing."""
         async with self._lock:
             db = self._db
             if db is None:

@@ -61,6 +61,7 @@ class SqlAgreement(SqlBallotBoxes):
                                    deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         """Version 1 and its announcement, if the group has none yet."""
         async with self._transaction() as db:
+            await self._turn(db, f"agreement:{version.group_id}")  # versions: one at a time
             found = list(await db.execute_fetchall(
                 "SELECT 1 FROM agreement_versions WHERE group_id = ? LIMIT 1",
                 (version.group_id,)))
@@ -116,6 +117,8 @@ class SqlAgreement(SqlBallotBoxes):
         side: the ballot box is the only row written; once it is committed, the database
         is told to forget the box's earlier versions."""
         async with self._transaction() as db:
+            # Votes and the decision on one amendment take turns (see cast_vote in polls).
+            await self._turn(db, amendment_box(ballot.poll_id))
             rows = list(await db.execute_fetchall(
                 "SELECT status, closes_at FROM amendments WHERE id = ?", (ballot.poll_id,)))
             if not rows:
@@ -133,17 +136,21 @@ class SqlAgreement(SqlBallotBoxes):
         """Decide once: status and final counts, new version, the ballot box deleted and
         the announcements, together; then the box's earlier versions are forgotten."""
         async with self._transaction() as db:
+            # Always in this order: the amendment's turn (no vote lands between the count
+            # and the decision), then its group's agreement (the next version number).
+            await self._turn(db, amendment_box(amendment_id))
             rows = list(await db.execute_fetchall(
                 f"SELECT {_AMENDMENT_COLUMNS} FROM amendments WHERE id = ? AND status = 'open'",
                 (amendment_id,)))
             if not rows:
                 return None
             amendment = self._amendment_from(tuple(rows[0]))
+            await self._turn(db, f"agreement:{amendment.group_id}")
             box = await self._read_box(db, amendment_box(amendment_id))
             if box is not None:
                 amendment = dataclasses.replace(amendment, yes=box.tallies[0],
                                                 no=box.tallies[1])
-            # The open status, checked and changed under this write lock, makes the
+            # The open status, checked and changed in the amendment's turn, makes the
             # decision happen once; the occurrence is recorded for the scheduler's sake.
             await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             latest = list(await db.execute_fetchall(

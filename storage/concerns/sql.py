@@ -172,6 +172,7 @@ class SqlConcerns(SqlBase, ConcernStore):
     async def add_case_note(self, group_id: str, note: CaseNote) -> bool:
         """Add a signed, timed note to a live case, audited."""
         async with self._transaction() as db:
+            await self._turn(db, f"concern:{note.case_id}")  # not deleted before the note
             found = list(await db.execute_fetchall(
                 f"SELECT 1 FROM concern_cases WHERE id = ? AND group_id = ? "
                 f"AND status IN {_LIVE}", (note.case_id, group_id)))
@@ -247,6 +248,7 @@ class SqlConcerns(SqlBase, ConcernStore):
                              now: datetime) -> bool:
         """Delete a case's words and notes; keep the tombstone and audit."""
         async with self._transaction() as db:
+            await self._turn(db, f"concern:{case_id}")  # once, and after any note being added
             found = list(await db.execute_fetchall(
                 "SELECT 1 FROM concern_cases WHERE id = ? AND status != 'deleted'",
                 (case_id,)))
@@ -259,7 +261,7 @@ class SqlConcerns(SqlBase, ConcernStore):
     async def purge_closed_concerns(self, closed_before: datetime, now: datetime,
                                     ) -> list[str]:
         """Retention: delete cases closed before the cutoff, audited."""
-        async with self._transaction() as db:
+        async with self._transaction(alone=True) as db:  # a sweep over every group's cases
             rows = list(await db.execute_fetchall(
                 "SELECT id FROM concern_cases WHERE status = 'closed' AND closed_at < ?",
                 (to_micros(closed_before),)))

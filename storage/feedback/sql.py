@@ -106,6 +106,9 @@ class SqlFeedback(SqlBase, FeedbackStore):
             piles.setdefault((item.group_id, item.audience.value, to_micros(item.day)),
                              []).append(item)
         async with self._transaction() as db:
+            # Each pile read below is rewritten whole: its group's submissions and release
+            # take turns, across processes (an item added beside would be lost).
+            await self._turn(db, *(f"feedback:{group_id}" for group_id, _, _ in piles))
             marks = ", ".join("?" for _ in ids)
             if list(await db.execute_fetchall(
                     f"SELECT 1 FROM feedback_items WHERE id IN ({marks})", ids)):
@@ -138,6 +141,7 @@ class SqlFeedback(SqlBase, FeedbackStore):
                                minimum: int, review_from: datetime) -> int:
         """Move the pending items of ended days into review together, if enough."""
         async with self._transaction() as db:
+            await self._turn(db, f"feedback:{group_id}")  # no item joins a pile being moved
             rows = list(await db.execute_fetchall(
                 "SELECT day, body FROM feedback_pending WHERE group_id = ? AND audience = ? "
                 "AND day < ?", (group_id, audience.value, to_micros(ended_before))))

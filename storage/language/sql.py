@@ -1,22 +1,53 @@
-"""Members' languages in SQL both databases run (one statement per operation)."""
+"""Members' languages in SQL both databases run (one statement per operation).
+
+The language is asked on every event, so a burst of members acting at once asks for
+hundreds at the same moment: those asked together are read together, in one statement
+(on PostgreSQL a read per member would cost a pooled connection and three round trips
+each, and the members would queue for the pool)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from storage.group_commit import ROWS_PER_STATEMENT, GroupCommit
 from storage.sql import SqlBase, to_micros
+
+_Who = tuple[str, str]
 
 
 class SqlLanguages(SqlBase):
     """`bot.languages.LanguageStore` for both storage backends."""
 
     async def member_language(self, group_id: str, user_id: str) -> str | None:
-        """The language a member chose in a group, or None."""
+        """The language a member chose in a group, or None. Read at once when no other
+        read of languages is under way (as any read: nothing waits for a batch to
+        form); otherwise with the others asked meanwhile."""
+        batch: GroupCommit[_Who, str | None] | None = getattr(self, "_language_reads", None)
+        if batch is None:
+            batch = GroupCommit(self._member_languages, "coprod-language-reads")
+            self._language_reads = batch
+        if batch.busy or getattr(self, "_language_reading", False):
+            return await batch.submit((group_id, user_id))
+        self._language_reading = True
+        try:
+            return (await self._member_languages([(group_id, user_id)]))[0]
+        finally:
+            self._language_reading = False
+
+    async def _member_languages(self, wanted: Sequence[_Who]) -> list[str | None]:
+        """The languages of everyone asked for at once, read in one snapshot."""
+        unique = sorted(set(wanted))
+        found: dict[_Who, str] = {}
         async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT language FROM member_languages WHERE group_id = ? AND user_id = ?",
-                (group_id, user_id)))
-        return str(rows[0][0]) if rows else None
+            for start in range(0, len(unique), ROWS_PER_STATEMENT):
+                chunk = unique[start:start + ROWS_PER_STATEMENT]
+                rows = await db.execute_fetchall(
+                    "SELECT group_id, user_id, language FROM member_languages "
+                    f"WHERE (group_id, user_id) IN (VALUES {', '.join(['(?, ?)'] * len(chunk))})",
+                    [value for who in chunk for value in who])
+                found.update({(str(r[0]), str(r[1])): str(r[2]) for r in rows})
+        return [found.get(who) for who in wanted]
 
     async def set_member_language(self, group_id: str, user_id: str, language: str | None,
                                   now: datetime) -> None:

@@ -52,6 +52,7 @@ _RSVP_ROW = "(?, ?, ?, ?, ?)"
 _RSVP_CONFLICT = ("ON CONFLICT (meeting_id, occurrence, user_id) "
                   "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at")
 _UPSERT_RSVP = f"{_RSVP_INSERT} VALUES {_RSVP_ROW} {_RSVP_CONFLICT}"
+_CLAIM_CONFLICT = "ON CONFLICT (key) DO NOTHING RETURNING key"
 
 
 class _Rsvp(NamedTuple):
@@ -101,18 +102,23 @@ class SqlMeetings(SqlBase):
                 for d in drafts]
         if not rows:
             return []
+        insert = _INSERT_MEETING.replace("'draft'", "'active'")
+        ids: list[int] = []
         async with self._transaction() as db:
-            await db.executemany(_INSERT_MEETING.replace("'draft'", "'active'"), rows)
-            # Under the write lock the new rows hold the highest ids, in insertion order.
-            found = await db.execute_fetchall(
-                "SELECT id FROM meetings ORDER BY id DESC LIMIT ?", (len(rows),))
-        return sorted(int(row[0]) for row in found)
+            # Each row's own id, as other processes may be adding meetings beside.
+            for row in rows:
+                cursor = await db.execute(insert, row)
+                ids.append(int((await cursor.fetchone())[0]))
+        return ids
 
     async def confirm_meeting(self, group_id: str, draft_id: int, now: datetime,
                               deliveries: Sequence[NewDelivery] = ()) -> MeetingRecord | None:
         """Activate a draft, or copy it onto the meeting it edits and drop it."""
         at = to_micros(now)
         async with self._transaction() as db:
+            # A group's meeting changes (confirm, cancel, skip) take turns: each checks a
+            # meeting's status before it writes.
+            await self._turn(db, f"meetings:{group_id}")
             draft = await self._meeting(db, group_id, draft_id)
             if draft is None or draft.status != DRAFT:
                 return None
@@ -214,24 +220,27 @@ class SqlMeetings(SqlBase):
         """Claim the keys not claimed before, and store their deliveries, together."""
         if not claims:
             return set()
-        keys = [key for key, _ in claims]
         at = to_micros(now)
+        wanted = dict(claims)
         async with self._transaction() as db:
-            taken = {str(row[0]) for row in await db.execute_fetchall(
-                f"SELECT key FROM occurrences WHERE key IN ({','.join('?' * len(keys))})",
-                keys)}
-            fresh = [(key, deliveries) for key, deliveries in dict(claims).items()
-                     if key not in taken]
-            await db.executemany(
-                "INSERT INTO occurrences (key, owner, claimed_at) VALUES (?, ?, ?)",
-                [(key, owner, at) for key, _ in fresh])
-            await self._insert_deliveries(db, [d for _, ds in fresh for d in ds], now)
-        return {key for key, _ in fresh}
+            # The unique key decides, not a read before: another process claiming the same
+            # key at once waits for this commit, then finds it taken (and vice versa).
+            won: set[str] = set()
+            for sql, values in many_values(
+                    "INSERT INTO occurrences (key, owner, claimed_at)", "(?, ?, ?)",
+                    # Sorted: processes claiming overlapping keys at once wait for each
+                    # other's keys in one order, so they can never deadlock.
+                    [(key, owner, at) for key in sorted(wanted)], _CLAIM_CONFLICT):
+                won.update(str(row[0]) for row in await db.execute_fetchall(sql, values))
+            await self._insert_deliveries(
+                db, [d for key, ds in wanted.items() if key in won for d in ds], now)
+        return won
 
     async def cancel_meeting(self, group_id: str, meeting_id: int, now: datetime,
                              deliveries: Sequence[NewDelivery] = ()) -> bool:
         """Cancel a series, with the notice that says so."""
         async with self._transaction() as db:
+            await self._turn(db, f"meetings:{group_id}")
             cursor = await db.execute(
                 f"UPDATE meetings SET status = '{CANCELLED}', updated_at = ? WHERE id = ? "
                 f"AND group_id = ? AND status = '{ACTIVE}'",
@@ -245,6 +254,7 @@ class SqlMeetings(SqlBase):
                               now: datetime, deliveries: Sequence[NewDelivery] = ()) -> bool:
         """Record a skipped occurrence, with the notice that says so."""
         async with self._transaction() as db:
+            await self._turn(db, f"meetings:{group_id}")  # not cancelled before the skip
             found = list(await db.execute_fetchall(
                 f"SELECT 1 FROM meetings WHERE id = ? AND group_id = ? AND status = '{ACTIVE}'",
                 (meeting_id, group_id)))

@@ -81,6 +81,9 @@ class SqlPolls(SqlBallotBoxes):
         database is told to forget the box's earlier versions, then the vote is answered.
         """
         async with self._transaction() as db:
+            # Votes and the close of one poll take turns: the box (or the voter's row)
+            # read below is the one rewritten, and the poll is still open when it is.
+            await self._turn(db, poll_box(ballot.poll_id))
             rows = list(await db.execute_fetchall(
                 "SELECT status, closes_at, anonymous FROM polls WHERE id = ?",
                 (ballot.poll_id,)))
@@ -162,6 +165,7 @@ class SqlPolls(SqlBallotBoxes):
         """Close once, drop the voter tags and sealed choices, post results; then have
         the database forget every earlier version of the boxes."""
         async with self._transaction() as db:
+            await self._turn(db, poll_box(poll_id))  # no vote lands between count and close
             await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
             rows = list(await db.execute_fetchall(
                 f"SELECT {_POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,)))

@@ -128,7 +128,8 @@ async def test_the_box_table_has_no_hidden_order_and_votes_from_two_processes_al
         backend: str, tmp_path: Path, cipher: FieldCipher) -> None:
     """`ballot_boxes` is (id, box) only: no rowid or serial recording when boxes changed.
     Votes arriving at once through two connections (two processes) each count once: the
-    box is read and rewritten under the write lock, so none is lost."""
+    box is read and rewritten in the poll's turn (on SQLite, the file's), so none is
+    lost."""
     async with opened_storage(backend, tmp_path / "coprod.db", cipher) as store:
         assert await table_columns(store, "ballot_boxes") == ["id", "box"]
         if isinstance(store, SqliteStorage):

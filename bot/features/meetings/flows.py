@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from bot.features.meetings.occurrences import Occurrences
 from bot.features.meetings.store import (
     ACTIVE,
     DRAFT,
+    AgendaItem,
     MeetingDraft,
     MeetingRecord,
     MeetingsStore,
@@ -140,6 +141,10 @@ class Flows:
                                       command="meeting schedule")
         self.minutes_spec = FormSpec(MINUTES_FORM, MINUTES_FIELDS, self.submit_minutes,
                                      command="minutes")
+        # The reminder last redrawn after an RSVP, and what it was drawn from: members
+        # pressing at once get the same counts back (their answers share one commit),
+        # so it is drawn once for all of them, not once each.
+        self._redrawn: tuple[object, Message] | None = None
 
     # ---- helpers ---------------------------------------------------------------------
 
@@ -420,11 +425,22 @@ class Flows:
             # group's in a channel, the presser's own in their direct messages.
             in_channel = not isinstance(ctx.event, ButtonPress) or ctx.event.channel is not None
             with speaking(ctx.settings.language if in_channel else _current()):
-                message = compose_reminder(found.meeting, occurrence, found.agenda,
-                                           found.counts, late)
+                message = self._reminder(found.meeting, occurrence, found.agenda,
+                                         found.counts, late)
             return Reply(update=message,
                          messages=(Message(wording.rsvp_thanks(RSVP_LABELS[answer])),))
         return handle
+
+    def _reminder(self, meeting: MeetingRecord, occurrence: datetime,
+                  agenda: Sequence[AgendaItem], counts: dict[str, int], late: bool,
+                  ) -> Message:
+        """`compose_reminder`, drawn again only when something it shows has changed."""
+        drawn_from: tuple[object, ...] = (meeting, occurrence, tuple(agenda),
+                                          tuple(sorted(counts.items())), late, _current())
+        if self._redrawn is None or self._redrawn[0] != drawn_from:
+            self._redrawn = (drawn_from, compose_reminder(meeting, occurrence, [*agenda],
+                                                          counts, late))
+        return self._redrawn[1]
 
     async def dm_button(self, ctx: Context) -> Reply:
         """Remind me by DM too."""
