@@ -431,7 +431,7 @@ class Flows:
 
     async def _dm_optin(self, ctx: Context, meeting_id: int, on: bool) -> Reply:
         meeting = await self.meeting(ctx, meeting_id)
-        await self.store.set_dm_optin(meeting.id, ctx.actor.user_id, on)
+        await self.store.set_dm_optin(meeting.id, ctx.actor.user_id, on, ctx.now())
         updated = await self.store.get_meeting(ctx.group_id, meeting.id)
         if updated is not None:
             self.jobs.add_meeting(updated)
