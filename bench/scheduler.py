@@ -265,10 +265,16 @@ async def coprod_scheduler(database: str | Path, workload: Workload) -> dict[str
               "first due time, inside the preparing window)")
     cpu = time.process_time()
     try:
-        async with asyncio.timeout(workload.spread + LEAD + 120):
-            while (len(store.claimed) < workload.jobs  # noqa: ASYNC110 - polling counters
-                   or len(adapter.sent_at) < store.deliveries):
-                await asyncio.sleep(0.05)
+        try:
+            async with asyncio.timeout(workload.spread + LEAD + 300):
+                while (len(store.claimed) < workload.jobs  # noqa: ASYNC110 - polling
+                       or len(adapter.sent_at) < store.deliveries):
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            print(f"  {workload.name}: timed out with {len(store.claimed)} of "
+                  f"{workload.jobs} claimed, {len(adapter.sent_at)} of {store.deliveries} "
+                  "sent")
+            raise
         cpu = time.process_time() - cpu
     finally:
         MeetingJobs._remind = remind  # type: ignore[method-assign]

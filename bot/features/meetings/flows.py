@@ -483,6 +483,8 @@ class Flows:
             raise UserError(wording.agenda_too_long(AGENDA_MAX))
         await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
                                          ctx.actor.display_name, text, ctx.now())
+        # A reminder prepared ahead was dropped with it: this process makes it again.
+        self.jobs.add_meeting(meeting)
         zone = await self.zone_of(ctx)
         return Reply.text(wording.agenda_added(neutralise(meeting.title),
                                                when_text(occurrence, zone)))

@@ -51,7 +51,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 ACTION_REMINDER_AT = time(9, 0)
 # Reminders are read, written and stored this long before they are due (not sent before):
 # a burst of thousands due at one instant is then ready in the outbox at that instant.
-PREPARE_AHEAD = timedelta(seconds=5)
+PREPARE_AHEAD = timedelta(seconds=10)
 
 
 def action_schedule_id(action_id: int) -> str:
