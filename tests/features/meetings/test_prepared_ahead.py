@@ -9,14 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot
-from bot.app import App
+from adapters.memory import MemoryBot
 from bot.clock import FakeClock
-from bot.config import Config
 from bot.features.meetings.jobs import PREPARE_AHEAD
 from bot.messages import Message
 from storage.interface import Storage
-from tests.features.meetings.conftest import load_schedules, press, run_due, schedule
+from tests.features.meetings.conftest import press, run_due, schedule, start_bot
 
 pytestmark = pytest.mark.backends
 
@@ -35,14 +33,14 @@ def dm_reminders(bot: MemoryBot, who: str) -> list[Message]:
     return [m for m in bot.adapter.sent_to_dm(who) if m.text.startswith("Reminder")]
 
 
-async def new_bot(storage: Storage, clock: FakeClock) -> MemoryBot:
-    """An app on the shared storage (another process, or the same one restarted)."""
-    app = App(Config(), storage, clock=clock)
-    await app.load()
-    bot = MemoryBot(app, MemoryAdapter())
-    bot.adapter.member("carol", "Facilitator")
-    await load_schedules(app)
-    return bot
+async def retitle(bot: MemoryBot, title: str) -> None:
+    """Alice edits the meeting's title through the edit form."""
+    opened = await bot.run("alice", "/meeting edit meeting=1")
+    assert opened.form is not None
+    values = {f.key: f.default for f in opened.form.fields}
+    values["title"] = title
+    checked = await bot.submit("alice", opened.form.form_id, values, state=opened.form.state)
+    await press(bot, "alice", checked.messages[0], "Save meeting")
 
 
 async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> None:
@@ -61,7 +59,7 @@ async def prepared(bot: MemoryBot, clock: FakeClock) -> None:
 @pytest.fixture
 async def bot(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
     """The default app with one meeting on 13 January 18:00, reminded an hour before."""
-    memory = await new_bot(storage, clock)
+    memory = await start_bot(storage, clock)
     assert await schedule(memory, when="2026-01-13 18:00", reminders="1 hour") == 1
     yield memory
     await memory.close()
@@ -85,12 +83,7 @@ async def test_prepared_ahead_and_sent_once_at_the_due_time(
 async def test_an_edit_between_prepare_and_due_is_sent_as_edited(
         bot: MemoryBot, clock: FakeClock) -> None:
     await prepared(bot, clock)
-    opened = await bot.run("alice", "/meeting edit meeting=1")
-    assert opened.form is not None
-    values = {f.key: f.default for f in opened.form.fields}
-    values["title"] = "Budget meeting"
-    checked = await bot.submit("alice", opened.form.form_id, values, state=opened.form.state)
-    await press(bot, "alice", checked.messages[0], "Save meeting")
+    await retitle(bot, "Budget meeting")
     await at(bot, clock, DUE)
     (reminder,) = reminders(bot)
     assert "**Budget meeting**" in reminder.text
@@ -143,7 +136,7 @@ async def test_a_restart_between_prepare_and_due_sends_once(
         bot: MemoryBot, storage: Storage, clock: FakeClock) -> None:
     await prepared(bot, clock)
     await bot.close()  # the process ends; what it prepared is in storage
-    again = await new_bot(storage, clock)
+    again = await start_bot(storage, clock)
     try:
         await at(again, clock, DUE - timedelta(seconds=1))  # prepares again: already done
         assert reminders(again) == []
@@ -160,7 +153,7 @@ async def test_down_across_the_due_time_sends_the_prepared_reminder_once(
     await storage.scheduler_heartbeat(bot.app.scheduler.handled_until(clock.now()))
     await bot.close()
     clock.advance(timedelta(minutes=10))  # down until 17:10, within the grace
-    again = await new_bot(storage, clock)
+    again = await start_bot(storage, clock)
     try:
         await again.app.scheduler.catch_up(
             await storage.scheduler_last_seen() or clock.now(), clock.now())
@@ -173,7 +166,7 @@ async def test_down_across_the_due_time_sends_the_prepared_reminder_once(
 
 async def test_another_process_cancels_between_prepare_and_due(
         bot: MemoryBot, storage: Storage, clock: FakeClock) -> None:
-    other = await new_bot(storage, clock)
+    other = await start_bot(storage, clock)
     try:
         await prepared(bot, clock)
         await other.run("alice", "/meeting cancel meeting=1")
@@ -186,16 +179,10 @@ async def test_another_process_cancels_between_prepare_and_due(
 
 async def test_another_process_edits_between_prepare_and_due(
         bot: MemoryBot, storage: Storage, clock: FakeClock) -> None:
-    other = await new_bot(storage, clock)
+    other = await start_bot(storage, clock)
     try:
         await prepared(bot, clock)
-        opened = await other.run("alice", "/meeting edit meeting=1")
-        assert opened.form is not None
-        values = {f.key: f.default for f in opened.form.fields}
-        values["title"] = "Budget meeting"
-        checked = await other.submit("alice", opened.form.form_id, values,
-                                     state=opened.form.state)
-        await press(other, "alice", checked.messages[0], "Save meeting")
+        await retitle(other, "Budget meeting")
         await at(bot, clock, DUE)
         await at(other, clock, DUE)
         sent = reminders(bot) + reminders(other)
