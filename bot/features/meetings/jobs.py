@@ -183,9 +183,9 @@ class MeetingJobs:
                                       reminded_occurrences(occurrences, offsets, firing.due)))
 
     async def remind_together(self, batch: list[_Due]) -> None:
-        """Reminders due together: one read for all, then one claim for all. Each is
-        stored not to be sent before its due time (it may be prepared ahead); at the due
-        time, those still claimed (not dropped by an edit since) cost one read."""
+        """Reminders due together: one read for all, then one claim for all. One prepared
+        ahead is stored not to be sent before its due time; at the due time, those still
+        claimed (not dropped by an edit since) cost one read."""
         storage = self.store
         taken = await storage.claimed_occurrences([d.firing.key for d in batch])
         batch = [d for d in batch if d.firing.key not in taken]
@@ -228,7 +228,8 @@ class MeetingJobs:
             return made[language]
 
         channel = posts_in(settings.updates_channel, meeting.channel)
-        due = firing.due
+        # Prepared ahead: not to be sent before it is due (at or after due: at once).
+        due = firing.due if firing.early else None
         deliveries = [NewDelivery(key, Destination.to_channel(meeting.group_id, channel),
                                   message_in(settings.language), not_before=due)
                       ] if channel else []
