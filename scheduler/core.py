@@ -20,6 +20,15 @@ occurrence as any other does, so across processes it still runs once.
 The heartbeat never runs ahead of work not yet done: it is written after the catch-up, and
 then records the earliest occurrence still being acted on (or now), so a
 process killed half-way through leaves that work to the next start.
+
+Preparing ahead: a schedule added with `ahead` (meeting reminders) fires twice for each
+occurrence. First `ahead` before it is due, with `Firing.early` set: the job does its
+slow work then (reads, renders, claims the occurrence with deliveries that are not sent
+before the due time), so a burst of thousands due at one instant is already in the outbox
+when it falls due. Then again at the due time, as any firing: the job only checks that
+its claim still stands (an edit or a cancellation in between drops a prepared claim in
+storage, and this second firing then does the work afresh). The occurrence counts as
+handled only after the second firing, so a restart in between still sends it, once.
 """
 
 from __future__ import annotations
@@ -61,6 +70,8 @@ class Firing:
     schedule_id: str
     due: datetime
     late: bool = False
+    # Fired `ahead` before `due` to prepare (see the module's docstring); `due` is unchanged.
+    early: bool = False
 
     @property
     def key(self) -> str:
@@ -85,6 +96,17 @@ class _Entry:
     catch_up: bool = False
     # The heap item that is this entry's live timer (older items for it are stale).
     timer: int = 0
+    # Fire this long before each due time too, to prepare (zero: no early firing).
+    ahead: timedelta = timedelta(0)
+    # The due time whose early firing has been done.
+    prepared: datetime | None = None
+
+    def wake_at(self) -> datetime | None:
+        """When this entry's timer should go off next: its early firing, if it has one
+        still to do, else its due time."""
+        if self.due is None or not self.ahead or self.prepared == self.due:
+            return self.due
+        return self.due - self.ahead
 
 
 class Scheduler:
@@ -121,13 +143,15 @@ class Scheduler:
         return self._grace
 
     def add(self, schedule_id: str, next_due: NextDue, job: FiringJob, *,
-            catch_up: bool = False) -> None:
+            catch_up: bool = False, ahead: timedelta = timedelta(0)) -> None:
         """Add or replace a schedule. Takes effect at once: a replaced schedule's pending
         timer is dropped (so an edit or a cancellation stops what was scheduled).
         `catch_up`: the job is safe to run however late (idempotent, nothing a member
         would find stale), so after downtime longer than the grace its latest missed
-        occurrence still runs once, late, instead of being recorded as missed."""
-        self._entries[schedule_id] = _Entry(next_due, job, None, catch_up)
+        occurrence still runs once, late, instead of being recorded as missed.
+        `ahead`: also fire each occurrence this long before it is due, marked early, to
+        prepare it (see the module's docstring)."""
+        self._entries[schedule_id] = _Entry(next_due, job, None, catch_up, ahead=ahead)
         self._arm(schedule_id, self._clock.now())
 
     def remove(self, schedule_id: str) -> None:
@@ -216,6 +240,10 @@ class Scheduler:
         count = 0
         for _ in range(LOOKBACK_LIMIT):
             due = entry.due
+            if due is not None and due > now:
+                await self._prepare(schedule_id, entry, due, now)
+                if self._entries.get(schedule_id) is not entry:
+                    return count
             if due is None or due > now:
                 break
             late = now - due > LATE_AFTER
@@ -235,6 +263,15 @@ class Scheduler:
         if entry.due is None or entry.due > now:
             self._arm(schedule_id, now, keep=True)
         return count
+
+    async def _prepare(self, schedule_id: str, entry: _Entry, due: datetime,
+                       now: datetime) -> None:
+        """The early firing of `due`, once, if it is time. Done even if the job fails: the
+        firing at the due time does the work then."""
+        if not entry.ahead or entry.prepared == due or due - entry.ahead > now:
+            return
+        entry.prepared = due
+        await self._run(schedule_id, entry, Firing(schedule_id, due, early=True))
 
     def handled_until(self, now: datetime) -> datetime:
         """The latest moment up to which every occurrence has been acted on: `now`, or
@@ -260,7 +297,7 @@ class Scheduler:
             return
         if not keep:
             entry.due = entry.next_due(now - timedelta(microseconds=1))
-        when = at or entry.due
+        when = at or entry.wake_at()
         entry.timer = next(self._counter)
         if when is None or self._aps is None:
             return
@@ -325,14 +362,16 @@ class Scheduler:
             if entry is None or entry.due is None:
                 return
             # Only this schedule: a timer never walks every schedule (there may be many).
+            # Never before the time it was set for (a timer may go off a little early).
             await self._run_entry(schedule_id, entry,
-                                  max(self._clock.now(), entry.due, when))
+                                  max(self._clock.now(), entry.wake_at() or when, when))
         except Exception:
             log.exception("schedule.timer_failed")
 
     async def _run(self, schedule_id: str, entry: _Entry, firing: Firing) -> bool:
-        self.metrics.schedule_fired(
-            max(0.0, (self._clock.now() - firing.due).total_seconds()))
+        if not firing.early:
+            self.metrics.schedule_fired(
+                max(0.0, (self._clock.now() - firing.due).total_seconds()))
         try:
             await entry.job(firing)
         except Exception as exc:

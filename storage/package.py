@@ -57,6 +57,8 @@ class MemberTx:
     deleted: dict[str, int] = field(default_factory=dict)
     anonymised: dict[str, int] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict)
+    # When the erasure happens (None outside an erasure).
+    now: datetime | None = None
 
     def scope(self, column: str = "group_id") -> tuple[str, tuple[Any, ...]]:
         """` AND column = ?` and its parameter when one group is asked for, else nothing."""

@@ -135,7 +135,7 @@ class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
             for package in storage_packages():
                 if package.erase is not None:
                     await package.erase(MemberTx(db, self, m, group_id, deleted, anonymised,
-                                                 kept))
+                                                 kept, now=now))
 
 
             gone, rewrites, resealed = [], [], []

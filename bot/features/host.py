@@ -39,9 +39,10 @@ class Scheduling(Protocol):
     """The scheduler, as a feature sees it: schedules added and removed by id."""
 
     def add(self, schedule_id: str, next_due: NextDue, job: FiringJob, *,
-            catch_up: bool = False) -> None:
+            catch_up: bool = False, ahead: timedelta = timedelta(0)) -> None:
         """Add or replace a schedule (`catch_up`: its job is safe to run however late, so
-        its latest occurrence missed while down still runs, once)."""
+        its latest occurrence missed while down still runs, once; `ahead`: each
+        occurrence is also fired this long before it is due, marked early, to prepare)."""
 
     def remove(self, schedule_id: str) -> None:
         """Stop a schedule."""

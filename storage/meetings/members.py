@@ -97,6 +97,13 @@ async def erase_member(tx: MemberTx) -> None:
     mscope, msp = _meeting_scope(tx)
     tx.add(tx.deleted, "member_zones", await tx.run(
         f"DELETE FROM member_zones WHERE user_id = ?{scope}", (m, *sp)))
+    # A reminder prepared ahead may quote their agenda points: dropped, to be made again
+    # at its due time without them (`MeetingsStore.cancel_meeting` says how).
+    quoted = await tx.rows(
+        f"SELECT DISTINCT meeting_id FROM agenda_items WHERE author_id = ?{mscope}", (m, *msp))
+    if tx.now is not None:
+        for (meeting_id,) in quoted:
+            await tx.store._unprepare(tx.db, int(meeting_id), tx.now)
     for table, column in (("meeting_rsvps", "user_id"),
                           ("meeting_dm_optins", "user_id"),
                           ("agenda_items", "author_id")):

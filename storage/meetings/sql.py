@@ -4,7 +4,7 @@ words encrypted."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from bot.features.meetings.store import (
@@ -20,6 +20,7 @@ from bot.features.meetings.store import (
     NewMinutes,
     ReminderContext,
     RsvpAnswer,
+    meeting_schedule_id,
 )
 from bot.outbox import NewDelivery
 from storage.group_commit import GroupCommit, many_values
@@ -64,6 +65,15 @@ class _Rsvp(NamedTuple):
     user_id: str
     answer: str
     now: datetime
+
+
+def _due_in(key: str, start: int) -> datetime:
+    """The due time in an occurrence key ("schedule@" then the time in ISO form); the
+    distant past for a key that has none."""
+    try:
+        return datetime.fromisoformat(key[start:])
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _reminders_text(reminders: Sequence[int]) -> str:
@@ -137,6 +147,7 @@ class SqlMeetings(SqlBase):
                 if cursor.rowcount != 1:
                     return None
                 target = draft.replaces
+                await self._unprepare(db, target, now)
             await self._insert_deliveries(db, deliveries, now)
             return await self._meeting(db, group_id, target)
 
@@ -236,6 +247,41 @@ class SqlMeetings(SqlBase):
                 db, [d for key, ds in wanted.items() if key in won for d in ds], now)
         return won
 
+    async def claimed_occurrences(self, keys: Sequence[str]) -> set[str]:
+        """Which of these occurrence keys are claimed (one read)."""
+        if not keys:
+            return set()
+        async with self._transaction(write=False) as db:
+            return {str(row[0]) for row in await db.execute_fetchall(
+                f"SELECT key FROM occurrences WHERE key IN ({','.join('?' * len(keys))})",
+                list(keys))}
+
+    async def _unprepare(self, db: SqlConnection, meeting_id: int, now: datetime) -> None:
+        """Inside a change to a meeting: drop its reminders prepared ahead and not yet due
+        (see `MeetingsStore.cancel_meeting`), so the firing at the due time makes them
+        again from the meeting as it is now, or not at all.
+
+        A prepared reminder is an occurrence claim whose due time (in its key, after
+        "@") is still to come, with deliveries not to be sent before then. Only
+        deliveries still pending and never tried are dropped; one a dispatcher already
+        holds (its clock ahead of ours) is kept, and as the new ones reuse the same
+        delivery keys it is still sent once, never twice. Scans the occurrences and the
+        pending deliveries of this one meeting by key prefix (no index is used; changes to
+        a meeting are rare, and both tables are kept short by the retention sweep)."""
+        prefix = meeting_schedule_id(meeting_id) + "@"
+        at = to_micros(now)
+        rows = await db.execute_fetchall(
+            "SELECT key FROM occurrences WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        future = [(str(row[0]),) for row in rows
+                  if _due_in(str(row[0]), len(prefix)) > now]
+        if not future:
+            return
+        await db.executemany("DELETE FROM occurrences WHERE key = ?", future)
+        await db.execute(
+            "DELETE FROM deliveries WHERE status = 'pending' AND attempts = 0 "
+            "AND next_attempt_at > ? AND substr(idem_key, 1, ?) = ?",
+            (at, len(prefix), prefix))
+
     async def cancel_meeting(self, group_id: str, meeting_id: int, now: datetime,
                              deliveries: Sequence[NewDelivery] = ()) -> bool:
         """Cancel a series, with the notice that says so."""
@@ -247,6 +293,7 @@ class SqlMeetings(SqlBase):
                 (to_micros(now), meeting_id, group_id))
             if cursor.rowcount != 1:
                 return False
+            await self._unprepare(db, meeting_id, now)
             await self._insert_deliveries(db, deliveries, now)
         return True
 
@@ -265,6 +312,7 @@ class SqlMeetings(SqlBase):
                 "ON CONFLICT DO NOTHING", (meeting_id, to_micros(occurrence)))
             if cursor.rowcount != 1:
                 return False
+            await self._unprepare(db, meeting_id, now)
             await self._insert_deliveries(db, deliveries, now)
         return True
 
@@ -334,9 +382,12 @@ class SqlMeetings(SqlBase):
         async with self._transaction(write=False) as db:
             return await self._counts(db, meeting_id, to_micros(occurrence))
 
-    async def set_dm_optin(self, meeting_id: int, user_id: str, on: bool) -> None:
-        """Switch personal reminders on or off."""
+    async def set_dm_optin(self, meeting_id: int, user_id: str, on: bool,
+                           now: datetime | None = None) -> None:
+        """Switch personal reminders on or off (with `now`: and drop prepared reminders)."""
         async with self._transaction() as db:
+            if now is not None:
+                await self._unprepare(db, meeting_id, now)
             if on:
                 await db.execute("INSERT INTO meeting_dm_optins (meeting_id, user_id) "
                                  "VALUES (?, ?) ON CONFLICT DO NOTHING", (meeting_id, user_id))
@@ -373,6 +424,7 @@ class SqlMeetings(SqlBase):
         """Add an agenda point (encrypted: it is someone's words)."""
         body = self._encrypt_json({"name": author_name, "text": text})
         async with self._transaction() as db:
+            await self._unprepare(db, meeting_id, now)
             cursor = await db.execute(
                 "INSERT INTO agenda_items (meeting_id, occurrence, author_id, body, "
                 "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",

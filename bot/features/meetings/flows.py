@@ -456,7 +456,7 @@ class Flows:
 
     async def _dm_optin(self, ctx: Context, meeting_id: int, on: bool) -> Reply:
         meeting = await self.meeting(ctx, meeting_id)
-        await self.store.set_dm_optin(meeting.id, ctx.actor.user_id, on)
+        await self.store.set_dm_optin(meeting.id, ctx.actor.user_id, on, ctx.now())
         updated = await self.store.get_meeting(ctx.group_id, meeting.id)
         if updated is not None:
             self.jobs.add_meeting(updated)
@@ -508,6 +508,8 @@ class Flows:
             raise UserError(wording.agenda_too_long(AGENDA_MAX))
         await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
                                          ctx.actor.display_name, text, ctx.now())
+        # A reminder prepared ahead was dropped with it: this process makes it again.
+        self.jobs.add_meeting(meeting)
         zone = await self.zone_of(ctx)
         return Reply.text(wording.agenda_added(neutralise(meeting.title),
                                                when_text(occurrence, zone)))

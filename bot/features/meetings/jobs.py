@@ -25,6 +25,7 @@ from bot.features.meetings.store import (
     MeetingRecord,
     MeetingsStore,
     MeetingTimes,
+    meeting_schedule_id,
 )
 from bot.features.meetings.texts import (
     action_text,
@@ -48,11 +49,9 @@ FEATURE = "meetings"
 OWNER = "meetings"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ACTION_REMINDER_AT = time(9, 0)
-
-
-def meeting_schedule_id(meeting_id: int) -> str:
-    """The scheduler id of a meeting's reminders."""
-    return f"meeting:{meeting_id}"
+# Reminders are read, written and stored this long before they are due (not sent before):
+# a burst of thousands due at one instant is then ready in the outbox at that instant.
+PREPARE_AHEAD = timedelta(seconds=10)
 
 
 def action_schedule_id(action_id: int) -> str:
@@ -123,7 +122,8 @@ class MeetingJobs:
         async def job(firing: Firing) -> None:
             await self._remind(group_id, meeting_id, occurrences, offsets, firing)
 
-        self.host.scheduler.add(meeting_schedule_id(meeting_id), next_due, job)
+        self.host.scheduler.add(meeting_schedule_id(meeting_id), next_due, job,
+                                ahead=PREPARE_AHEAD)
 
     def remove_meeting(self, meeting_id: int) -> None:
         """Stop a meeting's reminders."""
@@ -183,8 +183,14 @@ class MeetingJobs:
                                       reminded_occurrences(occurrences, offsets, firing.due)))
 
     async def remind_together(self, batch: list[_Due]) -> None:
-        """Reminders due together: one read for all, then one claim for all."""
+        """Reminders due together: one read for all, then one claim for all. One prepared
+        ahead is stored not to be sent before its due time; at the due time, those still
+        claimed (not dropped by an edit since) cost one read."""
         storage = self.store
+        taken = await storage.claimed_occurrences([d.firing.key for d in batch])
+        batch = [d for d in batch if d.firing.key not in taken]
+        if not batch:
+            return
         contexts = await storage.reminder_contexts(
             [(d.group_id, d.meeting_id, d.occurrences) for d in batch])
         claims: list[tuple[str, list[NewDelivery]]] = []
@@ -222,13 +228,16 @@ class MeetingJobs:
             return made[language]
 
         channel = posts_in(settings.updates_channel, meeting.channel)
+        # Prepared ahead: not to be sent before it is due (at or after due: at once).
+        due = firing.due if firing.early else None
         deliveries = [NewDelivery(key, Destination.to_channel(meeting.group_id, channel),
-                                  message_in(settings.language))] if channel else []
+                                  message_in(settings.language), not_before=due)
+                      ] if channel else []
         for user in sorted(meeting.dm_optins):
             language = await self.host.language_of(meeting.group_id, user)
             deliveries.append(NewDelivery(f"{key}:dm:{user}",
                                           Destination.to_dm(meeting.group_id, user),
-                                          message_in(language)))
+                                          message_in(language), not_before=due))
         return deliveries
 
     async def _post_coming_up(self, group_id: str, firing: Firing) -> None:

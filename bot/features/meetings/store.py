@@ -22,6 +22,12 @@ CANCELLED = "cancelled"
 RSVP_ANSWERS = ("going", "maybe", "no")
 
 
+def meeting_schedule_id(meeting_id: int) -> str:
+    """The scheduler id of a meeting's reminders; the keys of its occurrences and of
+    their deliveries start with it and "@" (so storage can find prepared ones)."""
+    return f"meeting:{meeting_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingDraft:
     """A meeting as a member described it, before (or instead of) what was saved."""
@@ -184,9 +190,17 @@ class MeetingsStore(Protocol):
         """Claim several occurrences, each with its deliveries, in one transaction; return
         the keys claimed now (a key claimed before is skipped with its deliveries)."""
 
+    async def claimed_occurrences(self, keys: Sequence[str]) -> set[str]:
+        """Which of these occurrence keys are claimed (one read)."""
+
     async def cancel_meeting(self, group_id: str, meeting_id: int, now: datetime,
                              deliveries: Sequence[NewDelivery] = ()) -> bool:
-        """Cancel a whole series; False if it was not active."""
+        """Cancel a whole series; False if it was not active.
+
+        This and every other change to what a meeting's reminder says (an edit, a skip,
+        a DM opt-in or opt-out, an agenda point) also drops, in the same transaction, the
+        claims of its reminders prepared ahead and not yet due, with their deliveries not
+        yet sent: the scheduler's firing at the due time then makes them afresh."""
 
     async def skip_occurrence(self, group_id: str, meeting_id: int, occurrence: datetime,
                               now: datetime, deliveries: Sequence[NewDelivery] = ()) -> bool:
@@ -205,8 +219,10 @@ class MeetingsStore(Protocol):
     async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> dict[str, int]:
         """The counts of each answer for one occurrence."""
 
-    async def set_dm_optin(self, meeting_id: int, user_id: str, on: bool) -> None:
-        """Switch a member's personal DM reminders for a meeting on or off."""
+    async def set_dm_optin(self, meeting_id: int, user_id: str, on: bool,
+                           now: datetime | None = None) -> None:
+        """Switch a member's personal DM reminders for a meeting on or off (with `now`,
+        reminders prepared ahead are dropped, as `cancel_meeting` says)."""
 
     async def set_member_zone(self, group_id: str, user_id: str, zone: str | None,
                               now: datetime) -> None:

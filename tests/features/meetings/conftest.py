@@ -28,13 +28,20 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def bot(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
     """The default app, with Carol as a facilitator."""
+    memory = await start_bot(storage, clock)
+    yield memory
+    await memory.close()
+
+
+async def start_bot(storage: Storage, clock: FakeClock) -> MemoryBot:
+    """The default app on this storage, with Carol as a facilitator, its schedules
+    loaded (another process on the same database, or the same one restarted)."""
     app = App(Config(), storage, clock=clock)
     await app.load()
     memory = MemoryBot(app, MemoryAdapter())
     memory.adapter.member("carol", "Facilitator")
     await load_schedules(app)
-    yield memory
-    await memory.close()
+    return memory
 
 
 async def load_schedules(app: App) -> None:
