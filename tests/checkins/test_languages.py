@@ -167,7 +167,8 @@ def test_words_fit_the_platforms(language: str) -> None:
             for option in (checkins.CHECKIN_OPTION_CADENCE, checkins.CHECKIN_OPTION_DAY,
                            checkins.CHECKIN_OPTION_QUIET, checkins.CHECKIN_PAUSE_UNTIL_OPTION,
                            checkins.CHECKIN_OPTION_FACILITATOR, checkins.CHECKIN_OPTION_DAYS,
-                           buddies.BUDDY_OPTION_MEMBER, buddies.BUDDY_OPTION_UNDO):
+                           buddies.N_("who not to be paired with"), buddies.N_("yes to take them "
+                                                                               "off your list")):
                 assert len(tr(option)) <= 100, tr(option)
             assert len(checkins.one_to_one_reply_title("A" * 60)) <= 45
     finally:

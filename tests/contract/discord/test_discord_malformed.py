@@ -173,7 +173,11 @@ async def help_still_works(fake: FakeDiscord) -> None:
     """The next valid command is answered (bounded wait)."""
     interaction = await fake.slash("alice", "help")
     response = await fake.wait_response(interaction, limit=5)
-    assert response["data"]["content"].startswith(help_wording.HELP_INTRO)
+    assert response["data"]["content"].startswith(help_wording.N_("Here is what you can do. "
+                                                                  "Commands start with a slash "
+                                                                  "(/). Type /help followed by a "
+                                                                  "command's name to learn more "
+                                                                  "about it."))
 
 
 def _ours(caplog: pytest.LogCaptureFixture) -> Iterator[logging.LogRecord]:
