@@ -16,7 +16,6 @@ from bot.features.agreement import wording as agreement_words
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.rules import outcome
 from bot.features.agreement.store import AmendmentStatus
-from bot.features.polls import wording as poll_wording
 from tests.agreement.helpers import (
     agreement_of,
     close_all,
@@ -205,7 +204,7 @@ async def test_closing_time_can_be_set_with_the_polls_rules(bot: MemoryBot) -> N
     assert amendment.closes_at - bot.app.clock.now() == timedelta(days=2)
     past = await bot.run("carol", '/agreement propose change=add text="Cake" reason="Joy" '
                                   'closes="2020-01-01 10:00"')
-    assert reply_text(past) == poll_wording.POLL_CLOSE_IN_PAST
+    assert reply_text(past) == "That closing time has already passed. Please choose a time to come."
     assert len(await bot.app.storage.open_amendments()) == 1
 
 

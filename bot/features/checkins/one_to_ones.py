@@ -30,6 +30,7 @@ from bot.features.checkins.store import (
     OneToOne,
     RequestStatus,
 )
+from bot.features.checkins.wording import N_
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
@@ -124,9 +125,9 @@ class OneToOnes:
         reply = Button(wording.one_to_one_reply_button(neutralise(request.member_name)),
                        REPLY_ACTION, request.request_id)
         if request.status is RequestStatus.ARRANGED:
-            return (reply, Button(wording.ONE_TO_ONE_DONE_BUTTON, DONE_ACTION,
+            return (reply, Button(N_("Mark done"), DONE_ACTION,
                                   request.request_id))
-        return (reply, Button(wording.ONE_TO_ONE_ARRANGED_BUTTON, ARRANGED_ACTION,
+        return (reply, Button(N_("Mark arranged"), ARRANGED_ACTION,
                               request.request_id, "primary"))
 
     # ---- facilitators: reply, arranged, done ------------------------------------------------
@@ -135,7 +136,8 @@ class OneToOnes:
         request = await self.store.one_to_one(request_id[:20])
         if request is None or request.group_id != ctx.group_id \
                 or request.facilitator_id != ctx.actor.user_id:
-            raise UserError(wording.ONE_TO_ONE_NOT_YOURS)
+            raise UserError(N_("Sorry, that one-to-one request is with another facilitator, or "
+                               "no longer open."))
         return request
 
     async def open_reply(self, ctx: Context) -> Reply:

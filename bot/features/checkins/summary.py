@@ -16,6 +16,7 @@ from bot.features.checkins import moments, wording
 from bot.features.checkins.chart import answers_chart_png
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.store import Answer, CheckinStore, RequestStatus
+from bot.features.checkins.wording import N_
 from bot.i18n import tr
 from bot.messages import Image, Message, Reply
 from bot.text import neutralise
@@ -72,7 +73,7 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
         alt = wording.checkin_summary_alt(weeks, spread)
         images = (Image("check-ins.png", answers_chart_png(
             wording.checkin_summary_chart_title(weeks), spread,
-            tr(wording.CHECKIN_CHART_AXIS)), alt),)
+            tr(N_("check-ins"))), alt),)
     else:
         lines.append(wording.checkin_summary_too_few(SUMMARY_MIN_MEMBERS))
     me = ctx.actor.user_id
@@ -84,7 +85,8 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
         lines.append(wording.checkin_summary_my_request(
             neutralise(r.member_name), wording.checkin_answer_words(r.answer),
             moments.short_date(r.created_at, zone),
-            tr(wording.CHECKIN_STATUS_WORDS[r.status.value])))
+            tr({"requested": N_("requested"), "arranged": N_("arranged"),
+                "done": N_("done")}[r.status.value])))
     members = {p.user_id: p for p in await store.all_checkin_prefs()
                if p.group_id == ctx.group_id
                and (p.facilitator_id or config.assign.get(p.user_id, "")) == me}

@@ -25,6 +25,7 @@ from bot.features.concerns.common import (
 )
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.store import CaseNote, CaseStatus, KnownLead, NoteKind
+from bot.features.concerns.wording import N_
 from bot.i18n import language, speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
@@ -101,7 +102,7 @@ class Cases:
             if ctx.actor.user_id not in c.excluded
             and not await self._barred_now(ctx, c.case_id)]
         if not cases:
-            return Reply.text(wording.CONCERN_NOTHING_OPEN)
+            return Reply.text(N_("There are no open cases."))
         shown = cases[:LIST_LIMIT]
         lines = [wording.concern_list_header(len(cases))]
         for case in shown:
@@ -206,8 +207,8 @@ class Cases:
         lines = [wording.concern_audit_header(concern.case_id)]
         for entry in entries:
             who = neutralise(entry.actor_name) if entry.actor_id else tr(
-                wording.CONCERN_AUDIT_REPORTER if entry.action == "raised"
-                else wording.CONCERN_AUDIT_BOT)
+                N_("the reporter") if entry.action == "raised"
+                else N_("the bot"))
             lines.append(wording.concern_audit_line(local(entry.at, zone), who,
                                                     entry.action, neutralise(entry.detail)))
         return Reply.text("\n".join(lines))
@@ -217,7 +218,8 @@ class Cases:
         await self.leads.sighted(ctx)
         concern = await open_case(self.host, ctx, ctx.options.get("case"), action="delete")
         if clean_ref(ctx.options.get("confirm")) != concern.case_id:
-            raise UserError(wording.CONCERN_DELETE_CONFIRM)
+            raise UserError(N_("To delete a case, type its reference again in confirm, like "
+                               "/case delete case=C-ABC234 confirm=C-ABC234 reason=\"...\"."))
         reason = str(ctx.options.get("reason", "")).strip()
         await self.host.store.delete_concern(concern.case_id, ctx.actor.user_id,
                                              ctx.actor.display_name, reason, ctx.now())
@@ -229,7 +231,9 @@ class Cases:
     async def register(self, ctx: Context) -> Reply:
         """A lead asks to be sent new concerns."""
         if Role.LEAD not in ctx.roles:
-            raise UserError(wording.CONCERN_NOT_A_LEAD_TO_REGISTER)
+            raise UserError(N_("Only members with the safeguarding lead role can "
+                               "register as a lead. Ask a facilitator if that should "
+                               "be you."))
         await self.host.store.note_lead(KnownLead(ctx.group_id, ctx.actor.user_id,
                                                   ctx.actor.display_name, "registered"),
                                          ctx.now())

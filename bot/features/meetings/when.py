@@ -18,6 +18,7 @@ from dateutil.rrule import rrule, rrulestr
 from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
 from bot.dates import read_day, read_moment
 from bot.features.meetings import wording
+from bot.features.meetings.wording import N_
 from bot.i18n import babel_locale, tr
 
 MAX_REMINDERS = 5
@@ -93,7 +94,7 @@ def parse_repeat(text: str, start: datetime, now: datetime) -> str:
         rule = text.strip().split(":", 1)[1] if word.startswith("rrule:") else text.strip()
         rule = rule.upper()
         if "DTSTART" in rule:
-            raise WhenError(wording.meeting_rule_bad(text, tr(wording.RULE_NO_DTSTART)))
+            raise WhenError(wording.meeting_rule_bad(text, tr(N_("leave out DTSTART"))))
     else:
         raise WhenError(wording.meeting_repeat_unknown(text))
     check_rule(rule, start, now, text)
@@ -130,7 +131,7 @@ def nth_weekday_code(start: datetime) -> str:
 def describe_rule(rule: str, start: datetime) -> str:
     """A repeat rule in words (the common ones), else the rule itself."""
     if not rule:
-        return tr(wording.REPEAT_NONE)
+        return tr(N_("once (does not repeat)"))
     if rule == "FREQ=WEEKLY":
         return wording.repeat_weekly(wording.weekday(start, _zone(start)))
     if rule == "FREQ=WEEKLY;INTERVAL=2":
@@ -150,7 +151,7 @@ def build_rule(rule: str, start: datetime) -> rrule:
     """The dateutil rule, expanded in the start's zone (so wall-clock time holds)."""
     built = rrulestr(rule, dtstart=start)
     if not isinstance(built, rrule):
-        raise WhenError(wording.meeting_rule_bad(rule, tr(wording.RULE_ONE_RRULE)))
+        raise WhenError(wording.meeting_rule_bad(rule, tr(N_("use a single RRULE"))))
     return built
 
 
@@ -161,7 +162,7 @@ def check_rule(rule: str, start: datetime, now: datetime, shown: str) -> None:
         raise WhenError(wording.meeting_rule_too_often(shown))
     interval = re.search(r"INTERVAL=(-?\d+)", rule)
     if interval is not None and not 1 <= int(interval.group(1)) <= 1000:
-        raise WhenError(wording.meeting_rule_bad(shown, tr(wording.RULE_INTERVAL)))
+        raise WhenError(wording.meeting_rule_bad(shown, tr(N_("INTERVAL must be from 1 to 1000"))))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")

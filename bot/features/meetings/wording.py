@@ -25,40 +25,11 @@ _, ngettext, N_ = _domain.functions()
 REPEAT_CHOICES = N_("none, weekly, fortnightly, monthly (same date), monthly by weekday "
                     '(like "second Tuesday"), or a calendar rule like '
                     '"RRULE:FREQ=WEEKLY;BYDAY=MO"')
-REPEAT_NONE = N_("once (does not repeat)")
-MEETING_FORM_TITLE = N_("Schedule a meeting")
-MEETING_EDIT_FORM_TITLE = N_("Change a meeting")
-MEETING_TITLE_LABEL = N_("Title")
-MEETING_WHEN_LABEL = N_("When")
-MEETING_REPEAT_LABEL = N_("Repeat")
-MEETING_WHERE_LABEL = N_("Where (a place or a link)")
-MEETING_AGENDA_LABEL = N_("Agenda notes")
-MEETING_TITLE_PLACEHOLDER = N_("Monthly group meeting")
-MEETING_WHEN_PLACEHOLDER = N_("next Tuesday 6pm")
-MEETING_REPEAT_PLACEHOLDER = N_("none, weekly, fortnightly, monthly, monthly by weekday")
-MEETING_WHERE_PLACEHOLDER = N_("Community room, or a video link")
-MEETING_SAVE = N_("Save meeting")
-MEETING_CHANGE = N_("Change")
-MEETING_DISCARD = N_("Don't save")
-RSVP_GOING = N_("Going")
-RSVP_MAYBE = N_("Maybe")
-RSVP_NO = N_("Can't make it")
-REMIND_ME_BY_DM = N_("Remind me by DM too")
-MINUTES_FORM_TITLE = N_("Minutes")
-MINUTES_SUMMARY_LABEL = N_("Summary")
-MINUTES_DECISIONS_LABEL = N_("Decisions")
-MINUTES_ACTIONS_LABEL = N_("Action items, one per line")
-MINUTES_ACTIONS_PLACEHOLDER = N_("@sam: book the room (Friday)")
 MEETING_NONE = N_("There are no meetings coming up. Type /meeting schedule to add one.")
-MEETING_DISCARDED = N_("Not saved. Nothing was changed.")
 MEETING_DRAFT_GONE = N_("That meeting was already saved or set aside. Type /meeting list "
                         "to see the meetings.")
 ACTIONS_NONE_MINE = N_("You have no open action items. Type /actions all=yes to see "
                        "everyone's.")
-ACTIONS_NONE = N_("There are no open action items.")
-AGENDA_EMPTY = N_("Nothing on the agenda yet. Add a point with /agenda add text=\"...\".")
-NOT_GIVEN = N_("not given")
-NO_REMINDERS = N_("no reminders")
 SENT_LATE = N_("(sent late)")
 
 
@@ -137,9 +108,6 @@ def meeting_rule_bad(text: str, problem: str) -> str:
                                   choices=tr(REPEAT_CHOICES))
 
 
-RULE_NO_DTSTART = N_("leave out DTSTART")
-RULE_ONE_RRULE = N_("use a single RRULE")
-RULE_INTERVAL = N_("INTERVAL must be from 1 to 1000")
 
 
 def meeting_rule_never(text: str) -> str:
@@ -233,7 +201,7 @@ def offset_words(weeks: int, days: int, hours: int, minutes: int) -> str:
 def reminders_words(offsets: Sequence[str]) -> str:
     """"1 day and 1 hour before", or "no reminders"."""
     if not offsets:
-        return tr(NO_REMINDERS)
+        return tr(N_("no reminders"))
     return _("{offsets} before").format(offsets=and_list(offsets))
 
 
@@ -245,7 +213,7 @@ def meeting_check(title: str, when: str, repeat: str, where: str, reminders: str
              f"- **{title}**",
              _("- When: {when}").format(when=when),
              _("- Repeats: {repeat}").format(repeat=repeat),
-             _("- Where: {where}").format(where=where or tr(NOT_GIVEN)),
+             _("- Where: {where}").format(where=where or tr(N_("not given"))),
              _("- Reminders in {channel}: {reminders}").format(
                  channel=channel_ref(channel), reminders=reminders),
              _("Press Save meeting if this is right, or Change to correct it.")]
@@ -426,7 +394,8 @@ def agenda_show(title: str, when: str, notes: str, items: Sequence[str]) -> str:
         lines.append(notes)
     lines += [f"- {item}" for item in items]
     if not notes and not items:
-        lines.append(tr(AGENDA_EMPTY))
+        lines.append(tr(N_("Nothing on the agenda yet. Add a point with /agenda add "
+                           "text=\"...\".")))
     return "\n".join(lines)
 
 
