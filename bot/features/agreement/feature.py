@@ -40,7 +40,7 @@ from bot.features.agreement.store import (
     AmendmentStatus,
     Decision,
 )
-from bot.features.agreement.wording import N_
+from bot.features.agreement.wording import N_, _
 from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
 from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes
@@ -50,7 +50,7 @@ from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.text import has_visible_text, neutralise
+from bot.text import channel_ref, has_visible_text, neutralise
 from scheduler import Firing
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,8 @@ class Agreement:
         lines = [wording.history_line(v.number, self.day(v.created_at, ctx),
                                       wording.version_change(v.change), v.reason)
                  for v in versions]
-        return Reply.text(wording.agreement_history(lines))
+        return Reply.text(_("**How our agreement has changed**") + "\n" + "\n".join(lines) + "\n"
+                          + _("To see a version in full, type /agreement history version=N."))
 
     async def read(self, ctx: Context) -> Reply:
         """The "I have read it" button."""
@@ -202,7 +203,8 @@ class Agreement:
         if not await self.host.store.save_first_agreement(version, [post], now):
             raise UserError(wording.AGREEMENT_ALREADY_STARTED)
         self.host.deliveries_waiting()
-        return Reply.text(wording.agreement_saved_first(ctx.settings.updates_channel))
+        return Reply.text(_("Saved as version 1, and announced in {channel}.").format(
+            channel=channel_ref(ctx.settings.updates_channel)))
 
     # ---- amendments --------------------------------------------------------------------
 

@@ -119,12 +119,6 @@ def history_line(number: int, day: str, change: str, reason: str) -> str:
         number=format_number(number), day=day, change=change)
 
 
-def agreement_history(lines: Sequence[str]) -> str:
-    """The agreement's history."""
-    return (_("**How our agreement has changed**") + "\n" + "\n".join(lines) + "\n"
-            + _("To see a version in full, type /agreement history version=N."))
-
-
 def agreement_read_old(current: int) -> str:
     """The read button on an old version."""
     return _("This is not the current version. Please read version {current}: type "
@@ -143,12 +137,6 @@ def agreement_started(count: int) -> str:
                     "read it.",
                     "The group now has an agreement with {count} points. Type /agreement to "
                     "read it.", count).format(count=format_number(count))
-
-
-def agreement_saved_first(channel: str) -> str:
-    """To the facilitator who wrote the first version."""
-    return _("Saved as version 1, and announced in {channel}.").format(
-        channel=channel_ref(channel))
 
 
 def amendment_which_point(count: int) -> str:

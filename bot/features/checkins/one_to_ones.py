@@ -30,7 +30,7 @@ from bot.features.checkins.store import (
     OneToOne,
     RequestStatus,
 )
-from bot.features.checkins.wording import N_
+from bot.features.checkins.wording import N_, _
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
@@ -122,7 +122,7 @@ class OneToOnes:
         """The facilitator's buttons on a request: reply, then arranged or done."""
         if request.status is RequestStatus.DONE:
             return ()
-        reply = Button(wording.one_to_one_reply_button(neutralise(request.member_name)),
+        reply = Button(_("Reply to {name}").format(name=neutralise(request.member_name))[:80],
                        REPLY_ACTION, request.request_id)
         if request.status is RequestStatus.ARRANGED:
             return (reply, Button(N_("Mark done"), DONE_ACTION,

@@ -16,8 +16,8 @@ from bot.features.checkins import moments, wording
 from bot.features.checkins.chart import answers_chart_png
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.store import Answer, CheckinStore, RequestStatus
-from bot.features.checkins.wording import N_
-from bot.i18n import tr
+from bot.features.checkins.wording import N_, ngettext
+from bot.i18n import format_number, plain_list, tr
 from bot.messages import Image, Message, Reply
 from bot.text import neutralise
 
@@ -96,8 +96,10 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
             said.setdefault(c.user_id, []).append(wording.checkin_summary_answer(
                 wording.checkin_answer_words(c.answer), moments.short_date(c.sent_at, zone)))
     if said:
-        lines.append(wording.checkin_summary_members_header(days))
+        lines.append(ngettext("Your own members' answers in the last {days} day:",
+                              "Your own members' answers in the last {days} days:",
+                              days).format(days=format_number(days)))
     for user_id, answers in said.items():
         name = neutralise(members[user_id].display_name) or wording.CHECKIN_A_MEMBER
-        lines.append(wording.checkin_summary_member(name, answers))
+        lines.append(f"- {tr(name)}: {plain_list(answers)}")
     return Reply(messages=(Message("\n".join(lines), images=images),))

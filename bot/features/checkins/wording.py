@@ -371,11 +371,6 @@ def one_to_one_escalated(name: str, answer: str, note: str, days: int) -> str:
     return "\n\n".join(p for p in (head, _their_note(note)) if p)
 
 
-def one_to_one_reply_button(name: str) -> str:
-    """The facilitator's button to write to the member."""
-    return _("Reply to {name}").format(name=name)[:80]
-
-
 ONE_TO_ONE_ALREADY = N_("That's already been marked. Thank you.")
 
 
@@ -476,22 +471,10 @@ def checkin_summary_requests(requested: int, arranged: int) -> str:
                                             arranged=format_number(arranged))
 
 
-def checkin_summary_members_header(days: int) -> str:
-    """Above the facilitator's own members' answers."""
-    return ngettext("Your own members' answers in the last {days} day:",
-                    "Your own members' answers in the last {days} days:",
-                    days).format(days=format_number(days))
-
-
 def checkin_summary_my_request(name: str, answer: str, day: str, status: str) -> str:
     """One of the facilitator's own open requests (`answer` and `status` in words)."""
     return _("- Yours: {name} ({answer}), asked {day}, {status}").format(
         name=name, answer=answer, day=day, status=status)
-
-
-def checkin_summary_member(name: str, said: list[str]) -> str:
-    """One of the facilitator's own members' answers in the period."""
-    return f"- {tr(name)}: {plain_list(said)}"
 
 
 def checkin_summary_answer(answer: str, day: str) -> str:

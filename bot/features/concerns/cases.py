@@ -25,7 +25,7 @@ from bot.features.concerns.common import (
 )
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.store import CaseNote, CaseStatus, KnownLead, NoteKind
-from bot.features.concerns.wording import N_
+from bot.features.concerns.wording import N_, _
 from bot.i18n import language, speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
@@ -204,7 +204,7 @@ class Cases:
         await audit(self.host, ctx, concern.case_id, "viewed the audit")
         entries = await self.host.store.case_audit(concern.case_id)
         zone = ctx.settings.timezone
-        lines = [wording.concern_audit_header(concern.case_id)]
+        lines = [_("**Audit of case {ref}**").format(ref=concern.case_id)]
         for entry in entries:
             who = neutralise(entry.actor_name) if entry.actor_id else tr(
                 N_("the reporter") if entry.action == "raised"
@@ -250,7 +250,7 @@ class Cases:
         name = neutralise(routing.name_in(people, who))
         if who in await routing.known_leads(self.host, ctx.group_id):
             return Reply.text(wording.concern_still_a_lead(name))
-        return Reply.text(wording.concern_unregistered(name))
+        return Reply.text(_("{name} will no longer be sent new concerns.").format(name=name))
 
     async def lead_list(self, ctx: Context) -> Reply:
         """Who new concerns are sent to."""

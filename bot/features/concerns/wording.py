@@ -425,11 +425,6 @@ def concern_show(body: str, status: str, age: str, taken_by: str, assignee: str,
     return "\n".join(lines)
 
 
-def concern_audit_header(ref: str) -> str:
-    """The top of /case audit."""
-    return _("**Audit of case {ref}**").format(ref=ref)
-
-
 
 
 def _audit_words(action: str, detail: str) -> tuple[str, str]:
@@ -505,11 +500,6 @@ def concern_registered(name: str) -> str:
     return _("Thank you, {name}. New concerns will be sent to you by direct message. If "
              "you stop being a lead, ask another lead to type /case unregister.").format(
         name=name)
-
-
-def concern_unregistered(name: str) -> str:
-    """A lead was removed from the known leads."""
-    return _("{name} will no longer be sent new concerns.").format(name=name)
 
 
 def concern_still_a_lead(name: str) -> str:

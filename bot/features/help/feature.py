@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features.help import wording
-from bot.features.help.wording import N_
+from bot.features.help.wording import N_, _
 from bot.features.host import CoreHost
 from bot.i18n import language, tr
 from bot.messages import Reply
@@ -102,7 +102,8 @@ def _detail(ctx: Context, registry: Registry, families: Mapping[str, str], topic
         for s in under:
             lines.append(wording.help_line(s.name, tr(s.description)))
             lines.append(wording.help_example(tr(s.example)))
-        lines += ["", wording.help_family_footer(under[0].name)]
+        lines += ["", _("To see one command's options, type /help and its name, like /help "
+                        "{example}.").format(example=under[0].name)]
         return "\n".join(lines)
     spec = registry.get(topic)
     known = [spec] if spec is not None else registry.under(topic)

@@ -57,7 +57,3 @@ def help_family_header(name: str, description: str | None) -> str:
             else _("The /{name} commands:").format(name=name))
 
 
-def help_family_footer(example: str) -> str:
-    """/help FAMILY: the last line, saying how to see one command's options."""
-    return _("To see one command's options, type /help and its name, like /help "
-             "{example}.").format(example=example)

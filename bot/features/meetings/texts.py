@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.features.meetings import wording
 from bot.features.meetings.store import ActionRecord, MeetingRecord
 from bot.features.meetings.when import describe_rule
-from bot.features.meetings.wording import N_
+from bot.features.meetings.wording import N_, _
 from bot.messages import Button, Message
 from bot.parsing import parse_id
 from bot.text import neutralise
@@ -87,4 +87,4 @@ def action_text(action: ActionRecord) -> str:
 
 def done_button(action: ActionRecord) -> Button:
     """The button that marks an action item done."""
-    return Button(wording.done_label(action.id), ACTION_DONE, str(action.id))
+    return Button(_("Mark done ({id})").format(id=action.id), ACTION_DONE, str(action.id))

@@ -18,8 +18,9 @@ from dateutil.rrule import rrule, rrulestr
 from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
 from bot.dates import read_day, read_moment
 from bot.features.meetings import wording
-from bot.features.meetings.wording import N_
-from bot.i18n import babel_locale, tr
+from bot.features.meetings.wording import N_, _
+from bot.i18n import babel_locale, format_number, tr
+from bot.text import echo
 
 MAX_REMINDERS = 5
 # Further ahead than this is more likely a typing slip than a plan.
@@ -60,9 +61,11 @@ def parse_due_date(text: str, zone: ZoneInfo, now: datetime) -> date:
     """A due date ("Friday", "8 December", "2026-12-08"); today or later."""
     found = read_day(text, zone, now)
     if found is None:
-        raise WhenError(wording.action_due_unknown(" ".join(text.split())))
+        raise WhenError(_("I couldn't read the due date “{text}”. Try “Friday”, “8 December” or "
+                          "“2026-12-08”.").format(text=echo(" ".join(text.split()))))
     if found < now.astimezone(zone).date():
-        raise WhenError(wording.action_due_past(" ".join(text.split())))
+        raise WhenError(_("The due date “{text}” has already passed. Please choose today or later."
+                          ).format(text=echo(" ".join(text.split()))))
     return found
 
 
@@ -133,18 +136,19 @@ def describe_rule(rule: str, start: datetime) -> str:
     if not rule:
         return tr(N_("once (does not repeat)"))
     if rule == "FREQ=WEEKLY":
-        return wording.repeat_weekly(wording.weekday(start, _zone(start)))
+        return _("every week on {day}").format(day=wording.weekday(start, _zone(start)))
     if rule == "FREQ=WEEKLY;INTERVAL=2":
-        return wording.repeat_fortnightly(wording.weekday(start, _zone(start)))
+        return _("every two weeks on {day}").format(day=wording.weekday(start, _zone(start)))
     if rule == f"FREQ=MONTHLY;BYMONTHDAY={start.day}":
-        return wording.repeat_monthly_date(start.day)
+        return _("every month on day {day} (months without that day are skipped)").format(
+            day=format_number(start.day))
     match = re.fullmatch(r"FREQ=MONTHLY;BYDAY=([+-]\d)([A-Z]{2})", rule)
     if match and match.group(2) in _DAY_CODES:
         day = babel_locale().days["format"]["wide"][_DAY_CODES.index(match.group(2))]
         nth = int(match.group(1))
         return wording.repeat_monthly_weekday(nth if nth in _ORDINALS.values()
                                               else match.group(1), day)
-    return wording.repeat_rule(rule)
+    return _("by the rule {rule}").format(rule=rule)
 
 
 def build_rule(rule: str, start: datetime) -> rrule:

@@ -128,22 +128,6 @@ def meeting_weekday_mismatch(day: str, rule: str) -> str:
              "repeat, so that they match.").format(day=day, rule=rule)
 
 
-def repeat_weekly(day: str) -> str:
-    """Weekly, in words."""
-    return _("every week on {day}").format(day=day)
-
-
-def repeat_fortnightly(day: str) -> str:
-    """Fortnightly, in words."""
-    return _("every two weeks on {day}").format(day=day)
-
-
-def repeat_monthly_date(day: int) -> str:
-    """Monthly by date, in words."""
-    return _("every month on day {day} (months without that day are skipped)").format(
-        day=format_number(day))
-
-
 def repeat_monthly_weekday(nth: int | str, day: str) -> str:
     """Monthly by weekday, in words (`nth` 1 to 4, or -1 for the last; else the rule's
     own number, as it is)."""
@@ -157,11 +141,6 @@ def repeat_monthly_weekday(nth: int | str, day: str) -> str:
         -1: _("every month on the last {day}"),
     }
     return sentences[nth].format(day=day)
-
-
-def repeat_rule(rule: str) -> str:
-    """A custom rule, as given."""
-    return _("by the rule {rule}").format(rule=rule)
 
 
 def meeting_reminders_unknown(text: str) -> str:
@@ -449,18 +428,6 @@ def action_line_problem(number: int, problem: str) -> str:
     return _("Line {number}: {problem}").format(number=format_number(number), problem=problem)
 
 
-def action_due_unknown(text: str) -> str:
-    """A due date that could not be read."""
-    return _("I couldn't read the due date “{text}”. Try “Friday”, “8 December” or "
-             "“2026-12-08”.").format(text=echo(text))
-
-
-def action_due_past(text: str) -> str:
-    """A due date in the past."""
-    return _("The due date “{text}” has already passed. Please choose today or later."
-             ).format(text=echo(text))
-
-
 def action_owners_unknown(owners: Sequence[str]) -> str:
     """Minutes naming an @owner the platform does not know in the group (`owners` as
     typed, without the @)."""
@@ -510,11 +477,6 @@ def action_not_yours(action_id: int) -> str:
     """Only the owner or a facilitator may close an action item."""
     return _("Only the owner of action item {id}, or a facilitator, can mark it done."
              ).format(id=action_id)
-
-
-def done_label(action_id: int) -> str:
-    """The button that marks one action item done."""
-    return _("Mark done ({id})").format(id=action_id)
 
 
 def calendar_file(count: int) -> str:

@@ -37,7 +37,7 @@ from bot.features.polls.reading import (
     read_yes,
 )
 from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
-from bot.features.polls.wording import N_
+from bot.features.polls.wording import N_, _
 from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
@@ -260,7 +260,8 @@ class Polls:
             parts = [f"{_plain(o)}: {n}" for o, n in zip(poll.options, results.tallies,
                                                           strict=True)]
             images = (Image(f"poll-{poll.poll_id}.png", png,
-                            wording.poll_chart_alt(_plain(poll.question), parts)),)
+                            _("Bar chart of the poll results for “{question}”: {parts}.")
+                            .format(question=_plain(poll.question), parts="; ".join(parts))),)
         return Message(text, images=images)
 
 

@@ -146,9 +146,3 @@ def poll_result_line(option: str, votes: int, total: int, names: Sequence[str]) 
     return text
 
 
-def poll_chart_alt(question: str, parts: Sequence[str]) -> str:
-    """Alt text for the results chart."""
-    return _("Bar chart of the poll results for “{question}”: {parts}.").format(
-        question=question, parts="; ".join(parts))
-
-
