@@ -225,7 +225,9 @@ async def test_facilitator_only_or_waiting_items_cannot_be_answered_in_public(
     private = next(i for i in items if i.audience is Audience.FACILITATORS)
     waiting = next(i for i in items if i.audience is Audience.GROUP)
     reply = await bot.run("carol", f"/feedback answer item={private.item_id}")
-    assert reply_text(reply) == feedback_wording.FEEDBACK_FOR_FACILITATORS_ONLY
+    assert reply_text(reply) == ("That feedback was written for the facilitators only, so it "
+                                 "can't be quoted in public. You can still answer its point in "
+                                 "your own words in the group.")
     reply = await bot.run("carol", f"/feedback answer item={waiting.item_id}")
     assert reply_text(reply) == feedback_wording.FEEDBACK_NOT_DELIVERED
     reply = await bot.run("carol", "/feedback answer item=nothere")

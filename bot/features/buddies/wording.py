@@ -26,7 +26,6 @@ _domain = Domain("buddies", __file__)
 _, ngettext, N_ = _domain.functions()
 
 
-
 def _every_weeks_help(weeks: int) -> str:
     return ngettext("Join buddy pairing: every {weeks} week I put you in touch with another "
                     "member, for peer support.",

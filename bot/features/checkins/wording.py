@@ -124,8 +124,6 @@ def checkin_assign_not_facilitator(who: str) -> str:
              "config.").format(who=who)
 
 
-
-
 def checkin_facilitators_list(names: Sequence[str]) -> str:
     """/checkin facilitators."""
     if not names:
@@ -438,8 +436,6 @@ def checkin_summary_chart_title(weeks: int) -> str:
     return ngettext("Check-in answers, last {weeks} full week",
                     "Check-in answers, last {weeks} full weeks",
                     weeks).format(weeks=format_number(weeks))
-
-
 
 
 def checkin_summary_too_few(minimum: int) -> str:

@@ -425,8 +425,6 @@ def concern_show(body: str, status: str, age: str, taken_by: str, assignee: str,
     return "\n".join(lines)
 
 
-
-
 def _audit_words(action: str, detail: str) -> tuple[str, str]:
     """What the audit stores (in English, as codes) as leads read it: the action, and the
     detail where it is a code too (how a concern was raised, a note's kind)."""

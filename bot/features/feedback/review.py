@@ -117,7 +117,9 @@ class Review:
             raise UserError(N_("That feedback was hidden, so it can't be answered in "
                                "public."))
         if item.audience is not Audience.GROUP:
-            raise UserError(wording.FEEDBACK_FOR_FACILITATORS_ONLY)
+            raise UserError(N_("That feedback was written for the facilitators only, so it "
+                               "can't be quoted in public. You can still answer its point in "
+                               "your own words in the group."))
         if item.status is not FeedbackStatus.DELIVERED:
             raise UserError(wording.FEEDBACK_NOT_DELIVERED)
         return item

@@ -24,7 +24,6 @@ _domain = Domain("feedback", __file__)
 _, ngettext, N_ = _domain.functions()
 
 
-
 FEEDBACK_FORM_TITLE = N_("Anonymous feedback")
 FEEDBACK_FIELD_MESSAGE_HINT = N_("Say what you think. Nobody will see who wrote it.")
 # The topics a group has unless its config names its own: translated where they are
@@ -208,17 +207,12 @@ def feedback_no_item(ref: str) -> str:
 
 FEEDBACK_NOT_DELIVERED = N_("That feedback hasn't been shared yet, so it can't be answered "
                             "yet. It will be in a coming digest.")
-FEEDBACK_FOR_FACILITATORS_ONLY = N_(
-    "That feedback was written for the facilitators only, so it can't be quoted in public. "
-    "You can still answer its point in your own words in the group.")
 
 
 def feedback_hidden(ref: str) -> str:
     """A facilitator hid an item."""
     return _("Hidden: feedback {ref} won't be in a digest. Your reason was recorded. Nobody "
              "can find out who wrote it, because the bot never stored that.").format(ref=ref)
-
-
 
 
 def _review_rule(review_hours: int) -> str:

@@ -558,8 +558,10 @@ class Flows:
         items = await self.store.open_actions(
             ctx.group_id, None if everyone else ctx.actor.user_id)
         if not items:
-            return Reply.text(N_("There are no open "
-                                 "action items.") if everyone else wording.ACTIONS_NONE_MINE)
+            return Reply.text(
+                N_("There are no open action items.") if everyone
+                else N_("You have no open action items. Type /actions all=yes to see "
+                        "everyone's."))
         may_close = [a for a in items if self._may_close(ctx, a.owner_id)][:5]
         return Reply(messages=(Message(wording.actions_list([action_text(a) for a in items],
                                                             everyone),

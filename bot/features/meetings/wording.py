@@ -28,8 +28,6 @@ REPEAT_CHOICES = N_("none, weekly, fortnightly, monthly (same date), monthly by 
 MEETING_NONE = N_("There are no meetings coming up. Type /meeting schedule to add one.")
 MEETING_DRAFT_GONE = N_("That meeting was already saved or set aside. Type /meeting list "
                         "to see the meetings.")
-ACTIONS_NONE_MINE = N_("You have no open action items. Type /actions all=yes to see "
-                       "everyone's.")
 SENT_LATE = N_("(sent late)")
 
 
@@ -106,8 +104,6 @@ def meeting_rule_bad(text: str, problem: str) -> str:
     return _("The repeat rule “{text}” can't be used ({problem}). Choose one of: "
              "{choices}.").format(text=echo(text), problem=problem,
                                   choices=tr(REPEAT_CHOICES))
-
-
 
 
 def meeting_rule_never(text: str) -> str:

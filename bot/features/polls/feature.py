@@ -84,7 +84,9 @@ class Polls:
                                              submit_label=N_("Start")))
         missing = [k for k in ("question", "options") if not ctx.options.get(k)]
         if missing:
-            raise UserError(catalog.option_missing("poll", missing[0], wording.POLL_EXAMPLE))
+            raise UserError(catalog.option_missing(
+                "poll", missing[0],
+                N_('/poll question="Which day suits?" options="Monday|Tuesday" closes=3d')))
         return await self.create(ctx, dict(ctx.options))
 
     async def create_from_form(self, ctx: Context) -> Reply:
@@ -285,7 +287,9 @@ def build(host: PollsHost) -> Feature:
         OptionSpec("anonymous", N_("yes (the default) or no"), OptionType.BOOLEAN),
         OptionSpec("multiple", N_("yes if people may choose several"), OptionType.BOOLEAN),
     )
-    spec = CommandSpec("poll", wording.POLL_HELP, polls.command, wording.POLL_EXAMPLES,
+    spec = CommandSpec("poll", wording.POLL_HELP, polls.command,
+                       N_('/poll  or  /poll question="Which day suits?" '
+                          'options="Monday|Tuesday" closes=3d'),
                        options=options, feature="polls", opens_form=True)
     return Feature("polls", commands=[spec],
                    actions={VOTE_ACTION: polls.vote, PICK_ACTION: polls.pick},

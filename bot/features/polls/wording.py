@@ -34,9 +34,6 @@ POLL_HELP = N_("Start a poll. Anonymous polls (the default) store only that some
                "never who chose what; results are posted when the poll closes.")
 POLL_OPTION_CLOSES = N_("when it closes: a length like 3d, 12h or 90m, or a time like "
                         "tomorrow 5pm or 2026-12-01 17:00 (empty: in 3 days)")
-POLL_EXAMPLE = N_('/poll question="Which day suits?" options="Monday|Tuesday" closes=3d')
-POLL_EXAMPLES = N_('/poll  or  /poll question="Which day suits?" options="Monday|Tuesday" '
-                   'closes=3d')
 
 
 def poll_when(moment: datetime, zone: ZoneInfo) -> str:
@@ -73,15 +70,11 @@ def poll_option_too_long(limit: int) -> str:
              ).format(limit=limit)
 
 
-
-
 def poll_bad_close(example: str) -> str:
     """A closing time that could not be read."""
     return _("I couldn't read when the poll closes. Write a time like “tomorrow 5pm”, "
              "“next Friday 17:00” or {example}, or a length like 3d (three days) or 12h "
              "(twelve hours).").format(example=example)
-
-
 
 
 def poll_created(channel: str, closes: str) -> str:

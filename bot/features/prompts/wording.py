@@ -11,7 +11,6 @@ from bot.text import channel_ref
 _, ngettext, N_ = Domain("prompts", __file__).functions()
 
 
-
 def _posted(cadence: str, channel: str) -> str:
     """How often, and where, a prompt is posted (the end of `prompt_added`)."""
     where = channel_ref(channel)
