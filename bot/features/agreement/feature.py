@@ -82,16 +82,14 @@ class Agreement:
             command="agreement start")
         self.propose_form = FormSpec(PROPOSE_FORM, (
             FormField("change", wording.AGREEMENT_FIELD_CHANGE, "choice", choices=KINDS),
-            FormField("point", N_("Which point (its number, to change "
-                                  "or remove)"), "short", required=False,
-                      max_length=3),
+            FormField("point", N_("Which point (its number, to change or remove)"), "short",
+                      required=False, max_length=3),
             FormField("text", wording.AGREEMENT_FIELD_TEXT, "paragraph", required=False,
                       max_length=POINT_LIMIT),
             FormField("reason", wording.AGREEMENT_FIELD_REASON, "paragraph",
                       max_length=REASON_LIMIT),
-            FormField("closes", N_("When voting closes (empty: the "
-                                   "usual number of days)"), "short", required=False,
-                      max_length=40, placeholder=CLOSE_EXAMPLE),
+            FormField("closes", N_("When voting closes (empty: the usual number of days)"),
+                      "short", required=False, max_length=40, placeholder=CLOSE_EXAMPLE),
         ), self.proposed, command="agreement propose")
 
     # ---- reading -----------------------------------------------------------------------
@@ -393,9 +391,8 @@ def build(host: FeatureHost[AgreementStore, AgreementConfig]) -> Feature:
                                 "configured days)"), max_length=40),
     )
     commands = [
-        CommandSpec("agreement", N_("Read the group agreement: how "
-                                    "we treat each other here."), agreement.show, "/agreement",
-                    feature="agreement"),
+        CommandSpec("agreement", N_("Read the group agreement: how we treat each other here."),
+                    agreement.show, "/agreement", feature="agreement"),
         CommandSpec("agreement history", N_("See every version of the agreement: what changed and "
                                             "why."), agreement.history,
                     N_("/agreement history  or  /agreement history version=2"),

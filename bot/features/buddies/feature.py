@@ -127,8 +127,8 @@ class Buddies:
             if other not in known:
                 raise UserError(wording.buddy_avoid_unknown(other))
         await self.store.buddy_avoid(ctx.group_id, ctx.actor.user_id, other, not undo)
-        return Reply.text(N_("Saved: they're off your avoid "
-                             "list.") if undo else wording.BUDDY_AVOIDED)
+        return Reply.text(N_("Saved: they're off your avoid list.") if undo
+                          else wording.BUDDY_AVOIDED)
 
     # ---- rounds --------------------------------------------------------------------------
 

@@ -354,8 +354,8 @@ class Checkins:
             name = neutralise(known[facilitator].display_name) or wording.CHECKIN_A_FACILITATOR
         found = await self.store.checkin_prefs(ctx.group_id, member)
         if (found.facilitator_id if found is not None else "") == facilitator:
-            return Reply.text(N_("That member already has that facilitator. "
-                                 "Nothing changed.") if facilitator
+            return Reply.text(N_("That member already has that facilitator. Nothing changed.")
+                              if facilitator
                               else N_("That member has no facilitator of their own already. "
                                       "Nothing changed."))
         prefs = found or CheckinPrefs(ctx.group_id, member, "", enabled=self.config.default_on,

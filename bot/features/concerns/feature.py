@@ -40,15 +40,13 @@ def build(host: ConcernsCoreHost) -> Feature:
         # Open to every member on purpose: a non-lead gets the same refusal as a lead
         # asking for a case that does not exist, so nothing about cases leaks. Listed in
         # /help for leads only.
-        cmd("case list", N_("Leads only: the open cases, their age "
-                            "and status."), cases.list, "/case list"),
-        cmd("case show", N_("Leads only: read a case and "
-                            "its notes."), cases.show, "/case show case=C-ABC234",
-            _CASE),
+        cmd("case list", N_("Leads only: the open cases, their age and status."), cases.list,
+            "/case list"),
+        cmd("case show", N_("Leads only: read a case and its notes."), cases.show,
+            "/case show case=C-ABC234", _CASE),
         cmd("case note", N_("Leads only: add a factual note (a fact or an opinion, "
                             "kept apart)."), cases.note,
-            N_('/case note case=C-ABC234 kind=fact text="Spoke to the member at '
-               '3pm."'), _CASE,
+            N_('/case note case=C-ABC234 kind=fact text="Spoke to the member at 3pm."'), _CASE,
             OptionSpec("kind", N_("fact (what was seen, said or done) or opinion"),
                        required=True, choices=(Choice("fact", "fact"),
                                                Choice("opinion", "opinion"))),
@@ -60,27 +58,22 @@ def build(host: ConcernsCoreHost) -> Feature:
             N_('/case close case=C-ABC234 outcome="Referred to social services."'), _CASE,
             OptionSpec("outcome", N_("what happened in the end"), required=True,
                        max_length=NOTE_LIMIT)),
-        cmd("case audit", N_("Leads only: who viewed or did what on a case, "
-                             "and when."), cases.audit_trail,
-            "/case audit case=C-ABC234", _CASE),
+        cmd("case audit", N_("Leads only: who viewed or did what on a case, and when."),
+            cases.audit_trail, "/case audit case=C-ABC234", _CASE),
         cmd("case delete", wording.CONCERN_DELETE_HELP, cases.delete,
-            N_('/case delete case=C-ABC234 confirm=C-ABC234 reason="past '
-               'retention"'), _CASE,
+            N_('/case delete case=C-ABC234 confirm=C-ABC234 reason="past retention"'), _CASE,
             OptionSpec("confirm", N_("the reference again, to be sure"), required=True,
                        max_length=12),
             OptionSpec("reason", wording.CASE_OPTION_REASON, max_length=500)),
         # Not about any one case, so the registry keeps them for leads.
-        CommandSpec("case register", N_("Leads only: make sure the bot sends you "
-                                        "new concerns."), cases.register,
-                    "/case register", roles=_LEADS, feature=NAME),
-        CommandSpec("case unregister", N_("Leads only: stop sending new "
-                                          "concerns to someone."), cases.unregister,
-                    "/case unregister who=@dev",
+        CommandSpec("case register", N_("Leads only: make sure the bot sends you new concerns."),
+                    cases.register, "/case register", roles=_LEADS, feature=NAME),
+        CommandSpec("case unregister", N_("Leads only: stop sending new concerns to someone."),
+                    cases.unregister, "/case unregister who=@dev",
                     options=(OptionSpec("who", N_("the lead to stop sending concerns to"),
                                         OptionType.USER),), roles=_LEADS, feature=NAME),
-        CommandSpec("case leads", N_("Leads only: who the bot "
-                                     "sends new concerns to."), cases.lead_list, "/case leads",
-                    roles=_LEADS, feature=NAME),
+        CommandSpec("case leads", N_("Leads only: who the bot sends new concerns to."),
+                    cases.lead_list, "/case leads", roles=_LEADS, feature=NAME),
     ]
     return Feature(
         NAME, commands=commands,

@@ -86,8 +86,8 @@ def build(host: FeedbackHost) -> Feature:
         return await review.open_answer(ctx, str(ctx.options["item"]), answer_form)
 
     facilitators = frozenset({Role.FACILITATOR})
-    item = OptionSpec("item", N_("the feedback's ref, from "
-                                 "/feedback list or the digest"), required=True, max_length=40)
+    item = OptionSpec("item", N_("the feedback's ref, from /feedback list or the digest"),
+                      required=True, max_length=40)
     commands = [
         CommandSpec("feedback",
                     wording.feedback_help_text(config.group_min_items,

@@ -54,8 +54,8 @@ def build(host: LanguageHost) -> Feature:
         example=N_("/language  or  /language Cymraeg"),
         # Typed freely, not a fixed list: a language is read by its code or its name,
         # in itself or in English ("cy", "Cymraeg", "Welsh").
-        options=(OptionSpec("language", N_("the language you want, like "
-                                           "Cymraeg or English"), max_length=40),),
+        options=(OptionSpec("language", N_("the language you want, like Cymraeg or English"),
+                            max_length=40),),
     )
     return Feature("language", commands=[spec])
 

@@ -198,8 +198,6 @@ def build(host: FeatureHost[PromptsStores, PromptsConfig],
                     options=(OptionSpec("text", N_("the prompt"), required=True,
                                         max_length=PROMPT_LIMIT),),
                     roles=FACILITATORS, feature="prompts"),
-        CommandSpec("prompt list", N_("Facilitators: see the "
-                                      "prompts, and which comes "
-                                      "next."), prompts.listing, "/prompt list",
-                    roles=FACILITATORS, feature="prompts"),
+        CommandSpec("prompt list", N_("Facilitators: see the prompts, and which comes next."),
+                    prompts.listing, "/prompt list", roles=FACILITATORS, feature="prompts"),
     ], start=prompts.load, families=wording.PROMPTS_HELP_FAMILIES)

@@ -176,8 +176,8 @@ def build(host: FeatureHost[ResourceStore, None]) -> Feature:
                     N_('/resource add title="Benefits guide" link=https://example.org '
                        'tags="benefits, money"'), options=add_options, feature="resources",
                     opens_form=True),
-        CommandSpec("resource list", N_("See the group's shared resources, by "
-                                        "tag or search words."), resources.listing,
+        CommandSpec("resource list", N_("See the group's shared resources, by tag or search "
+                                        "words."), resources.listing,
                     N_("/resource list  or  /resource list tag=housing search=council"),
                     options=(OptionSpec("tag", N_("only this tag"),
                                         max_length=TAG_LIMIT + 1),

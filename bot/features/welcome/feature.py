@@ -54,9 +54,8 @@ class Welcome:
     def __init__(self, host: CoreHost[WelcomeStores, None]) -> None:
         self.host = host
         self.form = FormSpec(EDIT_FORM, (
-            FormField("text", N_("What the group is for, in your "
-                                 "own words"), "paragraph", required=False,
-                      max_length=WELCOME_LIMIT),), self.edited,
+            FormField("text", N_("What the group is for, in your own words"), "paragraph",
+                      required=False, max_length=WELCOME_LIMIT),), self.edited,
             command="welcome edit")
 
     def _has_action(self, action: str) -> bool:
