@@ -45,7 +45,7 @@ from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
 from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes
 from bot.features.polls.store import Ballot, VoteResult
-from bot.i18n import speaking, tr
+from bot.i18n import format_number, speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -163,7 +163,8 @@ class Agreement:
         if current is None:
             raise UserError(wording.AGREEMENT_NONE)
         if number != current.number:
-            raise UserError(wording.agreement_read_old(current.number))
+            raise UserError(_("This is not the current version. Please read version {current}: "
+                              "type /agreement.").format(current=format_number(current.number)))
         await self.host.store.mark_read(ctx.group_id, number, ctx.actor.user_id,
                                         ctx.actor.display_name, ctx.now())
         return Reply.text(wording.agreement_read_noted(number))

@@ -10,7 +10,8 @@ from bot.errors import UserError
 from bot.features.agreement import wording
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.store import Amendment, AmendmentKind
-from bot.features.agreement.wording import N_
+from bot.features.agreement.wording import N_, _
+from bot.i18n import format_number
 from bot.text import has_visible_text
 
 POINT_LIMIT = 300
@@ -68,7 +69,8 @@ def apply_amendment(points: tuple[str, ...], amendment: Amendment) -> tuple[str,
 def describe_change(amendment: Amendment, points: tuple[str, ...]) -> str:
     """What the amendment does, in words (stored with the version for the history)."""
     if amendment.kind is AmendmentKind.ADD:
-        return wording.change_add(len(points) + 1, amendment.text)
+        return _("Add point {number}: “{text}”.").format(number=format_number(len(points) + 1),
+                                                         text=amendment.text)
     if amendment.kind is AmendmentKind.CHANGE:
         return wording.change_change(amendment.point, points[amendment.point - 1],
                                      amendment.text)

@@ -119,12 +119,6 @@ def history_line(number: int, day: str, change: str, reason: str) -> str:
         number=format_number(number), day=day, change=change)
 
 
-def agreement_read_old(current: int) -> str:
-    """The read button on an old version."""
-    return _("This is not the current version. Please read version {current}: type "
-             "/agreement.").format(current=format_number(current))
-
-
 def agreement_read_noted(number: int) -> str:
     """A member said they have read the agreement."""
     return _("Thank you. I have noted that you have read version {number} of the "
@@ -149,11 +143,6 @@ def amendment_same_text(point: int) -> str:
     """A change that changes nothing."""
     return _("That is already the wording of point {point}. Nothing to change.").format(
         point=format_number(point))
-
-
-def change_add(number: int, text: str) -> str:
-    """What an addition does."""
-    return _("Add point {number}: “{text}”.").format(number=format_number(number), text=text)
 
 
 def change_change(number: int, old: str, new: str) -> str:

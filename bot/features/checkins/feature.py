@@ -50,7 +50,7 @@ from bot.features.checkins.store import (
     RequestStatus,
 )
 from bot.features.checkins.summary import summary as facilitator_summary
-from bot.features.checkins.wording import N_
+from bot.features.checkins.wording import N_, _
 from bot.features.host import FeatureHost
 from bot.i18n import speaking, tr
 from bot.logs import log_event
@@ -308,7 +308,8 @@ class Checkins:
             try:
                 prefs = replace(prefs, timezone=str(spec.check(opts["timezone"])))
             except SettingError as exc:
-                raise UserError(wording.checkin_bad_timezone(str(exc))) from None
+                raise UserError(_("The timezone {why}. Nothing was changed.").format(
+                    why=str(exc))) from None
         if opts.get("quiet"):
             start, end = _quiet(str(opts["quiet"]))
             prefs = replace(prefs, quiet_start=start, quiet_end=end)
@@ -392,7 +393,9 @@ class Checkins:
         who = str(ctx.options["facilitator"]).strip()
         known = {f.user_id: f for f in await self.store.known_facilitators(ctx.group_id)}
         if who not in known:
-            raise UserError(wording.checkin_not_a_known_facilitator(neutralise(who)))
+            raise UserError(_("{who} isn't counted as a facilitator, so nothing changed. If their "
+                              "id is in [checkins] facilitators in the config, remove it "
+                              "there.").format(who=neutralise(who)))
         members, moved = await self.jobs.step_down(ctx.group_id, who, ctx.now())
         log_event(log, logging.INFO, "checkin.facilitator_removed", group=ctx.group_id,
                   members=members, requests=moved)

@@ -158,8 +158,9 @@ class OneToOnes:
             delivery = NewDelivery(
                 f"one-to-one:{request.request_id}:reply:{secrets.token_hex(4)}",
                 Destination.to_dm(ctx.group_id, request.user_id),
-                Message(wording.one_to_one_reply(neutralise(ctx.actor.display_name),
-                                                 quote_block(text))))
+                Message(_("**A message from {facilitator}, about your one-to-one:**\n{text}")
+                        .format(facilitator=neutralise(ctx.actor.display_name),
+                                text=quote_block(text))))
         await self.store.update_one_to_one(request, [delivery], ctx.now())
         self.host.deliveries_waiting()
         return Reply.text(wording.one_to_one_reply_sent(neutralise(request.member_name)))
@@ -181,7 +182,8 @@ class OneToOnes:
             return Reply.text(wording.ONE_TO_ONE_ALREADY)
         await self.store.update_one_to_one(replace(request, status=RequestStatus.DONE), [],
                                            ctx.now())
-        return Reply.text(wording.one_to_one_done(neutralise(request.member_name)))
+        return Reply.text(_("Marked done: {name}'s one-to-one. Thank you.").format(
+            name=neutralise(request.member_name)))
 
     # ---- passing requests on ----------------------------------------------------------------
 

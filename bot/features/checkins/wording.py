@@ -151,21 +151,10 @@ def checkin_facilitator_removed(name: str, members: int, requests: int) -> str:
              "time they use a command.").format(name=name, told=told, moved=moved)
 
 
-def checkin_not_a_known_facilitator(who: str) -> str:
-    """/checkin remove for someone who is not counted as a facilitator."""
-    return _("{who} isn't counted as a facilitator, so nothing changed. If their id is in "
-             "[checkins] facilitators in the config, remove it there.").format(who=who)
-
-
 CHECKIN_NOT_YOURS = N_("Sorry, I can't find that check-in. It may be an old one. Type "
                        "/checkin to see your settings.")
 CHECKIN_ALREADY_ANSWERED = N_("You've already answered this check-in. Thank you. You can "
                               "still add a private note, or ask for a one-to-one.")
-
-
-def checkin_bad_timezone(why: str) -> str:
-    """A /checkin set timezone that cannot be used (`why`: the core's reason)."""
-    return _("The timezone {why}. Nothing was changed.").format(why=why)
 
 
 def checkin_paused(day: str, enabled: bool) -> str:
@@ -377,12 +366,6 @@ def one_to_one_reply_title(name: str) -> str:
     return _("Message to {name}").format(name=name)[:45]
 
 
-def one_to_one_reply(facilitator: str, text: str) -> str:
-    """To the member: their facilitator's words."""
-    return _("**A message from {facilitator}, about your one-to-one:**\n{text}").format(
-        facilitator=facilitator, text=text)
-
-
 def one_to_one_reply_sent(name: str) -> str:
     """To the facilitator: the reply is on its way."""
     return _("Sent to {name} by direct message. Only they will see it.").format(name=name)
@@ -392,11 +375,6 @@ def one_to_one_arranged(name: str) -> str:
     """To the facilitator: marked arranged."""
     return _("Marked arranged. No more reminders about {name}'s one-to-one.").format(
         name=name)
-
-
-def one_to_one_done(name: str) -> str:
-    """To the facilitator: marked done."""
-    return _("Marked done: {name}'s one-to-one. Thank you.").format(name=name)
 
 
 def checkin_summary_header(weeks: int, first: str, last: str, sent: int,

@@ -26,7 +26,7 @@ from bot.features.concerns.common import (
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.store import CaseNote, CaseStatus, KnownLead, NoteKind
 from bot.features.concerns.wording import N_, _
-from bot.i18n import language, speaking, tr
+from bot.i18n import format_number, language, speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -111,7 +111,8 @@ class Cases:
                 age(self.host, case.created_at, now),
                 wording.concern_status_words(case.status.value), case.danger))
         if len(cases) > len(shown):
-            lines.append(wording.concern_list_more(len(cases) - len(shown)))
+            lines.append(_("...and {count} more, newer than these. Close or assign the ones above "
+                           "to see them.").format(count=format_number(len(cases) - len(shown))))
         await audit(self.host, ctx, shown[0].case_id, "listed", "",
                     *(c.case_id for c in shown[1:]))
         return Reply.text("\n".join(lines))

@@ -389,12 +389,6 @@ def concern_list_line(ref: str, raised: str, age: str, status: str, danger: bool
         ref=ref, raised=raised, age=age, status=status)
 
 
-def concern_list_more(count: int) -> str:
-    """Below a long /case list."""
-    return _("...and {count} more, newer than these. Close or assign the ones above to see "
-             "them.").format(count=format_number(count))
-
-
 def concern_list_header(count: int) -> str:
     """The top of /case list."""
     return _("**Open cases ({count})**").format(count=format_number(count))

@@ -17,7 +17,7 @@ from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
 from bot.features.feedback.digests import FeedbackHost, local_day, release, reviewed_since
 from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStatus
-from bot.features.feedback.wording import N_
+from bot.features.feedback.wording import N_, _
 from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
@@ -140,8 +140,9 @@ class Review:
         with speaking(ctx.settings.language):  # a channel post: the group's language
             post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
                                Destination.to_channel(ctx.group_id, channel),
-                               Message(wording.feedback_you_said_we_did(
-                                   quote_block(item.text), answer)))
+                               Message(_("**You said, we did**\nYou said:\n{quoted}\n"
+                                         "We did:\n{answer}")
+                                       .format(quoted=quote_block(item.text), answer=answer)))
         if not await self.host.store.answer_feedback(ctx.group_id, item.item_id, answer,
                                                      coarse_day(now), [post], now):
             raise UserError(wording.FEEDBACK_NOT_DELIVERED)

@@ -183,12 +183,6 @@ FEEDBACK_HIDE_HELP = N_(
 FEEDBACK_ANSWER_HINT = N_("This is posted for everyone, quoting the feedback.")
 
 
-def feedback_you_said_we_did(quoted: str, answer: str) -> str:
-    """The public answer to a piece of feedback."""
-    return _("**You said, we did**\nYou said:\n{quoted}\nWe did:\n{answer}").format(
-        quoted=quoted, answer=answer)
-
-
 def feedback_answer_posted(channel: str) -> str:
     """A facilitator's answer was stored and will be posted."""
     return _("Thank you. Your answer will be posted in {channel} in a moment.").format(

@@ -47,9 +47,9 @@ from bot.features.meetings.when import (
     parse_repeat,
     parse_when,
 )
-from bot.features.meetings.wording import N_
+from bot.features.meetings.wording import N_, _
+from bot.i18n import format_number, speaking
 from bot.i18n import language as _current
-from bot.i18n import speaking
 from bot.membership import not_in_group
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -238,7 +238,8 @@ class Flows:
         assert record is not None
         when = when_text(start, zone)
         if zone.key != group_zone.key:
-            when = wording.meeting_in_zone(when, when_text(start, group_zone))
+            when = _("{when}; that is {group_when}").format(
+                when=when, group_when=when_text(start, group_zone))
         text = wording.meeting_check(
             neutralise(record.title), when, repeat_text(record), neutralise(record.location),
             wording.reminders_words([describe_offset(m) for m in record.reminders]),
@@ -481,7 +482,8 @@ class Flows:
         meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
         text = str(ctx.options["text"]).strip()
         if len(text) > AGENDA_MAX:
-            raise UserError(wording.agenda_too_long(AGENDA_MAX))
+            raise UserError(_("Please keep an agenda point under {most} characters. Nothing was "
+                              "added.").format(most=format_number(AGENDA_MAX)))
         await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
                                          ctx.actor.display_name, text, ctx.now())
         zone = await self.zone_of(ctx)

@@ -18,7 +18,7 @@ from dateutil.rrule import rrule, rrulestr
 from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
 from bot.dates import read_day, read_moment
 from bot.features.meetings import wording
-from bot.features.meetings.wording import N_, _
+from bot.features.meetings.wording import N_, _, ngettext
 from bot.i18n import babel_locale, format_number, tr
 from bot.text import echo
 
@@ -201,15 +201,20 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     found = _OFFSET.findall(cleaned)
     leftover = _OFFSET.sub("", cleaned)
     if not found or re.sub(r"[\s,;]|and|before", "", leftover):
-        raise WhenError(wording.meeting_reminders_unknown(text))
+        raise WhenError(_("Sorry, I couldn't read the reminder times “{text}”. Write them like "
+                          "“1 day, 1 hour” or “2 hours, 15 minutes”, or “none”.").format(
+            text=echo(text)))
     minutes = set()
     for amount, unit in found:
         value = int(amount) * _UNIT_MINUTES[unit[0].lower()]
         if not 1 <= value <= LONGEST_OFFSET.total_seconds() // 60:
-            raise WhenError(wording.meeting_reminders_range(text))
+            raise WhenError(_("Each reminder time in “{text}” must be between 1 minute and 4 weeks "
+                              "before the meeting.").format(text=echo(text)))
         minutes.add(value)
     if len(minutes) > MAX_REMINDERS:
-        raise WhenError(wording.meeting_reminders_too_many(MAX_REMINDERS))
+        raise WhenError(ngettext("Please choose at most {most} reminder time.",
+                                 "Please choose at most {most} reminder times.",
+                                 MAX_REMINDERS).format(most=format_number(MAX_REMINDERS)))
     return tuple(sorted(minutes, reverse=True))
 
 

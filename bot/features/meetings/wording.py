@@ -139,25 +139,6 @@ def repeat_monthly_weekday(nth: int | str, day: str) -> str:
     return sentences[nth].format(day=day)
 
 
-def meeting_reminders_unknown(text: str) -> str:
-    """Reminder times that could not be read."""
-    return _("Sorry, I couldn't read the reminder times “{text}”. Write them like "
-             "“1 day, 1 hour” or “2 hours, 15 minutes”, or “none”.").format(text=echo(text))
-
-
-def meeting_reminders_range(text: str) -> str:
-    """A reminder time too short or too long."""
-    return _("Each reminder time in “{text}” must be between 1 minute and 4 weeks before "
-             "the meeting.").format(text=echo(text))
-
-
-def meeting_reminders_too_many(most: int) -> str:
-    """Too many reminder times."""
-    return ngettext("Please choose at most {most} reminder time.",
-                    "Please choose at most {most} reminder times.", most).format(
-        most=format_number(most))
-
-
 def offset_words(weeks: int, days: int, hours: int, minutes: int) -> str:
     """A reminder offset in words: "1 hour 30 minutes", "1 day"."""
     parts = []
@@ -193,11 +174,6 @@ def meeting_check(title: str, when: str, repeat: str, where: str, reminders: str
                  channel=channel_ref(channel), reminders=reminders),
              _("Press Save meeting if this is right, or Change to correct it.")]
     return "\n".join(lines)
-
-
-def meeting_in_zone(when: str, group_when: str) -> str:
-    """A time in the member's zone followed by the same time in the group's."""
-    return _("{when}; that is {group_when}").format(when=when, group_when=group_when)
 
 
 def meeting_saved(title: str, meeting_id: int, channel: str, editing: bool) -> str:
@@ -377,12 +353,6 @@ def agenda_show(title: str, when: str, notes: str, items: Sequence[str]) -> str:
 def agenda_item(author: str, text: str) -> str:
     """One agenda point with who added it."""
     return _("{text} (added by {author})").format(text=text, author=author)
-
-
-def agenda_too_long(most: int) -> str:
-    """An agenda point over the limit."""
-    return _("Please keep an agenda point under {most} characters. Nothing was added."
-             ).format(most=format_number(most))
 
 
 def minutes_title(moment: datetime, zone: ZoneInfo) -> str:

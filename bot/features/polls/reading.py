@@ -14,7 +14,7 @@ from bot.answers import read_yes_no
 from bot.dates import WhenError, read_moment
 from bot.errors import UserError
 from bot.features.polls import wording
-from bot.features.polls.wording import N_
+from bot.features.polls.wording import N_, _
 from bot.messages import FormField
 from bot.text import has_visible_text, neutralise, strip_controls
 
@@ -71,7 +71,8 @@ def parse_options(raw: str) -> list[str]:
     if len(parts) > MAX_OPTIONS:
         raise UserError(wording.poll_too_many_options(len(parts)))
     if any(len(p) > OPTION_LIMIT for p in parts):
-        raise UserError(wording.poll_option_too_long(OPTION_LIMIT))
+        raise UserError(_("Each option can be at most {limit} characters. Please shorten the "
+                          "long one.").format(limit=OPTION_LIMIT))
     seen: set[str] = set()
     for part in parts:
         key = " ".join(strip_controls(part).casefold().split())

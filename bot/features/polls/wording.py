@@ -64,12 +64,6 @@ def poll_duplicate_option(option: str) -> str:
         option=option)
 
 
-def poll_option_too_long(limit: int) -> str:
-    """An option over the limit."""
-    return _("Each option can be at most {limit} characters. Please shorten the long one."
-             ).format(limit=limit)
-
-
 def poll_bad_close(example: str) -> str:
     """A closing time that could not be read."""
     return _("I couldn't read when the poll closes. Write a time like “tomorrow 5pm”, "

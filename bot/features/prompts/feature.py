@@ -25,7 +25,7 @@ from bot.features.host import FeatureHost
 from bot.features.prompts import wording
 from bot.features.prompts.config import WEEKDAYS, PromptsConfig
 from bot.features.prompts.store import Prompt, PromptsStores
-from bot.features.prompts.wording import N_
+from bot.features.prompts.wording import N_, _
 from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
@@ -103,7 +103,8 @@ class Prompts:
                                                    len(text)))
         existing = await self.host.store.prompts(ctx.group_id)
         if len(existing) >= MAX_PROMPTS:
-            raise UserError(wording.prompt_too_many(MAX_PROMPTS))
+            raise UserError(_("The list holds up to {limit} prompts. Nothing was saved.").format(
+                limit=MAX_PROMPTS))
         stored = neutralise(text)
         if any(p.text.casefold() == stored.casefold() for p in existing):
             raise UserError(N_("That prompt is already on the list. Nothing was saved."))

@@ -24,11 +24,6 @@ def _posted(cadence: str, channel: str) -> str:
              ).format(channel=where)
 
 
-def prompt_too_many(limit: int) -> str:
-    """The list is full."""
-    return _("The list holds up to {limit} prompts. Nothing was saved.").format(limit=limit)
-
-
 def prompt_added(count: int, cadence: str, channel: str) -> str:
     """A prompt was stored."""
     # TRANSLATORS: the next sentence ("one is posted every week in #updates.") follows.

@@ -19,7 +19,7 @@ from bot.features import Feature, FormSpec
 from bot.features.host import FeatureHost
 from bot.features.resources import wording
 from bot.features.resources.store import Resource, ResourceStore
-from bot.features.resources.wording import N_
+from bot.features.resources.wording import N_, _
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
@@ -130,7 +130,8 @@ class Resources:
                             bool(link), tags, ctx.actor.user_id,
                             ctx.actor.display_name, ctx.now())
         await self.host.store.add_resource(resource)
-        return Reply.text(wording.resource_added(resource.title, resource.resource_id))
+        return Reply.text(_("Added “{title}” (id {id}). Everyone can find it with /resource "
+                            "list.").format(title=resource.title, id=resource.resource_id))
 
     async def listing(self, ctx: Context) -> Reply:
         """/resource list: everything, or by tag and search words."""

@@ -38,12 +38,6 @@ def resource_too_many_tags(limit: int) -> str:
     return _("A resource can have up to {limit} tags. Nothing was saved.").format(limit=limit)
 
 
-def resource_added(title: str, resource_id: str) -> str:
-    """A resource was stored."""
-    return _("Added “{title}” (id {id}). Everyone can find it with /resource list.").format(
-        title=title, id=resource_id)
-
-
 def resources_none(filtered: bool) -> str:
     """No resources (or none matching)."""
     if filtered:
