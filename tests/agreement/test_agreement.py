@@ -84,8 +84,8 @@ async def test_amendment_passes_new_version_announced_and_history(
                                                agreement_words.AMENDMENT_NO_BUTTON]
     assert "Your vote is counted" in await vote(bot, "alice", amendment, yes=False)
     assert "changed to: Yes" in await vote(bot, "alice", amendment, yes=True)
-    assert await vote(bot, "alice", amendment, yes=True) == ("That is already your vote. Nothing "
-                                                             "changed.")
+    assert await vote(bot, "alice", amendment, yes=True) == (
+        "That is already your vote. Nothing changed.")
     await vote(bot, "bob", amendment, yes=True)
     await vote(bot, "dan", amendment, yes=False)
     await close_all(bot, clock)

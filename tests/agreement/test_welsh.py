@@ -115,11 +115,12 @@ def test_the_forms_fit_each_platform(language: str) -> None:
                        wording.AMENDMENT_NO_BUTTON, wording.N_("Add a point"),
                        wording.N_("Change a point"), wording.N_("Remove a point")):
             assert len(tr(button)) <= slack.BUTTON_TEXT, button
-        for option in (wording.N_("a version to show in full"), wording.N_("the points, separated "
-                                                                           "by \\n"),
-                       wording.N_("add, change or remove"), wording.N_("the point's number (to "
-                                                                       "change or remove)"),
-                       wording.N_("the new wording (to add or change)"), wording.N_("why"),
+        for option in (wording.N_("a version to show in full"),
+                       wording.N_("the points, separated by \\n"),
+                       wording.N_("add, change or remove"),
+                       wording.N_("the point's number (to change or remove)"),
+                       wording.N_("the new wording (to add or change)"),
+                       wording.N_("why"),
                        wording.N_("when voting closes: 3d, 12h or 2026-12-01 17:00 (default: the "
                                   "configured days)")):
             assert len(tr(option)) <= discord.DESCRIPTION, option
@@ -129,8 +130,7 @@ def test_the_welsh_form_labels_fit_a_discord_modal() -> None:
     """Two English labels are longer than Discord's 45 and are cut there; Welsh fits."""
     with speaking("cy"):
         for label in (wording.AGREEMENT_FIELD_POINTS, wording.AGREEMENT_FIELD_CHANGE,
-                      wording.N_("Which point (its number, to change or "
-                                 "remove)"), wording.AGREEMENT_FIELD_TEXT,
-                      wording.AGREEMENT_FIELD_REASON, wording.N_("When voting closes (empty: the "
-                                                                 "usual number of days)")):
+                      wording.N_("Which point (its number, to change or remove)"),
+                      wording.AGREEMENT_FIELD_TEXT, wording.AGREEMENT_FIELD_REASON,
+                      wording.N_("When voting closes (empty: the usual number of days)")):
             assert len(tr(label)) <= discord.MODAL_LABEL, label

@@ -45,12 +45,10 @@ async def test_join_avoid_and_a_round_with_one_trio(cbot: MemoryBot, clock: Fake
     assert channel_posts(cbot) == []
     status = reply_text(await cbot.run("alice", "/buddy status"))
     assert "Your buddies this round:" in status and "1 person" in status
-    assert reply_text(await cbot.run("alice", "/buddy leave")) == ("You've left buddy pairing. "
-                                                                   "Type /buddy join whenever "
-                                                                   "you'd like to come back.")
-    assert reply_text(await cbot.run("alice", "/buddy leave")) == ("You're not in buddy pairing. "
-                                                                   "Type /buddy join if you'd like "
-                                                                   "to be.")
+    assert reply_text(await cbot.run("alice", "/buddy leave")) == (
+        "You've left buddy pairing. Type /buddy join whenever you'd like to come back.")
+    assert reply_text(await cbot.run("alice", "/buddy leave")) == (
+        "You're not in buddy pairing. Type /buddy join if you'd like to be.")
 
 
 async def test_rounds_rotate_and_run_every_configured_weeks(cbot: MemoryBot,

@@ -21,8 +21,8 @@ from tests.concerns.helpers import dm_users, everything_sent_to, raise_concern, 
 
 WORDS = "hello, I'm not sure about something said at the meeting"
 LABELS = [wording.DM_CHOICE_TELL_LEADS, wording.N_("Ask for a one-to-one"),
-          wording.DM_CHOICE_FEEDBACK, wording.N_("Check-in "
-                                                 "settings"), wording.N_("Nothing, thanks")]
+          wording.DM_CHOICE_FEEDBACK, wording.N_(
+              "Check-in settings"), wording.N_("Nothing, thanks")]
 
 
 async def _offer(bot: MemoryBot, who: str = "alice", text: str = WORDS) -> dict[str, Button]:
@@ -91,12 +91,9 @@ async def test_nothing_thanks_forgets_the_message(cbot: MemoryBot) -> None:
     nothing = choices[wording.N_("Nothing, thanks")]
     assert await _draft_kept(cbot, nothing)
     reply = await _choose(cbot, nothing)
-    assert reply.update is not None and reply.update.text == wording.N_("All right, nothing has "
-                                                                        "been raised and I have "
-                                                                        "not kept your message. "
-                                                                        "Type /help to see what I "
-                                                                        "can do, or /concern at "
-                                                                        "any time.")
+    assert reply.update is not None and reply.update.text == (
+        "All right, nothing has been raised and I have not kept your message. Type /help to see "
+        "what I can do, or /concern at any time.")
     assert not await _draft_kept(cbot, nothing)
     await cbot.settle()
     assert cbot.adapter.sent == []
@@ -171,7 +168,7 @@ async def test_the_choices_follow_the_groups_feature_switches(cbot: MemoryBot) -
     for feature in ("checkins", "feedback"):
         await cbot.run("sam", f"/setup disable={feature}")
     choices = await _offer(cbot)
-    assert list(choices) == [wording.DM_CHOICE_TELL_LEADS, wording.N_("Nothing, thanks")]
+    assert list(choices) == [wording.DM_CHOICE_TELL_LEADS, ("Nothing, thanks")]
     # A forged choice for a switched-off feature is refused kindly.
     tell = choices[wording.DM_CHOICE_TELL_LEADS]
     forged = await cbot.press("alice", DM_ACTION, "o:" + tell.value.split(":", 1)[1],

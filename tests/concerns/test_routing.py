@@ -64,10 +64,8 @@ async def test_a_lead_named_in_who_it_is_about_is_excluded_everywhere(
     assert reply_text(await cbot.run("erin", f"/case show case={ref}")) == \
         "That is not available to you. If you need a safeguarding lead, type /concern."
     assert ref not in reply_text(await cbot.run("erin", "/case list"))
-    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == ("That is not available to "
-                                                                     "you. If you need a "
-                                                                     "safeguarding lead, type "
-                                                                     "/concern.")
+    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == (
+        "That is not available to you. If you need a safeguarding lead, type /concern.")
     trail = await cbot.app.storage.case_audit(ref)
     assert [e.action for e in trail if e.actor_id == "U-erin"] == ["refused", "refused"]
 
@@ -157,9 +155,8 @@ async def test_a_reporter_who_said_no_contact_is_not_messaged(cbot: MemoryBot) -
 
 async def test_a_member_cannot_acknowledge(cbot: MemoryBot) -> None:
     ref = ref_of(await raise_concern(cbot))
-    assert reply_text(await cbot.press("bob", ACK_ACTION, ref)) == ("That is not available to you. "
-                                                                    "If you need a safeguarding "
-                                                                    "lead, type /concern.")
+    assert reply_text(await cbot.press("bob", ACK_ACTION, ref)) == (
+        "That is not available to you. If you need a safeguarding lead, type /concern.")
     concern = await cbot.app.storage.concern(ref)
     assert concern is not None and concern.status is CaseStatus.OPEN
 

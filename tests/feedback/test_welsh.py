@@ -129,6 +129,6 @@ def test_the_forms_fit_each_platform(language: str) -> None:
             assert len(tr(field.placeholder)) <= discord.MODAL_PLACEHOLDER, field.placeholder
             for choice in field.choices:
                 assert len(tr(choice.label)) <= slack.BUTTON_TEXT, choice.label
-        for option in (wording.N_("the feedback's ref, from /feedback list or the "
-                                  "digest"), wording.N_("why it is hidden")):
+        for option in (wording.N_("the feedback's ref, from /feedback list or the digest"),
+                       wording.N_("why it is hidden")):
             assert len(tr(option)) <= discord.DESCRIPTION, option

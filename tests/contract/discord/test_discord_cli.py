@@ -9,7 +9,6 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.features.help import wording as help_wording
 from storage.crypto import generate_key
 from tests.fakes.discord import FakeDiscord
 
@@ -30,11 +29,9 @@ async def test_coprod_run_on_discord_from_the_environment(fake: FakeDiscord,
                             what="the bot to connect")
         assert set(fake.commands) == {"global"}  # no guild_ids configured
         response = await fake.wait_response(await fake.slash("alice", "help"), limit=10)
-        assert response["data"]["content"].startswith(help_wording.N_("Here is what you can do. "
-                                                                      "Commands start with a slash "
-                                                                      "(/). Type /help followed by "
-                                                                      "a command's name to learn "
-                                                                      "more about it."))
+        assert response["data"]["content"].startswith(
+            "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+            "command's name to learn more about it.")
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)

@@ -119,9 +119,9 @@ async def test_a_dropped_gateway_resumes_and_replays_missed_events(harness: Harn
     missed = await fake.slash("alice", "help")  # sent while the socket is down
     await fake.wait_for(lambda: fake.resumes, what="a RESUME")
     response = await fake.wait_response(missed)
-    assert response["data"]["content"].startswith("Here is what you can do. Commands start with a "
-                                                  "slash (/). Type /help followed by a command's "
-                                                  "name to learn more about it.")
+    assert response["data"]["content"].startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")
     assert len(fake.identifies) == 1 and fake.resumes[0]["session_id"]
     later = await fake.wait_response(await fake.slash("bob", "help"))
     assert later["type"] == 4
