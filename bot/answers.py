@@ -7,31 +7,21 @@ they are shown are their own language's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from bot import catalog
-from bot.i18n import SOURCE, speaking
+from bot.typed_words import no_words, shown, typed, understood, yes_words
 
 
 def read_yes_no(text: str) -> bool | None:
     """True for a yes, False for a no, None for anything else (or nothing)."""
-    word = " ".join(str(text).split()).casefold().rstrip(".!")
+    word = typed(text)
     if not word:
         return None
-    if word in _understood(catalog.yes_words):
+    if word in understood(yes_words):
         return True
-    if word in _understood(catalog.no_words):
+    if word in understood(no_words):
         return False
     return None
 
 
-def _understood(words: Callable[[], list[str]]) -> frozenset[str]:
-    """The words in the language in force, and in English."""
-    found = words()
-    with speaking(SOURCE):
-        return frozenset([*found, *words()])
-
-
 def shown_yes_no() -> tuple[str, str]:
     """The yes and the no the bot shows in the language in force ("yes" and "no")."""
-    return catalog.yes_words()[0], catalog.no_words()[0]
+    return shown(yes_words), shown(no_words)

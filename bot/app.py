@@ -45,11 +45,13 @@ from bot.logs import log_event
 from bot.messages import FormField, Message, Reply
 from bot.metrics import EVENT_KINDS, NO_METRICS, OTHER, Metrics
 from bot.parsing import parse_command_line
+from bot.peers import Peers
 from bot.people import PeopleBook
 from bot.ports import People, Sender
 from bot.roles import Role, resolve_roles
 from bot.settings import GroupSettings, SettingsBook, feature_names
 from bot.text import has_visible_text
+from bot.typed_words import read_choice
 from scheduler import Scheduler
 from storage.interface import Storage, StorageError
 from storage.members import EVENTS_OWNER
@@ -94,6 +96,9 @@ class App:
         self.dispatcher: Dispatcher | None = None
         # Who is who on the platform (the adapter attaches its port with `use_people`).
         self.people = PeopleBook()
+        # The other processes sharing the database (none on SQLite): secrets and counts
+        # that must be the same in every process but never stored (`bot.peers`).
+        self.peers = Peers(storage.peer_link() if isinstance(storage, Storage) else None)
         # Each member's chosen language (read on every event, remembered briefly).
         self.languages = LanguageBook(storage if isinstance(storage, LanguageStore) else None)
         # Where start-up lines for whoever runs the bot go (the CLI sets stderr).
@@ -198,6 +203,7 @@ class App:
     async def start_scheduler(self) -> None:
         """Let each feature add its schedules, then catch up on downtime and start; and
         keep settings in step with other processes sharing the database."""
+        await self.peers.open()
         for feature in self.features.values():
             if feature.start is not None:
                 await feature.start()
@@ -214,6 +220,14 @@ class App:
             except StorageError as exc:
                 log_event(log, logging.WARNING, "settings.refresh_failed",
                           error=type(exc).__name__)
+            for feature in self.features.values():
+                if feature.refresh is None:
+                    continue
+                try:
+                    await feature.refresh()
+                except StorageError as exc:
+                    log_event(log, logging.WARNING, "feature.refresh_failed",
+                              feature=feature.name, error=type(exc).__name__)
 
     def use_people(self, port: People | None, ttl: float | None = None) -> None:
         """The adapter's way of saying who is who (who holds a role, someone's names);
@@ -302,6 +316,7 @@ class App:
             except TimeoutError:
                 self._dispatch_task.cancel()
             self._dispatch_task = None
+        await self.peers.close()
 
     def deliveries_waiting(self) -> None:
         """Tell the dispatcher new deliveries were stored."""
@@ -623,12 +638,11 @@ def check_form(fields: tuple[FormField, ...], raw: dict[str, str],
     for f in fields:
         value = str(raw.get(f.key, "") or "").strip()
         if f.choices and value:
-            match = [c.value for c in f.choices
-                     if value.casefold() in (c.value.casefold(), c.label.casefold())]
-            if not match:
+            chosen = read_choice(value, f.choices)
+            if chosen is None:
                 errors[f.key] = catalog.field_not_a_choice(f.label, [c.label for c in f.choices])
                 continue
-            value = match[0]
+            value = chosen
         if f.kind == "yes_no" and value:
             answer = read_yes_no(value)
             if answer is None:

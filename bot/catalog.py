@@ -12,8 +12,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from bot.i18n import Domain, and_list, or_list, plain_list, tr
+from bot.i18n import Domain, Said, and_list, or_list, plain_list, tr
 from bot.text import echo
+from bot.typed_words import no_words, shown, yes_words
 
 # The core's catalog domain ("coprod", bot/locales/): everything members and the console
 # user read goes through it. Lines for whoever runs the bot (the command line, start-up)
@@ -154,6 +155,12 @@ def option_not_yes_no(option: str) -> str:
     return _("“{option}” needs to be yes or no.").format(option=option)
 
 
+def command_group(top: str, name: str) -> str:
+    """A group of subcommands' description on Discord (`/meeting x` beside `/meeting x
+    y`), declared when commands are registered: `tr` gives it in each language."""
+    return Said(lambda: _("/{top} {name} commands").format(top=top, name=name), _domain)
+
+
 def option_not_a_choice(option: str, choices: Sequence[str]) -> str:
     """A value that is not one of the choices."""
     return _("“{option}” needs to be one of: {choices}.").format(
@@ -202,28 +209,6 @@ CONSOLE_FORM_INTRO = N_(
     "with an empty line. Leave an optional one empty to skip it. Type :form key=value "
     "... to answer all at once, or :cancel to stop.")
 CONSOLE_PARAGRAPH_HINT = N_("type as many lines as you need, then an empty line to finish")
-
-
-# ---- yes and no, as people type them -------------------------------------------------------
-# bot/answers.py reads these in the reader's language and always in English. The first
-# word of each list is the one the bot shows ("needs to be yes or no").
-
-def yes_words() -> list[str]:
-    """The words read as yes in the language in force."""
-    return _words(_domain.pgettext("Words read as yes, separated by commas; the first is "
-                                   "the one shown", "yes, y, true, on, 1"))
-
-
-def no_words() -> list[str]:
-    """The words read as no in the language in force."""
-    return _words(_domain.pgettext("Words read as no, separated by commas; the first is "
-                                   "the one shown", "no, n, false, off, 0"))
-
-
-def _words(listed: str) -> list[str]:
-    # (the pseudo-language's brackets and padding are not part of a word)
-    return [w for w in (" ".join(part.strip("⟦⟧~").split()).casefold()
-                        for part in listed.split(",")) if w]
 
 
 # ---- the console (a practice chat in a terminal: adapters/console) -------------------------
@@ -287,7 +272,7 @@ CONSOLE_OPTIONAL = N_("optional")
 
 def console_yes_or_no() -> str:
     """How a yes-or-no question is answered."""
-    yes, no = yes_words()[0], no_words()[0]
+    yes, no = shown(yes_words), shown(no_words)
     return _("{yes} or {no}").format(yes=yes, no=no)
 
 
@@ -688,6 +673,18 @@ def setting_bad_roles() -> str:
 
 SETTING_LANGUAGE = N_("the language of the group's posts, and of each member who has not "
                       "chosen their own with /language")
+# What each group setting is for (`bot.settings`: /setup's options, its overview and
+# /help setup).
+SETTING_TIMEZONE = N_("the group's time zone, used when a member has not set their own")
+SETTING_UPDATES_CHANNEL = N_("where reminders, minutes, polls and announcements are posted")
+SETTING_FEEDBACK_CHANNEL = N_("where anonymous feedback digests for the whole group are "
+                              "posted")
+SETTING_LEADS_CHANNEL = N_("the safeguarding leads' private channel (never a public one)")
+SETTING_FACILITATOR_ROLES = N_("platform roles whose members are facilitators")
+SETTING_LEAD_ROLES = N_("platform roles whose members are safeguarding leads")
+SETTING_FEATURES = N_("the features switched on")
+# TRANSLATORS: the value of the "features" setting when every feature is switched off.
+SETTING_NO_FEATURES = N_("none")
 
 
 def setting_bad_language(known: Sequence[str]) -> str:
@@ -1047,7 +1044,7 @@ def token_refused(platform: str, setting: str, detail: str) -> str:
 # The rest of the concerns wording is in bot/features/concerns/wording.py; this label
 # stays here because the console adapter finds the shortcut by it.
 
-CONCERN_SHORTCUT_LABEL = "Raise a safeguarding concern"  # 28 characters (Discord: 32 max)
+CONCERN_SHORTCUT_LABEL = N_("Raise a safeguarding concern")  # 28 characters (Discord: 32 max)
 
 
 # ---- the agreement's button, which the welcome offers too ----------------------------------

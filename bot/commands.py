@@ -19,6 +19,7 @@ from bot.answers import read_yes_no
 from bot.errors import UserError
 from bot.messages import Choice, Reply
 from bot.roles import Role
+from bot.typed_words import choice_words, read_choice
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -91,11 +92,11 @@ class OptionSpec:
             if len(value) > self.max_length:
                 raise UserError(catalog.option_too_long(self.name, self.max_length))
         if self.choices:
-            for choice in self.choices:
-                if str(value).casefold() in (choice.value.casefold(), choice.label.casefold()):
-                    return choice.value
-            raise UserError(catalog.option_not_a_choice(
-                self.name, [c.value for c in self.choices]))
+            chosen = read_choice(str(value), self.choices)
+            if chosen is None:
+                raise UserError(catalog.option_not_a_choice(self.name,
+                                                            choice_words(self.choices)))
+            return chosen
         return value
 
 

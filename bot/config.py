@@ -66,6 +66,7 @@ M = TypeVar("M", bound=BaseModel)
 _GROUP_ID = re.compile(r"[0-9]{17,20}|[TE][A-Z0-9]{6,}|demo")
 SECRET_NAMES = (
     "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+    "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
     "COPROD_DATABASE_URL", "COPROD_ENCRYPTION_KEY", "COPROD_LOG_LEVEL",
     "DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "SLACK_API_BASE",
     "COPROD_HEALTH", "COPROD_HEALTH_HOST", "COPROD_HEALTH_PORT",
@@ -95,6 +96,9 @@ class Secrets:
     slack_bot_token: str = ""
     slack_app_token: str = ""
     slack_signing_secret: str = ""
+    # One app for many workspaces (Slack's OAuth flow): set both, instead of a bot token.
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
     database_url: str = ""
     encryption_key: str = ""
     log_level: str = ""
@@ -218,6 +222,8 @@ def load_secrets(env: Mapping[str, str] | None = None, dotenv_path: Path | None 
         slack_bot_token=source.get("SLACK_BOT_TOKEN", "").strip(),
         slack_app_token=source.get("SLACK_APP_TOKEN", "").strip(),
         slack_signing_secret=source.get("SLACK_SIGNING_SECRET", "").strip(),
+        slack_client_id=source.get("SLACK_CLIENT_ID", "").strip(),
+        slack_client_secret=source.get("SLACK_CLIENT_SECRET", "").strip(),
         database_url=source.get("COPROD_DATABASE_URL", "").strip(),
         encryption_key=source.get("COPROD_ENCRYPTION_KEY", "").strip(),
         log_level=source.get("COPROD_LOG_LEVEL", "").strip().lower(),

@@ -121,6 +121,22 @@ def check_url(value: Any) -> Any:
     return value.rstrip("/")
 
 
+def _url_path(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"/[A-Za-z0-9._~/-]*", value.strip()):
+        raise SettingError('must be a path on this server starting with /, like '
+                           '"/slack/install"')
+    return value.strip()
+
+
+def _scopes(value: Any) -> Any:
+    if not isinstance(value, list) or not all(
+            isinstance(item, str) and re.fullmatch(r"[a-z_.]+(:[a-z_.]+)*", item.strip())
+            for item in value):
+        raise SettingError('must be a list of Slack scopes in quotes, like '
+                           '["commands", "chat:write"] ([] for the manifest\'s own)')
+    return tuple(item.strip() for item in value)
+
+
 def _snowflakes(value: Any) -> Any:
     if not isinstance(value, list):
         raise SettingError('must be a list of server ids in quotes, like ["123456789012345678"]')
@@ -251,15 +267,24 @@ class DiscordConfig(ConfigSection):
 
 
 class SlackConfig(ConfigSection):
-    """`[slack]`: Socket Mode (default) or HTTP mode, and the Web API base URL.
+    """`[slack]`: Socket Mode (default) or HTTP mode, and the Web API base URL; and, for
+    one app installed in many workspaces (SLACK_CLIENT_ID set), where the install page
+    and Slack's OAuth redirect land, the scopes asked for, and Slack's authorize page.
 
-    `api_base` empty means Slack's own (also from SLACK_API_BASE).
+    `api_base` empty means Slack's own (also from SLACK_API_BASE); `scopes` empty means
+    the manifest's bot scopes; `redirect_url` empty means the one set in the app's
+    settings; `authorize_url` empty means Slack's own.
     """
 
     mode: Annotated[str, checked(one_of("socket", "http"))] = "socket"
     http_host: Annotated[str, checked(_text)] = "0.0.0.0"
     http_port: Annotated[int, checked(whole_number(1, 65535))] = 3000
     api_base: Annotated[str, checked(check_url)] = ""
+    install_path: Annotated[str, checked(_url_path)] = "/slack/install"
+    redirect_path: Annotated[str, checked(_url_path)] = "/slack/oauth_redirect"
+    redirect_url: Annotated[str, checked(check_url)] = ""
+    scopes: Annotated[tuple[str, ...], checked(_scopes)] = ()
+    authorize_url: Annotated[str, checked(check_url)] = ""
 
 
 class RecordConfig(ConfigSection):

@@ -12,6 +12,7 @@ from bot.context import Services
 from bot.events import Actor, Event
 from bot.features.host import NoticeProvider, Scheduling
 from bot.messages import Reply
+from bot.peers import Peers
 from bot.roles import Role
 from bot.settings import GroupSettings, SettingsBook
 
@@ -31,6 +32,7 @@ class Hosting(Services, Protocol):
     import cycle runs through it."""
 
     scheduler: Scheduler
+    peers: Peers
     features: dict[str, Feature]
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
 
@@ -80,6 +82,11 @@ class Host:
     def people(self) -> PeopleBook:
         """The app's people lookups."""
         return self._app.people
+
+    @property
+    def peers(self) -> Peers:
+        """The app's link to the other processes."""
+        return self._app.peers
 
     def group(self, group_id: str) -> GroupSettings:
         """The settings in force for one group."""

@@ -69,7 +69,8 @@ def choose_platform(requested: str | None, config: Config, notes: TextIO) -> str
     else the console. Raises `ConfigError` for a platform that cannot run as configured."""
     if requested is None:
         for name, token in (("discord", config.secrets.discord_token),
-                            ("slack", config.secrets.slack_bot_token)):
+                            ("slack", config.secrets.slack_bot_token
+                             or config.secrets.slack_client_id)):
             if not token:
                 continue
             if platform_available(name):
@@ -96,6 +97,15 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
     need: list[tuple[str, str]] = []
     if platform == "discord":
         need = [("DISCORD_TOKEN", s.discord_token)]
+    elif platform == "slack" and s.slack_client_id:
+        # One app for many workspaces: each workspace's token comes from its install.
+        if config.slack.mode != "http":
+            return ["SLACK_CLIENT_ID is set, so the bot serves many workspaces through "
+                    "Slack's install page, which needs HTTP mode: set mode = \"http\" under "
+                    "[slack] in config.toml or start with --http HOST:PORT "
+                    "(see docs/slack.md)"]
+        need = [("SLACK_CLIENT_SECRET", s.slack_client_secret),
+                ("SLACK_SIGNING_SECRET", s.slack_signing_secret)]
     elif platform == "slack":
         need = [("SLACK_BOT_TOKEN", s.slack_bot_token)]
         if config.slack.mode == "socket":

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from bot import catalog
 from bot.errors import SettingError as SettingError  # checks everywhere raise it from here
 from bot.feature_catalogue import installed_features
-from bot.i18n import language_name, languages, read_language
+from bot.i18n import language_name, languages, read_language, tr
 
 
 def feature_names() -> tuple[str, ...]:
@@ -148,7 +148,9 @@ def _check_language(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
-    """One group setting: how to check a value, and what it is for in plain words."""
+    """One group setting: how to check a value, and what it is for in plain words (a
+    declared sentence of the core's catalog: `tr(description)` in the reader's
+    language)."""
 
     key: str
     check: Callable[[Any], Any]
@@ -156,19 +158,13 @@ class SettingSpec:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("timezone", _check_timezone,
-                "the group's time zone, used when a member has not set their own"),
-    SettingSpec("updates_channel", check_channel,
-                "where reminders, minutes, polls and announcements are posted"),
-    SettingSpec("feedback_channel", check_channel,
-                "where anonymous feedback digests for the whole group are posted"),
-    SettingSpec("leads_channel", check_channel,
-                "the safeguarding leads' private channel (never a public one)"),
-    SettingSpec("facilitator_roles", _check_roles,
-                "platform roles whose members are facilitators"),
-    SettingSpec("lead_roles", _check_roles,
-                "platform roles whose members are safeguarding leads"),
-    SettingSpec("features", _check_features, "the features switched on"),
+    SettingSpec("timezone", _check_timezone, catalog.SETTING_TIMEZONE),
+    SettingSpec("updates_channel", check_channel, catalog.SETTING_UPDATES_CHANNEL),
+    SettingSpec("feedback_channel", check_channel, catalog.SETTING_FEEDBACK_CHANNEL),
+    SettingSpec("leads_channel", check_channel, catalog.SETTING_LEADS_CHANNEL),
+    SettingSpec("facilitator_roles", _check_roles, catalog.SETTING_FACILITATOR_ROLES),
+    SettingSpec("lead_roles", _check_roles, catalog.SETTING_LEAD_ROLES),
+    SettingSpec("features", _check_features, catalog.SETTING_FEATURES),
     SettingSpec("language", _check_language, catalog.SETTING_LANGUAGE),
 )
 SETTING_KEYS: tuple[str, ...] = tuple(s.key for s in SETTINGS)
@@ -202,10 +198,11 @@ def to_stored(key: str, value: Any) -> Any:
 
 
 def describe(settings: GroupSettings, key: str) -> str:
-    """A setting's value as people read it."""
+    """A setting's value as people read it, in the language in force."""
     value = getattr(settings, key)
     if key == "features":
-        return ", ".join(f for f in feature_names() if f in value) or "none"
+        return ", ".join(f for f in feature_names() if f in value) or tr(
+            catalog.SETTING_NO_FEATURES)
     if isinstance(value, tuple):
         return ", ".join(value)
     if key == "language":

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.messages import Destination, Message
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from bot.peers import PeerLink
 from storage.members import MemberDataStore
 
 
@@ -64,6 +65,11 @@ class Storage(MemberDataStore, ABC):
     """What the core needs from a database."""
 
     # ---- life cycle ------------------------------------------------------------------
+
+    def peer_link(self) -> PeerLink | None:
+        """How this process reaches the others sharing the database (`bot.peers`);
+        None when the database is one process's alone (SQLite)."""
+        return None
 
     @abstractmethod
     async def occurrence_claimed(self, key: str) -> bool:

@@ -165,6 +165,7 @@ VERSIONS: tuple[tuple[int, str], ...] = (
     (16, "core"),
     (17, "language"),
     (18, "core"),
+    (20, "slack_installs"),
 )
 
 LATEST_VERSION: int = max(version for version, _ in VERSIONS)

@@ -30,9 +30,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.outbox import NewDelivery
+from bot.peers import PeerLink
 from storage.crypto import FieldCipher
 from storage.interface import DatabaseUnreachable, Storage, StorageError
 from storage.packages import compose_storage
+from storage.peer_link import PostgresPeerLink
 from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
 from storage.sql_core import SqlCore
 from storage.sql_members import SqlMembers
@@ -374,6 +376,10 @@ def _safe(exc: BaseException) -> str:
 
 class _PostgresStorage(SqlMembers, SqlCore, PostgresBase, Storage):
     """`Storage` on PostgreSQL through asyncpg, for hosting and several processes."""
+
+    def peer_link(self) -> PeerLink:
+        """LISTEN/NOTIFY between the processes on this database (`storage.peer_link`)."""
+        return PostgresPeerLink(self._dsn, self._cipher, self._schema)
 
 
 PostgresStorage = compose_storage("PostgresStorage", _PostgresStorage)

@@ -194,3 +194,20 @@ def test_subcommand_help(tmp_path: Path, command: str) -> None:
     assert f"coprod {command}" in result.stdout
     assert "--config" in result.stdout
     assert files_in(tmp_path) == set()
+
+
+def test_run_one_slack_app_for_many_workspaces_without_http_mode(tmp_path: Path) -> None:
+    result = coprod(tmp_path, "run", "--platform", "slack",
+                    env={"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "s",
+                         "SLACK_SIGNING_SECRET": "t"})
+    line = the_one_problem(result)
+    assert "SLACK_CLIENT_ID is set" in line and "HTTP mode" in line
+    assert files_in(tmp_path) == set(), "no database, key file or folder is made"
+
+
+def test_run_one_slack_app_for_many_workspaces_without_its_secret(tmp_path: Path) -> None:
+    result = coprod(tmp_path, "run", "--http", "127.0.0.1:3999",
+                    env={"SLACK_CLIENT_ID": "1111.2222", "SLACK_SIGNING_SECRET": "t",
+                         "COPROD_ENCRYPTION_KEY": "x" * 43 + "="})
+    line = the_one_problem(result)
+    assert line.lstrip(" -").startswith("SLACK_CLIENT_SECRET: not set")

@@ -2,7 +2,7 @@
 another key (or whose key file went missing), a database from a newer version, a token
 the platform refuses, no network, an unreachable PostgreSQL, a port already in use. Each
 must give one plain line on stderr, a non-zero exit code, no traceback, and leave every
-file as it was."""
+file as it was. And one Slack app for many workspaces, which starts with no bot token."""
 
 from __future__ import annotations
 
@@ -18,14 +18,16 @@ from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot import catalog
 from storage.crypto import generate_key
 from storage.factory import describe_database
 from tests.backends import need_postgres, postgres_url
+from tests.contract.slack.oauth import install
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.slack.server import FakeSlack
+from tests.fakes.slack.server import CLIENT_ID, CLIENT_SECRET, FakeSlack
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RUN_SECONDS = 60
@@ -235,6 +237,46 @@ async def test_a_token_slack_refuses(tmp_path: Path, method: str, setting: str) 
     assert line == catalog.token_refused("slack", setting, "invalid_auth")
     assert setting in line
     assert state_of(tmp_path) == {}
+
+
+async def test_one_slack_app_for_many_workspaces_through_coprod_run(tmp_path: Path) -> None:
+    """The real `coprod run` with SLACK_CLIENT_ID: it starts with no bot token, serves
+    the install page, a workspace installs it, and its token is in the database only
+    sealed, and in no log line."""
+    port = closed_port()
+    async with FakeSlack() as slack:
+        (tmp_path / "config.toml").write_text(
+            f'[slack]\nmode = "http"\nauthorize_url = "{slack.authorize_url}"\n'
+            f'redirect_url = "http://127.0.0.1:{port}/slack/oauth_redirect"\n',
+            encoding="utf-8")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", "--http", f"127.0.0.1:{port}",
+            cwd=tmp_path, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=_env(SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,
+                     SLACK_SIGNING_SECRET="s", SLACK_API_BASE=slack.api_base.rstrip("/"),
+                     COPROD_ENCRYPTION_KEY=generate_key(), COPROD_LOG_LEVEL="debug"))
+        try:
+            async with asyncio.timeout(RUN_SECONDS):
+                while True:
+                    try:
+                        status, page = await install(f"http://127.0.0.1:{port}", slack,
+                                                     "T0TEAMB02")
+                        break
+                    except aiohttp.ClientConnectionError:
+                        assert process.returncode is None
+                        await asyncio.sleep(0.2)
+        finally:
+            if process.returncode is None:
+                process.terminate()
+            out, err = await asyncio.wait_for(process.communicate(), RUN_SECONDS)
+    assert status == 200 and "coprod is now in your workspace" in page
+    assert process.returncode == 0, err.decode()
+    [token] = slack.tokens_of("T0TEAMB02")
+    assert token not in (out + err).decode() and "Traceback" not in err.decode()
+    with closing(sqlite3.connect(tmp_path / "coprod.db")) as db:
+        rows = db.execute("SELECT workspace, sealed FROM slack_installs").fetchall()
+    assert [r[0] for r in rows] == ["T0TEAMB02"] and "xoxb" not in rows[0][1]
 
 
 @pytest.mark.parametrize("platform", ["discord", "slack"])

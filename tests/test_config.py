@@ -224,6 +224,11 @@ def test_unknown_section(tmp_path: Path) -> None:
     ("[discord]\nshard_count = 2.0\nshard_ids = [1]\n", "[discord] shard_count: must be a"),
     ('[slack]\nmode = "webhook"\n', "[slack] mode: must be one of"),
     ("[slack]\nhttp_port = 70000\n", "[slack] http_port: must be from 1 to 65535"),
+    ('[slack]\ninstall_path = "install"\n', "[slack] install_path: must be a path on this"),
+    ('[slack]\nredirect_path = "/a b"\n', "[slack] redirect_path: must be a path on this"),
+    ('[slack]\nredirect_url = "bot.example.org/x"\n', "[slack] redirect_url: must start"),
+    ('[slack]\nscopes = "chat:write"\n', "[slack] scopes: must be a list of Slack scopes"),
+    ('[slack]\nscopes = ["chat write"]\n', "[slack] scopes: must be a list of Slack scopes"),
 ])
 def test_platform_sections_are_checked(tmp_path: Path, text: str, start: str) -> None:
     assert only_problem(tmp_path, text).startswith(start)

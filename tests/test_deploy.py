@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements.lock"
 PY311 = {"python_full_version": "3.11.2", "python_version": "3.11"}
 SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
-           "COPROD_ENCRYPTION_KEY", "POSTGRES_PASSWORD")
+           "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "COPROD_ENCRYPTION_KEY",
+           "POSTGRES_PASSWORD")
 
 
 def _lock_entries() -> list[tuple[str, str, str | None, list[str]]]:

@@ -8,7 +8,8 @@ than 25 choices become autocomplete). A command that only facilitators or leads 
 is hidden from others with `default_member_permissions` (Manage Server); the core checks
 every invocation again whatever Discord showed.
 
-Descriptions carry `description_localizations` for each language we have a translation
+Descriptions (of commands, subcommands, groups and options), choices' names and message
+shortcuts' names carry their `*_localizations` for each language we have a translation
 for that Discord offers as a client language (`DISCORD_LOCALES`); Discord shows members
 the one for their client. Welsh is not among Discord's languages, so a Welsh speaker
 sees the English descriptions there, and everything the bot says in Welsh once they
@@ -17,13 +18,14 @@ choose it with /language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from adapters.discord.limits import CHOICE_NAME, CONTEXT_MENU_NAME, DESCRIPTION
 from adapters.discord.limits import cut as _cut
 from adapters.discord.limits import cut_words as _cut_words
+from bot import catalog
 from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
 from bot.i18n import speaking, tr, translations
 from bot.roles import Role
@@ -94,7 +96,9 @@ def build(registry: Registry, shortcuts: Mapping[str, Shortcut]) -> CommandSet:
     for shortcut in shortcuts.values():
         name = _cut_words(shortcut.label, CONTEXT_MENU_NAME)
         out.payloads.append({"name": name, "type": MESSAGE, "contexts": [GUILD_CONTEXT],
-                             "integration_types": [0]})
+                             "integration_types": [0],
+                             **_localized("name", shortcut.label, CONTEXT_MENU_NAME,
+                                          _cut_words)})
         out.shortcuts[name] = shortcut.shortcut_id
     return out
 
@@ -123,8 +127,7 @@ def _subcommands(top: str, specs: list[CommandSpec],
             subs.append(_leaf(leaf, spec))
             routes[(top, name, leaf)] = spec.name
         leaves.append({"type": SUB_COMMAND_GROUP, "name": name,
-                       "description": _cut(f"/{top} {name} commands", DESCRIPTION),
-                       "options": subs})
+                       **_described(catalog.command_group(top, name)), "options": subs})
     return leaves
 
 
@@ -152,7 +155,8 @@ def _options(options: tuple[OptionSpec, ...]) -> list[dict[str, Any]]:
         if opt.type is OptionType.CHANNEL:
             item["channel_types"] = [0, 5]
         if opt.choices and len(opt.choices) <= MAX_CHOICES:
-            item["choices"] = [{"name": _cut(c.label, CHOICE_NAME), "value": c.value}
+            item["choices"] = [{"name": _cut(c.label, CHOICE_NAME), "value": c.value,
+                                **_localized("name", c.label, CHOICE_NAME)}
                                for c in opt.choices]
         elif opt.choices:
             item["autocomplete"] = True
@@ -182,13 +186,19 @@ def _summary(top: str, specs: list[CommandSpec]) -> str:
 def _described(description: str) -> dict[str, Any]:
     """A description cut to Discord's limit, with its translations into the languages
     Discord offers (each cut the same way)."""
-    out: dict[str, Any] = {"description": _cut(description, DESCRIPTION)}
+    return {"description": _cut(description, DESCRIPTION),
+            **_localized("description", description, DESCRIPTION)}
+
+
+def _localized(key: str, text: str, limit: int,
+               fit: Callable[[str, int], str] = _cut) -> dict[str, Any]:
+    """`<key>_localizations` for declared words (a description, a choice's or a message
+    shortcut's name): the words in each language we have that Discord offers, fitted to
+    the limit as the English is; nothing when no language differs from the English."""
     localized: dict[str, str] = {}
     for code in translations():
         with speaking(code):
-            words = tr(description)
-        if words != description:
-            localized.update(dict.fromkeys(DISCORD_LOCALES.get(code, ()), _cut(words, DESCRIPTION)))
-    if localized:
-        out["description_localizations"] = localized
-    return out
+            words = tr(text)
+        if words != text:
+            localized.update(dict.fromkeys(DISCORD_LOCALES.get(code, ()), fit(words, limit)))
+    return {f"{key}_localizations": localized} if localized else {}

@@ -168,6 +168,11 @@ class Bridge:
         done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
         return task.result() if task in done else None
 
+    @property
+    def busy(self) -> bool:
+        """Whether answers are still being worked on after their acknowledgement."""
+        return bool(self._tasks)
+
     async def settle(self, limit_seconds: float = 10.0) -> None:
         """Wait for answers still being worked on after their acknowledgement (tests)."""
         if self._tasks:

@@ -30,7 +30,10 @@ from storage.interface import Storage
 
 BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read",
               "usergroups:read", "channels:read", "groups:read", "files:write")
-BOT_EVENTS = ("app_home_opened", "message.im", "team_join")
+# app_uninstalled and tokens_revoked: a workspace that removes the app has its token
+# deleted and its deliveries stopped (one app for many workspaces, docs/slack.md).
+BOT_EVENTS = ("app_home_opened", "message.im", "team_join", "app_uninstalled",
+              "tokens_revoked")
 APP_NAME = "Coprod bot"
 APP_DESCRIPTION = ("Helps your co-production group work well together: updates, feedback, "
                    "check-ins and safeguarding.")

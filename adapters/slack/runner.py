@@ -27,22 +27,36 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import shapes
-from adapters.slack.bridge import ACK_BUDGET_SECONDS, Bridge
+from adapters.slack.bridge import ACK_BUDGET_SECONDS, Bridge, group_of
 from adapters.slack.errors import translate
+from adapters.slack.install_pages import callbacks, error_response, install_page
+from adapters.slack.installs import STATE_SECONDS, StoredInstallations, StoredStates
+from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.modals import CALLBACK_PREFIX
 from adapters.slack.people import Directory
 from adapters.slack.sender import WAIT_SECONDS, SlackSender
+from adapters.slack.workspaces import (
+    WorkspaceListeners,
+    WorkspacePeople,
+    Workspaces,
+    WorkspaceSender,
+)
 from bot import catalog
 from bot.app import App
 from bot.config import Config
 from bot.errors import Forbidden
 from bot.logs import log_event
+from bot.ports import Sender
+from storage.slack_installs import SlackInstallStore
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +164,18 @@ class CheckedSocketModeHandler(AsyncSocketModeHandler):
             envelope_id=req.envelope_id, payload=shapes.ack_payload(req.type) or None))
 
 
+class InstallFlow(AsyncOAuthFlow):
+    """Bolt's OAuth flow, showing our install page (with its one "Add to Slack" link)."""
+
+    async def build_install_page_html(self, url: str, request: AsyncBoltRequest) -> str:
+        return install_page(url)
+
+
 class SlackRunner:
-    """The Slack adapter for one workspace: start, run, stop."""
+    """The Slack adapter: start, run, stop. With a bot token from the environment it
+    serves that one workspace; with SLACK_CLIENT_ID (one app for many workspaces) it
+    serves every workspace that installed it through the install page, each its own
+    group, each with its own token (`adapters.slack.workspaces`)."""
 
     def __init__(self, core: App, config: Config, *,
                  ack_budget: float = ACK_BUDGET_SECONDS, directory_ttl: float = 60.0,
@@ -161,16 +185,34 @@ class SlackRunner:
             _quiet(name, logging.ERROR if name.endswith("bolt") else logging.WARNING)
         self.core = core
         self.config = config
-        self.client = AsyncWebClient(token=config.secrets.slack_bot_token,
-                                     base_url=api_base_url(config.slack.api_base),
-                                     timeout=client_timeout,
-                                     logger=_quiet("adapters.slack.sdk"))
+        self.distributed = bool(config.secrets.slack_client_id)
+        base = api_base_url(config.slack.api_base)
+
+        def make_client(token: str | None) -> AsyncWebClient:
+            return AsyncWebClient(token=token, base_url=base, timeout=client_timeout,
+                                  logger=_quiet("adapters.slack.sdk"))
+
+        self.client = make_client(None if self.distributed else config.secrets.slack_bot_token)
         self.directory = Directory(self.client, ttl=directory_ttl)
         self.bridge = Bridge(core, self.client, self.directory, ack_budget=ack_budget)
         self.sender = SlackSender(self.client, self.directory, self.bridge.names,
                                   wait_seconds=send_wait)
         self.bridge.sender = self.sender  # replies' files go through the same sender
-        core.use_people(self.directory)
+        self.workspaces = Workspaces(core, make_client, ack_budget=ack_budget,
+                                     directory_ttl=directory_ttl, send_wait=send_wait)
+        self.installations: StoredInstallations | None = None
+        self.delivery_sender: Sender = self.sender
+        if self.distributed:
+            store = core.storage
+            if not isinstance(store, SlackInstallStore):
+                raise TypeError("this storage keeps no Slack installations")
+            self.installations = StoredInstallations(store, self.workspaces.forget)
+            self.workspaces.installations = self.installations
+            self._states = StoredStates(store)
+            self.delivery_sender = WorkspaceSender(self.workspaces)
+            core.use_people(WorkspacePeople(self.workspaces))
+        else:
+            core.use_people(self.directory)
         self.team_id = ""
         self.startup_lines: list[str] = []
         self.http_port: int | None = None
@@ -180,17 +222,38 @@ class SlackRunner:
         self._verifier = SignatureVerifier(
             config.secrets.slack_signing_secret or "not-used-in-socket-mode")
 
+    def _oauth_flow(self) -> InstallFlow | None:
+        """Bolt's OAuth flow over our stores, or None for one workspace."""
+        if self.installations is None:
+            return None
+        slack, secrets = self.config.slack, self.config.secrets
+        settings = AsyncOAuthSettings(
+            client_id=secrets.slack_client_id, client_secret=secrets.slack_client_secret,
+            scopes=list(slack.scopes or BOT_SCOPES),
+            redirect_uri=slack.redirect_url or None,
+            install_path=slack.install_path, redirect_uri_path=slack.redirect_path,
+            callback_options=callbacks(slack.install_path),
+            authorization_url=slack.authorize_url or None,
+            installation_store=self.installations, installation_store_bot_only=True,
+            state_store=self._states, state_expiration_seconds=STATE_SECONDS,
+            logger=_quiet("adapters.slack.bolt", logging.ERROR))
+        return InstallFlow(client=self.client, settings=settings,
+                           logger=_quiet("adapters.slack.bolt", logging.ERROR))
+
     def _bolt(self, *, http: bool) -> AsyncApp:
+        flow = self._oauth_flow()
         bolt = AsyncApp(
             client=self.client,
             signing_secret=self.config.secrets.slack_signing_secret or "not-used-in-socket-mode",
             request_verification_enabled=http,
             process_before_response=False,
             raise_error_for_unhandled_request=False,
+            oauth_flow=flow,
             # Bolt's warnings about unhandled requests include the payload: errors only.
             logger=_quiet("adapters.slack.bolt", logging.ERROR),
         )
-        bridge = self.bridge
+        bridge: Bridge | WorkspaceListeners = (
+            self.bridge if flow is None else WorkspaceListeners(self.workspaces))
         bolt.command(re.compile(r"^/.+"))(bridge.on_command)
         bolt.view(re.compile("^" + re.escape(CALLBACK_PREFIX)))(bridge.on_view_submission)
         bolt.action(re.compile(".+"))(bridge.on_action)
@@ -198,6 +261,9 @@ class SlackRunner:
         bolt.event("app_home_opened")(bridge.on_home_opened)
         bolt.event("message")(bridge.on_message)
         bolt.event("team_join")(bridge.on_team_join)
+        if flow is not None:
+            bolt.event("app_uninstalled")(self._uninstalled)
+            bolt.event("tokens_revoked")(self._tokens_revoked)
 
         async def on_error(error: Exception, body: dict[str, Any]) -> None:
             log_event(log, logging.ERROR, "slack.listener_failed",
@@ -207,7 +273,11 @@ class SlackRunner:
         return bolt
 
     async def check_token(self) -> None:
-        """Ask Slack who we are; a refused token is a `Forbidden` with the reason code."""
+        """Ask Slack who we are; a refused token is a `Forbidden` with the reason code.
+        Many workspaces: nothing to check here (each workspace's token comes from its
+        installation)."""
+        if self.distributed:
+            return
         try:
             answer = await self.client.auth_test()
         except Exception as exc:
@@ -216,7 +286,7 @@ class SlackRunner:
 
     async def start(self) -> None:
         """Start delivering, then connect (Socket Mode) or listen (HTTP mode)."""
-        self.core.start_delivery(self.sender)
+        self.core.start_delivery(self.delivery_sender)
         slack = self.config.slack
         if slack.mode == "http":
             await self.start_http(slack.http_host, slack.http_port)
@@ -226,7 +296,17 @@ class SlackRunner:
 
     async def startup_checks(self) -> None:
         """The core's start-up checks that need Slack (who can be reached), for this
-        workspace; a failure to ask is logged, never a reason not to start."""
+        workspace (or every installed workspace); a failure to ask is logged, never a
+        reason not to start."""
+        if self.installations is not None:
+            try:
+                teams = await self.installations.store.slack_installed_workspaces()
+            except Exception as exc:
+                log_event(log, logging.WARNING, "slack.installs_unknown",
+                          error=type(exc).__name__)
+                teams = []
+            self.startup_lines = await self.core.connected(teams)
+            return
         if not self.team_id:
             try:
                 self.team_id = str((await self.client.auth_test()).get("team_id") or "")
@@ -250,6 +330,9 @@ class SlackRunner:
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, self._handle_http)
         web_app.router.add_get("/healthz", self._healthz)
+        if self.bolt.oauth_flow is not None:
+            web_app.router.add_get(self.config.slack.install_path, self._install)
+            web_app.router.add_get(self.config.slack.redirect_path, self._oauth_redirect)
         self._http = web.AppRunner(web_app, access_log=None)
         await self._http.setup()
         site = web.TCPSite(self._http, host, port)
@@ -297,6 +380,55 @@ class SlackRunner:
         if bolt_response.status == 401:
             log_event(log, logging.WARNING, "slack.request_refused", status=401)
         return await to_aiohttp_response(bolt_response)
+
+    async def _install(self, request: web.Request) -> web.Response:
+        """The install page, with a fresh one-use state (and its browser cookie)."""
+        flow = self.bolt.oauth_flow
+        assert flow is not None
+        try:
+            response = await flow.handle_installation(await to_bolt_request(request))
+        except Exception as exc:
+            log_event(log, logging.ERROR, "slack.install_page_failed",
+                      error=type(exc).__name__)
+            response = error_response(self.config.slack.install_path)
+        page = await to_aiohttp_response(response)
+        page.headers["Cache-Control"] = "no-store"  # each visit gets its own state
+        return page
+
+    async def _oauth_redirect(self, request: web.Request) -> web.Response:
+        """Where Slack sends the browser back: the install finished (the success page)
+        or not (the failure page, saying what to do next)."""
+        flow = self.bolt.oauth_flow
+        assert flow is not None
+        try:
+            response = await flow.handle_callback(await to_bolt_request(request))
+        except Exception as exc:
+            log_event(log, logging.ERROR, "slack.install_failed", error=type(exc).__name__)
+            response = error_response(self.config.slack.install_path)
+        return await to_aiohttp_response(response)
+
+    async def _uninstalled(self, context: dict[str, Any], body: dict[str, Any]) -> None:
+        """The app was removed from a workspace: its token is deleted, so its deliveries
+        stop (each is marked undeliverable, `workspace_not_installed`); the group's
+        records stay, ready for a new install."""
+        await self._forget_workspace(group_of(context, body), "app_uninstalled")
+
+    async def _tokens_revoked(self, context: dict[str, Any], body: dict[str, Any],
+                              event: dict[str, Any]) -> None:
+        """Tokens were revoked: if the bot's own are among them, as for an uninstall."""
+        if (event.get("tokens") or {}).get("bot"):
+            await self._forget_workspace(group_of(context, body), "tokens_revoked")
+
+    async def _forget_workspace(self, team: str, why: str) -> None:
+        assert self.installations is not None
+        try:
+            gone = await self.installations.forget(team)
+        except Exception as exc:
+            log_event(log, logging.ERROR, "slack.uninstall_failed", team=team,
+                      error=type(exc).__name__)
+            return
+        log_event(log, logging.INFO, "slack.uninstalled", team=team, reason=why,
+                  had_install=gone)
 
     def _signed(self, body: str, request: web.Request) -> bool:
         """Whether Slack signed this request, recently (a missing or malformed
@@ -359,6 +491,7 @@ class SlackRunner:
             self._http = None
         try:
             await self.bridge.settle(5.0)
+            await self.workspaces.settle(5.0)
         except TimeoutError:
             log_event(log, logging.WARNING, "slack.stop_unfinished")
         await self.core.stop()

@@ -22,7 +22,8 @@ EVENTS = "events_api"
 
 # The interactive payloads and events the adapter listens for (see `runner._bolt`).
 INTERACTIVE_TYPES = ("block_actions", "view_submission", "message_action")
-EVENT_TYPES = ("app_home_opened", "message", "team_join")
+EVENT_TYPES = ("app_home_opened", "message", "team_join", "app_uninstalled",
+               "tokens_revoked")
 _ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
@@ -164,6 +165,12 @@ def _event(body: dict[str, Any]) -> str:
     kind = event["type"]
     if kind not in EVENT_TYPES:
         return "unhandled_event"
+    if kind == "tokens_revoked":
+        tokens = event.get("tokens")
+        if not isinstance(tokens, dict) or not all(
+                isinstance(v, list) for v in tokens.values()):
+            return "bad_tokens"
+        return ""
     if kind == "team_join":
         user = event.get("user")
         if not isinstance(user, dict) or not _text(user.get("id")):

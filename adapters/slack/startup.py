@@ -1,7 +1,8 @@
 """Before the bot opens its database: is Slack there, and does it take the tokens?
 
-`auth.test` with the bot token and, in Socket Mode, `apps.connections.open` with the
-app-level token (it only hands out a connection address, which is left unused). A
+`auth.test` with the bot token (for one app for many workspaces, `api.test`, which needs
+none) and, in Socket Mode, `apps.connections.open` with the app-level token (it only
+hands out a connection address, which is left unused). A
 refused token or an unreachable Slack becomes the core's `TokenRefused` or
 `PlatformUnreachable`, which `coprod run` prints as one line before anything is written.
 """
@@ -24,10 +25,16 @@ CHECK_SECONDS = 60
 
 
 async def check_platform(config: Config) -> None:
-    """Ask Slack who the bot is (and, in Socket Mode, for a connection address)."""
+    """Ask Slack who the bot is (and, in Socket Mode, for a connection address). One app
+    for many workspaces has no token of its own: Slack is only asked whether it answers
+    (`api.test`); each workspace's token is checked by Slack at its install."""
     base = api_base_url(config.slack.api_base)
     host = yarl.URL(base).host or base
     secrets = config.secrets
+    if secrets.slack_client_id:
+        await _call(AsyncWebClient(base_url=base, timeout=CHECK_SECONDS), "api.test",
+                    "SLACK_CLIENT_ID", host)
+        return
     await _call(AsyncWebClient(token=secrets.slack_bot_token, base_url=base,
                                timeout=CHECK_SECONDS), "auth.test", "SLACK_BOT_TOKEN", host)
     if config.slack.mode == "socket":

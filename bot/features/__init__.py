@@ -80,6 +80,10 @@ class Feature:
     # Runs once at start, after storage is ready and before the scheduler starts: the
     # place to add the feature's schedules from storage (`app.scheduler.add`).
     start: Callable[[], Awaitable[None]] | None = None
+    # Runs every few seconds while the bot runs (with the settings refresh, every
+    # `bot.app.SETTINGS_REFRESH_SECONDS`): the place to pick up what another process
+    # sharing the database changed, such as a member's schedule.
+    refresh: Callable[[], Awaitable[object]] | None = None
     # Answers a direct message to the bot that is not a command (None: not for this
     # feature). The first switched-on feature that answers wins; `ctx.options["text"]`.
     direct_message: Callable[[Context], Awaitable[Reply | None]] | None = None

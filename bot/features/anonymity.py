@@ -10,12 +10,18 @@ by feedback, polls and the agreement's votes (feedback's daily limit is its own:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken
+
+from bot.peers import Peers
+
+# The name under which the bot processes share the sealing key (`bot.peers`).
+SEALING_SECRET = "vote-seal"
 
 
 def coarse_day(moment: datetime) -> datetime:
@@ -29,8 +35,10 @@ class Sealer:
 
     Every token has the same length (the choices are padded to `SEALED_LENGTH` bytes) and
     the same time stamp, a constant (Fernet writes its time unencrypted), so a token says
-    neither how many options were chosen nor when. When the process ends the key is
-    gone, and stored tokens can never be read again.
+    neither how many options were chosen nor when. The key is shared with the other
+    bot processes on the same database, in memory only (`join`), so a vote can be
+    changed through any of them; when the last process ends the key is gone, and stored
+    tokens can never be read again.
     """
 
     SEALED_LENGTH = 32
@@ -39,13 +47,19 @@ class Sealer:
     def __init__(self) -> None:
         self._fernet = Fernet(Fernet.generate_key())
 
+    async def join(self, peers: Peers) -> None:
+        """Seal with the key the other live processes hold (or a new one they will get
+        from this process). Call at start, before anything is sealed."""
+        secret = await peers.secret(SEALING_SECRET)
+        self._fernet = Fernet(base64.urlsafe_b64encode(secret))
+
     def seal(self, choices: tuple[int, ...]) -> str:
         """The choices, sealed."""
         data = json.dumps(sorted(choices), separators=(",", ":")).ljust(self.SEALED_LENGTH)
         return self._fernet.encrypt_at_time(data.encode(), self.STAMP).decode()
 
     def unseal(self, token: str) -> tuple[int, ...] | None:
-        """The choices, or None if they were sealed by another process or an earlier run."""
+        """The choices, or None if they were sealed under a key no live process holds."""
         try:
             data = self._fernet.decrypt(token.encode())
         except (InvalidToken, ValueError):

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.commands import CommandSpec, Registry
 from bot.events import Actor, Event
 from bot.messages import Message, Reply
+from bot.peers import Peers
 from bot.roles import Role
 from bot.settings import GroupSettings, SettingsBook
 from scheduler.core import FiringJob, NextDue
@@ -72,6 +73,11 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     @property
     def scheduler(self) -> Scheduling:
         """Where the feature's jobs are scheduled."""
+
+    @property
+    def peers(self) -> Peers:
+        """The other bot processes on the database: secrets and counts shared in memory
+        only, never stored (`bot.peers`)."""
 
     @property
     def people(self) -> PeopleBook:

@@ -133,6 +133,13 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
             rows = await db.execute_fetchall(f"SELECT {_PREFS} FROM checkin_prefs")
         return [self._prefs_from(r) for r in rows]
 
+    async def checkin_prefs_saved_since(self, since: datetime) -> list[CheckinPrefs]:
+        async with self._transaction(write=False) as db:
+            rows = await db.execute_fetchall(
+                f"SELECT {_PREFS} FROM checkin_prefs WHERE updated_at >= ?",
+                (to_micros(since),))
+        return [self._prefs_from(r) for r in rows]
+
     async def save_checkin_prefs(self, prefs: CheckinPrefs, now: datetime,
                                  deliveries: Sequence[NewDelivery] = ()) -> None:
         async with self._transaction() as db:

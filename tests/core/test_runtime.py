@@ -59,6 +59,20 @@ def test_missing_secrets_name_each_variable_and_the_fix() -> None:
                                                "COPROD_ENCRYPTION_KEY"]
 
 
+def test_one_slack_app_for_many_workspaces_needs_its_secrets_and_http_mode() -> None:
+    many = Secrets(slack_client_id="1.2", encryption_key="k")
+    socket = missing_secrets("slack", Config(secrets=many))
+    assert len(socket) == 1 and socket[0].startswith("SLACK_CLIENT_ID is set")
+    assert 'mode = "http"' in socket[0] and "--http HOST:PORT" in socket[0]
+    http = missing_secrets("slack", Config(slack=SlackConfig(mode="http"), secrets=many))
+    assert [p.split(":")[0] for p in http] == ["SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET"]
+    whole = Secrets(slack_client_id="1.2", slack_client_secret="s",
+                    slack_signing_secret="t", encryption_key="k")
+    config = Config(slack=SlackConfig(mode="http"), secrets=whole)
+    assert missing_secrets("slack", config) == []  # no SLACK_BOT_TOKEN needed
+    assert choose_platform(None, config, io.StringIO()) == "slack"
+
+
 def test_a_key_file_serves_discord_and_slack_too(tmp_path: Path) -> None:
     path = tmp_path / "bot.key"
     config = Config(key_file=str(path), secrets=Secrets(discord_token="x"))

@@ -61,3 +61,36 @@ async def test_a_repeated_platform_event_is_handled_once_across_processes(
         assert await second.handle_once("slack-event:Ev2", event) is not None
     finally:
         await other_storage.close()
+
+
+async def test_a_second_process_schedules_check_ins_switched_on_through_the_first(
+        storage: Storage, cipher: FieldCipher) -> None:
+    from bot.features.checkins.jobs import schedule_id
+
+    other_storage = another_handle(storage, cipher)
+    await other_storage.open()
+    try:
+        first = App(Config(), storage, clock=FakeClock(NOW))
+        second = App(Config(), other_storage, clock=FakeClock(NOW))
+        for app in (first, second):
+            await app.load()
+            checkins = app.features["checkins"]
+            assert checkins.start is not None
+            await checkins.start()
+        refresh = second.features["checkins"].refresh
+        assert refresh is not None
+        ann = Actor("u1", "Ann")
+        assert await refresh() == 0
+        reply = await first.handle_text("g1", ann, "/checkin on", None)
+        assert reply.messages
+        sid = schedule_id("g1", "u1")
+        assert first.scheduler.next_due(sid) is not None
+        assert second.scheduler.next_due(sid) is None  # not yet seen
+        assert await refresh() == 1
+        assert second.scheduler.next_due(sid) == first.scheduler.next_due(sid)
+        assert await refresh() == 0  # once only
+        await first.handle_text("g1", ann, "/checkin off", None)
+        assert await refresh() == 1
+        assert second.scheduler.next_due(sid) is None
+    finally:
+        await other_storage.close()

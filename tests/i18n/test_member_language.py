@@ -60,9 +60,16 @@ async def test_an_unknown_language_is_refused_kindly(bot: MemoryBot) -> None:
 async def test_the_group_language_is_the_default_and_a_member_may_differ(
         bot: MemoryBot) -> None:
     bot.adapter.member("carol", "Facilitator")
+    bot.adapter.member("alice", "Facilitator")
     saved = reply_text(await bot.run("carol", "/setup language=Cymraeg"))
-    assert saved.startswith("Saved: language."), saved
+    # Said in the new language: carol has no language of her own, so she reads the group's.
+    assert saved.startswith("Wedi'i gadw: language."), saved
     await bot.run("alice", "/language English")
+    # ... and a member who chose English reads "Saved" in English when the group changes.
+    assert reply_text(await bot.run("alice", "/setup language=en")).startswith(
+        "Saved: language.")
+    saved = reply_text(await bot.run("alice", "/setup language=cy"))
+    assert saved.startswith("Saved: language."), saved
     assert reply_text(await bot.run("dana", "/help")).startswith(
         "Dyma beth allwch chi ei wneud.")
     assert reply_text(await bot.run("alice", "/help")).startswith(

@@ -171,10 +171,11 @@ async def test_setup_speaks_welsh_and_tells_the_leads_in_the_groups_language(
     refused = reply_text(await bot.run("dana", "/setup reset=timezon"))
     assert refused.startswith("Does dim gosodiad o'r enw “timezon”. Oeddech chi'n golygu "
                               "“timezone”? Y gosodiadau yw: timezone, ")
-    # Sam (English) makes the group Welsh and changes the leads: the leads' note follows
-    # the group's new language, Sam's own answer stays in Sam's.
+    # Sam (reading the group's English, with no language of his own) makes the group
+    # Welsh and changes the leads: the leads' note follows the group's new language, and
+    # so does Sam's own answer, since the group's language is his.
     saved = reply_text(await bot.run("sam", '/setup language=cy lead_roles="DSL"'))
-    assert saved.startswith("Saved: ")
+    assert saved.startswith("Wedi'i gadw: language, lead_roles."), saved
     told = bot.adapter.sent_to_channel("safeguarding-leads")[-1].text
     assert told.startswith("I'r arweinwyr diogelu: mae Sam newydd ddefnyddio /setup i wneud "
                            "hyn: newid pwy yw'r arweinwyr (lead_roles).")

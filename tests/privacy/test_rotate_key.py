@@ -31,6 +31,7 @@ from storage.crypto import (
 )
 from storage.factory import open_storage
 from storage.members import MEMORY_SEALED_COLUMNS, encrypted_columns
+from storage.slack_installs import SlackInstall, SlackInstallStore
 from tests.backends import raw_rows
 from tests.privacy.conftest import start_features
 from tests.privacy.workload import fill
@@ -100,6 +101,11 @@ async def test_rotation_while_the_bot_runs_leaves_nothing_for_the_old_key(
     clock = bot.app.clock
     assert isinstance(clock, FakeClock)
     await fill(bot, clock)
+    # A Slack workspace's bot token (one app for many workspaces), sealed like the rest.
+    installs = bot.app.storage
+    assert isinstance(installs, SlackInstallStore)
+    await installs.save_slack_install(SlackInstall("T0ROTATE1", {"bot_token": "xoxb-SECRET"},
+                                                   clock.now()))
     before = stored_tokens(running.database)
     listed = {c.name for c in encrypted_columns()}
     # Every column holding tokens is listed (or sealed under a key that is never stored).
@@ -136,6 +142,8 @@ async def test_rotation_while_the_bot_runs_leaves_nothing_for_the_old_key(
     listing = reply_text(await bot.run("carol", "/feedback list"))
     assert "SECRET-hidden" in listing  # re-encrypted words read back
     assert "Welcome, SECRET-welcome." in reply_text(await bot.run("alice", "/welcome"))
+    install = await installs.slack_install("T0ROTATE1")
+    assert install is not None and install.details["bot_token"] == "xoxb-SECRET"
     await bot.submit("alice", "feedback.send", {"message": "SECRET-after", "topic": "",
                                                 "audience": "group"})
 

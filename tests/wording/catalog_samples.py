@@ -292,8 +292,9 @@ def uncallable() -> dict[str, str]:
 
 ROOT = Path(__file__).resolve().parents[2]
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-# Entries that are not sentences: how a date is written (a Babel pattern).
-_NOT_SENTENCES = ("Babel date pattern",)
+# Entries that are not sentences: how a date is written (a Babel pattern), and the lists
+# of words a member may type (bot/typed_words.py: "Words read as ...").
+_NOT_SENTENCES = ("Babel date pattern", "Words read as ")
 
 
 def _filled(msgid: str) -> str:
@@ -317,7 +318,7 @@ def said() -> list[Entry]:
         with template.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
-            if not message.id or message.context in _NOT_SENTENCES:
+            if not message.id or (message.context or "").startswith(_NOT_SENTENCES):
                 continue
             ids = [message.id] if isinstance(message.id, str) else list(message.id)
             for i, msgid in enumerate(ids):

@@ -318,7 +318,9 @@ class Agreement:
         self.host.scheduler.add(f"amendment-close:{amendment_id}", next_due, job)
 
     async def load(self) -> None:
-        """At start: schedule open amendments; decide at once those already due."""
+        """At start: seal with the key the other processes hold; schedule open
+        amendments; decide at once those already due."""
+        await self.sealer.join(self.host.peers)
         now = self.host.clock.now()
         for amendment in await self.host.store.open_amendments():
             if amendment.closes_at > now:

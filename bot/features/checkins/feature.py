@@ -59,10 +59,24 @@ from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.settings import SettingError, setting_spec
 from bot.text import has_visible_text, neutralise, quote_block
+from bot.typed_words import (
+    WEEKDAY_WORDS,
+    Typed,
+    fortnightly_words,
+    monthly_words,
+    no_words,
+    none_words,
+    typed,
+    understood,
+    weekly_words,
+)
 from scheduler import Firing
 
 CheckinsHost = FeatureHost[CheckinStore, CheckinsConfig]
 """What the check-ins feature is built from."""
+
+_CADENCE_WORDS = {Cadence.WEEKLY: weekly_words, Cadence.FORTNIGHTLY: fortnightly_words,
+                  Cadence.MONTHLY: monthly_words}
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +121,9 @@ class Checkins:
         """Commands, buttons, forms, the schedules and the waiting-notice hook."""
         facilitators = frozenset({Role.FACILITATOR})
         self.host.add_notice(self.notices)
-        cadences = tuple(Choice(c.value, c.value) for c in Cadence)
-        days = tuple(Choice(d, d) for d in WEEKDAYS)
+        # Typed in the reader's language or English ("wythnosol", "llun", "weekly").
+        cadences = tuple(Choice(Typed(_CADENCE_WORDS[c]), c.value) for c in Cadence)
+        days = tuple(Choice(Typed(WEEKDAY_WORDS[n]), d) for n, d in enumerate(WEEKDAYS))
         commands = [
             CommandSpec("checkin", wording.CHECKIN_HELP, self.show, "/checkin",
                         feature=NAME),
@@ -184,7 +199,7 @@ class Checkins:
         }
         return Feature(NAME, commands=commands, actions=actions,
                        forms=[self.note_form, self.one_to_ones.reply_form],
-                       start=self.jobs.start,
+                       start=self.jobs.start, refresh=self.jobs.refresh,
                        home=self.home)
 
     # ---- jobs and notices ----------------------------------------------------------------
@@ -344,7 +359,7 @@ class Checkins:
         knows can be chosen, and the member is always told, by direct message."""
         member = str(ctx.options["member"])
         raw = str(ctx.options["facilitator"]).strip()
-        facilitator = "" if raw.casefold() in ("none", "nobody") else raw
+        facilitator = "" if typed(raw) in understood(none_words) else raw
         name = ""
         if facilitator:
             if member == facilitator:
@@ -521,7 +536,8 @@ class Checkins:
 
 def _quiet(raw: str) -> tuple[str, str]:
     text = raw.strip().lower()
-    if text in ("none", "off", "no"):
+    if text in ("none", "off", "no") or typed(text) in understood(none_words) | understood(
+            no_words):
         return "", ""
     start, sep, end = text.partition("-")
     if not sep:

@@ -32,6 +32,9 @@ from scheduler import Firing
 log = logging.getLogger(__name__)
 
 NAME = "checkins"
+# How far back each refresh looks for settings saved by another process: longer than a
+# transaction takes, and than the processes' clocks may disagree.
+REFRESH_OVERLAP = timedelta(minutes=2)
 ANSWER_ACTION = "checkin.answer"
 NOTE_ACTION = "checkin.note"
 SWEEP_SCHEDULE = "checkins-sweep"
@@ -73,6 +76,16 @@ class CheckinJobs:
             self.schedule(prefs)
         self.all_loaded = True
         self.host.scheduler.add(SWEEP_SCHEDULE, _hourly, self._sweep_job)
+
+    async def refresh(self) -> int:
+        """Reschedule members whose settings another process saved lately (switched
+        check-ins on or off, changed when); how many changed. Run every few seconds."""
+        since = self.host.clock.now() - REFRESH_OVERLAP
+        changed = [p for p in await self.store.checkin_prefs_saved_since(since)
+                   if self.prefs.get((p.group_id, p.user_id)) != p]
+        for prefs in changed:
+            self.schedule(prefs)
+        return len(changed)
 
     def schedule(self, prefs: CheckinPrefs) -> None:
         """Keep a member's settings and (re)schedule their check-ins (or stop them)."""

@@ -124,6 +124,10 @@ class CheckinStore(Protocol):
     async def all_checkin_prefs(self) -> list[CheckinPrefs]:
         """Every member's settings in every group (to rebuild schedules at start)."""
 
+    async def checkin_prefs_saved_since(self, since: datetime) -> list[CheckinPrefs]:
+        """The settings saved at or after `since` (by any process), to keep schedules
+        in step with changes made through another process."""
+
     async def save_checkin_prefs(self, prefs: CheckinPrefs, now: datetime,
                                  deliveries: Sequence[NewDelivery] = ()) -> None:
         """Store a member's settings (whole), with any deliveries they cause."""

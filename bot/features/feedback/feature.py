@@ -3,8 +3,8 @@ in public.
 
 Anonymous by construction: the submit handler hands storage the words, a topic, who
 they are for and the day, and nothing about the person. Only an in-memory, daily-keyed
-counter (for the daily limit) ever sees who sent something, and it cannot say whose a
-count is.
+counter (for the daily limit, shared with the other bot processes but never stored) ever
+sees who sent something, and it cannot say whose a count is.
 
 When anything is seen is decided by days, never by moments (docs/decisions/
 feedback-review.md): an item stays pending, seen by nobody and counted nowhere, until
@@ -69,7 +69,7 @@ ANSWER_FIELDS = (
 def build(host: FeedbackHost) -> Feature:
     """The feedback feature."""
     config = host.config
-    limiter = DailyLimiter(config.daily_limit)
+    limiter = DailyLimiter(config.daily_limit, host.peers)
     review = Review(host)
     send_form = FormSpec(SEND_FORM, send_fields(config), _handle_send(host, limiter),
                          command="feedback")
@@ -126,14 +126,14 @@ def _handle_send(host: FeedbackHost, limiter: DailyLimiter) -> FormHandler:
         topic = ctx.options.get("topic", "")
         now = ctx.now()
         # The only use of who sent it: a count under a key that is gone tomorrow.
-        if not limiter.take(ctx.group_id, ctx.actor.user_id, now):
+        if not await limiter.take(ctx.group_id, ctx.actor.user_id, now):
             raise UserError(wording.feedback_daily_limit(limiter.limit))
         item = NewFeedback(secrets.token_hex(5), ctx.group_id, audience, text, topic,
                            local_day(now, ctx.settings.zone))
         try:
             await host.store.submit_feedback(item)
         except BaseException:
-            limiter.give_back(ctx.group_id, ctx.actor.user_id, now)
+            await limiter.give_back(ctx.group_id, ctx.actor.user_id, now)
             raise
         group = audience is Audience.GROUP
         return Reply.text(wording.feedback_sent(

@@ -57,6 +57,14 @@ from bot.parsing import parse_id
 from bot.roles import Role
 from bot.settings import SettingError, setting_spec
 from bot.text import neutralise
+from bot.typed_words import (
+    fortnightly_words,
+    monthly_by_weekday_words,
+    monthly_words,
+    none_words,
+    shown,
+    weekly_words,
+)
 
 if TYPE_CHECKING:
     from bot.features.host import FeatureHost
@@ -613,10 +621,12 @@ def form_values(meeting: MeetingRecord, zone: ZoneInfo) -> dict[str, str]:
     local = meeting.starts_at.astimezone(zone)
     start_in_zone = meeting.starts_at.astimezone(ZoneInfo(meeting.zone))
     rule = meeting.rrule
-    words = {"": "none", "FREQ=WEEKLY": "weekly", "FREQ=WEEKLY;INTERVAL=2": "fortnightly",
-             f"FREQ=MONTHLY;BYMONTHDAY={start_in_zone.day}": "monthly",
-             f"FREQ=MONTHLY;BYDAY={nth_weekday_code(start_in_zone)}": "monthly by weekday"}
+    words = {"": none_words, "FREQ=WEEKLY": weekly_words,
+             "FREQ=WEEKLY;INTERVAL=2": fortnightly_words,
+             f"FREQ=MONTHLY;BYMONTHDAY={start_in_zone.day}": monthly_words,
+             f"FREQ=MONTHLY;BYDAY={nth_weekday_code(start_in_zone)}": monthly_by_weekday_words}
+    listed = words.get(rule)
     return {"title": meeting.title, "when": f"{local:%Y-%m-%d %H:%M}",
-            "repeat": words.get(rule, f"RRULE:{rule}"), "where": meeting.location,
+            "repeat": shown(listed) if listed else f"RRULE:{rule}", "where": meeting.location,
             "agenda": meeting.notes}
 

@@ -21,6 +21,19 @@ from bot.features.meetings import wording
 from bot.features.meetings.wording import N_, _, ngettext
 from bot.i18n import babel_locale, format_number, tr
 from bot.text import echo
+from bot.typed_words import (
+    fortnightly_words,
+    joining_words,
+    length_pattern,
+    length_units,
+    monthly_by_weekday_words,
+    monthly_words,
+    none_words,
+    shown,
+    typed,
+    understood,
+    weekly_words,
+)
 
 MAX_REMINDERS = 5
 # Further ahead than this is more likely a typing slip than a plan.
@@ -34,10 +47,6 @@ _RULE_STEPS = 5000
 # A day across a clock change is 23 hours long.
 _SHORTEST_GAP = timedelta(hours=23)
 
-_OFFSET = re.compile(
-    r"(\d{1,3})\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|weeks?)\b",
-    re.IGNORECASE)
-_UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440, "w": 10080}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -80,15 +89,15 @@ def parse_repeat(text: str, start: datetime, now: datetime) -> str:
     """An RRULE (without DTSTART) from a repeat choice or a power user's rule; "" for
     none. Refused if it never fires after now or fires more than once a day."""
     word = " ".join(text.lower().replace("-", " ").split())
-    if word in ("", "none", "no", "never", "once", "does not repeat"):
+    if word == "" or typed(word) in understood(none_words):
         return ""
-    if word in ("weekly", "every week"):
+    if word in understood(weekly_words):
         rule = "FREQ=WEEKLY"
-    elif word in ("fortnightly", "every two weeks", "every 2 weeks", "biweekly"):
+    elif word in understood(fortnightly_words):
         rule = "FREQ=WEEKLY;INTERVAL=2"
-    elif word in ("monthly", "monthly by date", "every month"):
+    elif word in understood(monthly_words):
         rule = f"FREQ=MONTHLY;BYMONTHDAY={start.day}"
-    elif word in ("monthly by weekday", "monthly by day", "monthly by week day") or re.fullmatch(
+    elif word in understood(monthly_by_weekday_words) or re.fullmatch(
             r"(monthly (on )?(the )?)?(first|second|third|fourth|last) \w+( monthly| of "
             r"(the|each|every) month)?", word):
         rule = "FREQ=MONTHLY;BYDAY=" + nth_weekday_code(start)
@@ -196,17 +205,20 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     """Reminder offsets in minutes from "1 day, 1 hour" (largest first); "none" for
     none. Each from 1 minute to 4 weeks; at most five."""
     cleaned = text.strip().lower()
-    if cleaned in ("none", "no", "no reminders"):
+    if typed(cleaned) in understood(none_words):
         return ()
-    found = _OFFSET.findall(cleaned)
-    leftover = _OFFSET.sub("", cleaned)
-    if not found or re.sub(r"[\s,;]|and|before", "", leftover):
+    units, offset = length_units(), length_pattern(digits=3)
+    found = offset.findall(cleaned)
+    leftover = offset.sub(" ", cleaned)
+    joining = "|".join(re.escape(w) for w in sorted(understood(joining_words), key=len,
+                                                    reverse=True))
+    if not found or re.sub(r"[\s,;]|(?<!\w)(" + joining + r")(?!\w)", "", leftover):
         raise WhenError(_("Sorry, I couldn't read the reminder times “{text}”. Write them like "
                           "“1 day, 1 hour” or “2 hours, 15 minutes”, or “none”.").format(
             text=echo(text)))
     minutes = set()
     for amount, unit in found:
-        value = int(amount) * _UNIT_MINUTES[unit[0].lower()]
+        value = int(amount) * units[unit]
         if not 1 <= value <= LONGEST_OFFSET.total_seconds() // 60:
             raise WhenError(_("Each reminder time in “{text}” must be between 1 minute and 4 weeks "
                               "before the meeting.").format(text=echo(text)))
@@ -228,4 +240,4 @@ def describe_offset(minutes: int) -> str:
 
 def offsets_text(minutes: tuple[int, ...]) -> str:
     """(1440, 60) -> "1 day, 1 hour" (how the form shows them)."""
-    return ", ".join(describe_offset(m) for m in minutes) or "none"
+    return ", ".join(describe_offset(m) for m in minutes) or shown(none_words)

@@ -209,7 +209,9 @@ class Polls:
 
     async def start(self) -> None:
         """Schedule open polls; close at once (marked late) those whose time has passed,
-        however long ago: a poll must always close and post its results."""
+        however long ago: a poll must always close and post its results. Seal with the
+        key the other processes hold, so a vote can be changed through any of them."""
+        await self.sealer.join(self.host.peers)
         now = self.host.clock.now()
         for poll in await self.store.open_polls():
             if poll.closes_at > now:

@@ -4,7 +4,6 @@ time the same way (`parse_closes`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from bot.features.polls import wording
 from bot.features.polls.wording import N_, _
 from bot.messages import FormField
 from bot.text import has_visible_text, neutralise, strip_controls
+from bot.typed_words import read_length
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -33,7 +33,6 @@ DEFAULT_OPEN = timedelta(days=3)
 # A closing day given without a time of day closes at this time.
 CLOSE_TIME = time(17, 0)
 
-_DURATION = re.compile(r"(\d{1,4})\s*(d|h|m|days?|hours?|minutes?|mins?)", re.IGNORECASE)
 
 
 def create_fields() -> tuple[FormField, ...]:
@@ -87,12 +86,10 @@ def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
     a time read by the one date reader every command uses (`bot.dates`): "tomorrow
     5pm", "next Friday", "2026-12-01 17:00". A day with no time closes at 17:00."""
     text = " ".join(raw.split())
-    duration = _DURATION.fullmatch(text)
+    minutes = read_length(text)  # in the reader's words or English: "3d", "2 ddiwrnod"
     try:
-        if duration:
-            amount, unit = int(duration.group(1)), duration.group(2)[0].lower()
-            closes = now + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
-                            "m": timedelta(minutes=amount)}[unit]
+        if minutes is not None:
+            closes = now + timedelta(minutes=minutes)
         else:
             found = read_moment(text, zone, now, default_time=CLOSE_TIME)
             if found is None:

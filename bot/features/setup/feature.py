@@ -22,7 +22,7 @@ from bot.features import Feature
 from bot.features.concerns.package import setup_line
 from bot.features.host import CoreHost
 from bot.features.setup import wording
-from bot.i18n import speaking, tr
+from bot.i18n import language, speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -85,7 +85,8 @@ def build(host: CoreHost[Any, None]) -> Feature:
             host.deliveries_waiting()
             log_event(log, logging.WARNING, "setup.safeguarding_changed", group=ctx.group_id,
                       keys=",".join(touched))
-        return Reply.text(catalog.setup_saved(sorted(changes)))
+        with speaking(await _reader_language(ctx, host, merged)):
+            return Reply.text(catalog.setup_saved(sorted(changes)))
 
     options = (
         *(OptionSpec(s.key, s.description,
@@ -155,6 +156,18 @@ def _tell_leads(ctx: Context, new: GroupSettings, touched: list[str]) -> list[Ne
     return [NewDelivery(f"setup-safeguarding:{ctx.group_id}:{stamp}:{channel}",
                         Destination.to_channel(ctx.group_id, channel), Message(text))
             for channel in channels]
+
+
+async def _reader_language(ctx: Context, host: CoreHost[Any, None],
+                           new: GroupSettings) -> str:
+    """The language the member reads once the change is saved: a new group language
+    reaches them at once, unless they chose their own or their platform names one."""
+    if new.language == ctx.settings.language:
+        return language()
+    theirs = await host.language_of(ctx.group_id, ctx.actor.user_id)  # chosen, else group's
+    if theirs == new.language and language() != ctx.settings.language:
+        return language()  # their platform's language, not the group's
+    return theirs
 
 
 def _changes(ctx: Context) -> dict[str, Any]:

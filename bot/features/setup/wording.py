@@ -1,8 +1,8 @@
 """What /setup says (catalog domain "setup"): the settings overview, why a change is
-refused, and the note to the safeguarding leads. The "Saved" line and the group
-language's description are the core's (`catalog.setup_saved`, `catalog.SETTING_LANGUAGE`),
-and each setting's description is `bot.settings`'s: the config file's checks say them
-too."""
+refused, and the note to the safeguarding leads. The "Saved" line, each setting's
+description and the checks on its value are the core's (`catalog.setup_saved`,
+`catalog.SETTING_*`, `catalog.setting_bad_*`): `bot.settings` says them, and the config
+file's checks say them too."""
 
 from __future__ import annotations
 

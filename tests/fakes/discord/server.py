@@ -766,7 +766,7 @@ class FakeDiscord:
         data = body.get("data") or {}
         resource: dict[str, Any] = {"type": kind}
         if kind in (4, 5):
-            msg = self._new_message(payload["channel"]["id"], data, token=token,
+            msg = self._new_message(self._channel_of(payload), data, token=token,
                                     files=body.get("_files") or {})
             self._originals[token] = msg["id"]
             resource["message"] = _public(msg)
@@ -779,6 +779,17 @@ class FakeDiscord:
         return _json({"interaction": {"id": interaction_id,
                                                   "type": payload["type"]},
                                   "resource": resource})
+
+    def _channel_of(self, payload: dict[str, Any]) -> str:
+        """Where an interaction happened. Discord knows this whatever the gateway
+        payload the bot was shown looked like, so a payload with its channel missing or
+        mangled (the malformed-input tests send those) still gets its answer posted."""
+        channel = payload.get("channel")
+        if isinstance(channel, dict) and isinstance(channel.get("id"), str):
+            return str(channel["id"])
+        if isinstance(payload.get("channel_id"), str):
+            return str(payload["channel_id"])
+        return self.by_name["#general"]
 
     def _interaction_by_token(self, token: str) -> dict[str, Any] | None:
         return next((i for i in self.interactions.values() if i["token"] == token), None)
@@ -793,7 +804,7 @@ class FakeDiscord:
                 "_answered"):
             self.messages[original]["_answered"] = True
             return self._edit(original, body)
-        return _json(_public(self._new_message(payload["channel"]["id"], body,
+        return _json(_public(self._new_message(self._channel_of(payload), body,
                                                            token=token)))
 
     async def _edit_original(self, body: Any, app_id: str, token: str) -> web.Response:

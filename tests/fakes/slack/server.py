@@ -10,6 +10,13 @@
 - File uploads as Slack has them since files.upload was retired: files.getUploadURLExternal
   (an upload URL on this server), the bytes POSTed there, files.completeUploadExternal
   sharing them in a channel; `shared` holds each shared file with its bytes.
+- Several workspaces (teams) installing one app through OAuth v2: `/oauth/v2/authorize`
+  is Slack's page asking the person signed in (to `signed_in_team`) to allow the app,
+  whose "Allow" sends the browser back to the redirect URL with a one-use code and
+  "Cancel" with `error=access_denied`; `oauth.v2.access` trades the code (and the app's
+  client id and secret) for a bot token of that team. `auth.test` answers for the team
+  of the token used, and `uninstall` revokes a team's tokens. The token given in
+  `Secrets.slack_bot_token` (any token not issued here) belongs to `TEAM_ID`.
 - `signed_post` plays Slack's HTTP mode: a request signed with the signing secret (or
   deliberately badly signed, or with an old timestamp). `signed_request` makes one
   without sending it and `post_signed` sends it, so a test can send the very same bytes
@@ -19,8 +26,10 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
+import html
 import itertools
 import json
 import time
@@ -38,6 +47,8 @@ TEAM_ID = "T0TEST01"
 BOT_USER = "U0BOT0001"
 BOT_ID = "B0BOT0001"
 APP_ID = "A0APP0001"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret"
 
 
 # The calls that chaos (when set) may trouble: those that send, and opening a DM.
@@ -123,6 +134,12 @@ class FakeSlack:
     posted: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
     shared: list[SharedFile] = field(default_factory=list)
+    # OAuth: the team whoever opens the authorize page is signed in to, team names, the
+    # bot tokens issued (token -> team), and tokens revoked by an uninstall.
+    signed_in_team: str = TEAM_ID
+    team_names: dict[str, str] = field(default_factory=dict)
+    issued: dict[str, str] = field(default_factory=dict)
+    revoked: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._failures: dict[str, deque[Failure]] = {}
@@ -135,6 +152,8 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self.port = 0
         self.triggers: set[str] = set()
+        self._codes: dict[str, str] = {}
+        self._token_now = ""
 
     # ---- life cycle --------------------------------------------------------------------
 
@@ -144,6 +163,8 @@ class FakeSlack:
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/respond/{n}", self._respond)
         app.router.add_post("/upload/{file}", self._upload)
+        app.router.add_get("/oauth/v2/authorize", self._authorize_page)
+        app.router.add_get("/oauth/v2/authorize/answer", self._authorize_answer)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -168,6 +189,23 @@ class FakeSlack:
         return f"{self.url}/api/"
 
     # ---- test controls -------------------------------------------------------------------
+
+    @property
+    def authorize_url(self) -> str:
+        """What `[slack] authorize_url` should be to reach this fake's authorize page."""
+        return f"{self.url}/oauth/v2/authorize"
+
+    def team_of(self, token: str) -> str:
+        """The team a bot token belongs to."""
+        return self.issued.get(token, TEAM_ID)
+
+    def tokens_of(self, team: str) -> list[str]:
+        """The bot tokens issued to a team through OAuth."""
+        return [token for token, owner in self.issued.items() if owner == team]
+
+    def uninstall(self, team: str) -> None:
+        """The app is removed from a team: its tokens stop working."""
+        self.revoked.update(self.tokens_of(team))
 
     def add_user(self, user_id: str, name: str, *, admin: bool = False) -> FakeUser:
         """A member of the workspace."""
@@ -223,10 +261,15 @@ class FakeSlack:
                 args.update(await request.json())
             else:
                 args.update(dict(await request.post()))
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        authorization = request.headers.get("Authorization", "")
+        token = authorization.removeprefix("Bearer ").strip()
         token = token or str(args.pop("token", ""))
         self.calls.append(Call(method, args, token))
         await self._note_change()
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(args, authorization))
+        if token in self.revoked:
+            return web.json_response({"ok": False, "error": "token_revoked"})
         queue = self._failures.get(method)
         if queue and queue[0].delay:
             await asyncio.sleep(queue.popleft().delay)
@@ -248,12 +291,15 @@ class FakeSlack:
         return self._answer(method, args, token)
 
     def _answer(self, method: str, args: dict[str, Any], token: str) -> web.Response:
+        if method == "api.test":  # Slack answers it without a token
+            return web.json_response({"ok": True, "args": args})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         expects_app_token = method == "apps.connections.open"
         if expects_app_token != token.startswith("xapp-") or not token:
             return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+        self._token_now = token
         result: dict[str, Any] = handler(args)
         return web.json_response(result)
 
@@ -285,8 +331,62 @@ class FakeSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake group",
-                "user": "coprod", "team_id": TEAM_ID, "user_id": BOT_USER, "bot_id": BOT_ID}
+        team = self.team_of(self._token_now)
+        return {"ok": True, "url": "https://fake.slack.test/",
+                "team": self.team_names.get(team, "Fake group"), "user": "coprod",
+                "team_id": team, "user_id": BOT_USER, "bot_id": BOT_ID}
+
+    # ---- OAuth v2 ----------------------------------------------------------------------
+
+    async def _authorize_page(self, request: web.Request) -> web.Response:
+        """Slack's "allow this app?" page, for the team signed in."""
+        query = dict(request.query)
+        if query.get("client_id") != CLIENT_ID:
+            return web.Response(status=400, text="invalid client_id")
+        team = self.signed_in_team
+        allow = urllib.parse.urlencode({**query, "allow": "1"})
+        cancel = urllib.parse.urlencode({**query, "allow": "0"})
+        name = html.escape(self.team_names.get(team, team))
+        page = ('<!DOCTYPE html><html lang="en"><head><title>Slack</title></head><body>'
+                f"<h1>coprod is asking to join {name}</h1>"
+                f'<p>Scopes: {html.escape(query.get("scope", ""))}</p>'
+                f'<a id="allow" href="/oauth/v2/authorize/answer?{html.escape(allow)}">Allow</a> '
+                f'<a id="cancel" href="/oauth/v2/authorize/answer?{html.escape(cancel)}">Cancel</a>'
+                "</body></html>")
+        return web.Response(text=page, content_type="text/html")
+
+    async def _authorize_answer(self, request: web.Request) -> web.Response:
+        """The person's answer: back to the redirect URL with a code, or a refusal."""
+        query = dict(request.query)
+        back = query.get("redirect_uri", "")
+        answer: dict[str, str] = {"state": query.get("state", "")}
+        if query.get("allow") == "1":
+            code = f"code-{next(self._ids)}"
+            self._codes[code] = self.signed_in_team
+            answer["code"] = code
+        else:
+            answer["error"] = "access_denied"
+        raise web.HTTPFound(f"{back}?{urllib.parse.urlencode(answer)}")
+
+    def _oauth_access(self, args: dict[str, Any], authorization: str) -> dict[str, Any]:
+        """oauth.v2.access: a code (once) and the app's credentials for a bot token."""
+        client_id, client_secret = str(args.get("client_id", "")), str(
+            args.get("client_secret", ""))
+        if authorization.startswith("Basic "):
+            decoded = base64.b64decode(authorization[6:]).decode("utf-8")
+            client_id, _, client_secret = decoded.partition(":")
+        if (client_id, client_secret) != (CLIENT_ID, CLIENT_SECRET):
+            return {"ok": False, "error": "invalid_client_id"}
+        team = self._codes.pop(str(args.get("code", "")), None)
+        if team is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = f"xoxb-{team}-{next(self._ids)}"
+        self.issued[token] = team
+        return {"ok": True, "app_id": APP_ID, "authed_user": {"id": "U0INSTALL"},
+                "scope": "commands,chat:write", "token_type": "bot", "access_token": token,
+                "bot_user_id": BOT_USER,
+                "team": {"id": team, "name": self.team_names.get(team, team)},
+                "enterprise": None, "is_enterprise_install": False}
 
     def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket?ticket=t1"}
@@ -306,6 +406,7 @@ class FakeSlack:
             return {"ok": False, "error": "messages_tab_disabled"}
         ts = self._ts_next()
         self.posted.append({"channel": channel, "ts": ts, "text": args.get("text", ""),
+                            "token": self._token_now,
                             "blocks": args.get("blocks")})
         return {"ok": True, "channel": channel, "ts": ts,
                 "message": {"text": args.get("text", ""), "ts": ts, "bot_id": BOT_ID}}
