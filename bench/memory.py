@@ -87,7 +87,7 @@ async def fill(database: str, key: str) -> float:
     """Groups, meetings and members' check-ins through the storage interface."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.features.checkins.config import WEEKDAYS
+    from bot.config_model import WEEKDAYS
     from bot.features.checkins.store import CheckinPrefs
     from bot.features.meetings.store import MeetingDraft
     from storage.crypto import FieldCipher

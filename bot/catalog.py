@@ -35,13 +35,6 @@ def _or_list(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _and_list(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # ---- commands and options ----------------------------------------------------------------
 
 def unknown_command(name: str, suggestion: str | None) -> str:
@@ -204,10 +197,6 @@ def field_not_a_choice(label: str, choices: Sequence[str]) -> str:
         label=tr(label), choices=plain_list([tr(c) for c in choices]))
 
 
-CONSOLE_FORM_INTRO = N_(
-    "Answer each question on its own line; a question that takes several lines ends "
-    "with an empty line. Leave an optional one empty to skip it. Type :form key=value "
-    "... to answer all at once, or :cancel to stop.")
 CONSOLE_PARAGRAPH_HINT = N_("type as many lines as you need, then an empty line to finish")
 
 
@@ -257,7 +246,10 @@ def console_form_replaced(title: str) -> str:
 def console_form_opening(title: str, keys: Sequence[str]) -> str:
     """What is printed when a form opens."""
     return _("Form: {title}\n{intro}\nThe keys for :form are: {keys}.").format(
-        title=title, intro=tr(CONSOLE_FORM_INTRO), keys=plain_list(keys))
+        title=title, keys=plain_list(keys),
+        intro=_("Answer each question on its own line; a question that takes several lines "
+                "ends with an empty line. Leave an optional one empty to skip it. Type :form "
+                "key=value ... to answer all at once, or :cancel to stop."))
 
 
 def console_question(number: int, total: int, label: str, details: Sequence[str]) -> str:

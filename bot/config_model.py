@@ -181,3 +181,27 @@ def one_of(*choices: str, allow_unset: bool = False) -> Callable[[Any], Any]:
             raise SettingError("must be one of " + ", ".join(f'"{c}"' for c in choices))
         return value.strip().lower()
     return check
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+
+def time_of_day(value: Any) -> str:
+    """A check for a time of day, "HH:MM" on the 24-hour clock, normalised to two digits
+    (shared by every section that says when something is posted)."""
+    match = _HHMM.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise SettingError('must be a time of day like "10:00" (24-hour clock)')
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def text_list(value: Any, *, items: str, like: str, most: int, longest: int) -> tuple[str, ...]:
+    """A list of short texts, blank ones dropped: at most `most`, each at most `longest`
+    characters (`items` names them in the problem line, `like` shows an example)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingError(f"must be a list of {items} in quotes, like {like}")
+    kept = tuple(v.strip() for v in value if v.strip())
+    if len(kept) > most or any(len(v) > longest for v in kept):
+        raise SettingError(f"may hold up to {most} {items} of up to {longest} characters each")
+    return kept

@@ -6,5 +6,6 @@ restart or a second process never sends it twice. See `scheduler.core`.
 """
 
 from scheduler.core import Firing, FiringJob, NextDue, Scheduler
+from scheduler.schedules import once
 
-__all__ = ["Firing", "FiringJob", "NextDue", "Scheduler"]
+__all__ = ["Firing", "FiringJob", "NextDue", "Scheduler", "once"]

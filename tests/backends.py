@@ -102,17 +102,18 @@ async def opened_storage(kind: str, path: Path, cipher: FieldCipher,
     """An opened (and by default migrated) storage of `kind`, closed afterwards."""
     if kind == "sqlite":
         path.parent.mkdir(parents=True, exist_ok=True)
-        async with _opened(SqliteStorage(path, cipher), migrate) as store:
+        async with opened(SqliteStorage(path, cipher), migrate=migrate) as store:
             yield store
         return
     need_postgres()
-    async with postgres_schema() as schema, _opened(postgres_storage(schema, cipher),
-                                                    migrate) as store:
+    async with postgres_schema() as schema, opened(postgres_storage(schema, cipher),
+                                                   migrate=migrate) as store:
         yield store
 
 
 @contextlib.asynccontextmanager
-async def _opened(store: Storage, migrate: bool) -> AsyncIterator[Storage]:
+async def opened(store: Storage, *, migrate: bool = False) -> AsyncIterator[Storage]:
+    """`store` opened (and migrated, if asked), closed afterwards."""
     await store.open()
     try:
         if migrate:

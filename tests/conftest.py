@@ -14,8 +14,10 @@ from adapters.memory import MemoryAdapter, MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.errors import Forbidden
 from bot.features import registry
 from bot.logs import configure_logging
+from bot.messages import DestinationKind
 from storage.crypto import FieldCipher, generate_key
 from storage.interface import Storage
 from tests.backends import BACKENDS, opened_storage
@@ -111,6 +113,17 @@ async def bot(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
     app = App(Config(), storage, clock=clock)
     await app.load()
     memory = MemoryBot(app, MemoryAdapter())
+    yield memory
+    await memory.close()
+
+
+@pytest.fixture
+async def dms_closed_bot(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
+    """The default app, not loaded yet, where every direct message is refused as when a
+    member has closed their DMs (Discord's 50007)."""
+    app = App(Config(), storage, clock=clock)
+    memory = MemoryBot(app, MemoryAdapter(fail_when=lambda d: Forbidden("50007")
+                                          if d.kind is DestinationKind.DM else None))
     yield memory
     await memory.close()
 

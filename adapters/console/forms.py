@@ -13,7 +13,6 @@ from bot.errors import UserError
 from bot.i18n import speaking, tr
 from bot.messages import Form, FormField
 
-FORM_INTRO = catalog.CONSOLE_FORM_INTRO
 FORM_CLOSED = catalog.CONSOLE_FORM_CLOSED
 
 

@@ -17,15 +17,8 @@ _FEEDBACK_COLUMNS = ("id, group_id, audience, body, submitted_day, status, diges
                      "delivered_day, hidden_reason, hidden_by, hidden_day, answer, "
                      "answered_day")
 _DAY_MICROS = 86_400_000_000
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        version=5,
-        name="anonymous feedback and polls",
-        # No author column anywhere. Random text ids and WITHOUT ROWID (SQLite) so no
-        # hidden sequence records the order items arrived in; days, not times.
-        sqlite=(
-            f"""CREATE TABLE feedback_items (
+# The items table's columns as step 5 made them; step 12 rebuilds it with one more.
+_ITEM_TABLE_COLUMNS = f"""\
                 id            TEXT    PRIMARY KEY,
                 group_id      TEXT    NOT NULL,
                 audience      TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
@@ -38,7 +31,17 @@ MIGRATIONS: tuple[Migration, ...] = (
                 hidden_by     TEXT,
                 hidden_day    INTEGER,
                 answer        TEXT,
-                answered_day  INTEGER
+                answered_day  INTEGER"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        version=5,
+        name="anonymous feedback and polls",
+        # No author column anywhere. Random text ids and WITHOUT ROWID (SQLite) so no
+        # hidden sequence records the order items arrived in; days, not times.
+        sqlite=(
+            f"""CREATE TABLE feedback_items (
+{_ITEM_TABLE_COLUMNS}
             ) WITHOUT ROWID""",
             "CREATE INDEX feedback_waiting ON feedback_items (status, audience, group_id)",
             "CREATE INDEX feedback_recent ON feedback_items (group_id, submitted_day)",
@@ -86,19 +89,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (group_id, audience, day)
             ) WITHOUT ROWID""",
             f"""CREATE TABLE feedback_items_rebuilt (
-                id            TEXT    PRIMARY KEY,
-                group_id      TEXT    NOT NULL,
-                audience      TEXT    NOT NULL CHECK (audience IN {_AUDIENCES}),
-                body          TEXT    NOT NULL,
-                submitted_day INTEGER NOT NULL,
-                status        TEXT    NOT NULL CHECK (status IN {_FEEDBACK_STATUSES}),
-                digest_key    TEXT,
-                delivered_day INTEGER,
-                hidden_reason TEXT,
-                hidden_by     TEXT,
-                hidden_day    INTEGER,
-                answer        TEXT,
-                answered_day  INTEGER,
+{_ITEM_TABLE_COLUMNS},
                 review_from   INTEGER
             ) WITHOUT ROWID""",
             f"""INSERT INTO feedback_items_rebuilt ({_FEEDBACK_COLUMNS}, review_from)

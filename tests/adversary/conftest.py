@@ -22,7 +22,13 @@ from bot.clock import FakeClock
 from bot.config import Config
 from storage.crypto import FieldCipher
 from storage.interface import Storage
-from tests.backends import CONNECT_TIMEOUT_SECONDS, need_postgres, opened_storage, postgres_url
+from tests.backends import (
+    CONNECT_TIMEOUT_SECONDS,
+    need_postgres,
+    opened,
+    opened_storage,
+    postgres_url,
+)
 
 
 def database_url(name: str) -> str:
@@ -49,12 +55,8 @@ async def storage(backend: str, tmp_path: Path, cipher: FieldCipher,
     try:
         await admin.execute(f"CREATE DATABASE {name}")
         store = PostgresStorage(database_url(name), cipher, pool_size=4)
-        await store.open()
-        try:
-            await store.migrate()
+        async with opened(store, migrate=True):
             yield store
-        finally:
-            await store.close()
     finally:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         await admin.close()

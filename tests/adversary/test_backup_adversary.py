@@ -36,6 +36,15 @@ from tests.privacy.workload import fill
 TOKEN = re.compile(rb"gAAAAA[A-Za-z0-9_\-]{20,}={0,2}")
 
 
+async def _raise_concern(bot: MemoryBot, who: str, what: str, anonymous: str) -> None:
+    """Open the concern form and send it, as a member does."""
+    opened = await bot.run(who, "/concern")
+    assert opened.form is not None
+    raised = await bot.submit(who, "concern.raise", {
+        "what": what, "about": "", "danger": "no", "contact": "no", "anonymous": anonymous})
+    assert "case" in reply_text(raised)
+
+
 async def test_adversary_a_backup_holds_no_words_no_anonymous_author_and_no_history(
         abot: MemoryBot, clock: FakeClock, storage: Storage, key: str,
         tmp_path: Path) -> None:
@@ -43,12 +52,7 @@ async def test_adversary_a_backup_holds_no_words_no_anonymous_author_and_no_hist
     await fill(bot, clock)
     await bot.submit("ghost", "feedback.send", {"message": "SECRET-ghost feedback",
                                                 "topic": "", "audience": "group"})
-    opened = await bot.run("ghost", "/concern")
-    assert opened.form is not None
-    raised = await bot.submit("ghost", "concern.raise", {
-        "what": "SECRET-ghost concern", "about": "", "danger": "no", "contact": "no",
-        "anonymous": "yes"})
-    assert "case" in reply_text(raised)
+    await _raise_concern(bot, "ghost", "SECRET-ghost concern", anonymous="yes")
 
     # A resource added and deleted before the backup: its ciphertext is still in the
     # live files' history at that moment.
@@ -114,12 +118,7 @@ async def _backed_up_with_a_case(bot: MemoryBot, clock: FakeClock, key: str,
     """The workload and a concern raised, a backup of it, and a stopped bot's database
     (the backup restored into its own folder) that a forged copy would replace."""
     await fill(bot, clock)
-    opened = await bot.run("bob", "/concern")
-    assert opened.form is not None
-    raised = await bot.submit("bob", "concern.raise", {
-        "what": "SECRET-a concern", "about": "", "danger": "no", "contact": "no",
-        "anonymous": "no"})
-    assert "case" in reply_text(raised)
+    await _raise_concern(bot, "bob", "SECRET-a concern", anonymous="no")
     out = io.StringIO()
     source = replace(Config(), database=str(tmp_path / "coprod.db"),
                      secrets=Secrets(encryption_key=key))

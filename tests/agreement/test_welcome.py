@@ -4,13 +4,12 @@ DMs are closed, only a private note to the facilitators."""
 
 from __future__ import annotations
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryBot, reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.context import Context
-from bot.errors import Forbidden
 from bot.features import Feature, FeatureFactory
 from bot.features.package import FeaturePackage
 from bot.features.registry import PACKAGES
@@ -43,20 +42,14 @@ async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:
 
 
 async def test_dms_closed_tells_facilitators_privately_and_nothing_public(
-        storage: Storage, clock: FakeClock) -> None:
-    app = App(Config(), storage, clock=clock)
-    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("50007")
-                            if d.kind is DestinationKind.DM else None)
-    bot = MemoryBot(app, adapter)
-    try:
-        await join(bot, "dana")
-        assert bot.adapter.sent_to_dm("dana") == []
-        assert [s.destination.channel for s in bot.adapter.sent] == ["facilitators"]
-        (note,) = bot.adapter.sent_to_channel("facilitators")
-        assert note.text == welcome_words.welcome_undelivered("Dana")
-        assert welcome_words.WELCOME_DEFAULT not in note.text
-    finally:
-        await bot.close()
+        dms_closed_bot: MemoryBot) -> None:
+    bot = dms_closed_bot
+    await join(bot, "dana")
+    assert bot.adapter.sent_to_dm("dana") == []
+    assert [s.destination.channel for s in bot.adapter.sent] == ["facilitators"]
+    (note,) = bot.adapter.sent_to_channel("facilitators")
+    assert note.text == welcome_words.welcome_undelivered("Dana")
+    assert welcome_words.WELCOME_DEFAULT not in note.text
 
 
 async def test_welcome_command_answers_privately(bot: MemoryBot) -> None:

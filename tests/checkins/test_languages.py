@@ -54,10 +54,17 @@ async def test_each_member_gets_their_check_in_in_their_own_language(
                             "breifat o fewn tri diwrnod")
     with speaking("cy"):
         assert tr(checkins.CHECKIN_DEFAULT_HELPLINE) in asked  # the default, in Welsh
+    _carol_got_request(cbot, "**Dana would like a one-to-one.**",
+                       "Their check-in answer: I'd like a one-to-one.",
+                       ["Reply to Dana", "Mark arranged"])
+
+
+def _carol_got_request(cbot: MemoryBot, title: str, answer: str, buttons: list[str]) -> None:
+    """Carol, the facilitator, got one request for a one-to-one, in these words."""
     (request,) = cbot.adapter.sent_to_dm("carol")
-    assert request.text.startswith("**Dana would like a one-to-one.**")
-    assert "Their check-in answer: I'd like a one-to-one." in request.text
-    assert [b.label for b in request.buttons] == ["Reply to Dana", "Mark arranged"]
+    assert request.text.startswith(title)
+    assert answer in request.text
+    assert [b.label for b in request.buttons] == buttons
 
 
 async def test_a_welsh_facilitator_gets_an_english_members_request_in_welsh(
@@ -68,10 +75,9 @@ async def test_a_welsh_facilitator_gets_an_english_members_request_in_welsh(
     (checkin,) = cbot.adapter.sent_to_dm("alice")
     asked = reply_text(await press(cbot, "alice", checkin, "I'd like a one-to-one"))
     assert asked.startswith("Thank you for telling me. Carol will be in touch")
-    (request,) = cbot.adapter.sent_to_dm("carol")
-    assert request.text.startswith("**Hoffai Alice gael sgwrs un-i-un.**")
-    assert "Ateb eu gwiriad: Hoffwn i gael sgwrs un-i-un." in request.text
-    assert [b.label for b in request.buttons] == ["Ateb Alice", "Nodi ei bod wedi'i threfnu"]
+    _carol_got_request(cbot, "**Hoffai Alice gael sgwrs un-i-un.**",
+                       "Ateb eu gwiriad: Hoffwn i gael sgwrs un-i-un.",
+                       ["Ateb Alice", "Nodi ei bod wedi'i threfnu"])
 
 
 async def test_a_buddy_introduction_is_in_each_of_the_pairs_languages(

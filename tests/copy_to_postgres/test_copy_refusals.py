@@ -19,6 +19,7 @@ from storage.copy import copy_to_postgres as copy_rows
 from storage.crypto import FieldCipher, generate_key
 from storage.migrations import LATEST_VERSION, VERSIONS
 from storage.sqlite import SqliteStorage
+from tests.backends import opened
 from tests.console_helpers import run_script
 from tests.copy_to_postgres.conftest import (
     copy_cli,
@@ -111,11 +112,8 @@ async def test_a_source_at_another_schema_version_is_refused(
         tmp_path: Path, pg_database: str) -> None:
     older = tmp_path / "older.db"
     store = SqliteStorage(older, FieldCipher(generate_key()))
-    await store.open()
-    try:
+    async with opened(store):
         await store.migrate(target=10)
-    finally:
-        await store.close()
     line = one_line_refusal(copy_cli(tmp_path, "--from", str(older), "--to", pg_database))
     missing = ", ".join(str(version) for version, _ in VERSIONS if version > 10)
     assert f"is not up to date (schema versions {missing} are not applied; this " \
@@ -124,11 +122,8 @@ async def test_a_source_at_another_schema_version_is_refused(
 
     one_behind = tmp_path / "one-behind.db"
     store = SqliteStorage(one_behind, FieldCipher(generate_key()))
-    await store.open()
-    try:
+    async with opened(store):
         await store.migrate(target=LATEST_VERSION - 1)
-    finally:
-        await store.close()
     line = one_line_refusal(copy_cli(tmp_path, "--from", str(one_behind), "--to",
                                      pg_database))
     assert f"is not up to date (schema version {LATEST_VERSION} is not applied; " in line

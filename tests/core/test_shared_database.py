@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.events import Actor, DirectMessageReceived
 from storage.crypto import FieldCipher
 from storage.interface import Storage
-from tests.backends import another_handle
+from tests.backends import another_handle, opened
 
 pytestmark = pytest.mark.backends
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -24,8 +24,7 @@ async def test_a_second_process_sees_a_setup_change(storage: Storage,
     first = App(Config(), storage, clock=FakeClock())
     await first.load()
     other_storage = another_handle(storage, cipher)
-    await other_storage.open()
-    try:
+    async with opened(other_storage):
         second = App(Config(), other_storage, clock=FakeClock())
         await second.load()
         assert not await second.refresh_settings()  # nothing changed yet
@@ -40,15 +39,12 @@ async def test_a_second_process_sees_a_setup_change(storage: Storage,
         await storage.save_group_settings("g1", {"timezone": None}, "u1", NOW)
         assert await second.refresh_settings()
         assert second.settings.for_group("g1").timezone == before
-    finally:
-        await other_storage.close()
 
 
 async def test_a_repeated_platform_event_is_handled_once_across_processes(
         storage: Storage, cipher: FieldCipher) -> None:
     other_storage = another_handle(storage, cipher)
-    await other_storage.open()
-    try:
+    async with opened(other_storage):
         first = App(Config(), storage, clock=FakeClock())
         second = App(Config(), other_storage, clock=FakeClock())
         for app in (first, second):
@@ -59,8 +55,6 @@ async def test_a_repeated_platform_event_is_handled_once_across_processes(
         assert await second.handle_once("slack-event:Ev1", event) is None
         assert await first.handle_once("slack-event:Ev1", event) is None
         assert await second.handle_once("slack-event:Ev2", event) is not None
-    finally:
-        await other_storage.close()
 
 
 async def test_a_second_process_schedules_check_ins_switched_on_through_the_first(
@@ -68,8 +62,7 @@ async def test_a_second_process_schedules_check_ins_switched_on_through_the_firs
     from bot.features.checkins.jobs import schedule_id
 
     other_storage = another_handle(storage, cipher)
-    await other_storage.open()
-    try:
+    async with opened(other_storage):
         first = App(Config(), storage, clock=FakeClock(NOW))
         second = App(Config(), other_storage, clock=FakeClock(NOW))
         for app in (first, second):
@@ -92,5 +85,3 @@ async def test_a_second_process_schedules_check_ins_switched_on_through_the_firs
         await first.handle_text("g1", ann, "/checkin off", None)
         assert await refresh() == 1
         assert second.scheduler.next_due(sid) is None
-    finally:
-        await other_storage.close()

@@ -30,6 +30,7 @@ from storage.crypto import FieldCipher
 from storage.members import encrypted_columns
 from storage.packages import compose_storage, storage_packages
 from storage.sqlite import SqliteStorage
+from tests.backends import opened
 from tests.toy import kudos_storage
 from tests.toy.kudos import package as kudos
 from tests.toy.kudos import wording
@@ -133,8 +134,7 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
     backend = compose_storage("KudosSqlite", SqliteStorage)
     database = tmp_path / "coprod.db"
     store = backend(database, cipher)
-    await store.open()
-    try:
+    async with opened(store):
         assert kudos_storage.KUDOS_VERSION in await store.migrate()
         assert isinstance(store, KudosStore)
         app = App(config, store, clock=FakeClock())
@@ -148,8 +148,6 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
             assert await store.kudos_count(memory.group_id) == 1
         finally:
             await memory.close()
-    finally:
-        await store.close()
     with sqlite3.connect(database) as raw:
         (body,) = raw.execute("SELECT body FROM kudos").fetchone()
     assert WORDS not in body and cipher.opens(body)

@@ -4,14 +4,19 @@ its answers."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
+from collections.abc import AsyncIterator
 from contextlib import closing
 from typing import Any
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
+
+from adapters.health import HealthServer
+from bot.app import App
 
 # Every metric issue 21 names (as exposed, without the _total/_bucket suffixes).
 NAMED_METRICS = (
@@ -79,3 +84,15 @@ def free_port() -> int:
     with closing(socket.socket()) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serving_health(app: App) -> AsyncIterator[int]:
+    """`app` scheduling, as `coprod run` has it, and serving its health on a free port
+    until the block ends; the port."""
+    await app.scheduler.start()
+    server = HealthServer(app, "127.0.0.1", 0)
+    try:
+        yield await server.start()
+    finally:
+        await server.stop()

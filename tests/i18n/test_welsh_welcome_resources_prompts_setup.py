@@ -10,21 +10,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
-from bot.app import App
-from bot.clock import FakeClock
-from bot.config import Config
-from bot.errors import Forbidden
+from adapters.memory import MemoryBot, reply_text
 from bot.features.prompts import wording as prompt_words
 from bot.features.prompts.feature import Prompts
 from bot.features.resources import wording as resource_words
 from bot.features.setup import wording as setup_words
 from bot.features.welcome import wording as welcome_words
 from bot.i18n import PSEUDO, allow_pseudo, speaking, tr
-from bot.messages import DestinationKind
 from bot.text import channel_ref
 from scheduler import Firing
-from storage.interface import Storage
 from tests.agreement.helpers import join
 
 ADDED = {
@@ -90,18 +84,12 @@ async def test_a_newcomer_is_welcomed_in_their_own_language(bot: MemoryBot) -> N
 
 
 async def test_the_note_to_facilitators_is_in_the_groups_language(
-        storage: Storage, clock: FakeClock) -> None:
-    app = App(Config(), storage, clock=clock)
-    adapter = MemoryAdapter(fail_when=lambda d: Forbidden("50007")
-                            if d.kind is DestinationKind.DM else None)
-    bot = MemoryBot(app, adapter)
-    try:
-        bot.adapter.members["erin"] = replace(bot.adapter.member("erin"), locale="cy-GB")
-        await join(bot, "erin")
-        (note,) = bot.adapter.sent_to_channel("facilitators")
-        assert note.text == welcome_words.welcome_undelivered("Erin")  # the group's: English
-    finally:
-        await bot.close()
+        dms_closed_bot: MemoryBot) -> None:
+    bot = dms_closed_bot
+    bot.adapter.members["erin"] = replace(bot.adapter.member("erin"), locale="cy-GB")
+    await join(bot, "erin")
+    (note,) = bot.adapter.sent_to_channel("facilitators")
+    assert note.text == welcome_words.welcome_undelivered("Erin")  # the group's: English
 
 
 async def test_the_welcome_edit_form_in_welsh_and_its_standard_words(bot: MemoryBot) -> None:

@@ -4,17 +4,11 @@ take effect at once."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.clock import SystemClock
-from scheduler import Firing, Scheduler
+from scheduler import Firing, Scheduler, once
 from storage.interface import Storage
-
-
-def once(at: datetime):  # type: ignore[no-untyped-def]
-    def next_due(after: datetime) -> datetime | None:
-        return at if at > after else None
-    return next_due
 
 
 async def test_many_schedules_fire_once_each_on_one_timer(storage: Storage) -> None:

@@ -13,7 +13,7 @@ from bot.outbox import DeliveryStatus, Fallback, NewDelivery
 from storage.crypto import DecryptionError, FieldCipher, generate_key
 from storage.interface import Storage
 from storage.sqlite import SqliteStorage
-from tests.backends import another_handle, stored_text
+from tests.backends import another_handle, opened, stored_text
 
 MakeDelivery = Callable[..., NewDelivery]
 
@@ -56,8 +56,7 @@ async def test_text_is_encrypted_at_rest(
     await assert_no_canary(storage)
 
     reopened = another_handle(storage, cipher)
-    await reopened.open()
-    try:
+    async with opened(reopened):
         settings = await reopened.load_all_group_settings()
         assert settings["g1"]["agreement"] == {"text": f"we agree {CANARY}"}
         claimed = await reopened.claim_deliveries(now, 10, "p2", timedelta(minutes=1))
@@ -66,8 +65,6 @@ async def test_text_is_encrypted_at_rest(
                          "occ-note": f"digest {CANARY}"}
         rerouted = next(d for d in claimed if d.key == PLAIN_MARKER)
         assert rerouted.fallbacks == (fallback,)
-    finally:
-        await reopened.close()
 
 
 async def test_another_key_cannot_read_it(
@@ -76,12 +73,9 @@ async def test_another_key_cannot_read_it(
     await storage.save_group_settings("g1", {"note": CANARY}, "u1", now)
     await storage.close()
     stranger = another_handle(storage, FieldCipher(generate_key()))
-    await stranger.open()
-    try:
+    async with opened(stranger):
         with pytest.raises(DecryptionError):
             await stranger.load_all_group_settings()
-    finally:
-        await stranger.close()
 
 
 async def test_a_naive_time_is_refused_before_anything_is_written(
@@ -102,15 +96,12 @@ async def test_an_unreadable_delivery_is_set_aside_without_blocking_the_others(
     await storage.close()
     new_key = FieldCipher(generate_key())
     stranger = another_handle(storage, new_key)
-    await stranger.open()
-    try:
+    async with opened(stranger):
         await stranger.enqueue([make_delivery("new")], now)
         claimed = await stranger.claim_deliveries(now, 10, "p", timedelta(minutes=1))
         assert [d.key for d in claimed] == ["new"]
         assert await stranger.delivery_status("old") is DeliveryStatus.PENDING
         due = await stranger.next_delivery_due()
         assert due is not None and due >= now + timedelta(minutes=1)
-    finally:
-        await stranger.close()
     with pytest.raises(DecryptionError):
         FieldCipher(generate_key()).decrypt(cipher.encrypt("x"))

@@ -17,7 +17,7 @@ from storage.crypto import FieldCipher
 from storage.interface import Storage, StorageError
 from storage.migrations import LATEST_VERSION, all_migrations, pending, postgres_sql
 from storage.sqlite import SqliteStorage, to_micros
-from tests.backends import another_handle, opened_storage, raw_rows, table_names
+from tests.backends import another_handle, opened, opened_storage, raw_rows, table_names
 
 ALL = [m.version for m in all_migrations()]
 
@@ -90,8 +90,7 @@ async def upgrade_from_version_1(old: Storage, cipher: FieldCipher, now: datetim
     await old.close()
 
     store = another_handle(old, cipher)
-    await store.open()
-    try:
+    async with opened(store):
         assert await store.migrate() == ALL[1:]
         assert await store.schema_version() == LATEST_VERSION
         assert await store.load_all_group_settings() == {"g1": {"digest_day": "friday"}}
@@ -100,8 +99,6 @@ async def upgrade_from_version_1(old: Storage, cipher: FieldCipher, now: datetim
         assert not await store.claim_occurrence("sched-1@2026-01-05T09:00", "p2", now)
         await store.save_group_settings("g1", {"digest_day": "monday"}, "u2", now)
         audit = await raw_rows(store, "SELECT group_id, key, changed_by FROM settings_audit")
-    finally:
-        await store.close()
     assert [tuple(row.values()) for row in audit] == [("g1", "digest_day", "u2")]
 
 

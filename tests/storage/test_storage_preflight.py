@@ -20,7 +20,7 @@ from storage.members import encrypted_columns
 from storage.migrations import LATEST_VERSION
 from storage.sql import SqlBase
 from storage.sqlite import SqliteStorage
-from tests.backends import another_handle, opened_storage, raw_rows
+from tests.backends import another_handle, opened, opened_storage, raw_rows
 
 
 async def _settings(store: Storage, now: datetime, **values: str) -> None:
@@ -29,11 +29,8 @@ async def _settings(store: Storage, now: datetime, **values: str) -> None:
 
 async def _preflight_with(store: Storage, keys: str) -> None:
     other = another_handle(store, FieldCipher(keys))
-    await other.open()
-    try:
+    async with opened(other):
         await other.preflight()
-    finally:
-        await other.close()
 
 
 @pytest.fixture
@@ -69,13 +66,10 @@ async def test_an_old_key_dropped_too_soon_is_refused(
     await _settings(keyed, now, timezone="Europe/Paris")
     new = generate_key()
     rekeyed = another_handle(keyed, FieldCipher(f"{new},{key}"))
-    await rekeyed.open()
-    try:
+    async with opened(rekeyed):
         # The setting itself is rewritten under the new key; its first audit row stays
         # under the old one.
         await _settings(rekeyed, now, timezone="UTC")
-    finally:
-        await rekeyed.close()
     with pytest.raises(OtherKeyError) as refused:
         await _preflight_with(keyed, new)
     assert refused.value.readable >= 1 and refused.value.unreadable >= 1
@@ -115,12 +109,9 @@ async def test_a_refused_sqlite_file_is_left_byte_for_byte(tmp_path: Path, now: 
     before = _files(tmp_path)
     assert set(before) == {"coprod.db"}
     other = SqliteStorage(path, FieldCipher(generate_key()))
-    await other.open()
-    try:
+    async with opened(other):
         with pytest.raises(OtherKeyError):
             await other.preflight()
-    finally:
-        await other.close()
     assert _files(tmp_path) == before
 
 

@@ -43,15 +43,15 @@ from bot.features.agreement.store import (
 from bot.features.agreement.wording import N_, _
 from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
-from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes
-from bot.features.polls.store import Ballot, VoteResult
+from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes, vote_reply
+from bot.features.polls.store import Ballot
 from bot.i18n import format_number, speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.text import channel_ref, has_visible_text, neutralise
-from scheduler import Firing
+from scheduler import Firing, once
 
 log = logging.getLogger(__name__)
 
@@ -291,31 +291,22 @@ class Agreement:
                         sealed=self.sealer.seal((choice,)), unseal=self.sealer.unseal)
         result = await self.host.store.cast_amendment_vote(ballot, now)
         answer = wording.AMENDMENT_YES_BUTTON if choice == YES else wording.AMENDMENT_NO_BUTTON
-        if result is VoteResult.COUNTED:
-            return Reply.text(wording.amendment_vote_counted(
-                answer, self.when(amendment.closes_at, ctx.settings.timezone)))
-        if result is VoteResult.CHANGED:
-            return Reply.text(wording.amendment_vote_changed(answer))
-        if result is VoteResult.SAME:
-            return Reply.text(N_("That is already your vote. Nothing changed."))
-        if result is VoteResult.LOCKED:
-            return Reply.text(catalog.POLL_VOTE_LOCKED)
-        if result is VoteResult.CLOSED:
-            raise UserError(wording.AMENDMENT_CLOSED)
-        raise UserError(wording.AMENDMENT_GONE)
+        return vote_reply(
+            result, counted=wording.amendment_vote_counted(
+                answer, self.when(amendment.closes_at, ctx.settings.timezone)),
+            changed=wording.amendment_vote_changed(answer),
+            same=N_("That is already your vote. Nothing changed."),
+            closed=wording.AMENDMENT_CLOSED, gone=wording.AMENDMENT_GONE)
 
     # ---- deciding ----------------------------------------------------------------------
 
     def schedule(self, amendment_id: str, closes: datetime) -> None:
         """Decide the amendment at its closing time."""
 
-        def next_due(after: datetime) -> datetime | None:
-            return closes if after < closes else None
-
         async def job(firing: Firing) -> None:
             await self.decide(amendment_id, firing)
 
-        self.host.scheduler.add(f"amendment-close:{amendment_id}", next_due, job)
+        self.host.scheduler.add(f"amendment-close:{amendment_id}", once(closes), job)
 
     async def load(self) -> None:
         """At start: seal with the key the other processes hold; schedule open

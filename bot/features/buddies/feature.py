@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.config_model import WEEKDAYS
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
@@ -25,7 +26,7 @@ from bot.features.buddies import wording
 from bot.features.buddies.pairing import make_groups, pairs_in
 from bot.features.buddies.store import BuddyRound, BuddyStore
 from bot.features.buddies.wording import N_
-from bot.features.checkins.package import WEEKDAYS, BuddiesConfig, parse_hhmm
+from bot.features.checkins.package import BuddiesConfig, parse_hhmm
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event

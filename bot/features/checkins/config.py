@@ -7,32 +7,21 @@ each as its feature's section.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import Field
 
-from bot.config_model import ConfigSection, checked, true_or_false, whole_number
+from bot.config_model import (
+    WEEKDAYS,
+    ConfigSection,
+    checked,
+    time_of_day,
+    true_or_false,
+    whole_number,
+)
 from bot.features.checkins.wording import CHECKIN_DEFAULT_HELPLINE, CHECKIN_DEFAULT_PEER_SUPPORT
 from bot.settings import SettingError
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-_HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
-
-
-def clock_time(value: Any) -> str:
-    """A checked "HH:MM" (24-hour clock), normalised to two digits."""
-    match = _HHMM.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match is None:
-        raise SettingError('must be a time of day like "10:00" (24-hour clock)')
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
-
-
 
 
 def _day(value: Any) -> Any:
@@ -71,7 +60,7 @@ class CheckinsConfig(ConfigSection):
 
     default_on: Annotated[bool, checked(true_or_false)] = False
     day: Annotated[str, checked(_day)] = "monday"
-    time: Annotated[str, checked(clock_time)] = "10:00"
+    time: Annotated[str, checked(time_of_day)] = "10:00"
     follow_up_hours: Annotated[int, checked(whole_number(1, 24 * 14, say_value=False))] = 48
     pause_after_misses: Annotated[int, checked(whole_number(1, 52, say_value=False))] = 3
     arrange_within_days: Annotated[int, checked(whole_number(1, 60, say_value=False))] = 3
@@ -90,4 +79,4 @@ class BuddiesConfig(ConfigSection):
     every_weeks: Annotated[int, checked(whole_number(1, 52, say_value=False))] = 2
     avoid_rounds: Annotated[int, checked(whole_number(0, 52, say_value=False))] = 3
     day: Annotated[str, checked(_day)] = "monday"
-    time: Annotated[str, checked(clock_time)] = "10:00"
+    time: Annotated[str, checked(time_of_day)] = "10:00"

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 from bot import catalog
 from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.config_model import WEEKDAYS, time_of_day
 from bot.context import Context
 from bot.dates import read_day
 from bot.errors import UserError
 from bot.features import ActionHandler, Feature, FormSpec
 from bot.features.checkins import moments, wording
-from bot.features.checkins.config import WEEKDAYS, CheckinsConfig, clock_time
+from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.jobs import (
     ANSWER_ACTION,
@@ -313,7 +314,7 @@ class Checkins:
             prefs = replace(prefs, weekday=WEEKDAYS.index(opts["day"]))
         if opts.get("time"):
             try:
-                prefs = replace(prefs, at=clock_time(opts["time"]))
+                prefs = replace(prefs, at=time_of_day(opts["time"]))
             except SettingError:
                 raise UserError(N_("The time must be a time of day like \"10:00\" (24-hour "
                                    "clock). Nothing was changed.")) from None
@@ -543,7 +544,7 @@ def _quiet(raw: str) -> tuple[str, str]:
     if not sep:
         raise UserError(wording.CHECKIN_BAD_QUIET)
     try:
-        return clock_time(start), clock_time(end)
+        return time_of_day(start), time_of_day(end)
     except SettingError:
         raise UserError(wording.CHECKIN_BAD_QUIET) from None
 

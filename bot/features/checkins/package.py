@@ -1,10 +1,10 @@
 """The check-ins feature's declaration: what the registry lists, and what other
-features may use (`Facilitators`; for buddies, `BuddiesConfig`, `WEEKDAYS` and the
+features may use (`Facilitators`; for buddies, `BuddiesConfig` and the
 "HH:MM" reading `parse_hhmm`)."""
 
 from __future__ import annotations
 
-from bot.features.checkins.config import WEEKDAYS, BuddiesConfig, CheckinsConfig
+from bot.features.checkins.config import BuddiesConfig, CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.feature import build
 from bot.features.checkins.schedule import parse_hhmm
@@ -13,5 +13,4 @@ from bot.features.package import FeaturePackage
 PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig)
 """The check-ins feature, as the registry lists it."""
 
-__all__ = ["PACKAGE", "WEEKDAYS", "BuddiesConfig", "CheckinsConfig", "Facilitators", "build",
-           "parse_hhmm"]
+__all__ = ["PACKAGE", "BuddiesConfig", "CheckinsConfig", "Facilitators", "build", "parse_hhmm"]

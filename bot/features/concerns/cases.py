@@ -24,7 +24,7 @@ from bot.features.concerns.common import (
     refuse,
 )
 from bot.features.concerns.escalation import Escalations
-from bot.features.concerns.store import CaseNote, CaseStatus, KnownLead, NoteKind
+from bot.features.concerns.store import CaseNote, CaseStatus, Concern, KnownLead, NoteKind
 from bot.features.concerns.wording import N_, _
 from bot.i18n import format_number, language, speaking, tr
 from bot.logs import log_event
@@ -41,6 +41,14 @@ log = logging.getLogger(__name__)
 NOTE_LIMIT = 2000
 # Oldest first: the cases waiting longest are the ones a lead must see (fits a message).
 LIST_LIMIT = 15
+
+
+def _required_text(ctx: Context, option: str) -> str:
+    """An option that must hold visible words, stripped; else the kind refusal."""
+    text = str(ctx.options.get(option, "")).strip()
+    if not has_visible_text(text):
+        raise UserError(catalog.option_empty(option))
+    return text
 
 
 class Cases:
@@ -121,10 +129,15 @@ class Cases:
         concern = await self.host.store.concern(ref)
         return concern is None or await is_barred(self.host, ctx, concern)
 
+    async def _case(self, ctx: Context, action: str, *, live_only: bool = False) -> Concern:
+        """The case a lead's command names (`case`), once they are seen acting as a lead."""
+        await self.leads.sighted(ctx)
+        return await open_case(self.host, ctx, ctx.options.get("case"), action=action,
+                               live_only=live_only)
+
     async def show(self, ctx: Context) -> Reply:
         """A case in full, with its notes."""
-        await self.leads.sighted(ctx)
-        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="show")
+        concern = await self._case(ctx, "show")
         notes = await self.host.store.case_notes(concern.case_id)
         await audit(self.host, ctx, concern.case_id, "viewed")
         zone = ctx.settings.timezone
@@ -145,12 +158,8 @@ class Cases:
 
     async def note(self, ctx: Context) -> Reply:
         """A signed, timed note: a fact or an opinion."""
-        await self.leads.sighted(ctx)
-        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="note",
-                                  live_only=True)
-        text = str(ctx.options.get("text", "")).strip()
-        if not has_visible_text(text):
-            raise UserError(catalog.option_empty("text"))
+        concern = await self._case(ctx, "note", live_only=True)
+        text = _required_text(ctx, "text")
         kind = NoteKind(str(ctx.options.get("kind") or NoteKind.FACT.value))
         await self.host.store.add_case_note(ctx.group_id, CaseNote(
             concern.case_id, kind, ctx.actor.user_id, ctx.actor.display_name, text,
@@ -159,9 +168,7 @@ class Cases:
 
     async def assign(self, ctx: Context) -> Reply:
         """Give a case to another lead, who is told privately."""
-        await self.leads.sighted(ctx)
-        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="assign",
-                                  live_only=True)
+        concern = await self._case(ctx, "assign", live_only=True)
         target = str(ctx.options.get("to", "")).strip()
         people = await routing.known_leads(self.host, ctx.group_id)
         allowed = set(people) | set(self.host.config.fallback_contacts)
@@ -185,12 +192,8 @@ class Cases:
 
     async def close(self, ctx: Context) -> Reply:
         """Close a case; an outcome is required."""
-        await self.leads.sighted(ctx)
-        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="close",
-                                  live_only=True)
-        outcome = str(ctx.options.get("outcome", "")).strip()
-        if not has_visible_text(outcome):
-            raise UserError(catalog.option_empty("outcome"))
+        concern = await self._case(ctx, "close", live_only=True)
+        outcome = _required_text(ctx, "outcome")
         if not await self.host.store.close_concern(concern.case_id, outcome,
                                                    ctx.actor.user_id,
                                                    ctx.actor.display_name, ctx.now()):
@@ -200,8 +203,7 @@ class Cases:
 
     async def audit_trail(self, ctx: Context) -> Reply:
         """Who viewed or did what, when (viewing the audit is audited too)."""
-        await self.leads.sighted(ctx)
-        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="audit")
+        concern = await self._case(ctx, "audit")
         await audit(self.host, ctx, concern.case_id, "viewed the audit")
         entries = await self.host.store.case_audit(concern.case_id)
         zone = ctx.settings.timezone
@@ -216,8 +218,7 @@ class Cases:
 
     async def delete(self, ctx: Context) -> Reply:
         """Delete a case's words and notes: explicit (the reference typed twice), audited."""
-        await self.leads.sighted(ctx)
-        concern = await open_case(self.host, ctx, ctx.options.get("case"), action="delete")
+        concern = await self._case(ctx, "delete")
         if clean_ref(ctx.options.get("confirm")) != concern.case_id:
             raise UserError(N_("To delete a case, type its reference again in confirm, like "
                                "/case delete case=C-ABC234 confirm=C-ABC234 reason=\"...\"."))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from bot.config_model import ConfigSection, checked, true_or_false, whole_number
+from bot.config_model import ConfigSection, checked, text_list, true_or_false, whole_number
 from bot.features.concerns import wording
 from bot.settings import SettingError
 
@@ -45,12 +45,8 @@ def _long_text(value: Any) -> Any:
 
 
 def _lines(value: Any) -> Any:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SettingError('must be a list of lines in quotes, like ["Samaritans: 116 123"]')
-    lines = tuple(v.strip() for v in value if v.strip())
-    if len(lines) > 10 or any(len(v) > 200 for v in lines):
-        raise SettingError("may hold up to 10 lines of up to 200 characters each")
-    return lines
+    return text_list(value, items="lines", like='["Samaritans: 116 123"]', most=10,
+                     longest=200)
 
 
 

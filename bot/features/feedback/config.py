@@ -12,7 +12,7 @@ import re
 from datetime import time
 from typing import Annotated, Any
 
-from bot.config_model import ConfigSection, checked, whole_number
+from bot.config_model import ConfigSection, checked, text_list, whole_number
 from bot.settings import SettingError, check_channel
 
 # A digest to the whole group never holds fewer items than this: one or two items
@@ -21,11 +21,8 @@ MIN_GROUP_DIGEST = 3
 
 
 def _topics(value: Any) -> Any:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SettingError('must be a list of topics in quotes, like ["meetings", "other"]')
-    topics = tuple(v.strip() for v in value if v.strip())
-    if len(topics) > 20 or any(len(t) > 80 for t in topics):
-        raise SettingError("may hold up to 20 topics of up to 80 characters each")
+    topics = text_list(value, items="topics", like='["meetings", "other"]', most=20,
+                       longest=80)
     if len({t.casefold() for t in topics}) != len(topics):
         raise SettingError("has the same topic twice")
     return topics

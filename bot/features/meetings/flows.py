@@ -306,20 +306,27 @@ class Flows:
         await self.store.discard_draft(ctx.group_id, draft.id)
         return Reply(update=Message(N_("Not saved. Nothing was changed.")))
 
-    async def home(self, ctx: Context) -> Message | None:
-        """A member's own overview: the next meetings and their own open action items."""
+    async def upcoming(self, ctx: Context, line: Callable[[MeetingRecord, str], str]
+                       ) -> tuple[ZoneInfo, list[str]]:
+        """The reader's zone, and a line for each active meeting's next occurrence (given
+        the meeting and when it is, in that zone), soonest first."""
         zone = await self.zone_of(ctx)
         now = ctx.now()
         upcoming = []
         for meeting in await self.store.active_meetings(ctx.group_id):
             nxt = occurrences(meeting).after(now)
             if nxt is not None:
-                upcoming.append((nxt, wording.meeting_line(neutralise(meeting.title),
-                                                           when_text(nxt, zone))))
+                upcoming.append((nxt, line(meeting, when_text(nxt, zone))))
+        return zone, [text for _, text in sorted(upcoming)]
+
+    async def home(self, ctx: Context) -> Message | None:
+        """A member's own overview: the next meetings and their own open action items."""
+        _, upcoming = await self.upcoming(
+            ctx, lambda meeting, when: wording.meeting_line(neutralise(meeting.title), when))
         actions = await self.store.open_actions(ctx.group_id, ctx.actor.user_id)
         if not upcoming and not actions:
             return None
-        return Message(wording.meetings_home([line for _, line in sorted(upcoming)[:3]],
+        return Message(wording.meetings_home(upcoming[:3],
                                              [action_text(a) for a in actions]),
                        buttons=tuple(done_button(a) for a in actions[:5]))
 
@@ -327,18 +334,12 @@ class Flows:
 
     async def list(self, ctx: Context) -> Reply:
         """/meeting list: upcoming meetings in the reader's zone."""
-        zone = await self.zone_of(ctx)
-        now = ctx.now()
-        upcoming = []
-        for meeting in await self.store.active_meetings(ctx.group_id):
-            nxt = occurrences(meeting).after(now)
-            if nxt is not None:
-                upcoming.append((nxt, wording.meeting_list_line(
-                    meeting.id, neutralise(meeting.title), when_text(nxt, zone),
-                    repeat_text(meeting), neutralise(meeting.location))))
+        zone, upcoming = await self.upcoming(ctx, lambda meeting, when: wording.meeting_list_line(
+            meeting.id, neutralise(meeting.title), when, repeat_text(meeting),
+            neutralise(meeting.location)))
         if not upcoming:
             return Reply.text(wording.MEETING_NONE)
-        return Reply.text(wording.meeting_list(zone.key, [line for _, line in sorted(upcoming)]))
+        return Reply.text(wording.meeting_list(zone.key, upcoming))
 
     async def cancel(self, ctx: Context) -> Reply:
         """/meeting cancel: the whole series, or one date."""

@@ -36,14 +36,15 @@ from bot.features.polls.reading import (
     parse_options,
     read_yes,
 )
-from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore, VoteResult
+from bot.features.polls.replies import vote_reply
+from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore
 from bot.features.polls.wording import N_, _
 from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
 from bot.outbox import NewDelivery
 from bot.text import has_visible_text, neutralise
-from scheduler import Firing
+from scheduler import Firing, once
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -181,31 +182,22 @@ class Polls:
                             name=ctx.actor.display_name)
         result = await self.store.cast_vote(ballot, now)
         names = [poll.options[c] for c in choices]
-        if result is VoteResult.COUNTED:
-            closes = self.when(poll.closes_at, ctx.settings.zone)
-            return Reply.text(wording.poll_vote_counted(names, closes))
-        if result is VoteResult.CHANGED:
-            return Reply.text(wording.poll_vote_changed(names))
-        if result is VoteResult.SAME:
-            return Reply.text(N_("That's already your vote, so nothing changed."))
-        if result is VoteResult.LOCKED:
-            return Reply.text(catalog.POLL_VOTE_LOCKED)
-        if result is VoteResult.CLOSED:
-            raise UserError(wording.POLL_CLOSED)
-        raise UserError(wording.POLL_GONE)
+        return vote_reply(
+            result, counted=wording.poll_vote_counted(
+                names, self.when(poll.closes_at, ctx.settings.zone)),
+            changed=wording.poll_vote_changed(names),
+            same=N_("That's already your vote, so nothing changed."),
+            closed=wording.POLL_CLOSED, gone=wording.POLL_GONE)
 
     # ---- closing ---------------------------------------------------------------------------
 
     def schedule(self, poll_id: str, closes: datetime) -> None:
         """Close the poll at its time."""
 
-        def next_due(after: datetime) -> datetime | None:
-            return closes if after < closes else None
-
         async def job(firing: Firing) -> None:
             await self.close(poll_id, firing)
 
-        self.host.scheduler.add(f"poll-close:{poll_id}", next_due, job)
+        self.host.scheduler.add(f"poll-close:{poll_id}", once(closes), job)
 
     async def start(self) -> None:
         """Schedule open polls; close at once (marked late) those whose time has passed,

@@ -1,13 +1,14 @@
 """The polls feature's declaration: what the registry lists, and what other features
-may use (`parse_closes`, `CLOSE_EXAMPLE`)."""
+may use (`parse_closes`, `CLOSE_EXAMPLE`, `vote_reply`)."""
 
 from __future__ import annotations
 
 from bot.features.package import FeaturePackage
 from bot.features.polls.feature import build
 from bot.features.polls.reading import CLOSE_EXAMPLE, parse_closes
+from bot.features.polls.replies import vote_reply
 
 PACKAGE = FeaturePackage("polls", build, channel="updates_channel")
 """The polls feature, as the registry lists it."""
 
-__all__ = ["CLOSE_EXAMPLE", "PACKAGE", "build", "parse_closes"]
+__all__ = ["CLOSE_EXAMPLE", "PACKAGE", "build", "parse_closes", "vote_reply"]

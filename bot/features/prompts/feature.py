@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 
 from bot import catalog
 from bot.commands import CommandSpec, OptionSpec
+from bot.config_model import WEEKDAYS
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features.host import FeatureHost
 from bot.features.prompts import wording
-from bot.features.prompts.config import WEEKDAYS, PromptsConfig
+from bot.features.prompts.config import PromptsConfig
 from bot.features.prompts.store import Prompt, PromptsStores
 from bot.features.prompts.wording import N_, _
 from bot.i18n import speaking

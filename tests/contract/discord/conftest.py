@@ -5,8 +5,13 @@ buttons, select menus, DMs with a fallback, a role ping and a message shortcut."
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -24,6 +29,7 @@ from bot.messages import Button, Choice, Destination, FormField, Message, Reply,
 from bot.outbox import Fallback, NewDelivery
 from bot.roles import Role
 from bot.text import neutralise
+from storage.crypto import generate_key
 from storage.interface import Storage
 from tests.fakes.discord import FakeDiscord
 
@@ -320,3 +326,41 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 def inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
     """The fields of a modal, in order."""
     return [c for row in modal["components"] for c in row["components"]]
+
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def process_env(fake: FakeDiscord, tmp_path: Path, **more: str) -> dict[str, str]:
+    """What `coprod run` as its own process needs to reach the fake Discord: the
+    environment only, with a new key and a database in `tmp_path`."""
+    return {**os.environ, "DISCORD_TOKEN": fake.token, "DISCORD_API_BASE": fake.api_base,
+            "DISCORD_GATEWAY_URL": fake.gateway_url, "COPROD_ENCRYPTION_KEY": generate_key(),
+            "COPROD_DATABASE_URL": str(tmp_path / "coprod.db"), "PYTHONPATH": str(REPO_ROOT),
+            **more}
+
+
+@dataclass
+class CoprodProcess:
+    """`coprod run` as a real process; `err` is its standard error once it has stopped."""
+
+    process: asyncio.subprocess.Process
+    err: bytes = b""
+
+
+@contextlib.asynccontextmanager
+async def coprod_process(env: dict[str, str], cwd: Path, *args: str,
+                         stop_within: float) -> AsyncIterator[CoprodProcess]:
+    """`coprod run ARGS`, stopped on the way out with SIGTERM (if still running), waiting
+    at most `stop_within` seconds for it to end."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", *args, cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    running = CoprodProcess(process)
+    try:
+        yield running
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(stop_within):
+            _, running.err = await process.communicate()

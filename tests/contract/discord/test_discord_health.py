@@ -6,8 +6,6 @@ it, as a container's HEALTHCHECK would."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -15,12 +13,10 @@ from pathlib import Path
 import pytest
 
 from adapters.discord.client import ShardedCoprodClient
-from adapters.health import HealthServer
-from storage.crypto import generate_key
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import Harness, coprod_process, process_env
 from tests.fakes.discord import FakeDiscord
-from tests.health.helpers import free_port, samples, value, wait_ready
+from tests.health.helpers import free_port, samples, serving_health, value, wait_ready
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,12 +26,8 @@ async def health(harness: Harness) -> AsyncIterator[int]:
     """The harness's app scheduling (as `coprod run` does) and serving its health on a
     free port; the port."""
     assert harness.app is not None
-    await harness.app.scheduler.start()
-    server = HealthServer(harness.app, "127.0.0.1", 0)
-    try:
-        yield await server.start()
-    finally:
-        await server.stop()
+    async with serving_health(harness.app) as port:
+        yield port
 
 
 async def test_ready_once_connected_and_not_when_discord_goes_away(
@@ -95,16 +87,10 @@ async def _healthcheck(env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
 async def test_coprod_run_serves_health_that_coprod_healthcheck_reads(
         fake: FakeDiscord, tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "DISCORD_TOKEN": fake.token, "DISCORD_API_BASE": fake.api_base,
-           "DISCORD_GATEWAY_URL": fake.gateway_url, "COPROD_ENCRYPTION_KEY": generate_key(),
-           "COPROD_DATABASE_URL": str(tmp_path / "coprod.db"), "PYTHONPATH": str(REPO_ROOT),
-           "COPROD_HEALTH_PORT": str(port)}
+    env = process_env(fake, tmp_path, COPROD_HEALTH_PORT=str(port))
     env.pop("COPROD_HEALTH", None)  # "auto": on for Discord
     env.pop("COPROD_HEALTH_HOST", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
+    async with coprod_process(env, tmp_path, stop_within=30) as running:
         await fake.wait_for(lambda: fake.identifies, limit=20, what="the bot to connect")
         await wait_ready(port, 200, limit=20)
         code, out, err = await _healthcheck(env, tmp_path)
@@ -119,12 +105,8 @@ async def test_coprod_run_serves_health_that_coprod_healthcheck_reads(
         assert err.strip().splitlines() == [
             f"Not ready: failing check: platform (http://127.0.0.1:{port}/readyz; the "
             "bot's log says more)."]
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            _, err_bytes = await process.communicate()
-    assert process.returncode == 0, err_bytes.decode()
+    err_bytes = running.err
+    assert running.process.returncode == 0, err_bytes.decode()
     assert b"event=health.listening" in err_bytes
     # No database was there: the operator is told one was started (a mistyped path
     # would otherwise begin an empty group without a word).

@@ -9,29 +9,19 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.health import HealthServer
 from adapters.slack import SlackRunner
 from bot.clock import FakeClock
 from storage.interface import Storage
 from tests.contract.slack.conftest import start_http_runner
 from tests.fakes.slack.server import FakeSlack
-from tests.health.helpers import get, samples, value, wait_ready
-
-
-async def _serve(runner: SlackRunner) -> tuple[HealthServer, int]:
-    await runner.core.scheduler.start()
-    server = HealthServer(runner.core, "127.0.0.1", 0)
-    return server, await server.start()
+from tests.health.helpers import get, samples, serving_health, value, wait_ready
 
 
 @pytest.fixture
 async def health(runner: SlackRunner) -> AsyncIterator[int]:
     """The Socket Mode adapter's app scheduling and serving its health; the port."""
-    server, port = await _serve(runner)
-    try:
+    async with serving_health(runner.core) as port:
         yield port
-    finally:
-        await server.stop()
 
 
 async def test_socket_mode_ready_once_connected_and_not_when_slack_goes_away(
@@ -54,13 +44,10 @@ async def test_socket_mode_not_ready_when_the_database_is_closed(
 async def test_http_mode_ready_while_listening_beside_its_own_healthz(
         slack: FakeSlack, storage: Storage, clock: FakeClock) -> None:
     runner = await start_http_runner(slack, storage, clock)
-    server, port = await _serve(runner)
-    try:
+    async with serving_health(runner.core) as port:
         await wait_ready(port, 200)
         assert runner.http_port is not None
         assert await get(runner.http_port, "/healthz") == (200, "ok")
         await runner.stop()  # stops listening and the app
         body = await wait_ready(port, 503)
         assert body["failed"] == ["platform", "scheduler", "dispatcher"]
-    finally:
-        await server.stop()

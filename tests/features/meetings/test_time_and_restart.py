@@ -125,9 +125,14 @@ async def test_downtime_sends_recent_reminders_late_and_skips_old_ones(
     ("FREQ=DAILY;COUNT=5", "FREQ=DAILY;COUNT=5"),
 ])
 def test_repeat_choices(repeat: str, rule: str) -> None:
+    assert _repeat_from_tuesday_13(repeat) == rule
+
+
+def _repeat_from_tuesday_13(repeat: str) -> str:
+    """The rule `repeat` gives a meeting on Tuesday 13 January 2026, 18:00 in London."""
     now = _utc(2026, 1, 5, 9)
     start = parse_when("2026-01-13 18:00", ZoneInfo("Europe/London"), now)
-    assert parse_repeat(repeat, start, now) == rule
+    return parse_repeat(repeat, start, now)
 
 
 @pytest.mark.parametrize(("repeat", "words"), [
@@ -142,10 +147,8 @@ def test_repeat_choices(repeat: str, rule: str) -> None:
     ("every blue moon", "don't know the repeat"),
 ])
 def test_bad_repeat_rules_are_refused_kindly(repeat: str, words: str) -> None:
-    now = _utc(2026, 1, 5, 9)
-    start = parse_when("2026-01-13 18:00", ZoneInfo("Europe/London"), now)
     with pytest.raises(WhenError) as caught:
-        parse_repeat(repeat, start, now)
+        _repeat_from_tuesday_13(repeat)
     assert words in str(caught.value)
 
 
