@@ -16,7 +16,6 @@ from bot.features.agreement import wording as agreement_words
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.rules import outcome
 from bot.features.agreement.store import AmendmentStatus
-from bot.features.polls import wording as poll_wording
 from tests.agreement.helpers import (
     agreement_of,
     close_all,
@@ -54,7 +53,7 @@ async def test_show_read_button_and_count_for_facilitators(bot: MemoryBot) -> No
     assert "version 1, agreed" in message.text
     assert "1. We listen to each other" in message.text
     (button,) = message.buttons
-    assert button.label == agreement_words.AGREEMENT_READ_BUTTON
+    assert button.label == "I have read it"
     noted = await bot.press("alice", button.action, button.value)
     assert reply_text(noted) == agreement_words.agreement_read_noted(1)
     await bot.press("alice", button.action, button.value)  # twice counts once
@@ -85,7 +84,8 @@ async def test_amendment_passes_new_version_announced_and_history(
                                                agreement_words.AMENDMENT_NO_BUTTON]
     assert "Your vote is counted" in await vote(bot, "alice", amendment, yes=False)
     assert "changed to: Yes" in await vote(bot, "alice", amendment, yes=True)
-    assert await vote(bot, "alice", amendment, yes=True) == agreement_words.AMENDMENT_VOTE_SAME
+    assert await vote(bot, "alice", amendment, yes=True) == (
+        "That is already your vote. Nothing changed.")
     await vote(bot, "bob", amendment, yes=True)
     await vote(bot, "dan", amendment, yes=False)
     await close_all(bot, clock)
@@ -129,7 +129,7 @@ async def test_tie_fails_and_is_announced(bot: MemoryBot, clock: FakeClock) -> N
     await close_all(bot, clock)
     result = last(bot.adapter.sent_to_channel("updates"))
     assert "did not pass" in result and "(2 yes, 2 no)" in result
-    assert agreement_words.AMENDMENT_TIE in result
+    assert "The votes were tied, and a tie keeps the agreement as it is." in result
     assert "version 1" in reply_text(await bot.run("alice", "/agreement"))
     decided = await bot.app.storage.get_amendment(amendment)
     assert decided is not None and decided.status is AmendmentStatus.FAILED
@@ -173,7 +173,8 @@ async def test_only_facilitators_propose_and_amendments_are_checked(bot: MemoryB
     for options, expected in (
         ('change=add text="  " reason="why"', agreement_words.agreement_point_empty(
             agreement_words.AGREEMENT_FIELD_TEXT)),
-        ('change=add text="Fine" reason="  "', agreement_words.AMENDMENT_NEEDS_REASON),
+        ('change=add text="Fine" reason="  "', "Please say why: a change to the agreement needs a "
+                                               "reason."),
         ('change=change point=9 text="x" reason="y"', agreement_words.amendment_which_point(3)),
         ('change=remove reason="y"', agreement_words.amendment_which_point(3)),
         ('change=change point=1 text="We listen to each other" reason="y"',
@@ -203,7 +204,7 @@ async def test_closing_time_can_be_set_with_the_polls_rules(bot: MemoryBot) -> N
     assert amendment.closes_at - bot.app.clock.now() == timedelta(days=2)
     past = await bot.run("carol", '/agreement propose change=add text="Cake" reason="Joy" '
                                   'closes="2020-01-01 10:00"')
-    assert reply_text(past) == poll_wording.POLL_CLOSE_IN_PAST
+    assert reply_text(past) == "That closing time has already passed. Please choose a time to come."
     assert len(await bot.app.storage.open_amendments()) == 1
 
 

@@ -121,7 +121,7 @@ def test_empty_amendments_are_refused(tmp_path: Path) -> None:
             before = runner.run(env.counts())
             said = runner.run(env.submit("agreement.propose", {
                 "change": change, "point": "1", "text": text, "reason": reason}))
-            assert said in (agreement_words.AMENDMENT_NEEDS_REASON,
+            assert said in ("Please say why: a change to the agreement needs a reason.",
                             agreement_words.agreement_point_empty(agreement_words.AGREEMENT_FIELD_TEXT),
                             catalog.field_required(agreement_words.AGREEMENT_FIELD_REASON)), said
             assert runner.run(env.counts()) == before

@@ -35,12 +35,14 @@ async def test_only_facilitators_manage_prompts(bot: MemoryBot) -> None:
     refused = await bot.run("alice", '/prompt add text="Hello"')
     assert reply_text(refused) == catalog.not_allowed("prompt add", ["facilitator"])
     bot.adapter.member("carol", "Facilitator")
-    assert reply_text(await bot.run("carol", "/prompt list")) == prompt_words.PROMPTS_NONE
+    assert reply_text(await bot.run("carol", "/prompt list")) == (
+        "There are no prompts yet. Add one with /prompt add.")
     await _add_three(bot)
     listed = reply_text(await bot.run("carol", "/prompt list"))
     assert "1. What helped this month? (not used yet) <- next" in listed
     dup = await bot.run("carol", '/prompt add text="who inspired you?"')
-    assert reply_text(dup) == prompt_words.PROMPT_DUPLICATE
+    assert reply_text(dup) == (
+        "That prompt is already on the list. Nothing was saved.")
     empty = await bot.run("carol", '/prompt add text="   "')
     assert "empty" in reply_text(empty)
     assert len(await bot.app.storage.prompts(bot.group_id)) == 3

@@ -34,8 +34,8 @@ async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:
     assert "/concern" in text and "“Safeguarding lead”" in text
     assert "a check-in now and then, or a buddy? Press a button below" in text
     assert [b.label for b in welcome.buttons] == [
-        catalog.AGREEMENT_SHOW_BUTTON, welcome_words.WELCOME_CHECKIN_BUTTON,
-        welcome_words.WELCOME_BUDDY_BUTTON]
+        catalog.AGREEMENT_SHOW_BUTTON, "Yes, check in with me",
+        "Yes, find me a buddy"]
     shown = await bot.press("dana", welcome.buttons[0].action, welcome.buttons[0].value,
                             channel=None)
     assert "1. We listen to each other" in reply_text(shown)
@@ -74,7 +74,8 @@ async def test_facilitators_edit_the_welcome_text(bot: MemoryBot) -> None:
     assert "@everyone" not in text  # relayed text is neutralised
     assert welcome_words.WELCOME_DEFAULT not in text
     reset = await bot.submit("carol", "welcome.edit", {"text": ""})
-    assert reply_text(reset) == welcome_words.WELCOME_RESET
+    assert reply_text(reset) == ("The welcome is back to the bot's standard words. Type /welcome "
+                                 "to check.")
     assert welcome_words.WELCOME_DEFAULT in reply_text(await bot.run("erin", "/welcome"))
 
 
@@ -94,7 +95,7 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
     try:
         labels = [b.label for m in (await bot.run("erin", "/welcome")).messages
                   for b in m.buttons]
-        assert welcome_words.WELCOME_CHECKIN_BUTTON not in labels
+        assert "Yes, check in with me" not in labels
     finally:
         await bot.close()
     with_optins = App(Config(), storage, clock=clock, features=[*base, optins])
@@ -103,8 +104,8 @@ async def test_opt_in_buttons_appear_only_when_those_features_register_them(
         (message,) = (await bot.run("erin", "/welcome")).messages
         assert "Would you like a check-in now and then, or a buddy?" in message.text
         assert [(b.label, b.action) for b in message.buttons] == [
-            (welcome_words.WELCOME_CHECKIN_BUTTON, "checkin.on"),
-            (welcome_words.WELCOME_BUDDY_BUTTON, "buddy.join")]
+            ("Yes, check in with me", "checkin.on"),
+            ("Yes, find me a buddy", "buddy.join")]
     finally:
         await bot.close()
 
@@ -115,7 +116,7 @@ async def test_switched_off_features_are_not_offered(bot: MemoryBot) -> None:
                                  "resources,prompts")
     assert "Saved" in reply_text(saved), reply_text(saved)
     text = reply_text(await bot.run("erin", "/welcome"))
-    assert welcome_words.WELCOME_CAN_MEETINGS in text
+    assert "meeting reminders" in text
     assert welcome_words.WELCOME_CAN_FEEDBACK not in text and "/concern" not in text
     assert "Would you like" not in text  # no check-ins or buddies to offer
 

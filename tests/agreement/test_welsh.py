@@ -108,17 +108,21 @@ async def test_the_vote_and_its_result_are_posted_in_the_groups_language(
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_the_forms_fit_each_platform(language: str) -> None:
     with speaking(language):
-        for title in (wording.AGREEMENT_START_TITLE, wording.AGREEMENT_PROPOSE_TITLE,
-                      wording.AGREEMENT_START_SAVE, wording.AGREEMENT_PROPOSE_SEND):
+        for title in (wording.N_("The group agreement"), wording.N_("Propose a change"),
+                      wording.N_("Save"), wording.N_("Propose")):
             assert len(tr(title)) <= slack.MODAL_TITLE, title
-        for button in (wording.AGREEMENT_READ_BUTTON, wording.AMENDMENT_YES_BUTTON,
-                       wording.AMENDMENT_NO_BUTTON, wording.AGREEMENT_KIND_ADD,
-                       wording.AGREEMENT_KIND_CHANGE, wording.AGREEMENT_KIND_REMOVE):
+        for button in (wording.N_("I have read it"), wording.AMENDMENT_YES_BUTTON,
+                       wording.AMENDMENT_NO_BUTTON, wording.N_("Add a point"),
+                       wording.N_("Change a point"), wording.N_("Remove a point")):
             assert len(tr(button)) <= slack.BUTTON_TEXT, button
-        for option in (wording.AGREEMENT_OPTION_VERSION, wording.AGREEMENT_OPTION_POINTS,
-                       wording.AGREEMENT_OPTION_CHANGE, wording.AGREEMENT_OPTION_POINT,
-                       wording.AGREEMENT_OPTION_TEXT, wording.AGREEMENT_OPTION_REASON,
-                       wording.AGREEMENT_OPTION_CLOSES):
+        for option in (wording.N_("a version to show in full"),
+                       wording.N_("the points, separated by \\n"),
+                       wording.N_("add, change or remove"),
+                       wording.N_("the point's number (to change or remove)"),
+                       wording.N_("the new wording (to add or change)"),
+                       wording.N_("why"),
+                       wording.N_("when voting closes: 3d, 12h or 2026-12-01 17:00 (default: the "
+                                  "configured days)")):
             assert len(tr(option)) <= discord.DESCRIPTION, option
 
 
@@ -126,6 +130,7 @@ def test_the_welsh_form_labels_fit_a_discord_modal() -> None:
     """Two English labels are longer than Discord's 45 and are cut there; Welsh fits."""
     with speaking("cy"):
         for label in (wording.AGREEMENT_FIELD_POINTS, wording.AGREEMENT_FIELD_CHANGE,
-                      wording.AGREEMENT_FIELD_POINT, wording.AGREEMENT_FIELD_TEXT,
-                      wording.AGREEMENT_FIELD_REASON, wording.AGREEMENT_FIELD_CLOSES):
+                      wording.N_("Which point (its number, to change or remove)"),
+                      wording.AGREEMENT_FIELD_TEXT, wording.AGREEMENT_FIELD_REASON,
+                      wording.N_("When voting closes (empty: the usual number of days)")):
             assert len(tr(label)) <= discord.MODAL_LABEL, label

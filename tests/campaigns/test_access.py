@@ -355,7 +355,8 @@ async def test_every_command_that_is_not_theirs_is_refused_by_the_core(
             async with Unchanged(world):
                 reply = await world.app.handle(event)
             text = reply_text(reply)
-            assert text in (refusal(spec), concerns_words.CONCERN_REFUSED), (
+            assert text in (refusal(spec), (
+                "That is not available to you. If you need a safeguarding lead, type /concern.")), (
                 spec.name, text)
             assert reply.form is None and not reply.public, spec.name
             if spec.name == "case register":
@@ -514,12 +515,15 @@ async def test_one_to_one_requests_are_only_their_facilitators(world: World) -> 
         for action in ("checkin.reply", "checkin.arranged", "checkin.done"):
             async with Unchanged(world):
                 reply = await bot.press(who, action, world.request, channel=None)
-            assert reply_text(reply) == checkins_wording.ONE_TO_ONE_NOT_YOURS, (who, action)
+            assert reply_text(reply) == (
+                "Sorry, that one-to-one request is with another facilitator, or no longer "
+                "open."), (who, action)
             assert reply.form is None
         async with Unchanged(world):
             reply = await bot.submit(who, "checkin.reply", {"message": "hello"},
                                      state=world.request, channel=None)
-        assert reply_text(reply) == checkins_wording.ONE_TO_ONE_NOT_YOURS
+        assert reply_text(reply) == (
+            "Sorry, that one-to-one request is with another facilitator, or no longer open.")
     assert await storage.one_to_one(world.request) == before
     opened = await bot.press("carol", "checkin.reply", world.request, channel=None)
     assert opened.form is not None  # her own facilitator may
@@ -626,7 +630,8 @@ async def test_a_facilitator_who_stepped_down_gets_no_more_requests(world: World
     assert "Alice would like a one-to-one" in bot.adapter.sent_to_dm("fran")[-1].text
     # Carol can no longer act on it, and Bob's new request goes to Fran, not Carol.
     reply = await bot.press("carol", "checkin.reply", world.request, channel=None)
-    assert reply_text(reply) == checkins_wording.ONE_TO_ONE_NOT_YOURS
+    assert reply_text(reply) == (
+        "Sorry, that one-to-one request is with another facilitator, or no longer open.")
     mark = len(bot.adapter.sent)
     await _answer_week(world, clock, ["bob"], "one_to_one")
     assert "Bob would like a one-to-one" in _everything_for(bot, "U-fran", mark)
@@ -647,7 +652,7 @@ async def test_a_facilitator_cannot_make_themselves_a_lead(world: World) -> None
             reply = reply_text(await world.bot.run("fran", line))
         assert "Nothing was changed" in reply and "only a safeguarding lead" in reply, line
     assert reply_text(await world.bot.run("fran", f"/case show case={world.case}")) == (
-        concerns_words.CONCERN_REFUSED)
+        "That is not available to you. If you need a safeguarding lead, type /concern.")
 
 
 # ---- cases ------------------------------------------------------------------------------
@@ -675,9 +680,11 @@ async def test_a_non_lead_cannot_learn_that_a_case_exists(world: World) -> None:
                 seen = await world.app.handle(real)
                 unseen = await world.app.handle(invented)
             assert seen == unseen, (name, real)
-            assert reply_text(seen) == concerns_words.CONCERN_REFUSED
+            assert reply_text(seen) == (
+                "That is not available to you. If you need a safeguarding lead, type /concern.")
         listed = await world.app.handle(Invocation(GROUP, actor, "case list"))
-        assert reply_text(listed) == concerns_words.CONCERN_REFUSED
+        assert reply_text(listed) == (
+            "That is not available to you. If you need a safeguarding lead, type /concern.")
     concern = await world.app.storage.concern(world.case)
     assert concern is not None and concern.status is CaseStatus.OPEN
 
@@ -688,7 +695,8 @@ async def test_a_lead_who_is_the_subject_of_a_case_cannot_see_it(world: World) -
                               _case_events(dev, NO_SUCH_CASE), strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == concerns_words.CONCERN_REFUSED
+        assert reply_text(seen) == (
+            "That is not available to you. If you need a safeguarding lead, type /concern.")
     listed = reply_text(await world.bot.run("dev", "/case list"))
     assert world.case in listed and world.dev_case not in listed
     assert "Dev shouted" not in _everything_for(world.bot, "U-dev", 0)
@@ -716,7 +724,8 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
                               strict=True):
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
-        assert reply_text(seen) == concerns_words.CONCERN_REFUSED
+        assert reply_text(seen) == (
+            "That is not available to you. If you need a safeguarding lead, type /concern.")
     assert ref not in reply_text(await world.bot.run("gwen", "/case list"))
     # Nor is she sent it when it is escalated, or offered it to be assigned.
     mark = len(world.bot.adapter.sent)
@@ -741,7 +750,9 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
                                          channel=None)
         taken = await world.bot.press("mallory", "concern.dm", f"y:{world.alice_draft}",
                                       channel=None)
-    assert reply_text(taken) == concerns_words.CONCERN_DRAFT_GONE and taken.form is None
+    assert reply_text(taken) == (
+        "That question has expired, so I no longer have your message. Type /concern to raise a "
+        "concern; it only takes a minute.") and taken.form is None
     assert declined.update is not None  # told "not raised", and nothing was deleted
     assert await storage.concern_draft(draft_id, alices, not_before)
     # Mallory sends the concern form with Alice's draft as its state: her concern is
@@ -756,7 +767,9 @@ async def test_concern_drafts_are_only_their_writers(world: World) -> None:
     alice = world.actor("alice")
     elsewhere = await world.app.handle(ButtonPress(OTHER_GROUP, alice, "concern.dm",
                                                    f"y:{world.alice_draft}"))
-    assert reply_text(elsewhere) == concerns_words.CONCERN_DRAFT_GONE
+    assert reply_text(elsewhere) == (
+        "That question has expired, so I no longer have your message. Type /concern to raise a "
+        "concern; it only takes a minute.")
 
 
 # ---- forged values -----------------------------------------------------------------------
@@ -797,11 +810,16 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
         (press(alice, "checkin.note", world.alice_checkin), checkins_wording.CHECKIN_NOT_YOURS),
         (FormSubmission(OTHER_GROUP, alice, "checkin.note", {"note": "x"},
                         world.alice_checkin), checkins_wording.CHECKIN_NOT_YOURS),
-        (press(carol, "checkin.reply", world.request), checkins_wording.ONE_TO_ONE_NOT_YOURS),
-        (press(carol, "checkin.arranged", world.request), checkins_wording.ONE_TO_ONE_NOT_YOURS),
+        (press(carol, "checkin.reply", world.request), checkins_wording.N_(
+            "Sorry, that one-to-one request is with another facilitator, or no longer open.")),
+        (press(carol, "checkin.arranged", world.request), checkins_wording.N_(
+            "Sorry, that one-to-one request is with another facilitator, or no longer open.")),
         (FormSubmission(OTHER_GROUP, carol, "checkin.reply", {"message": "x"},
-                        world.request), checkins_wording.ONE_TO_ONE_NOT_YOURS),
-        (press(erin, "concern.ack", world.case), concerns_words.CONCERN_REFUSED),
+                        world.request), checkins_wording.N_(
+                            "Sorry, that one-to-one request is with another facilitator, or no "
+                            "longer open.")),
+        (press(erin, "concern.ack", world.case), concerns_words.N_(
+            "That is not available to you. If you need a safeguarding lead, type /concern.")),
         (press(alice, "poll.vote", f"{world.poll}:0"), polls_words.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
          polls_words.POLL_GONE),

@@ -28,7 +28,7 @@ async def test_join_avoid_and_a_round_with_one_trio(cbot: MemoryBot, clock: Fake
     avoided = await cbot.run("alice", "/buddy avoid member=U-bob")
     assert reply_text(avoided) == buddies_wording.BUDDY_AVOIDED and not avoided.public
     assert reply_text(await cbot.run("alice", "/buddy avoid member=U-alice")) == \
-        buddies_wording.BUDDY_AVOID_SELF
+        "You can't be paired with yourself, so there's nothing to avoid."
     made = await _buddies(cbot).run_round(cbot.group_id, Firing(ROUND_SCHEDULE, clock.now()),
                                           random.Random(3))
     await cbot.settle()
@@ -45,8 +45,10 @@ async def test_join_avoid_and_a_round_with_one_trio(cbot: MemoryBot, clock: Fake
     assert channel_posts(cbot) == []
     status = reply_text(await cbot.run("alice", "/buddy status"))
     assert "Your buddies this round:" in status and "1 person" in status
-    assert reply_text(await cbot.run("alice", "/buddy leave")) == buddies_wording.BUDDY_LEFT
-    assert reply_text(await cbot.run("alice", "/buddy leave")) == buddies_wording.BUDDY_NOT_IN
+    assert reply_text(await cbot.run("alice", "/buddy leave")) == (
+        "You've left buddy pairing. Type /buddy join whenever you'd like to come back.")
+    assert reply_text(await cbot.run("alice", "/buddy leave")) == (
+        "You're not in buddy pairing. Type /buddy join if you'd like to be.")
 
 
 async def test_rounds_rotate_and_run_every_configured_weeks(cbot: MemoryBot,

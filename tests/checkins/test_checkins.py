@@ -36,7 +36,7 @@ async def test_opt_in_check_in_not_so_good_offers_a_one_to_one_that_only_asking_
         cbot: MemoryBot, clock: FakeClock, tmp_path: Path) -> None:
     shown = await cbot.run("alice", "/checkin")
     assert "Your check-ins are **off**" in reply_text(shown)
-    assert [b.label for b in shown.messages[0].buttons] == [checkins_wording.CHECKIN_ON_BUTTON]
+    assert [b.label for b in shown.messages[0].buttons] == ["Switch check-ins on"]
     on = await cbot.run("alice", "/checkin on")
     assert "Monday 5 January at 10:00 (Europe/London)" in reply_text(on)
 
@@ -110,7 +110,7 @@ async def test_someone_elses_check_in_or_request_cannot_be_touched(
     await press(cbot, "alice", checkin, "I'd like a one-to-one")
     (request,) = cbot.adapter.sent_to_dm("carol")
     assert reply_text(await press(cbot, "fran", request, "Mark arranged")) == \
-        checkins_wording.ONE_TO_ONE_NOT_YOURS
+        "Sorry, that one-to-one request is with another facilitator, or no longer open."
     good = await press(cbot, "alice", checkin, "Good")
     assert reply_text(good) == checkins_wording.CHECKIN_ALREADY_ANSWERED
 
@@ -142,7 +142,7 @@ async def test_pause_until_a_date_and_resume(cbot: MemoryBot, clock: FakeClock) 
     await at(cbot, clock, MONDAY_10 + WEEK + timedelta(hours=1))
     assert cbot.adapter.sent_to_dm("alice") == []
     shown = await cbot.run("alice", "/checkin")
-    assert checkins_wording.CHECKIN_RESUME_BUTTON in buttons(shown.messages[0])
+    assert "Start again now" in buttons(shown.messages[0])
     assert "Paused until Tuesday 20 January 2026" in reply_text(shown)
     await cbot.press("alice", "checkin.resume", channel=None)
     assert cbot.app.scheduler.next_due(sid) == MONDAY_10 + 2 * WEEK
@@ -164,7 +164,8 @@ async def test_one_gentle_follow_up_then_auto_pause_after_misses(cbot: MemoryBot
     assert await sweep(cbot, clock, timedelta(hours=2)) == 1
     assert await sweep(cbot, clock, timedelta(hours=30)) == 0  # never a second one
     dms = [m.text for m in cbot.adapter.sent_to_dm("alice")]
-    assert dms[-1] == checkins_wording.CHECKIN_FOLLOW_UP and len(dms) == 2
+    assert dms[-1] == ("Just a gentle reminder, and the only one: how are things going for you in "
+                       "the group? It's completely fine not to answer.") and len(dms) == 2
     await at(cbot, clock, MONDAY_10 + WEEK)
     await at(cbot, clock, MONDAY_10 + 2 * WEEK)
     await at(cbot, clock, MONDAY_10 + 3 * WEEK)
@@ -209,7 +210,7 @@ async def test_a_request_not_arranged_reminds_then_tells_another_facilitator(
     (told,) = cbot.adapter.sent_to_dm("fran")
     assert "Alice asked for a one-to-one 6 days ago" in told.text
     assert reply_text(await press(cbot, "carol", first, "Mark arranged")) == \
-        checkins_wording.ONE_TO_ONE_NOT_YOURS
+        "Sorry, that one-to-one request is with another facilitator, or no longer open."
     assert "Marked arranged" in reply_text(await press(cbot, "fran", told, "Mark arranged"))
     assert await sweep(cbot, clock, timedelta(days=10)) == 0
     assert channel_posts(cbot) == []
@@ -231,9 +232,15 @@ async def test_closed_dms_tell_the_facilitator_and_the_member_privately(
     assert cbot.adapter.sent_to_dm("alice") == []
     reply = await cbot.run("alice", "/help")
     assert not reply.public
-    assert reply.messages[-1].text == checkins_wording.CHECKIN_DMS_CLOSED
+    assert reply.messages[-1].text == ("A note just for you: I couldn't send you your check-in, "
+                                       "because your direct messages are closed to me. Your "
+                                       "check-ins are paused. If you'd like them back, allow "
+                                       "direct messages from this group's members and type "
+                                       "/checkin on.")
     again = await cbot.run("alice", "/help")
-    assert checkins_wording.CHECKIN_DMS_CLOSED not in reply_text(again)
+    assert ("A note just for you: I couldn't send you your check-in, because your direct messages "
+            "are closed to me. Your check-ins are paused. If you'd like them back, allow direct "
+            "messages from this group's members and type /checkin on.") not in reply_text(again)
     # No more tries (and no more messages to the facilitator) until they switch back on.
     await at(cbot, clock, MONDAY_10 + WEEK)
     assert len(cbot.adapter.sent_to_dm("carol")) == 1
@@ -258,7 +265,10 @@ async def test_closed_dms_with_no_facilitator_known_stay_private(make_bot: MakeB
     tried = bot.adapter.attempts
     await at(bot, clock, MONDAY_10 + WEEK)  # not tried again while the last one failed
     assert bot.adapter.attempts == tried
-    assert checkins_wording.CHECKIN_DMS_CLOSED in reply_text(await bot.run("alice", "/checkin"))
+    assert ("A note just for you: I couldn't send you your check-in, because your direct messages "
+            "are closed to me. Your check-ins are paused. If you'd like them back, allow direct "
+            "messages from this group's members and type /checkin "
+            "on.") in reply_text(await bot.run("alice", "/checkin"))
 
 
 async def test_facilitators_from_config_and_assignment(make_bot: MakeBot, clock: FakeClock,

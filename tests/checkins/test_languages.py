@@ -161,19 +161,23 @@ def test_words_fit_the_platforms(language: str) -> None:
     try:
         with speaking(language):
             assert len(tr(checkins.CHECKIN_NOTE_TITLE)) <= 24
-            for label in (checkins.CHECKIN_NOTE_ANSWER_FIELD, checkins.CHECKIN_NOTE_FIELD,
+            for label in (checkins.N_("How are things going?"), checkins.CHECKIN_NOTE_FIELD,
                           checkins.CHECKIN_REPLY_FIELD):
                 assert len(tr(label)) <= 45, tr(label)
-            for button in (checkins.CHECKIN_NOTE_BUTTON, checkins.CHECKIN_ON_BUTTON,
-                           checkins.CHECKIN_OFF_BUTTON, checkins.CHECKIN_RESUME_BUTTON,
-                           checkins.ONE_TO_ONE_ARRANGED_BUTTON,
-                           checkins.ONE_TO_ONE_DONE_BUTTON, checkins.CHECKIN_SEND,
+            for button in (checkins.CHECKIN_NOTE_BUTTON, checkins.N_("Switch check-ins on"),
+                           checkins.N_("Switch check-ins off"), checkins.N_("Start again now"),
+                           checkins.N_("Mark arranged"),
+                           checkins.N_("Mark done"), checkins.CHECKIN_SEND,
                            *checkins.CHECKIN_ANSWER_WORDS.values()):
                 assert len(tr(button)) <= 75, tr(button)
-            for option in (checkins.CHECKIN_OPTION_CADENCE, checkins.CHECKIN_OPTION_DAY,
-                           checkins.CHECKIN_OPTION_QUIET, checkins.CHECKIN_PAUSE_UNTIL_OPTION,
-                           checkins.CHECKIN_OPTION_FACILITATOR, checkins.CHECKIN_OPTION_DAYS,
-                           buddies.BUDDY_OPTION_MEMBER, buddies.BUDDY_OPTION_UNDO):
+            for option in (checkins.N_("weekly, fortnightly or monthly"),
+                           checkins.N_("which day of the week"),
+                           checkins.N_("quiet hours, like 22:00-08:00, or none"),
+                           checkins.N_("the day to start again, like 2026-12-31 or next Monday"),
+                           checkins.N_("their facilitator, or none to clear"),
+                           checkins.N_("how many days back (whole weeks are shown)"),
+                           buddies.N_("who not to be paired with"),
+                           buddies.N_("yes to take them off your list")):
                 assert len(tr(option)) <= 100, tr(option)
             assert len(checkins.one_to_one_reply_title("A" * 60)) <= 45
     finally:
@@ -184,7 +188,7 @@ def test_the_chart_draws_welsh_words() -> None:
     with speaking("cy"):
         spread = [(checkins.checkin_answer_words(a), 2) for a in checkins.CHECKIN_ANSWER_WORDS]
         png = answers_chart_png(checkins.checkin_summary_chart_title(4), spread,
-                                tr(checkins.CHECKIN_CHART_AXIS))
+                                tr(checkins.N_("check-ins")))
         assert checkins.checkin_summary_alt(4, spread) == (
             "Siart bar o atebion gwiriadau yn y 4 wythnos lawn ddiwethaf: Da 2, Iawn 2, "
             "Ddim cystal 2, Hoffwn i gael sgwrs un-i-un 2.")

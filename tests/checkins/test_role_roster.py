@@ -99,7 +99,8 @@ async def test_a_facilitator_whose_role_is_taken_away_leaves_the_rota_and_their_
     prefs = await storage.checkin_prefs(bot.group_id, "U-alice")
     assert prefs is not None and prefs.facilitator_id == ""
     reply = await bot.press("carol", "checkin.reply", request.request_id, channel=None)
-    assert reply_text(reply) == checkins_wording.ONE_TO_ONE_NOT_YOURS
+    assert reply_text(reply) == ("Sorry, that one-to-one request is with another facilitator, or "
+                                 "no longer open.")
     listed = reply_text(await bot.run("sam", "/checkin facilitators"))
     assert not _listed(listed, "Carol") and _listed(listed, "Fran")
     # Nothing is left to move: a second sweep does nothing more for her.

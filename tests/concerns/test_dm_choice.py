@@ -20,8 +20,9 @@ from tests.checkins.helpers import sweep
 from tests.concerns.helpers import dm_users, everything_sent_to, raise_concern, ref_of
 
 WORDS = "hello, I'm not sure about something said at the meeting"
-LABELS = [wording.DM_CHOICE_TELL_LEADS, wording.DM_CHOICE_ONE_TO_ONE,
-          wording.DM_CHOICE_FEEDBACK, wording.DM_CHOICE_CHECKINS, wording.DM_CHOICE_NOTHING]
+LABELS = [wording.DM_CHOICE_TELL_LEADS, wording.N_("Ask for a one-to-one"),
+          wording.DM_CHOICE_FEEDBACK, wording.N_(
+              "Check-in settings"), wording.N_("Nothing, thanks")]
 
 
 async def _offer(bot: MemoryBot, who: str = "alice", text: str = WORDS) -> dict[str, Button]:
@@ -87,10 +88,12 @@ async def test_telling_the_leads_raises_it_and_then_shows_the_emergency_line(
 
 async def test_nothing_thanks_forgets_the_message(cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    nothing = choices[wording.DM_CHOICE_NOTHING]
+    nothing = choices[wording.N_("Nothing, thanks")]
     assert await _draft_kept(cbot, nothing)
     reply = await _choose(cbot, nothing)
-    assert reply.update is not None and reply.update.text == wording.CONCERN_DM_DECLINED
+    assert reply.update is not None and reply.update.text == (
+        "All right, nothing has been raised and I have not kept your message. Type /help to see "
+        "what I can do, or /concern at any time.")
     assert not await _draft_kept(cbot, nothing)
     await cbot.settle()
     assert cbot.adapter.sent == []
@@ -108,7 +111,7 @@ async def test_anonymous_feedback_opens_the_feedback_form_and_forgets_the_messag
 
 async def test_check_in_settings_shows_them_and_forgets_the_message(cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    button = choices[wording.DM_CHOICE_CHECKINS]
+    button = choices[wording.N_("Check-in settings")]
     shown = await _choose(cbot, button)
     assert reply_text(shown) == reply_text(await cbot.run("alice", "/checkin", channel=None))
     assert not await _draft_kept(cbot, button)
@@ -120,7 +123,7 @@ async def test_a_one_to_one_reaches_a_facilitator_who_holds_the_role_without_the
     cbot.adapter.member("carol", "Facilitator")
     assert await cbot.app.storage.known_facilitators(cbot.group_id) == []
     choices = await _offer(cbot)
-    button = choices[wording.DM_CHOICE_ONE_TO_ONE]
+    button = choices[wording.N_("Ask for a one-to-one")]
     asked = reply_text(await _choose(cbot, button))
     assert "Carol will be in touch with you privately within 3 days" in asked
     assert checkins_wording.ONE_TO_ONE_DM_NOT_PASSED in asked
@@ -141,7 +144,7 @@ async def test_a_one_to_one_reaches_a_facilitator_who_holds_the_role_without_the
 async def test_a_one_to_one_with_no_facilitator_is_the_truth_and_nobody_is_sent_it(
         cbot: MemoryBot, clock: FakeClock) -> None:
     choices = await _offer(cbot)
-    asked = reply_text(await _choose(cbot, choices[wording.DM_CHOICE_ONE_TO_ONE]))
+    asked = reply_text(await _choose(cbot, choices[wording.N_("Ask for a one-to-one")]))
     assert asked.startswith(checkins_wording.one_to_one_waiting("", "").split("\n")[0])
     assert "will be in touch" not in asked
     (request,) = await cbot.app.storage.open_one_to_ones(cbot.group_id)
@@ -165,7 +168,7 @@ async def test_the_choices_follow_the_groups_feature_switches(cbot: MemoryBot) -
     for feature in ("checkins", "feedback"):
         await cbot.run("sam", f"/setup disable={feature}")
     choices = await _offer(cbot)
-    assert list(choices) == [wording.DM_CHOICE_TELL_LEADS, wording.DM_CHOICE_NOTHING]
+    assert list(choices) == [wording.DM_CHOICE_TELL_LEADS, ("Nothing, thanks")]
     # A forged choice for a switched-off feature is refused kindly.
     tell = choices[wording.DM_CHOICE_TELL_LEADS]
     forged = await cbot.press("alice", DM_ACTION, "o:" + tell.value.split(":", 1)[1],
@@ -177,7 +180,7 @@ async def test_the_choices_follow_the_groups_feature_switches(cbot: MemoryBot) -
 async def test_someone_elses_choice_acts_only_for_them_and_keeps_the_draft(
         cbot: MemoryBot) -> None:
     choices = await _offer(cbot)
-    button = choices[wording.DM_CHOICE_ONE_TO_ONE]
+    button = choices[wording.N_("Ask for a one-to-one")]
     await cbot.press("bob", button.action, button.value, channel=None)
     assert await _draft_kept(cbot, button)
     (request,) = await cbot.app.storage.open_one_to_ones(cbot.group_id)

@@ -68,7 +68,8 @@ async def test_a_direct_message_is_offered_as_a_concern_and_yes_raises_it(
         assert "scared" not in button.value
     # Someone else cannot use alice's draft.
     assert reply_text(await cbot.press("bob", DM_ACTION, yes.value, channel=None)) == \
-        wording.CONCERN_DRAFT_GONE
+        ("That question has expired, so I no longer have your message. Type /concern to "
+         "raise a concern; it only takes a minute.")
     opened = await cbot.press("alice", DM_ACTION, yes.value, channel=None)
     assert opened.form is not None and opened.form.state.startswith("d:")
     (what,) = [f for f in opened.form.fields if f.key == "what"]
@@ -79,7 +80,9 @@ async def test_a_direct_message_is_offered_as_a_concern_and_yes_raises_it(
     assert concern is not None and concern.source == "dm"
     # The draft is gone once used.
     again = await cbot.press("alice", DM_ACTION, yes.value, channel=None)
-    assert reply_text(again) == wording.CONCERN_DRAFT_GONE
+    assert reply_text(again) == ("That question has expired, so I no longer have your "
+                                 "message. Type /concern to raise a concern; it only "
+                                 "takes a minute.")
 
 
 async def test_no_thanks_deletes_the_direct_message(cbot: MemoryBot) -> None:

@@ -62,9 +62,10 @@ async def test_a_lead_named_in_who_it_is_about_is_excluded_everywhere(
     assert cbot.adapter.sent_to_channel(LEADS_CHANNEL) == []
     # Erin can neither see, list, nor acknowledge it; the answers reveal nothing.
     assert reply_text(await cbot.run("erin", f"/case show case={ref}")) == \
-        wording.CONCERN_REFUSED
+        "That is not available to you. If you need a safeguarding lead, type /concern."
     assert ref not in reply_text(await cbot.run("erin", "/case list"))
-    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == wording.CONCERN_REFUSED
+    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == (
+        "That is not available to you. If you need a safeguarding lead, type /concern.")
     trail = await cbot.app.storage.case_audit(ref)
     assert [e.action for e in trail if e.actor_id == "U-erin"] == ["refused", "refused"]
 
@@ -81,7 +82,7 @@ async def test_the_author_of_a_flagged_message_is_excluded(cbot: MemoryBot) -> N
     assert SECRET in everything_sent_to(cbot, DEPUTY)
     assert [m.text for m in cbot.adapter.sent_to_channel(LEADS_CHANNEL)] == []
     assert reply_text(await cbot.run("dev", f"/case show case={ref}")) == \
-        wording.CONCERN_REFUSED
+        "That is not available to you. If you need a safeguarding lead, type /concern."
 
 
 async def test_every_lead_excluded_goes_to_the_fallback_contacts_and_logs_critical(
@@ -154,7 +155,8 @@ async def test_a_reporter_who_said_no_contact_is_not_messaged(cbot: MemoryBot) -
 
 async def test_a_member_cannot_acknowledge(cbot: MemoryBot) -> None:
     ref = ref_of(await raise_concern(cbot))
-    assert reply_text(await cbot.press("bob", ACK_ACTION, ref)) == wording.CONCERN_REFUSED
+    assert reply_text(await cbot.press("bob", ACK_ACTION, ref)) == (
+        "That is not available to you. If you need a safeguarding lead, type /concern.")
     concern = await cbot.app.storage.concern(ref)
     assert concern is not None and concern.status is CaseStatus.OPEN
 

@@ -55,9 +55,12 @@ def test_poll_lengths_still_work(text: str, length: timedelta) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("2020-01-01", poll_wording.POLL_CLOSE_IN_PAST),
-    ("yesterday", poll_wording.POLL_CLOSE_IN_PAST),
-    ("200d", poll_wording.POLL_CLOSE_TOO_FAR),
+    ("2020-01-01", poll_wording.N_("That closing time has already passed. Please choose a time to "
+                                   "come.")),
+    ("yesterday", poll_wording.N_("That closing time has already passed. Please choose a time to "
+                                  "come.")),
+    ("200d", poll_wording.N_("A poll can stay open for at most 90 days. Please choose a sooner "
+                             "time.")),
     ("soon", poll_wording.poll_bad_close("2026-12-01 17:00")),
     ("2026-13-45", poll_wording.poll_bad_close("2026-12-01 17:00")),
 ])

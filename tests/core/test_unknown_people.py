@@ -59,7 +59,7 @@ async def test_buddy_avoid_refuses_someone_who_is_not_in_the_group(bot: MemoryBo
     # Bob leaves the group: Alice can still take him off her list.
     del bot.adapter.members["bob"]
     assert reply_text(await bot.run("alice", "/buddy avoid member=U-bob undo=yes")) == (
-        buddies_wording.BUDDY_UNAVOIDED)
+        "Saved: they're off your avoid list.")
     assert await bot.app.storage.buddy_avoids(bot.group_id) == []
 
 

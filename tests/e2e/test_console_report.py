@@ -4,8 +4,6 @@ concern" on it, through the same core event Discord's and Slack's message action
 
 from __future__ import annotations
 
-from bot.features.concerns import wording
-
 from .conftest import ConsoleRunner
 
 LEADS_REGISTER = ":as dev\n/case register\n:as erin\n/case register\n"
@@ -31,7 +29,7 @@ async def test_report_raises_a_concern_about_a_members_message(
     run = await console(LEADS_REGISTER + ":as bob\n:say Nobody at home is safe for me\n"
                         ":as alice\n:report 3\n" + FORM)
     assert "[#general] Bob (message #3): Nobody at home is safe for me" in run.lines
-    assert run.after(":report 3")[0] == f"Form: {wording.CONCERN_FORM_TITLE}"
+    assert run.after(":report 3")[0] == "Form: Raise a safeguarding concern"
     assert "Thank you. Your concern is saved as case C-" in run.out
     for lead in ("Dev", "Erin"):
         to_lead = _lines_to(run.out, f"[DM to {lead}]")
@@ -69,7 +67,7 @@ async def test_report_a_bot_message_and_kind_refusals(console: ConsoleRunner) ->
     # Message #2 was Erin's private answer: Alice cannot report what she cannot see.
     assert run.answer(":report 2").startswith("Message #2 was shown only to Erin")
     # A bot message can be reported too: `:report` alone takes the latest one here.
-    assert run.after(":report")[0] == f"Form: {wording.CONCERN_FORM_TITLE}"
+    assert run.after(":report")[0] == "Form: Raise a safeguarding concern"
     assert "Safeguarding concern C-" not in run.out  # none of these raised anything
 
 

@@ -179,7 +179,9 @@ async def test_hiding_keeps_an_item_out_with_a_recorded_reason(
     listing = reply_text(await bot.run("carol", "/feedback list"))
     assert "hidden (reason: names a member)" in listing
     again = await bot.run("carol", f"/feedback hide item={ref} reason=again")
-    assert reply_text(again) == feedback_wording.FEEDBACK_CANT_HIDE
+    assert reply_text(again) == (
+        "Only feedback still waiting for its digest can be hidden; this one has already been "
+        "shared or hidden.")
 
 
 async def test_you_said_we_did_quotes_the_item_in_public(
@@ -190,7 +192,7 @@ async def test_you_said_we_did_quotes_the_item_in_public(
     await at(bot, clock, TUESDAY_5PM)
     post = feedback_posts(bot)[0]
     button = post.buttons[0]
-    assert button.label == feedback_wording.FEEDBACK_ANSWER_BUTTON
+    assert button.label == ("You said, we did")
     member = await bot.press("alice", button.action, button.value)
     assert reply_text(member) == catalog.button_not_allowed(["facilitator"]) and member.form is None
     bot.adapter.member("carol", "Facilitator")
@@ -223,7 +225,9 @@ async def test_facilitator_only_or_waiting_items_cannot_be_answered_in_public(
     private = next(i for i in items if i.audience is Audience.FACILITATORS)
     waiting = next(i for i in items if i.audience is Audience.GROUP)
     reply = await bot.run("carol", f"/feedback answer item={private.item_id}")
-    assert reply_text(reply) == feedback_wording.FEEDBACK_FOR_FACILITATORS_ONLY
+    assert reply_text(reply) == ("That feedback was written for the facilitators only, so it "
+                                 "can't be quoted in public. You can still answer its point in "
+                                 "your own words in the group.")
     reply = await bot.run("carol", f"/feedback answer item={waiting.item_id}")
     assert reply_text(reply) == feedback_wording.FEEDBACK_NOT_DELIVERED
     reply = await bot.run("carol", "/feedback answer item=nothere")

@@ -70,7 +70,7 @@ async def test_a_vote_can_be_changed_until_close(bot: MemoryBot, clock: FakeCloc
     changed = await bot.press("alice", "poll.vote", f"{poll_id}:2")
     assert reply_text(changed) == poll_wording.poll_vote_changed(["Wednesday"])
     same = await bot.press("alice", "poll.vote", f"{poll_id}:2")
-    assert reply_text(same) == poll_wording.POLL_VOTE_SAME
+    assert reply_text(same) == ("That's already your vote, so nothing changed.")
     await bot.press("bob", "poll.vote", f"{poll_id}:2")
     results = await bot.app.storage.poll_results(poll_id)
     assert results is not None and results.tallies == (0, 0, 2) and results.voters == 2
@@ -167,7 +167,8 @@ def _pick(bot: MemoryBot, who: str, values: list[str]):  # type: ignore[no-untyp
 async def test_one_choice_polls_refuse_several(bot: MemoryBot) -> None:
     poll_id = await make_poll(bot)
     reply = await bot.app.handle(_pick(bot, "alice", [f"{poll_id}:0", f"{poll_id}:1"]))
-    assert reply_text(reply) == poll_wording.POLL_PICK_ONE
+    assert reply_text(reply) == (
+        "This poll takes one choice. Please pick just one option.")
 
 
 async def test_a_poll_due_while_the_bot_was_down_closes_at_start(
@@ -185,11 +186,14 @@ async def test_a_poll_due_while_the_bot_was_down_closes_at_start(
     ('question="Q" options="' + "|".join(str(i) for i in range(11)) + '" closes=2d',
      poll_wording.poll_too_many_options(11)),
     ('question="Q" options="Tea|tea" closes=2d', poll_wording.poll_duplicate_option("tea")),
-    ('question="Q" options="Tea|Coffee" closes=2020-01-01', poll_wording.POLL_CLOSE_IN_PAST),
+    ('question="Q" options="Tea|Coffee" closes=2020-01-01', poll_wording.N_(
+        "That closing time has already passed. Please choose a time to come.")),
     ('question="Q" options="Tea|Coffee" closes=soon',
      poll_wording.poll_bad_close("2026-12-01 17:00")),
-    ('question="Q" options="Tea|Coffee" closes=200d', poll_wording.POLL_CLOSE_TOO_FAR),
-    ('question="Q" options="Tea| |Coffee" closes=2d', poll_wording.POLL_OPTION_EMPTY),
+    ('question="Q" options="Tea|Coffee" closes=200d', poll_wording.N_(
+        "A poll can stay open for at most 90 days. Please choose a sooner time.")),
+    ('question="Q" options="Tea| |Coffee" closes=2d', poll_wording.N_(
+        "One of the options has nothing in it. Please fill it in or remove it.")),
     ('question="\u200b\u200d" options="Tea|Coffee" closes=2d',
      catalog.field_required(poll_wording.POLL_FIELD_QUESTION)),
 ])

@@ -120,14 +120,15 @@ async def test_digest_and_answer_post_are_in_the_groups_language(
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_the_forms_fit_each_platform(language: str) -> None:
     with speaking(language):
-        for title in (wording.FEEDBACK_FORM_TITLE, wording.FEEDBACK_ANSWER_FORM_TITLE,
-                      wording.FEEDBACK_ANSWER_POST):
+        for title in (wording.FEEDBACK_FORM_TITLE, wording.N_("You said, we did"),
+                      wording.N_("Post")):
             assert len(tr(title)) <= slack.MODAL_TITLE, title
-        assert len(tr(wording.FEEDBACK_ANSWER_BUTTON)) <= slack.BUTTON_TEXT
+        assert len(tr(wording.N_("You said, we did"))) <= slack.BUTTON_TEXT
         for field in (*send_fields(FeedbackConfig()), *ANSWER_FIELDS):
             assert len(tr(field.label)) <= discord.MODAL_LABEL, field.label
             assert len(tr(field.placeholder)) <= discord.MODAL_PLACEHOLDER, field.placeholder
             for choice in field.choices:
                 assert len(tr(choice.label)) <= slack.BUTTON_TEXT, choice.label
-        for option in (wording.FEEDBACK_OPTION_ITEM, wording.FEEDBACK_OPTION_REASON):
+        for option in (wording.N_("the feedback's ref, from /feedback list or the digest"),
+                       wording.N_("why it is hidden")):
             assert len(tr(option)) <= discord.DESCRIPTION, option

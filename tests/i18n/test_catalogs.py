@@ -45,6 +45,24 @@ def test_the_template_holds_every_sentence_the_code_says(domain: CatalogDomain) 
         f"gone: {sorted(map(str, in_template - in_code))[:5]})")
 
 
+_MARKERS = re.compile(r"^from bot\.features\.(\w+)\.wording import ([^\n]*)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("domain", DOMAINS[1:], ids=lambda d: d.name)
+def test_a_sentence_written_where_it_is_said_is_in_its_features_domain(
+        domain: CatalogDomain) -> None:
+    """A feature's modules say their sentences with their own domain's `_`, `N_` and
+    `ngettext` (imported from their own wording module): Babel extracts every module of
+    the package into the package's domain, so another feature's functions would look
+    the sentence up in the wrong catalog."""
+    borrowed = [f"{path.name}: {owner}.wording"
+                for path in domain.sources
+                for owner, names in _MARKERS.findall(path.read_text(encoding="utf-8"))
+                if owner != domain.name
+                and {"_", "N_", "ngettext"} & {n.strip(" ()") for n in names.split(",")}]
+    assert not borrowed, f"import _, N_ and ngettext from the feature's own wording: {borrowed}"
+
+
 @pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)
 @pytest.mark.parametrize("language", languages())
 def test_each_language_translates_every_sentence(domain: CatalogDomain,

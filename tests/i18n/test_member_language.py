@@ -30,9 +30,13 @@ async def test_a_member_chooses_welsh_privately_and_is_answered_in_welsh(
     assert reply_text(chosen).startswith("Wedi'i wneud. O hyn ymlaen bydda i'n ysgrifennu")
     helped = reply_text(await bot.run("dana", "/help"))
     with speaking("cy"):
-        assert helped.startswith(tr(help_wording.HELP_INTRO))
+        assert helped.startswith(tr(help_wording.N_(
+            "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+            "command's name to learn more about it.")))
         assert tr(polls.POLL_HELP) in helped
-    assert reply_text(await bot.run("alice", "/help")).startswith(help_wording.HELP_INTRO)
+    assert reply_text(await bot.run("alice", "/help")).startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")
     shown = reply_text(await bot.run("dana", "/language"))
     assert shown.startswith("Rydw i'n ysgrifennu atoch chi yn yr iaith hon: Cymraeg.")
     back = reply_text(await bot.run("dana", "/language English"))
@@ -43,7 +47,9 @@ async def test_group_choice_returns_to_the_group_language(bot: MemoryBot) -> Non
     await bot.run("dana", "/language cy")
     reply = await bot.run("dana", '/language "The group\'s language"')
     assert reply_text(reply) == wording.language_reset("English")
-    assert reply_text(await bot.run("dana", "/help")).startswith(help_wording.HELP_INTRO)
+    assert reply_text(await bot.run("dana", "/help")).startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")
 
 
 async def test_an_unknown_language_is_refused_kindly(bot: MemoryBot) -> None:
@@ -66,7 +72,9 @@ async def test_the_group_language_is_the_default_and_a_member_may_differ(
     assert saved.startswith("Saved: language."), saved
     assert reply_text(await bot.run("dana", "/help")).startswith(
         "Dyma beth allwch chi ei wneud.")
-    assert reply_text(await bot.run("alice", "/help")).startswith(help_wording.HELP_INTRO)
+    assert reply_text(await bot.run("alice", "/help")).startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")
     shown = reply_text(await bot.run("carol", "/setup"))
     assert "- language: cy \\(Cymraeg\\) (wedi'i osod yn y sgwrs)." in shown
 
@@ -85,7 +93,9 @@ async def test_the_platform_locale_is_the_starting_choice(bot: MemoryBot) -> Non
         "Dyma beth allwch chi ei wneud.")
     # A member's own choice wins over their platform's.
     await bot.run("erin", "/language en")
-    assert reply_text(await bot.run("erin", "/help")).startswith(help_wording.HELP_INTRO)
+    assert reply_text(await bot.run("erin", "/help")).startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")
 
 
 async def test_a_poll_posts_in_the_group_language_and_answers_each_voter_in_theirs(
@@ -130,4 +140,6 @@ async def test_a_member_who_is_erased_reads_the_group_language_again(
     assert [r["language"] for r in exported["language"]] == ["cy"]
     await bot.app.storage.erase_member(user, bot.group_id, "test", bot.app.clock.now())
     bot.app.languages._cache.clear()
-    assert reply_text(await bot.run("dana", "/help")).startswith(help_wording.HELP_INTRO)
+    assert reply_text(await bot.run("dana", "/help")).startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")

@@ -14,10 +14,12 @@ blocks, 75-character buttons, 24-character modal titles). Text over a limit is c
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import discord
@@ -41,6 +43,7 @@ from tests.console_helpers import run_script
 from tests.e2e.test_first_hour import SCRIPT as FIRST_HOUR
 
 LANGUAGES = ["en", "cy", PSEUDO]
+ROOT = Path(__file__).resolve().parents[2]
 _DECLARED = re.compile(r"(BUTTON|TITLE|_SAVE$|_START$|_SEND$|_ADD$|_CHANGE$|_DISCARD$)")
 
 
@@ -211,8 +214,10 @@ async def test_what_the_first_hour_says_fits_both_platforms(
 # ---- everything declared ---------------------------------------------------------------------
 
 def declared_words(app: App) -> dict[str, Text]:
-    """Every declared button word and form title of every feature and of the core (by
-    their names: `*_BUTTON`, `*_TITLE`, a form's `*_SAVE`, ...)."""
+    """Every declared button word and form title of every feature and of the core: the
+    named ones (`*_BUTTON`, `*_TITLE`, a form's `*_SAVE`, ...), and those written where
+    they are said (`Button(N_(...))`, `Choice(N_(...))`, `form(N_(...))`,
+    `submit_label=N_(...)`), found in each feature package's code."""
     found: dict[str, Text] = {}
     modules = [catalog, *(importlib.import_module(f"bot.features.{name}.wording")
                           for name in app.features
@@ -221,6 +226,29 @@ def declared_words(app: App) -> dict[str, Text]:
         for name, value in vars(module).items():
             if isinstance(value, Text) and _DECLARED.search(name):
                 found[f"{module.__name__}.{name}"] = value
+        if module is not catalog:
+            found |= _said_where(module)
+    return found
+
+
+def _said_where(wording: ModuleType) -> dict[str, Text]:
+    """A feature's button words and form titles written where they are said, made with
+    its own domain's `N_`."""
+    found: dict[str, Text] = {}
+    package = Path(wording.__file__ or "").parent
+    for path in sorted(package.rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call):
+                continue
+            called = getattr(call.func, "id", getattr(call.func, "attr", ""))
+            kind = {"Button": "BUTTON", "Choice": "BUTTON", "form": "TITLE"}.get(called)
+            said = [(kind, call.args[0])] if kind and call.args else []
+            said += [("BUTTON", k.value) for k in call.keywords if k.arg == "submit_label"]
+            for kind, node in said:
+                if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "N_"
+                        and node.args and isinstance(node.args[0], ast.Constant)):
+                    where = f"{path.relative_to(ROOT)}:{node.lineno} {kind}"
+                    found[where] = wording.N_(node.args[0].value)
     return found
 
 

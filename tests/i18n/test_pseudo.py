@@ -169,8 +169,8 @@ async def test_platform_limits_hold_for_converted_words(language: str) -> None:
     from bot.features.polls.reading import create_fields
 
     with speaking(language):
-        assert len(tr(polls.POLL_FORM_TITLE)) <= 24  # Slack's modal title
-        assert len(tr(polls.POLL_FORM_START)) <= 24
+        assert len(tr(polls.N_("New poll"))) <= 24  # Slack's modal title
+        assert len(tr(polls.N_("Start"))) <= 24
         for field in create_fields():
             assert len(tr(field.label)) <= 45, field.label  # Discord's modal label
-        assert len(tr(polls.POLL_PICK_PLACEHOLDER)) <= 150
+        assert len(tr(polls.N_("Choose your options"))) <= 150

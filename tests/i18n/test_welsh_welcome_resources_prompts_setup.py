@@ -76,7 +76,7 @@ async def test_a_newcomer_is_welcomed_in_their_own_language(bot: MemoryBot) -> N
     assert "Ie, holwch sut rydw i" in labels and "Ie, dewch o hyd i gyfaill i mi" in labels
     assert english.text.startswith("Welcome, Fred! We are glad you are here.")
     assert welcome_words.WELCOME_DEFAULT in english.text
-    assert welcome_words.WELCOME_CHECKIN_BUTTON in [b.label for b in english.buttons]
+    assert ("Yes, check in with me") in [b.label for b in english.buttons]
     # /welcome, for a member who chose Welsh, and an English one.
     await bot.run("dana", "/language cy")
     assert reply_text(await bot.run("dana", "/welcome")).startswith("Croeso, Dana!")
@@ -183,16 +183,17 @@ async def test_platform_limits_hold(bot: MemoryBot, language: str) -> None:
     allow_pseudo()
     try:
         with speaking(language):
-            for button in (welcome_words.WELCOME_CHECKIN_BUTTON,
-                           welcome_words.WELCOME_BUDDY_BUTTON):
+            for button in (welcome_words.N_("Yes, check in with me"),
+                           welcome_words.N_("Yes, find me a buddy")):
                 assert len(tr(button)) <= 75, tr(button)
             if language == PSEUDO:
                 return
-            for title in (welcome_words.WELCOME_EDIT_TITLE, welcome_words.WELCOME_EDIT_SAVE,
-                          resource_words.RESOURCE_FORM_TITLE,
-                          resource_words.RESOURCE_FORM_ADD):
+            for title in (welcome_words.N_("The group's welcome"), welcome_words.N_("Save"),
+                          resource_words.N_("Share a resource"),
+                          resource_words.N_("Add")):
                 assert len(tr(title)) <= 24, tr(title)
-            for label in (welcome_words.WELCOME_FIELD_TEXT, resource_words.RESOURCE_FIELD_TITLE,
+            for label in (welcome_words.N_("What the group is for, in your own "
+                                           "words"), resource_words.RESOURCE_FIELD_TITLE,
                           resource_words.RESOURCE_FIELD_LINK, resource_words.RESOURCE_FIELD_TEXT,
                           resource_words.RESOURCE_FIELD_TAGS):
                 assert len(tr(label)) <= 45, tr(label)

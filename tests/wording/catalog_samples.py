@@ -1,12 +1,15 @@
-"""Every sentence in bot/catalog.py and in each feature's wording module
-(bot/features/<feature>/wording.py), with its placeholders filled, found by introspection.
+"""Every sentence the bot can say, with its placeholders filled: the named entries of
+bot/catalog.py and each feature's wording module, found by introspection, and every
+sentence of the extracted catalogs (`bot/**/locales/*.pot`), which also holds the
+sentences written where they are said (docs/decisions/translation.md).
 
 The wording tests (reading ease, promises) need every message the bot can say, not a
 hand-picked few: a new catalog entry is covered the moment it is written. Constants are
 read directly; each function is called with sample values chosen from its parameters'
 names and type hints (the table below), once as a base call and once more for each
 flag or choice that changes its wording. A function that cannot be called with the
-table's values is reported by `uncallable()`, never silently skipped.
+table's values is reported by `uncallable()`, never silently skipped. A catalog
+sentence is filled from the same table, by its placeholders' names (`said()`).
 """
 
 from __future__ import annotations
@@ -14,13 +17,17 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from babel.messages.pofile import read_po
 
 import bot.catalog as catalog
 import bot.features
@@ -281,3 +288,43 @@ def uncallable() -> dict[str, str]:
     """Catalog functions the sample table could not call, with the error."""
     entries(operator=True)
     return dict(_FAILED)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Entries that are not sentences: how a date is written (a Babel pattern), and the lists
+# of words a member may type (bot/typed_words.py: "Words read as ...").
+_NOT_SENTENCES = ("Babel date pattern", "Words read as ")
+
+
+def _filled(msgid: str) -> str:
+    """A catalog sentence with each placeholder given its sample value by name."""
+    def value(match: re.Match[str]) -> str:
+        sample = _BY_NAME.get(match.group(1), "Sam")
+        if isinstance(sample, list | tuple):
+            return ", ".join(str(v) for v in sample)
+        return str(sample)
+    return _PLACEHOLDER.sub(value, msgid)
+
+
+@cache
+def said() -> list[Entry]:
+    """Every sentence of every extracted catalog (`bot/**/locales/*.pot`), its
+    placeholders filled, that is not already the text of a named entry: the sentences
+    written where they are said. Named `<domain>: <start of the sentence>`."""
+    named = {e.text for e in entries(operator=True)}
+    found: list[Entry] = []
+    for template in sorted(ROOT.glob("bot/**/locales/*.pot")):
+        with template.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if not message.id or (message.context or "").startswith(_NOT_SENTENCES):
+                continue
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            for i, msgid in enumerate(ids):
+                text = _filled(msgid)
+                if msgid in named or text in named:
+                    continue
+                found.append(Entry(f"{template.stem}: {msgid[:40]}",
+                                   str(i) if len(ids) > 1 else "", text))
+    return found

@@ -2,8 +2,10 @@
 its placeholders filled, is easy to read, has no overlong sentence, carries no meaning
 by emoji or colour alone, and is not a wall of text.
 
-The messages come from bot/catalog.py and each feature's wording.py by introspection
-(tests/wording/catalog_samples.py), so a new sentence is measured the day it is written.
+The messages come from bot/catalog.py and each feature's wording.py by introspection,
+and from the extracted catalogs (`bot/**/locales/*.pot`: every sentence, including those
+written where they are said), all in tests/wording/catalog_samples.py, so a new sentence
+is measured the day it is written.
 Reading ease is Flesch reading ease
 from textstat 0.7.4 (pinned in pyproject.toml: it counts syllables with pyphen's bundled
 dictionaries, offline), on the text as read aloud (tests/wording/plain.py). Exceptions
@@ -19,7 +21,7 @@ import unicodedata
 import textstat  # type: ignore[import-untyped]
 
 from bot.features.welcome import wording as welcome_words
-from tests.wording.catalog_samples import Entry, entries, uncallable
+from tests.wording.catalog_samples import Entry, entries, said, uncallable
 from tests.wording.plain import readable, sentences, word_count
 
 MIN_READING_EASE = 60.0   # "plain English": most adults read it easily
@@ -34,6 +36,13 @@ READING_EASE_EXCEPTIONS: dict[str, str] = {
     "REPEAT_CHOICES": "a list of the repeat choices the form accepts, read as a menu",
     "meeting_time": "a date, a time and a time zone name, not a sentence",
     "SETUP_EXAMPLE": "a command line to type, with a time zone and a channel, not a sentence",
+    # Catalog sentences, by `<domain>: <start of the sentence>` (catalog_samples.said).
+    "meetings: Write up a meeting: summary, decisions a": (
+        "a command's one-line description naming the parts of the minutes form"),
+    "concerns: **The reporter said someone may be in im": (
+        "read by safeguarding leads: “immediate danger” is the safeguarding term they use"),
+    "concerns: Acknowledged by: {taken_by}. Assigned to": (
+        "a case's status line for leads: labelled facts, not prose"),
 }
 
 # Sentences over MAX_SENTENCE_WORDS on purpose.
@@ -52,6 +61,11 @@ LENGTH_EXCEPTIONS: dict[str, str] = {
 _COLOUR = re.compile(r"\b(?:red|green|amber|yellow|orange|blue|colou?r(?:ed)?)\b", re.I)
 
 
+def _everything() -> list[Entry]:
+    """The named entries, then every other sentence of the catalogs."""
+    return [*entries(), *said()]
+
+
 def _excepted(entry: Entry, exceptions: dict[str, str]) -> bool:
     return entry.name in exceptions or entry.key in exceptions
 
@@ -67,11 +81,12 @@ def test_every_catalog_function_is_measured() -> None:
     assert uncallable() == {}, ("add sample values for these in "
                                 "tests/wording/catalog_samples.py")
     assert len(entries()) > 500
+    assert len(said()) > 500, "the extracted catalogs (make messages) were not read"
 
 
 def test_messages_are_easy_to_read() -> None:
     low = {e.key: round(textstat.flesch_reading_ease(readable(e.text)), 1)
-           for e in entries()
+           for e in _everything()
            if word_count(e.text) >= MIN_WORDS_MEASURED
            and not _excepted(e, READING_EASE_EXCEPTIONS)
            and textstat.flesch_reading_ease(readable(e.text)) < MIN_READING_EASE}
@@ -80,7 +95,7 @@ def test_messages_are_easy_to_read() -> None:
 
 
 def test_sentences_are_short() -> None:
-    long = {e.key: max(word_count(s) for s in sentences(e.text)) for e in entries()
+    long = {e.key: max(word_count(s) for s in sentences(e.text)) for e in _everything()
             if not _excepted(e, SENTENCE_EXCEPTIONS)
             and max((word_count(s) for s in sentences(e.text)), default=0)
             > MAX_SENTENCE_WORDS}
@@ -88,16 +103,16 @@ def test_sentences_are_short() -> None:
 
 
 def test_messages_are_not_walls_of_text() -> None:
-    long = {e.key: word_count(e.text) for e in entries()
+    long = {e.key: word_count(e.text) for e in _everything()
             if not _excepted(e, LENGTH_EXCEPTIONS) and word_count(e.text) > MAX_MESSAGE_WORDS}
     assert not long, f"messages over {MAX_MESSAGE_WORDS} words: split or shorten {long}"
 
 
 def test_the_welcome_is_short_parts() -> None:
     """A newcomer reads the welcome on a phone: short parts, short in all."""
-    every_feature = [welcome_words.WELCOME_CAN_MEETINGS, welcome_words.WELCOME_CAN_FEEDBACK,
-                     welcome_words.WELCOME_CAN_POLLS, welcome_words.WELCOME_CAN_CHECKINS,
-                     welcome_words.WELCOME_CAN_BUDDIES, welcome_words.WELCOME_CAN_RESOURCES]
+    every_feature = ["meeting reminders", welcome_words.WELCOME_CAN_FEEDBACK,
+                     "polls", welcome_words.WELCOME_CAN_CHECKINS,
+                     "peer-support buddies", "a shared list of useful links"]
     parts = [welcome_words.welcome_hello("Alexandra"), welcome_words.WELCOME_DEFAULT,
              welcome_words.welcome_agreement(12),
              welcome_words.welcome_concerns(["Safeguarding lead", "Deputy lead"], True),
@@ -107,7 +122,7 @@ def test_the_welcome_is_short_parts() -> None:
 
 
 def test_no_meaning_by_emoji_or_colour() -> None:
-    found = {e.key: _emoji(e.text) or _COLOUR.findall(e.text) for e in entries()
+    found = {e.key: _emoji(e.text) or _COLOUR.findall(e.text) for e in _everything()
              if _emoji(e.text) or _COLOUR.findall(e.text)}
     assert not found, f"say it in words, not by emoji or colour: {found}"
 
@@ -115,7 +130,7 @@ def test_no_meaning_by_emoji_or_colour() -> None:
 def test_every_exception_is_still_needed() -> None:
     """An exception whose message now passes is removed from the list."""
     by_name: dict[str, list[Entry]] = {}
-    for e in entries(operator=True):
+    for e in [*entries(operator=True), *said()]:
         by_name.setdefault(e.name, []).append(e)
     stale = []
     for name in READING_EASE_EXCEPTIONS:

@@ -40,16 +40,17 @@ from bot.features.agreement.store import (
     AmendmentStatus,
     Decision,
 )
+from bot.features.agreement.wording import N_, _
 from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
 from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes, vote_reply
 from bot.features.polls.store import Ballot
-from bot.i18n import speaking, tr
+from bot.i18n import format_number, speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.text import has_visible_text, neutralise
+from bot.text import channel_ref, has_visible_text, neutralise
 from scheduler import Firing, once
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,9 @@ VOTE_ACTION = "agreement.vote"
 YES, NO = 0, 1
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*])\s+")
 FACILITATORS = frozenset({Role.FACILITATOR})
-KINDS = (Choice(wording.AGREEMENT_KIND_ADD, "add"),
-         Choice(wording.AGREEMENT_KIND_CHANGE, "change"),
-         Choice(wording.AGREEMENT_KIND_REMOVE, "remove"))
+KINDS = (Choice(N_("Add a point"), "add"),
+         Choice(N_("Change a point"), "change"),
+         Choice(N_("Remove a point"), "remove"))
 
 
 class Agreement:
@@ -81,14 +82,14 @@ class Agreement:
             command="agreement start")
         self.propose_form = FormSpec(PROPOSE_FORM, (
             FormField("change", wording.AGREEMENT_FIELD_CHANGE, "choice", choices=KINDS),
-            FormField("point", wording.AGREEMENT_FIELD_POINT, "short", required=False,
-                      max_length=3),
+            FormField("point", N_("Which point (its number, to change or remove)"), "short",
+                      required=False, max_length=3),
             FormField("text", wording.AGREEMENT_FIELD_TEXT, "paragraph", required=False,
                       max_length=POINT_LIMIT),
             FormField("reason", wording.AGREEMENT_FIELD_REASON, "paragraph",
                       max_length=REASON_LIMIT),
-            FormField("closes", wording.AGREEMENT_FIELD_CLOSES, "short", required=False,
-                      max_length=40, placeholder=CLOSE_EXAMPLE),
+            FormField("closes", N_("When voting closes (empty: the usual number of days)"),
+                      "short", required=False, max_length=40, placeholder=CLOSE_EXAMPLE),
         ), self.proposed, command="agreement propose")
 
     # ---- reading -----------------------------------------------------------------------
@@ -113,7 +114,7 @@ class Agreement:
         """A version's points, numbered, with its number and date."""
         text = wording.agreement_text(version.number, self.day(version.created_at, ctx),
                                       list(version.points))
-        buttons = (Button(wording.AGREEMENT_READ_BUTTON, READ_ACTION, str(version.number),
+        buttons = (Button(N_("I have read it"), READ_ACTION, str(version.number),
                           "primary"),) if read_button else ()
         return Message(text, buttons=buttons)
 
@@ -149,7 +150,8 @@ class Agreement:
         lines = [wording.history_line(v.number, self.day(v.created_at, ctx),
                                       wording.version_change(v.change), v.reason)
                  for v in versions]
-        return Reply.text(wording.agreement_history(lines))
+        return Reply.text(_("**How our agreement has changed**") + "\n" + "\n".join(lines) + "\n"
+                          + _("To see a version in full, type /agreement history version=N."))
 
     async def read(self, ctx: Context) -> Reply:
         """The "I have read it" button."""
@@ -161,7 +163,8 @@ class Agreement:
         if current is None:
             raise UserError(wording.AGREEMENT_NONE)
         if number != current.number:
-            raise UserError(wording.agreement_read_old(current.number))
+            raise UserError(_("This is not the current version. Please read version {current}: "
+                              "type /agreement.").format(current=format_number(current.number)))
         await self.host.store.mark_read(ctx.group_id, number, ctx.actor.user_id,
                                         ctx.actor.display_name, ctx.now())
         return Reply.text(wording.agreement_read_noted(number))
@@ -175,7 +178,7 @@ class Agreement:
         if ctx.options.get("points"):
             return await self.started(ctx)
         return Reply(form=self.start_form.form(
-            wording.AGREEMENT_START_TITLE, submit_label=wording.AGREEMENT_START_SAVE,
+            N_("The group agreement"), submit_label=N_("Save"),
             defaults={"points": wording.suggested_points()}))
 
     async def started(self, ctx: Context) -> Reply:
@@ -199,15 +202,16 @@ class Agreement:
         if not await self.host.store.save_first_agreement(version, [post], now):
             raise UserError(wording.AGREEMENT_ALREADY_STARTED)
         self.host.deliveries_waiting()
-        return Reply.text(wording.agreement_saved_first(ctx.settings.updates_channel))
+        return Reply.text(_("Saved as version 1, and announced in {channel}.").format(
+            channel=channel_ref(ctx.settings.updates_channel)))
 
     # ---- amendments --------------------------------------------------------------------
 
     async def propose(self, ctx: Context) -> Reply:
         """/agreement propose: the form, or the amendment at once from options."""
         if not ctx.options:
-            return Reply(form=self.propose_form.form(wording.AGREEMENT_PROPOSE_TITLE,
-                                                     submit_label=wording.AGREEMENT_PROPOSE_SEND))
+            return Reply(form=self.propose_form.form(N_("Propose a change"),
+                                                     submit_label=N_("Propose")))
         return await self.proposed(ctx)
 
     async def proposed(self, ctx: Context) -> Reply:
@@ -221,7 +225,7 @@ class Agreement:
         kind = AmendmentKind(kinds[kind_word])
         reason = " ".join(str(ctx.options.get("reason", "")).split())
         if not has_visible_text(reason):
-            raise UserError(wording.AMENDMENT_NEEDS_REASON)
+            raise UserError(N_("Please say why: a change to the agreement needs a reason."))
         if len(reason) > REASON_LIMIT:
             raise UserError(catalog.field_too_long(wording.AGREEMENT_FIELD_REASON,
                                                    REASON_LIMIT, len(reason)))
@@ -290,7 +294,8 @@ class Agreement:
         return vote_reply(
             result, counted=wording.amendment_vote_counted(
                 answer, self.when(amendment.closes_at, ctx.settings.timezone)),
-            changed=wording.amendment_vote_changed(answer), same=wording.AMENDMENT_VOTE_SAME,
+            changed=wording.amendment_vote_changed(answer),
+            same=N_("That is already your vote. Nothing changed."),
             closed=wording.AMENDMENT_CLOSED, gone=wording.AMENDMENT_GONE)
 
     # ---- deciding ----------------------------------------------------------------------
@@ -371,28 +376,33 @@ def build(host: FeatureHost[AgreementStore, AgreementConfig]) -> Feature:
     """The agreement feature, built from its host."""
     agreement = Agreement(host)
     propose_options = (
-        OptionSpec("change", wording.AGREEMENT_OPTION_CHANGE, choices=KINDS),
-        OptionSpec("point", wording.AGREEMENT_OPTION_POINT, OptionType.INTEGER,
+        OptionSpec("change", N_("add, change or remove"), choices=KINDS),
+        OptionSpec("point", N_("the point's number (to change or remove)"), OptionType.INTEGER,
                    min_value=1, max_value=MAX_POINTS),
-        OptionSpec("text", wording.AGREEMENT_OPTION_TEXT, max_length=POINT_LIMIT),
-        OptionSpec("reason", wording.AGREEMENT_OPTION_REASON, max_length=REASON_LIMIT),
-        OptionSpec("closes", wording.AGREEMENT_OPTION_CLOSES, max_length=40),
+        OptionSpec("text", N_("the new wording (to add or change)"), max_length=POINT_LIMIT),
+        OptionSpec("reason", N_("why"), max_length=REASON_LIMIT),
+        OptionSpec("closes", N_("when voting closes: 3d, 12h or 2026-12-01 17:00 (default: the "
+                                "configured days)"), max_length=40),
     )
     commands = [
-        CommandSpec("agreement", wording.AGREEMENT_HELP, agreement.show, "/agreement",
-                    feature="agreement"),
-        CommandSpec("agreement history", wording.AGREEMENT_HISTORY_HELP, agreement.history,
-                    wording.AGREEMENT_HISTORY_EXAMPLE,
-                    options=(OptionSpec("version", wording.AGREEMENT_OPTION_VERSION,
+        CommandSpec("agreement", N_("Read the group agreement: how we treat each other here."),
+                    agreement.show, "/agreement", feature="agreement"),
+        CommandSpec("agreement history", N_("See every version of the agreement: what changed and "
+                                            "why."), agreement.history,
+                    N_("/agreement history  or  /agreement history version=2"),
+                    options=(OptionSpec("version", N_("a version to show in full"),
                                         OptionType.INTEGER, min_value=1),),
                     feature="agreement"),
-        CommandSpec("agreement start", wording.AGREEMENT_START_HELP, agreement.start,
+        CommandSpec("agreement start", N_("Facilitators: write the first version of the group "
+                                          "agreement."), agreement.start,
                     "/agreement start", roles=FACILITATORS, feature="agreement",
                     opens_form=True,
-                    options=(OptionSpec("points", wording.AGREEMENT_OPTION_POINTS,
+                    options=(OptionSpec("points", N_("the points, separated by \\n"),
                                         max_length=MAX_POINTS * (POINT_LIMIT + 1)),)),
-        CommandSpec("agreement propose", wording.AGREEMENT_PROPOSE_HELP, agreement.propose,
-                    wording.AGREEMENT_PROPOSE_EXAMPLE, options=propose_options,
+        CommandSpec("agreement propose", N_("Facilitators: propose a change to the agreement; the "
+                                            "group votes."), agreement.propose,
+                    N_('/agreement propose change=add text="We start on time" '
+                       'reason="People travel far"'), options=propose_options,
                     roles=FACILITATORS, feature="agreement", opens_form=True),
     ]
     return Feature("agreement", commands=commands,

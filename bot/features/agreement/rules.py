@@ -10,6 +10,8 @@ from bot.errors import UserError
 from bot.features.agreement import wording
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.store import Amendment, AmendmentKind
+from bot.features.agreement.wording import N_, _
+from bot.i18n import format_number
 from bot.text import has_visible_text
 
 POINT_LIMIT = 300
@@ -33,13 +35,13 @@ def outcome(yes: int, no: int, config: AgreementConfig) -> Outcome:
         return Outcome(False, wording.amendment_too_few_votes(cast, config.min_turnout))
     if config.outcome_rule == "two_thirds":
         if 3 * yes >= 2 * cast:
-            return Outcome(True, wording.AMENDMENT_TWO_THIRDS_YES)
-        return Outcome(False, wording.AMENDMENT_TWO_THIRDS_NO)
+            return Outcome(True, N_("At least two thirds voted yes."))
+        return Outcome(False, N_("Fewer than two thirds voted yes."))
     if yes > no:
-        return Outcome(True, wording.AMENDMENT_MAJORITY_YES)
+        return Outcome(True, N_("More people voted yes than no."))
     if yes == no:
-        return Outcome(False, wording.AMENDMENT_TIE)
-    return Outcome(False, wording.AMENDMENT_MAJORITY_NO)
+        return Outcome(False, N_("The votes were tied, and a tie keeps the agreement as it is."))
+    return Outcome(False, N_("More people voted no than yes."))
 
 
 def check_point(text: str, label: str) -> str:
@@ -67,7 +69,8 @@ def apply_amendment(points: tuple[str, ...], amendment: Amendment) -> tuple[str,
 def describe_change(amendment: Amendment, points: tuple[str, ...]) -> str:
     """What the amendment does, in words (stored with the version for the history)."""
     if amendment.kind is AmendmentKind.ADD:
-        return wording.change_add(len(points) + 1, amendment.text)
+        return _("Add point {number}: “{text}”.").format(number=format_number(len(points) + 1),
+                                                         text=amendment.text)
     if amendment.kind is AmendmentKind.CHANGE:
         return wording.change_change(amendment.point, points[amendment.point - 1],
                                      amendment.text)
@@ -78,7 +81,8 @@ def point_number(raw: object, count: int) -> int:
     """The point an amendment changes or removes, checked against how many there are.
     Raises `UserError`."""
     if count == 0:
-        raise UserError(wording.AGREEMENT_NO_POINTS_YET)
+        raise UserError(N_("The agreement has no points yet, so there is nothing to change "
+                           "or remove. Propose to add a point instead."))
     try:
         number = int(str(raw or "").strip().lstrip("#"))
     except ValueError:

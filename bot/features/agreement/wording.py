@@ -20,43 +20,15 @@ if TYPE_CHECKING:
 _domain = Domain("agreement", __file__)
 _, ngettext, N_ = _domain.functions()
 
-AGREEMENT_HELP = N_("Read the group agreement: how we treat each other here.")
-AGREEMENT_HISTORY_HELP = N_("See every version of the agreement: what changed and why.")
-AGREEMENT_START_HELP = N_("Facilitators: write the first version of the group agreement.")
-AGREEMENT_PROPOSE_HELP = N_("Facilitators: propose a change to the agreement; the group "
-                            "votes.")
-AGREEMENT_HISTORY_EXAMPLE = N_("/agreement history  or  /agreement history version=2")
-AGREEMENT_PROPOSE_EXAMPLE = N_('/agreement propose change=add text="We start on time" '
-                               'reason="People travel far"')
-AGREEMENT_OPTION_VERSION = N_("a version to show in full")
-AGREEMENT_OPTION_POINTS = N_("the points, separated by \\n")
-AGREEMENT_OPTION_CHANGE = N_("add, change or remove")
-AGREEMENT_OPTION_POINT = N_("the point's number (to change or remove)")
-AGREEMENT_OPTION_TEXT = N_("the new wording (to add or change)")
-AGREEMENT_OPTION_REASON = N_("why")
-AGREEMENT_OPTION_CLOSES = N_("when voting closes: 3d, 12h or 2026-12-01 17:00 (default: the "
-                             "configured days)")
 AGREEMENT_NONE = N_("The group has no agreement yet. A facilitator can write the first "
                     "version with /agreement start.")
 AGREEMENT_ALREADY_STARTED = N_("The group already has an agreement. To change it, a "
                                "facilitator can type /agreement propose.")
-AGREEMENT_START_TITLE = N_("The group agreement")
-AGREEMENT_START_SAVE = N_("Save")
-AGREEMENT_PROPOSE_TITLE = N_("Propose a change")
-AGREEMENT_PROPOSE_SEND = N_("Propose")
 AGREEMENT_FIELD_POINTS = N_("The points, one per line")
 AGREEMENT_FIELD_CHANGE = N_("Add, change or remove a point")
-AGREEMENT_FIELD_POINT = N_("Which point (its number, to change or remove)")
 AGREEMENT_FIELD_TEXT = N_("The new wording (to add or change)")
 AGREEMENT_FIELD_REASON = N_("Why")
-AGREEMENT_FIELD_CLOSES = N_("When voting closes (empty: the usual number of days)")
-AGREEMENT_KIND_ADD = N_("Add a point")
-AGREEMENT_KIND_CHANGE = N_("Change a point")
-AGREEMENT_KIND_REMOVE = N_("Remove a point")
-AGREEMENT_READ_BUTTON = N_("I have read it")
 AGREEMENT_FIRST_CHANGE = N_("The first version.")
-AGREEMENT_NO_POINTS_YET = N_("The agreement has no points yet, so there is nothing to change "
-                             "or remove. Propose to add a point instead.")
 AGREEMENT_SUGGESTED = (
     N_("We treat each other as equals: what we know from life and from work both count."),
     N_("We listen to each other and let each person finish."),
@@ -64,18 +36,11 @@ AGREEMENT_SUGGESTED = (
     N_("What is shared here in confidence stays here."),
     N_("Anyone can take a break or step back at any time."),
 )
-AMENDMENT_NEEDS_REASON = N_("Please say why: a change to the agreement needs a reason.")
 AMENDMENT_YES_BUTTON = N_("Yes, change it")
 AMENDMENT_NO_BUTTON = N_("No, keep it as it is")
 AMENDMENT_GONE = N_("Sorry, I can't find that proposed change any more.")
 AMENDMENT_CLOSED = N_("Voting on this change has closed. The result is posted in the updates "
                       "channel.")
-AMENDMENT_VOTE_SAME = N_("That is already your vote. Nothing changed.")
-AMENDMENT_MAJORITY_YES = N_("More people voted yes than no.")
-AMENDMENT_MAJORITY_NO = N_("More people voted no than yes.")
-AMENDMENT_TIE = N_("The votes were tied, and a tie keeps the agreement as it is.")
-AMENDMENT_TWO_THIRDS_YES = N_("At least two thirds voted yes.")
-AMENDMENT_TWO_THIRDS_NO = N_("Fewer than two thirds voted yes.")
 
 
 def agreement_day(moment: datetime, zone: ZoneInfo) -> str:
@@ -154,18 +119,6 @@ def history_line(number: int, day: str, change: str, reason: str) -> str:
         number=format_number(number), day=day, change=change)
 
 
-def agreement_history(lines: Sequence[str]) -> str:
-    """The agreement's history."""
-    return (_("**How our agreement has changed**") + "\n" + "\n".join(lines) + "\n"
-            + _("To see a version in full, type /agreement history version=N."))
-
-
-def agreement_read_old(current: int) -> str:
-    """The read button on an old version."""
-    return _("This is not the current version. Please read version {current}: type "
-             "/agreement.").format(current=format_number(current))
-
-
 def agreement_read_noted(number: int) -> str:
     """A member said they have read the agreement."""
     return _("Thank you. I have noted that you have read version {number} of the "
@@ -180,12 +133,6 @@ def agreement_started(count: int) -> str:
                     "read it.", count).format(count=format_number(count))
 
 
-def agreement_saved_first(channel: str) -> str:
-    """To the facilitator who wrote the first version."""
-    return _("Saved as version 1, and announced in {channel}.").format(
-        channel=channel_ref(channel))
-
-
 def amendment_which_point(count: int) -> str:
     """A point number that does not exist."""
     return _("Which point? Give its number, from 1 to {count}. Type /agreement to see them."
@@ -196,11 +143,6 @@ def amendment_same_text(point: int) -> str:
     """A change that changes nothing."""
     return _("That is already the wording of point {point}. Nothing to change.").format(
         point=format_number(point))
-
-
-def change_add(number: int, text: str) -> str:
-    """What an addition does."""
-    return _("Add point {number}: “{text}”.").format(number=format_number(number), text=text)
 
 
 def change_change(number: int, old: str, new: str) -> str:

@@ -25,6 +25,7 @@ from bot.features import Feature
 from bot.features.buddies import wording
 from bot.features.buddies.pairing import make_groups, pairs_in
 from bot.features.buddies.store import BuddyRound, BuddyStore
+from bot.features.buddies.wording import N_
 from bot.features.checkins.package import BuddiesConfig, parse_hhmm
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
@@ -67,15 +68,17 @@ class Buddies:
         commands = [
             CommandSpec("buddy join", wording.buddy_join_help(self.config.every_weeks),
                         self.join, "/buddy join", feature=NAME),
-            CommandSpec("buddy leave", wording.BUDDY_LEAVE_HELP, self.leave, "/buddy leave",
+            CommandSpec("buddy leave", N_("Leave buddy pairing. You won't be paired again unless "
+                                          "you rejoin."), self.leave, "/buddy leave",
                         feature=NAME),
-            CommandSpec("buddy status", wording.BUDDY_STATUS_HELP, self.status,
+            CommandSpec("buddy status", N_("See whether you're in buddy pairing, and who your "
+                                           "buddies are now."), self.status,
                         "/buddy status", feature=NAME),
             CommandSpec("buddy avoid", wording.BUDDY_AVOID_HELP, self.avoid,
-                        wording.BUDDY_AVOID_EXAMPLE,
-                        options=(OptionSpec("member", wording.BUDDY_OPTION_MEMBER,
+                        N_("/buddy avoid member=@sam"),
+                        options=(OptionSpec("member", N_("who not to be paired with"),
                                             OptionType.USER, required=True, max_length=64),
-                                 OptionSpec("undo", wording.BUDDY_OPTION_UNDO,
+                                 OptionSpec("undo", N_("yes to take them off your list"),
                                             OptionType.BOOLEAN)),
                         feature=NAME),
         ]
@@ -94,7 +97,9 @@ class Buddies:
     async def leave(self, ctx: Context) -> Reply:
         """Opt out of pairing (from the next round)."""
         left = await self.store.buddy_leave(ctx.group_id, ctx.actor.user_id)
-        return Reply.text(wording.BUDDY_LEFT if left else wording.BUDDY_NOT_IN)
+        return Reply.text(N_("You've left buddy pairing. Type /buddy join whenever you'd like to "
+                             "come back.") if left else N_("You're not in buddy pairing. Type "
+                                                           "/buddy join if you'd like to be."))
 
     async def status(self, ctx: Context) -> Reply:
         """Whether you are in, and who your buddies are this round."""
@@ -112,7 +117,7 @@ class Buddies:
         """Privately ask never to be paired with someone (nobody is told)."""
         other = str(ctx.options["member"])
         if other == ctx.actor.user_id:
-            raise UserError(wording.BUDDY_AVOID_SELF)
+            raise UserError(N_("You can't be paired with yourself, so there's nothing to avoid."))
         undo = bool(ctx.options.get("undo"))
         if await not_in_group(self.host.people, ctx.group_id, [other]):
             # Someone who left may still be taken off the list, or avoided if they
@@ -123,7 +128,8 @@ class Buddies:
             if other not in known:
                 raise UserError(wording.buddy_avoid_unknown(other))
         await self.store.buddy_avoid(ctx.group_id, ctx.actor.user_id, other, not undo)
-        return Reply.text(wording.BUDDY_UNAVOIDED if undo else wording.BUDDY_AVOIDED)
+        return Reply.text(N_("Saved: they're off your avoid list.") if undo
+                          else wording.BUDDY_AVOIDED)
 
     # ---- rounds --------------------------------------------------------------------------
 

@@ -26,7 +26,6 @@ _domain = Domain("buddies", __file__)
 _, ngettext, N_ = _domain.functions()
 
 
-
 def _every_weeks_help(weeks: int) -> str:
     return ngettext("Join buddy pairing: every {weeks} week I put you in touch with another "
                     "member, for peer support.",
@@ -39,20 +38,10 @@ def buddy_join_help(weeks: int) -> str:
     return Said(lambda: _every_weeks_help(weeks), _domain)
 
 
-BUDDY_LEAVE_HELP = N_("Leave buddy pairing. You won't be paired again unless you rejoin.")
-BUDDY_STATUS_HELP = N_("See whether you're in buddy pairing, and who your buddies are now.")
 BUDDY_AVOID_HELP = N_("Privately ask never to be paired with someone. Nobody is told.")
-BUDDY_AVOID_EXAMPLE = N_("/buddy avoid member=@sam")
-BUDDY_OPTION_MEMBER = N_("who not to be paired with")
-BUDDY_OPTION_UNDO = N_("yes to take them off your list")
-BUDDY_LEFT = N_("You've left buddy pairing. Type /buddy join whenever you'd like to come "
-                "back.")
-BUDDY_NOT_IN = N_("You're not in buddy pairing. Type /buddy join if you'd like to be.")
 BUDDY_SOMEONE = N_("a member")
-BUDDY_AVOID_SELF = N_("You can't be paired with yourself, so there's nothing to avoid.")
 BUDDY_AVOIDED = N_("Saved, privately: you'll never be paired with them. Nobody else is told. "
                    "Type /buddy avoid with undo=yes to change this.")
-BUDDY_UNAVOIDED = N_("Saved: they're off your avoid list.")
 
 
 def buddy_avoid_unknown(who: str) -> str:

@@ -22,8 +22,8 @@ answers by name.
 Modules: `feature` (commands, answers, notices), `jobs` (schedules, sending, the hourly
 sweep), `one_to_ones`, `facilitators` (who they are: the one place that says so),
 `summary`, `schedule` (when a check-in is due), `chart`, `store` (records and the store
-port), `config`, `wording` (every sentence, catalog domain "checkins") and `moments`
-(days and times in the reader's language).
+port), `config`, `wording` (the catalog domain "checkins" and the sentences said in
+several places) and `moments` (days and times in the reader's language).
 
 `package` declares it to the registry (`PACKAGE`) and holds what other features may
 use: `Facilitators`, who a group's facilitators are (role holders, those seen acting

@@ -51,6 +51,7 @@ from bot.features.checkins.store import (
     RequestStatus,
 )
 from bot.features.checkins.summary import summary as facilitator_summary
+from bot.features.checkins.wording import N_, _
 from bot.features.host import FeatureHost
 from bot.i18n import speaking, tr
 from bot.logs import log_event
@@ -88,7 +89,7 @@ NOTE_FORM = "checkin.note"
 ASKING = (Answer.ONE_TO_ONE,)
 
 NOTE_FIELDS = (
-    FormField("answer", wording.CHECKIN_NOTE_ANSWER_FIELD, "choice", required=False,
+    FormField("answer", N_("How are things going?"), "choice", required=False,
               choices=tuple(Choice(wording.CHECKIN_ANSWER_WORDS[a.value], a.value)
                             for a in Answer)),
     FormField("note", wording.CHECKIN_NOTE_FIELD, "paragraph", required=True,
@@ -127,51 +128,65 @@ class Checkins:
         commands = [
             CommandSpec("checkin", wording.CHECKIN_HELP, self.show, "/checkin",
                         feature=NAME),
-            CommandSpec("checkin on", wording.CHECKIN_ON_HELP, self.switch_on,
+            CommandSpec("checkin on", N_("Switch your check-ins on (or back on)."), self.switch_on,
                         "/checkin on", feature=NAME),
-            CommandSpec("checkin off", wording.CHECKIN_OFF_HELP, self.switch_off,
+            CommandSpec("checkin off", N_("Switch your check-ins off. You can switch them back on "
+                                          "at any time."), self.switch_off,
                         "/checkin off", feature=NAME),
-            CommandSpec("checkin set", wording.CHECKIN_SET_HELP, self.set,
-                        wording.CHECKIN_SET_EXAMPLE,
+            CommandSpec("checkin set", N_("Choose how often, which day and time, your time zone "
+                                          "and quiet hours."), self.set,
+                        N_("/checkin set cadence=fortnightly day=friday time=18:00 "
+                           "quiet=22:00-08:00"),
                         options=(
-                            OptionSpec("cadence", wording.CHECKIN_OPTION_CADENCE,
+                            OptionSpec("cadence", N_("weekly, fortnightly or monthly"),
                                        choices=cadences),
-                            OptionSpec("day", wording.CHECKIN_OPTION_DAY, choices=days),
-                            OptionSpec("time", wording.CHECKIN_OPTION_TIME, max_length=5),
-                            OptionSpec("timezone", wording.CHECKIN_OPTION_TIMEZONE,
+                            OptionSpec("day", N_("which day of the week"), choices=days),
+                            OptionSpec("time", N_("what time, like 18:00"), max_length=5),
+                            OptionSpec("timezone", N_("your time zone, like Europe/London"),
                                        max_length=64),
-                            OptionSpec("quiet", wording.CHECKIN_OPTION_QUIET,
+                            OptionSpec("quiet", N_("quiet hours, like 22:00-08:00, or none"),
                                        max_length=11)),
                         feature=NAME),
-            CommandSpec("checkin pause", wording.CHECKIN_PAUSE_HELP, self.pause,
+            CommandSpec("checkin pause", N_("Pause your check-ins until a date, for a holiday or "
+                                            "a break."), self.pause,
                         "/checkin pause until=2026-12-31",
-                        options=(OptionSpec("until", wording.CHECKIN_PAUSE_UNTIL_OPTION,
+                        options=(OptionSpec("until", N_("the day to start again, like 2026-12-31 "
+                                                        "or next Monday"),
                                             required=True, max_length=60),),
                         feature=NAME),
-            CommandSpec("checkin resume", wording.CHECKIN_RESUME_HELP, self.resume,
+            CommandSpec("checkin resume", N_("Start your paused check-ins again now."), self.resume,
                         "/checkin resume", feature=NAME),
             # A member's facilitator sees their answers, so choosing one is for the
             # group's admins (or the config), never a facilitator choosing themselves.
             CommandSpec("checkin assign", wording.CHECKIN_ASSIGN_HELP, self.assign,
-                        wording.CHECKIN_ASSIGN_EXAMPLE,
-                        options=(OptionSpec("member", wording.CHECKIN_OPTION_MEMBER,
+                        N_("/checkin assign member=@alice facilitator=@carol"),
+                        options=(OptionSpec("member", N_("the member"),
                                             OptionType.USER, required=True, max_length=64),
-                                 OptionSpec("facilitator", wording.CHECKIN_OPTION_FACILITATOR,
+                                 OptionSpec("facilitator", N_("their facilitator, or none to "
+                                                              "clear"),
                                             OptionType.USER, required=True,
                                             max_length=64)),
                         roles=frozenset(), admins=True, feature=NAME),
-            CommandSpec("checkin facilitators", wording.CHECKIN_FACILITATORS_HELP,
+            CommandSpec("checkin facilitators", N_("Facilitators and admins: who the bot counts "
+                                                   "as facilitators, the people members' "
+                                                   "one-to-one requests can go to."),
                         self.facilitator_list, "/checkin facilitators",
                         roles=facilitators, admins=True, feature=NAME),
-            CommandSpec("checkin remove", wording.CHECKIN_REMOVE_HELP, self.remove,
-                        wording.CHECKIN_REMOVE_EXAMPLE,
-                        options=(OptionSpec("facilitator", wording.CHECKIN_OPTION_REMOVED,
+            CommandSpec("checkin remove", N_("Admins: stop counting someone as a facilitator "
+                                             "(they stepped down). Their members and open "
+                                             "requests move to the others."), self.remove,
+                        N_("/checkin remove facilitator=@carol"),
+                        options=(OptionSpec("facilitator", N_("who no longer facilitates"),
                                             OptionType.USER, required=True,
                                             max_length=64),),
                         roles=frozenset(), admins=True, feature=NAME),
-            CommandSpec("checkin summary", wording.CHECKIN_SUMMARY_HELP, self.summary,
+            CommandSpec("checkin summary", N_("Facilitators: check-ins sent and answered in the "
+                                              "last full weeks, how people answered (in weeks "
+                                              "when 5 or more did), your own members' answers and "
+                                              "the one-to-one requests with you."), self.summary,
                         "/checkin summary days=30",
-                        options=(OptionSpec("days", wording.CHECKIN_OPTION_DAYS,
+                        options=(OptionSpec("days", N_("how many days back (whole weeks are "
+                                                       "shown)"),
                                             OptionType.INTEGER,
                                             min_value=1, max_value=366),),
                         roles=facilitators, feature=NAME),
@@ -220,7 +235,10 @@ class Checkins:
             if current is not None and current.enabled:
                 await self.jobs.save(replace(current, enabled=False, pause_reason="unreachable"))
             await self.store.mark_unreachable_told(unreachable.checkin_id)
-            out.append(Message(wording.CHECKIN_DMS_CLOSED))
+            out.append(Message(N_("A note just for you: I couldn't send you your check-in, "
+                                  "because your direct messages are closed to me. Your check-ins "
+                                  "are paused. If you'd like them back, allow direct messages "
+                                  "from this group's members and type /checkin on.")))
         return out
 
     # ---- a member's own settings -------------------------------------------------------------
@@ -249,14 +267,15 @@ class Checkins:
         if prefs.paused_until is not None and paused(prefs, now):
             paused_until = moments.day(prefs.paused_until, ZoneInfo(prefs.timezone))
         text = wording.checkin_settings(
-            prefs.enabled, tr(wording.CHECKIN_CADENCE_WORDS[prefs.cadence.value]),
+            prefs.enabled, tr({"weekly": N_("weekly"), "fortnightly": N_("fortnightly"),
+                               "monthly": N_("monthly")}[prefs.cadence.value]),
             moments.weekday(prefs.weekday), prefs.at,
             prefs.timezone, prefs.quiet_start, prefs.quiet_end, paused_until,
             prefs.pause_reason, self._when(prefs, now))
-        buttons = [Button(wording.CHECKIN_OFF_BUTTON, OFF_ACTION) if prefs.enabled
-                   else Button(wording.CHECKIN_ON_BUTTON, ON_ACTION, style="primary")]
+        buttons = [Button(N_("Switch check-ins off"), OFF_ACTION) if prefs.enabled
+                   else Button(N_("Switch check-ins on"), ON_ACTION, style="primary")]
         if paused_until:
-            buttons.append(Button(wording.CHECKIN_RESUME_BUTTON, RESUME_ACTION))
+            buttons.append(Button(N_("Start again now"), RESUME_ACTION))
         return Message(text, buttons=tuple(buttons))
 
     async def show(self, ctx: Context) -> Reply:
@@ -286,7 +305,8 @@ class Checkins:
         """`/checkin set`: cadence, day, time, time zone and quiet hours."""
         opts = ctx.options
         if not any(opts.get(k) for k in ("cadence", "day", "time", "timezone", "quiet")):
-            raise UserError(wording.CHECKIN_SET_NOTHING)
+            raise UserError(N_("Tell me what to change, for example /checkin set day=friday "
+                               "time=18:00. Type /checkin to see your settings."))
         prefs = await self._mine(ctx)
         if opts.get("cadence"):
             prefs = replace(prefs, cadence=Cadence(opts["cadence"]))
@@ -296,19 +316,21 @@ class Checkins:
             try:
                 prefs = replace(prefs, at=time_of_day(opts["time"]))
             except SettingError:
-                raise UserError(wording.CHECKIN_BAD_TIME) from None
+                raise UserError(N_("The time must be a time of day like \"10:00\" (24-hour "
+                                   "clock). Nothing was changed.")) from None
         if opts.get("timezone"):
             spec = setting_spec("timezone")
             assert spec is not None
             try:
                 prefs = replace(prefs, timezone=str(spec.check(opts["timezone"])))
             except SettingError as exc:
-                raise UserError(wording.checkin_bad_timezone(str(exc))) from None
+                raise UserError(_("The timezone {why}. Nothing was changed.").format(
+                    why=str(exc))) from None
         if opts.get("quiet"):
             start, end = _quiet(str(opts["quiet"]))
             prefs = replace(prefs, quiet_start=start, quiet_end=end)
         await self.jobs.save(replace(prefs, anchor=prefs.anchor or ctx.now()))
-        return Reply(messages=(Message(wording.CHECKIN_SAVED),
+        return Reply(messages=(Message(N_("Saved.")),
                                self._settings_message(prefs, ctx.now())))
 
     async def pause(self, ctx: Context) -> Reply:
@@ -342,15 +364,17 @@ class Checkins:
         name = ""
         if facilitator:
             if member == facilitator:
-                raise UserError(wording.CHECKIN_ASSIGN_SELF)
+                raise UserError(N_("A member can't be their own facilitator. Choose someone else."))
             known = {f.user_id: f for f in await self.facilitators.of_group(ctx.group_id)}
             if facilitator not in known:
                 raise UserError(wording.checkin_assign_not_facilitator(neutralise(raw)))
             name = neutralise(known[facilitator].display_name) or wording.CHECKIN_A_FACILITATOR
         found = await self.store.checkin_prefs(ctx.group_id, member)
         if (found.facilitator_id if found is not None else "") == facilitator:
-            return Reply.text(wording.CHECKIN_ASSIGN_SAME if facilitator
-                              else wording.CHECKIN_ASSIGN_NONE_ALREADY)
+            return Reply.text(N_("That member already has that facilitator. Nothing changed.")
+                              if facilitator
+                              else N_("That member has no facilitator of their own already. "
+                                      "Nothing changed."))
         prefs = found or CheckinPrefs(ctx.group_id, member, "", enabled=self.config.default_on,
                                       weekday=WEEKDAYS.index(self.config.day),
                                       at=self.config.time, timezone=ctx.settings.timezone,
@@ -385,7 +409,9 @@ class Checkins:
         who = str(ctx.options["facilitator"]).strip()
         known = {f.user_id: f for f in await self.store.known_facilitators(ctx.group_id)}
         if who not in known:
-            raise UserError(wording.checkin_not_a_known_facilitator(neutralise(who)))
+            raise UserError(_("{who} isn't counted as a facilitator, so nothing changed. If their "
+                              "id is in [checkins] facilitators in the config, remove it "
+                              "there.").format(who=neutralise(who)))
         members, moved = await self.jobs.step_down(ctx.group_id, who, ctx.now())
         log_event(log, logging.INFO, "checkin.facilitator_removed", group=ctx.group_id,
                   members=members, requests=moved)

@@ -21,6 +21,7 @@ from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.one_to_ones import OneToOnes
 from bot.features.checkins.schedule import in_quiet_hours, next_checkin, paused
 from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, CheckinStore
+from bot.features.checkins.wording import N_
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
@@ -232,7 +233,8 @@ class CheckinJobs:
         if in_quiet_hours(prefs, now) or paused(prefs, now):
             return 0  # tried again at the next sweep
         with speaking(await self.host.language_of(checkin.group_id, checkin.user_id)):
-            message = Message(wording.CHECKIN_FOLLOW_UP,
+            message = Message(N_("Just a gentle reminder, and the only one: how are things going "
+                                 "for you in the group? It's completely fine not to answer."),
                               buttons=checkin_buttons(checkin.checkin_id))
         delivery = NewDelivery(f"checkin-follow-up:{checkin.checkin_id}",
                                Destination.to_dm(checkin.group_id, checkin.user_id), message)

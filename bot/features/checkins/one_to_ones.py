@@ -30,6 +30,7 @@ from bot.features.checkins.store import (
     OneToOne,
     RequestStatus,
 )
+from bot.features.checkins.wording import N_, _
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
@@ -121,12 +122,12 @@ class OneToOnes:
         """The facilitator's buttons on a request: reply, then arranged or done."""
         if request.status is RequestStatus.DONE:
             return ()
-        reply = Button(wording.one_to_one_reply_button(neutralise(request.member_name)),
+        reply = Button(_("Reply to {name}").format(name=neutralise(request.member_name))[:80],
                        REPLY_ACTION, request.request_id)
         if request.status is RequestStatus.ARRANGED:
-            return (reply, Button(wording.ONE_TO_ONE_DONE_BUTTON, DONE_ACTION,
+            return (reply, Button(N_("Mark done"), DONE_ACTION,
                                   request.request_id))
-        return (reply, Button(wording.ONE_TO_ONE_ARRANGED_BUTTON, ARRANGED_ACTION,
+        return (reply, Button(N_("Mark arranged"), ARRANGED_ACTION,
                               request.request_id, "primary"))
 
     # ---- facilitators: reply, arranged, done ------------------------------------------------
@@ -135,7 +136,8 @@ class OneToOnes:
         request = await self.store.one_to_one(request_id[:20])
         if request is None or request.group_id != ctx.group_id \
                 or request.facilitator_id != ctx.actor.user_id:
-            raise UserError(wording.ONE_TO_ONE_NOT_YOURS)
+            raise UserError(N_("Sorry, that one-to-one request is with another facilitator, or "
+                               "no longer open."))
         return request
 
     async def open_reply(self, ctx: Context) -> Reply:
@@ -156,8 +158,9 @@ class OneToOnes:
             delivery = NewDelivery(
                 f"one-to-one:{request.request_id}:reply:{secrets.token_hex(4)}",
                 Destination.to_dm(ctx.group_id, request.user_id),
-                Message(wording.one_to_one_reply(neutralise(ctx.actor.display_name),
-                                                 quote_block(text))))
+                Message(_("**A message from {facilitator}, about your one-to-one:**\n{text}")
+                        .format(facilitator=neutralise(ctx.actor.display_name),
+                                text=quote_block(text))))
         await self.store.update_one_to_one(request, [delivery], ctx.now())
         self.host.deliveries_waiting()
         return Reply.text(wording.one_to_one_reply_sent(neutralise(request.member_name)))
@@ -179,7 +182,8 @@ class OneToOnes:
             return Reply.text(wording.ONE_TO_ONE_ALREADY)
         await self.store.update_one_to_one(replace(request, status=RequestStatus.DONE), [],
                                            ctx.now())
-        return Reply.text(wording.one_to_one_done(neutralise(request.member_name)))
+        return Reply.text(_("Marked done: {name}'s one-to-one. Thank you.").format(
+            name=neutralise(request.member_name)))
 
     # ---- passing requests on ----------------------------------------------------------------
 

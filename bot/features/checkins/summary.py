@@ -16,7 +16,8 @@ from bot.features.checkins import moments, wording
 from bot.features.checkins.chart import answers_chart_png
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.store import Answer, CheckinStore, RequestStatus
-from bot.i18n import tr
+from bot.features.checkins.wording import N_, ngettext
+from bot.i18n import format_number, plain_list, tr
 from bot.messages import Image, Message, Reply
 from bot.text import neutralise
 
@@ -72,7 +73,7 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
         alt = wording.checkin_summary_alt(weeks, spread)
         images = (Image("check-ins.png", answers_chart_png(
             wording.checkin_summary_chart_title(weeks), spread,
-            tr(wording.CHECKIN_CHART_AXIS)), alt),)
+            tr(N_("check-ins"))), alt),)
     else:
         lines.append(wording.checkin_summary_too_few(SUMMARY_MIN_MEMBERS))
     me = ctx.actor.user_id
@@ -84,7 +85,8 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
         lines.append(wording.checkin_summary_my_request(
             neutralise(r.member_name), wording.checkin_answer_words(r.answer),
             moments.short_date(r.created_at, zone),
-            tr(wording.CHECKIN_STATUS_WORDS[r.status.value])))
+            tr({"requested": N_("requested"), "arranged": N_("arranged"),
+                "done": N_("done")}[r.status.value])))
     members = {p.user_id: p for p in await store.all_checkin_prefs()
                if p.group_id == ctx.group_id
                and (p.facilitator_id or config.assign.get(p.user_id, "")) == me}
@@ -94,8 +96,10 @@ async def summary(ctx: Context, store: CheckinStore, config: CheckinsConfig) -> 
             said.setdefault(c.user_id, []).append(wording.checkin_summary_answer(
                 wording.checkin_answer_words(c.answer), moments.short_date(c.sent_at, zone)))
     if said:
-        lines.append(wording.checkin_summary_members_header(days))
+        lines.append(ngettext("Your own members' answers in the last {days} day:",
+                              "Your own members' answers in the last {days} days:",
+                              days).format(days=format_number(days)))
     for user_id, answers in said.items():
         name = neutralise(members[user_id].display_name) or wording.CHECKIN_A_MEMBER
-        lines.append(wording.checkin_summary_member(name, answers))
+        lines.append(f"- {tr(name)}: {plain_list(answers)}")
     return Reply(messages=(Message("\n".join(lines), images=images),))

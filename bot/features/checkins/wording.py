@@ -24,49 +24,21 @@ DOMAIN = _domain
 
 CHECKIN_HELP = N_("Private check-ins: now and then I ask, by direct message, how things "
                   "are going for you. See and change your settings.")
-CHECKIN_ON_HELP = N_("Switch your check-ins on (or back on).")
-CHECKIN_OFF_HELP = N_("Switch your check-ins off. You can switch them back on at any time.")
-CHECKIN_SET_HELP = N_("Choose how often, which day and time, your time zone and quiet hours.")
-CHECKIN_PAUSE_HELP = N_("Pause your check-ins until a date, for a holiday or a break.")
-CHECKIN_RESUME_HELP = N_("Start your paused check-ins again now.")
 CHECKIN_ASSIGN_HELP = N_("Admins: choose a member's facilitator, who will see their check-in "
                          "answers and get their one-to-one requests. The member is told.")
-CHECKIN_SUMMARY_HELP = N_("Facilitators: check-ins sent and answered in the last full weeks, "
-                          "how people answered (in weeks when 5 or more did), your own "
-                          "members' answers and the one-to-one requests with you.")
-# Examples are typed as they are in every language; translators may change the names.
-CHECKIN_SET_EXAMPLE = N_("/checkin set cadence=fortnightly day=friday time=18:00 "
-                         "quiet=22:00-08:00")
-CHECKIN_ASSIGN_EXAMPLE = N_("/checkin assign member=@alice facilitator=@carol")
-CHECKIN_REMOVE_EXAMPLE = N_("/checkin remove facilitator=@carol")
-CHECKIN_OPTION_CADENCE = N_("weekly, fortnightly or monthly")
-CHECKIN_OPTION_DAY = N_("which day of the week")
-CHECKIN_OPTION_TIME = N_("what time, like 18:00")
-CHECKIN_OPTION_TIMEZONE = N_("your time zone, like Europe/London")
-CHECKIN_OPTION_QUIET = N_("quiet hours, like 22:00-08:00, or none")
-CHECKIN_OPTION_MEMBER = N_("the member")
-CHECKIN_OPTION_FACILITATOR = N_("their facilitator, or none to clear")
-CHECKIN_OPTION_REMOVED = N_("who no longer facilitates")
-CHECKIN_OPTION_DAYS = N_("how many days back (whole weeks are shown)")
 
 CHECKIN_QUESTION = N_("**How are things going for you in the group?**\n"
                       "Only you and your own facilitator (if you have one) will see your "
                       "answer, and nobody is told anything unless you ask for a one-to-one. "
                       "You don't have to answer, and you can add a private note if you "
                       "like.")
-CHECKIN_FOLLOW_UP = N_("Just a gentle reminder, and the only one: how are things going for "
-                       "you in the group? It's completely fine not to answer.")
 CHECKIN_NOTE_BUTTON = N_("Add a private note")
 CHECKIN_NOTE_TITLE = N_("A private note")
-CHECKIN_NOTE_ANSWER_FIELD = N_("How are things going?")
 CHECKIN_NOTE_FIELD = N_("Your note")
 CHECKIN_NOTE_HINT = N_("Nobody reads this unless you ask for a one-to-one.")
 CHECKIN_REPLY_FIELD = N_("Your message")
 CHECKIN_SEND = N_("Send")
 """The submit button of the note and reply forms."""
-CHECKIN_ON_BUTTON = N_("Switch check-ins on")
-CHECKIN_OFF_BUTTON = N_("Switch check-ins off")
-CHECKIN_RESUME_BUTTON = N_("Start again now")
 CHECKIN_A_MEMBER = N_("A member")
 CHECKIN_A_FACILITATOR = N_("a facilitator")
 
@@ -74,12 +46,6 @@ CHECKIN_ANSWER_WORDS = {"good": N_("Good"), "okay": N_("Okay"),
                         "not_so_good": N_("Not so good"),
                         "one_to_one": N_("I'd like a one-to-one")}
 """Each check-in answer in words (declared: the note form's choices are made at import)."""
-CHECKIN_CADENCE_WORDS = {"weekly": N_("weekly"), "fortnightly": N_("fortnightly"),
-                         "monthly": N_("monthly")}
-"""How often, as the settings say it (members type the English words in /checkin set)."""
-CHECKIN_STATUS_WORDS = {"requested": N_("requested"), "arranged": N_("arranged"),
-                        "done": N_("done")}
-"""Where a one-to-one request is, in the facilitator's summary."""
 
 # The defaults of `[checkins] helpline` and `peer_support` (config.py): said in the
 # reader's language while the operator keeps them; their own words are said as written.
@@ -143,18 +109,11 @@ def checkin_switched_on(when: str) -> str:
 
 CHECKIN_SWITCHED_OFF = N_("Your check-ins are off. Nothing else will be sent. Type /checkin "
                           "on whenever you'd like them back.")
-CHECKIN_SET_NOTHING = N_("Tell me what to change, for example /checkin set day=friday "
-                         "time=18:00. Type /checkin to see your settings.")
-CHECKIN_SAVED = N_("Saved.")
 CHECKIN_BAD_QUIET = N_("Quiet hours need a start and an end time, like quiet=22:00-08:00, or "
                        "quiet=none for no quiet hours.")
-CHECKIN_BAD_TIME = N_('The time must be a time of day like "10:00" (24-hour clock). Nothing '
-                      'was changed.')
-CHECKIN_PAUSE_UNTIL_OPTION = N_("the day to start again, like 2026-12-31 or next Monday")
 CHECKIN_PAUSE_BAD_DATE = N_("Please give the day to start again, after today and within "
                             "the next year, like until=2026-12-31, until=\"next Monday\" or "
                             "until=\"8 December\".")
-CHECKIN_ASSIGN_SELF = N_("A member can't be their own facilitator. Choose someone else.")
 
 
 def checkin_assign_not_facilitator(who: str) -> str:
@@ -163,15 +122,6 @@ def checkin_assign_not_facilitator(who: str) -> str:
              "anything. A facilitator becomes known when they use any command with the "
              "facilitator role, or when their id is in [checkins] facilitators in the "
              "config.").format(who=who)
-
-
-CHECKIN_ASSIGN_SAME = N_("That member already has that facilitator. Nothing changed.")
-CHECKIN_ASSIGN_NONE_ALREADY = N_("That member has no facilitator of their own already. "
-                                 "Nothing changed.")
-CHECKIN_FACILITATORS_HELP = N_("Facilitators and admins: who the bot counts as facilitators, "
-                               "the people members' one-to-one requests can go to.")
-CHECKIN_REMOVE_HELP = N_("Admins: stop counting someone as a facilitator (they stepped "
-                         "down). Their members and open requests move to the others.")
 
 
 def checkin_facilitators_list(names: Sequence[str]) -> str:
@@ -201,25 +151,10 @@ def checkin_facilitator_removed(name: str, members: int, requests: int) -> str:
              "time they use a command.").format(name=name, told=told, moved=moved)
 
 
-def checkin_not_a_known_facilitator(who: str) -> str:
-    """/checkin remove for someone who is not counted as a facilitator."""
-    return _("{who} isn't counted as a facilitator, so nothing changed. If their id is in "
-             "[checkins] facilitators in the config, remove it there.").format(who=who)
-
-
 CHECKIN_NOT_YOURS = N_("Sorry, I can't find that check-in. It may be an old one. Type "
                        "/checkin to see your settings.")
 CHECKIN_ALREADY_ANSWERED = N_("You've already answered this check-in. Thank you. You can "
                               "still add a private note, or ask for a one-to-one.")
-CHECKIN_DMS_CLOSED = N_("A note just for you: I couldn't send you your check-in, because your "
-                        "direct messages are closed to me. Your check-ins are paused. If "
-                        "you'd like them back, allow direct messages from this group's "
-                        "members and type /checkin on.")
-
-
-def checkin_bad_timezone(why: str) -> str:
-    """A /checkin set timezone that cannot be used (`why`: the core's reason)."""
-    return _("The timezone {why}. Nothing was changed.").format(why=why)
 
 
 def checkin_paused(day: str, enabled: bool) -> str:
@@ -423,27 +358,12 @@ def one_to_one_escalated(name: str, answer: str, note: str, days: int) -> str:
     return "\n\n".join(p for p in (head, _their_note(note)) if p)
 
 
-def one_to_one_reply_button(name: str) -> str:
-    """The facilitator's button to write to the member."""
-    return _("Reply to {name}").format(name=name)[:80]
-
-
-ONE_TO_ONE_ARRANGED_BUTTON = N_("Mark arranged")
-ONE_TO_ONE_DONE_BUTTON = N_("Mark done")
-ONE_TO_ONE_NOT_YOURS = N_("Sorry, that one-to-one request is with another facilitator, or "
-                          "no longer open.")
 ONE_TO_ONE_ALREADY = N_("That's already been marked. Thank you.")
 
 
 def one_to_one_reply_title(name: str) -> str:
     """The reply form's title."""
     return _("Message to {name}").format(name=name)[:45]
-
-
-def one_to_one_reply(facilitator: str, text: str) -> str:
-    """To the member: their facilitator's words."""
-    return _("**A message from {facilitator}, about your one-to-one:**\n{text}").format(
-        facilitator=facilitator, text=text)
 
 
 def one_to_one_reply_sent(name: str) -> str:
@@ -455,11 +375,6 @@ def one_to_one_arranged(name: str) -> str:
     """To the facilitator: marked arranged."""
     return _("Marked arranged. No more reminders about {name}'s one-to-one.").format(
         name=name)
-
-
-def one_to_one_done(name: str) -> str:
-    """To the facilitator: marked done."""
-    return _("Marked done: {name}'s one-to-one. Thank you.").format(name=name)
 
 
 def checkin_summary_header(weeks: int, first: str, last: str, sent: int,
@@ -501,10 +416,6 @@ def checkin_summary_chart_title(weeks: int) -> str:
                     weeks).format(weeks=format_number(weeks))
 
 
-CHECKIN_CHART_AXIS = N_("check-ins")
-"""The chart's axis label."""
-
-
 def checkin_summary_too_few(minimum: int) -> str:
     """No week had enough members answering to show the spread without pointing at
     anyone."""
@@ -534,22 +445,10 @@ def checkin_summary_requests(requested: int, arranged: int) -> str:
                                             arranged=format_number(arranged))
 
 
-def checkin_summary_members_header(days: int) -> str:
-    """Above the facilitator's own members' answers."""
-    return ngettext("Your own members' answers in the last {days} day:",
-                    "Your own members' answers in the last {days} days:",
-                    days).format(days=format_number(days))
-
-
 def checkin_summary_my_request(name: str, answer: str, day: str, status: str) -> str:
     """One of the facilitator's own open requests (`answer` and `status` in words)."""
     return _("- Yours: {name} ({answer}), asked {day}, {status}").format(
         name=name, answer=answer, day=day, status=status)
-
-
-def checkin_summary_member(name: str, said: list[str]) -> str:
-    """One of the facilitator's own members' answers in the period."""
-    return f"- {tr(name)}: {plain_list(said)}"
 
 
 def checkin_summary_answer(answer: str, day: str) -> str:

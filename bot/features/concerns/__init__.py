@@ -13,7 +13,8 @@ and is never visible to a non-lead or to a lead it is about.
 - `cases`: Acknowledge and /case for leads;
 - `export`: a case as Markdown for the group's own records (`coprod case export`);
 - `store`: the records and the store port (`storage/concerns/` implements it);
-- `config`: `[concerns]`; `wording`: every sentence it says; `host`: what it is given;
+- `config`: `[concerns]`; `wording`: its catalog domain and the sentences said in
+  several places; `host`: what it is given;
 - `feature`: the commands, buttons, form and shortcut, built from the host;
 - `package`: its declaration to the registry (`PACKAGE`), and all that other features
   may use: `setup_line` (/setup) and `DRAFT_LIFETIME` (the retention sweep).

@@ -25,7 +25,8 @@ from bot.features.concerns.common import (
 )
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.store import CaseNote, CaseStatus, Concern, KnownLead, NoteKind
-from bot.i18n import language, speaking, tr
+from bot.features.concerns.wording import N_, _
+from bot.i18n import format_number, language, speaking, tr
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
 from bot.outbox import NewDelivery
@@ -109,7 +110,7 @@ class Cases:
             if ctx.actor.user_id not in c.excluded
             and not await self._barred_now(ctx, c.case_id)]
         if not cases:
-            return Reply.text(wording.CONCERN_NOTHING_OPEN)
+            return Reply.text(N_("There are no open cases."))
         shown = cases[:LIST_LIMIT]
         lines = [wording.concern_list_header(len(cases))]
         for case in shown:
@@ -118,7 +119,8 @@ class Cases:
                 age(self.host, case.created_at, now),
                 wording.concern_status_words(case.status.value), case.danger))
         if len(cases) > len(shown):
-            lines.append(wording.concern_list_more(len(cases) - len(shown)))
+            lines.append(_("...and {count} more, newer than these. Close or assign the ones above "
+                           "to see them.").format(count=format_number(len(cases) - len(shown))))
         await audit(self.host, ctx, shown[0].case_id, "listed", "",
                     *(c.case_id for c in shown[1:]))
         return Reply.text("\n".join(lines))
@@ -205,11 +207,11 @@ class Cases:
         await audit(self.host, ctx, concern.case_id, "viewed the audit")
         entries = await self.host.store.case_audit(concern.case_id)
         zone = ctx.settings.timezone
-        lines = [wording.concern_audit_header(concern.case_id)]
+        lines = [_("**Audit of case {ref}**").format(ref=concern.case_id)]
         for entry in entries:
             who = neutralise(entry.actor_name) if entry.actor_id else tr(
-                wording.CONCERN_AUDIT_REPORTER if entry.action == "raised"
-                else wording.CONCERN_AUDIT_BOT)
+                N_("the reporter") if entry.action == "raised"
+                else N_("the bot"))
             lines.append(wording.concern_audit_line(local(entry.at, zone), who,
                                                     entry.action, neutralise(entry.detail)))
         return Reply.text("\n".join(lines))
@@ -218,7 +220,8 @@ class Cases:
         """Delete a case's words and notes: explicit (the reference typed twice), audited."""
         concern = await self._case(ctx, "delete")
         if clean_ref(ctx.options.get("confirm")) != concern.case_id:
-            raise UserError(wording.CONCERN_DELETE_CONFIRM)
+            raise UserError(N_("To delete a case, type its reference again in confirm, like "
+                               "/case delete case=C-ABC234 confirm=C-ABC234 reason=\"...\"."))
         reason = str(ctx.options.get("reason", "")).strip()
         await self.host.store.delete_concern(concern.case_id, ctx.actor.user_id,
                                              ctx.actor.display_name, reason, ctx.now())
@@ -230,7 +233,9 @@ class Cases:
     async def register(self, ctx: Context) -> Reply:
         """A lead asks to be sent new concerns."""
         if Role.LEAD not in ctx.roles:
-            raise UserError(wording.CONCERN_NOT_A_LEAD_TO_REGISTER)
+            raise UserError(N_("Only members with the safeguarding lead role can "
+                               "register as a lead. Ask a facilitator if that should "
+                               "be you."))
         await self.host.store.note_lead(KnownLead(ctx.group_id, ctx.actor.user_id,
                                                   ctx.actor.display_name, "registered"),
                                          ctx.now())
@@ -247,7 +252,7 @@ class Cases:
         name = neutralise(routing.name_in(people, who))
         if who in await routing.known_leads(self.host, ctx.group_id):
             return Reply.text(wording.concern_still_a_lead(name))
-        return Reply.text(wording.concern_unregistered(name))
+        return Reply.text(_("{name} will no longer be sent new concerns.").format(name=name))
 
     async def lead_list(self, ctx: Context) -> Reply:
         """Who new concerns are sent to."""

@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.features.concerns import wording
 from bot.features.concerns.routing import barred, known_leads
 from bot.features.concerns.store import AuditEntry, CaseStatus, Concern, KnownLead
+from bot.features.concerns.wording import N_
 from bot.roles import Role
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def may_handle_cases(host: ConcernsHost, ctx: Context) -> bool:
 
 def refuse() -> UserError:
     """The one refusal for "not a lead", "no such case" and "not yours to see"."""
-    return UserError(wording.CONCERN_REFUSED)
+    return UserError(N_("That is not available to you. If you need a safeguarding lead, type "
+                        "/concern."))
 
 
 def local(moment: datetime, zone: str) -> str:

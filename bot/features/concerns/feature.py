@@ -12,13 +12,14 @@ from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.host import ConcernsCoreHost
 from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, Intake
 from bot.features.concerns.routing import ACK_ACTION
+from bot.features.concerns.wording import N_
 from bot.messages import Choice
 from bot.roles import Role
 from bot.typed_words import Typed, fact_words, opinion_words
 
 NAME = "concerns"
 _LEADS = frozenset({Role.LEAD})
-_CASE = OptionSpec("case", wording.CASE_OPTION_CASE, required=True,
+_CASE = OptionSpec("case", N_("the case reference, like C-ABC234"), required=True,
                    min_length=3, max_length=12)
 
 
@@ -40,38 +41,40 @@ def build(host: ConcernsCoreHost) -> Feature:
         # Open to every member on purpose: a non-lead gets the same refusal as a lead
         # asking for a case that does not exist, so nothing about cases leaks. Listed in
         # /help for leads only.
-        cmd("case list", wording.CONCERN_LIST_HELP, cases.list, "/case list"),
-        cmd("case show", wording.CONCERN_SHOW_HELP, cases.show, "/case show case=C-ABC234",
-            _CASE),
-        cmd("case note", wording.CONCERN_NOTE_HELP, cases.note,
-            wording.CASE_NOTE_EXAMPLE, _CASE,
-            OptionSpec("kind", wording.CASE_OPTION_KIND,
+        cmd("case list", N_("Leads only: the open cases, their age and status."), cases.list,
+            "/case list"),
+        cmd("case show", N_("Leads only: read a case and its notes."), cases.show,
+            "/case show case=C-ABC234", _CASE),
+        cmd("case note", N_("Leads only: add a factual note (a fact or an opinion, "
+                            "kept apart)."), cases.note,
+            N_('/case note case=C-ABC234 kind=fact text="Spoke to the member at 3pm."'), _CASE,
+            OptionSpec("kind", N_("fact (what was seen, said or done) or opinion"),
                        required=True, choices=(Choice(Typed(fact_words), "fact"),
                                                Choice(Typed(opinion_words), "opinion"))),
-            OptionSpec("text", wording.CASE_OPTION_TEXT, required=True, max_length=NOTE_LIMIT)),
-        cmd("case assign", wording.CONCERN_ASSIGN_HELP, cases.assign,
+            OptionSpec("text", N_("the note"), required=True, max_length=NOTE_LIMIT)),
+        cmd("case assign", N_("Leads only: give a case to another lead."), cases.assign,
             "/case assign case=C-ABC234 to=@erin", _CASE,
-            OptionSpec("to", wording.CASE_OPTION_TO, OptionType.USER, required=True)),
-        cmd("case close", wording.CONCERN_CLOSE_HELP, cases.close,
-            wording.CASE_CLOSE_EXAMPLE, _CASE,
-            OptionSpec("outcome", wording.CASE_OPTION_OUTCOME, required=True,
+            OptionSpec("to", N_("the lead to give it to"), OptionType.USER, required=True)),
+        cmd("case close", N_("Leads only: close a case; say what the outcome was."), cases.close,
+            N_('/case close case=C-ABC234 outcome="Referred to social services."'), _CASE,
+            OptionSpec("outcome", N_("what happened in the end"), required=True,
                        max_length=NOTE_LIMIT)),
-        cmd("case audit", wording.CONCERN_AUDIT_HELP, cases.audit_trail,
-            "/case audit case=C-ABC234", _CASE),
+        cmd("case audit", N_("Leads only: who viewed or did what on a case, and when."),
+            cases.audit_trail, "/case audit case=C-ABC234", _CASE),
         cmd("case delete", wording.CONCERN_DELETE_HELP, cases.delete,
-            wording.CASE_DELETE_EXAMPLE, _CASE,
-            OptionSpec("confirm", wording.CASE_OPTION_CONFIRM, required=True,
+            N_('/case delete case=C-ABC234 confirm=C-ABC234 reason="past retention"'), _CASE,
+            OptionSpec("confirm", N_("the reference again, to be sure"), required=True,
                        max_length=12),
             OptionSpec("reason", wording.CASE_OPTION_REASON, max_length=500)),
         # Not about any one case, so the registry keeps them for leads.
-        CommandSpec("case register", wording.CONCERN_REGISTER_HELP, cases.register,
-                    "/case register", roles=_LEADS, feature=NAME),
-        CommandSpec("case unregister", wording.CONCERN_UNREGISTER_HELP, cases.unregister,
-                    "/case unregister who=@dev",
-                    options=(OptionSpec("who", wording.CASE_OPTION_WHO,
+        CommandSpec("case register", N_("Leads only: make sure the bot sends you new concerns."),
+                    cases.register, "/case register", roles=_LEADS, feature=NAME),
+        CommandSpec("case unregister", N_("Leads only: stop sending new concerns to someone."),
+                    cases.unregister, "/case unregister who=@dev",
+                    options=(OptionSpec("who", N_("the lead to stop sending concerns to"),
                                         OptionType.USER),), roles=_LEADS, feature=NAME),
-        CommandSpec("case leads", wording.CONCERN_LEADS_HELP, cases.lead_list, "/case leads",
-                    roles=_LEADS, feature=NAME),
+        CommandSpec("case leads", N_("Leads only: who the bot sends new concerns to."),
+                    cases.lead_list, "/case leads", roles=_LEADS, feature=NAME),
     ]
     return Feature(
         NAME, commands=commands,

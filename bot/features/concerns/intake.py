@@ -31,6 +31,7 @@ from bot.features.concerns import routing, wording
 from bot.features.concerns.common import Leads, new_ref
 from bot.features.concerns.reach import reach_kind, reachable_leads, tell_facilitators
 from bot.features.concerns.store import CaseStatus, Concern, ConcernDraft, NewConcern
+from bot.features.concerns.wording import N_
 from bot.logs import log_event
 from bot.messages import Button, FormField, Message, Reply
 from bot.text import has_visible_text
@@ -57,13 +58,15 @@ _HANDED_ON = {
 EscalationHook = Callable[[Concern], None]
 
 FIELDS = (
-    FormField("what", wording.CONCERN_FIELD_WHAT, "paragraph", required=True,
-              max_length=TEXT_LIMIT, placeholder=wording.CONCERN_FIELD_WHAT_HINT),
-    FormField("about", wording.CONCERN_FIELD_ABOUT, "short", required=False,
-              max_length=ABOUT_LIMIT, placeholder=wording.CONCERN_FIELD_ABOUT_HINT),
-    FormField("danger", wording.CONCERN_FIELD_DANGER, "yes_no", required=True),
-    FormField("contact", wording.CONCERN_FIELD_CONTACT, "yes_no", required=True),
-    FormField("anonymous", wording.CONCERN_FIELD_ANONYMOUS, "yes_no", required=True,
+    FormField("what", N_("What is happening? (in your own words)"), "paragraph", required=True,
+              max_length=TEXT_LIMIT, placeholder=N_("Say what you saw or heard, when and where, "
+                                                    "as best you can.")),
+    FormField("about", N_("Who is it about?"), "short", required=False,
+              max_length=ABOUT_LIMIT, placeholder=N_("A name, if you know it. You can leave this "
+                                                     "empty.")),
+    FormField("danger", N_("Is anyone in immediate danger?"), "yes_no", required=True),
+    FormField("contact", N_("May a lead contact you about it?"), "yes_no", required=True),
+    FormField("anonymous", N_("Raise it without your name?"), "yes_no", required=True,
               default="no"),
 )
 
@@ -92,7 +95,7 @@ class Intake:
 
     def _form(self, state: str = "", what: str = "") -> Reply:
         defaults = {"what": what} if what else None
-        return Reply(form=self.form.form(wording.CONCERN_FORM_TITLE, state=state,
+        return Reply(form=self.form.form(N_("Raise a safeguarding concern"), state=state,
                                          defaults=defaults))
 
     async def command(self, ctx: Context) -> Reply:
@@ -122,12 +125,12 @@ class Intake:
         handle = await self._draft(ctx, text)
         buttons = [Button(wording.DM_CHOICE_TELL_LEADS, DM_ACTION, f"{TELL}:{handle}",
                           "primary")]
-        for code, label in ((ONE_TO_ONE, wording.DM_CHOICE_ONE_TO_ONE),
+        for code, label in ((ONE_TO_ONE, N_("Ask for a one-to-one")),
                             (FEEDBACK, wording.DM_CHOICE_FEEDBACK),
-                            (CHECKINS, wording.DM_CHOICE_CHECKINS)):
+                            (CHECKINS, N_("Check-in settings"))):
             if self._offered(ctx, code):
                 buttons.append(Button(label, DM_ACTION, f"{code}:{handle}"))
-        buttons.append(Button(wording.DM_CHOICE_NOTHING, DM_ACTION, f"{NOTHING}:{handle}"))
+        buttons.append(Button(N_("Nothing, thanks"), DM_ACTION, f"{NOTHING}:{handle}"))
         return Reply(messages=(Message(wording.DM_CHOICE, buttons=tuple(buttons)),))
 
     def _offered(self, ctx: Context, code: str) -> bool:
@@ -148,14 +151,18 @@ class Intake:
         draft = await self._own_draft(ctx, handle, any_age=answer != TELL)
         if answer == TELL:
             if draft is None:
-                return Reply.text(wording.CONCERN_DRAFT_GONE)
+                return Reply.text(N_("That question has expired, so I no longer have your "
+                                     "message. Type /concern to raise a concern; it only takes a "
+                                     "minute."))
             return self._form(state=f"d:{handle[:80]}", what=draft.text)
         # Only the member's own draft is dropped (a forged value drops nothing).
         if draft is not None:
             await self.host.store.drop_concern_draft(draft.draft_id)
         event = ctx.event
         if answer not in _HANDED_ON or not isinstance(event, ButtonPress):
-            return Reply(update=Message(wording.CONCERN_DM_DECLINED))
+            return Reply(update=Message(N_("All right, nothing has been raised and I have not "
+                                           "kept your message. Type /help to see what I can do, "
+                                           "or /concern at any time.")))
         _, kind, name = _HANDED_ON[answer]
         if kind == "action":
             return await self.host.handle(replace(event, action=name, value="dm", values=()))

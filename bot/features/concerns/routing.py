@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import Concern
+from bot.features.concerns.wording import N_
 from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Destination, Message
@@ -231,7 +232,7 @@ def lead_text(concern: Concern, zone_name: str) -> str:
 
     raised = wording.when_raised(concern.created_at, ZoneInfo(zone_name))
     if concern.anonymous or not concern.reporter_name:
-        reporter = tr(wording.CONCERN_REPORTER_UNNAMED)
+        reporter = tr(N_("someone who asked not to be named"))
     else:
         reporter = neutralise(concern.reporter_name)
     return wording.concern_for_leads(
@@ -243,7 +244,7 @@ def lead_text(concern: Concern, zone_name: str) -> str:
 
 def ack_message(ref: str, text: str) -> Message:
     """A message carrying a concern and its Acknowledge button."""
-    return Message(text, buttons=(Button(wording.CONCERN_ACK_BUTTON, ACK_ACTION, ref,
+    return Message(text, buttons=(Button(N_("Acknowledge"), ACK_ACTION, ref,
                                          "primary"),))
 
 

@@ -23,14 +23,6 @@ _, ngettext, N_ = _domain.functions()
 
 CONCERN_HELP = N_("Raise a safeguarding concern, privately. Only the safeguarding leads "
                   "see it.")
-CONCERN_FORM_TITLE = N_("Raise a safeguarding concern")
-CONCERN_FIELD_WHAT = N_("What is happening? (in your own words)")
-CONCERN_FIELD_WHAT_HINT = N_("Say what you saw or heard, when and where, as best you can.")
-CONCERN_FIELD_ABOUT = N_("Who is it about?")
-CONCERN_FIELD_ABOUT_HINT = N_("A name, if you know it. You can leave this empty.")
-CONCERN_FIELD_DANGER = N_("Is anyone in immediate danger?")
-CONCERN_FIELD_CONTACT = N_("May a lead contact you about it?")
-CONCERN_FIELD_ANONYMOUS = N_("Raise it without your name?")
 DM_CHOICE = N_("Hello! I'm the group's helper bot, and only you can see this chat. What "
                "would you like to do?\n\n"
                "The first button passes on what you wrote to the safeguarding leads, and "
@@ -38,52 +30,13 @@ DM_CHOICE = N_("Hello! I'm the group's helper bot, and only you can see this cha
                "these buttons can open it. Type /help to see everything I can do.")
 # The choices on a direct message, in this order (button labels: 75 characters at most).
 DM_CHOICE_TELL_LEADS = N_("Tell the safeguarding leads about this")
-DM_CHOICE_ONE_TO_ONE = N_("Ask for a one-to-one")
 DM_CHOICE_FEEDBACK = N_("Send anonymous feedback")
-DM_CHOICE_CHECKINS = N_("Check-in settings")
-DM_CHOICE_NOTHING = N_("Nothing, thanks")
-CONCERN_DM_DECLINED = N_("All right, nothing has been raised and I have not kept your "
-                         "message. Type /help to see what I can do, or /concern at any "
-                         "time.")
-CONCERN_DRAFT_GONE = N_("That question has expired, so I no longer have your message. Type "
-                        "/concern to raise a concern; it only takes a minute.")
-CONCERN_ACK_BUTTON = N_("Acknowledge")
-CONCERN_REFUSED = N_("That is not available to you. If you need a safeguarding lead, type "
-                     "/concern.")
 CONCERN_NOT_OPEN = N_("That case is closed or deleted, so it cannot be changed.")
-CONCERN_NOTHING_OPEN = N_("There are no open cases.")
-CONCERN_LIST_HELP = N_("Leads only: the open cases, their age and status.")
-CONCERN_SHOW_HELP = N_("Leads only: read a case and its notes.")
-CONCERN_NOTE_HELP = N_("Leads only: add a factual note (a fact or an opinion, kept apart).")
-CONCERN_ASSIGN_HELP = N_("Leads only: give a case to another lead.")
-CONCERN_CLOSE_HELP = N_("Leads only: close a case; say what the outcome was.")
-CONCERN_AUDIT_HELP = N_("Leads only: who viewed or did what on a case, and when.")
 CONCERN_DELETE_HELP = N_("Leads only: delete a case's words and notes (kept in the audit).")
-CONCERN_REGISTER_HELP = N_("Leads only: make sure the bot sends you new concerns.")
-CONCERN_LEADS_HELP = N_("Leads only: who the bot sends new concerns to.")
-CONCERN_UNREGISTER_HELP = N_("Leads only: stop sending new concerns to someone.")
-CONCERN_NOT_A_LEAD_TO_REGISTER = N_("Only members with the safeguarding lead role can "
-                                    "register as a lead. Ask a facilitator if that should "
-                                    "be you.")
 CONCERN_ASSIGNEE_NOT_LEAD = N_("That member is not a safeguarding lead the bot knows, or "
                                "cannot see this case. Ask them to type /case register.")
-CONCERN_DELETE_CONFIRM = N_("To delete a case, type its reference again in confirm, like "
-                            "/case delete case=C-ABC234 confirm=C-ABC234 reason=\"...\".")
 
-# /case's options and examples (the option names and case references stay as typed).
-CASE_OPTION_CASE = N_("the case reference, like C-ABC234")
-CASE_OPTION_KIND = N_("fact (what was seen, said or done) or opinion")
-CASE_OPTION_TEXT = N_("the note")
-CASE_OPTION_TO = N_("the lead to give it to")
-CASE_OPTION_OUTCOME = N_("what happened in the end")
-CASE_OPTION_CONFIRM = N_("the reference again, to be sure")
 CASE_OPTION_REASON = N_("why it is deleted")
-CASE_OPTION_WHO = N_("the lead to stop sending concerns to")
-CASE_NOTE_EXAMPLE = N_('/case note case=C-ABC234 kind=fact text="Spoke to the member at '
-                       '3pm."')
-CASE_CLOSE_EXAMPLE = N_('/case close case=C-ABC234 outcome="Referred to social services."')
-CASE_DELETE_EXAMPLE = N_('/case delete case=C-ABC234 confirm=C-ABC234 reason="past '
-                         'retention"')
 
 # The group's emergency text and helplines when the config leaves them as they are
 # (`config.py` uses these as its defaults): said in the reader's language. Text an
@@ -327,7 +280,6 @@ def check_config_leads(ids: int, roles: Sequence[str], concerns_on: bool) -> str
 
 
 CONCERN_PRESS_ACK = N_("Press Acknowledge to take this case. Use /case show to read it later.")
-CONCERN_REPORTER_UNNAMED = N_("someone who asked not to be named")
 
 
 def concern_for_leads(ref: str, raised: str, danger: bool, text: str, about: str,
@@ -437,12 +389,6 @@ def concern_list_line(ref: str, raised: str, age: str, status: str, danger: bool
         ref=ref, raised=raised, age=age, status=status)
 
 
-def concern_list_more(count: int) -> str:
-    """Below a long /case list."""
-    return _("...and {count} more, newer than these. Close or assign the ones above to see "
-             "them.").format(count=format_number(count))
-
-
 def concern_list_header(count: int) -> str:
     """The top of /case list."""
     return _("**Open cases ({count})**").format(count=format_number(count))
@@ -471,15 +417,6 @@ def concern_show(body: str, status: str, age: str, taken_by: str, assignee: str,
     lines.append(_("Notes:") if notes else _("No notes yet."))
     lines.extend(notes)
     return "\n".join(lines)
-
-
-def concern_audit_header(ref: str) -> str:
-    """The top of /case audit."""
-    return _("**Audit of case {ref}**").format(ref=ref)
-
-
-CONCERN_AUDIT_REPORTER = N_("the reporter")
-CONCERN_AUDIT_BOT = N_("the bot")
 
 
 def _audit_words(action: str, detail: str) -> tuple[str, str]:
@@ -555,11 +492,6 @@ def concern_registered(name: str) -> str:
     return _("Thank you, {name}. New concerns will be sent to you by direct message. If "
              "you stop being a lead, ask another lead to type /case unregister.").format(
         name=name)
-
-
-def concern_unregistered(name: str) -> str:
-    """A lead was removed from the known leads."""
-    return _("{name} will no longer be sent new concerns.").format(name=name)
 
 
 def concern_still_a_lead(name: str) -> str:

@@ -21,6 +21,7 @@ from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStore
+from bot.features.feedback.wording import N_
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
@@ -189,7 +190,7 @@ class DigestJobs:
             if number == 1:
                 text = wording.feedback_digest_header(count, audience is Audience.GROUP) \
                     + "\n\n" + text
-            buttons = ((Button(wording.FEEDBACK_ANSWER_BUTTON, ANSWER_ACTION, item.item_id),)
+            buttons = ((Button(N_("You said, we did"), ANSWER_ACTION, item.item_id),)
                        if audience is Audience.GROUP else ())
             out.append(NewDelivery(f"feedback-digest:{key}:{number}", destination,
                                    Message(text, buttons=buttons)))

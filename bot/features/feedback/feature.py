@@ -34,6 +34,7 @@ from bot.features.feedback.digests import ANSWER_ACTION, DigestJobs, FeedbackHos
 from bot.features.feedback.limiter import DailyLimiter
 from bot.features.feedback.review import Review
 from bot.features.feedback.store import Audience, NewFeedback
+from bot.features.feedback.wording import N_
 from bot.messages import Choice, FormField, Reply
 from bot.roles import Role
 from bot.text import neutralise
@@ -47,20 +48,20 @@ ANSWER_FORM = "feedback.answer"
 def send_fields(config: FeedbackConfig) -> tuple[FormField, ...]:
     """The feedback form's fields."""
     return (
-        FormField("message", wording.FEEDBACK_FIELD_MESSAGE, "paragraph", required=True,
+        FormField("message", N_("Your feedback"), "paragraph", required=True,
                   max_length=MESSAGE_LIMIT, placeholder=wording.FEEDBACK_FIELD_MESSAGE_HINT),
-        FormField("topic", wording.FEEDBACK_FIELD_TOPIC, "choice", required=False,
+        FormField("topic", N_("Topic"), "choice", required=False,
                   choices=tuple(Choice(wording.topic_choice(t), t) for t in config.topics)),
-        FormField("audience", wording.FEEDBACK_FIELD_AUDIENCE, "choice", required=True,
+        FormField("audience", N_("Who is it for?"), "choice", required=True,
                   default=Audience.GROUP.value,
-                  choices=(Choice(wording.FEEDBACK_FOR_GROUP, Audience.GROUP.value),
-                           Choice(wording.FEEDBACK_FOR_FACILITATORS,
+                  choices=(Choice(N_("The whole group"), Audience.GROUP.value),
+                           Choice(N_("The facilitators only"),
                                   Audience.FACILITATORS.value))),
     )
 
 
 ANSWER_FIELDS = (
-    FormField("answer", wording.FEEDBACK_ANSWER_FIELD, "paragraph", required=True,
+    FormField("answer", N_("What did you do, or what will you do?"), "paragraph", required=True,
               max_length=MESSAGE_LIMIT, placeholder=wording.FEEDBACK_ANSWER_HINT),
 )
 
@@ -85,7 +86,8 @@ def build(host: FeedbackHost) -> Feature:
         return await review.open_answer(ctx, str(ctx.options["item"]), answer_form)
 
     facilitators = frozenset({Role.FACILITATOR})
-    item = OptionSpec("item", wording.FEEDBACK_OPTION_ITEM, required=True, max_length=40)
+    item = OptionSpec("item", N_("the feedback's ref, from /feedback list or the digest"),
+                      required=True, max_length=40)
     commands = [
         CommandSpec("feedback",
                     wording.feedback_help_text(config.group_min_items,
@@ -95,12 +97,13 @@ def build(host: FeedbackHost) -> Feature:
         CommandSpec("feedback list", wording.FEEDBACK_LIST_HELP, review.list, "/feedback list",
                     roles=facilitators, feature="feedback"),
         CommandSpec("feedback hide", wording.FEEDBACK_HIDE_HELP, review.hide,
-                    wording.FEEDBACK_HIDE_EXAMPLE,
-                    options=(item, OptionSpec("reason", wording.FEEDBACK_OPTION_REASON,
+                    N_("/feedback hide item=3f9a1c2b7d reason=\"names a member\""),
+                    options=(item, OptionSpec("reason", N_("why it is hidden"),
                                               required=True, max_length=REASON_LIMIT)),
                     roles=facilitators, feature="feedback"),
-        CommandSpec("feedback answer", wording.FEEDBACK_ANSWER_HELP, answer_command,
-                    wording.FEEDBACK_ANSWER_EXAMPLE, options=(item,), roles=facilitators,
+        CommandSpec("feedback answer", N_("Answer a piece of feedback in public: \"you said, we "
+                                          "did\" (facilitators)."), answer_command,
+                    N_("/feedback answer item=3f9a1c2b7d"), options=(item,), roles=facilitators,
                     feature="feedback", opens_form=True),
     ]
     digests = DigestJobs(host)

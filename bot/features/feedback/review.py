@@ -17,6 +17,7 @@ from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
 from bot.features.feedback.digests import FeedbackHost, local_day, release, reviewed_since
 from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStatus
+from bot.features.feedback.wording import N_, _
 from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
@@ -102,7 +103,8 @@ class Review:
             raise UserError(wording.feedback_no_item(neutralise(ref)))
         if not await self.host.store.hide_feedback(ctx.group_id, ref, reason,
                                                    ctx.actor.user_id, coarse_day(ctx.now())):
-            raise UserError(wording.FEEDBACK_CANT_HIDE)
+            raise UserError(N_("Only feedback still waiting for its digest can be hidden; this one "
+                               "has already been shared or hidden."))
         log_event(log, logging.INFO, "feedback.hidden", group=ctx.group_id, item=ref)
         return Reply.text(wording.feedback_hidden(ref))
 
@@ -112,9 +114,12 @@ class Review:
         if item is None:
             raise UserError(wording.feedback_no_item(neutralise(ref)))
         if item.status is FeedbackStatus.HIDDEN:
-            raise UserError(wording.FEEDBACK_HIDDEN_CANT_ANSWER)
+            raise UserError(N_("That feedback was hidden, so it can't be answered in "
+                               "public."))
         if item.audience is not Audience.GROUP:
-            raise UserError(wording.FEEDBACK_FOR_FACILITATORS_ONLY)
+            raise UserError(N_("That feedback was written for the facilitators only, so it "
+                               "can't be quoted in public. You can still answer its point in "
+                               "your own words in the group."))
         if item.status is not FeedbackStatus.DELIVERED:
             raise UserError(wording.FEEDBACK_NOT_DELIVERED)
         return item
@@ -122,8 +127,8 @@ class Review:
     async def open_answer(self, ctx: Context, raw: str, form: FormSpec) -> Reply:
         """The answer form for an item that may be answered in public."""
         item = await self._answerable(ctx, _ref(raw))
-        return Reply(form=form.form(wording.FEEDBACK_ANSWER_FORM_TITLE, state=item.item_id,
-                                    submit_label=wording.FEEDBACK_ANSWER_POST))
+        return Reply(form=form.form(N_("You said, we did"), state=item.item_id,
+                                    submit_label=N_("Post")))
 
     async def answer(self, ctx: Context) -> Reply:
         """Store the answer and its public post, quoting the item, together."""
@@ -135,8 +140,9 @@ class Review:
         with speaking(ctx.settings.language):  # a channel post: the group's language
             post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
                                Destination.to_channel(ctx.group_id, channel),
-                               Message(wording.feedback_you_said_we_did(
-                                   quote_block(item.text), answer)))
+                               Message(_("**You said, we did**\nYou said:\n{quoted}\n"
+                                         "We did:\n{answer}")
+                                       .format(quoted=quote_block(item.text), answer=answer)))
         if not await self.host.store.answer_feedback(ctx.group_id, item.item_id, answer,
                                                      coarse_day(now), [post], now):
             raise UserError(wording.FEEDBACK_NOT_DELIVERED)

@@ -24,14 +24,8 @@ _domain = Domain("feedback", __file__)
 _, ngettext, N_ = _domain.functions()
 
 
-
 FEEDBACK_FORM_TITLE = N_("Anonymous feedback")
-FEEDBACK_FIELD_MESSAGE = N_("Your feedback")
 FEEDBACK_FIELD_MESSAGE_HINT = N_("Say what you think. Nobody will see who wrote it.")
-FEEDBACK_FIELD_TOPIC = N_("Topic")
-FEEDBACK_FIELD_AUDIENCE = N_("Who is it for?")
-FEEDBACK_FOR_GROUP = N_("The whole group")
-FEEDBACK_FOR_FACILITATORS = N_("The facilitators only")
 # The topics a group has unless its config names its own: translated where they are
 # shown; a group's own topics are its own words, shown as they are.
 DEFAULT_TOPICS = (N_("meetings"), N_("how the group works"), N_("something else"))
@@ -186,23 +180,7 @@ FEEDBACK_LIST_HELP = N_("Check feedback before it is shared, and see recent feed
 FEEDBACK_HIDE_HELP = N_(
     "Keep a piece of feedback out of its digest, with a reason that is recorded "
     "(facilitators). Nobody can find out who wrote feedback: the bot never stores it.")
-FEEDBACK_ANSWER_HELP = N_("Answer a piece of feedback in public: \"you said, we did\" "
-                          "(facilitators).")
-FEEDBACK_HIDE_EXAMPLE = N_("/feedback hide item=3f9a1c2b7d reason=\"names a member\"")
-FEEDBACK_ANSWER_EXAMPLE = N_("/feedback answer item=3f9a1c2b7d")
-FEEDBACK_OPTION_ITEM = N_("the feedback's ref, from /feedback list or the digest")
-FEEDBACK_OPTION_REASON = N_("why it is hidden")
-FEEDBACK_ANSWER_BUTTON = N_("You said, we did")
-FEEDBACK_ANSWER_FORM_TITLE = N_("You said, we did")
-FEEDBACK_ANSWER_FIELD = N_("What did you do, or what will you do?")
 FEEDBACK_ANSWER_HINT = N_("This is posted for everyone, quoting the feedback.")
-FEEDBACK_ANSWER_POST = N_("Post")
-
-
-def feedback_you_said_we_did(quoted: str, answer: str) -> str:
-    """The public answer to a piece of feedback."""
-    return _("**You said, we did**\nYou said:\n{quoted}\nWe did:\n{answer}").format(
-        quoted=quoted, answer=answer)
 
 
 def feedback_answer_posted(channel: str) -> str:
@@ -223,21 +201,12 @@ def feedback_no_item(ref: str) -> str:
 
 FEEDBACK_NOT_DELIVERED = N_("That feedback hasn't been shared yet, so it can't be answered "
                             "yet. It will be in a coming digest.")
-FEEDBACK_FOR_FACILITATORS_ONLY = N_(
-    "That feedback was written for the facilitators only, so it can't be quoted in public. "
-    "You can still answer its point in your own words in the group.")
-FEEDBACK_HIDDEN_CANT_ANSWER = N_("That feedback was hidden, so it can't be answered in "
-                                 "public.")
 
 
 def feedback_hidden(ref: str) -> str:
     """A facilitator hid an item."""
     return _("Hidden: feedback {ref} won't be in a digest. Your reason was recorded. Nobody "
              "can find out who wrote it, because the bot never stored that.").format(ref=ref)
-
-
-FEEDBACK_CANT_HIDE = N_("Only feedback still waiting for its digest can be hidden; this one "
-                        "has already been shared or hidden.")
 
 
 def _review_rule(review_hours: int) -> str:

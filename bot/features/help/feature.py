@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features.help import wording
+from bot.features.help.wording import N_, _
 from bot.features.host import CoreHost
 from bot.i18n import language, tr
 from bot.messages import Reply
@@ -39,10 +40,10 @@ def build(host: CoreHost[Any, None]) -> Feature:
 
     spec = CommandSpec(
         name="help",
-        description=wording.HELP_HELP,
+        description=N_("Show what you can do here, with an example of each command."),
         handler=show_help,
-        example=wording.HELP_EXAMPLE,
-        options=(OptionSpec("command", wording.HELP_OPTION, max_length=60),),
+        example=N_("/help  or  /help setup"),
+        options=(OptionSpec("command", N_("a command to learn more about"), max_length=60),),
     )
     return Feature("help", commands=[spec])
 
@@ -61,7 +62,8 @@ def _families(host: CoreHost[Any, None]) -> dict[str, str]:
 def _overview(visible: Sequence[CommandSpec], families: Mapping[str, str]) -> str:
     """/help without a topic: one entry per command or family, each saying what it is
     for, with an example or the family's commands."""
-    lines = [tr(wording.HELP_INTRO), ""]
+    lines = [tr(N_("Here is what you can do. Commands start with a slash (/). "
+                   "Type /help followed by a command's name to learn more about it.")), ""]
     for name, specs in _by_first_word(visible).items():
         bare = next((s for s in specs if s.name == name), None)
         verbs = [" ".join(s.words[1:]) for s in specs if s.name != name]
@@ -95,12 +97,13 @@ def _detail(ctx: Context, registry: Registry, families: Mapping[str, str], topic
     if exact is not None or under:
         # A family (`/help checkin`): the command of that name in full, then each of
         # the others with an example, as its /help line promises.
-        lines = ([_full(exact), "", tr(wording.HELP_FAMILY_MORE)] if exact is not None
+        lines = ([_full(exact), "", tr(N_("More commands:"))] if exact is not None
                  else [wording.help_family_header(topic, families.get(topic))])
         for s in under:
             lines.append(wording.help_line(s.name, tr(s.description)))
             lines.append(wording.help_example(tr(s.example)))
-        lines += ["", wording.help_family_footer(under[0].name)]
+        lines += ["", _("To see one command's options, type /help and its name, like /help "
+                        "{example}.").format(example=under[0].name)]
         return "\n".join(lines)
     spec = registry.get(topic)
     known = [spec] if spec is not None else registry.under(topic)

@@ -9,13 +9,7 @@ from bot.i18n import Domain, plain_list
 
 _, ngettext, N_ = Domain("help", __file__).functions()
 
-HELP_HELP = N_("Show what you can do here, with an example of each command.")
-HELP_OPTION = N_("a command to learn more about")
-HELP_EXAMPLE = N_("/help  or  /help setup")
-HELP_INTRO = N_("Here is what you can do. Commands start with a slash (/). "
-                "Type /help followed by a command's name to learn more about it.")
 HELP_PRIVATE_NOTE = N_("Only you can see this list.")
-HELP_FAMILY_MORE = N_("More commands:")
 
 
 def help_line(name: str, description: str) -> str:
@@ -63,7 +57,3 @@ def help_family_header(name: str, description: str | None) -> str:
             else _("The /{name} commands:").format(name=name))
 
 
-def help_family_footer(example: str) -> str:
-    """/help FAMILY: the last line, saying how to see one command's options."""
-    return _("To see one command's options, type /help and its name, like /help "
-             "{example}.").format(example=example)

@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.features import Feature
 from bot.features.host import FeatureHost
 from bot.features.language import wording
+from bot.features.language.wording import N_
 from bot.i18n import from_platform, language_name, languages, read_language, speaking, tr
 from bot.languages import LanguageStore
 from bot.messages import Reply
@@ -48,12 +49,13 @@ def build(host: LanguageHost) -> Feature:
 
     spec = CommandSpec(
         name="language",
-        description=wording.LANGUAGE_HELP,
+        description=N_("See the language I write to you in, and choose another."),
         handler=language,
-        example=wording.LANGUAGE_EXAMPLE,
+        example=N_("/language  or  /language Cymraeg"),
         # Typed freely, not a fixed list: a language is read by its code or its name,
         # in itself or in English ("cy", "Cymraeg", "Welsh").
-        options=(OptionSpec("language", wording.LANGUAGE_OPTION, max_length=40),),
+        options=(OptionSpec("language", N_("the language you want, like Cymraeg or English"),
+                            max_length=40),),
     )
     return Feature("language", commands=[spec])
 

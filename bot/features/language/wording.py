@@ -8,9 +8,6 @@ from bot.i18n import Domain, or_list
 
 _, ngettext, N_ = Domain("language", __file__).functions()
 
-LANGUAGE_HELP = N_("See the language I write to you in, and choose another.")
-LANGUAGE_OPTION = N_("the language you want, like Cymraeg or English")
-LANGUAGE_EXAMPLE = N_("/language  or  /language Cymraeg")
 GROUP_CHOICE = N_("The group's language")
 
 

@@ -48,8 +48,9 @@ from bot.features.meetings.when import (
     parse_repeat,
     parse_when,
 )
+from bot.features.meetings.wording import N_, _
+from bot.i18n import format_number, speaking
 from bot.i18n import language as _current
-from bot.i18n import speaking
 from bot.membership import not_in_group
 from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
@@ -83,23 +84,23 @@ NOTES_MAX = 1000
 MAX_REMINDER_MINUTES = int(LONGEST_OFFSET.total_seconds() // 60)
 
 SCHEDULE_FIELDS = (
-    FormField("title", wording.MEETING_TITLE_LABEL, max_length=TITLE_MAX,
-              placeholder=wording.MEETING_TITLE_PLACEHOLDER),
-    FormField("when", wording.MEETING_WHEN_LABEL, max_length=100,
-              placeholder=wording.MEETING_WHEN_PLACEHOLDER),
-    FormField("repeat", wording.MEETING_REPEAT_LABEL, required=False, max_length=200,
-              placeholder=wording.MEETING_REPEAT_PLACEHOLDER),
-    FormField("where", wording.MEETING_WHERE_LABEL, required=False, max_length=300,
-              placeholder=wording.MEETING_WHERE_PLACEHOLDER),
-    FormField("agenda", wording.MEETING_AGENDA_LABEL, kind="paragraph", required=False,
+    FormField("title", N_("Title"), max_length=TITLE_MAX,
+              placeholder=N_("Monthly group meeting")),
+    FormField("when", N_("When"), max_length=100,
+              placeholder=N_("next Tuesday 6pm")),
+    FormField("repeat", N_("Repeat"), required=False, max_length=200,
+              placeholder=N_("none, weekly, fortnightly, monthly, monthly by weekday")),
+    FormField("where", N_("Where (a place or a link)"), required=False, max_length=300,
+              placeholder=N_("Community room, or a video link")),
+    FormField("agenda", N_("Agenda notes"), kind="paragraph", required=False,
               max_length=NOTES_MAX),
 )
 MINUTES_FIELDS = (
-    FormField("summary", wording.MINUTES_SUMMARY_LABEL, kind="paragraph", max_length=1500),
-    FormField("decisions", wording.MINUTES_DECISIONS_LABEL, kind="paragraph",
+    FormField("summary", N_("Summary"), kind="paragraph", max_length=1500),
+    FormField("decisions", N_("Decisions"), kind="paragraph",
               required=False, max_length=1000),
-    FormField("actions", wording.MINUTES_ACTIONS_LABEL, kind="paragraph", required=False,
-              max_length=1000, placeholder=wording.MINUTES_ACTIONS_PLACEHOLDER),
+    FormField("actions", N_("Action items, one per line"), kind="paragraph", required=False,
+              max_length=1000, placeholder=N_("@sam: book the room (Friday)")),
 )
 
 
@@ -197,7 +198,7 @@ class Flows:
                       defaults: dict[str, str] | None = None) -> Reply:
         """The schedule form, maybe pre-filled."""
         spec = self.schedule_spec
-        title = wording.MEETING_EDIT_FORM_TITLE if editing else wording.MEETING_FORM_TITLE
+        title = N_("Change a meeting") if editing else N_("Schedule a meeting")
         return Reply(form=spec.form(title, state=state.encode(), defaults=defaults,
                                     submit_label=catalog.FORM_SEND))
 
@@ -250,16 +251,17 @@ class Flows:
         assert record is not None
         when = when_text(start, zone)
         if zone.key != group_zone.key:
-            when = wording.meeting_in_zone(when, when_text(start, group_zone))
+            when = _("{when}; that is {group_when}").format(
+                when=when, group_when=when_text(start, group_zone))
         text = wording.meeting_check(
             neutralise(record.title), when, repeat_text(record), neutralise(record.location),
             wording.reminders_words([describe_offset(m) for m in record.reminders]),
             posts_in(ctx.settings.updates_channel, channel), editing=editing is not None)
         value = str(draft_id)
         return Reply(messages=(Message(text, buttons=(
-            Button(wording.MEETING_SAVE, CONFIRM, value, "primary"),
-            Button(wording.MEETING_CHANGE, CHANGE, value),
-            Button(wording.MEETING_DISCARD, DISCARD, value))),))
+            Button(N_("Save meeting"), CONFIRM, value, "primary"),
+            Button(N_("Change"), CHANGE, value),
+            Button(N_("Don't save"), DISCARD, value))),))
 
     async def _draft(self, ctx: Context) -> MeetingRecord:
         draft_id = parse_id(ctx.options.get("value"))
@@ -307,7 +309,7 @@ class Flows:
         """Don't save: forget the draft."""
         draft = await self._draft(ctx)
         await self.store.discard_draft(ctx.group_id, draft.id)
-        return Reply(update=Message(wording.MEETING_DISCARDED))
+        return Reply(update=Message(N_("Not saved. Nothing was changed.")))
 
     async def upcoming(self, ctx: Context, line: Callable[[MeetingRecord, str], str]
                        ) -> tuple[ZoneInfo, list[str]]:
@@ -505,7 +507,8 @@ class Flows:
         meeting, occurrence = await self.next_meeting(ctx, ctx.options.get("meeting"))
         text = str(ctx.options["text"]).strip()
         if len(text) > AGENDA_MAX:
-            raise UserError(wording.agenda_too_long(AGENDA_MAX))
+            raise UserError(_("Please keep an agenda point under {most} characters. Nothing was "
+                              "added.").format(most=format_number(AGENDA_MAX)))
         await self.store.add_agenda_item(meeting.id, occurrence, ctx.actor.user_id,
                                          ctx.actor.display_name, text, ctx.now())
         # A reminder prepared ahead was dropped with it: this process makes it again.
@@ -532,7 +535,7 @@ class Flows:
         if ctx.options.get("meeting"):
             state = str((await self.meeting(ctx, int(ctx.options["meeting"]))).id)
         spec = self.minutes_spec
-        return Reply(form=spec.form(wording.MINUTES_FORM_TITLE, state=state,
+        return Reply(form=spec.form(N_("Minutes"), state=state,
                                     submit_label=catalog.FORM_SEND))
 
     async def submit_minutes(self, ctx: Context) -> Reply:
@@ -584,7 +587,10 @@ class Flows:
         items = await self.store.open_actions(
             ctx.group_id, None if everyone else ctx.actor.user_id)
         if not items:
-            return Reply.text(wording.ACTIONS_NONE if everyone else wording.ACTIONS_NONE_MINE)
+            return Reply.text(
+                N_("There are no open action items.") if everyone
+                else N_("You have no open action items. Type /actions all=yes to see "
+                        "everyone's."))
         may_close = [a for a in items if self._may_close(ctx, a.owner_id)][:5]
         return Reply(messages=(Message(wording.actions_list([action_text(a) for a in items],
                                                             everyone),

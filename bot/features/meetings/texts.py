@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.features.meetings import wording
 from bot.features.meetings.store import ActionRecord, MeetingRecord
 from bot.features.meetings.when import describe_rule
+from bot.features.meetings.wording import N_, _
 from bot.messages import Button, Message
 from bot.parsing import parse_id
 from bot.text import neutralise
@@ -16,8 +17,8 @@ from bot.text import neutralise
 RSVP_ACTION = "meetings.rsvp"
 DM_ACTION = "meetings.dm"
 ACTION_DONE = "meetings.action_done"
-RSVP_LABELS = {"going": wording.RSVP_GOING, "maybe": wording.RSVP_MAYBE,
-               "no": wording.RSVP_NO}
+RSVP_LABELS = {"going": N_("Going"), "maybe": N_("Maybe"),
+               "no": N_("Can't make it")}
 
 
 def posts_in(updates_channel: str, scheduled_in: str) -> str:
@@ -73,7 +74,7 @@ def reminder_message(meeting: MeetingRecord, occurrence: datetime, agenda: list[
     buttons = tuple(Button(label, f"{RSVP_ACTION}.{answer}", value,
                            "primary" if answer == "going" else "secondary")
                     for answer, label in RSVP_LABELS.items())
-    buttons += (Button(wording.REMIND_ME_BY_DM, DM_ACTION, str(meeting.id)),)
+    buttons += (Button(N_("Remind me by DM too"), DM_ACTION, str(meeting.id)),)
     return Message(text, buttons=buttons)
 
 
@@ -86,4 +87,4 @@ def action_text(action: ActionRecord) -> str:
 
 def done_button(action: ActionRecord) -> Button:
     """The button that marks an action item done."""
-    return Button(wording.done_label(action.id), ACTION_DONE, str(action.id))
+    return Button(_("Mark done ({id})").format(id=action.id), ACTION_DONE, str(action.id))

@@ -18,7 +18,9 @@ from dateutil.rrule import rrule, rrulestr
 from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
 from bot.dates import read_day, read_moment
 from bot.features.meetings import wording
-from bot.i18n import babel_locale, tr
+from bot.features.meetings.wording import N_, _, ngettext
+from bot.i18n import babel_locale, format_number, tr
+from bot.text import echo
 from bot.typed_words import (
     fortnightly_words,
     joining_words,
@@ -68,9 +70,11 @@ def parse_due_date(text: str, zone: ZoneInfo, now: datetime) -> date:
     """A due date ("Friday", "8 December", "2026-12-08"); today or later."""
     found = read_day(text, zone, now)
     if found is None:
-        raise WhenError(wording.action_due_unknown(" ".join(text.split())))
+        raise WhenError(_("I couldn't read the due date “{text}”. Try “Friday”, “8 December” or "
+                          "“2026-12-08”.").format(text=echo(" ".join(text.split()))))
     if found < now.astimezone(zone).date():
-        raise WhenError(wording.action_due_past(" ".join(text.split())))
+        raise WhenError(_("The due date “{text}” has already passed. Please choose today or later."
+                          ).format(text=echo(" ".join(text.split()))))
     return found
 
 
@@ -102,7 +106,7 @@ def parse_repeat(text: str, start: datetime, now: datetime) -> str:
         rule = text.strip().split(":", 1)[1] if word.startswith("rrule:") else text.strip()
         rule = rule.upper()
         if "DTSTART" in rule:
-            raise WhenError(wording.meeting_rule_bad(text, tr(wording.RULE_NO_DTSTART)))
+            raise WhenError(wording.meeting_rule_bad(text, tr(N_("leave out DTSTART"))))
     else:
         raise WhenError(wording.meeting_repeat_unknown(text))
     check_rule(rule, start, now, text)
@@ -139,27 +143,28 @@ def nth_weekday_code(start: datetime) -> str:
 def describe_rule(rule: str, start: datetime) -> str:
     """A repeat rule in words (the common ones), else the rule itself."""
     if not rule:
-        return tr(wording.REPEAT_NONE)
+        return tr(N_("once (does not repeat)"))
     if rule == "FREQ=WEEKLY":
-        return wording.repeat_weekly(wording.weekday(start, _zone(start)))
+        return _("every week on {day}").format(day=wording.weekday(start, _zone(start)))
     if rule == "FREQ=WEEKLY;INTERVAL=2":
-        return wording.repeat_fortnightly(wording.weekday(start, _zone(start)))
+        return _("every two weeks on {day}").format(day=wording.weekday(start, _zone(start)))
     if rule == f"FREQ=MONTHLY;BYMONTHDAY={start.day}":
-        return wording.repeat_monthly_date(start.day)
+        return _("every month on day {day} (months without that day are skipped)").format(
+            day=format_number(start.day))
     match = re.fullmatch(r"FREQ=MONTHLY;BYDAY=([+-]\d)([A-Z]{2})", rule)
     if match and match.group(2) in _DAY_CODES:
         day = babel_locale().days["format"]["wide"][_DAY_CODES.index(match.group(2))]
         nth = int(match.group(1))
         return wording.repeat_monthly_weekday(nth if nth in _ORDINALS.values()
                                               else match.group(1), day)
-    return wording.repeat_rule(rule)
+    return _("by the rule {rule}").format(rule=rule)
 
 
 def build_rule(rule: str, start: datetime) -> rrule:
     """The dateutil rule, expanded in the start's zone (so wall-clock time holds)."""
     built = rrulestr(rule, dtstart=start)
     if not isinstance(built, rrule):
-        raise WhenError(wording.meeting_rule_bad(rule, tr(wording.RULE_ONE_RRULE)))
+        raise WhenError(wording.meeting_rule_bad(rule, tr(N_("use a single RRULE"))))
     return built
 
 
@@ -170,7 +175,7 @@ def check_rule(rule: str, start: datetime, now: datetime, shown: str) -> None:
         raise WhenError(wording.meeting_rule_too_often(shown))
     interval = re.search(r"INTERVAL=(-?\d+)", rule)
     if interval is not None and not 1 <= int(interval.group(1)) <= 1000:
-        raise WhenError(wording.meeting_rule_bad(shown, tr(wording.RULE_INTERVAL)))
+        raise WhenError(wording.meeting_rule_bad(shown, tr(N_("INTERVAL must be from 1 to 1000"))))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -208,15 +213,20 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     joining = "|".join(re.escape(w) for w in sorted(understood(joining_words), key=len,
                                                     reverse=True))
     if not found or re.sub(r"[\s,;]|(?<!\w)(" + joining + r")(?!\w)", "", leftover):
-        raise WhenError(wording.meeting_reminders_unknown(text))
+        raise WhenError(_("Sorry, I couldn't read the reminder times “{text}”. Write them like "
+                          "“1 day, 1 hour” or “2 hours, 15 minutes”, or “none”.").format(
+            text=echo(text)))
     minutes = set()
     for amount, unit in found:
         value = int(amount) * units[unit]
         if not 1 <= value <= LONGEST_OFFSET.total_seconds() // 60:
-            raise WhenError(wording.meeting_reminders_range(text))
+            raise WhenError(_("Each reminder time in “{text}” must be between 1 minute and 4 weeks "
+                              "before the meeting.").format(text=echo(text)))
         minutes.add(value)
     if len(minutes) > MAX_REMINDERS:
-        raise WhenError(wording.meeting_reminders_too_many(MAX_REMINDERS))
+        raise WhenError(ngettext("Please choose at most {most} reminder time.",
+                                 "Please choose at most {most} reminder times.",
+                                 MAX_REMINDERS).format(most=format_number(MAX_REMINDERS)))
     return tuple(sorted(minutes, reverse=True))
 
 

@@ -25,40 +25,9 @@ _, ngettext, N_ = _domain.functions()
 REPEAT_CHOICES = N_("none, weekly, fortnightly, monthly (same date), monthly by weekday "
                     '(like "second Tuesday"), or a calendar rule like '
                     '"RRULE:FREQ=WEEKLY;BYDAY=MO"')
-REPEAT_NONE = N_("once (does not repeat)")
-MEETING_FORM_TITLE = N_("Schedule a meeting")
-MEETING_EDIT_FORM_TITLE = N_("Change a meeting")
-MEETING_TITLE_LABEL = N_("Title")
-MEETING_WHEN_LABEL = N_("When")
-MEETING_REPEAT_LABEL = N_("Repeat")
-MEETING_WHERE_LABEL = N_("Where (a place or a link)")
-MEETING_AGENDA_LABEL = N_("Agenda notes")
-MEETING_TITLE_PLACEHOLDER = N_("Monthly group meeting")
-MEETING_WHEN_PLACEHOLDER = N_("next Tuesday 6pm")
-MEETING_REPEAT_PLACEHOLDER = N_("none, weekly, fortnightly, monthly, monthly by weekday")
-MEETING_WHERE_PLACEHOLDER = N_("Community room, or a video link")
-MEETING_SAVE = N_("Save meeting")
-MEETING_CHANGE = N_("Change")
-MEETING_DISCARD = N_("Don't save")
-RSVP_GOING = N_("Going")
-RSVP_MAYBE = N_("Maybe")
-RSVP_NO = N_("Can't make it")
-REMIND_ME_BY_DM = N_("Remind me by DM too")
-MINUTES_FORM_TITLE = N_("Minutes")
-MINUTES_SUMMARY_LABEL = N_("Summary")
-MINUTES_DECISIONS_LABEL = N_("Decisions")
-MINUTES_ACTIONS_LABEL = N_("Action items, one per line")
-MINUTES_ACTIONS_PLACEHOLDER = N_("@sam: book the room (Friday)")
 MEETING_NONE = N_("There are no meetings coming up. Type /meeting schedule to add one.")
-MEETING_DISCARDED = N_("Not saved. Nothing was changed.")
 MEETING_DRAFT_GONE = N_("That meeting was already saved or set aside. Type /meeting list "
                         "to see the meetings.")
-ACTIONS_NONE_MINE = N_("You have no open action items. Type /actions all=yes to see "
-                       "everyone's.")
-ACTIONS_NONE = N_("There are no open action items.")
-AGENDA_EMPTY = N_("Nothing on the agenda yet. Add a point with /agenda add text=\"...\".")
-NOT_GIVEN = N_("not given")
-NO_REMINDERS = N_("no reminders")
 SENT_LATE = N_("(sent late)")
 
 
@@ -137,11 +106,6 @@ def meeting_rule_bad(text: str, problem: str) -> str:
                                   choices=tr(REPEAT_CHOICES))
 
 
-RULE_NO_DTSTART = N_("leave out DTSTART")
-RULE_ONE_RRULE = N_("use a single RRULE")
-RULE_INTERVAL = N_("INTERVAL must be from 1 to 1000")
-
-
 def meeting_rule_never(text: str) -> str:
     """A repeat rule with no meetings after now."""
     return _("The repeat rule “{text}” never gives a meeting after now. Please check its "
@@ -160,22 +124,6 @@ def meeting_weekday_mismatch(day: str, rule: str) -> str:
              "repeat, so that they match.").format(day=day, rule=rule)
 
 
-def repeat_weekly(day: str) -> str:
-    """Weekly, in words."""
-    return _("every week on {day}").format(day=day)
-
-
-def repeat_fortnightly(day: str) -> str:
-    """Fortnightly, in words."""
-    return _("every two weeks on {day}").format(day=day)
-
-
-def repeat_monthly_date(day: int) -> str:
-    """Monthly by date, in words."""
-    return _("every month on day {day} (months without that day are skipped)").format(
-        day=format_number(day))
-
-
 def repeat_monthly_weekday(nth: int | str, day: str) -> str:
     """Monthly by weekday, in words (`nth` 1 to 4, or -1 for the last; else the rule's
     own number, as it is)."""
@@ -189,30 +137,6 @@ def repeat_monthly_weekday(nth: int | str, day: str) -> str:
         -1: _("every month on the last {day}"),
     }
     return sentences[nth].format(day=day)
-
-
-def repeat_rule(rule: str) -> str:
-    """A custom rule, as given."""
-    return _("by the rule {rule}").format(rule=rule)
-
-
-def meeting_reminders_unknown(text: str) -> str:
-    """Reminder times that could not be read."""
-    return _("Sorry, I couldn't read the reminder times “{text}”. Write them like "
-             "“1 day, 1 hour” or “2 hours, 15 minutes”, or “none”.").format(text=echo(text))
-
-
-def meeting_reminders_range(text: str) -> str:
-    """A reminder time too short or too long."""
-    return _("Each reminder time in “{text}” must be between 1 minute and 4 weeks before "
-             "the meeting.").format(text=echo(text))
-
-
-def meeting_reminders_too_many(most: int) -> str:
-    """Too many reminder times."""
-    return ngettext("Please choose at most {most} reminder time.",
-                    "Please choose at most {most} reminder times.", most).format(
-        most=format_number(most))
 
 
 def offset_words(weeks: int, days: int, hours: int, minutes: int) -> str:
@@ -233,7 +157,7 @@ def offset_words(weeks: int, days: int, hours: int, minutes: int) -> str:
 def reminders_words(offsets: Sequence[str]) -> str:
     """"1 day and 1 hour before", or "no reminders"."""
     if not offsets:
-        return tr(NO_REMINDERS)
+        return tr(N_("no reminders"))
     return _("{offsets} before").format(offsets=and_list(offsets))
 
 
@@ -245,16 +169,11 @@ def meeting_check(title: str, when: str, repeat: str, where: str, reminders: str
              f"- **{title}**",
              _("- When: {when}").format(when=when),
              _("- Repeats: {repeat}").format(repeat=repeat),
-             _("- Where: {where}").format(where=where or tr(NOT_GIVEN)),
+             _("- Where: {where}").format(where=where or tr(N_("not given"))),
              _("- Reminders in {channel}: {reminders}").format(
                  channel=channel_ref(channel), reminders=reminders),
              _("Press Save meeting if this is right, or Change to correct it.")]
     return "\n".join(lines)
-
-
-def meeting_in_zone(when: str, group_when: str) -> str:
-    """A time in the member's zone followed by the same time in the group's."""
-    return _("{when}; that is {group_when}").format(when=when, group_when=group_when)
 
 
 def meeting_saved(title: str, meeting_id: int, channel: str, editing: bool) -> str:
@@ -426,19 +345,14 @@ def agenda_show(title: str, when: str, notes: str, items: Sequence[str]) -> str:
         lines.append(notes)
     lines += [f"- {item}" for item in items]
     if not notes and not items:
-        lines.append(tr(AGENDA_EMPTY))
+        lines.append(tr(N_("Nothing on the agenda yet. Add a point with /agenda add "
+                           "text=\"...\".")))
     return "\n".join(lines)
 
 
 def agenda_item(author: str, text: str) -> str:
     """One agenda point with who added it."""
     return _("{text} (added by {author})").format(text=text, author=author)
-
-
-def agenda_too_long(most: int) -> str:
-    """An agenda point over the limit."""
-    return _("Please keep an agenda point under {most} characters. Nothing was added."
-             ).format(most=format_number(most))
 
 
 def minutes_title(moment: datetime, zone: ZoneInfo) -> str:
@@ -478,18 +392,6 @@ def action_line_bad(number: int, line: str) -> str:
 def action_line_problem(number: int, problem: str) -> str:
     """A problem with one line of the action items."""
     return _("Line {number}: {problem}").format(number=format_number(number), problem=problem)
-
-
-def action_due_unknown(text: str) -> str:
-    """A due date that could not be read."""
-    return _("I couldn't read the due date “{text}”. Try “Friday”, “8 December” or "
-             "“2026-12-08”.").format(text=echo(text))
-
-
-def action_due_past(text: str) -> str:
-    """A due date in the past."""
-    return _("The due date “{text}” has already passed. Please choose today or later."
-             ).format(text=echo(text))
 
 
 def action_owners_unknown(owners: Sequence[str]) -> str:
@@ -541,11 +443,6 @@ def action_not_yours(action_id: int) -> str:
     """Only the owner or a facilitator may close an action item."""
     return _("Only the owner of action item {id}, or a facilitator, can mark it done."
              ).format(id=action_id)
-
-
-def done_label(action_id: int) -> str:
-    """The button that marks one action item done."""
-    return _("Mark done ({id})").format(id=action_id)
 
 
 def calendar_file(count: int) -> str:

@@ -38,6 +38,7 @@ from bot.features.polls.reading import (
 )
 from bot.features.polls.replies import vote_reply
 from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore
+from bot.features.polls.wording import N_, _
 from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
@@ -80,11 +81,13 @@ class Polls:
     async def command(self, ctx: Context) -> Reply:
         """/poll: open the form, or create at once when the options are given."""
         if not ctx.options:
-            return Reply(form=self.form.form(wording.POLL_FORM_TITLE,
-                                             submit_label=wording.POLL_FORM_START))
+            return Reply(form=self.form.form(N_("New poll"),
+                                             submit_label=N_("Start")))
         missing = [k for k in ("question", "options") if not ctx.options.get(k)]
         if missing:
-            raise UserError(catalog.option_missing("poll", missing[0], wording.POLL_EXAMPLE))
+            raise UserError(catalog.option_missing(
+                "poll", missing[0],
+                N_('/poll question="Which day suits?" options="Monday|Tuesday" closes=3d')))
         return await self.create(ctx, dict(ctx.options))
 
     async def create_from_form(self, ctx: Context) -> Reply:
@@ -136,7 +139,7 @@ class Polls:
                                  self.when(poll.closes_at, zone))
         labels = [f"{i + 1}. {_plain(o)}"[:80] for i, o in enumerate(poll.options)]
         if poll.multiple:
-            select = Select(PICK_ACTION, wording.POLL_PICK_PLACEHOLDER,
+            select = Select(PICK_ACTION, N_("Choose your options"),
                             tuple(Choice(label, f"{poll.poll_id}:{i}")
                                   for i, label in enumerate(labels)),
                             min_values=1, max_values=len(labels))
@@ -169,7 +172,7 @@ class Polls:
         if not choices or any(not 0 <= c < len(poll.options) for c in choices):
             raise UserError(wording.POLL_GONE)
         if len(choices) > 1 and not poll.multiple:
-            raise UserError(wording.POLL_PICK_ONE)
+            raise UserError(N_("This poll takes one choice. Please pick just one option."))
         if poll.anonymous:
             ballot = Ballot(poll.poll_id, voter_tag(poll.voter_secret, ctx.group_id,
                                                     ctx.actor.user_id), choices,
@@ -182,7 +185,8 @@ class Polls:
         return vote_reply(
             result, counted=wording.poll_vote_counted(
                 names, self.when(poll.closes_at, ctx.settings.zone)),
-            changed=wording.poll_vote_changed(names), same=wording.POLL_VOTE_SAME,
+            changed=wording.poll_vote_changed(names),
+            same=N_("That's already your vote, so nothing changed."),
             closed=wording.POLL_CLOSED, gone=wording.POLL_GONE)
 
     # ---- closing ---------------------------------------------------------------------------
@@ -244,7 +248,7 @@ class Polls:
         images: tuple[Image, ...] = ()
         try:
             png = bar_chart_png(_plain(poll.question), [_plain(o) for o in poll.options],
-                                results.tallies, tr(wording.CHART_VOTES))
+                                results.tallies, tr(N_("votes")))
         except Exception as exc:  # the results still go out as text
             log_event(log, logging.WARNING, "poll.chart_failed", poll=poll.poll_id,
                       error=type(exc).__name__)
@@ -252,7 +256,8 @@ class Polls:
             parts = [f"{_plain(o)}: {n}" for o, n in zip(poll.options, results.tallies,
                                                           strict=True)]
             images = (Image(f"poll-{poll.poll_id}.png", png,
-                            wording.poll_chart_alt(_plain(poll.question), parts)),)
+                            _("Bar chart of the poll results for “{question}”: {parts}.")
+                            .format(question=_plain(poll.question), parts="; ".join(parts))),)
         return Message(text, images=images)
 
 
@@ -268,13 +273,17 @@ def build(host: PollsHost) -> Feature:
     """The polls feature, built from its host."""
     polls = Polls(host)
     options = (
-        OptionSpec("question", wording.POLL_OPTION_QUESTION, max_length=QUESTION_LIMIT),
-        OptionSpec("options", wording.POLL_OPTION_OPTIONS, max_length=OPTIONS_LIMIT),
+        OptionSpec("question", N_("what to ask (needed, unless you type /poll alone to fill in a "
+                                  "form)"), max_length=QUESTION_LIMIT),
+        OptionSpec("options", N_("the choices, separated by | (needed, unless you type /poll alone "
+                                 "to fill in a form)"), max_length=OPTIONS_LIMIT),
         OptionSpec("closes", wording.POLL_OPTION_CLOSES, max_length=40),
-        OptionSpec("anonymous", wording.POLL_OPTION_ANONYMOUS, OptionType.BOOLEAN),
-        OptionSpec("multiple", wording.POLL_OPTION_MULTIPLE, OptionType.BOOLEAN),
+        OptionSpec("anonymous", N_("yes (the default) or no"), OptionType.BOOLEAN),
+        OptionSpec("multiple", N_("yes if people may choose several"), OptionType.BOOLEAN),
     )
-    spec = CommandSpec("poll", wording.POLL_HELP, polls.command, wording.POLL_EXAMPLES,
+    spec = CommandSpec("poll", wording.POLL_HELP, polls.command,
+                       N_('/poll  or  /poll question="Which day suits?" '
+                          'options="Monday|Tuesday" closes=3d'),
                        options=options, feature="polls", opens_form=True)
     return Feature("polls", commands=[spec],
                    actions={VOTE_ACTION: polls.vote, PICK_ACTION: polls.pick},

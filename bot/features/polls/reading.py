@@ -13,6 +13,7 @@ from bot.answers import read_yes_no
 from bot.dates import WhenError, read_moment
 from bot.errors import UserError
 from bot.features.polls import wording
+from bot.features.polls.wording import N_, _
 from bot.messages import FormField
 from bot.text import has_visible_text, neutralise, strip_controls
 from bot.typed_words import read_length
@@ -38,13 +39,13 @@ def create_fields() -> tuple[FormField, ...]:
     """The new-poll form (five fields: the most a Discord form holds)."""
     return (
         FormField("question", wording.POLL_FIELD_QUESTION, "short", max_length=QUESTION_LIMIT),
-        FormField("options", wording.POLL_FIELD_OPTIONS, "paragraph",
+        FormField("options", N_("Options: 2 to 10, one per line"), "paragraph",
                   max_length=OPTIONS_LIMIT),
         FormField("closes", wording.POLL_FIELD_CLOSES, "short", required=False,
                   max_length=40, placeholder=wording.POLL_CLOSES_HINT),
         FormField("anonymous", wording.POLL_FIELD_ANONYMOUS, "yes_no", required=False,
                   default="yes"),
-        FormField("multiple", wording.POLL_FIELD_MULTIPLE, "yes_no", required=False,
+        FormField("multiple", N_("Can people choose more than one?"), "yes_no", required=False,
                   default="no"),
     )
 
@@ -62,13 +63,15 @@ def parse_options(raw: str) -> list[str]:
     while parts and not parts[0]:
         parts.pop(0)
     if any(not has_visible_text(p) for p in parts):
-        raise UserError(wording.POLL_OPTION_EMPTY)
+        raise UserError(N_("One of the options has nothing in it. Please fill it in or remove "
+                           "it."))
     if len(parts) < MIN_OPTIONS:
         raise UserError(wording.poll_too_few_options(len(parts)))
     if len(parts) > MAX_OPTIONS:
         raise UserError(wording.poll_too_many_options(len(parts)))
     if any(len(p) > OPTION_LIMIT for p in parts):
-        raise UserError(wording.poll_option_too_long(OPTION_LIMIT))
+        raise UserError(_("Each option can be at most {limit} characters. Please shorten the "
+                          "long one.").format(limit=OPTION_LIMIT))
     seen: set[str] = set()
     for part in parts:
         key = " ".join(strip_controls(part).casefold().split())
@@ -97,9 +100,11 @@ def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
     except (ValueError, OverflowError):
         raise UserError(wording.poll_bad_close(CLOSE_EXAMPLE)) from None
     if closes <= now:
-        raise UserError(wording.POLL_CLOSE_IN_PAST)
+        raise UserError(N_("That closing time has already passed. Please choose a time to "
+                           "come."))
     if closes - now > LONGEST:
-        raise UserError(wording.POLL_CLOSE_TOO_FAR)
+        raise UserError(N_("A poll can stay open for at most 90 days. Please choose a sooner "
+                           "time."))
     return closes
 
 

@@ -26,27 +26,14 @@ if TYPE_CHECKING:
 _domain = Domain("polls", __file__)
 _, ngettext, N_ = _domain.functions()
 
-POLL_FORM_TITLE = N_("New poll")
-POLL_FORM_START = N_("Start")
 POLL_FIELD_QUESTION = N_("Question")
-POLL_FIELD_OPTIONS = N_("Options: 2 to 10, one per line")
 POLL_FIELD_CLOSES = N_("When it closes")
 POLL_CLOSES_HINT = N_("3d (the default), 12h, tomorrow 5pm or 2026-12-01 17:00")
 POLL_FIELD_ANONYMOUS = N_("Keep the votes anonymous?")
-POLL_FIELD_MULTIPLE = N_("Can people choose more than one?")
 POLL_HELP = N_("Start a poll. Anonymous polls (the default) store only that someone voted, "
                "never who chose what; results are posted when the poll closes.")
-POLL_OPTION_QUESTION = N_("what to ask (needed, unless you type /poll alone to fill in a "
-                          "form)")
-POLL_OPTION_OPTIONS = N_("the choices, separated by | (needed, unless you type /poll alone "
-                         "to fill in a form)")
 POLL_OPTION_CLOSES = N_("when it closes: a length like 3d, 12h or 90m, or a time like "
                         "tomorrow 5pm or 2026-12-01 17:00 (empty: in 3 days)")
-POLL_OPTION_ANONYMOUS = N_("yes (the default) or no")
-POLL_OPTION_MULTIPLE = N_("yes if people may choose several")
-POLL_EXAMPLE = N_('/poll question="Which day suits?" options="Monday|Tuesday" closes=3d')
-POLL_EXAMPLES = N_('/poll  or  /poll question="Which day suits?" options="Monday|Tuesday" '
-                   'closes=3d')
 
 
 def poll_when(moment: datetime, zone: ZoneInfo) -> str:
@@ -77,27 +64,11 @@ def poll_duplicate_option(option: str) -> str:
         option=option)
 
 
-def poll_option_too_long(limit: int) -> str:
-    """An option over the limit."""
-    return _("Each option can be at most {limit} characters. Please shorten the long one."
-             ).format(limit=limit)
-
-
-POLL_OPTION_EMPTY = N_("One of the options has nothing in it. Please fill it in or remove "
-                       "it.")
-
-
 def poll_bad_close(example: str) -> str:
     """A closing time that could not be read."""
     return _("I couldn't read when the poll closes. Write a time like “tomorrow 5pm”, "
              "“next Friday 17:00” or {example}, or a length like 3d (three days) or 12h "
              "(twelve hours).").format(example=example)
-
-
-POLL_CLOSE_IN_PAST = N_("That closing time has already passed. Please choose a time to "
-                        "come.")
-POLL_CLOSE_TOO_FAR = N_("A poll can stay open for at most 90 days. Please choose a sooner "
-                        "time.")
 
 
 def poll_created(channel: str, closes: str) -> str:
@@ -124,7 +95,6 @@ def poll_post(question: str, options: Sequence[str], anonymous: bool, multiple: 
 
 POLL_ANONYMOUS = N_("This poll is anonymous: nobody in the group, facilitators included, "
                     "can see who chose what. Once it closes, only the totals are kept.")
-POLL_PICK_PLACEHOLDER = N_("Choose your options")
 
 
 def poll_vote_counted(choices: Sequence[str], closes: str) -> str:
@@ -140,10 +110,8 @@ def poll_vote_changed(choices: Sequence[str]) -> str:
         choices=plain_list(choices))
 
 
-POLL_VOTE_SAME = N_("That's already your vote, so nothing changed.")
 POLL_CLOSED = N_("Sorry, this poll has closed, so votes can't be added or changed.")
 POLL_GONE = N_("Sorry, I can't find this poll any more.")
-POLL_PICK_ONE = N_("This poll takes one choice. Please pick just one option.")
 
 
 def poll_results(question: str, lines: Sequence[str], voters: int, late: bool) -> str:
@@ -165,11 +133,3 @@ def poll_result_line(option: str, votes: int, total: int, names: Sequence[str]) 
     return text
 
 
-def poll_chart_alt(question: str, parts: Sequence[str]) -> str:
-    """Alt text for the results chart."""
-    return _("Bar chart of the poll results for “{question}”: {parts}.").format(
-        question=question, parts="; ".join(parts))
-
-
-CHART_VOTES = N_("votes")
-"""The chart's axis label."""

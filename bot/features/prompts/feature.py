@@ -26,6 +26,7 @@ from bot.features.host import FeatureHost
 from bot.features.prompts import wording
 from bot.features.prompts.config import PromptsConfig
 from bot.features.prompts.store import Prompt, PromptsStores
+from bot.features.prompts.wording import N_, _
 from bot.i18n import speaking
 from bot.logs import log_event
 from bot.messages import Destination, Message, Reply
@@ -96,16 +97,18 @@ class Prompts:
         """/prompt add: store a prompt (and start posting for this group)."""
         text = " ".join(str(ctx.options.get("text", "")).replace("\\n", " ").split())
         if not has_visible_text(text):
-            raise UserError(wording.PROMPT_EMPTY)
+            raise UserError(N_("The prompt is empty. Please write the question or idea. Nothing "
+                               "was saved."))
         if len(text) > PROMPT_LIMIT:
-            raise UserError(catalog.field_too_long(wording.PROMPT_FIELD, PROMPT_LIMIT,
+            raise UserError(catalog.field_too_long(N_("Prompt"), PROMPT_LIMIT,
                                                    len(text)))
         existing = await self.host.store.prompts(ctx.group_id)
         if len(existing) >= MAX_PROMPTS:
-            raise UserError(wording.prompt_too_many(MAX_PROMPTS))
+            raise UserError(_("The list holds up to {limit} prompts. Nothing was saved.").format(
+                limit=MAX_PROMPTS))
         stored = neutralise(text)
         if any(p.text.casefold() == stored.casefold() for p in existing):
-            raise UserError(wording.PROMPT_DUPLICATE)
+            raise UserError(N_("That prompt is already on the list. Nothing was saved."))
         # Strictly after the newest, so the rotation keeps the order they were added in.
         added = max([ctx.now(), *(p.added_at + timedelta(microseconds=1) for p in existing)])
         await self.host.store.add_prompt(Prompt(secrets.token_hex(4), ctx.group_id, stored,
@@ -118,7 +121,7 @@ class Prompts:
         """/prompt list: every prompt, how often used, and which comes next."""
         prompts = await self.host.store.prompts(ctx.group_id)
         if not prompts:
-            return Reply.text(wording.PROMPTS_NONE)
+            return Reply.text(N_("There are no prompts yet. Add one with /prompt add."))
         upcoming = pick_next(prompts)
         lines = [wording.prompt_line(i + 1, p.text, p.times_used, p is upcoming)
                  for i, p in enumerate(prompts)]
@@ -191,11 +194,12 @@ def build(host: FeatureHost[PromptsStores, PromptsConfig],
     with a meeting, for tests)."""
     prompts = Prompts(host, meeting_days)
     return Feature("prompts", commands=[
-        CommandSpec("prompt add", wording.PROMPT_ADD_HELP, prompts.add,
-                    wording.PROMPT_ADD_EXAMPLE,
-                    options=(OptionSpec("text", wording.PROMPT_OPTION_TEXT, required=True,
+        CommandSpec("prompt add", N_("Facilitators: add a discussion or reflection prompt to the "
+                                     "list."), prompts.add,
+                    N_('/prompt add text="What helped you feel heard this month?"'),
+                    options=(OptionSpec("text", N_("the prompt"), required=True,
                                         max_length=PROMPT_LIMIT),),
                     roles=FACILITATORS, feature="prompts"),
-        CommandSpec("prompt list", wording.PROMPT_LIST_HELP, prompts.listing, "/prompt list",
-                    roles=FACILITATORS, feature="prompts"),
+        CommandSpec("prompt list", N_("Facilitators: see the prompts, and which comes next."),
+                    prompts.listing, "/prompt list", roles=FACILITATORS, feature="prompts"),
     ], start=prompts.load, families=wording.PROMPTS_HELP_FAMILIES)

@@ -10,16 +10,6 @@ from bot.text import channel_ref
 
 _, ngettext, N_ = Domain("prompts", __file__).functions()
 
-PROMPT_ADD_HELP = N_("Facilitators: add a discussion or reflection prompt to the list.")
-PROMPT_LIST_HELP = N_("Facilitators: see the prompts, and which comes next.")
-PROMPT_ADD_EXAMPLE = N_('/prompt add text="What helped you feel heard this month?"')
-PROMPT_OPTION_TEXT = N_("the prompt")
-PROMPT_FIELD = N_("Prompt")
-PROMPT_EMPTY = N_("The prompt is empty. Please write the question or idea. Nothing was "
-                  "saved.")
-PROMPT_DUPLICATE = N_("That prompt is already on the list. Nothing was saved.")
-PROMPTS_NONE = N_("There are no prompts yet. Add one with /prompt add.")
-
 
 def _posted(cadence: str, channel: str) -> str:
     """How often, and where, a prompt is posted (the end of `prompt_added`)."""
@@ -32,11 +22,6 @@ def _posted(cadence: str, channel: str) -> str:
         return _("one is posted every two weeks in {channel}.").format(channel=where)
     return _("one is posted never (posting is switched off in the config) in {channel}."
              ).format(channel=where)
-
-
-def prompt_too_many(limit: int) -> str:
-    """The list is full."""
-    return _("The list holds up to {limit} prompts. Nothing was saved.").format(limit=limit)
 
 
 def prompt_added(count: int, cadence: str, channel: str) -> str:

@@ -19,6 +19,7 @@ from bot.features import Feature, FormSpec
 from bot.features.host import FeatureHost
 from bot.features.resources import wording
 from bot.features.resources.store import Resource, ResourceStore
+from bot.features.resources.wording import N_, _
 from bot.messages import FormField, Message, Reply
 from bot.roles import Role
 from bot.text import has_visible_text, neutralise
@@ -96,14 +97,14 @@ class Resources:
                       max_length=TEXT_LIMIT),
             FormField("tags", wording.RESOURCE_FIELD_TAGS, required=False,
                       max_length=TAGS_LIMIT,
-                      placeholder=wording.RESOURCE_TAGS_PLACEHOLDER),
+                      placeholder=N_("benefits, housing")),
         ), self.add, command="resource add")
 
     async def add_command(self, ctx: Context) -> Reply:
         """/resource add: the form, or add at once from options."""
         if not ctx.options:
-            return Reply(form=self.form.form(wording.RESOURCE_FORM_TITLE,
-                                             submit_label=wording.RESOURCE_FORM_ADD))
+            return Reply(form=self.form.form(N_("Share a resource"),
+                                             submit_label=N_("Add")))
         return await self.add(ctx)
 
     async def add(self, ctx: Context) -> Reply:
@@ -129,7 +130,8 @@ class Resources:
                             bool(link), tags, ctx.actor.user_id,
                             ctx.actor.display_name, ctx.now())
         await self.host.store.add_resource(resource)
-        return Reply.text(wording.resource_added(resource.title, resource.resource_id))
+        return Reply.text(_("Added “{title}” (id {id}). Everyone can find it with /resource "
+                            "list.").format(title=resource.title, id=resource.resource_id))
 
     async def listing(self, ctx: Context) -> Reply:
         """/resource list: everything, or by tag and search words."""
@@ -164,25 +166,29 @@ def build(host: FeatureHost[ResourceStore, None]) -> Feature:
     """The resources feature, built from its host."""
     resources = Resources(host)
     add_options = (
-        OptionSpec("title", wording.RESOURCE_OPTION_TITLE, max_length=TITLE_LIMIT),
-        OptionSpec("link", wording.RESOURCE_OPTION_LINK, max_length=LINK_LIMIT),
-        OptionSpec("text", wording.RESOURCE_OPTION_TEXT, max_length=TEXT_LIMIT),
-        OptionSpec("tags", wording.RESOURCE_OPTION_TAGS, max_length=TAGS_LIMIT),
+        OptionSpec("title", N_("what it is"), max_length=TITLE_LIMIT),
+        OptionSpec("link", N_("a web address (or give text instead)"), max_length=LINK_LIMIT),
+        OptionSpec("text", N_("a short text (or give a link instead)"), max_length=TEXT_LIMIT),
+        OptionSpec("tags", N_("words to find it by, separated by commas"), max_length=TAGS_LIMIT),
     )
     return Feature("resources", commands=[
-        CommandSpec("resource add", wording.RESOURCE_ADD_HELP, resources.add_command,
-                    wording.RESOURCE_ADD_EXAMPLE, options=add_options, feature="resources",
+        CommandSpec("resource add", N_("Share a useful link or note with the group, with tags to "
+                                       "find it."), resources.add_command,
+                    N_('/resource add title="Benefits guide" link=https://example.org '
+                       'tags="benefits, money"'), options=add_options, feature="resources",
                     opens_form=True),
-        CommandSpec("resource list", wording.RESOURCE_LIST_HELP, resources.listing,
-                    wording.RESOURCE_LIST_EXAMPLE,
-                    options=(OptionSpec("tag", wording.RESOURCE_OPTION_TAG,
+        CommandSpec("resource list", N_("See the group's shared resources, by tag or search "
+                                        "words."), resources.listing,
+                    N_("/resource list  or  /resource list tag=housing search=council"),
+                    options=(OptionSpec("tag", N_("only this tag"),
                                         max_length=TAG_LIMIT + 1),
-                             OptionSpec("search", wording.RESOURCE_OPTION_SEARCH,
+                             OptionSpec("search", N_("words to look for"),
                                         max_length=200)),
                     feature="resources"),
-        CommandSpec("resource remove", wording.RESOURCE_REMOVE_HELP, resources.remove,
+        CommandSpec("resource remove", N_("Remove a resource you added (facilitators can remove "
+                                          "any)."), resources.remove,
                     "/resource remove id=a1b2c3",
-                    options=(OptionSpec("id", wording.RESOURCE_OPTION_ID,
+                    options=(OptionSpec("id", N_("the resource's id, from /resource list"),
                                         required=True, max_length=20),),
                     feature="resources"),
     ], forms=[resources.form], families=wording.RESOURCES_HELP_FAMILIES)

@@ -9,26 +9,10 @@ from bot.i18n import Domain
 
 _, ngettext, N_ = Domain("resources", __file__).functions()
 
-RESOURCE_ADD_HELP = N_("Share a useful link or note with the group, with tags to find it.")
-RESOURCE_LIST_HELP = N_("See the group's shared resources, by tag or search words.")
-RESOURCE_REMOVE_HELP = N_("Remove a resource you added (facilitators can remove any).")
-RESOURCE_ADD_EXAMPLE = N_('/resource add title="Benefits guide" link=https://example.org '
-                          'tags="benefits, money"')
-RESOURCE_LIST_EXAMPLE = N_("/resource list  or  /resource list tag=housing search=council")
-RESOURCE_OPTION_TITLE = N_("what it is")
-RESOURCE_OPTION_LINK = N_("a web address (or give text instead)")
-RESOURCE_OPTION_TEXT = N_("a short text (or give a link instead)")
-RESOURCE_OPTION_TAGS = N_("words to find it by, separated by commas")
-RESOURCE_OPTION_TAG = N_("only this tag")
-RESOURCE_OPTION_SEARCH = N_("words to look for")
-RESOURCE_OPTION_ID = N_("the resource's id, from /resource list")
-RESOURCE_FORM_TITLE = N_("Share a resource")
-RESOURCE_FORM_ADD = N_("Add")
 RESOURCE_FIELD_TITLE = N_("Title")
 RESOURCE_FIELD_LINK = N_("Link")
 RESOURCE_FIELD_TEXT = N_("Or a short text")
 RESOURCE_FIELD_TAGS = N_("Tags (separated by commas)")
-RESOURCE_TAGS_PLACEHOLDER = N_("benefits, housing")
 RESOURCE_LINK_OR_TEXT = N_("Please give either a link or a short text (one of the two). "
                            "Nothing was saved.")
 RESOURCE_NOT_YOURS = N_("Only the person who added this resource, or a facilitator, can "
@@ -52,12 +36,6 @@ def resource_bad_tag(tag: str, limit: int) -> str:
 def resource_too_many_tags(limit: int) -> str:
     """Too many tags."""
     return _("A resource can have up to {limit} tags. Nothing was saved.").format(limit=limit)
-
-
-def resource_added(title: str, resource_id: str) -> str:
-    """A resource was stored."""
-    return _("Added “{title}” (id {id}). Everyone can find it with /resource list.").format(
-        title=title, id=resource_id)
 
 
 def resources_none(filtered: bool) -> str:

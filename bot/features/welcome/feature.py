@@ -22,6 +22,7 @@ from bot.features.feedback.package import FeedbackConfig
 from bot.features.host import CoreHost
 from bot.features.welcome import wording
 from bot.features.welcome.store import WelcomeStores
+from bot.features.welcome.wording import N_
 from bot.i18n import speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Destination, FormField, Message, Reply
@@ -36,13 +37,15 @@ EDIT_FORM = "welcome.edit"
 CHECKIN_ACTION = "checkin.on"
 BUDDY_ACTION = "buddy.join"
 SHOW_AGREEMENT_ACTION = "agreement.show"
-# What each switched-on feature lets a member do, in the order they are listed.
-_CAN_DO = (("meetings", wording.WELCOME_CAN_MEETINGS),
+# What each switched-on feature lets a member do, in the order they are listed. The
+# welcome is short on purpose (a newcomer reads it on a phone): the rest is one command
+# away (/help, /agreement, /concern).
+_CAN_DO = (("meetings", N_("meeting reminders")),
            ("feedback", wording.WELCOME_CAN_FEEDBACK),
-           ("polls", wording.WELCOME_CAN_POLLS),
+           ("polls", N_("polls")),
            ("checkins", wording.WELCOME_CAN_CHECKINS),
-           ("buddies", wording.WELCOME_CAN_BUDDIES),
-           ("resources", wording.WELCOME_CAN_RESOURCES))
+           ("buddies", N_("peer-support buddies")),
+           ("resources", N_("a shared list of useful links")))
 
 
 class Welcome:
@@ -51,8 +54,8 @@ class Welcome:
     def __init__(self, host: CoreHost[WelcomeStores, None]) -> None:
         self.host = host
         self.form = FormSpec(EDIT_FORM, (
-            FormField("text", wording.WELCOME_FIELD_TEXT, "paragraph", required=False,
-                      max_length=WELCOME_LIMIT),), self.edited,
+            FormField("text", N_("What the group is for, in your own words"), "paragraph",
+                      required=False, max_length=WELCOME_LIMIT),), self.edited,
             command="welcome edit")
 
     def _has_action(self, action: str) -> bool:
@@ -79,9 +82,9 @@ class Welcome:
         checkins = "checkins" in features and self._has_action(CHECKIN_ACTION)
         buddies = "buddies" in features and self._has_action(BUDDY_ACTION)
         if checkins:
-            buttons.append(Button(wording.WELCOME_CHECKIN_BUTTON, CHECKIN_ACTION, "on"))
+            buttons.append(Button(N_("Yes, check in with me"), CHECKIN_ACTION, "on"))
         if buddies:
-            buttons.append(Button(wording.WELCOME_BUDDY_BUTTON, BUDDY_ACTION, "on"))
+            buttons.append(Button(N_("Yes, find me a buddy"), BUDDY_ACTION, "on"))
         parts.append(wording.welcome_can_do(can_do, checkins, buddies))
         return Message("\n\n".join(parts), buttons=tuple(buttons))
 
@@ -110,7 +113,7 @@ class Welcome:
         """/welcome edit: the form, with the group's current text in it."""
         own = await self.host.store.welcome_text(ctx.group_id)
         return Reply(form=self.form.form(
-            wording.WELCOME_EDIT_TITLE, submit_label=wording.WELCOME_EDIT_SAVE,
+            N_("The group's welcome"), submit_label=N_("Save"),
             defaults={"text": own or tr(wording.WELCOME_DEFAULT)}))
 
     async def edited(self, ctx: Context) -> Reply:
@@ -122,7 +125,8 @@ class Welcome:
                                                   tr(wording.WELCOME_DEFAULT)):
             await self.host.store.set_welcome_text(ctx.group_id, None, ctx.actor.user_id,
                                                    ctx.now())
-            return Reply.text(wording.WELCOME_RESET)
+            return Reply.text(N_("The welcome is back to the bot's standard words. Type /welcome "
+                                 "to check."))
         await self.host.store.set_welcome_text(ctx.group_id, text, ctx.actor.user_id, ctx.now())
         return Reply.text(wording.WELCOME_SAVED)
 
@@ -134,8 +138,10 @@ def build(host: CoreHost[WelcomeStores, None]) -> Feature:
     return Feature(
         "welcome",
         commands=[
-            CommandSpec("welcome", wording.WELCOME_HELP_LINE, welcome.command, "/welcome"),
-            CommandSpec("welcome edit", wording.WELCOME_EDIT_HELP, welcome.edit,
+            CommandSpec("welcome", N_("See the welcome again: what this group is for and how the "
+                                      "bot can help."), welcome.command, "/welcome"),
+            CommandSpec("welcome edit", N_("Facilitators: change the group's own "
+                                           "welcome words."), welcome.edit,
                         "/welcome edit", roles=frozenset({Role.FACILITATOR}),
                         admins=True, opens_form=True),
         ],

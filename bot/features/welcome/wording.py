@@ -11,30 +11,14 @@ from bot.i18n import Domain, and_list, or_list, tr
 
 _, ngettext, N_ = Domain("welcome", __file__).functions()
 
-WELCOME_HELP_LINE = N_("See the welcome again: what this group is for and how the bot can "
-                       "help.")
-WELCOME_EDIT_HELP = N_("Facilitators: change the group's own welcome words.")
-WELCOME_EDIT_TITLE = N_("The group's welcome")
-WELCOME_EDIT_SAVE = N_("Save")
-WELCOME_FIELD_TEXT = N_("What the group is for, in your own words")
 WELCOME_DEFAULT = N_(
     "This is a co-production group: people with lived experience and professionals "
     "working together as equals to shape a service. Every voice here matters. You can "
     "take part in whatever way suits you, and you can always ask questions.")
 WELCOME_SAVED = N_("Saved. Newcomers will see your words in their welcome. Type /welcome to "
                    "check.")
-WELCOME_RESET = N_("The welcome is back to the bot's standard words. Type /welcome to "
-                   "check.")
-# The welcome is short on purpose (a newcomer reads it on a phone): the rest is one
-# command away (/help, /agreement, /concern).
-WELCOME_CAN_MEETINGS = N_("meeting reminders")
 WELCOME_CAN_FEEDBACK = N_("anonymous feedback")
-WELCOME_CAN_POLLS = N_("polls")
 WELCOME_CAN_CHECKINS = N_("private check-ins")
-WELCOME_CAN_BUDDIES = N_("peer-support buddies")
-WELCOME_CAN_RESOURCES = N_("a shared list of useful links")
-WELCOME_CHECKIN_BUTTON = N_("Yes, check in with me")
-WELCOME_BUDDY_BUTTON = N_("Yes, find me a buddy")
 
 
 def welcome_hello(name: str) -> str:

@@ -85,7 +85,7 @@ async def test_agreement_amendment_vote_and_history_on_discord(harness: Harness)
     assert "1. We listen\n2. We start on time" in shown["data"]["content"]
     assert shown["data"]["flags"] & 64
     (read,) = buttons(shown["data"])
-    assert read["label"] == agreement_words.AGREEMENT_READ_BUTTON
+    assert read["label"] == "I have read it"
     proposed = await fake.wait_response(await fake.slash("carol", "agreement", _sub(
         "propose", change="add", text="Phones on silent", reason="Fewer distractions")))
     assert f"posted in {updates} for the group" in proposed["data"]["content"]

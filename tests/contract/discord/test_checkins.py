@@ -101,7 +101,11 @@ async def test_closed_dms_are_told_privately_on_discord(harness: Harness) -> Non
     asked = await fake.slash("bob", "buddy", [{"name": "status", "type": 1, "options": []}])
     later = await fake.wait_response(asked)
     assert later["data"]["flags"] & 64  # only Bob sees the answer (and the notice with it)
-    await fake.wait_for(lambda: any(checkins_wording.CHECKIN_DMS_CLOSED in b.get("content", "")
+    await fake.wait_for(lambda: any("A note just for you: I couldn't send you your check-in, "
+                                    "because your direct messages are closed to me. Your check-ins "
+                                    "are paused. If you'd like them back, allow direct messages "
+                                    "from this group's members and type /checkin "
+                                    "on." in b.get("content", "")
                                     for b in sent_bodies(fake)))
     assert _channel_posts(fake) == []
 

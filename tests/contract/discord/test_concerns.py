@@ -73,7 +73,7 @@ async def test_a_concern_naming_one_lead_reaches_only_the_other_on_discord(
     assert [p["content"] for p in fake.public_posts(LEADS)] == []
     assert fake.public_posts("#general") == [] and fake.public_posts("#updates") == []
     (button,) = buttons(to_erin)
-    assert button["label"] == concerns_words.CONCERN_ACK_BUTTON and len(button["custom_id"]) <= 100
+    assert button["label"] == ("Acknowledge") and len(button["custom_id"]) <= 100
     pressed = await fake.wait_response(await fake.press("erin", to_erin, button["custom_id"]))
     assert "acknowledged by erin" in str(pressed["data"]).lower()
     await harness.settle()
@@ -100,9 +100,9 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
     emergency = harness.app.config.section(ConcernsConfig).emergency_text if harness.app else ""
     assert emergency and emergency not in str(offer)
     assert [b["label"] for b in buttons(offer)] == [
-        concerns_words.DM_CHOICE_TELL_LEADS, concerns_words.DM_CHOICE_ONE_TO_ONE,
-        concerns_words.DM_CHOICE_FEEDBACK, concerns_words.DM_CHOICE_CHECKINS,
-        concerns_words.DM_CHOICE_NOTHING]
+        concerns_words.DM_CHOICE_TELL_LEADS, ("Ask for a one-to-one"),
+        concerns_words.DM_CHOICE_FEEDBACK, ("Check-in settings"),
+        ("Nothing, thanks")]
     yes = buttons(offer)[0]
     opened = await fake.wait_response(await fake.press("bob", offer, yes["custom_id"]))
     assert opened["type"] == 9

@@ -14,7 +14,9 @@ async def test_help_is_a_private_answer(harness: Harness) -> None:
     assert response["type"] == 4
     data = response["data"]
     assert data["flags"] & 64  # ephemeral
-    assert data["content"].startswith(help_wording.HELP_INTRO)
+    assert data["content"].startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")
     assert "/setup" not in data["content"]  # alice is not a facilitator
     assert_no_mentions(data)
 

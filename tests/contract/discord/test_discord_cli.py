@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.features.help import wording as help_wording
 from tests.contract.discord.conftest import coprod_process, process_env
 from tests.fakes.discord import FakeDiscord
 
@@ -20,7 +19,9 @@ async def test_coprod_run_on_discord_from_the_environment(fake: FakeDiscord,
                             what="the bot to connect")
         assert set(fake.commands) == {"global"}  # no guild_ids configured
         response = await fake.wait_response(await fake.slash("alice", "help"), limit=10)
-        assert response["data"]["content"].startswith(help_wording.HELP_INTRO)
+        assert response["data"]["content"].startswith(
+            "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+            "command's name to learn more about it.")
     err = running.err
     assert running.process.returncode == 0, err.decode()
     assert b"voice" not in err

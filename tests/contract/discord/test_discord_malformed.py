@@ -15,7 +15,6 @@ import pytest
 
 from bot import catalog
 from bot.errors import NotFound
-from bot.features.help import wording as help_wording
 from bot.messages import Destination, Message
 from tests.contract.discord.conftest import Harness
 from tests.fakes.discord import FakeDiscord
@@ -173,7 +172,9 @@ async def help_still_works(fake: FakeDiscord) -> None:
     """The next valid command is answered (bounded wait)."""
     interaction = await fake.slash("alice", "help")
     response = await fake.wait_response(interaction, limit=5)
-    assert response["data"]["content"].startswith(help_wording.HELP_INTRO)
+    assert response["data"]["content"].startswith(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.")
 
 
 def _ours(caplog: pytest.LogCaptureFixture) -> Iterator[logging.LogRecord]:

@@ -71,7 +71,7 @@ async def test_feedback_digest_and_you_said_we_did_on_discord(
     assert "@\u200beveryone" in "\n".join(p["content"] for p in posts)
     first = posts[0]
     (button,) = buttons(first)
-    assert button["label"] == feedback_wording.FEEDBACK_ANSWER_BUTTON
+    assert button["label"] == "You said, we did"
     pressed = await fake.press("carol", first, button["custom_id"])
     modal = await fake.wait_response(pressed)
     assert modal["type"] == 9

@@ -99,9 +99,16 @@ async def test_closed_dms_on_slack_reach_the_facilitator_only(slack: FakeSlack,
     (told,) = posted(slack, dm(CAROL))
     assert "Bob's check-in couldn't be sent to them" in json.dumps(told)
     later = await _slash(slack, runner, BOB, "/buddy", "status")
-    await slack.wait_for(lambda: any(checkins_wording.CHECKIN_DMS_CLOSED.split(".")[0]
+    await slack.wait_for(lambda: any(checkins_wording.N_(
+        "A note just for you: I couldn't send you your check-in, because your direct messages are "
+        "closed to me. Your check-ins are paused. If you'd like them back, allow direct messages "
+        "from this group's members and type /checkin on.").split(".")[0]
                                      in json.dumps(r) for r in slack.responses) or
-                         checkins_wording.CHECKIN_DMS_CLOSED.split(".")[0] in json.dumps(later))
+                         checkins_wording.N_(
+                             "A note just for you: I couldn't send you your check-in, because your "
+                             "direct messages are closed to me. Your check-ins are paused. If "
+                             "you'd like them back, allow direct messages from this group's "
+                             "members and type /checkin on.").split(".")[0] in json.dumps(later))
     assert all(m["channel"].startswith("D") for m in posted(slack))
 
 

@@ -76,7 +76,7 @@ async def test_a_concern_naming_one_lead_reaches_only_the_other_on_slack(
     assert [p["text"] for p in leads] == []
     assert posted(slack, GENERAL) == [] and posted(slack, UPDATES) == []
     (button,) = elements(to_erin)
-    assert button["text"]["text"] == concerns_words.CONCERN_ACK_BUTTON
+    assert button["text"]["text"] == "Acknowledge"
     await slack.send_and_ack("interactive", button_press(slack, button, ERIN, dm(ERIN)))
     await settle(runner)
     (case,) = await runner.core.storage.concern_summaries(TEAM_ID,
@@ -103,9 +103,9 @@ async def test_a_direct_message_and_a_message_shortcut_raise_concerns_on_slack(
     emergency = runner.core.config.section(ConcernsConfig).emergency_text
     assert emergency not in json.dumps(offer)
     assert [e["text"]["text"] for e in elements(offer)] == [
-        concerns_words.DM_CHOICE_TELL_LEADS, concerns_words.DM_CHOICE_ONE_TO_ONE,
-        concerns_words.DM_CHOICE_FEEDBACK, concerns_words.DM_CHOICE_CHECKINS,
-        concerns_words.DM_CHOICE_NOTHING]
+        concerns_words.DM_CHOICE_TELL_LEADS, "Ask for a one-to-one",
+        concerns_words.DM_CHOICE_FEEDBACK, "Check-in settings",
+        "Nothing, thanks"]
     yes = elements(offer)[0]
     await slack.send_and_ack("interactive", button_press(slack, yes, BOB, dm(BOB)))
     view = await modal(slack, 1)

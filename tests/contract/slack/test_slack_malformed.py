@@ -153,7 +153,9 @@ async def help_still_works(slack: FakeSlack) -> None:
     """The next valid command is acknowledged with the help (bounded wait)."""
     ack = await slack.send_and_ack("slash_commands", payloads.slash_command(
         slack, "/coprod", "help", user=ALICE), limit=5)
-    assert help_wording.HELP_INTRO.split(".")[0] in str(ack), ack
+    assert help_wording.N_("Here is what you can do. Commands start with a slash (/). Type /help "
+                           "followed by a command's name to learn more about "
+                           "it.").split(".")[0] in str(ack), ack
 
 
 @pytest.mark.parametrize("case", _names(malformed))
@@ -252,6 +254,8 @@ async def test_malformed_http_requests_are_logged_and_answered_without_failing(
         assert response.status == 401
     status, text = await signed_post(url, SECRET, form=payloads.slash_command(
         slack, "/coprod", "help", user=ALICE))
-    assert status == 200 and help_wording.HELP_INTRO.split(".")[0] in text
+    assert status == 200 and help_wording.N_(
+        "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
+        "command's name to learn more about it.").split(".")[0] in text
     _check_logs(caplog)
     await asyncio.sleep(0)
