@@ -279,18 +279,11 @@ class PostgresBase(SqlBase):
         not had within `REWRITE_LOCK_WAIT`, it is tried again (`REWRITE_ATTEMPTS` in all:
         a reader's short transaction or autovacuum can hold the lock for a moment), and
         only then is a plain VACUUM run instead, and logged."""
-        pool = self._pool
-        if pool is None:
-            raise StorageError("storage is not open")
-        driver = _driver()
-        try:
-            async with pool.acquire() as conn:
-                for table in tables:
-                    if rewrite and await _vacuum_full_soon(conn, table):
-                        continue
-                    await conn.execute(f"VACUUM {table}")
-        except driver.PostgresError as exc:
-            raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
+        async with self._connection() as conn:
+            for table in tables:
+                if rewrite and await _vacuum_full_soon(conn, table):
+                    continue
+                await conn.execute(f"VACUUM {table}")
 
     async def _insert_deliveries(self, db: SqlConnection,
                                  deliveries: Sequence[NewDelivery], now: datetime) -> int:
@@ -330,22 +323,29 @@ class PostgresBase(SqlBase):
                            alone: bool = False) -> AsyncIterator[SqlConnection]:
         """One operation: a write holds the write lock (shared, or exclusive when it must
         run `alone`) until it commits; a read sees one consistent snapshot."""
+        async with self._connection() as conn:
+            transaction = conn.transaction(
+                isolation="read_committed" if write else "repeatable_read",
+                readonly=not write)
+            async with transaction:
+                if alone:
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                elif write:
+                    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)",
+                                       WRITE_LOCK)
+                yield PgConnection(conn)
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        """A connection from the open pool, for as long as the block runs; whatever the
+        driver or the network raises meanwhile comes out as a `StorageError`."""
         pool = self._pool
         if pool is None:
             raise StorageError("storage is not open")
         driver = _driver()
         try:
             async with pool.acquire() as conn:
-                transaction = conn.transaction(
-                    isolation="read_committed" if write else "repeatable_read",
-                    readonly=not write)
-                async with transaction:
-                    if alone:
-                        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-                    elif write:
-                        await conn.execute("SELECT pg_advisory_xact_lock_shared($1)",
-                                           WRITE_LOCK)
-                    yield PgConnection(conn)
+                yield conn
         except (driver.PostgresError, driver.InterfaceError) as exc:
             raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
         except OSError as exc:

@@ -41,8 +41,8 @@ class FeedbackStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class NewFeedback:
-    """An item to store. `day` must already be coarsened to a midnight (the group's)."""
+class _FeedbackFields:
+    """What an item is, whether about to be stored or read back: said once for both."""
 
     item_id: str
     group_id: str
@@ -53,15 +53,14 @@ class NewFeedback:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedbackItem:
+class NewFeedback(_FeedbackFields):
+    """An item to store. `day` must already be coarsened to a midnight (the group's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackItem(_FeedbackFields):
     """A stored item as facilitators and digests see it (still no author, ever)."""
 
-    item_id: str
-    group_id: str
-    audience: Audience
-    text: str
-    topic: str
-    day: datetime
     status: FeedbackStatus
     delivered_day: datetime | None = None
     hidden_reason: str = ""

@@ -9,7 +9,7 @@ group, but a database file that leaks should not carry people's words with it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -29,8 +29,8 @@ def meeting_schedule_id(meeting_id: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class MeetingDraft:
-    """A meeting as a member described it, before (or instead of) what was saved."""
+class _MeetingFields:
+    """What a meeting is as a member describes it, said once for a draft and a record."""
 
     group_id: str
     title: str
@@ -47,24 +47,19 @@ class MeetingDraft:
 
 
 @dataclass(frozen=True, slots=True)
-class MeetingRecord:
-    """A stored meeting. `skipped` holds the UTC starts of occurrences that will not
-    happen; `dm_optins` the members who asked for a personal reminder."""
+class MeetingDraft(_MeetingFields):
+    """A meeting as a member described it, before (or instead of) what was saved."""
 
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord(_MeetingFields):
+    """A stored meeting (built by name only). `skipped` holds the UTC starts of
+    occurrences that will not happen; `dm_optins` the members who asked for a personal
+    reminder."""
+
+    _: KW_ONLY
     id: int
-    group_id: str
-    title: str
-    starts_at: datetime
-    zone: str
-    rrule: str
-    location: str
-    notes: str
-    channel: str
-    reminders: tuple[int, ...]
     status: str
-    created_by: str
-    replaces: int | None = None
-    duration_minutes: int = 60
     skipped: frozenset[datetime] = frozenset()
     dm_optins: frozenset[str] = frozenset()
 

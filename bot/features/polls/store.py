@@ -31,8 +31,8 @@ class VoteResult(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class NewPoll:
-    """A poll to store, with the deliveries that post it."""
+class _PollFields:
+    """What a poll is, whether about to be stored or read back: said once for both."""
 
     poll_id: str
     group_id: str
@@ -43,22 +43,19 @@ class NewPoll:
     closes_at: datetime
     channel: str
     voter_secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewPoll(_PollFields):
+    """A poll to store, with the deliveries that post it."""
+
     day: datetime
 
 
 @dataclass(frozen=True, slots=True)
-class Poll:
+class Poll(_PollFields):
     """A stored poll."""
 
-    poll_id: str
-    group_id: str
-    question: str
-    options: tuple[str, ...]
-    anonymous: bool
-    multiple: bool
-    closes_at: datetime
-    channel: str
-    voter_secret: str
     open: bool
 
 
