@@ -2,9 +2,11 @@
 
 A notification is kept in the server's memory until every listener has read it, never
 in a table and never in the write-ahead log (the WAL records only that a transaction
-committed, and when). Each message is signed with a key derived from the at-rest key,
-so a database login alone cannot speak on the link; what `bot.peers` sends on it is
-either opaque (HMACs under a key that is never stored) or encrypted for one process.
+committed, and when). Each message is encrypted and authenticated (AES-GCM) with a key
+derived from the at-rest key, so a database login alone can neither read nor speak on
+the link: a listener without the key hears only that a message of about some length
+passed. Inside, what `bot.peers` sends is opaque again (HMACs under a key that is never
+stored, or a secret encrypted for one process).
 
 Two connections of its own, outside the pool: one listens (and publishes), one holds
 the session advisory locks of `exclusive` (waiting for one must not stop notifications
@@ -17,12 +19,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
 import hashlib
-import hmac
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bot.logs import log_event
 from storage.crypto import FieldCipher
@@ -63,22 +69,34 @@ class PostgresPeerLink:
         await self._listen.add_listener(self._channel, self._heard)
 
     def _heard(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
-        signature, _, text = payload.partition(".")
-        if not any(hmac.compare_digest(signature, self._sign(text, key))
-                   for key in self._keys):
+        text = self._open(payload)
+        if text is None:
             log_event(log, logging.WARNING, "peers.unsigned_message")
             return
         if self._deliver is not None:
             self._deliver(text)
 
-    @staticmethod
-    def _sign(text: str, key: bytes) -> str:
-        digest = hmac.new(key, text.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+    def _seal(self, text: str) -> str:
+        nonce = os.urandom(12)
+        sealed = AESGCM(self._keys[0]).encrypt(nonce, text.encode(), self._channel.encode())
+        return base64.b64encode(nonce + sealed).decode("ascii")
+
+    def _open(self, payload: str) -> str | None:
+        """The message inside `payload`, or None if no configured key made it."""
+        try:
+            raw = base64.b64decode(payload.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeError):
+            return None
+        for key in self._keys:
+            try:
+                return AESGCM(key).decrypt(raw[:12], raw[12:], self._channel.encode()).decode()
+            except (InvalidTag, ValueError, UnicodeError):
+                continue
+        return None
 
     async def publish(self, text: str) -> None:
         """NOTIFY every listener (a lost connection is logged; the message is dropped)."""
-        payload = f"{self._sign(text, self._keys[0])}.{text}"
+        payload = self._seal(text)
         try:
             async with self._use:
                 await self._listen.execute("SELECT pg_notify($1, $2)", self._channel, payload)

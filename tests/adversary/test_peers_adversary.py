@@ -4,8 +4,10 @@ the at-rest key, and every message the link carried.
 Two real `coprod run` processes share one PostgreSQL schema. Members send anonymous
 feedback through both (one reaching her daily limit across them) and vote in an
 anonymous poll, one changing her vote through the other process. All the while the
-adversary listens on the processes' channel (as any database login can) and holds the
-at-rest key, so they read every message and can check its signature. Afterwards they
+adversary listens on the processes' channel (as any database login can). Without the
+at-rest key they hear only opaque messages: nothing repeats from one to the next, so two
+pieces of feedback cannot be told to share a writer. They also hold the at-rest key, so
+they open every message as the processes do. Afterwards they
 take every row of every table decrypted, every tuple on the heap pages (dead versions
 too), and the WAL records written while members wrote feedback (`pg_walinspect`).
 
@@ -33,6 +35,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
@@ -197,8 +200,20 @@ async def test_what_the_processes_share_links_no_member_to_feedback_or_vote(
     raw_key = base64.urlsafe_b64decode(key)
     candidates = {raw_key[:16] * 2, raw_key[16:] * 2, raw_key,
                   *cipher.derived_keys(b"coprod peer link"),
-                  *_values_32([stored, *heard])}
-    slots = {json.loads(m.partition(".")[2]).get("body", {}).get("slot") for m in heard}
+                  *_values_32([stored, *heard, *[_open_link_message(m, cipher, channel)
+                                                 for m in heard]])}
+    # A database login without the key: every message is opaque, and no run of 16
+    # characters (a count's tag is 24) appears in two of them.
+    for message in heard:
+        with pytest.raises(ValueError):
+            json.loads(message)
+        assert "slot" not in message and "feedback" not in message
+    runs = [{m[i:i + 16] for i in range(len(m) - 15)} for m in heard]
+    for i, one_runs in enumerate(runs):
+        for other in runs[i + 1:]:
+            assert not one_runs & other, "two link messages share a readable piece"
+    opened = [_open_link_message(m, cipher, channel) for m in heard]
+    slots = {json.loads(m).get("body", {}).get("slot") for m in opened}
     slots.discard(None)
     assert slots, "no count was told"
     print(f"link messages heard: {len(heard)}; counts told: {len(slots)}; values tried as "
@@ -215,3 +230,10 @@ async def test_what_the_processes_share_links_no_member_to_feedback_or_vote(
         for candidate in candidates:
             with pytest.raises(InvalidToken):
                 Fernet(base64.urlsafe_b64encode(candidate)).decrypt(token.encode())
+
+
+def _open_link_message(message: str, cipher: FieldCipher, channel: str) -> str:
+    """What the adversary holding the at-rest key reads in a link message."""
+    raw = base64.b64decode(message)
+    key = cipher.derived_keys(b"coprod peer link")[0]
+    return AESGCM(key).decrypt(raw[:12], raw[12:], channel.encode()).decode()
