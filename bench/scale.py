@@ -270,11 +270,10 @@ class Result:
     ready_before_due: bool
     delivered_once: bool
     outbox: dict[str, int]
-    posts: int
-    fetches: int
     refused: int
     load: float
-    notes: list[str] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+    repeats: int = 0  # sends the fake answered with the first message (same nonce)
 
     @property
     def rate(self) -> float:
@@ -325,10 +324,10 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                 count, size.reminders, created[-1] - due_mono, created[-1] - created[0],
                 ready_s, ready_before_due,
                 len(fake.created) == size.reminders and max(fake.created.values()) == 1,
-                outbox, fake.count("POST", "/channels/"), fake.count("GET", "/channels/"),
-                fake.global_429s, load)
+                outbox,
+                fake.global_429s, load, dict(fake.answered),
+                sum(fake.posts.values()) - len(fake.posts))
     finally:
-        print(dict(fake.answered), flush=True)
         await fake.stop()
 
 
@@ -343,9 +342,24 @@ async def _outbox(url: str, key: str) -> dict[str, int]:
 
 # ---- the tables --------------------------------------------------------------------------
 
+def _sent(r: Result) -> int:
+    """Requests the processes made after start-up (messages, and fetching servers and
+    channels held by another process's shards)."""
+    return sum(n for k, n in r.requests.items()
+               if k.startswith(("POST /channels/", "GET /channels/", "GET /guilds/")))
+
+
+def _breakdown(results: Sequence[Result]) -> None:
+    for r in results:
+        kinds = ", ".join(f"{k} x{n:,}" for k, n in sorted(r.requests.items())
+                          if k.startswith(("POST /channels/", "GET /channels/", "GET /guilds/")))
+        note(f"{r.count} process{'es' if r.count > 1 else ''}: {kinds}")
+
+
 def _once(r: Result) -> str:
     delivered = r.outbox.get(DeliveryStatus.DELIVERED.value, 0)
-    return f"{'yes' if r.delivered_once else 'NO'} ({delivered:,} delivered)"
+    return (f"{'yes' if r.delivered_once else 'NO'} ({delivered:,} delivered, "
+            f"{r.repeats} resent)")
 
 
 def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int]) -> None:
@@ -360,8 +374,7 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
                 else None),
             Row(f"  due -> last at the fake / first -> last (s)",
                 f"{r.seconds:.1f} / {r.first_to_last:.1f}"),
-            Row("  requests per reminder (POST + GET channel)",
-                f"{(r.posts + r.fetches) / r.reminders:.2f}"),
+            Row("  requests to Discord per reminder", f"{_sent(r) / r.reminders:.2f}"),
             Row("  each reminder created once at the fake", _once(r)),
             Row("  processes ready after (s)",
                 f"{r.ready_s:.1f}{'' if r.ready_before_due else ' LATE'}"),
@@ -372,6 +385,7 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
     note(f"baseline = 1 process in this run; each process: [delivery] concurrency "
          f"{CONCURRENCY}, its own request pacing off; load average at each start: "
          + ", ".join(f"{r.load:.1f}" for r in results) + f"; {os.cpu_count()} cores.")
+    _breakdown(results)
     note("leaves out: members' commands, Discord's per-route limits, the network "
          "(127.0.0.1); the fake Discord and PostgreSQL share the same cores.")
 
@@ -380,7 +394,7 @@ def limit_table(size: Size, results: Sequence[Result]) -> None:
     """Time for the one-minute burst against the bound the global limit sets."""
     rows = []
     for r in results:
-        requests = r.posts + r.fetches
+        requests = _sent(r)
         bound = max(requests / DISCORD_LIMIT, LIMIT_SPREAD_S)
         rows += [
             Row(f"{r.count} process{'es' if r.count > 1 else ''}: due -> last (s)",
@@ -389,7 +403,7 @@ def limit_table(size: Size, results: Sequence[Result]) -> None:
             Row(f"  vs reminders / {DISCORD_LIMIT} (s)", f"{r.seconds:.1f}",
                 f"{r.reminders / DISCORD_LIMIT:.1f}",
                 ratio(r.seconds, r.reminders / DISCORD_LIMIT)),
-            Row("  requests (POST messages + GET channel)", f"{r.posts:,} + {r.fetches:,}"),
+            Row("  requests to Discord", f"{requests:,}"),
             Row("  global 429s received", f"{r.refused}"),
             Row("  each reminder created once at the fake", _once(r), "", "", "yes",
                 r.delivered_once),
@@ -400,6 +414,7 @@ def limit_table(size: Size, results: Sequence[Result]) -> None:
     note(f"baseline = the bound the limit sets: requests / {DISCORD_LIMIT} per s (at "
          f"least the {LIMIT_SPREAD_S:.0f} s they take to fall due); each process paces "
          f"itself at {DISCORD_LIMIT} / processes.")
+    _breakdown(results)
 
 
 # ---- main --------------------------------------------------------------------------------
