@@ -147,7 +147,7 @@ async def console(backend: Backend, checkins: bool) -> dict[str, tuple[float, li
     app = App(config, storage, features=[*PACKAGES, ping_feature])
     await app.load()
     await app.start_scheduler()
-    with open(os.devnull, "w", encoding="utf-8") as out:
+    with open(os.devnull, "w", encoding="utf-8") as out:  # noqa: ASYNC230 - once, at start
         adapter = ConsoleAdapter(config, io.StringIO(), out, interactive=False)
         adapter._app = app  # what `adapter.run(app)` sets before its reading loop
         app.use_people(adapter, ttl=0)

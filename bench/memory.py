@@ -12,7 +12,8 @@ adapters (discord.py, slack-bolt and the health server's aiohttp and prometheus-
 are imported before the baseline, as `coprod run` imports one of them; the core alone
 is noted too. Target: under 150 MB. Leaves out: a live platform connection (discord.py's
 cache of servers, channels and members, Slack's clients), the health server running,
-and messages in flight. On SQLite, and on PostgreSQL when available. Bounded: about 15 s per backend.
+and messages in flight. On SQLite, and on PostgreSQL when available. Bounded: about
+15 s per backend.
 
 Run: `make bench`, or `.venv/bin/python bench/memory.py`.
 """
@@ -69,10 +70,11 @@ async def measure(database: str) -> dict[str, Any]:
 
     gc.collect()
     core_only, _ = rss_mb()
+    import slack_bolt.async_app
+
     import adapters.discord
     import adapters.health
     import adapters.slack
-    import slack_bolt.async_app
 
     assert adapters.discord and adapters.health and adapters.slack and slack_bolt.async_app
     gc.collect()
@@ -85,8 +87,8 @@ async def measure(database: str) -> dict[str, Any]:
     load_seconds = time.perf_counter() - started
     gc.collect()
     after, peak = rss_mb()
-    result = {"core_only": core_only, "before": before, "after": after, "peak": peak, "seconds": load_seconds,
-              "groups": len(app.settings.stored),
+    result = {"core_only": core_only, "before": before, "after": after, "peak": peak,
+              "seconds": load_seconds, "groups": len(app.settings.stored),
               "schedules": len(app.scheduler._entries)}
     await app.stop()
     await storage.close()

@@ -372,7 +372,7 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
                 f"{r.rate:,.1f}", f"{base:,.1f}", ratio(r.rate, base),
                 ">= 1.50x" if r.count == 2 else "", r.rate >= 1.5 * base if r.count == 2
                 else None),
-            Row(f"  due -> last at the fake / first -> last (s)",
+            Row("  due -> last at the fake / first -> last (s)",
                 f"{r.seconds:.1f} / {r.first_to_last:.1f}"),
             Row("  requests to Discord per reminder", f"{_sent(r) / r.reminders:.2f}"),
             Row("  each reminder created once at the fake", _once(r)),
@@ -453,7 +453,7 @@ async def main(argv: Sequence[str]) -> int:
     limited: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="coprod-scale-") as tmp:
         folder = Path(args.keep_logs or tmp)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, at start
         try:
             results = [await run_once(n, size, latency, SCALE_SPREAD_S, 0, folder)
                        for n in counts]

@@ -9,8 +9,9 @@ row like a feedback item (random id, group, audience, encrypted body, day, statu
 transaction per row one after another (what a plain store does for each submission: the
 baseline the target is set against), and the same rows in one transaction (the batch
 ceiling: raw aiosqlite inserts 500 rows in a few milliseconds so), each figure given as
-a ratio to both. Target: the core at least half the raw one-row-per-transaction rate. On SQLite (aiosqlite, WAL,
-synchronous=FULL) and, when available, PostgreSQL (asyncpg). Bounded: seconds.
+a ratio to both. Target: the core at least half the raw one-row-per-transaction rate.
+On SQLite (aiosqlite, WAL, synchronous=FULL) and, when available, PostgreSQL (asyncpg).
+Bounded: seconds.
 
 Run: `make bench`, or `.venv/bin/python bench/throughput.py`.
 """
