@@ -274,11 +274,20 @@ class Result:
     load: float
     requests: dict[str, int] = field(default_factory=dict)
     repeats: int = 0  # sends the fake answered with the first message (same nonce)
+    peaks: list[float] = field(default_factory=list)  # each process's peak RSS, MB
 
     @property
     def rate(self) -> float:
         """Reminders delivered per second."""
         return self.reminders / self.seconds if self.seconds > 0 else 0.0
+
+
+def _peak_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), in MB; 0 where /proc cannot tell."""
+    for line in _text(Path(f"/proc/{pid}/status")).splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _ready(folder: Path, label: str, count: int) -> int:
@@ -333,6 +342,7 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                             size.reminders / 5 + 60, "every reminder", procs, folder)
                 await asyncio.sleep(1.0)  # anything sent twice would show now
                 outbox = await _outbox(url, key)
+                peaks = [_peak_mb(proc.pid) for proc in procs]
             created = sorted(fake.created_at)
             return Result(
                 count, size.reminders, created[-1] - max(due_mono, ready_mono),
@@ -340,7 +350,7 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                 len(fake.created) == size.reminders and max(fake.created.values()) == 1,
                 outbox,
                 fake.global_429s, load, dict(fake.answered),
-                sum(fake.posts.values()) - len(fake.posts))
+                sum(fake.posts.values()) - len(fake.posts), peaks)
     finally:
         await fake.stop()
 
@@ -390,6 +400,8 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
                 f"{r.seconds:.1f} / {r.first_to_last:.1f}"),
             Row("  requests to Discord per reminder", f"{_sent(r) / r.reminders:.2f}"),
             Row("  each reminder created once at the fake", _once(r)),
+            Row("  peak RSS of each process (MB)",
+                " / ".join(f"{mb:.0f}" for mb in r.peaks)),
             Row("  processes ready after (s)",
                 f"{r.ready_s:.1f}{'' if r.ready_before_due else ' LATE'}"),
         ]
