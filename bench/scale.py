@@ -30,7 +30,7 @@ deliveries are measured), Discord's per-route limits, the network (everything is
 
 Quick (`--quick`, what `make bench` runs): 500 groups, 10,000 members, 1,200 reminders,
 scale only (under 5 minutes). Full (no flag): 5,000 groups, 100,000 members, 10,000
-reminders, both parts (about 35 minutes on this loaded 2-core machine).
+reminders, both parts (about 40 minutes on this loaded 2-core machine).
 
 Run: `.venv/bin/python bench/scale.py --quick` (or without `--quick`).
 """
