@@ -7,9 +7,11 @@ delivery dispatcher running; each submission is acknowledged only once stored
 does after a meeting) and with one member after another. Raw: the driver inserting a
 row like a feedback item (random id, group, audience, encrypted body, day, status), one
 transaction per row one after another (what a plain store does for each submission: the
-baseline), and all rows in one transaction (the ceiling of the disk). Target: the core
-at least half the raw one-row-per-transaction rate. On SQLite (aiosqlite, WAL,
-synchronous=FULL) and, when available, PostgreSQL (asyncpg). Bounded: seconds.
+baseline the target is set against), and the same rows in one transaction (the batch
+ceiling: raw aiosqlite inserts 500 rows in a few milliseconds so), each figure given as
+a ratio to both. Target: the core at least half the raw one-row-per-transaction rate.
+On SQLite (aiosqlite, WAL, synchronous=FULL) and, when available, PostgreSQL (asyncpg).
+Bounded: seconds.
 
 Run: `make bench`, or `.venv/bin/python bench/throughput.py`.
 """
@@ -17,6 +19,7 @@ Run: `make bench`, or `.venv/bin/python bench/throughput.py`.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -61,26 +64,36 @@ async def core_rates(backend: Backend) -> tuple[float, float]:
 
 def table(name: str, driver: str, core: tuple[float, float] | None,
           raw_each: float, raw_batch: float) -> None:
-    """Print one backend's table (core None: only the raw driver's figures)."""
-    rows = []
+    """Print one backend's table (core None: only the raw driver's figures): the core
+    against both baselines, the raw one-row-per-transaction rate and the raw batch
+    ceiling."""
+    rows = [
+        Row(f"raw {driver}, 1 row per transaction: per s", f"{raw_each:,.0f}"),
+        Row(f"raw {driver}, {RAW_ROWS} rows in 1 transaction: per s", f"{raw_batch:,.0f}",
+            f"{raw_each:,.0f}", ratio(raw_batch, raw_each)),
+    ]
     if core is not None:
         at_once, one_by_one = core
         rows += [
             Row(f"core, {AT_ONCE:,} members at once: per s", f"{at_once:,.0f}",
                 f"{raw_each:,.0f}", ratio(at_once, raw_each), f">= {SHARE:.2f}x",
                 at_once >= SHARE * raw_each),
+            Row("  the same against the batch ceiling", f"{at_once:,.0f}",
+                f"{raw_batch:,.0f}", ratio(at_once, raw_batch)),
             Row(f"core, {ONE_BY_ONE} one after another: per s", f"{one_by_one:,.0f}",
                 f"{raw_each:,.0f}", ratio(one_by_one, raw_each), f">= {SHARE:.2f}x",
                 one_by_one >= SHARE * raw_each),
+            Row("  the same against the batch ceiling", f"{one_by_one:,.0f}",
+                f"{raw_batch:,.0f}", ratio(one_by_one, raw_batch)),
         ]
-    rows += [
-        Row(f"raw {driver}, 1 row per transaction: per s", f"{raw_each:,.0f}"),
-        Row(f"raw {driver}, {RAW_ROWS} rows in 1 transaction: per s", f"{raw_batch:,.0f}",
-            "", "" if core is None else f"{core[0] / raw_batch:.2f}x"),
-    ]
     print_table(f"write throughput: anonymous feedback through the core ({name})", rows)
-    note(f"baseline = raw {driver}, one transaction per row, one after another; "
-         "ratio = core / baseline (last row: core at once / all-in-one-transaction).")
+    note(f"baselines, measured in this run on the same disk: raw {driver} with one "
+         f"transaction per row, one after another (what a plain store does per "
+         f"submission; the target is against it), and the same {RAW_ROWS} rows in one "
+         "transaction (the ceiling: what the disk and driver do when commits are shared). "
+         "ratio = value / baseline.")
+    note("leaves out: the platform (no adapter: App.handle straight), reading the rows "
+         f"back; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
 
 
 async def sqlite_run() -> None:
