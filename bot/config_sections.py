@@ -137,6 +137,15 @@ def _scopes(value: Any) -> Any:
     return tuple(item.strip() for item in value)
 
 
+def _team_ids(value: Any) -> Any:
+    if not isinstance(value, list) or not all(
+            isinstance(item, str) and re.fullmatch(r"[TE][A-Z0-9]{2,20}", item.strip())
+            for item in value):
+        raise SettingError('must be a list of Slack workspace ids in quotes, like '
+                           '["T0123ABCD"] ([] lets any workspace install the app)')
+    return tuple(item.strip() for item in value)
+
+
 def _snowflakes(value: Any) -> Any:
     if not isinstance(value, list):
         raise SettingError('must be a list of server ids in quotes, like ["123456789012345678"]')
@@ -273,7 +282,8 @@ class SlackConfig(ConfigSection):
 
     `api_base` empty means Slack's own (also from SLACK_API_BASE); `scopes` empty means
     the manifest's bot scopes; `redirect_url` empty means the one set in the app's
-    settings; `authorize_url` empty means Slack's own.
+    settings; `authorize_url` empty means Slack's own; `allowed_workspaces` empty means
+    any workspace may install the app (a warning is logged at start).
     """
 
     mode: Annotated[str, checked(one_of("socket", "http"))] = "socket"
@@ -285,6 +295,7 @@ class SlackConfig(ConfigSection):
     redirect_url: Annotated[str, checked(check_url)] = ""
     scopes: Annotated[tuple[str, ...], checked(_scopes)] = ()
     authorize_url: Annotated[str, checked(check_url)] = ""
+    allowed_workspaces: Annotated[tuple[str, ...], checked(_team_ids)] = ()
 
 
 class RecordConfig(ConfigSection):
