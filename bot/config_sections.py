@@ -6,6 +6,7 @@ is wrong in plain words. Feature sections live with their features (see the regi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -128,13 +129,25 @@ def _url_path(value: Any) -> Any:
     return value.strip()
 
 
-def _scopes(value: Any) -> Any:
-    if not isinstance(value, list) or not all(
-            isinstance(item, str) and re.fullmatch(r"[a-z_.]+(:[a-z_.]+)*", item.strip())
-            for item in value):
-        raise SettingError('must be a list of Slack scopes in quotes, like '
-                           '["commands", "chat:write"] ([] for the manifest\'s own)')
-    return tuple(item.strip() for item in value)
+def _words(pattern: str, problem: str) -> Callable[[Any], Any]:
+    """A check for a list of strings each matching `pattern`, kept as a tuple."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, list) or not all(
+                isinstance(item, str) and re.fullmatch(pattern, item.strip())
+                for item in value):
+            raise SettingError(problem)
+        return tuple(item.strip() for item in value)
+
+    return check
+
+
+_scopes = _words(r"[a-z_.]+(:[a-z_.]+)*",
+                 'must be a list of Slack scopes in quotes, like ["commands", '
+                 '"chat:write"] ([] for the manifest\'s own)')
+_team_ids = _words(r"[TE][A-Z0-9]{2,20}",
+                   'must be a list of Slack workspace ids in quotes, like ["T0123ABCD"] '
+                   '([] lets any workspace install the app)')
 
 
 def _snowflakes(value: Any) -> Any:
@@ -273,7 +286,8 @@ class SlackConfig(ConfigSection):
 
     `api_base` empty means Slack's own (also from SLACK_API_BASE); `scopes` empty means
     the manifest's bot scopes; `redirect_url` empty means the one set in the app's
-    settings; `authorize_url` empty means Slack's own.
+    settings; `authorize_url` empty means Slack's own; `allowed_workspaces` empty means
+    any workspace may install the app (a warning is logged at start).
     """
 
     mode: Annotated[str, checked(one_of("socket", "http"))] = "socket"
@@ -285,6 +299,7 @@ class SlackConfig(ConfigSection):
     redirect_url: Annotated[str, checked(check_url)] = ""
     scopes: Annotated[tuple[str, ...], checked(_scopes)] = ()
     authorize_url: Annotated[str, checked(check_url)] = ""
+    allowed_workspaces: Annotated[tuple[str, ...], checked(_team_ids)] = ()
 
 
 class RecordConfig(ConfigSection):

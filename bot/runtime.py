@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from bot import catalog
 from bot.app import App
@@ -99,6 +100,14 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
         need = [("DISCORD_TOKEN", s.discord_token)]
     elif platform == "slack" and s.slack_client_id:
         # One app for many workspaces: each workspace's token comes from its install.
+        if s.slack_bot_token:
+            return ["SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: the bot serves one "
+                    "workspace (SLACK_BOT_TOKEN) or every workspace that installs it "
+                    "(SLACK_CLIENT_ID), not both. Unset one of them (see \"Moving from one "
+                    "workspace to many\" in docs/slack.md)"]
+        redirect = redirect_problem(config.slack.redirect_url, config.slack.redirect_path)
+        if redirect:
+            return [redirect]
         if config.slack.mode != "http":
             return ["SLACK_CLIENT_ID is set, so the bot serves many workspaces through "
                     "Slack's install page, which needs HTTP mode: set mode = \"http\" under "
@@ -119,6 +128,26 @@ def missing_secrets(platform: str, config: Config) -> list[str]:
             + (". Make one with `coprod generate-key`" if name == "COPROD_ENCRYPTION_KEY"
                else "")
             for name, value in need if not value]
+
+
+def redirect_problem(url: str, path: str) -> str:
+    """What is wrong with `[slack] redirect_url` for Slack's OAuth redirect ("" if
+    nothing): Slack sends the browser back to it, so its path must be the one the bot
+    listens on, and it must be https (http only for this machine, when trying it out)."""
+    if not url:
+        return ""
+    parsed = urlsplit(url)
+    host = (parsed.hostname or "").lower()
+    if parsed.scheme != "https" and not (parsed.scheme == "http"
+                                         and host in ("127.0.0.1", "localhost", "::1")):
+        return (f"[slack] redirect_url: must start with https:// (Slack sends the browser "
+                f"back there with the install's code); it is “{url}”. http:// is only "
+                "for 127.0.0.1 or localhost")
+    if (parsed.path or "/") != path:
+        return (f"[slack] redirect_url: its path “{parsed.path or '/'}” is not "
+                f"redirect_path “{path}”, so Slack would send people where the bot does "
+                "not listen. Make them the same")
+    return ""
 
 
 def make_cipher(config: Config, platform: str, notes: TextIO = sys.stderr) -> FieldCipher:

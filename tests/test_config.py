@@ -229,6 +229,10 @@ def test_unknown_section(tmp_path: Path) -> None:
     ('[slack]\nredirect_url = "bot.example.org/x"\n', "[slack] redirect_url: must start"),
     ('[slack]\nscopes = "chat:write"\n', "[slack] scopes: must be a list of Slack scopes"),
     ('[slack]\nscopes = ["chat write"]\n', "[slack] scopes: must be a list of Slack scopes"),
+    ('[slack]\nallowed_workspaces = ["my workspace"]\n',
+     "[slack] allowed_workspaces: must be a list of Slack workspace ids"),
+    ('[slack]\nallowed_workspaces = "T0123ABCD"\n',
+     "[slack] allowed_workspaces: must be a list of Slack workspace ids"),
 ])
 def test_platform_sections_are_checked(tmp_path: Path, text: str, start: str) -> None:
     assert only_problem(tmp_path, text).startswith(start)

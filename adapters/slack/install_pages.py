@@ -1,6 +1,7 @@
 """The pages someone sees while adding the bot to their Slack workspace: the install
 page with one "Add to Slack" link, and the page they land on afterwards, saying it
-worked (and what to do next) or, kindly, what went wrong and how to try again.
+worked (and what to do next) or, kindly, what went wrong and how to try again (or that
+the bot is not offered to their workspace, or, on a reload, that the link was used).
 
 Plain HTML: a language, a title, one heading, words that make sense without styles or
 JavaScript. These are read by whoever installs the app (a workspace admin setting up a
@@ -11,6 +12,7 @@ group), so, like the bot's other lines for whoever runs it, they are in English
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from slack_bolt.oauth.async_callback_options import (
     AsyncCallbackOptions,
@@ -18,6 +20,9 @@ from slack_bolt.oauth.async_callback_options import (
     AsyncSuccessArgs,
 )
 from slack_bolt.response import BoltResponse
+
+from adapters.slack.install_receipts import Receipts
+from adapters.slack.installs import NotOffered, workspace_key
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;"
           "padding:0 1rem;line-height:1.5;color:#1d1c1d;background:#fff}"
@@ -87,19 +92,52 @@ def failure_page(reason: str, install_path: str) -> str:
         link=("Try again", install_path))
 
 
-def _html(status: int, body: str) -> BoltResponse:
-    return BoltResponse(status=status, body=body,
-                        headers={"Content-Type": "text/html; charset=utf-8",
-                                 "Cache-Control": "no-store"})
+def not_offered_page() -> str:
+    """After an install from a workspace the host has not offered the bot to."""
+    return page(
+        "coprod is not offered to this workspace",
+        "Whoever runs this bot has set it up for particular workspaces only, and this "
+        "workspace is not one of them, so nothing was added to it.",
+        "If you think it should be, ask the person or organisation who sent you the "
+        "install link to add your workspace to their list, then try again.")
 
 
-def callbacks(install_path: str) -> AsyncCallbackOptions:
-    """Bolt's success and failure handlers, answering with our pages."""
+def used_page(install_path: str) -> str:
+    """A finished install's redirect opened again (a reload): neither a success nor a
+    failure, since nothing happened this time."""
+    return page(
+        "This link has been used",
+        "If coprod is in your workspace already, you're done. Otherwise, start again "
+        "here.",
+        link=("Start again", install_path))
+
+
+def _html(status: int, body: str, cookie: str = "") -> BoltResponse:
+    headers: dict[str, str | Sequence[str]] = {
+        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+    if cookie:
+        headers["Set-Cookie"] = cookie
+    return BoltResponse(status=status, body=body, headers=headers)
+
+
+def callbacks(install_path: str, receipts: Receipts) -> AsyncCallbackOptions:
+    """Bolt's success and failure handlers, answering with our pages: a finished install
+    leaves a receipt in the browser, so a reload of it gets the neutral page."""
 
     async def success(args: AsyncSuccessArgs) -> BoltResponse:
-        return _html(200, success_page(str(args.installation.team_name or "")))
+        installation = args.installation
+        team = workspace_key(installation.enterprise_id, installation.team_id,
+                             installation.is_enterprise_install)
+        state = next(iter(args.request.query.get("state") or []), "")
+        return _html(200, success_page(str(installation.team_name or "")),
+                     receipts.set_cookie(state, team) if state and team else "")
 
     async def failure(args: AsyncFailureArgs) -> BoltResponse:
+        if isinstance(args.error, NotOffered):
+            return _html(403, not_offered_page())
+        if args.reason == "invalid_state" and await receipts.replayed(
+                args.request.query, args.request.headers):
+            return _html(200, used_page(install_path))
         status = args.suggested_status_code if args.suggested_status_code >= 400 else 200
         return _html(status, failure_page(args.reason, install_path))
 

@@ -37,6 +37,11 @@ _BOT_FIELDS = ("app_id", "enterprise_id", "enterprise_name", "team_id", "team_na
                "bot_token_expires_at", "is_enterprise_install", "installed_at")
 
 
+class NotOffered(BoltError):
+    """An install from a workspace not in `[slack] allowed_workspaces`: refused before
+    its token is kept."""
+
+
 def workspace_key(enterprise_id: str | None, team_id: str | None,
                   is_enterprise_install: bool | None = False) -> str:
     """The one id an installation is kept under: the team, or the organisation for an

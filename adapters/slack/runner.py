@@ -30,6 +30,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -39,7 +40,14 @@ from adapters.slack import shapes
 from adapters.slack.bridge import ACK_BUDGET_SECONDS, Bridge, group_of
 from adapters.slack.errors import translate
 from adapters.slack.install_pages import callbacks, error_response, install_page
-from adapters.slack.installs import STATE_SECONDS, StoredInstallations, StoredStates
+from adapters.slack.install_receipts import Receipts
+from adapters.slack.installs import (
+    STATE_SECONDS,
+    NotOffered,
+    StoredInstallations,
+    StoredStates,
+    workspace_key,
+)
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.modals import CALLBACK_PREFIX
 from adapters.slack.people import Directory
@@ -165,10 +173,30 @@ class CheckedSocketModeHandler(AsyncSocketModeHandler):
 
 
 class InstallFlow(AsyncOAuthFlow):
-    """Bolt's OAuth flow, showing our install page (with its one "Add to Slack" link)."""
+    """Bolt's OAuth flow, showing our install page (with its one "Add to Slack" link),
+    and refusing, before its token is kept, an install from a workspace the bot is not
+    offered to (`offered`); the token Slack gave it is revoked at once, so the app does
+    not stay behind in that workspace."""
+
+    offered: Callable[[str], bool] = staticmethod(lambda team: True)
 
     async def build_install_page_html(self, url: str, request: AsyncBoltRequest) -> str:
         return install_page(url)
+
+    async def store_installation(self, request: AsyncBoltRequest,
+                                 installation: Installation) -> None:
+        team = workspace_key(installation.enterprise_id, installation.team_id,
+                             installation.is_enterprise_install)
+        if not self.offered(team):
+            log_event(log, logging.WARNING, "slack.install_refused", team=team,
+                      reason="not_in_allowed_workspaces")
+            try:
+                await self.client.auth_revoke(token=installation.bot_token)
+            except Exception as exc:
+                log_event(log, logging.WARNING, "slack.revoke_failed", team=team,
+                          error=type(exc).__name__)
+            raise NotOffered(team)
+        await super().store_installation(request, installation)
 
 
 class SlackRunner:
@@ -200,6 +228,7 @@ class SlackRunner:
         self.bridge.sender = self.sender  # replies' files go through the same sender
         self.workspaces = Workspaces(core, make_client, ack_budget=ack_budget,
                                      directory_ttl=directory_ttl, send_wait=send_wait)
+        self.workspaces.allowed = frozenset(config.slack.allowed_workspaces)
         self.installations: StoredInstallations | None = None
         self.delivery_sender: Sender = self.sender
         if self.distributed:
@@ -232,13 +261,21 @@ class SlackRunner:
             scopes=list(slack.scopes or BOT_SCOPES),
             redirect_uri=slack.redirect_url or None,
             install_path=slack.install_path, redirect_uri_path=slack.redirect_path,
-            callback_options=callbacks(slack.install_path),
+            callback_options=callbacks(slack.install_path, Receipts(
+                secrets.slack_client_secret, slack.redirect_path, self._installed)),
             authorization_url=slack.authorize_url or None,
             installation_store=self.installations, installation_store_bot_only=True,
             state_store=self._states, state_expiration_seconds=STATE_SECONDS,
             logger=_quiet("adapters.slack.bolt", logging.ERROR))
-        return InstallFlow(client=self.client, settings=settings,
+        flow = InstallFlow(client=self.client, settings=settings,
                            logger=_quiet("adapters.slack.bolt", logging.ERROR))
+        flow.offered = self.workspaces.offered
+        return flow
+
+    async def _installed(self, team: str) -> bool:
+        """Whether a workspace has an installation now (the neutral page on a reload)."""
+        assert self.installations is not None
+        return await self.installations.store.slack_install(team) is not None
 
     def _bolt(self, *, http: bool) -> AsyncApp:
         flow = self._oauth_flow()
@@ -288,6 +325,13 @@ class SlackRunner:
         """Start delivering, then connect (Socket Mode) or listen (HTTP mode)."""
         self.core.start_delivery(self.delivery_sender)
         slack = self.config.slack
+        if self.distributed and not slack.allowed_workspaces:
+            log_event(log, logging.WARNING, "slack.installs_open",
+                      hint="any workspace that finds the install page can add the app; "
+                           "set [slack] allowed_workspaces to limit it")
+        elif self.distributed:
+            log_event(log, logging.INFO, "slack.installs_limited",
+                      workspaces=len(slack.allowed_workspaces))
         if slack.mode == "http":
             await self.start_http(slack.http_host, slack.http_port)
         else:

@@ -9,7 +9,8 @@ own workspace's bridge; a delivery, a people look-up or a start-up check goes th
 workspace of its group. A workspace with no installation (never installed, or
 uninstalled) gets nothing: its deliveries are refused for good (`Forbidden` with
 `workspace_not_installed`), so the dispatcher marks them undeliverable, with that
-reason, instead of retrying them for ever; the group's records are kept.
+reason, instead of retrying them for ever; the group's records are kept. So does a
+workspace left out of `[slack] allowed_workspaces` (`workspace_not_offered`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bot.ports import PeopleUnavailable, Person
 log = logging.getLogger(__name__)
 
 NOT_INSTALLED = "workspace_not_installed"
+NOT_OFFERED = "workspace_not_offered"
 RECHECK_SECONDS = 60.0
 # Slack's refusals of a token itself: the installation is read again on the next use.
 TOKEN_REFUSED = frozenset({"invalid_auth", "account_inactive", "token_revoked",
@@ -68,8 +70,14 @@ class Workspaces:
         self.send_wait = send_wait
         self.now = now
         self.installations: StoredInstallations | None = None
+        # `[slack] allowed_workspaces`: empty means any workspace.
+        self.allowed: frozenset[str] = frozenset()
         self._open: dict[str, Workspace] = {}
         self._retired: list[Bridge] = []
+
+    def offered(self, team_id: str) -> bool:
+        """Whether the bot is offered to this workspace (`[slack] allowed_workspaces`)."""
+        return not self.allowed or team_id in self.allowed
 
     def forget(self, team_id: str) -> None:
         """Drop a workspace's client (its installation changed or is gone)."""
@@ -79,8 +87,9 @@ class Workspaces:
             self._retired.append(gone.bridge)  # its answers in progress still finish
 
     async def get(self, team_id: str) -> Workspace | None:
-        """The workspace's bundle, or None if it has no installation."""
-        if self.installations is None or not team_id:
+        """The workspace's bundle, or None if it has no installation or is not offered
+        the bot (installed before `allowed_workspaces` left it out)."""
+        if self.installations is None or not team_id or not self.offered(team_id):
             return None
         known = self._open.get(team_id)
         if known is not None and self.now() - known.checked < RECHECK_SECONDS:
@@ -118,7 +127,8 @@ class WorkspaceSender:
         """Send through the group's workspace; refused for good if it is not installed."""
         workspace = await self.workspaces.get(destination.group_id)
         if workspace is None:
-            raise Forbidden(NOT_INSTALLED)
+            raise Forbidden(NOT_INSTALLED if self.workspaces.offered(destination.group_id)
+                            else NOT_OFFERED)
         try:
             return await workspace.sender.send(destination, message, key)
         except Forbidden as refused:
@@ -152,17 +162,20 @@ class WorkspacePeople:
 class WorkspaceListeners:
     """Bolt's listeners for many workspaces: each request handed to the bridge of the
     workspace it came from (Bolt passes arguments by name, so these keep the bridge's).
-    A request from a workspace with no installation is acknowledged and dropped (Bolt's
-    authorization refuses those before they get here)."""
+    A request from a workspace with no installation, or one not offered the bot, is
+    acknowledged and dropped (Bolt's authorization refuses those with no installation
+    before they get here)."""
 
     def __init__(self, workspaces: Workspaces) -> None:
         self.workspaces = workspaces
 
     async def _bridge(self, context: Mapping[str, Any], body: Mapping[str, Any]
                       ) -> Bridge | None:
-        workspace = await self.workspaces.get(group_of(context, body))
+        team = group_of(context, body)
+        workspace = await self.workspaces.get(team)
         if workspace is None:
-            log_event(log, logging.WARNING, "slack.not_installed")
+            log_event(log, logging.WARNING, "slack.not_installed"
+                      if self.workspaces.offered(team) else "slack.not_offered", team=team)
             return None
         return workspace.bridge
 

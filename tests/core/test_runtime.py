@@ -73,6 +73,44 @@ def test_one_slack_app_for_many_workspaces_needs_its_secrets_and_http_mode() -> 
     assert choose_platform(None, config, io.StringIO()) == "slack"
 
 
+def test_one_workspace_and_many_at_once_is_refused_with_the_fix() -> None:
+    both = Secrets(slack_bot_token="xoxb-1", slack_client_id="1.2", slack_client_secret="s",
+                   slack_signing_secret="t", encryption_key="k")
+    config = Config(slack=SlackConfig(mode="http"), secrets=both)
+    [line] = missing_secrets("slack", config)
+    assert "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set" in line
+    assert "Unset one of them" in line and "docs/slack.md" in line
+    with pytest.raises(ConfigError):
+        choose_platform(None, config, io.StringIO())
+
+
+@pytest.mark.parametrize(("url", "wrong"), [
+    ("http://bot.example.org/slack/oauth_redirect", "must start with https://"),
+    ("wss://bot.example.org/slack/oauth_redirect", "must start with https://"),
+    ("https://bot.example.org/slack/oauth", "is not redirect_path"),
+    ("https://bot.example.org", "is not redirect_path"),
+])
+def test_a_redirect_url_slack_cannot_use_is_one_line(url: str, wrong: str) -> None:
+    whole = Secrets(slack_client_id="1.2", slack_client_secret="s",
+                    slack_signing_secret="t", encryption_key="k")
+    config = Config(slack=SlackConfig(mode="http", redirect_url=url), secrets=whole)
+    [line] = missing_secrets("slack", config)
+    assert line.startswith("[slack] redirect_url: ") and wrong in line
+    assert "\n" not in line
+    with pytest.raises(ConfigError):
+        choose_platform("slack", config, io.StringIO())
+
+
+@pytest.mark.parametrize("url", ["https://bot.example.org/slack/oauth_redirect",
+                                 "http://127.0.0.1:3000/slack/oauth_redirect",
+                                 "http://localhost:3000/slack/oauth_redirect"])
+def test_a_good_redirect_url_passes(url: str) -> None:
+    whole = Secrets(slack_client_id="1.2", slack_client_secret="s",
+                    slack_signing_secret="t", encryption_key="k")
+    config = Config(slack=SlackConfig(mode="http", redirect_url=url), secrets=whole)
+    assert missing_secrets("slack", config) == []
+
+
 def test_a_key_file_serves_discord_and_slack_too(tmp_path: Path) -> None:
     path = tmp_path / "bot.key"
     config = Config(key_file=str(path), secrets=Secrets(discord_token="x"))

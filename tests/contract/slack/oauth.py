@@ -32,22 +32,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def oauth_config(slack: FakeSlack, port: int, host: str = "127.0.0.1") -> Config:
-    """The config of one app for many workspaces, against the fake Slack."""
+def oauth_config(slack: FakeSlack, port: int, host: str = "127.0.0.1",
+                 allowed: tuple[str, ...] = ()) -> Config:
+    """The config of one app for many workspaces, against the fake Slack (offered to
+    the `allowed` workspaces only, if any are given)."""
     base = slack_config(slack, mode="http")
     return replace(
         base,
         slack=SlackConfig(mode="http", http_host="127.0.0.1", http_port=port,
                           api_base=slack.api_base, authorize_url=slack.authorize_url,
-                          redirect_url=f"http://{host}:{port}/slack/oauth_redirect"),
+                          redirect_url=f"http://{host}:{port}/slack/oauth_redirect",
+                          allowed_workspaces=allowed),
         secrets=Secrets(slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET,
                         slack_signing_secret=SECRET, encryption_key="unused-here"))
 
 
 async def start_oauth_runner(slack: FakeSlack, storage: Storage, clock: FakeClock,
-                             host: str = "127.0.0.1") -> SlackRunner:
+                             host: str = "127.0.0.1", allowed: tuple[str, ...] = (),
+                             ) -> SlackRunner:
     """The adapter serving many workspaces, listening and delivering."""
-    config = oauth_config(slack, free_port(), host)
+    config = oauth_config(slack, free_port(), host, allowed)
     app = await make_app(storage, clock, config, Gate())
     runner = SlackRunner(app, config, ack_budget=1.0)
     await runner.start()
@@ -72,11 +76,11 @@ def _link(page: str, pattern: str) -> str:
 
 async def install(runner: SlackRunner | str, slack: FakeSlack, team: str, *,
                   allow: bool = True, back_to: SlackRunner | None = None,
-                  ) -> tuple[int, str]:
+                  reload: bool = False) -> tuple[int, str]:
     """Someone signed in to `team` opens the install page (of an adapter, or at a base
     URL), follows "Add to Slack", allows (or cancels) on Slack's page and lands back on
-    ours (on `back_to`, another process behind the same address, if given): its status
-    and page."""
+    ours (on `back_to`, another process behind the same address, if given), and, with
+    `reload`, opens that page again with the cookies it set: the last status and page."""
     slack.signed_in_team = team
     where = runner if isinstance(runner, str) else base_url(runner)
     async with aiohttp.ClientSession() as http:
@@ -96,4 +100,9 @@ async def install(runner: SlackRunner | str, slack: FakeSlack, team: str, *,
         if back_to is not None:
             back = back.replace(where, base_url(back_to))
         async with http.get(back, headers={"Cookie": cookie}) as answer:
+            if not reload:
+                return answer.status, await answer.text()
+            receipts = [c.split(";")[0] for c in answer.headers.getall("Set-Cookie", [])]
+        async with http.get(back, headers={"Cookie": "; ".join([cookie, *receipts])}
+                            ) as answer:
             return answer.status, await answer.text()

@@ -6,12 +6,13 @@ go on."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime
 
 import pytest
 
 from adapters.slack import SlackRunner
+from adapters.slack.install_receipts import Receipts
 from bot.clock import FakeClock
 from bot.languages import LanguageStore
 from bot.messages import Destination, Message
@@ -231,3 +232,75 @@ async def test_a_request_from_a_workspace_that_never_installed_does_nothing(
     await drain(many)
     assert slack.calls_to("views.open") == [] and slack.posted == []
     assert status == 200 and "demo" not in json.dumps(body)
+
+
+async def test_a_workspace_not_on_the_allow_list_is_refused_and_nothing_is_kept(
+        slack: FakeSlack, storage: Storage, clock: FakeClock) -> None:
+    listed = await start_oauth_runner(slack, storage, clock, allowed=(TEAM_A,))
+    try:
+        status, page = await install(listed, slack, TEAM_B)
+        assert status == 403 and "coprod is not offered to this workspace" in page
+        assert "nothing was added" in page and "who sent you the install link" in page
+        assert isinstance(storage, SlackInstallStore)
+        assert await storage.slack_installed_workspaces() == []
+        assert await storage.slack_install(TEAM_B) is None
+        # The token Slack handed over was revoked at once, not left in B.
+        [token_b] = slack.tokens_of(TEAM_B)
+        assert token_b in slack.revoked
+        # A listed workspace installs as before.
+        status, page = await install(listed, slack, TEAM_A)
+        assert status == 200 and "coprod is now in your workspace" in page
+        assert await storage.slack_installed_workspaces() == [TEAM_A]
+    finally:
+        await listed.stop()
+
+
+async def test_a_workspace_left_off_the_list_after_installing_is_not_served(
+        slack: FakeSlack, many: SlackRunner, storage: Storage, clock: FakeClock) -> None:
+    await install(many, slack, TEAM_B)  # while installs were open
+    listed = await start_oauth_runner(slack, storage, clock, allowed=(TEAM_A,))
+    try:
+        form = in_team(payloads.slash_command(slack, "/demo", "", user=ALICE), TEAM_B)
+        status, _ = await signed_post(events(listed), SECRET, form=form)
+        assert status == 200
+        await drain(listed)
+        assert slack.calls_to("views.open") == []
+        await deliver(listed, clock, "not-offered", TEAM_B)
+        result, error = await outcome(storage, "not-offered")
+        assert result == "undeliverable" and "workspace_not_offered" in error
+        assert slack.posted == []
+    finally:
+        await listed.stop()
+
+
+async def test_reloading_the_page_after_an_install_says_the_link_was_used(
+        slack: FakeSlack, many: SlackRunner, storage: Storage) -> None:
+    status, page = await install(many, slack, TEAM_B, reload=True)
+    assert status == 200 and "This link has been used" in page
+    assert "coprod was not added" not in page and "invalid_state" not in page
+    assert "If coprod is in your workspace already, you&#x27;re done" in page
+    assert 'href="/slack/install">Start again<' in page
+
+
+async def test_a_receipt_counts_only_for_its_own_install_of_an_installed_workspace(
+        ) -> None:
+    installed = {TEAM_B}
+
+    async def is_installed(team: str) -> bool:
+        return team in installed
+
+    receipts = Receipts("client-secret", "/slack/oauth_redirect", is_installed)
+    cookie = receipts.set_cookie("state-1", TEAM_B).split(";")[0]
+    assert "HttpOnly" in receipts.set_cookie("s", TEAM_B)
+
+    def replay(state: str, cookie: str) -> Awaitable[bool]:
+        return receipts.replayed({"state": [state]}, {"cookie": [cookie]})
+
+    assert await replay("state-1", cookie)
+    assert not await replay("state-2", cookie)  # another install's link
+    assert not await replay("state-1", cookie.replace(TEAM_B, TEAM_A))  # forged
+    assert not await replay("state-1", "")
+    assert not await Receipts("other", "/", is_installed).replayed(
+        {"state": ["state-1"]}, {"cookie": [cookie]})
+    installed.clear()  # the workspace removed the app since: an honest failure again
+    assert not await replay("state-1", cookie)

@@ -336,6 +336,10 @@ class FakeSlack:
                 "team": self.team_names.get(team, "Fake group"), "user": "coprod",
                 "team_id": team, "user_id": BOT_USER, "bot_id": BOT_ID}
 
+    def _m_auth_revoke(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.revoked.add(self._token_now)
+        return {"ok": True, "revoked": True}
+
     # ---- OAuth v2 ----------------------------------------------------------------------
 
     async def _authorize_page(self, request: web.Request) -> web.Response:
