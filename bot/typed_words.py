@@ -61,16 +61,29 @@ def typed(text: str) -> str:
     return " ".join(str(text).split()).casefold().rstrip(".!")
 
 
+SHORTEST_START = 3
+"""The fewest letters read as the start of a choice's label or of one of its words."""
+
+
 def read_choice(text: str, choices: Sequence[Choice]) -> str | None:
     """The value of the choice someone typed: its value, or its label in English or in
-    the language in force (a Welsh member types "wythnosol" for "weekly")."""
+    the language in force (a Welsh member types "wythnosol" for "weekly"); else the
+    start of the value or of the label from any of its words, when only one choice has
+    it ("grŵp" for "Y grŵp cyfan", "whole group", "facil" for "The facilitators only")."""
     wanted = " ".join(str(text).split()).casefold()
     for choice in choices:
         label = choice.label
         if wanted in (choice.value.casefold(), label.casefold(), tr(label).casefold()) or (
                 isinstance(label, Typed) and typed(wanted) in understood(label.listed)):
             return choice.value
-    return None
+    start = typed(wanted)
+    if len(start) < SHORTEST_START:
+        return None
+    starting = {choice.value for choice in choices if any(
+        " ".join(name.split()[at:]).startswith(start)
+        for name in (choice.value.casefold(), choice.label.casefold(),
+                     tr(choice.label).casefold()) for at in range(len(name.split())))}
+    return starting.pop() if len(starting) == 1 else None
 
 
 def choice_words(choices: Sequence[Choice]) -> list[str]:

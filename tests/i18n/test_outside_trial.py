@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import check_form
+from bot.features.feedback.config import FeedbackConfig
+from bot.features.feedback.feature import send_fields
 from bot.i18n import and_list, read_language, speaking
 
 
@@ -28,3 +31,30 @@ def test_welsh_and_is_ac_before_a_number_said_with_a_vowel(first: str, joined: s
     with speaking("cy"):
         assert and_list(["1 diwrnod", first]) == f"1 diwrnod {joined} {first}"
         assert and_list(["x", "y", first]) == f"x, y {joined} {first}"
+
+
+@pytest.mark.parametrize(("reader", "typed", "value"), [
+    ("cy", "grŵp", "group"), ("cy", "hwyluswyr", "facilitators"), ("cy", "Y grŵp cyfan", "group"),
+    ("cy", "group", "group"), ("cy", "hwylus", "facilitators"), ("cy", "y grŵp", "group"),
+    ("en", "group", "group"), ("en", "facil", "facilitators"), ("en", "The whole", "group"),
+    ("en", "whole group", "group"), ("en", "The facilitators only", "facilitators"),
+])
+def test_a_choice_is_read_by_its_value_label_or_the_start_of_a_word(
+        reader: str, typed: str, value: str) -> None:
+    fields = send_fields(FeedbackConfig())
+    with speaking(reader):
+        values, errors = check_form(fields, {"message": "hi", "audience": typed})
+    assert errors == {}
+    assert values["audience"] == value
+
+
+@pytest.mark.parametrize(("reader", "typed", "listed"), [
+    ("cy", "y", "Y grŵp cyfan, Yr hwyluswyr yn unig"), ("cy", "gr", "Y grŵp cyfan"),
+    ("en", "the", "The whole group, The facilitators only"), ("en", "everyone", "The whole"),
+])
+def test_a_choice_too_short_or_shared_is_refused_with_the_choices_listed(
+        reader: str, typed: str, listed: str) -> None:
+    fields = send_fields(FeedbackConfig())
+    with speaking(reader):
+        _values, errors = check_form(fields, {"message": "hi", "audience": typed})
+    assert listed in errors["audience"]
