@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.memory import MemoryBot, reply_text
 from bot.app import check_form
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.feature import send_fields
@@ -58,3 +59,22 @@ def test_a_choice_too_short_or_shared_is_refused_with_the_choices_listed(
     with speaking(reader):
         _values, errors = check_form(fields, {"message": "hi", "audience": typed})
     assert listed in errors["audience"]
+
+
+@pytest.mark.parametrize(("reader", "zone", "expected"), [
+    ("en", "Foo", "Sorry, “Foo” is not a time zone I know. Use a name like Europe/London, "
+                  "America/New_York or UTC. Nothing was changed."),
+    ("cy", "Foo", "Mae'n ddrwg gen i, dydw i ddim yn adnabod “Foo” fel cylchfa amser. "
+                  "Defnyddiwch enw fel Europe/London, America/New_York neu UTC. Does dim wedi "
+                  "newid."),
+    ("en", "Europe/Londn", "Sorry, “Europe/Londn” is not a time zone I know. Did you mean "
+                           "Europe/London? Use a name like Europe/London, America/New_York or "
+                           "UTC. Nothing was changed."),
+])
+async def test_an_unknown_own_time_zone_is_a_whole_sentence(
+        bot: MemoryBot, reader: str, zone: str, expected: str) -> None:
+    await bot.run("dana", f"/language {reader}")
+    assert reply_text(await bot.run("dana", f"/meeting timezone zone={zone}")) == expected
+    await bot.run("dana", "/language en")
+    assert "the group's time zone" in reply_text(await bot.run("dana", "/meeting timezone"))
+
