@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from adapters.console.controls import help_text
 from adapters.memory import MemoryBot, reply_text
 from bot.app import check_form
+from bot.catalog import console_answers_refused
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.feature import send_fields
+from bot.features.meetings.flows import SCHEDULE_FIELDS
 from bot.i18n import and_list, read_language, speaking
 
 
@@ -78,3 +83,22 @@ async def test_an_unknown_own_time_zone_is_a_whole_sentence(
     await bot.run("dana", "/language en")
     assert "the group's time zone" in reply_text(await bot.run("dana", "/meeting timezone"))
 
+
+
+def test_console_help_examples_are_in_the_readers_words_and_use_real_form_keys() -> None:
+    with speaking("cy"):
+        shown = help_text()
+    assert ":press Yn dod" in shown and ":say Ces i wythnos anodd" in shown
+    for english in ("Going", "I had a hard week", "Monthly meeting", "Option A", "notes="):
+        assert english not in shown
+    with speaking("en"):
+        (form,) = [line for line in help_text().splitlines() if ":form key=value" in line]
+    keys = {f.key for f in SCHEDULE_FIELDS}
+    used = re.findall(r"(\w+)=", form.split("Example:")[1])
+    assert used and set(used) <= keys
+
+
+def test_a_refused_console_form_says_how_to_cancel() -> None:
+    for reader in ("en", "cy"):
+        with speaking(reader):
+            assert ":cancel" in console_answers_refused(["“Title” needs at least 3 characters."])
