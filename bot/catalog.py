@@ -295,7 +295,8 @@ def console_answers_refused(lines: Sequence[str]) -> str:
     """Some of a form's answers were refused: ask those again."""
     return (_("Some answers need another look, so nothing was sent yet:") + "\n"
             + "\n".join("    " + line for line in lines) + "\n"
-            + _("Please answer these again."))
+            + _("Please answer these again, or type :cancel to close the form without "
+                "sending it."))
 
 
 def console_unreadable_answer(word: str, example_key: str) -> str:
@@ -337,6 +338,17 @@ CONSOLE_DOES = {
     "who": N_("list the members, their roles and where you are"),
     "help": N_("show these controls"),
     "quit": N_("leave the console (Ctrl-D does the same)"),
+}
+
+# Examples in :help whose words are the reader's: a button's label, a message, a form's
+# answers (its keys stay as the form names them: title, when).
+CONSOLE_EXAMPLES = {
+    "dm-text": N_(":dm hello"),
+    "say": N_(":say I had a hard week"),
+    "press": N_(":press Going"),
+    "press-n": N_(":press 3 Going"),
+    "pick": N_(':pick "Option A"'),
+    "form": N_(':form title="Monthly meeting" when="next Friday 18:00"'),
 }
 
 

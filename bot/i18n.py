@@ -107,13 +107,15 @@ def language_name(code: str) -> str:
 
 
 def read_language(text: str) -> str | None:
-    """A language a member typed, by code ("cy") or by name in itself or in English
-    ("Cymraeg", "Welsh"), if it is one they may choose."""
-    wanted = text.strip().casefold().replace("_", "-")
+    """A language a member typed, by code ("cy") or by its name in any language we have
+    ("Cymraeg", "Welsh", "Saesneg"), if it is one they may choose."""
+    wanted = " ".join(text.split()).casefold().replace("_", "-")
+    spoken = [code for code in languages() if code != PSEUDO]
     for code in languages():
         names = {code, language_name(code).casefold()}
         if code != PSEUDO:
-            names.add((Locale.parse(code).get_display_name(SOURCE) or "").casefold())
+            names.update((Locale.parse(code).get_display_name(other) or "").casefold()
+                         for other in spoken)
         if wanted in names or wanted.split("-")[0] == code:
             return code
     return None
@@ -314,10 +316,25 @@ def _pseudo_list(items: Sequence[str], word: str) -> str:
 
 def _welsh_and(text: str) -> str:
     """CLDR writes Welsh "and" as ", a(c)": it is "ac" before a vowel, "a" otherwise,
-    with no comma before it."""
-    return re.sub(r",? a\(c\) (\S)",
-                  lambda m: (" ac " if m.group(1).lower() in "aeiouwyâêîôûŵŷ" else " a ")
+    with no comma before it. A number counts as the word it is read as: "ac 1 awr"
+    (un), "ac 8 diwrnod" (wyth), "a 10 munud" (deg)."""
+    return re.sub(r",? a\(c\) (\S+)",
+                  lambda m: (" ac " if welsh_starts_with_vowel(m.group(1)) else " a ")
                   + m.group(1), text)
+
+
+def welsh_starts_with_vowel(word: str) -> bool:
+    """Whether a Welsh word, or a number as it is said in Welsh, starts with a vowel:
+    un (1), wyth (8), un deg ... (11 to 19), wyth deg (80s), wyth cant (800s); not deg
+    (10), cant (100s) or mil (1000s)."""
+    digits = re.match(r"\d[\d,. ]*", word)
+    if digits is None:
+        return word[:1].lower() in "aeiouwyâêîôûŵŷ"
+    number = re.sub(r"\D", "", digits.group()).lstrip("0") or "0"
+    lead = number[:len(number) % 3 or 3]  # the group said first: 18 of 18000
+    thousands = len(number) > 3
+    return lead[0] == "8" or (lead == "1" and not thousands) or (
+        len(lead) == 2 and lead[0] == "1" and lead != "10")
 
 
 # ---- the pseudo-language --------------------------------------------------------------------

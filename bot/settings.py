@@ -80,8 +80,13 @@ def _check_timezone(value: Any) -> str:
     by_case = [z for z in zones if z.casefold() == name.casefold()]
     if len(by_case) == 1:
         return by_case[0]
-    close = difflib.get_close_matches(name, sorted(zones), n=1, cutoff=0.75)
-    raise SettingError(catalog.setting_bad_timezone(name, close[0] if close else None))
+    raise SettingError(catalog.setting_bad_timezone(name, suggest_timezone(name)))
+
+
+def suggest_timezone(name: str) -> str | None:
+    """The time zone someone probably meant by a name we do not know ("Europe/Londn")."""
+    close = difflib.get_close_matches(name.strip(), sorted(_zone_names()), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 _ZONES: set[str] = set()

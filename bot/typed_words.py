@@ -61,16 +61,29 @@ def typed(text: str) -> str:
     return " ".join(str(text).split()).casefold().rstrip(".!")
 
 
+SHORTEST_START = 3
+"""The fewest letters read as the start of a choice's label or of one of its words."""
+
+
 def read_choice(text: str, choices: Sequence[Choice]) -> str | None:
     """The value of the choice someone typed: its value, or its label in English or in
-    the language in force (a Welsh member types "wythnosol" for "weekly")."""
+    the language in force (a Welsh member types "wythnosol" for "weekly"); else the
+    start of the value or of the label from any of its words, when only one choice has
+    it ("grŵp" for "Y grŵp cyfan", "whole group", "facil" for "The facilitators only")."""
     wanted = " ".join(str(text).split()).casefold()
     for choice in choices:
         label = choice.label
         if wanted in (choice.value.casefold(), label.casefold(), tr(label).casefold()) or (
                 isinstance(label, Typed) and typed(wanted) in understood(label.listed)):
             return choice.value
-    return None
+    start = typed(wanted)
+    if len(start) < SHORTEST_START:
+        return None
+    starting = {choice.value for choice in choices if any(
+        " ".join(name.split()[at:]).startswith(start)
+        for name in (choice.value.casefold(), choice.label.casefold(),
+                     tr(choice.label).casefold()) for at in range(len(name.split())))}
+    return starting.pop() if len(starting) == 1 else None
 
 
 def choice_words(choices: Sequence[Choice]) -> list[str]:
@@ -219,10 +232,32 @@ def length_pattern(digits: int = 4) -> re.Pattern[str]:
     return re.compile(rf"(\d{{1,{digits}}})\s*(" + "|".join(map(re.escape, units)) + r")(?!\w)")
 
 
+def and_words() -> str:
+    """Words that join the parts of one length of time ("1 day and 2 hours")."""
+    return _core.pgettext("Words that join the parts of one length of time (1 day and 2 "
+                          "hours), separated by commas", "and")
+
+
 def read_length(text: str) -> int | None:
-    """A length of time typed as one number and unit ("3d", "2 ddiwrnod"), in minutes."""
-    found = length_pattern().fullmatch(typed(text))
-    return int(found.group(1)) * length_units()[found.group(2)] if found else None
+    """A length of time, in minutes, typed as one or more numbers with units added up:
+    "3d", "2 ddiwrnod", "1 day, 2 hours", "1d 2h", "1 diwrnod a 2 awr". None when the
+    text is not only a length."""
+    cleaned, units, part = typed(text), length_units(), length_pattern()
+    joins = "|".join(map(re.escape, sorted(understood(and_words), key=len, reverse=True)))
+    separator = re.compile(r"(?:\s|,|;|(?<!\w)(?:" + joins + r")(?!\w))*")
+    position, total, parts = separator.match(cleaned).end(), 0, 0  # type: ignore[union-attr]
+    while position < len(cleaned):
+        found = part.match(cleaned, position)
+        if found is None:
+            return None
+        total, parts = total + int(found.group(1)) * units[found.group(2)], parts + 1
+        position = separator.match(cleaned, found.end()).end()  # type: ignore[union-attr]
+    return total if parts else None
+
+
+def mentions_length(text: str) -> bool:
+    """Whether a number with a unit of time ("2 hours") is somewhere in the text."""
+    return length_pattern().search(typed(text)) is not None
 
 
 def joining_words() -> str:

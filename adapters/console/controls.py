@@ -68,7 +68,7 @@ class ControlSpec:
     example: str
 
 
-_DOES = catalog.CONSOLE_DOES
+_DOES, _EXAMPLE = catalog.CONSOLE_DOES, catalog.CONSOLE_EXAMPLES
 HELP: tuple[ControlSpec, ...] = (
     ControlSpec(":as NAME", _DOES["as"], ":as carol"),
     ControlSpec(":role NAME ROLE", _DOES["role"], ":role bob facilitator"),
@@ -77,14 +77,13 @@ HELP: tuple[ControlSpec, ...] = (
     ControlSpec(":join NAME", _DOES["join"], ":join dana"),
     ControlSpec(":in CHANNEL", _DOES["in"], ":in updates"),
     ControlSpec(":dm", _DOES["dm"], ":dm"),
-    ControlSpec(":dm TEXT", _DOES["dm-text"], ":dm hello"),
-    ControlSpec(":say TEXT", _DOES["say"], ":say I had a hard week"),
+    ControlSpec(":dm TEXT", _DOES["dm-text"], _EXAMPLE["dm-text"]),
+    ControlSpec(":say TEXT", _DOES["say"], _EXAMPLE["say"]),
     ControlSpec(":report N", _DOES["report"], ":report 4"),
-    ControlSpec(":press LABEL", _DOES["press"], ":press Going"),
-    ControlSpec(":press N LABEL", _DOES["press-n"], ":press 3 Going"),
-    ControlSpec(":pick CHOICE ...", _DOES["pick"], ':pick "Option A"'),
-    ControlSpec(":form key=value ...", _DOES["form"],
-                ':form title="Monthly meeting" notes=none'),
+    ControlSpec(":press LABEL", _DOES["press"], _EXAMPLE["press"]),
+    ControlSpec(":press N LABEL", _DOES["press-n"], _EXAMPLE["press-n"]),
+    ControlSpec(":pick CHOICE ...", _DOES["pick"], _EXAMPLE["pick"]),
+    ControlSpec(":form key=value ...", _DOES["form"], _EXAMPLE["form"]),
     ControlSpec(":cancel", _DOES["cancel"], ":cancel"),
     ControlSpec(":who", _DOES["who"], ":who"),
     ControlSpec(":help", _DOES["help"], ":help"),
@@ -119,7 +118,8 @@ def help_text() -> str:
     """The console controls, one line each with an example."""
     lines = [tr(catalog.CONSOLE_CONTROLS)]
     for spec in HELP:
-        lines.append("    " + catalog.console_control_line(spec.usage, spec.does, spec.example))
+        lines.append("    " + catalog.console_control_line(spec.usage, spec.does,
+                                                             tr(spec.example)))
     lines.append(tr(catalog.CONSOLE_COMMANDS_HINT))
     return "\n".join(lines)
 

@@ -696,7 +696,8 @@ async def test_a_lead_who_is_the_subject_of_a_case_cannot_see_it(world: World) -
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
         assert reply_text(seen) == (
-            "That is not available to you. If you need a safeguarding lead, type /concern.")
+            "No case has that reference that you can open. Please check it, or type /case list "
+            "to see the open cases.")
     listed = reply_text(await world.bot.run("dev", "/case list"))
     assert world.case in listed and world.dev_case not in listed
     assert "Dev shouted" not in _everything_for(world.bot, "U-dev", 0)
@@ -725,7 +726,8 @@ async def test_a_lead_met_after_the_concern_about_them_still_cannot_see_it(
         seen = await world.app.handle(real)
         assert seen == await world.app.handle(invented)
         assert reply_text(seen) == (
-            "That is not available to you. If you need a safeguarding lead, type /concern.")
+            "No case has that reference that you can open. Please check it, or type /case list "
+            "to see the open cases.")
     assert ref not in reply_text(await world.bot.run("gwen", "/case list"))
     # Nor is she sent it when it is escalated, or offered it to be assigned.
     mark = len(world.bot.adapter.sent)
@@ -819,7 +821,8 @@ async def test_values_from_another_group_are_refused(world: World) -> None:
                             "Sorry, that one-to-one request is with another facilitator, or no "
                             "longer open.")),
         (press(erin, "concern.ack", world.case), concerns_words.N_(
-            "That is not available to you. If you need a safeguarding lead, type /concern.")),
+            "No case has that reference that you can open. Please check it, or type /case "
+            "list to see the open cases.")),
         (press(alice, "poll.vote", f"{world.poll}:0"), polls_words.POLL_GONE),
         (ButtonPress(OTHER_GROUP, alice, "poll.pick", "", (f"{world.poll}:0",)),
          polls_words.POLL_GONE),

@@ -32,6 +32,10 @@ from tests.concerns.helpers import (
 SECRET = "Bob pushed me on the stairs"
 
 
+# What a lead is told for a case they cannot open, alike for one that does not exist.
+NO_CASE = ("No case has that reference that you can open. Please check it, or type /case "
+           "list to see the open cases.")
+
 async def test_a_concern_goes_to_every_lead_and_the_leads_channel_only(
         cbot: MemoryBot) -> None:
     ref = ref_of(await raise_concern(cbot, what=SECRET))
@@ -61,11 +65,10 @@ async def test_a_lead_named_in_who_it_is_about_is_excluded_everywhere(
     # saying a concern exists.
     assert cbot.adapter.sent_to_channel(LEADS_CHANNEL) == []
     # Erin can neither see, list, nor acknowledge it; the answers reveal nothing.
-    assert reply_text(await cbot.run("erin", f"/case show case={ref}")) == \
-        "That is not available to you. If you need a safeguarding lead, type /concern."
+    assert reply_text(await cbot.run("erin", f"/case show case={ref}")) == NO_CASE == \
+        reply_text(await cbot.run("erin", "/case show case=C-ZZZZZZ"))
     assert ref not in reply_text(await cbot.run("erin", "/case list"))
-    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == (
-        "That is not available to you. If you need a safeguarding lead, type /concern.")
+    assert reply_text(await cbot.press("erin", ACK_ACTION, ref)) == NO_CASE
     trail = await cbot.app.storage.case_audit(ref)
     assert [e.action for e in trail if e.actor_id == "U-erin"] == ["refused", "refused"]
 
@@ -81,8 +84,8 @@ async def test_the_author_of_a_flagged_message_is_excluded(cbot: MemoryBot) -> N
     assert SECRET in everything_sent_to(cbot, "U-erin")
     assert SECRET in everything_sent_to(cbot, DEPUTY)
     assert [m.text for m in cbot.adapter.sent_to_channel(LEADS_CHANNEL)] == []
-    assert reply_text(await cbot.run("dev", f"/case show case={ref}")) == \
-        "That is not available to you. If you need a safeguarding lead, type /concern."
+    assert reply_text(await cbot.run("dev", f"/case show case={ref}")) == NO_CASE == \
+        reply_text(await cbot.run("dev", "/case show case=C-ZZZZZZ"))
 
 
 async def test_every_lead_excluded_goes_to_the_fallback_contacts_and_logs_critical(

@@ -180,7 +180,7 @@ async def test_form_in_one_line_with_errors_asked_again(console: ConsoleRunner) 
         "Some answers need another look, so nothing was sent yet:",
         "    “Title” needs at least 3 characters.",
         "    “Where” needs to be one of: Online, In person.",
-        "Please answer these again.",
+        "Please answer these again, or type :cancel to close the form without sending it.",
         "Question 1 of 4: Title (required, at least 3 and up to 40 characters)",
         "    for example: Monthly meeting",
     ]

@@ -49,6 +49,14 @@ def refuse() -> UserError:
                         "/concern."))
 
 
+def no_case() -> UserError:
+    """The one refusal a lead gets for a reference they cannot open: none has it, it was
+    deleted, or they are kept away from it. All read alike, so a lead cannot learn that
+    a case about them exists."""
+    return UserError(N_("No case has that reference that you can open. Please check it, "
+                        "or type /case list to see the open cases."))
+
+
 def local(moment: datetime, zone: str) -> str:
     """A time as leads read it, in the group's zone and the language in force."""
     return wording.when_raised(moment, ZoneInfo(zone))
@@ -85,7 +93,8 @@ class Leads:
 
 async def open_case(host: ConcernsHost, ctx: Context, raw: object, *, action: str,
                     live_only: bool = False) -> Concern:
-    """The case a lead asked for, after every access check; else the one refusal.
+    """The case a lead asked for, after every access check; else the one refusal (a
+    non-lead's, or a lead's `no_case`).
 
     An excluded lead's attempt is audited, without telling them anything.
     """
@@ -94,12 +103,12 @@ async def open_case(host: ConcernsHost, ctx: Context, raw: object, *, action: st
     ref = clean_ref(raw)
     concern = await host.store.concern(ref) if ref else None
     if concern is None or concern.group_id != ctx.group_id:
-        raise refuse()
+        raise no_case()
     if await is_barred(host, ctx, concern):
         await audit(host, ctx, concern.case_id, "refused", action)
-        raise refuse()
+        raise no_case()
     if concern.status is CaseStatus.DELETED and action not in ("audit",):
-        raise refuse()
+        raise no_case()
     if live_only and concern.status not in (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED):
         raise UserError(wording.CONCERN_NOT_OPEN)
     return concern

@@ -56,7 +56,7 @@ from bot.messages import Button, Destination, File, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.parsing import parse_id
 from bot.roles import Role
-from bot.settings import SettingError, setting_spec
+from bot.settings import SettingError, setting_spec, suggest_timezone
 from bot.text import neutralise
 from bot.typed_words import (
     fortnightly_words,
@@ -478,8 +478,9 @@ class Flows:
         assert spec is not None
         try:
             zone = str(spec.check(raw))
-        except SettingError as exc:
-            raise UserError(str(exc)) from None
+        except SettingError:
+            raise UserError(wording.meeting_timezone_unknown(raw, suggest_timezone(raw))) \
+                from None
         await self.store.set_member_zone(ctx.group_id, ctx.actor.user_id, zone, ctx.now())
         return Reply.text(wording.meeting_timezone_saved(zone))
 

@@ -300,6 +300,16 @@ def meeting_timezone_is(zone: str, own: bool) -> str:
              "/meeting timezone zone=Europe/Paris (for example).").format(zone=zone)
 
 
+def meeting_timezone_unknown(typed: str, suggestion: str | None) -> str:
+    """A member's own time zone that we do not know: a whole sentence, and a guess."""
+    if suggestion:
+        return _("Sorry, “{typed}” is not a time zone I know. Did you mean {suggestion}? "
+                 "Use a name like Europe/London, America/New_York or UTC. Nothing was "
+                 "changed.").format(typed=echo(typed), suggestion=suggestion)
+    return _("Sorry, “{typed}” is not a time zone I know. Use a name like Europe/London, "
+             "America/New_York or UTC. Nothing was changed.").format(typed=echo(typed))
+
+
 def meeting_timezone_saved(zone: str) -> str:
     """The member's zone was saved."""
     return _("Saved: I'll read and show times for you in {zone}.").format(zone=zone)

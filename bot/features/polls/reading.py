@@ -4,6 +4,7 @@ time the same way (`parse_closes`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from bot.features.polls import wording
 from bot.features.polls.wording import N_, _
 from bot.messages import FormField
 from bot.text import has_visible_text, neutralise, strip_controls
-from bot.typed_words import read_length
+from bot.typed_words import mentions_length, read_length
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -82,11 +83,19 @@ def parse_options(raw: str) -> list[str]:
 
 
 def parse_closes(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
-    """When a poll (or an amendment's vote) closes: a length (3d, 12h, 90m, "2 days") or
-    a time read by the one date reader every command uses (`bot.dates`): "tomorrow
-    5pm", "next Friday", "2026-12-01 17:00". A day with no time closes at 17:00."""
+    """When a poll (or an amendment's vote) closes: a length (3d, 12h, 90m, "2 days",
+    "1 day, 2 hours": the parts added up) or a time read by the one date reader every
+    command uses (`bot.dates`): "tomorrow 5pm", "next Friday", "2026-12-01 17:00". A day
+    with no time closes at 17:00; text with a length that is not only lengths is
+    refused."""
     text = " ".join(raw.split())
     minutes = read_length(text)  # in the reader's words or English: "3d", "2 ddiwrnod"
+    if minutes is None and mentions_length(text):
+        # "in 2 hours" is a length too; any other text with a length in it is refused,
+        # never handed to the date reader to guess ("1 day, 2 hours" is not a date).
+        minutes = read_length(re.sub(r"^in\s", "", text, flags=re.IGNORECASE))
+        if minutes is None:
+            raise UserError(wording.poll_bad_close(CLOSE_EXAMPLE))
     try:
         if minutes is not None:
             closes = now + timedelta(minutes=minutes)
