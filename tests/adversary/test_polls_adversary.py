@@ -77,7 +77,13 @@ from tests.adversary.forensics import (
     take_copy,
 )
 from tests.agreement.helpers import propose, start_agreement
-from tests.backends import CONNECT_TIMEOUT_SECONDS, opened_storage, postgres_url
+from tests.backends import (
+    CONNECT_TIMEOUT_SECONDS,
+    need_postgres,
+    opened,
+    opened_storage,
+    postgres_url,
+)
 from tests.feedback.helpers import start
 from tests.watchdog import watchdog
 
@@ -540,6 +546,37 @@ def analyse_xmin(snapshot: Snapshot, flow: Flow, name: str) -> XminFinding:
 
 
 @contextlib.asynccontextmanager
+async def own_postgres_app(key: str) -> AsyncIterator[tuple[MemoryBot, FakeClock, Any]]:
+    """The default app on a fresh PostgreSQL database of its own, and a plain connection
+    to it as the adversary has; the database is dropped afterwards."""
+    import uuid
+
+    from storage.postgres import PostgresStorage
+    from tests.adversary.conftest import database_url
+
+    need_postgres()
+    name = f"coprod_adversary_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(postgres_url(), timeout=CONNECT_TIMEOUT_SECONDS)
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+        clock = FakeClock(NOW)
+        store = PostgresStorage(database_url(name), FieldCipher(key), pool_size=4)
+        async with opened(store, migrate=True):
+            app = App(Config(), store, clock=clock)
+            await app.load()
+            bot = MemoryBot(app, MemoryAdapter())
+            conn = await asyncpg.connect(database_url(name), timeout=CONNECT_TIMEOUT_SECONDS)
+            try:
+                yield bot, clock, conn
+            finally:
+                await conn.close()
+                await bot.close()
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+@contextlib.asynccontextmanager
 async def pg_connection(schema: str) -> AsyncIterator[Any]:
     """A plain connection to the test schema, as the adversary has."""
     conn = await asyncpg.connect(postgres_url(), timeout=CONNECT_TIMEOUT_SECONDS,
@@ -644,22 +681,23 @@ async def test_adversary_xmin_server_pages_hold_no_old_box_after_close_on_postgr
     neither as dead tuples nor as bytes in free space. The same reading finds older
     versions where a table keeps them (a copy with autovacuum off), so it is not blind."""
     tokens: list[str] = []
-    async with app_on("postgres", tmp_path / "unused.db", key) as (bot, clock, storage):
-        schema = storage.schema  # type: ignore[attr-defined]
-        async with pg_connection(schema) as conn:
-            async def moment(label: str, step: object) -> None:
-                tokens.extend(str(r["box"]) for r in await conn.fetch(
-                    "SELECT box FROM ballot_boxes ORDER BY id"))
+    # A database of its own: an open snapshot of any other session on the same database
+    # (a test running beside this one) would keep the old box through VACUUM FULL.
+    async with own_postgres_app(key) as (bot, clock, conn):
+        schema = "public"
+        async def moment(label: str, step: object) -> None:
+            tokens.extend(str(r["box"]) for r in await conn.fetch(
+                "SELECT box FROM ballot_boxes ORDER BY id"))
 
-            await run_flow(bot, clock, moment)
-            found_closed = await box_versions_on_pages(conn, schema, key)
-            tuples = await pg_page_tuples(conn, f"{schema}.ballot_boxes") or []
+        await run_flow(bot, clock, moment)
+        found_closed = await box_versions_on_pages(conn, schema, key)
+        tuples = await pg_page_tuples(conn, f"{schema}.ballot_boxes") or []
 
-            await conn.execute("CREATE TABLE kept_boxes (id TEXT PRIMARY KEY, box TEXT) "
-                               "WITH (autovacuum_enabled = off, fillfactor = 10)")
-            await conn.execute("INSERT INTO kept_boxes VALUES ('a', $1)", tokens[10])
-            await conn.execute("UPDATE kept_boxes SET box = $1", tokens[-10])
-            control = await box_versions_on_pages(conn, schema, key, "kept_boxes")
+        await conn.execute("CREATE TABLE kept_boxes (id TEXT PRIMARY KEY, box TEXT) "
+                           "WITH (autovacuum_enabled = off, fillfactor = 10)")
+        await conn.execute("INSERT INTO kept_boxes VALUES ('a', $1)", tokens[10])
+        await conn.execute("UPDATE kept_boxes SET box = $1", tokens[-10])
+        control = await box_versions_on_pages(conn, schema, key, "kept_boxes")
     assert found_closed and all(not o.pairs for o in found_closed), found_closed
     assert {o.tallies for o in found_closed} == {(2, 2, 2), (2, 4, 2)}
     assert all(t["t_xmax"] in (0, None) for t in tuples)

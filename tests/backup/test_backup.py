@@ -112,6 +112,8 @@ class Writer:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
+            if not line.endswith("\n"):
+                break  # cut off by `stop`: an acknowledgement that never fully arrived
             n, moment = line.split()
             with self._lock:
                 self.acked.append((int(n), int(moment)))
