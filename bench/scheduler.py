@@ -14,7 +14,8 @@ adapter (`adapters.memory`: its send records the message and returns; no network
   and deliveries committed) and deliverable: its claim's commit if that came after the
   due time, else zero (a prepared reminder is claimed ahead, not sendable before due);
   "picked" is when the dispatcher's claim of its delivery returned; "sent" is when the
-  adapter's send returned. Target: ready p99 under 50 ms (issue 22);
+  adapter's send returned. Target: ready p99 under 50 ms (issue 22); the sent p99 is
+  held to the same bar beside it, since ready is 0 for anything prepared ahead;
 - the claim's commit itself, signed (negative: committed that long before due);
 beside bare APScheduler (AsyncIOScheduler, memory job store) adding and firing date jobs
 due at exactly the same instants, in the same process, just before: its only figure is
@@ -365,10 +366,14 @@ async def main(quick: bool) -> int:
         ready_p99 = _percentiles(ours["ready"])[1]
         sent_p99 = _percentiles(ours["sent"])[1]
         verdict = "met" if ready_p99 < TARGET else "MISSED"
+        # "ready" is 0 by construction for a reminder prepared ahead; what a member
+        # waits for is the send, so it gets the same bar, said beside it.
+        sent_verdict = "met" if sent_p99 < TARGET else "MISSED"
         print(f"{database}, {workload.name}: ready p99 < 50 ms {verdict} "
               f"({ready_p99 * 1000:.1f} ms; bare APScheduler's job call p99 "
-              f"{bare_p99 * 1000:.1f} ms); sent p99 {sent_p99 * 1000:.0f} ms, "
-              f"{sent_p99 / bare_p99:.0f}x bare; {ours['deliveries']} sent; "
+              f"{bare_p99 * 1000:.1f} ms); sent p99 < 50 ms (the member's wait) "
+              f"{sent_verdict} ({sent_p99 * 1000:.0f} ms, "
+              f"{sent_p99 / bare_p99:.0f}x bare); {ours['deliveries']} sent; "
               f"{len(commits)} claim transactions, commit p50 "
               f"{_percentiles(commits)[0] * 1000:.1f} ms, max {commits[-1] * 1000:.1f} ms; "
               f"start {ours['start']:.2f} s; rows set up in {ours['setup']:.2f} s")

@@ -71,7 +71,7 @@ class PostgresPeerLink:
     def _heard(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         text = self._open(payload)
         if text is None:
-            log_event(log, logging.WARNING, "peers.unsigned_message")
+            log_event(log, logging.WARNING, "peers.unsealed_message")
             return
         if self._deliver is not None:
             self._deliver(text)

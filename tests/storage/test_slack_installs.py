@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from storage.interface import Storage
 from storage.slack_installs import SlackInstall, SlackInstallStore
 
-TOKEN = "xoxb-secret-token-of-team-a"
+TOKEN = "xoxb-fake-a"  # not a real token: the fake Slack's form, short
 
 
 async def test_an_install_is_kept_per_workspace_and_forgotten(storage: Storage,
