@@ -30,6 +30,28 @@ _DOUBLE = {'"': '"', "“": "”", "”": "”", "„": "“"}
 _QUOTING = frozenset({*_DOUBLE, "'", "\\"})
 
 
+class Words:
+    """Words read from a line one character at a time, for the splitters that honour
+    quotes (`split_words`; the console's `:form` answers): what is added joins the word
+    being read, even an empty quoted piece, and a space ends it."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+        self.current: list[str] = []
+        self._started = False
+
+    def add(self, piece: str) -> None:
+        """Add to the word being read (an empty piece still starts one)."""
+        self.current.append(piece)
+        self._started = True
+
+    def end(self) -> None:
+        """End the word being read, if one was started."""
+        if self._started:
+            self.found.append("".join(self.current))
+        self.current, self._started = [], False
+
+
 def split_words(text: str) -> list[str]:
     """Split a line into words, honouring quotes; a kind error if a double quote is open.
 
@@ -39,37 +61,31 @@ def split_words(text: str) -> list[str]:
     """
     if not _QUOTING.intersection(text):
         return text.split()  # the common case, and the same answer
-    words: list[str] = []
-    current: list[str] = []
-    in_word = False
+    words = Words()
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch == "\\" and i + 1 < n and (text[i + 1] in _DOUBLE or text[i + 1] == "'"):
-            current.append(text[i + 1])
-            in_word, i = True, i + 2
+            words.add(text[i + 1])
+            i += 2
             continue
-        opens_single = ch == "'" and (not current or current[-1] in "=:") and (
+        opens_single = ch == "'" and (not words.current or words.current[-1] in "=:") and (
             _closing_single(text, i + 1) is not None)
         if ch in _DOUBLE or opens_single:
             close = _DOUBLE.get(ch, "'")
             end = _find_close(text, i + 1, close if ch != '"' else '"')
             if end is None:
                 raise UserError(catalog.unbalanced_quotes())
-            current.append(text[i + 1:end])
-            in_word, i = True, end + 1
+            words.add(text[i + 1:end])
+            i = end + 1
             continue
         if ch.isspace():
-            if in_word:
-                words.append("".join(current))
-                current, in_word = [], False
+            words.end()
         else:
-            current.append(ch)
-            in_word = True
+            words.add(ch)
         i += 1
-    if in_word:
-        words.append("".join(current))
-    return words
+    words.end()
+    return words.found
 
 
 def _find_close(text: str, start: int, close: str) -> int | None:

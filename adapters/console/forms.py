@@ -12,6 +12,7 @@ from bot import catalog
 from bot.errors import UserError
 from bot.i18n import speaking, tr
 from bot.messages import Form, FormField
+from bot.parsing import Words
 
 FORM_CLOSED = catalog.CONSOLE_FORM_CLOSED
 
@@ -188,36 +189,30 @@ def parse_assignments(text: str, keys: list[str]) -> dict[str, str]:
 
 def split_assignments(text: str) -> list[str]:
     """Split on spaces outside quotes; keep backslash escapes for `unescape_answer`."""
-    words: list[str] = []
-    current: list[str] = []
+    words = Words()
     quote = ""
-    started = False
     i = 0
     while i < len(text):
         ch = text[i]
         if ch == "\\" and i + 1 < len(text):
             nxt = text[i + 1]
-            current.append(nxt if nxt in "\"'" else ch + nxt)
-            started = True
+            words.add(nxt if nxt in "\"'" else ch + nxt)
             i += 2
             continue
         if quote:
             if ch == quote:
                 quote = ""
             else:
-                current.append(ch)
+                words.add(ch)
         elif ch in "\"'":
-            quote, started = ch, True
+            quote = ch
+            words.add("")
         elif ch.isspace():
-            if started:
-                words.append(unescape_answer("".join(current)))
-            current, started = [], False
+            words.end()
         else:
-            current.append(ch)
-            started = True
+            words.add(ch)
         i += 1
     if quote:
         raise UserError(catalog.unbalanced_quotes())
-    if started:
-        words.append(unescape_answer("".join(current)))
-    return words
+    words.end()
+    return [unescape_answer(word) for word in words.found]

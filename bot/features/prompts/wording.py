@@ -5,23 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Domain, format_number
+from bot.i18n import Domain, Text, format_number, tr
 from bot.text import channel_ref
 
 _, ngettext, N_ = Domain("prompts", __file__).functions()
 
 
-def _posted(cadence: str, channel: str) -> str:
-    """How often, and where, a prompt is posted (the end of `prompt_added`)."""
-    where = channel_ref(channel)
-    if cadence == "daily":
-        return _("one is posted every day in {channel}.").format(channel=where)
-    if cadence == "weekly":
-        return _("one is posted every week in {channel}.").format(channel=where)
-    if cadence == "fortnightly":
-        return _("one is posted every two weeks in {channel}.").format(channel=where)
-    return _("one is posted never (posting is switched off in the config) in {channel}."
-             ).format(channel=where)
+# Where a prompt goes and how often, by the configured cadence (the end of `prompt_added`);
+# any other cadence reads as "never".
+_POSTED_IN = {
+    "daily": N_("one is posted every day in {channel}."),
+    "weekly": N_("one is posted every week in {channel}."),
+    "fortnightly": N_("one is posted every two weeks in {channel}."),
+    "never": N_("one is posted never (posting is switched off in the config) in {channel}."),
+}
+
+
+def _by_cadence(sentences: dict[str, Text], cadence: str) -> str:
+    """The sentence for a cadence, in the language in force ("never" for any other)."""
+    return tr(sentences.get(cadence, sentences["never"]))
 
 
 def prompt_added(count: int, cadence: str, channel: str) -> str:
@@ -30,7 +32,8 @@ def prompt_added(count: int, cadence: str, channel: str) -> str:
     added = ngettext("Added. There is {n} prompt on the list;",
                      "Added. There are {n} prompts on the list;", count).format(
         n=format_number(count))
-    return f"{added} {_posted(cadence, channel)}"
+    posted = _by_cadence(_POSTED_IN, cadence).format(channel=channel_ref(channel))
+    return f"{added} {posted}"
 
 
 def prompt_line(number: int, text: str, used: int, upcoming: bool) -> str:
@@ -42,20 +45,22 @@ def prompt_line(number: int, text: str, used: int, upcoming: bool) -> str:
     return _("{line} <- next").format(line=line) if upcoming else line
 
 
+# The head of the list facilitators see, by the configured cadence.
+_LIST_HEAD = {
+    "daily": N_("**Prompts** (one is posted every day; none repeats until all have been "
+                "used)"),
+    "weekly": N_("**Prompts** (one is posted every week; none repeats until all have been "
+                 "used)"),
+    "fortnightly": N_("**Prompts** (one is posted every two weeks; none repeats until all "
+                      "have been used)"),
+    "never": N_("**Prompts** (one is posted never (posting is switched off in the config); "
+                "none repeats until all have been used)"),
+}
+
+
 def prompts_list(lines: Sequence[str], cadence: str) -> str:
     """The prompts, for facilitators."""
-    if cadence == "daily":
-        head = _("**Prompts** (one is posted every day; none repeats until all have been "
-                 "used)")
-    elif cadence == "weekly":
-        head = _("**Prompts** (one is posted every week; none repeats until all have been "
-                 "used)")
-    elif cadence == "fortnightly":
-        head = _("**Prompts** (one is posted every two weeks; none repeats until all have "
-                 "been used)")
-    else:
-        head = _("**Prompts** (one is posted never (posting is switched off in the config); "
-                 "none repeats until all have been used)")
+    head = _by_cadence(_LIST_HEAD, cadence)
     return head + "\n" + "\n".join(lines)
 
 
