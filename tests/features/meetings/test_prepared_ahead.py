@@ -69,10 +69,8 @@ async def bot(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
 async def other(bot: MemoryBot, storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
     """A second process on the same storage, started after `bot` scheduled the meeting."""
     second = await start_bot(storage, clock)
-    try:
-        yield second
-    finally:
-        await second.close()
+    yield second
+    await second.close()
 
 
 async def test_prepared_ahead_and_sent_once_at_the_due_time(
