@@ -20,9 +20,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
-import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -38,6 +36,7 @@ from bot.backup import run_backup, run_restore
 from bot.config import Config, Secrets
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
+from tests.backup.audit_rows import add_audit_rows
 
 ROWS = 200_000
 GROUP = "G-bench"
@@ -63,14 +62,8 @@ def _fill(path: Path, key: str) -> None:
             await storage.close()
 
     asyncio.run(migrate())
-    cipher = FieldCipher(key)
-    now = int(time.time() * 1_000_000)
-    with sqlite3.connect(path) as db:
-        db.executemany(
-            "INSERT INTO settings_audit (group_id, key, value_json, changed_by, changed_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            ((GROUP, f"k{n}", cipher.encrypt(json.dumps(f"value number {n}")), "U-bench", now)
-             for n in range(ROWS)))
+    add_audit_rows(path, key, GROUP, ((f"k{n}", f"value number {n}") for n in range(ROWS)),
+                   "U-bench")
 
 
 def _intervals(moments: list[int]) -> list[float]:

@@ -30,6 +30,7 @@ from bot.backup import MANIFEST_SUFFIX, Manifest, manifest_path, run_backup, run
 from bot.config import Config, Secrets
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import open_storage
+from tests.backup.audit_rows import add_audit_rows
 from tests.backup.writer import GROUP
 from tests.campaigns.recorder import REPO_ROOT, RecordedProcess, cli_env, write_config
 
@@ -56,14 +57,8 @@ def make_database(path: Path, key: str, filler: int = 0) -> None:
 
     asyncio.run(build())
     if filler:
-        cipher = FieldCipher(key)
-        now = int(time.time() * 1_000_000)
-        with sqlite3.connect(path) as db:
-            db.executemany(
-                "INSERT INTO settings_audit (group_id, key, value_json, changed_by, "
-                "changed_at) VALUES (?, ?, ?, ?, ?)",
-                ((GROUP, f"filler{n}", cipher.encrypt(json.dumps(f"SECRET-filler {n}")),
-                  "U-one", now) for n in range(filler)))
+        add_audit_rows(path, key, GROUP,
+                       ((f"filler{n}", f"SECRET-filler {n}") for n in range(filler)), "U-one")
 
 
 def settings(path: Path, key: str) -> dict[str, object]:

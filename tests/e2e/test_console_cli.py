@@ -9,6 +9,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+
 from .conftest import CliRunner
 
 
@@ -35,11 +37,22 @@ def test_help_lists_the_commands(coprod_run: CliRunner) -> None:
     assert "/setup: See the group's settings" in run.answer("/help", nth=2)
 
 
-def test_typo_gets_a_suggestion(coprod_run: CliRunner) -> None:
-    run = coprod_run("/hepl\n")
-    assert run.answer("/hepl") == (
-        "[only Alice can see this] coprod: Sorry, I don't know the command /hepl. "
-        "Did you mean /help? Type /help to see what you can do.")
+@pytest.mark.parametrize(("script", "line", "answer"), [
+    pytest.param("/hepl\n", "/hepl",
+                 "[only Alice can see this] coprod: Sorry, I don't know the command /hepl. "
+                 "Did you mean /help? Type /help to see what you can do.", id="typo"),
+    pytest.param("/setup timezone=UTC\n", "/setup timezone=UTC",
+                 "[only Alice can see this] coprod: Sorry, only facilitators, safeguarding "
+                 "leads and admins can use /setup. Type /help to see what you can do.",
+                 id="members cannot run setup"),
+    pytest.param(':as carol\n/setup timezone="Europe/Paris\n', '/setup timezone="Europe/Paris',
+                 "[only Carol can see this] coprod: I couldn't read that because a quote mark "
+                 "isn't closed. Put text with spaces inside a pair of quotes, like "
+                 'title="Monthly meeting".', id="unclosed quote"),
+])
+def test_a_line_it_cannot_do_is_answered_with_what_to_do(
+        coprod_run: CliRunner, script: str, line: str, answer: str) -> None:
+    assert coprod_run(script).answer(line) == answer
 
 
 def test_setup_is_stored_across_runs(coprod_run: CliRunner, tmp_path: Path) -> None:
@@ -52,13 +65,6 @@ def test_setup_is_stored_across_runs(coprod_run: CliRunner, tmp_path: Path) -> N
     second = coprod_run(":as carol\n/setup\n")
     assert second.code == 0, second.err
     assert "- timezone: Europe/Paris (set in chat)." in second.answer("/setup")
-
-
-def test_members_cannot_run_setup(coprod_run: CliRunner) -> None:
-    run = coprod_run("/setup timezone=UTC\n")
-    assert run.answer("/setup timezone=UTC") == (
-        "[only Alice can see this] coprod: Sorry, only facilitators, safeguarding leads and "
-        "admins can use /setup. Type /help to see what you can do.")
 
 
 def test_bad_time_zone_is_explained(coprod_run: CliRunner) -> None:
@@ -81,13 +87,6 @@ def test_key_file_is_private_and_announced_once(coprod_run: CliRunner,
     assert "coprod.key" not in first.out  # the note is for the operator, on stderr
     second = coprod_run("/help\n")
     assert _key_notes(second.err) == []
-
-
-def test_unclosed_quote_is_explained(coprod_run: CliRunner) -> None:
-    run = coprod_run(':as carol\n/setup timezone="Europe/Paris\n')
-    assert run.answer('/setup timezone="Europe/Paris') == (
-        "[only Carol can see this] coprod: I couldn't read that because a quote mark isn't "
-        'closed. Put text with spaces inside a pair of quotes, like title="Monthly meeting".')
 
 
 def test_script_reads_as_a_transcript(coprod_run: CliRunner) -> None:

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import closing
 from typing import Any
 
@@ -96,3 +96,26 @@ async def serving_health(app: App) -> AsyncIterator[int]:
         yield await server.start()
     finally:
         await server.stop()
+
+
+async def ready_follows_the_platform(port: int, platform: str,
+                                     go_away: Callable[[], Awaitable[object]]) -> None:
+    """A platform contract: /readyz answers 200 with the platform counted connected, and
+    503 naming the platform, counted disconnected, once `go_away` has taken it away."""
+    await wait_ready(port, 200)
+    families, _ = await samples(port)
+    assert value(families, "coprod_platform_connected", platform=platform) == 1
+    await go_away()
+    body = await wait_ready(port, 503)
+    assert body == {"ready": False, "failed": ["platform"]}
+    families, _ = await samples(port)
+    assert value(families, "coprod_platform_connected", platform=platform) == 0
+
+
+async def not_ready_without_the_database(port: int, close: Callable[[], Awaitable[object]]
+                                         ) -> None:
+    """A platform contract: /readyz answers 200, then 503 naming the database once
+    `close` has closed it."""
+    await wait_ready(port, 200)
+    await close()
+    assert await wait_ready(port, 503) == {"ready": False, "failed": ["database"]}

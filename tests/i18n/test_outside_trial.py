@@ -39,6 +39,14 @@ def test_welsh_and_is_ac_before_a_number_said_with_a_vowel(first: str, joined: s
         assert and_list(["x", "y", first]) == f"x, y {joined} {first}"
 
 
+def _audience_typed(reader: str, typed: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The feedback form checked with `typed` as its audience, by someone reading `reader`:
+    the values read and the problems found."""
+    fields = send_fields(FeedbackConfig())
+    with speaking(reader):
+        return check_form(fields, {"message": "hi", "audience": typed})
+
+
 @pytest.mark.parametrize(("reader", "typed", "value"), [
     ("cy", "grŵp", "group"), ("cy", "hwyluswyr", "facilitators"), ("cy", "Y grŵp cyfan", "group"),
     ("cy", "group", "group"), ("cy", "hwylus", "facilitators"), ("cy", "y grŵp", "group"),
@@ -47,9 +55,7 @@ def test_welsh_and_is_ac_before_a_number_said_with_a_vowel(first: str, joined: s
 ])
 def test_a_choice_is_read_by_its_value_label_or_the_start_of_a_word(
         reader: str, typed: str, value: str) -> None:
-    fields = send_fields(FeedbackConfig())
-    with speaking(reader):
-        values, errors = check_form(fields, {"message": "hi", "audience": typed})
+    values, errors = _audience_typed(reader, typed)
     assert errors == {}
     assert values["audience"] == value
 
@@ -60,9 +66,7 @@ def test_a_choice_is_read_by_its_value_label_or_the_start_of_a_word(
 ])
 def test_a_choice_too_short_or_shared_is_refused_with_the_choices_listed(
         reader: str, typed: str, listed: str) -> None:
-    fields = send_fields(FeedbackConfig())
-    with speaking(reader):
-        _values, errors = check_form(fields, {"message": "hi", "audience": typed})
+    _values, errors = _audience_typed(reader, typed)
     assert listed in errors["audience"]
 
 

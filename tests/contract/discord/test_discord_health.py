@@ -16,7 +16,15 @@ from adapters.discord.client import ShardedCoprodClient
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness, coprod_process, process_env
 from tests.fakes.discord import FakeDiscord
-from tests.health.helpers import free_port, samples, serving_health, value, wait_ready
+from tests.health.helpers import (
+    free_port,
+    not_ready_without_the_database,
+    ready_follows_the_platform,
+    samples,
+    serving_health,
+    value,
+    wait_ready,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -32,21 +40,12 @@ async def health(harness: Harness) -> AsyncIterator[int]:
 
 async def test_ready_once_connected_and_not_when_discord_goes_away(
         health: int, fake: FakeDiscord) -> None:
-    await wait_ready(health, 200)
-    families, _ = await samples(health)
-    assert value(families, "coprod_platform_connected", platform="discord") == 1
-    await fake.stop()  # Discord gone: the gateway closes, reconnecting fails
-    body = await wait_ready(health, 503)
-    assert body == {"ready": False, "failed": ["platform"]}
-    families, _ = await samples(health)
-    assert value(families, "coprod_platform_connected", platform="discord") == 0
+    # Discord gone: the gateway closes, reconnecting fails.
+    await ready_follows_the_platform(health, "discord", fake.stop)
 
 
 async def test_not_ready_when_the_database_is_closed(health: int, storage: Storage) -> None:
-    await wait_ready(health, 200)
-    await storage.close()
-    body = await wait_ready(health, 503)
-    assert body == {"ready": False, "failed": ["database"]}
+    await not_ready_without_the_database(health, storage.close)
 
 
 async def test_sharded_ready_only_while_every_shard_is_connected(

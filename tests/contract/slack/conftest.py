@@ -4,7 +4,8 @@ adapter, connected over Socket Mode to the fake Slack."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -127,15 +128,22 @@ async def start_http_runner(slack: FakeSlack, storage: Storage,
     return adapter
 
 
+@asynccontextmanager
+async def running(starting: Awaitable[SlackRunner]) -> AsyncIterator[SlackRunner]:
+    """The adapter `starting` gives, stopped when the block ends however it ends."""
+    runner = await starting
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
 @pytest.fixture
 async def http_runner(slack: FakeSlack, storage: Storage,
                       clock: FakeClock) -> AsyncIterator[SlackRunner]:
     """The adapter in HTTP mode on 127.0.0.1 (a free port)."""
-    adapter = await start_http_runner(slack, storage, clock)
-    try:
+    async with running(start_http_runner(slack, storage, clock)) as adapter:
         yield adapter
-    finally:
-        await adapter.stop()
 
 
 def events_url(runner: SlackRunner) -> str:

@@ -14,7 +14,13 @@ from bot.clock import FakeClock
 from storage.interface import Storage
 from tests.contract.slack.conftest import start_http_runner
 from tests.fakes.slack.server import FakeSlack
-from tests.health.helpers import get, samples, serving_health, value, wait_ready
+from tests.health.helpers import (
+    get,
+    not_ready_without_the_database,
+    ready_follows_the_platform,
+    serving_health,
+    wait_ready,
+)
 
 
 @pytest.fixture
@@ -26,19 +32,16 @@ async def health(runner: SlackRunner) -> AsyncIterator[int]:
 
 async def test_socket_mode_ready_once_connected_and_not_when_slack_goes_away(
         health: int, slack: FakeSlack) -> None:
-    await wait_ready(health, 200)
-    families, _ = await samples(health)
-    assert value(families, "coprod_platform_connected", platform="slack") == 1
-    await slack.__aexit__(None, None, None)  # Slack gone: the socket closes for good
-    body = await wait_ready(health, 503)
-    assert body == {"ready": False, "failed": ["platform"]}
+    async def slack_gone() -> None:
+        """The fake stops: the socket closes for good."""
+        await slack.__aexit__(None, None, None)
+
+    await ready_follows_the_platform(health, "slack", slack_gone)
 
 
 async def test_socket_mode_not_ready_when_the_database_is_closed(
         health: int, storage: Storage) -> None:
-    await wait_ready(health, 200)
-    await storage.close()
-    assert await wait_ready(health, 503) == {"ready": False, "failed": ["database"]}
+    await not_ready_without_the_database(health, storage.close)
 
 
 async def test_http_mode_ready_while_listening_beside_its_own_healthz(

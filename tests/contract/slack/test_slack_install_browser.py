@@ -20,6 +20,7 @@ from adapters.slack import SlackRunner
 from bot.clock import FakeClock
 from storage.interface import Storage
 from storage.slack_installs import SlackInstallStore
+from tests.contract.slack.conftest import running
 from tests.contract.slack.oauth import TEAM_B, start_oauth_runner
 from tests.fakes.slack.server import FakeSlack
 
@@ -76,11 +77,8 @@ async def many(slack: FakeSlack, storage: Storage,
                clock: FakeClock) -> AsyncIterator[SlackRunner]:
     """The adapter serving many workspaces, reached as http://localhost:PORT (the
     OAuth state cookie is Secure, which browsers allow over plain HTTP to localhost)."""
-    runner = await start_oauth_runner(slack, storage, clock, host="localhost")
-    try:
+    async with running(start_oauth_runner(slack, storage, clock, host="localhost")) as runner:
         yield runner
-    finally:
-        await runner.stop()
 
 
 async def _in_browser(call: Any, *args: Any) -> Any:

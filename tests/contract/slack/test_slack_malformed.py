@@ -158,11 +158,17 @@ async def help_still_works(slack: FakeSlack) -> None:
                            "it.").split(".")[0] in str(ack), ack
 
 
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """What is logged from INFO up: every test here checks what the adapter logged."""
+    caplog.set_level(logging.INFO)
+    return caplog
+
+
 @pytest.mark.parametrize("case", _names(malformed))
 async def test_a_malformed_envelope_is_logged_and_ignored(
-        slack: FakeSlack, runner: SlackRunner, caplog: pytest.LogCaptureFixture,
+        slack: FakeSlack, runner: SlackRunner, logs: pytest.LogCaptureFixture,
         case: str) -> None:
-    caplog.set_level(logging.INFO)
     kind, body = malformed(slack)[case]
     envelope = None
     if kind == "raw":
@@ -175,30 +181,28 @@ async def test_a_malformed_envelope_is_logged_and_ignored(
             assert ack.get("text") == catalog.PLATFORM_UNREADABLE
     await help_still_works(slack)
     # The Socket Mode client itself refuses a payload that is no payload at all.
-    records = _check_logs(caplog, allowed_errors=("ValueError",))
+    records = _check_logs(logs, allowed_errors=("ValueError",))
     assert any(r.getMessage() == "slack.payload_ignored" for r in records), case
 
 
 @pytest.mark.parametrize("case", _names(readable_but_odd))
 async def test_an_odd_but_readable_request_is_handled(
-        slack: FakeSlack, runner: SlackRunner, caplog: pytest.LogCaptureFixture,
+        slack: FakeSlack, runner: SlackRunner, logs: pytest.LogCaptureFixture,
         case: str) -> None:
-    caplog.set_level(logging.INFO)
     kind, body = readable_but_odd(slack)[case]
     await slack.ack(await slack.send(kind, body), limit=5)
     await runner.bridge.settle(5.0)
     await help_still_works(slack)
-    records = _check_logs(caplog)
+    records = _check_logs(logs)
     assert not any(r.getMessage() == "slack.payload_ignored" for r in records), case
 
 
 async def test_a_frame_that_is_not_json_is_ignored(
-        slack: FakeSlack, runner: SlackRunner, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO)
+        slack: FakeSlack, runner: SlackRunner, logs: pytest.LogCaptureFixture) -> None:
     await slack.send_raw("{not json")
     await slack.send_raw(b"\x00\x01")
     await help_still_works(slack)
-    _check_logs(caplog, allowed_errors=("JSONDecodeError",))
+    _check_logs(logs, allowed_errors=("JSONDecodeError",))
 
 
 # ---- HTTP mode ------------------------------------------------------------------------
@@ -239,14 +243,13 @@ HTTP_CASES: dict[str, tuple[bytes, str, int]] = {
 
 async def test_malformed_http_requests_are_logged_and_answered_without_failing(
         slack: FakeSlack, http_runner: SlackRunner,
-        caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO)
+        logs: pytest.LogCaptureFixture) -> None:
     url = events_url(http_runner)
     for case, (body, content_type, status) in HTTP_CASES.items():
-        before = len([r for r in caplog.records if r.getMessage() == "slack.payload_ignored"])
+        before = len([r for r in logs.records if r.getMessage() == "slack.payload_ignored"])
         answer = await post_signed(url, body, content_type)
         assert answer[0] == status, (case, answer)
-        after = len([r for r in caplog.records if r.getMessage() == "slack.payload_ignored"])
+        after = len([r for r in logs.records if r.getMessage() == "slack.payload_ignored"])
         assert after == before + 1, case
     # Unsigned garbage is refused before anything of it is read.
     async with aiohttp.ClientSession() as session, session.post(
@@ -257,5 +260,5 @@ async def test_malformed_http_requests_are_logged_and_answered_without_failing(
     assert status == 200 and help_wording.N_(
         "Here is what you can do. Commands start with a slash (/). Type /help followed by a "
         "command's name to learn more about it.").split(".")[0] in text
-    _check_logs(caplog)
+    _check_logs(logs)
     await asyncio.sleep(0)

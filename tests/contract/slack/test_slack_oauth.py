@@ -19,7 +19,7 @@ from bot.messages import Destination, Message
 from bot.outbox import NewDelivery
 from storage.interface import Storage
 from storage.slack_installs import SlackInstallStore
-from tests.contract.slack.conftest import ALICE, modal, settle
+from tests.contract.slack.conftest import ALICE, events_url, modal, running, settle
 from tests.contract.slack.oauth import (
     SECRET,
     TEAM_A,
@@ -37,15 +37,8 @@ from tests.fakes.slack.server import FakeSlack, signed_post
 async def many(slack: FakeSlack, storage: Storage,
                clock: FakeClock) -> AsyncIterator[SlackRunner]:
     """The adapter serving every workspace that installs it."""
-    runner = await start_oauth_runner(slack, storage, clock)
-    try:
+    async with running(start_oauth_runner(slack, storage, clock)) as runner:
         yield runner
-    finally:
-        await runner.stop()
-
-
-def events(runner: SlackRunner) -> str:
-    return base_url(runner) + "/slack/events"
 
 
 async def drain(runner: SlackRunner) -> None:
@@ -85,12 +78,12 @@ async def test_two_workspaces_install_and_their_messages_never_cross(
     # A command in each workspace is answered in that workspace, with its own token.
     for team, token, count in ((TEAM_A, token_a, 1), (TEAM_B, token_b, 2)):
         form = in_team(payloads.slash_command(slack, "/demo", "", user=ALICE), team)
-        status, _ = await signed_post(events(many), SECRET, form=form)
+        status, _ = await signed_post(events_url(many), SECRET, form=form)
         assert status == 200
         await modal(slack, count)
         assert slack.calls_to("views.open")[count - 1].token == token
     # A direct message in B is answered in B.
-    status, _ = await signed_post(events(many), SECRET,
+    status, _ = await signed_post(events_url(many), SECRET,
                                   json_body=in_team(payloads.direct_message(ALICE, "hi"),
                                                     TEAM_B))
     assert status == 200
@@ -119,7 +112,7 @@ async def test_an_uninstall_stops_that_workspace_and_keeps_its_records(
     await storage.set_member_language(TEAM_A, ALICE, "cy", datetime.now(clock.now().tzinfo))
 
     slack.uninstall(TEAM_A)
-    status, _ = await signed_post(events(many), SECRET, json_body=payloads.event_callback(
+    status, _ = await signed_post(events_url(many), SECRET, json_body=payloads.event_callback(
         {"type": "app_uninstalled"}))
     assert status == 200
     await drain(many)
@@ -146,20 +139,17 @@ async def test_an_uninstall_stops_that_workspace_and_keeps_its_records(
 
 async def test_an_install_begun_by_one_process_is_finished_by_another(
         slack: FakeSlack, many: SlackRunner, storage: Storage, clock: FakeClock) -> None:
-    other = await start_oauth_runner(slack, storage, clock)
-    try:
+    async with running(start_oauth_runner(slack, storage, clock)) as other:
         status, page = await install(many, slack, TEAM_B, back_to=other)
         assert status == 200 and "coprod is now in your workspace" in page
         # Either process now serves the new workspace.
         await deliver(many, clock, "from-first", TEAM_B)
         assert await outcome(storage, "from-first") == ("delivered", "")
         form = in_team(payloads.slash_command(slack, "/demo", "", user=ALICE), TEAM_B)
-        status, _ = await signed_post(events(other), SECRET, form=form)
+        status, _ = await signed_post(events_url(other), SECRET, form=form)
         assert status == 200
         await modal(slack, 1)
         assert slack.calls_to("views.open")[0].token == slack.tokens_of(TEAM_B)[0]
-    finally:
-        await other.stop()
 
 
 async def test_a_token_slack_refuses_ends_the_delivery_and_the_install_is_read_again(
@@ -183,7 +173,7 @@ async def test_revoked_bot_tokens_are_forgotten(slack: FakeSlack, many: SlackRun
     await install(many, slack, TEAM_B)
     event = in_team(payloads.event_callback(
         {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U0BOT0001"]}}), TEAM_B)
-    status, _ = await signed_post(events(many), SECRET, json_body=event)
+    status, _ = await signed_post(events_url(many), SECRET, json_body=event)
     assert status == 200
     await drain(many)
     assert isinstance(storage, SlackInstallStore)
@@ -228,7 +218,7 @@ async def test_an_install_link_is_used_once(slack: FakeSlack, many: SlackRunner,
 async def test_a_request_from_a_workspace_that_never_installed_does_nothing(
         slack: FakeSlack, many: SlackRunner) -> None:
     form = in_team(payloads.slash_command(slack, "/demo", "", user=ALICE), "T0NEVER01")
-    status, body = await signed_post(events(many), SECRET, form=form)
+    status, body = await signed_post(events_url(many), SECRET, form=form)
     await drain(many)
     assert slack.calls_to("views.open") == [] and slack.posted == []
     assert status == 200 and "demo" not in json.dumps(body)
@@ -236,8 +226,7 @@ async def test_a_request_from_a_workspace_that_never_installed_does_nothing(
 
 async def test_a_workspace_not_on_the_allow_list_is_refused_and_nothing_is_kept(
         slack: FakeSlack, storage: Storage, clock: FakeClock) -> None:
-    listed = await start_oauth_runner(slack, storage, clock, allowed=(TEAM_A,))
-    try:
+    async with running(start_oauth_runner(slack, storage, clock, allowed=(TEAM_A,))) as listed:
         status, page = await install(listed, slack, TEAM_B)
         assert status == 403 and "coprod is not offered to this workspace" in page
         assert "nothing was added" in page and "who sent you the install link" in page
@@ -251,17 +240,14 @@ async def test_a_workspace_not_on_the_allow_list_is_refused_and_nothing_is_kept(
         status, page = await install(listed, slack, TEAM_A)
         assert status == 200 and "coprod is now in your workspace" in page
         assert await storage.slack_installed_workspaces() == [TEAM_A]
-    finally:
-        await listed.stop()
 
 
 async def test_a_workspace_left_off_the_list_after_installing_is_not_served(
         slack: FakeSlack, many: SlackRunner, storage: Storage, clock: FakeClock) -> None:
     await install(many, slack, TEAM_B)  # while installs were open
-    listed = await start_oauth_runner(slack, storage, clock, allowed=(TEAM_A,))
-    try:
+    async with running(start_oauth_runner(slack, storage, clock, allowed=(TEAM_A,))) as listed:
         form = in_team(payloads.slash_command(slack, "/demo", "", user=ALICE), TEAM_B)
-        status, _ = await signed_post(events(listed), SECRET, form=form)
+        status, _ = await signed_post(events_url(listed), SECRET, form=form)
         assert status == 200
         await drain(listed)
         assert slack.calls_to("views.open") == []
@@ -269,8 +255,6 @@ async def test_a_workspace_left_off_the_list_after_installing_is_not_served(
         result, error = await outcome(storage, "not-offered")
         assert result == "undeliverable" and "workspace_not_offered" in error
         assert slack.posted == []
-    finally:
-        await listed.stop()
 
 
 async def test_reloading_the_page_after_an_install_says_the_link_was_used(

@@ -34,6 +34,7 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes.chaos import CLOSED_DM, RATE_LIMIT, SERVER_ERROR, TIMEOUT, Chaos
 from tests.fakes.discord import payloads as p
+from tests.fakes.local_server import LocalServer
 
 HEARTBEAT_INTERVAL_MS = 41250
 DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot token, as Discord documents
@@ -104,7 +105,7 @@ class _Socket:
             await self.ws.send_bytes(data)
 
 
-class FakeDiscord:
+class FakeDiscord(LocalServer):
     """The fake platform: a world (one guild, members, channels), REST and a gateway."""
 
     def __init__(self, *, guild_shard: tuple[int, int] | None = None) -> None:
@@ -144,8 +145,6 @@ class FakeDiscord:
         self._sessions: dict[int, Session] = {}  # shard id -> its session
         self._sockets: dict[int, _Socket] = {}  # shard id -> its identified connection
         self._open: set[_Socket] = set()  # every connection not yet closed
-        self._runner: web.AppRunner | None = None
-        self.port = 0
         self.global_limit = 0  # requests per second; 0: not enforced (the default)
         self.global_429s = 0  # requests answered with the global 429
         self.accepted_at: list[float] = []  # monotonic arrival of each request let through
@@ -269,23 +268,16 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        await self._listen(app)
 
     async def stop(self) -> None:
         """Close sockets and stop listening."""
-        for sock in list(self._open):
-            await sock.ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._close([sock.ws for sock in self._open])
 
     @property
     def api_base(self) -> str:
         """What DISCORD_API_BASE should be."""
-        return f"http://127.0.0.1:{self.port}/api/v10"
+        return f"{self.url}/api/v10"
 
     @property
     def gateway_url(self) -> str:

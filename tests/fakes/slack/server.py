@@ -42,6 +42,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.fakes.chaos import CLOSED_DM, RATE_LIMIT, SERVER_ERROR, TIMEOUT, Chaos
+from tests.fakes.local_server import LocalServer
 
 TEAM_ID = "T0TEST01"
 BOT_USER = "U0BOT0001"
@@ -117,7 +118,7 @@ class FakeUser:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(LocalServer):
     """The fake workspace and its servers. Use `async with FakeSlack() as slack:`."""
 
     users: dict[str, FakeUser] = field(default_factory=dict)
@@ -145,12 +146,10 @@ class FakeSlack:
         self._failures: dict[str, deque[Failure]] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._connected = asyncio.Event()
         self._changed = asyncio.Condition()
-        self.port = 0
         self.triggers: set[str] = set()
         self._codes: dict[str, str] = {}
         self._token_now = ""
@@ -165,23 +164,11 @@ class FakeSlack:
         app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/oauth/v2/authorize", self._authorize_page)
         app.router.add_get("/oauth/v2/authorize/answer", self._authorize_answer)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        await self._listen(app, access_log=None)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        for ws in list(self._sockets):
-            await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    @property
-    def url(self) -> str:
-        """The server's base URL."""
-        return f"http://127.0.0.1:{self.port}"
+        await self._close(list(self._sockets))
 
     @property
     def api_base(self) -> str:

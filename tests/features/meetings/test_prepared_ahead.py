@@ -65,6 +65,14 @@ async def bot(storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
     await memory.close()
 
 
+@pytest.fixture
+async def other(bot: MemoryBot, storage: Storage, clock: FakeClock) -> AsyncIterator[MemoryBot]:
+    """A second process on the same storage, started after `bot` scheduled the meeting."""
+    second = await start_bot(storage, clock)
+    yield second
+    await second.close()
+
+
 async def test_prepared_ahead_and_sent_once_at_the_due_time(
         bot: MemoryBot, clock: FakeClock) -> None:
     assert timedelta(seconds=3) <= PREPARE_AHEAD
@@ -165,27 +173,19 @@ async def test_down_across_the_due_time_sends_the_prepared_reminder_once(
 
 
 async def test_another_process_cancels_between_prepare_and_due(
-        bot: MemoryBot, storage: Storage, clock: FakeClock) -> None:
-    other = await start_bot(storage, clock)
-    try:
-        await prepared(bot, clock)
-        await other.run("alice", "/meeting cancel meeting=1")
-        await at(bot, clock, DUE)  # this process still has the schedule: it checks
-        await at(other, clock, DUE)
-        assert reminders(bot) == [] and reminders(other) == []
-    finally:
-        await other.close()
+        bot: MemoryBot, other: MemoryBot, clock: FakeClock) -> None:
+    await prepared(bot, clock)
+    await other.run("alice", "/meeting cancel meeting=1")
+    await at(bot, clock, DUE)  # this process still has the schedule: it checks
+    await at(other, clock, DUE)
+    assert reminders(bot) == [] and reminders(other) == []
 
 
 async def test_another_process_edits_between_prepare_and_due(
-        bot: MemoryBot, storage: Storage, clock: FakeClock) -> None:
-    other = await start_bot(storage, clock)
-    try:
-        await prepared(bot, clock)
-        await retitle(other, "Budget meeting")
-        await at(bot, clock, DUE)
-        await at(other, clock, DUE)
-        sent = reminders(bot) + reminders(other)
-        assert len(sent) == 1 and "**Budget meeting**" in sent[0].text
-    finally:
-        await other.close()
+        bot: MemoryBot, other: MemoryBot, clock: FakeClock) -> None:
+    await prepared(bot, clock)
+    await retitle(other, "Budget meeting")
+    await at(bot, clock, DUE)
+    await at(other, clock, DUE)
+    sent = reminders(bot) + reminders(other)
+    assert len(sent) == 1 and "**Budget meeting**" in sent[0].text
