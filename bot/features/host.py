@@ -56,8 +56,8 @@ class Scheduling(Protocol):
         be kept)."""
 
 
-class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
-    """Everything an ordinary feature may use."""
+class Owning(Protocol, Generic[StoreT, ConfigT]):
+    """What a feature owns of the bot: its store and its config section."""
 
     @property
     def store(self) -> StoreT:
@@ -66,6 +66,23 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     @property
     def config(self) -> ConfigT:
         """The feature's config section, checked."""
+
+
+class GroupLookups(Protocol):
+    """Who is who in a group: the people lookups and the group's settings."""
+
+    @property
+    def people(self) -> PeopleBook:
+        """Who holds a role, and people's names, as the platform says."""
+
+    def group(self, group_id: str) -> GroupSettings:
+        """The settings in force for one group."""
+
+
+class FeatureHost(Owning[StoreT, ConfigT], GroupLookups, Protocol):
+    """Everything an ordinary feature may use: what it owns and the group lookups, and
+    besides them the clock, scheduling, the other processes, which groups there are,
+    deliveries, languages and notices."""
 
     @property
     def clock(self) -> Clock:
@@ -79,13 +96,6 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     def peers(self) -> Peers:
         """The other bot processes on the database: secrets and counts shared in memory
         only, never stored (`bot.peers`)."""
-
-    @property
-    def people(self) -> PeopleBook:
-        """Who holds a role, and people's names, as the platform says."""
-
-    def group(self, group_id: str) -> GroupSettings:
-        """The settings in force for one group."""
 
     def defaults(self) -> GroupSettings:
         """The settings a group has when nothing is set for it (the config's `[group]`),
