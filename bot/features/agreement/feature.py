@@ -211,10 +211,8 @@ class Agreement:
 
     async def propose(self, ctx: Context) -> Reply:
         """/agreement propose: the form, or the amendment at once from options."""
-        if not ctx.options:
-            return Reply(form=self.propose_form.form(N_("Propose a change"),
-                                                     submit_label=N_("Propose")))
-        return await self.proposed(ctx)
+        return await self.propose_form.open_or_run(ctx, N_("Propose a change"),
+                                                   submit_label=N_("Propose"))
 
     async def proposed(self, ctx: Context) -> Reply:
         """Check the amendment against the current version, then store it with its post."""
