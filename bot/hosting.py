@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
-from bot.commands import CommandSpec, Registry
+from bot.commands import CommandSpec
 from bot.context import Services
 from bot.events import Actor, Event
-from bot.features.host import CoreHost, NoticeProvider, Scheduling
+from bot.features.host import CoreHost, Handling, NoticeProvider, Scheduling
 from bot.messages import Reply
 from bot.peers import Peers
 from bot.roles import Role
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class Hosting(Services, Protocol):
+class Hosting(Services, Handling, Protocol):
     """What the app gives its hosts: what a handler's context reaches (`Services`), and
     the scheduler, the running features, the notice providers and event handling. The
     app implements it; a protocol, so this module needs nothing of `bot.app` and no
@@ -34,17 +34,6 @@ class Hosting(Services, Protocol):
     peers: Peers
     features: dict[str, Feature]
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
-
-    @property
-    def registry(self) -> Registry:
-        """Every command."""
-
-    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
-                     is_admin: bool) -> tuple[CommandSpec, ...]:
-        """The commands someone may see."""
-
-    async def handle(self, event: Event) -> Reply:
-        """Handle an event."""
 
 
 class _FromApp(Generic[T]):
