@@ -19,17 +19,31 @@ if TYPE_CHECKING:
     from storage.interface import Storage
 
 
-class Services(Protocol):
+class Running(Protocol):
+    """What both a handler's context (through `Services`) and a feature's host reach of
+    the running bot, alike: the time, deliveries and languages."""
+
+    @property
+    def clock(self) -> Clock:
+        """The time (a fake one in tests)."""
+
+    def deliveries_waiting(self) -> None:
+        """Say that deliveries were stored, so they are sent soon."""
+
+    async def language_of(self, group_id: str, user_id: str) -> str:
+        """The language to write to one member in (`bot.languages`): their choice, else
+        the group's. Write a direct message inside
+        `bot.i18n.speaking(await host.language_of(...))`, and a channel post inside
+        `speaking(host.group(group_id).language)`."""
+
+
+class Services(Running, Protocol):
     """What a handler's context reaches of the running bot (the app implements it; a
     protocol, so that nothing a feature imports depends on the app itself)."""
 
     @property
     def storage(self) -> Storage:
         """The database."""
-
-    @property
-    def clock(self) -> Clock:
-        """The time."""
 
     @property
     def config(self) -> Config:
@@ -42,12 +56,6 @@ class Services(Protocol):
     @property
     def people(self) -> PeopleBook:
         """Who holds a role, and people's names, as the platform says."""
-
-    def deliveries_waiting(self) -> None:
-        """Say that deliveries were stored."""
-
-    async def language_of(self, group_id: str, user_id: str) -> str:
-        """The language to write to one member in (`bot.languages`)."""
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""

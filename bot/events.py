@@ -27,7 +27,16 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
-class Invocation:
+class MemberEvent:
+    """What every event has: the group it happened in and who acted (`Context.actor`
+    and `Context.group_id` read them whatever the event). Each event adds what it is."""
+
+    group_id: str
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation(MemberEvent):
     """A command run by a member: `/name sub` with typed options.
 
     `channel` is None when the command was run in a direct message with the bot.
@@ -35,19 +44,15 @@ class Invocation:
     and are checked again by the core.
     """
 
-    group_id: str
-    actor: Actor
     command: str
     options: dict[str, Any] = field(default_factory=dict)
     channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ButtonPress:
+class ButtonPress(MemberEvent):
     """A button pressed, or choices picked in a select menu (then `values` is set)."""
 
-    group_id: str
-    actor: Actor
     action: str
     value: str = ""
     values: tuple[str, ...] = ()
@@ -56,11 +61,9 @@ class ButtonPress:
 
 
 @dataclass(frozen=True, slots=True)
-class FormSubmission:
+class FormSubmission(MemberEvent):
     """A form sent back by a member, with each field's raw text."""
 
-    group_id: str
-    actor: Actor
     form_id: str
     values: dict[str, str]
     state: str = ""
@@ -68,11 +71,9 @@ class FormSubmission:
 
 
 @dataclass(frozen=True, slots=True)
-class DirectMessageReceived:
+class DirectMessageReceived(MemberEvent):
     """A direct message to the bot that is not a command."""
 
-    group_id: str
-    actor: Actor
     text: str
 
 
@@ -88,23 +89,19 @@ class QuotedMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class MessageShortcut:
+class MessageShortcut(MemberEvent):
     """A message action chosen on someone's message, such as "Raise a concern about this
     message" (a context-menu command on Discord, a message shortcut on Slack)."""
 
-    group_id: str
-    actor: Actor
     shortcut: str
     message: QuotedMessage
     channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class MemberJoined:
+class MemberJoined(MemberEvent):
     """Someone joined the group (the server or workspace): features may welcome them."""
 
-    group_id: str
-    actor: Actor
     channel: str | None = None
 
 

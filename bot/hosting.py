@@ -4,28 +4,27 @@ feature's declaration says it needs (its store, its config section)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
-from bot.clock import Clock
-from bot.commands import CommandSpec, Registry
+from bot.commands import CommandSpec
 from bot.context import Services
 from bot.events import Actor, Event
-from bot.features.host import NoticeProvider, Scheduling
+from bot.features.host import CoreHost, Handling, NoticeProvider, Scheduling
 from bot.messages import Reply
 from bot.peers import Peers
 from bot.roles import Role
-from bot.settings import GroupSettings, SettingsBook
+from bot.settings import GroupSettings
 
 if TYPE_CHECKING:
-    from bot.config import Config
     from bot.context import Context
     from bot.features import Feature
     from bot.messages import Message
-    from bot.people import PeopleBook
     from scheduler import Scheduler
 
+T = TypeVar("T")
 
-class Hosting(Services, Protocol):
+
+class Hosting(Services, Handling, Protocol):
     """What the app gives its hosts: what a handler's context reaches (`Services`), and
     the scheduler, the running features, the notice providers and event handling. The
     app implements it; a protocol, so this module needs nothing of `bot.app` and no
@@ -36,22 +35,37 @@ class Hosting(Services, Protocol):
     features: dict[str, Feature]
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
 
-    @property
-    def registry(self) -> Registry:
-        """Every command."""
 
-    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
-                     is_admin: bool) -> tuple[CommandSpec, ...]:
-        """The commands someone may see."""
+class _FromApp(Generic[T]):
+    """A host property that is the app's own, read through (`host.clock` is the app's
+    clock): a host narrows what a feature may reach, and passes on what it may."""
 
-    async def handle(self, event: Event) -> Reply:
-        """Handle an event."""
+    def __init__(self, read: Callable[[Hosting], T]) -> None:
+        self._read = read
+
+    @overload
+    def __get__(self, host: None, owner: type[Host]) -> _FromApp[T]: ...
+
+    @overload
+    def __get__(self, host: Host, owner: type[Host] | None = None) -> T: ...
+
+    def __get__(self, host: Host | None, owner: type[Host] | None = None) -> T | _FromApp[T]:
+        return self if host is None else self._read(host._app)
 
 
 class Host:
     """One feature's host: implements `CoreHost` (and so `FeatureHost`). A feature is
     typed against the protocol it declares, so an ordinary feature cannot reach the
     wider services even though this object has them."""
+
+    clock = _FromApp(lambda app: app.clock)
+    scheduler: _FromApp[Scheduling] = _FromApp(lambda app: app.scheduler)
+    people = _FromApp(lambda app: app.people)
+    peers = _FromApp(lambda app: app.peers)
+    registry = _FromApp(lambda app: app.registry)
+    features: _FromApp[Mapping[str, Feature]] = _FromApp(lambda app: app.features)
+    settings = _FromApp(lambda app: app.settings)
+    whole_config = _FromApp(lambda app: app.config)
 
     def __init__(self, app: Hosting, store: Any, config: Any) -> None:
         self._app = app
@@ -67,26 +81,6 @@ class Host:
     def config(self) -> Any:
         """The feature's config section."""
         return self._config
-
-    @property
-    def clock(self) -> Clock:
-        """The app's clock."""
-        return self._app.clock
-
-    @property
-    def scheduler(self) -> Scheduling:
-        """The app's scheduler."""
-        return self._app.scheduler
-
-    @property
-    def people(self) -> PeopleBook:
-        """The app's people lookups."""
-        return self._app.people
-
-    @property
-    def peers(self) -> Peers:
-        """The app's link to the other processes."""
-        return self._app.peers
 
     def group(self, group_id: str) -> GroupSettings:
         """The settings in force for one group."""
@@ -117,26 +111,6 @@ class Host:
         """Add a notice provider."""
         self._app.notices.append(provider)
 
-    @property
-    def registry(self) -> Registry:
-        """The command registry."""
-        return self._app.registry
-
-    @property
-    def features(self) -> Mapping[str, Feature]:
-        """The running features."""
-        return self._app.features
-
-    @property
-    def settings(self) -> SettingsBook:
-        """Every group's settings."""
-        return self._app.settings
-
-    @property
-    def whole_config(self) -> Config:
-        """The whole config."""
-        return self._app.config
-
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""
         return self._app.roles_of(actor, settings)
@@ -149,3 +123,9 @@ class Host:
     async def handle(self, event: Event) -> Reply:
         """Handle an event through the app."""
         return await self._app.handle(event)
+
+
+if TYPE_CHECKING:
+    def _checked(host: Host) -> CoreHost[Any, Any]:
+        """Never run: mypy checks here that a `Host` is every host a feature may declare."""
+        return host

@@ -65,21 +65,26 @@ class Select:
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
-    """An image attachment. `alt_text` is required: meaning never rests on a picture alone."""
+class Attachment:
+    """What every attachment is: a file name and its bytes (stored as base64 in the
+    outbox). Each kind adds the words it must carry."""
 
     filename: str
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Image(Attachment):
+    """An image attachment. `alt_text` is required: meaning never rests on a picture alone."""
+
     alt_text: str
 
 
 @dataclass(frozen=True, slots=True)
-class File:
+class File(Attachment):
     """A file attachment (a calendar file, say). `description` says in words what it is
     and what to do with it."""
 
-    filename: str
-    data: bytes
     description: str
 
 
@@ -270,17 +275,21 @@ def message_to_dict(message: Message) -> dict[str, Any]:
             "min": message.select.min_values,
             "max": message.select.max_values,
         },
-        "images": [
-            [i.filename, base64.b64encode(i.data).decode("ascii"), i.alt_text]
-            for i in message.images
-        ],
+        "images": [_packed(i, i.alt_text) for i in message.images],
         "allow_role_mentions": list(message.allow_role_mentions),
-        "files": [
-            [f.filename, base64.b64encode(f.data).decode("ascii"), f.description]
-            for f in message.files
-        ],
+        "files": [_packed(f, f.description) for f in message.files],
         "language": message.language,
     }
+
+
+def _packed(attachment: Attachment, words: str) -> list[str]:
+    """An attachment as stored: its name, its bytes in base64 and its words."""
+    return [attachment.filename, base64.b64encode(attachment.data).decode("ascii"), words]
+
+
+def _unpacked(row: list[str]) -> tuple[str, bytes, str]:
+    """Inverse of `_packed`: the name, the bytes and the words."""
+    return row[0], base64.b64decode(row[1]), row[2]
 
 
 def message_from_dict(data: dict[str, Any]) -> Message:
@@ -298,11 +307,9 @@ def message_from_dict(data: dict[str, Any]) -> Message:
             min_values=select["min"],
             max_values=select["max"],
         ),
-        images=tuple(
-            Image(i[0], base64.b64decode(i[1]), i[2]) for i in data.get("images", [])
-        ),
+        images=tuple(Image(*_unpacked(i)) for i in data.get("images", [])),
         allow_role_mentions=tuple(data.get("allow_role_mentions", [])),
-        files=tuple(File(f[0], base64.b64decode(f[1]), f[2]) for f in data.get("files", [])),
+        files=tuple(File(*_unpacked(f)) for f in data.get("files", [])),
         language=data.get("language", ""),
     )
 

@@ -47,6 +47,13 @@ class FormSpec:
             fields = tuple(replace(f, default=defaults.get(f.key, f.default)) for f in fields)
         return Form(self.form_id, title, fields, submit_label, state)
 
+    async def open_or_run(self, ctx: Context, title: str, *, submit_label: str) -> Reply:
+        """For the command that opens this form: the form when the command came with no
+        options, else the form's handler at once, with the options as its values."""
+        if not ctx.options:
+            return Reply(form=self.form(title, submit_label=submit_label))
+        return await self.handler(ctx)
+
 
 @dataclass(frozen=True, slots=True)
 class ShortcutSpec:

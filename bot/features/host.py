@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from bot.clock import Clock
 from bot.commands import CommandSpec, Registry
+from bot.context import Running
 from bot.events import Actor, Event
 from bot.messages import Message, Reply
 from bot.peers import Peers
@@ -56,8 +56,8 @@ class Scheduling(Protocol):
         be kept)."""
 
 
-class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
-    """Everything an ordinary feature may use."""
+class Owning(Protocol, Generic[StoreT, ConfigT]):
+    """What a feature owns of the bot: its store and its config section."""
 
     @property
     def store(self) -> StoreT:
@@ -67,9 +67,22 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     def config(self) -> ConfigT:
         """The feature's config section, checked."""
 
+
+class GroupLookups(Protocol):
+    """Who is who in a group: the people lookups and the group's settings."""
+
     @property
-    def clock(self) -> Clock:
-        """The time (a fake one in tests)."""
+    def people(self) -> PeopleBook:
+        """Who holds a role, and people's names, as the platform says."""
+
+    def group(self, group_id: str) -> GroupSettings:
+        """The settings in force for one group."""
+
+
+class FeatureHost(Owning[StoreT, ConfigT], GroupLookups, Running, Protocol):
+    """Everything an ordinary feature may use: what it owns, the group lookups, what
+    every part of the bot reaches (`Running`: the clock, deliveries, languages), and
+    besides them scheduling, the other processes, which groups there are and notices."""
 
     @property
     def scheduler(self) -> Scheduling:
@@ -79,13 +92,6 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     def peers(self) -> Peers:
         """The other bot processes on the database: secrets and counts shared in memory
         only, never stored (`bot.peers`)."""
-
-    @property
-    def people(self) -> PeopleBook:
-        """Who holds a role, and people's names, as the platform says."""
-
-    def group(self, group_id: str) -> GroupSettings:
-        """The settings in force for one group."""
 
     def defaults(self) -> GroupSettings:
         """The settings a group has when nothing is set for it (the config's `[group]`),
@@ -97,26 +103,30 @@ class FeatureHost(Protocol, Generic[StoreT, ConfigT]):
     def known_group_ids(self) -> tuple[str, ...]:
         """The groups the config file names or that have settings made in chat."""
 
-    def deliveries_waiting(self) -> None:
-        """Say that deliveries were stored, so they are sent soon."""
-
-    async def language_of(self, group_id: str, user_id: str) -> str:
-        """The language to write to one member in: their choice, else the group's. Write
-        a direct message inside `bot.i18n.speaking(await host.language_of(...))`, and a
-        channel post inside `speaking(host.group(group_id).language)`."""
-
     def add_notice(self, provider: NoticeProvider) -> None:
         """Add private notices shown to whoever runs a command."""
 
 
-class CoreHost(FeatureHost[StoreT, ConfigT], Protocol):
-    """What help, setup and welcome need beyond an ordinary feature: the other features,
-    the command registry, every setting and the whole config, and handling an event as
-    if it came from the platform."""
+class Handling(Protocol):
+    """The app's commands and events, as the app gives them to its hosts (`Hosting`) and
+    a core host passes them on (`CoreHost`)."""
 
     @property
     def registry(self) -> Registry:
         """Every command of every feature."""
+
+    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
+                     is_admin: bool) -> tuple[CommandSpec, ...]:
+        """The commands someone may see under these settings."""
+
+    async def handle(self, event: Event) -> Reply:
+        """Handle an event as the platform would have it handled."""
+
+
+class CoreHost(FeatureHost[StoreT, ConfigT], Handling, Protocol):
+    """What help, setup and welcome need beyond an ordinary feature: the other features,
+    the command registry, every setting and the whole config, and handling an event as
+    if it came from the platform."""
 
     @property
     def features(self) -> Mapping[str, Feature]:
@@ -132,11 +142,4 @@ class CoreHost(FeatureHost[StoreT, ConfigT], Protocol):
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""
-
-    def commands_for(self, settings: GroupSettings, roles: frozenset[Role],
-                     is_admin: bool) -> tuple[CommandSpec, ...]:
-        """The commands someone may see under these settings."""
-
-    async def handle(self, event: Event) -> Reply:
-        """Handle an event as the platform would have it handled."""
 

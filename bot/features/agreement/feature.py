@@ -43,7 +43,7 @@ from bot.features.agreement.store import (
 from bot.features.agreement.wording import N_, _
 from bot.features.anonymity import Sealer, voter_tag
 from bot.features.host import FeatureHost
-from bot.features.polls.package import CLOSE_EXAMPLE, parse_closes, vote_reply
+from bot.features.polls.package import CLOSE_EXAMPLE, Closings, parse_closes, vote_reply
 from bot.features.polls.store import Ballot
 from bot.i18n import format_number, speaking, tr
 from bot.logs import log_event
@@ -51,7 +51,7 @@ from bot.messages import Button, Choice, Destination, FormField, Message, Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.text import channel_ref, has_visible_text, neutralise
-from scheduler import Firing, once
+from scheduler import Firing
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,8 @@ class Agreement:
         self.config: AgreementConfig = host.config
         self.sealer = Sealer()
         self.owner = f"agreement-{secrets.token_hex(4)}"
+        self.closings = Closings(host, "amendment-close", self.decide, log,
+                                 "amendment.decide_failed", "amendment")
         self.start_form = FormSpec(START_FORM, (
             FormField("points", wording.AGREEMENT_FIELD_POINTS, "paragraph",
                       max_length=MAX_POINTS * (POINT_LIMIT + 1)),), self.started,
@@ -209,10 +211,8 @@ class Agreement:
 
     async def propose(self, ctx: Context) -> Reply:
         """/agreement propose: the form, or the amendment at once from options."""
-        if not ctx.options:
-            return Reply(form=self.propose_form.form(N_("Propose a change"),
-                                                     submit_label=N_("Propose")))
-        return await self.proposed(ctx)
+        return await self.propose_form.open_or_run(ctx, N_("Propose a change"),
+                                                   submit_label=N_("Propose"))
 
     async def proposed(self, ctx: Context) -> Reply:
         """Check the amendment against the current version, then store it with its post."""
@@ -255,7 +255,7 @@ class Agreement:
                            self.vote_message(amendment, points))
         await self.host.store.start_amendment(amendment, [post], now)
         self.host.deliveries_waiting()
-        self.schedule(amendment.amendment_id, amendment.closes_at)
+        self.closings.schedule(amendment.amendment_id, amendment.closes_at)
         log_event(log, logging.INFO, "amendment.started", group=ctx.group_id,
                   amendment=amendment.amendment_id)
         return Reply.text(wording.amendment_started(
@@ -300,31 +300,12 @@ class Agreement:
 
     # ---- deciding ----------------------------------------------------------------------
 
-    def schedule(self, amendment_id: str, closes: datetime) -> None:
-        """Decide the amendment at its closing time."""
-
-        async def job(firing: Firing) -> None:
-            await self.decide(amendment_id, firing)
-
-        self.host.scheduler.add(f"amendment-close:{amendment_id}", once(closes), job)
-
     async def load(self) -> None:
         """At start: seal with the key the other processes hold; schedule open
-        amendments; decide at once those already due."""
+        amendments, and decide at once those already due (`Closings`)."""
         await self.sealer.join(self.host.peers)
-        now = self.host.clock.now()
-        for amendment in await self.host.store.open_amendments():
-            if amendment.closes_at > now:
-                self.schedule(amendment.amendment_id, amendment.closes_at)
-                continue
-            try:
-                await self.decide(amendment.amendment_id, Firing(
-                    f"amendment-close:{amendment.amendment_id}", amendment.closes_at,
-                    late=True))
-            except Exception as exc:  # never stop the bot starting; try again shortly
-                log_event(log, logging.WARNING, "amendment.decide_failed",
-                          amendment=amendment.amendment_id, error=type(exc).__name__)
-                self.schedule(amendment.amendment_id, now)
+        await self.closings.resume((amendment.amendment_id, amendment.closes_at)
+                                   for amendment in await self.host.store.open_amendments())
 
     async def decide(self, amendment_id: str, firing: Firing) -> Decision | None:
         """Apply the outcome rule once; record the new version and announce it."""

@@ -3,15 +3,11 @@ its store port and config section, and the narrower part that finding leads need
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import ConcernStore
-from bot.features.host import CoreHost, FeatureHost
-from bot.settings import GroupSettings
-
-if TYPE_CHECKING:
-    from bot.people import PeopleBook
+from bot.features.host import CoreHost, FeatureHost, GroupLookups, Owning
 
 ConcernsHost = FeatureHost[ConcernStore, ConcernsConfig]
 """Everything the concerns modules use, but for the direct message intake."""
@@ -22,22 +18,7 @@ offered on a direct message hands on to other features' commands and buttons (a
 one-to-one, feedback, check-in settings), as if the member had used them."""
 
 
-class LeadsHost(Protocol):
+class LeadsHost(Owning[ConcernStore, ConcernsConfig], GroupLookups, Protocol):
     """What finding a group's leads, and how many a concern can reach, needs: the
     concerns store and config, the people lookups and group settings. A concerns host
     has them; so does `/setup` (through `bot.features.concerns.package.setup_line`)."""
-
-    @property
-    def store(self) -> ConcernStore:
-        """The concerns store."""
-
-    @property
-    def config(self) -> ConcernsConfig:
-        """`[concerns]` in the config."""
-
-    @property
-    def people(self) -> PeopleBook:
-        """Who holds a role, and people's names, as the platform says."""
-
-    def group(self, group_id: str) -> GroupSettings:
-        """The settings in force for one group."""

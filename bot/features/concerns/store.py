@@ -10,7 +10,7 @@ be listed without any personal details.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -35,9 +35,10 @@ class NoteKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class NewConcern:
-    """A concern as raised. `excluded` holds the member ids that must never see or be
-    sent it (leads it is about, the author of a flagged message)."""
+class _ConcernFields:
+    """What a concern says, whether as raised or read back as a case: said once for
+    both. `excluded` holds the member ids that must never see or be sent it (leads it is
+    about, the author of a flagged message)."""
 
     case_id: str
     group_id: str
@@ -54,29 +55,22 @@ class NewConcern:
     quoted: str = ""
     subject_ids: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewConcern(_ConcernFields):
+    """A concern as raised."""
+
     draft_id: str = ""  # a stored draft this concern was made from, deleted with it
 
 
 @dataclass(frozen=True, slots=True)
-class Concern:
-    """A stored case, decrypted, as a lead sees it (after the access check)."""
+class Concern(_ConcernFields):
+    """A stored case, decrypted, as a lead sees it (after the access check; built by name
+    only)."""
 
-    case_id: str
-    group_id: str
+    _: KW_ONLY
     status: CaseStatus
-    text: str
-    about: str
-    danger: bool
-    may_contact: bool
-    anonymous: bool
-    reporter_id: str
-    reporter_name: str
-    source: str
-    created_at: datetime
-    link: str
-    quoted: str
-    subject_ids: tuple[str, ...]
-    excluded: tuple[str, ...]
     acknowledged_by: str | None
     acknowledged_at: datetime | None
     assignee: str | None

@@ -26,6 +26,7 @@ from bot.features.anonymity import Sealer, coarse_day, voter_tag
 from bot.features.host import FeatureHost
 from bot.features.polls import wording
 from bot.features.polls.chart import bar_chart_png
+from bot.features.polls.closing import Closings
 from bot.features.polls.reading import (
     DEFAULT_OPEN,
     OPTIONS_LIMIT,
@@ -44,7 +45,7 @@ from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
 from bot.outbox import NewDelivery
 from bot.text import has_visible_text, neutralise
-from scheduler import Firing, once
+from scheduler import Firing
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -73,6 +74,8 @@ class Polls:
         self.store = host.store
         self.sealer = Sealer()
         self.owner = f"polls-{secrets.token_hex(4)}"
+        self.closings = Closings(host, "poll-close", self.close, log, "poll.close_failed",
+                                 "poll")
         self.form = FormSpec(CREATE_FORM, create_fields(), self.create_from_form,
                              command="poll")
 
@@ -123,7 +126,7 @@ class Polls:
                                self.post_message(poll))
         await self.store.create_poll(poll, [post], now)
         self.host.deliveries_waiting()
-        self.schedule(poll.poll_id, closes)
+        self.closings.schedule(poll.poll_id, closes)
         log_event(log, logging.INFO, "poll.created", group=ctx.group_id, poll=poll.poll_id)
         return Reply.text(wording.poll_created(poll.channel, self.when(closes, ctx.settings.zone)))
 
@@ -191,31 +194,13 @@ class Polls:
 
     # ---- closing ---------------------------------------------------------------------------
 
-    def schedule(self, poll_id: str, closes: datetime) -> None:
-        """Close the poll at its time."""
-
-        async def job(firing: Firing) -> None:
-            await self.close(poll_id, firing)
-
-        self.host.scheduler.add(f"poll-close:{poll_id}", once(closes), job)
-
     async def start(self) -> None:
-        """Schedule open polls; close at once (marked late) those whose time has passed,
-        however long ago: a poll must always close and post its results. Seal with the
-        key the other processes hold, so a vote can be changed through any of them."""
+        """Schedule open polls, and close those whose time has passed (`Closings`): a poll
+        must always close and post its results. Seal with the key the other processes
+        hold, so a vote can be changed through any of them."""
         await self.sealer.join(self.host.peers)
-        now = self.host.clock.now()
-        for poll in await self.store.open_polls():
-            if poll.closes_at > now:
-                self.schedule(poll.poll_id, poll.closes_at)
-                continue
-            try:
-                await self.close(poll.poll_id,
-                                 Firing(f"poll-close:{poll.poll_id}", poll.closes_at, late=True))
-            except Exception as exc:  # never stop the bot starting; try again shortly
-                log_event(log, logging.WARNING, "poll.close_failed", poll=poll.poll_id,
-                          error=type(exc).__name__)
-                self.schedule(poll.poll_id, now)
+        await self.closings.resume((poll.poll_id, poll.closes_at)
+                                   for poll in await self.store.open_polls())
 
     async def close(self, poll_id: str, firing: Firing) -> bool:
         """Close once: results as text and as a chart, posted with the closing."""

@@ -102,10 +102,7 @@ class Resources:
 
     async def add_command(self, ctx: Context) -> Reply:
         """/resource add: the form, or add at once from options."""
-        if not ctx.options:
-            return Reply(form=self.form.form(N_("Share a resource"),
-                                             submit_label=N_("Add")))
-        return await self.add(ctx)
+        return await self.form.open_or_run(ctx, N_("Share a resource"), submit_label=N_("Add"))
 
     async def add(self, ctx: Context) -> Reply:
         """Check everything, then store; nothing is stored if anything is wrong."""
