@@ -3,10 +3,9 @@
 Each `storage/<feature>/` package ends with `STORAGE = declare(__name__, ...)` (a
 `StoragePackage`): the SQL mixin implementing the feature's store port, its migrations,
 its encrypted columns and its part of a member's export, erasure and the retention sweep
-(its `members` module). The backends, key
-rotation, start-up checks, `coprod export`/`erase` and retention build their lists from
-these declarations (`storage.packages.storage_packages`), so adding a feature edits
-none of them.
+(its `members` module). The backends, key rotation, start-up checks, `coprod
+export`/`erase` and retention build their lists from these declarations
+(`storage.packages.storage_packages`), so adding a feature edits none of them.
 """
 
 from __future__ import annotations

@@ -142,8 +142,8 @@ class SqlBase:
         return [record(row) for row in await self._read(sql, params)]
 
     async def _change_one(self, sql: str, params: Params = ()) -> bool:
-        """Run one statement in a transaction of its own: whether it changed one row
-        (the row was there to delete, or was not there yet to insert)."""
+        """Run one statement in a transaction of its own: whether it changed exactly one
+        row (found the row it updates or deletes, or inserted one not there yet)."""
         async with self._transaction() as db:
             cursor = await db.execute(sql, params)
             return cursor.rowcount == 1
