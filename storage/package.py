@@ -1,18 +1,19 @@
 """What a feature keeps in the database, declared once in its storage package.
 
-Each `storage/<feature>/` package ends with `STORAGE = StoragePackage(...)`: the SQL
-mixin implementing the feature's store port, its migrations, its encrypted columns and
-its part of a member's export, erasure and the retention sweep. The backends, key
-rotation, start-up checks, `coprod export`/`erase` and retention build their lists from
-these declarations (`storage.packages.storage_packages`), so adding a feature edits
-none of them.
+Each `storage/<feature>/` package ends with `STORAGE = declare(__name__, ...)` (a
+`StoragePackage`): the SQL mixin implementing the feature's store port, its migrations,
+its encrypted columns and its part of a member's export, erasure and the retention sweep
+(its `members` module). The backends, key rotation, start-up checks, `coprod
+export`/`erase` and retention build their lists from these declarations
+(`storage.packages.storage_packages`), so adding a feature edits none of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
 from storage.connection import SqlConnection
@@ -128,3 +129,27 @@ class StoragePackage:
     # trouble, and deletes them by one cutoff whatever their outcome, so that an older
     # one is never left behind as the newest (`MemberDataStore.prune`).
     reads_deliveries: tuple[str, ...] = ()
+
+
+def sealed(table: str, *columns: str,
+           key: tuple[str, ...] = ("id",)) -> tuple[EncryptedColumn, ...]:
+    """A table's encrypted columns, declared together (keyed by `id` unless `key` says
+    otherwise)."""
+    return tuple(EncryptedColumn(table, key, column) for column in columns)
+
+
+def declare(package: str, sql: type, migrations: tuple[Migration, ...],
+            members: ModuleType | None = None, *, encrypted: Iterable[EncryptedColumn] = (),
+            cutoffs: tuple[str, ...] = (), reads_deliveries: tuple[str, ...] = (),
+            ) -> StoragePackage:
+    """A `storage/<feature>/` package's declaration, from its own parts: `package` is its
+    `__name__` (the feature is its last part), and its part of a member's data is what
+    its `members` module defines of `SECTIONS` (its export sections, in order),
+    `export`, `keep`, `erase` and `purge` (the hooks above; a feature defines those it
+    has). The other arguments are `StoragePackage`'s."""
+    return StoragePackage(
+        feature=package.rsplit(".", 1)[-1], sql=sql, migrations=migrations,
+        encrypted=tuple(encrypted), export_sections=tuple(getattr(members, "SECTIONS", ())),
+        export=getattr(members, "export", None), keep=getattr(members, "keep", None),
+        erase=getattr(members, "erase", None), purge=getattr(members, "purge", None),
+        cutoffs=cutoffs, reads_deliveries=reads_deliveries)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.messages import (
     Destination,
@@ -38,6 +38,7 @@ from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION, pending
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -121,6 +122,56 @@ class SqlBase:
         ones back until it commits. On SQLite every write runs alone anyway.
         (docs/decisions/postgres-concurrency.md lists what protects each write.)"""
         raise NotImplementedError
+
+    # ---- one-statement operations -------------------------------------------------------
+
+    async def _read(self, sql: str, params: Params = ()) -> list[Any]:
+        """Every row one query returns, read in a transaction of its own."""
+        async with self._transaction(write=False) as db:
+            return list(await db.execute_fetchall(sql, params))
+
+    async def _read_one(self, record: Callable[[Any], R], sql: str,
+                        params: Params = ()) -> R | None:
+        """The first row one query returns, made a record by `record` (None if no row)."""
+        rows = await self._read(sql, params)
+        return record(rows[0]) if rows else None
+
+    async def _read_all(self, record: Callable[[Any], R], sql: str,
+                        params: Params = ()) -> list[R]:
+        """Every row one query returns, each made a record by `record`."""
+        return [record(row) for row in await self._read(sql, params)]
+
+    async def _change_one(self, sql: str, params: Params = ()) -> bool:
+        """Run one statement in a transaction of its own: whether it changed exactly one
+        row (found the row it updates or deletes, or inserted one not there yet)."""
+        async with self._transaction() as db:
+            cursor = await db.execute(sql, params)
+            return cursor.rowcount == 1
+
+    async def _put_or_drop(self, table: str, key: dict[str, Any],
+                           values: dict[str, Any] | None) -> None:
+        """Keep one row by its key with these values (inserted or updated), or, with
+        None, delete it: a member's or a group's one setting (a zone, a language, a
+        text)."""
+        match = " AND ".join(f"{column} = ?" for column in key)
+        async with self._transaction() as db:
+            if values is None:
+                await db.execute(f"DELETE FROM {table} WHERE {match}", tuple(key.values()))
+                return
+            columns = [*key, *values]
+            await db.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)}) "
+                f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+                + ", ".join(f"{column} = excluded.{column}" for column in values),
+                (*key.values(), *values.values()))
+
+    @staticmethod
+    async def _claim(db: SqlConnection, key: str, owner: str, now: datetime) -> bool:
+        """Inside the caller's transaction: claim one occurrence (`CLAIM_OCCURRENCE`);
+        whether this call won it."""
+        cursor = await db.execute(CLAIM_OCCURRENCE, (key, owner, to_micros(now)))
+        return cursor.rowcount == 1
 
     async def _turn(self, db: SqlConnection, *keys: str) -> None:
         """Inside a write transaction: wait until no other write holding any of these

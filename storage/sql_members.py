@@ -30,7 +30,7 @@ from storage.members import (
 )
 from storage.package import MemberTx
 from storage.packages import storage_packages
-from storage.sql import CLAIM_OCCURRENCE, SqlBase, _json, from_micros, iso_time, to_micros
+from storage.sql import SqlBase, _json, from_micros, iso_time, to_micros
 from storage.sql_prune import SqlPrune
 
 _HELD = "('pending', 'sending', 'undeliverable')"
@@ -182,12 +182,11 @@ class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
     async def erasures(self, member_id: str | None = None) -> list[ErasureRecord]:
         """The erasure audit rows, oldest first."""
         where, params = ("WHERE member_id = ?", (member_id,)) if member_id else ("", ())
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT id, member_id, group_id, erased_by, erased_at, counts_json "
-                f"FROM member_erasures {where} ORDER BY id", params))
-        return [ErasureRecord(int(r[0]), r[1], r[2], r[3], from_micros(int(r[4])),
-                              json.loads(r[5])) for r in rows]
+        return await self._read_all(
+            lambda r: ErasureRecord(int(r[0]), r[1], r[2], r[3], from_micros(int(r[4])),
+                                    json.loads(r[5])),
+            "SELECT id, member_id, group_id, erased_by, erased_at, counts_json "
+            f"FROM member_erasures {where} ORDER BY id", params)
 
     # ---- retention -------------------------------------------------------------------
 
@@ -200,8 +199,7 @@ class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
             raise ValueError(f"retention cutoffs missing: {', '.join(missing)}")
         counts: dict[str, int] = {}
         async with self._transaction(alone=True) as db:  # a sweep over every group
-            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
-            if cursor.rowcount != 1:
+            if not await self._claim(db, occurrence_key, owner, now):
                 return None
 
             for package in storage_packages():

@@ -7,23 +7,17 @@ from __future__ import annotations
 from storage.agreement import members
 from storage.agreement.schema import MIGRATIONS
 from storage.agreement.sql import SqlAgreement
-from storage.package import EncryptedColumn, StoragePackage
+from storage.package import declare, sealed
 
-STORAGE = StoragePackage(
-    feature="agreement",
-    sql=SqlAgreement,
-    migrations=MIGRATIONS,
+STORAGE = declare(
+    __name__, SqlAgreement, MIGRATIONS, members,
     encrypted=(
-        EncryptedColumn("agreement_versions", ("group_id", "number"), "body"),
-        EncryptedColumn("amendments", ("id",), "body"),
-        EncryptedColumn("amendments", ("id",), "voter_secret"),
-        EncryptedColumn("agreement_reads", ("group_id", "version", "user_id"), "name"),
-        EncryptedColumn("resources", ("id",), "body"),
-        EncryptedColumn("prompts", ("id",), "body"),
-        EncryptedColumn("welcome_texts", ("group_id",), "body"),
+        *sealed("agreement_versions", "body", key=("group_id", "number")),
+        *sealed("amendments", "body", "voter_secret"),
+        *sealed("agreement_reads", "name", key=("group_id", "version", "user_id")),
+        *sealed("resources", "body"),
+        *sealed("prompts", "body"),
+        *sealed("welcome_texts", "body", key=("group_id",)),
     ),
-    export_sections=("agreement_reads", "resources_added", "welcome_text_changed"),
-    export=members.export,
-    erase=members.erase,
 )
 """Declared once: the backends, key rotation, export and erasure find it here."""

@@ -11,6 +11,9 @@ from __future__ import annotations
 from storage.package import MemberRecords, MemberTx
 from storage.sql import iso_time
 
+SECTIONS = ("agreement_reads", "resources_added", "welcome_text_changed")
+"""This package's sections of a member's export, in order."""
+
 
 async def export(tx: MemberTx) -> MemberRecords:
     """The member's agreement reads, the resources they added and the welcome texts they

@@ -26,7 +26,7 @@ from bot.features.prompts.store import PickPrompt, Prompt
 from bot.features.resources.store import Resource
 from bot.outbox import NewDelivery
 from storage.ballot_box import BOX_TABLE, SqlBallotBoxes, amendment_box
-from storage.sql import CLAIM_OCCURRENCE, from_micros, to_micros
+from storage.sql import from_micros, to_micros
 
 _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, voter_secret, "
                       "status, yes_votes, no_votes")
@@ -51,11 +51,9 @@ class SqlAgreement(SqlBallotBoxes):
 
     async def agreement_versions(self, group_id: str) -> list[AgreementVersion]:
         """Every version, oldest first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT group_id, number, body, created_at FROM agreement_versions "
-                "WHERE group_id = ? ORDER BY number", (group_id,)))
-        return [self._version_from(tuple(r)) for r in rows]
+        return await self._read_all(
+            self._version_from, "SELECT group_id, number, body, created_at "
+            "FROM agreement_versions WHERE group_id = ? ORDER BY number", (group_id,))
 
     async def save_first_agreement(self, version: AgreementVersion,
                                    deliveries: Sequence[NewDelivery], now: datetime) -> bool:
@@ -99,18 +97,16 @@ class SqlAgreement(SqlBallotBoxes):
 
     async def get_amendment(self, amendment_id: str) -> Amendment | None:
         """An amendment by id."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_AMENDMENT_COLUMNS} FROM amendments WHERE id = ?", (amendment_id,)))
-        return self._amendment_from(tuple(rows[0])) if rows else None
+        return await self._read_one(
+            self._amendment_from, f"SELECT {_AMENDMENT_COLUMNS} FROM amendments WHERE id = ?",
+            (amendment_id,))
 
     async def open_amendments(self) -> list[Amendment]:
         """Every open amendment, soonest closing first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_AMENDMENT_COLUMNS} FROM amendments WHERE status = 'open' "
-                "ORDER BY closes_at, id"))
-        return [self._amendment_from(tuple(r)) for r in rows]
+        return await self._read_all(
+            self._amendment_from,
+            f"SELECT {_AMENDMENT_COLUMNS} FROM amendments WHERE status = 'open' "
+            "ORDER BY closes_at, id")
 
     async def cast_amendment_vote(self, ballot: Ballot, now: datetime) -> VoteResult:
         """Count a first vote, or move a changed one (unsealed in memory) to the other
@@ -152,7 +148,7 @@ class SqlAgreement(SqlBallotBoxes):
                                                 no=box.tallies[1])
             # The open status, checked and changed in the amendment's turn, makes the
             # decision happen once; the occurrence is recorded for the scheduler's sake.
-            await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
+            await self._claim(db, occurrence_key, owner, now)
             latest = list(await db.execute_fetchall(
                 "SELECT group_id, number, body, created_at FROM agreement_versions "
                 "WHERE group_id = ? ORDER BY number DESC LIMIT 1", (amendment.group_id,)))
@@ -174,19 +170,16 @@ class SqlAgreement(SqlBallotBoxes):
     async def mark_read(self, group_id: str, version: int, user_id: str, name: str,
                         now: datetime) -> bool:
         """Record a reader once per version."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "INSERT INTO agreement_reads (group_id, version, user_id, name, read_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (group_id, version, user_id, self._encrypt_json(name), to_micros(now)))
-            return bool(cursor.rowcount == 1)
+        return await self._change_one(
+            "INSERT INTO agreement_reads (group_id, version, user_id, name, read_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (group_id, version, user_id, self._encrypt_json(name), to_micros(now)))
 
     async def readers(self, group_id: str, version: int) -> list[str]:
         """Readers' display names, sorted."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT name FROM agreement_reads WHERE group_id = ? AND version = ?",
-                (group_id, version)))
+        rows = await self._read(
+            "SELECT name FROM agreement_reads WHERE group_id = ? AND version = ?",
+            (group_id, version))
         return sorted(str(self._decrypt_json(r[0])) for r in rows)
 
     # ---- resources ---------------------------------------------------------------------
@@ -202,26 +195,23 @@ class SqlAgreement(SqlBallotBoxes):
                              (resource.resource_id, resource.group_id, body, resource.added_by,
                               to_micros(resource.added_at)))
 
+    def _resource_from(self, row: Sequence[Any]) -> Resource:
+        resource_id, group_id, body, added_by, added_at = row
+        data = self._decrypt_json(body)
+        return Resource(resource_id, group_id, data["title"], data["content"],
+                        bool(data["is_link"]), tuple(data["tags"]), added_by, data["name"],
+                        from_micros(added_at))
+
     async def resources(self, group_id: str) -> list[Resource]:
         """Newest first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT id, body, added_by, added_at FROM resources WHERE group_id = ? "
-                "ORDER BY added_at DESC, id", (group_id,)))
-        out = []
-        for resource_id, body, added_by, added_at in rows:
-            data = self._decrypt_json(body)
-            out.append(Resource(resource_id, group_id, data["title"], data["content"],
-                                bool(data["is_link"]), tuple(data["tags"]), added_by,
-                                data["name"], from_micros(added_at)))
-        return out
+        return await self._read_all(
+            self._resource_from, "SELECT id, group_id, body, added_by, added_at FROM resources "
+            "WHERE group_id = ? ORDER BY added_at DESC, id", (group_id,))
 
     async def remove_resource(self, group_id: str, resource_id: str) -> bool:
         """Delete one resource of this group."""
-        async with self._transaction() as db:
-            cursor = await db.execute("DELETE FROM resources WHERE group_id = ? AND id = ?",
+        return await self._change_one("DELETE FROM resources WHERE group_id = ? AND id = ?",
                                       (group_id, resource_id))
-            return bool(cursor.rowcount == 1)
 
     # ---- prompts -----------------------------------------------------------------------
 
@@ -252,17 +242,14 @@ class SqlAgreement(SqlBallotBoxes):
 
     async def prompt_groups(self) -> list[str]:
         """Groups with prompts."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT DISTINCT group_id FROM prompts ORDER BY group_id"))
+        rows = await self._read("SELECT DISTINCT group_id FROM prompts ORDER BY group_id")
         return [str(r[0]) for r in rows]
 
     async def post_prompt(self, group_id: str, occurrence_key: str, owner: str,
                           pick: PickPrompt, now: datetime) -> Prompt | None:
         """Claim, pick, count and deliver in one transaction."""
         async with self._transaction() as db:
-            claimed = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
-            if claimed.rowcount != 1:
+            if not await self._claim(db, occurrence_key, owner, now):
                 return None
             prompts = [self._prompt_from(group_id, r)
                        for r in await self._prompt_rows(db, group_id)]
@@ -279,23 +266,17 @@ class SqlAgreement(SqlBallotBoxes):
 
     async def welcome_text(self, group_id: str) -> str | None:
         """The group's own welcome text, if set."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT body FROM welcome_texts WHERE group_id = ?", (group_id,)))
-        return str(self._decrypt_json(rows[0][0])) if rows else None
+        return await self._read_one(lambda row: str(self._decrypt_json(row[0])),
+                                    "SELECT body FROM welcome_texts WHERE group_id = ?",
+                                    (group_id,))
 
     async def set_welcome_text(self, group_id: str, text: str | None, by: str,
                                now: datetime) -> None:
         """Replace (or, with None, remove) the group's welcome text."""
-        async with self._transaction() as db:
-            if text is None:
-                await db.execute("DELETE FROM welcome_texts WHERE group_id = ?", (group_id,))
-                return
-            await db.execute(
-                "INSERT INTO welcome_texts (group_id, body, updated_by, updated_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (group_id) DO UPDATE SET body = excluded.body, "
-                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                (group_id, self._encrypt_json(text), by, to_micros(now)))
+        await self._put_or_drop(
+            "welcome_texts", {"group_id": group_id},
+            None if text is None else {"body": self._encrypt_json(text), "updated_by": by,
+                                       "updated_at": to_micros(now)})
 
 
 __all__ = ["SqlAgreement"]

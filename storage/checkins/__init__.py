@@ -7,17 +7,10 @@ from __future__ import annotations
 from storage.checkins import members
 from storage.checkins.schema import MIGRATIONS
 from storage.checkins.sql import SqlCheckins
-from storage.package import EncryptedColumn, StoragePackage
+from storage.package import declare, sealed
 
-STORAGE = StoragePackage(
-    feature="checkins",
-    sql=SqlCheckins,
-    migrations=MIGRATIONS,
-    encrypted=(EncryptedColumn("checkins", ("id",), "note"),
-               EncryptedColumn("one_to_ones", ("id",), "body")),
-    export_sections=members.SECTIONS,
-    export=members.export,
-    erase=members.erase,
-    purge=members.purge,
+STORAGE = declare(
+    __name__, SqlCheckins, MIGRATIONS, members,
+    encrypted=(*sealed("checkins", "note"), *sealed("one_to_ones", "body")),
     cutoffs=("checkins",),
 )

@@ -21,7 +21,7 @@ from bot.features.checkins.store import (
     RequestStatus,
 )
 from bot.outbox import NewDelivery
-from storage.sql import CLAIM_OCCURRENCE, SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _PREFS = ("group_id, user_id, display_name, enabled, cadence, weekday, at_time, timezone, "
           "quiet_start, quiet_end, paused_until, pause_reason, misses, anchor, facilitator_id")
@@ -122,23 +122,18 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- check-in settings -------------------------------------------------------------
 
     async def checkin_prefs(self, group_id: str, user_id: str) -> CheckinPrefs | None:
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_PREFS} FROM checkin_prefs WHERE group_id = ? AND user_id = ?",
-                (group_id, user_id)))
-        return self._prefs_from(rows[0]) if rows else None
+        return await self._read_one(
+            self._prefs_from,
+            f"SELECT {_PREFS} FROM checkin_prefs WHERE group_id = ? AND user_id = ?",
+            (group_id, user_id))
 
     async def all_checkin_prefs(self) -> list[CheckinPrefs]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(f"SELECT {_PREFS} FROM checkin_prefs")
-        return [self._prefs_from(r) for r in rows]
+        return await self._read_all(self._prefs_from, f"SELECT {_PREFS} FROM checkin_prefs")
 
     async def checkin_prefs_saved_since(self, since: datetime) -> list[CheckinPrefs]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                f"SELECT {_PREFS} FROM checkin_prefs WHERE updated_at >= ?",
-                (to_micros(since),))
-        return [self._prefs_from(r) for r in rows]
+        return await self._read_all(
+            self._prefs_from, f"SELECT {_PREFS} FROM checkin_prefs WHERE updated_at >= ?",
+            (to_micros(since),))
 
     async def save_checkin_prefs(self, prefs: CheckinPrefs, now: datetime,
                                  deliveries: Sequence[NewDelivery] = ()) -> None:
@@ -149,26 +144,22 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- check-ins ---------------------------------------------------------------------
 
     async def open_checkin(self, group_id: str, user_id: str) -> Checkin | None:
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"""SELECT {_CHECKIN} FROM checkins WHERE group_id = ? AND user_id = ?
-                    ORDER BY sent_at DESC LIMIT 1""", (group_id, user_id)))
+        rows = await self._read(
+            f"""SELECT {_CHECKIN} FROM checkins WHERE group_id = ? AND user_id = ?
+                ORDER BY sent_at DESC LIMIT 1""", (group_id, user_id))
         if not rows or rows[0][6] is not None:
             return None
         return self._checkin_from(rows[0])
 
     async def checkin(self, checkin_id: str) -> Checkin | None:
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_CHECKIN} FROM checkins WHERE id = ?", (checkin_id,)))
-        return self._checkin_from(rows[0]) if rows else None
+        return await self._read_one(
+            self._checkin_from, f"SELECT {_CHECKIN} FROM checkins WHERE id = ?", (checkin_id,))
 
     async def send_checkin(self, occurrence_key: str, owner: str, prefs: CheckinPrefs,
                            checkin: Checkin | None, deliveries: Sequence[NewDelivery],
                            now: datetime) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
-            if cursor.rowcount != 1:
+            if not await self._claim(db, occurrence_key, owner, now):
                 return False
             await db.execute(_SAVE_PREFS, self._prefs_row(prefs, now))
             if checkin is not None:
@@ -203,12 +194,11 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
         return True
 
     async def unanswered_checkins(self, sent_before: datetime) -> list[Checkin]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                f"""SELECT {_CHECKIN} FROM checkins
-                     WHERE answered_at IS NULL AND followed_up = 0 AND sent_at < ?
-                     ORDER BY sent_at""", (to_micros(sent_before),))
-        return [self._checkin_from(r) for r in rows]
+        return await self._read_all(
+            self._checkin_from,
+            f"""SELECT {_CHECKIN} FROM checkins
+                 WHERE answered_at IS NULL AND followed_up = 0 AND sent_at < ?
+                 ORDER BY sent_at""", (to_micros(sent_before),))
 
     async def follow_up_checkin(self, checkin_id: str, deliveries: Sequence[NewDelivery],
                                 now: datetime) -> bool:
@@ -225,9 +215,7 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
                                   untold_only: bool = True) -> Checkin | None:
         """Unreachable means the check-in's delivery was moved away from the member's DM
         (to a fallback) or refused everywhere."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(_UNREACHABLE, (group_id, user_id,
-                                                                 int(not untold_only))))
+        rows = await self._read(_UNREACHABLE, (group_id, user_id, int(not untold_only)))
         for row in rows:
             if _went_astray(row[-2], row[-1], user_id):
                 return self._checkin_from(tuple(row)[:-2])
@@ -241,23 +229,20 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     # ---- one-to-one requests -----------------------------------------------------------
 
     async def one_to_one(self, request_id: str) -> OneToOne | None:
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_REQUEST} FROM one_to_ones WHERE id = ?", (request_id,)))
-        return self._request_from(rows[0]) if rows else None
+        return await self._read_one(
+            self._request_from, f"SELECT {_REQUEST} FROM one_to_ones WHERE id = ?",
+            (request_id,))
 
     async def open_one_to_ones(self, group_id: str | None = None) -> list[OneToOne]:
         where, args = ("AND group_id = ?", (group_id,)) if group_id is not None else ("", ())
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                f"""SELECT {_REQUEST} FROM one_to_ones WHERE status != 'done' {where}
-                    ORDER BY created_at""", args)
-        return [self._request_from(r) for r in rows]
+        return await self._read_all(
+            self._request_from,
+            f"""SELECT {_REQUEST} FROM one_to_ones WHERE status != 'done' {where}
+                ORDER BY created_at""", args)
 
     async def count_one_to_ones(self, group_id: str) -> int:
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT COUNT(*) FROM one_to_ones WHERE group_id = ?", (group_id,)))
+        rows = await self._read("SELECT COUNT(*) FROM one_to_ones WHERE group_id = ?",
+                                (group_id,))
         return int(rows[0][0])
 
     async def update_one_to_one(self, request: OneToOne, deliveries: Sequence[NewDelivery],
@@ -278,58 +263,45 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
                  to_micros(now)))
 
     async def known_facilitators(self, group_id: str) -> list[Facilitator]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                """SELECT group_id, user_id, display_name FROM facilitators
-                    WHERE group_id = ? ORDER BY user_id""", (group_id,))
-        return [Facilitator(*r) for r in rows]
+        return await self._read_all(
+            lambda row: Facilitator(*row),
+            """SELECT group_id, user_id, display_name FROM facilitators
+                WHERE group_id = ? ORDER BY user_id""", (group_id,))
 
     async def forget_facilitator(self, group_id: str, user_id: str) -> bool:
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM facilitators WHERE group_id = ? AND user_id = ?",
-                (group_id, user_id))
-            return cursor.rowcount > 0
+        # One row at most: (group_id, user_id) is the table's key.
+        return await self._change_one(
+            "DELETE FROM facilitators WHERE group_id = ? AND user_id = ?", (group_id, user_id))
 
     # ---- summaries ---------------------------------------------------------------------
 
     async def checkins_between(self, group_id: str, since: datetime, until: datetime,
                                ) -> list[Checkin]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                f"""SELECT {_CHECKIN} FROM checkins WHERE group_id = ? AND sent_at >= ?
-                    AND sent_at <= ? ORDER BY sent_at""",
-                (group_id, to_micros(since), to_micros(until)))
-        return [self._checkin_from(r) for r in rows]
+        return await self._read_all(
+            self._checkin_from,
+            f"""SELECT {_CHECKIN} FROM checkins WHERE group_id = ? AND sent_at >= ?
+                AND sent_at <= ? ORDER BY sent_at""",
+            (group_id, to_micros(since), to_micros(until)))
 
     # ---- buddies -----------------------------------------------------------------------
 
     async def buddy_join(self, group_id: str, user_id: str, name: str, now: datetime) -> bool:
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                """INSERT INTO buddy_members (group_id, user_id, display_name, joined_at)
-                   VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING""",
-                (group_id, user_id, name, to_micros(now)))
-            return cursor.rowcount == 1
+        return await self._change_one(
+            """INSERT INTO buddy_members (group_id, user_id, display_name, joined_at)
+               VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING""",
+            (group_id, user_id, name, to_micros(now)))
 
     async def buddy_leave(self, group_id: str, user_id: str) -> bool:
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM buddy_members WHERE group_id = ? AND user_id = ?",
-                (group_id, user_id))
-            return cursor.rowcount == 1
+        return await self._change_one(
+            "DELETE FROM buddy_members WHERE group_id = ? AND user_id = ?", (group_id, user_id))
 
     async def buddy_members(self, group_id: str) -> dict[str, str]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                "SELECT user_id, display_name FROM buddy_members WHERE group_id = ?",
-                (group_id,))
+        rows = await self._read(
+            "SELECT user_id, display_name FROM buddy_members WHERE group_id = ?", (group_id,))
         return {r[0]: r[1] for r in rows}
 
     async def buddy_groups(self) -> list[str]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                "SELECT DISTINCT group_id FROM buddy_members ORDER BY group_id")
+        rows = await self._read("SELECT DISTINCT group_id FROM buddy_members ORDER BY group_id")
         return [r[0] for r in rows]
 
     async def buddy_avoid(self, group_id: str, user_id: str, other_id: str, avoid: bool,
@@ -345,16 +317,14 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
                        AND other_id = ?""", (group_id, user_id, other_id))
 
     async def buddy_avoids(self, group_id: str) -> list[tuple[str, str]]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                "SELECT user_id, other_id FROM buddy_avoids WHERE group_id = ?", (group_id,))
+        rows = await self._read("SELECT user_id, other_id FROM buddy_avoids WHERE group_id = ?",
+                                (group_id,))
         return [(r[0], r[1]) for r in rows]
 
     async def buddy_rounds(self, group_id: str, limit: int) -> list[BuddyRound]:
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                """SELECT group_id, number, made_at, pairs_json FROM buddy_rounds
-                    WHERE group_id = ? ORDER BY number DESC LIMIT ?""", (group_id, limit))
+        rows = await self._read(
+            """SELECT group_id, number, made_at, pairs_json FROM buddy_rounds
+                WHERE group_id = ? ORDER BY number DESC LIMIT ?""", (group_id, limit))
         return [BuddyRound(g, n, from_micros(at),
                            tuple(tuple(p) for p in json.loads(pairs)))
                 for g, n, at, pairs in rows]
@@ -362,8 +332,7 @@ class SqlCheckins(SqlBase, CheckinStore, BuddyStore):
     async def save_buddy_round(self, occurrence_key: str, owner: str, round_: BuddyRound,
                                deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
-            if cursor.rowcount != 1:
+            if not await self._claim(db, occurrence_key, owner, now):
                 return False
             await db.execute(
                 """INSERT INTO buddy_rounds (group_id, number, made_at, pairs_json)

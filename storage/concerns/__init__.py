@@ -7,26 +7,17 @@ from __future__ import annotations
 from storage.concerns import members
 from storage.concerns.schema import MIGRATIONS
 from storage.concerns.sql import LEAD_DM_KEYS, SqlConcerns
-from storage.package import EncryptedColumn, StoragePackage
+from storage.package import declare, sealed
 
-STORAGE = StoragePackage(
-    feature="concerns",
-    sql=SqlConcerns,
-    migrations=MIGRATIONS,
+STORAGE = declare(
+    __name__, SqlConcerns, MIGRATIONS, members,
     encrypted=(
-        EncryptedColumn("concern_cases", ("id",), "body"),
-        EncryptedColumn("concern_cases", ("id",), "access"),
-        EncryptedColumn("concern_cases", ("id",), "outcome"),
-        EncryptedColumn("concern_notes", ("id",), "body"),
-        EncryptedColumn("concern_audit", ("id",), "detail"),
-        EncryptedColumn("concern_leads", ("group_id", "user_id"), "body"),
-        EncryptedColumn("concern_drafts", ("id",), "body"),
+        *sealed("concern_cases", "body", "access", "outcome"),
+        *sealed("concern_notes", "body"),
+        *sealed("concern_audit", "detail"),
+        *sealed("concern_leads", "body", key=("group_id", "user_id")),
+        *sealed("concern_drafts", "body"),
     ),
-    export_sections=members.SECTIONS,
-    export=members.export,
-    keep=members.keep,
-    erase=members.erase,
-    purge=members.purge,
     cutoffs=("drafts",),
     reads_deliveries=LEAD_DM_KEYS,
 )

@@ -29,7 +29,7 @@ from bot.features.concerns.store import (
     NoteKind,
 )
 from bot.outbox import NewDelivery
-from storage.sql import CLAIM_OCCURRENCE, SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _CASE_COLUMNS = ("id, group_id, status, danger, body, access, created_at, acknowledged_by, "
                  "acknowledged_at, assignee, closed_at, outcome, escalations")
@@ -100,10 +100,9 @@ class SqlConcerns(SqlBase, ConcernStore):
 
     async def concern(self, case_id: str) -> Concern | None:
         """A case by reference."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_CASE_COLUMNS} FROM concern_cases WHERE id = ?", (case_id,)))
-        return self._concern_from(rows[0]) if rows else None
+        return await self._read_one(
+            self._concern_from, f"SELECT {_CASE_COLUMNS} FROM concern_cases WHERE id = ?",
+            (case_id,))
 
     def _summary_from(self, row: Any) -> CaseSummary:
         case_id, group_id, status, danger, access, created_at, ack_at = row
@@ -115,20 +114,16 @@ class SqlConcerns(SqlBase, ConcernStore):
                                 ) -> list[CaseSummary]:
         """A group's cases in these statuses, oldest first."""
         marks = ", ".join("?" for _ in statuses) or "''"
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_SUMMARY_COLUMNS} FROM concern_cases WHERE group_id = ? "
-                f"AND status IN ({marks}) ORDER BY created_at, id",
-                (group_id, *[s.value for s in statuses])))
-        return [self._summary_from(r) for r in rows]
+        return await self._read_all(
+            self._summary_from, f"SELECT {_SUMMARY_COLUMNS} FROM concern_cases "
+            f"WHERE group_id = ? AND status IN ({marks}) ORDER BY created_at, id",
+            (group_id, *[s.value for s in statuses]))
 
     async def unacknowledged_concerns(self) -> list[CaseSummary]:
         """Every case nobody has acknowledged yet."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_SUMMARY_COLUMNS} FROM concern_cases WHERE status = 'open' "
-                "ORDER BY created_at, id"))
-        return [self._summary_from(r) for r in rows]
+        return await self._read_all(
+            self._summary_from, f"SELECT {_SUMMARY_COLUMNS} FROM concern_cases "
+            "WHERE status = 'open' ORDER BY created_at, id")
 
     async def acknowledge_concern(self, case_id: str, lead_id: str, lead_name: str,
                                   deliveries: Sequence[NewDelivery], now: datetime,
@@ -156,8 +151,7 @@ class SqlConcerns(SqlBase, ConcernStore):
                                deliveries: Sequence[NewDelivery], now: datetime) -> bool:
         """Claim the occurrence; escalate only a still unacknowledged case."""
         async with self._transaction() as db:
-            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
-            if cursor.rowcount != 1:
+            if not await self._claim(db, occurrence_key, owner, now):
                 return False
             cursor = await db.execute(
                 "UPDATE concern_cases SET escalations = escalations + 1 "
@@ -189,18 +183,17 @@ class SqlConcerns(SqlBase, ConcernStore):
                                                      note.kind.value, note.at))
         return True
 
+    def _note_from(self, row: Any) -> CaseNote:
+        case_id, kind, author_id, body, created_at = row
+        data = self._decrypt_json(body)
+        return CaseNote(case_id, NoteKind(kind), author_id, data["name"], data["text"],
+                        from_micros(created_at))
+
     async def case_notes(self, case_id: str) -> list[CaseNote]:
         """A case's notes, oldest first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT kind, author_id, body, created_at FROM concern_notes "
-                "WHERE case_id = ? ORDER BY id", (case_id,)))
-        out = []
-        for kind, author_id, body, created_at in rows:
-            data = self._decrypt_json(body)
-            out.append(CaseNote(case_id, NoteKind(kind), author_id, data["name"],
-                                data["text"], from_micros(created_at)))
-        return out
+        return await self._read_all(
+            self._note_from, "SELECT case_id, kind, author_id, body, created_at "
+            "FROM concern_notes WHERE case_id = ? ORDER BY id", (case_id,))
 
     async def assign_concern(self, case_id: str, lead_id: str, by_id: str, by_name: str,
                              deliveries: Sequence[NewDelivery], now: datetime) -> bool:
@@ -281,18 +274,17 @@ class SqlConcerns(SqlBase, ConcernStore):
                 self._audit_row(e.case_id, e.actor_id, e.actor_name, e.action, e.detail,
                                 e.at) for e in entries])
 
+    def _audit_from(self, row: Any) -> AuditEntry:
+        case_id, actor_id, action, detail, created_at = row
+        data = self._decrypt_json(detail)
+        return AuditEntry(case_id, actor_id, data["name"], action, data["detail"],
+                          from_micros(created_at))
+
     async def case_audit(self, case_id: str) -> list[AuditEntry]:
         """A case's audit trail, oldest first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT actor_id, action, detail, created_at FROM concern_audit "
-                "WHERE case_id = ? ORDER BY id", (case_id,)))
-        out = []
-        for actor_id, action, detail, created_at in rows:
-            data = self._decrypt_json(detail)
-            out.append(AuditEntry(case_id, actor_id, data["name"], action, data["detail"],
-                                  from_micros(created_at)))
-        return out
+        return await self._read_all(
+            self._audit_from, "SELECT case_id, actor_id, action, detail, created_at "
+            "FROM concern_audit WHERE case_id = ? ORDER BY id", (case_id,))
 
     async def note_lead(self, lead: KnownLead, now: datetime) -> None:
         """Remember (or refresh) a lead; a registration is never downgraded to a sighting."""
@@ -308,18 +300,13 @@ class SqlConcerns(SqlBase, ConcernStore):
 
     async def forget_lead(self, group_id: str, user_id: str) -> bool:
         """Stop treating someone as a lead of the group."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM concern_leads WHERE group_id = ? AND user_id = ?",
-                (group_id, user_id))
-            return cursor.rowcount == 1
+        return await self._change_one(
+            "DELETE FROM concern_leads WHERE group_id = ? AND user_id = ?", (group_id, user_id))
 
     async def known_leads(self, group_id: str) -> list[KnownLead]:
         """The leads the bot knows for a group."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT user_id, body, source FROM concern_leads WHERE group_id = ? "
-                "ORDER BY user_id", (group_id,)))
+        rows = await self._read("SELECT user_id, body, source FROM concern_leads "
+                                "WHERE group_id = ? ORDER BY user_id", (group_id,))
         return [KnownLead(group_id, user_id, self._decrypt_json(body)["name"], source)
                 for user_id, body, source in rows]
 
@@ -331,11 +318,10 @@ class SqlConcerns(SqlBase, ConcernStore):
         wanted = set(user_ids)
         if not wanted:
             return set()
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT idem_key, status, destination_json FROM deliveries "
-                "WHERE group_id = ? AND (idem_key LIKE ? OR idem_key LIKE ?) "
-                "ORDER BY id DESC LIMIT 5000", (group_id, *LEAD_DM_KEYS)))
+        rows = await self._read(
+            "SELECT idem_key, status, destination_json FROM deliveries "
+            "WHERE group_id = ? AND (idem_key LIKE ? OR idem_key LIKE ?) "
+            "ORDER BY id DESC LIMIT 5000", (group_id, *LEAD_DM_KEYS))
         refused: set[str] = set()
         decided: set[str] = set()
         for key, status, destination_json in rows:
@@ -368,10 +354,9 @@ class SqlConcerns(SqlBase, ConcernStore):
     async def concern_draft(self, draft_id: str, owner: str, not_before: datetime,
                             ) -> ConcernDraft | None:
         """The draft with this owner tag, if it exists and has not expired."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT group_id, body, created_at FROM concern_drafts "
-                "WHERE id = ? AND created_at >= ?", (draft_id, to_micros(not_before))))
+        rows = await self._read("SELECT group_id, body, created_at FROM concern_drafts "
+                                "WHERE id = ? AND created_at >= ?",
+                                (draft_id, to_micros(not_before)))
         if not rows:
             return None
         group_id, body, created_at = rows[0]

@@ -6,21 +6,13 @@ from __future__ import annotations
 from storage.feedback import members
 from storage.feedback.schema import MIGRATIONS
 from storage.feedback.sql import SqlFeedback
-from storage.package import EncryptedColumn, StoragePackage
+from storage.package import declare, sealed
 
-STORAGE = StoragePackage(
-    feature="feedback",
-    sql=SqlFeedback,
-    migrations=MIGRATIONS,
+STORAGE = declare(
+    __name__, SqlFeedback, MIGRATIONS, members,
     encrypted=(
-        EncryptedColumn("feedback_items", ("id",), "body"),
-        EncryptedColumn("feedback_items", ("id",), "hidden_reason"),
-        EncryptedColumn("feedback_items", ("id",), "answer"),
-        EncryptedColumn("feedback_pending", ("group_id", "audience", "day"), "body"),
+        *sealed("feedback_items", "body", "hidden_reason", "answer"),
+        *sealed("feedback_pending", "body", key=("group_id", "audience", "day")),
     ),
-    export_sections=(members.SECTION,),
-    export=members.export,
-    erase=members.erase,
-    purge=members.purge,
     cutoffs=("feedback",),
 )

@@ -15,6 +15,8 @@ from storage.package import MemberRecords, MemberTx
 from storage.sql import iso_time, to_micros
 
 SECTION = "feedback_hidden"
+SECTIONS = (SECTION,)
+"""This package's sections of a member's export."""
 
 
 async def export(tx: MemberTx) -> MemberRecords:

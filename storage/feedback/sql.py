@@ -31,7 +31,7 @@ from bot.logs import log_event
 from bot.outbox import NewDelivery
 from storage.group_commit import GroupCommit, many_values
 from storage.interface import StorageError
-from storage.sql import CLAIM_OCCURRENCE, SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 log = logging.getLogger(__name__)
 
@@ -164,29 +164,25 @@ class SqlFeedback(SqlBase, FeedbackStore):
 
     async def groups_with_waiting_feedback(self, audience: Audience) -> list[str]:
         """Groups with items pending or waiting for this audience."""
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                "SELECT group_id FROM feedback_items WHERE status = 'waiting' AND audience = ? "
-                "UNION SELECT group_id FROM feedback_pending WHERE audience = ? "
-                "ORDER BY group_id", (audience.value, audience.value))
+        rows = await self._read(
+            "SELECT group_id FROM feedback_items WHERE status = 'waiting' AND audience = ? "
+            "UNION SELECT group_id FROM feedback_pending WHERE audience = ? "
+            "ORDER BY group_id", (audience.value, audience.value))
         return [str(r[0]) for r in rows]
 
     async def waiting_feedback(self, group_id: str, audience: Audience) -> list[FeedbackItem]:
         """Released items of a group waiting for an audience, in id (random) order."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_ITEM_COLUMNS} FROM feedback_items "
-                "WHERE status = 'waiting' AND audience = ? AND group_id = ? ORDER BY id",
-                (audience.value, group_id)))
-        return [self._item_from(r) for r in rows]
+        return await self._read_all(
+            self._item_from, f"SELECT {_ITEM_COLUMNS} FROM feedback_items "
+            "WHERE status = 'waiting' AND audience = ? AND group_id = ? ORDER BY id",
+            (audience.value, group_id))
 
     async def deliver_digest(self, occurrence_key: str, owner: str, group_id: str,
                              item_ids: Sequence[str], deliveries: Sequence[NewDelivery],
                              now: datetime, day: datetime) -> bool:
         """Claim, mark delivered and enqueue together, or change nothing."""
         async with self._transaction() as db:
-            cursor = await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
-            if cursor.rowcount != 1:
+            if not await self._claim(db, occurrence_key, owner, now):
                 return False
             cursor = await db.executemany(
                 "UPDATE feedback_items SET status = 'delivered', digest_key = ?, "
@@ -201,33 +197,26 @@ class SqlFeedback(SqlBase, FeedbackStore):
     async def recent_feedback(self, group_id: str, since: datetime, limit: int,
                               ) -> list[FeedbackItem]:
         """A group's items from `since` on, newest day first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_ITEM_COLUMNS} FROM feedback_items "
-                "WHERE group_id = ? AND submitted_day >= ? "
-                "ORDER BY submitted_day DESC, id LIMIT ?",
-                (group_id, to_micros(since), limit)))
-        return [self._item_from(r) for r in rows]
+        return await self._read_all(
+            self._item_from, f"SELECT {_ITEM_COLUMNS} FROM feedback_items "
+            "WHERE group_id = ? AND submitted_day >= ? ORDER BY submitted_day DESC, id LIMIT ?",
+            (group_id, to_micros(since), limit))
 
     async def feedback_item(self, group_id: str, item_id: str) -> FeedbackItem | None:
         """One item of a group."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_ITEM_COLUMNS} FROM feedback_items WHERE group_id = ? AND id = ?",
-                (group_id, item_id)))
-        return self._item_from(rows[0]) if rows else None
+        return await self._read_one(
+            self._item_from,
+            f"SELECT {_ITEM_COLUMNS} FROM feedback_items WHERE group_id = ? AND id = ?",
+            (group_id, item_id))
 
     async def hide_feedback(self, group_id: str, item_id: str, reason: str, hidden_by: str,
                             day: datetime) -> bool:
         """Hide a waiting item, recording why and by which facilitator."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE feedback_items SET status = 'hidden', hidden_reason = ?, "
-                "hidden_by = ?, hidden_day = ? "
-                "WHERE group_id = ? AND id = ? AND status = 'waiting'",
-                (self._seal_on_day({"reason": reason}, day), hidden_by, to_micros(day),
-                 group_id, item_id))
-            return cursor.rowcount == 1
+        return await self._change_one(
+            "UPDATE feedback_items SET status = 'hidden', hidden_reason = ?, hidden_by = ?, "
+            "hidden_day = ? WHERE group_id = ? AND id = ? AND status = 'waiting'",
+            (self._seal_on_day({"reason": reason}, day), hidden_by, to_micros(day), group_id,
+             item_id))
 
     async def answer_feedback(self, group_id: str, item_id: str, answer: str, day: datetime,
                               deliveries: Sequence[NewDelivery], now: datetime) -> bool:

@@ -7,9 +7,11 @@ from storage.package import MemberRecords, MemberTx
 from storage.sql import from_micros
 
 LANGUAGE = "language"
+SECTIONS = (LANGUAGE,)
+"""This package's sections of a member's export."""
 
 
-async def export_language(tx: MemberTx) -> MemberRecords:
+async def export(tx: MemberTx) -> MemberRecords:
     """The language the member chose in each group."""
     scope, sp = tx.scope()
     return {LANGUAGE: [
@@ -20,7 +22,7 @@ async def export_language(tx: MemberTx) -> MemberRecords:
             f"WHERE user_id = ?{scope} ORDER BY group_id", (tx.member_id, *sp))]}
 
 
-async def erase_language(tx: MemberTx) -> None:
+async def erase(tx: MemberTx) -> None:
     """Forget the member's choice."""
     scope, sp = tx.scope()
     tx.add(tx.deleted, "member_languages", await tx.run(

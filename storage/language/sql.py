@@ -52,13 +52,7 @@ class SqlLanguages(SqlBase):
     async def set_member_language(self, group_id: str, user_id: str, language: str | None,
                                   now: datetime) -> None:
         """Record a member's choice, or forget it (None)."""
-        async with self._transaction() as db:
-            if language is None:
-                await db.execute("DELETE FROM member_languages WHERE group_id = ? "
-                                 "AND user_id = ?", (group_id, user_id))
-                return
-            await db.execute(
-                "INSERT INTO member_languages (group_id, user_id, language, changed_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET "
-                "language = excluded.language, changed_at = excluded.changed_at",
-                (group_id, user_id, language, to_micros(now)))
+        await self._put_or_drop(
+            "member_languages", {"group_id": group_id, "user_id": user_id},
+            None if language is None else {"language": language,
+                                           "changed_at": to_micros(now)})

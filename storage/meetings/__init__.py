@@ -6,21 +6,11 @@ from __future__ import annotations
 from storage.meetings import members
 from storage.meetings.schema import MEETINGS_MIGRATIONS
 from storage.meetings.sql import SqlMeetings
-from storage.package import EncryptedColumn, StoragePackage
+from storage.package import declare, sealed
 
-STORAGE = StoragePackage(
-    feature="meetings",
-    sql=SqlMeetings,
-    migrations=MEETINGS_MIGRATIONS,
-    encrypted=(
-        EncryptedColumn("meetings", ("id",), "details"),
-        EncryptedColumn("agenda_items", ("id",), "body"),
-        EncryptedColumn("minutes", ("id",), "body"),
-        EncryptedColumn("action_items", ("id",), "body"),
-    ),
-    export_sections=members.EXPORT_SECTIONS,
-    export=members.export_member,
-    erase=members.erase_member,
-    purge=members.purge_expired,
+STORAGE = declare(
+    __name__, SqlMeetings, MEETINGS_MIGRATIONS, members,
+    encrypted=(*sealed("meetings", "details"), *sealed("agenda_items", "body"),
+               *sealed("minutes", "body"), *sealed("action_items", "body")),
     cutoffs=("minutes",),
 )

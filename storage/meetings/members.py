@@ -17,8 +17,9 @@ from storage.members import ERASED_NAME
 from storage.package import MemberRecords, MemberTx
 from storage.sql import iso_time, to_micros
 
-EXPORT_SECTIONS = ("time_zones", "meeting_rsvps", "meeting_reminder_optins", "agenda_items",
-                   "action_items", "minutes_written", "meetings_created")
+SECTIONS = ("time_zones", "meeting_rsvps", "meeting_reminder_optins", "agenda_items",
+            "action_items", "minutes_written", "meetings_created")
+"""This package's sections of a member's export, in order."""
 
 
 
@@ -29,9 +30,9 @@ def _meeting_scope(tx: MemberTx) -> tuple[str, tuple[Any, ...]]:
         " AND meeting_id IN (SELECT id FROM meetings WHERE group_id = ?)", (tx.group_id,))
 
 
-async def export_member(tx: MemberTx) -> MemberRecords:
+async def export(tx: MemberTx) -> MemberRecords:
     """Everything in the meetings tables that links to the member, words decrypted."""
-    out: MemberRecords = {name: [] for name in EXPORT_SECTIONS}
+    out: MemberRecords = {name: [] for name in SECTIONS}
     m, store = tx.member_id, tx.store
     scope, sp = tx.scope()
     joined = tx.scope("m.group_id")[0]
@@ -89,7 +90,7 @@ async def export_member(tx: MemberTx) -> MemberRecords:
     return out
 
 
-async def erase_member(tx: MemberTx) -> None:
+async def erase(tx: MemberTx) -> None:
     """Delete the member's own rows; take their id off the meetings, minutes and action
     items the group keeps, and their name off the action items they own."""
     m = tx.member_id
@@ -123,7 +124,7 @@ async def erase_member(tx: MemberTx) -> None:
         "UPDATE action_items SET owner_id = '', body = ? WHERE id = ?", owned))
 
 
-async def purge_expired(tx: MemberTx, cutoffs: Mapping[str, datetime | None]) -> None:
+async def purge(tx: MemberTx, cutoffs: Mapping[str, datetime | None]) -> None:
     """Retention, by the "minutes" cutoff: minutes older than it with their action items,
     once every one of those is done, and agenda points and RSVPs of occurrences before
     it. Each table is counted, even when nothing went."""

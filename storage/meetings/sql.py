@@ -3,7 +3,7 @@ words encrypted."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -285,24 +285,20 @@ class SqlMeetings(SqlBase):
     async def cancel_meeting(self, group_id: str, meeting_id: int, now: datetime,
                              deliveries: Sequence[NewDelivery] = ()) -> bool:
         """Cancel a series, with the notice that says so."""
-        async with self._transaction() as db:
-            await self._turn(db, f"meetings:{group_id}")
+        async def cancel(db: SqlConnection) -> bool:
             cursor = await db.execute(
                 f"UPDATE meetings SET status = '{CANCELLED}', updated_at = ? WHERE id = ? "
                 f"AND group_id = ? AND status = '{ACTIVE}'",
                 (to_micros(now), meeting_id, group_id))
-            if cursor.rowcount != 1:
-                return False
-            await self._unprepare(db, meeting_id, now)
-            await self._insert_deliveries(db, deliveries, now)
-        return True
+            return cursor.rowcount == 1
+
+        return await self._change_meeting(group_id, meeting_id, cancel, deliveries, now)
 
     async def skip_occurrence(self, group_id: str, meeting_id: int, occurrence: datetime,
                               now: datetime, deliveries: Sequence[NewDelivery] = ()) -> bool:
         """Record a skipped occurrence, with the notice that says so."""
-        async with self._transaction() as db:
-            await self._turn(db, f"meetings:{group_id}")  # not cancelled before the skip
-            found = list(await db.execute_fetchall(
+        async def skip(db: SqlConnection) -> bool:
+            found = list(await db.execute_fetchall(  # in the turn: not cancelled meanwhile
                 f"SELECT 1 FROM meetings WHERE id = ? AND group_id = ? AND status = '{ACTIVE}'",
                 (meeting_id, group_id)))
             if not found:
@@ -310,7 +306,19 @@ class SqlMeetings(SqlBase):
             cursor = await db.execute(
                 "INSERT INTO meeting_skips (meeting_id, occurrence) VALUES (?, ?) "
                 "ON CONFLICT DO NOTHING", (meeting_id, to_micros(occurrence)))
-            if cursor.rowcount != 1:
+            return cursor.rowcount == 1
+
+        return await self._change_meeting(group_id, meeting_id, skip, deliveries, now)
+
+    async def _change_meeting(self, group_id: str, meeting_id: int,
+                              change: Callable[[SqlConnection], Awaitable[bool]],
+                              deliveries: Sequence[NewDelivery], now: datetime) -> bool:
+        """A change to a meeting that may find it cannot be made (`change` says whether
+        it was): in the group's turn, and once made, the meeting's prepared reminders
+        dropped and the notices saying so queued, all in one transaction."""
+        async with self._transaction() as db:
+            await self._turn(db, f"meetings:{group_id}")
+            if not await change(db):
                 return False
             await self._unprepare(db, meeting_id, now)
             await self._insert_deliveries(db, deliveries, now)
@@ -398,24 +406,16 @@ class SqlMeetings(SqlBase):
     async def set_member_zone(self, group_id: str, user_id: str, zone: str | None,
                               now: datetime) -> None:
         """Store (or, for None, forget) a member's own time zone."""
-        async with self._transaction() as db:
-            if zone is None:
-                await db.execute("DELETE FROM member_zones WHERE group_id = ? AND "
-                                 "user_id = ?", (group_id, user_id))
-            else:
-                await db.execute(
-                    "INSERT INTO member_zones (group_id, user_id, zone, updated_at) "
-                    "VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET "
-                    "zone = excluded.zone, updated_at = excluded.updated_at",
-                    (group_id, user_id, zone, to_micros(now)))
+        await self._put_or_drop(
+            "member_zones", {"group_id": group_id, "user_id": user_id},
+            None if zone is None else {"zone": zone, "updated_at": to_micros(now)})
 
     async def member_zone(self, group_id: str, user_id: str) -> str | None:
         """A member's own time zone, if set."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT zone FROM member_zones WHERE group_id = ? AND user_id = ?",
-                (group_id, user_id)))
-        return str(rows[0][0]) if rows else None
+        return await self._read_one(
+            lambda row: str(row[0]),
+            "SELECT zone FROM member_zones WHERE group_id = ? AND user_id = ?",
+            (group_id, user_id))
 
     # ---- agenda ----------------------------------------------------------------------
 
@@ -488,19 +488,16 @@ class SqlMeetings(SqlBase):
         if owner_id is not None:
             where.append("owner_id = ?")
             params.append(owner_id)
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE {' AND '.join(where)} "
-                "ORDER BY due IS NULL, due, id", params))
-        return [self._action_from(row) for row in rows]
+        return await self._read_all(
+            self._action_from, f"SELECT {_ACTION_COLUMNS} FROM action_items "
+            f"WHERE {' AND '.join(where)} ORDER BY due IS NULL, due, id", params)
 
     async def get_action(self, group_id: str, action_id: int) -> ActionRecord | None:
         """One action item of a group."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE id = ? AND group_id = ?",
-                (action_id, group_id)))
-        return self._action_from(rows[0]) if rows else None
+        return await self._read_one(
+            self._action_from,
+            f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE id = ? AND group_id = ?",
+            (action_id, group_id))
 
     async def mark_action_done(self, group_id: str, action_id: int, by: str,
                                now: datetime) -> ActionRecord | None:
@@ -518,10 +515,9 @@ class SqlMeetings(SqlBase):
 
     async def meeting_group_ids(self) -> list[str]:
         """Groups with an active meeting or an open action item."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT group_id FROM meetings WHERE status = 'active' UNION "
-                "SELECT group_id FROM action_items WHERE status = 'open' ORDER BY 1"))
+        rows = await self._read("SELECT group_id FROM meetings WHERE status = 'active' UNION "
+                                "SELECT group_id FROM action_items WHERE status = 'open' "
+                                "ORDER BY 1")
         return [str(row[0]) for row in rows]
 
     # ---- helpers ---------------------------------------------------------------------

@@ -14,9 +14,11 @@ from storage.members import ERASED_NAME
 from storage.package import MemberRecords, MemberTx
 
 NAMED_VOTES = "named_poll_votes"
+SECTIONS = (NAMED_VOTES,)
+"""This package's sections of a member's export."""
 
 
-async def export_named_votes(tx: MemberTx) -> MemberRecords:
+async def export(tx: MemberTx) -> MemberRecords:
     """Votes in named polls: the poll, the choices and the name shown with them."""
     scope, sp = tx.scope("p.group_id")
     found: list[dict[str, Any]] = []
@@ -35,7 +37,7 @@ async def export_named_votes(tx: MemberTx) -> MemberRecords:
     return {NAMED_VOTES: found}
 
 
-async def erase_named_votes(tx: MemberTx) -> None:
+async def erase(tx: MemberTx) -> None:
     """A named poll's vote keeps counting; its voter becomes a random tag (the key must
     stay unique) and the name shown with it "a former member"."""
     votes = []

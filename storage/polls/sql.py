@@ -28,7 +28,7 @@ _POLL_COLUMNS = ("id, group_id, body, anonymous, multiple, closes_at, channel, "
 class SqlPolls(SqlBallotBoxes):
     """`bot.features.polls.store.PollStore` for both storage backends."""
 
-    def _poll_from(self, row: tuple[Any, ...]) -> Poll:
+    def _poll_from(self, row: Sequence[Any]) -> Poll:
         poll_id, group_id, body, anonymous, multiple, closes_at, channel, secret, status = row
         data = self._decrypt_json(body)
         return Poll(poll_id=poll_id, group_id=group_id, question=data["question"],
@@ -61,18 +61,14 @@ class SqlPolls(SqlBallotBoxes):
 
     async def get_poll(self, poll_id: str) -> Poll | None:
         """A poll by id."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,)))
-        return self._poll_from(tuple(rows[0])) if rows else None
+        return await self._read_one(
+            self._poll_from, f"SELECT {_POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,))
 
     async def open_polls(self) -> list[Poll]:
         """Every open poll, soonest closing first."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                f"SELECT {_POLL_COLUMNS} FROM polls WHERE status = 'open' "
-                "ORDER BY closes_at, id"))
-        return [self._poll_from(tuple(r)) for r in rows]
+        return await self._read_all(
+            self._poll_from,
+            f"SELECT {_POLL_COLUMNS} FROM polls WHERE status = 'open' ORDER BY closes_at, id")
 
     async def cast_vote(self, ballot: Ballot, now: datetime) -> VoteResult:
         """Count a first vote, or move a changed one from its old choices to the new.

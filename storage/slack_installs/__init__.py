@@ -5,16 +5,12 @@ installation names the workspace and its bot, never the person who installed it.
 
 from __future__ import annotations
 
-from storage.package import EncryptedColumn, StoragePackage
+from storage.package import declare, sealed
 from storage.slack_installs.records import SlackInstall, SlackInstallStore
 from storage.slack_installs.schema import MIGRATIONS
 from storage.slack_installs.sql import SqlSlackInstalls
 
-STORAGE = StoragePackage(
-    feature="slack_installs",
-    sql=SqlSlackInstalls,
-    migrations=MIGRATIONS,
-    encrypted=(EncryptedColumn("slack_installs", ("workspace",), "sealed"),),
-)
+STORAGE = declare(__name__, SqlSlackInstalls, MIGRATIONS,
+                  encrypted=sealed("slack_installs", "sealed", key=("workspace",)))
 
 __all__ = ["STORAGE", "SlackInstall", "SlackInstallStore", "SqlSlackInstalls"]

@@ -13,38 +13,29 @@ class SqlSlackInstalls(SqlBase):
 
     async def save_slack_install(self, install: SlackInstall) -> None:
         """Keep (or replace) a workspace's installation, its details sealed."""
-        async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO slack_installs (workspace, sealed, installed_at) "
-                "VALUES (?, ?, ?) ON CONFLICT (workspace) DO UPDATE SET "
-                "sealed = excluded.sealed, installed_at = excluded.installed_at",
-                (install.workspace, self._encrypt_json(dict(install.details)),
-                 to_micros(install.installed_at)))
+        await self._put_or_drop(
+            "slack_installs", {"workspace": install.workspace},
+            {"sealed": self._encrypt_json(dict(install.details)),
+             "installed_at": to_micros(install.installed_at)})
 
     async def slack_install(self, workspace: str) -> SlackInstall | None:
         """A workspace's installation, opened, or None."""
-        async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(
-                "SELECT sealed, installed_at FROM slack_installs WHERE workspace = ?",
-                (workspace,)))
-        if not rows:
-            return None
-        return SlackInstall(workspace, self._decrypt_json(str(rows[0][0])),
-                            from_micros(int(rows[0][1])))
+        return await self._read_one(
+            lambda row: SlackInstall(workspace, self._decrypt_json(str(row[0])),
+                                     from_micros(int(row[1]))),
+            "SELECT sealed, installed_at FROM slack_installs WHERE workspace = ?",
+            (workspace,))
 
     async def slack_installed_workspaces(self) -> list[str]:
         """Every workspace with an installation, in order."""
-        async with self._transaction(write=False) as db:
-            rows = await db.execute_fetchall(
-                "SELECT workspace FROM slack_installs ORDER BY workspace", ())
+        rows = await self._read("SELECT workspace FROM slack_installs ORDER BY workspace")
         return [str(row[0]) for row in rows]
 
     async def delete_slack_install(self, workspace: str) -> bool:
         """Forget a workspace's installation; whether there was one."""
-        async with self._transaction() as db:
-            cursor = await db.execute("DELETE FROM slack_installs WHERE workspace = ?",
+        # One row at most: the workspace is the table's key.
+        return await self._change_one("DELETE FROM slack_installs WHERE workspace = ?",
                                       (workspace,))
-            return cursor.rowcount > 0
 
     async def issue_slack_oauth_state(self, digest: str, now: datetime,
                                       expires_at: datetime) -> None:
