@@ -216,15 +216,14 @@ class SqlCore(SqlBase):
         if not marked.changed:
             log_event(log, logging.WARNING, "storage.delivery_update_ignored", id=delivery_id,
                       change="delivered")
+        elif marked.sealed:
+            # By this caller, not in the group: the others' marks need not wait for it.
+            await self._forget_old_versions("deliveries")
 
     async def _mark_delivered_many(self, marks: Sequence[Mark]) -> list[Marked]:
-        """Mark them delivered in one transaction; once committed, if any was sealed,
-        have the database forget the earlier versions of its row before answering."""
+        """Mark them delivered in one transaction."""
         async with self._transaction() as db:
-            marked = await mark_many(db, marks)
-        if any(one.sealed for one in marked):
-            await self._forget_old_versions("deliveries")
-        return marked
+            return await mark_many(db, marks)
 
     async def mark_retry(
         self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool,
