@@ -11,6 +11,7 @@ from typing import Any
 from bot.logs import log_event
 from bot.messages import Destination, Message, destination_to_dict, message_to_dict
 from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from storage.delivered_marks import Mark, Marked, mark_many
 from storage.group_commit import GroupCommit, many_values
 from storage.sql import (
     CLAIM_OCCURRENCE,
@@ -63,17 +64,6 @@ _SET_ASIDE = """
 
 # A claimant whose lease ran out must not overwrite what a later claimant did.
 _OWNED = " AND (CAST(? AS TEXT) IS NULL OR lease_owner = ?)"
-
-# A sealed delivery's recipient (and the platform's reference to the message, which on
-# a DM points at the recipient too) is forgotten once delivered.
-_MARK_DELIVERED = """
-    UPDATE deliveries
-       SET status = 'delivered',
-           platform_ref = CASE WHEN sealed_to IS NULL THEN ? ELSE NULL END,
-           delivered_at = ?, updated_at = ?, body = NULL, fallbacks = NULL,
-           sealed_to = NULL, lease_owner = NULL, lease_until = NULL
-     WHERE id = ?
-"""
 
 _MARK_RETRY = f"""
     UPDATE deliveries
@@ -215,18 +205,25 @@ class SqlCore(SqlBase):
     async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime,
                              owner: str | None = None) -> None:
         """Delivered: keep the platform reference, drop the message body and fallbacks;
-        for a sealed delivery drop the recipient too, and the history of the change."""
-        at = to_micros(now)
-        async with self._transaction() as db:
-            # The reference is only emptied (NULL) for a sealed delivery.
-            rows = list(await db.execute_fetchall(
-                _MARK_DELIVERED + _OWNED + " RETURNING platform_ref IS NULL",
-                (platform_ref, at, at, delivery_id, owner, owner)))
-        if len(rows) != 1:
+        for a sealed delivery drop the recipient too, and the history of the change.
+        Marks that arrive together are committed together (a burst of sends waits for
+        one flush to disk, not one each); each returns once its own is committed."""
+        batch: GroupCommit[Mark, Marked] | None = getattr(self, "_delivered_batch", None)
+        if batch is None:
+            batch = GroupCommit(self._mark_delivered_many, "coprod-delivered-marks")
+            self._delivered_batch = batch
+        marked = await batch.submit(Mark(delivery_id, platform_ref, to_micros(now), owner))
+        if not marked.changed:
             log_event(log, logging.WARNING, "storage.delivery_update_ignored", id=delivery_id,
                       change="delivered")
-        elif rows[0][0]:
+        elif marked.sealed:
+            # By this caller, not in the group: the others' marks need not wait for it.
             await self._forget_old_versions("deliveries")
+
+    async def _mark_delivered_many(self, marks: Sequence[Mark]) -> list[Marked]:
+        """Mark them delivered in one transaction."""
+        async with self._transaction() as db:
+            return await mark_many(db, marks)
 
     async def mark_retry(
         self, delivery_id: int, next_attempt_at: datetime, error: str, count_attempt: bool,

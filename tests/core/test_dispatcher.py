@@ -356,3 +356,25 @@ async def test_a_lease_running_out_mid_send_never_starts_a_second_send(
         await d.drain()
     assert [s.key for s in adapter.sent] == ["k1"]
     assert await storage.delivery_status("k1") is DeliveryStatus.DELIVERED
+
+
+async def test_the_sends_in_hand_are_marked_delivered_in_one_transaction(
+        storage: Storage, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: a burst's marks are committed together, `concurrency` at a time, not
+    one transaction per delivery; every delivery is still sent once."""
+    groups: list[int] = []
+    many = storage._mark_delivered_many  # type: ignore[attr-defined]
+
+    async def counted(marks: list[object]) -> object:
+        groups.append(len(marks))
+        return await many(marks)
+
+    monkeypatch.setattr(storage, "_mark_delivered_many", counted)
+    adapter = MemoryAdapter()
+    await storage.enqueue([dm(f"U{i}", key=f"k{i}") for i in range(12)], clock.now())
+    d = Dispatcher(storage, adapter, clock, concurrency=4, lease_seconds=30)
+    await run_until_quiet(d, clock, storage)
+    assert sorted(s.key for s in adapter.sent) == sorted(f"k{i}" for i in range(12))
+    assert groups == [4, 4, 4]
+    counts = await storage.delivery_counts()
+    assert counts[DeliveryStatus.DELIVERED] == 12
