@@ -120,7 +120,44 @@ def valid_text(text: str) -> str:
     """Text a platform sent, made storable: a lone surrogate (JSON can carry one, but no
     database or platform accepts it) becomes U+FFFD, and NUL characters (which
     PostgreSQL refuses in text) are dropped."""
+    if _is_valid(text):
+        return text
     return _INVALID.sub("\ufffd", text).replace("\x00", "")
+
+
+def _is_valid(text: str) -> bool:
+    """Whether `valid_text` would leave the text as it is (the usual case, found
+    without copying it: ASCII holds no surrogate)."""
+    return "\x00" not in text and (text.isascii() or _INVALID.search(text) is None)
+
+
+def _all_valid(value: Any) -> bool:
+    """Whether every text in the value (of the kinds `_valid` goes into) is valid."""
+    kind = type(value)
+    if kind is str:
+        return _is_valid(value)
+    if kind is dict:
+        return all(_all_valid(k) and _all_valid(v) for k, v in value.items())
+    if kind is tuple or kind is frozenset or kind is list:
+        return all(_all_valid(v) for v in value)
+    names = _field_names(kind)
+    if names is not None:
+        return all(_all_valid(getattr(value, name)) for name in names)
+    # A subclass of a text or a collection goes the long way (`_valid`), as before.
+    return not isinstance(value, str | dict | tuple | list | frozenset)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None: not a dataclass), found once per class."""
+    try:
+        return _FIELD_NAMES[kind]
+    except KeyError:
+        names = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+        _FIELD_NAMES[kind] = names
+        return names
 
 
 def _valid(value: Any) -> Any:
@@ -138,6 +175,10 @@ def _valid(value: Any) -> Any:
 
 def made_valid(value: T) -> T:
     """An event (or an actor) with every text in it (options, form values, names, quoted
-    messages) passed through `valid_text`, before any feature sees it."""
+    messages) passed through `valid_text`, before any feature sees it. Handed back as
+    it is when every text is valid already (the usual case: events are frozen, and
+    nothing changes the dictionaries they hold); made anew otherwise."""
+    if _all_valid(value):
+        return value
     cleaned: T = _valid(value)
     return cleaned

@@ -230,6 +230,9 @@ class PostgresBase(SqlBase):
         self._pool_size = pool_size
         self._schema = schema
         self._pool: Any = None
+        # Server process ids of pooled connections whose session a `SET` changed: reset
+        # in full when handed back (`_reset_session`).
+        self._changed_sessions: set[int] = set()
 
     @property
     def schema(self) -> str | None:
@@ -246,7 +249,8 @@ class PostgresBase(SqlBase):
             settings["search_path"] = self._schema
         try:
             pool = await driver.create_pool(
-                self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings)
+                self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings,
+                reset=self._reset_session)
         except (OSError, driver.PostgresError, driver.InterfaceError) as exc:
             raise DatabaseUnreachable(_why_unreachable(driver, exc), _safe(exc)) from None
         try:
@@ -261,6 +265,19 @@ class PostgresBase(SqlBase):
                 "PostgreSQL has synchronous_commit turned off, so a saved submission could "
                 "be lost in a crash; turn it on for this database")
         self._pool = pool
+
+    async def _reset_session(self, conn: Any) -> None:
+        """What the pool does to a connection handed back, after asyncpg has rolled back
+        any transaction left open: nothing more, unless the session was changed
+        (`_changed_sessions`: a `SET`), which then gets asyncpg's whole reset. The
+        stores' transactions leave nothing behind in the session (their advisory locks
+        end with the transaction, they LISTEN and DECLARE nothing), so asyncpg's reset
+        query after each of them would be one more round trip for every operation,
+        before its caller could be answered."""
+        pid = conn.get_server_pid()
+        if pid in self._changed_sessions:
+            self._changed_sessions.discard(pid)
+            await conn.execute(conn.get_reset_query())
 
     async def close(self) -> None:
         """Wait for the running operations, then close the pool."""
@@ -280,6 +297,8 @@ class PostgresBase(SqlBase):
         a reader's short transaction or autovacuum can hold the lock for a moment), and
         only then is a plain VACUUM run instead, and logged."""
         async with self._connection() as conn:
+            if rewrite:
+                self._changed_sessions.add(conn.get_server_pid())
             for table in tables:
                 if rewrite and await _vacuum_full_soon(conn, table):
                     continue
@@ -295,6 +314,18 @@ class PostgresBase(SqlBase):
         columns = [list(column) for column in zip(*rows, strict=True)]
         cursor = await db.execute(_INSERT_DELIVERIES, columns)
         return cursor.rowcount
+
+    async def _insert_many(self, db: SqlConnection, insert: str, row: str,
+                           rows: Sequence[tuple[Any, ...]], rest: str = "",
+                           types: Sequence[str] = ()) -> None:
+        """See `SqlBase._insert_many`: one `INSERT ... SELECT * FROM unnest(arrays)`."""
+        if not rows:
+            return
+        if len(types) != len(rows[0]) or row.count("?") != len(types):
+            return await super()._insert_many(db, insert, row, rows, rest, types)
+        arrays = ", ".join(f"?::{kind}[]" for kind in types)
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        await db.execute(f"{insert} SELECT * FROM unnest({arrays}) {rest}", columns)
 
     async def _applied(self, db: SqlConnection) -> set[int]:
         found = list(await db.execute_fetchall(
@@ -322,18 +353,34 @@ class PostgresBase(SqlBase):
     async def _transaction(self, *, write: bool = True,
                            alone: bool = False) -> AsyncIterator[SqlConnection]:
         """One operation: a write holds the write lock (shared, or exclusive when it must
-        run `alone`) until it commits; a read sees one consistent snapshot."""
+        run `alone`) until it commits; a read sees one consistent snapshot.
+
+        The BEGIN and the write lock go to the server together, in one round trip (the
+        simple query protocol takes several statements at once): a burst's batches
+        wait for the network as little as they can. The COMMIT's answer is checked, so
+        nothing is reported stored that the server rolled back."""
         async with self._connection() as conn:
-            transaction = conn.transaction(
-                isolation="read_committed" if write else "repeatable_read",
-                readonly=not write)
-            async with transaction:
-                if alone:
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-                elif write:
-                    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)",
-                                       WRITE_LOCK)
+            if alone or write:
+                lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+                begin = f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT {lock}({WRITE_LOCK})"
+            else:
+                begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+            try:
+                await conn.execute(begin)
                 yield PgConnection(conn)
+            except BaseException:
+                await _roll_back(conn)
+                raise
+            status = await conn.execute("COMMIT")
+            if status != "COMMIT":
+                raise StorageError(f"PostgreSQL did not commit ({status})")
+
+    async def _read(self, sql: str, parameters: Params = ()) -> list[Any]:
+        """See `SqlBase._read`: one statement, which sees one snapshot by itself, so no
+        BEGIN and COMMIT around it (one round trip instead of three)."""
+        text, spec, _ = translate(sql)
+        async with self._connection() as conn:
+            return list(await conn.fetch(text, *_arguments(spec, parameters)))
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
@@ -350,6 +397,18 @@ class PostgresBase(SqlBase):
             raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
         except OSError as exc:
             raise StorageError(f"PostgreSQL connection lost: {exc.strerror}") from exc
+
+
+async def _roll_back(conn: Any) -> None:
+    """Undo an unfinished transaction; a connection that cannot even do that is closed
+    (the pool opens a new one), never handed back mid-transaction."""
+    try:
+        await conn.execute("ROLLBACK")
+    except Exception:
+        conn.terminate()  # what went wrong first is what the caller hears of
+    except BaseException:
+        conn.terminate()
+        raise
 
 
 def _why_unreachable(driver: Any, exc: BaseException) -> str:

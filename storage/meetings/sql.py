@@ -50,6 +50,7 @@ _ACTION_COLUMNS = "id, group_id, minutes_id, owner_id, body, due, zone, status"
 _RSVP_INSERT = ("INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
                 "updated_at)")
 _RSVP_ROW = "(?, ?, ?, ?, ?)"
+_RSVP_TYPES = ("bigint", "bigint", "text", "text", "bigint")
 _RSVP_CONFLICT = ("ON CONFLICT (meeting_id, occurrence, user_id) "
                   "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at")
 _UPSERT_RSVP = f"{_RSVP_INSERT} VALUES {_RSVP_ROW} {_RSVP_CONFLICT}"
@@ -358,8 +359,8 @@ class SqlMeetings(SqlBase):
             latest = {(r.meeting_id, r.occurrence, r.user_id): r for r in stored}
             rows = [(r.meeting_id, to_micros(r.occurrence), r.user_id, r.answer,
                      to_micros(r.now)) for r in latest.values()]
-            for sql, values in many_values(_RSVP_INSERT, _RSVP_ROW, rows, _RSVP_CONFLICT):
-                await db.execute(sql, values)
+            await self._insert_many(db, _RSVP_INSERT, _RSVP_ROW, rows, _RSVP_CONFLICT,
+                                    _RSVP_TYPES)
             shown: dict[tuple[int, datetime], tuple[dict[str, int], list[AgendaItem]]] = {}
             for r in stored:
                 if (r.meeting_id, r.occurrence) not in shown:
