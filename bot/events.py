@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 
@@ -137,27 +139,30 @@ def _all_valid(value: Any) -> bool:
     if kind is str:
         return _is_valid(value)
     if kind is dict:
-        return all(_all_valid(k) and _all_valid(v) for k, v in value.items())
+        return all(map(_all_valid, value)) and all(map(_all_valid, value.values()))
     if kind is tuple or kind is frozenset or kind is list:
-        return all(_all_valid(v) for v in value)
-    names = _field_names(kind)
-    if names is not None:
-        return all(_all_valid(getattr(value, name)) for name in names)
+        return all(map(_all_valid, value))
+    fields_of = _fields_of(kind)
+    if fields_of is not None:
+        return all(map(_all_valid, fields_of(value)))
     # A subclass of a text or a collection goes the long way (`_valid`), as before.
     return not isinstance(value, str | dict | tuple | list | frozenset)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+_FIELDS_OF: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
 
 
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """A dataclass's field names (None: not a dataclass), found once per class."""
+def _fields_of(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """What gives a dataclass's field values as a tuple (None: not a dataclass), made
+    once per class."""
     try:
-        return _FIELD_NAMES[kind]
+        return _FIELDS_OF[kind]
     except KeyError:
-        names = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
-        _FIELD_NAMES[kind] = names
-        return names
+        names = [f.name for f in fields(kind)] if is_dataclass(kind) else None
+        getter = None if names is None else (
+            attrgetter(*names) if len(names) > 1 else lambda value: (getattr(value, names[0]),))
+        _FIELDS_OF[kind] = getter
+        return getter
 
 
 def _valid(value: Any) -> Any:

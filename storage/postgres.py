@@ -174,15 +174,35 @@ class PgCursor:
 
 
 class PgConnection:
-    """One asyncpg connection inside a transaction, as the `SqlConnection` stores use."""
+    """One asyncpg connection inside a transaction, as the `SqlConnection` stores use.
 
-    __slots__ = ("_conn",)
+    The transaction's BEGIN (with the write lock) is sent with its first statement's
+    round trip where it can be: with a turn's locks (`opened`), else just before the
+    first statement."""
 
-    def __init__(self, conn: Any) -> None:
+    __slots__ = ("_begin", "_conn")
+
+    def __init__(self, conn: Any, begin: str = "") -> None:
         self._conn = conn
+        self._begin = begin
+
+    @property
+    def unopened(self) -> bool:
+        """Whether nothing was sent to the server yet, not even the BEGIN."""
+        return bool(self._begin)
+
+    async def opened(self, also: str = "") -> None:
+        """Send the BEGIN if it is still to be sent, and `also` (statements without
+        parameters, `;`-separated) after it, in the same round trip."""
+        begin, self._begin = self._begin, ""
+        text = "; ".join(part for part in (begin, also) if part)
+        if text:
+            await self._conn.execute(text)
 
     async def execute(self, sql: str, parameters: Params = ()) -> SqlCursor:
         """Run one statement; its cursor gives the rows and the rows changed."""
+        if self._begin:
+            await self.opened()
         text, spec, returns_rows = translate(sql)
         arguments = _arguments(spec, parameters)
         if returns_rows:
@@ -250,7 +270,7 @@ class PostgresBase(SqlBase):
         try:
             pool = await driver.create_pool(
                 self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings,
-                reset=self._reset_session)
+                init=_know_array_types, reset=self._reset_session)
         except (OSError, driver.PostgresError, driver.InterfaceError) as exc:
             raise DatabaseUnreachable(_why_unreachable(driver, exc), _safe(exc)) from None
         try:
@@ -342,9 +362,15 @@ class PostgresBase(SqlBase):
         return {(str(row[0]), str(row[1])) for row in rows}
 
     async def _turn(self, db: SqlConnection, *keys: str) -> None:
-        """See `SqlBase._turn`: one transaction-scoped advisory lock per key, in order."""
+        """See `SqlBase._turn`: one transaction-scoped advisory lock per key, in order
+        (with the BEGIN, when nothing was sent yet: one round trip for both)."""
         numbers = sorted({turn_key(key) for key in keys})
-        if numbers:
+        if not numbers:
+            return
+        locks = "; ".join(f"SELECT pg_advisory_xact_lock({number})" for number in numbers)
+        if isinstance(db, PgConnection):
+            await db.opened(locks)
+        else:  # pragma: no cover - the stores are only ever given a PgConnection here
             await db.execute(
                 "SELECT count(pg_advisory_xact_lock(k)) "
                 "FROM (SELECT unnest(?::bigint[]) AS k ORDER BY 1) AS ordered", (numbers,))
@@ -355,19 +381,24 @@ class PostgresBase(SqlBase):
         """One operation: a write holds the write lock (shared, or exclusive when it must
         run `alone`) until it commits; a read sees one consistent snapshot.
 
-        The BEGIN and the write lock go to the server together, in one round trip (the
-        simple query protocol takes several statements at once): a burst's batches
-        wait for the network as little as they can. The COMMIT's answer is checked, so
-        nothing is reported stored that the server rolled back."""
+        The BEGIN and the write lock go to the server together, and with the locks of
+        a turn taken first (`_turn`), in one round trip (the simple query protocol
+        takes several statements at once), sent when the store first needs the
+        server: a burst's batches wait for the network as little as they can. The
+        COMMIT's answer is checked, so nothing is reported stored that the server
+        rolled back."""
         async with self._connection() as conn:
             if alone or write:
                 lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
                 begin = f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT {lock}({WRITE_LOCK})"
             else:
                 begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+            db = PgConnection(conn, begin)
             try:
-                await conn.execute(begin)
-                yield PgConnection(conn)
+                yield db
+                if not write and not alone and db.unopened:
+                    return  # a read that read nothing: nothing to end
+                await db.opened()  # a write that wrote nothing still waits for its lock
             except BaseException:
                 await _roll_back(conn)
                 raise
@@ -397,6 +428,14 @@ class PostgresBase(SqlBase):
             raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
         except OSError as exc:
             raise StorageError(f"PostgreSQL connection lost: {exc.strerror}") from exc
+
+
+async def _know_array_types(conn: Any) -> None:
+    """Run on each new pooled connection: have asyncpg learn the array types the stores
+    send batches in (`_insert_many`, deliveries, language reads). It looks a type up
+    in the server's catalog the first time a connection meets it, some 15 ms; without
+    this, the first batch on each connection (a burst's) would wait for it."""
+    await conn.fetchval("SELECT cardinality($1::bigint[]) + cardinality($2::text[])", [], [])
 
 
 async def _roll_back(conn: Any) -> None:

@@ -545,14 +545,15 @@ class SqlMeetings(SqlBase):
         if not ids:
             return skips, optins
         marks = ",".join("?" * len(ids))
-        for meeting_id, occurrence in await db.execute_fetchall(
-                f"SELECT meeting_id, occurrence FROM meeting_skips WHERE meeting_id IN "
-                f"({marks})", ids):
-            skips.setdefault(meeting_id, set()).add(from_micros(occurrence))
-        for meeting_id, user_id in await db.execute_fetchall(
-                f"SELECT meeting_id, user_id FROM meeting_dm_optins WHERE meeting_id IN "
-                f"({marks})", ids):
-            optins.setdefault(meeting_id, set()).add(user_id)
+        # Both in one statement (one round trip): skips have an occurrence, opt-ins a user.
+        for meeting_id, occurrence, user_id in await db.execute_fetchall(
+                f"SELECT meeting_id, occurrence, NULL FROM meeting_skips WHERE meeting_id "
+                f"IN ({marks}) UNION ALL SELECT meeting_id, NULL, user_id FROM "
+                f"meeting_dm_optins WHERE meeting_id IN ({marks})", [*ids, *ids]):
+            if user_id is None:
+                skips.setdefault(meeting_id, set()).add(from_micros(occurrence))
+            else:
+                optins.setdefault(meeting_id, set()).add(user_id)
         return skips, optins
 
     def _meeting_from(self, row: Any, skips: set[datetime], optins: set[str]) -> MeetingRecord:
