@@ -335,6 +335,10 @@ class PostgresBase(SqlBase):
         cursor = await db.execute(_INSERT_DELIVERIES, columns)
         return cursor.rowcount
 
+    def _among(self, column: str, texts: Sequence[str]) -> tuple[str, list[Any]]:
+        """See `SqlBase._among`: `column = ANY(array)`."""
+        return f"{column} = ANY(?::text[])", [list(texts)]
+
     async def _insert_many(self, db: SqlConnection, insert: str, row: str,
                            rows: Sequence[tuple[Any, ...]], rest: str = "",
                            types: Sequence[str] = ()) -> None:

@@ -139,6 +139,12 @@ class SqlBase:
         async with self._transaction(write=False) as db:
             return list(await db.execute_fetchall(sql, parameters))
 
+    def _among(self, column: str, texts: Sequence[str]) -> tuple[str, list[Any]]:
+        """A condition that `column` is one of these texts, and its parameters: `IN (?,
+        ...)` here; PostgreSQL sends them as one array, so the statement is the same
+        whatever their number (prepared once per connection, not once per size)."""
+        return f"{column} IN ({', '.join('?' * len(texts))})", list(texts)
+
     async def _insert_many(self, db: SqlConnection, insert: str, row: str,
                            rows: Sequence[tuple[Any, ...]], rest: str = "",
                            types: Sequence[str] = ()) -> None:

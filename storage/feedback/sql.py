@@ -109,9 +109,9 @@ class SqlFeedback(SqlBase, FeedbackStore):
             # Each pile read below is rewritten whole: its group's submissions and release
             # take turns, across processes (an item added beside would be lost).
             await self._turn(db, *(f"feedback:{group_id}" for group_id, _, _ in piles))
-            marks = ", ".join("?" for _ in ids)
+            among, params = self._among("id", ids)
             if list(await db.execute_fetchall(
-                    f"SELECT 1 FROM feedback_items WHERE id IN ({marks})", ids)):
+                    f"SELECT 1 FROM feedback_items WHERE {among}", params)):
                 raise StorageError("a feedback id is taken")
             for (group_id, audience, day), new in sorted(piles.items()):
                 entries = await self._pile(db, group_id, audience, day)
