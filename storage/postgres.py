@@ -17,6 +17,9 @@ Why it is built this way:
   connection.
 - Reads run in a read-only REPEATABLE READ transaction, without the lock: a consistent
   view that never waits for writers.
+- Round trips are what a burst waits for: a transaction's BEGIN and locks go in one
+  (with its first statement's turn, if any), a connection goes back to the pool without
+  a reset query, and a batch of rows or keys is sent as arrays in one fixed statement.
 - Commits are durable before a person is told "saved": PostgreSQL's default
   `synchronous_commit = on` is kept, and required.
 """
