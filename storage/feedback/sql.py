@@ -29,7 +29,7 @@ from bot.features.feedback.store import (
 )
 from bot.logs import log_event
 from bot.outbox import NewDelivery
-from storage.group_commit import GroupCommit, many_values
+from storage.group_commit import ANSWERS_PER_TURN, GroupCommit, many_values
 from storage.interface import StorageError
 from storage.sql import CLAIM_OCCURRENCE, SqlBase, SqlConnection, from_micros, to_micros
 
@@ -81,7 +81,8 @@ class SqlFeedback(SqlBase, FeedbackStore):
         batch: GroupCommit[NewFeedback, None] | None = getattr(self, "_feedback_batch", None)
         if batch is None:
             batch = GroupCommit(self._insert_feedback, "coprod-feedback-writer",
-                                after=self._forget_feedback_history)
+                                after=self._forget_feedback_history,
+                                answers_per_turn=ANSWERS_PER_TURN)
             self._feedback_batch = batch
         return batch
 

@@ -23,7 +23,7 @@ from bot.features.meetings.store import (
     meeting_schedule_id,
 )
 from bot.outbox import NewDelivery
-from storage.group_commit import GroupCommit, many_values
+from storage.group_commit import ANSWERS_PER_TURN, GroupCommit, many_values
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _MEETING_COLUMNS = ("id, group_id, status, starts_at, zone, rrule, reminders, channel, "
@@ -339,7 +339,8 @@ class SqlMeetings(SqlBase):
         batch: GroupCommit[_Rsvp, RsvpAnswer | None] | None = getattr(
             self, "_rsvp_batch", None)
         if batch is None:
-            batch = GroupCommit(self._answer_rsvps, "coprod-rsvp-writer")
+            batch = GroupCommit(self._answer_rsvps, "coprod-rsvp-writer",
+                                answers_per_turn=ANSWERS_PER_TURN)
             self._rsvp_batch = batch
         return await batch.submit(_Rsvp(group_id, meeting_id, occurrence, user_id, answer,
                                         now))

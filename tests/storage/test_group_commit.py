@@ -88,3 +88,48 @@ async def test_after_runs_once_a_burst_is_committed() -> None:
         assert await batch.submit(99) == 99
         await batch.idle()
     assert afters == [30, 31]
+
+
+async def test_callers_answered_a_few_per_turn_all_hear_and_let_others_run_between() -> None:
+    heard: list[str] = []
+
+    async def run(items: Sequence[int]) -> list[int]:
+        return list(items)
+
+    async def other() -> None:
+        await asyncio.sleep(0)
+        heard.append("other")
+
+    batch: GroupCommit[int, int] = GroupCommit(run, "test-writer", answers_per_turn=3)
+
+    async def caller(i: int) -> int:
+        result = await batch.submit(i)
+        heard.append(f"caller {i}")
+        return result
+
+    async with asyncio.timeout(5):
+        callers = [asyncio.create_task(caller(i)) for i in range(9)]
+        await asyncio.sleep(0)  # every caller has submitted
+        others = asyncio.create_task(other())
+        assert await asyncio.gather(*callers) == list(range(9))
+        await others
+    assert heard.index("other") < heard.index("caller 8")  # not all answered in one go
+
+
+async def test_a_run_taken_a_turn_later_holds_what_arrived_in_that_turn() -> None:
+    runs: list[list[int]] = []
+
+    async def run(items: Sequence[int]) -> list[int]:
+        runs.append(list(items))
+        return list(items)
+
+    batch: GroupCommit[int, int] = GroupCommit(run, "test-writer")
+
+    async def late(i: int) -> int:
+        await asyncio.sleep(0)
+        return await batch.submit(i)
+
+    async with asyncio.timeout(5):
+        results = await asyncio.gather(batch.submit(0), *(late(i) for i in range(1, 6)))
+    assert results == list(range(6))
+    assert runs == [list(range(6))]  # the first did not go alone
