@@ -151,15 +151,15 @@ def remembered(function: Sentence) -> Sentence:
     burst (hundreds at once) is then made once. Arguments that cannot be remembered (a
     list) make it afresh."""
     @functools.lru_cache(maxsize=256)
-    def said(code: str, *args: Any) -> str:
-        return function(*args)
+    def said(code: str, args: tuple[Any, ...], named: tuple[tuple[str, Any], ...]) -> str:
+        return function(*args, **dict(named))
 
     @functools.wraps(function)
-    def wrapper(*args: Any) -> str:
+    def wrapper(*args: Any, **named: Any) -> str:
         try:
-            return said(language(), *args)
+            return said(language(), args, tuple(sorted(named.items())))
         except TypeError:  # an argument that cannot be a key
-            return function(*args)
+            return function(*args, **named)
 
     return cast(Sentence, wrapper)
 
