@@ -89,10 +89,6 @@ class GroupCommit(Generic[Item, Result]):
         try:
             while self._waiting:
                 while self._waiting:
-                    # What is already ready to run goes first (one turn of the event
-                    # loop): in a burst, members whose turn comes in that same moment
-                    # join this run instead of waiting for the next.
-                    await asyncio.sleep(0)
                     taken, self._waiting = self._waiting, []
                     try:
                         await self._settle(taken)

@@ -23,14 +23,20 @@ class SqlLanguages(SqlBase):
     """`bot.languages.LanguageStore` for both storage backends."""
 
     async def member_language(self, group_id: str, user_id: str) -> str | None:
-        """The language a member chose in a group, or None. Read with the others asked
-        in the same moment (a turn of the event loop: nothing waits for a batch to
-        form), so the members of a burst are read, and then go on, together."""
+        """The language a member chose in a group, or None. Read at once when no other
+        read of languages is under way (as any read: nothing waits for a batch to
+        form); otherwise with the others asked meanwhile."""
         batch: GroupCommit[_Who, str | None] | None = getattr(self, "_language_reads", None)
         if batch is None:
             batch = GroupCommit(self._member_languages, "coprod-language-reads")
             self._language_reads = batch
-        return await batch.submit((group_id, user_id))
+        if batch.busy or getattr(self, "_language_reading", False):
+            return await batch.submit((group_id, user_id))
+        self._language_reading = True
+        try:
+            return (await self._member_languages([(group_id, user_id)]))[0]
+        finally:
+            self._language_reading = False
 
     async def _member_languages(self, wanted: Sequence[_Who]) -> list[str | None]:
         """The languages of everyone asked for at once, read in one snapshot (on

@@ -114,22 +114,3 @@ async def test_callers_answered_a_few_per_turn_all_hear_and_let_others_run_betwe
         assert await asyncio.gather(*callers) == list(range(9))
         await others
     assert heard.index("other") < heard.index("caller 8")  # not all answered in one go
-
-
-async def test_a_run_taken_a_turn_later_holds_what_arrived_in_that_turn() -> None:
-    runs: list[list[int]] = []
-
-    async def run(items: Sequence[int]) -> list[int]:
-        runs.append(list(items))
-        return list(items)
-
-    batch: GroupCommit[int, int] = GroupCommit(run, "test-writer")
-
-    async def late(i: int) -> int:
-        await asyncio.sleep(0)
-        return await batch.submit(i)
-
-    async with asyncio.timeout(5):
-        results = await asyncio.gather(batch.submit(0), *(late(i) for i in range(1, 6)))
-    assert results == list(range(6))
-    assert runs == [list(range(6))]  # the first did not go alone
