@@ -20,6 +20,11 @@ three-process figures are in tests/scaling and bench/scale.py), a warm process (
 first event of each kind is handled before the clock starts), and the sends the replies
 cause (the dispatcher runs, but nothing in the burst enqueues a delivery).
 
+A third table, "core alone", runs the same burst with the storage's answers given at
+once from memory (language, feedback, RSVP): the share of the p99 that is the
+core's own Python work on this machine (500 members' commands on one event loop), which
+no database change can remove. Its baseline is the full run's figure.
+
 Run: `make bench`, or `.venv/bin/python bench/ack.py`.
 """
 
@@ -28,7 +33,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,6 +45,7 @@ from _common import (
     Skipped,
     fresh_postgres,
     note,
+    percentile,
     postgres_backend,
     print_table,
     ratio,
@@ -46,9 +54,19 @@ from _common import (
     sqlite_backend,
     sqlite_then_postgres,
 )
-from _workload import feedback, raw_postgres, raw_rows, raw_sqlite, rsvp, running_core
+from _workload import (
+    GROUP,
+    feedback,
+    raw_postgres,
+    raw_rows,
+    raw_sqlite,
+    rsvp,
+    running_core,
+)
 
 from bot.events import Event
+from bot.features.meetings.store import RsvpAnswer
+from bot.features.meetings.texts import parse_occurrence_value
 
 BURST = 500
 TARGET_MS = 50.0
@@ -69,6 +87,51 @@ async def burst(backend: Backend) -> dict[str, list[float]]:
     return {"all": list(took),
             "feedback": [t for n, t in enumerate(took) if n % 2 == 0],
             "rsvp": [t for n, t in enumerate(took) if n % 2 == 1]}
+
+
+async def core_alone() -> dict[str, list[float]]:
+    """The burst with the storage answering at once from memory: the core's own work."""
+    async with sqlite_backend() as backend, running_core(backend) as core:
+        await core.handle(feedback(-1))
+        await core.handle(rsvp(-1, core.rsvp_value))
+        storage: Any = core.storage
+        answer = await storage.answer_rsvp(*_rsvp_args(core.rsvp_value))
+
+        async def member_language(group_id: str, user_id: str) -> str | None:
+            return None
+
+        async def submit_feedback(item: object) -> None:
+            return None
+
+        async def answer_rsvp(*args: object) -> RsvpAnswer | None:
+            return answer
+
+        storage.member_language = member_language
+        storage.submit_feedback = submit_feedback
+        storage.answer_rsvp = answer_rsvp
+        events: list[Event] = [feedback(n) if n % 2 == 0 else rsvp(n, core.rsvp_value)
+                               for n in range(BURST)]
+        started = time.perf_counter()
+        took = await asyncio.gather(*(core.handle(e, started) for e in events))
+    return {"all": list(took)}
+
+
+def _rsvp_args(value: str) -> tuple[object, ...]:
+    meeting_id, occurrence, _ = parse_occurrence_value(value)
+    return (GROUP, meeting_id, occurrence, "U-alone", "going", datetime.now(UTC))
+
+
+def alone_table(alone: list[float], full: list[float], name: str) -> None:
+    """Print the core-alone figures beside the full run's."""
+    rows = []
+    for label, share in (("p50", 0.50), ("p99", 0.99)):
+        mine, theirs = percentile(alone, share), percentile(full, share)
+        rows.append(Row(f"all ({len(alone)}): {label} ms", f"{mine * 1000:.1f}",
+                        f"{theirs * 1000:.1f}", ratio(mine, theirs)))
+    print_table(f"the core alone: the same burst, storage answered from memory "
+                f"(baseline: the {name} run above)", rows)
+    note("what is left when the database costs nothing: the Python work of 500 commands "
+         "and their replies on one event loop")
 
 
 def table(name: str, core: dict[str, list[float]], raw: list[float], driver: str) -> None:
@@ -93,11 +156,13 @@ def table(name: str, core: dict[str, list[float]], raw: list[float], driver: str
 
 
 async def sqlite_run() -> None:
-    """Core and raw aiosqlite on SQLite files in one temporary folder."""
+    """Core and raw aiosqlite on SQLite files in one temporary folder; then the core
+    alone."""
     async with sqlite_backend() as backend:
         core = await burst(backend)
         _, raw = await raw_sqlite(backend.database + "-raw", raw_rows(BURST), "burst")
     table("SQLite", core, raw, "aiosqlite (WAL, synchronous=FULL, one connection)")
+    alone_table((await core_alone())["all"], core["all"], "SQLite")
 
 
 async def postgres_run() -> None:

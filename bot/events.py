@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 
@@ -117,7 +119,47 @@ def valid_text(text: str) -> str:
     """Text a platform sent, made storable: a lone surrogate (JSON can carry one, but no
     database or platform accepts it) becomes U+FFFD, and NUL characters (which
     PostgreSQL refuses in text) are dropped."""
+    if _is_valid(text):
+        return text
     return _INVALID.sub("\ufffd", text).replace("\x00", "")
+
+
+def _is_valid(text: str) -> bool:
+    """Whether `valid_text` would leave the text as it is (the usual case, found
+    without copying it: ASCII holds no surrogate)."""
+    return "\x00" not in text and (text.isascii() or _INVALID.search(text) is None)
+
+
+def _all_valid(value: Any) -> bool:
+    """Whether every text in the value (of the kinds `_valid` goes into) is valid."""
+    kind = type(value)
+    if kind is str:
+        return _is_valid(value)
+    if kind is dict:
+        return all(map(_all_valid, value)) and all(map(_all_valid, value.values()))
+    if kind is tuple or kind is frozenset or kind is list:
+        return all(map(_all_valid, value))
+    fields_of = _fields_of(kind)
+    if fields_of is not None:
+        return all(map(_all_valid, fields_of(value)))
+    # A subclass of a text or a collection goes the long way (`_valid`), as before.
+    return not isinstance(value, str | dict | tuple | list | frozenset)
+
+
+_FIELDS_OF: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+
+
+def _fields_of(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """What gives a dataclass's field values as a tuple (None: not a dataclass), made
+    once per class."""
+    try:
+        return _FIELDS_OF[kind]
+    except KeyError:
+        names = [f.name for f in fields(kind)] if is_dataclass(kind) else None
+        getter = None if names is None else (
+            attrgetter(*names) if len(names) > 1 else lambda value: (getattr(value, names[0]),))
+        _FIELDS_OF[kind] = getter
+        return getter
 
 
 def _valid(value: Any) -> Any:
@@ -135,6 +177,10 @@ def _valid(value: Any) -> Any:
 
 def made_valid(value: T) -> T:
     """An event (or an actor) with every text in it (options, form values, names, quoted
-    messages) passed through `valid_text`, before any feature sees it."""
+    messages) passed through `valid_text`, before any feature sees it. Handed back as
+    it is when every text is valid already (the usual case: events are frozen, and
+    nothing changes the dictionaries they hold); made anew otherwise."""
+    if _all_valid(value):
+        return value
     cleaned: T = _valid(value)
     return cleaned

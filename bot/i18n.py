@@ -31,7 +31,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime
@@ -140,6 +140,28 @@ def _parsed_locale(code: str) -> Locale:
     """`Locale.parse`, once per language: it is asked for every number and date written,
     hundreds of times in a burst of replies."""
     return Locale.parse(code)
+
+
+Sentence = TypeVar("Sentence", bound=Callable[..., str])
+
+
+def remembered(function: Sentence) -> Sentence:
+    """A wording function whose sentence depends only on its arguments and the language
+    in force, remembered per language and arguments: a reply said to every member of a
+    burst (hundreds at once) is then made once. Arguments that cannot be remembered (a
+    list) make it afresh."""
+    @functools.lru_cache(maxsize=256)
+    def said(code: str, args: tuple[Any, ...], named: tuple[tuple[str, Any], ...]) -> str:
+        return function(*args, **dict(named))
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **named: Any) -> str:
+        try:
+            return said(language(), args, tuple(sorted(named.items())))
+        except TypeError:  # an argument that cannot be a key
+            return function(*args, **named)
+
+    return cast(Sentence, wrapper)
 
 
 # ---- catalogs -------------------------------------------------------------------------------

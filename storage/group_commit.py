@@ -27,6 +27,8 @@ Row = TypeVar("Row", bound=tuple[object, ...])
 # Rows per statement: well under both databases' limits on parameters (SQLite 32,766,
 # PostgreSQL 65,535) for rows of up to a dozen columns.
 ROWS_PER_STATEMENT = 200
+# What a writer's callers are answered in per turn of the event loop (`answers_per_turn`).
+ANSWERS_PER_TURN = 50
 
 
 def many_values(insert: str, row: str, rows: Sequence[Row], rest: str = "",
@@ -56,6 +58,12 @@ class GroupCommit(Generic[Item, Result]):
     # Run once the queue is empty after a burst, with every caller already answered: for
     # tidying that must follow the commits but need not delay the answers.
     after: Callable[[], Awaitable[None]] | None = None
+    # Once committed, the callers are answered this many per turn of the event loop (0:
+    # all in one): between the groups, the database's replies to another writer are
+    # seen, so its commit goes on while these callers make their replies instead of
+    # waiting for all of them. Not for a read whose callers go on to write: they would
+    # then reach their writers in many small groups instead of one.
+    answers_per_turn: int = 0
     _waiting: list[tuple[Item, asyncio.Future[Result]]] = field(default_factory=list)
     _writer: asyncio.Task[None] | None = None
 
@@ -114,6 +122,14 @@ class GroupCommit(Generic[Item, Result]):
             if not isinstance(exc, Exception):
                 raise
             raise error from None
-        for (_, done), result in zip(taken, results, strict=True):
-            if not done.done():
-                done.set_result(result)
+        answers = list(zip(taken, results, strict=True))
+        try:
+            for n, ((_, done), result) in enumerate(answers):
+                if self.answers_per_turn and n and n % self.answers_per_turn == 0:
+                    await asyncio.sleep(0)
+                if not done.done():
+                    done.set_result(result)
+        finally:  # all committed: even if this task is stopped now, every caller hears
+            for (_, done), result in answers:
+                if not done.done():
+                    done.set_result(result)

@@ -17,6 +17,9 @@ Why it is built this way:
   connection.
 - Reads run in a read-only REPEATABLE READ transaction, without the lock: a consistent
   view that never waits for writers.
+- Round trips are what a burst waits for: a transaction's BEGIN and locks go in one
+  (with its first statement's turn, if any), a connection goes back to the pool without
+  a reset query, and a batch of rows or keys is sent as arrays in one fixed statement.
 - Commits are durable before a person is told "saved": PostgreSQL's default
   `synchronous_commit = on` is kept, and required.
 """
@@ -174,15 +177,35 @@ class PgCursor:
 
 
 class PgConnection:
-    """One asyncpg connection inside a transaction, as the `SqlConnection` stores use."""
+    """One asyncpg connection inside a transaction, as the `SqlConnection` stores use.
 
-    __slots__ = ("_conn",)
+    The transaction's BEGIN (with the write lock) is sent with its first statement's
+    round trip where it can be: with a turn's locks (`opened`), else just before the
+    first statement."""
 
-    def __init__(self, conn: Any) -> None:
+    __slots__ = ("_begin", "_conn")
+
+    def __init__(self, conn: Any, begin: str = "") -> None:
         self._conn = conn
+        self._begin = begin
+
+    @property
+    def unopened(self) -> bool:
+        """Whether nothing was sent to the server yet, not even the BEGIN."""
+        return bool(self._begin)
+
+    async def opened(self, also: str = "") -> None:
+        """Send the BEGIN if it is still to be sent, and `also` (statements without
+        parameters, `;`-separated) after it, in the same round trip."""
+        begin, self._begin = self._begin, ""
+        text = "; ".join(part for part in (begin, also) if part)
+        if text:
+            await self._conn.execute(text)
 
     async def execute(self, sql: str, parameters: Params = ()) -> SqlCursor:
         """Run one statement; its cursor gives the rows and the rows changed."""
+        if self._begin:
+            await self.opened()
         text, spec, returns_rows = translate(sql)
         arguments = _arguments(spec, parameters)
         if returns_rows:
@@ -230,6 +253,9 @@ class PostgresBase(SqlBase):
         self._pool_size = pool_size
         self._schema = schema
         self._pool: Any = None
+        # Server process ids of pooled connections whose session a `SET` changed: reset
+        # in full when handed back (`_reset_session`).
+        self._changed_sessions: set[int] = set()
 
     @property
     def schema(self) -> str | None:
@@ -246,7 +272,8 @@ class PostgresBase(SqlBase):
             settings["search_path"] = self._schema
         try:
             pool = await driver.create_pool(
-                self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings)
+                self._dsn, min_size=1, max_size=self._pool_size, server_settings=settings,
+                init=_know_array_types, reset=self._reset_session)
         except (OSError, driver.PostgresError, driver.InterfaceError) as exc:
             raise DatabaseUnreachable(_why_unreachable(driver, exc), _safe(exc)) from None
         try:
@@ -261,6 +288,19 @@ class PostgresBase(SqlBase):
                 "PostgreSQL has synchronous_commit turned off, so a saved submission could "
                 "be lost in a crash; turn it on for this database")
         self._pool = pool
+
+    async def _reset_session(self, conn: Any) -> None:
+        """What the pool does to a connection handed back, after asyncpg has rolled back
+        any transaction left open: nothing more, unless the session was changed
+        (`_changed_sessions`: a `SET`), which then gets asyncpg's whole reset. The
+        stores' transactions leave nothing behind in the session (their advisory locks
+        end with the transaction, they LISTEN and DECLARE nothing), so asyncpg's reset
+        query after each of them would be one more round trip for every operation,
+        before its caller could be answered."""
+        pid = conn.get_server_pid()
+        if pid in self._changed_sessions:
+            self._changed_sessions.discard(pid)
+            await conn.execute(conn.get_reset_query())
 
     async def close(self) -> None:
         """Wait for the running operations, then close the pool."""
@@ -280,6 +320,8 @@ class PostgresBase(SqlBase):
         a reader's short transaction or autovacuum can hold the lock for a moment), and
         only then is a plain VACUUM run instead, and logged."""
         async with self._connection() as conn:
+            if rewrite:
+                self._changed_sessions.add(conn.get_server_pid())
             for table in tables:
                 if rewrite and await _vacuum_full_soon(conn, table):
                     continue
@@ -296,6 +338,22 @@ class PostgresBase(SqlBase):
         cursor = await db.execute(_INSERT_DELIVERIES, columns)
         return cursor.rowcount
 
+    def _among(self, column: str, texts: Sequence[str]) -> tuple[str, list[Any]]:
+        """See `SqlBase._among`: `column = ANY(array)`."""
+        return f"{column} = ANY(?::text[])", [list(texts)]
+
+    async def _insert_many(self, db: SqlConnection, insert: str, row: str,
+                           rows: Sequence[tuple[Any, ...]], rest: str = "",
+                           types: Sequence[str] = ()) -> None:
+        """See `SqlBase._insert_many`: one `INSERT ... SELECT * FROM unnest(arrays)`."""
+        if not rows:
+            return
+        if len(types) != len(rows[0]) or row.count("?") != len(types):
+            return await super()._insert_many(db, insert, row, rows, rest, types)
+        arrays = ", ".join(f"?::{kind}[]" for kind in types)
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        await db.execute(f"{insert} SELECT * FROM unnest({arrays}) {rest}", columns)
+
     async def _applied(self, db: SqlConnection) -> set[int]:
         found = list(await db.execute_fetchall(
             "SELECT to_regclass('schema_version') IS NOT NULL"))
@@ -311,9 +369,15 @@ class PostgresBase(SqlBase):
         return {(str(row[0]), str(row[1])) for row in rows}
 
     async def _turn(self, db: SqlConnection, *keys: str) -> None:
-        """See `SqlBase._turn`: one transaction-scoped advisory lock per key, in order."""
+        """See `SqlBase._turn`: one transaction-scoped advisory lock per key, in order
+        (with the BEGIN, when nothing was sent yet: one round trip for both)."""
         numbers = sorted({turn_key(key) for key in keys})
-        if numbers:
+        if not numbers:
+            return
+        locks = "; ".join(f"SELECT pg_advisory_xact_lock({number})" for number in numbers)
+        if isinstance(db, PgConnection):
+            await db.opened(locks)
+        else:  # pragma: no cover - the stores are only ever given a PgConnection here
             await db.execute(
                 "SELECT count(pg_advisory_xact_lock(k)) "
                 "FROM (SELECT unnest(?::bigint[]) AS k ORDER BY 1) AS ordered", (numbers,))
@@ -322,18 +386,39 @@ class PostgresBase(SqlBase):
     async def _transaction(self, *, write: bool = True,
                            alone: bool = False) -> AsyncIterator[SqlConnection]:
         """One operation: a write holds the write lock (shared, or exclusive when it must
-        run `alone`) until it commits; a read sees one consistent snapshot."""
+        run `alone`) until it commits; a read sees one consistent snapshot.
+
+        The BEGIN and the write lock go to the server together, and with the locks of
+        a turn taken first (`_turn`), in one round trip (the simple query protocol
+        takes several statements at once), sent when the store first needs the
+        server: a burst's batches wait for the network as little as they can. The
+        COMMIT's answer is checked, so nothing is reported stored that the server
+        rolled back."""
         async with self._connection() as conn:
-            transaction = conn.transaction(
-                isolation="read_committed" if write else "repeatable_read",
-                readonly=not write)
-            async with transaction:
-                if alone:
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-                elif write:
-                    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)",
-                                       WRITE_LOCK)
-                yield PgConnection(conn)
+            if alone or write:
+                lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+                begin = f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT {lock}({WRITE_LOCK})"
+            else:
+                begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+            db = PgConnection(conn, begin)
+            try:
+                yield db
+                if not write and not alone and db.unopened:
+                    return  # a read that read nothing: nothing to end
+                await db.opened()  # a write that wrote nothing still waits for its lock
+            except BaseException:
+                await _roll_back(conn)
+                raise
+            status = await conn.execute("COMMIT")
+            if status != "COMMIT":
+                raise StorageError(f"PostgreSQL did not commit ({status})")
+
+    async def _read(self, sql: str, parameters: Params = ()) -> list[Any]:
+        """See `SqlBase._read`: one statement, which sees one snapshot by itself, so no
+        BEGIN and COMMIT around it (one round trip instead of three)."""
+        text, spec, _ = translate(sql)
+        async with self._connection() as conn:
+            return list(await conn.fetch(text, *_arguments(spec, parameters)))
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
@@ -350,6 +435,26 @@ class PostgresBase(SqlBase):
             raise StorageError(f"PostgreSQL: {_safe(exc)}") from exc
         except OSError as exc:
             raise StorageError(f"PostgreSQL connection lost: {exc.strerror}") from exc
+
+
+async def _know_array_types(conn: Any) -> None:
+    """Run on each new pooled connection: have asyncpg learn the array types the stores
+    send batches in (`_insert_many`, deliveries, language reads). It looks a type up
+    in the server's catalog the first time a connection meets it, some 15 ms; without
+    this, the first batch on each connection (a burst's) would wait for it."""
+    await conn.fetchval("SELECT cardinality($1::bigint[]) + cardinality($2::text[])", [], [])
+
+
+async def _roll_back(conn: Any) -> None:
+    """Undo an unfinished transaction; a connection that cannot even do that is closed
+    (the pool opens a new one), never handed back mid-transaction."""
+    try:
+        await conn.execute("ROLLBACK")
+    except Exception:
+        conn.terminate()  # what went wrong first is what the caller hears of
+    except BaseException:
+        conn.terminate()
+        raise
 
 
 def _why_unreachable(driver: Any, exc: BaseException) -> str:

@@ -32,6 +32,7 @@ from storage.connection import Params as Params
 from storage.connection import SqlConnection as SqlConnection
 from storage.connection import SqlCursor as SqlCursor
 from storage.crypto import FieldCipher
+from storage.group_commit import many_values
 from storage.interface import NewerDatabaseError, OtherKeyError, StorageError
 from storage.members import encrypted_columns
 from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION, pending
@@ -182,6 +183,30 @@ class SqlBase:
         id: a key is visible to the database's administrators while it is held.
         SQLite: nothing to do."""
         return None
+
+    async def _read(self, sql: str, parameters: Params = ()) -> list[Any]:
+        """The rows of one read statement run by itself (a single statement sees one
+        snapshot on either database, so it needs no transaction of its own)."""
+        async with self._transaction(write=False) as db:
+            return list(await db.execute_fetchall(sql, parameters))
+
+    def _among(self, column: str, texts: Sequence[str]) -> tuple[str, list[Any]]:
+        """A condition that `column` is one of these texts, and its parameters: `IN (?,
+        ...)` here; PostgreSQL sends them as one array, so the statement is the same
+        whatever their number (prepared once per connection, not once per size)."""
+        return f"{column} IN ({', '.join('?' * len(texts))})", list(texts)
+
+    async def _insert_many(self, db: SqlConnection, insert: str, row: str,
+                           rows: Sequence[tuple[Any, ...]], rest: str = "",
+                           types: Sequence[str] = ()) -> None:
+        """Insert many rows in as few statements as the database allows: `insert` is
+        `INSERT INTO t (columns)`, `row` one row's `?` placeholders, `rest` what
+        follows the values (`ON CONFLICT ...`). SQLite: `many_values` statements.
+        PostgreSQL uses `types` (each column's type, such as "bigint") to send each
+        column as one array, so every batch is the same single statement, prepared
+        once per connection whatever the number of rows."""
+        for sql, values in many_values(insert, row, rows, rest):
+            await db.execute(sql, values)
 
     async def _forget_old_versions(self, *tables: str, rewrite: bool = False) -> None:
         """Make the database drop earlier versions of these tables' rows now (words

@@ -29,7 +29,7 @@ from bot.features.feedback.store import (
 )
 from bot.logs import log_event
 from bot.outbox import NewDelivery
-from storage.group_commit import GroupCommit, many_values
+from storage.group_commit import ANSWERS_PER_TURN, GroupCommit, many_values
 from storage.interface import StorageError
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
@@ -81,7 +81,8 @@ class SqlFeedback(SqlBase, FeedbackStore):
         batch: GroupCommit[NewFeedback, None] | None = getattr(self, "_feedback_batch", None)
         if batch is None:
             batch = GroupCommit(self._insert_feedback, "coprod-feedback-writer",
-                                after=self._forget_feedback_history)
+                                after=self._forget_feedback_history,
+                                answers_per_turn=ANSWERS_PER_TURN)
             self._feedback_batch = batch
         return batch
 
@@ -109,9 +110,9 @@ class SqlFeedback(SqlBase, FeedbackStore):
             # Each pile read below is rewritten whole: its group's submissions and release
             # take turns, across processes (an item added beside would be lost).
             await self._turn(db, *(f"feedback:{group_id}" for group_id, _, _ in piles))
-            marks = ", ".join("?" for _ in ids)
+            among, params = self._among("id", ids)
             if list(await db.execute_fetchall(
-                    f"SELECT 1 FROM feedback_items WHERE id IN ({marks})", ids)):
+                    f"SELECT 1 FROM feedback_items WHERE {among}", params)):
                 raise StorageError("a feedback id is taken")
             for (group_id, audience, day), new in sorted(piles.items()):
                 entries = await self._pile(db, group_id, audience, day)

@@ -14,6 +14,9 @@ from storage.group_commit import ROWS_PER_STATEMENT, GroupCommit
 from storage.sql import SqlBase, to_micros
 
 _Who = tuple[str, str]
+_SELECT = "SELECT group_id, user_id, language FROM member_languages"
+_PAIRS_PG = (f"{_SELECT} WHERE (group_id, user_id) IN "
+             "(SELECT * FROM unnest(?::text[], ?::text[]))")
 
 
 class SqlLanguages(SqlBase):
@@ -36,17 +39,22 @@ class SqlLanguages(SqlBase):
             self._language_reading = False
 
     async def _member_languages(self, wanted: Sequence[_Who]) -> list[str | None]:
-        """The languages of everyone asked for at once, read in one snapshot."""
+        """The languages of everyone asked for at once, read in one snapshot (on
+        PostgreSQL in one statement, the pairs sent as two arrays: the same statement
+        for any number, prepared once, and no transaction around it)."""
         unique = sorted(set(wanted))
-        found: dict[_Who, str] = {}
-        async with self._transaction(write=False) as db:
-            for start in range(0, len(unique), ROWS_PER_STATEMENT):
-                chunk = unique[start:start + ROWS_PER_STATEMENT]
-                rows = await db.execute_fetchall(
-                    "SELECT group_id, user_id, language FROM member_languages "
-                    f"WHERE (group_id, user_id) IN (VALUES {', '.join(['(?, ?)'] * len(chunk))})",
-                    [value for who in chunk for value in who])
-                found.update({(str(r[0]), str(r[1])): str(r[2]) for r in rows})
+        if self.dialect == "postgres":
+            rows = await self._read(_PAIRS_PG, ([g for g, _ in unique], [u for _, u in unique]))
+        else:
+            rows = []
+            async with self._transaction(write=False) as db:
+                for start in range(0, len(unique), ROWS_PER_STATEMENT):
+                    chunk = unique[start:start + ROWS_PER_STATEMENT]
+                    rows += await db.execute_fetchall(
+                        f"{_SELECT} WHERE (group_id, user_id) IN "
+                        f"(VALUES {', '.join(['(?, ?)'] * len(chunk))})",
+                        [value for who in chunk for value in who])
+        found = {(str(r[0]), str(r[1])): str(r[2]) for r in rows}
         return [found.get(who) for who in wanted]
 
     async def set_member_language(self, group_id: str, user_id: str, language: str | None,

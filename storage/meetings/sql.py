@@ -23,7 +23,7 @@ from bot.features.meetings.store import (
     meeting_schedule_id,
 )
 from bot.outbox import NewDelivery
-from storage.group_commit import GroupCommit, many_values
+from storage.group_commit import ANSWERS_PER_TURN, GroupCommit, many_values
 from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
 
 _MEETING_COLUMNS = ("id, group_id, status, starts_at, zone, rrule, reminders, channel, "
@@ -50,6 +50,7 @@ _ACTION_COLUMNS = "id, group_id, minutes_id, owner_id, body, due, zone, status"
 _RSVP_INSERT = ("INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, answer, "
                 "updated_at)")
 _RSVP_ROW = "(?, ?, ?, ?, ?)"
+_RSVP_TYPES = ("bigint", "bigint", "text", "text", "bigint")
 _RSVP_CONFLICT = ("ON CONFLICT (meeting_id, occurrence, user_id) "
                   "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at")
 _UPSERT_RSVP = f"{_RSVP_INSERT} VALUES {_RSVP_ROW} {_RSVP_CONFLICT}"
@@ -346,7 +347,8 @@ class SqlMeetings(SqlBase):
         batch: GroupCommit[_Rsvp, RsvpAnswer | None] | None = getattr(
             self, "_rsvp_batch", None)
         if batch is None:
-            batch = GroupCommit(self._answer_rsvps, "coprod-rsvp-writer")
+            batch = GroupCommit(self._answer_rsvps, "coprod-rsvp-writer",
+                                answers_per_turn=ANSWERS_PER_TURN)
             self._rsvp_batch = batch
         return await batch.submit(_Rsvp(group_id, meeting_id, occurrence, user_id, answer,
                                         now))
@@ -366,8 +368,8 @@ class SqlMeetings(SqlBase):
             latest = {(r.meeting_id, r.occurrence, r.user_id): r for r in stored}
             rows = [(r.meeting_id, to_micros(r.occurrence), r.user_id, r.answer,
                      to_micros(r.now)) for r in latest.values()]
-            for sql, values in many_values(_RSVP_INSERT, _RSVP_ROW, rows, _RSVP_CONFLICT):
-                await db.execute(sql, values)
+            await self._insert_many(db, _RSVP_INSERT, _RSVP_ROW, rows, _RSVP_CONFLICT,
+                                    _RSVP_TYPES)
             shown: dict[tuple[int, datetime], tuple[dict[str, int], list[AgendaItem]]] = {}
             for r in stored:
                 if (r.meeting_id, r.occurrence) not in shown:
@@ -540,14 +542,15 @@ class SqlMeetings(SqlBase):
         if not ids:
             return skips, optins
         marks = ",".join("?" * len(ids))
-        for meeting_id, occurrence in await db.execute_fetchall(
-                f"SELECT meeting_id, occurrence FROM meeting_skips WHERE meeting_id IN "
-                f"({marks})", ids):
-            skips.setdefault(meeting_id, set()).add(from_micros(occurrence))
-        for meeting_id, user_id in await db.execute_fetchall(
-                f"SELECT meeting_id, user_id FROM meeting_dm_optins WHERE meeting_id IN "
-                f"({marks})", ids):
-            optins.setdefault(meeting_id, set()).add(user_id)
+        # Both in one statement (one round trip): skips have an occurrence, opt-ins a user.
+        for meeting_id, occurrence, user_id in await db.execute_fetchall(
+                f"SELECT meeting_id, occurrence, NULL FROM meeting_skips WHERE meeting_id "
+                f"IN ({marks}) UNION ALL SELECT meeting_id, NULL, user_id FROM "
+                f"meeting_dm_optins WHERE meeting_id IN ({marks})", [*ids, *ids]):
+            if user_id is None:
+                skips.setdefault(meeting_id, set()).add(from_micros(occurrence))
+            else:
+                optins.setdefault(meeting_id, set()).add(user_id)
         return skips, optins
 
     def _meeting_from(self, row: Any, skips: set[datetime], optins: set[str]) -> MeetingRecord:

@@ -88,3 +88,29 @@ async def test_after_runs_once_a_burst_is_committed() -> None:
         assert await batch.submit(99) == 99
         await batch.idle()
     assert afters == [30, 31]
+
+
+async def test_callers_answered_a_few_per_turn_all_hear_and_let_others_run_between() -> None:
+    heard: list[str] = []
+
+    async def run(items: Sequence[int]) -> list[int]:
+        return list(items)
+
+    async def other() -> None:
+        await asyncio.sleep(0)
+        heard.append("other")
+
+    batch: GroupCommit[int, int] = GroupCommit(run, "test-writer", answers_per_turn=3)
+
+    async def caller(i: int) -> int:
+        result = await batch.submit(i)
+        heard.append(f"caller {i}")
+        return result
+
+    async with asyncio.timeout(5):
+        callers = [asyncio.create_task(caller(i)) for i in range(9)]
+        await asyncio.sleep(0)  # every caller has submitted
+        others = asyncio.create_task(other())
+        assert await asyncio.gather(*callers) == list(range(9))
+        await others
+    assert heard.index("other") < heard.index("caller 8")  # not all answered in one go

@@ -14,7 +14,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import i18n
-from bot.i18n import Domain, Said, format_moment, format_number, or_list, speaking, tr
+from bot.i18n import (
+    Domain,
+    Said,
+    format_moment,
+    format_number,
+    or_list,
+    remembered,
+    speaking,
+    tr,
+)
 from bot.text import channel_ref
 
 if TYPE_CHECKING:
@@ -46,6 +55,7 @@ def topic_label(topic: str) -> str:
 FEEDBACK_SENT_START = N_("Sent anonymously.")
 
 
+@remembered
 def feedback_sent(for_group: bool, minimum: int, review_hours: int, times: Sequence[str],
                   ) -> str:
     """The private reply to /feedback: what happens to it, when, and who will see it."""

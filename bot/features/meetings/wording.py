@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.i18n import Domain, and_list, format_moment, format_number, tr
+from bot.i18n import Domain, and_list, format_moment, format_number, remembered, tr
 from bot.text import channel_ref, echo
 
 if TYPE_CHECKING:
@@ -246,6 +246,7 @@ def reminder_text(title: str, when: str, where: str, agenda: Sequence[str],
     return "\n".join(lines)
 
 
+@remembered
 def rsvp_thanks(answer: str) -> str:
     """The private answer to an RSVP press."""
     return _("Thank you. Your answer: {answer}. Press another button to change it; only "
