@@ -60,14 +60,15 @@ REWRITE_PAUSE_SECONDS = 0.5
 # How long a rewrite waits for the snapshots older than it to end (see `_older_snapshots`).
 REWRITE_SNAPSHOT_WAIT_SECONDS = 10.0
 REWRITE_SNAPSHOT_POLL_SECONDS = 0.05
-# The sessions of this database, other than the asking one, whose snapshot or transaction
-# began before the transaction id $1 (taken as the rewrite was asked for): VACUUM FULL
-# keeps every row version such a session may still see. `age` compares 32-bit ids across
-# wraparound. Sessions of another role are listed without their ids unless the bot's role
-# has pg_read_all_stats (docs/scaling.md).
+# The sessions, other than the asking one, that hold back VACUUM FULL for row versions
+# removed before the transaction id $1 (taken as the rewrite was asked for): one of this
+# database whose snapshot began before it, or one of any database whose transaction did (a
+# snapshot taken while it runs, the rewrite's own included, reaches back to it). `age`
+# compares 32-bit ids across wraparound. Sessions of another role are listed without their
+# ids unless the bot's role has pg_read_all_stats (docs/scaling.md).
 _OLDER_SNAPSHOTS = (
-    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-    "AND pid <> pg_backend_pid() AND (age(backend_xmin) > age($1::text::xid) "
+    "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+    "AND ((datname = current_database() AND age(backend_xmin) > age($1::text::xid)) "
     "OR age(backend_xid) > age($1::text::xid))")
 DEFAULT_POOL_SIZE = 10
 

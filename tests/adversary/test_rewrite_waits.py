@@ -1,7 +1,9 @@
 """A rewrite of a table (VACUUM FULL, after a poll or an amendment closes) leaves no old
 row version on PostgreSQL's pages even when another session held a snapshot older than
-the change: VACUUM FULL keeps every version such a snapshot may still see, so the
-rewrite waits, for a bounded time, until the older snapshots have ended.
+the change, or a transaction in another database of the server was running (any snapshot
+taken meanwhile, the rewrite's own included, reaches back to it): VACUUM FULL keeps
+every version such a snapshot may still see, so the rewrite waits, for a bounded time,
+until those have ended.
 
 The control shows the reading is not blind: with no time to wait, the version the older
 snapshot could see is still on the pages after the rewrite, and the wait is logged.
@@ -13,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -32,11 +35,13 @@ OLD, NEW = b"OLD-version-of-the-row", b"NEW-version-of-the-row"
 BOUND_SECONDS = 30
 
 
-@pytest.fixture
-async def rewritten(key: str) -> AsyncIterator[tuple[PostgresStorage, Any, Any, str]]:
+@pytest.fixture(params=["snapshot here", "transaction elsewhere"])
+async def rewritten(request: pytest.FixtureRequest,
+                    key: str) -> AsyncIterator[tuple[PostgresStorage, Any, Any, str]]:
     """A storage on a schema of its own holding table `kept` whose row was updated while
-    a second session's REPEATABLE READ snapshot, taken before the update, stays open;
-    with a plain connection (the adversary's) and the holder of that snapshot."""
+    a second session, begun before the update, stays open: a REPEATABLE READ snapshot on
+    this database, or a transaction that wrote on another database of the server; with a
+    plain connection (the adversary's) and that second session."""
     import asyncpg
 
     need_postgres()
@@ -47,21 +52,30 @@ async def rewritten(key: str) -> AsyncIterator[tuple[PostgresStorage, Any, Any, 
             settings = {"search_path": schema}
             conn = await asyncpg.connect(postgres_url(), server_settings=settings,
                                          timeout=CONNECT_TIMEOUT_SECONDS)
-            older = await asyncpg.connect(postgres_url(), server_settings=settings,
-                                          timeout=CONNECT_TIMEOUT_SECONDS)
+            here = request.param == "snapshot here"
+            older = await asyncpg.connect(
+                postgres_url() if here else _other_database(postgres_url()),
+                server_settings=settings, timeout=CONNECT_TIMEOUT_SECONDS)
             try:
                 await conn.execute("CREATE TABLE kept (id INT PRIMARY KEY, word BYTEA) "
                                    "WITH (autovacuum_enabled = off)")
                 await conn.execute("INSERT INTO kept VALUES (1, $1)", OLD)
-                # A snapshot, and no lock on `kept` (a lock would hold VACUUM FULL back
-                # on its own): a report reading other tables, autovacuum's ANALYZE.
+                # No lock on `kept` (a lock would hold VACUUM FULL back on its own): a
+                # report reading other tables, autovacuum's ANALYZE, another
+                # application's write on the same server.
                 await older.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-                assert await older.fetchval("SELECT 1") == 1
+                assert await older.fetchval(
+                    "SELECT 1" if here else "SELECT pg_current_xact_id()") is not None
                 await conn.execute("UPDATE kept SET word = $1", NEW)
                 yield store, conn, older, schema
             finally:
                 await older.close()
                 await conn.close()
+
+
+def _other_database(url: str) -> str:
+    """The same server's `postgres` database (there on every server)."""
+    return urlsplit(url)._replace(path="/postgres").geturl()
 
 
 async def _on_pages(conn: Any, schema: str) -> bytes:
