@@ -60,6 +60,19 @@ WRITE_LOCK = 0x636F70726F64
 REWRITE_LOCK_WAIT = "2s"
 REWRITE_ATTEMPTS = 4
 REWRITE_PAUSE_SECONDS = 0.5
+# How long a rewrite waits for the snapshots older than it to end (see `_older_snapshots`).
+REWRITE_SNAPSHOT_WAIT_SECONDS = 10.0
+REWRITE_SNAPSHOT_POLL_SECONDS = 0.05
+# The sessions, other than the asking one, that hold back VACUUM FULL for row versions
+# removed before the transaction id $1 (taken as the rewrite was asked for): one of this
+# database whose snapshot began before it, or one of any database whose transaction did (a
+# snapshot taken while it runs, the rewrite's own included, reaches back to it). `age`
+# compares 32-bit ids across wraparound. Sessions of another role are listed without their
+# ids unless the bot's role has pg_read_all_stats (docs/scaling.md).
+_OLDER_SNAPSHOTS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+    "AND ((datname = current_database() AND age(backend_xmin) > age($1::text::xid)) "
+    "OR age(backend_xid) > age($1::text::xid))")
 DEFAULT_POOL_SIZE = 10
 
 log = logging.getLogger(__name__)
@@ -318,10 +331,15 @@ class PostgresBase(SqlBase):
         locks each table while it runs (a small table takes milliseconds); if the lock is
         not had within `REWRITE_LOCK_WAIT`, it is tried again (`REWRITE_ATTEMPTS` in all:
         a reader's short transaction or autovacuum can hold the lock for a moment), and
-        only then is a plain VACUUM run instead, and logged."""
+        only then is a plain VACUUM run instead, and logged.
+
+        VACUUM FULL keeps a removed version that some open snapshot may still see (a
+        transaction that began before the change committed, autovacuum's ANALYZE), so a
+        rewrite first waits, for a bounded time, until the snapshots older than it end."""
         async with self._connection() as conn:
             if rewrite:
                 self._changed_sessions.add(conn.get_server_pid())
+                await _older_snapshots_ended(conn)
             for table in tables:
                 if rewrite and await _vacuum_full_soon(conn, table):
                     continue
@@ -473,6 +491,22 @@ def _why_unreachable(driver: Any, exc: BaseException) -> str:
         return "refused" if exc.errno in (errno.ECONNREFUSED, errno.EHOSTUNREACH,
                                           errno.ENETUNREACH) else "other"
     return "other"
+
+
+async def _older_snapshots_ended(conn: Any) -> bool:
+    """Wait, at most `REWRITE_SNAPSHOT_WAIT_SECONDS`, until no other session of this
+    database holds a snapshot or transaction that began before this call; False (and
+    logged) when one still does, so the rewrite may keep versions it could see: the
+    next rewrite of the table removes them."""
+    mark = await conn.fetchval("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")
+    xid = str(int(mark) % 2**32)
+    deadline = asyncio.get_running_loop().time() + REWRITE_SNAPSHOT_WAIT_SECONDS
+    while await conn.fetchval(_OLDER_SNAPSHOTS, xid):
+        if asyncio.get_running_loop().time() >= deadline:
+            log.warning("storage.rewrite_before_older_snapshots_ended")
+            return False
+        await asyncio.sleep(REWRITE_SNAPSHOT_POLL_SECONDS)
+    return True
 
 
 async def _vacuum_full_soon(conn: Any, table: str) -> bool:

@@ -184,12 +184,6 @@ class SqlBase:
         SQLite: nothing to do."""
         return None
 
-    async def _read(self, sql: str, parameters: Params = ()) -> list[Any]:
-        """The rows of one read statement run by itself (a single statement sees one
-        snapshot on either database, so it needs no transaction of its own)."""
-        async with self._transaction(write=False) as db:
-            return list(await db.execute_fetchall(sql, parameters))
-
     def _among(self, column: str, texts: Sequence[str]) -> tuple[str, list[Any]]:
         """A condition that `column` is one of these texts, and its parameters: `IN (?,
         ...)` here; PostgreSQL sends them as one array, so the statement is the same

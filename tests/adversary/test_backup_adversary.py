@@ -25,6 +25,8 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from adapters.memory import MemoryBot, reply_text
 from bot.backup import manifest_path, run_backup, run_restore
 from bot.clock import FakeClock
@@ -32,6 +34,9 @@ from bot.config import Config, Secrets
 from storage.interface import Storage
 from tests.adversary.forensics import decrypt_everything, find_bytes, take_copy
 from tests.privacy.workload import fill
+
+# `coprod backup` copies a SQLite file (PostgreSQL is backed up with its own tools).
+pytestmark = pytest.mark.sqlite_only
 
 TOKEN = re.compile(rb"gAAAAA[A-Za-z0-9_\-]{20,}={0,2}")
 
