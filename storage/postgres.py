@@ -31,7 +31,7 @@ import hashlib
 import logging
 import re
 import socket
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -222,6 +222,11 @@ class PostgresBase(SqlBase):
 
     dialect = "postgres"
     skip_locked = " FOR UPDATE SKIP LOCKED"
+    group_in = "group_id IN (SELECT unnest(CAST(:groups AS text[])))"
+
+    def _group_list(self, groups: Collection[str]) -> Any:
+        """`:groups` for `group_in`: a text array."""
+        return list(groups)
 
     def __init__(self, dsn: str, cipher: FieldCipher, *, pool_size: int = DEFAULT_POOL_SIZE,
                  schema: str | None = None) -> None:
