@@ -19,8 +19,8 @@ answered (`--latency-ms`).
 2. Rate limit (full mode; `--limit-run` in quick): the R reminders fall due across one
    minute, the fake enforces Discord's global limit of 50 requests per second (429 past
    it), each process paces itself at its share (`[discord] requests_per_second`).
-   Baseline: the bound the limit sets, requests / 50 s (at least the minute they take
-   to fall due).
+   Baseline: the bound the limit sets, one message a reminder: reminders / 50 s (at
+   least the minute they take to fall due); any other request counts against us.
 
 Every reminder must reach the fake exactly once: the fake counts the messages it created
 per nonce (the adapter sends each delivery with a nonce made from its key), and the
@@ -421,18 +421,20 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
 
 
 def limit_table(size: Size, results: Sequence[Result]) -> None:
-    """Time for the one-minute burst against the bound the global limit sets."""
+    """Time for the one-minute burst against the bound the global limit sets: each
+    reminder is one message, so reminders / 50 s (at least the minute they take to
+    fall due); requests beyond one a reminder count against us, not in the bound."""
     rows = []
     for r in results:
         requests = _sent(r)
-        bound = max(requests / DISCORD_LIMIT, LIMIT_SPREAD_S)
+        bound = max(r.reminders / DISCORD_LIMIT, LIMIT_SPREAD_S)
         rows += [
             Row(f"{r.count} process{'es' if r.count > 1 else ''}: due -> last sent (s)",
                 f"{r.seconds:.1f}", f"{bound:.1f}", ratio(r.seconds, bound), "<= 1.10x",
                 r.seconds <= 1.10 * bound),
-            Row(f"  vs reminders / {DISCORD_LIMIT} (s)", f"{r.seconds:.1f}",
-                f"{r.reminders / DISCORD_LIMIT:.1f}",
-                ratio(r.seconds, r.reminders / DISCORD_LIMIT)),
+            Row(f"  vs requests / {DISCORD_LIMIT} (s)", f"{r.seconds:.1f}",
+                f"{max(requests / DISCORD_LIMIT, LIMIT_SPREAD_S):.1f}",
+                ratio(r.seconds, max(requests / DISCORD_LIMIT, LIMIT_SPREAD_S))),
             Row("  requests to Discord", f"{requests:,}"),
             Row("  global 429s received", f"{r.refused}"),
             Row("  each reminder created once at the fake", _once(r), "", "", "yes",
@@ -441,9 +443,9 @@ def limit_table(size: Size, results: Sequence[Result]) -> None:
     print_table(f"rate limit: {size.reminders:,} reminders due across "
                 f"{LIMIT_SPREAD_S:.0f} s through a fake Discord enforcing {DISCORD_LIMIT} "
                 "requests/s", rows)
-    note(f"baseline = the bound the limit sets: requests / {DISCORD_LIMIT} per s (at "
-         f"least the {LIMIT_SPREAD_S:.0f} s they take to fall due); each process paces "
-         f"itself at {DISCORD_LIMIT} / processes.")
+    note(f"baseline = the bound the limit sets: one message a reminder, reminders / "
+         f"{DISCORD_LIMIT} per s (at least the {LIMIT_SPREAD_S:.0f} s they take to fall "
+         f"due); each process paces itself at {DISCORD_LIMIT} / processes.")
     _breakdown(results)
 
 
@@ -487,7 +489,8 @@ async def main(argv: Sequence[str]) -> int:
         try:
             results = [await run_once(n, size, latency, SCALE_SPREAD_S, 0, folder)
                        for n in counts]
-            scale_table(size, results, latency)
+            if results:
+                scale_table(size, results, latency)
             limited += [await run_once(n, size, latency, LIMIT_SPREAD_S, DISCORD_LIMIT,
                                       folder) for n in limit_counts]
             if limited:
