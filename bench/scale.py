@@ -278,6 +278,9 @@ class Result:
     requests: dict[str, int] = field(default_factory=dict)
     repeats: int = 0  # sends the fake answered with the first message (same nonce)
     peaks: list[float] = field(default_factory=list)  # each process's peak RSS, MB
+    # CPU seconds from the due time to the last reminder: the bot processes together,
+    # this process (the fake Discord and the driver), the whole machine (every core).
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -291,6 +294,19 @@ def _peak_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _cpu(procs: Sequence[subprocess.Popen[bytes]]) -> list[float]:
+    """CPU seconds so far: the bot processes together, this process, the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    bots = 0.0
+    for proc in procs:
+        fields = _text(Path(f"/proc/{proc.pid}/stat")).rpartition(")")[2].split()
+        bots += (int(fields[11]) + int(fields[12])) / tick if len(fields) > 12 else 0.0
+    mine = os.times()
+    cpu = [int(x) for x in _text(Path("/proc/stat")).split("\n", 1)[0].split()[1:]]
+    busy = (sum(cpu) - cpu[3] - cpu[4]) / tick if len(cpu) > 4 else 0.0
+    return [bots, mine.user + mine.system, busy]
 
 
 def _ready(folder: Path, label: str, count: int) -> int:
@@ -341,8 +357,12 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                 await _wait(lambda: _ready(folder, label, count) >= count, READY_LIMIT_S,
                             "every process to connect", procs, folder)
                 ready_mono = time.monotonic()
+                if due_mono > ready_mono:
+                    await asyncio.sleep(due_mono - ready_mono)
+                before = _cpu(procs)
                 await _wait(lambda: len(fake.created) >= size.reminders,
                             size.reminders / 5 + 60, "every reminder", procs, folder)
+                used = [b - a for a, b in zip(before, _cpu(procs), strict=True)]
                 await asyncio.sleep(1.0)  # anything sent twice would show now
                 outbox = await _outbox(url, key)
                 peaks = [_peak_mb(proc.pid) for proc in procs]
@@ -354,7 +374,7 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                 and outbox.get(DeliveryStatus.DELIVERED.value) == size.reminders,
                 outbox,
                 fake.global_429s, load, dict(fake.answered),
-                sum(fake.posts.values()) - len(fake.posts), peaks)
+                sum(fake.posts.values()) - len(fake.posts), peaks, used)
     finally:
         await fake.stop()
 
@@ -404,6 +424,9 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
                 f"{r.seconds:.1f} / {r.first_to_last:.1f}"),
             Row("  requests to Discord per reminder", f"{_sent(r) / r.reminders:.2f}"),
             Row("  each reminder created once at the fake", _once(r)),
+            Row("  CPU s, due -> last: bots / fake+driver / machine",
+                " / ".join(f"{c:.1f}" for c in r.cpu)
+                + f" (of {r.seconds * (os.cpu_count() or 1):.1f})"),
             Row("  peak RSS of each process (MB)",
                 " / ".join(f"{mb:.0f}" for mb in r.peaks)),
             Row("  processes ready after (s)",
