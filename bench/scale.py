@@ -279,7 +279,8 @@ class Result:
     repeats: int = 0  # sends the fake answered with the first message (same nonce)
     peaks: list[float] = field(default_factory=list)  # each process's peak RSS, MB
     # CPU seconds from the due time to the last reminder: the bot processes together,
-    # this process (the fake Discord and the driver), the whole machine (every core).
+    # their PostgreSQL backends, this process (the fake Discord and the driver), the
+    # whole machine (every core).
     cpu: list[float] = field(default_factory=list)
 
     @property
@@ -296,17 +297,37 @@ def _peak_mb(pid: int) -> float:
     return 0.0
 
 
-def _cpu(procs: Sequence[subprocess.Popen[bytes]]) -> list[float]:
-    """CPU seconds so far: the bot processes together, this process, the machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-    bots = 0.0
-    for proc in procs:
-        fields = _text(Path(f"/proc/{proc.pid}/stat")).rpartition(")")[2].split()
-        bots += (int(fields[11]) + int(fields[12])) / tick if len(fields) > 12 else 0.0
+def _cpu(procs: Sequence[subprocess.Popen[bytes]], backends: Sequence[int]) -> list[float]:
+    """CPU seconds so far: the bot processes together, their PostgreSQL backends, this
+    process (the fake Discord and the driver), the whole machine (every core)."""
     mine = os.times()
     cpu = [int(x) for x in _text(Path("/proc/stat")).split("\n", 1)[0].split()[1:]]
-    busy = (sum(cpu) - cpu[3] - cpu[4]) / tick if len(cpu) > 4 else 0.0
-    return [bots, mine.user + mine.system, busy]
+    busy = (sum(cpu) - cpu[3] - cpu[4]) if len(cpu) > 4 else 0
+    return [_ticks([p.pid for p in procs]), _ticks(backends), mine.user + mine.system,
+            busy / os.sysconf("SC_CLK_TCK")]
+
+
+def _ticks(pids: Sequence[int]) -> float:
+    """User and system CPU seconds of these processes (0 for one that is gone)."""
+    total = 0
+    for pid in pids:
+        fields = _text(Path(f"/proc/{pid}/stat")).rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12]) if len(fields) > 12 else 0
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def _backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving the bot processes' connections (on this
+    machine; their CPU is read from /proc)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname ="
+                                " current_database() AND pid <> pg_backend_pid()")
+    finally:
+        await conn.close()
+    return [int(row["pid"]) for row in rows]
 
 
 def _ready(folder: Path, label: str, count: int) -> int:
@@ -359,10 +380,13 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                 ready_mono = time.monotonic()
                 if due_mono > ready_mono:
                     await asyncio.sleep(due_mono - ready_mono)
-                before = _cpu(procs)
+                backends = await _backends(url)
+                before = _cpu(procs, backends)
                 await _wait(lambda: len(fake.created) >= size.reminders,
                             size.reminders / 5 + 60, "every reminder", procs, folder)
-                used = [b - a for a, b in zip(before, _cpu(procs), strict=True)]
+                # Backends opened during the burst count from 0 (their start included).
+                backends += [b for b in await _backends(url) if b not in backends]
+                used = [b - a for a, b in zip(before, _cpu(procs, backends), strict=True)]
                 await asyncio.sleep(1.0)  # anything sent twice would show now
                 outbox = await _outbox(url, key)
                 peaks = [_peak_mb(proc.pid) for proc in procs]
@@ -424,7 +448,7 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
                 f"{r.seconds:.1f} / {r.first_to_last:.1f}"),
             Row("  requests to Discord per reminder", f"{_sent(r) / r.reminders:.2f}"),
             Row("  each reminder created once at the fake", _once(r)),
-            Row("  CPU s, due -> last: bots / fake+driver / machine",
+            Row("  CPU s, due -> last: bots / their PostgreSQL / fake / machine",
                 " / ".join(f"{c:.1f}" for c in r.cpu)
                 + f" (of {r.seconds * (os.cpu_count() or 1):.1f})"),
             Row("  peak RSS of each process (MB)",
