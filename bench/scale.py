@@ -509,6 +509,8 @@ def _args(argv: Sequence[str]) -> argparse.Namespace:
                              "full run, none in quick)")
     parser.add_argument("--size", default="", metavar="GROUPS,MEMBERS,REMINDERS",
                         help="another size (for trying it out)")
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY,
+                        help=f"[delivery] concurrency of each process (default {CONCURRENCY})")
     parser.add_argument("--keep-logs", default="", metavar="FOLDER",
                         help="write the processes' logs and configs here (kept)")
     return parser.parse_args(argv)
@@ -517,6 +519,8 @@ def _args(argv: Sequence[str]) -> argparse.Namespace:
 async def main(argv: Sequence[str]) -> int:
     """The scale part, then the rate-limit part; PostgreSQL is required."""
     args = _args(argv)
+    global CONCURRENCY  # one setting for the whole run
+    CONCURRENCY = args.concurrency
     clock = Clock()
     size = QUICK if args.quick else FULL
     low, _, high = args.latency_ms.partition("-")
