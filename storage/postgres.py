@@ -222,7 +222,11 @@ class PostgresBase(SqlBase):
 
     dialect = "postgres"
     skip_locked = " FOR UPDATE SKIP LOCKED"
-    group_in = "group_id IN (SELECT unnest(CAST(:groups AS text[])))"
+    # A plan made for the very list (a hashed lookup), not a reused one that compares
+    # each row with every group: 16 ms, not 30 to 750, for 2,500 groups and 10,000
+    # due deliveries on the 2-core sandbox.
+    group_in = "group_id = ANY(CAST(:groups AS text[]))"
+    plan_each_time = "SET LOCAL plan_cache_mode = force_custom_plan"
 
     def _group_list(self, groups: Collection[str]) -> Any:
         """`:groups` for `group_in`: a text array."""

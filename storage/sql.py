@@ -111,6 +111,8 @@ class SqlBase:
     # A condition on a row's group: one of the `:groups` (`_group_list`), for claiming a
     # preference's deliveries first.
     group_in = "group_id IN (SELECT value FROM json_each(:groups))"
+    # Run first in a transaction that uses `group_in`, if the database reuses plans.
+    plan_each_time = ""
 
     def _group_list(self, groups: Collection[str]) -> Any:
         """`:groups` for `group_in`: a JSON list here, an array on PostgreSQL."""

@@ -206,6 +206,8 @@ class SqlCore(SqlBase):
         claimed: list[Delivery] = []
         async with self._transaction() as db:
             if prefer is not None:
+                if self.plan_each_time:
+                    await db.execute(self.plan_each_time)
                 claimed = await self._claim(db, {**params, "limit": limit, "groups":
                                                  self._group_list(prefer.groups)},
                                             " AND " + self.group_in, now)
@@ -241,6 +243,8 @@ class SqlCore(SqlBase):
             if prefer is None:
                 rows = list(await db.execute_fetchall(_NEXT_DUE))
             else:
+                if self.plan_each_time:
+                    await db.execute(self.plan_each_time)
                 rows = list(await db.execute_fetchall(
                     _NEXT_DUE_PREFERRING.format(groups=self.group_in),
                     {"groups": self._group_list(prefer.groups),
