@@ -133,3 +133,24 @@ async def test_a_process_without_the_guild_asks_discord_only_what_it_must(
                               Message("nowhere"), "lean-4")
     finally:
         await first.stop()
+
+
+async def test_each_process_prefers_the_servers_on_its_own_shards(
+        split_fake: FakeDiscord, storage: Storage, endpoints: None) -> None:
+    """The dispatcher's preferred groups: the servers this process's shards received;
+    none when one process holds every shard (then every delivery is alike)."""
+    fake = split_fake
+    first = Harness(fake, storage, shard_count=2, shard_ids=(0,))
+    second = Harness(fake, storage, shard_count=2, shard_ids=(1,))
+    whole = Harness(fake, storage, shard_count=2, shard_ids=(0, 1))
+    try:
+        for harness in (first, second, whole):
+            await harness.start()
+        assert first.bot is not None and second.bot is not None and whole.bot is not None
+        assert first.bot.preferred is not None and second.bot.preferred is not None
+        assert first.bot.preferred() == frozenset()
+        assert second.bot.preferred() == {fake.guild_id}
+        assert whole.bot.preferred is None
+    finally:
+        for harness in (whole, second, first):
+            await harness.stop()
