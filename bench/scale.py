@@ -24,9 +24,11 @@ answered (`--latency-ms`).
 
 Every reminder must reach the fake exactly once: the fake counts the messages it created
 per nonce (the adapter sends each delivery with a nonce made from its key), and the
-outbox must end with every delivery delivered. Leaves out: members' commands (only
+outbox must end with every delivery delivered. Each run prints the CPU used over the
+burst by the bot processes, their PostgreSQL backends, this process (the fake and the
+driver, on the same cores) and the whole machine. Leaves out: members' commands (only
 deliveries are measured), Discord's per-route limits, the network (everything is on
-127.0.0.1), and the fake's own CPU (it runs in this process, on the same 2 cores).
+127.0.0.1).
 
 Quick (`--quick`, what `make bench` runs): 500 groups, 10,000 members, 1,200 reminders,
 scale only (under 5 minutes). Full (no flag): 5,000 groups, 100,000 members, 10,000
