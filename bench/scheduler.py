@@ -71,7 +71,7 @@ from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import PREPARE_AHEAD, MeetingJobs
 from bot.features.meetings.store import MeetingDraft
 from bot.messages import Destination, Message
-from bot.outbox import Delivery, NewDelivery
+from bot.outbox import Delivery, NewDelivery, Preference
 from bot.runtime import start_app
 from scheduler import Firing
 from storage.crypto import FieldCipher, generate_key
@@ -186,10 +186,11 @@ class Timed:
         return claimed
 
     async def claim_deliveries(self, now: datetime, limit: int, owner: str,
-                               lease: timedelta) -> list[Delivery]:
+                               lease: timedelta, prefer: Preference | None = None,
+                               ) -> list[Delivery]:
         """Note when the dispatcher had each delivery."""
         got: list[Delivery] = await super().claim_deliveries(  # type: ignore[misc]
-            now, limit, owner, lease)
+            now, limit, owner, lease, prefer)
         at = time.time()
         for delivery in got:
             self.picked.setdefault(delivery.key, at)

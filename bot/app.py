@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -270,8 +270,11 @@ class App:
         task = self._dispatch_task
         return task is not None and not task.done() and not self._stopping
 
-    def start_delivery(self, sender: Sender) -> Dispatcher:
-        """Start draining the outbox through this adapter, in the background."""
+    def start_delivery(self, sender: Sender,
+                       preferred: Callable[[], Collection[str] | None] | None = None,
+                       ) -> Dispatcher:
+        """Start draining the outbox through this adapter, in the background; the
+        deliveries of the `preferred` groups first (see `bot.outbox.Preference`)."""
         self._stopping = False
         self.dispatcher = Dispatcher(
             self.storage, sender, self.clock,
@@ -280,6 +283,7 @@ class App:
             lease_seconds=self.config.delivery_lease_seconds,
             retry_base_seconds=self.config.delivery_retry_base_seconds,
             metrics=self.metrics,
+            preferred=preferred,
         )
         self._run_dispatcher()
         return self.dispatcher

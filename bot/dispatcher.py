@@ -14,6 +14,7 @@ import asyncio
 import logging
 import random
 import uuid
+from collections.abc import Callable, Collection
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -27,7 +28,7 @@ from bot.errors import (
 )
 from bot.logs import log_event
 from bot.metrics import NO_METRICS, Metrics
-from bot.outbox import Delivery
+from bot.outbox import Delivery, Preference
 from bot.ports import Sender
 from storage.interface import Storage
 
@@ -57,8 +58,11 @@ class Dispatcher:
         rng: random.Random | None = None,
         retry_base_seconds: float = BACKOFF_BASE_SECONDS,
         metrics: Metrics = NO_METRICS,
+        preferred: Callable[[], Collection[str] | None] | None = None,
     ) -> None:
         self._storage = storage
+        # The groups this process sends to best (see `Preference`), or None for all alike.
+        self._preferred = preferred
         self._sender = sender
         # Counts for the operator's monitoring (`bot.metrics`); may be replaced while running.
         self.metrics = metrics
@@ -112,7 +116,7 @@ class Dispatcher:
         claimed: list[Delivery] = []
         try:
             claimed = await self._storage.claim_deliveries(
-                self._clock.now(), free, self.owner, self._lease)
+                self._clock.now(), free, self.owner, self._lease, self._preference())
         finally:
             self._sending -= free - len(claimed)
             self._busy += len(claimed)
@@ -208,7 +212,9 @@ class Dispatcher:
         # Cleared before looking, so a wake-up that arrives meanwhile is not lost.
         self._wake.clear()
         delay = IDLE_POLL_SECONDS
-        due = await self._storage.next_delivery_due()
+        prefer = self._preference()
+        due = await (self._storage.next_delivery_due(prefer) if prefer is not None
+                     else self._storage.next_delivery_due())
         if due is not None:
             delay = min(delay, max(0.0, (due - self._clock.now()).total_seconds()))
         if delay > 0 and not self._stopping:
@@ -217,6 +223,12 @@ class Dispatcher:
                     await self._wake.wait()
             except TimeoutError:
                 pass
+
+    def _preference(self) -> Preference | None:
+        """Other groups' deliveries wait a lease past due: as long as the claims of a
+        process that died wait for another to take them over."""
+        groups = self._preferred() if self._preferred is not None else None
+        return None if groups is None else Preference(frozenset(groups), self._lease)
 
     async def _attempt(self, delivery: Delivery) -> None:
         try:

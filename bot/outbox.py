@@ -8,7 +8,7 @@ its state change, so both land in one transaction. The dispatcher later claims s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.messages import Destination, Message
@@ -66,3 +66,15 @@ class Delivery:
     status: DeliveryStatus
     created_at: datetime
     sealed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    """Which deliveries a dispatcher claims first: those of `groups` (where this process
+    can send with what it holds already, e.g. the Discord servers on its own gateway
+    shards); any other only once it has waited `others_after` past its due time, so the
+    groups of a process that is gone are still served, just that much later."""
+
+    groups: frozenset[str]
+    others_after: timedelta
+

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.messages import Destination, Message
-from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery, Preference
 from bot.peers import PeerLink
 from storage.members import MemberDataStore
 
@@ -132,15 +132,19 @@ class Storage(MemberDataStore, ABC):
 
     @abstractmethod
     async def claim_deliveries(
-        self, now: datetime, limit: int, owner: str, lease: timedelta
+        self, now: datetime, limit: int, owner: str, lease: timedelta,
+        prefer: Preference | None = None,
     ) -> list[Delivery]:
         """Claim up to `limit` deliveries that are due: pending with `next_attempt_at <=
         now`, or sending whose lease has expired (their dispatcher died). Claimed rows
-        become `sending` under `owner` until `now + lease`; no other caller gets them."""
+        become `sending` under `owner` until `now + lease`; no other caller gets them.
+        With `prefer`, pending deliveries of other groups count as due only
+        `prefer.others_after` later, and the preferred groups' are claimed first."""
 
     @abstractmethod
-    async def next_delivery_due(self) -> datetime | None:
-        """When the earliest pending or leased delivery becomes claimable, if any."""
+    async def next_delivery_due(self, prefer: Preference | None = None) -> datetime | None:
+        """When the earliest pending or leased delivery becomes claimable, if any (by
+        a caller claiming with `prefer`)."""
 
     @abstractmethod
     async def mark_delivered(self, delivery_id: int, platform_ref: str, now: datetime,

@@ -34,7 +34,7 @@ import hashlib
 import logging
 import re
 import socket
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -258,6 +258,15 @@ class PostgresBase(SqlBase):
 
     dialect = "postgres"
     skip_locked = " FOR UPDATE SKIP LOCKED"
+    # A plan made for the very list (a hashed lookup), not a reused one that compares
+    # each row with every group: 16 ms, not 30 to 750, for 2,500 groups and 10,000
+    # due deliveries on the 2-core sandbox.
+    group_in = "group_id = ANY(CAST(:groups AS text[]))"
+    plan_each_time = "SET LOCAL plan_cache_mode = force_custom_plan"
+
+    def _group_list(self, groups: Collection[str]) -> Any:
+        """`:groups` for `group_in`: a text array."""
+        return list(groups)
 
     def __init__(self, dsn: str, cipher: FieldCipher, *, pool_size: int = DEFAULT_POOL_SIZE,
                  schema: str | None = None) -> None:

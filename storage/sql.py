@@ -110,6 +110,15 @@ class SqlBase:
     # processes claiming at once each lock different rows instead of queueing for the
     # same ones. SQLite needs none (its writers take turns on the file).
     skip_locked = ""
+    # A condition on a row's group: one of the `:groups` (`_group_list`), for claiming a
+    # preference's deliveries first.
+    group_in = "group_id IN (SELECT value FROM json_each(:groups))"
+    # Run first in a transaction that uses `group_in`, if the database reuses plans.
+    plan_each_time = ""
+
+    def _group_list(self, groups: Collection[str]) -> Any:
+        """`:groups` for `group_in`: a JSON list here, an array on PostgreSQL."""
+        return json.dumps(list(groups))
 
     def _transaction(
         self, *, write: bool = True, alone: bool = False

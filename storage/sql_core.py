@@ -10,13 +10,14 @@ from typing import Any
 
 from bot.logs import log_event
 from bot.messages import Destination, Message, destination_to_dict, message_to_dict
-from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery, Preference
 from storage.delivered_marks import Mark, Marked, mark_many
 from storage.group_commit import GroupCommit, many_values
 from storage.sql import (
     CLAIM_OCCURRENCE,
     OPEN_STATUSES,
     SqlBase,
+    SqlConnection,
     _json,
     blank_destination,
     from_micros,
@@ -31,14 +32,15 @@ UNREADABLE_RETRY = timedelta(hours=1)
 # {skip}: `SqlBase.skip_locked`. On PostgreSQL the inner SELECT locks the rows it picks
 # and passes over rows another process is claiming right now, so claimants never take
 # the same delivery and never wait for each other; a row another claimant changed
-# meanwhile is checked again against the WHERE under its lock.
+# meanwhile is checked again against the WHERE under its lock. {groups}: nothing, or
+# `AND` the dialect's `SqlBase.group_in` (a preference's groups only).
 _CLAIM = """
     UPDATE deliveries
        SET status = 'sending', lease_owner = :owner, lease_until = :until, updated_at = :now
      WHERE id IN (
            SELECT id FROM deliveries
-            WHERE (status = 'pending' AND next_attempt_at <= :now)
-               OR (status = 'sending' AND lease_until <= :now)
+            WHERE ((status = 'pending' AND next_attempt_at <= :due)
+                   OR (status = 'sending' AND lease_until <= :now)){groups}
             ORDER BY next_attempt_at, id
             LIMIT :limit{skip})
     RETURNING id, idem_key, destination_json, body, fallbacks, attempts, created_at,
@@ -48,6 +50,18 @@ _CLAIM = """
 _NEXT_DUE = """
     SELECT MIN(due) FROM (
         SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE status = 'pending'
+        UNION ALL
+        SELECT MIN(lease_until) FROM deliveries WHERE status = 'sending') AS due_times
+"""
+
+# The same for a caller with a preference: its groups' pending deliveries when due, the
+# others `:after` later.
+_NEXT_DUE_PREFERRING = """
+    SELECT MIN(due) FROM (
+        SELECT MIN(next_attempt_at) AS due FROM deliveries
+         WHERE status = 'pending' AND {groups}
+        UNION ALL
+        SELECT MIN(next_attempt_at) + :after FROM deliveries WHERE status = 'pending'
         UNION ALL
         SELECT MIN(lease_until) FROM deliveries WHERE status = 'sending') AS due_times
 """
@@ -169,36 +183,62 @@ class SqlCore(SqlBase):
             return await self._insert_deliveries(db, deliveries, now)
 
     async def claim_deliveries(
-        self, now: datetime, limit: int, owner: str, lease: timedelta
+        self, now: datetime, limit: int, owner: str, lease: timedelta,
+        prefer: Preference | None = None,
     ) -> list[Delivery]:
         """Claim up to `limit` due deliveries (pending and due, or with an expired lease)
-        for `owner` until `now + lease`, oldest due first."""
+        for `owner` until `now + lease`, oldest due first: with `prefer`, its groups'
+        first, then the others that have waited `prefer.others_after` past due."""
         if limit <= 0:
             return []
-        params = {"owner": owner, "until": to_micros(now + lease), "now": to_micros(now),
-                  "limit": limit}
+        params: dict[str, Any] = {"owner": owner, "until": to_micros(now + lease),
+                                  "now": to_micros(now), "due": to_micros(now)}
         claimed: list[Delivery] = []
         async with self._transaction() as db:
-            rows = list(await db.execute_fetchall(_CLAIM.format(skip=self.skip_locked),
-                                                  params))
-            rows.sort(key=lambda row: (row[7], row[0]))  # RETURNING order is unspecified
-            for row in rows:
-                try:
-                    claimed.append(self._delivery_from(row))
-                except Exception as exc:
-                    # One unreadable row (a wrong key, say) must not block the others. It
-                    # is kept and tried again later, so restoring the key still sends it.
-                    await db.execute(_SET_ASIDE, (to_micros(now + UNREADABLE_RETRY),
-                                                  f"cannot read: {type(exc).__name__}",
-                                                  to_micros(now), row[0]))
-                    log_event(log, logging.ERROR, "storage.delivery_unreadable", id=row[0],
-                              error=type(exc).__name__)
+            if prefer is not None:
+                if self.plan_each_time:
+                    await db.execute(self.plan_each_time)
+                claimed = await self._claim_some(db, {**params, "limit": limit, "groups":
+                                                      self._group_list(prefer.groups)},
+                                                 " AND " + self.group_in, now)
+                params["due"] = to_micros(now - prefer.others_after)
+            if len(claimed) < limit:
+                claimed += await self._claim_some(
+                    db, {**params, "limit": limit - len(claimed)}, "", now)
         return claimed
 
-    async def next_delivery_due(self) -> datetime | None:
-        """The earliest pending `next_attempt_at` or sending `lease_until`, if any."""
+    async def _claim_some(self, db: SqlConnection, params: Mapping[str, Any], groups: str,
+                          now: datetime) -> list[Delivery]:
+        rows = list(await db.execute_fetchall(
+            _CLAIM.format(skip=self.skip_locked, groups=groups), params))
+        rows.sort(key=lambda row: (row[7], row[0]))  # RETURNING order is unspecified
+        claimed: list[Delivery] = []
+        for row in rows:
+            try:
+                claimed.append(self._delivery_from(row))
+            except Exception as exc:
+                # One unreadable row (a wrong key, say) must not block the others. It
+                # is kept and tried again later, so restoring the key still sends it.
+                await db.execute(_SET_ASIDE, (to_micros(now + UNREADABLE_RETRY),
+                                              f"cannot read: {type(exc).__name__}",
+                                              to_micros(now), row[0]))
+                log_event(log, logging.ERROR, "storage.delivery_unreadable", id=row[0],
+                          error=type(exc).__name__)
+        return claimed
+
+    async def next_delivery_due(self, prefer: Preference | None = None) -> datetime | None:
+        """The earliest pending `next_attempt_at` or sending `lease_until`, if any (with
+        `prefer`, other groups' pending ones `prefer.others_after` later)."""
         async with self._transaction(write=False) as db:
-            rows = list(await db.execute_fetchall(_NEXT_DUE))
+            if prefer is None:
+                rows = list(await db.execute_fetchall(_NEXT_DUE))
+            else:
+                if self.plan_each_time:
+                    await db.execute(self.plan_each_time)
+                rows = list(await db.execute_fetchall(
+                    _NEXT_DUE_PREFERRING.format(groups=self.group_in),
+                    {"groups": self._group_list(prefer.groups),
+                     "after": int(prefer.others_after.total_seconds() * 1_000_000)}))
         value = rows[0][0] if rows else None
         return None if value is None else from_micros(value)
 

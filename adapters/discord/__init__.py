@@ -25,7 +25,7 @@ __all__ = ["DiscordBot", "DiscordSender", "check_platform", "run_platform"]
 async def run_platform(app: App, config: Config) -> int:
     """Connect to Discord and serve until stopped (Ctrl-C or SIGTERM); the exit code."""
     bot = DiscordBot(app, config.discord)
-    app.start_delivery(bot.sender)
+    app.start_delivery(bot.sender, bot.preferred)
     loop = asyncio.get_running_loop()
     closing: set[asyncio.Task[None]] = set()
 

@@ -31,6 +31,7 @@ from adapters.discord.interactions import DEFER_AFTER_SECONDS, Interactions
 from adapters.discord.members import DiscordPeople, GroupFinder, Servers, actor_of
 from adapters.discord.ratelimit import pace_requests
 from adapters.discord.sender import DiscordSender
+from adapters.discord.shards import OwnServers, split
 from bot.app import App
 from bot.config import DiscordConfig
 from bot.events import MemberJoined
@@ -204,6 +205,8 @@ class DiscordBot:
         self._checking = False
         self.startup_lines: list[str] = []
         self.sender = DiscordSender(client, self.ready, self.servers)
+        # The groups whose deliveries this process claims first (None: all alike).
+        self.preferred = OwnServers(client) if split(config) else None
         app.use_connection("discord", self.connected)
         self.finder = GroupFinder(client, config.guild_ids)
         self.interactions = Interactions(app, self.commands, FormDesk(), self.finder,

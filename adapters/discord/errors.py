@@ -21,6 +21,7 @@ from bot.errors import (
 )
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
+NOT_TEXT = 50008  # "Cannot send messages in a non-text channel"
 
 
 def translate(exc: BaseException) -> DeliveryError:
@@ -38,6 +39,8 @@ def translate(exc: BaseException) -> DeliveryError:
             return Forbidden(f"discord 403 code {code} ({reason})")
         if exc.status == 404:
             return NotFound(f"discord 404 code {code}")
+        if code == NOT_TEXT:  # posted by id without looking the channel up first
+            return NotFound(f"discord {exc.status} code {code} (not a text channel)")
         if exc.status >= 500:
             return Transient(f"discord {exc.status}")
         return UnsupportedMessage(f"discord {exc.status} code {code}")

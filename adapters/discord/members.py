@@ -49,6 +49,8 @@ def actor_of(member: discord.Member | discord.User,
 
 
 _SNOWFLAKE = re.compile(r"[0-9]{1,20}")
+# Channel types discord.py shows as `TextChannel`: text and announcement channels.
+_TEXT_TYPES = (discord.ChannelType.text.value, discord.ChannelType.news.value)
 
 
 def snowflake(text: str) -> int | None:
@@ -77,41 +79,47 @@ class Server:
 class Servers:
     """Groups' servers: from discord.py's cache when this process runs the server's
     shard, else over REST (when the shards are split across processes, another process
-    may hold it), kept for `ttl` seconds."""
+    may hold it), kept for `ttl` seconds. Over REST a server's channel list is one
+    request; its roles (another) are asked for only by a caller that needs them."""
 
     def __init__(self, client: discord.Client, ttl: float = 300.0,
                  now: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._ttl = ttl
         self._now = now
-        self._fetched: dict[int, tuple[float, Server]] = {}
+        # group -> (expires, server, whether its roles were fetched too)
+        self._fetched: dict[int, tuple[float, Server, bool]] = {}
 
-    def cached(self, group_id: str) -> Server | None:
-        """The server as this process already knows it, without asking Discord."""
+    def cached(self, group_id: str, *, roles: bool = True) -> Server | None:
+        """The server as this process already knows it, without asking Discord (with
+        `roles=False`, one whose roles were not fetched will do)."""
         group = snowflake(group_id)
         guild = self._client.get_guild(group) if group is not None else None
         if guild is not None:
             return Server(tuple((c.name, c.id) for c in guild.text_channels),
                           tuple((r.name, r.id) for r in guild.roles))
         hit = self._fetched.get(group) if group is not None else None
-        return hit[1] if hit is not None and hit[0] > self._now() else None
+        if hit is None or hit[0] <= self._now() or (roles and not hit[2]):
+            return None
+        return hit[1]
 
-    async def get(self, group_id: str) -> Server | None:
+    async def get(self, group_id: str, *, roles: bool = True) -> Server | None:
         """The server (None if the bot is not in it); Discord's errors other than
-        "not there" are raised (the sender makes them the core's typed errors)."""
-        found = self.cached(group_id)
+        "not there" are raised (the sender makes them the core's typed errors). With
+        `roles=False` its roles may be left out (one request fewer)."""
+        found = self.cached(group_id, roles=roles)
         group = snowflake(group_id)
         if found is not None or group is None:
             return found
         try:
-            guild = await self._client.fetch_guild(group)
-            channels = await guild.fetch_channels()
+            role_list = (await self._client.http.get_guild(group))["roles"] if roles else []
+            channels = await self._client.http.get_all_guild_channels(group)
         except (discord.NotFound, discord.Forbidden):
             return None
-        server = Server(tuple((c.name, c.id) for c in channels
-                              if isinstance(c, discord.TextChannel)),
-                        tuple((r.name, r.id) for r in guild.roles))
-        self._fetched[guild.id] = (self._now() + self._ttl, server)
+        server = Server(tuple((c["name"], int(c["id"])) for c in channels
+                              if c["type"] in _TEXT_TYPES),
+                        tuple((r["name"], int(r["id"])) for r in role_list))
+        self._fetched[group] = (self._now() + self._ttl, server, roles)
         return server
 
 

@@ -22,16 +22,22 @@ from aiolimiter import AsyncLimiter
 EXEMPT_PREFIXES = ("/interactions/", "/webhooks/")
 
 
-def pace(per_second: float) -> tuple[int, float]:
+def pace(per_second: float) -> tuple[float, float]:
     """The burst and steady rate that keep within `per_second` in any one second.
 
     A burst of two after a quiet spell lets the pace recover from the event loop's timer
     lateness; the steady rate leaves one request to spare (47 a second, 49 at most in
     any one second, for Discord's 50), for requests arriving a few milliseconds earlier
-    or later than they were sent.
+    or later than they were sent. A process's share of the limit (25 each for two) has
+    a burst of one and a half: as much recovery, and still one to spare in any second
+    (23 a second, 24 at most), so two processes together keep the pace of one (46 a
+    second; with the burst of two, 22 each, they lost 7% to the spare they each kept).
     """
-    burst = 2 if per_second >= 20 else 1
-    return burst, max(per_second - burst - 1, per_second / 2)
+    if per_second >= 40:
+        return 2, per_second - 3
+    if per_second >= 20:
+        return 1.5, per_second - 2
+    return 1, max(per_second - 2, per_second / 2)
 
 
 def pace_requests(http: Any, per_second: float) -> AsyncLimiter:

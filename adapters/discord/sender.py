@@ -86,14 +86,14 @@ class DiscordSender:
     async def _server(self, destination: Destination, message: Message) -> Server | None:
         """The group's server, asked of Discord only if this message needs it (a channel
         by name, a role to ping, a channel name to link) and this process does not hold
-        it already."""
-        needs = (bool(message.allow_role_mentions)
-                 or any(snowflake(c) is None for c in channels_in(message.text))
+        it already; its roles only if the message pings one."""
+        roles = bool(message.allow_role_mentions)
+        needs = (roles or any(snowflake(c) is None for c in channels_in(message.text))
                  or (destination.kind is DestinationKind.CHANNEL
                      and snowflake(_channel_name(destination.channel)) is None))
         if needs:
-            return await self._servers.get(destination.group_id)
-        return self._servers.cached(destination.group_id)
+            return await self._servers.get(destination.group_id, roles=roles)
+        return self._servers.cached(destination.group_id, roles=False)
 
     async def _until_ready(self) -> None:
         try:
@@ -114,19 +114,16 @@ class DiscordSender:
             return await self._client.create_dm(discord.Object(id=user))
         name = _channel_name(destination.channel)
         channel_id = snowflake(name)
-        if channel_id is not None:
-            found = self._client.get_channel(channel_id)
-            if found is None:
-                found = await self._client.fetch_channel(channel_id)
-            if not isinstance(found, discord.abc.Messageable):
-                raise NotFound("not a text channel")
-            return found
-        found_id = server.channel_id(name) if server is not None else None
-        if found_id is None:
-            raise NotFound("no channel of that name")
-        found = self._client.get_channel(found_id)
-        if found is None:  # another process runs the shard of its server
-            found = await self._client.fetch_channel(found_id)
+        if channel_id is None:
+            channel_id = server.channel_id(name) if server is not None else None
+            if channel_id is None:
+                raise NotFound("no channel of that name")
+        found = self._client.get_channel(channel_id)
+        if found is None:
+            # Another process runs the shard of its server: posted to by id, with no
+            # request to look it up first (Discord answers 404 if it is gone, or
+            # 50008 if it takes no messages, and the dispatcher reroutes).
+            return self._client.get_partial_messageable(channel_id)
         if not isinstance(found, discord.abc.Messageable):
             raise NotFound("not a text channel")
         return found

@@ -378,3 +378,25 @@ async def test_the_sends_in_hand_are_marked_delivered_in_one_transaction(
     assert groups == [4, 4, 4]
     counts = await storage.delivery_counts()
     assert counts[DeliveryStatus.DELIVERED] == 12
+
+
+async def test_a_dispatcher_sends_its_preferred_groups_and_others_a_lease_late(
+        storage: Storage, clock: FakeClock) -> None:
+    """With preferred groups (the Discord servers on this process's shards), another
+    group's delivery is left to its own process for one lease, then sent all the same."""
+    adapter = MemoryAdapter()
+    mine = NewDelivery("mine", Destination.to_dm(G, "U1"), Message("hello"))
+    theirs = NewDelivery("theirs", Destination.to_dm("group-2", "U2"), Message("hello"))
+    await storage.enqueue([theirs, mine], clock.now())
+    start = clock.now()
+    d = Dispatcher(storage, adapter, clock, lease_seconds=30, rng=random.Random(1),
+                   preferred=lambda: {G})
+    assert await d.process_once() == 1
+    assert [s.destination.user for s in adapter.sent] == ["U1"]
+    assert await d.process_once() == 0
+    clock.advance(timedelta(seconds=29))
+    assert await d.process_once() == 0
+    clock.advance(timedelta(seconds=1))
+    assert await d.process_once() == 1
+    assert [s.destination.user for s in adapter.sent] == ["U1", "U2"]
+    assert clock.now() - start == timedelta(seconds=30)

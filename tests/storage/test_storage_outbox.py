@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, Fallback, NewDelivery
+from bot.outbox import DeliveryStatus, Fallback, NewDelivery, Preference
 from storage.interface import Storage
 from storage.sql import from_micros
 from tests.backends import raw_rows
@@ -52,6 +52,52 @@ async def test_claim_marks_sending_and_hands_out_once(
     assert await storage.claim_deliveries(now, 10, "p2", LEASE) == []
     assert await storage.claim_deliveries(now + LEASE - timedelta(microseconds=1), 10, "p2",
                                           LEASE) == []
+
+
+async def test_a_preference_claims_its_groups_first_and_others_when_overdue(
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
+) -> None:
+    """A process claims its own groups' deliveries (oldest first) before anyone else's,
+    and another group's only once it has waited `others_after` past due: so a group
+    whose own process is gone is still served, that much later."""
+    later = now + timedelta(seconds=5)
+    await storage.enqueue([make_delivery("theirs", group="g2")], now)
+    await storage.enqueue([make_delivery("mine-1", group="g1"),
+                           make_delivery("mine-2", group="g3")], later)
+    prefer = Preference(frozenset({"g1", "g3", "g9"}), timedelta(seconds=30))
+    assert await storage.next_delivery_due(prefer) == later
+    assert await storage.next_delivery_due() == now
+    assert await storage.claim_deliveries(now, 10, "p1", LEASE, prefer) == []
+    claimed = await storage.claim_deliveries(later, 1, "p1", LEASE, prefer)
+    assert [d.key for d in claimed] == ["mine-1"]
+    assert await storage.next_delivery_due(prefer) == later
+    claimed = await storage.claim_deliveries(later, 10, "p1", LEASE, prefer)
+    assert [d.key for d in claimed] == ["mine-2"]
+    assert await storage.next_delivery_due(prefer) == now + timedelta(seconds=30)
+    assert await storage.claim_deliveries(
+        now + timedelta(seconds=30) - timedelta(microseconds=1), 10, "p1", LEASE,
+        prefer) == []
+    [overdue] = await storage.claim_deliveries(now + timedelta(seconds=30), 10, "p1",
+                                                 LEASE, prefer)
+    assert overdue.key == "theirs"
+
+
+async def test_a_preference_fills_a_claim_with_overdue_others(
+    storage: Storage, now: datetime, make_delivery: MakeDelivery
+) -> None:
+    """Own groups' first, then the overdue others (oldest first) up to the limit; another
+    group's delivery whose lease ran out is taken over at once, as without one."""
+    await storage.enqueue([make_delivery("old", group="g2"),
+                           make_delivery("leased", group="g4")], now)
+    await storage.claim_deliveries(now, 1, "dead", LEASE,
+                                   Preference(frozenset({"g4"}), timedelta(hours=1)))
+    at = now + LEASE
+    await storage.enqueue([make_delivery("mine", group="g1")], at)
+    prefer = Preference(frozenset({"g1"}), timedelta(minutes=1))
+    claimed = await storage.claim_deliveries(at, 2, "p1", LEASE, prefer)
+    assert [d.key for d in claimed] == ["mine", "old"]
+    [again] = await storage.claim_deliveries(at, 2, "p1", LEASE, prefer)
+    assert again.key == "leased"
 
 
 async def test_an_expired_lease_is_reclaimed(

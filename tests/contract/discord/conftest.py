@@ -182,7 +182,7 @@ class Harness:
         await self.app.load()
         self.bot = DiscordBot(self.app, self.config.discord, defer_after=self.defer_after,
                               guild_ready_timeout=0.05)
-        self.app.start_delivery(self.bot.sender)
+        self.app.start_delivery(self.bot.sender, self.bot.preferred)
         self._task = asyncio.create_task(self.bot.client.start(self.fake.token))
         async with asyncio.timeout(10):
             while not self.bot.client.is_ready():

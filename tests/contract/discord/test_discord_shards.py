@@ -12,6 +12,7 @@ import pytest
 
 from adapters.discord.client import ShardedCoprodClient
 from bot import catalog
+from bot.errors import NotFound
 from bot.messages import Destination, Message
 from bot.text import channel_ref
 from storage.interface import Storage
@@ -97,3 +98,59 @@ async def test_two_processes_with_disjoint_shards_split_the_work(
     finally:
         await second.stop()
         await first.stop()
+
+
+async def test_a_process_without_the_guild_asks_discord_only_what_it_must(
+        split_fake: FakeDiscord, storage: Storage, endpoints: None) -> None:
+    """Posting for a guild another process holds: by channel id with no request but the
+    post; by name with at most one request for the channel list (kept), none for the
+    guild or the channel; a category by id is refused by Discord and becomes NotFound, so
+    the dispatcher reroutes."""
+    fake = split_fake
+    category = fake.channel("Meetings")
+    fake.channels[category]["type"] = 4
+    first = Harness(fake, storage, shard_count=2, shard_ids=(0,))
+    try:
+        await first.start()
+        assert first.bot is not None
+        sender = first.bot.sender
+        seen = len(fake.requests)
+        await sender.send(Destination.to_channel(fake.guild_id, f"<#{fake.by_name['#updates']}>"),
+                          Message("by id"), "lean-1")
+        assert [(r.method, r.path) for r in fake.requests[seen:]] == [
+            ("POST", f"/channels/{fake.by_name['#updates']}/messages")]
+        seen = len(fake.requests)
+        for n in (2, 3):
+            await sender.send(Destination.to_channel(fake.guild_id, "updates"),
+                              Message(f"by name {n}"), f"lean-{n}")
+        asked = [(r.method, r.path) for r in fake.requests[seen:] if r.method == "GET"]
+        # At most once (the start-up may have read it already), then kept.
+        assert asked in ([], [("GET", f"/guilds/{fake.guild_id}/channels")])
+        assert [m["content"] for m in fake.public_posts("#updates")] == [
+            "by id", "by name 2", "by name 3"]
+        with pytest.raises(NotFound):
+            await sender.send(Destination.to_channel(fake.guild_id, f"<#{category}>"),
+                              Message("nowhere"), "lean-4")
+    finally:
+        await first.stop()
+
+
+async def test_each_process_prefers_the_servers_on_its_own_shards(
+        split_fake: FakeDiscord, storage: Storage, endpoints: None) -> None:
+    """The dispatcher's preferred groups: the servers this process's shards received;
+    none when one process holds every shard (then every delivery is alike)."""
+    fake = split_fake
+    first = Harness(fake, storage, shard_count=2, shard_ids=(0,))
+    second = Harness(fake, storage, shard_count=2, shard_ids=(1,))
+    whole = Harness(fake, storage, shard_count=2, shard_ids=(0, 1))
+    try:
+        for harness in (first, second, whole):
+            await harness.start()
+        assert first.bot is not None and second.bot is not None and whole.bot is not None
+        assert first.bot.preferred is not None and second.bot.preferred is not None
+        assert first.bot.preferred() == frozenset()
+        assert second.bot.preferred() == {fake.guild_id}
+        assert whole.bot.preferred is None
+    finally:
+        for harness in (whole, second, first):
+            await harness.stop()

@@ -42,6 +42,8 @@ DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot token, as Discord docum
 GLOBAL_EXEMPT = ("/interactions/", "/webhooks/")
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
+# Channel types that take no messages (category, forum): Discord answers 400 code 50008.
+NO_MESSAGES = (4, 15)
 
 
 @dataclass
@@ -660,6 +662,8 @@ class FakeDiscord(LocalServer):
                 return _json(_public(self.messages[seen]))
         if channel["type"] == 1 and channel["recipients"][0]["id"] in self.dms_closed:
             return _error(403, 50007, "Cannot send messages to this user")
+        if channel["type"] in NO_MESSAGES:
+            return _error(400, 50008, "Cannot send messages in a non-text channel")
         msg = self._new_message(channel_id, body, nonce=nonce)
         if nonce is not None:
             self._nonces[(channel_id, str(nonce))] = msg["id"]
