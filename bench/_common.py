@@ -19,7 +19,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,6 +28,8 @@ from bot.features import registry
 from storage.crypto import FieldCipher, generate_key
 from storage.factory import check_database_setting, open_storage
 from storage.interface import Storage
+
+T = TypeVar("T")
 
 # Each benchmark is a composition root: the core learns the registry's features here.
 registry.install()
@@ -198,6 +200,18 @@ def skipped(what: str, reason: Any) -> None:
     """Say that a PostgreSQL run was skipped, and why."""
     print(f"\nPostgreSQL{' ' + what if what else ''}: skipped ({reason})")
     sys.stdout.flush()
+
+
+async def core_on_postgres(run: Callable[[Backend], Awaitable[T]]) -> T | None:
+    """`run` (the core's part of a benchmark) on a fresh PostgreSQL database through the
+    storage factory; None, with the reason said, when the factory cannot use it (the raw
+    driver's baseline, on its own database, is measured whether or not it can)."""
+    try:
+        async with postgres_backend() as backend:
+            return await run(backend)
+    except Skipped as exc:
+        skipped("core", exc)
+        return None
 
 
 async def for_each_backend(run: Callable[[Backend], Awaitable[None]]) -> None:

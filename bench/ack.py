@@ -42,14 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import (
     Backend,
     Row,
-    Skipped,
+    core_on_postgres,
     fresh_postgres,
     note,
     percentile,
-    postgres_backend,
     print_table,
     ratio,
-    skipped,
     spread,
     sqlite_backend,
     sqlite_then_postgres,
@@ -170,12 +168,9 @@ async def postgres_run() -> None:
     database dropped afterwards."""
     async with fresh_postgres(need_factory=False) as url:
         _, raw = await raw_postgres(url, raw_rows(BURST), "burst")
-    try:
-        async with postgres_backend() as backend:
-            core = await burst(backend)
-    except Skipped as exc:
+    core = await core_on_postgres(burst)
+    if core is None:
         p50, p99, top = spread(raw)
-        skipped("core", exc)
         note(f"raw asyncpg burst of {BURST} (pool of 10) measured alone: p50 "
              f"{p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {top * 1000:.1f} ms")
         return

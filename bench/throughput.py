@@ -29,13 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import (
     Backend,
     Row,
-    Skipped,
+    core_on_postgres,
     fresh_postgres,
     note,
-    postgres_backend,
     print_table,
     ratio,
-    skipped,
     sqlite_backend,
     sqlite_then_postgres,
 )
@@ -113,12 +111,7 @@ async def postgres_run() -> None:
         each, _ = await raw_postgres(url, raw_rows(RAW_ROWS), "sequential")
     async with fresh_postgres(need_factory=False) as url:
         batch, _ = await raw_postgres(url, raw_rows(RAW_ROWS), "batch")
-    core: tuple[float, float] | None = None
-    try:
-        async with postgres_backend() as backend:
-            core = await core_rates(backend)
-    except Skipped as exc:
-        skipped("core", exc)
+    core = await core_on_postgres(core_rates)
     table("PostgreSQL", "asyncpg", core, RAW_ROWS / each, RAW_ROWS / batch)
 
 

@@ -179,41 +179,38 @@ class WorkspaceListeners:
             return None
         return workspace.bridge
 
-    async def on_command(self, ack: Any, body: dict[str, Any], respond: Any,
-                         context: Mapping[str, Any]) -> None:
-        """A slash command, in its workspace."""
+    async def _acked_bridge(self, ack: Any, context: Mapping[str, Any],
+                            body: Mapping[str, Any]) -> Bridge | None:
+        """The workspace's bridge; with none, the request is acknowledged here (Slack
+        wants an answer to every command, form and button) and dropped."""
         bridge = await self._bridge(context, body)
         if bridge is None:
             await ack()
-            return
-        await bridge.on_command(ack, body, respond, context)
+        return bridge
+
+    async def on_command(self, ack: Any, body: dict[str, Any], respond: Any,
+                         context: Mapping[str, Any]) -> None:
+        """A slash command, in its workspace."""
+        if (bridge := await self._acked_bridge(ack, context, body)) is not None:
+            await bridge.on_command(ack, body, respond, context)
 
     async def on_view_submission(self, ack: Any, body: dict[str, Any],
                                  context: Mapping[str, Any]) -> None:
         """A form sent, in its workspace."""
-        bridge = await self._bridge(context, body)
-        if bridge is None:
-            await ack()
-            return
-        await bridge.on_view_submission(ack, body, context)
+        if (bridge := await self._acked_bridge(ack, context, body)) is not None:
+            await bridge.on_view_submission(ack, body, context)
 
     async def on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
                         respond: Any, context: Mapping[str, Any]) -> None:
         """A button or a choice, in its workspace."""
-        bridge = await self._bridge(context, body)
-        if bridge is None:
-            await ack()
-            return
-        await bridge.on_action(ack, body, action, respond, context)
+        if (bridge := await self._acked_bridge(ack, context, body)) is not None:
+            await bridge.on_action(ack, body, action, respond, context)
 
     async def on_shortcut(self, ack: Any, body: dict[str, Any], respond: Any,
                           context: Mapping[str, Any]) -> None:
         """A message shortcut, in its workspace."""
-        bridge = await self._bridge(context, body)
-        if bridge is None:
-            await ack()
-            return
-        await bridge.on_shortcut(ack, body, respond, context)
+        if (bridge := await self._acked_bridge(ack, context, body)) is not None:
+            await bridge.on_shortcut(ack, body, respond, context)
 
     async def on_home_opened(self, event: dict[str, Any], context: Mapping[str, Any],
                              body: dict[str, Any]) -> None:
