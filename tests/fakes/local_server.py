@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
 
 from aiohttp import web
 
 
 class LocalServer:
-    """What every fake platform does to be reached: serve its aiohttp app on 127.0.0.1 at
-    a free port (`port`, `url`), and stop, closing its open websockets first."""
+    """What every fake platform does to be reached: serve its routes on 127.0.0.1 at a
+    free port (`port`, `url`, and `api_base` for the adapter's API base setting), and
+    stop, closing its open websockets first."""
 
     port: int = 0
     _runner: web.AppRunner | None = None
+    # Where the platform's Web API lives below `url`.
+    API_PATH: ClassVar[str]
 
     @property
     def url(self) -> str:
         """The server's base URL."""
         return f"http://127.0.0.1:{self.port}"
 
-    async def _listen(self, app: web.Application, **runner_options: Any) -> None:
-        """Serve `app` until `_close` (runner options as aiohttp's AppRunner takes them)."""
+    @property
+    def api_base(self) -> str:
+        """What the adapter's API base setting (DISCORD_API_BASE, `[slack] api_base`)
+        should be to reach this fake."""
+        return f"{self.url}{self.API_PATH}"
+
+    async def _listen(self, routes: Iterable[web.AbstractRouteDef],
+                      **runner_options: Any) -> None:
+        """Serve these routes until `_close` (runner options as aiohttp's AppRunner takes
+        them)."""
+        app = web.Application()
+        app.add_routes(routes)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, **runner_options)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

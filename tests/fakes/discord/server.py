@@ -110,6 +110,8 @@ class _Socket:
 class FakeDiscord(LocalServer):
     """The fake platform: a world (one guild, members, channels), REST and a gateway."""
 
+    API_PATH = "/api/v10"
+
     def __init__(self, *, guild_shard: tuple[int, int] | None = None) -> None:
         self.application_id = p.snowflake()
         self.bot_user = p.user(self.application_id, "coprod", bot=True)
@@ -267,19 +269,12 @@ class FakeDiscord(LocalServer):
 
     async def start(self) -> None:
         """Listen on 127.0.0.1 on a free port."""
-        app = web.Application()
-        app.router.add_get("/gateway", self._gateway)
-        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
-        await self._listen(app)
+        await self._listen([web.get("/gateway", self._gateway),
+                            web.route("*", "/api/v10/{tail:.*}", self._rest)])
 
     async def stop(self) -> None:
         """Close sockets and stop listening."""
         await self._close([sock.ws for sock in self._open])
-
-    @property
-    def api_base(self) -> str:
-        """What DISCORD_API_BASE should be."""
-        return f"{self.url}/api/v10"
 
     @property
     def gateway_url(self) -> str:

@@ -121,6 +121,8 @@ class FakeUser:
 class FakeSlack(LocalServer):
     """The fake workspace and its servers. Use `async with FakeSlack() as slack:`."""
 
+    API_PATH = "/api/"
+
     users: dict[str, FakeUser] = field(default_factory=dict)
     usergroups: list[dict[str, Any]] = field(default_factory=list)
     channels: dict[str, str] = field(default_factory=dict)  # name -> id
@@ -157,23 +159,18 @@ class FakeSlack(LocalServer):
     # ---- life cycle --------------------------------------------------------------------
 
     async def __aenter__(self) -> FakeSlack:
-        app = web.Application()
-        app.router.add_route("*", "/api/{method}", self._api)
-        app.router.add_get("/socket", self._socket)
-        app.router.add_post("/respond/{n}", self._respond)
-        app.router.add_post("/upload/{file}", self._upload)
-        app.router.add_get("/oauth/v2/authorize", self._authorize_page)
-        app.router.add_get("/oauth/v2/authorize/answer", self._authorize_answer)
-        await self._listen(app, access_log=None)
+        await self._listen([
+            web.route("*", "/api/{method}", self._api),
+            web.get("/socket", self._socket),
+            web.post("/respond/{n}", self._respond),
+            web.post("/upload/{file}", self._upload),
+            web.get("/oauth/v2/authorize", self._authorize_page),
+            web.get("/oauth/v2/authorize/answer", self._authorize_answer),
+        ], access_log=None)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self._close(list(self._sockets))
-
-    @property
-    def api_base(self) -> str:
-        """What `[slack] api_base` should be to reach this fake."""
-        return f"{self.url}/api/"
 
     # ---- test controls -------------------------------------------------------------------
 
