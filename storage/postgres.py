@@ -60,9 +60,9 @@ WRITE_LOCK = 0x636F70726F64
 REWRITE_LOCK_WAIT = "2s"
 REWRITE_ATTEMPTS = 4
 REWRITE_PAUSE_SECONDS = 0.5
-# How long a rewrite waits for the snapshots older than it to end (see `_older_snapshots`).
-REWRITE_SNAPSHOT_WAIT_SECONDS = 10.0
-REWRITE_SNAPSHOT_POLL_SECONDS = 0.05
+# How long a VACUUM waits for the snapshots older than it to end (`_older_snapshots_ended`).
+OLDER_SNAPSHOT_WAIT_SECONDS = 10.0
+OLDER_SNAPSHOT_POLL_SECONDS = 0.05
 # The sessions, other than the asking one, that hold back VACUUM FULL for row versions
 # removed before the transaction id $1 (taken as the rewrite was asked for): one of this
 # database whose snapshot began before it, or one of any database whose transaction did (a
@@ -342,13 +342,13 @@ class PostgresBase(SqlBase):
         a reader's short transaction or autovacuum can hold the lock for a moment), and
         only then is a plain VACUUM run instead, and logged.
 
-        VACUUM FULL keeps a removed version that some open snapshot may still see (a
-        transaction that began before the change committed, autovacuum's ANALYZE), so a
-        rewrite first waits, for a bounded time, until the snapshots older than it end."""
+        Neither removes a version that some open snapshot may still see (a transaction
+        that began before the change committed, autovacuum's ANALYZE), so both first wait,
+        for a bounded time, until the snapshots older than this call end."""
         async with self._connection() as conn:
             if rewrite:
                 self._changed_sessions.add(conn.get_server_pid())
-                await _older_snapshots_ended(conn)
+            await _older_snapshots_ended(conn)
             for table in tables:
                 if rewrite and await _vacuum_full_soon(conn, table):
                     continue
@@ -503,18 +503,18 @@ def _why_unreachable(driver: Any, exc: BaseException) -> str:
 
 
 async def _older_snapshots_ended(conn: Any) -> bool:
-    """Wait, at most `REWRITE_SNAPSHOT_WAIT_SECONDS`, until no other session of this
+    """Wait, at most `OLDER_SNAPSHOT_WAIT_SECONDS`, until no other session of this
     database holds a snapshot or transaction that began before this call; False (and
-    logged) when one still does, so the rewrite may keep versions it could see: the
-    next rewrite of the table removes them."""
+    logged) when one still does, so the VACUUM may keep versions it could see: the next
+    one of the table removes them."""
     mark = await conn.fetchval("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")
     xid = str(int(mark) % 2**32)
-    deadline = asyncio.get_running_loop().time() + REWRITE_SNAPSHOT_WAIT_SECONDS
+    deadline = asyncio.get_running_loop().time() + OLDER_SNAPSHOT_WAIT_SECONDS
     while await conn.fetchval(_OLDER_SNAPSHOTS, xid):
         if asyncio.get_running_loop().time() >= deadline:
-            log.warning("storage.rewrite_before_older_snapshots_ended")
+            log.warning("storage.old_versions_kept_by_older_snapshot")
             return False
-        await asyncio.sleep(REWRITE_SNAPSHOT_POLL_SECONDS)
+        await asyncio.sleep(OLDER_SNAPSHOT_POLL_SECONDS)
     return True
 
 

@@ -102,11 +102,11 @@ async def test_control_without_the_wait_the_old_version_stays_and_is_logged(
         rewritten: tuple[PostgresStorage, Any, Any, str],
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     store, conn, older, schema = rewritten
-    monkeypatch.setattr("storage.postgres.REWRITE_SNAPSHOT_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr("storage.postgres.OLDER_SNAPSHOT_WAIT_SECONDS", 0.2)
     with caplog.at_level(logging.WARNING, logger="storage.postgres"):
         await asyncio.wait_for(store._forget_old_versions("kept", rewrite=True),
                                BOUND_SECONDS)
-    assert "storage.rewrite_before_older_snapshots_ended" in caplog.text
+    assert "storage.old_versions_kept_by_older_snapshot" in caplog.text
     pages = await _on_pages(conn, schema)
     assert OLD in pages and NEW in pages
     await older.execute("ROLLBACK")
