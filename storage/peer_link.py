@@ -38,6 +38,11 @@ log = logging.getLogger(__name__)
 # The first half of the two-number advisory lock key ("peer" in ASCII), apart from the
 # single-number locks the stores take.
 LOCK_SPACE = 0x70656572
+# How long `exclusive` waits for a lock another session holds. A process holds one for at
+# most a request's answer time (`bot.peers.ANSWER_SECONDS`), so a longer wait means a
+# stuck or hostile session (any database login can take an advisory lock): the work
+# then goes on unlocked, as when the connection is lost, rather than waiting for ever.
+LOCK_WAIT = "5s"
 _PURPOSE = b"coprod peer link"
 
 
@@ -61,7 +66,8 @@ class PostgresPeerLink:
 
         self._deliver = deliver
         self._listen = await asyncpg.connect(self._dsn, server_settings=self._settings)
-        self._locks = await asyncpg.connect(self._dsn, server_settings=self._settings)
+        self._locks = await asyncpg.connect(
+            self._dsn, server_settings={**self._settings, "lock_timeout": LOCK_WAIT})
         where = await self._listen.fetchval("SELECT current_database() || '.' || "
                                             "current_schema()")
         self._channel = "coprod_peers_" + hashlib.sha256(str(where).encode()).hexdigest()[:16]
@@ -104,12 +110,14 @@ class PostgresPeerLink:
             log_event(log, logging.WARNING, "peers.publish_failed", error=type(exc).__name__)
 
     async def peer_count(self) -> int:
-        """Other connections listening on this channel now."""
+        """Other connections listening on this channel now, of this database role: a
+        session of another login naming itself after the channel is no peer (it would
+        be waited for, and never answer)."""
         try:
             async with self._use:
                 found = await self._listen.fetchval(
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
-                    "AND pid <> pg_backend_pid()", self._channel)
+                    "AND usename = current_user AND pid <> pg_backend_pid()", self._channel)
         except Exception as exc:
             log_event(log, logging.WARNING, "peers.count_failed", error=type(exc).__name__)
             return 0
@@ -118,8 +126,9 @@ class PostgresPeerLink:
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[None]:
         """A session advisory lock (kept in memory by the server, not written). If the
-        connection is lost the work goes on unlocked (logged): at worst two processes
-        make two keys, and each seals and counts under its own."""
+        connection is lost, or the lock is not had within `LOCK_WAIT`, the work goes on
+        unlocked (logged): at worst two processes make two keys, and each seals and
+        counts under its own."""
         key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big", signed=True)
         async with self._lock_use:
             held = await self._lock("SELECT pg_advisory_lock($1, $2)", key)
