@@ -225,8 +225,10 @@ def shares(count: int) -> list[list[int]]:
 
 @contextlib.contextmanager
 def processes(count: int, label: str, folder: Path, url: str, key: str, fake: ManyServers,
-              requests_per_second: int) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """`count` real `coprod run --platform discord` processes; SIGTERM afterwards."""
+              requests_per_second: int, slots: int = 0,
+              ) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`count` real `coprod run --platform discord` processes, each with `slots` sends
+    in flight (`CONCURRENCY` unless given); SIGTERM afterwards."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COPROD_", "DISCORD_", "SLACK_"))}
     env.update({"PYTHONPATH": str(REPO), "PYTHONUTF8": "1", "COPROD_DATABASE_URL": url,
@@ -240,7 +242,8 @@ def processes(count: int, label: str, folder: Path, url: str, key: str, fake: Ma
                 "discord": {"shard_count": SHARDS, "shard_ids": shard_ids,
                             "command_sync": "global",
                             "requests_per_second": requests_per_second},
-                "delivery": {"concurrency": CONCURRENCY, "lease_seconds": LEASE_SECONDS},
+                "delivery": {"concurrency": slots or CONCURRENCY,
+                             "lease_seconds": LEASE_SECONDS},
                 "meetings": {"coming_up_day": "never"},
             })
             with (folder / f"coprod-{label}-{n}.log").open("ab") as log:
@@ -358,9 +361,10 @@ async def _wait(check: Any, limit: float, what: str,
 
 
 async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: float,
-                   limit: int, folder: Path) -> Result:
-    """Seed a fresh database, start `count` processes, wait for every reminder at the
-    fake, then check the outbox."""
+                   limit: int, folder: Path, slots: int = 0) -> Result:
+    """Seed a fresh database, start `count` processes (each with `slots` sends in
+    flight, `CONCURRENCY` unless given), wait for every reminder at the fake, then check
+    the outbox."""
     fake = ManyServers(size.groups, latency)
     await fake.start()
     try:
@@ -375,8 +379,9 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
             load = os.getloadavg()[0]
             started = time.monotonic()
             due_mono = started + (first_due - datetime.now(UTC)).total_seconds()
-            label = f"{'limit' if limit else 'scale'}-{count}"
-            with processes(count, label, folder, url, key, fake, per_process) as procs:
+            label = f"{'limit' if limit else 'scale'}-{count}{f'-{slots}' if slots else ''}"
+            with processes(count, label, folder, url, key, fake, per_process,
+                           slots) as procs:
                 await _wait(lambda: _ready(folder, label, count) >= count, READY_LIMIT_S,
                             "every process to connect", procs, folder)
                 ready_mono = time.monotonic()
@@ -436,10 +441,21 @@ def _once(r: Result) -> str:
             f"{r.repeats} resent)")
 
 
-def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int]) -> None:
-    """Deliveries per second per process count, against 1 process."""
+def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int],
+                same_slots: Result | None = None) -> None:
+    """Deliveries per second per process count, against 1 process; and, with
+    `same_slots`, 2 processes against 1 with as many sends in flight as the two."""
     base = results[0].rate
     rows = []
+    two = next((r for r in results if r.count == 2), None)
+    if same_slots is not None and two is not None:
+        rows.append(Row(f"1 process, concurrency {2 * CONCURRENCY}: reminders per s",
+                        f"{same_slots.rate:,.1f}", f"{base:,.1f}",
+                        ratio(same_slots.rate, base)))
+        rows.append(Row("  2 processes against it (the same sends in flight)",
+                        f"{two.rate:,.1f}", f"{same_slots.rate:,.1f}",
+                        ratio(two.rate, same_slots.rate)))
+        rows.append(Row("  each reminder created once at the fake", _once(same_slots)))
     for r in results:
         rows += [
             Row(f"{r.count} process{'es' if r.count > 1 else ''}: reminders per s",
@@ -462,7 +478,10 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int])
                 f"{size.groups:,} groups, {size.members:,} members, PostgreSQL, fake "
                 f"Discord answering in {latency[0]}-{latency[1]} ms", rows)
     note(f"baseline = 1 process in this run; each process: [delivery] concurrency "
-         f"{CONCURRENCY}, its own request pacing off; load average at each start: "
+         f"{CONCURRENCY}, its own request pacing off. The strongest one-process baseline "
+         "for 2 processes is 1 process with as many sends in flight as the two (shown "
+         "when 2 processes run): where it is as fast, a second process adds send slots, "
+         "not capacity. Load average at each start: "
          + ", ".join(f"{r.load:.1f}" for r in results) + f"; {os.cpu_count()} cores.")
     _breakdown(results)
     note("leaves out: members' commands, Discord's per-route limits, the network "
@@ -536,14 +555,18 @@ async def main(argv: Sequence[str]) -> int:
         size = Size(groups, members, reminders, size.lead_s)
     results: list[Result] = []
     limited: list[Result] = []
+    same_slots: Result | None = None
     with tempfile.TemporaryDirectory(prefix="coprod-scale-") as tmp:
         folder = Path(args.keep_logs or tmp)
         folder.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, at start
         try:
             results = [await run_once(n, size, latency, SCALE_SPREAD_S, 0, folder)
                        for n in counts]
+            same_slots = (await run_once(1, size, latency, SCALE_SPREAD_S, 0, folder,
+                                         slots=2 * CONCURRENCY)
+                          if 1 in counts and 2 in counts else None)
             if results:
-                scale_table(size, results, latency)
+                scale_table(size, results, latency, same_slots)
             limited += [await run_once(n, size, latency, LIMIT_SPREAD_S, DISCORD_LIMIT,
                                       folder) for n in limit_counts]
             if limited:
@@ -556,7 +579,12 @@ async def main(argv: Sequence[str]) -> int:
     for r in results:
         if r.count > 1 and base:
             print(f"scale: {r.count} processes {r.rate / base:.2f}x of 1")
-    return 0 if all(r.delivered_once for r in [*results, *limited]) else 1
+    two = next((r for r in results if r.count == 2), None)
+    if same_slots is not None and two is not None:
+        print(f"scale: 2 processes {two.rate / same_slots.rate:.2f}x of 1 with the same "
+              f"sends in flight ({2 * CONCURRENCY})")
+    checked = [*results, *limited, *([same_slots] if same_slots else [])]
+    return 0 if all(r.delivered_once for r in checked) else 1
 
 
 if __name__ == "__main__":

@@ -31,11 +31,11 @@ from storage.members import encrypted_columns
 from storage.packages import compose_storage, storage_packages
 from storage.sqlite import SqliteStorage
 from tests.backends import opened
-from tests.toy import kudos_storage
 from tests.toy.kudos import package as kudos
 from tests.toy.kudos import wording
 from tests.toy.kudos.config import KudosConfig
 from tests.toy.kudos.store import KudosStore
+from tests.toy.storage import kudos as kudos_storage
 
 WORDS = "Thanks for the tea and the biscuits"
 

@@ -1,4 +1,7 @@
-"""What the kudos feature says."""
+"""What the kudos feature says: in English only, unlike a real feature (which makes a
+`Domain` and says everything through `_`/`ngettext`, as docs/adding-a-feature.md
+shows): a toy's domain would have no catalogs, and the translation tests require every
+domain's in every language."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.package import EncryptedColumn, StoragePackage
+from storage.package import declare, sealed
 from storage.schema import Migration
 from storage.sql import SqlBase, to_micros
 
@@ -31,14 +31,10 @@ class SqlKudos(SqlBase):
         return int(rows[0][0])
 
 
-STORAGE = StoragePackage(
-    feature="kudos",
-    sql=SqlKudos,
-    migrations=(Migration(KUDOS_VERSION, "kudos", ("""CREATE TABLE kudos (
+STORAGE = declare(__name__, SqlKudos, (Migration(KUDOS_VERSION, "kudos", ("""
+    CREATE TABLE kudos (
         id         INTEGER PRIMARY KEY AUTOINCREMENT,
         group_id   TEXT    NOT NULL,
         body       TEXT    NOT NULL,
         created_at INTEGER NOT NULL
-    )""",)),),
-    encrypted=(EncryptedColumn("kudos", ("id",), "body"),),
-)
+    )""",)),), encrypted=sealed("kudos", "body"))

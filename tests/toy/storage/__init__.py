@@ -1,0 +1,1 @@
+"""The toy features' storage packages, laid out as `storage/` is."""
