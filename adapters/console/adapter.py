@@ -188,6 +188,8 @@ class ConsoleAdapter:
         stripped = text.strip()
         if stripped.startswith(":"):
             return await controls.run_control(self, stripped)
+        if me.form is not None and self._names_a_command(stripped, me.form):
+            self.close_form(me)
         if me.form is not None:
             await self.answer_form(me, text)
         elif stripped.startswith("/"):
@@ -271,12 +273,28 @@ class ConsoleAdapter:
 
     def open_form(self, member: Member, form: Form, channel: str | None) -> None:
         """Open a form for a member and ask its first question."""
-        if member.form is not None:
-            with speaking(member.form.form.language):
-                self.screen.note(catalog.console_form_replaced(member.form.form.title))
+        self.close_form(member)
         member.form = FormFill.start(form, channel)
         self.screen.note(opening(form))
         self.ask(member)
+
+    def _names_a_command(self, line: str, fill: FormFill) -> bool:
+        """Whether a line typed while a form asks a one-line question is a command
+        instead (`/meeting list`): a slash and the name of one of the bot's commands.
+        Chat apps show a form in a window of its own, which a command typed in the chat
+        closes; a long answer being written may start with a slash."""
+        if fill.writing or not line.startswith("/"):
+            return False
+        first = line[1:].split(maxsplit=1)[0].lower() if line[1:].strip() else ""
+        registry = self.app.registry
+        return bool(first) and (registry.get(first) is not None or bool(registry.under(first)))
+
+    def close_form(self, member: Member) -> None:
+        """Close the member's form unsent, saying so."""
+        if member.form is not None:
+            with speaking(member.form.form.language):
+                self.screen.note(catalog.console_form_replaced(member.form.form.title))
+            member.form = None
 
     def ask(self, member: Member) -> None:
         """Print the member's current form question, if any."""

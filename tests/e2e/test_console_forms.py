@@ -223,6 +223,23 @@ async def test_form_stays_with_its_member(console: ConsoleRunner) -> None:
     assert seen.submissions[0].actor.user_id == "alice"
 
 
+async def test_a_command_typed_while_a_form_asks_closes_it_and_runs(
+        console: ConsoleRunner) -> None:
+    """Found by an outside trial: `/meeting list` typed at a form's question was taken
+    as the answer. A chat app's form is a window that a command typed in the chat
+    closes; so here: the form closes unsent, saying so, and the command runs. A line
+    that only starts with a slash is still an answer."""
+    seen = Seen()
+    script = "/plan\n/unknownword\n/help\n/plan\nBook club\n"
+    run = await console(script, features=features(seen))
+    assert run.answer("/unknownword").startswith("Question 2 of 4")  # the title's answer
+    closed = run.after("/help")
+    assert closed[0] == "The form “Plan a meeting” was closed; nothing from it was sent."
+    assert closed[1].startswith("[only Alice can see this] coprod: Here is what")
+    assert "Question 1 of 4: Title" in run.answer("/plan", nth=2)
+    assert not seen.submissions
+
+
 async def test_press_updates_the_message(console: ConsoleRunner) -> None:
     seen = Seen()
     script = (":form x=1\n/plan\n:form title=Picnic where=online\n"
