@@ -41,10 +41,15 @@ from bot.features.agreement.store import (
     Decision,
 )
 from bot.features.agreement.wording import N_, _
-from bot.features.anonymity import Sealer, voter_tag
+from bot.features.anonymity import Sealer
 from bot.features.host import FeatureHost
-from bot.features.polls.package import CLOSE_EXAMPLE, Closings, parse_closes, vote_reply
-from bot.features.polls.store import Ballot
+from bot.features.polls.package import (
+    CLOSE_EXAMPLE,
+    Closings,
+    anonymous_ballot,
+    parse_closes,
+    vote_reply,
+)
 from bot.i18n import format_number, speaking, tr
 from bot.logs import log_event
 from bot.messages import Button, Choice, Destination, FormField, Message, Reply
@@ -286,9 +291,8 @@ class Agreement:
         if amendment.status is not AmendmentStatus.OPEN or now >= amendment.closes_at:
             raise UserError(wording.AMENDMENT_CLOSED)
         choice = int(raw)
-        ballot = Ballot(amendment_id, voter_tag(amendment.voter_secret, ctx.group_id,
-                                                ctx.actor.user_id), (choice,),
-                        sealed=self.sealer.seal((choice,)), unseal=self.sealer.unseal)
+        ballot = anonymous_ballot(amendment_id, amendment.voter_secret, ctx.group_id,
+                                  ctx.actor.user_id, (choice,), self.sealer)
         result = await self.host.store.cast_amendment_vote(ballot, now)
         answer = wording.AMENDMENT_YES_BUTTON if choice == YES else wording.AMENDMENT_NO_BUTTON
         return vote_reply(

@@ -22,9 +22,10 @@ from bot.commands import CommandSpec, OptionSpec, OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature, FormSpec
-from bot.features.anonymity import Sealer, coarse_day, voter_tag
+from bot.features.anonymity import Sealer, coarse_day
 from bot.features.host import FeatureHost
 from bot.features.polls import wording
+from bot.features.polls.ballots import anonymous_ballot
 from bot.features.polls.chart import bar_chart_png
 from bot.features.polls.closing import Closings
 from bot.features.polls.reading import (
@@ -177,9 +178,8 @@ class Polls:
         if len(choices) > 1 and not poll.multiple:
             raise UserError(N_("This poll takes one choice. Please pick just one option."))
         if poll.anonymous:
-            ballot = Ballot(poll.poll_id, voter_tag(poll.voter_secret, ctx.group_id,
-                                                    ctx.actor.user_id), choices,
-                            sealed=self.sealer.seal(choices), unseal=self.sealer.unseal)
+            ballot = anonymous_ballot(poll.poll_id, poll.voter_secret, ctx.group_id,
+                                      ctx.actor.user_id, choices, self.sealer)
         else:
             ballot = Ballot(poll.poll_id, ctx.actor.user_id, choices,
                             name=ctx.actor.display_name)
