@@ -212,9 +212,7 @@ class Dispatcher:
         # Cleared before looking, so a wake-up that arrives meanwhile is not lost.
         self._wake.clear()
         delay = IDLE_POLL_SECONDS
-        prefer = self._preference()
-        due = await (self._storage.next_delivery_due(prefer) if prefer is not None
-                     else self._storage.next_delivery_due())
+        due = await self._storage.next_delivery_due(self._preference())
         if due is not None:
             delay = min(delay, max(0.0, (due - self._clock.now()).total_seconds()))
         if delay > 0 and not self._stopping:

@@ -401,13 +401,9 @@ class PostgresBase(SqlBase):
         numbers = sorted({turn_key(key) for key in keys})
         if not numbers:
             return
-        locks = "; ".join(f"SELECT pg_advisory_xact_lock({number})" for number in numbers)
-        if isinstance(db, PgConnection):
-            await db.opened(locks)
-        else:  # pragma: no cover - the stores are only ever given a PgConnection here
-            await db.execute(
-                "SELECT count(pg_advisory_xact_lock(k)) "
-                "FROM (SELECT unnest(?::bigint[]) AS k ORDER BY 1) AS ordered", (numbers,))
+        assert isinstance(db, PgConnection)  # what `_transaction` gives the stores
+        await db.opened("; ".join(f"SELECT pg_advisory_xact_lock({number})"
+                                  for number in numbers))
 
     @contextlib.asynccontextmanager
     async def _transaction(self, *, write: bool = True,

@@ -14,7 +14,6 @@ from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery, Preferen
 from storage.delivered_marks import Mark, Marked, mark_many
 from storage.group_commit import GroupCommit, many_values
 from storage.sql import (
-    CLAIM_OCCURRENCE,
     OPEN_STATUSES,
     SqlBase,
     SqlConnection,
@@ -360,8 +359,7 @@ class SqlCore(SqlBase):
     ) -> bool:
         """Record the occurrence and enqueue its deliveries, once ever per key."""
         async with self._transaction() as db:
-            cursor = await db.execute(CLAIM_OCCURRENCE, (key, owner, to_micros(now)))
-            claimed = cursor.rowcount == 1
+            claimed = await self._claim(db, key, owner, now)
             if claimed:
                 await self._insert_deliveries(db, deliveries, now)
         return claimed

@@ -18,7 +18,7 @@ from bot.outbox import NewDelivery
 from storage.ballot_box import SqlBallotBoxes, poll_box
 from storage.interface import StorageError
 from storage.polls.schema import fill_ballot_boxes
-from storage.sql import CLAIM_OCCURRENCE, SqlConnection, from_micros, to_micros
+from storage.sql import SqlConnection, from_micros, to_micros
 
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
 _POLL_COLUMNS = ("id, group_id, body, anonymous, multiple, closes_at, channel, "
@@ -162,7 +162,7 @@ class SqlPolls(SqlBallotBoxes):
         the database forget every earlier version of the boxes."""
         async with self._transaction() as db:
             await self._turn(db, poll_box(poll_id))  # no vote lands between count and close
-            await db.execute(CLAIM_OCCURRENCE, (occurrence_key, owner, to_micros(now)))
+            await self._claim(db, occurrence_key, owner, now)
             rows = list(await db.execute_fetchall(
                 f"SELECT {_POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,)))
             cursor = await db.execute(

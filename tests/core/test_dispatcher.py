@@ -243,12 +243,12 @@ async def test_the_loop_survives_a_database_error(storage: Storage) -> None:
     real = storage.next_delivery_due
     calls = 0
 
-    async def flaky() -> object:
+    async def flaky(prefer: object = None) -> object:
         nonlocal calls
         calls += 1
         if calls == 1:
             raise StorageError("database is locked")
-        return await real()
+        return await real(prefer)  # type: ignore[arg-type]
 
     storage.next_delivery_due = flaky  # type: ignore[method-assign]
     adapter = Signalling()

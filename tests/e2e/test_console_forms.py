@@ -240,6 +240,25 @@ async def test_a_command_typed_while_a_form_asks_closes_it_and_runs(
     assert not seen.submissions
 
 
+async def test_a_command_of_a_family_closes_the_form_too(console: ConsoleRunner) -> None:
+    """`/meeting list`, the trial's own line: a command found under its family's name."""
+    seen = Seen()
+    run = await console("/plan\n/meeting list\n", features=features(seen))
+    closed = run.after("/meeting list")
+    assert closed[0] == "The form “Plan a meeting” was closed; nothing from it was sent."
+    assert "There are no meetings coming up" in closed[1]
+    assert not seen.submissions
+
+
+async def test_a_line_of_a_long_answer_that_starts_with_a_command_stays_in_it(
+        console: ConsoleRunner) -> None:
+    seen = Seen()
+    script = "/plan\nBook club\nonline\nBring tea\n/help is on page 2\n\n\n"
+    run = await console(script, features=features(seen))
+    assert "was closed" not in run.out
+    assert seen.submissions[0].values["notes"] == "Bring tea\n/help is on page 2"
+
+
 async def test_press_updates_the_message(console: ConsoleRunner) -> None:
     seen = Seen()
     script = (":form x=1\n/plan\n:form title=Picnic where=online\n"

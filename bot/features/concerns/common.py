@@ -44,7 +44,8 @@ def may_handle_cases(host: ConcernsHost, ctx: Context) -> bool:
 
 
 def refuse() -> UserError:
-    """The one refusal for "not a lead", "no such case" and "not yours to see"."""
+    """The refusal for someone who is not a lead (`no_case` answers "no such case" and
+    "not yours to see" alike)."""
     return UserError(N_("That is not available to you. If you need a safeguarding lead, type "
                         "/concern."))
 
