@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -330,10 +331,19 @@ def _unquote(text: str) -> str:
 
 
 def _button(shown: Shown, label: str) -> Button | None:
-    for button in shown.message.buttons:
-        if button.label.casefold() == label.casefold():
+    """The button of that label; or, where none is, the one whose label is that after its
+    number (`Tea` for a poll's `1. Tea`), if only one is."""
+    wanted = label.casefold()
+    buttons = shown.message.buttons
+    for button in buttons:
+        if button.label.casefold() == wanted:
             return button
-    return None
+    numbered = [b for b in buttons
+                if _NUMBERED.sub("", b.label, count=1).casefold() == wanted]
+    return numbered[0] if len(numbered) == 1 else None
+
+
+_NUMBERED = re.compile(r"^\d+\.\s+")
 
 
 def _visible(console: Console, number: int) -> Shown:

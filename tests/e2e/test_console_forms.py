@@ -259,6 +259,16 @@ async def test_a_line_of_a_long_answer_that_starts_with_a_command_stays_in_it(
     assert seen.submissions[0].values["notes"] == "Bring tea\n/help is on page 2"
 
 
+async def test_a_poll_option_is_pressed_by_its_words(console: ConsoleRunner) -> None:
+    """Found by an outside trial: `:press Tea` on a poll's `[1. Tea]` said there was no
+    such button. The words after the number name it too."""
+    run = await console('/poll question="Tea or cake?" options="Tea|Cake"\n'
+                        ":press Tea\n:press 1. Tea\n")
+    assert run.answer(":press Tea").startswith("[only Alice can see this] coprod: ")
+    assert "couldn't find" not in run.answer(":press Tea")
+    assert "already your vote" in run.answer(":press 1. Tea")
+
+
 async def test_press_updates_the_message(console: ConsoleRunner) -> None:
     seen = Seen()
     script = (":form x=1\n/plan\n:form title=Picnic where=online\n"
