@@ -389,11 +389,15 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                     await asyncio.sleep(due_mono - ready_mono)
                 backends = await _backends(url)
                 before = _cpu(procs, backends)
+                at_start = {pid: _ticks([pid]) for pid in backends}
                 await _wait(lambda: len(fake.created) >= size.reminders,
                             size.reminders / 5 + 60, "every reminder", procs, folder)
-                # Backends opened during the burst count from 0 (their start included).
-                backends += [b for b in await _backends(url) if b not in backends]
-                used = [b - a for a, b in zip(before, _cpu(procs, backends), strict=True)]
+                used = [b - a for a, b in zip(before, _cpu(procs, []), strict=True)]
+                # The backends alive at the end, each from its own start reading (one
+                # opened during the burst counts from 0, its start included; one closed
+                # during it is left out, not counted as minus its whole life).
+                used[1] = sum(_ticks([pid]) - at_start.get(pid, 0.0)
+                              for pid in await _backends(url))
                 await asyncio.sleep(1.0)  # anything sent twice would show now
                 outbox = await _outbox(url, key)
                 peaks = [_peak_mb(proc.pid) for proc in procs]
