@@ -16,17 +16,24 @@ import secrets
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+from typing import TypeVar
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.features import registry
-from storage.crypto import FieldCipher, generate_key
-from storage.factory import check_database_setting, open_storage
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.factory import check_database_setting
+from storage.factory import open_storage
 from storage.interface import Storage
 
 T = TypeVar("T")

@@ -8,9 +8,12 @@ import asyncio
 import contextlib
 import secrets
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import aiosqlite
@@ -19,12 +22,18 @@ from _common import Backend
 from adapters.memory import MemoryBot
 from bot.app import App
 from bot.config import Config
-from bot.events import Actor, ButtonPress, Event, FormSubmission
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import Event
+from bot.events import FormSubmission
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.meetings.store import MeetingDraft
-from bot.features.meetings.texts import RSVP_ACTION, RSVP_LABELS, occurrence_value
+from bot.features.meetings.texts import RSVP_ACTION
+from bot.features.meetings.texts import RSVP_LABELS
+from bot.features.meetings.texts import occurrence_value
 from bot.messages import Reply
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.interface import Storage
 
 GROUP = "bench-group"

@@ -34,34 +34,31 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import (
-    Backend,
-    Row,
-    core_on_postgres,
-    fresh_postgres,
-    note,
-    percentile,
-    print_table,
-    ratio,
-    spread,
-    sqlite_backend,
-    sqlite_then_postgres,
-)
-from _workload import (
-    GROUP,
-    feedback,
-    raw_postgres,
-    raw_rows,
-    raw_sqlite,
-    rsvp,
-    running_core,
-)
+from _common import Backend
+from _common import Row
+from _common import core_on_postgres
+from _common import fresh_postgres
+from _common import note
+from _common import percentile
+from _common import print_table
+from _common import ratio
+from _common import spread
+from _common import sqlite_backend
+from _common import sqlite_then_postgres
+from _workload import GROUP
+from _workload import feedback
+from _workload import raw_postgres
+from _workload import raw_rows
+from _workload import raw_sqlite
+from _workload import rsvp
+from _workload import running_core
 
 from bot.events import Event
 from bot.features.meetings.store import RsvpAnswer

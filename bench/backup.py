@@ -26,15 +26,23 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import Row, note, percentile, print_table, ratio
-from bot.backup import run_backup, run_restore
-from bot.config import Config, Secrets
-from storage.crypto import FieldCipher, generate_key
+from bench._common import Row
+from bench._common import note
+from bench._common import percentile
+from bench._common import print_table
+from bench._common import ratio
+from bot.backup import run_backup
+from bot.backup import run_restore
+from bot.config import Config
+from bot.config import Secrets
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from tests.backup.audit_rows import add_audit_rows
 

@@ -35,22 +35,35 @@ import io
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import Backend, Clock, Row, for_each_backend, note, print_table, ratio, spread
+from _common import Backend
+from _common import Clock
+from _common import Row
+from _common import for_each_backend
+from _common import note
+from _common import print_table
+from _common import ratio
+from _common import spread
 
-from adapters.console import GROUP_ID, ConsoleAdapter
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.console import GROUP_ID
+from adapters.console import ConsoleAdapter
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.commands import CommandSpec
 from bot.config import Config
 from bot.context import Context
 from bot.features import Feature
 from bot.features.registry import PACKAGES
-from bot.messages import Destination, DestinationKind, Message, Reply
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
+from bot.messages import Reply
 from bot.settings import feature_names
 
 TARGET = 30_000

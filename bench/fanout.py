@@ -21,17 +21,26 @@ import asyncio
 import logging
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import Clock, Row, note, print_table, ratio, sqlite_backend
+from _common import Clock
+from _common import Row
+from _common import note
+from _common import print_table
+from _common import ratio
+from _common import sqlite_backend
 
 from adapters.discord import DiscordBot
-from adapters.discord.client import apply_endpoints, restore_endpoints
+from adapters.discord.client import apply_endpoints
+from adapters.discord.client import restore_endpoints
 from bot.app import App
-from bot.config import Config, DiscordConfig
+from bot.config import Config
+from bot.config import DiscordConfig
 from bot.features.meetings import package as meetings
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.store import MeetingDraft

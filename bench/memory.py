@@ -62,7 +62,8 @@ async def measure(database: str) -> dict[str, Any]:
     """Load everything in this (fresh) process; memory before and after."""
     from bot.app import App
     from bot.config import Config
-    from bot.features.registry import PACKAGES, install
+    from bot.features.registry import PACKAGES
+    from bot.features.registry import install
     from storage.crypto import FieldCipher
     from storage.factory import open_storage
 
@@ -99,7 +100,9 @@ async def measure(database: str) -> dict[str, Any]:
 
 async def fill(database: str, key: str) -> float:
     """Groups, meetings and members' check-ins through the storage interface."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC
+    from datetime import datetime
+    from datetime import timedelta
 
     from bot.config_model import WEEKDAYS
     from bot.features.checkins.store import CheckinPrefs
@@ -147,7 +150,10 @@ def measure_in_child(database: str, key: str) -> dict[str, Any]:
 
 async def run_backend(name: str, database: str) -> None:
     """Fill, measure, print one backend's table."""
-    from _common import Row, note, print_table, ratio
+    from _common import Row
+    from _common import note
+    from _common import print_table
+    from _common import ratio
 
     from storage.crypto import generate_key
 
@@ -179,7 +185,9 @@ async def run_backend(name: str, database: str) -> None:
 
 async def main() -> int:
     """SQLite, then PostgreSQL if it can be used."""
-    from _common import Clock, for_each_backend, note
+    from _common import Clock
+    from _common import for_each_backend
+    from _common import note
 
     clock = Clock()
     await for_each_backend(lambda backend: run_backend(backend.name, backend.database))

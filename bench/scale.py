@@ -51,21 +51,33 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import Clock, Row, Skipped, fresh_postgres, note, print_table, ratio, skipped
+from _common import Clock
+from _common import Row
+from _common import Skipped
+from _common import fresh_postgres
+from _common import note
+from _common import print_table
+from _common import ratio
+from _common import skipped
 from aiohttp import web
 
 from bot.features.checkins.store import CheckinPrefs
 from bot.features.meetings.store import MeetingDraft
 from bot.outbox import DeliveryStatus
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from tests.campaigns.recorder import write_config
 from tests.fakes.discord import FakeDiscord

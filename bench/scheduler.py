@@ -53,7 +53,9 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,18 +65,24 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from adapters.memory import MemoryAdapter
-from bench._common import Skipped, fresh_postgres
+from bench._common import Skipped
+from bench._common import fresh_postgres
 from bot.app import App
 from bot.config import Config
 from bot.features.meetings import package as meetings
 from bot.features.meetings.config import MeetingsConfig
-from bot.features.meetings.jobs import PREPARE_AHEAD, MeetingJobs
+from bot.features.meetings.jobs import PREPARE_AHEAD
+from bot.features.meetings.jobs import MeetingJobs
 from bot.features.meetings.store import MeetingDraft
-from bot.messages import Destination, Message
-from bot.outbox import Delivery, NewDelivery, Preference
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import Delivery
+from bot.outbox import NewDelivery
+from bot.outbox import Preference
 from bot.runtime import start_app
 from scheduler import Firing
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
 

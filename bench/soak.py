@@ -30,16 +30,26 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import Row, note, print_table, ratio, spread
-from storage.crypto import FieldCipher, generate_key
-from storage.members import PRUNE_BATCH, PruneCutoffs
+from bench._common import Row
+from bench._common import note
+from bench._common import print_table
+from bench._common import ratio
+from bench._common import spread
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.members import PRUNE_BATCH
+from storage.members import PruneCutoffs
 from storage.sqlite import SqliteStorage
-from tests.soak.month import Day, fast_folder, play
+from tests.soak.month import Day
+from tests.soak.month import fast_folder
+from tests.soak.month import play
 
 MEMBERS = 40
 DAYS = 60

@@ -26,18 +26,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import (
-    Backend,
-    Row,
-    core_on_postgres,
-    fresh_postgres,
-    note,
-    print_table,
-    ratio,
-    sqlite_backend,
-    sqlite_then_postgres,
-)
-from _workload import feedback, raw_postgres, raw_rows, raw_sqlite, running_core
+from _common import Backend
+from _common import Row
+from _common import core_on_postgres
+from _common import fresh_postgres
+from _common import note
+from _common import print_table
+from _common import ratio
+from _common import sqlite_backend
+from _common import sqlite_then_postgres
+from _workload import feedback
+from _workload import raw_postgres
+from _workload import raw_rows
+from _workload import raw_sqlite
+from _workload import running_core
 
 AT_ONCE = 1000
 ONE_BY_ONE = 300

@@ -7,7 +7,11 @@ they are shown are their own language's.
 
 from __future__ import annotations
 
-from bot.typed_words import no_words, shown, typed, understood, yes_words
+from bot.typed_words import no_words
+from bot.typed_words import shown
+from bot.typed_words import typed
+from bot.typed_words import understood
+from bot.typed_words import yes_words
 
 
 def read_yes_no(text: str) -> bool | None:

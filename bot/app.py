@@ -10,50 +10,77 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import TextIO
 
 from bot import catalog
-from bot.answers import read_yes_no, shown_yes_no
-from bot.clock import Clock, SystemClock
-from bot.commands import CommandSpec, Registry, is_listed, may_run, refusal, who_may_run
+from bot.answers import read_yes_no
+from bot.answers import shown_yes_no
+from bot.clock import Clock
+from bot.clock import SystemClock
+from bot.commands import CommandSpec
+from bot.commands import Registry
+from bot.commands import is_listed
+from bot.commands import may_run
+from bot.commands import refusal
+from bot.commands import who_may_run
 from bot.config import Config
-from bot.connection import Connection, ConnectionProbe
+from bot.connection import Connection
+from bot.connection import ConnectionProbe
 from bot.context import Context
 from bot.dispatcher import Dispatcher
 from bot.errors import UserError
-from bot.events import (
-    Actor,
-    ButtonPress,
-    DirectMessageReceived,
-    Event,
-    FormSubmission,
-    Invocation,
-    MemberJoined,
-    MessageShortcut,
-    made_valid,
-    valid_text,
-)
-from bot.features import ActionHandler, Feature, FeatureFactory, FormSpec, ShortcutSpec
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import Event
+from bot.events import FormSubmission
+from bot.events import Invocation
+from bot.events import MemberJoined
+from bot.events import MessageShortcut
+from bot.events import made_valid
+from bot.events import valid_text
+from bot.features import ActionHandler
+from bot.features import Feature
+from bot.features import FeatureFactory
+from bot.features import FormSpec
+from bot.features import ShortcutSpec
 from bot.features.package import FeaturePackage
 from bot.hosting import Host
-from bot.i18n import SOURCE, speaking
-from bot.languages import LanguageBook, LanguageStore
+from bot.i18n import SOURCE
+from bot.i18n import speaking
+from bot.languages import LanguageBook
+from bot.languages import LanguageStore
 from bot.logs import log_event
-from bot.messages import FormField, Message, Reply
-from bot.metrics import EVENT_KINDS, NO_METRICS, OTHER, Metrics
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
+from bot.metrics import EVENT_KINDS
+from bot.metrics import NO_METRICS
+from bot.metrics import OTHER
+from bot.metrics import Metrics
 from bot.parsing import parse_command_line
 from bot.peers import Peers
 from bot.people import PeopleBook
-from bot.ports import People, Sender
-from bot.roles import Role, resolve_roles
-from bot.settings import GroupSettings, SettingsBook, feature_names
+from bot.ports import People
+from bot.ports import Sender
+from bot.roles import Role
+from bot.roles import resolve_roles
+from bot.settings import GroupSettings
+from bot.settings import SettingsBook
+from bot.settings import feature_names
 from bot.text import has_visible_text
 from bot.typed_words import read_choice
 from scheduler import Scheduler
-from storage.interface import Storage, StorageError
+from storage.interface import Storage
+from storage.interface import StorageError
 from storage.members import EVENTS_OWNER
 
 log = logging.getLogger(__name__)

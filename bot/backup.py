@@ -26,33 +26,41 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from bot import __version__
 from bot.config import Config
-from storage.backup import (
-    CopyUnreadable,
-    copy_and_hash,
-    erasures_since,
-    in_use,
-    inspect_copy,
-    keep_replaced,
-    private_temp,
-    remove_leftovers,
-    schema_differences,
-    sha256_of,
-    snapshot,
-    sync_file,
-    sync_folder,
-    take_owner,
-)
-from storage.crypto import EncryptionKeyError, FieldCipher, read_key_file
-from storage.factory import describe_database, is_postgres, sqlite_path
-from storage.interface import NewerDatabaseError, OtherKeyError, StorageError
-from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION
+from storage.backup import CopyUnreadable
+from storage.backup import copy_and_hash
+from storage.backup import erasures_since
+from storage.backup import in_use
+from storage.backup import inspect_copy
+from storage.backup import keep_replaced
+from storage.backup import private_temp
+from storage.backup import remove_leftovers
+from storage.backup import schema_differences
+from storage.backup import sha256_of
+from storage.backup import snapshot
+from storage.backup import sync_file
+from storage.backup import sync_folder
+from storage.backup import take_owner
+from storage.crypto import EncryptionKeyError
+from storage.crypto import FieldCipher
+from storage.crypto import read_key_file
+from storage.factory import describe_database
+from storage.factory import is_postgres
+from storage.factory import sqlite_path
+from storage.interface import NewerDatabaseError
+from storage.interface import OtherKeyError
+from storage.interface import StorageError
+from storage.migrations import KNOWN_VERSIONS
+from storage.migrations import LATEST_VERSION
 from storage.sqlite import SqliteStorage
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -12,9 +12,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from bot.i18n import Domain, Said, and_list, or_list, plain_list, tr
+from bot.i18n import Domain
+from bot.i18n import Said
+from bot.i18n import and_list
+from bot.i18n import or_list
+from bot.i18n import plain_list
+from bot.i18n import tr
 from bot.text import echo
-from bot.typed_words import no_words, shown, yes_words
+from bot.typed_words import no_words
+from bot.typed_words import shown
+from bot.typed_words import yes_words
 
 # The core's catalog domain ("coprod", bot/locales/): everything members and the console
 # user read goes through it. Lines for whoever runs the bot (the command line, start-up)

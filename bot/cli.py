@@ -11,33 +11,36 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
+from typing import cast
 
-from bot import __version__, catalog, copy_to_postgres
-from bot.config import Config, ConfigError, default_config_path, load_config
+from bot import __version__
+from bot import catalog
+from bot import copy_to_postgres
+from bot.config import Config
+from bot.config import ConfigError
+from bot.config import default_config_path
+from bot.config import load_config
 from bot.features import registry
-from bot.logs import LogFile, configure_logging
-from bot.runtime import (
-    LOCAL_PLATFORMS,
-    PLATFORMS,
-    build_app,
-    choose_platform,
-    health_server,
-    make_cipher,
-    opened_storage,
-    platform_runner,
-    start_app,
-)
-from bot.startup import (
-    EXIT_CONFIG,
-    STARTUP_ERRORS,
-    check_config,
-    database_exists,
-    explain,
-    log_path_for,
-    prepare,
-    shares_terminal,
-)
+from bot.logs import LogFile
+from bot.logs import configure_logging
+from bot.runtime import LOCAL_PLATFORMS
+from bot.runtime import PLATFORMS
+from bot.runtime import build_app
+from bot.runtime import choose_platform
+from bot.runtime import health_server
+from bot.runtime import make_cipher
+from bot.runtime import opened_storage
+from bot.runtime import platform_runner
+from bot.runtime import start_app
+from bot.startup import EXIT_CONFIG
+from bot.startup import STARTUP_ERRORS
+from bot.startup import check_config
+from bot.startup import database_exists
+from bot.startup import explain
+from bot.startup import log_path_for
+from bot.startup import prepare
+from bot.startup import shares_terminal
 from storage.crypto import generate_key
 
 if TYPE_CHECKING:

@@ -9,17 +9,24 @@ core checks every invocation against its spec, whatever the platform already che
 from __future__ import annotations
 
 import difflib
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from bot import catalog
 from bot.answers import read_yes_no
 from bot.errors import UserError
-from bot.messages import Choice, Reply
+from bot.messages import Choice
+from bot.messages import Reply
 from bot.roles import Role
-from bot.typed_words import choice_words, read_choice
+from bot.typed_words import choice_words
+from bot.typed_words import read_choice
 
 if TYPE_CHECKING:
     from bot.context import Context

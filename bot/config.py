@@ -16,50 +16,48 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 from dotenv import dotenv_values
 from pydantic import BaseModel
 
-from bot.config_model import (
-    ConfigSection,
-    read_section,
-    replace_sections,
-    section_of,
-    shown,
-    toml_name,
-    unknown_key,
-)
-from bot.config_sections import (
-    CORE_SECTIONS,
-    DEFAULT_CONSOLE_MEMBERS,
-    LOG_LEVELS,
-    BotSection,
-    ConsoleMember,
-    ConsoleSection,
-    DeliverySection,
-    DiscordConfig,
-    HealthSection,
-    RecordConfig,
-    SchedulerSection,
-    SlackConfig,
-    check_url,
-    health_env_switch,
-    health_switch,
-    listen_host,
-    shard_problems,
-)
+from bot.config_model import ConfigSection
+from bot.config_model import read_section
+from bot.config_model import replace_sections
+from bot.config_model import section_of
+from bot.config_model import shown
+from bot.config_model import toml_name
+from bot.config_model import unknown_key
+from bot.config_sections import CORE_SECTIONS
+from bot.config_sections import DEFAULT_CONSOLE_MEMBERS
+from bot.config_sections import LOG_LEVELS
+from bot.config_sections import BotSection
+from bot.config_sections import ConsoleMember
+from bot.config_sections import ConsoleSection
+from bot.config_sections import DeliverySection
+from bot.config_sections import DiscordConfig
+from bot.config_sections import HealthSection
+from bot.config_sections import RecordConfig
+from bot.config_sections import SchedulerSection
+from bot.config_sections import SlackConfig
+from bot.config_sections import check_url
+from bot.config_sections import health_env_switch
+from bot.config_sections import health_switch
+from bot.config_sections import listen_host
+from bot.config_sections import shard_problems
 from bot.feature_catalogue import installed_features
-from bot.settings import (
-    SETTING_KEYS,
-    GroupSettings,
-    SettingError,
-    apply_settings,
-    setting_spec,
-)
-from storage.factory import check_database_setting, describe_database
+from bot.settings import SETTING_KEYS
+from bot.settings import GroupSettings
+from bot.settings import SettingError
+from bot.settings import apply_settings
+from bot.settings import setting_spec
+from storage.factory import check_database_setting
+from storage.factory import describe_database
 
 M = TypeVar("M", bound=BaseModel)
 

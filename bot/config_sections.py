@@ -8,10 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated
+from typing import Any
+from typing import Literal
 
-from bot.config_model import ConfigSection, checked, one_of, whole_number
-from bot.settings import SettingError, check_channel
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import one_of
+from bot.config_model import whole_number
+from bot.settings import SettingError
+from bot.settings import check_channel
 
 # An upper bound for `[discord] shard_count` that catches typos.
 MAX_SHARDS = 10000

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Protocol
 
 from bot.clock import Clock
-from bot.events import Actor, Event
+from bot.events import Actor
+from bot.events import Event
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.settings import GroupSettings, SettingsBook
+from bot.settings import GroupSettings
+from bot.settings import SettingsBook
 
 if TYPE_CHECKING:
     from bot.config import Config

@@ -18,23 +18,27 @@ from dataclasses import replace
 from typing import TextIO
 
 from bot import catalog
-from bot.config import Config, ConfigError
+from bot.config import Config
+from bot.config import ConfigError
 from bot.startup import EXIT_CONFIG
-from storage.copy import (
-    CopyError,
-    CopyReport,
-    SchemaDiffers,
-    SchemaVersionDiffers,
-    SourceChanged,
-    SourceUnusable,
-    TableCopied,
-    TargetNotEmpty,
-    ValueNotCopyable,
-    VerifyFailed,
-    copy_to_postgres,
-)
-from storage.factory import check_database_setting, describe_database, is_postgres, sqlite_path
-from storage.interface import DatabaseUnreachable, NewerDatabaseError, StorageError
+from storage.copy import CopyError
+from storage.copy import CopyReport
+from storage.copy import SchemaDiffers
+from storage.copy import SchemaVersionDiffers
+from storage.copy import SourceChanged
+from storage.copy import SourceUnusable
+from storage.copy import TableCopied
+from storage.copy import TargetNotEmpty
+from storage.copy import ValueNotCopyable
+from storage.copy import VerifyFailed
+from storage.copy import copy_to_postgres
+from storage.factory import check_database_setting
+from storage.factory import describe_database
+from storage.factory import is_postgres
+from storage.factory import sqlite_path
+from storage.interface import DatabaseUnreachable
+from storage.interface import NewerDatabaseError
+from storage.interface import StorageError
 from storage.migrations import LATEST_VERSION
 
 COMMAND = "copy-to-postgres"

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import catalog

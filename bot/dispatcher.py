@@ -14,21 +14,22 @@ import asyncio
 import logging
 import random
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable
+from collections.abc import Collection
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.errors import (
-    DeliveryError,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    Transient,
-    UnsupportedMessage,
-)
+from bot.errors import DeliveryError
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import RateLimited
+from bot.errors import Transient
+from bot.errors import UnsupportedMessage
 from bot.logs import log_event
-from bot.metrics import NO_METRICS, Metrics
-from bot.outbox import Delivery, Preference
+from bot.metrics import NO_METRICS
+from bot.metrics import Metrics
+from bot.outbox import Delivery
+from bot.outbox import Preference
 from bot.ports import Sender
 from storage.interface import Storage
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import fields
+from dataclasses import is_dataclass
+from dataclasses import replace
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ installs it here once, before any config is read or settings are made
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from bot.config_model import ConfigSection
 

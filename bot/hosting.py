@@ -3,13 +3,24 @@ feature's declaration says it needs (its store, its config section)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Generic
+from typing import Protocol
+from typing import TypeVar
+from typing import overload
 
 from bot.commands import CommandSpec
 from bot.context import Services
-from bot.events import Actor, Event
-from bot.features.host import CoreHost, Handling, NoticeProvider, Scheduling
+from bot.events import Actor
+from bot.events import Event
+from bot.features.host import CoreHost
+from bot.features.host import Handling
+from bot.features.host import NoticeProvider
+from bot.features.host import Scheduling
 from bot.messages import Reply
 from bot.peers import Peers
 from bot.roles import Role

@@ -25,15 +25,21 @@ import functools
 import gettext
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypeVar
+from typing import cast
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
+from babel import UnknownLocaleError
 from babel.dates import format_datetime
 from babel.lists import format_list
 from babel.numbers import format_decimal

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 from bot.catalog import FORM_SEND
-from bot.i18n import Text, language, tr
+from bot.i18n import Text
+from bot.i18n import language
+from bot.i18n import tr
 
 ButtonStyle = Literal["primary", "secondary", "danger", "success"]
 FieldKind = Literal["short", "paragraph", "choice", "yes_no"]

@@ -8,10 +8,12 @@ its state change, so both land in one transaction. The dispatcher later claims s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from enum import StrEnum
 
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 
 
 class DeliveryStatus(StrEnum):

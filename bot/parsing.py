@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionType, Registry
+from bot.commands import CommandSpec
+from bot.commands import OptionType
+from bot.commands import Registry
 from bot.errors import UserError
 
 

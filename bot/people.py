@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.logs import log_event
-from bot.ports import People, PeopleUnavailable, Person
+from bot.ports import People
+from bot.ports import PeopleUnavailable
+from bot.ports import Person
 from bot.roles import role_key
 
 log = logging.getLogger(__name__)

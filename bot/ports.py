@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 
 
 class Sender(Protocol):

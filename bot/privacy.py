@@ -17,23 +17,30 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from bot import catalog
 from bot.config import Config
-from bot.i18n import SOURCE, speaking, tr, translations
-from storage.crypto import (
-    DecryptionError,
-    FieldCipher,
-    generate_key,
-    read_key_file,
-    write_key_file,
-)
+from bot.i18n import SOURCE
+from bot.i18n import speaking
+from bot.i18n import tr
+from bot.i18n import translations
+from storage.crypto import DecryptionError
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.crypto import read_key_file
+from storage.crypto import write_key_file
 from storage.interface import Storage
-from storage.members import EncryptedColumn, Erasure, encrypted_columns, export_sections
+from storage.members import EncryptedColumn
+from storage.members import Erasure
+from storage.members import encrypted_columns
+from storage.members import export_sections
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -242,7 +249,8 @@ def _member_and_group(member: str, group: str | None, stderr: TextIO,
 async def run_export(config: Config, member: str, group: str | None, out: str | None,
                      *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """`coprod export --member ID [--group G] [--out FILE]`; returns the exit code."""
-    from bot.runtime import make_cipher, opened_storage
+    from bot.runtime import make_cipher
+    from bot.runtime import opened_storage
 
     target = _member_and_group(member, group, stderr)
     if target is None:
@@ -270,7 +278,8 @@ async def run_erase(config: Config, member: str, group: str | None, by: str | No
                     yes: bool, *, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
                     ask: Callable[[str], str] = input) -> int:
     """`coprod erase --member ID [--group G] [--by NAME] [--yes]`; returns the exit code."""
-    from bot.runtime import make_cipher, opened_storage
+    from bot.runtime import make_cipher
+    from bot.runtime import opened_storage
 
     target = _member_and_group(member, group, stderr)
     if target is None:
@@ -311,7 +320,8 @@ async def run_rotate_key(config: Config, *, stdout: TextIO = sys.stdout,
                          stderr: TextIO = sys.stderr,
                          settle_seconds: float = SETTLE_SECONDS) -> int:
     """`coprod rotate-key`: re-encrypt everything under a new key while the bot runs."""
-    from bot.runtime import key_path_for, opened_storage
+    from bot.runtime import key_path_for
+    from bot.runtime import opened_storage
 
     from_env = bool(config.secrets.encryption_key)
     path: Path | None = None

@@ -6,8 +6,11 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -15,16 +18,18 @@ from urllib.parse import urlsplit
 from bot import catalog
 from bot.app import App
 from bot.clock import Clock
-from bot.config import Config, ConfigError
+from bot.config import Config
+from bot.config import ConfigError
 from bot.listening import health_wanted
-from storage.crypto import (
-    EncryptionKeyError,
-    FieldCipher,
-    KeyFileCipher,
-    load_or_create_key_file,
-)
-from storage.factory import is_postgres, open_storage, sqlite_path
-from storage.interface import Storage, StorageError
+from storage.crypto import EncryptionKeyError
+from storage.crypto import FieldCipher
+from storage.crypto import KeyFileCipher
+from storage.crypto import load_or_create_key_file
+from storage.factory import is_postgres
+from storage.factory import open_storage
+from storage.factory import sqlite_path
+from storage.interface import Storage
+from storage.interface import StorageError
 
 PLATFORMS = ("console", "discord", "slack", "record")
 # Platforms that need no token and may keep their encryption key in a file beside the

@@ -7,15 +7,23 @@ description serves the config file's validation, `/setup` and its listing.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
+from zoneinfo import available_timezones
 
 from bot import catalog
 from bot.errors import SettingError as SettingError  # checks everywhere raise it from here
 from bot.feature_catalogue import installed_features
-from bot.i18n import language_name, languages, read_language, tr
+from bot.i18n import language_name
+from bot.i18n import languages
+from bot.i18n import read_language
+from bot.i18n import tr
 
 
 def feature_names() -> tuple[str, ...]:

@@ -14,23 +14,35 @@ import asyncio
 import importlib
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from bot import catalog
-from bot.config import Config, ConfigError
-from bot.errors import PlatformStartError, PlatformUnreachable, TokenRefused
-from bot.listening import PortUnavailable, check_ports, port_problem
-from bot.runtime import LOCAL_PLATFORMS, check_key_file, key_path_for, make_cipher
-from storage.crypto import EncryptionKeyError, FieldCipher, generate_key, read_key_file
-from storage.factory import is_postgres, open_storage, sqlite_path
-from storage.interface import (
-    DatabaseUnreachable,
-    NewerDatabaseError,
-    OtherKeyError,
-    StorageError,
-)
+from bot.config import Config
+from bot.config import ConfigError
+from bot.errors import PlatformStartError
+from bot.errors import PlatformUnreachable
+from bot.errors import TokenRefused
+from bot.listening import PortUnavailable
+from bot.listening import check_ports
+from bot.listening import port_problem
+from bot.runtime import LOCAL_PLATFORMS
+from bot.runtime import check_key_file
+from bot.runtime import key_path_for
+from bot.runtime import make_cipher
+from storage.crypto import EncryptionKeyError
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.crypto import read_key_file
+from storage.factory import is_postgres
+from storage.factory import open_storage
+from storage.factory import sqlite_path
+from storage.interface import DatabaseUnreachable
+from storage.interface import NewerDatabaseError
+from storage.interface import OtherKeyError
+from storage.interface import StorageError
 
 EXIT_CONFIG = 2
 

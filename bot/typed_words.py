@@ -10,10 +10,15 @@ shows them, and names in an error, is the Welsh.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Protocol
 
-from bot.i18n import SOURCE, Domain, Text, speaking, tr
+from bot.i18n import SOURCE
+from bot.i18n import Domain
+from bot.i18n import Text
+from bot.i18n import speaking
+from bot.i18n import tr
 
 # The core's catalog (the domain of bot/catalog.py: bot/locales/coprod.po).
 _core = Domain("coprod", __file__)

@@ -5,7 +5,10 @@ Each firing first claims its occurrence in storage (key: schedule id + due time)
 restart or a second process never sends it twice. See `scheduler.core`.
 """
 
-from scheduler.core import Firing, FiringJob, NextDue, Scheduler
+from scheduler.core import Firing
+from scheduler.core import FiringJob
+from scheduler.core import NextDue
+from scheduler.core import Scheduler
 from scheduler.schedules import once
 
 __all__ = ["Firing", "FiringJob", "NextDue", "Scheduler", "once"]

@@ -37,16 +37,20 @@ import asyncio
 import heapq
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
 from bot.logs import log_event
-from bot.metrics import NO_METRICS, Metrics
+from bot.metrics import NO_METRICS
+from bot.metrics import Metrics
 from storage.interface import Storage
 
 log = logging.getLogger(__name__)

@@ -25,11 +25,13 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.interface import StorageError
 from storage.sqlite import SqliteStorage
 from storage.sqlite_base import BUSY_TIMEOUT_MS

@@ -30,12 +30,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from bot.features.polls.store import Ballot, VoteResult
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import VoteResult
 from storage.interface import StorageError
-from storage.sql import SqlBase, SqlConnection
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
 
 log = logging.getLogger(__name__)
 

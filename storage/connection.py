@@ -7,8 +7,11 @@ without importing the stores' shared code (and no import cycle runs through it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+from typing import Protocol
 
 Params = Sequence[Any] | Mapping[str, Any]
 """A statement's parameters: `?` marks in order, or `:name` marks by name."""

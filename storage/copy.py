@@ -33,7 +33,10 @@ import graphlib
 import hashlib
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,11 +44,21 @@ from urllib.parse import quote
 
 import aiosqlite
 
-from storage.copy_values import CONVERTERS, Convert, row_digest
-from storage.crypto import FieldCipher, generate_key
-from storage.interface import DatabaseUnreachable, NewerDatabaseError, StorageError
-from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION
-from storage.postgres import WRITE_LOCK, PostgresStorage, _driver, _safe, _why_unreachable
+from storage.copy_values import CONVERTERS
+from storage.copy_values import Convert
+from storage.copy_values import row_digest
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.interface import DatabaseUnreachable
+from storage.interface import NewerDatabaseError
+from storage.interface import StorageError
+from storage.migrations import KNOWN_VERSIONS
+from storage.migrations import LATEST_VERSION
+from storage.postgres import WRITE_LOCK
+from storage.postgres import PostgresStorage
+from storage.postgres import _driver
+from storage.postgres import _safe
+from storage.postgres import _why_unreachable
 
 SCHEMA_TABLE = "schema_version"
 BATCH_ROWS = 5000

@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from storage.crypto import FieldCipher
-from storage.interface import Storage, StorageError
-from storage.postgres import DEFAULT_POOL_SIZE, PostgresStorage
+from storage.interface import Storage
+from storage.interface import StorageError
+from storage.postgres import DEFAULT_POOL_SIZE
+from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
 
 _SQLITE_PREFIX = "sqlite:///"

@@ -8,13 +8,21 @@ rows commit together or not at all. No SQL exists outside `storage/`.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from abc import ABC
+from abc import abstractmethod
+from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from bot.messages import Destination, Message
-from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery, Preference
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import Delivery
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
+from bot.outbox import Preference
 from bot.peers import PeerLink
 from storage.members import MemberDataStore
 

@@ -34,17 +34,26 @@ import hashlib
 import logging
 import re
 import socket
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.outbox import NewDelivery
 from bot.peers import PeerLink
 from storage.crypto import FieldCipher
-from storage.interface import DatabaseUnreachable, Storage, StorageError
+from storage.interface import DatabaseUnreachable
+from storage.interface import Storage
+from storage.interface import StorageError
 from storage.packages import compose_storage
 from storage.peer_link import PostgresPeerLink
-from storage.sql import Params, SqlBase, SqlConnection, SqlCursor
+from storage.sql import Params
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
+from storage.sql import SqlCursor
 from storage.sql_core import SqlCore
 from storage.sql_members import SqlMembers
 

@@ -16,26 +16,36 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Collection, Sequence
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from typing import TypeVar
 
-from bot.messages import (
-    Destination,
-    destination_from_dict,
-    destination_to_dict,
-    message_from_dict,
-    message_to_dict,
-)
-from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery
+from bot.messages import Destination
+from bot.messages import destination_from_dict
+from bot.messages import destination_to_dict
+from bot.messages import message_from_dict
+from bot.messages import message_to_dict
+from bot.outbox import Delivery
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from storage.connection import Params as Params
 from storage.connection import SqlConnection as SqlConnection
 from storage.connection import SqlCursor as SqlCursor
 from storage.crypto import FieldCipher
 from storage.group_commit import many_values
-from storage.interface import NewerDatabaseError, OtherKeyError, StorageError
+from storage.interface import NewerDatabaseError
+from storage.interface import OtherKeyError
+from storage.interface import StorageError
 from storage.members import encrypted_columns
-from storage.migrations import KNOWN_VERSIONS, LATEST_VERSION, pending
+from storage.migrations import KNOWN_VERSIONS
+from storage.migrations import LATEST_VERSION
+from storage.migrations import pending
 
 log = logging.getLogger(__name__)
 

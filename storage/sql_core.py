@@ -4,24 +4,34 @@ SQL both databases run; see storage/sql.py."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from bot.logs import log_event
-from bot.messages import Destination, Message, destination_to_dict, message_to_dict
-from bot.outbox import Delivery, DeliveryStatus, Fallback, NewDelivery, Preference
-from storage.delivered_marks import Mark, Marked, mark_many
-from storage.group_commit import GroupCommit, many_values
-from storage.sql import (
-    OPEN_STATUSES,
-    SqlBase,
-    SqlConnection,
-    _json,
-    blank_destination,
-    from_micros,
-    to_micros,
-)
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import destination_to_dict
+from bot.messages import message_to_dict
+from bot.outbox import Delivery
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
+from bot.outbox import Preference
+from storage.delivered_marks import Mark
+from storage.delivered_marks import Marked
+from storage.delivered_marks import mark_many
+from storage.group_commit import GroupCommit
+from storage.group_commit import many_values
+from storage.sql import OPEN_STATUSES
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
+from storage.sql import _json
+from storage.sql import blank_destination
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 log = logging.getLogger(__name__)
 

@@ -16,21 +16,23 @@ from datetime import datetime
 from typing import Any
 
 from storage.interface import StorageError
-from storage.members import (
-    EncryptedColumn,
-    Erasure,
-    ErasureRecord,
-    MemberDataStore,
-    MemberRecords,
-    Reseal,
-    ResealBatch,
-    RetentionCutoffs,
-    encrypted_columns,
-    export_sections,
-)
+from storage.members import EncryptedColumn
+from storage.members import Erasure
+from storage.members import ErasureRecord
+from storage.members import MemberDataStore
+from storage.members import MemberRecords
+from storage.members import Reseal
+from storage.members import ResealBatch
+from storage.members import RetentionCutoffs
+from storage.members import encrypted_columns
+from storage.members import export_sections
 from storage.package import MemberTx
 from storage.packages import storage_packages
-from storage.sql import SqlBase, _json, from_micros, iso_time, to_micros
+from storage.sql import SqlBase
+from storage.sql import _json
+from storage.sql import from_micros
+from storage.sql import iso_time
+from storage.sql import to_micros
 from storage.sql_prune import SqlPrune
 
 _HELD = "('pending', 'sending', 'undeliverable')"

@@ -17,9 +17,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.members import EVENTS_OWNER, PRUNE_BATCH, PruneCutoffs
+from storage.members import EVENTS_OWNER
+from storage.members import PRUNE_BATCH
+from storage.members import PruneCutoffs
 from storage.packages import storage_packages
-from storage.sql import SqlBase, to_micros
+from storage.sql import SqlBase
+from storage.sql import to_micros
 
 _OCCURRENCES = ("DELETE FROM occurrences WHERE key IN (SELECT key FROM occurrences "
                 "WHERE claimed_at < ? AND owner {} ? LIMIT ?)")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from storage.interface import Storage
 from storage.packages import compose_storage
-from storage.sql import from_micros, to_micros
+from storage.sql import from_micros
+from storage.sql import to_micros
 from storage.sql_core import SqlCore
 from storage.sql_members import SqlMembers
-from storage.sqlite_base import MIN_SQLITE_VERSION, SqliteBase
+from storage.sqlite_base import MIN_SQLITE_VERSION
+from storage.sqlite_base import SqliteBase
 
 
 class _SqliteStorage(SqlMembers, SqlCore, SqliteBase, Storage):

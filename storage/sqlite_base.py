@@ -28,7 +28,8 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +37,15 @@ import aiosqlite
 
 from storage.crypto import FieldCipher
 from storage.interface import StorageError
-from storage.sql import (
-    INSERT_DELIVERY,
-    OPEN_STATUSES,
-    Params,
-    SqlBase,
-    SqlConnection,
-    SqlCursor,
-    _json,
-    from_micros,
-    to_micros,
-)
+from storage.sql import INSERT_DELIVERY
+from storage.sql import OPEN_STATUSES
+from storage.sql import Params
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
+from storage.sql import SqlCursor
+from storage.sql import _json
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 log = logging.getLogger(__name__)
 

@@ -137,7 +137,8 @@ async def raw_rows(store: Storage, sql: str, params: tuple[object, ...] = ()
                    ) -> list[dict[str, object]]:
     """Rows read (or written, and committed) past the storage code, straight in the
     database, to check what is really stored. `sql` uses `?` placeholders on both."""
-    from storage.postgres import PostgresStorage, translate
+    from storage.postgres import PostgresStorage
+    from storage.postgres import translate
 
     if isinstance(store, PostgresStorage):
         import asyncpg

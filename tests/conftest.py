@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
@@ -18,9 +20,11 @@ from bot.errors import Forbidden
 from bot.features import registry
 from bot.logs import configure_logging
 from bot.messages import DestinationKind
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.interface import Storage
-from tests.backends import BACKENDS, opened_storage
+from tests.backends import BACKENDS
+from tests.backends import opened_storage
 
 # The suite is a composition root: the core learns the registry's features once, here.
 registry.install()

@@ -8,7 +8,8 @@ import asyncio
 import io
 import queue
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
+from collections.abc import Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,8 @@ from bot.config import Config
 from bot.features import FeatureFactory
 from bot.features.registry import PACKAGES
 from bot.runtime import opened_storage
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 
 WAIT_SECONDS = 15.0
 RUN_SECONDS = 30.0

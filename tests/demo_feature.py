@@ -5,16 +5,28 @@ one. Used by the core's event tests and the Slack contract tests."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from bot.app import App
-from bot.commands import CommandSpec, OptionSpec
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
 from bot.context import Context
 from bot.events import MessageShortcut
-from bot.features import Feature, FeatureFactory, FormSpec, ShortcutSpec
-from bot.messages import Button, Choice, Destination, FormField, Message, Reply, Select
+from bot.features import Feature
+from bot.features import FeatureFactory
+from bot.features import FormSpec
+from bot.features import ShortcutSpec
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Destination
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
+from bot.messages import Select
 from bot.outbox import NewDelivery
-from bot.text import neutralise, quote_block
+from bot.text import neutralise
+from bot.text import quote_block
 
 FIELDS = (
     FormField("title", "Title", max_length=10),

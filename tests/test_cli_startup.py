@@ -13,8 +13,11 @@ import socket
 import sqlite3
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, closing, contextmanager
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from contextlib import closing
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +27,13 @@ import pytest
 from bot import catalog
 from storage.crypto import generate_key
 from storage.factory import describe_database
-from tests.backends import need_postgres, postgres_url
+from tests.backends import need_postgres
+from tests.backends import postgres_url
 from tests.contract.slack.oauth import install
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.slack.server import CLIENT_ID, CLIENT_SECRET, FakeSlack
+from tests.fakes.slack.server import CLIENT_ID
+from tests.fakes.slack.server import CLIENT_SECRET
+from tests.fakes.slack.server import FakeSlack
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RUN_SECONDS = 60

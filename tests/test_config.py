@@ -10,23 +10,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.config import (
-    DEFAULT_CONSOLE_MEMBERS,
-    SECRET_NAMES,
-    Config,
-    ConfigError,
-    ConsoleMember,
-    Secrets,
-    known_keys,
-    load_config,
-    load_secrets,
-)
+from bot.config import DEFAULT_CONSOLE_MEMBERS
+from bot.config import SECRET_NAMES
+from bot.config import Config
+from bot.config import ConfigError
+from bot.config import ConsoleMember
+from bot.config import Secrets
+from bot.config import known_keys
+from bot.config import load_config
+from bot.config import load_secrets
 from bot.features.meetings.config import MeetingsConfig
 from bot.runtime import key_path_for
-from bot.settings import SETTING_KEYS, GroupSettings, feature_channels, feature_names
+from bot.settings import SETTING_KEYS
+from bot.settings import GroupSettings
+from bot.settings import feature_channels
+from bot.settings import feature_names
 from tests.toml_writer import toml_document
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -9,22 +9,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Sequence
 from typing import TextIO
 
 from adapters.console import controls
-from adapters.console.forms import FormFill, opening, question
-from adapters.console.reading import catching_ctrl_c, next_line, reader_for
+from adapters.console.forms import FormFill
+from adapters.console.forms import opening
+from adapters.console.forms import question
+from adapters.console.reading import catching_ctrl_c
 from adapters.console.reading import is_terminal as _is_terminal
-from adapters.console.render import Screen, channel_prefix, dm_prefix, private_prefix
-from adapters.console.session import GROUP_ID, Member, Session, describe_member
+from adapters.console.reading import next_line
+from adapters.console.reading import reader_for
+from adapters.console.render import Screen
+from adapters.console.render import channel_prefix
+from adapters.console.render import dm_prefix
+from adapters.console.render import private_prefix
+from adapters.console.session import GROUP_ID
+from adapters.console.session import Member
+from adapters.console.session import Session
+from adapters.console.session import describe_member
 from bot import catalog
 from bot.app import App
 from bot.config import Config
-from bot.events import DirectMessageReceived, Event, FormSubmission
-from bot.i18n import speaking, tr
+from bot.events import DirectMessageReceived
+from bot.events import Event
+from bot.events import FormSubmission
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Destination, DestinationKind, Form, Message, Reply
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Form
+from bot.messages import Message
+from bot.messages import Reply
 from bot.ports import Person
 
 log = logging.getLogger(__name__)

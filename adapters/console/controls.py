@@ -8,27 +8,34 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from adapters.console.forms import FORM_CLOSED, parse_assignments
-from adapters.console.render import Screen, Shown
-from adapters.console.session import (
-    GROUP_ID,
-    Member,
-    Session,
-    clean_channel,
-    role_words,
-    valid_name,
-)
+from adapters.console.forms import FORM_CLOSED
+from adapters.console.forms import parse_assignments
+from adapters.console.render import Screen
+from adapters.console.render import Shown
+from adapters.console.session import GROUP_ID
+from adapters.console.session import Member
+from adapters.console.session import Session
+from adapters.console.session import clean_channel
+from adapters.console.session import role_words
+from adapters.console.session import valid_name
 from bot import catalog
 from bot.app import App
 from bot.catalog import CONCERN_SHORTCUT_LABEL
 from bot.errors import UserError
-from bot.events import ButtonPress, Event, MemberJoined, MessageShortcut, QuotedMessage
-from bot.i18n import plain_list, tr
-from bot.messages import Button, Choice
+from bot.events import ButtonPress
+from bot.events import Event
+from bot.events import MemberJoined
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
+from bot.i18n import plain_list
+from bot.i18n import tr
+from bot.messages import Button
+from bot.messages import Choice
 from bot.parsing import split_words
 
 

@@ -6,12 +6,15 @@ switching to someone else and back carries on where you were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from bot import catalog
 from bot.errors import UserError
-from bot.i18n import speaking, tr
-from bot.messages import Form, FormField
+from bot.i18n import speaking
+from bot.i18n import tr
+from bot.messages import Form
+from bot.messages import FormField
 from bot.parsing import Words
 
 FORM_CLOSED = catalog.CONSOLE_FORM_CLOSED

@@ -15,7 +15,8 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterator
-from typing import Protocol, TextIO
+from typing import Protocol
+from typing import TextIO
 
 from adapters.console.render import tolerate_unencodable
 

@@ -7,14 +7,16 @@ with the bot) and at most one open form, kept while you act as someone else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from adapters.console.forms import FormFill
 from bot import catalog
 from bot.catalog import BOT_NAME
 from bot.config import ConsoleMember
 from bot.events import Actor
-from bot.i18n import plain_list, tr
+from bot.i18n import plain_list
+from bot.i18n import tr
 from bot.roles import role_key
 from bot.settings import GroupSettings
 

@@ -13,8 +13,10 @@ import discord
 
 from adapters.discord.client import DiscordBot
 from adapters.discord.sender import DiscordSender
-from adapters.discord.startup import check_platform, discord_host
-from adapters.network import is_network_error, unreachable
+from adapters.discord.startup import check_platform
+from adapters.discord.startup import discord_host
+from adapters.network import is_network_error
+from adapters.network import unreachable
 from bot import catalog
 from bot.app import App
 from bot.config import Config

@@ -25,13 +25,19 @@ import discord
 import yarl
 from discord.http import Route
 
-from adapters.discord.commands import CommandSet, build
+from adapters.discord.commands import CommandSet
+from adapters.discord.commands import build
 from adapters.discord.forms import FormDesk
-from adapters.discord.interactions import DEFER_AFTER_SECONDS, Interactions
-from adapters.discord.members import DiscordPeople, GroupFinder, Servers, actor_of
+from adapters.discord.interactions import DEFER_AFTER_SECONDS
+from adapters.discord.interactions import Interactions
+from adapters.discord.members import DiscordPeople
+from adapters.discord.members import GroupFinder
+from adapters.discord.members import Servers
+from adapters.discord.members import actor_of
 from adapters.discord.ratelimit import pace_requests
 from adapters.discord.sender import DiscordSender
-from adapters.discord.shards import OwnServers, split
+from adapters.discord.shards import OwnServers
+from adapters.discord.shards import split
 from bot.app import App
 from bot.config import DiscordConfig
 from bot.events import MemberJoined

@@ -18,16 +18,26 @@ choose it with /language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Protocol
 
-from adapters.discord.limits import CHOICE_NAME, CONTEXT_MENU_NAME, DESCRIPTION
+from adapters.discord.limits import CHOICE_NAME
+from adapters.discord.limits import CONTEXT_MENU_NAME
+from adapters.discord.limits import DESCRIPTION
 from adapters.discord.limits import cut as _cut
 from adapters.discord.limits import cut_words as _cut_words
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
-from bot.i18n import speaking, tr, translations
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
+from bot.commands import Registry
+from bot.i18n import speaking
+from bot.i18n import tr
+from bot.i18n import translations
 from bot.roles import Role
 
 SHOW = "show"

@@ -11,14 +11,12 @@ import asyncio
 import aiohttp
 import discord
 
-from bot.errors import (
-    DeliveryError,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    Transient,
-    UnsupportedMessage,
-)
+from bot.errors import DeliveryError
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import RateLimited
+from bot.errors import Transient
+from bot.errors import UnsupportedMessage
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 NOT_TEXT = 50008  # "Cannot send messages in a non-text channel"

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 import discord
 
-from adapters.discord import customid, limits
+from adapters.discord import customid
+from adapters.discord import limits
 from adapters.discord.limits import cut as _cut
 from bot import catalog
-from bot.i18n import speaking, tr
-from bot.messages import Form, FormField
+from bot.i18n import speaking
+from bot.i18n import tr
+from bot.messages import Form
+from bot.messages import FormField
 
 MAX_INPUTS = limits.MODAL_INPUTS
 MAX_LABEL = limits.MODAL_LABEL

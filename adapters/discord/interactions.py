@@ -20,25 +20,35 @@ from typing import Any
 import discord
 
 from adapters.discord import customid
-from adapters.discord.commands import CommandSet, read_invocation
-from adapters.discord.forms import FormDesk, Ticket, values_from
-from adapters.discord.members import GroupFinder, Servers, actor_of
-from adapters.discord.render import Rendered, channel_links, no_mentions, render
+from adapters.discord.commands import CommandSet
+from adapters.discord.commands import read_invocation
+from adapters.discord.forms import FormDesk
+from adapters.discord.forms import Ticket
+from adapters.discord.forms import values_from
+from adapters.discord.members import GroupFinder
+from adapters.discord.members import Servers
+from adapters.discord.members import actor_of
+from adapters.discord.render import Rendered
+from adapters.discord.render import channel_links
+from adapters.discord.render import no_mentions
+from adapters.discord.render import render
 from bot import catalog
 from bot.app import App
-from bot.events import (
-    Actor,
-    ButtonPress,
-    DirectMessageReceived,
-    Event,
-    FormSubmission,
-    Invocation,
-    MessageShortcut,
-    QuotedMessage,
-)
-from bot.i18n import SOURCE, from_platform, speaking, tr
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import Event
+from bot.events import FormSubmission
+from bot.events import Invocation
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
+from bot.i18n import SOURCE
+from bot.i18n import from_platform
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Form, Reply
+from bot.messages import Form
+from bot.messages import Reply
 from bot.parsing import parse_id
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,8 @@ import discord
 from bot import catalog
 from bot.events import Actor
 from bot.logs import log_event
-from bot.ports import PeopleUnavailable, Person
+from bot.ports import PeopleUnavailable
+from bot.ports import Person
 from bot.roles import role_key
 
 log = logging.getLogger(__name__)

@@ -10,19 +10,24 @@ already escapes markup with backslashes, which Discord understands, so it is sen
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 import discord
 
-from adapters.discord import customid, limits
+from adapters.discord import customid
+from adapters.discord import limits
 from adapters.discord.limits import cut as _cut
 from adapters.discord.limits import split_text
-from adapters.discord.members import Server, snowflake
+from adapters.discord.members import Server
+from adapters.discord.members import snowflake
 from bot.errors import UnsupportedMessage
 from bot.messages import Message
-from bot.text import neutralise, render_channels
+from bot.text import neutralise
+from bot.text import render_channels
 
 MAX_CONTENT = limits.MESSAGE
 MAX_BUTTON_LABEL = limits.BUTTON_LABEL

@@ -14,10 +14,18 @@ from dataclasses import replace
 import discord
 
 from adapters.discord.errors import translate
-from adapters.discord.members import Server, Servers, snowflake
-from adapters.discord.render import channel_links, render
-from bot.errors import DeliveryError, Forbidden, NotFound, Transient
-from bot.messages import Destination, DestinationKind, Message
+from adapters.discord.members import Server
+from adapters.discord.members import Servers
+from adapters.discord.members import snowflake
+from adapters.discord.render import channel_links
+from adapters.discord.render import render
+from bot.errors import DeliveryError
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import Transient
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
 from bot.text import channels_in
 
 READY_WAIT_SECONDS = 30.0

@@ -11,13 +11,18 @@ import asyncio
 
 import discord
 import yarl
-from discord.http import HTTPClient, Route
+from discord.http import HTTPClient
+from discord.http import Route
 
 from adapters.discord.client import apply_endpoints
 from adapters.discord.errors import translate
-from adapters.network import is_network_error, unreachable
+from adapters.network import is_network_error
+from adapters.network import unreachable
 from bot.config import Config
-from bot.errors import PlatformUnreachable, RateLimited, TokenRefused, Transient
+from bot.errors import PlatformUnreachable
+from bot.errors import RateLimited
+from bot.errors import TokenRefused
+from bot.errors import Transient
 
 CHECK_SECONDS = 60.0
 

@@ -12,22 +12,28 @@ before the registry is written out. Every label value is a word of a fixed vocab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
 
-from prometheus_client import (
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    disable_created_metrics,
-    generate_latest,
-)
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client import CollectorRegistry
+from prometheus_client import Counter
+from prometheus_client import Histogram
+from prometheus_client import disable_created_metrics
+from prometheus_client import generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import Metric
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
 from bot.health import CHECKS
 from bot.messages import DestinationKind
-from bot.metrics import DELIVERY_ERRORS, EVENT_KINDS, OTHER, Metrics, Reading, label
+from bot.metrics import DELIVERY_ERRORS
+from bot.metrics import EVENT_KINDS
+from bot.metrics import OTHER
+from bot.metrics import Metrics
+from bot.metrics import Reading
+from bot.metrics import label
 
 KINDS = tuple(k.value for k in DestinationKind)
 PLATFORMS = ("console", "discord", "slack", "record")

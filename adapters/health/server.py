@@ -18,8 +18,12 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from adapters.health.prometheus import PrometheusMetrics
 from bot.app import App
-from bot.health import CHECKS, readiness, readings
-from bot.listening import PortUnavailable, health_listener, reason_of
+from bot.health import CHECKS
+from bot.health import readiness
+from bot.health import readings
+from bot.listening import PortUnavailable
+from bot.listening import health_listener
+from bot.listening import reason_of
 from bot.logs import log_event
 
 log = logging.getLogger(__name__)

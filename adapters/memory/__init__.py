@@ -8,14 +8,23 @@ a platform that fails on demand, to test retries and rerouting.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 
 from bot.app import App
 from bot.errors import DeliveryError
-from bot.events import Actor, ButtonPress, DirectMessageReceived, FormSubmission
-from bot.messages import Destination, DestinationKind, Message, Reply
-from bot.ports import PeopleUnavailable, Person
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import FormSubmission
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
+from bot.messages import Reply
+from bot.ports import PeopleUnavailable
+from bot.ports import Person
 from bot.roles import role_key
 from bot.text import plain_channels
 

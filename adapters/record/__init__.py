@@ -15,8 +15,10 @@ import contextlib
 import signal
 import sys
 
-from adapters.record.adapter import RecordAdapter, open_adapter
-from adapters.record.lines import InputError, event_from_line
+from adapters.record.adapter import RecordAdapter
+from adapters.record.adapter import open_adapter
+from adapters.record.lines import InputError
+from adapters.record.lines import event_from_line
 from bot.app import App
 from bot.config import Config
 

@@ -10,13 +10,18 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
-from adapters.record.lines import InputError, delivery_dict, event_from_line, reply_dict
+from adapters.record.lines import InputError
+from adapters.record.lines import delivery_dict
+from adapters.record.lines import event_from_line
+from adapters.record.lines import reply_dict
 from bot.app import App
 from bot.config import Config
 from bot.logs import log_event
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 
 log = logging.getLogger(__name__)
 

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Config
-from bot.events import (
-    Actor,
-    ButtonPress,
-    DirectMessageReceived,
-    Event,
-    FormSubmission,
-    MemberJoined,
-    MessageShortcut,
-    QuotedMessage,
-)
-from bot.messages import Destination, Message, Reply, destination_to_dict
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import Event
+from bot.events import FormSubmission
+from bot.events import MemberJoined
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import Reply
+from bot.messages import destination_to_dict
 
 KINDS = ("command", "press", "form", "dm", "join", "shortcut", "settle")
 

@@ -6,7 +6,8 @@ buttons and select menus, a message shortcut, App Home and direct messages.
 dispatcher's outbound half.
 """
 
-from adapters.slack.runner import SlackRunner, run_platform
+from adapters.slack.runner import SlackRunner
+from adapters.slack.runner import run_platform
 from adapters.slack.sender import SlackSender
 from adapters.slack.startup import check_platform
 

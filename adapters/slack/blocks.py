@@ -13,9 +13,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.slack.mrkdwn import plain, to_mrkdwn
+from adapters.slack.mrkdwn import plain
+from adapters.slack.mrkdwn import to_mrkdwn
 from bot.i18n import tr
-from bot.messages import Button, Message, Select
+from bot.messages import Button
+from bot.messages import Message
+from bot.messages import Select
 
 # Slack's length limits, in one place: text over one is cut (`clip`, `plain_text`) or
 # split (`sections`) here, never refused, in any language.

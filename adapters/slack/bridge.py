@@ -15,34 +15,44 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Coroutine
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import home_view, message_payload, read_action
-from adapters.slack.commands import NativeNames, command_line
+from adapters.slack.blocks import home_view
+from adapters.slack.blocks import message_payload
+from adapters.slack.blocks import read_action
+from adapters.slack.commands import NativeNames
+from adapters.slack.commands import command_line
 from adapters.slack.errors import translate
 from adapters.slack.files import file_names
-from adapters.slack.modals import field_errors, form_view, notice_view, read_submission
+from adapters.slack.modals import field_errors
+from adapters.slack.modals import form_view
+from adapters.slack.modals import notice_view
+from adapters.slack.modals import read_submission
 from adapters.slack.mrkdwn import from_slack
 from adapters.slack.people import Directory
 from adapters.slack.sender import SlackSender
 from bot import catalog
 from bot.app import App
-from bot.events import (
-    ButtonPress,
-    DirectMessageReceived,
-    Event,
-    FormSubmission,
-    MemberJoined,
-    MessageShortcut,
-    QuotedMessage,
-)
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import Event
+from bot.events import FormSubmission
+from bot.events import MemberJoined
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
 from bot.i18n import speaking
 from bot.logs import log_event
-from bot.messages import Form, Message, Reply
+from bot.messages import Form
+from bot.messages import Message
+from bot.messages import Reply
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,14 @@ feature added later needs no Slack code: only a refreshed manifest
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 
 from adapters.slack.mrkdwn import from_slack
 from bot import catalog
 from bot.app import App
-from bot.messages import Message, Reply
+from bot.messages import Message
+from bot.messages import Reply
 
 COPROD_COMMAND = "coprod"
 

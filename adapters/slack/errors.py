@@ -12,16 +12,15 @@ import asyncio
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackClientError
 
-from bot.errors import (
-    DeliveryError,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    Transient,
-    UnsupportedMessage,
-)
+from bot.errors import DeliveryError
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import RateLimited
+from bot.errors import Transient
+from bot.errors import UnsupportedMessage
 
 NOT_FOUND = frozenset({
     "channel_not_found", "user_not_found", "users_not_found", "message_not_found",

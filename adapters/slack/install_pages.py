@@ -14,15 +14,14 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from slack_bolt.oauth.async_callback_options import (
-    AsyncCallbackOptions,
-    AsyncFailureArgs,
-    AsyncSuccessArgs,
-)
+from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions
+from slack_bolt.oauth.async_callback_options import AsyncFailureArgs
+from slack_bolt.oauth.async_callback_options import AsyncSuccessArgs
 from slack_bolt.response import BoltResponse
 
 from adapters.slack.install_receipts import Receipts
-from adapters.slack.installs import NotOffered, workspace_key
+from adapters.slack.installs import NotOffered
+from adapters.slack.installs import workspace_key
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;"
           "padding:0 1rem;line-height:1.5;color:#1d1c1d;background:#fff}"

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from http.cookies import CookieError, SimpleCookie
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from http.cookies import CookieError
+from http.cookies import SimpleCookie
 
 COOKIE = "coprod-slack-installed"
 # How long a reload is recognised after the install (the state lasts ten minutes).

@@ -15,18 +15,20 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.error import BoltError
-from slack_sdk.oauth.installation_store import Bot, Installation
-from slack_sdk.oauth.installation_store.async_installation_store import (
-    AsyncInstallationStore,
-)
+from slack_sdk.oauth.installation_store import Bot
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.logs import log_event
-from storage.slack_installs import SlackInstall, SlackInstallStore
+from storage.slack_installs import SlackInstall
+from storage.slack_installs import SlackInstallStore
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ Scopes are the smallest set that works, each for one reason:
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
+from typing import cast
 
 from adapters.slack.commands import slash_commands
 from bot.app import App

@@ -13,18 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack.blocks import (
-    ID_LIMIT,
-    MODAL_LABEL,
-    MODAL_TITLE,
-    PLACEHOLDER,
-    clip,
-    messages_blocks,
-    plain_text,
-)
+from adapters.slack.blocks import ID_LIMIT
+from adapters.slack.blocks import MODAL_LABEL
+from adapters.slack.blocks import MODAL_TITLE
+from adapters.slack.blocks import PLACEHOLDER
+from adapters.slack.blocks import clip
+from adapters.slack.blocks import messages_blocks
+from adapters.slack.blocks import plain_text
 from bot import catalog
-from bot.i18n import language, speaking
-from bot.messages import Form, FormField, Message
+from bot.i18n import language
+from bot.i18n import speaking
+from bot.messages import Form
+from bot.messages import FormField
+from bot.messages import Message
 
 CALLBACK_PREFIX = "coprod-form:"
 VALUE_ACTION = "value"

@@ -20,7 +20,8 @@ from __future__ import annotations
 import html
 import re
 
-from bot.text import plain_channels, render_channels
+from bot.text import plain_channels
+from bot.text import render_channels
 
 ZWSP = "\u200b"
 

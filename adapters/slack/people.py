@@ -13,20 +13,27 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import translate
 from bot import catalog
-from bot.errors import Forbidden, NotFound
+from bot.errors import Forbidden
+from bot.errors import NotFound
 from bot.events import Actor
 from bot.logs import log_event
 from bot.messages import Message
-from bot.ports import PeopleUnavailable, Person
-from bot.text import channel_ref, channels_in, render_channels
+from bot.ports import PeopleUnavailable
+from bot.ports import Person
+from bot.text import channel_ref
+from bot.text import channels_in
+from bot.text import render_channels
 
 log = logging.getLogger(__name__)
 

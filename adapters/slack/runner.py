@@ -19,12 +19,15 @@ import logging
 import re
 import signal
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import Awaitable
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.aiohttp import to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
@@ -37,27 +40,28 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import shapes
-from adapters.slack.bridge import ACK_BUDGET_SECONDS, Bridge, group_of
+from adapters.slack.bridge import ACK_BUDGET_SECONDS
+from adapters.slack.bridge import Bridge
+from adapters.slack.bridge import group_of
 from adapters.slack.errors import translate
-from adapters.slack.install_pages import callbacks, error_response, install_page
+from adapters.slack.install_pages import callbacks
+from adapters.slack.install_pages import error_response
+from adapters.slack.install_pages import install_page
 from adapters.slack.install_receipts import Receipts
-from adapters.slack.installs import (
-    STATE_SECONDS,
-    NotOffered,
-    StoredInstallations,
-    StoredStates,
-    workspace_key,
-)
+from adapters.slack.installs import STATE_SECONDS
+from adapters.slack.installs import NotOffered
+from adapters.slack.installs import StoredInstallations
+from adapters.slack.installs import StoredStates
+from adapters.slack.installs import workspace_key
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.modals import CALLBACK_PREFIX
 from adapters.slack.people import Directory
-from adapters.slack.sender import WAIT_SECONDS, SlackSender
-from adapters.slack.workspaces import (
-    WorkspaceListeners,
-    WorkspacePeople,
-    Workspaces,
-    WorkspaceSender,
-)
+from adapters.slack.sender import WAIT_SECONDS
+from adapters.slack.sender import SlackSender
+from adapters.slack.workspaces import WorkspaceListeners
+from adapters.slack.workspaces import WorkspacePeople
+from adapters.slack.workspaces import Workspaces
+from adapters.slack.workspaces import WorkspaceSender
 from bot import catalog
 from bot.app import App
 from bot.config import Config

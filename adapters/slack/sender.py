@@ -22,20 +22,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import FALLBACK_LIMIT, message_payload, sections
+from adapters.slack.blocks import FALLBACK_LIMIT
+from adapters.slack.blocks import message_payload
+from adapters.slack.blocks import sections
 from adapters.slack.commands import NativeNames
 from adapters.slack.errors import translate
-from adapters.slack.files import file_names, share_files
+from adapters.slack.files import file_names
+from adapters.slack.files import share_files
 from adapters.slack.people import Directory
 from bot import catalog
-from bot.errors import DeliveryError, Transient
+from bot.errors import DeliveryError
+from bot.errors import Transient
 from bot.i18n import speaking
-from bot.messages import Destination, DestinationKind, Message
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
 
 # How long a send is waited for before the dispatcher hears "transient" (the request
 # itself goes on, up to the Web API client's timeout).

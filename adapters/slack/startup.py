@@ -15,11 +15,17 @@ import yarl
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.network import is_network_error, unreachable
-from adapters.slack.errors import error_code, status_of, translate
+from adapters.network import is_network_error
+from adapters.network import unreachable
+from adapters.slack.errors import error_code
+from adapters.slack.errors import status_of
+from adapters.slack.errors import translate
 from adapters.slack.runner import api_base_url
 from bot.config import Config
-from bot.errors import PlatformUnreachable, RateLimited, TokenRefused, Transient
+from bot.errors import PlatformUnreachable
+from bot.errors import RateLimited
+from bot.errors import TokenRefused
+from bot.errors import Transient
 
 CHECK_SECONDS = 60
 

@@ -18,21 +18,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.bridge import Bridge, group_of
+from adapters.slack.bridge import Bridge
+from adapters.slack.bridge import group_of
 from adapters.slack.installs import StoredInstallations
 from adapters.slack.people import Directory
 from adapters.slack.sender import SlackSender
 from bot.app import App
 from bot.errors import Forbidden
 from bot.logs import log_event
-from bot.messages import Destination, Message
-from bot.ports import PeopleUnavailable, Person
+from bot.messages import Destination
+from bot.messages import Message
+from bot.ports import PeopleUnavailable
+from bot.ports import Person
 
 log = logging.getLogger(__name__)
 

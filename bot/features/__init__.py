@@ -5,13 +5,20 @@ its own store port."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
 
 from bot import catalog
 from bot.commands import CommandSpec
-from bot.messages import Form, FormField, Message, Reply
+from bot.messages import Form
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.metrics import Reading
 
 if TYPE_CHECKING:

@@ -8,18 +8,29 @@ need to see the other features; they take a `CoreHost`, which says so.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from datetime import datetime
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from typing import Generic
+from typing import Protocol
+from typing import TypeVar
 
-from bot.commands import CommandSpec, Registry
+from bot.commands import CommandSpec
+from bot.commands import Registry
 from bot.context import Running
-from bot.events import Actor, Event
-from bot.messages import Message, Reply
+from bot.events import Actor
+from bot.events import Event
+from bot.messages import Message
+from bot.messages import Reply
 from bot.peers import Peers
 from bot.roles import Role
-from bot.settings import GroupSettings, SettingsBook
-from scheduler.core import FiringJob, NextDue
+from bot.settings import GroupSettings
+from bot.settings import SettingsBook
+from scheduler.core import FiringJob
+from scheduler.core import NextDue
 
 if TYPE_CHECKING:
     from bot.config import Config

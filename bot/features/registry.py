@@ -14,7 +14,8 @@ from bot.features.feedback import package as feedback_feature
 from bot.features.help import package as help_feature
 from bot.features.language import package as language_feature
 from bot.features.meetings import package as meetings_feature
-from bot.features.package import FeaturePackage, catalogue_of
+from bot.features.package import FeaturePackage
+from bot.features.package import catalogue_of
 from bot.features.polls import package as polls_feature
 from bot.features.prompts import package as prompts_feature
 from bot.features.resources import package as resources_feature

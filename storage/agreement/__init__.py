@@ -7,7 +7,8 @@ from __future__ import annotations
 from storage.agreement import members
 from storage.agreement.schema import MIGRATIONS
 from storage.agreement.sql import SqlAgreement
-from storage.package import declare, sealed
+from storage.package import declare
+from storage.package import sealed
 
 STORAGE = declare(
     __name__, SqlAgreement, MIGRATIONS, members,

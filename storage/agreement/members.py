@@ -8,7 +8,8 @@ losing only the member's id. Amendment votes hold no member id: nothing to expor
 
 from __future__ import annotations
 
-from storage.package import MemberRecords, MemberTx
+from storage.package import MemberRecords
+from storage.package import MemberTx
 from storage.sql import iso_time
 
 SECTIONS = ("agreement_reads", "resources_added", "welcome_text_changed")

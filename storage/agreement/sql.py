@@ -13,20 +13,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.features.agreement.store import (
-    AgreementVersion,
-    Amendment,
-    AmendmentKind,
-    AmendmentStatus,
-    Decide,
-    Decision,
-)
-from bot.features.polls.store import Ballot, VoteResult
-from bot.features.prompts.store import PickPrompt, Prompt
+from bot.features.agreement.store import AgreementVersion
+from bot.features.agreement.store import Amendment
+from bot.features.agreement.store import AmendmentKind
+from bot.features.agreement.store import AmendmentStatus
+from bot.features.agreement.store import Decide
+from bot.features.agreement.store import Decision
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import VoteResult
+from bot.features.prompts.store import PickPrompt
+from bot.features.prompts.store import Prompt
 from bot.features.resources.store import Resource
 from bot.outbox import NewDelivery
-from storage.ballot_box import BOX_TABLE, SqlBallotBoxes, amendment_box
-from storage.sql import from_micros, to_micros
+from storage.ballot_box import BOX_TABLE
+from storage.ballot_box import SqlBallotBoxes
+from storage.ballot_box import amendment_box
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 _AMENDMENT_COLUMNS = ("id, group_id, body, base_version, closes_at, channel, voter_secret, "
                       "status, yes_votes, no_votes")

@@ -7,7 +7,8 @@ from __future__ import annotations
 from storage.checkins import members
 from storage.checkins.schema import MIGRATIONS
 from storage.checkins.sql import SqlCheckins
-from storage.package import declare, sealed
+from storage.package import declare
+from storage.package import sealed
 
 STORAGE = declare(
     __name__, SqlCheckins, MIGRATIONS, members,

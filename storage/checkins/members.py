@@ -13,8 +13,10 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
-from storage.package import MemberRecords, MemberTx
-from storage.sql import iso_time, to_micros
+from storage.package import MemberRecords
+from storage.package import MemberTx
+from storage.sql import iso_time
+from storage.sql import to_micros
 
 SECTIONS: tuple[str, ...] = (
     "checkin_settings", "checkins", "one_to_one_requests", "buddy_membership",

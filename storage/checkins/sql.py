@@ -9,19 +9,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.features.buddies.store import BuddyRound, BuddyStore
-from bot.features.checkins.store import (
-    Answer,
-    Cadence,
-    Checkin,
-    CheckinPrefs,
-    CheckinStore,
-    Facilitator,
-    OneToOne,
-    RequestStatus,
-)
+from bot.features.buddies.store import BuddyRound
+from bot.features.buddies.store import BuddyStore
+from bot.features.checkins.store import Answer
+from bot.features.checkins.store import Cadence
+from bot.features.checkins.store import Checkin
+from bot.features.checkins.store import CheckinPrefs
+from bot.features.checkins.store import CheckinStore
+from bot.features.checkins.store import Facilitator
+from bot.features.checkins.store import OneToOne
+from bot.features.checkins.store import RequestStatus
 from bot.outbox import NewDelivery
-from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 _PREFS = ("group_id, user_id, display_name, enabled, cadence, weekday, at_time, timezone, "
           "quiet_start, quiet_end, paused_until, pause_reason, misses, anchor, facilitator_id")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from storage.concerns import members
 from storage.concerns.schema import MIGRATIONS
-from storage.concerns.sql import LEAD_DM_KEYS, SqlConcerns
-from storage.package import declare, sealed
+from storage.concerns.sql import LEAD_DM_KEYS
+from storage.concerns.sql import SqlConcerns
+from storage.package import declare
+from storage.package import sealed
 
 STORAGE = declare(
     __name__, SqlConcerns, MIGRATIONS, members,

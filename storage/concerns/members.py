@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from storage.package import MemberRecords, MemberTx
-from storage.sql import iso_time, to_micros
+from storage.package import MemberRecords
+from storage.package import MemberTx
+from storage.sql import iso_time
+from storage.sql import to_micros
 
 SECTIONS = ("concerns_raised", "known_safeguarding_lead")
 

@@ -15,21 +15,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.features.concerns.store import (
-    AckResult,
-    AuditEntry,
-    CaseNote,
-    CaseStatus,
-    CaseSummary,
-    Concern,
-    ConcernDraft,
-    ConcernStore,
-    KnownLead,
-    NewConcern,
-    NoteKind,
-)
+from bot.features.concerns.store import AckResult
+from bot.features.concerns.store import AuditEntry
+from bot.features.concerns.store import CaseNote
+from bot.features.concerns.store import CaseStatus
+from bot.features.concerns.store import CaseSummary
+from bot.features.concerns.store import Concern
+from bot.features.concerns.store import ConcernDraft
+from bot.features.concerns.store import ConcernStore
+from bot.features.concerns.store import KnownLead
+from bot.features.concerns.store import NewConcern
+from bot.features.concerns.store import NoteKind
 from bot.outbox import NewDelivery
-from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 _CASE_COLUMNS = ("id, group_id, status, danger, body, access, created_at, acknowledged_by, "
                  "acknowledged_at, assignee, closed_at, outcome, escalations")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from storage.feedback import members
 from storage.feedback.schema import MIGRATIONS
 from storage.feedback.sql import SqlFeedback
-from storage.package import declare, sealed
+from storage.package import declare
+from storage.package import sealed
 
 STORAGE = declare(
     __name__, SqlFeedback, MIGRATIONS, members,

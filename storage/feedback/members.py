@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from storage.package import MemberRecords, MemberTx
-from storage.sql import iso_time, to_micros
+from storage.package import MemberRecords
+from storage.package import MemberTx
+from storage.sql import iso_time
+from storage.sql import to_micros
 
 SECTION = "feedback_hidden"
 SECTIONS = (SECTION,)

@@ -20,18 +20,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.features.feedback.store import (
-    Audience,
-    FeedbackItem,
-    FeedbackStatus,
-    FeedbackStore,
-    NewFeedback,
-)
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import FeedbackItem
+from bot.features.feedback.store import FeedbackStatus
+from bot.features.feedback.store import FeedbackStore
+from bot.features.feedback.store import NewFeedback
 from bot.logs import log_event
 from bot.outbox import NewDelivery
-from storage.group_commit import ANSWERS_PER_TURN, GroupCommit, many_values
+from storage.group_commit import ANSWERS_PER_TURN
+from storage.group_commit import GroupCommit
+from storage.group_commit import many_values
 from storage.interface import StorageError
-from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,8 @@ erase` (deleted: the member then reads the group's language again)."""
 
 from __future__ import annotations
 
-from storage.package import MemberRecords, MemberTx
+from storage.package import MemberRecords
+from storage.package import MemberTx
 from storage.sql import from_micros
 
 LANGUAGE = "language"

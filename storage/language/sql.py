@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from storage.group_commit import ROWS_PER_STATEMENT, GroupCommit
-from storage.sql import SqlBase, to_micros
+from storage.group_commit import ROWS_PER_STATEMENT
+from storage.group_commit import GroupCommit
+from storage.sql import SqlBase
+from storage.sql import to_micros
 
 _Who = tuple[str, str]
 _SELECT = "SELECT group_id, user_id, language FROM member_languages"

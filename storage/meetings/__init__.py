@@ -6,7 +6,8 @@ from __future__ import annotations
 from storage.meetings import members
 from storage.meetings.schema import MEETINGS_MIGRATIONS
 from storage.meetings.sql import SqlMeetings
-from storage.package import declare, sealed
+from storage.package import declare
+from storage.package import sealed
 
 STORAGE = declare(
     __name__, SqlMeetings, MEETINGS_MIGRATIONS, members,

@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from storage.members import ERASED_NAME
-from storage.package import MemberRecords, MemberTx
-from storage.sql import iso_time, to_micros
+from storage.package import MemberRecords
+from storage.package import MemberTx
+from storage.sql import iso_time
+from storage.sql import to_micros
 
 SECTIONS = ("time_zones", "meeting_rsvps", "meeting_reminder_optins", "agenda_items",
             "action_items", "minutes_written", "meetings_created")

@@ -3,28 +3,35 @@ words encrypted."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import NamedTuple
 
-from bot.features.meetings.store import (
-    ACTIVE,
-    CANCELLED,
-    DRAFT,
-    RSVP_ANSWERS,
-    ActionRecord,
-    AgendaItem,
-    MeetingDraft,
-    MeetingRecord,
-    MeetingTimes,
-    NewMinutes,
-    ReminderContext,
-    RsvpAnswer,
-    meeting_schedule_id,
-)
+from bot.features.meetings.store import ACTIVE
+from bot.features.meetings.store import CANCELLED
+from bot.features.meetings.store import DRAFT
+from bot.features.meetings.store import RSVP_ANSWERS
+from bot.features.meetings.store import ActionRecord
+from bot.features.meetings.store import AgendaItem
+from bot.features.meetings.store import MeetingDraft
+from bot.features.meetings.store import MeetingRecord
+from bot.features.meetings.store import MeetingTimes
+from bot.features.meetings.store import NewMinutes
+from bot.features.meetings.store import ReminderContext
+from bot.features.meetings.store import RsvpAnswer
+from bot.features.meetings.store import meeting_schedule_id
 from bot.outbox import NewDelivery
-from storage.group_commit import ANSWERS_PER_TURN, GroupCommit, many_values
-from storage.sql import SqlBase, SqlConnection, from_micros, to_micros
+from storage.group_commit import ANSWERS_PER_TURN
+from storage.group_commit import GroupCommit
+from storage.group_commit import many_values
+from storage.sql import SqlBase
+from storage.sql import SqlConnection
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 _MEETING_COLUMNS = ("id, group_id, status, starts_at, zone, rrule, reminders, channel, "
                     "duration_minutes, details, created_by, replaces")

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from storage.package import EncryptedColumn, declare, sealed
+from storage.package import EncryptedColumn
+from storage.package import declare
+from storage.package import sealed
 from storage.polls import members
 from storage.polls.schema import MIGRATIONS
 from storage.polls.sql import SqlPolls

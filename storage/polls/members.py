@@ -11,7 +11,8 @@ import secrets
 from typing import Any
 
 from storage.members import ERASED_NAME
-from storage.package import MemberRecords, MemberTx
+from storage.package import MemberRecords
+from storage.package import MemberTx
 
 NAMED_VOTES = "named_poll_votes"
 SECTIONS = (NAMED_VOTES,)

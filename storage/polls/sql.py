@@ -13,12 +13,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, VoteResult
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import NewPoll
+from bot.features.polls.store import Poll
+from bot.features.polls.store import PollResults
+from bot.features.polls.store import VoteResult
 from bot.outbox import NewDelivery
-from storage.ballot_box import SqlBallotBoxes, poll_box
+from storage.ballot_box import SqlBallotBoxes
+from storage.ballot_box import poll_box
 from storage.interface import StorageError
 from storage.polls.schema import fill_ballot_boxes
-from storage.sql import SqlConnection, from_micros, to_micros
+from storage.sql import SqlConnection
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 _CHANGED = "the rows changed while this was being prepared; it will be tried again"
 _POLL_COLUMNS = ("id, group_id, body, anonymous, multiple, closes_at, channel, "

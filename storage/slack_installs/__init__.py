@@ -5,8 +5,10 @@ installation names the workspace and its bot, never the person who installed it.
 
 from __future__ import annotations
 
-from storage.package import declare, sealed
-from storage.slack_installs.records import SlackInstall, SlackInstallStore
+from storage.package import declare
+from storage.package import sealed
+from storage.slack_installs.records import SlackInstall
+from storage.slack_installs.records import SlackInstallStore
 from storage.slack_installs.schema import MIGRATIONS
 from storage.slack_installs.sql import SqlSlackInstalls
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.slack_installs.records import SlackInstall
-from storage.sql import SqlBase, from_micros, to_micros
+from storage.sql import SqlBase
+from storage.sql import from_micros
+from storage.sql import to_micros
 
 
 class SqlSlackInstalls(SqlBase):

@@ -12,23 +12,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from storage.crypto import FieldCipher
 from storage.interface import Storage
-from tests.backends import (
-    CONNECT_TIMEOUT_SECONDS,
-    need_postgres,
-    opened,
-    opened_storage,
-    postgres_url,
-)
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import need_postgres
+from tests.backends import opened
+from tests.backends import opened_storage
+from tests.backends import postgres_url
 
 
 def database_url(name: str) -> str:

@@ -21,28 +21,32 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import Fernet
+from cryptography.fernet import InvalidToken
+from cryptography.fernet import MultiFernet
 
 from storage.interface import Storage
 from storage.sqlite import SqliteStorage
-from tests.adversary.forensics import (
-    Cell,
-    cell_layout,
-    commit_states,
-    decrypt_everything,
-    frames,
-    pg_decrypt_everything,
-    pg_page_tuples,
-    pg_system_columns,
-    take_copy,
-    token_timestamp,
-)
-from tests.backends import CONNECT_TIMEOUT_SECONDS, postgres_url
+from tests.adversary.forensics import Cell
+from tests.adversary.forensics import cell_layout
+from tests.adversary.forensics import commit_states
+from tests.adversary.forensics import decrypt_everything
+from tests.adversary.forensics import frames
+from tests.adversary.forensics import pg_decrypt_everything
+from tests.adversary.forensics import pg_page_tuples
+from tests.adversary.forensics import pg_system_columns
+from tests.adversary.forensics import take_copy
+from tests.adversary.forensics import token_timestamp
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import postgres_url
 
 # A Fernet token as text: version byte 0x80 in URL-safe base64 starts "gAAAAA".
 TOKEN = re.compile(rb"gAAAAA[A-Za-z0-9_\-]{60,}={0,2}")

@@ -27,12 +27,18 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
-from bot.backup import manifest_path, run_backup, run_restore
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
+from bot.backup import manifest_path
+from bot.backup import run_backup
+from bot.backup import run_restore
 from bot.clock import FakeClock
-from bot.config import Config, Secrets
+from bot.config import Config
+from bot.config import Secrets
 from storage.interface import Storage
-from tests.adversary.forensics import decrypt_everything, find_bytes, take_copy
+from tests.adversary.forensics import decrypt_everything
+from tests.adversary.forensics import find_bytes
+from tests.adversary.forensics import take_copy
 from tests.privacy.workload import fill
 
 # `coprod backup` copies a SQLite file (PostgreSQL is backed up with its own tools).

@@ -20,16 +20,21 @@ What docs/threat-model.md says they learn, and no more:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.events import FormSubmission
 from bot.messages import Message
 from storage.interface import Storage
-from tests.adversary.observe import Place, Watcher, rows_of
+from tests.adversary.observe import Place
+from tests.adversary.observe import Watcher
+from tests.adversary.observe import rows_of
 
 WREN_NOTE = "NOTE-wren: I dread the Tuesday meetings"
 YARROW_NOTE = "NOTE-yarrow: please call me after work"

@@ -27,12 +27,16 @@ from typing import Any
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.events import ButtonPress
 from bot.messages import Reply
 from storage.interface import Storage
-from tests.adversary.observe import Place, Sight, Watcher, rows_of
+from tests.adversary.observe import Place
+from tests.adversary.observe import Sight
+from tests.adversary.observe import Watcher
+from tests.adversary.observe import rows_of
 
 LEAD_ROLE = "Safeguarding lead"
 FORM = "concern.raise"

@@ -19,22 +19,27 @@ the order in which pieces of one day arrived.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from storage.interface import Storage
-from tests.adversary.forensics import (
-    adjacent_arrivals,
-    poisson_tail,
-    random_rho_threshold,
-    spearman,
-)
-from tests.adversary.observe import Sight, Watcher, rows_of
-from tests.feedback.helpers import at, send, start
+from tests.adversary.forensics import adjacent_arrivals
+from tests.adversary.forensics import poisson_tail
+from tests.adversary.forensics import random_rho_threshold
+from tests.adversary.forensics import spearman
+from tests.adversary.observe import Sight
+from tests.adversary.observe import Watcher
+from tests.adversary.observe import rows_of
+from tests.feedback.helpers import at
+from tests.feedback.helpers import send
+from tests.feedback.helpers import start
 
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)  # London's midnight in winter is UTC's
 FIRST_DAY = 32

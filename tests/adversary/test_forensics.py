@@ -13,41 +13,39 @@ import random
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.sqlite import SqliteStorage
-from tests.adversary.forensics import (
-    adjacent_arrivals,
-    cell_layout,
-    cell_order,
-    commit_states,
-    decrypt_everything,
-    decrypt_value,
-    find_bytes,
-    frames,
-    is_token,
-    page_versions,
-    pg_decrypt_everything,
-    pg_page_tuples,
-    pg_system_columns,
-    poisson_tail,
-    random_rho_threshold,
-    spearman,
-    take_copy,
-    token_timestamp,
-    wal_header,
-)
-from tests.backends import (
-    CONNECT_TIMEOUT_SECONDS,
-    need_postgres,
-    opened_storage,
-    postgres_schema,
-    postgres_url,
-)
+from tests.adversary.forensics import adjacent_arrivals
+from tests.adversary.forensics import cell_layout
+from tests.adversary.forensics import cell_order
+from tests.adversary.forensics import commit_states
+from tests.adversary.forensics import decrypt_everything
+from tests.adversary.forensics import decrypt_value
+from tests.adversary.forensics import find_bytes
+from tests.adversary.forensics import frames
+from tests.adversary.forensics import is_token
+from tests.adversary.forensics import page_versions
+from tests.adversary.forensics import pg_decrypt_everything
+from tests.adversary.forensics import pg_page_tuples
+from tests.adversary.forensics import pg_system_columns
+from tests.adversary.forensics import poisson_tail
+from tests.adversary.forensics import random_rho_threshold
+from tests.adversary.forensics import spearman
+from tests.adversary.forensics import take_copy
+from tests.adversary.forensics import token_timestamp
+from tests.adversary.forensics import wal_header
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import need_postgres
+from tests.backends import opened_storage
+from tests.backends import postgres_schema
+from tests.backends import postgres_url
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PG_TIMEOUT_SECONDS = 60

@@ -21,9 +21,14 @@ from typing import Any
 
 import pytest
 
-from storage.crypto import FieldCipher, generate_key
-from storage.peer_link import LOCK_SPACE, PostgresPeerLink
-from tests.backends import CONNECT_TIMEOUT_SECONDS, need_postgres, postgres_schema, postgres_url
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.peer_link import LOCK_SPACE
+from storage.peer_link import PostgresPeerLink
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import need_postgres
+from tests.backends import postgres_schema
+from tests.backends import postgres_url
 
 BOUND_SECONDS = 20
 

@@ -34,14 +34,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
+from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.adversary.forensics import pg_decrypt_everything, pg_is_superuser, pg_page_tuples
-from tests.backends import CONNECT_TIMEOUT_SECONDS, need_postgres, postgres_schema, postgres_url
-from tests.campaigns.recorder import RecordedProcess, write_config
+from tests.adversary.forensics import pg_decrypt_everything
+from tests.adversary.forensics import pg_is_superuser
+from tests.adversary.forensics import pg_page_tuples
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import need_postgres
+from tests.backends import postgres_schema
+from tests.backends import postgres_url
+from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import write_config
 
 GROUP = "demo"
 WRITERS = {"alice": "U-alice-1f3", "bob": "U-bob-77a", "dan": "U-dan-0c2"}

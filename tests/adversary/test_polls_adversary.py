@@ -35,55 +35,60 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet
+from cryptography.fernet import MultiFernet
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import ButtonPress
 from storage.crypto import FieldCipher
 from storage.interface import Storage
-from tests.adversary.ballots import (
-    Link,
-    Observation,
-    Target,
-    belongs,
-    boxes_in_bytes,
-    changes,
-    known,
-    links,
-    observe,
-    secrets_of,
-)
-from tests.adversary.forensics import (
-    DbCopy,
-    _pageinspect_schema,
-    cell_order,
-    commit_states,
-    decrypt_everything,
-    decrypt_rows,
-    page_versions,
-    pg_page_tuples,
-    pg_system_columns,
-    take_copy,
-)
-from tests.agreement.helpers import propose, start_agreement
-from tests.backends import (
-    CONNECT_TIMEOUT_SECONDS,
-    need_postgres,
-    opened,
-    opened_storage,
-    postgres_url,
-)
+from tests.adversary.ballots import Link
+from tests.adversary.ballots import Observation
+from tests.adversary.ballots import Target
+from tests.adversary.ballots import belongs
+from tests.adversary.ballots import boxes_in_bytes
+from tests.adversary.ballots import changes
+from tests.adversary.ballots import known
+from tests.adversary.ballots import links
+from tests.adversary.ballots import observe
+from tests.adversary.ballots import secrets_of
+from tests.adversary.forensics import DbCopy
+from tests.adversary.forensics import _pageinspect_schema
+from tests.adversary.forensics import cell_order
+from tests.adversary.forensics import commit_states
+from tests.adversary.forensics import decrypt_everything
+from tests.adversary.forensics import decrypt_rows
+from tests.adversary.forensics import page_versions
+from tests.adversary.forensics import pg_page_tuples
+from tests.adversary.forensics import pg_system_columns
+from tests.adversary.forensics import take_copy
+from tests.agreement.helpers import propose
+from tests.agreement.helpers import start_agreement
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import need_postgres
+from tests.backends import opened
+from tests.backends import opened_storage
+from tests.backends import postgres_url
 from tests.feedback.helpers import start
 from tests.watchdog import watchdog
 

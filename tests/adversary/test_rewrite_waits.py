@@ -22,14 +22,12 @@ import pytest
 from storage.crypto import FieldCipher
 from storage.postgres import PostgresStorage
 from tests.adversary.forensics import pg_page_tuples
-from tests.backends import (
-    CONNECT_TIMEOUT_SECONDS,
-    need_postgres,
-    opened,
-    postgres_schema,
-    postgres_storage,
-    postgres_url,
-)
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import need_postgres
+from tests.backends import opened
+from tests.backends import postgres_schema
+from tests.backends import postgres_storage
+from tests.backends import postgres_url
 
 OLD, NEW = b"OLD-version-of-the-row", b"NEW-version-of-the-row"
 BOUND_SECONDS = 30

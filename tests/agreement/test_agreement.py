@@ -9,21 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.agreement import wording as agreement_words
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.rules import outcome
 from bot.features.agreement.store import AmendmentStatus
-from tests.agreement.helpers import (
-    agreement_of,
-    close_all,
-    last,
-    propose,
-    start_agreement,
-    vote,
-)
+from tests.agreement.helpers import agreement_of
+from tests.agreement.helpers import close_all
+from tests.agreement.helpers import last
+from tests.agreement.helpers import propose
+from tests.agreement.helpers import start_agreement
+from tests.agreement.helpers import vote
 
 
 async def test_no_agreement_yet_says_how_to_start(bot: MemoryBot) -> None:

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from adapters.memory import reply_text
@@ -17,11 +20,14 @@ from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.events import Actor, FormSubmission, Invocation
+from bot.events import Actor
+from bot.events import FormSubmission
+from bot.events import Invocation
 from bot.features.agreement import wording as agreement_words
 from bot.features.agreement.rules import POINT_LIMIT
 from bot.features.resources import wording as resource_words
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from storage.interface import Storage
 

@@ -7,11 +7,14 @@ one at a time, and the test moves the clock past the vote's close in between."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 from bot.features.agreement import wording as agreement_words
-from tests.console_helpers import live_console, until
+from tests.console_helpers import live_console
+from tests.console_helpers import until
 
 
 async def test_join_welcome_read_amend_vote_and_history(tmp_path: Path) -> None:

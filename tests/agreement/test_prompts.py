@@ -3,15 +3,21 @@ until all have been used, and none on a day with a meeting if the group prefers.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.prompts import wording as prompt_words
 from bot.features.prompts.config import PromptsConfig
-from bot.features.prompts.feature import Prompts, next_slot, pick_next
+from bot.features.prompts.feature import Prompts
+from bot.features.prompts.feature import next_slot
+from bot.features.prompts.feature import pick_next
 from scheduler import Firing
 
 LONDON = ZoneInfo("Europe/London")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.features.resources import wording as resource_words
-from bot.features.resources.feature import check_link, parse_tags
+from bot.features.resources.feature import check_link
+from bot.features.resources.feature import parse_tags
 
 
 async def _add(bot: MemoryBot, who: str, options: str) -> str:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from bot.features.agreement.store import (
-    AgreementVersion,
-    Amendment,
-    AmendmentKind,
-    AmendmentStatus,
-    Decision,
-)
+from bot.features.agreement.store import AgreementVersion
+from bot.features.agreement.store import Amendment
+from bot.features.agreement.store import AmendmentKind
+from bot.features.agreement.store import AmendmentStatus
+from bot.features.agreement.store import Decision
 from bot.features.prompts.store import Prompt
 from bot.features.resources.store import Resource
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from storage.agreement.schema import AGREEMENT_SQLITE
 from storage.interface import Storage

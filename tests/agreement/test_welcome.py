@@ -4,19 +4,23 @@ DMs are closed, only a private note to the facilitators."""
 
 from __future__ import annotations
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.context import Context
-from bot.features import Feature, FeatureFactory
+from bot.features import Feature
+from bot.features import FeatureFactory
 from bot.features.package import FeaturePackage
 from bot.features.registry import PACKAGES
 from bot.features.welcome import wording as welcome_words
-from bot.messages import DestinationKind, Reply
+from bot.messages import DestinationKind
+from bot.messages import Reply
 from storage.interface import Storage
-from tests.agreement.helpers import join, start_agreement
+from tests.agreement.helpers import join
+from tests.agreement.helpers import start_agreement
 
 
 async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:

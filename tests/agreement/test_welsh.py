@@ -7,12 +7,17 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord import limits as discord
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from adapters.slack import blocks as slack
 from bot.clock import FakeClock
 from bot.features.agreement import wording
-from bot.i18n import speaking, tr
-from tests.agreement.helpers import close_all, propose, start_agreement, vote
+from bot.i18n import speaking
+from bot.i18n import tr
+from tests.agreement.helpers import close_all
+from tests.agreement.helpers import propose
+from tests.agreement.helpers import start_agreement
+from tests.agreement.helpers import vote
 
 COUNTS = (0, 1, 2, 3, 6, 11, 100)
 # "pwynt" mutates after two (bwynt), three and six (phwynt); "pleidlais" is feminine:

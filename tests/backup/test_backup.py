@@ -21,18 +21,28 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from bot.backup import MANIFEST_SUFFIX, Manifest, manifest_path, run_backup, run_restore
-from bot.config import Config, Secrets
-from storage.crypto import FieldCipher, generate_key
+from bot.backup import MANIFEST_SUFFIX
+from bot.backup import Manifest
+from bot.backup import manifest_path
+from bot.backup import run_backup
+from bot.backup import run_restore
+from bot.config import Config
+from bot.config import Secrets
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from tests.backup.audit_rows import add_audit_rows
 from tests.backup.writer import GROUP
-from tests.campaigns.recorder import REPO_ROOT, RecordedProcess, cli_env, write_config
+from tests.campaigns.recorder import REPO_ROOT
+from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import cli_env
+from tests.campaigns.recorder import write_config
 
 FILLER_ROWS = 20_000
 WAIT_SECONDS = 60.0
@@ -407,7 +417,9 @@ def test_the_pg_dump_and_pg_restore_steps_in_the_docs_work(tmp_path: Path, key: 
     import asyncpg
 
     from tests.adversary.conftest import database_url
-    from tests.backends import CONNECT_TIMEOUT_SECONDS, need_postgres, postgres_url
+    from tests.backends import CONNECT_TIMEOUT_SECONDS
+    from tests.backends import need_postgres
+    from tests.backends import postgres_url
 
     need_postgres()
     tools = [shutil.which("pg_dump"), shutil.which("pg_restore")]

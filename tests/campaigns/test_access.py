@@ -23,27 +23,32 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
-from bot.commands import (
-    CommandSpec,
-    OptionSpec,
-    OptionType,
-    is_listed,
-    may_run,
-    refusal,
-    who_may_run,
-)
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
+from bot.commands import is_listed
+from bot.commands import may_run
+from bot.commands import refusal
+from bot.commands import who_may_run
 from bot.config import Config
-from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import FormSubmission
+from bot.events import Invocation
 from bot.features.agreement import wording as agreement_words
 from bot.features.checkins import wording as checkins_wording
 from bot.features.concerns import wording as concerns_words
@@ -55,7 +60,9 @@ from bot.features.feedback.store import Audience
 from bot.features.meetings import wording as meetings_words
 from bot.features.polls import wording as polls_words
 from bot.features.setup import wording as setup_wording
-from bot.messages import FormField, Message, Reply
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.roles import Role
 from storage.interface import Storage
 from tests.feedback.helpers import reviewed_since_yesterday

@@ -27,49 +27,60 @@ import asyncio
 import logging
 import os
 import shutil
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
-from bot.commands import CommandSpec, OptionType
+from bot.commands import CommandSpec
+from bot.commands import OptionType
 from bot.config import Config
 from bot.errors import UserError
-from bot.events import (
-    Actor,
-    ButtonPress,
-    DirectMessageReceived,
-    Event,
-    FormSubmission,
-    Invocation,
-    MemberJoined,
-    MessageShortcut,
-    QuotedMessage,
-)
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import Event
+from bot.events import FormSubmission
+from bot.events import Invocation
+from bot.events import MemberJoined
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
 from bot.features import FormSpec
 from bot.features.concerns.config import ConcernsConfig
-from bot.messages import FormField, Message, Reply
-from storage.crypto import FieldCipher, generate_key
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.campaigns.hostile import NAMES, TEXT, live_problems, message_problems, mutated, unclear
-from tests.campaigns.world import (
-    GROUP,
-    PEOPLE,
-    Opener,
-    World,
-    changed_tables,
-    make_world,
-)
+from tests.campaigns.hostile import NAMES
+from tests.campaigns.hostile import TEXT
+from tests.campaigns.hostile import live_problems
+from tests.campaigns.hostile import message_problems
+from tests.campaigns.hostile import mutated
+from tests.campaigns.hostile import unclear
+from tests.campaigns.world import GROUP
+from tests.campaigns.world import PEOPLE
+from tests.campaigns.world import Opener
+from tests.campaigns.world import World
+from tests.campaigns.world import changed_tables
+from tests.campaigns.world import make_world
 
 # COPROD_CAMPAIGN_EXAMPLES=200 runs a deeper, random campaign (the default is small and
 # repeatable, for the suite).

@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
-from bot.config import ConfigError, load_config
-from bot.events import Actor, ButtonPress, FormSubmission, Invocation, made_valid, valid_text
+from bot.config import ConfigError
+from bot.config import load_config
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import FormSubmission
+from bot.events import Invocation
+from bot.events import made_valid
+from bot.events import valid_text
 from bot.features.feedback import wording as feedback_wording
 from bot.features.meetings.flows import FormState
 from bot.features.meetings.texts import parse_occurrence_value

@@ -15,19 +15,32 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Callable
-from datetime import UTC, timedelta, timezone
+from datetime import UTC
+from datetime import timedelta
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.cli import EXIT_CONFIG, main
-from bot.config import Config, ConfigError, known_keys, load_config, toml_name
+from bot.cli import EXIT_CONFIG
+from bot.cli import main
+from bot.config import Config
+from bot.config import ConfigError
+from bot.config import known_keys
+from bot.config import load_config
+from bot.config import toml_name
 from bot.settings import SETTING_KEYS
-from tests.test_cli_config import EXAMPLE, REPO_ROOT, _clean_env
-from tests.toml_writer import toml_document, toml_string
+from tests.test_cli_config import EXAMPLE
+from tests.test_cli_config import REPO_ROOT
+from tests.test_cli_config import _clean_env
+from tests.toml_writer import toml_document
+from tests.toml_writer import toml_string
 
 # COPROD_CAMPAIGN_EXAMPLES=2000 runs a deeper, random campaign.
 DEEP = int(os.environ.get("COPROD_CAMPAIGN_EXAMPLES", "0") or 0)

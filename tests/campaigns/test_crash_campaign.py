@@ -28,8 +28,11 @@ import sqlite3
 import time
 from collections import Counter
 from contextlib import closing
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +41,15 @@ import pytest
 from bot.features.concerns.store import CaseStatus
 from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.store import Audience
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from storage.sqlite_base import from_micros
-from tests.campaigns.recorder import (
-    RecordedProcess,
-    read_lines,
-    reminder_meeting_id,
-    seed_meetings,
-    write_config,
-)
+from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import read_lines
+from tests.campaigns.recorder import reminder_meeting_id
+from tests.campaigns.recorder import seed_meetings
+from tests.campaigns.recorder import write_config
 
 pytestmark = pytest.mark.campaign
 

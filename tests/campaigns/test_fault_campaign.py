@@ -26,36 +26,55 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adapters.discord import DiscordBot
-from adapters.discord.client import apply_endpoints, restore_endpoints
+from adapters.discord.client import apply_endpoints
+from adapters.discord.client import restore_endpoints
 from adapters.discord.sender import nonce_for
 from adapters.slack import SlackRunner
 from bot.app import App
-from bot.config import Config, DiscordConfig, Secrets, SlackConfig
-from bot.events import Actor, ButtonPress, FormSubmission
+from bot.config import Config
+from bot.config import DiscordConfig
+from bot.config import Secrets
+from bot.config import SlackConfig
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import FormSubmission
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import ACK_ACTION
-from bot.messages import Destination, DestinationKind, Message, destination_from_dict
-from bot.outbox import DeliveryStatus, Fallback, NewDelivery
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
+from bot.messages import destination_from_dict
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from bot.settings import GroupSettings
 from scheduler.core import LATE_AFTER
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from storage.interface import Storage
 from tests.fakes.chaos import KINDS as chaos_kinds
 from tests.fakes.chaos import Chaos
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.slack.server import TEAM_ID, FakeSlack
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 pytestmark = pytest.mark.campaign
 

@@ -11,26 +11,32 @@ import sys
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from adapters.record import InputError, event_from_line
-from bot.config import Config, RecordConfig
-from bot.events import ButtonPress, DirectMessageReceived, FormSubmission, MessageShortcut
+from adapters.record import InputError
+from adapters.record import event_from_line
+from bot.config import Config
+from bot.config import RecordConfig
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import FormSubmission
+from bot.events import MessageShortcut
 from storage.crypto import generate_key
-from tests.campaigns.recorder import (
-    RecordedProcess,
-    all_deliveries,
-    cli_env,
-    read_lines,
-    reminder_meeting_id,
-    seed_meetings,
-    write_config,
-)
+from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import all_deliveries
+from tests.campaigns.recorder import cli_env
+from tests.campaigns.recorder import read_lines
+from tests.campaigns.recorder import reminder_meeting_id
+from tests.campaigns.recorder import seed_meetings
+from tests.campaigns.recorder import write_config
 
 pytestmark = pytest.mark.campaign
 

@@ -15,20 +15,36 @@ import asyncio
 import hashlib
 import re
 import sqlite3
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.events import Actor, ButtonPress, Event, FormSubmission, Invocation, MemberJoined
-from bot.messages import Button, Form, Message, Reply
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import Event
+from bot.events import FormSubmission
+from bot.events import Invocation
+from bot.events import MemberJoined
+from bot.messages import Button
+from bot.messages import Form
+from bot.messages import Message
+from bot.messages import Reply
 from scheduler import Firing
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from storage.interface import Storage
 
@@ -219,7 +235,8 @@ async def _seed(world: World) -> None:
         await submit("alice", feedback.form, {"message": f"point {i}", "audience": "group"})
     from bot.features.feedback.digests import DigestJobs
     from bot.features.feedback.store import Audience
-    from tests.feedback.helpers import feedback_host, reviewed_since_yesterday
+    from tests.feedback.helpers import feedback_host
+    from tests.feedback.helpers import reviewed_since_yesterday
 
     await reviewed_since_yesterday(world.app)  # as if written yesterday and checked
     firing = Firing("feedback-digest:group", datetime(2026, 1, 5, 17, 0, tzinfo=UTC))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from adapters.memory import MemoryBot
 from bot.clock import FakeClock
-from bot.messages import DestinationKind, Message
+from bot.messages import DestinationKind
+from bot.messages import Message
 
 
 async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> int:

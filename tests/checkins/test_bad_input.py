@@ -7,15 +7,22 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from hypothesis import example, given
+from hypothesis import example
+from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.memory import reply_text
 from bot import catalog
-from bot.events import Actor, FormSubmission, Invocation
+from bot.events import Actor
+from bot.events import FormSubmission
+from bot.events import Invocation
 from bot.messages import DestinationKind
 from scheduler import Firing
-from tests.feedback.test_bad_input import FUZZ, TEXT, Env, _run_property, assert_inert
+from tests.feedback.test_bad_input import FUZZ
+from tests.feedback.test_bad_input import TEXT
+from tests.feedback.test_bad_input import Env
+from tests.feedback.test_bad_input import _run_property
+from tests.feedback.test_bad_input import assert_inert
 
 OPTION = st.one_of(TEXT, st.just(""), st.sampled_from(
     ["weekly", "monthly", "friday", "18:00", "24:00", "7:5", "Europe/Paris", "europe/paris",

@@ -4,16 +4,21 @@ pairing round that introduces each pair or trio in one group DM."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.features.buddies import wording as buddies_wording
-from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.buddies.feature import ROUND_SCHEDULE
+from bot.features.buddies.feature import Buddies
 from bot.features.buddies.pairing import pairs_in
 from bot.messages import DestinationKind
 from scheduler import Firing
-from tests.checkins.helpers import at, channel_posts
+from tests.checkins.helpers import at
+from tests.checkins.helpers import channel_posts
 
 PEOPLE = ["alice", "bob", "dina", "ezra", "gus"]
 

@@ -4,10 +4,14 @@ pauses (pure rules, no bot)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from bot.features.checkins.schedule import in_quiet_hours, next_checkin
-from bot.features.checkins.store import Cadence, CheckinPrefs
+from bot.features.checkins.schedule import in_quiet_hours
+from bot.features.checkins.schedule import next_checkin
+from bot.features.checkins.store import Cadence
+from bot.features.checkins.store import CheckinPrefs
 
 BASE = CheckinPrefs("g", "u", "Alice", enabled=True, weekday=6, at="09:00",
                     timezone="Europe/London")

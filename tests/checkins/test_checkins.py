@@ -4,12 +4,15 @@ gentle follow-up and the auto-pause, escalation, and closed DMs (never a public 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.config import Config
@@ -18,9 +21,14 @@ from bot.features.checkins import wording as checkins_wording
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.feature import Checkins
 from bot.features.checkins.store import RequestStatus
-from bot.messages import Destination, DestinationKind
+from bot.messages import Destination
+from bot.messages import DestinationKind
 from tests.checkins.conftest import MakeBot
-from tests.checkins.helpers import at, buttons, channel_posts, press, sweep
+from tests.checkins.helpers import at
+from tests.checkins.helpers import buttons
+from tests.checkins.helpers import channel_posts
+from tests.checkins.helpers import press
+from tests.checkins.helpers import sweep
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 

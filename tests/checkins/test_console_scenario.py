@@ -6,10 +6,13 @@ real SQLite file with a fake clock."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from tests.console_helpers import live_console, until
+from tests.console_helpers import live_console
+from tests.console_helpers import until
 
 
 async def test_check_in_not_so_good_with_a_note_in_the_console(tmp_path: Path) -> None:

@@ -7,13 +7,11 @@ import io
 
 from adapters.console import ConsoleAdapter
 from bot.config import Config
-from bot.messages import (
-    Destination,
-    DestinationKind,
-    Message,
-    destination_from_dict,
-    destination_to_dict,
-)
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
+from bot.messages import destination_from_dict
+from bot.messages import destination_to_dict
 
 
 def test_group_dm_round_trips_and_describes_ids_only() -> None:

@@ -7,21 +7,26 @@ languages. Welsh plurals take Welsh's six forms."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.features.buddies import wording as buddies
-from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.buddies.feature import ROUND_SCHEDULE
+from bot.features.buddies.feature import Buddies
 from bot.features.checkins import moments
 from bot.features.checkins import wording as checkins
 from bot.features.checkins.chart import answers_chart_png
-from bot.i18n import speaking, tr
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.messages import DestinationKind
 from scheduler import Firing
-from tests.checkins.helpers import at, press
+from tests.checkins.helpers import at
+from tests.checkins.helpers import press
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 WELSH_ANSWERS = ["Da", "Iawn", "Ddim cystal", "Hoffwn i gael sgwrs un-i-un",

@@ -8,10 +8,13 @@ import itertools
 import random
 from collections.abc import Iterator
 
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.features.buddies.pairing import Pair, make_groups, pairs_in
+from bot.features.buddies.pairing import Pair
+from bot.features.buddies.pairing import make_groups
+from bot.features.buddies.pairing import pairs_in
 
 PEOPLE = [f"m{i}" for i in range(10)]
 

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import Actor
@@ -21,7 +22,8 @@ from bot.features.checkins.config import CheckinsConfig
 from storage.interface import Storage
 from tests.checkins.conftest import MakeBot
 from tests.checkins.helpers import sweep
-from tests.concerns.helpers import dm_users, raise_concern
+from tests.concerns.helpers import dm_users
+from tests.concerns.helpers import raise_concern
 
 pytestmark = pytest.mark.backends
 

@@ -4,13 +4,18 @@ member's own facilitator."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.checkins import wording as checkins_wording
-from tests.checkins.helpers import at, channel_posts, press
+from tests.checkins.helpers import at
+from tests.checkins.helpers import channel_posts
+from tests.checkins.helpers import press
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 NEXT_WEEK = MONDAY_10 + timedelta(days=7)

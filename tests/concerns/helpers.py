@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.features.concerns.config import ConcernsConfig
-from bot.messages import DestinationKind, Message, Reply
+from bot.messages import DestinationKind
+from bot.messages import Message
+from bot.messages import Reply
 from storage.interface import Storage
 
 FORM = "concern.raise"

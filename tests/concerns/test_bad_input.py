@@ -8,20 +8,31 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
-from bot.config import ConfigError, load_config
-from bot.events import ButtonPress, FormSubmission
+from bot.config import ConfigError
+from bot.config import load_config
+from bot.events import ButtonPress
+from bot.events import FormSubmission
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.routing import ACK_ACTION
 from bot.features.concerns.store import CaseStatus
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.concerns.helpers import FORM, make_bot, raise_concern, ref_of, settle_fully
+from tests.concerns.helpers import FORM
+from tests.concerns.helpers import make_bot
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
+from tests.concerns.helpers import settle_fully
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=300) | st.sampled_from(
     ["@everyone <@123> <!channel>", "yes", "no", " ", "\u200b", "d:" + "0" * 16])

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.events import Actor
 from bot.features.concerns import wording
-from bot.features.concerns.store import CaseStatus, NoteKind
-from tests.concerns.helpers import raise_concern, ref_of, settle_fully
+from bot.features.concerns.store import CaseStatus
+from bot.features.concerns.store import NoteKind
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
+from tests.concerns.helpers import settle_fully
 
 SECRET = "Carol asked for my bank details"
 

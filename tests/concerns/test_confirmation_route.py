@@ -13,14 +13,12 @@ from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.config import Config
 from storage.interface import Storage
-from tests.concerns.helpers import (
-    LEADS_CHANNEL,
-    config,
-    dm_users,
-    make_bot,
-    raise_concern,
-    settle_fully,
-)
+from tests.concerns.helpers import LEADS_CHANNEL
+from tests.concerns.helpers import config
+from tests.concerns.helpers import dm_users
+from tests.concerns.helpers import make_bot
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import settle_fully
 
 SECRET = "He keeps turning up at my door"
 BOTH = "by direct message and in the leads' private channel"

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.checkins import wording as checkins_wording
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
-from bot.features.concerns.intake import DM_ACTION, owner_tag
-from bot.messages import Button, DestinationKind
+from bot.features.concerns.intake import DM_ACTION
+from bot.features.concerns.intake import owner_tag
+from bot.messages import Button
+from bot.messages import DestinationKind
 from tests.checkins.helpers import sweep
-from tests.concerns.helpers import dm_users, everything_sent_to, raise_concern, ref_of
+from tests.concerns.helpers import dm_users
+from tests.concerns.helpers import everything_sent_to
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
 
 WORDS = "hello, I'm not sure about something said at the meeting"
 LABELS = [wording.DM_CHOICE_TELL_LEADS, wording.N_("Ask for a one-to-one"),

@@ -5,26 +5,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.clock import FakeClock
 from bot.errors import Forbidden
-from bot.features.concerns.escalation import escalation_times, schedule_id
+from bot.features.concerns.escalation import escalation_times
+from bot.features.concerns.escalation import schedule_id
 from bot.features.concerns.routing import ACK_ACTION
 from bot.features.retention.package import daily_at_midnight
 from bot.messages import DestinationKind
 from scheduler import Firing
 from storage.interface import Storage
-from tests.concerns.helpers import (
-    DEPUTY,
-    LEADS_CHANNEL,
-    at,
-    config,
-    dm_users,
-    make_bot,
-    raise_concern,
-    ref_of,
-    settle_fully,
-)
+from tests.concerns.helpers import DEPUTY
+from tests.concerns.helpers import LEADS_CHANNEL
+from tests.concerns.helpers import at
+from tests.concerns.helpers import config
+from tests.concerns.helpers import dm_users
+from tests.concerns.helpers import make_bot
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
+from tests.concerns.helpers import settle_fully
 
 
 def escalations_to(bot: MemoryBot, user: str) -> int:
@@ -46,7 +46,8 @@ async def _start(bot: MemoryBot, *names: str) -> None:
 
 
 def test_escalation_times_start_after_the_wait_then_repeat() -> None:
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
     made = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
     due = escalation_times(made, timedelta(minutes=30), timedelta(minutes=20))

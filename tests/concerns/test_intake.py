@@ -3,21 +3,23 @@ the reporter's private confirmation."""
 
 from __future__ import annotations
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
-from bot.events import MessageShortcut, QuotedMessage
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
-from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, owner_tag
+from bot.features.concerns.intake import DM_ACTION
+from bot.features.concerns.intake import SHORTCUT_ID
+from bot.features.concerns.intake import owner_tag
 from bot.features.concerns.store import CaseStatus
-from tests.concerns.helpers import (
-    FORM,
-    LEADS_CHANNEL,
-    channels_used,
-    raise_concern,
-    ref_of,
-    settle_fully,
-)
+from tests.concerns.helpers import FORM
+from tests.concerns.helpers import LEADS_CHANNEL
+from tests.concerns.helpers import channels_used
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
+from tests.concerns.helpers import settle_fully
 
 
 async def test_concern_command_opens_the_private_form(cbot: MemoryBot) -> None:

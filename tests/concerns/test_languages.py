@@ -6,27 +6,29 @@ plurals, dates and the platforms' length limits hold."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import FIELDS
 from bot.features.concerns.routing import ACK_ACTION
-from bot.i18n import speaking, tr
+from bot.i18n import speaking
+from bot.i18n import tr
 from storage.interface import Storage
-from tests.concerns.helpers import (
-    DEPUTY,
-    LEADS_CHANNEL,
-    at,
-    config,
-    make_bot,
-    raise_concern,
-    settle_fully,
-)
+from tests.concerns.helpers import DEPUTY
+from tests.concerns.helpers import LEADS_CHANNEL
+from tests.concerns.helpers import at
+from tests.concerns.helpers import config
+from tests.concerns.helpers import make_bot
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import settle_fully
 
 SECRET = "Bob pushed me on the stairs"
 

@@ -14,7 +14,9 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
@@ -23,21 +25,21 @@ from bot.events import Actor
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.package import PACKAGE
-from bot.features.concerns.reach import config_summary, reachable_leads
+from bot.features.concerns.reach import config_summary
+from bot.features.concerns.reach import reachable_leads
 from bot.features.concerns.routing import named_in
-from bot.messages import Destination, DestinationKind
+from bot.messages import Destination
+from bot.messages import DestinationKind
 from storage.interface import Storage
-from tests.concerns.helpers import (
-    DEPUTY,
-    LEAD_ROLE,
-    LEADS_CHANNEL,
-    at,
-    config,
-    dm_users,
-    everything_sent_to,
-    raise_concern,
-    settle_fully,
-)
+from tests.concerns.helpers import DEPUTY
+from tests.concerns.helpers import LEAD_ROLE
+from tests.concerns.helpers import LEADS_CHANNEL
+from tests.concerns.helpers import at
+from tests.concerns.helpers import config
+from tests.concerns.helpers import dm_users
+from tests.concerns.helpers import everything_sent_to
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import settle_fully
 
 SECRET = "She shouted at a new member after the session"
 DECLARATIONS = ("config", "role", "registered")

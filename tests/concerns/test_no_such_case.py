@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 
 
 @pytest.mark.parametrize(("reader", "expected"), [

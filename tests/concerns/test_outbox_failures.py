@@ -3,24 +3,28 @@ DMs are rerouted to the deputy and the other leads, and never to any channel."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.clock import FakeClock
-from bot.errors import DeliveryError, Forbidden, NotFound, RateLimited, Transient
+from bot.errors import DeliveryError
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import RateLimited
+from bot.errors import Transient
 from bot.messages import Destination
 from bot.outbox import DeliveryStatus
 from storage.interface import Storage
-from tests.concerns.helpers import (
-    DEPUTY,
-    LEADS_CHANNEL,
-    channels_used,
-    make_bot,
-    raise_concern,
-    ref_of,
-)
+from tests.concerns.helpers import DEPUTY
+from tests.concerns.helpers import LEADS_CHANNEL
+from tests.concerns.helpers import channels_used
+from tests.concerns.helpers import make_bot
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
 
 SECRET = "Someone at the group is hurting my friend"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,12 @@ from bot.cli import main
 from bot.features.concerns.export import export_case
 from bot.features.concerns.routing import ACK_ACTION
 from bot.features.concerns.store import NewConcern
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.concerns.helpers import raise_concern, ref_of, settle_fully
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
+from tests.concerns.helpers import settle_fully
 
 WORDS = "Zanzibar-marmalade incident near the kitchen"
 ABOUT = "Quentin Quagmire"

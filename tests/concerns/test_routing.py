@@ -7,27 +7,28 @@ import logging
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
-from bot.events import MessageShortcut, QuotedMessage
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
 from bot.features.concerns import wording
 from bot.features.concerns.intake import SHORTCUT_ID
-from bot.features.concerns.routing import ACK_ACTION, named_in
+from bot.features.concerns.routing import ACK_ACTION
+from bot.features.concerns.routing import named_in
 from bot.features.concerns.store import CaseStatus
 from storage.interface import Storage
-from tests.concerns.helpers import (
-    DEPUTY,
-    LEADS_CHANNEL,
-    ack_button,
-    channels_used,
-    config,
-    dm_users,
-    everything_sent_to,
-    make_bot,
-    raise_concern,
-    ref_of,
-    settle_fully,
-)
+from tests.concerns.helpers import DEPUTY
+from tests.concerns.helpers import LEADS_CHANNEL
+from tests.concerns.helpers import ack_button
+from tests.concerns.helpers import channels_used
+from tests.concerns.helpers import config
+from tests.concerns.helpers import dm_users
+from tests.concerns.helpers import everything_sent_to
+from tests.concerns.helpers import make_bot
+from tests.concerns.helpers import raise_concern
+from tests.concerns.helpers import ref_of
+from tests.concerns.helpers import settle_fully
 
 SECRET = "Bob pushed me on the stairs"
 
@@ -101,7 +102,8 @@ async def test_every_lead_excluded_goes_to_the_fallback_contacts_and_logs_critic
 
 async def test_no_known_leads_uses_the_fallback_contacts_and_logs_critical(
         storage: Storage, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
-    from adapters.memory import MemoryAdapter, MemoryBot
+    from adapters.memory import MemoryAdapter
+    from adapters.memory import MemoryBot
     from bot.app import App
 
     app = App(config(), storage, clock=clock)

@@ -3,7 +3,9 @@ bot sends for it: shared by the Discord and Slack file tests."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from icalendar import Calendar
 

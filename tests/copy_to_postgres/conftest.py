@@ -12,11 +12,14 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import pytest
 
-from tests.backends import CONNECT_TIMEOUT_SECONDS, need_postgres, postgres_url
+from tests.backends import CONNECT_TIMEOUT_SECONDS
+from tests.backends import need_postgres
+from tests.backends import postgres_url
 from tests.console_helpers import Transcript
 from tests.e2e.conftest import cli_env
 

@@ -13,21 +13,22 @@ import pytest
 
 import storage.copy as copying
 from bot import copy_to_postgres
-from bot.config import Config, ConfigError
+from bot.config import Config
+from bot.config import ConfigError
 from storage.copy import SourceChanged
 from storage.copy import copy_to_postgres as copy_rows
-from storage.crypto import FieldCipher, generate_key
-from storage.migrations import LATEST_VERSION, VERSIONS
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.migrations import LATEST_VERSION
+from storage.migrations import VERSIONS
 from storage.sqlite import SqliteStorage
 from tests.backends import opened
 from tests.console_helpers import run_script
-from tests.copy_to_postgres.conftest import (
-    copy_cli,
-    database_url,
-    one_line_refusal,
-    pg_tables,
-    sqlite_tables,
-)
+from tests.copy_to_postgres.conftest import copy_cli
+from tests.copy_to_postgres.conftest import database_url
+from tests.copy_to_postgres.conftest import one_line_refusal
+from tests.copy_to_postgres.conftest import pg_tables
+from tests.copy_to_postgres.conftest import sqlite_tables
 
 SCRIPT = """\
 :as carol

@@ -15,15 +15,23 @@ vote and change their vote.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.messages import Button, Destination, Message
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import Message
 from storage.crypto import generate_key
-from tests.console_helpers import LiveConsole, live_console, until
-from tests.copy_to_postgres.conftest import copy_cli, pg_tables, sqlite_tables
+from tests.console_helpers import LiveConsole
+from tests.console_helpers import live_console
+from tests.console_helpers import until
+from tests.copy_to_postgres.conftest import copy_cli
+from tests.copy_to_postgres.conftest import pg_tables
+from tests.copy_to_postgres.conftest import sqlite_tables
 
 pytestmark = pytest.mark.postgres
 

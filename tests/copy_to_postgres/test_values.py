@@ -4,11 +4,14 @@ canonical form for the checksum whichever database they were read from."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
-from storage.copy_values import CONVERTERS, canonical, row_digest
+from storage.copy_values import CONVERTERS
+from storage.copy_values import canonical
+from storage.copy_values import row_digest
 
 
 def test_stored_values_convert_by_the_target_type() -> None:

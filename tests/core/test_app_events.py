@@ -8,18 +8,28 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
-from bot.app import App, check_form
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
+from bot.app import App
+from bot.app import check_form
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.context import Context
-from bot.events import MessageShortcut, QuotedMessage
-from bot.features import Feature, FormSpec
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
+from bot.features import Feature
+from bot.features import FormSpec
 from bot.features.registry import PACKAGES
-from bot.logs import JsonFormatter, KeyValueFormatter, configure_logging, log_event
+from bot.logs import JsonFormatter
+from bot.logs import KeyValueFormatter
+from bot.logs import configure_logging
+from bot.logs import log_event
 from bot.messages import Reply
 from storage.interface import Storage
-from tests.demo_feature import FIELDS, Gate, demo_feature
+from tests.demo_feature import FIELDS
+from tests.demo_feature import Gate
+from tests.demo_feature import demo_feature
 
 CANARY = "Zebra-Canary-4417"
 

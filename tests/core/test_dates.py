@@ -3,16 +3,25 @@ an amendment's closing time, a due date and a check-in pause understand too."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.dates import WhenError, read_day, read_moment
+from bot.dates import WhenError
+from bot.dates import read_day
+from bot.dates import read_moment
 from bot.errors import UserError
-from bot.features.meetings.when import parse_due_date, parse_when
+from bot.features.meetings.when import parse_due_date
+from bot.features.meetings.when import parse_when
 from bot.features.polls import wording as poll_wording
 from bot.features.polls.package import parse_closes
 

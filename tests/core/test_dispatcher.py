@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from adapters.memory import MemoryAdapter
-from bot.clock import FakeClock, SystemClock
+from bot.clock import FakeClock
+from bot.clock import SystemClock
 from bot.dispatcher import Dispatcher
-from bot.errors import Forbidden, NotFound, RateLimited, Transient, UnsupportedMessage
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, Fallback, NewDelivery
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import RateLimited
+from bot.errors import Transient
+from bot.errors import UnsupportedMessage
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
 from storage.factory import open_storage
 from storage.interface import Storage

@@ -4,9 +4,11 @@ lead can see and change the settings that are theirs in /setup, and only those."
 
 from __future__ import annotations
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
-from bot.commands import refusal, who_may_run
+from bot.commands import refusal
+from bot.commands import who_may_run
 from bot.features.setup import wording as setup_wording
 from bot.roles import Role
 

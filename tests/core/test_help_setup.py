@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock

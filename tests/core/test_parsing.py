@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
+from bot.commands import Registry
 from bot.errors import UserError
-from bot.messages import Choice, Reply
+from bot.messages import Choice
+from bot.messages import Reply
 from bot.parsing import parse_command_line
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.people import FAILURE_TTL_SECONDS, NO_PORT, PeopleBook
-from bot.ports import PeopleUnavailable, Person
+from bot.people import FAILURE_TTL_SECONDS
+from bot.people import NO_PORT
+from bot.people import PeopleBook
+from bot.ports import PeopleUnavailable
+from bot.ports import Person
 
 
 class Port:

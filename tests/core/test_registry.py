@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import CommandSpec, Registry, may_run
+from bot.commands import CommandSpec
+from bot.commands import Registry
+from bot.commands import may_run
 from bot.messages import Reply
-from bot.roles import Role, resolve_roles
+from bot.roles import Role
+from bot.roles import resolve_roles
 
 
 async def _noop(ctx: object) -> Reply:

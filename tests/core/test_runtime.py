@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Config, ConfigError, Secrets, SlackConfig
-from bot.runtime import (
-    build_app,
-    choose_platform,
-    make_cipher,
-    missing_secrets,
-    platform_available,
-    start_app,
-)
-from storage.crypto import KeyFileCipher, generate_key
+from bot.config import Config
+from bot.config import ConfigError
+from bot.config import Secrets
+from bot.config import SlackConfig
+from bot.runtime import build_app
+from bot.runtime import choose_platform
+from bot.runtime import make_cipher
+from bot.runtime import missing_secrets
+from bot.runtime import platform_available
+from bot.runtime import start_app
+from storage.crypto import KeyFileCipher
+from storage.crypto import generate_key
 from storage.interface import Storage
 
 

@@ -3,17 +3,20 @@ repeated event is handled once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.events import Actor, DirectMessageReceived
+from bot.events import Actor
+from bot.events import DirectMessageReceived
 from storage.crypto import FieldCipher
 from storage.interface import Storage
-from tests.backends import another_handle, opened
+from tests.backends import another_handle
+from tests.backends import opened
 
 pytestmark = pytest.mark.backends
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

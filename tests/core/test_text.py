@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.text import (
-    CHANNEL_CLOSE,
-    CHANNEL_OPEN,
-    ZWSP,
-    channel_ref,
-    channels_in,
-    echo,
-    has_visible_text,
-    neutralise,
-    plain_channels,
-    render_channels,
-)
+from bot.text import CHANNEL_CLOSE
+from bot.text import CHANNEL_OPEN
+from bot.text import ZWSP
+from bot.text import channel_ref
+from bot.text import channels_in
+from bot.text import echo
+from bot.text import has_visible_text
+from bot.text import neutralise
+from bot.text import plain_channels
+from bot.text import render_channels
 
 PINGS = re.compile(
     r"@(everyone|here|channel)\b|<@[!&]?\w+>|<#\w+>|<!(channel|here|everyone)[|>]|<!subteam\^",

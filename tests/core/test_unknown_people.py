@@ -4,10 +4,13 @@ tell who is in the group, the name is taken as before (platform trouble never bl
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.features.buddies import wording as buddies_wording
 from bot.features.meetings import wording
 from bot.membership import not_in_group

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ import pytest
 from bot.config import Config
 from bot.features import FeatureFactory
 from storage.crypto import generate_key
-from tests.console_helpers import Transcript, run_script
+from tests.console_helpers import Transcript
+from tests.console_helpers import run_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLI_SECONDS = 60.0

@@ -7,25 +7,27 @@ buttons), sends the planner a DM (a delivery) and replies privately with a butto
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from bot.app import App
 from bot.commands import CommandSpec
 from bot.context import Context
-from bot.events import ButtonPress, FormSubmission
-from bot.features import Feature, FeatureFactory, FormSpec
+from bot.events import ButtonPress
+from bot.events import FormSubmission
+from bot.features import Feature
+from bot.features import FeatureFactory
+from bot.features import FormSpec
 from bot.features.registry import PACKAGES
-from bot.messages import (
-    Button,
-    Choice,
-    Destination,
-    DestinationKind,
-    FormField,
-    Image,
-    Message,
-    Reply,
-    Select,
-)
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import FormField
+from bot.messages import Image
+from bot.messages import Message
+from bot.messages import Reply
+from bot.messages import Select
 from bot.outbox import NewDelivery
 from bot.text import neutralise
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from bot import catalog
 
-from .conftest import CLI_SECONDS, cli_env
+from .conftest import CLI_SECONDS
+from .conftest import cli_env
 
 NO_LEADS = """\
 [console]

@@ -6,10 +6,13 @@ one at a time, and the test moves the clock and fires what is due in between."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from tests.console_helpers import live_console, until
+from tests.console_helpers import live_console
+from tests.console_helpers import until
 
 
 async def test_schedule_remind_and_rsvp_in_the_console(tmp_path: Path) -> None:

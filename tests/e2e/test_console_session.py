@@ -4,26 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from adapters.console import ConsoleAdapter
-from adapters.console.forms import split_assignments, unescape_answer
-from adapters.console.render import Screen, plain
+from adapters.console.forms import split_assignments
+from adapters.console.forms import unescape_answer
+from adapters.console.render import Screen
+from adapters.console.render import plain
 from bot.app import App
 from bot.commands import CommandSpec
-from bot.config import Config, ConsoleMember
+from bot.config import Config
+from bot.config import ConsoleMember
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Invocation
-from bot.features import Feature, FeatureFactory
+from bot.features import Feature
+from bot.features import FeatureFactory
 from bot.features.registry import PACKAGES
-from bot.messages import Destination, Message, Reply
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
-from bot.runtime import build_app, opened_storage
-from storage.crypto import FieldCipher, generate_key
+from bot.runtime import build_app
+from bot.runtime import opened_storage
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 
 from .conftest import ConsoleRunner
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CLI_SECONDS, cli_env
+from .conftest import CLI_SECONDS
+from .conftest import cli_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
 

@@ -18,7 +18,10 @@ import tempfile
 
 from adapters.console.controls import HELP
 
-from .conftest import CLI_SECONDS, REPO_ROOT, CliRunner, cli_env
+from .conftest import CLI_SECONDS
+from .conftest import REPO_ROOT
+from .conftest import CliRunner
+from .conftest import cli_env
 
 _BLOCK = re.compile(r"<!-- readme-(?P<name>[a-z]+) -->\n```[a-z]*\n(?P<body>.*?)\n```",
                     re.DOTALL)

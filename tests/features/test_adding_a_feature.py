@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,17 +19,23 @@ import pytest
 import bot.features.registry as registry
 import storage.migrations as migrations
 import storage.packages as packages
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError
+from bot.config import load_config
 from bot.errors import UserError
-from bot.events import Actor, Invocation
+from bot.events import Actor
+from bot.events import Invocation
 from bot.features.host import FeatureHost
-from bot.settings import GroupSettings, feature_names
+from bot.settings import GroupSettings
+from bot.settings import feature_names
 from storage.crypto import FieldCipher
 from storage.members import encrypted_columns
-from storage.packages import compose_storage, storage_packages
+from storage.packages import compose_storage
+from storage.packages import storage_packages
 from storage.sqlite import SqliteStorage
 from tests.backends import opened
 from tests.toy.kudos import package as kudos

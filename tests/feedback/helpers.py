@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.features.feedback import package as feedback
 from bot.features.feedback.digests import FeedbackHost
 from bot.features.feedback.store import Audience
 from bot.features.polls.feature import Polls
-from bot.messages import Message, Reply
+from bot.messages import Message
+from bot.messages import Reply
 from scheduler import Firing
 
 SEND = "feedback.send"

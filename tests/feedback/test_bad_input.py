@@ -7,23 +7,32 @@ import asyncio
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from adapters.memory import MemoryAdapter, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.events import Actor, FormSubmission
+from bot.events import Actor
+from bot.events import FormSubmission
 from bot.features.feedback import wording as feedback_wording
-from bot.features.feedback.store import Audience, FeedbackItem
-from bot.text import has_visible_text, neutralise
-from storage.crypto import FieldCipher, generate_key
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import FeedbackItem
+from bot.text import has_visible_text
+from bot.text import neutralise
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from storage.interface import Storage
 
@@ -182,7 +191,8 @@ async def test_empty_invisible_or_long_feedback_is_refused_and_not_stored(
 
 def test_any_answer_reason_ref_or_vote_never_crashes_and_is_neutralised(
         tmp_path: Path) -> None:
-    from bot.events import ButtonPress, Invocation
+    from bot.events import ButtonPress
+    from bot.events import Invocation
     from bot.features.feedback.digests import DigestJobs
     from bot.features.feedback.store import FeedbackStatus
     from scheduler import Firing

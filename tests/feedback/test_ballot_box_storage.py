@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from bot.features.agreement.store import AgreementVersion, Amendment, AmendmentStatus, Decision
-from bot.features.polls.store import Ballot, NewPoll, VoteResult
-from storage.ballot_box import PAD, BallotBox
+from bot.features.agreement.store import AgreementVersion
+from bot.features.agreement.store import Amendment
+from bot.features.agreement.store import AmendmentStatus
+from bot.features.agreement.store import Decision
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import NewPoll
+from bot.features.polls.store import VoteResult
+from storage.ballot_box import PAD
+from storage.ballot_box import BallotBox
 from storage.crypto import FieldCipher
-from storage.sql import SqlBase, to_micros
+from storage.sql import SqlBase
+from storage.sql import to_micros
 from storage.sqlite import SqliteStorage
-from tests.backends import another_handle, opened_storage, raw_rows, table_columns
+from tests.backends import another_handle
+from tests.backends import opened_storage
+from tests.backends import raw_rows
+from tests.backends import table_columns
 
 DAY = datetime(2026, 1, 5, tzinfo=UTC)
 CLOSES = DAY + timedelta(days=3)

@@ -10,19 +10,29 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.events import Actor, ButtonPress, FormSubmission, Invocation
+from bot.events import Actor
+from bot.events import ButtonPress
+from bot.events import FormSubmission
+from bot.events import Invocation
 from bot.features.feedback import wording as feedback_wording
-from bot.messages import Message, Reply
-from storage.crypto import FieldCipher, generate_key
+from bot.messages import Message
+from bot.messages import Reply
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.e2e.conftest import CLI_SECONDS, cli_env
+from tests.e2e.conftest import CLI_SECONDS
+from tests.e2e.conftest import cli_env
 
 CANARY_ID = "U0CANARY7731QX"
 CANARY_NAME = "Zenobia Quillfeather"

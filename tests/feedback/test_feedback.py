@@ -8,12 +8,16 @@ from __future__ import annotations
 import base64
 import sqlite3
 import struct
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
@@ -21,12 +25,17 @@ from bot.config import Config
 from bot.features.feedback import digests as feedback_module
 from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.config import FeedbackConfig
-from bot.features.feedback.store import Audience, FeedbackStatus
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import FeedbackStatus
 from bot.messages import Message
 from bot.text import plain_channels
 from scheduler import Firing
 from storage.interface import Storage
-from tests.feedback.helpers import at, feedback_host, send, start, texts
+from tests.feedback.helpers import at
+from tests.feedback.helpers import feedback_host
+from tests.feedback.helpers import send
+from tests.feedback.helpers import start
+from tests.feedback.helpers import texts
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

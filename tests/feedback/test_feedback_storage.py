@@ -5,18 +5,29 @@ an author."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
-from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStatus, NewFeedback
-from bot.features.polls.store import Ballot, NewPoll, VoteResult
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, NewDelivery
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import FeedbackItem
+from bot.features.feedback.store import FeedbackStatus
+from bot.features.feedback.store import NewFeedback
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import NewPoll
+from bot.features.polls.store import VoteResult
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import NewDelivery
 from storage.group_commit import ROWS_PER_STATEMENT
-from storage.interface import Storage, StorageError
+from storage.interface import Storage
+from storage.interface import StorageError
 from storage.sqlite import SqliteStorage
-from tests.backends import raw_rows, table_columns
+from tests.backends import raw_rows
+from tests.backends import table_columns
 
 DAY = datetime(2026, 1, 5, tzinfo=UTC)
 NOW = DAY + timedelta(hours=17)

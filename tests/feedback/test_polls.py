@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.anonymity import Sealer
@@ -17,7 +20,8 @@ from bot.features.polls.feature import Polls
 from bot.outbox import DeliveryStatus
 from storage.ballot_box import BallotBox
 from storage.crypto import FieldCipher
-from tests.feedback.helpers import at, start
+from tests.feedback.helpers import at
+from tests.feedback.helpers import start
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -4,19 +4,26 @@ whoever triggered them, and the form's words fit each platform's limits."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from adapters.discord import limits as discord
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from adapters.slack import blocks as slack
 from bot.clock import FakeClock
 from bot.features.feedback import wording
 from bot.features.feedback.config import FeedbackConfig
-from bot.features.feedback.feature import ANSWER_FIELDS, send_fields
-from bot.i18n import speaking, tr
-from tests.feedback.helpers import at, send, start
+from bot.features.feedback.feature import ANSWER_FIELDS
+from bot.features.feedback.feature import send_fields
+from bot.i18n import speaking
+from bot.i18n import tr
+from tests.feedback.helpers import at
+from tests.feedback.helpers import send
+from tests.feedback.helpers import start
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from adapters.health import HealthServer
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config

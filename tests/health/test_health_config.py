@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError, HealthSection, load_config
-from bot.healthcheck import readyz_url, run_healthcheck
+from bot.config import Config
+from bot.config import ConfigError
+from bot.config import HealthSection
+from bot.config import load_config
+from bot.healthcheck import readyz_url
+from bot.healthcheck import run_healthcheck
 from bot.listening import health_wanted
 from tests.health.helpers import free_port
 

@@ -12,19 +12,31 @@ from datetime import timedelta
 import pytest
 
 from adapters.health import HealthServer
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.errors import Forbidden, RateLimited, Transient
+from bot.errors import Forbidden
+from bot.errors import RateLimited
+from bot.errors import Transient
 from bot.health import CHECKS
-from bot.messages import Destination, DestinationKind, Message
-from bot.metrics import DELIVERY_ERRORS, EVENT_KINDS, OTHER
-from bot.outbox import Fallback, NewDelivery
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
+from bot.metrics import DELIVERY_ERRORS
+from bot.metrics import EVENT_KINDS
+from bot.metrics import OTHER
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from storage.interface import Storage
 from tests.backends import raw_rows
 from tests.health.conftest import connected
-from tests.health.helpers import NAMED_METRICS, get, readyz, samples, value
+from tests.health.helpers import NAMED_METRICS
+from tests.health.helpers import get
+from tests.health.helpers import readyz
+from tests.health.helpers import samples
+from tests.health.helpers import value
 from tests.privacy.workload import fill
 
 

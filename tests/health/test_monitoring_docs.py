@@ -8,7 +8,8 @@ from pathlib import Path
 
 from adapters.memory import MemoryBot
 from tests.health.conftest import connected
-from tests.health.helpers import NAMED_METRICS, samples
+from tests.health.helpers import NAMED_METRICS
+from tests.health.helpers import samples
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deploying.md"
 _METRIC = re.compile(r"\bcoprod_[a-z_]+[a-z]")

@@ -14,7 +14,11 @@ from babel.dates import parse_pattern
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.catalogs import CatalogDomain, catalog_domains, extract, keys, languages
+from bot.catalogs import CatalogDomain
+from bot.catalogs import catalog_domains
+from bot.catalogs import extract
+from bot.catalogs import keys
+from bot.catalogs import languages
 
 DOMAINS = catalog_domains()
 _FIELD = re.compile(r"\{([^{}]*)\}")

@@ -14,11 +14,20 @@ from adapters.memory import MemoryBot
 from bot import catalog
 from bot.answers import read_yes_no
 from bot.app import check_form
-from bot.commands import OptionSpec, OptionType
+from bot.commands import OptionSpec
+from bot.commands import OptionType
 from bot.config import Config
 from bot.errors import UserError
-from bot.i18n import PSEUDO, allow_pseudo, speaking, tr
-from bot.messages import Form, FormField, Message, Reply, message_from_dict, message_to_dict
+from bot.i18n import PSEUDO
+from bot.i18n import allow_pseudo
+from bot.i18n import speaking
+from bot.i18n import tr
+from bot.messages import Form
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
+from bot.messages import message_from_dict
+from bot.messages import message_to_dict
 from bot.privacy import export_language
 from tests.console_helpers import run_script
 

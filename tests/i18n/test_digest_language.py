@@ -5,13 +5,18 @@ one person (if one ever did, it would be in that person's language)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.features.feedback import wording
 from bot.i18n import speaking
-from tests.feedback.helpers import at, send, start
+from tests.feedback.helpers import at
+from tests.feedback.helpers import send
+from tests.feedback.helpers import start
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 

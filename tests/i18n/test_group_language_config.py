@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError
+from bot.config import load_config
 
 
 def _load(tmp_path: Path, text: str) -> object:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.features.help import wording as help_wording
 from bot.features.language import wording
 from bot.features.polls import wording as polls
-from bot.i18n import speaking, tr
+from bot.i18n import speaking
+from bot.i18n import tr
 
 POLL = '/poll question="Pa ddiwrnod?" options="Llun|Mawrth" closes=2d'
 

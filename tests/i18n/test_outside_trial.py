@@ -7,13 +7,16 @@ import re
 import pytest
 
 from adapters.console.controls import help_text
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import check_form
 from bot.catalog import console_answers_refused
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.feature import send_fields
 from bot.features.meetings.flows import SCHEDULE_FIELDS
-from bot.i18n import and_list, read_language, speaking
+from bot.i18n import and_list
+from bot.i18n import read_language
+from bot.i18n import speaking
 
 
 @pytest.mark.parametrize(("typed", "code"), [

@@ -28,15 +28,24 @@ import pytest
 from adapters.console.adapter import ConsoleAdapter
 from adapters.discord import commands as discord_commands
 from adapters.discord import limits as discord_limits
-from adapters.discord.forms import FormDesk, Ticket
-from adapters.discord.render import channel_links, render
+from adapters.discord.forms import FormDesk
+from adapters.discord.forms import Ticket
+from adapters.discord.render import channel_links
+from adapters.discord.render import render
 from adapters.slack import blocks as slack_blocks
 from adapters.slack.modals import form_view
 from bot import catalog
 from bot.app import App
 from bot.config import Config
-from bot.i18n import PSEUDO, Text, allow_pseudo, speaking, tr
-from bot.messages import Button, Form, Message, Reply
+from bot.i18n import PSEUDO
+from bot.i18n import Text
+from bot.i18n import allow_pseudo
+from bot.i18n import speaking
+from bot.i18n import tr
+from bot.messages import Button
+from bot.messages import Form
+from bot.messages import Message
+from bot.messages import Reply
 from bot.text import render_channels
 from storage.interface import Storage
 from tests.console_helpers import run_script

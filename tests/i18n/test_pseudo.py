@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.config import Config
-from bot.i18n import PSEUDO, allow_pseudo, speaking, tr
+from bot.i18n import PSEUDO
+from bot.i18n import allow_pseudo
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.settings import SETTING_KEYS
 from storage.interface import Storage
 from tests.console_helpers import run_script

@@ -9,8 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
-from bot.i18n import PSEUDO, allow_pseudo
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
+from bot.i18n import PSEUDO
+from bot.i18n import allow_pseudo
 
 
 @pytest.fixture(autouse=True)

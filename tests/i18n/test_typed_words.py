@@ -4,39 +4,40 @@ them and names in an error is the Welsh; an English reader is read exactly as be
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.errors import UserError
 from bot.features.meetings.flows import form_values
 from bot.features.meetings.store import MeetingRecord
-from bot.features.meetings.when import (
-    WhenError,
-    describe_offset,
-    offsets_text,
-    parse_offsets,
-    parse_repeat,
-)
-from bot.i18n import languages, speaking, tr
+from bot.features.meetings.when import WhenError
+from bot.features.meetings.when import describe_offset
+from bot.features.meetings.when import offsets_text
+from bot.features.meetings.when import parse_offsets
+from bot.features.meetings.when import parse_repeat
+from bot.i18n import languages
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.messages import Choice
-from bot.typed_words import (
-    UNIT_WORDS,
-    WEEKDAY_WORDS,
-    Typed,
-    choice_words,
-    fortnightly_words,
-    monthly_by_weekday_words,
-    monthly_words,
-    none_words,
-    read_choice,
-    read_weekday,
-    understood,
-    weekly_words,
-)
+from bot.typed_words import UNIT_WORDS
+from bot.typed_words import WEEKDAY_WORDS
+from bot.typed_words import Typed
+from bot.typed_words import choice_words
+from bot.typed_words import fortnightly_words
+from bot.typed_words import monthly_by_weekday_words
+from bot.typed_words import monthly_words
+from bot.typed_words import none_words
+from bot.typed_words import read_choice
+from bot.typed_words import read_weekday
+from bot.typed_words import understood
+from bot.typed_words import weekly_words
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 12, 1, 18, 0, tzinfo=LONDON)  # the first Tuesday

@@ -3,14 +3,18 @@ written the Welsh way, and Welsh date phrases read where a command takes a time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC
+from datetime import datetime
+from datetime import time
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.dates import read_moment
 from bot.features.polls import wording as polls
-from bot.i18n import and_list, or_list, speaking
+from bot.i18n import and_list
+from bot.i18n import or_list
+from bot.i18n import speaking
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -6,17 +6,23 @@ descriptions fit the platforms' limits in every language."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.features.prompts import wording as prompt_words
 from bot.features.prompts.feature import Prompts
 from bot.features.resources import wording as resource_words
 from bot.features.setup import wording as setup_words
 from bot.features.welcome import wording as welcome_words
-from bot.i18n import PSEUDO, allow_pseudo, speaking, tr
+from bot.i18n import PSEUDO
+from bot.i18n import allow_pseudo
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.text import channel_ref
 from scheduler import Firing
 from tests.agreement.helpers import join

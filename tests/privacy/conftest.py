@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from storage.interface import Storage
-from tests.privacy.workload import Filled, fill
+from tests.privacy.workload import Filled
+from tests.privacy.workload import fill
 
 
 async def start_features(app: App) -> None:

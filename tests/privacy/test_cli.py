@@ -13,21 +13,28 @@ import stat
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from bot import catalog
 from bot.config import Config
 from bot.features.checkins.store import CheckinPrefs
 from bot.features.concerns.store import NewConcern
-from bot.privacy import clean_member_id, run_erase, run_export
-from storage.crypto import FieldCipher, load_or_create_key_file, read_key_file
+from bot.privacy import clean_member_id
+from bot.privacy import run_erase
+from bot.privacy import run_export
+from storage.crypto import FieldCipher
+from storage.crypto import load_or_create_key_file
+from storage.crypto import read_key_file
 from storage.factory import open_storage
-from tests.test_cli_config import TIMEOUT, _clean_env
+from tests.test_cli_config import TIMEOUT
+from tests.test_cli_config import _clean_env
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

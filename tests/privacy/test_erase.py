@@ -5,14 +5,18 @@ recorded with counts only; running it again changes nothing."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
 from adapters.memory import MemoryBot
-from bot.privacy import erase_member, member_export, record_count
+from bot.privacy import erase_member
+from bot.privacy import member_export
+from bot.privacy import record_count
 from storage.members import ERASED_NAME
-from tests.privacy.workload import ALICE, Filled
+from tests.privacy.workload import ALICE
+from tests.privacy.workload import Filled
 
 # Storage behaviour: checked on SQLite and PostgreSQL alike.
 pytestmark = pytest.mark.backends

@@ -4,17 +4,20 @@ anyone's anonymous feedback or votes."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
 from adapters.memory import MemoryBot
 from bot import catalog
-from bot.privacy import member_export, record_count
+from bot.privacy import member_export
+from bot.privacy import record_count
 from storage.interface import Storage
 from storage.members import export_sections
 from tests.backends import table_names
-from tests.privacy.workload import ALICE, Filled
+from tests.privacy.workload import ALICE
+from tests.privacy.workload import Filled
 
 # Storage behaviour: checked on SQLite and PostgreSQL alike.
 pytestmark = pytest.mark.backends

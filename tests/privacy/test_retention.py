@@ -7,27 +7,47 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config
+from bot.config import ConfigError
+from bot.config import load_config
 from bot.events import Invocation
-from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, OneToOne, RequestStatus
+from bot.features.checkins.store import Answer
+from bot.features.checkins.store import Checkin
+from bot.features.checkins.store import CheckinPrefs
+from bot.features.checkins.store import OneToOne
+from bot.features.checkins.store import RequestStatus
 from bot.features.concerns.config import ConcernsConfig
-from bot.features.concerns.store import CaseStatus, ConcernDraft, NewConcern
-from bot.features.feedback.store import Audience, FeedbackStatus, NewFeedback
-from bot.features.meetings.store import MeetingDraft, NewAction, NewMinutes
+from bot.features.concerns.store import CaseStatus
+from bot.features.concerns.store import ConcernDraft
+from bot.features.concerns.store import NewConcern
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import FeedbackStatus
+from bot.features.feedback.store import NewFeedback
+from bot.features.meetings.store import MeetingDraft
+from bot.features.meetings.store import NewAction
+from bot.features.meetings.store import NewMinutes
 from bot.features.retention.config import RetentionConfig
-from bot.features.retention.package import PACKAGE, SCHEDULE, Retention
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, NewDelivery
+from bot.features.retention.package import PACKAGE
+from bot.features.retention.package import SCHEDULE
+from bot.features.retention.package import Retention
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import NewDelivery
 from scheduler import Firing
-from storage.interface import Storage, StorageError
+from storage.interface import Storage
+from storage.interface import StorageError
 from tests.privacy.conftest import start_features
 
 # Storage behaviour: checked on SQLite and PostgreSQL alike.

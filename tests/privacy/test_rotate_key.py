@@ -10,28 +10,34 @@ import io
 import re
 import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
+from cryptography.fernet import InvalidToken
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
-from bot.config import Config, Secrets
-from bot.privacy import reseal_everything, run_rotate_key
-from storage.crypto import (
-    FieldCipher,
-    KeyFileCipher,
-    generate_key,
-    load_or_create_key_file,
-    read_key_file,
-    write_key_file,
-)
+from bot.config import Config
+from bot.config import Secrets
+from bot.privacy import reseal_everything
+from bot.privacy import run_rotate_key
+from storage.crypto import FieldCipher
+from storage.crypto import KeyFileCipher
+from storage.crypto import generate_key
+from storage.crypto import load_or_create_key_file
+from storage.crypto import read_key_file
+from storage.crypto import write_key_file
 from storage.factory import open_storage
-from storage.members import MEMORY_SEALED_COLUMNS, encrypted_columns
-from storage.slack_installs import SlackInstall, SlackInstallStore
+from storage.members import MEMORY_SEALED_COLUMNS
+from storage.members import encrypted_columns
+from storage.slack_installs import SlackInstall
+from storage.slack_installs import SlackInstallStore
 from tests.backends import raw_rows
 from tests.privacy.conftest import start_features
 from tests.privacy.workload import fill

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.errors import Transient
-from bot.events import MessageShortcut, QuotedMessage
+from bot.events import MessageShortcut
+from bot.events import QuotedMessage
 from bot.features.buddies.feature import ROUND_SCHEDULE
 from bot.features.concerns.intake import SHORTCUT_ID
 from bot.features.feedback.store import Audience
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from scheduler import Firing
 
 ALICE = "U-alice"

@@ -18,16 +18,23 @@ import os
 import signal
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.backends import need_postgres, postgres_schema, postgres_url
-from tests.campaigns.recorder import RecordedProcess, read_lines, write_config
+from tests.backends import need_postgres
+from tests.backends import postgres_schema
+from tests.backends import postgres_url
+from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import read_lines
+from tests.campaigns.recorder import write_config
 
 FEEDBACK_FORM = "feedback.send"
 

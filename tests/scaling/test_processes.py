@@ -20,23 +20,26 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.outbox import DeliveryStatus
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.backends import need_postgres, postgres_schema, postgres_url
-from tests.campaigns.recorder import (
-    RecordedProcess,
-    read_lines,
-    reminder_meeting_id,
-    seed_meetings,
-    write_config,
-)
+from tests.backends import need_postgres
+from tests.backends import postgres_schema
+from tests.backends import postgres_url
+from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import read_lines
+from tests.campaigns.recorder import reminder_meeting_id
+from tests.campaigns.recorder import seed_meetings
+from tests.campaigns.recorder import write_config
 
 REMINDERS = 200
 PROCESSES = 3

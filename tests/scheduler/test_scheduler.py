@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from bot.clock import FakeClock, SystemClock
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, NewDelivery
-from scheduler import Firing, Scheduler
+from bot.clock import FakeClock
+from bot.clock import SystemClock
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import NewDelivery
+from scheduler import Firing
+from scheduler import Scheduler
 from storage.crypto import FieldCipher
 from storage.factory import open_storage
 from storage.interface import Storage

@@ -3,10 +3,13 @@ time, and counts as handled only after the second firing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from bot.clock import FakeClock
-from scheduler import Firing, Scheduler
+from scheduler import Firing
+from scheduler import Scheduler
 from storage.interface import Storage
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

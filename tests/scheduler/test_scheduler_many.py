@@ -7,7 +7,9 @@ import asyncio
 from datetime import timedelta
 
 from bot.clock import SystemClock
-from scheduler import Firing, Scheduler, once
+from scheduler import Firing
+from scheduler import Scheduler
+from scheduler import once
 from storage.interface import Storage
 
 

@@ -22,16 +22,22 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.errors import Forbidden
-from bot.events import ButtonPress, DirectMessageReceived, Event, FormSubmission
+from bot.events import ButtonPress
+from bot.events import DirectMessageReceived
+from bot.events import Event
+from bot.events import FormSubmission
 from bot.features.checkins.jobs import ANSWER_ACTION
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.meetings.store import MeetingDraft
@@ -39,8 +45,11 @@ from bot.features.meetings.texts import RSVP_ACTION
 from bot.features.polls.feature import VOTE_ACTION
 from bot.features.retention.config import RetentionConfig
 from bot.features.retention.package import Retention
-from bot.messages import Destination, DestinationKind, Message
-from storage.crypto import FieldCipher, generate_key
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.members import PruneCutoffs
 from storage.sqlite import SqliteStorage
 

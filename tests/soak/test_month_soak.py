@@ -13,7 +13,10 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from tests.soak.month import DIRECT_MESSAGES, Day, fast_folder, play
+from tests.soak.month import DIRECT_MESSAGES
+from tests.soak.month import Day
+from tests.soak.month import fast_folder
+from tests.soak.month import play
 
 MEMBERS = 24
 DAYS = 30

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from bot.messages import Destination, Message
-from bot.outbox import Fallback, NewDelivery
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import Storage
 from tests.backends import opened_storage

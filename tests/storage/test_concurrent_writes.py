@@ -13,13 +13,19 @@ import asyncio
 import random
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
-from bot.features.feedback.store import Audience, NewFeedback
-from bot.features.polls.store import Ballot, NewPoll, VoteResult
-from bot.messages import Destination, DestinationKind, Message
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import NewFeedback
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import NewPoll
+from bot.features.polls.store import VoteResult
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import Storage

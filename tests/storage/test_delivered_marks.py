@@ -4,15 +4,20 @@ once, each still checked against its own claim (issue 22), on SQLite and Postgre
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, NewDelivery
-from storage.delivered_marks import Mark, Marked
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import NewDelivery
+from storage.delivered_marks import Mark
+from storage.delivered_marks import Marked
 from storage.interface import Storage
 from tests.backends import raw_rows
 

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from storage.group_commit import ROWS_PER_STATEMENT, GroupCommit, many_values
+from storage.group_commit import ROWS_PER_STATEMENT
+from storage.group_commit import GroupCommit
+from storage.group_commit import many_values
 from storage.interface import StorageError
 
 

@@ -4,7 +4,8 @@ and gone on erasure."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from bot.languages import LanguageStore
 from storage.interface import Storage

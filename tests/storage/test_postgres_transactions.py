@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from storage.interface import Storage, StorageError
+from storage.interface import Storage
+from storage.interface import StorageError
 
 
 def _postgres(backend: str, storage: Storage) -> Any:
@@ -29,7 +30,8 @@ async def test_a_transaction_the_server_rolled_back_is_not_reported_committed(
 async def test_a_write_holds_the_shared_write_lock_and_its_turns_until_it_commits(
         backend: str, storage: Storage) -> None:
     pg = _postgres(backend, storage)
-    from storage.postgres import WRITE_LOCK, turn_key
+    from storage.postgres import WRITE_LOCK
+    from storage.postgres import turn_key
 
     async with pg._transaction() as db:
         await pg._turn(db, "feedback:g1")

@@ -4,10 +4,12 @@ on uninstall; a state used once and only before it expires."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from storage.interface import Storage
-from storage.slack_installs import SlackInstall, SlackInstallStore
+from storage.slack_installs import SlackInstall
+from storage.slack_installs import SlackInstallStore
 
 TOKEN = "xoxb-fake-a"  # not a real token: the fake Slack's form, short
 

@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 
 from storage import crypto
-from storage.crypto import (
-    DecryptionError,
-    EncryptionKeyError,
-    FieldCipher,
-    generate_key,
-    load_or_create_key_file,
-)
+from storage.crypto import DecryptionError
+from storage.crypto import EncryptionKeyError
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.crypto import load_or_create_key_file
 
 
 def test_round_trip_hides_the_text() -> None:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, Fallback, NewDelivery
-from storage.crypto import DecryptionError, FieldCipher, generate_key
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
+from storage.crypto import DecryptionError
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.interface import Storage
 from storage.sqlite import SqliteStorage
-from tests.backends import another_handle, opened, stored_text
+from tests.backends import another_handle
+from tests.backends import opened
+from tests.backends import stored_text
 
 MakeDelivery = Callable[..., NewDelivery]
 

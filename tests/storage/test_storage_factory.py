@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from storage.crypto import FieldCipher
-from storage.factory import check_database_setting, open_storage, sqlite_path
+from storage.factory import check_database_setting
+from storage.factory import open_storage
+from storage.factory import sqlite_path
 from storage.interface import StorageError
 from storage.sqlite import SqliteStorage
 

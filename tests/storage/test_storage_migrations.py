@@ -7,17 +7,27 @@ import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
-from storage.interface import Storage, StorageError
-from storage.migrations import LATEST_VERSION, all_migrations, pending, postgres_sql
-from storage.sqlite import SqliteStorage, to_micros
-from tests.backends import another_handle, opened, opened_storage, raw_rows, table_names
+from storage.interface import Storage
+from storage.interface import StorageError
+from storage.migrations import LATEST_VERSION
+from storage.migrations import all_migrations
+from storage.migrations import pending
+from storage.migrations import postgres_sql
+from storage.sqlite import SqliteStorage
+from storage.sqlite import to_micros
+from tests.backends import another_handle
+from tests.backends import opened
+from tests.backends import opened_storage
+from tests.backends import raw_rows
+from tests.backends import table_names
 
 ALL = [m.version for m in all_migrations()]
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, Fallback, NewDelivery, Preference
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
+from bot.outbox import Preference
 from storage.interface import Storage
 from storage.sql import from_micros
 from tests.backends import raw_rows

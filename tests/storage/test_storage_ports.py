@@ -9,13 +9,15 @@ import importlib
 import inspect
 import json
 import pkgutil
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 import bot.features
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from storage.crypto import FieldCipher
 from storage.interface import Storage

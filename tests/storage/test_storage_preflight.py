@@ -14,13 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from storage.crypto import FieldCipher, generate_key
-from storage.interface import NewerDatabaseError, OtherKeyError, Storage
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
+from storage.interface import NewerDatabaseError
+from storage.interface import OtherKeyError
+from storage.interface import Storage
 from storage.members import encrypted_columns
 from storage.migrations import LATEST_VERSION
 from storage.sql import SqlBase
 from storage.sqlite import SqliteStorage
-from tests.backends import another_handle, opened, opened_storage, raw_rows
+from tests.backends import another_handle
+from tests.backends import opened
+from tests.backends import opened_storage
+from tests.backends import raw_rows
 
 
 async def _settings(store: Storage, now: datetime, **values: str) -> None:

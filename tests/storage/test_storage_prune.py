@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from bot.features.checkins.store import Checkin, CheckinPrefs
-from bot.messages import Destination, Message
-from bot.outbox import DeliveryStatus, Fallback, NewDelivery
+from bot.features.checkins.store import Checkin
+from bot.features.checkins.store import CheckinPrefs
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import DeliveryStatus
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from storage.interface import Storage
-from storage.members import EVENTS_OWNER, PruneCutoffs
+from storage.members import EVENTS_OWNER
+from storage.members import PruneCutoffs
 from storage.sql import to_micros
 from tests.backends import raw_rows
 

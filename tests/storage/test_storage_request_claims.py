@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from storage.crypto import FieldCipher
 from storage.interface import Storage
-from tests.backends import another_handle, raw_rows
+from tests.backends import another_handle
+from tests.backends import raw_rows
 
 BOUND_SECONDS = 30
 LATER = timedelta(minutes=10)

@@ -20,7 +20,8 @@ import pkgutil
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from types import ModuleType

@@ -21,8 +21,13 @@ import unicodedata
 import textstat  # type: ignore[import-untyped]
 
 from bot.features.welcome import wording as welcome_words
-from tests.wording.catalog_samples import Entry, entries, said, uncallable
-from tests.wording.plain import readable, sentences, word_count
+from tests.wording.catalog_samples import Entry
+from tests.wording.catalog_samples import entries
+from tests.wording.catalog_samples import said
+from tests.wording.catalog_samples import uncallable
+from tests.wording.plain import readable
+from tests.wording.plain import sentences
+from tests.wording.plain import word_count
 
 MIN_READING_EASE = 60.0   # "plain English": most adults read it easily
 MIN_WORDS_MEASURED = 8    # below that a reading-ease score means nothing

@@ -5,7 +5,8 @@ Each is run through the memory adapter on a real database; the reply must be pri
 
 from __future__ import annotations
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.messages import Reply
 
 ONLY_YOU = ("only you can see", "only you can see this")

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.wording.catalog_samples import entries, public_names
+from tests.wording.catalog_samples import entries
+from tests.wording.catalog_samples import public_names
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMISES = ROOT / "docs" / "promises.md"

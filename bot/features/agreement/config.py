@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from bot.config_model import ConfigSection, checked, one_of, true_or_false, whole_number
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import one_of
+from bot.config_model import true_or_false
+from bot.config_model import whole_number
 
 OUTCOME_RULES = ("majority", "two_thirds")
 

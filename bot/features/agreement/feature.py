@@ -13,49 +13,57 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
 from bot.context import Context
 from bot.errors import UserError
-from bot.features import Feature, FormSpec
+from bot.features import Feature
+from bot.features import FormSpec
 from bot.features.agreement import wording
 from bot.features.agreement.config import AgreementConfig
-from bot.features.agreement.rules import (
-    MAX_POINTS,
-    POINT_LIMIT,
-    REASON_LIMIT,
-    apply_amendment,
-    check_point,
-    describe_change,
-    outcome,
-    point_number,
-)
-from bot.features.agreement.store import (
-    AgreementStore,
-    AgreementVersion,
-    Amendment,
-    AmendmentKind,
-    AmendmentStatus,
-    Decision,
-)
-from bot.features.agreement.wording import N_, _
+from bot.features.agreement.rules import MAX_POINTS
+from bot.features.agreement.rules import POINT_LIMIT
+from bot.features.agreement.rules import REASON_LIMIT
+from bot.features.agreement.rules import apply_amendment
+from bot.features.agreement.rules import check_point
+from bot.features.agreement.rules import describe_change
+from bot.features.agreement.rules import outcome
+from bot.features.agreement.rules import point_number
+from bot.features.agreement.store import AgreementStore
+from bot.features.agreement.store import AgreementVersion
+from bot.features.agreement.store import Amendment
+from bot.features.agreement.store import AmendmentKind
+from bot.features.agreement.store import AmendmentStatus
+from bot.features.agreement.store import Decision
+from bot.features.agreement.wording import N_
+from bot.features.agreement.wording import _
 from bot.features.anonymity import Sealer
 from bot.features.host import FeatureHost
-from bot.features.polls.package import (
-    CLOSE_EXAMPLE,
-    Closings,
-    anonymous_ballot,
-    parse_closes,
-    vote_reply,
-)
-from bot.i18n import format_number, speaking, tr
+from bot.features.polls.package import CLOSE_EXAMPLE
+from bot.features.polls.package import Closings
+from bot.features.polls.package import anonymous_ballot
+from bot.features.polls.package import parse_closes
+from bot.features.polls.package import vote_reply
+from bot.i18n import format_number
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Button, Choice, Destination, FormField, Message, Reply
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Destination
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.text import channel_ref, has_visible_text, neutralise
+from bot.text import channel_ref
+from bot.text import has_visible_text
+from bot.text import neutralise
 from scheduler import Firing
 
 log = logging.getLogger(__name__)

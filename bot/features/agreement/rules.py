@@ -9,8 +9,10 @@ from bot import catalog
 from bot.errors import UserError
 from bot.features.agreement import wording
 from bot.features.agreement.config import AgreementConfig
-from bot.features.agreement.store import Amendment, AmendmentKind
-from bot.features.agreement.wording import N_, _
+from bot.features.agreement.store import Amendment
+from bot.features.agreement.store import AmendmentKind
+from bot.features.agreement.wording import N_
+from bot.features.agreement.wording import _
 from bot.i18n import format_number
 from bot.text import has_visible_text
 

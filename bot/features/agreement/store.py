@@ -9,13 +9,16 @@ amendment is decided. The decision, the new version and the announcement commit 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Protocol
+from typing import runtime_checkable
 
-from bot.features.polls.store import Ballot, VoteResult
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import VoteResult
 from bot.outbox import NewDelivery
 
 

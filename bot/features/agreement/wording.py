@@ -11,7 +11,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.i18n import Domain, format_moment, format_number, plain_list, tr
+from bot.i18n import Domain
+from bot.i18n import format_moment
+from bot.i18n import format_number
+from bot.i18n import plain_list
+from bot.i18n import tr
 from bot.text import channel_ref
 
 if TYPE_CHECKING:

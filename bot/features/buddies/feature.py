@@ -14,24 +14,33 @@ import asyncio
 import logging
 import random
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
 from bot.config_model import WEEKDAYS
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features.buddies import wording
-from bot.features.buddies.pairing import make_groups, pairs_in
-from bot.features.buddies.store import BuddyRound, BuddyStore
+from bot.features.buddies.pairing import make_groups
+from bot.features.buddies.pairing import pairs_in
+from bot.features.buddies.store import BuddyRound
+from bot.features.buddies.store import BuddyStore
 from bot.features.buddies.wording import N_
-from bot.features.checkins.package import BuddiesConfig, parse_hhmm
+from bot.features.checkins.package import BuddiesConfig
+from bot.features.checkins.package import parse_hhmm
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
 from bot.membership import not_in_group
-from bot.messages import Destination, Message, Reply
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.text import neutralise
 from scheduler import Firing

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 
 Pair = frozenset[str]
 Grouping = list[tuple[str, ...]]

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import (
-    Domain,
-    Said,
-    and_list,
-    babel_locale,
-    format_number,
-    plain_list,
-    speaking,
-    tr,
-)
+from bot.i18n import Domain
+from bot.i18n import Said
+from bot.i18n import and_list
+from bot.i18n import babel_locale
+from bot.i18n import format_number
+from bot.i18n import plain_list
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.text import echo
 
 _domain = Domain("buddies", __file__)

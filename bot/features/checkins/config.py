@@ -8,19 +8,19 @@ each as its feature's section.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
 from pydantic import Field
 
-from bot.config_model import (
-    WEEKDAYS,
-    ConfigSection,
-    checked,
-    time_of_day,
-    true_or_false,
-    whole_number,
-)
-from bot.features.checkins.wording import CHECKIN_DEFAULT_HELPLINE, CHECKIN_DEFAULT_PEER_SUPPORT
+from bot.config_model import WEEKDAYS
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import time_of_day
+from bot.config_model import true_or_false
+from bot.config_model import whole_number
+from bot.features.checkins.wording import CHECKIN_DEFAULT_HELPLINE
+from bot.features.checkins.wording import CHECKIN_DEFAULT_PEER_SUPPORT
 from bot.settings import SettingError
 
 

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.features.checkins.config import CheckinsConfig
-from bot.features.checkins.store import CheckinPrefs, CheckinStore, Facilitator
+from bot.features.checkins.store import CheckinPrefs
+from bot.features.checkins.store import CheckinStore
+from bot.features.checkins.store import Facilitator
 from bot.features.host import FeatureHost
-from bot.people import Remembered, Roster, role_roster
+from bot.people import Remembered
+from bot.people import Roster
+from bot.people import role_roster
 from bot.roles import Role
 
 

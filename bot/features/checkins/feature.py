@@ -11,66 +11,77 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, OptionType
-from bot.config_model import WEEKDAYS, time_of_day
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
+from bot.config_model import WEEKDAYS
+from bot.config_model import time_of_day
 from bot.context import Context
 from bot.dates import read_day
 from bot.errors import UserError
-from bot.features import ActionHandler, Feature, FormSpec
-from bot.features.checkins import moments, wording
+from bot.features import ActionHandler
+from bot.features import Feature
+from bot.features import FormSpec
+from bot.features.checkins import moments
+from bot.features.checkins import wording
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
-from bot.features.checkins.jobs import (
-    ANSWER_ACTION,
-    NAME,
-    NOTE_ACTION,
-    CheckinJobs,
-    schedule_id,
-)
-from bot.features.checkins.one_to_ones import (
-    ARRANGED_ACTION,
-    ASK_ACTION,
-    DONE_ACTION,
-    NOTE_LIMIT,
-    REPLY_ACTION,
-    OneToOnes,
-)
-from bot.features.checkins.schedule import next_checkin, paused
-from bot.features.checkins.store import (
-    Answer,
-    Cadence,
-    Checkin,
-    CheckinPrefs,
-    CheckinStore,
-    Facilitator,
-    OneToOne,
-    RequestStatus,
-)
+from bot.features.checkins.jobs import ANSWER_ACTION
+from bot.features.checkins.jobs import NAME
+from bot.features.checkins.jobs import NOTE_ACTION
+from bot.features.checkins.jobs import CheckinJobs
+from bot.features.checkins.jobs import schedule_id
+from bot.features.checkins.one_to_ones import ARRANGED_ACTION
+from bot.features.checkins.one_to_ones import ASK_ACTION
+from bot.features.checkins.one_to_ones import DONE_ACTION
+from bot.features.checkins.one_to_ones import NOTE_LIMIT
+from bot.features.checkins.one_to_ones import REPLY_ACTION
+from bot.features.checkins.one_to_ones import OneToOnes
+from bot.features.checkins.schedule import next_checkin
+from bot.features.checkins.schedule import paused
+from bot.features.checkins.store import Answer
+from bot.features.checkins.store import Cadence
+from bot.features.checkins.store import Checkin
+from bot.features.checkins.store import CheckinPrefs
+from bot.features.checkins.store import CheckinStore
+from bot.features.checkins.store import Facilitator
+from bot.features.checkins.store import OneToOne
+from bot.features.checkins.store import RequestStatus
 from bot.features.checkins.summary import summary as facilitator_summary
-from bot.features.checkins.wording import N_, _
+from bot.features.checkins.wording import N_
+from bot.features.checkins.wording import _
 from bot.features.host import FeatureHost
-from bot.i18n import speaking, tr
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Button, Choice, Destination, FormField, Message, Reply
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Destination
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.settings import SettingError, setting_spec
-from bot.text import has_visible_text, neutralise, quote_block
-from bot.typed_words import (
-    WEEKDAY_WORDS,
-    Typed,
-    fortnightly_words,
-    monthly_words,
-    no_words,
-    none_words,
-    typed,
-    understood,
-    weekly_words,
-)
+from bot.settings import SettingError
+from bot.settings import setting_spec
+from bot.text import has_visible_text
+from bot.text import neutralise
+from bot.text import quote_block
+from bot.typed_words import WEEKDAY_WORDS
+from bot.typed_words import Typed
+from bot.typed_words import fortnightly_words
+from bot.typed_words import monthly_words
+from bot.typed_words import no_words
+from bot.typed_words import none_words
+from bot.typed_words import typed
+from bot.typed_words import understood
+from bot.typed_words import weekly_words
 from scheduler import Firing
 
 CheckinsHost = FeatureHost[CheckinStore, CheckinsConfig]

@@ -13,20 +13,29 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from bot.features.checkins import wording
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.one_to_ones import OneToOnes
-from bot.features.checkins.schedule import in_quiet_hours, next_checkin, paused
-from bot.features.checkins.store import Answer, Checkin, CheckinPrefs, CheckinStore
+from bot.features.checkins.schedule import in_quiet_hours
+from bot.features.checkins.schedule import next_checkin
+from bot.features.checkins.schedule import paused
+from bot.features.checkins.store import Answer
+from bot.features.checkins.store import Checkin
+from bot.features.checkins.store import CheckinPrefs
+from bot.features.checkins.store import CheckinStore
 from bot.features.checkins.wording import N_
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
-from bot.messages import Button, Destination, Message
-from bot.outbox import Fallback, NewDelivery
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from scheduler import Firing
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.features.checkins.wording import DOMAIN as _domain
-from bot.i18n import babel_locale, format_moment
+from bot.i18n import babel_locale
+from bot.i18n import format_moment
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

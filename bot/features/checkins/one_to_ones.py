@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from bot import catalog
 from bot.context import Context
@@ -23,20 +24,25 @@ from bot.features import FormSpec
 from bot.features.checkins import wording
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
-from bot.features.checkins.store import (
-    Answer,
-    CheckinStore,
-    Facilitator,
-    OneToOne,
-    RequestStatus,
-)
-from bot.features.checkins.wording import N_, _
+from bot.features.checkins.store import Answer
+from bot.features.checkins.store import CheckinStore
+from bot.features.checkins.store import Facilitator
+from bot.features.checkins.store import OneToOne
+from bot.features.checkins.store import RequestStatus
+from bot.features.checkins.wording import N_
+from bot.features.checkins.wording import _
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
-from bot.messages import Button, Destination, FormField, Message, Reply
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
-from bot.text import has_visible_text, neutralise, quote_block
+from bot.text import has_visible_text
+from bot.text import neutralise
+from bot.text import quote_block
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ features may use (`Facilitators`; for buddies, `BuddiesConfig` and the
 
 from __future__ import annotations
 
-from bot.features.checkins.config import BuddiesConfig, CheckinsConfig
+from bot.features.checkins.config import BuddiesConfig
+from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.feature import build
 from bot.features.checkins.schedule import parse_hhmm

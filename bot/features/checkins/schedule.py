@@ -8,10 +8,15 @@ across a clock change.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.features.checkins.store import Cadence, CheckinPrefs
+from bot.features.checkins.store import Cadence
+from bot.features.checkins.store import CheckinPrefs
 
 # The furthest ahead a next check-in is looked for (a monthly cadence after a pause).
 LOOK_AHEAD_DAYS = 800

@@ -8,17 +8,28 @@ them (docs/threat-model.md).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from itertools import pairwise
 
 from bot.context import Context
-from bot.features.checkins import moments, wording
+from bot.features.checkins import moments
+from bot.features.checkins import wording
 from bot.features.checkins.chart import answers_chart_png
 from bot.features.checkins.config import CheckinsConfig
-from bot.features.checkins.store import Answer, CheckinStore, RequestStatus
-from bot.features.checkins.wording import N_, ngettext
-from bot.i18n import format_number, plain_list, tr
-from bot.messages import Image, Message, Reply
+from bot.features.checkins.store import Answer
+from bot.features.checkins.store import CheckinStore
+from bot.features.checkins.store import RequestStatus
+from bot.features.checkins.wording import N_
+from bot.features.checkins.wording import ngettext
+from bot.i18n import format_number
+from bot.i18n import plain_list
+from bot.i18n import tr
+from bot.messages import Image
+from bot.messages import Message
+from bot.messages import Reply
 from bot.text import neutralise
 
 SUMMARY_MIN_MEMBERS = 5

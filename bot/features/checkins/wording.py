@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Domain, format_number, plain_list, tr
+from bot.i18n import Domain
+from bot.i18n import format_number
+from bot.i18n import plain_list
+from bot.i18n import tr
 
 _domain = Domain("checkins", __file__)
 _, ngettext, N_ = _domain.functions()

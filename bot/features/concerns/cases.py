@@ -11,27 +11,37 @@ from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import ButtonPress
-from bot.features.concerns import routing, wording
-from bot.features.concerns.common import (
-    Leads,
-    age,
-    audit,
-    clean_ref,
-    is_barred,
-    local,
-    may_handle_cases,
-    open_case,
-    refuse,
-)
+from bot.features.concerns import routing
+from bot.features.concerns import wording
+from bot.features.concerns.common import Leads
+from bot.features.concerns.common import age
+from bot.features.concerns.common import audit
+from bot.features.concerns.common import clean_ref
+from bot.features.concerns.common import is_barred
+from bot.features.concerns.common import local
+from bot.features.concerns.common import may_handle_cases
+from bot.features.concerns.common import open_case
+from bot.features.concerns.common import refuse
 from bot.features.concerns.escalation import Escalations
-from bot.features.concerns.store import CaseNote, CaseStatus, Concern, KnownLead, NoteKind
-from bot.features.concerns.wording import N_, _
-from bot.i18n import format_number, language, speaking, tr
+from bot.features.concerns.store import CaseNote
+from bot.features.concerns.store import CaseStatus
+from bot.features.concerns.store import Concern
+from bot.features.concerns.store import KnownLead
+from bot.features.concerns.store import NoteKind
+from bot.features.concerns.wording import N_
+from bot.features.concerns.wording import _
+from bot.i18n import format_number
+from bot.i18n import language
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Destination, Message, Reply
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.text import has_visible_text, neutralise
+from bot.text import has_visible_text
+from bot.text import neutralise
 
 if TYPE_CHECKING:
     from bot.features.concerns.host import ConcernsHost

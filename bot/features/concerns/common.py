@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.concerns import wording
-from bot.features.concerns.routing import barred, known_leads
-from bot.features.concerns.store import AuditEntry, CaseStatus, Concern, KnownLead
+from bot.features.concerns.routing import barred
+from bot.features.concerns.routing import known_leads
+from bot.features.concerns.store import AuditEntry
+from bot.features.concerns.store import CaseStatus
+from bot.features.concerns.store import Concern
+from bot.features.concerns.store import KnownLead
 from bot.features.concerns.wording import N_
 from bot.roles import Role
 

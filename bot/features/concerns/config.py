@@ -8,9 +8,14 @@ registry declares it as the concerns feature's section.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
-from bot.config_model import ConfigSection, checked, text_list, true_or_false, whole_number
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import text_list
+from bot.config_model import true_or_false
+from bot.config_model import whole_number
 from bot.features.concerns import wording
 from bot.settings import SettingError
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.features.concerns import routing
-from bot.features.concerns.store import CaseStatus, Concern
+from bot.features.concerns.store import CaseStatus
+from bot.features.concerns.store import Concern
 from bot.logs import log_event
 from bot.metrics import Reading
 from scheduler import Firing
-from scheduler.core import FiringJob, NextDue
+from scheduler.core import FiringJob
+from scheduler.core import NextDue
 
 if TYPE_CHECKING:
     from bot.features.concerns.host import ConcernsHost

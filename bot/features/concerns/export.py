@@ -17,11 +17,14 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 from bot.features.concerns.common import clean_ref
-from bot.features.concerns.store import AuditEntry, Concern, ConcernStore
+from bot.features.concerns.store import AuditEntry
+from bot.features.concerns.store import Concern
+from bot.features.concerns.store import ConcernStore
 
 CLI_ACTOR = "command-line"
 

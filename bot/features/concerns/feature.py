@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from bot import catalog
-from bot.commands import CommandSpec, Handler, OptionSpec, OptionType
-from bot.features import Feature, ShortcutSpec
-from bot.features.concerns import reach, wording
-from bot.features.concerns.cases import NOTE_LIMIT, Cases
+from bot.commands import CommandSpec
+from bot.commands import Handler
+from bot.commands import OptionSpec
+from bot.commands import OptionType
+from bot.features import Feature
+from bot.features import ShortcutSpec
+from bot.features.concerns import reach
+from bot.features.concerns import wording
+from bot.features.concerns.cases import NOTE_LIMIT
+from bot.features.concerns.cases import Cases
 from bot.features.concerns.common import Leads
 from bot.features.concerns.escalation import Escalations
 from bot.features.concerns.host import ConcernsCoreHost
-from bot.features.concerns.intake import DM_ACTION, SHORTCUT_ID, Intake
+from bot.features.concerns.intake import DM_ACTION
+from bot.features.concerns.intake import SHORTCUT_ID
+from bot.features.concerns.intake import Intake
 from bot.features.concerns.routing import ACK_ACTION
 from bot.features.concerns.wording import N_
 from bot.messages import Choice
 from bot.roles import Role
-from bot.typed_words import Typed, fact_words, opinion_words
+from bot.typed_words import Typed
+from bot.typed_words import fact_words
+from bot.typed_words import opinion_words
 
 NAME = "concerns"
 _LEADS = frozenset({Role.LEAD})

@@ -7,7 +7,10 @@ from typing import Protocol
 
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import ConcernStore
-from bot.features.host import CoreHost, FeatureHost, GroupLookups, Owning
+from bot.features.host import CoreHost
+from bot.features.host import FeatureHost
+from bot.features.host import GroupLookups
+from bot.features.host import Owning
 
 ConcernsHost = FeatureHost[ConcernStore, ConcernsConfig]
 """Everything the concerns modules use, but for the direct message intake."""

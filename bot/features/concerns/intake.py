@@ -21,19 +21,34 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.context import Context
-from bot.events import ButtonPress, FormSubmission, Invocation, MessageShortcut
+from bot.events import ButtonPress
+from bot.events import FormSubmission
+from bot.events import Invocation
+from bot.events import MessageShortcut
 from bot.features import FormSpec
-from bot.features.concerns import routing, wording
-from bot.features.concerns.common import Leads, new_ref
-from bot.features.concerns.reach import reach_kind, reachable_leads, tell_facilitators
-from bot.features.concerns.store import CaseStatus, Concern, ConcernDraft, NewConcern
+from bot.features.concerns import routing
+from bot.features.concerns import wording
+from bot.features.concerns.common import Leads
+from bot.features.concerns.common import new_ref
+from bot.features.concerns.reach import reach_kind
+from bot.features.concerns.reach import reachable_leads
+from bot.features.concerns.reach import tell_facilitators
+from bot.features.concerns.store import CaseStatus
+from bot.features.concerns.store import Concern
+from bot.features.concerns.store import ConcernDraft
+from bot.features.concerns.store import NewConcern
 from bot.features.concerns.wording import N_
 from bot.logs import log_event
-from bot.messages import Button, FormField, Message, Reply
+from bot.messages import Button
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.text import has_visible_text
 
 if TYPE_CHECKING:

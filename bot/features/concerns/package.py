@@ -5,11 +5,13 @@ sweep)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
+from typing import cast
 
 from bot.features.concerns import reach
 from bot.features.concerns.config import ConcernsConfig
-from bot.features.concerns.feature import NAME, build
+from bot.features.concerns.feature import NAME
+from bot.features.concerns.feature import build
 from bot.features.concerns.intake import DRAFT_LIFETIME
 from bot.features.concerns.store import ConcernStore
 from bot.features.package import FeaturePackage

@@ -10,16 +10,21 @@ refuse their latest concern direct message (DMs closed, or gone).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+from typing import Literal
 
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
-from bot.features.concerns.routing import Roster, Route, lead_roster
+from bot.features.concerns.routing import Roster
+from bot.features.concerns.routing import Route
+from bot.features.concerns.routing import lead_roster
 from bot.i18n import speaking
 from bot.logs import log_event
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from bot.settings import SettingsBook
 

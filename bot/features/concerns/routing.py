@@ -23,22 +23,33 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import Concern
 from bot.features.concerns.wording import N_
-from bot.i18n import speaking, tr
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Button, Destination, Message
-from bot.outbox import Fallback, NewDelivery
-from bot.people import Remembered, role_roster
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import Message
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
+from bot.people import Remembered
+from bot.people import role_roster
 from bot.settings import GroupSettings
-from bot.text import USER_MENTION, neutralise, quote_block
+from bot.text import USER_MENTION
+from bot.text import neutralise
+from bot.text import quote_block
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

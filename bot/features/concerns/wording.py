@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.catalog import _or_list
-from bot.i18n import Domain, format_moment, format_number, tr
+from bot.i18n import Domain
+from bot.i18n import format_moment
+from bot.i18n import format_number
+from bot.i18n import tr
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
-from bot.config_model import ConfigSection, checked, text_list, whole_number
-from bot.settings import SettingError, check_channel
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import text_list
+from bot.config_model import whole_number
+from bot.settings import SettingError
+from bot.settings import check_channel
 
 # A digest to the whole group never holds fewer items than this: one or two items
 # shown together would make guessing their authors too easy.

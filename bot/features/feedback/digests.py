@@ -14,22 +14,31 @@ import logging
 import random
 import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
 from bot.features.feedback.config import FeedbackConfig
-from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStore
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import FeedbackItem
+from bot.features.feedback.store import FeedbackStore
 from bot.features.feedback.wording import N_
 from bot.features.host import FeatureHost
 from bot.i18n import speaking
 from bot.logs import log_event
-from bot.messages import Button, Destination, Message
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import Message
 from bot.outbox import NewDelivery
-from bot.text import neutralise, quote_block
+from bot.text import neutralise
+from bot.text import quote_block
 from scheduler import Firing
-from scheduler.core import FiringJob, NextDue
+from scheduler.core import FiringJob
+from scheduler.core import NextDue
 
 log = logging.getLogger(__name__)
 

@@ -24,18 +24,27 @@ from __future__ import annotations
 
 import secrets
 
-from bot.commands import CommandSpec, OptionSpec
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
 from bot.context import Context
 from bot.errors import UserError
-from bot.features import Feature, FormHandler, FormSpec
+from bot.features import Feature
+from bot.features import FormHandler
+from bot.features import FormSpec
 from bot.features.feedback import wording
 from bot.features.feedback.config import FeedbackConfig
-from bot.features.feedback.digests import ANSWER_ACTION, DigestJobs, FeedbackHost, local_day
+from bot.features.feedback.digests import ANSWER_ACTION
+from bot.features.feedback.digests import DigestJobs
+from bot.features.feedback.digests import FeedbackHost
+from bot.features.feedback.digests import local_day
 from bot.features.feedback.limiter import DailyLimiter
 from bot.features.feedback.review import Review
-from bot.features.feedback.store import Audience, NewFeedback
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import NewFeedback
 from bot.features.feedback.wording import N_
-from bot.messages import Choice, FormField, Reply
+from bot.messages import Choice
+from bot.messages import FormField
+from bot.messages import Reply
 from bot.roles import Role
 from bot.text import neutralise
 

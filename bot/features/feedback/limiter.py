@@ -12,7 +12,9 @@ import asyncio
 import base64
 import hashlib
 import hmac
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from bot.peers import Peers

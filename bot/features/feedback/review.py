@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import catalog
@@ -15,15 +16,25 @@ from bot.errors import UserError
 from bot.features import FormSpec
 from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
-from bot.features.feedback.digests import FeedbackHost, local_day, release, reviewed_since
-from bot.features.feedback.store import Audience, FeedbackItem, FeedbackStatus
-from bot.features.feedback.wording import N_, _
+from bot.features.feedback.digests import FeedbackHost
+from bot.features.feedback.digests import local_day
+from bot.features.feedback.digests import release
+from bot.features.feedback.digests import reviewed_since
+from bot.features.feedback.store import Audience
+from bot.features.feedback.store import FeedbackItem
+from bot.features.feedback.store import FeedbackStatus
+from bot.features.feedback.wording import N_
+from bot.features.feedback.wording import _
 from bot.i18n import speaking
 from bot.logs import log_event
-from bot.messages import Destination, Message, Reply
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.text import has_visible_text, neutralise, quote_block
+from bot.text import has_visible_text
+from bot.text import neutralise
+from bot.text import quote_block
 
 log = logging.getLogger(__name__)
 

@@ -14,16 +14,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import i18n
-from bot.i18n import (
-    Domain,
-    Said,
-    format_moment,
-    format_number,
-    or_list,
-    remembered,
-    speaking,
-    tr,
-)
+from bot.i18n import Domain
+from bot.i18n import Said
+from bot.i18n import format_moment
+from bot.i18n import format_number
+from bot.i18n import or_list
+from bot.i18n import remembered
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.text import channel_ref
 
 if TYPE_CHECKING:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, Registry, refusal
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import Registry
+from bot.commands import refusal
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features.help import wording
-from bot.features.help.wording import N_, _
+from bot.features.help.wording import N_
+from bot.features.help.wording import _
 from bot.features.host import CoreHost
-from bot.i18n import language, tr
+from bot.i18n import language
+from bot.i18n import tr
 from bot.messages import Reply
 
 

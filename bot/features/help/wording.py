@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Domain, plain_list
+from bot.i18n import Domain
+from bot.i18n import plain_list
 
 _, ngettext, N_ = Domain("help", __file__).functions()
 

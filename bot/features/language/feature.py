@@ -6,14 +6,20 @@ it, so the group's language (or the member's platform language) applies again.
 
 from __future__ import annotations
 
-from bot.commands import CommandSpec, OptionSpec
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features.host import FeatureHost
 from bot.features.language import wording
 from bot.features.language.wording import N_
-from bot.i18n import from_platform, language_name, languages, read_language, speaking, tr
+from bot.i18n import from_platform
+from bot.i18n import language_name
+from bot.i18n import languages
+from bot.i18n import read_language
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.languages import LanguageStore
 from bot.messages import Reply
 from bot.text import echo

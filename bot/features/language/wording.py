@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Domain, or_list
+from bot.i18n import Domain
+from bot.i18n import or_list
 
 _, ngettext, N_ = Domain("language", __file__).functions()
 

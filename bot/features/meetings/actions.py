@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 from bot.features.meetings import wording
 from bot.features.meetings.store import NewAction
-from bot.features.meetings.when import WhenError, due_moment, parse_due_date
+from bot.features.meetings.when import WhenError
+from bot.features.meetings.when import due_moment
+from bot.features.meetings.when import parse_due_date
 
 _LINE = re.compile(
     r"^\s*(?:[-*•]\s*)?(?P<owner>[^:]{1,80}?)\s*:\s*(?P<task>.*?)\s*"

@@ -7,10 +7,13 @@ RRULE, its skipped occurrences as EXDATE, and a VTIMEZONE for that zone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar
+from icalendar import Event
+from icalendar import vRecur
 
 from bot.features.meetings.store import MeetingRecord
 

@@ -8,9 +8,12 @@ registry declares it as the meetings feature's section.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
-from bot.config_model import ConfigSection, checked, one_of
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import one_of
 from bot.settings import SettingError
 
 

@@ -7,14 +7,20 @@ Commands: /meeting schedule|list|edit|cancel|skip|calendar|timezone|remindme,
 
 from __future__ import annotations
 
-from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
 from bot.features import Feature
 from bot.features.host import FeatureHost
-from bot.features.meetings import flows, wording
+from bot.features.meetings import flows
+from bot.features.meetings import wording
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.jobs import MeetingJobs
 from bot.features.meetings.store import MeetingsStore
-from bot.features.meetings.texts import ACTION_DONE, DM_ACTION, RSVP_ACTION, RSVP_LABELS
+from bot.features.meetings.texts import ACTION_DONE
+from bot.features.meetings.texts import DM_ACTION
+from bot.features.meetings.texts import RSVP_ACTION
+from bot.features.meetings.texts import RSVP_LABELS
 from bot.features.meetings.wording import N_
 from bot.roles import Role
 

@@ -2,70 +2,77 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import catalog
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import ButtonPress, FormSubmission
+from bot.events import ButtonPress
+from bot.events import FormSubmission
 from bot.features import FormSpec
 from bot.features.meetings import wording
 from bot.features.meetings.actions import parse_actions
 from bot.features.meetings.calendar import meetings_calendar
 from bot.features.meetings.config import MeetingsConfig
-from bot.features.meetings.jobs import MeetingJobs, compose_reminder
+from bot.features.meetings.jobs import MeetingJobs
+from bot.features.meetings.jobs import compose_reminder
 from bot.features.meetings.occurrences import Occurrences
-from bot.features.meetings.store import (
-    ACTIVE,
-    DRAFT,
-    AgendaItem,
-    MeetingDraft,
-    MeetingRecord,
-    MeetingsStore,
-    NewMinutes,
-)
-from bot.features.meetings.texts import (
-    RSVP_LABELS,
-    action_text,
-    done_button,
-    parse_occurrence_value,
-    posts_in,
-    repeat_text,
-    when_text,
-)
-from bot.features.meetings.when import (
-    LONGEST_OFFSET,
-    MAX_REMINDERS,
-    WhenError,
-    describe_offset,
-    nth_weekday_code,
-    parse_due_date,
-    parse_offsets,
-    parse_repeat,
-    parse_when,
-)
-from bot.features.meetings.wording import N_, _
-from bot.i18n import format_number, speaking
+from bot.features.meetings.store import ACTIVE
+from bot.features.meetings.store import DRAFT
+from bot.features.meetings.store import AgendaItem
+from bot.features.meetings.store import MeetingDraft
+from bot.features.meetings.store import MeetingRecord
+from bot.features.meetings.store import MeetingsStore
+from bot.features.meetings.store import NewMinutes
+from bot.features.meetings.texts import RSVP_LABELS
+from bot.features.meetings.texts import action_text
+from bot.features.meetings.texts import done_button
+from bot.features.meetings.texts import parse_occurrence_value
+from bot.features.meetings.texts import posts_in
+from bot.features.meetings.texts import repeat_text
+from bot.features.meetings.texts import when_text
+from bot.features.meetings.when import LONGEST_OFFSET
+from bot.features.meetings.when import MAX_REMINDERS
+from bot.features.meetings.when import WhenError
+from bot.features.meetings.when import describe_offset
+from bot.features.meetings.when import nth_weekday_code
+from bot.features.meetings.when import parse_due_date
+from bot.features.meetings.when import parse_offsets
+from bot.features.meetings.when import parse_repeat
+from bot.features.meetings.when import parse_when
+from bot.features.meetings.wording import N_
+from bot.features.meetings.wording import _
+from bot.i18n import format_number
 from bot.i18n import language as _current
+from bot.i18n import speaking
 from bot.membership import not_in_group
-from bot.messages import Button, Destination, File, FormField, Message, Reply
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import File
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.parsing import parse_id
 from bot.roles import Role
-from bot.settings import SettingError, setting_spec, suggest_timezone
+from bot.settings import SettingError
+from bot.settings import setting_spec
+from bot.settings import suggest_timezone
 from bot.text import neutralise
-from bot.typed_words import (
-    fortnightly_words,
-    monthly_by_weekday_words,
-    monthly_words,
-    none_words,
-    shown,
-    weekly_words,
-)
+from bot.typed_words import fortnightly_words
+from bot.typed_words import monthly_by_weekday_words
+from bot.typed_words import monthly_words
+from bot.typed_words import none_words
+from bot.typed_words import shown
+from bot.typed_words import weekly_words
 
 if TYPE_CHECKING:
     from bot.features.host import FeatureHost

@@ -9,37 +9,43 @@ Every firing claims its occurrence in the same transaction as its deliveries.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.features.meetings import wording
 from bot.features.meetings.config import MeetingsConfig
-from bot.features.meetings.occurrences import Occurrences, next_reminder, reminded_occurrences
-from bot.features.meetings.store import (
-    ActionRecord,
-    AgendaItem,
-    MeetingRecord,
-    MeetingsStore,
-    MeetingTimes,
-    meeting_schedule_id,
-)
-from bot.features.meetings.texts import (
-    action_text,
-    day_text,
-    done_button,
-    posts_in,
-    reminder_message,
-    when_text,
-)
+from bot.features.meetings.occurrences import Occurrences
+from bot.features.meetings.occurrences import next_reminder
+from bot.features.meetings.occurrences import reminded_occurrences
+from bot.features.meetings.store import ActionRecord
+from bot.features.meetings.store import AgendaItem
+from bot.features.meetings.store import MeetingRecord
+from bot.features.meetings.store import MeetingsStore
+from bot.features.meetings.store import MeetingTimes
+from bot.features.meetings.store import meeting_schedule_id
+from bot.features.meetings.texts import action_text
+from bot.features.meetings.texts import day_text
+from bot.features.meetings.texts import done_button
+from bot.features.meetings.texts import posts_in
+from bot.features.meetings.texts import reminder_message
+from bot.features.meetings.texts import when_text
 from bot.i18n import speaking
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from bot.text import neutralise
-from scheduler import Firing, NextDue
+from scheduler import Firing
+from scheduler import NextDue
 
 if TYPE_CHECKING:
     from bot.features.host import FeatureHost

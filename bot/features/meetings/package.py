@@ -4,7 +4,8 @@ features may use (`MeetingsStore`, `meeting_on_day`)."""
 from __future__ import annotations
 
 from bot.features.meetings.config import MeetingsConfig
-from bot.features.meetings.feature import FEATURE, build
+from bot.features.meetings.feature import FEATURE
+from bot.features.meetings.feature import build
 from bot.features.meetings.occurrences import meeting_on_day
 from bot.features.meetings.store import MeetingsStore
 from bot.features.package import FeaturePackage

@@ -3,14 +3,18 @@ action item lines, times in a zone. The sentences themselves are in `wording`.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.features.meetings import wording
-from bot.features.meetings.store import ActionRecord, MeetingRecord
+from bot.features.meetings.store import ActionRecord
+from bot.features.meetings.store import MeetingRecord
 from bot.features.meetings.when import describe_rule
-from bot.features.meetings.wording import N_, _
-from bot.messages import Button, Message
+from bot.features.meetings.wording import N_
+from bot.features.meetings.wording import _
+from bot.messages import Button
+from bot.messages import Message
 from bot.parsing import parse_id
 from bot.text import neutralise
 

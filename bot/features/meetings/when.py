@@ -10,30 +10,37 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule
+from dateutil.rrule import rrulestr
 
 from bot.dates import WhenError as WhenError  # re-exported: meetings code catches it here
-from bot.dates import read_day, read_moment
+from bot.dates import read_day
+from bot.dates import read_moment
 from bot.features.meetings import wording
-from bot.features.meetings.wording import N_, _, ngettext
-from bot.i18n import babel_locale, format_number, tr
+from bot.features.meetings.wording import N_
+from bot.features.meetings.wording import _
+from bot.features.meetings.wording import ngettext
+from bot.i18n import babel_locale
+from bot.i18n import format_number
+from bot.i18n import tr
 from bot.text import echo
-from bot.typed_words import (
-    fortnightly_words,
-    joining_words,
-    length_pattern,
-    length_units,
-    monthly_by_weekday_words,
-    monthly_words,
-    none_words,
-    shown,
-    typed,
-    understood,
-    weekly_words,
-)
+from bot.typed_words import fortnightly_words
+from bot.typed_words import joining_words
+from bot.typed_words import length_pattern
+from bot.typed_words import length_units
+from bot.typed_words import monthly_by_weekday_words
+from bot.typed_words import monthly_words
+from bot.typed_words import none_words
+from bot.typed_words import shown
+from bot.typed_words import typed
+from bot.typed_words import understood
+from bot.typed_words import weekly_words
 
 MAX_REMINDERS = 5
 # Further ahead than this is more likely a typing slip than a plan.

@@ -13,8 +13,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.i18n import Domain, and_list, format_moment, format_number, remembered, tr
-from bot.text import channel_ref, echo
+from bot.i18n import Domain
+from bot.i18n import and_list
+from bot.i18n import format_moment
+from bot.i18n import format_number
+from bot.i18n import remembered
+from bot.i18n import tr
+from bot.text import channel_ref
+from bot.text import echo
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

@@ -3,7 +3,8 @@ store the same thing for a member who votes without being named."""
 
 from __future__ import annotations
 
-from bot.features.anonymity import Sealer, voter_tag
+from bot.features.anonymity import Sealer
+from bot.features.anonymity import voter_tag
 from bot.features.polls.store import Ballot
 
 

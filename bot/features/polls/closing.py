@@ -5,13 +5,16 @@ time passed while the bot was down."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.features.host import FeatureHost
 from bot.logs import log_event
-from scheduler import Firing, once
+from scheduler import Firing
+from scheduler import once
 
 Close = Callable[[str, Firing], Awaitable[object]]
 """Closes one vote by id, once, on a firing of its schedule (or a late one made at start)."""

@@ -18,34 +18,49 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
 from bot.context import Context
 from bot.errors import UserError
-from bot.features import Feature, FormSpec
-from bot.features.anonymity import Sealer, coarse_day
+from bot.features import Feature
+from bot.features import FormSpec
+from bot.features.anonymity import Sealer
+from bot.features.anonymity import coarse_day
 from bot.features.host import FeatureHost
 from bot.features.polls import wording
 from bot.features.polls.ballots import anonymous_ballot
 from bot.features.polls.chart import bar_chart_png
 from bot.features.polls.closing import Closings
-from bot.features.polls.reading import (
-    DEFAULT_OPEN,
-    OPTIONS_LIMIT,
-    QUESTION_LIMIT,
-    create_fields,
-    form_problems,
-    parse_closes,
-    parse_options,
-    read_yes,
-)
+from bot.features.polls.reading import DEFAULT_OPEN
+from bot.features.polls.reading import OPTIONS_LIMIT
+from bot.features.polls.reading import QUESTION_LIMIT
+from bot.features.polls.reading import create_fields
+from bot.features.polls.reading import form_problems
+from bot.features.polls.reading import parse_closes
+from bot.features.polls.reading import parse_options
+from bot.features.polls.reading import read_yes
 from bot.features.polls.replies import vote_reply
-from bot.features.polls.store import Ballot, NewPoll, Poll, PollResults, PollStore
-from bot.features.polls.wording import N_, _
-from bot.i18n import speaking, tr
+from bot.features.polls.store import Ballot
+from bot.features.polls.store import NewPoll
+from bot.features.polls.store import Poll
+from bot.features.polls.store import PollResults
+from bot.features.polls.store import PollStore
+from bot.features.polls.wording import N_
+from bot.features.polls.wording import _
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Button, Choice, Destination, Image, Message, Reply, Select
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Destination
+from bot.messages import Image
+from bot.messages import Message
+from bot.messages import Reply
+from bot.messages import Select
 from bot.outbox import NewDelivery
-from bot.text import has_visible_text, neutralise
+from bot.text import has_visible_text
+from bot.text import neutralise
 from scheduler import Firing
 
 if TYPE_CHECKING:

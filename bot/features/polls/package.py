@@ -7,7 +7,8 @@ from bot.features.package import FeaturePackage
 from bot.features.polls.ballots import anonymous_ballot
 from bot.features.polls.closing import Closings
 from bot.features.polls.feature import build
-from bot.features.polls.reading import CLOSE_EXAMPLE, parse_closes
+from bot.features.polls.reading import CLOSE_EXAMPLE
+from bot.features.polls.reading import parse_closes
 from bot.features.polls.replies import vote_reply
 
 PACKAGE = FeaturePackage("polls", build, channel="updates_channel")

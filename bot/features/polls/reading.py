@@ -5,19 +5,27 @@ time the same way (`parse_closes`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
+from collections.abc import Mapping
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot import catalog
 from bot.answers import read_yes_no
-from bot.dates import WhenError, read_moment
+from bot.dates import WhenError
+from bot.dates import read_moment
 from bot.errors import UserError
 from bot.features.polls import wording
-from bot.features.polls.wording import N_, _
+from bot.features.polls.wording import N_
+from bot.features.polls.wording import _
 from bot.messages import FormField
-from bot.text import has_visible_text, neutralise, strip_controls
-from bot.typed_words import mentions_length, read_length
+from bot.text import has_visible_text
+from bot.text import neutralise
+from bot.text import strip_controls
+from bot.typed_words import mentions_length
+from bot.typed_words import read_length
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

@@ -10,11 +10,13 @@ changed, and wiped when the poll closes. See docs/decisions/anonymous-polls.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Protocol
+from typing import runtime_checkable
 
 from bot.outbox import NewDelivery
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
-from bot.config_model import WEEKDAYS, ConfigSection, checked, one_of, time_of_day, true_or_false
+from bot.config_model import WEEKDAYS
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import one_of
+from bot.config_model import time_of_day
+from bot.config_model import true_or_false
 from bot.settings import check_channel
 
 CADENCES = ("daily", "weekly", "fortnightly", "never")

@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
 from bot.config_model import WEEKDAYS
 from bot.context import Context
 from bot.errors import UserError
@@ -25,14 +31,19 @@ from bot.features import Feature
 from bot.features.host import FeatureHost
 from bot.features.prompts import wording
 from bot.features.prompts.config import PromptsConfig
-from bot.features.prompts.store import Prompt, PromptsStores
-from bot.features.prompts.wording import N_, _
+from bot.features.prompts.store import Prompt
+from bot.features.prompts.store import PromptsStores
+from bot.features.prompts.wording import N_
+from bot.features.prompts.wording import _
 from bot.i18n import speaking
 from bot.logs import log_event
-from bot.messages import Destination, Message, Reply
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.text import has_visible_text, neutralise
+from bot.text import has_visible_text
+from bot.text import neutralise
 from scheduler import Firing
 
 log = logging.getLogger(__name__)

@@ -3,10 +3,12 @@ in storage/agreement/)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol
+from typing import runtime_checkable
 
 from bot.features.meetings.store import MeetingTimes
 from bot.outbox import NewDelivery

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Domain, Text, format_number, tr
+from bot.i18n import Domain
+from bot.i18n import Text
+from bot.i18n import format_number
+from bot.i18n import tr
 from bot.text import channel_ref
 
 _, ngettext, N_ = Domain("prompts", __file__).functions()

@@ -12,17 +12,24 @@ import secrets
 from urllib.parse import urlsplit
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
 from bot.context import Context
 from bot.errors import UserError
-from bot.features import Feature, FormSpec
+from bot.features import Feature
+from bot.features import FormSpec
 from bot.features.host import FeatureHost
 from bot.features.resources import wording
-from bot.features.resources.store import Resource, ResourceStore
-from bot.features.resources.wording import N_, _
-from bot.messages import FormField, Message, Reply
+from bot.features.resources.store import Resource
+from bot.features.resources.store import ResourceStore
+from bot.features.resources.wording import N_
+from bot.features.resources.wording import _
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
 from bot.roles import Role
-from bot.text import has_visible_text, neutralise
+from bot.text import has_visible_text
+from bot.text import neutralise
 
 TITLE_LIMIT = 100
 LINK_LIMIT = 500

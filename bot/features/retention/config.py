@@ -10,11 +10,14 @@ rule joining the two sections is declared here (`cross_problems`, `settle`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
 from pydantic import BaseModel
 
-from bot.config_model import ConfigSection, checked, section_of
+from bot.config_model import ConfigSection
+from bot.config_model import checked
+from bot.config_model import section_of
 from bot.features.concerns.package import ConcernsConfig
 from bot.settings import SettingError
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from bot.features import Feature
 from bot.features.concerns.package import DRAFT_LIFETIME
@@ -27,7 +29,8 @@ from bot.features.retention.store import RetentionStore
 from bot.logs import log_event
 from scheduler import Firing
 from storage.interface import StorageError
-from storage.members import PruneCutoffs, RetentionCutoffs
+from storage.members import PruneCutoffs
+from storage.members import RetentionCutoffs
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from bot.features.package import FeaturePackage
 from bot.features.retention.config import RetentionConfig
-from bot.features.retention.feature import NAME, SCHEDULE, Retention, build, daily_at_midnight
+from bot.features.retention.feature import NAME
+from bot.features.retention.feature import SCHEDULE
+from bot.features.retention.feature import Retention
+from bot.features.retention.feature import build
+from bot.features.retention.feature import daily_at_midnight
 
 PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig)
 """The retention sweep, as the registry lists it."""

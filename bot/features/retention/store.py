@@ -9,9 +9,11 @@ only the bot itself reads (occurrence claims, event keys, finished deliveries).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol
+from typing import runtime_checkable
 
-from storage.members import PruneCutoffs, RetentionCutoffs
+from storage.members import PruneCutoffs
+from storage.members import RetentionCutoffs
 
 
 @runtime_checkable

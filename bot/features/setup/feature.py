@@ -15,29 +15,34 @@ import logging
 from typing import Any
 
 from bot import catalog
-from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features.concerns.package import setup_line
 from bot.features.host import CoreHost
 from bot.features.setup import wording
-from bot.i18n import language, speaking, tr
+from bot.i18n import language
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Destination, Message, Reply
+from bot.messages import Destination
+from bot.messages import Message
+from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.settings import (
-    SETTING_KEYS,
-    SETTINGS,
-    GroupSettings,
-    SettingError,
-    describe,
-    feature_names,
-    setting_spec,
-    to_stored,
-)
-from bot.text import channel_ref, neutralise
+from bot.settings import SETTING_KEYS
+from bot.settings import SETTINGS
+from bot.settings import GroupSettings
+from bot.settings import SettingError
+from bot.settings import describe
+from bot.settings import feature_names
+from bot.settings import setting_spec
+from bot.settings import to_stored
+from bot.text import channel_ref
+from bot.text import neutralise
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Domain, Said, and_list, tr
+from bot.i18n import Domain
+from bot.i18n import Said
+from bot.i18n import and_list
+from bot.i18n import tr
 from bot.text import echo
 
 _domain = Domain("setup", __file__)

@@ -17,18 +17,26 @@ import logging
 from bot import catalog
 from bot.commands import CommandSpec
 from bot.context import Context
-from bot.features import Feature, FormSpec
+from bot.features import Feature
+from bot.features import FormSpec
 from bot.features.feedback.package import FeedbackConfig
 from bot.features.host import CoreHost
 from bot.features.welcome import wording
 from bot.features.welcome.store import WelcomeStores
 from bot.features.welcome.wording import N_
-from bot.i18n import speaking, tr
+from bot.i18n import speaking
+from bot.i18n import tr
 from bot.logs import log_event
-from bot.messages import Button, Destination, FormField, Message, Reply
-from bot.outbox import Fallback, NewDelivery
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.text import has_visible_text, neutralise
+from bot.text import has_visible_text
+from bot.text import neutralise
 
 log = logging.getLogger(__name__)
 

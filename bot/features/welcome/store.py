@@ -4,7 +4,8 @@ in storage/agreement/)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol
+from typing import runtime_checkable
 
 from bot.features.agreement.store import AgreementStore
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import catalog
-from bot.i18n import Domain, and_list, or_list, tr
+from bot.i18n import Domain
+from bot.i18n import and_list
+from bot.i18n import or_list
+from bot.i18n import tr
 
 _, ngettext, N_ = Domain("welcome", __file__).functions()
 

@@ -9,24 +9,42 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 import pytest
 
 from adapters.discord import DiscordBot
-from adapters.discord.client import apply_endpoints, restore_endpoints
+from adapters.discord.client import apply_endpoints
+from adapters.discord.client import restore_endpoints
 from bot.app import App
-from bot.commands import CommandSpec, OptionSpec, OptionType
-from bot.config import Config, DiscordConfig
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
+from bot.config import Config
+from bot.config import DiscordConfig
 from bot.context import Context
 from bot.events import MessageShortcut
-from bot.features import Feature, FeatureFactory, FormSpec, ShortcutSpec
+from bot.features import Feature
+from bot.features import FeatureFactory
+from bot.features import FormSpec
+from bot.features import ShortcutSpec
 from bot.features.registry import PACKAGES
-from bot.messages import Button, Choice, Destination, FormField, Message, Reply, Select
-from bot.outbox import Fallback, NewDelivery
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Destination
+from bot.messages import FormField
+from bot.messages import Message
+from bot.messages import Reply
+from bot.messages import Select
+from bot.outbox import Fallback
+from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.text import neutralise
 from storage.crypto import generate_key

@@ -18,7 +18,10 @@ from bot.features.agreement.feature import Agreement
 from bot.features.welcome import wording as welcome_words
 from scheduler import Firing
 from storage.interface import Storage
-from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons
+from tests.contract.discord.conftest import Guild
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.discord.conftest import buttons
 from tests.fakes.discord import FakeDiscord
 
 

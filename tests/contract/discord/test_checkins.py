@@ -11,17 +11,16 @@ from typing import Any
 import pytest
 
 from bot.app import App
-from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.buddies.feature import ROUND_SCHEDULE
+from bot.features.buddies.feature import Buddies
 from bot.features.checkins import wording as checkins_wording
 from bot.features.checkins.feature import Checkins
 from scheduler import Firing
-from tests.contract.discord.conftest import (
-    Guild,
-    Harness,
-    assert_no_mentions,
-    buttons,
-    sent_bodies,
-)
+from tests.contract.discord.conftest import Guild
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.discord.conftest import buttons
+from tests.contract.discord.conftest import sent_bodies
 from tests.fakes.discord import FakeDiscord
 
 

@@ -17,7 +17,11 @@ from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.store import CaseStatus
 from bot.features.registry import PACKAGES
 from storage.interface import Storage
-from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons, inputs
+from tests.contract.discord.conftest import Guild
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.discord.conftest import buttons
+from tests.contract.discord.conftest import inputs
 from tests.fakes.discord import FakeDiscord
 
 WORDS = "Dev keeps asking me to meet him alone"

@@ -7,7 +7,8 @@ closed; the Server Members Intent missing (said at start, in one line)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 import pytest
@@ -18,7 +19,8 @@ from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.registry import PACKAGES
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, inputs
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import inputs
 from tests.fakes.discord import FakeDiscord
 
 LEAD = "Safeguarding lead"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot import catalog
 from bot.features.help import wording as help_wording
-from tests.contract.discord.conftest import CONCERN_LABEL, Harness, assert_no_mentions
+from tests.contract.discord.conftest import CONCERN_LABEL
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
 
 
 async def test_help_is_a_private_answer(harness: Harness) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.contract.discord.conftest import coprod_process, process_env
+from tests.contract.discord.conftest import coprod_process
+from tests.contract.discord.conftest import process_env
 from tests.fakes.discord import FakeDiscord
 
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 import pytest
 
 from bot import catalog
-from bot.errors import Forbidden, NotFound, RateLimited, Transient
-from bot.messages import Destination, Message
-from tests.contract.discord.conftest import Harness, assert_no_mentions, sent_bodies
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import RateLimited
+from bot.errors import Transient
+from bot.messages import Destination
+from bot.messages import Message
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.discord.conftest import sent_bodies
 
 DM_POSTS = r"/channels/\d+/messages"
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import Destination, File, Message
+from bot.messages import Destination
+from bot.messages import File
+from bot.messages import Message
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, assert_no_mentions
-from tests.contract.meeting_files import add_meeting, assert_calendar
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.meeting_files import add_meeting
+from tests.contract.meeting_files import assert_calendar
 from tests.fakes.discord import FakeDiscord
 
 EPHEMERAL = 64

@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot import catalog
-from tests.contract.discord.conftest import Harness, assert_no_mentions, buttons, inputs
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.discord.conftest import buttons
+from tests.contract.discord.conftest import inputs
 from tests.fakes.discord import FakeDiscord
 
 

@@ -7,24 +7,26 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from adapters.discord.client import ShardedCoprodClient
 from storage.interface import Storage
-from tests.contract.discord.conftest import Harness, coprod_process, process_env
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import coprod_process
+from tests.contract.discord.conftest import process_env
 from tests.fakes.discord import FakeDiscord
-from tests.health.helpers import (
-    free_port,
-    not_ready_without_the_database,
-    ready_follows_the_platform,
-    samples,
-    serving_health,
-    value,
-    wait_ready,
-)
+from tests.health.helpers import free_port
+from tests.health.helpers import not_ready_without_the_database
+from tests.health.helpers import ready_follows_the_platform
+from tests.health.helpers import samples
+from tests.health.helpers import serving_health
+from tests.health.helpers import value
+from tests.health.helpers import wait_ready
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 

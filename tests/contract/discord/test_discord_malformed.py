@@ -15,7 +15,8 @@ import pytest
 
 from bot import catalog
 from bot.errors import NotFound
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from tests.contract.discord.conftest import Harness
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord import payloads as p

@@ -3,13 +3,16 @@ the fake, shaped as Discord sends it) is waited out, never lost."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from adapters.discord.ratelimit import pace, pace_requests
-from bot.messages import Destination, Message
+from adapters.discord.ratelimit import pace
+from adapters.discord.ratelimit import pace_requests
+from bot.messages import Destination
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness

@@ -9,8 +9,12 @@ from contextlib import redirect_stderr
 from adapters.discord import run_platform
 from bot import catalog
 from bot.app import App
-from bot.config import Config, DiscordConfig, Secrets
-from bot.messages import Button, Destination, Message
+from bot.config import Config
+from bot.config import DiscordConfig
+from bot.config import Secrets
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import Message
 from storage.interface import Storage
 from tests.contract.discord.conftest import Harness
 from tests.fakes.discord import FakeDiscord

@@ -13,10 +13,13 @@ import pytest
 from adapters.discord.client import ShardedCoprodClient
 from bot import catalog
 from bot.errors import NotFound
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from bot.text import channel_ref
 from storage.interface import Storage
-from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions
+from tests.contract.discord.conftest import Guild
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
 from tests.fakes.discord import FakeDiscord
 
 

@@ -4,23 +4,35 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs
+from urllib.parse import urlparse
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.discord import commands, customid
+from adapters.discord import commands
+from adapters.discord import customid
 from adapters.discord.errors import translate
 from adapters.discord.invite import invite_url
-from adapters.discord.render import MAX_CONTENT, render, split_text
+from adapters.discord.render import MAX_CONTENT
+from adapters.discord.render import render
+from adapters.discord.render import split_text
 from bot.app import App
 from bot.cli import main
-from bot.commands import CommandSpec, OptionSpec, OptionType, Registry
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
+from bot.commands import OptionType
+from bot.commands import Registry
 from bot.config import Config
-from bot.errors import Transient, UnsupportedMessage
+from bot.errors import Transient
+from bot.errors import UnsupportedMessage
 from bot.features.registry import PACKAGES
-from bot.messages import Button, Choice, Image, Message, Reply
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Image
+from bot.messages import Message
+from bot.messages import Reply
 from bot.roles import Role
 from bot.text import channel_ref
 from storage.interface import Storage

@@ -18,9 +18,15 @@ from bot.features.feedback.store import Audience
 from bot.features.polls import wording as poll_wording
 from bot.text import render_channels
 from scheduler import Firing
-from tests.contract.discord.conftest import Guild, Harness, assert_no_mentions, buttons, inputs
+from tests.contract.discord.conftest import Guild
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.discord.conftest import buttons
+from tests.contract.discord.conftest import inputs
 from tests.fakes.discord import FakeDiscord
-from tests.feedback.helpers import close_the_poll, feedback_host, reviewed_since_yesterday
+from tests.feedback.helpers import close_the_poll
+from tests.feedback.helpers import feedback_host
+from tests.feedback.helpers import reviewed_since_yesterday
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from bot.features.feedback import wording
-from tests.contract.discord.conftest import Guild, Harness, inputs
+from tests.contract.discord.conftest import Guild
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import inputs
 from tests.fakes.discord import FakeDiscord
 
 

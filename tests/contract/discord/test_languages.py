@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
-from tests.contract.discord.conftest import Guild, Harness, buttons, inputs
+from tests.contract.discord.conftest import Guild
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import buttons
+from tests.contract.discord.conftest import inputs
 from tests.fakes.discord import FakeDiscord
 
 

@@ -5,10 +5,15 @@ the count in place. (A contract test owned by the meetings work.)"""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from tests.contract.discord.conftest import Harness, assert_no_mentions, buttons, inputs
+from tests.contract.discord.conftest import Harness
+from tests.contract.discord.conftest import assert_no_mentions
+from tests.contract.discord.conftest import buttons
+from tests.contract.discord.conftest import inputs
 
 
 async def test_schedule_remind_and_rsvp_through_discord(harness: Harness) -> None:

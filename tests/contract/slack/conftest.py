@@ -4,9 +4,13 @@ adapter, connected over Socket Mode to the fake Slack."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,13 +18,17 @@ import pytest
 from adapters.slack import SlackRunner
 from bot.app import App
 from bot.clock import FakeClock
-from bot.config import Config, Secrets, SlackConfig
+from bot.config import Config
+from bot.config import Secrets
+from bot.config import SlackConfig
 from bot.features.registry import PACKAGES
 from bot.settings import GroupSettings
 from storage.interface import Storage
-from tests.demo_feature import Gate, demo_feature
+from tests.demo_feature import Gate
+from tests.demo_feature import demo_feature
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import TEAM_ID, FakeSlack
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 ALICE, BOB, CAROL, SAM = "U0ALICE01", "U0BOB0001", "U0CAROL01", "U0SAM0001"
 GENERAL, UPDATES, LEADS = "C0GENERAL1", "C0UPDATES1", "G0LEADS001"

@@ -15,10 +15,17 @@ import aiohttp
 
 from adapters.slack import SlackRunner
 from bot.clock import FakeClock
-from bot.config import Config, Secrets, SlackConfig
+from bot.config import Config
+from bot.config import Secrets
+from bot.config import SlackConfig
 from storage.interface import Storage
-from tests.contract.slack.conftest import Gate, make_app, slack_config
-from tests.fakes.slack.server import CLIENT_ID, CLIENT_SECRET, TEAM_ID, FakeSlack
+from tests.contract.slack.conftest import Gate
+from tests.contract.slack.conftest import make_app
+from tests.contract.slack.conftest import slack_config
+from tests.fakes.slack.server import CLIENT_ID
+from tests.fakes.slack.server import CLIENT_SECRET
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 SECRET = "test-signing-secret"
 TEAM_A, TEAM_B = TEAM_ID, "T0TEAMB02"

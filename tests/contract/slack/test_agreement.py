@@ -16,19 +16,17 @@ from adapters.slack.manifest import BOT_EVENTS
 from bot.features.agreement.feature import Agreement
 from bot.features.welcome import wording as welcome_words
 from scheduler import Firing
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    GENERAL,
-    SAM,
-    UPDATES,
-    Workspace,
-    elements,
-    posted,
-    press,
-    settle,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import CAROL
+from tests.contract.slack.conftest import GENERAL
+from tests.contract.slack.conftest import SAM
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import Workspace
+from tests.contract.slack.conftest import elements
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import press
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 

@@ -12,23 +12,23 @@ from typing import Any
 import pytest
 
 from adapters.slack import SlackRunner
-from bot.features.buddies.feature import ROUND_SCHEDULE, Buddies
+from bot.features.buddies.feature import ROUND_SCHEDULE
+from bot.features.buddies.feature import Buddies
 from bot.features.checkins import wording as checkins_wording
 from bot.features.checkins.feature import Checkins
 from scheduler import Firing
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    Workspace,
-    dm,
-    elements,
-    posted,
-    press,
-    settle,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import CAROL
+from tests.contract.slack.conftest import Workspace
+from tests.contract.slack.conftest import dm
+from tests.contract.slack.conftest import elements
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import press
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import TEAM_ID, FakeSlack
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 
 @pytest.fixture

@@ -16,22 +16,21 @@ from bot.features.concerns import wording as concerns_words
 from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.intake import SHORTCUT_ID
 from bot.features.concerns.store import CaseStatus
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    GENERAL,
-    LEADS,
-    UPDATES,
-    Workspace,
-    button_press,
-    dm,
-    elements,
-    modal,
-    posted,
-    settle,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import GENERAL
+from tests.contract.slack.conftest import LEADS
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import Workspace
+from tests.contract.slack.conftest import button_press
+from tests.contract.slack.conftest import dm
+from tests.contract.slack.conftest import elements
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import TEAM_ID, FakeSlack
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 DEV, ERIN = "U0DEV0001", "U0ERIN001"
 WORDS = "Dev keeps asking me to meet him alone"

@@ -19,20 +19,19 @@ from bot.clock import FakeClock
 from bot.features.concerns import wording
 from bot.features.concerns.config import ConcernsConfig
 from storage.interface import Storage
-from tests.contract.slack.conftest import (
-    ALICE,
-    LEADS,
-    Gate,
-    Workspace,
-    dm,
-    make_app,
-    modal,
-    posted,
-    settle,
-    slack_config,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import LEADS
+from tests.contract.slack.conftest import Gate
+from tests.contract.slack.conftest import Workspace
+from tests.contract.slack.conftest import dm
+from tests.contract.slack.conftest import make_app
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import settle
+from tests.contract.slack.conftest import slack_config
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import TEAM_ID, FakeSlack
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 DEV, ANN, FIONA = "U0DEV0001", "U0ANN0001", "U0FIONA01"
 WORDS = "She shouted at a new member after the session"

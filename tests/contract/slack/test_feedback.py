@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
@@ -15,23 +16,23 @@ from bot.features.feedback import wording as feedback_wording
 from bot.features.feedback.digests import DigestJobs
 from bot.features.feedback.store import Audience
 from scheduler import Firing
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    SAM,
-    UPDATES,
-    Workspace,
-    button_press,
-    elements,
-    modal,
-    posted,
-    press,
-    settle,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import CAROL
+from tests.contract.slack.conftest import SAM
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import Workspace
+from tests.contract.slack.conftest import button_press
+from tests.contract.slack.conftest import elements
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import press
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
-from tests.feedback.helpers import close_the_poll, feedback_host, reviewed_since_yesterday
+from tests.feedback.helpers import close_the_poll
+from tests.feedback.helpers import feedback_host
+from tests.feedback.helpers import reviewed_since_yesterday
 
 FEEDBACK = "C0FEEDBK01"
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)

@@ -11,17 +11,15 @@ import json
 from typing import Any
 
 from adapters.slack import SlackRunner
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    UPDATES,
-    elements,
-    modal,
-    posted,
-    settle,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import CAROL
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import elements
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import posted
 from tests.contract.slack.conftest import press as press_button
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 

@@ -10,20 +10,18 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.slack import SlackRunner
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    GENERAL,
-    SAM,
-    TEAM_ID,
-    UPDATES,
-    all_text,
-    dm,
-    elements,
-    modal,
-    posted,
-    settle,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import GENERAL
+from tests.contract.slack.conftest import SAM
+from tests.contract.slack.conftest import TEAM_ID
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import all_text
+from tests.contract.slack.conftest import dm
+from tests.contract.slack.conftest import elements
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import EXIT_CONFIG, _with_http, main
-from bot.config import Config, ConfigError
+from bot.cli import EXIT_CONFIG
+from bot.cli import _with_http
+from bot.cli import main
+from bot.config import Config
+from bot.config import ConfigError
 from storage.crypto import generate_key
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack

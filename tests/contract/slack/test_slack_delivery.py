@@ -10,24 +10,31 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.slack import SlackRunner, run_platform
+from adapters.slack import SlackRunner
+from adapters.slack import run_platform
 from bot.clock import FakeClock
-from bot.errors import Forbidden, NotFound, RateLimited, Transient, UnsupportedMessage
-from bot.messages import Destination, DestinationKind, Image, Message
+from bot.errors import Forbidden
+from bot.errors import NotFound
+from bot.errors import RateLimited
+from bot.errors import Transient
+from bot.errors import UnsupportedMessage
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import Image
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from storage.interface import Storage
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    FACILITATORS,
-    UPDATES,
-    Gate,
-    make_app,
-    settle,
-    slack_config,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import FACILITATORS
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import Gate
+from tests.contract.slack.conftest import make_app
+from tests.contract.slack.conftest import settle
+from tests.contract.slack.conftest import slack_config
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import TEAM_ID, FakeSlack
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 
 async def deliver(runner: SlackRunner, clock: FakeClock, key: str,

@@ -7,10 +7,21 @@ from __future__ import annotations
 
 from adapters.slack import SlackRunner
 from bot import catalog
-from bot.messages import Button, Destination, DestinationKind, File, Message, Reply
+from bot.messages import Button
+from bot.messages import Destination
+from bot.messages import DestinationKind
+from bot.messages import File
+from bot.messages import Message
+from bot.messages import Reply
 from storage.interface import Storage
-from tests.contract.meeting_files import add_meeting, assert_calendar
-from tests.contract.slack.conftest import ALICE, BOB, GENERAL, TEAM_ID, UPDATES, settle
+from tests.contract.meeting_files import add_meeting
+from tests.contract.meeting_files import assert_calendar
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import GENERAL
+from tests.contract.slack.conftest import TEAM_ID
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 

@@ -14,13 +14,11 @@ from bot.clock import FakeClock
 from storage.interface import Storage
 from tests.contract.slack.conftest import start_http_runner
 from tests.fakes.slack.server import FakeSlack
-from tests.health.helpers import (
-    get,
-    not_ready_without_the_database,
-    ready_follows_the_platform,
-    serving_health,
-    wait_ready,
-)
+from tests.health.helpers import get
+from tests.health.helpers import not_ready_without_the_database
+from tests.health.helpers import ready_follows_the_platform
+from tests.health.helpers import serving_health
+from tests.health.helpers import wait_ready
 
 
 @pytest.fixture

@@ -8,9 +8,14 @@ import json
 import pytest
 
 from adapters.slack import SlackRunner
-from tests.contract.slack.conftest import ALICE, BOB, events_url, modal, settle
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import events_url
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import FakeSlack, signed_post
+from tests.fakes.slack.server import FakeSlack
+from tests.fakes.slack.server import signed_post
 
 SECRET = "test-signing-secret"
 

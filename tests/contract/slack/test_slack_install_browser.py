@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +22,8 @@ from bot.clock import FakeClock
 from storage.interface import Storage
 from storage.slack_installs import SlackInstallStore
 from tests.contract.slack.conftest import running
-from tests.contract.slack.oauth import TEAM_B, start_oauth_runner
+from tests.contract.slack.oauth import TEAM_B
+from tests.contract.slack.oauth import start_oauth_runner
 from tests.fakes.slack.server import FakeSlack
 
 pytestmark = pytest.mark.browser

@@ -11,20 +11,18 @@ import pytest
 
 from adapters.slack import SlackRunner
 from bot import catalog
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    GENERAL,
-    LEADS,
-    TEAM_ID,
-    UPDATES,
-    Gate,
-    all_text,
-    modal,
-    posted,
-    settle,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import CAROL
+from tests.contract.slack.conftest import GENERAL
+from tests.contract.slack.conftest import LEADS
+from tests.contract.slack.conftest import TEAM_ID
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import Gate
+from tests.contract.slack.conftest import all_text
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import settle
 from tests.fakes.slack import payloads
 from tests.fakes.slack.server import FakeSlack
 

@@ -19,9 +19,14 @@ import pytest
 from adapters.slack import SlackRunner
 from bot import catalog
 from bot.features.help import wording as help_wording
-from tests.contract.slack.conftest import ALICE, BOB, TEAM_ID, events_url
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import TEAM_ID
+from tests.contract.slack.conftest import events_url
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import FakeSlack, sign, signed_post
+from tests.fakes.slack.server import FakeSlack
+from tests.fakes.slack.server import sign
+from tests.fakes.slack.server import signed_post
 
 SECRET = "test-signing-secret"
 _LOG_VALUE = re.compile(r"[\w.:/() -]{0,80}")

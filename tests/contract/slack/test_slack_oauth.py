@@ -6,7 +6,8 @@ go on."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 from datetime import datetime
 
 import pytest
@@ -15,22 +16,26 @@ from adapters.slack import SlackRunner
 from adapters.slack.install_receipts import Receipts
 from bot.clock import FakeClock
 from bot.languages import LanguageStore
-from bot.messages import Destination, Message
+from bot.messages import Destination
+from bot.messages import Message
 from bot.outbox import NewDelivery
 from storage.interface import Storage
 from storage.slack_installs import SlackInstallStore
-from tests.contract.slack.conftest import ALICE, events_url, modal, running, settle
-from tests.contract.slack.oauth import (
-    SECRET,
-    TEAM_A,
-    TEAM_B,
-    base_url,
-    in_team,
-    install,
-    start_oauth_runner,
-)
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import events_url
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import running
+from tests.contract.slack.conftest import settle
+from tests.contract.slack.oauth import SECRET
+from tests.contract.slack.oauth import TEAM_A
+from tests.contract.slack.oauth import TEAM_B
+from tests.contract.slack.oauth import base_url
+from tests.contract.slack.oauth import in_team
+from tests.contract.slack.oauth import install
+from tests.contract.slack.oauth import start_oauth_runner
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import FakeSlack, signed_post
+from tests.fakes.slack.server import FakeSlack
+from tests.fakes.slack.server import signed_post
 
 
 @pytest.fixture

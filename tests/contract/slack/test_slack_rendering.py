@@ -10,17 +10,35 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import adapters.slack as slack_package
-from adapters.slack.blocks import message_blocks, read_action, sections
-from adapters.slack.commands import RESERVED, NativeNames, command_line, slash_commands
-from adapters.slack.manifest import BOT_EVENTS, BOT_SCOPES, manifest, manifest_for_config
-from adapters.slack.modals import form_view, read_submission
-from adapters.slack.mrkdwn import LOOKALIKE, from_slack, plain, to_mrkdwn
+from adapters.slack.blocks import message_blocks
+from adapters.slack.blocks import read_action
+from adapters.slack.blocks import sections
+from adapters.slack.commands import RESERVED
+from adapters.slack.commands import NativeNames
+from adapters.slack.commands import command_line
+from adapters.slack.commands import slash_commands
+from adapters.slack.manifest import BOT_EVENTS
+from adapters.slack.manifest import BOT_SCOPES
+from adapters.slack.manifest import manifest
+from adapters.slack.manifest import manifest_for_config
+from adapters.slack.modals import form_view
+from adapters.slack.modals import read_submission
+from adapters.slack.mrkdwn import LOOKALIKE
+from adapters.slack.mrkdwn import from_slack
+from adapters.slack.mrkdwn import plain
+from adapters.slack.mrkdwn import to_mrkdwn
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.messages import Button, Choice, Form, FormField, Message
-from bot.text import channel_ref, neutralise
+from bot.messages import Button
+from bot.messages import Choice
+from bot.messages import Form
+from bot.messages import FormField
+from bot.messages import Message
+from bot.text import channel_ref
+from bot.text import neutralise
 from storage.interface import Storage
-from tests.contract.slack.conftest import Gate, make_app
+from tests.contract.slack.conftest import Gate
+from tests.contract.slack.conftest import make_app
 from tests.fakes.slack import payloads
 
 

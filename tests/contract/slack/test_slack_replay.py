@@ -12,43 +12,40 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from adapters.slack import SlackRunner
-from adapters.slack.runner import (
-    CLAIM_BUCKET_SECONDS,
-    CLAIM_MARGIN_SECONDS,
-    SIGNATURE_WINDOW_SECONDS,
-)
+from adapters.slack.runner import CLAIM_BUCKET_SECONDS
+from adapters.slack.runner import CLAIM_MARGIN_SECONDS
+from adapters.slack.runner import SIGNATURE_WINDOW_SECONDS
 from bot.clock import FakeClock
 from bot.features.feedback.store import Audience
 from storage.crypto import FieldCipher
-from storage.interface import Storage, StorageError
-from tests.backends import another_handle, raw_rows
-from tests.contract.slack.conftest import (
-    ALICE,
-    BOB,
-    CAROL,
-    UPDATES,
-    button_press,
-    dm,
-    elements,
-    events_url,
-    modal,
-    posted,
-    settle,
-    start_http_runner,
-)
+from storage.interface import Storage
+from storage.interface import StorageError
+from tests.backends import another_handle
+from tests.backends import raw_rows
+from tests.contract.slack.conftest import ALICE
+from tests.contract.slack.conftest import BOB
+from tests.contract.slack.conftest import CAROL
+from tests.contract.slack.conftest import UPDATES
+from tests.contract.slack.conftest import button_press
+from tests.contract.slack.conftest import dm
+from tests.contract.slack.conftest import elements
+from tests.contract.slack.conftest import events_url
+from tests.contract.slack.conftest import modal
+from tests.contract.slack.conftest import posted
+from tests.contract.slack.conftest import settle
+from tests.contract.slack.conftest import start_http_runner
 from tests.fakes.slack import payloads
-from tests.fakes.slack.server import (
-    FakeSlack,
-    SignedRequest,
-    post_signed,
-    signed_request,
-)
+from tests.fakes.slack.server import FakeSlack
+from tests.fakes.slack.server import SignedRequest
+from tests.fakes.slack.server import post_signed
+from tests.fakes.slack.server import signed_request
 from tests.feedback.helpers import close_the_poll
 
 SECRET = "test-signing-secret"

@@ -26,13 +26,20 @@ import re
 import time
 import zlib
 from collections import deque
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSMsgType
+from aiohttp import web
 
-from tests.fakes.chaos import CLOSED_DM, RATE_LIMIT, SERVER_ERROR, TIMEOUT, Chaos
+from tests.fakes.chaos import CLOSED_DM
+from tests.fakes.chaos import RATE_LIMIT
+from tests.fakes.chaos import SERVER_ERROR
+from tests.fakes.chaos import TIMEOUT
+from tests.fakes.chaos import Chaos
 from tests.fakes.discord import payloads as p
 from tests.fakes.local_server import LocalServer
 

@@ -9,7 +9,10 @@ import time
 import uuid
 from typing import Any
 
-from tests.fakes.slack.server import APP_ID, BOT_USER, TEAM_ID, FakeSlack
+from tests.fakes.slack.server import APP_ID
+from tests.fakes.slack.server import BOT_USER
+from tests.fakes.slack.server import TEAM_ID
+from tests.fakes.slack.server import FakeSlack
 
 
 def slash_command(slack: FakeSlack, command: str, text: str, *, user: str,

@@ -35,13 +35,18 @@ import json
 import time
 import urllib.parse
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from tests.fakes.chaos import CLOSED_DM, RATE_LIMIT, SERVER_ERROR, TIMEOUT, Chaos
+from tests.fakes.chaos import CLOSED_DM
+from tests.fakes.chaos import RATE_LIMIT
+from tests.fakes.chaos import SERVER_ERROR
+from tests.fakes.chaos import TIMEOUT
+from tests.fakes.chaos import Chaos
 from tests.fakes.local_server import LocalServer
 
 TEAM_ID = "T0TEST01"

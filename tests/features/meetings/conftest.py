@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.messages import Message, Reply
+from bot.messages import Message
+from bot.messages import Reply
 from storage.interface import Storage
 
 # A Monday morning in winter (Europe/London is on GMT).

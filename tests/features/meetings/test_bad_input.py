@@ -7,16 +7,21 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from adapters.memory import MemoryAdapter, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import reply_text
 from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.events import FormSubmission
-from storage.crypto import FieldCipher, generate_key
+from storage.crypto import FieldCipher
+from storage.crypto import generate_key
 from storage.factory import open_storage
 from storage.interface import Storage
 from tests.features.meetings.conftest import T0

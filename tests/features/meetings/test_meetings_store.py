@@ -4,12 +4,22 @@ the file attachment's round trip and console rendering."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from adapters.console.render import message_lines
-from bot.features.meetings.store import MeetingDraft, MeetingsStore, NewAction, NewMinutes
-from bot.messages import Destination, File, Message, message_from_dict, message_to_dict
-from bot.outbox import DeliveryStatus, NewDelivery
+from bot.features.meetings.store import MeetingDraft
+from bot.features.meetings.store import MeetingsStore
+from bot.features.meetings.store import NewAction
+from bot.features.meetings.store import NewMinutes
+from bot.messages import Destination
+from bot.messages import File
+from bot.messages import Message
+from bot.messages import message_from_dict
+from bot.messages import message_to_dict
+from bot.outbox import DeliveryStatus
+from bot.outbox import NewDelivery
 from storage.group_commit import ROWS_PER_STATEMENT
 from storage.interface import Storage
 from tests.backends import stored_text

@@ -7,10 +7,13 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
-from tests.features.meetings.conftest import press, run_due, schedule
+from tests.features.meetings.conftest import press
+from tests.features.meetings.conftest import run_due
+from tests.features.meetings.conftest import schedule
 
 
 async def test_agenda_add_and_show_for_the_next_meeting(bot: MemoryBot) -> None:

@@ -3,12 +3,17 @@ asking dateutil each time gives, whatever the order of the questions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.features.meetings.occurrences import Occurrences, next_reminder, reminded_occurrences
+from bot.features.meetings.occurrences import Occurrences
+from bot.features.meetings.occurrences import next_reminder
+from bot.features.meetings.occurrences import reminded_occurrences
 from bot.features.meetings.when import build_rule
 
 START = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)  # spans both UK clock changes below

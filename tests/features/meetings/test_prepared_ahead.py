@@ -5,7 +5,9 @@ erasure, another process, a restart) is honoured. On both databases."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
@@ -14,7 +16,10 @@ from bot.clock import FakeClock
 from bot.features.meetings.jobs import PREPARE_AHEAD
 from bot.messages import Message
 from storage.interface import Storage
-from tests.features.meetings.conftest import press, run_due, schedule, start_bot
+from tests.features.meetings.conftest import press
+from tests.features.meetings.conftest import run_due
+from tests.features.meetings.conftest import schedule
+from tests.features.meetings.conftest import start_bot
 
 pytestmark = pytest.mark.backends
 

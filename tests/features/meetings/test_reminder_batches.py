@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App
@@ -15,9 +17,11 @@ from bot.clock import SystemClock
 from bot.config import Config
 from bot.features.meetings import package as meetings
 from bot.features.meetings.config import MeetingsConfig
-from bot.features.meetings.jobs import ReminderBatch, _Due
+from bot.features.meetings.jobs import ReminderBatch
+from bot.features.meetings.jobs import _Due
 from bot.features.meetings.store import MeetingDraft
-from bot.outbox import DeliveryStatus, NewDelivery
+from bot.outbox import DeliveryStatus
+from bot.outbox import NewDelivery
 from scheduler import Firing
 from storage.crypto import FieldCipher
 from storage.factory import open_storage

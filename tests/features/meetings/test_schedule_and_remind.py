@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.messages import Message
-from tests.features.meetings.conftest import T0, check, press, run_due, schedule
+from tests.features.meetings.conftest import T0
+from tests.features.meetings.conftest import check
+from tests.features.meetings.conftest import press
+from tests.features.meetings.conftest import run_due
+from tests.features.meetings.conftest import schedule
 
 
 def reminders(bot: MemoryBot, channel: str = "updates") -> list[Message]:

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.memory import MemoryAdapter, MemoryBot, reply_text
+from adapters.memory import MemoryAdapter
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.features.meetings.occurrences import Occurrences, next_reminder
-from bot.features.meetings.when import WhenError, parse_repeat, parse_when
+from bot.features.meetings.occurrences import Occurrences
+from bot.features.meetings.occurrences import next_reminder
+from bot.features.meetings.when import WhenError
+from bot.features.meetings.when import parse_repeat
+from bot.features.meetings.when import parse_when
 from storage.crypto import FieldCipher
 from storage.factory import open_storage
-from tests.features.meetings.conftest import check, load_schedules, run_due, schedule
+from tests.features.meetings.conftest import check
+from tests.features.meetings.conftest import load_schedules
+from tests.features.meetings.conftest import run_due
+from tests.features.meetings.conftest import schedule
 
 
 def _utc(*args: int) -> datetime:

@@ -4,16 +4,20 @@ to each member in their own language while the channel reads the group's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.features.meetings import wording
 from bot.features.meetings.texts import when_text
-from bot.features.meetings.when import describe_offset, describe_rule
+from bot.features.meetings.when import describe_offset
+from bot.features.meetings.when import describe_rule
 from bot.i18n import speaking
 
 LONDON = ZoneInfo("Europe/London")

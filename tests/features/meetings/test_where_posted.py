@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.memory import MemoryBot, reply_text
+from adapters.memory import MemoryBot
+from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.settings import setting_spec
 from bot.text import plain_channels
-from tests.features.meetings.conftest import check, press, run_due, schedule
+from tests.features.meetings.conftest import check
+from tests.features.meetings.conftest import press
+from tests.features.meetings.conftest import run_due
+from tests.features.meetings.conftest import schedule
 
 
 def reminders_in(bot: MemoryBot, channel: str) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
-from bot.config_model import ConfigSection, checked
+from bot.config_model import ConfigSection
+from bot.config_model import checked
 from bot.settings import SettingError
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.commands import CommandSpec, OptionSpec
+from bot.commands import CommandSpec
+from bot.commands import OptionSpec
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature

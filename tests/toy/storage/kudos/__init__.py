@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.package import declare, sealed
+from storage.package import declare
+from storage.package import sealed
 from storage.schema import Migration
-from storage.sql import SqlBase, to_micros
+from storage.sql import SqlBase
+from storage.sql import to_micros
 
 KUDOS_VERSION = 9001
 
