@@ -144,6 +144,18 @@ _CORE: tuple[Migration, ...] = (
             "CREATE INDEX deliveries_finished ON deliveries (status, created_at)",
         ),
     ),
+    Migration(
+        version=21,
+        name="deliveries read in claim order",
+        # A claim takes the oldest due first, by (next_attempt_at, id): with the id in
+        # the index too, PostgreSQL reads the due rows in that order and stops at the
+        # claim's limit, where it sorted every row due at the same instant (SQLite's
+        # index already ended with the rowid, which is the id).
+        sqlite=(
+            "CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, id)",
+            "DROP INDEX deliveries_claim",
+        ),
+    ),
 )
 
 # Every version, in order, and the feature (or "core") that owns it. A feature's
@@ -166,6 +178,7 @@ VERSIONS: tuple[tuple[int, str], ...] = (
     (17, "language"),
     (18, "core"),
     (20, "slack_installs"),
+    (21, "core"),
 )
 
 LATEST_VERSION: int = max(version for version, _ in VERSIONS)

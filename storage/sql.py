@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Sequence
@@ -109,6 +110,10 @@ def _refuse_unknown(applied: set[int]) -> None:
         raise NewerDatabaseError(sorted(unknown), LATEST_VERSION)
 
 
+# A group id that may be written into SQL text as it is (see `_groups_condition`).
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:@-]+")
+
+
 class SqlBase:
     """Migrations, encodings and outbox rows shared by every SQL store, on either database."""
 
@@ -120,15 +125,32 @@ class SqlBase:
     # processes claiming at once each lock different rows instead of queueing for the
     # same ones. SQLite needs none (its writers take turns on the file).
     skip_locked = ""
-    # A condition on a row's group: one of the `:groups` (`_group_list`), for claiming a
-    # preference's deliveries first.
-    group_in = "group_id IN (SELECT value FROM json_each(:groups))"
-    # Run first in a transaction that uses `group_in`, if the database reuses plans.
-    plan_each_time = ""
+    # A transaction's first step where a statement names many constants (see
+    # `_groups_condition`), if the database would otherwise plan it anew each time.
+    plan_for_constants = ""
 
-    def _group_list(self, groups: Collection[str]) -> Any:
-        """`:groups` for `group_in`: a JSON list here, an array on PostgreSQL."""
-        return json.dumps(list(groups))
+    def _groups_condition(self, groups: frozenset[str]) -> str:
+        """`group_id IN ('a', 'b', ...)`: a condition on a row's group, for claiming a
+        preference's deliveries first. The groups are written into the text, not passed
+        as a parameter, so the database plans for the very list once (a hashed lookup
+        while it reads the due index in order) and reuses that plan while the list is
+        the same; made once per list. A group id that is not plain (letters, digits and
+        `_.:@-` only) is left out: never written into SQL, it is served as any other
+        group's, `others_after` later."""
+        cached: tuple[frozenset[str], str] | None = getattr(self, "_groups_sql", None)
+        if cached is not None and cached[0] == groups:
+            return cached[1]
+        plain = sorted(group for group in groups if _PLAIN_ID.fullmatch(group))
+        condition = ("group_id IN (" + ", ".join(f"'{group}'" for group in plain) + ")"
+                     if plain else "1 = 0")
+        self._groups_sql = (groups, condition)
+        return condition
+
+    async def _plan_for_constants(self, db: SqlConnection) -> None:
+        """Run `plan_for_constants`, if this database needs it, first in `db`'s
+        transaction."""
+        if self.plan_for_constants:
+            await db.execute(self.plan_for_constants)
 
     def _transaction(
         self, *, write: bool = True, alone: bool = False
