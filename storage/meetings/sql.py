@@ -259,10 +259,10 @@ class SqlMeetings(SqlBase):
         """Which of these occurrence keys are claimed (one read)."""
         if not keys:
             return set()
+        among, params = self._among("key", keys)
         async with self._transaction(write=False) as db:
             return {str(row[0]) for row in await db.execute_fetchall(
-                f"SELECT key FROM occurrences WHERE key IN ({','.join('?' * len(keys))})",
-                list(keys))}
+                f"SELECT key FROM occurrences WHERE {among}", params)}
 
     async def _unprepare(self, db: SqlConnection, meeting_id: int, now: datetime) -> None:
         """Inside a change to a meeting: drop its reminders prepared ahead and not yet due

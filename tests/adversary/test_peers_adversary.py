@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -49,6 +50,8 @@ from tests.backends import need_postgres
 from tests.backends import postgres_schema
 from tests.backends import postgres_url
 from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import stop_all
+from tests.campaigns.recorder import wait_sent
 from tests.campaigns.recorder import write_config
 
 GROUP = "demo"
@@ -128,47 +131,46 @@ async def test_what_the_processes_share_links_no_member_to_feedback_or_vote(
         await storage.migrate()
     finally:
         await storage.close()
-    admin = await asyncpg.connect(postgres_url(), timeout=CONNECT_TIMEOUT_SECONDS)
-    listener = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_SECONDS)
-    heard: list[str] = []
-    where = await listener.fetchval("SELECT current_database() || '.' || current_schema()")
-    channel = "coprod_peers_" + hashlib.sha256(str(where).encode()).hexdigest()[:16]
-    await listener.add_listener(channel, lambda *args: heard.append(str(args[-1])))
-    config = write_config(tmp_path / "config.toml", {
-        "record": {"keep_running": True}, "feedback": {"daily_limit": 2}})
-    bots = [RecordedProcess(tmp_path, name, key, config=config,
-                            env={"COPROD_DATABASE_URL": url}) for name in ("one", "two")]
-    one, two = bots
-    try:
-        for bot in bots:
-            bot.start()
-        made = _text(one.wait_reply(one.send(
-            "command", actor="carol",
-            text='/poll question="Which day?" options="Mon|Tue|Wed" closes=1d')))
-        assert "Your poll will be posted" in made
-        one.settle()
-        (post,) = [d for d in one.deliveries() if str(d["key"]).startswith("poll-post:")]
-        monday, tuesday, _wednesday = post["buttons"]
-        for bot, who, button in ((one, "alice", monday), (two, "alice", tuesday),
-                                 (two, "bob", monday)):
-            bot.wait_reply(bot.send("press", actor=_actor(who), action=button[1],
-                                    value=button[2]))
+    async with contextlib.AsyncExitStack() as connections:
+        admin = await asyncpg.connect(postgres_url(), timeout=CONNECT_TIMEOUT_SECONDS)
+        connections.push_async_callback(admin.close)
+        async with contextlib.AsyncExitStack() as live:
+            listener = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_SECONDS)
+            live.push_async_callback(listener.close)
+            heard: list[str] = []
+            where = await listener.fetchval(
+                "SELECT current_database() || '.' || current_schema()")
+            channel = "coprod_peers_" + hashlib.sha256(str(where).encode()).hexdigest()[:16]
+            await listener.add_listener(channel, lambda *args: heard.append(str(args[-1])))
+            config = write_config(tmp_path / "config.toml", {
+                "record": {"keep_running": True}, "feedback": {"daily_limit": 2}})
+            bots = [RecordedProcess(tmp_path, name, key, config=config,
+                                    env={"COPROD_DATABASE_URL": url})
+                    for name in ("one", "two")]
+            one, two = bots
+            live.callback(stop_all, bots)
+            for bot in bots:
+                bot.start()
+            made = _text(one.wait_reply(one.send(
+                "command", actor="carol",
+                text='/poll question="Which day?" options="Mon|Tue|Wed" closes=1d')))
+            assert "Your poll will be posted" in made
+            (post,) = wait_sent(bots, "poll-post:")  # either process may send it
+            monday, tuesday, _wednesday = post["buttons"]
+            for bot, who, button in ((one, "alice", monday), (two, "alice", tuesday),
+                                     (two, "bob", monday)):
+                bot.wait_reply(bot.send("press", actor=_actor(who), action=button[1],
+                                        value=button[2]))
 
-        start = str(await admin.fetchval("SELECT pg_current_wal_lsn()::text"))
-        assert "anonymously" in _feedback(one, "alice", "The room was cold")
-        assert "anonymously" in _feedback(two, "dan", "More breaks")
-        assert "anonymously" in _feedback(two, "alice", "Start on time please")
-        assert "today" in _feedback(one, "alice", "A third, refused")
-        assert "anonymously" in _feedback(one, "bob", "Good minutes")
-        end = str(await admin.fetchval("SELECT pg_current_wal_lsn()::text"))
-        await asyncio.sleep(0.5)  # the last notifications reach the listener
-    finally:
-        for bot in bots:
-            if bot.alive:
-                bot.terminate()
-        await listener.close()
+            start = str(await admin.fetchval("SELECT pg_current_wal_lsn()::text"))
+            assert "anonymously" in _feedback(one, "alice", "The room was cold")
+            assert "anonymously" in _feedback(two, "dan", "More breaks")
+            assert "anonymously" in _feedback(two, "alice", "Start on time please")
+            assert "today" in _feedback(one, "alice", "A third, refused")
+            assert "anonymously" in _feedback(one, "bob", "Good minutes")
+            end = str(await admin.fetchval("SELECT pg_current_wal_lsn()::text"))
+            await asyncio.sleep(0.5)  # the last notifications reach the listener
 
-    try:
         # The WAL of the feedback window touches feedback's tables and housekeeping only.
         touched = await _wal_relations(admin, start, end, schema)
         print(f"\nWAL of the feedback window touched: {sorted(touched)}")
@@ -176,17 +178,13 @@ async def test_what_the_processes_share_links_no_member_to_feedback_or_vote(
         assert touched <= {"feedback_pending", "feedback_items"} | HOUSEKEEPING, touched
 
         conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_SECONDS)
-        try:
-            everything = await pg_decrypt_everything(conn, schema, key)
-            dead: list[str] = []
-            if await pg_is_superuser(conn):
-                for table in everything:
-                    for tup in await pg_page_tuples(conn, table) or []:
-                        dead.append(repr(tup.get("t_data")))
-        finally:
-            await conn.close()
-    finally:
-        await admin.close()
+        connections.push_async_callback(conn.close)
+        everything = await pg_decrypt_everything(conn, schema, key)
+        dead: list[str] = []
+        if await pg_is_superuser(conn):
+            for table in everything:
+                for tup in await pg_page_tuples(conn, table) or []:
+                    dead.append(repr(tup.get("t_data")))
 
     stored = json.dumps(everything, default=str)
     for member in WRITERS.values():

@@ -250,6 +250,34 @@ def all_deliveries(processes: Iterable[RecordedProcess]) -> list[dict[str, Any]]
     return [line for p in processes for run in p.runs for line in read_lines(run.deliveries)]
 
 
+def wait_sent(processes: Sequence[RecordedProcess], prefix: str,
+              limit: float = 30.0) -> list[dict[str, Any]]:
+    """Every send whose key starts with `prefix`, by whichever of these processes claimed
+    it (any of them may): each live one is asked to settle until one has been sent, for
+    at most `limit` seconds."""
+    deadline = time.monotonic() + limit
+    while True:
+        for process in processes:
+            if process.alive:
+                process.settle()
+        sent = [line for line in all_deliveries(processes)
+                if str(line["key"]).startswith(prefix)]
+        if sent:
+            return sent
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing starting {prefix!r} was sent in {limit:g} s")
+        time.sleep(0.1)
+
+
+def stop_all(processes: Iterable[RecordedProcess]) -> None:
+    """SIGTERM every one still running, in order; one that fails to stop does not keep
+    the others running (its error is raised once all were asked)."""
+    with contextlib.ExitStack() as stack:
+        for process in reversed(list(processes)):  # the stack calls back last first
+            if process.alive:
+                stack.callback(process.terminate)
+
+
 async def seed_meetings(database: str, key: str, due: Sequence[datetime], *,
                         group_id: str = "demo", channel: str = "updates",
                         zone: str = "UTC", title: str = "Seeded meeting",

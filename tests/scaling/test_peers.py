@@ -34,6 +34,8 @@ from tests.backends import postgres_schema
 from tests.backends import postgres_url
 from tests.campaigns.recorder import RecordedProcess
 from tests.campaigns.recorder import read_lines
+from tests.campaigns.recorder import stop_all
+from tests.campaigns.recorder import wait_sent
 from tests.campaigns.recorder import write_config
 
 FEEDBACK_FORM = "feedback.send"
@@ -67,12 +69,6 @@ def _text(reply: dict[str, Any]) -> str:
     return " ".join(str(m.get("text", "")) for m in reply.get("messages") or [])
 
 
-def _stop_all(bots: list[RecordedProcess]) -> None:
-    for bot in bots:
-        if bot.alive:
-            bot.terminate()
-
-
 def _feedback(bot: RecordedProcess, who: str, words: str) -> str:
     return _text(bot.wait_reply(bot.send(
         "form", actor=who, form_id=FEEDBACK_FORM,
@@ -100,19 +96,7 @@ async def test_the_daily_feedback_limit_holds_whichever_process_a_member_reaches
         assert "anonymously" in _feedback(later, "bob", "Bob's second")
         assert "2 pieces of feedback today" in _feedback(first, "bob", "Bob's third")
     finally:
-        _stop_all([first, second, later])
-
-
-def _poll_post(bots: list[RecordedProcess]) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        for bot in bots:
-            bot.settle()
-            posts = [d for d in bot.deliveries() if str(d["key"]).startswith("poll-post:")]
-            if posts:
-                return posts[0]
-        time.sleep(0.1)
-    raise AssertionError("the poll was never posted")
+        stop_all([first, second, later])
 
 
 def _vote(bot: RecordedProcess, who: str, button: list[str]) -> str:
@@ -133,7 +117,7 @@ async def test_an_anonymous_vote_is_changed_through_any_live_process(
             "command", actor="carol",
             text='/poll question="Which day?" options="Mon|Tue|Wed" closes=1d')))
         assert "Your poll will be posted" in made
-        monday, tuesday, wednesday = _poll_post([first, second])["buttons"]
+        monday, tuesday, wednesday = wait_sent([first, second], "poll-post:")[0]["buttons"]
         assert "counted" in _vote(first, "alice", monday)
         assert "changed to: Tue" in _vote(second, "alice", tuesday)
         # A process started now gets the key from the live ones.
@@ -148,7 +132,7 @@ async def test_an_anonymous_vote_is_changed_through_any_live_process(
         refused = _vote(fresh, "alice", monday)
         assert "can't change it now" in refused, refused
     finally:
-        _stop_all([first, second, third, fresh])
+        stop_all([first, second, third, fresh])
     poll_id = str(monday[2]).split(":")[0]
     storage = await open_storage(database, FieldCipher(key))
     try:
@@ -199,7 +183,7 @@ async def test_a_checkin_switched_on_through_one_process_is_sent_once_by_any(
         second.settle()
         await asyncio.sleep(2.0)  # the first process, woken, runs its late firing: it is claimed
     finally:
-        _stop_all([first, second])
+        stop_all([first, second])
     sent = [d for bot in (first, second) for d in bot.deliveries()
             if str(d["key"]).startswith("checkin:")]
     accepted = [d for d in read_lines(ledger) if str(d["key"]).startswith("checkin:")]

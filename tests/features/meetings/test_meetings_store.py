@@ -77,6 +77,8 @@ async def test_claims_in_a_batch_are_once_each(storage: Storage) -> None:
     assert not await storage.claim_occurrence("a", "x", NOW)
     assert await storage.delivery_status("b1") is DeliveryStatus.PENDING
     assert await storage.delivery_status("b2") is None  # a claimed key's deliveries dropped
+    assert await storage.claimed_occurrences(["a", "c", "d"]) == {"a", "c"}
+    assert await storage.claimed_occurrences([]) == set()
 
 
 async def test_rsvps_count_each_member_once(storage: Storage) -> None:
