@@ -138,7 +138,8 @@ class SqlBase:
         `_.:@-` only) is left out: never written into SQL, it is served as any other
         group's, `others_after` later."""
         cached: tuple[frozenset[str], str] | None = getattr(self, "_groups_sql", None)
-        if cached is not None and cached[0] == groups:
+        if cached is not None and (cached[0] is groups or cached[0] == groups):
+            self._groups_sql = (groups, cached[1])  # the next call's is this same set
             return cached[1]
         plain = sorted(group for group in groups if _PLAIN_ID.fullmatch(group))
         condition = ("group_id IN (" + ", ".join(f"'{group}'" for group in plain) + ")"

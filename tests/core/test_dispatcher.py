@@ -409,3 +409,66 @@ async def test_a_dispatcher_sends_its_preferred_groups_and_others_a_lease_late(
     assert await d.process_once() == 1
     assert [s.destination.user for s in adapter.sent] == ["U1", "U2"]
     assert clock.now() - start == timedelta(seconds=30)
+
+
+async def test_with_most_slots_busy_freed_slots_are_claimed_together_soon(
+        storage: Storage) -> None:
+    """A burst keeps every slot busy: a slot that frees waits a moment (at most
+    `gather_seconds`) for a quarter of the slots, so one claim serves several sends;
+    alone, it is still claimed once that moment has passed; nothing is sent twice."""
+    gather = 0.5
+    gates = {f"k{i}": asyncio.Event() for i in range(14)}
+    claims: list[int] = []
+    one_more = asyncio.Event()
+    claim = storage.claim_deliveries
+
+    async def counted(*args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
+        got = await claim(*args, **kwargs)  # type: ignore[arg-type]
+        if got:
+            claims.append(len(got))
+            one_more.set()
+        return got
+
+    storage.claim_deliveries = counted  # type: ignore[method-assign]
+
+    class Gated(MemoryAdapter):
+        async def send(self, destination: Destination, message: Message, key: str) -> str:
+            await gates[key].wait()
+            return await super().send(destination, message, key)
+
+    adapter = Gated()
+    clock = SystemClock()
+    await storage.enqueue([dm(f"U{i}", key=f"k{i}") for i in range(14)], clock.now())
+    d = Dispatcher(storage, adapter, clock, concurrency=8, lease_seconds=30,
+                   gather_seconds=gather)
+    running = asyncio.create_task(d.run())
+
+    async def claimed(count: int) -> None:
+        async with asyncio.timeout(5):
+            while len(claims) < count:
+                one_more.clear()
+                await one_more.wait()
+
+    try:
+        await claimed(1)
+        assert claims == [8]
+        gates["k0"].set()  # one slot of eight: wait for a second one
+        await asyncio.sleep(gather / 10)
+        assert claims == [8]
+        gates["k1"].set()
+        await claimed(2)
+        assert claims == [8, 2]
+        gates["k2"].set()  # alone this time: claimed once the moment has passed
+        started = asyncio.get_running_loop().time()
+        await claimed(3)
+        assert claims == [8, 2, 1]
+        assert asyncio.get_running_loop().time() - started >= gather * 0.9
+        for gate in gates.values():
+            gate.set()
+        async with asyncio.timeout(5):
+            await d.drain()
+        assert sorted(s.key for s in adapter.sent) == sorted(gates)
+    finally:
+        for gate in gates.values():
+            gate.set()
+        await _stop(d, running)
