@@ -7,6 +7,7 @@ message that pings one, and kept once known."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -188,3 +189,31 @@ async def test_roles_are_asked_for_only_by_a_message_that_pings_one(
     assert_no_mentions(posts[0]["_body"])
     assert_no_mentions(posts[1]["_body"], roles=[role])
 
+
+async def test_a_read_without_roles_ending_last_keeps_the_roles_read_meanwhile(
+        storage: Storage, started: list[Harness]) -> None:
+    """Two posts to one server at once in the other process, its channel list not yet
+    read: a plain one (channel list only) whose read is answered last, and a ping (roles
+    and channel list). The plain one's read must not drop the roles the ping's read
+    kept, or the next ping asks Discord for them again."""
+    running = await start(True, storage, started)
+    fake, bot = running.fake, running.harness.bot
+    assert bot is not None
+    guild = f"/guilds/{fake.guild_id}"
+    # discord.py has learnt the channel list's rate limit (as from any earlier read), so
+    # the two reads below run side by side rather than one after the other.
+    await bot.client.http.get_all_guild_channels(int(fake.guild_id))
+    held = fake.hold_next("GET", f"{guild}/channels")
+    plain = asyncio.create_task(bot.sender.send(running.to("updates"), PLAIN, "race-1"))
+    async with asyncio.timeout(5):
+        await held.arrived.wait()
+    await bot.sender.send(running.to("updates"), PING, "race-2")
+    held.release()
+    async with asyncio.timeout(5):
+        await plain
+    assert fake.requested("GET", guild) == 1
+    await bot.sender.send(running.to("updates"), PING, "race-3")
+    assert fake.requested("GET", guild) == 1
+    role = next(r for r, d in fake.roles.items() if d["name"] == "Facilitator")
+    assert sorted(m["content"] for m in fake.public_posts("#updates")) == [
+        f"Meeting soon, <@&{role}>", f"Meeting soon, <@&{role}>", PLAIN.text]
