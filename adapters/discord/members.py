@@ -19,6 +19,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -122,7 +123,12 @@ class Servers:
         server = Server(tuple((c["name"], int(c["id"])) for c in channels
                               if c["type"] in _TEXT_TYPES),
                         tuple((r["name"], int(r["id"])) for r in role_list))
-        self._fetched[group] = (self._now() + self._ttl, server, roles)
+        expires, held = self._now() + self._ttl, self._fetched.get(group)
+        if not roles and held is not None and held[2] and held[0] > self._now():
+            # A read with roles ended while this one was waiting: its roles are kept
+            # (until they expire), or the next ping would ask Discord for them again.
+            expires, server, roles = held[0], replace(server, roles=held[1].roles), True
+        self._fetched[group] = (expires, server, roles)
         return server
 
 

@@ -24,6 +24,7 @@ from adapters.discord import DiscordBot
 from adapters.discord.client import apply_endpoints
 from adapters.discord.client import restore_endpoints
 from bot.app import App
+from bot.clock import Clock
 from bot.commands import CommandSpec
 from bot.commands import OptionSpec
 from bot.commands import OptionType
@@ -177,6 +178,9 @@ class Harness:
     # The harness starts the fake itself, and `close` stops it (for a test that builds
     # its own fake).
     start_fake: bool = False
+    # The app's clock (the real one if None): a test that must move time past a lease
+    # gives a FakeClock.
+    clock: Clock | None = None
     app: App | None = None
     bot: DiscordBot | None = None
     _task: asyncio.Task[None] | None = None
@@ -196,7 +200,7 @@ class Harness:
         if self.start_fake and not self._fake_started:
             await self.fake.start()
             self._fake_started = True
-        self.app = App(self.config, self.storage, features=self.features)
+        self.app = App(self.config, self.storage, clock=self.clock, features=self.features)
         await self.app.load()
         self.bot = DiscordBot(self.app, self.config.discord, defer_after=self.defer_after,
                               guild_ready_timeout=0.05)
@@ -269,6 +273,16 @@ async def fake(guild: Guild) -> AsyncIterator[FakeDiscord]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def split_fake() -> AsyncIterator[FakeDiscord]:
+    """A fake Discord whose one guild lives on shard 1 of 2 (direct messages: shard 0)."""
+    fake = Guild(members=(("alice",), ("carol", "Facilitator")),
+                 admins=()).fill(FakeDiscord(guild_shard=(1, 2)))
+    await fake.start()
+    yield fake
+    await fake.stop()
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ shard 0's, and either process can still deliver to the guild's channels."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from adapters.discord.client import ShardedCoprodClient
@@ -17,20 +15,10 @@ from bot.messages import Destination
 from bot.messages import Message
 from bot.text import channel_ref
 from storage.interface import Storage
-from tests.contract.discord.conftest import Guild
 from tests.contract.discord.conftest import Harness
 from tests.contract.discord.conftest import assert_no_mentions
 from tests.fakes.discord import FakeDiscord
-
-
-@pytest.fixture
-async def split_fake() -> AsyncIterator[FakeDiscord]:
-    """A fake Discord whose one guild lives on shard 1 of 2 (direct messages: shard 0)."""
-    fake = Guild(members=(("alice",), ("carol", "Facilitator")),
-                 admins=()).fill(FakeDiscord(guild_shard=(1, 2)))
-    await fake.start()
-    yield fake
-    await fake.stop()
+from tests.fakes.discord.server import CATEGORY
 
 
 async def test_one_client_identifies_with_the_configured_shard(
@@ -110,12 +98,13 @@ async def test_a_process_without_the_guild_asks_discord_only_what_it_must(
     guild or the channel; a category by id is refused by Discord and becomes NotFound, so
     the dispatcher reroutes."""
     fake = split_fake
-    category = fake.channel("Meetings")
-    fake.channels[category]["type"] = 4
+    category = fake.channel("Meetings", CATEGORY)
     first = Harness(fake, storage, shard_count=2, shard_ids=(0,))
     try:
         await first.start()
         assert first.bot is not None
+        # The start-up checks read the server too: counted from when they are done.
+        await fake.wait_for(first.bot.checked.is_set, what="the start-up checks")
         sender = first.bot.sender
         seen = len(fake.requests)
         await sender.send(Destination.to_channel(fake.guild_id, f"<#{fake.by_name['#updates']}>"),

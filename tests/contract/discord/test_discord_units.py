@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import parse_qs
@@ -15,6 +16,7 @@ from adapters.discord import commands
 from adapters.discord import customid
 from adapters.discord.errors import translate
 from adapters.discord.invite import invite_url
+from adapters.discord.members import Servers
 from adapters.discord.render import MAX_CONTENT
 from adapters.discord.render import render
 from adapters.discord.render import split_text
@@ -176,3 +178,59 @@ def test_every_feature_registers_within_discords_limits(storage: Storage) -> Non
         problems += _problems(payload["options"], f"/{payload['name']}")
     assert problems == []
     assert set(built.routes.values()) == {s.name for s in app.registry.all()}
+
+
+class _Http:
+    """discord.py's REST calls that `Servers` makes, answered at once, except the next
+    channel list while `gate` is set (`arrived` is set, and it is answered once the gate
+    opens)."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.gate: asyncio.Event | None = None
+        self.arrived = asyncio.Event()
+
+    async def get_guild(self, guild_id: int) -> dict[str, Any]:
+        self.asked.append("guild")
+        return {"roles": [{"name": "Facilitator", "id": "7"}]}
+
+    async def get_all_guild_channels(self, guild_id: int) -> list[dict[str, Any]]:
+        self.asked.append("channels")
+        gate, self.gate = self.gate, None
+        if gate is not None:
+            self.arrived.set()
+            await gate.wait()
+        return [{"name": "updates", "id": "5", "type": 0}]
+
+
+class _Client:
+    """A client whose shards hold no server (another process's do)."""
+
+    def __init__(self) -> None:
+        self.http = _Http()
+
+    def get_guild(self, guild_id: int) -> None:
+        return None
+
+
+async def test_a_read_without_roles_keeps_roles_read_meanwhile_until_they_expire() -> None:
+    client = _Client()
+    now = [0.0]
+    servers = Servers(client, ttl=300.0, now=lambda: now[0])  # type: ignore[arg-type]
+    gate = client.http.gate = asyncio.Event()
+    plain = asyncio.create_task(servers.get("1", roles=False))
+    async with asyncio.timeout(5):
+        await client.http.arrived.wait()
+    now[0] = 100.0
+    full = await servers.get("1")
+    assert full is not None and full.roles == (("Facilitator", 7),)
+    now[0] = 200.0
+    gate.set()
+    async with asyncio.timeout(5):
+        assert (await plain) == full
+    now[0] = 399.0  # the roles, read at 100, are kept, not read again
+    assert servers.cached("1") == full
+    assert await servers.get("1") == full
+    assert client.http.asked == ["channels", "guild", "channels"]
+    now[0] = 401.0  # and expire with the read that brought them
+    assert servers.cached("1") is None and servers.cached("1", roles=False) is None

@@ -45,9 +45,11 @@ def member(user_obj: dict[str, Any], role_ids: list[str], permissions: int = 0,
             "pending": False, "permissions": str(permissions)}
 
 
-def text_channel(channel_id: str, guild_id: str, name: str) -> dict[str, Any]:
-    """A guild text channel."""
-    return {"id": channel_id, "type": 0, "guild_id": guild_id, "name": name,
+def text_channel(channel_id: str, guild_id: str, name: str, kind: int = 0,
+                 ) -> dict[str, Any]:
+    """A guild text channel, or one of another `kind` (Discord's channel type: 4
+    category, 5 announcement, 15 forum) with the same fields, which discord.py reads."""
+    return {"id": channel_id, "type": kind, "guild_id": guild_id, "name": name,
             "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None,
             "last_message_id": None, "rate_limit_per_user": 0, "parent_id": None}
 

@@ -10,7 +10,10 @@ files). List Guild Members answers in id pages (`limit`, `after`) only while the
 application's Server Members Intent is on (`members_intent`), else 403 Missing Access,
 as Discord does. Tests inject gateway events
 (interactions, DMs), drop the socket, and make the next matching request fail with a
-429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"). Message
+429, a 5xx or Discord's error 50007 ("Cannot send messages to this user"), or hold it
+back until released. A post to a channel that is not there is answered 404 Unknown
+Channel (10003), and one to a channel that takes no messages (a category or a forum)
+400 code 50008 ("Cannot send messages in a non-text channel"). Message
 nonces with `enforce_nonce` are honoured as Discord documents: a second message with the
 same nonce from the same author in the same channel returns the first one. Discord's
 global rate limit (50 requests per second per bot) is enforced only when a test or
@@ -20,6 +23,7 @@ benchmark asks for it (`enforce_global_limit`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import re
@@ -44,13 +48,19 @@ from tests.fakes.discord import payloads as p
 from tests.fakes.local_server import LocalServer
 
 HEARTBEAT_INTERVAL_MS = 41250
+HOLD_SECONDS = 10.0  # a held request is answered after this long if not released
 DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot token, as Discord documents
 # Interaction responses and follow-ups are not bound by the global limit on Discord.
 GLOBAL_EXEMPT = ("/interactions/", "/webhooks/")
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
+# Discord's channel types the fake's worlds use.
+TEXT = 0
+CATEGORY = 4
+FORUM = 15
 # Channel types that take no messages (category, forum): Discord answers 400 code 50008.
-NO_MESSAGES = (4, 15)
+# (Voice channels do take them now: text chat in voice.)
+NO_MESSAGES = (CATEGORY, FORUM)
 
 
 @dataclass
@@ -82,6 +92,21 @@ class Failure:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Hold:
+    """The next request matching `method` and `path` (a regex), held back unanswered:
+    `arrived` is set when it comes, and it is answered once the test calls `release`."""
+
+    method: str
+    path: str
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        """Let the held request be answered."""
+        self.released.set()
 
 
 @dataclass
@@ -138,6 +163,7 @@ class FakeDiscord(LocalServer):
         self.messages: dict[str, dict[str, Any]] = {}
         self.requests: list[Recorded] = []
         self.failures: list[Failure] = []
+        self.holds: list[Hold] = []
         self.dms_closed: set[str] = set()
         # The application's privileged Server Members Intent (Developer Portal): without
         # it, List Guild Members answers 403 Missing Access.
@@ -174,11 +200,20 @@ class FakeDiscord(LocalServer):
         self.roles[rid] = p.role(rid, name, permissions, position)
         return rid
 
-    def channel(self, name: str) -> str:
-        """Add a text channel to the guild; returns its id."""
+    def channel(self, name: str, kind: int = TEXT) -> str:
+        """Add a channel to the guild (a text channel unless `kind` says otherwise, e.g.
+        CATEGORY, whose messages Discord refuses with 50008); returns its id."""
         cid = p.snowflake()
-        self.channels[cid] = p.text_channel(cid, self.guild_id, name)
+        self.channels[cid] = p.text_channel(cid, self.guild_id, name, kind)
         self.by_name[f"#{name}"] = cid
+        return cid
+
+    def delete_channel(self, name: str) -> str:
+        """Delete a channel, telling no gateway (as when the delete event has not reached
+        the bot yet, or went to another process's shard): from now on Discord answers
+        404 Unknown Channel (10003) for it. Its name still gives its old id; returns it."""
+        cid = self.by_name[f"#{name}"]
+        del self.channels[cid]
         return cid
 
     def member(self, name: str, *role_names: str, admin: bool = False, nick: str = "",
@@ -229,6 +264,10 @@ class FakeDiscord(LocalServer):
         channel = self.dm_channel_of(self.by_name[name])
         return self.messages_in(channel) if channel else []
 
+    def requested(self, method: str, path: str) -> int:
+        """How many requests the bot made with this method to exactly this path."""
+        return sum(1 for r in self.requests if r.method == method and r.path == path)
+
     # ---- failures on demand ----------------------------------------------------------
 
     def fail_next(self, method: str, path: str, status: int,
@@ -237,6 +276,13 @@ class FakeDiscord(LocalServer):
         """Answer the next request matching method and path regex with this error."""
         self.failures.append(Failure(method, path, status, body or {
             "message": "fake failure", "code": 0}, headers or {}))
+
+    def hold_next(self, method: str, path: str) -> Hold:
+        """Hold back the next request matching method and path regex until the test
+        releases it (at most HOLD_SECONDS), to make a request finish after later ones."""
+        hold = Hold(method, path)
+        self.holds.append(hold)
+        return hold
 
     def rate_limit_next(self, method: str, path: str, retry_after: float) -> None:
         """Answer the next matching request with a documented 429."""
@@ -533,6 +579,14 @@ class FakeDiscord(LocalServer):
         limited = self._over_global_limit(path)
         if limited is not None:
             return limited
+        for hold in self.holds:
+            if hold.method == request.method and re.fullmatch(hold.path, path):
+                self.holds.remove(hold)
+                hold.arrived.set()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(HOLD_SECONDS):
+                        await hold.released.wait()
+                break
         for failure in self.failures:
             if failure.method == request.method and re.fullmatch(failure.path, path):
                 self.failures.remove(failure)
