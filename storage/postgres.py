@@ -381,9 +381,10 @@ class PostgresBase(SqlBase):
         cursor = await db.execute(_INSERT_DELIVERIES, columns)
         return cursor.rowcount
 
-    def _among(self, column: str, texts: Sequence[str]) -> tuple[str, list[Any]]:
+    def _among(self, column: str, values: Sequence[Any], kind: str = "text",
+               ) -> tuple[str, list[Any]]:
         """See `SqlBase._among`: `column = ANY(array)`."""
-        return f"{column} = ANY(?::text[])", [list(texts)]
+        return f"{column} = ANY(?::{kind}[])", [list(values)]
 
     async def _insert_many(self, db: SqlConnection, insert: str, row: str,
                            rows: Sequence[tuple[Any, ...]], rest: str = "",

@@ -226,11 +226,13 @@ class SqlBase:
         SQLite: nothing to do."""
         return None
 
-    def _among(self, column: str, texts: Sequence[str]) -> tuple[str, list[Any]]:
-        """A condition that `column` is one of these texts, and its parameters: `IN (?,
-        ...)` here; PostgreSQL sends them as one array, so the statement is the same
-        whatever their number (prepared once per connection, not once per size)."""
-        return f"{column} IN ({', '.join('?' * len(texts))})", list(texts)
+    def _among(self, column: str, values: Sequence[Any], kind: str = "text",
+               ) -> tuple[str, list[Any]]:
+        """A condition that `column` is one of these values, and its parameters: `IN (?,
+        ...)` here; PostgreSQL sends them as one array of `kind` (a column type such as
+        "bigint"), so the statement is the same whatever their number (prepared once per
+        connection, not once per size)."""
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
 
     async def _insert_many(self, db: SqlConnection, insert: str, row: str,
                            rows: Sequence[tuple[Any, ...]], rest: str = "",

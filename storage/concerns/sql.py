@@ -114,11 +114,11 @@ class SqlConcerns(SqlBase, ConcernStore):
     async def concern_summaries(self, group_id: str, statuses: Sequence[CaseStatus],
                                 ) -> list[CaseSummary]:
         """A group's cases in these statuses, oldest first."""
-        marks = ", ".join("?" for _ in statuses) or "''"
+        status_in, values = self._among("status", [s.value for s in statuses])
         return await self._read_all(
             self._summary_from, f"SELECT {_SUMMARY_COLUMNS} FROM concern_cases "
-            f"WHERE group_id = ? AND status IN ({marks}) ORDER BY created_at, id",
-            (group_id, *[s.value for s in statuses]))
+            f"WHERE group_id = ? AND {status_in} ORDER BY created_at, id",
+            (group_id, *values))
 
     async def unacknowledged_concerns(self) -> list[CaseSummary]:
         """Every case nobody has acknowledged yet."""

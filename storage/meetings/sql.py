@@ -205,19 +205,21 @@ class SqlMeetings(SqlBase):
         groups = {meeting_id: group_id for group_id, meeting_id, _ in wanted}
         ids = sorted(groups)
         occurrences = sorted({to_micros(o) for _, _, occs in wanted for o in occs})
-        id_marks, occ_marks = ",".join("?" * len(ids)), ",".join("?" * len(occurrences))
+        id_in, id_values = self._among("id", ids, "bigint")
+        meeting_in, _ = self._among("meeting_id", ids, "bigint")
+        occurrence_in, occurrence_values = self._among("occurrence", occurrences, "bigint")
+        both = [*id_values, *occurrence_values]
         async with self._transaction(write=False) as db:
             rows = list(await db.execute_fetchall(
-                f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id IN ({id_marks})", ids))
+                f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE {id_in}", id_values))
             skips, optins = await self._extras(db, ids)
             agenda_rows = list(await db.execute_fetchall(
                 "SELECT id, meeting_id, occurrence, author_id, body FROM agenda_items "
-                f"WHERE meeting_id IN ({id_marks}) AND occurrence IN ({occ_marks}) "
-                "ORDER BY id", [*ids, *occurrences]))
+                f"WHERE {meeting_in} AND {occurrence_in} ORDER BY id", both))
             count_rows = list(await db.execute_fetchall(
                 "SELECT meeting_id, occurrence, answer, COUNT(*) FROM meeting_rsvps "
-                f"WHERE meeting_id IN ({id_marks}) AND occurrence IN ({occ_marks}) "
-                "GROUP BY meeting_id, occurrence, answer", [*ids, *occurrences]))
+                f"WHERE {meeting_in} AND {occurrence_in} "
+                "GROUP BY meeting_id, occurrence, answer", both))
         contexts = {meeting_id: ReminderContext(None) for meeting_id in ids}
         for row in rows:
             if row[1] == groups[row[0]]:
@@ -548,12 +550,12 @@ class SqlMeetings(SqlBase):
         optins: dict[int, set[str]] = {}
         if not ids:
             return skips, optins
-        marks = ",".join("?" * len(ids))
+        meeting_in, values = self._among("meeting_id", ids, "bigint")
         # Both in one statement (one round trip): skips have an occurrence, opt-ins a user.
         for meeting_id, occurrence, user_id in await db.execute_fetchall(
-                f"SELECT meeting_id, occurrence, NULL FROM meeting_skips WHERE meeting_id "
-                f"IN ({marks}) UNION ALL SELECT meeting_id, NULL, user_id FROM "
-                f"meeting_dm_optins WHERE meeting_id IN ({marks})", [*ids, *ids]):
+                f"SELECT meeting_id, occurrence, NULL FROM meeting_skips WHERE {meeting_in} "
+                "UNION ALL SELECT meeting_id, NULL, user_id FROM "
+                f"meeting_dm_optins WHERE {meeting_in}", [*values, *values]):
             if user_id is None:
                 skips.setdefault(meeting_id, set()).add(from_micros(occurrence))
             else:
