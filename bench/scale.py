@@ -457,6 +457,21 @@ def _once(r: Result) -> str:
             f"{r.repeats} resent)")
 
 
+def ceiling(r: Result) -> tuple[float, float]:
+    """The CPU milliseconds one reminder cost the bots, their PostgreSQL and the fake
+    together, and the reminders per second this machine's cores could carry at that
+    cost: the most any number of processes could reach here."""
+    spent = sum(r.cpu[:3]) if len(r.cpu) >= 3 else 0.0
+    per = 1000 * spent / r.reminders if r.reminders else 0.0
+    return per, (1000 * (os.cpu_count() or 1) / per if per else 0.0)
+
+
+def _ceiling_row(r: Result) -> Row:
+    per, most = ceiling(r)
+    return Row("  CPU ms a reminder (all three) / the cores' ceiling at that (per s)",
+               f"{per:.2f} / {most:,.0f}", f"{most:,.0f}", ratio(r.rate, most))
+
+
 def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int],
                 same_slots: Result | None = None) -> None:
     """Deliveries per second per process count, against 1 process; and, with
@@ -472,6 +487,7 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int],
                         f"{two.rate:,.1f}", f"{same_slots.rate:,.1f}",
                         ratio(two.rate, same_slots.rate)))
         rows.append(Row("  each reminder created once at the fake", _once(same_slots)))
+        rows.append(_ceiling_row(same_slots))
     for r in results:
         rows += [
             Row(f"{r.count} process{'es' if r.count > 1 else ''}: reminders per s",
@@ -485,6 +501,7 @@ def scale_table(size: Size, results: Sequence[Result], latency: tuple[int, int],
             Row("  CPU s, due -> last: bots / their PostgreSQL / fake / machine",
                 " / ".join(f"{c:.1f}" for c in r.cpu)
                 + f" (of {r.seconds * (os.cpu_count() or 1):.1f})"),
+            _ceiling_row(r),
             Row("  peak RSS of each process (MB)",
                 " / ".join(f"{mb:.0f}" for mb in r.peaks)),
             Row("  processes ready after (s)",
@@ -599,6 +616,10 @@ async def main(argv: Sequence[str]) -> int:
     if same_slots is not None and two is not None:
         print(f"scale: 2 processes {two.rate / same_slots.rate:.2f}x of 1 with the same "
               f"sends in flight ({2 * CONCURRENCY})")
+        print(f"scale: 1 process with {2 * CONCURRENCY} in flight is at "
+              f"{same_slots.rate / ceiling(same_slots)[1]:.0%} of what this machine's "
+              f"{os.cpu_count()} cores carry at its CPU per reminder (bots, PostgreSQL "
+              "and the fake Discord share them)")
     checked = [*results, *limited, *([same_slots] if same_slots else [])]
     return 0 if all(r.delivered_once for r in checked) else 1
 
