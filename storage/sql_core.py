@@ -210,23 +210,25 @@ class SqlCore(SqlBase):
         prefer: Preference | None = None,
     ) -> list[Delivery]:
         """Claim up to `limit` due deliveries (pending and due, or with an expired lease)
-        for `owner` until `now + lease`, oldest due first: with `prefer`, its groups'
-        first, then the others that have waited `prefer.others_after` past due."""
+        for `owner` until `now + lease`, oldest due first. With `prefer`: first what has
+        waited `prefer.others_after` past due (any group's) and every expired lease,
+        then its groups' due ones."""
         if limit <= 0:
             return []
         params: dict[str, Any] = {"owner": owner, "until": to_micros(now + lease),
                                   "now": to_micros(now), "due": to_micros(now)}
         claimed: list[Delivery] = []
         async with self._transaction() as db:
-            if prefer is not None:
-                await self._plan_for_constants(db)
-                claimed = await self._claim_some(
-                    db, {**params, "limit": limit},
-                    " AND " + self._groups_condition(prefer.groups), now)
-                params["due"] = to_micros(now - prefer.others_after)
+            if prefer is None:
+                return await self._claim_some(db, {**params, "limit": limit}, "", now)
+            await self._plan_for_constants(db)
+            claimed = await self._claim_some(
+                db, {**params, "limit": limit,
+                     "due": to_micros(now - prefer.others_after)}, "", now)
             if len(claimed) < limit:
                 claimed += await self._claim_some(
-                    db, {**params, "limit": limit - len(claimed)}, "", now)
+                    db, {**params, "limit": limit - len(claimed)},
+                    " AND " + self._groups_condition(prefer.groups), now)
         return claimed
 
     async def _claim_some(self, db: SqlConnection, params: Mapping[str, Any], groups: str,
