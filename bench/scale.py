@@ -296,12 +296,13 @@ class Result:
     requests: dict[str, int] = field(default_factory=dict)
     repeats: int = 0  # sends the fake answered with the first message (same nonce)
     peaks: list[float] = field(default_factory=list)  # each process's peak RSS, MB
-    # CPU seconds from just before the reminders are prepared (`PREPARE_AHEAD` before
-    # the first due time) to the last reminder: the bot processes together,
+    # CPU seconds from the due time to the last reminder: the bot processes together,
     # their PostgreSQL backends, this process (the fake Discord and the driver), the
     # whole machine (every core).
     cpu: list[float] = field(default_factory=list)
-    cpu_window_s: float = 0.0  # how long that CPU was counted over
+    # The same from just before the reminders are prepared (`PREPARE_AHEAD` before the
+    # first due time) to that time: the work done ahead, off the member's wait.
+    cpu_ahead: list[float] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -405,15 +406,16 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                 counted_from = due_mono - PREPARE_AHEAD.total_seconds() - 1.0
                 if counted_from > ready_mono:
                     await asyncio.sleep(counted_from - ready_mono)
-                backends = await _backends(url)
-                before = _cpu(procs, backends)
-                at_start = {pid: _ticks([pid]) for pid in backends}
+                ahead_from = _cpu(procs, await _backends(url))
                 if due_mono > time.monotonic():
                     await asyncio.sleep(due_mono - time.monotonic())
+                backends = await _backends(url)
+                before = _cpu(procs, backends)
+                ahead = [b - a for a, b in zip(ahead_from, before, strict=True)]
+                at_start = {pid: _ticks([pid]) for pid in backends}
                 await _wait(lambda: len(fake.created) >= size.reminders,
                             size.reminders / 5 + 60, "every reminder", procs, folder)
                 used = [b - a for a, b in zip(before, _cpu(procs, []), strict=True)]
-                window = time.monotonic() - max(counted_from, ready_mono)
                 # The backends alive at the end, each from its own start reading (one
                 # opened during the burst counts from 0, its start included; one closed
                 # during it is left out, not counted as minus its whole life).
@@ -430,7 +432,7 @@ async def run_once(count: int, size: Size, latency: tuple[int, int], spread_s: f
                 and outbox.get(DeliveryStatus.DELIVERED.value) == size.reminders,
                 outbox,
                 fake.global_429s, load, dict(fake.answered),
-                sum(fake.posts.values()) - len(fake.posts), peaks, used, window)
+                sum(fake.posts.values()) - len(fake.posts), peaks, used, ahead)
     finally:
         await fake.stop()
 
@@ -468,17 +470,19 @@ def _once(r: Result) -> str:
 
 def ceiling(r: Result) -> tuple[float, float]:
     """The CPU milliseconds one reminder cost the bots, their PostgreSQL and the fake
-    together, and the reminders per second this machine's cores could carry at that
-    cost: the most any number of processes could reach here."""
+    together from its due time (what was prepared ahead is left out: it is done before,
+    off the member's wait), and the reminders per second this machine's cores could
+    carry at that cost: the most any number of processes could send here."""
     spent = sum(r.cpu[:3]) if len(r.cpu) >= 3 else 0.0
     per = 1000 * spent / r.reminders if r.reminders else 0.0
     return per, (1000 * (os.cpu_count() or 1) / per if per else 0.0)
 
 
 def _cpu_row(r: Result) -> Row:
-    return Row("  CPU s, prepared -> last: bots / their PostgreSQL / fake / machine",
-               " / ".join(f"{c:.1f}" for c in r.cpu)
-               + f" (of {r.cpu_window_s * (os.cpu_count() or 1):.1f})")
+    return Row("  CPU s, due -> last (prepared ahead): bots / PostgreSQL / fake / machine",
+               " / ".join(f"{c:.1f} ({a:.1f})" for c, a in zip(r.cpu, r.cpu_ahead,
+                                                            strict=True))
+               + f" (of {r.seconds * (os.cpu_count() or 1):.1f})")
 
 
 def _ceiling_row(r: Result) -> Row:
