@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Coroutine
 from dataclasses import replace
+from typing import Any
 
 import discord
 
@@ -49,6 +51,7 @@ class DiscordSender:
         self._ready = ready or asyncio.Event()
         self._servers = servers or Servers(client)
         self.send_timeout = SEND_TIMEOUT_SECONDS
+        self._posting: set[asyncio.Task[discord.Message]] = set()
 
     async def send(self, destination: Destination, message: Message, key: str) -> str:
         """Send one message (split in parts if long); return "channel_id:message_id"."""
@@ -70,11 +73,28 @@ class DiscordSender:
         sent: discord.Message | None = None
         links = channel_links(server)
         for part, rendered in enumerate(render(message, role_ids, links)):
-            sent = await channel.send(**rendered.kwargs(), nonce=nonce_for(key, part))
+            sent = await self._to_its_end(
+                channel.send(**rendered.kwargs(), nonce=nonce_for(key, part)))
             if rendered.view is not None:
                 rendered.view.stop()  # presses are read from the custom id
         assert sent is not None
         return f"{sent.channel.id}:{sent.id}"
+
+    async def _to_its_end(self, post: Coroutine[Any, Any, discord.Message]) -> discord.Message:
+        """`post`, left to run to its end if `send_timeout` stops the wait for it: a
+        request cancelled inside discord.py's rate-limit bucket can leave that bucket
+        closed to every later request until a 30 s wait runs out, which shorter waits
+        never let happen. A post that lands late and its resend carry the same nonce:
+        Discord keeps one message."""
+        task = asyncio.ensure_future(post)
+        self._posting.add(task)
+        task.add_done_callback(self._ended)
+        return await asyncio.shield(task)
+
+    def _ended(self, task: asyncio.Task[discord.Message]) -> None:
+        self._posting.discard(task)
+        if not task.cancelled():
+            task.exception()  # read: a post nobody waits for any more fails quietly
 
     async def _send_each(self, destination: Destination, message: Message, key: str) -> str:
         """Bots cannot open group DMs on Discord: each member gets the same direct
