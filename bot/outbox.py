@@ -72,11 +72,11 @@ class Delivery:
 
 @dataclass(frozen=True, slots=True)
 class Preference:
-    """Which deliveries a dispatcher takes: those of `groups` (where this process can
-    send with what it holds already, e.g. the Discord servers on its own gateway shards)
-    when due; any other once it has waited `others_after` past its due time, and then
-    before the preferred ones, so the groups of a process that is gone are served that
-    much later, however busy this process is with its own."""
+    """Which deliveries a dispatcher claims first: those of `groups` (where this process
+    can send with what it holds already, e.g. the Discord servers on its own gateway
+    shards); any other only once it has waited `others_after` past its due time, so the
+    groups of a process that is gone are still served. A claim whose lease ran out (a
+    stopped process's send in flight) is taken before either, whatever its group."""
 
     groups: frozenset[str]
     others_after: timedelta

@@ -147,9 +147,9 @@ class Storage(MemberDataStore, ABC):
         now`, or sending whose lease has expired (their dispatcher died). Claimed rows
         become `sending` under `owner` until `now + lease`; no other caller gets them.
         With `prefer`, pending deliveries of other groups count as due only
-        `prefer.others_after` later; whatever has waited that long past due (any
-        group's, and every expired lease) is claimed first, then the preferred groups'
-        due ones: a process's own backlog never holds back a stopped process's work."""
+        `prefer.others_after` later, and the order is: every expired lease (a stopped
+        process's sends in flight, any group's), the preferred groups' due ones, then
+        the others'."""
 
     @abstractmethod
     async def next_delivery_due(self, prefer: Preference | None = None) -> datetime | None:

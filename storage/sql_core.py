@@ -70,6 +70,9 @@ _CLAIM = """
               next_attempt_at, sealed_to
 """
 
+# `:due` for a claim of expired leases alone: no pending delivery is due before 1970.
+_NO_PENDING = 0
+
 _NEXT_DUE = """
     SELECT MIN(due) FROM (
         SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE status = 'pending'
@@ -210,25 +213,28 @@ class SqlCore(SqlBase):
         prefer: Preference | None = None,
     ) -> list[Delivery]:
         """Claim up to `limit` due deliveries (pending and due, or with an expired lease)
-        for `owner` until `now + lease`, oldest due first. With `prefer`: first what has
-        waited `prefer.others_after` past due (any group's) and every expired lease,
-        then its groups' due ones."""
+        for `owner` until `now + lease`, oldest due first. With `prefer`: first every
+        expired lease (a stopped process's sends in flight, any group's), then its
+        groups' due ones, then the others that have waited `prefer.others_after` past
+        due (so two busy processes each keep to their own groups)."""
         if limit <= 0:
             return []
         params: dict[str, Any] = {"owner": owner, "until": to_micros(now + lease),
                                   "now": to_micros(now), "due": to_micros(now)}
+        if prefer is None:
+            steps = [(params, "")]
+        else:
+            steps = [({**params, "due": _NO_PENDING}, ""),
+                     (params, " AND " + self._groups_condition(prefer.groups)),
+                     ({**params, "due": to_micros(now - prefer.others_after)}, "")]
         claimed: list[Delivery] = []
         async with self._transaction() as db:
-            if prefer is None:
-                return await self._claim_some(db, {**params, "limit": limit}, "", now)
-            await self._plan_for_constants(db)
-            claimed = await self._claim_some(
-                db, {**params, "limit": limit,
-                     "due": to_micros(now - prefer.others_after)}, "", now)
-            if len(claimed) < limit:
-                claimed += await self._claim_some(
-                    db, {**params, "limit": limit - len(claimed)},
-                    " AND " + self._groups_condition(prefer.groups), now)
+            if prefer is not None:
+                await self._plan_for_constants(db)
+            for values, groups in steps:
+                if len(claimed) < limit:
+                    claimed += await self._claim_some(
+                        db, {**values, "limit": limit - len(claimed)}, groups, now)
         return claimed
 
     async def _claim_some(self, db: SqlConnection, params: Mapping[str, Any], groups: str,
