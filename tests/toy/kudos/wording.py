@@ -10,7 +10,7 @@ KUDOS_HELP = "Thank the group for something."
 
 def kudos_saved(count: int) -> str:
     """After a thank-you is kept."""
-    return f"Thank you! The group has {count} thank-yous so far."
+    return f"Thank you! The group has {count} thank-you{'' if count == 1 else 's'} so far."
 
 
 def kudos_too_long(limit: int) -> str:
