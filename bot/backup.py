@@ -425,7 +425,7 @@ def _reason(exc: BaseException) -> str:
 def _configured_cipher(config: Config, *, restoring: bool) -> tuple[FieldCipher, str]:
     """The configured key (never made anew: a new key opens no backup, and signs none a
     restore would accept) and where it is."""
-    from bot.runtime import key_path_for
+    from bot.key_path import key_path_for
 
     try:
         if config.secrets.encryption_key:

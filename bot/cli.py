@@ -17,6 +17,7 @@ from typing import cast
 from bot import __version__
 from bot import catalog
 from bot import copy_to_postgres
+from bot.config import EXIT_CONFIG
 from bot.config import Config
 from bot.config import ConfigError
 from bot.config import default_config_path
@@ -33,7 +34,6 @@ from bot.runtime import make_cipher
 from bot.runtime import opened_storage
 from bot.runtime import platform_runner
 from bot.runtime import start_app
-from bot.startup import EXIT_CONFIG
 from bot.startup import STARTUP_ERRORS
 from bot.startup import check_config
 from bot.startup import database_exists

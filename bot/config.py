@@ -71,6 +71,10 @@ SECRET_NAMES = (
 )
 
 
+EXIT_CONFIG = 2
+"""The exit status of a `coprod` command refused for a configuration problem."""
+
+
 class ConfigError(Exception):
     """The configuration cannot be used; `problems` holds one plain line each."""
 

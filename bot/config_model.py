@@ -193,6 +193,14 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
+def day_of_week(value: Any) -> str:
+    """A check for a day of the week, like "monday", normalised to lower case (shared by
+    every section that says on which day something is posted)."""
+    if not isinstance(value, str) or value.strip().lower() not in WEEKDAYS:
+        raise SettingError("must be a day of the week, like \"monday\"")
+    return value.strip().lower()
+
+
 def time_of_day(value: Any) -> str:
     """A check for a time of day, "HH:MM" on the 24-hour clock, normalised to two digits
     (shared by every section that says when something is posted)."""

@@ -18,9 +18,9 @@ from dataclasses import replace
 from typing import TextIO
 
 from bot import catalog
+from bot.config import EXIT_CONFIG
 from bot.config import Config
 from bot.config import ConfigError
-from bot.startup import EXIT_CONFIG
 from storage.copy import CopyError
 from storage.copy import CopyReport
 from storage.copy import SchemaDiffers
@@ -210,7 +210,7 @@ def key_hint(config: Config, source: str) -> str:
         return "keep COPROD_ENCRYPTION_KEY as it is"
     if config.key_file:
         return f'keep [bot] key_file = "{config.key_file}"'
-    from bot.runtime import key_path_for
+    from bot.key_path import key_path_for
 
     try:
         key = key_path_for(replace(config, database=source,

@@ -65,6 +65,13 @@ def dateparse(text: str, base: datetime) -> datetime | None:
     return found
 
 
+def parse_hhmm(text: str) -> time:
+    """"HH:MM" as a time of day (already checked, as `config_model.time_of_day` does): the
+    one reader of a configured or stored clock time, for every feature that posts at one."""
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
 def localise(naive: datetime, zone: ZoneInfo) -> datetime:
     """A wall-clock time in a zone; refused if clocks skip it (it does not exist)."""
     aware = naive.replace(tzinfo=zone)

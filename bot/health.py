@@ -16,21 +16,68 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Protocol
 
+from bot.clock import Clock
+from bot.connection import Connection
 from bot.logs import log_event
 from bot.metrics import Reading
-
-if TYPE_CHECKING:
-    from bot.app import App
+from scheduler import Scheduler
+from storage.interface import Storage
 
 log = logging.getLogger(__name__)
+
+
+class Readable(Protocol):
+    """What monitoring reads of a feature: its name and its own readings, if any."""
+
+    @property
+    def name(self) -> str:
+        """The feature's name, to say which part failed."""
+
+    @property
+    def readings(self) -> Callable[[], Awaitable[Sequence[Reading]]] | None:
+        """Works out the feature's numbers at scrape time."""
+
+
+class Watched(Protocol):
+    """What the checks read of the running bot (the app, which the health server holds).
+    Declared here, so this core module imports neither the app nor any feature."""
+
+    @property
+    def storage(self) -> Storage:
+        """The database."""
+
+    @property
+    def connection(self) -> Connection:
+        """Whether the platform is connected."""
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The timers."""
+
+    @property
+    def delivering(self) -> bool:
+        """Whether the delivery dispatcher runs."""
+
+    @property
+    def clock(self) -> Clock:
+        """The bot's clock."""
+
+    @property
+    def features(self) -> Mapping[str, Readable]:
+        """The features in use, by name."""
+
 
 CHECKS = ("database", "platform", "scheduler", "dispatcher")
 # A check that takes longer than this has failed (a locked or unreachable database).
 CHECK_SECONDS = 2.0
 
-async def _database(app: App) -> bool:
+async def _database(app: Watched) -> bool:
     try:
         async with asyncio.timeout(CHECK_SECONDS):
             await app.storage.deliveries_waiting()
@@ -40,7 +87,7 @@ async def _database(app: App) -> bool:
     return True
 
 
-async def readiness(app: App) -> dict[str, bool]:
+async def readiness(app: Watched) -> dict[str, bool]:
     """Each of `CHECKS`, passed (True) or failed."""
     try:
         async with asyncio.timeout(CHECK_SECONDS):
@@ -51,7 +98,7 @@ async def readiness(app: App) -> dict[str, bool]:
             "scheduler": app.scheduler.running, "dispatcher": app.delivering}
 
 
-async def readings(app: App) -> list[Reading]:
+async def readings(app: Watched) -> list[Reading]:
     """The numbers worked out at scrape time: deliveries owed and the oldest one's age,
     then each feature's readings. A part that fails is left out (and logged)."""
     out: list[Reading] = []

@@ -320,7 +320,7 @@ async def run_rotate_key(config: Config, *, stdout: TextIO = sys.stdout,
                          stderr: TextIO = sys.stderr,
                          settle_seconds: float = SETTLE_SECONDS) -> int:
     """`coprod rotate-key`: re-encrypt everything under a new key while the bot runs."""
-    from bot.runtime import key_path_for
+    from bot.key_path import key_path_for
     from bot.runtime import opened_storage
 
     from_env = bool(config.secrets.encryption_key)

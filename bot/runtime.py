@@ -20,16 +20,14 @@ from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
 from bot.config import ConfigError
+from bot.key_path import key_path_for
 from bot.listening import health_wanted
 from storage.crypto import EncryptionKeyError
 from storage.crypto import FieldCipher
 from storage.crypto import KeyFileCipher
 from storage.crypto import load_or_create_key_file
-from storage.factory import is_postgres
 from storage.factory import open_storage
-from storage.factory import sqlite_path
 from storage.interface import Storage
-from storage.interface import StorageError
 
 PLATFORMS = ("console", "discord", "slack", "record")
 # Platforms that need no token and may keep their encryption key in a file beside the
@@ -210,30 +208,6 @@ def check_key_file(config: Config) -> Path:
     if problem:
         raise ConfigError([catalog.key_file_unusable(where, str(path), problem)])
     return path
-
-
-def key_path_for(config: Config) -> Path:
-    """Where the key file is: `[bot] key_file`, else (the console's own) beside the
-    database file (`coprod.db` -> `coprod.key`)."""
-    if config.key_file:
-        return Path(config.key_file).expanduser()
-    if is_postgres(config.database_target):
-        raise ConfigError([
-            "COPROD_ENCRYPTION_KEY: not set. With PostgreSQL there is no database file to "
-            "keep a key beside, and every process needs the same key: make one with "
-            "`coprod generate-key` and set COPROD_ENCRYPTION_KEY (or [bot] key_file)."])
-    try:
-        target = sqlite_path(config.database_target)
-    except StorageError as exc:
-        raise ConfigError([f"[bot] database: {exc}"]) from None
-    if target == ":memory:":
-        raise ConfigError([
-            "[bot] key_file: the database is in memory, so there is no folder to keep a "
-            "key in. Set key_file = \"coprod.key\" or COPROD_ENCRYPTION_KEY."])
-    path = Path(target)
-    if path.suffix:
-        return path.with_suffix(".key")
-    return path.parent / f"{path.name or 'coprod'}.key"
 
 
 @asynccontextmanager

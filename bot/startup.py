@@ -20,17 +20,18 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import catalog
+from bot.config import EXIT_CONFIG
 from bot.config import Config
 from bot.config import ConfigError
 from bot.errors import PlatformStartError
 from bot.errors import PlatformUnreachable
 from bot.errors import TokenRefused
+from bot.key_path import key_path_for
 from bot.listening import PortUnavailable
 from bot.listening import check_ports
 from bot.listening import port_problem
 from bot.runtime import LOCAL_PLATFORMS
 from bot.runtime import check_key_file
-from bot.runtime import key_path_for
 from bot.runtime import make_cipher
 from storage.crypto import EncryptionKeyError
 from storage.crypto import FieldCipher
@@ -43,8 +44,6 @@ from storage.interface import DatabaseUnreachable
 from storage.interface import NewerDatabaseError
 from storage.interface import OtherKeyError
 from storage.interface import StorageError
-
-EXIT_CONFIG = 2
 
 
 def check_database_path(config: Config) -> None:

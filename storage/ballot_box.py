@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from bot.features.polls.store import Ballot
-from bot.features.polls.store import VoteResult
+from bot.ballots import Ballot
+from bot.ballots import VoteResult
 from storage.interface import StorageError
 from storage.sql import SqlBase
 from storage.sql import SqlConnection

@@ -25,7 +25,7 @@ from bot.config import known_keys
 from bot.config import load_config
 from bot.config import load_secrets
 from bot.features.meetings.config import MeetingsConfig
-from bot.runtime import key_path_for
+from bot.key_path import key_path_for
 from bot.settings import SETTING_KEYS
 from bot.settings import GroupSettings
 from bot.settings import feature_channels

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.ballots import Ballot
+from bot.ballots import VoteResult
 from bot.features.agreement.store import AgreementVersion
 from bot.features.agreement.store import Amendment
 from bot.features.agreement.store import AmendmentKind
 from bot.features.agreement.store import AmendmentStatus
 from bot.features.agreement.store import Decide
 from bot.features.agreement.store import Decision
-from bot.features.polls.store import Ballot
-from bot.features.polls.store import VoteResult
 from bot.features.prompts.store import PickPrompt
 from bot.features.prompts.store import Prompt
 from bot.features.resources.store import Resource

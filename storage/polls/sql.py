@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.features.polls.store import Ballot
+from bot.ballots import Ballot
+from bot.ballots import VoteResult
 from bot.features.polls.store import NewPoll
 from bot.features.polls.store import Poll
 from bot.features.polls.store import PollResults
-from bot.features.polls.store import VoteResult
 from bot.outbox import NewDelivery
 from storage.ballot_box import SqlBallotBoxes
 from storage.ballot_box import poll_box

@@ -1,23 +1,30 @@
 """Features import each other only through what a package declares: its `package`
-module (what the registry lists and what other features may use) or its store port,
-never another feature's inner modules (docs/adding-a-feature.md). import-linter checks
-the layers; this checks the packages, the import cycles, and that storage loads no
-feature code."""
+module (what the registry lists and what other features may use), never another
+feature's inner modules, its store port included: a feature that reads another's data
+declares the little it reads in its own port (docs/adding-a-feature.md). import-linter
+checks the layers; this checks the packages, that every core module is under the
+contract that keeps features out of the core, the import cycles, and that storage loads
+no feature code."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
 
-OPEN = {"package", "store"}
+OPEN = {"package"}
 SHARED = {"host", "package", "registry", "anonymity"}
+# The composition roots: they wire the features into the bot, so they may import them.
+# Every other module of `bot` outside `bot.features` is core.
+ROOTS = {"bot.app", "bot.hosting", "bot.runtime", "bot.cli", "bot.privacy", "bot.startup"}
+_ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_features_reach_each_other_only_through_a_package_or_its_store() -> None:
+def test_features_reach_each_other_only_through_a_package() -> None:
     graph = grimp.build_graph("bot")
     crossings = []
     for module in sorted(graph.modules):
@@ -32,6 +39,48 @@ def test_features_reach_each_other_only_through_a_package_or_its_store() -> None
                 continue
             crossings.append(f"{module} imports {imported}")
     assert crossings == []
+
+
+def _core_contract() -> list[str]:
+    """The modules of the import-linter contract that keeps features out of the core."""
+    config = tomllib.loads((_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"]
+                   if c["name"] == "The core does not import features"]
+    assert contract["forbidden_modules"] == ["bot.features"]
+    return list(contract["source_modules"])
+
+
+def test_every_core_module_is_under_the_contract_that_keeps_features_out() -> None:
+    """A new core module cannot slip past import-linter: each module of `bot` outside
+    `bot.features` is a composition root (ROOTS) or in the contract's list (itself or a
+    package holding it), never both; and every name there is a module."""
+    listed = set(_core_contract())
+    assert listed.isdisjoint(ROOTS)
+    graph = grimp.build_graph("bot", cache_dir=None)
+    assert {m for m in listed | ROOTS if m.startswith("bot.")} - graph.modules == set()
+    assert _outside_the_contract(graph.modules, listed) == []
+
+
+def test_a_module_outside_the_contract_is_seen() -> None:
+    """The check above would catch a new core module the contract does not name."""
+    modules = {"bot", "bot.app", "bot.new", "bot.listed", "bot.listed.inner",
+               "bot.features", "bot.features.kudos.store"}
+    assert _outside_the_contract(modules, {"bot.listed"}) == ["bot.new"]
+    assert "bot.health" in grimp.build_graph("bot").modules
+
+
+def _outside_the_contract(modules: set[str], listed: set[str]) -> list[str]:
+    """The modules of `bot` (outside `bot.features`) neither in ROOTS nor, themselves or
+    a package holding them, in `listed`."""
+    named = listed | ROOTS
+    left_out = []
+    for module in sorted(modules):
+        parts = module.split(".")
+        if len(parts) < 2 or parts[1] == "features":
+            continue
+        if not any(".".join(parts[:n]) in named for n in range(2, len(parts) + 1)):
+            left_out.append(module)
+    return left_out
 
 
 def test_the_app_is_in_no_import_cycle() -> None:
@@ -118,8 +167,7 @@ def test_storage_loads_no_feature_code() -> None:
     job or wording module comes with it. In a fresh process, since this one has
     loaded every feature already."""
     done = subprocess.run([sys.executable, "-c", _LOADED_BY_STORAGE], capture_output=True,
-                          text=True, timeout=60, check=True,
-                          cwd=Path(__file__).resolve().parents[2])
+                          text=True, timeout=60, check=True, cwd=_ROOT)
     loaded = json.loads(done.stdout)
     assert "bot.features.meetings.store" in loaded
     ports = [m for m in loaded if m.rsplit(".", 1)[-1] in ("store", "records")]

@@ -10,13 +10,13 @@ from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
 
+from bot.ballots import Ballot
+from bot.ballots import VoteResult
 from bot.features.agreement.store import AgreementVersion
 from bot.features.agreement.store import Amendment
 from bot.features.agreement.store import AmendmentStatus
 from bot.features.agreement.store import Decision
-from bot.features.polls.store import Ballot
 from bot.features.polls.store import NewPoll
-from bot.features.polls.store import VoteResult
 from storage.ballot_box import PAD
 from storage.ballot_box import BallotBox
 from storage.crypto import FieldCipher

@@ -11,13 +11,13 @@ from datetime import timedelta
 
 import pytest
 
+from bot.ballots import Ballot
+from bot.ballots import VoteResult
 from bot.features.feedback.store import Audience
 from bot.features.feedback.store import FeedbackItem
 from bot.features.feedback.store import FeedbackStatus
 from bot.features.feedback.store import NewFeedback
-from bot.features.polls.store import Ballot
 from bot.features.polls.store import NewPoll
-from bot.features.polls.store import VoteResult
 from bot.messages import Destination
 from bot.messages import Message
 from bot.outbox import DeliveryStatus

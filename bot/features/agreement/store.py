@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import Protocol
 from typing import runtime_checkable
 
-from bot.features.polls.store import Ballot
-from bot.features.polls.store import VoteResult
+from bot.ballots import Ballot
+from bot.ballots import VoteResult
 from bot.outbox import NewDelivery
 
 

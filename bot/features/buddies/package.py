@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.features.buddies.config import BuddiesConfig
 from bot.features.buddies.feature import build
-from bot.features.checkins.package import BuddiesConfig
 from bot.features.package import FeaturePackage
 
 PACKAGE = FeaturePackage("buddies", build, config=BuddiesConfig)

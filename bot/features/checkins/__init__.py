@@ -27,8 +27,6 @@ several places) and `moments` (days and times in the reader's language).
 
 `package` declares it to the registry (`PACKAGE`) and holds what other features may
 use: `Facilitators`, who a group's facilitators are (role holders, those seen acting
-with the role, and those named in config); and, for the buddies feature, the config
-module both read (`[checkins]` and `[buddies]` are checked together) and its "HH:MM"
-reading. This file stays light, so that importing the store port (as storage does)
-loads nothing else.
+with the role, and those named in config). This file stays light, so that importing the
+store port (as storage does) loads nothing else.
 """

@@ -1,8 +1,8 @@
-"""`[checkins]` and `[buddies]` in config.toml.
+"""`[checkins]` in config.toml.
 
-Kept beside, not inside, `bot/config.py` so the check-ins and buddies features own their
-own rules (for example that a member is followed up at most once); the registry declares
-each as its feature's section.
+Kept beside, not inside, `bot/config.py` so the check-ins feature owns its own rules
+(for example that a member is followed up at most once); the registry declares it as
+the feature's section.
 """
 
 from __future__ import annotations
@@ -13,21 +13,15 @@ from typing import Any
 
 from pydantic import Field
 
-from bot.config_model import WEEKDAYS
 from bot.config_model import ConfigSection
 from bot.config_model import checked
+from bot.config_model import day_of_week
 from bot.config_model import time_of_day
 from bot.config_model import true_or_false
 from bot.config_model import whole_number
 from bot.features.checkins.wording import CHECKIN_DEFAULT_HELPLINE
 from bot.features.checkins.wording import CHECKIN_DEFAULT_PEER_SUPPORT
 from bot.settings import SettingError
-
-
-def _day(value: Any) -> Any:
-    if not isinstance(value, str) or value.strip().lower() not in WEEKDAYS:
-        raise SettingError("must be a day of the week, like \"monday\"")
-    return value.strip().lower()
 
 
 def _text(value: Any) -> Any:
@@ -59,7 +53,7 @@ class CheckinsConfig(ConfigSection):
     """
 
     default_on: Annotated[bool, checked(true_or_false)] = False
-    day: Annotated[str, checked(_day)] = "monday"
+    day: Annotated[str, checked(day_of_week)] = "monday"
     time: Annotated[str, checked(time_of_day)] = "10:00"
     follow_up_hours: Annotated[int, checked(whole_number(1, 24 * 14, say_value=False))] = 48
     pause_after_misses: Annotated[int, checked(whole_number(1, 52, say_value=False))] = 3
@@ -72,11 +66,3 @@ class CheckinsConfig(ConfigSection):
     assign: Annotated[Mapping[str, str], checked(_assign)] = Field(
         default_factory=dict)
 
-
-class BuddiesConfig(ConfigSection):
-    """How often buddies are paired, and how many past rounds to avoid repeating."""
-
-    every_weeks: Annotated[int, checked(whole_number(1, 52, say_value=False))] = 2
-    avoid_rounds: Annotated[int, checked(whole_number(0, 52, say_value=False))] = 3
-    day: Annotated[str, checked(_day)] = "monday"
-    time: Annotated[str, checked(time_of_day)] = "10:00"

@@ -1,17 +1,14 @@
 """The check-ins feature's declaration: what the registry lists, and what other
-features may use (`Facilitators`; for buddies, `BuddiesConfig` and the
-"HH:MM" reading `parse_hhmm`)."""
+features may use (`Facilitators`)."""
 
 from __future__ import annotations
 
-from bot.features.checkins.config import BuddiesConfig
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.feature import build
-from bot.features.checkins.schedule import parse_hhmm
 from bot.features.package import FeaturePackage
 
 PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig)
 """The check-ins feature, as the registry lists it."""
 
-__all__ = ["PACKAGE", "BuddiesConfig", "CheckinsConfig", "Facilitators", "build", "parse_hhmm"]
+__all__ = ["PACKAGE", "CheckinsConfig", "Facilitators", "build"]

@@ -11,22 +11,16 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import date
 from datetime import datetime
-from datetime import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates import parse_hhmm
 from bot.features.checkins.store import Cadence
 from bot.features.checkins.store import CheckinPrefs
 
 # The furthest ahead a next check-in is looked for (a monthly cadence after a pause).
 LOOK_AHEAD_DAYS = 800
 _EPOCH_MONDAY = date(2024, 1, 1)
-
-
-def parse_hhmm(text: str) -> time:
-    """"HH:MM" as a time of day (already checked)."""
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
 
 
 def in_quiet_hours(prefs: CheckinPrefs, moment: datetime) -> bool:

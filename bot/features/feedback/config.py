@@ -17,6 +17,7 @@ from bot.config_model import ConfigSection
 from bot.config_model import checked
 from bot.config_model import text_list
 from bot.config_model import whole_number
+from bot.dates import parse_hhmm
 from bot.settings import SettingError
 from bot.settings import check_channel
 
@@ -78,5 +79,4 @@ class FeedbackConfig(ConfigSection):
     @staticmethod
     def clock_time(text: str) -> time:
         """A checked "HH:MM" as a time of day."""
-        hours, minutes = text.split(":")
-        return time(int(hours), int(minutes))
+        return parse_hhmm(text)

@@ -22,6 +22,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.dates import parse_hhmm
 from bot.features.meetings import wording
 from bot.features.meetings.config import MeetingsConfig
 from bot.features.meetings.occurrences import Occurrences
@@ -98,8 +99,7 @@ class MeetingJobs:
         self._coming_up: set[str] = set()
         day, clock = host.config.coming_up_day, host.config.coming_up_time
         self._weekday = WEEKDAYS.index(day) if day in WEEKDAYS else None
-        hour, minute = (int(part) for part in clock.split(":"))
-        self._post_at = time(hour, minute)
+        self._post_at = parse_hhmm(clock)
         self._batch = ReminderBatch(self.remind_together)
 
     async def start(self) -> None:

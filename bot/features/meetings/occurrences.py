@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
+from collections.abc import Sequence
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -18,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule
 
-from bot.features.meetings.store import MeetingTimes
 from bot.features.meetings.when import build_rule
 
 # Enough to step over a long run of skipped occurrences without looping for ever.
@@ -112,11 +112,35 @@ def reminded_occurrences(occurrences: Occurrences, offsets: tuple[int, ...],
     return sorted(o for o in found if occurrences.is_occurrence(o))
 
 
+class MeetingWhen(Protocol):
+    """What `meeting_on_day` reads of a meeting (`MeetingTimes` has it)."""
+
+    @property
+    def group_id(self) -> str:
+        """The meeting's group."""
+
+    @property
+    def starts_at(self) -> datetime:
+        """Its first occurrence."""
+
+    @property
+    def zone(self) -> str:
+        """The IANA zone its repeats are expanded in."""
+
+    @property
+    def rrule(self) -> str:
+        """Its repeat rule, or "" for a single meeting."""
+
+    @property
+    def skipped(self) -> frozenset[datetime]:
+        """Occurrences that will not happen."""
+
+
 class MeetingTimesReader(Protocol):
     """What `meeting_on_day` reads: every active meeting's times (any store that gives
-    them, so another feature passes its own port)."""
+    them, so another feature passes its own port, declaring its own `MeetingWhen`)."""
 
-    async def all_meeting_times(self) -> list[MeetingTimes]:
+    async def all_meeting_times(self) -> Sequence[MeetingWhen]:
         """Every active meeting's times."""
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import catalog
+from bot.ballots import Ballot
 from bot.commands import CommandSpec
 from bot.commands import OptionSpec
 from bot.commands import OptionType
@@ -41,7 +42,6 @@ from bot.features.polls.reading import parse_closes
 from bot.features.polls.reading import parse_options
 from bot.features.polls.reading import read_yes
 from bot.features.polls.replies import vote_reply
-from bot.features.polls.store import Ballot
 from bot.features.polls.store import NewPoll
 from bot.features.polls.store import Poll
 from bot.features.polls.store import PollResults

@@ -4,8 +4,8 @@ agreement's votes on a change, which answer the same results in their own words.
 from __future__ import annotations
 
 from bot import catalog
+from bot.ballots import VoteResult
 from bot.errors import UserError
-from bot.features.polls.store import VoteResult
 from bot.messages import Reply
 
 

@@ -10,26 +10,15 @@ changed, and wiped when the poll closes. See docs/decisions/anonymous-polls.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 from typing import runtime_checkable
 
+from bot.ballots import Ballot
+from bot.ballots import VoteResult
 from bot.outbox import NewDelivery
-
-
-class VoteResult(StrEnum):
-    """What happened to a vote."""
-
-    COUNTED = "counted"
-    CHANGED = "changed"
-    SAME = "same"
-    LOCKED = "locked"  # an earlier vote exists but can no longer be read to undo it
-    CLOSED = "closed"
-    NOT_FOUND = "not_found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +48,6 @@ class Poll(_PollFields):
     """A stored poll."""
 
     open: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Ballot:
-    """One vote to record.
-
-    Anonymous: `voter` is the poll-secret tag, `sealed` the choices under the in-memory
-    key, and `unseal` reads an earlier sealed vote (None when it cannot). Named: `voter`
-    is the member id and `name` their display name; the store encrypts both at rest.
-    """
-
-    poll_id: str
-    voter: str
-    choices: tuple[int, ...]
-    sealed: str = ""
-    unseal: Callable[[str], tuple[int, ...] | None] | None = None
-    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from bot.config_model import checked
 from bot.config_model import one_of
 from bot.config_model import time_of_day
 from bot.config_model import true_or_false
+from bot.dates import parse_hhmm
 from bot.settings import check_channel
 
 CADENCES = ("daily", "weekly", "fortnightly", "never")
@@ -34,5 +35,4 @@ class PromptsConfig(ConfigSection):
     @property
     def clock_time(self) -> dt.time:
         """The checked "HH:MM" as a time of day."""
-        hours, minutes = self.time.split(":")
-        return dt.time(int(hours), int(minutes))
+        return parse_hhmm(self.time)
