@@ -138,7 +138,8 @@ class MeetingWhen(Protocol):
 
 class MeetingTimesReader(Protocol):
     """What `meeting_on_day` reads: every active meeting's times (any store that gives
-    them, so another feature passes its own port, declaring its own `MeetingWhen`)."""
+    them, so another feature passes its own port, which names `MeetingWhen` through the
+    meetings package)."""
 
     async def all_meeting_times(self) -> Sequence[MeetingWhen]:
         """Every active meeting's times."""

@@ -7,10 +7,14 @@ from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from typing import Protocol
 from typing import runtime_checkable
 
 from bot.outbox import NewDelivery
+
+if TYPE_CHECKING:
+    from bot.features.meetings.package import MeetingWhen
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,38 +53,14 @@ class PromptStore(Protocol):
         as used and store its delivery. None if already claimed or nothing was picked."""
 
 
-class MeetingDates(Protocol):
-    """What prompts read of a meeting (through the meetings feature's `meeting_on_day`):
-    its group and when it happens."""
-
-    @property
-    def group_id(self) -> str:
-        """The meeting's group."""
-
-    @property
-    def starts_at(self) -> datetime:
-        """Its first occurrence."""
-
-    @property
-    def zone(self) -> str:
-        """The IANA zone its repeats are expanded in."""
-
-    @property
-    def rrule(self) -> str:
-        """Its repeat rule (RFC 5545), or "" for a single meeting."""
-
-    @property
-    def skipped(self) -> frozenset[datetime]:
-        """Occurrences that will not happen."""
-
-
 @runtime_checkable
 class MeetingTimesStore(Protocol):
     """The one thing prompts read from the meetings' store: when meetings happen (to skip
-    posting on a day with a meeting). Declared here, so prompts depend on no other
-    feature's port."""
+    posting on a day with a meeting), as the meetings package declares it for
+    `meeting_on_day`. Named for type checking only: loading this port (as storage does)
+    loads no meetings code."""
 
-    async def all_meeting_times(self) -> Sequence[MeetingDates]:
+    async def all_meeting_times(self) -> Sequence[MeetingWhen]:
         """Every active meeting's times."""
 
 
