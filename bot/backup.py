@@ -36,6 +36,7 @@ from typing import TextIO
 
 from bot import __version__
 from bot.config import Config
+from bot.key_path import key_path_for
 from storage.backup import CopyUnreadable
 from storage.backup import copy_and_hash
 from storage.backup import erasures_since
@@ -425,8 +426,6 @@ def _reason(exc: BaseException) -> str:
 def _configured_cipher(config: Config, *, restoring: bool) -> tuple[FieldCipher, str]:
     """The configured key (never made anew: a new key opens no backup, and signs none a
     restore would accept) and where it is."""
-    from bot.key_path import key_path_for
-
     try:
         if config.secrets.encryption_key:
             return FieldCipher(config.secrets.encryption_key), "COPROD_ENCRYPTION_KEY"

@@ -21,6 +21,7 @@ from bot import catalog
 from bot.config import EXIT_CONFIG
 from bot.config import Config
 from bot.config import ConfigError
+from bot.key_path import key_path_for
 from storage.copy import CopyError
 from storage.copy import CopyReport
 from storage.copy import SchemaDiffers
@@ -210,8 +211,6 @@ def key_hint(config: Config, source: str) -> str:
         return "keep COPROD_ENCRYPTION_KEY as it is"
     if config.key_file:
         return f'keep [bot] key_file = "{config.key_file}"'
-    from bot.key_path import key_path_for
-
     try:
         key = key_path_for(replace(config, database=source,
                                    secrets=replace(config.secrets, database_url="")))

@@ -31,6 +31,7 @@ from bot.i18n import SOURCE
 from bot.i18n import speaking
 from bot.i18n import tr
 from bot.i18n import translations
+from bot.key_path import key_path_for
 from storage.crypto import DecryptionError
 from storage.crypto import FieldCipher
 from storage.crypto import generate_key
@@ -320,7 +321,6 @@ async def run_rotate_key(config: Config, *, stdout: TextIO = sys.stdout,
                          stderr: TextIO = sys.stderr,
                          settle_seconds: float = SETTLE_SECONDS) -> int:
     """`coprod rotate-key`: re-encrypt everything under a new key while the bot runs."""
-    from bot.key_path import key_path_for
     from bot.runtime import opened_storage
 
     from_env = bool(config.secrets.encryption_key)
