@@ -688,9 +688,8 @@ SETTING_LANGUAGE = N_("the language of the group's posts, and of each member who
 # /help setup).
 SETTING_TIMEZONE = N_("the group's time zone, used when a member has not set their own")
 SETTING_UPDATES_CHANNEL = N_("where reminders, minutes, polls and announcements are posted")
-SETTING_FEEDBACK_CHANNEL = N_("where anonymous feedback digests for the whole group are "
-                              "posted")
-SETTING_LEADS_CHANNEL = N_("the safeguarding leads' private channel (never a public one)")
+# A channel only one feature needs is described by that feature (`FeaturePackage.
+# channel_description`: feedback's feedback_channel, concerns' leads_channel).
 SETTING_FACILITATOR_ROLES = N_("platform roles whose members are facilitators")
 SETTING_LEAD_ROLES = N_("platform roles whose members are safeguarding leads")
 SETTING_FEATURES = N_("the features switched on")
@@ -848,18 +847,6 @@ def slack_unreachable(error: str) -> str:
             "[slack] api_base if you set one, then start the bot again.")
 
 
-# ---- polls -------------------------------------------------------------------------------
-
-# Said by polls and by the agreement's votes on a change (the rest of polls' words are in
-# bot/features/polls/wording.py).
-# What cannot hold, said before anyone votes (docs/threat-model.md, polls).
-VOTE_SECRECY_LIMIT = N_("One limit: a person who runs the bot's server, or gets its files "
-                        "and key while the vote is open, could work out some votes.")
-POLL_VOTE_LOCKED = N_(
-    "Your earlier vote is counted, but I can't change it now: the bot restarted since you "
-    "voted, and by design nothing it stores can tell which way you voted.")
-
-
 # ---- dates and times people type ------------------------------------------------------
 # Said by bot/dates.py for every command that reads a date or time; the meetings
 # feature's own wording is in bot/features/meetings/wording.py.
@@ -869,13 +856,13 @@ WHEN_EXAMPLES = N_('"next Tuesday 6pm", "tomorrow 10:30", "in 2 hours", "Friday 
                    'or "2026-12-01 18:00"')
 
 
-def meeting_when_needs_time(text: str) -> str:
+def when_needs_time(text: str) -> str:
     """A "when" with a day but no time of day."""
     return _("“{text}” needs a time of day too, like “{text} 6pm” or “{text} 18:00”. "
              "These work: {examples}.").format(text=echo(text), examples=tr(WHEN_EXAMPLES))
 
 
-def meeting_time_skipped(clock: str, zone: str) -> str:
+def time_skipped(clock: str, zone: str) -> str:
     """A wall-clock time that the clocks skip on that day."""
     return _("{clock} does not happen on that day in {zone}, because the clocks go "
              "forward. Please choose another time.").format(clock=clock, zone=zone)
@@ -1051,20 +1038,6 @@ def token_refused(platform: str, setting: str, detail: str) -> str:
     return slack_token_refused(detail)
 
 
-# ---- concerns (safeguarding) ----------------------------------------------------------------
-# The rest of the concerns wording is in bot/features/concerns/wording.py; this label
-# stays here because the console adapter finds the shortcut by it.
-
-CONCERN_SHORTCUT_LABEL = N_("Raise a safeguarding concern")  # 28 characters (Discord: 32 max)
-
-
-# ---- the agreement's button, which the welcome offers too ----------------------------------
-# The rest of the welcome's, agreement's, resources' and prompts' words are in their
-# packages (`bot/features/<feature>/wording.py`).
-
-AGREEMENT_SHOW_BUTTON = N_("Show the agreement")
-
-
 # ---- data protection: coprod export, erase and rotate-key; retention -----------------------
 # The export is read by the member it is about; the rest by whoever runs the bot. Plain
 # words; say what is true of the code (see docs/privacy.md).
@@ -1075,51 +1048,22 @@ EXPORT_ABOUT: tuple[str, ...] = (
     N_("Words you wrote are shown as you wrote them. The bot stores them encrypted."),
     N_("Times are in UTC. \"group\" is the id of the Discord server or Slack workspace."),
 )
+# What is not in an export because of how the core keeps it; each feature adds its own
+# lines before these (`FeaturePackage.not_in_export`).
 EXPORT_NOT_INCLUDED: tuple[str, ...] = (
-    N_("Anonymous feedback is not here: the bot never stores who wrote a piece of feedback, "
-       "so nothing links it to you."),
-    N_("Your votes in anonymous polls and on changes to the group agreement are not here: "
-       "the bot stores only that someone voted, in a form that does not hold your id, and "
-       "the counts, so nothing links a choice to you."),
-    N_("Safeguarding concerns you raised anonymously without asking to be contacted are not "
-       "here: the bot kept nothing that links them to you."),
-    N_("A direct message the bot offered to raise as a concern (kept at most a day until you "
-       "chose) is not here: it is kept without your id, locked to you by a code that only "
-       "your own copy of the bot's question holds."),
-    N_("Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
-       "not part of this export. To ask about them, speak to the group's safeguarding lead."),
     N_("Messages the bot has already delivered are not here: it drops their words once they "
        "are delivered. Discord or Slack keeps its own copy of your conversations."),
 )
-EXPORT_SECTION_TITLES: dict[str, str] = {
+# The titles of the export's sections that are not one feature's: these come first, each
+# feature's own (`FeaturePackage.export_titles`, in registry order) next, then the rest.
+EXPORT_TITLES_FIRST: dict[str, str] = {
     "time_zones": N_("Your own time zone, if you set one (for meeting times)."),
-    "language": N_("The language you chose for the bot to write to you in (/language)."),
-    "checkin_settings": N_("Your check-in settings: on or off, how often, when, quiet hours "
-                           "and pauses."),
-    "checkins": N_("Check-ins the bot sent you, your answers and your private notes."),
-    "one_to_one_requests": N_("Your requests for a one-to-one, with your note."),
-    "buddy_membership": N_("Whether you joined buddy pairing."),
-    "buddy_avoids": N_("People you asked never to be paired with (only you and the bot know)."),
-    "buddy_rounds": N_("Buddy rounds you were paired in, and with whom."),
-    "meeting_rsvps": N_("Your answers to meeting invitations."),
-    "meeting_reminder_optins": N_("Meetings you asked to be reminded about by direct message."),
-    "agenda_items": N_("Points you added to meeting agendas."),
-    "action_items": N_("Action items you own or marked done."),
-    "minutes_written": N_("Minutes you wrote (the minutes themselves are the group's record)."),
-    "meetings_created": N_("Meetings you set up."),
-    "agreement_reads": N_("Versions of the group agreement you read and accepted."),
-    "named_poll_votes": N_("Your votes in polls that were not anonymous (your name was shown "
-                           "with them)."),
-    "concerns_raised": N_("Safeguarding concerns you raised where you gave your name or asked "
-                          "to be contacted: what you wrote, and where the case stands."),
+}
+EXPORT_TITLES_LAST: dict[str, str] = {
     "known_facilitator": N_("The bot's note that you are one of the group's facilitators."),
     "known_safeguarding_lead": N_("The bot's note that you are one of the group's "
                                   "safeguarding leads."),
     "group_settings_changed": N_("Group settings you changed with /setup."),
-    "resources_added": N_("Resources you added to the group's shared list."),
-    "welcome_text_changed": N_("The group's welcome text, if you were the last to change it."),
-    "feedback_hidden": N_("Feedback you kept out of a digest, as a facilitator (not who wrote "
-                          "it: nobody knows that)."),
     "messages_waiting": N_("Messages to you that the bot has not delivered yet."),
 }
 

@@ -51,11 +51,10 @@ from bot.config_sections import health_switch
 from bot.config_sections import listen_host
 from bot.config_sections import shard_problems
 from bot.feature_catalogue import installed_features
-from bot.settings import SETTING_KEYS
 from bot.settings import GroupSettings
 from bot.settings import SettingError
 from bot.settings import apply_settings
-from bot.settings import setting_spec
+from bot.settings import settings_specs
 from storage.factory import check_database_setting
 from storage.factory import describe_database
 
@@ -193,12 +192,7 @@ def _settled(sections: Mapping[str, BaseModel]) -> dict[str, BaseModel]:
 
 
 def _group_checks() -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in SETTING_KEYS:
-        spec = setting_spec(key)
-        assert spec is not None
-        out[key] = spec.check
-    return out
+    return {spec.key: spec.check for spec in settings_specs()}
 
 
 # ---- loading -----------------------------------------------------------------------------

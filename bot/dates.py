@@ -77,7 +77,7 @@ def localise(naive: datetime, zone: ZoneInfo) -> datetime:
     aware = naive.replace(tzinfo=zone)
     back = aware.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
     if back != naive.replace(tzinfo=None):
-        raise WhenError(catalog.meeting_time_skipped(naive.strftime("%H:%M"), zone.key))
+        raise WhenError(catalog.time_skipped(naive.strftime("%H:%M"), zone.key))
     return aware
 
 
@@ -120,7 +120,7 @@ def _read_moment(text: str, zone: ZoneInfo, now: datetime,
     else:
         has_time = bool(_HAS_TIME.search(text))
         if not has_time and default_time is None:
-            raise WhenError(catalog.meeting_when_needs_time(text))
+            raise WhenError(catalog.when_needs_time(text))
         found = dateparse(text, local_now.replace(tzinfo=None))
         if found is None:
             return None
@@ -139,7 +139,7 @@ def _iso(text: str, zone: ZoneInfo, default_time: time | None) -> datetime:
         raise ValueError(text) from None
     if len(text) <= 10:
         if default_time is None:
-            raise WhenError(catalog.meeting_when_needs_time(text))
+            raise WhenError(catalog.when_needs_time(text))
         value = datetime.combine(value.date(), default_time)
     if value.tzinfo is not None:
         return value.astimezone(zone)

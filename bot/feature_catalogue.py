@@ -1,8 +1,9 @@
 """What the core knows of the features a bot is built with, without importing any.
 
-The core's lists of features (the switchable ones and their channels for group
-settings, each feature's config section for `config.toml`) come from the registry, but
-the core must not import the features: they import the core. So the composition root
+The core's lists of features (the switchable ones, their channels and the channel
+settings they bring for group settings, each feature's config section for
+`config.toml`) come from the registry, but the core must not import the features: they
+import the core. So the composition root
 (the CLI, a test suite, a benchmark) builds a catalogue from the registry's packages and
 installs it here once, before any config is read or settings are made
 (`bot.features.registry.install`).
@@ -22,12 +23,15 @@ class FeatureCatalogue:
     """The features' names, channels and config sections, in registry order.
 
     `switchable`: the features facilitators can switch on and off. `channels`: the
-    channel setting each feature cannot work without. `sections`: each feature's config
-    section model, by section name.
+    channel setting each feature cannot work without. `channel_settings`: the channel
+    settings features bring (the core has `updates_channel`), each with what it is for
+    (a declared sentence). `sections`: each feature's config section model, by section
+    name.
     """
 
     switchable: tuple[str, ...] = ()
     channels: Mapping[str, str] = field(default_factory=dict)
+    channel_settings: Mapping[str, str] = field(default_factory=dict)
     sections: Mapping[str, type[ConfigSection]] = field(default_factory=dict)
 
 

@@ -27,6 +27,7 @@ from typing import TextIO
 
 from bot import catalog
 from bot.config import Config
+from bot.features.registry import PACKAGES
 from bot.i18n import SOURCE
 from bot.i18n import speaking
 from bot.i18n import tr
@@ -79,7 +80,8 @@ async def member_export(storage: Storage, member_id: str, group_id: str | None,
     description, and what is not included and why."""
     records = await storage.member_records(member_id, group_id)
     # In the order a member reads best (the titles' order), whichever package stores each.
-    order = list(catalog.EXPORT_SECTION_TITLES)
+    titles = export_titles()
+    order = list(titles)
     with speaking(export_language(records)):
         return {
             "format": catalog.EXPORT_FORMAT,
@@ -87,11 +89,26 @@ async def member_export(storage: Storage, member_id: str, group_id: str | None,
             "group": group_id if group_id is not None else "every group",
             "exported_at": now.astimezone(UTC).isoformat(),
             "about_this_export": [tr(t) for t in catalog.EXPORT_ABOUT],
-            "not_included": [tr(t) for t in catalog.EXPORT_NOT_INCLUDED],
-            "data": {name: {"what": tr(catalog.EXPORT_SECTION_TITLES[name]),
-                            "records": records.get(name, [])}
+            "not_included": [tr(t) for t in not_in_export()],
+            "data": {name: {"what": tr(titles[name]), "records": records.get(name, [])}
                      for name in sorted(export_sections(), key=order.index)},
         }
+
+
+def export_titles() -> dict[str, str]:
+    """What each section of an export is (declared sentences), in the order a member
+    reads best: the core's first ones (their own time zone), each feature's in registry
+    order, then the core's others (roles the bot noted, settings, messages waiting)."""
+    return {**catalog.EXPORT_TITLES_FIRST,
+            **{name: title for p in PACKAGES for name, title in p.export_titles.items()},
+            **catalog.EXPORT_TITLES_LAST}
+
+
+def not_in_export() -> tuple[str, ...]:
+    """What an export leaves out, and why (declared sentences): each feature's lines in
+    registry order, then the core's."""
+    return (*(line for p in PACKAGES for line in p.not_in_export),
+            *catalog.EXPORT_NOT_INCLUDED)
 
 
 def export_language(records: dict[str, list[dict[str, Any]]]) -> str:

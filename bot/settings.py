@@ -162,30 +162,44 @@ def _check_language(value: Any) -> str:
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     """One group setting: how to check a value, and what it is for in plain words (a
-    declared sentence of the core's catalog: `tr(description)` in the reader's
-    language)."""
+    declared sentence of the core's catalog, or of the feature that brings the setting:
+    `tr(description)` in the reader's language)."""
 
     key: str
     check: Callable[[Any], Any]
     description: str
 
 
-SETTINGS: tuple[SettingSpec, ...] = (
+# The core's own settings, before and after the channel settings features bring.
+_FIRST: tuple[SettingSpec, ...] = (
     SettingSpec("timezone", _check_timezone, catalog.SETTING_TIMEZONE),
     SettingSpec("updates_channel", check_channel, catalog.SETTING_UPDATES_CHANNEL),
-    SettingSpec("feedback_channel", check_channel, catalog.SETTING_FEEDBACK_CHANNEL),
-    SettingSpec("leads_channel", check_channel, catalog.SETTING_LEADS_CHANNEL),
+)
+_LAST: tuple[SettingSpec, ...] = (
     SettingSpec("facilitator_roles", _check_roles, catalog.SETTING_FACILITATOR_ROLES),
     SettingSpec("lead_roles", _check_roles, catalog.SETTING_LEAD_ROLES),
     SettingSpec("features", _check_features, catalog.SETTING_FEATURES),
     SettingSpec("language", _check_language, catalog.SETTING_LANGUAGE),
 )
-SETTING_KEYS: tuple[str, ...] = tuple(s.key for s in SETTINGS)
+
+
+def settings_specs() -> tuple[SettingSpec, ...]:
+    """Every group setting, in the order /setup lists them: the core's time zone and
+    updates channel, the channel settings the installed features bring (feedback's,
+    concerns'), then the roles, the features and the language."""
+    channels = tuple(SettingSpec(key, check_channel, description) for key, description
+                     in installed_features().channel_settings.items())
+    return (*_FIRST, *channels, *_LAST)
+
+
+def setting_keys() -> tuple[str, ...]:
+    """Every group setting's key, in `settings_specs()` order."""
+    return tuple(s.key for s in settings_specs())
 
 
 def setting_spec(key: str) -> SettingSpec | None:
     """The description of a setting, by key."""
-    for spec in SETTINGS:
+    for spec in settings_specs():
         if spec.key == key:
             return spec
     return None
@@ -193,7 +207,8 @@ def setting_spec(key: str) -> SettingSpec | None:
 
 def apply_settings(base: GroupSettings, values: Mapping[str, Any]) -> GroupSettings:
     """Settings with these (already checked) values applied on top."""
-    changes = {k: v for k, v in values.items() if k in SETTING_KEYS}
+    keys = setting_keys()
+    changes = {k: v for k, v in values.items() if k in keys}
     if "features" in changes:
         changes["features"] = frozenset(changes["features"])
     if "facilitator_roles" in changes:

@@ -26,10 +26,10 @@ from bot.config import load_config
 from bot.config import load_secrets
 from bot.features.meetings.config import MeetingsConfig
 from bot.key_path import key_path_for
-from bot.settings import SETTING_KEYS
 from bot.settings import GroupSettings
 from bot.settings import feature_channels
 from bot.settings import feature_names
+from bot.settings import setting_keys
 from tests.toml_writer import toml_document
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def test_example_file_loads_and_equals_the_defaults(tmp_path: Path, elsewhere: P
 def test_example_file_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     for section, keys in [*((s, list(checks)) for s, checks in known_keys().items()),
-                          ("group", list(SETTING_KEYS))]:
+                          ("group", list(setting_keys()))]:
         assert re.search(rf"^\[{section}\]$", text, re.MULTILINE), section
         for key in keys:
             assert re.search(rf"^(# )?{key} = ", text, re.MULTILINE), f"[{section}] {key}"
@@ -207,7 +207,7 @@ def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
     ('[botz]\nlog_format = "json"\n', "[botz]: unknown section", ("[bot]", "[console]")),
     ("bot = 3\n", "[bot]: must be a table", ()),
     ('[group]\ntimezon = "UTC"\n', "[group] timezon: unknown key",
-     ("(did you mean timezone?)", *SETTING_KEYS)),
+     ("(did you mean timezone?)", *setting_keys())),
     ('[group]\nfeatures = ["meetings", "karaoke"]\n',
      "[group] features: there is no feature called karaoke", tuple(feature_names())),
     ('[group]\nupdates_channel = "team news"\n', "[group] updates_channel: ",
@@ -625,7 +625,7 @@ def test_key_path_follows_the_database_path_with_tilde() -> None:
 # ---- fuzzing: nothing but ConfigError, ever ------------------------------------------------
 
 SECTIONS = [*known_keys(), "group", "groups", "discord", "slack"]
-KNOWN_KEYS = sorted({*SETTING_KEYS, *(k for checks in known_keys().values() for k in checks),
+KNOWN_KEYS = sorted({*setting_keys(), *(k for checks in known_keys().values() for k in checks),
                      "name", "roles", "admin"})
 NAMES = st.sampled_from(SECTIONS + KNOWN_KEYS + ["123456789012345678", "T0123ABCD"]) | st.text(
     st.characters(codec="utf-8"), max_size=12)

@@ -25,7 +25,6 @@ from adapters.console.session import role_words
 from adapters.console.session import valid_name
 from bot import catalog
 from bot.app import App
-from bot.catalog import CONCERN_SHORTCUT_LABEL
 from bot.errors import UserError
 from bot.events import ButtonPress
 from bot.events import Event
@@ -242,7 +241,7 @@ def _here(console: Console) -> Shown:
 
 async def _report(console: Console, args: str) -> bool:
     shortcut = next((s for s in console.app.shortcuts.values()
-                     if s.label == CONCERN_SHORTCUT_LABEL), None)
+                     if s.reports_message), None)
     if shortcut is None:
         raise UserError(catalog.CONSOLE_NO_CONCERNS)
     word = args.strip().lstrip("#")

@@ -65,12 +65,16 @@ class FormSpec:
 @dataclass(frozen=True, slots=True)
 class ShortcutSpec:
     """A message action people can choose on any message (a Discord message context
-    menu, a Slack message shortcut). `label` is what they see, at most 32 characters."""
+    menu, a Slack message shortcut). `label` is what they see, at most 32 characters.
+    `reports_message`: it raises the message with whoever must know (the concerns
+    feature's), so a platform with no menu of its own finds it by that (the console's
+    `:report`), not by its label."""
 
     shortcut_id: str
     label: str
     handler: ActionHandler
     feature: str = "core"
+    reports_message: bool = False
 
 
 HomeProvider = Callable[["Context"], Awaitable["Message | None"]]

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from bot.config_model import ConfigSection
@@ -20,9 +22,14 @@ class FeaturePackage:
 
     `build` makes the running feature from its host. `switchable`: facilitators can
     switch it on and off per group (`/setup`, `[group] features`). `channel`: the group
-    setting naming the channel it cannot work without ("" if none). `config`: the model
-    of its `config.toml` section (None if it has none), read from `[section]`, which is
-    the feature's name unless given.
+    setting naming the channel it cannot work without ("" if none), and
+    `channel_description` what that setting is for, when this feature is the one that
+    brings it (a declared sentence; "" when the core has the setting, as it has
+    `updates_channel`). `config`: the model of its `config.toml` section (None if it has
+    none), read from `[section]`, which is the feature's name unless given.
+    `export_titles`: what each section a member's export holds of this feature is, in the
+    order the member reads them (declared sentences, by section name); `not_in_export`:
+    what of this feature an export leaves out, and why.
     """
 
     name: str
@@ -31,17 +38,24 @@ class FeaturePackage:
     channel: str = ""
     config: type[ConfigSection] | None = None
     section: str = ""
+    channel_description: str = ""
+    export_titles: Mapping[str, str] = field(default_factory=dict)
+    not_in_export: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.channel_description and not self.channel:
+            raise ValueError(f"{self.name}: a channel_description needs a channel")
         if not self.section:
             object.__setattr__(self, "section", self.name)
 
 
 def catalogue_of(packages: Iterable[FeaturePackage]) -> FeatureCatalogue:
-    """What the core needs to know of these packages (names, channels, config sections),
-    in their order."""
+    """What the core needs to know of these packages (names, channels and the channel
+    settings they bring, config sections), in their order."""
     packages = tuple(packages)
     return FeatureCatalogue(
         switchable=tuple(p.name for p in packages if p.switchable),
         channels={p.name: p.channel for p in packages if p.channel},
+        channel_settings={p.channel: p.channel_description for p in packages
+                          if p.channel_description},
         sections={p.section: p.config for p in packages if p.config is not None})

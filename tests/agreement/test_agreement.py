@@ -17,6 +17,7 @@ from bot.features.agreement import wording as agreement_words
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.rules import outcome
 from bot.features.agreement.store import AmendmentStatus
+from bot.features.polls.package import VOTE_SECRECY_LIMIT
 from tests.agreement.helpers import agreement_of
 from tests.agreement.helpers import close_all
 from tests.agreement.helpers import last
@@ -249,4 +250,4 @@ async def test_the_vote_post_says_what_is_secret_and_what_cannot_hold(bot: Memor
     await propose(bot, 'change=add text="Snacks" reason="Hunger"')
     post = last(bot.adapter.sent_to_channel("updates"))
     assert "Nobody, facilitators included, can see who voted which way" in post
-    assert catalog.VOTE_SECRECY_LIMIT in post
+    assert VOTE_SECRECY_LIMIT in post

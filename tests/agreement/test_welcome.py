@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.context import Context
 from bot.features import Feature
 from bot.features import FeatureFactory
+from bot.features.agreement.package import AGREEMENT_SHOW_BUTTON
 from bot.features.package import FeaturePackage
 from bot.features.registry import PACKAGES
 from bot.features.welcome import wording as welcome_words
@@ -38,7 +39,7 @@ async def test_join_sends_a_private_welcome(bot: MemoryBot) -> None:
     assert "/concern" in text and "“Safeguarding lead”" in text
     assert "a check-in now and then, or a buddy? Press a button below" in text
     assert [b.label for b in welcome.buttons] == [
-        catalog.AGREEMENT_SHOW_BUTTON, "Yes, check in with me",
+        AGREEMENT_SHOW_BUTTON, "Yes, check in with me",
         "Yes, find me a buddy"]
     shown = await bot.press("dana", welcome.buttons[0].action, welcome.buttons[0].value,
                             channel=None)

@@ -94,7 +94,7 @@ async def test_the_vote_and_its_result_are_posted_in_the_groups_language(
                                 "“Te am dri”.\nPam: Mae pawb yn hoffi te\nPleidleisiwch yn "
                                 "ddienw gyda'r botymau tan ")
     with speaking("cy"):
-        assert tr(wording.catalog.VOTE_SECRECY_LIMIT) in post.text
+        assert tr(wording.VOTE_SECRECY_LIMIT) in post.text
     assert [b.label for b in post.buttons] == ["Ie, gwneud y newid", "Na, ei gadw fel y mae"]
     assert (await vote(bot, "dana", amendment, yes=True)).startswith(
         "Mae eich pleidlais wedi'i chyfrif: Ie, gwneud y newid. All neb weld sut y "

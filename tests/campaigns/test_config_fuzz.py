@@ -35,7 +35,7 @@ from bot.config import ConfigError
 from bot.config import known_keys
 from bot.config import load_config
 from bot.config import toml_name
-from bot.settings import SETTING_KEYS
+from bot.settings import setting_keys
 from tests.test_cli_config import EXAMPLE
 from tests.test_cli_config import REPO_ROOT
 from tests.test_cli_config import _clean_env
@@ -55,7 +55,8 @@ SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING
 # ---- hostile documents ---------------------------------------------------------------
 
 KNOWN_SECTIONS = ["bot", "group", "groups", *known_keys()]
-KNOWN_KEYS = sorted({key for checks in known_keys().values() for key in checks} | set(SETTING_KEYS))
+KNOWN_KEYS = sorted({key for checks in known_keys().values() for key in checks}
+                    | set(setting_keys()))
 ODD_TEXT = st.one_of(
     st.text(st.characters(codec="utf-8"), max_size=30),
     st.sampled_from(["", " ", "Europe/Londn", "Mars/Olympus", "UTC", "utc", "../../etc",

@@ -107,7 +107,7 @@ async def test_blank_direct_message_gets_the_usual_answer(cbot: MemoryBot) -> No
 async def test_message_shortcut_attaches_the_message_and_records_its_author(
         cbot: MemoryBot) -> None:
     spec = cbot.app.shortcuts[SHORTCUT_ID]
-    assert spec.label == catalog.CONCERN_SHORTCUT_LABEL and len(spec.label) <= 32
+    assert spec.label == wording.CONCERN_SHORTCUT_LABEL and len(spec.label) <= 32
     quoted = QuotedMessage("you're worthless @everyone", "U-bob", "general",
                            link="https://chat.example/m/77", message_id="77")
     reply = await cbot.app.handle(MessageShortcut(cbot.group_id, cbot.adapter.member("alice"),

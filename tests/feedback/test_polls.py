@@ -64,7 +64,7 @@ async def test_poll_form_opens_without_options(bot: MemoryBot) -> None:
         "anonymous": "", "multiple": ""})
     assert "will be posted" in reply_text(made)
     post = bot.adapter.sent_to_channel("updates")[-1]
-    assert poll_wording.POLL_ANONYMOUS in post.text and catalog.VOTE_SECRECY_LIMIT in post.text
+    assert poll_wording.POLL_ANONYMOUS in post.text and poll_wording.VOTE_SECRECY_LIMIT in post.text
 
 
 async def test_a_vote_can_be_changed_until_close(bot: MemoryBot, clock: FakeClock) -> None:
@@ -89,7 +89,7 @@ async def test_after_a_restart_an_old_vote_stays_counted_but_cannot_change(
     await bot.press("alice", "poll.vote", f"{poll_id}:0")
     polls_of(bot).sealer = Sealer()  # what a restart does: the memory key is gone
     reply = await bot.press("alice", "poll.vote", f"{poll_id}:1")
-    assert reply_text(reply) == catalog.POLL_VOTE_LOCKED
+    assert reply_text(reply) == poll_wording.POLL_VOTE_LOCKED
     results = await bot.app.storage.poll_results(poll_id)
     assert results is not None and results.tallies == (1, 0, 0)
 

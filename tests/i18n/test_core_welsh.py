@@ -18,6 +18,7 @@ from bot.commands import OptionSpec
 from bot.commands import OptionType
 from bot.config import Config
 from bot.errors import UserError
+from bot.features.agreement.package import AGREEMENT_SHOW_BUTTON
 from bot.i18n import PSEUDO
 from bot.i18n import allow_pseudo
 from bot.i18n import speaking
@@ -29,6 +30,7 @@ from bot.messages import Reply
 from bot.messages import message_from_dict
 from bot.messages import message_to_dict
 from bot.privacy import export_language
+from bot.privacy import export_titles
 from tests.console_helpers import run_script
 
 
@@ -98,7 +100,7 @@ def test_slacks_file_notes_count_files_in_welsh(n: int, welsh: str) -> None:
 
 def test_dates_are_explained_with_welsh_examples_a_welsh_reader_can_type() -> None:
     with speaking("cy"):
-        text = catalog.meeting_when_needs_time("yfory")
+        text = catalog.when_needs_time("yfory")
     assert text.startswith("Mae angen amser o'r dydd hefyd ar “yfory”")
     assert '"dydd Mawrth nesaf 6pm"' in text
 
@@ -119,7 +121,7 @@ def test_the_export_is_written_in_the_language_the_member_chose() -> None:
     assert export_language({"language": []}) == "en"
     assert export_language({"language": [{"language": "cy"}, {"language": "en"}]}) == "en"
     with speaking("cy"):
-        assert tr(catalog.EXPORT_SECTION_TITLES["language"]).startswith("Yr iaith a ddewisoch")
+        assert tr(export_titles()["language"]).startswith("Yr iaith a ddewisoch")
 
 
 async def test_the_console_speaks_welsh_to_a_welsh_member(tmp_path: Path) -> None:
@@ -177,7 +179,7 @@ def test_adapter_words_fit_the_platforms_in_every_language(language: str) -> Non
                           catalog.SLACK_CANCEL, catalog.FORM_SEND):
                 assert len(tr(title)) <= 24, tr(title)
             for label in (catalog.DISCORD_CONTINUE, catalog.DISCORD_TRY_AGAIN,
-                          catalog.DISCORD_OPEN_FORM, catalog.AGREEMENT_SHOW_BUTTON):
+                          catalog.DISCORD_OPEN_FORM, AGREEMENT_SHOW_BUTTON):
                 assert len(tr(label)) <= 75, tr(label)
     finally:
         allow_pseudo(False)

@@ -24,7 +24,7 @@ from bot.i18n import PSEUDO
 from bot.i18n import allow_pseudo
 from bot.i18n import speaking
 from bot.i18n import tr
-from bot.settings import SETTING_KEYS
+from bot.settings import setting_keys
 from storage.interface import Storage
 from tests.console_helpers import run_script
 from tests.e2e.test_first_hour import SCRIPT as FIRST_HOUR
@@ -80,7 +80,7 @@ def _identifiers(app: App) -> frozenset[str]:
     enable=polls): typed as they are in every language."""
     return frozenset({w for spec in app.registry.all() for w in spec.words}
                      | {o.name for spec in app.registry.all() for o in spec.options}
-                     | set(app.features) | set(SETTING_KEYS))
+                     | set(app.features) | set(setting_keys()))
 
 
 async def test_every_converted_commands_help_is_translated(bot: MemoryBot) -> None:

@@ -11,7 +11,10 @@ import pytest
 
 from adapters.memory import MemoryBot
 from bot import catalog
+from bot.features.registry import PACKAGES
+from bot.privacy import export_titles
 from bot.privacy import member_export
+from bot.privacy import not_in_export
 from bot.privacy import record_count
 from storage.interface import Storage
 from storage.members import export_sections
@@ -28,7 +31,7 @@ NOW = datetime(2026, 1, 6, tzinfo=UTC)
 async def test_export_holds_everything_linked_to_alice(pbot: MemoryBot, filled: Filled) -> None:
     document = await member_export(pbot.app.storage, ALICE, None, NOW)
     data = {name: section["records"] for name, section in document["data"].items()}
-    assert list(data) == list(catalog.EXPORT_SECTION_TITLES)
+    assert list(data) == list(export_titles())
     assert set(data) == set(export_sections())
     assert all(section["what"] for section in document["data"].values())
     print(json.dumps(data, indent=1))
@@ -65,8 +68,25 @@ async def test_export_holds_everything_linked_to_alice(pbot: MemoryBot, filled: 
                    "SECRET-concern about alice", "SECRET-alice said this",
                    filled.anonymous_poll, filled.anonymous_case, filled.case_about_alice):
         assert absent not in text
-    assert document["not_included"] == list(catalog.EXPORT_NOT_INCLUDED)
+    assert document["not_included"] == list(not_in_export())
     assert record_count(document) == 18
+
+
+def test_every_export_section_has_a_title_and_every_title_a_section() -> None:
+    """Each section the core or a storage package declares is described to the member
+    (by the core or by the feature it belongs to), once, and no title names a section
+    nothing stores."""
+    titles = export_titles()
+    declared = export_sections()
+    assert len(declared) == len(set(declared))
+    assert set(declared) == set(titles)
+    assert all(titles.values())
+    assert len(titles) == (len(catalog.EXPORT_TITLES_FIRST) + len(catalog.EXPORT_TITLES_LAST)
+                           + sum(len(p.export_titles) for p in PACKAGES)), "a title twice"
+    # The member's own time zone comes first; what the core notes and holds comes last.
+    assert next(iter(titles)) == "time_zones"
+    assert list(titles)[-4:] == ["known_facilitator", "known_safeguarding_lead",
+                                 "group_settings_changed", "messages_waiting"]
 
 
 async def test_export_of_a_facilitator_and_of_a_stranger(pbot: MemoryBot,
@@ -109,5 +129,5 @@ async def test_the_export_is_in_the_language_the_member_chose(pbot: MemoryBot) -
     assert welsh["data"]["language"]["what"].startswith("Yr iaith a ddewisoch chi")
     assert welsh["about_this_export"][0].startswith("Dyma bopeth sydd gan y bot")
     english = await member_export(pbot.app.storage, "U-erin", None, NOW)
-    assert english["data"]["language"]["what"] == catalog.EXPORT_SECTION_TITLES["language"]
-    assert english["not_included"] == list(catalog.EXPORT_NOT_INCLUDED)
+    assert english["data"]["language"]["what"] == export_titles()["language"]
+    assert english["not_included"] == list(not_in_export())

@@ -52,7 +52,8 @@ READING_EASE_EXCEPTIONS: dict[str, str] = {
 
 # Sentences over MAX_SENTENCE_WORDS on purpose.
 SENTENCE_EXCEPTIONS: dict[str, str] = {
-    "EXPORT_NOT_INCLUDED": "read in the member's own export file, at leisure, not in chat",
+    "POLLS_NOT_IN_EXPORT": "read in the member's own export file, at leisure, not in chat",
+    "CONCERNS_NOT_IN_EXPORT": "read in the member's own export file, at leisure, not in chat",
 }
 
 # Messages over MAX_MESSAGE_WORDS on purpose.

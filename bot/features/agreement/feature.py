@@ -361,7 +361,7 @@ class Agreement:
                                    amendment.reason)
         message = Message(wording.amendment_passed(change, *counts, result.why,
                                                    version.number),
-                          buttons=(Button(catalog.AGREEMENT_SHOW_BUTTON, SHOW_ACTION),))
+                          buttons=(Button(wording.AGREEMENT_SHOW_BUTTON, SHOW_ACTION),))
         return Decision(AmendmentStatus.PASSED, version, (NewDelivery(key, where, message),))
 
 

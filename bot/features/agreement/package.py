@@ -1,10 +1,16 @@
-"""The agreement's declaration: what the registry lists."""
+"""The agreement's declaration: what the registry lists, and what other features may use
+(`AGREEMENT_SHOW_BUTTON`, which the welcome offers)."""
 
 from __future__ import annotations
 
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.feature import build
+from bot.features.agreement.wording import AGREEMENT_EXPORT_TITLES
+from bot.features.agreement.wording import AGREEMENT_SHOW_BUTTON
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("agreement", build, channel="updates_channel", config=AgreementConfig)
+PACKAGE = FeaturePackage("agreement", build, channel="updates_channel", config=AgreementConfig,
+                         export_titles=AGREEMENT_EXPORT_TITLES)
 """The agreement, as the registry lists it."""
+
+__all__ = ["AGREEMENT_SHOW_BUTTON", "PACKAGE", "build"]

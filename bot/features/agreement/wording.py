@@ -1,8 +1,8 @@
 """What the agreement feature says: the agreement and its history, proposed changes,
-the anonymous vote on them and its outcome (catalog domain "agreement").
-`catalog.VOTE_SECRECY_LIMIT`, `catalog.POLL_VOTE_LOCKED` and
-`catalog.AGREEMENT_SHOW_BUTTON` stay in the core's catalog: polls and the welcome say
-them too."""
+the anonymous vote on them and its outcome (catalog domain "agreement"). What the vote
+shares with polls (`VOTE_SECRECY_LIMIT`, and the reply to a vote that cannot change) is
+polls' own, through `bot.features.polls.package`; the welcome offers
+`AGREEMENT_SHOW_BUTTON` through `bot.features.agreement.package`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot import catalog
+from bot.features.polls.package import VOTE_SECRECY_LIMIT
 from bot.i18n import Domain
 from bot.i18n import format_moment
 from bot.i18n import format_number
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 _domain = Domain("agreement", __file__)
 _, ngettext, N_ = _domain.functions()
 
+# The button that shows the agreement; the welcome offers it too.
+AGREEMENT_SHOW_BUTTON = N_("Show the agreement")
 AGREEMENT_NONE = N_("The group has no agreement yet. A facilitator can write the first "
                     "version with /agreement start.")
 AGREEMENT_ALREADY_STARTED = N_("The group already has an agreement. To change it, a "
@@ -181,7 +183,7 @@ def amendment_post(change: str, reason: str, when: str, min_turnout: int, rule: 
              "anonymously with the buttons until {when}. Nobody, facilitators included, can "
              "see who voted which way, and you can change your vote until then.").format(
         change=change, reason=reason, when=when)
-    return f"{text} {tr(catalog.VOTE_SECRECY_LIMIT)} {amendment_rule(min_turnout, rule)}"
+    return f"{text} {tr(VOTE_SECRECY_LIMIT)} {amendment_rule(min_turnout, rule)}"
 
 
 def amendment_started(channel: str, when: str) -> str:
@@ -232,3 +234,9 @@ def amendment_stale(base: int, number: int) -> str:
              "the agreement changed to version {number} while the vote was open. A "
              "facilitator can propose it again.").format(
         base=format_number(base), number=format_number(number))
+
+
+# What this feature's section of a member's export is.
+AGREEMENT_EXPORT_TITLES: dict[str, str] = {
+    "agreement_reads": N_("Versions of the group agreement you read and accepted."),
+}

@@ -118,3 +118,11 @@ BUDDIES_HELP_FAMILIES: dict[str, str] = {
     "buddy": N_("Buddy pairing for peer support: join or leave, see your buddy, or "
                 "privately avoid being paired with someone."),
 }
+
+
+# What each of this feature's sections of a member's export is.
+BUDDIES_EXPORT_TITLES: dict[str, str] = {
+    "buddy_membership": N_("Whether you joined buddy pairing."),
+    "buddy_avoids": N_("People you asked never to be paired with (only you and the bot know)."),
+    "buddy_rounds": N_("Buddy rounds you were paired in, and with whom."),
+}

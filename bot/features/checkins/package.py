@@ -6,9 +6,11 @@ from __future__ import annotations
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
 from bot.features.checkins.feature import build
+from bot.features.checkins.wording import CHECKINS_EXPORT_TITLES
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig)
+PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig,
+                         export_titles=CHECKINS_EXPORT_TITLES)
 """The check-ins feature, as the registry lists it."""
 
 __all__ = ["PACKAGE", "CheckinsConfig", "Facilitators", "build"]

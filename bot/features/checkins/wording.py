@@ -457,3 +457,13 @@ def checkin_summary_my_request(name: str, answer: str, day: str, status: str) ->
 def checkin_summary_answer(answer: str, day: str) -> str:
     """One answer in a member's line: "Good (07 Dec)"."""
     return _("{answer} ({day})").format(answer=answer, day=day)
+
+
+# What each of this feature's sections of a member's export is (the note that a member
+# is a facilitator is the core's: `catalog.EXPORT_TITLES_LAST`).
+CHECKINS_EXPORT_TITLES: dict[str, str] = {
+    "checkin_settings": N_("Your check-in settings: on or off, how often, when, quiet hours "
+                           "and pauses."),
+    "checkins": N_("Check-ins the bot sent you, your answers and your private notes."),
+    "one_to_one_requests": N_("Your requests for a one-to-one, with your note."),
+}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot import catalog
 from bot.commands import CommandSpec
 from bot.commands import Handler
 from bot.commands import OptionSpec
@@ -90,8 +89,8 @@ def build(host: ConcernsCoreHost) -> Feature:
         NAME, commands=commands,
         actions={ACK_ACTION: cases.acknowledge, DM_ACTION: intake.dm_answer},
         forms=[intake.form],
-        shortcuts=[ShortcutSpec(SHORTCUT_ID, catalog.CONCERN_SHORTCUT_LABEL, intake.shortcut,
-                                feature=NAME)],
+        shortcuts=[ShortcutSpec(SHORTCUT_ID, wording.CONCERN_SHORTCUT_LABEL, intake.shortcut,
+                                feature=NAME, reports_message=True)],
         start=escalations.start,
         connected=lambda groups: reach.startup_lines(host, groups),
         direct_message=intake.direct_message,

@@ -14,6 +14,9 @@ from bot.features.concerns.feature import NAME
 from bot.features.concerns.feature import build
 from bot.features.concerns.intake import DRAFT_LIFETIME
 from bot.features.concerns.store import ConcernStore
+from bot.features.concerns.wording import CONCERNS_EXPORT_TITLES
+from bot.features.concerns.wording import CONCERNS_NOT_IN_EXPORT
+from bot.features.concerns.wording import SETTING_LEADS_CHANNEL
 from bot.features.package import FeaturePackage
 from bot.settings import GroupSettings
 
@@ -23,7 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DRAFT_LIFETIME", "NAME", "PACKAGE", "ConcernsConfig", "build", "setup_line"]
 
-PACKAGE = FeaturePackage(NAME, build, channel="leads_channel", config=ConcernsConfig)
+PACKAGE = FeaturePackage(NAME, build, channel="leads_channel",
+                         channel_description=SETTING_LEADS_CHANNEL, config=ConcernsConfig,
+                         export_titles=CONCERNS_EXPORT_TITLES,
+                         not_in_export=CONCERNS_NOT_IN_EXPORT)
 """The concerns feature, as the registry lists it."""
 
 

@@ -514,8 +514,32 @@ def concern_leads_list(names: list[str]) -> str:
     return _("New concerns are sent to: {names}.").format(names=", ".join(names))
 
 
+# The message shortcut's label (at most 32 characters on Discord).
+CONCERN_SHORTCUT_LABEL = N_("Raise a safeguarding concern")
+
 # What each family of this feature's commands is for, on its /help line.
 CONCERNS_HELP_FAMILIES: dict[str, str] = {
     "case": N_("Safeguarding cases, for the safeguarding leads: see them, add notes, and "
                "close them."),
 }
+
+
+# What each of this feature's sections of a member's export is (the note that a member
+# is a lead is the core's: `catalog.EXPORT_TITLES_LAST`).
+CONCERNS_EXPORT_TITLES: dict[str, str] = {
+    "concerns_raised": N_("Safeguarding concerns you raised where you gave your name or asked "
+                          "to be contacted: what you wrote, and where the case stands."),
+}
+# What a member's export leaves out of this feature, and why.
+CONCERNS_NOT_IN_EXPORT: tuple[str, ...] = (
+    N_("Safeguarding concerns you raised anonymously without asking to be contacted are not "
+       "here: the bot kept nothing that links them to you."),
+    N_("A direct message the bot offered to raise as a concern (kept at most a day until you "
+       "chose) is not here: it is kept without your id, locked to you by a code that only "
+       "your own copy of the bot's question holds."),
+    N_("Safeguarding records about you, and notes the safeguarding leads wrote on cases, are "
+       "not part of this export. To ask about them, speak to the group's safeguarding lead."),
+)
+
+# What the leads' channel setting is for (/setup, /help setup).
+SETTING_LEADS_CHANNEL = N_("the safeguarding leads' private channel (never a public one)")

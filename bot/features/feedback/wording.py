@@ -270,3 +270,19 @@ def feedback_state(status: str, answered: bool, reason: str, day: str) -> str:
     if answered:
         return _("shared {day}, answered").format(day=day)
     return _("shared {day}, not answered yet").format(day=day)
+
+
+# What each of this feature's sections of a member's export is.
+FEEDBACK_EXPORT_TITLES: dict[str, str] = {
+    "feedback_hidden": N_("Feedback you kept out of a digest, as a facilitator (not who wrote "
+                          "it: nobody knows that)."),
+}
+# What a member's export leaves out of this feature, and why.
+FEEDBACK_NOT_IN_EXPORT: tuple[str, ...] = (
+    N_("Anonymous feedback is not here: the bot never stores who wrote a piece of feedback, "
+       "so nothing links it to you."),
+)
+
+# What the feedback channel setting is for (/setup, /help setup).
+SETTING_FEEDBACK_CHANNEL = N_("where anonymous feedback digests for the whole group are "
+                              "posted")

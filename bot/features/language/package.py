@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.features.language.feature import build
+from bot.features.language.wording import LANGUAGE_EXPORT_TITLES
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("language", build, switchable=False)
+PACKAGE = FeaturePackage("language", build, switchable=False,
+                         export_titles=LANGUAGE_EXPORT_TITLES)

@@ -42,3 +42,9 @@ def language_unknown(typed: str, choices: Sequence[str]) -> str:
     """A language we have no translation for."""
     return _("Sorry, I can't write in “{typed}” yet. You can choose {choices}.").format(
         typed=typed, choices=or_list(choices))
+
+
+# What this feature's section of a member's export is.
+LANGUAGE_EXPORT_TITLES: dict[str, str] = {
+    "language": N_("The language you chose for the bot to write to you in (/language)."),
+}

@@ -484,3 +484,15 @@ MEETINGS_HELP_FAMILIES: dict[str, str] = {
     "meeting": N_("Meetings: schedule one, see what is coming up, change or cancel one, and "
                   "get reminders."),
 }
+
+
+# What each of this feature's sections of a member's export is (a member's own time
+# zone is the core's: `catalog.EXPORT_TITLES_FIRST`).
+MEETINGS_EXPORT_TITLES: dict[str, str] = {
+    "meeting_rsvps": N_("Your answers to meeting invitations."),
+    "meeting_reminder_optins": N_("Meetings you asked to be reminded about by direct message."),
+    "agenda_items": N_("Points you added to meeting agendas."),
+    "action_items": N_("Action items you own or marked done."),
+    "minutes_written": N_("Minutes you wrote (the minutes themselves are the group's record)."),
+    "meetings_created": N_("Meetings you set up."),
+}

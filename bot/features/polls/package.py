@@ -1,5 +1,6 @@
 """The polls feature's declaration: what the registry lists, and what other features
-may use (`parse_closes`, `CLOSE_EXAMPLE`, `vote_reply`, `anonymous_ballot`, `Closings`)."""
+may use (`parse_closes`, `CLOSE_EXAMPLE`, `vote_reply`, `anonymous_ballot`, `Closings`,
+and `VOTE_SECRECY_LIMIT`, which the agreement's votes say in polls' own words)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from bot.features.polls.feature import build
 from bot.features.polls.reading import CLOSE_EXAMPLE
 from bot.features.polls.reading import parse_closes
 from bot.features.polls.replies import vote_reply
+from bot.features.polls.wording import POLLS_EXPORT_TITLES
+from bot.features.polls.wording import POLLS_NOT_IN_EXPORT
+from bot.features.polls.wording import VOTE_SECRECY_LIMIT
 
-PACKAGE = FeaturePackage("polls", build, channel="updates_channel")
+PACKAGE = FeaturePackage("polls", build, channel="updates_channel",
+                         export_titles=POLLS_EXPORT_TITLES, not_in_export=POLLS_NOT_IN_EXPORT)
 """The polls feature, as the registry lists it."""
 
-__all__ = ["CLOSE_EXAMPLE", "PACKAGE", "Closings", "anonymous_ballot", "build", "parse_closes",
-           "vote_reply"]
+__all__ = ["CLOSE_EXAMPLE", "PACKAGE", "VOTE_SECRECY_LIMIT", "Closings", "anonymous_ballot",
+           "build", "parse_closes", "vote_reply"]

@@ -3,9 +3,9 @@ agreement's votes on a change, which answer the same results in their own words.
 
 from __future__ import annotations
 
-from bot import catalog
 from bot.ballots import VoteResult
 from bot.errors import UserError
+from bot.features.polls.wording import POLL_VOTE_LOCKED
 from bot.messages import Reply
 
 
@@ -19,7 +19,7 @@ def vote_reply(result: VoteResult, *, counted: str, changed: str, same: str, clo
     if result is VoteResult.SAME:
         return Reply.text(same)
     if result is VoteResult.LOCKED:
-        return Reply.text(catalog.POLL_VOTE_LOCKED)
+        return Reply.text(POLL_VOTE_LOCKED)
     if result is VoteResult.CLOSED:
         raise UserError(closed)
     raise UserError(gone)

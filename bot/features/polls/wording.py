@@ -1,7 +1,7 @@
 """Every sentence polls say: the form, the checks on what was typed, the post, the
-replies to a vote and the results (catalog domain "polls").
-`catalog.VOTE_SECRECY_LIMIT` and `catalog.POLL_VOTE_LOCKED` stay in the core's catalog:
-the agreement's votes say them too."""
+replies to a vote and the results (catalog domain "polls"). The agreement's votes say
+`VOTE_SECRECY_LIMIT` and `POLL_VOTE_LOCKED` too: it has them through
+`bot.features.polls.package` (and `vote_reply`), so they are read in this domain."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot import catalog
 from bot.i18n import Domain
 from bot.i18n import format_moment
 from bot.i18n import format_number
@@ -23,6 +22,14 @@ if TYPE_CHECKING:
 
 _domain = Domain("polls", __file__)
 _, ngettext, N_ = _domain.functions()
+
+# What cannot hold, said before anyone votes (docs/threat-model.md, polls), by polls and
+# by the agreement's votes on a change.
+VOTE_SECRECY_LIMIT = N_("One limit: a person who runs the bot's server, or gets its files "
+                        "and key while the vote is open, could work out some votes.")
+POLL_VOTE_LOCKED = N_(
+    "Your earlier vote is counted, but I can't change it now: the bot restarted since you "
+    "voted, and by design nothing it stores can tell which way you voted.")
 
 POLL_FIELD_QUESTION = N_("Question")
 POLL_FIELD_CLOSES = N_("When it closes")
@@ -85,7 +92,7 @@ def poll_post(question: str, options: Sequence[str], anonymous: bool, multiple: 
              "{closes}.") if multiple
            else _("Choose one option. You can change your vote until it closes, {closes}."))
     lines.append(how.format(closes=closes))
-    lines.append(f"{tr(POLL_ANONYMOUS)} {tr(catalog.VOTE_SECRECY_LIMIT)}" if anonymous
+    lines.append(f"{tr(POLL_ANONYMOUS)} {tr(VOTE_SECRECY_LIMIT)}" if anonymous
                  else _("This poll is not anonymous: the results will show who chose "
                         "what."))
     return "\n".join(lines)
@@ -131,3 +138,15 @@ def poll_result_line(option: str, votes: int, total: int, names: Sequence[str]) 
     return text
 
 
+# What each of this feature's sections of a member's export is.
+POLLS_EXPORT_TITLES: dict[str, str] = {
+    "named_poll_votes": N_("Your votes in polls that were not anonymous (your name was shown "
+                           "with them)."),
+}
+# What a member's export leaves out of this feature (and of the agreement's votes, cast
+# in the same ballot boxes), and why.
+POLLS_NOT_IN_EXPORT: tuple[str, ...] = (
+    N_("Your votes in anonymous polls and on changes to the group agreement are not here: "
+       "the bot stores only that someone voted, in a form that does not hold your id, and "
+       "the counts, so nothing links a choice to you."),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.features.package import FeaturePackage
 from bot.features.resources.feature import build
+from bot.features.resources.wording import RESOURCES_EXPORT_TITLES
 
-PACKAGE = FeaturePackage("resources", build)
+PACKAGE = FeaturePackage("resources", build, export_titles=RESOURCES_EXPORT_TITLES)
 """Resources, as the registry lists it."""

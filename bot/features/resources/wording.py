@@ -82,3 +82,9 @@ RESOURCES_HELP_FAMILIES: dict[str, str] = {
     "resource": N_("The group's shared links and notes: add one, look through them, or "
                    "remove one."),
 }
+
+
+# What this feature's section of a member's export is.
+RESOURCES_EXPORT_TITLES: dict[str, str] = {
+    "resources_added": N_("Resources you added to the group's shared list."),
+}

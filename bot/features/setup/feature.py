@@ -33,13 +33,13 @@ from bot.messages import Message
 from bot.messages import Reply
 from bot.outbox import NewDelivery
 from bot.roles import Role
-from bot.settings import SETTING_KEYS
-from bot.settings import SETTINGS
 from bot.settings import GroupSettings
 from bot.settings import SettingError
 from bot.settings import describe
 from bot.settings import feature_names
+from bot.settings import setting_keys
 from bot.settings import setting_spec
+from bot.settings import settings_specs
 from bot.settings import to_stored
 from bot.text import channel_ref
 from bot.text import neutralise
@@ -97,7 +97,7 @@ def build(host: CoreHost[Any, None]) -> Feature:
         *(OptionSpec(s.key, s.description,
                      OptionType.CHANNEL if s.key in _CHANNEL_KEYS else OptionType.STRING,
                      max_length=400)
-          for s in SETTINGS if s.key != "features"),
+          for s in settings_specs() if s.key != "features"),
         OptionSpec("enable", wording.setup_option_enable(feature_names()), max_length=60),
         OptionSpec("disable", wording.SETUP_OPTION_DISABLE, max_length=60),
         OptionSpec("reset", wording.SETUP_OPTION_RESET, max_length=60),
@@ -188,9 +188,10 @@ def _changes(ctx: Context) -> dict[str, Any]:
             changes["features"] = frozenset(features)
         elif key == "reset":
             name = str(raw).strip().lower()
-            if name not in SETTING_KEYS:
-                match = difflib.get_close_matches(name, SETTING_KEYS, n=1)
-                raise UserError(wording.setup_unknown_key(name, SETTING_KEYS,
+            keys = setting_keys()
+            if name not in keys:
+                match = difflib.get_close_matches(name, keys, n=1)
+                raise UserError(wording.setup_unknown_key(name, keys,
                                                           match[0] if match else None))
             changes[name] = None
         else:
@@ -207,7 +208,7 @@ async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
     settings = ctx.settings
     chat_made = set(host.settings.stored_keys(ctx.group_id))
     lines = [tr(wording.SETUP_HEADER)]
-    for spec in SETTINGS:
+    for spec in settings_specs():
         value = describe(settings, spec.key)
         value = (channel_ref(value) if value and spec.key in _CHANNEL_KEYS
                  else neutralise(value)) or tr(wording.SETUP_UNSET)

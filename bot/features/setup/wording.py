@@ -2,7 +2,8 @@
 refused, and the note to the safeguarding leads. The "Saved" line, each setting's
 description and the checks on its value are the core's (`catalog.setup_saved`,
 `catalog.SETTING_*`, `catalog.setting_bad_*`): `bot.settings` says them, and the config
-file's checks say them too."""
+file's checks say them too. A channel setting a feature brings is described by that
+feature (`FeaturePackage.channel_description`)."""
 
 from __future__ import annotations
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import logging
 
-from bot import catalog
 from bot.commands import CommandSpec
 from bot.context import Context
 from bot.features import Feature
 from bot.features import FormSpec
+from bot.features.agreement.package import AGREEMENT_SHOW_BUTTON
 from bot.features.feedback.package import FeedbackConfig
 from bot.features.host import CoreHost
 from bot.features.welcome import wording
@@ -81,7 +81,7 @@ class Welcome:
             versions = await self.host.store.agreement_versions(ctx.group_id)
             parts.append(wording.welcome_agreement(versions[-1].number if versions else None))
             if versions and self._has_action(SHOW_AGREEMENT_ACTION):
-                buttons.append(Button(catalog.AGREEMENT_SHOW_BUTTON, SHOW_AGREEMENT_ACTION))
+                buttons.append(Button(AGREEMENT_SHOW_BUTTON, SHOW_AGREEMENT_ACTION))
         concern_command = self.host.registry.get("concern") is not None
         parts.append(wording.welcome_concerns([neutralise(r) for r in settings.lead_roles],
                                               concern_command and "concerns" in features))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.features.package import FeaturePackage
 from bot.features.welcome.feature import build
+from bot.features.welcome.wording import WELCOME_EXPORT_TITLES
 
-PACKAGE = FeaturePackage("welcome", build, switchable=False)
+PACKAGE = FeaturePackage("welcome", build, switchable=False,
+                         export_titles=WELCOME_EXPORT_TITLES)
 """The welcome, as the registry lists it."""

@@ -1,12 +1,12 @@
 """What the welcome says: its lines, buttons and the edit form's words (catalog domain
 "welcome"). The button that shows the agreement is the agreement's
-(`catalog.AGREEMENT_SHOW_BUTTON`)."""
+(`AGREEMENT_SHOW_BUTTON`, through `bot.features.agreement.package`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import catalog
+from bot.features.agreement.package import AGREEMENT_SHOW_BUTTON
 from bot.i18n import Domain
 from bot.i18n import and_list
 from bot.i18n import or_list
@@ -37,7 +37,7 @@ def welcome_agreement(version: int | None) -> str:
     # TRANSLATORS: {button} is the label of the button that shows the agreement.
     return _("Please read our group agreement (version {version}), how we treat each other "
              "here: press {button}, or type /agreement.").format(
-        version=version, button=tr(catalog.AGREEMENT_SHOW_BUTTON))
+        version=version, button=tr(AGREEMENT_SHOW_BUTTON))
 
 
 def welcome_concerns(lead_roles: Sequence[str], has_command: bool) -> str:
@@ -78,3 +78,9 @@ def welcome_undelivered(name: str) -> str:
     return _("{name} joined, but I could not send them a welcome because they do not "
              "accept direct messages. Please welcome them another way; they can also type "
              "/welcome to see it.").format(name=name)
+
+
+# What this feature's section of a member's export is.
+WELCOME_EXPORT_TITLES: dict[str, str] = {
+    "welcome_text_changed": N_("The group's welcome text, if you were the last to change it."),
+}

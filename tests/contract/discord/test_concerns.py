@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot import catalog
 from bot.features.concerns import wording
 from bot.features.concerns import wording as concerns_words
 from bot.features.concerns.config import ConcernsConfig
@@ -122,7 +121,7 @@ async def test_a_direct_message_and_the_context_menu_raise_concerns_on_discord(
     # The context menu on erin's message: erin, its author, is excluded.
     target = fake.post("erin", "a nasty remark")
     menu = await fake.wait_response(await fake.message_command(
-        "alice", catalog.CONCERN_SHORTCUT_LABEL, target))
+        "alice", wording.CONCERN_SHORTCUT_LABEL, target))
     assert menu["type"] == 9
     await _raise(fake, menu["data"], "alice", "Erin said this to a new member", "")
     await harness.settle()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import catalog
+from bot.features.concerns.wording import CONCERN_SHORTCUT_LABEL
 from tests.contract.discord.conftest import Harness
 from tests.contract.discord.conftest import assert_no_mentions
 from tests.contract.discord.conftest import buttons
@@ -109,7 +110,7 @@ async def test_buttons_and_select_work_before_and_after_a_restart(harness: Harne
 async def test_a_modal_opened_before_a_restart_still_arrives(harness: Harness) -> None:
     fake = harness.fake
     menu = next(c["name"] for c in fake.commands[fake.guild_id]
-                if c["type"] == 3 and c["name"] != catalog.CONCERN_SHORTCUT_LABEL)
+                if c["type"] == 3 and c["name"] != CONCERN_SHORTCUT_LABEL)
     target = fake.post("bob", "a worrying message")
     opened = await fake.wait_response(await fake.message_command("alice", menu, target))
     assert opened["type"] == 9
