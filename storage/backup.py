@@ -87,11 +87,7 @@ def sync_file(path: Path) -> None:
 def sync_folder(folder: Path) -> None:
     """Make sure a rename in `folder` is on disk (where the system allows it)."""
     with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        sync_file(folder)
 
 
 def _uri(path: Path, mode: str) -> str:

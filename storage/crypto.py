@@ -161,22 +161,24 @@ class KeyFileCipher(FieldCipher):
         self._stamp = stamp
 
     def encrypt(self, text: str) -> str:
-        """See `FieldCipher.encrypt` (with the key file's current keys)."""
+        """Encrypt with the key file's current keys, re-read if the file changed."""
         self._refresh()
         return super().encrypt(text)
 
     def encrypt_at(self, text: str, unix_seconds: int) -> str:
-        """See `FieldCipher.encrypt_at` (with the key file's current keys)."""
+        """Encrypt with a readable timestamp of `unix_seconds`, with the key file's current
+        keys, re-read if the file changed."""
         self._refresh()
         return super().encrypt_at(text, unix_seconds)
 
     def decrypt(self, token: str) -> str:
-        """See `FieldCipher.decrypt` (with the key file's current keys)."""
+        """Decrypt with the key file's current keys, re-read if the file changed."""
         self._refresh()
         return super().decrypt(token)
 
     def rotate(self, token: str) -> str:
-        """See `FieldCipher.rotate` (with the key file's current keys)."""
+        """Re-encrypt under the newest of the key file's current keys, re-read if the file
+        changed."""
         self._refresh()
         return super().rotate(token)
 

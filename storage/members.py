@@ -8,7 +8,7 @@ row to a member, so that `coprod export`, `coprod erase`, the daily retention sw
 
 What links a member, table by table, and what export and erasure do with each, is
 decided in `docs/decisions/member-data.md` (kept in step with the code below; a test
-checks every table in `storage/migrations.py` is named there). In short: rows keyed by
+checks every table the migrations make is named there). In short: rows keyed by
 the member's id are exported and deleted; records the group keeps (minutes, action
 items, meetings, resources, settings changes, buddy rounds, named-poll votes) are
 exported and lose the member's id and name; safeguarding cases, their notes and audit

@@ -276,7 +276,8 @@ class PostgresBase(SqlBase):
     plan_for_constants = "SET LOCAL plan_cache_mode = force_generic_plan"
 
     async def _plan_for_constants(self, db: SqlConnection) -> None:
-        """See `SqlBase._plan_for_constants`: sent with the BEGIN, in its round trip."""
+        """Run `plan_for_constants` with the BEGIN, in its round trip, when nothing was sent
+        yet (else on its own)."""
         assert isinstance(db, PgConnection)  # what `_transaction` gives the stores
         if db.unopened:
             await db.opened(self.plan_for_constants)
@@ -383,13 +384,14 @@ class PostgresBase(SqlBase):
 
     def _among(self, column: str, values: Sequence[Any], kind: str = "text",
                ) -> tuple[str, list[Any]]:
-        """See `SqlBase._among`: `column = ANY(array)`."""
+        """PostgreSQL's condition: `column = ANY(array)`, one parameter whatever the count."""
         return f"{column} = ANY(?::{kind}[])", [list(values)]
 
     async def _insert_many(self, db: SqlConnection, insert: str, row: str,
                            rows: Sequence[tuple[Any, ...]], rest: str = "",
                            types: Sequence[str] = ()) -> None:
-        """See `SqlBase._insert_many`: one `INSERT ... SELECT * FROM unnest(arrays)`."""
+        """Insert the rows in one `INSERT ... SELECT * FROM unnest(arrays)` when `types`
+        names every column (else as `SqlBase._insert_many` does)."""
         if not rows:
             return
         if len(types) != len(rows[0]) or row.count("?") != len(types):
@@ -413,8 +415,8 @@ class PostgresBase(SqlBase):
         return {(str(row[0]), str(row[1])) for row in rows}
 
     async def _turn(self, db: SqlConnection, *keys: str) -> None:
-        """See `SqlBase._turn`: one transaction-scoped advisory lock per key, in order
-        (with the BEGIN, when nothing was sent yet: one round trip for both)."""
+        """Take one transaction-scoped advisory lock per key, in order (with the BEGIN, when
+        nothing was sent yet: one round trip for both)."""
         numbers = sorted({turn_key(key) for key in keys})
         if not numbers:
             return
@@ -454,8 +456,8 @@ class PostgresBase(SqlBase):
                 raise StorageError(f"PostgreSQL did not commit ({status})")
 
     async def _read(self, sql: str, parameters: Params = ()) -> list[Any]:
-        """See `SqlBase._read`: one statement, which sees one snapshot by itself, so no
-        BEGIN and COMMIT around it (one round trip instead of three)."""
+        """Read with one statement, which sees one snapshot by itself, so no BEGIN and
+        COMMIT around it (one round trip instead of three)."""
         text, spec, _ = translate(sql)
         async with self._connection() as conn:
             return list(await conn.fetch(text, *_arguments(spec, parameters)))

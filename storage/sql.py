@@ -262,8 +262,8 @@ class SqlBase:
         raise NotImplementedError
 
     async def preflight(self) -> None:
-        """See `Storage.preflight`. The oldest and the newest stored value of each
-        encrypted column are tried, in one read: enough to tell a database made with
+        """Try the oldest and the newest stored value of each encrypted column, in one
+        read, after refusing a newer schema: enough to tell a database made with
         another key, or one whose old key was dropped before `coprod rotate-key`
         finished, and cheap at start (each is one step along the primary key)."""
         async with self._transaction(write=False) as db:

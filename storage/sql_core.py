@@ -396,8 +396,9 @@ class SqlCore(SqlBase):
     # ---- platform request claims -----------------------------------------------------
 
     async def claim_request(self, digest: str, now: datetime, until: datetime) -> bool:
-        """See `Storage.claim_request`. Requests that arrive together are claimed together
-        in one transaction (a burst of button presses waits for one commit, not one each)."""
+        """Claim a request's digest for exactly one caller, batching the requests that
+        arrive together into one transaction (a burst of button presses waits for one
+        commit, not one each)."""
         batch: GroupCommit[tuple[str, int, int], bool] | None = getattr(
             self, "_request_batch", None)
         if batch is None:

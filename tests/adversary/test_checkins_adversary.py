@@ -35,6 +35,7 @@ from storage.interface import Storage
 from tests.adversary.observe import Place
 from tests.adversary.observe import Watcher
 from tests.adversary.observe import rows_of
+from tests.scheduled import at
 
 WREN_NOTE = "NOTE-wren: I dread the Tuesday meetings"
 YARROW_NOTE = "NOTE-yarrow: please call me after work"
@@ -70,9 +71,7 @@ async def test_adversary_checkin_notes_and_one_to_ones_wal_replay_xmin(
     await bot.run("corabel", "/help")  # the bot now knows her as a facilitator
     for who in ("wrenna", "yarrowby"):
         await bot.run(who, "/checkin on")
-    clock.advance(MONDAY_10 - clock.now())
-    await bot.app.scheduler.run_due()
-    await bot.settle()
+    await at(bot, clock, MONDAY_10)
     watcher = Watcher(storage, key)
 
     # Wren: "Not so good", then a private note. Nobody is told.

@@ -37,9 +37,9 @@ from tests.adversary.forensics import spearman
 from tests.adversary.observe import Sight
 from tests.adversary.observe import Watcher
 from tests.adversary.observe import rows_of
-from tests.feedback.helpers import at
 from tests.feedback.helpers import send
 from tests.feedback.helpers import start
+from tests.scheduled import at
 
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)  # London's midnight in winter is UTC's
 FIRST_DAY = 32

@@ -50,6 +50,7 @@ from tests.backends import need_postgres
 from tests.backends import postgres_schema
 from tests.backends import postgres_url
 from tests.campaigns.recorder import RecordedProcess
+from tests.campaigns.recorder import reply_words
 from tests.campaigns.recorder import stop_all
 from tests.campaigns.recorder import wait_sent
 from tests.campaigns.recorder import write_config
@@ -75,12 +76,8 @@ def _actor(name: str) -> dict[str, Any]:
     return {"id": WRITERS[name], "name": name.title(), "roles": [], "admin": False}
 
 
-def _text(reply: dict[str, Any]) -> str:
-    return " ".join(str(m.get("text", "")) for m in reply.get("messages") or [])
-
-
 def _feedback(bot: RecordedProcess, who: str, words: str) -> str:
-    return _text(bot.wait_reply(bot.send(
+    return reply_words(bot.wait_reply(bot.send(
         "form", actor=_actor(who), form_id="feedback.send",
         values={"message": words, "topic": "", "audience": "group"})))
 
@@ -151,7 +148,7 @@ async def test_what_the_processes_share_links_no_member_to_feedback_or_vote(
             live.callback(stop_all, bots)
             for bot in bots:
                 bot.start()
-            made = _text(one.wait_reply(one.send(
+            made = reply_words(one.wait_reply(one.send(
                 "command", actor="carol",
                 text='/poll question="Which day?" options="Mon|Tue|Wed" closes=1d')))
             assert "Your poll will be posted" in made

@@ -245,6 +245,11 @@ class RecordedProcess:
             time.sleep(0.01)
 
 
+def reply_words(reply: dict[str, Any]) -> str:
+    """What an answer line says: its messages' texts, joined by spaces."""
+    return " ".join(str(m.get("text", "")) for m in reply.get("messages") or [])
+
+
 def all_deliveries(processes: Iterable[RecordedProcess]) -> list[dict[str, Any]]:
     """Every send recorded by every run of these processes."""
     return [line for p in processes for run in p.runs for line in read_lines(run.deliveries)]

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from datetime import timedelta
 
 from adapters.memory import MemoryBot
 from bot.clock import FakeClock
 from bot.messages import DestinationKind
 from bot.messages import Message
-
-
-async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> int:
-    """Move the clock to `when`, fire what is due, and send what that stored."""
-    clock.advance(when - clock.now())
-    fired = await bot.app.scheduler.run_due()
-    await bot.settle()
-    return fired
 
 
 async def sweep(bot: MemoryBot, clock: FakeClock, delta: timedelta) -> int:

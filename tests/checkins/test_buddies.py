@@ -17,8 +17,8 @@ from bot.features.buddies.feature import Buddies
 from bot.features.buddies.pairing import pairs_in
 from bot.messages import DestinationKind
 from scheduler import Firing
-from tests.checkins.helpers import at
 from tests.checkins.helpers import channel_posts
+from tests.scheduled import at
 
 PEOPLE = ["alice", "bob", "dina", "ezra", "gus"]
 

@@ -24,11 +24,11 @@ from bot.features.checkins.store import RequestStatus
 from bot.messages import Destination
 from bot.messages import DestinationKind
 from tests.checkins.conftest import MakeBot
-from tests.checkins.helpers import at
 from tests.checkins.helpers import buttons
 from tests.checkins.helpers import channel_posts
 from tests.checkins.helpers import press
 from tests.checkins.helpers import sweep
+from tests.scheduled import at
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 

@@ -25,8 +25,9 @@ from bot.i18n import speaking
 from bot.i18n import tr
 from bot.messages import DestinationKind
 from scheduler import Firing
-from tests.checkins.helpers import at
 from tests.checkins.helpers import press
+from tests.pseudo import pseudo_allowed
+from tests.scheduled import at
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 WELSH_ANSWERS = ["Da", "Iawn", "Ddim cystal", "Hoffwn i gael sgwrs un-i-un",
@@ -160,33 +161,27 @@ def test_dates_and_days_in_welsh() -> None:
 def test_words_fit_the_platforms(language: str) -> None:
     """Form titles (Slack: 24), labels (Discord: 45), buttons (75 and 80) and command
     descriptions (Discord: 100) fit as they are."""
-    from bot.i18n import allow_pseudo
-
-    allow_pseudo()
-    try:
-        with speaking(language):
-            assert len(tr(checkins.CHECKIN_NOTE_TITLE)) <= 24
-            for label in (checkins.N_("How are things going?"), checkins.CHECKIN_NOTE_FIELD,
-                          checkins.CHECKIN_REPLY_FIELD):
-                assert len(tr(label)) <= 45, tr(label)
-            for button in (checkins.CHECKIN_NOTE_BUTTON, checkins.N_("Switch check-ins on"),
-                           checkins.N_("Switch check-ins off"), checkins.N_("Start again now"),
-                           checkins.N_("Mark arranged"),
-                           checkins.N_("Mark done"), checkins.CHECKIN_SEND,
-                           *checkins.CHECKIN_ANSWER_WORDS.values()):
-                assert len(tr(button)) <= 75, tr(button)
-            for option in (checkins.N_("weekly, fortnightly or monthly"),
-                           checkins.N_("which day of the week"),
-                           checkins.N_("quiet hours, like 22:00-08:00, or none"),
-                           checkins.N_("the day to start again, like 2026-12-31 or next Monday"),
-                           checkins.N_("their facilitator, or none to clear"),
-                           checkins.N_("how many days back (whole weeks are shown)"),
-                           buddies.N_("who not to be paired with"),
-                           buddies.N_("yes to take them off your list")):
-                assert len(tr(option)) <= 100, tr(option)
-            assert len(checkins.one_to_one_reply_title("A" * 60)) <= 45
-    finally:
-        allow_pseudo(False)
+    with pseudo_allowed(), speaking(language):
+        assert len(tr(checkins.CHECKIN_NOTE_TITLE)) <= 24
+        for label in (checkins.N_("How are things going?"), checkins.CHECKIN_NOTE_FIELD,
+                      checkins.CHECKIN_REPLY_FIELD):
+            assert len(tr(label)) <= 45, tr(label)
+        for button in (checkins.CHECKIN_NOTE_BUTTON, checkins.N_("Switch check-ins on"),
+                       checkins.N_("Switch check-ins off"), checkins.N_("Start again now"),
+                       checkins.N_("Mark arranged"),
+                       checkins.N_("Mark done"), checkins.CHECKIN_SEND,
+                       *checkins.CHECKIN_ANSWER_WORDS.values()):
+            assert len(tr(button)) <= 75, tr(button)
+        for option in (checkins.N_("weekly, fortnightly or monthly"),
+                       checkins.N_("which day of the week"),
+                       checkins.N_("quiet hours, like 22:00-08:00, or none"),
+                       checkins.N_("the day to start again, like 2026-12-31 or next Monday"),
+                       checkins.N_("their facilitator, or none to clear"),
+                       checkins.N_("how many days back (whole weeks are shown)"),
+                       buddies.N_("who not to be paired with"),
+                       buddies.N_("yes to take them off your list")):
+            assert len(tr(option)) <= 100, tr(option)
+        assert len(checkins.one_to_one_reply_title("A" * 60)) <= 45
 
 
 def test_the_chart_draws_welsh_words() -> None:

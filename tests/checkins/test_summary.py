@@ -13,9 +13,9 @@ from adapters.memory import reply_text
 from bot import catalog
 from bot.clock import FakeClock
 from bot.features.checkins import wording as checkins_wording
-from tests.checkins.helpers import at
 from tests.checkins.helpers import channel_posts
 from tests.checkins.helpers import press
+from tests.scheduled import at
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 NEXT_WEEK = MONDAY_10 + timedelta(days=7)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from adapters.memory import MemoryAdapter
 from adapters.memory import MemoryBot
 from adapters.memory import reply_text
@@ -88,14 +86,6 @@ async def settle_fully(bot: MemoryBot) -> None:
     await bot.settle()
 
 
-async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> int:
-    """Move the clock, fire what is due, and send what that stored."""
-    clock.advance(when - clock.now())
-    fired = await bot.app.scheduler.run_due()
-    await settle_fully(bot)
-    return fired
-
-
-__all__ = ["DEPUTY", "FORM", "LEADS_CHANNEL", "LEAD_ROLE", "ack_button", "at",
+__all__ = ["DEPUTY", "FORM", "LEADS_CHANNEL", "LEAD_ROLE", "ack_button",
            "channels_used", "config", "dm_users", "everything_sent_to", "make_bot",
            "raise_concern", "ref_of", "reply_text", "settle_fully"]

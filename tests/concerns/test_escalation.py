@@ -18,13 +18,13 @@ from scheduler import Firing
 from storage.interface import Storage
 from tests.concerns.helpers import DEPUTY
 from tests.concerns.helpers import LEADS_CHANNEL
-from tests.concerns.helpers import at
 from tests.concerns.helpers import config
 from tests.concerns.helpers import dm_users
 from tests.concerns.helpers import make_bot
 from tests.concerns.helpers import raise_concern
 from tests.concerns.helpers import ref_of
 from tests.concerns.helpers import settle_fully
+from tests.scheduled import at
 
 
 def escalations_to(bot: MemoryBot, user: str) -> int:

@@ -24,11 +24,11 @@ from bot.i18n import tr
 from storage.interface import Storage
 from tests.concerns.helpers import DEPUTY
 from tests.concerns.helpers import LEADS_CHANNEL
-from tests.concerns.helpers import at
 from tests.concerns.helpers import config
 from tests.concerns.helpers import make_bot
 from tests.concerns.helpers import raise_concern
 from tests.concerns.helpers import settle_fully
+from tests.scheduled import at
 
 SECRET = "Bob pushed me on the stairs"
 

@@ -34,12 +34,12 @@ from storage.interface import Storage
 from tests.concerns.helpers import DEPUTY
 from tests.concerns.helpers import LEAD_ROLE
 from tests.concerns.helpers import LEADS_CHANNEL
-from tests.concerns.helpers import at
 from tests.concerns.helpers import config
 from tests.concerns.helpers import dm_users
 from tests.concerns.helpers import everything_sent_to
 from tests.concerns.helpers import raise_concern
 from tests.concerns.helpers import settle_fully
+from tests.scheduled import at
 
 SECRET = "She shouted at a new member after the session"
 DECLARATIONS = ("config", "role", "registered")

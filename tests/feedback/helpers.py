@@ -9,7 +9,6 @@ from datetime import timedelta
 from adapters.memory import MemoryBot
 from adapters.memory import reply_text
 from bot.app import App
-from bot.clock import FakeClock
 from bot.features.feedback import package as feedback
 from bot.features.feedback.digests import FeedbackHost
 from bot.features.feedback.store import Audience
@@ -33,14 +32,6 @@ async def start(bot: MemoryBot) -> None:
         feature = bot.app.features[name]
         assert feature.start is not None
         await feature.start()
-
-
-async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> int:
-    """Move the clock to `when`, fire what is due, and send what that stored."""
-    clock.advance(when - clock.now())
-    fired = await bot.app.scheduler.run_due()
-    await bot.settle()
-    return fired
 
 
 async def reviewed_since_yesterday(app: App) -> None:
@@ -72,5 +63,5 @@ def texts(messages: list[Message]) -> list[str]:
     return [m.text for m in messages]
 
 
-__all__ = ["at", "close_the_poll", "feedback_host", "reply_text", "reviewed_since_yesterday",
+__all__ = ["close_the_poll", "feedback_host", "reply_text", "reviewed_since_yesterday",
            "send", "start", "texts"]

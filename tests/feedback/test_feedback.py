@@ -31,11 +31,11 @@ from bot.messages import Message
 from bot.text import plain_channels
 from scheduler import Firing
 from storage.interface import Storage
-from tests.feedback.helpers import at
 from tests.feedback.helpers import feedback_host
 from tests.feedback.helpers import send
 from tests.feedback.helpers import start
 from tests.feedback.helpers import texts
+from tests.scheduled import at
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -20,8 +20,8 @@ from bot.features.polls.feature import Polls
 from bot.outbox import DeliveryStatus
 from storage.ballot_box import BallotBox
 from storage.crypto import FieldCipher
-from tests.feedback.helpers import at
 from tests.feedback.helpers import start
+from tests.scheduled import at
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -21,9 +21,9 @@ from bot.features.feedback.feature import ANSWER_FIELDS
 from bot.features.feedback.feature import send_fields
 from bot.i18n import speaking
 from bot.i18n import tr
-from tests.feedback.helpers import at
 from tests.feedback.helpers import send
 from tests.feedback.helpers import start
+from tests.scheduled import at
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -20,7 +20,6 @@ from bot.config import Config
 from bot.errors import UserError
 from bot.features.agreement.package import AGREEMENT_SHOW_BUTTON
 from bot.i18n import PSEUDO
-from bot.i18n import allow_pseudo
 from bot.i18n import speaking
 from bot.i18n import tr
 from bot.messages import Form
@@ -32,6 +31,7 @@ from bot.messages import message_to_dict
 from bot.privacy import export_language
 from bot.privacy import export_titles
 from tests.console_helpers import run_script
+from tests.pseudo import pseudo_allowed
 
 
 @pytest.mark.parametrize(("typed", "meaning"), [
@@ -142,16 +142,13 @@ async def test_the_consoles_form_lines_are_all_translated(tmp_path: Path) -> Non
     one that bypassed the catalog. Field keys, controls and names are typed as they are."""
     from tests.i18n.test_pseudo import english_words
 
-    allow_pseudo()
-    try:
+    with pseudo_allowed():
         script = (f"/language {PSEUDO}\n/poll\nQ?\nA\nB\n\n\n\nmaybe\n:cancel\nhello there\n"
                   ":help\n:who\n:nope\n:in updates\n:say\n:dm\n:say hi\n:in general\n"
                   ":press Nothing\n:pick\n:form\n:role alice\n:role alice helper\n"
                   ":unrole alice helper\n:admin alice\n:as\n:as z!\n:join\n"
                   ":report x\n:report 99\n:as alice\n")
         out = (await run_script(Config(database=str(tmp_path / "qps.db")), script)).out
-    finally:
-        allow_pseudo(False)
     said = out.split(f"> /language {PSEUDO}\n", 1)[1].splitlines()
     prompt_or_bot = re.compile(r"^(\w+ in (\S+|DM with coprod)>|\[[^\]]+\] coprod:)")
     notes = [line for line in said if line.strip() and not prompt_or_bot.match(line)]
@@ -172,17 +169,13 @@ async def test_the_consoles_form_lines_are_all_translated(tmp_path: Path) -> Non
 def test_adapter_words_fit_the_platforms_in_every_language(language: str) -> None:
     """Slack's modal title, submit and close hold 24 characters; buttons 75 (Slack) and
     80 (Discord)."""
-    allow_pseudo()
-    try:
-        with speaking(language):
-            for title in (catalog.SLACK_FORM_DONE_TITLE, catalog.SLACK_CLOSE,
-                          catalog.SLACK_CANCEL, catalog.FORM_SEND):
-                assert len(tr(title)) <= 24, tr(title)
-            for label in (catalog.DISCORD_CONTINUE, catalog.DISCORD_TRY_AGAIN,
-                          catalog.DISCORD_OPEN_FORM, AGREEMENT_SHOW_BUTTON):
-                assert len(tr(label)) <= 75, tr(label)
-    finally:
-        allow_pseudo(False)
+    with pseudo_allowed(), speaking(language):
+        for title in (catalog.SLACK_FORM_DONE_TITLE, catalog.SLACK_CLOSE,
+                      catalog.SLACK_CANCEL, catalog.FORM_SEND):
+            assert len(tr(title)) <= 24, tr(title)
+        for label in (catalog.DISCORD_CONTINUE, catalog.DISCORD_TRY_AGAIN,
+                      catalog.DISCORD_OPEN_FORM, AGREEMENT_SHOW_BUTTON):
+            assert len(tr(label)) <= 75, tr(label)
 
 
 def test_slacks_done_view_is_in_the_language_of_what_it_says() -> None:

@@ -14,9 +14,9 @@ from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.features.feedback import wording
 from bot.i18n import speaking
-from tests.feedback.helpers import at
 from tests.feedback.helpers import send
 from tests.feedback.helpers import start
+from tests.scheduled import at
 
 MONDAY_5PM = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 

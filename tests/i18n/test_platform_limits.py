@@ -39,7 +39,6 @@ from bot.app import App
 from bot.config import Config
 from bot.i18n import PSEUDO
 from bot.i18n import Text
-from bot.i18n import allow_pseudo
 from bot.i18n import speaking
 from bot.i18n import tr
 from bot.messages import Button
@@ -56,11 +55,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _DECLARED = re.compile(r"(BUTTON|TITLE|_SAVE$|_START$|_SEND$|_ADD$|_CHANGE$|_DISCARD$)")
 
 
-@pytest.fixture(autouse=True)
-def pseudo() -> Iterator[None]:
-    allow_pseudo()
-    yield
-    allow_pseudo(False)
+pytestmark = pytest.mark.usefixtures("pseudo")
 
 
 class Cuts:

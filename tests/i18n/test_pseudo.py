@@ -21,7 +21,6 @@ from adapters.memory import reply_text
 from bot.app import App
 from bot.config import Config
 from bot.i18n import PSEUDO
-from bot.i18n import allow_pseudo
 from bot.i18n import speaking
 from bot.i18n import tr
 from bot.settings import setting_keys
@@ -49,11 +48,7 @@ NOT_SENTENCES = frozenset(
      "Facilitator", "DSL"})
 
 
-@pytest.fixture(autouse=True)
-def pseudo() -> Iterator[None]:
-    allow_pseudo()
-    yield
-    allow_pseudo(False)
+pytestmark = pytest.mark.usefixtures("pseudo")
 
 
 def english_words(text: str, allowed: frozenset[str]) -> list[str]:

@@ -4,7 +4,6 @@ platform's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -12,14 +11,8 @@ import pytest
 from adapters.memory import MemoryBot
 from adapters.memory import reply_text
 from bot.i18n import PSEUDO
-from bot.i18n import allow_pseudo
 
-
-@pytest.fixture(autouse=True)
-def pseudo() -> Iterator[None]:
-    allow_pseudo()
-    yield
-    allow_pseudo(False)
+pytestmark = pytest.mark.usefixtures("pseudo")
 
 
 async def test_saved_follows_the_group_only_for_who_reads_the_groups(bot: MemoryBot) -> None:

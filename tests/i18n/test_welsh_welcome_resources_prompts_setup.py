@@ -20,12 +20,12 @@ from bot.features.resources import wording as resource_words
 from bot.features.setup import wording as setup_words
 from bot.features.welcome import wording as welcome_words
 from bot.i18n import PSEUDO
-from bot.i18n import allow_pseudo
 from bot.i18n import speaking
 from bot.i18n import tr
 from bot.text import channel_ref
 from scheduler import Firing
 from tests.agreement.helpers import join
+from tests.pseudo import pseudo_allowed
 
 ADDED = {
     0: "Wedi ychwanegu. Does dim ysgogiadau ar y rhestr;",
@@ -186,31 +186,27 @@ async def test_platform_limits_hold(bot: MemoryBot, language: str) -> None:
     more included; in English and Welsh, form titles fit Slack's 24, form labels
     Discord's 45 and descriptions Discord's 100 (where the English fits: the adapters cut
     what does not, with "…")."""
-    allow_pseudo()
-    try:
-        with speaking(language):
-            for button in (welcome_words.N_("Yes, check in with me"),
-                           welcome_words.N_("Yes, find me a buddy")):
-                assert len(tr(button)) <= 75, tr(button)
-            if language == PSEUDO:
-                return
-            for title in (welcome_words.N_("The group's welcome"), welcome_words.N_("Save"),
-                          resource_words.N_("Share a resource"),
-                          resource_words.N_("Add")):
-                assert len(tr(title)) <= 24, tr(title)
-            for label in (welcome_words.N_("What the group is for, in your own "
-                                           "words"), resource_words.RESOURCE_FIELD_TITLE,
-                          resource_words.RESOURCE_FIELD_LINK, resource_words.RESOURCE_FIELD_TEXT,
-                          resource_words.RESOURCE_FIELD_TAGS):
-                assert len(tr(label)) <= 45, tr(label)
-            for name in ("welcome", "resources", "prompts", "setup"):
-                for spec in bot.app.features[name].commands:
-                    texts = [(spec.name, spec.description),
-                             *((o.name, o.description) for o in spec.options)]
-                    for what, text in texts:
-                        # /setup's description and its enable= option are over the limit
-                        # in English already: their Welsh is no longer than the English.
-                        limit = max(100, len(str.__str__(text)))
-                        assert len(tr(text)) <= limit, (spec.name, what, tr(text))
-    finally:
-        allow_pseudo(False)
+    with pseudo_allowed(), speaking(language):
+        for button in (welcome_words.N_("Yes, check in with me"),
+                       welcome_words.N_("Yes, find me a buddy")):
+            assert len(tr(button)) <= 75, tr(button)
+        if language == PSEUDO:
+            return
+        for title in (welcome_words.N_("The group's welcome"), welcome_words.N_("Save"),
+                      resource_words.N_("Share a resource"),
+                      resource_words.N_("Add")):
+            assert len(tr(title)) <= 24, tr(title)
+        for label in (welcome_words.N_("What the group is for, in your own "
+                                       "words"), resource_words.RESOURCE_FIELD_TITLE,
+                      resource_words.RESOURCE_FIELD_LINK, resource_words.RESOURCE_FIELD_TEXT,
+                      resource_words.RESOURCE_FIELD_TAGS):
+            assert len(tr(label)) <= 45, tr(label)
+        for name in ("welcome", "resources", "prompts", "setup"):
+            for spec in bot.app.features[name].commands:
+                texts = [(spec.name, spec.description),
+                         *((o.name, o.description) for o in spec.options)]
+                for what, text in texts:
+                    # /setup's description and its enable= option are over the limit
+                    # in English already: their Welsh is no longer than the English.
+                    limit = max(100, len(str.__str__(text)))
+                    assert len(tr(text)) <= limit, (spec.name, what, tr(text))

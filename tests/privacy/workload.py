@@ -29,6 +29,7 @@ from bot.features.feedback.store import Audience
 from bot.messages import Destination
 from bot.messages import Message
 from scheduler import Firing
+from tests.scheduled import at
 
 ALICE = "U-alice"
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
@@ -111,9 +112,7 @@ async def fill(bot: MemoryBot, clock: FakeClock) -> Filled:
     # A check-in, answered "Not so good" with a private note, then the one-to-one it
     # offers: a request.
     await bot.run("alice", "/checkin on")
-    clock.advance(MONDAY_10 - clock.now())
-    await bot.app.scheduler.run_due()
-    await bot.settle()
+    await at(bot, clock, MONDAY_10)
     checkin = next(m for m in people.sent_to_dm("alice")
                    if m.text.startswith("**How are things going"))
     await press(bot, "alice", checkin, "Not so good", channel=None)

@@ -17,36 +17,23 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from storage.crypto import FieldCipher
 from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.backends import need_postgres
-from tests.backends import postgres_schema
-from tests.backends import postgres_url
 from tests.campaigns.recorder import RecordedProcess
 from tests.campaigns.recorder import read_lines
+from tests.campaigns.recorder import reply_words
 from tests.campaigns.recorder import stop_all
 from tests.campaigns.recorder import wait_sent
 from tests.campaigns.recorder import write_config
 
 FEEDBACK_FORM = "feedback.send"
-
-
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
-    """A PostgreSQL URL whose search path is a fresh schema, dropped afterwards."""
-    need_postgres()
-    async with postgres_schema() as schema:
-        yield f"{postgres_url()}?search_path={schema}"
 
 
 async def _migrated(database: str, key: str) -> None:
@@ -65,12 +52,8 @@ def _bots(tmp_path: Path, database: str, key: str, names: list[str],
                             env={"COPROD_DATABASE_URL": database}) for name in names]
 
 
-def _text(reply: dict[str, Any]) -> str:
-    return " ".join(str(m.get("text", "")) for m in reply.get("messages") or [])
-
-
 def _feedback(bot: RecordedProcess, who: str, words: str) -> str:
-    return _text(bot.wait_reply(bot.send(
+    return reply_words(bot.wait_reply(bot.send(
         "form", actor=who, form_id=FEEDBACK_FORM,
         values={"message": words, "topic": "", "audience": "group"})))
 
@@ -101,7 +84,7 @@ async def test_the_daily_feedback_limit_holds_whichever_process_a_member_reaches
 
 def _vote(bot: RecordedProcess, who: str, button: list[str]) -> str:
     _label, action, value = button
-    return _text(bot.wait_reply(bot.send("press", actor=who, action=action, value=value)))
+    return reply_words(bot.wait_reply(bot.send("press", actor=who, action=action, value=value)))
 
 
 async def test_an_anonymous_vote_is_changed_through_any_live_process(
@@ -113,7 +96,7 @@ async def test_an_anonymous_vote_is_changed_through_any_live_process(
     try:
         first.start()
         second.start()
-        made = _text(first.wait_reply(first.send(
+        made = reply_words(first.wait_reply(first.send(
             "command", actor="carol",
             text='/poll question="Which day?" options="Mon|Tue|Wed" closes=1d')))
         assert "Your poll will be posted" in made
@@ -165,7 +148,7 @@ async def test_a_checkin_switched_on_through_one_process_is_sent_once_by_any(
         day = due.strftime("%A").lower()
         for line in (f"/checkin set cadence=weekly day={day} time={due:%H:%M} timezone=UTC",
                      "/checkin on"):
-            answer = _text(first.wait_reply(first.send("command", actor="alice", text=line)))
+            answer = reply_words(first.wait_reply(first.send("command", actor="alice", text=line)))
             assert "check-in" in answer.lower(), answer
         # The first process is frozen through the due time: only the other can send it.
         assert first.current.pid

@@ -19,22 +19,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.outbox import DeliveryStatus
 from storage.crypto import FieldCipher
 from storage.crypto import generate_key
 from storage.factory import open_storage
-from tests.backends import need_postgres
-from tests.backends import postgres_schema
-from tests.backends import postgres_url
 from tests.campaigns.recorder import RecordedProcess
 from tests.campaigns.recorder import read_lines
 from tests.campaigns.recorder import reminder_meeting_id
@@ -50,14 +44,6 @@ LEASE_SECONDS = 10
 START_MARGIN = timedelta(seconds=15)
 SPREAD = timedelta(seconds=2)
 WAIT_SECONDS = 90.0
-
-
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
-    """A PostgreSQL URL whose search path is a fresh schema, dropped afterwards."""
-    need_postgres()
-    async with postgres_schema() as schema:
-        yield f"{postgres_url()}?search_path={schema}"
 
 
 def _start_bots(tmp_path: Path, database: str, key: str, ledger: Path,

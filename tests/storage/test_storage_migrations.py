@@ -20,7 +20,7 @@ from storage.interface import StorageError
 from storage.migrations import LATEST_VERSION
 from storage.migrations import all_migrations
 from storage.migrations import pending
-from storage.migrations import postgres_sql
+from storage.schema import postgres_sql
 from storage.sqlite import SqliteStorage
 from storage.sqlite import to_micros
 from tests.backends import another_handle

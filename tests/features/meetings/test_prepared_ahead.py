@@ -20,6 +20,7 @@ from tests.features.meetings.conftest import press
 from tests.features.meetings.conftest import run_due
 from tests.features.meetings.conftest import schedule
 from tests.features.meetings.conftest import start_bot
+from tests.scheduled import at
 
 pytestmark = pytest.mark.backends
 
@@ -46,12 +47,6 @@ async def retitle(bot: MemoryBot, title: str) -> None:
     values["title"] = title
     checked = await bot.submit("alice", opened.form.form_id, values, state=opened.form.state)
     await press(bot, "alice", checked.messages[0], "Save meeting")
-
-
-async def at(bot: MemoryBot, clock: FakeClock, when: datetime) -> None:
-    """Move the clock to `when`, fire what is due and send what is deliverable."""
-    clock.advance(when - clock.now())
-    await run_due(bot)
 
 
 async def prepared(bot: MemoryBot, clock: FakeClock) -> None:
