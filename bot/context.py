@@ -43,24 +43,15 @@ class Running(Protocol):
 
 
 class Services(Running, Protocol):
-    """What a handler's context reaches of the running bot (the app implements it; a
-    protocol, so that nothing a feature imports depends on the app itself)."""
+    """What a handler's context reaches of the running bot: the database, the whole
+    checked config, every group's settings, and who holds a role and people's names as
+    the platform says (the app implements it; a protocol, so that nothing a feature
+    imports depends on the app itself)."""
 
-    @property
-    def storage(self) -> Storage:
-        """The database."""
-
-    @property
-    def config(self) -> Config:
-        """The whole checked config."""
-
-    @property
-    def settings(self) -> SettingsBook:
-        """Every group's settings."""
-
-    @property
-    def people(self) -> PeopleBook:
-        """Who holds a role, and people's names, as the platform says."""
+    storage: Storage
+    config: Config
+    settings: SettingsBook
+    people: PeopleBook
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""

@@ -45,28 +45,19 @@ class Readable(Protocol):
 
 
 class Watched(Protocol):
-    """What the checks read of the running bot (the app, which the health server holds).
-    Declared here, so this core module imports neither the app nor any feature."""
+    """What the checks read of the running bot (the app, which the health server holds):
+    the database, the platform connection, the timers, the clock, whether deliveries are
+    sent, and the features. Declared here, so this core module imports neither the app
+    nor any feature."""
 
-    @property
-    def storage(self) -> Storage:
-        """The database."""
-
-    @property
-    def connection(self) -> Connection:
-        """Whether the platform is connected."""
-
-    @property
-    def scheduler(self) -> Scheduler:
-        """The timers."""
+    storage: Storage
+    connection: Connection
+    scheduler: Scheduler
+    clock: Clock
 
     @property
     def delivering(self) -> bool:
         """Whether the delivery dispatcher runs."""
-
-    @property
-    def clock(self) -> Clock:
-        """The bot's clock."""
 
     @property
     def features(self) -> Mapping[str, Readable]:
