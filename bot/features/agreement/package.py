@@ -1,9 +1,11 @@
 """The agreement's declaration: what the registry lists, and what other features may use
-(`AGREEMENT_SHOW_BUTTON`, which the welcome offers)."""
+(`AGREEMENT_SHOW_BUTTON` and `SHOW_ACTION`: the button that shows the agreement, which
+the welcome offers)."""
 
 from __future__ import annotations
 
 from bot.features.agreement.config import AgreementConfig
+from bot.features.agreement.feature import SHOW_ACTION
 from bot.features.agreement.feature import build
 from bot.features.agreement.wording import AGREEMENT_EXPORT_TITLES
 from bot.features.agreement.wording import AGREEMENT_SHOW_BUTTON
@@ -13,4 +15,4 @@ PACKAGE = FeaturePackage("agreement", build, channel="updates_channel", config=A
                          export_titles=AGREEMENT_EXPORT_TITLES)
 """The agreement, as the registry lists it."""
 
-__all__ = ["AGREEMENT_SHOW_BUTTON", "PACKAGE", "build"]
+__all__ = ["AGREEMENT_SHOW_BUTTON", "PACKAGE", "SHOW_ACTION", "build"]

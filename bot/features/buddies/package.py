@@ -1,8 +1,10 @@
-"""The buddies feature's declaration: what the registry lists."""
+"""The buddies feature's declaration: what the registry lists, and what other features
+may use (`JOIN_ACTION`, the button that joins buddy pairing, which the welcome offers)."""
 
 from __future__ import annotations
 
 from bot.features.buddies.config import BuddiesConfig
+from bot.features.buddies.feature import JOIN_ACTION
 from bot.features.buddies.feature import build
 from bot.features.buddies.wording import BUDDIES_EXPORT_TITLES
 from bot.features.package import FeaturePackage
@@ -11,4 +13,4 @@ PACKAGE = FeaturePackage("buddies", build, config=BuddiesConfig,
                          export_titles=BUDDIES_EXPORT_TITLES)
 """The buddies feature, as the registry lists it."""
 
-__all__ = ["PACKAGE", "build"]
+__all__ = ["JOIN_ACTION", "PACKAGE", "build"]

@@ -1,10 +1,12 @@
 """The check-ins feature's declaration: what the registry lists, and what other
-features may use (`Facilitators`)."""
+features may use (`Facilitators`; `ON_ACTION`, the button that switches a member's
+check-ins on, which the welcome offers)."""
 
 from __future__ import annotations
 
 from bot.features.checkins.config import CheckinsConfig
 from bot.features.checkins.facilitators import Facilitators
+from bot.features.checkins.feature import ON_ACTION
 from bot.features.checkins.feature import build
 from bot.features.checkins.wording import CHECKINS_EXPORT_TITLES
 from bot.features.package import FeaturePackage
@@ -13,4 +15,4 @@ PACKAGE = FeaturePackage("checkins", build, config=CheckinsConfig,
                          export_titles=CHECKINS_EXPORT_TITLES)
 """The check-ins feature, as the registry lists it."""
 
-__all__ = ["PACKAGE", "CheckinsConfig", "Facilitators", "build"]
+__all__ = ["ON_ACTION", "PACKAGE", "CheckinsConfig", "Facilitators", "build"]

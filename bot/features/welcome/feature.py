@@ -19,6 +19,9 @@ from bot.context import Context
 from bot.features import Feature
 from bot.features import FormSpec
 from bot.features.agreement.package import AGREEMENT_SHOW_BUTTON
+from bot.features.agreement.package import SHOW_ACTION
+from bot.features.buddies.package import JOIN_ACTION
+from bot.features.checkins.package import ON_ACTION
 from bot.features.feedback.package import FeedbackConfig
 from bot.features.host import CoreHost
 from bot.features.welcome import wording
@@ -42,9 +45,6 @@ log = logging.getLogger(__name__)
 
 WELCOME_LIMIT = 2000
 EDIT_FORM = "welcome.edit"
-CHECKIN_ACTION = "checkin.on"
-BUDDY_ACTION = "buddy.join"
-SHOW_AGREEMENT_ACTION = "agreement.show"
 # What each switched-on feature lets a member do, in the order they are listed. The
 # welcome is short on purpose (a newcomer reads it on a phone): the rest is one command
 # away (/help, /agreement, /concern).
@@ -80,19 +80,19 @@ class Welcome:
         if "agreement" in features and "agreement" in self.host.features:
             versions = await self.host.store.agreement_versions(ctx.group_id)
             parts.append(wording.welcome_agreement(versions[-1].number if versions else None))
-            if versions and self._has_action(SHOW_AGREEMENT_ACTION):
-                buttons.append(Button(AGREEMENT_SHOW_BUTTON, SHOW_AGREEMENT_ACTION))
+            if versions and self._has_action(SHOW_ACTION):
+                buttons.append(Button(AGREEMENT_SHOW_BUTTON, SHOW_ACTION))
         concern_command = self.host.registry.get("concern") is not None
         parts.append(wording.welcome_concerns([neutralise(r) for r in settings.lead_roles],
                                               concern_command and "concerns" in features))
         can_do = [words for name, words in _CAN_DO
                   if name in features and name in self.host.features]
-        checkins = "checkins" in features and self._has_action(CHECKIN_ACTION)
-        buddies = "buddies" in features and self._has_action(BUDDY_ACTION)
+        checkins = "checkins" in features and self._has_action(ON_ACTION)
+        buddies = "buddies" in features and self._has_action(JOIN_ACTION)
         if checkins:
-            buttons.append(Button(N_("Yes, check in with me"), CHECKIN_ACTION, "on"))
+            buttons.append(Button(N_("Yes, check in with me"), ON_ACTION, "on"))
         if buddies:
-            buttons.append(Button(N_("Yes, find me a buddy"), BUDDY_ACTION, "on"))
+            buttons.append(Button(N_("Yes, find me a buddy"), JOIN_ACTION, "on"))
         parts.append(wording.welcome_can_do(can_do, checkins, buddies))
         return Message("\n\n".join(parts), buttons=tuple(buttons))
 
