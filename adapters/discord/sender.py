@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Coroutine
 from dataclasses import replace
 from typing import Any
+from typing import TypeVar
 
 import discord
 
@@ -36,6 +37,8 @@ READY_WAIT_SECONDS = 30.0
 SEND_TIMEOUT_SECONDS = 90.0
 MAX_NONCE = 25
 
+T = TypeVar("T")
+
 
 def nonce_for(key: str, part: int = 0) -> str:
     """A Discord nonce (at most 25 characters) from a delivery key and message part."""
@@ -51,14 +54,14 @@ class DiscordSender:
         self._ready = ready or asyncio.Event()
         self._servers = servers or Servers(client)
         self.send_timeout = SEND_TIMEOUT_SECONDS
-        self._posting: set[asyncio.Task[discord.Message]] = set()
+        self._posting: set[asyncio.Task[Any]] = set()
 
     async def send(self, destination: Destination, message: Message, key: str) -> str:
         """Send one message (split in parts if long); return "channel_id:message_id"."""
         await self._until_ready()
         try:
             async with asyncio.timeout(self.send_timeout):
-                return await self._send(destination, message, key)
+                return await self._to_its_end(self._send(destination, message, key))
         except DeliveryError:
             raise
         except Exception as exc:  # TimeoutError included: it becomes Transient
@@ -73,28 +76,28 @@ class DiscordSender:
         sent: discord.Message | None = None
         links = channel_links(server)
         for part, rendered in enumerate(render(message, role_ids, links)):
-            sent = await self._to_its_end(
-                channel.send(**rendered.kwargs(), nonce=nonce_for(key, part)))
+            sent = await channel.send(**rendered.kwargs(), nonce=nonce_for(key, part))
             if rendered.view is not None:
                 rendered.view.stop()  # presses are read from the custom id
         assert sent is not None
         return f"{sent.channel.id}:{sent.id}"
 
-    async def _to_its_end(self, post: Coroutine[Any, Any, discord.Message]) -> discord.Message:
-        """`post`, left to run to its end if `send_timeout` stops the wait for it: a
-        request cancelled inside discord.py's rate-limit bucket can leave that bucket
-        closed to every later request until a 30 s wait runs out, which shorter waits
-        never let happen. A post that lands late and its resend carry the same nonce:
-        Discord keeps one message."""
-        task = asyncio.ensure_future(post)
+    async def _to_its_end(self, work: Coroutine[Any, Any, T]) -> T:
+        """`work` (every request of one send: opening the DM, reading the server,
+        posting each part), left to run to its end if `send_timeout` stops the wait for
+        it: a request cancelled inside discord.py's rate-limit bucket can leave that
+        bucket closed to every later request until a 30 s wait runs out, which shorter
+        waits never let happen. A post that lands late and its resend carry the same
+        nonce: Discord keeps one message."""
+        task = asyncio.ensure_future(work)
         self._posting.add(task)
         task.add_done_callback(self._ended)
         return await asyncio.shield(task)
 
-    def _ended(self, task: asyncio.Task[discord.Message]) -> None:
+    def _ended(self, task: asyncio.Task[Any]) -> None:
         self._posting.discard(task)
         if not task.cancelled():
-            task.exception()  # read: a post nobody waits for any more fails quietly
+            task.exception()  # read: a send nobody waits for any more fails quietly
 
     async def _send_each(self, destination: Destination, message: Message, key: str) -> str:
         """Bots cannot open group DMs on Discord: each member gets the same direct

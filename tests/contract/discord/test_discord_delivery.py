@@ -109,6 +109,27 @@ async def test_sender_translates_errors(harness: Harness) -> None:
         await sender.send(to_alice, Message("hi"), "k5")
 
 
+async def test_a_send_cut_short_by_its_timeout_still_runs_to_its_end(harness: Harness) -> None:
+    """The send timeout stops the dispatcher's wait, never discord.py's requests: a
+    request cancelled inside discord.py's rate-limit bucket could leave the bucket closed
+    to every later request (every new direct message stalled). Here opening the DM is
+    held past the timeout; the send goes on to post once it is answered, and the
+    dispatcher's resend is answered by the nonce, so the member gets one message."""
+    fake = harness.fake
+    sender = harness.bot.sender  # type: ignore[union-attr]
+    sender.send_timeout = 0.2
+    held = fake.hold_next("POST", "/users/@me/channels")
+    to_bob = Destination.to_dm(fake.guild_id, fake.by_name["bob"])
+    with pytest.raises(Transient):
+        await sender.send(to_bob, Message("late, but once"), "k-late")
+    assert held.arrived.is_set()
+    held.release()
+    await fake.wait_for(lambda: fake.dms_to("bob"))
+    sender.send_timeout = 5.0
+    await sender.send(to_bob, Message("late, but once"), "k-late")
+    assert [m["content"] for m in fake.dms_to("bob")] == ["late, but once"]
+
+
 async def test_a_resend_with_the_same_key_is_dropped_by_the_nonce(harness: Harness) -> None:
     fake = harness.fake
     sender = harness.bot.sender  # type: ignore[union-attr]
