@@ -121,9 +121,13 @@ class GroupSettings:
     def privacy_problems(self) -> list[str]:
         """Settings that would let private things be seen publicly: a channel a feature
         declares private (the leads') must not be any other channel setting."""
-        return [key for key in private_channels()
-                if self.channel(key) and self.channel(key).casefold() in
-                {self.channel(other).casefold() for other in channel_keys() if other != key}]
+        out = []
+        for key in private_channels():
+            mine = self.channel(key).casefold()
+            if mine and any(self.channel(other).casefold() == mine
+                            for other in channel_keys() if other != key):
+                out.append(key)
+        return out
 
 
 def _check_timezone(value: Any) -> str:
