@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -54,6 +55,8 @@ from bot.feature_catalogue import installed_features
 from bot.settings import GroupSettings
 from bot.settings import SettingError
 from bot.settings import apply_settings
+from bot.settings import channel_keys
+from bot.settings import private_channels
 from bot.settings import settings_specs
 from storage.factory import check_database_setting
 from storage.factory import describe_database
@@ -450,14 +453,20 @@ def _missing_channels(where: str, missing: list[tuple[str, str]]) -> list[str]:
 
 
 def _group_problems(where: str, settings: GroupSettings) -> list[str]:
-    problems = []
-    if settings.privacy_problems():
-        problems.append(f"[{where}] leads_channel: must be private to the safeguarding "
-                        "leads, so it can't be the updates or feedback channel")
+    private = private_channels()
+    problems = [f"[{where}] {key}: must be private to {private[key]}, so it can't be the "
+                f"{_either(k.removesuffix('_channel') for k in channel_keys() if k != key)}"
+                " channel" for key in settings.privacy_problems()]
     if not settings.facilitator_roles:
         problems.append(f"[{where}] facilitator_roles: at least one role is needed, or "
                         "nobody could run /setup")
     return problems
+
+
+def _either(names: Iterable[str]) -> str:
+    """'a, b or c'."""
+    *rest, last = names
+    return f"{', '.join(rest)} or {last}" if rest else last
 
 
 def _check_table(section: str, body: Mapping[str, Any], checks: Mapping[str, Any],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,45 +38,96 @@ def feature_channels() -> dict[str, str]:
     return dict(installed_features().channels)
 
 
+class Channels(Mapping[str, str]):
+    """The channel settings the installed features bring, by key: immutable and
+    hashable, so that `GroupSettings` stays a value the core never has to edit when a
+    feature brings a channel of its own."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, str] | None = None) -> None:
+        self._values = dict(values or {})
+
+    def __getitem__(self, key: str) -> str:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._values.items()))
+
+    def __repr__(self) -> str:
+        return f"Channels({self._values!r})"
+
+    def merged(self, changes: Mapping[str, str]) -> Channels:
+        """These channels with some of them changed."""
+        return Channels({**self._values, **changes})
+
+
+def declared_channels() -> Channels:
+    """Each channel setting the installed features bring, at its declared default."""
+    return Channels({key: setting.default
+                     for key, setting in installed_features().channel_settings.items()})
+
+
+CORE_CHANNEL = "updates_channel"
+"""The one channel setting the core has itself; features bring the others."""
+
+
 @dataclass(frozen=True, slots=True)
 class GroupSettings:
-    """The settings in force for one group."""
+    """The settings in force for one group: the core's own as fields, and the channel
+    settings the features bring in `channels` (read them with `channel(key)`)."""
 
     group_id: str
     timezone: str = "Europe/London"
     updates_channel: str = "updates"
-    feedback_channel: str = "feedback"
-    leads_channel: str = "safeguarding-leads"
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
     lead_roles: tuple[str, ...] = ("Safeguarding lead",)
     features: frozenset[str] = field(default_factory=lambda: frozenset(feature_names()))
     language: str = "en"
+    channels: Channels = field(default_factory=declared_channels)
 
     @property
     def zone(self) -> ZoneInfo:
         """The group's time zone."""
         return ZoneInfo(self.timezone)
 
+    def channel(self, key: str) -> str:
+        """A channel setting's value ("" when unset), the core's or a feature's."""
+        return self.updates_channel if key == CORE_CHANNEL else self.channels[key]
+
+    def value(self, key: str) -> Any:
+        """Any setting's value, by key."""
+        return self.channels[key] if key in self.channels else getattr(self, key)
+
     def missing(self) -> list[tuple[str, str]]:
-        """(feature, setting key) for each switched-on feature whose channel (or, for
-        concerns, lead roles) is unset."""
+        """(feature, setting key) for each switched-on feature whose channel, or another
+        setting it declares it needs, is unset."""
+        catalogue = installed_features()
         out = []
-        channels = feature_channels()
         for feature in feature_names():
-            key = channels.get(feature)
-            if key and feature in self.features and not getattr(self, key):
+            key = catalogue.channels.get(feature)
+            if key and feature in self.features and not self.channel(key):
                 out.append((feature, key))
-        if "concerns" in self.features and not self.lead_roles:
-            out.append(("concerns", "lead_roles"))
+        out += [(feature, key) for feature, keys in catalogue.needs.items()
+                if feature in self.features for key in keys if not self.value(key)]
         return out
 
     def privacy_problems(self) -> list[str]:
-        """Settings that would let private things be seen publicly: the leads' channel
-        must not be one of the group's shared channels."""
-        shared = {self.updates_channel.casefold(), self.feedback_channel.casefold()}
-        if self.leads_channel and self.leads_channel.casefold() in shared:
-            return ["leads_channel"]
-        return []
+        """Settings that would let private things be seen publicly: a channel a feature
+        declares private (the leads') must not be any other channel setting."""
+        out = []
+        for key in private_channels():
+            mine = self.channel(key).casefold()
+            if mine and any(self.channel(other).casefold() == mine
+                            for other in channel_keys() if other != key):
+                out.append(key)
+        return out
 
 
 def _check_timezone(value: Any) -> str:
@@ -173,7 +225,7 @@ class SettingSpec:
 # The core's own settings, before and after the channel settings features bring.
 _FIRST: tuple[SettingSpec, ...] = (
     SettingSpec("timezone", _check_timezone, catalog.SETTING_TIMEZONE),
-    SettingSpec("updates_channel", check_channel, catalog.SETTING_UPDATES_CHANNEL),
+    SettingSpec(CORE_CHANNEL, check_channel, catalog.SETTING_UPDATES_CHANNEL),
 )
 _LAST: tuple[SettingSpec, ...] = (
     SettingSpec("facilitator_roles", _check_roles, catalog.SETTING_FACILITATOR_ROLES),
@@ -187,9 +239,22 @@ def settings_specs() -> tuple[SettingSpec, ...]:
     """Every group setting, in the order /setup lists them: the core's time zone and
     updates channel, the channel settings the installed features bring (feedback's,
     concerns'), then the roles, the features and the language."""
-    channels = tuple(SettingSpec(key, check_channel, description) for key, description
+    channels = tuple(SettingSpec(key, check_channel, setting.description) for key, setting
                      in installed_features().channel_settings.items())
     return (*_FIRST, *channels, *_LAST)
+
+
+def channel_keys() -> tuple[str, ...]:
+    """The settings that name a channel, the core's and the features', in
+    `settings_specs()` order."""
+    return tuple(s.key for s in settings_specs() if s.check is check_channel)
+
+
+def private_channels() -> dict[str, str]:
+    """The channel settings features declare private, each with who alone may read it."""
+    return {key: setting.private_to
+            for key, setting in installed_features().channel_settings.items()
+            if setting.private_to}
 
 
 def setting_keys() -> tuple[str, ...]:
@@ -209,6 +274,10 @@ def apply_settings(base: GroupSettings, values: Mapping[str, Any]) -> GroupSetti
     """Settings with these (already checked) values applied on top."""
     keys = setting_keys()
     changes = {k: v for k, v in values.items() if k in keys}
+    brought = {k: changes.pop(k) for k in list(changes)
+               if k in installed_features().channel_settings}
+    if brought:
+        changes["channels"] = base.channels.merged(brought)
     if "features" in changes:
         changes["features"] = frozenset(changes["features"])
     if "facilitator_roles" in changes:
@@ -227,7 +296,7 @@ def to_stored(key: str, value: Any) -> Any:
 
 def describe(settings: GroupSettings, key: str) -> str:
     """A setting's value as people read it, in the language in force."""
-    value = getattr(settings, key)
+    value = settings.value(key)
     if key == "features":
         return ", ".join(f for f in feature_names() if f in value) or tr(
             catalog.SETTING_NO_FEATURES)

@@ -367,7 +367,7 @@ def test_empty_leads_channel_is_fine_without_concerns(tmp_path: Path) -> None:
     features = ", ".join(f'"{f}"' for f in others)
     config = load_config(
         write(tmp_path, f'[group]\nleads_channel = ""\nfeatures = [{features}]\n'), env={})
-    assert config.group.leads_channel == ""
+    assert config.group.channel("leads_channel") == ""
     assert config.group.features == frozenset(others)
     assert config.group.missing() == []
 
@@ -386,7 +386,7 @@ def test_channel_names_are_tidied(tmp_path: Path) -> None:
                                          'leads_channel = "<#C0123ABC>"\n'
                                          '[console]\nchannel = "#chat"\n'), env={})
     assert config.group.updates_channel == "news"
-    assert config.group.leads_channel == "C0123ABC"
+    assert config.group.channel("leads_channel") == "C0123ABC"
     assert config.console_channel == "chat"
 
 

@@ -12,6 +12,7 @@ from dataclasses import field
 from typing import Any
 
 from bot.config_model import ConfigSection
+from bot.feature_catalogue import ChannelSetting
 from bot.feature_catalogue import FeatureCatalogue
 from bot.features import Feature
 
@@ -22,11 +23,15 @@ class FeaturePackage:
 
     `build` makes the running feature from its host. `switchable`: facilitators can
     switch it on and off per group (`/setup`, `[group] features`). `channel`: the group
-    setting naming the channel it cannot work without ("" if none), and
-    `channel_description` what that setting is for, when this feature is the one that
-    brings it (a declared sentence; "" when the core has the setting, as it has
-    `updates_channel`). `config`: the model of its `config.toml` section (None if it has
-    none), read from `[section]`, which is the feature's name unless given.
+    setting naming the channel it cannot work without ("" if none). When this feature is
+    the one that brings that setting (rather than the core, which has
+    `updates_channel`), `channel_description` says what it is for (a declared
+    sentence), `channel_default` is its value unless config or chat set one, and
+    `channel_private_to` says who alone may read it, when it is private (see
+    `ChannelSetting`). `needs`: the other group settings it cannot work without while
+    switched on (concerns: `lead_roles`). `config`: the model of its `config.toml`
+    section (None if it has none), read from `[section]`, which is the feature's name
+    unless given.
     `export_titles`: what each section a member's export holds of this feature is, in the
     order the member reads them (declared sentences, by section name); `not_in_export`:
     what of this feature an export leaves out, and why.
@@ -39,23 +44,32 @@ class FeaturePackage:
     config: type[ConfigSection] | None = None
     section: str = ""
     channel_description: str = ""
+    channel_default: str = ""
+    channel_private_to: str = ""
+    needs: tuple[str, ...] = ()
     export_titles: Mapping[str, str] = field(default_factory=dict)
     not_in_export: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.channel_description and not self.channel:
             raise ValueError(f"{self.name}: a channel_description needs a channel")
+        if (self.channel_default or self.channel_private_to) and not self.channel_description:
+            raise ValueError(f"{self.name}: only a channel setting the feature brings (with "
+                             "a channel_description) has a default or is private")
         if not self.section:
             object.__setattr__(self, "section", self.name)
 
 
 def catalogue_of(packages: Iterable[FeaturePackage]) -> FeatureCatalogue:
     """What the core needs to know of these packages (names, channels and the channel
-    settings they bring, config sections), in their order."""
+    settings they bring, the other settings they need, config sections), in their
+    order."""
     packages = tuple(packages)
     return FeatureCatalogue(
         switchable=tuple(p.name for p in packages if p.switchable),
         channels={p.name: p.channel for p in packages if p.channel},
-        channel_settings={p.channel: p.channel_description for p in packages
-                          if p.channel_description},
+        channel_settings={p.channel: ChannelSetting(p.channel_description, p.channel_default,
+                                                    p.channel_private_to)
+                          for p in packages if p.channel_description},
+        needs={p.name: p.needs for p in packages if p.needs},
         sections={p.section: p.config for p in packages if p.config is not None})

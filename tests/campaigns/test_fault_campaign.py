@@ -65,6 +65,7 @@ from bot.outbox import DeliveryStatus
 from bot.outbox import Fallback
 from bot.outbox import NewDelivery
 from bot.settings import GroupSettings
+from bot.settings import apply_settings
 from scheduler.core import LATE_AFTER
 from storage.crypto import FieldCipher
 from storage.crypto import generate_key
@@ -183,8 +184,9 @@ def workload(world: World) -> list[NewDelivery]:
 
 def config_for(world: World, **platform: Any) -> Config:
     """The app's config: leads and a deputy from config, fast retries, many at once."""
-    group = GroupSettings(group_id="", leads_channel=world.leads_channel,
-                          facilitator_roles=("Facilitator",), lead_roles=(LEAD_ROLE,))
+    group = apply_settings(GroupSettings(group_id="", facilitator_roles=("Facilitator",),
+                                         lead_roles=(LEAD_ROLE,)),
+                           {"leads_channel": world.leads_channel})
     return replace(Config(), group=group, delivery_concurrency=32,
                    delivery_max_backoff_seconds=5, delivery_retry_base_seconds=0.05,
                    **platform).with_sections(ConcernsConfig(leads=tuple(world.leads),

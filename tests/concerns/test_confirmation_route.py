@@ -12,6 +12,7 @@ import pytest
 from adapters.memory import reply_text
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.settings import apply_settings
 from storage.interface import Storage
 from tests.concerns.helpers import LEADS_CHANNEL
 from tests.concerns.helpers import config
@@ -34,7 +35,7 @@ async def test_the_confirmation_says_the_route_this_concern_took(
         storage: Storage, clock: FakeClock, lead_dms: bool, channel: str, about: str,
         said: str, not_said: str) -> None:
     cfg = replace(config(lead_dms=lead_dms),
-                  group=replace(Config().group, leads_channel=channel))
+                  group=apply_settings(Config().group, {"leads_channel": channel}))
     bot = await make_bot(storage, clock, cfg)
     try:
         reply = reply_text(await raise_concern(bot, what=SECRET, about=about))

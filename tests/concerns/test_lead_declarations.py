@@ -30,6 +30,7 @@ from bot.features.concerns.reach import reachable_leads
 from bot.features.concerns.routing import named_in
 from bot.messages import Destination
 from bot.messages import DestinationKind
+from bot.settings import apply_settings
 from storage.interface import Storage
 from tests.concerns.helpers import DEPUTY
 from tests.concerns.helpers import LEAD_ROLE
@@ -193,7 +194,7 @@ async def test_with_no_reachable_lead_the_reporter_is_told_the_truth(
         storage: Storage, clock: FakeClock, closing: list[MemoryBot],
         deputies: tuple[str, ...], channel: str, kind: str) -> None:
     cfg = replace(config(fallback_contacts=deputies),
-                  group=replace(Config().group, leads_channel=channel))
+                  group=apply_settings(Config().group, {"leads_channel": channel}))
     app = App(cfg, storage, clock=clock)
     await app.load()
     bot = MemoryBot(app, MemoryAdapter())
@@ -227,7 +228,7 @@ async def test_a_concern_naming_every_lead_tells_the_truth_and_no_facilitator(
     cfg = config(fallback_contacts=deputies)
     bot = await _bot(storage, clock, "role", cfg)
     closing.append(bot)
-    assert bot.app.settings.for_group(bot.group_id).leads_channel == LEADS_CHANNEL
+    assert bot.app.settings.for_group(bot.group_id).channel("leads_channel") == LEADS_CHANNEL
     assert (await reachable_leads(bot.app.host_for(PACKAGE), bot.group_id)).count == 2
     reply = reply_text(await raise_concern(bot, what=SECRET, about="dev and ann"))
     await settle_fully(bot)

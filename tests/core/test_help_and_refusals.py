@@ -76,7 +76,7 @@ async def test_a_lead_sees_setup_and_changes_only_their_settings(bot: MemoryBot)
     assert bot.adapter.sent == []
     saved = reply_text(await bot.run("dev", "/setup leads_channel=#safe"))
     assert saved.startswith("Saved: leads_channel.")
-    assert bot.app.settings.for_group(bot.group_id).leads_channel == "safe"
+    assert bot.app.settings.for_group(bot.group_id).channel("leads_channel") == "safe"
     # The leads are told in their channels, as whenever these settings change.
     assert bot.adapter.sent_to_channel("safe")
     locked = reply_text(await bot.run("dev", '/setup lead_roles="Somebody else"'))

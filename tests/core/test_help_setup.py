@@ -114,8 +114,8 @@ async def test_the_leads_channel_cannot_be_a_shared_channel(bot: MemoryBot) -> N
         refused = reply_text(await bot.run("carol", line))
         assert "must be private to them" in refused and "Nothing was changed" in refused
     settings = bot.app.settings.for_group(bot.group_id)
-    assert (settings.leads_channel, settings.updates_channel) == ("safeguarding-leads",
-                                                                 "updates")
+    assert (settings.channel("leads_channel"), settings.updates_channel) == (
+        "safeguarding-leads", "updates")
 
 
 async def test_setup_cannot_lock_the_group_out(bot: MemoryBot) -> None:

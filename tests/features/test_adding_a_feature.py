@@ -1,8 +1,9 @@
 """A new feature is one package, one storage package and one registry line
 (docs/adding-a-feature.md): the toy `/kudos` (tests/toy/) runs on a fake host with a
 fake store, then joins the real bot by the registry line alone: its config section is
-checked, its command is listed and answered, its table is made by its migration, and
-its words are encrypted at rest, without any central list being edited."""
+checked, its channel setting is read from `[group]` and offered by `/setup`, its command
+is listed and answered, its table is made by its migration, and its words are encrypted
+at rest, without any central list being edited."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from bot.events import Invocation
 from bot.features.host import FeatureHost
 from bot.settings import GroupSettings
 from bot.settings import feature_names
+from bot.settings import setting_keys
 from storage.crypto import FieldCipher
 from storage.members import encrypted_columns
 from storage.packages import compose_storage
@@ -134,9 +136,12 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
     with pytest.raises(ConfigError) as bad:
         load_config(path)
     assert bad.value.problems == ["[kudos] max_length: must be a whole number from 10 to 500"]
-    path.write_text("[kudos]\nmax_length = 50\n", encoding="utf-8")
+    path.write_text("[kudos]\nmax_length = 50\n[group]\nkudos_channel = \"#thanks-a-lot\"\n",
+                    encoding="utf-8")
     config = load_config(path)
     assert config.section(KudosConfig).max_length == 50
+    assert config.group.channel("kudos_channel") == "thanks-a-lot"
+    assert GroupSettings(group_id="").channel("kudos_channel") == "kudos"
 
     backend = compose_storage("KudosSqlite", SqliteStorage)
     database = tmp_path / "coprod.db"
@@ -153,11 +158,32 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
             said = reply_text(await memory.run("alice", f'/kudos text="{WORDS}"'))
             assert said == wording.kudos_saved(1)
             assert await store.kudos_count(memory.group_id) == 1
+            memory.adapter.member("carol", "Facilitator")
+            assert reply_text(await memory.run("carol", "/setup kudos_channel=#thanks")
+                              ).startswith("Saved: kudos_channel.")
+            settings = memory.app.settings.for_group(memory.group_id)
+            assert settings.channel("kudos_channel") == "thanks"
+            overview = reply_text(await memory.run("carol", "/setup"))
+            assert ("- kudos_channel: #thanks (set in chat). "
+                    f"{wording.SETTING_KUDOS_CHANNEL.capitalize()}.") in overview
+            assert (overview.index("- leads_channel:") < overview.index("- kudos_channel:")
+                    < overview.index("- facilitator_roles:"))
         finally:
             await memory.close()
     with sqlite3.connect(database) as raw:
         (body,) = raw.execute("SELECT body FROM kudos").fetchone()
     assert WORDS not in body and cipher.opens(body)
+
+
+def test_without_its_registry_line_the_core_knows_no_kudos_channel(tmp_path: Path) -> None:
+    assert "kudos_channel" not in setting_keys()
+    assert "kudos_channel" not in GroupSettings(group_id="").channels
+    path = tmp_path / "config.toml"
+    path.write_text('[group]\nkudos_channel = "thanks"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as bad:
+        load_config(path)
+    (problem,) = bad.value.problems
+    assert problem.startswith("[group] kudos_channel: unknown key.")
 
 
 def _context(group_id: str, options: dict[str, str]) -> Any:

@@ -85,8 +85,8 @@ class Cases:
                                           (*route.everyone, concern.reporter_id))
         deliveries = routing.taken_deliveries(concern, route, ctx.actor.user_id,
                                               ctx.actor.display_name, now,
-                                              settings.leads_channel, settings.timezone,
-                                              languages)
+                                              settings.channel(routing.LEADS_CHANNEL),
+                                              settings.timezone, languages)
         result = await self.host.store.acknowledge_concern(
             concern.case_id, ctx.actor.user_id, ctx.actor.display_name, deliveries, now)
         if not result.taken:

@@ -106,9 +106,9 @@ class Escalations:
         # No member acted: each lead reads it in their own language, the channel in the
         # group's.
         languages = await routing.readers(host, concern.group_id, route.everyone)
-        deliveries = routing.escalation_deliveries(concern, route, firing.key, minutes,
-                                                   settings.timezone, settings.leads_channel,
-                                                   languages)
+        deliveries = routing.escalation_deliveries(
+            concern, route, firing.key, minutes, settings.timezone,
+            settings.channel(routing.LEADS_CHANNEL), languages)
         sent = await host.store.escalate_concern(ref, firing.key, self.owner, deliveries,
                                                  now)
         if sent:

@@ -244,12 +244,12 @@ class Intake:
         concern = as_stored(record)
         route = routing.route_for(config, people, record.excluded)
         reach = await reachable_leads(self.host, ctx.group_id, record.excluded, roster)
-        kind = reach_kind(reach, route, bool(ctx.settings.leads_channel)
+        kind = reach_kind(reach, route, bool(ctx.settings.channel(routing.LEADS_CHANNEL))
                           and route.channel_safe)
         languages = await routing.readers(self.host, ctx.group_id, route.everyone)
         deliveries = routing.new_concern_deliveries(
-            concern, route, config, ctx.settings.leads_channel, ctx.settings.timezone,
-            languages)
+            concern, route, config, ctx.settings.channel(routing.LEADS_CHANNEL),
+            ctx.settings.timezone, languages)
         await self.host.store.raise_concern(record, deliveries, now)
         self.host.deliveries_waiting()
         self.escalate(concern)
@@ -266,7 +266,7 @@ class Intake:
                     and await tell_facilitators(self.host, ctx) > 0)
         if not route.channel_safe:
             via = "dm_only"
-        elif ctx.settings.leads_channel:
+        elif ctx.settings.channel(routing.LEADS_CHANNEL):
             via = "dm_and_channel" if config.lead_dms else "channel"
         else:
             via = "dm"

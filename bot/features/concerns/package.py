@@ -1,6 +1,6 @@
 """The concerns feature's declaration: what the registry lists, and what other features
-may use: `setup_line` (/setup) and `DRAFT_LIFETIME` and `ConcernsConfig` (the retention
-sweep)."""
+may use: `setup_line` and `LEADS_CHANNEL` (/setup) and `DRAFT_LIFETIME` and
+`ConcernsConfig` (the retention sweep)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.features.concerns.config import ConcernsConfig
 from bot.features.concerns.feature import NAME
 from bot.features.concerns.feature import build
 from bot.features.concerns.intake import DRAFT_LIFETIME
+from bot.features.concerns.routing import LEADS_CHANNEL
 from bot.features.concerns.store import ConcernStore
 from bot.features.concerns.wording import CONCERNS_EXPORT_TITLES
 from bot.features.concerns.wording import CONCERNS_NOT_IN_EXPORT
@@ -24,10 +25,14 @@ if TYPE_CHECKING:
     from bot.context import Services
     from bot.people import PeopleBook
 
-__all__ = ["DRAFT_LIFETIME", "NAME", "PACKAGE", "ConcernsConfig", "build", "setup_line"]
+__all__ = ["DRAFT_LIFETIME", "LEADS_CHANNEL", "NAME", "PACKAGE", "ConcernsConfig", "build",
+           "setup_line"]
 
-PACKAGE = FeaturePackage(NAME, build, channel="leads_channel",
-                         channel_description=SETTING_LEADS_CHANNEL, config=ConcernsConfig,
+PACKAGE = FeaturePackage(NAME, build, channel=LEADS_CHANNEL,
+                         channel_description=SETTING_LEADS_CHANNEL,
+                         channel_default="safeguarding-leads",
+                         channel_private_to="the safeguarding leads",
+                         needs=("lead_roles",), config=ConcernsConfig,
                          export_titles=CONCERNS_EXPORT_TITLES,
                          not_in_export=CONCERNS_NOT_IN_EXPORT)
 """The concerns feature, as the registry lists it."""

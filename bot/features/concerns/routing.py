@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ACK_ACTION = "concern.ack"
+LEADS_CHANNEL = "leads_channel"
+"""The group setting this feature brings: the safeguarding leads' own channel."""
 
 
 class Languages(Protocol):

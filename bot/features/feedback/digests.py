@@ -43,6 +43,8 @@ from scheduler.core import NextDue
 log = logging.getLogger(__name__)
 
 ANSWER_ACTION = "feedback.answer"
+FEEDBACK_CHANNEL = "feedback_channel"
+"""The group setting this feature brings: where shared feedback is posted."""
 _shuffle = random.SystemRandom().shuffle
 # No group has this id (config and platforms never use ""), so its settings are the
 # defaults every group starts from.
@@ -170,7 +172,7 @@ class DigestJobs:
             if len(items) < self.minimum(audience):
                 continue
             _shuffle(items)
-            channel = (settings.feedback_channel if audience is Audience.GROUP
+            channel = (settings.channel(FEEDBACK_CHANNEL) if audience is Audience.GROUP
                        else self.config.facilitators_channel)
             key = f"{firing.key}#{group_id}"
             with speaking(settings.language):  # a channel post: the group's language

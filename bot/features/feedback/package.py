@@ -4,14 +4,15 @@ features may use (`FeedbackConfig`)."""
 from __future__ import annotations
 
 from bot.features.feedback.config import FeedbackConfig
+from bot.features.feedback.digests import FEEDBACK_CHANNEL
 from bot.features.feedback.feature import build
 from bot.features.feedback.wording import FEEDBACK_EXPORT_TITLES
 from bot.features.feedback.wording import FEEDBACK_NOT_IN_EXPORT
 from bot.features.feedback.wording import SETTING_FEEDBACK_CHANNEL
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("feedback", build, channel="feedback_channel",
-                         channel_description=SETTING_FEEDBACK_CHANNEL,
+PACKAGE = FeaturePackage("feedback", build, channel=FEEDBACK_CHANNEL,
+                         channel_description=SETTING_FEEDBACK_CHANNEL, channel_default="feedback",
                          config=FeedbackConfig, export_titles=FEEDBACK_EXPORT_TITLES,
                          not_in_export=FEEDBACK_NOT_IN_EXPORT)
 """The feedback feature, as the registry lists it."""

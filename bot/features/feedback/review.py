@@ -16,6 +16,7 @@ from bot.errors import UserError
 from bot.features import FormSpec
 from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
+from bot.features.feedback.digests import FEEDBACK_CHANNEL
 from bot.features.feedback.digests import FeedbackHost
 from bot.features.feedback.digests import local_day
 from bot.features.feedback.digests import release
@@ -147,7 +148,7 @@ class Review:
         item = await self._answerable(ctx, _ref(str(event_state)))
         answer = neutralise(ctx.options["answer"])
         now = ctx.now()
-        channel = ctx.settings.feedback_channel
+        channel = ctx.settings.channel(FEEDBACK_CHANNEL)
         with speaking(ctx.settings.language):  # a channel post: the group's language
             post = NewDelivery(f"feedback-answer:{item.item_id}:{secrets.token_hex(4)}",
                                Destination.to_channel(ctx.group_id, channel),

@@ -21,6 +21,7 @@ from bot.commands import OptionType
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
+from bot.features.concerns.package import LEADS_CHANNEL
 from bot.features.concerns.package import setup_line
 from bot.features.host import CoreHost
 from bot.features.setup import wording
@@ -35,6 +36,7 @@ from bot.outbox import NewDelivery
 from bot.roles import Role
 from bot.settings import GroupSettings
 from bot.settings import SettingError
+from bot.settings import channel_keys
 from bot.settings import describe
 from bot.settings import feature_names
 from bot.settings import setting_keys
@@ -45,8 +47,6 @@ from bot.text import channel_ref
 from bot.text import neutralise
 
 log = logging.getLogger(__name__)
-
-_CHANNEL_KEYS = {"updates_channel", "feedback_channel", "leads_channel"}
 
 
 def build(host: CoreHost[Any, None]) -> Feature:
@@ -93,9 +93,10 @@ def build(host: CoreHost[Any, None]) -> Feature:
         with speaking(await _reader_language(ctx, host, merged)):
             return Reply.text(catalog.setup_saved(sorted(changes)))
 
+    channels = channel_keys()
     options = (
         *(OptionSpec(s.key, s.description,
-                     OptionType.CHANNEL if s.key in _CHANNEL_KEYS else OptionType.STRING,
+                     OptionType.CHANNEL if s.key in channels else OptionType.STRING,
                      max_length=400)
           for s in settings_specs() if s.key != "features"),
         OptionSpec("enable", wording.setup_option_enable(feature_names()), max_length=60),
@@ -118,7 +119,7 @@ def build(host: CoreHost[Any, None]) -> Feature:
 
 # The settings that decide who sees concerns: the leads own them ("concerns" stands for
 # switching the concerns feature on or off).
-SAFEGUARDING_KEYS = ("lead_roles", "leads_channel", "concerns")
+SAFEGUARDING_KEYS = ("lead_roles", LEADS_CHANNEL, "concerns")
 
 
 def _lead_only(ctx: Context) -> bool:
@@ -141,8 +142,8 @@ def _not_safeguarding(changes: dict[str, Any], old: GroupSettings,
 def safeguarding_changes(old: GroupSettings, new: GroupSettings) -> list[str]:
     """The settings that decide who sees concerns, and that this change would alter:
     who the leads are, their channel, and whether concerns are switched on."""
-    touched = [key for key in ("lead_roles", "leads_channel")
-               if getattr(old, key) != getattr(new, key)]
+    touched = [key for key in ("lead_roles", LEADS_CHANNEL)
+               if old.value(key) != new.value(key)]
     if ("concerns" in old.features) != ("concerns" in new.features):
         touched.append("concerns")
     return touched
@@ -153,7 +154,8 @@ def _tell_leads(ctx: Context, new: GroupSettings, touched: list[str]) -> list[Ne
     (the old one and the new one), stored with the change itself."""
     if not touched:
         return []
-    channels = dict.fromkeys(c for c in (ctx.settings.leads_channel, new.leads_channel) if c)
+    channels = dict.fromkeys(c for c in (ctx.settings.channel(LEADS_CHANNEL),
+                                         new.channel(LEADS_CHANNEL)) if c)
     with speaking(new.language):  # a channel post: the group's language
         text = wording.setup_safeguarding_changed(neutralise(ctx.actor.display_name),
                                                   touched, "concerns" in new.features)
@@ -208,9 +210,10 @@ async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
     settings = ctx.settings
     chat_made = set(host.settings.stored_keys(ctx.group_id))
     lines = [tr(wording.SETUP_HEADER)]
+    channels = channel_keys()
     for spec in settings_specs():
         value = describe(settings, spec.key)
-        value = (channel_ref(value) if value and spec.key in _CHANNEL_KEYS
+        value = (channel_ref(value) if value and spec.key in channels
                  else neutralise(value)) or tr(wording.SETUP_UNSET)
         lines.append(wording.setup_line(spec.key, value, spec.key in chat_made,
                                         tr(spec.description).capitalize()))

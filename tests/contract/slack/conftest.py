@@ -23,6 +23,7 @@ from bot.config import Secrets
 from bot.config import SlackConfig
 from bot.features.registry import PACKAGES
 from bot.settings import GroupSettings
+from bot.settings import apply_settings
 from storage.interface import Storage
 from tests.demo_feature import Gate
 from tests.demo_feature import demo_feature
@@ -37,9 +38,10 @@ FACILITATORS = "S0FAC0001"
 
 def slack_config(slack: FakeSlack, mode: str = "socket") -> Config:
     """A config pointing the adapter at the fake."""
-    group = GroupSettings(group_id="", updates_channel="updates",
-                          leads_channel="safeguarding-leads",
-                          facilitator_roles=("facilitators",), lead_roles=("leads",))
+    group = apply_settings(GroupSettings(group_id="", updates_channel="updates",
+                                         facilitator_roles=("facilitators",),
+                                         lead_roles=("leads",)),
+                           {"leads_channel": "safeguarding-leads"})
     return replace(Config(), group=group,
                    slack=SlackConfig(mode=mode, http_host="127.0.0.1", http_port=3000,
                                      api_base=slack.api_base),

@@ -6,6 +6,7 @@ domain's in every language."""
 from __future__ import annotations
 
 KUDOS_HELP = "Thank the group for something."
+SETTING_KUDOS_CHANNEL = "where the group's thank-yous are shared"
 
 
 def kudos_saved(count: int) -> str:
