@@ -1098,11 +1098,13 @@ def export_not_written(where: str, reason: str) -> str:
 
 
 def erase_preview(member: str, group: str | None, counts: dict[str, int],
-                  raised: int) -> str:
-    """`coprod erase`, before asking: what the bot holds about the member."""
+                  kept_counts: dict[str, int]) -> str:
+    """`coprod erase`, before asking: what the bot holds about the member, and apart,
+    the safeguarding records it keeps whatever happens (by export section)."""
     where = f"in group {group}" if group else "in every group"
-    kept = (f"\nKept whatever happens: {raised} safeguarding "
-            f"case{'' if raised == 1 else 's'} they raised." if raised else "")
+    kept = ("\nKept whatever happens (safeguarding records): "
+            + ", ".join(f"{name}: {n}" for name, n in kept_counts.items()) + "."
+            if kept_counts else "")
     if not counts:
         return (f"The bot holds nothing linked to member {member} {where} that erasing "
                 "would remove. Erasing again is safe: it changes nothing and is recorded."

@@ -43,6 +43,7 @@ from storage.members import EncryptedColumn
 from storage.members import Erasure
 from storage.members import encrypted_columns
 from storage.members import export_sections
+from storage.members import kept_sections
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -312,10 +313,11 @@ async def run_erase(config: Config, member: str, group: str | None, by: str | No
             _say(catalog.erase_unknown_member(member_id, group_id), stderr)
             return EXIT_USAGE
         if not yes:
+            kept = kept_sections()
             counts = {name: len(rows) for name, rows in records.items()
-                      if rows and name != "concerns_raised"}
-            _say(catalog.erase_preview(member_id, group_id, counts,
-                                       len(records.get("concerns_raised", []))), stdout)
+                      if rows and name not in kept}
+            _say(catalog.erase_preview(member_id, group_id, counts, {
+                name: len(records[name]) for name in kept if records.get(name)}), stdout)
             stdout.flush()
             try:
                 answer = ask(catalog.ERASE_CONFIRM)

@@ -129,6 +129,13 @@ def export_sections() -> tuple[str, ...]:
     return _CORE_SECTIONS + tuple(s for p in storage_packages() for s in p.export_sections)
 
 
+def kept_sections() -> tuple[str, ...]:
+    """The export sections an erasure keeps whatever happens (safeguarding records)."""
+    from storage.packages import storage_packages
+
+    return tuple(s for p in storage_packages() for s in p.kept_sections)
+
+
 # Columns that hold Fernet tokens under a key that is never stored: not the at-rest
 # key's business. None since migration 10: anonymous votes sealed in the running
 # process's memory are kept inside the ballot box, itself encrypted at rest.

@@ -113,7 +113,9 @@ class StoragePackage:
 
     `sql`: the mixin class implementing the feature's store port; it becomes part of
     both backends. `export_sections`: the sections this feature adds to a member's
-    export, in order (each present even when empty). Hooks are called with the whole
+    export, in order (each present even when empty); `kept_sections`: those of them an
+    erasure keeps whatever happens (safeguarding records), which `coprod erase` lists
+    apart. Hooks are called with the whole
     store as `MemberTx.store`, inside the one transaction of the export, erasure or sweep.
     """
 
@@ -122,6 +124,7 @@ class StoragePackage:
     migrations: tuple[Migration, ...] = ()
     encrypted: tuple[EncryptedColumn, ...] = ()
     export_sections: tuple[str, ...] = ()
+    kept_sections: tuple[str, ...] = ()
     export: ExportHook | None = None
     keep: KeepHook | None = None
     erase: EraseHook | None = None
@@ -149,12 +152,13 @@ def declare(package: str, sql: type, migrations: tuple[Migration, ...],
             ) -> StoragePackage:
     """A `storage/<feature>/` package's declaration, from its own parts: `package` is its
     `__name__` (the feature is its last part), and its part of a member's data is what
-    its `members` module defines of `SECTIONS` (its export sections, in order),
-    `export`, `keep`, `erase` and `purge` (the hooks above; a feature defines those it
-    has). The other arguments are `StoragePackage`'s."""
+    its `members` module defines of `SECTIONS` (its export sections, in order), `KEPT`
+    (those an erasure keeps), `export`, `keep`, `erase` and `purge` (the hooks above; a
+    feature defines those it has). The other arguments are `StoragePackage`'s."""
     return StoragePackage(
         feature=package.rsplit(".", 1)[-1], sql=sql, migrations=migrations,
         encrypted=tuple(encrypted), export_sections=tuple(getattr(members, "SECTIONS", ())),
+        kept_sections=tuple(getattr(members, "KEPT", ())),
         export=getattr(members, "export", None), keep=getattr(members, "keep", None),
         erase=getattr(members, "erase", None), purge=getattr(members, "purge", None),
         cutoffs=cutoffs, reads_deliveries=reads_deliveries)

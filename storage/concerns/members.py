@@ -21,6 +21,8 @@ from storage.sql import iso_time
 from storage.sql import to_micros
 
 SECTIONS = ("concerns_raised", "known_safeguarding_lead")
+# What an erasure keeps whatever happens (safeguarding records), as `coprod erase` says.
+KEPT = ("concerns_raised",)
 
 
 

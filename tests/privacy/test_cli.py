@@ -81,6 +81,9 @@ def test_export_erase_and_rotate_key_from_the_command_line(tmp_path: Path) -> No
     assert stopped.returncode == 1
     assert "time_zones: 1" in stopped.stdout and "Stopped: nothing was erased." in \
         stopped.stdout
+    # The case she raised is listed apart, as kept (concerns declare it: storage/concerns).
+    assert "Kept whatever happens (safeguarding records): concerns_raised: 1." in \
+        stopped.stdout and "  concerns_raised" not in stopped.stdout
 
     erased = coprod(tmp_path, "erase", "--member", "alice", "--by", "Sam (admin)",
                     given="yes\n")
