@@ -1054,15 +1054,9 @@ EXPORT_NOT_INCLUDED: tuple[str, ...] = (
     N_("Messages the bot has already delivered are not here: it drops their words once they "
        "are delivered. Discord or Slack keeps its own copy of your conversations."),
 )
-# The titles of the export's sections that are not one feature's: these come first, each
-# feature's own (`FeaturePackage.export_titles`, in registry order) next, then the rest.
-EXPORT_TITLES_FIRST: dict[str, str] = {
-    "time_zones": N_("Your own time zone, if you set one (for meeting times)."),
-}
-EXPORT_TITLES_LAST: dict[str, str] = {
-    "known_facilitator": N_("The bot's note that you are one of the group's facilitators."),
-    "known_safeguarding_lead": N_("The bot's note that you are one of the group's "
-                                  "safeguarding leads."),
+# The titles of the export's sections the core stores, after each feature's own
+# (`FeaturePackage.export_titles`, in registry order).
+EXPORT_TITLES: dict[str, str] = {
     "group_settings_changed": N_("Group settings you changed with /setup."),
     "messages_waiting": N_("Messages to you that the bot has not delivered yet."),
 }

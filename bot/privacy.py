@@ -100,9 +100,8 @@ def export_titles() -> dict[str, str]:
     """What each section of an export is (declared sentences), in the order a member
     reads best: the core's first ones (their own time zone), each feature's in registry
     order, then the core's others (roles the bot noted, settings, messages waiting)."""
-    return {**catalog.EXPORT_TITLES_FIRST,
-            **{name: title for p in PACKAGES for name, title in p.export_titles.items()},
-            **catalog.EXPORT_TITLES_LAST}
+    return {**{name: title for p in PACKAGES for name, title in p.export_titles.items()},
+            **catalog.EXPORT_TITLES}
 
 
 def not_in_export() -> tuple[str, ...]:

@@ -81,12 +81,11 @@ def test_every_export_section_has_a_title_and_every_title_a_section() -> None:
     assert len(declared) == len(set(declared))
     assert set(declared) == set(titles)
     assert all(titles.values())
-    assert len(titles) == (len(catalog.EXPORT_TITLES_FIRST) + len(catalog.EXPORT_TITLES_LAST)
+    assert len(titles) == (len(catalog.EXPORT_TITLES)
                            + sum(len(p.export_titles) for p in PACKAGES)), "a title twice"
-    # The member's own time zone comes first; what the core notes and holds comes last.
-    assert next(iter(titles)) == "time_zones"
-    assert list(titles)[-4:] == ["known_facilitator", "known_safeguarding_lead",
-                                 "group_settings_changed", "messages_waiting"]
+    # Each feature's sections, in registry order, then what the core holds.
+    assert list(titles)[:2] == ["language", "time_zones"]
+    assert list(titles)[-2:] == ["group_settings_changed", "messages_waiting"]
 
 
 async def test_export_of_a_facilitator_and_of_a_stranger(pbot: MemoryBot,

@@ -459,11 +459,12 @@ def checkin_summary_answer(answer: str, day: str) -> str:
     return _("{answer} ({day})").format(answer=answer, day=day)
 
 
-# What each of this feature's sections of a member's export is (the note that a member
-# is a facilitator is the core's: `catalog.EXPORT_TITLES_LAST`).
+# What each of this feature's sections of a member's export is (the facilitators it
+# knows of are its own: `Facilitators`).
 CHECKINS_EXPORT_TITLES: dict[str, str] = {
     "checkin_settings": N_("Your check-in settings: on or off, how often, when, quiet hours "
                            "and pauses."),
     "checkins": N_("Check-ins the bot sent you, your answers and your private notes."),
     "one_to_one_requests": N_("Your requests for a one-to-one, with your note."),
+    "known_facilitator": N_("The bot's note that you are one of the group's facilitators."),
 }

@@ -524,11 +524,12 @@ CONCERNS_HELP_FAMILIES: dict[str, str] = {
 }
 
 
-# What each of this feature's sections of a member's export is (the note that a member
-# is a lead is the core's: `catalog.EXPORT_TITLES_LAST`).
+# What each of this feature's sections of a member's export is.
 CONCERNS_EXPORT_TITLES: dict[str, str] = {
     "concerns_raised": N_("Safeguarding concerns you raised where you gave your name or asked "
                           "to be contacted: what you wrote, and where the case stands."),
+    "known_safeguarding_lead": N_("The bot's note that you are one of the group's "
+                                  "safeguarding leads."),
 }
 # What a member's export leaves out of this feature, and why.
 CONCERNS_NOT_IN_EXPORT: tuple[str, ...] = (

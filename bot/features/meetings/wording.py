@@ -486,9 +486,9 @@ MEETINGS_HELP_FAMILIES: dict[str, str] = {
 }
 
 
-# What each of this feature's sections of a member's export is (a member's own time
-# zone is the core's: `catalog.EXPORT_TITLES_FIRST`).
+# What each of this feature's sections of a member's export is.
 MEETINGS_EXPORT_TITLES: dict[str, str] = {
+    "time_zones": N_("Your own time zone, if you set one (for meeting times)."),
     "meeting_rsvps": N_("Your answers to meeting invitations."),
     "meeting_reminder_optins": N_("Meetings you asked to be reminded about by direct message."),
     "agenda_items": N_("Points you added to meeting agendas."),
