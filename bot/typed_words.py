@@ -165,21 +165,6 @@ def monthly_by_weekday_words() -> str:
                           "monthly by weekday, monthly by day, monthly by week day")
 
 
-# ---- a note's kind on a safeguarding case (/case note kind=fact) --------------------------
-
-def fact_words() -> str:
-    """Words read as a note of fact: what was seen, said or done."""
-    return _core.pgettext("Words read as a fact (a note on a safeguarding case: what was "
-                          "seen, said or done), separated by commas; the first is the one "
-                          "shown", "fact")
-
-
-def opinion_words() -> str:
-    """Words read as a note of opinion."""
-    return _core.pgettext("Words read as an opinion (a note on a safeguarding case), "
-                          "separated by commas; the first is the one shown", "opinion")
-
-
 # ---- days of the week, Monday first ---------------------------------------------------------
 
 WEEKDAY_WORDS: tuple[Listed, ...] = (

@@ -23,8 +23,6 @@ from bot.features.concerns.wording import N_
 from bot.messages import Choice
 from bot.roles import Role
 from bot.typed_words import Typed
-from bot.typed_words import fact_words
-from bot.typed_words import opinion_words
 
 NAME = "concerns"
 _LEADS = frozenset({Role.LEAD})
@@ -58,8 +56,8 @@ def build(host: ConcernsCoreHost) -> Feature:
                             "kept apart)."), cases.note,
             N_('/case note case=C-ABC234 kind=fact text="Spoke to the member at 3pm."'), _CASE,
             OptionSpec("kind", N_("fact (what was seen, said or done) or opinion"),
-                       required=True, choices=(Choice(Typed(fact_words), "fact"),
-                                               Choice(Typed(opinion_words), "opinion"))),
+                       required=True, choices=(Choice(Typed(wording.fact_words), "fact"),
+                                               Choice(Typed(wording.opinion_words), "opinion"))),
             OptionSpec("text", N_("the note"), required=True, max_length=NOTE_LIMIT)),
         cmd("case assign", N_("Leads only: give a case to another lead."), cases.assign,
             "/case assign case=C-ABC234 to=@erin", _CASE,

@@ -544,3 +544,18 @@ CONCERNS_NOT_IN_EXPORT: tuple[str, ...] = (
 
 # What the leads' channel setting is for (/setup, /help setup).
 SETTING_LEADS_CHANNEL = N_("the safeguarding leads' private channel (never a public one)")
+
+
+# ---- a note's kind on a case (/case note kind=fact): typed words (`bot.typed_words`) ----
+
+def fact_words() -> str:
+    """Words read as a note of fact: what was seen, said or done."""
+    return _domain.pgettext("Words read as a fact (a note on a safeguarding case: what was "
+                            "seen, said or done), separated by commas; the first is the one "
+                            "shown", "fact")
+
+
+def opinion_words() -> str:
+    """Words read as a note of opinion."""
+    return _domain.pgettext("Words read as an opinion (a note on a safeguarding case), "
+                            "separated by commas; the first is the one shown", "opinion")
