@@ -656,13 +656,13 @@ def setting_bad_timezone(value: str, suggestion: str | None) -> str:
     """A time zone we do not know (in /setup and in config)."""
     value = echo(value)
     if value and suggestion:
-        text = _("“{value}” is not a time zone I know; did you mean {suggestion}?. Use a "
+        text = _("“{value}” is not a time zone I know; did you mean {suggestion}? Use a "
                  "name like Europe/London, America/New_York or UTC")
     elif value:
         text = _("“{value}” is not a time zone I know. Use a name like Europe/London, "
                  "America/New_York or UTC")
     elif suggestion:
-        text = _("a time zone is needed; did you mean {suggestion}?. Use a name like "
+        text = _("a time zone is needed; did you mean {suggestion}? Use a name like "
                  "Europe/London, America/New_York or UTC")
     else:
         text = _("a time zone is needed. Use a name like Europe/London, America/New_York "
