@@ -3,7 +3,10 @@
 fake store, then joins the real bot by the registry line alone: its config section is
 checked, its channel setting is read from `[group]` and offered by `/setup`, its command
 is listed and answered, its table is made by its migration, and its words are encrypted
-at rest, without any central list being edited."""
+at rest, with no code outside its packages edited. The one list it joins by hand, the
+migration numbers in `storage/migrations.py`, is joined here in the test (the toy lives
+in tests/, not in the shipped list), as are the registry line and the storage packages
+found under storage/."""
 
 from __future__ import annotations
 
