@@ -4,8 +4,10 @@ Why it exists: a group tells its members how long the bot keeps their check-ins,
 feedback, minutes and closed safeguarding cases (docs/privacy.md), and this is what
 makes that true. Once a day, at midnight UTC (or at start, if the bot was down then),
 one process claims the sweep's occurrence
-and deletes, in one transaction, everything past its period (and concern drafts past
-their one day, whatever the config says); closed cases go through
+and deletes, in one transaction, everything past its period: check-ins, feedback and
+minutes by `[retention]`, concern drafts past their one day whatever the config says, and
+any other feature's records by the period it declares (`Feature.retention`, from its own
+config); closed cases go through
 the concerns store, which records each deletion in the case's audit. Then it prunes
 what grows with every firing, event and message and that only the bot itself reads
 (occurrence claims, event keys, finished deliveries), a batch per transaction, after
