@@ -979,6 +979,16 @@ def database_started(database: str) -> str:
             "COPROD_DATABASE_URL.")
 
 
+def retention_undeclared(package: str, cutoff: str) -> str:
+    """A storage package deletes old records by a retention cutoff that no running
+    feature gives a period for (a mistake in the code, not in the config)."""
+    return (f"coprod cannot start: the storage package storage/{package}/ declares the "
+            f"retention cutoff \"{cutoff}\", but no running feature says how long to keep "
+            f"those records. Add \"{cutoff}\" to the `retention` of the feature that keeps "
+            f"them (its build(host) in bot/features/), or remove it from the package's "
+            f"cutoffs.")
+
+
 def database_unusable(database: str, problem: str) -> str:
     """Any other problem opening the database, in the storage layer's words."""
     return f"coprod cannot use the database {database}: {problem}."

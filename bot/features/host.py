@@ -2,8 +2,9 @@
 
 A feature is built from a `FeatureHost` (`build(host)`), never from the whole app, so
 what it can touch is written down here: its config section, its store, the clock,
-scheduling, group settings, deliveries and the people lookups. Help, setup and welcome
-need to see the other features; they take a `CoreHost`, which says so.
+scheduling, group settings, deliveries and the people lookups. Help, setup, welcome,
+concerns and retention need to see the other features; they take a `CoreHost`, which
+says so.
 """
 
 from __future__ import annotations
