@@ -22,6 +22,7 @@ from bot.config import Config
 from bot.config import ConfigError
 from bot.config import load_config
 from bot.events import Invocation
+from bot.features import Feature
 from bot.features.checkins.store import Answer
 from bot.features.checkins.store import Checkin
 from bot.features.checkins.store import CheckinPrefs
@@ -377,3 +378,15 @@ def test_a_config_built_in_code_settles_the_older_concerns_key_as_a_file_does() 
     assert both.section(RetentionConfig).closed_cases_days == 60
     assert both.section(ConcernsConfig).retention_days == 60
     assert Config().section(RetentionConfig).closed_cases_days == 0
+
+
+async def test_two_features_giving_one_cutoff_a_period_stop_start_up(
+        storage: Storage, clock: FakeClock) -> None:
+    """A cutoff gets its period from one place: a second feature declaring it (here,
+    one more for the check-ins' answers, which the sweep's own `[retention]` gives) is
+    refused when the features start, not silently ignored."""
+    app = App(Config(), storage, clock=clock)
+    await app.load()
+    app.add_feature(Feature("second", retention={"checkins": lambda: timedelta(days=1)}))
+    with pytest.raises(ValueError, match="'checkins' is declared by both retention and second"):
+        await start_features(app)

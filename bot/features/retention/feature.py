@@ -119,7 +119,15 @@ class Retention:
 
     def check_declared(self) -> None:
         """Refuse (`RetentionUndeclared`) a storage package's cutoff that no running
-        feature gives a period for: its records would never be swept."""
+        feature gives a period for: its records would never be swept. Two features
+        giving one cutoff a period is a mistake in the code (one would be ignored)."""
+        owner = dict.fromkeys(self.own, "retention")
+        for feature in self.host.features.values():
+            for name in feature.retention:
+                if name in owner and owner[name] != feature.name:
+                    raise ValueError(f"retention cutoff {name!r} is declared by both "
+                                     f"{owner[name]} and {feature.name}")
+                owner[name] = feature.name
         periods = self.periods()
         for package, names in self.host.store.retention_cutoff_names().items():
             for name in names:
