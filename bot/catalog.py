@@ -1149,18 +1149,13 @@ def erase_done(member: str, erasure_id: int, deleted: dict[str, int],
     return "\n".join(lines)
 
 
-def erase_kept(kept: dict[str, int]) -> str:
-    """`coprod erase`: the safeguarding records kept, and why."""
+def erase_kept(kept: dict[str, int], why: Sequence[str]) -> str:
+    """`coprod erase`: the safeguarding records kept, and why (as the storage packages
+    that keep them say)."""
     if not kept:
         return "No safeguarding records involve this member."
     return ("Kept: safeguarding records that involve this member ("
-            + ", ".join(f"{t} {n}" for t, n in kept.items()) + "): cases they raised, "
-            "cases about them, and cases, notes and audit entries they worked on as a lead. "
-            "Safeguarding procedures require these to be kept even when someone asks to be "
-            "forgotten, so that a concern can be followed up and how it was handled can be "
-            "shown. Only the safeguarding leads can see them. They are deleted with the "
-            "case: by a lead (/case delete), or by [retention] closed_cases_days once the "
-            "case is closed.")
+            + ", ".join(f"{t} {n}" for t, n in kept.items()) + "): " + " ".join(why))
 
 
 ERASE_RUNNING_BOT = ("It is safe to erase while the bot runs. If the member is still in the "

@@ -43,6 +43,7 @@ from storage.members import EncryptedColumn
 from storage.members import Erasure
 from storage.members import encrypted_columns
 from storage.members import export_sections
+from storage.members import kept_reasons
 from storage.members import kept_sections
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -330,7 +331,7 @@ async def run_erase(config: Config, member: str, group: str | None, by: str | No
         erasure = await erase_member(storage, member_id, group_id, who, datetime.now(UTC))
     _say(catalog.erase_done(member_id, erasure.erasure_id, dict(erasure.deleted),
                             dict(erasure.anonymised), who), stdout)
-    _say(catalog.erase_kept(dict(erasure.kept)), stdout)
+    _say(catalog.erase_kept(dict(erasure.kept), kept_reasons()), stdout)
     _say(catalog.ERASE_RUNNING_BOT, stdout)
     return EXIT_OK
 

@@ -116,6 +116,13 @@ def kept_sections() -> tuple[str, ...]:
     return tuple(s for p in storage_packages() for s in p.kept_sections)
 
 
+def kept_reasons() -> tuple[str, ...]:
+    """Why each storage package keeps what it keeps on erasure, for `coprod erase`."""
+    from storage.packages import storage_packages
+
+    return tuple(p.kept_why for p in storage_packages() if p.kept_why)
+
+
 # Columns that hold Fernet tokens under a key that is never stored: not the at-rest
 # key's business. None since migration 10: anonymous votes sealed in the running
 # process's memory are kept inside the ballot box, itself encrypted at rest.

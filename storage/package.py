@@ -119,7 +119,7 @@ class StoragePackage:
     both backends. `export_sections`: the sections this feature adds to a member's
     export, in order (each present even when empty); `kept_sections`: those of them an
     erasure keeps whatever happens (safeguarding records), which `coprod erase` lists
-    apart. Hooks are called with the whole
+    apart, and `kept_why` says why. Hooks are called with the whole
     store as `MemberTx.store`, inside the one transaction of the export, erasure or sweep.
     """
 
@@ -129,6 +129,7 @@ class StoragePackage:
     encrypted: tuple[EncryptedColumn, ...] = ()
     export_sections: tuple[str, ...] = ()
     kept_sections: tuple[str, ...] = ()
+    kept_why: str = ""
     export: ExportHook | None = None
     keep: KeepHook | None = None
     erase: EraseHook | None = None
@@ -165,6 +166,7 @@ def declare(package: str, sql: type, migrations: tuple[Migration, ...],
         feature=package.rsplit(".", 1)[-1], sql=sql, migrations=migrations,
         encrypted=tuple(encrypted), export_sections=tuple(getattr(members, "SECTIONS", ())),
         kept_sections=tuple(getattr(members, "KEPT", ())),
+        kept_why=getattr(members, "KEPT_WHY", ""),
         export=getattr(members, "export", None), keep=getattr(members, "keep", None),
         erase=getattr(members, "erase", None), purge=getattr(members, "purge", None),
         cutoffs=cutoffs, reads_deliveries=reads_deliveries)

@@ -23,6 +23,13 @@ from storage.sql import to_micros
 SECTIONS = ("concerns_raised", "known_safeguarding_lead")
 # What an erasure keeps whatever happens (safeguarding records), as `coprod erase` says.
 KEPT = ("concerns_raised",)
+# Why, for whoever runs `coprod erase` (English: the command line's words).
+KEPT_WHY = ("cases they raised, cases about them, and cases, notes and audit entries they "
+            "worked on as a lead. Safeguarding procedures require these to be kept even "
+            "when someone asks to be forgotten, so that a concern can be followed up and how "
+            "it was handled can be shown. Only the safeguarding leads can see them. They "
+            "are deleted with the case: by a lead (/case delete), or by [retention] "
+            "closed_cases_days once the case is closed.")
 
 
 

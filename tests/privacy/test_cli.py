@@ -92,7 +92,8 @@ def test_export_erase_and_rotate_key_from_the_command_line(tmp_path: Path) -> No
     assert "Deleted: checkin_prefs 1, member_zones 1." in erased.stdout.replace(
         "member_zones 1, checkin_prefs 1", "checkin_prefs 1, member_zones 1")
     assert "Kept: safeguarding records that involve this member (concern_cases 1, " \
-           "concern_audit 1)" in erased.stdout
+           "concern_audit 1): cases they raised" in erased.stdout
+    assert "by a lead (/case delete), or by [retention] closed_cases_days" in erased.stdout
     assert "SECRET" not in erased.stdout
 
     again = coprod(tmp_path, "erase", "--member", "alice", "--yes")
