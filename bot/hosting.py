@@ -1,5 +1,9 @@
-"""The host each feature is built from: the app's services, narrowed to what the
-feature's declaration says it needs (its store, its config section)."""
+"""The hosts features are built from: a narrow one (`FeatureHost`) for every feature,
+and a wider one (`CoreHost`) only for those whose declaration says they need it
+(`FeaturePackage.core_host`). The narrow host holds the few things it hands on, and
+closures for what it asks of the app: no attribute of it leads to the app, the whole
+config, the registry, the settings book or the other features. Its store is a view
+exposing only the feature's declared port (`bot.port_view`)."""
 
 from __future__ import annotations
 
@@ -8,31 +12,33 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Generic
 from typing import Protocol
-from typing import TypeVar
-from typing import overload
 
 from bot.commands import CommandSpec
+from bot.commands import Registry
 from bot.context import Services
 from bot.events import Actor
 from bot.events import Event
 from bot.features.host import CoreHost
+from bot.features.host import FeatureHost
 from bot.features.host import Handling
 from bot.features.host import NoticeProvider
 from bot.features.host import Scheduling
 from bot.messages import Reply
 from bot.peers import Peers
+from bot.port_view import port_view
 from bot.roles import Role
 from bot.settings import GroupSettings
+from bot.settings import SettingsBook
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.config import Config
     from bot.context import Context
     from bot.features import Feature
     from bot.messages import Message
+    from bot.people import PeopleBook
     from scheduler import Scheduler
-
-T = TypeVar("T")
 
 
 class Hosting(Services, Handling, Protocol):
@@ -47,45 +53,64 @@ class Hosting(Services, Handling, Protocol):
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
 
 
-class _FromApp(Generic[T]):
-    """A host property that is the app's own, read through (`host.clock` is the app's
-    clock): a host narrows what a feature may reach, and passes on what it may."""
+class _AppCalls:
+    """What a narrow host asks of the app, as closures over it (read through at each
+    call, as the app's own methods are), so the host holds no attribute naming it."""
 
-    def __init__(self, read: Callable[[Hosting], T]) -> None:
-        self._read = read
+    __slots__ = ("add_notice", "config_groups", "defaults", "group", "known_groups",
+                 "language_of", "wake")
 
-    @overload
-    def __get__(self, host: None, owner: type[Host]) -> _FromApp[T]: ...
+    def __init__(self, app: Hosting) -> None:
+        def group(group_id: str) -> GroupSettings:
+            return app.settings.for_group(group_id)
 
-    @overload
-    def __get__(self, host: Host, owner: type[Host] | None = None) -> T: ...
+        def defaults() -> GroupSettings:
+            return app.settings.defaults
 
-    def __get__(self, host: Host | None, owner: type[Host] | None = None) -> T | _FromApp[T]:
-        return self if host is None else self._read(host._app)
+        def config_groups() -> tuple[str, ...]:
+            return tuple(app.settings.config_groups)
+
+        def known_groups() -> tuple[str, ...]:
+            book = app.settings
+            return tuple(dict.fromkeys([*book.config_groups, *book.stored]))
+
+        def wake() -> None:
+            app.deliveries_waiting()
+
+        async def language_of(group_id: str, user_id: str) -> str:
+            return await app.language_of(group_id, user_id)
+
+        def add_notice(provider: NoticeProvider) -> None:
+            app.notices.append(provider)
+
+        self.group = group
+        self.defaults = defaults
+        self.config_groups = config_groups
+        self.known_groups = known_groups
+        self.wake = wake
+        self.language_of = language_of
+        self.add_notice = add_notice
 
 
-class Host:
-    """One feature's host: implements `CoreHost` (and so `FeatureHost`). A feature is
-    typed against the protocol it declares, so an ordinary feature cannot reach the
-    wider services even though this object has them."""
+class NarrowHost:
+    """An ordinary feature's host: implements `FeatureHost` and nothing more. Its store
+    is the feature's declared port over the backend (None if it declares none), its
+    scheduler the `Scheduling` port over the app's scheduler."""
 
-    clock = _FromApp(lambda app: app.clock)
-    scheduler: _FromApp[Scheduling] = _FromApp(lambda app: app.scheduler)
-    people = _FromApp(lambda app: app.people)
-    peers = _FromApp(lambda app: app.peers)
-    registry = _FromApp(lambda app: app.registry)
-    features: _FromApp[Mapping[str, Feature]] = _FromApp(lambda app: app.features)
-    settings = _FromApp(lambda app: app.settings)
-    whole_config = _FromApp(lambda app: app.config)
+    __slots__ = ("_calls", "_clock", "_config", "_peers", "_people", "_scheduler", "_store")
 
-    def __init__(self, app: Hosting, store: Any, config: Any) -> None:
-        self._app = app
-        self._store = store
+    def __init__(self, app: Hosting, store: Any, port: type | None, config: Any) -> None:
+        self._store = None if port is None else port_view(store, port)
         self._config = config
+        self._clock = app.clock
+        self._scheduler: Scheduling = port_view(app.scheduler, Scheduling)
+        self._people = app.people
+        self._peers = app.peers
+        self._calls = _AppCalls(app)
 
     @property
     def store(self) -> Any:
-        """The feature's store."""
+        """The feature's store: its declared port, and only that."""
         return self._store
 
     @property
@@ -93,34 +118,85 @@ class Host:
         """The feature's config section."""
         return self._config
 
+    @property
+    def clock(self) -> Clock:
+        """The app's clock."""
+        return self._clock
+
+    @property
+    def scheduler(self) -> Scheduling:
+        """The app's scheduler, as a feature may use it."""
+        return self._scheduler
+
+    @property
+    def people(self) -> PeopleBook:
+        """The platform's people lookups."""
+        return self._people
+
+    @property
+    def peers(self) -> Peers:
+        """The other bot processes on the database."""
+        return self._peers
+
     def group(self, group_id: str) -> GroupSettings:
         """The settings in force for one group."""
-        return self._app.settings.for_group(group_id)
+        return self._calls.group(group_id)
 
     def defaults(self) -> GroupSettings:
         """The config's `[group]` settings."""
-        return self._app.settings.defaults
+        return self._calls.defaults()
 
     def config_group_ids(self) -> tuple[str, ...]:
         """The groups the config file names."""
-        return tuple(self._app.settings.config_groups)
+        return self._calls.config_groups()
 
     def known_group_ids(self) -> tuple[str, ...]:
         """The groups the config file names or that have settings made in chat."""
-        book = self._app.settings
-        return tuple(dict.fromkeys([*book.config_groups, *book.stored]))
+        return self._calls.known_groups()
 
     def deliveries_waiting(self) -> None:
         """Wake the dispatcher."""
-        self._app.deliveries_waiting()
+        self._calls.wake()
 
     async def language_of(self, group_id: str, user_id: str) -> str:
         """The language to write to one member in."""
-        return await self._app.language_of(group_id, user_id)
+        return await self._calls.language_of(group_id, user_id)
 
     def add_notice(self, provider: NoticeProvider) -> None:
         """Add a notice provider."""
-        self._app.notices.append(provider)
+        self._calls.add_notice(provider)
+
+
+class WideHost(NarrowHost):
+    """The host of a feature that declares it needs the core's view (`CoreHost`: help,
+    setup, welcome, concerns): the narrow host, and the app's registry, features,
+    settings, whole config, roles and event handling."""
+
+    __slots__ = ("_app",)
+
+    def __init__(self, app: Hosting, store: Any, port: type | None, config: Any) -> None:
+        super().__init__(app, store, port, config)
+        self._app = app
+
+    @property
+    def registry(self) -> Registry:
+        """Every command of every feature."""
+        return self._app.registry
+
+    @property
+    def features(self) -> Mapping[str, Feature]:
+        """The running features by name."""
+        return self._app.features
+
+    @property
+    def settings(self) -> SettingsBook:
+        """Every group's settings."""
+        return self._app.settings
+
+    @property
+    def whole_config(self) -> Config:
+        """The whole checked config."""
+        return self._app.config
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""
@@ -137,6 +213,10 @@ class Host:
 
 
 if TYPE_CHECKING:
-    def _checked(host: Host) -> CoreHost[Any, Any]:
-        """Never run: mypy checks here that a `Host` is every host a feature may declare."""
+    def _narrow(host: NarrowHost) -> FeatureHost[Any, Any]:
+        """Never run: mypy checks here that a `NarrowHost` is a `FeatureHost`."""
+        return host
+
+    def _wide(host: WideHost) -> CoreHost[Any, Any]:
+        """Never run: mypy checks here that a `WideHost` is a `CoreHost`."""
         return host
