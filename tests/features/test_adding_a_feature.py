@@ -2,8 +2,9 @@
 (docs/adding-a-feature.md): the toy `/kudos` (tests/toy/) runs on a fake host with a
 fake store, then joins the real bot by the registry line alone: its config section is
 checked, its channel setting is read from `[group]` and offered by `/setup`, its command
-is listed and answered, its table is made by its migration, and its words are encrypted
-at rest, without any central list being edited."""
+is listed and answered through a view of its declared store port, its table is made by
+its migration, and its words are encrypted at rest, without any central list being
+edited."""
 
 from __future__ import annotations
 
@@ -151,6 +152,11 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
         assert isinstance(store, KudosStore)
         app = App(config, store, clock=FakeClock())
         await app.load()
+        assert kudos.PACKAGE.store is KudosStore
+        seen = app.host_for(kudos.PACKAGE).store
+        assert isinstance(seen, KudosStore) and seen is not store
+        with pytest.raises(AttributeError):
+            seen.member_records  # noqa: B018
         memory = MemoryBot(app, MemoryAdapter())
         try:
             assert "/kudos: " + wording.KUDOS_HELP in reply_text(
