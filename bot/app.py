@@ -54,7 +54,7 @@ from bot.features import FormSpec
 from bot.features import ShortcutSpec
 from bot.features.package import FeaturePackage
 from bot.hosting import NarrowHost
-from bot.hosting import WideHost
+from bot.hosting import host_for
 from bot.i18n import SOURCE
 from bot.i18n import speaking
 from bot.languages import LanguageBook
@@ -158,8 +158,7 @@ class App:
         # `/language` keeps members' choices through the app's book, so the app sees a
         # new choice at once; every other feature's port is over the database itself.
         store = self.languages if package.name == "language" else self.storage
-        kind = WideHost if package.core_host else NarrowHost
-        return kind(self, store, package.store, config)
+        return host_for(self, store, package.store, config, core=package.core_host)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import NamedTuple
 from typing import Protocol
 
 from bot.commands import CommandSpec
@@ -53,90 +56,60 @@ class Hosting(Services, Handling, Protocol):
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
 
 
-class _AppCalls:
+class _AppCalls(NamedTuple):
     """What a narrow host asks of the app, as closures over it (read through at each
     call, as the app's own methods are), so the host holds no attribute naming it."""
 
-    __slots__ = ("add_notice", "config_groups", "defaults", "group", "known_groups",
-                 "language_of", "wake")
-
-    def __init__(self, app: Hosting) -> None:
-        def group(group_id: str) -> GroupSettings:
-            return app.settings.for_group(group_id)
-
-        def defaults() -> GroupSettings:
-            return app.settings.defaults
-
-        def config_groups() -> tuple[str, ...]:
-            return tuple(app.settings.config_groups)
-
-        def known_groups() -> tuple[str, ...]:
-            book = app.settings
-            return tuple(dict.fromkeys([*book.config_groups, *book.stored]))
-
-        def wake() -> None:
-            app.deliveries_waiting()
-
-        async def language_of(group_id: str, user_id: str) -> str:
-            return await app.language_of(group_id, user_id)
-
-        def add_notice(provider: NoticeProvider) -> None:
-            app.notices.append(provider)
-
-        self.group = group
-        self.defaults = defaults
-        self.config_groups = config_groups
-        self.known_groups = known_groups
-        self.wake = wake
-        self.language_of = language_of
-        self.add_notice = add_notice
+    group: Callable[[str], GroupSettings]
+    defaults: Callable[[], GroupSettings]
+    config_groups: Callable[[], tuple[str, ...]]
+    known_groups: Callable[[], tuple[str, ...]]
+    wake: Callable[[], None]
+    language_of: Callable[[str, str], Awaitable[str]]
+    add_notice: Callable[[NoticeProvider], None]
 
 
+def _app_calls(app: Hosting) -> _AppCalls:
+    def group(group_id: str) -> GroupSettings:
+        return app.settings.for_group(group_id)
+
+    def defaults() -> GroupSettings:
+        return app.settings.defaults
+
+    def config_groups() -> tuple[str, ...]:
+        return tuple(app.settings.config_groups)
+
+    def known_groups() -> tuple[str, ...]:
+        book = app.settings
+        return tuple(dict.fromkeys([*book.config_groups, *book.stored]))
+
+    def wake() -> None:
+        app.deliveries_waiting()
+
+    async def language_of(group_id: str, user_id: str) -> str:
+        return await app.language_of(group_id, user_id)
+
+    def add_notice(provider: NoticeProvider) -> None:
+        app.notices.append(provider)
+
+    return _AppCalls(group, defaults, config_groups, known_groups, wake, language_of,
+                     add_notice)
+
+
+@dataclass(frozen=True, slots=True)
 class NarrowHost:
     """An ordinary feature's host: implements `FeatureHost` and nothing more. Its store
     is the feature's declared port over the backend (None if it declares none), its
-    scheduler the `Scheduling` port over the app's scheduler."""
+    scheduler the `Scheduling` port over the app's scheduler. Frozen, with slots: no
+    attribute can be added to it, nor changed."""
 
-    __slots__ = ("_calls", "_clock", "_config", "_peers", "_people", "_scheduler", "_store")
-
-    def __init__(self, app: Hosting, store: Any, port: type | None, config: Any) -> None:
-        self._store = None if port is None else port_view(store, port)
-        self._config = config
-        self._clock = app.clock
-        self._scheduler: Scheduling = port_view(app.scheduler, Scheduling)
-        self._people = app.people
-        self._peers = app.peers
-        self._calls = _AppCalls(app)
-
-    @property
-    def store(self) -> Any:
-        """The feature's store: its declared port, and only that."""
-        return self._store
-
-    @property
-    def config(self) -> Any:
-        """The feature's config section."""
-        return self._config
-
-    @property
-    def clock(self) -> Clock:
-        """The app's clock."""
-        return self._clock
-
-    @property
-    def scheduler(self) -> Scheduling:
-        """The app's scheduler, as a feature may use it."""
-        return self._scheduler
-
-    @property
-    def people(self) -> PeopleBook:
-        """The platform's people lookups."""
-        return self._people
-
-    @property
-    def peers(self) -> Peers:
-        """The other bot processes on the database."""
-        return self._peers
+    store: Any
+    config: Any
+    clock: Clock
+    scheduler: Scheduling
+    people: PeopleBook
+    peers: Peers
+    _calls: _AppCalls = field(repr=False)
 
     def group(self, group_id: str) -> GroupSettings:
         """The settings in force for one group."""
@@ -167,16 +140,13 @@ class NarrowHost:
         self._calls.add_notice(provider)
 
 
+@dataclass(frozen=True, slots=True)
 class WideHost(NarrowHost):
     """The host of a feature that declares it needs the core's view (`CoreHost`: help,
     setup, welcome, concerns): the narrow host, and the app's registry, features,
     settings, whole config, roles and event handling."""
 
-    __slots__ = ("_app",)
-
-    def __init__(self, app: Hosting, store: Any, port: type | None, config: Any) -> None:
-        super().__init__(app, store, port, config)
-        self._app = app
+    _app: Hosting = field(repr=False)
 
     @property
     def registry(self) -> Registry:
@@ -210,6 +180,16 @@ class WideHost(NarrowHost):
     async def handle(self, event: Event) -> Reply:
         """Handle an event through the app."""
         return await self._app.handle(event)
+
+
+def host_for(app: Hosting, store: object, port: type | None, config: object, *,
+             core: bool) -> NarrowHost:
+    """A feature's host: the narrow one, or the core host if the feature declares it
+    (`FeaturePackage.core_host`); its store a view of `store` as `port` (None if the
+    feature declares no port)."""
+    held = (None if port is None else port_view(store, port), config, app.clock,
+            port_view(app.scheduler, Scheduling), app.people, app.peers, _app_calls(app))
+    return WideHost(*held, app) if core else NarrowHost(*held)
 
 
 if TYPE_CHECKING:
