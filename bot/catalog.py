@@ -656,13 +656,13 @@ def setting_bad_timezone(value: str, suggestion: str | None) -> str:
     """A time zone we do not know (in /setup and in config)."""
     value = echo(value)
     if value and suggestion:
-        text = _("“{value}” is not a time zone I know; did you mean {suggestion}?. Use a "
+        text = _("“{value}” is not a time zone I know; did you mean {suggestion}? Use a "
                  "name like Europe/London, America/New_York or UTC")
     elif value:
         text = _("“{value}” is not a time zone I know. Use a name like Europe/London, "
                  "America/New_York or UTC")
     elif suggestion:
-        text = _("a time zone is needed; did you mean {suggestion}?. Use a name like "
+        text = _("a time zone is needed; did you mean {suggestion}? Use a name like "
                  "Europe/London, America/New_York or UTC")
     else:
         text = _("a time zone is needed. Use a name like Europe/London, America/New_York "
@@ -977,6 +977,16 @@ def database_started(database: str) -> str:
     return (f"Started a new, empty database: {database}. If you meant to keep using an "
             "existing one, stop the bot and check [bot] database or "
             "COPROD_DATABASE_URL.")
+
+
+def retention_undeclared(package: str, cutoff: str) -> str:
+    """A storage package deletes old records by a retention cutoff that no running
+    feature gives a period for (a mistake in the code, not in the config)."""
+    return (f"coprod cannot start: the storage package storage/{package}/ declares the "
+            f"retention cutoff \"{cutoff}\", but no running feature says how long to keep "
+            f"those records. Add \"{cutoff}\" to the `retention` of the feature that keeps "
+            f"them (its build(host) in bot/features/), or remove it from the package's "
+            f"cutoffs.")
 
 
 def database_unusable(database: str, problem: str) -> str:

@@ -1,4 +1,5 @@
-"""Typed errors: what an adapter reports when a send fails, and kind refusals.
+"""Typed errors: what an adapter reports when a send fails, kind refusals, and the
+database's failures.
 
 The dispatcher decides what to do from the type alone (retry later, reroute, give up),
 so every adapter must translate its platform's failures into exactly these.
@@ -33,6 +34,13 @@ class Transient(DeliveryError):
 
 class UnsupportedMessage(DeliveryError):
     """The adapter cannot render this kind of message at all (a programming error)."""
+
+
+class StorageError(Exception):
+    """The database could not do what was asked (unreachable, corrupt, locked too long).
+
+    Raised by storage (`storage.interface` and its backends); here in the core so that a
+    feature can catch it without importing storage."""
 
 
 class UserError(Exception):

@@ -143,7 +143,7 @@ class NarrowHost:
 @dataclass(frozen=True, slots=True)
 class WideHost(NarrowHost):
     """The host of a feature that declares it needs the core's view (`CoreHost`: help,
-    setup, welcome, concerns): the narrow host, and the app's registry, features,
+    setup, welcome, concerns, retention): the narrow host, and the app's registry, features,
     settings, whole config, roles and event handling."""
 
     _app: Hosting = field(repr=False)

@@ -222,7 +222,6 @@ class Domain:
     def __init__(self, name: str, module_file: str) -> None:
         self.name = name
         self.directory = Path(module_file).parent / "locales"
-        _DOMAINS[name] = self
 
     @functools.cache  # noqa: B019 - one per domain and language, for the process's life
     def catalog(self, code: str) -> gettext.NullTranslations:
@@ -262,14 +261,6 @@ class Domain:
                                  Callable[[str], Text]]:
         """`_`, `ngettext` and `N_` for a wording module (names `make messages` finds)."""
         return self.gettext, self.ngettext, self.mark
-
-
-_DOMAINS: dict[str, Domain] = {}
-
-
-def domains() -> dict[str, Domain]:
-    """Every catalog domain made so far, by name (for tests and `make messages`)."""
-    return dict(_DOMAINS)
 
 
 DATE_PATTERN = "Babel date pattern"

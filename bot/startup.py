@@ -30,6 +30,7 @@ from bot.key_path import key_path_for
 from bot.listening import PortUnavailable
 from bot.listening import check_ports
 from bot.listening import port_problem
+from bot.retention_cutoffs import RetentionUndeclared
 from bot.runtime import LOCAL_PLATFORMS
 from bot.runtime import check_key_file
 from bot.runtime import make_cipher
@@ -200,7 +201,7 @@ async def check_config(config: Config, platform: str) -> str:
 
 # What `explain` turns into one line.
 STARTUP_ERRORS = (StorageError, KeyFileMissing, EncryptionKeyError, PlatformStartError,
-                  PortUnavailable)
+                  PortUnavailable, RetentionUndeclared)
 
 
 def explain(exc: BaseException, config: Config) -> tuple[str, int]:
@@ -209,6 +210,8 @@ def explain(exc: BaseException, config: Config) -> tuple[str, int]:
     label = config.database_label
     if isinstance(exc, PortUnavailable):
         return port_problem(exc), 1
+    if isinstance(exc, RetentionUndeclared):
+        return catalog.retention_undeclared(exc.package, exc.cutoff), 1
     if isinstance(exc, OtherKeyError):
         if exc.readable:
             return catalog.database_partly_other_key(label, key_source(config)), EXIT_CONFIG

@@ -16,6 +16,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from bot.errors import StorageError as StorageError
 from bot.messages import Destination
 from bot.messages import Message
 from bot.outbox import Delivery
@@ -25,10 +26,6 @@ from bot.outbox import NewDelivery
 from bot.outbox import Preference
 from bot.peers import PeerLink
 from storage.members import MemberDataStore
-
-
-class StorageError(Exception):
-    """The database could not do what was asked (unreachable, corrupt, locked too long)."""
 
 
 class NewerDatabaseError(StorageError):

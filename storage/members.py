@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.retention_cutoffs import PruneCutoffs as PruneCutoffs
+from bot.retention_cutoffs import RetentionCutoffs as RetentionCutoffs
 from storage.package import EncryptedColumn as EncryptedColumn
 from storage.package import MemberRecords as MemberRecords
 
@@ -67,11 +69,6 @@ class ErasureRecord:
     counts: Mapping[str, Any]
 
 
-RetentionCutoffs = Mapping[str, datetime | None]
-"""What the retention sweep deletes, by cutoff name ("checkins", "feedback", "minutes",
-"drafts"): records older than each (None or absent: keep). Each storage package's purge
-hook reads the names it owns."""
-
 EVENTS_OWNER = "events"
 """The owner of the occurrence claims that mark a platform event as handled (the key of
 an event the platform may send again, `App.handle_once`), so the sweep can keep them a
@@ -81,23 +78,6 @@ shorter time than the claims of timed firings."""
 # that never pruned) is worked through in many short transactions, so nothing waits
 # behind one long write.
 PRUNE_BATCH = 500
-
-
-@dataclass(frozen=True, slots=True)
-class PruneCutoffs:
-    """What the sweep prunes from the tables that grow with every firing, event and
-    message: rows from before each time. The retention feature chooses the times (and
-    says why each is safe); see `MemberDataStore.prune`."""
-
-    # Claims of timed firings (and of the sweep itself).
-    occurrences: datetime
-    # Claims of platform events handled once (`EVENTS_OWNER`).
-    event_keys: datetime
-    # Deliveries delivered at the first try, to where they were meant to go.
-    delivered: datetime
-    # Every other finished delivery: undeliverable, rerouted or retried on its way, and
-    # those a storage package reads after they finish (`StoragePackage.reads_deliveries`).
-    finished: datetime
 
 
 # Columns the core encrypts with the at-rest key (`FieldCipher`); `encrypted_columns()`
@@ -174,6 +154,11 @@ class MemberDataStore(ABC):
         """The erasure audit, oldest first (one member's, or everyone's)."""
 
     @abstractmethod
+    def retention_cutoff_names(self) -> Mapping[str, tuple[str, ...]]:
+        """The retention cutoffs each storage package's purge hook reads, by package
+        (`StoragePackage.cutoffs`): what the retention feature needs a period for."""
+
+    @abstractmethod
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
         """Retention: claim the sweep's occurrence and delete what is older than each
@@ -185,7 +170,10 @@ class MemberDataStore(ABC):
         before "feedback" that is no longer waiting (waiting feedback is never dropped);
         minutes from before "minutes" with their action items, once every one of those is
         done, and agenda points and RSVPs of occurrences before it; concern drafts older
-        than "drafts"."""
+        than "drafts"; and each other package what its own cutoffs cover. A package
+        whose cutoffs are not all in `cutoffs` is skipped (a missing name must not mean
+        "keep for ever" unnoticed), with an error logged naming it and the cutoff; the
+        others are still swept."""
 
     @abstractmethod
     async def prune(self, cutoffs: PruneCutoffs, now: datetime,

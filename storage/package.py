@@ -3,9 +3,12 @@
 Each `storage/<feature>/` package ends with `STORAGE = declare(__name__, ...)` (a
 `StoragePackage`): the SQL mixin implementing the feature's store port, its migrations,
 its encrypted columns and its part of a member's export, erasure and the retention sweep
-(its `members` module). The backends, key rotation, start-up checks, `coprod
-export`/`erase` and retention build their lists from these declarations
-(`storage.packages.storage_packages`), so adding a feature edits none of them.
+(its `members` module, and the retention `cutoffs` its `purge` reads). The backends, key
+rotation, start-up checks, `coprod export`/`erase` and retention build their lists from
+these declarations (`storage.packages.storage_packages`), so adding a feature edits none
+of them. How long each cutoff keeps records is not storage's to say: the feature that
+keeps them declares the period (`Feature.retention`, read from its own config), and the
+retention feature turns every running feature's periods into the cutoffs.
 """
 
 from __future__ import annotations
@@ -104,7 +107,8 @@ EraseHook = Callable[[MemberTx], Awaitable[None]]
 """Delete or anonymise what the export hook lists (counting into `deleted`,
 `anonymised`)."""
 PurgeHook = Callable[[MemberTx, Mapping[str, "datetime | None"]], Awaitable[None]]
-"""Retention: delete what is older than the named cutoffs, counting into `deleted`."""
+"""Retention: delete what is older than the named cutoffs (every one the package
+declares is given), counting into `deleted`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +133,10 @@ class StoragePackage:
     keep: KeepHook | None = None
     erase: EraseHook | None = None
     purge: PurgeHook | None = None
-    # The retention cutoffs `purge` reads, by name: the sweep refuses to run without
-    # each (a misspelt or missing name would otherwise keep that data for ever).
+    # The retention cutoffs `purge` reads, by name. Each needs a running feature's period
+    # (`Feature.retention`): the bot refuses to start without one, and a sweep given no
+    # cutoff for one skips this package with an error logged (a misspelt or missing name
+    # would otherwise keep that data for ever, unnoticed).
     cutoffs: tuple[str, ...] = ()
     # Delivery keys (SQL LIKE patterns) whose outcome this package's queries read after
     # the delivery finished. The sweep keeps those as long as the deliveries that had

@@ -11,10 +11,12 @@ not with either database's JSON functions.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.logs import log_event
 from storage.interface import StorageError
 from storage.members import EncryptedColumn
 from storage.members import Erasure
@@ -34,6 +36,8 @@ from storage.sql import from_micros
 from storage.sql import iso_time
 from storage.sql import to_micros
 from storage.sql_prune import SqlPrune
+
+log = logging.getLogger(__name__)
 
 _HELD = "('pending', 'sending', 'undeliverable')"
 
@@ -192,21 +196,30 @@ class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
 
     # ---- retention -------------------------------------------------------------------
 
+    def retention_cutoff_names(self) -> dict[str, tuple[str, ...]]:
+        """Each storage package's retention cutoffs, by package."""
+        return {p.feature: p.cutoffs for p in storage_packages() if p.cutoffs}
+
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
         """Claim the day's sweep, then call each storage package's purge hook with the
-        cutoffs by name (the core keeps nothing that expires), in one transaction."""
-        missing = sorted({n for p in storage_packages() for n in p.cutoffs} - set(cutoffs))
-        if missing:
-            raise ValueError(f"retention cutoffs missing: {', '.join(missing)}")
+        cutoffs by name (the core keeps nothing that expires), in one transaction; a
+        package missing a cutoff is skipped, and logged."""
+        swept = []
+        for package in storage_packages():
+            missing = [n for n in package.cutoffs if n not in cutoffs]
+            for name in missing:
+                log_event(log, logging.ERROR, "retention.cutoff_missing",
+                          package=package.feature, cutoff=name)
+            if package.purge is not None and not missing:
+                swept.append(package.purge)
         counts: dict[str, int] = {}
         async with self._transaction(alone=True) as db:  # a sweep over every group
             if not await self._claim(db, occurrence_key, owner, now):
                 return None
 
-            for package in storage_packages():
-                if package.purge is not None:
-                    await package.purge(MemberTx(db, self, deleted=counts), cutoffs)
+            for purge in swept:
+                await purge(MemberTx(db, self, deleted=counts), cutoffs)
         if any(counts.values()):
             await self._forget_old_versions(*sorted(t for t, n in counts.items() if n))
         return counts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -20,6 +21,7 @@ from bot.messages import FormField
 from bot.messages import Message
 from bot.messages import Reply
 from bot.metrics import Reading
+from bot.retention_cutoffs import RetentionPeriod
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -127,6 +129,12 @@ class Feature:
     # `form:<id>`, `action:<id>`): counted in the metrics under family `other`, like an
     # unknown command, and never logged by name (docs/threat-model.md, metrics and logs).
     timing_sensitive: frozenset[str] = frozenset()
+    # How long the records this feature keeps are kept before the daily retention sweep
+    # deletes them, by the cutoff name its storage package's purge hook reads (that
+    # package's `cutoffs`); each period is read from the feature's config when the sweep
+    # runs (None: keep). A storage cutoff no running feature declares stops the bot at
+    # start (`bot.retention_cutoffs.RetentionUndeclared`).
+    retention: Mapping[str, RetentionPeriod] = field(default_factory=dict)
 
 
 FeatureFactory = Callable[[Any], Feature]

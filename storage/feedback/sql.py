@@ -90,7 +90,8 @@ class SqlFeedback(SqlBase, FeedbackStore):
         return batch
 
     async def feedback_written(self) -> None:
-        """Wait until every submission so far is stored and its history emptied."""
+        """Wait until every submission so far is stored and its history emptied: the
+        moment an adversary test copies the files to check that no history is left."""
         await self._feedback_writer().idle()
 
     async def _insert_feedback(self, items: Sequence[NewFeedback]) -> list[None]:

@@ -34,7 +34,7 @@ from dataclasses import field
 
 from cryptography.fernet import MultiFernet
 
-from bot.features.anonymity import voter_tag
+from bot.anonymity import voter_tag
 from tests.adversary.forensics import decrypt_value
 
 Choice = frozenset[int]

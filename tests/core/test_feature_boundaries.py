@@ -17,7 +17,7 @@ from pathlib import Path
 import grimp
 
 OPEN = {"package"}
-SHARED = {"host", "package", "registry", "anonymity"}
+SHARED = {"host", "package", "registry"}
 # The composition roots: they wire the features into the bot, so they may import them.
 # Every other module of `bot` outside `bot.features` is core.
 ROOTS = {"bot.app", "bot.hosting", "bot.runtime", "bot.cli", "bot.privacy", "bot.startup"}

@@ -1,8 +1,8 @@
 """A feature is built from the host its package declares, at run time as in the type
 checker: an ordinary feature gets a narrow host, with no attribute leading to the app,
 the whole config, the registry, the settings book or the other features, and a store
-that is a view of its declared port only; help, setup, welcome and concerns, which say
-they need more, get the core host (issue 19)."""
+that is a view of its declared port only; help, setup, welcome, concerns and retention,
+which say they need more, get the core host (issue 19)."""
 
 from __future__ import annotations
 
@@ -44,9 +44,9 @@ def test_each_declaration_matches_what_its_build_takes(package: FeaturePackage) 
     assert config is (type(None) if package.config is None else package.config)
 
 
-def test_only_help_setup_welcome_and_concerns_take_the_core_host() -> None:
+def test_only_the_core_features_take_the_core_host() -> None:
     assert {p.name for p in PACKAGES if p.core_host} == {"help", "setup", "welcome",
-                                                         "concerns"}
+                                                         "concerns", "retention"}
 
 
 async def test_every_declared_port_is_met_by_the_real_backend(storage: Storage) -> None:

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 
 from bot import peers as peers_module
-from bot.features.anonymity import Sealer
+from bot.anonymity import Sealer
 from bot.features.feedback.limiter import DailyLimiter
 from bot.peers import Peers
 

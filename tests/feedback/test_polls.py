@@ -13,8 +13,8 @@ import pytest
 from adapters.memory import MemoryBot
 from adapters.memory import reply_text
 from bot import catalog
+from bot.anonymity import Sealer
 from bot.clock import FakeClock
-from bot.features.anonymity import Sealer
 from bot.features.polls import wording as poll_wording
 from bot.features.polls.feature import Polls
 from bot.outbox import DeliveryStatus

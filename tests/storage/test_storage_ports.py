@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import logging
 import pkgutil
 from datetime import UTC
 from datetime import datetime
@@ -54,13 +55,20 @@ async def test_the_backend_implements_every_feature_port(storage: Storage) -> No
     assert missing == {}
 
 
-async def test_the_sweep_refuses_cutoffs_a_package_needs_but_was_not_given(
-        storage: Storage) -> None:
+async def test_the_sweep_skips_a_package_whose_cutoff_was_not_given_and_says_so(
+        storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
+    """A missing cutoff must not mean "keep for ever" unnoticed, nor stop the sweep of
+    every other package (issue 19): the meetings package is skipped, with an error
+    naming it and its cutoff, and the concerns package is still swept."""
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    with pytest.raises(ValueError, match="minutes"):
-        await storage.purge_expired("retention:x", "me", {"checkins": None, "feedback": None,
-                                                         "drafts": None}, now)
-    assert await storage.occurrence_claimed("retention:x") is False
+    with caplog.at_level(logging.ERROR, logger="storage.sql_members"):
+        counts = await storage.purge_expired(
+            "retention:x", "me", {"checkins": None, "feedback": None, "drafts": now}, now)
+    assert counts == {"concern_drafts": 0}
+    assert await storage.occurrence_claimed("retention:x") is True
+    assert [(r.getMessage(), r.levelno, r.__dict__["fields"]) for r in caplog.records] == [
+        ("retention.cutoff_missing", logging.ERROR, {"package": "meetings",
+                                                     "cutoff": "minutes"})]
 
 
 async def test_erasing_one_recipient_of_a_sealed_group_dm_keeps_the_others_sealed(

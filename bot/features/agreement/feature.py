@@ -17,6 +17,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from bot import catalog
+from bot.anonymity import Sealer
 from bot.commands import CommandSpec
 from bot.commands import OptionSpec
 from bot.commands import OptionType
@@ -42,7 +43,6 @@ from bot.features.agreement.store import AmendmentStatus
 from bot.features.agreement.store import Decision
 from bot.features.agreement.wording import N_
 from bot.features.agreement.wording import _
-from bot.features.anonymity import Sealer
 from bot.features.host import FeatureHost
 from bot.features.polls.package import CLOSE_EXAMPLE
 from bot.features.polls.package import Closings

@@ -20,7 +20,7 @@ from datetime import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.features.anonymity import coarse_day
+from bot.anonymity import coarse_day
 from bot.features.feedback import wording
 from bot.features.feedback.config import FeedbackConfig
 from bot.features.feedback.store import Audience

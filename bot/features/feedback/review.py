@@ -11,10 +11,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import catalog
+from bot.anonymity import coarse_day
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import FormSpec
-from bot.features.anonymity import coarse_day
 from bot.features.feedback import wording
 from bot.features.feedback.digests import FEEDBACK_CHANNEL
 from bot.features.feedback.digests import FeedbackHost

@@ -3,9 +3,9 @@ store the same thing for a member who votes without being named."""
 
 from __future__ import annotations
 
+from bot.anonymity import Sealer
+from bot.anonymity import voter_tag
 from bot.ballots import Ballot
-from bot.features.anonymity import Sealer
-from bot.features.anonymity import voter_tag
 
 
 def anonymous_ballot(box_id: str, voter_secret: str, group_id: str, user_id: str,

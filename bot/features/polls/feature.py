@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import catalog
+from bot.anonymity import Sealer
+from bot.anonymity import coarse_day
 from bot.ballots import Ballot
 from bot.commands import CommandSpec
 from bot.commands import OptionSpec
@@ -26,8 +28,6 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature
 from bot.features import FormSpec
-from bot.features.anonymity import Sealer
-from bot.features.anonymity import coarse_day
 from bot.features.host import FeatureHost
 from bot.features.polls import wording
 from bot.features.polls.ballots import anonymous_ballot

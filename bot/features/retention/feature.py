@@ -4,8 +4,10 @@ Why it exists: a group tells its members how long the bot keeps their check-ins,
 feedback, minutes and closed safeguarding cases (docs/privacy.md), and this is what
 makes that true. Once a day, at midnight UTC (or at start, if the bot was down then),
 one process claims the sweep's occurrence
-and deletes, in one transaction, everything past its period (and concern drafts past
-their one day, whatever the config says); closed cases go through
+and deletes, in one transaction, everything past its period: check-ins, feedback and
+minutes by `[retention]`, concern drafts past their one day whatever the config says, and
+any other feature's records by the period it declares (`Feature.retention`, from its own
+config); closed cases go through
 the concerns store, which records each deletion in the case's audit. Then it prunes
 what grows with every firing, event and message and that only the bot itself reads
 (occurrence claims, event keys, finished deliveries), a batch per transaction, after
@@ -21,16 +23,19 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
+from bot.errors import StorageError
 from bot.features import Feature
 from bot.features.concerns.package import DRAFT_LIFETIME
-from bot.features.host import FeatureHost
+from bot.features.host import CoreHost
 from bot.features.retention.config import RetentionConfig
 from bot.features.retention.store import RetentionStore
 from bot.logs import log_event
+from bot.retention_cutoffs import PruneCutoffs
+from bot.retention_cutoffs import RetentionCutoffs
+from bot.retention_cutoffs import RetentionPeriod
+from bot.retention_cutoffs import RetentionUndeclared
+from bot.retention_cutoffs import days_kept
 from scheduler import Firing
-from storage.interface import StorageError
-from storage.members import PruneCutoffs
-from storage.members import RetentionCutoffs
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +78,10 @@ def daily_at_midnight(after: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _before(now: datetime, days: int) -> datetime | None:
-    return None if days <= 0 else now - timedelta(days=days)
-
-
-RetentionHost = FeatureHost[RetentionStore, RetentionConfig]
+RetentionHost = CoreHost[RetentionStore, RetentionConfig]
 """The sweep's host: its own small store port and `[retention]` (settled with the older
-`[concerns] retention_days` by the config, whether loaded or built in code)."""
+`[concerns] retention_days` by the config, whether loaded or built in code). A core host,
+because the sweep reads every running feature's retention periods (`Feature.retention`)."""
 
 
 class Retention:
@@ -88,6 +90,13 @@ class Retention:
     def __init__(self, host: RetentionHost) -> None:
         self.host = host
         self.owner = f"retention-{secrets.token_hex(4)}"
+        # The periods `[retention]` sets, by history, for other features' records, and
+        # concern drafts' fixed day.
+        self.own: dict[str, RetentionPeriod] = {
+            "checkins": lambda: days_kept(host.config.checkin_answers_days),
+            "feedback": lambda: days_kept(host.config.feedback_days),
+            "minutes": lambda: days_kept(host.config.minutes_days),
+            "drafts": lambda: DRAFT_LIFETIME}
 
     @property
     def closed_cases_days(self) -> int:
@@ -95,13 +104,27 @@ class Retention:
         settled into it by the config)."""
         return self.host.config.closed_cases_days
 
+    def periods(self) -> dict[str, RetentionPeriod]:
+        """Every retention period by cutoff name: every running feature's declaration,
+        and the sweep's own."""
+        periods: dict[str, RetentionPeriod] = {}
+        for feature in self.host.features.values():
+            periods.update(feature.retention)
+        return {**periods, **self.own}
+
     def cutoffs(self, now: datetime) -> RetentionCutoffs:
         """What is old enough to delete at `now`."""
-        config = self.host.config
-        return {"checkins": _before(now, config.checkin_answers_days),
-                "feedback": _before(now, config.feedback_days),
-                "minutes": _before(now, config.minutes_days),
-                "drafts": now - DRAFT_LIFETIME}
+        ages = {name: period() for name, period in self.periods().items()}
+        return {name: None if age is None else now - age for name, age in ages.items()}
+
+    def check_declared(self) -> None:
+        """Refuse (`RetentionUndeclared`) a storage package's cutoff that no running
+        feature gives a period for: its records would never be swept."""
+        periods = self.periods()
+        for package, names in self.host.store.retention_cutoff_names().items():
+            for name in names:
+                if name not in periods:
+                    raise RetentionUndeclared(package, name)
 
     def prune_cutoffs(self, now: datetime) -> PruneCutoffs:
         """What of the bot's own bookkeeping is old enough to delete at `now`."""
@@ -115,7 +138,9 @@ class Retention:
     async def start(self) -> None:
         """Schedule the sweep (it runs even when every period is 0: expired concern
         drafts, which live a day at most, are always deleted). It is safe to run however
-        late, so a sweep missed while the bot was down runs at start, whatever the grace."""
+        late, so a sweep missed while the bot was down runs at start, whatever the grace.
+        First, every storage package's cutoffs must have a period (`check_declared`)."""
+        self.check_declared()
         self.host.scheduler.add(SCHEDULE, daily_at_midnight, self._job, catch_up=True)
 
     async def _job(self, firing: Firing) -> None:
@@ -151,4 +176,4 @@ class Retention:
 def build(host: RetentionHost) -> Feature:
     """The retention feature: no commands, only the daily sweep."""
     retention = Retention(host)
-    return Feature(NAME, start=retention.start)
+    return Feature(NAME, start=retention.start, retention=retention.own)

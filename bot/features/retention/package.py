@@ -12,7 +12,7 @@ from bot.features.retention.feature import daily_at_midnight
 from bot.features.retention.store import RetentionStore
 
 PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig,
-                         store=RetentionStore)
+                         store=RetentionStore, core_host=True)
 """The retention sweep, as the registry lists it."""
 
 __all__ = ["NAME", "PACKAGE", "SCHEDULE", "Retention", "build", "daily_at_midnight"]

@@ -8,22 +8,27 @@ only the bot itself reads (occurrence claims, event keys, finished deliveries).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 from typing import runtime_checkable
 
-from storage.members import PruneCutoffs
-from storage.members import RetentionCutoffs
+from bot.retention_cutoffs import PruneCutoffs
+from bot.retention_cutoffs import RetentionCutoffs
 
 
 @runtime_checkable
 class RetentionStore(Protocol):
     """What the daily sweep needs of the database."""
 
+    def retention_cutoff_names(self) -> Mapping[str, tuple[str, ...]]:
+        """The retention cutoffs each storage package's purge hook reads, by package."""
+
     async def purge_expired(self, occurrence_key: str, owner: str,
                             cutoffs: RetentionCutoffs, now: datetime) -> dict[str, int] | None:
         """Claim the sweep's occurrence and delete what is older than each cutoff, in one
-        transaction; rows deleted per table, or None if another process already ran it."""
+        transaction; rows deleted per table, or None if another process already ran it.
+        A package whose cutoffs are not all given is skipped, with an error logged."""
 
     async def purge_closed_concerns(self, closed_before: datetime, now: datetime,
                                     ) -> list[str]:

@@ -16,7 +16,15 @@ def _length(value: Any) -> Any:
     return value
 
 
+def _days(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 36500:
+        raise SettingError("must be 0 (keep) or a whole number of days up to 36500")
+    return value
+
+
 class KudosConfig(ConfigSection):
-    """How long a thank-you may be."""
+    """How long a thank-you may be, and how long thank-yous are kept."""
 
     max_length: Annotated[int, checked(_length)] = 140
+    # Days a thank-you is kept before the daily retention sweep deletes it (0: keep).
+    keep_days: Annotated[int, checked(_days)] = 0

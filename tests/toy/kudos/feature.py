@@ -9,13 +9,15 @@ from bot.errors import UserError
 from bot.features import Feature
 from bot.features.host import FeatureHost
 from bot.messages import Reply
+from bot.retention_cutoffs import days_kept
 from tests.toy.kudos import wording
 from tests.toy.kudos.config import KudosConfig
 from tests.toy.kudos.store import KudosStore
 
 
 def build(host: FeatureHost[KudosStore, KudosConfig]) -> Feature:
-    """The kudos feature."""
+    """The kudos feature: its command, and how long its thank-yous are kept (the
+    retention sweep reads `keep_days` each day; the storage package's cutoff "kudos")."""
 
     async def kudos(ctx: Context) -> Reply:
         text = str(ctx.options["text"]).strip()
@@ -28,4 +30,5 @@ def build(host: FeatureHost[KudosStore, KudosConfig]) -> Feature:
         "kudos", wording.KUDOS_HELP, kudos, '/kudos text="Thanks for the tea"',
         options=(OptionSpec("text", "what you are thankful for", required=True,
                             max_length=500),),
-        feature="kudos")])
+        feature="kudos")],
+        retention={"kudos": lambda: days_kept(host.config.keep_days)})

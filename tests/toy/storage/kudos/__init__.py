@@ -9,6 +9,7 @@ from storage.package import sealed
 from storage.schema import Migration
 from storage.sql import SqlBase
 from storage.sql import to_micros
+from tests.toy.storage.kudos import members
 
 KUDOS_VERSION = 9001
 
@@ -39,4 +40,4 @@ STORAGE = declare(__name__, SqlKudos, (Migration(KUDOS_VERSION, "kudos", ("""
         group_id   TEXT    NOT NULL,
         body       TEXT    NOT NULL,
         created_at INTEGER NOT NULL
-    )""",)),), encrypted=sealed("kudos", "body"))
+    )""",)),), members, encrypted=sealed("kudos", "body"), cutoffs=("kudos",))
