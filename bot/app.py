@@ -53,7 +53,8 @@ from bot.features import FeatureFactory
 from bot.features import FormSpec
 from bot.features import ShortcutSpec
 from bot.features.package import FeaturePackage
-from bot.hosting import Host
+from bot.hosting import NarrowHost
+from bot.hosting import host_for
 from bot.i18n import SOURCE
 from bot.i18n import speaking
 from bot.languages import LanguageBook
@@ -150,14 +151,14 @@ class App:
             else:
                 self.add_feature(item(self))
 
-    def host_for(self, package: FeaturePackage) -> Host:
-        """The host a feature is built from: the app's services with the feature's own
-        store and config section."""
+    def host_for(self, package: FeaturePackage) -> NarrowHost:
+        """The host a feature is built from: the narrow host with the feature's declared
+        store port and config section, or the wider core host if it declares that."""
         config = self.config.section(package.config) if package.config else None
         # `/language` keeps members' choices through the app's book, so the app sees a
-        # new choice at once; every other feature's port is the database itself.
+        # new choice at once; every other feature's port is over the database itself.
         store = self.languages if package.name == "language" else self.storage
-        return Host(self, store, config)
+        return host_for(self, store, package.store, config, core=package.core_host)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""

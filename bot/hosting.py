@@ -1,38 +1,47 @@
-"""The host each feature is built from: the app's services, narrowed to what the
-feature's declaration says it needs (its store, its config section)."""
+"""The hosts features are built from: a narrow one (`FeatureHost`) for every feature,
+and a wider one (`CoreHost`) only for those whose declaration says they need it
+(`FeaturePackage.core_host`). The narrow host holds the few things it hands on, and
+closures for what it asks of the app: no attribute of it leads to the app, the whole
+config, the registry, the settings book or the other features. Its store is a view
+exposing only the feature's declared port (`bot.port_view`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Generic
+from typing import NamedTuple
 from typing import Protocol
-from typing import TypeVar
-from typing import overload
 
 from bot.commands import CommandSpec
+from bot.commands import Registry
 from bot.context import Services
 from bot.events import Actor
 from bot.events import Event
 from bot.features.host import CoreHost
+from bot.features.host import FeatureHost
 from bot.features.host import Handling
 from bot.features.host import NoticeProvider
 from bot.features.host import Scheduling
 from bot.messages import Reply
 from bot.peers import Peers
+from bot.port_view import port_view
 from bot.roles import Role
 from bot.settings import GroupSettings
+from bot.settings import SettingsBook
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.config import Config
     from bot.context import Context
     from bot.features import Feature
     from bot.messages import Message
+    from bot.people import PeopleBook
     from scheduler import Scheduler
-
-T = TypeVar("T")
 
 
 class Hosting(Services, Handling, Protocol):
@@ -47,80 +56,117 @@ class Hosting(Services, Handling, Protocol):
     notices: list[Callable[[Context], Awaitable[list[Message]]]]
 
 
-class _FromApp(Generic[T]):
-    """A host property that is the app's own, read through (`host.clock` is the app's
-    clock): a host narrows what a feature may reach, and passes on what it may."""
+class _AppCalls(NamedTuple):
+    """What a narrow host asks of the app, as closures over it (read through at each
+    call, as the app's own methods are), so the host holds no attribute naming it."""
 
-    def __init__(self, read: Callable[[Hosting], T]) -> None:
-        self._read = read
-
-    @overload
-    def __get__(self, host: None, owner: type[Host]) -> _FromApp[T]: ...
-
-    @overload
-    def __get__(self, host: Host, owner: type[Host] | None = None) -> T: ...
-
-    def __get__(self, host: Host | None, owner: type[Host] | None = None) -> T | _FromApp[T]:
-        return self if host is None else self._read(host._app)
+    group: Callable[[str], GroupSettings]
+    defaults: Callable[[], GroupSettings]
+    config_groups: Callable[[], tuple[str, ...]]
+    known_groups: Callable[[], tuple[str, ...]]
+    wake: Callable[[], None]
+    language_of: Callable[[str, str], Awaitable[str]]
+    add_notice: Callable[[NoticeProvider], None]
 
 
-class Host:
-    """One feature's host: implements `CoreHost` (and so `FeatureHost`). A feature is
-    typed against the protocol it declares, so an ordinary feature cannot reach the
-    wider services even though this object has them."""
+def _app_calls(app: Hosting) -> _AppCalls:
+    def group(group_id: str) -> GroupSettings:
+        return app.settings.for_group(group_id)
 
-    clock = _FromApp(lambda app: app.clock)
-    scheduler: _FromApp[Scheduling] = _FromApp(lambda app: app.scheduler)
-    people = _FromApp(lambda app: app.people)
-    peers = _FromApp(lambda app: app.peers)
-    registry = _FromApp(lambda app: app.registry)
-    features: _FromApp[Mapping[str, Feature]] = _FromApp(lambda app: app.features)
-    settings = _FromApp(lambda app: app.settings)
-    whole_config = _FromApp(lambda app: app.config)
+    def defaults() -> GroupSettings:
+        return app.settings.defaults
 
-    def __init__(self, app: Hosting, store: Any, config: Any) -> None:
-        self._app = app
-        self._store = store
-        self._config = config
+    def config_groups() -> tuple[str, ...]:
+        return tuple(app.settings.config_groups)
 
-    @property
-    def store(self) -> Any:
-        """The feature's store."""
-        return self._store
+    def known_groups() -> tuple[str, ...]:
+        book = app.settings
+        return tuple(dict.fromkeys([*book.config_groups, *book.stored]))
 
-    @property
-    def config(self) -> Any:
-        """The feature's config section."""
-        return self._config
+    def wake() -> None:
+        app.deliveries_waiting()
+
+    async def language_of(group_id: str, user_id: str) -> str:
+        return await app.language_of(group_id, user_id)
+
+    def add_notice(provider: NoticeProvider) -> None:
+        app.notices.append(provider)
+
+    return _AppCalls(group, defaults, config_groups, known_groups, wake, language_of,
+                     add_notice)
+
+
+@dataclass(frozen=True, slots=True)
+class NarrowHost:
+    """An ordinary feature's host: implements `FeatureHost` and nothing more. Its store
+    is the feature's declared port over the backend (None if it declares none), its
+    scheduler the `Scheduling` port over the app's scheduler. Frozen, with slots: no
+    attribute can be added to it, nor changed."""
+
+    store: Any
+    config: Any
+    clock: Clock
+    scheduler: Scheduling
+    people: PeopleBook
+    peers: Peers
+    _calls: _AppCalls = field(repr=False)
 
     def group(self, group_id: str) -> GroupSettings:
         """The settings in force for one group."""
-        return self._app.settings.for_group(group_id)
+        return self._calls.group(group_id)
 
     def defaults(self) -> GroupSettings:
         """The config's `[group]` settings."""
-        return self._app.settings.defaults
+        return self._calls.defaults()
 
     def config_group_ids(self) -> tuple[str, ...]:
         """The groups the config file names."""
-        return tuple(self._app.settings.config_groups)
+        return self._calls.config_groups()
 
     def known_group_ids(self) -> tuple[str, ...]:
         """The groups the config file names or that have settings made in chat."""
-        book = self._app.settings
-        return tuple(dict.fromkeys([*book.config_groups, *book.stored]))
+        return self._calls.known_groups()
 
     def deliveries_waiting(self) -> None:
         """Wake the dispatcher."""
-        self._app.deliveries_waiting()
+        self._calls.wake()
 
     async def language_of(self, group_id: str, user_id: str) -> str:
         """The language to write to one member in."""
-        return await self._app.language_of(group_id, user_id)
+        return await self._calls.language_of(group_id, user_id)
 
     def add_notice(self, provider: NoticeProvider) -> None:
         """Add a notice provider."""
-        self._app.notices.append(provider)
+        self._calls.add_notice(provider)
+
+
+@dataclass(frozen=True, slots=True)
+class WideHost(NarrowHost):
+    """The host of a feature that declares it needs the core's view (`CoreHost`: help,
+    setup, welcome, concerns, retention): the narrow host, and the app's registry, features,
+    settings, whole config, roles and event handling."""
+
+    _app: Hosting = field(repr=False)
+
+    @property
+    def registry(self) -> Registry:
+        """Every command of every feature."""
+        return self._app.registry
+
+    @property
+    def features(self) -> Mapping[str, Feature]:
+        """The running features by name."""
+        return self._app.features
+
+    @property
+    def settings(self) -> SettingsBook:
+        """Every group's settings."""
+        return self._app.settings
+
+    @property
+    def whole_config(self) -> Config:
+        """The whole checked config."""
+        return self._app.config
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""
@@ -136,7 +182,21 @@ class Host:
         return await self._app.handle(event)
 
 
+def host_for(app: Hosting, store: object, port: type | None, config: object, *,
+             core: bool) -> NarrowHost:
+    """A feature's host: the narrow one, or the core host if the feature declares it
+    (`FeaturePackage.core_host`); its store a view of `store` as `port` (None if the
+    feature declares no port)."""
+    held = (None if port is None else port_view(store, port), config, app.clock,
+            port_view(app.scheduler, Scheduling), app.people, app.peers, _app_calls(app))
+    return WideHost(*held, app) if core else NarrowHost(*held)
+
+
 if TYPE_CHECKING:
-    def _checked(host: Host) -> CoreHost[Any, Any]:
-        """Never run: mypy checks here that a `Host` is every host a feature may declare."""
+    def _narrow(host: NarrowHost) -> FeatureHost[Any, Any]:
+        """Never run: mypy checks here that a `NarrowHost` is a `FeatureHost`."""
+        return host
+
+    def _wide(host: WideHost) -> CoreHost[Any, Any]:
+        """Never run: mypy checks here that a `WideHost` is a `CoreHost`."""
         return host

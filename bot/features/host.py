@@ -4,7 +4,9 @@ A feature is built from a `FeatureHost` (`build(host)`), never from the whole ap
 what it can touch is written down here: its config section, its store, the clock,
 scheduling, group settings, deliveries and the people lookups. Help, setup, welcome,
 concerns and retention need to see the other features; they take a `CoreHost`, which
-says so.
+says so, and their packages declare it (`core_host=True`). At run time an ordinary
+feature's host has nothing more, and its store only the port its package declares
+(`bot.hosting`).
 """
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ class FeaturePackage:
     `export_titles`: what each section a member's export holds of this feature is, in the
     order the member reads them (declared sentences, by section name); `not_in_export`:
     what of this feature an export leaves out, and why.
+    `store`: the feature's store port (the Protocol in its `store.py`; None if it keeps
+    nothing): its host hands it a view of the database with that port's members only.
+    `core_host`: its `build` takes a `CoreHost` (the other features, the registry, every
+    setting, the whole config), which only a feature declaring it is given.
     """
 
     name: str
@@ -49,6 +53,8 @@ class FeaturePackage:
     needs: tuple[str, ...] = ()
     export_titles: Mapping[str, str] = field(default_factory=dict)
     not_in_export: tuple[str, ...] = ()
+    store: type | None = None
+    core_host: bool = False
 
     def __post_init__(self) -> None:
         if self.channel_description and not self.channel:

@@ -2,13 +2,14 @@
 (docs/adding-a-feature.md): the toy `/kudos` (tests/toy/) runs on a fake host with a
 fake store, then joins the real bot by the registry line alone: its config section is
 checked, its channel setting is read from `[group]` and offered by `/setup`, its command
-is listed and answered, its table is made by its migration, its words are encrypted at
-rest, and the retention sweep deletes its old records after the period its own `[kudos]`
-section sets, with no code outside its packages edited. The one list it joins by hand,
-the migration numbers in `storage/migrations.py`, is joined here in the test (the toy
-lives in tests/, not in the shipped list), as are the registry line and the storage
-packages found under storage/. A storage cutoff that no running feature gives a period
-for stops start-up in one line, and the sweep skips only that package."""
+is listed and answered through a view of its declared store port, its table is made by
+its migration, its words are encrypted at rest, and the retention sweep deletes its old
+records after the period its own `[kudos]` section sets, with no code outside its
+packages edited. The one list it joins by hand, the migration numbers in
+`storage/migrations.py`, is joined here in the test (the toy lives in tests/, not in the
+shipped list), as are the registry line and the storage packages found under storage/. A
+storage cutoff that no running feature gives a period for stops start-up in one line,
+and the sweep skips only that package."""
 
 from __future__ import annotations
 
@@ -173,6 +174,11 @@ async def test_one_registry_line_adds_the_toy_to_the_running_bot(
         assert isinstance(store, KudosStore)
         app = App(config, store, clock=FakeClock())
         await app.load()
+        assert kudos.PACKAGE.store is KudosStore
+        seen = app.host_for(kudos.PACKAGE).store
+        assert isinstance(seen, KudosStore) and seen is not store
+        with pytest.raises(AttributeError):
+            seen.member_records  # noqa: B018
         memory = MemoryBot(app, MemoryAdapter())
         try:
             assert "/kudos: " + wording.KUDOS_HELP in reply_text(

@@ -7,12 +7,13 @@ from __future__ import annotations
 from bot.features.agreement.config import AgreementConfig
 from bot.features.agreement.feature import SHOW_ACTION
 from bot.features.agreement.feature import build
+from bot.features.agreement.store import AgreementStore
 from bot.features.agreement.wording import AGREEMENT_EXPORT_TITLES
 from bot.features.agreement.wording import AGREEMENT_SHOW_BUTTON
 from bot.features.package import FeaturePackage
 
 PACKAGE = FeaturePackage("agreement", build, channel="updates_channel", config=AgreementConfig,
-                         export_titles=AGREEMENT_EXPORT_TITLES)
+                         export_titles=AGREEMENT_EXPORT_TITLES, store=AgreementStore)
 """The agreement, as the registry lists it."""
 
 __all__ = ["AGREEMENT_SHOW_BUTTON", "PACKAGE", "SHOW_ACTION", "build"]

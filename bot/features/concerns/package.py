@@ -34,7 +34,7 @@ PACKAGE = FeaturePackage(NAME, build, channel=LEADS_CHANNEL,
                          channel_private_to="the safeguarding leads",
                          needs=("lead_roles",), config=ConcernsConfig,
                          export_titles=CONCERNS_EXPORT_TITLES,
-                         not_in_export=CONCERNS_NOT_IN_EXPORT)
+                         not_in_export=CONCERNS_NOT_IN_EXPORT, store=ConcernStore, core_host=True)
 """The concerns feature, as the registry lists it."""
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
-from typing import Any
 
 from bot import catalog
 from bot.commands import CommandSpec
@@ -23,7 +22,7 @@ from bot.i18n import tr
 from bot.messages import Reply
 
 
-def build(host: CoreHost[Any, None]) -> Feature:
+def build(host: CoreHost[None, None]) -> Feature:
     """The help feature: it lists every feature's commands, so it takes the core host."""
 
     # The overview, by what decides it: it is asked for often and changes rarely.
@@ -58,7 +57,7 @@ def build(host: CoreHost[Any, None]) -> Feature:
 OVERVIEWS_KEPT = 1024
 
 
-def _families(host: CoreHost[Any, None]) -> dict[str, str]:
+def _families(host: CoreHost[None, None]) -> dict[str, str]:
     """What each family of commands is for, as each running feature declares it, in the
     reader's language."""
     return {name: tr(words) for feature in host.features.values()

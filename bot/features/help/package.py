@@ -5,4 +5,4 @@ from __future__ import annotations
 from bot.features.help.feature import build
 from bot.features.package import FeaturePackage
 
-PACKAGE = FeaturePackage("help", build, switchable=False)
+PACKAGE = FeaturePackage("help", build, switchable=False, core_host=True)

@@ -14,7 +14,7 @@ from bot.features.meetings.wording import MEETINGS_EXPORT_TITLES
 from bot.features.package import FeaturePackage
 
 PACKAGE = FeaturePackage(FEATURE, build, channel="updates_channel", config=MeetingsConfig,
-                         export_titles=MEETINGS_EXPORT_TITLES)
+                         export_titles=MEETINGS_EXPORT_TITLES, store=MeetingsStore)
 """The meetings feature, as the registry lists it."""
 
 __all__ = ["FEATURE", "PACKAGE", "MeetingWhen", "MeetingsStore", "build", "meeting_on_day"]

@@ -11,12 +11,14 @@ from bot.features.polls.feature import build
 from bot.features.polls.reading import CLOSE_EXAMPLE
 from bot.features.polls.reading import parse_closes
 from bot.features.polls.replies import vote_reply
+from bot.features.polls.store import PollStore
 from bot.features.polls.wording import POLLS_EXPORT_TITLES
 from bot.features.polls.wording import POLLS_NOT_IN_EXPORT
 from bot.features.polls.wording import VOTE_SECRECY_LIMIT
 
 PACKAGE = FeaturePackage("polls", build, channel="updates_channel",
-                         export_titles=POLLS_EXPORT_TITLES, not_in_export=POLLS_NOT_IN_EXPORT)
+                         export_titles=POLLS_EXPORT_TITLES, not_in_export=POLLS_NOT_IN_EXPORT,
+                         store=PollStore)
 """The polls feature, as the registry lists it."""
 
 __all__ = ["CLOSE_EXAMPLE", "PACKAGE", "VOTE_SECRECY_LIMIT", "Closings", "anonymous_ballot",

@@ -9,8 +9,10 @@ from bot.features.retention.feature import SCHEDULE
 from bot.features.retention.feature import Retention
 from bot.features.retention.feature import build
 from bot.features.retention.feature import daily_at_midnight
+from bot.features.retention.store import RetentionStore
 
-PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig)
+PACKAGE = FeaturePackage(NAME, build, switchable=False, config=RetentionConfig,
+                         store=RetentionStore, core_host=True)
 """The retention sweep, as the registry lists it."""
 
 __all__ = ["NAME", "PACKAGE", "SCHEDULE", "Retention", "build", "daily_at_midnight"]

@@ -49,7 +49,7 @@ from bot.text import neutralise
 log = logging.getLogger(__name__)
 
 
-def build(host: CoreHost[Any, None]) -> Feature:
+def build(host: CoreHost[None, None]) -> Feature:
     """The setup feature: it changes every group setting, so it takes the core host."""
 
     async def setup(ctx: Context) -> Reply:
@@ -165,7 +165,7 @@ def _tell_leads(ctx: Context, new: GroupSettings, touched: list[str]) -> list[Ne
             for channel in channels]
 
 
-async def _reader_language(ctx: Context, host: CoreHost[Any, None],
+async def _reader_language(ctx: Context, host: CoreHost[None, None],
                            new: GroupSettings) -> str:
     """The language the member reads once the change is saved: a new group language
     reaches them at once, unless they chose their own or their platform names one."""
@@ -206,7 +206,7 @@ def _changes(ctx: Context) -> dict[str, Any]:
     return changes
 
 
-async def _overview(ctx: Context, host: CoreHost[Any, None]) -> str:
+async def _overview(ctx: Context, host: CoreHost[None, None]) -> str:
     settings = ctx.settings
     chat_made = set(host.settings.stored_keys(ctx.group_id))
     lines = [tr(wording.SETUP_HEADER)]

@@ -5,4 +5,4 @@ from __future__ import annotations
 from bot.features.package import FeaturePackage
 from bot.features.setup.feature import build
 
-PACKAGE = FeaturePackage("setup", build, switchable=False)
+PACKAGE = FeaturePackage("setup", build, switchable=False, core_host=True)
