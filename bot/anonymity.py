@@ -20,7 +20,7 @@ from datetime import datetime
 from cryptography.fernet import Fernet
 from cryptography.fernet import InvalidToken
 
-from bot.peers import Peers
+from bot.peers import PeerAccess
 
 # The name under which the bot processes share the sealing key (`bot.peers`).
 SEALING_SECRET = "vote-seal"
@@ -49,7 +49,7 @@ class Sealer:
     def __init__(self) -> None:
         self._fernet = Fernet(Fernet.generate_key())
 
-    async def join(self, peers: Peers) -> None:
+    async def join(self, peers: PeerAccess) -> None:
         """Seal with the key the other live processes hold (or a new one they will get
         from this process). Call at start, before anything is sealed."""
         secret = await peers.secret(SEALING_SECRET)

@@ -158,7 +158,8 @@ class App:
         # `/language` keeps members' choices through the app's book, so the app sees a
         # new choice at once; every other feature's port is over the database itself.
         store = self.languages if package.name == "language" else self.storage
-        return host_for(self, store, package.store, config, core=package.core_host)
+        return host_for(self, store, package.store, config, core=package.core_host,
+                        peer_names=package.peer_names)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""

@@ -28,7 +28,10 @@ from bot.features.host import Handling
 from bot.features.host import NoticeProvider
 from bot.features.host import Scheduling
 from bot.messages import Reply
+from bot.peers import NamedPeers
+from bot.peers import PeerAccess
 from bot.peers import Peers
+from bot.people import PeopleLookup
 from bot.port_view import port_view
 from bot.roles import Role
 from bot.settings import GroupSettings
@@ -40,7 +43,6 @@ if TYPE_CHECKING:
     from bot.context import Context
     from bot.features import Feature
     from bot.messages import Message
-    from bot.people import PeopleBook
     from scheduler import Scheduler
 
 
@@ -107,8 +109,8 @@ class NarrowHost:
     config: Any
     clock: Clock
     scheduler: Scheduling
-    people: PeopleBook
-    peers: Peers
+    people: PeopleLookup
+    peers: PeerAccess
     _calls: _AppCalls = field(repr=False)
 
     def group(self, group_id: str) -> GroupSettings:
@@ -183,12 +185,13 @@ class WideHost(NarrowHost):
 
 
 def host_for(app: Hosting, store: object, port: type | None, config: object, *,
-             core: bool) -> NarrowHost:
+             core: bool, peer_names: tuple[str, ...] = ()) -> NarrowHost:
     """A feature's host: the narrow one, or the core host if the feature declares it
     (`FeaturePackage.core_host`); its store a view of `store` as `port` (None if the
-    feature declares no port)."""
+    feature declares no port), its peers only the names it declares."""
     held = (None if port is None else port_view(store, port), config, app.clock,
-            port_view(app.scheduler, Scheduling), app.people, app.peers, _app_calls(app))
+            port_view(app.scheduler, Scheduling), port_view(app.people, PeopleLookup),
+            NamedPeers(app.peers, peer_names), _app_calls(app))
     return WideHost(*held, app) if core else NarrowHost(*held)
 
 

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.people import PeopleBook
+    from bot.people import PeopleLookup
 
 
-async def not_in_group(people: PeopleBook, group_id: str, user_ids: Iterable[str]) -> list[str]:
+async def not_in_group(people: PeopleLookup, group_id: str, user_ids: Iterable[str]) -> list[str]:
     """Of these ids (in order, each once), those the platform says are not in the group."""
     missing: list[str] = []
     for user_id in dict.fromkeys(user_ids):

@@ -28,6 +28,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from dataclasses import field
@@ -272,3 +273,77 @@ class Peers:
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
+
+class PeerAccess(Protocol):
+    """What a feature may do with the other processes: share the secrets and use the
+    topics its package declares (`FeaturePackage.peer_names`), nothing else."""
+
+    @property
+    def linked(self) -> bool:
+        """Whether other processes can be reached."""
+
+    async def secret(self, name: str, *, logged: bool = True) -> bytes:
+        """The secret `name` all live processes share."""
+
+    def forget(self, name: str) -> None:
+        """Drop a secret this process no longer needs."""
+
+    def on(self, topic: str, listener: Callable[[Body], None]) -> None:
+        """Hear other processes' `tell(topic, ...)`."""
+
+    def answer(self, topic: str, responder: Responder) -> None:
+        """Answer other processes' `request(topic, ...)`."""
+
+    async def tell(self, topic: str, body: Body) -> None:
+        """Tell every other process listening to `topic`."""
+
+    async def request(self, topic: str, body: Body) -> list[Body]:
+        """Every other live process's answer."""
+
+
+class NamedPeers:
+    """The peers as one feature sees them: only the names its package declares, each
+    name also covering `name:anything` (a day's key, say). Another feature's secret
+    (the key that seals anonymous votes) or topic, or the core's own ("secret", which
+    hands secrets over), is refused with PermissionError."""
+
+    __slots__ = ("_names", "_peers")
+
+    def __init__(self, peers: Peers, names: Sequence[str]) -> None:
+        self._peers = peers
+        self._names = tuple(names)
+
+    def _check(self, name: str) -> str:
+        if not any(name == n or name.startswith(f"{n}:") for n in self._names):
+            raise PermissionError(f"{name!r} is not among the peer names this feature "
+                                  "declares (FeaturePackage.peer_names)")
+        return name
+
+    @property
+    def linked(self) -> bool:
+        """Whether other processes can be reached."""
+        return self._peers.linked
+
+    async def secret(self, name: str, *, logged: bool = True) -> bytes:
+        """The secret `name` all live processes share, if declared."""
+        return await self._peers.secret(self._check(name), logged=logged)
+
+    def forget(self, name: str) -> None:
+        """Drop a declared secret."""
+        self._peers.forget(self._check(name))
+
+    def on(self, topic: str, listener: Callable[[Body], None]) -> None:
+        """Hear a declared topic."""
+        self._peers.on(self._check(topic), listener)
+
+    def answer(self, topic: str, responder: Responder) -> None:
+        """Answer a declared topic."""
+        self._peers.answer(self._check(topic), responder)
+
+    async def tell(self, topic: str, body: Body) -> None:
+        """Tell on a declared topic."""
+        await self._peers.tell(self._check(topic), body)
+
+    async def request(self, topic: str, body: Body) -> list[Body]:
+        """Ask on a declared topic."""
+        return await self._peers.request(self._check(topic), body)

@@ -14,6 +14,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.logs import log_event
 from bot.ports import People
@@ -39,6 +40,22 @@ class Found:
 NO_PORT = "this platform cannot list who holds a role"
 
 
+class PeopleLookup(Protocol):
+    """What a feature may ask of the people book: who holds a role, who someone is, and
+    whether the platform can be asked at all. Never which port answers, nor attaching
+    another (that would let a feature decide who the safeguarding leads are)."""
+
+    @property
+    def can_ask(self) -> bool:
+        """Whether a platform port is attached to ask."""
+
+    async def holders(self, group_id: str, roles: Sequence[str]) -> Found:
+        """The people who hold any of these roles in the group."""
+
+    async def person(self, group_id: str, user_id: str) -> Found:
+        """One person of the group (nobody if they are not in it)."""
+
+
 class PeopleBook:
     """Cached look-ups of people through the adapter's port (none attached: nobody is
     found, and the problem says so)."""
@@ -49,6 +66,11 @@ class PeopleBook:
         self._ttl = ttl
         self._now = now
         self._cache: dict[tuple[str, ...], tuple[float, Found]] = {}
+
+    @property
+    def can_ask(self) -> bool:
+        """Whether a platform port is attached to ask."""
+        return self.port is not None
 
     def attach(self, port: People | None, ttl: float | None = None) -> None:
         """Use this adapter's port from now on (forgetting what was cached); `ttl`, how
@@ -152,7 +174,7 @@ class Roster:
     not_in_group: tuple[str, ...] = ()
 
 
-async def role_roster(people: PeopleBook, group_id: str, roles: Sequence[str],
+async def role_roster(people: PeopleLookup, group_id: str, roles: Sequence[str],
                       remembered: Sequence[Remembered], named: Sequence[str]) -> Roster:
     """The one way a role's holders are found (facilitators and safeguarding leads
     alike): holding one of `roles` on the platform, remembered in storage, or `named` in
@@ -172,7 +194,7 @@ async def role_roster(people: PeopleBook, group_id: str, roles: Sequence[str],
     for person in holders.people:
         merge(person.user_id, person.names())
     fresh = frozenset(found)
-    answered = people.port is not None and not holders.problem
+    answered = people.can_ask and not holders.problem
     overruled = []
     for someone in remembered:
         if answered and someone.by_role and someone.user_id not in fresh:
@@ -184,7 +206,7 @@ async def role_roster(people: PeopleBook, group_id: str, roles: Sequence[str],
     for user_id in [u for u in found if u not in fresh] + from_config:
         lookup = await people.person(group_id, user_id)
         if lookup.problem:
-            if people.port is not None:
+            if people.can_ask:
                 problems.append(lookup.problem)
         elif not lookup.people and user_id in from_config:
             outside.append(user_id)

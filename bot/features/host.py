@@ -28,7 +28,7 @@ from bot.events import Actor
 from bot.events import Event
 from bot.messages import Message
 from bot.messages import Reply
-from bot.peers import Peers
+from bot.peers import PeerAccess
 from bot.roles import Role
 from bot.settings import GroupSettings
 from bot.settings import SettingsBook
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from bot.config import Config
     from bot.context import Context
     from bot.features import Feature
-    from bot.people import PeopleBook
+    from bot.people import PeopleLookup
 
 StoreT = TypeVar("StoreT", covariant=True)
 ConfigT = TypeVar("ConfigT", covariant=True)
@@ -86,7 +86,7 @@ class GroupLookups(Protocol):
     """Who is who in a group: the people lookups and the group's settings."""
 
     @property
-    def people(self) -> PeopleBook:
+    def people(self) -> PeopleLookup:
         """Who holds a role, and people's names, as the platform says."""
 
     def group(self, group_id: str) -> GroupSettings:
@@ -103,7 +103,7 @@ class FeatureHost(Owning[StoreT, ConfigT], GroupLookups, Running, Protocol):
         """Where the feature's jobs are scheduled."""
 
     @property
-    def peers(self) -> Peers:
+    def peers(self) -> PeerAccess:
         """The other bot processes on the database: secrets and counts shared in memory
         only, never stored (`bot.peers`)."""
 

@@ -39,6 +39,8 @@ class FeaturePackage:
     nothing): its host hands it a view of the database with that port's members only.
     `core_host`: its `build` takes a `CoreHost` (the other features, the registry, every
     setting, the whole config), which only a feature declaring it is given.
+    `peer_names`: the secrets and topics it shares with the other bot processes
+    (`bot.peers`; a name covers `name:anything`); its host refuses any other.
     """
 
     name: str
@@ -55,6 +57,7 @@ class FeaturePackage:
     not_in_export: tuple[str, ...] = ()
     store: type | None = None
     core_host: bool = False
+    peer_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.channel_description and not self.channel:

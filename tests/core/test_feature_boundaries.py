@@ -8,6 +8,7 @@ no feature code."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import tomllib
 from pathlib import Path
 
 import grimp
+import pytest
 
 OPEN = {"package"}
 SHARED = {"host", "package", "registry"}
@@ -173,3 +175,91 @@ def test_storage_loads_no_feature_code() -> None:
     ports = [m for m in loaded if m.rsplit(".", 1)[-1] in ("store", "records")]
     packages = {m.rsplit(".", 1)[0] for m in ports}
     assert sorted(set(loaded) - {"bot.features", *packages, *ports}) == []
+
+
+# ---- what a feature's code may not do at run time ------------------------------------------
+# The host and the views keep a feature to what it declares; Python cannot stop code that
+# digs into objects on purpose, so feature code is read for it: no introspection of
+# functions or objects, no dynamic import, no `# type: ignore` (which would silence the
+# type checker's view of the host), and of the handler context's app only what the
+# context offers every part of the bot (a member's language), with one reviewed use.
+
+INTROSPECTION = {"__self__", "__closure__", "__globals__", "__code__", "__func__",
+                 "__wrapped__", "__dict__", "__getattribute__", "__builtins__",
+                 "cell_contents", "f_back", "f_globals", "f_locals", "gi_frame", "cr_frame"}
+DYNAMIC = {"__import__", "vars", "globals", "locals", "eval", "exec", "compile"}
+MODULES = {"importlib", "inspect", "gc", "ctypes", "builtins"}
+SYS_REACH = {"modules", "_getframe"}
+# ctx.app is the app itself (typed as `Services`); a feature reads only these of it.
+APP_READS = {"language_of"}
+# /setup's line about the leads is the concerns package's, handed the app's services.
+APP_PASSED = {("bot/features/setup/feature.py", "setup_line")}
+# /setup saves the group's settings, the one write a handler makes through the context.
+CONTEXT_STORAGE = {"bot/features/setup/feature.py"}
+
+
+def feature_code_problems(path: str, source: str) -> list[str]:
+    """What in one feature module reaches past its host: see the rules above."""
+    problems = []
+    if "type: ignore" in source:
+        problems.append(f"{path}: # type: ignore")
+    for node in ast.walk(ast.parse(source)):
+        where = f"{path}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Attribute):
+            inner = node.value
+            if node.attr in INTROSPECTION or (node.attr in SYS_REACH and isinstance(
+                    inner, ast.Name) and inner.id == "sys"):
+                problems.append(f"{where}: .{node.attr}")
+            if isinstance(inner, ast.Attribute) and inner.attr == "app" \
+                    and node.attr not in APP_READS:
+                problems.append(f"{where}: .app.{node.attr}")
+            if node.attr == "storage" and isinstance(inner, ast.Name) and inner.id == "ctx" \
+                    and path not in CONTEXT_STORAGE:
+                problems.append(f"{where}: ctx.storage")
+        elif isinstance(node, ast.Name) and node.id in DYNAMIC:
+            problems.append(f"{where}: {node.id}")
+        elif isinstance(node, ast.Constant) and node.value in INTROSPECTION:
+            problems.append(f"{where}: {node.value!r}")
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                else [node.module or ""]
+            problems += [f"{where}: import {n}" for n in names
+                         if n.split(".")[0] in MODULES]
+            if isinstance(node, ast.ImportFrom) and node.module == "sys":
+                problems += [f"{where}: sys.{a.name}" for a in node.names
+                             if a.name in SYS_REACH]
+        elif isinstance(node, ast.Call) and any(
+                isinstance(a, ast.Attribute) and a.attr == "app" for a in node.args):
+            name = node.func.id if isinstance(node.func, ast.Name) else ""
+            if (path, name) not in APP_PASSED:
+                problems.append(f"{where}: the app handed to {name or 'a call'}")
+    return problems
+
+
+def test_feature_code_reaches_nothing_past_its_host() -> None:
+    root = Path(__file__).resolve().parents[2]
+    problems = []
+    for file in sorted((root / "bot" / "features").rglob("*.py")):
+        path = file.relative_to(root).as_posix()
+        problems += feature_code_problems(path, file.read_text(encoding="utf-8"))
+    assert problems == []
+
+
+@pytest.mark.parametrize("line", [
+    "x = host.store.add.__self__",
+    "x = host._calls.wake.__closure__[0].cell_contents",
+    "x = getattr(host.store.add, '__self__')",
+    "import importlib",
+    "from sys import modules",
+    "import sys\nx = sys.modules['bot.app']",
+    "x = __import__('storage.sqlite')",
+    "x = ctx.app.storage",
+    "x = ctx.app.people.attach(None)",
+    "x = ctx.storage.member_records('bob', None)",
+    "x = host.store.member_records('bob')  # type: ignore[attr-defined]",
+    "x = vars(host)",
+])
+def test_each_way_past_the_host_is_seen(line: str) -> None:
+    """The rules above catch the ways outside testers reached the app, the backend or
+    another feature's data from a feature."""
+    assert feature_code_problems("bot/features/tip/feature.py", line) != []

@@ -90,6 +90,49 @@ async def test_a_narrow_host_reaches_nothing_of_the_app(storage: Storage) -> Non
     assert await host.store.active_meetings("g1") == []
 
 
+async def test_no_feature_can_change_who_holds_a_role(storage: Storage) -> None:
+    """The people a host hands a feature answer who holds a role and who someone is;
+    attaching another lookup (which would decide who the safeguarding leads are) or
+    reading the platform's port is refused, on the narrow host and the core host alike."""
+    app = App(Config(), storage, clock=FakeClock())
+    for name in ("meetings", "concerns"):
+        people = app.host_for(_by_name(name)).people
+        for refused in ("attach", "forget", "port"):
+            with pytest.raises(AttributeError):
+                getattr(people, refused)
+        assert people.can_ask is False
+        assert (await people.holders("g1", ("Safeguarding lead",))).people == ()
+
+
+async def test_a_feature_shares_only_the_peer_names_it_declares(storage: Storage) -> None:
+    """A feature's peers use only the secrets and topics its package declares: polls get
+    the vote-sealing key; the meetings, which declare none, get no secret at all, and
+    nobody may answer the core's own "secret" topic (which hands secrets over)."""
+    app = App(Config(), storage, clock=FakeClock())
+    polls = app.host_for(_by_name("polls")).peers
+    assert len(await polls.secret("vote-seal")) == 32
+    meetings = app.host_for(_by_name("meetings")).peers
+    with pytest.raises(PermissionError):
+        await meetings.secret("vote-seal")
+    with pytest.raises(PermissionError):
+        meetings.answer("secret", lambda body: [])
+    feedback = app.host_for(_by_name("feedback")).peers
+    assert len(await feedback.secret("feedback-limit:2026-12-06", logged=False)) == 32
+    with pytest.raises(PermissionError):
+        await feedback.secret("feedback-limits")
+
+
+def test_only_polls_and_the_agreement_share_a_peer_name() -> None:
+    """A peer name is one feature's, except the vote-sealing key, which polls and the
+    agreement's votes share by design (bot/anonymity.py)."""
+    owners: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for name in package.peer_names:
+            owners.setdefault(name, set()).add(package.name)
+    assert {n: o for n, o in owners.items() if len(o) > 1} == {
+        "vote-seal": {"polls", "agreement"}}
+
+
 async def test_the_core_host_reaches_what_it_declares(storage: Storage) -> None:
     app = App(Config(), storage, clock=FakeClock())
     host = app.host_for(_by_name("welcome"))

@@ -155,7 +155,7 @@ async def lead_roster(host: LeadsHost, group_id: str) -> Roster:
         # in config must not get this group's concerns.
         log_event(log, logging.WARNING, "concern.config_lead_not_in_group", group=group_id)
     found = {user_id: Lead(user_id, names) for user_id, names in roster.holders.items()}
-    if roster.problem and host.people.port is not None:
+    if roster.problem and host.people.can_ask:
         log_event(log, logging.WARNING, "concern.leads_from_storage_only", group=group_id,
                   leads=len(found))
     return Roster(found, roster.problem)

@@ -17,6 +17,7 @@ from datetime import date
 from datetime import datetime
 from typing import Any
 
+from bot.peers import PeerAccess
 from bot.peers import Peers
 
 TOPIC = "feedback-limit"
@@ -41,9 +42,9 @@ class DailyLimiter:
     processes within the same few milliseconds can both be counted under the limit.
     """
 
-    def __init__(self, limit: int, peers: Peers | None = None) -> None:
+    def __init__(self, limit: int, peers: PeerAccess | None = None) -> None:
         self.limit = limit
-        self._peers = peers if peers is not None else Peers(None)
+        self._peers: PeerAccess = peers if peers is not None else Peers(None)
         self._day: date | None = None
         self._key = b""
         self._counts: dict[str, int] = {}

@@ -4,6 +4,7 @@ and `VOTE_SECRECY_LIMIT`, which the agreement's votes say in polls' own words)."
 
 from __future__ import annotations
 
+from bot.anonymity import SEALING_SECRET
 from bot.features.package import FeaturePackage
 from bot.features.polls.ballots import anonymous_ballot
 from bot.features.polls.closing import Closings
@@ -18,7 +19,7 @@ from bot.features.polls.wording import VOTE_SECRECY_LIMIT
 
 PACKAGE = FeaturePackage("polls", build, channel="updates_channel",
                          export_titles=POLLS_EXPORT_TITLES, not_in_export=POLLS_NOT_IN_EXPORT,
-                         store=PollStore)
+                         store=PollStore, peer_names=(SEALING_SECRET,))
 """The polls feature, as the registry lists it."""
 
 __all__ = ["CLOSE_EXAMPLE", "PACKAGE", "VOTE_SECRECY_LIMIT", "Closings", "anonymous_ballot",
