@@ -212,14 +212,26 @@ class SqlMembers(SqlPrune, SqlBase, MemberDataStore):
                 log_event(log, logging.ERROR, "retention.cutoff_missing",
                           package=package.feature, cutoff=name)
             if package.purge is not None and not missing:
-                swept.append(package.purge)
+                swept.append((package.feature, package.purge))
         counts: dict[str, int] = {}
         async with self._transaction(alone=True) as db:  # a sweep over every group
             if not await self._claim(db, occurrence_key, owner, now):
                 return None
 
-            for purge in swept:
-                await purge(MemberTx(db, self, deleted=counts), cutoffs)
+            for feature, purge in swept:
+                # Each package in a savepoint: one that fails is undone and logged, and
+                # every other package is still swept.
+                before = dict(counts)
+                await db.execute("SAVEPOINT retention_package")
+                try:
+                    await purge(MemberTx(db, self, deleted=counts), cutoffs)
+                except Exception as exc:
+                    await db.execute("ROLLBACK TO SAVEPOINT retention_package")
+                    counts.clear()
+                    counts.update(before)
+                    log_event(log, logging.ERROR, "retention.purge_failed", package=feature,
+                              error=type(exc).__name__)
+                await db.execute("RELEASE SAVEPOINT retention_package")
         if any(counts.values()):
             await self._forget_old_versions(*sorted(t for t, n in counts.items() if n))
         return counts

@@ -10,6 +10,8 @@ import inspect
 import json
 import logging
 import pkgutil
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -20,8 +22,10 @@ import bot.features
 from bot.messages import Destination
 from bot.messages import Message
 from bot.outbox import NewDelivery
+from storage import sql_members
 from storage.crypto import FieldCipher
 from storage.interface import Storage
+from storage.package import MemberTx
 from tests.backends import raw_rows
 
 
@@ -69,6 +73,30 @@ async def test_the_sweep_skips_a_package_whose_cutoff_was_not_given_and_says_so(
     assert [(r.getMessage(), r.levelno, r.__dict__["fields"]) for r in caplog.records] == [
         ("retention.cutoff_missing", logging.ERROR, {"package": "meetings",
                                                      "cutoff": "minutes"})]
+
+
+async def test_a_package_whose_purge_fails_is_undone_and_the_others_are_swept(
+        storage: Storage, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One storage package's purge failing (here its SQL) must not stop the sweep of the
+    others: it runs in a savepoint, is undone and logged, and the rest commit."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    async def broken(tx: MemberTx, cutoffs: Mapping[str, datetime | None]) -> None:
+        await tx.run("DELETE FROM concern_drafts")
+        await tx.run("DELETE FROM no_such_table")
+
+    packages = tuple(replace(p, purge=broken) if p.feature == "feedback" else p
+                     for p in sql_members.storage_packages())
+    monkeypatch.setattr(sql_members, "storage_packages", lambda: packages)
+    with caplog.at_level(logging.ERROR, logger="storage.sql_members"):
+        counts = await storage.purge_expired(
+            "retention:y", "me", {"checkins": None, "feedback": None, "minutes": None,
+                                  "drafts": now}, now)
+    assert counts is not None and "concern_drafts" in counts
+    assert await storage.occurrence_claimed("retention:y") is True
+    assert [(r.getMessage(), r.__dict__["fields"]["package"]) for r in caplog.records] == [
+        ("retention.purge_failed", "feedback")]
 
 
 async def test_erasing_one_recipient_of_a_sealed_group_dm_keeps_the_others_sealed(
