@@ -989,6 +989,15 @@ def retention_undeclared(package: str, cutoff: str) -> str:
             f"cutoffs.")
 
 
+def retention_declared_twice(cutoff: str, one: str, other: str) -> str:
+    """Two running features give one retention cutoff a period (a mistake in the code,
+    not in the config): one of the two periods would be ignored."""
+    return (f"coprod cannot start: the features {one} and {other} both say how long to "
+            f"keep the records of the retention cutoff \"{cutoff}\". Keep it in the "
+            f"`retention` of only the feature that keeps those records (its build(host) "
+            f"in bot/features/).")
+
+
 def database_unusable(database: str, problem: str) -> str:
     """Any other problem opening the database, in the storage layer's words."""
     return f"coprod cannot use the database {database}: {problem}."
