@@ -1124,8 +1124,8 @@ def erase_preview(member: str, group: str | None, counts: dict[str, int],
                 + kept)
     lines = [f"The bot holds these records linked to member {member} {where}:"]
     lines += [f"  {name}: {n}" for name, n in counts.items()]
-    lines.append("Erasing deletes them, or removes the member from records the group keeps "
-                 "(minutes, action items, settings changes). Safeguarding records are kept."
+    lines.append("Erasing deletes them, or removes the member from records the group keeps, "
+                 "such as settings changes. Safeguarding records are kept."
                  + kept)
     return "\n".join(lines)
 

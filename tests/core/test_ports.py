@@ -31,9 +31,9 @@ STORED_WITH = {
 """Features whose tables are in another feature's storage package (one migration made
 them together); every other feature's storage package has its name."""
 
-_LANGUAGE = ("the language feature's store is the app's own `LanguageStore` "
-             "(bot/languages.py), which the app's LanguageBook reads for every feature's "
-             "words; /language only sets a member's choice")
+_LANGUAGE = ("the language feature's store is the app's LanguageBook (bot/app.py), "
+             "over the core's `LanguageStore` port, so the app sees a member's new "
+             "choice at once")
 _SWEEP = "retention runs the core's member-data sweep over every feature's tables"
 
 CROSS_READS: dict[tuple[str, str], str] = {
