@@ -989,6 +989,15 @@ def retention_undeclared(package: str, cutoff: str) -> str:
             f"cutoffs.")
 
 
+def retention_declared_twice(cutoff: str, one: str, other: str) -> str:
+    """Two running features give one retention cutoff a period (a mistake in the code,
+    not in the config): one of the two periods would be ignored."""
+    return (f"coprod cannot start: the features {one} and {other} both say how long to "
+            f"keep the records of the retention cutoff \"{cutoff}\". Keep it in the "
+            f"`retention` of only the feature that keeps those records (its build(host) "
+            f"in bot/features/).")
+
+
 def database_unusable(database: str, problem: str) -> str:
     """Any other problem opening the database, in the storage layer's words."""
     return f"coprod cannot use the database {database}: {problem}."
@@ -1115,8 +1124,8 @@ def erase_preview(member: str, group: str | None, counts: dict[str, int],
                 + kept)
     lines = [f"The bot holds these records linked to member {member} {where}:"]
     lines += [f"  {name}: {n}" for name, n in counts.items()]
-    lines.append("Erasing deletes them, or removes the member from records the group keeps "
-                 "(minutes, action items, settings changes). Safeguarding records are kept."
+    lines.append("Erasing deletes them, or removes the member from records the group keeps, "
+                 "such as settings changes. Safeguarding records are kept."
                  + kept)
     return "\n".join(lines)
 

@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     erase = with_config(sub.add_parser(
         "erase", help="erase one member's data (safeguarding records are kept)",
         description="Delete one member's data, or take them out of records the group "
-                    "keeps (minutes, action items, settings changes). Safeguarding records "
+                    "keeps, such as settings changes. Safeguarding records "
                     "are kept, and the command says which and why. Each erasure is "
                     "recorded: who ran it, when, and how many rows, never what was erased. "
                     "Asks first, unless --yes."))

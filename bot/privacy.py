@@ -99,8 +99,8 @@ async def member_export(storage: Storage, member_id: str, group_id: str | None,
 
 def export_titles() -> dict[str, str]:
     """What each section of an export is (declared sentences), in the order a member
-    reads best: the core's first ones (their own time zone), each feature's in registry
-    order, then the core's others (roles the bot noted, settings, messages waiting)."""
+    reads them: each feature's in registry order, then the core's (settings the member
+    changed, messages waiting)."""
     return {**{name: title for p in PACKAGES for name, title in p.export_titles.items()},
             **catalog.EXPORT_TITLES}
 

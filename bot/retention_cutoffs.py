@@ -56,3 +56,14 @@ class RetentionUndeclared(Exception):
         self.package = package
         self.cutoff = cutoff
         super().__init__(f"storage package {package}: no retention period for {cutoff!r}")
+
+
+class RetentionDeclaredTwice(Exception):
+    """Two running features give one retention cutoff a period: one would be silently
+    ignored, so the bot refuses to start (`bot.startup.explain` says so in one line)."""
+
+    def __init__(self, cutoff: str, one: str, other: str) -> None:
+        self.cutoff = cutoff
+        self.one = one
+        self.other = other
+        super().__init__(f"retention cutoff {cutoff!r} is declared by both {one} and {other}")

@@ -30,6 +30,7 @@ from bot.key_path import key_path_for
 from bot.listening import PortUnavailable
 from bot.listening import check_ports
 from bot.listening import port_problem
+from bot.retention_cutoffs import RetentionDeclaredTwice
 from bot.retention_cutoffs import RetentionUndeclared
 from bot.runtime import LOCAL_PLATFORMS
 from bot.runtime import check_key_file
@@ -201,7 +202,7 @@ async def check_config(config: Config, platform: str) -> str:
 
 # What `explain` turns into one line.
 STARTUP_ERRORS = (StorageError, KeyFileMissing, EncryptionKeyError, PlatformStartError,
-                  PortUnavailable, RetentionUndeclared)
+                  PortUnavailable, RetentionUndeclared, RetentionDeclaredTwice)
 
 
 def explain(exc: BaseException, config: Config) -> tuple[str, int]:
@@ -212,6 +213,8 @@ def explain(exc: BaseException, config: Config) -> tuple[str, int]:
         return port_problem(exc), 1
     if isinstance(exc, RetentionUndeclared):
         return catalog.retention_undeclared(exc.package, exc.cutoff), 1
+    if isinstance(exc, RetentionDeclaredTwice):
+        return catalog.retention_declared_twice(exc.cutoff, exc.one, exc.other), 1
     if isinstance(exc, OtherKeyError):
         if exc.readable:
             return catalog.database_partly_other_key(label, key_source(config)), EXIT_CONFIG

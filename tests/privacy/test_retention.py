@@ -16,6 +16,7 @@ import pytest
 
 from adapters.memory import MemoryAdapter
 from adapters.memory import MemoryBot
+from bot import catalog
 from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config
@@ -46,6 +47,8 @@ from bot.messages import Destination
 from bot.messages import Message
 from bot.outbox import DeliveryStatus
 from bot.outbox import NewDelivery
+from bot.retention_cutoffs import RetentionDeclaredTwice
+from bot.startup import explain
 from scheduler import Firing
 from storage.interface import Storage
 from storage.interface import StorageError
@@ -385,8 +388,15 @@ async def test_two_features_giving_one_cutoff_a_period_stop_start_up(
     """A cutoff gets its period from one place: a second feature declaring it (here,
     one more for the check-ins' answers, which the sweep's own `[retention]` gives) is
     refused when the features start, not silently ignored."""
-    app = App(Config(), storage, clock=clock)
+    config = Config()
+    app = App(config, storage, clock=clock)
     await app.load()
     app.add_feature(Feature("second", retention={"checkins": lambda: timedelta(days=1)}))
-    with pytest.raises(ValueError, match="'checkins' is declared by both retention and second"):
+    with pytest.raises(RetentionDeclaredTwice,
+                       match="'checkins' is declared by both retention and second") as refused:
         await start_features(app)
+    line, code = explain(refused.value, config)
+    assert (line, code) == (catalog.retention_declared_twice("checkins", "retention",
+                                                             "second"), 1)
+    assert "\n" not in line
+    assert line.startswith("coprod cannot start: the features retention and second both")

@@ -43,7 +43,7 @@ OPERATOR_PREFIXES = (
     "slack_unreachable", "discord_invite", "platform_unreachable", "token_refused",
     "console_log_written", "leads_reachable_line", "leads_none_reachable",
     "leads_lookup_problem", "check_config_leads", "member_id_bad", "group_id_bad",
-    "EXPORT_FORMAT", "retention_undeclared",
+    "EXPORT_FORMAT", "retention_undeclared", "retention_declared_twice",
 )
 
 # Values for placeholders, by parameter name: what a real message would carry.

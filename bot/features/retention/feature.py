@@ -32,6 +32,7 @@ from bot.features.retention.store import RetentionStore
 from bot.logs import log_event
 from bot.retention_cutoffs import PruneCutoffs
 from bot.retention_cutoffs import RetentionCutoffs
+from bot.retention_cutoffs import RetentionDeclaredTwice
 from bot.retention_cutoffs import RetentionPeriod
 from bot.retention_cutoffs import RetentionUndeclared
 from bot.retention_cutoffs import days_kept
@@ -120,13 +121,13 @@ class Retention:
     def check_declared(self) -> None:
         """Refuse (`RetentionUndeclared`) a storage package's cutoff that no running
         feature gives a period for: its records would never be swept. Two features
-        giving one cutoff a period is a mistake in the code (one would be ignored)."""
+        giving one cutoff a period is a mistake in the code (one would be ignored):
+        `RetentionDeclaredTwice`."""
         owner = dict.fromkeys(self.own, "retention")
         for feature in self.host.features.values():
             for name in feature.retention:
                 if name in owner and owner[name] != feature.name:
-                    raise ValueError(f"retention cutoff {name!r} is declared by both "
-                                     f"{owner[name]} and {feature.name}")
+                    raise RetentionDeclaredTwice(name, owner[name], feature.name)
                 owner[name] = feature.name
         periods = self.periods()
         for package, names in self.host.store.retention_cutoff_names().items():

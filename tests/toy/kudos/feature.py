@@ -28,7 +28,7 @@ def build(host: FeatureHost[KudosStore, KudosConfig]) -> Feature:
 
     return Feature("kudos", commands=[CommandSpec(
         "kudos", wording.KUDOS_HELP, kudos, '/kudos text="Thanks for the tea"',
-        options=(OptionSpec("text", "what you are thankful for", required=True,
+        options=(OptionSpec("text", wording.KUDOS_TEXT_OPTION, required=True,
                             max_length=500),),
         feature="kudos")],
         retention={"kudos": lambda: days_kept(host.config.keep_days)})

@@ -6,6 +6,7 @@ domain's in every language."""
 from __future__ import annotations
 
 KUDOS_HELP = "Thank the group for something."
+KUDOS_TEXT_OPTION = "what you are thankful for"
 SETTING_KUDOS_CHANNEL = "where the group's thank-yous are shared"
 
 
