@@ -53,8 +53,10 @@ from bot.features import FeatureFactory
 from bot.features import FormSpec
 from bot.features import ShortcutSpec
 from bot.features.package import FeaturePackage
+from bot.hosting import HostParts
 from bot.hosting import NarrowHost
 from bot.hosting import host_for
+from bot.hosting import host_parts
 from bot.i18n import SOURCE
 from bot.i18n import speaking
 from bot.languages import LanguageBook
@@ -124,6 +126,7 @@ class App:
         self.dispatcher: Dispatcher | None = None
         # Who is who on the platform (the adapter attaches its port with `use_people`).
         self.people = PeopleBook()
+        self._host_parts: HostParts | None = None
         # The other processes sharing the database (none on SQLite): secrets and counts
         # that must be the same in every process but never stored (`bot.peers`).
         self.peers = Peers(storage.peer_link() if isinstance(storage, Storage) else None)
@@ -158,8 +161,10 @@ class App:
         # `/language` keeps members' choices through the app's book, so the app sees a
         # new choice at once; every other feature's port is over the database itself.
         store = self.languages if package.name == "language" else self.storage
+        if self._host_parts is None:
+            self._host_parts = host_parts(self)
         return host_for(self, store, package.store, config, core=package.core_host,
-                        peer_names=package.peer_names)
+                        peer_names=package.peer_names, parts=self._host_parts)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""

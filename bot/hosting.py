@@ -184,14 +184,33 @@ class WideHost(NarrowHost):
         return await self._app.handle(event)
 
 
+class HostParts(NamedTuple):
+    """What every host of one app shares, made once per app (not once per feature: a
+    view is a class of its own, and each one more is more for the garbage collector to
+    walk): the scheduler and the people seen through their ports, and the app's calls."""
+
+    scheduling: Scheduling
+    people: PeopleLookup
+    calls: _AppCalls
+
+
+def host_parts(app: Hosting) -> HostParts:
+    """The parts the app's hosts share."""
+    return HostParts(port_view(app.scheduler, Scheduling), port_view(app.people, PeopleLookup),
+                     _app_calls(app))
+
+
 def host_for(app: Hosting, store: object, port: type | None, config: object, *,
-             core: bool, peer_names: tuple[str, ...] = ()) -> NarrowHost:
+             core: bool, peer_names: tuple[str, ...] = (),
+             parts: HostParts | None = None) -> NarrowHost:
     """A feature's host: the narrow one, or the core host if the feature declares it
     (`FeaturePackage.core_host`); its store a view of `store` as `port` (None if the
-    feature declares no port), its peers only the names it declares."""
+    feature declares no port), its peers only the names it declares; `parts` shared with
+    the app's other hosts (made here if not given)."""
+    shared = parts or host_parts(app)
     held = (None if port is None else port_view(store, port), config, app.clock,
-            port_view(app.scheduler, Scheduling), port_view(app.people, PeopleLookup),
-            NamedPeers(app.peers, peer_names), _app_calls(app))
+            shared.scheduling, shared.people, NamedPeers(app.peers, peer_names),
+            shared.calls)
     return WideHost(*held, app) if core else NarrowHost(*held)
 
 
