@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 from typing import TextIO
 
 from bot import catalog
@@ -35,6 +36,8 @@ from bot.config import Config
 from bot.connection import Connection
 from bot.connection import ConnectionProbe
 from bot.context import Context
+from bot.context import ContextStorage
+from bot.context import Running
 from bot.dispatcher import Dispatcher
 from bot.errors import UserError
 from bot.events import Actor
@@ -72,6 +75,7 @@ from bot.metrics import Metrics
 from bot.parsing import parse_command_line
 from bot.peers import Peers
 from bot.people import PeopleBook
+from bot.port_view import port_view
 from bot.ports import People
 from bot.ports import Sender
 from bot.roles import Role
@@ -126,6 +130,9 @@ class App:
         self.dispatcher: Dispatcher | None = None
         # Who is who on the platform (the adapter attaches its port with `use_people`).
         self.people = PeopleBook()
+        # What a handler's context reaches of the app and the database (`bot.context`).
+        self._context_app: Running = port_view(self, Running)
+        self._context_storage: ContextStorage = port_view(storage, ContextStorage)
         self._host_parts: HostParts | None = None
         # The other processes sharing the database (none on SQLite): secrets and counts
         # that must be the same in every process but never stored (`bot.peers`).
@@ -165,6 +172,13 @@ class App:
             self._host_parts = host_parts(self)
         return host_for(self, store, package.store, config, core=package.core_host,
                         peer_names=package.peer_names, parts=self._host_parts)
+
+    def _context(self, event: Event, settings: GroupSettings, roles: frozenset[Role],
+                 options: dict[str, Any] | None = None) -> Context:
+        """A handler's context: the app seen as `Running` and the database as
+        `ContextStorage`, never the app or the database themselves."""
+        return Context(self._context_app, self._context_storage, event, settings, roles,
+                       {} if options is None else options)
 
     def add_feature(self, feature: Feature) -> None:
         """Register a feature's commands, buttons and forms."""
@@ -529,7 +543,7 @@ class App:
         if f"command:{spec.name}" not in self._timing_sensitive:
             log_event(log, logging.INFO, "command.run", command=spec.name,
                       group=event.group_id)
-        ctx = Context(self, event, settings, roles, options)
+        ctx = self._context(event, settings, roles, options)
         if not self.notices or spec.opens_form or not spec.private:
             return await spec.handler(ctx)
         # Gathered first, so nothing is awaited between the handler storing its
@@ -583,8 +597,8 @@ class App:
         if handler is None:
             raise UserError(catalog.form_expired())
         settings, roles = self._let_through(f"action:{event.action}", event)
-        ctx = Context(self, event, settings, roles,
-                      {"value": event.value, "values": event.values})
+        ctx = self._context(event, settings, roles,
+                            {"value": event.value, "values": event.values})
         return await handler(ctx)
 
     async def _submit(self, event: FormSubmission) -> Reply:
@@ -595,7 +609,7 @@ class App:
         values, errors = check_form(spec.fields, event.values)
         if errors:
             return Reply(messages=(), field_errors=errors)
-        ctx = Context(self, event, settings, roles, values)
+        ctx = self._context(event, settings, roles, values)
         return await spec.handler(ctx)
 
     async def _shortcut(self, event: MessageShortcut) -> Reply:
@@ -604,12 +618,12 @@ class App:
         if shortcut is None or not (shortcut.feature == "core"
                                     or shortcut.feature in settings.features):
             raise UserError(catalog.form_expired())
-        ctx = Context(self, event, settings, self.roles_of(event.actor, settings))
+        ctx = self._context(event, settings, self.roles_of(event.actor, settings))
         return await shortcut.handler(ctx)
 
     async def _joined(self, event: MemberJoined) -> Reply:
         settings = self.settings.for_group(event.group_id)
-        ctx = Context(self, event, settings, self.roles_of(event.actor, settings))
+        ctx = self._context(event, settings, self.roles_of(event.actor, settings))
         messages: list[Message] = []
         for feature in self.features.values():
             if feature.on_join is not None and (feature.name not in self._switchable
@@ -625,8 +639,8 @@ class App:
 
     async def _home(self, group_id: str, actor: Actor) -> list[Message]:
         settings = self.settings.for_group(group_id)
-        ctx = Context(self, Invocation(group_id, actor, "home"), settings,
-                      self.roles_of(actor, settings))
+        ctx = self._context(Invocation(group_id, actor, "home"), settings,
+                            self.roles_of(actor, settings))
         sections = [Message(catalog.home_intro(actor.display_name))]
         for feature in self.features.values():
             if feature.home is None or (feature.name in self._switchable
@@ -641,8 +655,8 @@ class App:
         settings = self.settings.for_group(event.group_id)
         for feature in self.features.values():
             if feature.direct_message is not None and feature.name in settings.features:
-                ctx = Context(self, event, settings, self.roles_of(event.actor, settings),
-                              {"text": event.text})
+                ctx = self._context(event, settings, self.roles_of(event.actor, settings),
+                                    {"text": event.text})
                 reply = await feature.direct_message(ctx)
                 if reply is not None:
                     return reply

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -42,11 +43,26 @@ class Running(Protocol):
         `speaking(host.group(group_id).language)`."""
 
 
+class ContextStorage(Protocol):
+    """What a handler's context writes through: deliveries that need no state change
+    beside them, and (for /setup) a group's chat-made settings. A feature's own records
+    go through its host's store port, never here."""
+
+    async def enqueue(self, deliveries: Sequence[NewDelivery], now: datetime) -> int:
+        """Store deliveries; those whose key already exists are ignored."""
+
+    async def save_group_settings(self, group_id: str, changes: Mapping[str, Any],
+                                  changed_by: str, now: datetime,
+                                  deliveries: Sequence[NewDelivery] = ()) -> None:
+        """Store chat-made settings for a group, with their notices."""
+
+
 class Services(Running, Protocol):
-    """What a handler's context reaches of the running bot: the database, the whole
-    checked config, every group's settings, and who holds a role and people's names as
-    the platform says (the app implements it; a protocol, so that nothing a feature
-    imports depends on the app itself)."""
+    """The running bot's services as the core's wider parts see them: the database, the
+    whole checked config, every group's settings, and who holds a role and people's
+    names as the platform says (the app implements it; a protocol, so that nothing a
+    feature imports depends on the app itself). A handler's context has none of them:
+    its `app` is the app seen as `Running`, its `storage` a `ContextStorage`."""
 
     storage: Storage
     config: Config
@@ -65,7 +81,8 @@ class Context:
     value under "value" (and "values" for a select menu).
     """
 
-    app: Services
+    app: Running
+    storage: ContextStorage
     event: Event
     settings: GroupSettings
     roles: frozenset[Role]
@@ -81,11 +98,6 @@ class Context:
         """The group this happened in."""
         return self.event.group_id
 
-    @property
-    def storage(self) -> Storage:
-        """The database, through its interface."""
-        return self.app.storage
-
     def now(self) -> datetime:
         """The current time (UTC)."""
         return self.app.clock.now()
@@ -96,5 +108,5 @@ class Context:
 
     async def deliver(self, deliveries: Sequence[NewDelivery]) -> None:
         """Store deliveries that need no state change alongside them, and send soon."""
-        await self.app.storage.enqueue(deliveries, self.now())
+        await self.storage.enqueue(deliveries, self.now())
         self.app.deliveries_waiting()

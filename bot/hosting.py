@@ -170,6 +170,11 @@ class WideHost(NarrowHost):
         """The whole checked config."""
         return self._app.config
 
+    @property
+    def services(self) -> Services:
+        """The app's services."""
+        return self._app
+
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""
         return self._app.roles_of(actor, settings)

@@ -24,6 +24,7 @@ from typing import TypeVar
 from bot.commands import CommandSpec
 from bot.commands import Registry
 from bot.context import Running
+from bot.context import Services
 from bot.events import Actor
 from bot.events import Event
 from bot.messages import Message
@@ -153,6 +154,12 @@ class CoreHost(FeatureHost[StoreT, ConfigT], Handling, Protocol):
     @property
     def whole_config(self) -> Config:
         """The whole checked config."""
+
+    @property
+    def services(self) -> Services:
+        """The app's services (the database, the whole config, the settings, the
+        people), for a core feature that works across the others (/setup's line about
+        the leads)."""
 
     def roles_of(self, actor: Actor, settings: GroupSettings) -> frozenset[Role]:
         """Someone's group roles."""

@@ -60,6 +60,9 @@ class FeaturePackage:
     peer_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if any(":" in name for name in self.peer_names):
+            raise ValueError(f"{self.name}: a peer name is a root (it covers "
+                             "`name:anything`), without a colon")
         if self.channel_description and not self.channel:
             raise ValueError(f"{self.name}: a channel_description needs a channel")
         if (self.channel_default or self.channel_private_to) and not self.channel_description:

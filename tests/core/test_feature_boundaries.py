@@ -190,10 +190,11 @@ INTROSPECTION = {"__self__", "__closure__", "__globals__", "__code__", "__func__
 DYNAMIC = {"__import__", "vars", "globals", "locals", "eval", "exec", "compile"}
 MODULES = {"importlib", "inspect", "gc", "ctypes", "builtins"}
 SYS_REACH = {"modules", "_getframe"}
-# ctx.app is the app itself (typed as `Services`); a feature reads only these of it.
+# Reading or changing an attribute by a name built at run time, or changing one at all.
+REFLECTION = {"getattr", "setattr", "delattr"}
+# ctx.app is the app seen as `Running` (bot/context.py); a feature reads only this of it.
 APP_READS = {"language_of"}
-# /setup's line about the leads is the concerns package's, handed the app's services.
-APP_PASSED = {("bot/features/setup/feature.py", "setup_line")}
+APP_PASSED: set[tuple[str, str]] = set()
 # /setup saves the group's settings, the one write a handler makes through the context.
 CONTEXT_STORAGE = {"bot/features/setup/feature.py"}
 
@@ -207,6 +208,9 @@ def feature_code_problems(path: str, source: str) -> list[str]:
         where = f"{path}:{getattr(node, 'lineno', 0)}"
         if isinstance(node, ast.Attribute):
             inner = node.value
+            if node.attr.startswith("_") and not node.attr.startswith("__") and not (
+                    isinstance(inner, ast.Name) and inner.id in ("self", "cls")):
+                problems.append(f"{where}: another object's private .{node.attr}")
             if node.attr in INTROSPECTION or (node.attr in SYS_REACH and isinstance(
                     inner, ast.Name) and inner.id == "sys"):
                 problems.append(f"{where}: .{node.attr}")
@@ -216,6 +220,10 @@ def feature_code_problems(path: str, source: str) -> list[str]:
             if node.attr == "storage" and isinstance(inner, ast.Name) and inner.id == "ctx" \
                     and path not in CONTEXT_STORAGE:
                 problems.append(f"{where}: ctx.storage")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in REFLECTION and (node.func.id != "getattr" or len(
+                    node.args) < 2 or not isinstance(node.args[1], ast.Constant)):
+            problems.append(f"{where}: {node.func.id} of a name worked out at run time")
         elif isinstance(node, ast.Name) and node.id in DYNAMIC:
             problems.append(f"{where}: {node.id}")
         elif isinstance(node, ast.Constant) and node.value in INTROSPECTION:
@@ -258,6 +266,9 @@ def test_feature_code_reaches_nothing_past_its_host() -> None:
     "x = ctx.storage.member_records('bob', None)",
     "x = host.store.member_records('bob')  # type: ignore[attr-defined]",
     "x = vars(host)",
+    "x = getattr(host, '_' + 'calls')",
+    "x = host.peers._peers",
+    "setattr(GroupSettings, 'channel', lambda s, k: 'mine')",
 ])
 def test_each_way_past_the_host_is_seen(line: str) -> None:
     """The rules above catch the ways outside testers reached the app, the backend or

@@ -12,7 +12,12 @@ import pytest
 
 from bot.app import App
 from bot.clock import FakeClock
+from bot.commands import CommandSpec
 from bot.config import Config
+from bot.context import Context
+from bot.events import Actor
+from bot.events import Invocation
+from bot.features import Feature
 from bot.features.host import CoreHost
 from bot.features.host import FeatureHost
 from bot.features.host import Scheduling
@@ -20,12 +25,13 @@ from bot.features.package import FeaturePackage
 from bot.features.registry import PACKAGES
 from bot.hosting import NarrowHost
 from bot.hosting import WideHost
+from bot.messages import Reply
 from bot.port_view import port_members
 from bot.port_view import port_view
 from storage.interface import Storage
 
 WIDER = ("whole_config", "registry", "features", "settings", "roles_of", "commands_for",
-         "handle", "_app")
+         "handle", "services", "_app")
 OUTSIDE_EVERY_PORT = ("member_records", "erase_member", "migrate", "load_all_group_settings")
 
 
@@ -90,6 +96,31 @@ async def test_a_narrow_host_reaches_nothing_of_the_app(storage: Storage) -> Non
     assert await host.store.active_meetings("g1") == []
 
 
+async def test_a_handlers_context_reaches_neither_the_app_nor_the_database(
+        storage: Storage) -> None:
+    """What a handler is given: the app seen as `Running` (the time, deliveries, a
+    member's language) and the database seen as `ContextStorage` (deliveries, /setup's
+    settings), so `app = ctx.app; app.storage...` fails at run time as for mypy."""
+    app = App(Config(), storage, clock=FakeClock())
+    seen: list[Context] = []
+
+    async def handler(ctx: Context) -> Reply:
+        seen.append(ctx)
+        return Reply.text("ok")
+
+    app.add_feature(Feature("probe", commands=[CommandSpec("probe", "p", handler, "/probe")]))
+    await app.handle(Invocation("g1", Actor("U1", "Ann"), "probe"))
+    (ctx,) = seen
+    for name in ("storage", "config", "settings", "people", "roles_of", "features"):
+        with pytest.raises(AttributeError):
+            getattr(ctx.app, name)
+    for name in OUTSIDE_EVERY_PORT:
+        with pytest.raises(AttributeError):
+            getattr(ctx.storage, name)
+    assert ctx.app.clock is app.clock
+    assert await ctx.app.language_of("g1", "U1") == "en"
+
+
 async def test_no_feature_can_change_who_holds_a_role(storage: Storage) -> None:
     """The people a host hands a feature answer who holds a role and who someone is;
     attaching another lookup (which would decide who the safeguarding leads are) or
@@ -128,7 +159,9 @@ def test_only_polls_and_the_agreement_share_a_peer_name() -> None:
     owners: dict[str, set[str]] = {}
     for package in PACKAGES:
         for name in package.peer_names:
-            owners.setdefault(name, set()).add(package.name)
+            # A name covers `name:anything`, so "feedback-limit:2026-12-06" is the
+            # feedback limit's own: names are compared by their root.
+            owners.setdefault(name.split(":", 1)[0], set()).add(package.name)
     assert {n: o for n, o in owners.items() if len(o) > 1} == {
         "vote-seal": {"polls", "agreement"}}
 

@@ -286,9 +286,11 @@ def test_without_its_registry_line_the_core_knows_no_kudos_channel(tmp_path: Pat
 
 
 def _context(group_id: str, options: dict[str, str]) -> Any:
-    """A handler's context, with no app behind it: the toy must not need one."""
+    """A handler's context, with no app or database behind it: the toy must not need
+    either."""
     from bot.context import Context
 
     actor = Actor(user_id="u1", display_name="Alice")
-    return Context(None, Invocation(group_id, actor, "kudos", options),  # type: ignore[arg-type]
+    return Context(None, None,  # type: ignore[arg-type]
+                   Invocation(group_id, actor, "kudos", options),
                    GroupSettings(group_id=group_id), frozenset(), options)

@@ -219,7 +219,7 @@ async def _overview(ctx: Context, host: CoreHost[None, None]) -> str:
                                         tr(spec.description).capitalize()))
     missing = [wording.setup_needs_channel(f, k) for f, k in settings.missing()]
     if "concerns" in settings.features:
-        line, nobody = await setup_line(ctx.app, ctx.group_id)
+        line, nobody = await setup_line(host.services, ctx.group_id)
         if nobody:
             missing.append(line)
         else:
