@@ -622,7 +622,9 @@ class FakeDiscord(LocalServer):
                                   "X-RateLimit-Scope": "user"})
         if kind == SERVER_ERROR:
             status = chaos.pick([500, 502, 503])
-            return _error(status, 0, f"{status}: fake trouble")
+            trouble = _error(status, 0, f"{status}: fake trouble")
+            trouble.headers.update(_bucket_headers(method, path))
+            return trouble
         if kind == CLOSED_DM and channel is not None:
             self.dms_closed.add(channel["recipients"][0]["id"])
         if kind == TIMEOUT:
@@ -634,13 +636,10 @@ class FakeDiscord(LocalServer):
             match = re.fullmatch(pattern, path)
             if match and method_ == method:
                 response = await handler(body, *match.groups())
-                if response.status < 400:
-                    # Generous, as Discord documents them: discord.py sends one request
-                    # at a time in a bucket it knows nothing about.
-                    response.headers.update({
-                        "X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "999",
-                        "X-RateLimit-Reset-After": "0.01",
-                        "X-RateLimit-Bucket": f"fake-{method}-{pattern}"})
+                # Generous, as Discord documents them, and on an error answer too (as
+                # Discord sends them): discord.py sends one request at a time in a
+                # bucket it knows nothing about.
+                response.headers.update(_bucket_headers(method, path))
                 return response
         return _error(404, 0, f"fake Discord has no route {method} {path}")
 
@@ -912,6 +911,14 @@ def _attachments(body: dict[str, Any], uploads: dict[int, Attachment],
 
 def _public(msg: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in msg.items() if not k.startswith("_")}
+
+
+def _bucket_headers(method: str, path: str) -> dict[str, str]:
+    """The rate-limit headers Discord sends with an answer: a generous bucket, one per
+    route (ids left out; discord.py keys a bucket by the channel or server itself)."""
+    route = re.sub(r"\d+", "id", path)
+    return {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "999",
+            "X-RateLimit-Reset-After": "0.01", "X-RateLimit-Bucket": f"fake-{method}-{route}"}
 
 
 def _error(status: int, code: int, message: str) -> web.Response:
