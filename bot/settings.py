@@ -108,13 +108,9 @@ class GroupSettings:
     def missing(self) -> list[tuple[str, str]]:
         """(feature, setting key) for each switched-on feature whose channel, or another
         setting it declares it needs, is unset."""
-        catalogue = installed_features()
-        out = []
-        for feature in feature_names():
-            key = catalogue.channels.get(feature)
-            if key and feature in self.features and not self.channel(key):
-                out.append((feature, key))
-        out += [(feature, key) for feature, keys in catalogue.needs.items()
+        out = [(feature, key) for feature, key in feature_channels().items()
+               if feature in self.features and not self.channel(key)]
+        out += [(feature, key) for feature, keys in installed_features().needs.items()
                 if feature in self.features for key in keys if not self.value(key)]
         return out
 

@@ -194,7 +194,6 @@ SYS_REACH = {"modules", "_getframe"}
 REFLECTION = {"getattr", "setattr", "delattr"}
 # ctx.app is the app seen as `Running` (bot/context.py); a feature reads only this of it.
 APP_READS = {"language_of"}
-APP_PASSED: set[tuple[str, str]] = set()
 # /setup saves the group's settings, the one write a handler makes through the context.
 CONTEXT_STORAGE = {"bot/features/setup/feature.py"}
 
@@ -238,9 +237,8 @@ def feature_code_problems(path: str, source: str) -> list[str]:
                              if a.name in SYS_REACH]
         elif isinstance(node, ast.Call) and any(
                 isinstance(a, ast.Attribute) and a.attr == "app" for a in node.args):
-            name = node.func.id if isinstance(node.func, ast.Name) else ""
-            if (path, name) not in APP_PASSED:
-                problems.append(f"{where}: the app handed to {name or 'a call'}")
+            name = node.func.id if isinstance(node.func, ast.Name) else "a call"
+            problems.append(f"{where}: the app handed to {name}")
     return problems
 
 
